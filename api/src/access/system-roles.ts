@@ -1,0 +1,62 @@
+import { AccessEntity, Depth, Privilege, SECURED_FIELDS } from './privileges';
+
+/** A role as data: what a fresh organization starts with. Administrators may change roles later. */
+export interface RoleDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly privileges: readonly { entity: AccessEntity; privilege: Privilege; depth: Depth }[];
+  /** Secured fields (SECURED_FIELDS) this role may read and update. */
+  readonly securedFields: 'all' | 'none';
+}
+
+const RECORDS = [AccessEntity.ACCOUNT, AccessEntity.CONTACT, AccessEntity.LEAD, AccessEntity.OPPORTUNITY, AccessEntity.CASE];
+const ALL_PRIVILEGES = Object.values(Privilege);
+
+const grant = (entities: readonly AccessEntity[], privileges: readonly Privilege[], depth: Depth) =>
+  entities.flatMap((entity) => privileges.map((privilege) => ({ entity, privilege, depth })));
+
+export const SYSTEM_ADMINISTRATOR = 'System Administrator';
+export const SALES_MANAGER = 'Sales Manager';
+export const SALESPERSON = 'Salesperson';
+export const SYNC_SERVICE = 'Sync Service';
+
+export const SYSTEM_ROLES: readonly RoleDefinition[] = [
+  {
+    name: SYSTEM_ADMINISTRATOR,
+    description: 'Everything, everywhere in the organization.',
+    privileges: grant(Object.values(AccessEntity), ALL_PRIVILEGES, Depth.ORGANIZATION),
+    securedFields: 'all',
+  },
+  {
+    name: SALES_MANAGER,
+    description: 'Every record of the manager’s business unit.',
+    privileges: [
+      ...grant(RECORDS, ALL_PRIVILEGES, Depth.BUSINESS_UNIT),
+      ...grant([AccessEntity.USER, AccessEntity.BUSINESS_UNIT], [Privilege.READ], Depth.ORGANIZATION),
+    ],
+    securedFields: 'all',
+  },
+  {
+    name: SALESPERSON,
+    description: 'Reads the business unit’s records; changes, deletes, assigns and shares only their own.',
+    privileges: [
+      ...grant(RECORDS, [Privilege.READ, Privilege.APPEND_TO], Depth.BUSINESS_UNIT),
+      ...grant(RECORDS, [Privilege.CREATE, Privilege.WRITE, Privilege.DELETE, Privilege.APPEND, Privilege.ASSIGN, Privilege.SHARE], Depth.USER),
+      ...grant([AccessEntity.USER, AccessEntity.BUSINESS_UNIT], [Privilege.READ], Depth.ORGANIZATION),
+    ],
+    securedFields: 'all',
+  },
+  {
+    name: SYNC_SERVICE,
+    description: 'The sync engine’s service account: reads who is who to attribute mail; deletes nothing, sees no phone numbers.',
+    privileges: grant(
+      [AccessEntity.ACCOUNT, AccessEntity.CONTACT, AccessEntity.LEAD, AccessEntity.USER, AccessEntity.BUSINESS_UNIT],
+      [Privilege.READ],
+      Depth.ORGANIZATION,
+    ),
+    securedFields: 'none',
+  },
+];
+
+export const securedFieldList = (): { entity: AccessEntity; field: string }[] =>
+  Object.entries(SECURED_FIELDS).flatMap(([entity, fields]) => fields.map((field) => ({ entity: entity as AccessEntity, field })));

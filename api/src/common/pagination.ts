@@ -1,0 +1,101 @@
+import { Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import { badInput } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+/** The largest page a caller may ask for; documented in README. */
+export const MAX_PAGE_SIZE = 100;
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field()
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Page<T> {
+  readonly nodes: readonly T[];
+  readonly cursors: readonly string[];
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  /** Counted only when the caller asks for it. */
+  readonly count: () => Promise<number>;
+}
+
+/** A Relay connection type for `node`: edges with cursors, pageInfo, and a lazily counted totalCount. */
+export function connectionOf<T extends object>(node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class Connection {
+    @Field(() => [Edge])
+    edges: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    count: () => Promise<number>;
+
+    @Field(() => Int, { description: 'How many records match the filter that the caller may read.' })
+    get totalCount(): Promise<number> {
+      return this.count();
+    }
+
+    static from(page: Page<T>): Connection {
+      const connection = new Connection();
+      connection.edges = page.nodes.map((n, i) => Object.assign(new Edge(), { node: n, cursor: page.cursors[i] }));
+      connection.pageInfo = {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        startCursor: page.cursors[0] ?? null,
+        endCursor: page.cursors[page.cursors.length - 1] ?? null,
+      };
+      connection.count = page.count;
+      return connection;
+    }
+  }
+  return Connection;
+}
+
+/** Keyset cursors: the sort value and the id of the last row seen, opaque to callers. */
+export function encodeCursor(value: unknown, id: string): string {
+  return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
+}
+
+export function decodeCursor(field: string, cursor: string): { value: string | number | null; id: string } {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && ['string', 'number'].includes(typeof parsed[0])) {
+      return { value: parsed[0] as string | number, id: parsed[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput(field, 'not a cursor returned by this API');
+}
+
+export function pageSize(field: string, first: number | undefined | null): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput(field, `must be from 0 to ${MAX_PAGE_SIZE}`);
+  return first;
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+
+/** Everything the api process reads from its environment, parsed once. */
+export interface ApiConfig {
+  readonly port: number;
+  readonly host: string;
+  /** `sqlite:<file>` (embedded default) or `mysql://user:pass@host:port/db` (also MariaDB). */
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly sessionTtlHours: number;
+  /** When set, the api registers this exact key for the Sync Service user (shared secret with the engines). */
+  readonly syncServiceApiKey: string | undefined;
+  readonly webDistDir: string;
+  readonly seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid api configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Parses the environment; throws one ConfigError that lists every bad variable. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const databaseUrl = env.DATABASE_URL || `sqlite:${path.join(dataDir, 'hub.sqlite')}`;
+  if (!/^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with sqlite:, mysql:// or mariadb://, got "${databaseUrl}"`);
+  }
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+  }
+  const syncServiceApiKey = env.SYNC_SERVICE_API_KEY || undefined;
+  if (syncServiceApiKey !== undefined && syncServiceApiKey.length < 32) {
+    problems.push('SYNC_SERVICE_API_KEY must be at least 32 characters');
+  }
+  const config: ApiConfig = {
+    port: int('PORT', 4000, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    logLevel,
+    sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    syncServiceApiKey,
+    webDistDir: path.resolve(env.WEB_DIST_DIR ?? path.join(__dirname, '..', '..', 'web', 'dist')),
+    seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Logger } from '../platform/logger';
+import { ENTITIES } from './entities';
+import { MYSQL_MIGRATIONS } from './migrations/mysql';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { CountingQueryLogger } from './query-counter';
+
+export type Dialect = 'mysql' | 'sqlite';
+
+export function dialectOf(databaseUrl: string): Dialect {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql';
+}
+
+/** Options for either database; `synchronize` is never on: the schema comes from versioned migrations. */
+export function dataSourceOptions(databaseUrl: string, logger?: CountingQueryLogger): DataSourceOptions {
+  const common = { entities: ENTITIES, synchronize: false, logging: true as const, logger, maxQueryExecutionTime: 1000 };
+  if (dialectOf(databaseUrl) === 'sqlite') {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      migrations: SQLITE_MIGRATIONS,
+      // WAL lets readers run beside the one writer; busy_timeout waits for the lock instead of failing.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    migrations: MYSQL_MIGRATIONS,
+    extra: { connectionLimit: 20 },
+  };
+}
+
+export interface Database {
+  readonly dataSource: DataSource;
+  readonly dialect: Dialect;
+  readonly queries: CountingQueryLogger;
+}
+
+/** Connects and applies pending migrations. */
+export async function openDatabase(databaseUrl: string, log: Logger): Promise<Database> {
+  const queries = new CountingQueryLogger(log);
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, queries));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return { dataSource, dialect: dialectOf(databaseUrl), queries };
+}

@@ -1,0 +1,69 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import type { Principal } from '../access/principal';
+import { Privilege } from '../access/privileges';
+import type { SecurityRole } from '../access/security-role.entity';
+import { BusinessUnit } from '../identity/business-unit.entity';
+import type { IdentityService } from '../identity/identity.service';
+import { User } from '../identity/user.entity';
+import { EmailAddress } from '../records/email-address.entity';
+import type { OwnedRecord } from '../records/owned-record';
+import type { RecordKind } from '../records/record-kind';
+import type { RecordStores } from '../records/record-writer';
+
+/** Batched look-ups for field resolvers: one statement per kind of look-up per request, whatever the page size. */
+export interface Loaders {
+  readonly users: DataLoader<string, User | undefined>;
+  readonly units: DataLoader<string, BusinessUnit | undefined>;
+  /** Records the caller may read; undefined for missing and unreadable alike. */
+  readonly readable: { readonly [K in RecordKind]: DataLoader<string, OwnedRecord | undefined> };
+  /** `${kind}:${id}` → the record's addresses, primary first. */
+  readonly emails: DataLoader<string, string[]>;
+  /** user id → the user's security roles. */
+  readonly roles: DataLoader<string, SecurityRole[]>;
+}
+
+function byId<T extends { id: string }>(rows: readonly T[], ids: readonly string[]): (T | undefined)[] {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id));
+}
+
+export function createLoaders(db: DataSource, stores: RecordStores, identity: IdentityService, principal: Principal | undefined): Loaders {
+  const readableLoader = (kind: RecordKind) =>
+    new DataLoader<string, OwnedRecord | undefined>(async (ids) => {
+      if (!principal) return ids.map(() => undefined);
+      const store = stores[kind];
+      return byId(await store.permitted(principal, await store.byIds(ids), Privilege.READ), ids);
+    });
+  return {
+    users: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
+    units: new DataLoader(async (ids) => byId(await db.getRepository(BusinessUnit).findBy({ id: In([...ids]) }), ids)),
+    readable: {
+      account: readableLoader('account'),
+      contact: readableLoader('contact'),
+      lead: readableLoader('lead'),
+      opportunity: readableLoader('opportunity'),
+      case: readableLoader('case'),
+    },
+    emails: new DataLoader(async (keys) => {
+      const byKind = new Map<string, string[]>();
+      for (const key of keys) {
+        const [kind, id] = key.split(':');
+        byKind.set(kind, [...(byKind.get(kind) ?? []), id]);
+      }
+      const found = new Map<string, string[]>();
+      for (const [kind, ids] of byKind) {
+        const rows = await db.getRepository(EmailAddress).find({
+          where: { recordKind: kind as RecordKind, recordId: In(ids) },
+          order: { position: 'ASC' },
+        });
+        for (const row of rows) found.set(`${kind}:${row.recordId}`, [...(found.get(`${kind}:${row.recordId}`) ?? []), row.address]);
+      }
+      return keys.map((key) => found.get(key) ?? []);
+    }),
+    roles: new DataLoader(async (userIds) => {
+      const roles = await identity.rolesOf(userIds);
+      return userIds.map((id) => roles.get(id) ?? []);
+    }),
+  };
+}

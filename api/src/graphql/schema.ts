@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { SecurityRoleResolver } from '../access/security-role.resolver';
+import { ApiKeyResolver } from '../identity/api-key.resolver';
+import { AuthResolver } from '../identity/auth.resolver';
+import { BusinessUnitResolver } from '../identity/business-unit.resolver';
+import { UserResolver } from '../identity/user.resolver';
+import { AccountResolver } from '../records/account.resolver';
+import { CaseResolver } from '../records/case.resolver';
+import { ContactResolver } from '../records/contact.resolver';
+import { LeadResolver } from '../records/lead.resolver';
+import { OpportunityResolver } from '../records/opportunity.resolver';
+import { RecordActionsResolver } from '../records/record-actions.resolver';
+
+export const RESOLVERS = [
+  AuthResolver,
+  UserResolver,
+  BusinessUnitResolver,
+  ApiKeyResolver,
+  SecurityRoleResolver,
+  AccountResolver,
+  ContactResolver,
+  LeadResolver,
+  OpportunityResolver,
+  CaseResolver,
+  RecordActionsResolver,
+] as const;
+
+/** The committed public contract: schema.graphql at the repository root. */
+export const SCHEMA_FILE = path.resolve(__dirname, '..', '..', '..', 'schema.graphql');
+
+let built: GraphQLSchema | undefined;
+
+/** One schema object per process, shared by HTTP and (later) WebSocket transports. */
+export function buildApiSchema(): GraphQLSchema {
+  built ??= buildSchemaSync({
+    resolvers: [...RESOLVERS],
+    validate: { forbidUnknownValues: false },
+  });
+  return built;
+}
+
+export function printApiSchema(): string {
+  return `${printSchema(lexicographicSortSchema(buildApiSchema()))}\n`;
+}

@@ -1,0 +1,59 @@
+import type { DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { SecurityRoleService } from '../access/security-role.service';
+import { AuthService } from '../identity/auth.service';
+import { IdentityService } from '../identity/identity.service';
+import { Account } from '../records/account.entity';
+import { AccountService } from '../records/account.service';
+import { CrmCase } from '../records/case.entity';
+import { CaseService } from '../records/case.service';
+import { Contact } from '../records/contact.entity';
+import { ContactService } from '../records/contact.service';
+import { Lead } from '../records/lead.entity';
+import { LeadService } from '../records/lead.service';
+import { Opportunity } from '../records/opportunity.entity';
+import { OpportunityService } from '../records/opportunity.service';
+import type { OwnedRecord } from '../records/owned-record';
+import { RecordStore } from '../records/record-store';
+import { RecordWriter, type RecordStores } from '../records/record-writer';
+
+/** The api's services, built once per process over one database. */
+export interface Services {
+  readonly db: DataSource;
+  readonly auth: AuthService;
+  readonly identity: IdentityService;
+  readonly roles: SecurityRoleService;
+  readonly stores: RecordStores;
+  readonly writer: RecordWriter;
+  readonly accounts: AccountService;
+  readonly contacts: ContactService;
+  readonly leads: LeadService;
+  readonly opportunities: OpportunityService;
+  readonly cases: CaseService;
+}
+
+export function createServices(db: DataSource, options: { sessionTtlHours: number }): Services {
+  const stores = {
+    account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
+    contact: new RecordStore(db, { kind: 'contact', entity: Contact, nameColumn: 'fullName', emailEnabled: true }),
+    lead: new RecordStore(db, { kind: 'lead', entity: Lead, nameColumn: 'fullName', emailEnabled: true }),
+    opportunity: new RecordStore(db, { kind: 'opportunity', entity: Opportunity, nameColumn: 'name', emailEnabled: false }),
+    case: new RecordStore(db, { kind: 'case', entity: CrmCase, nameColumn: 'title', emailEnabled: false }),
+  };
+  const writer = new RecordWriter(db, stores as unknown as RecordStores);
+  return {
+    db,
+    auth: new AuthService(db, new AccessService(db), options.sessionTtlHours),
+    identity: new IdentityService(db),
+    roles: new SecurityRoleService(db),
+    stores: stores as unknown as RecordStores,
+    writer,
+    accounts: new AccountService(stores.account, writer),
+    contacts: new ContactService(stores.contact, writer),
+    leads: new LeadService(stores.lead, writer),
+    opportunities: new OpportunityService(stores.opportunity, writer),
+    cases: new CaseService(stores.case, writer),
+  };
+}
+
+export type { OwnedRecord };

@@ -1,0 +1,80 @@
+import { IsNull, type DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import type { Principal } from '../access/principal';
+import { ApiError } from '../common/errors';
+import { newId } from '../common/ids';
+import { normalizeEmail } from '../records/email-addresses';
+import { ApiKey } from './api-key.entity';
+import { AuthSession } from './auth-session.entity';
+import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
+import { API_KEY_PREFIX, hashToken, newSessionToken } from './tokens';
+import { User } from './user.entity';
+
+export interface Authenticated {
+  readonly user: User;
+  readonly principal: Principal;
+  /** The session id, when the caller signed in with a password (so logout knows what to end). */
+  readonly sessionId?: string;
+}
+
+/** Sign-in with a password, sessions, and turning a bearer token or API key back into a caller. */
+export class AuthService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly access: AccessService,
+    private readonly sessionTtlHours: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async login(email: string, password: string): Promise<{ token: string; session: AuthSession; user: User }> {
+    const user = await this.db.getRepository(User).findOne({ where: { email: normalizeEmail(email) } });
+    // Always run one hash comparison, so the response time does not tell whether the user exists.
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!user || !user.passwordHash || !ok || user.disabled) {
+      throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
+    }
+    const token = newSessionToken();
+    const now = this.clock();
+    const session = await this.db.getRepository(AuthSession).save({
+      id: newId(),
+      tokenHash: hashToken(token),
+      userId: user.id,
+      expiresAt: new Date(now.getTime() + this.sessionTtlHours * 3600_000),
+      revokedAt: null,
+    });
+    return { token, session, user };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.db.getRepository(AuthSession).update({ id: sessionId }, { revokedAt: this.clock() });
+  }
+
+  /** Resolves an Authorization header; undefined when there is none; an error when it is present but not valid. */
+  async authenticate(authorization: string | undefined): Promise<Authenticated | undefined> {
+    if (!authorization) return undefined;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new ApiError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
+    const token = match[1];
+    const now = this.clock();
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const key = await this.db.getRepository(ApiKey).findOne({ where: { keyHash: hashToken(token), revokedAt: IsNull() } });
+      if (!key || (key.expiresAt && key.expiresAt <= now)) throw new ApiError('UNAUTHENTICATED', 'unknown, revoked or expired API key');
+      const user = await this.activeUser(key.userId);
+      // Coarse last-used stamp: at most one write a minute per key, not one per request.
+      if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
+        await this.db.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
+      }
+      return { user, principal: await this.access.principalFor(user, 'api_key') };
+    }
+    const session = await this.db.getRepository(AuthSession).findOne({ where: { tokenHash: hashToken(token), revokedAt: IsNull() } });
+    if (!session || session.expiresAt <= now) throw new ApiError('UNAUTHENTICATED', 'the session has expired or was ended; sign in again');
+    const user = await this.activeUser(session.userId);
+    return { user, principal: await this.access.principalFor(user, 'session'), sessionId: session.id };
+  }
+
+  private async activeUser(userId: string): Promise<User> {
+    const user = await this.db.getRepository(User).findOne({ where: { id: userId } });
+    if (!user || user.disabled) throw new ApiError('UNAUTHENTICATED', 'this user is disabled');
+    return user;
+  }
+}

@@ -1,0 +1,75 @@
+import { ArrayMaxSize, IsEmail, MaxLength, MinLength } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ApiKey } from './api-key.entity';
+import { User } from './user.entity';
+
+@ObjectType()
+export class LoginPayload {
+  @Field({ description: 'Send as "Authorization: Bearer <token>".' })
+  token: string;
+
+  @Field()
+  expiresAt: Date;
+
+  @Field(() => User)
+  user: User;
+}
+
+@InputType()
+export class CreateUserInput {
+  @Field()
+  @IsEmail({ allow_utf8_local_part: true, require_tld: false })
+  @MaxLength(320)
+  email: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(200)
+  fullName: string;
+
+  @Field(() => ID)
+  businessUnitId: string;
+
+  @Field(() => String, { nullable: true, description: 'At least 12 characters. Leave out for a service account that uses API keys.' })
+  @MinLength(12)
+  @MaxLength(200)
+  password?: string;
+
+  @Field(() => [ID], { defaultValue: [] })
+  @ArrayMaxSize(20)
+  roleIds: string[];
+}
+
+@InputType()
+export class CreateBusinessUnitInput {
+  @Field()
+  @MinLength(1)
+  @MaxLength(160)
+  name: string;
+
+  @Field(() => ID, { description: 'The parent unit.' })
+  parentId: string;
+}
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field({ description: 'What the key is for, e.g. "ERP integration".' })
+  @MinLength(1)
+  @MaxLength(120)
+  name: string;
+
+  @Field(() => ID, { nullable: true, description: 'The user the key acts as. Default: you.' })
+  userId?: string;
+
+  @Field(() => Date, { nullable: true })
+  expiresAt?: Date;
+}
+
+@ObjectType()
+export class CreatedApiKey {
+  @Field({ description: 'The key itself. Shown once: only its hash is stored.' })
+  key: string;
+
+  @Field(() => ApiKey)
+  apiKey: ApiKey;
+}

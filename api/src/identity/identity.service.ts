@@ -1,0 +1,148 @@
+import { In, type DataSource } from 'typeorm';
+import { can, holds, type Principal } from '../access/principal';
+import { AccessEntity, Privilege } from '../access/privileges';
+import { SecurityRole, UserRole } from '../access/security-role.entity';
+import { ApiError, forbidden, notFound } from '../common/errors';
+import { expectGlobalId, toGlobalId } from '../common/global-id';
+import { newId } from '../common/ids';
+import { normalizeEmail } from '../records/email-addresses';
+import { ApiKey } from './api-key.entity';
+import { BusinessUnit } from './business-unit.entity';
+import type { CreateApiKeyInput, CreateBusinessUnitInput, CreateUserInput } from './identity.inputs';
+import { hashPassword } from './password';
+import { hashToken, newApiKey } from './tokens';
+import { User } from './user.entity';
+
+const asRow = (user: User) => ({ ownerId: user.id, businessUnitId: user.businessUnitId });
+
+/** Users, business units, role membership and API keys: the administrator's side of identity. */
+export class IdentityService {
+  constructor(private readonly db: DataSource) {}
+
+  async listUsers(principal: Principal, search?: string): Promise<User[]> {
+    if (!holds(principal, AccessEntity.USER, Privilege.READ)) return [];
+    const qb = this.db.getRepository(User).createQueryBuilder('u').orderBy('u.fullName').addOrderBy('u.id').limit(500);
+    if (search?.trim()) qb.where('(u.fullName LIKE :q OR u.email LIKE :q)', { q: `%${search.trim().replace(/[%_]/g, '')}%` });
+    return (await qb.getMany()).filter((u) => can(principal, AccessEntity.USER, Privilege.READ, asRow(u)));
+  }
+
+  async createUser(principal: Principal, input: CreateUserInput): Promise<User> {
+    const unitId = expectGlobalId('input.businessUnitId', input.businessUnitId, 'BusinessUnit').id;
+    const unit = await this.db.getRepository(BusinessUnit).findOneBy({ id: unitId });
+    if (!unit) throw notFound('input.businessUnitId', input.businessUnitId);
+    const id = newId();
+    if (!can(principal, AccessEntity.USER, Privilege.CREATE, { ownerId: id, businessUnitId: unitId })) {
+      throw forbidden('you may not create users in that business unit');
+    }
+    const roleIds = input.roleIds.map((r, i) => expectGlobalId(`input.roleIds[${i}]`, r, 'SecurityRole').id);
+    await this.requireRoles(roleIds);
+    const email = normalizeEmail(input.email);
+    if (await this.db.getRepository(User).existsBy({ email })) {
+      throw new ApiError('CONFLICT', `input.email: a user with "${email}" already exists`, 'input.email');
+    }
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return this.db.transaction(async (em) => {
+      await em.insert(User, { id, email, fullName: input.fullName.trim(), businessUnitId: unitId, passwordHash, isService: !input.password, disabled: false });
+      if (roleIds.length) await em.insert(UserRole, roleIds.map((roleId) => ({ userId: id, roleId })));
+      return em.findOneByOrFail(User, { id });
+    });
+  }
+
+  async setUserRole(principal: Principal, userGlobalId: string, roleGlobalId: string, member: boolean): Promise<User> {
+    const user = await this.writableUser(principal, userGlobalId);
+    const roleId = expectGlobalId('roleId', roleGlobalId, 'SecurityRole').id;
+    await this.requireRoles([roleId]);
+    if (member) await this.db.getRepository(UserRole).upsert({ userId: user.id, roleId }, ['userId', 'roleId']);
+    else await this.db.getRepository(UserRole).delete({ userId: user.id, roleId });
+    return user;
+  }
+
+  async setUserDisabled(principal: Principal, userGlobalId: string, disabled: boolean): Promise<User> {
+    const user = await this.writableUser(principal, userGlobalId);
+    if (user.id === principal.userId) throw new ApiError('BAD_USER_INPUT', 'userId: you cannot disable yourself', 'userId');
+    await this.db.getRepository(User).update({ id: user.id }, { disabled });
+    return this.db.getRepository(User).findOneByOrFail({ id: user.id });
+  }
+
+  async rolesOf(userIds: readonly string[]): Promise<Map<string, SecurityRole[]>> {
+    const links = userIds.length ? await this.db.getRepository(UserRole).findBy({ userId: In([...userIds]) }) : [];
+    const roles = links.length ? await this.db.getRepository(SecurityRole).findBy({ id: In(links.map((l) => l.roleId)) }) : [];
+    const byId = new Map(roles.map((r) => [r.id, r]));
+    const result = new Map<string, SecurityRole[]>();
+    for (const link of links) result.set(link.userId, [...(result.get(link.userId) ?? []), byId.get(link.roleId)!].sort((a, b) => a.name.localeCompare(b.name)));
+    return result;
+  }
+
+  async listBusinessUnits(principal: Principal): Promise<BusinessUnit[]> {
+    if (!holds(principal, AccessEntity.BUSINESS_UNIT, Privilege.READ)) return [];
+    return this.db.getRepository(BusinessUnit).find({ order: { name: 'ASC' } });
+  }
+
+  async createBusinessUnit(principal: Principal, input: CreateBusinessUnitInput): Promise<BusinessUnit> {
+    if (!can(principal, AccessEntity.BUSINESS_UNIT, Privilege.CREATE, { ownerId: '', businessUnitId: '' })) {
+      throw forbidden('only administrators may create business units');
+    }
+    const parentId = expectGlobalId('input.parentId', input.parentId, 'BusinessUnit').id;
+    if (!(await this.db.getRepository(BusinessUnit).existsBy({ id: parentId }))) throw notFound('input.parentId', input.parentId);
+    const id = newId();
+    await this.db.getRepository(BusinessUnit).insert({ id, name: input.name.trim(), parentId });
+    return this.db.getRepository(BusinessUnit).findOneByOrFail({ id });
+  }
+
+  async createApiKey(principal: Principal, input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
+    const userId = input.userId ? expectGlobalId('input.userId', input.userId, 'User').id : principal.userId;
+    const user = await this.db.getRepository(User).findOneBy({ id: userId });
+    if (!user) throw notFound('input.userId', input.userId ?? '');
+    if (!can(principal, AccessEntity.API_KEY, Privilege.CREATE, asRow(user))) {
+      throw forbidden('you may not create API keys for that user');
+    }
+    if (input.expiresAt && input.expiresAt <= new Date()) throw new ApiError('BAD_USER_INPUT', 'input.expiresAt: must be in the future', 'input.expiresAt');
+    const key = newApiKey();
+    const apiKey = await this.saveApiKey(input.name.trim(), key, user.id, principal.userId, input.expiresAt ?? null);
+    return { key, apiKey };
+  }
+
+  /** Stores a key that was generated elsewhere (the SYNC_SERVICE_API_KEY shared with the engines) unless it is already there. */
+  async ensureApiKey(name: string, key: string, userId: string): Promise<void> {
+    if (await this.db.getRepository(ApiKey).existsBy({ keyHash: hashToken(key) })) return;
+    await this.saveApiKey(name, key, userId, userId, null);
+  }
+
+  async listApiKeys(principal: Principal): Promise<ApiKey[]> {
+    const keys = await this.db.getRepository(ApiKey).find({ order: { createdAt: 'DESC' }, take: 500 });
+    const users = await this.db.getRepository(User).findBy({ id: In([...new Set(keys.map((k) => k.userId))]) });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return keys.filter((k) => byId.has(k.userId) && can(principal, AccessEntity.API_KEY, Privilege.READ, asRow(byId.get(k.userId)!)));
+  }
+
+  async revokeApiKey(principal: Principal, globalId: string): Promise<ApiKey> {
+    const id = expectGlobalId('id', globalId, 'ApiKey').id;
+    const key = (await this.listApiKeys(principal)).find((k) => k.id === id);
+    if (!key) throw notFound('id', globalId);
+    const owner = await this.db.getRepository(User).findOneByOrFail({ id: key.userId });
+    if (!can(principal, AccessEntity.API_KEY, Privilege.DELETE, asRow(owner))) throw forbidden('you may not revoke this API key');
+    await this.db.getRepository(ApiKey).update({ id }, { revokedAt: new Date() });
+    return this.db.getRepository(ApiKey).findOneByOrFail({ id });
+  }
+
+  private async saveApiKey(name: string, key: string, userId: string, createdById: string, expiresAt: Date | null): Promise<ApiKey> {
+    const id = newId();
+    await this.db.getRepository(ApiKey).insert({ id, name, prefix: key.slice(0, 12), keyHash: hashToken(key), userId, createdById, expiresAt, revokedAt: null, lastUsedAt: null });
+    return this.db.getRepository(ApiKey).findOneByOrFail({ id });
+  }
+
+  private async writableUser(principal: Principal, globalId: string): Promise<User> {
+    const id = expectGlobalId('userId', globalId, 'User').id;
+    const user = await this.db.getRepository(User).findOneBy({ id });
+    if (!user || !can(principal, AccessEntity.USER, Privilege.READ, asRow(user))) throw notFound('userId', toGlobalId('User', id));
+    if (!can(principal, AccessEntity.USER, Privilege.WRITE, asRow(user))) throw forbidden('you may not change this user');
+    return user;
+  }
+
+  private async requireRoles(roleIds: readonly string[]): Promise<void> {
+    if (roleIds.length === 0) return;
+    const found = await this.db.getRepository(SecurityRole).findBy({ id: In([...roleIds]) });
+    const missing = roleIds.find((id) => !found.some((r) => r.id === id));
+    if (missing) throw notFound('roleId', toGlobalId('SecurityRole', missing));
+  }
+}

@@ -1,0 +1,51 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { IdColumn } from '../common/columns';
+import { toGlobalId } from '../common/global-id';
+import { Node } from '../graphql/node';
+
+/** A person (or service account) who signs in; owns records and mailboxes. */
+@ObjectType({ implements: Node })
+@Entity('app_user')
+export class User {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('User', this.id);
+  }
+
+  /** Normalized (trimmed, lower-case); the sign-in name and the user's mail address. */
+  @Field()
+  @Index({ unique: true })
+  @Column('varchar', { length: 320 })
+  email: string;
+
+  @Field()
+  @Column('varchar', { length: 200 })
+  fullName: string;
+
+  @Index()
+  @IdColumn()
+  businessUnitId: string;
+
+  /** scrypt hash; null for service accounts, which sign in with API keys only. */
+  @Column('varchar', { length: 255, nullable: true })
+  passwordHash: string | null;
+
+  @Field({ description: 'A service account (such as the sync engine) that cannot sign in with a password.' })
+  @Column('boolean', { default: false })
+  isService: boolean;
+
+  @Field()
+  @Column('boolean', { default: false })
+  disabled: boolean;
+
+  @Field()
+  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

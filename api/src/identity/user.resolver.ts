@@ -1,0 +1,44 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { SecurityRole } from '../access/security-role.entity';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { BusinessUnit } from './business-unit.entity';
+import { CreateUserInput } from './identity.inputs';
+import { User } from './user.entity';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => [User], { description: 'Users you may read, by name (at most 500).' })
+  users(@Arg('search', () => String, { nullable: true }) search: string | undefined, @Ctx() ctx: RequestContext): Promise<User[]> {
+    return ctx.services.identity.listUsers(principalOf(ctx), search);
+  }
+
+  @Mutation(() => User)
+  createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: RequestContext): Promise<User> {
+    return ctx.services.identity.createUser(principalOf(ctx), input);
+  }
+
+  @Mutation(() => User)
+  addUserRole(@Arg('userId', () => ID) userId: string, @Arg('roleId', () => ID) roleId: string, @Ctx() ctx: RequestContext): Promise<User> {
+    return ctx.services.identity.setUserRole(principalOf(ctx), userId, roleId, true);
+  }
+
+  @Mutation(() => User)
+  removeUserRole(@Arg('userId', () => ID) userId: string, @Arg('roleId', () => ID) roleId: string, @Ctx() ctx: RequestContext): Promise<User> {
+    return ctx.services.identity.setUserRole(principalOf(ctx), userId, roleId, false);
+  }
+
+  @Mutation(() => User, { description: 'A disabled user can neither sign in nor use API keys.' })
+  setUserDisabled(@Arg('userId', () => ID) userId: string, @Arg('disabled') disabled: boolean, @Ctx() ctx: RequestContext): Promise<User> {
+    return ctx.services.identity.setUserDisabled(principalOf(ctx), userId, disabled);
+  }
+
+  @FieldResolver(() => BusinessUnit)
+  async businessUnit(@Root() user: User, @Ctx() ctx: RequestContext): Promise<BusinessUnit> {
+    return (await ctx.loaders.units.load(user.businessUnitId))!;
+  }
+
+  @FieldResolver(() => [SecurityRole])
+  roles(@Root() user: User, @Ctx() ctx: RequestContext): Promise<SecurityRole[]> {
+    return ctx.loaders.roles.load(user.id);
+  }
+}

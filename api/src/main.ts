@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { loadApiConfig, type ApiConfig } from './config';
+import { openDatabase, type Database } from './db/data-source';
+import { createServices } from './graphql/services';
+import { createLogger, type Logger } from './platform/logger';
+import { bootstrap } from './seed/bootstrap';
+import { createHubServer, type HubServer } from './server/http-server';
+
+export interface RunningApi {
+  readonly port: number;
+  readonly database: Database;
+  readonly server: HubServer;
+  close(): Promise<void>;
+}
+
+/** The composition root: config → database (migrated) → first-start seed → services → HTTP. */
+export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string } = {}): Promise<RunningApi> {
+  const database = await openDatabase(config.databaseUrl, log);
+  await bootstrap(database.dataSource, log, {
+    organizationName: 'Contoso Demo',
+    seedDemo: config.seedDemo,
+    demoPassword: options.demoPassword,
+    syncServiceApiKey: config.syncServiceApiKey,
+  });
+  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours });
+  const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir });
+  const port = await server.listen(config.port, config.host);
+  log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);
+  return {
+    port,
+    database,
+    server,
+    close: async () => {
+      await server.close();
+      await database.dataSource.destroy();
+    },
+  };
+}
+
+if (require.main === module) {
+  let config: ApiConfig;
+  try {
+    config = loadApiConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const log = createLogger(config.logLevel);
+  startApi(config, log, { demoPassword: process.env.DEMO_PASSWORD || undefined })
+    .then((api) => {
+      const stop = (signal: string) => {
+        log.info({ signal }, 'shutting down');
+        api.close().then(() => process.exit(0), (err) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        });
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    })
+    .catch((err) => {
+      log.fatal({ err }, 'api failed to start');
+      process.exit(1);
+    });
+}

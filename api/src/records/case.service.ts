@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import type { Principal } from '../access/principal';
+import { expectGlobalId } from '../common/global-id';
+import type { Page } from '../common/pagination';
+import { CasePriority, CaseStatus, CrmCase } from './case.entity';
+import type { CreateCaseInput, UpdateCaseInput } from './case.inputs';
+import { customerColumns, customerFilter } from './customer';
+import { definedOnly, nonNull } from './patch';
+import type { ListQuery, RecordStore } from './record-store';
+import type { RecordWriter } from './record-writer';
+
+/** CAS-YYMMDD-XXXXXX: readable on the phone, unique without a shared counter across api processes. */
+export function newTicketNumber(now = new Date()): string {
+  const day = now.toISOString().slice(2, 10).replaceAll('-', '');
+  return `CAS-${day}-${randomBytes(4).toString('hex').slice(0, 6).toUpperCase()}`;
+}
+
+export class CaseService {
+  constructor(
+    private readonly store: RecordStore<CrmCase>,
+    private readonly writer: RecordWriter,
+  ) {}
+
+  list(principal: Principal, query: ListQuery, customerGlobalId?: string): Promise<Page<CrmCase>> {
+    return this.store.list(principal, { ...query, extra: customerFilter('filter.customerId', customerGlobalId) });
+  }
+
+  create(principal: Principal, input: CreateCaseInput): Promise<CrmCase> {
+    const ownerId = input.ownerId ? expectGlobalId('input.ownerId', input.ownerId, 'User').id : undefined;
+    const customer = customerColumns('input.customerId', input.customerId);
+    return this.writer.create<CrmCase>(
+      principal,
+      'case',
+      {
+        title: input.title.trim(),
+        ticketNumber: newTicketNumber(),
+        ...customer.columns,
+        priority: input.priority ?? CasePriority.NORMAL,
+        status: CaseStatus.ACTIVE,
+        description: input.description ?? null,
+      },
+      ownerId,
+      { references: [customer.reference] },
+    );
+  }
+
+  update(principal: Principal, id: string, input: UpdateCaseInput): Promise<CrmCase> {
+    nonNull(input, ['title', 'customerId', 'priority', 'status']);
+    const { customerId, ...fields } = input;
+    const customer = customerId ? customerColumns('input.customerId', customerId) : undefined;
+    return this.writer.update<CrmCase>(principal, 'case', id, definedOnly({ ...fields, ...customer?.columns }), {
+      references: customer ? [customer.reference] : [],
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { Field, Float, ID, InputType } from 'type-graphql';
+import { OpportunityStatus } from './opportunity.entity';
+import { listArgsOf, RecordFilterBase } from './record-inputs';
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+@InputType()
+export class OpportunityFilter extends RecordFilterBase {
+  @Field(() => OpportunityStatus, { nullable: true })
+  status?: OpportunityStatus;
+
+  @Field(() => ID, { nullable: true, description: 'Only opportunities of this customer (account or contact).' })
+  customerId?: string;
+}
+
+export const OpportunityListArgs = listArgsOf(OpportunityFilter);
+
+@InputType()
+export class CreateOpportunityInput {
+  @Field()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @Field(() => ID, { description: 'An account or a contact.' })
+  customerId: string;
+
+  @Field(() => Float, { nullable: true })
+  @Min(0)
+  estimatedValue?: number;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
+  @Matches(ISO_DATE, { message: 'must be a date as YYYY-MM-DD' })
+  estimatedCloseDate?: string;
+
+  @Field(() => OpportunityStatus, { nullable: true, defaultValue: OpportunityStatus.OPEN })
+  status?: OpportunityStatus;
+
+  @Field(() => ID, { nullable: true, description: 'Default: you.' })
+  ownerId?: string;
+}
+
+@InputType()
+export class UpdateOpportunityInput {
+  @Field({ nullable: true })
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @Field(() => ID, { nullable: true })
+  customerId?: string;
+
+  @Field(() => Float, { nullable: true })
+  @Min(0)
+  estimatedValue?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @Matches(ISO_DATE, { message: 'must be a date as YYYY-MM-DD' })
+  estimatedCloseDate?: string | null;
+
+  @Field(() => OpportunityStatus, { nullable: true })
+  status?: OpportunityStatus;
+}

@@ -1,0 +1,47 @@
+import type { Principal } from '../access/principal';
+import { expectGlobalId } from '../common/global-id';
+import type { Page } from '../common/pagination';
+import { customerColumns, customerFilter } from './customer';
+import { Opportunity, OpportunityStatus } from './opportunity.entity';
+import type { CreateOpportunityInput, UpdateOpportunityInput } from './opportunity.inputs';
+import { definedOnly, nonNull } from './patch';
+import type { ListQuery, RecordStore } from './record-store';
+import type { RecordWriter } from './record-writer';
+
+export class OpportunityService {
+  constructor(
+    private readonly store: RecordStore<Opportunity>,
+    private readonly writer: RecordWriter,
+  ) {}
+
+  list(principal: Principal, query: ListQuery, customerGlobalId?: string): Promise<Page<Opportunity>> {
+    return this.store.list(principal, { ...query, extra: customerFilter('filter.customerId', customerGlobalId) });
+  }
+
+  create(principal: Principal, input: CreateOpportunityInput): Promise<Opportunity> {
+    const ownerId = input.ownerId ? expectGlobalId('input.ownerId', input.ownerId, 'User').id : undefined;
+    const customer = customerColumns('input.customerId', input.customerId);
+    return this.writer.create<Opportunity>(
+      principal,
+      'opportunity',
+      {
+        name: input.name.trim(),
+        ...customer.columns,
+        estimatedValue: input.estimatedValue ?? null,
+        estimatedCloseDate: input.estimatedCloseDate ?? null,
+        status: input.status ?? OpportunityStatus.OPEN,
+      },
+      ownerId,
+      { references: [customer.reference] },
+    );
+  }
+
+  update(principal: Principal, id: string, input: UpdateOpportunityInput): Promise<Opportunity> {
+    nonNull(input, ['name', 'customerId', 'status']);
+    const { customerId, ...fields } = input;
+    const customer = customerId ? customerColumns('input.customerId', customerId) : undefined;
+    return this.writer.update<Opportunity>(principal, 'opportunity', id, definedOnly({ ...fields, ...customer?.columns }), {
+      references: customer ? [customer.reference] : [],
+    });
+  }
+}

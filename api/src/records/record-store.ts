@@ -1,0 +1,163 @@
+import { Brackets, In, type DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { depthOf, holds, rowScope, withinDepth, type Principal } from '../access/principal';
+import { Privilege } from '../access/privileges';
+import { RecordShare } from '../access/record-share.entity';
+import { decodeCursor, encodeCursor, pageSize, SortDirection, type Page } from '../common/pagination';
+import { EmailAddress } from './email-address.entity';
+import type { OwnedRecord } from './owned-record';
+import { RECORD_ACCESS_ENTITY, type RecordKind } from './record-kind';
+
+export type SortField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
+
+/** How one record type is stored and searched. */
+export interface RecordTypeSpec<T extends OwnedRecord> {
+  readonly kind: RecordKind;
+  readonly entity: new () => T;
+  /** The column NAME sorting and text search use. */
+  readonly nameColumn: keyof T & string;
+  readonly emailEnabled: boolean;
+}
+
+export interface ListQuery {
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly ownerId?: string;
+  readonly status?: string;
+  readonly search?: string;
+  readonly sortField?: SortField;
+  readonly sortDirection?: SortDirection;
+  /** Equality filters on further columns, named by code (never by callers). */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+const SORT_COLUMN = { CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' } as const;
+
+// '!' as the LIKE escape character: a backslash needs different quoting on MySQL and SQLite.
+const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
+
+/** Reads records of one type, always through the caller's read scope: depth, or a share. */
+export class RecordStore<T extends OwnedRecord> {
+  constructor(
+    private readonly db: DataSource,
+    readonly spec: RecordTypeSpec<T>,
+  ) {}
+
+  get kind(): RecordKind {
+    return this.spec.kind;
+  }
+
+  /** Adds "the caller may exercise `privilege` on this row" to a query on alias `r`. */
+  applyScope(qb: SelectQueryBuilder<ObjectLiteral>, principal: Principal, privilege: Privilege.READ | Privilege.WRITE): void {
+    const entity = RECORD_ACCESS_ENTITY[this.spec.kind];
+    const scope = rowScope(principal, depthOf(principal, entity, privilege));
+    if (scope.kind === 'all') return;
+    if (!holds(principal, entity, privilege)) {
+      qb.andWhere('1 = 0');
+      return;
+    }
+    qb.andWhere(
+      new Brackets((or) => {
+        if (scope.kind === 'owner') or.where('r.ownerId = :scopeUserId', { scopeUserId: principal.userId });
+        else if (scope.kind === 'units') or.where('r.businessUnitId IN (:...scopeUnitIds)', { scopeUnitIds: scope.unitIds });
+        else or.where('1 = 0');
+        const shared = qb
+          .subQuery()
+          .select('s.recordId')
+          .from(RecordShare, 's')
+          .where('s.userId = :shareUserId AND s.recordKind = :shareKind')
+          .andWhere(privilege === Privilege.WRITE ? 's.canWrite = :shareWrite' : '1 = 1')
+          .getQuery();
+        or.orWhere(`r.id IN ${shared}`, { shareUserId: principal.userId, shareKind: this.spec.kind, shareWrite: true });
+      }),
+    );
+  }
+
+  /** One page of the records the caller may read, in keyset order (sort value, then id). */
+  async list(principal: Principal, query: ListQuery): Promise<Page<T>> {
+    const first = pageSize('first', query.first);
+    const direction = query.sortDirection ?? SortDirection.ASC;
+    const column = query.sortField === 'NAME' || !query.sortField ? this.spec.nameColumn : SORT_COLUMN[query.sortField];
+    const base = this.db.getRepository(this.spec.entity).createQueryBuilder('r');
+    this.applyScope(base, principal, Privilege.READ);
+    if (query.ownerId) base.andWhere('r.ownerId = :ownerId', { ownerId: query.ownerId });
+    if (query.status) base.andWhere('r.status = :status', { status: query.status });
+    if (query.search?.trim()) this.applySearch(base, query.search.trim());
+    for (const [column, value] of Object.entries(query.extra ?? {})) base.andWhere(`r.${column} = :extra_${column}`, { [`extra_${column}`]: value });
+    const counted = base.clone();
+
+    if (query.after) {
+      const cursor = decodeCursor('after', query.after);
+      const value = this.toDatabaseValue(column, cursor.value);
+      const op = direction === SortDirection.ASC ? '>' : '<';
+      base.andWhere(
+        new Brackets((w) =>
+          w.where(`r.${column} ${op} :cursorValue`, { cursorValue: value })
+            .orWhere(`r.${column} = :cursorValue AND r.id ${op} :cursorId`, { cursorId: cursor.id }),
+        ),
+      );
+    }
+    const rows = await base
+      .orderBy(`r.${column}`, direction)
+      .addOrderBy('r.id', direction)
+      .limit(first + 1)
+      .getMany();
+    const nodes = rows.slice(0, first);
+    return {
+      nodes,
+      cursors: nodes.map((n) => encodeCursor((n as Record<string, unknown>)[column], n.id)),
+      hasNextPage: rows.length > first,
+      hasPreviousPage: Boolean(query.after),
+      count: () => counted.getCount(),
+    };
+  }
+
+  /** Records by raw id, with no access check: callers filter with `readable`. */
+  async byIds(ids: readonly string[]): Promise<T[]> {
+    if (ids.length === 0) return [];
+    return this.db.getRepository(this.spec.entity).find({ where: { id: In([...ids]) } as never });
+  }
+
+  /** Which of `rows` the caller may use with `privilege`: within depth, or shared (one query for all of them). */
+  async permitted(principal: Principal, rows: readonly T[], privilege: Privilege): Promise<T[]> {
+    const entity = RECORD_ACCESS_ENTITY[this.spec.kind];
+    const depth = depthOf(principal, entity, privilege);
+    const outside = rows.filter((r) => !withinDepth(principal, depth, r));
+    const shareable = privilege === Privilege.READ || privilege === Privilege.WRITE;
+    if (outside.length === 0 || !shareable || !holds(principal, entity, privilege)) {
+      return rows.filter((r) => withinDepth(principal, depth, r));
+    }
+    const shares = await this.db.getRepository(RecordShare).find({
+      where: { userId: principal.userId, recordKind: this.spec.kind, recordId: In(outside.map((r) => r.id)) },
+    });
+    const sharedIds = new Set(shares.filter((s) => privilege === Privilege.READ || s.canWrite).map((s) => s.recordId));
+    return rows.filter((r) => withinDepth(principal, depth, r) || sharedIds.has(r.id));
+  }
+
+  private applySearch(qb: SelectQueryBuilder<ObjectLiteral>, text: string): void {
+    const pattern = `%${escapeLike(text)}%`;
+    qb.andWhere(
+      new Brackets((w) => {
+        w.where(`r.${this.spec.nameColumn} LIKE :searchName ESCAPE '!'`, { searchName: pattern });
+        if (this.spec.emailEnabled) {
+          const emails = qb
+            .subQuery()
+            .select('e.recordId')
+            .from(EmailAddress, 'e')
+            .where('e.recordKind = :searchKind')
+            .andWhere(`e.address LIKE :searchEmail ESCAPE '!'`)
+            .getQuery();
+          // Addresses are stored lower-case; a prefix match keeps the address index usable.
+          w.orWhere(`r.id IN ${emails}`, { searchKind: this.spec.kind, searchEmail: `${escapeLike(text.toLowerCase())}%` });
+        }
+      }),
+    );
+  }
+
+  /** A cursor carries the JSON form of the sort value; bind it as the driver stores that column. */
+  private toDatabaseValue(column: string, value: string | number | null): unknown {
+    const meta = this.db.getMetadata(this.spec.entity).findColumnWithPropertyName(column);
+    if (!meta) return value;
+    const typed = meta.type === 'datetime' && typeof value === 'string' ? new Date(value) : value;
+    return this.db.driver.preparePersistentValue(typed, meta);
+  }
+}

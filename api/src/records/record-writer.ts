@@ -1,0 +1,222 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { canUseField, withinDepth, depthOf, type Principal, type OwnedRow } from '../access/principal';
+import { Privilege, SECURED_FIELDS } from '../access/privileges';
+import { RecordShare } from '../access/record-share.entity';
+import { ApiError, forbidden, notFound } from '../common/errors';
+import { toGlobalId } from '../common/global-id';
+import { newId } from '../common/ids';
+import { User } from '../identity/user.entity';
+import { CrmCase } from '../records/case.entity';
+import { Contact } from './contact.entity';
+import { EmailAddress } from './email-address.entity';
+import { normalizeEmailList } from './email-addresses';
+import { Opportunity } from './opportunity.entity';
+import type { OwnedRecord } from './owned-record';
+import { RECORD_ACCESS_ENTITY, RECORD_GLOBAL_TYPE, type RecordKind } from './record-kind';
+import type { RecordStore } from './record-store';
+
+/** A lookup column being set to another record: needs APPEND on this record and APPEND_TO on the target. */
+export interface Reference {
+  /** The input field, for error messages. */
+  readonly field: string;
+  readonly kind: RecordKind;
+  readonly id: string;
+}
+
+export interface WriteOptions {
+  /** Replaces the record's email addresses when given. */
+  readonly emails?: readonly string[];
+  readonly references?: readonly Reference[];
+}
+
+export type RecordStores = { readonly [K in RecordKind]: RecordStore<OwnedRecord> };
+
+const ENTITY_NAME: Record<RecordKind, string> = {
+  account: 'account',
+  contact: 'contact',
+  lead: 'lead',
+  opportunity: 'opportunity',
+  case: 'case',
+};
+
+/** What deleting a record does to the records that point at it. */
+const DEPENDENTS: Partial<Record<RecordKind, { entity: Function; column: string; action: 'restrict' | 'clear' }[]>> = {
+  account: [
+    { entity: Opportunity, column: 'customerAccountId', action: 'restrict' },
+    { entity: CrmCase, column: 'customerAccountId', action: 'restrict' },
+    { entity: Contact, column: 'accountId', action: 'clear' },
+  ],
+  contact: [
+    { entity: Opportunity, column: 'customerContactId', action: 'restrict' },
+    { entity: CrmCase, column: 'customerContactId', action: 'restrict' },
+  ],
+};
+
+/**
+ * Creates, changes, deletes, assigns and shares records under the caller's privileges.
+ * Every write runs in one transaction, so a refused or failed mutation leaves nothing behind.
+ */
+export class RecordWriter {
+  constructor(
+    private readonly db: DataSource,
+    private readonly stores: RecordStores,
+  ) {}
+
+  /** The record if the caller may read it; NOT_FOUND otherwise, so unreadable and missing look the same. */
+  async readable(principal: Principal, kind: RecordKind, id: string, field = 'id'): Promise<OwnedRecord> {
+    const store = this.stores[kind];
+    const [row] = await store.permitted(principal, await store.byIds([id]), Privilege.READ);
+    if (!row) throw notFound(field, toGlobalId(RECORD_GLOBAL_TYPE[kind], id));
+    return row;
+  }
+
+  async create<T extends OwnedRecord>(
+    principal: Principal,
+    kind: RecordKind,
+    values: Partial<T>,
+    ownerId: string | undefined,
+    options: WriteOptions = {},
+  ): Promise<T> {
+    this.checkSecuredFields(principal, kind, values);
+    const owner = await this.owner(ownerId ?? principal.userId);
+    const row: OwnedRow = { ownerId: owner.id, businessUnitId: owner.businessUnitId };
+    const entity = RECORD_ACCESS_ENTITY[kind];
+    if (!withinDepth(principal, depthOf(principal, entity, Privilege.CREATE), row)) {
+      throw forbidden(`you may not create ${ENTITY_NAME[kind]} records${ownerId ? ' for that owner' : ''}`);
+    }
+    if (owner.id !== principal.userId && !withinDepth(principal, depthOf(principal, entity, Privilege.ASSIGN), row)) {
+      throw forbidden(`you may not create ${ENTITY_NAME[kind]} records owned by someone else`);
+    }
+    const emails = options.emails ? normalizeEmailList('input.emails', options.emails) : [];
+    await this.checkReferences(principal, kind, row, options.references ?? []);
+    const id = newId();
+    return this.db.transaction(async (em) => {
+      const record = em.create(this.stores[kind].spec.entity, {
+        ...values,
+        id,
+        ownerId: owner.id,
+        businessUnitId: owner.businessUnitId,
+        createdById: principal.userId,
+        modifiedById: principal.userId,
+      } as T);
+      await em.insert(this.stores[kind].spec.entity, record);
+      await this.replaceEmails(em, kind, id, emails);
+      return (await em.findOneByOrFail(this.stores[kind].spec.entity, { id } as never)) as T;
+    });
+  }
+
+  async update<T extends OwnedRecord>(principal: Principal, kind: RecordKind, id: string, patch: Partial<T>, options: WriteOptions = {}): Promise<T> {
+    const current = await this.readable(principal, kind, id);
+    const [writable] = await this.stores[kind].permitted(principal, [current], Privilege.WRITE);
+    if (!writable) throw forbidden(`you may read this ${ENTITY_NAME[kind]} but not change it`);
+    this.checkSecuredFields(principal, kind, patch);
+    const emails = options.emails ? normalizeEmailList('input.emails', options.emails) : undefined;
+    if (options.references?.length) {
+      if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.APPEND), current)) {
+        throw forbidden(`you may not link this ${ENTITY_NAME[kind]} to other records`);
+      }
+      await this.checkReferences(principal, kind, current, options.references);
+    }
+    const entity = this.stores[kind].spec.entity;
+    return this.db.transaction(async (em) => {
+      const changes = { ...patch, modifiedById: principal.userId } as Record<string, unknown>;
+      await em.update(entity, { id }, changes as never);
+      if (emails) await this.replaceEmails(em, kind, id, emails);
+      return (await em.findOneByOrFail(entity, { id } as never)) as T;
+    });
+  }
+
+  async remove(principal: Principal, kind: RecordKind, id: string): Promise<void> {
+    const current = await this.readable(principal, kind, id);
+    if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.DELETE), current)) {
+      throw forbidden(`you may not delete this ${ENTITY_NAME[kind]}`);
+    }
+    await this.db.transaction(async (em) => {
+      for (const dependent of DEPENDENTS[kind] ?? []) {
+        const where = { [dependent.column]: id };
+        if (dependent.action === 'clear') {
+          await em.update(dependent.entity, where, { [dependent.column]: null });
+        } else if (await em.exists(dependent.entity, { where })) {
+          throw new ApiError('CONFLICT', `opportunities or cases still have this ${ENTITY_NAME[kind]} as their customer; change or delete them first`);
+        }
+      }
+      await em.delete(EmailAddress, { recordKind: kind, recordId: id });
+      await em.delete(RecordShare, { recordKind: kind, recordId: id });
+      await em.delete(this.stores[kind].spec.entity, { id });
+    });
+  }
+
+  /** Dynamics' assign: a new owner, and the record moves to the owner's business unit. */
+  async assign(principal: Principal, kind: RecordKind, id: string, ownerId: string): Promise<OwnedRecord> {
+    const current = await this.readable(principal, kind, id);
+    if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.ASSIGN), current)) {
+      throw forbidden(`you may not assign this ${ENTITY_NAME[kind]}`);
+    }
+    const owner = await this.owner(ownerId);
+    const entity = this.stores[kind].spec.entity;
+    await this.db.getRepository(entity).update({ id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId } as never);
+    return this.db.getRepository(entity).findOneByOrFail({ id } as never);
+  }
+
+  /** Grants one user read (and optionally write) access beyond their roles' depth. */
+  async share(principal: Principal, kind: RecordKind, id: string, userId: string, canWrite: boolean): Promise<OwnedRecord> {
+    const current = await this.readable(principal, kind, id);
+    if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.SHARE), current)) {
+      throw forbidden(`you may not share this ${ENTITY_NAME[kind]}`);
+    }
+    if (canWrite && (await this.stores[kind].permitted(principal, [current], Privilege.WRITE)).length === 0) {
+      throw forbidden('you may not grant write access you do not have');
+    }
+    const user = await this.owner(userId, 'userId');
+    await this.db.transaction(async (em) => {
+      await em.delete(RecordShare, { recordKind: kind, recordId: id, userId: user.id });
+      await em.insert(RecordShare, { id: newId(), recordKind: kind, recordId: id, userId: user.id, canWrite, sharedById: principal.userId });
+    });
+    return current;
+  }
+
+  async unshare(principal: Principal, kind: RecordKind, id: string, userId: string): Promise<OwnedRecord> {
+    const current = await this.readable(principal, kind, id);
+    if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.SHARE), current)) {
+      throw forbidden(`you may not change who this ${ENTITY_NAME[kind]} is shared with`);
+    }
+    await this.db.getRepository(RecordShare).delete({ recordKind: kind, recordId: id, userId });
+    return current;
+  }
+
+  private async owner(userId: string, field = 'ownerId'): Promise<User> {
+    const user = await this.db.getRepository(User).findOneBy({ id: userId });
+    if (!user || user.disabled) throw notFound(field, toGlobalId('User', userId));
+    return user;
+  }
+
+  private checkSecuredFields(principal: Principal, kind: RecordKind, values: object): void {
+    for (const field of SECURED_FIELDS[RECORD_ACCESS_ENTITY[kind]] ?? []) {
+      if ((values as Record<string, unknown>)[field] !== undefined && !canUseField(principal, RECORD_ACCESS_ENTITY[kind], field, 'update')) {
+        throw new ApiError('FORBIDDEN', `input.${field}: your security roles do not let you set this field`, `input.${field}`);
+      }
+    }
+  }
+
+  private async checkReferences(principal: Principal, kind: RecordKind, row: OwnedRow, references: readonly Reference[]): Promise<void> {
+    if (references.length === 0) return;
+    if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.APPEND), row)) {
+      throw forbidden(`you may not link this ${ENTITY_NAME[kind]} to other records`);
+    }
+    for (const ref of references) {
+      const target = await this.readable(principal, ref.kind, ref.id, ref.field);
+      if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[ref.kind], Privilege.APPEND_TO), target)) {
+        throw new ApiError('FORBIDDEN', `${ref.field}: you may not link records to that ${ENTITY_NAME[ref.kind]}`, ref.field);
+      }
+    }
+  }
+
+  private async replaceEmails(em: EntityManager, kind: RecordKind, recordId: string, emails: readonly string[]): Promise<void> {
+    await em.delete(EmailAddress, { recordKind: kind, recordId });
+    if (emails.length === 0) return;
+    await em.insert(
+      EmailAddress,
+      emails.map((address, position) => ({ id: newId(), address, recordKind: kind, recordId, position })),
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { RoleFieldPermission, RolePrivilege, SecurityRole, UserRole } from '../access/security-role.entity';
+import { securedFieldList, SYNC_SERVICE, SYSTEM_ADMINISTRATOR, SYSTEM_ROLES } from '../access/system-roles';
+import { newId } from '../common/ids';
+import { BusinessUnit } from '../identity/business-unit.entity';
+import { IdentityService } from '../identity/identity.service';
+import { hashPassword } from '../identity/password';
+import { User } from '../identity/user.entity';
+import type { Logger } from '../platform/logger';
+import { seedDemoData } from './demo-data';
+
+export const ADMIN_EMAIL = 'admin@demo.crm.test';
+export const SYNC_SERVICE_EMAIL = 'sync-service@hub.invalid';
+
+export interface BootstrapOptions {
+  readonly organizationName: string;
+  readonly seedDemo: boolean;
+  /** Fixed password for every seeded user (tests, demos); otherwise one is generated and printed once. */
+  readonly demoPassword?: string;
+  readonly syncServiceApiKey?: string;
+}
+
+/**
+ * First start of an empty database: the root business unit, the system roles, an administrator,
+ * the Sync Service account and (by default) a demo organization. Later starts only make sure the
+ * configured Sync Service key is registered. Runs in one transaction, so two api processes starting
+ * at once cannot both seed: the loser fails on the unique role names and simply retries.
+ */
+export async function bootstrap(db: DataSource, log: Logger, options: BootstrapOptions): Promise<void> {
+  if (!(await db.getRepository(BusinessUnit).exists())) {
+    const password = options.demoPassword ?? randomBytes(9).toString('base64url');
+    try {
+      await db.transaction(async (em) => {
+        const rootId = newId();
+        await em.insert(BusinessUnit, { id: rootId, name: options.organizationName, parentId: null });
+        const roleIds = await insertSystemRoles(em);
+        const passwordHash = await hashPassword(password);
+        const adminId = newId();
+        await em.insert(User, { id: adminId, email: ADMIN_EMAIL, fullName: 'Ada Admin', businessUnitId: rootId, passwordHash, isService: false, disabled: false });
+        await em.insert(UserRole, { userId: adminId, roleId: roleIds.get(SYSTEM_ADMINISTRATOR)! });
+        const syncId = newId();
+        await em.insert(User, { id: syncId, email: SYNC_SERVICE_EMAIL, fullName: 'Sync Service', businessUnitId: rootId, passwordHash: null, isService: true, disabled: false });
+        await em.insert(UserRole, { userId: syncId, roleId: roleIds.get(SYNC_SERVICE)! });
+        if (options.seedDemo) await seedDemoData(em, { rootId, roleIds, passwordHash });
+      });
+    } catch (err) {
+      if (await db.getRepository(BusinessUnit).exists()) {
+        log.info('another api process seeded the database first');
+      } else {
+        throw err;
+      }
+    }
+    // Printed once, on the start that created the organization; never stored in clear.
+    log.info({ email: ADMIN_EMAIL, password, demoUsers: options.seedDemo }, 'organization created: sign in with this administrator login (shown only now)');
+  }
+  if (options.syncServiceApiKey) {
+    const syncUser = await db.getRepository(User).findOneByOrFail({ email: SYNC_SERVICE_EMAIL });
+    await new IdentityService(db).ensureApiKey('Sync engines (SYNC_SERVICE_API_KEY)', options.syncServiceApiKey, syncUser.id);
+  }
+}
+
+async function insertSystemRoles(em: EntityManager): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const role of SYSTEM_ROLES) {
+    const roleId = newId();
+    ids.set(role.name, roleId);
+    await em.insert(SecurityRole, { id: roleId, name: role.name, description: role.description });
+    await em.insert(RolePrivilege, role.privileges.map((p) => ({ id: newId(), roleId, ...p })));
+    if (role.securedFields === 'all') {
+      await em.insert(RoleFieldPermission, securedFieldList().map((f) => ({ id: newId(), roleId, ...f, canRead: true, canUpdate: true })));
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import type { Database } from '../db/data-source';
+import type { RequestContext } from '../graphql/context';
+import { createLoaders } from '../graphql/loaders';
+import { buildApiSchema } from '../graphql/schema';
+import type { Services } from '../graphql/services';
+import type { Logger } from '../platform/logger';
+import { formatError } from './errors';
+import { complexityLimitPlugin, depthLimitRule, QUERY_LIMITS } from './query-limits';
+
+export interface HubServer {
+  readonly httpServer: http.Server;
+  /** Listens; resolves with the bound port (0 picks a free one). */
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Express with /graphql (Apollo), /healthz, /readyz and the web UI. */
+export async function createHubServer(options: { database: Database; services: Services; log: Logger; webDistDir: string }): Promise<HubServer> {
+  const { database, services, log, webDistDir } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const schema = buildApiSchema();
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    // Apollo's CSRF prevention (on by default, kept explicit): a GET or form post must carry a
+    // non-simple content type or an apollo-require-preflight header, which a cross-site page cannot send.
+    csrfPrevention: true,
+    introspection: true,
+    validationRules: [depthLimitRule(QUERY_LIMITS.maxDepth)],
+    formatError: formatError(log),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), complexityLimitPlugin(schema, QUERY_LIMITS.maxComplexity)],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await database.dataSource.query('SELECT 1');
+      res.json({ status: 'ready', database: database.dialect });
+    } catch (err) {
+      log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<RequestContext> => {
+        let auth;
+        try {
+          auth = await services.auth.authenticate(req.headers.authorization);
+        } catch (err) {
+          if (err instanceof GraphQLError) {
+            throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });
+          }
+          throw err;
+        }
+        return { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, auth?.principal) };
+      },
+    }),
+  );
+
+  const indexHtml = path.join(webDistDir, 'index.html');
+  if (fs.existsSync(indexHtml)) {
+    app.use(express.static(webDistDir, { index: false, maxAge: '1h' }));
+    // Single-page app: every other GET serves index.html and the client routes.
+    app.get(/^\/(?!graphql|healthz|readyz).*/, (_req, res) => {
+      res.sendFile(indexHtml);
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('CRM activity hub api is running. The web UI is not built: run `npm run build -w web`.\n');
+    });
+  }
+
+  return {
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    close: async () => {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

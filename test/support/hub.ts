@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadApiConfig } from '../../api/src/config';
+import { createMysqlDatabase, dropMysqlDatabase } from '../../api/src/db/mysql-admin';
+import type { Database } from '../../api/src/db/data-source';
+import { startApi } from '../../api/src/main';
+import { createLogger } from '../../api/src/platform/logger';
+
+export type Dialect = 'sqlite' | 'mariadb';
+
+/** The MariaDB server tests use: the machine's own (see scripts/ensure-test-services.sh). */
+export const MARIADB_SERVER_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface StartedHub {
+  readonly dialect: Dialect;
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly graphqlUrl: string;
+  /** The password of every seeded user. */
+  readonly demoPassword: string;
+  /** The key the sync engines use (SYNC_SERVICE_API_KEY). */
+  readonly syncServiceKey: string;
+  /** The api's database, for statement counts and for checking what was (not) written. */
+  readonly database: Database;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  /** Signs in a seeded user through the API and returns the session token. */
+  login(email: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts a real api (HTTP on a free loopback port) on a fresh database of the given dialect, with the demo organization. */
+export async function startHub(options: { dialect: Dialect; env?: Record<string, string> }): Promise<StartedHub> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-test-'));
+  let databaseUrl = `sqlite:${path.join(dataDir, 'hub.sqlite')}`;
+  let dropDatabase = async () => {};
+  if (options.dialect === 'mariadb') {
+    const name = `crm_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await createMysqlDatabase(MARIADB_SERVER_URL, name);
+    databaseUrl = `${MARIADB_SERVER_URL}/${name}`;
+    dropDatabase = () => dropMysqlDatabase(MARIADB_SERVER_URL, name);
+  }
+  const demoPassword = `demo-${randomBytes(6).toString('hex')}`;
+  const syncServiceKey = `crm_key_${randomBytes(32).toString('base64url')}`;
+  const config = loadApiConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SYNC_SERVICE_API_KEY: syncServiceKey,
+    ...options.env,
+  });
+  const api = await startApi(config, createLogger(config.logLevel), { demoPassword });
+  const url = `http://127.0.0.1:${api.port}`;
+  const gql = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  };
+  return {
+    dialect: options.dialect,
+    url,
+    graphqlUrl: `${url}/graphql`,
+    demoPassword,
+    syncServiceKey,
+    database: api.database,
+    gql,
+    async login(email) {
+      const result = await gql<{ login: { token: string } }>(
+        'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
+        { email, password: demoPassword },
+      );
+      if (!result.data?.login) throw new Error(`login as ${email} failed: ${JSON.stringify(result.errors)}`);
+      return result.data.login.token;
+    },
+    async close() {
+      await api.close();
+      await dropDatabase();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Both databases the hub supports; suites run once per dialect. */
+export const DIALECTS: Dialect[] = ['sqlite', 'mariadb'];
