@@ -25,6 +25,6 @@ export class RecordShare {
   @IdColumn()
   sharedById: string;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

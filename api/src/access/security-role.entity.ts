@@ -26,7 +26,7 @@ export class SecurityRole {
   @Column('varchar', { length: 500, default: '' })
   description: string;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../platform/logger';
 import { ENTITIES } from './entities';
@@ -9,12 +10,26 @@ import { CountingQueryLogger } from './query-counter';
 
 export type Dialect = 'mysql' | 'sqlite';
 
+/** MySQL and MariaDB speak one protocol, but TypeORM reads their catalogs differently. */
+export type MysqlFlavor = 'mysql' | 'mariadb';
+
+/** Asks the server what it is, so `mysql://` URLs work against MariaDB too. */
+export async function detectMysqlFlavor(databaseUrl: string): Promise<MysqlFlavor> {
+  const conn = await mysql.createConnection(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return String((rows as { v: string }[])[0].v).includes('MariaDB') ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}
+
 export function dialectOf(databaseUrl: string): Dialect {
   return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql';
 }
 
 /** Options for either database; `synchronize` is never on: the schema comes from versioned migrations. */
-export function dataSourceOptions(databaseUrl: string, logger?: CountingQueryLogger): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, flavor: MysqlFlavor = 'mariadb', logger?: CountingQueryLogger): DataSourceOptions {
   const common = { entities: ENTITIES, synchronize: false, logging: true as const, logger, maxQueryExecutionTime: 1000 };
   if (dialectOf(databaseUrl) === 'sqlite') {
     const file = databaseUrl.slice('sqlite:'.length);
@@ -34,7 +49,7 @@ export function dataSourceOptions(databaseUrl: string, logger?: CountingQueryLog
   }
   return {
     ...common,
-    type: 'mysql',
+    type: flavor,
     url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
@@ -52,7 +67,8 @@ export interface Database {
 /** Connects and applies pending migrations. */
 export async function openDatabase(databaseUrl: string, log: Logger): Promise<Database> {
   const queries = new CountingQueryLogger(log);
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl, queries));
+  const flavor = dialectOf(databaseUrl) === 'mysql' ? await detectMysqlFlavor(databaseUrl) : undefined;
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, flavor, queries));
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return { dataSource, dialect: dialectOf(databaseUrl), queries };

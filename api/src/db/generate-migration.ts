@@ -8,13 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, type Dialect } from './data-source';
+import { dataSourceOptions, detectMysqlFlavor, dialectOf, type Dialect } from './data-source';
 import { createMysqlDatabase, dropMysqlDatabase } from './mysql-admin';
 
 const SOURCE_DIR = path.resolve(__dirname, '..', '..', 'src', 'db', 'migrations');
 
 async function pendingSql(databaseUrl: string): Promise<{ up: string[]; down: string[] }> {
-  const ds = new DataSource(dataSourceOptions(databaseUrl));
+  const flavor = dialectOf(databaseUrl) === 'mysql' ? await detectMysqlFlavor(databaseUrl) : undefined;
+  const ds = new DataSource({ ...dataSourceOptions(databaseUrl, flavor), logging: false });
   await ds.initialize();
   try {
     await ds.runMigrations();

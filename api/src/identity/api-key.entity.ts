@@ -35,7 +35,7 @@ export class ApiKey {
   createdById: string;
 
   @Field()
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 
   @Field(() => Date, { nullable: true })

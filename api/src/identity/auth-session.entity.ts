@@ -15,7 +15,7 @@ export class AuthSession {
   @IdColumn()
   userId: string;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 
   @DateTimeColumn()

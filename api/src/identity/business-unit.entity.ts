@@ -26,6 +26,6 @@ export class BusinessUnit {
   parentId: string | null;
 
   @Field()
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
 }

@@ -1,4 +1,4 @@
-import { Initial1795318924421 } from './1795318924421-initial';
+import { Initial1795319012915 } from './1795319012915-initial';
 
 /** SQLite migrations, oldest first. */
-export const SQLITE_MIGRATIONS: Function[] = [Initial1795318924421];
+export const SQLITE_MIGRATIONS: Function[] = [Initial1795319012915];
