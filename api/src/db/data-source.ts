@@ -70,6 +70,26 @@ export async function openDatabase(databaseUrl: string, log: Logger): Promise<Da
   const flavor = dialectOf(databaseUrl) === 'mysql' ? await detectMysqlFlavor(databaseUrl) : undefined;
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, flavor, queries));
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await runMigrationsExclusively(dataSource);
   return { dataSource, dialect: dialectOf(databaseUrl), queries };
+}
+
+/** Several api processes may start at once: on MySQL/MariaDB a named lock lets one migrate while the others wait. */
+async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type === 'better-sqlite3') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    const [row] = await runner.query("SELECT GET_LOCK('crm_hub_migrations', 120) AS locked");
+    if (Number(row.locked) !== 1) throw new Error('timed out waiting for another api process to finish migrating');
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query("SELECT RELEASE_LOCK('crm_hub_migrations')");
+    }
+  } finally {
+    await runner.release();
+  }
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies defaults when only the key is set', () => {
+    expect(parseConfig({ HUB_API_KEY: 'k' })).toEqual({
+      hubApiUrl: 'http://localhost:4000/graphql',
+      hubApiKey: 'k',
+      logLevel: 'info',
+      pollIntervalMs: 30_000,
+    });
+  });
+
+  it('reads every variable and returns a frozen object', () => {
+    const config = parseConfig({
+      HUB_API_URL: 'https://hub.example.test/graphql',
+      HUB_API_KEY: ' key-with-spaces-around ',
+      LOG_LEVEL: 'DEBUG',
+      POLL_INTERVAL_MS: '1500',
+    });
+    expect(config).toEqual({
+      hubApiUrl: 'https://hub.example.test/graphql',
+      hubApiKey: 'key-with-spaces-around',
+      logLevel: 'debug',
+      pollIntervalMs: 1500,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats empty strings as unset (compose passes `VAR=` for an unset ${VAR})', () => {
+    expect(problemsOf({ HUB_API_KEY: '' })).toEqual([expect.stringContaining('HUB_API_KEY is required')]);
+    expect(parseConfig({ HUB_API_KEY: 'k', HUB_API_URL: '', POLL_INTERVAL_MS: ' ' }).pollIntervalMs).toBe(30_000);
+  });
+
+  it('reports every bad variable in one error', () => {
+    const problems = problemsOf({ HUB_API_URL: 'not a url', LOG_LEVEL: 'verbose', POLL_INTERVAL_MS: '10s' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/HUB_API_URL[\s\S]*HUB_API_KEY[\s\S]*LOG_LEVEL[\s\S]*POLL_INTERVAL_MS/);
+  });
+
+  it.each([
+    ['ftp://hub/graphql', 'HUB_API_URL'],
+    ['0', 'POLL_INTERVAL_MS'],
+    ['-5', 'POLL_INTERVAL_MS'],
+    ['1.5', 'POLL_INTERVAL_MS'],
+    ['2147483648', 'POLL_INTERVAL_MS'],
+  ])('rejects %s for %s', (value, name) => {
+    const problems = problemsOf({ HUB_API_KEY: 'k', [name]: value });
+    expect(problems).toEqual([expect.stringContaining(name)]);
+  });
+});

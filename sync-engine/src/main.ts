@@ -1,0 +1,44 @@
+import { GraphqlHubApi } from './api-client.js';
+import { ConfigError, parseConfig, type Config } from './config.js';
+import { Engine } from './engine.js';
+import { createLogger } from './logger.js';
+
+// Composition root: the only place that reads process.env, wires adapters and handles signals.
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger('info').fatal({ code: 'CONFIG_INVALID', problems: error.problems }, 'invalid sync-engine configuration');
+    process.exitCode = 1;
+    return;
+  }
+
+  const log = createLogger(config.logLevel);
+  const api = new GraphqlHubApi({ url: config.hubApiUrl, apiKey: config.hubApiKey });
+  const engine = new Engine(api, log, { pollIntervalMs: config.pollIntervalMs });
+
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.info({ signal }, 'shutdown requested');
+    stop.abort();
+  };
+  // `once`: a second SIGINT/SIGTERM finds no listener and kills the process the default way.
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+
+  log.info({ hubApiUrl: config.hubApiUrl, pollIntervalMs: config.pollIntervalMs }, 'engine starting');
+  try {
+    // No process.exit(): the process ends when nothing is pending, which proves no timer or socket leaks.
+    process.exitCode = await engine.run(stop.signal);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+main().catch((error: unknown) => {
+  createLogger('info').fatal({ err: error }, 'sync engine crashed');
+  process.exitCode = 1;
+});
