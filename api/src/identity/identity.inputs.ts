@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsEmail, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, MaxLength, MinLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ApiKey } from './api-key.entity';
 import { User } from './user.entity';
@@ -17,9 +17,8 @@ export class LoginPayload {
 
 @InputType()
 export class CreateUserInput {
-  @Field()
-  @IsEmail({ allow_utf8_local_part: true, require_tld: false })
-  @MaxLength(320)
+  @Field({ description: 'Trimmed and stored lower-case.' })
+  @MaxLength(330)
   email: string;
 
   @Field()

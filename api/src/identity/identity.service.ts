@@ -5,7 +5,7 @@ import { SecurityRole, UserRole } from '../access/security-role.entity';
 import { ApiError, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
-import { normalizeEmail } from '../records/email-addresses';
+import { validEmail } from '../records/email-addresses';
 import { ApiKey } from './api-key.entity';
 import { BusinessUnit } from './business-unit.entity';
 import type { CreateApiKeyInput, CreateBusinessUnitInput, CreateUserInput } from './identity.inputs';
@@ -36,7 +36,7 @@ export class IdentityService {
     }
     const roleIds = input.roleIds.map((r, i) => expectGlobalId(`input.roleIds[${i}]`, r, 'SecurityRole').id);
     await this.requireRoles(roleIds);
-    const email = normalizeEmail(input.email);
+    const email = validEmail('input.email', input.email);
     if (await this.db.getRepository(User).existsBy({ email })) {
       throw new ApiError('CONFLICT', `input.email: a user with "${email}" already exists`, 'input.email');
     }

@@ -11,11 +11,17 @@ export function normalizeEmailList(field: string, raw: readonly string[]): strin
   if (raw.length > MAX_EMAILS_PER_RECORD) throw badInput(field, `at most ${MAX_EMAILS_PER_RECORD} addresses`);
   const result: string[] = [];
   raw.forEach((value, index) => {
-    const address = normalizeEmail(value);
-    if (address.length > 320 || !isEmail(address, { allow_utf8_local_part: true, require_tld: false, allow_ip_domain: true })) {
-      throw badInput(`${field}[${index}]`, `"${value}" is not a valid email address`);
-    }
+    const address = validEmail(`${field}[${index}]`, value);
     if (!result.includes(address)) result.push(address);
   });
   return result;
+}
+
+/** One address, normalized; the error names the field. */
+export function validEmail(field: string, value: string): string {
+  const address = normalizeEmail(value);
+  if (address.length > 320 || !isEmail(address, { allow_utf8_local_part: true, require_tld: false, allow_ip_domain: true })) {
+    throw badInput(field, `"${value}" is not a valid email address`);
+  }
+  return address;
 }

@@ -35,6 +35,8 @@ export async function createHubServer(options: { database: Database; services: S
     // non-simple content type or an apollo-require-preflight header, which a cross-site page cannot send.
     csrfPrevention: true,
     introspection: true,
+    // Stack traces stay in the server log (formatError logs unexpected errors in full).
+    includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(QUERY_LIMITS.maxDepth)],
     formatError: formatError(log),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), complexityLimitPlugin(schema, QUERY_LIMITS.maxComplexity)],

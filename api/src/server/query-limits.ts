@@ -4,7 +4,7 @@ import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphq
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/pagination';
 
 /** Limits for third-party callers, documented in README. */
-export const QUERY_LIMITS = { maxDepth: 12, maxComplexity: 20_000, maxPageSize: MAX_PAGE_SIZE } as const;
+export const QUERY_LIMITS = { maxDepth: 12, maxComplexity: 5_000, maxPageSize: MAX_PAGE_SIZE } as const;
 
 /** Rejects operations nested deeper than `max` fields (fragments followed, introspection included). */
 export function depthLimitRule(max: number) {

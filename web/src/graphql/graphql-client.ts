@@ -1,0 +1,111 @@
+import { getContext, setContext } from 'svelte';
+
+/** Where the session token lives; the UI keeps it in sessionStorage so it dies with the tab. */
+export interface TokenStore {
+  get(): string | null;
+  set(token: string): void;
+  clear(): void;
+}
+
+export function sessionTokenStore(storage: Storage = sessionStorage, key = 'crm-hub.token'): TokenStore {
+  return {
+    get: () => storage.getItem(key),
+    set: (token) => storage.setItem(key, token),
+    clear: () => storage.removeItem(key),
+  };
+}
+
+/** `extensions.code` values the API answers with, plus NETWORK for a request that got no GraphQL answer. */
+export type GraphQLErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'QUERY_TOO_COMPLEX'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'NETWORK';
+
+/** A failed request: the first GraphQL error's message and code, or a NETWORK failure. */
+export class GraphQLRequestError extends Error {
+  constructor(
+    message: string,
+    readonly code: GraphQLErrorCode | (string & {}),
+  ) {
+    super(message);
+    this.name = 'GraphQLRequestError';
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * Sends GraphQL operations over HTTP POST with the session token, if any.
+ * Resolves with `data`, or rejects with a GraphQLRequestError; never resolves a failure as empty data.
+ */
+export class GraphQLClient {
+  #listeners = new Set<() => void>();
+
+  constructor(
+    readonly endpoint: string,
+    readonly tokens: TokenStore,
+    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  async request<T, V extends Record<string, unknown> = Record<string, unknown>>(query: string, variables?: V): Promise<T> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const token = this.tokens.get();
+    if (token) headers.authorization = `Bearer ${token}`;
+
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    } catch {
+      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
+    }
+
+    let body: GraphQLResponse<T>;
+    try {
+      body = (await response.json()) as GraphQLResponse<T>;
+    } catch {
+      throw new GraphQLRequestError(`The server answered ${response.status} ${response.statusText} without a GraphQL result.`, 'NETWORK');
+    }
+
+    const first = body.errors?.[0];
+    if (first) {
+      const code = first.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+      // A token that expired or was revoked: tell the session so it can return to the login screen.
+      if (code === 'UNAUTHENTICATED' && token) this.#listeners.forEach((listener) => listener());
+      throw new GraphQLRequestError(first.message, code);
+    }
+    if (body.data == null) throw new GraphQLRequestError('The server returned no data.', 'INTERNAL_SERVER_ERROR');
+    return body.data;
+  }
+
+  /** Calls `listener` when an authenticated request is rejected as UNAUTHENTICATED; returns an unsubscribe function. */
+  onUnauthenticated(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+const CLIENT_KEY = Symbol('graphql-client');
+
+export function setGraphQLClient(client: GraphQLClient): GraphQLClient {
+  return setContext(CLIENT_KEY, client);
+}
+
+/** The client given to `mount` or set by an ancestor component; call during component initialisation. */
+export function getGraphQLClient(): GraphQLClient {
+  const client = getContext<GraphQLClient | undefined>(CLIENT_KEY);
+  if (!client) throw new Error('No GraphQLClient in context: pass one to mount() or setGraphQLClient() in an ancestor');
+  return client;
+}
+
+/** The context map to give `mount(App, { context })`. */
+export function graphQLContext(client: GraphQLClient): Map<symbol, GraphQLClient> {
+  return new Map([[CLIENT_KEY, client]]);
+}

@@ -1,0 +1,93 @@
+import { GraphQLRequestError, type GraphQLClient } from '../graphql/graphql-client';
+
+export interface Viewer {
+  id: string;
+  fullName: string;
+  email: string;
+  businessUnit: { name: string } | null;
+  roles: { name: string }[];
+}
+
+/** Where the user stands; `notice` explains why they are signed out when it was not their choice. */
+export type SessionState =
+  | { status: 'restoring' }
+  | { status: 'signed-out'; notice: string | null }
+  | { status: 'signed-in'; viewer: Viewer };
+
+const VIEWER = /* GraphQL */ `
+  query Viewer {
+    viewer { id fullName email businessUnit { name } roles { name } }
+  }
+`;
+
+const LOGIN = /* GraphQL */ `
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) { token expiresAt user { id fullName } }
+  }
+`;
+
+const LOGOUT = /* GraphQL */ `
+  mutation Logout { logout }
+`;
+
+/** The signed-in user and their token; the token itself lives in the client's TokenStore. */
+export class Session {
+  state = $state<SessionState>({ status: 'restoring' });
+
+  constructor(private readonly client: GraphQLClient) {
+    client.onUnauthenticated(() => {
+      this.client.tokens.clear();
+      this.state = { status: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' };
+    });
+  }
+
+  /** Picks up a token left in this tab (a reload) and loads the viewer with it. */
+  async restore(): Promise<void> {
+    if (!this.client.tokens.get()) {
+      this.state = { status: 'signed-out', notice: null };
+      return;
+    }
+    try {
+      this.state = { status: 'signed-in', viewer: await this.#viewer() };
+    } catch (error) {
+      // UNAUTHENTICATED has already signed us out through the listener; anything else is worth showing.
+      if (this.state.status === 'restoring') {
+        this.state = { status: 'signed-out', notice: messageOf(error) };
+      }
+    }
+  }
+
+  /** Signs in; rejects with a GraphQLRequestError the login form explains to the user. */
+  async login(email: string, password: string): Promise<void> {
+    // A token left from an earlier session must not ride along and fail the login itself.
+    this.client.tokens.clear();
+    const { login } = await this.client.request<{ login: { token: string } }>(LOGIN, { email, password });
+    this.client.tokens.set(login.token);
+    try {
+      this.state = { status: 'signed-in', viewer: await this.#viewer() };
+    } catch (error) {
+      this.client.tokens.clear();
+      throw error;
+    }
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.client.request<{ logout: boolean }>(LOGOUT);
+    } finally {
+      // The user asked to leave: forget the token here even if the server could not be told.
+      this.client.tokens.clear();
+      this.state = { status: 'signed-out', notice: null };
+    }
+  }
+
+  async #viewer(): Promise<Viewer> {
+    const { viewer } = await this.client.request<{ viewer: Viewer | null }>(VIEWER);
+    if (!viewer) throw new GraphQLRequestError('The server did not recognise this session.', 'UNAUTHENTICATED');
+    return viewer;
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
