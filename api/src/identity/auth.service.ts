@@ -7,7 +7,7 @@ import { normalizeEmail } from '../records/email-addresses';
 import { ApiKey } from './api-key.entity';
 import { AuthSession } from './auth-session.entity';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
-import { API_KEY_PREFIX, hashToken, newSessionToken } from './tokens';
+import { hashToken, newSessionToken, SESSION_TOKEN_PREFIX } from './tokens';
 import { User } from './user.entity';
 
 export interface Authenticated {
@@ -56,7 +56,9 @@ export class AuthService {
     if (!match) throw new ApiError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
     const token = match[1];
     const now = this.clock();
-    if (token.startsWith(API_KEY_PREFIX)) {
+    // Sessions are always ours (crm_ses_…); anything else is an API key, including operator-chosen
+    // ones such as SYNC_SERVICE_API_KEY=$(openssl rand -hex 32).
+    if (!token.startsWith(SESSION_TOKEN_PREFIX)) {
       const key = await this.db.getRepository(ApiKey).findOne({ where: { keyHash: hashToken(token), revokedAt: IsNull() } });
       if (!key || (key.expiresAt && key.expiresAt <= now)) throw new ApiError('UNAUTHENTICATED', 'unknown, revoked or expired API key');
       const user = await this.activeUser(key.userId);
