@@ -119,7 +119,8 @@ export class RecordWriter {
     }
     const entity = this.stores[kind].spec.entity;
     return this.db.transaction(async (em) => {
-      const changes = { ...patch, modifiedById: principal.userId } as Record<string, unknown>;
+      // An explicit time: TypeORM would otherwise write CURRENT_TIMESTAMP, which MySQL truncates to whole seconds.
+      const changes = { ...patch, modifiedById: principal.userId, updatedAt: new Date() } as Record<string, unknown>;
       await em.update(entity, { id }, changes as never);
       if (emails) await this.replaceEmails(em, kind, id, emails);
       return (await em.findOneByOrFail(entity, { id } as never)) as T;
@@ -154,7 +155,7 @@ export class RecordWriter {
     }
     const owner = await this.owner(ownerId);
     const entity = this.stores[kind].spec.entity;
-    await this.db.getRepository(entity).update({ id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId } as never);
+    await this.db.getRepository(entity).update({ id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId, updatedAt: new Date() } as never);
     return this.db.getRepository(entity).findOneByOrFail({ id } as never);
   }
 
