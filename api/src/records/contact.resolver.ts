@@ -5,13 +5,13 @@ import { principalOf, type RequestContext } from '../graphql/context';
 import { Account } from './account.entity';
 import { Contact } from './contact.entity';
 import { ContactListArgs, CreateContactInput, UpdateContactInput } from './contact.inputs';
-import { emailsOf, recordFieldsResolver } from './record-fields.resolver';
+import { emailEnabledFieldsResolver } from './record-fields.resolver';
 import { toListQuery } from './record-inputs';
 
 export const ContactConnection = connectionOf(Contact, 'Contact');
 
 @Resolver(() => Contact)
-export class ContactResolver extends recordFieldsResolver(Contact) {
+export class ContactResolver extends emailEnabledFieldsResolver(Contact, 'contact') {
   @Query(() => ContactConnection, { description: 'Contacts you may read.' })
   async contacts(@Args(() => ContactListArgs) args: InstanceType<typeof ContactListArgs>, @Ctx() ctx: RequestContext) {
     return ContactConnection.from(await ctx.services.contacts.list(principalOf(ctx), toListQuery(args), args.filter?.accountId));
@@ -27,15 +27,6 @@ export class ContactResolver extends recordFieldsResolver(Contact) {
     return ctx.services.contacts.update(principalOf(ctx), expectGlobalId('id', id, 'Contact').id, input);
   }
 
-  @FieldResolver(() => [String], { description: 'Email addresses, primary first.' })
-  emails(@Root() contact: Contact, @Ctx() ctx: RequestContext): Promise<string[]> {
-    return emailsOf(ctx, 'contact', contact.id);
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  async primaryEmail(@Root() contact: Contact, @Ctx() ctx: RequestContext): Promise<string | null> {
-    return (await emailsOf(ctx, 'contact', contact.id))[0] ?? null;
-  }
 
   @FieldResolver(() => Account, { nullable: true, description: 'Null when there is none or you may not read it.' })
   async account(@Root() contact: Contact, @Ctx() ctx: RequestContext): Promise<Account | null> {

@@ -1,16 +1,16 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { expectGlobalId } from '../common/global-id';
 import { connectionOf } from '../common/pagination';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { Lead } from './lead.entity';
 import { CreateLeadInput, LeadListArgs, UpdateLeadInput } from './lead.inputs';
-import { emailsOf, recordFieldsResolver } from './record-fields.resolver';
+import { emailEnabledFieldsResolver } from './record-fields.resolver';
 import { toListQuery } from './record-inputs';
 
 export const LeadConnection = connectionOf(Lead, 'Lead');
 
 @Resolver(() => Lead)
-export class LeadResolver extends recordFieldsResolver(Lead) {
+export class LeadResolver extends emailEnabledFieldsResolver(Lead, 'lead') {
   @Query(() => LeadConnection, { description: 'Leads you may read.' })
   async leads(@Args(() => LeadListArgs) args: InstanceType<typeof LeadListArgs>, @Ctx() ctx: RequestContext) {
     return LeadConnection.from(await ctx.services.leads.list(principalOf(ctx), toListQuery(args)));
@@ -24,15 +24,5 @@ export class LeadResolver extends recordFieldsResolver(Lead) {
   @Mutation(() => Lead)
   updateLead(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateLeadInput, @Ctx() ctx: RequestContext): Promise<Lead> {
     return ctx.services.leads.update(principalOf(ctx), expectGlobalId('id', id, 'Lead').id, input);
-  }
-
-  @FieldResolver(() => [String], { description: 'Email addresses, primary first.' })
-  emails(@Root() lead: Lead, @Ctx() ctx: RequestContext): Promise<string[]> {
-    return emailsOf(ctx, 'lead', lead.id);
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  async primaryEmail(@Root() lead: Lead, @Ctx() ctx: RequestContext): Promise<string | null> {
-    return (await emailsOf(ctx, 'lead', lead.id))[0] ?? null;
   }
 }

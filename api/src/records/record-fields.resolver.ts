@@ -40,5 +40,19 @@ export function recordFieldsResolver<T extends OwnedRecord>(entity: ClassType<T>
   return RecordFieldsResolver;
 }
 
-/** The addresses of an email-enabled record, primary first. */
-export const emailsOf = (ctx: RequestContext, kind: RecordKind, id: string): Promise<string[]> => ctx.loaders.emails.load(`${kind}:${id}`);
+/** recordFieldsResolver plus the addresses of an email-enabled record (accounts, contacts, leads). */
+export function emailEnabledFieldsResolver<T extends OwnedRecord>(entity: ClassType<T>, kind: RecordKind) {
+  @Resolver(() => entity)
+  abstract class EmailEnabledFieldsResolver extends recordFieldsResolver(entity) {
+    @FieldResolver(() => [String], { description: 'Email addresses, primary first.' })
+    emails(@Root() record: T, @Ctx() ctx: RequestContext): Promise<string[]> {
+      return ctx.loaders.emails.load(`${kind}:${record.id}`);
+    }
+
+    @FieldResolver(() => String, { nullable: true })
+    async primaryEmail(@Root() record: T, @Ctx() ctx: RequestContext): Promise<string | null> {
+      return (await ctx.loaders.emails.load(`${kind}:${record.id}`))[0] ?? null;
+    }
+  }
+  return EmailEnabledFieldsResolver;
+}
