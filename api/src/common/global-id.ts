@@ -30,3 +30,9 @@ export function expectGlobalId(field: string, globalId: string, ...types: Global
   }
   return parsed;
 }
+
+/** Like expectGlobalId for optional inputs: undefined stays undefined (absent), null stays null (clear); "" is an error. */
+export function optionalGlobalId<T extends null | undefined>(field: string, globalId: string | T, ...types: GlobalType[]): string | T {
+  if (globalId === undefined || globalId === null) return globalId;
+  return expectGlobalId(field, globalId, ...types).id;
+}

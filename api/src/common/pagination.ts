@@ -77,21 +77,24 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string)
   return Connection;
 }
 
-/** Keyset cursors: the sort value and the id of the last row seen, opaque to callers. */
-export function encodeCursor(value: unknown, id: string): string {
-  return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
+/** Keyset cursors: the sort they belong to, the sort value and the id of the last row seen; opaque to callers. */
+export function encodeCursor(sort: string, value: unknown, id: string): string {
+  return Buffer.from(JSON.stringify([sort, value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
 }
 
-export function decodeCursor(field: string, cursor: string): { value: string | number | null; id: string } {
+/** Decodes a cursor made by encodeCursor for the same `sort`; anything else is the caller's error, named by `field`. */
+export function decodeCursor(field: string, cursor: string, sort: string): { value: string | number; id: string } {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && ['string', 'number'].includes(typeof parsed[0])) {
-      return { value: parsed[0] as string | number, id: parsed[1] };
-    }
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    parsed = undefined;
   }
-  throw badInput(field, 'not a cursor returned by this API');
+  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[2] !== 'string' || !['string', 'number'].includes(typeof parsed[1])) {
+    throw badInput(field, 'not a cursor returned by this API');
+  }
+  if (parsed[0] !== sort) throw badInput(field, 'this cursor belongs to a list in another order; start again without it');
+  return { value: parsed[1] as string | number, id: parsed[2] };
 }
 
 export function pageSize(field: string, first: number | undefined | null): number {

@@ -10,6 +10,14 @@ import { CountingQueryLogger } from './query-counter';
 
 export type Dialect = 'mysql' | 'sqlite';
 
+interface SqliteHandle {
+  pragma(sql: string): unknown;
+  function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+}
+
+/** Case and accent folding, as MySQL's utf8mb4_unicode_ci compares: SQLite's LIKE and ORDER BY fold ASCII only. */
+export const foldText = (text: string): string => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
 /** MySQL and MariaDB speak one protocol, but TypeORM reads their catalogs differently. */
 export type MysqlFlavor = 'mysql' | 'mariadb';
 
@@ -40,10 +48,11 @@ export function dataSourceOptions(databaseUrl: string, flavor: MysqlFlavor = 'ma
       database: file,
       migrations: SQLITE_MIGRATIONS,
       // WAL lets readers run beside the one writer; busy_timeout waits for the lock instead of failing.
-      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      prepareDatabase: (db: SqliteHandle) => {
         db.pragma('journal_mode = WAL');
         db.pragma('busy_timeout = 5000');
         db.pragma('foreign_keys = ON');
+        db.function('crm_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldText(text) : text));
       },
     };
   }

@@ -1,4 +1,5 @@
-import { ArrayMaxSize, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, MinLength } from 'class-validator';
+import { MaxLength, NotBlank } from '../common/validation';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ApiKey } from './api-key.entity';
 import { User } from './user.entity';
@@ -22,7 +23,7 @@ export class CreateUserInput {
   email: string;
 
   @Field()
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(200)
   fullName: string;
 
@@ -42,7 +43,7 @@ export class CreateUserInput {
 @InputType()
 export class CreateBusinessUnitInput {
   @Field()
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(160)
   name: string;
 
@@ -53,7 +54,7 @@ export class CreateBusinessUnitInput {
 @InputType()
 export class CreateApiKeyInput {
   @Field({ description: 'What the key is for, e.g. "ERP integration".' })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(120)
   name: string;
 

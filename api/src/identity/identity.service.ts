@@ -3,7 +3,7 @@ import { can, holds, type Principal } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
 import { SecurityRole, UserRole } from '../access/security-role.entity';
 import { ApiError, forbidden, notFound } from '../common/errors';
-import { expectGlobalId, toGlobalId } from '../common/global-id';
+import { expectGlobalId, optionalGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { validEmail } from '../records/email-addresses';
 import { ApiKey } from './api-key.entity';
@@ -90,7 +90,7 @@ export class IdentityService {
   }
 
   async createApiKey(principal: Principal, input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
-    const userId = input.userId ? expectGlobalId('input.userId', input.userId, 'User').id : principal.userId;
+    const userId = optionalGlobalId('input.userId', input.userId, 'User') ?? principal.userId;
     const user = await this.db.getRepository(User).findOneBy({ id: userId });
     if (!user) throw notFound('input.userId', input.userId ?? '');
     if (!can(principal, AccessEntity.API_KEY, Privilege.CREATE, asRow(user))) {

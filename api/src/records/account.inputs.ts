@@ -1,4 +1,5 @@
-import { ArrayMaxSize, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsUrl } from 'class-validator';
+import { MaxLength, NotBlank } from '../common/validation';
 import { Field, ID, InputType } from 'type-graphql';
 import { AccountStatus } from './account.entity';
 import { listArgsOf, RecordFilterBase } from './record-inputs';
@@ -14,7 +15,7 @@ export const AccountListArgs = listArgsOf(AccountFilter);
 @InputType()
 export class CreateAccountInput {
   @Field()
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(160)
   name: string;
 
@@ -45,7 +46,7 @@ export class CreateAccountInput {
 @InputType()
 export class UpdateAccountInput {
   @Field({ nullable: true })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(160)
   name?: string;
 

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/principal';
-import { expectGlobalId } from '../common/global-id';
+import { optionalGlobalId } from '../common/global-id';
 import type { Page } from '../common/pagination';
 import { Account, AccountStatus } from './account.entity';
 import type { CreateAccountInput, UpdateAccountInput } from './account.inputs';
@@ -18,7 +18,7 @@ export class AccountService {
   }
 
   create(principal: Principal, input: CreateAccountInput): Promise<Account> {
-    const ownerId = input.ownerId ? expectGlobalId('input.ownerId', input.ownerId, 'User').id : undefined;
+    const ownerId = optionalGlobalId('input.ownerId', input.ownerId, 'User');
     return this.writer.create<Account>(
       principal,
       'account',

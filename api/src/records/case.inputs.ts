@@ -1,4 +1,4 @@
-import { MaxLength, MinLength } from 'class-validator';
+import { MaxLength, NotBlank } from '../common/validation';
 import { Field, ID, InputType } from 'type-graphql';
 import { CasePriority, CaseStatus } from './case.entity';
 import { listArgsOf, RecordFilterBase } from './record-inputs';
@@ -17,7 +17,7 @@ export const CaseListArgs = listArgsOf(CaseFilter);
 @InputType()
 export class CreateCaseInput {
   @Field()
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(200)
   title: string;
 
@@ -38,7 +38,7 @@ export class CreateCaseInput {
 @InputType()
 export class UpdateCaseInput {
   @Field({ nullable: true })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(200)
   title?: string;
 

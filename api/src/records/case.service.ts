@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../access/principal';
-import { expectGlobalId } from '../common/global-id';
+import { optionalGlobalId } from '../common/global-id';
 import type { Page } from '../common/pagination';
 import { CasePriority, CaseStatus, CrmCase } from './case.entity';
 import type { CreateCaseInput, UpdateCaseInput } from './case.inputs';
@@ -26,7 +26,7 @@ export class CaseService {
   }
 
   create(principal: Principal, input: CreateCaseInput): Promise<CrmCase> {
-    const ownerId = input.ownerId ? expectGlobalId('input.ownerId', input.ownerId, 'User').id : undefined;
+    const ownerId = optionalGlobalId('input.ownerId', input.ownerId, 'User');
     const customer = customerColumns('input.customerId', input.customerId);
     return this.writer.create<CrmCase>(
       principal,
@@ -47,7 +47,7 @@ export class CaseService {
   update(principal: Principal, id: string, input: UpdateCaseInput): Promise<CrmCase> {
     nonNull(input, ['title', 'customerId', 'priority', 'status']);
     const { customerId, ...fields } = input;
-    const customer = customerId ? customerColumns('input.customerId', customerId) : undefined;
+    const customer = customerId === undefined ? undefined : customerColumns('input.customerId', customerId);
     return this.writer.update<CrmCase>(principal, 'case', id, definedOnly({ ...fields, ...customer?.columns }), {
       references: customer ? [customer.reference] : [],
     });

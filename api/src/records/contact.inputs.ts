@@ -1,4 +1,5 @@
-import { ArrayMaxSize, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize } from 'class-validator';
+import { MaxLength, NotBlank } from '../common/validation';
 import { Field, ID, InputType } from 'type-graphql';
 import { ContactStatus } from './contact.entity';
 import { listArgsOf, RecordFilterBase } from './record-inputs';
@@ -21,7 +22,7 @@ export class CreateContactInput {
   firstName?: string;
 
   @Field()
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(100)
   lastName: string;
 
@@ -58,7 +59,7 @@ export class UpdateContactInput {
   firstName?: string | null;
 
   @Field({ nullable: true })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(100)
   lastName?: string;
 

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/principal';
-import { expectGlobalId } from '../common/global-id';
+import { optionalGlobalId } from '../common/global-id';
 import type { Page } from '../common/pagination';
 import { Contact, ContactStatus } from './contact.entity';
 import type { CreateContactInput, UpdateContactInput } from './contact.inputs';
@@ -15,13 +15,13 @@ export class ContactService {
   ) {}
 
   list(principal: Principal, query: ListQuery, accountGlobalId?: string): Promise<Page<Contact>> {
-    const accountId = accountGlobalId ? expectGlobalId('filter.accountId', accountGlobalId, 'Account').id : undefined;
+    const accountId = optionalGlobalId('filter.accountId', accountGlobalId, 'Account');
     return this.store.list(principal, { ...query, extra: accountId ? { accountId } : undefined });
   }
 
   create(principal: Principal, input: CreateContactInput): Promise<Contact> {
-    const ownerId = input.ownerId ? expectGlobalId('input.ownerId', input.ownerId, 'User').id : undefined;
-    const accountId = input.accountId ? expectGlobalId('input.accountId', input.accountId, 'Account').id : null;
+    const ownerId = optionalGlobalId('input.ownerId', input.ownerId, 'User');
+    const accountId = optionalGlobalId('input.accountId', input.accountId, 'Account') ?? null;
     return this.writer.create<Contact>(
       principal,
       'contact',
@@ -43,7 +43,7 @@ export class ContactService {
   async update(principal: Principal, id: string, input: UpdateContactInput): Promise<Contact> {
     nonNull(input, ['lastName', 'status', 'emails']);
     const { emails, accountId: accountGlobalId, ...fields } = input;
-    const accountId = accountGlobalId ? expectGlobalId('input.accountId', accountGlobalId, 'Account').id : accountGlobalId;
+    const accountId = optionalGlobalId('input.accountId', accountGlobalId, 'Account');
     const patch: Partial<Contact> = definedOnly({ ...fields, accountId });
     if (input.firstName !== undefined || input.lastName !== undefined) {
       const current = (await this.writer.readable(principal, 'contact', id)) as Contact;

@@ -26,8 +26,8 @@ export function customerColumns(field: string, globalId: string): { columns: Cus
 }
 
 /** The list filter for "records of this customer". */
-export function customerFilter(field: string, globalId: string | undefined): Record<string, string> | undefined {
-  if (!globalId) return undefined;
+export function customerFilter(field: string, globalId: string | null | undefined): Record<string, string> | undefined {
+  if (globalId === undefined || globalId === null) return undefined;
   const { columns } = customerColumns(field, globalId);
   return columns.customerAccountId ? { customerAccountId: columns.customerAccountId } : { customerContactId: columns.customerContactId! };
 }

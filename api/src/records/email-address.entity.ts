@@ -13,6 +13,7 @@ export class EmailAddress {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;
 
+  /** Normalized (lower-case). On MySQL the column is utf8mb4_bin (set in the migration): "asa@" and "åsa@" are different mailboxes. */
   @Index()
   @Column('varchar', { length: 320 })
   address: string;

@@ -1,4 +1,5 @@
-import { ArrayMaxSize, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize } from 'class-validator';
+import { MaxLength, NotBlank } from '../common/validation';
 import { Field, ID, InputType } from 'type-graphql';
 import { LeadStatus } from './lead.entity';
 import { listArgsOf, RecordFilterBase } from './record-inputs';
@@ -14,7 +15,7 @@ export const LeadListArgs = listArgsOf(LeadFilter);
 @InputType()
 export class CreateLeadInput {
   @Field({ description: 'What the prospect is interested in.' })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(200)
   topic: string;
 
@@ -23,7 +24,7 @@ export class CreateLeadInput {
   firstName?: string;
 
   @Field()
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(100)
   lastName: string;
 
@@ -49,7 +50,7 @@ export class CreateLeadInput {
 @InputType()
 export class UpdateLeadInput {
   @Field({ nullable: true })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(200)
   topic?: string;
 
@@ -58,7 +59,7 @@ export class UpdateLeadInput {
   firstName?: string | null;
 
   @Field({ nullable: true })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(100)
   lastName?: string;
 

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/principal';
-import { expectGlobalId } from '../common/global-id';
+import { optionalGlobalId } from '../common/global-id';
 import type { Page } from '../common/pagination';
 import { Lead, LeadStatus } from './lead.entity';
 import type { CreateLeadInput, UpdateLeadInput } from './lead.inputs';
@@ -19,7 +19,7 @@ export class LeadService {
   }
 
   create(principal: Principal, input: CreateLeadInput): Promise<Lead> {
-    const ownerId = input.ownerId ? expectGlobalId('input.ownerId', input.ownerId, 'User').id : undefined;
+    const ownerId = optionalGlobalId('input.ownerId', input.ownerId, 'User');
     return this.writer.create<Lead>(
       principal,
       'lead',

@@ -1,4 +1,5 @@
-import { Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { Matches, Min } from 'class-validator';
+import { MaxLength, NotBlank } from '../common/validation';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { OpportunityStatus } from './opportunity.entity';
 import { listArgsOf, RecordFilterBase } from './record-inputs';
@@ -19,7 +20,7 @@ export const OpportunityListArgs = listArgsOf(OpportunityFilter);
 @InputType()
 export class CreateOpportunityInput {
   @Field()
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(200)
   name: string;
 
@@ -44,7 +45,7 @@ export class CreateOpportunityInput {
 @InputType()
 export class UpdateOpportunityInput {
   @Field({ nullable: true })
-  @MinLength(1)
+  @NotBlank()
   @MaxLength(200)
   name?: string;
 

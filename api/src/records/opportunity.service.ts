@@ -1,5 +1,5 @@
 import type { Principal } from '../access/principal';
-import { expectGlobalId } from '../common/global-id';
+import { optionalGlobalId } from '../common/global-id';
 import type { Page } from '../common/pagination';
 import { customerColumns, customerFilter } from './customer';
 import { Opportunity, OpportunityStatus } from './opportunity.entity';
@@ -19,7 +19,7 @@ export class OpportunityService {
   }
 
   create(principal: Principal, input: CreateOpportunityInput): Promise<Opportunity> {
-    const ownerId = input.ownerId ? expectGlobalId('input.ownerId', input.ownerId, 'User').id : undefined;
+    const ownerId = optionalGlobalId('input.ownerId', input.ownerId, 'User');
     const customer = customerColumns('input.customerId', input.customerId);
     return this.writer.create<Opportunity>(
       principal,
@@ -39,7 +39,7 @@ export class OpportunityService {
   update(principal: Principal, id: string, input: UpdateOpportunityInput): Promise<Opportunity> {
     nonNull(input, ['name', 'customerId', 'status']);
     const { customerId, ...fields } = input;
-    const customer = customerId ? customerColumns('input.customerId', customerId) : undefined;
+    const customer = customerId === undefined ? undefined : customerColumns('input.customerId', customerId);
     return this.writer.update<Opportunity>(principal, 'opportunity', id, definedOnly({ ...fields, ...customer?.columns }), {
       references: customer ? [customer.reference] : [],
     });

@@ -1,6 +1,6 @@
-import { MaxLength } from 'class-validator';
+import { MaxLength } from '../common/validation';
 import { ArgsType, Field, ID, InputType, Int, registerEnumType, type ClassType } from 'type-graphql';
-import { expectGlobalId } from '../common/global-id';
+import { optionalGlobalId } from '../common/global-id';
 import { SortDirection } from '../common/pagination';
 import type { ListQuery, SortField } from './record-store';
 
@@ -57,7 +57,7 @@ export function toListQuery(args: ListArgsShape): ListQuery {
   return {
     first: args.first,
     after: args.after,
-    ownerId: args.filter?.ownerId ? expectGlobalId('filter.ownerId', args.filter.ownerId, 'User').id : undefined,
+    ownerId: optionalGlobalId('filter.ownerId', args.filter?.ownerId, 'User'),
     status: args.filter?.status,
     search: args.filter?.search,
     sortField: args.orderBy?.field as SortField | undefined,

@@ -2,6 +2,7 @@ import { Brackets, In, type DataSource, type ObjectLiteral, type SelectQueryBuil
 import { depthOf, holds, rowScope, withinDepth, type Principal } from '../access/principal';
 import { Privilege } from '../access/privileges';
 import { RecordShare } from '../access/record-share.entity';
+import { badInput } from '../common/errors';
 import { decodeCursor, encodeCursor, pageSize, SortDirection, type Page } from '../common/pagination';
 import { EmailAddress } from './email-address.entity';
 import type { OwnedRecord } from './owned-record';
@@ -85,26 +86,29 @@ export class RecordStore<T extends OwnedRecord> {
     for (const [column, value] of Object.entries(query.extra ?? {})) base.andWhere(`r.${column} = :extra_${column}`, { [`extra_${column}`]: value });
     const counted = base.clone();
 
+    const sortKey = `${column}:${direction}`;
     if (query.after) {
-      const cursor = decodeCursor('after', query.after);
+      const cursor = decodeCursor('after', query.after, sortKey);
       const value = this.toDatabaseValue(column, cursor.value);
       const op = direction === SortDirection.ASC ? '>' : '<';
+      const sorted = this.sortExpression(column);
+      const bound = this.sortExpression(':cursorValue', column);
       base.andWhere(
         new Brackets((w) =>
-          w.where(`r.${column} ${op} :cursorValue`, { cursorValue: value })
-            .orWhere(`r.${column} = :cursorValue AND r.id ${op} :cursorId`, { cursorId: cursor.id }),
+          w.where(`${sorted} ${op} ${bound}`, { cursorValue: value })
+            .orWhere(`${sorted} = ${bound} AND r.id ${op} :cursorId`, { cursorId: cursor.id }),
         ),
       );
     }
     const rows = await base
-      .orderBy(`r.${column}`, direction)
+      .orderBy(this.sortExpression(column), direction)
       .addOrderBy('r.id', direction)
       .limit(first + 1)
       .getMany();
     const nodes = rows.slice(0, first);
     return {
       nodes,
-      cursors: nodes.map((n) => encodeCursor((n as Record<string, unknown>)[column], n.id)),
+      cursors: nodes.map((n) => encodeCursor(sortKey, (n as Record<string, unknown>)[column], n.id)),
       hasNextPage: rows.length > first,
       hasPreviousPage: Boolean(query.after),
       count: () => counted.getCount(),
@@ -133,11 +137,28 @@ export class RecordStore<T extends OwnedRecord> {
     return rows.filter((r) => withinDepth(principal, depth, r) || sharedIds.has(r.id));
   }
 
+  private get isSqlite(): boolean {
+    return this.db.options.type === 'better-sqlite3';
+  }
+
+  /**
+   * Names compare case- and accent-insensitively on both databases: MySQL's utf8mb4_unicode_ci
+   * does it natively; on SQLite the crm_fold() function (db/data-source.ts) stands in for it.
+   */
+  private sortExpression(expression: string, column = expression): string {
+    const name = column.replace(/^r\./, '');
+    const folded = this.isSqlite && name === this.spec.nameColumn;
+    const sql = expression.startsWith(':') ? expression : `r.${name}`;
+    return folded ? `crm_fold(${sql})` : sql;
+  }
+
   private applySearch(qb: SelectQueryBuilder<ObjectLiteral>, text: string): void {
     const pattern = `%${escapeLike(text)}%`;
     qb.andWhere(
       new Brackets((w) => {
-        w.where(`r.${this.spec.nameColumn} LIKE :searchName ESCAPE '!'`, { searchName: pattern });
+        const name = `r.${this.spec.nameColumn}`;
+        if (this.isSqlite) w.where(`crm_fold(${name}) LIKE crm_fold(:searchName) ESCAPE '!'`, { searchName: pattern });
+        else w.where(`${name} LIKE :searchName ESCAPE '!'`, { searchName: pattern });
         if (this.spec.emailEnabled) {
           const emails = qb
             .subQuery()
@@ -154,10 +175,11 @@ export class RecordStore<T extends OwnedRecord> {
   }
 
   /** A cursor carries the JSON form of the sort value; bind it as the driver stores that column. */
-  private toDatabaseValue(column: string, value: string | number | null): unknown {
+  private toDatabaseValue(column: string, value: string | number): unknown {
     const meta = this.db.getMetadata(this.spec.entity).findColumnWithPropertyName(column);
     if (!meta) return value;
-    const typed = meta.type === 'datetime' && typeof value === 'string' ? new Date(value) : value;
+    const typed = meta.type === 'datetime' ? new Date(value) : value;
+    if (typed instanceof Date && Number.isNaN(typed.getTime())) throw badInput('after', 'not a cursor returned by this API');
     return this.db.driver.preparePersistentValue(typed, meta);
   }
 }

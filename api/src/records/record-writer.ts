@@ -78,7 +78,7 @@ export class RecordWriter {
     options: WriteOptions = {},
   ): Promise<T> {
     this.checkSecuredFields(principal, kind, values);
-    const owner = await this.owner(ownerId ?? principal.userId);
+    const owner = await this.owner(ownerId ?? principal.userId, 'input.ownerId');
     const row: OwnedRow = { ownerId: owner.id, businessUnitId: owner.businessUnitId };
     const entity = RECORD_ACCESS_ENTITY[kind];
     if (!withinDepth(principal, depthOf(principal, entity, Privilege.CREATE), row)) {
@@ -91,9 +91,14 @@ export class RecordWriter {
     await this.checkReferences(principal, kind, row, options.references ?? []);
     const id = newId();
     return this.db.transaction(async (em) => {
+      const now = new Date();
       const record = em.create(this.stores[kind].spec.entity, {
         ...values,
         id,
+        // Stamped here, in milliseconds, rather than by the database (µs on MySQL, seconds on SQLite),
+        // so a keyset cursor holds the exact stored value.
+        createdAt: now,
+        updatedAt: now,
         ownerId: owner.id,
         businessUnitId: owner.businessUnitId,
         createdById: principal.userId,

@@ -51,10 +51,15 @@ export async function seedDemoData(em: EntityManager, ctx: { rootId: string; rol
     await em.insert(UserRole, { userId: id, roleId: ctx.roleIds.get(u.role)! });
     owners.push({ id, businessUnitId });
   }
+  // Millisecond stamps set here, as RecordWriter does, so keyset cursors match stored values exactly.
+  const now = new Date();
   const owned = (i: number) => {
     const o = owners[i % owners.length];
-    return { ownerId: o.id, businessUnitId: o.businessUnitId, createdById: o.id, modifiedById: o.id };
+    return { ownerId: o.id, businessUnitId: o.businessUnitId, createdById: o.id, modifiedById: o.id, createdAt: now, updatedAt: now };
   };
+  const ownedLike = (r: { ownerId: string; businessUnitId: string; createdById: string; modifiedById: string }) => ({
+    ownerId: r.ownerId, businessUnitId: r.businessUnitId, createdById: r.createdById, modifiedById: r.modifiedById, createdAt: now, updatedAt: now,
+  });
   const emails: Partial<EmailAddress>[] = [];
   const addEmails = (kind: RecordKind, recordId: string, addresses: string[]) =>
     addresses.forEach((address, position) => emails.push({ id: newId(), recordKind: kind, recordId, address, position }));
@@ -73,7 +78,7 @@ export async function seedDemoData(em: EntityManager, ctx: { rootId: string; rol
     return {
       id: newId(), firstName, lastName, fullName: fullNameOf(firstName, lastName), jobTitle: TITLES[i % TITLES.length],
       telephone: `+46 70 555 ${String(2000 + i).slice(0, 4)}`, mobilePhone: null, status: ContactStatus.ACTIVE, accountId: account.id,
-      ownerId: account.ownerId, businessUnitId: account.businessUnitId, createdById: account.createdById, modifiedById: account.modifiedById,
+      ...ownedLike(account),
     };
   });
   await em.insert(Contact, contacts);
@@ -101,7 +106,7 @@ export async function seedDemoData(em: EntityManager, ctx: { rootId: string; rol
       id: newId(), name: `${account.name}: ${['licence renewal', 'new installation', 'support contract', 'expansion'][i % 4]}`,
       status: oppStatuses[i % oppStatuses.length], customerAccountId: i % 4 === 3 ? null : account.id,
       customerContactId: i % 4 === 3 ? contacts[i].id : null, estimatedValue: 5000 + i * 2500, estimatedCloseDate: `2027-0${(i % 9) + 1}-15`,
-      ownerId: account.ownerId, businessUnitId: account.businessUnitId, createdById: account.createdById, modifiedById: account.modifiedById,
+      ...ownedLike(account),
     };
   }));
   const caseStatuses = Object.values(CaseStatus);
@@ -111,7 +116,7 @@ export async function seedDemoData(em: EntityManager, ctx: { rootId: string; rol
       id: newId(), title: ['Cannot sign in', 'Invoice question', 'Delivery delayed', 'Feature request'][i % 4], ticketNumber: newTicketNumber(),
       status: caseStatuses[i % caseStatuses.length], priority: [CasePriority.NORMAL, CasePriority.HIGH, CasePriority.LOW][i % 3],
       customerAccountId: i % 2 ? contact.accountId : null, customerContactId: i % 2 ? null : contact.id, description: null,
-      ownerId: contact.ownerId, businessUnitId: contact.businessUnitId, createdById: contact.createdById, modifiedById: contact.modifiedById,
+      ...ownedLike(contact),
     };
   }));
   await em.insert(EmailAddress, emails);

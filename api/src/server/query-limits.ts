@@ -45,13 +45,20 @@ export function complexityLimitPlugin(schema: GraphQLSchema, max: number): Apoll
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const complexity = getComplexity({
-            schema,
-            operationName: request.operationName,
-            query: document,
-            variables: request.variables,
-            estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              operationName: request.operationName,
+              query: document,
+              variables: request.variables,
+              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (err) {
+            // getComplexity coerces the variables first; a bad variable is the caller's error, as GraphQL would report it.
+            if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            throw err;
+          }
           if (complexity > max) {
             throw new GraphQLError(`query complexity ${complexity} exceeds the limit of ${max}; ask for smaller pages or fewer fields`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
