@@ -15,13 +15,14 @@ export interface RunningApi {
 
 /** The composition root: config → database (migrated) → first-start seed → services → HTTP. */
 export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string } = {}): Promise<RunningApi> {
-  const database = await openDatabase(config.databaseUrl, log);
-  await bootstrap(database.dataSource, log, {
-    organizationName: 'Contoso Demo',
-    seedDemo: config.seedDemo,
-    demoPassword: options.demoPassword,
-    syncServiceApiKey: config.syncServiceApiKey,
-  });
+  const database = await openDatabase(config.databaseUrl, log, (dataSource) =>
+    bootstrap(dataSource, log, {
+      organizationName: 'Contoso Demo',
+      seedDemo: config.seedDemo,
+      demoPassword: options.demoPassword,
+      syncServiceApiKey: config.syncServiceApiKey,
+    }),
+  );
   const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours });
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir });
   const port = await server.listen(config.port, config.host);

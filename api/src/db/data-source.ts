@@ -73,30 +73,36 @@ export interface Database {
   readonly queries: CountingQueryLogger;
 }
 
-/** Connects and applies pending migrations. */
-export async function openDatabase(databaseUrl: string, log: Logger): Promise<Database> {
+/** Connects, applies pending migrations, then runs `initialize` (first-start seeding) under the same startup lock. */
+export async function openDatabase(databaseUrl: string, log: Logger, initialize: (ds: DataSource) => Promise<void> = async () => {}): Promise<Database> {
   const queries = new CountingQueryLogger(log);
   const flavor = dialectOf(databaseUrl) === 'mysql' ? await detectMysqlFlavor(databaseUrl) : undefined;
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, flavor, queries));
   await dataSource.initialize();
-  await runMigrationsExclusively(dataSource);
+  await underStartupLock(dataSource, async () => {
+    await dataSource.runMigrations({ transaction: 'each' });
+    await initialize(dataSource);
+  });
   return { dataSource, dialect: dialectOf(databaseUrl), queries };
 }
 
-/** Several api processes may start at once: on MySQL/MariaDB a named lock lets one migrate while the others wait. */
-async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
+/**
+ * Several api processes may start at once (replicas): on MySQL/MariaDB a named lock lets one
+ * migrate and seed while the others wait. SQLite serializes writers through its file lock.
+ */
+async function underStartupLock(dataSource: DataSource, work: () => Promise<void>): Promise<void> {
   if (dataSource.options.type === 'better-sqlite3') {
-    await dataSource.runMigrations({ transaction: 'each' });
+    await work();
     return;
   }
   const runner = dataSource.createQueryRunner();
   try {
-    const [row] = await runner.query("SELECT GET_LOCK('crm_hub_migrations', 120) AS locked");
+    const [row] = await runner.query("SELECT GET_LOCK('crm_hub_startup', 120) AS locked");
     if (Number(row.locked) !== 1) throw new Error('timed out waiting for another api process to finish migrating');
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      await work();
     } finally {
-      await runner.query("SELECT RELEASE_LOCK('crm_hub_migrations')");
+      await runner.query("SELECT RELEASE_LOCK('crm_hub_startup')");
     }
   } finally {
     await runner.release();

@@ -104,8 +104,13 @@ export class IdentityService {
 
   /** Stores a key that was generated elsewhere (the SYNC_SERVICE_API_KEY shared with the engines) unless it is already there. */
   async ensureApiKey(name: string, key: string, userId: string): Promise<void> {
-    if (await this.db.getRepository(ApiKey).existsBy({ keyHash: hashToken(key) })) return;
-    await this.saveApiKey(name, key, userId, userId, null);
+    const exists = () => this.db.getRepository(ApiKey).existsBy({ keyHash: hashToken(key) });
+    if (await exists()) return;
+    try {
+      await this.saveApiKey(name, key, userId, userId, null);
+    } catch (err) {
+      if (!(await exists())) throw err; // else another api process registered it a moment earlier
+    }
   }
 
   async listApiKeys(principal: Principal): Promise<ApiKey[]> {

@@ -24,12 +24,14 @@ export interface BootstrapOptions {
 /**
  * First start of an empty database: the root business unit, the system roles, an administrator,
  * the Sync Service account and (by default) a demo organization. Later starts only make sure the
- * configured Sync Service key is registered. Runs in one transaction, so two api processes starting
- * at once cannot both seed: the loser fails on the unique role names and simply retries.
+ * configured Sync Service key is registered. Runs in one transaction under the startup lock
+ * (db/data-source.ts); on SQLite, where a second process can still race, the loser fails on the
+ * unique role names and finds the winner's organization.
  */
 export async function bootstrap(db: DataSource, log: Logger, options: BootstrapOptions): Promise<void> {
   if (!(await db.getRepository(BusinessUnit).exists())) {
     const password = options.demoPassword ?? randomBytes(9).toString('base64url');
+    let created = false;
     try {
       await db.transaction(async (em) => {
         const rootId = newId();
@@ -44,15 +46,13 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
         await em.insert(UserRole, { userId: syncId, roleId: roleIds.get(SYNC_SERVICE)! });
         if (options.seedDemo) await seedDemoData(em, { rootId, roleIds, passwordHash });
       });
+      created = true;
     } catch (err) {
-      if (await db.getRepository(BusinessUnit).exists()) {
-        log.info('another api process seeded the database first');
-      } else {
-        throw err;
-      }
+      if (!(await db.getRepository(BusinessUnit).exists())) throw err;
+      log.info('another api process created the organization first');
     }
-    // Printed once, on the start that created the organization; never stored in clear.
-    log.info({ email: ADMIN_EMAIL, password, demoUsers: options.seedDemo }, 'organization created: sign in with this administrator login (shown only now)');
+    // Printed once, by the process that created the organization; never stored in clear.
+    if (created) log.info({ email: ADMIN_EMAIL, password, demoUsers: options.seedDemo }, 'organization created: sign in with this administrator login (shown only now)');
   }
   if (options.syncServiceApiKey) {
     const syncUser = await db.getRepository(User).findOneByOrFail({ email: SYNC_SERVICE_EMAIL });
