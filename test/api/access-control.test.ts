@@ -179,4 +179,46 @@ describe.each(DIALECTS)('access control on %s', (dialect) => {
     expect(wrong.errors?.[0]).toMatchObject({ message: 'wrong email or password', extensions: { code: 'UNAUTHENTICATED' } });
     expect(unknown.errors?.[0].message).toBe(wrong.errors?.[0].message);
   });
+  it('an administrator builds a custom role; its grants apply from the next request on', async () => {
+    const meta = await hub.gql('{ businessUnits { id name } }', {}, tokens.admin);
+    const service = meta.data.businessUnits.find((u: { name: string }) => u.name === 'Service');
+    const role = await hub.gql('mutation { createSecurityRole(input: { name: "Auditor", description: "reads contacts" }) { id name } }', {}, tokens.admin);
+    expect(role.errors).toBeUndefined();
+    const roleId = role.data.createSecurityRole.id;
+    const user = await hub.gql(
+      'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
+      { input: { email: 'audrey.auditor@demo.crm.test', fullName: 'Audrey Auditor', businessUnitId: service.id, password: 'auditor-password-1', roleIds: [roleId] } },
+      tokens.admin,
+    );
+    expect(user.errors).toBeUndefined();
+    const login = await hub.gql('mutation { login(email: "audrey.auditor@demo.crm.test", password: "auditor-password-1") { token } }');
+    const auditor = login.data.login.token;
+    const count = async () => (await hub.gql('{ contacts { totalCount edges { node { telephone } } } }', {}, auditor)).data.contacts;
+
+    expect((await count()).totalCount).toBe(0);
+    const grant = await hub.gql(
+      'mutation($r: ID!) { setRolePrivilege(input: { roleId: $r, entity: CONTACT, privilege: READ, depth: ORGANIZATION }) { privileges { entity privilege depth } } }',
+      { r: roleId },
+      tokens.admin,
+    );
+    expect(grant.data.setRolePrivilege.privileges).toEqual([{ entity: 'CONTACT', privilege: 'READ', depth: 'ORGANIZATION' }]);
+    const all = await count();
+    expect(all.totalCount).toBeGreaterThanOrEqual(60);
+    expect(all.edges.every((e: { node: { telephone: string | null } }) => e.node.telephone === null)).toBe(true);
+
+    await hub.gql('mutation($r: ID!) { setRoleFieldPermission(input: { roleId: $r, entity: CONTACT, field: "telephone", canRead: true, canUpdate: false }) { id } }', { r: roleId }, tokens.admin);
+    expect((await count()).edges.some((e: { node: { telephone: string | null } }) => e.node.telephone !== null)).toBe(true);
+    const unknownField = await hub.gql('mutation($r: ID!) { setRoleFieldPermission(input: { roleId: $r, entity: CONTACT, field: "lastName", canRead: true, canUpdate: true }) { id } }', { r: roleId }, tokens.admin);
+    expect(unknownField.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.field' });
+
+    await hub.gql('mutation($r: ID!) { setRolePrivilege(input: { roleId: $r, entity: CONTACT, privilege: READ, depth: NONE }) { id } }', { r: roleId }, tokens.admin);
+    expect((await count()).totalCount).toBe(0);
+
+    const roles = await hub.gql('{ securityRoles { id name } }', {}, tokens.admin);
+    const sysadmin = roles.data.securityRoles.find((r: { name: string }) => r.name === 'System Administrator');
+    const locked = await hub.gql('mutation($r: ID!) { setRolePrivilege(input: { roleId: $r, entity: CONTACT, privilege: READ, depth: NONE }) { id } }', { r: sysadmin.id }, tokens.admin);
+    expect(locked.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const bySalesperson = await hub.gql('mutation { createSecurityRole(input: { name: "Mine" }) { id } }', {}, tokens['sam.sales']);
+    expect(bySalesperson.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
 });
