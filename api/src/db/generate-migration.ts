@@ -51,6 +51,13 @@ ${lines(down)}
 `;
 }
 
+/** Adds the new class to the dialect's ordered migration list. */
+function registerInIndex(indexFile: string, className: string, fileName: string): void {
+  const source = fs.readFileSync(indexFile, 'utf8');
+  const withImport = source.replace(/((?:^import .*\n)*)/, (imports) => `${imports}import { ${className} } from './${fileName}';\n`);
+  fs.writeFileSync(indexFile, withImport.replace(/= \[(.*)\];/, (_m, list: string) => `= [${list ? `${list}, ` : ''}${className}];`));
+}
+
 async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name || !/^[a-z][a-z0-9-]*$/.test(name)) throw new Error('usage: generate-migration <kebab-case-name>');
@@ -72,7 +79,8 @@ async function main(): Promise<void> {
         : [];
       const file = path.join(SOURCE_DIR, dialect, `${stamp}-${name}.ts`);
       fs.writeFileSync(file, render(className, [...prefix, ...withCharset(dialect, up)], down));
-      console.log(`${dialect}: wrote ${path.relative(process.cwd(), file)} (${up.length} statements); add ${className} to its index.ts`);
+      registerInIndex(path.join(SOURCE_DIR, dialect, 'index.ts'), className, `${stamp}-${name}`);
+      console.log(`${dialect}: wrote ${path.relative(process.cwd(), file)} (${up.length} statements) and added ${className} to its index.ts`);
     }
   } finally {
     await dropMysqlDatabase(mysqlServer, mysqlDb);

@@ -10,6 +10,9 @@ import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
 import { hashToken, newSessionToken, SESSION_TOKEN_PREFIX } from './tokens';
 import { User } from './user.entity';
 
+/** Brute-force protection for password sign-in (API keys are long random secrets and need none). */
+export const LOCKOUT = { failures: 5, minutes: 15 } as const;
+
 export interface Authenticated {
   readonly user: User;
   readonly principal: Principal;
@@ -27,14 +30,19 @@ export class AuthService {
   ) {}
 
   async login(email: string, password: string): Promise<{ token: string; session: AuthSession; user: User }> {
-    const user = await this.db.getRepository(User).findOne({ where: { email: normalizeEmail(email) } });
-    // Always run one hash comparison, so the response time does not tell whether the user exists.
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-    if (!user || !user.passwordHash || !ok || user.disabled) {
-      throw new ApiError('UNAUTHENTICATED', 'wrong email or password');
-    }
-    const token = newSessionToken();
+    const users = this.db.getRepository(User);
+    const user = await users.findOne({ where: { email: normalizeEmail(email) } });
     const now = this.clock();
+    const locked = Boolean(user?.loginLockedUntil && user.loginLockedUntil > now);
+    // Always run one hash comparison, so the response time does not tell whether the user exists.
+    const ok = await verifyPassword(password, (!locked && user?.passwordHash) || (await DUMMY_HASH_PROMISE));
+    if (!user || !user.passwordHash || !ok || locked || user.disabled) {
+      if (user && !locked) await this.countFailure(user, now);
+      // One message for every refusal, lock-outs included, so it reveals nothing about the account.
+      throw new ApiError('UNAUTHENTICATED', `wrong email or password (after ${LOCKOUT.failures} wrong passwords, sign-in pauses for ${LOCKOUT.minutes} minutes)`);
+    }
+    if (user.failedLoginCount > 0) await users.update({ id: user.id }, { failedLoginCount: 0 });
+    const token = newSessionToken();
     const session = await this.db.getRepository(AuthSession).save({
       id: newId(),
       tokenHash: hashToken(token),
@@ -43,6 +51,19 @@ export class AuthService {
       revokedAt: null,
     });
     return { token, session, user };
+  }
+
+  /** Counts a wrong password atomically (several api processes may see attempts); the limit locks sign-in for a while. */
+  private async countFailure(user: User, now: Date): Promise<void> {
+    const users = this.db.getRepository(User);
+    await users.increment({ id: user.id }, 'failedLoginCount', 1);
+    const lockedUntil = new Date(now.getTime() + LOCKOUT.minutes * 60_000);
+    await users
+      .createQueryBuilder()
+      .update()
+      .set({ failedLoginCount: 0, loginLockedUntil: lockedUntil })
+      .where('id = :id AND failedLoginCount >= :limit', { id: user.id, limit: LOCKOUT.failures })
+      .execute();
   }
 
   async logout(sessionId: string): Promise<void> {

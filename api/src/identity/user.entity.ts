@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { IdColumn } from '../common/columns';
+import { DateTimeColumn, IdColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
 import { Node } from '../graphql/node';
 
@@ -41,6 +41,14 @@ export class User {
   @Field()
   @Column('boolean', { default: false })
   disabled: boolean;
+
+  /** Wrong passwords since the last successful sign-in or lock-out. */
+  @Column('int', { default: 0 })
+  failedLoginCount: number;
+
+  /** Password sign-in refused until then, after too many wrong passwords. */
+  @DateTimeColumn({ nullable: true })
+  loginLockedUntil: Date | null;
 
   @Field()
   @CreateDateColumn({ type: 'datetime', precision: 6 })

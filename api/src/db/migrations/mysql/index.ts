@@ -1,4 +1,5 @@
 import { Initial1795319012915 } from './1795319012915-initial';
+import { LoginLockout1795319854094 } from './1795319854094-login-lockout';
 
 /** MySQL/MariaDB migrations, oldest first. */
-export const MYSQL_MIGRATIONS: Function[] = [Initial1795319012915];
+export const MYSQL_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094];
