@@ -67,6 +67,22 @@ describe.each(DIALECTS)('access control on %s', (dialect) => {
     expect(north.totalCount).toBeGreaterThan(0);
   });
 
+  it('parent-and-child depth reaches the unit and the units below it, not its siblings', async () => {
+    const role = await hub.gql('mutation { createSecurityRole(input: { name: "Regional reader" }) { id } }', {}, tokens.admin);
+    const roleId = role.data.createSecurityRole.id;
+    await hub.gql('mutation($r: ID!) { setRolePrivilege(input: { roleId: $r, entity: CONTACT, privilege: READ, depth: PARENT_CHILD }) { id } }', { r: roleId }, tokens.admin);
+    const users = await hub.gql('{ users(search: "Maria") { id } }', {}, tokens.admin);
+    await hub.gql('mutation($u: ID!, $r: ID!) { addUserRole(userId: $u, roleId: $r) { id } }', { u: users.data.users[0].id, r: roleId }, tokens.admin);
+
+    const manager = await contactsAs('maria.manager');
+    const expected = allContacts.filter((c) => c.businessUnit.name === 'Sales' || c.businessUnit.name === 'Sales North');
+    expect(new Set(manager.nodes.map((c) => c.businessUnit.name))).toEqual(new Set(['Sales', 'Sales North']));
+    expect(manager.totalCount).toBe(expected.length);
+
+    await hub.gql('mutation($u: ID!, $r: ID!) { removeUserRole(userId: $u, roleId: $r) { id } }', { u: users.data.users[0].id, r: roleId }, tokens.admin);
+    expect((await contactsAs('maria.manager')).nodes.every((c) => c.businessUnit.name === 'Sales')).toBe(true);
+  });
+
   it('a Salesperson may read a colleague’s contact but only change their own', async () => {
     const colleagues = contactIn('Sales', 'sam.sales@demo.crm.test');
     expect(colleagues.owner.email).not.toBe('sam.sales@demo.crm.test');
