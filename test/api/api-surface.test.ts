@@ -39,6 +39,23 @@ describe.each(DIALECTS)('API surface on %s', (dialect) => {
     expect(await statementsFor(30, sam)).toBe(await statementsFor(5, sam));
   });
 
+  it('lists security roles with their privileges in a constant number of statements, however many roles', async () => {
+    const query = '{ securityRoles { name privileges { entity privilege depth } fieldPermissions { field canRead } } }';
+    const measure = async () => {
+      hub.database.queries.reset();
+      const result = await hub.gql(query, {}, admin);
+      expect(result.errors).toBeUndefined();
+      return { roles: result.data.securityRoles.length, statements: hub.database.queries.statements };
+    };
+    const before = await measure();
+    for (const name of ['Extra A', 'Extra B', 'Extra C']) {
+      await hub.gql('mutation($n: String!) { createSecurityRole(input: { name: $n }) { id } }', { n: name }, admin);
+    }
+    const after = await measure();
+    expect(after.roles).toBe(before.roles + 3);
+    expect(after.statements).toBe(before.statements);
+  });
+
   it('rejects a page larger than the maximum, naming the argument', async () => {
     const result = await hub.gql('{ contacts(first: 101) { totalCount } }', {}, admin);
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });

@@ -27,11 +27,11 @@ export class SecurityRoleResolver {
 
   @FieldResolver(() => [RolePrivilege])
   privileges(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RolePrivilege[]> {
-    return ctx.services.roles.privilegesOf(role.id);
+    return ctx.loaders.rolePrivileges.load(role.id);
   }
 
   @FieldResolver(() => [RoleFieldPermission], { description: 'Column security: secured fields this role may read or update.' })
   fieldPermissions(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RoleFieldPermission[]> {
-    return ctx.services.roles.fieldPermissionsOf(role.id);
+    return ctx.loaders.roleFieldPermissions.load(role.id);
   }
 }

@@ -17,15 +17,6 @@ export class SecurityRoleService {
     return this.db.getRepository(SecurityRole).find({ order: { name: 'ASC' } });
   }
 
-  // Role lists are short and only administrators ask for them: a query per role is acceptable here.
-  privilegesOf(roleId: string): Promise<RolePrivilege[]> {
-    return this.db.getRepository(RolePrivilege).find({ where: { roleId }, order: { entity: 'ASC', privilege: 'ASC' } });
-  }
-
-  fieldPermissionsOf(roleId: string): Promise<RoleFieldPermission[]> {
-    return this.db.getRepository(RoleFieldPermission).find({ where: { roleId }, order: { entity: 'ASC', field: 'ASC' } });
-  }
-
   async create(principal: Principal, input: CreateSecurityRoleInput): Promise<SecurityRole> {
     if (!holds(principal, AccessEntity.SECURITY_ROLE, Privilege.CREATE)) throw forbidden('you may not create security roles');
     const name = input.name.trim();

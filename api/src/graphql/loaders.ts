@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { Privilege } from '../access/privileges';
-import type { SecurityRole } from '../access/security-role.entity';
+import { RoleFieldPermission, RolePrivilege, type SecurityRole } from '../access/security-role.entity';
 import { BusinessUnit } from '../identity/business-unit.entity';
 import type { IdentityService } from '../identity/identity.service';
 import { User } from '../identity/user.entity';
@@ -21,6 +21,13 @@ export interface Loaders {
   readonly emails: DataLoader<string, string[]>;
   /** user id → the user's security roles. */
   readonly roles: DataLoader<string, SecurityRole[]>;
+  /** role id → its privileges / its field permissions. */
+  readonly rolePrivileges: DataLoader<string, RolePrivilege[]>;
+  readonly roleFieldPermissions: DataLoader<string, RoleFieldPermission[]>;
+}
+
+function groupByRole<T extends { roleId: string }>(rows: readonly T[], roleIds: readonly string[]): T[][] {
+  return roleIds.map((id) => rows.filter((r) => r.roleId === id));
 }
 
 function byId<T extends { id: string }>(rows: readonly T[], ids: readonly string[]): (T | undefined)[] {
@@ -65,5 +72,11 @@ export function createLoaders(db: DataSource, stores: RecordStores, identity: Id
       const roles = await identity.rolesOf(userIds);
       return userIds.map((id) => roles.get(id) ?? []);
     }),
+    rolePrivileges: new DataLoader(async (roleIds) =>
+      groupByRole(await db.getRepository(RolePrivilege).find({ where: { roleId: In([...roleIds]) }, order: { entity: 'ASC', privilege: 'ASC' } }), roleIds),
+    ),
+    roleFieldPermissions: new DataLoader(async (roleIds) =>
+      groupByRole(await db.getRepository(RoleFieldPermission).find({ where: { roleId: In([...roleIds]) }, order: { entity: 'ASC', field: 'ASC' } }), roleIds),
+    ),
   };
 }

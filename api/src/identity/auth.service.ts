@@ -1,4 +1,4 @@
-import { IsNull, type DataSource } from 'typeorm';
+import { IsNull, LessThan, type DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import type { Principal } from '../access/principal';
 import { ApiError } from '../common/errors';
@@ -42,6 +42,8 @@ export class AuthService {
       throw new ApiError('UNAUTHENTICATED', `wrong email or password (after ${LOCKOUT.failures} wrong passwords, sign-in pauses for ${LOCKOUT.minutes} minutes)`);
     }
     if (user.failedLoginCount > 0) await users.update({ id: user.id }, { failedLoginCount: 0 });
+    // Housekeeping on the way in: the user's expired sessions are of no use to anyone.
+    await this.db.getRepository(AuthSession).delete({ userId: user.id, expiresAt: LessThan(now) });
     const token = newSessionToken();
     const session = await this.db.getRepository(AuthSession).save({
       id: newId(),
