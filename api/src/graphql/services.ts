@@ -13,7 +13,6 @@ import { Lead } from '../records/lead.entity';
 import { LeadService } from '../records/lead.service';
 import { Opportunity } from '../records/opportunity.entity';
 import { OpportunityService } from '../records/opportunity.service';
-import type { OwnedRecord } from '../records/owned-record';
 import { RecordStore } from '../records/record-store';
 import { RecordWriter, type RecordStores } from '../records/record-writer';
 
@@ -40,6 +39,7 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     opportunity: new RecordStore(db, { kind: 'opportunity', entity: Opportunity, nameColumn: 'name', emailEnabled: false }),
     case: new RecordStore(db, { kind: 'case', entity: CrmCase, nameColumn: 'title', emailEnabled: false }),
   };
+  // RecordStore<Account> is not a RecordStore<OwnedRecord> to TypeScript (the entity class is invariant); the writer only uses OwnedRecord columns.
   const writer = new RecordWriter(db, stores as unknown as RecordStores);
   return {
     db,
@@ -56,4 +56,3 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
   };
 }
 
-export type { OwnedRecord };

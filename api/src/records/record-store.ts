@@ -83,7 +83,7 @@ export class RecordStore<T extends OwnedRecord> {
     if (query.ownerId) base.andWhere('r.ownerId = :ownerId', { ownerId: query.ownerId });
     if (query.status) base.andWhere('r.status = :status', { status: query.status });
     if (query.search?.trim()) this.applySearch(base, query.search.trim());
-    for (const [column, value] of Object.entries(query.extra ?? {})) base.andWhere(`r.${column} = :extra_${column}`, { [`extra_${column}`]: value });
+    for (const [name, value] of Object.entries(query.extra ?? {})) base.andWhere(`r.${name} = :extra_${name}`, { [`extra_${name}`]: value });
     const counted = base.clone();
 
     const sortKey = `${column}:${direction}`;
@@ -115,7 +115,7 @@ export class RecordStore<T extends OwnedRecord> {
     };
   }
 
-  /** Records by raw id, with no access check: callers filter with `readable`. */
+  /** Records by raw id, with no access check: callers filter with `permitted`. */
   async byIds(ids: readonly string[]): Promise<T[]> {
     if (ids.length === 0) return [];
     return this.db.getRepository(this.spec.entity).find({ where: { id: In([...ids]) } as never });

@@ -35,7 +35,7 @@ export class LoginForm {
 
 function explain(error: unknown): string {
   if (error instanceof GraphQLRequestError && error.code === 'UNAUTHENTICATED') {
-    return 'The email or password is not right. Check both and try again.';
+    return 'The email or password is not right. Check both and try again. After 5 wrong tries, sign-in pauses for 15 minutes.';
   }
   return messageOf(error);
 }
