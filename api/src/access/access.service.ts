@@ -11,12 +11,15 @@ export class AccessService {
 
   async principalFor(user: User, via: Principal['via']): Promise<Principal> {
     const roleIds = (await this.db.getRepository(UserRole).find({ where: { userId: user.id } })).map((r) => r.roleId);
-    const [roles, grants, fields, units] = await Promise.all([
+    const [roles, grants, fields] = await Promise.all([
       roleIds.length ? this.db.getRepository(SecurityRole).find({ where: { id: In(roleIds) } }) : [],
       roleIds.length ? this.db.getRepository(RolePrivilege).find({ where: { roleId: In(roleIds) } }) : [],
       roleIds.length ? this.db.getRepository(RoleFieldPermission).find({ where: { roleId: In(roleIds) } }) : [],
-      this.db.getRepository(BusinessUnit).find({ select: { id: true, parentId: true } }),
     ]);
+    // The unit tree matters only to PARENT_CHILD grants; most callers have none, so skip the read.
+    const units = grants.some((g) => g.depth === Depth.PARENT_CHILD)
+      ? await this.db.getRepository(BusinessUnit).find({ select: { id: true, parentId: true } })
+      : [];
     const privileges = new Map<string, Depth>();
     for (const grant of grants) {
       const key = `${grant.entity}:${grant.privilege}`;

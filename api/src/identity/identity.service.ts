@@ -122,9 +122,9 @@ export class IdentityService {
 
   async revokeApiKey(principal: Principal, globalId: string): Promise<ApiKey> {
     const id = expectGlobalId('id', globalId, 'ApiKey').id;
-    const key = (await this.listApiKeys(principal)).find((k) => k.id === id);
-    if (!key) throw notFound('id', globalId);
-    const owner = await this.db.getRepository(User).findOneByOrFail({ id: key.userId });
+    const key = await this.db.getRepository(ApiKey).findOneBy({ id });
+    const owner = key && (await this.db.getRepository(User).findOneBy({ id: key.userId }));
+    if (!key || !owner || !can(principal, AccessEntity.API_KEY, Privilege.READ, asRow(owner))) throw notFound('id', globalId);
     if (!can(principal, AccessEntity.API_KEY, Privilege.DELETE, asRow(owner))) throw forbidden('you may not revoke this API key');
     await this.db.getRepository(ApiKey).update({ id }, { revokedAt: new Date() });
     return this.db.getRepository(ApiKey).findOneByOrFail({ id });

@@ -31,14 +31,6 @@ export interface WriteOptions {
 
 export type RecordStores = { readonly [K in RecordKind]: RecordStore<OwnedRecord> };
 
-const ENTITY_NAME: Record<RecordKind, string> = {
-  account: 'account',
-  contact: 'contact',
-  lead: 'lead',
-  opportunity: 'opportunity',
-  case: 'case',
-};
-
 /** What deleting a record does to the records that point at it. */
 const DEPENDENTS: Partial<Record<RecordKind, { entity: Function; column: string; action: 'restrict' | 'clear' }[]>> = {
   account: [
@@ -82,10 +74,10 @@ export class RecordWriter {
     const row: OwnedRow = { ownerId: owner.id, businessUnitId: owner.businessUnitId };
     const entity = RECORD_ACCESS_ENTITY[kind];
     if (!withinDepth(principal, depthOf(principal, entity, Privilege.CREATE), row)) {
-      throw forbidden(`you may not create ${ENTITY_NAME[kind]} records${ownerId ? ' for that owner' : ''}`);
+      throw forbidden(`you may not create ${kind} records${ownerId ? ' for that owner' : ''}`);
     }
     if (owner.id !== principal.userId && !withinDepth(principal, depthOf(principal, entity, Privilege.ASSIGN), row)) {
-      throw forbidden(`you may not create ${ENTITY_NAME[kind]} records owned by someone else`);
+      throw forbidden(`you may not create ${kind} records owned by someone else`);
     }
     const emails = options.emails ? normalizeEmailList('input.emails', options.emails) : [];
     await this.checkReferences(principal, kind, row, options.references ?? []);
@@ -113,12 +105,12 @@ export class RecordWriter {
   async update<T extends OwnedRecord>(principal: Principal, kind: RecordKind, id: string, patch: Partial<T>, options: WriteOptions = {}): Promise<T> {
     const current = await this.readable(principal, kind, id);
     const [writable] = await this.stores[kind].permitted(principal, [current], Privilege.WRITE);
-    if (!writable) throw forbidden(`you may read this ${ENTITY_NAME[kind]} but not change it`);
+    if (!writable) throw forbidden(`you may read this ${kind} but not change it`);
     this.checkSecuredFields(principal, kind, patch);
     const emails = options.emails ? normalizeEmailList('input.emails', options.emails) : undefined;
     if (options.references?.length) {
       if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.APPEND), current)) {
-        throw forbidden(`you may not link this ${ENTITY_NAME[kind]} to other records`);
+        throw forbidden(`you may not link this ${kind} to other records`);
       }
       await this.checkReferences(principal, kind, current, options.references);
     }
@@ -135,7 +127,7 @@ export class RecordWriter {
   async remove(principal: Principal, kind: RecordKind, id: string): Promise<void> {
     const current = await this.readable(principal, kind, id);
     if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.DELETE), current)) {
-      throw forbidden(`you may not delete this ${ENTITY_NAME[kind]}`);
+      throw forbidden(`you may not delete this ${kind}`);
     }
     await this.db.transaction(async (em) => {
       for (const dependent of DEPENDENTS[kind] ?? []) {
@@ -143,7 +135,7 @@ export class RecordWriter {
         if (dependent.action === 'clear') {
           await em.update(dependent.entity, where, { [dependent.column]: null });
         } else if (await em.exists(dependent.entity, { where })) {
-          throw new ApiError('CONFLICT', `opportunities or cases still have this ${ENTITY_NAME[kind]} as their customer; change or delete them first`);
+          throw new ApiError('CONFLICT', `opportunities or cases still have this ${kind} as their customer; change or delete them first`);
         }
       }
       await em.delete(EmailAddress, { recordKind: kind, recordId: id });
@@ -156,7 +148,7 @@ export class RecordWriter {
   async assign(principal: Principal, kind: RecordKind, id: string, ownerId: string): Promise<OwnedRecord> {
     const current = await this.readable(principal, kind, id);
     if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.ASSIGN), current)) {
-      throw forbidden(`you may not assign this ${ENTITY_NAME[kind]}`);
+      throw forbidden(`you may not assign this ${kind}`);
     }
     const owner = await this.owner(ownerId);
     const entity = this.stores[kind].spec.entity;
@@ -168,7 +160,7 @@ export class RecordWriter {
   async share(principal: Principal, kind: RecordKind, id: string, userId: string, canWrite: boolean): Promise<OwnedRecord> {
     const current = await this.readable(principal, kind, id);
     if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.SHARE), current)) {
-      throw forbidden(`you may not share this ${ENTITY_NAME[kind]}`);
+      throw forbidden(`you may not share this ${kind}`);
     }
     if (canWrite && (await this.stores[kind].permitted(principal, [current], Privilege.WRITE)).length === 0) {
       throw forbidden('you may not grant write access you do not have');
@@ -184,7 +176,7 @@ export class RecordWriter {
   async unshare(principal: Principal, kind: RecordKind, id: string, userId: string): Promise<OwnedRecord> {
     const current = await this.readable(principal, kind, id);
     if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.SHARE), current)) {
-      throw forbidden(`you may not change who this ${ENTITY_NAME[kind]} is shared with`);
+      throw forbidden(`you may not change who this ${kind} is shared with`);
     }
     await this.db.getRepository(RecordShare).delete({ recordKind: kind, recordId: id, userId });
     return current;
@@ -207,12 +199,12 @@ export class RecordWriter {
   private async checkReferences(principal: Principal, kind: RecordKind, row: OwnedRow, references: readonly Reference[]): Promise<void> {
     if (references.length === 0) return;
     if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.APPEND), row)) {
-      throw forbidden(`you may not link this ${ENTITY_NAME[kind]} to other records`);
+      throw forbidden(`you may not link this ${kind} to other records`);
     }
     for (const ref of references) {
       const target = await this.readable(principal, ref.kind, ref.id, ref.field);
       if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[ref.kind], Privilege.APPEND_TO), target)) {
-        throw new ApiError('FORBIDDEN', `${ref.field}: you may not link records to that ${ENTITY_NAME[ref.kind]}`, ref.field);
+        throw new ApiError('FORBIDDEN', `${ref.field}: you may not link records to that ${ref.kind}`, ref.field);
       }
     }
   }

@@ -29,10 +29,6 @@ export function formatError(log: Logger) {
         extensions: { code: 'BAD_USER_INPUT', field: first?.field, fields },
       };
     }
-    // Apollo files every validation-rule error under GRAPHQL_VALIDATION_FAILED; the depth limit has its own code.
-    if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && /^query depth \d+ exceeds the limit/.test(formatted.message)) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_COMPLEX' } };
-    }
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       log.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');

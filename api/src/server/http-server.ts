@@ -13,7 +13,7 @@ import { buildApiSchema } from '../graphql/schema';
 import type { Services } from '../graphql/services';
 import type { Logger } from '../platform/logger';
 import { formatError } from './errors';
-import { complexityLimitPlugin, depthLimitRule, QUERY_LIMITS } from './query-limits';
+import { QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
 
 export interface HubServer {
   readonly httpServer: http.Server;
@@ -37,9 +37,8 @@ export async function createHubServer(options: { database: Database; services: S
     introspection: true,
     // Stack traces stay in the server log (formatError logs unexpected errors in full).
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimitRule(QUERY_LIMITS.maxDepth)],
     formatError: formatError(log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), complexityLimitPlugin(schema, QUERY_LIMITS.maxComplexity)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), queryLimitsPlugin(schema, QUERY_LIMITS)],
   });
   await apollo.start();
 
