@@ -11,6 +11,13 @@ export enum AccessEntity {
   BUSINESS_UNIT = 'business_unit',
   SECURITY_ROLE = 'security_role',
   API_KEY = 'api_key',
+  /** Emails, appointments, tasks and phone calls (Dynamics' activitypointer privileges). */
+  ACTIVITY = 'activity',
+  QUEUE = 'queue',
+  /** Mailboxes and the organization's email settings. */
+  MAILBOX = 'mailbox',
+  /** The sync engine's own work: track mail, claim and report outgoing email. WRITE at any depth allows it. */
+  MAIL_SYNC = 'mail_sync',
 }
 
 /** Dynamics' record privileges. APPEND: attach this record to another; APPEND_TO: let others be attached to this one. */

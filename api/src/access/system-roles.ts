@@ -24,15 +24,16 @@ export const SYSTEM_ROLES: readonly RoleDefinition[] = [
   {
     name: SYSTEM_ADMINISTRATOR,
     description: 'Everything, everywhere in the organization.',
-    privileges: grant(Object.values(AccessEntity), ALL_PRIVILEGES, Depth.ORGANIZATION),
+    // Not MAIL_SYNC: administrators configure mail, the sync engine's key alone feeds it.
+    privileges: grant(Object.values(AccessEntity).filter((e) => e !== AccessEntity.MAIL_SYNC), ALL_PRIVILEGES, Depth.ORGANIZATION),
     securedFields: 'all',
   },
   {
     name: SALES_MANAGER,
     description: 'Every record of the manager’s business unit.',
     privileges: [
-      ...grant(RECORDS, ALL_PRIVILEGES, Depth.BUSINESS_UNIT),
-      ...grant([AccessEntity.USER, AccessEntity.BUSINESS_UNIT], [Privilege.READ], Depth.ORGANIZATION),
+      ...grant([...RECORDS, AccessEntity.ACTIVITY], ALL_PRIVILEGES, Depth.BUSINESS_UNIT),
+      ...grant([AccessEntity.USER, AccessEntity.BUSINESS_UNIT, AccessEntity.QUEUE], [Privilege.READ], Depth.ORGANIZATION),
     ],
     securedFields: 'all',
   },
@@ -40,20 +41,27 @@ export const SYSTEM_ROLES: readonly RoleDefinition[] = [
     name: SALESPERSON,
     description: 'Reads the business unit’s records; changes, deletes, assigns and shares only their own.',
     privileges: [
-      ...grant(RECORDS, [Privilege.READ, Privilege.APPEND_TO], Depth.BUSINESS_UNIT),
-      ...grant(RECORDS, [Privilege.CREATE, Privilege.WRITE, Privilege.DELETE, Privilege.APPEND, Privilege.ASSIGN, Privilege.SHARE], Depth.USER),
-      ...grant([AccessEntity.USER, AccessEntity.BUSINESS_UNIT], [Privilege.READ], Depth.ORGANIZATION),
+      ...grant([...RECORDS, AccessEntity.ACTIVITY], [Privilege.READ, Privilege.APPEND_TO], Depth.BUSINESS_UNIT),
+      ...grant([...RECORDS, AccessEntity.ACTIVITY], [Privilege.CREATE, Privilege.WRITE, Privilege.DELETE, Privilege.APPEND, Privilege.ASSIGN, Privilege.SHARE], Depth.USER),
+      ...grant([AccessEntity.USER, AccessEntity.BUSINESS_UNIT, AccessEntity.QUEUE], [Privilege.READ], Depth.ORGANIZATION),
     ],
     securedFields: 'all',
   },
   {
     name: SYNC_SERVICE,
-    description: 'The sync engine’s service account: reads who is who to attribute mail; deletes nothing, sees no phone numbers.',
-    privileges: grant(
-      [AccessEntity.ACCOUNT, AccessEntity.CONTACT, AccessEntity.LEAD, AccessEntity.USER, AccessEntity.BUSINESS_UNIT],
-      [Privilege.READ],
-      Depth.ORGANIZATION,
-    ),
+    description: 'The sync engine’s service account: tracks mail and sends what users queued; deletes nothing, sees no phone numbers.',
+    // Tracking decides on its own (contacts and cases it creates for mail are its work, not the key's):
+    // through the API the key reads who is who and feeds mail, nothing more.
+    privileges: [
+      ...grant(
+        [AccessEntity.ACCOUNT, AccessEntity.CONTACT, AccessEntity.LEAD, AccessEntity.USER, AccessEntity.BUSINESS_UNIT, AccessEntity.QUEUE],
+        [Privilege.READ],
+        Depth.ORGANIZATION,
+      ),
+      ...grant([AccessEntity.ACTIVITY], [Privilege.READ], Depth.ORGANIZATION),
+      ...grant([AccessEntity.MAILBOX], [Privilege.READ, Privilege.WRITE], Depth.ORGANIZATION),
+      ...grant([AccessEntity.MAIL_SYNC], [Privilege.WRITE], Depth.ORGANIZATION),
+    ],
     securedFields: 'none',
   },
 ];

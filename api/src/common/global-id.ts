@@ -3,9 +3,13 @@ import { badInput } from './errors';
 /** Relay global ids: base64url("Type:uuid"), so `node(id)` knows where to look without guessing. */
 export type GlobalType =
   | 'Account' | 'Contact' | 'Lead' | 'Opportunity' | 'Case'
-  | 'User' | 'BusinessUnit' | 'SecurityRole' | 'ApiKey';
+  | 'User' | 'BusinessUnit' | 'SecurityRole' | 'ApiKey'
+  | 'Email' | 'Appointment' | 'Task' | 'PhoneCall' | 'Attachment' | 'Mailbox' | 'Queue';
 
-const TYPES = new Set<string>(['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User', 'BusinessUnit', 'SecurityRole', 'ApiKey']);
+const TYPES = new Set<string>([
+  'Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User', 'BusinessUnit', 'SecurityRole', 'ApiKey',
+  'Email', 'Appointment', 'Task', 'PhoneCall', 'Attachment', 'Mailbox', 'Queue',
+]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toGlobalId(type: GlobalType, id: string): string {

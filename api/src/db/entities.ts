@@ -1,4 +1,18 @@
 import { RecordShare } from '../access/record-share.entity';
+import { AppointmentDetail, PhoneCallDetail, TaskDetail } from '../activities/activity-details.entity';
+import { ActivityMailbox } from '../activities/activity-mailbox.entity';
+import { ActivityParty } from '../activities/activity-party.entity';
+import { Activity } from '../activities/activity.entity';
+import { Attachment } from '../activities/attachment.entity';
+import { EmailMessage } from '../activities/email-message.entity';
+import { TimelineEntry } from '../activities/timeline-entry.entity';
+import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
+import { MailboxItem } from '../mail/mailbox-item.entity';
+import { Mailbox } from '../mail/mailbox.entity';
+import { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
+import { TrackingTokenCounter } from '../mail/tracking-token-counter.entity';
+import { Queue } from '../queues/queue.entity';
+import { Blob, BlobChunk } from '../attachments/blob.entity';
 import { RoleFieldPermission, RolePrivilege, SecurityRole, UserRole } from '../access/security-role.entity';
 import { ApiKey } from '../identity/api-key.entity';
 import { AuthSession } from '../identity/auth-session.entity';
@@ -28,4 +42,21 @@ export const ENTITIES = [
   Opportunity,
   CrmCase,
   EmailAddress,
+  Activity,
+  TimelineEntry,
+  ActivityParty,
+  EmailMessage,
+  AppointmentDetail,
+  TaskDetail,
+  PhoneCallDetail,
+  Attachment,
+  ActivityMailbox,
+  Mailbox,
+  MailboxItem,
+  FolderTrackingRule,
+  OrganizationEmailSettings,
+  TrackingTokenCounter,
+  Queue,
+  Blob,
+  BlobChunk,
 ];

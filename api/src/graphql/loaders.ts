@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
+import { createActivityLoaders, type ActivityLoaders, type BodyReader } from '../activities/activity-loaders';
 import { Privilege } from '../access/privileges';
 import { RoleFieldPermission, RolePrivilege, type SecurityRole } from '../access/security-role.entity';
 import { BusinessUnit } from '../identity/business-unit.entity';
@@ -24,6 +25,7 @@ export interface Loaders {
   /** role id → its privileges / its field permissions. */
   readonly rolePrivileges: DataLoader<string, RolePrivilege[]>;
   readonly roleFieldPermissions: DataLoader<string, RoleFieldPermission[]>;
+  readonly activity: ActivityLoaders;
 }
 
 function groupByRole<T extends { roleId: string }>(rows: readonly T[], roleIds: readonly string[]): T[][] {
@@ -35,7 +37,13 @@ function byId<T extends { id: string }>(rows: readonly T[], ids: readonly string
   return ids.map((id) => map.get(id));
 }
 
-export function createLoaders(db: DataSource, stores: RecordStores, identity: IdentityService, principal: Principal | undefined): Loaders {
+export function createLoaders(
+  db: DataSource,
+  stores: RecordStores,
+  identity: IdentityService,
+  blobs: BodyReader,
+  principal: Principal | undefined,
+): Loaders {
   const readableLoader = (kind: RecordKind) =>
     new DataLoader<string, OwnedRecord | undefined>(async (ids) => {
       if (!principal) return ids.map(() => undefined);
@@ -43,6 +51,7 @@ export function createLoaders(db: DataSource, stores: RecordStores, identity: Id
       return byId(await store.permitted(principal, await store.byIds(ids), Privilege.READ), ids);
     });
   return {
+    activity: createActivityLoaders(db, blobs),
     users: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
     units: new DataLoader(async (ids) => byId(await db.getRepository(BusinessUnit).findBy({ id: In([...ids]) }), ids)),
     readable: {

@@ -2,6 +2,11 @@ import path from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { SecurityRoleResolver } from '../access/security-role.resolver';
+import { ActivityPartyResolver } from '../activities/activity-fields.resolver';
+import { AppointmentViewResolver, EmailViewResolver, PhoneCallViewResolver, TaskViewResolver } from '../activities/activity-views.resolver';
+import { EmailSettingsResolver } from '../mail/email-settings.resolver';
+import { FolderTrackingRuleResolver, MailboxResolver } from '../mail/mailbox.resolver';
+import { QueueResolver } from '../queues/queue.resolver';
 import { ApiKeyResolver } from '../identity/api-key.resolver';
 import { AuthResolver } from '../identity/auth.resolver';
 import { BusinessUnitResolver } from '../identity/business-unit.resolver';
@@ -25,6 +30,15 @@ export const RESOLVERS = [
   OpportunityResolver,
   CaseResolver,
   RecordActionsResolver,
+  EmailViewResolver,
+  AppointmentViewResolver,
+  TaskViewResolver,
+  PhoneCallViewResolver,
+  ActivityPartyResolver,
+  EmailSettingsResolver,
+  MailboxResolver,
+  FolderTrackingRuleResolver,
+  QueueResolver,
 ] as const;
 
 /** The committed public contract: schema.graphql at the repository root. */

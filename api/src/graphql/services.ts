@@ -1,5 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
+import { ActivityWriter } from '../activities/activity-writer';
+import { BlobStore } from '../attachments/blob-store';
+import { EmailSettingsService } from '../mail/email-settings.service';
+import { MailboxService } from '../mail/mailbox.service';
+import { QueueService } from '../queues/queue.service';
 import { SecurityRoleService } from '../access/security-role.service';
 import { AuthService } from '../identity/auth.service';
 import { IdentityService } from '../identity/identity.service';
@@ -29,6 +34,11 @@ export interface Services {
   readonly leads: LeadService;
   readonly opportunities: OpportunityService;
   readonly cases: CaseService;
+  readonly blobs: BlobStore;
+  readonly activityWriter: ActivityWriter;
+  readonly emailSettings: EmailSettingsService;
+  readonly mailboxes: MailboxService;
+  readonly queues: QueueService;
 }
 
 export function createServices(db: DataSource, options: { sessionTtlHours: number }): Services {
@@ -53,6 +63,11 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     leads: new LeadService(stores.lead, writer),
     opportunities: new OpportunityService(stores.opportunity, writer),
     cases: new CaseService(stores.case, writer),
+    blobs: new BlobStore(db),
+    activityWriter: new ActivityWriter(),
+    emailSettings: new EmailSettingsService(db),
+    mailboxes: new MailboxService(db, writer),
+    queues: new QueueService(db),
   };
 }
 

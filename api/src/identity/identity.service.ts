@@ -1,3 +1,4 @@
+import { ensureUserMailboxes } from '../mail/mailbox-provisioning';
 import { In, type DataSource } from 'typeorm';
 import { can, holds, type Principal } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
@@ -44,6 +45,7 @@ export class IdentityService {
     return this.db.transaction(async (em) => {
       await em.insert(User, { id, email, fullName: input.fullName.trim(), businessUnitId: unitId, passwordHash, isService: !input.password, disabled: false });
       if (roleIds.length) await em.insert(UserRole, roleIds.map((roleId) => ({ userId: id, roleId })));
+      if (input.password) await ensureUserMailboxes(em, id);
       return em.findOneByOrFail(User, { id });
     });
   }

@@ -7,6 +7,7 @@ import { BusinessUnit } from '../identity/business-unit.entity';
 import { IdentityService } from '../identity/identity.service';
 import { hashPassword } from '../identity/password';
 import { User } from '../identity/user.entity';
+import { ensureEmailSettings, ensureUserMailboxes } from '../mail/mailbox-provisioning';
 import type { Logger } from '../platform/logger';
 import { seedDemoData } from './demo-data';
 
@@ -54,6 +55,11 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
     // Printed once, by the process that created the organization; never stored in clear.
     if (created) log.info({ email: ADMIN_EMAIL, password, demoUsers: options.seedDemo }, 'organization created: sign in with this administrator login (shown only now)');
   }
+  // Every start: organizations created before mail tracking existed get settings and mailboxes too.
+  await db.transaction(async (em) => {
+    await ensureEmailSettings(em);
+    await ensureUserMailboxes(em);
+  });
   if (options.syncServiceApiKey) {
     const syncUser = await db.getRepository(User).findOneByOrFail({ email: SYNC_SERVICE_EMAIL });
     await new IdentityService(db).ensureApiKey('Sync engines (SYNC_SERVICE_API_KEY)', options.syncServiceApiKey, syncUser.id);

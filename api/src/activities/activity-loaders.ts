@@ -1,0 +1,80 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import { Mailbox } from '../mail/mailbox.entity';
+import { Queue } from '../queues/queue.entity';
+import { AppointmentDetail, PhoneCallDetail, TaskDetail } from './activity-details.entity';
+import { ActivityMailbox } from './activity-mailbox.entity';
+import { ActivityParty } from './activity-party.entity';
+import { Activity } from './activity.entity';
+import { Attachment } from './attachment.entity';
+import { EmailMessage } from './email-message.entity';
+
+/** Largest body returned through GraphQL per email; the organization's body limit is lower by default. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Reads small blobs (bodies) by sha256 in one statement; implemented by the blob store. */
+export interface BodyReader {
+  readSmall(sha256s: readonly string[], maxBytes: number): Promise<Map<string, Buffer>>;
+}
+
+/** Batched look-ups for activity fields: one statement per look-up kind per request, whatever the page size. */
+export interface ActivityLoaders {
+  readonly activities: DataLoader<string, Activity | undefined>;
+  readonly emails: DataLoader<string, EmailMessage | undefined>;
+  readonly appointments: DataLoader<string, AppointmentDetail | undefined>;
+  readonly tasks: DataLoader<string, TaskDetail | undefined>;
+  readonly phoneCalls: DataLoader<string, PhoneCallDetail | undefined>;
+  readonly parties: DataLoader<string, ActivityParty[]>;
+  readonly attachments: DataLoader<string, Attachment[]>;
+  /** activity id → the users who own a mailbox it was tracked from (they always see it whole). */
+  readonly mailboxOwners: DataLoader<string, string[]>;
+  readonly queues: DataLoader<string, Queue | undefined>;
+  /** blob sha256 → its text. */
+  readonly bodies: DataLoader<string, string | undefined>;
+}
+
+function byKey<T>(rows: readonly T[], keys: readonly string[], key: (row: T) => string): (T | undefined)[] {
+  const map = new Map(rows.map((r) => [key(r), r]));
+  return keys.map((k) => map.get(k));
+}
+
+function grouped<T>(rows: readonly T[], keys: readonly string[], key: (row: T) => string): T[][] {
+  const map = new Map<string, T[]>();
+  for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+export function createActivityLoaders(db: DataSource, blobs: BodyReader): ActivityLoaders {
+  const detail = <T extends { activityId: string }>(entity: new () => T) =>
+    new DataLoader<string, T | undefined>(async (ids) =>
+      byKey(await db.getRepository(entity).findBy({ activityId: In([...ids]) } as never), ids, (r) => r.activityId),
+    );
+  return {
+    activities: new DataLoader(async (ids) => byKey(await db.getRepository(Activity).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
+    emails: detail(EmailMessage),
+    appointments: detail(AppointmentDetail),
+    tasks: detail(TaskDetail),
+    phoneCalls: detail(PhoneCallDetail),
+    parties: new DataLoader(async (ids) =>
+      grouped(await db.getRepository(ActivityParty).find({ where: { activityId: In([...ids]) }, order: { position: 'ASC' } }), ids, (r) => r.activityId),
+    ),
+    attachments: new DataLoader(async (ids) =>
+      grouped(await db.getRepository(Attachment).find({ where: { activityId: In([...ids]) }, order: { position: 'ASC' } }), ids, (r) => r.activityId),
+    ),
+    mailboxOwners: new DataLoader(async (ids) => {
+      const rows = await db
+        .getRepository(ActivityMailbox)
+        .createQueryBuilder('am')
+        .innerJoin(Mailbox, 'm', 'm.id = am.mailboxId')
+        .select(['am.activityId AS activityId', 'm.ownerUserId AS ownerUserId'])
+        .where('am.activityId IN (:...ids)', { ids })
+        .getRawMany<{ activityId: string; ownerUserId: string }>();
+      return grouped(rows, ids, (r) => r.activityId).map((list) => list.map((r) => r.ownerUserId));
+    }),
+    queues: new DataLoader(async (ids) => byKey(await db.getRepository(Queue).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
+    bodies: new DataLoader(async (shas) => {
+      const found = await blobs.readSmall(shas, MAX_BODY_BYTES);
+      return shas.map((sha) => found.get(sha)?.toString('utf8'));
+    }),
+  };
+}

@@ -1,0 +1,183 @@
+import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { toGlobalId } from '../common/global-id';
+import type { RequestContext } from '../graphql/context';
+import { CorrelationMethod, EmailStatus, TaskPriority } from './activity-enums';
+import { activityFieldsResolver, visibleAs } from './activity-fields.resolver';
+import { showsContent } from './activity-privacy';
+import type { Activity } from './activity.entity';
+import { AppointmentView, AttachmentView, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
+import type { EmailMessage } from './email-message.entity';
+
+async function email(ctx: RequestContext, activity: Activity): Promise<EmailMessage> {
+  const row = await ctx.loaders.activity.emails.load(activity.id);
+  if (!row) throw new Error(`email ${activity.id} has no email_message row`);
+  return row;
+}
+
+async function fullView(ctx: RequestContext, activity: Activity): Promise<boolean> {
+  return showsContent(await visibleAs(ctx, activity));
+}
+
+@Resolver(() => EmailView)
+export class EmailViewResolver extends activityFieldsResolver(EmailView) {
+  @FieldResolver(() => EmailStatus)
+  async status(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).status;
+  }
+
+  @FieldResolver(() => String)
+  async messageId(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).messageId;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async inReplyTo(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).inReplyTo;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async trackingToken(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).trackingToken;
+  }
+
+  @FieldResolver(() => Date, { nullable: true })
+  async sentAt(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).sentAt;
+  }
+
+  @FieldResolver(() => Date, { nullable: true })
+  async receivedAt(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).receivedAt;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async textBody(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    const row = await email(ctx, a);
+    if (!row.textBodyBlob || !(await fullView(ctx, a))) return null;
+    return (await ctx.loaders.activity.bodies.load(row.textBodyBlob)) ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async htmlBody(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    const row = await email(ctx, a);
+    if (!row.htmlBodyBlob || !(await fullView(ctx, a))) return null;
+    return (await ctx.loaders.activity.bodies.load(row.htmlBodyBlob)) ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async preview(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await fullView(ctx, a)) ? (await email(ctx, a)).preview : null;
+  }
+
+  @FieldResolver(() => Boolean)
+  async bodyTruncated(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).bodyTruncated;
+  }
+
+  @FieldResolver(() => Int)
+  async blockedRemoteImages(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).blockedRemoteImages;
+  }
+
+  @FieldResolver(() => [AttachmentView])
+  async attachments(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<AttachmentView[]> {
+    if (!(await fullView(ctx, a))) return [];
+    const rows = await ctx.loaders.activity.attachments.load(a.id);
+    return rows.map((r) => {
+      const globalId = toGlobalId('Attachment', r.id);
+      return Object.assign(new AttachmentView(), {
+        globalId,
+        fileName: r.fileName,
+        contentType: r.contentType,
+        size: r.size,
+        stored: r.blobSha256 !== null,
+        skippedReason: r.skippedReason,
+        contentId: r.contentId,
+        inline: r.inline,
+        downloadUrl: r.blobSha256 ? `/attachments/${globalId}` : null,
+      });
+    });
+  }
+
+  @FieldResolver(() => CorrelationMethod, { nullable: true })
+  async correlationMethod(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).correlationMethod;
+  }
+
+  @FieldResolver(() => TrackingDecision, { nullable: true, description: 'Null for email composed in the hub and when you do not see the whole email.' })
+  async trackingDecision(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<TrackingDecision | null> {
+    const row = await email(ctx, a);
+    if (!row.trackingDecision || !(await fullView(ctx, a))) return null;
+    return JSON.parse(row.trackingDecision) as TrackingDecision;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async failureReason(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).failureReason;
+  }
+
+  @FieldResolver(() => Int)
+  async sendAttempts(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await email(ctx, a)).sendAttempts;
+  }
+}
+
+async function appointment(ctx: RequestContext, a: Activity) {
+  const row = await ctx.loaders.activity.appointments.load(a.id);
+  if (!row) throw new Error(`appointment ${a.id} has no detail row`);
+  return row;
+}
+
+@Resolver(() => AppointmentView)
+export class AppointmentViewResolver extends activityFieldsResolver(AppointmentView) {
+  @FieldResolver(() => Date)
+  async startAt(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await appointment(ctx, a)).startAt;
+  }
+
+  @FieldResolver(() => Date)
+  async endAt(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await appointment(ctx, a)).endAt;
+  }
+
+  @FieldResolver(() => Boolean)
+  async allDay(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await appointment(ctx, a)).allDay;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async location(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await fullView(ctx, a)) ? (await appointment(ctx, a)).location : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async icalUid(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await appointment(ctx, a)).icalUid;
+  }
+}
+
+@Resolver(() => TaskView)
+export class TaskViewResolver extends activityFieldsResolver(TaskView) {
+  @FieldResolver(() => Date, { nullable: true })
+  async dueAt(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.activity.tasks.load(a.id))?.dueAt ?? null;
+  }
+
+  @FieldResolver(() => TaskPriority)
+  async priority(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.activity.tasks.load(a.id))?.priority ?? TaskPriority.NORMAL;
+  }
+}
+
+@Resolver(() => PhoneCallView)
+export class PhoneCallViewResolver extends activityFieldsResolver(PhoneCallView) {
+  @FieldResolver(() => String, { nullable: true })
+  async phoneNumber(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.activity.phoneCalls.load(a.id))?.phoneNumber ?? null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true })
+  async durationMinutes(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.activity.phoneCalls.load(a.id))?.durationMinutes ?? null;
+  }
+}

@@ -1,0 +1,81 @@
+import type { EntityManager } from 'typeorm';
+import { newId } from '../common/ids';
+import type { RecordKind } from '../records/record-kind';
+import { PartyResolution, type PartyRole } from './activity-enums';
+import { ActivityParty } from './activity-party.entity';
+import { Activity } from './activity.entity';
+import { timelineTargets } from './timeline-entries';
+import { TimelineEntry } from './timeline-entry.entity';
+
+export type NewActivity = Omit<Activity, 'globalId' | 'createdAt' | 'updatedAt'>;
+
+export interface NewParty {
+  readonly role: PartyRole;
+  readonly address: string | null;
+  readonly displayName: string | null;
+  readonly partyKind: string | null;
+  readonly partyId: string | null;
+  readonly resolution: PartyResolution;
+  readonly candidates?: readonly string[];
+}
+
+// Multi-row INSERTs are chunked: MySQL caps placeholders per statement at 65,535.
+const CHUNK = 500;
+
+async function insertChunked(em: EntityManager, entity: new () => object, rows: readonly object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await em.insert(entity, rows.slice(i, i + CHUNK) as never);
+}
+
+/**
+ * Writes activities with their parties and keeps timeline_entry in step: the one place that does,
+ * for tracked, sent and hand-made activities alike. Callers own the transaction and the access checks.
+ */
+export class ActivityWriter {
+  /** Inserts several activities in a few multi-row statements. */
+  async insert(em: EntityManager, items: readonly { activity: NewActivity; parties: readonly NewParty[] }[]): Promise<void> {
+    if (items.length === 0) return;
+    const now = new Date();
+    await insertChunked(em, Activity, items.map(({ activity }) => ({ ...activity, createdAt: now, updatedAt: now })));
+    const parties = items.flatMap(({ activity, parties }) =>
+      parties.map((p, position) => ({
+        id: newId(),
+        activityId: activity.id,
+        role: p.role,
+        address: p.address,
+        displayName: p.displayName?.slice(0, 200) ?? null,
+        partyKind: p.resolution === PartyResolution.RESOLVED ? p.partyKind : null,
+        partyId: p.resolution === PartyResolution.RESOLVED ? p.partyId : null,
+        resolution: p.resolution,
+        candidates: p.candidates?.length ? p.candidates.join(',').slice(0, 1000) : null,
+        position,
+      })),
+    );
+    await insertChunked(em, ActivityParty, parties);
+    const entries = items.flatMap(({ activity, parties }) =>
+      timelineTargets(
+        { kind: activity.regardingKind, id: activity.regardingId },
+        parties.filter((p) => p.resolution === PartyResolution.RESOLVED),
+      ).map((t) => ({ ...t, activityId: activity.id, occurredAt: activity.occurredAt })),
+    );
+    await insertChunked(em, TimelineEntry, entries);
+  }
+
+  /** Changes what an activity is regarding and moves it between timelines accordingly. */
+  async setRegarding(em: EntityManager, activity: Activity, regarding: { kind: RecordKind; id: string } | null, modifiedById: string): Promise<void> {
+    await em.update(Activity, { id: activity.id }, { regardingKind: regarding?.kind ?? null, regardingId: regarding?.id ?? null, modifiedById, updatedAt: new Date() });
+    await this.rebuildTimeline(em, activity.id);
+  }
+
+  /** Recomputes an activity's timeline entries from its regarding record and parties. */
+  async rebuildTimeline(em: EntityManager, activityId: string): Promise<void> {
+    const activity = await em.findOneByOrFail(Activity, { id: activityId });
+    const parties = await em.findBy(ActivityParty, { activityId });
+    await em.delete(TimelineEntry, { activityId });
+    const entries = timelineTargets({ kind: activity.regardingKind, id: activity.regardingId }, parties).map((t) => ({
+      ...t,
+      activityId,
+      occurredAt: activity.occurredAt,
+    }));
+    await insertChunked(em, TimelineEntry, entries);
+  }
+}

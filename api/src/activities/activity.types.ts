@@ -1,0 +1,270 @@
+import { createUnionType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { User } from '../identity/user.entity';
+import { Queue } from '../queues/queue.entity';
+import { Account } from '../records/account.entity';
+import { CrmCase } from '../records/case.entity';
+import { Contact } from '../records/contact.entity';
+import { Lead } from '../records/lead.entity';
+import { Opportunity } from '../records/opportunity.entity';
+import { Node } from '../graphql/node';
+import {
+  ActivityKind,
+  ActivityState,
+  CorrelationMethod,
+  Direction,
+  EmailStatus,
+  PartyResolution,
+  PartyRole,
+  PrivacyLevel,
+  TaskPriority,
+} from './activity-enums';
+import { ACTIVITY_TYPE_NAME, type Activity } from './activity.entity';
+
+// GraphQL views of activities. The root value of each is the Activity entity row; per-kind and
+// privacy-dependent fields come from field resolvers (activity-fields.resolver.ts) through DataLoaders.
+
+/** What an activity can be regarding. */
+export const RegardingRecord = createUnionType({
+  name: 'RegardingRecord',
+  types: () => [Account, Contact, Lead, Opportunity, CrmCase] as const,
+  resolveType: (value) => (value.constructor.name === 'CrmCase' ? 'Case' : value.constructor.name),
+});
+
+/** What a party address can resolve to. */
+export const PartyRecord = createUnionType({
+  name: 'PartyRecord',
+  types: () => [User, Queue, Contact, Account, Lead] as const,
+  resolveType: (value) => value.constructor.name,
+});
+
+@ObjectType('ActivityParty', { description: 'A participant of an activity in one role; `record` is null when unresolved, ambiguous or not readable by you.' })
+export class ActivityPartyView {
+  @Field(() => PartyRole)
+  role: PartyRole;
+
+  @Field(() => String, { nullable: true })
+  address: string | null;
+
+  @Field(() => String, { nullable: true })
+  displayName: string | null;
+
+  @Field(() => PartyResolution)
+  resolution: PartyResolution;
+
+  partyKind: string | null;
+  partyId: string | null;
+}
+
+@InterfaceType('Activity', {
+  implements: Node,
+  resolveType: (value: Activity) => ACTIVITY_TYPE_NAME[value.kind],
+  description: 'An email, appointment, task or phone call. Fields hidden by a mailbox privacy level are null.',
+})
+export abstract class ActivityInterface {
+  @Field(() => ID, { name: 'id' })
+  globalId: string;
+
+  @Field(() => ActivityKind)
+  kind: ActivityKind;
+
+  @Field(() => String, { nullable: true, description: 'Null when the mailbox it was tracked from shows you metadata only.' })
+  subject: string | null;
+
+  @Field(() => ActivityState)
+  state: ActivityState;
+
+  @Field(() => Direction, { nullable: true })
+  direction: Direction | null;
+
+  @Field()
+  occurredAt: Date;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => String, { nullable: true })
+  description: string | null;
+
+  @Field(() => RegardingRecord, { nullable: true, description: 'Null when it regards nothing or a record you may not read.' })
+  regarding: unknown;
+
+  @Field(() => User, { nullable: true })
+  owner: User | null;
+
+  @Field(() => [ActivityPartyView])
+  parties: ActivityPartyView[];
+
+  @Field(() => PrivacyLevel, { description: 'How much of this activity you see: FULL unless a mailbox privacy level hides part of it from you.' })
+  visibleAs: PrivacyLevel;
+}
+
+@ObjectType('Attachment', { implements: Node })
+export class AttachmentView {
+  @Field(() => ID, { name: 'id' })
+  globalId: string;
+
+  @Field()
+  fileName: string;
+
+  @Field()
+  contentType: string;
+
+  @Field(() => Int, { description: 'Bytes (files up to 2 GB).' })
+  size: number;
+
+  @Field({ description: 'False when the file was not stored, e.g. larger than the organization\'s attachment limit.' })
+  stored: boolean;
+
+  @Field(() => String, { nullable: true })
+  skippedReason: string | null;
+
+  @Field(() => String, { nullable: true })
+  contentId: string | null;
+
+  @Field()
+  inline: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Where to download it (GET, with your bearer token).' })
+  downloadUrl: string | null;
+}
+
+@ObjectType('TrackingStep')
+export class TrackingStep {
+  @Field({ description: 'FILTER, PARTIES, CORRELATION:<method>, FOLDER_RULE, QUEUE_RULE, AUTO_CREATE, STORE…' })
+  step: string;
+
+  @Field({ description: 'e.g. PASSED, FILTERED, MATCHED, NO_MATCH, DISABLED, CREATED, LINKED.' })
+  outcome: string;
+
+  @Field()
+  detail: string;
+}
+
+@ObjectType('TrackingPartyDecision')
+export class TrackingPartyDecision {
+  @Field(() => PartyRole)
+  role: PartyRole;
+
+  @Field()
+  address: string;
+
+  @Field(() => PartyResolution)
+  resolution: PartyResolution;
+
+  @Field(() => String, { nullable: true, description: 'user, queue, contact, account or lead.' })
+  kind: string | null;
+
+  @Field(() => ID, { nullable: true })
+  recordId: string | null;
+
+  @Field(() => [ID], { description: 'Every candidate when AMBIGUOUS.' })
+  candidates: string[];
+}
+
+@ObjectType('TrackingDecision', { description: 'Why an email was (or was not) tracked, and how its regarding record was found.' })
+export class TrackingDecision {
+  @Field({ description: 'TRACKED, LINKED (already tracked from another mailbox), DUPLICATE (replayed), FILTERED or REJECTED.' })
+  outcome: string;
+
+  @Field(() => String, { nullable: true, description: 'The filter reason code when FILTERED.' })
+  filterReason: string | null;
+
+  @Field(() => CorrelationMethod)
+  correlationMethod: CorrelationMethod;
+
+  @Field(() => String, { nullable: true })
+  correlationEvidence: string | null;
+
+  @Field(() => [TrackingPartyDecision])
+  parties: TrackingPartyDecision[];
+
+  @Field(() => [TrackingStep])
+  steps: TrackingStep[];
+}
+
+@ObjectType('Email', { implements: [Node, ActivityInterface] })
+export class EmailView extends ActivityInterface {
+  @Field(() => EmailStatus)
+  status: EmailStatus;
+
+  @Field()
+  messageId: string;
+
+  @Field(() => String, { nullable: true })
+  inReplyTo: string | null;
+
+  @Field(() => String, { nullable: true })
+  trackingToken: string | null;
+
+  @Field(() => Date, { nullable: true })
+  sentAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  receivedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Null unless you see the whole email.' })
+  textBody: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Sanitized for display: no scripts; remote images moved to data-remote-src until the reader consents.' })
+  htmlBody: string | null;
+
+  @Field(() => String, { nullable: true })
+  preview: string | null;
+
+  @Field()
+  bodyTruncated: boolean;
+
+  @Field(() => Int)
+  blockedRemoteImages: number;
+
+  @Field(() => [AttachmentView])
+  attachments: AttachmentView[];
+
+  @Field(() => CorrelationMethod, { nullable: true })
+  correlationMethod: CorrelationMethod | null;
+
+  @Field(() => TrackingDecision, { nullable: true })
+  trackingDecision: TrackingDecision | null;
+
+  @Field(() => String, { nullable: true })
+  failureReason: string | null;
+
+  @Field(() => Int)
+  sendAttempts: number;
+}
+
+@ObjectType('Appointment', { implements: [Node, ActivityInterface] })
+export class AppointmentView extends ActivityInterface {
+  @Field()
+  startAt: Date;
+
+  @Field()
+  endAt: Date;
+
+  @Field()
+  allDay: boolean;
+
+  @Field(() => String, { nullable: true })
+  location: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The iCalendar UID of the meeting invitation it came from.' })
+  icalUid: string | null;
+}
+
+@ObjectType('Task', { implements: [Node, ActivityInterface] })
+export class TaskView extends ActivityInterface {
+  @Field(() => Date, { nullable: true })
+  dueAt: Date | null;
+
+  @Field(() => TaskPriority)
+  priority: TaskPriority;
+}
+
+@ObjectType('PhoneCall', { implements: [Node, ActivityInterface] })
+export class PhoneCallView extends ActivityInterface {
+  @Field(() => String, { nullable: true })
+  phoneNumber: string | null;
+
+  @Field(() => Int, { nullable: true })
+  durationMinutes: number | null;
+}

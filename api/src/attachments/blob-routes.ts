@@ -1,0 +1,98 @@
+import type { IncomingMessage } from 'node:http';
+import { Router, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../platform/logger';
+import type { BlobStore } from './blob-store';
+
+/** Error codes of the blob upload endpoint, in the shape `{ error: { code, message } }`. */
+export type BlobRouteErrorCode = 'UNAUTHENTICATED' | 'ATTACHMENT_TOO_LARGE' | 'INTERNAL_SERVER_ERROR';
+
+export interface BlobRouteOptions {
+  store: BlobStore;
+  /** Resolves to the caller for a valid `Authorization` header, undefined (or an UNAUTHENTICATED GraphQLError) otherwise. */
+  authenticate: (authorizationHeader: string | undefined) => Promise<unknown | undefined>;
+  /** The current attachment size limit (organization setting), read per request. */
+  maxBytes: () => Promise<number>;
+  log: Logger;
+}
+
+/** After refusing an upload, the most of its remaining body read and thrown away before the connection is cut. */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * `PUT /blobs`: the request body, any content type, becomes a blob; answers `{ sha256, size }`
+ * with 201 when stored now, 200 when identical content was already stored. Clients upload each
+ * attachment this way and then name it by sha256 in the `trackEmails` mutation.
+ */
+export function blobRoutes(options: BlobRouteOptions): Router {
+  const { store, authenticate, maxBytes, log } = options;
+  const router = Router();
+
+  router.put('/blobs', async (req, res) => {
+    try {
+      const refusal = await authenticated(authenticate, req.headers.authorization);
+      if (refusal) {
+        refuse(req, res, 401, { code: 'UNAUTHENTICATED', message: refusal });
+        return;
+      }
+      const limitBytes = await maxBytes();
+      const tooLarge = { code: 'ATTACHMENT_TOO_LARGE', message: `attachments may have at most ${limitBytes} bytes`, limitBytes } as const;
+      const declared = req.headers['content-length'];
+      if (declared !== undefined && Number(declared) > limitBytes) {
+        refuse(req, res, 413, tooLarge);
+        return;
+      }
+      // Not destroyed when the store stops reading: the connection must live to carry the 413.
+      const result = await store.put(req.iterator({ destroyOnReturn: false }), { maxBytes: limitBytes });
+      if ('tooLarge' in result) {
+        log.info({ bytesRead: result.size, limitBytes }, 'blob upload over the size limit refused');
+        refuse(req, res, 413, tooLarge);
+        return;
+      }
+      res.status(result.created ? 201 : 200).json({ sha256: result.sha256, size: result.size });
+    } catch (err) {
+      if (req.destroyed || res.destroyed) {
+        // The client went away mid-upload: no one to answer, and the store kept nothing.
+        log.info({ err }, 'blob upload aborted by the client');
+        return;
+      }
+      log.error({ err }, 'blob upload failed');
+      if (!res.headersSent) refuse(req, res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'internal error; the server log has the details' });
+      else res.destroy();
+    }
+  });
+
+  return router;
+}
+
+/** Undefined when authenticated, else the message for the 401. */
+async function authenticated(authenticate: BlobRouteOptions['authenticate'], header: string | undefined): Promise<string | undefined> {
+  const fallback = 'sign in first: send "Authorization: Bearer <session token or API key>"';
+  try {
+    return (await authenticate(header)) === undefined ? fallback : undefined;
+  } catch (err) {
+    // The api's AuthService throws ApiError('UNAUTHENTICATED') for a bad or expired token.
+    if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED') return err.message;
+    throw err;
+  }
+}
+
+/**
+ * Answers before (or without) reading the whole body. The connection then closes, after reading up to
+ * DRAIN_LIMIT_BYTES more of the body: RFC 9112 9.6 warns that closing while the client is still
+ * sending makes the kernel reset the connection, and the client may lose the answer with it.
+ */
+function refuse(req: Request, res: Response, status: number, error: { code: BlobRouteErrorCode; message: string; limitBytes?: number }): void {
+  res.setHeader('Connection', 'close');
+  if (!req.complete) drain(req);
+  res.status(status).json({ error });
+}
+
+function drain(req: IncomingMessage): void {
+  let discarded = 0;
+  req.on('data', (piece: Buffer) => {
+    discarded += piece.length;
+    if (discarded > DRAIN_LIMIT_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}

@@ -1,0 +1,277 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import type BetterSqlite3 from 'better-sqlite3';
+import { In, MoreThanOrEqual, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from './blob.entity';
+
+/** Chunks fetched per query when streaming a blob out: a few hundred KiB in memory at most. */
+const OPEN_BATCH_CHUNKS = 8;
+
+export type BlobStoreErrorCode =
+  /** No blob has this sha256. */
+  | 'NOT_FOUND'
+  /** The blob's chunks do not add up to its size (a sweep removed an upload in progress, or rows were lost). */
+  | 'INCOMPLETE'
+  /** `readSmall` was asked for a blob above its byte limit. */
+  | 'TOO_LARGE'
+  /** SQLite only: another transaction held the shared connection for too long. */
+  | 'BUSY';
+
+export class BlobStoreError extends Error {
+  constructor(
+    readonly code: BlobStoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BlobStoreError';
+  }
+}
+
+export type BlobSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.ReadableStream;
+
+export type PutResult =
+  /** `created` is false when identical content was already stored (by this or another process). */
+  | { sha256: string; size: number; created: boolean }
+  /** Nothing is kept; `size` counts the bytes read before stopping, so it exceeds the limit. */
+  | { tooLarge: true; size: number };
+
+/** A blob's name: lower-case hex SHA-256, the only spelling the store accepts. */
+export const isSha256Hex = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
+
+/** `tmp:<13-digit ms>:<uuid>`: fixed width, so keys sort by time and a sweep is one range delete. */
+const temporaryKey = (now: Date): string => `tmp:${String(now.getTime()).padStart(13, '0')}:${randomUUID()}`;
+
+const asBuffer = (piece: Buffer | Uint8Array | string): Buffer =>
+  typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+
+/** The primary-key violation on either database: MySQL/MariaDB ER_DUP_ENTRY, SQLite SQLITE_CONSTRAINT_PRIMARYKEY. */
+function isDuplicateKey(err: unknown): boolean {
+  const driverError = err instanceof QueryFailedError ? (err.driverError as { code?: string; errno?: number }) : (err as { code?: string; errno?: number });
+  return driverError?.code === 'ER_DUP_ENTRY' || driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Content-addressed storage of attachments and email bodies in the database, in chunks of at most
+ * 60 KiB (see `BLOB_CHUNK_BYTES`), so every api process sharing the database sees the same blobs.
+ * Identical content is stored once, however many processes upload it at the same time.
+ */
+export class BlobStore {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Streams `source` into the store while hashing it; holds at most one chunk in memory. Stops
+   * reading once more than `maxBytes` arrived (a Node stream given directly is then destroyed, as
+   * `for await` does; pass `stream.iterator({ destroyOnReturn: false })` to keep it open).
+   */
+  async put(source: BlobSource, options: { maxBytes: number }): Promise<PutResult> {
+    const tempKey = temporaryKey(new Date());
+    const hash = createHash('sha256');
+    let size = 0;
+    let written = 0;
+    const chunk = Buffer.allocUnsafe(BLOB_CHUNK_BYTES);
+    let fill = 0;
+    let tooLarge = false;
+    try {
+      for await (const piece of source as AsyncIterable<Buffer | Uint8Array | string>) {
+        const bytes = asBuffer(piece);
+        size += bytes.length;
+        if (size > options.maxBytes) {
+          tooLarge = true;
+          break;
+        }
+        hash.update(bytes);
+        for (let offset = 0; offset < bytes.length; ) {
+          // A full chunk goes out only when more bytes follow: the last one is written by `commit`.
+          if (fill === BLOB_CHUNK_BYTES) {
+            // Awaited before the buffer is refilled: both drivers have copied it by the time the insert returns.
+            await this.insertChunk(this.db.manager, tempKey, written, chunk);
+            written++;
+            fill = 0;
+          }
+          const copied = bytes.copy(chunk, fill, offset);
+          fill += copied;
+          offset += copied;
+        }
+      }
+      if (tooLarge) {
+        await this.discard(tempKey, written);
+        return { tooLarge: true, size };
+      }
+      const sha256 = hash.digest('hex');
+      // Checked first so the common duplicate (one body synced from two mailboxes) costs no failed insert.
+      const created = !(await this.isStored(sha256)) && (await this.commit(tempKey, written, sha256, size, chunk.subarray(0, fill)));
+      if (!created) await this.discard(tempKey, written);
+      return { sha256, size, created };
+    } catch (err) {
+      // The caller gets the original error; chunks this cleanup cannot remove are left to sweepAbandoned.
+      await this.discard(tempKey, written).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** `put` for content already in memory (email bodies). */
+  putBuffer(data: Buffer | string, options: { maxBytes: number }): Promise<PutResult> {
+    return this.put([asBuffer(data)], options);
+  }
+
+  /**
+   * The blob's bytes in order, fetched a few chunks per query as the reader pulls. The stream
+   * fails with BlobStoreError NOT_FOUND when no such blob exists, INCOMPLETE when chunks are missing.
+   */
+  open(sha256: string): Readable {
+    return Readable.from(this.chunksOf(sha256), { objectMode: false });
+  }
+
+  /**
+   * Several small blobs (a page of email bodies) in one query, keyed by sha256; blobs that do not
+   * exist are absent from the map. Throws BlobStoreError TOO_LARGE if one is above `maxBytes`.
+   */
+  async readSmall(sha256s: readonly string[], maxBytes: number): Promise<Map<string, Buffer>> {
+    const keys = [...new Set(sha256s.filter(isSha256Hex))];
+    const result = new Map<string, Buffer>();
+    if (keys.length === 0) return result;
+    const rows = await this.db
+      .createQueryBuilder()
+      .select('b.sha256', 'sha256')
+      .addSelect('b.size', 'size')
+      .addSelect('c.seq', 'seq')
+      .addSelect('c.data', 'data')
+      .from(Blob, 'b')
+      // Chunks of an oversized blob are not fetched at all; its one row (with null data) reports it.
+      .leftJoin(BlobChunk, 'c', 'c.blobKey = b.sha256 AND b.size <= :maxBytes', { maxBytes })
+      .where('b.sha256 IN (:...keys)', { keys })
+      .orderBy('b.sha256')
+      .addOrderBy('c.seq')
+      .getRawMany<{ sha256: string; size: string | number; seq: number | null; data: Buffer | null }>();
+    const parts = new Map<string, { size: number; chunks: Buffer[] }>();
+    for (const row of rows) {
+      const size = Number(row.size);
+      if (size > maxBytes) throw new BlobStoreError('TOO_LARGE', `blob ${row.sha256} has ${size} bytes, more than the ${maxBytes} asked for`);
+      let entry = parts.get(row.sha256);
+      if (!entry) parts.set(row.sha256, (entry = { size, chunks: [] }));
+      if (row.data === null) continue;
+      if (Number(row.seq) !== entry.chunks.length) throw incomplete(row.sha256);
+      entry.chunks.push(row.data);
+    }
+    for (const [sha256, { size, chunks }] of parts) {
+      const content = Buffer.concat(chunks);
+      if (content.length !== size) throw incomplete(sha256);
+      result.set(sha256, content);
+    }
+    return result;
+  }
+
+  /** Which of these blobs are stored, in one query. */
+  async exists(sha256s: readonly string[]): Promise<Set<string>> {
+    const keys = [...new Set(sha256s.filter(isSha256Hex))];
+    if (keys.length === 0) return new Set();
+    const rows = await this.db.getRepository(Blob).find({ select: { sha256: true }, where: { sha256: In(keys) } });
+    return new Set(rows.map((row) => row.sha256));
+  }
+
+  /**
+   * Removes chunks of uploads that started before `olderThan` and never finished (the process
+   * died mid-upload). Choose a time well beyond the longest upload; returns the chunks removed.
+   */
+  async sweepAbandoned(olderThan: Date): Promise<number> {
+    const result = await this.db
+      .createQueryBuilder()
+      .delete()
+      .from(BlobChunk)
+      .where('blobKey LIKE :prefix AND blobKey < :cutoff', { prefix: 'tmp:%', cutoff: `tmp:${String(olderThan.getTime()).padStart(13, '0')}` })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  private async *chunksOf(sha256: string): AsyncGenerator<Buffer> {
+    const blob = isSha256Hex(sha256) ? await this.db.getRepository(Blob).findOne({ where: { sha256 } }) : null;
+    if (!blob) throw new BlobStoreError('NOT_FOUND', `no blob ${sha256}`);
+    let seq = 0;
+    let bytes = 0;
+    for (;;) {
+      const rows = await this.db.getRepository(BlobChunk).find({
+        where: { blobKey: sha256, seq: MoreThanOrEqual(seq) },
+        order: { seq: 'ASC' },
+        take: OPEN_BATCH_CHUNKS,
+      });
+      for (const row of rows) {
+        if (row.seq !== seq) throw incomplete(sha256);
+        seq++;
+        bytes += row.data.length;
+        yield row.data;
+      }
+      if (rows.length < OPEN_BATCH_CHUNKS) break;
+    }
+    if (bytes !== blob.size) throw incomplete(sha256);
+  }
+
+  private async isStored(sha256: string): Promise<boolean> {
+    return (await this.db.getRepository(Blob).count({ where: { sha256 } })) > 0;
+  }
+
+  private async insertChunk(em: EntityManager, blobKey: string, seq: number, data: Buffer): Promise<void> {
+    await em.createQueryBuilder().insert().into(BlobChunk).values({ blobKey, seq, data }).updateEntity(false).execute();
+  }
+
+  private async discard(tempKey: string, written: number): Promise<void> {
+    if (written > 0) await this.db.getRepository(BlobChunk).delete({ blobKey: tempKey });
+  }
+
+  /**
+   * Inserts the blob row, moves the uploaded chunks from `tempKey` to `sha256` and writes the last
+   * chunk, all or nothing. Returns false when another upload stored the same content first.
+   */
+  private async commit(tempKey: string, written: number, sha256: string, size: number, last: Buffer): Promise<boolean> {
+    const createdAt = new Date();
+    if (this.db.options.type === 'better-sqlite3') return this.commitOnSqlite(tempKey, written, sha256, size, last, createdAt);
+    return this.db.transaction(async (em) => {
+      try {
+        await em.createQueryBuilder().insert().into(Blob).values({ sha256, size, createdAt }).updateEntity(false).execute();
+      } catch (err) {
+        // A concurrent transaction inserting the same key waits for the first to commit, then fails here.
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+      if (written > 0) {
+        const moved = await em.createQueryBuilder().update(BlobChunk).set({ blobKey: sha256 }).where('blobKey = :tempKey', { tempKey }).execute();
+        if (moved.affected !== written) throw incomplete(sha256);
+      }
+      if (last.length > 0) await this.insertChunk(em, sha256, written, last);
+      return true;
+    });
+  }
+
+  /**
+   * TypeORM shares one SQLite connection among all its query runners, so an awaited transaction
+   * would take in any statement another request sends meanwhile, and a second one would fail to
+   * begin. better-sqlite3 runs a transaction synchronously: nothing can slip into it, and the file's
+   * write lock is never held across an await (which would stall every other connection).
+   */
+  private async commitOnSqlite(tempKey: string, written: number, sha256: string, size: number, last: Buffer, createdAt: Date): Promise<boolean> {
+    const conn = (this.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    // Nesting inside another code path's open transaction would tie this commit to its rollback.
+    for (const deadline = Date.now() + 5000; conn.inTransaction; await delay(5)) {
+      if (Date.now() > deadline) throw new BlobStoreError('BUSY', 'another transaction kept the SQLite connection for more than 5 s');
+    }
+    const blobMeta = this.db.getMetadata(Blob);
+    const chunkTable = this.db.getMetadata(BlobChunk).tablePath;
+    const createdAtValue = this.db.driver.preparePersistentValue(createdAt, blobMeta.findColumnWithPropertyName('createdAt')!);
+    return conn
+      .transaction((): boolean => {
+        try {
+          conn.prepare(`INSERT INTO "${blobMeta.tablePath}" ("sha256", "size", "createdAt") VALUES (?, ?, ?)`).run(sha256, size, createdAtValue);
+        } catch (err) {
+          if (isDuplicateKey(err)) return false;
+          throw err;
+        }
+        const moved = written > 0 ? conn.prepare(`UPDATE "${chunkTable}" SET "blobKey" = ? WHERE "blobKey" = ?`).run(sha256, tempKey).changes : 0;
+        if (moved !== written) throw incomplete(sha256);
+        if (last.length > 0) conn.prepare(`INSERT INTO "${chunkTable}" ("blobKey", "seq", "data") VALUES (?, ?, ?)`).run(sha256, written, last);
+        return true;
+      })
+      .immediate();
+  }
+}
+
+const incomplete = (sha256: string) => new BlobStoreError('INCOMPLETE', `blob ${sha256}: chunks are missing`);

@@ -1,0 +1,47 @@
+import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
+import { DateTimeColumn } from '../common/columns';
+
+/**
+ * MySQL's BLOB holds at most 65,535 bytes, and MEDIUMBLOB/LONGBLOB do not exist on SQLite, so
+ * content is cut into chunks that fit a plain BLOB on both; 60 KiB leaves room below the limit.
+ */
+export const BLOB_CHUNK_BYTES = 60 * 1024;
+
+/** mysql2 returns BIGINT as a string (TypeORM asks for big-number strings); sizes stay far below 2^53. */
+const bigintAsNumber: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | number | null) => (value === null ? null : Number(value)),
+};
+
+/**
+ * Stored content, named by the lower-case hex SHA-256 of its bytes. The row exists only once
+ * every chunk is stored under `sha256` (both are written in one transaction).
+ */
+@Entity('blob')
+export class Blob {
+  @PrimaryColumn('varchar', { length: 64 })
+  sha256: string;
+
+  @Column('bigint', { transformer: bigintAsNumber })
+  size: number;
+
+  @DateTimeColumn()
+  createdAt: Date;
+}
+
+/**
+ * One piece of a blob's content, in order from `seq` 0. `blobKey` is the blob's sha256 once
+ * stored, or `tmp:<ms since epoch, 13 digits>:<uuid>` while an upload is in progress: the time in
+ * the key lets a sweep remove abandoned uploads with a range delete on the primary key.
+ */
+@Entity('blob_chunk')
+export class BlobChunk {
+  @PrimaryColumn('varchar', { length: 80 })
+  blobKey: string;
+
+  @PrimaryColumn('int')
+  seq: number;
+
+  @Column('blob')
+  data: Buffer;
+}

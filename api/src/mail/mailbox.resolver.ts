@@ -1,0 +1,54 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { loadRecord } from '../activities/activity-fields.resolver';
+import { RegardingRecord } from '../activities/activity.types';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { User } from '../identity/user.entity';
+import { visibleUser } from '../records/record-fields.resolver';
+import { FolderTrackingRule } from './folder-tracking-rule.entity';
+import { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
+import { Mailbox } from './mailbox.entity';
+
+@Resolver(() => Mailbox)
+export class MailboxResolver {
+  @Query(() => [Mailbox], { description: 'Your own mailboxes; administrators and the sync engine see every mailbox.' })
+  mailboxes(@Ctx() ctx: RequestContext): Promise<Mailbox[]> {
+    return ctx.services.mailboxes.list(principalOf(ctx));
+  }
+
+  @Mutation(() => Mailbox, { description: 'The mailbox owner or an administrator.' })
+  updateMailbox(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateMailboxInput, @Ctx() ctx: RequestContext): Promise<Mailbox> {
+    return ctx.services.mailboxes.update(principalOf(ctx), id, input);
+  }
+
+  @Mutation(() => FolderTrackingRule, { description: 'Track mail in a folder, optionally regarding a record (Dynamics\' folder-level tracking).' })
+  setFolderTrackingRule(
+    @Arg('mailboxId', () => ID) mailboxId: string,
+    @Arg('input') input: FolderTrackingRuleInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<FolderTrackingRule> {
+    return ctx.services.mailboxes.setFolderRule(principalOf(ctx), mailboxId, input);
+  }
+
+  @Mutation(() => Boolean, { description: 'True when a rule was removed.' })
+  removeFolderTrackingRule(@Arg('mailboxId', () => ID) mailboxId: string, @Arg('folder') folder: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.mailboxes.removeFolderRule(principalOf(ctx), mailboxId, folder);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return visibleUser(ctx, mailbox.ownerUserId);
+  }
+
+  @FieldResolver(() => [FolderTrackingRule])
+  folderTrackingRules(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<FolderTrackingRule[]> {
+    return ctx.services.mailboxes.folderRules(mailbox.id);
+  }
+}
+
+@Resolver(() => FolderTrackingRule)
+export class FolderTrackingRuleResolver {
+  @FieldResolver(() => RegardingRecord, { nullable: true })
+  regarding(@Root() rule: FolderTrackingRule, @Ctx() ctx: RequestContext): Promise<object | null> {
+    return loadRecord(ctx, rule.regardingKind, rule.regardingId);
+  }
+}

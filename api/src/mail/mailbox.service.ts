@@ -1,0 +1,109 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { depthOf, type Principal } from '../access/principal';
+import { AccessEntity, Depth, Privilege } from '../access/privileges';
+import { PRIVACY_RANK, PrivacyLevel } from '../activities/activity-enums';
+import { ActivityMailbox } from '../activities/activity-mailbox.entity';
+import { Activity } from '../activities/activity.entity';
+import { forbidden, notFound } from '../common/errors';
+import { expectGlobalId } from '../common/global-id';
+import { newId } from '../common/ids';
+import { definedOnly, nonNull } from '../records/patch';
+import { kindOfGlobalType } from '../records/record-kind';
+import type { RecordWriter } from '../records/record-writer';
+import { FolderTrackingRule } from './folder-tracking-rule.entity';
+import type { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
+import { Mailbox } from './mailbox.entity';
+
+/** A user reaches their own mailboxes; organization-wide mailbox privileges reach all. */
+export function mayUseMailbox(principal: Principal, mailbox: Mailbox, privilege: Privilege.READ | Privilege.WRITE): boolean {
+  return mailbox.ownerUserId === principal.userId || depthOf(principal, AccessEntity.MAILBOX, privilege) === Depth.ORGANIZATION;
+}
+
+export class MailboxService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly records: RecordWriter,
+  ) {}
+
+  async list(principal: Principal): Promise<Mailbox[]> {
+    const everything = depthOf(principal, AccessEntity.MAILBOX, Privilege.READ) === Depth.ORGANIZATION;
+    return this.db.getRepository(Mailbox).find({
+      where: everything ? {} : { ownerUserId: principal.userId },
+      order: { address: 'ASC' },
+      take: 1000,
+    });
+  }
+
+  async get(principal: Principal, globalId: string, field = 'id', privilege: Privilege.READ | Privilege.WRITE = Privilege.READ): Promise<Mailbox> {
+    const { id } = expectGlobalId(field, globalId, 'Mailbox');
+    const mailbox = await this.db.getRepository(Mailbox).findOneBy({ id });
+    if (!mailbox || !mayUseMailbox(principal, mailbox, Privilege.READ)) throw notFound(field, globalId);
+    if (!mayUseMailbox(principal, mailbox, privilege)) throw forbidden('you may not change this mailbox');
+    return mailbox;
+  }
+
+  /** Owner or administrator; a new privacy level re-rates the email already tracked from the mailbox. */
+  async update(principal: Principal, globalId: string, input: UpdateMailboxInput): Promise<Mailbox> {
+    const mailbox = await this.get(principal, globalId, 'id', Privilege.WRITE);
+    nonNull(input, ['trackingFilter', 'privacyLevel', 'autoCreateRecords']);
+    await this.db.transaction(async (em) => {
+      await em.update(Mailbox, { id: mailbox.id }, { ...definedOnly({ ...input }), updatedAt: new Date() });
+      if (input.privacyLevel && input.privacyLevel !== mailbox.privacyLevel) await recomputeVisibility(em, mailbox.id);
+    });
+    return this.db.getRepository(Mailbox).findOneByOrFail({ id: mailbox.id });
+  }
+
+  /** Sets (or replaces) the rule for one folder. */
+  async setFolderRule(principal: Principal, mailboxGlobalId: string, input: FolderTrackingRuleInput): Promise<FolderTrackingRule> {
+    const mailbox = await this.get(principal, mailboxGlobalId, 'mailboxId', Privilege.WRITE);
+    let regarding: { kind: string; id: string } | null = null;
+    if (input.regardingId) {
+      const parsed = expectGlobalId('input.regardingId', input.regardingId, 'Account', 'Contact', 'Lead', 'Opportunity', 'Case');
+      const kind = kindOfGlobalType(parsed.type)!;
+      await this.records.readable(principal, kind, parsed.id, 'input.regardingId');
+      regarding = { kind, id: parsed.id };
+    }
+    const folder = input.folder.trim();
+    return this.db.transaction(async (em) => {
+      await em.delete(FolderTrackingRule, { mailboxId: mailbox.id, folder });
+      const rule = { id: newId(), mailboxId: mailbox.id, folder, regardingKind: (regarding?.kind ?? null) as never, regardingId: regarding?.id ?? null };
+      await em.insert(FolderTrackingRule, rule);
+      return em.findOneByOrFail(FolderTrackingRule, { id: rule.id });
+    });
+  }
+
+  async removeFolderRule(principal: Principal, mailboxGlobalId: string, folder: string): Promise<boolean> {
+    const mailbox = await this.get(principal, mailboxGlobalId, 'mailboxId', Privilege.WRITE);
+    const result = await this.db.getRepository(FolderTrackingRule).delete({ mailboxId: mailbox.id, folder: folder.trim() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  folderRules(mailboxId: string): Promise<FolderTrackingRule[]> {
+    return this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId }, order: { folder: 'ASC' } });
+  }
+}
+
+/** activity.visibility = the most open privacy level among the mailboxes each email was tracked from. */
+export async function recomputeVisibility(em: EntityManager, mailboxId: string): Promise<void> {
+  const links = await em.find(ActivityMailbox, { where: { mailboxId }, select: { activityId: true } });
+  const ids = links.map((l) => l.activityId);
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await em
+      .getRepository(ActivityMailbox)
+      .createQueryBuilder('am')
+      .innerJoin(Mailbox, 'm', 'm.id = am.mailboxId')
+      .select(['am.activityId AS activityId', 'm.privacyLevel AS privacyLevel'])
+      .where('am.activityId IN (:...chunk)', { chunk })
+      .getRawMany<{ activityId: string; privacyLevel: PrivacyLevel }>();
+    const best = new Map<string, PrivacyLevel>();
+    for (const row of rows) {
+      const current = best.get(row.activityId);
+      if (!current || PRIVACY_RANK[row.privacyLevel] > PRIVACY_RANK[current]) best.set(row.activityId, row.privacyLevel);
+    }
+    for (const level of Object.values(PrivacyLevel)) {
+      const matching = chunk.filter((id) => best.get(id) === level);
+      if (matching.length) await em.update(Activity, { id: In(matching) }, { visibility: level });
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { EnumColumn } from '../common/columns';
+import { AutoCreateRecords } from './mail-enums';
+
+const jsonList = { to: (v: readonly string[]) => JSON.stringify(v ?? []), from: (v: string | null) => (v ? (JSON.parse(v) as string[]) : []) };
+
+/** The organization's email settings (one row), with Dynamics' defaults. */
+@ObjectType({ description: 'Organization-wide email tracking settings; Dynamics\' defaults unless an administrator changed them.' })
+@Entity('organization_email_settings')
+export class OrganizationEmailSettings {
+  @PrimaryColumn('varchar', { length: 16 })
+  id: string;
+
+  @Field({ description: 'Append a tracking token (e.g. CRM:0001234) to the subject of email sent from the hub.' })
+  @Column('boolean')
+  trackingTokenEnabled: boolean;
+
+  @Field()
+  @Column('varchar', { length: 20 })
+  tokenPrefix: string;
+
+  @Field(() => Int)
+  @Column('int')
+  tokenBaseNumber: number;
+
+  @Field(() => Int)
+  @Column('int')
+  tokenUserDigits: number;
+
+  @Field(() => Int)
+  @Column('int')
+  tokenCounterDigits: number;
+
+  @Field({ description: 'Correlate through In-Reply-To and References.' })
+  @Column('boolean')
+  correlateByInReplyTo: boolean;
+
+  @Field()
+  @Column('boolean')
+  correlateByTrackingToken: boolean;
+
+  @Field({ description: 'Correlate through Outlook\'s Thread-Index conversation.' })
+  @Column('boolean')
+  correlateByThreadIndex: boolean;
+
+  @Field({ description: 'Smart matching (off by default, as in Dynamics): same subject and shared recipients.' })
+  @Column('boolean')
+  smartMatchingEnabled: boolean;
+
+  @Field(() => Int)
+  @Column('int')
+  smartMatchMinSharedRecipients: number;
+
+  @Field(() => Int)
+  @Column('int')
+  smartMatchWindowDays: number;
+
+  @Field({ description: 'Use folder tracking rules.' })
+  @Column('boolean')
+  folderTrackingEnabled: boolean;
+
+  @Field({ description: 'Apply queues\' email-to-case rules.' })
+  @Column('boolean')
+  queueCaseRulesEnabled: boolean;
+
+  @Field()
+  @Column('boolean')
+  skipAutoReplies: boolean;
+
+  @Field()
+  @Column('boolean')
+  skipBounces: boolean;
+
+  @Field()
+  @Column('boolean')
+  skipBulkMail: boolean;
+
+  @Field(() => [String], { description: 'Addresses whose mail is never tracked.' })
+  @Column('text', { transformer: jsonList })
+  blockedAddresses: string[];
+
+  @Field(() => [String], { description: 'Domains (with their subdomains) whose mail is never tracked.' })
+  @Column('text', { transformer: jsonList })
+  blockedDomains: string[];
+
+  @Field(() => AutoCreateRecords, { description: 'The default for new mailboxes; each mailbox may override it.' })
+  @EnumColumn(8)
+  defaultAutoCreateRecords: AutoCreateRecords;
+
+  @Field(() => Int, { description: 'Largest attachment stored, in KB (Dynamics: 5,120; at most 131,072).' })
+  @Column('int')
+  maxAttachmentKb: number;
+
+  @Field(() => Int, { description: 'Longest email body stored, in KB; longer bodies are cut and marked truncated.' })
+  @Column('int')
+  maxBodyKb: number;
+
+  @Field()
+  @UpdateDateColumn({ type: 'datetime', precision: 6 })
+  updatedAt: Date;
+}
+
+export const ORGANIZATION_SETTINGS_ID = 'default';
+
+export const DEFAULT_EMAIL_SETTINGS: Omit<OrganizationEmailSettings, 'updatedAt'> = {
+  id: ORGANIZATION_SETTINGS_ID,
+  trackingTokenEnabled: true,
+  tokenPrefix: 'CRM',
+  tokenBaseNumber: 0,
+  tokenUserDigits: 3,
+  tokenCounterDigits: 3,
+  correlateByInReplyTo: true,
+  correlateByTrackingToken: true,
+  correlateByThreadIndex: true,
+  smartMatchingEnabled: false,
+  smartMatchMinSharedRecipients: 2,
+  smartMatchWindowDays: 90,
+  folderTrackingEnabled: true,
+  queueCaseRulesEnabled: true,
+  skipAutoReplies: true,
+  skipBounces: true,
+  skipBulkMail: true,
+  blockedAddresses: [],
+  blockedDomains: [],
+  defaultAutoCreateRecords: AutoCreateRecords.NONE,
+  maxAttachmentKb: 5120,
+  maxBodyKb: 1024,
+};

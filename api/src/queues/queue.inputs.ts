@@ -1,0 +1,43 @@
+import { Max, Min } from 'class-validator';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { MaxLength, NotBlank } from '../common/validation';
+
+@InputType()
+export class CreateQueueInput {
+  @Field()
+  @NotBlank()
+  @MaxLength(200)
+  name: string;
+
+  @Field()
+  @MaxLength(330)
+  emailAddress: string;
+
+  @Field(() => ID, { nullable: true, description: 'Defaults to you.' })
+  ownerId?: string;
+
+  @Field({ defaultValue: false })
+  createCaseFromEmail: boolean;
+
+  @Field({ defaultValue: false })
+  createContactForUnknownSender: boolean;
+
+  @Field(() => Int, { nullable: true })
+  @Min(0)
+  @Max(24 * 365)
+  reopenResolvedWithinHours?: number | null;
+}
+
+@InputType({ description: 'Fields left out keep their value.' })
+export class UpdateQueueInput {
+  @Field({ nullable: true })
+  createCaseFromEmail?: boolean;
+
+  @Field({ nullable: true })
+  createContactForUnknownSender?: boolean;
+
+  @Field(() => Int, { nullable: true })
+  @Min(0)
+  @Max(24 * 365)
+  reopenResolvedWithinHours?: number | null;
+}
