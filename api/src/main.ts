@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
-import { createServices } from './graphql/services';
+import { createServices, type Services } from './graphql/services';
 import { createLogger, type Logger } from './platform/logger';
 import { bootstrap } from './seed/bootstrap';
 import { createHubServer, type HubServer } from './server/http-server';
@@ -10,6 +10,8 @@ export interface RunningApi {
   readonly port: number;
   readonly database: Database;
   readonly server: HubServer;
+  /** For tests and embedders: the process's services (e.g. to observe activity events). */
+  readonly services: Services;
   close(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
       syncServiceApiKey: config.syncServiceApiKey,
     }),
   );
-  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours });
+  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, log });
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir });
   const port = await server.listen(config.port, config.host);
   log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);
@@ -31,6 +33,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     port,
     database,
     server,
+    services,
     close: async () => {
       await server.close();
       await database.dataSource.destroy();

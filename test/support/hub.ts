@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadApiConfig } from '../../api/src/config';
 import { createMysqlDatabase, dropMysqlDatabase } from '../../api/src/db/mysql-admin';
 import type { Database } from '../../api/src/db/data-source';
+import type { Services } from '../../api/src/graphql/services';
 import { startApi } from '../../api/src/main';
 import { createLogger } from '../../api/src/platform/logger';
 
@@ -31,6 +32,8 @@ export interface StartedHub {
   readonly syncServiceKey: string;
   /** The api's database, for statement counts and for checking what was (not) written. */
   readonly database: Database;
+  /** The api's services, e.g. `services.events` to observe what was published after commit. */
+  readonly services: Services;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   /** Signs in a seeded user through the API and returns the session token. */
   login(email: string): Promise<string>;
@@ -76,6 +79,7 @@ export async function startHub(options: { dialect: Dialect; env?: Record<string,
     demoPassword,
     syncServiceKey,
     database: api.database,
+    services: api.services,
     gql,
     async login(email) {
       const result = await gql<{ login: { token: string } }>(

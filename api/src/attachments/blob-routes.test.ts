@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { buffer as readAll } from 'node:stream/consumers';
 import express from 'express';
@@ -21,6 +23,7 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
   let store: BlobStore;
   let server: http.Server;
   let url: string;
+  const logged = new EventEmitter();
 
   beforeAll(async () => {
     database = await createBlobTestDatabase(dialect);
@@ -36,7 +39,7 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
           return undefined;
         },
         maxBytes: async () => LIMIT,
-        log: pino({ level: 'silent' }),
+        log: pino({ level: 'info' }, { write: (line: string) => logged.emit('line', JSON.parse(line)) }),
       }),
     );
     server = http.createServer(app);
@@ -105,6 +108,38 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
       expect(await response.json()).toEqual({ error: { code: 'ATTACHMENT_TOO_LARGE', message: expect.any(String), limitBytes: LIMIT } });
       expect(await rows()).toEqual(before);
     }
+  });
+
+  it('lets a client that sends a large oversized body in full read the 413 and a clean close', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const bodyBytes = 40 * LIMIT;
+    const outcome = await new Promise<{ answer: string; error?: string }>((resolve) => {
+      let answer = '';
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write(`PUT /blobs HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer good\r\nContent-Length: ${bodyBytes}\r\n\r\n`);
+        socket.end(Buffer.alloc(bodyBytes));
+      });
+      socket.on('data', (piece) => (answer += piece.toString('latin1')));
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve({ answer, error: err.code }));
+      socket.on('close', () => resolve({ answer }));
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(outcome.answer).toContain('"ATTACHMENT_TOO_LARGE"');
+  });
+
+  it('keeps nothing of an upload the client abandons halfway', async () => {
+    const before = await rows();
+    const aborted = new Promise<void>((resolve) =>
+      logged.on('line', (line: { msg: string }) => line.msg === 'blob upload aborted by the client' && resolve()),
+    );
+    const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`PUT /blobs HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer good\r\nContent-Length: ${LIMIT}\r\n\r\n`);
+    // Several chunks' worth, so some are already stored under the temporary key when the client leaves.
+    socket.write(randomBytes(LIMIT / 2), () => socket.destroy());
+    await aborted;
+    expect(await rows()).toEqual(before);
   });
 
   it('serves the next request after a refusal', async () => {

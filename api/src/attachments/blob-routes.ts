@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../platform/logger';
@@ -16,8 +15,8 @@ export interface BlobRouteOptions {
   log: Logger;
 }
 
-/** After refusing an upload, the most of its remaining body read and thrown away before the connection is cut. */
-const DRAIN_LIMIT_BYTES = 1024 * 1024;
+/** After refusing an upload still being sent, how long the rest is read and thrown away before the connection is cut. */
+const LINGER_MS = 5000;
 
 /**
  * `PUT /blobs`: the request body, any content type, becomes a blob; answers `{ sha256, size }`
@@ -30,7 +29,7 @@ export function blobRoutes(options: BlobRouteOptions): Router {
 
   router.put('/blobs', async (req, res) => {
     try {
-      const refusal = await authenticated(authenticate, req.headers.authorization);
+      const refusal = await authenticationRefusal(authenticate, req.headers.authorization);
       if (refusal) {
         refuse(req, res, 401, { code: 'UNAUTHENTICATED', message: refusal });
         return;
@@ -66,7 +65,7 @@ export function blobRoutes(options: BlobRouteOptions): Router {
 }
 
 /** Undefined when authenticated, else the message for the 401. */
-async function authenticated(authenticate: BlobRouteOptions['authenticate'], header: string | undefined): Promise<string | undefined> {
+async function authenticationRefusal(authenticate: BlobRouteOptions['authenticate'], header: string | undefined): Promise<string | undefined> {
   const fallback = 'sign in first: send "Authorization: Bearer <session token or API key>"';
   try {
     return (await authenticate(header)) === undefined ? fallback : undefined;
@@ -78,21 +77,20 @@ async function authenticated(authenticate: BlobRouteOptions['authenticate'], hea
 }
 
 /**
- * Answers before (or without) reading the whole body. The connection then closes, after reading up to
- * DRAIN_LIMIT_BYTES more of the body: RFC 9112 9.6 warns that closing while the client is still
- * sending makes the kernel reset the connection, and the client may lose the answer with it.
+ * Answers at once. If the client is still sending the body, the connection then closes in stages
+ * (RFC 9112 9.6): closing outright while data still arrives makes the kernel reset the connection,
+ * and the client may lose the answer with it. So the server stops writing, keeps reading and
+ * discarding, and cuts the connection when the client closes it or after LINGER_MS.
  */
 function refuse(req: Request, res: Response, status: number, error: { code: BlobRouteErrorCode; message: string; limitBytes?: number }): void {
-  res.setHeader('Connection', 'close');
-  if (!req.complete) drain(req);
+  if (!req.complete) {
+    const socket = req.socket;
+    req.resume();
+    res.once('finish', () => {
+      socket.end();
+      const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+      socket.once('close', () => clearTimeout(timer));
+    });
+  }
   res.status(status).json({ error });
-}
-
-function drain(req: IncomingMessage): void {
-  let discarded = 0;
-  req.on('data', (piece: Buffer) => {
-    discarded += piece.length;
-    if (discarded > DRAIN_LIMIT_BYTES) req.socket.destroy();
-  });
-  req.resume();
 }

@@ -28,7 +28,10 @@ export class BlobStoreError extends Error {
   }
 }
 
-export type BlobSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.ReadableStream;
+type Piece = Buffer | Uint8Array | string;
+
+/** What `put` reads: a stream, an async iterable, or pieces already in memory. */
+export type BlobSource = AsyncIterable<Piece> | NodeJS.ReadableStream | readonly Piece[];
 
 export type PutResult =
   /** `created` is false when identical content was already stored (by this or another process). */
@@ -42,7 +45,7 @@ export const isSha256Hex = (value: string): boolean => /^[0-9a-f]{64}$/.test(val
 /** `tmp:<13-digit ms>:<uuid>`: fixed width, so keys sort by time and a sweep is one range delete. */
 const temporaryKey = (now: Date): string => `tmp:${String(now.getTime()).padStart(13, '0')}:${randomUUID()}`;
 
-const asBuffer = (piece: Buffer | Uint8Array | string): Buffer =>
+const asBuffer = (piece: Piece): Buffer =>
   typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
 
 /** The primary-key violation on either database: MySQL/MariaDB ER_DUP_ENTRY, SQLite SQLITE_CONSTRAINT_PRIMARYKEY. */
@@ -73,7 +76,7 @@ export class BlobStore {
     let fill = 0;
     let tooLarge = false;
     try {
-      for await (const piece of source as AsyncIterable<Buffer | Uint8Array | string>) {
+      for await (const piece of source as AsyncIterable<Piece> | readonly Piece[]) {
         const bytes = asBuffer(piece);
         size += bytes.length;
         if (size > options.maxBytes) {

@@ -17,7 +17,8 @@ const bigintAsNumber: ValueTransformer = {
  * Stored content, named by the lower-case hex SHA-256 of its bytes. The row exists only once
  * every chunk is stored under `sha256` (both are written in one transaction).
  */
-@Entity('blob')
+// Not "blob": a reserved word in MySQL, which every hand-written query would have to quote.
+@Entity('blob_content')
 export class Blob {
   @PrimaryColumn('varchar', { length: 64 })
   sha256: string;

@@ -1,6 +1,6 @@
 import { Initial1795319012915 } from './1795319012915-initial';
-import { ActivitiesAndMail1795321600764 } from './1795321600764-activities-and-mail';
+import { ActivitiesAndMail1795322287691 } from './1795322287691-activities-and-mail';
 import { LoginLockout1795319854094 } from './1795319854094-login-lockout';
 
 /** MySQL/MariaDB migrations, oldest first. */
-export const MYSQL_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795321600764];
+export const MYSQL_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795322287691];

@@ -1,0 +1,77 @@
+import type { EntityManager } from 'typeorm';
+import { newId } from '../common/ids';
+import { CasePriority, CaseStatus, CrmCase } from '../records/case.entity';
+import { newTicketNumber } from '../records/case.service';
+import { Contact, ContactStatus } from '../records/contact.entity';
+import { EmailAddress } from '../records/email-address.entity';
+import { Lead, LeadStatus } from '../records/lead.entity';
+import { fullNameOf } from '../records/person-name';
+
+export interface Ownership {
+  readonly ownerId: string;
+  readonly businessUnitId: string;
+  /** Who did it: the sync service account. */
+  readonly actorId: string;
+}
+
+/** "Åsa Berg" → Åsa / Berg; "berg@x" (no name) → the address's local part as last name. */
+export function splitName(displayName: string | null, address: string): { firstName: string | null; lastName: string } {
+  const name = (displayName ?? '').replace(/["']/g, '').trim();
+  if (!name) return { firstName: null, lastName: address.split('@')[0].slice(0, 100) };
+  if (name.includes(',')) {
+    const [last, first] = name.split(',', 2).map((s) => s.trim());
+    return { firstName: first ? first.slice(0, 100) : null, lastName: last.slice(0, 100) || address };
+  }
+  const parts = name.split(/\s+/);
+  const lastName = parts.pop()!.slice(0, 100);
+  return { firstName: parts.length ? parts.join(' ').slice(0, 100) : null, lastName };
+}
+
+const stamps = (o: Ownership) => {
+  const now = new Date();
+  return { ownerId: o.ownerId, businessUnitId: o.businessUnitId, createdById: o.actorId, modifiedById: o.actorId, createdAt: now, updatedAt: now };
+};
+
+/** A contact for a sender nothing matched (the mailbox's or the queue's rule asked for it). */
+export async function createContactForSender(em: EntityManager, sender: { address: string; name: string | null }, owner: Ownership): Promise<string> {
+  const id = newId();
+  const { firstName, lastName } = splitName(sender.name, sender.address);
+  await em.insert(Contact, { id, ...stamps(owner), firstName, lastName, fullName: fullNameOf(firstName, lastName), jobTitle: null, telephone: null, mobilePhone: null, status: ContactStatus.ACTIVE, accountId: null });
+  await em.insert(EmailAddress, { id: newId(), address: sender.address, recordKind: 'contact', recordId: id, position: 0 });
+  return id;
+}
+
+export async function createLeadForSender(em: EntityManager, sender: { address: string; name: string | null }, subject: string, owner: Ownership): Promise<string> {
+  const id = newId();
+  const { firstName, lastName } = splitName(sender.name, sender.address);
+  await em.insert(Lead, {
+    id,
+    ...stamps(owner),
+    topic: (subject || `Email from ${sender.address}`).slice(0, 200),
+    firstName,
+    lastName,
+    fullName: fullNameOf(firstName, lastName),
+    companyName: null,
+    telephone: null,
+    status: LeadStatus.NEW,
+  });
+  await em.insert(EmailAddress, { id: newId(), address: sender.address, recordKind: 'lead', recordId: id, position: 0 });
+  return id;
+}
+
+/** Email to case: a new case for the sender (a contact or an account), owned by the queue's owner. */
+export async function createCaseFromEmail(em: EntityManager, subject: string, customer: { kind: 'contact' | 'account'; id: string }, owner: Ownership): Promise<string> {
+  const id = newId();
+  await em.insert(CrmCase, {
+    id,
+    ...stamps(owner),
+    title: (subject || '(no subject)').slice(0, 200),
+    ticketNumber: newTicketNumber(),
+    status: CaseStatus.ACTIVE,
+    priority: CasePriority.NORMAL,
+    customerAccountId: customer.kind === 'account' ? customer.id : null,
+    customerContactId: customer.kind === 'contact' ? customer.id : null,
+    description: null,
+  });
+  return id;
+}

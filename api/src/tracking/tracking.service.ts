@@ -1,0 +1,438 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { holds, type Principal } from '../access/principal';
+import { AccessEntity, Privilege } from '../access/privileges';
+import { ActivityKind, ActivityState, CorrelationMethod, Direction, EmailStatus, PRIVACY_RANK, PartyResolution } from '../activities/activity-enums';
+import type { ActivityEvents } from '../activities/activity-events';
+import { ActivityMailbox } from '../activities/activity-mailbox.entity';
+import type { ActivityWriter, NewActivity, NewParty } from '../activities/activity-writer';
+import { Activity } from '../activities/activity.entity';
+import type { TrackingDecision, TrackingStep } from '../activities/activity.types';
+import { Attachment, AttachmentSkipReason } from '../activities/attachment.entity';
+import { EmailMessage } from '../activities/email-message.entity';
+import { sanitizeEmailHtml } from '../activities/email-html';
+import { timelineTargets } from '../activities/timeline-entries';
+import type { BlobStore } from '../attachments/blob-store';
+import { forbidden, notFound } from '../common/errors';
+import { expectGlobalId, toGlobalId, type GlobalType } from '../common/global-id';
+import { newId } from '../common/ids';
+import { User } from '../identity/user.entity';
+import type { EmailSettingsService } from '../mail/email-settings.service';
+import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
+import { AutoCreateRecords } from '../mail/mail-enums';
+import { MailboxItem, MailboxItemOutcome } from '../mail/mailbox-item.entity';
+import { Mailbox } from '../mail/mailbox.entity';
+import type { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
+import { Queue } from '../queues/queue.entity';
+import { CaseStatus, CrmCase } from '../records/case.entity';
+import type { Logger } from '../platform/logger';
+import { storeSmallBlobs } from './body-blobs';
+import { decideItem, partyResolutionOf, type ItemDecision, type PartyDecision, type TrackingSwitches } from './decide-item';
+import { prepareItem, type PreparedItem } from './prepare-item';
+import { createCaseFromEmail, createContactForSender, createLeadForSender, type Ownership } from './records-for-mail';
+import type { RecordRef } from './rules/correlation';
+import { normalizeSubject, subjectHash } from './rules/subject';
+import { findToken, tokenPattern, type TokenFormat } from './rules/tracking-token';
+import type { TrackEmailsInput, TrackEmailsResult, TrackedItem } from './track-emails.inputs';
+import { TrackingFacts } from './tracking-facts';
+
+const GLOBAL_TYPE: Record<string, GlobalType> = { user: 'User', queue: 'Queue', contact: 'Contact', account: 'Account', lead: 'Lead', opportunity: 'Opportunity', case: 'Case' };
+const globalIdOf = (kind: string, id: string) => toGlobalId(GLOBAL_TYPE[kind], id);
+
+/** Conflicts two writers can cause; the whole batch re-runs and then sees the other's rows. */
+function isRetryable(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = e.driverError?.code ?? e.code ?? '';
+  const errno = e.driverError?.errno ?? e.errno;
+  return ['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE'].includes(code) || errno === 1062 || errno === 1213 || errno === 1205;
+}
+
+const MAX_ATTEMPTS = 6;
+
+interface BatchContext {
+  readonly principal: Principal;
+  readonly mailbox: Mailbox;
+  readonly owner: Ownership;
+  readonly queue: Queue | null;
+  readonly settings: OrganizationEmailSettings;
+  readonly switches: TrackingSwitches;
+  readonly tokenFormat: TokenFormat;
+  readonly now: Date;
+}
+
+interface BatchOutcome {
+  readonly items: TrackedItem[];
+  readonly tracked: { activityId: string; records: { recordKind: string; recordId: string }[] }[];
+}
+
+/**
+ * `trackEmails`: the API side of server-side sync. One batch of one mailbox is decided and written
+ * in one transaction together with the mailbox's cursor, so a crash re-delivers the batch and a
+ * replay changes nothing (mailbox_item remembers every decision).
+ */
+export class TrackingService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: EmailSettingsService,
+    private readonly blobs: BlobStore,
+    private readonly writer: ActivityWriter,
+    private readonly events: ActivityEvents,
+    private readonly log: Logger,
+  ) {}
+
+  async trackEmails(principal: Principal, mailboxGlobalId: string, input: TrackEmailsInput): Promise<TrackEmailsResult> {
+    if (!holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE)) throw forbidden('only the sync engine may track email');
+    const { id: mailboxId } = expectGlobalId('mailboxId', mailboxGlobalId, 'Mailbox');
+    const mailbox = await this.db.getRepository(Mailbox).findOneBy({ id: mailboxId });
+    if (!mailbox) throw notFound('mailboxId', mailboxGlobalId);
+    const settings = await this.settings.current();
+    const ownerUser = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
+    const queue = mailbox.queueId ? await this.db.getRepository(Queue).findOneBy({ id: mailbox.queueId }) : null;
+    const now = new Date();
+    const ctx: BatchContext = {
+      principal,
+      mailbox,
+      owner: { ownerId: ownerUser.id, businessUnitId: ownerUser.businessUnitId, actorId: principal.userId },
+      queue,
+      settings,
+      switches: switchesOf(settings),
+      tokenFormat: { prefix: settings.tokenPrefix, baseNumber: settings.tokenBaseNumber, userDigits: settings.tokenUserDigits, counterDigits: settings.tokenCounterDigits },
+      now,
+    };
+    const prepared = input.items.map((item, index) => prepareItem(item, index, { mailboxAddress: mailbox.address, maxBodyBytes: settings.maxBodyKb * 1024, now }));
+    const rejections = await this.missingAttachments(prepared, settings.maxAttachmentKb * 1024);
+
+    let outcome: BatchOutcome | undefined;
+    for (let attempt = 1; !outcome; attempt++) {
+      try {
+        outcome = await this.db.transaction((em) => this.runBatch(em, ctx, prepared, rejections, input.cursor ?? null));
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+        this.log.debug({ err, attempt, mailboxId }, 'trackEmails conflicted with another writer; running the batch again');
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+    for (const t of outcome.tracked) {
+      this.events.publish({ type: 'ACTIVITY_TRACKED', activityId: t.activityId, mailboxId, records: t.records as never });
+    }
+    const refreshed = await this.db.getRepository(Mailbox).findOneByOrFail({ id: mailboxId });
+    return { items: outcome.items, cursor: refreshed.syncCursor };
+  }
+
+  /** Attachments that should be in the blob store and are not: the item is rejected so the engine uploads and sends it again. */
+  private async missingAttachments(items: readonly PreparedItem[], limit: number): Promise<Map<number, string>> {
+    const wanted = items.flatMap((i) => i.attachments.filter((a) => a.sha256 && a.size <= limit).map((a) => a.sha256!));
+    const present = wanted.length ? await this.blobs.exists([...new Set(wanted)]) : new Set<string>();
+    const rejections = new Map<number, string>();
+    for (const item of items) {
+      const missing = item.attachments.filter((a) => a.sha256 && a.size <= limit && !present.has(a.sha256));
+      if (missing.length) rejections.set(item.index, `attachments not uploaded (PUT /blobs first): ${missing.map((a) => a.fileName).join(', ')}`);
+    }
+    return rejections;
+  }
+
+  private async runBatch(em: EntityManager, ctx: BatchContext, items: readonly PreparedItem[], rejections: ReadonlyMap<number, string>, cursor: string | null): Promise<BatchOutcome> {
+    const { mailbox } = ctx;
+    // One batch per mailbox at a time: the cursor must move in order (SQLite serializes writers anyway).
+    if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [mailbox.id]);
+    const folderRules = await em.findBy(FolderTrackingRule, { mailboxId: mailbox.id });
+    const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items, tokenFormat: ctx.tokenFormat, smartMatching: ctx.switches.smartMatching });
+
+    const results: TrackedItem[] = [];
+    const tracked: BatchOutcome['tracked'] = [];
+    const newActivities: { activity: NewActivity; parties: NewParty[] }[] = [];
+    const emailRows: Partial<EmailMessage>[] = [];
+    const attachmentRows: Partial<Attachment>[] = [];
+    const links: ActivityMailbox[] = [];
+    const ledger: Partial<MailboxItem>[] = [];
+    const linkedExisting: string[] = [];
+    const bodies: { row: Partial<EmailMessage>; text: Buffer | null; html: Buffer | null }[] = [];
+    const seen = new Map<string, string | null>();
+
+    for (const item of items) {
+      const base = { index: item.index, messageId: item.messageId, salvaged: item.salvage.map((s) => `${s.code}: ${s.detail}`), errorCode: null, errorMessage: null };
+      const rejection = rejections.get(item.index);
+      if (rejection) {
+        results.push({ ...base, outcome: 'REJECTED', activityId: null, errorCode: 'ATTACHMENT_NOT_UPLOADED', errorMessage: rejection, decision: null });
+        continue;
+      }
+      const earlier = facts.decided.get(item.messageIdHash);
+      if (earlier || seen.has(item.messageIdHash)) {
+        const activityId = earlier ? earlier.activityId : seen.get(item.messageIdHash)!;
+        results.push({ ...base, outcome: 'DUPLICATE', activityId: activityId ? toGlobalId('Email', activityId) : null, decision: null });
+        continue;
+      }
+      const existing = facts.existing(item.messageIdHash);
+      if (existing) {
+        // Already tracked from another mailbox (or sent from the hub): one email, linked to each mailbox.
+        links.push({ activityId: existing.activityId, mailboxId: mailbox.id, folder: item.folder, seenAt: ctx.now });
+        linkedExisting.push(existing.activityId);
+        ledger.push({ mailboxId: mailbox.id, messageIdHash: item.messageIdHash, outcome: MailboxItemOutcome.TRACKED, reason: null, activityId: existing.activityId, decidedAt: ctx.now });
+        seen.set(item.messageIdHash, existing.activityId);
+        results.push({ ...base, outcome: 'LINKED', activityId: toGlobalId('Email', existing.activityId), decision: null });
+        continue;
+      }
+
+      const rule = folderRules.find((r) => item.folder !== null && r.folder === item.folder);
+      const decision = decideItem({
+        item,
+        trackingFilter: mailbox.trackingFilter,
+        switches: ctx.switches,
+        folderRule: rule ? { folder: rule.folder, regarding: rule.regardingKind && rule.regardingId ? ({ kind: rule.regardingKind, id: rule.regardingId } as RecordRef) : null } : null,
+        resolve: (address) => facts.resolve(address),
+        evidence: facts.evidenceFor(item),
+      });
+      seen.set(item.messageIdHash, null);
+      if (!decision.track) {
+        ledger.push({ mailboxId: mailbox.id, messageIdHash: item.messageIdHash, outcome: MailboxItemOutcome.FILTERED, reason: decision.filterReason, activityId: null, decidedAt: ctx.now });
+        results.push({ ...base, outcome: 'FILTERED', activityId: null, decision: traceOf('FILTERED', decision, decision.parties, decision.method, decision.evidence, decision.steps) });
+        continue;
+      }
+
+      const steps = [...decision.steps];
+      const parties = [...decision.parties];
+      let regarding = decision.regarding;
+      let method = decision.method;
+      let evidence = decision.evidence;
+      const sender = parties.find((p) => p.role === 'FROM');
+
+      // Records for an unknown sender (user mailboxes; off by default).
+      if (item.direction === 'INCOMING' && sender && sender.resolution.resolution === 'UNRESOLVED' && mailbox.autoCreateRecords !== AutoCreateRecords.NONE && !ctx.queue) {
+        const kind = mailbox.autoCreateRecords === AutoCreateRecords.LEAD ? 'lead' : 'contact';
+        const id = kind === 'lead' ? await createLeadForSender(em, sender, item.subject, ctx.owner) : await createContactForSender(em, sender, ctx.owner);
+        this.resolveCreated(facts, parties, sender, kind, id);
+        steps.push({ step: 'AUTO_CREATE', outcome: 'CREATED', detail: `${kind} ${globalIdOf(kind, id)} for unknown sender ${sender.address}` });
+      }
+
+      // Email to case (queue mailboxes).
+      if (ctx.queue && ctx.settings.queueCaseRulesEnabled && ctx.queue.createCaseFromEmail && item.direction === 'INCOMING') {
+        const queued = await this.applyQueueRule(em, ctx, ctx.queue, item, parties, regarding, facts);
+        steps.push(queued.step);
+        if (queued.regarding) {
+          regarding = queued.regarding;
+          if (queued.created) {
+            method = CorrelationMethod.QUEUE_RULE;
+            evidence = `queue "${ctx.queue.name}" opened a case`;
+          }
+        }
+      }
+
+      const activityId = newId();
+      const attachmentIds = item.attachments.map(() => newId());
+      const sanitized = item.htmlBody
+        ? sanitizeEmailHtml(item.htmlBody, {
+            cidUrl: (cid) => {
+              const i = item.attachments.findIndex((a) => a.contentId === cid);
+              return i >= 0 ? `/attachments/${toGlobalId('Attachment', attachmentIds[i])}` : null;
+            },
+          })
+        : null;
+      const token = findToken(ctx.tokenFormat, item.subject);
+      steps.push({ step: 'STORE', outcome: 'TRACKED', detail: regarding ? `regarding ${regarding.kind} ${globalIdOf(regarding.kind, regarding.id)}` : 'regarding nothing' });
+      const trace = traceOf('TRACKED', decision, parties, method, evidence, steps);
+      const newParties: NewParty[] = parties.map((p) => ({
+        role: p.role,
+        address: p.address,
+        displayName: p.name,
+        partyKind: p.resolution.match?.kind ?? null,
+        partyId: p.resolution.match?.id ?? null,
+        resolution: partyResolutionOf(p.resolution),
+        candidates: p.resolution.resolution === 'AMBIGUOUS' ? p.resolution.candidates.map((c) => `${c.kind}:${c.id}`) : [],
+      }));
+      const activity: NewActivity = {
+        id: activityId,
+        kind: ActivityKind.EMAIL,
+        subject: item.subject,
+        regardingKind: regarding?.kind ?? null,
+        regardingId: regarding?.id ?? null,
+        ownerId: ctx.owner.ownerId,
+        businessUnitId: ctx.owner.businessUnitId,
+        createdById: ctx.owner.actorId,
+        modifiedById: ctx.owner.actorId,
+        state: ActivityState.COMPLETED,
+        direction: item.direction === 'OUTGOING' ? Direction.OUTGOING : Direction.INCOMING,
+        occurredAt: item.occurredAt,
+        description: null,
+        visibility: mailbox.privacyLevel,
+      };
+      newActivities.push({ activity, parties: newParties });
+      const row: Partial<EmailMessage> = {
+        activityId,
+        messageId: item.messageId,
+        messageIdHash: item.messageIdHash,
+        inReplyTo: item.inReplyTo,
+        referenceIds: item.references.length ? JSON.stringify(item.references) : null,
+        threadIndex: item.threadIndex,
+        conversationRoot: item.conversationRoot,
+        trackingToken: token,
+        subjectHash: subjectHash(normalizeSubject(item.subject, tokenPattern(ctx.tokenFormat))),
+        status: item.direction === 'OUTGOING' ? EmailStatus.SENT : EmailStatus.RECEIVED,
+        sentAt: item.sentAt,
+        receivedAt: item.receivedAt,
+        fromAddress: item.from?.address ?? null,
+        preview: previewOf(item.textBody, sanitized?.html ?? null),
+        bodyTruncated: item.bodyTruncated,
+        blockedRemoteImages: sanitized?.blockedRemoteImages ?? 0,
+        correlationMethod: method,
+        trackingDecision: JSON.stringify(trace),
+        salvage: item.salvage.length ? JSON.stringify(item.salvage) : null,
+        sendAttempts: 0,
+      };
+      emailRows.push(row);
+      bodies.push({ row, text: item.textBody !== null ? Buffer.from(item.textBody, 'utf8') : null, html: sanitized ? Buffer.from(sanitized.html, 'utf8') : null });
+      const limit = ctx.settings.maxAttachmentKb * 1024;
+      item.attachments.forEach((a, position) => {
+        const stored = a.sha256 !== null && a.size <= limit;
+        attachmentRows.push({
+          id: attachmentIds[position],
+          activityId,
+          fileName: a.fileName,
+          contentType: a.contentType,
+          size: a.size,
+          blobSha256: stored ? a.sha256 : null,
+          contentId: a.contentId,
+          inline: a.inline,
+          skippedReason: stored ? null : AttachmentSkipReason.TOO_LARGE,
+          position,
+        });
+      });
+      links.push({ activityId, mailboxId: mailbox.id, folder: item.folder, seenAt: ctx.now });
+      ledger.push({ mailboxId: mailbox.id, messageIdHash: item.messageIdHash, outcome: MailboxItemOutcome.TRACKED, reason: null, activityId, decidedAt: ctx.now });
+      seen.set(item.messageIdHash, activityId);
+      facts.remember({
+        activityId,
+        messageIdHash: item.messageIdHash,
+        trackingToken: token,
+        conversationRoot: item.conversationRoot,
+        subjectHash: row.subjectHash ?? null,
+        regarding,
+        occurredAt: item.occurredAt,
+        participantAddresses: parties.map((p) => p.address),
+      });
+      tracked.push({ activityId, records: timelineTargets({ kind: activity.regardingKind, id: activity.regardingId }, newParties.filter((p) => p.resolution === PartyResolution.RESOLVED)) });
+      results.push({ ...base, outcome: 'TRACKED', activityId: toGlobalId('Email', activityId), decision: trace });
+    }
+
+    // Bodies: content-addressed blobs written in this transaction (untracked mail stores nothing).
+    const contents = bodies.flatMap((b) => [b.text, b.html].filter((c): c is Buffer => c !== null));
+    const shas = await storeSmallBlobs(em, contents);
+    let next = 0;
+    for (const b of bodies) {
+      if (b.text) b.row.textBodyBlob = shas[next++];
+      if (b.html) b.row.htmlBodyBlob = shas[next++];
+    }
+
+    await this.writer.insert(em, newActivities);
+    await insertChunked(em, EmailMessage, emailRows);
+    await insertChunked(em, Attachment, attachmentRows);
+    const alreadyLinked = linkedExisting.length
+      ? new Set((await em.findBy(ActivityMailbox, { mailboxId: mailbox.id, activityId: In(linkedExisting) })).map((l) => l.activityId))
+      : new Set<string>();
+    await insertChunked(em, ActivityMailbox, links.filter((l) => !alreadyLinked.has(l.activityId)));
+    await this.raiseVisibility(em, linkedExisting, mailbox);
+    await insertChunked(em, MailboxItem, ledger);
+    await em.update(Mailbox, { id: mailbox.id }, { ...(cursor !== null ? { syncCursor: cursor } : {}), lastBatchAt: ctx.now, updatedAt: ctx.now });
+    return { items: results, tracked };
+  }
+
+  private resolveCreated(facts: TrackingFacts, parties: PartyDecision[], sender: PartyDecision, kind: 'contact' | 'lead', id: string): void {
+    facts.addMatch(sender.address, { kind, id });
+    const resolved = facts.resolve(sender.address);
+    parties.forEach((p, i) => {
+      if (p.address === sender.address) parties[i] = { ...p, resolution: resolved };
+    });
+  }
+
+  /** Dynamics' email-to-case: replies land on their case (reopened if the rule says so); a new conversation opens one. */
+  private async applyQueueRule(
+    em: EntityManager,
+    ctx: BatchContext,
+    queue: Queue,
+    item: PreparedItem,
+    parties: PartyDecision[],
+    regarding: RecordRef | null,
+    facts: TrackingFacts,
+  ): Promise<{ step: TrackingStep; regarding: RecordRef | null; created: boolean }> {
+    const owner: Ownership = { ...ctx.owner };
+    if (regarding?.kind === 'case') {
+      const existingCase = await em.findOneBy(CrmCase, { id: regarding.id });
+      const hours = queue.reopenResolvedWithinHours;
+      if (existingCase && existingCase.status === CaseStatus.RESOLVED && hours !== null && existingCase.updatedAt.getTime() >= ctx.now.getTime() - hours * 3_600_000) {
+        await em.update(CrmCase, { id: existingCase.id }, { status: CaseStatus.ACTIVE, modifiedById: owner.actorId, updatedAt: ctx.now });
+        return { step: { step: 'QUEUE_RULE', outcome: 'REOPENED', detail: `case ${existingCase.ticketNumber} was resolved less than ${hours} h ago` }, regarding, created: false };
+      }
+      return { step: { step: 'QUEUE_RULE', outcome: 'EXISTING_CASE', detail: `reply to case ${existingCase?.ticketNumber ?? regarding.id}` }, regarding, created: false };
+    }
+    if (regarding) return { step: { step: 'QUEUE_RULE', outcome: 'SKIPPED', detail: `already regarding a ${regarding.kind}` }, regarding, created: false };
+    const sender = parties.find((p) => p.role === 'FROM');
+    if (!sender) return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: 'no sender address' }, regarding: null, created: false };
+    let match = sender.resolution.resolution === 'RESOLVED' ? sender.resolution.match : null;
+    if (match && match.kind !== 'contact' && match.kind !== 'account') {
+      return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: `sender is a ${match.kind}, not a contact or account` }, regarding: null, created: false };
+    }
+    if (!match && sender.resolution.resolution === 'UNRESOLVED' && queue.createContactForUnknownSender) {
+      const id = await createContactForSender(em, sender, owner);
+      this.resolveCreated(facts, parties, sender, 'contact', id);
+      match = { kind: 'contact', id };
+    }
+    if (!match) {
+      return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: `sender ${sender.address} is ${sender.resolution.resolution.toLowerCase()}; the rule creates no contact` }, regarding: null, created: false };
+    }
+    const caseId = await createCaseFromEmail(em, item.subject, match as { kind: 'contact' | 'account'; id: string }, owner);
+    return { step: { step: 'QUEUE_RULE', outcome: 'CASE_CREATED', detail: `case ${globalIdOf('case', caseId)} for ${match.kind} ${globalIdOf(match.kind, match.id)}` }, regarding: { kind: 'case', id: caseId }, created: true };
+  }
+
+  /** An email linked to one more mailbox is as visible as the most open of them. */
+  private async raiseVisibility(em: EntityManager, activityIds: readonly string[], mailbox: Mailbox): Promise<void> {
+    if (!activityIds.length) return;
+    const rows = await em.find(Activity, { where: { id: In([...activityIds]) }, select: { id: true, visibility: true } });
+    const lower = rows.filter((r) => PRIVACY_RANK[r.visibility] < PRIVACY_RANK[mailbox.privacyLevel]).map((r) => r.id);
+    if (lower.length) await em.update(Activity, { id: In(lower) }, { visibility: mailbox.privacyLevel });
+  }
+}
+
+const CHUNK = 500;
+async function insertChunked(em: EntityManager, entity: new () => object, rows: readonly object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await em.insert(entity, rows.slice(i, i + CHUNK) as never);
+}
+
+function switchesOf(s: OrganizationEmailSettings): TrackingSwitches {
+  return {
+    inReplyTo: s.correlateByInReplyTo,
+    trackingToken: s.correlateByTrackingToken,
+    threadIndex: s.correlateByThreadIndex,
+    smartMatching: s.smartMatchingEnabled,
+    smartMatchMinSharedRecipients: s.smartMatchMinSharedRecipients,
+    smartMatchWindowDays: s.smartMatchWindowDays,
+    folderTracking: s.folderTrackingEnabled,
+    skipAutoReplies: s.skipAutoReplies,
+    skipBounces: s.skipBounces,
+    skipBulkMail: s.skipBulkMail,
+    blockedAddresses: s.blockedAddresses,
+    blockedDomains: s.blockedDomains,
+  };
+}
+
+function previewOf(text: string | null, html: string | null): string | null {
+  const source = text ?? (html ? html.replace(/<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ') : null);
+  if (!source) return null;
+  return [...source.replace(/\s+/g, ' ').trim()].slice(0, 300).join('') || null;
+}
+
+function traceOf(outcome: string, decision: ItemDecision, parties: readonly PartyDecision[], method: CorrelationMethod, evidence: string | null, steps: TrackingStep[]): TrackingDecision {
+  return {
+    outcome,
+    filterReason: decision.filterReason,
+    correlationMethod: method,
+    correlationEvidence: evidence,
+    parties: parties.map((p) => ({
+      role: p.role,
+      address: p.address,
+      resolution: partyResolutionOf(p.resolution),
+      kind: p.resolution.match?.kind ?? null,
+      recordId: p.resolution.match ? globalIdOf(p.resolution.match.kind, p.resolution.match.id) : null,
+      candidates: p.resolution.resolution === 'AMBIGUOUS' ? p.resolution.candidates.map((c) => globalIdOf(c.kind, c.id)) : [],
+    })),
+    steps,
+  };
+}
+
