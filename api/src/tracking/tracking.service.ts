@@ -134,6 +134,7 @@ export class TrackingService {
     const { mailbox } = ctx;
     // One batch per mailbox at a time: the cursor must move in order (SQLite serializes writers anyway).
     if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [mailbox.id]);
+    this.log.debug({ mailboxId: mailbox.id, items: items.length }, 'trackEmails batch started');
     const folderRules = await em.findBy(FolderTrackingRule, { mailboxId: mailbox.id });
     const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items, tokenFormat: ctx.tokenFormat, smartMatching: ctx.switches.smartMatching });
 
