@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { loadRecord } from '../activities/activity-fields.resolver';
 import { RegardingRecord } from '../activities/activity.types';
 import { principalOf, type RequestContext } from '../graphql/context';
@@ -7,6 +7,18 @@ import { visibleUser } from '../records/record-fields.resolver';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
 import { Mailbox } from './mailbox.entity';
+
+@ObjectType({ description: 'How many messages of a mailbox tracking decided one way, for the sync dashboard.' })
+export class TrackingCount {
+  @Field({ description: 'TRACKED or FILTERED.' })
+  outcome: string;
+
+  @Field(() => String, { nullable: true, description: 'Why it was filtered: BLOCKED, AUTO_REPLY, BULK, BOUNCE, NOT_A_RESPONSE_TO_CRM_EMAIL…' })
+  reason: string | null;
+
+  @Field(() => Int)
+  count: number;
+}
 
 @Resolver(() => Mailbox)
 export class MailboxResolver {
@@ -37,6 +49,11 @@ export class MailboxResolver {
   @FieldResolver(() => User, { nullable: true })
   owner(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<User | null> {
     return visibleUser(ctx, mailbox.ownerUserId);
+  }
+
+  @FieldResolver(() => [TrackingCount], { description: 'Every message the mailbox delivered, by decision: untracked mail is not stored, only counted here.' })
+  trackingCounts(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<TrackingCount[]> {
+    return ctx.services.mailboxes.trackingCounts(mailbox.id);
   }
 
   @FieldResolver(() => [FolderTrackingRule])

@@ -11,6 +11,7 @@ import { definedOnly, nonNull } from '../records/patch';
 import { kindOfGlobalType } from '../records/record-kind';
 import type { RecordWriter } from '../records/record-writer';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
+import { MailboxItem } from './mailbox-item.entity';
 import type { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
 import { Mailbox } from './mailbox.entity';
 
@@ -76,6 +77,20 @@ export class MailboxService {
     const mailbox = await this.get(principal, mailboxGlobalId, 'mailboxId', Privilege.WRITE);
     const result = await this.db.getRepository(FolderTrackingRule).delete({ mailboxId: mailbox.id, folder: folder.trim() });
     return (result.affected ?? 0) > 0;
+  }
+
+  async trackingCounts(mailboxId: string): Promise<{ outcome: string; reason: string | null; count: number }[]> {
+    const rows = await this.db
+      .getRepository(MailboxItem)
+      .createQueryBuilder('i')
+      .select(['i.outcome AS outcome', 'i.reason AS reason', 'COUNT(*) AS count'])
+      .where('i.mailboxId = :mailboxId', { mailboxId })
+      .groupBy('i.outcome')
+      .addGroupBy('i.reason')
+      .orderBy('i.outcome', 'DESC')
+      .addOrderBy('i.reason', 'ASC')
+      .getRawMany<{ outcome: string; reason: string | null; count: string | number }>();
+    return rows.map((r) => ({ outcome: r.outcome, reason: r.reason, count: Number(r.count) }));
   }
 
   folderRules(mailboxId: string): Promise<FolderTrackingRule[]> {

@@ -1,6 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { holds } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
+import { readableActivity } from '../activities/activity-read';
+import { ACTIVITY_GLOBAL_TYPES } from '../activities/activity.entity';
 import { parseGlobalId, expectGlobalId } from '../common/global-id';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { Node } from '../graphql/node';
@@ -19,6 +21,7 @@ export class RecordActionsResolver {
     if (!parsed) return null;
     const kind = kindOfGlobalType(parsed.type);
     if (kind) return (await ctx.loaders.readable[kind].load(parsed.id)) ?? null;
+    if (ACTIVITY_GLOBAL_TYPES.includes(parsed.type)) return readableActivity(ctx, parsed.type, parsed.id);
     switch (parsed.type) {
       case 'User':
         return visibleUser(ctx, parsed.id);

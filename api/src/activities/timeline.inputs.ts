@@ -1,0 +1,48 @@
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { MaxLength } from '../common/validation';
+import { ActivityKind, Direction } from './activity-enums';
+import { MAX_RELATED_RECORDS } from './timeline.service';
+
+@InputType({ description: 'Every field narrows the timeline; fields left out do not.' })
+export class TimelineFilter {
+  @Field(() => [ActivityKind], { nullable: true, description: 'Only these kinds; an empty list matches nothing.' })
+  kinds?: ActivityKind[];
+
+  @Field(() => Direction, { nullable: true })
+  direction?: Direction;
+
+  @Field(() => Date, { nullable: true, description: 'Only activities that occurred at or after this time.' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Only activities that occurred before this time.' })
+  to?: Date;
+
+  @Field(() => String, { nullable: true, description: 'Matches the subject anywhere, ignoring case and accents; subjects hidden from you never match.' })
+  @MaxLength(200)
+  search?: string;
+}
+
+@ArgsType()
+export class TimelineArgs {
+  @Field(() => ID, { description: 'An Account, Contact, Lead, Opportunity or Case you may read.' })
+  recordId: string;
+
+  @Field(() => Int, { nullable: true, description: 'Page size: default 20, at most 100.' })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string;
+
+  @Field(() => TimelineFilter, { nullable: true })
+  filter?: TimelineFilter;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      `Also show the activities of related records you may read: an account's contacts, opportunities and cases; ` +
+      `a contact's opportunities and cases; an opportunity's customer contact. At most ${MAX_RELATED_RECORDS} related ` +
+      'records are rolled up, the most recently changed first.',
+  })
+  includeRelated?: boolean | null;
+}

@@ -1,0 +1,278 @@
+import { Brackets, type DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { Principal } from '../access/principal';
+import { Privilege } from '../access/privileges';
+import { badInput } from '../common/errors';
+import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
+import { Mailbox } from '../mail/mailbox.entity';
+import type { Opportunity } from '../records/opportunity.entity';
+import type { RecordKind } from '../records/record-kind';
+import type { RecordStores, RecordWriter } from '../records/record-writer';
+import { PrivacyLevel, type ActivityKind, type Direction } from './activity-enums';
+import { applyActivityReadScope } from './activity-access';
+import { ActivityMailbox } from './activity-mailbox.entity';
+import { Activity } from './activity.entity';
+import { TimelineEntry } from './timeline-entry.entity';
+
+/** The sort key timeline cursors carry: (occurredAt desc, activityId desc). */
+export const TIMELINE_SORT = 'timeline';
+
+/**
+ * Most related records one rolled-up timeline reads: the page statement has one subquery per
+ * record and sorts at most (records × (first + 1)) rows, so the bound keeps it cheap.
+ */
+export const MAX_RELATED_RECORDS = 200;
+
+export interface TimelineFilterValues {
+  readonly kinds?: readonly ActivityKind[] | null;
+  readonly direction?: Direction | null;
+  /** Inclusive. */
+  readonly from?: Date | null;
+  /** Exclusive. */
+  readonly to?: Date | null;
+  readonly search?: string | null;
+}
+
+export interface TimelineQuery {
+  readonly record: RecordRef;
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly filter?: TimelineFilterValues | null;
+  readonly includeRelated?: boolean;
+}
+
+export interface RecordRef {
+  readonly kind: RecordKind;
+  readonly id: string;
+}
+
+/** The last row of the previous page. */
+export interface TimelineCursor {
+  readonly occurredAt: Date;
+  readonly activityId: string;
+}
+
+/** Which related records roll up into a record's timeline: the kind, and the column of it that points at the record. */
+const RELATED: Record<RecordKind, readonly { kind: RecordKind; column: string }[]> = {
+  account: [
+    { kind: 'contact', column: 'accountId' },
+    { kind: 'opportunity', column: 'customerAccountId' },
+    { kind: 'case', column: 'customerAccountId' },
+  ],
+  contact: [
+    { kind: 'opportunity', column: 'customerContactId' },
+    { kind: 'case', column: 'customerContactId' },
+  ],
+  // An opportunity's customer contact is found from the opportunity row instead (see related()).
+  opportunity: [],
+  lead: [],
+  case: [],
+};
+
+// '!' as the LIKE escape character, as RecordStore: a backslash needs different quoting on MySQL and SQLite.
+const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
+
+export function decodeTimelineCursor(after: string): TimelineCursor {
+  const { value, id } = decodeCursor('after', after, TIMELINE_SORT);
+  const occurredAt = new Date(value);
+  if (typeof value !== 'string' || Number.isNaN(occurredAt.getTime())) throw badInput('after', 'not a cursor returned by this API');
+  return { occurredAt, activityId: id };
+}
+
+export const encodeTimelineCursor = (row: { occurredAt: Date; id: string }): string => encodeCursor(TIMELINE_SORT, row.occurredAt, row.id);
+
+const isSqlite = (db: DataSource) => db.options.type === 'better-sqlite3';
+
+/**
+ * Filters, the caller's read scope and the keyset bound, on a query over `timeline_entry te`
+ * joined to `activity a`. Time conditions are on te, so they narrow the index range scan.
+ */
+function applyTimelineConditions(
+  db: DataSource,
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  principal: Principal,
+  filter: TimelineFilterValues,
+  cursor: TimelineCursor | undefined,
+): void {
+  applyActivityReadScope(qb, 'a', principal);
+  if (filter.kinds) {
+    if (filter.kinds.length === 0) qb.andWhere('1 = 0');
+    else qb.andWhere('a.kind IN (:...timelineKinds)', { timelineKinds: [...filter.kinds] });
+  }
+  if (filter.direction) qb.andWhere('a.direction = :timelineDirection', { timelineDirection: filter.direction });
+  if (filter.from) qb.andWhere('te.occurredAt >= :timelineFrom', { timelineFrom: filter.from });
+  if (filter.to) qb.andWhere('te.occurredAt < :timelineTo', { timelineTo: filter.to });
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = `%${escapeLike(search)}%`;
+    if (isSqlite(db)) qb.andWhere(`crm_fold(a.subject) LIKE crm_fold(:timelineSearch) ESCAPE '!'`, { timelineSearch: pattern });
+    // utf8mb4_unicode_ci compares case- and accent-insensitively by itself.
+    else qb.andWhere(`a.subject LIKE :timelineSearch ESCAPE '!'`, { timelineSearch: pattern });
+    // A subject the caller does not see must not match, or searching would reveal it word by word.
+    // The same rule as privacyFor: hidden when METADATA_ONLY, unless the caller owns the activity or a
+    // mailbox it was tracked from (that EXISTS is evaluated only for such rows of other owners).
+    const ownsMailbox = qb
+      .subQuery()
+      .select('1')
+      .from(ActivityMailbox, 'am')
+      .innerJoin(Mailbox, 'm', 'm.id = am.mailboxId')
+      .where('am.activityId = a.id')
+      .andWhere('m.ownerUserId = :searchViewer')
+      .getQuery();
+    qb.andWhere(
+      new Brackets((w) =>
+        w
+          .where('a.visibility <> :hiddenSubject', { hiddenSubject: PrivacyLevel.METADATA_ONLY })
+          .orWhere('a.ownerId = :searchViewer', { searchViewer: principal.userId })
+          .orWhere(`EXISTS ${ownsMailbox}`),
+      ),
+    );
+  }
+  if (cursor) {
+    // Written so the first conjunct alone bounds the index range; the second breaks ties on occurredAt by id.
+    qb.andWhere('te.occurredAt <= :cursorAt', { cursorAt: cursor.occurredAt });
+    qb.andWhere(new Brackets((w) => w.where('te.occurredAt < :cursorAt').orWhere('te.activityId < :cursorId', { cursorId: cursor.activityId })));
+  }
+}
+
+/**
+ * One record's timeline page: a range scan of timeline_entry's (recordKind, recordId, occurredAt,
+ * activityId) index in index order (backwards), each entry joined by primary key to its activity
+ * for the filters and the read scope, stopping after `limit` rows; no sort step. Exported so a test
+ * can EXPLAIN exactly the statement the service issues.
+ */
+export function singleRecordPageQuery(
+  db: DataSource,
+  principal: Principal,
+  record: RecordRef,
+  filter: TimelineFilterValues,
+  cursor: TimelineCursor | undefined,
+  limit: number,
+): SelectQueryBuilder<TimelineEntry> {
+  const qb = db
+    .createQueryBuilder(TimelineEntry, 'te')
+    .innerJoinAndMapOne('te.activity', Activity, 'a', 'a.id = te.activityId')
+    .where('te.recordKind = :recordKind AND te.recordId = :recordId', { recordKind: record.kind, recordId: record.id });
+  applyTimelineConditions(db, qb, principal, filter, cursor);
+  return qb.orderBy('te.occurredAt', 'DESC').addOrderBy('te.activityId', 'DESC').limit(limit);
+}
+
+/**
+ * Several records' timelines merged: per record, the single-record range scan above (its own
+ * ORDER BY … LIMIT), all joined with UNION ALL; the outer query removes activities reached through
+ * several records and sorts what is left, at most (records × limit) rows, then reads the activities.
+ */
+export function rolledUpPageQuery(
+  db: DataSource,
+  principal: Principal,
+  records: readonly RecordRef[],
+  filter: TimelineFilterValues,
+  cursor: TimelineCursor | undefined,
+  limit: number,
+): SelectQueryBuilder<Activity> {
+  const parameters: ObjectLiteral = {};
+  const parts = records.map((record, i) => {
+    const part = db
+      .createQueryBuilder(TimelineEntry, 'te')
+      .select('te.activityId', 'activityId')
+      .addSelect('te.occurredAt', 'occurredAt')
+      .innerJoin(Activity, 'a', 'a.id = te.activityId')
+      .where(`te.recordKind = :recordKind${i} AND te.recordId = :recordId${i}`, { [`recordKind${i}`]: record.kind, [`recordId${i}`]: record.id });
+    applyTimelineConditions(db, part, principal, filter, cursor);
+    part.orderBy('te.occurredAt', 'DESC').addOrderBy('te.activityId', 'DESC').limit(limit);
+    Object.assign(parameters, part.getParameters());
+    // Wrapped as a derived table: SQLite allows ORDER BY and LIMIT only on the last member of a compound SELECT.
+    return `SELECT * FROM (${part.getQuery()}) t${i}`;
+  });
+  const page = `(SELECT DISTINCT u.activityId AS activityId, u.occurredAt AS occurredAt FROM (${parts.join(' UNION ALL ')}) u)`;
+  return db
+    .createQueryBuilder(Activity, 'a')
+    .innerJoin(page, 'p', 'p.activityId = a.id')
+    .setParameters(parameters)
+    .orderBy('p.occurredAt', 'DESC')
+    .addOrderBy('p.activityId', 'DESC')
+    .limit(limit);
+}
+
+/** How many activities on these records' timelines match and are readable (each activity once). */
+function countQuery(db: DataSource, principal: Principal, records: readonly RecordRef[], filter: TimelineFilterValues): SelectQueryBuilder<TimelineEntry> {
+  const qb = db.createQueryBuilder(TimelineEntry, 'te').innerJoin(Activity, 'a', 'a.id = te.activityId');
+  const byKind = new Map<RecordKind, string[]>();
+  for (const r of records) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r.id]);
+  qb.where(
+    new Brackets((w) => {
+      for (const [kind, ids] of byKind) {
+        w.orWhere(`(te.recordKind = :countKind_${kind} AND te.recordId IN (:...countIds_${kind}))`, { [`countKind_${kind}`]: kind, [`countIds_${kind}`]: ids });
+      }
+    }),
+  );
+  applyTimelineConditions(db, qb, principal, filter, undefined);
+  // A single record's entries are unique per activity (primary key); several records may share one.
+  return qb.select(records.length === 1 ? 'COUNT(*)' : 'COUNT(DISTINCT te.activityId)', 'n');
+}
+
+/** Keeps the `max` most recently changed of several lists of related records. */
+export function mostRecent<T extends { updatedAt: Date; id: string }>(lists: readonly (readonly T[])[], max: number): T[] {
+  return lists
+    .flat()
+    .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, max);
+}
+
+/**
+ * A record's timeline: activities regarding it or with it as a party (optionally those of its
+ * related records too), newest first, only those the caller may read.
+ */
+export class TimelineService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly writer: RecordWriter,
+    private readonly stores: RecordStores,
+  ) {}
+
+  async page(principal: Principal, query: TimelineQuery): Promise<Page<Activity>> {
+    const first = pageSize('first', query.first);
+    const cursor = query.after ? decodeTimelineCursor(query.after) : undefined;
+    const filter = query.filter ?? {};
+    const record = await this.writer.readable(principal, query.record.kind, query.record.id, 'recordId');
+    const records: RecordRef[] = [query.record, ...(query.includeRelated ? await this.related(principal, query.record, record) : [])];
+
+    let rows: { activity: Activity; occurredAt: Date }[];
+    if (records.length === 1) {
+      const entries = await singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getMany();
+      rows = (entries as (TimelineEntry & { activity: Activity })[]).map((e) => ({ activity: e.activity, occurredAt: e.occurredAt }));
+    } else {
+      const activities = await rolledUpPageQuery(this.db, principal, records, filter, cursor, first + 1).getMany();
+      // occurredAt is copied into every timeline entry, so the activity's own value is the sort key.
+      rows = activities.map((activity) => ({ activity, occurredAt: activity.occurredAt }));
+    }
+    const shown = rows.slice(0, first);
+    return {
+      nodes: shown.map((r) => r.activity),
+      cursors: shown.map((r) => encodeTimelineCursor({ occurredAt: r.occurredAt, id: r.activity.id })),
+      hasNextPage: rows.length > first,
+      hasPreviousPage: Boolean(query.after),
+      count: async () => Number((await countQuery(this.db, principal, records, filter).getRawOne<{ n: number | string }>())?.n ?? 0),
+    };
+  }
+
+  /** The related records whose timelines roll up into this one, limited to those the caller may read. */
+  private async related(principal: Principal, ref: RecordRef, record: object): Promise<RecordRef[]> {
+    const lookups = RELATED[ref.kind].map(({ kind, column }) => ({ kind, column, value: ref.id }));
+    const customerContactId = ref.kind === 'opportunity' ? (record as Opportunity).customerContactId : null;
+    if (customerContactId) lookups.push({ kind: 'contact', column: 'id', value: customerContactId });
+    const lists = await Promise.all(
+      lookups.map(async ({ kind, column, value }) => {
+        const store = this.stores[kind];
+        const qb = this.db
+          .getRepository(store.spec.entity)
+          .createQueryBuilder('r')
+          .select(['r.id', 'r.updatedAt'])
+          .where(`r.${column} = :relatedTo`, { relatedTo: value });
+        store.applyScope(qb, principal, Privilege.READ);
+        const rows = await qb.orderBy('r.updatedAt', 'DESC').addOrderBy('r.id', 'DESC').limit(MAX_RELATED_RECORDS).getMany();
+        return rows.map((r) => ({ kind, id: r.id, updatedAt: r.updatedAt }));
+      }),
+    );
+    return mostRecent(lists, MAX_RELATED_RECORDS).map(({ kind, id }) => ({ kind, id }));
+  }
+}
