@@ -13,6 +13,8 @@ export interface ApiConfig {
   readonly syncServiceApiKey: string | undefined;
   readonly webDistDir: string;
   readonly seedDemo: boolean;
+  /** With the demo records, a history of emails, calls, tasks and meetings (SEED_DEMO_ACTIVITIES, default true). */
+  readonly seedDemoActivities: boolean;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +59,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     syncServiceApiKey,
     webDistDir: path.resolve(env.WEB_DIST_DIR ?? path.join(__dirname, '..', '..', 'web', 'dist')),
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
+    seedDemoActivities: (env.SEED_DEMO_ACTIVITIES ?? 'true') !== 'false',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

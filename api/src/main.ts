@@ -21,6 +21,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     bootstrap(dataSource, log, {
       organizationName: 'Contoso Demo',
       seedDemo: config.seedDemo,
+      seedDemoActivities: config.seedDemoActivities,
       demoPassword: options.demoPassword,
       syncServiceApiKey: config.syncServiceApiKey,
     }),

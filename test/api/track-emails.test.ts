@@ -148,6 +148,11 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     expect(viaSam.items[0]).toMatchObject({ outcome: 'LINKED', activityId: viaSara.items[0].activityId });
     const raw = (await hub.database.dataSource.query('SELECT COUNT(*) AS n FROM activity_mailbox am JOIN email_message e ON e.activityId = am.activityId WHERE e.messageId = ?', [message.messageId!.slice(1, -1)])) as { n: number | string }[];
     expect(Number(raw[0].n)).toBe(2);
+    const seen = ok(await hub.gql(`query($id: ID!) { node(id: $id) { ... on Email { seenIn { mailboxAddress folder } } } }`, { id: viaSam.items[0].activityId }, admin)).node.seenIn;
+    expect(seen).toEqual([
+      { mailboxAddress: sam.address, folder: 'INBOX' },
+      { mailboxAddress: sara.address, folder: 'INBOX' },
+    ]);
   });
 
   it('concurrent batches from two callers over overlapping mailboxes store each message exactly once', async () => {

@@ -60,6 +60,8 @@ export async function startHub(options: { dialect: Dialect; env?: Record<string,
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SYNC_SERVICE_API_KEY: syncServiceKey,
+    // Tests count what they create; the demo history has its own test (test/api/demo-activities.test.ts).
+    SEED_DEMO_ACTIVITIES: 'false',
     ...options.env,
   });
   const api = await startApi(config, createLogger(config.logLevel), { demoPassword });

@@ -29,6 +29,8 @@ export interface ActivityLoaders {
   /** activity id → the users who own a mailbox it was tracked from (they always see it whole). */
   readonly mailboxOwners: DataLoader<string, string[]>;
   readonly queues: DataLoader<string, Queue | undefined>;
+  /** activity id → the mailboxes (address, folder, when) it was seen in. */
+  readonly sightings: DataLoader<string, { address: string; folder: string | null; seenAt: Date }[]>;
   /** blob sha256 → its text. */
   readonly bodies: DataLoader<string, string | undefined>;
 }
@@ -70,6 +72,19 @@ export function createActivityLoaders(db: DataSource, blobs: BodyReader): Activi
         .where('am.activityId IN (:...ids)', { ids })
         .getRawMany<{ activityId: string; ownerUserId: string }>();
       return grouped(rows, ids, (r) => r.activityId).map((list) => list.map((r) => r.ownerUserId));
+    }),
+    sightings: new DataLoader(async (ids) => {
+      const rows = await db
+        .getRepository(ActivityMailbox)
+        .createQueryBuilder('am')
+        .innerJoin(Mailbox, 'm', 'm.id = am.mailboxId')
+        .select(['am.activityId AS activityId', 'm.address AS address', 'am.folder AS folder', 'am.seenAt AS seenAt'])
+        .where('am.activityId IN (:...ids)', { ids })
+        .orderBy('m.address', 'ASC')
+        .getRawMany<{ activityId: string; address: string; folder: string | null; seenAt: Date | string }>();
+      return grouped(rows, ids, (r) => r.activityId).map((list) =>
+        list.map((r) => ({ address: r.address, folder: r.folder, seenAt: r.seenAt instanceof Date ? r.seenAt : new Date(`${String(r.seenAt).replace(' ', 'T')}Z`) })),
+      );
     }),
     queues: new DataLoader(async (ids) => byKey(await db.getRepository(Queue).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
     bodies: new DataLoader(async (shas) => {

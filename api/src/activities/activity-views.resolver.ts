@@ -5,7 +5,7 @@ import { CorrelationMethod, EmailStatus, TaskPriority } from './activity-enums';
 import { activityFieldsResolver, visibleAs } from './activity-fields.resolver';
 import { showsContent } from './activity-privacy';
 import type { Activity } from './activity.entity';
-import { AppointmentView, AttachmentView, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
+import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
 import type { EmailMessage } from './email-message.entity';
 
 async function email(ctx: RequestContext, activity: Activity): Promise<EmailMessage> {
@@ -114,6 +114,12 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
   @FieldResolver(() => String, { nullable: true })
   async failureReason(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return (await email(ctx, a)).failureReason;
+  }
+
+  @FieldResolver(() => [EmailSighting], { description: 'The mailboxes it was tracked from; empty unless you see the whole email.' })
+  async seenIn(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<EmailSighting[]> {
+    if (!(await fullView(ctx, a))) return [];
+    return (await ctx.loaders.activity.sightings.load(a.id)).map((s) => Object.assign(new EmailSighting(), { mailboxAddress: s.address, folder: s.folder, seenAt: s.seenAt }));
   }
 
   @FieldResolver(() => Int)

@@ -182,6 +182,18 @@ export class TrackingDecision {
   steps: TrackingStep[];
 }
 
+@ObjectType('EmailSighting', { description: 'A mailbox an email was tracked from.' })
+export class EmailSighting {
+  @Field()
+  mailboxAddress: string;
+
+  @Field(() => String, { nullable: true })
+  folder: string | null;
+
+  @Field()
+  seenAt: Date;
+}
+
 @ObjectType('Email', { implements: [Node, ActivityInterface] })
 export class EmailView extends ActivityInterface {
   @Field(() => EmailStatus)
@@ -231,6 +243,9 @@ export class EmailView extends ActivityInterface {
 
   @Field(() => Int)
   sendAttempts: number;
+
+  @Field(() => [EmailSighting])
+  seenIn: EmailSighting[];
 }
 
 @ObjectType('Appointment', { implements: [Node, ActivityInterface] })

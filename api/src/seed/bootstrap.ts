@@ -9,6 +9,7 @@ import { hashPassword } from '../identity/password';
 import { User } from '../identity/user.entity';
 import { ensureEmailSettings, ensureUserMailboxes } from '../mail/mailbox-provisioning';
 import type { Logger } from '../platform/logger';
+import { seedDemoActivities } from './demo-activities';
 import { seedDemoData } from './demo-data';
 
 export const ADMIN_EMAIL = 'admin@demo.crm.test';
@@ -17,6 +18,7 @@ export const SYNC_SERVICE_EMAIL = 'sync-service@hub.invalid';
 export interface BootstrapOptions {
   readonly organizationName: string;
   readonly seedDemo: boolean;
+  readonly seedDemoActivities?: boolean;
   /** Fixed password for every seeded user (tests, demos); otherwise one is generated and printed once. */
   readonly demoPassword?: string;
   readonly syncServiceApiKey?: string;
@@ -45,7 +47,10 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
         const syncId = newId();
         await em.insert(User, { id: syncId, email: SYNC_SERVICE_EMAIL, fullName: 'Sync Service', businessUnitId: rootId, passwordHash: null, isService: true, disabled: false });
         await em.insert(UserRole, { userId: syncId, roleId: roleIds.get(SYNC_SERVICE)! });
+        await ensureEmailSettings(em);
         if (options.seedDemo) await seedDemoData(em, { rootId, roleIds, passwordHash });
+        await ensureUserMailboxes(em);
+        if (options.seedDemo && options.seedDemoActivities !== false) await seedDemoActivities(em);
       });
       created = true;
     } catch (err) {
