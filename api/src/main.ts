@@ -15,6 +15,20 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+const HOUR = 3_600_000;
+
+/** Hourly: chunks of uploads abandoned for a day (a client that died mid-PUT) are removed. */
+function sweepAbandonedUploads(services: Services, log: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    services.blobs
+      .sweepAbandoned(new Date(Date.now() - 24 * HOUR))
+      .then((removed) => removed > 0 && log.info({ removed }, 'removed chunks of abandoned uploads'))
+      .catch((err: unknown) => log.warn({ err }, 'sweeping abandoned uploads failed; will try again'));
+  }, HOUR);
+  timer.unref();
+  return timer;
+}
+
 /** The composition root: config → database (migrated) → first-start seed → services → HTTP. */
 export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string } = {}): Promise<RunningApi> {
   const database = await openDatabase(config.databaseUrl, log, (dataSource) =>
@@ -29,6 +43,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
   const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, log });
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir });
   const port = await server.listen(config.port, config.host);
+  const sweeper = sweepAbandonedUploads(services, log);
   log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);
   return {
     port,
@@ -36,6 +51,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     server,
     services,
     close: async () => {
+      clearInterval(sweeper);
       await server.close();
       await database.dataSource.destroy();
     },
