@@ -7,6 +7,7 @@ import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { CountingQueryLogger } from './query-counter';
+import { serializeSqliteAccess } from './sqlite-serial';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -79,6 +80,7 @@ export async function openDatabase(databaseUrl: string, log: Logger, initialize:
   const flavor = dialectOf(databaseUrl) === 'mysql' ? await detectMysqlFlavor(databaseUrl) : undefined;
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, flavor, queries));
   await dataSource.initialize();
+  if (dataSource.options.type === 'better-sqlite3') serializeSqliteAccess(dataSource);
   await underStartupLock(dataSource, async () => {
     await dataSource.runMigrations({ transaction: 'each' });
     await initialize(dataSource);

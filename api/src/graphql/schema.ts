@@ -4,9 +4,13 @@ import { buildSchemaSync } from 'type-graphql';
 import { SecurityRoleResolver } from '../access/security-role.resolver';
 import { ActivityPartyResolver } from '../activities/activity-fields.resolver';
 import { AppointmentViewResolver, EmailViewResolver, PhoneCallViewResolver, TaskViewResolver } from '../activities/activity-views.resolver';
+import { TimelineResolver } from '../activities/timeline.resolver';
+import { ActivityResolver } from '../activities/activity.resolver';
+import { OutgoingEmailResolver } from '../activities/outgoing-email.resolver';
 import { EmailSettingsResolver } from '../mail/email-settings.resolver';
 import { FolderTrackingRuleResolver, MailboxResolver } from '../mail/mailbox.resolver';
 import { QueueResolver } from '../queues/queue.resolver';
+import { TrackingResolver } from '../tracking/tracking.resolver';
 import { ApiKeyResolver } from '../identity/api-key.resolver';
 import { AuthResolver } from '../identity/auth.resolver';
 import { BusinessUnitResolver } from '../identity/business-unit.resolver';
@@ -35,10 +39,14 @@ export const RESOLVERS = [
   TaskViewResolver,
   PhoneCallViewResolver,
   ActivityPartyResolver,
+  TimelineResolver,
+  ActivityResolver,
+  OutgoingEmailResolver,
   EmailSettingsResolver,
   MailboxResolver,
   FolderTrackingRuleResolver,
   QueueResolver,
+  TrackingResolver,
 ] as const;
 
 /** The committed public contract: schema.graphql at the repository root. */

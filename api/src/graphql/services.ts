@@ -1,10 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
+import { ActivityEvents } from '../activities/activity-events';
 import { ActivityWriter } from '../activities/activity-writer';
+import { ActivityService } from '../activities/activity.service';
+import { OutgoingEmailService } from '../activities/outgoing-email.service';
+import { TimelineService } from '../activities/timeline.service';
 import { BlobStore } from '../attachments/blob-store';
 import { EmailSettingsService } from '../mail/email-settings.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
+import { TrackingService } from '../tracking/tracking.service';
+import type { Logger } from '../platform/logger';
 import { SecurityRoleService } from '../access/security-role.service';
 import { AuthService } from '../identity/auth.service';
 import { IdentityService } from '../identity/identity.service';
@@ -36,12 +42,17 @@ export interface Services {
   readonly cases: CaseService;
   readonly blobs: BlobStore;
   readonly activityWriter: ActivityWriter;
+  readonly events: ActivityEvents;
+  readonly tracking: TrackingService;
+  readonly timeline: TimelineService;
   readonly emailSettings: EmailSettingsService;
   readonly mailboxes: MailboxService;
   readonly queues: QueueService;
+  readonly activities: ActivityService;
+  readonly outgoingEmail: OutgoingEmailService;
 }
 
-export function createServices(db: DataSource, options: { sessionTtlHours: number }): Services {
+export function createServices(db: DataSource, options: { sessionTtlHours: number; log: Logger }): Services {
   const stores = {
     account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
     contact: new RecordStore(db, { kind: 'contact', entity: Contact, nameColumn: 'fullName', emailEnabled: true }),
@@ -51,6 +62,11 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
   };
   // RecordStore<Account> is not a RecordStore<OwnedRecord> to TypeScript (the entity class is invariant); the writer only uses OwnedRecord columns.
   const writer = new RecordWriter(db, stores as unknown as RecordStores);
+  const blobs = new BlobStore(db);
+  const activityWriter = new ActivityWriter();
+  const events = new ActivityEvents();
+  const emailSettings = new EmailSettingsService(db);
+  const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter);
   return {
     db,
     auth: new AuthService(db, new AccessService(db), options.sessionTtlHours),
@@ -63,11 +79,16 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     leads: new LeadService(stores.lead, writer),
     opportunities: new OpportunityService(stores.opportunity, writer),
     cases: new CaseService(stores.case, writer),
-    blobs: new BlobStore(db),
-    activityWriter: new ActivityWriter(),
-    emailSettings: new EmailSettingsService(db),
+    blobs,
+    activityWriter,
+    events,
+    tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),
+    timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
+    emailSettings,
     mailboxes: new MailboxService(db, writer),
     queues: new QueueService(db),
+    activities,
+    outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings),
   };
 }
 

@@ -6,6 +6,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
+import { attachmentRoutes } from '../activities/attachment-routes';
+import { blobRoutes } from '../attachments/blob-routes';
 import type { Database } from '../db/data-source';
 import type { RequestContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
@@ -57,7 +59,8 @@ export async function createHubServer(options: { database: Database; services: S
 
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    // Sync engines send batches of 100 messages with their bodies (attachments go to PUT /blobs).
+    express.json({ limit: '32mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => {
         let auth;
@@ -73,6 +76,16 @@ export async function createHubServer(options: { database: Database; services: S
       },
     }),
   );
+
+  app.use(
+    blobRoutes({
+      store: services.blobs,
+      authenticate: (header) => services.auth.authenticate(header),
+      maxBytes: async () => (await services.emailSettings.current()).maxAttachmentKb * 1024,
+      log,
+    }),
+  );
+  app.use(attachmentRoutes({ db: database.dataSource, blobs: services.blobs, authenticate: (header) => services.auth.authenticate(header), log }));
 
   const indexHtml = path.join(webDistDir, 'index.html');
   if (fs.existsSync(indexHtml)) {

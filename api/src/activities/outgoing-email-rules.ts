@@ -1,0 +1,122 @@
+import { domainToASCII } from 'node:url';
+import { badInput } from '../common/errors';
+import { validEmail } from '../records/email-addresses';
+import { PartyRole } from './activity-enums';
+
+// Pure rules for composing an outgoing email: recipients, subject, Message-ID, preview.
+
+/** Most recipients one email may have (To, Cc and Bcc together). */
+export const MAX_RECIPIENTS = 500;
+/** The activity subject column holds 400 characters (code points). */
+export const MAX_SUBJECT_LENGTH = 400;
+export const PREVIEW_LENGTH = 300;
+
+export type RecipientRole = PartyRole.TO | PartyRole.CC | PartyRole.BCC;
+
+export interface RecipientLists<T> {
+  readonly to?: readonly T[] | null;
+  readonly cc?: readonly T[] | null;
+  readonly bcc?: readonly T[] | null;
+}
+
+export const RECIPIENT_LISTS = [
+  { role: PartyRole.TO, list: 'to' },
+  { role: PartyRole.CC, list: 'cc' },
+  { role: PartyRole.BCC, list: 'bcc' },
+] as const;
+
+/**
+ * Validated, normalized addresses with their role, each address once (its first list wins: To
+ * before Cc before Bcc). Errors name the item, e.g. `input.cc[2]`.
+ */
+export function typedRecipients(lists: RecipientLists<string>): { role: RecipientRole; address: string }[] {
+  const seen = new Set<string>();
+  const result: { role: RecipientRole; address: string }[] = [];
+  for (const { role, list } of RECIPIENT_LISTS) {
+    (lists[list] ?? []).forEach((raw, index) => {
+      const address = validEmail(`input.${list}[${index}]`, raw);
+      if (seen.has(address)) return;
+      seen.add(address);
+      result.push({ role, address });
+    });
+  }
+  return result;
+}
+
+/** At least one recipient, at most MAX_RECIPIENTS. */
+export function checkRecipientCount(count: number): void {
+  if (count === 0) throw badInput('input.to', 'an email needs at least one recipient (input.to, input.cc, input.bcc or their record ids)');
+  if (count > MAX_RECIPIENTS) throw badInput('input.to', `at most ${MAX_RECIPIENTS} recipients in all, got ${count}`);
+}
+
+/** "RE: " + the subject, unless it already starts with a reply prefix (no "RE: RE: RE:"). */
+export function replySubject(original: string): string {
+  return /^\s*re\s*:/i.test(original) ? original.trim() : `RE: ${original.trim()}`;
+}
+
+const codePoints = (text: string) => [...text];
+
+/**
+ * The subject as sent: without tokens of the configured format already in it (each email carries
+ * its own token only; a reply would otherwise pile them up), then `token` appended, cut so the
+ * whole fits MAX_SUBJECT_LENGTH with the token intact.
+ */
+export function subjectWithToken(subject: string, token: string | null, formatPattern: RegExp | null): string {
+  let base = subject;
+  if (token && formatPattern) base = base.replace(new RegExp(formatPattern.source, `${formatPattern.flags.replace('g', '')}g`), ' ');
+  base = base.replace(/\s+/g, ' ').trim();
+  if (!token) return codePoints(base).slice(0, MAX_SUBJECT_LENGTH).join('');
+  const room = MAX_SUBJECT_LENGTH - codePoints(token).length - 1;
+  const kept = codePoints(base).slice(0, Math.max(0, room)).join('').trimEnd();
+  return kept ? `${kept} ${token}` : token;
+}
+
+/**
+ * A new Message-ID (bare, without angle brackets; RFC 5322 3.6.4): a unique left part and the
+ * sender's domain, in ASCII (an IDN domain in its xn-- form), so replies can find the email.
+ */
+export function newMessageId(unique: string, senderAddress: string): string {
+  const domain = senderAddress.slice(senderAddress.lastIndexOf('@') + 1);
+  const ascii = domainToASCII(domain);
+  return `${unique}@${ascii || 'crm-hub.invalid'}`;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+/** Readable text of an HTML body, for the preview of an email that has no text body. */
+export function textOfHtml(html: string): string {
+  return html
+    .replace(/<(script|style|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6])\s*>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_m, name: string) => ENTITIES[name]);
+}
+
+/** The start of the text, white space collapsed, at most PREVIEW_LENGTH characters; null when empty. */
+export function previewOf(text: string | null | undefined): string | null {
+  const collapsed = (text ?? '').replace(/\s+/g, ' ').trim();
+  return collapsed ? codePoints(collapsed).slice(0, PREVIEW_LENGTH).join('') : null;
+}
+
+/**
+ * The HTML to send, from the HTML stored for display: the display sanitizer parks remote image
+ * URLs in `data-remote-src` until a reader consents; a recipient's mail client decides that for
+ * itself, so the sender's images go out as they were written.
+ */
+export function htmlForSending(displayHtml: string): string {
+  // sanitize-html writes every attribute as name="value" with quotes inside values escaped, so
+  // this matches only a real attribute of an <img> tag, which has no src of its own by then.
+  return displayHtml.replace(/(<img\b[^>]*?\s)data-remote-src="/gi, '$1src="');
+}
+
+/** Most ids a References header carries; long threads keep their first and latest ids. */
+export const MAX_REFERENCES = 50;
+
+/**
+ * References of a reply (RFC 5322 3.6.4): the parent's References followed by the parent's
+ * Message-ID. A very long chain keeps its first id (the thread's root) and the latest ones.
+ */
+export function replyReferences(parentReferences: readonly string[], parentMessageId: string): string[] {
+  const chain = [...parentReferences.filter((id) => id !== parentMessageId), parentMessageId];
+  return chain.length <= MAX_REFERENCES ? chain : [chain[0], ...chain.slice(chain.length - (MAX_REFERENCES - 1))];
+}

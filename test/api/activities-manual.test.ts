@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, startHub, type StartedHub } from '../support/hub';
+import { countRows, failed, ok, uniqueTag, userIds } from './gql-helpers';
+
+/** The database id inside a Relay global id (base64url of "Type:uuid"). */
+const rawId = (globalId: string): string => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+
+const ACTIVITY = `
+  id kind subject state direction occurredAt description visibleAs
+  owner { email }
+  regarding { __typename ... on Account { id name } ... on Contact { id fullName } ... on Opportunity { id } }
+  parties { role address displayName resolution record { __typename ... on Contact { id } ... on Lead { id } ... on Account { id } ... on User { id email } } }`;
+
+const LOG_CALL = `mutation($input: LogPhoneCallInput!) { logPhoneCall(input: $input) { ${ACTIVITY} phoneNumber durationMinutes } }`;
+const CREATE_TASK = `mutation($input: CreateTaskInput!) { createTask(input: $input) { ${ACTIVITY} dueAt priority } }`;
+const CREATE_APPOINTMENT = `mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { ${ACTIVITY} startAt endAt allDay location } }`;
+const SET_REGARDING = `mutation($activityId: ID!, $regardingId: ID) { setActivityRegarding(activityId: $activityId, regardingId: $regardingId) { ${ACTIVITY} } }`;
+const SET_STATE = `mutation($activityId: ID!, $state: ActivityState!) { setActivityState(activityId: $activityId, state: $state) { id state } }`;
+const NODE = `query($id: ID!) { node(id: $id) { id ... on Task { subject state } } }`;
+
+type Rec = { id: string; name?: string; fullName?: string; primaryEmail?: string | null; owner: { email: string }; businessUnit: { name: string } };
+
+describe.each(DIALECTS)('activities made by hand on %s', (dialect) => {
+  let hub: StartedHub;
+  const tokens: Record<string, string> = {};
+  let users: Record<string, string>;
+  let salesAccounts: Rec[];
+  let salesContacts: Rec[];
+  let salesLeads: Rec[];
+  let serviceAccount: Rec;
+  const tag = uniqueTag('Act');
+
+  const gql = (who: string, query: string, variables: Record<string, unknown> = {}) => hub.gql(query, variables, tokens[who]);
+  const entries = (activityId: string, recordId?: string) =>
+    countRows(hub, 'timeline_entry', `activityId = '${rawId(activityId)}'${recordId ? ` AND recordId = '${rawId(recordId)}'` : ''}`);
+
+  beforeAll(async () => {
+    hub = await startHub({ dialect });
+    for (const who of ['admin', 'maria.manager', 'sam.sales', 'sara.sales', 'sven.service']) tokens[who] = await hub.login(`${who}@demo.crm.test`);
+    users = await userIds(hub, tokens.admin);
+    const list = async (who: string, field: string, fields: string) =>
+      ok(await gql(who, `{ ${field}(first: 100) { edges { node { id ${fields} owner { email } businessUnit { name } } } } }`))[field].edges.map((e: { node: Rec }) => e.node) as Rec[];
+    salesAccounts = (await list('sam.sales', 'accounts', 'name')).filter((a) => a.businessUnit.name === 'Sales');
+    salesContacts = (await list('sam.sales', 'contacts', 'fullName primaryEmail')).filter((c) => c.businessUnit.name === 'Sales');
+    salesLeads = (await list('sam.sales', 'leads', 'fullName')).filter((l) => l.businessUnit.name === 'Sales');
+    serviceAccount = (await list('sven.service', 'accounts', 'name')).find((a) => a.businessUnit.name === 'Service')!;
+    expect(salesAccounts.length).toBeGreaterThan(1);
+    expect(salesContacts.length).toBeGreaterThan(1);
+    expect(salesLeads.length).toBeGreaterThan(0);
+  });
+  afterAll(() => hub?.close());
+
+  it('logs an outgoing call: completed, the people called as TO, the caller as FROM, on their timelines', async () => {
+    const contact = salesContacts[0];
+    const account = salesAccounts[0];
+    const occurredAt = '2026-02-03T09:30:00.000Z';
+    const call = ok(
+      await gql('sam.sales', LOG_CALL, {
+        input: {
+          subject: `  ${tag} pricing call `,
+          description: 'Asked for a quote.',
+          regardingId: account.id,
+          phoneNumber: '+46 70 123 45 67',
+          durationMinutes: 12,
+          occurredAt,
+          partyIds: [contact.id, users['maria.manager@demo.crm.test']],
+        },
+      }),
+    ).logPhoneCall;
+    expect(call).toMatchObject({
+      kind: 'PHONE_CALL',
+      subject: `${tag} pricing call`,
+      state: 'COMPLETED',
+      direction: 'OUTGOING',
+      occurredAt,
+      description: 'Asked for a quote.',
+      visibleAs: 'FULL',
+      owner: { email: 'sam.sales@demo.crm.test' },
+      regarding: { __typename: 'Account', id: account.id, name: account.name },
+      phoneNumber: '+46 70 123 45 67',
+      durationMinutes: 12,
+    });
+    expect(call.parties).toEqual([
+      { role: 'FROM', address: 'sam.sales@demo.crm.test', displayName: 'Sam Sales', resolution: 'RESOLVED', record: { __typename: 'User', id: users['sam.sales@demo.crm.test'], email: 'sam.sales@demo.crm.test' } },
+      { role: 'TO', address: contact.primaryEmail, displayName: contact.fullName, resolution: 'RESOLVED', record: { __typename: 'Contact', id: contact.id } },
+      { role: 'TO', address: 'maria.manager@demo.crm.test', displayName: 'Maria Manager', resolution: 'RESOLVED', record: { __typename: 'User', id: users['maria.manager@demo.crm.test'], email: 'maria.manager@demo.crm.test' } },
+    ]);
+    // On the account's timeline (regarding) and the contact's (party); users have no timeline.
+    expect(await entries(call.id)).toBe(2);
+    expect(await entries(call.id, account.id)).toBe(1);
+    expect(await entries(call.id, contact.id)).toBe(1);
+  });
+
+  it('logs an incoming call: the caller is FROM, you are TO; defaults to now', async () => {
+    const contact = salesContacts[1];
+    const before = Date.now();
+    const call = ok(await gql('sam.sales', LOG_CALL, { input: { subject: `${tag} inbound`, direction: 'INCOMING', partyIds: [contact.id] } })).logPhoneCall;
+    expect(call.direction).toBe('INCOMING');
+    expect(call.parties.map((p: { role: string; record: { id: string } }) => [p.role, p.record.id])).toEqual([
+      ['TO', users['sam.sales@demo.crm.test']],
+      ['FROM', contact.id],
+    ]);
+    expect(new Date(call.occurredAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(call.regarding).toBeNull();
+    expect(call.phoneNumber).toBeNull();
+  });
+
+  it('creates a task: open, at its due time, with its priority', async () => {
+    const dueAt = '2026-05-01T08:00:00.000Z';
+    const task = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} send quote`, dueAt, priority: 'HIGH', regardingId: salesContacts[0].id } })).createTask;
+    expect(task).toMatchObject({ kind: 'TASK', state: 'OPEN', direction: null, occurredAt: dueAt, dueAt, priority: 'HIGH', parties: [] });
+    expect(task.regarding).toEqual({ __typename: 'Contact', id: salesContacts[0].id, fullName: salesContacts[0].fullName });
+
+    const undated = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} call back` } })).createTask;
+    expect(undated).toMatchObject({ dueAt: null, priority: 'NORMAL', regarding: null });
+    expect(await entries(undated.id)).toBe(0);
+  });
+
+  it('creates an appointment: the owner organizes, attendees are REQUIRED or OPTIONAL, it happens at its start', async () => {
+    const startAt = '2026-04-10T13:00:00.000Z';
+    const endAt = '2026-04-10T14:00:00.000Z';
+    const [contact] = salesContacts;
+    const [lead] = salesLeads;
+    const appointment = ok(
+      await gql('sam.sales', CREATE_APPOINTMENT, {
+        input: {
+          subject: `${tag} demo`,
+          startAt,
+          endAt,
+          location: 'Room 4',
+          regardingId: salesAccounts[1].id,
+          requiredAttendeeIds: [contact.id],
+          // Listed twice: attends once, as required.
+          optionalAttendeeIds: [lead.id, contact.id],
+        },
+      }),
+    ).createAppointment;
+    expect(appointment).toMatchObject({ kind: 'APPOINTMENT', state: 'OPEN', occurredAt: startAt, startAt, endAt, allDay: false, location: 'Room 4' });
+    expect(appointment.parties.map((p: { role: string; record: { id: string } }) => [p.role, p.record.id])).toEqual([
+      ['ORGANIZER', users['sam.sales@demo.crm.test']],
+      ['REQUIRED', contact.id],
+      ['OPTIONAL', lead.id],
+    ]);
+    expect(await entries(appointment.id)).toBe(3);
+  });
+
+  it('an appointment may not end before it starts', async () => {
+    const result = await gql('sam.sales', CREATE_APPOINTMENT, { input: { subject: `${tag} bad`, startAt: '2026-04-10T14:00:00Z', endAt: '2026-04-10T13:00:00Z' } });
+    failed(result, 'BAD_USER_INPUT', 'input.endAt');
+    expect(await countRows(hub, 'activity', `subject = '${tag} bad'`)).toBe(0);
+  });
+
+  it.each([
+    ['a blank subject', LOG_CALL, { subject: '   ' }, 'input.subject'],
+    ['a call of more than a day', LOG_CALL, { subject: 'x', durationMinutes: 1441 }, 'input.durationMinutes'],
+    ['a party that is not a person or organization', LOG_CALL, { subject: 'x', partyIds: ['nope'] }, 'input.partyIds[0]'],
+    ['a regarding id of the wrong type', CREATE_TASK, { subject: 'x', regardingId: Buffer.from('Mailbox:01900000-0000-7000-8000-000000000000').toString('base64url') }, 'input.regardingId'],
+  ])('rejects %s, naming the field', async (_name, mutation, input, field) => {
+    failed(await gql('sam.sales', mutation, { input }), 'BAD_USER_INPUT', field);
+  });
+
+  it('sets the regarding record, moves the timeline entries, and clears it', async () => {
+    const [contact, other] = salesContacts;
+    const task = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} regarding`, regardingId: contact.id } })).createTask;
+    expect(await entries(task.id, contact.id)).toBe(1);
+
+    const moved = ok(await gql('sam.sales', SET_REGARDING, { activityId: task.id, regardingId: other.id })).setActivityRegarding;
+    expect(moved.regarding).toEqual({ __typename: 'Contact', id: other.id, fullName: other.fullName });
+    expect(await entries(task.id, contact.id)).toBe(0);
+    expect(await entries(task.id, other.id)).toBe(1);
+
+    const cleared = ok(await gql('sam.sales', SET_REGARDING, { activityId: task.id, regardingId: null })).setActivityRegarding;
+    expect(cleared.regarding).toBeNull();
+    expect(await entries(task.id)).toBe(0);
+
+    // A party's timeline entry stays when the regarding record goes.
+    const call = ok(await gql('sam.sales', LOG_CALL, { input: { subject: `${tag} both`, regardingId: contact.id, partyIds: [contact.id] } })).logPhoneCall;
+    ok(await gql('sam.sales', SET_REGARDING, { activityId: call.id, regardingId: null }));
+    expect(await entries(call.id, contact.id)).toBe(1);
+  });
+
+  it('completes, cancels and reopens', async () => {
+    const task = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} states` } })).createTask;
+    for (const state of ['COMPLETED', 'CANCELLED', 'OPEN']) {
+      expect(ok(await gql('sam.sales', SET_STATE, { activityId: task.id, state })).setActivityState).toEqual({ id: task.id, state });
+    }
+    expect(ok(await gql('sam.sales', NODE, { id: task.id })).node).toEqual({ id: task.id, subject: `${tag} states`, state: 'OPEN' });
+  });
+
+  describe('access, as in Dynamics', () => {
+    it('a user of another unit cannot link to a record they cannot read, in any way', async () => {
+      const salesAccount = salesAccounts[0];
+      failed(await gql('sven.service', CREATE_TASK, { input: { subject: `${tag} sven`, regardingId: salesAccount.id } }), 'NOT_FOUND', 'input.regardingId');
+      failed(await gql('sven.service', LOG_CALL, { input: { subject: `${tag} sven`, partyIds: [salesContacts[0].id] } }), 'NOT_FOUND', 'input.partyIds[0]');
+      const own = ok(await gql('sven.service', CREATE_TASK, { input: { subject: `${tag} sven own`, regardingId: serviceAccount.id } })).createTask;
+      const error = failed(await gql('sven.service', SET_REGARDING, { activityId: own.id, regardingId: salesAccount.id }), 'NOT_FOUND', 'regardingId');
+      expect(JSON.stringify(error)).not.toContain(salesAccount.name);
+      expect(await countRows(hub, 'activity', `subject = '${tag} sven'`)).toBe(0);
+    });
+
+    it('activities of another unit are invisible; a colleague’s can be read but not changed', async () => {
+      const svens = ok(await gql('sven.service', CREATE_TASK, { input: { subject: `${tag} service only` } })).createTask;
+      expect(ok(await gql('sam.sales', NODE, { id: svens.id })).node).toBeNull();
+      failed(await gql('sam.sales', SET_STATE, { activityId: svens.id, state: 'COMPLETED' }), 'NOT_FOUND', 'activityId');
+
+      const marias = ok(await gql('maria.manager', CREATE_TASK, { input: { subject: `${tag} maria's` } })).createTask;
+      expect(ok(await gql('sam.sales', NODE, { id: marias.id })).node.subject).toBe(`${tag} maria's`);
+      failed(await gql('sam.sales', SET_REGARDING, { activityId: marias.id, regardingId: salesAccounts[0].id }), 'FORBIDDEN');
+      failed(await gql('sam.sales', SET_STATE, { activityId: marias.id, state: 'CANCELLED' }), 'FORBIDDEN');
+    });
+
+    it('a salesperson creates activities only for themselves; a manager for the unit', async () => {
+      failed(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} for sara`, ownerId: users['sara.sales@demo.crm.test'] } }), 'FORBIDDEN', 'input.ownerId');
+      const forSam = ok(await gql('maria.manager', CREATE_TASK, { input: { subject: `${tag} for sam`, ownerId: users['sam.sales@demo.crm.test'] } })).createTask;
+      expect(forSam.owner).toEqual({ email: 'sam.sales@demo.crm.test' });
+      // Now it is Sam's: he may change it.
+      ok(await gql('sam.sales', SET_STATE, { activityId: forSam.id, state: 'COMPLETED' }));
+    });
+
+    it('the sync service key creates nothing by hand', async () => {
+      failed(await hub.gql(CREATE_TASK, { input: { subject: `${tag} sync` } }, hub.syncServiceKey), 'FORBIDDEN');
+    });
+  });
+});
