@@ -258,6 +258,24 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     expect((await email(reopened.activityId!)).regarding).toMatchObject({ id: view.regarding.id, status: 'ACTIVE' });
   });
 
+  it('creates a lead for an unknown sender when the mailbox asks for it (off by default), and it resolves from then on', async () => {
+    await setMailbox(sara.address, { trackingFilter: 'ALL', autoCreateRecords: 'LEAD' });
+    const stranger = { address: `new-${uniqueTag().toLowerCase()}@prospect.example`, name: 'Öberg, Åsa' };
+    const first = gmailMessage({ from: stranger, to: [sara], subject: 'Interested in your product' });
+    const second = gmailMessage({ from: stranger, to: [sara], subject: 'Following up' });
+    const result = await track(sara.address, [first, second]);
+    expect(result.items[0].decision.steps.find((s: any) => s.step === 'AUTO_CREATE')).toMatchObject({ outcome: 'CREATED' });
+    expect(result.items[1].decision.steps.find((s: any) => s.step === 'AUTO_CREATE')).toBeUndefined();
+    const lead = result.items[0].decision.parties[0];
+    expect(lead).toMatchObject({ resolution: 'RESOLVED', kind: 'lead' });
+    expect(result.items[1].decision.parties[0].recordId).toBe(lead.recordId);
+    const created = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Lead { firstName lastName topic emails } } }', { id: lead.recordId }, admin)).node;
+    expect(created).toEqual({ firstName: 'Åsa', lastName: 'Öberg', topic: 'Interested in your product', emails: [stranger.address] });
+    const timeline = ok(await hub.gql('query($id: ID!) { timeline(recordId: $id) { totalCount } }', { id: lead.recordId }, admin)).timeline;
+    expect(timeline.totalCount).toBe(2);
+    await setMailbox(sara.address, { autoCreateRecords: 'NONE' });
+  });
+
   it('records an address two contacts share as AMBIGUOUS, without guessing', async () => {
     const tag = uniqueTag().toLowerCase();
     const shared = `shared-${tag}@twins.example`;
