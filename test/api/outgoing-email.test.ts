@@ -186,6 +186,21 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     await markSent(claimed);
   });
 
+  it('publishes after commit: CREATED when queued, UPDATED when the engine reports it sent', async () => {
+    const seen: { type: string; activityId: string; records: { recordKind: string }[] }[] = [];
+    const stop = hub.services.events.subscribe((e) => seen.push(e as never));
+    try {
+      const email = await sendTo('Events');
+      const created = seen.find((e) => e.type === 'ACTIVITY_CREATED' && e.activityId === rawId(email.id));
+      expect(created?.records.map((r) => r.recordKind)).toEqual(['contact']);
+      const [claimed] = (await claim()).filter((o) => o.emailId === email.id);
+      await markSent(claimed);
+      expect(seen.filter((e) => e.activityId === rawId(email.id)).map((e) => e.type)).toEqual(['ACTIVITY_CREATED', 'ACTIVITY_UPDATED']);
+    } finally {
+      stop();
+    }
+  });
+
   it('two engines claiming at the same moment never get the same email', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 8; i++) ids.add((await sendTo(`race ${i}`)).id);

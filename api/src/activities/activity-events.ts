@@ -1,11 +1,17 @@
 import { EventEmitter } from 'node:events';
+import type { DataSource } from 'typeorm';
 import type { TimelineTarget } from './timeline-entries';
+import { TimelineEntry } from './timeline-entry.entity';
 
-/** Published after commit, never before: a subscriber may read the activity at once. */
+/**
+ * Published after commit, never before: a subscriber may read the activity at once. TRACKED: the
+ * sync engine delivered it; CREATED: a user made it (a call, a task, an email to send); UPDATED:
+ * its regarding record, state or send status changed.
+ */
 export type ActivityEvent = {
-  readonly type: 'ACTIVITY_TRACKED';
+  readonly type: 'ACTIVITY_TRACKED' | 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED';
   readonly activityId: string;
-  readonly mailboxId: string;
+  readonly mailboxId: string | null;
   /** The records whose timelines now show it. */
   readonly records: readonly Pick<TimelineTarget, 'recordKind' | 'recordId'>[];
 };
@@ -16,6 +22,12 @@ export class ActivityEvents {
 
   publish(event: ActivityEvent): void {
     this.emitter.emit('event', event);
+  }
+
+  /** Publishes a change to an activity with the records whose timelines show it now (one look-up). */
+  async publishChange(db: DataSource, type: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED', activityId: string): Promise<void> {
+    const records = await db.getRepository(TimelineEntry).find({ where: { activityId }, select: { recordKind: true, recordId: true } });
+    this.publish({ type, activityId, mailboxId: null, records: records.map((r) => ({ recordKind: r.recordKind, recordId: r.recordId })) });
   }
 
   /** Returns the unsubscribe function. */

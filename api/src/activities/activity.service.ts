@@ -12,6 +12,7 @@ import type { RecordStores } from '../records/record-writer';
 import { mayOnActivity } from './activity-access';
 import { AppointmentDetail, PhoneCallDetail, TaskDetail } from './activity-details.entity';
 import { ActivityKind, ActivityState, CorrelationMethod, Direction, PartyResolution, PartyRole, PrivacyLevel, TaskPriority } from './activity-enums';
+import type { ActivityEvents } from './activity-events';
 import type { ActivityWriter, NewActivity, NewParty } from './activity-writer';
 import { ACTIVITY_GLOBAL_TYPES, ACTIVITY_TYPE_NAME, Activity } from './activity.entity';
 import type { CreateAppointmentInput, CreateTaskInput, LogPhoneCallInput, ManualActivityInput } from './activity.inputs';
@@ -66,6 +67,7 @@ export class ActivityService {
     private readonly db: DataSource,
     private readonly stores: RecordStores,
     private readonly writer: ActivityWriter,
+    private readonly events: ActivityEvents,
   ) {}
 
   async logPhoneCall(principal: Principal, input: LogPhoneCallInput): Promise<Activity> {
@@ -116,12 +118,14 @@ export class ActivityService {
   async setRegarding(principal: Principal, activityGlobalId: string, regardingGlobalId: string | null): Promise<Activity> {
     const activity = await this.activity(principal, 'activityId', activityGlobalId, Privilege.WRITE);
     const [target] = regardingGlobalId ? await this.linkTargets(principal, activity, [{ field: 'regardingId', globalId: regardingGlobalId, types: REGARDING_TYPES }]) : [];
-    return this.db.transaction(async (em) => {
+    const changed = await this.db.transaction(async (em) => {
       await this.writer.setRegarding(em, activity, target ? { kind: target.kind as RecordKind, id: target.id } : null, principal.userId);
       // A person chose it: tracking's own reasoning no longer explains the email's regarding record.
       if (activity.kind === ActivityKind.EMAIL) await em.update(EmailMessage, { activityId: activity.id }, { correlationMethod: CorrelationMethod.MANUAL });
       return em.findOneByOrFail(Activity, { id: activity.id });
     });
+    await this.events.publishChange(this.db, 'ACTIVITY_UPDATED', activity.id);
+    return changed;
   }
 
   /** Opens, completes or cancels a call, task or appointment; an email's state follows its sending or receipt. */
@@ -131,6 +135,7 @@ export class ActivityService {
       throw badInput('activityId', 'an email’s state follows its sending or receipt and cannot be set; retry or resolve the send instead');
     }
     await this.db.getRepository(Activity).update({ id: activity.id }, { state, modifiedById: principal.userId, updatedAt: new Date() });
+    await this.events.publishChange(this.db, 'ACTIVITY_UPDATED', activity.id);
     return this.db.getRepository(Activity).findOneByOrFail({ id: activity.id });
   }
 
@@ -266,10 +271,12 @@ export class ActivityService {
       // Made by hand, not tracked from a mailbox: everyone who may read it sees all of it.
       visibility: PrivacyLevel.FULL,
     };
-    return this.db.transaction(async (em) => {
+    const created = await this.db.transaction(async (em) => {
       await this.writer.insert(em, [{ activity, parties }]);
       await detail(em, id);
       return em.findOneByOrFail(Activity, { id });
     });
+    await this.events.publishChange(this.db, 'ACTIVITY_CREATED', id);
+    return created;
   }
 }

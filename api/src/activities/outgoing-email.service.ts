@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { ActivityEvents } from './activity-events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { holds, type OwnedRow, type Principal } from '../access/principal';
@@ -124,6 +125,7 @@ export class OutgoingEmailService {
     private readonly writer: ActivityWriter,
     private readonly blobs: Pick<BlobStore, 'putBuffer' | 'readSmall'>,
     private readonly settings: Pick<EmailSettingsService, 'current'>,
+    private readonly events: ActivityEvents,
   ) {
     this.counters = new TrackingTokenCounters(db);
   }
@@ -187,7 +189,7 @@ export class OutgoingEmailService {
     const id = newId();
     const now = new Date();
     const messageId = newMessageId(newId(), mailbox.address);
-    return this.db.transaction(async (em) => {
+    return this.published(id, 'ACTIVITY_CREATED', this.db.transaction(async (em) => {
       let token: string | null = null;
       if (userNumber !== null) {
         const { counter } = await this.counters.next(em, caller.id, format.counterDigits);
@@ -247,7 +249,7 @@ export class OutgoingEmailService {
       });
       await em.insert(ActivityMailbox, { activityId: id, mailboxId: mailbox.id, folder: null, seenAt: now });
       return em.findOneByOrFail(Activity, { id });
-    });
+    }));
   }
 
   /** The caller's own user mailbox, or the one named: their own or a queue's they may use. */
@@ -399,11 +401,11 @@ export class OutgoingEmailService {
     const id = await this.outgoingId(emailGlobalId);
     const now = new Date();
     const at = sentAt ?? now;
-    return this.db.transaction(async (em) => {
+    return this.published(id, 'ACTIVITY_UPDATED', this.db.transaction(async (em) => {
       const applied = await this.applyLeased(em, id, leaseId, 'SENT', now, { sentAt: at, failureReason: null, nextAttemptAt: null });
       if (applied) await this.completed(em, id, at);
       return em.findOneByOrFail(Activity, { id });
-    });
+    }));
   }
 
   /** `retryable`: the engine knows the message was not delivered (e.g. refused before DATA). */
@@ -421,7 +423,7 @@ export class OutgoingEmailService {
         nextAttemptAt: outcome.event === 'FAILED_RETRYABLE' ? outcome.nextAttemptAt : null,
       }, attempts),
     );
-    return this.db.getRepository(Activity).findOneByOrFail({ id });
+    return this.published(id, 'ACTIVITY_UPDATED', this.db.getRepository(Activity).findOneByOrFail({ id }));
   }
 
   /** The engine looked for the Message-ID in the Sent folder of an UNCERTAIN email's mailbox. */
@@ -431,7 +433,7 @@ export class OutgoingEmailService {
     const now = new Date();
     await this.expireSendLeases(now);
     const at = sentAt ?? now;
-    return this.db.transaction(async (em) => {
+    return this.published(id, 'ACTIVITY_UPDATED', this.db.transaction(async (em) => {
       const event: SendEvent = delivered ? 'FOUND_IN_SENT' : 'NOT_FOUND_IN_SENT';
       const changed = await this.apply(
         em,
@@ -441,7 +443,7 @@ export class OutgoingEmailService {
       );
       if (changed && delivered) await this.completed(em, id, at);
       return em.findOneByOrFail(Activity, { id });
-    });
+    }));
   }
 
   /** The sender chose to send a FAILED or UNCERTAIN email again (accepting, for UNCERTAIN, that it may arrive twice). */
@@ -452,7 +454,14 @@ export class OutgoingEmailService {
       // A person's retry starts a fresh budget of attempts.
       this.apply(em, activity.id, 'RETRY', { sendLeaseId: null, sendLeaseUntil: null, nextAttemptAt: null, failureReason: null, sendAttempts: 0 }),
     );
-    return this.db.getRepository(Activity).findOneByOrFail({ id: activity.id });
+    return this.published(activity.id, 'ACTIVITY_UPDATED', this.db.getRepository(Activity).findOneByOrFail({ id: activity.id }));
+  }
+
+  /** Publishes after the change committed (`result` settles after the transaction). */
+  private async published<T>(activityId: string, type: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED', result: Promise<T>): Promise<T> {
+    const value = await result;
+    await this.events.publishChange(this.db, type, activityId);
+    return value;
   }
 
   private requireSyncEngine(principal: Principal): void {

@@ -66,7 +66,7 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
   const activityWriter = new ActivityWriter();
   const events = new ActivityEvents();
   const emailSettings = new EmailSettingsService(db);
-  const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter);
+  const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events);
   return {
     db,
     auth: new AuthService(db, new AccessService(db), options.sessionTtlHours),
@@ -88,7 +88,7 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     mailboxes: new MailboxService(db, writer),
     queues: new QueueService(db),
     activities,
-    outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings),
+    outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events),
   };
 }
 
