@@ -251,7 +251,8 @@ describe('record timeline', () => {
     const days = await page.getByRole('heading', { level: 3 }).allTextContents();
     expect(days.length).toBeGreaterThan(1);
     expect(new Set(days).size).toBe(days.length);
-    await shoot('timeline-account');
+    await shoot('timeline-account', false);
+    await shoot('timeline-account-full');
 
     // Sara's mailbox shares metadata only: sam sees that the email exists, not its subject.
     const secret = items().filter({ hasText: 'Private email' });
@@ -295,9 +296,9 @@ describe('record timeline', () => {
 
     await offerItem.getByText('Why here?').click();
     await offerItem.getByText('It was filed in a mailbox folder that is tracked to this record.').waitFor();
-    expect(await offerItem.locator('.steps li').count()).toBeGreaterThan(1);
-    expect(await offerItem.locator('.steps').textContent()).toContain('FOLDER_RULE');
-    await offerItem.scrollIntoViewIfNeeded();
+    expect(await offerItem.getByRole('table', { name: 'Tracking steps' }).getByRole('row').count()).toBeGreaterThan(1);
+    expect(await offerItem.getByRole('table', { name: 'Tracking steps' }).textContent()).toContain('FOLDER_RULE');
+    await offerItem.evaluate((element) => element.scrollIntoView());
     await shoot('timeline-email-open', false);
 
     // A skipped attachment: named with its size, not downloadable.
@@ -308,7 +309,7 @@ describe('record timeline', () => {
     expect(await drawingsItem.getByRole('button', { name: /Download/ }).count()).toBe(0);
     // Closing folds it away again.
     await drawingsItem.getByRole('button', { name: DRAWINGS_SUBJECT }).click();
-    await drawingsItem.getByText('Walkthrough.mp4').waitFor({ state: 'detached' });
+    await drawingsItem.getByText('not stored (too large)').waitFor({ state: 'detached' });
 
     // Only the account's own activities.
     await page.getByRole('switch', { name: /Include related records/ }).uncheck();
@@ -381,7 +382,7 @@ describe('record timeline', () => {
     await offerItem.frameLocator('iframe').getByText('Pallet racks').waitFor();
     await offerItem.getByText('Why here?').click();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await offerItem.scrollIntoViewIfNeeded();
+    await offerItem.evaluate((element) => element.scrollIntoView());
     await shoot('timeline-narrow-email', false);
     expect(pageErrors).toEqual([]);
   });

@@ -85,6 +85,25 @@ export class GraphQLClient {
     return body.data;
   }
 
+  /**
+   * GETs a file the API serves beside GraphQL (such as `Attachment.downloadUrl`) with the session token.
+   * Resolves with its bytes, or rejects with a GraphQLRequestError carrying the endpoint's `{ error: { code, message } }`.
+   */
+  async fetchFile(url: string): Promise<Blob> {
+    const token = this.tokens.get();
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    } catch {
+      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
+    }
+    if (response.ok) return response.blob();
+    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    const code = body?.error?.code ?? (response.status === 404 ? 'NOT_FOUND' : 'INTERNAL_SERVER_ERROR');
+    if (code === 'UNAUTHENTICATED' && token) this.#listeners.forEach((listener) => listener());
+    throw new GraphQLRequestError(body?.error?.message ?? `The server answered ${response.status} ${response.statusText}.`, code);
+  }
+
   /** Calls `listener` when an authenticated request is rejected as UNAUTHENTICATED; returns an unsubscribe function. */
   onUnauthenticated(listener: () => void): () => void {
     this.#listeners.add(listener);

@@ -1,0 +1,48 @@
+/** The pages of the app, addressed by the URL fragment so the browser's Back button and reloads work without server routes. */
+export type Route =
+  | { readonly name: 'accounts' }
+  | { readonly name: 'account'; readonly id: string }
+  | { readonly name: 'contact'; readonly id: string }
+  | { readonly name: 'not-found'; readonly hash: string };
+
+export const accountHref = (id: string): string => `#/accounts/${encodeURIComponent(id)}`;
+export const contactHref = (id: string): string => `#/contacts/${encodeURIComponent(id)}`;
+export const homeHref = '#/';
+
+const RECORD = /^#\/(accounts|contacts)\/([^/?#]+)\/?$/;
+
+/** The route a location hash names; an empty hash is the accounts list. */
+export function parseRoute(hash: string): Route {
+  if (hash === '' || hash === '#' || hash === '#/' || hash === '#/accounts') return { name: 'accounts' };
+  const match = RECORD.exec(hash);
+  if (match) {
+    let id: string;
+    try {
+      id = decodeURIComponent(match[2]);
+    } catch {
+      return { name: 'not-found', hash };
+    }
+    return match[1] === 'accounts' ? { name: 'account', id } : { name: 'contact', id };
+  }
+  return { name: 'not-found', hash };
+}
+
+/** The current route, following `hashchange` (links, Back and Forward). */
+export class HashRouter {
+  route = $state<Route>({ name: 'accounts' });
+
+  readonly #window: Window;
+  readonly #onHashChange = () => {
+    this.route = parseRoute(this.#window.location.hash);
+  };
+
+  constructor(win: Window = window) {
+    this.#window = win;
+    this.route = parseRoute(win.location.hash);
+    win.addEventListener('hashchange', this.#onHashChange);
+  }
+
+  dispose(): void {
+    this.#window.removeEventListener('hashchange', this.#onHashChange);
+  }
+}
