@@ -9,6 +9,8 @@ export interface ApiConfig {
   readonly dataDir: string;
   readonly logLevel: string;
   readonly sessionTtlHours: number;
+  /** How long a resolved caller is reused by this process (AUTH_CACHE_SECONDS, default 5; 0 turns it off). */
+  readonly authCacheSeconds: number;
   /** When set, the api registers this exact key for the Sync Service user (shared secret with the engines). */
   readonly syncServiceApiKey: string | undefined;
   readonly webDistDir: string;
@@ -56,6 +58,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     dataDir,
     logLevel,
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    authCacheSeconds: int('AUTH_CACHE_SECONDS', 5, 0, 300),
     syncServiceApiKey,
     webDistDir: path.resolve(env.WEB_DIST_DIR ?? path.join(__dirname, '..', '..', 'web', 'dist')),
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',

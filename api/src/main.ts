@@ -40,7 +40,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
       syncServiceApiKey: config.syncServiceApiKey,
     }),
   );
-  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, log });
+  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, authCacheSeconds: config.authCacheSeconds, log });
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);

@@ -10,7 +10,11 @@ import { SYSTEM_ADMINISTRATOR } from './system-roles';
 
 /** Security roles: reading them, and the administrator's edits. Changes apply from the next request on. */
 export class SecurityRoleService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** Told after a change to who may do what, so cached callers are resolved again. */
+    private readonly accessChanged: () => void = () => {},
+  ) {}
 
   async list(principal: Principal): Promise<SecurityRole[]> {
     if (!holds(principal, AccessEntity.SECURITY_ROLE, Privilege.READ)) return [];
@@ -35,6 +39,7 @@ export class SecurityRoleService {
       await em.delete(RolePrivilege, where);
       if (input.depth !== Depth.NONE) await em.insert(RolePrivilege, { id: newId(), ...where, depth: input.depth });
     });
+    this.accessChanged();
     return role;
   }
 
@@ -49,6 +54,7 @@ export class SecurityRoleService {
       await em.delete(RoleFieldPermission, where);
       if (input.canRead || input.canUpdate) await em.insert(RoleFieldPermission, { id: newId(), ...where, canRead: input.canRead, canUpdate: input.canUpdate });
     });
+    this.accessChanged();
     return role;
   }
 

@@ -13,6 +13,7 @@ import { TrackingService } from '../tracking/tracking.service';
 import type { Logger } from '../platform/logger';
 import { SecurityRoleService } from '../access/security-role.service';
 import { AuthService } from '../identity/auth.service';
+import { CredentialCache } from '../identity/credential-cache';
 import { IdentityService } from '../identity/identity.service';
 import { Account } from '../records/account.entity';
 import { AccountService } from '../records/account.service';
@@ -52,7 +53,8 @@ export interface Services {
   readonly outgoingEmail: OutgoingEmailService;
 }
 
-export function createServices(db: DataSource, options: { sessionTtlHours: number; log: Logger }): Services {
+export function createServices(db: DataSource, options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger }): Services {
+  const auth = new AuthService(db, new AccessService(db), options.sessionTtlHours, new CredentialCache(options.authCacheSeconds * 1000));
   const stores = {
     account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
     contact: new RecordStore(db, { kind: 'contact', entity: Contact, nameColumn: 'fullName', emailEnabled: true }),
@@ -69,9 +71,9 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events);
   return {
     db,
-    auth: new AuthService(db, new AccessService(db), options.sessionTtlHours),
-    identity: new IdentityService(db),
-    roles: new SecurityRoleService(db),
+    auth,
+    identity: new IdentityService(db, () => auth.accessChanged()),
+    roles: new SecurityRoleService(db, () => auth.accessChanged()),
     stores: stores as unknown as RecordStores,
     writer,
     accounts: new AccountService(stores.account, writer),

@@ -1,3 +1,4 @@
+import { CredentialCache } from './credential-cache';
 import { IsNull, LessThan, type DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import type { Principal } from '../access/principal';
@@ -26,8 +27,14 @@ export class AuthService {
     private readonly db: DataSource,
     private readonly access: AccessService,
     private readonly sessionTtlHours: number,
+    private readonly cache: CredentialCache<Authenticated> = new CredentialCache(0),
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** Forgets every cached caller: roles, privileges, users or keys changed. */
+  accessChanged(): void {
+    this.cache.clear();
+  }
 
   async login(email: string, password: string): Promise<{ token: string; session: AuthSession; user: User }> {
     const users = this.db.getRepository(User);
@@ -70,6 +77,7 @@ export class AuthService {
 
   async logout(sessionId: string): Promise<void> {
     await this.db.getRepository(AuthSession).update({ id: sessionId }, { revokedAt: this.clock() });
+    this.cache.clear();
   }
 
   /** Resolves an Authorization header; undefined when there is none; an error when it is present but not valid. */
@@ -78,6 +86,9 @@ export class AuthService {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new ApiError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
     const token = match[1];
+    const cacheKey = hashToken(token);
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
     const now = this.clock();
     // Sessions are always ours (crm_ses_…); anything else is an API key, including operator-chosen
     // ones such as SYNC_SERVICE_API_KEY=$(openssl rand -hex 32).
@@ -89,12 +100,16 @@ export class AuthService {
       if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
         await this.db.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
       }
-      return { user, principal: await this.access.principalFor(user, 'api_key') };
+      const authenticated = { user, principal: await this.access.principalFor(user, 'api_key') };
+      this.cache.set(cacheKey, authenticated, key.expiresAt);
+      return authenticated;
     }
     const session = await this.db.getRepository(AuthSession).findOne({ where: { tokenHash: hashToken(token), revokedAt: IsNull() } });
     if (!session || session.expiresAt <= now) throw new ApiError('UNAUTHENTICATED', 'the session has expired or was ended; sign in again');
     const user = await this.activeUser(session.userId);
-    return { user, principal: await this.access.principalFor(user, 'session'), sessionId: session.id };
+    const authenticated = { user, principal: await this.access.principalFor(user, 'session'), sessionId: session.id };
+    this.cache.set(cacheKey, authenticated, session.expiresAt);
+    return authenticated;
   }
 
   private async activeUser(userId: string): Promise<User> {

@@ -18,7 +18,11 @@ const asRow = (user: User) => ({ ownerId: user.id, businessUnitId: user.business
 
 /** Users, business units, role membership and API keys: the administrator's side of identity. */
 export class IdentityService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** Told after a change to who may do what, so cached callers are resolved again. */
+    private readonly accessChanged: () => void = () => {},
+  ) {}
 
   async listUsers(principal: Principal, search?: string): Promise<User[]> {
     if (!holds(principal, AccessEntity.USER, Privilege.READ)) return [];
@@ -56,6 +60,7 @@ export class IdentityService {
     await this.requireRoles([roleId]);
     if (member) await this.db.getRepository(UserRole).upsert({ userId: user.id, roleId }, ['userId', 'roleId']);
     else await this.db.getRepository(UserRole).delete({ userId: user.id, roleId });
+    this.accessChanged();
     return user;
   }
 
@@ -63,6 +68,7 @@ export class IdentityService {
     const user = await this.writableUser(principal, userGlobalId);
     if (user.id === principal.userId) throw new ApiError('BAD_USER_INPUT', 'userId: you cannot disable yourself', 'userId');
     await this.db.getRepository(User).update({ id: user.id }, { disabled });
+    this.accessChanged();
     return this.db.getRepository(User).findOneByOrFail({ id: user.id });
   }
 
@@ -129,6 +135,7 @@ export class IdentityService {
     if (!key || !owner || !can(principal, AccessEntity.API_KEY, Privilege.READ, asRow(owner))) throw notFound('id', globalId);
     if (!can(principal, AccessEntity.API_KEY, Privilege.DELETE, asRow(owner))) throw forbidden('you may not revoke this API key');
     await this.db.getRepository(ApiKey).update({ id }, { revokedAt: new Date() });
+    this.accessChanged();
     return this.db.getRepository(ApiKey).findOneByOrFail({ id });
   }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -40,7 +41,8 @@ export async function createHubServer(options: { database: Database; services: S
     // Stack traces stay in the server log (formatError logs unexpected errors in full).
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), queryLimitsPlugin(schema, QUERY_LIMITS)],
+    // No HTTP caching of GraphQL answers (they depend on who asks), so no per-field cache-control bookkeeping.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(schema, QUERY_LIMITS)],
   });
   await apollo.start();
 

@@ -1,0 +1,38 @@
+/**
+ * Callers already resolved from a bearer token, kept for a few seconds: resolving one costs six
+ * statements (session, user, roles, privileges, field permissions), which would otherwise be most
+ * of a small request. Changes made in this process (sign-out, roles, privileges, disabling a user,
+ * revoking a key) clear it at once; another api process sees them within the TTL.
+ */
+export class CredentialCache<T> {
+  private readonly entries = new Map<string, { value: T; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  /** `expiresAt`: the credential's own end (a session's expiry), which the cache never outlives. */
+  set(key: string, value: T, expiresAt?: Date | null): void {
+    if (this.ttlMs <= 0) return;
+    // Maps iterate in insertion order: dropping the first entry drops the oldest.
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    const until = Math.min(this.now() + this.ttlMs, expiresAt ? expiresAt.getTime() : Infinity);
+    this.entries.set(key, { value, until });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
