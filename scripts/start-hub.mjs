@@ -21,7 +21,8 @@ const children = [];
 let stopping = false;
 
 function run(name, script, env) {
-  const child = spawn(process.execPath, [path.join(root, script)], { env: { ...process.env, ...env }, stdio: 'inherit' });
+  // Production mode unless told otherwise: graphql-js skips its development-time checks on every field.
+  const child = spawn(process.execPath, [path.join(root, script)], { env: { NODE_ENV: 'production', ...process.env, ...env }, stdio: 'inherit' });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;

@@ -9,6 +9,7 @@ import type { RecordKind } from '../records/record-kind';
 import type { RecordStores, RecordWriter } from '../records/record-writer';
 import { PrivacyLevel, type ActivityKind, type Direction } from './activity-enums';
 import { applyActivityReadScope } from './activity-access';
+import { activityHydrator } from './activity-hydrator';
 import { ActivityMailbox } from './activity-mailbox.entity';
 import { Activity } from './activity.entity';
 import { TimelineEntry } from './timeline-entry.entity';
@@ -150,7 +151,9 @@ export function singleRecordPageQuery(
 ): SelectQueryBuilder<TimelineEntry> {
   const qb = db
     .createQueryBuilder(TimelineEntry, 'te')
-    .innerJoinAndMapOne('te.activity', Activity, 'a', 'a.id = te.activityId')
+    .innerJoin(Activity, 'a', 'a.id = te.activityId')
+    // Only the activity's columns: the entry's own are its copies or the record, known already.
+    .select('a')
     .where('te.recordKind = :recordKind AND te.recordId = :recordId', { recordKind: record.kind, recordId: record.id });
   applyTimelineConditions(db, qb, principal, filter, cursor);
   return qb.orderBy('te.occurredAt', 'DESC').addOrderBy('te.activityId', 'DESC').limit(limit);
@@ -223,11 +226,15 @@ export function mostRecent<T extends { updatedAt: Date; id: string }>(lists: rea
  * related records too), newest first, only those the caller may read.
  */
 export class TimelineService {
+  private readonly hydrate: (row: Record<string, unknown>) => Activity;
+
   constructor(
     private readonly db: DataSource,
     private readonly writer: RecordWriter,
     private readonly stores: RecordStores,
-  ) {}
+  ) {
+    this.hydrate = activityHydrator(db);
+  }
 
   async page(principal: Principal, query: TimelineQuery): Promise<Page<Activity>> {
     const first = pageSize('first', query.first);
@@ -236,19 +243,16 @@ export class TimelineService {
     const record = await this.writer.readable(principal, query.record.kind, query.record.id, 'recordId');
     const records: RecordRef[] = [query.record, ...(query.includeRelated ? await this.related(principal, query.record, record) : [])];
 
-    let rows: { activity: Activity; occurredAt: Date }[];
-    if (records.length === 1) {
-      const entries = await singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getMany();
-      rows = (entries as (TimelineEntry & { activity: Activity })[]).map((e) => ({ activity: e.activity, occurredAt: e.occurredAt }));
-    } else {
-      const activities = await rolledUpPageQuery(this.db, principal, records, filter, cursor, first + 1).getMany();
-      // occurredAt is copied into every timeline entry, so the activity's own value is the sort key.
-      rows = activities.map((activity) => ({ activity, occurredAt: activity.occurredAt }));
-    }
+    const pageQuery =
+      records.length === 1
+        ? singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1)
+        : rolledUpPageQuery(this.db, principal, records, filter, cursor, first + 1);
+    // occurredAt is copied into every timeline entry, so the activity's own value is the sort key.
+    const rows = (await pageQuery.getRawMany<Record<string, unknown>>()).map(this.hydrate);
     const shown = rows.slice(0, first);
     return {
-      nodes: shown.map((r) => r.activity),
-      cursors: shown.map((r) => encodeTimelineCursor({ occurredAt: r.occurredAt, id: r.activity.id })),
+      nodes: shown,
+      cursors: shown.map((a) => encodeTimelineCursor({ occurredAt: a.occurredAt, id: a.id })),
       hasNextPage: rows.length > first,
       hasPreviousPage: Boolean(query.after),
       count: async () => Number((await countQuery(this.db, principal, records, filter).getRawOne<{ n: number | string }>())?.n ?? 0),

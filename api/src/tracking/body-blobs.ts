@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from '../attachments/blob.entity';
 
+/** Bytes of chunk data per INSERT: a few statements per batch, well below MySQL's 16 MB max_allowed_packet. */
+const BYTES_PER_INSERT = 4 * 1024 * 1024;
+const ROWS_PER_INSERT = 500;
+
 /**
  * Stores small contents (email bodies) as blobs inside the caller's transaction, so untracked mail
  * leaves nothing behind and a rolled-back batch leaves no body. Content-addressed: a body stored
- * before is not stored again. Large files go through the streaming BlobStore instead.
+ * before is not stored again. A batch's bodies go in a handful of multi-row INSERTs, not one or two
+ * per body. Large files go through the streaming BlobStore instead.
  */
 export async function storeSmallBlobs(em: EntityManager, contents: readonly Buffer[]): Promise<string[]> {
   const shas = contents.map((c) => createHash('sha256').update(c).digest('hex'));
@@ -13,16 +18,30 @@ export async function storeSmallBlobs(em: EntityManager, contents: readonly Buff
   shas.forEach((sha, i) => unique.set(sha, contents[i]));
   if (unique.size === 0) return shas;
   const present = new Set((await em.find(Blob, { where: { sha256: In([...unique.keys()]) }, select: { sha256: true } })).map((b) => b.sha256));
+  const missing = [...unique].filter(([sha]) => !present.has(sha));
+  if (missing.length === 0) return shas;
+
+  // The blob rows first, then their chunks, in the order BlobStore commits: two writers storing the
+  // same content then conflict on the blob's key (and the batch re-runs) instead of deadlocking.
   const now = new Date();
-  for (const [sha, content] of unique) {
-    if (present.has(sha)) continue;
-    const chunks: { blobKey: string; seq: number; data: Buffer }[] = [];
-    for (let offset = 0, seq = 0; offset < content.length || seq === 0; offset += BLOB_CHUNK_BYTES, seq++) {
-      chunks.push({ blobKey: sha, seq, data: content.subarray(offset, offset + BLOB_CHUNK_BYTES) });
-    }
-    // Chunks first: a blob row promises every chunk is there (blob.entity.ts).
-    for (let i = 0; i < chunks.length; i += 8) await em.insert(BlobChunk, chunks.slice(i, i + 8));
-    await em.insert(Blob, { sha256: sha, size: content.length, createdAt: now });
+  for (let i = 0; i < missing.length; i += ROWS_PER_INSERT) {
+    await em.insert(Blob, missing.slice(i, i + ROWS_PER_INSERT).map(([sha256, content]) => ({ sha256, size: content.length, createdAt: now })));
   }
+  let rows: { blobKey: string; seq: number; data: Buffer }[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (rows.length) await em.insert(BlobChunk, rows);
+    rows = [];
+    bytes = 0;
+  };
+  for (const [sha, content] of missing) {
+    for (let offset = 0, seq = 0; offset < content.length || seq === 0; offset += BLOB_CHUNK_BYTES, seq++) {
+      const data = content.subarray(offset, offset + BLOB_CHUNK_BYTES);
+      if (rows.length >= ROWS_PER_INSERT || (rows.length > 0 && bytes + data.length > BYTES_PER_INSERT)) await flush();
+      rows.push({ blobKey: sha, seq, data });
+      bytes += data.length;
+    }
+  }
+  await flush();
   return shas;
 }
