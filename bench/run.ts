@@ -1,0 +1,320 @@
+// `npm run bench`: the timeline read benchmark and the ingest benchmark, printed as tables and
+// written to BENCHMARKS.md (on a full run). Flags:
+//   --rebuild          rebuild the timeline datasets (MariaDB crm_bench, PostgreSQL crm_bench_peer)
+//   --only=timeline    or --only=ingest: run one benchmark (BENCHMARKS.md is then left alone)
+//   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MARIADB_SERVER_URL } from './bench-api';
+import { runIngestBenchmark, type IngestReport } from './ingest';
+import { LoadClient } from './load-client';
+import { startPeer } from './peer-process';
+import { ms, num, ratio, table, verdict } from './stats';
+import { runTimelineBenchmark, TIMELINE_DATABASE, type TimelineReport } from './timeline';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** Figures the issue quotes for PostGraphile 5 on this kind of machine. */
+const REFERENCE = { p50: 2.6, p99: 8.3, requestsPerSecond: 822 };
+
+function flag(name: string): string | undefined {
+  const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (!arg) return undefined;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : 'true';
+}
+const intFlag = (name: string, fallback: number, min: number) => {
+  const value = Number(flag(name) ?? fallback);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+  return value;
+};
+
+const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+function machine(report: TimelineReport | undefined) {
+  const cpus = os.cpus();
+  let debian = '';
+  try {
+    debian = `Debian ${fs.readFileSync('/etc/debian_version', 'utf8').trim()}`;
+  } catch {
+    debian = os.platform();
+  }
+  return {
+    nproc: os.availableParallelism(),
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${debian}, Linux ${os.release()}`,
+    node: process.version,
+    mariadb: report?.mariadbVersion ?? mariadbVersion(),
+    postgres: report?.peer.versions.postgres ?? '–',
+    postgraphile: report?.peer.versions.postgraphile ?? '–',
+    commit: commitOf(),
+  };
+}
+
+/** The commit measured, and whether api/ had uncommitted changes (they are measured too). */
+function commitOf(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'api'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} with uncommitted changes in api/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function mariadbVersion(): string {
+  try {
+    return execFileSync('mysql', ['-h127.0.0.1', '-uroot', '-N', '-e', 'SELECT VERSION()'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface Target {
+  readonly what: string;
+  readonly measured: string;
+  readonly target: string;
+  readonly pass: boolean;
+}
+
+/** What ANALYZE FORMAT=JSON says about the page statement: server time and rows read from timeline_entry. */
+function analyzed(json: string): { ms: number; teRows: number } {
+  let teRows = NaN;
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.table_name === 'te' && typeof o.r_rows === 'number') teRows = o.r_rows;
+    Object.values(o).forEach(visit);
+  };
+  try {
+    const plan = JSON.parse(json);
+    visit(plan);
+    return { ms: Number(plan.query_block?.r_total_time_ms), teRows };
+  } catch {
+    return { ms: NaN, teRows };
+  }
+}
+
+function timeBreakdown(r: TimelineReport): string {
+  const first = r.series[0];
+  const plan = analyzed(r.explain[0].analyze);
+  return table(
+    ['where the time of one request goes (admin, first page; sequential p50)', 'p50'],
+    [
+      ['the whole GraphQL request', ms(first.gql.p50)],
+      [`an authenticated { __typename } (HTTP, express, Apollo, authentication: ${r.floor.statements} statements when warm)`, ms(r.floor.gql.p50)],
+      ['{ __typename } without a token (HTTP, express, Apollo)', ms(r.bare.p50)],
+      [`the request's ${first.statements} statements replayed raw, one after another`, ms(first.allStatementsRaw.p50)],
+      ['the page statement alone, raw through mysql2', ms(first.raw.p50)],
+      ['the page statement inside MariaDB (ANALYZE r_total_time_ms)', ms(plan.ms)],
+      ['rows it reads from timeline_entry (ANALYZE r_rows)', num(plan.teRows)],
+    ],
+  );
+}
+
+function timelineTables(r: TimelineReport): { latency: string; throughput: string; peer: string; targets: Target[] } {
+  const latencyTable = table(
+    ['request (50 per page, contact with 100,000 activities)', 'GraphQL p50', 'raw SQL p50', 'Δ p50', 'p50 ratio', 'GraphQL p99', 'raw SQL p99', 'p99 ratio', 'statements', 'all statements raw p50'],
+    [
+      ...r.series.map((s) => [s.label, ms(s.gql.p50), ms(s.raw.p50), ms(s.gql.p50 - s.raw.p50), ratio(s.gql.p50 / s.raw.p50), ms(s.gql.p99), ms(s.raw.p99), ratio(s.gql.p99 / s.raw.p99), String(s.statements), ms(s.allStatementsRaw.p50)]),
+      ['(for scale) admin, authenticated { __typename }', ms(r.floor.gql.p50), '', '', '', ms(r.floor.gql.p99), '', '', String(r.floor.statements), ''],
+      ['(for scale) { __typename } without a token', ms(r.bare.p50), '', '', '', ms(r.bare.p99), '', '', '0', ''],
+    ],
+  );
+  const throughputTable = table(
+    [`${r.settings.clients} concurrent clients, ${r.settings.seconds} s each`, 'requests/s', 'p50', 'p99', 'errors'],
+    [...r.throughput, r.peer.throughput].map((t) => [t.label, num(t.requestsPerSecond), ms(t.p50), ms(t.p99), String(t.errors)]),
+  );
+  const [adminFirst, adminDeep, samFirst, samDeep] = r.series;
+  const ours = r.throughput.find((t) => t.label.startsWith('GraphQL') && t.label.includes('admin'))!;
+  const peerTable = table(
+    ['', 'ours (GraphQL, admin)', 'PostGraphile (measured now)', 'ours / PostGraphile', 'PostGraphile (issue reference)'],
+    [
+      ['first page p50', ms(adminFirst.gql.p50), ms(r.peer.first.p50), ratio(adminFirst.gql.p50 / r.peer.first.p50), ms(REFERENCE.p50)],
+      ['first page p99', ms(adminFirst.gql.p99), ms(r.peer.first.p99), ratio(adminFirst.gql.p99 / r.peer.first.p99), ms(REFERENCE.p99)],
+      ['page 2,000 (last) p50', ms(adminDeep.gql.p50), ms(r.peer.deep.p50), ratio(adminDeep.gql.p50 / r.peer.deep.p50), 'flat'],
+      ['page 2,000 (last) p99', ms(adminDeep.gql.p99), ms(r.peer.deep.p99), ratio(adminDeep.gql.p99 / r.peer.deep.p99), ''],
+      ['last / first page p50', ratio(adminDeep.gql.p50 / adminFirst.gql.p50), ratio(r.peer.deep.p50 / r.peer.first.p50), '', ''],
+      [`requests/s, ${r.settings.clients} clients`, num(ours.requestsPerSecond), num(r.peer.throughput.requestsPerSecond), ratio(ours.requestsPerSecond / r.peer.throughput.requestsPerSecond), num(REFERENCE.requestsPerSecond)],
+    ],
+  );
+  const targets: Target[] = [];
+  for (const s of r.series) {
+    targets.push({ what: `${s.label}: p50 within raw + 2 ms`, measured: `${ms(s.gql.p50)} vs ${ms(s.raw.p50 + 2)}`, target: '≤ raw p50 + 2 ms', pass: s.gql.p50 <= s.raw.p50 + 2 });
+    targets.push({ what: `${s.label}: p99 within 3× raw`, measured: `${ms(s.gql.p99)} vs ${ms(3 * s.raw.p99)}`, target: '≤ 3 × raw p99', pass: s.gql.p99 <= 3 * s.raw.p99 });
+  }
+  for (const [first, deep] of [[adminFirst, adminDeep], [samFirst, samDeep]]) {
+    targets.push({ what: `${deep.label} within 1.2× first page (p50)`, measured: ratio(deep.gql.p50 / first.gql.p50), target: '≤ 1.20×', pass: deep.gql.p50 <= 1.2 * first.gql.p50 });
+  }
+  targets.push({ what: 'p50 first page vs PostGraphile measured in this run', measured: `${ms(adminFirst.gql.p50)} vs ${ms(r.peer.first.p50)}`, target: '≤ PostGraphile', pass: adminFirst.gql.p50 <= r.peer.first.p50 });
+  targets.push({ what: `requests/s (${r.settings.clients} clients) vs PostGraphile measured in this run`, measured: `${num(ours.requestsPerSecond)} vs ${num(r.peer.throughput.requestsPerSecond)}`, target: '≥ PostGraphile', pass: ours.requestsPerSecond >= r.peer.throughput.requestsPerSecond });
+  targets.push({ what: 'p50 first page vs PostGraphile reference (issue)', measured: `${ms(adminFirst.gql.p50)} vs ${ms(REFERENCE.p50)}`, target: '≤ 2.6 ms', pass: adminFirst.gql.p50 <= REFERENCE.p50 });
+  targets.push({ what: `requests/s (${r.settings.clients} clients) vs PostGraphile reference (issue)`, measured: `${num(ours.requestsPerSecond)} vs ${num(REFERENCE.requestsPerSecond)}`, target: '≥ 822', pass: ours.requestsPerSecond >= REFERENCE.requestsPerSecond });
+  return { latency: latencyTable, throughput: throughputTable, peer: peerTable, targets };
+}
+
+const statementKinds = (run: IngestReport['batched']) =>
+  run.statementKinds
+    .slice(0, 10)
+    .map(([kind, n]) => `${kind} ${num(n, 1)}`)
+    .join(', ');
+
+function ingestTables(r: IngestReport): { runs: string; targets: Target[] } {
+  const runs = table(
+    ['trackEmails as the Sync Service key', 'calls', 'seconds', 'items/s', '÷ raw', 'payload MB/s', 'p50 per call', 'p99 per call', 'statements per call'],
+    [
+      [`batches of 100 (${num(r.items)} items, ${num(r.payloadMb, 1)} MB of JSON)`, num(r.batched.calls), num(r.batched.seconds, 1), num(r.batched.itemsPerSecond, 1), ratio(r.batched.itemsPerSecond / r.raw.itemsPerSecond), num(r.batched.payloadMbPerSecond, 2), ms(r.batched.perCall.p50), ms(r.batched.perCall.p99), num(r.batched.statementsPerCall, 1)],
+      ['one item per call', num(r.single.calls), num(r.single.seconds, 1), num(r.single.itemsPerSecond, 1), ratio(r.single.itemsPerSecond / r.raw.itemsPerSecond), num(r.single.payloadMbPerSecond, 2), ms(r.single.perCall.p50), ms(r.single.perCall.p99), num(r.single.statementsPerCall, 1)],
+      [`raw multi-row INSERTs of the same rows (${num(Object.values(r.raw.rows).reduce((a, b) => a + b, 0))} rows, ${num(r.raw.mb, 1)} MB of bodies)`, num(Math.ceil(r.items / 100)), num(r.raw.seconds, 1), num(r.raw.itemsPerSecond, 1), '1.00×', '', '', '', num(r.raw.statements / Math.ceil(r.items / 100), 1)],
+    ],
+  );
+  const targets: Target[] = [
+    { what: 'batches of 100 vs one item per call', measured: ratio(r.batched.itemsPerSecond / r.single.itemsPerSecond), target: '≥ 5×', pass: r.batched.itemsPerSecond >= 5 * r.single.itemsPerSecond },
+    { what: 'batches of 100 vs raw INSERTs of the same rows', measured: `${((100 * r.batched.itemsPerSecond) / r.raw.itemsPerSecond).toFixed(0)} %`, target: '≥ 25 %', pass: r.batched.itemsPerSecond >= 0.25 * r.raw.itemsPerSecond },
+  ];
+  return { runs, targets };
+}
+
+const targetTable = (targets: readonly Target[]) => table(['target', 'measured', 'wanted', ''], targets.map((t) => [t.what, t.measured, t.target, verdict(t.pass)]));
+
+function markdown(timeline: TimelineReport, ingest: IngestReport, facts: ReturnType<typeof machine>, minutes: number): string {
+  const t = timelineTables(timeline);
+  const i = ingestTables(ingest);
+  const explain = timeline.explain
+    .map((e) => `**${e.label}**\n\n\`\`\`sql\n${e.sql}\n\`\`\`\n\n\`\`\`\n${e.plan}\n\`\`\`\n\n<details><summary>ANALYZE FORMAT=JSON</summary>\n\n\`\`\`json\n${e.analyze}\n\`\`\`\n\n</details>`)
+    .join('\n\n');
+  const d = timeline.dataset;
+  return `# Benchmarks
+
+Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (the whole run took ${minutes.toFixed(1)} min${d.builtNow ? `, including building the timeline dataset in ${num(d.buildSeconds ?? 0)} s` : ''}). Every figure is measured in the same run as the baseline it is compared with; the targets are reported, never enforced.
+
+## Machine
+
+| | |
+|---|---|
+| CPUs (nproc) | ${facts.nproc} × ${facts.cpu} |
+| memory | ${facts.memoryGb} GB |
+| OS | ${facts.os} |
+| Node.js | ${facts.node} |
+| MariaDB | ${facts.mariadb} (server defaults: 128 MB buffer pool, innodb_flush_log_at_trx_commit=1) |
+| PostgreSQL | ${facts.postgres} |
+| PostGraphile | ${facts.postgraphile} (peer) |
+| code measured | ${facts.commit} |
+
+## How to reproduce
+
+\`\`\`sh
+npm ci                 # the repository's dependencies
+npm run bench          # installs bench/peer (PostGraphile) on first use, builds bench/, runs both benchmarks
+npm run bench -- --rebuild          # rebuild the timeline datasets first
+npm run bench -- --only=timeline    # or --only=ingest; BENCHMARKS.md is rewritten only by a full run
+npm run bench -- --n=1000 --seconds=30 --items=10000   # larger samples
+\`\`\`
+
+The first run (or \`--rebuild\`) also builds the timeline datasets: about 110 s for MariaDB, with PostgreSQL's loading alongside; a whole run with \`--rebuild\` took 5.8 min on this machine.
+
+Needs MariaDB on 127.0.0.1:3306 (root, no password; \`scripts/ensure-test-services.sh\` starts it) with the Sequence engine, and PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) for the peer. \`BENCH_MARIADB_URL\` and \`PEER_PG_URL\` point elsewhere. The benchmark code is in \`bench/\`: TypeScript compiled by \`tsc -p bench\` together with the api sources it starts in process; PostGraphile lives in its own package in \`bench/peer/\` (its own \`node_modules\`, not a workspace).
+
+## 1. Timeline read
+
+Dataset (database \`${TIMELINE_DATABASE}\`, kept between runs while its row counts match): the api's migrations and demo seed, then ${num(d.activities)} activities (85 % email, 7 % appointments, 5 % tasks, 3 % phone calls; owners the six seeded people, so business-unit scopes filter; occurredAt spread over 2023–2025) with what ActivityWriter writes for them — two activity_party rows each (tasks none), ${num(d.timelineEntries)} timeline_entry rows (the contact party, and the regarding account or opportunity), ${num(d.emails)} email_message rows (unique messageIdHash, status, preview) and the per-kind detail rows. One contact has ${num(d.hotEntries)} activities on its timeline; ${num(timeline.users.salesperson.visible)} of them are in the business unit of the Salesperson (${timeline.users.salesperson.email}, READ at business-unit depth). Loaded with INSERT … SELECT from MariaDB's Sequence engine, secondary indexes rebuilt afterwards, then ANALYZE TABLE.
+
+Request: \`timeline(recordId, first: 50, after) { edges { cursor node { id kind subject occurredAt direction } } pageInfo { hasNextPage endCursor } }\` over HTTP to the api running in the benchmark process (the load client is a separate process), sequentially: warm-up, then ${timeline.series[0].gql.n} requests per row. The last page is read after the cursor of the 50th row from the end, built as the api builds cursors (\`encodeTimelineCursor\`). "raw SQL" is the page statement the api sent (taken from its query log, with its parameters) run through mysql2 in the same process; "all statements raw" replays every statement of one warm request (whatever authentication still reads, the record check, the page) one after another.
+
+${t.latency}
+
+Statements of one (warm) timeline request, by the table each reads: ${timeline.series[0].statementTables.join(' → ')} (the last is the page: timeline_entry joined to activity).
+
+${timeBreakdown(timeline)}
+
+${t.throughput}
+
+### Against PostGraphile 5
+
+PostGraphile ${timeline.peer.versions.postgraphile} (amber preset, grafserv on node:http, its own process) over PostgreSQL ${timeline.peer.versions.postgres}, database \`crm_bench_peer\`: one table \`activity\` with the same generators (${num(d.activities)} rows, ${num(d.hotEntries)} on one record), index on (record_id, occurred_at desc, id desc). Query: \`allActivities(condition: {recordId}, orderBy: [OCCURRED_AT_DESC, ROW_ID_DESC], first: 50, after)\` (v5 names the primary key \`rowId\`). PostGraphile reads one table with no access rules; ours joins timeline_entry to activity and applies the caller's scope.
+
+${t.peer}
+
+### Targets
+
+${targetTable(t.targets)}
+
+### Plans of the page statement
+
+${explain}
+
+## 2. Ingest through the API
+
+\`trackEmails\` as the Sync Service key into a fresh database (\`crm_bench_ingest\`, dropped and created for each pass), five demo users' mailboxes set to tracking filter ALL through \`updateMailbox\` as the administrator. ${num(ingest.items)} messages built like test/support/mail-fixtures.ts (Outlook, Gmail, Apple Mail, Thunderbird header shapes; a third are replies with In-Reply-To/References and Thread-Index), median ${ingest.medianBodyKb.toFixed(1)} KB of text plus HTML body, ${ingest.partiesPerItem.min}–${ingest.partiesPerItem.max} parties (mean ${ingest.partiesPerItem.mean.toFixed(1)}) mixing seeded contacts, colleagues and unknown addresses. Outcomes: ${Object.entries(ingest.outcomes).map(([k, v]) => `${num(v)} ${k}`).join(', ')}. Sent sequentially by the load client process, mailbox by mailbox. The baseline inserts the rows the batched pass wrote (${Object.entries(ingest.raw.rows).map(([k, v]) => `${k} ${num(v)}`).join(', ')}) into an empty copy of the schema with multi-row INSERTs through mysql2, 100 messages' rows per transaction.
+
+${i.runs}
+
+Statements per batch of 100, by kind (mean, the ten most frequent): ${statementKinds(ingest.batched)}.
+
+Statements per single-item call: ${statementKinds(ingest.single)}.
+
+### Targets
+
+${targetTable(i.targets)}
+`;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const only = flag('only');
+  if (only && only !== 'timeline' && only !== 'ingest') throw new Error('--only must be timeline or ingest');
+  const rebuild = flag('rebuild') === 'true';
+  const settings = {
+    n: intFlag('n', 300, 1),
+    warmup: intFlag('warmup', 30, 0),
+    clients: intFlag('clients', 10, 1),
+    seconds: intFlag('seconds', 10, 1),
+    items: intFlag('items', 5000, 100),
+  };
+  log(`bench: MariaDB ${MARIADB_SERVER_URL}; n=${settings.n} warmup=${settings.warmup} clients=${settings.clients} seconds=${settings.seconds} items=${settings.items}`);
+  const load = LoadClient.start();
+  let timeline: TimelineReport | undefined;
+  let ingest: IngestReport | undefined;
+  try {
+    if (only !== 'ingest') {
+      // The peer builds its PostgreSQL dataset while ours loads; it is measured after ours, alone.
+      const peer = startPeer({ rebuild });
+      try {
+        timeline = await runTimelineBenchmark({ ...settings, rebuild, load, peer, log });
+      } finally {
+        await peer.stop();
+      }
+      const t = timelineTables(timeline);
+      process.stdout.write(`\n== Timeline read ==\n\n${t.latency}\n\n${t.throughput}\n\n${t.peer}\n\n${targetTable(t.targets)}\n\n`);
+      process.stdout.write(`statements per (warm) timeline request: ${timeline.series[0].statementTables.join(' → ')}\n\n${timeBreakdown(timeline)}\n\n`);
+      for (const e of timeline.explain) process.stdout.write(`EXPLAIN (${e.label}):\n${e.plan}\n\n`);
+    }
+    if (only !== 'timeline') {
+      ingest = await runIngestBenchmark({ items: settings.items, load, log });
+      const i = ingestTables(ingest);
+      process.stdout.write(
+        `\n== Ingest ==\n\noutcomes: ${JSON.stringify(ingest.outcomes)}; median body ${ingest.medianBodyKb.toFixed(1)} KB\n\n${i.runs}\n\n` +
+          `statements per batch of 100: ${statementKinds(ingest.batched)}\nstatements per single-item call: ${statementKinds(ingest.single)}\n\n${targetTable(i.targets)}\n\n`,
+      );
+    }
+  } finally {
+    load.close();
+  }
+  const minutes = (Date.now() - started) / 60_000;
+  if (timeline && ingest) {
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(timeline, ingest, machine(timeline), minutes));
+    log(`bench: wrote BENCHMARKS.md (${minutes.toFixed(1)} min)`);
+  } else {
+    log(`bench: done in ${minutes.toFixed(1)} min (BENCHMARKS.md is written by a full run only)`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
