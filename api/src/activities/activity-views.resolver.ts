@@ -4,6 +4,7 @@ import type { RequestContext } from '../graphql/context';
 import { CorrelationMethod, EmailStatus, TaskPriority } from './activity-enums';
 import { activityFieldsResolver, visibleAs } from './activity-fields.resolver';
 import { showsContent } from './activity-privacy';
+import { displayHtml } from './email-display';
 import type { Activity } from './activity.entity';
 import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
 import type { EmailMessage } from './email-message.entity';
@@ -59,9 +60,8 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
 
   @FieldResolver(() => String, { nullable: true })
   async htmlBody(@Root() a: Activity, @Ctx() ctx: RequestContext) {
-    const row = await email(ctx, a);
-    if (!row.htmlBodyBlob || !(await fullView(ctx, a))) return null;
-    return (await ctx.loaders.activity.bodies.load(row.htmlBodyBlob)) ?? null;
+    if (!(await fullView(ctx, a))) return null;
+    return (await displayHtml(ctx, await email(ctx, a)))?.html ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true })
@@ -74,9 +74,10 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
     return (await email(ctx, a)).bodyTruncated;
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { description: 'Remote images the displayed HTML does not load (moved to data-remote-src).' })
   async blockedRemoteImages(@Root() a: Activity, @Ctx() ctx: RequestContext) {
-    return (await email(ctx, a)).blockedRemoteImages;
+    if (!(await fullView(ctx, a))) return 0;
+    return (await displayHtml(ctx, await email(ctx, a)))?.blockedRemoteImages ?? 0;
   }
 
   @FieldResolver(() => [AttachmentView])

@@ -80,7 +80,7 @@ const cases: { name: string; html: string; expected: string; blocked?: number }[
   {
     name: 'hidden preheader kept, unknown display values dropped',
     html: '<p style="display:none">preheader</p><p style="display: -webkit-box; FONT-SIZE: 12px">x</p>',
-    expected: '<p style="display:none">preheader</p><p style="FONT-SIZE:12px">x</p>',
+    expected: '<p style="display:none">preheader</p><p style="font-size:12px">x</p>',
   },
   {
     name: 'noscript parsing differential',
@@ -88,9 +88,9 @@ const cases: { name: string; html: string; expected: string; blocked?: number }[
     expected: '<p title="&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;"></p>',
   },
   {
-    name: 'Outlook paragraph styles: capitals kept, mso- properties dropped',
+    name: 'Outlook paragraph styles: capitalized properties kept (lower-cased), mso- properties dropped',
     html: `<p class=MsoNormal style='MARGIN: 0cm 0cm 0pt; font-size:11.0pt;font-family:"Calibri",sans-serif;mso-fareast-language:EN-US'>Hi</p>`,
-    expected: '<p style="MARGIN:0cm 0cm 0pt;font-size:11.0pt;font-family:&quot;Calibri&quot;,sans-serif">Hi</p>',
+    expected: '<p style="margin:0cm 0cm 0pt;font-size:11.0pt;font-family:&quot;Calibri&quot;,sans-serif">Hi</p>',
   },
   { name: 'font tags of old clients', html: '<font face="Arial" size="2" color="#333333">Hi</font>', expected: '<font face="Arial" size="2" color="#333333">Hi</font>' },
 ];

@@ -58,7 +58,7 @@ export class EmailMessage {
   @Column('varchar', { length: 64, nullable: true })
   textBodyBlob: string | null;
 
-  /** Blob sha256 of the HTML body as sanitized for display. */
+  /** Blob sha256 of the HTML body as the message carries it: never served as is, sanitized when read (email-display.ts). */
   @Column('varchar', { length: 64, nullable: true })
   htmlBodyBlob: string | null;
 
@@ -69,9 +69,6 @@ export class EmailMessage {
   /** The body was longer than the organization's limit and was cut. */
   @Column('boolean', { default: false })
   bodyTruncated: boolean;
-
-  @Column('int', { default: 0 })
-  blockedRemoteImages: number;
 
   @EnumColumn(16, { nullable: true })
   correlationMethod: CorrelationMethod | null;

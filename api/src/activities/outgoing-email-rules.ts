@@ -9,7 +9,7 @@ import { PartyRole } from './activity-enums';
 export const MAX_RECIPIENTS = 500;
 /** The activity subject column holds 400 characters (code points). */
 export const MAX_SUBJECT_LENGTH = 400;
-export const PREVIEW_LENGTH = 300;
+export { PREVIEW_LENGTH } from './email-preview';
 
 export type RecipientRole = PartyRole.TO | PartyRole.CC | PartyRole.BCC;
 
@@ -81,22 +81,7 @@ export function newMessageId(unique: string, senderAddress: string): string {
   return `${unique}@${ascii || 'crm-hub.invalid'}`;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
-
-/** Readable text of an HTML body, for the preview of an email that has no text body. */
-export function textOfHtml(html: string): string {
-  return html
-    .replace(/<(script|style|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6])\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_m, name: string) => ENTITIES[name]);
-}
-
-/** The start of the text, white space collapsed, at most PREVIEW_LENGTH characters; null when empty. */
-export function previewOf(text: string | null | undefined): string | null {
-  const collapsed = (text ?? '').replace(/\s+/g, ' ').trim();
-  return collapsed ? codePoints(collapsed).slice(0, PREVIEW_LENGTH).join('') : null;
-}
+export { previewOf, textOfHtml } from './email-preview';
 
 /**
  * The HTML to send, from the HTML stored for display: the display sanitizer parks remote image

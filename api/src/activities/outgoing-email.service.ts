@@ -236,7 +236,6 @@ export class OutgoingEmailService {
         htmlBodyBlob: bodies.htmlBlob,
         preview: bodies.preview,
         bodyTruncated: false,
-        blockedRemoteImages: bodies.blockedRemoteImages,
         correlationMethod: correlation,
         trackingDecision: null,
         salvage: null,
@@ -354,12 +353,13 @@ export class OutgoingEmailService {
       return result.sha256;
     };
     const text = input.textBody ? input.textBody : null;
-    const html = input.htmlBody ? sanitizeEmailHtml(input.htmlBody) : null;
+    // Stored as it will be sent: made safe (no scripts, handlers, forms), remote images as written.
+    // Readers see it through the display sanitizer, like any tracked email.
+    const html = input.htmlBody ? htmlForSending(sanitizeEmailHtml(input.htmlBody).html) : null;
     return {
       textBlob: text !== null ? await put('input.textBody', text) : null,
-      htmlBlob: html !== null ? await put('input.htmlBody', html.html) : null,
-      blockedRemoteImages: html?.blockedRemoteImages ?? 0,
-      preview: previewOf(text ?? (html ? textOfHtml(html.html) : null)),
+      htmlBlob: html !== null ? await put('input.htmlBody', html) : null,
+      preview: previewOf(text ?? (html ? textOfHtml(html) : null)),
     };
   }
 
@@ -632,7 +632,7 @@ export class OutgoingEmailService {
         inReplyTo: message.inReplyTo,
         references: message.referenceIds ? (JSON.parse(message.referenceIds) as string[]) : [],
         textBody: text(message.textBodyBlob),
-        htmlBody: html === null ? null : htmlForSending(html),
+        htmlBody: html,
         attachments: attachments
           .filter((a) => a.activityId === id && a.blobSha256)
           .map((a) => ({ fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: a.blobSha256! })),

@@ -85,7 +85,7 @@ export async function seedDemoActivities(em: EntityManager, now = new Date()): P
         activityId: id, messageId, messageIdHash: messageIdHash(messageId), inReplyTo: previous, referenceIds: previous ? JSON.stringify([previous]) : null,
         threadIndex: null, conversationRoot: null, trackingToken: null, subjectHash: subjectHash(normalizeSubject(subjectLine)),
         status: incoming ? EmailStatus.RECEIVED : EmailStatus.SENT, sentAt: occurredAt, receivedAt: incoming ? occurredAt : null,
-        fromAddress: incoming ? address : owner.email, preview: body.slice(0, 300), bodyTruncated: false, blockedRemoteImages: 0,
+        fromAddress: incoming ? address : owner.email, preview: body.slice(0, 300), bodyTruncated: false,
         correlationMethod: n === 0 ? CorrelationMethod.NONE : CorrelationMethod.IN_REPLY_TO, trackingDecision: null, salvage: null, sendAttempts: 0,
       };
       emails.push(row);

@@ -9,7 +9,7 @@ import { Activity } from '../activities/activity.entity';
 import type { TrackingDecision, TrackingStep } from '../activities/activity.types';
 import { Attachment, AttachmentSkipReason } from '../activities/attachment.entity';
 import { EmailMessage } from '../activities/email-message.entity';
-import { sanitizeEmailHtml } from '../activities/email-html';
+import { previewOf, textOfHtml } from '../activities/email-preview';
 import { timelineTargets } from '../activities/timeline-entries';
 import type { BlobStore } from '../attachments/blob-store';
 import { forbidden, notFound } from '../common/errors';
@@ -219,14 +219,6 @@ export class TrackingService {
 
       const activityId = newId();
       const attachmentIds = item.attachments.map(() => newId());
-      const sanitized = item.htmlBody
-        ? sanitizeEmailHtml(item.htmlBody, {
-            cidUrl: (cid) => {
-              const i = item.attachments.findIndex((a) => a.contentId === cid);
-              return i >= 0 ? `/attachments/${toGlobalId('Attachment', attachmentIds[i])}` : null;
-            },
-          })
-        : null;
       const token = findToken(ctx.tokenFormat, item.subject);
       steps.push({ step: 'STORE', outcome: 'TRACKED', detail: regarding ? `regarding ${regarding.kind} ${globalIdOf(regarding.kind, regarding.id)}` : 'regarding nothing' });
       const trace = traceOf('TRACKED', decision, parties, method, evidence, steps);
@@ -270,16 +262,16 @@ export class TrackingService {
         sentAt: item.sentAt,
         receivedAt: item.receivedAt,
         fromAddress: item.from?.address ?? null,
-        preview: previewOf(item.textBody, sanitized?.html ?? null),
+        preview: previewOf(item.textBody ?? (item.htmlBody !== null ? textOfHtml(item.htmlBody) : null)),
         bodyTruncated: item.bodyTruncated,
-        blockedRemoteImages: sanitized?.blockedRemoteImages ?? 0,
         correlationMethod: method,
         trackingDecision: JSON.stringify(trace),
         salvage: item.salvage.length ? JSON.stringify(item.salvage) : null,
         sendAttempts: 0,
       };
       emailRows.push(row);
-      bodies.push({ row, text: item.textBody !== null ? Buffer.from(item.textBody, 'utf8') : null, html: sanitized ? Buffer.from(sanitized.html, 'utf8') : null });
+      // The HTML as received: it is sanitized when someone reads it, so ingest does not pay for it.
+      bodies.push({ row, text: item.textBody !== null ? Buffer.from(item.textBody, 'utf8') : null, html: item.htmlBody !== null ? Buffer.from(item.htmlBody, 'utf8') : null });
       const limit = ctx.settings.maxAttachmentKb * 1024;
       item.attachments.forEach((a, position) => {
         const stored = a.sha256 !== null && a.size <= limit;
@@ -413,11 +405,6 @@ function switchesOf(s: OrganizationEmailSettings): TrackingSwitches {
   };
 }
 
-function previewOf(text: string | null, html: string | null): string | null {
-  const source = text ?? (html ? html.replace(/<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ') : null);
-  if (!source) return null;
-  return [...source.replace(/\s+/g, ' ').trim()].slice(0, 300).join('') || null;
-}
 
 function traceOf(outcome: string, decision: ItemDecision, parties: readonly PartyDecision[], method: CorrelationMethod, evidence: string | null, steps: TrackingStep[]): TrackingDecision {
   return {
