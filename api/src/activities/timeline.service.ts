@@ -240,15 +240,23 @@ export class TimelineService {
     const first = pageSize('first', query.first);
     const cursor = query.after ? decodeTimelineCursor(query.after) : undefined;
     const filter = query.filter ?? {};
-    const record = await this.writer.readable(principal, query.record.kind, query.record.id, 'recordId');
-    const records: RecordRef[] = [query.record, ...(query.includeRelated ? await this.related(principal, query.record, record) : [])];
-
-    const pageQuery =
-      records.length === 1
-        ? singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1)
-        : rolledUpPageQuery(this.db, principal, records, filter, cursor, first + 1);
+    const readable = this.writer.readable(principal, query.record.kind, query.record.id, 'recordId');
+    let raw: Record<string, unknown>[];
+    let records: RecordRef[] = [query.record];
+    if (!query.includeRelated) {
+      // The access check and the page run side by side; the page is dropped unless the record is readable.
+      const [, page] = await Promise.all([readable, singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getRawMany<Record<string, unknown>>()]);
+      raw = page;
+    } else {
+      records = [query.record, ...(await this.related(principal, query.record, await readable))];
+      const pageQuery =
+        records.length === 1
+          ? singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1)
+          : rolledUpPageQuery(this.db, principal, records, filter, cursor, first + 1);
+      raw = await pageQuery.getRawMany<Record<string, unknown>>();
+    }
     // occurredAt is copied into every timeline entry, so the activity's own value is the sort key.
-    const rows = (await pageQuery.getRawMany<Record<string, unknown>>()).map(this.hydrate);
+    const rows = raw.map(this.hydrate);
     const shown = rows.slice(0, first);
     return {
       nodes: shown,
