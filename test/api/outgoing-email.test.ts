@@ -201,6 +201,22 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     }
   });
 
+  it('the sender cancels a queued email: no engine claims it; one being sent cannot be cancelled', async () => {
+    const CANCEL = 'mutation($id: ID!) { cancelEmail(emailId: $id) { ... on Email { status state } } }';
+    const queued = await sendTo('Cancelled');
+    expect(ok(await sam(CANCEL, { id: queued.id })).cancelEmail).toEqual({ status: 'CANCELLED', state: 'CANCELLED' });
+    // Cancelling again changes nothing and is not an error.
+    expect(ok(await sam(CANCEL, { id: queued.id })).cancelEmail.status).toBe('CANCELLED');
+    const inFlight = await sendTo('In flight');
+    const claimed = await claim();
+    expect(claimed.map((o) => o.emailId)).not.toContain(queued.id);
+    expect(claimed.map((o) => o.emailId)).toContain(inFlight.id);
+    failed(await sam(CANCEL, { id: inFlight.id }), 'CONFLICT', 'emailId');
+    failed(await as('sara.sales')(CANCEL, { id: inFlight.id }), 'FORBIDDEN');
+    await markSent(claimed.find((o) => o.emailId === inFlight.id)!);
+    for (const other of claimed.filter((o) => o.emailId !== inFlight.id)) await markSent(other);
+  });
+
   it('two engines claiming at the same moment never get the same email', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 8; i++) ids.add((await sendTo(`race ${i}`)).id);

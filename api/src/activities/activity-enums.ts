@@ -49,6 +49,8 @@ export enum EmailStatus {
   SENT = 'SENT',
   FAILED = 'FAILED',
   UNCERTAIN = 'UNCERTAIN',
+  /** The sender withdrew it before any engine sent it. */
+  CANCELLED = 'CANCELLED',
 }
 
 /** What users other than a mailbox's owner see of email tracked from it. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmailStatus } from './activity-enums';
 import { afterFailure, judgeLeaseReport, MAX_SEND_ATTEMPTS, nextSendStatus, retryDelayMs, SEND_TRANSITIONS, type SendEvent } from './email-send-state';
 
-const { PENDING_SEND, SENDING, SENT, FAILED, UNCERTAIN, RECEIVED, DRAFT } = EmailStatus;
+const { PENDING_SEND, SENDING, SENT, FAILED, UNCERTAIN, RECEIVED, DRAFT, CANCELLED } = EmailStatus;
 
 describe('outgoing email transitions', () => {
   it.each<[EmailStatus, SendEvent, EmailStatus | null]>([
@@ -15,7 +15,14 @@ describe('outgoing email transitions', () => {
     [UNCERTAIN, 'NOT_FOUND_IN_SENT', PENDING_SEND],
     [FAILED, 'RETRY', PENDING_SEND],
     [UNCERTAIN, 'RETRY', PENDING_SEND],
+    [PENDING_SEND, 'CANCEL', CANCELLED],
+    [FAILED, 'CANCEL', CANCELLED],
+    [UNCERTAIN, 'CANCEL', CANCELLED],
     // What must never happen:
+    [SENDING, 'CANCEL', null], // it may be on the wire
+    [SENT, 'CANCEL', null],
+    [CANCELLED, 'CLAIM', null],
+    [CANCELLED, 'RETRY', null],
     [SENDING, 'CLAIM', null], // claimed twice
     [SENT, 'CLAIM', null],
     [UNCERTAIN, 'CLAIM', null], // an expired lease is not a licence to send again

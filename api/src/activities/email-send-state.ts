@@ -8,6 +8,7 @@ import { EmailStatus } from './activity-enums';
 //        ^                   |  |  \--GAVE_UP--> FAILED --RETRY--> PENDING_SEND
 //        |                   |  \--LEASE_EXPIRED--> UNCERTAIN --FOUND_IN_SENT--> SENT
 //        \--FAILED_RETRYABLE-/                        | --NOT_FOUND_IN_SENT / RETRY--> PENDING_SEND
+//   PENDING_SEND | FAILED | UNCERTAIN --CANCEL--> CANCELLED (never SENDING: it may be on the wire)
 //
 // Nothing ever goes from SENDING back to PENDING_SEND without a report that the message was not
 // delivered: a silent engine means "maybe sent" (UNCERTAIN), and only a person or the Sent folder
@@ -29,7 +30,9 @@ export type SendEvent =
   /** An engine looked in the Sent folder and it is not there. */
   | 'NOT_FOUND_IN_SENT'
   /** The sender decided to try again after a failure or an uncertain send. */
-  | 'RETRY';
+  | 'RETRY'
+  /** The sender withdrew an email no engine is sending. */
+  | 'CANCEL';
 
 export interface SendTransition {
   readonly from: readonly EmailStatus[];
@@ -47,6 +50,7 @@ export const SEND_TRANSITIONS: Readonly<Record<SendEvent, SendTransition>> = Obj
   FOUND_IN_SENT: { from: [EmailStatus.UNCERTAIN], to: EmailStatus.SENT, needsLease: false },
   NOT_FOUND_IN_SENT: { from: [EmailStatus.UNCERTAIN], to: EmailStatus.PENDING_SEND, needsLease: false },
   RETRY: { from: [EmailStatus.FAILED, EmailStatus.UNCERTAIN], to: EmailStatus.PENDING_SEND, needsLease: false },
+  CANCEL: { from: [EmailStatus.PENDING_SEND, EmailStatus.FAILED, EmailStatus.UNCERTAIN], to: EmailStatus.CANCELLED, needsLease: false },
 });
 
 /** The status `event` leads to from `from`, or null when the event does not apply there. */

@@ -137,4 +137,9 @@ export class OutgoingEmailResolver {
   retrySend(@Arg('emailId', () => ID) emailId: string, @Ctx() ctx: RequestContext): Promise<Activity> {
     return ctx.services.outgoingEmail.retry(principalOf(ctx), emailId);
   }
+
+  @Mutation(() => EmailView, { description: 'Withdraws a PENDING_SEND, FAILED or UNCERTAIN email (not one being sent: CONFLICT). Needs write access to the email.' })
+  cancelEmail(@Arg('emailId', () => ID) emailId: string, @Ctx() ctx: RequestContext): Promise<Activity> {
+    return ctx.services.outgoingEmail.cancel(principalOf(ctx), emailId);
+  }
 }

@@ -457,6 +457,19 @@ export class OutgoingEmailService {
     return this.published(activity.id, 'ACTIVITY_UPDATED', this.db.getRepository(Activity).findOneByOrFail({ id: activity.id }));
   }
 
+  /** The sender withdraws an email that no engine is sending (a SENDING one may already be on the wire). */
+  async cancel(principal: Principal, emailGlobalId: string): Promise<Activity> {
+    const activity = await this.activities.activity(principal, 'emailId', emailGlobalId, Privilege.WRITE, ['Email']);
+    await this.outgoingId(emailGlobalId);
+    await this.expireSendLeases();
+    await this.db.transaction(async (em) => {
+      if (await this.apply(em, activity.id, 'CANCEL', { sendLeaseId: null, sendLeaseUntil: null, nextAttemptAt: null })) {
+        await em.update(Activity, { id: activity.id }, { state: ActivityState.CANCELLED, modifiedById: principal.userId, updatedAt: new Date() });
+      }
+    });
+    return this.published(activity.id, 'ACTIVITY_UPDATED', this.db.getRepository(Activity).findOneByOrFail({ id: activity.id }));
+  }
+
   /** Publishes after the change committed (`result` settles after the transaction). */
   private async published<T>(activityId: string, type: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED', result: Promise<T>): Promise<T> {
     const value = await result;
