@@ -24,7 +24,7 @@ interface Contact {
 const EMAIL_FIELDS = `id ... on Email { subject status direction correlationMethod textBody htmlBody preview bodyTruncated blockedRemoteImages
   regarding { __typename ... on Account { id name } ... on Case { id title status } ... on Contact { id fullName } }
   parties { role address resolution record { __typename ... on Contact { id fullName } ... on User { email } ... on Queue { name } } }
-  attachments { fileName size stored skippedReason }
+  attachments { fileName size stored skippedReason downloadUrl }
   trackingDecision { outcome correlationMethod correlationEvidence steps { step outcome detail } } }`;
 
 describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
@@ -202,7 +202,7 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     const huge = await email(result.items[2].activityId!);
     expect(huge.bodyTruncated).toBe(true);
     expect(Buffer.byteLength(huge.textBody)).toBeLessThanOrEqual(limit);
-    expect((await email(result.items[4].activityId!)).attachments).toEqual([{ fileName: 'video.mp4', size: 50 * 1024 * 1024, stored: false, skippedReason: 'TOO_LARGE' }]);
+    expect((await email(result.items[4].activityId!)).attachments).toEqual([{ fileName: 'video.mp4', size: 50 * 1024 * 1024, stored: false, skippedReason: 'TOO_LARGE', downloadUrl: null }]);
     // The same message without an id keys the same way the second time: no duplicate.
     expect((await track(sam.address, [items[0]])).items[0].outcome).toBe('DUPLICATE');
   });
@@ -224,6 +224,9 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     expect(result.items.map((i) => i.outcome)).toEqual(['TRACKED', 'TRACKED']);
     expect(await countRows(hub, 'blob_content', `sha256 = '${sha256}'`)).toBe(1);
     expect(await countRows(hub, 'activity_attachment', `blobSha256 = '${sha256}'`)).toBe(2);
+    const [listed] = (await email(result.items[0].activityId!)).attachments;
+    const view = ok(await hub.gql(`{ node(id: "${listed.downloadUrl ? listed.downloadUrl.split('/').pop() : ''}") { __typename ... on Attachment { fileName size stored } } }`, {}, admin)).node;
+    expect(view).toEqual({ __typename: 'Attachment', fileName: 'Offert.pdf', size: content.length, stored: true });
   });
 
   it('email to case: a new conversation to a queue opens a case (creating the contact), a reply lands on it, a reply after resolving reopens it', async () => {

@@ -7,7 +7,24 @@ import { showsContent } from './activity-privacy';
 import { displayHtml } from './email-display';
 import type { Activity } from './activity.entity';
 import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
+import type { Attachment } from './attachment.entity';
 import type { EmailMessage } from './email-message.entity';
+
+/** What GraphQL shows of a stored (or skipped) attachment. */
+export function attachmentView(r: Attachment): AttachmentView {
+  const globalId = toGlobalId('Attachment', r.id);
+  return Object.assign(new AttachmentView(), {
+    globalId,
+    fileName: r.fileName,
+    contentType: r.contentType,
+    size: r.size,
+    stored: r.blobSha256 !== null,
+    skippedReason: r.skippedReason,
+    contentId: r.contentId,
+    inline: r.inline,
+    downloadUrl: r.blobSha256 ? `/attachments/${globalId}` : null,
+  });
+}
 
 async function email(ctx: RequestContext, activity: Activity): Promise<EmailMessage> {
   const row = await ctx.loaders.activity.emails.load(activity.id);
@@ -83,21 +100,7 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
   @FieldResolver(() => [AttachmentView])
   async attachments(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<AttachmentView[]> {
     if (!(await fullView(ctx, a))) return [];
-    const rows = await ctx.loaders.activity.attachments.load(a.id);
-    return rows.map((r) => {
-      const globalId = toGlobalId('Attachment', r.id);
-      return Object.assign(new AttachmentView(), {
-        globalId,
-        fileName: r.fileName,
-        contentType: r.contentType,
-        size: r.size,
-        stored: r.blobSha256 !== null,
-        skippedReason: r.skippedReason,
-        contentId: r.contentId,
-        inline: r.inline,
-        downloadUrl: r.blobSha256 ? `/attachments/${globalId}` : null,
-      });
-    });
+    return (await ctx.loaders.activity.attachments.load(a.id)).map(attachmentView);
   }
 
   @FieldResolver(() => CorrelationMethod, { nullable: true })

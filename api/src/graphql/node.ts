@@ -1,7 +1,7 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 
 /** Relay's Node: anything `node(id)` can fetch. Ids are global (they encode the type). */
-const TYPE_OF_CLASS: Record<string, string> = { CrmCase: 'Case' };
+const TYPE_OF_CLASS: Record<string, string> = { CrmCase: 'Case', AttachmentView: 'Attachment' };
 const ACTIVITY_TYPE: Record<string, string> = { EMAIL: 'Email', APPOINTMENT: 'Appointment', TASK: 'Task', PHONE_CALL: 'PhoneCall' };
 
 // Activities are one entity class for four GraphQL types: their kind decides.

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { holds } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
-import { readableActivity } from '../activities/activity-read';
+import { readableActivity, readableAttachment } from '../activities/activity-read';
 import { ACTIVITY_GLOBAL_TYPES } from '../activities/activity.entity';
 import { parseGlobalId, expectGlobalId } from '../common/global-id';
 import { principalOf, type RequestContext } from '../graphql/context';
@@ -25,6 +25,8 @@ export class RecordActionsResolver {
     switch (parsed.type) {
       case 'User':
         return visibleUser(ctx, parsed.id);
+      case 'Attachment':
+        return readableAttachment(ctx, parsed.id);
       case 'BusinessUnit':
         return holds(principal, AccessEntity.BUSINESS_UNIT, Privilege.READ) ? ((await ctx.loaders.units.load(parsed.id)) ?? null) : null;
       default:
