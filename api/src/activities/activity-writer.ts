@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
+import { insertChunked } from '../db/insert-chunked';
 import type { RecordKind } from '../records/record-kind';
 import { PartyResolution, type PartyRole } from './activity-enums';
 import { ActivityParty } from './activity-party.entity';
@@ -17,13 +18,6 @@ export interface NewParty {
   readonly partyId: string | null;
   readonly resolution: PartyResolution;
   readonly candidates?: readonly string[];
-}
-
-// Multi-row INSERTs are chunked: MySQL caps placeholders per statement at 65,535.
-const CHUNK = 500;
-
-async function insertChunked(em: EntityManager, entity: new () => object, rows: readonly object[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await em.insert(entity, rows.slice(i, i + CHUNK) as never);
 }
 
 /**

@@ -5,6 +5,8 @@ import { createActivityLoaders, type ActivityLoaders, type BodyReader } from '..
 import { Privilege } from '../access/privileges';
 import { RoleFieldPermission, RolePrivilege, type SecurityRole } from '../access/security-role.entity';
 import { BusinessUnit } from '../identity/business-unit.entity';
+import type { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
+import type { MailboxService } from '../mail/mailbox.service';
 import type { IdentityService } from '../identity/identity.service';
 import { User } from '../identity/user.entity';
 import { EmailAddress } from '../records/email-address.entity';
@@ -26,6 +28,9 @@ export interface Loaders {
   readonly rolePrivileges: DataLoader<string, RolePrivilege[]>;
   readonly roleFieldPermissions: DataLoader<string, RoleFieldPermission[]>;
   readonly activity: ActivityLoaders;
+  /** mailbox id → its tracking decisions by outcome and reason / its folder rules. */
+  readonly mailboxTrackingCounts: DataLoader<string, { outcome: string; reason: string | null; count: number }[]>;
+  readonly folderRules: DataLoader<string, FolderTrackingRule[]>;
 }
 
 function groupByRole<T extends { roleId: string }>(rows: readonly T[], roleIds: readonly string[]): T[][] {
@@ -42,6 +47,7 @@ export function createLoaders(
   stores: RecordStores,
   identity: IdentityService,
   blobs: BodyReader,
+  mailboxes: MailboxService,
   principal: Principal | undefined,
 ): Loaders {
   const readableLoader = (kind: RecordKind) =>
@@ -52,6 +58,14 @@ export function createLoaders(
     });
   return {
     activity: createActivityLoaders(db, blobs),
+    mailboxTrackingCounts: new DataLoader(async (ids) => {
+      const counts = await mailboxes.trackingCounts(ids);
+      return ids.map((id) => counts.get(id) ?? []);
+    }),
+    folderRules: new DataLoader(async (ids) => {
+      const rules = await mailboxes.folderRules(ids);
+      return ids.map((id) => rules.get(id) ?? []);
+    }),
     users: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
     units: new DataLoader(async (ids) => byId(await db.getRepository(BusinessUnit).findBy({ id: In([...ids]) }), ids)),
     readable: {

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { PrivacyLevel } from '../activities/activity-enums';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
-import { MailboxOwnerKind, TrackingFilter } from './mail-enums';
+import type { Queue } from '../queues/queue.entity';
+import { AutoCreateRecords, MailboxOwnerKind, TrackingFilter } from './mail-enums';
 import { Mailbox } from './mailbox.entity';
 import { DEFAULT_EMAIL_SETTINGS, ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
@@ -17,6 +18,22 @@ export function userMailbox(user: Pick<User, 'id' | 'email'>, settings: Pick<Org
     trackingFilter: TrackingFilter.RESPONSES_TO_CRM_EMAIL,
     privacyLevel: PrivacyLevel.FULL,
     autoCreateRecords: settings.defaultAutoCreateRecords,
+    syncCursor: null,
+    lastBatchAt: null,
+  };
+}
+
+/** A queue's mailbox: owned (for privacy) by the queue's owner; queues track all mail sent to them (Dynamics' default for queues). */
+export function queueMailbox(queue: Pick<Queue, 'id' | 'emailAddress' | 'ownerId'>): Partial<Mailbox> {
+  return {
+    id: newId(),
+    ownerKind: MailboxOwnerKind.QUEUE,
+    ownerUserId: queue.ownerId,
+    queueId: queue.id,
+    address: queue.emailAddress,
+    trackingFilter: TrackingFilter.ALL,
+    privacyLevel: PrivacyLevel.FULL,
+    autoCreateRecords: AutoCreateRecords.NONE,
     syncCursor: null,
     lastBatchAt: null,
   };

@@ -53,12 +53,12 @@ export class MailboxResolver {
 
   @FieldResolver(() => [TrackingCount], { description: 'Every message the mailbox delivered, by decision: untracked mail is not stored, only counted here.' })
   trackingCounts(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<TrackingCount[]> {
-    return ctx.services.mailboxes.trackingCounts(mailbox.id);
+    return ctx.loaders.mailboxTrackingCounts.load(mailbox.id);
   }
 
   @FieldResolver(() => [FolderTrackingRule])
   folderTrackingRules(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<FolderTrackingRule[]> {
-    return ctx.services.mailboxes.folderRules(mailbox.id);
+    return ctx.loaders.folderRules.load(mailbox.id);
   }
 }
 

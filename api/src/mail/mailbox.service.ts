@@ -79,22 +79,30 @@ export class MailboxService {
     return (result.affected ?? 0) > 0;
   }
 
-  async trackingCounts(mailboxId: string): Promise<{ outcome: string; reason: string | null; count: number }[]> {
+  /** Decisions per outcome and reason for each mailbox, in one statement for all of them. */
+  async trackingCounts(mailboxIds: readonly string[]): Promise<Map<string, { outcome: string; reason: string | null; count: number }[]>> {
     const rows = await this.db
       .getRepository(MailboxItem)
       .createQueryBuilder('i')
-      .select(['i.outcome AS outcome', 'i.reason AS reason', 'COUNT(*) AS count'])
-      .where('i.mailboxId = :mailboxId', { mailboxId })
-      .groupBy('i.outcome')
+      .select(['i.mailboxId AS mailboxId', 'i.outcome AS outcome', 'i.reason AS reason', 'COUNT(*) AS count'])
+      .where('i.mailboxId IN (:...mailboxIds)', { mailboxIds })
+      .groupBy('i.mailboxId')
+      .addGroupBy('i.outcome')
       .addGroupBy('i.reason')
       .orderBy('i.outcome', 'DESC')
       .addOrderBy('i.reason', 'ASC')
-      .getRawMany<{ outcome: string; reason: string | null; count: string | number }>();
-    return rows.map((r) => ({ outcome: r.outcome, reason: r.reason, count: Number(r.count) }));
+      .getRawMany<{ mailboxId: string; outcome: string; reason: string | null; count: string | number }>();
+    const counts = new Map<string, { outcome: string; reason: string | null; count: number }[]>();
+    for (const r of rows) counts.set(r.mailboxId, [...(counts.get(r.mailboxId) ?? []), { outcome: r.outcome, reason: r.reason, count: Number(r.count) }]);
+    return counts;
   }
 
-  folderRules(mailboxId: string): Promise<FolderTrackingRule[]> {
-    return this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId }, order: { folder: 'ASC' } });
+  /** Each mailbox's folder rules, in one statement for all of them. */
+  async folderRules(mailboxIds: readonly string[]): Promise<Map<string, FolderTrackingRule[]>> {
+    const rules = await this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId: In([...mailboxIds]) }, order: { folder: 'ASC' } });
+    const byMailbox = new Map<string, FolderTrackingRule[]>();
+    for (const rule of rules) byMailbox.set(rule.mailboxId, [...(byMailbox.get(rule.mailboxId) ?? []), rule]);
+    return byMailbox;
   }
 }
 

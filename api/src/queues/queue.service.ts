@@ -5,10 +5,8 @@ import { ApiError, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
-import { MailboxOwnerKind, TrackingFilter } from '../mail/mail-enums';
+import { queueMailbox } from '../mail/mailbox-provisioning';
 import { Mailbox } from '../mail/mailbox.entity';
-import { PrivacyLevel } from '../activities/activity-enums';
-import { AutoCreateRecords } from '../mail/mail-enums';
 import { validEmail } from '../records/email-addresses';
 import { definedOnly, nonNull } from '../records/patch';
 import type { CreateQueueInput, UpdateQueueInput } from './queue.inputs';
@@ -45,17 +43,7 @@ export class QueueService {
         createContactForUnknownSender: input.createContactForUnknownSender,
         reopenResolvedWithinHours: input.reopenResolvedWithinHours ?? null,
       });
-      // Queues track all mail sent to them (Dynamics' default for queues is "all email messages").
-      await em.insert(Mailbox, {
-        id: newId(),
-        ownerKind: MailboxOwnerKind.QUEUE,
-        ownerUserId: ownerId,
-        queueId: id,
-        address: emailAddress,
-        trackingFilter: TrackingFilter.ALL,
-        privacyLevel: PrivacyLevel.FULL,
-        autoCreateRecords: AutoCreateRecords.NONE,
-      });
+      await em.insert(Mailbox, queueMailbox({ id, emailAddress, ownerId }));
     });
     return this.db.getRepository(Queue).findOneByOrFail({ id });
   }

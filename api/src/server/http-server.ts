@@ -74,7 +74,7 @@ export async function createHubServer(options: { database: Database; services: S
           }
           throw err;
         }
-        return { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, auth?.principal) };
+        return { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal) };
       },
     }),
   );

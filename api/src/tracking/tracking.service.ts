@@ -2,7 +2,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { holds, type Principal } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
 import { ActivityKind, ActivityState, CorrelationMethod, Direction, EmailStatus, PRIVACY_RANK, PartyResolution } from '../activities/activity-enums';
-import type { ActivityEvents } from '../activities/activity-events';
+import type { ActivityEvent, ActivityEvents } from '../activities/activity-events';
 import { ActivityMailbox } from '../activities/activity-mailbox.entity';
 import type { ActivityWriter, NewActivity, NewParty } from '../activities/activity-writer';
 import { Activity } from '../activities/activity.entity';
@@ -15,6 +15,7 @@ import type { BlobStore } from '../attachments/blob-store';
 import { forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId, type GlobalType } from '../common/global-id';
 import { newId } from '../common/ids';
+import { insertChunked } from '../db/insert-chunked';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
@@ -61,7 +62,9 @@ interface BatchContext {
 
 interface BatchOutcome {
   readonly items: TrackedItem[];
-  readonly tracked: { activityId: string; records: { recordKind: string; recordId: string }[] }[];
+  /** The mailbox's cursor as this batch committed it. */
+  readonly cursor: string | null;
+  readonly tracked: { activityId: string; records: ActivityEvent['records'] }[];
 }
 
 /**
@@ -112,10 +115,9 @@ export class TrackingService {
       }
     }
     for (const t of outcome.tracked) {
-      this.events.publish({ type: 'ACTIVITY_TRACKED', activityId: t.activityId, mailboxId, records: t.records as never });
+      this.events.publish({ type: 'ACTIVITY_TRACKED', activityId: t.activityId, mailboxId, records: t.records });
     }
-    const refreshed = await this.db.getRepository(Mailbox).findOneByOrFail({ id: mailboxId });
-    return { items: outcome.items, cursor: refreshed.syncCursor };
+    return { items: outcome.items, cursor: outcome.cursor };
   }
 
   /** Attachments that should be in the blob store and are not: the item is rejected so the engine uploads and sends it again. */
@@ -133,7 +135,8 @@ export class TrackingService {
   private async runBatch(em: EntityManager, ctx: BatchContext, items: readonly PreparedItem[], rejections: ReadonlyMap<number, string>, cursor: string | null): Promise<BatchOutcome> {
     const { mailbox } = ctx;
     // One batch per mailbox at a time: the cursor must move in order (SQLite serializes writers anyway).
-    if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [mailbox.id]);
+    const locked = em.connection.options.type === 'better-sqlite3' ? 'SELECT syncCursor FROM mailbox WHERE id = ?' : 'SELECT syncCursor FROM mailbox WHERE id = ? FOR UPDATE';
+    const [{ syncCursor: currentCursor }] = (await em.query(locked, [mailbox.id])) as { syncCursor: string | null }[];
     this.log.debug({ mailboxId: mailbox.id, items: items.length }, 'trackEmails batch started');
     const folderRules = await em.findBy(FolderTrackingRule, { mailboxId: mailbox.id });
     const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items, tokenFormat: ctx.tokenFormat, smartMatching: ctx.switches.smartMatching });
@@ -301,7 +304,10 @@ export class TrackingService {
         occurredAt: item.occurredAt,
         participantAddresses: parties.map((p) => p.address),
       });
-      tracked.push({ activityId, records: timelineTargets({ kind: activity.regardingKind, id: activity.regardingId }, newParties.filter((p) => p.resolution === PartyResolution.RESOLVED)) });
+      tracked.push({
+        activityId,
+        records: timelineTargets({ kind: activity.regardingKind, id: activity.regardingId }, newParties.filter((p) => p.resolution === PartyResolution.RESOLVED)).map(({ recordKind, recordId }) => ({ recordKind, recordId })),
+      });
       results.push({ ...base, outcome: 'TRACKED', activityId: toGlobalId('Email', activityId), decision: trace });
     }
 
@@ -324,7 +330,7 @@ export class TrackingService {
     await this.raiseVisibility(em, linkedExisting, mailbox);
     await insertChunked(em, MailboxItem, ledger);
     await em.update(Mailbox, { id: mailbox.id }, { ...(cursor !== null ? { syncCursor: cursor } : {}), lastBatchAt: ctx.now, updatedAt: ctx.now });
-    return { items: results, tracked };
+    return { items: results, tracked, cursor: cursor ?? currentCursor };
   }
 
   private resolveCreated(facts: TrackingFacts, parties: PartyDecision[], sender: PartyDecision, kind: 'contact' | 'lead', id: string): void {
@@ -383,10 +389,6 @@ export class TrackingService {
   }
 }
 
-const CHUNK = 500;
-async function insertChunked(em: EntityManager, entity: new () => object, rows: readonly object[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await em.insert(entity, rows.slice(i, i + CHUNK) as never);
-}
 
 function switchesOf(s: OrganizationEmailSettings): TrackingSwitches {
   return {

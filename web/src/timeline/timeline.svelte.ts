@@ -1,5 +1,5 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
-import { messageOf } from '../session/session.svelte';
+import { PagedList, type Connection, type Page } from '../graphql/paged-list.svelte';
 import { TIMELINE_QUERY, type Activity, type ActivityKind, type Direction } from './activity';
 
 /** What narrows the timeline; no kinds chosen means every kind. */
@@ -10,39 +10,24 @@ export interface TimelineFilters {
   readonly includeRelated: boolean;
 }
 
-/** What has been loaded for one set of filters: activities so far and where the next page starts. */
-export interface TimelinePage {
-  readonly filters: TimelineFilters;
-  readonly items: readonly Activity[];
-  readonly totalCount: number;
-  readonly endCursor: string | null;
-  readonly hasNextPage: boolean;
-}
+/** The activities loaded for one set of filters. */
+export type TimelinePage = Page<TimelineFilters, Activity>;
 
 interface TimelineResult {
-  timeline: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: { cursor: string; node: Activity }[];
-  };
+  timeline: Connection<Activity>;
 }
 
 /** Activities per page; the API's default, and what the browser test seeds past. */
 export const TIMELINE_PAGE_SIZE = 20;
 
 /** A record's activities, newest first, filtered and paged by cursor. */
-export class Timeline {
+export class Timeline extends PagedList<TimelineFilters, Activity> {
   filters = $state<TimelineFilters>({ kinds: [], direction: null, search: '', includeRelated: false });
   /** The search box as typed; it becomes `filters.search` once typing pauses. */
   searchText = $state('');
-  page = $state<TimelinePage | null>(null);
-  loading = $state<'first' | 'more' | null>(null);
-  error = $state<string | null>(null);
   /** The activities shown opened up. */
   expanded = $state<ReadonlySet<string>>(new Set());
 
-  // Each new query bumps this, so an answer to an older one is dropped rather than shown.
-  #generation = 0;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly pageSize: number;
@@ -52,6 +37,7 @@ export class Timeline {
     readonly recordId: string,
     options: { includeRelated?: boolean; pageSize?: number } = {},
   ) {
+    super();
     this.pageSize = options.pageSize ?? TIMELINE_PAGE_SIZE;
     this.filters = { ...this.filters, includeRelated: options.includeRelated ?? false };
   }
@@ -99,45 +85,13 @@ export class Timeline {
   }
 
   /** Loads the first page for the current filters, replacing whatever was shown. */
-  async reload(): Promise<void> {
-    const generation = ++this.#generation;
-    const filters = this.filters;
-    this.loading = 'first';
-    this.error = null;
-    try {
-      const result = await this.#fetch(filters, null);
-      if (generation !== this.#generation) return;
-      this.page = toPage(filters, [], result);
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.error = messageOf(error);
-    } finally {
-      if (generation === this.#generation) this.loading = null;
-    }
-  }
-
-  /** Appends the next page of what is shown. */
-  async loadMore(): Promise<void> {
-    const current = this.page;
-    if (!current?.hasNextPage || this.loading) return;
-    const generation = this.#generation;
-    this.loading = 'more';
-    this.error = null;
-    try {
-      const result = await this.#fetch(current.filters, current.endCursor);
-      if (generation !== this.#generation) return;
-      this.page = toPage(current.filters, current.items, result);
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.error = messageOf(error);
-    } finally {
-      if (generation === this.#generation) this.loading = null;
-    }
+  reload(): Promise<void> {
+    return this.loadFirst(this.filters);
   }
 
   dispose(): void {
     clearTimeout(this.#typingTimer);
-    this.#generation++;
+    this.forgetPending();
   }
 
   #apply(change: Partial<TimelineFilters>): void {
@@ -145,28 +99,20 @@ export class Timeline {
     void this.reload();
   }
 
-  #fetch(filters: TimelineFilters, after: string | null): Promise<TimelineResult> {
+  protected async fetchPage(filters: TimelineFilters, after: string | null): Promise<Connection<Activity>> {
     const filter = {
       ...(filters.kinds.length > 0 ? { kinds: filters.kinds } : {}),
       ...(filters.direction ? { direction: filters.direction } : {}),
       ...(filters.search ? { search: filters.search } : {}),
     };
-    return this.client.request<TimelineResult>(TIMELINE_QUERY, {
+    const { timeline } = await this.client.request<TimelineResult>(TIMELINE_QUERY, {
       recordId: this.recordId,
       first: this.pageSize,
       after,
       filter: Object.keys(filter).length > 0 ? filter : null,
       includeRelated: filters.includeRelated,
     });
+    return timeline;
   }
 }
 
-function toPage(filters: TimelineFilters, before: readonly Activity[], { timeline }: TimelineResult): TimelinePage {
-  return {
-    filters,
-    items: [...before, ...timeline.edges.map((edge) => edge.node)],
-    totalCount: timeline.totalCount,
-    endCursor: timeline.pageInfo.endCursor,
-    hasNextPage: timeline.pageInfo.hasNextPage,
-  };
-}

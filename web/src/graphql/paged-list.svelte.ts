@@ -1,0 +1,71 @@
+import { messageOf } from '../session/session.svelte';
+
+/** A Relay connection as the API returns it. */
+export interface Connection<Row> {
+  totalCount: number;
+  edges: { node: Row }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** What has been loaded for one query: rows so far and where the next page starts. */
+export interface Page<Query, Row> {
+  readonly query: Query;
+  readonly rows: readonly Row[];
+  readonly totalCount: number;
+  readonly endCursor: string | null;
+  readonly hasNextPage: boolean;
+}
+
+/**
+ * A cursor-paged list: the first page of a query replaces what is shown, "load more" appends the
+ * next. Each new query bumps a generation, so an answer to an older one is dropped, never shown.
+ */
+export abstract class PagedList<Query, Row> {
+  page = $state<Page<Query, Row> | null>(null);
+  loading = $state<'first' | 'more' | null>(null);
+  error = $state<string | null>(null);
+
+  #generation = 0;
+
+  /** One page of `query` after `after` (null: the first). */
+  protected abstract fetchPage(query: Query, after: string | null): Promise<Connection<Row>>;
+
+  /** Loads the first page of `query`, replacing whatever was shown. */
+  protected loadFirst(query: Query): Promise<void> {
+    const generation = ++this.#generation;
+    return this.#load(generation, 'first', query, null, []);
+  }
+
+  /** Appends the next page of what is shown. */
+  async loadMore(): Promise<void> {
+    const current = this.page;
+    if (!current?.hasNextPage || this.loading) return;
+    await this.#load(this.#generation, 'more', current.query, current.endCursor, current.rows);
+  }
+
+  /** Drops every answer still on its way (the view is going away). */
+  protected forgetPending(): void {
+    this.#generation++;
+  }
+
+  async #load(generation: number, kind: 'first' | 'more', query: Query, after: string | null, before: readonly Row[]): Promise<void> {
+    this.loading = kind;
+    this.error = null;
+    try {
+      const connection = await this.fetchPage(query, after);
+      if (generation !== this.#generation) return;
+      this.page = {
+        query,
+        rows: [...before, ...connection.edges.map((edge) => edge.node)],
+        totalCount: connection.totalCount,
+        endCursor: connection.pageInfo.endCursor,
+        hasNextPage: connection.pageInfo.hasNextPage,
+      };
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.error = messageOf(error);
+    } finally {
+      if (generation === this.#generation) this.loading = null;
+    }
+  }
+}
