@@ -23,6 +23,10 @@ export class AppointmentDetail {
   @Index({ unique: true })
   @Column('varchar', { length: 255, nullable: true })
   icalUid: string | null;
+
+  /** RFC 5545 SEQUENCE of the last invitation applied: an older or repeated one changes nothing. */
+  @Column('int', { nullable: true })
+  icalSequence: number | null;
 }
 
 @Entity('task_detail')

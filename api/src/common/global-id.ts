@@ -4,11 +4,12 @@ import { badInput } from './errors';
 export type GlobalType =
   | 'Account' | 'Contact' | 'Lead' | 'Opportunity' | 'Case'
   | 'User' | 'BusinessUnit' | 'SecurityRole' | 'ApiKey'
-  | 'Email' | 'Appointment' | 'Task' | 'PhoneCall' | 'Attachment' | 'Mailbox' | 'Queue';
+  | 'Email' | 'Appointment' | 'Task' | 'PhoneCall' | 'Attachment' | 'Mailbox' | 'Queue'
+  | 'EmailServerProfile' | 'MailboxAlert' | 'QuarantinedMessage';
 
 const TYPES = new Set<string>([
   'Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User', 'BusinessUnit', 'SecurityRole', 'ApiKey',
-  'Email', 'Appointment', 'Task', 'PhoneCall', 'Attachment', 'Mailbox', 'Queue',
+  'Email', 'Appointment', 'Task', 'PhoneCall', 'Attachment', 'Mailbox', 'Queue', 'EmailServerProfile', 'MailboxAlert', 'QuarantinedMessage',
 ]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -6,7 +6,10 @@ import { Activity } from '../activities/activity.entity';
 import { Attachment } from '../activities/attachment.entity';
 import { EmailMessage } from '../activities/email-message.entity';
 import { TimelineEntry } from '../activities/timeline-entry.entity';
+import { EmailServerProfile } from '../mail/email-server-profile.entity';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
+import { MailboxAlert } from '../mail/mailbox-alert.entity';
+import { QuarantinedMessage } from '../mail/quarantined-message.entity';
 import { MailboxItem } from '../mail/mailbox-item.entity';
 import { Mailbox } from '../mail/mailbox.entity';
 import { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
@@ -53,6 +56,9 @@ export const ENTITIES = [
   ActivityMailbox,
   Mailbox,
   MailboxItem,
+  EmailServerProfile,
+  MailboxAlert,
+  QuarantinedMessage,
   FolderTrackingRule,
   OrganizationEmailSettings,
   TrackingTokenCounter,

@@ -1,12 +1,12 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { PrivacyLevel } from '../activities/activity-enums';
 import { DateTimeColumn, EnumColumn, IdColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
 import { Node } from '../graphql/node';
-import { AutoCreateRecords, MailboxOwnerKind, TrackingFilter } from './mail-enums';
+import { ActMethod, AutoCreateRecords, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxOwnerKind, MailboxState, OutgoingMethod, TrackingFilter } from './mail-enums';
 
-/** The mail account of one user or queue, as Dynamics' mailbox record; protocol settings come with the sync engine. */
+/** The mail account of one user or queue, as Dynamics' mailbox record: what to track, how to connect, and the sync state. */
 @ObjectType({ implements: Node })
 @Entity('mailbox')
 export class Mailbox {
@@ -57,6 +57,131 @@ export class Mailbox {
   @Field(() => Date, { nullable: true })
   @DateTimeColumn({ nullable: true })
   lastBatchAt: Date | null;
+
+  // --- Configuration (administrators; Dynamics' mailbox form) ---
+
+  @IdColumn({ nullable: true })
+  profileId: string | null;
+
+  @Field(() => IncomingMethod)
+  @EnumColumn(24, { default: IncomingMethod.NONE })
+  incomingMethod: IncomingMethod;
+
+  @Field(() => OutgoingMethod)
+  @EnumColumn(24, { default: OutgoingMethod.NONE })
+  outgoingMethod: OutgoingMethod;
+
+  @Field(() => ActMethod, { name: 'appointmentsContactsTasksMethod' })
+  @EnumColumn(24, { default: ActMethod.NONE })
+  actMethod: ActMethod;
+
+  @Field(() => EmailApproval)
+  @EnumColumn(24, { default: EmailApproval.PENDING_APPROVAL })
+  approval: EmailApproval;
+
+  /** The organization's forward (sink) mailbox: receives copies forwarded from mailboxes whose incoming method is FORWARD_MAILBOX. */
+  @Field()
+  @Column('boolean', { default: false })
+  isForwardMailbox: boolean;
+
+  /** For a forward mailbox: delete each forwarded copy from the server once it is processed. */
+  @Field()
+  @Column('boolean', { default: false })
+  deleteForwardedCopies: boolean;
+
+  /** Overrides the profile's "process email from" for this mailbox. */
+  @Field(() => Date, { nullable: true })
+  @DateTimeColumn({ nullable: true })
+  processEmailFrom: Date | null;
+
+  @Column('varchar', { length: 320, nullable: true })
+  credentialUsername: string | null;
+
+  /** Encrypted (credential-cipher.ts); write-only in the API. */
+  @Column('text', { nullable: true })
+  credentialSecret: string | null;
+
+  // --- Test & Enable ---
+
+  @EnumColumn(16, { default: ChannelTestStatus.NOT_RUN })
+  incomingTestStatus: ChannelTestStatus;
+
+  @Column('varchar', { length: 48, nullable: true })
+  incomingTestCode: string | null;
+
+  @Column('varchar', { length: 1000, nullable: true })
+  incomingTestReason: string | null;
+
+  @EnumColumn(16, { default: ChannelTestStatus.NOT_RUN })
+  outgoingTestStatus: ChannelTestStatus;
+
+  @Column('varchar', { length: 48, nullable: true })
+  outgoingTestCode: string | null;
+
+  @Column('varchar', { length: 1000, nullable: true })
+  outgoingTestReason: string | null;
+
+  @DateTimeColumn({ nullable: true })
+  testedAt: Date | null;
+
+  /** Set by Test & Enable; a sync engine claims the test and clears it with its result. */
+  @DateTimeColumn({ nullable: true })
+  testRequestedAt: Date | null;
+
+  // --- Sync state (written by the api on the sync engine's reports) ---
+
+  @Field(() => MailboxState)
+  @EnumColumn(24, { default: MailboxState.NOT_ENABLED })
+  state: MailboxState;
+
+  @Field(() => String, { nullable: true, description: 'Why the mailbox is in its state, in words.' })
+  @Column('varchar', { length: 1000, nullable: true })
+  stateReason: string | null;
+
+  /** An administrator's "resync from": re-read mail received since then (duplicates are recognized). */
+  @Field(() => Date, { nullable: true })
+  @DateTimeColumn({ nullable: true })
+  resyncFrom: Date | null;
+
+  @Index()
+  @DateTimeColumn({ nullable: true })
+  nextSyncAt: Date | null;
+
+  @Column('varchar', { length: 36, nullable: true })
+  leaseId: string | null;
+
+  /** Which engine holds the lease (its ENGINE_ID), for the dashboard and logs. */
+  @Column('varchar', { length: 100, nullable: true })
+  leaseOwner: string | null;
+
+  @DateTimeColumn({ nullable: true })
+  leaseUntil: Date | null;
+
+  @Field(() => Int, { description: 'Transient failures in a row; reset by a successful sync.' })
+  @Column('int', { default: 0 })
+  failureCount: number;
+
+  @Field(() => Date, { nullable: true })
+  @DateTimeColumn({ nullable: true })
+  lastSyncAt: Date | null;
+
+  @Field(() => Int, { description: 'Items the last sync processed.' })
+  @Column('int', { default: 0 })
+  lastSyncItems: number;
+
+  @Column('int', { default: 0 })
+  consecutiveEmptyPolls: number;
+
+  // --- Completeness (the reconciler) ---
+
+  @Column('int', { nullable: true })
+  coverageServerCount: number | null;
+
+  @Column('int', { nullable: true })
+  coverageDecidedCount: number | null;
+
+  @DateTimeColumn({ nullable: true })
+  coverageCheckedAt: Date | null;
 
   @Field()
   @CreateDateColumn({ type: 'datetime', precision: 6 })

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { EnumColumn } from '../common/columns';
-import { AutoCreateRecords } from './mail-enums';
+import { ActMethod, AutoCreateRecords, IncomingMethod, OutgoingMethod } from './mail-enums';
 
 const jsonList = { to: (v: readonly string[]) => JSON.stringify(v ?? []), from: (v: string | null) => (v ? (JSON.parse(v) as string[]) : []) };
 
@@ -88,6 +88,22 @@ export class OrganizationEmailSettings {
   @EnumColumn(8)
   defaultAutoCreateRecords: AutoCreateRecords;
 
+  @Field(() => IncomingMethod, { description: 'Incoming method of new mailboxes (Dynamics: server-side synchronization).' })
+  @EnumColumn(24, { default: IncomingMethod.SERVER_SIDE_SYNC })
+  defaultIncomingMethod: IncomingMethod;
+
+  @Field(() => OutgoingMethod, { description: 'Outgoing method of new mailboxes.' })
+  @EnumColumn(24, { default: OutgoingMethod.SERVER_SIDE_SYNC })
+  defaultOutgoingMethod: OutgoingMethod;
+
+  @Field(() => ActMethod, { name: 'defaultAppointmentsContactsTasksMethod', description: 'Exchange profiles only; NONE by default.' })
+  @EnumColumn(24, { default: ActMethod.NONE })
+  defaultActMethod: ActMethod;
+
+  @Field({ description: 'Dynamics\' "Process emails only for approved users/queues" (on by default): nothing syncs until an administrator approves the address.' })
+  @Column('boolean', { default: true })
+  processEmailOnlyForApprovedMailboxes: boolean;
+
   @Field(() => Int, { description: 'Largest attachment stored, in KB (Dynamics: 5,120; at most 131,072).' })
   @Column('int')
   maxAttachmentKb: number;
@@ -124,6 +140,10 @@ export const DEFAULT_EMAIL_SETTINGS: Omit<OrganizationEmailSettings, 'updatedAt'
   blockedAddresses: [],
   blockedDomains: [],
   defaultAutoCreateRecords: AutoCreateRecords.NONE,
+  defaultIncomingMethod: IncomingMethod.SERVER_SIDE_SYNC,
+  defaultOutgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC,
+  defaultActMethod: ActMethod.NONE,
+  processEmailOnlyForApprovedMailboxes: true,
   maxAttachmentKb: 5120,
   maxBodyKb: 1024,
 };

@@ -1,0 +1,80 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { DateTimeColumn, EnumColumn } from '../common/columns';
+import { EmailServerKind, MailAuthMethod, TlsMode } from './mail-enums';
+
+/**
+ * Dynamics' email server profile: where and how mailboxes connect. Not a GraphQL type itself:
+ * the secret columns must never be readable (see email-server-profile.types.ts).
+ */
+@Entity('email_server_profile')
+export class EmailServerProfile {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @Index({ unique: true })
+  @Column('varchar', { length: 100 })
+  name: string;
+
+  @EnumColumn(16)
+  kind: EmailServerKind;
+
+  @Column('varchar', { length: 255 })
+  incomingHost: string;
+
+  @Column('int')
+  incomingPort: number;
+
+  @EnumColumn(16)
+  incomingTls: TlsMode;
+
+  @Column('varchar', { length: 255 })
+  outgoingHost: string;
+
+  @Column('int')
+  outgoingPort: number;
+
+  @EnumColumn(16)
+  outgoingTls: TlsMode;
+
+  @EnumColumn(16, { default: MailAuthMethod.PASSWORD })
+  authMethod: MailAuthMethod;
+
+  /** Dynamics' "use same credentials for all mailboxes": the profile's credentials instead of each mailbox's. */
+  @Column('boolean', { default: false })
+  useProfileCredentials: boolean;
+
+  @Column('varchar', { length: 320, nullable: true })
+  credentialUsername: string | null;
+
+  /** Encrypted with the credential cipher (credential-cipher.ts); never leaves the api except to the sync engine. */
+  @Column('text', { nullable: true })
+  credentialSecret: string | null;
+
+  /** Accept a server certificate that does not verify (self-signed test servers); off by default. */
+  @Column('boolean', { default: false })
+  allowInvalidCertificates: boolean;
+
+  @Column('int', { default: 60 })
+  pollIntervalSeconds: number;
+
+  @Column('int', { default: 10 })
+  maxConcurrentConnections: number;
+
+  /** Mail received before this is never read (Dynamics' "process email from"); null: everything. */
+  @DateTimeColumn({ nullable: true })
+  processEmailFrom: Date | null;
+
+  /** The IMAP folder sent mail is read from and appended to; null: the server's \Sent special-use folder (RFC 6154). */
+  @Column('varchar', { length: 255, nullable: true })
+  sentFolder: string | null;
+
+  /** New mailboxes get this profile (at most one profile is the default). */
+  @Column('boolean', { default: false })
+  isDefault: boolean;
+
+  @CreateDateColumn({ type: 'datetime', precision: 6 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'datetime', precision: 6 })
+  updatedAt: Date;
+}
