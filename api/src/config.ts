@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseCredentialKey } from './mail/credential-cipher';
 
 /** Everything the api process reads from its environment, parsed once. */
 export interface ApiConfig {
@@ -17,6 +18,8 @@ export interface ApiConfig {
   readonly seedDemo: boolean;
   /** With the demo records, a history of emails, calls, tasks and meetings (SEED_DEMO_ACTIVITIES, default true). */
   readonly seedDemoActivities: boolean;
+  /** MAIL_CREDENTIAL_KEY (32 bytes, base64 or hex), the same in every api process; unset: a key kept in DATA_DIR. */
+  readonly mailCredentialKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +54,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (syncServiceApiKey !== undefined && syncServiceApiKey.length < 32) {
     problems.push('SYNC_SERVICE_API_KEY must be at least 32 characters');
   }
+  const keyText = env.MAIL_CREDENTIAL_KEY?.trim() || undefined;
+  const mailCredentialKey = keyText === undefined ? undefined : parseCredentialKey(keyText);
+  if (keyText !== undefined && !mailCredentialKey) problems.push('MAIL_CREDENTIAL_KEY must be 32 bytes, written as base64 or 64 hex digits');
   const config: ApiConfig = {
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
@@ -63,6 +69,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     webDistDir: path.resolve(env.WEB_DIST_DIR ?? path.join(__dirname, '..', '..', 'web', 'dist')),
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
     seedDemoActivities: (env.SEED_DEMO_ACTIVITIES ?? 'true') !== 'false',
+    mailCredentialKey,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

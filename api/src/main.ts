@@ -1,3 +1,4 @@
+import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import 'reflect-metadata';
 import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
@@ -40,7 +41,8 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
       syncServiceApiKey: config.syncServiceApiKey,
     }),
   );
-  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, authCacheSeconds: config.authCacheSeconds, log });
+  const credentialKey = config.mailCredentialKey ?? loadOrCreateKeyFile(config.dataDir);
+  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, authCacheSeconds: config.authCacheSeconds, log, credentialKey });
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);

@@ -6,6 +6,7 @@ import { ActivityService } from '../activities/activity.service';
 import { OutgoingEmailService } from '../activities/outgoing-email.service';
 import { TimelineService } from '../activities/timeline.service';
 import { BlobStore } from '../attachments/blob-store';
+import { CredentialCipher } from '../mail/credential-cipher';
 import { EmailSettingsService } from '../mail/email-settings.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
@@ -51,9 +52,11 @@ export interface Services {
   readonly queues: QueueService;
   readonly activities: ActivityService;
   readonly outgoingEmail: OutgoingEmailService;
+  /** Encrypts mail credentials at rest; decrypts them only for the sync engine's claims. */
+  readonly credentials: CredentialCipher;
 }
 
-export function createServices(db: DataSource, options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger }): Services {
+export function createServices(db: DataSource, options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger; credentialKey: Buffer }): Services {
   const auth = new AuthService(db, new AccessService(db), options.sessionTtlHours, new CredentialCache(options.authCacheSeconds * 1000));
   const stores = {
     account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
@@ -91,6 +94,7 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     queues: new QueueService(db),
     activities,
     outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events),
+    credentials: new CredentialCipher(options.credentialKey),
   };
 }
 
