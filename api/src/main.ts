@@ -1,8 +1,8 @@
-import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import 'reflect-metadata';
 import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
 import { createServices, type Services } from './graphql/services';
+import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import { createLogger, type Logger } from './platform/logger';
 import { bootstrap } from './seed/bootstrap';
 import { createHubServer, type HubServer } from './server/http-server';
