@@ -1,8 +1,11 @@
+import type { ChannelTestResult, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
+
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
 export type HubApiErrorCode =
   | 'AUTH_FAILED' // the key is unknown, revoked, or its role may not make this call: retrying won't help
   | 'TEMPORARY' // network failure, timeout, or the API says "try again": retry with back-off
   | 'NOT_FOUND'
+  | 'CONFLICT' // the lease this call quoted is no longer ours: drop the work, never retry it
   | 'INVALID_REQUEST' // the API rejected our query or arguments: a bug on our side
   | 'INVALID_RESPONSE' // the API answered with something that isn't the shape we asked for
   | 'INTERNAL'; // the API failed in a way it didn't classify
@@ -27,10 +30,25 @@ export interface Viewer {
   readonly roles: readonly { readonly name: string }[];
 }
 
-/** What the engine needs from the hub; implemented over GraphQL here and by typed fakes in tests. */
+/** What the engine needs from the hub; implemented over GraphQL here and by typed fakes in tests. Every method rejects with HubApiError. */
 export interface HubApi {
   /** The key's user; rejects with HubApiError, or with the signal's reason when `signal` aborts. */
   whoAmI(signal?: AbortSignal): Promise<Viewer>;
+  claimMailboxes(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]>;
+  /** The new lease end; CONFLICT when the lease was lost. */
+  renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date>;
+  releaseMailbox(mailboxId: string, leaseId: string, report: SyncReport): Promise<void>;
+  reportMailboxTest(mailboxId: string, leaseId: string, incoming: ChannelTestResult, outgoing: ChannelTestResult): Promise<void>;
+  trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]>;
+  /** The sourceRefs among `items` the hub has no decision for. */
+  undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]>;
+  reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void>;
+  /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
+  uploadBlob(content: Buffer): Promise<string>;
+  downloadBlob(sha256: string): Promise<Buffer>;
+  claimOutgoingEmails(limit: number, leaseSeconds: number): Promise<OutgoingEmail[]>;
+  markEmailSent(emailId: string, leaseId: string, sentAt: Date): Promise<void>;
+  markEmailFailed(emailId: string, leaseId: string, reason: string, retryable: boolean): Promise<void>;
 }
 
 export interface GraphqlHubApiOptions {
@@ -42,6 +60,50 @@ export interface GraphqlHubApiOptions {
 
 const VIEWER_QUERY = 'query SyncEngineViewer { viewer { id fullName roles { name } } }';
 
+const ENDPOINT = 'host port tls allowInvalidCertificates';
+const CREDENTIALS = 'method username secret';
+const ADDRESS = 'address name';
+
+const CLAIM_MAILBOXES = `mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
+  claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
+    mailboxId leaseId leaseUntil job address kind
+    incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} }
+    incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
+    cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds
+  }
+}`;
+const RENEW_LEASE = `mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
+  renewMailboxLease(mailboxId: $mailboxId, leaseId: $leaseId, leaseSeconds: $leaseSeconds)
+}`;
+const RELEASE = `mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
+  releaseMailbox(mailboxId: $mailboxId, leaseId: $leaseId, report: $report) { id }
+}`;
+const REPORT_TEST = `mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
+  reportMailboxTest(mailboxId: $mailboxId, leaseId: $leaseId, incoming: $incoming, outgoing: $outgoing) { id }
+}`;
+const TRACK_EMAILS = `mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
+  trackEmails(mailboxId: $mailboxId, input: $input) { items { index messageId outcome activityId errorCode errorMessage } }
+}`;
+const UNDECIDED = `mutation UndecidedMessages($mailboxId: ID!, $leaseId: ID!, $items: [ServerMessageInput!]!) {
+  undecidedMessages(mailboxId: $mailboxId, leaseId: $leaseId, items: $items)
+}`;
+const COVERAGE = `mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
+  reportMailboxCoverage(mailboxId: $mailboxId, leaseId: $leaseId, serverCount: $serverCount, decidedCount: $decidedCount, recovered: $recovered) { id }
+}`;
+const CLAIM_OUTGOING = `mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
+  claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
+    emailId leaseId leaseUntil mailboxId from { ${ADDRESS} } to { ${ADDRESS} } cc { ${ADDRESS} } bcc { ${ADDRESS} }
+    subject messageId inReplyTo references textBody htmlBody attachments { fileName contentType size sha256 } attempt
+    transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } }
+  }
+}`;
+const MARK_SENT = `mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
+  markEmailSent(emailId: $emailId, leaseId: $leaseId, sentAt: $sentAt) { id }
+}`;
+const MARK_FAILED = `mutation MarkEmailFailed($emailId: ID!, $leaseId: ID!, $reason: String!, $retryable: Boolean!) {
+  markEmailFailed(emailId: $emailId, leaseId: $leaseId, reason: $reason, retryable: $retryable) { id }
+}`;
+
 // Codes the API (or Apollo Server's defaults) puts in `extensions.code`, mapped onto ours.
 const CODE_BY_SERVER_CODE: Readonly<Record<string, HubApiErrorCode>> = {
   AUTH_FAILED: 'AUTH_FAILED',
@@ -49,6 +111,7 @@ const CODE_BY_SERVER_CODE: Readonly<Record<string, HubApiErrorCode>> = {
   FORBIDDEN: 'AUTH_FAILED',
   TEMPORARY: 'TEMPORARY',
   NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
   BAD_USER_INPUT: 'INVALID_REQUEST',
   BAD_REQUEST: 'INVALID_REQUEST',
   GRAPHQL_PARSE_FAILED: 'INVALID_REQUEST',
@@ -71,8 +134,82 @@ export class GraphqlHubApi implements HubApi {
     return viewer;
   }
 
-  private async request(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<object> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
+  async claimMailboxes(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]> {
+    const data = await this.request(CLAIM_MAILBOXES, { engineId, limit, leaseSeconds });
+    return listField<MailboxWork>(data, 'claimMailboxes');
+  }
+
+  async renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date> {
+    const data = await this.request(RENEW_LEASE, { mailboxId, leaseId, leaseSeconds });
+    const until = new Date(String((data as { renewMailboxLease?: unknown }).renewMailboxLease));
+    if (Number.isNaN(until.getTime())) throw new HubApiError('INVALID_RESPONSE', 'renewMailboxLease did not answer a date');
+    return until;
+  }
+
+  async releaseMailbox(mailboxId: string, leaseId: string, report: SyncReport): Promise<void> {
+    await this.request(RELEASE, { mailboxId, leaseId, report });
+  }
+
+  async reportMailboxTest(mailboxId: string, leaseId: string, incoming: ChannelTestResult, outgoing: ChannelTestResult): Promise<void> {
+    await this.request(REPORT_TEST, { mailboxId, leaseId, incoming, outgoing });
+  }
+
+  async trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]> {
+    // Ingest batches carry whole bodies: give them longer than a control call.
+    const data = await this.request(TRACK_EMAILS, { mailboxId, input: batch }, undefined, 120_000);
+    const result = (data as { trackEmails?: { items?: unknown } }).trackEmails;
+    if (!result || !Array.isArray(result.items)) throw new HubApiError('INVALID_RESPONSE', 'trackEmails answered without items');
+    return result.items as TrackedItemResult[];
+  }
+
+  async undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]> {
+    const data = await this.request(UNDECIDED, { mailboxId, leaseId, items }, undefined, 60_000);
+    return listField<string>(data, 'undecidedMessages');
+  }
+
+  async reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void> {
+    await this.request(COVERAGE, { mailboxId, leaseId, serverCount, decidedCount, recovered });
+  }
+
+  async uploadBlob(content: Buffer): Promise<string> {
+    const response = await this.http(new URL('blobs', this.options.url), { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream' } }, 120_000);
+    const body = parseJson(await response.text()) as { sha256?: unknown; error?: { code?: unknown; message?: unknown } } | undefined;
+    if (response.ok && typeof body?.sha256 === 'string') return body.sha256;
+    throw httpError(response.status, body?.error?.code, body?.error?.message);
+  }
+
+  async downloadBlob(sha256: string): Promise<Buffer> {
+    const response = await this.http(new URL(`blobs/${encodeURIComponent(sha256)}`, this.options.url), { method: 'GET' }, 120_000);
+    if (response.ok) return Buffer.from(await response.arrayBuffer());
+    const body = parseJson(await response.text()) as { error?: { code?: unknown; message?: unknown } } | undefined;
+    throw httpError(response.status, body?.error?.code, body?.error?.message);
+  }
+
+  async claimOutgoingEmails(limit: number, leaseSeconds: number): Promise<OutgoingEmail[]> {
+    const data = await this.request(CLAIM_OUTGOING, { limit, leaseSeconds });
+    return listField<OutgoingEmail>(data, 'claimOutgoingEmails');
+  }
+
+  async markEmailSent(emailId: string, leaseId: string, sentAt: Date): Promise<void> {
+    await this.request(MARK_SENT, { emailId, leaseId, sentAt: sentAt.toISOString() });
+  }
+
+  async markEmailFailed(emailId: string, leaseId: string, reason: string, retryable: boolean): Promise<void> {
+    await this.request(MARK_FAILED, { emailId, leaseId, reason: reason.slice(0, 1000), retryable });
+  }
+
+  /** A plain HTTP call with the key, classified like GraphQL calls when it fails on the way. */
+  private async http(url: URL, init: RequestInit, timeoutMs: number): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      return await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.options.apiKey}` }, signal: timeout });
+    } catch (error) {
+      throw new HubApiError('TEMPORARY', `hub ${init.method} ${url.pathname} ${timeout.aborted ? 'timed out' : 'failed'}: ${describe(error)}`, undefined, { cause: error });
+    }
+  }
+
+  private async request(query: string, variables: Record<string, unknown>, signal?: AbortSignal, timeoutMs?: number): Promise<object> {
+    const timeout = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
     let response: Response;
     let text: string;
     try {
@@ -112,6 +249,21 @@ export class GraphqlHubApi implements HubApi {
     }
     return body.data;
   }
+}
+
+function listField<T>(data: object, field: string): T[] {
+  const value = (data as Record<string, unknown>)[field];
+  if (!Array.isArray(value)) throw new HubApiError('INVALID_RESPONSE', `${field} is missing from the API response`);
+  return value as T[];
+}
+
+function httpError(status: number, code: unknown, message: unknown): HubApiError {
+  const text = `hub answered HTTP ${status}${typeof message === 'string' ? `: ${message}` : ''}`;
+  if (RETRYABLE_STATUSES.has(status)) return new HubApiError('TEMPORARY', text);
+  if (status === 401 || status === 403) return new HubApiError('AUTH_FAILED', text, typeof code === 'string' ? code : undefined);
+  if (status === 404) return new HubApiError('NOT_FOUND', text);
+  if (status === 413 || status === 400) return new HubApiError('INVALID_REQUEST', text, typeof code === 'string' ? code : undefined);
+  return new HubApiError('INTERNAL', text);
 }
 
 interface GraphqlError {

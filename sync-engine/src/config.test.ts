@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';
 
@@ -17,7 +18,14 @@ describe('parseConfig', () => {
       hubApiUrl: 'http://localhost:4000/graphql',
       hubApiKey: 'k',
       logLevel: 'info',
-      pollIntervalMs: 30_000,
+      pollIntervalMs: 5_000,
+      engineId: `${hostname()}-${process.pid}`,
+      maxMailboxes: 8,
+      leaseSeconds: 120,
+      batchSize: 100,
+      idleSeconds: 300,
+      reconcileIntervalSeconds: 3600,
+      sendBatch: 10,
     });
   });
 
@@ -27,19 +35,33 @@ describe('parseConfig', () => {
       HUB_API_KEY: ' key-with-spaces-around ',
       LOG_LEVEL: 'DEBUG',
       POLL_INTERVAL_MS: '1500',
+      ENGINE_ID: 'engine-a',
+      MAX_MAILBOXES: '3',
+      LEASE_SECONDS: '60',
+      BATCH_SIZE: '50',
+      IDLE_SECONDS: '0',
+      RECONCILE_INTERVAL_SECONDS: '0',
+      SEND_BATCH: '0',
     });
     expect(config).toEqual({
       hubApiUrl: 'https://hub.example.test/graphql',
       hubApiKey: 'key-with-spaces-around',
       logLevel: 'debug',
       pollIntervalMs: 1500,
+      engineId: 'engine-a',
+      maxMailboxes: 3,
+      leaseSeconds: 60,
+      batchSize: 50,
+      idleSeconds: 0,
+      reconcileIntervalSeconds: 0,
+      sendBatch: 0,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('treats empty strings as unset (compose passes `VAR=` for an unset ${VAR})', () => {
     expect(problemsOf({ HUB_API_KEY: '' })).toEqual([expect.stringContaining('HUB_API_KEY is required')]);
-    expect(parseConfig({ HUB_API_KEY: 'k', HUB_API_URL: '', POLL_INTERVAL_MS: ' ' }).pollIntervalMs).toBe(30_000);
+    expect(parseConfig({ HUB_API_KEY: 'k', HUB_API_URL: '', POLL_INTERVAL_MS: ' ' }).pollIntervalMs).toBe(5_000);
   });
 
   it('reports every bad variable in one error', () => {
@@ -54,6 +76,10 @@ describe('parseConfig', () => {
     ['-5', 'POLL_INTERVAL_MS'],
     ['1.5', 'POLL_INTERVAL_MS'],
     ['2147483648', 'POLL_INTERVAL_MS'],
+    ['0', 'MAX_MAILBOXES'],
+    ['201', 'BATCH_SIZE'],
+    ['5', 'LEASE_SECONDS'],
+    ['1800', 'IDLE_SECONDS'],
   ])('rejects %s for %s', (value, name) => {
     const problems = problemsOf({ HUB_API_KEY: 'k', [name]: value });
     expect(problems).toEqual([expect.stringContaining(name)]);

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 /** Log levels pino accepts; anything else is a typo we want reported at start. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -7,7 +9,21 @@ export interface Config {
   readonly hubApiUrl: string;
   readonly hubApiKey: string;
   readonly logLevel: LogLevel;
+  /** How often to ask the hub for due mailboxes and emails to send when there is nothing else to do. */
   readonly pollIntervalMs: number;
+  /** Names this process in leases (ENGINE_ID; default host name and pid). */
+  readonly engineId: string;
+  /** Mailboxes this process works on at once (MAX_MAILBOXES, default 8); IDLE holds one each. */
+  readonly maxMailboxes: number;
+  readonly leaseSeconds: number;
+  /** Messages per trackEmails call (BATCH_SIZE, default 100; the hub takes at most 200). */
+  readonly batchSize: number;
+  /** How long one claim may hold an IMAP IDLE connection before handing the mailbox back (IDLE_SECONDS, default 300). */
+  readonly idleSeconds: number;
+  /** How often each mailbox is compared with the server (RECONCILE_INTERVAL_SECONDS, default 3600; 0: every sync). */
+  readonly reconcileIntervalSeconds: number;
+  /** Emails claimed per send round (SEND_BATCH, default 10; 0 turns sending off in this process). */
+  readonly sendBatch: number;
 }
 
 /** Thrown when one or more variables are missing or malformed; lists every problem. */
@@ -38,14 +54,45 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const logLevel = (value('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!isLogLevel(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
-  const pollRaw = value('POLL_INTERVAL_MS') ?? '30000';
+  const pollRaw = value('POLL_INTERVAL_MS') ?? '5000';
   const pollIntervalMs = Number(pollRaw);
   if (!/^\d+$/.test(pollRaw) || pollIntervalMs < 1 || pollIntervalMs > MAX_TIMER_MS) {
     problems.push(`POLL_INTERVAL_MS must be an integer from 1 to ${MAX_TIMER_MS}, got "${pollRaw}"`);
   }
 
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!/^\d+$/.test(raw) || parsed < min || parsed > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return parsed;
+  };
+  const engineId = value('ENGINE_ID') ?? `${hostname()}-${process.pid}`;
+  if (engineId.length > 100) problems.push('ENGINE_ID must have at most 100 characters');
+  const maxMailboxes = integer('MAX_MAILBOXES', 8, 1, 1000);
+  const leaseSeconds = integer('LEASE_SECONDS', 120, 15, 3600);
+  const batchSize = integer('BATCH_SIZE', 100, 1, 200);
+  const idleSeconds = integer('IDLE_SECONDS', 300, 0, 1740); // RFC 2177: re-issue IDLE at least every 29 minutes
+  const reconcileIntervalSeconds = integer('RECONCILE_INTERVAL_SECONDS', 3600, 0, 7 * 86400);
+  const sendBatch = integer('SEND_BATCH', 10, 0, 100);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ hubApiUrl, hubApiKey, logLevel: logLevel as LogLevel, pollIntervalMs });
+  return Object.freeze({
+    hubApiUrl,
+    hubApiKey,
+    logLevel: logLevel as LogLevel,
+    pollIntervalMs,
+    engineId,
+    maxMailboxes,
+    leaseSeconds,
+    batchSize,
+    idleSeconds,
+    reconcileIntervalSeconds,
+    sendBatch,
+  });
 }
 
 function isHttpUrl(text: string): boolean {

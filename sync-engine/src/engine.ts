@@ -34,6 +34,7 @@ const FATAL_ADVICE: Readonly<Record<HubApiError['code'], string>> = {
   AUTH_FAILED: 'hub API rejected HUB_API_KEY; issue a Sync Service API key in the hub and restart',
   TEMPORARY: 'hub API unavailable',
   NOT_FOUND: 'hub API has no viewer query; is HUB_API_URL the hub GraphQL endpoint?',
+  CONFLICT: 'hub API answered CONFLICT to the viewer query',
   INVALID_REQUEST: 'hub API rejected the viewer query; engine and api versions may not match',
   INVALID_RESPONSE: 'hub API answered with an unexpected shape; is HUB_API_URL the hub GraphQL endpoint?',
   INTERNAL: 'hub API failed while verifying the key',

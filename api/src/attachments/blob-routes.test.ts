@@ -35,9 +35,11 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
         store,
         authenticate: async (header) => {
           if (header === 'Bearer good') return { userId: 'u1' };
+          if (header === 'Bearer engine') return { userId: 'sync-engine' };
           if (header === 'Bearer expired') throw new ApiError('UNAUTHENTICATED', 'the session has expired or was ended; sign in again');
           return undefined;
         },
+        mayReadAny: (caller) => (caller as { userId: string }).userId === 'sync-engine',
         maxBytes: async () => LIMIT,
         log: pino({ level: 'info' }, { write: (line: string) => logged.emit('line', JSON.parse(line)) }),
       }),
@@ -140,6 +142,19 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
     socket.write(randomBytes(LIMIT / 2), () => socket.destroy());
     await aborted;
     expect(await rows()).toEqual(before);
+  });
+
+  it('GET /blobs/:sha256 gives the sync engine the bytes, and no one else', async () => {
+    const data = randomBytes(150 * 1024); // several chunks
+    const stored = (await (await fetch(url, { method: 'PUT', body: data, headers: { authorization: 'Bearer good' } })).json()) as { sha256: string };
+    const get = (sha: string, token?: string) => fetch(`${url}/${sha}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await get(stored.sha256)).status).toBe(401);
+    expect((await get(stored.sha256, 'good')).status).toBe(403);
+    const response = await get(stored.sha256, 'engine');
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(data)).toBe(true);
+    expect((await get('0'.repeat(64), 'engine')).status).toBe(404);
+    expect((await get('not-a-hash', 'engine')).status).toBe(404);
   });
 
   it('serves the next request after a refusal', async () => {

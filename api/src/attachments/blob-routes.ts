@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../platform/logger';
@@ -10,6 +11,8 @@ export interface BlobRouteOptions {
   store: BlobStore;
   /** Resolves to the caller for a valid `Authorization` header, undefined (or an UNAUTHENTICATED GraphQLError) otherwise. */
   authenticate: (authorizationHeader: string | undefined) => Promise<unknown | undefined>;
+  /** Whether this caller may read any blob by its hash: the sync engine, which sends outgoing attachments. */
+  mayReadAny: (caller: unknown) => boolean;
   /** The current attachment size limit (organization setting), read per request. */
   maxBytes: () => Promise<number>;
   log: Logger;
@@ -26,6 +29,26 @@ const LINGER_MS = 5000;
 export function blobRoutes(options: BlobRouteOptions): Router {
   const { store, authenticate, maxBytes, log } = options;
   const router = Router();
+
+  // `GET /blobs/:sha256`: the raw bytes, for the sync engine only (people read attachments through
+  // /attachments/:id, which checks the email's access and privacy).
+  router.get('/blobs/:sha256', async (req, res) => {
+    try {
+      const caller = await authenticate(req.headers.authorization).catch(() => undefined);
+      if (caller === undefined) return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'sign in first' } });
+      if (!options.mayReadAny(caller)) return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'only the sync engine reads blobs by hash' } });
+      const sha256 = String(req.params.sha256).toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(sha256) || (await store.exists([sha256])).size === 0) {
+        return void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such blob' } });
+      }
+      res.status(200).type('application/octet-stream');
+      await pipeline(store.open(sha256), res);
+    } catch (err) {
+      log.error({ err }, 'blob download failed');
+      if (!res.headersSent) res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error; the server log has the details' } });
+      else res.destroy();
+    }
+  });
 
   router.put('/blobs', async (req, res) => {
     try {

@@ -9,6 +9,8 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { attachmentRoutes } from '../activities/attachment-routes';
 import { blobRoutes } from '../attachments/blob-routes';
+import { holds, type Principal } from '../access/principal';
+import { AccessEntity, Privilege } from '../access/privileges';
 import type { Database } from '../db/data-source';
 import type { RequestContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
@@ -83,6 +85,7 @@ export async function createHubServer(options: { database: Database; services: S
     blobRoutes({
       store: services.blobs,
       authenticate: (header) => services.auth.authenticate(header),
+      mayReadAny: (caller) => holds((caller as { principal: Principal }).principal, AccessEntity.MAIL_SYNC, Privilege.WRITE),
       maxBytes: async () => (await services.emailSettings.current()).maxAttachmentKb * 1024,
       log,
     }),

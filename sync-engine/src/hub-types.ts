@@ -1,0 +1,160 @@
+// Shapes the hub's GraphQL API exchanges with the engine (see schema.graphql: MailboxWork, TrackEmailsInput, OutgoingEmail).
+
+export type TlsMode = 'NONE' | 'STARTTLS' | 'IMPLICIT';
+export type ServerKind = 'IMAP_SMTP' | 'POP3_SMTP';
+
+export interface WireEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: TlsMode;
+  readonly allowInvalidCertificates: boolean;
+}
+
+export interface WireCredentials {
+  readonly method: 'PASSWORD' | 'OAUTH_BEARER';
+  readonly username: string;
+  readonly secret: string;
+}
+
+/** A mailbox claimed under a lease: SYNC it, or TEST its channels (Test & Enable). */
+export interface MailboxWork {
+  readonly mailboxId: string;
+  readonly leaseId: string;
+  readonly leaseUntil: string;
+  readonly job: 'SYNC' | 'TEST';
+  readonly address: string;
+  readonly kind: ServerKind;
+  readonly incoming: WireEndpoint;
+  readonly outgoing: WireEndpoint;
+  readonly credentials: WireCredentials | null;
+  readonly incomingEnabled: boolean;
+  readonly outgoingEnabled: boolean;
+  readonly isForwardMailbox: boolean;
+  readonly deleteForwardedCopies: boolean;
+  readonly forwardSources: readonly { readonly mailboxId: string; readonly address: string }[];
+  readonly cursor: string | null;
+  readonly processEmailFrom: string | null;
+  readonly resyncFrom: string | null;
+  readonly sentFolder: string | null;
+  readonly trackedFolders: readonly string[];
+  readonly pollIntervalSeconds: number;
+}
+
+export type SyncOutcome = 'SUCCESS' | 'TEMPORARY_FAILURE' | 'AUTH_FAILED' | 'CONFIG_ERROR';
+
+export interface SyncReport {
+  readonly outcome: SyncOutcome;
+  readonly code?: string | null;
+  readonly message?: string | null;
+  readonly itemsProcessed: number;
+  readonly resyncCompleted?: string | null;
+  readonly nextSyncInSeconds?: number | null;
+}
+
+export interface ChannelTestResult {
+  readonly status: 'NOT_RUN' | 'SUCCESS' | 'FAILURE' | 'WARNING';
+  readonly code?: string | null;
+  readonly reason?: string | null;
+}
+
+export interface WireAddress {
+  readonly address: string;
+  readonly name?: string | null;
+}
+
+export interface CalendarItem {
+  readonly method: string;
+  readonly uid: string;
+  readonly sequence: number;
+  readonly summary: string | null;
+  readonly location: string | null;
+  readonly description: string | null;
+  readonly start: string | null;
+  readonly end: string | null;
+  readonly allDay: boolean;
+  readonly organizer: WireAddress | null;
+  readonly attendees: readonly { readonly address: string; readonly name?: string | null; readonly role?: string | null; readonly partstat?: string | null }[];
+  readonly status: string | null;
+}
+
+/** One message for trackEmails, exactly the hub's TrackEmailItemInput. */
+export interface TrackItem {
+  readonly messageId: string | null;
+  readonly folder: string | null;
+  readonly direction: 'INCOMING' | 'OUTGOING' | null;
+  readonly subject: string | null;
+  readonly from: WireAddress | null;
+  readonly to: readonly WireAddress[];
+  readonly cc: readonly WireAddress[];
+  readonly bcc: readonly WireAddress[];
+  readonly date: string | null;
+  readonly receivedAt: string | null;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly threadIndex: string | null;
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+  readonly textBody: string | null;
+  readonly htmlBody: string | null;
+  readonly attachments: readonly {
+    readonly fileName: string;
+    readonly contentType: string;
+    readonly size: number;
+    readonly sha256: string | null;
+    readonly contentId: string | null;
+    readonly inline: boolean;
+  }[];
+  readonly calendar: CalendarItem | null;
+}
+
+export interface QuarantineItem {
+  readonly sourceRef: string;
+  readonly folder: string | null;
+  readonly code: string;
+  readonly reason: string;
+  readonly messageId?: string | null;
+  readonly subject?: string | null;
+  readonly fromAddress?: string | null;
+  readonly size?: number | null;
+}
+
+export interface TrackBatch {
+  readonly items: readonly TrackItem[];
+  readonly cursor: string | null;
+  readonly leaseId: string | null;
+  readonly quarantine: readonly QuarantineItem[];
+}
+
+export interface TrackedItemResult {
+  readonly index: number;
+  readonly messageId: string | null;
+  readonly outcome: 'TRACKED' | 'LINKED' | 'DUPLICATE' | 'FILTERED' | 'REJECTED';
+  readonly activityId: string | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+}
+
+export interface OutgoingEmail {
+  readonly emailId: string;
+  readonly leaseId: string;
+  readonly leaseUntil: string;
+  readonly mailboxId: string;
+  readonly from: WireAddress;
+  readonly to: readonly WireAddress[];
+  readonly cc: readonly WireAddress[];
+  readonly bcc: readonly WireAddress[];
+  readonly subject: string;
+  readonly messageId: string;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly textBody: string | null;
+  readonly htmlBody: string | null;
+  readonly attachments: readonly { readonly fileName: string; readonly contentType: string; readonly size: number; readonly sha256: string }[];
+  readonly attempt: number;
+  readonly transport: {
+    readonly kind: ServerKind;
+    readonly smtp: WireEndpoint;
+    readonly imap: WireEndpoint | null;
+    readonly sentFolder: string | null;
+    readonly credentials: WireCredentials | null;
+  };
+}
