@@ -78,7 +78,7 @@ describe('parseConfig', () => {
     ['2147483648', 'POLL_INTERVAL_MS'],
     ['0', 'MAX_MAILBOXES'],
     ['201', 'BATCH_SIZE'],
-    ['5', 'LEASE_SECONDS'],
+    ['4', 'LEASE_SECONDS'],
     ['1800', 'IDLE_SECONDS'],
   ])('rejects %s for %s', (value, name) => {
     const problems = problemsOf({ HUB_API_KEY: 'k', [name]: value });

@@ -73,7 +73,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const engineId = value('ENGINE_ID') ?? `${hostname()}-${process.pid}`;
   if (engineId.length > 100) problems.push('ENGINE_ID must have at most 100 characters');
   const maxMailboxes = integer('MAX_MAILBOXES', 8, 1, 1000);
-  const leaseSeconds = integer('LEASE_SECONDS', 120, 15, 3600);
+  const leaseSeconds = integer('LEASE_SECONDS', 120, 5, 3600);
   const batchSize = integer('BATCH_SIZE', 100, 1, 200);
   const idleSeconds = integer('IDLE_SECONDS', 300, 0, 1740); // RFC 2177: re-issue IDLE at least every 29 minutes
   const reconcileIntervalSeconds = integer('RECONCILE_INTERVAL_SECONDS', 3600, 0, 7 * 86400);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HubApiError, type HubApi, type Viewer } from './api-client.js';
-import { backoffDelay, Engine } from './engine.js';
+import { backoffDelay, Engine, type EngineOptions } from './engine.js';
+import type { MailboxWork, OutgoingEmail } from './hub-types.js';
+import type { MailConnectors } from './sync/connectors.js';
 import type { Log } from './logger.js';
 
 describe('backoffDelay', () => {
@@ -33,16 +35,58 @@ describe('backoffDelay', () => {
 
 const syncUser: Viewer = { id: 'u-1', fullName: 'Sync Service', roles: [{ name: 'Sync Service' }] };
 
-/** A HubApi whose whoAmI answers from a script, one entry per call; the last entry repeats. */
+const unused = (): never => {
+  throw new Error('not used by these tests');
+};
+
+/** A HubApi whose whoAmI answers from a script, one entry per call (the last entry repeats), and that has no work to give. */
 class ScriptedHubApi implements HubApi {
   calls = 0;
+  claims = 0;
+  private claimed: (() => void)[] = [];
   constructor(private readonly script: (Viewer | HubApiError)[]) {}
   async whoAmI(): Promise<Viewer> {
     const next = this.script[Math.min(this.calls++, this.script.length - 1)];
     if (next instanceof HubApiError) throw next;
     return next;
   }
+  async claimMailboxes(): Promise<MailboxWork[]> {
+    this.claims++;
+    this.claimed.splice(0).forEach((resolve) => resolve());
+    return [];
+  }
+  async claimOutgoingEmails(): Promise<OutgoingEmail[]> {
+    return [];
+  }
+  nextClaim(): Promise<void> {
+    return new Promise((resolve) => this.claimed.push(resolve));
+  }
+  renewMailboxLease = unused;
+  releaseMailbox = unused;
+  reportMailboxTest = unused;
+  trackEmails = unused;
+  undecidedMessages = unused;
+  reportMailboxCoverage = unused;
+  uploadBlob = unused;
+  downloadBlob = unused;
+  markEmailSent = unused;
+  markEmailFailed = unused;
 }
+
+const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, sentFolder: unused, closeAll: async () => undefined };
+
+const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({
+  pollIntervalMs: 60_000,
+  engineId: 'test-engine',
+  maxMailboxes: 2,
+  sendBatch: 10,
+  batchSize: 100,
+  maxBatchBytes: 1 << 20,
+  leaseSeconds: 60,
+  idleSeconds: 0,
+  reconcileIntervalSeconds: 3600,
+  ...extra,
+});
 
 /** Records log calls and lets a test wait for a message. */
 class RecordingLog implements Log {
@@ -74,16 +118,19 @@ class RecordingLog implements Log {
 const fastBackoff = { baseMs: 1, maxMs: 4 };
 
 describe('Engine', () => {
-  it('logs the key user, polls, and resolves 0 once stopped', async () => {
+  it('logs the key user, asks for work, and resolves 0 once stopped', async () => {
     const log = new RecordingLog();
-    const engine = new Engine(new ScriptedHubApi([syncUser]), log, { pollIntervalMs: 60_000 });
+    const api = new ScriptedHubApi([syncUser]);
+    const engine = new Engine(api, log, options(), noConnectors);
     const stop = new AbortController();
+    const claimed = api.nextClaim();
     const exit = engine.run(stop.signal);
-    await log.next('poll: no mailbox work to claim yet');
+    await claimed;
     stop.abort();
     expect(await exit).toBe(0);
     const started = log.lines.find((line) => line.msg === 'engine started');
     expect(started?.fields).toEqual({ viewer: { id: 'u-1', fullName: 'Sync Service', roles: ['Sync Service'] } });
+    expect(api.claims).toBeGreaterThanOrEqual(1);
     expect(log.lines.at(-1)?.msg).toBe('engine stopped');
   });
 
@@ -91,7 +138,7 @@ describe('Engine', () => {
     const temporary = new HubApiError('TEMPORARY', 'connect ECONNREFUSED');
     const api = new ScriptedHubApi([temporary, temporary, temporary, syncUser]);
     const log = new RecordingLog();
-    const engine = new Engine(api, log, { pollIntervalMs: 60_000, backoff: fastBackoff, random: () => 0 });
+    const engine = new Engine(api, log, options({ backoff: fastBackoff, random: () => 0 }), noConnectors);
     const stop = new AbortController();
     const exit = engine.run(stop.signal);
     await log.next('engine started');
@@ -105,7 +152,7 @@ describe('Engine', () => {
   it.each(['AUTH_FAILED', 'INVALID_RESPONSE'] as const)('resolves 1 with a fatal %s line without retrying', async (code) => {
     const api = new ScriptedHubApi([new HubApiError(code, 'nope', 'UNAUTHENTICATED')]);
     const log = new RecordingLog();
-    const exit = await new Engine(api, log, { pollIntervalMs: 60_000 }).run(new AbortController().signal);
+    const exit = await new Engine(api, log, options(), noConnectors).run(new AbortController().signal);
     expect(exit).toBe(1);
     expect(api.calls).toBe(1);
     expect(log.lines.at(-1)).toMatchObject({ level: 'fatal', fields: { code, serverCode: 'UNAUTHENTICATED' } });
@@ -114,7 +161,7 @@ describe('Engine', () => {
   it('stops while still waiting for the API, resolving 0', async () => {
     const api = new ScriptedHubApi([new HubApiError('TEMPORARY', 'down')]);
     const log = new RecordingLog();
-    const engine = new Engine(api, log, { pollIntervalMs: 60_000, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+    const engine = new Engine(api, log, options({ backoff: { baseMs: 60_000, maxMs: 60_000 } }), noConnectors);
     const stop = new AbortController();
     const exit = engine.run(stop.signal);
     await log.next('hub API unavailable; retrying');

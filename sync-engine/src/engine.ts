@@ -1,6 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { HubApiError, type HubApi, type Viewer } from './api-client.js';
+import type { MailboxWork } from './hub-types.js';
 import type { Log } from './logger.js';
+import { testMailbox } from './sync/connection-test.js';
+import type { MailConnectors } from './sync/connectors.js';
+import { MailboxSync, type MailboxSyncOptions } from './sync/mailbox-sync.js';
+import { OutgoingSender } from './sync/outgoing-sender.js';
 
 /** Exponential back-off bounds for retrying TEMPORARY failures. */
 export interface BackoffPolicy {
@@ -21,8 +26,11 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: num
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
 
-export interface EngineOptions {
+export interface EngineOptions extends MailboxSyncOptions {
   readonly pollIntervalMs: number;
+  readonly engineId: string;
+  readonly maxMailboxes: number;
+  readonly sendBatch: number;
   readonly backoff?: BackoffPolicy;
   readonly random?: () => number;
 }
@@ -45,13 +53,19 @@ export class Engine {
   private readonly backoff: BackoffPolicy;
   private readonly random: () => number;
 
+  private readonly sync: MailboxSync;
+  private readonly outgoing: OutgoingSender;
+
   constructor(
     private readonly api: HubApi,
     private readonly log: Log,
     private readonly options: EngineOptions,
+    private readonly connectors: MailConnectors,
   ) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.random = options.random ?? Math.random;
+    this.sync = new MailboxSync(api, connectors, log, options);
+    this.outgoing = new OutgoingSender(api, connectors, log, options);
   }
 
   /** Runs until `signal` aborts (resolves 0) or the engine cannot run (logs why at fatal, resolves 1). */
@@ -89,11 +103,60 @@ export class Engine {
     return undefined;
   }
 
+  /** Claims mailboxes up to MAX_MAILBOXES and sends queued email, until `signal` aborts; then lets running jobs finish their batch and hand back their leases. */
   private async poll(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      // Claiming due mailboxes through the API (with a lease) is a later issue; until then no tick has work.
-      this.log.info({ claimed: 0 }, 'poll: no mailbox work to claim yet');
-      await sleep(this.options.pollIntervalMs, signal);
+    const running = new Set<Promise<void>>();
+    let wake = new AbortController();
+    const sending = this.options.sendBatch > 0 ? this.sendLoop(signal) : Promise.resolve();
+    for (let failures = 0; !signal.aborted; ) {
+      const free = this.options.maxMailboxes - running.size;
+      let delayMs = this.options.pollIntervalMs;
+      if (free > 0) {
+        try {
+          const claimed = await this.api.claimMailboxes(this.options.engineId, free, this.options.leaseSeconds);
+          failures = 0;
+          for (const work of claimed) {
+            this.log.debug({ mailboxId: work.mailboxId, job: work.job }, 'mailbox claimed');
+            const job: Promise<void> = this.runJob(work, signal).finally(() => {
+              running.delete(job);
+              wake.abort(); // a slot is free: claim again without waiting for the poll interval
+            });
+            running.add(job);
+          }
+        } catch (error) {
+          delayMs = Math.max(delayMs, backoffDelay(failures++, this.backoff, this.random()));
+          this.log.warn({ err: error, delayMs }, 'claiming mailboxes failed; retrying');
+        }
+      }
+      await sleep(delayMs, AbortSignal.any([signal, wake.signal]));
+      if (wake.signal.aborted) wake = new AbortController();
+    }
+    this.log.info({ running: running.size }, 'stopping: letting running mailbox jobs finish their batch');
+    await Promise.allSettled([...running, sending]);
+    await this.connectors.closeAll();
+  }
+
+  private async runJob(work: MailboxWork, signal: AbortSignal): Promise<void> {
+    try {
+      if (work.job === 'TEST') await testMailbox(this.api, this.connectors, this.log, work, signal);
+      else await this.sync.run(work, signal);
+    } catch (error) {
+      this.log.error({ mailboxId: work.mailboxId, err: error }, 'mailbox job failed unexpectedly; its lease will expire');
+    }
+  }
+
+  private async sendLoop(signal: AbortSignal): Promise<void> {
+    for (let failures = 0; !signal.aborted; ) {
+      let delayMs = this.options.pollIntervalMs;
+      try {
+        // A full round suggests more is waiting: go again at once.
+        if ((await this.outgoing.round()) >= this.options.sendBatch) delayMs = 0;
+        failures = 0;
+      } catch (error) {
+        delayMs = Math.max(delayMs, backoffDelay(failures++, this.backoff, this.random()));
+        this.log.warn({ err: error, delayMs }, 'claiming outgoing email failed; retrying');
+      }
+      if (delayMs > 0) await sleep(delayMs, signal);
     }
   }
 }

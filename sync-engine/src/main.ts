@@ -2,6 +2,11 @@ import { GraphqlHubApi } from './api-client.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { Engine } from './engine.js';
 import { createLogger } from './logger.js';
+import { closeMimeWorker } from './mime/mime-worker.js';
+import { RealMailConnectors } from './sync/mail-connectors.js';
+
+// A batch holds whole messages in memory until it is committed: bounded so a mailbox of large mail cannot exhaust the engine.
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 
 // Composition root: the only place that reads process.env, wires adapters and handles signals.
 async function main(): Promise<void> {
@@ -17,7 +22,8 @@ async function main(): Promise<void> {
 
   const log = createLogger(config.logLevel);
   const api = new GraphqlHubApi({ url: config.hubApiUrl, apiKey: config.hubApiKey });
-  const engine = new Engine(api, log, { pollIntervalMs: config.pollIntervalMs });
+  const connectors = new RealMailConnectors(log);
+  const engine = new Engine(api, log, { ...config, maxBatchBytes: MAX_BATCH_BYTES }, connectors);
 
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -28,11 +34,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
 
-  log.info({ hubApiUrl: config.hubApiUrl, pollIntervalMs: config.pollIntervalMs }, 'engine starting');
+  log.info({ hubApiUrl: config.hubApiUrl, engineId: config.engineId, pollIntervalMs: config.pollIntervalMs, maxMailboxes: config.maxMailboxes }, 'engine starting');
   try {
     // No process.exit(): the process ends when nothing is pending, which proves no timer or socket leaks.
     process.exitCode = await engine.run(stop.signal);
   } finally {
+    await closeMimeWorker();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
+import { configureMailbox, insertProfile, rawId } from '../support/mail-setup';
 import { countRows, failed, ok, uniqueTag, userIds } from './gql-helpers';
-
-/** The database id inside a Relay global id (base64url of "Type:uuid"). */
-const rawId = (globalId: string): string => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
 
 const EMAIL = `
   id kind subject state direction visibleAs status messageId inReplyTo trackingToken sentAt sendAttempts failureReason
@@ -34,6 +32,8 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
   let users: Record<string, string>;
   let contact: Rec;
   let salesAccountId: string;
+  let profileId: string;
+  let samsMailboxId: string;
   const tag = uniqueTag('Mail');
 
   const as = (who: string) => (query: string, variables: Record<string, unknown> = {}) =>
@@ -61,6 +61,10 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     contact = contacts.find((c) => c.businessUnit.name === 'Sales' && c.primaryEmail)!;
     const accounts = ok(await sam('{ accounts(first: 100) { edges { node { id businessUnit { name } } } } }')).accounts.edges;
     salesAccountId = accounts.find((e: { node: { businessUnit: { name: string } } }) => e.node.businessUnit.name === 'Sales').node.id;
+    // Only a mailbox that may send has its email claimed: Sam's is configured, approved and enabled.
+    profileId = await insertProfile(hub, { name: `${tag} SMTP`, outgoingHost: 'smtp.example.test', outgoingPort: 2525, incomingHost: 'imap.example.test', incomingPort: 1143, sentFolder: 'Sent Items' });
+    samsMailboxId = ok(await sam('{ mailboxes { id ownerKind } }')).mailboxes.find((m: { ownerKind: string }) => m.ownerKind === 'USER').id;
+    await configureMailbox(hub, samsMailboxId, { profileId, username: 'sam', password: 'sam-smtp-password' });
   });
   afterAll(() => hub?.close());
 
@@ -317,6 +321,61 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     for (const c of retried) await markSent(c);
   });
 
+  it('hands out email only from a mailbox that may send, with its SMTP server and decrypted credentials', async () => {
+    const TRANSPORT = `mutation { claimOutgoingEmails(limit: 100) { emailId mailboxId transport { kind sentFolder
+      smtp { host port tls allowInvalidCertificates } imap { host port tls } credentials { method username secret } } } }`;
+    const email = await sendTo('Transport');
+    const held: Record<string, unknown>[] = [
+      { outgoingMethod: 'NONE' },
+      { approval: 'PENDING_APPROVAL' },
+      { approval: 'REJECTED' },
+      { state: 'DISABLED_AUTH' },
+      { state: 'DISABLED_BY_ADMIN' },
+      { state: 'NOT_ENABLED' },
+      { profileId: null },
+    ];
+    for (const change of held) {
+      await hub.database.dataSource.query(`UPDATE mailbox SET ${Object.keys(change).map((k) => `${k} = ?`).join(', ')} WHERE id = ?`, [...Object.values(change), rawId(samsMailboxId)]);
+      expect(ok(await sync(TRANSPORT)).claimOutgoingEmails, JSON.stringify(change)).toEqual([]);
+      await configureMailbox(hub, samsMailboxId, { profileId, username: 'sam', password: 'sam-smtp-password' });
+    }
+    // Backing off still sends: it is the incoming side that failed.
+    await configureMailbox(hub, samsMailboxId, { profileId, username: 'sam', password: 'sam-smtp-password', state: 'BACKING_OFF' as never });
+    const [claimed] = ok(await sync(TRANSPORT)).claimOutgoingEmails;
+    expect(claimed).toEqual({
+      emailId: email.id,
+      mailboxId: samsMailboxId,
+      transport: {
+        kind: 'IMAP_SMTP',
+        sentFolder: 'Sent Items',
+        smtp: { host: 'smtp.example.test', port: 2525, tls: 'STARTTLS', allowInvalidCertificates: false },
+        imap: { host: 'imap.example.test', port: 1143, tls: 'STARTTLS' },
+        credentials: { method: 'PASSWORD', username: 'sam', secret: 'sam-smtp-password' },
+      },
+    });
+    await configureMailbox(hub, samsMailboxId, { profileId, username: 'sam', password: 'sam-smtp-password' });
+    ok(await sync(MARK_SENT, { emailId: email.id, leaseId: (await hub.database.dataSource.query(`SELECT sendLeaseId FROM email_message WHERE activityId = ?`, [rawId(email.id)]))[0].sendLeaseId }));
+
+    // With approval not required, an unapproved mailbox sends; a POP3 profile has no Sent folder to append to.
+    const pop3 = await insertProfile(hub, { name: `${tag} POP3`, kind: 'POP3_SMTP' as never, useProfileCredentials: true, credentialUsername: 'relay', credentialSecret: null });
+    const profileSecret = hub.services.credentials.encrypt('relay-password', `profile:${pop3}`);
+    await hub.database.dataSource.query('UPDATE email_server_profile SET credentialSecret = ? WHERE id = ?', [profileSecret, pop3]);
+    const settings = 'mutation($on: Boolean!) { updateEmailSettings(input: { processEmailOnlyForApprovedMailboxes: $on }) { processEmailOnlyForApprovedMailboxes } }';
+    await configureMailbox(hub, samsMailboxId, { profileId: pop3, approval: 'PENDING_APPROVAL' as never });
+    const viaPop3 = await sendTo('POP3 profile');
+    expect(ok(await sync(TRANSPORT)).claimOutgoingEmails).toEqual([]);
+    ok(await as('admin')(settings, { on: false }));
+    try {
+      const [relayed] = ok(await sync(TRANSPORT)).claimOutgoingEmails;
+      expect(relayed).toMatchObject({ emailId: viaPop3.id, transport: { kind: 'POP3_SMTP', imap: null, sentFolder: null, credentials: { username: 'relay', secret: 'relay-password' } } });
+      const [{ sendLeaseId }] = await hub.database.dataSource.query('SELECT sendLeaseId FROM email_message WHERE activityId = ?', [rawId(viaPop3.id)]);
+      ok(await sync(MARK_SENT, { emailId: viaPop3.id, leaseId: sendLeaseId }));
+    } finally {
+      ok(await as('admin')(settings, { on: true }));
+      await configureMailbox(hub, samsMailboxId, { profileId, username: 'sam', password: 'sam-smtp-password' });
+    }
+  });
+
   it('only the sync engine claims and reports', async () => {
     for (const who of ['sam.sales', 'admin']) {
       failed(await as(who)(CLAIM, {}), 'FORBIDDEN');
@@ -326,7 +385,7 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     failed(await sync(SEND, { input: { to: ['x@example.com'], subject: `${tag} from the engine` } }), 'FORBIDDEN');
     failed(await sync(CLAIM, { limit: 0 }), 'BAD_USER_INPUT', 'limit');
     failed(await sync(CLAIM, { limit: 101 }), 'BAD_USER_INPUT', 'limit');
-    failed(await sync(CLAIM, { leaseSeconds: 5 }), 'BAD_USER_INPUT', 'leaseSeconds');
+    failed(await sync(CLAIM, { leaseSeconds: 4 }), 'BAD_USER_INPUT', 'leaseSeconds');
   });
 
   it('sends from a queue mailbox its owner manages', async () => {
@@ -336,6 +395,7 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
       }),
     ).createQueue;
     const mailbox = ok(await sam('{ mailboxes { id ownerKind address } }')).mailboxes.find((m: { ownerKind: string }) => m.ownerKind === 'QUEUE');
+    await configureMailbox(hub, mailbox.id, { profileId, password: 'queue-password' });
     const email = await sendTo('From support', { fromMailboxId: mailbox.id });
     expect(email.parties[0]).toMatchObject({ role: 'FROM', address: mailbox.address, displayName: queue.name, record: { __typename: 'Queue', id: queue.id } });
     failed(await as('sara.sales')(SEND, { input: { to: ['x@example.com'], fromMailboxId: mailbox.id } }), 'NOT_FOUND', 'input.fromMailboxId');

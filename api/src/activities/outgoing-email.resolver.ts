@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
 import type { Activity } from './activity.entity';
+import { MailTransport } from '../mail/mailbox-sync.types';
 import { EmailView } from './activity.types';
 import { SendEmailInput } from './outgoing-email.inputs';
 import { CLAIM_LIMIT, LEASE_SECONDS, type MailAddress, type OutgoingAttachment, type OutgoingEmail } from './outgoing-email.service';
@@ -78,6 +79,9 @@ export class OutgoingEmailView implements OutgoingEmail {
 
   @Field(() => Int, { description: 'Which attempt this is: 1 the first time.' })
   attempt: number;
+
+  @Field(() => MailTransport, { description: 'How to send it: the sender mailbox\'s SMTP server, its IMAP Sent folder, its credentials.' })
+  transport: MailTransport;
 }
 
 /** Email sent from the hub: users queue it; sync engines claim, send and report. */

@@ -10,6 +10,9 @@ import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
+import type { MailTransports } from '../mail/mail-transport';
+import { sendsSql } from '../mail/mailbox-sync.service';
+import type { MailTransport } from '../mail/mailbox-sync.types';
 import { MailboxOwnerKind } from '../mail/mail-enums';
 import { Mailbox } from '../mail/mailbox.entity';
 import { mayUseMailbox } from '../mail/mailbox.service';
@@ -83,10 +86,12 @@ export interface OutgoingEmail {
   readonly htmlBody: string | null;
   readonly attachments: readonly OutgoingAttachment[];
   readonly attempt: number;
+  /** The sender mailbox's SMTP server (and IMAP Sent folder), with its decrypted credentials. */
+  readonly transport: MailTransport;
 }
 
 export const CLAIM_LIMIT = { min: 1, max: 100, default: 10 } as const;
-export const LEASE_SECONDS = { min: 10, max: 3600, default: 120 } as const;
+export const LEASE_SECONDS = { min: 5, max: 3600, default: 120 } as const;
 
 export const LEASE_EXPIRED_REASON = 'the sync engine stopped reporting while sending; it may or may not have been delivered';
 const MAX_REASON_LENGTH = 2000;
@@ -126,6 +131,7 @@ export class OutgoingEmailService {
     private readonly blobs: Pick<BlobStore, 'putBuffer' | 'readSmall'>,
     private readonly settings: Pick<EmailSettingsService, 'current'>,
     private readonly events: ActivityEvents,
+    private readonly transports: MailTransports,
   ) {
     this.counters = new TrackingTokenCounters(db);
   }
@@ -367,7 +373,8 @@ export class OutgoingEmailService {
 
   /**
    * Claims up to `limit` emails that are due under a fresh lease each: never-deferred ones first,
-   * oldest first, then retries in the order they fell due. Expired leases
+   * oldest first, then retries in the order they fell due. Only email whose sender mailbox may send
+   * (configured, approved, enabled, outgoing method SERVER_SIDE_SYNC) is handed out. Expired leases
    * are settled first (UNCERTAIN, never back to PENDING_SEND). Two engines claiming at once never
    * get the same email: MySQL/MariaDB skip rows another claim has locked; on SQLite the claim runs
    * as one synchronous write transaction that nothing can interleave with.
@@ -381,7 +388,8 @@ export class OutgoingEmailService {
     const now = new Date();
     await this.expireSendLeases(now);
     const until = new Date(now.getTime() + leaseSeconds * 1000);
-    const claimed = isSqlite(this.db) ? await this.claimOnSqlite(now, until, limit) : await this.claimOnMysql(now, until, limit);
+    const onlyApproved = (await this.settings.current()).processEmailOnlyForApprovedMailboxes;
+    const claimed = isSqlite(this.db) ? await this.claimOnSqlite(now, until, limit, onlyApproved) : await this.claimOnMysql(now, until, limit, onlyApproved);
     return this.outgoing(claimed);
   }
 
@@ -546,7 +554,7 @@ export class OutgoingEmailService {
     await this.writer.rebuildTimeline(em, id);
   }
 
-  private async claimOnMysql(now: Date, until: Date, limit: number): Promise<{ id: string; leaseId: string }[]> {
+  private async claimOnMysql(now: Date, until: Date, limit: number, onlyApproved: boolean): Promise<{ id: string; leaseId: string }[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         // READ COMMITTED: no gap locks, so a claim does not block composing or reporting on other emails.
@@ -554,9 +562,19 @@ export class OutgoingEmailService {
         // time): no filesort, so InnoDB locks only the rows it returns and a concurrent claim takes the next ones.
         return await this.db.transaction('READ COMMITTED', async (em) => {
           const table = em.connection.getMetadata(EmailMessage).tableName;
+          // The senders that may send, read without locks first: joined into the locking read below,
+          // the mailbox rows would be locked too and mailbox claims would skip them.
+          const senders = (
+            (await em.query(
+              `SELECT DISTINCT e.senderMailboxId AS id FROM ${table} e JOIN mailbox m ON m.id = e.senderMailboxId JOIN email_server_profile p ON p.id = m.profileId
+                WHERE e.status = ? AND (e.nextAttemptAt IS NULL OR e.nextAttemptAt <= ?) AND ${sendsSql('m', onlyApproved)}`,
+              [EmailStatus.PENDING_SEND, now],
+            )) as { id: string }[]
+          ).map((r) => r.id);
+          if (!senders.length) return [];
           const rows: { activityId: string }[] = await em.query(
-            `SELECT activityId FROM ${table} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) ORDER BY nextAttemptAt, activityId LIMIT ? FOR UPDATE SKIP LOCKED`,
-            [EmailStatus.PENDING_SEND, now, limit],
+            `SELECT activityId FROM ${table} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) AND senderMailboxId IN (?) ORDER BY nextAttemptAt, activityId LIMIT ? FOR UPDATE SKIP LOCKED`,
+            [EmailStatus.PENDING_SEND, now, senders, limit],
           );
           const claimed: { id: string; leaseId: string }[] = [];
           for (const { activityId } of rows) {
@@ -582,7 +600,7 @@ export class OutgoingEmailService {
    * another request's statements, or be committed or rolled back by it. better-sqlite3 runs this one
    * synchronously, after any open transaction ends: it commits before the claim is answered.
    */
-  private async claimOnSqlite(now: Date, until: Date, limit: number): Promise<{ id: string; leaseId: string }[]> {
+  private async claimOnSqlite(now: Date, until: Date, limit: number, onlyApproved: boolean): Promise<{ id: string; leaseId: string }[]> {
     const conn = (this.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     for (const deadline = Date.now() + 5000; conn.inTransaction; await delay(5)) {
       if (Date.now() > deadline) throw new ApiError('INTERNAL_SERVER_ERROR', 'another transaction held the database for more than 5 s; claim again');
@@ -590,7 +608,9 @@ export class OutgoingEmailService {
     const meta = this.db.getMetadata(EmailMessage);
     const dateValue = (date: Date) => this.db.driver.preparePersistentValue(date, meta.findColumnWithPropertyName('sendLeaseUntil')!) as string;
     const select = conn.prepare(
-      `SELECT activityId FROM ${meta.tableName} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) ORDER BY nextAttemptAt, activityId LIMIT ?`,
+      `SELECT activityId FROM ${meta.tableName} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?)
+         AND senderMailboxId IN (SELECT m.id FROM mailbox m JOIN email_server_profile p ON p.id = m.profileId WHERE ${sendsSql('m', onlyApproved)})
+         ORDER BY nextAttemptAt, activityId LIMIT ?`,
     );
     const update = conn.prepare(
       `UPDATE ${meta.tableName} SET status = ?, sendLeaseId = ?, sendLeaseUntil = ?, sendAttempts = sendAttempts + 1, nextAttemptAt = NULL, failureReason = NULL WHERE activityId = ? AND status = ?`,
@@ -623,6 +643,7 @@ export class OutgoingEmailService {
     const messageById = new Map(messages.map((m) => [m.activityId, m]));
     const shas = messages.flatMap((m) => [m.textBodyBlob, m.htmlBodyBlob]).filter((s): s is string => !!s);
     const bodies = await this.blobs.readSmall([...new Set(shas)], MAX_SEND_BODY_BYTES);
+    const transports = await this.transports.forMailboxes(messages.map((m) => m.senderMailboxId!));
     const text = (sha: string | null) => (sha ? (bodies.get(sha)?.toString('utf8') ?? null) : null);
     return claimed.map(({ id, leaseId }) => {
       const activity = activityById.get(id)!;
@@ -650,6 +671,7 @@ export class OutgoingEmailService {
           .filter((a) => a.activityId === id && a.blobSha256)
           .map((a) => ({ fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: a.blobSha256! })),
         attempt: message.sendAttempts,
+        transport: transports.get(message.senderMailboxId!)!,
       };
     });
   }

@@ -5,7 +5,11 @@ import { createActivityLoaders, type ActivityLoaders, type BodyReader } from '..
 import { Privilege } from '../access/privileges';
 import { RoleFieldPermission, RolePrivilege, type SecurityRole } from '../access/security-role.entity';
 import { BusinessUnit } from '../identity/business-unit.entity';
+import { EmailServerProfile } from '../mail/email-server-profile.entity';
 import type { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
+import type { MailboxAlert } from '../mail/mailbox-alert.entity';
+import { latestAlerts, latestQuarantined } from '../mail/mailbox-log';
+import type { QuarantinedMessage } from '../mail/quarantined-message.entity';
 import type { MailboxService } from '../mail/mailbox.service';
 import type { IdentityService } from '../identity/identity.service';
 import { User } from '../identity/user.entity';
@@ -31,6 +35,21 @@ export interface Loaders {
   /** mailbox id → its tracking decisions by outcome and reason / its folder rules. */
   readonly mailboxTrackingCounts: DataLoader<string, { outcome: string; reason: string | null; count: number }[]>;
   readonly folderRules: DataLoader<string, FolderTrackingRule[]>;
+  /** profile id → the email server profile (with its secret column: field resolvers show it through profileView only). */
+  readonly emailServerProfiles: DataLoader<string, EmailServerProfile | undefined>;
+  /** `first` → (mailbox id → its newest alerts / quarantined messages); one loader per page size asked for. */
+  mailboxAlerts(first: number): DataLoader<string, MailboxAlert[]>;
+  quarantinedMessages(first: number): DataLoader<string, QuarantinedMessage[]>;
+}
+
+/** One DataLoader per distinct argument value, created on first use. */
+function perArgument<V>(create: (first: number) => DataLoader<string, V>): (first: number) => DataLoader<string, V> {
+  const loaders = new Map<number, DataLoader<string, V>>();
+  return (first) => {
+    let loader = loaders.get(first);
+    if (!loader) loaders.set(first, (loader = create(first)));
+    return loader;
+  };
 }
 
 function groupByRole<T extends { roleId: string }>(rows: readonly T[], roleIds: readonly string[]): T[][] {
@@ -66,6 +85,15 @@ export function createLoaders(
       const rules = await mailboxes.folderRules(ids);
       return ids.map((id) => rules.get(id) ?? []);
     }),
+    emailServerProfiles: new DataLoader(async (ids) => byId(await db.getRepository(EmailServerProfile).findBy({ id: In([...ids]) }), ids)),
+    mailboxAlerts: perArgument((first) => new DataLoader(async (ids) => {
+      const alerts = await latestAlerts(db, ids, first);
+      return ids.map((id) => alerts.get(id) ?? []);
+    })),
+    quarantinedMessages: perArgument((first) => new DataLoader(async (ids) => {
+      const messages = await latestQuarantined(db, ids, first);
+      return ids.map((id) => messages.get(id) ?? []);
+    })),
     users: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
     units: new DataLoader(async (ids) => byId(await db.getRepository(BusinessUnit).findBy({ id: In([...ids]) }), ids)),
     readable: {

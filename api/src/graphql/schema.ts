@@ -7,7 +7,10 @@ import { AppointmentViewResolver, EmailViewResolver, PhoneCallViewResolver, Task
 import { TimelineResolver } from '../activities/timeline.resolver';
 import { ActivityResolver } from '../activities/activity.resolver';
 import { OutgoingEmailResolver } from '../activities/outgoing-email.resolver';
+import { EmailServerProfileResolver } from '../mail/email-server-profile.resolver';
 import { EmailSettingsResolver } from '../mail/email-settings.resolver';
+import { MailboxConfigResolver } from '../mail/mailbox-config.resolver';
+import { MailboxSyncResolver } from '../mail/mailbox-sync.resolver';
 import { FolderTrackingRuleResolver, MailboxResolver } from '../mail/mailbox.resolver';
 import { QueueResolver } from '../queues/queue.resolver';
 import { TrackingResolver } from '../tracking/tracking.resolver';
@@ -44,9 +47,12 @@ export const RESOLVERS = [
   OutgoingEmailResolver,
   EmailSettingsResolver,
   MailboxResolver,
+  MailboxConfigResolver,
+  EmailServerProfileResolver,
   FolderTrackingRuleResolver,
   QueueResolver,
   TrackingResolver,
+  MailboxSyncResolver,
 ] as const;
 
 /** The committed public contract: schema.graphql at the repository root. */

@@ -8,6 +8,8 @@ import { TimelineService } from '../activities/timeline.service';
 import { BlobStore } from '../attachments/blob-store';
 import { CredentialCipher } from '../mail/credential-cipher';
 import { EmailSettingsService } from '../mail/email-settings.service';
+import { MailTransports } from '../mail/mail-transport';
+import { MailboxSyncService } from '../mail/mailbox-sync.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
 import { TrackingService } from '../tracking/tracking.service';
@@ -54,6 +56,8 @@ export interface Services {
   readonly outgoingEmail: OutgoingEmailService;
   /** Encrypts mail credentials at rest; decrypts them only for the sync engine's claims. */
   readonly credentials: CredentialCipher;
+  /** The sync engine's mailbox claims, leases and reports. */
+  readonly mailboxSync: MailboxSyncService;
 }
 
 export function createServices(db: DataSource, options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger; credentialKey: Buffer }): Services {
@@ -72,6 +76,8 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
   const events = new ActivityEvents();
   const emailSettings = new EmailSettingsService(db);
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events);
+  const credentials = new CredentialCipher(options.credentialKey);
+  const transports = new MailTransports(db, credentials, options.log);
   return {
     db,
     auth,
@@ -93,8 +99,9 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     mailboxes: new MailboxService(db, writer),
     queues: new QueueService(db),
     activities,
-    outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events),
-    credentials: new CredentialCipher(options.credentialKey),
+    outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events, transports),
+    credentials,
+    mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log),
   };
 }
 

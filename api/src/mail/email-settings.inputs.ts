@@ -1,7 +1,7 @@
 import { ArrayMaxSize, Max, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
 import { MaxLength } from '../common/validation';
-import { AutoCreateRecords } from './mail-enums';
+import { ActMethod, AutoCreateRecords, IncomingMethod, OutgoingMethod } from './mail-enums';
 
 @InputType({ description: 'Fields left out keep their value.' })
 export class UpdateEmailSettingsInput {
@@ -74,6 +74,18 @@ export class UpdateEmailSettingsInput {
 
   @Field(() => AutoCreateRecords, { nullable: true })
   defaultAutoCreateRecords?: AutoCreateRecords;
+
+  @Field(() => IncomingMethod, { nullable: true, description: 'For mailboxes created from now on.' })
+  defaultIncomingMethod?: IncomingMethod;
+
+  @Field(() => OutgoingMethod, { nullable: true, description: 'For mailboxes created from now on.' })
+  defaultOutgoingMethod?: OutgoingMethod;
+
+  @Field(() => ActMethod, { nullable: true, description: 'SERVER_SIDE_SYNC needs Exchange profiles: refused.' })
+  defaultAppointmentsContactsTasksMethod?: ActMethod;
+
+  @Field({ nullable: true })
+  processEmailOnlyForApprovedMailboxes?: boolean;
 
   @Field(() => Int, { nullable: true })
   @Min(1)

@@ -8,6 +8,7 @@ import { validEmail } from '../records/email-addresses';
 import { definedOnly, nonNull } from '../records/patch';
 import { tokenFormatProblems } from '../tracking/rules/tracking-token';
 import type { UpdateEmailSettingsInput } from './email-settings.inputs';
+import { ActMethod } from './mail-enums';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
 const requireOrganizationAdmin = (principal: Principal, privilege: Privilege) => {
@@ -32,7 +33,11 @@ export class EmailSettingsService {
   async update(principal: Principal, input: UpdateEmailSettingsInput): Promise<OrganizationEmailSettings> {
     requireOrganizationAdmin(principal, Privilege.WRITE);
     nonNull(input, Object.keys(input) as (keyof UpdateEmailSettingsInput)[]);
-    const patch = definedOnly({ ...input }) as Partial<OrganizationEmailSettings>;
+    const { defaultAppointmentsContactsTasksMethod: defaultActMethod, ...fields } = input;
+    if (defaultActMethod === ActMethod.SERVER_SIDE_SYNC) {
+      throw badInput('input.defaultAppointmentsContactsTasksMethod', 'appointments, contacts and tasks sync needs Exchange server profiles, and IMAP/POP3 profiles are not Exchange: use NONE');
+    }
+    const patch = definedOnly({ ...fields, defaultActMethod }) as Partial<OrganizationEmailSettings>;
     if (input.blockedAddresses) patch.blockedAddresses = [...new Set(input.blockedAddresses.map((a, i) => validEmail(`input.blockedAddresses[${i}]`, a)))];
     if (input.blockedDomains) patch.blockedDomains = [...new Set(input.blockedDomains.map((d, i) => validDomain(`input.blockedDomains[${i}]`, d)))];
     const merged = { ...(await this.current()), ...patch };

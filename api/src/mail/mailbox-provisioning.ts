@@ -3,13 +3,47 @@ import { PrivacyLevel } from '../activities/activity-enums';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
 import type { Queue } from '../queues/queue.entity';
-import { AutoCreateRecords, MailboxOwnerKind, TrackingFilter } from './mail-enums';
+import { EmailServerProfile } from './email-server-profile.entity';
+import { AutoCreateRecords, EmailApproval, MailboxOwnerKind, MailboxState, TrackingFilter } from './mail-enums';
 import { Mailbox } from './mailbox.entity';
 import { DEFAULT_EMAIL_SETTINGS, ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
-/** A new user's mailbox, with the organization's defaults (Dynamics creates one per user). */
-export function userMailbox(user: Pick<User, 'id' | 'email'>, settings: Pick<OrganizationEmailSettings, 'defaultAutoCreateRecords'>): Partial<Mailbox> {
+/** What every new mailbox starts with: the organization's default methods and default profile, awaiting approval and Test & Enable. */
+export type MailboxDefaults = Pick<Mailbox, 'incomingMethod' | 'outgoingMethod' | 'actMethod' | 'profileId' | 'approval' | 'state'>;
+
+/** The defaults as configured now (Dynamics: new users and queues get the organization's methods and the default profile). */
+export async function newMailboxDefaults(em: EntityManager): Promise<MailboxDefaults> {
+  const settings = await em.findOneByOrFail(OrganizationEmailSettings, { id: ORGANIZATION_SETTINGS_ID });
+  return mailboxDefaults(settings, await defaultProfileId(em));
+}
+
+async function defaultProfileId(em: EntityManager): Promise<string | null> {
+  const profile = await em.findOne(EmailServerProfile, { where: { isDefault: true }, select: { id: true }, order: { name: 'ASC' } });
+  return profile?.id ?? null;
+}
+
+export function mailboxDefaults(
+  settings: Pick<OrganizationEmailSettings, 'defaultIncomingMethod' | 'defaultOutgoingMethod' | 'defaultActMethod'>,
+  defaultProfileId: string | null,
+): MailboxDefaults {
   return {
+    incomingMethod: settings.defaultIncomingMethod,
+    outgoingMethod: settings.defaultOutgoingMethod,
+    actMethod: settings.defaultActMethod,
+    profileId: defaultProfileId,
+    approval: EmailApproval.PENDING_APPROVAL,
+    state: MailboxState.NOT_ENABLED,
+  };
+}
+
+/** A new user's mailbox, with the organization's defaults (Dynamics creates one per user). */
+export function userMailbox(
+  user: Pick<User, 'id' | 'email'>,
+  settings: Pick<OrganizationEmailSettings, 'defaultAutoCreateRecords'>,
+  defaults?: MailboxDefaults,
+): Partial<Mailbox> {
+  return {
+    ...defaults,
     id: newId(),
     ownerKind: MailboxOwnerKind.USER,
     ownerUserId: user.id,
@@ -23,9 +57,13 @@ export function userMailbox(user: Pick<User, 'id' | 'email'>, settings: Pick<Org
   };
 }
 
-/** A queue's mailbox: owned (for privacy) by the queue's owner; queues track all mail sent to them (Dynamics' default for queues). */
-export function queueMailbox(queue: Pick<Queue, 'id' | 'emailAddress' | 'ownerId'>): Partial<Mailbox> {
+/**
+ * A queue's mailbox: owned (for privacy) by the queue's owner; queues track all mail sent to them (Dynamics' default for queues).
+ * Pass `defaults` (newMailboxDefaults) for the organization's methods and default profile; without, the columns' defaults apply.
+ */
+export function queueMailbox(queue: Pick<Queue, 'id' | 'emailAddress' | 'ownerId'>, defaults?: MailboxDefaults): Partial<Mailbox> {
   return {
+    ...defaults,
     id: newId(),
     ownerKind: MailboxOwnerKind.QUEUE,
     ownerUserId: queue.ownerId,
@@ -49,7 +87,9 @@ export async function ensureUserMailboxes(em: EntityManager, onlyUserId?: string
     .andWhere(onlyUserId ? 'u.id = :onlyUserId' : '1 = 1', { onlyUserId })
     .andWhere('NOT EXISTS (SELECT 1 FROM mailbox m WHERE m.ownerUserId = u.id AND m.ownerKind = :userKind)', { userKind: MailboxOwnerKind.USER })
     .getMany();
-  if (users.length > 0) await em.insert(Mailbox, users.map((u) => userMailbox(u, settings)));
+  if (users.length === 0) return 0;
+  const defaults = mailboxDefaults(settings, await defaultProfileId(em));
+  await em.insert(Mailbox, users.map((u) => userMailbox(u, settings, defaults)));
   return users.length;
 }
 

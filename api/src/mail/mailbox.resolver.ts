@@ -27,6 +27,11 @@ export class MailboxResolver {
     return ctx.services.mailboxes.list(principalOf(ctx));
   }
 
+  @Query(() => Mailbox, { description: 'One mailbox: your own, or any for administrators; NOT_FOUND otherwise.' })
+  mailbox(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Mailbox> {
+    return ctx.services.mailboxes.get(principalOf(ctx), id);
+  }
+
   @Mutation(() => Mailbox, { description: 'The mailbox owner or an administrator.' })
   updateMailbox(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateMailboxInput, @Ctx() ctx: RequestContext): Promise<Mailbox> {
     return ctx.services.mailboxes.update(principalOf(ctx), id, input);

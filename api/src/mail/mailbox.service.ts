@@ -15,6 +15,15 @@ import { MailboxItem } from './mailbox-item.entity';
 import type { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
 import { Mailbox } from './mailbox.entity';
 
+/** A mail administrator: mailbox WRITE at organization depth (configures profiles and every mailbox). */
+export function isMailAdmin(principal: Principal): boolean {
+  return depthOf(principal, AccessEntity.MAILBOX, Privilege.WRITE) === Depth.ORGANIZATION;
+}
+
+export function requireMailAdmin(principal: Principal): void {
+  if (!isMailAdmin(principal)) throw forbidden('only administrators with organization-wide mailbox privileges may do this');
+}
+
 /** A user reaches their own mailboxes; organization-wide mailbox privileges reach all. */
 export function mayUseMailbox(principal: Principal, mailbox: Mailbox, privilege: Privilege.READ | Privilege.WRITE): boolean {
   return mailbox.ownerUserId === principal.userId || depthOf(principal, AccessEntity.MAILBOX, privilege) === Depth.ORGANIZATION;

@@ -5,7 +5,7 @@ import { ApiError, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
-import { queueMailbox } from '../mail/mailbox-provisioning';
+import { newMailboxDefaults, queueMailbox } from '../mail/mailbox-provisioning';
 import { Mailbox } from '../mail/mailbox.entity';
 import { validEmail } from '../records/email-addresses';
 import { definedOnly, nonNull } from '../records/patch';
@@ -43,7 +43,7 @@ export class QueueService {
         createContactForUnknownSender: input.createContactForUnknownSender,
         reopenResolvedWithinHours: input.reopenResolvedWithinHours ?? null,
       });
-      await em.insert(Mailbox, queueMailbox({ id, emailAddress, ownerId }));
+      await em.insert(Mailbox, queueMailbox({ id, emailAddress, ownerId }, await newMailboxDefaults(em)));
     });
     return this.db.getRepository(Queue).findOneByOrFail({ id });
   }

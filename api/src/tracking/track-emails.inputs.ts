@@ -44,6 +44,87 @@ export class TrackAttachmentInput {
   inline: boolean;
 }
 
+@InputType({ description: 'An attendee of a meeting (RFC 5545 ATTENDEE).' })
+export class CalendarAttendeeInput {
+  @Field()
+  address: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'REQ-PARTICIPANT (default), OPT-PARTICIPANT, CHAIR or NON-PARTICIPANT.' })
+  role?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'NEEDS-ACTION, ACCEPTED, DECLINED, TENTATIVE, DELEGATED.' })
+  partstat?: string | null;
+}
+
+@InputType({ description: 'The iCalendar event of a meeting invitation (RFC 5545 VEVENT, RFC 5546 METHOD), as the sync engine parsed it.' })
+export class CalendarInput {
+  @Field({ description: 'REQUEST, CANCEL, REPLY, PUBLISH, …' })
+  method: string;
+
+  @Field({ description: 'The event\'s UID: one Appointment per UID however many messages carry it.' })
+  uid: string;
+
+  @Field(() => Int, { nullable: true, defaultValue: 0, description: 'SEQUENCE: an invitation older than the one applied changes nothing.' })
+  sequence?: number | null;
+
+  @Field(() => String, { nullable: true })
+  summary?: string | null;
+
+  @Field(() => String, { nullable: true })
+  location?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'DTSTART as ISO 8601 (a date alone for all-day events).' })
+  start?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'DTEND as ISO 8601; default: the start (an all-day event: one day).' })
+  end?: string | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false })
+  allDay?: boolean | null;
+
+  @Field(() => MailAddressInput, { nullable: true })
+  organizer?: MailAddressInput | null;
+
+  @Field(() => [CalendarAttendeeInput], { nullable: true, defaultValue: [] })
+  attendees?: CalendarAttendeeInput[] | null;
+
+  @Field(() => String, { nullable: true, description: 'CONFIRMED, TENTATIVE or CANCELLED.' })
+  status?: string | null;
+}
+
+@InputType({ description: 'A message the sync engine could not track (unparseable, unknown forwarder…): recorded with the batch so the mailbox moves on and nothing vanishes silently.' })
+export class QuarantineInput {
+  @Field({ description: 'Where it is on the server: "imap:INBOX:<uidvalidity>:<uid>" or "pop3:<uidl>".' })
+  sourceRef: string;
+
+  @Field(() => String, { nullable: true })
+  folder?: string | null;
+
+  @Field({ description: 'INVALID_MESSAGE, TOO_LARGE, FORWARDER_UNKNOWN, …' })
+  code: string;
+
+  @Field()
+  reason: string;
+
+  @Field(() => String, { nullable: true })
+  messageId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  subject?: string | null;
+
+  @Field(() => String, { nullable: true })
+  fromAddress?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Bytes.' })
+  size?: number | null;
+}
+
 @InputType({ description: 'One message as the sync engine read it from a mailbox.' })
 export class TrackEmailItemInput {
   @Field(() => String, { nullable: true, description: 'Message-ID header; a message without one is keyed by a hash of its content.' })
@@ -96,6 +177,9 @@ export class TrackEmailItemInput {
 
   @Field(() => [TrackAttachmentInput], { defaultValue: [] })
   attachments: TrackAttachmentInput[];
+
+  @Field(() => CalendarInput, { nullable: true, description: 'A meeting invitation (text/calendar part) in the message: it becomes or changes the Appointment with its UID.' })
+  calendar?: CalendarInput | null;
 }
 
 /** The largest batch one call takes; the sync engine sends 100. */
@@ -109,6 +193,13 @@ export class TrackEmailsInput {
 
   @Field(() => String, { nullable: true, description: 'The mailbox\'s new sync cursor, committed with the items; null leaves it unchanged.' })
   cursor?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The lease from claimMailboxes: the batch commits only while it is the mailbox\'s current lease (CONFLICT otherwise, and nothing is written).' })
+  leaseId?: string | null;
+
+  @Field(() => [QuarantineInput], { nullable: true, defaultValue: [], description: 'Messages that could not be tracked, committed with the cursor; one already recorded (same sourceRef) is left as it is.' })
+  @ArrayMaxSize(MAX_BATCH)
+  quarantine?: QuarantineInput[] | null;
 }
 
 @ObjectType('TrackedItem')
@@ -124,6 +215,9 @@ export class TrackedItem {
 
   @Field(() => ID, { nullable: true })
   activityId: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The Appointment the meeting invitation in the message concerns: created, changed, or (an older copy, a reply) left as it was.' })
+  appointmentId: string | null;
 
   @Field(() => String, { nullable: true, description: 'For REJECTED: ATTACHMENT_NOT_UPLOADED, …' })
   errorCode: string | null;

@@ -42,7 +42,7 @@ export class TrackingFacts {
 
   static async load(
     em: EntityManager,
-    options: { mailboxId: string; items: readonly PreparedItem[]; tokenFormat: TokenFormat; smartMatching: boolean },
+    options: { mailboxId: string; items: readonly PreparedItem[]; tokenFormat: TokenFormat; smartMatching: boolean; extraAddresses?: readonly string[] },
   ): Promise<TrackingFacts> {
     const { items, tokenFormat } = options;
     const hashes = [...new Set(items.map((i) => i.messageIdHash))];
@@ -58,7 +58,8 @@ export class TrackingFacts {
     const subjects = options.smartMatching ? items.map((i) => subjectHash(normalizeSubject(i.subject, pattern))).filter((s): s is string => !!s) : [];
     await facts.loadKnown(em, [...new Set(referenced)], [...new Set(tokens)], [...new Set(roots)], [...new Set(subjects)]);
 
-    const addresses = [...new Set(items.flatMap((i) => [...(i.from ? [i.from] : []), ...i.recipients].map((p) => p.address)))];
+    // Meeting invitations' organizers and attendees resolve like the mail's own parties.
+    const addresses = [...new Set([...items.flatMap((i) => [...(i.from ? [i.from] : []), ...i.recipients].map((p) => p.address)), ...(options.extraAddresses ?? [])])];
     await facts.loadAddresses(em, addresses);
     return facts;
   }

@@ -12,28 +12,31 @@ import { EmailMessage } from '../activities/email-message.entity';
 import { previewOf, textOfHtml } from '../activities/email-preview';
 import { timelineTargets } from '../activities/timeline-entries';
 import type { BlobStore } from '../attachments/blob-store';
-import { forbidden, notFound } from '../common/errors';
+import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId, type GlobalType } from '../common/global-id';
 import { newId } from '../common/ids';
 import { insertChunked } from '../db/insert-chunked';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
-import { AutoCreateRecords } from '../mail/mail-enums';
+import { AlertSeverity, AutoCreateRecords } from '../mail/mail-enums';
+import { recordAlert } from '../mail/mailbox-alerts';
 import { MailboxItem, MailboxItemOutcome } from '../mail/mailbox-item.entity';
 import { Mailbox } from '../mail/mailbox.entity';
 import type { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
+import { QuarantinedMessage } from '../mail/quarantined-message.entity';
 import { Queue } from '../queues/queue.entity';
 import { CaseStatus, CrmCase } from '../records/case.entity';
 import type { Logger } from '../platform/logger';
 import { storeSmallBlobs } from './body-blobs';
 import { decideItem, partyResolutionOf, type ItemDecision, type PartyDecision, type TrackingSwitches } from './decide-item';
+import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import { prepareItem, type PreparedItem } from './prepare-item';
 import { createCaseFromEmail, createContactForSender, createLeadForSender, type Ownership } from './records-for-mail';
 import type { RecordRef } from './rules/correlation';
 import { normalizeSubject, subjectHash } from './rules/subject';
 import { findToken, tokenPattern, type TokenFormat } from './rules/tracking-token';
-import type { TrackEmailsInput, TrackEmailsResult, TrackedItem } from './track-emails.inputs';
+import type { QuarantineInput, TrackEmailsInput, TrackEmailsResult, TrackedItem } from './track-emails.inputs';
 import { TrackingFacts } from './tracking-facts';
 
 const GLOBAL_TYPE: Record<string, GlobalType> = { user: 'User', queue: 'Queue', contact: 'Contact', account: 'Account', lead: 'Lead', opportunity: 'Opportunity', case: 'Case' };
@@ -58,6 +61,11 @@ interface BatchContext {
   readonly switches: TrackingSwitches;
   readonly tokenFormat: TokenFormat;
   readonly now: Date;
+  /** The lease the engine quotes: the batch commits only while it is the mailbox's. */
+  readonly leaseId: string | null;
+  /** Each item's meeting invitation, by index. */
+  readonly invites: ReadonlyMap<number, PreparedInvite>;
+  readonly quarantine: readonly QuarantineInput[];
 }
 
 interface BatchOutcome {
@@ -65,6 +73,8 @@ interface BatchOutcome {
   /** The mailbox's cursor as this batch committed it. */
   readonly cursor: string | null;
   readonly tracked: { activityId: string; records: ActivityEvent['records'] }[];
+  /** Appointments meeting invitations created or changed, published after commit. */
+  readonly appointments: { activityId: string; type: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[];
 }
 
 /**
@@ -73,6 +83,8 @@ interface BatchOutcome {
  * replay changes nothing (mailbox_item remembers every decision).
  */
 export class TrackingService {
+  private readonly invites: MeetingInvites;
+
   constructor(
     private readonly db: DataSource,
     private readonly settings: EmailSettingsService,
@@ -80,7 +92,9 @@ export class TrackingService {
     private readonly writer: ActivityWriter,
     private readonly events: ActivityEvents,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.invites = new MeetingInvites(writer);
+  }
 
   async trackEmails(principal: Principal, mailboxGlobalId: string, input: TrackEmailsInput): Promise<TrackEmailsResult> {
     if (!holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE)) throw forbidden('only the sync engine may track email');
@@ -91,6 +105,10 @@ export class TrackingService {
     const ownerUser = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
     const queue = mailbox.queueId ? await this.db.getRepository(Queue).findOneBy({ id: mailbox.queueId }) : null;
     const now = new Date();
+    const invites = new Map<number, PreparedInvite>();
+    input.items.forEach((item, index) => {
+      if (item.calendar) invites.set(index, prepareInvite(item.calendar));
+    });
     const ctx: BatchContext = {
       principal,
       mailbox,
@@ -100,6 +118,9 @@ export class TrackingService {
       switches: switchesOf(settings),
       tokenFormat: { prefix: settings.tokenPrefix, baseNumber: settings.tokenBaseNumber, userDigits: settings.tokenUserDigits, counterDigits: settings.tokenCounterDigits },
       now,
+      leaseId: input.leaseId ?? null,
+      invites,
+      quarantine: checkQuarantine(input.quarantine ?? []),
     };
     const prepared = input.items.map((item, index) => prepareItem(item, index, { mailboxAddress: mailbox.address, maxBodyBytes: settings.maxBodyKb * 1024, now }));
     const rejections = await this.missingAttachments(prepared, settings.maxAttachmentKb * 1024);
@@ -117,6 +138,7 @@ export class TrackingService {
     for (const t of outcome.tracked) {
       this.events.publish({ type: 'ACTIVITY_TRACKED', activityId: t.activityId, mailboxId, records: t.records });
     }
+    for (const a of outcome.appointments) await this.events.publishChange(this.db, a.type, a.activityId);
     return { items: outcome.items, cursor: outcome.cursor };
   }
 
@@ -135,11 +157,16 @@ export class TrackingService {
   private async runBatch(em: EntityManager, ctx: BatchContext, items: readonly PreparedItem[], rejections: ReadonlyMap<number, string>, cursor: string | null): Promise<BatchOutcome> {
     const { mailbox } = ctx;
     // One batch per mailbox at a time: the cursor must move in order (SQLite serializes writers anyway).
-    const locked = em.connection.options.type === 'better-sqlite3' ? 'SELECT syncCursor FROM mailbox WHERE id = ?' : 'SELECT syncCursor FROM mailbox WHERE id = ? FOR UPDATE';
-    const [{ syncCursor: currentCursor }] = (await em.query(locked, [mailbox.id])) as { syncCursor: string | null }[];
+    const locked = em.connection.options.type === 'better-sqlite3' ? 'SELECT syncCursor, leaseId FROM mailbox WHERE id = ?' : 'SELECT syncCursor, leaseId FROM mailbox WHERE id = ? FOR UPDATE';
+    const [{ syncCursor: currentCursor, leaseId: currentLease }] = (await em.query(locked, [mailbox.id])) as { syncCursor: string | null; leaseId: string | null }[];
+    // Checked under the row lock: a claim cannot take the mailbox over between this check and the commit.
+    if (ctx.leaseId !== null && currentLease !== ctx.leaseId) {
+      throw new ApiError('CONFLICT', 'input.leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'input.leaseId');
+    }
     this.log.debug({ mailboxId: mailbox.id, items: items.length }, 'trackEmails batch started');
     const folderRules = await em.findBy(FolderTrackingRule, { mailboxId: mailbox.id });
-    const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items, tokenFormat: ctx.tokenFormat, smartMatching: ctx.switches.smartMatching });
+    const inviteAddresses = [...ctx.invites.values()].flatMap((i) => i.parties.map((p) => p.address));
+    const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items, tokenFormat: ctx.tokenFormat, smartMatching: ctx.switches.smartMatching, extraAddresses: inviteAddresses });
 
     const results: TrackedItem[] = [];
     const tracked: BatchOutcome['tracked'] = [];
@@ -151,9 +178,11 @@ export class TrackingService {
     const linkedExisting: string[] = [];
     const bodies: { row: Partial<EmailMessage>; text: Buffer | null; html: Buffer | null }[] = [];
     const seen = new Map<string, string | null>();
+    /** Items whose email is kept (tracked, linked, or already seen tracked), with the regarding record an invitation in it takes. */
+    const kept = new Map<number, { regarding: RecordRef | null } | { duplicateOf: string }>();
 
     for (const item of items) {
-      const base = { index: item.index, messageId: item.messageId, salvaged: item.salvage.map((s) => `${s.code}: ${s.detail}`), errorCode: null, errorMessage: null };
+      const base = { index: item.index, messageId: item.messageId, salvaged: item.salvage.map((s) => `${s.code}: ${s.detail}`), errorCode: null, errorMessage: null, appointmentId: null };
       const rejection = rejections.get(item.index);
       if (rejection) {
         results.push({ ...base, outcome: 'REJECTED', activityId: null, errorCode: 'ATTACHMENT_NOT_UPLOADED', errorMessage: rejection, decision: null });
@@ -162,6 +191,7 @@ export class TrackingService {
       const earlier = facts.decided.get(item.messageIdHash);
       if (earlier || seen.has(item.messageIdHash)) {
         const activityId = earlier ? earlier.activityId : seen.get(item.messageIdHash)!;
+        if (activityId) kept.set(item.index, { duplicateOf: activityId });
         results.push({ ...base, outcome: 'DUPLICATE', activityId: activityId ? toGlobalId('Email', activityId) : null, decision: null });
         continue;
       }
@@ -172,6 +202,7 @@ export class TrackingService {
         linkedExisting.push(existing.activityId);
         ledger.push({ mailboxId: mailbox.id, messageIdHash: item.messageIdHash, outcome: MailboxItemOutcome.TRACKED, reason: null, activityId: existing.activityId, decidedAt: ctx.now });
         seen.set(item.messageIdHash, existing.activityId);
+        kept.set(item.index, { regarding: existing.regarding });
         results.push({ ...base, outcome: 'LINKED', activityId: toGlobalId('Email', existing.activityId), decision: null });
         continue;
       }
@@ -308,6 +339,7 @@ export class TrackingService {
         activityId,
         records: timelineTargets({ kind: activity.regardingKind, id: activity.regardingId }, newParties.filter((p) => p.resolution === PartyResolution.RESOLVED)).map(({ recordKind, recordId }) => ({ recordKind, recordId })),
       });
+      kept.set(item.index, { regarding });
       results.push({ ...base, outcome: 'TRACKED', activityId: toGlobalId('Email', activityId), decision: trace });
     }
 
@@ -329,8 +361,78 @@ export class TrackingService {
     await insertChunked(em, ActivityMailbox, links.filter((l) => !alreadyLinked.has(l.activityId)));
     await this.raiseVisibility(em, linkedExisting, mailbox);
     await insertChunked(em, MailboxItem, ledger);
+    const appointments = await this.applyInvites(em, ctx, items, kept, results, facts);
+    await this.quarantine(em, ctx);
     await em.update(Mailbox, { id: mailbox.id }, { ...(cursor !== null ? { syncCursor: cursor } : {}), lastBatchAt: ctx.now, updatedAt: ctx.now });
-    return { items: results, tracked, cursor: cursor ?? currentCursor };
+    return { items: results, tracked, cursor: cursor ?? currentCursor, appointments };
+  }
+
+  /** Meeting invitations of kept emails become or change Appointments (meeting-invites.ts); filtered and rejected mail changes nothing. */
+  private async applyInvites(
+    em: EntityManager,
+    ctx: BatchContext,
+    items: readonly PreparedItem[],
+    kept: ReadonlyMap<number, { regarding: RecordRef | null } | { duplicateOf: string }>,
+    results: TrackedItem[],
+    facts: TrackingFacts,
+  ): Promise<BatchOutcome['appointments']> {
+    const withInvite = items.filter((i) => ctx.invites.has(i.index) && kept.has(i.index));
+    if (!withInvite.length) return [];
+    // An email seen before: its invitation regards what the email regards now.
+    const duplicateIds = withInvite.map((i) => kept.get(i.index)!).flatMap((k) => ('duplicateOf' in k ? [k.duplicateOf] : []));
+    const earlier = duplicateIds.length
+      ? new Map((await em.find(Activity, { where: { id: In(duplicateIds) }, select: { id: true, regardingKind: true, regardingId: true } })).map((a) => [a.id, a]))
+      : new Map<string, Activity>();
+    const requests: InviteRequest[] = withInvite.map((item) => {
+      const k = kept.get(item.index)!;
+      let regarding: RecordRef | null;
+      if ('duplicateOf' in k) {
+        const a = earlier.get(k.duplicateOf);
+        regarding = a?.regardingKind && a.regardingId ? ({ kind: a.regardingKind, id: a.regardingId } as RecordRef) : null;
+      } else {
+        regarding = k.regarding;
+      }
+      return { index: item.index, invite: ctx.invites.get(item.index)!, regarding, subject: item.subject };
+    });
+    const outcomes = await this.invites.apply(em, { ...ctx.owner, visibility: ctx.mailbox.privacyLevel, now: ctx.now, resolve: (address) => facts.resolve(address) }, requests);
+    const appointments: BatchOutcome['appointments'] = [];
+    for (const outcome of outcomes) {
+      const result = results.find((r) => r.index === outcome.index)!;
+      result.appointmentId = outcome.appointmentId ? toGlobalId('Appointment', outcome.appointmentId) : null;
+      if (outcome.note) result.salvaged = [...result.salvaged, `INVALID_CALENDAR: ${outcome.note}`];
+      if (outcome.change && outcome.appointmentId && !appointments.some((a) => a.activityId === outcome.appointmentId)) {
+        appointments.push({ activityId: outcome.appointmentId, type: outcome.change });
+      }
+    }
+    return appointments;
+  }
+
+  /** Messages the engine could not track, recorded once per sourceRef with a warning line each in the alert log. */
+  private async quarantine(em: EntityManager, ctx: BatchContext): Promise<void> {
+    if (!ctx.quarantine.length) return;
+    const mailboxId = ctx.mailbox.id;
+    const refs = [...new Set(ctx.quarantine.map((q) => q.sourceRef))];
+    const known = new Set((await em.find(QuarantinedMessage, { where: { mailboxId, sourceRef: In(refs) }, select: { sourceRef: true } })).map((q) => q.sourceRef));
+    for (const q of ctx.quarantine) {
+      if (known.has(q.sourceRef)) continue;
+      known.add(q.sourceRef);
+      const row = {
+        id: newId(),
+        mailboxId,
+        sourceRef: q.sourceRef,
+        folder: clip(q.folder, 255),
+        code: q.code.trim().slice(0, 48),
+        reason: clip(q.reason, 2000) ?? 'no reason given',
+        messageId: clip(q.messageId, 998),
+        subject: clip(q.subject, 400),
+        fromAddress: clip(q.fromAddress, 320),
+        size: Number.isInteger(q.size) && q.size! >= 0 ? q.size! : null,
+        quarantinedAt: ctx.now,
+      };
+      await em.insert(QuarantinedMessage, row);
+      const what = `${row.subject ? `"${row.subject}"` : 'a message without subject'}${row.fromAddress ? ` from ${row.fromAddress}` : ''}`;
+      await recordAlert(em, mailboxId, AlertSeverity.WARNING, 'MESSAGE_QUARANTINED', `Quarantined ${what} (${row.code}): ${row.reason}. The rest of the mailbox keeps syncing.`);
+    }
   }
 
   private resolveCreated(facts: TrackingFacts, parties: PartyDecision[], sender: PartyDecision, kind: 'contact' | 'lead', id: string): void {
@@ -389,6 +491,20 @@ export class TrackingService {
   }
 }
 
+
+const clip = (text: string | null | undefined, max: number): string | null => {
+  const trimmed = text?.trim();
+  return trimmed ? [...trimmed].slice(0, max).join('') : null;
+};
+
+/** Quarantine entries must name where the message is; everything else is cut to fit. */
+function checkQuarantine(entries: readonly QuarantineInput[]): QuarantineInput[] {
+  entries.forEach((q, i) => {
+    if (!q.sourceRef.trim() || q.sourceRef.length > 400) throw badInput(`input.quarantine[${i}].sourceRef`, 'must be 1 to 400 characters');
+    if (!q.code.trim()) throw badInput(`input.quarantine[${i}].code`, 'must not be empty');
+  });
+  return [...entries];
+}
 
 function switchesOf(s: OrganizationEmailSettings): TrackingSwitches {
   return {

@@ -1,0 +1,141 @@
+import { Not, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { Principal } from '../access/principal';
+import { ApiError, badInput, notFound } from '../common/errors';
+import { expectGlobalId } from '../common/global-id';
+import { newId } from '../common/ids';
+import { nonNull } from '../records/patch';
+import type { CredentialCipher } from './credential-cipher';
+import { secretField, secretOf } from './credential-input';
+import { EmailServerProfile } from './email-server-profile.entity';
+import type { CreateEmailServerProfileInput, UpdateEmailServerProfileInput } from './email-server-profile.inputs';
+import { AlertSeverity, EmailServerKind, MailAuthMethod, MailboxState } from './mail-enums';
+import { recordAlert } from './mailbox-alerts';
+import { Mailbox } from './mailbox.entity';
+import { requireMailAdmin } from './mailbox.service';
+
+const REQUIRED = ['name', 'kind', 'incomingHost', 'incomingPort', 'incomingTls', 'outgoingHost', 'outgoingPort', 'outgoingTls', 'authMethod'] as const;
+const FLAGS = ['useProfileCredentials', 'allowInvalidCertificates', 'pollIntervalSeconds', 'maxConcurrentConnections', 'isDefault'] as const;
+
+/** Email server profiles: administrators only; the secret is encrypted with the profile's id bound in. */
+export class EmailServerProfileService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cipher: CredentialCipher,
+  ) {}
+
+  list(principal: Principal): Promise<EmailServerProfile[]> {
+    requireMailAdmin(principal);
+    return this.db.getRepository(EmailServerProfile).find({ order: { name: 'ASC' } });
+  }
+
+  async create(principal: Principal, input: CreateEmailServerProfileInput): Promise<EmailServerProfile> {
+    requireMailAdmin(principal);
+    const id = newId();
+    const profile = this.checked(input, { ...input, credentialSecret: null, createdAt: new Date(), updatedAt: new Date() } as EmailServerProfile, id);
+    await this.db.transaction(async (em) => {
+      await this.requireFreeName(em, profile.name, id);
+      if (profile.isDefault) await em.update(EmailServerProfile, { isDefault: true }, { isDefault: false });
+      await uniqueName(em.insert(EmailServerProfile, profile));
+    });
+    return this.db.getRepository(EmailServerProfile).findOneByOrFail({ id });
+  }
+
+  async update(principal: Principal, globalId: string, input: UpdateEmailServerProfileInput): Promise<EmailServerProfile> {
+    requireMailAdmin(principal);
+    const current = await this.find(globalId);
+    nonNull(input, [...REQUIRED, ...FLAGS]);
+    const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    const merged = this.checked(input, { ...current, ...defined, updatedAt: new Date() } as EmailServerProfile, current.id, current);
+    const credentialsChanged = merged.credentialSecret !== current.credentialSecret || merged.credentialUsername !== current.credentialUsername;
+    await this.db.transaction(async (em) => {
+      await this.requireFreeName(em, merged.name, current.id);
+      if (merged.isDefault && !current.isDefault) await em.update(EmailServerProfile, { isDefault: true, id: Not(current.id) }, { isDefault: false });
+      const { id: _id, createdAt: _created, ...patch } = merged;
+      await uniqueName(em.update(EmailServerProfile, { id: current.id }, patch));
+      if (credentialsChanged && merged.useProfileCredentials) await resumeStoppedMailboxes(em, current.id);
+    });
+    return this.db.getRepository(EmailServerProfile).findOneByOrFail({ id: current.id });
+  }
+
+  /** Refused (CONFLICT) while mailboxes use the profile: they would lose their server silently. */
+  async remove(principal: Principal, globalId: string): Promise<string> {
+    requireMailAdmin(principal);
+    const profile = await this.find(globalId);
+    await this.db.transaction(async (em) => {
+      // Exclusive lock first: a configureMailbox choosing this profile right now finishes before the count (SQLite runs one transaction at a time).
+      if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM email_server_profile WHERE id = ? FOR UPDATE', [profile.id]);
+      const users = await em.countBy(Mailbox, { profileId: profile.id });
+      if (users > 0) {
+        throw new ApiError('CONFLICT', `id: ${users} mailbox${users === 1 ? ' uses' : 'es use'} the profile "${profile.name}"; give them another profile first`, 'id');
+      }
+      await em.delete(EmailServerProfile, { id: profile.id });
+    });
+    return globalId;
+  }
+
+  private async find(globalId: string): Promise<EmailServerProfile> {
+    const { id } = expectGlobalId('id', globalId, 'EmailServerProfile');
+    const profile = await this.db.getRepository(EmailServerProfile).findOneBy({ id });
+    if (!profile) throw notFound('id', globalId);
+    return profile;
+  }
+
+  private async requireFreeName(em: EntityManager, name: string, id: string): Promise<void> {
+    if (await em.existsBy(EmailServerProfile, { name, id: Not(id) })) throw nameTaken(name);
+  }
+
+  /** The profile to store, with the rules no single field states; `current` on update. */
+  private checked(input: CreateEmailServerProfileInput | UpdateEmailServerProfileInput, profile: EmailServerProfile, id: string, current?: EmailServerProfile): EmailServerProfile {
+    profile.id = id;
+    profile.name = profile.name.trim();
+    profile.incomingHost = host('input.incomingHost', profile.incomingHost);
+    profile.outgoingHost = host('input.outgoingHost', profile.outgoingHost);
+    profile.credentialUsername = profile.credentialUsername?.trim() || null;
+    profile.sentFolder = profile.sentFolder?.trim() || null;
+    // node-pop3 speaks USER/PASS and APOP only: POP3 has no XOAUTH2 there.
+    if (profile.kind === EmailServerKind.POP3_SMTP && profile.authMethod === MailAuthMethod.OAUTH_BEARER) {
+      throw badInput('input.authMethod', 'OAUTH_BEARER is not available for POP3_SMTP profiles (the POP3 client signs in with a password only)');
+    }
+    const secret = secretOf(input, profile.authMethod);
+    const methodChanged = current !== undefined && current.authMethod !== profile.authMethod;
+    if (secret !== undefined) profile.credentialSecret = this.cipher.encrypt(secret, `profile:${id}`);
+    else if (methodChanged) profile.credentialSecret = null; // a password is no access token, nor the reverse
+    delete (profile as Partial<typeof input>).password;
+    delete (profile as Partial<typeof input>).accessToken;
+    if (profile.useProfileCredentials) {
+      if (!profile.credentialUsername) throw badInput('input.credentialUsername', 'is required when useProfileCredentials is true');
+      if (!profile.credentialSecret) {
+        throw badInput(secretField(profile.authMethod), `is required when useProfileCredentials is true${methodChanged ? ' (authMethod changed: give the new secret)' : ''}`);
+      }
+    }
+    return profile;
+  }
+}
+
+/** Mailboxes stopped by a refused password of this profile try again with its new credentials. */
+async function resumeStoppedMailboxes(em: EntityManager, profileId: string): Promise<void> {
+  const stopped = await em.find(Mailbox, { where: { profileId, state: MailboxState.DISABLED_AUTH }, select: { id: true } });
+  if (stopped.length === 0) return;
+  await em.update(Mailbox, stopped.map((m) => m.id), { state: MailboxState.ENABLED, stateReason: null, nextSyncAt: new Date(), failureCount: 0, updatedAt: new Date() });
+  for (const m of stopped) await recordAlert(em, m.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', 'The server profile\'s credentials changed; synchronization resumes.');
+}
+
+function host(field: string, value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badInput(field, 'must not be empty or blank');
+  if (/\s|\//.test(trimmed)) throw badInput(field, `"${value}" is not a host name or IP address`);
+  return trimmed;
+}
+
+const nameTaken = (name: string) => new ApiError('CONFLICT', `input.name: a server profile named "${name}" already exists`, 'input.name');
+
+/** Another administrator took the name between our check and the write (the unique index decides). */
+async function uniqueName<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const driver = (err instanceof QueryFailedError ? err.driverError : undefined) as { code?: string; errno?: number } | undefined;
+    if (driver?.errno === 1062 || driver?.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ApiError('CONFLICT', 'input.name: a server profile with this name already exists', 'input.name');
+    throw err;
+  }
+}

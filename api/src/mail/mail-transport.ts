@@ -1,0 +1,86 @@
+import { In, type DataSource } from 'typeorm';
+import type { Logger } from '../platform/logger';
+import type { CredentialCipher } from './credential-cipher';
+import { EmailServerProfile } from './email-server-profile.entity';
+import { AlertSeverity, EmailServerKind } from './mail-enums';
+import { MailboxAlert } from './mailbox-alert.entity';
+import { recordAlert } from './mailbox-alerts';
+import { Mailbox } from './mailbox.entity';
+import type { MailCredentials, MailEndpoint, MailTransport } from './mailbox-sync.types';
+
+export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
+
+type CredentialColumns = Pick<Mailbox, 'id' | 'address' | 'credentialUsername' | 'credentialSecret'>;
+
+export function incomingEndpoint(p: EmailServerProfile): MailEndpoint {
+  return { host: p.incomingHost, port: p.incomingPort, tls: p.incomingTls, allowInvalidCertificates: p.allowInvalidCertificates };
+}
+
+export function outgoingEndpoint(p: EmailServerProfile): MailEndpoint {
+  return { host: p.outgoingHost, port: p.outgoingPort, tls: p.outgoingTls, allowInvalidCertificates: p.allowInvalidCertificates };
+}
+
+/**
+ * Connection details and decrypted credentials for the sync engine, the only reader of secrets. A
+ * secret that no longer decrypts (key changed, row copied) is not an error of the claim: the engine
+ * gets no credentials, and the mailbox's alert log says why, once.
+ */
+export class MailTransports {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cipher: CredentialCipher,
+    private readonly log: Logger,
+  ) {}
+
+  /** The mailbox's own credentials, or the profile's when it uses one set for all mailboxes; null when none are set or unreadable. */
+  async credentials(mailbox: CredentialColumns, profile: EmailServerProfile): Promise<MailCredentials | null> {
+    const [stored, owner, username] = profile.useProfileCredentials
+      ? [profile.credentialSecret, `profile:${profile.id}`, profile.credentialUsername]
+      : [mailbox.credentialSecret, `mailbox:${mailbox.id}`, mailbox.credentialUsername];
+    if (!stored) return null;
+    try {
+      return { method: profile.authMethod, username: username || mailbox.address, secret: this.cipher.decrypt(stored, owner) };
+    } catch (err) {
+      this.log.warn({ err, mailboxId: mailbox.id, owner }, 'mail credentials could not be decrypted');
+      await this.alertUnreadable(mailbox.id, owner.startsWith('profile:') ? `the email server profile "${profile.name}"` : 'this mailbox');
+      return null;
+    }
+  }
+
+  /** How each mailbox sends: its profile's SMTP server (and IMAP, for the Sent copy). Mailboxes without a profile are absent. */
+  async forMailboxes(mailboxIds: readonly string[]): Promise<Map<string, MailTransport>> {
+    const result = new Map<string, MailTransport>();
+    if (!mailboxIds.length) return result;
+    const mailboxes = await this.db.getRepository(Mailbox).find({
+      where: { id: In([...new Set(mailboxIds)]) },
+      select: { id: true, address: true, profileId: true, credentialUsername: true, credentialSecret: true },
+    });
+    const profileIds = [...new Set(mailboxes.map((m) => m.profileId).filter((id): id is string => !!id))];
+    const profiles = new Map((profileIds.length ? await this.db.getRepository(EmailServerProfile).findBy({ id: In(profileIds) }) : []).map((p) => [p.id, p]));
+    for (const mailbox of mailboxes) {
+      const profile = mailbox.profileId ? profiles.get(mailbox.profileId) : undefined;
+      if (!profile) continue;
+      result.set(mailbox.id, {
+        kind: profile.kind,
+        smtp: outgoingEndpoint(profile),
+        imap: profile.kind === EmailServerKind.IMAP_SMTP ? incomingEndpoint(profile) : null,
+        sentFolder: profile.kind === EmailServerKind.IMAP_SMTP ? profile.sentFolder : null,
+        credentials: await this.credentials(mailbox, profile),
+      });
+    }
+    return result;
+  }
+
+  /** One line per episode: not repeated while it is still the mailbox's newest alert. */
+  private async alertUnreadable(mailboxId: string, whose: string): Promise<void> {
+    const [newest] = await this.db.getRepository(MailboxAlert).find({ where: { mailboxId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 1 });
+    if (newest?.code === CREDENTIALS_UNREADABLE) return;
+    await recordAlert(
+      this.db.manager,
+      mailboxId,
+      AlertSeverity.ERROR,
+      CREDENTIALS_UNREADABLE,
+      `The stored credentials of ${whose} cannot be decrypted (the credential key changed, or the value was altered). Set the credentials again.`,
+    );
+  }
+}

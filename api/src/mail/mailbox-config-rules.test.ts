@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ActMethod, ChannelTestStatus, IncomingMethod, MailAuthMethod, MailboxOwnerKind, MailboxState, OutgoingMethod } from './mail-enums';
+import { configurationProblem, reconfiguration, requestedTestStatuses, type MailboxConfig } from './mailbox-config-rules';
+import { secretOf } from './credential-input';
+
+const base: MailboxConfig = {
+  ownerKind: MailboxOwnerKind.USER,
+  profileId: 'p1',
+  incomingMethod: IncomingMethod.SERVER_SIDE_SYNC,
+  outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC,
+  actMethod: ActMethod.NONE,
+  isForwardMailbox: false,
+  deleteForwardedCopies: false,
+};
+const config = (change: Partial<MailboxConfig>): MailboxConfig => ({ ...base, ...change });
+
+describe('configurationProblem', () => {
+  it.each([
+    ['the defaults', {}, undefined],
+    ['appointments/contacts/tasks sync (Exchange only)', { actMethod: ActMethod.SERVER_SIDE_SYNC }, 'input.appointmentsContactsTasksMethod'],
+    ['a user mailbox as the forward mailbox', { isForwardMailbox: true }, 'input.isForwardMailbox'],
+    ['a queue mailbox as the forward mailbox', { ownerKind: MailboxOwnerKind.QUEUE, isForwardMailbox: true }, undefined],
+    ['the forward mailbox deleting copies', { ownerKind: MailboxOwnerKind.QUEUE, isForwardMailbox: true, deleteForwardedCopies: true }, undefined],
+    ['the forward mailbox receiving through itself', { ownerKind: MailboxOwnerKind.QUEUE, isForwardMailbox: true, incomingMethod: IncomingMethod.FORWARD_MAILBOX }, 'input.incomingMethod'],
+    ['a queue receiving through the forward mailbox', { ownerKind: MailboxOwnerKind.QUEUE, incomingMethod: IncomingMethod.FORWARD_MAILBOX }, undefined],
+    ['deleting copies without being the forward mailbox', { deleteForwardedCopies: true }, 'input.deleteForwardedCopies'],
+  ] as const)('%s → %s', (_name, change, field) => {
+    expect(configurationProblem(config(change))?.field).toBe(field);
+  });
+});
+
+describe('reconfiguration', () => {
+  const enabled = { ...base, state: MailboxState.ENABLED };
+  it.each([
+    ['nothing changed', enabled, {}, [false, false, false]],
+    ['a new profile on an enabled mailbox', enabled, { profileId: 'p2' }, [true, true, true]],
+    ['a new profile while backing off', { ...enabled, state: MailboxState.BACKING_OFF }, { profileId: 'p2' }, [true, true, true]],
+    ['a new profile after a refused password', { ...enabled, state: MailboxState.DISABLED_AUTH }, { profileId: 'p2' }, [true, true, true]],
+    ['a new profile on a never-enabled mailbox (nothing to stop)', { ...enabled, state: MailboxState.NOT_ENABLED }, { profileId: 'p2' }, [false, true, true]],
+    ['a new profile on a disabled mailbox (stays disabled)', { ...enabled, state: MailboxState.DISABLED_BY_ADMIN }, { profileId: 'p2' }, [false, true, true]],
+    ['outgoing newly on', { ...enabled, outgoingMethod: OutgoingMethod.NONE }, {}, [true, false, true]],
+    ['incoming turned off', enabled, { incomingMethod: IncomingMethod.NONE }, [false, false, false]],
+    ['incoming to the forward mailbox (no longer connected)', enabled, { incomingMethod: IncomingMethod.FORWARD_MAILBOX }, [false, false, false]],
+  ] as const)('%s → retest, reset incoming, reset outgoing = %j', (_name, before, change, [retest, incoming, outgoing]) => {
+    const effect = reconfiguration(before, config(change));
+    expect([effect.retest !== undefined, effect.resetIncomingTest, effect.resetOutgoingTest]).toEqual([retest, incoming, outgoing]);
+  });
+
+  it('says why in words', () => {
+    expect(reconfiguration(enabled, config({ profileId: 'p2' })).retest).toEqual({ state: MailboxState.NOT_ENABLED, reason: 'profile changed; run Test & Enable' });
+  });
+});
+
+describe('requestedTestStatuses', () => {
+  it.each([
+    [{}, ['PENDING', 'PENDING']],
+    [{ outgoingMethod: OutgoingMethod.NONE }, ['PENDING', 'NOT_RUN']],
+    [{ incomingMethod: IncomingMethod.FORWARD_MAILBOX }, ['NOT_RUN', 'PENDING']],
+    [{ incomingMethod: IncomingMethod.NONE, ownerKind: MailboxOwnerKind.QUEUE, isForwardMailbox: true }, ['PENDING', 'PENDING']],
+  ] as const)('%j → %j', (change, [incoming, outgoing]) => {
+    expect(requestedTestStatuses(config(change))).toEqual({ incoming: ChannelTestStatus[incoming], outgoing: ChannelTestStatus[outgoing] });
+  });
+});
+
+describe('secretOf', () => {
+  it.each([
+    [{ password: 'pw' }, MailAuthMethod.PASSWORD, 'pw'],
+    [{ password: 'pw' }, null, 'pw'],
+    [{ accessToken: ' tok ' }, MailAuthMethod.OAUTH_BEARER, 'tok'],
+    [{ accessToken: 'tok' }, null, 'tok'],
+    [{}, MailAuthMethod.PASSWORD, undefined],
+    [{ password: null, accessToken: null }, null, undefined],
+  ] as const)('%j with %s → %s', (input, method, secret) => {
+    expect(secretOf(input, method)).toBe(secret);
+  });
+
+  it.each([
+    [{ password: 'pw', accessToken: 'tok' }, null, 'input.accessToken'],
+    [{ password: 'pw' }, MailAuthMethod.OAUTH_BEARER, 'input.password'],
+    [{ accessToken: 'tok' }, MailAuthMethod.PASSWORD, 'input.accessToken'],
+    [{ password: '' }, null, 'input.password'],
+    [{ accessToken: '  ' }, null, 'input.accessToken'],
+  ] as const)('%j with %s is refused naming %s', (input, method, field) => {
+    expect(() => secretOf(input, method)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ field }) }));
+  });
+});

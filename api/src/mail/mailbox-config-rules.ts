@@ -1,0 +1,73 @@
+import { ActMethod, ChannelTestStatus, IncomingMethod, MailboxOwnerKind, MailboxState, OutgoingMethod } from './mail-enums';
+
+/** What an administrator configures on a mailbox (Dynamics' mailbox form), as plain data. */
+export interface MailboxConfig {
+  readonly ownerKind: MailboxOwnerKind;
+  readonly profileId: string | null;
+  readonly incomingMethod: IncomingMethod;
+  readonly outgoingMethod: OutgoingMethod;
+  readonly actMethod: ActMethod;
+  readonly isForwardMailbox: boolean;
+  readonly deleteForwardedCopies: boolean;
+}
+
+/** The first rule a configuration breaks, with the input field to name; undefined when it is valid. */
+export function configurationProblem(config: MailboxConfig): { field: string; message: string } | undefined {
+  // Dynamics syncs appointments, contacts and tasks with Exchange only; every profile here is IMAP or POP3.
+  if (config.actMethod === ActMethod.SERVER_SIDE_SYNC) {
+    return {
+      field: 'input.appointmentsContactsTasksMethod',
+      message: 'appointments, contacts and tasks sync needs an Exchange server profile, and IMAP/POP3 profiles are not Exchange: use NONE',
+    };
+  }
+  // Dynamics' forward mailbox is a mailbox of its own, not a person's; here that is a queue mailbox.
+  if (config.isForwardMailbox && config.ownerKind === MailboxOwnerKind.USER) {
+    return { field: 'input.isForwardMailbox', message: 'a user\'s mailbox cannot be the forward mailbox: make a queue for it and configure the queue\'s mailbox' };
+  }
+  // Queues may also receive through the forward mailbox (Dynamics offers it for queues too); only the sink itself may not.
+  if (config.isForwardMailbox && config.incomingMethod === IncomingMethod.FORWARD_MAILBOX) {
+    return { field: 'input.incomingMethod', message: 'the forward mailbox cannot receive its mail through itself: use SERVER_SIDE_SYNC or NONE' };
+  }
+  if (config.deleteForwardedCopies && !config.isForwardMailbox) {
+    return { field: 'input.deleteForwardedCopies', message: 'only a forward mailbox (isForwardMailbox) deletes forwarded copies' };
+  }
+  return undefined;
+}
+
+/** Whether the engine connects for incoming mail / sends outgoing mail, configuration-wise (see mailbox-eligibility for the rest). */
+export const incomingConnected = (c: Pick<MailboxConfig, 'incomingMethod' | 'isForwardMailbox'>): boolean =>
+  c.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || c.isForwardMailbox;
+export const outgoingConnected = (c: Pick<MailboxConfig, 'outgoingMethod'>): boolean => c.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC;
+
+/** What a configuration change does to the sync state: a new server or a channel never tested needs Test & Enable again. */
+export interface Reconfiguration {
+  /** The new state and reason, when the mailbox must be tested again; undefined: unchanged. */
+  readonly retest?: { readonly state: MailboxState.NOT_ENABLED; readonly reason: string };
+  /** Channels whose earlier test result no longer applies. */
+  readonly resetIncomingTest: boolean;
+  readonly resetOutgoingTest: boolean;
+}
+
+/** States that a re-test takes the mailbox out of; DISABLED_BY_ADMIN stays as the administrator left it. */
+const RETEST_FROM: readonly MailboxState[] = [MailboxState.ENABLED, MailboxState.BACKING_OFF, MailboxState.DISABLED_AUTH];
+
+export function reconfiguration(before: MailboxConfig & { state: MailboxState }, after: MailboxConfig): Reconfiguration {
+  const profileChanged = before.profileId !== after.profileId;
+  const newIncoming = incomingConnected(after) && !incomingConnected(before);
+  const newOutgoing = outgoingConnected(after) && !outgoingConnected(before);
+  const stale = profileChanged || newIncoming || newOutgoing;
+  const reason = profileChanged ? 'profile changed; run Test & Enable' : 'synchronization methods changed; run Test & Enable';
+  return {
+    retest: stale && RETEST_FROM.includes(before.state) ? { state: MailboxState.NOT_ENABLED, reason } : undefined,
+    resetIncomingTest: profileChanged || newIncoming,
+    resetOutgoingTest: profileChanged || newOutgoing,
+  };
+}
+
+/** Test & Enable's starting statuses: PENDING for each channel the engine will test, NOT_RUN for one it will not. */
+export function requestedTestStatuses(config: MailboxConfig): { incoming: ChannelTestStatus; outgoing: ChannelTestStatus } {
+  return {
+    incoming: incomingConnected(config) ? ChannelTestStatus.PENDING : ChannelTestStatus.NOT_RUN,
+    outgoing: outgoingConnected(config) ? ChannelTestStatus.PENDING : ChannelTestStatus.NOT_RUN,
+  };
+}

@@ -1,0 +1,419 @@
+import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { holds, type Principal } from '../access/principal';
+import { AccessEntity, Privilege } from '../access/privileges';
+import { messageIdHash, bareMessageId } from '../activities/message-id';
+import { ApiError, badInput, forbidden, notFound } from '../common/errors';
+import { expectGlobalId, toGlobalId } from '../common/global-id';
+import { newId } from '../common/ids';
+import type { Logger } from '../platform/logger';
+import type { EmailSettingsService } from './email-settings.service';
+import { EmailServerProfile } from './email-server-profile.entity';
+import { FolderTrackingRule } from './folder-tracking-rule.entity';
+import { AlertSeverity, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxState, OutgoingMethod } from './mail-enums';
+import { incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-transport';
+import { MailboxAlert } from './mailbox-alert.entity';
+import { recordAlert } from './mailbox-alerts';
+import { MailboxItem } from './mailbox-item.entity';
+import { MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
+import { MailboxJob, type ForwardSource, type MailboxWork } from './mailbox-sync.types';
+import { Mailbox } from './mailbox.entity';
+import { QuarantinedMessage } from './quarantined-message.entity';
+import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
+
+export const MAILBOX_CLAIM_LIMIT = { min: 1, max: 50, default: 5 } as const;
+// Short leases (seconds) let tests see a killed engine's mailboxes taken over quickly; engines in production use minutes.
+export const MAILBOX_LEASE_SECONDS = { min: 5, max: 3600, default: 120 } as const;
+/** The longest wait an engine may ask for after a successful sync. */
+const MAX_NEXT_SYNC_SECONDS = 86_400;
+const DEFAULT_POLL_SECONDS = 60;
+
+// The contract's eligibility rule (mirrored by the pure mailbox-eligibility.ts), written as SQL so
+// claims filter in the database. `m` is the mailbox alias; enum values are constants, not input.
+const SYNCING_STATES = `('${MailboxState.ENABLED}', '${MailboxState.BACKING_OFF}')`;
+
+/** The mailbox may be worked on at all: it has a profile and, when the organization requires it, approval. */
+export function approvedSql(m: string, onlyApproved: boolean): string {
+  return `${m}.profileId IS NOT NULL${onlyApproved ? ` AND ${m}.approval = '${EmailApproval.APPROVED}'` : ''}`;
+}
+
+/** The mailbox syncs: approved as above and ENABLED or BACKING_OFF. */
+export function syncableSql(m: string, onlyApproved: boolean): string {
+  return `${approvedSql(m, onlyApproved)} AND ${m}.state IN ${SYNCING_STATES}`;
+}
+
+/** The mailbox sends its outgoing email over SMTP. */
+export function sendsSql(m: string, onlyApproved: boolean): string {
+  return `${syncableSql(m, onlyApproved)} AND ${m}.outgoingMethod = '${OutgoingMethod.SERVER_SIDE_SYNC}'`;
+}
+
+/** Incoming mail is read from the mailbox's own server (a FORWARD_MAILBOX mailbox's arrives through the forward mailbox). */
+const readsIncomingSql = (m: string) => `(${m}.incomingMethod = '${IncomingMethod.SERVER_SIDE_SYNC}' OR ${m}.isForwardMailbox = 1)`;
+
+const isMysql = (db: DataSource) => db.options.type !== 'better-sqlite3';
+
+function isDeadlock(err: unknown): boolean {
+  const driverError = (err instanceof QueryFailedError ? err.driverError : err) as { errno?: number } | undefined;
+  return driverError?.errno === 1213 || driverError?.errno === 1205; // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
+}
+
+const conflict = (message: string) => new ApiError('CONFLICT', `leaseId: ${message}`, 'leaseId');
+const clip = (text: string | null | undefined, max: number): string | null => {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed.slice(0, max) : null;
+};
+
+interface Claimed {
+  readonly id: string;
+  readonly leaseId: string;
+  readonly job: MailboxJob;
+}
+
+/**
+ * The sync engine's side of mailboxes: claims under a lease (the database arbitrates, so several
+ * engines share the work and none syncs a mailbox another holds), lease renewal, and the reports
+ * that end a lease: a sync's outcome (sync-outcome-policy.ts decides state, schedule and alerts), a
+ * Test & Enable result, and the reconciler's coverage.
+ */
+export class MailboxSyncService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: Pick<EmailSettingsService, 'current'>,
+    private readonly transports: MailTransports,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Claims up to `limit` due mailboxes: Test & Enable requests first, then SYNC work by nextSyncAt
+   * (never synced first), each with a free or expired lease, and at most the profile's
+   * maxConcurrentConnections live leases per profile.
+   */
+  async claim(principal: Principal, engineId: string, limit: number = MAILBOX_CLAIM_LIMIT.default, leaseSeconds: number = MAILBOX_LEASE_SECONDS.default): Promise<MailboxWork[]> {
+    requireSyncEngine(principal);
+    const engine = engineId.trim();
+    if (!engine || engine.length > 100) throw badInput('engineId', 'must be 1 to 100 characters');
+    if (!Number.isInteger(limit) || limit < MAILBOX_CLAIM_LIMIT.min || limit > MAILBOX_CLAIM_LIMIT.max) {
+      throw badInput('limit', `must be from ${MAILBOX_CLAIM_LIMIT.min} to ${MAILBOX_CLAIM_LIMIT.max}`);
+    }
+    checkLeaseSeconds(leaseSeconds);
+    const settings = await this.settings.current();
+    const now = new Date();
+    const until = new Date(now.getTime() + leaseSeconds * 1000);
+    const claimed = await this.withDeadlockRetry(() =>
+      isMysql(this.db)
+        ? // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
+          this.db.transaction('READ COMMITTED', (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes))
+        : // SQLite: the transaction holds the one connection exclusively (db/sqlite-serial.ts), so nothing interleaves.
+          this.db.transaction((em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes)),
+    );
+    if (claimed.length) this.log.debug({ engineId: engine, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
+    return this.work(claimed, until, settings.processEmailOnlyForApprovedMailboxes, settings.folderTrackingEnabled);
+  }
+
+  private async claimIn(em: EntityManager, engineId: string, limit: number, now: Date, until: Date, onlyApproved: boolean): Promise<Claimed[]> {
+    const mysql = isMysql(this.db);
+    const due = `${approvedSql('m', onlyApproved)}
+      AND (m.leaseId IS NULL OR m.leaseUntil IS NULL OR m.leaseUntil < :now)
+      AND (m.testRequestedAt IS NOT NULL
+           OR (m.state IN ${SYNCING_STATES} AND ${readsIncomingSql('m')} AND (m.nextSyncAt IS NULL OR m.nextSyncAt <= :now)))`;
+    const wanted = (await rawQuery<{ profileId: string }>(em, `SELECT DISTINCT m.profileId FROM mailbox m WHERE ${due}`, { now })).map((r) => r.profileId).sort();
+    if (!wanted.length) return [];
+
+    // One claim at a time per profile (locked in id order, so claims never deadlock): a second engine waits a
+    // moment and then sees the first one's leases, instead of skipping rows the first one's scan locked and
+    // coming back empty. It also makes the live-lease count below exact.
+    const profiles = await rawQuery<{ id: string; maxConcurrentConnections: number }>(
+      em,
+      `SELECT id, maxConcurrentConnections FROM email_server_profile WHERE id IN (:...wanted) ORDER BY id${mysql ? ' FOR UPDATE' : ''}`,
+      { wanted },
+    );
+    const room = new Map(profiles.map((p) => [p.id, Number(p.maxConcurrentConnections)]));
+    for (const [profileId, live] of await this.liveLeases(em, wanted, now)) room.set(profileId, (room.get(profileId) ?? 0) - live);
+    // Profiles at their connection limit are left out, so their mailboxes, however overdue, do not crowd out everyone else's.
+    const open = [...room].filter(([, left]) => left > 0).map(([id]) => id);
+    if (!open.length) return [];
+
+    // Read again under the locks (READ COMMITTED: as committed now); SKIP LOCKED passes over a mailbox a
+    // trackEmails batch or an administrator holds at this moment.
+    const candidates = await rawQuery<{ id: string; profileId: string; testRequestedAt: unknown }>(
+      em,
+      `SELECT m.id, m.profileId, m.testRequestedAt FROM mailbox m
+        WHERE ${due} AND m.profileId IN (:...open)
+        ORDER BY CASE WHEN m.testRequestedAt IS NULL THEN 1 ELSE 0 END, m.nextSyncAt, m.id
+        LIMIT :take${mysql ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+      { now, open, take: limit * 2 },
+    );
+
+    const claimed: Claimed[] = [];
+    for (const candidate of candidates) {
+      if (claimed.length >= limit) break;
+      const left = room.get(candidate.profileId) ?? 0;
+      if (left <= 0) continue;
+      room.set(candidate.profileId, left - 1);
+      const leaseId = newId();
+      await em
+        .createQueryBuilder()
+        .update(Mailbox)
+        .set({ leaseId, leaseOwner: engineId, leaseUntil: until, updatedAt: now })
+        .where('id = :id', { id: candidate.id })
+        .execute();
+      claimed.push({ id: candidate.id, leaseId, job: candidate.testRequestedAt !== null ? MailboxJob.TEST : MailboxJob.SYNC });
+    }
+    return claimed;
+  }
+
+  /** Live (unexpired) leases of these profiles' mailboxes. */
+  private async liveLeases(em: EntityManager, profileIds: readonly string[], now: Date): Promise<Map<string, number>> {
+    const rows = await rawQuery<{ profileId: string; n: number | string }>(
+      em,
+      `SELECT profileId, COUNT(*) AS n FROM mailbox WHERE leaseId IS NOT NULL AND leaseUntil >= :now AND profileId IN (:...profileIds) GROUP BY profileId`,
+      { now, profileIds },
+    );
+    return new Map(rows.map((r) => [r.profileId, Number(r.n)]));
+  }
+
+  /** What the engine needs for each claimed mailbox, in a fixed number of statements (plus one decryption each). */
+  private async work(claimed: readonly Claimed[], until: Date, onlyApproved: boolean, folderTracking: boolean): Promise<MailboxWork[]> {
+    if (!claimed.length) return [];
+    const ids = claimed.map((c) => c.id);
+    const mailboxes = new Map((await this.db.getRepository(Mailbox).findBy({ id: In(ids) })).map((m) => [m.id, m]));
+    const profileIds = [...new Set([...mailboxes.values()].map((m) => m.profileId!))];
+    const profiles = new Map((await this.db.getRepository(EmailServerProfile).findBy({ id: In(profileIds) })).map((p) => [p.id, p]));
+    const folders = new Map<string, string[]>();
+    if (folderTracking) {
+      for (const rule of await this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId: In(ids) }, order: { folder: 'ASC' } })) {
+        folders.set(rule.mailboxId, [...new Set([...(folders.get(rule.mailboxId) ?? []), rule.folder])]);
+      }
+    }
+    let forwardSources: ForwardSource[] = [];
+    if ([...mailboxes.values()].some((m) => m.isForwardMailbox)) {
+      const sources = await this.db.getRepository(Mailbox).find({
+        where: { incomingMethod: IncomingMethod.FORWARD_MAILBOX, ...(onlyApproved ? { approval: EmailApproval.APPROVED } : {}) },
+        select: { id: true, address: true },
+        order: { address: 'ASC' },
+      });
+      forwardSources = sources.map((s) => ({ mailboxId: toGlobalId('Mailbox', s.id), address: s.address }));
+    }
+
+    const work: MailboxWork[] = [];
+    for (const { id, leaseId, job } of claimed) {
+      const mailbox = mailboxes.get(id);
+      const profile = mailbox?.profileId ? profiles.get(mailbox.profileId) : undefined;
+      if (!mailbox || !profile) {
+        // Its profile was deleted between the claim and now: nothing to connect to; the lease simply expires.
+        this.log.warn({ mailboxId: id }, 'claimed mailbox lost its email server profile');
+        continue;
+      }
+      work.push({
+        mailboxId: toGlobalId('Mailbox', id),
+        leaseId,
+        leaseUntil: until,
+        job,
+        address: mailbox.address,
+        kind: profile.kind,
+        incoming: incomingEndpoint(profile),
+        outgoing: outgoingEndpoint(profile),
+        credentials: await this.transports.credentials(mailbox, profile),
+        incomingEnabled: mailbox.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || mailbox.isForwardMailbox,
+        outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC,
+        isForwardMailbox: mailbox.isForwardMailbox,
+        deleteForwardedCopies: mailbox.deleteForwardedCopies,
+        forwardSources: mailbox.isForwardMailbox ? forwardSources.filter((s) => s.mailboxId !== toGlobalId('Mailbox', id)) : [],
+        cursor: mailbox.syncCursor,
+        processEmailFrom: mailbox.processEmailFrom ?? profile.processEmailFrom,
+        resyncFrom: mailbox.resyncFrom,
+        sentFolder: profile.sentFolder,
+        trackedFolders: folders.get(id) ?? [],
+        pollIntervalSeconds: profile.pollIntervalSeconds,
+      });
+    }
+    return work;
+  }
+
+  /** Extends a lease the caller still holds (even one that ran out, if no engine claimed the mailbox since). */
+  async renew(principal: Principal, mailboxGlobalId: string, leaseId: string, leaseSeconds: number = MAILBOX_LEASE_SECONDS.default): Promise<Date> {
+    requireSyncEngine(principal);
+    checkLeaseSeconds(leaseSeconds);
+    const id = await this.mailboxId(mailboxGlobalId);
+    const until = new Date(Date.now() + leaseSeconds * 1000);
+    const result = await this.db.createQueryBuilder().update(Mailbox).set({ leaseUntil: until }).where('id = :id AND leaseId = :leaseId', { id, leaseId }).execute();
+    if (result.affected !== 1) throw conflict('this lease is no longer held: another engine claimed the mailbox, or the lease was released');
+    return until;
+  }
+
+  /** Ends a SYNC lease with its outcome: state, schedule and alert as sync-outcome-policy.ts decides. */
+  async release(principal: Principal, mailboxGlobalId: string, leaseId: string, report: SyncReportInput): Promise<Mailbox> {
+    requireSyncEngine(principal);
+    if (!Number.isInteger(report.itemsProcessed) || report.itemsProcessed < 0) throw badInput('report.itemsProcessed', 'must not be negative');
+    const next = report.nextSyncInSeconds;
+    if (next !== null && next !== undefined && (!Number.isInteger(next) || next < 0 || next > MAX_NEXT_SYNC_SECONDS)) {
+      throw badInput('report.nextSyncInSeconds', `must be from 0 to ${MAX_NEXT_SYNC_SECONDS}`);
+    }
+    const id = await this.mailboxId(mailboxGlobalId);
+    const now = new Date();
+    return this.db.transaction(async (em) => {
+      const mailbox = await this.leased(em, id, leaseId);
+      const profile = mailbox.profileId ? await em.findOneBy(EmailServerProfile, { id: mailbox.profileId }) : null;
+      const { after, alert } = afterSync(
+        mailbox,
+        {
+          outcome: report.outcome,
+          code: clip(report.code, 48),
+          message: clip(report.message, 1000),
+          itemsProcessed: report.itemsProcessed,
+          nextSyncInSeconds: next ?? null,
+        },
+        { now, pollIntervalSeconds: profile?.pollIntervalSeconds ?? DEFAULT_POLL_SECONDS, lastAlert: await this.newestAlert(em, id), random: Math.random() },
+      );
+      const resyncDone = report.resyncCompleted && mailbox.resyncFrom && report.resyncCompleted.getTime() === mailbox.resyncFrom.getTime();
+      await em.update(Mailbox, { id }, { ...after, ...(resyncDone ? { resyncFrom: null } : {}), leaseId: null, leaseOwner: null, leaseUntil: null, updatedAt: now });
+      if (alert) await recordAlert(em, id, alert.severity, alert.code, alert.message);
+      return em.findOneByOrFail(Mailbox, { id });
+    });
+  }
+
+  /** Ends a TEST lease: both channels' results, and the mailbox enabled when every tested channel passed. */
+  async reportTest(principal: Principal, mailboxGlobalId: string, leaseId: string, incoming: ChannelTestInput, outgoing: ChannelTestInput): Promise<Mailbox> {
+    requireSyncEngine(principal);
+    for (const [field, input] of [['incoming', incoming], ['outgoing', outgoing]] as const) {
+      if (input.status === ChannelTestStatus.PENDING) throw badInput(`${field}.status`, 'report SUCCESS, WARNING, FAILURE or NOT_RUN');
+    }
+    const id = await this.mailboxId(mailboxGlobalId);
+    const now = new Date();
+    const result = (c: ChannelTestInput) => ({ status: c.status, code: clip(c.code, 48), reason: clip(c.reason, 1000) });
+    const channels = { incoming: result(incoming), outgoing: result(outgoing) };
+    return this.db.transaction(async (em) => {
+      const mailbox = await this.leased(em, id, leaseId);
+      const { after, alerts } = afterTest(mailbox, channels, now);
+      await em.update(Mailbox, { id }, {
+        ...after,
+        incomingTestStatus: channels.incoming.status,
+        incomingTestCode: channels.incoming.code,
+        incomingTestReason: channels.incoming.reason,
+        outgoingTestStatus: channels.outgoing.status,
+        outgoingTestCode: channels.outgoing.code,
+        outgoingTestReason: channels.outgoing.reason,
+        testedAt: now,
+        testRequestedAt: null,
+        leaseId: null,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: now,
+      });
+      for (const alert of alerts) await recordAlert(em, id, alert.severity, alert.code, alert.message);
+      return em.findOneByOrFail(Mailbox, { id });
+    });
+  }
+
+  /**
+   * The reconciler's question: which of these server messages were never decided in this mailbox
+   * (no mailbox_item for the Message-ID's hash, no quarantine row for the sourceRef)? Returns their
+   * sourceRefs in the order given.
+   */
+  async undecided(principal: Principal, mailboxGlobalId: string, leaseId: string, items: readonly ServerMessageInput[]): Promise<string[]> {
+    requireSyncEngine(principal);
+    if (items.length > MAX_RECONCILE_ITEMS) throw badInput('items', `at most ${MAX_RECONCILE_ITEMS} per call`);
+    const id = await this.mailboxId(mailboxGlobalId);
+    await this.leased(this.db.manager, id, leaseId, false);
+    const hashOf = new Map<ServerMessageInput, string>();
+    for (const item of items) if (item.messageId && bareMessageId(item.messageId)) hashOf.set(item, messageIdHash(item.messageId));
+    const decided = new Set<string>();
+    const hashes = [...new Set(hashOf.values())];
+    for (let i = 0; i < hashes.length; i += 500) {
+      const rows = await this.db.getRepository(MailboxItem).find({ where: { mailboxId: id, messageIdHash: In(hashes.slice(i, i + 500)) }, select: { messageIdHash: true } });
+      for (const r of rows) decided.add(r.messageIdHash);
+    }
+    const refs = [...new Set(items.map((i) => i.sourceRef))];
+    const quarantined = new Set<string>();
+    for (let i = 0; i < refs.length; i += 500) {
+      const rows = await this.db.getRepository(QuarantinedMessage).find({ where: { mailboxId: id, sourceRef: In(refs.slice(i, i + 500)) }, select: { sourceRef: true } });
+      for (const r of rows) quarantined.add(r.sourceRef);
+    }
+    const result: string[] = [];
+    const seen = new Set<string>();
+    for (const item of items) {
+      const hash = hashOf.get(item);
+      if (quarantined.has(item.sourceRef) || (hash && decided.has(hash)) || seen.has(item.sourceRef)) continue;
+      seen.add(item.sourceRef);
+      result.push(item.sourceRef);
+    }
+    return result;
+  }
+
+  /** The reconciler's finding: how much of what the server holds was decided, and what it fetched again. */
+  async reportCoverage(principal: Principal, mailboxGlobalId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<Mailbox> {
+    requireSyncEngine(principal);
+    for (const [field, value] of [['serverCount', serverCount], ['decidedCount', decidedCount], ['recovered', recovered]] as const) {
+      if (!Number.isInteger(value) || value < 0) throw badInput(field, 'must not be negative');
+    }
+    const id = await this.mailboxId(mailboxGlobalId);
+    const now = new Date();
+    return this.db.transaction(async (em) => {
+      await this.leased(em, id, leaseId);
+      await em.update(Mailbox, { id }, { coverageServerCount: serverCount, coverageDecidedCount: decidedCount, coverageCheckedAt: now, updatedAt: now });
+      const alerts: AlertLine[] = [];
+      if (recovered > 0) {
+        alerts.push({ severity: AlertSeverity.INFORMATION, code: 'COVERAGE_RECOVERED', message: `The completeness check found ${recovered} message${recovered === 1 ? '' : 's'} the sync had missed and read ${recovered === 1 ? 'it' : 'them'} again.` });
+      }
+      if (decidedCount < serverCount) {
+        const missing = serverCount - decidedCount;
+        alerts.push({ severity: AlertSeverity.WARNING, code: 'COVERAGE_INCOMPLETE', message: `${missing} of ${serverCount} message${serverCount === 1 ? '' : 's'} on the server have not been processed yet.` });
+      }
+      const newest = await this.newestAlert(em, id);
+      for (const alert of alerts) {
+        // The same finding on every run is one line, not one an hour.
+        if (alert.code === newest?.code && alert.message === newest.message) continue;
+        await recordAlert(em, id, alert.severity, alert.code, alert.message);
+      }
+      return em.findOneByOrFail(Mailbox, { id });
+    });
+  }
+
+  private async mailboxId(globalId: string): Promise<string> {
+    const { id } = expectGlobalId('mailboxId', globalId, 'Mailbox');
+    if (!(await this.db.getRepository(Mailbox).existsBy({ id }))) throw notFound('mailboxId', globalId);
+    return id;
+  }
+
+  /** The mailbox, locked for the rest of the transaction, if `leaseId` is its current lease; CONFLICT otherwise. */
+  private async leased(em: EntityManager, id: string, leaseId: string, lock = true): Promise<Mailbox> {
+    if (lock && isMysql(this.db)) await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [id]);
+    const mailbox = await em.findOneByOrFail(Mailbox, { id });
+    if (mailbox.leaseId !== leaseId) {
+      throw conflict(mailbox.leaseId ? `another engine holds this mailbox now (${mailbox.leaseOwner ?? 'unknown'}); stop working on it` : 'the lease was released or never existed; claim the mailbox again');
+    }
+    return mailbox;
+  }
+
+  private async newestAlert(em: EntityManager, mailboxId: string): Promise<Pick<AlertLine, 'code' | 'message'> | null> {
+    const [newest] = await em.find(MailboxAlert, { where: { mailboxId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 1 });
+    return newest ? { code: newest.code, message: newest.message } : null;
+  }
+
+  private async withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!isDeadlock(err) || attempt >= 3) throw err;
+      }
+    }
+  }
+}
+
+export function requireSyncEngine(principal: Principal): void {
+  if (!holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE)) {
+    throw forbidden('only the sync engine (an API key with the Sync Service role) may claim mailboxes and report on them');
+  }
+}
+
+function checkLeaseSeconds(leaseSeconds: number): void {
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < MAILBOX_LEASE_SECONDS.min || leaseSeconds > MAILBOX_LEASE_SECONDS.max) {
+    throw badInput('leaseSeconds', `must be from ${MAILBOX_LEASE_SECONDS.min} to ${MAILBOX_LEASE_SECONDS.max}`);
+  }
+}
+
+/** A hand-written statement with named parameters (`:name`, `:...list`), Dates converted as each driver stores them. */
+export async function rawQuery<T>(em: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, params);
+  return (await em.query(query, values)) as T[];
+}

@@ -1,0 +1,132 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { EmailServerKind, MailAuthMethod, TlsMode } from './mail-enums';
+import { SyncOutcome } from './sync-outcome-policy';
+
+// What the api hands a sync engine: where and how to connect, with the secret decrypted. These
+// types are reachable only through MAIL_SYNC operations (claimMailboxes, claimOutgoingEmails).
+
+/** SYNC: read new mail (and whatever the flags enable); TEST: Test & Enable, report with reportMailboxTest. */
+export enum MailboxJob {
+  SYNC = 'SYNC',
+  TEST = 'TEST',
+}
+
+registerEnumType(MailboxJob, { name: 'MailboxJob' });
+registerEnumType(SyncOutcome, { name: 'SyncOutcome', description: 'How a SYNC lease ended; the engine\'s own error code travels beside it.' });
+
+@ObjectType('MailEndpoint', { description: 'One server to connect to.' })
+export class MailEndpoint {
+  @Field()
+  host: string;
+
+  @Field(() => Int)
+  port: number;
+
+  @Field(() => TlsMode)
+  tls: TlsMode;
+
+  @Field({ description: 'Accept a certificate that does not verify (self-signed test servers).' })
+  allowInvalidCertificates: boolean;
+}
+
+@ObjectType('MailCredentials', { description: 'Decrypted: only ever sent to the sync engine.' })
+export class MailCredentials {
+  @Field(() => MailAuthMethod)
+  method: MailAuthMethod;
+
+  @Field()
+  username: string;
+
+  @Field({ description: 'The password, or the OAuth access token for OAUTH_BEARER.' })
+  secret: string;
+}
+
+@ObjectType('ForwardSource', { description: 'A mailbox whose mail arrives through the forward mailbox.' })
+export class ForwardSource {
+  @Field(() => ID)
+  mailboxId: string;
+
+  @Field()
+  address: string;
+}
+
+@ObjectType('MailboxWork', { description: 'A mailbox claimed under a lease: everything the engine needs for one SYNC or TEST job.' })
+export class MailboxWork {
+  @Field(() => ID)
+  mailboxId: string;
+
+  @Field(() => ID, { description: 'Quote it in every call about this mailbox until the lease ends.' })
+  leaseId: string;
+
+  @Field({ description: 'Renew before this time (renewMailboxLease) or the mailbox may be claimed by another engine.' })
+  leaseUntil: Date;
+
+  @Field(() => MailboxJob)
+  job: MailboxJob;
+
+  @Field()
+  address: string;
+
+  @Field(() => EmailServerKind)
+  kind: EmailServerKind;
+
+  @Field(() => MailEndpoint, { description: 'IMAP or POP3.' })
+  incoming: MailEndpoint;
+
+  @Field(() => MailEndpoint, { description: 'SMTP.' })
+  outgoing: MailEndpoint;
+
+  @Field(() => MailCredentials, { nullable: true, description: 'The mailbox\'s, or the profile\'s when it uses the same credentials for all mailboxes; null when none are set or they cannot be decrypted (an alert says which).' })
+  credentials: MailCredentials | null;
+
+  @Field({ description: 'Read incoming mail (server-side synchronization, or the forward mailbox).' })
+  incomingEnabled: boolean;
+
+  @Field({ description: 'The mailbox sends email over SMTP (claimOutgoingEmails hands out its emails).' })
+  outgoingEnabled: boolean;
+
+  @Field()
+  isForwardMailbox: boolean;
+
+  @Field()
+  deleteForwardedCopies: boolean;
+
+  @Field(() => [ForwardSource], { description: 'For the forward mailbox: the mailboxes whose forwarded copies it receives.' })
+  forwardSources: ForwardSource[];
+
+  @Field(() => String, { nullable: true, description: 'The cursor the last committed trackEmails batch left.' })
+  cursor: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Mail received before this is not read (the mailbox\'s own setting, else the profile\'s).' })
+  processEmailFrom: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'An administrator asked to re-read mail received since then; report it in resyncCompleted when done.' })
+  resyncFrom: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The IMAP Sent folder; null: the folder with the \\Sent special use (RFC 6154).' })
+  sentFolder: string | null;
+
+  @Field(() => [String], { description: 'Further folders to read (folder tracking rules), when the organization uses folder tracking.' })
+  trackedFolders: string[];
+
+  @Field(() => Int)
+  pollIntervalSeconds: number;
+}
+
+@ObjectType('MailTransport', { description: 'How to send one outgoing email: SMTP, and the IMAP Sent folder to keep a copy in.' })
+export class MailTransport {
+  @Field(() => EmailServerKind)
+  kind: EmailServerKind;
+
+  @Field(() => MailEndpoint)
+  smtp: MailEndpoint;
+
+  @Field(() => MailEndpoint, { nullable: true, description: 'For IMAP profiles: where to append the copy to the Sent folder.' })
+  imap: MailEndpoint | null;
+
+  @Field(() => String, { nullable: true, description: 'The IMAP Sent folder; null: the \\Sent special-use folder (RFC 6154).' })
+  sentFolder: string | null;
+
+  @Field(() => MailCredentials, { nullable: true })
+  credentials: MailCredentials | null;
+}

@@ -1,0 +1,211 @@
+import Pop3Command from 'node-pop3';
+import type { Readable } from 'node:stream';
+import { MailError } from '../mail-error.js';
+import type { Credentials, Endpoint } from '../mail-source.js';
+import { pop3MailError } from './pop3-errors.js';
+import { MultilineReader, unstuffDots } from './pop3-wire.js';
+
+/**
+ * node-pop3 with its multi-line framing fixed:
+ * - it ends a response when one socket chunk *ends* with CRLF.CRLF (or is exactly "." or ".\r\n"), so a terminator
+ *   split across chunks, or a body chunk that happens to be ".", ends the body early or never: a small state
+ *   machine (MultilineReader) finds the terminator across chunks instead;
+ * - it passes the rest of the "+OK" chunk on only when its first byte is truthy, so a body starting with a NUL byte
+ *   lost its first chunk (and with it, often, the terminator): that chunk is recovered here.
+ */
+class FramedPop3 extends Pop3Command {
+  private reader = new MultilineReader();
+  private lastChunk: Buffer | null = null;
+  private watched: unknown = null;
+
+  override command(...args: (string | number)[]) {
+    // Runs before node-pop3's own 'data' handler, so _updateStream() below knows the chunk being handled.
+    const socket = this._socket;
+    if (socket && this.watched !== socket) {
+      this.watched = socket;
+      socket.prependListener('data', (chunk: Buffer) => (this.lastChunk = chunk));
+    }
+    return super.command(...args);
+  }
+
+  override _updateStream(): Readable {
+    this.reader = new MultilineReader();
+    const stream = super._updateStream();
+    const chunk = this.lastChunk;
+    const lineEnd = chunk ? chunk.indexOf('\r\n') : -1;
+    const rest = chunk && lineEnd >= 0 ? chunk.subarray(lineEnd + 2) : null;
+    // node-pop3 skips `rest` when rest[0] is 0; push it once its handler is done with this chunk.
+    if (false && rest && rest.length > 0 && rest[0] === 0) queueMicrotask(() => this._stream === stream && this._pushStream(rest));
+    return stream;
+  }
+
+  override _pushStream(buffer: Buffer): void {
+    const { data, done } = this.reader.push(buffer);
+    if (data.length > 0) this._stream?.push(data);
+    if (done) this._endStream();
+  }
+}
+
+export interface Pop3Listing {
+  /** Message number in this session (RFC 1939 5: valid until QUIT). */
+  readonly number: number;
+  readonly uidl: string;
+  readonly size: number;
+}
+
+/**
+ * One POP3 session (one TCP connection, one login): node-pop3 commands never settle after QUIT or a dropped
+ * socket, so every command here races a deadline and the socket's close, and a session is never reused after it.
+ */
+export class Pop3Session {
+  private closed = false;
+  private closeError: MailError | null = null;
+  private readonly waiters = new Set<(error: MailError) => void>();
+
+  private constructor(
+    private readonly client: FramedPop3,
+    private readonly endpoint: Endpoint,
+    private readonly username: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Connects and logs in (USER/PASS); throws MailError. */
+  static async open(endpoint: Endpoint, credentials: Credentials, timeoutMs: number): Promise<Pop3Session> {
+    if (endpoint.tls === 'STARTTLS') {
+      throw new MailError('TLS', `STARTTLS is not supported for POP3 (${endpoint.host}:${endpoint.port}): use implicit TLS (usually port 995) or no TLS`);
+    }
+    if (credentials.method !== 'PASSWORD') {
+      throw new MailError('AUTH_FAILED', `POP3 sign-in with an access token is not supported: set a password for ${credentials.username}`);
+    }
+    const client = new FramedPop3({
+      host: endpoint.host,
+      port: endpoint.port,
+      user: credentials.username,
+      password: credentials.password,
+      tls: endpoint.tls === 'IMPLICIT',
+      timeout: timeoutMs,
+      servername: endpoint.host,
+      tlsOptions: { rejectUnauthorized: !endpoint.allowInvalidCertificates },
+    });
+    // node-pop3 emits '-ERR' replies as 'error' events; one arriving when no command listens would crash the process.
+    client.on('error', () => {});
+    const session = new Pop3Session(client, endpoint, credentials.username, timeoutMs);
+    try {
+      await session.guard(client._connect(), 'login');
+    } catch (error) {
+      session.destroy();
+      throw error;
+    }
+    session.watchSocket();
+    return session;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** UIDL and LIST together: every message in server order with its unique id and size. */
+  async listing(): Promise<Pop3Listing[]> {
+    const uidls = parseListing(await this.multiline('UIDL'));
+    const sizes = new Map(parseListing(await this.multiline('LIST')).map(([number, size]) => [number, Number(size)]));
+    return uidls.map(([number, uidl]) => ({ number: Number(number), uidl, size: sizes.get(number) ?? 0 }));
+  }
+
+  /** The whole message, dot-unstuffed, as bytes. */
+  async retrieve(number: number): Promise<Buffer> {
+    return unstuffDots(await this.multiline('RETR', number));
+  }
+
+  /** The header block (TOP n 0, RFC 1939 7), dot-unstuffed. */
+  async headers(number: number): Promise<Buffer> {
+    return unstuffDots(await this.multiline('TOP', number, 0));
+  }
+
+  async markDeleted(number: number): Promise<void> {
+    await this.guard(this.client.command('DELE', number), `DELE ${number}`);
+  }
+
+  /** QUIT: commits DELE marks (RFC 1939 6) and ends the session. */
+  async quit(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.guard(this.client.command('QUIT'), 'QUIT');
+    } finally {
+      this.destroy();
+    }
+  }
+
+  /** Drops the connection without QUIT: DELE marks are forgotten. */
+  destroy(): void {
+    this.closed = true;
+    this.client._socket?.destroy();
+  }
+
+  private async multiline(...args: (string | number)[]): Promise<Buffer> {
+    const what = args.join(' ');
+    const [, stream] = await this.guard(this.client.command(...args), what);
+    return this.guard(collect(stream), what);
+  }
+
+  /** Settles with the command, or fails on the deadline or when the socket closes (node-pop3 would hang). */
+  private guard<T>(promise: Promise<T>, what: string): Promise<T> {
+    if (this.closed) return Promise.reject(this.closeError ?? this.dropped(what));
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: MailError) => {
+        clearTimeout(timer);
+        this.waiters.delete(fail);
+        reject(error);
+      };
+      const timer = setTimeout(() => {
+        fail(new MailError('TIMEOUT', `The POP3 server ${this.endpoint.host}:${this.endpoint.port} did not answer ${what.split(' ')[0]} within ${Math.round(this.timeoutMs / 1000)} s`));
+        this.destroy();
+      }, this.timeoutMs);
+      this.waiters.add(fail);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          this.waiters.delete(fail);
+          resolve(value);
+        },
+        (error: unknown) => fail(pop3MailError(error, { host: this.endpoint.host, port: this.endpoint.port, username: this.username, command: what })),
+      );
+    });
+  }
+
+  private watchSocket(): void {
+    const socket = this.client._socket;
+    socket?.once('close', () => {
+      this.closed = true;
+      this.closeError ??= this.dropped('the next command');
+      for (const fail of [...this.waiters]) fail(this.closeError);
+    });
+  }
+
+  private dropped(what: string): MailError {
+    return new MailError('TEMPORARY', `The POP3 connection to ${this.endpoint.host}:${this.endpoint.port} was closed before ${what}`);
+  }
+}
+
+function collect(stream: Readable | null): Promise<Buffer> {
+  if (!stream) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+    // node-pop3 destroys the stream on a socket timeout without 'end' or 'error'.
+    stream.once('close', () => reject(new Error('close')));
+  });
+}
+
+/** "1 000000010000abcd\r\n2 …" → [["1","000000010000abcd"], …] (RFC 1939 7: UIDL and LIST scan listings). */
+function parseListing(body: Buffer): [string, string][] {
+  return body
+    .toString('latin1')
+    .split('\r\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [number, value] = line.trim().split(/\s+/);
+      return [number, value ?? ''];
+    });
+}

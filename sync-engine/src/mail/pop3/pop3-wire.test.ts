@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { messageIdOf, MultilineReader, parseHeaders, receivedDate, unstuffDots } from './pop3-wire.js';
+
+const b = (text: string) => Buffer.from(text, 'latin1');
+
+/** Feeds the chunks and returns the body bytes and whether the terminator was found. */
+function read(...chunks: string[]): { body: string; done: boolean } {
+  const reader = new MultilineReader();
+  const parts: Buffer[] = [];
+  let done = false;
+  for (const chunk of chunks) {
+    const result = reader.push(b(chunk));
+    parts.push(result.data);
+    done = result.done;
+  }
+  return { body: Buffer.concat(parts).toString('latin1'), done };
+}
+
+describe('MultilineReader', () => {
+  it('ends at CRLF.CRLF and keeps the last line CRLF', () => {
+    expect(read('Subject: x\r\n\r\nbody\r\n.\r\n')).toEqual({ body: 'Subject: x\r\n\r\nbody\r\n', done: true });
+  });
+
+  it('reads an empty body', () => {
+    expect(read('.\r\n')).toEqual({ body: '', done: true });
+  });
+
+  it('finds a terminator split across chunks at every position', () => {
+    const whole = 'line one\r\nline two\r\n.\r\n';
+    for (let cut = 1; cut < whole.length; cut++) {
+      expect(read(whole.slice(0, cut), whole.slice(cut))).toEqual({ body: 'line one\r\nline two\r\n', done: true });
+    }
+  });
+
+  it('finds it when it comes one byte at a time', () => {
+    expect(read(...'a\r\n.\r\n'.split(''))).toEqual({ body: 'a\r\n', done: true });
+  });
+
+  it('does not end on a chunk that is just "." or ".\\r\\n" inside the body', () => {
+    expect(read('first\r\n', '.', '.\r\n', 'more\r\n.\r\n')).toEqual({ body: 'first\r\n..\r\nmore\r\n', done: true });
+    expect(read('x\r\n..\r\n', '.\r\n')).toEqual({ body: 'x\r\n..\r\n', done: true });
+  });
+
+  it('is not done while the terminator is incomplete', () => {
+    expect(read('body\r\n.')).toEqual({ body: 'bod', done: false });
+  });
+});
+
+describe('unstuffDots', () => {
+  it('removes the added dot at the start of lines (RFC 1939 3)', () => {
+    expect(unstuffDots(b('..\r\n..hidden\r\na.b\r\n...\r\n')).toString('latin1')).toBe('.\r\n.hidden\r\na.b\r\n..\r\n');
+  });
+
+  it('handles a dot on the first line', () => {
+    expect(unstuffDots(b('..first\r\nsecond\r\n')).toString('latin1')).toBe('.first\r\nsecond\r\n');
+  });
+
+  it('leaves bytes without stuffing untouched, 8-bit included', () => {
+    const raw = Buffer.from([0x48, 0xe9, 0x0d, 0x0a, 0xfc, 0x2e, 0x0d, 0x0a]);
+    expect(unstuffDots(raw).equals(raw)).toBe(true);
+  });
+});
+
+describe('headers', () => {
+  const raw = b(
+    [
+      'Return-Path: <carol@customer.example.test>',
+      'Received: from mx.customer.example.test (mx.customer.example.test [192.0.2.7])',
+      '\tby mail.example.test with ESMTPS id 4Xk2; Tue, 03 Nov 2026 09:16:02 +0100 (CET)',
+      'Received: from laptop by mx.customer.example.test; Tue, 03 Nov 2026 09:15:30 +0100',
+      'Date: Tue, 03 Nov 2026 09:15:00 +0100',
+      'Message-ID: <CAF=abc.123@mail.gmail.com>',
+      'Subject: folded',
+      ' subject',
+      '',
+      'Date: not a header any more',
+    ].join('\r\n'),
+  );
+
+  it('unfolds header lines and stops at the body', () => {
+    const headers = parseHeaders(raw);
+    expect(headers.find((header) => header.name === 'subject')?.value).toBe('folded subject');
+    expect(headers.filter((header) => header.name === 'date')).toHaveLength(1);
+  });
+
+  it('takes the arrival time from the topmost Received header', () => {
+    expect(receivedDate(parseHeaders(raw))?.toISOString()).toBe('2026-11-03T08:16:02.000Z');
+  });
+
+  it('falls back to Date, and to null', () => {
+    expect(receivedDate(parseHeaders(b('Date: Tue, 03 Nov 2026 09:15:00 +0100\r\n\r\n')))?.toISOString()).toBe('2026-11-03T08:15:00.000Z');
+    expect(receivedDate(parseHeaders(b('Received: by x; garbage\r\nDate: nonsense\r\n\r\n')))).toBeNull();
+    expect(receivedDate(parseHeaders(b('Subject: none\r\n\r\n')))).toBeNull();
+  });
+
+  it('reads the Message-ID without brackets', () => {
+    expect(messageIdOf(parseHeaders(raw))).toBe('CAF=abc.123@mail.gmail.com');
+    expect(messageIdOf(parseHeaders(b('Message-Id: bare@id\r\n\r\n')))).toBe('bare@id');
+    expect(messageIdOf(parseHeaders(b('Subject: none\r\n\r\n')))).toBeNull();
+  });
+});

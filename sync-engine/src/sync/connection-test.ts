@@ -1,0 +1,26 @@
+import type { HubApi } from '../api-client.js';
+import type { ChannelTestResult, MailboxWork } from '../hub-types.js';
+import type { Log } from '../logger.js';
+import type { ChannelCheck } from '../mail/mail-source.js';
+import type { MailConnectors } from './connectors.js';
+
+const NOT_RUN: ChannelTestResult = { status: 'NOT_RUN' };
+
+/** Test & Enable: checks each configured channel and reports the results; the hub enables the mailbox on success. */
+export async function testMailbox(api: Pick<HubApi, 'reportMailboxTest'>, connectors: MailConnectors, log: Log, work: MailboxWork, signal: AbortSignal): Promise<void> {
+  const [incoming, outgoing] = await Promise.all([
+    work.incomingEnabled ? connectors.checkIncoming(work, signal).then(resultOf, crashed) : NOT_RUN,
+    work.outgoingEnabled ? connectors.checkOutgoing(work, signal).then(resultOf, crashed) : NOT_RUN,
+  ]);
+  log.info({ mailboxId: work.mailboxId, address: work.address, incoming, outgoing }, 'mailbox tested');
+  await api.reportMailboxTest(work.mailboxId, work.leaseId, incoming, outgoing);
+}
+
+function resultOf(check: ChannelCheck): ChannelTestResult {
+  return check.ok ? { status: 'SUCCESS', reason: check.detail } : { status: 'FAILURE', code: check.code, reason: check.reason };
+}
+
+/** A check is meant to turn every failure into a result; a throw here is our bug, still reported to the admin. */
+function crashed(error: unknown): ChannelTestResult {
+  return { status: 'FAILURE', code: 'INTERNAL', reason: `the test itself failed: ${error instanceof Error ? error.message : String(error)}` };
+}

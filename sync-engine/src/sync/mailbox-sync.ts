@@ -1,0 +1,136 @@
+import type { HubApi } from '../api-client.js';
+import type { MailboxWork, SyncReport } from '../hub-types.js';
+import type { Log } from '../logger.js';
+import { MailError } from '../mail/mail-error.js';
+import type { FetchOptions, MailSource } from '../mail/mail-source.js';
+import type { MailConnectors } from './connectors.js';
+import { classifyFailure } from './failure-policy.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { MessagePipeline } from './message-pipeline.js';
+import { reconcileMailbox } from './reconciler.js';
+
+export interface MailboxSyncOptions {
+  readonly batchSize: number;
+  readonly maxBatchBytes: number;
+  readonly leaseSeconds: number;
+  /** How long one claim may wait in IMAP IDLE for new mail; 0: no IDLE. */
+  readonly idleSeconds: number;
+  readonly reconcileIntervalSeconds: number;
+}
+
+/**
+ * One claimed SYNC job: read what is new (batch by batch, each committed with its cursor under the
+ * lease), reconcile when due, then wait for new mail in IDLE, and hand the mailbox back with a report.
+ * Stopping (shutdown or a lost lease) only ever happens between batches.
+ */
+export class MailboxSync {
+  private readonly pipeline: MessagePipeline;
+  /** When each mailbox was last reconciled by this process. */
+  private readonly reconciledAt = new Map<string, number>();
+
+  constructor(
+    private readonly api: HubApi,
+    private readonly connectors: MailConnectors,
+    private readonly log: Log,
+    private readonly options: MailboxSyncOptions,
+  ) {
+    this.pipeline = new MessagePipeline(api, log);
+  }
+
+  async run(work: MailboxWork, shutdown: AbortSignal): Promise<void> {
+    const log = { mailboxId: work.mailboxId, address: work.address };
+    const lease = new LeaseKeeper(this.api, this.log, work.mailboxId, work.leaseId, this.options.leaseSeconds);
+    const stop = AbortSignal.any([shutdown, lease.lost]);
+    let source: MailSource | undefined;
+    let processed = 0;
+    let report: SyncReport | undefined;
+    try {
+      source = this.connectors.incoming(work);
+      await source.open(stop);
+      let cursor = work.cursor;
+      const opened = source;
+      const ingest = async (resyncFrom: string | null) => {
+        const result = await this.ingest(work, opened, cursor, resyncFrom, stop);
+        cursor = result.cursor;
+        processed += result.processed;
+      };
+      await ingest(work.resyncFrom);
+      if (!stop.aborted && this.reconcileDue(work.mailboxId)) {
+        const coverage = await reconcileMailbox(this.api, this.pipeline, source, work, { batchSize: this.options.batchSize, signal: stop });
+        this.reconciledAt.set(work.mailboxId, Date.now());
+        this.log.info({ ...log, ...coverage }, 'mailbox reconciled');
+      }
+      let idled = false;
+      if (this.options.idleSeconds > 0 && work.kind === 'IMAP_SMTP') {
+        const deadline = Date.now() + this.options.idleSeconds * 1000;
+        while (!stop.aborted && Date.now() < deadline) {
+          idled = true;
+          if ((await source.waitForChange(deadline - Date.now(), stop)) === 'changed' && !stop.aborted) await ingest(null);
+        }
+      }
+      // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.
+      report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted: work.resyncFrom, nextSyncInSeconds: idled || shutdown.aborted ? 0 : null };
+    } catch (error) {
+      const verdict = classifyFailure(error);
+      if (verdict) {
+        this.log.warn({ ...log, code: verdict.code, reason: verdict.message, outcome: verdict.outcome }, 'mailbox sync failed');
+        report = { outcome: verdict.outcome, code: verdict.code, message: verdict.message, itemsProcessed: processed };
+      } else {
+        this.log.warn(log, 'mailbox lease lost during sync; another engine has it now');
+      }
+    } finally {
+      await source?.close().catch((err: unknown) => this.log.debug({ ...log, err }, 'closing the mail connection failed'));
+      await lease.stop();
+    }
+    if (report && !lease.lost.aborted) await this.release(work, report);
+    this.log.info({ ...log, processed, outcome: report?.outcome }, 'mailbox sync finished');
+  }
+
+  /** Fetches and commits batch after batch; returns the last committed cursor. */
+  private async ingest(work: MailboxWork, source: MailSource, cursor: string | null, resyncFrom: string | null, stop: AbortSignal): Promise<{ cursor: string | null; processed: number }> {
+    const options: FetchOptions = {
+      batchSize: this.options.batchSize,
+      maxBatchBytes: this.options.maxBatchBytes,
+      notBefore: work.processEmailFrom ? new Date(work.processEmailFrom) : null,
+      resyncFrom: resyncFrom ? new Date(resyncFrom) : null,
+    };
+    let processed = 0;
+    try {
+      for await (const batch of source.fetchNew(cursor, options, stop)) {
+        const prepared = await this.pipeline.prepare(work, batch.messages);
+        // Forwarded copies first: if we crash before the sink's cursor commits, the copies come again and are recognized.
+        for (const [mailboxId, items] of prepared.forwarded) await this.api.trackEmails(mailboxId, { items, cursor: null, leaseId: null, quarantine: [] });
+        await this.api.trackEmails(work.mailboxId, { items: prepared.items, cursor: batch.cursor, leaseId: work.leaseId, quarantine: prepared.quarantine });
+        cursor = batch.cursor;
+        processed += batch.messages.length;
+        if (work.isForwardMailbox && work.deleteForwardedCopies) {
+          const done = new Set(prepared.quarantine.map((q) => q.sourceRef));
+          await source.remove(batch.messages.map((m) => m.sourceRef).filter((ref) => !done.has(ref)));
+        }
+        if (stop.aborted) break; // between batches: nothing is half-committed
+      }
+    } catch (error) {
+      if (error instanceof MailError && error.code === 'CURSOR_INVALID' && cursor !== null) {
+        // RFC 3501 2.3.1.1 and friends: a position that no longer applies means reading again from the start; the hub drops duplicates.
+        this.log.warn({ mailboxId: work.mailboxId, reason: error.message }, 'sync cursor no longer valid; reading the mailbox again');
+        return this.ingest(work, source, null, resyncFrom, stop).then((r) => ({ cursor: r.cursor, processed: processed + r.processed }));
+      }
+      throw error;
+    }
+    return { cursor, processed };
+  }
+
+  private reconcileDue(mailboxId: string): boolean {
+    const last = this.reconciledAt.get(mailboxId);
+    return last === undefined || Date.now() - last >= this.options.reconcileIntervalSeconds * 1000;
+  }
+
+  private async release(work: MailboxWork, report: SyncReport): Promise<void> {
+    try {
+      await this.api.releaseMailbox(work.mailboxId, work.leaseId, report);
+    } catch (error) {
+      // The lease then simply expires and the mailbox is claimed again: nothing is lost, only delayed.
+      this.log.warn({ mailboxId: work.mailboxId, err: error }, 'could not release the mailbox lease; it will expire');
+    }
+  }
+}

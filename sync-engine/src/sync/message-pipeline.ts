@@ -1,0 +1,119 @@
+import type { HubApi } from '../api-client.js';
+import { HubApiError } from '../api-client.js';
+import type { MailboxWork, QuarantineItem, TrackItem } from '../hub-types.js';
+import type { RawMessage } from '../mail/mail-source.js';
+import { unwrapForwarded } from '../mime/forwarded.js';
+import { InvalidMessageError, parseRawMessage, type ParsedMessage } from '../mime/parse-message.js';
+import type { Log } from '../logger.js';
+
+/** What one fetched batch becomes: items for the mailbox itself, items for forwarding users, and what could not be read. */
+export interface PreparedBatch {
+  readonly items: TrackItem[];
+  /** Forward mailbox only: unwrapped copies, by the forwarding user's mailbox id. */
+  readonly forwarded: Map<string, TrackItem[]>;
+  readonly quarantine: QuarantineItem[];
+}
+
+// Dynamics' largest attachment limit (128 MB); the hub enforces the organization's own limit with a 413.
+const PARSE_ATTACHMENT_LIMIT = 128 * 1024 * 1024;
+const UPLOADS_AT_ONCE = 4;
+
+/** Parses raw messages and uploads their attachments; a message that cannot be read is quarantined, never thrown. */
+export class MessagePipeline {
+  constructor(
+    private readonly api: Pick<HubApi, 'uploadBlob'>,
+    private readonly log: Log,
+  ) {}
+
+  async prepare(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources'>, messages: readonly RawMessage[]): Promise<PreparedBatch> {
+    const batch: PreparedBatch = { items: [], forwarded: new Map(), quarantine: [] };
+    for (const message of messages) {
+      let parsed: ParsedMessage;
+      try {
+        parsed = await parseRawMessage(message, { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT });
+      } catch (error) {
+        // Anything else (the parser's worker cannot start) is the engine's fault: fail the batch and retry it, never drop mail.
+        if (!(error instanceof InvalidMessageError)) throw error;
+        batch.quarantine.push(quarantineOf(message, 'INVALID_MESSAGE', `the message cannot be read: ${error.reason}`));
+        continue;
+      }
+      if (parsed.warnings.length) this.log.info({ sourceRef: message.sourceRef, warnings: parsed.warnings }, 'message read with repairs');
+      if (!work.isForwardMailbox) {
+        batch.items.push(await this.toItem(parsed));
+        continue;
+      }
+      await this.unwrap(work, message, parsed, batch);
+    }
+    return batch;
+  }
+
+  /** A forward (sink) mailbox holds copies forwarded as message/rfc822 attachments by each user's server rule. */
+  private async unwrap(work: Pick<MailboxWork, 'forwardSources'>, message: RawMessage, outer: ParsedMessage, batch: PreparedBatch): Promise<void> {
+    const summary = { messageId: outer.item.messageId, subject: outer.item.subject, fromAddress: outer.item.from?.address ?? null };
+    const unwrapped = unwrapForwarded(outer);
+    if (!unwrapped.inner.length) {
+      const why = unwrapped.notForwardReason ?? 'a forward mailbox expects copies attached as message/rfc822; this message has none';
+      batch.quarantine.push({ ...quarantineOf(message, 'FORWARD_WITHOUT_ATTACHMENT', why), ...summary });
+      return;
+    }
+    const forwarder = unwrapped.forwarder?.toLowerCase() ?? '';
+    const source = work.forwardSources.find((s) => s.address.toLowerCase() === forwarder);
+    if (!source) {
+      batch.quarantine.push({
+        ...quarantineOf(message, 'FORWARDER_UNKNOWN', `forwarded by ${forwarder || 'an unknown sender'}, which is no mailbox with the incoming method "forward mailbox"`),
+        ...summary,
+      });
+      return;
+    }
+    const items = batch.forwarded.get(source.mailboxId) ?? [];
+    for (const [index, inner] of unwrapped.inner.entries()) {
+      try {
+        const parsed = await parseRawMessage({ ...message, source: inner, sourceRef: `${message.sourceRef}#${index + 1}`, role: 'INBOX' }, { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT });
+        items.push(await this.toItem(parsed));
+      } catch (error) {
+        if (!(error instanceof InvalidMessageError)) throw error;
+        batch.quarantine.push({ ...quarantineOf(message, 'INVALID_MESSAGE', `forwarded copy ${index + 1} cannot be read: ${error.reason}`), ...summary });
+      }
+    }
+    batch.forwarded.set(source.mailboxId, items);
+  }
+
+  private async toItem(parsed: ParsedMessage): Promise<TrackItem> {
+    const attachments: TrackItem['attachments'][number][] = [];
+    for (let i = 0; i < parsed.attachments.length; i += UPLOADS_AT_ONCE) {
+      const uploaded = await Promise.all(parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).map((a) => this.upload(a.content)));
+      parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).forEach((a, j) => {
+        attachments.push({ fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: uploaded[j], contentId: a.contentId, inline: a.inline });
+      });
+    }
+    return { ...parsed.item, attachments };
+  }
+
+  /** The blob's sha256, or null when the hub refuses it as too large (the item then records it as skipped). */
+  private async upload(content: Buffer | null): Promise<string | null> {
+    if (!content) return null;
+    try {
+      return await this.api.uploadBlob(content);
+    } catch (error) {
+      if (error instanceof HubApiError && error.serverCode === 'ATTACHMENT_TOO_LARGE') return null;
+      throw error;
+    }
+  }
+}
+
+function quarantineOf(message: RawMessage, code: string, reason: string): QuarantineItem {
+  return { sourceRef: message.sourceRef, folder: message.folder, code, reason: reason.slice(0, 2000), size: message.size, ...headerSummary(message.source) };
+}
+
+/** Subject, sender and Message-ID read straight from the header block, so a quarantined message can be recognized. */
+function headerSummary(source: Buffer): { messageId: string | null; subject: string | null; fromAddress: string | null } {
+  const end = source.indexOf('\r\n\r\n');
+  const head = source.subarray(0, end === -1 ? Math.min(source.length, 16384) : end).toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) => head.match(new RegExp(`^${name}:[ \\t]*(.*)$`, 'im'))?.[1]?.trim() ?? null;
+  const from = header('From');
+  return {
+    messageId: header('Message-ID')?.replace(/^<|>$/g, '').slice(0, 998) ?? null,
+    subject: header('Subject')?.slice(0, 400) ?? null,
+    fromAddress: from?.match(/[^\s<>"]+@[^\s<>"]+/)?.[0]?.slice(0, 320) ?? null,
+  };
+}

@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../../api/src/activities/activity-events';
+import { parseGlobalId } from '../../api/src/common/global-id';
+import { ADMIN, ok, uniqueTag } from '../api/gql-helpers';
+import { startDovecot, type StartedDovecot } from '../support/dovecot';
+import { buildEngine, EngineProcess } from '../support/engine-process';
+import { startHub, type StartedHub } from '../support/hub';
+import { createProfile, eventually, mailboxStatus, setCredentials, setUpMailbox, testAndEnable } from '../support/mailbox-admin';
+import { newMessageId, rawForward, rawInvite, rawMessage } from '../support/raw-mail';
+import { startSmtpPeer, type StartedSmtpPeer } from '../support/smtp-peer';
+
+// End to end over real peers: the built sync engine (child processes) between a real Dovecot (IMAP, POP3),
+// a real SMTP server (smtp-server) and the api on MariaDB. Everything is configured and checked through GraphQL.
+
+const SAM = { address: 'sam.sales@demo.crm.test', name: 'Sam Sales' };
+const SARA = { address: 'sara.sales@demo.crm.test', name: 'Sara Säljare' };
+const NORA = { address: 'nora.north@demo.crm.test', name: 'Nora North' };
+const SVEN = { address: 'sven.service@demo.crm.test', name: 'Sven Service' };
+const MARIA = { address: 'maria.manager@demo.crm.test', name: 'Maria Manager' };
+const FORWARD = { address: 'crm-forward@demo.crm.test', name: 'CRM forward mailbox' };
+const PASSWORD = 'imap-secret-1';
+
+interface Contact {
+  id: string;
+  fullName: string;
+  primaryEmail: string;
+}
+
+describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
+  let hub: StartedHub;
+  let dovecot: StartedDovecot;
+  let smtp: StartedSmtpPeer;
+  let admin: string;
+  let imapProfile: string;
+  let popProfile: string;
+  const mailboxes: Record<string, string> = {};
+  let contacts: Contact[];
+  const events: ActivityEvent[] = [];
+  const engines: EngineProcess[] = [];
+
+  const startEngine = (name: string, env: Record<string, string> = {}) => {
+    const engine = new EngineProcess({
+      HUB_API_URL: hub.graphqlUrl,
+      HUB_API_KEY: hub.syncServiceKey,
+      ENGINE_ID: name,
+      POLL_INTERVAL_MS: '200',
+      LEASE_SECONDS: '6',
+      IDLE_SECONDS: '3',
+      RECONCILE_INTERVAL_SECONDS: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    });
+    engines.push(engine);
+    return engine;
+  };
+  /** Resolves with the first event that put an activity on `recordId`'s timeline and matches `test`. */
+  const tracked = (recordGlobalId: string, test: (e: ActivityEvent) => boolean = () => true, timeoutMs = 30_000) => {
+    const { id } = parseGlobalId(recordGlobalId)!;
+    return eventually(async () => events.find((e) => e.records.some((r) => r.recordId === id) && test(e)), timeoutMs, `an activity on ${recordGlobalId}`);
+  };
+  const timeline = async (recordId: string) =>
+    ok(
+      await hub.gql(
+        `query($id: ID!) { timeline(recordId: $id, first: 50) { edges { node { id __typename subject
+          ... on Email { status direction correlationMethod messageId regarding { __typename ... on Account { id } ... on Contact { id } } }
+          ... on Appointment { state startAt endAt location } } } } }`,
+        { id: recordId },
+        admin,
+      ),
+    ).timeline.edges.map((e: any) => e.node) as any[];
+  const setFilter = async (mailbox: string, trackingFilter: string) =>
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { id } }', { id: mailboxes[mailbox], input: { trackingFilter } }, admin));
+  const state = (mailbox: string) => mailboxStatus(hub, admin, mailboxes[mailbox]);
+
+  beforeAll(async () => {
+    await buildEngine();
+    dovecot = await startDovecot({ users: [SAM, SARA, NORA, SVEN, MARIA, FORWARD].map((u) => ({ address: u.address, password: PASSWORD })) });
+    smtp = await startSmtpPeer();
+    smtp.deliverTo(dovecot);
+    hub = await startHub({ dialect: 'mariadb' });
+    hub.services.events.subscribe((e) => events.push(e));
+    admin = await hub.login(ADMIN);
+    for (const m of ok(await hub.gql('{ mailboxes { id address } }', {}, admin)).mailboxes as { id: string; address: string }[]) mailboxes[m.address] = m.id;
+    contacts = ok(await hub.gql('{ contacts(first: 12) { edges { node { id fullName primaryEmail } } } }', {}, admin)).contacts.edges.map((e: any) => e.node);
+    imapProfile = await createProfile(hub, admin, 'Dovecot IMAP', { kind: 'IMAP_SMTP', incomingPort: dovecot.imapPort, outgoingPort: smtp.port });
+    popProfile = await createProfile(hub, admin, 'Dovecot POP3', { kind: 'POP3_SMTP', incomingPort: dovecot.popPort, outgoingPort: smtp.port });
+    for (const user of [SAM, SARA]) {
+      await setUpMailbox(hub, admin, mailboxes[user.address], { profileId: imapProfile, username: user.address, password: PASSWORD });
+      await setFilter(user.address, 'FROM_CRM_RECORDS');
+    }
+    startEngine('engine-a');
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const engine of engines) engine.signal('SIGKILL');
+    await Promise.all(engines.map((e) => e.exited));
+    await hub?.close();
+    await smtp?.stop();
+    await dovecot?.stop();
+  });
+
+  it('Test & Enable checks IMAP and SMTP over the network and enables the mailbox', async () => {
+    const sam = await eventually(async () => {
+      const s = await state(SAM.address);
+      return s.state === 'ENABLED' ? s : undefined;
+    }, 30_000, 'Sam\'s mailbox to be enabled');
+    expect(sam.incomingTest).toMatchObject({ status: 'SUCCESS' });
+    expect(sam.outgoingTest).toMatchObject({ status: 'SUCCESS' });
+  });
+
+  it('puts a message dropped into the maildir on the right contact\'s timeline', async () => {
+    const contact = contacts[0];
+    const subject = `Pricing question ${uniqueTag()}`;
+    await dovecot.deliver(SAM.address, rawMessage({ from: { address: contact.primaryEmail, name: contact.fullName }, to: [SAM], subject }));
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_TRACKED');
+    const items = await timeline(contact.id);
+    expect(items.find((i) => i.subject === subject)).toMatchObject({ __typename: 'Email', direction: 'INCOMING', status: 'RECEIVED' });
+  });
+
+  it('sends with sendEmail over SMTP with the right headers, marks it SENT, copies it to Sent once, and the reply correlates back', async () => {
+    const sam = await hub.login(SAM.address);
+    const contact = contacts[1];
+    const account = ok(await hub.gql('{ accounts(first: 1) { edges { node { id } } } }', {}, admin)).accounts.edges[0].node.id;
+    const before = smtp.messages.length;
+    const sent = ok(
+      await hub.gql(
+        'mutation($input: SendEmailInput!) { sendEmail(input: $input) { id subject messageId status } }',
+        { input: { toRecordIds: [contact.id], subject: `Proposal ${uniqueTag()}`, textBody: 'Please find the proposal.', regardingId: account } },
+        sam,
+      ),
+    ).sendEmail;
+    const [message] = (await smtp.waitForMessages(before + 1)).slice(before);
+    const raw = message.raw.toString('utf8');
+    expect(message.recipients).toEqual([contact.primaryEmail]);
+    expect(raw).toMatch(new RegExp(`^Message-ID: <${sent.messageId.replace(/[.$^]/g, '\\$&')}>`, 'mi'));
+    expect(raw).toMatch(/^Subject: Proposal .* CRM:\d+/im); // the tracking token travels in the subject
+    expect(raw).toMatch(/^From: .*sam\.sales@demo\.crm\.test/im);
+    expect(raw).not.toMatch(/^Bcc:/im);
+
+    await eventually(async () => {
+      const email = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Email { status } } }', { id: sent.id }, sam)).node;
+      return email.status === 'SENT' ? email : undefined;
+    }, 30_000, 'the email to be SENT');
+    await eventually(async () => ((await dovecot.messageIds(SAM.address, 'Sent')).some((id) => id.includes(sent.messageId)) ? true : undefined), 30_000, 'the copy in Sent');
+
+    // The contact answers; the reply lands in Sam's inbox and correlates through In-Reply-To.
+    const replySubject = `RE: ${sent.subject}`;
+    await dovecot.deliver(SAM.address, rawMessage({ from: { address: contact.primaryEmail, name: contact.fullName }, to: [SAM], subject: replySubject, inReplyTo: sent.messageId }));
+    await tracked(account, (e) => e.type === 'ACTIVITY_TRACKED');
+    const onAccount = await timeline(account);
+    expect(onAccount.find((i) => i.subject === replySubject)).toMatchObject({ correlationMethod: 'IN_REPLY_TO', regarding: { id: account } });
+    // The Sent copy was read back from the Sent folder and recognized: one email, not two.
+    expect(onAccount.filter((i) => i.messageId === sent.messageId)).toHaveLength(1);
+  });
+
+  it('quarantines a message that cannot be read, with its reason, and syncs the rest', async () => {
+    const contact = contacts[2];
+    const subject = `After the broken one ${uniqueTag()}`;
+    await dovecot.deliver(SAM.address, Buffer.concat([Buffer.from('\x00\x01\x02 not a message \xff\xfe', 'latin1'), Buffer.alloc(64, 0)]));
+    await dovecot.deliver(SAM.address, rawMessage({ from: { address: contact.primaryEmail }, to: [SAM], subject }));
+    await tracked(contact.id);
+    const sam = await eventually(async () => {
+      const s = await state(SAM.address);
+      return s.quarantined.length ? s : undefined;
+    }, 10_000, 'a quarantined message');
+    expect(sam.quarantined[0]).toMatchObject({ code: 'INVALID_MESSAGE', reason: expect.stringMatching(/cannot be read/) });
+    expect(sam.alerts).toContainEqual(expect.objectContaining({ code: 'MESSAGE_QUARANTINED' }));
+  });
+
+  it('turns a meeting invitation into an appointment, and its update and cancellation change the same appointment', async () => {
+    const contact = contacts[3];
+    const organizer = { address: contact.primaryEmail, name: contact.fullName };
+    const uid = `${uniqueTag()}@outlook.example.test`;
+    const start = new Date(Date.now() + 7 * 86_400_000);
+    start.setUTCHours(9, 0, 0, 0);
+    const hour = 3_600_000;
+    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 0, method: 'REQUEST', summary: 'Quarterly review', start, end: new Date(start.getTime() + hour) }));
+    const created = await tracked(contact.id, (e) => e.type === 'ACTIVITY_CREATED' && parseGlobalId(e.activityId)?.type === 'Appointment');
+    const moved = new Date(start.getTime() + 2 * hour);
+    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 1, method: 'REQUEST', summary: 'Quarterly review', start: moved, end: new Date(moved.getTime() + hour), location: 'HQ' }));
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_UPDATED' && e.activityId === created.activityId);
+    let appointment = (await timeline(contact.id)).find((i) => i.id === created.activityId);
+    expect(appointment).toMatchObject({ __typename: 'Appointment', state: 'OPEN', location: 'HQ', startAt: moved.toISOString() });
+
+    const updates = events.filter((e) => e.activityId === created.activityId).length;
+    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 2, method: 'CANCEL', summary: 'Quarterly review', start: moved, end: new Date(moved.getTime() + hour) }));
+    await eventually(async () => (events.filter((e) => e.activityId === created.activityId).length > updates ? true : undefined), 30_000, 'the cancellation');
+    appointment = (await timeline(contact.id)).find((i) => i.id === created.activityId);
+    expect(appointment).toMatchObject({ state: 'CANCELLED' });
+    expect((await timeline(contact.id)).filter((i) => i.__typename === 'Appointment')).toHaveLength(1);
+  });
+
+  it('the reconciler finds a decision removed behind the engine\'s back and tracks the message again', async () => {
+    const contact = contacts[4];
+    const subject = `Lost and found ${uniqueTag()}`;
+    const messageId = newMessageId();
+    await dovecot.deliver(SAM.address, rawMessage({ from: { address: contact.primaryEmail }, to: [SAM], subject, messageId }));
+    const first = await tracked(contact.id);
+    const rawActivityId = parseGlobalId(first.activityId)!.id;
+    const mailboxRawId = parseGlobalId(mailboxes[SAM.address])!.id;
+    // Lose the email and its decision as a failed restore would: nothing tells the engine.
+    await hub.database.dataSource.transaction(async (em) => {
+      await em.query('DELETE FROM mailbox_item WHERE mailboxId = ? AND activityId = ?', [mailboxRawId, rawActivityId]);
+      for (const table of ['activity_mailbox', 'activity_party', 'timeline_entry', 'email_message']) await em.query(`DELETE FROM ${table} WHERE activityId = ?`, [rawActivityId]);
+      await em.query('DELETE FROM activity WHERE id = ?', [rawActivityId]);
+    });
+    const restored = await tracked(contact.id, (e) => e.activityId !== first.activityId && e.type === 'ACTIVITY_TRACKED', 40_000);
+    expect((await timeline(contact.id)).find((i) => i.id === restored.activityId)).toMatchObject({ subject, messageId });
+    const sam = await eventually(async () => {
+      const s = await state(SAM.address);
+      return s.coverage && s.coverage.missingCount === 0 && s.alerts.some((a: any) => a.code === 'COVERAGE_RECOVERED' || /recover/i.test(a.message)) ? s : undefined;
+    }, 20_000, 'coverage back to complete');
+    expect(sam.coverage.serverCount).toBeGreaterThan(0);
+  });
+
+  it('a wrong password disables the mailbox with an alert until the credentials change', async () => {
+    await setCredentials(hub, admin, mailboxes[SARA.address], SARA.address, 'wrong-password');
+    const sara = await eventually(async () => {
+      const s = await state(SARA.address);
+      return s.state === 'DISABLED_AUTH' ? s : undefined;
+    }, 30_000, 'DISABLED_AUTH');
+    expect(sara.stateReason).toMatch(/user name or password|credentials|authenticat/i);
+    expect(sara.alerts).toContainEqual(expect.objectContaining({ severity: 'ERROR', code: 'AUTH_FAILED' }));
+
+    // Mail that arrives meanwhile is not lost: it syncs once the right password is set.
+    const contact = contacts[5];
+    const subject = `While disabled ${uniqueTag()}`;
+    await dovecot.deliver(SARA.address, rawMessage({ from: { address: contact.primaryEmail }, to: [SARA], subject }));
+    await setCredentials(hub, admin, mailboxes[SARA.address], SARA.address, PASSWORD);
+    await eventually(async () => ((await state(SARA.address)).state === 'ENABLED' ? true : undefined), 30_000, 'ENABLED again');
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_TRACKED');
+  });
+
+  it('syncs a POP3 mailbox by UIDL, leaving mail on the server, and copes with messages deleted between sessions', async () => {
+    await setUpMailbox(hub, admin, mailboxes[NORA.address], { profileId: popProfile, username: NORA.address, password: PASSWORD });
+    await setFilter(NORA.address, 'FROM_CRM_RECORDS');
+    const contact = contacts[6];
+    const first = `POP first ${uniqueTag()}`;
+    const firstId = newMessageId();
+    await dovecot.deliver(NORA.address, rawMessage({ from: { address: contact.primaryEmail }, to: [NORA], subject: first, messageId: firstId }));
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_TRACKED');
+    expect(await dovecot.messageIds(NORA.address)).toEqual([expect.stringContaining(firstId)]); // left on the server
+
+    await dovecot.remove(NORA.address, firstId); // another client deleted it
+    const second = `POP second ${uniqueTag()}`;
+    const seen = events.length;
+    await dovecot.deliver(NORA.address, rawMessage({ from: { address: contact.primaryEmail }, to: [NORA], subject: second }));
+    await eventually(async () => (events.slice(seen).some((e) => e.type === 'ACTIVITY_TRACKED') ? true : undefined), 30_000, 'the second POP3 message');
+    const subjects = (await timeline(contact.id)).map((i) => i.subject);
+    expect(subjects.filter((s) => s === first)).toHaveLength(1);
+    expect(subjects.filter((s) => s === second)).toHaveLength(1);
+  });
+
+  it('unwraps copies in the forward mailbox and files them under the forwarding user\'s mailbox', async () => {
+    const queue = ok(
+      await hub.gql('mutation($input: CreateQueueInput!) { createQueue(input: $input) { id mailbox { id } } }', { input: { name: `Forward ${uniqueTag()}`, emailAddress: FORWARD.address } }, admin),
+    ).createQueue;
+    mailboxes[FORWARD.address] = queue.mailbox.id;
+    await setUpMailbox(hub, admin, mailboxes[FORWARD.address], {
+      profileId: imapProfile,
+      username: FORWARD.address,
+      password: PASSWORD,
+      configure: { isForwardMailbox: true, deleteForwardedCopies: true, outgoingMethod: 'NONE' },
+    });
+    ok(await hub.gql('mutation($id: ID!, $input: ConfigureMailboxInput!) { configureMailbox(id: $id, input: $input) { id } }', { id: mailboxes[SVEN.address], input: { profileId: imapProfile, incomingMethod: 'FORWARD_MAILBOX', outgoingMethod: 'NONE' } }, admin));
+    ok(await hub.gql('mutation($id: ID!) { approveMailboxEmail(id: $id) { id } }', { id: mailboxes[SVEN.address] }, admin));
+    await setFilter(SVEN.address, 'FROM_CRM_RECORDS');
+
+    const contact = contacts[7];
+    const subject = `Forwarded for tracking ${uniqueTag()}`;
+    const original = rawMessage({ from: { address: contact.primaryEmail, name: contact.fullName }, to: [SVEN], subject });
+    await dovecot.deliver(FORWARD.address, rawForward(SVEN, FORWARD, original));
+    const event = await tracked(contact.id, (e) => e.type === 'ACTIVITY_TRACKED');
+    const email = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Email { subject seenIn { address } } } }', { id: event.activityId }, admin)).node;
+    expect(email).toMatchObject({ subject, seenIn: [{ address: SVEN.address }] });
+    await eventually(async () => ((await dovecot.messageIds(FORWARD.address)).length === 0 ? true : undefined), 20_000, 'the copy to be deleted');
+  });
+
+  it('two engines share the mailboxes; a killed engine\'s leases expire and the other takes over; nothing is tracked twice', async () => {
+    await setUpMailbox(hub, admin, mailboxes[MARIA.address], { profileId: imapProfile, username: MARIA.address, password: PASSWORD });
+    await setFilter(MARIA.address, 'FROM_CRM_RECORDS');
+    const second = startEngine('engine-b');
+    await second.waitForLine((l) => l.msg === 'engine started');
+    const contact = contacts[8];
+    const tag = uniqueTag('K');
+    const users = [SAM, SARA, MARIA];
+    const perUser = 15;
+    for (let i = 0; i < perUser; i++) {
+      for (const user of users) await dovecot.deliver(user.address, rawMessage({ from: { address: contact.primaryEmail }, to: [user], subject: `${tag} ${user.name} ${i}` }));
+      if (i === 5) engines[0].signal('SIGKILL'); // engine-a dies mid-stream, holding leases
+    }
+    await engines[0].exited;
+    const subjects = async () => (await timeline(contact.id)).map((i) => i.subject).filter((s: string) => s.startsWith(tag));
+    await eventually(async () => ((await subjects()).length >= users.length * perUser ? true : undefined), 60_000, 'every message tracked');
+    const all = await subjects();
+    expect(new Set(all).size).toBe(all.length); // each once
+    expect(all).toHaveLength(users.length * perUser);
+    expect(second.lines.some((l) => l.msg === 'mailbox claimed' || l.msg === 'mailbox sync finished')).toBe(true);
+  });
+
+  it('stops on SIGTERM after finishing its batch and hands its leases back', async () => {
+    const engine = engines.find((e) => e !== engines[0])!;
+    engine.signal('SIGTERM');
+    expect(await engine.exited, engine.dump()).toBe(0);
+    const leases = await hub.database.dataSource.query('SELECT COUNT(*) AS n FROM mailbox WHERE leaseId IS NOT NULL');
+    expect(Number(leases[0].n)).toBe(0);
+  });
+});
