@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { HubApiError, type HubApi } from '../api-client.js';
+import type { MailboxWork, SyncReport, TrackBatch, TrackedItemResult } from '../hub-types.js';
+import type { Log } from '../logger.js';
+import { MailError } from '../mail/mail-error.js';
+import type { FetchedBatch, FetchOptions, InventoryItem, MailSource, RawMessage } from '../mail/mail-source.js';
+import type { MailConnectors } from './connectors.js';
+import { MailboxSync } from './mailbox-sync.js';
+
+// The sync loop's rules with a fake hub and a fake mail source; the adapters have their own tests against Dovecot.
+
+const silent: Log = { debug() {}, info() {}, warn() {}, error() {}, fatal() {} } as unknown as Log;
+
+const mail = (n: number, extra = ''): Buffer =>
+  Buffer.from(`From: <c${n}@example.test>\r\nTo: <sam@example.test>\r\nSubject: Message ${n}\r\nMessage-ID: <m${n}@example.test>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n${extra}\r\nBody ${n}\r\n`);
+
+/** An in-memory mailbox whose cursor is the index of the next message. */
+class FakeSource implements MailSource {
+  opened = false;
+  fetchedFrom: (string | null)[] = [];
+  constructor(
+    readonly messages: RawMessage[],
+    private readonly behaviour: { openError?: Error; cursorInvalidFor?: string } = {},
+  ) {}
+  async open(): Promise<void> {
+    if (this.behaviour.openError) throw this.behaviour.openError;
+    this.opened = true;
+  }
+  async *fetchNew(cursor: string | null, options: FetchOptions): AsyncIterable<FetchedBatch> {
+    this.fetchedFrom.push(cursor);
+    if (cursor !== null && cursor === this.behaviour.cursorInvalidFor) throw new MailError('CURSOR_INVALID', 'UIDVALIDITY changed');
+    for (let i = cursor === null ? 0 : Number(cursor); i < this.messages.length; i += options.batchSize) {
+      const slice = this.messages.slice(i, i + options.batchSize);
+      yield { messages: slice, cursor: String(i + slice.length) };
+    }
+  }
+  async *inventory(): AsyncIterable<readonly InventoryItem[]> {
+    yield this.messages.map((m, i) => ({ sourceRef: m.sourceRef, folder: 'INBOX', role: 'INBOX', messageId: `m${i}@example.test` }));
+  }
+  async *fetchRefs(refs: readonly string[]): AsyncIterable<RawMessage> {
+    for (const m of this.messages) if (refs.includes(m.sourceRef)) yield m;
+  }
+  removed: string[] = [];
+  async remove(refs: readonly string[]): Promise<void> {
+    this.removed.push(...refs);
+  }
+  async waitForChange(): Promise<'changed' | 'timeout'> {
+    return 'timeout';
+  }
+  async close(): Promise<void> {}
+}
+
+const raw = (n: number, source = mail(n)): RawMessage => ({ sourceRef: `fake:${n}`, folder: 'INBOX', role: 'INBOX', receivedAt: null, size: source.length, source });
+
+/** Records what the engine tells the hub. */
+class FakeHub implements Partial<HubApi> {
+  batches: { mailboxId: string; batch: TrackBatch }[] = [];
+  releases: SyncReport[] = [];
+  coverage: number[][] = [];
+  undecided: string[] = [];
+  onTrack: (batch: TrackBatch) => void = () => {};
+  async trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]> {
+    this.onTrack(batch);
+    this.batches.push({ mailboxId, batch });
+    return batch.items.map((item, index) => ({ index, messageId: item.messageId, outcome: 'TRACKED', activityId: `a${index}`, errorCode: null, errorMessage: null }));
+  }
+  async releaseMailbox(_mailboxId: string, _leaseId: string, report: SyncReport): Promise<void> {
+    this.releases.push(report);
+  }
+  async renewMailboxLease(): Promise<Date> {
+    return new Date();
+  }
+  async undecidedMessages(): Promise<string[]> {
+    return this.undecided;
+  }
+  async reportMailboxCoverage(_m: string, _l: string, serverCount: number, decidedCount: number, recovered: number): Promise<void> {
+    this.coverage.push([serverCount, decidedCount, recovered]);
+  }
+  async uploadBlob(): Promise<string> {
+    return 'f'.repeat(64);
+  }
+}
+
+const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
+  mailboxId: 'mbx-1',
+  leaseId: 'lease-1',
+  leaseUntil: new Date(Date.now() + 60_000).toISOString(),
+  job: 'SYNC',
+  address: 'sam@example.test',
+  kind: 'IMAP_SMTP',
+  incoming: { host: 'imap.example.test', port: 143, tls: 'NONE', allowInvalidCertificates: false },
+  outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
+  credentials: { method: 'PASSWORD', username: 'sam', secret: 'x' },
+  incomingEnabled: true,
+  outgoingEnabled: true,
+  isForwardMailbox: false,
+  deleteForwardedCopies: false,
+  forwardSources: [],
+  cursor: null,
+  processEmailFrom: null,
+  resyncFrom: null,
+  sentFolder: null,
+  trackedFolders: [],
+  pollIntervalSeconds: 60,
+  ...extra,
+});
+
+function syncWith(hub: FakeHub, source: FakeSource, reconcileIntervalSeconds = 3600) {
+  const connectors = { incoming: () => source } as unknown as MailConnectors;
+  return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, leaseSeconds: 60, idleSeconds: 0, reconcileIntervalSeconds });
+}
+
+describe('MailboxSync', () => {
+  it('commits every batch with the cursor after it, under the lease, and reports what it processed', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3, 4, 5].map((n) => raw(n)));
+    await syncWith(hub, source).run(work({ cursor: '1' }), new AbortController().signal);
+    expect(hub.batches.map((b) => [b.batch.items.map((i) => i.subject), b.batch.cursor, b.batch.leaseId])).toEqual([
+      [['Message 2', 'Message 3'], '3', 'lease-1'],
+      [['Message 4', 'Message 5'], '5', 'lease-1'],
+    ]);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 4 })]);
+  });
+
+  it('quarantines a message that cannot be read in the same batch as the rest, with its reason', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([raw(1), raw(2, Buffer.alloc(0)), raw(3)]);
+    await syncWith(hub, source).run(work(), new AbortController().signal);
+    const quarantined = hub.batches.flatMap((b) => b.batch.quarantine);
+    expect(quarantined).toEqual([expect.objectContaining({ sourceRef: 'fake:2', code: 'INVALID_MESSAGE', reason: expect.stringMatching(/cannot be read/) })]);
+    expect(hub.batches.flatMap((b) => b.batch.items.map((i) => i.subject))).toEqual(['Message 1', 'Message 3']);
+    expect(hub.batches.at(-1)?.batch.cursor).toBe('3');
+  });
+
+  it('stops between batches on shutdown, and hands the mailbox back due at once', async () => {
+    const hub = new FakeHub();
+    const stop = new AbortController();
+    hub.onTrack = () => stop.abort();
+    await syncWith(hub, new FakeSource([1, 2, 3, 4].map((n) => raw(n)))).run(work(), stop.signal);
+    expect(hub.batches).toHaveLength(1); // the batch in hand was committed whole, the next never fetched
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 2, nextSyncInSeconds: 0 })]);
+  });
+
+  it('reports nothing when the hub says the lease is someone else\'s now', async () => {
+    const hub = new FakeHub();
+    hub.onTrack = () => {
+      throw new HubApiError('CONFLICT', 'lease lost', 'CONFLICT');
+    };
+    await syncWith(hub, new FakeSource([raw(1)])).run(work(), new AbortController().signal);
+    expect(hub.releases).toEqual([]);
+  });
+
+  it.each([
+    [new MailError('AUTH_FAILED', 'the server rejected the user name or password'), 'AUTH_FAILED'],
+    [new MailError('REFUSED', 'connection refused'), 'TEMPORARY_FAILURE'],
+    [new MailError('FOLDER_MISSING', 'no folder Projects'), 'CONFIG_ERROR'],
+  ])('reports %s from the server as %s', async (error, outcome) => {
+    const hub = new FakeHub();
+    await syncWith(hub, new FakeSource([], { openError: error })).run(work(), new AbortController().signal);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome, code: error.code, message: error.message })]);
+  });
+
+  it('reads the mailbox again from the start when the cursor no longer applies', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3].map((n) => raw(n)), { cursorInvalidFor: '2' });
+    await syncWith(hub, source).run(work({ cursor: '2' }), new AbortController().signal);
+    expect(source.fetchedFrom).toEqual(['2', null]);
+    expect(hub.batches.map((b) => b.batch.cursor)).toEqual(['2', '3']);
+  });
+
+  it('reconciles: fetches what the hub has no decision for, tracks it again and reports coverage', async () => {
+    const hub = new FakeHub();
+    hub.undecided = ['fake:2'];
+    const source = new FakeSource([1, 2, 3].map((n) => raw(n)));
+    await syncWith(hub, source, 0).run(work({ cursor: '3' }), new AbortController().signal);
+    const refetch = hub.batches.find((b) => b.batch.cursor === null);
+    expect(refetch?.batch.items.map((i) => i.subject)).toEqual(['Message 2']);
+    expect(hub.coverage).toEqual([[3, 3, 1]]);
+  });
+
+  it('files forwarded copies under the forwarding user\'s mailbox and quarantines copies from unknown forwarders', async () => {
+    const hub = new FakeHub();
+    const inner = mail(7);
+    const forward = (from: string) =>
+      Buffer.concat([
+        Buffer.from(`From: <${from}>\r\nTo: <sink@example.test>\r\nSubject: FW\r\nMessage-ID: <fw-${from}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n`),
+        inner,
+        Buffer.from('--b--\r\n'),
+      ]);
+    const source = new FakeSource([raw(1, forward('sven@example.test')), raw(2, forward('stranger@example.test'))]);
+    const sink = work({ isForwardMailbox: true, deleteForwardedCopies: true, forwardSources: [{ mailboxId: 'mbx-sven', address: 'Sven@example.test' }] });
+    await syncWith(hub, source).run(sink, new AbortController().signal);
+    const toSven = hub.batches.find((b) => b.mailboxId === 'mbx-sven');
+    expect(toSven?.batch.items.map((i) => i.subject)).toEqual(['Message 7']);
+    expect(hub.batches.flatMap((b) => b.batch.quarantine)).toEqual([expect.objectContaining({ sourceRef: 'fake:2', code: 'FORWARDER_UNKNOWN' })]);
+    expect(source.removed).toEqual(['fake:1']); // the unknown forwarder's copy stays for a person to look at
+  });
+});
