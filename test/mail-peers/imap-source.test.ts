@@ -235,6 +235,24 @@ describe('connection failures', () => {
     expect(error.message).toBe('Cannot resolve imap.example.invalid: check the incoming server name');
   });
 
+  it('a server that never greets is TIMEOUT', async () => {
+    const mute = net.createServer(() => {});
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (mute.address() as net.AddressInfo).port;
+      const imap = new ImapSource({
+        endpoint: { ...endpoint, port },
+        credentials: { method: 'PASSWORD', username: 'x', password: 'y' },
+        folders: { inbox: true, sent: null, tracked: [] },
+        timeouts: { connectMs: 300, socketMs: 1000 },
+      });
+      const error = await failure(imap.open());
+      expect(error.code).toBe('TIMEOUT');
+    } finally {
+      mute.close();
+    }
+  });
+
   it('implicit TLS against a plaintext port is TLS', async () => {
     const error = await failure(source(freshUser(), {}, PASSWORD, { ...endpoint, tls: 'IMPLICIT' }));
     expect(error.code).toBe('TLS');

@@ -259,6 +259,28 @@ describe('failures and checks', () => {
     expect(dns.message).toBe('Cannot resolve pop.example.invalid: check the incoming server name');
   });
 
+  it('a server that stops answering is TIMEOUT, not a hang', async () => {
+    // Greets and accepts the login, then never answers again.
+    const silent = net.createServer((socket) => {
+      socket.write('+OK ready\r\n');
+      socket.on('data', (data) => {
+        if (/^(USER|PASS)/.test(data.toString())) socket.write('+OK\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const pop3 = new Pop3Source({ endpoint: { ...endpoint, port }, credentials: { method: 'PASSWORD', username: 'x', password: 'y' }, timeoutMs: 300 });
+      open.push(pop3);
+      await pop3.open();
+      const error = await failure(collect(pop3.fetchNew(null, options())));
+      expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toContain('stopped answering UIDL');
+    } finally {
+      silent.close();
+    }
+  });
+
   it('checkPop3 reports success and failures as sentences', async () => {
     const address = freshUser();
     await deliverAll(address, ['one']);

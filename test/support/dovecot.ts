@@ -97,18 +97,19 @@ export async function startDovecot(options: DovecotOptions): Promise<StartedDove
     const started = spawn(DOVECOT, ['-F', '-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(started, 'exit').then(([code]) => code as number | null);
+    const gone = new AbortController();
+    const exitedEarly = once(started, 'exit').then(([code]) => {
+      gone.abort();
+      throw new Error(`dovecot exited with ${code}: ${stderr.trim()} ${readLog(logPath).trim()}`);
+    });
     try {
-      await Promise.race([
-        Promise.all([waitForGreeting(ports.imap, '* OK'), waitForGreeting(ports.pop, '+OK')]),
-        exited.then((code) => {
-          throw new Error(`dovecot exited with ${code}: ${stderr.trim()} ${readLog(logPath).trim()}`);
-        }),
-      ]);
+      await Promise.race([Promise.all([waitForGreeting(ports.imap, '* OK', gone.signal), waitForGreeting(ports.pop, '+OK', gone.signal)]), exitedEarly]);
       child = started;
     } catch (error) {
       lastError = error;
       started.kill('SIGKILL');
+    } finally {
+      exitedEarly.catch(() => {}); // settles at stop(), long after the race
     }
   }
   if (!child) {
@@ -138,6 +139,12 @@ export async function startDovecot(options: DovecotOptions): Promise<StartedDove
     await doveadm(['mailbox', 'create', '-s', '-u', address, folder]).catch((error: Error) => {
       if (!/exists/i.test(error.message)) throw error;
     });
+  };
+  const uidValidity = async (address: string, folder = 'INBOX'): Promise<number> => {
+    const out = await doveadm(['-f', 'flow', 'mailbox', 'status', '-u', address, 'uidvalidity', folder]);
+    const match = /uidvalidity=(\d+)/.exec(out);
+    if (!match) throw new Error(`doveadm mailbox status gave no uidvalidity: ${out}`);
+    return Number(match[1]);
   };
   let delivered = 0;
 
@@ -175,14 +182,9 @@ export async function startDovecot(options: DovecotOptions): Promise<StartedDove
     async removeAll(address, folder = 'INBOX') {
       await doveadm(['expunge', '-u', address, 'mailbox', folder, 'all']);
     },
-    async uidValidity(address, folder = 'INBOX') {
-      const out = await doveadm(['-f', 'flow', 'mailbox', 'status', '-u', address, 'uidvalidity', folder]);
-      const match = /uidvalidity=(\d+)/.exec(out);
-      if (!match) throw new Error(`doveadm mailbox status gave no uidvalidity: ${out}`);
-      return Number(match[1]);
-    },
+    uidValidity,
     async changeUidValidity(address, folder = 'INBOX') {
-      const current = await this.uidValidity(address, folder);
+      const current = await uidValidity(address, folder);
       const next = current + 1 + Math.floor(Math.random() * 1000);
       await doveadm(['mailbox', 'update', '-u', address, '--uid-validity', String(next), folder]);
       return next;
@@ -197,8 +199,11 @@ export async function startDovecot(options: DovecotOptions): Promise<StartedDove
     },
     log: () => readLog(logPath),
     async stop() {
+      // A graceful SIGTERM makes the master linger about a second, and nothing here needs a clean shutdown: its
+      // children notice the master is gone and exit by themselves. (Not a process group of its own on purpose:
+      // Ctrl-C or a timeout that kills the test run's group takes Dovecot with it.)
       if (running.exitCode === null && running.signalCode === null) {
-        running.kill('SIGTERM');
+        running.kill('SIGKILL');
         await exited;
       }
       fs.rmSync(dir, { recursive: true, force: true });
@@ -221,7 +226,7 @@ function dovecotConfig(input: {
   // and login processes cannot chroot (Dovecot's "running without root" setup).
   const users = isRoot
     ? `default_login_user = dovenull\ndefault_internal_user = dovecot\n`
-    : `default_login_user = ${owner.name}\ndefault_internal_user = ${owner.name}\n`;
+    : `default_login_user = ${owner.name}\ndefault_internal_user = ${owner.name}\ndefault_internal_group = ${groupName()}\n`;
   const chroot = isRoot ? '' : '  chroot =\n';
   const sent = options.sentFolder === false ? '' : `  mailbox Sent {\n    special_use = \\Sent\n    auto = subscribe\n  }\n`;
   return `# Written by test/support/dovecot.ts for one test file.
@@ -299,6 +304,10 @@ function ensureMailUser(): { uid: number; gid: number; name: string } {
   return { uid: Number(uid), gid: Number(gid), name: MAIL_USER };
 }
 
+function groupName(): string {
+  return spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -311,10 +320,11 @@ function freePort(): Promise<number> {
 }
 
 /** Polls the port until the service greets (Dovecot binds in the master, then forks login processes). */
-async function waitForGreeting(port: number, greeting: string, timeoutMs = 15_000): Promise<void> {
+async function waitForGreeting(port: number, greeting: string, gone: AbortSignal, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await greets(port, greeting)) return;
+    if (gone.aborted) return; // the process died: the caller reports why
     if (Date.now() > deadline) throw new Error(`no ${greeting} greeting on 127.0.0.1:${port} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

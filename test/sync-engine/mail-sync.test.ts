@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../api/src/activities/activity-events';
-import { parseGlobalId } from '../../api/src/common/global-id';
+import { parseGlobalId, toGlobalId } from '../../api/src/common/global-id';
 import { ADMIN, ok, uniqueTag } from '../api/gql-helpers';
 import { startDovecot, type StartedDovecot } from '../support/dovecot';
 import { buildEngine, EngineProcess } from '../support/engine-process';
@@ -174,20 +174,21 @@ describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
     const start = new Date(Date.now() + 7 * 86_400_000);
     start.setUTCHours(9, 0, 0, 0);
     const hour = 3_600_000;
-    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 0, method: 'REQUEST', summary: 'Quarterly review', start, end: new Date(start.getTime() + hour) }));
-    const created = await tracked(contact.id, (e) => e.type === 'ACTIVITY_CREATED' && parseGlobalId(e.activityId)?.type === 'Appointment');
-    const moved = new Date(start.getTime() + 2 * hour);
-    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 1, method: 'REQUEST', summary: 'Quarterly review', start: moved, end: new Date(moved.getTime() + hour), location: 'HQ' }));
-    await tracked(contact.id, (e) => e.type === 'ACTIVITY_UPDATED' && e.activityId === created.activityId);
-    let appointment = (await timeline(contact.id)).find((i) => i.id === created.activityId);
-    expect(appointment).toMatchObject({ __typename: 'Appointment', state: 'OPEN', location: 'HQ', startAt: moved.toISOString() });
+    const summary = `Quarterly review ${uniqueTag()}`;
+    const appointmentOf = async (test: (a: any) => boolean) => (await timeline(contact.id)).find((i) => i.__typename === 'Appointment' && i.subject === summary && test(i));
+    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 0, method: 'REQUEST', summary, start, end: new Date(start.getTime() + hour) }));
+    const created = await eventually(() => appointmentOf(() => true), 30_000, 'the appointment');
+    expect(created).toMatchObject({ state: 'OPEN', startAt: start.toISOString() });
 
-    const updates = events.filter((e) => e.activityId === created.activityId).length;
-    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 2, method: 'CANCEL', summary: 'Quarterly review', start: moved, end: new Date(moved.getTime() + hour) }));
-    await eventually(async () => (events.filter((e) => e.activityId === created.activityId).length > updates ? true : undefined), 30_000, 'the cancellation');
-    appointment = (await timeline(contact.id)).find((i) => i.id === created.activityId);
-    expect(appointment).toMatchObject({ state: 'CANCELLED' });
-    expect((await timeline(contact.id)).filter((i) => i.__typename === 'Appointment')).toHaveLength(1);
+    const moved = new Date(start.getTime() + 2 * hour);
+    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 1, method: 'REQUEST', summary, start: moved, end: new Date(moved.getTime() + hour), location: 'HQ' }));
+    const updated = await eventually(() => appointmentOf((a) => a.startAt === moved.toISOString()), 30_000, 'the moved appointment');
+    expect(updated).toMatchObject({ id: created.id, location: 'HQ', state: 'OPEN' });
+
+    await dovecot.deliver(SAM.address, rawInvite({ organizer, attendees: [SAM], uid, sequence: 2, method: 'CANCEL', summary, start: moved, end: new Date(moved.getTime() + hour) }));
+    const cancelled = await eventually(() => appointmentOf((a) => a.state === 'CANCELLED'), 30_000, 'the cancellation');
+    expect(cancelled.id).toBe(created.id);
+    expect((await timeline(contact.id)).filter((i) => i.__typename === 'Appointment' && i.subject === summary)).toHaveLength(1);
   });
 
   it('the reconciler finds a decision removed behind the engine\'s back and tracks the message again', async () => {
@@ -196,7 +197,7 @@ describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
     const messageId = newMessageId();
     await dovecot.deliver(SAM.address, rawMessage({ from: { address: contact.primaryEmail }, to: [SAM], subject, messageId }));
     const first = await tracked(contact.id);
-    const rawActivityId = parseGlobalId(first.activityId)!.id;
+    const rawActivityId = first.activityId;
     const mailboxRawId = parseGlobalId(mailboxes[SAM.address])!.id;
     // Lose the email and its decision as a failed restore would: nothing tells the engine.
     await hub.database.dataSource.transaction(async (em) => {
@@ -205,7 +206,7 @@ describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
       await em.query('DELETE FROM activity WHERE id = ?', [rawActivityId]);
     });
     const restored = await tracked(contact.id, (e) => e.activityId !== first.activityId && e.type === 'ACTIVITY_TRACKED', 40_000);
-    expect((await timeline(contact.id)).find((i) => i.id === restored.activityId)).toMatchObject({ subject, messageId });
+    expect((await timeline(contact.id)).find((i) => parseGlobalId(i.id)?.id === restored.activityId)).toMatchObject({ subject, messageId });
     const sam = await eventually(async () => {
       const s = await state(SAM.address);
       return s.coverage && s.coverage.missingCount === 0 && s.alerts.some((a: any) => a.code === 'COVERAGE_RECOVERED' || /recover/i.test(a.message)) ? s : undefined;
@@ -252,10 +253,9 @@ describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
   });
 
   it('unwraps copies in the forward mailbox and files them under the forwarding user\'s mailbox', async () => {
-    const queue = ok(
-      await hub.gql('mutation($input: CreateQueueInput!) { createQueue(input: $input) { id mailbox { id } } }', { input: { name: `Forward ${uniqueTag()}`, emailAddress: FORWARD.address } }, admin),
-    ).createQueue;
-    mailboxes[FORWARD.address] = queue.mailbox.id;
+    ok(await hub.gql('mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }', { input: { name: `Forward ${uniqueTag()}`, emailAddress: FORWARD.address } }, admin));
+    const all = ok(await hub.gql('{ mailboxes { id address } }', {}, admin)).mailboxes as { id: string; address: string }[];
+    mailboxes[FORWARD.address] = all.find((m) => m.address === FORWARD.address)!.id;
     await setUpMailbox(hub, admin, mailboxes[FORWARD.address], {
       profileId: imapProfile,
       username: FORWARD.address,
@@ -271,8 +271,8 @@ describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
     const original = rawMessage({ from: { address: contact.primaryEmail, name: contact.fullName }, to: [SVEN], subject });
     await dovecot.deliver(FORWARD.address, rawForward(SVEN, FORWARD, original));
     const event = await tracked(contact.id, (e) => e.type === 'ACTIVITY_TRACKED');
-    const email = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Email { subject seenIn { address } } } }', { id: event.activityId }, admin)).node;
-    expect(email).toMatchObject({ subject, seenIn: [{ address: SVEN.address }] });
+    const email = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Email { subject seenIn { mailboxAddress } } } }', { id: toGlobalId('Email', event.activityId) }, admin)).node;
+    expect(email).toMatchObject({ subject, seenIn: [{ mailboxAddress: SVEN.address }] });
     await eventually(async () => ((await dovecot.messageIds(FORWARD.address)).length === 0 ? true : undefined), 20_000, 'the copy to be deleted');
   });
 
@@ -285,17 +285,25 @@ describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
     const tag = uniqueTag('K');
     const users = [SAM, SARA, MARIA];
     const perUser = 15;
+    const heldBy = async (engineId: string) =>
+      Number((await hub.database.dataSource.query('SELECT COUNT(*) AS n FROM mailbox WHERE leaseOwner = ? AND leaseId IS NOT NULL', [engineId]))[0].n);
+    let heldAtKill = 0;
     for (let i = 0; i < perUser; i++) {
       for (const user of users) await dovecot.deliver(user.address, rawMessage({ from: { address: contact.primaryEmail }, to: [user], subject: `${tag} ${user.name} ${i}` }));
-      if (i === 5) engines[0].signal('SIGKILL'); // engine-a dies mid-stream, holding leases
+      if (i === 5) {
+        heldAtKill = await eventually(async () => (await heldBy('engine-a')) || undefined, 20_000, 'engine-a to hold a lease');
+        engines[0].signal('SIGKILL'); // engine-a dies mid-stream, holding leases
+      }
     }
     await engines[0].exited;
+    expect(heldAtKill).toBeGreaterThan(0);
     const subjects = async () => (await timeline(contact.id)).map((i) => i.subject).filter((s: string) => s.startsWith(tag));
     await eventually(async () => ((await subjects()).length >= users.length * perUser ? true : undefined), 60_000, 'every message tracked');
     const all = await subjects();
     expect(new Set(all).size).toBe(all.length); // each once
     expect(all).toHaveLength(users.length * perUser);
-    expect(second.lines.some((l) => l.msg === 'mailbox claimed' || l.msg === 'mailbox sync finished')).toBe(true);
+    // The dead engine's leases ran out and engine-b claimed those mailboxes.
+    await eventually(async () => ((await heldBy('engine-a')) === 0 ? true : undefined), 20_000, 'engine-a\'s leases to be taken over');
   });
 
   it('stops on SIGTERM after finishing its batch and hands its leases back', async () => {

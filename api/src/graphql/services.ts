@@ -8,7 +8,9 @@ import { TimelineService } from '../activities/timeline.service';
 import { BlobStore } from '../attachments/blob-store';
 import { CredentialCipher } from '../mail/credential-cipher';
 import { EmailSettingsService } from '../mail/email-settings.service';
+import { EmailServerProfileService } from '../mail/email-server-profile.service';
 import { MailTransports } from '../mail/mail-transport';
+import { MailboxConfigService } from '../mail/mailbox-config.service';
 import { MailboxSyncService } from '../mail/mailbox-sync.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
@@ -58,6 +60,8 @@ export interface Services {
   readonly credentials: CredentialCipher;
   /** The sync engine's mailbox claims, leases and reports. */
   readonly mailboxSync: MailboxSyncService;
+  readonly profiles: EmailServerProfileService;
+  readonly mailboxConfig: MailboxConfigService;
 }
 
 export function createServices(db: DataSource, options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger; credentialKey: Buffer }): Services {
@@ -102,6 +106,8 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events, transports),
     credentials,
     mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log),
+    profiles: new EmailServerProfileService(db, credentials),
+    mailboxConfig: new MailboxConfigService(db, credentials),
   };
 }
 

@@ -3,7 +3,6 @@ import { Privilege } from '../access/privileges';
 import { badInput, forbidden } from '../common/errors';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { EmailServerProfileView, profileView } from './email-server-profile.types';
-import { mailConfigServices } from './mail-config-services';
 import { EmailApproval } from './mail-enums';
 import { MailboxAlert } from './mailbox-alert.entity';
 import { ConfigureMailboxInput, MailboxCredentialsInput } from './mailbox-config.inputs';
@@ -19,39 +18,39 @@ const MAX_PAGE = 500;
 export class MailboxConfigResolver {
   @Mutation(() => Mailbox, { description: 'Administrators: server profile, synchronization methods, forward mailbox. A new profile or a newly enabled channel needs Test & Enable again.' })
   configureMailbox(@Arg('id', () => ID) id: string, @Arg('input') input: ConfigureMailboxInput, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return mailConfigServices(ctx.services).mailboxConfig.configure(principalOf(ctx), id, input);
+    return ctx.services.mailboxConfig.configure(principalOf(ctx), id, input);
   }
 
   @Mutation(() => Mailbox, { description: 'The mailbox owner or an administrator. Write-only; a mailbox stopped by a refused password resumes.' })
   setMailboxCredentials(@Arg('id', () => ID) id: string, @Arg('input') input: MailboxCredentialsInput, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return mailConfigServices(ctx.services).mailboxConfig.setCredentials(principalOf(ctx), id, input);
+    return ctx.services.mailboxConfig.setCredentials(principalOf(ctx), id, input);
   }
 
   @Mutation(() => Mailbox, { description: 'Administrators: approve the mailbox\'s email address (Dynamics\' "Approve Email").' })
   approveMailboxEmail(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return mailConfigServices(ctx.services).mailboxConfig.setApproval(principalOf(ctx), id, EmailApproval.APPROVED);
+    return ctx.services.mailboxConfig.setApproval(principalOf(ctx), id, EmailApproval.APPROVED);
   }
 
   @Mutation(() => Mailbox, { description: 'Administrators: reject the mailbox\'s email address.' })
   rejectMailboxEmail(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return mailConfigServices(ctx.services).mailboxConfig.setApproval(principalOf(ctx), id, EmailApproval.REJECTED);
+    return ctx.services.mailboxConfig.setApproval(principalOf(ctx), id, EmailApproval.REJECTED);
   }
 
   @Mutation(() => Mailbox, {
     description: 'The mailbox owner or an administrator: a sync engine tests each channel and reports (incomingTest, outgoingTest); success enables the mailbox.',
   })
   testAndEnableMailbox(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return mailConfigServices(ctx.services).mailboxConfig.testAndEnable(principalOf(ctx), id);
+    return ctx.services.mailboxConfig.testAndEnable(principalOf(ctx), id);
   }
 
   @Mutation(() => Mailbox, { description: 'Administrators: stop synchronizing (DISABLED_BY_ADMIN) until Test & Enable.' })
   disableMailbox(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return mailConfigServices(ctx.services).mailboxConfig.disable(principalOf(ctx), id);
+    return ctx.services.mailboxConfig.disable(principalOf(ctx), id);
   }
 
   @Mutation(() => Mailbox, { description: 'Administrators: re-read mail received since `from` at the next sync, without duplicates.' })
   resyncMailbox(@Arg('id', () => ID) id: string, @Arg('from') from: Date, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return mailConfigServices(ctx.services).mailboxConfig.resync(principalOf(ctx), id, from);
+    return ctx.services.mailboxConfig.resync(principalOf(ctx), id, from);
   }
 
   @FieldResolver(() => EmailServerProfileView, { nullable: true, description: 'The server the mailbox connects to (never its secrets).' })

@@ -321,6 +321,7 @@ export class ImapSource implements MailSource, SentFolder {
   private async run<T>(step: () => Promise<T>, folder: string | undefined, signal?: AbortSignal): Promise<T> {
     throwIfAborted(signal);
     const client = this.client();
+    this.session?.takeCommandError(); // forget failures of earlier steps: commandFailure() must explain this one
     const abort = () => client.close();
     signal?.addEventListener('abort', abort, { once: true });
     try {

@@ -35,7 +35,7 @@ class FramedPop3 extends Pop3Command {
     const lineEnd = chunk ? chunk.indexOf('\r\n') : -1;
     const rest = chunk && lineEnd >= 0 ? chunk.subarray(lineEnd + 2) : null;
     // node-pop3 skips `rest` when rest[0] is 0; push it once its handler is done with this chunk.
-    if (false && rest && rest.length > 0 && rest[0] === 0) queueMicrotask(() => this._stream === stream && this._pushStream(rest));
+    if (rest && rest.length > 0 && rest[0] === 0) queueMicrotask(() => this._stream === stream && this._pushStream(rest));
     return stream;
   }
 
@@ -83,7 +83,8 @@ export class Pop3Session {
       user: credentials.username,
       password: credentials.password,
       tls: endpoint.tls === 'IMPLICIT',
-      timeout: timeoutMs,
+      // A backstop only: the guard below fails a command after timeoutMs without data, with a clearer error.
+      timeout: timeoutMs * 2,
       servername: endpoint.host,
       tlsOptions: { rejectUnauthorized: !endpoint.allowInvalidCertificates },
     });
@@ -147,24 +148,33 @@ export class Pop3Session {
     return this.guard(collect(stream), what);
   }
 
-  /** Settles with the command, or fails on the deadline or when the socket closes (node-pop3 would hang). */
+  /**
+   * Settles with the command, or fails when the server sends nothing for timeoutMs (a large RETR may take long, as
+   * long as bytes flow) or the socket closes: node-pop3 alone would wait forever in both cases.
+   */
   private guard<T>(promise: Promise<T>, what: string): Promise<T> {
     if (this.closed) return Promise.reject(this.closeError ?? this.dropped(what));
+    const socket = this.client._socket;
     return new Promise<T>((resolve, reject) => {
-      const fail = (error: MailError) => {
+      const settle = () => {
         clearTimeout(timer);
+        socket?.off('data', onData);
         this.waiters.delete(fail);
+      };
+      const fail = (error: MailError) => {
+        settle();
         reject(error);
       };
       const timer = setTimeout(() => {
-        fail(new MailError('TIMEOUT', `The POP3 server ${this.endpoint.host}:${this.endpoint.port} did not answer ${what.split(' ')[0]} within ${Math.round(this.timeoutMs / 1000)} s`));
+        fail(new MailError('TIMEOUT', `The POP3 server ${this.endpoint.host}:${this.endpoint.port} stopped answering ${what.split(' ')[0]} for ${Math.round(this.timeoutMs / 1000)} s`));
         this.destroy();
       }, this.timeoutMs);
+      const onData = () => timer.refresh();
+      socket?.on('data', onData);
       this.waiters.add(fail);
       promise.then(
         (value) => {
-          clearTimeout(timer);
-          this.waiters.delete(fail);
+          settle();
           resolve(value);
         },
         (error: unknown) => fail(pop3MailError(error, { host: this.endpoint.host, port: this.endpoint.port, username: this.username, command: what })),
@@ -194,7 +204,7 @@ function collect(stream: Readable | null): Promise<Buffer> {
     stream.once('end', () => resolve(Buffer.concat(chunks)));
     stream.once('error', reject);
     // node-pop3 destroys the stream on a socket timeout without 'end' or 'error'.
-    stream.once('close', () => reject(new Error('close')));
+    stream.once('close', () => reject(Object.assign(new Error('close'), { eventName: 'close' })));
   });
 }
 

@@ -105,6 +105,9 @@ function createPool(endpoint: Endpoint, credentials: Credentials | null, options
     pool: true,
     maxConnections: options.maxConnections ?? 2,
     maxMessages: 100,
+    // Close idle connections before servers do (smtp-server 1 min, Postfix 5 min): a message handed to a
+    // connection the server is just closing fails without a reply, and then nobody knows whether it was delivered.
+    idleTimeout: 30_000,
     // Never re-send on our own after a connection dropped mid-message: it may have been delivered already.
     maxRequeues: 0,
     host: endpoint.host,
