@@ -26,8 +26,9 @@ class FakeSource implements MailSource {
     if (this.behaviour.openError) throw this.behaviour.openError;
     this.opened = true;
   }
-  async *fetchNew(cursor: string | null, options: FetchOptions): AsyncIterable<FetchedBatch> {
+  async *fetchNew(cursor: string | null, options: FetchOptions, signal?: AbortSignal): AsyncIterable<FetchedBatch> {
     this.fetchedFrom.push(cursor);
+    if (signal?.aborted) throw new MailError('TEMPORARY', 'Cancelled: the connection was closed'); // as the adapters do
     if (cursor !== null && cursor === this.behaviour.cursorInvalidFor) throw new MailError('CURSOR_INVALID', 'UIDVALIDITY changed');
     for (let i = cursor === null ? 0 : Number(cursor); i < this.messages.length; i += options.batchSize) {
       const slice = this.messages.slice(i, i + options.batchSize);
@@ -139,6 +140,21 @@ describe('MailboxSync', () => {
     await syncWith(hub, new FakeSource([1, 2, 3, 4].map((n) => raw(n)))).run(work(), stop.signal);
     expect(hub.batches).toHaveLength(1); // the batch in hand was committed whole, the next never fetched
     expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 2, nextSyncInSeconds: 0 })]);
+  });
+
+  it('on shutdown during a fetch (the adapter throws "cancelled"), hands the mailbox back without a failure, and a resync stays pending', async () => {
+    const hub = new FakeHub();
+    const stop = new AbortController();
+    stop.abort();
+    await syncWith(hub, new FakeSource([raw(1)])).run(work({ resyncFrom: '2026-11-01T00:00:00.000Z' }), stop.signal);
+    expect(hub.batches).toEqual([]);
+    expect(hub.releases).toEqual([{ outcome: 'SUCCESS', itemsProcessed: 0, nextSyncInSeconds: 0 }]);
+  });
+
+  it('marks a resync completed only when it ran to the end', async () => {
+    const hub = new FakeHub();
+    await syncWith(hub, new FakeSource([raw(1)])).run(work({ resyncFrom: '2026-11-01T00:00:00.000Z' }), new AbortController().signal);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', resyncCompleted: '2026-11-01T00:00:00.000Z' })]);
   });
 
   it('reports nothing when the hub says the lease is someone else\'s now', async () => {

@@ -55,6 +55,8 @@ export class MailboxSync {
         processed += result.processed;
       };
       await ingest(work.resyncFrom);
+      // An interrupted resync stays pending in the hub and runs again on the next claim.
+      const resyncCompleted = stop.aborted ? null : work.resyncFrom;
       if (!stop.aborted && this.reconcileDue(work.mailboxId)) {
         const coverage = await reconcileMailbox(this.api, this.pipeline, source, work, { batchSize: this.options.batchSize, signal: stop });
         this.reconciledAt.set(work.mailboxId, Date.now());
@@ -69,14 +71,17 @@ export class MailboxSync {
         }
       }
       // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.
-      report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted: work.resyncFrom, nextSyncInSeconds: idled || shutdown.aborted ? 0 : null };
+      report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted, nextSyncInSeconds: idled || shutdown.aborted ? 0 : null };
     } catch (error) {
       const verdict = classifyFailure(error);
-      if (verdict) {
+      if (lease.lost.aborted || !verdict) {
+        this.log.warn(log, 'mailbox lease lost during sync; another engine has it now');
+      } else if (shutdown.aborted) {
+        // Adapters end an aborted call with TEMPORARY "cancelled": on shutdown that is no outage, and the batch in hand was not committed.
+        report = { outcome: 'SUCCESS', itemsProcessed: processed, nextSyncInSeconds: 0 };
+      } else {
         this.log.warn({ ...log, code: verdict.code, reason: verdict.message, outcome: verdict.outcome }, 'mailbox sync failed');
         report = { outcome: verdict.outcome, code: verdict.code, message: verdict.message, itemsProcessed: processed };
-      } else {
-        this.log.warn(log, 'mailbox lease lost during sync; another engine has it now');
       }
     } finally {
       await source?.close().catch((err: unknown) => this.log.debug({ ...log, err }, 'closing the mail connection failed'));
