@@ -10,6 +10,7 @@ const EMAIL = `
   owner { email }
   parties { role address displayName resolution record { __typename ... on Contact { id } ... on Lead { id } ... on Account { id } ... on User { id } ... on Queue { id } } }`;
 const SEND = `mutation($input: SendEmailInput!) { sendEmail(input: $input) { ${EMAIL} } }`;
+const TRACK = `mutation($mailboxId: ID!, $input: TrackEmailsInput!) { trackEmails(mailboxId: $mailboxId, input: $input) { items { outcome activityId } } }`;
 const NODE = `query($id: ID!) { node(id: $id) { id ... on Email { status state failureReason sendAttempts sentAt } } }`;
 const OUTGOING = `emailId leaseId leaseUntil mailboxId from { address name } to { address name } cc { address name } bcc { address name }
   subject messageId inReplyTo references textBody htmlBody attachments { fileName contentType size sha256 } attempt`;
@@ -280,6 +281,20 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     const [again] = await claim();
     expect(again).toMatchObject({ emailId: missing.id, attempt: 2 });
     await markSent(again);
+  });
+
+  it('an UNCERTAIN email that turns up in its sender\'s mailbox (the Sent copy) is SENT, without being sent again', async () => {
+    const email = await sendTo('Copy in Sent');
+    const [claimed] = await claim({ leaseSeconds: 10 });
+    await backdate(email.id, 'sendLeaseUntil');
+    expect(await claim()).toEqual([]); // settles the expired lease: UNCERTAIN
+    expect((await statusOf(email.id)).status).toBe('UNCERTAIN');
+
+    const sentCopy = { messageId: `<${claimed.messageId}>`, folder: 'Sent Items', from: { address: 'sam.sales@demo.crm.test' }, to: [{ address: contact.primaryEmail }], subject: claimed.subject, date: new Date().toUTCString(), textBody: 'Hello' };
+    const tracked = ok(await sync(TRACK, { mailboxId: samsMailboxId, input: { items: [sentCopy] } })).trackEmails.items[0];
+    expect(tracked).toMatchObject({ outcome: 'LINKED', activityId: email.id });
+    expect(await statusOf(email.id)).toMatchObject({ status: 'SENT', state: 'COMPLETED', failureReason: null });
+    expect(await claim()).toEqual([]);
   });
 
   it('a failure known not to have been delivered is retried after a back-off, up to 5 attempts; others fail at once', async () => {

@@ -14,6 +14,7 @@ const composeText = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
 const DOCUMENTED_VARIABLES: Readonly<Record<string, string>> = {
   SYNC_SERVICE_API_KEY: '4f3c2b1a0f9e8d7c6b5a49382716f5e4d3c2b1a0f9e8d7c6b5a49382716f5e4d',
   MARIADB_ROOT_PASSWORD: 'not-the-default',
+  MAIL_CREDENTIAL_KEY: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=',
 };
 
 // Compose interpolation: $$ escapes; ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error},

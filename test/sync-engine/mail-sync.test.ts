@@ -4,13 +4,13 @@ import { parseGlobalId, toGlobalId } from '../../api/src/common/global-id';
 import { ADMIN, ok, uniqueTag } from '../api/gql-helpers';
 import { startDovecot, type StartedDovecot } from '../support/dovecot';
 import { buildEngine, EngineProcess } from '../support/engine-process';
-import { startHub, type StartedHub } from '../support/hub';
+import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { createProfile, eventually, mailboxStatus, setCredentials, setUpMailbox, testAndEnable } from '../support/mailbox-admin';
 import { newMessageId, rawForward, rawInvite, rawMessage } from '../support/raw-mail';
 import { startSmtpPeer, type StartedSmtpPeer } from '../support/smtp-peer';
 
 // End to end over real peers: the built sync engine (child processes) between a real Dovecot (IMAP, POP3),
-// a real SMTP server (smtp-server) and the api on MariaDB. Everything is configured and checked through GraphQL.
+// a real SMTP server (smtp-server) and the api on each database. Everything is configured and checked through GraphQL.
 
 const SAM = { address: 'sam.sales@demo.crm.test', name: 'Sam Sales' };
 const SARA = { address: 'sara.sales@demo.crm.test', name: 'Sara Säljare' };
@@ -26,7 +26,7 @@ interface Contact {
   primaryEmail: string;
 }
 
-describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
+describe.each(DIALECTS)('sync engine against real Dovecot and SMTP, api on %s', (dialect) => {
   let hub: StartedHub;
   let dovecot: StartedDovecot;
   let smtp: StartedSmtpPeer;
@@ -77,7 +77,7 @@ describe('sync engine against real Dovecot and SMTP (MariaDB)', () => {
     dovecot = await startDovecot({ users: [SAM, SARA, NORA, SVEN, MARIA, FORWARD].map((u) => ({ address: u.address, password: PASSWORD })) });
     smtp = await startSmtpPeer();
     smtp.deliverTo(dovecot);
-    hub = await startHub({ dialect: 'mariadb' });
+    hub = await startHub({ dialect });
     hub.services.events.subscribe((e) => events.push(e));
     admin = await hub.login(ADMIN);
     for (const m of ok(await hub.gql('{ mailboxes { id address } }', {}, admin)).mailboxes as { id: string; address: string }[]) mailboxes[m.address] = m.id;

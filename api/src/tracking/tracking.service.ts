@@ -1,3 +1,4 @@
+import { SEND_TRANSITIONS } from '../activities/email-send-state';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { holds, type Principal } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
@@ -73,8 +74,8 @@ interface BatchOutcome {
   /** The mailbox's cursor as this batch committed it. */
   readonly cursor: string | null;
   readonly tracked: { activityId: string; records: ActivityEvent['records'] }[];
-  /** Appointments meeting invitations created or changed, published after commit. */
-  readonly appointments: { activityId: string; type: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[];
+  /** Activities changed besides the tracked ones (appointments from invitations, UNCERTAIN emails found sent), published after commit. */
+  readonly changes: { activityId: string; type: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[];
 }
 
 /**
@@ -138,7 +139,7 @@ export class TrackingService {
     for (const t of outcome.tracked) {
       this.events.publish({ type: 'ACTIVITY_TRACKED', activityId: t.activityId, mailboxId, records: t.records });
     }
-    for (const a of outcome.appointments) await this.events.publishChange(this.db, a.type, a.activityId);
+    for (const a of outcome.changes) await this.events.publishChange(this.db, a.type, a.activityId);
     return { items: outcome.items, cursor: outcome.cursor };
   }
 
@@ -362,9 +363,35 @@ export class TrackingService {
     await this.raiseVisibility(em, linkedExisting, mailbox);
     await insertChunked(em, MailboxItem, ledger);
     const appointments = await this.applyInvites(em, ctx, items, kept, results, facts);
+    const foundSent = await this.settleUncertain(em, linkedExisting, mailbox.id, ctx.now);
     await this.quarantine(em, ctx);
     await em.update(Mailbox, { id: mailbox.id }, { ...(cursor !== null ? { syncCursor: cursor } : {}), lastBatchAt: ctx.now, updatedAt: ctx.now });
-    return { items: results, tracked, cursor: cursor ?? currentCursor, appointments };
+    return { items: results, tracked, cursor: cursor ?? currentCursor, changes: [...appointments, ...foundSent] };
+  }
+
+  /**
+   * An email the hub sent that went UNCERTAIN (the engine went quiet after handing it to the server) and now
+   * shows up in its sender's own mailbox (the Sent copy, or a server that files sent mail itself) was delivered:
+   * SENT, the FOUND_IN_SENT transition of email-send-state.ts, without anyone sending it again.
+   */
+  private async settleUncertain(em: EntityManager, linked: readonly string[], mailboxId: string, now: Date): Promise<BatchOutcome['changes']> {
+    if (!linked.length) return [];
+    const uncertain = await em.find(EmailMessage, {
+      where: { activityId: In([...linked]), status: SEND_TRANSITIONS.FOUND_IN_SENT.from[0], senderMailboxId: mailboxId },
+      select: { activityId: true, sentAt: true },
+    });
+    for (const email of uncertain) {
+      const sentAt = email.sentAt ?? now;
+      await em.update(
+        EmailMessage,
+        { activityId: email.activityId, status: SEND_TRANSITIONS.FOUND_IN_SENT.from[0] },
+        { status: SEND_TRANSITIONS.FOUND_IN_SENT.to, sentAt, failureReason: null, sendLeaseId: null, sendLeaseUntil: null },
+      );
+      // As when the engine reports it sent: the activity is done, dated when it went out.
+      await em.update(Activity, { id: email.activityId }, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: now });
+      await this.writer.rebuildTimeline(em, email.activityId);
+    }
+    return uncertain.map((e) => ({ activityId: e.activityId, type: 'ACTIVITY_UPDATED' as const }));
   }
 
   /** Meeting invitations of kept emails become or change Appointments (meeting-invites.ts); filtered and rejected mail changes nothing. */
@@ -375,7 +402,7 @@ export class TrackingService {
     kept: ReadonlyMap<number, { regarding: RecordRef | null } | { duplicateOf: string }>,
     results: TrackedItem[],
     facts: TrackingFacts,
-  ): Promise<BatchOutcome['appointments']> {
+  ): Promise<BatchOutcome['changes']> {
     const withInvite = items.filter((i) => ctx.invites.has(i.index) && kept.has(i.index));
     if (!withInvite.length) return [];
     // An email seen before: its invitation regards what the email regards now.
@@ -395,7 +422,7 @@ export class TrackingService {
       return { index: item.index, invite: ctx.invites.get(item.index)!, regarding, subject: item.subject };
     });
     const outcomes = await this.invites.apply(em, { ...ctx.owner, visibility: ctx.mailbox.privacyLevel, now: ctx.now, resolve: (address) => facts.resolve(address) }, requests);
-    const appointments: BatchOutcome['appointments'] = [];
+    const appointments: BatchOutcome['changes'] = [];
     for (const outcome of outcomes) {
       const result = results.find((r) => r.index === outcome.index)!;
       result.appointmentId = outcome.appointmentId ? toGlobalId('Appointment', outcome.appointmentId) : null;
