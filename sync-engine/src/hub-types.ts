@@ -57,54 +57,9 @@ export interface ChannelTestResult {
   readonly reason?: string | null;
 }
 
-export interface WireAddress {
-  readonly address: string;
-  readonly name?: string | null;
-}
-
-export interface CalendarItem {
-  readonly method: string;
-  readonly uid: string;
-  readonly sequence: number;
-  readonly summary: string | null;
-  readonly location: string | null;
-  readonly description: string | null;
-  readonly start: string | null;
-  readonly end: string | null;
-  readonly allDay: boolean;
-  readonly organizer: WireAddress | null;
-  readonly attendees: readonly { readonly address: string; readonly name?: string | null; readonly role?: string | null; readonly partstat?: string | null }[];
-  readonly status: string | null;
-}
-
-/** One message for trackEmails, exactly the hub's TrackEmailItemInput. */
-export interface TrackItem {
-  readonly messageId: string | null;
-  readonly folder: string | null;
-  readonly direction: 'INCOMING' | 'OUTGOING' | null;
-  readonly subject: string | null;
-  readonly from: WireAddress | null;
-  readonly to: readonly WireAddress[];
-  readonly cc: readonly WireAddress[];
-  readonly bcc: readonly WireAddress[];
-  readonly date: string | null;
-  readonly receivedAt: string | null;
-  readonly inReplyTo: string | null;
-  readonly references: readonly string[];
-  readonly threadIndex: string | null;
-  readonly headers: readonly { readonly name: string; readonly value: string }[];
-  readonly textBody: string | null;
-  readonly htmlBody: string | null;
-  readonly attachments: readonly {
-    readonly fileName: string;
-    readonly contentType: string;
-    readonly size: number;
-    readonly sha256: string | null;
-    readonly contentId: string | null;
-    readonly inline: boolean;
-  }[];
-  readonly calendar: CalendarItem | null;
-}
+/** One message for trackEmails and its parts: defined with the parser that produces them (mime/track-email-item.ts). */
+export type { CalendarInput as CalendarItem, MailAddress as WireAddress, TrackEmailItem as TrackItem } from './mime/track-email-item.js';
+import type { MailAddress as WireAddress, TrackEmailItem as TrackItem } from './mime/track-email-item.js';
 
 export interface QuarantineItem {
   readonly sourceRef: string;

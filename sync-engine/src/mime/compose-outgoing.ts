@@ -1,9 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
-
-export interface OutgoingAddress {
-  readonly address: string;
-  readonly name?: string | null;
-}
+import type { OutgoingEmail, WireAddress } from '../hub-types.js';
 
 export interface OutgoingAttachmentContent {
   readonly fileName: string;
@@ -11,23 +7,10 @@ export interface OutgoingAttachmentContent {
   readonly content: Buffer;
 }
 
-/** An email the hub queued (its OutgoingEmail), with the attachments' bytes fetched from the blob store. */
-export interface OutgoingDraft {
-  readonly from: OutgoingAddress;
-  readonly to: readonly OutgoingAddress[];
-  readonly cc: readonly OutgoingAddress[];
-  /** Envelope recipients only: never written into a header. */
-  readonly bcc: readonly OutgoingAddress[];
-  readonly subject: string;
-  /** Without angle brackets, like every id below. */
-  readonly messageId: string;
-  readonly inReplyTo: string | null;
-  /** Oldest first. */
-  readonly references: readonly string[];
-  readonly textBody: string | null;
-  readonly htmlBody: string | null;
+/** An email the hub queued (its OutgoingEmail), with the attachments' bytes fetched from the blob store. Ids without angle brackets. */
+export type OutgoingDraft = Pick<OutgoingEmail, 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'messageId' | 'inReplyTo' | 'references' | 'textBody' | 'htmlBody'> & {
   readonly attachments: readonly OutgoingAttachmentContent[];
-}
+};
 
 export interface ComposedMessage {
   /** The RFC 5322 message, CRLF line ends, ready for SMTP DATA and the IMAP Sent folder. */
@@ -66,7 +49,7 @@ export async function composeOutgoing(email: OutgoingDraft, date: Date): Promise
   return { raw, envelope: { from: envelope.from || email.from.address, to: [...envelope.to] } };
 }
 
-function address(a: OutgoingAddress): { address: string; name: string } {
+function address(a: WireAddress): { address: string; name: string } {
   return { address: a.address, name: a.name ?? '' };
 }
 

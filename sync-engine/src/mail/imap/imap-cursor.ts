@@ -1,3 +1,4 @@
+import { readCursorJson } from '../cursor-json.js';
 import { MailError } from '../mail-error.js';
 
 /** How far one folder was read: every message with a UID up to `lastUid` under this UIDVALIDITY was handed over. */
@@ -27,16 +28,7 @@ const isUint = (value: unknown, min: number): value is number => Number.isIntege
 /** Reads a stored cursor; null or empty means "never synced". Throws MailError CURSOR_INVALID on anything else malformed. */
 export function parseImapCursor(text: string | null): ImapCursor {
   if (text === null || text === '') return EMPTY_IMAP_CURSOR;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw invalid('not JSON');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('not an object');
-  const { v, folders, ...rest } = data as Record<string, unknown>;
-  if (v !== 1) throw invalid(`unknown version ${JSON.stringify(v)}`);
-  if (Object.keys(rest).length > 0) throw invalid(`unexpected field ${Object.keys(rest)[0]}`);
+  const { folders } = readCursorJson(text, ['folders'], invalid);
   if (typeof folders !== 'object' || folders === null || Array.isArray(folders)) throw invalid('folders is not an object');
   const parsed: Record<string, FolderPosition> = {};
   for (const [path, value] of Object.entries(folders)) {

@@ -1,3 +1,4 @@
+import { readCursorJson } from '../cursor-json.js';
 import { MailError } from '../mail-error.js';
 
 /**
@@ -21,16 +22,7 @@ const invalid = (why: string) => new MailError('CURSOR_INVALID', `The stored POP
 /** Reads a stored cursor; null or empty means "never synced". Throws MailError CURSOR_INVALID on anything else malformed. */
 export function parsePop3Cursor(text: string | null): Pop3Cursor {
   if (text === null || text === '') return EMPTY_POP3_CURSOR;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw invalid('not JSON');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('not an object');
-  const { v, recent, ...rest } = data as Record<string, unknown>;
-  if (v !== 1) throw invalid(`unknown version ${JSON.stringify(v)}`);
-  if (Object.keys(rest).length > 0) throw invalid(`unexpected field ${Object.keys(rest)[0]}`);
+  const { recent } = readCursorJson(text, ['recent'], invalid);
   if (!Array.isArray(recent)) throw invalid('recent is not a list');
   if (recent.length > RECENT_LIMIT) throw invalid(`more than ${RECENT_LIMIT} recent ids`);
   for (const uidl of recent) {
