@@ -47,7 +47,7 @@ export async function testAndEnable(hub: StartedHub, token: string, mailboxId: s
   ok(await hub.gql('mutation($id: ID!) { testAndEnableMailbox(id: $id) { id } }', { id: mailboxId }, token));
 }
 
-export const MAILBOX_STATUS = `id address state stateReason failureCount lastSyncAt
+export const MAILBOX_STATUS = `id address state stateReason failureCount lastSyncAt resyncFrom
   incomingTest { status code reason } outgoingTest { status code reason }
   coverage { serverCount decidedCount missingCount }
   alerts(first: 50) { severity code message }

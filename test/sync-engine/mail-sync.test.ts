@@ -276,6 +276,41 @@ describe.each(DIALECTS)('sync engine against real Dovecot and SMTP, api on %s', 
     await eventually(async () => ((await dovecot.messageIds(FORWARD.address)).length === 0 ? true : undefined), 20_000, 'the copy to be deleted');
   });
 
+  it('tracks mail filed into a folder with a folder tracking rule, regarding the rule\'s record', async () => {
+    const account = ok(await hub.gql('{ accounts(first: 3) { edges { node { id } } } }', {}, admin)).accounts.edges[2].node.id;
+    const folder = 'Projects/ACME';
+    await dovecot.createFolder(SAM.address, folder);
+    ok(await hub.gql('mutation($m: ID!, $input: FolderTrackingRuleInput!) { setFolderTrackingRule(mailboxId: $m, input: $input) { folder } }', { m: mailboxes[SAM.address], input: { folder, regardingId: account } }, admin));
+    const contact = contacts[9];
+    const subject = `Filed by hand ${uniqueTag()}`;
+    await dovecot.deliver(SAM.address, rawMessage({ from: { address: contact.primaryEmail }, to: [SAM], subject }), { folder });
+    await tracked(account, (e) => e.type === 'ACTIVITY_TRACKED');
+    expect((await timeline(account)).find((i) => i.subject === subject)).toMatchObject({ regarding: { id: account } });
+  });
+
+  it('a new UIDVALIDITY makes the engine read the folder again, and nothing is tracked twice', async () => {
+    const samRaw = parseGlobalId(mailboxes[SAM.address])!.id;
+    const decisions = async () => Number((await hub.database.dataSource.query('SELECT COUNT(*) AS n FROM mailbox_item WHERE mailboxId = ?', [samRaw]))[0].n);
+    const before = await decisions();
+    await dovecot.changeUidValidity(SAM.address, 'INBOX');
+    const contact = contacts[10];
+    const subject = `After the server rebuilt its index ${uniqueTag()}`;
+    await dovecot.deliver(SAM.address, rawMessage({ from: { address: contact.primaryEmail }, to: [SAM], subject }));
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_TRACKED');
+    expect(await decisions()).toBe(before + 1);
+    expect((await timeline(contact.id)).filter((i) => i.subject === subject)).toHaveLength(1);
+  });
+
+  it('an administrator\'s resync from a date reads the window again without duplicates', async () => {
+    const samRaw = parseGlobalId(mailboxes[SAM.address])!.id;
+    const activities = async () => Number((await hub.database.dataSource.query('SELECT COUNT(*) AS n FROM activity_mailbox WHERE mailboxId = ?', [samRaw]))[0].n);
+    const before = await activities();
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    expect(ok(await hub.gql('mutation($id: ID!, $from: DateTimeISO!) { resyncMailbox(id: $id, from: $from) { resyncFrom } }', { id: mailboxes[SAM.address], from }, admin)).resyncMailbox.resyncFrom).toBe(from);
+    await eventually(async () => ((await state(SAM.address)).resyncFrom === null ? true : undefined), 30_000, 'the resync to complete');
+    expect(await activities()).toBe(before);
+  });
+
   it('two engines share the mailboxes; a killed engine\'s leases expire and the other takes over; nothing is tracked twice', async () => {
     await setUpMailbox(hub, admin, mailboxes[MARIA.address], { profileId: imapProfile, username: MARIA.address, password: PASSWORD });
     await setFilter(MARIA.address, 'FROM_CRM_RECORDS');

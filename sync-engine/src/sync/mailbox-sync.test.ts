@@ -106,9 +106,9 @@ const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
   ...extra,
 });
 
-function syncWith(hub: FakeHub, source: FakeSource, reconcileIntervalSeconds = 3600) {
+function syncWith(hub: FakeHub, source: FakeSource, reconcileIntervalSeconds = 3600, idleSeconds = 0) {
   const connectors = { incoming: () => source } as unknown as MailConnectors;
-  return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, leaseSeconds: 60, idleSeconds: 0, reconcileIntervalSeconds });
+  return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, leaseSeconds: 60, idleSeconds, reconcileIntervalSeconds });
 }
 
 describe('MailboxSync', () => {
@@ -155,6 +155,16 @@ describe('MailboxSync', () => {
     const hub = new FakeHub();
     await syncWith(hub, new FakeSource([raw(1)])).run(work({ resyncFrom: '2026-11-01T00:00:00.000Z' }), new AbortController().signal);
     expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', resyncCompleted: '2026-11-01T00:00:00.000Z' })]);
+  });
+
+  it('treats the server closing an IDLE connection as the end of listening, not an outage', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([raw(1)]);
+    source.waitForChange = async () => {
+      throw new MailError('TEMPORARY', 'The IMAP connection was closed while waiting for new mail');
+    };
+    await syncWith(hub, source, 3600, 30).run(work(), new AbortController().signal);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 1, nextSyncInSeconds: 0 })]);
   });
 
   it('reports nothing when the hub says the lease is someone else\'s now', async () => {

@@ -67,7 +67,8 @@ export class MailboxSync {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
         while (!stop.aborted && Date.now() < deadline) {
           idled = true;
-          if ((await source.waitForChange(deadline - Date.now(), stop)) === 'changed' && !stop.aborted) await ingest(null);
+          if ((await this.idle(source, deadline - Date.now(), stop, log)) === 'changed' && !stop.aborted) await ingest(null);
+          else if (Date.now() < deadline && !stop.aborted) break; // the server ended IDLE: hand back, reconnect on the next claim
         }
       }
       // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.
@@ -123,6 +124,20 @@ export class MailboxSync {
       throw error;
     }
     return { cursor, processed };
+  }
+
+  /**
+   * Waits for new mail. Servers close idle connections (timeouts, a rebuilt index with a new UIDVALIDITY);
+   * after a sync that committed everything, that is the end of listening, not a failure: 'closed'.
+   */
+  private async idle(source: MailSource, maxMs: number, stop: AbortSignal, log: object): Promise<'changed' | 'timeout' | 'closed'> {
+    try {
+      return await source.waitForChange(maxMs, stop);
+    } catch (error) {
+      if (!(error instanceof MailError) || (error.code !== 'TEMPORARY' && error.code !== 'TIMEOUT')) throw error;
+      this.log.info({ ...log, reason: error.message }, 'the server ended IDLE; the mailbox is handed back and read again at once');
+      return 'closed';
+    }
   }
 
   private reconcileDue(mailboxId: string): boolean {
