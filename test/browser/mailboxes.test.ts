@@ -215,6 +215,7 @@ describe('mailbox sync dashboard', () => {
     expect(await textOf('mailbox-state', row(SAM.address))).toBe('Not enabled');
     expect(await textOf('mailbox-approval', row(SAM.address))).toBe('Pending approval');
     expect(await textOf('mailbox-owner', row(SAM.address))).toBe(`User · ${SAM.name}`);
+    expect(await textOf('mailbox-profile', row(SAM.address))).toBe('Head office IMAP · IMAP/SMTP');
     expect(await textOf('mailboxes-summary')).toMatch(new RegExp(`^${all.length} mailboxes · \\d+ need attention$`));
     await shoot('mailboxes-admin');
 

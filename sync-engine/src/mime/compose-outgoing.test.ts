@@ -46,7 +46,7 @@ describe('composeOutgoing', () => {
   });
 
   it('lists each recipient once in the envelope', async () => {
-    const { envelope } = await composeOutgoing({ ...draft, cc: [{ address: 'pat.kim@northwind.example' }], bcc: [] }, date);
+    const { envelope } = await composeOutgoing({ ...draft, cc: [{ address: 'pat.kim@northwind.example', name: null }], bcc: [] }, date);
     expect(envelope.to).toEqual(['pat.kim@northwind.example']);
   });
 

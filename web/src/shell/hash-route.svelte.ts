@@ -3,17 +3,22 @@ export type Route =
   | { readonly name: 'accounts' }
   | { readonly name: 'account'; readonly id: string }
   | { readonly name: 'contact'; readonly id: string }
+  | { readonly name: 'mailboxes' }
+  | { readonly name: 'mailbox'; readonly id: string }
   | { readonly name: 'not-found'; readonly hash: string };
 
 export const accountHref = (id: string): string => `#/accounts/${encodeURIComponent(id)}`;
 export const contactHref = (id: string): string => `#/contacts/${encodeURIComponent(id)}`;
 export const homeHref = '#/';
+export const mailboxesHref = '#/mailboxes';
+export const mailboxHref = (id: string): string => `#/mailboxes/${encodeURIComponent(id)}`;
 
-const RECORD = /^#\/(accounts|contacts)\/([^/?#]+)\/?$/;
+const RECORD = /^#\/(accounts|contacts|mailboxes)\/([^/?#]+)\/?$/;
 
 /** The route a location hash names; an empty hash is the accounts list. */
 export function parseRoute(hash: string): Route {
   if (hash === '' || hash === '#' || hash === '#/' || hash === '#/accounts') return { name: 'accounts' };
+  if (hash === '#/mailboxes' || hash === '#/mailboxes/') return { name: 'mailboxes' };
   const match = RECORD.exec(hash);
   if (match) {
     let id: string;
@@ -22,6 +27,7 @@ export function parseRoute(hash: string): Route {
     } catch {
       return { name: 'not-found', hash };
     }
+    if (match[1] === 'mailboxes') return { name: 'mailbox', id };
     return match[1] === 'accounts' ? { name: 'account', id } : { name: 'contact', id };
   }
   return { name: 'not-found', hash };
