@@ -309,7 +309,7 @@ describe('mailbox sync dashboard', () => {
     expect(await page.getByRole('button', { name: 'Disable' }).count()).toBe(0);
     // The log shows each step, newest first.
     const codes = await page.getByTestId('alert').locator('code').allTextContents();
-    expect(codes.slice(0, 4)).toEqual(['DISABLED_BY_ADMIN', 'RESYNC_REQUESTED', expect.any(String), expect.any(String)]);
+    expect(codes.slice(0, 4)).toEqual(['DISABLED_BY_ADMIN', 'RESYNC_REQUESTED', 'REFUSED', 'TEST_REQUESTED']);
     await shoot('mailbox-admin-actions');
   });
 
@@ -325,7 +325,7 @@ describe('mailbox sync dashboard', () => {
     expect(await page.getByRole('button', { name: 'Disable' }).count()).toBe(0);
     expect(await page.getByLabel('Resync mail received since').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Test & Enable' }).isEnabled()).toBe(true);
-    expect(await textOf('credentials-status')).toContain(`A password is saved for ${SARA.address}`);
+    expect(await textOf('credentials-status')).toContain(`The mail server refused the saved password for ${SARA.address}`);
     expect(await page.getByTestId('quarantined').count()).toBe(1);
     await shoot('mailbox-salesperson-narrow');
 
@@ -342,7 +342,7 @@ describe('mailbox sync dashboard', () => {
     await username.fill(`${'x'.repeat(321)}@demo.crm.test`);
     await password.fill('a-new-password');
     await page.getByRole('button', { name: 'Save credentials' }).click();
-    await page.locator('#credentials-username-error').waitFor();
+    await page.locator('#credentials-username-error').filter({ hasText: 'Must be at most 320 characters' }).waitFor();
     expect(await username.getAttribute('aria-invalid')).toBe('true');
     expect(await password.inputValue()).toBe('');
     await shoot('mailbox-credentials-error-narrow', false);
@@ -354,6 +354,7 @@ describe('mailbox sync dashboard', () => {
     await waitForText('detail-state', 'Enabled');
     expect(await page.getByText('Saved. The password is not shown again.').count()).toBe(1);
     expect(await password.inputValue()).toBe('');
+    expect(await textOf('credentials-status')).toContain(`A password is saved for ${SARA.address}`);
     expect(await page.content()).not.toContain('the-right-password');
     expect(await textOf('alert')).toContain('Credentials changed by sara.sales@demo.crm.test; synchronization resumes.');
     await shoot('mailbox-credentials-saved-narrow');

@@ -31,6 +31,8 @@ export class GraphQLRequestError extends Error {
   constructor(
     message: string,
     readonly code: GraphQLErrorCode | (string & {}),
+    /** The input the API says is wrong (`extensions.field`, e.g. `input.password`), when it names one. */
+    readonly field: string | null = null,
   ) {
     super(message);
     this.name = 'GraphQLRequestError';
@@ -39,7 +41,7 @@ export class GraphQLRequestError extends Error {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
 /**
@@ -79,7 +81,7 @@ export class GraphQLClient {
       const code = first.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
       // A token that expired or was revoked: tell the session so it can return to the login screen.
       if (code === 'UNAUTHENTICATED' && token) this.#listeners.forEach((listener) => listener());
-      throw new GraphQLRequestError(first.message, code);
+      throw new GraphQLRequestError(first.message, code, typeof first.extensions?.field === 'string' ? first.extensions.field : null);
     }
     if (body.data == null) throw new GraphQLRequestError('The server returned no data.', 'INTERNAL_SERVER_ERROR');
     return body.data;

@@ -1,0 +1,135 @@
+import { GraphQLRequestError, type GraphQLClient } from '../graphql/graphql-client';
+import { messageOf } from '../session/session.svelte';
+import { MAILBOX_ACTIONS, MAILBOX_QUERY, type MailboxAction, type MailboxDetailValue, type ViewerAccess } from './mailbox';
+import { permissionsFor, type MailboxPermissions } from './mailbox-access';
+import { toMutationError, type MutationError } from './mutation-error';
+
+export type MailboxDetailState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'loaded'; readonly mailbox: MailboxDetailValue; readonly can: MailboxPermissions }
+  | { readonly status: 'missing' }
+  | { readonly status: 'failed'; readonly message: string };
+
+/** How often an open mailbox is re-read while a Test & Enable waits for a sync engine (no subscriptions yet). */
+export const TEST_POLL_MS = 3_000;
+
+/** Whether a sync engine has yet to report a requested test. */
+export const testPending = (mailbox: MailboxDetailValue): boolean =>
+  mailbox.incomingTest.status === 'PENDING' || mailbox.outgoingTest.status === 'PENDING';
+
+interface MailboxResult {
+  viewer: ViewerAccess;
+  mailbox: MailboxDetailValue;
+}
+
+/**
+ * One mailbox's sync dashboard: its state, tests, logs and the buttons of Dynamics' mailbox form.
+ * Every answer replaces the mailbox shown; while a test is PENDING it is re-read every TEST_POLL_MS.
+ */
+export class MailboxDetail {
+  state = $state<MailboxDetailState>({ status: 'loading' });
+  /** The button whose request is on its way; the others wait for it. */
+  running = $state<MailboxAction | null>(null);
+  /** The refusal of the last button pressed, shown beside it (or beside the field it names). */
+  errors = $state<Partial<Record<MailboxAction, MutationError>>>({});
+  /** What the last successful action did, in words. */
+  notice = $state<string | null>(null);
+  /** A background re-read failed; what is shown may be stale. */
+  refreshError = $state<string | null>(null);
+
+  #viewer: ViewerAccess | null = null;
+  /** Bumped by every answer shown, so a poll sent before a button's answer cannot overwrite it with older state. */
+  #shown = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
+
+  constructor(
+    private readonly client: GraphQLClient,
+    readonly id: string,
+    private readonly pollMs = TEST_POLL_MS,
+  ) {}
+
+  get polling(): boolean {
+    return this.state.status === 'loaded' && testPending(this.state.mailbox);
+  }
+
+  async load(): Promise<void> {
+    this.state = { status: 'loading' };
+    try {
+      const { viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
+      if (this.#disposed) return;
+      this.#viewer = viewer;
+      this.#show(mailbox);
+    } catch (error) {
+      if (this.#disposed) return;
+      // NOT_FOUND: not there or not the viewer's; BAD_USER_INPUT: a malformed id in the address bar.
+      const missing = error instanceof GraphQLRequestError && (error.code === 'NOT_FOUND' || error.code === 'BAD_USER_INPUT');
+      this.state = missing ? { status: 'missing' } : { status: 'failed', message: messageOf(error) };
+    }
+  }
+
+  /** Re-reads the mailbox behind what is shown (the poll, or the Refresh button). */
+  async refresh(): Promise<void> {
+    clearTimeout(this.#timer);
+    const before = this.#shown;
+    try {
+      const { viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
+      if (this.#disposed || before !== this.#shown) return;
+      this.#viewer = viewer;
+      this.refreshError = null;
+      this.#show(mailbox);
+    } catch (error) {
+      if (this.#disposed || before !== this.#shown) return;
+      this.refreshError = messageOf(error);
+      this.#schedule();
+    }
+  }
+
+  approve = () => this.#run('approve', {}, 'Email address approved.');
+  reject = () => this.#run('reject', {}, 'Email address rejected.');
+  testAndEnable = () => this.#run('testAndEnable', {}, 'Test & Enable requested: a sync engine tests each channel, and the mailbox is enabled when they pass.');
+  disable = () => this.#run('disable', {}, 'Mailbox disabled: nothing syncs until Test & Enable.');
+  resync = (from: Date) => this.#run('resync', { from: from.toISOString() }, `Resync requested: mail received since ${from.toLocaleDateString()} is read again at the next sync.`);
+
+  /** Write-only: resolves with the refusal (for the form's fields), or null once stored. */
+  setCredentials = (input: { username: string; password: string }) => this.#run('setCredentials', { input }, 'Credentials saved.');
+
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#timer);
+  }
+
+  async #run(action: MailboxAction, variables: Record<string, unknown>, done: string): Promise<MutationError | null> {
+    if (this.running) return null;
+    this.running = action;
+    this.notice = null;
+    // Any change can make an earlier refusal stale (approving answers "approve first"), so all are cleared.
+    this.errors = {};
+    try {
+      const data = await this.client.request<Record<string, MailboxDetailValue>>(MAILBOX_ACTIONS[action], { id: this.id, ...variables });
+      if (this.#disposed) return null;
+      const mailbox = Object.values(data)[0];
+      this.notice = done;
+      this.#show(mailbox);
+      return null;
+    } catch (error) {
+      const refusal = toMutationError(error);
+      if (!this.#disposed) this.errors = { ...this.errors, [action]: refusal };
+      return refusal;
+    } finally {
+      if (!this.#disposed) this.running = null;
+    }
+  }
+
+  #show(mailbox: MailboxDetailValue): void {
+    this.#shown++;
+    this.state = { status: 'loaded', mailbox, can: permissionsFor(this.#viewer!, mailbox) };
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    if (this.#disposed || !this.polling) return;
+    this.#timer = setTimeout(() => void this.refresh(), this.pollMs);
+  }
+}
