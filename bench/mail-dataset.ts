@@ -54,7 +54,7 @@ export interface Dataset {
 }
 
 // Bump when the generator changes, so a cached dataset from older code is not reused.
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const MANIFEST = 'manifest.json';
 
 /** mulberry32: a small seeded PRNG. */
@@ -112,8 +112,8 @@ export function prepareDataset(input: DatasetInput, log: (line: string) => void)
     log(`mail dataset: reusing ${cached.messages.length} messages in ${dir}`);
     return { ...cached, dir, builtNow: false };
   }
-  // Older datasets (other sizes or generator versions) are not reused: remove them rather than fill the disk.
-  for (const old of fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('crm-bench-mail-'))) fs.rmSync(path.join(os.tmpdir(), old), { recursive: true, force: true });
+  // A dataset of this size from other code or contacts is never reused: remove it rather than fill the disk.
+  for (const old of fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`crm-bench-mail-${input.count}-`))) fs.rmSync(path.join(os.tmpdir(), old), { recursive: true, force: true });
   const started = performance.now();
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   const { messages, replies } = generate(input, seed, dir);
@@ -203,8 +203,8 @@ function generate(input: DatasetInput, seed: number, dir: string): { messages: D
     if (parent) replies++;
     const subject = parent ? `${rand() < 0.5 ? 'RE' : 'Re'}: ${parent.subject.replace(/^(re: )+/i, '')}` : `${pick(TOPICS)} – ${pick(['Q2', 'order 4471', 'site visit', 'follow-up', 'next steps', 'contract 2026', 'Malmö'])}`;
     const references = parent ? [...parent.references.slice(-9), parent.messageId] : [];
-    // Text plus HTML bodies: median about 16 KB (log-normal spread), plus headers and MIME overhead.
-    const bodyBytes = Math.min(250_000, Math.max(1_500, 6_500 * Math.exp(0.7 * gaussian(rand))));
+    // Text plus HTML bodies (log-normal spread): with headers and MIME overhead, a median message of about 20 KB.
+    const bodyBytes = Math.min(400_000, Math.max(2_000, 14_500 * Math.exp(0.7 * gaussian(rand))));
     const paras = paragraphs(rand, bodyBytes);
     const quote = parent ? `\r\n\r\nFrom: ${display(parent.from)}\r\nSent: ${parent.date}\r\nSubject: ${parent.subject}\r\n\r\n${parent.text.slice(0, 4000).split('\r\n').map((l) => `> ${l}`).join('\r\n')}` : '';
     const text = `${paras.join('\r\n\r\n')}\r\n\r\nBest regards\r\n${from.name ?? from.address}${quote}`;

@@ -1,0 +1,273 @@
+// Benchmark 3: mail ingest end to end, and freshness. A real Dovecot holds N generated messages (bench/
+// mail-dataset.ts) in one user's maildir per protocol; the shipped sync engine (one child process) reads
+// them over IMAP, then over POP3, into the shipped api (another child process) on a fresh MariaDB database
+// each; the mailboxes are configured as an administrator does it, through GraphQL, tracking ALL mail.
+// Baselines in the same run (bench/mail-baselines.ts): the raw fetch of the same mailbox, the parse alone,
+// the raw insert of the rows the api wrote. Then freshness (bench/freshness.ts) on the synced IMAP mailbox.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RowDataPacket } from 'mysql2';
+import { startDovecot, type StartedDovecot } from '../test/support/dovecot';
+import { dropDatabase, serverConnection } from './bench-api';
+import { runFreshness, type FreshnessReport } from './freshness';
+import { parseAll, rawImapFetch, rawInsert, rawPop3Fetch, warmImap, warmPop3, type InsertFigures, type MailLogin, type Throughput } from './mail-baselines';
+import { linkInto, prepareDataset, type Dataset } from './mail-dataset';
+import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, timeOf, waitForEnabled } from './mail-processes';
+import type { ProbeReport } from './process-probe';
+
+export const MAIL_DATABASES = { imap: 'crm_bench_mail_imap', pop3: 'crm_bench_mail_pop3', raw: 'crm_bench_mail_raw' } as const;
+const BATCH = 100;
+const PASSWORD = 'bench-mail-secret';
+const IMAP_USER = 'sam.sales@demo.crm.test';
+const POP3_USER = 'nora.north@demo.crm.test';
+const COLLEAGUES = ['maria.manager@demo.crm.test', 'sara.sales@demo.crm.test', 'sven.service@demo.crm.test', 'nora.north@demo.crm.test'];
+const RUN_TIMEOUT_MS = 20 * 60_000;
+
+export interface MailOptions {
+  readonly messages: number;
+  /** Run the ingest (both protocols and the baselines). */
+  readonly ingest: boolean;
+  /** Run the freshness measurement (after the IMAP ingest when both run). */
+  readonly freshness: boolean;
+  readonly samples: number;
+  readonly intervalMs: number;
+  readonly log: (line: string) => void;
+}
+
+export interface ProtocolRun {
+  readonly protocol: 'IMAP' | 'POP3';
+  /** The minimal client fetching the same mailbox. */
+  readonly fetch: Throughput;
+  /** The engine: its claim of the mailbox → the N-th message decided in the database. */
+  readonly e2e: Throughput;
+  /** The reconcile that followed in the same claim (inventory of the server against the hub). */
+  readonly reconcileSeconds: number;
+  /** Engine process, from "engine started" to the N-th message decided (peak RSS: since it started). */
+  readonly engine: ProbeReport;
+  /** Engine process during the reconcile that ends the claim (peak RSS: since it started). */
+  readonly engineReconcile: ProbeReport;
+  /** The engine's RSS once started, before its claim (MB). */
+  readonly engineStartRssMb: number;
+  readonly apiStartRssMb: number;
+  /** Api process, from the engine's start to the N-th message decided (peak RSS: since the api started). */
+  readonly api: ProbeReport;
+  readonly outcomes: Record<string, number>;
+  readonly quarantined: number;
+  /** Rows each table gained during the run. */
+  readonly rowsWritten: Record<string, number>;
+  /** Warnings and errors the engine logged. */
+  readonly engineProblems: string[];
+}
+
+export interface MailReport {
+  readonly dataset: Omit<Dataset, 'messages'> & { readonly count: number };
+  readonly parse: (Throughput & { invalid: number }) | null;
+  readonly insert: InsertFigures | null;
+  readonly runs: ProtocolRun[];
+  readonly freshness: FreshnessReport | null;
+}
+
+const engineEnv = (api: ApiProcess, name: string, extra: Record<string, string>): Record<string, string> => ({
+  HUB_API_URL: api.graphqlUrl,
+  HUB_API_KEY: api.syncServiceKey,
+  ENGINE_ID: name,
+  LOG_LEVEL: 'info',
+  SEND_BATCH: '0', // nothing is sent here: no outgoing polling in the figures
+  ...extra,
+});
+
+/** Dovecot's mail root and the uid/gid owning it, from the config test/support/dovecot.ts wrote. */
+function mailRootOf(dovecot: StartedDovecot): { root: string; owner: { uid: number; gid: number } } {
+  const match = /^mail_location = maildir:(.*)\/%u$/m.exec(fs.readFileSync(dovecot.configPath, 'utf8'));
+  if (!match) throw new Error('cannot find mail_location in the Dovecot config');
+  const stat = fs.statSync(match[1]);
+  return { root: match[1], owner: { uid: stat.uid, gid: stat.gid } };
+}
+
+async function rowCounts(database: string): Promise<Record<string, number>> {
+  const conn = await serverConnection(database);
+  try {
+    const [tables] = await conn.query<RowDataPacket[]>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'", [database]);
+    const counts: Record<string, number> = {};
+    for (const { name } of tables) counts[name] = Number((await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${name}\``))[0][0].n);
+    return counts;
+  } finally {
+    await conn.end();
+  }
+}
+
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+
+/**
+ * A fresh api with the mailbox of `address` configured and enabled (an engine does Test & Enable and the
+ * first, empty sync, then stops), so the measured engine starts on a mailbox due for its first real sync.
+ */
+async function enabledMailbox(database: string, address: string, server: { kind: 'IMAP_SMTP' | 'POP3_SMTP'; port: number }) {
+  const api = await ApiProcess.start(database);
+  const admin = await api.login();
+  const setup = new EngineProcess(engineEnv(api, `bench-setup-${server.kind}`, { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0' }));
+  try {
+    const mailboxId = await configureMailbox(api, admin, address, server, PASSWORD);
+    await waitForEnabled(api, admin, mailboxId);
+    await setup.waitForLine((line) => line.msg === 'mailbox sync finished', { timeoutMs: 60_000 });
+  } finally {
+    await setup.stop();
+  }
+  const { mailboxes } = await api.data<{ mailboxes: { id: string; address: string }[] }>('{ mailboxes { id address } }', {}, admin);
+  return { api, admin, mailboxId: rawId(mailboxes.find((m) => m.address === address)!.id) };
+}
+
+/** The measured engine run: claim → N decided (polled every 200 ms), then the rest of its claim (the reconcile). */
+async function measureEngine(api: ApiProcess, database: string, mailboxId: string, protocol: 'IMAP' | 'POP3', count: number, log: MailOptions['log']) {
+  const before = await rowCounts(database);
+  const apiAtStart = await api.period(); // the api's stall and route figures start here
+  const engine = new EngineProcess(
+    engineEnv(api, `bench-${protocol.toLowerCase()}`, {
+      LOG_LEVEL: 'debug', // "mailbox claimed" is a debug line: the start of the measurement
+      POLL_INTERVAL_MS: '1000',
+      IDLE_SECONDS: '0', // the claim ends after the fetch (and the reconcile)
+      RECONCILE_INTERVAL_SECONDS: String(7 * 86400), // once, in the claim, after the fetch
+      BATCH_SIZE: String(BATCH),
+    }),
+  );
+  const conn = await serverConnection(database);
+  try {
+    // Its stall figures start once it is up: loading its modules at start is no stall of the sync.
+    await engine.waitForLine((line) => line.msg === 'engine started', { timeoutMs: 60_000 });
+    const atStart = await engine.period();
+    const claimed = await engine.waitForLine((line) => line.msg === 'mailbox claimed' && line.job === 'SYNC', { timeoutMs: 60_000 });
+    const decided = async () => {
+      const [[items], [quarantined]] = await Promise.all([
+        conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM mailbox_item WHERE mailboxId = ?', [mailboxId]),
+        conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM quarantined_message WHERE mailboxId = ?', [mailboxId]),
+      ]);
+      return Number(items[0].n) + Number(quarantined[0].n);
+    };
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    let lastLog = Date.now();
+    for (;;) {
+      const n = await decided();
+      if (n >= count) break;
+      if (Date.now() > deadline) throw new Error(`${protocol}: only ${n} of ${count} messages decided after ${RUN_TIMEOUT_MS / 60_000} min; engine:\n${engine.tail()}`);
+      const exited = await Promise.race([engine.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 200))]);
+      if (exited) throw new Error(`${protocol}: the engine exited after ${n} of ${count} messages:\n${engine.tail()}`);
+      if (Date.now() - lastLog > 15_000) {
+        log(`mail: ${protocol}: ${n} of ${count} decided`);
+        lastLog = Date.now();
+      }
+    }
+    const doneAt = Date.now();
+    const seconds = (doneAt - timeOf(claimed)) / 1000;
+    // Closed at once: the reconcile starts right after the last batch, and is reported apart.
+    const [apiReport, engineReport] = await Promise.all([api.period(), engine.period()]);
+    const reconciled = await engine.waitForLine((line) => line.msg === 'mailbox reconciled', { timeoutMs: 300_000 });
+    await engine.waitForLine((line) => line.msg === 'mailbox sync finished', { timeoutMs: 60_000 });
+    const engineReconcile = await engine.period();
+    const [outcomes] = await conn.query<RowDataPacket[]>('SELECT outcome, COUNT(*) AS n FROM mailbox_item WHERE mailboxId = ? GROUP BY outcome', [mailboxId]);
+    const [quarantined] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM quarantined_message WHERE mailboxId = ?', [mailboxId]);
+    const after = await rowCounts(database);
+    return {
+      seconds,
+      reconcileSeconds: Math.max(0, (timeOf(reconciled) - doneAt) / 1000),
+      engine: engineReport,
+      engineReconcile,
+      engineStartRssMb: atStart.rssMb,
+      apiStartRssMb: apiAtStart.rssMb,
+      api: apiReport,
+      outcomes: Object.fromEntries(outcomes.map((r) => [r.outcome as string, Number(r.n)])),
+      quarantined: Number(quarantined[0].n),
+      rowsWritten: Object.fromEntries(Object.entries(after).filter(([t, n]) => n !== before[t]).map(([t, n]) => [t, n - (before[t] ?? 0)])),
+      engineProblems: engine.problems().map((line) => `${line.msg} ${JSON.stringify({ ...line, level: undefined, time: undefined, pid: undefined, hostname: undefined, msg: undefined })}`),
+    };
+  } finally {
+    await conn.end();
+    await engine.stop();
+  }
+}
+
+export async function runMailBenchmark(options: MailOptions): Promise<MailReport> {
+  const { log } = options;
+  assertBuilt();
+  const dovecot = await startDovecot({ users: [IMAP_USER, POP3_USER].map((address) => ({ address, password: PASSWORD })) });
+  const mail = mailRootOf(dovecot);
+  const runs: ProtocolRun[] = [];
+  let dataset: Dataset | null = null;
+  let parse: MailReport['parse'] = null;
+  let insert: InsertFigures | null = null;
+  let freshness: FreshnessReport | null = null;
+  try {
+    // --- IMAP: setup, dataset, baselines, the engine ------------------------------------------------
+    log('mail: IMAP mailbox: fresh database, Test & Enable, first (empty) sync');
+    const imap = await enabledMailbox(MAIL_DATABASES.imap, IMAP_USER, { kind: 'IMAP_SMTP', port: dovecot.imapPort });
+    try {
+      if (options.ingest) {
+        const { contacts } = await imap.api.data<{ contacts: { edges: { node: { fullName: string; emails: string[] } }[] } }>('{ contacts(first: 100) { edges { node { fullName emails } } } }', {}, imap.admin);
+        dataset = prepareDataset(
+          {
+            count: options.messages,
+            owner: { address: IMAP_USER, name: 'Sam Sales' },
+            contacts: contacts.edges.flatMap((e) => e.node.emails.map((address) => ({ address, name: e.node.fullName }))),
+            colleagues: COLLEAGUES.map((address) => ({ address, name: null })),
+            fileOwner: mail.owner,
+          },
+          log,
+        );
+        log(`mail: parse baseline: parseRawMessage over ${dataset.messages.length} messages`);
+        parse = await parseAll(dataset, BATCH);
+        linkInto(dataset, path.join(mail.root, IMAP_USER), mail.owner);
+        const login: MailLogin = { port: dovecot.imapPort, user: IMAP_USER, password: PASSWORD };
+        log(`mail: IMAP: Dovecot indexes the maildir (${await warmImap(login)} messages); raw fetch baseline`);
+        const fetch = await rawImapFetch(login, BATCH);
+        if (fetch.messages !== dataset.messages.length) throw new Error(`raw IMAP fetch read ${fetch.messages} of ${dataset.messages.length} messages`);
+        log('mail: IMAP: the engine');
+        const measured = await measureEngine(imap.api, MAIL_DATABASES.imap, imap.mailboxId, 'IMAP', dataset.messages.length, log);
+        runs.push({ protocol: 'IMAP', fetch, e2e: { messages: dataset.messages.length, bytes: dataset.totalBytes, seconds: measured.seconds }, ...measured });
+        log(`mail: IMAP: ${(dataset.messages.length / measured.seconds).toFixed(0)} messages/s`);
+        log('mail: raw insert baseline: the IMAP run\'s rows into an empty copy of the schema');
+        insert = await rawInsert(MAIL_DATABASES.imap, MAIL_DATABASES.raw, imap.mailboxId, dataset.totalBytes, BATCH);
+        await dropDatabase(MAIL_DATABASES.raw);
+      }
+      if (options.freshness) {
+        log('mail: freshness: the engine with IDLE on the synced mailbox');
+        const engine = new EngineProcess(engineEnv(imap.api, 'bench-freshness', { POLL_INTERVAL_MS: '1000' }));
+        try {
+          freshness = await runFreshness({ api: imap.api, engine, dovecot, address: IMAP_USER, password: PASSWORD, samples: options.samples, intervalMs: options.intervalMs, log });
+        } finally {
+          await engine.stop();
+        }
+      }
+    } finally {
+      await imap.api.stop();
+    }
+    await dropDatabase(MAIL_DATABASES.imap);
+
+    // --- POP3 ----------------------------------------------------------------------------------------
+    if (options.ingest && dataset) {
+      log('mail: POP3 mailbox: fresh database, Test & Enable, first (empty) sync');
+      const pop3 = await enabledMailbox(MAIL_DATABASES.pop3, POP3_USER, { kind: 'POP3_SMTP', port: dovecot.popPort });
+      try {
+        linkInto(dataset, path.join(mail.root, POP3_USER), mail.owner);
+        const login: MailLogin = { port: dovecot.popPort, user: POP3_USER, password: PASSWORD };
+        log(`mail: POP3: Dovecot indexes the maildir (${await warmPop3(login)} messages); raw fetch baseline`);
+        const fetch = await rawPop3Fetch(login);
+        if (fetch.messages !== dataset.messages.length) throw new Error(`raw POP3 fetch read ${fetch.messages} of ${dataset.messages.length} messages`);
+        log('mail: POP3: the engine');
+        const measured = await measureEngine(pop3.api, MAIL_DATABASES.pop3, pop3.mailboxId, 'POP3', dataset.messages.length, log);
+        runs.push({ protocol: 'POP3', fetch, e2e: { messages: dataset.messages.length, bytes: dataset.totalBytes, seconds: measured.seconds }, ...measured });
+        log(`mail: POP3: ${(dataset.messages.length / measured.seconds).toFixed(0)} messages/s`);
+      } finally {
+        await pop3.api.stop();
+      }
+      await dropDatabase(MAIL_DATABASES.pop3);
+    }
+  } finally {
+    await dovecot.stop();
+  }
+  const { messages, ...summary } = dataset ?? emptyDataset();
+  return { dataset: { ...summary, count: messages.length }, parse, insert, runs, freshness };
+}
+
+function emptyDataset(): Dataset {
+  return { dir: '', messages: [], totalBytes: 0, medianBytes: NaN, p90Bytes: NaN, maxBytes: NaN, withAttachments: 0, withLargeAttachments: 0, replies: 0, builtNow: false, buildSeconds: 0 };
+}
+

@@ -1,0 +1,292 @@
+// The api and the sync engine as the mail benchmarks run them: each the shipped build (api/dist/main.js,
+// sync-engine/dist/main.js) in its own process, with bench/process-probe.js preloaded to report its
+// event-loop stalls, peak RSS and (the api) time per route. Plus the admin's GraphQL steps that give a
+// mailbox a server and enable it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ADMIN_EMAIL, BENCH_PASSWORD, MARIADB_SERVER_URL, recreateDatabase, type GqlAnswer } from './bench-api';
+import type { ProbeReport } from './process-probe';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const PROBE = path.join(__dirname, 'process-probe.js');
+const API_MAIN = path.join(ROOT, 'api', 'dist', 'main.js');
+const ENGINE_MAIN = path.join(ROOT, 'sync-engine', 'dist', 'main.js');
+
+/** Throws unless the api and the engine are built (this benchmark runs them as shipped, from dist/). */
+export function assertBuilt(): void {
+  const missing = [API_MAIN, ENGINE_MAIN].filter((file) => !fs.existsSync(file));
+  if (missing.length) throw new Error(`not built: ${missing.map((f) => path.relative(ROOT, f)).join(', ')}; run npx tsc -p api/tsconfig.build.json && npx tsc -p sync-engine/tsconfig.build.json`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A child process with the probe preloaded: its report, and stop (SIGTERM, then the probe's last write). */
+class Probed {
+  protected readonly child: ChildProcess;
+  protected output = '';
+  readonly exited: Promise<number | null>;
+  private readonly probeFile: string;
+
+  constructor(main: string, env: Record<string, string>, label: string) {
+    this.probeFile = path.join(os.tmpdir(), `crm-bench-probe-${label}-${process.pid}-${randomBytes(4).toString('hex')}.json`);
+    // BENCH_PROFILE_DIR: also write a V8 CPU profile of the process there (where does the time go?).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+    this.child = spawn(process.execPath, [...profile, '--require', PROBE, main], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, BENCH_PROBE_FILE: this.probeFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-8000)));
+    this.exited = once(this.child, 'close').then(([code]) => code as number | null);
+  }
+
+  /** The probe's latest report (at most a second old; exact after stop()). */
+  probe(): ProbeReport {
+    return JSON.parse(fs.readFileSync(this.probeFile, 'utf8')) as ProbeReport;
+  }
+
+  /** Closes a period: resolves with the figures since the start or the last period, and starts them afresh. */
+  async period(): Promise<ProbeReport> {
+    const periodFile = `${this.probeFile}.period`;
+    fs.rmSync(periodFile, { force: true });
+    this.child.kill('SIGUSR2');
+    const deadline = Date.now() + 5000;
+    while (!fs.existsSync(periodFile)) {
+      if (Date.now() > deadline) throw new Error('the probe did not answer SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const report = JSON.parse(fs.readFileSync(periodFile, 'utf8')) as ProbeReport;
+    fs.rmSync(periodFile, { force: true });
+    return report;
+  }
+
+  /** SIGTERM and wait for the exit; returns the probe's final report. */
+  async stop(): Promise<ProbeReport | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    try {
+      return this.probe();
+    } catch {
+      return null;
+    } finally {
+      fs.rmSync(this.probeFile, { force: true });
+    }
+  }
+}
+
+export class ApiProcess extends Probed {
+  readonly graphqlUrl: string;
+  readonly syncServiceKey: string;
+  private readonly dataDir: string;
+
+  private constructor(readonly database: string, port: number, syncServiceKey: string, dataDir: string) {
+    super(
+      API_MAIN,
+      {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `${MARIADB_SERVER_URL}/${database}`,
+        DATA_DIR: dataDir,
+        WEB_DIST_DIR: path.join(dataDir, 'no-web'),
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        SYNC_SERVICE_API_KEY: syncServiceKey,
+        // The demo records (users, contacts, accounts), but no demo history: the benchmark counts what the engine writes.
+        SEED_DEMO_ACTIVITIES: 'false',
+        DEMO_PASSWORD: BENCH_PASSWORD,
+      },
+      'api',
+    );
+    // Its log lines (warnings and errors only) are kept for failure messages; a pipe nobody reads would block it.
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-8000)));
+    this.graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+    this.syncServiceKey = syncServiceKey;
+    this.dataDir = dataDir;
+  }
+
+  /** A fresh database `database` (dropped and created), the api on it, resolved once it answers GraphQL. */
+  static async start(database: string): Promise<ApiProcess> {
+    await recreateDatabase(database);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-api-'));
+    const api = new ApiProcess(database, await freePort(), `crm_key_${randomBytes(32).toString('base64url')}`, dataDir);
+    let exited = false;
+    void api.exited.then(() => (exited = true));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (exited) throw new Error(`the api exited before it served:\n${api.output}`);
+      if (Date.now() > deadline) throw new Error(`the api did not answer within 120 s:\n${api.output}`);
+      try {
+        if ((await api.gql('{ __typename }')).status === 200) return api;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlAnswer<T>> {
+    const response = await fetch(this.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  }
+
+  /** Like gql, but throws on any error and returns the data. */
+  async data<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T> {
+    const answer = await this.gql<T>(query, variables, token);
+    if (answer.errors?.length || !answer.data) throw new Error(`GraphQL failed (HTTP ${answer.status}): ${JSON.stringify(answer.errors ?? answer)}`);
+    return answer.data;
+  }
+
+  async login(email = ADMIN_EMAIL): Promise<string> {
+    const result = await this.data<{ login: { token: string } }>('mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }', { email, password: BENCH_PASSWORD });
+    return result.login.token;
+  }
+
+  override async stop(): Promise<ProbeReport | null> {
+    const report = await super.stop();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    return report;
+  }
+}
+
+/** One pino line of the engine (its `time` is ISO 8601). */
+export type LogLine = Record<string, unknown> & { level: number; msg: string; time: string };
+
+/** When the engine wrote `line`, in ms since the epoch. */
+export const timeOf = (line: LogLine): number => Date.parse(line.time);
+
+export class EngineProcess extends Probed {
+  readonly lines: LogLine[] = [];
+  private waiters: (() => void)[] = [];
+  private done = false;
+
+  constructor(env: Record<string, string>) {
+    super(ENGINE_MAIN, env, 'engine');
+    createInterface({ input: this.child.stdout! }).on('line', (text) => {
+      try {
+        this.lines.push(JSON.parse(text) as LogLine);
+      } catch {
+        this.output = (this.output + text + '\n').slice(-8000);
+      }
+      this.notify();
+    });
+    void this.exited.then(() => {
+      this.done = true;
+      this.notify();
+    });
+  }
+
+  /** The first line (from index `from` on) that matches; rejects when the engine exits without one or after `timeoutMs`. */
+  waitForLine(test: (line: LogLine) => boolean, options: { from?: number; timeoutMs?: number } = {}): Promise<LogLine> {
+    const from = options.from ?? 0;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`engine: no expected log line within ${options.timeoutMs} ms; last lines:\n${this.tail()}`)), options.timeoutMs ?? 600_000);
+      const check = (): void => {
+        const line = this.lines.slice(from).find(test);
+        if (line) {
+          clearTimeout(timer);
+          return resolve(line);
+        }
+        if (this.done) {
+          clearTimeout(timer);
+          return reject(new Error(`engine exited without the expected log line:\n${this.tail()}`));
+        }
+        this.waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  /** Errors and warnings it logged (a clean run has none). */
+  problems(): LogLine[] {
+    return this.lines.filter((line) => line.level >= 40);
+  }
+
+  tail(n = 20): string {
+    return [...this.lines.slice(-n).map((line) => JSON.stringify(line)), this.output].join('\n');
+  }
+
+  private notify(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiting) waiter();
+  }
+}
+
+export interface MailServer {
+  readonly kind: 'IMAP_SMTP' | 'POP3_SMTP';
+  readonly port: number;
+}
+
+/**
+ * The administrator's steps (Dynamics' mailbox form) for `address`: a server profile, server-side sync,
+ * credentials, approval, tracking filter ALL, then Test & Enable (which needs an engine running).
+ * Returns the mailbox id.
+ */
+export async function configureMailbox(api: ApiProcess, admin: string, address: string, server: MailServer, password: string): Promise<string> {
+  const { mailboxes } = await api.data<{ mailboxes: { id: string; address: string }[] }>('{ mailboxes { id address } }', {}, admin);
+  const mailboxId = mailboxes.find((m) => m.address === address)?.id;
+  if (!mailboxId) throw new Error(`no mailbox for ${address}`);
+  // Outgoing method NONE: the engine neither tests nor uses SMTP here; the profile still names a server.
+  const profile = await api.data<{ createEmailServerProfile: { id: string } }>(
+    'mutation($input: CreateEmailServerProfileInput!) { createEmailServerProfile(input: $input) { id } }',
+    {
+      input: {
+        name: `Dovecot ${server.kind}`,
+        kind: server.kind,
+        incomingHost: '127.0.0.1',
+        incomingPort: server.port,
+        incomingTls: 'NONE',
+        outgoingHost: '127.0.0.1',
+        outgoingPort: 25,
+        outgoingTls: 'NONE',
+        pollIntervalSeconds: 5,
+      },
+    },
+    admin,
+  );
+  const profileId = profile.createEmailServerProfile.id;
+  await api.data('mutation($id: ID!, $input: ConfigureMailboxInput!) { configureMailbox(id: $id, input: $input) { id } }', { id: mailboxId, input: { profileId, incomingMethod: 'SERVER_SIDE_SYNC', outgoingMethod: 'NONE' } }, admin);
+  await api.data('mutation($id: ID!, $input: MailboxCredentialsInput!) { setMailboxCredentials(id: $id, input: $input) { id } }', { id: mailboxId, input: { username: address, password } }, admin);
+  await api.data('mutation($id: ID!) { approveMailboxEmail(id: $id) { id } }', { id: mailboxId }, admin);
+  await api.data('mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { id } }', { id: mailboxId, input: { trackingFilter: 'ALL' } }, admin);
+  await api.data('mutation($id: ID!) { testAndEnableMailbox(id: $id) { id } }', { id: mailboxId }, admin);
+  return mailboxId;
+}
+
+/** Waits until the mailbox is ENABLED (Test & Enable passed); throws with the test results when it is not. */
+export async function waitForEnabled(api: ApiProcess, admin: string, mailboxId: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { mailboxes } = await api.data<{ mailboxes: { id: string; state: string; incomingTest: unknown; outgoingTest: unknown }[] }>(
+      '{ mailboxes { id state incomingTest { status code reason } outgoingTest { status code reason } } }',
+      {},
+      admin,
+    );
+    const mailbox = mailboxes.find((m) => m.id === mailboxId)!;
+    if (mailbox.state === 'ENABLED') return;
+    if (Date.now() > deadline) throw new Error(`the mailbox was not enabled: ${JSON.stringify(mailbox)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

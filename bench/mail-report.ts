@@ -1,0 +1,116 @@
+// The mail benchmark's figures as tables (printed, and section 3 of BENCHMARKS.md), with its targets.
+import { mbPerSecond, perSecond, type Throughput } from './mail-baselines';
+import type { MailReport, ProtocolRun } from './mail-ingest';
+import { ms, num, table } from './stats';
+
+export interface MailTarget {
+  readonly what: string;
+  readonly measured: string;
+  readonly target: string;
+  readonly pass: boolean;
+}
+
+const mb = (bytes: number) => `${num(bytes / 1e6, 1)} MB`;
+const rate = (t: Throughput) => [num(perSecond(t), 1), num(mbPerSecond(t), 1), num(t.seconds, 1)];
+
+/** 1 / (1/fetch + 1/parse + 1/insert) messages/s: one message through the three jobs done one after another. */
+export function combinedLimit(run: ProtocolRun, report: MailReport): number {
+  if (!report.parse || !report.insert) return NaN;
+  return 1 / (1 / perSecond(run.fetch) + 1 / perSecond(report.parse) + 1 / perSecond(report.insert));
+}
+
+const routeMs = (run: ProtocolRun, route: string) => run.api.routes[route]?.ms ?? 0;
+const routeCount = (run: ProtocolRun, route: string) => run.api.routes[route]?.count ?? 0;
+
+export function mailTables(r: MailReport): { endToEnd: string; baselines: string; breakdown: string; memory: string; freshness: string | null; rows: string; targets: MailTarget[] } {
+  const endToEnd = table(
+    ['engine, claim → N-th message decided', 'messages/s', 'MB/s', 'seconds', 'combined limit (msg/s)', '÷ limit', 'engine peak RSS', 'engine longest stall', 'api peak RSS', 'api longest stall', 'reconcile after (its longest stall)'],
+    r.runs.map((run) => [
+      `${run.protocol} (${num(run.e2e.messages)} messages, ${mb(run.e2e.bytes)})`,
+      ...rate(run.e2e),
+      num(combinedLimit(run, r), 1),
+      `${((100 * perSecond(run.e2e)) / combinedLimit(run, r)).toFixed(0)} %`,
+      `${num(run.engine.peakRssMb)} MB`,
+      ms(run.engine.stallMaxMs),
+      `${num(run.api.peakRssMb)} MB`,
+      ms(run.api.stallMaxMs),
+      `${num(run.reconcileSeconds, 1)} s (${ms(run.engineReconcile.stallMaxMs)})`,
+    ]),
+  );
+  const baselineRows: string[][] = [];
+  for (const run of r.runs) {
+    baselineRows.push([run.protocol === 'IMAP' ? `raw IMAP fetch (imapflow, UID FETCH BODY.PEEK[] of 100 UIDs at a time)` : 'raw POP3 fetch (plain socket, RETR 1..n one at a time)', ...rate(run.fetch)]);
+  }
+  if (r.parse) baselineRows.push([`parse alone (the engine's parseRawMessage, one after another${r.parse.invalid ? `; ${r.parse.invalid} invalid` : ''})`, ...rate(r.parse)]);
+  if (r.insert) {
+    const rows = Object.values(r.insert.rows).reduce((a, b) => a + b, 0);
+    baselineRows.push([`raw INSERT of the rows the api wrote (${num(rows)} rows, ${mb(r.insert.blobBytes)} of blob chunks; 100 messages per transaction)`, num(perSecond(r.insert), 1), num(mbPerSecond(r.insert), 1), num(r.insert.seconds, 1)]);
+  }
+  for (const run of r.runs) baselineRows.push([`combined limit, ${run.protocol}: 1 / (1/fetch + 1/parse + 1/insert)`, num(combinedLimit(run, r), 1), '', '']);
+  const baselines = table(['baseline (the same messages, this run)', 'messages/s', 'MB/s', 'seconds'], baselineRows);
+
+  const breakdownRows: string[][] = [];
+  const cell = (run: ProtocolRun, msValue: number) => [num(msValue / 1000, 1), `${((100 * msValue) / 1000 / run.e2e.seconds).toFixed(0)} %`];
+  const rowOf = (label: string, value: (run: ProtocolRun) => number) => breakdownRows.push([label, ...r.runs.flatMap((run) => cell(run, value(run)))]);
+  rowOf('the api answering POST /graphql (trackEmails, and the claims and lease renewals)', (run) => routeMs(run, 'POST /graphql'));
+  rowOf('the api answering PUT /blobs (attachment uploads)', (run) => routeMs(run, 'PUT /blobs'));
+  rowOf('the rest: the engine fetching and parsing, and the wire', (run) => run.e2e.seconds * 1000 - routeMs(run, 'POST /graphql') - routeMs(run, 'PUT /blobs'));
+  rowOf('(for scale) raw fetch + parse alone, from the baselines', (run) => 1000 * (run.fetch.seconds + (r.parse?.seconds ?? NaN)));
+  rowOf('(for scale) raw INSERT alone, from the baseline', () => 1000 * (r.insert?.seconds ?? NaN));
+  const breakdown = table(
+    ['where the end-to-end time goes', ...r.runs.flatMap((run) => [`${run.protocol} s`, 'share'])],
+    [...breakdownRows, ['requests: POST /graphql, PUT /blobs', ...r.runs.flatMap((run) => [`${num(routeCount(run, 'POST /graphql'))}, ${num(routeCount(run, 'PUT /blobs'))}`, ''])]],
+  );
+
+  const mbCell = (value: number) => `${num(value)} MB`;
+  const memory = table(
+    ['memory', ...r.runs.flatMap((run) => [`engine, ${run.protocol}`, `api, ${run.protocol}`])],
+    [
+      ['RSS when the engine started', ...r.runs.flatMap((run) => [mbCell(run.engineStartRssMb), mbCell(run.apiStartRssMb)])],
+      ['peak RSS (getrusage maxrss: the whole process, worker threads included)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakRssMb), mbCell(run.api.peakRssMb)])],
+      ['peak V8 heap used, main thread (sampled every 100 ms)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakHeapUsedMb), mbCell(run.api.peakHeapUsedMb)])],
+      ['peak memory outside the heap (Buffers), main thread', ...r.runs.flatMap((run) => [mbCell(run.engine.peakExternalMb), mbCell(run.api.peakExternalMb)])],
+    ],
+  );
+
+  const f = r.freshness;
+  const freshness = f
+    ? table(
+        [`delivery into the maildir → (${f.samples} messages, one every ${f.intervalMs} ms)`, 'p50', 'p95', 'max', 'missing'],
+        [
+          ['the activity queryable (the engine in IDLE; the database polled every 20 ms)', ms(f.engine.p50), ms(f.engine.p95), ms(f.engine.max), String(f.engine.missing)],
+          ['EXISTS at a bare imapflow client IDLE-ing on the same INBOX', ms(f.bare.p50), ms(f.bare.p95), ms(f.bare.max), String(f.bare.missing)],
+          ['difference', ms(f.engine.p50 - f.bare.p50), ms(f.engine.p95 - f.bare.p95), '', ''],
+        ],
+      )
+    : null;
+
+  const imap = r.runs.find((run) => run.protocol === 'IMAP');
+  const rows = imap
+    ? table(
+        ['rows written in the IMAP run', 'rows', 'per message'],
+        Object.entries(imap.rowsWritten)
+          .sort((a, b) => b[1] - a[1])
+          .map(([t, n]) => [t, num(n), num(n / imap.e2e.messages, 2)]),
+      )
+    : '';
+
+  const targets: MailTarget[] = [];
+  for (const run of r.runs) {
+    const limit = combinedLimit(run, r);
+    targets.push({ what: `${run.protocol} end to end vs the combined limit`, measured: `${num(perSecond(run.e2e), 1)} vs ${num(limit, 1)} msg/s (${((100 * perSecond(run.e2e)) / limit).toFixed(0)} %)`, target: '≥ 50 %', pass: perSecond(run.e2e) >= 0.5 * limit });
+  }
+  for (const run of r.runs) targets.push({ what: `engine peak RSS, ${run.protocol} (${num(run.e2e.messages)} messages)`, measured: `${num(run.engine.peakRssMb)} MB`, target: '< 300 MB', pass: run.engine.peakRssMb < 300 });
+  if (f) targets.push({ what: 'freshness p95 vs a bare IMAP IDLE client', measured: `${ms(f.engine.p95)} vs ${ms(f.bare.p95)}`, target: '≤ bare p95 + 2 s', pass: f.engine.missing === 0 && f.engine.p95 <= f.bare.p95 + 2000 });
+  return { endToEnd, baselines, breakdown, memory, freshness, rows, targets };
+}
+
+/** Outcomes and anything the engine complained about, one line each. */
+export function mailNotes(r: MailReport): string[] {
+  return r.runs.map((run) => {
+    const outcomes = Object.entries(run.outcomes).map(([k, v]) => `${num(v)} ${k}`).join(', ');
+    const problems = run.engineProblems.length ? `; the engine logged ${run.engineProblems.length} warnings/errors, first: ${run.engineProblems[0].slice(0, 300)}` : '; the engine logged no warnings or errors';
+    return `${run.protocol}: ${outcomes}${run.quarantined ? `, ${num(run.quarantined)} quarantined` : ''}${problems}.`;
+  });
+}
+

@@ -1,0 +1,83 @@
+// Preloaded (`node --require …/process-probe.js`) into the api and sync engine child processes the mail
+// benchmarks start, to measure them from inside without changing their code: the longest event-loop stall
+// (perf_hooks.monitorEventLoopDelay), peak RSS (getrusage maxrss), and for an HTTP server the time spent
+// answering each route. Written as JSON to BENCH_PROBE_FILE every second and at exit. SIGUSR2 closes a
+// period: the figures so far go to BENCH_PROBE_FILE.period, then the stall and route figures start afresh
+// (peak RSS cannot be reset).
+import fs from 'node:fs';
+import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
+
+export interface ProbeReport {
+  /** Longest event-loop stall (ms): the longest gap between two 10 ms timer ticks, minus the 10 ms. */
+  readonly stallMaxMs: number;
+  readonly stallP99Ms: number;
+  /** Peak resident set size since the process started (MB). */
+  readonly peakRssMb: number;
+  readonly rssMb: number;
+  /** Highest values sampled every 100 ms (MB): this thread's V8 heap, and memory outside it (Buffers…). */
+  readonly peakHeapUsedMb: number;
+  readonly peakExternalMb: number;
+  /** Per "METHOD /path": requests answered and the sum of their durations (request in → response finished). */
+  readonly routes: Record<string, { count: number; ms: number }>;
+  readonly writtenAt: number;
+}
+
+const RESOLUTION_MS = 10;
+const file = process.env.BENCH_PROBE_FILE;
+
+// Worker threads inherit --require (the engine parses large mail on one): only the main thread reports.
+if (file && isMainThread) {
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
+  let routes = new Map<string, { count: number; ms: number }>();
+  let peakHeap = 0;
+  let peakExternal = 0;
+  setInterval(() => {
+    const usage = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakExternal = Math.max(peakExternal, usage.external);
+  }, 100).unref();
+  const emit = http.Server.prototype.emit as (this: http.Server, event: string, ...args: unknown[]) => boolean;
+  http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
+    if (event === 'request') {
+      const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
+      const started = performance.now();
+      const table = routes;
+      // "/blobs/<sha256>" and "/blobs" count as one route.
+      const key = `${req.method} ${(req.url ?? '').split('?')[0].split('/').slice(0, 2).join('/')}`;
+      res.once('finish', () => {
+        const entry = table.get(key) ?? { count: 0, ms: 0 };
+        entry.count++;
+        entry.ms += performance.now() - started;
+        table.set(key, entry);
+      });
+    }
+    return emit.call(this, event, ...args);
+  } as typeof http.Server.prototype.emit;
+  const write = (target = file) => {
+    const report: ProbeReport = {
+      stallMaxMs: Math.max(0, delay.max / 1e6 - RESOLUTION_MS),
+      stallP99Ms: Math.max(0, delay.percentile(99) / 1e6 - RESOLUTION_MS),
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      rssMb: process.memoryUsage.rss() / 2 ** 20,
+      peakHeapUsedMb: peakHeap / 2 ** 20,
+      peakExternalMb: peakExternal / 2 ** 20,
+      routes: Object.fromEntries(routes),
+      writtenAt: Date.now(),
+    };
+    // Written whole then renamed, so the reader never sees half a file.
+    fs.writeFileSync(`${target}.tmp`, JSON.stringify(report));
+    fs.renameSync(`${target}.tmp`, target);
+  };
+  setInterval(() => write(), 1000).unref();
+  process.on('exit', () => write());
+  process.on('SIGUSR2', () => {
+    write(`${file}.period`);
+    delay.reset();
+    routes = new Map();
+    peakHeap = 0;
+    peakExternal = 0;
+  });
+}
