@@ -6,7 +6,7 @@ import { closeMimeWorker } from './mime/mime-worker.js';
 import { RealMailConnectors } from './sync/mail-connectors.js';
 
 // A batch holds whole messages in memory until it is committed: bounded so a mailbox of large mail cannot exhaust the engine.
-const MAX_BATCH_BYTES = 32 * 1024 * 1024;
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 // Composition root: the only place that reads process.env, wires adapters and handles signals.
 async function main(): Promise<void> {

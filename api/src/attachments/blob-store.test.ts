@@ -3,7 +3,7 @@ import { buffer as readAll } from 'node:stream/consumers';
 import { Like, type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from './blob.entity';
-import { BlobStore, BlobStoreError, type PutResult } from './blob-store';
+import { BlobStore, BlobStoreError, CHUNKS_PER_INSERT, type PutResult } from './blob-store';
 import { createBlobTestDatabase, StatementCounter, type BlobTestDatabase } from './blob-test-databases';
 
 const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -155,25 +155,24 @@ describe.each(['sqlite', 'mariadb'] as const)('BlobStore on %s', (dialect) => {
 
   it('sweeps the chunks of an abandoned upload, and that upload then fails instead of storing a truncated blob', async () => {
     const before = await rowCounts(ds);
-    const data = randomBytes(2 * BLOB_CHUNK_BYTES + 1);
+    // One statement's worth of full chunks is written while the upload streams; the rest waits in memory.
+    const data = randomBytes((CHUNKS_PER_INSERT + 1) * BLOB_CHUNK_BYTES + 1);
     let stalled!: () => void;
     const atStall = new Promise<void>((resolve) => (stalled = resolve));
     let resume!: () => void;
     const resumed = new Promise<void>((resolve) => (resume = resolve));
     async function* stallingSource() {
-      yield data.subarray(0, BLOB_CHUNK_BYTES);
-      yield data.subarray(BLOB_CHUNK_BYTES, 2 * BLOB_CHUNK_BYTES);
-      yield data.subarray(2 * BLOB_CHUNK_BYTES);
-      // Asked for more: the two full chunks are written under the temporary key by now.
+      for (let offset = 0; offset < data.length; offset += BLOB_CHUNK_BYTES) yield data.subarray(offset, offset + BLOB_CHUNK_BYTES);
+      // Asked for more: the first CHUNKS_PER_INSERT full chunks are written under the temporary key by now.
       stalled();
       await resumed;
     }
     const upload = store.put(stallingSource(), { maxBytes: MiB });
     await atStall;
-    expect((await rowCounts(ds)).temporary).toBe(2);
+    expect((await rowCounts(ds)).temporary).toBe(CHUNKS_PER_INSERT);
 
     expect(await store.sweepAbandoned(new Date(Date.now() - 60_000))).toBe(0);
-    expect(await store.sweepAbandoned(new Date(Date.now() + 1000))).toBe(2);
+    expect(await store.sweepAbandoned(new Date(Date.now() + 1000))).toBe(CHUNKS_PER_INSERT);
     resume();
     await expect(upload).rejects.toMatchObject({ code: 'INCOMPLETE' });
     expect(await rowCounts(ds)).toEqual(before);

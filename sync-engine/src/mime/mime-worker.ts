@@ -124,7 +124,8 @@ class MimeWorker {
   private start(): Worker {
     // A message that needs more heap than this kills the worker (ERR_WORKER_OUT_OF_MEMORY) and is reported
     // invalid, instead of growing the engine without bound.
-    const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    // A small young generation: parse garbage is short-lived, and large semi-spaces would only raise the engine's RSS.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 } });
     this.worker = worker;
     this.ready = false;
     worker.on('message', (reply: Reply) => {

@@ -6,7 +6,7 @@ import type { FetchOptions, MailSource } from '../mail/mail-source.js';
 import type { MailConnectors } from './connectors.js';
 import { classifyFailure } from './failure-policy.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { MessagePipeline } from './message-pipeline.js';
+import { MessagePipeline, type PreparedBatch } from './message-pipeline.js';
 import { reconcileMailbox } from './reconciler.js';
 
 export interface MailboxSyncOptions {
@@ -101,21 +101,30 @@ export class MailboxSync {
       resyncFrom: resyncFrom ? new Date(resyncFrom) : null,
     };
     let processed = 0;
+    // While one batch commits, the next is fetched, parsed and its attachments uploaded; commits stay in order, one at a time.
+    let committing: Promise<void> = Promise.resolve();
+    const deletesCopies = work.isForwardMailbox && work.deleteForwardedCopies;
     try {
       for await (const batch of source.fetchNew(cursor, options, stop)) {
         const prepared = await this.pipeline.prepare(work, batch.messages);
-        // Forwarded copies first: if we crash before the sink's cursor commits, the copies come again and are recognized.
-        for (const [mailboxId, items] of prepared.forwarded) await this.api.trackEmails(mailboxId, { items, cursor: null, leaseId: null, quarantine: [] });
-        await this.api.trackEmails(work.mailboxId, { items: prepared.items, cursor: batch.cursor, leaseId: work.leaseId, quarantine: prepared.quarantine });
-        cursor = batch.cursor;
-        processed += batch.messages.length;
-        if (work.isForwardMailbox && work.deleteForwardedCopies) {
+        await committing;
+        if (stop.aborted) break; // between batches: nothing is half-committed
+        const commit = this.commit(work, batch.cursor, prepared).then(() => {
+          cursor = batch.cursor;
+          processed += batch.messages.length;
+        });
+        commit.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+        committing = commit;
+        if (deletesCopies) {
+          // Removing uses the same connection as fetching, which must not overlap: no read-ahead here.
+          await commit;
           const done = new Set(prepared.quarantine.map((q) => q.sourceRef));
           await source.remove(batch.messages.map((m) => m.sourceRef).filter((ref) => !done.has(ref)));
         }
-        if (stop.aborted) break; // between batches: nothing is half-committed
       }
+      await committing;
     } catch (error) {
+      await committing.catch(() => undefined); // never leave a commit running behind a failure report
       if (error instanceof MailError && error.code === 'CURSOR_INVALID' && cursor !== null) {
         // RFC 3501 2.3.1.1 and friends: a position that no longer applies means reading again from the start; the hub drops duplicates.
         this.log.warn({ mailboxId: work.mailboxId, reason: error.message }, 'sync cursor no longer valid; reading the mailbox again');
@@ -124,6 +133,12 @@ export class MailboxSync {
       throw error;
     }
     return { cursor, processed };
+  }
+
+  /** One batch: forwarded copies first (if we crash before the sink's cursor commits, the copies come again and are recognized), then the mailbox's items with its cursor under the lease. */
+  private async commit(work: MailboxWork, cursor: string, prepared: PreparedBatch): Promise<void> {
+    for (const [mailboxId, items] of prepared.forwarded) await this.api.trackEmails(mailboxId, { items, cursor: null, leaseId: null, quarantine: [] });
+    await this.api.trackEmails(work.mailboxId, { items: prepared.items, cursor, leaseId: work.leaseId, quarantine: prepared.quarantine });
   }
 
   /**

@@ -43,7 +43,7 @@ export interface ResolvedFolder {
 }
 
 // Metadata (size, date, Message-ID) is cheap: ask for this many messages per FETCH.
-const METADATA_CHUNK = 1000;
+const METADATA_CHUNK = 250;
 // fetchRefs does not know sizes up front: fetch this many bodies per round trip.
 const REFS_CHUNK = 10;
 const DAY_MS = 86_400_000;
