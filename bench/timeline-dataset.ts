@@ -274,12 +274,12 @@ export async function loadTimelineDataset(conn: Connection, log: (line: string) 
         }
         await conn.query(
           `INSERT INTO email_message (activityId, messageId, messageIdHash, inReplyTo, referenceIds, threadIndex, conversationRoot, trackingToken, subjectHash, status,
-                                      sentAt, receivedAt, fromAddress, textBodyBlob, htmlBodyBlob, preview, bodyTruncated, blockedRemoteImages, correlationMethod,
+                                      sentAt, receivedAt, fromAddress, textBodyBlob, htmlBodyBlob, preview, bodyTruncated, correlationMethod,
                                       trackingDecision, salvage, senderMailboxId, sendLeaseId, sendLeaseUntil, sendAttempts, nextAttemptAt, failureReason)
            SELECT id, mid, SHA2(mid, 256), NULL, NULL, NULL, NULL, NULL, SHA2(LOWER(subject), 256), IF(direction = 'OUTGOING', 'SENT', 'RECEIVED'),
                   occurredAt, IF(direction = 'OUTGOING', NULL, occurredAt), fromAddress, NULL, NULL,
                   CONCAT('Hi, thanks for your message about ', subject, '. We will get back to you with the details before the end of the week. Best regards'),
-                  0, 0, IF(regardingKind IS NULL, 'NONE', 'FOLDER_RULE'), NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL
+                  0, IF(regardingKind IS NULL, 'NONE', 'FOLDER_RULE'), NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL
              FROM (SELECT a.*, p.address AS fromAddress, CONCAT('DB9PR07MB', LPAD(HEX(seq), 8, '0'), '.', ${M}, '@DB9PR07MB1234.eurprd07.prod.outlook.com') AS mid
                      FROM ${seq} JOIN activity a ON a.id = ${ACTIVITY_ID} JOIN activity_party p ON p.id = ${uuidOf('9')} WHERE ${IS_EMAIL}) e`,
         );
