@@ -13,7 +13,7 @@ export interface CorpusItem {
 }
 
 /** mulberry32: a small seeded PRNG, so every run tracks the same corpus. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

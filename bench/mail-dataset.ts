@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { random } from './mail-corpus';
 import { percentile } from './stats';
 
 export interface Address {
@@ -56,18 +57,6 @@ export interface Dataset {
 // Bump when the generator changes, so a cached dataset from older code is not reused.
 const GENERATOR_VERSION = 2;
 const MANIFEST = 'manifest.json';
-
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SENTENCES = [
   'Thank you for the meeting on Tuesday, it was good to walk through the rollout plan together.',

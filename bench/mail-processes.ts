@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from '../test/support/dovecot';
 import { ADMIN_EMAIL, BENCH_PASSWORD, MARIADB_SERVER_URL, recreateDatabase, type GqlAnswer } from './bench-api';
 import type { ProbeReport } from './process-probe';
 
@@ -22,17 +22,6 @@ const ENGINE_MAIN = path.join(ROOT, 'sync-engine', 'dist', 'main.js');
 export function assertBuilt(): void {
   const missing = [API_MAIN, ENGINE_MAIN].filter((file) => !fs.existsSync(file));
   if (missing.length) throw new Error(`not built: ${missing.map((f) => path.relative(ROOT, f)).join(', ')}; run npx tsc -p api/tsconfig.build.json && npx tsc -p sync-engine/tsconfig.build.json`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A child process with the probe preloaded: its report, and stop (SIGTERM, then the probe's last write). */

@@ -308,7 +308,8 @@ function groupName(): string {
   return spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now (the OS picks it), for servers the tests and benchmarks start. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
