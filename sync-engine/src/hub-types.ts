@@ -25,7 +25,8 @@ export interface MailboxWork {
   readonly address: string;
   readonly kind: ServerKind;
   readonly incoming: WireEndpoint;
-  readonly outgoing: WireEndpoint;
+  /** Null when the profile has no SMTP server; `outgoingEnabled` is then false. */
+  readonly outgoing: WireEndpoint | null;
   readonly credentials: WireCredentials | null;
   readonly incomingEnabled: boolean;
   readonly outgoingEnabled: boolean;

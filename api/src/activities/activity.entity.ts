@@ -21,6 +21,11 @@ export const ACTIVITY_GLOBAL_TYPES: readonly GlobalType[] = Object.values(ACTIVI
  */
 @Entity('activity')
 @Index(['regardingKind', 'regardingId'])
+// The activity search (activity-search.service.ts) reads newest first within the caller's scope:
+// organization-wide, by owner (USER depth) or by business unit, each a backward range scan.
+@Index(['occurredAt', 'id'])
+@Index(['ownerId', 'occurredAt', 'id'])
+@Index(['businessUnitId', 'occurredAt', 'id'])
 export class Activity extends OwnedRecord {
   @EnumColumn(16)
   kind: ActivityKind;

@@ -1,16 +1,12 @@
 import { Brackets, type DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { Privilege } from '../access/privileges';
-import { badInput } from '../common/errors';
-import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
-import { Mailbox } from '../mail/mailbox.entity';
+import { pageSize, type Page } from '../common/pagination';
 import type { Opportunity } from '../records/opportunity.entity';
 import type { RecordKind } from '../records/record-kind';
 import type { RecordStores, RecordWriter } from '../records/record-writer';
-import { PrivacyLevel, type ActivityKind, type Direction } from './activity-enums';
-import { applyActivityReadScope } from './activity-access';
+import { applyActivityConditions, decodeActivityCursor, encodeActivityCursor, type ActivityCursor, type ActivityFilterValues } from './activity-conditions';
 import { activityHydrator } from './activity-hydrator';
-import { ActivityMailbox } from './activity-mailbox.entity';
 import { Activity } from './activity.entity';
 import { TimelineEntry } from './timeline-entry.entity';
 
@@ -23,15 +19,7 @@ export const TIMELINE_SORT = 'timeline';
  */
 export const MAX_RELATED_RECORDS = 200;
 
-export interface TimelineFilterValues {
-  readonly kinds?: readonly ActivityKind[] | null;
-  readonly direction?: Direction | null;
-  /** Inclusive. */
-  readonly from?: Date | null;
-  /** Exclusive. */
-  readonly to?: Date | null;
-  readonly search?: string | null;
-}
+export type TimelineFilterValues = ActivityFilterValues;
 
 export interface TimelineQuery {
   readonly record: RecordRef;
@@ -47,10 +35,7 @@ export interface RecordRef {
 }
 
 /** The last row of the previous page. */
-export interface TimelineCursor {
-  readonly occurredAt: Date;
-  readonly activityId: string;
-}
+export type TimelineCursor = ActivityCursor;
 
 /** Which related records roll up into a record's timeline: the kind, and the column of it that points at the record. */
 const RELATED: Record<RecordKind, readonly { kind: RecordKind; column: string }[]> = {
@@ -69,71 +54,12 @@ const RELATED: Record<RecordKind, readonly { kind: RecordKind; column: string }[
   case: [],
 };
 
-// '!' as the LIKE escape character, as RecordStore: a backslash needs different quoting on MySQL and SQLite.
-const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
+export const decodeTimelineCursor = (after: string): TimelineCursor => decodeActivityCursor(TIMELINE_SORT, after);
 
-export function decodeTimelineCursor(after: string): TimelineCursor {
-  const { value, id } = decodeCursor('after', after, TIMELINE_SORT);
-  const occurredAt = new Date(value);
-  if (typeof value !== 'string' || Number.isNaN(occurredAt.getTime())) throw badInput('after', 'not a cursor returned by this API');
-  return { occurredAt, activityId: id };
-}
+export const encodeTimelineCursor = (row: { occurredAt: Date; id: string }): string => encodeActivityCursor(TIMELINE_SORT, row);
 
-export const encodeTimelineCursor = (row: { occurredAt: Date; id: string }): string => encodeCursor(TIMELINE_SORT, row.occurredAt, row.id);
-
-const isSqlite = (db: DataSource) => db.options.type === 'better-sqlite3';
-
-/**
- * Filters, the caller's read scope and the keyset bound, on a query over `timeline_entry te`
- * joined to `activity a`. Time conditions are on te, so they narrow the index range scan.
- */
-function applyTimelineConditions(
-  db: DataSource,
-  qb: SelectQueryBuilder<ObjectLiteral>,
-  principal: Principal,
-  filter: TimelineFilterValues,
-  cursor: TimelineCursor | undefined,
-): void {
-  applyActivityReadScope(qb, 'a', principal);
-  if (filter.kinds) {
-    if (filter.kinds.length === 0) qb.andWhere('1 = 0');
-    else qb.andWhere('a.kind IN (:...timelineKinds)', { timelineKinds: [...filter.kinds] });
-  }
-  if (filter.direction) qb.andWhere('a.direction = :timelineDirection', { timelineDirection: filter.direction });
-  if (filter.from) qb.andWhere('te.occurredAt >= :timelineFrom', { timelineFrom: filter.from });
-  if (filter.to) qb.andWhere('te.occurredAt < :timelineTo', { timelineTo: filter.to });
-  const search = filter.search?.trim();
-  if (search) {
-    const pattern = `%${escapeLike(search)}%`;
-    if (isSqlite(db)) qb.andWhere(`crm_fold(a.subject) LIKE crm_fold(:timelineSearch) ESCAPE '!'`, { timelineSearch: pattern });
-    // utf8mb4_unicode_ci compares case- and accent-insensitively by itself.
-    else qb.andWhere(`a.subject LIKE :timelineSearch ESCAPE '!'`, { timelineSearch: pattern });
-    // A subject the caller does not see must not match, or searching would reveal it word by word.
-    // The same rule as privacyFor: hidden when METADATA_ONLY, unless the caller owns the activity or a
-    // mailbox it was tracked from (that EXISTS is evaluated only for such rows of other owners).
-    const ownsMailbox = qb
-      .subQuery()
-      .select('1')
-      .from(ActivityMailbox, 'am')
-      .innerJoin(Mailbox, 'm', 'm.id = am.mailboxId')
-      .where('am.activityId = a.id')
-      .andWhere('m.ownerUserId = :searchViewer')
-      .getQuery();
-    qb.andWhere(
-      new Brackets((w) =>
-        w
-          .where('a.visibility <> :hiddenSubject', { hiddenSubject: PrivacyLevel.METADATA_ONLY })
-          .orWhere('a.ownerId = :searchViewer', { searchViewer: principal.userId })
-          .orWhere(`EXISTS ${ownsMailbox}`),
-      ),
-    );
-  }
-  if (cursor) {
-    // Written so the first conjunct alone bounds the index range; the second breaks ties on occurredAt by id.
-    qb.andWhere('te.occurredAt <= :cursorAt', { cursorAt: cursor.occurredAt });
-    qb.andWhere(new Brackets((w) => w.where('te.occurredAt < :cursorAt').orWhere('te.activityId < :cursorId', { cursorId: cursor.activityId })));
-  }
-}
+/** Time conditions and the keyset bound are on te, so they narrow the index range scan. */
+const TIMELINE_COLUMNS = { occurredAt: 'te.occurredAt', activityId: 'te.activityId' };
 
 /**
  * One record's timeline page: a range scan of timeline_entry's (recordKind, recordId, occurredAt,
@@ -155,7 +81,7 @@ export function singleRecordPageQuery(
     // Only the activity's columns: the entry's own are its copies or the record, known already.
     .select('a')
     .where('te.recordKind = :recordKind AND te.recordId = :recordId', { recordKind: record.kind, recordId: record.id });
-  applyTimelineConditions(db, qb, principal, filter, cursor);
+  applyActivityConditions(db, qb, principal, filter, cursor, TIMELINE_COLUMNS);
   return qb.orderBy('te.occurredAt', 'DESC').addOrderBy('te.activityId', 'DESC').limit(limit);
 }
 
@@ -180,7 +106,7 @@ export function rolledUpPageQuery(
       .addSelect('te.occurredAt', 'occurredAt')
       .innerJoin(Activity, 'a', 'a.id = te.activityId')
       .where(`te.recordKind = :recordKind${i} AND te.recordId = :recordId${i}`, { [`recordKind${i}`]: record.kind, [`recordId${i}`]: record.id });
-    applyTimelineConditions(db, part, principal, filter, cursor);
+    applyActivityConditions(db, part, principal, filter, cursor, TIMELINE_COLUMNS);
     part.orderBy('te.occurredAt', 'DESC').addOrderBy('te.activityId', 'DESC').limit(limit);
     Object.assign(parameters, part.getParameters());
     // Wrapped as a derived table: SQLite allows ORDER BY and LIMIT only on the last member of a compound SELECT.
@@ -208,7 +134,7 @@ function countQuery(db: DataSource, principal: Principal, records: readonly Reco
       }
     }),
   );
-  applyTimelineConditions(db, qb, principal, filter, undefined);
+  applyActivityConditions(db, qb, principal, filter, undefined, TIMELINE_COLUMNS);
   // A single record's entries are unique per activity (primary key); several records may share one.
   return qb.select(records.length === 1 ? 'COUNT(*)' : 'COUNT(DISTINCT te.activityId)', 'n');
 }

@@ -5,6 +5,7 @@ import { SecurityRoleResolver } from '../access/security-role.resolver';
 import { ActivityPartyResolver } from '../activities/activity-fields.resolver';
 import { AppointmentViewResolver, EmailViewResolver, PhoneCallViewResolver, TaskViewResolver } from '../activities/activity-views.resolver';
 import { TimelineResolver } from '../activities/timeline.resolver';
+import { ActivitySearchResolver } from '../activities/activity-search.resolver';
 import { ActivityResolver } from '../activities/activity.resolver';
 import { OutgoingEmailResolver } from '../activities/outgoing-email.resolver';
 import { EmailServerProfileResolver } from '../mail/email-server-profile.resolver';
@@ -43,6 +44,7 @@ export const RESOLVERS = [
   PhoneCallViewResolver,
   ActivityPartyResolver,
   TimelineResolver,
+  ActivitySearchResolver,
   ActivityResolver,
   OutgoingEmailResolver,
   EmailSettingsResolver,

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { ActivityEvents } from '../activities/activity-events';
+import { ActivitySearchService } from '../activities/activity-search.service';
 import { ActivityWriter } from '../activities/activity-writer';
 import { ActivityService } from '../activities/activity.service';
 import { OutgoingEmailService } from '../activities/outgoing-email.service';
@@ -51,6 +52,7 @@ export interface Services {
   readonly events: ActivityEvents;
   readonly tracking: TrackingService;
   readonly timeline: TimelineService;
+  readonly activitySearch: ActivitySearchService;
   readonly emailSettings: EmailSettingsService;
   readonly mailboxes: MailboxService;
   readonly queues: QueueService;
@@ -99,6 +101,7 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     events,
     tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
+    activitySearch: new ActivitySearchService(db),
     emailSettings,
     mailboxes: new MailboxService(db, writer),
     queues: new QueueService(db),

@@ -27,14 +27,15 @@ export class EmailServerProfile {
   @EnumColumn(16)
   incomingTls: TlsMode;
 
-  @Column('varchar', { length: 255 })
-  outgoingHost: string;
+  /** The SMTP server; all three outgoing columns are null on a profile nothing sends through. */
+  @Column('varchar', { length: 255, nullable: true })
+  outgoingHost: string | null;
 
-  @Column('int')
-  outgoingPort: number;
+  @Column('int', { nullable: true })
+  outgoingPort: number | null;
 
-  @EnumColumn(16)
-  outgoingTls: TlsMode;
+  @EnumColumn(16, { nullable: true })
+  outgoingTls: TlsMode | null;
 
   @EnumColumn(16, { default: MailAuthMethod.PASSWORD })
   authMethod: MailAuthMethod;

@@ -32,18 +32,18 @@ export class CreateEmailServerProfileInput {
   @Field(() => TlsMode)
   incomingTls: TlsMode;
 
-  @Field({ description: 'SMTP server.' })
+  @Field(() => String, { nullable: true, description: 'SMTP server; leave the three outgoing fields out for a profile nothing sends through.' })
   @NotBlank()
   @MaxLength(255)
-  outgoingHost: string;
+  outgoingHost?: string | null;
 
-  @Field(() => Int, { description: '1–65535 (SMTP submission 587, implicit TLS 465).' })
+  @Field(() => Int, { nullable: true, description: '1–65535 (SMTP submission 587, implicit TLS 465); required with outgoingHost.' })
   @Min(PORT_RANGE[0])
   @Max(PORT_RANGE[1])
-  outgoingPort: number;
+  outgoingPort?: number | null;
 
-  @Field(() => TlsMode)
-  outgoingTls: TlsMode;
+  @Field(() => TlsMode, { nullable: true, description: 'Required with outgoingHost.' })
+  outgoingTls?: TlsMode | null;
 
   @Field(() => MailAuthMethod, { defaultValue: MailAuthMethod.PASSWORD, description: 'OAUTH_BEARER (XOAUTH2) is IMAP_SMTP only.' })
   authMethod: MailAuthMethod;
@@ -110,18 +110,18 @@ export class UpdateEmailServerProfileInput {
   @Field(() => TlsMode, { nullable: true })
   incomingTls?: TlsMode;
 
-  @Field({ nullable: true })
+  @Field(() => String, { nullable: true, description: 'null removes the outgoing server (port and TLS with it); refused while a mailbox of the profile sends.' })
   @NotBlank()
   @MaxLength(255)
-  outgoingHost?: string;
+  outgoingHost?: string | null;
 
   @Field(() => Int, { nullable: true })
   @Min(PORT_RANGE[0])
   @Max(PORT_RANGE[1])
-  outgoingPort?: number;
+  outgoingPort?: number | null;
 
   @Field(() => TlsMode, { nullable: true })
-  outgoingTls?: TlsMode;
+  outgoingTls?: TlsMode | null;
 
   @Field(() => MailAuthMethod, { nullable: true })
   authMethod?: MailAuthMethod;

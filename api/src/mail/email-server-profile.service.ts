@@ -8,12 +8,14 @@ import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
 import { EmailServerProfile } from './email-server-profile.entity';
 import type { CreateEmailServerProfileInput, UpdateEmailServerProfileInput } from './email-server-profile.inputs';
-import { AlertSeverity, EmailServerKind, MailAuthMethod, MailboxState } from './mail-enums';
+import { AlertSeverity, EmailServerKind, MailAuthMethod, MailboxState, OutgoingMethod } from './mail-enums';
 import { recordAlert } from './mailbox-alerts';
 import { Mailbox } from './mailbox.entity';
 import { requireMailAdmin } from './mailbox.service';
 
-const REQUIRED = ['name', 'kind', 'incomingHost', 'incomingPort', 'incomingTls', 'outgoingHost', 'outgoingPort', 'outgoingTls', 'authMethod'] as const;
+const REQUIRED = ['name', 'kind', 'incomingHost', 'incomingPort', 'incomingTls', 'authMethod'] as const;
+/** The SMTP server: all three set, or none (nothing sends through the profile). */
+const OUTGOING = ['outgoingHost', 'outgoingPort', 'outgoingTls'] as const;
 const FLAGS = ['useProfileCredentials', 'allowInvalidCertificates', 'pollIntervalSeconds', 'maxConcurrentConnections', 'isDefault'] as const;
 
 /** Email server profiles: administrators only; the secret is encrypted with the profile's id bound in. */
@@ -31,7 +33,8 @@ export class EmailServerProfileService {
   async create(principal: Principal, input: CreateEmailServerProfileInput): Promise<EmailServerProfile> {
     requireMailAdmin(principal);
     const id = newId();
-    const profile = this.checked(input, { ...input, credentialSecret: null, createdAt: new Date(), updatedAt: new Date() } as EmailServerProfile, id);
+    const outgoing = Object.fromEntries(OUTGOING.map((f) => [f, input[f] ?? null]));
+    const profile = this.checked(input, { ...input, ...outgoing, credentialSecret: null, createdAt: new Date(), updatedAt: new Date() } as EmailServerProfile, id);
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, profile.name, id);
       if (profile.isDefault) await em.update(EmailServerProfile, { isDefault: true }, { isDefault: false });
@@ -45,10 +48,13 @@ export class EmailServerProfileService {
     const current = await this.find(globalId);
     nonNull(input, [...REQUIRED, ...FLAGS]);
     const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    // Removing the SMTP host removes the outgoing server: its port and TLS mean nothing alone.
+    if (input.outgoingHost === null) for (const f of OUTGOING) defined[f] ??= null;
     const merged = this.checked(input, { ...current, ...defined, updatedAt: new Date() } as EmailServerProfile, current.id, current);
     const credentialsChanged = merged.credentialSecret !== current.credentialSecret || merged.credentialUsername !== current.credentialUsername;
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, merged.name, current.id);
+      if (merged.outgoingHost === null && current.outgoingHost !== null) await requireNoSenders(em, current);
       if (merged.isDefault && !current.isDefault) await em.update(EmailServerProfile, { isDefault: true, id: Not(current.id) }, { isDefault: false });
       const { id: _id, createdAt: _created, ...patch } = merged;
       await uniqueName(em.update(EmailServerProfile, { id: current.id }, patch));
@@ -89,7 +95,9 @@ export class EmailServerProfileService {
     profile.id = id;
     profile.name = profile.name.trim();
     profile.incomingHost = host('input.incomingHost', profile.incomingHost);
-    profile.outgoingHost = host('input.outgoingHost', profile.outgoingHost);
+    profile.outgoingHost = profile.outgoingHost === null ? null : host('input.outgoingHost', profile.outgoingHost);
+    const missing = outgoingProblem(profile);
+    if (missing) throw badInput(missing.field, missing.message);
     profile.credentialUsername = profile.credentialUsername?.trim() || null;
     profile.sentFolder = profile.sentFolder?.trim() || null;
     // node-pop3 speaks USER/PASS and APOP only: POP3 has no XOAUTH2 there.
@@ -109,6 +117,29 @@ export class EmailServerProfileService {
       }
     }
     return profile;
+  }
+}
+
+/** The outgoing server is all there or all absent: a port or TLS mode without a host (or the reverse) is a mistake. */
+export function outgoingProblem(profile: Pick<EmailServerProfile, (typeof OUTGOING)[number]>): { field: string; message: string } | undefined {
+  if (profile.outgoingHost === null) {
+    const stray = OUTGOING.find((f) => profile[f] !== null);
+    return stray && { field: 'input.outgoingHost', message: `is required when ${stray} is given (leave all three outgoing fields out for a profile that sends nothing)` };
+  }
+  const absent = OUTGOING.find((f) => profile[f] === null);
+  return absent && { field: `input.${absent}`, message: 'is required with outgoingHost' };
+}
+
+/**
+ * Refused (CONFLICT) while mailboxes of the profile send through its SMTP server: their email would
+ * wait forever. The lock makes a concurrent configureMailbox (shared lock on the profile) finish first.
+ */
+async function requireNoSenders(em: EntityManager, profile: EmailServerProfile): Promise<void> {
+  if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM email_server_profile WHERE id = ? FOR UPDATE', [profile.id]);
+  const senders = await em.countBy(Mailbox, { profileId: profile.id, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC });
+  if (senders > 0) {
+    const which = senders === 1 ? '1 mailbox sends' : `${senders} mailboxes send`;
+    throw new ApiError('CONFLICT', `input.outgoingHost: ${which} through the SMTP server of "${profile.name}"; set their outgoing method to NONE first`, 'input.outgoingHost');
   }
 }
 

@@ -27,14 +27,14 @@ export class EmailServerProfileView {
   @Field(() => TlsMode)
   incomingTls: TlsMode;
 
-  @Field()
-  outgoingHost: string;
+  @Field(() => String, { nullable: true, description: 'The SMTP server; null (with port and TLS) when nothing sends through this profile.' })
+  outgoingHost: string | null;
 
-  @Field(() => Int)
-  outgoingPort: number;
+  @Field(() => Int, { nullable: true })
+  outgoingPort: number | null;
 
-  @Field(() => TlsMode)
-  outgoingTls: TlsMode;
+  @Field(() => TlsMode, { nullable: true })
+  outgoingTls: TlsMode | null;
 
   @Field(() => MailAuthMethod)
   authMethod: MailAuthMethod;

@@ -16,7 +16,9 @@ export function incomingEndpoint(p: EmailServerProfile): MailEndpoint {
   return { host: p.incomingHost, port: p.incomingPort, tls: p.incomingTls, allowInvalidCertificates: p.allowInvalidCertificates };
 }
 
-export function outgoingEndpoint(p: EmailServerProfile): MailEndpoint {
+/** The profile's SMTP server; null when it has none (nothing sends through it). */
+export function outgoingEndpoint(p: EmailServerProfile): MailEndpoint | null {
+  if (p.outgoingHost === null || p.outgoingPort === null || p.outgoingTls === null) return null;
   return { host: p.outgoingHost, port: p.outgoingPort, tls: p.outgoingTls, allowInvalidCertificates: p.allowInvalidCertificates };
 }
 
@@ -47,7 +49,7 @@ export class MailTransports {
     }
   }
 
-  /** How each mailbox sends: its profile's SMTP server (and IMAP, for the Sent copy). Mailboxes without a profile are absent. */
+  /** How each mailbox sends: its profile's SMTP server (and IMAP, for the Sent copy). Mailboxes without a profile or SMTP server are absent. */
   async forMailboxes(mailboxIds: readonly string[]): Promise<Map<string, MailTransport>> {
     const result = new Map<string, MailTransport>();
     if (!mailboxIds.length) return result;
@@ -59,10 +61,11 @@ export class MailTransports {
     const profiles = new Map((profileIds.length ? await this.db.getRepository(EmailServerProfile).findBy({ id: In(profileIds) }) : []).map((p) => [p.id, p]));
     for (const mailbox of mailboxes) {
       const profile = mailbox.profileId ? profiles.get(mailbox.profileId) : undefined;
-      if (!profile) continue;
+      const smtp = profile && outgoingEndpoint(profile);
+      if (!profile || !smtp) continue;
       result.set(mailbox.id, {
         kind: profile.kind,
-        smtp: outgoingEndpoint(profile),
+        smtp,
         imap: profile.kind === EmailServerKind.IMAP_SMTP ? incomingEndpoint(profile) : null,
         sentFolder: profile.kind === EmailServerKind.IMAP_SMTP ? profile.sentFolder : null,
         credentials: await this.credentials(mailbox, profile),

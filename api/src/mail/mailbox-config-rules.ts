@@ -11,8 +11,28 @@ export interface MailboxConfig {
   readonly deleteForwardedCopies: boolean;
 }
 
-/** The first rule a configuration breaks, with the input field to name; undefined when it is valid. */
-export function configurationProblem(config: MailboxConfig): { field: string; message: string } | undefined {
+/** What the rules need of the mailbox's server profile. */
+export interface ProfileFacts {
+  readonly name: string;
+  /** It has an SMTP server (outgoing settings are optional on a profile). */
+  readonly sends: boolean;
+}
+
+/**
+ * The first rule a configuration breaks, with the input field to name; undefined when it is valid.
+ * `changed` says which inputs the caller gave, so a conflict between two names the one they changed.
+ */
+export function configurationProblem(
+  config: MailboxConfig,
+  profile?: ProfileFacts | null,
+  changed: { readonly profileId?: boolean; readonly outgoingMethod?: boolean } = {},
+): { field: string; message: string } | undefined {
+  if (config.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && profile && !profile.sends) {
+    return {
+      field: changed.profileId && !changed.outgoingMethod ? 'input.profileId' : 'input.outgoingMethod',
+      message: `the server profile "${profile.name}" has no outgoing (SMTP) server, so the mailbox cannot send through it: use outgoing method NONE, or give the profile an SMTP server first`,
+    };
+  }
   // Dynamics syncs appointments, contacts and tasks with Exchange only; every profile here is IMAP or POP3.
   if (config.actMethod === ActMethod.SERVER_SIDE_SYNC) {
     return {

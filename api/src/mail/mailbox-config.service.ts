@@ -39,7 +39,8 @@ export class MailboxConfigService {
     const profileId = optionalGlobalId('input.profileId', input.profileId, 'EmailServerProfile');
     return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
       // Shared lock: a concurrent deleteEmailServerProfile (which locks the row exclusively) waits, then counts this mailbox.
-      const profile = profileId ? await em.findOne(EmailServerProfile, { where: { id: profileId }, ...(isMysql(em) ? { lock: { mode: 'pessimistic_read' as const } } : {}) }) : null;
+      const chosenId = profileId === undefined ? mailbox.profileId : profileId;
+      const profile = chosenId ? await em.findOne(EmailServerProfile, { where: { id: chosenId }, ...(isMysql(em) ? { lock: { mode: 'pessimistic_read' as const } } : {}) }) : null;
       if (profileId && !profile) throw notFound('input.profileId', input.profileId!);
       const isForwardMailbox = input.isForwardMailbox ?? mailbox.isForwardMailbox;
       const after: MailboxConfig = {
@@ -52,7 +53,10 @@ export class MailboxConfigService {
         // No longer the forward mailbox: nothing left to delete.
         deleteForwardedCopies: input.deleteForwardedCopies ?? (isForwardMailbox ? mailbox.deleteForwardedCopies : false),
       };
-      const problem = configurationProblem(after);
+      const problem = configurationProblem(after, profile && { name: profile.name, sends: profile.outgoingHost !== null }, {
+        profileId: profileId !== undefined,
+        outgoingMethod: input.outgoingMethod !== undefined,
+      });
       if (problem) throw badInput(problem.field, problem.message);
       const effect = reconfiguration(mailbox, after);
       const { ownerKind: _kind, ...columns } = after;

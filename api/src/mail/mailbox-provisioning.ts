@@ -4,7 +4,7 @@ import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
 import type { Queue } from '../queues/queue.entity';
 import { EmailServerProfile } from './email-server-profile.entity';
-import { AutoCreateRecords, EmailApproval, MailboxOwnerKind, MailboxState, TrackingFilter } from './mail-enums';
+import { AutoCreateRecords, EmailApproval, MailboxOwnerKind, MailboxState, OutgoingMethod, TrackingFilter } from './mail-enums';
 import { Mailbox } from './mailbox.entity';
 import { DEFAULT_EMAIL_SETTINGS, ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
@@ -14,23 +14,27 @@ export type MailboxDefaults = Pick<Mailbox, 'incomingMethod' | 'outgoingMethod' 
 /** The defaults as configured now (Dynamics: new users and queues get the organization's methods and the default profile). */
 export async function newMailboxDefaults(em: EntityManager): Promise<MailboxDefaults> {
   const settings = await em.findOneByOrFail(OrganizationEmailSettings, { id: ORGANIZATION_SETTINGS_ID });
-  return mailboxDefaults(settings, await defaultProfileId(em));
+  return mailboxDefaults(settings, await defaultProfile(em));
 }
 
-async function defaultProfileId(em: EntityManager): Promise<string | null> {
-  const profile = await em.findOne(EmailServerProfile, { where: { isDefault: true }, select: { id: true }, order: { name: 'ASC' } });
-  return profile?.id ?? null;
+/** The default profile, and whether it has an SMTP server to send through. */
+type DefaultProfile = { readonly id: string; readonly sends: boolean } | null;
+
+async function defaultProfile(em: EntityManager): Promise<DefaultProfile> {
+  const profile = await em.findOne(EmailServerProfile, { where: { isDefault: true }, select: { id: true, outgoingHost: true }, order: { name: 'ASC' } });
+  return profile ? { id: profile.id, sends: profile.outgoingHost !== null } : null;
 }
 
 export function mailboxDefaults(
   settings: Pick<OrganizationEmailSettings, 'defaultIncomingMethod' | 'defaultOutgoingMethod' | 'defaultActMethod'>,
-  defaultProfileId: string | null,
+  profile: DefaultProfile,
 ): MailboxDefaults {
   return {
     incomingMethod: settings.defaultIncomingMethod,
-    outgoingMethod: settings.defaultOutgoingMethod,
+    // A profile without an SMTP server sends nothing: configureMailbox would refuse SERVER_SIDE_SYNC on it.
+    outgoingMethod: profile && !profile.sends ? OutgoingMethod.NONE : settings.defaultOutgoingMethod,
     actMethod: settings.defaultActMethod,
-    profileId: defaultProfileId,
+    profileId: profile?.id ?? null,
     approval: EmailApproval.PENDING_APPROVAL,
     state: MailboxState.NOT_ENABLED,
   };
@@ -88,7 +92,7 @@ export async function ensureUserMailboxes(em: EntityManager, onlyUserId?: string
     .andWhere('NOT EXISTS (SELECT 1 FROM mailbox m WHERE m.ownerUserId = u.id AND m.ownerKind = :userKind)', { userKind: MailboxOwnerKind.USER })
     .getMany();
   if (users.length === 0) return 0;
-  const defaults = mailboxDefaults(settings, await defaultProfileId(em));
+  const defaults = mailboxDefaults(settings, await defaultProfile(em));
   await em.insert(Mailbox, users.map((u) => userMailbox(u, settings, defaults)));
   return users.length;
 }

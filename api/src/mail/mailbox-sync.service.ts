@@ -203,6 +203,7 @@ export class MailboxSyncService {
         this.log.warn({ mailboxId: id }, 'claimed mailbox lost its email server profile');
         continue;
       }
+      const outgoing = outgoingEndpoint(profile);
       work.push({
         mailboxId: toGlobalId('Mailbox', id),
         leaseId,
@@ -211,10 +212,11 @@ export class MailboxSyncService {
         address: mailbox.address,
         kind: profile.kind,
         incoming: incomingEndpoint(profile),
-        outgoing: outgoingEndpoint(profile),
+        outgoing,
         credentials: await this.transports.credentials(mailbox, profile),
         incomingEnabled: mailbox.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || mailbox.isForwardMailbox,
-        outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC,
+        // configureMailbox and updateEmailServerProfile keep SERVER_SIDE_SYNC off profiles without SMTP; this holds even so.
+        outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && outgoing !== null,
         isForwardMailbox: mailbox.isForwardMailbox,
         deleteForwardedCopies: mailbox.deleteForwardedCopies,
         forwardSources: mailbox.isForwardMailbox ? forwardSources.filter((s) => s.mailboxId !== toGlobalId('Mailbox', id)) : [],

@@ -73,8 +73,8 @@ export class MailboxWork {
   @Field(() => MailEndpoint, { description: 'IMAP or POP3.' })
   incoming: MailEndpoint;
 
-  @Field(() => MailEndpoint, { description: 'SMTP.' })
-  outgoing: MailEndpoint;
+  @Field(() => MailEndpoint, { nullable: true, description: 'SMTP; null when the profile has no outgoing server.' })
+  outgoing: MailEndpoint | null;
 
   @Field(() => MailCredentials, { nullable: true, description: 'The mailbox\'s, or the profile\'s when it uses the same credentials for all mailboxes; null when none are set or they cannot be decrypted (an alert says which).' })
   credentials: MailCredentials | null;
@@ -82,7 +82,7 @@ export class MailboxWork {
   @Field({ description: 'Read incoming mail (server-side synchronization, or the forward mailbox).' })
   incomingEnabled: boolean;
 
-  @Field({ description: 'The mailbox sends email over SMTP (claimOutgoingEmails hands out its emails).' })
+  @Field({ description: 'The mailbox sends email over SMTP (claimOutgoingEmails hands out its emails); never true without `outgoing`.' })
   outgoingEnabled: boolean;
 
   @Field()

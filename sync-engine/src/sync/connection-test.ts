@@ -10,7 +10,8 @@ const NOT_RUN: ChannelTestResult = { status: 'NOT_RUN' };
 export async function testMailbox(api: Pick<HubApi, 'reportMailboxTest'>, connectors: MailConnectors, log: Log, work: MailboxWork, signal: AbortSignal): Promise<void> {
   const [incoming, outgoing] = await Promise.all([
     work.incomingEnabled ? connectors.checkIncoming(work, signal).then(resultOf, crashed) : NOT_RUN,
-    work.outgoingEnabled ? connectors.checkOutgoing(work, signal).then(resultOf, crashed) : NOT_RUN,
+    // A profile without an SMTP server has no outgoing channel to test (the hub never enables one on it).
+    work.outgoingEnabled && work.outgoing ? connectors.checkOutgoing(work, signal).then(resultOf, crashed) : NOT_RUN,
   ]);
   log.info({ mailboxId: work.mailboxId, address: work.address, incoming, outgoing }, 'mailbox tested');
   await api.reportMailboxTest(work.mailboxId, work.leaseId, incoming, outgoing);

@@ -36,7 +36,8 @@ export class RealMailConnectors implements MailConnectors {
     return this.senders.forEndpoint(endpointOf(transport.smtp), transport.credentials ? credentialsOf(transport.credentials, transport.credentials.username) : null);
   }
 
-  checkOutgoing(work: MailboxWork): Promise<ChannelCheck> {
+  async checkOutgoing(work: MailboxWork): Promise<ChannelCheck> {
+    if (!work.outgoing) throw new Error('the server profile has no outgoing (SMTP) server');
     return this.senders.forEndpoint(endpointOf(work.outgoing), work.credentials ? credentialsOf(work.credentials, work.address) : null).check();
   }
 

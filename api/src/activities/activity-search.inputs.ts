@@ -1,0 +1,48 @@
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ActivityKind, Direction } from './activity-enums';
+import { MAX_ICAL_UID_LENGTH, MAX_KINDS, MAX_MESSAGE_ID_LENGTH, MAX_SEARCH_LENGTH } from './activity-search-rules';
+
+// Bounds are checked by checkActivitySearchFilter, which names each field as `filter.<field>`.
+@InputType({ description: 'Every field narrows the search; fields left out do not.' })
+export class ActivitySearchFilterInput {
+  @Field(() => [ActivityKind], { nullable: true, description: `Only these kinds (at most ${MAX_KINDS}); an empty list matches nothing.` })
+  kinds?: ActivityKind[];
+
+  @Field(() => Direction, { nullable: true })
+  direction?: Direction;
+
+  @Field(() => Date, { nullable: true, description: 'Only activities that occurred at or after this time.' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Only activities that occurred before this time.' })
+  to?: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      `At most ${MAX_SEARCH_LENGTH} characters, matched anywhere, ignoring case and accents: in the subject, and where you see the ` +
+      'activity whole also in its notes and the start of an email body (its preview). What is hidden from you never matches.',
+  })
+  search?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only email tracked from this mailbox, among those you see whole.' })
+  mailboxId?: string;
+
+  @Field(() => String, { nullable: true, description: `The email with this Message-ID (with or without angle brackets; at most ${MAX_MESSAGE_ID_LENGTH} characters).` })
+  messageId?: string;
+
+  @Field(() => String, { nullable: true, description: `The appointment with this iCalendar UID (at most ${MAX_ICAL_UID_LENGTH} characters).` })
+  icalUid?: string;
+}
+
+@ArgsType()
+export class ActivitySearchArgs {
+  @Field(() => ActivitySearchFilterInput, { nullable: true })
+  filter?: ActivitySearchFilterInput;
+
+  @Field(() => Int, { nullable: true, description: 'Page size: default 20, at most 100.' })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string;
+}
