@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { ChannelTestResult, MailboxWork } from '../hub-types.js';
+import { createLogger } from '../logger.js';
+import type { MailConnectors } from './connectors.js';
+import { testMailbox } from './connection-test.js';
+
+const work = (extra: Partial<MailboxWork>): MailboxWork => ({
+  mailboxId: 'mbx-1', leaseId: 'lease-1', leaseUntil: new Date(Date.now() + 60_000).toISOString(), job: 'TEST', address: 'sam@example.test', kind: 'IMAP_SMTP',
+  incoming: { host: 'imap.example.test', port: 143, tls: 'NONE', allowInvalidCertificates: false },
+  outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
+  credentials: { method: 'PASSWORD', username: 'sam', secret: 'x' },
+  incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
+  cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60,
+  ...extra,
+});
+
+async function tested(w: MailboxWork): Promise<{ incoming: ChannelTestResult; outgoing: ChannelTestResult; smtpChecked: boolean }> {
+  let smtpChecked = false;
+  const connectors = {
+    checkIncoming: async () => ({ ok: true, detail: 'signed in' }),
+    checkOutgoing: async () => {
+      smtpChecked = true;
+      return { ok: true, detail: 'SMTP ready' };
+    },
+  } as unknown as MailConnectors;
+  let reported: { incoming: ChannelTestResult; outgoing: ChannelTestResult } | undefined;
+  const api = { reportMailboxTest: async (_m: string, _l: string, incoming: ChannelTestResult, outgoing: ChannelTestResult) => void (reported = { incoming, outgoing }) };
+  await testMailbox(api as never, connectors, createLogger('silent'), w, new AbortController().signal);
+  return { ...reported!, smtpChecked };
+}
+
+describe('Test & Enable in the engine', () => {
+  it('tests SMTP when the mailbox sends', async () => {
+    expect(await tested(work({}))).toEqual({ incoming: { status: 'SUCCESS', reason: 'signed in' }, outgoing: { status: 'SUCCESS', reason: 'SMTP ready' }, smtpChecked: true });
+  });
+
+  it('has no outgoing channel to test on a profile without an SMTP server', async () => {
+    for (const outgoingEnabled of [false, true]) {
+      const result = await tested(work({ outgoing: null, outgoingEnabled }));
+      expect(result).toEqual({ incoming: { status: 'SUCCESS', reason: 'signed in' }, outgoing: { status: 'NOT_RUN' }, smtpChecked: false });
+    }
+  });
+});
