@@ -131,8 +131,11 @@ export class Engine {
       await sleep(delayMs, AbortSignal.any([signal, wake.signal]));
       if (wake.signal.aborted) wake = new AbortController();
     }
-    this.log.info({ running: running.size }, 'stopping: letting running mailbox jobs finish their batch');
+    const handingBack = running.size;
+    this.log.info({ running: handingBack }, 'stopping: letting running mailbox jobs finish their batch');
     await Promise.allSettled([...running, sending]);
+    // Each job released its lease as it ended (or said why not), so other engines may claim them at once.
+    this.log.info({ mailboxes: handingBack }, 'mailboxes handed back');
     await this.connectors.closeAll();
   }
 

@@ -37,6 +37,7 @@ function watchLines(child: ChildProcess) {
     }
   });
   return {
+    lines,
     next: (match: (l: Record<string, any>) => boolean) =>
       new Promise<Record<string, any>>((resolve) => {
         const seen = lines.find(match);
@@ -46,27 +47,49 @@ function watchLines(child: ChildProcess) {
   };
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 // What README's first command ends in (`npm start` runs the build, then this launcher).
 describe('scripts/start-hub.mjs: the whole hub on the embedded database', () => {
   let hub: ChildProcess;
   let port: number;
   let logs: ReturnType<typeof watchLines>;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-start-'));
+  /** Every child the launcher started (they run in process groups of their own). */
+  const childPids = () => logs.lines.filter((l) => l.name === 'launcher' && typeof l.childPid === 'number').map((l) => l.childPid as number);
+  const launcherLine = (msg: string) => (l: Record<string, any>) => l.name === 'launcher' && l.msg === msg;
+  const ready = async () => {
+    // The restarted api opens its port once its database is ready; /readyz answering is that event.
+    for (;;) {
+      const answer = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      if (answer?.ok) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
 
   beforeAll(async () => {
     port = await freePort();
+    // In a process group of its own, so the test can signal the group as a terminal's Ctrl-C does.
     hub = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start-hub.mjs')], {
       env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', POLL_INTERVAL_MS: '60000' },
       stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
     });
     logs = watchLines(hub);
   });
   afterAll(() => {
-    if (hub.exitCode === null) hub.kill('SIGKILL');
+    for (const pid of [hub.pid!, ...childPids()]) if (alive(pid)) process.kill(pid, 'SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints the admin login once, serves the UI and GraphQL, starts the sync engine, and stops on SIGTERM', async () => {
+  it('prints the admin login once, serves the UI and GraphQL, and starts the sync engine', async () => {
     const created = await logs.next((l) => typeof l.msg === 'string' && l.msg.startsWith('organization created'));
     expect(created.email).toBe('admin@demo.crm.test');
     expect(fs.existsSync(path.join(dataDir, 'hub.sqlite'))).toBe(true);
@@ -84,9 +107,43 @@ describe('scripts/start-hub.mjs: the whole hub on the embedded database', () => 
 
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(await page.text()).toMatch(/<div id="app">|<script type="module"/);
+  });
 
+  it('restarts an api killed with SIGKILL after a back-off, says so in its log, and the hub answers again', async () => {
+    const first = await logs.next(launcherLine('api started'));
+    expect(first).toMatchObject({ child: 'api', restarts: 0, level: 30 });
+    process.kill(first.childPid, 'SIGKILL');
+
+    const died = await logs.next((l) => l.name === 'launcher' && l.child === 'api' && l.signal === 'SIGKILL');
+    expect(died).toMatchObject({ level: 40, restartInMs: 1000, restarts: 1, msg: 'api stopped (SIGKILL); restarting it in 1 s' });
+    const again = await logs.next((l) => l.name === 'launcher' && l.msg === 'api started' && l.restarts === 1);
+    expect(again.childPid).not.toBe(first.childPid);
+    expect(alive(hub.pid!)).toBe(true);
+    await ready();
+    const answer = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect((await answer.json()).data).toEqual({ __typename: 'Query' });
+  });
+
+  it('Ctrl-C (SIGINT to the process group) stops the engine first, which hands its mailboxes back, then the api', async () => {
     const exited = new Promise<number | null>((resolve) => hub.once('exit', (code) => resolve(code)));
-    hub.kill('SIGTERM');
+    process.kill(-hub.pid!, 'SIGINT');
     expect(await exited).toBe(0);
+
+    const index = (match: (l: Record<string, any>) => boolean) => logs.lines.findIndex(match);
+    const handedBack = index((l) => l.msg === 'mailboxes handed back');
+    const engineStopped = index(launcherLine('sync-engine stopped'));
+    const apiShutdown = index((l) => l.msg === 'shutting down');
+    const apiStopped = index(launcherLine('api stopped'));
+    expect(handedBack).toBeGreaterThanOrEqual(0);
+    expect(handedBack).toBeLessThan(engineStopped);
+    expect(engineStopped).toBeLessThan(apiShutdown);
+    expect(apiShutdown).toBeLessThan(apiStopped);
+    // The engine was asked once, by the launcher's SIGTERM, not by the terminal's SIGINT.
+    expect(logs.lines.filter((l) => l.msg === 'shutdown requested').map((l) => l.signal)).toEqual(['SIGTERM']);
+    for (const pid of childPids()) expect(alive(pid), `child ${pid}`).toBe(false);
   });
 });
