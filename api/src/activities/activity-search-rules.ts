@@ -1,5 +1,5 @@
 import { badInput } from '../common/errors';
-import { ActivityKind, type Direction } from './activity-enums';
+import { ActivityKind } from './activity-enums';
 import type { ActivityFilterValues } from './activity-conditions';
 import { bareMessageId } from './message-id';
 
@@ -13,12 +13,7 @@ export const MAX_ICAL_UID_LENGTH = 255;
 export const MAX_KINDS = Object.keys(ActivityKind).length;
 
 /** The activity search's filter as the caller sent it (mailbox already a raw id). */
-export interface ActivitySearchFilterInput {
-  readonly kinds?: readonly ActivityKind[] | null;
-  readonly direction?: Direction | null;
-  readonly from?: Date | null;
-  readonly to?: Date | null;
-  readonly search?: string | null;
+export interface ActivitySearchFilterInput extends ActivityFilterValues {
   readonly mailboxId?: string | null;
   readonly messageId?: string | null;
   readonly icalUid?: string | null;

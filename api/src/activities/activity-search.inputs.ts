@@ -1,22 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { ActivityKind, Direction } from './activity-enums';
-import { MAX_ICAL_UID_LENGTH, MAX_KINDS, MAX_MESSAGE_ID_LENGTH, MAX_SEARCH_LENGTH } from './activity-search-rules';
+import { ActivityFilterFields } from './activity-filter.inputs';
+import { MAX_ICAL_UID_LENGTH, MAX_MESSAGE_ID_LENGTH, MAX_SEARCH_LENGTH } from './activity-search-rules';
 
 // Bounds are checked by checkActivitySearchFilter, which names each field as `filter.<field>`.
 @InputType({ description: 'Every field narrows the search; fields left out do not.' })
-export class ActivitySearchFilterInput {
-  @Field(() => [ActivityKind], { nullable: true, description: `Only these kinds (at most ${MAX_KINDS}); an empty list matches nothing.` })
-  kinds?: ActivityKind[];
-
-  @Field(() => Direction, { nullable: true })
-  direction?: Direction;
-
-  @Field(() => Date, { nullable: true, description: 'Only activities that occurred at or after this time.' })
-  from?: Date;
-
-  @Field(() => Date, { nullable: true, description: 'Only activities that occurred before this time.' })
-  to?: Date;
-
+export class ActivitySearchFilterInput extends ActivityFilterFields {
   @Field(() => String, {
     nullable: true,
     description:

@@ -1,22 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { MaxLength } from '../common/validation';
-import { ActivityKind, Direction } from './activity-enums';
+import { ActivityFilterFields } from './activity-filter.inputs';
 import { MAX_RELATED_RECORDS } from './timeline.service';
 
 @InputType({ description: 'Every field narrows the timeline; fields left out do not.' })
-export class TimelineFilter {
-  @Field(() => [ActivityKind], { nullable: true, description: 'Only these kinds; an empty list matches nothing.' })
-  kinds?: ActivityKind[];
-
-  @Field(() => Direction, { nullable: true })
-  direction?: Direction;
-
-  @Field(() => Date, { nullable: true, description: 'Only activities that occurred at or after this time.' })
-  from?: Date;
-
-  @Field(() => Date, { nullable: true, description: 'Only activities that occurred before this time.' })
-  to?: Date;
-
+export class TimelineFilter extends ActivityFilterFields {
   @Field(() => String, { nullable: true, description: 'Matches the subject anywhere, ignoring case and accents; subjects hidden from you never match.' })
   @MaxLength(200)
   search?: string;
