@@ -9,14 +9,13 @@ const OPTIONS: HtmlToTextOptions = {
   selectors: [
     { selector: 'img', format: 'skip' },
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true, ignoreHref: false } },
-    { selector: 'table', format: 'dataTable' },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
     { selector: 'h1', options: { uppercase: false } },
     { selector: 'h2', options: { uppercase: false } },
     { selector: 'h3', options: { uppercase: false } },
     { selector: 'h4', options: { uppercase: false } },
     { selector: 'h5', options: { uppercase: false } },
     { selector: 'h6', options: { uppercase: false } },
-    { selector: 'th', options: { uppercase: false } },
   ],
   // Bodies are already cut to the organization's maxBodyKb; this bounds the work on deeply nested markup.
   limits: { maxDepth: 200, maxChildNodes: 10_000, ellipsis: '…' },
@@ -24,7 +23,8 @@ const OPTIONS: HtmlToTextOptions = {
 
 /** The readable text of an HTML body, for an email that came without a text part. */
 export function textOfHtmlBody(html: string): string {
-  return convert(html, OPTIONS).trim();
+  // Blank lines around it go; the indent of a first list item stays.
+  return convert(html, OPTIONS).replace(/^(\s*\n)+/, '').trimEnd();
 }
 
 /** Texts recently derived, by HTML body blob: converting costs about as much as sanitizing. */
