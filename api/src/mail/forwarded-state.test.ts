@@ -28,6 +28,8 @@ describe('effectiveState of a mailbox whose mail arrives through the forward mai
     ['one of two forward mailboxes syncs', forwardUser, [{ ...sink, address: 'a@x', state: MailboxState.DISABLED_AUTH }, { ...sink, address: 'b@x' }], strict, MailboxState.ENABLED, /b@x/],
     ['its own stored state does not count without a channel of its own', { ...forwardUser, state: MailboxState.DISABLED_BY_ADMIN }, [sink], strict, MailboxState.ENABLED, /arrives through/],
     ['sending over its own SMTP: the worse of the two (its own untested)', { ...forwardUser, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC, stateReason: 'run Test & Enable' }, [sink], strict, MailboxState.NOT_ENABLED, /run Test & Enable/],
+    ['…and on a tie its own reason', { ...forwardUser, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC, stateReason: 'profile changed' }, [], strict, MailboxState.NOT_ENABLED, /profile changed/],
+    ['…or the forward mailbox\'s when it has none', { ...forwardUser, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC }, [], strict, MailboxState.NOT_ENABLED, /has none/],
     ['sending over its own SMTP, both healthy', { ...forwardUser, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC, state: MailboxState.ENABLED }, [sink], strict, MailboxState.ENABLED, /arrives through/],
     ['sending over its own SMTP, the forward mailbox stopped', { ...forwardUser, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC, state: MailboxState.ENABLED }, [{ ...sink, state: MailboxState.DISABLED_AUTH }], strict, MailboxState.DISABLED_AUTH, /forward mailbox/],
   ] as const)('%s → %s', (_name, mailbox, forwards, settings, state, reason) => {

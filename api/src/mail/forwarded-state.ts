@@ -45,14 +45,16 @@ const SEVERITY: Record<MailboxState, number> = {
  * - NOT_ENABLED: nothing files this mailbox's mail: its address awaits approval, the organization has no
  *   forward mailbox, or the forward mailbox lacks a profile, approval or Test & Enable.
  * When the mailbox also sends over its own SMTP server, its own state governs sending, and it shows the
- * worse of the two.
+ * worse of the two (its own on a tie, when it says why).
  */
 export function effectiveState(mailbox: StatedMailbox, forwardMailboxes: readonly ForwardMailbox[], settings: EligibilitySettings): StateView {
   const own: StateView = { state: mailbox.state, reason: mailbox.stateReason };
   if (mailbox.incomingMethod !== IncomingMethod.FORWARD_MAILBOX) return own;
   const incoming = forwardedState(mailbox, forwardMailboxes, settings);
   if (mailbox.outgoingMethod !== OutgoingMethod.SERVER_SIDE_SYNC) return incoming;
-  return SEVERITY[own.state] > SEVERITY[incoming.state] ? own : incoming;
+  // The worse one; on a tie its own reason (what to do on this mailbox) when it has one.
+  const ownFirst = SEVERITY[own.state] > SEVERITY[incoming.state] || (SEVERITY[own.state] === SEVERITY[incoming.state] && own.reason !== null);
+  return ownFirst ? own : incoming;
 }
 
 function forwardedState(mailbox: StatedMailbox, forwardMailboxes: readonly ForwardMailbox[], settings: EligibilitySettings): StateView {
