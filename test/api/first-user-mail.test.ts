@@ -159,6 +159,12 @@ describe.each(DIALECTS)('what a first real user hit, on %s', (dialect) => {
       expect(repairs[2].detail).toMatch(/^keyed as <synthetic\.[0-9a-f]{64}@crm-hub\.invalid>$/);
       // Sam sees his own email whole; Maria, at SUBJECT_ONLY, sees no repairs (the detail holds addresses).
       expect(await email(item.activityId!, maria)).toMatchObject({ visibleAs: 'SUBJECT_ONLY', repairs: [] });
+      // A meeting invitation that could not be used is a repair of its email too.
+      const invite = { ...outlookMessage({ from: customer, to: [SAM], subject: `When? ${uniqueTag()}` }), calendar: { method: 'REQUEST', uid: `${uniqueTag()}@calendar.example`, summary: 'When?', start: 'next Tuesday-ish', attendees: [{ address: SAM.address }] } };
+      const [invited] = await track(samMailbox, [invite as TrackItem]);
+      expect((await email(invited.activityId!, sam)).repairs).toEqual([
+        { code: 'INVALID_CALENDAR', message: 'The meeting invitation in the message could not be used in full.', detail: expect.stringMatching(/start "next Tuesday-ish" is not a time/) },
+      ]);
       // A well-formed email has none.
       const [clean] = await track(samMailbox, [outlookMessage({ from: customer, to: [SAM], subject: `Clean ${uniqueTag()}` })]);
       expect((await email(clean.activityId!, sam)).repairs).toEqual([]);

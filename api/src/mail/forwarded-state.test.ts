@@ -16,7 +16,7 @@ const lax = { processEmailOnlyForApprovedMailboxes: false };
 describe('effectiveState of a mailbox whose mail arrives through the forward mailbox', () => {
   it.each([
     ['the forward mailbox syncs', forwardUser, [sink], strict, MailboxState.ENABLED, /arrives through the forward mailbox fwd@/],
-    ['it backs off', forwardUser, [{ ...sink, state: MailboxState.BACKING_OFF, stateReason: 'connection refused' }], strict, MailboxState.BACKING_OFF, /retrying .*connection refused/],
+    ['it backs off', forwardUser, [{ ...sink, state: MailboxState.BACKING_OFF, stateReason: 'connection refused' }], strict, MailboxState.BACKING_OFF, /^The forward mailbox fwd@demo.crm.test is retrying after a failure; filing resumes on its own.$/],
     ['its credentials were refused', forwardUser, [{ ...sink, state: MailboxState.DISABLED_AUTH }], strict, MailboxState.DISABLED_AUTH, /refused its credentials/],
     ['an administrator disabled it', forwardUser, [{ ...sink, state: MailboxState.DISABLED_BY_ADMIN }], strict, MailboxState.DISABLED_BY_ADMIN, /administrator disabled/],
     ['it was never enabled', forwardUser, [{ ...sink, state: MailboxState.NOT_ENABLED }], strict, MailboxState.NOT_ENABLED, /Test & Enable/],

@@ -75,7 +75,8 @@ function forwardedState(mailbox: StatedMailbox, forwardMailboxes: readonly Forwa
     case MailboxState.ENABLED:
       return { state: MailboxState.ENABLED, reason: `Incoming mail arrives through the forward mailbox ${forward.address}.` };
     case MailboxState.BACKING_OFF:
-      return { state: MailboxState.BACKING_OFF, reason: `The forward mailbox ${forward.address} is retrying after a failure${forward.stateReason ? ` (${forward.stateReason})` : ''}; filing resumes on its own.` };
+      // Not the forward mailbox's own reason: its server's words are for the administrators who own it.
+      return { state: MailboxState.BACKING_OFF, reason: `The forward mailbox ${forward.address} is retrying after a failure; filing resumes on its own.` };
     case MailboxState.NOT_ENABLED:
       return { state: MailboxState.NOT_ENABLED, reason: `The forward mailbox ${forward.address} is not enabled yet: run Test & Enable on it.` };
     case MailboxState.DISABLED_AUTH:
