@@ -292,7 +292,10 @@ describe.each(DIALECTS)('mail configuration on %s', (dialect) => {
     await sql("UPDATE mailbox SET state = 'ENABLED', incomingTestStatus = 'SUCCESS', outgoingTestStatus = 'SUCCESS', approval = 'APPROVED' WHERE id = ?", [rawId(id)]);
     const other = ok(await admin(CREATE_PROFILE, { input: imapProfile(`${tag} other`) })).createEmailServerProfile;
     const unchanged = await configure('maria.manager', { processEmailFrom: '2025-01-01T00:00:00.000Z', incomingMethod: 'FORWARD_MAILBOX' });
-    expect(unchanged).toMatchObject({ state: 'ENABLED', processEmailFrom: '2025-01-01T00:00:00.000Z', incomingMethod: 'FORWARD_MAILBOX' });
+    // Nothing new to test, so its own (sending) state stays ENABLED; what it shows is the true state of its incoming
+    // mail, which now arrives through a forward mailbox the organization does not have yet.
+    expect(unchanged).toMatchObject({ state: 'NOT_ENABLED', stateReason: expect.stringMatching(/the organization has none/), processEmailFrom: '2025-01-01T00:00:00.000Z', incomingMethod: 'FORWARD_MAILBOX' });
+    expect(await sql('SELECT state FROM mailbox WHERE id = ?', [rawId(id)])).toEqual([{ state: 'ENABLED' }]);
     const moved = await configure('maria.manager', { profileId: other.id });
     expect(moved).toMatchObject({
       state: 'NOT_ENABLED',

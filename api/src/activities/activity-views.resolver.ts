@@ -5,6 +5,8 @@ import { CorrelationMethod, EmailStatus, TaskPriority } from './activity-enums';
 import { activityFieldsResolver, visibleAs } from './activity-fields.resolver';
 import { showsContent } from './activity-privacy';
 import { displayHtml } from './email-display';
+import { EmailRepair, repairsOf } from './email-repairs';
+import { displayText } from './email-text';
 import type { Activity } from './activity.entity';
 import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
 import type { Attachment } from './attachment.entity';
@@ -19,6 +21,7 @@ export function attachmentView(r: Attachment): AttachmentView {
     contentType: r.contentType,
     size: r.size,
     stored: r.blobSha256 !== null,
+    sha256: r.blobSha256,
     skippedReason: r.skippedReason,
     contentId: r.contentId,
     inline: r.inline,
@@ -70,9 +73,8 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
 
   @FieldResolver(() => String, { nullable: true })
   async textBody(@Root() a: Activity, @Ctx() ctx: RequestContext) {
-    const row = await email(ctx, a);
-    if (!row.textBodyBlob || !(await fullView(ctx, a))) return null;
-    return (await ctx.loaders.activity.bodies.load(row.textBodyBlob)) ?? null;
+    if (!(await fullView(ctx, a))) return null;
+    return displayText(ctx, await email(ctx, a));
   }
 
   @FieldResolver(() => String, { nullable: true })
@@ -113,6 +115,13 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
     const row = await email(ctx, a);
     if (!row.trackingDecision || !(await fullView(ctx, a))) return null;
     return JSON.parse(row.trackingDecision) as TrackingDecision;
+  }
+
+  @FieldResolver(() => [EmailRepair], { description: 'What tracking repaired in the message to store it (missing Message-ID, unreadable date…), in order; empty unless you see the whole email.' })
+  async repairs(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<EmailRepair[]> {
+    const row = await email(ctx, a);
+    if (!row.salvage || !(await fullView(ctx, a))) return [];
+    return repairsOf(row.salvage);
   }
 
   @FieldResolver(() => String, { nullable: true })

@@ -19,6 +19,7 @@ import {
   TaskPriority,
 } from './activity-enums';
 import { ACTIVITY_TYPE_NAME, type Activity } from './activity.entity';
+import { EmailRepair } from './email-repairs';
 
 // GraphQL views of activities. The root value of each is the Activity entity row; per-kind and
 // privacy-dependent fields come from field resolvers (activity-fields.resolver.ts) through DataLoaders.
@@ -109,11 +110,17 @@ export class AttachmentView {
   @Field()
   contentType: string;
 
-  @Field(() => Int, { description: 'Bytes (files up to 2 GB).' })
+  @Field(() => Int, { description: 'Bytes (files up to 2 GB): for a stored file, exactly what the download delivers.' })
   size: number;
 
   @Field({ description: 'False when the file was not stored, e.g. larger than the organization\'s attachment limit.' })
   stored: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'SHA-256 of the stored file\'s bytes, 64 lower-case hex digits: verify a download with it, or see that two emails carry the same file. Null when the file was not stored.',
+  })
+  sha256: string | null;
 
   @Field(() => String, { nullable: true })
   skippedReason: string | null;
@@ -214,7 +221,10 @@ export class EmailView extends ActivityInterface {
   @Field(() => Date, { nullable: true })
   receivedAt: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Null unless you see the whole email.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The text part; for an email with only an HTML part, text derived from the HTML. Null unless you see the whole email.',
+  })
   textBody: string | null;
 
   @Field(() => String, { nullable: true, description: 'Sanitized for display: no scripts; remote images moved to data-remote-src until the reader consents.' })
@@ -237,6 +247,9 @@ export class EmailView extends ActivityInterface {
 
   @Field(() => TrackingDecision, { nullable: true })
   trackingDecision: TrackingDecision | null;
+
+  @Field(() => [EmailRepair])
+  repairs: EmailRepair[];
 
   @Field(() => String, { nullable: true })
   failureReason: string | null;

@@ -176,6 +176,14 @@ export class BlobStore {
     return result;
   }
 
+  /** The stored size of each of these blobs that is stored, in one query (what an attachment row records, whatever its sender claimed). */
+  async sizes(sha256s: readonly string[]): Promise<Map<string, number>> {
+    const keys = [...new Set(sha256s.filter(isSha256Hex))];
+    if (keys.length === 0) return new Map();
+    const rows = await this.db.getRepository(Blob).find({ select: { sha256: true, size: true }, where: { sha256: In(keys) } });
+    return new Map(rows.map((row) => [row.sha256, row.size]));
+  }
+
   /** Which of these blobs are stored, in one query. */
   async exists(sha256s: readonly string[]): Promise<Set<string>> {
     const keys = [...new Set(sha256s.filter(isSha256Hex))];

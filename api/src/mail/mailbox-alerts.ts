@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { MoreThan, type EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
 import { AlertSeverity } from './mail-enums';
 import { MailboxAlert } from './mailbox-alert.entity';
@@ -16,4 +16,16 @@ export async function recordAlert(em: EntityManager, mailboxId: string, severity
     message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
     createdAt: new Date(),
   });
+}
+
+/**
+ * Appends the line unless the same line (code and message) was recorded in the last `withinMs`: a
+ * condition that every message of a flood meets is said once, not once per message.
+ */
+export async function recordAlertOnce(em: EntityManager, mailboxId: string, severity: AlertSeverity, code: string, message: string, withinMs: number, now = new Date()): Promise<boolean> {
+  const since = new Date(now.getTime() - withinMs);
+  const recent = await em.find(MailboxAlert, { where: { mailboxId, code: code.slice(0, 48), createdAt: MoreThan(since) }, select: { message: true }, order: { createdAt: 'DESC' }, take: 50 });
+  if (recent.some((r) => r.message === message)) return false;
+  await recordAlert(em, mailboxId, severity, code, message);
+  return true;
 }

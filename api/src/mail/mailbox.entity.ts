@@ -130,11 +130,10 @@ export class Mailbox {
 
   // --- Sync state (written by the api on the sync engine's reports) ---
 
-  @Field(() => MailboxState)
+  /** The mailbox's own sync state; GraphQL shows the true state (forwarded-state.ts: a FORWARD_MAILBOX mailbox's is the forward mailbox's). */
   @EnumColumn(24, { default: MailboxState.NOT_ENABLED })
   state: MailboxState;
 
-  @Field(() => String, { nullable: true, description: 'Why the mailbox is in its state, in words.' })
   @Column('varchar', { length: 1000, nullable: true })
   stateReason: string | null;
 

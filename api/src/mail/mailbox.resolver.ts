@@ -5,6 +5,9 @@ import { principalOf, type RequestContext } from '../graphql/context';
 import { User } from '../identity/user.entity';
 import { visibleUser } from '../records/record-fields.resolver';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
+import { effectiveState, type StateView } from './forwarded-state';
+import { IncomingMethod, MailboxState } from './mail-enums';
+import type { EligibilitySettings } from './mailbox-eligibility';
 import { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
 import { Mailbox } from './mailbox.entity';
 
@@ -18,6 +21,19 @@ export class TrackingCount {
 
   @Field(() => Int)
   count: number;
+}
+
+/** The forward mailboxes and the approval setting, read once per request and only when a FORWARD_MAILBOX mailbox is shown. */
+const forwardFacts = new WeakMap<object, Promise<{ forwardMailboxes: Mailbox[]; settings: EligibilitySettings }>>();
+
+function stateOf(ctx: RequestContext, mailbox: Mailbox): StateView | Promise<StateView> {
+  if (mailbox.incomingMethod !== IncomingMethod.FORWARD_MAILBOX) return { state: mailbox.state, reason: mailbox.stateReason };
+  let facts = forwardFacts.get(ctx.loaders);
+  if (!facts) {
+    facts = ctx.services.mailboxes.forwardingFacts();
+    forwardFacts.set(ctx.loaders, facts);
+  }
+  return facts.then(({ forwardMailboxes, settings }) => effectiveState(mailbox, forwardMailboxes, settings));
 }
 
 @Resolver(() => Mailbox)
@@ -49,6 +65,19 @@ export class MailboxResolver {
   @Mutation(() => Boolean, { description: 'True when a rule was removed.' })
   removeFolderTrackingRule(@Arg('mailboxId', () => ID) mailboxId: string, @Arg('folder') folder: string, @Ctx() ctx: RequestContext): Promise<boolean> {
     return ctx.services.mailboxes.removeFolderRule(principalOf(ctx), mailboxId, folder);
+  }
+
+  @FieldResolver(() => MailboxState, {
+    description:
+      'Whether mail flows, and if not, why. For a mailbox whose incoming method is FORWARD_MAILBOX it is the state of the forward mailbox that files its mail (NOT_ENABLED when none does), or the worse of that and its own when it also sends over SMTP.',
+  })
+  async state(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<MailboxState> {
+    return (await stateOf(ctx, mailbox)).state;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Why the mailbox is in its state, in words.' })
+  async stateReason(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return (await stateOf(ctx, mailbox)).reason;
   }
 
   @FieldResolver(() => User, { nullable: true })

@@ -11,9 +11,11 @@ import { definedOnly, nonNull } from '../records/patch';
 import { kindOfGlobalType } from '../records/record-kind';
 import type { RecordWriter } from '../records/record-writer';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
+import type { EligibilitySettings } from './mailbox-eligibility';
 import { MailboxItem } from './mailbox-item.entity';
 import type { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
 import { Mailbox } from './mailbox.entity';
+import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
 /** A mail administrator: mailbox WRITE at organization depth (configures profiles and every mailbox). */
 export function isMailAdmin(principal: Principal): boolean {
@@ -50,6 +52,15 @@ export class MailboxService {
     if (!mailbox || !mayUseMailbox(principal, mailbox, Privilege.READ)) throw notFound(field, globalId);
     if (!mayUseMailbox(principal, mailbox, privilege)) throw forbidden('you may not change this mailbox');
     return mailbox;
+  }
+
+  /** What the state of a FORWARD_MAILBOX mailbox derives from (forwarded-state.ts): the forward mailboxes and the approval rule. */
+  async forwardingFacts(): Promise<{ forwardMailboxes: Mailbox[]; settings: EligibilitySettings }> {
+    const [forwardMailboxes, settings] = await Promise.all([
+      this.db.getRepository(Mailbox).findBy({ isForwardMailbox: true }),
+      this.db.getRepository(OrganizationEmailSettings).findOneByOrFail({ id: ORGANIZATION_SETTINGS_ID }),
+    ]);
+    return { forwardMailboxes, settings };
   }
 
   /** Owner or administrator; a new privacy level re-rates the email already tracked from the mailbox. */

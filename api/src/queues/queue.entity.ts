@@ -41,6 +41,13 @@ export class Queue {
   @Column('boolean', { default: false })
   createContactForUnknownSender: boolean;
 
+  @Field({
+    description:
+      'Email to case for a sender who is a lead: a case\'s customer is a contact or an account, so the lead\'s name and addresses become a new contact (linked to the lead as its originatingLead) and the case is opened for it. On by default; off, such mail opens no case and the alert log says so.',
+  })
+  @Column('boolean', { default: true })
+  createContactForLeadSender: boolean;
+
   @Field(() => Int, { nullable: true, description: 'A reply reopens a case resolved less than this many hours ago; null never reopens.' })
   @Column('int', { nullable: true })
   reopenResolvedWithinHours: number | null;

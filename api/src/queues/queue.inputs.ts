@@ -22,6 +22,9 @@ export class CreateQueueInput {
   @Field({ defaultValue: false })
   createContactForUnknownSender: boolean;
 
+  @Field({ defaultValue: true, description: 'Make a contact from a lead who writes, so their case has a customer (Queue.createContactForLeadSender).' })
+  createContactForLeadSender: boolean;
+
   @Field(() => Int, { nullable: true })
   @Min(0)
   @Max(24 * 365)
@@ -35,6 +38,9 @@ export class UpdateQueueInput {
 
   @Field({ nullable: true })
   createContactForUnknownSender?: boolean;
+
+  @Field({ nullable: true })
+  createContactForLeadSender?: boolean;
 
   @Field(() => Int, { nullable: true })
   @Min(0)

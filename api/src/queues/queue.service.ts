@@ -41,6 +41,7 @@ export class QueueService {
         businessUnitId: owner.businessUnitId,
         createCaseFromEmail: input.createCaseFromEmail,
         createContactForUnknownSender: input.createContactForUnknownSender,
+        createContactForLeadSender: input.createContactForLeadSender,
         reopenResolvedWithinHours: input.reopenResolvedWithinHours ?? null,
       });
       await em.insert(Mailbox, queueMailbox({ id, emailAddress, ownerId }, await newMailboxDefaults(em)));
@@ -53,7 +54,7 @@ export class QueueService {
     const queue = await this.db.getRepository(Queue).findOneBy({ id });
     if (!queue || !holds(principal, AccessEntity.QUEUE, Privilege.READ)) throw notFound('id', globalId);
     if (!can(principal, AccessEntity.QUEUE, Privilege.WRITE, queue)) throw forbidden('you may not change this queue');
-    nonNull(input, ['createCaseFromEmail', 'createContactForUnknownSender']);
+    nonNull(input, ['createCaseFromEmail', 'createContactForUnknownSender', 'createContactForLeadSender']);
     await this.db.getRepository(Queue).update({ id }, definedOnly({ ...input }));
     return this.db.getRepository(Queue).findOneByOrFail({ id });
   }

@@ -58,4 +58,9 @@ export class Contact extends OwnedRecord {
   @Index()
   @IdColumn({ nullable: true })
   accountId: string | null;
+
+  /** The lead this contact was made from (Dynamics' originatingleadid), e.g. by email to case for a lead's mail. */
+  @Index()
+  @IdColumn({ nullable: true })
+  originatingLeadId: string | null;
 }

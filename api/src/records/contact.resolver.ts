@@ -3,6 +3,7 @@ import { expectGlobalId } from '../common/global-id';
 import { connectionOf } from '../common/pagination';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { Account } from './account.entity';
+import { Lead } from './lead.entity';
 import { Contact } from './contact.entity';
 import { ContactListArgs, CreateContactInput, UpdateContactInput } from './contact.inputs';
 import { emailEnabledFieldsResolver } from './record-fields.resolver';
@@ -32,5 +33,11 @@ export class ContactResolver extends emailEnabledFieldsResolver(Contact, 'contac
   async account(@Root() contact: Contact, @Ctx() ctx: RequestContext): Promise<Account | null> {
     if (!contact.accountId) return null;
     return ((await ctx.loaders.readable.account.load(contact.accountId)) as Account | undefined) ?? null;
+  }
+
+  @FieldResolver(() => Lead, { nullable: true, description: 'The lead this contact was made from; null when none or you may not read it.' })
+  async originatingLead(@Root() contact: Contact, @Ctx() ctx: RequestContext): Promise<Lead | null> {
+    if (!contact.originatingLeadId) return null;
+    return ((await ctx.loaders.readable.lead.load(contact.originatingLeadId)) as Lead | undefined) ?? null;
   }
 }

@@ -42,6 +42,7 @@ const DEPENDENTS: Partial<Record<RecordKind, { entity: Function; column: string;
     { entity: Opportunity, column: 'customerContactId', action: 'restrict' },
     { entity: CrmCase, column: 'customerContactId', action: 'restrict' },
   ],
+  lead: [{ entity: Contact, column: 'originatingLeadId', action: 'clear' }],
 };
 
 /**

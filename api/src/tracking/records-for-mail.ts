@@ -36,9 +36,39 @@ const stamps = (o: Ownership) => {
 export async function createContactForSender(em: EntityManager, sender: { address: string; name: string | null }, owner: Ownership): Promise<string> {
   const id = newId();
   const { firstName, lastName } = splitName(sender.name, sender.address);
-  await em.insert(Contact, { id, ...stamps(owner), firstName, lastName, fullName: fullNameOf(firstName, lastName), jobTitle: null, telephone: null, mobilePhone: null, status: ContactStatus.ACTIVE, accountId: null });
+  await em.insert(Contact, { id, ...stamps(owner), firstName, lastName, fullName: fullNameOf(firstName, lastName), jobTitle: null, telephone: null, mobilePhone: null, status: ContactStatus.ACTIVE, accountId: null, originatingLeadId: null });
   await em.insert(EmailAddress, { id: newId(), address: sender.address, recordKind: 'contact', recordId: id, position: 0 });
   return id;
+}
+
+/**
+ * Email to case for a lead's mail: the contact made from the lead (Dynamics' qualify, without closing the
+ * lead), carrying the lead's name, telephone and every address, linked back as its originating lead. A
+ * contact already made from this lead is used again. Returns the contact and the addresses it now carries.
+ */
+export async function contactFromLead(em: EntityManager, leadId: string, owner: Ownership): Promise<{ contactId: string; addresses: string[] }> {
+  const earlier = await em.findOne(Contact, { where: { originatingLeadId: leadId }, select: { id: true }, order: { createdAt: 'ASC' } });
+  if (earlier) return { contactId: earlier.id, addresses: [] };
+  const lead = await em.findOneByOrFail(Lead, { id: leadId });
+  const addresses = await em.find(EmailAddress, { where: { recordKind: 'lead', recordId: leadId }, order: { position: 'ASC' } });
+  const id = newId();
+  await em.insert(Contact, {
+    id,
+    ...stamps(owner),
+    firstName: lead.firstName,
+    lastName: lead.lastName,
+    fullName: lead.fullName,
+    jobTitle: null,
+    telephone: lead.telephone,
+    mobilePhone: null,
+    status: ContactStatus.ACTIVE,
+    accountId: null,
+    originatingLeadId: leadId,
+  });
+  if (addresses.length) {
+    await em.insert(EmailAddress, addresses.map((a) => ({ id: newId(), address: a.address, recordKind: 'contact' as const, recordId: id, position: a.position })));
+  }
+  return { contactId: id, addresses: addresses.map((a) => a.address) };
 }
 
 export async function createLeadForSender(em: EntityManager, sender: { address: string; name: string | null }, subject: string, owner: Ownership): Promise<string> {

@@ -21,7 +21,7 @@ import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
 import { AlertSeverity, AutoCreateRecords } from '../mail/mail-enums';
-import { recordAlert } from '../mail/mailbox-alerts';
+import { recordAlert, recordAlertOnce } from '../mail/mailbox-alerts';
 import { MailboxItem, MailboxItemOutcome } from '../mail/mailbox-item.entity';
 import { Mailbox } from '../mail/mailbox.entity';
 import type { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
@@ -33,7 +33,8 @@ import { storeSmallBlobs } from './body-blobs';
 import { decideItem, partyResolutionOf, type ItemDecision, type PartyDecision, type TrackingSwitches } from './decide-item';
 import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import { prepareItem, type PreparedItem } from './prepare-item';
-import { createCaseFromEmail, createContactForSender, createLeadForSender, type Ownership } from './records-for-mail';
+import { contactFromLead, createCaseFromEmail, createContactForSender, createLeadForSender, type Ownership } from './records-for-mail';
+import { caseCustomerFor, noCaseAlert, reopensCase, type NoCaseReason } from './rules/email-to-case';
 import type { RecordRef } from './rules/correlation';
 import { normalizeSubject, subjectHash } from './rules/subject';
 import { findToken, tokenPattern, type TokenFormat } from './rules/tracking-token';
@@ -67,6 +68,8 @@ interface BatchContext {
   /** Each item's meeting invitation, by index. */
   readonly invites: ReadonlyMap<number, PreparedInvite>;
   readonly quarantine: readonly QuarantineInput[];
+  /** The stored size of each uploaded attachment blob, by sha256: what the attachment row records. */
+  readonly storedSizes: ReadonlyMap<string, number>;
 }
 
 interface BatchOutcome {
@@ -110,6 +113,8 @@ export class TrackingService {
     input.items.forEach((item, index) => {
       if (item.calendar) invites.set(index, prepareInvite(item.calendar));
     });
+    const prepared = input.items.map((item, index) => prepareItem(item, index, { mailboxAddress: mailbox.address, maxBodyBytes: settings.maxBodyKb * 1024, now }));
+    const { rejections, storedSizes } = await this.uploadedAttachments(prepared, settings.maxAttachmentKb * 1024);
     const ctx: BatchContext = {
       principal,
       mailbox,
@@ -122,9 +127,8 @@ export class TrackingService {
       leaseId: input.leaseId ?? null,
       invites,
       quarantine: checkQuarantine(input.quarantine ?? []),
+      storedSizes,
     };
-    const prepared = input.items.map((item, index) => prepareItem(item, index, { mailboxAddress: mailbox.address, maxBodyBytes: settings.maxBodyKb * 1024, now }));
-    const rejections = await this.missingAttachments(prepared, settings.maxAttachmentKb * 1024);
 
     let outcome: BatchOutcome | undefined;
     for (let attempt = 1; !outcome; attempt++) {
@@ -143,16 +147,19 @@ export class TrackingService {
     return { items: outcome.items, cursor: outcome.cursor };
   }
 
-  /** Attachments that should be in the blob store and are not: the item is rejected so the engine uploads and sends it again. */
-  private async missingAttachments(items: readonly PreparedItem[], limit: number): Promise<Map<number, string>> {
+  /**
+   * The stored size of every uploaded attachment, and the items to reject because a file that should be in
+   * the blob store is not (the engine uploads it and sends the item again).
+   */
+  private async uploadedAttachments(items: readonly PreparedItem[], limit: number): Promise<{ rejections: Map<number, string>; storedSizes: Map<string, number> }> {
     const wanted = items.flatMap((i) => i.attachments.filter((a) => a.sha256 && a.size <= limit).map((a) => a.sha256!));
-    const present = wanted.length ? await this.blobs.exists([...new Set(wanted)]) : new Set<string>();
+    const storedSizes = wanted.length ? await this.blobs.sizes(wanted) : new Map<string, number>();
     const rejections = new Map<number, string>();
     for (const item of items) {
-      const missing = item.attachments.filter((a) => a.sha256 && a.size <= limit && !present.has(a.sha256));
+      const missing = item.attachments.filter((a) => a.sha256 && a.size <= limit && !storedSizes.has(a.sha256));
       if (missing.length) rejections.set(item.index, `attachments not uploaded (PUT /blobs first): ${missing.map((a) => a.fileName).join(', ')}`);
     }
-    return rejections;
+    return { rejections, storedSizes };
   }
 
   private async runBatch(em: EntityManager, ctx: BatchContext, items: readonly PreparedItem[], rejections: ReadonlyMap<number, string>, cursor: string | null): Promise<BatchOutcome> {
@@ -178,6 +185,8 @@ export class TrackingService {
     const ledger: Partial<MailboxItem>[] = [];
     const linkedExisting: string[] = [];
     const bodies: { row: Partial<EmailMessage>; text: Buffer | null; html: Buffer | null }[] = [];
+    /** The email rows this batch stores, by item index. */
+    const newEmails = new Map<number, Partial<EmailMessage>>();
     const seen = new Map<string, string | null>();
     /** Items whose email is kept (tracked, linked, or already seen tracked), with the regarding record an invitation in it takes. */
     const kept = new Map<number, { regarding: RecordRef | null } | { duplicateOf: string }>();
@@ -235,7 +244,7 @@ export class TrackingService {
       if (item.direction === 'INCOMING' && sender && sender.resolution.resolution === 'UNRESOLVED' && mailbox.autoCreateRecords !== AutoCreateRecords.NONE && !ctx.queue) {
         const kind = mailbox.autoCreateRecords === AutoCreateRecords.LEAD ? 'lead' : 'contact';
         const id = kind === 'lead' ? await createLeadForSender(em, sender, item.subject, ctx.owner) : await createContactForSender(em, sender, ctx.owner);
-        this.resolveCreated(facts, parties, sender, kind, id);
+        this.resolveCreated(facts, parties, [sender.address], id, kind);
         steps.push({ step: 'AUTO_CREATE', outcome: 'CREATED', detail: `${kind} ${globalIdOf(kind, id)} for unknown sender ${sender.address}` });
       }
 
@@ -305,17 +314,20 @@ export class TrackingService {
         sendAttempts: 0,
       };
       emailRows.push(row);
+      newEmails.set(item.index, row);
       // The HTML as received: it is sanitized when someone reads it, so ingest does not pay for it.
       bodies.push({ row, text: item.textBody !== null ? Buffer.from(item.textBody, 'utf8') : null, html: item.htmlBody !== null ? Buffer.from(item.htmlBody, 'utf8') : null });
       const limit = ctx.settings.maxAttachmentKb * 1024;
       item.attachments.forEach((a, position) => {
-        const stored = a.sha256 !== null && a.size <= limit;
+        // The blob's own size, not the engine's claim: it is what a download delivers and what `size` promises.
+        const storedSize = a.sha256 !== null && a.size <= limit ? ctx.storedSizes.get(a.sha256) : undefined;
+        const stored = storedSize !== undefined && storedSize <= limit;
         attachmentRows.push({
           id: attachmentIds[position],
           activityId,
           fileName: a.fileName,
           contentType: a.contentType,
-          size: a.size,
+          size: storedSize ?? a.size,
           blobSha256: stored ? a.sha256 : null,
           contentId: a.contentId,
           inline: a.inline,
@@ -362,7 +374,7 @@ export class TrackingService {
     await insertChunked(em, ActivityMailbox, links.filter((l) => !alreadyLinked.has(l.activityId)));
     await this.raiseVisibility(em, linkedExisting, mailbox);
     await insertChunked(em, MailboxItem, ledger);
-    const appointments = await this.applyInvites(em, ctx, items, kept, results, facts);
+    const appointments = await this.applyInvites(em, ctx, items, kept, results, facts, newEmails);
     const foundSent = await this.settleUncertain(em, linkedExisting, mailbox.id, ctx.now);
     await this.quarantine(em, ctx);
     await em.update(Mailbox, { id: mailbox.id }, { ...(cursor !== null ? { syncCursor: cursor } : {}), lastBatchAt: ctx.now, updatedAt: ctx.now });
@@ -402,6 +414,7 @@ export class TrackingService {
     kept: ReadonlyMap<number, { regarding: RecordRef | null } | { duplicateOf: string }>,
     results: TrackedItem[],
     facts: TrackingFacts,
+    newEmails: ReadonlyMap<number, Partial<EmailMessage>>,
   ): Promise<BatchOutcome['changes']> {
     const withInvite = items.filter((i) => ctx.invites.has(i.index) && kept.has(i.index));
     if (!withInvite.length) return [];
@@ -426,7 +439,15 @@ export class TrackingService {
     for (const outcome of outcomes) {
       const result = results.find((r) => r.index === outcome.index)!;
       result.appointmentId = outcome.appointmentId ? toGlobalId('Appointment', outcome.appointmentId) : null;
-      if (outcome.note) result.salvaged = [...result.salvaged, `INVALID_CALENDAR: ${outcome.note}`];
+      if (outcome.note) {
+        result.salvaged = [...result.salvaged, `INVALID_CALENDAR: ${outcome.note}`];
+        // Kept with the email too, beside the repairs prepare-item made (a replayed email keeps what it has).
+        const row = newEmails.get(outcome.index);
+        if (row) {
+          const salvage = [...(row.salvage ? (JSON.parse(row.salvage) as unknown[]) : []), { code: 'INVALID_CALENDAR', detail: outcome.note }];
+          await em.update(EmailMessage, { activityId: row.activityId }, { salvage: JSON.stringify(salvage) });
+        }
+      }
       if (outcome.change && outcome.appointmentId && !appointments.some((a) => a.activityId === outcome.appointmentId)) {
         appointments.push({ activityId: outcome.appointmentId, type: outcome.change });
       }
@@ -462,15 +483,22 @@ export class TrackingService {
     }
   }
 
-  private resolveCreated(facts: TrackingFacts, parties: PartyDecision[], sender: PartyDecision, kind: 'contact' | 'lead', id: string): void {
-    facts.addMatch(sender.address, { kind, id });
-    const resolved = facts.resolve(sender.address);
-    parties.forEach((p, i) => {
-      if (p.address === sender.address) parties[i] = { ...p, resolution: resolved };
-    });
+  /** A record made during the batch carries these addresses: they resolve to it from now on, in this item's parties too. */
+  private resolveCreated(facts: TrackingFacts, parties: PartyDecision[], addresses: readonly string[], id: string, kind: 'contact' | 'lead' = 'contact'): void {
+    for (const address of new Set(addresses)) {
+      facts.addMatch(address, { kind, id });
+      const resolved = facts.resolve(address);
+      parties.forEach((p, i) => {
+        if (p.address === address) parties[i] = { ...p, resolution: resolved };
+      });
+    }
   }
 
-  /** Dynamics' email-to-case: replies land on their case (reopened if the rule says so); a new conversation opens one. */
+  /**
+   * Dynamics' email-to-case: replies land on their case (reopened if the rule says so); a new conversation
+   * opens one for its sender (rules/email-to-case.ts decides who the customer is). When it opens none, the
+   * step says why and so, once per reason and day, does the queue mailbox's alert log.
+   */
   private async applyQueueRule(
     em: EntityManager,
     ctx: BatchContext,
@@ -484,29 +512,47 @@ export class TrackingService {
     if (regarding?.kind === 'case') {
       const existingCase = await em.findOneBy(CrmCase, { id: regarding.id });
       const hours = queue.reopenResolvedWithinHours;
-      if (existingCase && existingCase.status === CaseStatus.RESOLVED && hours !== null && existingCase.updatedAt.getTime() >= ctx.now.getTime() - hours * 3_600_000) {
+      if (existingCase && reopensCase({ resolved: existingCase.status === CaseStatus.RESOLVED, resolvedAt: existingCase.updatedAt }, hours, ctx.now)) {
         await em.update(CrmCase, { id: existingCase.id }, { status: CaseStatus.ACTIVE, modifiedById: owner.actorId, updatedAt: ctx.now });
         return { step: { step: 'QUEUE_RULE', outcome: 'REOPENED', detail: `case ${existingCase.ticketNumber} was resolved less than ${hours} h ago` }, regarding, created: false };
       }
       return { step: { step: 'QUEUE_RULE', outcome: 'EXISTING_CASE', detail: `reply to case ${existingCase?.ticketNumber ?? regarding.id}` }, regarding, created: false };
     }
     if (regarding) return { step: { step: 'QUEUE_RULE', outcome: 'SKIPPED', detail: `already regarding a ${regarding.kind}` }, regarding, created: false };
-    const sender = parties.find((p) => p.role === 'FROM');
-    if (!sender) return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: 'no sender address' }, regarding: null, created: false };
-    let match = sender.resolution.resolution === 'RESOLVED' ? sender.resolution.match : null;
-    if (match && match.kind !== 'contact' && match.kind !== 'account') {
-      return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: `sender is a ${match.kind}, not a contact or account` }, regarding: null, created: false };
+    const sender = parties.find((p) => p.role === 'FROM') ?? null;
+    const decision = caseCustomerFor(sender?.resolution ?? null, queue);
+    let customer: { kind: 'contact' | 'account'; id: string };
+    let made = '';
+    switch (decision.action) {
+      case 'NO_CASE': {
+        const alert = noCaseAlert(decision.reason);
+        await recordAlertOnce(em, ctx.mailbox.id, AlertSeverity[alert.severity], alert.code, alert.message, ALERT_REPEAT_MS, ctx.now);
+        return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: noCaseDetail(decision.reason, sender) }, regarding: null, created: false };
+      }
+      case 'CASE_FOR':
+        customer = decision.customer;
+        break;
+      case 'CONTACT_FOR_UNKNOWN': {
+        const id = await createContactForSender(em, sender!, owner);
+        this.resolveCreated(facts, parties, [sender!.address], id);
+        customer = { kind: 'contact', id };
+        made = `, a new contact for unknown sender ${sender!.address}`;
+        break;
+      }
+      case 'CONTACT_FROM_LEAD': {
+        const { contactId, addresses } = await contactFromLead(em, decision.leadId, owner);
+        this.resolveCreated(facts, parties, [sender!.address, ...addresses], contactId);
+        customer = { kind: 'contact', id: contactId };
+        made = `, made from lead ${globalIdOf('lead', decision.leadId)}`;
+        break;
+      }
     }
-    if (!match && sender.resolution.resolution === 'UNRESOLVED' && queue.createContactForUnknownSender) {
-      const id = await createContactForSender(em, sender, owner);
-      this.resolveCreated(facts, parties, sender, 'contact', id);
-      match = { kind: 'contact', id };
-    }
-    if (!match) {
-      return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: `sender ${sender.address} is ${sender.resolution.resolution.toLowerCase()}; the rule creates no contact` }, regarding: null, created: false };
-    }
-    const caseId = await createCaseFromEmail(em, item.subject, match as { kind: 'contact' | 'account'; id: string }, owner);
-    return { step: { step: 'QUEUE_RULE', outcome: 'CASE_CREATED', detail: `case ${globalIdOf('case', caseId)} for ${match.kind} ${globalIdOf(match.kind, match.id)}` }, regarding: { kind: 'case', id: caseId }, created: true };
+    const caseId = await createCaseFromEmail(em, item.subject, customer, owner);
+    return {
+      step: { step: 'QUEUE_RULE', outcome: 'CASE_CREATED', detail: `case ${globalIdOf('case', caseId)} for ${customer.kind} ${globalIdOf(customer.kind, customer.id)}${made}` },
+      regarding: { kind: 'case', id: caseId },
+      created: true,
+    };
   }
 
   /** An email linked to one more mailbox is as visible as the most open of them. */
@@ -518,6 +564,25 @@ export class TrackingService {
   }
 }
 
+
+/** A queue's "could not open a case" line is repeated at most once a day per reason. */
+const ALERT_REPEAT_MS = 24 * 3_600_000;
+
+/** The QUEUE_RULE step's detail for a new conversation that opened no case. */
+function noCaseDetail(reason: NoCaseReason, sender: PartyDecision | null): string {
+  switch (reason) {
+    case 'NO_SENDER':
+      return 'no valid sender address';
+    case 'AMBIGUOUS_SENDER':
+      return `sender ${sender!.address} is ambiguous: ${sender!.resolution.candidates.map((c) => `${c.kind} ${globalIdOf(c.kind, c.id)}`).join(', ')}`;
+    case 'INTERNAL_SENDER':
+      return `sender ${sender!.address} is a ${sender!.resolution.match!.kind} of this organization, not a customer`;
+    case 'UNKNOWN_SENDER':
+      return `sender ${sender!.address} is unknown; the queue creates no contact for unknown senders`;
+    case 'LEAD_SENDER':
+      return `sender ${sender!.address} is a lead; the queue creates no contact for leads`;
+  }
+}
 
 const clip = (text: string | null | undefined, max: number): string | null => {
   const trimmed = text?.trim();

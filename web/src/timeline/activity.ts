@@ -46,12 +46,21 @@ interface ActivityBase {
   parties: ActivityParty[];
 }
 
+/** A repair tracking made to a malformed message (Email.repairs): a sentence for people, the detail as recorded. */
+export interface EmailRepair {
+  code: string;
+  message: string;
+  detail: string;
+}
+
 export interface EmailActivity extends ActivityBase {
   __typename: 'Email';
   status: string;
   preview: string | null;
   blockedRemoteImages: number;
   attachments: { fileName: string }[];
+  /** Empty unless the viewer sees the whole email. */
+  repairs: EmailRepair[];
 }
 export interface AppointmentActivity extends ActivityBase {
   __typename: 'Appointment';
@@ -125,7 +134,7 @@ export const TIMELINE_QUERY = /* GraphQL */ `
             role address displayName resolution
             record { __typename ${RECORD_NAMES} ... on User { id fullName } ... on Queue { id name } }
           }
-          ... on Email { status preview blockedRemoteImages attachments { fileName } }
+          ... on Email { status preview blockedRemoteImages attachments { fileName } repairs { code message detail } }
           ... on Appointment { startAt endAt allDay location }
           ... on Task { dueAt priority }
           ... on PhoneCall { phoneNumber durationMinutes }
