@@ -88,6 +88,32 @@ export class GraphQLClient {
   }
 
   /**
+   * Sends an operation as typed by a person (the API explorer) and resolves with the whole answer,
+   * `errors` included, as the server sent it; rejects only when no answer arrived.
+   */
+  async execute(query: string, variables: Record<string, unknown> | undefined): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+    const token = this.tokens.get();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    } catch {
+      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
+    }
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: shown as the text it is.
+    }
+    const code = (body as GraphQLResponse<unknown> | null)?.errors?.[0]?.extensions?.code;
+    if (code === 'UNAUTHENTICATED' && token) this.#listeners.forEach((listener) => listener());
+    return { status: response.status, body };
+  }
+
+  /**
    * GETs a file the API serves beside GraphQL (such as `Attachment.downloadUrl`) with the session token.
    * Resolves with its bytes, or rejects with a GraphQLRequestError carrying the endpoint's `{ error: { code, message } }`.
    */
