@@ -58,16 +58,7 @@ export class GraphQLClient {
   ) {}
 
   async request<T, V extends Record<string, unknown> = Record<string, unknown>>(query: string, variables?: V): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    const token = this.tokens.get();
-    if (token) headers.authorization = `Bearer ${token}`;
-
-    let response: Response;
-    try {
-      response = await this.fetchFn(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    } catch {
-      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
-    }
+    const { response, token } = await this.#post(query, variables, 'application/json');
 
     let body: GraphQLResponse<T>;
     try {
@@ -92,15 +83,7 @@ export class GraphQLClient {
    * `errors` included, as the server sent it; rejects only when no answer arrived.
    */
   async execute(query: string, variables: Record<string, unknown> | undefined): Promise<{ status: number; body: unknown }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-    const token = this.tokens.get();
-    if (token) headers.authorization = `Bearer ${token}`;
-    let response: Response;
-    try {
-      response = await this.fetchFn(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    } catch {
-      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
-    }
+    const { response, token } = await this.#post(query, variables, 'application/graphql-response+json, application/json');
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -111,6 +94,18 @@ export class GraphQLClient {
     const code = (body as GraphQLResponse<unknown> | null)?.errors?.[0]?.extensions?.code;
     if (code === 'UNAUTHENTICATED' && token) this.#listeners.forEach((listener) => listener());
     return { status: response.status, body };
+  }
+
+  /** POSTs an operation with the session token, if any; rejects with a NETWORK error when no answer arrives. */
+  async #post(query: string, variables: Record<string, unknown> | undefined, accept: string): Promise<{ response: Response; token: string | null }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept };
+    const token = this.tokens.get();
+    if (token) headers.authorization = `Bearer ${token}`;
+    try {
+      return { response: await this.fetchFn(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }), token };
+    } catch {
+      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
+    }
   }
 
   /**
