@@ -35,7 +35,7 @@ function expectHardened(response: Response, what: string) {
   expect(csp.get('form-action'), what).toEqual(["'self'"]);
   expect(csp.get('connect-src'), what).toEqual(["'self'"]);
   // Inline images are handed to the email frame as bytes; nothing loads from another server.
-  expect(csp.get('img-src'), what).toEqual(["'self'", 'data:', 'blob:']);
+  expect(csp.get('img-src'), what).toEqual(["'self'", 'data:']);
   for (const [name, sources] of csp) {
     expect(sources.filter((s) => /^(https?:|\*|'unsafe-eval'|'strict-dynamic')/.test(s)), `${what}: ${name}`).toEqual([]);
     if (name.startsWith('script')) expect(sources, `${what}: ${name}`).not.toContain("'unsafe-inline'");

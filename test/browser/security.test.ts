@@ -103,6 +103,12 @@ async function openAsSam(url: string) {
 
 beforeAll(async () => {
   linkTarget = http.createServer((req, res) => {
+    if (req.url === '/framing') {
+      // Another origin that tries to put the hub in a frame (clickjacking).
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><title>framing</title><iframe src="${hub.url}/" width="800" height="600"></iframe>`);
+      return;
+    }
     visits.push({ path: req.url, referer: req.headers.referer });
     // The script runs only in a page outside the email's sandbox; it shows the referrer the page saw.
     res.setHeader('content-type', 'text/html');
@@ -262,5 +268,15 @@ describe('the strict CSP', () => {
       document.body.append(Object.assign(document.createElement('img'), { src: 'http://images.example/pixel.png' }));
     });
     expect((await reported).text()).toMatch(/img-src/);
+  });
+
+  it('keeps the hub out of another origin’s frames', async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+    // goto waits for the load event, which waits for the frame's own load (refused or not).
+    await page.goto(`${linkTargetUrl}/framing`);
+    const framed = page.frames().find((frame) => frame !== page.mainFrame())!;
+    // frame-ancestors 'none' (and X-Frame-Options: DENY): Chromium shows its error page instead of the hub.
+    expect(framed.url()).toBe('chrome-error://chromewebdata/');
   });
 });

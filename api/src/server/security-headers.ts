@@ -6,14 +6,14 @@ import helmet from 'helmet';
  * talks only to its own origin (GraphQL over HTTP and WebSocket), and nothing else loads or runs.
  * Styles may be inline: an email body is shown in a sandboxed `srcdoc` frame, which inherits this
  * policy, and keeps the message's own inline styles (scripts never run there or here).
- * `data:` and `blob:` images are the email's inline (`cid:`) images and the favicon, fetched with the
- * reader's credentials and handed over as bytes, never as a remote URL.
+ * `data:` images are the favicon and an email's inline (`cid:`) images, fetched with the reader's
+ * credentials and handed to the frame as bytes; nothing loads from another server.
  */
 export const CONTENT_SECURITY_POLICY = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
+  'img-src': ["'self'", 'data:'],
   'font-src': ["'self'"],
   // 'self' covers ws: and wss: to this host (CSP Level 3), where subscriptions run.
   'connect-src': ["'self'"],
