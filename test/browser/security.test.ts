@@ -79,7 +79,8 @@ async function seed() {
     htmlBody:
       `<html><body><p>Hi Sam, here is our new logo:</p><p><img src="cid:logo.png@01DB2C3A" alt="Company logo"></p>` +
       `<p><img src="cid:badge@01DB2C3A" alt="Badge"></p>` +
-      `<p>The prices are on <a href="${linkTargetUrl}/prices">our price list</a>.</p></body></html>`,
+      `<p>The prices are on <a href="${linkTargetUrl}/prices">our price list</a>; see the <a href="#terms">terms below</a> and the <a href="catalogue.html">catalogue</a>.</p>` +
+      `<div style="height: 1500px"></div><p><a name="terms"></a>Terms: net 30 days.</p></body></html>`,
     attachments: [
       { fileName: 'image001.png', contentType: 'application/octet-stream', size: logo.length, sha256: await upload(logo), contentId: '<logo.png@01DB2C3A>', inline: true },
       { fileName: 'badge.svg', contentType: 'image/svg+xml', size: svg.length, sha256: await upload(svg), contentId: '<badge@01DB2C3A>', inline: true },
@@ -177,6 +178,13 @@ describe('an email body', () => {
     expect(visits.filter((v) => v.path === '/prices')).toEqual([{ path: '/prices', referer: undefined }]);
     expect(visits.filter((v) => v.referer?.startsWith(hub.url))).toEqual([]);
     expect(await page.title()).toBe('CRM Activity Hub');
+
+    // Relative links would resolve against the hub's address (the frame's base URL) and open the hub
+    // again: they are left as text.
+    expect(await frame.getByRole('link').allTextContents()).toEqual(['our price list']);
+    expect(await frame.getByText('terms below').evaluate((a) => a.outerHTML)).toBe('<a rel="noopener noreferrer nofollow">terms below</a>');
+    expect(await frame.getByText('catalogue').evaluate((a) => a.hasAttribute('href'))).toBe(false);
+
     // Playwright, attaching to a popup, tries its own scripts in the sandboxed opener frame; Chromium
     // logs that as blocked (a bare page with a sandboxed srcdoc link does the same). Nothing else.
     expect(errors.filter((e) => !e.startsWith("Blocked script execution in 'about:srcdoc'"))).toEqual([]);

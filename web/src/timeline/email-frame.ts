@@ -37,6 +37,9 @@ export function imageSources(sanitizedHtml: string): string[] {
   return Array.from(doc.querySelectorAll('img[src]'), (img) => img.getAttribute('src')!);
 }
 
+/** Links that lead out of the hub: to a web site, a mail client or a phone (the schemes the sanitizer keeps). */
+const LEAVING_URL = /^(?:https?:|mailto:|tel:|\/\/)/i;
+
 /**
  * The body to put in the frame: inline (`cid:`) images, which the api points at the email's own
  * attachment downloads, replaced by the bytes fetched with the reader's session (`inlineImages`: src
@@ -52,6 +55,13 @@ export function prepareEmailBody(sanitizedHtml: string, inlineImages: ReadonlyMa
     else if (!src.startsWith('data:')) img.removeAttribute('src');
   }
   for (const link of doc.querySelectorAll('a[href]')) {
+    // A relative link (`#part`, `page.html`) would resolve against the hub's own address (a srcdoc
+    // frame's base URL is its parent's) and open the hub again: it stays as text.
+    if (!LEAVING_URL.test(link.getAttribute('href')!.trim())) {
+      link.removeAttribute('href');
+      link.removeAttribute('target');
+      continue;
+    }
     link.setAttribute('target', '_blank');
     link.setAttribute('rel', 'noopener noreferrer');
     link.setAttribute('referrerpolicy', 'no-referrer');
