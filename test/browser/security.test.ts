@@ -225,6 +225,15 @@ describe('the API explorer', () => {
     await page.getByTestId('explorer-status').filter({ hasText: 'with errors' }).waitFor();
     expect(JSON.parse((await result.textContent())!).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
+    // A refused sign-in typed here is an answer to show, not the end of the reader's own session.
+    await page.getByLabel('Query', { exact: true }).fill(`mutation { login(email: "${SAM.address}", password: "not-the-password") { token } }`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="explorer-result"]')?.textContent?.includes('UNAUTHENTICATED'));
+    await page.getByLabel('Query', { exact: true }).fill('{ viewer { email } }');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="explorer-result"]')?.textContent?.includes('"email"'));
+    expect(JSON.parse((await result.textContent())!)).toEqual({ data: { viewer: { email: SAM.address } } });
+
     // The schema: Query opens first; a field's type opens that type; Back returns.
     const detail = page.getByTestId('schema-type');
     await detail.getByRole('heading', { name: 'type Query' }).waitFor();

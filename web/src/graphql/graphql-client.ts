@@ -91,8 +91,9 @@ export class GraphQLClient {
     } catch {
       // Not JSON: shown as the text it is.
     }
+    // Only a refused token ends the session (401); a `login` typed with a wrong password answers UNAUTHENTICATED too.
     const code = (body as GraphQLResponse<unknown> | null)?.errors?.[0]?.extensions?.code;
-    if (code === 'UNAUTHENTICATED' && token) this.#listeners.forEach((listener) => listener());
+    if (code === 'UNAUTHENTICATED' && response.status === 401 && token) this.#listeners.forEach((listener) => listener());
     return { status: response.status, body };
   }
 
