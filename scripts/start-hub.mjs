@@ -15,10 +15,13 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'));
 const port = process.env.PORT ?? '4000';
-fs.mkdirSync(dataDir, { recursive: true });
+// Bodies, attachments and keys live here: this user only (700 and 600), also for files an older version left readable.
+fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+fs.chmodSync(dataDir, 0o700);
 
 const keyFile = path.join(dataDir, 'sync-service.key');
 if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, `crm_key_${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+fs.chmodSync(keyFile, 0o600);
 const syncKey = fs.readFileSync(keyFile, 'utf8').trim();
 
 const FIRST_RESTART_MS = 1000;

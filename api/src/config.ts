@@ -4,6 +4,7 @@ import { parseCredentialKey } from './mail/credential-cipher';
 /** Everything the api process reads from its environment, parsed once. */
 export interface ApiConfig {
   readonly port: number;
+  /** HOST: loopback (127.0.0.1) unless set, so `npm start` is not on the network; containers set 0.0.0.0. */
   readonly host: string;
   /** `sqlite:<file>` (embedded default) or `mysql://user:pass@host:port/db` (also MariaDB). */
   readonly databaseUrl: string;
@@ -59,7 +60,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (keyText !== undefined && !mailCredentialKey) problems.push('MAIL_CREDENTIAL_KEY must be 32 bytes, written as base64 or 64 hex digits');
   const config: ApiConfig = {
     port: int('PORT', 4000, 0, 65535),
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST || '127.0.0.1',
     databaseUrl,
     dataDir,
     logLevel,

@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './db/data-source';
 import { createServices, type Services } from './graphql/services';
 import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import { createLogger, type Logger } from './platform/logger';
+import { makePrivate } from './platform/private-files';
 import { bootstrap } from './seed/bootstrap';
 import { createHubServer, type HubServer } from './server/http-server';
 
@@ -32,6 +33,7 @@ function sweepAbandonedUploads(services: Services, log: Logger): NodeJS.Timeout 
 
 /** The composition root: config → database (migrated) → first-start seed → services → HTTP. */
 export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string } = {}): Promise<RunningApi> {
+  makePrivate(config.dataDir);
   const database = await openDatabase(config.databaseUrl, log, (dataSource) =>
     bootstrap(dataSource, log, {
       organizationName: 'Contoso Demo',

@@ -279,7 +279,7 @@ describe('record timeline', () => {
     await offerItem.getByRole('button', { name: OFFER_SUBJECT }).click();
     const frame = offerItem.locator('iframe');
     await frame.waitFor();
-    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await frame.getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
     const srcdoc = (await frame.getAttribute('srcdoc'))!;
     expect(srcdoc).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`);
     expect(srcdoc).not.toContain('<script');

@@ -144,6 +144,11 @@ describe('docker-compose.yml', () => {
     expect(env).toMatchObject({ REDIS_URL: 'redis://redis:6379', PORT: '4000', DATA_DIR: '/data' });
   });
 
+  it('lets the api take connections from the other containers (it listens on loopback unless HOST says otherwise)', () => {
+    expect(environmentOf(compose.services.api).HOST).toBe('0.0.0.0');
+    expect(readFileSync(resolve(root, 'api/Dockerfile'), 'utf8')).toMatch(/^ENV .*\bHOST=0\.0\.0\.0\b/m);
+  });
+
   it('gives the sync engine a config its parser accepts, pointing at the api and its key', () => {
     const config = parseConfig(environmentOf(compose.services['sync-engine']));
     const url = new URL(config.hubApiUrl);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../platform/logger';
+import { createPrivateDirectory, makePrivate } from '../platform/private-files';
 import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
@@ -37,12 +38,23 @@ export function dialectOf(databaseUrl: string): Dialect {
   return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql';
 }
 
+/**
+ * The SQLite file holds bodies and attachments in clear: created for the service user only (600, in
+ * a new directory 700), and an existing one narrowed to that at start. SQLite gives its -wal and
+ * -shm files the database file's mode; those left by an older version are narrowed too.
+ */
+function createPrivateDatabaseFile(file: string): void {
+  createPrivateDirectory(path.dirname(path.resolve(file)));
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const part of [file, `${file}-wal`, `${file}-shm`]) makePrivate(part);
+}
+
 /** Options for either database; `synchronize` is never on: the schema comes from versioned migrations. */
 export function dataSourceOptions(databaseUrl: string, flavor: MysqlFlavor = 'mariadb', logger?: CountingQueryLogger): DataSourceOptions {
   const common = { entities: ENTITIES, synchronize: false, logging: true as const, logger, maxQueryExecutionTime: 1000 };
   if (dialectOf(databaseUrl) === 'sqlite') {
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') createPrivateDatabaseFile(file);
     return {
       ...common,
       type: 'better-sqlite3',

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPrivateDirectory, makePrivate } from '../platform/private-files';
 
 const VERSION = 'v1';
 const IV_BYTES = 12; // NIST SP 800-38D: 96-bit IVs for GCM
@@ -52,11 +53,12 @@ export function parseCredentialKey(text: string): Buffer | undefined {
  */
 export function loadOrCreateKeyFile(dataDir: string): Buffer {
   const file = path.join(dataDir, 'mail-credential.key');
-  fs.mkdirSync(dataDir, { recursive: true });
+  createPrivateDirectory(dataDir);
   try {
     fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    makePrivate(file);
   }
   const key = parseCredentialKey(fs.readFileSync(file, 'utf8'));
   if (!key) throw new Error(`${file} does not hold a 32-byte key (base64)`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -18,7 +18,9 @@ import { buildApiSchema } from '../graphql/schema';
 import type { Services } from '../graphql/services';
 import type { Logger } from '../platform/logger';
 import { formatError } from './errors';
+import { browserToExplorer } from './explorer-redirect';
 import { QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
+import { securityHeaders } from './security-headers';
 
 export interface HubServer {
   readonly httpServer: http.Server;
@@ -32,6 +34,7 @@ export async function createHubServer(options: { database: Database; services: S
   const { database, services, log, webDistDir } = options;
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   const httpServer = http.createServer(app);
   const schema = buildApiSchema();
   const apollo = new ApolloServer<RequestContext>({
@@ -44,7 +47,7 @@ export async function createHubServer(options: { database: Database; services: S
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
     // No HTTP caching of GraphQL answers (they depend on who asks), so no per-field cache-control bookkeeping.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(schema, QUERY_LIMITS)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(schema, QUERY_LIMITS)],
   });
   await apollo.start();
 
@@ -61,6 +64,7 @@ export async function createHubServer(options: { database: Database; services: S
     }
   });
 
+  app.get('/graphql', browserToExplorer());
   app.use(
     '/graphql',
     // Sync engines send batches of 100 messages with their bodies (attachments go to PUT /blobs).

@@ -58,16 +58,7 @@ export class GraphQLClient {
   ) {}
 
   async request<T, V extends Record<string, unknown> = Record<string, unknown>>(query: string, variables?: V): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    const token = this.tokens.get();
-    if (token) headers.authorization = `Bearer ${token}`;
-
-    let response: Response;
-    try {
-      response = await this.fetchFn(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    } catch {
-      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
-    }
+    const { response, token } = await this.#post(query, variables, 'application/json');
 
     let body: GraphQLResponse<T>;
     try {
@@ -85,6 +76,37 @@ export class GraphQLClient {
     }
     if (body.data == null) throw new GraphQLRequestError('The server returned no data.', 'INTERNAL_SERVER_ERROR');
     return body.data;
+  }
+
+  /**
+   * Sends an operation as typed by a person (the API explorer) and resolves with the whole answer,
+   * `errors` included, as the server sent it; rejects only when no answer arrived.
+   */
+  async execute(query: string, variables: Record<string, unknown> | undefined): Promise<{ status: number; body: unknown }> {
+    const { response, token } = await this.#post(query, variables, 'application/graphql-response+json, application/json');
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: shown as the text it is.
+    }
+    // Only a refused token ends the session (401); a `login` typed with a wrong password answers UNAUTHENTICATED too.
+    const code = (body as GraphQLResponse<unknown> | null)?.errors?.[0]?.extensions?.code;
+    if (code === 'UNAUTHENTICATED' && response.status === 401 && token) this.#listeners.forEach((listener) => listener());
+    return { status: response.status, body };
+  }
+
+  /** POSTs an operation with the session token, if any; rejects with a NETWORK error when no answer arrives. */
+  async #post(query: string, variables: Record<string, unknown> | undefined, accept: string): Promise<{ response: Response; token: string | null }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept };
+    const token = this.tokens.get();
+    if (token) headers.authorization = `Bearer ${token}`;
+    try {
+      return { response: await this.fetchFn(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }), token };
+    } catch {
+      throw new GraphQLRequestError('The server cannot be reached. Check your connection and try again.', 'NETWORK');
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ export type Route =
   | { readonly name: 'contact'; readonly id: string }
   | { readonly name: 'mailboxes' }
   | { readonly name: 'mailbox'; readonly id: string }
+  | { readonly name: 'explorer' }
   | { readonly name: 'not-found'; readonly hash: string };
 
 export const accountHref = (id: string): string => `#/accounts/${encodeURIComponent(id)}`;
@@ -12,6 +13,8 @@ export const contactHref = (id: string): string => `#/contacts/${encodeURICompon
 export const homeHref = '#/';
 export const mailboxesHref = '#/mailboxes';
 export const mailboxHref = (id: string): string => `#/mailboxes/${encodeURIComponent(id)}`;
+/** The API explorer; GET /graphql from a browser leads here (api/src/server/explorer-redirect.ts). */
+export const explorerHref = '#/explorer';
 
 const RECORD = /^#\/(accounts|contacts|mailboxes)\/([^/?#]+)\/?$/;
 
@@ -19,6 +22,7 @@ const RECORD = /^#\/(accounts|contacts|mailboxes)\/([^/?#]+)\/?$/;
 export function parseRoute(hash: string): Route {
   if (hash === '' || hash === '#' || hash === '#/' || hash === '#/accounts') return { name: 'accounts' };
   if (hash === '#/mailboxes' || hash === '#/mailboxes/') return { name: 'mailboxes' };
+  if (hash === '#/explorer' || hash === '#/explorer/') return { name: 'explorer' };
   const match = RECORD.exec(hash);
   if (match) {
     let id: string;
