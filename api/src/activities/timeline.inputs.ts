@@ -1,4 +1,6 @@
+import { ArrayMaxSize, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { MAX_SEARCH_LENGTH } from '../common/like';
 import { MaxLength } from '../common/validation';
 import { ActivityKind, Direction } from './activity-enums';
 import { MAX_RELATED_RECORDS } from './timeline.service';
@@ -6,6 +8,7 @@ import { MAX_RELATED_RECORDS } from './timeline.service';
 @InputType({ description: 'Every field narrows the timeline; fields left out do not.' })
 export class TimelineFilter {
   @Field(() => [ActivityKind], { nullable: true, description: 'Only these kinds; an empty list matches nothing.' })
+  @ArrayMaxSize(Object.keys(ActivityKind).length)
   kinds?: ActivityKind[];
 
   @Field(() => Direction, { nullable: true })
@@ -18,7 +21,7 @@ export class TimelineFilter {
   to?: Date;
 
   @Field(() => String, { nullable: true, description: 'Matches the subject anywhere, ignoring case and accents; subjects hidden from you never match.' })
-  @MaxLength(200)
+  @MaxLength(MAX_SEARCH_LENGTH)
   search?: string;
 }
 
@@ -34,6 +37,7 @@ export class TimelineArgs {
   after?: string;
 
   @Field(() => TimelineFilter, { nullable: true })
+  @ValidateNested()
   filter?: TimelineFilter;
 
   @Field(() => Boolean, {

@@ -2,6 +2,7 @@ import { Brackets, type DataSource, type ObjectLiteral, type SelectQueryBuilder 
 import type { Principal } from '../access/principal';
 import { Privilege } from '../access/privileges';
 import { badInput } from '../common/errors';
+import { containsPattern, likeCondition } from '../common/like';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../common/pagination';
 import { Mailbox } from '../mail/mailbox.entity';
 import type { Opportunity } from '../records/opportunity.entity';
@@ -69,9 +70,6 @@ const RELATED: Record<RecordKind, readonly { kind: RecordKind; column: string }[
   case: [],
 };
 
-// '!' as the LIKE escape character, as RecordStore: a backslash needs different quoting on MySQL and SQLite.
-const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
-
 export function decodeTimelineCursor(after: string): TimelineCursor {
   const { value, id } = decodeCursor('after', after, TIMELINE_SORT);
   const occurredAt = new Date(value);
@@ -80,8 +78,6 @@ export function decodeTimelineCursor(after: string): TimelineCursor {
 }
 
 export const encodeTimelineCursor = (row: { occurredAt: Date; id: string }): string => encodeCursor(TIMELINE_SORT, row.occurredAt, row.id);
-
-const isSqlite = (db: DataSource) => db.options.type === 'better-sqlite3';
 
 /**
  * Filters, the caller's read scope and the keyset bound, on a query over `timeline_entry te`
@@ -104,10 +100,7 @@ function applyTimelineConditions(
   if (filter.to) qb.andWhere('te.occurredAt < :timelineTo', { timelineTo: filter.to });
   const search = filter.search?.trim();
   if (search) {
-    const pattern = `%${escapeLike(search)}%`;
-    if (isSqlite(db)) qb.andWhere(`crm_fold(a.subject) LIKE crm_fold(:timelineSearch) ESCAPE '!'`, { timelineSearch: pattern });
-    // utf8mb4_unicode_ci compares case- and accent-insensitively by itself.
-    else qb.andWhere(`a.subject LIKE :timelineSearch ESCAPE '!'`, { timelineSearch: pattern });
+    qb.andWhere(likeCondition(db, 'a.subject', 'timelineSearch'), { timelineSearch: containsPattern(search) });
     // A subject the caller does not see must not match, or searching would reveal it word by word.
     // The same rule as privacyFor: hidden when METADATA_ONLY, unless the caller owns the activity or a
     // mailbox it was tracked from (that EXISTS is evaluated only for such rows of other owners).

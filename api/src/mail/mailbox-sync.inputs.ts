@@ -1,4 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
+import { RawMailInput } from '../common/argument-guard';
 import { ChannelTestStatus } from './mail-enums';
 import { SyncOutcome } from './sync-outcome-policy';
 
@@ -38,6 +39,8 @@ export class ChannelTestInput {
   reason?: string | null;
 }
 
+// Its Message-ID is as the server holds it: raw mail (see RawMailInput).
+@RawMailInput()
 @InputType({ description: 'One message the server holds.' })
 export class ServerMessageInput {
   @Field({ description: 'Where it is on the server, as in QuarantineInput.sourceRef.' })
