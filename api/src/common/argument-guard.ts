@@ -23,7 +23,7 @@ import { textFault, textFaultMessage } from './text';
 export const MAX_LIST_ITEMS = 5000;
 
 /** Dates an argument may carry: what a DATETIME column holds (MySQL: years 1000 to 9999). */
-export const DATE_RANGE = { from: new Date('1000-01-01T00:00:00.000Z'), until: new Date('10000-01-01T00:00:00.000Z') } as const;
+export const DATE_RANGE = { from: new Date(Date.UTC(1000, 0, 1)), until: new Date(Date.UTC(10000, 0, 1)) } as const;
 
 const RAW_MAIL = 'rawMail';
 

@@ -2,6 +2,7 @@ import { ArrayMaxSize } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { TrackingDecision } from '../activities/activity.types';
 import { RawMailInput } from '../common/argument-guard';
+import { MaxBytes } from '../common/validation';
 
 // Items arrive as the sync engine parsed them. Dates and addresses are plain strings on purpose:
 // a malformed value must fail its own item (salvaged or rejected with a code), never the whole batch.
@@ -195,7 +196,8 @@ export class TrackEmailsInput {
   @ArrayMaxSize(MAX_BATCH)
   items: TrackEmailItemInput[];
 
-  @Field(() => String, { nullable: true, description: 'The mailbox\'s new sync cursor, committed with the items; null leaves it unchanged.' })
+  @Field(() => String, { nullable: true, description: 'The mailbox\'s new sync cursor, committed with the items; null leaves it unchanged. At most 65,535 bytes.' })
+  @MaxBytes(65_535)
   cursor?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The lease from claimMailboxes: the batch commits only while it is the mailbox\'s current lease (CONFLICT otherwise, and nothing is written).' })
