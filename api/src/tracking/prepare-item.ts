@@ -193,7 +193,8 @@ export function prepareItem(
     attachments: (input.attachments ?? []).map((a) => ({
       fileName: decodeEncodedWords(a.fileName).slice(0, 255) || 'attachment',
       contentType: (a.contentType || 'application/octet-stream').slice(0, 127).toLowerCase(),
-      size: Number.isFinite(a.size) && a.size >= 0 ? Math.round(a.size) : 0,
+      // A size no BIGINT column holds (or no file has) is unknown, as a negative one is.
+      size: Number.isSafeInteger(Math.round(a.size)) && a.size >= 0 ? Math.round(a.size) : 0,
       sha256: a.sha256?.toLowerCase() ?? null,
       contentId: a.contentId ? bareMessageId(a.contentId).slice(0, 255) : null,
       inline: a.inline,
