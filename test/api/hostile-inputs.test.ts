@@ -85,7 +85,8 @@ const ATTEMPTS: Attempt[] = [
   { label: 'a lone surrogate in a sign-in address', query: 'mutation($e: String!) { login(email: $e, password: "whatever") { token } }', variables: () => ({ e: `admin${LONE_HIGH}@demo.crm.test` }), field: 'email' },
   { label: 'a NUL in a tracked folder name', query: 'mutation($m: ID!, $f: String!) { setFolderTrackingRule(mailboxId: $m, input: { folder: $f }) { folder } }', variables: (f) => ({ m: f.mailbox, f: `INBOX/Contoso${NUL}` }), field: 'input.folder' },
   { label: 'a NUL in an engine id', as: 'sync', query: 'mutation($e: String!) { claimMailboxes(engineId: $e) { mailboxId } }', variables: () => ({ e: `engine${NUL}` }), field: 'engineId' },
-  { label: 'a NUL in a sync report', as: 'sync', query: 'mutation($m: ID!, $l: ID!, $msg: String) { releaseMailbox(mailboxId: $m, leaseId: $l, report: { outcome: TEMPORARY_FAILURE, message: $msg }) { id } }', variables: (f) => ({ m: f.mailbox, l: f.leaseId, msg: `timeout${NUL}` }), field: 'report.message' },
+  // A mail server's reply quoted in a report is repaired, not refused: only the id is wrong here.
+  { label: 'markEmailFailed quoting a reply with NUL, for an id that is no email', as: 'sync', query: 'mutation($r: String!) { markEmailFailed(emailId: "nope", leaseId: "x", reason: $r, retryable: false) { id } }', variables: () => ({ r: `550 rejected${NUL}${LONE_HIGH}` }), field: 'emailId' },
   { label: 'a NUL in the sync cursor beside the mail', as: 'sync', query: TRACK, variables: (f) => ({ m: f.mailbox, input: { items: [], cursor: `{"v":1}${NUL}`, leaseId: f.leaseId } }), field: 'input.cursor' },
   // Lengths a column cannot hold.
   { label: 'a last name of 101 emoji (4 bytes each)', query: CREATE_CONTACT, variables: () => ({ input: { lastName: '😀'.repeat(101) } }), field: 'input.lastName' },
@@ -273,6 +274,12 @@ describe.each(DIALECTS)('hostile inputs on %s', (dialect) => {
       ok(await hub.gql(TRACK, { m: fixture.mailbox, input: { items: [], leaseId: fixture.leaseId, quarantine: [{ sourceRef, code: 'INVALID_MESSAGE', reason: `bad${NUL}`, subject: `S${LONE_HIGH}` }] } }, hub.syncServiceKey));
       const [stored] = await hub.database.dataSource.query('SELECT reason, subject FROM quarantined_message WHERE sourceRef = ?', [sourceRef]);
       expect(stored).toEqual({ reason: 'bad', subject: 'S\uFFFD' });
+    });
+
+    it('a sync report quoting a server reply with broken text is recorded repaired (and ends the lease, so it comes last)', async () => {
+      ok(await hub.gql('mutation($m: ID!, $l: ID!, $msg: String) { releaseMailbox(mailboxId: $m, leaseId: $l, report: { outcome: AUTH_FAILED, message: $msg }) { id } }', { m: fixture.mailbox, l: fixture.leaseId, msg: `NO [AUTHENTICATIONFAILED]${NUL} bad ${LONE_LOW}` }, hub.syncServiceKey));
+      const [alert] = await hub.database.dataSource.query('SELECT message FROM mailbox_alert WHERE mailboxId = ? AND code = ?', [rawId(fixture.mailbox), 'AUTH_FAILED']);
+      expect(alert).toEqual({ message: 'NO [AUTHENTICATIONFAILED] bad \uFFFD' });
     });
   });
 });

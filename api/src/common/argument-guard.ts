@@ -25,14 +25,15 @@ export const MAX_LIST_ITEMS = 5000;
 /** Dates an argument may carry: what a DATETIME column holds (MySQL: years 1000 to 9999). */
 export const DATE_RANGE = { from: new Date(Date.UTC(1000, 0, 1)), until: new Date(Date.UTC(10000, 0, 1)) } as const;
 
-const RAW_MAIL = 'rawMail';
+const MAIL_SERVER_TEXT = 'mailServerText';
 
 /**
- * Marks an input type that carries mail as a server delivered it (the sync engine's items). Real
- * mail may hold NUL bytes or broken characters and must still be tracked: tracking repairs such text
- * (and records the repair) instead of refusing the batch, so this guard does not look inside.
+ * Marks an input type, or a whole field's arguments, as text a mail server wrote: the messages the
+ * sync engine read, a server's error replies. Real mail may hold NUL bytes or broken characters and
+ * must still be tracked and reported, so this guard does not look inside: the service repairs such
+ * text (common/text.ts repairText) and records the repair where it can.
  */
-export const RawMailInput = (): ClassDecorator & MethodDecorator & PropertyDecorator => Extensions({ [RAW_MAIL]: true });
+export const MailServerText = (): ClassDecorator & MethodDecorator & PropertyDecorator => Extensions({ [MAIL_SERVER_TEXT]: true });
 
 function checkValue(value: unknown, type: GraphQLInputType, path: string): void {
   if (value === null || value === undefined) return;
@@ -42,7 +43,7 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string): void 
     if (items.length > MAX_LIST_ITEMS) throw badInput(path, `must have at most ${MAX_LIST_ITEMS} items`);
     items.forEach((item, i) => checkValue(item, nullable.ofType as GraphQLInputType, `${path}[${i}]`));
   } else if (isInputObjectType(nullable)) {
-    if (nullable.extensions[RAW_MAIL]) return;
+    if (nullable.extensions[MAIL_SERVER_TEXT]) return;
     const fields = nullable.getFields();
     for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
       const field = fields[name];
@@ -117,7 +118,7 @@ export function guardArguments(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (!field.args.length) continue;
+      if (!field.args.length || field.extensions[MAIL_SERVER_TEXT]) continue;
       field.resolve = guarded(field.args, field.resolve ?? defaultFieldResolver);
       if (field.subscribe) field.subscribe = guarded(field.args, field.subscribe);
     }

@@ -1,12 +1,12 @@
 import { ArrayMaxSize } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { TrackingDecision } from '../activities/activity.types';
-import { RawMailInput } from '../common/argument-guard';
+import { MailServerText } from '../common/argument-guard';
 import { MaxBytes } from '../common/validation';
 
 // Items arrive as the sync engine parsed them. Dates and addresses are plain strings on purpose:
 // a malformed value must fail its own item (salvaged or rejected with a code), never the whole batch.
-// For the same reason they are RawMailInput: NUL bytes and broken characters are repaired, not refused.
+// For the same reason they are MailServerText: NUL bytes and broken characters are repaired, not refused.
 
 @InputType({ description: 'One address as written in a header.' })
 export class MailAddressInput {
@@ -101,7 +101,7 @@ export class CalendarInput {
   status?: string | null;
 }
 
-@RawMailInput()
+@MailServerText()
 @InputType({ description: 'A message the sync engine could not track (unparseable, unknown forwarder…): recorded with the batch so the mailbox moves on and nothing vanishes silently.' })
 export class QuarantineInput {
   @Field({ description: 'Where it is on the server: "imap:INBOX:<uidvalidity>:<uid>" or "pop3:<uidl>".' })
@@ -129,7 +129,7 @@ export class QuarantineInput {
   size?: number | null;
 }
 
-@RawMailInput()
+@MailServerText()
 @InputType({ description: 'One message as the sync engine read it from a mailbox.' })
 export class TrackEmailItemInput {
   @Field(() => String, { nullable: true, description: 'Message-ID header; a message without one is keyed by a hash of its content.' })
