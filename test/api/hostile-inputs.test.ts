@@ -99,6 +99,8 @@ const ATTEMPTS: Attempt[] = [
   { label: 'claimOutgoingEmails(limit: -1)', as: 'sync', query: 'mutation { claimOutgoingEmails(limit: -1) { emailId } }', variables: () => ({}), field: 'limit' },
   { label: 'renewMailboxLease for 2,147,483,647 seconds', as: 'sync', query: 'mutation($m: ID!, $l: ID!) { renewMailboxLease(mailboxId: $m, leaseId: $l, leaseSeconds: 2147483647) }', variables: (f) => ({ m: f.mailbox, l: f.leaseId }), field: 'leaseSeconds' },
   { label: 'reportMailboxCoverage with a negative count', as: 'sync', query: 'mutation($m: ID!, $l: ID!) { reportMailboxCoverage(mailboxId: $m, leaseId: $l, serverCount: -1, decidedCount: 0, recovered: 0) { id } }', variables: (f) => ({ m: f.mailbox, l: f.leaseId }), field: 'serverCount' },
+  { label: 'an opportunity worth 1e300', query: 'mutation($c: ID!) { createOpportunity(input: { name: "Big", customerId: $c, estimatedValue: 1e300 }) { id } }', variables: (f) => ({ c: f.account }), field: 'input.estimatedValue' },
+  { label: 'an opportunity worth a trillion', query: 'mutation($c: ID!) { createOpportunity(input: { name: "Big", customerId: $c, estimatedValue: 1000000000000 }) { id } }', variables: (f) => ({ c: f.account }), field: 'input.estimatedValue' },
   { label: 'a phone call of -1 minutes', query: 'mutation { logPhoneCall(input: { subject: "x", durationMinutes: -1 }) { id } }', variables: () => ({}), field: 'input.durationMinutes' },
   { label: 'a server port of 0', query: CREATE_PROFILE, variables: () => ({ input: profile({ incomingPort: 0 }) }), field: 'input.incomingPort' },
   // Ids and cursors.
@@ -178,6 +180,12 @@ describe.each(DIALECTS)('hostile inputs on %s', (dialect) => {
       const input = { ...(typeof base === 'function' ? base() : base), [field]: value };
       const created = ok(await hub.gql(`mutation($input: Create${type}Input!) { create${type}(input: $input) { id ${field} } }`, { input }, admin))[`create${type}`];
       expect(created[field]).toBe(value);
+    });
+
+    it('an opportunity worth 999,999,999,999.99 keeps its cents', async () => {
+      const { id } = ok(await hub.gql('mutation($c: ID!) { createOpportunity(input: { name: "Largest", customerId: $c, estimatedValue: 999999999999.99 }) { id } }', { c: fixture.account }, admin)).createOpportunity;
+      const stored = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Opportunity { estimatedValue } } }', { id }, admin)).node;
+      expect(stored.estimatedValue).toBe(999_999_999_999.99);
     });
 
     it('dates from the year 1000 to 9999 are taken', async () => {
