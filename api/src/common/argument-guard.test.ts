@@ -49,7 +49,8 @@ describe('checkArguments', () => {
 
 // Every text an argument carries is bounded, or MariaDB answers "Data too long" (an INTERNAL error)
 // and SQLite grows without limit. A new String input field needs MaxLength (or MaxBytes, Matches),
-// a new list ArrayMaxSize; the few bounded elsewhere are listed here with where.
+// a new list ArrayMaxSize, a nested input with rules ValidateNested; the few bounded elsewhere are
+// listed here with where.
 const BOUNDED_ELSEWHERE: Record<string, string> = {
   'SendEmailInput.textBody': "the organization's maxBodyKb, checked when the body is stored",
   'SendEmailInput.htmlBody': "the organization's maxBodyKb, checked when the body is stored",
@@ -75,17 +76,22 @@ function unboundedText(): string[] {
       .map((m) => m.name ?? m.type);
   const found: string[] = [];
   const seen = new Set<string>();
-  const visit = (owner: string, name: string, type: GraphQLInputType, constraints: readonly string[]) => {
+  /** `constraints` undefined: a whole argument, which type-graphql validates itself. */
+  const visit = (owner: string, name: string, type: GraphQLInputType, constraints?: readonly string[]) => {
     const path = `${owner}.${name}`;
     const isList = isListType(getNullableType(type));
     const named = getNamedType(type);
-    if (isList && !constraints.includes('arrayMaxSize') && !BOUNDED_ELSEWHERE[path]) found.push(`${path}: a list without ArrayMaxSize`);
-    if (named === GraphQLString && !constraints.some((c) => BOUNDS.has(c)) && !BOUNDED_ELSEWHERE[path] && !BOUNDED_ELSEWHERE[name] && !(isList && ITEMS_PARSED.test(path))) {
+    if (isList && !constraints?.includes('arrayMaxSize') && !BOUNDED_ELSEWHERE[path]) found.push(`${path}: a list without ArrayMaxSize`);
+    if (named === GraphQLString && !constraints?.some((c) => BOUNDS.has(c)) && !BOUNDED_ELSEWHERE[path] && !BOUNDED_ELSEWHERE[name] && !(isList && ITEMS_PARSED.test(path))) {
       found.push(`${path}: text without a length bound`);
     }
-    if (isInputObjectType(named) && !named.extensions.mailServerText && !seen.has(named.name)) {
-      seen.add(named.name);
+    if (isInputObjectType(named) && !named.extensions.mailServerText) {
       const target = inputClasses.get(named.name)!;
+      // class-validator checks a nested object only when told to.
+      const hasRules = validationMetadata().getTargetValidationMetadatas(target, '', true, false).length > 0;
+      if (constraints && hasRules && !constraints.includes('nestedValidation')) found.push(`${path}: nested rules that never run (add ValidateNested)`);
+      if (seen.has(named.name)) return;
+      seen.add(named.name);
       for (const field of Object.values(named.getFields())) visit(named.name, field.name, field.type, constraintsOf(target, field.name));
     }
   };
@@ -97,7 +103,7 @@ function unboundedText(): string[] {
     for (const param of storage.params.filter((p) => p.target === handler.target && p.methodName === handler.methodName)) {
       if (param.kind === 'arg') {
         const argument = field && 'args' in field ? field.args.find((a) => a.name === param.name) : undefined;
-        if (argument) visit(handler.schemaName ?? handler.methodName, param.name, argument.type, []);
+        if (argument) visit(handler.schemaName ?? handler.methodName, param.name, argument.type);
       } else if (param.kind === 'args') {
         const argsClass = param.getType() as Function;
         for (const f of storage.fields.filter((m) => m.target === argsClass || argsClass.prototype instanceof (m.target as Function))) {
