@@ -1,6 +1,7 @@
 import { Brackets, type DataSource, type ObjectLiteral, type SelectQueryBuilder, type WhereExpressionBuilder } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { badInput } from '../common/errors';
+import { containsPattern, likeCondition } from '../common/like';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { Mailbox } from '../mail/mailbox.entity';
 import { PrivacyLevel, type ActivityKind, type Direction } from './activity-enums';
@@ -45,15 +46,6 @@ export interface ActivityColumns {
   /** Also search call, task and appointment notes and the start of email bodies, not only subjects. */
   readonly searchContent?: boolean;
 }
-
-// '!' as the LIKE escape character, as RecordStore: a backslash needs different quoting on MySQL and SQLite.
-export const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
-
-const isSqlite = (db: DataSource) => db.options.type === 'better-sqlite3';
-
-/** `column LIKE :param`, case- and accent-insensitive on both databases (utf8mb4_unicode_ci does it by itself on MySQL). */
-const foldedLike = (db: DataSource, column: string, param: string) =>
-  isSqlite(db) ? `crm_fold(${column}) LIKE crm_fold(:${param}) ESCAPE '!'` : `${column} LIKE :${param} ESCAPE '!'`;
 
 /**
  * "The viewer owns activity `a` or a mailbox it was tracked from": they see it whole (privacyFor).
@@ -109,8 +101,8 @@ export function applyActivityConditions(
   if (filter.to) qb.andWhere(`${columns.occurredAt} < :filterTo`, { filterTo: filter.to });
   const search = filter.search?.trim();
   if (search) {
-    qb.setParameter('filterSearch', `%${escapeLike(search)}%`);
-    const inSubject = new Brackets((w) => w.where(foldedLike(db, 'a.subject', 'filterSearch')).andWhere(subjectVisible(qb, principal)));
+    qb.setParameter('filterSearch', containsPattern(search));
+    const inSubject = new Brackets((w) => w.where(likeCondition(db, 'a.subject', 'filterSearch')).andWhere(subjectVisible(qb, principal)));
     if (!columns.searchContent) qb.andWhere(inSubject);
     else {
       const inPreview = qb
@@ -118,10 +110,10 @@ export function applyActivityConditions(
         .select('1')
         .from(EmailMessage, 'sem')
         .where('sem.activityId = a.id')
-        .andWhere(foldedLike(db, 'sem.preview', 'filterSearch'))
+        .andWhere(likeCondition(db, 'sem.preview', 'filterSearch'))
         .getQuery();
       const inContent = new Brackets((w) =>
-        w.where(new Brackets((c) => c.where(foldedLike(db, 'a.description', 'filterSearch')).orWhere(`EXISTS ${inPreview}`))).andWhere(contentVisible(qb, principal)),
+        w.where(new Brackets((c) => c.where(likeCondition(db, 'a.description', 'filterSearch')).orWhere(`EXISTS ${inPreview}`))).andWhere(contentVisible(qb, principal)),
       );
       qb.andWhere(new Brackets((w) => w.where(inSubject).orWhere(inContent)));
     }

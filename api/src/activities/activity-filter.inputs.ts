@@ -1,3 +1,4 @@
+import { ArrayMaxSize } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
 import { ActivityKind, Direction } from './activity-enums';
 
@@ -6,6 +7,7 @@ import { ActivityKind, Direction } from './activity-enums';
 @InputType()
 export abstract class ActivityFilterFields {
   @Field(() => [ActivityKind], { nullable: true, description: 'Only these kinds; an empty list matches nothing.' })
+  @ArrayMaxSize(Object.keys(ActivityKind).length)
   kinds?: ActivityKind[];
 
   @Field(() => Direction, { nullable: true })

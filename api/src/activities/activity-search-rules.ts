@@ -3,8 +3,8 @@ import { ActivityKind } from './activity-enums';
 import type { ActivityFilterValues } from './activity-conditions';
 import { bareMessageId } from './message-id';
 
-/** Longest text search, in code points (as the timeline's). */
-export const MAX_SEARCH_LENGTH = 200;
+export { MAX_SEARCH_LENGTH } from '../common/like';
+import { MAX_SEARCH_LENGTH } from '../common/like';
 /** RFC 5322 2.1.1: a header line is at most 998 characters, so no Message-ID is longer. */
 export const MAX_MESSAGE_ID_LENGTH = 998;
 /** appointment_detail.icalUid is a VARCHAR(255): a longer UID matches nothing stored. */

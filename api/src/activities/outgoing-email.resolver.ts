@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { MailServerText } from '../common/argument-guard';
 import { principalOf, type RequestContext } from '../graphql/context';
 import type { Activity } from './activity.entity';
 import { MailTransport } from '../mail/mailbox-sync.types';
@@ -113,6 +114,7 @@ export class OutgoingEmailResolver {
     return ctx.services.outgoingEmail.markSent(principalOf(ctx), emailId, leaseId, sentAt);
   }
 
+  @MailServerText()
   @Mutation(() => EmailView, {
     description:
       'Sync engine only: sending failed. retryable means it was certainly not delivered (e.g. refused before DATA): it is tried again after a back-off, at most 5 attempts in all; otherwise it is FAILED.',

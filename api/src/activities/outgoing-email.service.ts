@@ -8,6 +8,7 @@ import type { BlobStore } from '../attachments/blob-store';
 import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
+import { repairText } from '../common/text';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import type { MailTransports } from '../mail/mail-transport';
@@ -423,7 +424,8 @@ export class OutgoingEmailService {
     const now = new Date();
     const attempts = (await this.db.getRepository(EmailMessage).findOneByOrFail({ activityId: id })).sendAttempts;
     const outcome = afterFailure(attempts, retryable, now);
-    const text = reason.trim().slice(0, MAX_REASON_LENGTH) || 'no reason given';
+    // The reason quotes the mail server's reply: repaired, not refused (see MailServerText).
+    const text = repairText(reason.trim().slice(0, MAX_REASON_LENGTH)) || 'no reason given';
     const failureReason = outcome.event === 'GAVE_UP' && retryable ? `${text} (gave up after ${attempts} attempts)` : text;
     await this.db.transaction((em) =>
       this.applyLeased(em, id, leaseId, outcome.event, now, {

@@ -1,4 +1,6 @@
+import { ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { MAX_SEARCH_LENGTH } from '../common/like';
 import { MaxLength } from '../common/validation';
 import { ActivityFilterFields } from './activity-filter.inputs';
 import { MAX_RELATED_RECORDS } from './timeline.service';
@@ -6,7 +8,7 @@ import { MAX_RELATED_RECORDS } from './timeline.service';
 @InputType({ description: 'Every field narrows the timeline; fields left out do not.' })
 export class TimelineFilter extends ActivityFilterFields {
   @Field(() => String, { nullable: true, description: 'Matches the subject anywhere, ignoring case and accents; subjects hidden from you never match.' })
-  @MaxLength(200)
+  @MaxLength(MAX_SEARCH_LENGTH)
   search?: string;
 }
 
@@ -22,6 +24,7 @@ export class TimelineArgs {
   after?: string;
 
   @Field(() => TimelineFilter, { nullable: true })
+  @ValidateNested()
   filter?: TimelineFilter;
 
   @Field(() => Boolean, {

@@ -77,6 +77,8 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string)
   return Connection;
 }
 
+const MAX_CURSOR_LENGTH = 4096;
+
 /** Keyset cursors: the sort they belong to, the sort value and the id of the last row seen; opaque to callers. */
 export function encodeCursor(sort: string, value: unknown, id: string): string {
   return Buffer.from(JSON.stringify([sort, value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
@@ -86,7 +88,8 @@ export function encodeCursor(sort: string, value: unknown, id: string): string {
 export function decodeCursor(field: string, cursor: string, sort: string): { value: string | number; id: string } {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // No cursor this API makes comes near this length (a sort value of at most a few hundred characters).
+    parsed = cursor.length <= MAX_CURSOR_LENGTH ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
   } catch {
     parsed = undefined;
   }

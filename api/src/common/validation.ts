@@ -18,6 +18,21 @@ export function MaxLength(max: number, options?: ValidationOptions): PropertyDec
   );
 }
 
+/** At most `max` bytes of UTF-8: what a TEXT column holds on MySQL/MariaDB (65,535). */
+export function MaxBytes(max: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxBytes',
+      constraints: [max],
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
+        defaultMessage: () => `must be at most ${max} bytes of UTF-8`,
+      },
+    },
+    options,
+  );
+}
+
 /** A required text that must contain something besides white space. */
 export function NotBlank(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { guardArguments } from '../common/argument-guard';
 import { SecurityRoleResolver } from '../access/security-role.resolver';
 import { ActivityPartyResolver } from '../activities/activity-fields.resolver';
 import { AppointmentViewResolver, EmailViewResolver, PhoneCallViewResolver, TaskViewResolver } from '../activities/activity-views.resolver';
@@ -62,12 +63,14 @@ export const SCHEMA_FILE = path.resolve(__dirname, '..', '..', '..', 'schema.gra
 
 let built: GraphQLSchema | undefined;
 
-/** One schema object per process, shared by HTTP and (later) WebSocket transports. */
+/** One schema object per process, shared by HTTP and (later) WebSocket transports; every argument passes guardArguments. */
 export function buildApiSchema(): GraphQLSchema {
-  built ??= buildSchemaSync({
-    resolvers: [...RESOLVERS],
-    validate: { forbidUnknownValues: false },
-  });
+  built ??= guardArguments(
+    buildSchemaSync({
+      resolvers: [...RESOLVERS],
+      validate: { forbidUnknownValues: false },
+    }),
+  );
   return built;
 }
 

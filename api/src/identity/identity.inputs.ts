@@ -1,6 +1,7 @@
 import { ArrayMaxSize, MinLength } from 'class-validator';
+import { MAX_SEARCH_LENGTH } from '../common/like';
 import { MaxLength, NotBlank } from '../common/validation';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ApiKey } from './api-key.entity';
 import { User } from './user.entity';
 
@@ -14,6 +15,13 @@ export class LoginPayload {
 
   @Field(() => User)
   user: User;
+}
+
+@ArgsType()
+export class UserListArgs {
+  @Field(() => String, { nullable: true, description: 'Matches the full name or the email address anywhere.' })
+  @MaxLength(MAX_SEARCH_LENGTH)
+  search?: string;
 }
 
 @InputType()

@@ -6,6 +6,7 @@ import { SecurityRole, UserRole } from '../access/security-role.entity';
 import { ApiError, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
+import { containsPattern, likeCondition } from '../common/like';
 import { validEmail } from '../records/email-addresses';
 import { ApiKey } from './api-key.entity';
 import { BusinessUnit } from './business-unit.entity';
@@ -27,7 +28,13 @@ export class IdentityService {
   async listUsers(principal: Principal, search?: string): Promise<User[]> {
     if (!holds(principal, AccessEntity.USER, Privilege.READ)) return [];
     const qb = this.db.getRepository(User).createQueryBuilder('u').orderBy('u.fullName').addOrderBy('u.id').limit(500);
-    if (search?.trim()) qb.where('(u.fullName LIKE :q OR u.email LIKE :q)', { q: `%${search.trim().replace(/[%_]/g, '')}%` });
+    const text = search?.trim();
+    if (text) {
+      qb.where(`(${likeCondition(this.db, 'u.fullName', 'userName')} OR ${likeCondition(this.db, 'u.email', 'userEmail', { fold: false })})`, {
+        userName: containsPattern(text),
+        userEmail: containsPattern(text.toLowerCase()),
+      });
+    }
     return (await qb.getMany()).filter((u) => can(principal, AccessEntity.USER, Privilege.READ, asRow(u)));
   }
 

@@ -1,15 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { SecurityRole } from '../access/security-role.entity';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { BusinessUnit } from './business-unit.entity';
-import { CreateUserInput } from './identity.inputs';
+import { CreateUserInput, UserListArgs } from './identity.inputs';
 import { User } from './user.entity';
 
 @Resolver(() => User)
 export class UserResolver {
   @Query(() => [User], { description: 'Users you may read, by name (at most 500).' })
-  users(@Arg('search', () => String, { nullable: true }) search: string | undefined, @Ctx() ctx: RequestContext): Promise<User[]> {
-    return ctx.services.identity.listUsers(principalOf(ctx), search);
+  users(@Args(() => UserListArgs) args: UserListArgs, @Ctx() ctx: RequestContext): Promise<User[]> {
+    return ctx.services.identity.listUsers(principalOf(ctx), args.search);
   }
 
   @Mutation(() => User)

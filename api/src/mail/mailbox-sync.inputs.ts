@@ -1,10 +1,13 @@
 import { Field, InputType, Int } from 'type-graphql';
+import { MailServerText } from '../common/argument-guard';
 import { ChannelTestStatus } from './mail-enums';
 import { SyncOutcome } from './sync-outcome-policy';
 
 /** The most server messages one undecidedMessages call checks. */
 export const MAX_RECONCILE_ITEMS = 1000;
 
+// The engine's words quote the mail server's replies (see MailServerText); they are repaired and cut to fit.
+@MailServerText()
 @InputType({ description: 'How a SYNC lease ended.' })
 export class SyncReportInput {
   @Field(() => SyncOutcome)
@@ -26,6 +29,7 @@ export class SyncReportInput {
   nextSyncInSeconds?: number | null;
 }
 
+@MailServerText()
 @InputType({ description: 'The result of testing one channel.' })
 export class ChannelTestInput {
   @Field(() => ChannelTestStatus, { description: 'SUCCESS, WARNING, FAILURE, or NOT_RUN for a channel whose method is NONE.' })
@@ -38,6 +42,8 @@ export class ChannelTestInput {
   reason?: string | null;
 }
 
+// Its Message-ID is as the server holds it (see MailServerText).
+@MailServerText()
 @InputType({ description: 'One message the server holds.' })
 export class ServerMessageInput {
   @Field({ description: 'Where it is on the server, as in QuarantineInput.sourceRef.' })

@@ -5,6 +5,7 @@ import { messageIdHash, bareMessageId } from '../activities/message-id';
 import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
+import { repairText } from '../common/text';
 import type { Logger } from '../platform/logger';
 import type { EmailSettingsService } from './email-settings.service';
 import { EmailServerProfile } from './email-server-profile.entity';
@@ -57,9 +58,10 @@ function isDeadlock(err: unknown): boolean {
 }
 
 const conflict = (message: string) => new ApiError('CONFLICT', `leaseId: ${message}`, 'leaseId');
+/** The engine's words (quoting a mail server) as stored: repaired (common/text.ts) and cut to fit. */
 const clip = (text: string | null | undefined, max: number): string | null => {
   const trimmed = text?.trim();
-  return trimmed ? trimmed.slice(0, max) : null;
+  return trimmed ? repairText(trimmed.slice(0, max)) : null;
 };
 
 interface Claimed {

@@ -1,10 +1,12 @@
-import { Matches, Min } from 'class-validator';
+import { Matches, Max, Min } from 'class-validator';
 import { MaxLength, NotBlank } from '../common/validation';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { OpportunityStatus } from './opportunity.entity';
 import { listArgsOf, RecordFilterBase } from './record-inputs';
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/** The largest amount whose cents a double still holds exactly (DECIMAL(19,2) holds more). */
+const MAX_AMOUNT = 999_999_999_999.99;
 
 @InputType()
 export class OpportunityFilter extends RecordFilterBase {
@@ -27,8 +29,9 @@ export class CreateOpportunityInput {
   @Field(() => ID, { description: 'An account or a contact.' })
   customerId: string;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: '0 to 999,999,999,999.99.' })
   @Min(0)
+  @Max(MAX_AMOUNT)
   estimatedValue?: number;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
@@ -52,8 +55,9 @@ export class UpdateOpportunityInput {
   @Field(() => ID, { nullable: true })
   customerId?: string;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: '0 to 999,999,999,999.99.' })
   @Min(0)
+  @Max(MAX_AMOUNT)
   estimatedValue?: number | null;
 
   @Field(() => String, { nullable: true })

@@ -1,3 +1,5 @@
+import { ValidateNested } from 'class-validator';
+import { MAX_SEARCH_LENGTH } from '../common/like';
 import { MaxLength } from '../common/validation';
 import { ArgsType, Field, ID, InputType, Int, registerEnumType, type ClassType } from 'type-graphql';
 import { optionalGlobalId } from '../common/global-id';
@@ -38,6 +40,7 @@ export function listArgsOf<F extends RecordFilterShape>(filter: ClassType<F>) {
     after?: string;
 
     @Field(() => filter, { nullable: true })
+    @ValidateNested()
     filter?: F;
 
     @Field(() => RecordOrder, { nullable: true, description: 'Default: NAME ascending.' })
@@ -72,6 +75,6 @@ export abstract class RecordFilterBase {
   ownerId?: string;
 
   @Field(() => String, { nullable: true, description: 'Matches the name anywhere, or an email address from its start.' })
-  @MaxLength(200)
+  @MaxLength(MAX_SEARCH_LENGTH)
   search?: string;
 }

@@ -3,6 +3,7 @@ import { depthOf, holds, rowScope, withinDepth, type Principal } from '../access
 import { Privilege } from '../access/privileges';
 import { RecordShare } from '../access/record-share.entity';
 import { badInput } from '../common/errors';
+import { containsPattern, likeCondition, prefixPattern } from '../common/like';
 import { decodeCursor, encodeCursor, pageSize, SortDirection, type Page } from '../common/pagination';
 import { EmailAddress } from './email-address.entity';
 import type { OwnedRecord } from './owned-record';
@@ -32,9 +33,6 @@ export interface ListQuery {
 }
 
 const SORT_COLUMN = { CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' } as const;
-
-// '!' as the LIKE escape character: a backslash needs different quoting on MySQL and SQLite.
-const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** Reads records of one type, always through the caller's read scope: depth, or a share. */
 export class RecordStore<T extends OwnedRecord> {
@@ -153,22 +151,19 @@ export class RecordStore<T extends OwnedRecord> {
   }
 
   private applySearch(qb: SelectQueryBuilder<ObjectLiteral>, text: string): void {
-    const pattern = `%${escapeLike(text)}%`;
     qb.andWhere(
       new Brackets((w) => {
-        const name = `r.${this.spec.nameColumn}`;
-        if (this.isSqlite) w.where(`crm_fold(${name}) LIKE crm_fold(:searchName) ESCAPE '!'`, { searchName: pattern });
-        else w.where(`${name} LIKE :searchName ESCAPE '!'`, { searchName: pattern });
+        w.where(likeCondition(this.db, `r.${this.spec.nameColumn}`, 'searchName'), { searchName: containsPattern(text) });
         if (this.spec.emailEnabled) {
           const emails = qb
             .subQuery()
             .select('e.recordId')
             .from(EmailAddress, 'e')
             .where('e.recordKind = :searchKind')
-            .andWhere(`e.address LIKE :searchEmail ESCAPE '!'`)
+            .andWhere(likeCondition(this.db, 'e.address', 'searchEmail', { fold: false }))
             .getQuery();
           // Addresses are stored lower-case; a prefix match keeps the address index usable.
-          w.orWhere(`r.id IN ${emails}`, { searchKind: this.spec.kind, searchEmail: `${escapeLike(text.toLowerCase())}%` });
+          w.orWhere(`r.id IN ${emails}`, { searchKind: this.spec.kind, searchEmail: prefixPattern(text.toLowerCase()) });
         }
       }),
     );

@@ -2,15 +2,8 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
+import { validationFields } from '../common/argument-guard';
 import type { Logger } from '../platform/logger';
-
-function flatten(errors: readonly ValidationError[], prefix: string): { field: string; message: string }[] {
-  return errors.flatMap((e) => {
-    const field = `${prefix}.${e.property}`;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.replace(new RegExp(`^${e.property} `), '') }));
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
-}
 
 /**
  * Every error leaves with `extensions.code`; input errors name the field; anything unexpected
@@ -20,8 +13,8 @@ export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof ArgumentValidationError) {
-      // All mutations take their fields in an argument named `input`.
-      const fields = flatten(original.extensions.validationErrors as ValidationError[], 'input');
+      // A fallback: guardArguments (graphql/schema.ts) names the argument before this is reached.
+      const fields = validationFields(original.extensions.validationErrors as ValidationError[], 'input');
       const first = fields[0];
       return {
         ...formatted,

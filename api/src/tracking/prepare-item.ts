@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import { PartyRole } from '../activities/activity-enums';
 import { bareMessageId, messageIdHash, parseMessageIdList } from '../activities/message-id';
+import { repairStrings } from '../common/text';
 import { normalizeEmail, validEmail } from '../records/email-addresses';
 import { decodeEncodedWords } from './rules/encoded-words';
 import { parseThreadIndex } from './rules/thread-index';
 import type { TrackEmailItemInput } from './track-emails.inputs';
 
-export type SalvageCode = 'MISSING_MESSAGE_ID' | 'INVALID_DATE' | 'INVALID_ADDRESS' | 'BODY_TRUNCATED' | 'SUBJECT_TRUNCATED' | 'TOO_MANY_RECIPIENTS';
+export type SalvageCode =
+  | 'MISSING_MESSAGE_ID'
+  | 'INVALID_DATE'
+  | 'INVALID_ADDRESS'
+  | 'INVALID_CHARACTERS'
+  | 'BODY_TRUNCATED'
+  | 'SUBJECT_TRUNCATED'
+  | 'FOLDER_TRUNCATED'
+  | 'TOO_MANY_RECIPIENTS';
 
 export interface PreparedAddress {
   readonly role: PartyRole;
@@ -50,6 +59,8 @@ export interface PreparedItem {
 }
 
 export const MAX_SUBJECT = 400;
+/** What the folder column holds (activity_mailbox.folder). */
+export const MAX_FOLDER = 255;
 export const MAX_PARTIES = 1000;
 
 /** Cuts text to at most `maxBytes` of UTF-8 without splitting a character. */
@@ -73,11 +84,15 @@ function parseDate(raw: string | null | undefined): Date | null | 'invalid' {
  * data: the worst a malformed message gets is a synthetic Message-ID and fewer parties.
  */
 export function prepareItem(
-  input: TrackEmailItemInput,
+  raw: TrackEmailItemInput,
   index: number,
   context: { mailboxAddress: string; maxBodyBytes: number; now: Date },
 ): PreparedItem {
   const salvage: { code: SalvageCode; detail: string }[] = [];
+
+  // NUL bytes and unpaired surrogates (broken 8-bit mail, a bad decoder) cannot be stored as they are.
+  const input = repairStrings(raw);
+  if (input !== raw) salvage.push({ code: 'INVALID_CHARACTERS', detail: 'removed NUL characters and replaced broken characters with U+FFFD' });
 
   const addresses: PreparedAddress[] = [];
   const badAddresses: string[] = [];
@@ -149,11 +164,17 @@ export function prepareItem(
     input.direction === 'INCOMING' || input.direction === 'OUTGOING' ? input.direction : from?.address === mailbox ? 'OUTGOING' : 'INCOMING';
   const threadIndex = input.threadIndex?.trim() || null;
 
+  let folder = input.folder?.trim() || null;
+  if (folder && [...folder].length > MAX_FOLDER) {
+    folder = [...folder].slice(0, MAX_FOLDER).join('');
+    salvage.push({ code: 'FOLDER_TRUNCATED', detail: `cut to ${MAX_FOLDER} characters` });
+  }
+
   return {
     index,
     messageId,
     messageIdHash: messageIdHash(messageId),
-    folder: input.folder?.trim() || null,
+    folder,
     direction,
     subject,
     from,
@@ -172,7 +193,8 @@ export function prepareItem(
     attachments: (input.attachments ?? []).map((a) => ({
       fileName: decodeEncodedWords(a.fileName).slice(0, 255) || 'attachment',
       contentType: (a.contentType || 'application/octet-stream').slice(0, 127).toLowerCase(),
-      size: Number.isFinite(a.size) && a.size >= 0 ? Math.round(a.size) : 0,
+      // A size no BIGINT column holds (or no file has) is unknown, as a negative one is.
+      size: Number.isSafeInteger(Math.round(a.size)) && a.size >= 0 ? Math.round(a.size) : 0,
       sha256: a.sha256?.toLowerCase() ?? null,
       contentId: a.contentId ? bareMessageId(a.contentId).slice(0, 255) : null,
       inline: a.inline,

@@ -1,9 +1,12 @@
 import { ArrayMaxSize } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { TrackingDecision } from '../activities/activity.types';
+import { MailServerText } from '../common/argument-guard';
+import { MaxBytes } from '../common/validation';
 
 // Items arrive as the sync engine parsed them. Dates and addresses are plain strings on purpose:
 // a malformed value must fail its own item (salvaged or rejected with a code), never the whole batch.
+// For the same reason they are MailServerText: NUL bytes and broken characters are repaired, not refused.
 
 @InputType({ description: 'One address as written in a header.' })
 export class MailAddressInput {
@@ -98,6 +101,7 @@ export class CalendarInput {
   status?: string | null;
 }
 
+@MailServerText()
 @InputType({ description: 'A message the sync engine could not track (unparseable, unknown forwarder…): recorded with the batch so the mailbox moves on and nothing vanishes silently.' })
 export class QuarantineInput {
   @Field({ description: 'Where it is on the server: "imap:INBOX:<uidvalidity>:<uid>" or "pop3:<uidl>".' })
@@ -125,6 +129,7 @@ export class QuarantineInput {
   size?: number | null;
 }
 
+@MailServerText()
 @InputType({ description: 'One message as the sync engine read it from a mailbox.' })
 export class TrackEmailItemInput {
   @Field(() => String, { nullable: true, description: 'Message-ID header; a message without one is keyed by a hash of its content.' })
@@ -191,7 +196,8 @@ export class TrackEmailsInput {
   @ArrayMaxSize(MAX_BATCH)
   items: TrackEmailItemInput[];
 
-  @Field(() => String, { nullable: true, description: 'The mailbox\'s new sync cursor, committed with the items; null leaves it unchanged.' })
+  @Field(() => String, { nullable: true, description: 'The mailbox\'s new sync cursor, committed with the items; null leaves it unchanged. At most 65,535 bytes.' })
+  @MaxBytes(65_535)
   cursor?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The lease from claimMailboxes: the batch commits only while it is the mailbox\'s current lease (CONFLICT otherwise, and nothing is written).' })
@@ -225,7 +231,7 @@ export class TrackedItem {
   @Field(() => String, { nullable: true })
   errorMessage: string | null;
 
-  @Field(() => [String], { description: 'What was repaired: MISSING_MESSAGE_ID, INVALID_DATE, INVALID_ADDRESS, BODY_TRUNCATED, SUBJECT_TRUNCATED.' })
+  @Field(() => [String], { description: 'What was repaired: MISSING_MESSAGE_ID, INVALID_DATE, INVALID_ADDRESS, INVALID_CHARACTERS, BODY_TRUNCATED, SUBJECT_TRUNCATED, FOLDER_TRUNCATED, TOO_MANY_RECIPIENTS.' })
   salvaged: string[];
 
   @Field(() => TrackingDecision, { nullable: true })

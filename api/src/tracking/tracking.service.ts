@@ -16,6 +16,7 @@ import type { BlobStore } from '../attachments/blob-store';
 import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId, type GlobalType } from '../common/global-id';
 import { newId } from '../common/ids';
+import { repairStrings } from '../common/text';
 import { insertChunked } from '../db/insert-chunked';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
@@ -111,7 +112,7 @@ export class TrackingService {
     const now = new Date();
     const invites = new Map<number, PreparedInvite>();
     input.items.forEach((item, index) => {
-      if (item.calendar) invites.set(index, prepareInvite(item.calendar));
+      if (item.calendar) invites.set(index, prepareInvite(repairStrings(item.calendar)));
     });
     const prepared = input.items.map((item, index) => prepareItem(item, index, { mailboxAddress: mailbox.address, maxBodyBytes: settings.maxBodyKb * 1024, now }));
     const { rejections, storedSizes } = await this.uploadedAttachments(prepared, settings.maxAttachmentKb * 1024);
@@ -589,13 +590,13 @@ const clip = (text: string | null | undefined, max: number): string | null => {
   return trimmed ? [...trimmed].slice(0, max).join('') : null;
 };
 
-/** Quarantine entries must name where the message is; everything else is cut to fit. */
+/** Quarantine entries must name where the message is; everything else is repaired (as prepareItem does) and cut to fit. */
 function checkQuarantine(entries: readonly QuarantineInput[]): QuarantineInput[] {
   entries.forEach((q, i) => {
     if (!q.sourceRef.trim() || q.sourceRef.length > 400) throw badInput(`input.quarantine[${i}].sourceRef`, 'must be 1 to 400 characters');
     if (!q.code.trim()) throw badInput(`input.quarantine[${i}].code`, 'must not be empty');
   });
-  return [...entries];
+  return entries.map((q) => repairStrings(q));
 }
 
 function switchesOf(s: OrganizationEmailSettings): TrackingSwitches {
