@@ -167,7 +167,7 @@ describe.each(DIALECTS)('request limits on %s', (dialect) => {
 
     it('answers the 1.5-million-alias bomb of issue 9 with PAYLOAD_TOO_LARGE without parsing it', async () => {
       const query = `{ ${'alias12:__typename '.repeat(1_500_000)}}`;
-      expect(query.length).toBeGreaterThan(28 * MB);
+      expect(query.length).toBeGreaterThan(10 * 2 * MB);
       const answer = await post(hub, JSON.stringify({ query }), { 'content-type': 'application/json' });
       expect(answer.status).toBe(413);
       expect(codeOf(answer)).toBe('PAYLOAD_TOO_LARGE');
