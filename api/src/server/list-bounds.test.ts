@@ -1,14 +1,12 @@
 import 'reflect-metadata';
+import type { GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildApiSchema } from '../graphql/schema';
 import { LIST_BOUNDS, rowsOf, unboundedLists } from './list-bounds';
 
 describe('list bounds', () => {
   const schema = buildApiSchema();
-  const field = (type: string, name: string) => {
-    const t = schema.getType(type) as { getFields(): Record<string, never> };
-    return t.getFields()[name];
-  };
+  const field = (type: string, name: string) => (schema.getType(type) as GraphQLObjectType).getFields()[name];
 
   it('bound every unpaged list of objects in the schema (a new list needs its row in LIST_BOUNDS)', () => {
     expect(unboundedLists(schema)).toEqual([]);
