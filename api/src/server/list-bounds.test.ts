@@ -25,6 +25,7 @@ describe('list bounds', () => {
     ['a paged field, by first', 'Query', 'accounts', { first: 7 }, 7],
     ['a paged field without first, by the default page', 'Query', 'accounts', {}, 20],
     ['a claim, by its limit', 'Mutation', 'claimMailboxes', { limit: 9 }, 9],
+    ['trackEmails, by the items sent', 'Mutation', 'trackEmails', { input: { items: [{}, {}, {}] } }, 3],
     ['an unpaged list, by its bound', 'Query', 'users', {}, 500],
     ['a connection’s edges (its field multiplies)', 'AccountConnection', 'edges', {}, 1],
     ['a list of scalars (a leaf)', 'Account', 'emails', {}, undefined],

@@ -34,14 +34,19 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'TrackingDecision.steps': 50,
   'Email.attachments': 100,
   'Email.seenIn': 1000, // one sighting per mailbox at most
-  'Mailbox.trackingCounts': 100, // one row per outcome and reason
+  'Mailbox.trackingCounts': 32, // one row per outcome (TRACKED, FILTERED) and reason (about 15, tracking-filter.ts and decide-item.ts)
   'Mailbox.folderTrackingRules': 100,
   'MailboxWork.forwardSources': 1000,
   'OutgoingEmail.to': MAX_RECIPIENTS,
   'OutgoingEmail.cc': MAX_RECIPIENTS,
   'OutgoingEmail.bcc': MAX_RECIPIENTS,
   'OutgoingEmail.attachments': 100,
-  'TrackEmailsResult.items': MAX_BATCH,
+  'TrackEmailsResult.items': 1, // one per item sent: ROWS_FROM_INPUT multiplies at trackEmails
+};
+
+/** Fields that answer one row per item of an input list: they cost their children times that list's length. */
+const ROWS_FROM_INPUT: Readonly<Record<string, (args: Record<string, unknown>) => unknown>> = {
+  'Mutation.trackEmails': (args) => (args.input as { items?: unknown } | undefined)?.items,
 };
 
 /** For lists not in the table (a new field whose bound nobody set yet): costed as a full page. */
@@ -50,10 +55,13 @@ export const UNLISTED_LIST_BOUND = 100;
 const isObjectList = (field: GraphQLField<unknown, unknown>): boolean => isListType(getNullableType(field.type)) && !isLeafType(getNamedType(field.type));
 
 /**
- * How many rows a field costs its children for: `first` on paged fields (the default page when not given),
- * `limit` on claims, the table's bound on other lists of objects; undefined for everything else.
+ * How many rows a field costs its children for: the items sent to fields that answer one row per item,
+ * `first` on paged fields (the default page when not given), `limit` on claims, the table's bound on other
+ * lists of objects; undefined for everything else.
  */
 export function rowsOf(typeName: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number | undefined {
+  const input = ROWS_FROM_INPUT[`${typeName}.${field.name}`]?.(args);
+  if (input !== undefined) return Math.max(Array.isArray(input) ? input.length : MAX_BATCH, 1);
   for (const name of ['first', 'limit'] as const) {
     if (!field.args.some((a) => a.name === name)) continue;
     const value = args[name];
