@@ -1,4 +1,16 @@
-import { getNamedType, getNullableType, isInterfaceType, isLeafType, isListType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { AccessEntity, Privilege, SECURED_FIELDS } from '../access/privileges';
 import { MAX_RECIPIENTS } from '../activities/outgoing-email-rules';
@@ -55,11 +67,35 @@ export const UNLISTED_LIST_BOUND = 100;
 const isObjectList = (field: GraphQLField<unknown, unknown>): boolean => isListType(getNullableType(field.type)) && !isLeafType(getNamedType(field.type));
 
 /**
+ * Introspection lists, from the schema itself. Below `__schema.types` each list costs its average over all
+ * types (or fields, or directives), so `types × fields` is the schema's real total: the API explorer's own
+ * introspection query is costed at what it returns, and nesting `fields { type { fields … } } }` multiplies.
+ */
+export function introspectionBounds(schema: GraphQLSchema): Record<string, number> {
+  const types = Object.values(schema.getTypeMap());
+  const fields = types.flatMap((t) => (isObjectType(t) || isInterfaceType(t) ? Object.values(t.getFields()) : []));
+  const directives = schema.getDirectives();
+  const average = (total: number, of: number) => Math.max(1, Math.ceil(total / Math.max(of, 1)));
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  return {
+    '__Schema.types': types.length,
+    '__Schema.directives': directives.length,
+    '__Type.fields': average(fields.length, types.length),
+    '__Type.inputFields': average(sum(types.map((t) => (isInputObjectType(t) ? Object.keys(t.getFields()).length : 0))), types.length),
+    '__Type.enumValues': average(sum(types.map((t) => (isEnumType(t) ? t.getValues().length : 0))), types.length),
+    '__Type.interfaces': average(sum(types.map((t) => (isObjectType(t) || isInterfaceType(t) ? t.getInterfaces().length : 0))), types.length),
+    '__Type.possibleTypes': average(sum(types.map((t) => (isUnionType(t) ? t.getTypes().length : isInterfaceType(t) ? schema.getPossibleTypes(t).length : 0))), types.length),
+    '__Field.args': average(sum(fields.map((f) => f.args.length)), fields.length),
+    '__Directive.args': average(sum(directives.map((d) => d.args.length)), directives.length),
+  };
+}
+
+/**
  * How many rows a field costs its children for: the items sent to fields that answer one row per item,
  * `first` on paged fields (the default page when not given), `limit` on claims, the table's bound on other
  * lists of objects; undefined for everything else.
  */
-export function rowsOf(typeName: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number | undefined {
+export function rowsOf(typeName: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, bounds: Readonly<Record<string, number>> = LIST_BOUNDS): number | undefined {
   const input = ROWS_FROM_INPUT[`${typeName}.${field.name}`]?.(args);
   if (input !== undefined) return Math.max(Array.isArray(input) ? input.length : MAX_BATCH, 1);
   for (const name of ['first', 'limit'] as const) {
@@ -69,14 +105,17 @@ export function rowsOf(typeName: string, field: GraphQLField<unknown, unknown>, 
   }
   if (!isObjectList(field)) return undefined;
   if (typeName.endsWith('Connection') && field.name === 'edges') return 1;
-  return LIST_BOUNDS[`${typeName}.${field.name}`] ?? UNLISTED_LIST_BOUND;
+  return bounds[`${typeName}.${field.name}`] ?? UNLISTED_LIST_BOUND;
 }
 
 /** A list costs 1 plus its children times the most rows it can return; other fields fall through to the next estimator. */
-export const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const rows = rowsOf(type.name, field, args);
-  return rows === undefined ? undefined : 1 + childComplexity * rows;
-};
+export function listEstimator(schema: GraphQLSchema): ComplexityEstimator {
+  const bounds = { ...LIST_BOUNDS, ...introspectionBounds(schema) };
+  return ({ type, field, args, childComplexity }) => {
+    const rows = rowsOf(type.name, field, args, bounds);
+    return rows === undefined ? undefined : 1 + childComplexity * rows;
+  };
+}
 
 /** Every unpaged list of objects in the schema that the table does not bound (a test keeps this empty). */
 export function unboundedLists(schema: GraphQLSchema): string[] {

@@ -24,15 +24,15 @@ export const QUERY_LIMITS: QueryLimits = {
 };
 
 /** The complexity of one operation: a field costs 1, a list 1 plus its children times the most rows it can return. */
-export function operationComplexity(schema: GraphQLSchema, request: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown> }): number {
-  return getComplexity({
-    schema,
-    operationName: request.operationName ?? undefined,
-    query: request.document,
-    variables: request.variables,
-    estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
+export function operationComplexity(
+  schema: GraphQLSchema,
+  request: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown> },
+  estimators = complexityEstimators(schema),
+): number {
+  return getComplexity({ schema, operationName: request.operationName ?? undefined, query: request.document, variables: request.variables, estimators });
 }
+
+export const complexityEstimators = (schema: GraphQLSchema) => [listEstimator(schema), simpleEstimator({ defaultComplexity: 1 })];
 
 /**
  * Why a query's text is refused before GraphQL parses and validates it (whose cost grows with it): more tokens
@@ -54,6 +54,7 @@ export function refusalOfQueryText(source: string, limits: ShapeLimits): GraphQL
 
 /** Refuses an operation whose estimated cost exceeds its caller's share (QUERY_TOO_COMPLEX) before it runs. */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
+  const estimators = complexityEstimators(schema);
   return {
     async requestDidStart() {
       return {
@@ -61,7 +62,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           const maxComplexity = shareOfContext(contextValue as object)?.complexity ?? limits.maxComplexity;
           let complexity: number;
           try {
-            complexity = operationComplexity(schema, { document, operationName: request.operationName, variables: request.variables });
+            complexity = operationComplexity(schema, { document, operationName: request.operationName, variables: request.variables }, estimators);
           } catch (err) {
             // getComplexity coerces the variables first; a bad variable is the caller's error, as GraphQL would report it.
             if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
