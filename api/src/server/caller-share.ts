@@ -27,8 +27,11 @@ export interface CallerShares {
 /** The documented request body limit for everyone but the Sync Service's key. */
 export const REQUEST_BODY_BYTES = 2 * 1024 * 1024;
 
-/** A page of 20 timeline items of 1,001 parties each costs about 163,000; the attacks of issue 9 cost millions. */
-export const PEOPLE_COMPLEXITY = 250_000;
+/**
+ * A page of 100 timeline items of 1,001 parties each costs about 600,000 (the answer-size limit stops what
+ * really grows that large); a Salesperson's `users { roles { privileges } }` costs 7.8 million.
+ */
+export const PEOPLE_COMPLEXITY = 1_000_000;
 /** The engines claim up to 100 outgoing emails of 1,500 recipients each, or read the decisions on 200 tracked emails of 1,001 parties each. */
 export const SYNC_COMPLEXITY = 2_000_000;
 
