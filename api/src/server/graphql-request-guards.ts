@@ -12,6 +12,8 @@ import type { ShapeLimits } from './document-shape';
 export interface GuardedLocals {
   caller: Authenticated | undefined;
   share: ShareLimits;
+  /** The caller's concurrency slot: given back when the answer is sent, or when the operation ends if that is later. */
+  slot: { release(): void; running: boolean };
 }
 
 export const guardedLocals = (res: Response): GuardedLocals => res.locals as GuardedLocals;
@@ -26,7 +28,7 @@ export function graphqlRequestGuards(options: {
   shares: CallerShares;
   gate: ConcurrencyGate;
   queryLimits: ShapeLimits;
-}): RequestHandler[] {
+}): { before: RequestHandler[]; holdingSlot(handler: RequestHandler): RequestHandler } {
   const { authenticate, shares, gate, queryLimits } = options;
   const bodyParsers = new Map<number, RequestHandler>();
   const bodyParserFor = (limit: number): RequestHandler => {
@@ -58,8 +60,12 @@ export function graphqlRequestGuards(options: {
       sendGraphqlError(req, res, 429, 'RATE_LIMITED', message, { 'retry-after': '1' });
       return;
     }
-    // 'close' comes once the answer is sent or the client went away, whichever is first.
-    res.once('close', release);
+    const slot = { release, running: false };
+    // 'close' comes once the answer is sent or the client went away; a client that leaves does not end its operation.
+    res.once('close', () => {
+      if (!slot.running) slot.release();
+    });
+    locals.slot = slot;
     locals.share = share.limits;
     next();
   };
@@ -82,5 +88,19 @@ export function graphqlRequestGuards(options: {
     next();
   };
 
-  return [identify, admit, readBody, measureQuery];
+  /** Runs the operation holding the caller's slot until it has finished, even if its client is gone. */
+  const holdingSlot =
+    (handler: RequestHandler): RequestHandler =>
+    async (req, res, next) => {
+      const { slot } = guardedLocals(res);
+      slot.running = true;
+      try {
+        await handler(req, res, next);
+      } finally {
+        slot.running = false;
+        slot.release();
+      }
+    };
+
+  return { before: [identify, admit, readBody, measureQuery], holdingSlot };
 }

@@ -73,17 +73,25 @@ export async function createHubServer(options: { database: Database; services: S
     }
   });
 
+  const guards = graphqlRequestGuards({
+    authenticate: (header) => services.auth.authenticate(header),
+    shares,
+    gate: new ConcurrencyGate(shares.peopleTotalConcurrent),
+    queryLimits: QUERY_LIMITS,
+  });
   app.use(
     '/graphql',
-    ...graphqlRequestGuards({ authenticate: (header) => services.auth.authenticate(header), shares, gate: new ConcurrencyGate(shares.peopleTotalConcurrent), queryLimits: QUERY_LIMITS }),
-    expressMiddleware(apollo, {
-      context: async ({ res }): Promise<RequestContext> => {
-        const { caller: auth, share } = guardedLocals(res);
-        const context = { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal) };
-        attachShare(context, share);
-        return context;
-      },
-    }),
+    ...guards.before,
+    guards.holdingSlot(
+      expressMiddleware(apollo, {
+        context: async ({ res }): Promise<RequestContext> => {
+          const { caller: auth, share } = guardedLocals(res);
+          const context = { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal) };
+          attachShare(context, share);
+          return context;
+        },
+      }),
+    ),
   );
 
   app.use(
