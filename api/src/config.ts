@@ -21,7 +21,28 @@ export interface ApiConfig {
   readonly seedDemoActivities: boolean;
   /** MAIL_CREDENTIAL_KEY (32 bytes, base64 or hex), the same in every api process; unset: a key kept in DATA_DIR. */
   readonly mailCredentialKey: Buffer | undefined;
+  /** Each caller's share of the api (server/caller-share.ts): people, and the Sync Service's API key. */
+  readonly shares: {
+    /** GraphQL operations one signed-in user (or one client address, unauthenticated) may run at once (MAX_CONCURRENT_PER_CALLER, 8). */
+    readonly concurrentPerCaller: number;
+    /** All people together (MAX_CONCURRENT_OPERATIONS, 64); the Sync Service's key has its own pool. */
+    readonly concurrentTotal: number;
+    /** A query's time budget (OPERATION_TIMEOUT_SECONDS, 30). */
+    readonly operationTimeoutMs: number;
+    /** The most an answer may hold (MAX_RESPONSE_MB, 32). */
+    readonly responseBytes: number;
+    /** The Sync Service key's request body limit (SYNC_MAX_REQUEST_MB, 32: trackEmails batches carry whole bodies). */
+    readonly syncRequestBytes: number;
+    /** SYNC_MAX_CONCURRENT (64): every engine shares the one key. */
+    readonly syncConcurrent: number;
+    /** SYNC_OPERATION_TIMEOUT_SECONDS (120, the engine's own wait for a batch). */
+    readonly syncOperationTimeoutMs: number;
+    /** SYNC_MAX_RESPONSE_MB (256: claimed outgoing email carries whole bodies). */
+    readonly syncResponseBytes: number;
+  };
 }
+
+const MB = 1024 * 1024;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -71,6 +92,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
     seedDemoActivities: (env.SEED_DEMO_ACTIVITIES ?? 'true') !== 'false',
     mailCredentialKey,
+    shares: {
+      concurrentPerCaller: int('MAX_CONCURRENT_PER_CALLER', 8, 1, 1000),
+      concurrentTotal: int('MAX_CONCURRENT_OPERATIONS', 64, 1, 10_000),
+      operationTimeoutMs: int('OPERATION_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+      responseBytes: int('MAX_RESPONSE_MB', 32, 1, 4096) * MB,
+      syncRequestBytes: int('SYNC_MAX_REQUEST_MB', 32, 2, 1024) * MB,
+      syncConcurrent: int('SYNC_MAX_CONCURRENT', 64, 1, 10_000),
+      syncOperationTimeoutMs: int('SYNC_OPERATION_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
+      syncResponseBytes: int('SYNC_MAX_RESPONSE_MB', 256, 1, 4096) * MB,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

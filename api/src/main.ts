@@ -6,6 +6,7 @@ import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import { createLogger, type Logger } from './platform/logger';
 import { makePrivate } from './platform/private-files';
 import { bootstrap } from './seed/bootstrap';
+import { callerShares } from './server/caller-share';
 import { createHubServer, type HubServer } from './server/http-server';
 
 export interface RunningApi {
@@ -45,7 +46,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
   );
   const credentialKey = config.mailCredentialKey ?? loadOrCreateKeyFile(config.dataDir);
   const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, authCacheSeconds: config.authCacheSeconds, log, credentialKey });
-  const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir });
+  const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares) });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);
   log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);

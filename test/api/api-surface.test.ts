@@ -72,7 +72,7 @@ describe.each(DIALECTS)('API surface on %s', (dialect) => {
 
   it('rejects queries that are too expensive before running them', async () => {
     const wide = `{ contacts(first: 100) { edges { node { id fullName emails primaryEmail jobTitle status createdAt updatedAt
-      owner { id fullName email roles { name } businessUnit { name parent { name } } }
+      owner { id fullName email roles { name privileges { entity privilege depth } } businessUnit { name parent { name } } }
       createdBy { id fullName email roles { name } businessUnit { name parent { name } } }
       modifiedBy { id fullName email roles { name } businessUnit { name parent { name } } }
       account { id name emails status website owner { id fullName roles { name } } createdBy { fullName roles { name } } }

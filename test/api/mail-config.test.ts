@@ -174,8 +174,9 @@ describe.each(DIALECTS)('mail configuration on %s', (dialect) => {
     expect(mailboxFields).toMatch(/\bcredentialUsername\b.*\balerts \{/);
     const everything = JSON.stringify([
       ok(await admin(`{ emailServerProfiles { ${await everyField('EmailServerProfile', 2)} } }`)),
-      ok(await admin(`{ mailboxes { ${mailboxFields} } }`)),
-      ok(await as('sven.service')(`{ mailboxes { ${mailboxFields} } }`)),
+      // One mailbox at a time: every field of every mailbox in one query is past the complexity limit (request-limits.test.ts).
+      ok(await admin(`query($id: ID!) { mailbox(id: $id) { ${mailboxFields} } }`, { id: mailboxOf['sven.service'] })),
+      ok(await as('sven.service')(`query($id: ID!) { mailbox(id: $id) { ${mailboxFields} } }`, { id: mailboxOf['sven.service'] })),
     ]);
     // The queries did reach the rows that hold the secrets.
     expect(everything).toContain('shared@example.test');

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DestinationStream } from 'pino';
 import { loadApiConfig } from '../../api/src/config';
 import { createMysqlDatabase, dropMysqlDatabase } from '../../api/src/db/mysql-admin';
 import type { Database } from '../../api/src/db/data-source';
@@ -41,7 +42,7 @@ export interface StartedHub {
 }
 
 /** Starts a real api (HTTP on a free loopback port) on a fresh database of the given dialect, with the demo organization. */
-export async function startHub(options: { dialect: Dialect; env?: Record<string, string> }): Promise<StartedHub> {
+export async function startHub(options: { dialect: Dialect; env?: Record<string, string>; logDestination?: DestinationStream }): Promise<StartedHub> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-test-'));
   let databaseUrl = `sqlite:${path.join(dataDir, 'hub.sqlite')}`;
   let dropDatabase = async () => {};
@@ -64,7 +65,7 @@ export async function startHub(options: { dialect: Dialect; env?: Record<string,
     SEED_DEMO_ACTIVITIES: 'false',
     ...options.env,
   });
-  const api = await startApi(config, createLogger(config.logLevel), { demoPassword });
+  const api = await startApi(config, createLogger(config.logLevel, 'api', options.logDestination), { demoPassword });
   const url = `http://127.0.0.1:${api.port}`;
   const gql = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> => {
     const response = await fetch(`${url}/graphql`, {

@@ -6,7 +6,6 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
 import { attachmentRoutes } from '../activities/attachment-routes';
 import { blobRoutes } from '../attachments/blob-routes';
 import { holds, type Principal } from '../access/principal';
@@ -17,9 +16,15 @@ import { createLoaders } from '../graphql/loaders';
 import { buildApiSchema } from '../graphql/schema';
 import type { Services } from '../graphql/services';
 import type { Logger } from '../platform/logger';
+import type { CallerShares } from './caller-share';
+import { ConcurrencyGate } from './concurrency-gate';
 import { formatError } from './errors';
+import { executionBudgetPlugin } from './execution-budget';
 import { browserToExplorer } from './explorer-redirect';
+import { graphqlRequestGuards, guardedLocals } from './graphql-request-guards';
+import { jsonErrorHandler } from './http-errors';
 import { QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
+import { attachShare } from './request-share';
 import { securityHeaders } from './security-headers';
 
 export interface HubServer {
@@ -30,8 +35,8 @@ export interface HubServer {
 }
 
 /** Express with /graphql (Apollo), /healthz, /readyz and the web UI. */
-export async function createHubServer(options: { database: Database; services: Services; log: Logger; webDistDir: string }): Promise<HubServer> {
-  const { database, services, log, webDistDir } = options;
+export async function createHubServer(options: { database: Database; services: Services; log: Logger; webDistDir: string; shares: CallerShares }): Promise<HubServer> {
+  const { database, services, log, webDistDir, shares } = options;
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -46,8 +51,16 @@ export async function createHubServer(options: { database: Database; services: S
     // Stack traces stay in the server log (formatError logs unexpected errors in full).
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
+    // query-limits refuses longer queries before parsing; this is graphql-js's own stop, in case.
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     // No HTTP caching of GraphQL answers (they depend on who asks), so no per-field cache-control bookkeeping.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(schema, QUERY_LIMITS)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      queryLimitsPlugin(schema, QUERY_LIMITS),
+      executionBudgetPlugin(),
+    ],
   });
   await apollo.start();
 
@@ -65,24 +78,25 @@ export async function createHubServer(options: { database: Database; services: S
   });
 
   app.get('/graphql', browserToExplorer());
+  const guards = graphqlRequestGuards({
+    authenticate: (header) => services.auth.authenticate(header),
+    shares,
+    gate: new ConcurrencyGate(shares.peopleTotalConcurrent),
+    queryLimits: QUERY_LIMITS,
+  });
   app.use(
     '/graphql',
-    // Sync engines send batches of 100 messages with their bodies (attachments go to PUT /blobs).
-    express.json({ limit: '32mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => {
-        let auth;
-        try {
-          auth = await services.auth.authenticate(req.headers.authorization);
-        } catch (err) {
-          if (err instanceof GraphQLError) {
-            throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });
-          }
-          throw err;
-        }
-        return { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal) };
-      },
-    }),
+    ...guards.before,
+    guards.holdingSlot(
+      expressMiddleware(apollo, {
+        context: async ({ res }): Promise<RequestContext> => {
+          const { caller: auth, share } = guardedLocals(res);
+          const context = { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal) };
+          attachShare(context, share);
+          return context;
+        },
+      }),
+    ),
   );
 
   app.use(
@@ -108,6 +122,9 @@ export async function createHubServer(options: { database: Database; services: S
       res.type('text/plain').send('CRM activity hub api is running. The web UI is not built: run `npm run build -w web`.\n');
     });
   }
+
+  // Last: whatever a route could not handle is a JSON error with a code, never Express's HTML page (which prints the error, body included, to stderr).
+  app.use(jsonErrorHandler(log));
 
   return {
     httpServer,

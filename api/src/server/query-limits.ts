@@ -1,65 +1,75 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/pagination';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { MAX_PAGE_SIZE } from '../common/pagination';
+import { countTokens, shapeRefusal, tooComplex, type ShapeLimits } from './document-shape';
+import { PEOPLE_COMPLEXITY } from './caller-share';
+import { listEstimator } from './list-bounds';
+import { shareOfContext } from './request-share';
 
-/** Limits for third-party callers, documented in README. */
-export const QUERY_LIMITS = { maxDepth: 12, maxComplexity: 5_000, maxPageSize: MAX_PAGE_SIZE } as const;
-
-/** How deeply an operation nests fields (fragments followed, introspection included). */
-export function operationDepth(document: DocumentNode, operationName?: string | null): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const def of document.definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    else if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName)) operation ??= def;
-  }
-  const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
-    if (!set) return 0;
-    let deepest = 0;
-    for (const sel of set.selections) {
-      if (sel.kind === Kind.FIELD) deepest = Math.max(deepest, sel.selectionSet ? 1 + depthOf(sel.selectionSet, seen) : 1);
-      else if (sel.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(sel.selectionSet, seen));
-      else if (!seen.has(sel.name.value)) deepest = Math.max(deepest, depthOf(fragments.get(sel.name.value)?.selectionSet, new Set([...seen, sel.name.value])));
-    }
-    return deepest;
-  };
-  return depthOf(operation?.selectionSet, new Set());
+export interface QueryLimits extends ShapeLimits {
+  /** For a request with no caller share (each share sets its own, caller-share.ts). */
+  readonly maxComplexity: number;
+  readonly maxPageSize: number;
 }
 
-const tooComplex = (message: string) => new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
-
-/** A paged field costs its children times the page size asked for (or the default). */
-const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  if (!field.args.some((a) => a.name === 'first')) return undefined;
-  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-  return 1 + childComplexity * Math.max(first, 1);
+/** Limits for every caller, documented in README ("Errors and limits"). */
+export const QUERY_LIMITS: QueryLimits = {
+  maxTokens: 10_000,
+  maxFields: 2_000,
+  maxSameField: 50,
+  maxDepth: 12,
+  maxComplexity: PEOPLE_COMPLEXITY,
+  maxPageSize: MAX_PAGE_SIZE,
 };
 
-/** Rejects operations nested too deep or estimated too costly, before anything runs. */
-export function queryLimitsPlugin(schema: GraphQLSchema, limits: { maxDepth: number; maxComplexity: number }): ApolloServerPlugin {
+/** The complexity of one operation: a field costs 1, a list 1 plus its children times the most rows it can return. */
+export function operationComplexity(
+  schema: GraphQLSchema,
+  request: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown> },
+  estimators = complexityEstimators(schema),
+): number {
+  return getComplexity({ schema, operationName: request.operationName ?? undefined, query: request.document, variables: request.variables, estimators });
+}
+
+export const complexityEstimators = (schema: GraphQLSchema) => [listEstimator(schema), simpleEstimator({ defaultComplexity: 1 })];
+
+/**
+ * Why a query's text is refused before GraphQL parses and validates it (whose cost grows with it): more tokens
+ * than the limit, or a shape past the limits (fields with fragments expanded, repeats of one field, depth).
+ * Text that does not parse is left to GraphQL to report.
+ */
+export function refusalOfQueryText(source: string, limits: ShapeLimits): GraphQLError | undefined {
+  if (countTokens(source, limits.maxTokens) > limits.maxTokens) {
+    return tooComplex(`The query has more than ${limits.maxTokens} tokens, the limit; send a smaller query.`);
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
+  } catch {
+    return undefined;
+  }
+  return shapeRefusal(document, limits);
+}
+
+/** Refuses an operation whose estimated cost exceeds its caller's share (QUERY_TOO_COMPLEX) before it runs. */
+export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
+  const estimators = complexityEstimators(schema);
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          const depth = operationDepth(document, request.operationName);
-          if (depth > limits.maxDepth) throw tooComplex(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
+        async didResolveOperation({ request, document, contextValue }) {
+          const maxComplexity = shareOfContext(contextValue as object)?.complexity ?? limits.maxComplexity;
           let complexity: number;
           try {
-            complexity = getComplexity({
-              schema,
-              operationName: request.operationName,
-              query: document,
-              variables: request.variables,
-              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
+            complexity = operationComplexity(schema, { document, operationName: request.operationName, variables: request.variables }, estimators);
           } catch (err) {
             // getComplexity coerces the variables first; a bad variable is the caller's error, as GraphQL would report it.
             if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
             throw err;
           }
-          if (complexity > limits.maxComplexity) {
-            throw tooComplex(`query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}; ask for smaller pages or fewer fields`);
+          if (complexity > maxComplexity) {
+            throw tooComplex(`The query's complexity ${complexity} exceeds the limit of ${maxComplexity}; ask for smaller pages or fewer fields.`);
           }
         },
       };

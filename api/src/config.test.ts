@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadApiConfig } from './config';
+
+describe('caller share settings', () => {
+  it('default to the documented values', () => {
+    expect(loadApiConfig({}).shares).toEqual({
+      concurrentPerCaller: 8,
+      concurrentTotal: 64,
+      operationTimeoutMs: 30_000,
+      responseBytes: 32 * 1024 * 1024,
+      syncRequestBytes: 32 * 1024 * 1024,
+      syncConcurrent: 64,
+      syncOperationTimeoutMs: 120_000,
+      syncResponseBytes: 256 * 1024 * 1024,
+    });
+  });
+
+  it('read each variable', () => {
+    const shares = loadApiConfig({ MAX_CONCURRENT_PER_CALLER: '2', OPERATION_TIMEOUT_SECONDS: '5', MAX_RESPONSE_MB: '1', SYNC_MAX_REQUEST_MB: '64' }).shares;
+    expect(shares).toMatchObject({ concurrentPerCaller: 2, operationTimeoutMs: 5000, responseBytes: 1024 * 1024, syncRequestBytes: 64 * 1024 * 1024 });
+  });
+
+  it('list every bad one in one error', () => {
+    let error: unknown;
+    try {
+      loadApiConfig({ MAX_CONCURRENT_PER_CALLER: '0', SYNC_MAX_REQUEST_MB: '1', MAX_RESPONSE_MB: 'lots' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['MAX_CONCURRENT_PER_CALLER', 'MAX_RESPONSE_MB', 'SYNC_MAX_REQUEST_MB']);
+  });
+});
