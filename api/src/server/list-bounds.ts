@@ -45,6 +45,7 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'TrackingDecision.parties': PARTIES,
   'TrackingDecision.steps': 50,
   'Email.attachments': 100,
+  'Email.repairs': 20, // one per kind of repair prepare-item.ts and meeting invitations can make (about 10)
   'Email.seenIn': 1000, // one sighting per mailbox at most
   'Mailbox.trackingCounts': 32, // one row per outcome (TRACKED, FILTERED) and reason (about 15, tracking-filter.ts and decide-item.ts)
   'Mailbox.folderTrackingRules': 100,
