@@ -9,8 +9,8 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { attachmentRoutes } from '../activities/attachment-routes';
 import { blobRoutes } from '../attachments/blob-routes';
-import { holds, type Principal } from '../access/principal';
-import { AccessEntity, Privilege } from '../access/privileges';
+import type { Principal } from '../access/principal';
+import { isSyncEngine } from '../access/sync-engine-guard';
 import type { Database } from '../db/data-source';
 import type { RequestContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
@@ -85,7 +85,7 @@ export async function createHubServer(options: { database: Database; services: S
     blobRoutes({
       store: services.blobs,
       authenticate: (header) => services.auth.authenticate(header),
-      mayReadAny: (caller) => holds((caller as { principal: Principal }).principal, AccessEntity.MAIL_SYNC, Privilege.WRITE),
+      mayReadAny: (caller) => isSyncEngine((caller as { principal: Principal }).principal),
       maxBytes: async () => (await services.emailSettings.current()).maxAttachmentKb * 1024,
       log,
     }),
