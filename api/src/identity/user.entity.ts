@@ -50,6 +50,10 @@ export class User {
   @DateTimeColumn({ nullable: true })
   loginLockedUntil: Date | null;
 
+  /** Set by an administrator's password reset: the user's sessions may only change the password until they do. */
+  @Column('boolean', { default: false })
+  mustChangePassword: boolean;
+
   @Field()
   @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;
