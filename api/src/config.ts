@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { SignInLimits } from './identity/sign-in-throttle';
 import { parseCredentialKey } from './mail/credential-cipher';
+import { validEmail } from './records/email-addresses';
 
 /** Everything the api process reads from its environment, parsed once. */
 export interface ApiConfig {
@@ -20,6 +22,13 @@ export interface ApiConfig {
   readonly seedDemoActivities: boolean;
   /** MAIL_CREDENTIAL_KEY (32 bytes, base64 or hex), the same in every api process; unset: a key kept in DATA_DIR. */
   readonly mailCredentialKey: Buffer | undefined;
+  // Identity: the first administrator and the organization (used on the first start only), sign-in limits.
+  /** ADMIN_EMAIL: the first administrator's sign-in email; unset, the demo's admin@demo.crm.test (required without demo data). */
+  readonly adminEmail: string | undefined;
+  /** ORGANIZATION_NAME: the root business unit's name. */
+  readonly organizationName: string | undefined;
+  /** SIGN_IN_LIMIT_PER_CLIENT and SIGN_IN_LIMIT_TOTAL: password sign-in attempts per minute. */
+  readonly signInLimits: SignInLimits;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +66,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const keyText = env.MAIL_CREDENTIAL_KEY?.trim() || undefined;
   const mailCredentialKey = keyText === undefined ? undefined : parseCredentialKey(keyText);
   if (keyText !== undefined && !mailCredentialKey) problems.push('MAIL_CREDENTIAL_KEY must be 32 bytes, written as base64 or 64 hex digits');
+  let adminEmail = env.ADMIN_EMAIL?.trim() || undefined;
+  if (adminEmail !== undefined) {
+    try {
+      adminEmail = validEmail('ADMIN_EMAIL', adminEmail);
+    } catch {
+      problems.push(`ADMIN_EMAIL must be an email address, got "${adminEmail}"`);
+    }
+  }
+  const organizationName = env.ORGANIZATION_NAME?.trim() || undefined;
+  if (organizationName !== undefined && organizationName.length > 160) problems.push('ORGANIZATION_NAME may have at most 160 characters');
   const config: ApiConfig = {
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
@@ -70,6 +89,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
     seedDemoActivities: (env.SEED_DEMO_ACTIVITIES ?? 'true') !== 'false',
     mailCredentialKey,
+    adminEmail,
+    organizationName,
+    signInLimits: { perClient: int('SIGN_IN_LIMIT_PER_CLIENT', 20, 1, 1_000_000), total: int('SIGN_IN_LIMIT_TOTAL', 300, 1, 1_000_000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

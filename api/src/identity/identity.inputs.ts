@@ -1,4 +1,4 @@
-import { ArrayMaxSize, MinLength } from 'class-validator';
+import { ArrayMaxSize } from 'class-validator';
 import { MaxLength, NotBlank } from '../common/validation';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ApiKey } from './api-key.entity';
@@ -11,6 +11,18 @@ export class LoginPayload {
 
   @Field()
   expiresAt: Date;
+
+  @Field(() => User)
+  user: User;
+
+  @Field({ description: 'An administrator reset the password: call changePassword before anything else.' })
+  mustChangePassword: boolean;
+}
+
+@ObjectType()
+export class PasswordResetPayload {
+  @Field({ description: 'The temporary password. Shown once: give it to the user, who must change it at the next sign-in.' })
+  temporaryPassword: string;
 
   @Field(() => User)
   user: User;
@@ -30,9 +42,10 @@ export class CreateUserInput {
   @Field(() => ID)
   businessUnitId: string;
 
-  @Field(() => String, { nullable: true, description: 'At least 12 characters. Leave out for a service account that uses API keys.' })
-  @MinLength(12)
-  @MaxLength(200)
+  @Field(() => String, {
+    nullable: true,
+    description: 'At least 12 characters, not a commonly breached or easily guessed password. Leave out for a service account that uses API keys.',
+  })
   password?: string;
 
   @Field(() => [ID], { defaultValue: [] })

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { SecurityRole } from '../access/security-role.entity';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { BusinessUnit } from './business-unit.entity';
-import { CreateUserInput } from './identity.inputs';
+import { CreateUserInput, PasswordResetPayload } from './identity.inputs';
 import { User } from './user.entity';
 
 @Resolver(() => User)
@@ -22,14 +22,28 @@ export class UserResolver {
     return ctx.services.identity.setUserRole(principalOf(ctx), userId, roleId, true);
   }
 
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Refused (CONFLICT) when it would leave no enabled user with the System Administrator role.' })
   removeUserRole(@Arg('userId', () => ID) userId: string, @Arg('roleId', () => ID) roleId: string, @Ctx() ctx: RequestContext): Promise<User> {
     return ctx.services.identity.setUserRole(principalOf(ctx), userId, roleId, false);
   }
 
-  @Mutation(() => User, { description: 'A disabled user can neither sign in nor use API keys.' })
+  @Mutation(() => User, {
+    description: 'A disabled user can neither sign in nor use API keys. Refused (CONFLICT) for the last enabled System Administrator.',
+  })
   setUserDisabled(@Arg('userId', () => ID) userId: string, @Arg('disabled') disabled: boolean, @Ctx() ctx: RequestContext): Promise<User> {
     return ctx.services.identity.setUserDisabled(principalOf(ctx), userId, disabled);
+  }
+
+  @Mutation(() => PasswordResetPayload, {
+    description: 'System Administrators: gives the user a temporary password (in this answer only) and ends their sessions; they must change it when they next sign in.',
+  })
+  resetUserPassword(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<PasswordResetPayload> {
+    return ctx.services.identity.resetUserPassword(principalOf(ctx), userId);
+  }
+
+  @Mutation(() => User, { description: 'Lifts the sign-in pause that wrong passwords put on a user.' })
+  unlockUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<User> {
+    return ctx.services.identity.unlockUser(principalOf(ctx), userId);
   }
 
   @FieldResolver(() => BusinessUnit)

@@ -76,7 +76,8 @@ export async function createHubServer(options: { database: Database; services: S
           }
           throw err;
         }
-        return { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal) };
+        const loaders = createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal);
+        return { auth, services, loaders, clientAddress: req.ip };
       },
     }),
   );
