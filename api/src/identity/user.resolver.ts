@@ -46,6 +46,14 @@ export class UserResolver {
     return ctx.services.identity.unlockUser(principalOf(ctx), userId);
   }
 
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: 'Whether you must change your password (after a reset) before anything else; null on users other than you.',
+  })
+  mustChangePassword(@Root() user: User, @Ctx() ctx: RequestContext): boolean | null {
+    return ctx.auth?.user.id === user.id ? ctx.auth.mustChangePassword : null;
+  }
+
   @FieldResolver(() => BusinessUnit)
   async businessUnit(@Root() user: User, @Ctx() ctx: RequestContext): Promise<BusinessUnit> {
     return (await ctx.loaders.units.load(user.businessUnitId))!;
