@@ -73,7 +73,8 @@ export class IdentityService {
   async setUserDisabled(principal: Principal, userGlobalId: string, disabled: boolean): Promise<User> {
     const user = await this.writableUser(principal, userGlobalId);
     if (user.id === principal.userId) throw new ApiError('BAD_USER_INPUT', 'userId: you cannot disable yourself', 'userId');
-    await keepingAnAdministrator(this.db, (em) => em.update(User, { id: user.id }, { disabled }));
+    if (disabled) await keepingAnAdministrator(this.db, (em) => em.update(User, { id: user.id }, { disabled }));
+    else await this.db.getRepository(User).update({ id: user.id }, { disabled });
     this.accessChanged();
     return this.db.getRepository(User).findOneByOrFail({ id: user.id });
   }
