@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { SignInLimits } from './identity/sign-in-throttle';
 import { parseCredentialKey } from './mail/credential-cipher';
+import { validEmail } from './records/email-addresses';
 
 /** Everything the api process reads from its environment, parsed once. */
 export interface ApiConfig {
@@ -40,6 +42,13 @@ export interface ApiConfig {
     /** SYNC_MAX_RESPONSE_MB (256: claimed outgoing email carries whole bodies). */
     readonly syncResponseBytes: number;
   };
+  // Identity: the first administrator and the organization (used on the first start only), sign-in limits.
+  /** ADMIN_EMAIL: the first administrator's sign-in email; unset, the demo's admin@demo.crm.test (required without demo data). */
+  readonly adminEmail: string | undefined;
+  /** ORGANIZATION_NAME: the root business unit's name. */
+  readonly organizationName: string | undefined;
+  /** SIGN_IN_LIMIT_PER_CLIENT and SIGN_IN_LIMIT_TOTAL: password sign-in attempts per minute. */
+  readonly signInLimits: SignInLimits;
 }
 
 const MB = 1024 * 1024;
@@ -79,6 +88,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const keyText = env.MAIL_CREDENTIAL_KEY?.trim() || undefined;
   const mailCredentialKey = keyText === undefined ? undefined : parseCredentialKey(keyText);
   if (keyText !== undefined && !mailCredentialKey) problems.push('MAIL_CREDENTIAL_KEY must be 32 bytes, written as base64 or 64 hex digits');
+  let adminEmail = env.ADMIN_EMAIL?.trim() || undefined;
+  if (adminEmail !== undefined) {
+    try {
+      adminEmail = validEmail('ADMIN_EMAIL', adminEmail);
+    } catch {
+      problems.push(`ADMIN_EMAIL must be an email address, got "${adminEmail}"`);
+    }
+  }
+  const organizationName = env.ORGANIZATION_NAME?.trim() || undefined;
+  if (organizationName !== undefined && organizationName.length > 160) problems.push('ORGANIZATION_NAME may have at most 160 characters');
   const config: ApiConfig = {
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -102,6 +121,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       syncOperationTimeoutMs: int('SYNC_OPERATION_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
       syncResponseBytes: int('SYNC_MAX_RESPONSE_MB', 256, 1, 4096) * MB,
     },
+    adminEmail,
+    organizationName,
+    signInLimits: { perClient: int('SIGN_IN_LIMIT_PER_CLIENT', 20, 1, 1_000_000), total: int('SIGN_IN_LIMIT_TOTAL', 300, 1, 1_000_000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

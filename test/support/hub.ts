@@ -27,7 +27,7 @@ export interface StartedHub {
   /** http://127.0.0.1:PORT */
   readonly url: string;
   readonly graphqlUrl: string;
-  /** The password of every seeded user. */
+  /** The password of every seeded user: given explicitly, as only tests do (a real first start gives each its own). */
   readonly demoPassword: string;
   /** The key the sync engines use (SYNC_SERVICE_API_KEY). */
   readonly syncServiceKey: string;
@@ -63,6 +63,9 @@ export async function startHub(options: { dialect: Dialect; env?: Record<string,
     SYNC_SERVICE_API_KEY: syncServiceKey,
     // Tests count what they create; the demo history has its own test (test/api/demo-activities.test.ts).
     SEED_DEMO_ACTIVITIES: 'false',
+    // Suites sign in many times a minute from one address; test/api/sign-in-limits.test.ts sets its own limits.
+    SIGN_IN_LIMIT_PER_CLIENT: '100000',
+    SIGN_IN_LIMIT_TOTAL: '100000',
     ...options.env,
   });
   const api = await startApi(config, createLogger(config.logLevel, 'api', options.logDestination), { demoPassword });

@@ -38,6 +38,7 @@ export class AccessService {
       fieldGrants,
       roleNames: roles.map((r) => r.name).sort(),
       via,
+      serviceAccount: user.isService,
     };
   }
 }

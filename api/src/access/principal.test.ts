@@ -10,6 +10,7 @@ const principal = (grants: Record<string, Depth>): Principal => ({
   fieldGrants: new Set(),
   roleNames: [],
   via: 'session',
+  serviceAccount: false,
 });
 
 describe('withinDepth', () => {

@@ -13,6 +13,8 @@ export interface Principal {
   readonly roleNames: readonly string[];
   /** How the caller authenticated: an API key acts with its user's roles. */
   readonly via: 'session' | 'api_key';
+  /** A service account (the Sync Service): no password, API keys only. */
+  readonly serviceAccount: boolean;
 }
 
 /** The owner and unit of a record: all that depth checks look at. */

@@ -2,8 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ActivityEvents } from './activity-events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { holds, type OwnedRow, type Principal } from '../access/principal';
-import { AccessEntity, Privilege } from '../access/privileges';
+import { type OwnedRow, type Principal } from '../access/principal';
+import { requireSyncEngine } from '../access/sync-engine-guard';
+import { Privilege } from '../access/privileges';
 import type { BlobStore } from '../attachments/blob-store';
 import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
@@ -381,7 +382,7 @@ export class OutgoingEmailService {
    * as one synchronous write transaction that nothing can interleave with.
    */
   async claim(principal: Principal, limit: number = CLAIM_LIMIT.default, leaseSeconds: number = LEASE_SECONDS.default): Promise<OutgoingEmail[]> {
-    this.requireSyncEngine(principal);
+    requireSyncEngine(principal, 'claim and report outgoing email');
     if (!Number.isInteger(limit) || limit < CLAIM_LIMIT.min || limit > CLAIM_LIMIT.max) throw badInput('limit', `must be from ${CLAIM_LIMIT.min} to ${CLAIM_LIMIT.max}`);
     if (!Number.isInteger(leaseSeconds) || leaseSeconds < LEASE_SECONDS.min || leaseSeconds > LEASE_SECONDS.max) {
       throw badInput('leaseSeconds', `must be from ${LEASE_SECONDS.min} to ${LEASE_SECONDS.max}`);
@@ -406,7 +407,7 @@ export class OutgoingEmailService {
   }
 
   async markSent(principal: Principal, emailGlobalId: string, leaseId: string, sentAt: Date | null | undefined): Promise<Activity> {
-    this.requireSyncEngine(principal);
+    requireSyncEngine(principal, 'claim and report outgoing email');
     const id = await this.outgoingId(emailGlobalId);
     const now = new Date();
     const at = sentAt ?? now;
@@ -419,7 +420,7 @@ export class OutgoingEmailService {
 
   /** `retryable`: the engine knows the message was not delivered (e.g. refused before DATA). */
   async markFailed(principal: Principal, emailGlobalId: string, leaseId: string, reason: string, retryable: boolean): Promise<Activity> {
-    this.requireSyncEngine(principal);
+    requireSyncEngine(principal, 'claim and report outgoing email');
     const id = await this.outgoingId(emailGlobalId);
     const now = new Date();
     const attempts = (await this.db.getRepository(EmailMessage).findOneByOrFail({ activityId: id })).sendAttempts;
@@ -438,7 +439,7 @@ export class OutgoingEmailService {
 
   /** The engine looked for the Message-ID in the Sent folder of an UNCERTAIN email's mailbox. */
   async resolveUncertain(principal: Principal, emailGlobalId: string, delivered: boolean, sentAt: Date | null | undefined): Promise<Activity> {
-    this.requireSyncEngine(principal);
+    requireSyncEngine(principal, 'claim and report outgoing email');
     const id = await this.outgoingId(emailGlobalId);
     const now = new Date();
     await this.expireSendLeases(now);
@@ -487,11 +488,6 @@ export class OutgoingEmailService {
     return value;
   }
 
-  private requireSyncEngine(principal: Principal): void {
-    if (!holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE)) {
-      throw forbidden('only the sync engine (an API key with the Sync Service role) may claim and report outgoing email');
-    }
-  }
 
   /** The raw id of an email sent from the hub. */
   private async outgoingId(globalId: string): Promise<string> {

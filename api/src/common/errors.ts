@@ -8,6 +8,8 @@ export type ApiErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'QUERY_TOO_COMPLEX'
+  | 'RATE_LIMITED'
+  | 'PASSWORD_CHANGE_REQUIRED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** An error a caller can act on: a code, and the input field it concerns when there is one. */

@@ -20,6 +20,7 @@ import { RoleFieldPermission, RolePrivilege, SecurityRole, UserRole } from '../a
 import { ApiKey } from '../identity/api-key.entity';
 import { AuthSession } from '../identity/auth-session.entity';
 import { BusinessUnit } from '../identity/business-unit.entity';
+import { SignInCounter } from '../identity/sign-in-counter.entity';
 import { User } from '../identity/user.entity';
 import { Account } from '../records/account.entity';
 import { CrmCase } from '../records/case.entity';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   BusinessUnit,
   User,
   AuthSession,
+  SignInCounter,
   ApiKey,
   SecurityRole,
   RolePrivilege,

@@ -21,6 +21,7 @@ import { SecurityRoleService } from '../access/security-role.service';
 import { AuthService } from '../identity/auth.service';
 import { CredentialCache } from '../identity/credential-cache';
 import { IdentityService } from '../identity/identity.service';
+import { SignInThrottle, type SignInLimits } from '../identity/sign-in-throttle';
 import { Account } from '../records/account.entity';
 import { AccountService } from '../records/account.service';
 import { CrmCase } from '../records/case.entity';
@@ -66,8 +67,12 @@ export interface Services {
   readonly mailboxConfig: MailboxConfigService;
 }
 
-export function createServices(db: DataSource, options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger; credentialKey: Buffer }): Services {
-  const auth = new AuthService(db, new AccessService(db), options.sessionTtlHours, new CredentialCache(options.authCacheSeconds * 1000));
+export function createServices(
+  db: DataSource,
+  options: { sessionTtlHours: number; authCacheSeconds: number; signInLimits: SignInLimits; log: Logger; credentialKey: Buffer },
+): Services {
+  const throttle = new SignInThrottle(db, options.signInLimits);
+  const auth = new AuthService(db, new AccessService(db), options.sessionTtlHours, throttle, new CredentialCache(options.authCacheSeconds * 1000));
   const stores = {
     account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
     contact: new RecordStore(db, { kind: 'contact', entity: Contact, nameColumn: 'fullName', emailEnabled: true }),

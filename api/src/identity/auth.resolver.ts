@@ -6,10 +6,12 @@ import { User } from './user.entity';
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => LoginPayload, { description: 'Signs in with email and password; returns a session token.' })
+  @Mutation(() => LoginPayload, {
+    description: 'Signs in with email and password; returns a session token. With mustChangePassword, the session may only call changePassword (and logout, viewer) until it does.',
+  })
   async login(@Arg('email') email: string, @Arg('password') password: string, @Ctx() ctx: RequestContext): Promise<LoginPayload> {
-    const { token, session, user } = await ctx.services.auth.login(email, password);
-    return { token, expiresAt: session.expiresAt, user };
+    const { token, session, user } = await ctx.services.auth.login(email, password, ctx.clientAddress);
+    return { token, expiresAt: session.expiresAt, user, mustChangePassword: user.mustChangePassword };
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session (API keys are revoked with revokeApiKey).' })
@@ -18,6 +20,14 @@ export class AuthResolver {
     if (!ctx.auth.sessionId) return false;
     await ctx.services.auth.logout(ctx.auth.sessionId);
     return true;
+  }
+
+  @Mutation(() => User, {
+    description: 'Changes the signed-in user’s password (a password session only). Ends the user’s other sessions; this one stays signed in.',
+  })
+  changePassword(@Arg('currentPassword') currentPassword: string, @Arg('newPassword') newPassword: string, @Ctx() ctx: RequestContext): Promise<User> {
+    if (!ctx.auth) throw unauthenticated();
+    return ctx.services.auth.changePassword(ctx.auth, currentPassword, newPassword);
   }
 
   @Query(() => User, { description: 'The signed-in user (or the user an API key acts as).' })

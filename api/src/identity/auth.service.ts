@@ -1,13 +1,16 @@
-import { CredentialCache } from './credential-cache';
-import { IsNull, LessThan, type DataSource } from 'typeorm';
+import { GraphQLError } from 'graphql';
+import { IsNull, LessThan, Not, type DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import type { Principal } from '../access/principal';
-import { ApiError } from '../common/errors';
+import { ApiError, badInput, forbidden } from '../common/errors';
 import { newId } from '../common/ids';
 import { normalizeEmail } from '../records/email-addresses';
 import { ApiKey } from './api-key.entity';
 import { AuthSession } from './auth-session.entity';
-import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
+import { CredentialCache } from './credential-cache';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
+import { checkPassword } from './password-policy';
+import type { SignInThrottle } from './sign-in-throttle';
 import { hashToken, newSessionToken, SESSION_TOKEN_PREFIX } from './tokens';
 import { User } from './user.entity';
 
@@ -16,34 +19,47 @@ export const LOCKOUT = { failures: 5, minutes: 15 } as const;
 
 export interface Authenticated {
   readonly user: User;
+  /** For a session that must change its password first: no privileges at all (see principalOf). */
   readonly principal: Principal;
   /** The session id, when the caller signed in with a password (so logout knows what to end). */
   readonly sessionId?: string;
+  /** A password session of a user whose password was reset: it may only change the password (and sign out). */
+  readonly mustChangePassword: boolean;
 }
 
-/** Sign-in with a password, sessions, and turning a bearer token or API key back into a caller. */
+/** Sign-in with a password, sessions, password changes, and turning a bearer token or API key back into a caller. */
 export class AuthService {
   constructor(
     private readonly db: DataSource,
     private readonly access: AccessService,
     private readonly sessionTtlHours: number,
+    private readonly throttle: SignInThrottle,
     private readonly cache: CredentialCache<Authenticated> = new CredentialCache(0),
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Forgets every cached caller: roles, privileges, users or keys changed. */
+  /** Forgets every cached caller: roles, privileges, users, keys or passwords changed. */
   accessChanged(): void {
     this.cache.clear();
   }
 
-  async login(email: string, password: string): Promise<{ token: string; session: AuthSession; user: User }> {
+  async login(email: string, password: string, clientAddress?: string): Promise<{ token: string; session: AuthSession; user: User }> {
+    // Counted before anything else, whatever the email: the refusal says nothing about accounts.
+    const retryAfterSeconds = await this.throttle.admit(clientAddress);
+    if (retryAfterSeconds !== undefined) {
+      throw new GraphQLError('Too many sign-in attempts right now. Wait a minute, then try again.', {
+        extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+      });
+    }
     const users = this.db.getRepository(User);
     const user = await users.findOne({ where: { email: normalizeEmail(email) } });
     const now = this.clock();
     const locked = Boolean(user?.loginLockedUntil && user.loginLockedUntil > now);
+    // Service accounts (the Sync Service) use API keys only, whatever is in their row.
+    const hash = user && !user.isService && !locked ? user.passwordHash : null;
     // Always run one hash comparison, so the response time does not tell whether the user exists.
-    const ok = await verifyPassword(password, (!locked && user?.passwordHash) || (await DUMMY_HASH_PROMISE));
-    if (!user || !user.passwordHash || !ok || locked || user.disabled) {
+    const ok = await verifyPassword(password, hash || (await DUMMY_HASH_PROMISE));
+    if (!user || !hash || !ok || user.disabled) {
       if (user && !locked) await this.countFailure(user, now);
       // One message for every refusal, lock-outs included, so it reveals nothing about the account.
       throw new ApiError('UNAUTHENTICATED', `wrong email or password (after ${LOCKOUT.failures} wrong passwords, sign-in pauses for ${LOCKOUT.minutes} minutes)`);
@@ -60,6 +76,33 @@ export class AuthService {
       revokedAt: null,
     });
     return { token, session, user };
+  }
+
+  /**
+   * The signed-in user's new password: needs the current one (a wrong one counts toward the pause),
+   * obeys the password policy, clears a forced change, and ends the user's other sessions.
+   */
+  async changePassword(auth: Authenticated, currentPassword: string, newPassword: string): Promise<User> {
+    if (!auth.sessionId) throw forbidden('Sign in with your password to change it: an API key cannot change its user’s password.');
+    const users = this.db.getRepository(User);
+    const user = await users.findOneByOrFail({ id: auth.user.id });
+    const now = this.clock();
+    if (user.loginLockedUntil && user.loginLockedUntil > now) {
+      throw badInput('currentPassword', `After ${LOCKOUT.failures} wrong passwords, password changes pause for ${LOCKOUT.minutes} minutes. Try again later.`);
+    }
+    if (!user.passwordHash || !(await verifyPassword(currentPassword, user.passwordHash))) {
+      await this.countFailure(user, now);
+      throw badInput('currentPassword', 'This is not your current password.');
+    }
+    checkPassword('newPassword', newPassword, [user.email, user.fullName]);
+    if (newPassword === currentPassword) throw badInput('newPassword', 'The new password must differ from the current one.');
+    const passwordHash = await hashPassword(newPassword);
+    await this.db.transaction(async (em) => {
+      await em.update(User, { id: user.id }, { passwordHash, mustChangePassword: false, failedLoginCount: 0, loginLockedUntil: null });
+      await em.update(AuthSession, { userId: user.id, id: Not(auth.sessionId!), revokedAt: IsNull() }, { revokedAt: now });
+    });
+    this.cache.clear();
+    return users.findOneByOrFail({ id: user.id });
   }
 
   /** Counts a wrong password atomically (several api processes may see attempts); the limit locks sign-in for a while. */
@@ -100,14 +143,18 @@ export class AuthService {
       if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
         await this.db.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
       }
-      const authenticated = { user, principal: await this.access.principalFor(user, 'api_key') };
+      // A forced password change concerns password sessions; keys are separate credentials, revoked on their own.
+      const authenticated = { user, principal: await this.access.principalFor(user, 'api_key'), mustChangePassword: false };
       this.cache.set(cacheKey, authenticated, key.expiresAt);
       return authenticated;
     }
     const session = await this.db.getRepository(AuthSession).findOne({ where: { tokenHash: hashToken(token), revokedAt: IsNull() } });
     if (!session || session.expiresAt <= now) throw new ApiError('UNAUTHENTICATED', 'the session has expired or was ended; sign in again');
     const user = await this.activeUser(session.userId);
-    const authenticated = { user, principal: await this.access.principalFor(user, 'session'), sessionId: session.id };
+    const principal = await this.access.principalFor(user, 'session');
+    const authenticated = user.mustChangePassword
+      ? { user, principal: withoutPrivileges(principal), sessionId: session.id, mustChangePassword: true }
+      : { user, principal, sessionId: session.id, mustChangePassword: false };
     this.cache.set(cacheKey, authenticated, session.expiresAt);
     return authenticated;
   }
@@ -117,4 +164,9 @@ export class AuthService {
     if (!user || user.disabled) throw new ApiError('UNAUTHENTICATED', 'this user is disabled');
     return user;
   }
+}
+
+/** What a session that must change its password holds: nothing, wherever its principal is used. */
+function withoutPrivileges(principal: Principal): Principal {
+  return { ...principal, privileges: new Map(), fieldGrants: new Set(), roleNames: [] };
 }

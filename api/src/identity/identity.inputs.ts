@@ -15,6 +15,18 @@ export class LoginPayload {
 
   @Field(() => User)
   user: User;
+
+  @Field({ description: 'An administrator reset the password: call changePassword before anything else.' })
+  mustChangePassword: boolean;
+}
+
+@ObjectType()
+export class PasswordResetPayload {
+  @Field({ description: 'The temporary password. Shown once: give it to the user, who must change it at the next sign-in.' })
+  temporaryPassword: string;
+
+  @Field(() => User)
+  user: User;
 }
 
 @ArgsType()
@@ -38,9 +50,10 @@ export class CreateUserInput {
   @Field(() => ID)
   businessUnitId: string;
 
-  @Field(() => String, { nullable: true, description: 'At least 12 characters. Leave out for a service account that uses API keys.' })
-  @MinLength(12)
-  @MaxLength(200)
+  @Field(() => String, {
+    nullable: true,
+    description: 'At least 12 characters, not a commonly breached or easily guessed password. Leave out for a service account that uses API keys.',
+  })
   password?: string;
 
   @Field(() => [ID], { defaultValue: [] })

@@ -1,17 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { In, IsNull, type DataSource } from 'typeorm';
 import { ensureUserMailboxes } from '../mail/mailbox-provisioning';
-import { In, type DataSource } from 'typeorm';
 import { can, holds, type Principal } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
 import { SecurityRole, UserRole } from '../access/security-role.entity';
-import { ApiError, forbidden, notFound } from '../common/errors';
+import { SYSTEM_ADMINISTRATOR } from '../access/system-roles';
+import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { containsPattern, likeCondition } from '../common/like';
 import { validEmail } from '../records/email-addresses';
+import { keepingAnAdministrator } from './administrators';
 import { ApiKey } from './api-key.entity';
+import { AuthSession } from './auth-session.entity';
 import { BusinessUnit } from './business-unit.entity';
 import type { CreateApiKeyInput, CreateBusinessUnitInput, CreateUserInput } from './identity.inputs';
 import { hashPassword } from './password';
+import { checkPassword } from './password-policy';
 import { hashToken, newApiKey } from './tokens';
 import { User } from './user.entity';
 
@@ -52,6 +57,7 @@ export class IdentityService {
     if (await this.db.getRepository(User).existsBy({ email })) {
       throw new ApiError('CONFLICT', `input.email: a user with "${email}" already exists`, 'input.email');
     }
+    if (input.password !== undefined && input.password !== null) checkPassword('input.password', input.password, [email, input.fullName]);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     return this.db.transaction(async (em) => {
       await em.insert(User, { id, email, fullName: input.fullName.trim(), businessUnitId: unitId, passwordHash, isService: !input.password, disabled: false });
@@ -66,7 +72,7 @@ export class IdentityService {
     const roleId = expectGlobalId('roleId', roleGlobalId, 'SecurityRole').id;
     await this.requireRoles([roleId]);
     if (member) await this.db.getRepository(UserRole).upsert({ userId: user.id, roleId }, ['userId', 'roleId']);
-    else await this.db.getRepository(UserRole).delete({ userId: user.id, roleId });
+    else await keepingAnAdministrator(this.db, (em) => em.delete(UserRole, { userId: user.id, roleId }));
     this.accessChanged();
     return user;
   }
@@ -74,8 +80,38 @@ export class IdentityService {
   async setUserDisabled(principal: Principal, userGlobalId: string, disabled: boolean): Promise<User> {
     const user = await this.writableUser(principal, userGlobalId);
     if (user.id === principal.userId) throw new ApiError('BAD_USER_INPUT', 'userId: you cannot disable yourself', 'userId');
-    await this.db.getRepository(User).update({ id: user.id }, { disabled });
+    if (disabled) await keepingAnAdministrator(this.db, (em) => em.update(User, { id: user.id }, { disabled }));
+    else await this.db.getRepository(User).update({ id: user.id }, { disabled });
     this.accessChanged();
+    return this.db.getRepository(User).findOneByOrFail({ id: user.id });
+  }
+
+  /**
+   * Gives a user a random temporary password, shown once, and ends their sessions; their next
+   * session may only change it. System Administrators only: whoever holds the temporary password
+   * can act as that user.
+   */
+  async resetUserPassword(principal: Principal, userGlobalId: string): Promise<{ temporaryPassword: string; user: User }> {
+    const user = await this.writableUser(principal, userGlobalId);
+    if (!principal.roleNames.includes(SYSTEM_ADMINISTRATOR)) {
+      throw forbidden('Only a System Administrator may reset passwords: the temporary password lets its holder act as that user.');
+    }
+    if (user.isService) throw badInput('userId', 'This is a service account: it has no password and signs in with API keys only.');
+    if (user.id === principal.userId) throw badInput('userId', 'To change your own password, use changePassword.');
+    const temporaryPassword = randomBytes(12).toString('base64url');
+    const passwordHash = await hashPassword(temporaryPassword);
+    await this.db.transaction(async (em) => {
+      await em.update(User, { id: user.id }, { passwordHash, mustChangePassword: true, failedLoginCount: 0, loginLockedUntil: null });
+      await em.update(AuthSession, { userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    });
+    this.accessChanged();
+    return { temporaryPassword, user: await this.db.getRepository(User).findOneByOrFail({ id: user.id }) };
+  }
+
+  /** Lifts the pause that wrong passwords put on a user's sign-in. */
+  async unlockUser(principal: Principal, userGlobalId: string): Promise<User> {
+    const user = await this.writableUser(principal, userGlobalId);
+    await this.db.getRepository(User).update({ id: user.id }, { failedLoginCount: 0, loginLockedUntil: null });
     return this.db.getRepository(User).findOneByOrFail({ id: user.id });
   }
 

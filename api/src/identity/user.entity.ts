@@ -50,6 +50,10 @@ export class User {
   @DateTimeColumn({ nullable: true })
   loginLockedUntil: Date | null;
 
+  /** Set by an administrator's password reset: the user's sessions may only change the password until they do. Shown by UserResolver to the user alone. */
+  @Column('boolean', { default: false })
+  mustChangePassword: boolean;
+
   @Field()
   @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;

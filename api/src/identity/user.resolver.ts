@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { SecurityRole } from '../access/security-role.entity';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { BusinessUnit } from './business-unit.entity';
-import { CreateUserInput, UserListArgs } from './identity.inputs';
+import { CreateUserInput, PasswordResetPayload, UserListArgs } from './identity.inputs';
 import { User } from './user.entity';
 
 @Resolver(() => User)
@@ -22,14 +22,36 @@ export class UserResolver {
     return ctx.services.identity.setUserRole(principalOf(ctx), userId, roleId, true);
   }
 
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Refused (CONFLICT) when it would leave no enabled user with the System Administrator role.' })
   removeUserRole(@Arg('userId', () => ID) userId: string, @Arg('roleId', () => ID) roleId: string, @Ctx() ctx: RequestContext): Promise<User> {
     return ctx.services.identity.setUserRole(principalOf(ctx), userId, roleId, false);
   }
 
-  @Mutation(() => User, { description: 'A disabled user can neither sign in nor use API keys.' })
+  @Mutation(() => User, {
+    description: 'A disabled user can neither sign in nor use API keys. Refused (CONFLICT) for the last enabled System Administrator.',
+  })
   setUserDisabled(@Arg('userId', () => ID) userId: string, @Arg('disabled') disabled: boolean, @Ctx() ctx: RequestContext): Promise<User> {
     return ctx.services.identity.setUserDisabled(principalOf(ctx), userId, disabled);
+  }
+
+  @Mutation(() => PasswordResetPayload, {
+    description: 'System Administrators: gives the user a temporary password (in this answer only) and ends their sessions; they must change it when they next sign in.',
+  })
+  resetUserPassword(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<PasswordResetPayload> {
+    return ctx.services.identity.resetUserPassword(principalOf(ctx), userId);
+  }
+
+  @Mutation(() => User, { description: 'Lifts the sign-in pause that wrong passwords put on a user.' })
+  unlockUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<User> {
+    return ctx.services.identity.unlockUser(principalOf(ctx), userId);
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: 'Whether you must change your password (after a reset) before anything else; null on users other than you.',
+  })
+  mustChangePassword(@Root() user: User, @Ctx() ctx: RequestContext): boolean | null {
+    return ctx.auth?.user.id === user.id ? ctx.auth.mustChangePassword : null;
   }
 
   @FieldResolver(() => BusinessUnit)

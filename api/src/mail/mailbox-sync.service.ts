@@ -1,8 +1,8 @@
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { holds, type Principal } from '../access/principal';
-import { AccessEntity, Privilege } from '../access/privileges';
+import type { Principal } from '../access/principal';
+import { requireSyncEngine } from '../access/sync-engine-guard';
 import { messageIdHash, bareMessageId } from '../activities/message-id';
-import { ApiError, badInput, forbidden, notFound } from '../common/errors';
+import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
@@ -50,6 +50,8 @@ export function sendsSql(m: string, onlyApproved: boolean): string {
 /** Incoming mail is read from the mailbox's own server (a FORWARD_MAILBOX mailbox's arrives through the forward mailbox). */
 const readsIncomingSql = (m: string) => `(${m}.incomingMethod = '${IncomingMethod.SERVER_SIDE_SYNC}' OR ${m}.isForwardMailbox = 1)`;
 
+const SYNC_WORK = 'claim mailboxes and report on them';
+
 const isMysql = (db: DataSource) => db.options.type !== 'better-sqlite3';
 
 function isDeadlock(err: unknown): boolean {
@@ -90,7 +92,7 @@ export class MailboxSyncService {
    * maxConcurrentConnections live leases per profile.
    */
   async claim(principal: Principal, engineId: string, limit: number = MAILBOX_CLAIM_LIMIT.default, leaseSeconds: number = MAILBOX_LEASE_SECONDS.default): Promise<MailboxWork[]> {
-    requireSyncEngine(principal);
+    requireSyncEngine(principal, SYNC_WORK);
     const engine = engineId.trim();
     if (!engine || engine.length > 100) throw badInput('engineId', 'must be 1 to 100 characters');
     if (!Number.isInteger(limit) || limit < MAILBOX_CLAIM_LIMIT.min || limit > MAILBOX_CLAIM_LIMIT.max) {
@@ -235,7 +237,7 @@ export class MailboxSyncService {
 
   /** Extends a lease the caller still holds (even one that ran out, if no engine claimed the mailbox since). */
   async renew(principal: Principal, mailboxGlobalId: string, leaseId: string, leaseSeconds: number = MAILBOX_LEASE_SECONDS.default): Promise<Date> {
-    requireSyncEngine(principal);
+    requireSyncEngine(principal, SYNC_WORK);
     checkLeaseSeconds(leaseSeconds);
     const id = await this.mailboxId(mailboxGlobalId);
     const until = new Date(Date.now() + leaseSeconds * 1000);
@@ -246,7 +248,7 @@ export class MailboxSyncService {
 
   /** Ends a SYNC lease with its outcome: state, schedule and alert as sync-outcome-policy.ts decides. */
   async release(principal: Principal, mailboxGlobalId: string, leaseId: string, report: SyncReportInput): Promise<Mailbox> {
-    requireSyncEngine(principal);
+    requireSyncEngine(principal, SYNC_WORK);
     if (!Number.isInteger(report.itemsProcessed) || report.itemsProcessed < 0) throw badInput('report.itemsProcessed', 'must not be negative');
     const next = report.nextSyncInSeconds;
     if (next !== null && next !== undefined && (!Number.isInteger(next) || next < 0 || next > MAX_NEXT_SYNC_SECONDS)) {
@@ -277,7 +279,7 @@ export class MailboxSyncService {
 
   /** Ends a TEST lease: both channels' results, and the mailbox enabled when every tested channel passed. */
   async reportTest(principal: Principal, mailboxGlobalId: string, leaseId: string, incoming: ChannelTestInput, outgoing: ChannelTestInput): Promise<Mailbox> {
-    requireSyncEngine(principal);
+    requireSyncEngine(principal, SYNC_WORK);
     for (const [field, input] of [['incoming', incoming], ['outgoing', outgoing]] as const) {
       if (input.status === ChannelTestStatus.PENDING) throw badInput(`${field}.status`, 'report SUCCESS, WARNING, FAILURE or NOT_RUN');
     }
@@ -314,7 +316,7 @@ export class MailboxSyncService {
    * sourceRefs in the order given.
    */
   async undecided(principal: Principal, mailboxGlobalId: string, leaseId: string, items: readonly ServerMessageInput[]): Promise<string[]> {
-    requireSyncEngine(principal);
+    requireSyncEngine(principal, SYNC_WORK);
     if (items.length > MAX_RECONCILE_ITEMS) throw badInput('items', `at most ${MAX_RECONCILE_ITEMS} per call`);
     const id = await this.mailboxId(mailboxGlobalId);
     await this.leased(this.db.manager, id, leaseId, false);
@@ -345,7 +347,7 @@ export class MailboxSyncService {
 
   /** The reconciler's finding: how much of what the server holds was decided, and what it fetched again. */
   async reportCoverage(principal: Principal, mailboxGlobalId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<Mailbox> {
-    requireSyncEngine(principal);
+    requireSyncEngine(principal, SYNC_WORK);
     for (const [field, value] of [['serverCount', serverCount], ['decidedCount', decidedCount], ['recovered', recovered]] as const) {
       if (!Number.isInteger(value) || value < 0) throw badInput(field, 'must not be negative');
     }
@@ -404,11 +406,6 @@ export class MailboxSyncService {
   }
 }
 
-export function requireSyncEngine(principal: Principal): void {
-  if (!holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE)) {
-    throw forbidden('only the sync engine (an API key with the Sync Service role) may claim mailboxes and report on them');
-  }
-}
 
 function checkLeaseSeconds(leaseSeconds: number): void {
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < MAILBOX_LEASE_SECONDS.min || leaseSeconds > MAILBOX_LEASE_SECONDS.max) {

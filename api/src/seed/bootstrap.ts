@@ -12,16 +12,26 @@ import type { Logger } from '../platform/logger';
 import { seedDemoActivities } from './demo-activities';
 import { seedDemoData } from './demo-data';
 
+/** The demo organization's administrator; an empty organization takes ADMIN_EMAIL instead. */
 export const ADMIN_EMAIL = 'admin@demo.crm.test';
 export const SYNC_SERVICE_EMAIL = 'sync-service@hub.invalid';
 
 export interface BootstrapOptions {
-  readonly organizationName: string;
   readonly seedDemo: boolean;
   readonly seedDemoActivities?: boolean;
-  /** Fixed password for every seeded user (tests, demos); otherwise one is generated and printed once. */
+  /** The root business unit's name (ORGANIZATION_NAME); default "Contoso Demo" with demo data, else "My Organization". */
+  readonly organizationName?: string;
+  /** The first administrator's email (ADMIN_EMAIL); required without demo data. */
+  readonly adminEmail?: string;
+  /** One password for every seeded login, when given explicitly (tests, benchmarks); otherwise each gets its own, printed once. */
   readonly demoPassword?: string;
   readonly syncServiceApiKey?: string;
+}
+
+/** A sign-in created on the first start, printed once. */
+export interface FirstLogin {
+  readonly email: string;
+  readonly password: string;
 }
 
 /**
@@ -33,22 +43,28 @@ export interface BootstrapOptions {
  */
 export async function bootstrap(db: DataSource, log: Logger, options: BootstrapOptions): Promise<void> {
   if (!(await db.getRepository(BusinessUnit).exists())) {
-    const password = options.demoPassword ?? randomBytes(9).toString('base64url');
+    const adminEmail = options.adminEmail ?? (options.seedDemo ? ADMIN_EMAIL : undefined);
+    if (!adminEmail) {
+      throw new Error('ADMIN_EMAIL must be set for the first start of an organization without demo data (SEED_DEMO=false): it is the first administrator’s sign-in email');
+    }
+    const passwords = new FirstPasswords(options.demoPassword);
+    const admin = await passwords.next(adminEmail);
     let created = false;
+    let demoLogins: FirstLogin[] = [];
     try {
       await db.transaction(async (em) => {
         const rootId = newId();
-        await em.insert(BusinessUnit, { id: rootId, name: options.organizationName, parentId: null });
+        await em.insert(BusinessUnit, { id: rootId, name: options.organizationName ?? (options.seedDemo ? 'Contoso Demo' : 'My Organization'), parentId: null });
         const roleIds = await insertSystemRoles(em);
-        const passwordHash = await hashPassword(password);
         const adminId = newId();
-        await em.insert(User, { id: adminId, email: ADMIN_EMAIL, fullName: 'Ada Admin', businessUnitId: rootId, passwordHash, isService: false, disabled: false });
+        const fullName = options.seedDemo ? 'Ada Admin' : 'Administrator';
+        await em.insert(User, { id: adminId, email: adminEmail, fullName, businessUnitId: rootId, passwordHash: admin.hash, isService: false, disabled: false });
         await em.insert(UserRole, { userId: adminId, roleId: roleIds.get(SYSTEM_ADMINISTRATOR)! });
         const syncId = newId();
         await em.insert(User, { id: syncId, email: SYNC_SERVICE_EMAIL, fullName: 'Sync Service', businessUnitId: rootId, passwordHash: null, isService: true, disabled: false });
         await em.insert(UserRole, { userId: syncId, roleId: roleIds.get(SYNC_SERVICE)! });
         await ensureEmailSettings(em);
-        if (options.seedDemo) await seedDemoData(em, { rootId, roleIds, passwordHash });
+        if (options.seedDemo) demoLogins = await seedDemoData(em, { rootId, roleIds, passwordFor: (email) => passwords.next(email) });
         await ensureUserMailboxes(em);
         if (options.seedDemo && options.seedDemoActivities !== false) await seedDemoActivities(em);
       });
@@ -58,7 +74,9 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
       log.info('another api process created the organization first');
     }
     // Printed once, by the process that created the organization; never stored in clear.
-    if (created) log.info({ email: ADMIN_EMAIL, password, demoUsers: options.seedDemo }, 'organization created: sign in with this administrator login (shown only now)');
+    if (created) {
+      log.info({ email: adminEmail, password: admin.password, demoUsers: demoLogins }, 'organization created: sign in with this administrator login (shown only now)');
+    }
   }
   // Every start: organizations created before mail tracking existed get settings and mailboxes too.
   await db.transaction(async (em) => {
@@ -68,6 +86,22 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
   if (options.syncServiceApiKey) {
     const syncUser = await db.getRepository(User).findOneByOrFail({ email: SYNC_SERVICE_EMAIL });
     await new IdentityService(db).ensureApiKey('Sync engines (SYNC_SERVICE_API_KEY)', options.syncServiceApiKey, syncUser.id);
+  }
+}
+
+/** Each first login's own random password, or the one given for all of them (hashed once then). */
+class FirstPasswords {
+  private shared: Promise<string> | undefined;
+
+  constructor(private readonly given: string | undefined) {}
+
+  async next(email: string): Promise<FirstLogin & { hash: string }> {
+    if (this.given === undefined) {
+      const password = randomBytes(12).toString('base64url');
+      return { email, password, hash: await hashPassword(password) };
+    }
+    this.shared ??= hashPassword(this.given);
+    return { email, password: this.given, hash: await this.shared };
   }
 }
 

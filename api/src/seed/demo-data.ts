@@ -36,7 +36,10 @@ const TITLES = ['Purchasing Manager', 'CTO', 'Office Manager', 'Head of IT', 'CF
 const slug = (text: string) => text.normalize('NFKD').replace(/[^\w]+/g, '').toLowerCase() || 'company';
 
 /** A small but realistic organization: units, users of each role, and records owned across units. */
-export async function seedDemoData(em: EntityManager, ctx: { rootId: string; roleIds: Map<string, string>; passwordHash: string }): Promise<void> {
+export async function seedDemoData(
+  em: EntityManager,
+  ctx: { rootId: string; roleIds: Map<string, string>; passwordFor: (email: string) => Promise<{ password: string; hash: string }> },
+): Promise<{ email: string; password: string }[]> {
   const units = new Map<string, string>();
   for (const [name, parent] of [['Sales', ctx.rootId], ['Sales North', 'Sales'], ['Service', ctx.rootId]] as const) {
     const id = newId();
@@ -44,10 +47,13 @@ export async function seedDemoData(em: EntityManager, ctx: { rootId: string; rol
     await em.insert(BusinessUnit, { id, name, parentId: units.get(parent) ?? parent });
   }
   const owners: { id: string; businessUnitId: string }[] = [];
+  const logins: { email: string; password: string }[] = [];
   for (const u of DEMO_USERS) {
     const id = newId();
     const businessUnitId = units.get(u.unit)!;
-    await em.insert(User, { id, email: u.email, fullName: u.fullName, businessUnitId, passwordHash: ctx.passwordHash, isService: false, disabled: false });
+    const { password, hash } = await ctx.passwordFor(u.email);
+    logins.push({ email: u.email, password });
+    await em.insert(User, { id, email: u.email, fullName: u.fullName, businessUnitId, passwordHash: hash, isService: false, disabled: false });
     await em.insert(UserRole, { userId: id, roleId: ctx.roleIds.get(u.role)! });
     owners.push({ id, businessUnitId });
   }
@@ -120,4 +126,5 @@ export async function seedDemoData(em: EntityManager, ctx: { rootId: string; rol
     };
   }));
   await em.insert(EmailAddress, emails);
+  return logins;
 }

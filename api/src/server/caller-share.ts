@@ -1,5 +1,5 @@
-import { holds, type Principal } from '../access/principal';
-import { AccessEntity, Privilege } from '../access/privileges';
+import type { Principal } from '../access/principal';
+import { isSyncEngine } from '../access/sync-engine-guard';
 import type { ApiConfig } from '../config';
 
 /** The most one GraphQL request may take of the api; every caller gets one of these. */
@@ -43,16 +43,8 @@ export function callerShares(config: ApiConfig['shares']): CallerShares {
   };
 }
 
-/**
- * The Sync Service's API key: an API key whose user may feed mail (MAIL_SYNC write, which only the Sync Service
- * role grants). A session of the same user does not count: the engines always send the key.
- */
-export function isSyncServiceKey(principal: Principal | undefined): boolean {
-  return principal?.via === 'api_key' && holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE);
-}
-
 /** Which share a request draws on, and the key its concurrency is counted under. */
 export function shareOf(shares: CallerShares, principal: Principal | undefined, clientAddress: string): { limits: ShareLimits; key: string; pooled: boolean } {
-  if (isSyncServiceKey(principal)) return { limits: shares.sync, key: 'sync', pooled: false };
+  if (principal && isSyncEngine(principal)) return { limits: shares.sync, key: 'sync', pooled: false };
   return { limits: shares.people, key: principal ? `user:${principal.userId}` : `address:${clientAddress}`, pooled: true };
 }

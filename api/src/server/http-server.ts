@@ -8,8 +8,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { attachmentRoutes } from '../activities/attachment-routes';
 import { blobRoutes } from '../attachments/blob-routes';
-import { holds, type Principal } from '../access/principal';
-import { AccessEntity, Privilege } from '../access/privileges';
+import type { Principal } from '../access/principal';
+import { isSyncEngine } from '../access/sync-engine-guard';
 import type { Database } from '../db/data-source';
 import type { RequestContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
@@ -89,9 +89,10 @@ export async function createHubServer(options: { database: Database; services: S
     ...guards.before,
     guards.holdingSlot(
       expressMiddleware(apollo, {
-        context: async ({ res }): Promise<RequestContext> => {
+        context: async ({ req, res }): Promise<RequestContext> => {
           const { caller: auth, share } = guardedLocals(res);
-          const context = { auth, services, loaders: createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal) };
+          const loaders = createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal);
+          const context = { auth, services, loaders, clientAddress: req.ip };
           attachShare(context, share);
           return context;
         },
@@ -103,7 +104,7 @@ export async function createHubServer(options: { database: Database; services: S
     blobRoutes({
       store: services.blobs,
       authenticate: (header) => services.auth.authenticate(header),
-      mayReadAny: (caller) => holds((caller as { principal: Principal }).principal, AccessEntity.MAIL_SYNC, Privilege.WRITE),
+      mayReadAny: (caller) => isSyncEngine((caller as { principal: Principal }).principal),
       maxBytes: async () => (await services.emailSettings.current()).maxAttachmentKb * 1024,
       log,
     }),

@@ -1,7 +1,7 @@
 import { SEND_TRANSITIONS } from '../activities/email-send-state';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { holds, type Principal } from '../access/principal';
-import { AccessEntity, Privilege } from '../access/privileges';
+import type { Principal } from '../access/principal';
+import { requireSyncEngine } from '../access/sync-engine-guard';
 import { ActivityKind, ActivityState, CorrelationMethod, Direction, EmailStatus, PRIVACY_RANK, PartyResolution } from '../activities/activity-enums';
 import type { ActivityEvent, ActivityEvents } from '../activities/activity-events';
 import { ActivityMailbox } from '../activities/activity-mailbox.entity';
@@ -13,7 +13,7 @@ import { EmailMessage } from '../activities/email-message.entity';
 import { previewOf, textOfHtml } from '../activities/email-preview';
 import { timelineTargets } from '../activities/timeline-entries';
 import type { BlobStore } from '../attachments/blob-store';
-import { ApiError, badInput, forbidden, notFound } from '../common/errors';
+import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId, type GlobalType } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairStrings } from '../common/text';
@@ -102,7 +102,7 @@ export class TrackingService {
   }
 
   async trackEmails(principal: Principal, mailboxGlobalId: string, input: TrackEmailsInput): Promise<TrackEmailsResult> {
-    if (!holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE)) throw forbidden('only the sync engine may track email');
+    requireSyncEngine(principal, 'track email');
     const { id: mailboxId } = expectGlobalId('mailboxId', mailboxGlobalId, 'Mailbox');
     const mailbox = await this.db.getRepository(Mailbox).findOneBy({ id: mailboxId });
     if (!mailbox) throw notFound('mailboxId', mailboxGlobalId);

@@ -23,6 +23,8 @@ export type GraphQLErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'QUERY_TOO_COMPLEX'
+  | 'RATE_LIMITED'
+  | 'PASSWORD_CHANGE_REQUIRED'
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK';
 

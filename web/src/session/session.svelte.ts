@@ -6,23 +6,33 @@ export interface Viewer {
   email: string;
   businessUnit: { name: string } | null;
   roles: { name: string }[];
+  /** After an administrator's reset: nothing but a password change is allowed until it is done. */
+  mustChangePassword: boolean | null;
 }
 
 /** Where the user stands; `notice` explains why they are signed out when it was not their choice. */
 export type SessionState =
   | { status: 'restoring' }
   | { status: 'signed-out'; notice: string | null }
-  | { status: 'signed-in'; viewer: Viewer };
+  | { status: 'signed-in'; viewer: Viewer }
+  /** Signed in with a temporary password: `currentPassword` is the one just typed (null after a reload). */
+  | { status: 'must-change-password'; viewer: Viewer; currentPassword: string | null };
 
 const VIEWER = /* GraphQL */ `
   query Viewer {
-    viewer { id fullName email businessUnit { name } roles { name } }
+    viewer { id fullName email businessUnit { name } roles { name } mustChangePassword }
   }
 `;
 
 const LOGIN = /* GraphQL */ `
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) { token expiresAt user { id fullName } }
+  }
+`;
+
+const CHANGE_PASSWORD = /* GraphQL */ `
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { id }
   }
 `;
 
@@ -48,7 +58,7 @@ export class Session {
       return;
     }
     try {
-      this.state = { status: 'signed-in', viewer: await this.#viewer() };
+      this.state = this.#signedIn(await this.#viewer(), null);
     } catch (error) {
       // UNAUTHENTICATED has already signed us out through the listener; anything else is worth showing.
       if (this.state.status === 'restoring') {
@@ -64,11 +74,17 @@ export class Session {
     const { login } = await this.client.request<{ login: { token: string } }>(LOGIN, { email, password });
     this.client.tokens.set(login.token);
     try {
-      this.state = { status: 'signed-in', viewer: await this.#viewer() };
+      this.state = this.#signedIn(await this.#viewer(), password);
     } catch (error) {
       this.client.tokens.clear();
       throw error;
     }
+  }
+
+  /** Changes the signed-in user's password (their other sessions end); rejects with the API's GraphQLRequestError. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.client.request(CHANGE_PASSWORD, { currentPassword, newPassword });
+    if (this.state.status === 'must-change-password') this.state = this.#signedIn(await this.#viewer(), null);
   }
 
   async logout(): Promise<void> {
@@ -79,6 +95,10 @@ export class Session {
       this.client.tokens.clear();
       this.state = { status: 'signed-out', notice: null };
     }
+  }
+
+  #signedIn(viewer: Viewer, currentPassword: string | null): SessionState {
+    return viewer.mustChangePassword ? { status: 'must-change-password', viewer, currentPassword } : { status: 'signed-in', viewer };
   }
 
   async #viewer(): Promise<Viewer> {
