@@ -20,6 +20,10 @@ export interface ApiConfig {
   readonly seedDemoActivities: boolean;
   /** MAIL_CREDENTIAL_KEY (32 bytes, base64 or hex), the same in every api process; unset: a key kept in DATA_DIR. */
   readonly mailCredentialKey: Buffer | undefined;
+  /** BLOB_UPLOAD_QUOTA_MB (default 100): what one person's uploads through PUT /blobs may hold at once. */
+  readonly blobUploadQuotaBytes: number;
+  /** UNREFERENCED_BLOB_GRACE_HOURS (default 24): how long a blob nothing references is kept before it is collected. */
+  readonly unreferencedBlobGraceHours: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +74,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
     seedDemoActivities: (env.SEED_DEMO_ACTIVITIES ?? 'true') !== 'false',
     mailCredentialKey,
+    blobUploadQuotaBytes: int('BLOB_UPLOAD_QUOTA_MB', 100, 1, 1024 * 1024) * 1024 * 1024,
+    unreferencedBlobGraceHours: int('UNREFERENCED_BLOB_GRACE_HOURS', 24, 1, 24 * 365),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -25,13 +25,15 @@ export class SecurityRoleResolver {
     return ctx.services.roles.setFieldPermission(principalOf(ctx), input);
   }
 
-  @FieldResolver(() => [RolePrivilege])
-  privileges(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RolePrivilege[]> {
+  @FieldResolver(() => [RolePrivilege], { description: 'Empty unless you may read security roles (as securityRoles).' })
+  async privileges(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RolePrivilege[]> {
+    if (!ctx.services.roles.mayReadDefinitions(principalOf(ctx))) return [];
     return ctx.loaders.rolePrivileges.load(role.id);
   }
 
-  @FieldResolver(() => [RoleFieldPermission], { description: 'Column security: secured fields this role may read or update.' })
-  fieldPermissions(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RoleFieldPermission[]> {
+  @FieldResolver(() => [RoleFieldPermission], { description: 'Column security: secured fields this role may read or update. Empty unless you may read security roles.' })
+  async fieldPermissions(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RoleFieldPermission[]> {
+    if (!ctx.services.roles.mayReadDefinitions(principalOf(ctx))) return [];
     return ctx.loaders.roleFieldPermissions.load(role.id);
   }
 }

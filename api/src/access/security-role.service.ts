@@ -16,8 +16,13 @@ export class SecurityRoleService {
     private readonly accessChanged: () => void = () => {},
   ) {}
 
+  /** Who may read what roles grant: the same rule for `securityRoles` and for a role reached through `User.roles`. */
+  mayReadDefinitions(principal: Principal): boolean {
+    return holds(principal, AccessEntity.SECURITY_ROLE, Privilege.READ);
+  }
+
   async list(principal: Principal): Promise<SecurityRole[]> {
-    if (!holds(principal, AccessEntity.SECURITY_ROLE, Privilege.READ)) return [];
+    if (!this.mayReadDefinitions(principal)) return [];
     return this.db.getRepository(SecurityRole).find({ order: { name: 'ASC' } });
   }
 

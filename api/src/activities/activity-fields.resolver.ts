@@ -1,12 +1,17 @@
 import { Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
+import { holds } from '../access/principal';
+import { AccessEntity, Privilege } from '../access/privileges';
 import { User } from '../identity/user.entity';
 import { visibleUser } from '../records/record-fields.resolver';
 import type { RecordKind } from '../records/record-kind';
-import { PrivacyLevel } from './activity-enums';
+import { mayOnActivity } from './activity-access';
+import { ActivityKind, PrivacyLevel } from './activity-enums';
+import type { ActivityParty } from './activity-party.entity';
 import { showsContent, showsSubject, privacyFor } from './activity-privacy';
 import type { Activity } from './activity.entity';
-import { ActivityPartyView, PartyRecord, RegardingRecord } from './activity.types';
+import { ActivityPartyView, PartyRecord, RegardingRecord, type TrackingDecision } from './activity.types';
+import { decisionLink, refKey, refsIn, seenDecision, seenLink, seenName, type PartyLink, type Ref } from './party-view';
 
 /** The caller's privacy level for one activity (one batched look-up of mailbox owners per page). */
 export async function visibleAs(ctx: RequestContext, activity: Activity): Promise<PrivacyLevel> {
@@ -20,10 +25,81 @@ export async function loadRecord(ctx: RequestContext, kind: string | null, id: s
     case 'user':
       return visibleUser(ctx, id);
     case 'queue':
+      if (!holds(principalOf(ctx), AccessEntity.QUEUE, Privilege.READ)) return null;
       return (await ctx.loaders.activity.queues.load(id)) ?? null;
     default:
       return (await ctx.loaders.readable[kind as RecordKind]?.load(id)) ?? null;
   }
+}
+
+/** Each of `refs` the caller may read, with the record (null for an email), in batched look-ups. */
+async function readableRefs(ctx: RequestContext, refs: readonly Ref[]): Promise<Map<string, object | null>> {
+  const readable = new Map<string, object | null>();
+  await Promise.all(
+    refs.map(async (ref) => {
+      if (ref.kind === 'email') {
+        const activity = await ctx.loaders.activity.activities.load(ref.id);
+        if (activity && mayOnActivity(principalOf(ctx), Privilege.READ, activity)) readable.set(refKey(ref), null);
+        return;
+      }
+      const record = await loadRecord(ctx, ref.kind, ref.id);
+      if (record) readable.set(refKey(ref), record);
+    }),
+  );
+  return readable;
+}
+
+const storedLink = (p: ActivityParty): PartyLink => {
+  const match = p.partyKind && p.partyId ? ({ kind: p.partyKind, id: p.partyId } as Ref) : null;
+  const candidates = (p.candidates ?? '').split(',').filter(Boolean).map((c) => {
+    const colon = c.indexOf(':');
+    return { kind: c.slice(0, colon), id: c.slice(colon + 1) } as Ref;
+  });
+  return { resolution: p.resolution, match, candidates: candidates.length ? candidates : match ? [match] : [] };
+};
+
+/** Tracked mail and meeting invitations name parties as the message did; everything else copies the record's name. */
+async function namesFromMessage(ctx: RequestContext, activity: Activity): Promise<boolean> {
+  if (activity.kind === ActivityKind.EMAIL) return !!(await ctx.loaders.activity.emails.load(activity.id))?.trackingDecision;
+  if (activity.kind === ActivityKind.APPOINTMENT) return !!(await ctx.loaders.activity.appointments.load(activity.id))?.icalUid;
+  return false;
+}
+
+const recordName = (record: object | null | undefined): string | null => {
+  const r = record as { fullName?: string; name?: string } | null | undefined;
+  return r?.fullName ?? r?.name ?? null;
+};
+
+/** An activity's parties as the caller sees them (party-view.ts): hidden records count as unknown addresses. */
+export async function partiesAsSeen(ctx: RequestContext, activity: Activity): Promise<ActivityPartyView[]> {
+  const rows = await ctx.loaders.activity.parties.load(activity.id);
+  const links = rows.map(storedLink);
+  const [readable, fromMessage] = await Promise.all([readableRefs(ctx, links.flatMap((l) => l.candidates)), namesFromMessage(ctx, activity)]);
+  return rows.map((row, i) => {
+    const seen = seenLink(links[i], (ref) => readable.has(refKey(ref)));
+    const same = seen.match !== null && links[i].match !== null && refKey(seen.match) === refKey(links[i].match!);
+    return Object.assign(new ActivityPartyView(), {
+      role: row.role,
+      address: row.address,
+      displayName: seenName(row.displayName, fromMessage, same, seen.match ? recordName(readable.get(refKey(seen.match))) : null),
+      resolution: seen.resolution,
+      partyKind: seen.match?.kind ?? null,
+      partyId: seen.match?.id ?? null,
+    });
+  });
+}
+
+/** A stored tracking decision as the caller sees it (party-view.ts). */
+export async function decisionAsSeen(ctx: RequestContext, activity: Activity, decision: TrackingDecision): Promise<TrackingDecision> {
+  const regarding = activity.regardingKind && activity.regardingId ? ({ kind: activity.regardingKind, id: activity.regardingId } as Ref) : null;
+  const refs = [
+    ...decision.parties.flatMap((p) => decisionLink(p).candidates),
+    ...decision.steps.flatMap((s) => refsIn(s.detail)),
+    ...refsIn(decision.correlationEvidence ?? ''),
+    ...(regarding ? [regarding] : []),
+  ];
+  const readable = await readableRefs(ctx, refs);
+  return seenDecision(decision, (ref) => readable.has(refKey(ref)), regarding);
 }
 
 /** Fields every activity type shares; each activity type's resolver extends it. */
@@ -60,9 +136,8 @@ export function activityFieldsResolver<T extends object>(view: ClassType<T>) {
     }
 
     @FieldResolver(() => [ActivityPartyView])
-    async parties(@Root() activity: Activity, @Ctx() ctx: RequestContext): Promise<ActivityPartyView[]> {
-      const rows = await ctx.loaders.activity.parties.load(activity.id);
-      return rows.map((r) => Object.assign(new ActivityPartyView(), r));
+    parties(@Root() activity: Activity, @Ctx() ctx: RequestContext): Promise<ActivityPartyView[]> {
+      return partiesAsSeen(ctx, activity);
     }
   }
   return ActivityFieldsResolver;

@@ -6,6 +6,8 @@ import { ActivityService } from '../activities/activity.service';
 import { OutgoingEmailService } from '../activities/outgoing-email.service';
 import { TimelineService } from '../activities/timeline.service';
 import { BlobStore } from '../attachments/blob-store';
+import { blobReferences } from '../activities/blob-references';
+import { BlobUploads, DEFAULT_UPLOAD_POLICY, type BlobUploadPolicy } from '../attachments/blob-uploads';
 import { CredentialCipher } from '../mail/credential-cipher';
 import { EmailSettingsService } from '../mail/email-settings.service';
 import { EmailServerProfileService } from '../mail/email-server-profile.service';
@@ -47,6 +49,8 @@ export interface Services {
   readonly opportunities: OpportunityService;
   readonly cases: CaseService;
   readonly blobs: BlobStore;
+  /** People's uploads through PUT /blobs: their quota and how long an unreferenced blob is kept. */
+  readonly blobUploads: BlobUploads;
   readonly activityWriter: ActivityWriter;
   readonly events: ActivityEvents;
   readonly tracking: TrackingService;
@@ -64,7 +68,10 @@ export interface Services {
   readonly mailboxConfig: MailboxConfigService;
 }
 
-export function createServices(db: DataSource, options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger; credentialKey: Buffer }): Services {
+export function createServices(
+  db: DataSource,
+  options: { sessionTtlHours: number; authCacheSeconds: number; log: Logger; credentialKey: Buffer; uploads?: BlobUploadPolicy },
+): Services {
   const auth = new AuthService(db, new AccessService(db), options.sessionTtlHours, new CredentialCache(options.authCacheSeconds * 1000));
   const stores = {
     account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
@@ -95,6 +102,7 @@ export function createServices(db: DataSource, options: { sessionTtlHours: numbe
     opportunities: new OpportunityService(stores.opportunity, writer),
     cases: new CaseService(stores.case, writer),
     blobs,
+    blobUploads: new BlobUploads(db, blobs, blobReferences(db), options.uploads ?? DEFAULT_UPLOAD_POLICY),
     activityWriter,
     events,
     tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),

@@ -87,6 +87,12 @@ export async function createHubServer(options: { database: Database; services: S
       authenticate: (header) => services.auth.authenticate(header),
       mayReadAny: (caller) => holds((caller as { principal: Principal }).principal, AccessEntity.MAIL_SYNC, Privilege.WRITE),
       maxBytes: async () => (await services.emailSettings.current()).maxAttachmentKb * 1024,
+      // People upload for their own drafts, within a quota; the sync engine feeds mail.
+      uploaderOf: (caller) => {
+        const { principal } = caller as { principal: Principal };
+        return holds(principal, AccessEntity.MAIL_SYNC, Privilege.WRITE) ? undefined : principal.userId;
+      },
+      uploads: services.blobUploads,
       log,
     }),
   );
