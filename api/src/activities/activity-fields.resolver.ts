@@ -11,7 +11,7 @@ import type { ActivityParty } from './activity-party.entity';
 import { showsContent, showsSubject, privacyFor } from './activity-privacy';
 import type { Activity } from './activity.entity';
 import { ActivityPartyView, PartyRecord, RegardingRecord, type TrackingDecision } from './activity.types';
-import { decisionLink, refKey, refsIn, seenDecision, seenLink, seenName, type PartyLink, type Ref } from './party-view';
+import { decisionLink, refKey, refsIn, sameLink, seenDecision, seenLink, seenName, type PartyLink, type Ref } from './party-view';
 
 /** The caller's privacy level for one activity (one batched look-up of mailbox owners per page). */
 export async function visibleAs(ctx: RequestContext, activity: Activity): Promise<PrivacyLevel> {
@@ -65,27 +65,18 @@ async function namesFromMessage(ctx: RequestContext, activity: Activity): Promis
   return false;
 }
 
-const recordName = (record: object | null | undefined): string | null => {
-  const r = record as { fullName?: string; name?: string } | null | undefined;
-  return r?.fullName ?? r?.name ?? null;
-};
-
 /** An activity's parties as the caller sees them (party-view.ts): hidden records count as unknown addresses. */
 export async function partiesAsSeen(ctx: RequestContext, activity: Activity): Promise<ActivityPartyView[]> {
   const rows = await ctx.loaders.activity.parties.load(activity.id);
   const links = rows.map(storedLink);
-  const [readable, fromMessage] = await Promise.all([readableRefs(ctx, links.flatMap((l) => l.candidates)), namesFromMessage(ctx, activity)]);
+  const readable = await readableRefs(ctx, links.flatMap((l) => l.candidates));
+  const seen = links.map((link) => seenLink(link, (ref) => readable.has(refKey(ref))));
+  // Asked only when something is hidden: a reader of everything costs no look-up more.
+  const fromMessage = seen.every((s, i) => sameLink(s, links[i])) ? false : await namesFromMessage(ctx, activity);
   return rows.map((row, i) => {
-    const seen = seenLink(links[i], (ref) => readable.has(refKey(ref)));
-    const same = seen.match !== null && links[i].match !== null && refKey(seen.match) === refKey(links[i].match!);
-    return Object.assign(new ActivityPartyView(), {
-      role: row.role,
-      address: row.address,
-      displayName: seenName(row.displayName, fromMessage, same, seen.match ? recordName(readable.get(refKey(seen.match))) : null),
-      resolution: seen.resolution,
-      partyKind: seen.match?.kind ?? null,
-      partyId: seen.match?.id ?? null,
-    });
+    const { resolution, match } = seen[i];
+    const name = sameLink(seen[i], links[i]) ? row.displayName : seenName(row.displayName, fromMessage);
+    return Object.assign(new ActivityPartyView(), { role: row.role, address: row.address, displayName: name, resolution, partyKind: match?.kind ?? null, partyId: match?.id ?? null });
   });
 }
 

@@ -38,14 +38,20 @@ export function seenLink(link: PartyLink, readable: Readable): PartyLink {
   return { resolution: PartyResolution.AMBIGUOUS, match: null, candidates: visible };
 }
 
+/** Whether the reader sees the link as stored (then its stored name stands as well). */
+export const sameLink = (x: PartyLink, y: PartyLink): boolean =>
+  x.resolution === y.resolution && (x.match === null) === (y.match === null) && (x.match === null || refKey(x.match) === refKey(y.match!)) &&
+  x.candidates.map(refKey).join() === y.candidates.map(refKey).join();
+
 /**
- * The name shown beside a party's address. Names written from the message (tracked mail, meeting
- * invitations) belong to the activity; names copied from a record belong to that record, so the
- * reader sees one only for the record the party resolves to for them (`recordName`).
+ * The name shown beside a party the reader sees otherwise than stored. Names written from the
+ * message (tracked mail, meeting invitations) belong to the activity and stay. Names copied from a
+ * record belong to that record and go: parties picked by record are never ambiguous, and typed
+ * addresses are stored without a name (outgoing-email.service.ts), so an unknown address and a
+ * re-resolved one show none either.
  */
-export function seenName(stored: string | null, namesFromMessage: boolean, sameRecord: boolean, recordName: string | null): string | null {
-  if (namesFromMessage) return stored;
-  return sameRecord ? stored : recordName;
+export function seenName(stored: string | null, namesFromMessage: boolean): string | null {
+  return namesFromMessage ? stored : null;
 }
 
 /** The ids a TrackingDecision names records by. */
