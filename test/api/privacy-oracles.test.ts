@@ -35,7 +35,7 @@ describe.each(DIALECTS)('privacy oracles on %s', (dialect) => {
   beforeAll(async () => {
     // A small quota, so exceeding it is cheap.
     hub = await startHub({ dialect, env: { BLOB_UPLOAD_QUOTA_MB: '1' } });
-    for (const who of ['admin', 'sam.sales', 'sara.sales', 'sven.service']) tokens[who] = await hub.login(`${who}@demo.crm.test`);
+    for (const who of ['admin', 'sam.sales', 'sara.sales', 'sven.service', 'maria.manager']) tokens[who] = await hub.login(`${who}@demo.crm.test`);
     const contact = async (who: string, lastName: string, email: string) => ok(await as(who)(CREATE_CONTACT, { input: { lastName, emails: [email] } })).createContact.id as string;
     ids.hidden = await contact('sven.service', `Hidden ${tag}`, hidden);
     ids.sharedA = await contact('sven.service', `Shared A ${tag}`, shared);
@@ -122,6 +122,12 @@ describe.each(DIALECTS)('privacy oracles on %s', (dialect) => {
     expect(over.status).toBe(413);
     expect(await over.json()).toEqual({ error: { code: 'UPLOAD_QUOTA_EXCEEDED', message: expect.stringContaining(String(MB)), quotaBytes: MB } });
     for (let i = 0; i < 3; i++) expect((await put(randomBytes(0.6 * MB), 'sync')).status).toBe(201);
+
+    // Uploads at the same time cannot pass the quota together.
+    const statuses = await Promise.all([0, 1, 2].map(() => put(randomBytes(0.6 * MB), 'maria.manager').then((r) => r.status)));
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(1);
+    expect(statuses.every((s) => s === 201 || s === 413)).toBe(true);
+    expect(Number((await hub.database.dataSource.query(`SELECT COALESCE(SUM(u.size), 0) AS n FROM blob_upload u JOIN app_user a ON a.id = u.userId WHERE a.email = 'maria.manager@demo.crm.test'`))[0].n)).toBeLessThanOrEqual(MB);
   });
 
   it('collects blobs nothing references after the grace period, keeps referenced ones and those touched since', async () => {

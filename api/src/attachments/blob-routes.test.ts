@@ -43,7 +43,13 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
         maxBytes: async () => LIMIT,
         uploaderOf: (caller) => ((caller as { userId: string }).userId === 'sync-engine' ? undefined : (caller as { userId: string }).userId),
         // Quotas are tested against a running api (test/api/privacy-oracles.test.ts); here nobody runs out.
-        uploads: { policy: { quotaBytes: 1 << 30, graceMs: 3_600_000 }, remaining: async () => 1 << 30, record: async () => undefined },
+        uploads: {
+          policy: { quotaBytes: 1 << 30, graceMs: 3_600_000 },
+          remaining: async () => 1 << 30,
+          reserve: async () => 'reservation',
+          settle: async () => undefined,
+          release: async () => undefined,
+        },
         log: pino({ level: 'info' }, { write: (line: string) => logged.emit('line', JSON.parse(line)) }),
       }),
     );

@@ -18,7 +18,7 @@ export interface BlobRouteOptions {
   maxBytes: () => Promise<number>;
   /** The user id of a person, whose uploads count against their quota; undefined for the sync engine. */
   uploaderOf: (caller: unknown) => string | undefined;
-  uploads: Pick<BlobUploads, 'remaining' | 'record' | 'policy'>;
+  uploads: Pick<BlobUploads, 'remaining' | 'reserve' | 'settle' | 'release' | 'policy'>;
   log: Logger;
 }
 
@@ -57,6 +57,7 @@ export function blobRoutes(options: BlobRouteOptions): Router {
   });
 
   router.put('/blobs', async (req, res) => {
+    let reservation: string | null | undefined;
     try {
       const auth = await authenticated(authenticate, req.headers.authorization);
       if (typeof auth === 'string') {
@@ -76,15 +77,18 @@ export function blobRoutes(options: BlobRouteOptions): Router {
       } as const;
       const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
       if (declared !== undefined && declared > limitBytes) return void refuse(req, res, 413, tooLarge);
-      if (declared !== undefined && declared > leftBytes) return void refuse(req, res, 413, overQuota);
+      // A person's upload holds its share of the quota while it streams in (without a declared length: what is left, up to the limit).
+      const wanted = declared ?? Math.min(limitBytes, leftBytes);
+      if (userId !== undefined && (wanted > leftBytes || !(reservation = await options.uploads.reserve(userId, wanted)))) return void refuse(req, res, 413, overQuota);
       // Not destroyed when the store stops reading: the connection must live to carry the 413.
-      const result = await store.put(req.iterator({ destroyOnReturn: false }), { maxBytes: Math.min(limitBytes, leftBytes) });
+      const result = await store.put(req.iterator({ destroyOnReturn: false }), { maxBytes: Math.min(limitBytes, wanted) });
       if ('tooLarge' in result) {
         log.info({ bytesRead: result.size, limitBytes }, 'blob upload over the size limit or quota refused');
         refuse(req, res, 413, result.size > limitBytes ? tooLarge : overQuota);
         return;
       }
-      if (userId !== undefined) await options.uploads.record(userId, result.sha256, result.size);
+      if (reservation) await options.uploads.settle(reservation, result.sha256, result.size);
+      reservation = undefined;
       res.status(201).json({ sha256: result.sha256, size: result.size });
     } catch (err) {
       if (req.destroyed || res.destroyed) {
@@ -95,6 +99,8 @@ export function blobRoutes(options: BlobRouteOptions): Router {
       log.error({ err }, 'blob upload failed');
       if (!res.headersSent) refuse(req, res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'internal error; the server log has the details' });
       else res.destroy();
+    } finally {
+      if (reservation) await options.uploads.release(reservation).catch((err: unknown) => log.warn({ err }, 'releasing an upload reservation failed'));
     }
   });
 

@@ -39,19 +39,42 @@ export class BlobUploads {
     return { uploadsExpired, blobsRemoved: await this.store.sweepUnreferenced(cutoff, this.references) };
   }
 
-  /** Bytes `userId` may still upload. */
+  /** Bytes `userId` may still upload, counting uploads in progress. */
   async remaining(userId: string): Promise<number> {
+    return Math.max(0, this.policy.quotaBytes - (await this.used(userId)));
+  }
+
+  /**
+   * Reserves `bytes` of the quota for an upload about to stream in; returns the reservation, or
+   * null when the quota has not that much left. Written first and checked after, so uploads
+   * running at the same time can never pass the quota together (at worst both are refused).
+   */
+  async reserve(userId: string, bytes: number): Promise<string | null> {
+    const id = newId();
+    await this.db.getRepository(BlobUpload).insert({ id, userId, sha256: '', size: bytes, uploadedAt: new Date() });
+    if ((await this.used(userId)) <= this.policy.quotaBytes) return id;
+    await this.release(id);
+    return null;
+  }
+
+  /** The upload finished: the reservation becomes the upload of this content, at its real size. */
+  async settle(reservation: string, sha256: string, size: number): Promise<void> {
+    await this.db.getRepository(BlobUpload).update({ id: reservation }, { sha256, size });
+  }
+
+  /** The upload failed or was refused: its reservation no longer counts. */
+  async release(reservation: string): Promise<void> {
+    await this.db.getRepository(BlobUpload).delete({ id: reservation });
+  }
+
+  private async used(userId: string): Promise<number> {
     const row = await this.db
       .getRepository(BlobUpload)
       .createQueryBuilder('u')
       .select('COALESCE(SUM(u.size), 0)', 'used')
       .where('u.userId = :userId', { userId })
       .getRawOne<{ used: string | number }>();
-    return Math.max(0, this.policy.quotaBytes - Number(row?.used ?? 0));
-  }
-
-  async record(userId: string, sha256: string, size: number): Promise<void> {
-    await this.db.getRepository(BlobUpload).insert({ id: newId(), userId, sha256, size, uploadedAt: new Date() });
+    return Number(row?.used ?? 0);
   }
 
   /** Ends the hold of uploads older than `olderThan` (their bytes no longer count); returns how many. */
