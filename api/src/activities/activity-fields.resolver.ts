@@ -32,18 +32,16 @@ export async function loadRecord(ctx: RequestContext, kind: string | null, id: s
   }
 }
 
-/** Each of `refs` the caller may read, with the record (null for an email), in batched look-ups. */
-async function readableRefs(ctx: RequestContext, refs: readonly Ref[]): Promise<Map<string, object | null>> {
-  const readable = new Map<string, object | null>();
+/** The keys (refKey) of those `refs` the caller may read, through the same batched loaders as every read. */
+async function readableRefs(ctx: RequestContext, refs: readonly Ref[]): Promise<Set<string>> {
+  const readable = new Set<string>();
   await Promise.all(
     refs.map(async (ref) => {
-      if (ref.kind === 'email') {
-        const activity = await ctx.loaders.activity.activities.load(ref.id);
-        if (activity && mayOnActivity(principalOf(ctx), Privilege.READ, activity)) readable.set(refKey(ref), null);
-        return;
-      }
-      const record = await loadRecord(ctx, ref.kind, ref.id);
-      if (record) readable.set(refKey(ref), record);
+      const visible =
+        ref.kind === 'email'
+          ? await ctx.loaders.activity.activities.load(ref.id).then((a) => !!a && mayOnActivity(principalOf(ctx), Privilege.READ, a))
+          : (await loadRecord(ctx, ref.kind, ref.id)) !== null;
+      if (visible) readable.add(refKey(ref));
     }),
   );
   return readable;
