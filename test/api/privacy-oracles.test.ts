@@ -174,16 +174,19 @@ describe.each(DIALECTS)('privacy oracles on %s', (dialect) => {
     expect(ok(await as('sara.sales')(READ, { id: call.id })).node.phoneNumber).toBe('+1 555 0100');
   });
 
-  it('User.roles shows a Salesperson role names but not their privileges, as securityRoles does', async () => {
+  it('User.roles shows a Salesperson the names of others\' roles but not what they grant, as securityRoles does', async () => {
     const USERS = `{ users { email roles { name privileges { entity privilege depth } fieldPermissions { entity field } } } securityRoles { name } }`;
     const seen = ok(await as('sam.sales')(USERS));
-    expect(seen.securityRoles).toEqual([]);
+    // The same rule in both places: every role to those who may read roles, one's own to everyone.
+    expect(seen.securityRoles).toEqual([{ name: 'Salesperson' }]);
     const admin = seen.users.find((u: { email: string }) => u.email === ADMIN);
     expect(admin.roles).toEqual([{ name: 'System Administrator', privileges: [], fieldPermissions: [] }]);
+    const own = seen.users.find((u: { email: string }) => u.email === 'sam.sales@demo.crm.test');
+    expect(own.roles[0].privileges.length).toBeGreaterThan(0);
     const asAdmin = ok(await as('admin')(USERS));
-    expect(asAdmin.securityRoles.length).toBeGreaterThan(0);
+    expect(asAdmin.securityRoles.length).toBeGreaterThan(1);
     const sam = asAdmin.users.find((u: { email: string }) => u.email === 'sam.sales@demo.crm.test');
-    expect(sam.roles[0].privileges.length).toBeGreaterThan(0);
+    expect(sam.roles[0].privileges).toEqual(own.roles[0].privileges);
     expect(sam.roles[0].fieldPermissions).toContainEqual({ entity: 'ACTIVITY', field: 'phoneNumber' });
   });
 });
