@@ -49,6 +49,10 @@ export interface ApiConfig {
   readonly organizationName: string | undefined;
   /** SIGN_IN_LIMIT_PER_CLIENT and SIGN_IN_LIMIT_TOTAL: password sign-in attempts per minute. */
   readonly signInLimits: SignInLimits;
+  /** BLOB_UPLOAD_QUOTA_MB (default 100): what one person's uploads through PUT /blobs may hold at once. */
+  readonly blobUploadQuotaBytes: number;
+  /** UNREFERENCED_BLOB_GRACE_HOURS (default 24): how long a blob nothing references is kept before it is collected. */
+  readonly unreferencedBlobGraceHours: number;
 }
 
 const MB = 1024 * 1024;
@@ -124,6 +128,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     adminEmail,
     organizationName,
     signInLimits: { perClient: int('SIGN_IN_LIMIT_PER_CLIENT', 20, 1, 1_000_000), total: int('SIGN_IN_LIMIT_TOTAL', 300, 1, 1_000_000) },
+    blobUploadQuotaBytes: int('BLOB_UPLOAD_QUOTA_MB', 100, 1, 1024 * 1024) * 1024 * 1024,
+    unreferencedBlobGraceHours: int('UNREFERENCED_BLOB_GRACE_HOURS', 24, 1, 24 * 365),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -32,6 +32,18 @@ function sweepAbandonedUploads(services: Services, log: Logger): NodeJS.Timeout 
   return timer;
 }
 
+/** Hourly: uploads past the grace period stop counting, and blobs nothing references are collected. */
+function collectUnreferencedBlobs(services: Services, log: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    services.blobUploads
+      .collect()
+      .then(({ blobsRemoved }) => blobsRemoved > 0 && log.info({ removed: blobsRemoved }, 'removed blobs nothing references'))
+      .catch((err: unknown) => log.warn({ err }, 'collecting unreferenced blobs failed; will try again'));
+  }, HOUR);
+  timer.unref();
+  return timer;
+}
+
 /** The composition root: config → database (migrated) → first-start seed → services → HTTP. */
 export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string } = {}): Promise<RunningApi> {
   makePrivate(config.dataDir);
@@ -46,10 +58,18 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     }),
   );
   const credentialKey = config.mailCredentialKey ?? loadOrCreateKeyFile(config.dataDir);
-  const services = createServices(database.dataSource, { sessionTtlHours: config.sessionTtlHours, authCacheSeconds: config.authCacheSeconds, signInLimits: config.signInLimits, log, credentialKey });
+  const services = createServices(database.dataSource, {
+    sessionTtlHours: config.sessionTtlHours,
+    authCacheSeconds: config.authCacheSeconds,
+    signInLimits: config.signInLimits,
+    log,
+    credentialKey,
+    uploads: { quotaBytes: config.blobUploadQuotaBytes, graceMs: config.unreferencedBlobGraceHours * HOUR },
+  });
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares) });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);
+  const collector = collectUnreferencedBlobs(services, log);
   log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);
   return {
     port,
@@ -58,6 +78,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     services,
     close: async () => {
       clearInterval(sweeper);
+      clearInterval(collector);
       await server.close();
       await database.dataSource.destroy();
     },

@@ -56,6 +56,8 @@ export const SECURED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   [AccessEntity.ACCOUNT]: ['telephone'],
   [AccessEntity.CONTACT]: ['telephone', 'mobilePhone'],
   [AccessEntity.LEAD]: ['telephone'],
+  // A logged call's number is the customer's telephone number, so it is secured like theirs.
+  [AccessEntity.ACTIVITY]: ['phoneNumber'],
 };
 
 registerEnumType(AccessEntity, { name: 'AccessEntity', description: 'What a security-role privilege applies to.' });

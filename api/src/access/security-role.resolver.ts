@@ -5,7 +5,7 @@ import { CreateSecurityRoleInput, SetRoleFieldPermissionInput, SetRolePrivilegeI
 
 @Resolver(() => SecurityRole)
 export class SecurityRoleResolver {
-  @Query(() => [SecurityRole])
+  @Query(() => [SecurityRole], { description: 'Every role if you may read security roles; otherwise the roles you hold.' })
   securityRoles(@Ctx() ctx: RequestContext): Promise<SecurityRole[]> {
     return ctx.services.roles.list(principalOf(ctx));
   }
@@ -25,13 +25,15 @@ export class SecurityRoleResolver {
     return ctx.services.roles.setFieldPermission(principalOf(ctx), input);
   }
 
-  @FieldResolver(() => [RolePrivilege])
-  privileges(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RolePrivilege[]> {
+  @FieldResolver(() => [RolePrivilege], { description: 'Empty unless you may read security roles or hold this one (the rule of securityRoles).' })
+  async privileges(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RolePrivilege[]> {
+    if (!ctx.services.roles.mayReadDefinition(principalOf(ctx), role)) return [];
     return ctx.loaders.rolePrivileges.load(role.id);
   }
 
-  @FieldResolver(() => [RoleFieldPermission], { description: 'Column security: secured fields this role may read or update.' })
-  fieldPermissions(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RoleFieldPermission[]> {
+  @FieldResolver(() => [RoleFieldPermission], { description: 'Column security: secured fields this role may read or update. Empty unless you may read security roles or hold this one.' })
+  async fieldPermissions(@Root() role: SecurityRole, @Ctx() ctx: RequestContext): Promise<RoleFieldPermission[]> {
+    if (!ctx.services.roles.mayReadDefinition(principalOf(ctx), role)) return [];
     return ctx.loaders.roleFieldPermissions.load(role.id);
   }
 }

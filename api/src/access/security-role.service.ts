@@ -16,9 +16,18 @@ export class SecurityRoleService {
     private readonly accessChanged: () => void = () => {},
   ) {}
 
+  /**
+   * Who may read what a role grants: holders of SECURITY_ROLE read, and everyone for the roles they
+   * hold (what they may do is no secret to them, and the UI asks). The one rule for `securityRoles`
+   * and for a role reached through `User.roles`.
+   */
+  mayReadDefinition(principal: Principal, role: Pick<SecurityRole, 'name'>): boolean {
+    return holds(principal, AccessEntity.SECURITY_ROLE, Privilege.READ) || principal.roleNames.includes(role.name);
+  }
+
   async list(principal: Principal): Promise<SecurityRole[]> {
-    if (!holds(principal, AccessEntity.SECURITY_ROLE, Privilege.READ)) return [];
-    return this.db.getRepository(SecurityRole).find({ order: { name: 'ASC' } });
+    const roles = await this.db.getRepository(SecurityRole).find({ order: { name: 'ASC' } });
+    return roles.filter((role) => this.mayReadDefinition(principal, role));
   }
 
   async create(principal: Principal, input: CreateSecurityRoleInput): Promise<SecurityRole> {

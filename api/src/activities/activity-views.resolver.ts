@@ -1,8 +1,10 @@
-import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Int, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { securedField } from '../access/secured-field';
+import { AccessEntity } from '../access/privileges';
 import { toGlobalId } from '../common/global-id';
 import type { RequestContext } from '../graphql/context';
 import { CorrelationMethod, EmailStatus, TaskPriority } from './activity-enums';
-import { activityFieldsResolver, visibleAs } from './activity-fields.resolver';
+import { activityFieldsResolver, decisionAsSeen, visibleAs } from './activity-fields.resolver';
 import { showsContent } from './activity-privacy';
 import { displayHtml } from './email-display';
 import { EmailRepair, repairsOf } from './email-repairs';
@@ -110,11 +112,11 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
     return (await email(ctx, a)).correlationMethod;
   }
 
-  @FieldResolver(() => TrackingDecision, { nullable: true, description: 'Null for email composed in the hub and when you do not see the whole email.' })
+  @FieldResolver(() => TrackingDecision, { nullable: true, description: 'Null for email composed in the hub and when you do not see the whole email. Records you may not read are left out, as from every query.' })
   async trackingDecision(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<TrackingDecision | null> {
     const row = await email(ctx, a);
     if (!row.trackingDecision || !(await fullView(ctx, a))) return null;
-    return JSON.parse(row.trackingDecision) as TrackingDecision;
+    return decisionAsSeen(ctx, a, JSON.parse(row.trackingDecision) as TrackingDecision);
   }
 
   @FieldResolver(() => [EmailRepair], { description: 'What tracking repaired in the message to store it (missing Message-ID, unreadable date…), in order; empty unless you see the whole email.' })
@@ -190,7 +192,8 @@ export class TaskViewResolver extends activityFieldsResolver(TaskView) {
 
 @Resolver(() => PhoneCallView)
 export class PhoneCallViewResolver extends activityFieldsResolver(PhoneCallView) {
-  @FieldResolver(() => String, { nullable: true })
+  @FieldResolver(() => String, { nullable: true, description: 'A secured field (ACTIVITY.phoneNumber): null without a role\'s field permission to read it.' })
+  @UseMiddleware(securedField(AccessEntity.ACTIVITY))
   async phoneNumber(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.activity.phoneCalls.load(a.id))?.phoneNumber ?? null;
   }

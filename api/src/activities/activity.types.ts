@@ -38,7 +38,10 @@ export const PartyRecord = createUnionType({
   resolveType: (value) => value.constructor.name,
 });
 
-@ObjectType('ActivityParty', { description: 'A participant of an activity in one role; `record` is null when unresolved, ambiguous or not readable by you.' })
+@ObjectType('ActivityParty', {
+  description:
+    'A participant of an activity in one role, as you may see it: a record you may not read counts as if it did not exist, so an address only such records carry is UNRESOLVED, like an unknown one.',
+})
 export class ActivityPartyView {
   @Field(() => PartyRole)
   role: PartyRole;

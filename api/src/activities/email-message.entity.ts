@@ -54,11 +54,13 @@ export class EmailMessage {
   @Column('varchar', { length: 320, nullable: true })
   fromAddress: string | null;
 
-  /** Blob sha256 of the plain-text body. */
+  /** Blob sha256 of the plain-text body (indexed for the sweep of unreferenced blobs). */
+  @Index()
   @Column('varchar', { length: 64, nullable: true })
   textBodyBlob: string | null;
 
   /** Blob sha256 of the HTML body as the message carries it: never served as is, sanitized when read (email-display.ts). */
+  @Index()
   @Column('varchar', { length: 64, nullable: true })
   htmlBodyBlob: string | null;
 

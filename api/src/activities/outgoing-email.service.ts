@@ -21,10 +21,7 @@ import { mayUseMailbox } from '../mail/mailbox.service';
 import type { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
 import { TrackingTokenCounters } from '../mail/tracking-token-counter';
 import { Queue } from '../queues/queue.entity';
-import { Account } from '../records/account.entity';
-import { Contact } from '../records/contact.entity';
 import { EmailAddress } from '../records/email-address.entity';
-import { Lead } from '../records/lead.entity';
 import { RECORD_GLOBAL_TYPE, type RecordKind } from '../records/record-kind';
 import { resolveParty, type PartyKind, type PartyMatch } from '../tracking/rules/party-resolution';
 import { normalizeSubject, subjectHash } from '../tracking/rules/subject';
@@ -308,7 +305,8 @@ export class OutgoingEmailService {
   /**
    * Parties for typed addresses, resolved as tracking resolves them (party-resolution.ts): the
    * records that carry the address, user before queue before contact, account and lead; several
-   * of the winning kind are AMBIGUOUS and none is guessed.
+   * of the winning kind are AMBIGUOUS and none is guessed. What the sender sees of the answer is
+   * filtered by their access when read (party-view.ts), like every party.
    */
   private async resolveTyped(recipients: readonly { role: RecipientRole; address: string }[]): Promise<NewParty[]> {
     const addresses = recipients.map((r) => r.address);
@@ -322,34 +320,20 @@ export class OutgoingEmailService {
         if (TYPED_KINDS.includes(e.recordKind as PartyKind)) add(e.address, { kind: e.recordKind as PartyKind, id: e.recordId });
       }
     }
-    const resolved = recipients.map((r) => ({ ...r, resolution: resolveParty(r.address, matches.get(r.address) ?? []) }));
-    const names = await this.namesOf(resolved.flatMap((r) => (r.resolution.match ? [r.resolution.match] : [])));
-    return resolved.map(({ role, address, resolution }) => ({
-      role,
-      address,
-      displayName: resolution.match ? (names.get(`${resolution.match.kind}:${resolution.match.id}`) ?? null) : null,
-      partyKind: resolution.match?.kind ?? null,
-      partyId: resolution.match?.id ?? null,
-      resolution: PartyResolution[resolution.resolution],
-      candidates: resolution.resolution === 'AMBIGUOUS' ? resolution.candidates.map((c) => `${c.kind}:${c.id}`) : undefined,
-    }));
-  }
-
-  /** Display names of resolved parties, one statement per kind. */
-  private async namesOf(matches: readonly PartyMatch[]): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    const ids = (kind: PartyKind) => [...new Set(matches.filter((m) => m.kind === kind).map((m) => m.id))];
-    const load = async <T extends { id: string }>(kind: PartyKind, entity: new () => T, name: (row: T) => string) => {
-      const list = ids(kind);
-      if (list.length === 0) return;
-      for (const row of await this.db.getRepository(entity).findBy({ id: In(list) } as never)) names.set(`${kind}:${row.id}`, name(row));
-    };
-    await load('user', User, (u) => u.fullName);
-    await load('queue', Queue, (q) => q.name);
-    await load('contact', Contact, (c) => c.fullName);
-    await load('account', Account, (a) => a.name);
-    await load('lead', Lead, (l) => l.fullName);
-    return names;
+    return recipients.map(({ role, address }) => {
+      const resolution = resolveParty(address, matches.get(address) ?? []);
+      return {
+        role,
+        address,
+        // Sent as typed: a name copied from a record the sender may not read would tell them it exists
+        // (and travel in the header to their Sent folder). Readers see the record's name through the party.
+        displayName: null,
+        partyKind: resolution.match?.kind ?? null,
+        partyId: resolution.match?.id ?? null,
+        resolution: PartyResolution[resolution.resolution],
+        candidates: resolution.resolution === 'AMBIGUOUS' ? resolution.candidates.map((c) => `${c.kind}:${c.id}`) : undefined,
+      };
+    });
   }
 
   /** Bodies into the blob store (before the transaction: blobs are content-addressed, so a rolled-back send only leaves an unreferenced blob). */

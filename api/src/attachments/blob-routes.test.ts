@@ -41,6 +41,15 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
         },
         mayReadAny: (caller) => (caller as { userId: string }).userId === 'sync-engine',
         maxBytes: async () => LIMIT,
+        uploaderOf: (caller) => ((caller as { userId: string }).userId === 'sync-engine' ? undefined : (caller as { userId: string }).userId),
+        // Quotas are tested against a running api (test/api/privacy-oracles.test.ts); here nobody runs out.
+        uploads: {
+          policy: { quotaBytes: 1 << 30, graceMs: 3_600_000 },
+          remaining: async () => 1 << 30,
+          reserve: async () => 'reservation',
+          settle: async () => undefined,
+          release: async () => undefined,
+        },
         log: pino({ level: 'info' }, { write: (line: string) => logged.emit('line', JSON.parse(line)) }),
       }),
     );
@@ -80,14 +89,14 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
     expect((await rows()).blobs).toBe(0);
   });
 
-  it('stores a new upload (201), then answers 200 for the same content', async () => {
+  it('stores a new upload (201), and answers the same for the same content (nothing says it was stored before)', async () => {
     const data = randomBytes(LIMIT);
     const first = await fetch(url, { method: 'PUT', body: data, headers: { authorization: 'Bearer good', 'content-type': 'application/pdf' } });
     expect(first.status).toBe(201);
     expect(await first.json()).toEqual({ sha256: sha256Of(data), size: data.length });
 
     const again = await fetch(url, { method: 'PUT', body: streamed(data), duplex: 'half', headers: { authorization: 'Bearer good' } } as RequestInit);
-    expect(again.status).toBe(200);
+    expect(again.status).toBe(201);
     expect(await again.json()).toEqual({ sha256: sha256Of(data), size: data.length });
 
     expect((await readAll(store.open(sha256Of(data)))).equals(data)).toBe(true);

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { In, MoreThanOrEqual, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from './blob.entity';
+import { BLOB_CHUNK_BYTES, Blob, BlobChunk, BlobUpload } from './blob.entity';
 
 /** Chunks fetched per query when streaming a blob out: a few hundred KiB in memory at most. */
 const OPEN_BATCH_CHUNKS = 8;
@@ -33,8 +33,19 @@ type Piece = Buffer | Uint8Array | string;
 /** What `put` reads: a stream, an async iterable, or pieces already in memory. */
 export type BlobSource = AsyncIterable<Piece> | NodeJS.ReadableStream | readonly Piece[];
 
+/** A column that names blobs by sha256: what keeps a blob from the sweep of unreferenced ones. */
+export interface BlobReference {
+  readonly table: string;
+  readonly column: string;
+}
+
+/** Blobs the sweep removes per run at most; the next run takes the rest. */
+const SWEEP_BATCH = 500;
+/** Attempts to either touch stored content or commit it, should a sweep and another upload race with this one. */
+const KEEP_ATTEMPTS = 3;
+
 export type PutResult =
-  /** `created` is false when identical content was already stored (by this or another process). */
+  /** `created` is false when identical content was already stored (by this or another process); it is then touched (see Blob.touchedAt). */
   | { sha256: string; size: number; created: boolean }
   /** Nothing is kept; `size` counts the bytes read before stopping, so it exceeds the limit. */
   | { tooLarge: true; size: number };
@@ -113,8 +124,7 @@ export class BlobStore {
       }
       await flush();
       const sha256 = hash.digest('hex');
-      // Checked first so the common duplicate (one body synced from two mailboxes) costs no failed insert.
-      const created = !(await this.isStored(sha256)) && (await this.commit(tempKey, written, sha256, size, chunk.subarray(0, fill)));
+      const created = await this.keep(tempKey, written, sha256, size, chunk.subarray(0, fill));
       if (!created) await this.discard(tempKey, written);
       return { sha256, size, created };
     } catch (err) {
@@ -228,8 +238,80 @@ export class BlobStore {
     if (bytes !== blob.size) throw incomplete(sha256);
   }
 
-  private async isStored(sha256: string): Promise<boolean> {
-    return (await this.db.getRepository(Blob).count({ where: { sha256 } })) > 0;
+  /**
+   * Touches the content if it is stored (the common duplicate, one body synced from two mailboxes,
+   * costs no failed insert), else commits the upload. A sweep that deletes the row between the two
+   * makes the touch miss, and the upload is committed instead; never is a stored answer given for a
+   * row that a sweep is deleting. Returns whether this upload created the blob.
+   */
+  private async keep(tempKey: string, written: number, sha256: string, size: number, last: Buffer): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if ((await touch(this.db.manager, [sha256])) === 1) return false;
+      if (await this.commit(tempKey, written, sha256, size, last)) return true;
+      if (attempt >= KEEP_ATTEMPTS) throw new BlobStoreError('BUSY', `blob ${sha256} was removed and stored again while this upload finished; upload it again`);
+    }
+  }
+
+  /**
+   * Removes blobs that nothing references: created and last touched before `olderThan`, named by no
+   * row of `references` and by no person's upload still held for them (BlobUpload). Each blob goes
+   * in its own transaction by one conditional DELETE, so content touched or referenced meanwhile
+   * stays: a writer that touches a blob in its transaction before referencing it (`touch`) either
+   * waits for the delete and stores the content again, or makes the delete skip it. Returns how many
+   * blobs were removed (at most SWEEP_BATCH per call).
+   */
+  async sweepUnreferenced(olderThan: Date, references: readonly BlobReference[]): Promise<number> {
+    const blobTable = this.db.getMetadata(Blob).tableName;
+    const uploadTable = this.db.getMetadata(BlobUpload).tableName;
+    const q = (name: string) => this.db.driver.escape(name);
+    // `owner` is how the row under judgement is named: `b` in the search, the table itself in the DELETE.
+    const condition = (owner: string) =>
+      [
+        `${owner}.createdAt < ?`,
+        `(${owner}.touchedAt IS NULL OR ${owner}.touchedAt < ?)`,
+        ...[...references, { table: uploadTable, column: 'sha256' }].map((r) => `NOT EXISTS (SELECT 1 FROM ${q(r.table)} r WHERE r.${q(r.column)} = ${owner}.sha256)`),
+      ].join(' AND ');
+    const cutoff = this.db.driver.preparePersistentValue(olderThan, this.db.getMetadata(Blob).findColumnWithPropertyName('createdAt')!) as string | Date;
+    const candidates = ((await this.db.query(`SELECT b.sha256 AS sha256 FROM ${q(blobTable)} b WHERE ${condition('b')} LIMIT ${SWEEP_BATCH}`, [cutoff, cutoff])) as { sha256: string }[]).map(
+      (r) => r.sha256,
+    );
+    const chunkTable = this.db.getMetadata(BlobChunk).tableName;
+    // Judged again under the row's lock: a touch or a reference since the search spares the blob.
+    const remove = `DELETE FROM ${q(blobTable)} WHERE sha256 = ? AND ${condition(q(blobTable))}`;
+    const removeChunks = `DELETE FROM ${q(chunkTable)} WHERE blobKey = ?`;
+    let removed = 0;
+    for (const sha256 of candidates) {
+      const params = [sha256, cutoff, cutoff];
+      if (this.db.options.type === 'better-sqlite3') {
+        const conn = await this.idleSqliteConnection();
+        const done = conn
+          .transaction(() => {
+            if (conn.prepare(remove).run(...params).changes !== 1) return false;
+            conn.prepare(removeChunks).run(sha256);
+            return true;
+          })
+          .immediate();
+        if (done) removed++;
+        continue;
+      }
+      const done = await this.db.transaction(async (em) => {
+        const result = (await em.query(remove, params)) as { affectedRows?: number };
+        if (result.affectedRows !== 1) return false;
+        await em.query(removeChunks, [sha256]);
+        return true;
+      });
+      if (done) removed++;
+    }
+    return removed;
+  }
+
+  /** The shared SQLite connection once no other transaction is open on it (see commitOnSqlite). */
+  private async idleSqliteConnection(): Promise<BetterSqlite3.Database> {
+    const conn = (this.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    for (const deadline = Date.now() + 5000; conn.inTransaction; await delay(5)) {
+      if (Date.now() > deadline) throw new BlobStoreError('BUSY', 'another transaction kept the SQLite connection for more than 5 s');
+    }
+    return conn;
   }
 
   private async insertChunk(em: EntityManager, blobKey: string, seq: number, data: Buffer): Promise<void> {
@@ -276,11 +358,8 @@ export class BlobStore {
    * write lock is never held across an await (which would stall every other connection).
    */
   private async commitOnSqlite(tempKey: string, written: number, sha256: string, size: number, last: Buffer, createdAt: Date): Promise<boolean> {
-    const conn = (this.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     // Nesting inside another code path's open transaction would tie this commit to its rollback.
-    for (const deadline = Date.now() + 5000; conn.inTransaction; await delay(5)) {
-      if (Date.now() > deadline) throw new BlobStoreError('BUSY', 'another transaction kept the SQLite connection for more than 5 s');
-    }
+    const conn = await this.idleSqliteConnection();
     const blobMeta = this.db.getMetadata(Blob);
     const chunkTable = this.db.getMetadata(BlobChunk).tablePath;
     const createdAtValue = this.db.driver.preparePersistentValue(createdAt, blobMeta.findColumnWithPropertyName('createdAt')!);
@@ -299,6 +378,18 @@ export class BlobStore {
       })
       .immediate();
   }
+}
+
+/**
+ * Marks stored content as wanted now, inside the caller's transaction when `em` is one; returns
+ * how many of `sha256s` are stored. A writer about to reference existing blobs touches them first:
+ * on MySQL/MariaDB the touch locks the rows, so a sweep's delete waits and then spares them.
+ */
+export async function touch(em: EntityManager, sha256s: readonly string[]): Promise<number> {
+  const keys = [...new Set(sha256s.filter(isSha256Hex))];
+  if (keys.length === 0) return 0;
+  const result = await em.createQueryBuilder().update(Blob).set({ touchedAt: new Date() }).where('sha256 IN (:...keys)', { keys }).updateEntity(false).execute();
+  return result.affected ?? 0;
 }
 
 const incomplete = (sha256: string) => new BlobStoreError('INCOMPLETE', `blob ${sha256}: chunks are missing`);

@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
-import { DateTimeColumn } from '../common/columns';
+import { Column, Entity, Index, PrimaryColumn, type ValueTransformer } from 'typeorm';
+import { DateTimeColumn, IdColumn } from '../common/columns';
 
 /**
  * MySQL's BLOB holds at most 65,535 bytes, and MEDIUMBLOB/LONGBLOB do not exist on SQLite, so
@@ -28,6 +28,40 @@ export class Blob {
 
   @DateTimeColumn()
   createdAt: Date;
+
+  /**
+   * The last time this content was uploaded again, or claimed by a writer about to reference it;
+   * null: not since createdAt. The sweep of unreferenced blobs spares content touched within its
+   * grace period, and a touch waits for (or beats) a sweep's conditional delete of the row.
+   */
+  @DateTimeColumn({ nullable: true })
+  touchedAt: Date | null;
+}
+
+/**
+ * One upload by a person (not the sync engine) through PUT /blobs: it counts against their quota
+ * and keeps its blob for them until the sweep's grace period ends. Every upload counts in full,
+ * even of content already stored, so the quota tells nobody what others stored.
+ */
+@Entity('blob_upload')
+@Index(['userId', 'uploadedAt'])
+export class BlobUpload {
+  @PrimaryColumn('varchar', { length: 36 })
+  id: string;
+
+  @IdColumn()
+  userId: string;
+
+  @Index()
+  @Column('varchar', { length: 64 })
+  sha256: string;
+
+  @Column('bigint', { transformer: bigintAsNumber })
+  size: number;
+
+  @Index()
+  @DateTimeColumn()
+  uploadedAt: Date;
 }
 
 /**

@@ -15,7 +15,7 @@ import { Mailbox } from '../mail/mailbox.entity';
 import { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
 import { TrackingTokenCounter } from '../mail/tracking-token-counter.entity';
 import { Queue } from '../queues/queue.entity';
-import { Blob, BlobChunk } from '../attachments/blob.entity';
+import { Blob, BlobChunk, BlobUpload } from '../attachments/blob.entity';
 import { RoleFieldPermission, RolePrivilege, SecurityRole, UserRole } from '../access/security-role.entity';
 import { ApiKey } from '../identity/api-key.entity';
 import { AuthSession } from '../identity/auth-session.entity';
@@ -67,4 +67,5 @@ export const ENTITIES = [
   Queue,
   Blob,
   BlobChunk,
+  BlobUpload,
 ];

@@ -7,6 +7,8 @@ import { ActivityService } from '../activities/activity.service';
 import { OutgoingEmailService } from '../activities/outgoing-email.service';
 import { TimelineService } from '../activities/timeline.service';
 import { BlobStore } from '../attachments/blob-store';
+import { blobReferences } from '../activities/blob-references';
+import { BlobUploads, DEFAULT_UPLOAD_POLICY, type BlobUploadPolicy } from '../attachments/blob-uploads';
 import { CredentialCipher } from '../mail/credential-cipher';
 import { EmailSettingsService } from '../mail/email-settings.service';
 import { EmailServerProfileService } from '../mail/email-server-profile.service';
@@ -49,6 +51,8 @@ export interface Services {
   readonly opportunities: OpportunityService;
   readonly cases: CaseService;
   readonly blobs: BlobStore;
+  /** People's uploads through PUT /blobs: their quota and how long an unreferenced blob is kept. */
+  readonly blobUploads: BlobUploads;
   readonly activityWriter: ActivityWriter;
   readonly events: ActivityEvents;
   readonly tracking: TrackingService;
@@ -69,7 +73,7 @@ export interface Services {
 
 export function createServices(
   db: DataSource,
-  options: { sessionTtlHours: number; authCacheSeconds: number; signInLimits: SignInLimits; log: Logger; credentialKey: Buffer },
+  options: { sessionTtlHours: number; authCacheSeconds: number; signInLimits: SignInLimits; log: Logger; credentialKey: Buffer; uploads?: BlobUploadPolicy },
 ): Services {
   const throttle = new SignInThrottle(db, options.signInLimits);
   const auth = new AuthService(db, new AccessService(db), options.sessionTtlHours, throttle, new CredentialCache(options.authCacheSeconds * 1000));
@@ -102,6 +106,7 @@ export function createServices(
     opportunities: new OpportunityService(stores.opportunity, writer),
     cases: new CaseService(stores.case, writer),
     blobs,
+    blobUploads: new BlobUploads(db, blobs, blobReferences(db), options.uploads ?? DEFAULT_UPLOAD_POLICY),
     activityWriter,
     events,
     tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),

@@ -106,6 +106,12 @@ export async function createHubServer(options: { database: Database; services: S
       authenticate: (header) => services.auth.authenticate(header),
       mayReadAny: (caller) => isSyncEngine((caller as { principal: Principal }).principal),
       maxBytes: async () => (await services.emailSettings.current()).maxAttachmentKb * 1024,
+      // People upload for their own drafts, within a quota; the sync engine feeds mail.
+      uploaderOf: (caller) => {
+        const { principal } = caller as { principal: Principal };
+        return isSyncEngine(principal) ? undefined : principal.userId;
+      },
+      uploads: services.blobUploads,
       log,
     }),
   );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from '../attachments/blob.entity';
+import { touch } from '../attachments/blob-store';
 
 /** Bytes of chunk data per INSERT: a few statements per batch, well below MySQL's 16 MB max_allowed_packet. */
 const BYTES_PER_INSERT = 4 * 1024 * 1024;
@@ -17,7 +18,11 @@ export async function storeSmallBlobs(em: EntityManager, contents: readonly Buff
   const unique = new Map<string, Buffer>();
   shas.forEach((sha, i) => unique.set(sha, contents[i]));
   if (unique.size === 0) return shas;
-  const present = new Set((await em.find(Blob, { where: { sha256: In([...unique.keys()]) }, select: { sha256: true } })).map((b) => b.sha256));
+  // Touched first, so the sweep of unreferenced blobs cannot remove one this batch is about to name;
+  // then read under lock (MySQL/MariaDB), so a row a sweep removed meanwhile is stored again.
+  await touch(em, [...unique.keys()]);
+  const lock = em.connection.options.type === 'better-sqlite3' ? undefined : ({ mode: 'pessimistic_write' } as const);
+  const present = new Set((await em.find(Blob, { where: { sha256: In([...unique.keys()]) }, select: { sha256: true }, lock })).map((b) => b.sha256));
   const missing = [...unique].filter(([sha]) => !present.has(sha));
   if (missing.length === 0) return shas;
 

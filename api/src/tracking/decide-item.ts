@@ -1,5 +1,6 @@
 import { CorrelationMethod, PartyResolution, PartyRole } from '../activities/activity-enums';
 import type { TrackingStep } from '../activities/activity.types';
+import { partiesDetail } from '../activities/party-view';
 import type { PreparedAddress, PreparedItem } from './prepare-item';
 import { classifyAutomatedMail } from './rules/automated-mail';
 import { blockedBy } from './rules/blocklist';
@@ -57,11 +58,8 @@ export function decideItem(input: DecisionInput): ItemDecision {
   const { item, switches } = input;
   const steps: TrackingStep[] = [];
   const parties: PartyDecision[] = [...(item.from ? [item.from] : []), ...item.recipients].map((p) => ({ ...p, resolution: input.resolve(p.address) }));
-  const resolvedCount = parties.filter((p) => p.resolution.resolution === 'RESOLVED').length;
-  const ambiguous = parties.filter((p) => p.resolution.resolution === 'AMBIGUOUS').map((p) => p.address);
-  steps.push(
-    step('PARTIES', 'RESOLVED', `${resolvedCount} of ${parties.length} addresses resolved${ambiguous.length ? `; ambiguous: ${ambiguous.join(', ')}` : ''}`),
-  );
+  // Told by the same function that tells a reader their view of it (party-view.ts).
+  steps.push(step('PARTIES', 'RESOLVED', partiesDetail(parties.map((p) => ({ address: p.address, resolution: partyResolutionOf(p.resolution) })))));
 
   const correlation = correlate({
     occurredAt: item.occurredAt,

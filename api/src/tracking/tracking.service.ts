@@ -31,6 +31,7 @@ import { Queue } from '../queues/queue.entity';
 import { CaseStatus, CrmCase } from '../records/case.entity';
 import type { Logger } from '../platform/logger';
 import { storeSmallBlobs } from './body-blobs';
+import { storeDetail } from '../activities/party-view';
 import { decideItem, partyResolutionOf, type ItemDecision, type PartyDecision, type TrackingSwitches } from './decide-item';
 import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import { prepareItem, type PreparedItem } from './prepare-item';
@@ -265,7 +266,7 @@ export class TrackingService {
       const activityId = newId();
       const attachmentIds = item.attachments.map(() => newId());
       const token = findToken(ctx.tokenFormat, item.subject);
-      steps.push({ step: 'STORE', outcome: 'TRACKED', detail: regarding ? `regarding ${regarding.kind} ${globalIdOf(regarding.kind, regarding.id)}` : 'regarding nothing' });
+      steps.push({ step: 'STORE', outcome: 'TRACKED', detail: storeDetail(regarding) });
       const trace = traceOf('TRACKED', decision, parties, method, evidence, steps);
       const newParties: NewParty[] = parties.map((p) => ({
         role: p.role,

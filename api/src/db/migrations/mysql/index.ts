@@ -5,6 +5,7 @@ import { SyncEngineMailConfig1795328171382 } from './1795328171382-sync-engine-m
 import { SignInLimitsAndPasswordChange1796368911513 } from './1796368911513-sign-in-limits-and-password-change';
 import { ActivitySearchAndOptionalSmtp1796369053670 } from './1796369053670-activity-search-and-optional-smtp';
 import { EmailToCaseAndLeadContacts1796369136128 } from './1796369136128-email-to-case-and-lead-contacts';
+import { PrivacyBlobUploads1796369617895 } from './1796369617895-privacy-blob-uploads';
 
 /** MySQL/MariaDB migrations, oldest first. */
-export const MYSQL_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795322287691, SyncEngineMailConfig1795328171382, SignInLimitsAndPasswordChange1796368911513, ActivitySearchAndOptionalSmtp1796369053670, EmailToCaseAndLeadContacts1796369136128];
+export const MYSQL_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795322287691, SyncEngineMailConfig1795328171382, SignInLimitsAndPasswordChange1796368911513, ActivitySearchAndOptionalSmtp1796369053670, EmailToCaseAndLeadContacts1796369136128, PrivacyBlobUploads1796369617895];
