@@ -26,7 +26,7 @@ afterEach(async () => {
 
 async function start(dir: string, env: Record<string, string> = {}): Promise<RunningApi> {
   // No HOST: the default is what is under test.
-  const config = loadApiConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env });
+  const config = loadApiConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ADMIN_EMAIL: 'admin@files.example', ...env });
   api = await startApi(config, createLogger('silent'));
   // A write, so SQLite has its -wal and -shm files.
   const { dataSource } = api.database;

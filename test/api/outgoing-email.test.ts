@@ -106,8 +106,7 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     expect(claimed).toMatchObject({
       emailId: email.id,
       from: { address: 'sam.sales@demo.crm.test', name: 'Sam Sales' },
-      // Typed addresses go out as typed: a name copied from a record could be one the sender may not read.
-      to: [{ address: contact.primaryEmail, name: null }],
+      to: [{ address: contact.primaryEmail, name: contact.fullName }],
       cc: [],
       bcc: [],
       subject: email.subject,
@@ -187,7 +186,7 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
 
     const [claimed] = await claim();
     expect(claimed.to.map((a: { address: string }) => a.address)).toEqual([shared, `nobody-${tag.toLowerCase()}@example.com`, lead.primaryEmail]);
-    expect(claimed.cc).toEqual([{ address: 'maria.manager@demo.crm.test', name: null }]);
+    expect(claimed.cc).toEqual([{ address: 'maria.manager@demo.crm.test', name: 'Maria Manager' }]);
     expect(claimed.bcc.map((a: { address: string }) => a.address)).toEqual([contact.primaryEmail, 'sara.sales@demo.crm.test']);
     await markSent(claimed);
   });

@@ -168,8 +168,31 @@ export class ActivityService {
       const { type, id } = expectGlobalId(r.field, r.globalId, ...r.types);
       return { ...r, kind: (type === 'User' ? 'user' : kindOfGlobalType(type)!) as LinkKind, id };
     });
-    const idsOf = (kind: LinkKind) => [...new Set(parsed.filter((p) => p.kind === kind).map((p) => p.id))];
+    const found = await this.readableRows(principal, parsed);
 
+    return parsed.map((p) => {
+      const target = found.get(`${p.kind}:${p.id}`);
+      if (!target) throw notFound(p.field, p.globalId);
+      if (p.kind !== 'user' && !withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[p.kind], Privilege.APPEND_TO), target.row)) {
+        throw new ApiError('FORBIDDEN', `${p.field}: you may not link activities to that ${p.kind}`, p.field);
+      }
+      return { field: p.field, kind: p.kind, id: p.id, address: target.address, displayName: target.name?.slice(0, 200) ?? null };
+    });
+  }
+
+  /**
+   * The names of those of `refs` the caller may read, keyed `kind:id`: what a sender may be told
+   * about whom a typed address belongs to (nothing for a record hidden from them).
+   */
+  async readableNames(principal: Principal, refs: readonly { kind: LinkKind; id: string }[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const [key, target] of await this.readableRows(principal, refs)) if (target.name) names.set(key, target.name.slice(0, 200));
+    return names;
+  }
+
+  /** Users and records among `refs` the caller may read, keyed `kind:id`, in one statement per kind. */
+  private async readableRows(principal: Principal, refs: readonly { kind: LinkKind; id: string }[]): Promise<Map<string, { row: OwnedRow; name: string | null; address: string | null }>> {
+    const idsOf = (kind: LinkKind) => [...new Set(refs.filter((p) => p.kind === kind).map((p) => p.id))];
     const found = new Map<string, { row: OwnedRow; name: string | null; address: string | null }>();
     const userIds = idsOf('user');
     if (userIds.length) {
@@ -188,15 +211,7 @@ export class ActivityService {
       const addresses = await this.primaryAddresses(kind, readable.map((r) => r.id));
       for (const record of readable) found.set(`${kind}:${record.id}`, { row: record, name: NAME_OF[kind](record), address: addresses.get(record.id) ?? null });
     }
-
-    return parsed.map((p) => {
-      const target = found.get(`${p.kind}:${p.id}`);
-      if (!target) throw notFound(p.field, p.globalId);
-      if (p.kind !== 'user' && !withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[p.kind], Privilege.APPEND_TO), target.row)) {
-        throw new ApiError('FORBIDDEN', `${p.field}: you may not link activities to that ${p.kind}`, p.field);
-      }
-      return { field: p.field, kind: p.kind, id: p.id, address: target.address, displayName: target.name?.slice(0, 200) ?? null };
-    });
+    return found;
   }
 
   /** A user as a party target (the caller, an organizer): no access check, they take part by their role in the activity. */

@@ -183,7 +183,7 @@ export class OutgoingEmailService {
       byRecord.push({ target, role: recordRoles[i] });
     });
     checkRecipientCount(typed.length + byRecord.length);
-    const recipients: NewParty[] = [...(await this.resolveTyped(typed)), ...byRecord.map(({ target, role }) => partyOf(target, role))];
+    const recipients: NewParty[] = [...(await this.resolveTyped(principal, typed)), ...byRecord.map(({ target, role }) => partyOf(target, role))];
     const sender = await this.senderParty(mailbox);
 
     const bodies = await this.storeBodies(input, settings);
@@ -308,7 +308,7 @@ export class OutgoingEmailService {
    * of the winning kind are AMBIGUOUS and none is guessed. What the sender sees of the answer is
    * filtered by their access when read (party-view.ts), like every party.
    */
-  private async resolveTyped(recipients: readonly { role: RecipientRole; address: string }[]): Promise<NewParty[]> {
+  private async resolveTyped(principal: Principal, recipients: readonly { role: RecipientRole; address: string }[]): Promise<NewParty[]> {
     const addresses = recipients.map((r) => r.address);
     const matches = new Map<string, PartyMatch[]>();
     const add = (address: string, match: PartyMatch) => matches.set(address, [...(matches.get(address) ?? []), match]);
@@ -320,20 +320,19 @@ export class OutgoingEmailService {
         if (TYPED_KINDS.includes(e.recordKind as PartyKind)) add(e.address, { kind: e.recordKind as PartyKind, id: e.recordId });
       }
     }
-    return recipients.map(({ role, address }) => {
-      const resolution = resolveParty(address, matches.get(address) ?? []);
-      return {
-        role,
-        address,
-        // Sent as typed: a name copied from a record the sender may not read would tell them it exists
-        // (and travel in the header to their Sent folder). Readers see the record's name through the party.
-        displayName: null,
-        partyKind: resolution.match?.kind ?? null,
-        partyId: resolution.match?.id ?? null,
-        resolution: PartyResolution[resolution.resolution],
-        candidates: resolution.resolution === 'AMBIGUOUS' ? resolution.candidates.map((c) => `${c.kind}:${c.id}`) : undefined,
-      };
-    });
+    const resolved = recipients.map((r) => ({ ...r, resolution: resolveParty(r.address, matches.get(r.address) ?? []) }));
+    // A name only from a record the sender may read: it travels in the header to their Sent folder.
+    const named = resolved.flatMap((r) => (r.resolution.match && r.resolution.match.kind !== 'queue' ? [{ kind: r.resolution.match.kind as 'user' | RecordKind, id: r.resolution.match.id }] : []));
+    const names = await this.activities.readableNames(principal, named);
+    return resolved.map(({ role, address, resolution }) => ({
+      role,
+      address,
+      displayName: resolution.match ? (names.get(`${resolution.match.kind}:${resolution.match.id}`) ?? null) : null,
+      partyKind: resolution.match?.kind ?? null,
+      partyId: resolution.match?.id ?? null,
+      resolution: PartyResolution[resolution.resolution],
+      candidates: resolution.resolution === 'AMBIGUOUS' ? resolution.candidates.map((c) => `${c.kind}:${c.id}`) : undefined,
+    }));
   }
 
   /** Bodies into the blob store (before the transaction: blobs are content-addressed, so a rolled-back send only leaves an unreferenced blob). */

@@ -61,6 +61,9 @@ const BOUNDED_ELSEWHERE: Record<string, string> = {
   'removeFolderTrackingRule.folder': 'only compared, never stored',
   'login.email': 'only compared, never stored',
   'login.password': 'only compared with the hash, never stored',
+  'changePassword.currentPassword': 'only compared with the hash, never stored',
+  'changePassword.newPassword': 'the password policy: at most 200 characters (identity/password-policy.ts)',
+  'CreateUserInput.password': 'the password policy: at most 200 characters (identity/password-policy.ts)',
   'undecidedMessages.items': 'at most 1000 per call (mailbox-sync.service)',
 };
 // Lists of strings whose every item is checked by a parser with its own length limit.
