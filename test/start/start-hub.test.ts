@@ -101,7 +101,7 @@ describe('scripts/start-hub.mjs: the whole hub on the embedded database', () => 
     const login = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `mutation { login(email: "admin@demo.crm.test", password: "${created.password}") { user { fullName } } }` }),
+      body: JSON.stringify({ query: `mutation { login(email: "admin@demo.crm.test", password: "${created.initialPassword}") { user { fullName } } }` }),
     });
     expect((await login.json()).data.login.user.fullName).toBe('Ada Admin');
 

