@@ -178,8 +178,9 @@ describe.each(['sqlite', 'mariadb'] as const)('BlobStore on %s', (dialect) => {
     expect(await rowCounts(ds)).toEqual(before);
   });
 
-  it('streams 50 MB without holding it in memory', async () => {
-    const total = 50 * MiB;
+  it('streams 80 MB without holding it in memory', async () => {
+    // 80 MB against a 40 MB bound: RSS on a busy machine moves by several MB with GC timing and the driver's buffers.
+    const total = 80 * MiB;
     const start = process.memoryUsage().rss;
     let peak = start;
     async function* generated() {
@@ -192,7 +193,7 @@ describe.each(['sqlite', 'mariadb'] as const)('BlobStore on %s', (dialect) => {
     }
     const result = stored(await store.put(generated(), { maxBytes: total }));
     expect(result.size).toBe(total);
-    // Well below the 50 MB streamed; on SQLite the page cache (16 MB, better-sqlite3's default) counts too.
-    expect(peak - start).toBeLessThan(30 * MiB);
+    // Half the 80 MB streamed; on SQLite the page cache (16 MB, better-sqlite3's default) counts too.
+    expect(peak - start).toBeLessThan(40 * MiB);
   });
 });
