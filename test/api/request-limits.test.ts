@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { Writable } from 'node:stream';
+import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery, type IntrospectionOptions } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAILBOXES_QUERY } from '../../web/src/mailboxes/mailbox';
 import { TIMELINE_QUERY } from '../../web/src/timeline/activity';
@@ -100,6 +101,15 @@ function aliasBomb(bytes: number): { query: string; aliases: number } {
   return { query: `{${parts.join('')}}`, aliases: parts.length };
 }
 
+/** `open` and `close` nested `levels` times around `inner`. */
+const nested = (levels: number, open: string, inner: string) => `${open} { `.repeat(levels) + inner + ' }'.repeat(levels);
+
+/** What codegen tools and IDEs send: graphql-js's stock introspection query, with its options. */
+const INTROSPECTION_OPTIONS: { label: string; options: IntrospectionOptions }[] = [
+  { label: 'the defaults', options: {} },
+  { label: 'every option', options: { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true } },
+];
+
 /** Fragments that each spread the previous ten times: 10^levels fields from a few hundred bytes. */
 function fragmentBomb(levels: number): string {
   const fragments = ['fragment F0 on Query { __typename }'];
@@ -179,6 +189,23 @@ describe.each(DIALECTS)('request limits on %s', (dialect) => {
       { label: 'the same field repeated without aliases', query: () => `{ ${Array(60).fill('__typename').join(' ')} }`, message: /"__typename" is selected 60 times/ },
       { label: 'more than 2,000 fields', query: () => `{ ${Array.from({ length: 45 }, (_, i) => `v${i}: viewer { ${Array.from({ length: 45 }, (_, j) => `f${j}: id`).join(' ')} }`).join(' ')} }`, message: /selects 2070 fields/ },
       { label: 'users with their roles and privileges (a list inside lists)', query: () => '{ users { roles { privileges { entity privilege depth } } } }', message: /complexity \d+ exceeds the limit of 1000000/ },
+      { label: 'a query 13 levels deep', query: () => `{ ${nested(12, 'viewer', 'id')} }`, message: /query depth 13 exceeds the limit of 12/ },
+      { label: 'an introspection chain 21 levels deep', query: () => `{ __type(name: "Query") { fields { type { ${nested(17, 'ofType', 'name')} } } } }`, message: /introspection depth 21 exceeds the limit of 20/ },
+      {
+        label: 'data fields 21 levels deep in a fragment spread inside introspection',
+        query: () => `{ __schema { types { ...Data } } } fragment Data on Query { ${nested(18, 'viewer', 'id')} }`,
+        message: /introspection depth 21 exceeds the limit of 20/,
+      },
+      { label: '51 aliases of __schema', query: () => `{ ${Array.from({ length: 51 }, (_, i) => `s${i}: __schema { queryType { name } }`).join(' ')} }`, message: /"__schema" is selected 51 times/ },
+      {
+        label: '20 aliases of the stock introspection query’s types',
+        query: () => {
+          const stock = getIntrospectionQuery();
+          const fragments = stock.slice(stock.indexOf('fragment FullType'));
+          return `{ ${Array.from({ length: 20 }, (_, i) => `s${i}: __schema { types { ...FullType } }`).join(' ')} } ${fragments}`;
+        },
+        message: /selects 3460 fields/,
+      },
       {
         label: '833 aliases of users { roles { privileges } } (issue 9)',
         query: () => `{ ${Array.from({ length: 833 }, (_, i) => `u${i}: users { roles { privileges { entity } } }`).join(' ')} }`,
@@ -190,6 +217,13 @@ describe.each(DIALECTS)('request limits on %s', (dialect) => {
       const error = failed(result, 'QUERY_TOO_COMPLEX');
       expect(result.status).toBe(400);
       expect(error.message).toMatch(message);
+    });
+
+    it.each(INTROSPECTION_OPTIONS)('answers the stock introspection query with $label to a caller not signed in, and buildClientSchema reads it', async ({ options }) => {
+      const answer = ok<IntrospectionQuery>(await hub.gql(getIntrospectionQuery(options), {}));
+      const schema = buildClientSchema(answer);
+      expect(Object.keys(schema.getQueryType()!.getFields())).toContain('viewer');
+      expect(schema.getMutationType()!.getFields().login).toBeDefined();
     });
 
     it('lets the web UI’s own largest queries and the API explorer’s introspection through', async () => {

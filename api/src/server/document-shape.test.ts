@@ -2,7 +2,7 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { countTokens, documentShape, shapeRefusal } from './document-shape';
 
-const LIMITS = { maxTokens: 100, maxFields: 20, maxSameField: 3, maxDepth: 4 };
+const LIMITS = { maxTokens: 100, maxFields: 20, maxSameField: 3, maxDepth: 4, maxIntrospectionDepth: 6 };
 
 describe('countTokens', () => {
   it.each([
@@ -25,7 +25,15 @@ describe('countTokens', () => {
 describe('documentShape', () => {
   it('counts fields with fragments expanded, the depth, and the most repeated field', () => {
     const shape = documentShape(parse('{ a { b c } ...F x: a { b } } fragment F on Query { d { e { f } } }'));
-    expect(shape).toEqual({ fields: 8, depth: 3, mostRepeated: { name: 'a', count: 2 } });
+    expect(shape).toEqual({ fields: 8, depth: 3, introspectionDepth: 0, mostRepeated: { name: 'a', count: 2 } });
+  });
+
+  it('measures introspection roots apart: they count one level of the depth, and their subtree, every field in it, the introspection depth', () => {
+    const shape = documentShape(parse('{ a { b } __schema { types { ...T } } } fragment T on __Type { ofType { ofType { name } } }'));
+    expect(shape).toMatchObject({ depth: 2, introspectionDepth: 5 });
+    // A fragment whose fields are not introspection (validation refuses it) still counts at its full depth.
+    const hidden = documentShape(parse('{ __type(name: "X") { ...F } } fragment F on Query { a { b { c { d { e } } } } }'));
+    expect(hidden).toMatchObject({ depth: 1, introspectionDepth: 6 });
   });
 
   it('measures a fragment bomb without expanding it', () => {
@@ -45,6 +53,12 @@ describe('shapeRefusal', () => {
     ['{ a a a a }', /"a" is selected 4 times/],
     ['{ x: a y: a z: a w: a }', /"a" is selected 4 times/],
     ['{ a { b { c { d { e } } } } }', /depth 5 exceeds the limit of 4/],
+    ['{ __schema { types { fields { type { ofType { name } } } } } }', undefined],
+    ['{ __schema { types { fields { type { ofType { ofType { name } } } } } } }', /introspection depth 7 exceeds the limit of 6/],
+    ['{ __type(name: "A") { a { b { c { d { e { f } } } } } } }', /introspection depth 7 exceeds the limit of 6/],
+    ['{ a { b { c { __schema { types { name } } } } } }', undefined],
+    ['{ a { b { c { d { __schema { types { name } } } } } } }', /depth 5 exceeds the limit of 4/],
+    ['{ s1: __schema { types { name } } s2: __schema { types { name } } s3: __schema { types { name } } s4: __schema { types { name } } }', /"__schema" is selected 4 times/],
     [`{ ${Array.from({ length: 21 }, (_, i) => `f${i}`).join(' ')} }`, /selects 21 fields/],
   ])('%s', (query, message) => {
     const refusal = shapeRefusal(parse(query), LIMITS);

@@ -19,6 +19,8 @@ export const QUERY_LIMITS: QueryLimits = {
   maxFields: 2_000,
   maxSameField: 50,
   maxDepth: 12,
+  // The stock introspection query (graphql-js getIntrospectionQuery) nests 15 levels: 9 of them ofType.
+  maxIntrospectionDepth: 20,
   maxComplexity: PEOPLE_COMPLEXITY,
   maxPageSize: MAX_PAGE_SIZE,
 };
