@@ -31,3 +31,20 @@ describe('caller share settings', () => {
     expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['MAX_CONCURRENT_PER_CALLER', 'MAX_RESPONSE_MB', 'SYNC_MAX_REQUEST_MB']);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy unless set', () => {
+    expect(loadApiConfig({}).trustProxy).toBe(false);
+    expect(loadApiConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+  });
+
+  it('is listed with the other bad variables', () => {
+    let error: unknown;
+    try {
+      loadApiConfig({ TRUST_PROXY: 'true', PORT: 'x' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems.map((p) => p.split(/[ =]/)[0]).sort()).toEqual(['PORT', 'TRUST_PROXY']);
+  });
+});

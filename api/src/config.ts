@@ -2,12 +2,15 @@ import path from 'node:path';
 import type { SignInLimits } from './identity/sign-in-throttle';
 import { parseCredentialKey } from './mail/credential-cipher';
 import { validEmail } from './records/email-addresses';
+import { parseTrustProxy, type TrustProxy } from './server/trust-proxy';
 
 /** Everything the api process reads from its environment, parsed once. */
 export interface ApiConfig {
   readonly port: number;
   /** HOST: loopback (127.0.0.1) unless set, so `npm start` is not on the network; containers set 0.0.0.0. */
   readonly host: string;
+  /** TRUST_PROXY: the proxies whose X-Forwarded-For names the client (server/trust-proxy.ts); none unless set. */
+  readonly trustProxy: TrustProxy;
   /** `sqlite:<file>` (embedded default) or `mysql://user:pass@host:port/db` (also MariaDB). */
   readonly databaseUrl: string;
   readonly dataDir: string;
@@ -100,11 +103,14 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       problems.push(`ADMIN_EMAIL must be an email address, got "${adminEmail}"`);
     }
   }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  if ('problem' in trustProxy) problems.push(trustProxy.problem);
   const organizationName = env.ORGANIZATION_NAME?.trim() || undefined;
   if (organizationName !== undefined && organizationName.length > 160) problems.push('ORGANIZATION_NAME may have at most 160 characters');
   const config: ApiConfig = {
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST || '127.0.0.1',
+    trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     databaseUrl,
     dataDir,
     logLevel,

@@ -66,7 +66,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     credentialKey,
     uploads: { quotaBytes: config.blobUploadQuotaBytes, graceMs: config.unreferencedBlobGraceHours * HOUR },
   });
-  const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares) });
+  const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares), trustProxy: config.trustProxy });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);
   const collector = collectUnreferencedBlobs(services, log);

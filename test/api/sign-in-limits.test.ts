@@ -8,10 +8,10 @@ import { ok } from './gql-helpers';
 const LOGIN = 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }';
 
 /** A sign-in sent from a chosen loopback address (127.0.0.0/8 is all local on Linux), as another client would. */
-function signInFrom(hub: StartedHub, localAddress: string, email: string, password: string): Promise<GqlResult> {
+function signInFrom(hub: StartedHub, localAddress: string, email: string, password: string, headers: Record<string, string> = {}): Promise<GqlResult> {
   const body = JSON.stringify({ query: LOGIN, variables: { email, password } });
   return new Promise((resolve, reject) => {
-    const request = http.request(`${hub.graphqlUrl}`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (response) => {
+    const request = http.request(`${hub.graphqlUrl}`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
       let text = '';
       response.setEncoding('utf8').on('data', (chunk) => (text += chunk)).on('end', () => resolve({ status: response.statusCode!, ...JSON.parse(text) }));
     });
@@ -22,7 +22,8 @@ function signInFrom(hub: StartedHub, localAddress: string, email: string, passwo
 describe.each(DIALECTS)('sign-in limits on %s', (dialect) => {
   let hub: StartedHub;
   beforeAll(async () => {
-    hub = await startHub({ dialect, env: { SIGN_IN_LIMIT_PER_CLIENT: '3', SIGN_IN_LIMIT_TOTAL: '6' } });
+    // The total is high enough that only the per-client limit refuses here; the throttle's own test below covers the total.
+    hub = await startHub({ dialect, env: { SIGN_IN_LIMIT_PER_CLIENT: '3', SIGN_IN_LIMIT_TOTAL: '1000' } });
   });
   afterAll(() => hub?.close());
 
@@ -41,6 +42,15 @@ describe.each(DIALECTS)('sign-in limits on %s', (dialect) => {
     for (const { error } of limited) expect(error!.extensions!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
 
     expect(ok(await signInFrom(hub, '127.0.0.2', 'sam.sales@demo.crm.test', hub.demoPassword)).login.token).toMatch(/^crm_ses_/);
+  });
+
+  it('ignores X-Forwarded-For when no proxy is trusted: a client that names other addresses is still one client', async () => {
+    const forwarded = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i}` });
+    const attempts: GqlResult[] = [];
+    // Twelve, each naming another address: even across a window's turn, one window holds six from this one socket address.
+    for (let i = 0; i < 12; i++) attempts.push(await signInFrom(hub, '127.0.0.3', 'nobody@demo.crm.test', 'wrong-password', forwarded(i)));
+    const limited = attempts.filter((a) => a.errors?.[0].extensions?.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThanOrEqual(3);
   });
 
   it('counts per client and in total, per minute window, across processes through the database', async () => {
@@ -63,5 +73,27 @@ describe.each(DIALECTS)('sign-in limits on %s', (dialect) => {
     // The first attempt of a window deletes the windows before it.
     const rows = await hub.database.dataSource.getRepository(SignInCounter).find();
     expect(rows.filter((r) => r.bucket.endsWith(`@${Date.parse('2031-05-01T10:00:00.000Z')}`))).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('sign-in limits behind a trusted proxy (TRUST_PROXY=loopback) on %s', (dialect) => {
+  let hub: StartedHub;
+  beforeAll(async () => {
+    hub = await startHub({ dialect, env: { SIGN_IN_LIMIT_PER_CLIENT: '3', SIGN_IN_LIMIT_TOTAL: '1000', TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(() => hub?.close());
+
+  it('counts each forwarded client on its own, and still limits each', async () => {
+    const from = (client: string) => signInFrom(hub, '127.0.0.1', 'nobody@demo.crm.test', 'wrong-password', { 'x-forwarded-for': client });
+    // Two clients behind the one proxy, three attempts each: within either's limit, though six share the proxy's address.
+    for (let i = 0; i < 3; i++) {
+      for (const client of ['198.51.100.7', '2001:db8:1:2::9']) expect((await from(client)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    // One of them goes on alone and is refused (within eight: a window's turn splits them four and four at worst).
+    const more: GqlResult[] = [];
+    for (let i = 0; i < 8; i++) more.push(await from('198.51.100.7'));
+    expect(more.some((a) => a.errors?.[0].extensions?.code === 'RATE_LIMITED')).toBe(true);
+    // A client that makes up its own X-Forwarded-For, from a proxy that passes it on, is counted under the rightmost address the proxy saw.
+    expect(ok(await signInFrom(hub, '127.0.0.1', 'sam.sales@demo.crm.test', hub.demoPassword, { 'x-forwarded-for': '198.51.100.7, 192.0.2.44' })).login.token).toMatch(/^crm_ses_/);
   });
 });

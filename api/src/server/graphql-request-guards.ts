@@ -7,6 +7,7 @@ import type { ConcurrencyGate } from './concurrency-gate';
 import { sendGraphqlError } from './http-errors';
 import { refusalOfQueryText } from './query-limits';
 import type { ShapeLimits } from './document-shape';
+import { clientAddress } from './trust-proxy';
 
 /** What the guards leave on `res.locals` for the GraphQL context and the execution budget. */
 export interface GuardedLocals {
@@ -50,7 +51,7 @@ export function graphqlRequestGuards(options: {
 
   const admit: RequestHandler = (req, res, next) => {
     const locals = guardedLocals(res);
-    const share = shareOf(shares, locals.caller?.principal, req.socket.remoteAddress ?? 'unknown');
+    const share = shareOf(shares, locals.caller?.principal, clientAddress(req));
     const release = gate.tryEnter(share.key, share.limits.concurrent, share.pooled);
     if (!release) {
       const message =

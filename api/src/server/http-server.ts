@@ -26,6 +26,7 @@ import { jsonErrorHandler } from './http-errors';
 import { QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
 import { attachShare } from './request-share';
 import { securityHeaders } from './security-headers';
+import { clientAddress, type TrustProxy } from './trust-proxy';
 
 export interface HubServer {
   readonly httpServer: http.Server;
@@ -35,10 +36,20 @@ export interface HubServer {
 }
 
 /** Express with /graphql (Apollo), /healthz, /readyz and the web UI. */
-export async function createHubServer(options: { database: Database; services: Services; log: Logger; webDistDir: string; shares: CallerShares }): Promise<HubServer> {
-  const { database, services, log, webDistDir, shares } = options;
+export async function createHubServer(options: {
+  database: Database;
+  services: Services;
+  log: Logger;
+  webDistDir: string;
+  shares: CallerShares;
+  /** Unset: no proxy is trusted, and every client is the address of its connection. */
+  trustProxy?: TrustProxy;
+}): Promise<HubServer> {
+  const { database, services, log, webDistDir, shares, trustProxy = false } = options;
   const app = express();
   app.disable('x-powered-by');
+  // req.ip, which the per-client limits count, comes from X-Forwarded-For only through the proxies trusted here.
+  app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
   const httpServer = http.createServer(app);
   const schema = buildApiSchema();
@@ -92,7 +103,7 @@ export async function createHubServer(options: { database: Database; services: S
         context: async ({ req, res }): Promise<RequestContext> => {
           const { caller: auth, share } = guardedLocals(res);
           const loaders = createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal);
-          const context = { auth, services, loaders, clientAddress: req.ip };
+          const context = { auth, services, loaders, clientAddress: clientAddress(req) };
           attachShare(context, share);
           return context;
         },
