@@ -1,9 +1,9 @@
-import http from 'node:http';
 import { Writable } from 'node:stream';
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery, type IntrospectionOptions } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAILBOXES_QUERY } from '../../web/src/mailboxes/mailbox';
 import { TIMELINE_QUERY } from '../../web/src/timeline/activity';
+import { codeOf, firstSettled, heldRequest, parseJson, type RawAnswer } from '../support/held-request';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { ADMIN, failed, ok, uniqueTag } from './gql-helpers';
 
@@ -11,81 +11,11 @@ const SAM = 'sam.sales@demo.crm.test';
 const SARA = 'sara.sales@demo.crm.test';
 const MB = 1024 * 1024;
 
-interface RawAnswer {
-  status: number;
-  contentType: string;
-  text: string;
-  json: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
-}
-
-const parseJson = (text: string) => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 /** A POST to /graphql with exactly these headers and body. */
 async function post(hub: StartedHub, body: string | Buffer, headers: Record<string, string>): Promise<RawAnswer> {
   const response = await fetch(hub.graphqlUrl, { method: 'POST', headers, body });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, json: parseJson(text) };
-}
-
-const codeOf = (answer: RawAnswer) => answer.json?.errors?.[0]?.extensions?.code;
-
-/**
- * A request whose body arrives only when the test says so: it holds its place in the api (a slow or
- * malicious client) for as long as the test wants, so "at the same moment" needs no timing.
- */
-function heldRequest(hub: StartedHub, token: string, query: string) {
-  const body = Buffer.from(JSON.stringify({ query }));
-  const url = new URL(hub.graphqlUrl);
-  const req = http.request({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: 'POST',
-    agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${token}` },
-  });
-  req.on('error', () => {}); // a refused request's connection may close while its body is unsent
-  const state = { answered: false };
-  const answer = new Promise<RawAnswer>((resolve, reject) => {
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        state.answered = true;
-        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text, json: parseJson(text) });
-      });
-      res.on('error', reject);
-    });
-  });
-  req.write(body.subarray(0, 10));
-  return {
-    answer,
-    get answered() {
-      return state.answered;
-    },
-    finish: () => req.end(body.subarray(10)),
-    abandon: () => req.destroy(),
-  };
-}
-
-/** The first `n` of `promises` to settle, in the order they settle. */
-function firstSettled<T>(promises: Promise<T>[], n: number): Promise<T[]> {
-  return new Promise((resolve) => {
-    const settled: T[] = [];
-    for (const p of promises) {
-      void p.then((value) => {
-        settled.push(value);
-        if (settled.length === n) resolve(settled);
-      });
-    }
-  });
 }
 
 /** `{ a0:__typename a1:__typename … }` with as many aliases as fit in `bytes`. */
@@ -276,6 +206,19 @@ describe.each(DIALECTS)('request limits on %s', (dialect) => {
     }
     for (const r of flood) r.abandon();
     ok(await hub.gql('{ viewer { id } }', {}, sam));
+  });
+
+  it('counts callers not signed in by the address they connect from: X-Forwarded-For is ignored unless TRUST_PROXY names the proxy', async () => {
+    const held = ['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((client) => heldRequest(hub, undefined, '{ __typename }', { 'x-forwarded-for': client }));
+    const [refusal] = await firstSettled(
+      held.map((r) => r.answer),
+      1,
+    );
+    expect(refusal.status).toBe(429);
+    expect(codeOf(refusal)).toBe('RATE_LIMITED');
+    for (const r of held.filter((r) => !r.answered)) r.finish();
+    await Promise.all(held.map((r) => r.answer));
+    for (const r of held) r.abandon();
   });
 
   describe('refusals before GraphQL are GraphQL-shaped JSON with a code, and nothing of the body is logged', () => {
