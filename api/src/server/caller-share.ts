@@ -1,5 +1,6 @@
 import type { Principal } from '../access/principal';
 import { isSyncEngine } from '../access/sync-engine-guard';
+import { clientOf } from '../identity/sign-in-throttle';
 import type { ApiConfig } from '../config';
 
 /** The most one GraphQL request may take of the api; every caller gets one of these. */
@@ -46,5 +47,6 @@ export function callerShares(config: ApiConfig['shares']): CallerShares {
 /** Which share a request draws on, and the key its concurrency is counted under. */
 export function shareOf(shares: CallerShares, principal: Principal | undefined, clientAddress: string): { limits: ShareLimits; key: string; pooled: boolean } {
   if (principal && isSyncEngine(principal)) return { limits: shares.sync, key: 'sync', pooled: false };
-  return { limits: shares.people, key: principal ? `user:${principal.userId}` : `address:${clientAddress}`, pooled: true };
+  // Unauthenticated callers by client as the sign-in limit counts them: an IPv6 client is its /64, or one subscriber could open a share per address.
+  return { limits: shares.people, key: principal ? `user:${principal.userId}` : `address:${clientOf(clientAddress)}`, pooled: true };
 }
