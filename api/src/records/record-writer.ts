@@ -98,7 +98,9 @@ export class RecordWriter {
         modifiedById: principal.userId,
       } as T);
       await em.insert(this.stores[kind].spec.entity, record);
-      await this.replaceEmails(em, kind, id, emails);
+      // A new record has no addresses to replace: a DELETE here would take a gap lock on the
+      // email_address index that parallel creations then deadlock on (InnoDB, UUIDv7 ids share the gap).
+      await this.insertEmails(em, kind, id, emails);
       return (await em.findOneByOrFail(this.stores[kind].spec.entity, { id } as never)) as T;
     });
   }
@@ -212,6 +214,10 @@ export class RecordWriter {
 
   private async replaceEmails(em: EntityManager, kind: RecordKind, recordId: string, emails: readonly string[]): Promise<void> {
     await em.delete(EmailAddress, { recordKind: kind, recordId });
+    await this.insertEmails(em, kind, recordId, emails);
+  }
+
+  private async insertEmails(em: EntityManager, kind: RecordKind, recordId: string, emails: readonly string[]): Promise<void> {
     if (emails.length === 0) return;
     await em.insert(
       EmailAddress,
