@@ -1,7 +1,8 @@
 import type { MiddlewareFn } from 'type-graphql';
+import { ApiError } from '../common/errors';
 import type { RequestContext } from '../graphql/context';
-import { canUseField } from './principal';
-import type { AccessEntity } from './privileges';
+import { canUseField, type Principal } from './principal';
+import { SECURED_FIELDS, type AccessEntity } from './privileges';
 
 /** Column security on read: a secured field the caller may not read resolves to null, as in Dynamics. */
 export function securedField(entity: AccessEntity): MiddlewareFn<RequestContext> {
@@ -10,4 +11,17 @@ export function securedField(entity: AccessEntity): MiddlewareFn<RequestContext>
     if (!principal || !canUseField(principal, entity, info.fieldName, 'read')) return null;
     return next();
   };
+}
+
+/**
+ * Column security on write, checked before anything is written: giving a secured field any value
+ * (null or empty included) needs a role's field permission to update it; leaving it out does not.
+ * `values` is keyed by input field name, which is the secured field's name.
+ */
+export function checkSecuredFieldWrites(principal: Principal, entity: AccessEntity, values: object): void {
+  for (const field of SECURED_FIELDS[entity] ?? []) {
+    if ((values as Record<string, unknown>)[field] !== undefined && !canUseField(principal, entity, field, 'update')) {
+      throw new ApiError('FORBIDDEN', `input.${field}: your security roles do not let you set this field`, `input.${field}`);
+    }
+  }
 }

@@ -30,7 +30,7 @@ export class LogPhoneCallInput extends ManualActivityInput {
   @Field(() => Direction, { nullable: true, defaultValue: Direction.OUTGOING })
   direction?: Direction;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "A secured field (ACTIVITY.phoneNumber): giving it a value, null included, needs a role's field permission to update it (FORBIDDEN otherwise)." })
   @MaxLength(64)
   phoneNumber?: string | null;
 

@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { can, depthOf, holds, withinDepth, type OwnedRow, type Principal } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
+import { checkSecuredFieldWrites } from '../access/secured-field';
 import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId, type GlobalType } from '../common/global-id';
 import { newId } from '../common/ids';
@@ -71,6 +72,7 @@ export class ActivityService {
   ) {}
 
   async logPhoneCall(principal: Principal, input: LogPhoneCallInput): Promise<Activity> {
+    checkSecuredFieldWrites(principal, AccessEntity.ACTIVITY, { phoneNumber: input.phoneNumber });
     const direction = input.direction ?? Direction.OUTGOING;
     const [theirRole, ourRole] = direction === Direction.OUTGOING ? [PartyRole.TO, PartyRole.FROM] : [PartyRole.FROM, PartyRole.TO];
     const plan = await this.plan(principal, input, [{ role: theirRole, field: 'input.partyIds', ids: input.partyIds ?? [] }]);

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ActivityEvents } from './activity-events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { type OwnedRow, type Principal } from '../access/principal';
 import { requireSyncEngine } from '../access/sync-engine-guard';
 import { Privilege } from '../access/privileges';
@@ -98,11 +98,6 @@ const MAX_REASON_LENGTH = 2000;
 const MAX_SEND_BODY_BYTES = 16 * 1024 * 1024;
 
 const isSqlite = (db: DataSource) => db.options.type === 'better-sqlite3';
-
-function isDeadlock(err: unknown): boolean {
-  const driverError = (err instanceof QueryFailedError ? err.driverError : err) as { errno?: number } | undefined;
-  return driverError?.errno === 1213 || driverError?.errno === 1205; // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
-}
 
 const tokenFormatOf = (s: OrganizationEmailSettings): TokenFormat => ({
   prefix: s.tokenPrefix,
@@ -536,44 +531,39 @@ export class OutgoingEmailService {
   }
 
   private async claimOnMysql(now: Date, until: Date, limit: number, onlyApproved: boolean): Promise<{ id: string; leaseId: string }[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // READ COMMITTED: no gap locks, so a claim does not block composing or reporting on other emails.
-        // The order is the (status, nextAttemptAt) index's own (ids are UUIDv7, so by age within a due
-        // time): no filesort, so InnoDB locks only the rows it returns and a concurrent claim takes the next ones.
-        return await this.db.transaction('READ COMMITTED', async (em) => {
-          const table = em.connection.getMetadata(EmailMessage).tableName;
-          // The senders that may send, read without locks first: joined into the locking read below,
-          // the mailbox rows would be locked too and mailbox claims would skip them.
-          const senders = (
-            (await em.query(
-              `SELECT DISTINCT e.senderMailboxId AS id FROM ${table} e JOIN mailbox m ON m.id = e.senderMailboxId JOIN email_server_profile p ON p.id = m.profileId
-                WHERE e.status = ? AND (e.nextAttemptAt IS NULL OR e.nextAttemptAt <= ?) AND ${sendsSql('m', onlyApproved)}`,
-              [EmailStatus.PENDING_SEND, now],
-            )) as { id: string }[]
-          ).map((r) => r.id);
-          if (!senders.length) return [];
-          const rows: { activityId: string }[] = await em.query(
-            `SELECT activityId FROM ${table} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) AND senderMailboxId IN (?) ORDER BY nextAttemptAt, activityId LIMIT ? FOR UPDATE SKIP LOCKED`,
-            [EmailStatus.PENDING_SEND, now, senders, limit],
-          );
-          const claimed: { id: string; leaseId: string }[] = [];
-          for (const { activityId } of rows) {
-            const leaseId = newId();
-            const result = await em
-              .createQueryBuilder()
-              .update(EmailMessage)
-              .set({ status: SEND_TRANSITIONS.CLAIM.to, sendLeaseId: leaseId, sendLeaseUntil: until, sendAttempts: () => 'sendAttempts + 1', nextAttemptAt: null, failureReason: null })
-              .where('activityId = :id AND status IN (:...from)', { id: activityId, from: SEND_TRANSITIONS.CLAIM.from })
-              .execute();
-            if (result.affected === 1) claimed.push({ id: activityId, leaseId });
-          }
-          return claimed;
-        });
-      } catch (err) {
-        if (!isDeadlock(err) || attempt >= 3) throw err;
+    // READ COMMITTED: no gap locks, so a claim does not block composing or reporting on other emails.
+    // The order is the (status, nextAttemptAt) index's own (ids are UUIDv7, so by age within a due
+    // time): no filesort, so InnoDB locks only the rows it returns and a concurrent claim takes the next ones.
+    // A deadlock runs the claim again (db/transaction-retry.ts).
+    return this.db.transaction('READ COMMITTED', async (em) => {
+      const table = em.connection.getMetadata(EmailMessage).tableName;
+      // The senders that may send, read without locks first: joined into the locking read below,
+      // the mailbox rows would be locked too and mailbox claims would skip them.
+      const senders = (
+        (await em.query(
+          `SELECT DISTINCT e.senderMailboxId AS id FROM ${table} e JOIN mailbox m ON m.id = e.senderMailboxId JOIN email_server_profile p ON p.id = m.profileId
+            WHERE e.status = ? AND (e.nextAttemptAt IS NULL OR e.nextAttemptAt <= ?) AND ${sendsSql('m', onlyApproved)}`,
+          [EmailStatus.PENDING_SEND, now],
+        )) as { id: string }[]
+      ).map((r) => r.id);
+      if (!senders.length) return [];
+      const rows: { activityId: string }[] = await em.query(
+        `SELECT activityId FROM ${table} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) AND senderMailboxId IN (?) ORDER BY nextAttemptAt, activityId LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [EmailStatus.PENDING_SEND, now, senders, limit],
+      );
+      const claimed: { id: string; leaseId: string }[] = [];
+      for (const { activityId } of rows) {
+        const leaseId = newId();
+        const result = await em
+          .createQueryBuilder()
+          .update(EmailMessage)
+          .set({ status: SEND_TRANSITIONS.CLAIM.to, sendLeaseId: leaseId, sendLeaseUntil: until, sendAttempts: () => 'sendAttempts + 1', nextAttemptAt: null, failureReason: null })
+          .where('activityId = :id AND status IN (:...from)', { id: activityId, from: SEND_TRANSITIONS.CLAIM.from })
+          .execute();
+        if (result.affected === 1) claimed.push({ id: activityId, leaseId });
       }
-    }
+      return claimed;
+    });
   }
 
   /**

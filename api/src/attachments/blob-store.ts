@@ -2,8 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
-import { In, MoreThanOrEqual, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { In, MoreThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk, BlobUpload } from './blob.entity';
+import { databaseErrorKind } from '../db/database-errors';
 
 /** Chunks fetched per query when streaming a blob out: a few hundred KiB in memory at most. */
 const OPEN_BATCH_CHUNKS = 8;
@@ -62,11 +63,8 @@ const temporaryKey = (now: Date): string => `tmp:${String(now.getTime()).padStar
 const asBuffer = (piece: Piece): Buffer =>
   typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
 
-/** The primary-key violation on either database: MySQL/MariaDB ER_DUP_ENTRY, SQLite SQLITE_CONSTRAINT_PRIMARYKEY. */
-function isDuplicateKey(err: unknown): boolean {
-  const driverError = err instanceof QueryFailedError ? (err.driverError as { code?: string; errno?: number }) : (err as { code?: string; errno?: number });
-  return driverError?.code === 'ER_DUP_ENTRY' || driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
+/** The primary-key violation on either database (another upload stored the same content first). */
+const isDuplicateKey = (err: unknown): boolean => databaseErrorKind(err) === 'DUPLICATE_KEY';
 
 /**
  * Content-addressed storage of attachments and email bodies in the database, in chunks of at most

@@ -9,6 +9,7 @@ import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { CountingQueryLogger } from './query-counter';
 import { serializeSqliteAccess } from './sqlite-serial';
+import { retryTransientTransactions } from './transaction-retry';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -93,6 +94,7 @@ export async function openDatabase(databaseUrl: string, log: Logger, initialize:
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, flavor, queries));
   await dataSource.initialize();
   if (dataSource.options.type === 'better-sqlite3') serializeSqliteAccess(dataSource);
+  retryTransientTransactions(dataSource, log);
   await underStartupLock(dataSource, async () => {
     await dataSource.runMigrations({ transaction: 'each' });
     await initialize(dataSource);

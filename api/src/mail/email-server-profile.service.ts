@@ -1,8 +1,9 @@
-import { Not, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
+import { databaseErrorKind } from '../db/database-errors';
 import { nonNull } from '../records/patch';
 import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
@@ -165,8 +166,7 @@ async function uniqueName<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (err) {
-    const driver = (err instanceof QueryFailedError ? err.driverError : undefined) as { code?: string; errno?: number } | undefined;
-    if (driver?.errno === 1062 || driver?.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ApiError('CONFLICT', 'input.name: a server profile with this name already exists', 'input.name');
+    if (databaseErrorKind(err) === 'DUPLICATE_KEY') throw new ApiError('CONFLICT', 'input.name: a server profile with this name already exists', 'input.name');
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { requireSyncEngine } from '../access/sync-engine-guard';
 import { messageIdHash, bareMessageId } from '../activities/message-id';
@@ -54,11 +54,6 @@ const SYNC_WORK = 'claim mailboxes and report on them';
 
 const isMysql = (db: DataSource) => db.options.type !== 'better-sqlite3';
 
-function isDeadlock(err: unknown): boolean {
-  const driverError = (err instanceof QueryFailedError ? err.driverError : err) as { errno?: number } | undefined;
-  return driverError?.errno === 1213 || driverError?.errno === 1205; // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
-}
-
 const conflict = (message: string) => new ApiError('CONFLICT', `leaseId: ${message}`, 'leaseId');
 /** The engine's words (quoting a mail server) as stored: repaired (common/text.ts) and cut to fit. */
 const clip = (text: string | null | undefined, max: number): string | null => {
@@ -102,13 +97,12 @@ export class MailboxSyncService {
     const settings = await this.settings.current();
     const now = new Date();
     const until = new Date(now.getTime() + leaseSeconds * 1000);
-    const claimed = await this.withDeadlockRetry(() =>
-      isMysql(this.db)
-        ? // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
-          this.db.transaction('READ COMMITTED', (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes))
-        : // SQLite: the transaction holds the one connection exclusively (db/sqlite-serial.ts), so nothing interleaves.
-          this.db.transaction((em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes)),
-    );
+    // A deadlock or lock wait runs the claim again (db/transaction-retry.ts).
+    const claimed = isMysql(this.db)
+      ? // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
+        await this.db.transaction('READ COMMITTED', (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes))
+      : // SQLite: the transaction holds the one connection exclusively (db/sqlite-serial.ts), so nothing interleaves.
+        await this.db.transaction((em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes));
     if (claimed.length) this.log.debug({ engineId: engine, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
     return this.work(claimed, until, settings.processEmailOnlyForApprovedMailboxes, settings.folderTrackingEnabled);
   }
@@ -393,16 +387,6 @@ export class MailboxSyncService {
   private async newestAlert(em: EntityManager, mailboxId: string): Promise<Pick<AlertLine, 'code' | 'message'> | null> {
     const [newest] = await em.find(MailboxAlert, { where: { mailboxId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 1 });
     return newest ? { code: newest.code, message: newest.message } : null;
-  }
-
-  private async withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        if (!isDeadlock(err) || attempt >= 3) throw err;
-      }
-    }
   }
 }
 

@@ -1,4 +1,5 @@
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { retryingDatabaseWork, type RetryBudget } from '../db/transaction-retry';
 import { TrackingTokenCounter } from './tracking-token-counter.entity';
 
 /** A user's number in tracking tokens and the counter value to write into the next token. */
@@ -8,17 +9,7 @@ export interface TokenNumbers {
 }
 
 /** Unique-key violations and deadlocks on either database: the numbering race another process won; try again. */
-function isRetryableConflict(err: unknown): boolean {
-  const driverError = (err instanceof QueryFailedError ? err.driverError : err) as { code?: string; errno?: number } | undefined;
-  return (
-    driverError?.errno === 1062 || // ER_DUP_ENTRY
-    driverError?.errno === 1213 || // ER_LOCK_DEADLOCK
-    driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE'
-  );
-}
-
-const ATTEMPTS = 8;
+const NUMBERING_RETRIES: RetryBudget = { DUPLICATE_KEY: 8, DEADLOCK: 8 };
 
 /**
  * The tracking_token_counter table: each user's token number (Dynamics' "user digits") and message
@@ -35,20 +26,17 @@ export class TrackingTokenCounters {
   /** The user's number, assigned on first use as the highest number so far + 1 (the first user gets 1). */
   async userNumber(userId: string): Promise<number> {
     const repo = this.db.getRepository(TrackingTokenCounter);
-    for (let attempt = 1; ; attempt++) {
+    return retryingDatabaseWork(async () => {
       const existing = await repo.findOneBy({ userId });
       if (existing) return existing.userNumber;
-      try {
-        // One statement, so the number cannot be taken between reading the maximum and inserting it
-        // by this process; another process may still take it first, which the unique index reports.
-        await this.db.query(
-          `INSERT INTO ${this.table} (userId, userNumber, counter) SELECT ?, COALESCE(MAX(userNumber), 0) + 1, 0 FROM ${this.table}`,
-          [userId],
-        );
-      } catch (err) {
-        if (!isRetryableConflict(err) || attempt >= ATTEMPTS) throw err;
-      }
-    }
+      // One statement, so the number cannot be taken between reading the maximum and inserting it
+      // by this process; another process may still take it first, which the unique index reports.
+      await this.db.query(
+        `INSERT INTO ${this.table} (userId, userNumber, counter) SELECT ?, COALESCE(MAX(userNumber), 0) + 1, 0 FROM ${this.table}`,
+        [userId],
+      );
+      return (await repo.findOneByOrFail({ userId })).userNumber;
+    }, NUMBERING_RETRIES);
   }
 
   /**

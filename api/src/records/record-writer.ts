@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { canUseField, withinDepth, depthOf, type Principal, type OwnedRow } from '../access/principal';
-import { Privilege, SECURED_FIELDS } from '../access/privileges';
+import { withinDepth, depthOf, type Principal, type OwnedRow } from '../access/principal';
+import { Privilege } from '../access/privileges';
+import { checkSecuredFieldWrites } from '../access/secured-field';
 import { RecordShare } from '../access/record-share.entity';
 import { ApiError, forbidden, notFound } from '../common/errors';
 import { toGlobalId } from '../common/global-id';
@@ -70,7 +71,7 @@ export class RecordWriter {
     ownerId: string | undefined,
     options: WriteOptions = {},
   ): Promise<T> {
-    this.checkSecuredFields(principal, kind, values);
+    checkSecuredFieldWrites(principal, RECORD_ACCESS_ENTITY[kind], values);
     const owner = await this.owner(ownerId ?? principal.userId, 'input.ownerId');
     const row: OwnedRow = { ownerId: owner.id, businessUnitId: owner.businessUnitId };
     const entity = RECORD_ACCESS_ENTITY[kind];
@@ -98,7 +99,9 @@ export class RecordWriter {
         modifiedById: principal.userId,
       } as T);
       await em.insert(this.stores[kind].spec.entity, record);
-      await this.replaceEmails(em, kind, id, emails);
+      // A new record has no addresses to replace: a DELETE here would take a gap lock on the
+      // email_address index that parallel creations then deadlock on (InnoDB, UUIDv7 ids share the gap).
+      await this.insertEmails(em, kind, id, emails);
       return (await em.findOneByOrFail(this.stores[kind].spec.entity, { id } as never)) as T;
     });
   }
@@ -107,7 +110,7 @@ export class RecordWriter {
     const current = await this.readable(principal, kind, id);
     const [writable] = await this.stores[kind].permitted(principal, [current], Privilege.WRITE);
     if (!writable) throw forbidden(`you may read this ${kind} but not change it`);
-    this.checkSecuredFields(principal, kind, patch);
+    checkSecuredFieldWrites(principal, RECORD_ACCESS_ENTITY[kind], patch);
     const emails = options.emails ? normalizeEmailList('input.emails', options.emails) : undefined;
     if (options.references?.length) {
       if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.APPEND), current)) {
@@ -189,14 +192,6 @@ export class RecordWriter {
     return user;
   }
 
-  private checkSecuredFields(principal: Principal, kind: RecordKind, values: object): void {
-    for (const field of SECURED_FIELDS[RECORD_ACCESS_ENTITY[kind]] ?? []) {
-      if ((values as Record<string, unknown>)[field] !== undefined && !canUseField(principal, RECORD_ACCESS_ENTITY[kind], field, 'update')) {
-        throw new ApiError('FORBIDDEN', `input.${field}: your security roles do not let you set this field`, `input.${field}`);
-      }
-    }
-  }
-
   private async checkReferences(principal: Principal, kind: RecordKind, row: OwnedRow, references: readonly Reference[]): Promise<void> {
     if (references.length === 0) return;
     if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[kind], Privilege.APPEND), row)) {
@@ -212,6 +207,10 @@ export class RecordWriter {
 
   private async replaceEmails(em: EntityManager, kind: RecordKind, recordId: string, emails: readonly string[]): Promise<void> {
     await em.delete(EmailAddress, { recordKind: kind, recordId });
+    await this.insertEmails(em, kind, recordId, emails);
+  }
+
+  private async insertEmails(em: EntityManager, kind: RecordKind, recordId: string, emails: readonly string[]): Promise<void> {
     if (emails.length === 0) return;
     await em.insert(
       EmailAddress,

@@ -18,6 +18,7 @@ import { expectGlobalId, toGlobalId, type GlobalType } from '../common/global-id
 import { newId } from '../common/ids';
 import { repairStrings } from '../common/text';
 import { insertChunked } from '../db/insert-chunked';
+import { retryingDatabaseWork, type RetryBudget } from '../db/transaction-retry';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
@@ -46,15 +47,12 @@ import { TrackingFacts } from './tracking-facts';
 const GLOBAL_TYPE: Record<string, GlobalType> = { user: 'User', queue: 'Queue', contact: 'Contact', account: 'Account', lead: 'Lead', opportunity: 'Opportunity', case: 'Case' };
 const globalIdOf = (kind: string, id: string) => toGlobalId(GLOBAL_TYPE[kind], id);
 
-/** Conflicts two writers can cause; the whole batch re-runs and then sees the other's rows. */
-function isRetryable(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
-  const code = e.driverError?.code ?? e.code ?? '';
-  const errno = e.driverError?.errno ?? e.errno;
-  return ['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE'].includes(code) || errno === 1062 || errno === 1213 || errno === 1205;
-}
-
-const MAX_ATTEMPTS = 6;
+/**
+ * Another engine stored the same message first (a unique key decided the race): the whole batch
+ * re-runs and then sees the other's rows. Deadlocks and lock waits are retried beneath, like every
+ * transaction's (db/transaction-retry.ts).
+ */
+const BATCH_RETRIES: RetryBudget = { DUPLICATE_KEY: 6 };
 
 interface BatchContext {
   readonly principal: Principal;
@@ -132,16 +130,11 @@ export class TrackingService {
       storedSizes,
     };
 
-    let outcome: BatchOutcome | undefined;
-    for (let attempt = 1; !outcome; attempt++) {
-      try {
-        outcome = await this.db.transaction((em) => this.runBatch(em, ctx, prepared, rejections, input.cursor ?? null));
-      } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
-        this.log.debug({ err, attempt, mailboxId }, 'trackEmails conflicted with another writer; running the batch again');
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-      }
-    }
+    const outcome = await retryingDatabaseWork(
+      () => this.db.transaction((em) => this.runBatch(em, ctx, prepared, rejections, input.cursor ?? null)),
+      BATCH_RETRIES,
+      (kind, attempt) => this.log.debug({ kind, attempt, mailboxId }, 'trackEmails conflicted with another writer; running the batch again'),
+    );
     for (const t of outcome.tracked) {
       this.events.publish({ type: 'ACTIVITY_TRACKED', activityId: t.activityId, mailboxId, records: t.records });
     }
