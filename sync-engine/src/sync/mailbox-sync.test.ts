@@ -103,12 +103,13 @@ const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
   sentFolder: null,
   trackedFolders: [],
   pollIntervalSeconds: 60,
+  maxBodyKb: 1024,
   ...extra,
 });
 
 function syncWith(hub: FakeHub, source: FakeSource, reconcileIntervalSeconds = 3600, idleSeconds = 0) {
   const connectors = { incoming: () => source } as unknown as MailConnectors;
-  return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, leaseSeconds: 60, idleSeconds, reconcileIntervalSeconds });
+  return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds, reconcileIntervalSeconds });
 }
 
 describe('MailboxSync', () => {
