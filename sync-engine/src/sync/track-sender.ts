@@ -56,7 +56,7 @@ export class TrackSender {
     const sendable: { entry: TrackEntry; size: number }[] = [];
     for (const s of sized) {
       if (s.size + ENVELOPE_BYTES <= this.limits.maxRequestBytes) sendable.push(s);
-      else this.refuse(state, s.entry, `it takes ${megabytes(s.size)} as JSON, more than the hub's request limit of ${megabytes(this.limits.maxRequestBytes)} (HUB_MAX_REQUEST_MB)`);
+      else this.refuse(state, s.entry, `it takes ${megabytes(s.size)} as JSON, more than the hub's request limit of ${megabytes(this.limits.maxRequestBytes)} (HUB_MAX_REQUEST_MB), with each body already cut to the organization's limit`);
     }
     const budget = Math.max(1, Math.floor(this.limits.maxRequestBytes * SAFE_SHARE) - ENVELOPE_BYTES - jsonBytes(state.records ?? []));
     const requests = planBatches(sendable, this.limits.maxItems, budget).map((request) => request.map((s) => s.entry));
@@ -77,7 +77,7 @@ export class TrackSender {
       // Only "too large" is about this request's size; anything else (transient or not) fails the batch unchanged.
       if (!(error instanceof HubApiError) || error.code !== 'TOO_LARGE' || entries.length === 0) throw error;
       if (entries.length === 1) {
-        this.refuse(state, entries[0], `the hub refused it as too large even alone (${error.message})`);
+        this.refuse(state, entries[0], `the hub refuses even a request with this message alone (${error.message.replace(/^hub API error: /, '')})`);
         if (last && (commit.cursor !== null || state.records)) await this.sendRequest(state, [], commit, true); // the cursor and quarantine still commit
         return;
       }
