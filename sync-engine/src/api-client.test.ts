@@ -54,6 +54,7 @@ describe('GraphqlHubApi.whoAmI', () => {
     [200, 'TEMPORARY', 'TEMPORARY'],
     [500, 'INTERNAL_SERVER_ERROR', 'INTERNAL'],
     [200, 'SOMETHING_NEW', 'INTERNAL'],
+    [413, 'PAYLOAD_TOO_LARGE', 'TOO_LARGE'],
   ])('HTTP %i with extensions.code %s throws %s', async (status, serverCode, code) => {
     const { url } = await serve(status, { errors: [{ message: 'no', extensions: { code: serverCode } }], data: null });
     const error = await errorOf(new GraphqlHubApi({ url, apiKey: 'k' }).whoAmI());
@@ -64,6 +65,7 @@ describe('GraphqlHubApi.whoAmI', () => {
     [503, 'starting', 'TEMPORARY'],
     [502, '<html>bad gateway</html>', 'TEMPORARY'],
     [401, '', 'AUTH_FAILED'],
+    [413, '<html>request entity too large</html>', 'TOO_LARGE'],
     [200, '<html>not graphql</html>', 'INVALID_RESPONSE'],
     [200, { data: { viewer: { id: 1 } } }, 'INVALID_RESPONSE'],
     [200, { data: { viewer: null } }, 'AUTH_FAILED'],

@@ -7,6 +7,7 @@ export type HubApiErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT' // the lease this call quoted is no longer ours: drop the work, never retry it
   | 'INVALID_REQUEST' // the API rejected our query or arguments: a bug on our side
+  | 'TOO_LARGE' // the request body is over the API's limit: the same request never passes, a smaller one may
   | 'INVALID_RESPONSE' // the API answered with something that isn't the shape we asked for
   | 'INTERNAL'; // the API failed in a way it didn't classify
 
@@ -69,7 +70,7 @@ const CLAIM_MAILBOXES = `mutation ClaimMailboxes($engineId: String!, $limit: Int
     mailboxId leaseId leaseUntil job address kind
     incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} }
     incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
-    cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds
+    cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds maxBodyKb
   }
 }`;
 const RENEW_LEASE = `mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
@@ -112,6 +113,7 @@ const CODE_BY_SERVER_CODE: Readonly<Record<string, HubApiErrorCode>> = {
   TEMPORARY: 'TEMPORARY',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'TOO_LARGE',
   BAD_USER_INPUT: 'INVALID_REQUEST',
   BAD_REQUEST: 'INVALID_REQUEST',
   GRAPHQL_PARSE_FAILED: 'INVALID_REQUEST',
@@ -243,7 +245,7 @@ export class GraphqlHubApi implements HubApi {
     if (response.status === 401 || response.status === 403) {
       throw new HubApiError('AUTH_FAILED', `hub API answered HTTP ${response.status}`);
     }
-    if (!response.ok) throw new HubApiError('INTERNAL', `hub API answered HTTP ${response.status}`);
+    if (!response.ok) throw new HubApiError(fallbackCode(response.status), `hub API answered HTTP ${response.status}`);
     if (typeof body?.data !== 'object' || body.data === null) {
       throw new HubApiError('INVALID_RESPONSE', 'hub API response has neither data nor errors');
     }
@@ -272,6 +274,7 @@ interface GraphqlError {
 }
 
 function fallbackCode(status: number): HubApiErrorCode {
+  if (status === 413) return 'TOO_LARGE'; // a proxy in front of the api may refuse the body before the api sees it
   return status === 401 || status === 403 ? 'AUTH_FAILED' : 'INTERNAL';
 }
 

@@ -18,6 +18,8 @@ export interface Config {
   readonly leaseSeconds: number;
   /** Messages per trackEmails call (BATCH_SIZE, default 100; the hub takes at most 200). */
   readonly batchSize: number;
+  /** The largest trackEmails request the hub takes from the engine (HUB_MAX_REQUEST_MB, default 32: the api's SYNC_MAX_REQUEST_MB). */
+  readonly maxRequestBytes: number;
   /** How long one claim may hold an IMAP IDLE connection before handing the mailbox back (IDLE_SECONDS, default 300). */
   readonly idleSeconds: number;
   /** How often each mailbox is compared with the server (RECONCILE_INTERVAL_SECONDS, default 3600; 0: every sync). */
@@ -75,6 +77,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const maxMailboxes = integer('MAX_MAILBOXES', 8, 1, 1000);
   const leaseSeconds = integer('LEASE_SECONDS', 120, 5, 3600);
   const batchSize = integer('BATCH_SIZE', 100, 1, 200);
+  const maxRequestBytes = integer('HUB_MAX_REQUEST_MB', 32, 2, 1024) * 1024 * 1024;
   const idleSeconds = integer('IDLE_SECONDS', 300, 0, 1740); // RFC 2177: re-issue IDLE at least every 29 minutes
   const reconcileIntervalSeconds = integer('RECONCILE_INTERVAL_SECONDS', 3600, 0, 7 * 86400);
   const sendBatch = integer('SEND_BATCH', 10, 0, 100);
@@ -89,6 +92,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxMailboxes,
     leaseSeconds,
     batchSize,
+    maxRequestBytes,
     idleSeconds,
     reconcileIntervalSeconds,
     sendBatch,

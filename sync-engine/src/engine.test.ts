@@ -82,6 +82,7 @@ const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({
   sendBatch: 10,
   batchSize: 100,
   maxBatchBytes: 1 << 20,
+  maxRequestBytes: 32 << 20,
   leaseSeconds: 60,
   idleSeconds: 0,
   reconcileIntervalSeconds: 3600,

@@ -44,6 +44,7 @@ const FATAL_ADVICE: Readonly<Record<HubApiError['code'], string>> = {
   NOT_FOUND: 'hub API has no viewer query; is HUB_API_URL the hub GraphQL endpoint?',
   CONFLICT: 'hub API answered CONFLICT to the viewer query',
   INVALID_REQUEST: 'hub API rejected the viewer query; engine and api versions may not match',
+  TOO_LARGE: 'hub API refused the viewer query as too large; is HUB_API_URL the hub GraphQL endpoint?',
   INVALID_RESPONSE: 'hub API answered with an unexpected shape; is HUB_API_URL the hub GraphQL endpoint?',
   INTERNAL: 'hub API failed while verifying the key',
 };

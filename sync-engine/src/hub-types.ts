@@ -39,6 +39,8 @@ export interface MailboxWork {
   readonly sentFolder: string | null;
   readonly trackedFolders: readonly string[];
   readonly pollIntervalSeconds: number;
+  /** The organization's body limit: trackEmails keeps this many KB of each body and records the cut. */
+  readonly maxBodyKb: number;
 }
 
 export type SyncOutcome = 'SUCCESS' | 'TEMPORARY_FAILURE' | 'AUTH_FAILED' | 'CONFIG_ERROR';

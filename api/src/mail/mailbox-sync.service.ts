@@ -18,6 +18,7 @@ import { MailboxItem } from './mailbox-item.entity';
 import { MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
 import { MailboxJob, type ForwardSource, type MailboxWork } from './mailbox-sync.types';
 import { Mailbox } from './mailbox.entity';
+import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
 import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
 
@@ -104,7 +105,7 @@ export class MailboxSyncService {
       : // SQLite: the transaction holds the one connection exclusively (db/sqlite-serial.ts), so nothing interleaves.
         await this.db.transaction((em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes));
     if (claimed.length) this.log.debug({ engineId: engine, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
-    return this.work(claimed, until, settings.processEmailOnlyForApprovedMailboxes, settings.folderTrackingEnabled);
+    return this.work(claimed, until, settings);
   }
 
   private async claimIn(em: EntityManager, engineId: string, limit: number, now: Date, until: Date, onlyApproved: boolean): Promise<Claimed[]> {
@@ -170,8 +171,9 @@ export class MailboxSyncService {
   }
 
   /** What the engine needs for each claimed mailbox, in a fixed number of statements (plus one decryption each). */
-  private async work(claimed: readonly Claimed[], until: Date, onlyApproved: boolean, folderTracking: boolean): Promise<MailboxWork[]> {
+  private async work(claimed: readonly Claimed[], until: Date, settings: Pick<OrganizationEmailSettings, 'processEmailOnlyForApprovedMailboxes' | 'folderTrackingEnabled' | 'maxBodyKb'>): Promise<MailboxWork[]> {
     if (!claimed.length) return [];
+    const { processEmailOnlyForApprovedMailboxes: onlyApproved, folderTrackingEnabled: folderTracking } = settings;
     const ids = claimed.map((c) => c.id);
     const mailboxes = new Map((await this.db.getRepository(Mailbox).findBy({ id: In(ids) })).map((m) => [m.id, m]));
     const profileIds = [...new Set([...mailboxes.values()].map((m) => m.profileId!))];
@@ -224,6 +226,7 @@ export class MailboxSyncService {
         sentFolder: profile.sentFolder,
         trackedFolders: folders.get(id) ?? [],
         pollIntervalSeconds: profile.pollIntervalSeconds,
+        maxBodyKb: settings.maxBodyKb,
       });
     }
     return work;

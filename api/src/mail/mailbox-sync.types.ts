@@ -111,6 +111,9 @@ export class MailboxWork {
 
   @Field(() => Int)
   pollIntervalSeconds: number;
+
+  @Field(() => Int, { description: 'The organization\'s maxBodyKb: trackEmails keeps this much of each body, so the engine need not send more.' })
+  maxBodyKb: number;
 }
 
 @ObjectType('MailTransport', { description: 'How to send one outgoing email: SMTP, and the IMAP Sent folder to keep a copy in.' })

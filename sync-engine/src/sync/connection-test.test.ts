@@ -10,7 +10,7 @@ const work = (extra: Partial<MailboxWork>): MailboxWork => ({
   outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
   credentials: { method: 'PASSWORD', username: 'sam', secret: 'x' },
   incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
-  cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60,
+  cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60, maxBodyKb: 1024,
   ...extra,
 });
 

@@ -103,12 +103,13 @@ const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
   sentFolder: null,
   trackedFolders: [],
   pollIntervalSeconds: 60,
+  maxBodyKb: 1024,
   ...extra,
 });
 
 function syncWith(hub: FakeHub, source: FakeSource, reconcileIntervalSeconds = 3600, idleSeconds = 0) {
   const connectors = { incoming: () => source } as unknown as MailConnectors;
-  return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, leaseSeconds: 60, idleSeconds, reconcileIntervalSeconds });
+  return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds, reconcileIntervalSeconds });
 }
 
 describe('MailboxSync', () => {
@@ -202,6 +203,39 @@ describe('MailboxSync', () => {
     const refetch = hub.batches.find((b) => b.batch.cursor === null);
     expect(refetch?.batch.items.map((i) => i.subject)).toEqual(['Message 2']);
     expect(hub.coverage).toEqual([[3, 3, 1]]);
+  });
+
+  it.each([
+    ['the hub takes a truncated body', 1024, 32 << 20, 'tracked'],
+    ['the hub refuses even the truncated body (413)', 2048, 2 << 20, 'quarantined'],
+  ])('a message with a huge body between two others: %s, and the cursor moves past all three', async (_name, maxBodyKb, hubLimit, fate) => {
+    const hub = new FakeHub();
+    hub.onTrack = (batch) => {
+      if (Buffer.byteLength(JSON.stringify(batch)) > hubLimit) throw new HubApiError('TOO_LARGE', 'hub API error: The request body is larger than the limit of 2 MB.', 'PAYLOAD_TOO_LARGE');
+    };
+    const html = `<p>${'<b>"big"</b>\n'.repeat(200_000)}</p>`; // ~3 MB of HTML, more as escaped JSON
+    const big = mail(2, `MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n`).toString().replace('Body 2', html);
+    const source = new FakeSource([raw(1), raw(2, Buffer.from(big)), raw(3)]);
+    await syncWith(hub, source).run(work({ maxBodyKb }), new AbortController().signal);
+    const sent = hub.batches.flatMap((b) => b.batch.items);
+    expect(sent.map((i) => i.subject)).toEqual(fate === 'tracked' ? ['Message 1', 'Message 2', 'Message 3'] : ['Message 1', 'Message 3']);
+    // What went out is just over the organization's limit, so the hub cuts it and records BODY_TRUNCATED itself.
+    if (fate === 'tracked') expect(Buffer.byteLength(sent[1].htmlBody!)).toBeGreaterThan(maxBodyKb * 1024);
+    expect(sent.every((i) => Buffer.byteLength(i.htmlBody ?? '') < (maxBodyKb + 64) * 1024)).toBe(true);
+    const quarantined = hub.batches.flatMap((b) => b.batch.quarantine);
+    expect(quarantined).toEqual(fate === 'tracked' ? [] : [expect.objectContaining({ sourceRef: 'fake:2', code: 'TOO_LARGE', subject: 'Message 2', reason: expect.stringMatching(/too large/) })]);
+    expect(hub.batches.at(-1)?.batch.cursor).toBe('3');
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 3 })]);
+  });
+
+  it('a transient hub failure quarantines nothing: the batch fails whole and is read again next time', async () => {
+    const hub = new FakeHub();
+    hub.onTrack = () => {
+      throw new HubApiError('TEMPORARY', 'hub API answered HTTP 503');
+    };
+    await syncWith(hub, new FakeSource([raw(1), raw(2)])).run(work(), new AbortController().signal);
+    expect(hub.batches).toEqual([]);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'TEMPORARY_FAILURE', code: 'HUB_TEMPORARY', itemsProcessed: 0 })]);
   });
 
   it('files forwarded copies under the forwarding user\'s mailbox and quarantines copies from unknown forwarders', async () => {

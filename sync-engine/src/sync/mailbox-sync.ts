@@ -1,5 +1,5 @@
 import type { HubApi } from '../api-client.js';
-import type { MailboxWork, SyncReport } from '../hub-types.js';
+import type { MailboxWork, QuarantineItem, SyncReport } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { MailError } from '../mail/mail-error.js';
 import type { FetchOptions, MailSource } from '../mail/mail-source.js';
@@ -8,10 +8,13 @@ import { classifyFailure } from './failure-policy.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { MessagePipeline, type PreparedBatch } from './message-pipeline.js';
 import { reconcileMailbox } from './reconciler.js';
+import { TrackSender } from './track-sender.js';
 
 export interface MailboxSyncOptions {
   readonly batchSize: number;
   readonly maxBatchBytes: number;
+  /** The largest trackEmails request the hub takes (HUB_MAX_REQUEST_MB). */
+  readonly maxRequestBytes: number;
   readonly leaseSeconds: number;
   /** How long one claim may wait in IMAP IDLE for new mail; 0: no IDLE. */
   readonly idleSeconds: number;
@@ -25,6 +28,7 @@ export interface MailboxSyncOptions {
  */
 export class MailboxSync {
   private readonly pipeline: MessagePipeline;
+  private readonly sender: TrackSender;
   /** When each mailbox was last reconciled by this process. */
   private readonly reconciledAt = new Map<string, number>();
 
@@ -35,6 +39,7 @@ export class MailboxSync {
     private readonly options: MailboxSyncOptions,
   ) {
     this.pipeline = new MessagePipeline(api, log);
+    this.sender = new TrackSender(api, log, { maxRequestBytes: options.maxRequestBytes, maxItems: options.batchSize });
   }
 
   async run(work: MailboxWork, shutdown: AbortSignal): Promise<void> {
@@ -58,7 +63,7 @@ export class MailboxSync {
       // An interrupted resync stays pending in the hub and runs again on the next claim.
       const resyncCompleted = stop.aborted ? null : work.resyncFrom;
       if (!stop.aborted && this.reconcileDue(work.mailboxId)) {
-        const coverage = await reconcileMailbox(this.api, this.pipeline, source, work, { batchSize: this.options.batchSize, signal: stop });
+        const coverage = await reconcileMailbox(this.api, this.pipeline, this.sender, source, work, { batchSize: this.options.batchSize, signal: stop });
         this.reconciledAt.set(work.mailboxId, Date.now());
         this.log.info({ ...log, ...coverage }, 'mailbox reconciled');
       }
@@ -102,23 +107,23 @@ export class MailboxSync {
     };
     let processed = 0;
     // While one batch commits, the next is fetched, parsed and its attachments uploaded; commits stay in order, one at a time.
-    let committing: Promise<void> = Promise.resolve();
+    let committing: Promise<unknown> = Promise.resolve();
     const deletesCopies = work.isForwardMailbox && work.deleteForwardedCopies;
     try {
       for await (const batch of source.fetchNew(cursor, options, stop)) {
         const prepared = await this.pipeline.prepare(work, batch.messages);
         await committing;
         if (stop.aborted) break; // between batches: nothing is half-committed
-        const commit = this.commit(work, batch.cursor, prepared).then(() => {
+        const commit = this.commit(work, batch.cursor, prepared).then((quarantined) => {
           cursor = batch.cursor;
           processed += batch.messages.length;
+          return quarantined;
         });
         commit.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
         committing = commit;
         if (deletesCopies) {
           // Removing uses the same connection as fetching, which must not overlap: no read-ahead here.
-          await commit;
-          const done = new Set(prepared.quarantine.map((q) => q.sourceRef));
+          const done = new Set((await commit).map((q) => q.sourceRef));
           await source.remove(batch.messages.map((m) => m.sourceRef).filter((ref) => !done.has(ref)));
         }
       }
@@ -135,10 +140,16 @@ export class MailboxSync {
     return { cursor, processed };
   }
 
-  /** One batch: forwarded copies first (if we crash before the sink's cursor commits, the copies come again and are recognized), then the mailbox's items with its cursor under the lease. */
-  private async commit(work: MailboxWork, cursor: string, prepared: PreparedBatch): Promise<void> {
-    for (const [mailboxId, items] of prepared.forwarded) await this.api.trackEmails(mailboxId, { items, cursor: null, leaseId: null, quarantine: [] });
-    await this.api.trackEmails(work.mailboxId, { items: prepared.items, cursor, leaseId: work.leaseId, quarantine: prepared.quarantine });
+  /**
+   * One batch: forwarded copies first (if we crash before the sink's cursor commits, the copies come again and are
+   * recognized), then the mailbox's items with its cursor under the lease. A copy too large for the hub is
+   * quarantined in the forward mailbox. Returns everything quarantined.
+   */
+  private async commit(work: MailboxWork, cursor: string, prepared: PreparedBatch): Promise<QuarantineItem[]> {
+    const quarantine = [...prepared.quarantine];
+    for (const [mailboxId, entries] of prepared.forwarded) quarantine.push(...(await this.sender.send(mailboxId, entries, { cursor: null, leaseId: null })).refused);
+    const sent = await this.sender.send(work.mailboxId, prepared.items, { cursor, leaseId: work.leaseId, quarantine });
+    return [...quarantine, ...sent.refused];
   }
 
   /**

@@ -5,12 +5,14 @@ import type { RawMessage } from '../mail/mail-source.js';
 import { unwrapForwarded } from '../mime/forwarded.js';
 import { InvalidMessageError, parseRawMessage, type ParsedMessage } from '../mime/parse-message.js';
 import type { Log } from '../logger.js';
+import { cutBody } from './body-cut.js';
+import type { MessageOrigin, TrackEntry } from './track-sender.js';
 
 /** What one fetched batch becomes: items for the mailbox itself, items for forwarding users, and what could not be read. */
 export interface PreparedBatch {
-  readonly items: TrackItem[];
+  readonly items: TrackEntry[];
   /** Forward mailbox only: unwrapped copies, by the forwarding user's mailbox id. */
-  readonly forwarded: Map<string, TrackItem[]>;
+  readonly forwarded: Map<string, TrackEntry[]>;
   readonly quarantine: QuarantineItem[];
 }
 
@@ -18,14 +20,17 @@ export interface PreparedBatch {
 const PARSE_ATTACHMENT_LIMIT = 128 * 1024 * 1024;
 const UPLOADS_AT_ONCE = 4;
 
-/** Parses raw messages and uploads their attachments; a message that cannot be read is quarantined, never thrown. */
+/**
+ * Parses raw messages, cuts their bodies to what the hub keeps and uploads their attachments; a message that
+ * cannot be read is quarantined, never thrown.
+ */
 export class MessagePipeline {
   constructor(
     private readonly api: Pick<HubApi, 'uploadBlob'>,
     private readonly log: Log,
   ) {}
 
-  async prepare(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources'>, messages: readonly RawMessage[]): Promise<PreparedBatch> {
+  async prepare(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources' | 'maxBodyKb'>, messages: readonly RawMessage[]): Promise<PreparedBatch> {
     const batch: PreparedBatch = { items: [], forwarded: new Map(), quarantine: [] };
     for (const message of messages) {
       let parsed: ParsedMessage;
@@ -39,7 +44,7 @@ export class MessagePipeline {
       }
       if (parsed.warnings.length) this.log.info({ sourceRef: message.sourceRef, warnings: parsed.warnings }, 'message read with repairs');
       if (!work.isForwardMailbox) {
-        batch.items.push(await this.toItem(parsed));
+        batch.items.push({ item: await this.toItem(parsed, work.maxBodyKb), origin: originOf(message) });
         continue;
       }
       await this.unwrap(work, message, parsed, batch);
@@ -48,7 +53,7 @@ export class MessagePipeline {
   }
 
   /** A forward (sink) mailbox holds copies forwarded as message/rfc822 attachments by each user's server rule. */
-  private async unwrap(work: Pick<MailboxWork, 'forwardSources'>, message: RawMessage, outer: ParsedMessage, batch: PreparedBatch): Promise<void> {
+  private async unwrap(work: Pick<MailboxWork, 'forwardSources' | 'maxBodyKb'>, message: RawMessage, outer: ParsedMessage, batch: PreparedBatch): Promise<void> {
     const summary = { messageId: outer.item.messageId, subject: outer.item.subject, fromAddress: outer.item.from?.address ?? null };
     const unwrapped = unwrapForwarded(outer);
     if (!unwrapped.inner.length) {
@@ -69,7 +74,7 @@ export class MessagePipeline {
     for (const [index, inner] of unwrapped.inner.entries()) {
       try {
         const parsed = await parseRawMessage({ ...message, source: inner, sourceRef: `${message.sourceRef}#${index + 1}`, role: 'INBOX' }, { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT });
-        items.push(await this.toItem(parsed));
+        items.push({ item: await this.toItem(parsed, work.maxBodyKb), origin: { ...originOf(message), ...summary } });
       } catch (error) {
         if (!(error instanceof InvalidMessageError)) throw error;
         batch.quarantine.push({ ...quarantineOf(message, 'INVALID_MESSAGE', `forwarded copy ${index + 1} cannot be read: ${error.reason}`), ...summary });
@@ -78,7 +83,7 @@ export class MessagePipeline {
     batch.forwarded.set(source.mailboxId, items);
   }
 
-  private async toItem(parsed: ParsedMessage): Promise<TrackItem> {
+  private async toItem(parsed: ParsedMessage, maxBodyKb: number): Promise<TrackItem> {
     const attachments: TrackItem['attachments'][number][] = [];
     for (let i = 0; i < parsed.attachments.length; i += UPLOADS_AT_ONCE) {
       const uploaded = await Promise.all(parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).map((a) => this.upload(a.content)));
@@ -86,7 +91,8 @@ export class MessagePipeline {
         attachments.push({ fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: uploaded[j], contentId: a.contentId, inline: a.inline });
       });
     }
-    return { ...parsed.item, attachments };
+    const maxBodyBytes = maxBodyKb * 1024;
+    return { ...parsed.item, textBody: cutBody(parsed.item.textBody, maxBodyBytes), htmlBody: cutBody(parsed.item.htmlBody, maxBodyBytes), attachments };
   }
 
   /** The blob's sha256, or null when the hub refuses it as too large (the item then records it as skipped). */
@@ -102,7 +108,11 @@ export class MessagePipeline {
 }
 
 function quarantineOf(message: RawMessage, code: string, reason: string): QuarantineItem {
-  return { sourceRef: message.sourceRef, folder: message.folder, code, reason: reason.slice(0, 2000), size: message.size, ...headerSummary(message.source) };
+  return { ...originOf(message), code, reason: reason.slice(0, 2000) };
+}
+
+function originOf(message: RawMessage): MessageOrigin {
+  return { sourceRef: message.sourceRef, folder: message.folder, size: message.size, ...headerSummary(message.source) };
 }
 
 /** Subject, sender and Message-ID read straight from the header block, so a quarantined message can be recognized. */

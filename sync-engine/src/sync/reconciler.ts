@@ -2,6 +2,7 @@ import type { HubApi } from '../api-client.js';
 import type { MailboxWork } from '../hub-types.js';
 import type { MailSource, RawMessage } from '../mail/mail-source.js';
 import type { MessagePipeline } from './message-pipeline.js';
+import type { TrackSender } from './track-sender.js';
 
 /** What one comparison of server and hub found. */
 export interface Coverage {
@@ -18,8 +19,9 @@ const CHECK_CHUNK = 1000; // the hub's limit per undecidedMessages call
  * the coverage is reported, so a mailbox never looks healthy while mail goes missing.
  */
 export async function reconcileMailbox(
-  api: Pick<HubApi, 'undecidedMessages' | 'trackEmails' | 'reportMailboxCoverage'>,
+  api: Pick<HubApi, 'undecidedMessages' | 'reportMailboxCoverage'>,
   pipeline: MessagePipeline,
+  sender: TrackSender,
   source: MailSource,
   work: MailboxWork,
   options: { batchSize: number; signal: AbortSignal },
@@ -41,10 +43,16 @@ export async function reconcileMailbox(
   const flush = async () => {
     if (!pending.length) return;
     const prepared = await pipeline.prepare(work, pending);
-    for (const [mailboxId, items] of prepared.forwarded) await api.trackEmails(mailboxId, { items, cursor: null, leaseId: null, quarantine: [] });
-    const results = await api.trackEmails(work.mailboxId, { items: prepared.items, cursor: null, leaseId: work.leaseId, quarantine: prepared.quarantine });
+    const quarantine = [...prepared.quarantine];
+    let forwarded = 0;
+    for (const [mailboxId, entries] of prepared.forwarded) {
+      const { refused } = await sender.send(mailboxId, entries, { cursor: null, leaseId: null });
+      quarantine.push(...refused);
+      forwarded += entries.length - refused.length;
+    }
+    const { results, refused } = await sender.send(work.mailboxId, prepared.items, { cursor: null, leaseId: work.leaseId, quarantine });
     // A message is decided once the hub stored a decision for it; REJECTED items stay missing and are tried again next time.
-    const decided = results.filter((r) => r.outcome !== 'REJECTED').length + prepared.quarantine.length + [...prepared.forwarded.values()].reduce((n, items) => n + items.length, 0);
+    const decided = results.filter((r) => r.outcome !== 'REJECTED').length + quarantine.length + refused.length + forwarded;
     decidedNow += decided;
     recovered += results.filter((r) => r.outcome === 'TRACKED' || r.outcome === 'LINKED' || r.outcome === 'FILTERED').length;
     pending = [];
