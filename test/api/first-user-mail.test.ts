@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { gmailMessage, outlookMessage, TRACK_EMAILS, type TrackItem } from '../support/mail-fixtures';
 import { createProfile, setCredentials } from '../support/mailbox-admin';
+import { rawId } from '../support/mail-setup';
 import { ADMIN, failed, ok, uniqueTag } from './gql-helpers';
 
 // What the first real user of the hub ran into with tracked mail (issue 9, "What a first real user hit"),
@@ -85,6 +86,24 @@ describe.each(DIALECTS)('what a first real user hit, on %s', (dialect) => {
       expect(again.decision.parties[0]).toMatchObject({ kind: 'contact', recordId: made[0].node.id });
       expect((await email(again.activityId!)).regarding.customer.id).toBe(made[0].node.id);
       expect(await alerts(mailboxId)).toEqual([]);
+    });
+
+    it('makes one contact from a lead whose mail reaches two queues at the same moment', async () => {
+      const tag = uniqueTag().toLowerCase();
+      const lead = await createLead([`twice-${tag}@prospect.example`]);
+      const queues = [await newQueue(), await newQueue()];
+      // Two engines' batches at once: whichever runs second must reuse the first one's contact (a unique key on originatingLeadId guarantees it if they truly overlap).
+      const results = await Promise.all(
+        queues.map(({ address, mailboxId }, n) =>
+          track(mailboxId, [gmailMessage({ from: { address: `twice-${tag}@prospect.example` }, to: [{ address, name: 'Support' }], subject: `Order ${n} ${tag}` })]),
+        ),
+      );
+      const rows = (await hub.database.dataSource.query('SELECT id FROM contact WHERE originatingLeadId = ?', [rawId(lead.id)])) as { id: string }[];
+      expect(rows).toHaveLength(1);
+      const made = ok(await hub.gql(`{ contacts(first: 5, filter: { search: "twice-${tag}@" }) { edges { node { id } } } }`, {}, admin)).contacts.edges;
+      expect(made).toHaveLength(1);
+      // Both cases are for that one contact.
+      for (const [item] of results) expect((await email(item.activityId!)).regarding.customer.id).toBe(made[0].node.id);
     });
 
     it('opens no case when it cannot, says why in the step and once in the queue\'s alert log, however many such messages arrive', async () => {

@@ -60,7 +60,8 @@ export class Contact extends OwnedRecord {
   accountId: string | null;
 
   /** The lead this contact was made from (Dynamics' originatingleadid), e.g. by email to case for a lead's mail. */
-  @Index()
+  // Unique: two batches that race to make a contact from one lead cannot both win (the loser's batch re-runs and reuses it).
+  @Index({ unique: true })
   @IdColumn({ nullable: true })
   originatingLeadId: string | null;
 }

@@ -7,7 +7,7 @@ export class EmailToCaseAndLeadContacts1796369136128 implements MigrationInterfa
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("ALTER TABLE `queue` ADD `createContactForLeadSender` tinyint NOT NULL DEFAULT 1");
     await queryRunner.query("ALTER TABLE `contact` ADD `originatingLeadId` varchar(36) NULL");
-    await queryRunner.query("CREATE INDEX `IDX_d4bd434121f9ee00e925e5d8df` ON `contact` (`originatingLeadId`)");
+    await queryRunner.query("CREATE UNIQUE INDEX `IDX_d4bd434121f9ee00e925e5d8df` ON `contact` (`originatingLeadId`)");
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

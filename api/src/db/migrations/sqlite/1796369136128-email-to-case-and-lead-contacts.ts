@@ -31,7 +31,7 @@ export class EmailToCaseAndLeadContacts1796369136128 implements MigrationInterfa
     await queryRunner.query("CREATE INDEX \"IDX_20e0c5a5705d3fdd69a562336f\" ON \"contact\" (\"createdAt\") ");
     await queryRunner.query("CREATE INDEX \"IDX_65ec391536829d60a923637a53\" ON \"contact\" (\"businessUnitId\") ");
     await queryRunner.query("CREATE INDEX \"IDX_68cfe567915dcb767204eba589\" ON \"contact\" (\"ownerId\") ");
-    await queryRunner.query("CREATE INDEX \"IDX_d4bd434121f9ee00e925e5d8df\" ON \"contact\" (\"originatingLeadId\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_d4bd434121f9ee00e925e5d8df\" ON \"contact\" (\"originatingLeadId\") ");
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
