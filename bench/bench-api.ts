@@ -83,6 +83,8 @@ export async function startBenchApi(database: string): Promise<BenchApi> {
     WEB_DIST_DIR: path.join(dataDir, 'no-web'),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     SYNC_SERVICE_API_KEY: syncServiceKey,
+    // The load test's clients all sign in as one user: measure throughput, not the per-caller share (default 8).
+    MAX_CONCURRENT_PER_CALLER: '64',
   });
   const api = await startApi(config, createLogger(config.logLevel), { demoPassword: BENCH_PASSWORD });
   const graphqlUrl = `http://127.0.0.1:${api.port}/graphql`;

@@ -1,17 +1,12 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { startHub, type StartedHub } from '../support/hub';
 import { gmailMessage, outlookMessage, TRACK_EMAILS, type TrackItem } from '../support/mail-fixtures';
 
 // A salesperson opens an email the hub had to repair on arrival and reads what was repaired, beside "Why here?".
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const SAM = { address: 'sam.sales@demo.crm.test', name: 'Sam Sales' };
 const BROKEN_SUBJECT = 'Order from an old mail system';
 const CLEAN_SUBJECT = 'A well-formed follow-up';
@@ -27,9 +22,6 @@ async function gql<T = any>(query: string, variables: Record<string, unknown>, t
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh`);
-  if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `npm run build -w web`');
-  await mkdir(SCREENSHOTS, { recursive: true });
   hub = await startHub({ dialect: 'sqlite' });
   const admin = await hub.login('admin@demo.crm.test');
   const sam = await hub.login(SAM.address);
@@ -43,10 +35,7 @@ beforeAll(async () => {
   const clean = outlookMessage({ from, to: [SAM], subject: CLEAN_SUBJECT, date: new Date(Date.now() - 3_600_000) });
   const { trackEmails } = await gql(TRACK_EMAILS, { mailboxId, input: { items: [broken, clean] } }, sync);
   expect(trackEmails.items.map((i: { outcome: string }) => i.outcome)).toEqual(['TRACKED', 'TRACKED']);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
