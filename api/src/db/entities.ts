@@ -1,4 +1,5 @@
 import { RecordShare } from '../access/record-share.entity';
+import { LiveEvent, LiveEventSequence } from '../live/live-event.entity';
 import { AppointmentDetail, PhoneCallDetail, TaskDetail } from '../activities/activity-details.entity';
 import { ActivityMailbox } from '../activities/activity-mailbox.entity';
 import { ActivityParty } from '../activities/activity-party.entity';
@@ -31,6 +32,8 @@ import { Opportunity } from '../records/opportunity.entity';
 
 /** Every table the api owns; migrations must create exactly these (a test checks). */
 export const ENTITIES = [
+  LiveEvent,
+  LiveEventSequence,
   BusinessUnit,
   User,
   AuthSession,

@@ -18,6 +18,7 @@ import { MailboxSyncService } from '../mail/mailbox-sync.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
 import { TrackingService } from '../tracking/tracking.service';
+import { LiveEventLog } from '../live/live-event-log';
 import type { Logger } from '../platform/logger';
 import { SecurityRoleService } from '../access/security-role.service';
 import { AuthService } from '../identity/auth.service';
@@ -55,6 +56,8 @@ export interface Services {
   readonly blobUploads: BlobUploads;
   readonly activityWriter: ActivityWriter;
   readonly events: ActivityEvents;
+  /** The live event outbox: services stage changes in their transactions; subscriptions read them in commit order. */
+  readonly liveEvents: LiveEventLog;
   readonly tracking: TrackingService;
   readonly timeline: TimelineService;
   readonly activitySearch: ActivitySearchService;
@@ -89,6 +92,7 @@ export function createServices(
   const blobs = new BlobStore(db);
   const activityWriter = new ActivityWriter();
   const events = new ActivityEvents();
+  const liveEvents = new LiveEventLog(db);
   const emailSettings = new EmailSettingsService(db);
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events);
   const credentials = new CredentialCipher(options.credentialKey);
@@ -109,6 +113,7 @@ export function createServices(
     blobUploads: new BlobUploads(db, blobs, blobReferences(db), options.uploads ?? DEFAULT_UPLOAD_POLICY),
     activityWriter,
     events,
+    liveEvents,
     tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),

@@ -1,0 +1,214 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { In, MoreThan } from 'typeorm';
+import { Activity } from '../activities/activity.entity';
+import { TimelineEntry } from '../activities/timeline-entry.entity';
+import { Mailbox } from '../mail/mailbox.entity';
+import { CrmCase } from '../records/case.entity';
+import { Contact } from '../records/contact.entity';
+import { Opportunity } from '../records/opportunity.entity';
+import { LiveEvent, LiveEventSequence } from './live-event.entity';
+
+export type ActivityChange = 'TRACKED' | 'CREATED' | 'UPDATED' | 'REMOVED';
+export type MailboxChange = 'STATE' | 'CONFIGURATION' | 'TEST' | 'ALERT' | 'PROGRESS';
+
+/** A change staged inside a transaction; it is written just before that transaction commits. */
+export type StagedChange =
+  | { readonly topic: 'ACTIVITY'; readonly activityId: string; readonly change: ActivityChange }
+  | { readonly topic: 'MAILBOX'; readonly mailboxId: string; readonly change: MailboxChange };
+
+interface Staged {
+  readonly change: StagedChange;
+  /** ACTIVITY: the records whose timelines showed it when the change was staged. */
+  readonly before: readonly string[];
+  /** ACTIVITY: its kind, owner and unit when staged, for an activity the transaction then deletes. */
+  readonly snapshot?: Pick<Activity, 'kind' | 'ownerId' | 'businessUnitId'>;
+}
+
+/** Where the staged changes of a transaction wait, on its query runner (TypeORM keeps `data` per runner). */
+const STAGED = 'liveEventsStaged';
+const stagedOn = (runner: QueryRunner): Staged[] => ((runner.data as Record<string, Staged[] | undefined>)[STAGED] ??= []);
+
+export const recordKey = (kind: string, id: string) => `${kind}:${id}`;
+
+/**
+ * The live event outbox. Writers `stage` changes inside their transaction; the rows are written by
+ * the commit hook (live-commit-hooks.ts) as the transaction's last statements, after locking the one
+ * sequence row, so on MariaDB the ids (the cursors) become visible strictly in increasing order: a
+ * reader that sees event N has seen every event before it. SQLite has one writer, so the same holds.
+ */
+export class LiveEventLog {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Records that this transaction changes an activity or a mailbox. Outside a transaction (a single
+   * statement already committed) the event is written at once in a transaction of its own.
+   */
+  async stage(em: EntityManager, change: StagedChange): Promise<void> {
+    const runner = em.queryRunner;
+    if (!runner || !runner.isTransactionActive) {
+      await this.db.transaction((inner) => this.stage(inner, change));
+      return;
+    }
+    if (change.topic === 'MAILBOX') {
+      stagedOn(runner).push({ change, before: [] });
+      return;
+    }
+    const before = await timelineRecords(em, [change.activityId]);
+    const snapshot = await em.getRepository(Activity).findOne({ where: { id: change.activityId }, select: { kind: true, ownerId: true, businessUnitId: true } });
+    stagedOn(runner).push({ change, before: before.get(change.activityId) ?? [], snapshot: snapshot ?? undefined });
+  }
+
+  /** Whether a runner's transaction staged events (read by the commit hook). */
+  static hasStaged(runner: QueryRunner): boolean {
+    return ((runner.data as Record<string, Staged[] | undefined>)[STAGED]?.length ?? 0) > 0;
+  }
+
+  static discard(runner: QueryRunner): void {
+    delete (runner.data as Record<string, unknown>)[STAGED];
+  }
+
+  /** Writes a transaction's staged events: called by the commit hook right before COMMIT. */
+  static async flush(runner: QueryRunner, now: Date): Promise<void> {
+    const staged = stagedOn(runner);
+    LiveEventLog.discard(runner);
+    if (staged.length === 0) return;
+    const em = runner.manager;
+    const rows = await eventRows(em, staged, now);
+    // The UPDATE locks the sequence row until COMMIT: the next writer takes its ids only once this
+    // transaction is visible, so ids become visible in increasing order.
+    await em.createQueryBuilder().update(LiveEventSequence).set({ lastId: () => `lastId + ${rows.length}` }).where('id = 1').execute();
+    const sequence = await em.getRepository(LiveEventSequence).findOneByOrFail({ id: 1 });
+    const first = Number(sequence.lastId) - rows.length + 1;
+    await em.insert(LiveEvent, rows.map((row, i) => ({ ...row, id: String(first + i) })));
+  }
+
+  /** Events after `afterId`, oldest first. */
+  async read(afterId: number, limit: number): Promise<LiveEvent[]> {
+    return this.db.getRepository(LiveEvent).find({ where: { id: MoreThan(String(afterId)) }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /** The newest committed event's id (0 when there is none). */
+  async newestId(): Promise<number> {
+    const row = await this.db.getRepository(LiveEvent).createQueryBuilder('e').select('MAX(e.id)', 'max').getRawOne<{ max: string | number | null }>();
+    return Number(row?.max ?? 0);
+  }
+
+  /** Ids up to this one were pruned; a cursor before it cannot be replayed. */
+  async prunedThrough(): Promise<number> {
+    const row = await this.db.getRepository(LiveEventSequence).findOneBy({ id: 1 });
+    return Number(row?.prunedThrough ?? 0);
+  }
+
+  /** Removes events older than `before`, oldest first, and remembers how far it went. */
+  async prune(before: Date, batch = 5_000): Promise<number> {
+    const repo = this.db.getRepository(LiveEvent);
+    let removed = 0;
+    for (;;) {
+      const old = await repo
+        .createQueryBuilder('e')
+        .select('e.id', 'id')
+        .where('e.createdAt < :before', { before })
+        .orderBy('e.id', 'ASC')
+        .limit(batch)
+        .getRawMany<{ id: string | number }>();
+      if (old.length === 0) return removed;
+      const last = Number(old[old.length - 1].id);
+      await this.db.transaction(async (em) => {
+        await em.createQueryBuilder().update(LiveEventSequence).set({ prunedThrough: String(last) }).where('id = 1 AND prunedThrough < :last', { last }).execute();
+        await em.createQueryBuilder().delete().from(LiveEvent).where('id <= :last', { last }).execute();
+      });
+      removed += old.length;
+      if (old.length < batch) return removed;
+    }
+  }
+}
+
+/** activityId → the records ("kind:id") whose timelines show it. */
+async function timelineRecords(em: EntityManager, activityIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byActivity = new Map<string, string[]>();
+  if (activityIds.length === 0) return byActivity;
+  const entries = await em.getRepository(TimelineEntry).find({ where: { activityId: In([...new Set(activityIds)]) }, select: { activityId: true, recordKind: true, recordId: true } });
+  for (const e of entries) byActivity.set(e.activityId, [...(byActivity.get(e.activityId) ?? []), recordKey(e.recordKind, e.recordId)]);
+  return byActivity;
+}
+
+/**
+ * The records whose timelines roll these up with includeRelated (timeline.service.ts RELATED): a
+ * contact's account, an opportunity's or a case's customer account and contact.
+ */
+async function rollupsOf(em: EntityManager, records: readonly string[]): Promise<string[]> {
+  const ids = (kind: string) => records.filter((r) => r.startsWith(`${kind}:`)).map((r) => r.slice(kind.length + 1));
+  const parents = new Set<string>();
+  const contactIds = ids('contact');
+  if (contactIds.length) {
+    for (const c of await em.getRepository(Contact).find({ where: { id: In(contactIds) }, select: { id: true, accountId: true } })) {
+      if (c.accountId) parents.add(recordKey('account', c.accountId));
+    }
+  }
+  for (const [kind, entity] of [['opportunity', Opportunity], ['case', CrmCase]] as const) {
+    const list = ids(kind);
+    if (!list.length) continue;
+    const rows = (await em.getRepository(entity).find({ where: { id: In(list) }, select: { id: true, customerAccountId: true, customerContactId: true } })) as {
+      customerAccountId: string | null;
+      customerContactId: string | null;
+    }[];
+    for (const r of rows) {
+      if (r.customerAccountId) parents.add(recordKey('account', r.customerAccountId));
+      if (r.customerContactId) parents.add(recordKey('contact', r.customerContactId));
+    }
+  }
+  return [...parents];
+}
+
+async function eventRows(em: EntityManager, staged: readonly Staged[], now: Date): Promise<Partial<LiveEvent>[]> {
+  const activityIds = staged.flatMap((s) => (s.change.topic === 'ACTIVITY' ? [s.change.activityId] : []));
+  const mailboxIds = staged.flatMap((s) => (s.change.topic === 'MAILBOX' ? [s.change.mailboxId] : []));
+  const after = await timelineRecords(em, activityIds);
+  const activities = new Map(
+    activityIds.length
+      ? (await em.getRepository(Activity).find({ where: { id: In([...new Set(activityIds)]) }, select: { id: true, kind: true, ownerId: true, businessUnitId: true } })).map((a) => [a.id, a])
+      : [],
+  );
+  const mailboxes = new Map(
+    mailboxIds.length ? (await em.getRepository(Mailbox).find({ where: { id: In([...new Set(mailboxIds)]) }, select: { id: true, ownerUserId: true } })).map((m) => [m.id, m]) : [],
+  );
+  const rows: Partial<LiveEvent>[] = [];
+  for (const s of staged) {
+    const c = s.change;
+    if (c.topic === 'MAILBOX') {
+      rows.push({
+        topic: 'MAILBOX',
+        change: c.change,
+        activityId: null,
+        activityKind: null,
+        mailboxId: c.mailboxId,
+        ownerId: mailboxes.get(c.mailboxId)?.ownerUserId ?? null,
+        businessUnitId: null,
+        records: '[]',
+        formerRecords: '[]',
+        rollups: '[]',
+        createdAt: now,
+      });
+      continue;
+    }
+    const current = activities.get(c.activityId);
+    const activity = current ?? s.snapshot;
+    const now_ = after.get(c.activityId) ?? [];
+    const former = s.before.filter((r) => !now_.includes(r));
+    rows.push({
+      topic: 'ACTIVITY',
+      // An activity that no longer exists was removed, whatever the writer called the change.
+      change: current ? c.change : 'REMOVED',
+      activityId: c.activityId,
+      activityKind: activity?.kind ?? null,
+      mailboxId: null,
+      ownerId: activity?.ownerId ?? null,
+      businessUnitId: activity?.businessUnitId ?? null,
+      records: JSON.stringify(now_),
+      formerRecords: JSON.stringify(former),
+      rollups: JSON.stringify(await rollupsOf(em, [...now_, ...former])),
+      createdAt: now,
+    });
+  }
+  return rows;
+}
