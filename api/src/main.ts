@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
 import { createServices, type Services } from './graphql/services';
+import { LiveCommitHooks } from './live/live-commit-hooks';
 import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import { createLogger, type Logger } from './platform/logger';
 import { makePrivate } from './platform/private-files';
@@ -66,6 +67,8 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     credentialKey,
     uploads: { quotaBytes: config.blobUploadQuotaBytes, graceMs: config.unreferencedBlobGraceHours * HOUR },
   });
+  // Writes the live events transactions stage (stand-in: the realtime layer wakes its subscribers here).
+  if (!database.dataSource.subscribers.some((s) => s instanceof LiveCommitHooks)) database.dataSource.subscribers.push(new LiveCommitHooks(() => {}));
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares), trustProxy: config.trustProxy });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);

@@ -93,10 +93,10 @@ export function createServices(
   const activityWriter = new ActivityWriter();
   const events = new ActivityEvents();
   const liveEvents = new LiveEventLog(db);
-  const emailSettings = new EmailSettingsService(db);
+  const emailSettings = new EmailSettingsService(db, liveEvents);
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events);
   const credentials = new CredentialCipher(options.credentialKey);
-  const transports = new MailTransports(db, credentials, options.log);
+  const transports = new MailTransports(db, credentials, options.log, liveEvents);
   return {
     db,
     auth,
@@ -114,18 +114,18 @@ export function createServices(
     activityWriter,
     events,
     liveEvents,
-    tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),
+    tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log, liveEvents),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,
-    mailboxes: new MailboxService(db, writer),
+    mailboxes: new MailboxService(db, writer, liveEvents),
     queues: new QueueService(db),
     activities,
     outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events, transports),
     credentials,
-    mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log),
-    profiles: new EmailServerProfileService(db, credentials),
-    mailboxConfig: new MailboxConfigService(db, credentials),
+    mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log, liveEvents),
+    profiles: new EmailServerProfileService(db, credentials, liveEvents),
+    mailboxConfig: new MailboxConfigService(db, credentials, liveEvents),
   };
 }
 

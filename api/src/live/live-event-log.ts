@@ -50,7 +50,7 @@ export class LiveEventLog {
       return;
     }
     if (change.topic === 'MAILBOX') {
-      stagedOn(runner).push({ change, before: [] });
+      stageMailbox(stagedOn(runner), change);
       return;
     }
     const before = await timelineRecords(em, [change.activityId]);
@@ -121,6 +121,17 @@ export class LiveEventLog {
       if (old.length < batch) return removed;
     }
   }
+}
+
+/**
+ * One MAILBOX event per mailbox per transaction: subscribers re-read the mailbox once, whatever else
+ * the transaction did to it. The first change named wins, except that an ALERT (the alert line most
+ * actions write beside their change) yields to the change it came with.
+ */
+function stageMailbox(staged: Staged[], change: Extract<StagedChange, { topic: 'MAILBOX' }>): void {
+  const earlier = staged.findIndex((s) => s.change.topic === 'MAILBOX' && s.change.mailboxId === change.mailboxId);
+  if (earlier < 0) staged.push({ change, before: [] });
+  else if (staged[earlier].change.change === 'ALERT' && change.change !== 'ALERT') staged[earlier] = { change, before: [] };
 }
 
 /** activityId → the records ("kind:id") whose timelines show it. */
