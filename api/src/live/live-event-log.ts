@@ -2,6 +2,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { In, MoreThan } from 'typeorm';
 import { Activity } from '../activities/activity.entity';
 import { TimelineEntry } from '../activities/timeline-entry.entity';
+import { insertChunked } from '../db/insert-chunked';
 import { Mailbox } from '../mail/mailbox.entity';
 import { CrmCase } from '../records/case.entity';
 import { Contact } from '../records/contact.entity';
@@ -79,7 +80,8 @@ export class LiveEventLog {
     await em.createQueryBuilder().update(LiveEventSequence).set({ lastId: () => `lastId + ${rows.length}` }).where('id = 1').execute();
     const sequence = await em.getRepository(LiveEventSequence).findOneByOrFail({ id: 1 });
     const first = Number(sequence.lastId) - rows.length + 1;
-    await em.insert(LiveEvent, rows.map((row, i) => ({ ...row, id: String(first + i) })));
+    // Chunked: a profile change stages one event per mailbox of the profile, more rows than one INSERT may bind.
+    await insertChunked(em, LiveEvent, rows.map((row, i) => ({ ...row, id: String(first + i) })));
   }
 
   /** Events after `afterId`, oldest first. */
