@@ -160,7 +160,7 @@ export class MailboxSyncService {
         .execute();
       const job = candidate.testRequestedAt !== null ? MailboxJob.TEST : MailboxJob.SYNC;
       claimed.push({ id: candidate.id, leaseId, job });
-      // A claim starts a Test & Enable run or a sync run: the mailbox pages show it under way.
+      // A Test & Enable run or a sync run begins: no mailbox field shows the lease, but the mailbox pages say a run is under way.
       await stageMailboxChanges(this.live, em, [candidate.id], job === MailboxJob.TEST ? 'TEST' : 'PROGRESS');
     }
     return claimed;
