@@ -87,7 +87,7 @@ export class ApiProcess extends Probed {
   readonly syncServiceKey: string;
   private readonly dataDir: string;
 
-  private constructor(readonly database: string, port: number, syncServiceKey: string, dataDir: string) {
+  private constructor(readonly database: string, port: number, syncServiceKey: string, dataDir: string, env: Record<string, string>) {
     super(
       API_MAIN,
       {
@@ -101,6 +101,7 @@ export class ApiProcess extends Probed {
         // The demo records (users, contacts, accounts), but no demo history: the benchmark counts what the engine writes.
         SEED_DEMO_ACTIVITIES: 'false',
         DEMO_PASSWORD: BENCH_PASSWORD,
+        ...env,
       },
       'api',
     );
@@ -111,11 +112,14 @@ export class ApiProcess extends Probed {
     this.dataDir = dataDir;
   }
 
-  /** A fresh database `database` (dropped and created), the api on it, resolved once it answers GraphQL. */
-  static async start(database: string): Promise<ApiProcess> {
-    await recreateDatabase(database);
+  /**
+   * The api on `database`, resolved once it answers GraphQL: a fresh database (dropped and created)
+   * unless `reuse` (a second api process on the same data); `env` adds to or overrides its environment.
+   */
+  static async start(database: string, options: { env?: Record<string, string>; reuse?: boolean } = {}): Promise<ApiProcess> {
+    if (!options.reuse) await recreateDatabase(database);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-api-'));
-    const api = new ApiProcess(database, await freePort(), `crm_key_${randomBytes(32).toString('base64url')}`, dataDir);
+    const api = new ApiProcess(database, await freePort(), `crm_key_${randomBytes(32).toString('base64url')}`, dataDir, options.env ?? {});
     let exited = false;
     void api.exited.then(() => (exited = true));
     const deadline = Date.now() + 120_000;

@@ -1,9 +1,9 @@
 // Preloaded (`node --require …/process-probe.js`) into the api and sync engine child processes the mail
 // benchmarks start, to measure them from inside without changing their code: the longest event-loop stall
-// (perf_hooks.monitorEventLoopDelay), peak RSS (getrusage maxrss), and for an HTTP server the time spent
+// (perf_hooks.monitorEventLoopDelay), peak RSS (getrusage maxrss), CPU time (process.cpuUsage), and for an HTTP server the time spent
 // answering each route. Written as JSON to BENCH_PROBE_FILE every second and at exit. SIGUSR2 closes a
-// period: the figures so far go to BENCH_PROBE_FILE.period, then the stall and route figures start afresh
-// (peak RSS cannot be reset).
+// period: the figures so far go to BENCH_PROBE_FILE.period, then the stall, route and CPU-time figures start
+// afresh (peak RSS cannot be reset).
 import fs from 'node:fs';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -19,6 +19,8 @@ export interface ProbeReport {
   /** Highest values sampled every 100 ms (MB): this thread's V8 heap, and memory outside it (Buffers…). */
   readonly peakHeapUsedMb: number;
   readonly peakExternalMb: number;
+  /** CPU time (user + system, all threads) spent in the period, ms. */
+  readonly cpuMs: number;
   /** Per "METHOD /path": requests answered and the sum of their durations (request in → response finished). */
   readonly routes: Record<string, { count: number; ms: number }>;
   readonly writtenAt: number;
@@ -34,6 +36,7 @@ if (file && isMainThread) {
   let routes = new Map<string, { count: number; ms: number }>();
   let peakHeap = 0;
   let peakExternal = 0;
+  let cpuFrom = process.cpuUsage();
   setInterval(() => {
     const usage = process.memoryUsage();
     peakHeap = Math.max(peakHeap, usage.heapUsed);
@@ -64,6 +67,10 @@ if (file && isMainThread) {
       rssMb: process.memoryUsage.rss() / 2 ** 20,
       peakHeapUsedMb: peakHeap / 2 ** 20,
       peakExternalMb: peakExternal / 2 ** 20,
+      cpuMs: (() => {
+        const used = process.cpuUsage(cpuFrom);
+        return (used.user + used.system) / 1000;
+      })(),
       routes: Object.fromEntries(routes),
       writtenAt: Date.now(),
     };
@@ -79,5 +86,6 @@ if (file && isMainThread) {
     routes = new Map();
     peakHeap = 0;
     peakExternal = 0;
+    cpuFrom = process.cpuUsage();
   });
 }

@@ -1,16 +1,21 @@
-// `npm run bench`: the timeline read benchmark, the ingest benchmark and the mail benchmark (sync engine
-// ingest and freshness), printed as tables and written to BENCHMARKS.md (on a full run). Flags:
+// `npm run bench`: the timeline read benchmark, the ingest benchmark, the mail benchmark (sync engine
+// ingest and freshness) and the live fan-out benchmark, printed as tables and written to BENCHMARKS.md
+// (on a full run). Flags:
 //   --rebuild          rebuild the timeline datasets (MariaDB crm_bench, PostgreSQL crm_bench_peer)
-//   --only=timeline    or --only=ingest, --only=mail (ingest over IMAP and POP3, and freshness), --only=freshness:
-//                      run part of it (BENCHMARKS.md is then left alone; --only=mail prints its section)
+//   --only=timeline    or --only=ingest, --only=mail (ingest over IMAP and POP3, and freshness), --only=freshness,
+//                      --only=live: run part of it (BENCHMARKS.md is then left alone; --only=mail and
+//                      --only=live write their section to bench/dist/)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
 //   --messages=20000 --samples=60 --interval=300   (the mail benchmark)
+//   --subscribers=1000 --rate=10 --live-seconds=10 --users=10 --client-processes=2   (live fan-out; the issue's run is --live-seconds=60)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MARIADB_SERVER_URL } from './bench-api';
 import { runIngestBenchmark, type IngestReport } from './ingest';
+import { runLiveBenchmark, type LiveReport } from './live-fanout';
+import { liveSection, liveText } from './live-report';
 import { LoadClient } from './load-client';
 import { runMailBenchmark, type MailReport } from './mail-ingest';
 import { mailNotes, mailTables } from './mail-report';
@@ -231,7 +236,9 @@ ${targetTable(m.targets)}
 ${MAIL_ANALYSIS}`;
 }
 
-function markdown(timeline: TimelineReport, ingest: IngestReport, mail: MailReport, facts: ReturnType<typeof machine>, minutes: number): string {
+const LIVE_HEADING = '## 4. Live fan-out';
+
+function markdown(timeline: TimelineReport, ingest: IngestReport, mail: MailReport, live: LiveReport, facts: ReturnType<typeof machine>, minutes: number): string {
   const t = timelineTables(timeline);
   const i = ingestTables(ingest);
   const explain = timeline.explain
@@ -261,7 +268,8 @@ Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace(
 npm ci                 # the repository's dependencies
 npm run bench          # installs bench/peer (PostGraphile) on first use, builds bench/, runs both benchmarks
 npm run bench -- --rebuild          # rebuild the timeline datasets first
-npm run bench -- --only=timeline    # or --only=ingest, --only=mail, --only=freshness; BENCHMARKS.md is rewritten only by a full run
+npm run bench -- --only=timeline    # or --only=ingest, --only=mail, --only=freshness, --only=live; BENCHMARKS.md is rewritten only by a full run
+npm run bench -- --only=live --live-seconds=60   # the live fan-out at the issue's 60 s per run
 npm run bench -- --n=1000 --seconds=30 --items=10000   # larger samples
 npm run bench -- --only=mail --messages=50000          # the mail benchmark on a larger mailbox
 BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only=mail   # also writes V8 CPU profiles of the api and the engine
@@ -315,13 +323,14 @@ ${targetTable(i.targets)}
 
 ## 3. Mail ingest through the sync engine, and freshness
 
-${mailSection(mail)}`;
+${mailSection(mail)}
+${liveSection(live, LIVE_HEADING)}`;
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const only = flag('only');
-  if (only && !['timeline', 'ingest', 'mail', 'freshness'].includes(only)) throw new Error('--only must be timeline, ingest, mail or freshness');
+  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness or live');
   const rebuild = flag('rebuild') === 'true';
   const settings = {
     n: intFlag('n', 300, 1),
@@ -332,12 +341,18 @@ async function main(): Promise<void> {
     messages: intFlag('messages', 20_000, 100),
     samples: intFlag('samples', 60, 1),
     interval: intFlag('interval', 300, 10),
+    subscribers: intFlag('subscribers', 1000, 10),
+    rate: intFlag('rate', 10, 1),
+    users: intFlag('users', 10, 1),
+    clientProcesses: intFlag('client-processes', 2, 1),
   };
+  const liveSeconds = intFlag('live-seconds', settings.seconds, 1);
   log(`bench: MariaDB ${MARIADB_SERVER_URL}; n=${settings.n} warmup=${settings.warmup} clients=${settings.clients} seconds=${settings.seconds} items=${settings.items}`);
   const load = LoadClient.start();
   let timeline: TimelineReport | undefined;
   let ingest: IngestReport | undefined;
   let mail: MailReport | undefined;
+  let live: LiveReport | undefined;
   try {
     if (!only || only === 'timeline') {
       // The peer builds its PostgreSQL dataset while ours loads; it is measured after ours, alone.
@@ -373,12 +388,21 @@ async function main(): Promise<void> {
         log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
       }
     }
+    if (!only || only === 'live') {
+      live = await runLiveBenchmark({ subscribers: settings.subscribers, seconds: liveSeconds, perSecond: settings.rate, clientProcesses: settings.clientProcesses, users: settings.users, log });
+      process.stdout.write(`\n== Live fan-out ==\n\n${liveText(live)}\n\n`);
+      if (only) {
+        const file = path.join(ROOT, 'bench', 'dist', 'live-section.md');
+        fs.writeFileSync(file, liveSection(live, LIVE_HEADING));
+        log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
+      }
+    }
   } finally {
     load.close();
   }
   const minutes = (Date.now() - started) / 60_000;
-  if (timeline && ingest && mail) {
-    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(timeline, ingest, mail, machine(timeline), minutes));
+  if (timeline && ingest && mail && live) {
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(timeline, ingest, mail, live, machine(timeline), minutes));
     log(`bench: wrote BENCHMARKS.md (${minutes.toFixed(1)} min)`);
   } else {
     log(`bench: done in ${minutes.toFixed(1)} min (BENCHMARKS.md is written by a full run only)`);
