@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/support/dovecot';
 import { ADMIN_EMAIL } from './bench-api';
@@ -69,6 +70,8 @@ export interface FanoutRun {
   readonly missing: number;
   readonly problems: number;
   readonly firstProblem: string | null;
+  /** The machine's 1-minute load average as the run began (other work on the machine shows here). */
+  readonly loadAverage: number;
 }
 
 export interface LiveReport {
@@ -78,6 +81,7 @@ export interface LiveReport {
   readonly redisSkipped: string | null;
   readonly redisVersion: string | null;
   readonly payloadBytes: number;
+  readonly nproc: number;
 }
 
 const summary = (values: number[]): Figures => ({
@@ -219,14 +223,20 @@ class SocketFleet {
     await Promise.all(this.processes.map((p) => p.reset()));
   }
 
-  /** Throws unless every socket received its expected count within the timeout. */
-  async wait(expected: Map<number, number>, total: number, timeoutMs: number, what: string): Promise<void> {
+  /** Null once every socket received its expected count, else (after the timeout) what is missing. */
+  async wait(expected: Map<number, number>, total: number, timeoutMs: number): Promise<string | null> {
     const block = this.blockOf(total);
     const shortfalls = await Promise.all(
       this.processes.map((p, i) => p.wait([...expected].filter(([socket]) => Math.floor(socket / block) === i), timeoutMs)),
     );
     const short = shortfalls.filter((s) => s !== null);
-    if (short.length) throw new Error(`live: ${what}: ${short.join('; ')}`);
+    return short.length ? short.join('; ') : null;
+  }
+
+  /** Throws unless every socket received its expected count within the timeout. */
+  async expect(expected: Map<number, number>, total: number, timeoutMs: number, what: string): Promise<void> {
+    const short = await this.wait(expected, total, timeoutMs);
+    if (short) throw new Error(`live: ${what}: ${short}`);
   }
 
   async collect(): Promise<Receipts[]> {
@@ -264,6 +274,11 @@ function measure(receipts: Receipts[], startOf: (k: number) => number | undefine
   };
 }
 
+function logRun(log: (line: string) => void, latencies: number[], cpuPerEventMs: number, missing: number): void {
+  const f = summary(latencies);
+  log(`live:   p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms; CPU per event ${cpuPerEventMs.toFixed(2)} ms; missing ${missing}; load average ${os.loadavg()[0].toFixed(1)}`);
+}
+
 /** One GraphQL run: sockets on `server`, mutations through `writer` (the same process in-process). */
 async function graphqlRun(
   fleet: SocketFleet,
@@ -284,10 +299,11 @@ async function graphqlRun(
     const m = shape.mutation(k);
     await writer.data(m.query, m.variables, admin);
   }
-  await fleet.wait(expectedCounts(shape, warmupKs), n, DRAIN_TIMEOUT_MS, `${options.label}: warm-up`);
+  await fleet.expect(expectedCounts(shape, warmupKs), n, DRAIN_TIMEOUT_MS, `${options.label}: warm-up`);
   await fleet.reset();
 
   const events = options.seconds * options.perSecond;
+  const loadAverage = os.loadavg()[0];
   const sentAt: number[] = [];
   const answeredAt: number[] = [];
   let failed: string | null = null;
@@ -310,7 +326,8 @@ async function graphqlRun(
   await Promise.all(inFlight);
   if (failed) throw new Error(`live: ${options.label}: a mutation failed: ${failed}`);
   const ks = Array.from({ length: events }, (_, k) => k);
-  await fleet.wait(expectedCounts(shape, ks), n, DRAIN_TIMEOUT_MS, options.label);
+  // A server that falls behind shows as latency, and what has not arrived DRAIN_TIMEOUT_MS after the last event as missing.
+  const short = await fleet.wait(expectedCounts(shape, ks), n, DRAIN_TIMEOUT_MS);
   const cpu = await server.period();
   const writerCpu = writer !== server ? await writer.period() : null;
   const receipts = await fleet.collect();
@@ -318,6 +335,7 @@ async function graphqlRun(
   const fromAnswer = measure(receipts, (k) => answeredAt[k]);
   const fromSend = measure(receipts, (k) => sentAt[k]);
   const expected = ks.reduce((a, k) => a + shape.receivers(k).length, 0);
+  logRun(log, fromAnswer.latencies, cpu.cpuMs / events, expected - fromAnswer.received);
   return {
     sample: fromAnswer.sample,
     run: {
@@ -335,8 +353,9 @@ async function graphqlRun(
       cpuPerEventMs: cpu.cpuMs / events,
       writerCpuPerEventMs: writerCpu ? writerCpu.cpuMs / events : null,
       missing: expected - fromAnswer.received,
-      problems: fromAnswer.problems,
-      firstProblem: fromAnswer.firstProblem,
+      problems: fromAnswer.problems + (short ? 1 : 0),
+      firstProblem: fromAnswer.firstProblem ?? short,
+      loadAverage,
     },
   };
 }
@@ -349,17 +368,19 @@ async function plainRun(fleet: SocketFleet, broadcaster: PlainBroadcaster, shape
   await fleet.open(broadcaster.url, shape.specs.map(() => ({ kind: 'plain' })));
   const everyone = Array.from({ length: n }, (_, i) => i);
   await broadcaster.run({ template, events: 1, perSecond: options.perSecond, groups: [everyone] });
-  await fleet.wait(new Map(everyone.map((i) => [i, 1])), n, DRAIN_TIMEOUT_MS, `${options.label}: warm-up`);
+  await fleet.expect(new Map(everyone.map((i) => [i, 1])), n, DRAIN_TIMEOUT_MS, `${options.label}: warm-up`);
   await fleet.reset();
   const events = options.seconds * options.perSecond;
+  const loadAverage = os.loadavg()[0];
   const ks = Array.from({ length: events }, (_, k) => k);
   // One group per event: the broadcaster takes groups[k % length].
   const result = await broadcaster.run({ template, events, perSecond: options.perSecond, groups: ks.map((k) => shape.receivers(k)) });
-  await fleet.wait(expectedCounts(shape, ks), n, DRAIN_TIMEOUT_MS, options.label);
+  const short = await fleet.wait(expectedCounts(shape, ks), n, DRAIN_TIMEOUT_MS);
   const receipts = await fleet.collect();
   await fleet.close();
   const measured = measure(receipts, (k) => result.sentAt[k]);
   const expected = ks.reduce((a, k) => a + shape.receivers(k).length, 0);
+  logRun(options.log, measured.latencies, result.cpuMs / events, expected - measured.received);
   return {
     label: options.label,
     server: 'plain ws',
@@ -375,8 +396,9 @@ async function plainRun(fleet: SocketFleet, broadcaster: PlainBroadcaster, shape
     cpuPerEventMs: result.cpuMs / events,
     writerCpuPerEventMs: null,
     missing: expected - measured.received,
-    problems: measured.problems,
-    firstProblem: measured.firstProblem,
+    problems: measured.problems + (short ? 1 : 0),
+    firstProblem: measured.firstProblem ?? short,
+    loadAverage,
   };
 }
 
@@ -388,7 +410,11 @@ export async function runLiveBenchmark(options: LiveOptions): Promise<LiveReport
   const env = {
     // One user holds all the benchmark's connections (the default allows 50).
     LIVE_CONNECTIONS_PER_USER: String(subscribers + 100),
+    // The driver does not wait for one event's mutation before the next is due: measure the fan-out, not the per-caller share (default 8).
+    MAX_CONCURRENT_PER_CALLER: '1000',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    // For experiments: more of the api's environment, as JSON (e.g. '{"AUTH_CACHE_SECONDS":"60"}').
+    ...(JSON.parse(process.env.BENCH_LIVE_API_ENV ?? '{}') as Record<string, string>),
   };
   const runs: FanoutRun[] = [];
   let payloadBytes = NaN;
@@ -455,5 +481,6 @@ export async function runLiveBenchmark(options: LiveOptions): Promise<LiveReport
     redisSkipped,
     redisVersion,
     payloadBytes,
+    nproc: os.availableParallelism(),
   };
 }

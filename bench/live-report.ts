@@ -14,7 +14,7 @@ const us = (milliseconds: number) => (Number.isFinite(milliseconds) ? `${num(mil
 
 function runsTable(r: LiveReport): string {
   return table(
-    ['run', 'sockets', 'users', 'sockets per event', 'events', 'commit → receive p50', 'p95', 'p99', 'max', 'CPU per event (socket process)', 'send → receive p50', 'mutation p50', 'missing'],
+    ['run', 'sockets', 'users', 'sockets per event', 'events', 'commit → receive p50', 'p95', 'p99', 'max', 'CPU per event (socket process)', 'send → receive p50', 'mutation p50', 'missing', 'load average'],
     r.runs.map((run) => [
       run.label,
       num(run.subscribers),
@@ -29,6 +29,7 @@ function runsTable(r: LiveReport): string {
       run.fromSend ? ms(run.fromSend.p50) : '',
       run.mutation ? ms(run.mutation.p50) : '',
       num(run.missing),
+      num(run.loadAverage, 1),
     ]),
   );
 }
@@ -96,7 +97,7 @@ subscription($recordId: ID!, $after: String) {
 }
 \`\`\`
 
-Events are made by the administrator over HTTP at ${s.perSecond} per second for ${s.seconds} s (${num(s.seconds * s.perSecond)} events per run): "one record" creates a task regarding the target contact (every socket receives it); "own records" gives each socket its own contact and creates an appointment with 1 % of those contacts as required attendees (each event reaches 1 % of the sockets, the others' subscriptions filter it out). Before each run, warm-up events reach every socket once, which proves every subscription live. **Commit → receive** is each (event, socket) pair's arrival time, stamped in the client process before parsing, minus the moment the mutation's HTTP answer reached the driver (after the commit, so slightly flattering); all processes read the same clock (CLOCK_MONOTONIC through \`process.hrtime\`). "send → receive" counts from when the mutation was sent (an upper bound). CPU per event is the socket-serving api process's CPU time (user + system, \`process.cpuUsage\` through \`bench/process-probe.ts\`) from the first event until every socket had its messages, divided by the events; in-process it includes running the mutations.
+Events are made by the administrator over HTTP at ${s.perSecond} per second for ${s.seconds} s (${num(s.seconds * s.perSecond)} events per run): "one record" creates a task regarding the target contact (every socket receives it); "own records" gives each socket its own contact and creates an appointment with 1 % of those contacts as required attendees (each event reaches 1 % of the sockets, the others' subscriptions filter it out). Before each run, warm-up events reach every socket once, which proves every subscription live. **Commit → receive** is each (event, socket) pair's arrival time, stamped in the client process before parsing, minus the moment the mutation's HTTP answer reached the driver (after the commit, so slightly flattering); all processes read the same clock (CLOCK_MONOTONIC through \`process.hrtime\`). "send → receive" counts from when the mutation was sent (an upper bound). CPU per event is the socket-serving api process's CPU time (user + system, \`process.cpuUsage\` through \`bench/process-probe.ts\`) from the first event until every socket had its messages, divided by the events; in-process it includes running the mutations. A server that falls behind shows as latency; what has not arrived 30 s after the last event counts as missing. The last column is the machine's 1-minute load average as each run began (${r.nproc} CPUs, shared by MariaDB, the api, the client processes and the baseline; anything else running on the machine shows there).
 
 The baseline, in the same run: a bare \`ws\` server in its own process (\`bench/plain-broadcaster.ts\`) sends the same message (${num(r.payloadBytes)} bytes, captured from the GraphQL run before it) to the same number of sockets, in the same client processes, at the same rate and to the same receivers per event (the text encoded once, then \`send\` to each socket, as in ws's broadcast example); its latency counts from the start of its send loop, its CPU is its own process's.
 
