@@ -177,6 +177,11 @@ export function describeRedisUrl(redisUrl: string): string {
 
 async function quit(connection: Redis): Promise<void> {
   if (connection.status === 'end') return;
+  if (connection.status === 'reconnecting') {
+    // Between attempts there is no socket: disconnect() only cancels the next attempt, and no 'end' follows.
+    connection.disconnect();
+    return;
+  }
   const ended = new Promise<void>((resolve) => connection.once('end', () => resolve()));
   // QUIT lets the answers to publishes already sent arrive; without a connection there is nothing to wait for.
   if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
