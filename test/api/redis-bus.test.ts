@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InProcessBus, LIVE_CHANNELS, type LiveBus } from '../../api/src/live/live-bus';
-import { createLiveBus, reconnectDelayMs, RedisBus } from '../../api/src/live/redis-bus';
+import { createLiveBus, describeRedisUrl, reconnectDelayMs, RedisBus } from '../../api/src/live/redis-bus';
 import { createLogger, type Logger } from '../../api/src/platform/logger';
 import { startRedisServer, type StartedRedisServer } from '../support/redis-server';
 
@@ -39,15 +39,11 @@ function reconnected(bus: LiveBus): Promise<void> {
 
 const waitUntilReady = (bus: LiveBus, ready = true) => vi.waitFor(() => expect(bus.ready).toBe(ready), { timeout: 10_000, interval: 10 });
 
-/** Publishes until the message arrives (a publish just after a reconnect may still race the other side's SUBSCRIBE). */
-async function deliveredBetween(from: LiveBus, to: LiveBus, channel: string, tag: string): Promise<void> {
-  const arrived = nextMessage(to, channel, (message) => message.startsWith(tag));
-  let settled = false;
-  void arrived.then(() => (settled = true));
-  for (let attempt = 0; !settled; attempt++) {
-    from.publish(channel, `${tag}-${attempt}`);
-    await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 50))]);
-  }
+/** One publish reaches the other bus: once both are `ready`, their subscriptions are confirmed by Redis. */
+async function deliveredBetween(from: LiveBus, to: LiveBus, channel: string, message: string): Promise<void> {
+  const arrived = nextMessage(to, channel, (received) => received === message);
+  from.publish(channel, message);
+  await arrived;
 }
 
 describe('RedisBus against a real redis-server', () => {
@@ -194,6 +190,14 @@ describe('InProcessBus', () => {
     expect(await Promise.all([first, second])).toEqual(['7', '7']);
     expect(other).toEqual([]);
     await local.close();
+  });
+});
+
+describe('describeRedisUrl', () => {
+  it('keeps host, port and database, never the credentials', () => {
+    expect(describeRedisUrl('redis://app:pa55@cache.internal:6380/2')).toBe('redis://cache.internal:6380/2');
+    expect(describeRedisUrl('rediss://:pa55@127.0.0.1:6379')).toBe('rediss://127.0.0.1:6379');
+    expect(describeRedisUrl('not a url :pa55@')).toBe('(unparsable REDIS_URL)');
   });
 });
 
