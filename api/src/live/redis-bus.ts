@@ -27,7 +27,7 @@ export class RedisBus implements LiveBus {
   private wasReady = false;
   /** A connection failed since the bus was last ready (the first connect that works at once is not a reconnect). */
   private outage = false;
-  private droppedInOutage = 0;
+  private droppedSinceReady = 0;
   private pending = 0;
   private closing = false;
 
@@ -142,12 +142,13 @@ export class RedisBus implements LiveBus {
     this.wasReady = ready;
     if (!ready) return;
     if (!this.outage) {
+      this.droppedSinceReady = 0; // publishes before the first connect
       this.log.info('connected to Redis');
       return;
     }
-    this.log.info({ droppedPublishes: this.droppedInOutage }, 'Redis is back: live events reach every api process again');
+    this.log.info({ droppedPublishes: this.droppedSinceReady }, 'Redis is back: live events reach every api process again');
     this.outage = false;
-    this.droppedInOutage = 0;
+    this.droppedSinceReady = 0;
     try {
       this.onReconnect?.();
     } catch (error) {
@@ -156,7 +157,7 @@ export class RedisBus implements LiveBus {
   }
 
   private dropped(): void {
-    if (this.droppedInOutage++ === 0) this.log.debug('Redis is unreachable: dropping live bus messages until it is back');
+    if (this.droppedSinceReady++ === 0) this.log.debug('Redis is unreachable: dropping live bus messages until it is back');
   }
 }
 
