@@ -13,6 +13,8 @@ export interface ApiConfig {
   readonly trustProxy: TrustProxy;
   /** `sqlite:<file>` (embedded default) or `mysql://user:pass@host:port/db` (also MariaDB). */
   readonly databaseUrl: string;
+  /** REDIS_URL (`redis://[:password@]host:port[/db]`, or rediss://): the live bus between api processes; unset, in-process. */
+  readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: string;
   readonly sessionTtlHours: number;
@@ -99,6 +101,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!/^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(databaseUrl)) {
     problems.push(`DATABASE_URL must start with sqlite:, mysql:// or mariadb://, got "${databaseUrl}"`);
   }
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
+    // Not echoed: the URL may carry a password.
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+  }
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
@@ -127,6 +134,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST || '127.0.0.1',
     trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     databaseUrl,
+    redisUrl,
     dataDir,
     logLevel,
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
@@ -162,4 +170,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

@@ -14,6 +14,8 @@ export interface LiveBus {
   readonly ready: boolean;
   /** What /readyz says about it. */
   readonly kind: 'in-process' | 'redis';
+  /** Set by the reader: called when the bus is ready again after an outage (wake-ups may have been lost). */
+  onReconnect?: () => void;
   close(): Promise<void>;
 }
 
