@@ -72,6 +72,8 @@ export interface ApiConfig {
     readonly maxQueuedEvents: number;
     /** LIVE_RECHECK_SECONDS (30): how often open connections' credentials are checked again, besides each delivery and each access change. */
     readonly recheckMs: number;
+    /** LIVE_POLL_MS (1000): how often the event log is read without a wake-up (the longest delay while Redis is down). */
+    readonly pollMs: number;
   };
 }
 
@@ -166,6 +168,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       connectionInitTimeoutMs: int('LIVE_INIT_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
       maxQueuedEvents: int('LIVE_MAX_QUEUED_EVENTS', 1000, 1, 1_000_000),
       recheckMs: int('LIVE_RECHECK_SECONDS', 30, 1, 3600) * 1000,
+      pollMs: int('LIVE_POLL_MS', 1000, 50, 600_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

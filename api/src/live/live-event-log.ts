@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { In, MoreThan } from 'typeorm';
+import { In } from 'typeorm';
 import { Activity } from '../activities/activity.entity';
 import { TimelineEntry } from '../activities/timeline-entry.entity';
 import { insertChunked } from '../db/insert-chunked';
@@ -30,6 +30,9 @@ const STAGED = 'liveEventsStaged';
 const stagedOn = (runner: QueryRunner): Staged[] => ((runner.data as Record<string, Staged[] | undefined>)[STAGED] ??= []);
 
 export const recordKey = (kind: string, id: string) => `${kind}:${id}`;
+
+/** The SQL comment on the tail's reads of the log. */
+export const BACKGROUND_READ = 'live-tail';
 
 /**
  * The live event outbox. Writers `stage` changes inside their transaction; the rows are written by
@@ -95,9 +98,11 @@ export class LiveEventLog {
     await insertChunked(em, LiveEvent, rows.map((row, i) => ({ ...row, id: String(first + i) })));
   }
 
-  /** Events after `afterId`, oldest first. */
-  async read(afterId: number, limit: number): Promise<LiveEvent[]> {
-    return this.db.getRepository(LiveEvent).find({ where: { id: MoreThan(String(afterId)) }, order: { id: 'ASC' }, take: limit });
+  /** Events after `afterId`, oldest first. `background` marks the tail's own reads, which no request makes (db/query-counter.ts leaves them out). */
+  async read(afterId: number, limit: number, background = false): Promise<LiveEvent[]> {
+    const qb = this.db.getRepository(LiveEvent).createQueryBuilder('e').where('e.id > :afterId', { afterId }).orderBy('e.id', 'ASC').limit(limit);
+    if (background) qb.comment(BACKGROUND_READ);
+    return qb.getMany();
   }
 
   /** The newest committed event's id (0 when there is none). */
