@@ -203,6 +203,10 @@ async function eventRows(em: EntityManager, staged: readonly Staged[], now: Date
   const mailboxes = new Map(
     mailboxIds.length ? (await em.getRepository(Mailbox).find({ where: { id: In([...new Set(mailboxIds)]) }, select: { id: true, ownerUserId: true } })).map((m) => [m.id, m]) : [],
   );
+  // The parents of every record any of these events touches, read once for the whole transaction.
+  const touched = new Set<string>([...after.values()].flat().concat(staged.flatMap((s) => s.before)));
+  const parentsOf = new Map<string, string[]>();
+  for (const [parent, child] of await rollupsOf(em, [...touched])) parentsOf.set(child, [...(parentsOf.get(child) ?? []), parent]);
   const rows: Partial<LiveEvent>[] = [];
   for (const s of staged) {
     const c = s.change;
@@ -237,7 +241,7 @@ async function eventRows(em: EntityManager, staged: readonly Staged[], now: Date
       businessUnitId: activity?.businessUnitId ?? null,
       records: JSON.stringify(now_),
       formerRecords: JSON.stringify(former),
-      rollups: JSON.stringify(await rollupsOf(em, [...now_, ...former])),
+      rollups: JSON.stringify([...now_, ...former].flatMap((child) => (parentsOf.get(child) ?? []).map((parent) => [parent, child]))),
       createdAt: now,
     });
   }
