@@ -110,6 +110,34 @@ describe.each(DIALECTS)('live access and abuse on %s', (dialect) => {
     expect((await closeOf(silent)).code).toBe(4408);
   });
 
+  it('a client that stops reading is cut off with 4499 (resume with the cursor) while another client keeps receiving', async () => {
+    const slowHub = await startHub({ dialect, env: { LIVE_MAX_QUEUED_EVENTS: '3' } });
+    try {
+      const sam = await slowHub.login('sam.sales@demo.crm.test');
+      const cursor = ok(await slowHub.gql('{ liveCursor }', {}, sam)).liveCursor;
+      // Fifty aliases of a 20,000-character description: about a megabyte per event.
+      const fat = Array.from({ length: 50 }, (_, i) => `d${i}: description`).join(' ');
+      const slow = await rawSocket(slowHub.url);
+      const closed = closeOf(slow);
+      slow.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${sam}` } }));
+      await new Promise<void>((resolve) => slow.once('message', () => resolve()));
+      slow.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription($after: String) { myFeed(after: $after) { cursor activity { ${fat} } } }`, variables: { after: cursor } } }));
+      // Stop reading: what the server sends piles up in the kernel's buffers, then in the server's queue.
+      (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+      const steady = liveClient(slowHub.url, sam);
+      clients.push(steady);
+      const sub = steady.subscribe(`subscription($after: String) { myFeed(after: $after) { cursor } }`, { after: cursor });
+      const contact = ok(await slowHub.gql(`{ contacts(first: 1) { edges { node { id } } } }`, {}, sam)).contacts.edges[0].node.id;
+      const description = 'x'.repeat(20_000);
+      for (let i = 0; i < 30; i++) ok(await slowHub.gql(CREATE_TASK, { input: { subject: `${tag} flood ${i}`, description, regardingId: contact } }, sam));
+      await sub.waitFor(30, 30_000);
+      (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+      expect((await closed).code).toBe(4499);
+    } finally {
+      await slowHub.close();
+    }
+  }, 60_000);
+
   it('a socket to any other path, or without the graphql-transport-ws protocol, is refused', async () => {
     await expect(rawSocket(hub.url, '/elsewhere')).rejects.toThrow(/404/);
     const noProtocol = await new Promise<{ code: number }>((resolve, reject) => {
