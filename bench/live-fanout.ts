@@ -4,12 +4,11 @@
 // same number of sockets in the same run. With the in-process bus (one api process takes the mutations
 // and serves the sockets) and, when the build has it, with Redis (the mutations go to a second api
 // process; the sockets' process hears of the commit over Redis).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../test/support/dovecot';
+import { startRedisServer } from '../test/support/redis-server';
 import { ADMIN_EMAIL } from './bench-api';
 import { LiveSockets, type Receipts, type SocketSpec } from './live-sockets';
 import { ApiProcess } from './mail-processes';
@@ -94,31 +93,6 @@ const summary = (values: number[]): Figures => ({
 
 /** The machine's monotonic clock (CLOCK_MONOTONIC, shared by every process), in ms with ns precision. */
 const clockNow = () => Number(process.hrtime.bigint()) / 1e6;
-
-/** A private redis-server on a free loopback port, nothing saved. */
-async function startRedis(): Promise<{ url: string; version: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (output.includes('Ready to accept connections')) resolve(/v=([\d.]+)/.exec(output)?.[1] ?? 'unknown');
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output.slice(-2000)}`)));
-    child.once('error', reject);
-  });
-  const version = await ready;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    version,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
 
 /** Who subscribes, to what, and which sockets each event is for. */
 interface Shape {
@@ -402,6 +376,14 @@ async function plainRun(fleet: SocketFleet, broadcaster: PlainBroadcaster, shape
   };
 }
 
+function redisServerVersion(): string {
+  try {
+    return /v=([\d.]+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Whether this build of the api has the Redis bus (api/src/live/redis-bus.ts). */
 const hasRedisBus = () => fs.existsSync(path.join(API_DIST, 'live', 'redis-bus.js'));
 
@@ -453,8 +435,9 @@ export async function runLiveBenchmark(options: LiveOptions): Promise<LiveReport
       redisSkipped = 'this build of the api has no Redis bus (api/src/live/redis-bus.ts has not landed)';
       log(`live: Redis runs skipped: ${redisSkipped}`);
     } else {
-      const redis = await startRedis();
-      redisVersion = redis.version;
+      // A private redis-server on a free loopback port, nothing saved (as the tests start it).
+      const redis = await startRedisServer();
+      redisVersion = redisServerVersion();
       let writer: ApiProcess | null = null;
       let server: ApiProcess | null = null;
       try {
