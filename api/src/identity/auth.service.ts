@@ -147,9 +147,11 @@ export class AuthService {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new ApiError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
     const token = match[1];
-    const cacheKey = hashToken(token);
-    const cached = this.cache.get(cacheKey);
-    if (cached) return cached;
+    return this.cache.resolve(hashToken(token), () => this.resolveToken(token));
+  }
+
+  /** A token's caller from the database, and when the credential itself ends. */
+  private async resolveToken(token: string): Promise<{ value: Authenticated; expiresAt: Date | null }> {
     const now = this.clock();
     // Sessions are always ours (crm_ses_…); anything else is an API key, including operator-chosen
     // ones such as SYNC_SERVICE_API_KEY=$(openssl rand -hex 32).
@@ -162,19 +164,16 @@ export class AuthService {
         await this.db.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
       }
       // A forced password change concerns password sessions; keys are separate credentials, revoked on their own.
-      const authenticated = { user, principal: await this.access.principalFor(user, 'api_key'), mustChangePassword: false };
-      this.cache.set(cacheKey, authenticated, key.expiresAt);
-      return authenticated;
+      return { value: { user, principal: await this.access.principalFor(user, 'api_key'), mustChangePassword: false }, expiresAt: key.expiresAt };
     }
     const session = await this.db.getRepository(AuthSession).findOne({ where: { tokenHash: hashToken(token), revokedAt: IsNull() } });
     if (!session || session.expiresAt <= now) throw new ApiError('UNAUTHENTICATED', 'the session has expired or was ended; sign in again');
     const user = await this.activeUser(session.userId);
     const principal = await this.access.principalFor(user, 'session');
-    const authenticated = user.mustChangePassword
+    const value = user.mustChangePassword
       ? { user, principal: withoutPrivileges(principal), sessionId: session.id, mustChangePassword: true }
       : { user, principal, sessionId: session.id, mustChangePassword: false };
-    this.cache.set(cacheKey, authenticated, session.expiresAt);
-    return authenticated;
+    return { value, expiresAt: session.expiresAt };
   }
 
   private async activeUser(userId: string): Promise<User> {

@@ -6,6 +6,9 @@
  */
 export class CredentialCache<T> {
   private readonly entries = new Map<string, { value: T; until: number }>();
+  private readonly loading = new Map<string, Promise<T>>();
+  /** Bumped by clear(): a load that began before it is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -32,7 +35,33 @@ export class CredentialCache<T> {
     this.entries.set(key, { value, until });
   }
 
+  /**
+   * The cached value, else what `load` resolves. Callers that ask for the same key while it loads
+   * share that one load: when an entry expires, a thousand live connections of one user would
+   * otherwise each run the six statements at the same moment. Failures are shared, never kept.
+   */
+  resolve(key: string, load: () => Promise<{ value: T; expiresAt?: Date | null }>): Promise<T> {
+    const cached = this.get(key);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const generation = this.generation;
+    const loaded: Promise<T> = load()
+      .then(({ value, expiresAt }) => {
+        if (generation === this.generation) this.set(key, value, expiresAt);
+        return value;
+      })
+      .finally(() => {
+        if (this.loading.get(key) === loaded) this.loading.delete(key);
+      });
+    this.loading.set(key, loaded);
+    return loaded;
+  }
+
   clear(): void {
     this.entries.clear();
+    // Loads under way read the state before the change: whoever asks from now on loads afresh.
+    this.loading.clear();
+    this.generation++;
   }
 }

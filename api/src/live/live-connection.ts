@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Principal } from '../access/principal';
 import type { Authenticated } from '../identity/auth.service';
 
@@ -31,13 +32,15 @@ const visibilityKeys = new WeakMap<Principal, string>();
 export function visibilityKey(principal: Principal): string {
   let key = visibilityKeys.get(principal);
   if (!key) {
-    key = JSON.stringify([
+    const parts = JSON.stringify([
       principal.userId,
       principal.businessUnitId,
       [...principal.unitAndDescendantIds].sort(),
       [...principal.privileges].sort(),
       [...principal.fieldGrants].sort(),
     ]);
+    // Hashed: the key goes into a map lookup for every delivery to every subscriber, and the JSON lists every privilege and unit.
+    key = createHash('sha256').update(parts).digest('base64url');
     visibilityKeys.set(principal, key);
   }
   return key;

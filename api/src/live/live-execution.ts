@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   createSourceEventStream,
   execute,
@@ -43,7 +44,8 @@ export function operationKey(args: Pick<ExecutionArgs, 'document' | 'operationNa
   const variables = Object.entries(args.variableValues ?? {})
     .filter(([name]) => used.has(name))
     .sort(([a], [b]) => (a < b ? -1 : 1));
-  return JSON.stringify([source, args.operationName ?? null, variables]);
+  // Hashed: it is part of a map key looked up for every delivery to every subscriber.
+  return createHash('sha256').update(JSON.stringify([source, args.operationName ?? null, variables])).digest('base64url');
 }
 
 function variablesBelowRootField(operation: OperationDefinitionNode): Set<string> {
