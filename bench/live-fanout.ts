@@ -24,7 +24,7 @@ const SUBSCRIPTION = `subscription($recordId: ID!, $after: String) {
 }`;
 const CREATE_TASK = 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }';
 const CREATE_APPOINTMENT = 'mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }';
-const DRAIN_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 15_000;
 
 export interface LiveOptions {
   /** Subscribers of the large runs (1,000 in the issue). */
