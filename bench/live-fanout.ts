@@ -233,17 +233,30 @@ interface Measured {
 /** Pairs every receipt of a measured event (k ≥ 0) with that event's start. */
 function measure(receipts: Receipts[], startOf: (k: number) => number | undefined): Measured {
   const latencies: number[] = [];
+  const seen = new Set<string>();
+  const odd: string[] = [];
+  let oddCount = 0;
+  const note = (text: string) => {
+    oddCount++;
+    if (odd.length < 3) odd.push(text);
+  };
   for (const r of receipts) {
     for (let i = 0; i < r.events.length; i++) {
-      const start = r.events[i] >= 0 ? startOf(r.events[i]) : undefined;
-      if (start !== undefined) latencies.push(r.at[i] - start);
+      const [socket, k] = [r.sockets[i], r.events[i]];
+      const pair = `${socket}:${k}`;
+      // Each socket should see each event once, and no warm-up event after the warm-up.
+      if (seen.has(pair)) note(`socket ${socket} received event ${k} again`);
+      seen.add(pair);
+      const start = k >= 0 ? startOf(k) : undefined;
+      if (start === undefined) note(`socket ${socket} received event ${k} during the run`);
+      else latencies.push(r.at[i] - start);
     }
   }
   return {
     latencies,
     received: latencies.length,
-    problems: receipts.reduce((a, r) => a + r.problemCount, 0),
-    firstProblem: receipts.flatMap((r) => r.problems)[0] ?? null,
+    problems: receipts.reduce((a, r) => a + r.problemCount, 0) + oddCount,
+    firstProblem: receipts.flatMap((r) => r.problems)[0] ?? odd[0] ?? null,
     sample: receipts.find((r) => r.sample)?.sample ?? null,
   };
 }
@@ -398,6 +411,8 @@ export async function runLiveBenchmark(options: LiveOptions): Promise<LiveReport
     // For experiments: more of the api's environment, as JSON (e.g. '{"AUTH_CACHE_SECONDS":"60"}').
     ...(JSON.parse(process.env.BENCH_LIVE_API_ENV ?? '{}') as Record<string, string>),
   };
+  // For experiments: only the runs whose label matches this regular expression (a plain ws run needs the GraphQL run before it).
+  const wanted = (label: string) => !process.env.BENCH_LIVE_ONLY || new RegExp(process.env.BENCH_LIVE_ONLY).test(label);
   const runs: FanoutRun[] = [];
   let payloadBytes = NaN;
   let redisSkipped: string | null = null;
@@ -417,17 +432,20 @@ export async function runLiveBenchmark(options: LiveOptions): Promise<LiveReport
       own: ownRecords(setup, subscribers, setup.admin),
     };
     const common = { ...options, bus: 'in-process' as const };
-    const one = await graphqlRun(fleet, shapes.one, api, api, setup.admin, { ...common, label: `one record, ${subscribers} subscribers, 1 user`, users: 1 });
-    runs.push(one.run);
-    payloadBytes = Buffer.byteLength(one.sample ?? '');
-    runs.push(await plainRun(fleet, broadcaster, shapes.one, one.sample!, { ...options, label: `plain ws, ${subscribers} sockets, every event to all` }));
-    const oneSmall = await graphqlRun(fleet, shapes.oneSmall, api, api, setup.admin, { ...common, label: `one record, ${small} subscribers, 1 user`, users: 1 });
-    runs.push(oneSmall.run);
-    runs.push(await plainRun(fleet, broadcaster, shapes.oneSmall, oneSmall.sample!, { ...options, label: `plain ws, ${small} sockets, every event to all` }));
-    runs.push((await graphqlRun(fleet, shapes.oneUsers, api, api, setup.admin, { ...common, label: `one record, ${subscribers} subscribers, ${options.users} users`, users: options.users })).run);
-    const own = await graphqlRun(fleet, shapes.own, api, api, setup.admin, { ...common, label: `own records, ${subscribers} subscribers, 1 % per event`, users: 1 });
-    runs.push(own.run);
-    runs.push(await plainRun(fleet, broadcaster, shapes.own, own.sample!, { ...options, label: `plain ws, ${subscribers} sockets, each event to 1 %` }));
+    // Each GraphQL run, then (where given) the bare ws server with the message that run delivered.
+    const local: [Shape, string, number, string | null][] = [
+      [shapes.one, `one record, ${subscribers} subscribers, 1 user`, 1, `plain ws, ${subscribers} sockets, every event to all`],
+      [shapes.oneSmall, `one record, ${small} subscribers, 1 user`, 1, `plain ws, ${small} sockets, every event to all`],
+      [shapes.oneUsers, `one record, ${subscribers} subscribers, ${options.users} users`, options.users, null],
+      [shapes.own, `own records, ${subscribers} subscribers, 1 % per event`, 1, `plain ws, ${subscribers} sockets, each event to 1 %`],
+    ];
+    for (const [shape, label, users, plainLabel] of local) {
+      if (!wanted(label)) continue;
+      const ours = await graphqlRun(fleet, shape, api, api, setup.admin, { ...common, label, users });
+      runs.push(ours.run);
+      if (Number.isNaN(payloadBytes)) payloadBytes = Buffer.byteLength(ours.sample ?? '');
+      if (plainLabel && ours.sample) runs.push(await plainRun(fleet, broadcaster, shape, ours.sample, { ...options, label: plainLabel }));
+    }
     await api.stop();
     api = null;
 
@@ -445,8 +463,9 @@ export async function runLiveBenchmark(options: LiveOptions): Promise<LiveReport
         writer = await ApiProcess.start(LIVE_DATABASE, { env: redisEnv, reuse: true });
         server = await ApiProcess.start(LIVE_DATABASE, { env: redisEnv, reuse: true });
         const redisCommon = { ...options, bus: 'redis' as const };
-        runs.push((await graphqlRun(fleet, shapes.one, server, writer, setup.admin, { ...redisCommon, label: `Redis: one record, ${subscribers} subscribers, 1 user`, users: 1 })).run);
-        runs.push((await graphqlRun(fleet, shapes.own, server, writer, setup.admin, { ...redisCommon, label: `Redis: own records, ${subscribers} subscribers, 1 % per event`, users: 1 })).run);
+        for (const [shape, label] of [[shapes.one, `Redis: one record, ${subscribers} subscribers, 1 user`], [shapes.own, `Redis: own records, ${subscribers} subscribers, 1 % per event`]] as const) {
+          if (wanted(label)) runs.push((await graphqlRun(fleet, shape, server, writer, setup.admin, { ...redisCommon, label, users: 1 })).run);
+        }
       } finally {
         await server?.stop();
         await writer?.stop();
