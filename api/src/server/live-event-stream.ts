@@ -1,0 +1,208 @@
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { createHandler, print, type ExecutionResult } from 'graphql-sse';
+import type { Services } from '../graphql/services';
+import type { Authenticated } from '../identity/auth.service';
+import { LIVE_CLOSE, type LiveConnection } from '../live/live-connection';
+import type { Logger } from '../platform/logger';
+import { formatError } from './errors';
+import { sendGraphqlError } from './http-errors';
+import { connectionOf, LiveConnections, mayConnect } from './live-connections';
+import type { LiveContext, LiveOperations } from './live-operations';
+import { clientAddress } from './trust-proxy';
+
+/** Limits of the SSE endpoint: the same numbers as the WebSocket's (live-socket.ts). */
+export interface LiveEventStreamLimits {
+  /** Open streams of one user (each stream is one subscription: graphql-sse's "distinct connections mode"). */
+  readonly connectionsPerUser: number;
+  /** Bytes waiting in a response's send buffer before the client is cut off as too slow. */
+  readonly maxBufferedBytes: number;
+  readonly recheckMs: number;
+}
+
+/** What an SSE stream knows of its request, for graphql-sse's callbacks. */
+interface StreamRequestContext {
+  readonly caller: { auth: Authenticated; connection: LiveConnection; clientAddress?: string };
+}
+
+/** graphql-sse's event-stream media type; the protocol's streaming requests ask for it and nothing else. */
+const EVENT_STREAM = 'text/event-stream';
+
+/** Whether a request on /graphql is an SSE subscription (GraphQL over SSE, distinct connections mode): it accepts `text/event-stream`. */
+export function wantsEventStream(req: Request): boolean {
+  return (req.headers.accept ?? '').split(',').some((type) => type.split(';')[0].trim().toLowerCase() === EVENT_STREAM);
+}
+
+/**
+ * Subscriptions over Server-Sent Events on /graphql (the GraphQL over SSE protocol, graphql-sse's
+ * "distinct connections mode": one POST or GET with `Accept: text/event-stream` per subscription), for
+ * callers that cannot hold a WebSocket. Authenticated by the same `Authorization` header as HTTP, refused
+ * with a JSON error before a stream opens, run by the same executor and checks as the WebSocket.
+ * Single connection mode (a stream reserved by PUT) is refused: graphql-sse keeps reservations, and
+ * the events queued for them, with no way to expire them.
+ */
+export function liveEventStream(options: {
+  services: Services;
+  log: Logger;
+  operations: LiveOperations;
+  /** The largest request body of this caller (their share's, as on HTTP). */
+  requestBytes: (auth: Authenticated) => number;
+  limits: LiveEventStreamLimits;
+}): { handler: RequestHandler; close(): void; readonly streams: number } {
+  const { services, log, operations, limits } = options;
+  const connections = new LiveConnections(services.auth, limits);
+  const format = formatError(log);
+  const formatAll = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => format(e.toJSON(), e));
+  const bodyParsers = new Map<number, RequestHandler>();
+
+  const sse = createHandler<Request, StreamRequestContext, LiveContext & Record<PropertyKey, unknown>>({
+    // No reservation tokens: every request is a stream of its own (distinct connections mode).
+    authenticate: () => null,
+    onSubscribe: (req, params) => {
+      const prepared = operations.prepare(params, req.context.caller);
+      if ('errors' in prepared) {
+        return [JSON.stringify({ errors: formatAll(prepared.errors) }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+      }
+      return prepared.args as typeof prepared.args & { contextValue: LiveContext & Record<PropertyKey, unknown> };
+    },
+    subscribe: operations.subscribe as never,
+    onNext: (_ctx, _req, result) => {
+      const errors = (result as ExecutionResult).errors as readonly GraphQLError[] | undefined;
+      return errors ? { ...result, errors: formatAll(errors) as never } : undefined;
+    },
+  });
+
+  const readBody = (req: Request, res: Response, auth: Authenticated): Promise<void> => {
+    const limit = options.requestBytes(auth);
+    let parser = bodyParsers.get(limit);
+    if (!parser) bodyParsers.set(limit, (parser = express.json({ limit })));
+    return new Promise((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  };
+
+  const handler: RequestHandler = async (req, res, next) => {
+    if (req.method === 'PUT' || req.method === 'DELETE') {
+      sendGraphqlError(req, res, 405, 'BAD_REQUEST', 'Server-Sent Events run in distinct connections mode only: send each subscription as its own POST /graphql with Accept: text/event-stream.', { allow: 'GET, POST' });
+      return;
+    }
+    if (!wantsEventStream(req)) {
+      next();
+      return;
+    }
+    const header = req.headers.authorization;
+    let auth: Authenticated | undefined;
+    try {
+      auth = await services.auth.authenticate(header);
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      sendGraphqlError(req, res, 401, 'UNAUTHENTICATED', err.message);
+      return;
+    }
+    if (!mayConnect(auth) || !header) {
+      sendGraphqlError(req, res, 401, 'UNAUTHENTICATED', 'Subscriptions need a signed-in caller: send Authorization: Bearer <session token or API key>.');
+      return;
+    }
+    if (req.method === 'POST') {
+      if (!req.is('application/json')) {
+        sendGraphqlError(req, res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL requests as a POST with Content-Type: application/json.');
+        return;
+      }
+      try {
+        await readBody(req, res, auth);
+      } catch (err) {
+        next(err);
+        return;
+      }
+    }
+
+    const stream = eventStreamOf(res);
+    const connection = connectionOf(services.auth, header, (code) => stream.end(code));
+    const release = connections.admit(auth.user.id, connection);
+    if (!release) {
+      sendGraphqlError(req, res, 429, 'RATE_LIMITED', `You already have ${limits.connectionsPerUser} live connections open, the limit; close one first.`, { 'retry-after': '5' });
+      return;
+    }
+    res.once('close', release);
+
+    const [body, init] = await sse({
+      method: req.method,
+      url: req.originalUrl,
+      headers: { get: (key) => (key === 'accept' ? EVENT_STREAM : headerValue(req, key)) },
+      body: (req.body as Record<string, unknown> | undefined) ?? null,
+      raw: req,
+      context: { caller: { auth, connection, clientAddress: clientAddress(req) } },
+    });
+    if (!body || typeof body === 'string') {
+      release();
+      res.writeHead(init.status, init.statusText, init.headers).end(body ?? undefined);
+      return;
+    }
+    stream.pipe(body, init.headers ?? {}, limits.maxBufferedBytes);
+  };
+
+  return {
+    handler,
+    get streams() {
+      return connections.size;
+    },
+    close: () => {
+      connections.dispose();
+      connections.closeAll(LIVE_CLOSE.serverClosing.code, LIVE_CLOSE.serverClosing.reason);
+    },
+  };
+}
+
+function headerValue(req: Request, key: string): string | undefined {
+  const value = req.headers[key];
+  return Array.isArray(value) ? value.join('\n') : value;
+}
+
+/**
+ * One response carrying graphql-sse's messages. Writes are not awaited one by one (graphql-sse would then
+ * queue without bound in memory); the response's own buffer is bounded instead, and a client that lets it
+ * grow past the limit is cut off as too slow, to resume from its last cursor.
+ */
+function eventStreamOf(res: Response) {
+  let messages: AsyncGenerator<string, void, undefined> | undefined;
+  let endedWith: number | undefined;
+
+  /** Ends the stream; before it opened, `pipe` answers with an error instead. */
+  const end = (code: number) => {
+    if (endedWith !== undefined) return;
+    endedWith = code;
+    if (!messages) return;
+    // A session that ended completes the subscription with the reason, so the client does not retry;
+    // any other end leaves it incomplete, which graphql-sse's client retries (with its last cursor, for ours).
+    if (code === LIVE_CLOSE.sessionEnded.code && !res.writableEnded) {
+      res.write(print({ event: 'next', data: { errors: [{ message: 'The session ended; sign in again.', extensions: { code: 'UNAUTHENTICATED' } }] } as never }));
+      res.write(print({ event: 'complete', data: null }));
+    }
+    res.end();
+    void messages.return(undefined);
+  };
+
+  const pipe = async (body: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, maxBufferedBytes: number) => {
+    if (endedWith !== undefined) {
+      void body.return(undefined);
+      if (endedWith === LIVE_CLOSE.sessionEnded.code) sendJsonError(res, 401, 'UNAUTHENTICATED', 'The session ended; sign in again.');
+      else sendJsonError(res, 503, 'UNAVAILABLE', 'The server is shutting down; try again.');
+      return;
+    }
+    messages = body;
+    // The client went away: graphql-sse's return() ends the subscription, and with it the event source.
+    res.once('close', () => end(LIVE_CLOSE.serverClosing.code));
+    res.writeHead(200, headers);
+    res.flushHeaders();
+    for await (const message of body) {
+      if (res.writableEnded) break;
+      res.write(message);
+      if (res.writableLength > maxBufferedBytes) end(LIVE_CLOSE.tooSlow.code);
+    }
+    if (!res.writableEnded) res.end();
+  };
+
+  return { end, pipe: (body: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, maxBufferedBytes: number) => void pipe(body, headers, maxBufferedBytes) };
+}
+
+function sendJsonError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
