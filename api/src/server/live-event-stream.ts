@@ -1,11 +1,12 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { createHandler, print, type ExecutionResult } from 'graphql-sse';
+import { createHandler, type ExecutionResult } from 'graphql-sse';
 import type { Services } from '../graphql/services';
 import type { Authenticated } from '../identity/auth.service';
 import { LIVE_CLOSE, type LiveConnection } from '../live/live-connection';
 import type { Logger } from '../platform/logger';
 import { formatError } from './errors';
+import { eventStreamResponse } from './event-stream-response';
 import { sendGraphqlError } from './http-errors';
 import { connectionOf, LiveConnections, mayConnect } from './live-connections';
 import type { LiveContext, LiveOperations } from './live-operations';
@@ -114,7 +115,7 @@ export function liveEventStream(options: {
       }
     }
 
-    const stream = eventStreamOf(res);
+    const stream = eventStreamResponse(res);
     const connection = connectionOf(services.auth, header, (code) => stream.end(code));
     const release = connections.admit(auth.user.id, connection);
     if (!release) {
@@ -154,55 +155,4 @@ export function liveEventStream(options: {
 function headerValue(req: Request, key: string): string | undefined {
   const value = req.headers[key];
   return Array.isArray(value) ? value.join('\n') : value;
-}
-
-/**
- * One response carrying graphql-sse's messages. Writes are not awaited one by one (graphql-sse would then
- * queue without bound in memory); the response's own buffer is bounded instead, and a client that lets it
- * grow past the limit is cut off as too slow, to resume from its last cursor.
- */
-function eventStreamOf(res: Response) {
-  let messages: AsyncGenerator<string, void, undefined> | undefined;
-  let endedWith: number | undefined;
-
-  /** Ends the stream; before it opened, `pipe` answers with an error instead. */
-  const end = (code: number) => {
-    if (endedWith !== undefined) return;
-    endedWith = code;
-    if (!messages) return;
-    // A session that ended completes the subscription with the reason, so the client does not retry;
-    // any other end leaves it incomplete, which graphql-sse's client retries (with its last cursor, for ours).
-    if (code === LIVE_CLOSE.sessionEnded.code && !res.writableEnded) {
-      res.write(print({ event: 'next', data: { errors: [{ message: 'The session ended; sign in again.', extensions: { code: 'UNAUTHENTICATED' } }] } as never }));
-      res.write(print({ event: 'complete', data: null }));
-    }
-    res.end();
-    void messages.return(undefined);
-  };
-
-  const pipe = async (body: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, maxBufferedBytes: number) => {
-    if (endedWith !== undefined) {
-      void body.return(undefined);
-      if (endedWith === LIVE_CLOSE.sessionEnded.code) sendJsonError(res, 401, 'UNAUTHENTICATED', 'The session ended; sign in again.');
-      else sendJsonError(res, 503, 'UNAVAILABLE', 'The server is shutting down; try again.');
-      return;
-    }
-    messages = body;
-    // The client went away: graphql-sse's return() ends the subscription, and with it the event source.
-    res.once('close', () => end(LIVE_CLOSE.serverClosing.code));
-    res.writeHead(200, headers);
-    res.flushHeaders();
-    for await (const message of body) {
-      if (res.writableEnded) break;
-      res.write(message);
-      if (res.writableLength > maxBufferedBytes) end(LIVE_CLOSE.tooSlow.code);
-    }
-    if (!res.writableEnded) res.end();
-  };
-
-  return { end, pipe: (body: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, maxBufferedBytes: number) => void pipe(body, headers, maxBufferedBytes) };
-}
-
-function sendJsonError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
