@@ -132,6 +132,19 @@ describe.each(DIALECTS)('subscriptions over Server-Sent Events (graphql-sse clie
     expect(ok(await gql('sam.sales', '{ viewer { id } }')).viewer.id).toBeTruthy();
   });
 
+  it('has the limits of HTTP: a body over 2 MB is 413, a query past the shape limits 400 QUERY_TOO_COMPLEX, invalid 400', async () => {
+    const large = await rawStream({ query: MY_FEED, variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }, tokens['sam.sales']);
+    expect(large.status).toBe(413);
+    expect((await large.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const deep = `subscription { myFeed { ${'activity { regarding { ... on Contact { account { '.repeat(4)}id${' } } } }'.repeat(4)} } }`;
+    const tooDeep = await rawStream({ query: deep }, tokens['sam.sales']);
+    expect(tooDeep.status).toBe(400);
+    expect((await tooDeep.json()).errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    const invalid = await rawStream({ query: 'subscription { myFeed { noSuchField } }' }, tokens['sam.sales']);
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('signing out ends the stream: the subscription completes with UNAUTHENTICATED', async () => {
     const token = await hub.login('sara.sales@demo.crm.test');
     const sub = connect(token).subscribe(MY_FEED, { after: await now() });

@@ -77,6 +77,20 @@ describe('eventStreamResponse', () => {
     expect(text).toBe(':\n\nevent: next\ndata: {"errors":[{"message":"The session ended; sign in again.","extensions":{"code":"UNAUTHENTICATED"}}]}\n\nevent: complete\ndata:\n\n');
   });
 
+  it('ends the source when the client goes away', async () => {
+    const source = endlessMessages(10);
+    let opened!: () => void;
+    const first = new Promise<void>((resolve) => (opened = resolve));
+    const port = await serve((stream) => stream.pipe(source.generator, HEADERS, 1024 * 1024));
+    const control = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, { signal: control.signal });
+    const reader = response.body!.getReader();
+    void reader.read().then(opened);
+    await first;
+    control.abort();
+    await source.ended;
+  });
+
   it('answers 401 instead of opening a stream when the session ended before it opened', async () => {
     const source = endlessMessages(10);
     const port = await serve((stream) => {

@@ -43,8 +43,6 @@ export function eventStreamResponse(res: http.ServerResponse): EventStreamRespon
       return;
     }
     messages = body;
-    // The client went away: graphql-sse's return() ends the subscription, and with it the event source.
-    res.once('close', () => end(LIVE_CLOSE.serverClosing.code));
     res.writeHead(200, headers);
     res.flushHeaders();
     for await (const message of body) {
@@ -54,6 +52,9 @@ export function eventStreamResponse(res: http.ServerResponse): EventStreamRespon
     }
     if (!res.writableEnded) res.end();
   };
+
+  // The client went away (before or after the stream opened): graphql-sse's return() ends the subscription, and with it the event source.
+  res.once('close', () => end(LIVE_CLOSE.serverClosing.code));
 
   // A failed write (the socket broke under us) is the client gone: nothing to answer, only to let go.
   return { end, pipe: (body, headers, maxBufferedBytes) => void pipe(body, headers, maxBufferedBytes).catch(() => res.destroy()) };

@@ -16,6 +16,8 @@ import { clientAddress } from './trust-proxy';
 export interface LiveEventStreamLimits {
   /** Open streams of one user (each stream is one subscription: graphql-sse's "distinct connections mode"). */
   readonly connectionsPerUser: number;
+  /** Open streams of this process, all users together. */
+  readonly maxConnections: number;
   /** Bytes waiting in a response's send buffer before the client is cut off as too slow. */
   readonly maxBufferedBytes: number;
   readonly recheckMs: number;
@@ -98,8 +100,16 @@ export function liveEventStream(options: {
       sendGraphqlError(req, res, 401, 'UNAUTHENTICATED', err.message);
       return;
     }
-    if (!mayConnect(auth) || !header) {
+    if (!auth || !header) {
       sendGraphqlError(req, res, 401, 'UNAUTHENTICATED', 'Subscriptions need a signed-in caller: send Authorization: Bearer <session token or API key>.');
+      return;
+    }
+    if (!mayConnect(auth)) {
+      sendGraphqlError(req, res, 403, 'PASSWORD_CHANGE_REQUIRED', 'An administrator reset your password: choose a new one with changePassword before doing anything else.');
+      return;
+    }
+    if (connections.size >= limits.maxConnections) {
+      sendGraphqlError(req, res, 503, 'SERVICE_UNAVAILABLE', 'The api has as many live connections open as it allows; try again shortly.', { 'retry-after': '5' });
       return;
     }
     if (req.method === 'POST') {
@@ -137,7 +147,8 @@ export function liveEventStream(options: {
       res.writeHead(init.status, init.statusText, init.headers).end(body ?? undefined);
       return;
     }
-    stream.pipe(body, init.headers ?? {}, limits.maxBufferedBytes);
+    // X-Accel-Buffering: nginx (and proxies that honour it) pass events on as they come instead of buffering the response.
+    stream.pipe(body, { ...init.headers, 'x-accel-buffering': 'no' }, limits.maxBufferedBytes);
   };
 
   return {
