@@ -143,6 +143,9 @@ describe.each(DIALECTS)('subscriptions over Server-Sent Events (graphql-sse clie
     const invalid = await rawStream({ query: 'subscription { myFeed { noSuchField } }' }, tokens['sam.sales']);
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const noQuery = await rawStream({ variables: {} }, tokens['sam.sales']);
+    expect(noQuery.status).toBe(400);
+    expect((await noQuery.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('signing out ends the stream: the subscription completes with UNAUTHENTICATED', async () => {

@@ -144,7 +144,7 @@ export function liveEventStream(options: {
     });
     if (!body || typeof body === 'string') {
       release();
-      res.writeHead(init.status, init.statusText, init.headers).end(body ?? undefined);
+      res.writeHead(init.status, init.statusText, init.headers).end(withCodes(body) ?? undefined);
       return;
     }
     // X-Accel-Buffering: nginx (and proxies that honour it) pass events on as they come instead of buffering the response.
@@ -161,6 +161,18 @@ export function liveEventStream(options: {
       connections.closeAll(LIVE_CLOSE.serverClosing.code, LIVE_CLOSE.serverClosing.reason);
     },
   };
+}
+
+/** graphql-sse's own refusals (a request without a query, variables that are not an object) get the code every error carries. */
+function withCodes(body: string | null): string | null {
+  if (!body) return body;
+  try {
+    const parsed = JSON.parse(body) as { errors?: { message: string; extensions?: { code?: string } }[] };
+    if (!Array.isArray(parsed.errors)) return body;
+    return JSON.stringify({ ...parsed, errors: parsed.errors.map((e) => (e.extensions?.code ? e : { ...e, extensions: { ...e.extensions, code: 'BAD_REQUEST' } })) });
+  } catch {
+    return body;
+  }
 }
 
 function headerValue(req: Request, key: string): string | undefined {
