@@ -38,7 +38,6 @@ export const DEFAULT_LIVE_SOCKET_LIMITS: LiveSocketLimits = {
 };
 
 interface ConnectionState {
-  userId: string;
   subscriptions: Set<string>;
   connection: LiveConnection;
   release: () => void;
@@ -104,7 +103,7 @@ export function attachLiveSocket(options: {
           socket.close(LIVE_CLOSE.tooManyConnections.code, LIVE_CLOSE.tooManyConnections.reason);
           return false;
         }
-        ctx.extra.state = { userId: auth.user.id, subscriptions: new Set(), connection, release };
+        ctx.extra.state = { subscriptions: new Set(), connection, release };
         return true;
       },
       onClose: (ctx) => ctx.extra.state?.release(),
