@@ -1,6 +1,9 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
 import { PagedList, type Connection, type Page } from '../graphql/paged-list.svelte';
+import type { LiveTransport } from '../live/live-client';
+import { LiveSubscription } from '../live/live-subscription';
 import { TIMELINE_QUERY, type Activity, type ActivityKind, type Direction } from './activity';
+import { ACTIVITY_CHANGED_SUBSCRIPTION, applyActivityEvent, eventIdentity, type ActivityEvent } from './activity-events';
 
 /** What narrows the timeline; no kinds chosen means every kind. */
 export interface TimelineFilters {
@@ -28,7 +31,21 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   /** The activities shown opened up. */
   expanded = $state<ReadonlySet<string>>(new Set());
 
+  /** Activities that arrived live, highlighted until the view says the highlight has faded. */
+  fresh = $state<ReadonlySet<string>>(new Set());
+  /** Why live updates stopped (the server refused the subscription), or null. */
+  liveError = $state<string | null>(null);
+  /**
+   * Wraps every live change as it lands: the view measures before `apply` and keeps the reader's place after.
+   * `apply` returns the id of an activity newly shown, or null.
+   */
+  onLiveChange: (apply: () => string | null) => void = (apply) => void apply();
+
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
+  #transport: LiveTransport | null = null;
+  #live: LiveSubscription<ActivityEvent> | null = null;
+  /** Events that arrived while a first page was loading: applied once it is shown. */
+  #pending: ActivityEvent[] = [];
 
   readonly pageSize: number;
 
@@ -84,6 +101,20 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
     this.expanded = next;
   }
 
+  /** Follows the record's activityChanged subscription for the current kinds and related-records choice. */
+  goLive(transport: LiveTransport): void {
+    this.#transport = transport;
+    this.#subscribe();
+  }
+
+  /** The highlight of a live arrival has faded. */
+  settled(id: string): void {
+    if (!this.fresh.has(id)) return;
+    const next = new Set(this.fresh);
+    next.delete(id);
+    this.fresh = next;
+  }
+
   /** Loads the first page for the current filters, replacing whatever was shown. */
   reload(): Promise<void> {
     return this.loadFirst(this.filters);
@@ -92,11 +123,66 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   dispose(): void {
     clearTimeout(this.#typingTimer);
     this.forgetPending();
+    this.#live?.stop();
+    this.#live = null;
   }
 
   #apply(change: Partial<TimelineFilters>): void {
+    const before = this.filters;
     this.filters = { ...this.filters, ...change };
+    // The server filters by kind and related records; direction and search are checked here, on each event.
+    if (before.includeRelated !== this.filters.includeRelated || before.kinds.join() !== this.filters.kinds.join()) this.#subscribe();
     void this.reload();
+  }
+
+  #subscribe(): void {
+    this.#live?.stop();
+    this.#pending = [];
+    this.liveError = null;
+    if (!this.#transport) return;
+    const { includeRelated, kinds } = this.filters;
+    this.#live = new LiveSubscription<ActivityEvent>(this.#transport, {
+      query: ACTIVITY_CHANGED_SUBSCRIPTION,
+      field: 'activityChanged',
+      variables: { recordId: this.recordId, includeRelated, kinds: kinds.length > 0 ? kinds : null },
+      identity: eventIdentity,
+      onEvent: (event) => this.#receive(event),
+      onCursorExpired: () => void this.reload(),
+      onError: (error) => {
+        this.liveError = error.message;
+      },
+    });
+  }
+
+  #receive(event: ActivityEvent): void {
+    if (!this.page || this.loading === 'first') {
+      this.#pending.push(event);
+      return;
+    }
+    this.onLiveChange(() => this.#applyNow(event));
+  }
+
+  #applyNow(event: ActivityEvent): string | null {
+    const page = this.page;
+    if (!page) return null;
+    const change = applyActivityEvent(page.rows, event, this.filters, page.hasNextPage);
+    if (!change) return null;
+    this.page = { ...page, rows: change.rows, totalCount: Math.max(0, page.totalCount + change.countDelta) };
+    if (change.inserted) this.fresh = new Set(this.fresh).add(change.inserted);
+    return change.inserted;
+  }
+
+  protected override firstPageShown(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    // The page just loaded may already hold these; applying them again only replaces items with themselves.
+    for (const event of pending) this.#applyNow(event);
+  }
+
+  protected override mergeMore(shown: readonly Activity[], next: readonly Activity[]): Activity[] {
+    // A live arrival can also come on the next page: it is shown once.
+    const ids = new Set(shown.map((row) => row.id));
+    return [...shown, ...next.filter((row) => !ids.has(row.id))];
   }
 
   protected async fetchPage(filters: TimelineFilters, after: string | null): Promise<Connection<Activity>> {

@@ -1,0 +1,79 @@
+import type { Activity, ActivityKind } from '../timeline/activity';
+import { eventIdentity, MY_FEED_SUBSCRIPTION, type ActivityChange, type ActivityEvent } from '../timeline/activity-events';
+import type { LiveTransport } from './live-client';
+import { LiveSubscription } from './live-subscription';
+
+/** How many activities the feed keeps; older ones drop off the end. */
+export const FEED_LIMIT = 200;
+
+/** One activity in the feed: its latest state and what last happened to it. */
+export interface FeedItem {
+  readonly activity: Activity;
+  readonly change: ActivityChange;
+  readonly at: string;
+}
+
+/**
+ * The viewer's myFeed as it happens, newest first, one entry per activity (a change moves it to the top),
+ * at most FEED_LIMIT entries; choosing kinds subscribes again for just those.
+ */
+export class LiveFeed {
+  items = $state<readonly FeedItem[]>([]);
+  /** No kinds chosen means every kind. */
+  kinds = $state<readonly ActivityKind[]>([]);
+  error = $state<string | null>(null);
+  /** The server could not replay what was missed; the feed continues from now. */
+  expired = $state(false);
+
+  #live: LiveSubscription<ActivityEvent> | null = null;
+
+  constructor(
+    private readonly transport: LiveTransport,
+    readonly limit = FEED_LIMIT,
+  ) {
+    this.#subscribe();
+  }
+
+  toggleKind(kind: ActivityKind): void {
+    this.kinds = this.kinds.includes(kind) ? this.kinds.filter((k) => k !== kind) : [...this.kinds, kind];
+    // What is shown stays if it still matches; the new subscription starts from now.
+    this.items = this.items.filter((item) => this.#wanted(item.activity.kind));
+    this.#subscribe();
+  }
+
+  dispose(): void {
+    this.#live?.stop();
+    this.#live = null;
+  }
+
+  #wanted(kind: ActivityKind): boolean {
+    return this.kinds.length === 0 || this.kinds.includes(kind);
+  }
+
+  #subscribe(): void {
+    this.#live?.stop();
+    this.error = null;
+    this.#live = new LiveSubscription<ActivityEvent>(this.transport, {
+      query: MY_FEED_SUBSCRIPTION,
+      field: 'myFeed',
+      variables: { kinds: this.kinds.length > 0 ? this.kinds : null },
+      identity: eventIdentity,
+      onEvent: (event) => this.#receive(event),
+      onCursorExpired: () => {
+        this.expired = true;
+      },
+      onError: (error) => {
+        this.error = error.message;
+      },
+    });
+  }
+
+  #receive(event: ActivityEvent): void {
+    const others = this.items.filter((item) => item.activity.id !== event.activityId);
+    if (event.change === 'REMOVED' || !event.activity) {
+      this.items = others;
+      return;
+    }
+    this.items = [{ activity: event.activity, change: event.change, at: event.at }, ...others].slice(0, this.limit);
+  }
+}
