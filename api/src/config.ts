@@ -56,6 +56,8 @@ export interface ApiConfig {
   readonly blobUploadQuotaBytes: number;
   /** UNREFERENCED_BLOB_GRACE_HOURS (default 24): how long a blob nothing references is kept before it is collected. */
   readonly unreferencedBlobGraceHours: number;
+  /** LIVE_EVENT_RETENTION_HOURS (default 168): how far back a subscriber can resume with its cursor. */
+  readonly liveEventRetentionHours: number;
 }
 
 const MB = 1024 * 1024;
@@ -136,6 +138,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     signInLimits: { perClient: int('SIGN_IN_LIMIT_PER_CLIENT', 20, 1, 1_000_000), total: int('SIGN_IN_LIMIT_TOTAL', 300, 1, 1_000_000) },
     blobUploadQuotaBytes: int('BLOB_UPLOAD_QUOTA_MB', 100, 1, 1024 * 1024) * 1024 * 1024,
     unreferencedBlobGraceHours: int('UNREFERENCED_BLOB_GRACE_HOURS', 24, 1, 24 * 365),
+    liveEventRetentionHours: int('LIVE_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

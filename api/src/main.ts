@@ -3,6 +3,7 @@ import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
 import { createServices, type Services } from './graphql/services';
 import { loadOrCreateKeyFile } from './mail/credential-cipher';
+import { createLiveBus } from './live/live-bus';
 import { createLogger, type Logger } from './platform/logger';
 import { makePrivate } from './platform/private-files';
 import { bootstrap } from './seed/bootstrap';
@@ -44,6 +45,18 @@ function collectUnreferencedBlobs(services: Services, log: Logger): NodeJS.Timeo
   return timer;
 }
 
+/** Hourly: live events older than the retention are removed; a cursor before them gets CURSOR_EXPIRED. */
+function pruneLiveEvents(services: Services, retentionHours: number, log: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    services.liveEvents
+      .prune(new Date(Date.now() - retentionHours * HOUR))
+      .then((removed) => removed > 0 && log.info({ removed }, 'pruned live events past their retention'))
+      .catch((err: unknown) => log.warn({ err }, 'pruning live events failed; will try again'));
+  }, HOUR);
+  timer.unref();
+  return timer;
+}
+
 /** The composition root: config → database (migrated) → first-start seed → services → HTTP. */
 export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string } = {}): Promise<RunningApi> {
   makePrivate(config.dataDir);
@@ -65,11 +78,15 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     log,
     credentialKey,
     uploads: { quotaBytes: config.blobUploadQuotaBytes, graceMs: config.unreferencedBlobGraceHours * HOUR },
+    bus: createLiveBus(process.env.REDIS_URL || undefined, log),
   });
+  // Subscriptions start from the newest committed event; the tail must run before clients connect.
+  await services.liveTail.start();
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares), trustProxy: config.trustProxy });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);
   const collector = collectUnreferencedBlobs(services, log);
+  const pruner = pruneLiveEvents(services, config.liveEventRetentionHours, log);
   log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);
   return {
     port,
@@ -79,7 +96,10 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     close: async () => {
       clearInterval(sweeper);
       clearInterval(collector);
+      clearInterval(pruner);
       await server.close();
+      await services.liveTail.stop();
+      await services.bus.close();
       await database.dataSource.destroy();
     },
   };

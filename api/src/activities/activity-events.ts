@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ActivityChange, LiveEventLog } from '../live/live-event-log';
 import type { TimelineTarget } from './timeline-entries';
 import { TimelineEntry } from './timeline-entry.entity';
 
@@ -16,9 +17,24 @@ export type ActivityEvent = {
   readonly records: readonly Pick<TimelineTarget, 'recordKind' | 'recordId'>[];
 };
 
-/** In-process publication of activity events; the realtime layer (graphql-ws, Redis) subscribes here. */
+/**
+ * Activity changes. `stage` records one in the live event outbox inside the transaction that makes it
+ * (what subscriptions deliver, in commit order, across processes); `publish` is the in-process hook
+ * called after commit, for code in the same process (tests observe it).
+ */
 export class ActivityEvents {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  constructor(private readonly live: LiveEventLog) {}
+
+  /** Call inside the transaction, before changing regarding or parties, so the timelines it leaves are known. */
+  stage(em: EntityManager, change: ActivityChange, activityId: string): Promise<void> {
+    return this.live.stage(em, { topic: 'ACTIVITY', activityId, change });
+  }
+
+  stageMany(em: EntityManager, changes: readonly { change: ActivityChange; activityId: string }[]): Promise<void> {
+    return this.live.stageMany(em, changes.map(({ change, activityId }) => ({ topic: 'ACTIVITY' as const, activityId, change })));
+  }
 
   publish(event: ActivityEvent): void {
     this.emitter.emit('event', event);

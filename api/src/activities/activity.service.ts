@@ -121,6 +121,7 @@ export class ActivityService {
     const activity = await this.activity(principal, 'activityId', activityGlobalId, Privilege.WRITE);
     const [target] = regardingGlobalId ? await this.linkTargets(principal, activity, [{ field: 'regardingId', globalId: regardingGlobalId, types: REGARDING_TYPES }]) : [];
     const changed = await this.db.transaction(async (em) => {
+      await this.events.stage(em, 'UPDATED', activity.id);
       await this.writer.setRegarding(em, activity, target ? { kind: target.kind as RecordKind, id: target.id } : null, principal.userId);
       // A person chose it: tracking's own reasoning no longer explains the email's regarding record.
       if (activity.kind === ActivityKind.EMAIL) await em.update(EmailMessage, { activityId: activity.id }, { correlationMethod: CorrelationMethod.MANUAL });
@@ -136,7 +137,10 @@ export class ActivityService {
     if (activity.kind === ActivityKind.EMAIL) {
       throw badInput('activityId', 'an email’s state follows its sending or receipt and cannot be set; retry or resolve the send instead');
     }
-    await this.db.getRepository(Activity).update({ id: activity.id }, { state, modifiedById: principal.userId, updatedAt: new Date() });
+    await this.db.transaction(async (em) => {
+      await em.update(Activity, { id: activity.id }, { state, modifiedById: principal.userId, updatedAt: new Date() });
+      await this.events.stage(em, 'UPDATED', activity.id);
+    });
     await this.events.publishChange(this.db, 'ACTIVITY_UPDATED', activity.id);
     return this.db.getRepository(Activity).findOneByOrFail({ id: activity.id });
   }
@@ -291,6 +295,7 @@ export class ActivityService {
     const created = await this.db.transaction(async (em) => {
       await this.writer.insert(em, [{ activity, parties }]);
       await detail(em, id);
+      await this.events.stage(em, 'CREATED', id);
       return em.findOneByOrFail(Activity, { id });
     });
     await this.events.publishChange(this.db, 'ACTIVITY_CREATED', id);

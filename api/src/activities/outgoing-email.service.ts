@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ActivityEvents } from './activity-events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, LessThan, type DataSource, type EntityManager } from 'typeorm';
 import { type OwnedRow, type Principal } from '../access/principal';
 import { requireSyncEngine } from '../access/sync-engine-guard';
 import { Privilege } from '../access/privileges';
@@ -247,6 +247,7 @@ export class OutgoingEmailService {
         failureReason: null,
       });
       await em.insert(ActivityMailbox, { activityId: id, mailboxId: mailbox.id, folder: null, seenAt: now });
+      await this.events.stage(em, 'CREATED', id);
       return em.findOneByOrFail(Activity, { id });
     }));
   }
@@ -369,19 +370,40 @@ export class OutgoingEmailService {
     await this.expireSendLeases(now);
     const until = new Date(now.getTime() + leaseSeconds * 1000);
     const onlyApproved = (await this.settings.current()).processEmailOnlyForApprovedMailboxes;
-    const claimed = isSqlite(this.db) ? await this.claimOnSqlite(now, until, limit, onlyApproved) : await this.claimOnMysql(now, until, limit, onlyApproved);
+    let claimed: { id: string; leaseId: string }[];
+    if (isSqlite(this.db)) {
+      claimed = await this.claimOnSqlite(now, until, limit, onlyApproved);
+      // That claim ran outside TypeORM (see claimOnSqlite): its SENDING events are written right after it.
+      for (const { id } of claimed) await this.events.stage(this.db.manager, 'UPDATED', id);
+    } else {
+      claimed = await this.claimOnMysql(now, until, limit, onlyApproved);
+    }
     return this.outgoing(claimed);
   }
 
   /** SENDING emails whose lease ran out become UNCERTAIN; returns how many. */
   async expireSendLeases(now = new Date()): Promise<number> {
-    const result = await this.db
-      .createQueryBuilder()
-      .update(EmailMessage)
-      .set({ status: SEND_TRANSITIONS.LEASE_EXPIRED.to, failureReason: LEASE_EXPIRED_REASON })
-      .where('status IN (:...from) AND sendLeaseUntil < :now', { from: SEND_TRANSITIONS.LEASE_EXPIRED.from, now })
-      .execute();
-    return result.affected ?? 0;
+    const expired = await this.db.getRepository(EmailMessage).find({
+      where: { status: In([...SEND_TRANSITIONS.LEASE_EXPIRED.from]), sendLeaseUntil: LessThan(now) },
+      select: { activityId: true },
+    });
+    let changed = 0;
+    for (const { activityId } of expired) {
+      // One transaction per email, so each change is staged with the update that made it.
+      await this.db.transaction(async (em) => {
+        const result = await em
+          .createQueryBuilder()
+          .update(EmailMessage)
+          .set({ status: SEND_TRANSITIONS.LEASE_EXPIRED.to, failureReason: LEASE_EXPIRED_REASON })
+          .where('activityId = :id AND status IN (:...from) AND sendLeaseUntil < :now', { id: activityId, from: SEND_TRANSITIONS.LEASE_EXPIRED.from, now })
+          .execute();
+        if (result.affected === 1) {
+          changed++;
+          await this.events.stage(em, 'UPDATED', activityId);
+        }
+      });
+    }
+    return changed;
   }
 
   async markSent(principal: Principal, emailGlobalId: string, leaseId: string, sentAt: Date | null | undefined): Promise<Activity> {
@@ -497,7 +519,10 @@ export class OutgoingEmailService {
       .where('activityId = :id AND status IN (:...from) AND sendLeaseId = :leaseId AND sendLeaseUntil >= :now', { id, from: transition.from, leaseId, now });
     // The failure decision was made for this attempt: a claim in between must not inherit it.
     if (attempts !== undefined) qb.andWhere('sendAttempts = :attempts', { attempts });
-    if ((await qb.execute()).affected === 1) return true;
+    if ((await qb.execute()).affected === 1) {
+      await this.events.stage(em, 'UPDATED', id);
+      return true;
+    }
     const current = await em.findOneByOrFail(EmailMessage, { activityId: id });
     const done = event === 'SENT' ? [SEND_TRANSITIONS.SENT.to] : [SEND_TRANSITIONS.FAILED_RETRYABLE.to, SEND_TRANSITIONS.GAVE_UP.to];
     const verdict = judgeLeaseReport(current, leaseId, done, now);
@@ -514,7 +539,10 @@ export class OutgoingEmailService {
       .set({ ...values, status: transition.to })
       .where('activityId = :id AND status IN (:...from)', { id, from: transition.from })
       .execute();
-    if (result.affected === 1) return true;
+    if (result.affected === 1) {
+      await this.events.stage(em, 'UPDATED', id);
+      return true;
+    }
     const current = await em.findOneByOrFail(EmailMessage, { activityId: id });
     if (current.status === transition.to) return false;
     throw new ApiError(
@@ -560,7 +588,10 @@ export class OutgoingEmailService {
           .set({ status: SEND_TRANSITIONS.CLAIM.to, sendLeaseId: leaseId, sendLeaseUntil: until, sendAttempts: () => 'sendAttempts + 1', nextAttemptAt: null, failureReason: null })
           .where('activityId = :id AND status IN (:...from)', { id: activityId, from: SEND_TRANSITIONS.CLAIM.from })
           .execute();
-        if (result.affected === 1) claimed.push({ id: activityId, leaseId });
+        if (result.affected === 1) {
+          claimed.push({ id: activityId, leaseId });
+          await this.events.stage(em, 'UPDATED', activityId);
+        }
       }
       return claimed;
     });

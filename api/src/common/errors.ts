@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
   | 'PASSWORD_CHANGE_REQUIRED'
+  | 'CURSOR_EXPIRED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** An error a caller can act on: a code, and the input field it concerns when there is one. */

@@ -26,6 +26,7 @@ import { ContactResolver } from '../records/contact.resolver';
 import { LeadResolver } from '../records/lead.resolver';
 import { OpportunityResolver } from '../records/opportunity.resolver';
 import { RecordActionsResolver } from '../records/record-actions.resolver';
+import { LiveResolver } from '../live/live.resolver';
 
 export const RESOLVERS = [
   AuthResolver,
@@ -56,6 +57,7 @@ export const RESOLVERS = [
   QueueResolver,
   TrackingResolver,
   MailboxSyncResolver,
+  LiveResolver,
 ] as const;
 
 /** The committed public contract: schema.graphql at the repository root. */
@@ -68,6 +70,16 @@ export function buildApiSchema(): GraphQLSchema {
   built ??= guardArguments(
     buildSchemaSync({
       resolvers: [...RESOLVERS],
+      // type-graphql insists on a PubSub once there are subscriptions. Ours bring their own `subscribe`
+      // (live/live.resolver.ts reads the live event log), so topic-based subscriptions are refused.
+      pubSub: {
+        publish: () => {
+          throw new Error('topic subscriptions are not used: see live/live.resolver.ts');
+        },
+        subscribe: () => {
+          throw new Error('topic subscriptions are not used: see live/live.resolver.ts');
+        },
+      },
       validate: { forbidUnknownValues: false },
     }),
   );

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { newId } from '../common/ids';
 import { AccessService } from '../access/access.service';
 import { ActivityEvents } from '../activities/activity-events';
 import { ActivitySearchService } from '../activities/activity-search.service';
@@ -18,7 +19,12 @@ import { MailboxSyncService } from '../mail/mailbox-sync.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
 import { TrackingService } from '../tracking/tracking.service';
+import { InProcessBus, LIVE_CHANNELS, type LiveBus } from '../live/live-bus';
+import { LiveCommitHooks } from '../live/live-commit-hooks';
 import { LiveEventLog } from '../live/live-event-log';
+import { LiveFacts } from '../live/live-facts';
+import { LiveSubscriptions, type LiveLimits } from '../live/live-subscriptions';
+import { DEFAULT_TAIL_OPTIONS, LiveTail, type LiveTailOptions } from '../live/live-tail';
 import type { Logger } from '../platform/logger';
 import { SecurityRoleService } from '../access/security-role.service';
 import { AuthService } from '../identity/auth.service';
@@ -58,6 +64,11 @@ export interface Services {
   readonly events: ActivityEvents;
   /** The live event outbox: services stage changes in their transactions; subscriptions read them in commit order. */
   readonly liveEvents: LiveEventLog;
+  /** How this process hears of events other processes committed (Redis with REDIS_URL). */
+  readonly bus: LiveBus;
+  /** Follows the outbox in commit order for this process's subscriptions; started by startApi. */
+  readonly liveTail: LiveTail;
+  readonly live: LiveSubscriptions;
   readonly tracking: TrackingService;
   readonly timeline: TimelineService;
   readonly activitySearch: ActivitySearchService;
@@ -76,7 +87,17 @@ export interface Services {
 
 export function createServices(
   db: DataSource,
-  options: { sessionTtlHours: number; authCacheSeconds: number; signInLimits: SignInLimits; log: Logger; credentialKey: Buffer; uploads?: BlobUploadPolicy },
+  options: {
+    sessionTtlHours: number;
+    authCacheSeconds: number;
+    signInLimits: SignInLimits;
+    log: Logger;
+    credentialKey: Buffer;
+    uploads?: BlobUploadPolicy;
+    bus?: LiveBus;
+    tail?: LiveTailOptions;
+    liveLimits?: LiveLimits;
+  },
 ): Services {
   const throttle = new SignInThrottle(db, options.signInLimits);
   const auth = new AuthService(db, new AccessService(db), options.sessionTtlHours, throttle, new CredentialCache(options.authCacheSeconds * 1000));
@@ -91,8 +112,17 @@ export function createServices(
   const writer = new RecordWriter(db, stores as unknown as RecordStores);
   const blobs = new BlobStore(db);
   const activityWriter = new ActivityWriter();
-  const events = new ActivityEvents();
   const liveEvents = new LiveEventLog(db);
+  const events = new ActivityEvents(liveEvents);
+  const bus = options.bus ?? new InProcessBus();
+  const liveTail = new LiveTail(liveEvents, bus, options.log, options.tail ?? DEFAULT_TAIL_OPTIONS);
+  // Staged events are written just before COMMIT; after it, this process and the others read them.
+  db.subscribers.push(new LiveCommitHooks(() => liveTail.committed()));
+  const mailboxes = new MailboxService(db, writer);
+  // Credential caches of every api process are dropped when access changes in one of them.
+  const processId = newId();
+  auth.onAccessChanged((origin) => origin === 'here' && bus.publish(LIVE_CHANNELS.access, processId));
+  bus.subscribe(LIVE_CHANNELS.access, (from) => from !== processId && auth.accessChangedElsewhere());
   const emailSettings = new EmailSettingsService(db);
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events);
   const credentials = new CredentialCipher(options.credentialKey);
@@ -114,11 +144,14 @@ export function createServices(
     activityWriter,
     events,
     liveEvents,
+    bus,
+    liveTail,
+    live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
     tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,
-    mailboxes: new MailboxService(db, writer),
+    mailboxes,
     queues: new QueueService(db),
     activities,
     outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events, transports),

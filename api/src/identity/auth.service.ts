@@ -38,9 +38,27 @@ export class AuthService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  private readonly accessListeners = new Set<(origin: 'here' | 'elsewhere') => void>();
+
   /** Forgets every cached caller: roles, privileges, users, keys or passwords changed. */
   accessChanged(): void {
+    this.forget('here');
+  }
+
+  /** Another api process changed access (heard on the live bus): forget here too, without telling the others again. */
+  accessChangedElsewhere(): void {
+    this.forget('elsewhere');
+  }
+
+  /** Called after every change of access, so open WebSocket connections check their credentials again at once. */
+  onAccessChanged(listener: (origin: 'here' | 'elsewhere') => void): () => void {
+    this.accessListeners.add(listener);
+    return () => this.accessListeners.delete(listener);
+  }
+
+  private forget(origin: 'here' | 'elsewhere'): void {
     this.cache.clear();
+    for (const listener of this.accessListeners) listener(origin);
   }
 
   async login(email: string, password: string, clientAddress?: string): Promise<{ token: string; session: AuthSession; user: User }> {
@@ -101,7 +119,7 @@ export class AuthService {
       await em.update(User, { id: user.id }, { passwordHash, mustChangePassword: false, failedLoginCount: 0, loginLockedUntil: null });
       await em.update(AuthSession, { userId: user.id, id: Not(auth.sessionId!), revokedAt: IsNull() }, { revokedAt: now });
     });
-    this.cache.clear();
+    this.accessChanged();
     return users.findOneByOrFail({ id: user.id });
   }
 
@@ -120,7 +138,7 @@ export class AuthService {
 
   async logout(sessionId: string): Promise<void> {
     await this.db.getRepository(AuthSession).update({ id: sessionId }, { revokedAt: this.clock() });
-    this.cache.clear();
+    this.accessChanged();
   }
 
   /** Resolves an Authorization header; undefined when there is none; an error when it is present but not valid. */

@@ -45,3 +45,11 @@ export const LIVE_CHANNELS = {
   /** Someone's access changed (roles, unit, disabled): credential caches in every process are dropped. */
   access: 'crm-hub:access-changed',
 } as const;
+
+/**
+ * In-process unless a Redis URL is given. (Redis support: redis-bus.ts, added with REDIS_URL.)
+ */
+export function createLiveBus(redisUrl: string | undefined, _log: unknown): LiveBus {
+  if (redisUrl) throw new Error('REDIS_URL is set but this build has no Redis bus');
+  return new InProcessBus();
+}

@@ -44,18 +44,29 @@ export class LiveEventLog {
    * statement already committed) the event is written at once in a transaction of its own.
    */
   async stage(em: EntityManager, change: StagedChange): Promise<void> {
+    await this.stageMany(em, [change]);
+  }
+
+  /** Several changes of one transaction, read in two statements whatever their number. */
+  async stageMany(em: EntityManager, changes: readonly StagedChange[]): Promise<void> {
+    if (changes.length === 0) return;
     const runner = em.queryRunner;
     if (!runner || !runner.isTransactionActive) {
-      await this.db.transaction((inner) => this.stage(inner, change));
+      await this.db.transaction((inner) => this.stageMany(inner, changes));
       return;
     }
-    if (change.topic === 'MAILBOX') {
-      stagedOn(runner).push({ change, before: [] });
-      return;
+    const activityIds = changes.flatMap((c) => (c.topic === 'ACTIVITY' ? [c.activityId] : []));
+    const before = await timelineRecords(em, activityIds);
+    const snapshots = new Map(
+      activityIds.length
+        ? (await em.getRepository(Activity).find({ where: { id: In([...new Set(activityIds)]) }, select: { id: true, kind: true, ownerId: true, businessUnitId: true } })).map((a) => [a.id, a])
+        : [],
+    );
+    const staged = stagedOn(runner);
+    for (const change of changes) {
+      if (change.topic === 'MAILBOX') staged.push({ change, before: [] });
+      else staged.push({ change, before: before.get(change.activityId) ?? [], snapshot: snapshots.get(change.activityId) });
     }
-    const before = await timelineRecords(em, [change.activityId]);
-    const snapshot = await em.getRepository(Activity).findOne({ where: { id: change.activityId }, select: { kind: true, ownerId: true, businessUnitId: true } });
-    stagedOn(runner).push({ change, before: before.get(change.activityId) ?? [], snapshot: snapshot ?? undefined });
   }
 
   /** Whether a runner's transaction staged events (read by the commit hook). */
@@ -136,28 +147,30 @@ async function timelineRecords(em: EntityManager, activityIds: readonly string[]
  * The records whose timelines roll these up with includeRelated (timeline.service.ts RELATED): a
  * contact's account, an opportunity's or a case's customer account and contact.
  */
-async function rollupsOf(em: EntityManager, records: readonly string[]): Promise<string[]> {
+async function rollupsOf(em: EntityManager, records: readonly string[]): Promise<[parent: string, child: string][]> {
   const ids = (kind: string) => records.filter((r) => r.startsWith(`${kind}:`)).map((r) => r.slice(kind.length + 1));
-  const parents = new Set<string>();
+  const pairs: [string, string][] = [];
+  const parents = { add: (parent: string, child: string) => pairs.push([parent, child]) };
   const contactIds = ids('contact');
   if (contactIds.length) {
     for (const c of await em.getRepository(Contact).find({ where: { id: In(contactIds) }, select: { id: true, accountId: true } })) {
-      if (c.accountId) parents.add(recordKey('account', c.accountId));
+      if (c.accountId) parents.add(recordKey('account', c.accountId), recordKey('contact', c.id));
     }
   }
   for (const [kind, entity] of [['opportunity', Opportunity], ['case', CrmCase]] as const) {
     const list = ids(kind);
     if (!list.length) continue;
     const rows = (await em.getRepository(entity).find({ where: { id: In(list) }, select: { id: true, customerAccountId: true, customerContactId: true } })) as {
+      id: string;
       customerAccountId: string | null;
       customerContactId: string | null;
     }[];
     for (const r of rows) {
-      if (r.customerAccountId) parents.add(recordKey('account', r.customerAccountId));
-      if (r.customerContactId) parents.add(recordKey('contact', r.customerContactId));
+      if (r.customerAccountId) parents.add(recordKey('account', r.customerAccountId), recordKey(kind, r.id));
+      if (r.customerContactId) parents.add(recordKey('contact', r.customerContactId), recordKey(kind, r.id));
     }
   }
-  return [...parents];
+  return pairs;
 }
 
 async function eventRows(em: EntityManager, staged: readonly Staged[], now: Date): Promise<Partial<LiveEvent>[]> {

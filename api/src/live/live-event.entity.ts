@@ -44,7 +44,7 @@ export class LiveEvent {
   @Column('text')
   formerRecords: string;
 
-  /** JSON: the records that roll the changed timelines up (a contact's account, an opportunity's customer…). */
+  /** JSON: [parent, child] pairs, a record whose timeline rolls up one of the above with includeRelated (a contact's account, an opportunity's customer…). */
   @Column('text')
   rollups: string;
 

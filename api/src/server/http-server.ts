@@ -16,13 +16,14 @@ import { createLoaders } from '../graphql/loaders';
 import { buildApiSchema } from '../graphql/schema';
 import type { Services } from '../graphql/services';
 import type { Logger } from '../platform/logger';
-import type { CallerShares } from './caller-share';
+import { shareOf, type CallerShares } from './caller-share';
 import { ConcurrencyGate } from './concurrency-gate';
 import { formatError } from './errors';
 import { executionBudgetPlugin } from './execution-budget';
 import { browserToExplorer } from './explorer-redirect';
 import { graphqlRequestGuards, guardedLocals } from './graphql-request-guards';
 import { jsonErrorHandler } from './http-errors';
+import { attachLiveSocket, type LiveSocketLimits } from './live-socket';
 import { QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
 import { attachShare } from './request-share';
 import { securityHeaders } from './security-headers';
@@ -44,6 +45,7 @@ export async function createHubServer(options: {
   shares: CallerShares;
   /** Unset: no proxy is trusted, and every client is the address of its connection. */
   trustProxy?: TrustProxy;
+  liveLimits?: LiveSocketLimits;
 }): Promise<HubServer> {
   const { database, services, log, webDistDir, shares, trustProxy = false } = options;
   const app = express();
@@ -78,13 +80,16 @@ export async function createHubServer(options: {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Realtime is reported, not required: without the bus the api still answers queries, and
+  // subscribers on this process still receive every event (read from the database, at most a poll later).
   app.get('/readyz', async (_req, res) => {
+    const realtime = { bus: services.bus.kind, ready: services.bus.ready };
     try {
       await database.dataSource.query('SELECT 1');
-      res.json({ status: 'ready', database: database.dialect });
+      res.json({ status: realtime.ready ? 'ready' : 'degraded', database: database.dialect, realtime });
     } catch (err) {
       log.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
+      res.status(503).json({ status: 'unavailable', reason: 'database unreachable', realtime });
     }
   });
 
@@ -141,6 +146,16 @@ export async function createHubServer(options: {
     });
   }
 
+  const liveSocket = attachLiveSocket({
+    httpServer,
+    schema,
+    services,
+    log,
+    queryLimits: QUERY_LIMITS,
+    complexityLimit: (auth) => shareOf(shares, auth.principal, '').limits.complexity,
+    limits: options.liveLimits,
+  });
+
   // Last: whatever a route could not handle is a JSON error with a code, never Express's HTML page (which prints the error, body included, to stderr).
   app.use(jsonErrorHandler(log));
 
@@ -155,6 +170,7 @@ export async function createHubServer(options: {
         });
       }),
     close: async () => {
+      await liveSocket.close();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

@@ -373,7 +373,15 @@ export class TrackingService {
     const foundSent = await this.settleUncertain(em, linkedExisting, mailbox.id, ctx.now);
     await this.quarantine(em, ctx);
     await em.update(Mailbox, { id: mailbox.id }, { ...(cursor !== null ? { syncCursor: cursor } : {}), lastBatchAt: ctx.now, updatedAt: ctx.now });
-    return { items: results, tracked, cursor: cursor ?? currentCursor, changes: [...appointments, ...foundSent] };
+    const changes = [...appointments, ...foundSent];
+    const changedIds = new Set([...tracked.map((t) => t.activityId), ...changes.map((c) => c.activityId)]);
+    await this.events.stageMany(em, [
+      ...tracked.map((t) => ({ change: 'TRACKED' as const, activityId: t.activityId })),
+      ...changes.map((c) => ({ change: c.type === 'ACTIVITY_CREATED' ? ('CREATED' as const) : ('UPDATED' as const), activityId: c.activityId })),
+      // Seen again from another mailbox: its visibility may have opened up (raiseVisibility).
+      ...linkedExisting.filter((id) => !changedIds.has(id) && !alreadyLinked.has(id)).map((activityId) => ({ change: 'UPDATED' as const, activityId })),
+    ]);
+    return { items: results, tracked, cursor: cursor ?? currentCursor, changes };
   }
 
   /**

@@ -1,0 +1,56 @@
+import { Args, Ctx, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { principalOf } from '../graphql/context';
+import { encodeLiveCursor } from './live-cursor';
+import type { RequestContext } from '../graphql/context';
+import type { LiveDelivery } from './live-subscriptions';
+import { ActivityChangedArgs, ActivityEventView, FeedArgs, MailboxChangedArgs, MailboxEventView, ResumeArgs } from './live.types';
+
+type Data<A> = SubscribeResolverData<unknown, A, RequestContext>;
+
+/**
+ * The realtime API (graphql-ws over WebSocket, graphql-sse over Server-Sent Events, both on /graphql).
+ * `subscribe` opens the stream; the field resolver returns each delivery's view.
+ */
+@Resolver()
+export class LiveResolver {
+  @Query(() => String, {
+    description:
+      'The cursor of the newest committed change. Read it before (or in the same request as) the data you show, then subscribe with `after` set to it: nothing that commits in between is missed (you may receive a change your data already shows).',
+  })
+  async liveCursor(@Ctx() ctx: RequestContext): Promise<string> {
+    principalOf(ctx);
+    return encodeLiveCursor(await ctx.services.liveEvents.newestId());
+  }
+
+  @Subscription(() => ActivityEventView, {
+    description: 'Activities tracked, created, changed or removed on a record’s timeline, as timeline(recordId, includeRelated) would show them to you.',
+    subscribe: ({ args, context }: Data<ActivityChangedArgs>) => context.services.live.activityChanged(context, args),
+  })
+  activityChanged(@Root() delivery: LiveDelivery<ActivityEventView>, @Args(() => ActivityChangedArgs) _args: ActivityChangedArgs): ActivityEventView {
+    return delivery.view;
+  }
+
+  @Subscription(() => ActivityEventView, {
+    description: 'Your live activity feed: every change to an activity you may read, as it happens.',
+    subscribe: ({ args, context }: Data<FeedArgs>) => context.services.live.myFeed(context, args),
+  })
+  myFeed(@Root() delivery: LiveDelivery<ActivityEventView>, @Args(() => FeedArgs) _args: FeedArgs): ActivityEventView {
+    return delivery.view;
+  }
+
+  @Subscription(() => MailboxEventView, {
+    description: 'Changes to a mailbox (or, without mailboxId, every mailbox you may see): state, approval, Test & Enable, alerts, sync progress. For the owner and administrators.',
+    subscribe: ({ args, context }: Data<MailboxChangedArgs>) => context.services.live.mailboxChanged(context, args),
+  })
+  mailboxChanged(@Root() delivery: LiveDelivery<MailboxEventView>, @Args(() => MailboxChangedArgs) _args: MailboxChangedArgs): MailboxEventView {
+    return delivery.view;
+  }
+
+  @Subscription(() => ActivityEventView, {
+    description: 'Your own emails sent from the hub as they move through PENDING_SEND, SENDING, SENT, FAILED, UNCERTAIN or CANCELLED.',
+    subscribe: ({ args, context }: Data<ResumeArgs>) => context.services.live.outgoingEmailChanged(context, args),
+  })
+  outgoingEmailChanged(@Root() delivery: LiveDelivery<ActivityEventView>, @Args(() => ResumeArgs) _args: ResumeArgs): ActivityEventView {
+    return delivery.view;
+  }
+}
