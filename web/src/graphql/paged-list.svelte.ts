@@ -5,6 +5,8 @@ export interface Connection<Row> {
   totalCount: number;
   edges: { node: Row }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** The query's `liveCursor`, read with the first page: subscribe after it to miss nothing committed since. */
+  liveCursor?: string | null;
 }
 
 /** What has been loaded for one query: rows so far and where the next page starts. */
@@ -14,6 +16,8 @@ export interface Page<Query, Row> {
   readonly totalCount: number;
   readonly endCursor: string | null;
   readonly hasNextPage: boolean;
+  /** The liveCursor read with the first page, if the query asked for it. */
+  readonly liveCursor: string | null;
 }
 
 /**
@@ -70,6 +74,7 @@ export abstract class PagedList<Query, Row> {
         totalCount: connection.totalCount,
         endCursor: connection.pageInfo.endCursor,
         hasNextPage: connection.pageInfo.hasNextPage,
+        liveCursor: kind === 'more' ? (this.page?.liveCursor ?? null) : (connection.liveCursor ?? null),
       };
       if (kind === 'first') this.firstPageShown();
     } catch (error) {

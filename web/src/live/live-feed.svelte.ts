@@ -59,8 +59,10 @@ export class LiveFeed {
       variables: { kinds: this.kinds.length > 0 ? this.kinds : null },
       identity: eventIdentity,
       onEvent: (event) => this.#receive(event),
+      // Nothing to reload: the feed only shows what happens while it is open. It goes on from now.
       onCursorExpired: () => {
         this.expired = true;
+        this.#live?.restartFrom(null);
       },
       onError: (error) => {
         this.error = error.message;

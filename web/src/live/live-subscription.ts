@@ -26,7 +26,10 @@ export interface LiveSubscriptionOptions<Event extends CursorEvent> {
   /** A second guard beside the cursor: two events with one identity are shown once (e.g. activityId, change and time). */
   identity(event: Event): string;
   onEvent(event: Event): void;
-  /** The cursor was too old to replay: reload what the page shows. The helper has already subscribed again from now. */
+  /**
+   * The cursor was too old to replay: reload what the page shows (with `liveCursor`) and call `restartFrom` with
+   * that cursor, or with null to go on from now. The subscription waits until then.
+   */
   onCursorExpired(): void;
   /** The server refused the subscription for good; it is not retried. */
   onError?(error: LiveSubscriptionError): void;
@@ -67,7 +70,7 @@ export class LiveSubscription<Event extends CursorEvent> {
   #generation = 0;
   #unsubscribe: (() => void) | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #seen = new RecentKeys(REMEMBERED);
+  #seen = new RecentKeys(REMEMBERED);
   readonly #release: () => void;
 
   constructor(
@@ -82,6 +85,21 @@ export class LiveSubscription<Event extends CursorEvent> {
   /** The cursor of the last event delivered. */
   get cursor(): string | null {
     return this.#cursor;
+  }
+
+  /**
+   * Subscribes again from `after` (the liveCursor read with data just reloaded; null: from now), replacing the
+   * current subscription; events after it are delivered even if they were delivered before the reload.
+   */
+  restartFrom(after: string | null): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#retryTimer);
+    this.#unsubscribe?.();
+    this.#cursor = after;
+    this.#attempt = 0;
+    // The owner's data now holds everything up to `after`: whatever follows is new to it, even if delivered before.
+    this.#seen = new RecentKeys(REMEMBERED);
+    this.#subscribe();
   }
 
   stop(): void {
@@ -153,9 +171,7 @@ export class LiveSubscription<Event extends CursorEvent> {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     if (code === 'CURSOR_EXPIRED') {
-      // Subscribe from now before reloading, so nothing committed during the reload is missed.
-      this.#cursor = null;
-      this.#subscribe();
+      this.#generation++;
       this.options.onCursorExpired();
     } else if (RETRYABLE_CODES.has(code)) {
       this.#retryLater();

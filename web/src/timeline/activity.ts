@@ -136,6 +136,7 @@ export const ACTIVITY_FIELDS = /* GraphQL */ `
 
 export const TIMELINE_QUERY = /* GraphQL */ `
   query Timeline($recordId: ID!, $first: Int, $after: String, $filter: TimelineFilter, $includeRelated: Boolean) {
+    liveCursor
     timeline(recordId: $recordId, first: $first, after: $after, filter: $filter, includeRelated: $includeRelated) {
       totalCount
       pageInfo { hasNextPage endCursor }

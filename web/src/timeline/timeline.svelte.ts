@@ -17,6 +17,7 @@ export interface TimelineFilters {
 export type TimelinePage = Page<TimelineFilters, Activity>;
 
 interface TimelineResult {
+  liveCursor: string;
   timeline: Connection<Activity>;
 }
 
@@ -44,8 +45,8 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #transport: LiveTransport | null = null;
   #live: LiveSubscription<ActivityEvent> | null = null;
-  /** Events that arrived while a first page was loading: applied once it is shown. */
-  #pending: ActivityEvent[] = [];
+  /** The server-side filters the subscription was made for: kinds and related records. */
+  #liveFilters = '';
 
   readonly pageSize: number;
 
@@ -101,10 +102,10 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
     this.expanded = next;
   }
 
-  /** Follows the record's activityChanged subscription for the current kinds and related-records choice. */
+  /** Follows the record's activityChanged subscription from every first page shown, for its kinds and related-records choice. */
   goLive(transport: LiveTransport): void {
     this.#transport = transport;
-    this.#subscribe();
+    if (this.page && this.loading !== 'first') this.#follow(this.page.liveCursor);
   }
 
   /** The highlight of a live arrival has faded. */
@@ -128,25 +129,33 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   }
 
   #apply(change: Partial<TimelineFilters>): void {
-    const before = this.filters;
     this.filters = { ...this.filters, ...change };
-    // The server filters by kind and related records; direction and search are checked here, on each event.
-    if (before.includeRelated !== this.filters.includeRelated || before.kinds.join() !== this.filters.kinds.join()) this.#subscribe();
     void this.reload();
   }
 
-  #subscribe(): void {
-    this.#live?.stop();
-    this.#pending = [];
-    this.liveError = null;
+  /**
+   * Subscribes after `cursor`, the liveCursor read with the page just shown: what committed since arrives first, then
+   * live. The server filters by kind and related records; direction and search are checked here, on each event.
+   */
+  #follow(cursor: string | null): void {
     if (!this.#transport) return;
     const { includeRelated, kinds } = this.filters;
+    const liveFilters = JSON.stringify([includeRelated, kinds]);
+    this.liveError = null;
+    if (this.#live && liveFilters === this.#liveFilters) {
+      this.#live.restartFrom(cursor);
+      return;
+    }
+    this.#live?.stop();
+    this.#liveFilters = liveFilters;
     this.#live = new LiveSubscription<ActivityEvent>(this.#transport, {
       query: ACTIVITY_CHANGED_SUBSCRIPTION,
       field: 'activityChanged',
       variables: { recordId: this.recordId, includeRelated, kinds: kinds.length > 0 ? kinds : null },
+      after: cursor,
       identity: eventIdentity,
       onEvent: (event) => this.#receive(event),
+      // Reloading shows the first page again, which subscribes again from its own cursor.
       onCursorExpired: () => void this.reload(),
       onError: (error) => {
         this.liveError = error.message;
@@ -155,10 +164,8 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   }
 
   #receive(event: ActivityEvent): void {
-    if (!this.page || this.loading === 'first') {
-      this.#pending.push(event);
-      return;
-    }
+    // A first page on its way replaces what is shown and subscribes again from its own cursor: what happens meanwhile comes then.
+    if (!this.page || this.loading === 'first') return;
     this.onLiveChange(() => this.#applyNow(event));
   }
 
@@ -173,10 +180,7 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   }
 
   protected override firstPageShown(): void {
-    const pending = this.#pending;
-    this.#pending = [];
-    // The page just loaded may already hold these; applying them again only replaces items with themselves.
-    for (const event of pending) this.#applyNow(event);
+    this.#follow(this.page?.liveCursor ?? null);
   }
 
   protected override mergeMore(shown: readonly Activity[], next: readonly Activity[]): Activity[] {
@@ -191,14 +195,14 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
       ...(filters.direction ? { direction: filters.direction } : {}),
       ...(filters.search ? { search: filters.search } : {}),
     };
-    const { timeline } = await this.client.request<TimelineResult>(TIMELINE_QUERY, {
+    const { timeline, liveCursor } = await this.client.request<TimelineResult>(TIMELINE_QUERY, {
       recordId: this.recordId,
       first: this.pageSize,
       after,
       filter: Object.keys(filter).length > 0 ? filter : null,
       includeRelated: filters.includeRelated,
     });
-    return timeline;
+    return { ...timeline, liveCursor };
   }
 }
 
