@@ -68,6 +68,8 @@ export class LiveSubscription<Event extends CursorEvent> {
   #stopped = false;
   #attempt = 0;
   #generation = 0;
+  /** The owner was asked to reload for CURSOR_EXPIRED and nothing has arrived since. */
+  #reloadedForExpiry = false;
   #unsubscribe: (() => void) | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #seen = new RecentKeys(REMEMBERED);
@@ -151,6 +153,7 @@ export class LiveSubscription<Event extends CursorEvent> {
     this.#seen.add(identity);
     this.#cursor = event.cursor;
     this.#attempt = 0;
+    this.#reloadedForExpiry = false;
     if (!duplicate) this.options.onEvent(event);
   }
 
@@ -170,8 +173,14 @@ export class LiveSubscription<Event extends CursorEvent> {
     const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (code === 'CURSOR_EXPIRED') {
+    if (code === 'CURSOR_EXPIRED' && this.#reloadedForExpiry) {
+      // Expired again straight after a reload: reloading once more would loop; go on from now instead.
+      this.#reloadedForExpiry = false;
+      this.#cursor = null;
+      this.#subscribe();
+    } else if (code === 'CURSOR_EXPIRED') {
       this.#generation++;
+      this.#reloadedForExpiry = true;
       this.options.onCursorExpired();
     } else if (RETRYABLE_CODES.has(code)) {
       this.#retryLater();
