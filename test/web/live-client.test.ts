@@ -166,7 +166,12 @@ describe('the web live client against a running api', () => {
     expect(statuses).toContain('reconnecting');
     expect(statuses.at(-1)).toBe('live');
 
+    // A page that replaces its subscription (new filters) lets go and takes hold again at once: live again, not stuck idle.
     subscription.stop();
+    expect(client.status).toBe('idle');
+    const again = follow(client, await liveCursor(), watch);
+    await watch.until('live again', () => client.status === 'live');
+    again.subscription.stop();
     await watch.until('idle once nothing is live', () => client.status === 'idle');
     await proxy.down();
   });

@@ -76,7 +76,8 @@ export class LiveClient implements LiveTransport {
   /** Subscriptions that want to be live (held across their own retries). */
   #wanted = 0;
   #failures = 0;
-  #connectedOnce = false;
+  /** A socket is open and acknowledged (it may outlive the last subscription for a moment). */
+  #connected = false;
   /** The token the open (or opening) socket was authenticated with. */
   #socketToken: string | null = null;
 
@@ -96,11 +97,11 @@ export class LiveClient implements LiveTransport {
         return token ? { authorization: `Bearer ${token}` } : {};
       },
       on: {
-        connecting: () => this.#set(this.#connectedOnce ? this.#lostStatus() : 'connecting'),
+        connecting: () => this.#set(this.#failures > 0 ? this.#lostStatus() : 'connecting'),
         connected: () => {
           this.#failures = 0;
-          this.#connectedOnce = true;
-          this.#set('live');
+          this.#connected = true;
+          if (this.#wanted > 0) this.#set('live');
         },
         closed: (event) => this.#onClosed(closeCodeOf(event)),
       },
@@ -123,6 +124,8 @@ export class LiveClient implements LiveTransport {
    */
   retain(): () => void {
     this.#wanted++;
+    // A page replacing its subscription (new filters) lets go and takes hold again on the socket still open.
+    if (this.#wanted === 1 && this.#connected) this.#set('live');
     let held = true;
     return () => {
       if (!held) return;
@@ -155,15 +158,23 @@ export class LiveClient implements LiveTransport {
   }
 
   #onClosed(code: number | null): void {
+    this.#connected = false;
     if (this.#wanted === 0) {
       this.#failures = 0;
-      this.#connectedOnce = false;
       this.#set('idle');
       return;
     }
+    if (endsSession(code)) {
+      this.#set('offline');
+      return;
+    }
     // 1000 with subscriptions left: graphql-ws closed a lazily idle socket just as a page subscribed; it reopens at once.
-    if (code !== 1000) this.#failures++;
-    this.#set(endsSession(code) ? 'offline' : this.#lostStatus());
+    if (code === 1000) {
+      this.#set('connecting');
+      return;
+    }
+    this.#failures++;
+    this.#set(this.#lostStatus());
   }
 
   #lostStatus(): LiveStatus {

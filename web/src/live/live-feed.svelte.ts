@@ -27,21 +27,31 @@ export class LiveFeed {
 
   #live: LiveSubscription<ActivityEvent> | null = null;
 
+  #stopped = false;
+
   constructor(
     private readonly transport: LiveTransport,
     readonly limit = FEED_LIMIT,
-  ) {
-    this.#subscribe();
+  ) {}
+
+  /**
+   * Starts from `now`, the cursor of the newest committed change when the page opened (liveCursor), so what
+   * commits while the subscription is being set up is not missed; null starts with whatever arrives.
+   */
+  start(now: string | null): void {
+    if (!this.#stopped && !this.#live) this.#subscribe(now);
   }
 
   toggleKind(kind: ActivityKind): void {
     this.kinds = this.kinds.includes(kind) ? this.kinds.filter((k) => k !== kind) : [...this.kinds, kind];
     // What is shown stays if it still matches; the new subscription starts from now.
     this.items = this.items.filter((item) => this.#wanted(item.activity.kind));
-    this.#subscribe();
+    // Going on from the last event seen: nothing of the newly chosen kinds committed since then is missed.
+    this.#subscribe(this.#live?.cursor ?? null);
   }
 
   dispose(): void {
+    this.#stopped = true;
     this.#live?.stop();
     this.#live = null;
   }
@@ -50,13 +60,14 @@ export class LiveFeed {
     return this.kinds.length === 0 || this.kinds.includes(kind);
   }
 
-  #subscribe(): void {
+  #subscribe(after: string | null): void {
     this.#live?.stop();
     this.error = null;
     this.#live = new LiveSubscription<ActivityEvent>(this.transport, {
       query: MY_FEED_SUBSCRIPTION,
       field: 'myFeed',
       variables: { kinds: this.kinds.length > 0 ? this.kinds : null },
+      after,
       identity: eventIdentity,
       onEvent: (event) => this.#receive(event),
       // Nothing to reload: the feed only shows what happens while it is open. It goes on from now.
