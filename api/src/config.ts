@@ -58,6 +58,19 @@ export interface ApiConfig {
   readonly unreferencedBlobGraceHours: number;
   /** LIVE_EVENT_RETENTION_HOURS (default 168): how far back a subscriber can resume with its cursor. */
   readonly liveEventRetentionHours: number;
+  /** The realtime endpoint's limits (README, "Errors and limits"). */
+  readonly live: {
+    /** LIVE_CONNECTIONS_PER_USER (50): WebSocket connections and SSE streams one user may hold open. */
+    readonly connectionsPerUser: number;
+    /** LIVE_SUBSCRIPTIONS_PER_CONNECTION (50). */
+    readonly subscriptionsPerConnection: number;
+    /** LIVE_INIT_TIMEOUT_SECONDS (10): how long a new socket has to send connection_init. */
+    readonly connectionInitTimeoutMs: number;
+    /** LIVE_MAX_QUEUED_EVENTS (1000): events waiting for one slow subscription before its connection is closed (4499). */
+    readonly maxQueuedEvents: number;
+    /** LIVE_RECHECK_SECONDS (30): how often open connections' credentials are checked again, besides each delivery and each access change. */
+    readonly recheckMs: number;
+  };
 }
 
 const MB = 1024 * 1024;
@@ -139,6 +152,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     blobUploadQuotaBytes: int('BLOB_UPLOAD_QUOTA_MB', 100, 1, 1024 * 1024) * 1024 * 1024,
     unreferencedBlobGraceHours: int('UNREFERENCED_BLOB_GRACE_HOURS', 24, 1, 24 * 365),
     liveEventRetentionHours: int('LIVE_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
+    live: {
+      connectionsPerUser: int('LIVE_CONNECTIONS_PER_USER', 50, 1, 100_000),
+      subscriptionsPerConnection: int('LIVE_SUBSCRIPTIONS_PER_CONNECTION', 50, 1, 1000),
+      connectionInitTimeoutMs: int('LIVE_INIT_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+      maxQueuedEvents: int('LIVE_MAX_QUEUED_EVENTS', 1000, 1, 1_000_000),
+      recheckMs: int('LIVE_RECHECK_SECONDS', 30, 1, 3600) * 1000,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -9,6 +9,7 @@ import { makePrivate } from './platform/private-files';
 import { bootstrap } from './seed/bootstrap';
 import { callerShares } from './server/caller-share';
 import { createHubServer, type HubServer } from './server/http-server';
+import { DEFAULT_LIVE_SOCKET_LIMITS } from './server/live-socket';
 
 export interface RunningApi {
   readonly port: number;
@@ -79,10 +80,20 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     credentialKey,
     uploads: { quotaBytes: config.blobUploadQuotaBytes, graceMs: config.unreferencedBlobGraceHours * HOUR },
     bus: createLiveBus(process.env.REDIS_URL || undefined, log),
+    liveLimits: { maxQueued: config.live.maxQueuedEvents },
   });
   // Subscriptions start from the newest committed event; the tail must run before clients connect.
   await services.liveTail.start();
-  const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares), trustProxy: config.trustProxy });
+  const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares),
+    trustProxy: config.trustProxy,
+    liveLimits: {
+      ...DEFAULT_LIVE_SOCKET_LIMITS,
+      connectionsPerUser: config.live.connectionsPerUser,
+      subscriptionsPerConnection: config.live.subscriptionsPerConnection,
+      connectionInitTimeoutMs: config.live.connectionInitTimeoutMs,
+      recheckMs: config.live.recheckMs,
+    },
+  });
   const port = await server.listen(config.port, config.host);
   const sweeper = sweepAbandonedUploads(services, log);
   const collector = collectUnreferencedBlobs(services, log);

@@ -152,6 +152,92 @@ describe.each(DIALECTS)('subscriptions over a real WebSocket (graphql-ws client)
     expect((await refused.closed()).code).toBe(4403);
   });
 
+  it('resolves an event once for many subscribers who see it alike: 20 subscribers cost the statements of one', async () => {
+    const contact = contacts[0];
+    const deliver = async (subscribers: number) => {
+      const c = connect('sam.sales');
+      const after = await now();
+      const subs = Array.from({ length: subscribers }, () => c.subscribe(ACTIVITY_CHANGED, { recordId: contact.id, after }));
+      // A first event, so every subscription is live and its replay done before counting.
+      await task('sam.sales', contact.id, 'warm-up');
+      await Promise.all(subs.map((s) => s.waitFor(1)));
+      // Counted from before the change: its own statements are the same in both runs, the deliveries' follow it.
+      const before = hub.database.queries.statements;
+      const id = await task('sam.sales', contact.id, 'counted');
+      await Promise.all(subs.map((s) => s.waitFor(2)));
+      const statements = hub.database.queries.statements - before;
+      expect(subs.every((s) => s.received[1].data.activityChanged.activityId === id.id)).toBe(true);
+      await c.dispose();
+      return statements;
+    };
+    const one = await deliver(1);
+    const twenty = await deliver(20);
+    expect(one).toBeGreaterThan(5);
+    // The periodic read of the log may fall in either window: one statement of slack.
+    expect(twenty).toBeLessThanOrEqual(one + 1);
+  });
+
+  it('includeRelated rolls a contact\'s activities up into its account, as timeline(includeRelated) does', async () => {
+    const contact = contacts.find((c) => c.account)!;
+    const accountId = contact.account!.id;
+    const after = await now();
+    const related = connect('sam.sales').subscribe(ACTIVITY_CHANGED, { recordId: accountId, includeRelated: true, after });
+    const direct = connect('sam.sales').subscribe(ACTIVITY_CHANGED, { recordId: accountId, after });
+    const onContact = await task('sam.sales', contact.id, 'on the contact');
+    const onAccount = await task('sam.sales', accountId, 'on the account');
+    const both = await related.waitFor(2);
+    expect(both.map((m) => m.data.activityChanged.activityId)).toEqual([onContact.id, onAccount.id]);
+    const [first] = await direct.waitFor(1);
+    // The direct subscription's first event is the account's own task: the contact's never reached it.
+    expect(first.data.activityChanged.activityId).toBe(onAccount.id);
+    related.dispose();
+    direct.dispose();
+  });
+
+  it('mailboxChanged: the owner sees their mailbox change live; another user gets NOT_FOUND for it and nothing of it in their list', async () => {
+    const mailboxes = ok(await gql('admin', '{ mailboxes { id address } }')).mailboxes as { id: string; address: string }[];
+    const sams = mailboxes.find((m) => m.address === 'sam.sales@demo.crm.test')!.id;
+    const saras = mailboxes.find((m) => m.address === 'sara.sales@demo.crm.test')!.id;
+    const MAILBOX = `subscription($id: ID, $after: String) { mailboxChanged(mailboxId: $id, after: $after) { cursor change mailboxId mailbox { id privacyLevel state } } }`;
+    const after = await now();
+    const own = connect('sam.sales').subscribe(MAILBOX, { id: sams, after });
+    const others = connect('sara.sales').subscribe(MAILBOX, { after });
+    const update = (id: string, privacyLevel: string) =>
+      gql('admin', 'mutation($id: ID!, $level: PrivacyLevel!) { updateMailbox(id: $id, input: { privacyLevel: $level }) { id } }', { id, level: privacyLevel });
+    ok(await update(sams, 'METADATA_ONLY'));
+    const [changed] = await own.waitFor(1);
+    expect(changed.data.mailboxChanged).toMatchObject({ change: 'CONFIGURATION', mailboxId: sams, mailbox: { id: sams, privacyLevel: 'METADATA_ONLY' } });
+    ok(await update(saras, 'SUBJECT_ONLY'));
+    const [first] = await others.waitFor(1);
+    expect(first.data.mailboxChanged.mailboxId).toBe(saras);
+    const refused = connect('sara.sales').subscribe(MAILBOX, { id: sams });
+    expect(await errorsOf(refused)).toContain('NOT_FOUND');
+    ok(await update(sams, 'FULL'));
+    ok(await update(saras, 'FULL'));
+    own.dispose();
+    others.dispose();
+  });
+
+  it('outgoingEmailChanged: the sender follows their own email from PENDING_SEND to CANCELLED; a colleague does not see it', async () => {
+    const OUTGOING = `subscription($after: String) { outgoingEmailChanged(after: $after) { change activityId activity { id ... on Email { status } } } }`;
+    const SEND = `mutation($input: SendEmailInput!) { sendEmail(input: $input) { id status } }`;
+    const after = await now();
+    const sam = connect('sam.sales').subscribe(OUTGOING, { after });
+    const sara = connect('sara.sales').subscribe(OUTGOING, { after });
+    const sent = ok(await gql('sam.sales', SEND, { input: { to: ['customer@example.com'], subject: `${tag} offer`, textBody: 'Hello' } })).sendEmail;
+    // The event carries the email as it is when delivered: wait for the first before changing it again.
+    await sam.waitFor(1);
+    ok(await gql('sam.sales', 'mutation($id: ID!) { cancelEmail(emailId: $id) { id } }', { id: sent.id }));
+    const [created, cancelled] = await sam.waitFor(2);
+    expect(created.data.outgoingEmailChanged).toMatchObject({ change: 'CREATED', activityId: sent.id, activity: { status: 'PENDING_SEND' } });
+    expect(cancelled.data.outgoingEmailChanged).toMatchObject({ change: 'UPDATED', activity: { status: 'CANCELLED' } });
+    const hers = ok(await gql('sara.sales', SEND, { input: { to: ['customer@example.com'], subject: `${tag} hers`, textBody: 'Hi' } })).sendEmail;
+    const [first] = await sara.waitFor(1);
+    expect(first.data.outgoingEmailChanged.activityId).toBe(hers.id);
+    sam.dispose();
+    sara.dispose();
+  });
+
   it('runs subscriptions only: a query over the socket is refused with a pointer to HTTP', async () => {
     const sub = connect('sam.sales').subscribe('{ viewer { id } }');
     expect(await errorsOf(sub)).toContain('HTTP POST /graphql');

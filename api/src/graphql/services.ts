@@ -118,15 +118,15 @@ export function createServices(
   const liveTail = new LiveTail(liveEvents, bus, options.log, options.tail ?? DEFAULT_TAIL_OPTIONS);
   // Staged events are written just before COMMIT; after it, this process and the others read them.
   db.subscribers.push(new LiveCommitHooks(() => liveTail.committed()));
-  const mailboxes = new MailboxService(db, writer);
+  const mailboxes = new MailboxService(db, writer, liveEvents);
   // Credential caches of every api process are dropped when access changes in one of them.
   const processId = newId();
   auth.onAccessChanged((origin) => origin === 'here' && bus.publish(LIVE_CHANNELS.access, processId));
   bus.subscribe(LIVE_CHANNELS.access, (from) => from !== processId && auth.accessChangedElsewhere());
-  const emailSettings = new EmailSettingsService(db);
+  const emailSettings = new EmailSettingsService(db, liveEvents);
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events);
   const credentials = new CredentialCipher(options.credentialKey);
-  const transports = new MailTransports(db, credentials, options.log);
+  const transports = new MailTransports(db, credentials, options.log, liveEvents);
   return {
     db,
     auth,
@@ -147,7 +147,7 @@ export function createServices(
     bus,
     liveTail,
     live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
-    tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log),
+    tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log, liveEvents),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,
@@ -156,9 +156,9 @@ export function createServices(
     activities,
     outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events, transports),
     credentials,
-    mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log),
-    profiles: new EmailServerProfileService(db, credentials),
-    mailboxConfig: new MailboxConfigService(db, credentials),
+    mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log, liveEvents),
+    profiles: new EmailServerProfileService(db, credentials, liveEvents),
+    mailboxConfig: new MailboxConfigService(db, credentials, liveEvents),
   };
 }
 

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { In, MoreThan } from 'typeorm';
 import { Activity } from '../activities/activity.entity';
 import { TimelineEntry } from '../activities/timeline-entry.entity';
+import { insertChunked } from '../db/insert-chunked';
 import { Mailbox } from '../mail/mailbox.entity';
 import { CrmCase } from '../records/case.entity';
 import { Contact } from '../records/contact.entity';
@@ -64,7 +65,7 @@ export class LiveEventLog {
     );
     const staged = stagedOn(runner);
     for (const change of changes) {
-      if (change.topic === 'MAILBOX') staged.push({ change, before: [] });
+      if (change.topic === 'MAILBOX') stageMailbox(staged, change);
       else staged.push({ change, before: before.get(change.activityId) ?? [], snapshot: snapshots.get(change.activityId) });
     }
   }
@@ -90,7 +91,8 @@ export class LiveEventLog {
     await em.createQueryBuilder().update(LiveEventSequence).set({ lastId: () => `lastId + ${rows.length}` }).where('id = 1').execute();
     const sequence = await em.getRepository(LiveEventSequence).findOneByOrFail({ id: 1 });
     const first = Number(sequence.lastId) - rows.length + 1;
-    await em.insert(LiveEvent, rows.map((row, i) => ({ ...row, id: String(first + i) })));
+    // Chunked: a profile change stages one event per mailbox of the profile, more rows than one INSERT may bind.
+    await insertChunked(em, LiveEvent, rows.map((row, i) => ({ ...row, id: String(first + i) })));
   }
 
   /** Events after `afterId`, oldest first. */
@@ -132,6 +134,17 @@ export class LiveEventLog {
       if (old.length < batch) return removed;
     }
   }
+}
+
+/**
+ * One MAILBOX event per mailbox per transaction: subscribers re-read the mailbox once, whatever else
+ * the transaction did to it. The first change named wins, except that an ALERT (the alert line most
+ * actions write beside their change) yields to the change it came with.
+ */
+function stageMailbox(staged: Staged[], change: Extract<StagedChange, { topic: 'MAILBOX' }>): void {
+  const earlier = staged.findIndex((s) => s.change.topic === 'MAILBOX' && s.change.mailboxId === change.mailboxId);
+  if (earlier < 0) staged.push({ change, before: [] });
+  else if (staged[earlier].change.change === 'ALERT' && change.change !== 'ALERT') staged[earlier] = { change, before: [] };
 }
 
 /** activityId → the records ("kind:id") whose timelines show it. */

@@ -4,6 +4,7 @@ import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { databaseErrorKind } from '../db/database-errors';
+import type { LiveEventLog } from '../live/live-event-log';
 import { nonNull } from '../records/patch';
 import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
@@ -11,6 +12,7 @@ import { EmailServerProfile } from './email-server-profile.entity';
 import type { CreateEmailServerProfileInput, UpdateEmailServerProfileInput } from './email-server-profile.inputs';
 import { AlertSeverity, EmailServerKind, MailAuthMethod, MailboxState, OutgoingMethod } from './mail-enums';
 import { recordAlert } from './mailbox-alerts';
+import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, stageProfileMailboxes } from './mailbox-live-events';
 import { Mailbox } from './mailbox.entity';
 import { requireMailAdmin } from './mailbox.service';
 
@@ -19,11 +21,15 @@ const REQUIRED = ['name', 'kind', 'incomingHost', 'incomingPort', 'incomingTls',
 const OUTGOING = ['outgoingHost', 'outgoingPort', 'outgoingTls'] as const;
 const FLAGS = ['useProfileCredentials', 'allowInvalidCertificates', 'pollIntervalSeconds', 'maxConcurrentConnections', 'isDefault'] as const;
 
-/** Email server profiles: administrators only; the secret is encrypted with the profile's id bound in. */
+/**
+ * Email server profiles: administrators only; the secret is encrypted with the profile's id bound in.
+ * A mailbox query shows its profile, so a change stages a live event for every mailbox of each profile it changes.
+ */
 export class EmailServerProfileService {
   constructor(
     private readonly db: DataSource,
     private readonly cipher: CredentialCipher,
+    private readonly live: LiveEventLog,
   ) {}
 
   list(principal: Principal): Promise<EmailServerProfile[]> {
@@ -38,7 +44,7 @@ export class EmailServerProfileService {
     const profile = this.checked(input, { ...input, ...outgoing, credentialSecret: null, createdAt: new Date(), updatedAt: new Date() } as EmailServerProfile, id);
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, profile.name, id);
-      if (profile.isDefault) await em.update(EmailServerProfile, { isDefault: true }, { isDefault: false });
+      if (profile.isDefault) await this.clearDefault(em, id);
       await uniqueName(em.insert(EmailServerProfile, profile));
     });
     return this.db.getRepository(EmailServerProfile).findOneByOrFail({ id });
@@ -56,10 +62,11 @@ export class EmailServerProfileService {
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, merged.name, current.id);
       if (merged.outgoingHost === null && current.outgoingHost !== null) await requireNoSenders(em, current);
-      if (merged.isDefault && !current.isDefault) await em.update(EmailServerProfile, { isDefault: true, id: Not(current.id) }, { isDefault: false });
+      if (merged.isDefault && !current.isDefault) await this.clearDefault(em, current.id);
       const { id: _id, createdAt: _created, ...patch } = merged;
       await uniqueName(em.update(EmailServerProfile, { id: current.id }, patch));
-      if (credentialsChanged && merged.useProfileCredentials) await resumeStoppedMailboxes(em, current.id);
+      if (credentialsChanged && merged.useProfileCredentials) await this.resumeStoppedMailboxes(em, current.id);
+      await stageProfileMailboxes(this.live, em, [current.id]);
     });
     return this.db.getRepository(EmailServerProfile).findOneByOrFail({ id: current.id });
   }
@@ -78,6 +85,30 @@ export class EmailServerProfileService {
       await em.delete(EmailServerProfile, { id: profile.id });
     });
     return globalId;
+  }
+
+  /** The profile that was the default is no longer (a mailbox query shows `profile.isDefault`). */
+  private async clearDefault(em: EntityManager, newDefaultId: string): Promise<void> {
+    const former = await em.find(EmailServerProfile, { where: { isDefault: true, id: Not(newDefaultId) }, select: { id: true } });
+    if (!former.length) return;
+    await em.update(EmailServerProfile, former.map((p) => p.id), { isDefault: false });
+    await stageProfileMailboxes(this.live, em, former.map((p) => p.id));
+  }
+
+  /**
+   * Mailboxes stopped by a refused password of this profile try again with its new credentials: STATE for
+   * each, staged before the profile's CONFIGURATION so it is the event they get, and STATE for the
+   * mailboxes whose shown state follows a forward mailbox among them.
+   */
+  private async resumeStoppedMailboxes(em: EntityManager, profileId: string): Promise<void> {
+    const stopped = await em.find(Mailbox, { where: { profileId, state: MailboxState.DISABLED_AUTH }, select: { id: true } });
+    if (stopped.length === 0) return;
+    const forwarded = await forwardedStates(em);
+    const ids = stopped.map((m) => m.id);
+    await em.update(Mailbox, ids, { state: MailboxState.ENABLED, stateReason: null, nextSyncAt: new Date(), failureCount: 0, updatedAt: new Date() });
+    await stageMailboxChanges(this.live, em, ids, 'STATE');
+    for (const id of ids) await recordAlert(em, this.live, id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', 'The server profile\'s credentials changed; synchronization resumes.');
+    await stageForwardedStateChanges(this.live, em, forwarded);
   }
 
   private async find(globalId: string): Promise<EmailServerProfile> {
@@ -142,14 +173,6 @@ async function requireNoSenders(em: EntityManager, profile: EmailServerProfile):
     const which = senders === 1 ? '1 mailbox sends' : `${senders} mailboxes send`;
     throw new ApiError('CONFLICT', `input.outgoingHost: ${which} through the SMTP server of "${profile.name}"; set their outgoing method to NONE first`, 'input.outgoingHost');
   }
-}
-
-/** Mailboxes stopped by a refused password of this profile try again with its new credentials. */
-async function resumeStoppedMailboxes(em: EntityManager, profileId: string): Promise<void> {
-  const stopped = await em.find(Mailbox, { where: { profileId, state: MailboxState.DISABLED_AUTH }, select: { id: true } });
-  if (stopped.length === 0) return;
-  await em.update(Mailbox, stopped.map((m) => m.id), { state: MailboxState.ENABLED, stateReason: null, nextSyncAt: new Date(), failureCount: 0, updatedAt: new Date() });
-  for (const m of stopped) await recordAlert(em, m.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', 'The server profile\'s credentials changed; synchronization resumes.');
 }
 
 function host(field: string, value: string): string {

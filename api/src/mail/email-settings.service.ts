@@ -4,11 +4,13 @@ import type { Principal } from '../access/principal';
 import { depthOf } from '../access/principal';
 import { AccessEntity, Depth, Privilege } from '../access/privileges';
 import { ApiError, badInput, forbidden } from '../common/errors';
+import type { LiveEventLog } from '../live/live-event-log';
 import { validEmail } from '../records/email-addresses';
 import { definedOnly, nonNull } from '../records/patch';
 import { tokenFormatProblems } from '../tracking/rules/tracking-token';
 import type { UpdateEmailSettingsInput } from './email-settings.inputs';
 import { ActMethod } from './mail-enums';
+import { forwardedStates, stageForwardedStateChanges } from './mailbox-live-events';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
 const requireOrganizationAdmin = (principal: Principal, privilege: Privilege) => {
@@ -19,7 +21,10 @@ const requireOrganizationAdmin = (principal: Principal, privilege: Privilege) =>
 
 /** The organization's email settings: read by tracking on every batch, changed by administrators. */
 export class EmailSettingsService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly live: LiveEventLog,
+  ) {}
 
   current(): Promise<OrganizationEmailSettings> {
     return this.db.getRepository(OrganizationEmailSettings).findOneByOrFail({ id: ORGANIZATION_SETTINGS_ID });
@@ -48,7 +53,12 @@ export class EmailSettingsService {
       counterDigits: merged.tokenCounterDigits,
     })[0];
     if (problem) throw badInput(`input.${problemField(problem.field)}`, problem.message);
-    await this.db.getRepository(OrganizationEmailSettings).update({ id: ORGANIZATION_SETTINGS_ID }, { ...patch, updatedAt: new Date() });
+    await this.db.transaction(async (em) => {
+      // The approval rule decides what a FORWARD_MAILBOX mailbox shows as its state (forwarded-state.ts).
+      const forwarded = patch.processEmailOnlyForApprovedMailboxes !== undefined ? await forwardedStates(em) : null;
+      await em.update(OrganizationEmailSettings, { id: ORGANIZATION_SETTINGS_ID }, { ...patch, updatedAt: new Date() });
+      if (forwarded) await stageForwardedStateChanges(this.live, em, forwarded);
+    });
     return this.current();
   }
 }

@@ -1,4 +1,5 @@
 import { In, type DataSource } from 'typeorm';
+import type { LiveEventLog } from '../live/live-event-log';
 import type { Logger } from '../platform/logger';
 import type { CredentialCipher } from './credential-cipher';
 import { EmailServerProfile } from './email-server-profile.entity';
@@ -32,6 +33,7 @@ export class MailTransports {
     private readonly db: DataSource,
     private readonly cipher: CredentialCipher,
     private readonly log: Logger,
+    private readonly live: LiveEventLog,
   ) {}
 
   /** The mailbox's own credentials, or the profile's when it uses one set for all mailboxes; null when none are set or unreadable. */
@@ -76,14 +78,17 @@ export class MailTransports {
 
   /** One line per episode: not repeated while it is still the mailbox's newest alert. */
   private async alertUnreadable(mailboxId: string, whose: string): Promise<void> {
-    const [newest] = await this.db.getRepository(MailboxAlert).find({ where: { mailboxId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 1 });
-    if (newest?.code === CREDENTIALS_UNREADABLE) return;
-    await recordAlert(
-      this.db.manager,
-      mailboxId,
-      AlertSeverity.ERROR,
-      CREDENTIALS_UNREADABLE,
-      `The stored credentials of ${whose} cannot be decrypted (the credential key changed, or the value was altered). Set the credentials again.`,
-    );
+    await this.db.transaction(async (em) => {
+      const [newest] = await em.find(MailboxAlert, { where: { mailboxId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 1 });
+      if (newest?.code === CREDENTIALS_UNREADABLE) return;
+      await recordAlert(
+        em,
+        this.live,
+        mailboxId,
+        AlertSeverity.ERROR,
+        CREDENTIALS_UNREADABLE,
+        `The stored credentials of ${whose} cannot be decrypted (the credential key changed, or the value was altered). Set the credentials again.`,
+      );
+    });
   }
 }

@@ -4,6 +4,7 @@ import { Privilege } from '../access/privileges';
 import { badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId } from '../common/global-id';
 import { User } from '../identity/user.entity';
+import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import { nonNull } from '../records/patch';
 import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
@@ -13,6 +14,7 @@ import { recordAlert } from './mailbox-alerts';
 import { configurationProblem, reconfiguration, requestedTestStatuses, type MailboxConfig } from './mailbox-config-rules';
 import type { ConfigureMailboxInput, MailboxCredentialsInput } from './mailbox-config.inputs';
 import { approvalAllows } from './mailbox-eligibility';
+import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges } from './mailbox-live-events';
 import { Mailbox } from './mailbox.entity';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 import { isMailAdmin, mayUseMailbox } from './mailbox.service';
@@ -20,8 +22,11 @@ import { isMailAdmin, mayUseMailbox } from './mailbox.service';
 /** Who may make a change: administrators only, or the mailbox owner too. */
 type Access = 'admin' | 'ownerOrAdmin';
 
-/** A change inside the mailbox's locked transaction; `actor` names the caller for the alert log. */
-type Change = (em: EntityManager, mailbox: Mailbox, actor: string) => Promise<void>;
+/**
+ * A change inside the mailbox's locked transaction; `actor` names the caller for the alert log. It
+ * returns what changed, for the live event (`mailboxChanged`), or null when nothing did.
+ */
+type Change = (em: EntityManager, mailbox: Mailbox, actor: string) => Promise<MailboxChange | null>;
 
 /**
  * Dynamics' mailbox form and its buttons: configuration, credentials, approval, Test & Enable, disable and
@@ -32,6 +37,7 @@ export class MailboxConfigService {
   constructor(
     private readonly db: DataSource,
     private readonly cipher: CredentialCipher,
+    private readonly live: LiveEventLog,
   ) {}
 
   configure(principal: Principal, globalId: string, input: ConfigureMailboxInput): Promise<Mailbox> {
@@ -69,9 +75,10 @@ export class MailboxConfigService {
         updatedAt: new Date(),
       });
       const changes = describeChanges(mailbox, after, profile, input.processEmailFrom);
-      if (changes.length === 0) return;
+      if (changes.length === 0) return null;
       const next = effect.retest ? ` The mailbox stopped synchronizing (${effect.retest.reason}).` : '';
-      await recordAlert(em, mailbox.id, AlertSeverity.INFORMATION, 'CONFIGURATION_CHANGED', `Configuration changed by ${actor}: ${changes.join('; ')}.${next}`);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CONFIGURATION_CHANGED', `Configuration changed by ${actor}: ${changes.join('; ')}.${next}`);
+      return 'CONFIGURATION';
     });
   }
 
@@ -93,20 +100,22 @@ export class MailboxConfigService {
         updatedAt: new Date(),
       });
       const message = resumes ? `Credentials changed by ${actor}; synchronization resumes.` : `Credentials changed by ${actor}.`;
-      await recordAlert(em, mailbox.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', message);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', message);
+      return resumes ? 'STATE' : 'CONFIGURATION';
     });
   }
 
   setApproval(principal: Principal, globalId: string, approval: EmailApproval.APPROVED | EmailApproval.REJECTED): Promise<Mailbox> {
     return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
-      if (mailbox.approval === approval) return;
+      if (mailbox.approval === approval) return null;
       await em.update(Mailbox, { id: mailbox.id }, { approval, updatedAt: new Date() });
       if (approval === EmailApproval.APPROVED) {
-        await recordAlert(em, mailbox.id, AlertSeverity.INFORMATION, 'EMAIL_APPROVED', `Email address ${mailbox.address} approved by ${actor}.`);
+        await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'EMAIL_APPROVED', `Email address ${mailbox.address} approved by ${actor}.`);
       } else {
         const effect = (await settingsIn(em)).processEmailOnlyForApprovedMailboxes ? ' Email is not processed for this mailbox.' : '';
-        await recordAlert(em, mailbox.id, AlertSeverity.WARNING, 'EMAIL_REJECTED', `Email address ${mailbox.address} rejected by ${actor}.${effect}`);
+        await recordAlert(em, this.live, mailbox.id, AlertSeverity.WARNING, 'EMAIL_REJECTED', `Email address ${mailbox.address} rejected by ${actor}.${effect}`);
       }
+      return 'STATE';
     });
   }
 
@@ -145,14 +154,15 @@ export class MailboxConfigService {
         outgoingTestReason: null,
         updatedAt: new Date(),
       });
-      await recordAlert(em, mailbox.id, AlertSeverity.INFORMATION, 'TEST_REQUESTED', `Test & Enable requested by ${actor}.`);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'TEST_REQUESTED', `Test & Enable requested by ${actor}.`);
+      return 'TEST';
     });
   }
 
   /** Stops all synchronization until an administrator runs Test & Enable again; a pending test is withdrawn. */
   disable(principal: Principal, globalId: string): Promise<Mailbox> {
     return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
-      if (mailbox.state === MailboxState.DISABLED_BY_ADMIN) return;
+      if (mailbox.state === MailboxState.DISABLED_BY_ADMIN) return null;
       const withdrawn = (status: ChannelTestStatus) => (status === ChannelTestStatus.PENDING ? ChannelTestStatus.NOT_RUN : status);
       await em.update(Mailbox, { id: mailbox.id }, {
         state: MailboxState.DISABLED_BY_ADMIN,
@@ -163,7 +173,8 @@ export class MailboxConfigService {
         outgoingTestStatus: withdrawn(mailbox.outgoingTestStatus),
         updatedAt: new Date(),
       });
-      await recordAlert(em, mailbox.id, AlertSeverity.INFORMATION, 'DISABLED_BY_ADMIN', `Mailbox disabled by ${actor}; run Test & Enable to synchronize again.`);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'DISABLED_BY_ADMIN', `Mailbox disabled by ${actor}; run Test & Enable to synchronize again.`);
+      return 'STATE';
     });
   }
 
@@ -172,11 +183,16 @@ export class MailboxConfigService {
     if (Number.isNaN(from.getTime()) || from.getTime() > Date.now()) throw badInput('from', 'must be a date in the past');
     return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
       await em.update(Mailbox, { id: mailbox.id }, { resyncFrom: from, nextSyncAt: new Date(), updatedAt: new Date() });
-      await recordAlert(em, mailbox.id, AlertSeverity.INFORMATION, 'RESYNC_REQUESTED', `Resync of mail received since ${from.toISOString()} requested by ${actor}.`);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'RESYNC_REQUESTED', `Resync of mail received since ${from.toISOString()} requested by ${actor}.`);
+      return 'CONFIGURATION';
     });
   }
 
-  /** Checks access, runs `apply` with the mailbox re-read under its row lock, and returns the mailbox as committed. */
+  /**
+   * Checks access, runs `apply` with the mailbox re-read under its row lock, stages its live event (and
+   * STATE for the mailboxes whose shown state follows a forward mailbox it changed), and returns the
+   * mailbox as committed.
+   */
   private async change(principal: Principal, globalId: string, access: Access, apply: Change): Promise<Mailbox> {
     const { id } = expectGlobalId('id', globalId, 'Mailbox');
     const found = await this.db.getRepository(Mailbox).findOneBy({ id });
@@ -189,7 +205,11 @@ export class MailboxConfigService {
       if (isMysql(em)) await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [id]);
       const mailbox = await em.findOneByOrFail(Mailbox, { id });
       const user = await em.findOne(User, { where: { id: principal.userId }, select: { email: true } });
-      await apply(em, mailbox, user?.email ?? 'an administrator');
+      const forwarded = await forwardedStates(em);
+      const changed = await apply(em, mailbox, user?.email ?? 'an administrator');
+      if (!changed) return;
+      await stageMailboxChanges(this.live, em, [id], changed);
+      await stageForwardedStateChanges(this.live, em, forwarded);
     });
     return this.db.getRepository(Mailbox).findOneByOrFail({ id });
   }

@@ -6,6 +6,7 @@ import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
+import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import type { Logger } from '../platform/logger';
 import type { EmailSettingsService } from './email-settings.service';
 import { EmailServerProfile } from './email-server-profile.entity';
@@ -15,6 +16,7 @@ import { incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-
 import { MailboxAlert } from './mailbox-alert.entity';
 import { recordAlert } from './mailbox-alerts';
 import { MailboxItem } from './mailbox-item.entity';
+import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, type ForwardedStates } from './mailbox-live-events';
 import { MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
 import { MailboxJob, type ForwardSource, type MailboxWork } from './mailbox-sync.types';
 import { Mailbox } from './mailbox.entity';
@@ -80,6 +82,7 @@ export class MailboxSyncService {
     private readonly settings: Pick<EmailSettingsService, 'current'>,
     private readonly transports: MailTransports,
     private readonly log: Logger,
+    private readonly live: LiveEventLog,
   ) {}
 
   /**
@@ -155,7 +158,10 @@ export class MailboxSyncService {
         .set({ leaseId, leaseOwner: engineId, leaseUntil: until, updatedAt: now })
         .where('id = :id', { id: candidate.id })
         .execute();
-      claimed.push({ id: candidate.id, leaseId, job: candidate.testRequestedAt !== null ? MailboxJob.TEST : MailboxJob.SYNC });
+      const job = candidate.testRequestedAt !== null ? MailboxJob.TEST : MailboxJob.SYNC;
+      claimed.push({ id: candidate.id, leaseId, job });
+      // A Test & Enable run or a sync run begins: no mailbox field shows the lease, but the mailbox pages say a run is under way.
+      await stageMailboxChanges(this.live, em, [candidate.id], job === MailboxJob.TEST ? 'TEST' : 'PROGRESS');
     }
     return claimed;
   }
@@ -255,6 +261,7 @@ export class MailboxSyncService {
     const now = new Date();
     return this.db.transaction(async (em) => {
       const mailbox = await this.leased(em, id, leaseId);
+      const forwarded = await this.forwardedBefore(em, mailbox);
       const profile = mailbox.profileId ? await em.findOneBy(EmailServerProfile, { id: mailbox.profileId }) : null;
       const { after, alert } = afterSync(
         mailbox,
@@ -269,7 +276,10 @@ export class MailboxSyncService {
       );
       const resyncDone = report.resyncCompleted && mailbox.resyncFrom && report.resyncCompleted.getTime() === mailbox.resyncFrom.getTime();
       await em.update(Mailbox, { id }, { ...after, ...(resyncDone ? { resyncFrom: null } : {}), leaseId: null, leaseOwner: null, leaseUntil: null, updatedAt: now });
-      if (alert) await recordAlert(em, id, alert.severity, alert.code, alert.message);
+      // A finished run: STATE when the state, its reason or the failure count (the back-off) moved, else PROGRESS (last sync, items).
+      const moved = after.state !== mailbox.state || after.stateReason !== mailbox.stateReason || after.failureCount !== mailbox.failureCount;
+      await this.staged(em, id, moved ? 'STATE' : 'PROGRESS', forwarded);
+      if (alert) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message);
       return em.findOneByOrFail(Mailbox, { id });
     });
   }
@@ -286,6 +296,7 @@ export class MailboxSyncService {
     const channels = { incoming: result(incoming), outgoing: result(outgoing) };
     return this.db.transaction(async (em) => {
       const mailbox = await this.leased(em, id, leaseId);
+      const forwarded = await this.forwardedBefore(em, mailbox);
       const { after, alerts } = afterTest(mailbox, channels, now);
       await em.update(Mailbox, { id }, {
         ...after,
@@ -302,7 +313,8 @@ export class MailboxSyncService {
         leaseUntil: null,
         updatedAt: now,
       });
-      for (const alert of alerts) await recordAlert(em, id, alert.severity, alert.code, alert.message);
+      await this.staged(em, id, 'TEST', forwarded);
+      for (const alert of alerts) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message);
       return em.findOneByOrFail(Mailbox, { id });
     });
   }
@@ -353,6 +365,7 @@ export class MailboxSyncService {
     return this.db.transaction(async (em) => {
       await this.leased(em, id, leaseId);
       await em.update(Mailbox, { id }, { coverageServerCount: serverCount, coverageDecidedCount: decidedCount, coverageCheckedAt: now, updatedAt: now });
+      await stageMailboxChanges(this.live, em, [id], 'PROGRESS');
       const alerts: AlertLine[] = [];
       if (recovered > 0) {
         alerts.push({ severity: AlertSeverity.INFORMATION, code: 'COVERAGE_RECOVERED', message: `The completeness check found ${recovered} message${recovered === 1 ? '' : 's'} the sync had missed and read ${recovered === 1 ? 'it' : 'them'} again.` });
@@ -365,7 +378,7 @@ export class MailboxSyncService {
       for (const alert of alerts) {
         // The same finding on every run is one line, not one an hour.
         if (alert.code === newest?.code && alert.message === newest.message) continue;
-        await recordAlert(em, id, alert.severity, alert.code, alert.message);
+        await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message);
       }
       return em.findOneByOrFail(Mailbox, { id });
     });
@@ -385,6 +398,17 @@ export class MailboxSyncService {
       throw conflict(mailbox.leaseId ? `another engine holds this mailbox now (${mailbox.leaseOwner ?? 'unknown'}); stop working on it` : 'the lease was released or never existed; claim the mailbox again');
     }
     return mailbox;
+  }
+
+  /** A forward mailbox's state is what the mailboxes it files mail for show: their states before its report. */
+  private forwardedBefore(em: EntityManager, mailbox: Mailbox): Promise<ForwardedStates | null> {
+    return mailbox.isForwardMailbox ? forwardedStates(em) : Promise.resolve(null);
+  }
+
+  /** Stages the report's change, and STATE for each mailbox whose shown state followed the forward mailbox's. */
+  private async staged(em: EntityManager, id: string, change: MailboxChange, forwarded: ForwardedStates | null): Promise<void> {
+    await stageMailboxChanges(this.live, em, [id], change);
+    if (forwarded) await stageForwardedStateChanges(this.live, em, forwarded);
   }
 
   private async newestAlert(em: EntityManager, mailboxId: string): Promise<Pick<AlertLine, 'code' | 'message'> | null> {

@@ -7,12 +7,14 @@ import { Activity } from '../activities/activity.entity';
 import { forbidden, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
+import type { LiveEventLog } from '../live/live-event-log';
 import { definedOnly, nonNull } from '../records/patch';
 import { kindOfGlobalType } from '../records/record-kind';
 import type { RecordWriter } from '../records/record-writer';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import type { EligibilitySettings } from './mailbox-eligibility';
 import { MailboxItem } from './mailbox-item.entity';
+import { stageMailboxChanges } from './mailbox-live-events';
 import type { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
 import { Mailbox } from './mailbox.entity';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
@@ -35,6 +37,7 @@ export class MailboxService {
   constructor(
     private readonly db: DataSource,
     private readonly records: RecordWriter,
+    private readonly live: LiveEventLog,
   ) {}
 
   async list(principal: Principal): Promise<Mailbox[]> {
@@ -70,6 +73,7 @@ export class MailboxService {
     await this.db.transaction(async (em) => {
       await em.update(Mailbox, { id: mailbox.id }, { ...definedOnly({ ...input }), updatedAt: new Date() });
       if (input.privacyLevel && input.privacyLevel !== mailbox.privacyLevel) await recomputeVisibility(em, mailbox.id);
+      await stageMailboxChanges(this.live, em, [mailbox.id], 'CONFIGURATION');
     });
     return this.db.getRepository(Mailbox).findOneByOrFail({ id: mailbox.id });
   }
@@ -89,14 +93,19 @@ export class MailboxService {
       await em.delete(FolderTrackingRule, { mailboxId: mailbox.id, folder });
       const rule = { id: newId(), mailboxId: mailbox.id, folder, regardingKind: (regarding?.kind ?? null) as never, regardingId: regarding?.id ?? null };
       await em.insert(FolderTrackingRule, rule);
+      await stageMailboxChanges(this.live, em, [mailbox.id], 'CONFIGURATION');
       return em.findOneByOrFail(FolderTrackingRule, { id: rule.id });
     });
   }
 
   async removeFolderRule(principal: Principal, mailboxGlobalId: string, folder: string): Promise<boolean> {
     const mailbox = await this.get(principal, mailboxGlobalId, 'mailboxId', Privilege.WRITE);
-    const result = await this.db.getRepository(FolderTrackingRule).delete({ mailboxId: mailbox.id, folder: folder.trim() });
-    return (result.affected ?? 0) > 0;
+    return this.db.transaction(async (em) => {
+      const result = await em.delete(FolderTrackingRule, { mailboxId: mailbox.id, folder: folder.trim() });
+      const removed = (result.affected ?? 0) > 0;
+      if (removed) await stageMailboxChanges(this.live, em, [mailbox.id], 'CONFIGURATION');
+      return removed;
+    });
   }
 
   /** Decisions per outcome and reason for each mailbox, in one statement for all of them. */

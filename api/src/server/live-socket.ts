@@ -151,21 +151,29 @@ export function attachLiveSocket(options: {
       },
       onSubscribe: async (ctx, id, payload) => {
         const state = ctx.extra.state!;
-        const refuse = (code: string, message: string) => [new GraphQLError(message, { extensions: { code } })];
         if (state.subscriptions.size >= limits.subscriptionsPerConnection) {
-          return refuse('RATE_LIMITED', `This connection already has ${limits.subscriptionsPerConnection} subscriptions, the limit; stop one or open another connection.`);
+          return [new GraphQLError(`This connection already has ${limits.subscriptionsPerConnection} subscriptions, the limit; stop one or open another connection.`, { extensions: { code: 'RATE_LIMITED' } })];
         }
+        // Taken before the first await: subscribe messages that arrive together cannot all pass the check.
+        state.subscriptions.add(id);
+        const refuse = (code: string, message: string) => {
+          state.subscriptions.delete(id);
+          return [new GraphQLError(message, { extensions: { code } })];
+        };
         if (typeof payload.query !== 'string') return refuse('BAD_REQUEST', 'The subscribe message needs a query.');
         const refusal = refusalOfQueryText(payload.query, queryLimits);
-        if (refusal) return [refusal];
+        if (refusal) return refuse(String(refusal.extensions.code), refusal.message);
         let document;
         try {
           document = parse(payload.query, { maxTokens: queryLimits.maxTokens, noLocation: true });
         } catch (err) {
-          return [err as GraphQLError];
+          return refuse('GRAPHQL_PARSE_FAILED', (err as GraphQLError).message);
         }
         const errors = validate(schema, document);
-        if (errors.length) return errors;
+        if (errors.length) {
+          state.subscriptions.delete(id);
+          return errors;
+        }
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const operation = document.definitions.find(
           (d) => d.kind === 'OperationDefinition' && (!payload.operationName || d.name?.value === payload.operationName),
@@ -186,7 +194,6 @@ export function attachLiveSocket(options: {
         }
         const max = options.complexityLimit(auth);
         if (complexity > max) return refuse('QUERY_TOO_COMPLEX', `The subscription's complexity ${complexity} exceeds the limit of ${max}; ask for fewer fields.`);
-        state.subscriptions.add(id);
         const context: RequestContext & { live: LiveConnection } = {
           auth,
           services,
@@ -219,6 +226,16 @@ export function attachLiveSocket(options: {
     },
     wss,
   );
+
+  // graphql-ws prints socket errors to stderr; a client's oversized message (ws closes it with 1009)
+  // or a broken connection is the client's business, noted in our log without the message.
+  wss.on('connection', (socket: WebSocket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => {
+      log.debug({ reason: err.message }, 'a live connection failed');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal error');
+    });
+  });
 
   return {
     get connections() {

@@ -20,6 +20,7 @@ import { repairStrings } from '../common/text';
 import { insertChunked } from '../db/insert-chunked';
 import { retryingDatabaseWork, type RetryBudget } from '../db/transaction-retry';
 import { User } from '../identity/user.entity';
+import type { LiveEventLog } from '../live/live-event-log';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
 import { AlertSeverity, AutoCreateRecords } from '../mail/mail-enums';
@@ -96,6 +97,7 @@ export class TrackingService {
     private readonly writer: ActivityWriter,
     private readonly events: ActivityEvents,
     private readonly log: Logger,
+    private readonly live: LiveEventLog,
   ) {
     this.invites = new MeetingInvites(writer);
   }
@@ -167,6 +169,8 @@ export class TrackingService {
       throw new ApiError('CONFLICT', 'input.leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'input.leaseId');
     }
     this.log.debug({ mailboxId: mailbox.id, items: items.length }, 'trackEmails batch started');
+    // One PROGRESS event per batch (cursor, lastBatchAt, counts, quarantine): the alert lines it writes yield to it.
+    await this.live.stage(em, { topic: 'MAILBOX', mailboxId: mailbox.id, change: 'PROGRESS' });
     const folderRules = await em.findBy(FolderTrackingRule, { mailboxId: mailbox.id });
     const inviteAddresses = [...ctx.invites.values()].flatMap((i) => i.parties.map((p) => p.address));
     const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items, tokenFormat: ctx.tokenFormat, smartMatching: ctx.switches.smartMatching, extraAddresses: inviteAddresses });
@@ -482,7 +486,7 @@ export class TrackingService {
       };
       await em.insert(QuarantinedMessage, row);
       const what = `${row.subject ? `"${row.subject}"` : 'a message without subject'}${row.fromAddress ? ` from ${row.fromAddress}` : ''}`;
-      await recordAlert(em, mailboxId, AlertSeverity.WARNING, 'MESSAGE_QUARANTINED', `Quarantined ${what} (${row.code}): ${row.reason}. The rest of the mailbox keeps syncing.`);
+      await recordAlert(em, this.live, mailboxId, AlertSeverity.WARNING, 'MESSAGE_QUARANTINED', `Quarantined ${what} (${row.code}): ${row.reason}. The rest of the mailbox keeps syncing.`);
     }
   }
 
@@ -529,7 +533,7 @@ export class TrackingService {
     switch (decision.action) {
       case 'NO_CASE': {
         const alert = noCaseAlert(decision.reason);
-        await recordAlertOnce(em, ctx.mailbox.id, AlertSeverity[alert.severity], alert.code, alert.message, ALERT_REPEAT_MS, ctx.now);
+        await recordAlertOnce(em, this.live, ctx.mailbox.id, AlertSeverity[alert.severity], alert.code, alert.message, ALERT_REPEAT_MS, ctx.now);
         return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: noCaseDetail(decision.reason, sender) }, regarding: null, created: false };
       }
       case 'CASE_FOR':
