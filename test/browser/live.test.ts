@@ -139,6 +139,37 @@ describe('live updates in the browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('offline, the badge says so; back online, what was logged meanwhile arrives without a reload', async () => {
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    await context.setOffline(true);
+    const offline = page.locator('[data-testid="live-status"][data-status="offline"]');
+    await offline.waitFor();
+    expect((await offline.textContent())?.trim()).toContain('Offline');
+    await page.locator('header.bar').screenshot({ path: path.join(SCREENSHOTS, 'live-header-offline.png') });
+    await logCall('Logged while the reader was offline');
+    await context.setOffline(false);
+    // Reconnecting waits out its back-off (a few seconds after failed attempts), then replays from the cursor.
+    await item('Logged while the reader was offline').waitFor({ timeout: 45_000 });
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    expect(await item('Logged while the reader was offline').count()).toBe(1);
+    expect(errors.filter((error) => !/ERR_INTERNET_DISCONNECTED|WebSocket/.test(error))).toEqual([]);
+    errors.length = 0;
+  }, 60_000);
+
+  it('the mailbox list follows a change an administrator makes, without polling', async () => {
+    const { mailboxes } = await gql<{ mailboxes: { id: string; address: string }[] }>('{ mailboxes { id address } }', {});
+    const mine = mailboxes.find((mailbox) => mailbox.address === SAM.address)!;
+    await page.getByRole('link', { name: 'Mailboxes' }).click();
+    const row = page.locator('tr, li, article').filter({ hasText: SAM.address }).first();
+    await row.waitFor();
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    expect(await row.getByText('Disabled by admin', { exact: true }).count()).toBe(0);
+    await gql('mutation($id: ID!) { disableMailbox(id: $id) { id } }', { id: mine.id }, await hub.login('admin@demo.crm.test'));
+    await row.getByText('Disabled by admin', { exact: true }).waitFor();
+    await shoot('live-mailboxes');
+    expect(errors).toEqual([]);
+  });
+
   it('signing this session out elsewhere closes the live connection and shows the sign-in screen', async () => {
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
     const token = await page.evaluate(() => sessionStorage.getItem('crm-hub.token'));

@@ -17,6 +17,9 @@ export const LIVE_CLOSE = {
   TOO_SLOW: 4499,
 } as const;
 
+/** How often the client pings, and how long it waits for the pong before it drops a silently dead socket. */
+const PING_EVERY_MS = 10_000;
+const PONG_WITHIN_MS = 5_000;
 /** Consecutive failed connection attempts after which "reconnecting" is shown as "offline". */
 const OFFLINE_AFTER_FAILURES = 3;
 const FIRST_RETRY_MS = 1_000;
@@ -78,6 +81,8 @@ export class LiveClient implements LiveTransport {
   #failures = 0;
   /** A socket is open and acknowledged (it may outlive the last subscription for a moment). */
   #connected = false;
+  #pongTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #stopWatchingNetwork: () => void;
   /** The token the open (or opening) socket was authenticated with. */
   #socketToken: string | null = null;
 
@@ -91,6 +96,8 @@ export class LiveClient implements LiveTransport {
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, backoffDelay(retries, options.random))),
       // 4403 is retried by graphql-ws by default; for the hub it means this session may not connect.
       shouldRetry: (errorOrClose) => !endsSession(closeCodeOf(errorOrClose)),
+      // A socket can die without a close (sleep, a changed network): no pong in time means it is gone.
+      keepAlive: PING_EVERY_MS,
       connectionParams: () => {
         const token = options.tokens.get();
         this.#socketToken = token;
@@ -104,8 +111,30 @@ export class LiveClient implements LiveTransport {
           if (this.#wanted > 0) this.#set('live');
         },
         closed: (event) => this.#onClosed(closeCodeOf(event)),
+        ping: (received) => {
+          if (received) return;
+          clearTimeout(this.#pongTimer);
+          // graphql-ws's own recipe: terminate() closes at once with 4499 and the client reconnects, resuming from cursors.
+          this.#pongTimer = setTimeout(() => this.#client.terminate(), PONG_WITHIN_MS);
+        },
+        pong: (received) => {
+          if (received) clearTimeout(this.#pongTimer);
+        },
       },
     });
+    this.#stopWatchingNetwork = this.#watchNetwork();
+  }
+
+  /** The browser saying the network is gone is news at once: the socket is dropped and the badge says offline. */
+  #watchNetwork(): () => void {
+    if (typeof window === 'undefined') return () => {};
+    const offline = () => {
+      if (this.#wanted === 0) return;
+      this.#set('offline');
+      if (this.#connected) this.#client.terminate();
+    };
+    window.addEventListener('offline', offline);
+    return () => window.removeEventListener('offline', offline);
   }
 
   get status(): LiveStatus {
@@ -154,11 +183,14 @@ export class LiveClient implements LiveTransport {
 
   /** Closes the socket for good (the app is going away). */
   dispose(): Promise<void> {
+    clearTimeout(this.#pongTimer);
+    this.#stopWatchingNetwork();
     return this.#client.dispose() as Promise<void>;
   }
 
   #onClosed(code: number | null): void {
     this.#connected = false;
+    clearTimeout(this.#pongTimer);
     if (this.#wanted === 0) {
       this.#failures = 0;
       this.#set('idle');
