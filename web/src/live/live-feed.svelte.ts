@@ -1,17 +1,8 @@
-import type { Activity, ActivityKind } from '../timeline/activity';
-import { eventIdentity, MY_FEED_SUBSCRIPTION, type ActivityChange, type ActivityEvent } from '../timeline/activity-events';
+import type { ActivityKind } from '../timeline/activity';
+import { eventIdentity, MY_FEED_SUBSCRIPTION, type ActivityEvent } from '../timeline/activity-events';
+import { FEED_LIMIT, feedAfter, type FeedItem } from './feed-items';
 import type { LiveTransport } from './live-client';
 import { LiveSubscription } from './live-subscription';
-
-/** How many activities the feed keeps; older ones drop off the end. */
-export const FEED_LIMIT = 200;
-
-/** One activity in the feed: its latest state and what last happened to it. */
-export interface FeedItem {
-  readonly activity: Activity;
-  readonly change: ActivityChange;
-  readonly at: string;
-}
 
 /**
  * The viewer's myFeed as it happens, newest first, one entry per activity (a change moves it to the top),
@@ -82,11 +73,6 @@ export class LiveFeed {
   }
 
   #receive(event: ActivityEvent): void {
-    const others = this.items.filter((item) => item.activity.id !== event.activityId);
-    if (event.change === 'REMOVED' || !event.activity) {
-      this.items = others;
-      return;
-    }
-    this.items = [{ activity: event.activity, change: event.change, at: event.at }, ...others].slice(0, this.limit);
+    this.items = feedAfter(this.items, event, this.limit);
   }
 }
