@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite talks to is installed and running: MariaDB on 127.0.0.1:3306
-# (root, no password), Dovecot (IMAP + POP3; each test file starts its own, see test/support/dovecot.ts)
-# and Debian's chromium for the browser tests. Safe to run again and again.
+# (root, no password), Dovecot (IMAP + POP3; each test file starts its own, see test/support/dovecot.ts),
+# redis-server (installed only; each test file starts its own, see test/support/redis-server.ts) and Debian's
+# chromium for the browser tests. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,21 @@ fi
 # (as a normal user the harness runs everything as that user instead).
 if [ "$(id -u)" = 0 ] && ! getent passwd vmail >/dev/null; then
   useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vmail
+fi
+
+# Redis: the binary only. Tests start private servers on free ports (test/support/redis-server.ts) and restart
+# them mid-test; the system Redis is neither needed nor started here.
+if [ ! -x /usr/bin/redis-server ]; then
+  echo "Redis is not installed: installing redis-server" >&2
+  # policy-rc.d answering 101 keeps the package's maintainer scripts from starting the system service.
+  no_start=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && no_start=1
+  fi
+  status=0
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; } || status=$?
+  if [ -n "$no_start" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  [ "$status" = 0 ] || exit "$status"
 fi
 
 bash scripts/install-chromium.sh

@@ -48,3 +48,24 @@ describe('TRUST_PROXY', () => {
     expect((error as ConfigError).problems.map((p) => p.split(/[ =]/)[0]).sort()).toEqual(['PORT', 'TRUST_PROXY']);
   });
 });
+
+describe('REDIS_URL', () => {
+  it('is unset unless given (the in-process bus)', () => {
+    expect(loadApiConfig({}).redisUrl).toBeUndefined();
+    expect(loadApiConfig({ REDIS_URL: '' }).redisUrl).toBeUndefined();
+    expect(loadApiConfig({ REDIS_URL: 'redis://:s3cret@127.0.0.1:6379/2' }).redisUrl).toBe('redis://:s3cret@127.0.0.1:6379/2');
+    expect(loadApiConfig({ REDIS_URL: 'rediss://cache.example.com:6380' }).redisUrl).toBe('rediss://cache.example.com:6380');
+  });
+
+  it('is listed with the other bad variables, without echoing a password', () => {
+    let error: unknown;
+    try {
+      loadApiConfig({ REDIS_URL: 'http://:s3cret@127.0.0.1:6379', PORT: 'x' });
+    } catch (err) {
+      error = err;
+    }
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split(/[ =]/)[0]).sort()).toEqual(['PORT', 'REDIS_URL']);
+    expect(problems.join('\n')).not.toContain('s3cret');
+  });
+});

@@ -13,6 +13,8 @@ export interface ApiConfig {
   readonly trustProxy: TrustProxy;
   /** `sqlite:<file>` (embedded default) or `mysql://user:pass@host:port/db` (also MariaDB). */
   readonly databaseUrl: string;
+  /** REDIS_URL (`redis://[:password@]host:port[/db]`, or rediss://): the live bus between api processes; unset, in-process. */
+  readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: string;
   readonly sessionTtlHours: number;
@@ -70,6 +72,8 @@ export interface ApiConfig {
     readonly maxQueuedEvents: number;
     /** LIVE_RECHECK_SECONDS (30): how often open connections' credentials are checked again, besides each delivery and each access change. */
     readonly recheckMs: number;
+    /** LIVE_POLL_MS (1000): how often the event log is read without a wake-up (the longest delay while Redis is down). */
+    readonly pollMs: number;
   };
 }
 
@@ -99,6 +103,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!/^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(databaseUrl)) {
     problems.push(`DATABASE_URL must start with sqlite:, mysql:// or mariadb://, got "${databaseUrl}"`);
   }
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
+    // Not echoed: the URL may carry a password.
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+  }
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
@@ -127,6 +136,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST || '127.0.0.1',
     trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     databaseUrl,
+    redisUrl,
     dataDir,
     logLevel,
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
@@ -158,8 +168,18 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       connectionInitTimeoutMs: int('LIVE_INIT_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
       maxQueuedEvents: int('LIVE_MAX_QUEUED_EVENTS', 1000, 1, 1_000_000),
       recheckMs: int('LIVE_RECHECK_SECONDS', 30, 1, 3600) * 1000,
+      pollMs: int('LIVE_POLL_MS', 1000, 50, 600_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,8 @@ import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
 import { createServices, type Services } from './graphql/services';
 import { loadOrCreateKeyFile } from './mail/credential-cipher';
-import { createLiveBus } from './live/live-bus';
+import { createLiveBus } from './live/redis-bus';
+import { DEFAULT_TAIL_OPTIONS } from './live/live-tail';
 import { createLogger, type Logger } from './platform/logger';
 import { makePrivate } from './platform/private-files';
 import { bootstrap } from './seed/bootstrap';
@@ -79,11 +80,14 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     log,
     credentialKey,
     uploads: { quotaBytes: config.blobUploadQuotaBytes, graceMs: config.unreferencedBlobGraceHours * HOUR },
-    bus: createLiveBus(process.env.REDIS_URL || undefined, log),
+    bus: createLiveBus(config.redisUrl, log),
     liveLimits: { maxQueued: config.live.maxQueuedEvents },
+    tail: { ...DEFAULT_TAIL_OPTIONS, pollMs: config.live.pollMs },
   });
   // Subscriptions start from the newest committed event; the tail must run before clients connect.
   await services.liveTail.start();
+  // Back from an outage: read what other processes committed meanwhile at once, not at the next poll.
+  services.bus.onReconnect = () => void services.liveTail.wake();
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares),
     trustProxy: config.trustProxy,
     liveLimits: {

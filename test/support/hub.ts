@@ -35,6 +35,9 @@ export interface StartedHub {
   readonly database: Database;
   /** The api's services, e.g. `services.events` to observe what was published after commit. */
   readonly services: Services;
+  /** Where this api's data lives, for a second api process on the same database (`startHub({ sameDatabaseAs })`). */
+  readonly databaseUrl: string;
+  readonly dataDir: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   /** Signs in a seeded user through the API and returns the session token. */
   login(email: string): Promise<string>;
@@ -42,18 +45,25 @@ export interface StartedHub {
 }
 
 /** Starts a real api (HTTP on a free loopback port) on a fresh database of the given dialect, with the demo organization. */
-export async function startHub(options: { dialect: Dialect; env?: Record<string, string>; logDestination?: DestinationStream }): Promise<StartedHub> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-test-'));
-  let databaseUrl = `sqlite:${path.join(dataDir, 'hub.sqlite')}`;
+export async function startHub(options: {
+  dialect: Dialect;
+  env?: Record<string, string>;
+  logDestination?: DestinationStream;
+  /** Another api on that hub's database and data directory (as a second replica would be); closing it leaves both in place. */
+  sameDatabaseAs?: StartedHub;
+}): Promise<StartedHub> {
+  const peer = options.sameDatabaseAs;
+  const dataDir = peer?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-test-'));
+  let databaseUrl = peer?.databaseUrl ?? `sqlite:${path.join(dataDir, 'hub.sqlite')}`;
   let dropDatabase = async () => {};
-  if (options.dialect === 'mariadb') {
+  if (options.dialect === 'mariadb' && !peer) {
     const name = `crm_test_${process.pid}_${randomBytes(4).toString('hex')}`;
     await createMysqlDatabase(MARIADB_SERVER_URL, name);
     databaseUrl = `${MARIADB_SERVER_URL}/${name}`;
     dropDatabase = () => dropMysqlDatabase(MARIADB_SERVER_URL, name);
   }
-  const demoPassword = `demo-${randomBytes(6).toString('hex')}`;
-  const syncServiceKey = `crm_key_${randomBytes(32).toString('base64url')}`;
+  const demoPassword = peer?.demoPassword ?? `demo-${randomBytes(6).toString('hex')}`;
+  const syncServiceKey = peer?.syncServiceKey ?? `crm_key_${randomBytes(32).toString('base64url')}`;
   const config = loadApiConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -86,6 +96,8 @@ export async function startHub(options: { dialect: Dialect; env?: Record<string,
     syncServiceKey,
     database: api.database,
     services: api.services,
+    databaseUrl,
+    dataDir,
     gql,
     async login(email) {
       const result = await gql<{ login: { token: string } }>(
@@ -97,6 +109,7 @@ export async function startHub(options: { dialect: Dialect; env?: Record<string,
     },
     async close() {
       await api.close();
+      if (peer) return;
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -15,6 +15,8 @@ export class CountingQueryLogger implements TypeOrmLogger {
   }
 
   logQuery(query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
+    // The realtime tail reads the event log on its own schedule, not for any request.
+    if (query.startsWith('/* live-tail */')) return;
     this.statements++;
     if (this.recent.length < 1000) this.recent.push(query);
   }

@@ -14,6 +14,8 @@ export interface LiveBus {
   readonly ready: boolean;
   /** What /readyz says about it. */
   readonly kind: 'in-process' | 'redis';
+  /** Set by the reader: called when the bus is ready again after an outage (wake-ups may have been lost). */
+  onReconnect?: () => void;
   close(): Promise<void>;
 }
 
@@ -46,10 +48,3 @@ export const LIVE_CHANNELS = {
   access: 'crm-hub:access-changed',
 } as const;
 
-/**
- * In-process unless a Redis URL is given. (Redis support: redis-bus.ts, added with REDIS_URL.)
- */
-export function createLiveBus(redisUrl: string | undefined, _log: unknown): LiveBus {
-  if (redisUrl) throw new Error('REDIS_URL is set but this build has no Redis bus');
-  return new InProcessBus();
-}

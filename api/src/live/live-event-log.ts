@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { In, MoreThan } from 'typeorm';
+import { In } from 'typeorm';
 import { Activity } from '../activities/activity.entity';
 import { TimelineEntry } from '../activities/timeline-entry.entity';
 import { insertChunked } from '../db/insert-chunked';
@@ -30,6 +30,9 @@ const STAGED = 'liveEventsStaged';
 const stagedOn = (runner: QueryRunner): Staged[] => ((runner.data as Record<string, Staged[] | undefined>)[STAGED] ??= []);
 
 export const recordKey = (kind: string, id: string) => `${kind}:${id}`;
+
+/** The SQL comment on the tail's reads of the log. */
+export const BACKGROUND_READ = 'live-tail';
 
 /**
  * The live event outbox. Writers `stage` changes inside their transaction; the rows are written by
@@ -95,9 +98,11 @@ export class LiveEventLog {
     await insertChunked(em, LiveEvent, rows.map((row, i) => ({ ...row, id: String(first + i) })));
   }
 
-  /** Events after `afterId`, oldest first. */
-  async read(afterId: number, limit: number): Promise<LiveEvent[]> {
-    return this.db.getRepository(LiveEvent).find({ where: { id: MoreThan(String(afterId)) }, order: { id: 'ASC' }, take: limit });
+  /** Events after `afterId`, oldest first. `background` marks the tail's own reads, which no request makes (db/query-counter.ts leaves them out). */
+  async read(afterId: number, limit: number, background = false): Promise<LiveEvent[]> {
+    const qb = this.db.getRepository(LiveEvent).createQueryBuilder('e').where('e.id > :afterId', { afterId }).orderBy('e.id', 'ASC').limit(limit);
+    if (background) qb.comment(BACKGROUND_READ);
+    return qb.getMany();
   }
 
   /** The newest committed event's id (0 when there is none). */
@@ -198,6 +203,10 @@ async function eventRows(em: EntityManager, staged: readonly Staged[], now: Date
   const mailboxes = new Map(
     mailboxIds.length ? (await em.getRepository(Mailbox).find({ where: { id: In([...new Set(mailboxIds)]) }, select: { id: true, ownerUserId: true } })).map((m) => [m.id, m]) : [],
   );
+  // The parents of every record any of these events touches, read once for the whole transaction.
+  const touched = new Set<string>([...after.values()].flat().concat(staged.flatMap((s) => s.before)));
+  const parentsOf = new Map<string, string[]>();
+  for (const [parent, child] of await rollupsOf(em, [...touched])) parentsOf.set(child, [...(parentsOf.get(child) ?? []), parent]);
   const rows: Partial<LiveEvent>[] = [];
   for (const s of staged) {
     const c = s.change;
@@ -232,7 +241,7 @@ async function eventRows(em: EntityManager, staged: readonly Staged[], now: Date
       businessUnitId: activity?.businessUnitId ?? null,
       records: JSON.stringify(now_),
       formerRecords: JSON.stringify(former),
-      rollups: JSON.stringify(await rollupsOf(em, [...now_, ...former])),
+      rollups: JSON.stringify([...now_, ...former].flatMap((child) => (parentsOf.get(child) ?? []).map((parent) => [parent, child]))),
       createdAt: now,
     });
   }

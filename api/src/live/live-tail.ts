@@ -80,7 +80,7 @@ export class LiveTail {
   private async readAll(): Promise<void> {
     try {
       for (;;) {
-        const events = await this.log.read(this.position, this.options.batch);
+        const events = await this.log.read(this.position, this.options.batch, true);
         for (const event of events) {
           this.position = Number(event.id);
           for (const listener of this.listeners) {
