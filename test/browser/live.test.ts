@@ -170,6 +170,31 @@ describe('live updates in the browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('an account page rolls up its contacts’ new activities live, and stops when "Include related records" is off', async () => {
+    const { createAccount: account } = await gql('mutation($input: CreateAccountInput!) { createAccount(input: $input) { id name } }', { input: { name: 'Livewire Logistics' } });
+    const { createContact: buyer } = await gql('mutation($input: CreateContactInput!) { createContact(input: $input) { id } }', {
+      input: { firstName: 'Bo', lastName: 'Buyer', accountId: account.id },
+    });
+    await page.goto(`${hub.url}/#/accounts/${encodeURIComponent(account.id)}`);
+    await page.getByRole('heading', { name: account.name, level: 1 }).waitFor();
+    await page.getByTestId('timeline-count').filter({ hasText: '0 activities' }).waitFor();
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+
+    await gql(CREATE_TASK, { input: { subject: 'Call Bo about the pallets', regardingId: buyer.id } });
+    await item('Call Bo about the pallets').waitFor();
+
+    // Only the account's own timeline: the related task goes, a new related one stays out, one on the account comes in.
+    await page.getByRole('switch', { name: /Include related records/ }).uncheck();
+    await item('Call Bo about the pallets').waitFor({ state: 'detached' });
+    await page.getByTestId('timeline-count').filter({ hasText: '0 activities' }).waitFor();
+    await gql(CREATE_TASK, { input: { subject: 'Another task for Bo', regardingId: buyer.id } });
+    await gql(CREATE_TASK, { input: { subject: 'Renew the Livewire contract', regardingId: account.id } });
+    await item('Renew the Livewire contract').waitFor();
+    expect(await item('Another task for Bo').count()).toBe(0);
+    await shoot('live-account-own-only');
+    expect(errors).toEqual([]);
+  });
+
   it('signing this session out elsewhere closes the live connection and shows the sign-in screen', async () => {
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
     const token = await page.evaluate(() => sessionStorage.getItem('crm-hub.token'));
