@@ -137,6 +137,13 @@ describe.each(DIALECTS)('subscriptions over a real WebSocket (graphql-ws client)
     await task('sam.sales', contacts[0].id, 'after pruning');
     const old = connect('sam.sales').subscribe(MY_FEED, { after: before });
     expect(await errorsOf(old)).toContain('CURSOR_EXPIRED');
+    // With every event pruned, the cursor of "now" still resumes: it is never older than what was pruned.
+    await hub.services.liveEvents.prune(new Date(Date.now() + 60_000));
+    const fresh = connect('sam.sales').subscribe(MY_FEED, { after: await now() });
+    const id = await task('sam.sales', contacts[0].id, 'after pruning everything');
+    const [first] = await fresh.waitFor(1);
+    expect(first.data.myFeed.activityId).toBe(id.id);
+    fresh.dispose();
   });
 
   it('signing out closes the socket with 4401; a connection with a bad token is refused with 4403', async () => {

@@ -13,7 +13,7 @@ export interface LiveConnection {
   close(code: number, reason: string): void;
 }
 
-/** Close codes the hub uses on WebSocket connections, documented in docs/realtime.md. */
+/** Close codes the hub uses on WebSocket connections (an SSE stream ends the same way, see live-event-stream.ts), documented in docs/realtime.md. */
 export const LIVE_CLOSE = {
   /** The session or API key was revoked, expired, or the user was disabled: sign in again (graphql-ws: do not retry). */
   sessionEnded: { code: 4401, reason: 'Unauthorized: the session ended' },
@@ -21,6 +21,8 @@ export const LIVE_CLOSE = {
   tooSlow: { code: 4499, reason: 'Too slow: reconnect with your last cursor' },
   /** The caller has as many connections open as allowed. */
   tooManyConnections: { code: 4429, reason: 'Too many connections' },
+  /** The api process is stopping: reconnect (to another process) with the last cursor; nothing is lost. */
+  serverClosing: { code: 1001, reason: 'The server is shutting down' },
 } as const;
 
 const visibilityKeys = new WeakMap<Principal, string>();

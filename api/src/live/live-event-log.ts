@@ -105,10 +105,13 @@ export class LiveEventLog {
     return qb.getMany();
   }
 
-  /** The newest committed event's id (0 when there is none). */
+  /**
+   * The newest committed event's id (0 when there never was one), pruned or not: the sequence row's
+   * last id, as committed (its writer holds the row until COMMIT).
+   */
   async newestId(): Promise<number> {
-    const row = await this.db.getRepository(LiveEvent).createQueryBuilder('e').select('MAX(e.id)', 'max').getRawOne<{ max: string | number | null }>();
-    return Number(row?.max ?? 0);
+    const row = await this.db.getRepository(LiveEventSequence).findOneBy({ id: 1 });
+    return Number(row?.lastId ?? 0);
   }
 
   /** Ids up to this one were pruned; a cursor before it cannot be replayed. */

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from '../platform/logger';
 
 /** Codes of refusals made before GraphQL runs (README, "Errors and limits"). */
-export type HttpRefusalCode = 'BAD_REQUEST' | 'QUERY_TOO_COMPLEX' | 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'RATE_LIMITED' | 'INTERNAL_SERVER_ERROR';
+export type HttpRefusalCode = 'BAD_REQUEST' | 'QUERY_TOO_COMPLEX' | 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'RATE_LIMITED' | 'PASSWORD_CHANGE_REQUIRED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 
 /**
  * Answers a refused request as GraphQL does, `{ errors: [{ message, extensions: { code } }] }`, with the HTTP status

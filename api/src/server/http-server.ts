@@ -23,7 +23,9 @@ import { executionBudgetPlugin } from './execution-budget';
 import { browserToExplorer } from './explorer-redirect';
 import { graphqlRequestGuards, guardedLocals } from './graphql-request-guards';
 import { jsonErrorHandler } from './http-errors';
-import { attachLiveSocket, type LiveSocketLimits } from './live-socket';
+import { liveEventStream } from './live-event-stream';
+import { liveOperations } from './live-operations';
+import { attachLiveSocket, DEFAULT_LIVE_SOCKET_LIMITS, type LiveSocketLimits } from './live-socket';
 import { QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
 import { attachShare } from './request-share';
 import { securityHeaders } from './security-headers';
@@ -93,6 +95,23 @@ export async function createHubServer(options: {
     }
   });
 
+  // Subscriptions, over a WebSocket (upgrade, attached below) or Server-Sent Events (Accept: text/event-stream),
+  // share the checks and the executor; SSE requests are taken before the explorer redirect and the JSON guards.
+  const liveLimits = options.liveLimits ?? DEFAULT_LIVE_SOCKET_LIMITS;
+  const operations = liveOperations({
+    schema,
+    services,
+    queryLimits: QUERY_LIMITS,
+    complexityLimit: (auth) => shareOf(shares, auth.principal, '').limits.complexity,
+  });
+  const eventStream = liveEventStream({
+    services,
+    log,
+    operations,
+    requestBytes: (auth) => shareOf(shares, auth.principal, '').limits.requestBytes,
+    limits: liveLimits,
+  });
+  app.use('/graphql', eventStream.handler);
   app.get('/graphql', browserToExplorer());
   const guards = graphqlRequestGuards({
     authenticate: (header) => services.auth.authenticate(header),
@@ -146,15 +165,7 @@ export async function createHubServer(options: {
     });
   }
 
-  const liveSocket = attachLiveSocket({
-    httpServer,
-    schema,
-    services,
-    log,
-    queryLimits: QUERY_LIMITS,
-    complexityLimit: (auth) => shareOf(shares, auth.principal, '').limits.complexity,
-    limits: options.liveLimits,
-  });
+  const liveSocket = attachLiveSocket({ httpServer, services, log, operations, limits: liveLimits });
 
   // Last: whatever a route could not handle is a JSON error with a code, never Express's HTML page (which prints the error, body included, to stderr).
   app.use(jsonErrorHandler(log));
@@ -170,6 +181,7 @@ export async function createHubServer(options: {
         });
       }),
     close: async () => {
+      eventStream.close();
       await liveSocket.close();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

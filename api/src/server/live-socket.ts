@@ -1,17 +1,14 @@
 import type http from 'node:http';
-import { GraphQLError, parse, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { RequestContext } from '../graphql/context';
-import { createLoaders } from '../graphql/loaders';
 import type { Services } from '../graphql/services';
 import type { Authenticated } from '../identity/auth.service';
 import { LIVE_CLOSE, type LiveConnection } from '../live/live-connection';
-import { cachedSubscribe, DeliveryCache, operationKey } from '../live/live-execution';
-import type { LiveDelivery } from '../live/live-subscriptions';
 import type { Logger } from '../platform/logger';
 import { formatError } from './errors';
-import { operationComplexity, refusalOfQueryText, type QueryLimits } from './query-limits';
+import { connectionOf, LiveConnections, mayConnect } from './live-connections';
+import type { LiveOperations } from './live-operations';
 import { clientAddress } from './trust-proxy';
 
 /** Limits of the realtime endpoint, documented in README ("Errors and limits") and docs/realtime.md. */
@@ -41,10 +38,9 @@ export const DEFAULT_LIVE_SOCKET_LIMITS: LiveSocketLimits = {
 };
 
 interface ConnectionState {
-  header: string;
-  userId: string;
   subscriptions: Set<string>;
   connection: LiveConnection;
+  release: () => void;
 }
 
 type Extra = { socket: WebSocket; request: http.IncomingMessage; state?: ConnectionState };
@@ -62,18 +58,15 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
  */
 export function attachLiveSocket(options: {
   httpServer: http.Server;
-  schema: GraphQLSchema;
   services: Services;
   log: Logger;
-  queryLimits: QueryLimits;
-  complexityLimit: (auth: Authenticated) => number;
+  operations: LiveOperations;
   limits?: LiveSocketLimits;
 }): { close(): Promise<void>; readonly connections: number } {
-  const { httpServer, schema, services, log, queryLimits } = options;
+  const { httpServer, services, log, operations } = options;
   const limits = options.limits ?? DEFAULT_LIVE_SOCKET_LIMITS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
-  const perUser = new Map<string, number>();
-  const states = new Set<ConnectionState>();
+  const connections = new LiveConnections(services.auth, limits);
   const format = formatError(log);
 
   httpServer.on('upgrade', (request, socket, head) => {
@@ -89,24 +82,8 @@ export function attachLiveSocket(options: {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
 
-  // Every connection's credentials again, now and then and whenever access changed somewhere.
-  const recheckAll = () => {
-    for (const state of states) {
-      void state.connection.current().then((auth) => {
-        if (!auth || auth.mustChangePassword) state.connection.close(LIVE_CLOSE.sessionEnded.code, LIVE_CLOSE.sessionEnded.reason);
-      });
-    }
-  };
-  const timer = setInterval(recheckAll, limits.recheckMs);
-  timer.unref();
-  const stopListening = services.auth.onAccessChanged(recheckAll);
-
-  const cache = new DeliveryCache();
-  const operationKeys = new WeakMap<object, string>();
-
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
-      schema,
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const header = authorizationOf(ctx.connectionParams);
@@ -116,39 +93,20 @@ export function attachLiveSocket(options: {
         } catch {
           auth = undefined;
         }
-        if (!auth || auth.mustChangePassword) return false;
-        const userId = auth.user.id;
-        if ((perUser.get(userId) ?? 0) >= limits.connectionsPerUser) {
-          ctx.extra.socket.close(LIVE_CLOSE.tooManyConnections.code, LIVE_CLOSE.tooManyConnections.reason);
+        if (!mayConnect(auth) || !header) return false;
+        const socket = ctx.extra.socket;
+        const connection = connectionOf(services.auth, header, (code, reason) => {
+          if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+        });
+        const release = connections.admit(auth.user.id, connection);
+        if (!release) {
+          socket.close(LIVE_CLOSE.tooManyConnections.code, LIVE_CLOSE.tooManyConnections.reason);
           return false;
         }
-        perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
-        const socket = ctx.extra.socket;
-        const connection: LiveConnection = {
-          current: async () => {
-            try {
-              return await services.auth.authenticate(header);
-            } catch {
-              return undefined;
-            }
-          },
-          close: (code, reason) => {
-            if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
-          },
-        };
-        const state: ConnectionState = { header: header!, userId, subscriptions: new Set(), connection };
-        ctx.extra.state = state;
-        states.add(state);
+        ctx.extra.state = { subscriptions: new Set(), connection, release };
         return true;
       },
-      onClose: (ctx) => {
-        const state = ctx.extra.state;
-        if (!state) return;
-        states.delete(state);
-        const n = (perUser.get(state.userId) ?? 1) - 1;
-        if (n > 0) perUser.set(state.userId, n);
-        else perUser.delete(state.userId);
-      },
+      onClose: (ctx) => ctx.extra.state?.release(),
       onSubscribe: async (ctx, id, payload) => {
         const state = ctx.extra.state!;
         if (state.subscriptions.size >= limits.subscriptionsPerConnection) {
@@ -156,66 +114,23 @@ export function attachLiveSocket(options: {
         }
         // Taken before the first await: subscribe messages that arrive together cannot all pass the check.
         state.subscriptions.add(id);
-        const refuse = (code: string, message: string) => {
-          state.subscriptions.delete(id);
-          return [new GraphQLError(message, { extensions: { code } })];
-        };
-        if (typeof payload.query !== 'string') return refuse('BAD_REQUEST', 'The subscribe message needs a query.');
-        const refusal = refusalOfQueryText(payload.query, queryLimits);
-        if (refusal) return refuse(String(refusal.extensions.code), refusal.message);
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: queryLimits.maxTokens, noLocation: true });
-        } catch (err) {
-          return refuse('GRAPHQL_PARSE_FAILED', (err as GraphQLError).message);
-        }
-        const errors = validate(schema, document);
-        if (errors.length) {
-          state.subscriptions.delete(id);
-          return errors;
-        }
-        const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
-        const operation = document.definitions.find(
-          (d) => d.kind === 'OperationDefinition' && (!payload.operationName || d.name?.value === payload.operationName),
-        ) as { operation?: string } | undefined;
-        if (operation?.operation !== 'subscription') {
-          return refuse('BAD_REQUEST', 'Over a WebSocket the api runs subscriptions only; send queries and mutations as HTTP POST /graphql.');
-        }
         const auth = await state.connection.current();
-        if (!auth) {
+        if (!mayConnect(auth)) {
+          state.subscriptions.delete(id);
           state.connection.close(LIVE_CLOSE.sessionEnded.code, LIVE_CLOSE.sessionEnded.reason);
-          return refuse('UNAUTHENTICATED', 'The session ended; sign in again.');
+          return [new GraphQLError('The session ended; sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
-        let complexity: number;
-        try {
-          complexity = operationComplexity(schema, { document, operationName: payload.operationName, variables: payload.variables ?? undefined });
-        } catch (err) {
-          return refuse('BAD_USER_INPUT', (err as Error).message);
+        const prepared = operations.prepare(payload, { auth, connection: state.connection, clientAddress: clientAddress(ctx.extra.request as never) });
+        if ('errors' in prepared) {
+          state.subscriptions.delete(id);
+          return [...prepared.errors];
         }
-        const max = options.complexityLimit(auth);
-        if (complexity > max) return refuse('QUERY_TOO_COMPLEX', `The subscription's complexity ${complexity} exceeds the limit of ${max}; ask for fewer fields.`);
-        const context: RequestContext & { live: LiveConnection } = {
-          auth,
-          services,
-          loaders: createLoaders(services.db, services.stores, services.identity, services.blobs, services.mailboxes, auth.principal),
-          clientAddress: clientAddress(ctx.extra.request as never),
-          live: state.connection,
-        };
-        operationKeys.set(context, operationKey(args, payload.query));
-        return { ...args, contextValue: context };
+        return prepared.args;
       },
       onComplete: (ctx, id) => {
         ctx.extra.state?.subscriptions.delete(id);
       },
-      subscribe: cachedSubscribe({
-        cache,
-        keyOf: (args) => operationKeys.get(args.contextValue as object) ?? '',
-        contextFor: (base, delivery: LiveDelivery<unknown>) => {
-          const ctx = base as RequestContext;
-          // Fresh loaders for every delivery: a subscription lives for hours, its data must not.
-          return { ...ctx, auth: delivery.auth, loaders: createLoaders(services.db, services.stores, services.identity, services.blobs, services.mailboxes, delivery.auth.principal) };
-        },
-      }),
+      subscribe: operations.subscribe,
       onNext: (ctx, _id, _payload, _args, result) => {
         // A client that does not read its socket is cut off before its buffer grows without bound; it resumes from its cursor.
         if (ctx.extra.socket.bufferedAmount > limits.maxBufferedBytes) ctx.extra.state?.connection.close(LIVE_CLOSE.tooSlow.code, LIVE_CLOSE.tooSlow.reason);
@@ -242,8 +157,7 @@ export function attachLiveSocket(options: {
       return wss.clients.size;
     },
     close: async () => {
-      clearInterval(timer);
-      stopListening();
+      connections.dispose();
       await server.dispose();
     },
   };

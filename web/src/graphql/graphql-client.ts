@@ -130,6 +130,11 @@ export class GraphQLClient {
     throw new GraphQLRequestError(body?.error?.message ?? `The server answered ${response.status} ${response.statusText}.`, code);
   }
 
+  /** Tells the listeners the session has ended, for a rejection that came another way (the live connection's 4401). */
+  reportUnauthenticated(): void {
+    this.#listeners.forEach((listener) => listener());
+  }
+
   /** Calls `listener` when an authenticated request is rejected as UNAUTHENTICATED; returns an unsubscribe function. */
   onUnauthenticated(listener: () => void): () => void {
     this.#listeners.add(listener);
@@ -150,7 +155,7 @@ export function getGraphQLClient(): GraphQLClient {
   return client;
 }
 
-/** The context map to give `mount(App, { context })`. */
-export function graphQLContext(client: GraphQLClient): Map<symbol, GraphQLClient> {
-  return new Map([[CLIENT_KEY, client]]);
+/** The context map to give `mount(App, { context })`; `more` adds other clients' entries (the live client). */
+export function graphQLContext(client: GraphQLClient, ...more: [symbol, unknown][]): Map<symbol, unknown> {
+  return new Map<symbol, unknown>([[CLIENT_KEY, client], ...more]);
 }

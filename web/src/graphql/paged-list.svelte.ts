@@ -5,6 +5,8 @@ export interface Connection<Row> {
   totalCount: number;
   edges: { node: Row }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** The query's `liveCursor`, read with the first page: subscribe after it to miss nothing committed since. */
+  liveCursor?: string | null;
 }
 
 /** What has been loaded for one query: rows so far and where the next page starts. */
@@ -14,6 +16,8 @@ export interface Page<Query, Row> {
   readonly totalCount: number;
   readonly endCursor: string | null;
   readonly hasNextPage: boolean;
+  /** The liveCursor read with the first page, if the query asked for it. */
+  readonly liveCursor: string | null;
 }
 
 /**
@@ -43,6 +47,14 @@ export abstract class PagedList<Query, Row> {
     await this.#load(this.#generation, 'more', current.query, current.endCursor, current.rows);
   }
 
+  /** The rows after "load more": what is shown now (live changes included) followed by the next page. */
+  protected mergeMore(shown: readonly Row[], next: readonly Row[]): Row[] {
+    return [...shown, ...next];
+  }
+
+  /** Called once a first page is shown, e.g. to apply live events that arrived while it loaded. */
+  protected firstPageShown(): void {}
+
   /** Drops every answer still on its way (the view is going away). */
   protected forgetPending(): void {
     this.#generation++;
@@ -54,13 +66,17 @@ export abstract class PagedList<Query, Row> {
     try {
       const connection = await this.fetchPage(query, after);
       if (generation !== this.#generation) return;
+      const next = connection.edges.map((edge) => edge.node);
       this.page = {
         query,
-        rows: [...before, ...connection.edges.map((edge) => edge.node)],
+        // Live updates may have changed what is shown while the next page loaded: build on that, not on `before`.
+        rows: kind === 'more' ? this.mergeMore(this.page?.rows ?? before, next) : next,
         totalCount: connection.totalCount,
         endCursor: connection.pageInfo.endCursor,
         hasNextPage: connection.pageInfo.hasNextPage,
+        liveCursor: kind === 'more' ? (this.page?.liveCursor ?? null) : (connection.liveCursor ?? null),
       };
+      if (kind === 'first') this.firstPageShown();
     } catch (error) {
       if (generation !== this.#generation) return;
       this.error = messageOf(error);

@@ -1,6 +1,18 @@
 import { GraphQLRequestError, type GraphQLClient } from '../graphql/graphql-client';
+import type { LiveClient, LiveStatus } from '../live/live-client';
+import { LiveSubscription } from '../live/live-subscription';
 import { messageOf } from '../session/session.svelte';
-import { MAILBOX_ACTIONS, MAILBOX_QUERY, type MailboxAction, type MailboxDetailValue, type ViewerAccess } from './mailbox';
+import {
+  FALLBACK_REFRESH_MS,
+  MAILBOX_ACTIONS,
+  MAILBOX_CHANGED_SUBSCRIPTION,
+  MAILBOX_QUERY,
+  mailboxEventIdentity,
+  type MailboxAction,
+  type MailboxDetailValue,
+  type MailboxEvent,
+  type ViewerAccess,
+} from './mailbox';
 import { permissionsFor, type MailboxPermissions } from './mailbox-access';
 import { toMutationError, type MutationError } from './mutation-error';
 
@@ -10,7 +22,7 @@ export type MailboxDetailState =
   | { readonly status: 'missing' }
   | { readonly status: 'failed'; readonly message: string };
 
-/** How often an open mailbox is re-read while a Test & Enable waits for a sync engine (no subscriptions yet). */
+/** How often an open mailbox is re-read while a Test & Enable waits for a sync engine and the live connection is down. */
 export const TEST_POLL_MS = 3_000;
 
 /** Whether a sync engine has yet to report a requested test. */
@@ -18,13 +30,15 @@ export const testPending = (mailbox: MailboxDetailValue): boolean =>
   mailbox.incomingTest.status === 'PENDING' || mailbox.outgoingTest.status === 'PENDING';
 
 interface MailboxResult {
+  liveCursor: string;
   viewer: ViewerAccess;
   mailbox: MailboxDetailValue;
 }
 
 /**
  * One mailbox's sync dashboard: its state, tests, logs and the buttons of Dynamics' mailbox form.
- * Every answer replaces the mailbox shown; while a test is PENDING it is re-read every TEST_POLL_MS.
+ * Every answer and every mailboxChanged event replaces the mailbox shown. Only while the live connection is down is it
+ * re-read: every TEST_POLL_MS while a test is PENDING, every FALLBACK_REFRESH_MS otherwise.
  */
 export class MailboxDetail {
   state = $state<MailboxDetailState>({ status: 'loading' });
@@ -36,8 +50,11 @@ export class MailboxDetail {
   notice = $state<string | null>(null);
   /** A background re-read failed; what is shown may be stale. */
   refreshError = $state<string | null>(null);
+  liveStatus = $state<LiveStatus>('idle');
 
   #viewer: ViewerAccess | null = null;
+  #live: LiveSubscription<MailboxEvent<MailboxDetailValue>> | null = null;
+  readonly #stopStatus: () => void;
   /** Bumped by every answer shown, so a poll sent before a button's answer cannot overwrite it with older state. */
   #shown = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,21 +62,31 @@ export class MailboxDetail {
 
   constructor(
     private readonly client: GraphQLClient,
+    private readonly liveClient: LiveClient,
     readonly id: string,
     private readonly pollMs = TEST_POLL_MS,
-  ) {}
+    private readonly fallbackMs = FALLBACK_REFRESH_MS,
+  ) {
+    this.liveStatus = liveClient.status;
+    this.#stopStatus = liveClient.onStatus((status) => {
+      this.liveStatus = status;
+      this.#schedule();
+    });
+  }
 
+  /** A test result is awaited by re-reading (the live connection is down); the page says how often. */
   get polling(): boolean {
-    return this.state.status === 'loaded' && testPending(this.state.mailbox);
+    return this.state.status === 'loaded' && testPending(this.state.mailbox) && this.liveStatus !== 'live';
   }
 
   async load(): Promise<void> {
     this.state = { status: 'loading' };
     try {
-      const { viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
+      const { liveCursor, viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
       if (this.#disposed) return;
       this.#viewer = viewer;
       this.#show(mailbox);
+      this.#follow(liveCursor);
     } catch (error) {
       if (this.#disposed) return;
       // NOT_FOUND: not there or not the viewer's; BAD_USER_INPUT: a malformed id in the address bar.
@@ -73,11 +100,12 @@ export class MailboxDetail {
     clearTimeout(this.#timer);
     const before = this.#shown;
     try {
-      const { viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
+      const { liveCursor, viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
       if (this.#disposed || before !== this.#shown) return;
       this.#viewer = viewer;
       this.refreshError = null;
       this.#show(mailbox);
+      this.#follow(liveCursor);
     } catch (error) {
       if (this.#disposed || before !== this.#shown) return;
       this.refreshError = messageOf(error);
@@ -97,6 +125,35 @@ export class MailboxDetail {
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#timer);
+    this.#stopStatus();
+    this.#live?.stop();
+    this.#live = null;
+  }
+
+  /** Follows this mailbox's changes after `cursor`, the liveCursor read with the mailbox just shown. */
+  #follow(cursor: string): void {
+    if (this.#live) {
+      this.#live.restartFrom(cursor);
+      return;
+    }
+    this.#live = new LiveSubscription<MailboxEvent<MailboxDetailValue>>(this.liveClient, {
+      query: MAILBOX_CHANGED_SUBSCRIPTION,
+      field: 'mailboxChanged',
+      variables: { mailboxId: this.id },
+      after: cursor,
+      identity: mailboxEventIdentity,
+      onEvent: (event) => {
+        if (this.#disposed) return;
+        if (event.mailbox) this.#show(event.mailbox);
+        else this.state = { status: 'missing' };
+      },
+      // Read again with a new cursor; refresh() subscribes again from it.
+      onCursorExpired: () => void this.refresh(),
+      onError: (error) => {
+        if (error.code === 'NOT_FOUND') this.state = { status: 'missing' };
+        else this.refreshError = error.message;
+      },
+    });
   }
 
   async #run(action: MailboxAction, variables: Record<string, unknown>, done: string): Promise<MutationError | null> {
@@ -129,7 +186,7 @@ export class MailboxDetail {
 
   #schedule(): void {
     clearTimeout(this.#timer);
-    if (this.#disposed || !this.polling) return;
-    this.#timer = setTimeout(() => void this.refresh(), this.pollMs);
+    if (this.#disposed || this.state.status !== 'loaded' || this.liveStatus === 'live') return;
+    this.#timer = setTimeout(() => void this.refresh(), this.polling ? this.pollMs : this.fallbackMs);
   }
 }

@@ -112,19 +112,56 @@ const DETAIL_FIELDS = /* GraphQL */ `
 
 const VIEWER_ACCESS = 'viewer { id roles { privileges { entity privilege depth } } }';
 
+const LIST_ROW_FIELDS = `${ROW_FIELDS} alerts(first: 1) { id severity code message createdAt }`;
+
+// Each query reads liveCursor with its data, so the page subscribes after it and misses nothing committed in between.
 export const MAILBOXES_QUERY = /* GraphQL */ `
   query Mailboxes {
+    liveCursor
     ${VIEWER_ACCESS}
-    mailboxes { ${ROW_FIELDS} alerts(first: 1) { id severity code message createdAt } }
+    mailboxes { ${LIST_ROW_FIELDS} }
   }
 `;
 
 export const MAILBOX_QUERY = /* GraphQL */ `
   query Mailbox($id: ID!) {
+    liveCursor
     ${VIEWER_ACCESS}
     mailbox(id: $id) { ${DETAIL_FIELDS} }
   }
 `;
+
+export type MailboxChange = 'STATE' | 'CONFIGURATION' | 'TEST' | 'ALERT' | 'PROGRESS';
+
+/** A change to a mailbox (schema.graphql: MailboxEvent), with the mailbox in the fields its page shows. */
+export interface MailboxEvent<Value> {
+  cursor: string;
+  change: MailboxChange;
+  mailboxId: string;
+  /** As it is now; null once removed (or no longer visible to the viewer). */
+  mailbox: Value | null;
+  at: string;
+}
+
+/** Every mailbox the viewer may see, with the list's fields. */
+export const MAILBOXES_CHANGED_SUBSCRIPTION = /* GraphQL */ `
+  subscription MailboxesChanged($after: String) {
+    mailboxChanged(after: $after) { cursor change mailboxId at mailbox { ${LIST_ROW_FIELDS} } }
+  }
+`;
+
+/** One mailbox, with the detail page's fields. */
+export const MAILBOX_CHANGED_SUBSCRIPTION = /* GraphQL */ `
+  subscription MailboxChanged($mailboxId: ID, $after: String) {
+    mailboxChanged(mailboxId: $mailboxId, after: $after) { cursor change mailboxId at mailbox { ${DETAIL_FIELDS} } }
+  }
+`;
+
+/** The de-duplication key beside the cursor. */
+export const mailboxEventIdentity = (event: MailboxEvent<unknown>): string => `${event.mailboxId}|${event.change}|${event.at}`;
+
+/** How often a mailbox page re-reads while the live connection is down (not at all while it is live). */
+export const FALLBACK_REFRESH_MS = 30_000;
 
 /** The buttons of the mailbox page; each answers with the mailbox as committed. */
 export const MAILBOX_ACTIONS = {

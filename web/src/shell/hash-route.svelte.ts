@@ -6,6 +6,7 @@ export type Route =
   | { readonly name: 'mailboxes' }
   | { readonly name: 'mailbox'; readonly id: string }
   | { readonly name: 'explorer' }
+  | { readonly name: 'live' }
   | { readonly name: 'not-found'; readonly hash: string };
 
 export const accountHref = (id: string): string => `#/accounts/${encodeURIComponent(id)}`;
@@ -13,6 +14,8 @@ export const contactHref = (id: string): string => `#/contacts/${encodeURICompon
 export const homeHref = '#/';
 export const mailboxesHref = '#/mailboxes';
 export const mailboxHref = (id: string): string => `#/mailboxes/${encodeURIComponent(id)}`;
+/** The user's live activity feed. */
+export const liveHref = '#/live';
 /** The API explorer; GET /graphql from a browser leads here (api/src/server/explorer-redirect.ts). */
 export const explorerHref = '#/explorer';
 
@@ -23,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (hash === '' || hash === '#' || hash === '#/' || hash === '#/accounts') return { name: 'accounts' };
   if (hash === '#/mailboxes' || hash === '#/mailboxes/') return { name: 'mailboxes' };
   if (hash === '#/explorer' || hash === '#/explorer/') return { name: 'explorer' };
+  if (hash === '#/live' || hash === '#/live/') return { name: 'live' };
   const match = RECORD.exec(hash);
   if (match) {
     let id: string;

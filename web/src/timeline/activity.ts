@@ -119,26 +119,30 @@ const RECORD_NAMES = /* GraphQL */ `
   ... on Lead { id fullName }
 `;
 
+/** The fields of an activity the timeline shows; live events ask for the same, so an item looks alike either way. */
+export const ACTIVITY_FIELDS = /* GraphQL */ `
+  __typename id kind subject description state direction occurredAt visibleAs
+  owner { fullName }
+  regarding { __typename ${RECORD_NAMES} ... on Opportunity { id name } ... on Case { id title ticketNumber } }
+  parties {
+    role address displayName resolution
+    record { __typename ${RECORD_NAMES} ... on User { id fullName } ... on Queue { id name } }
+  }
+  ... on Email { status preview blockedRemoteImages attachments { fileName } repairs { code message detail } }
+  ... on Appointment { startAt endAt allDay location }
+  ... on Task { dueAt priority }
+  ... on PhoneCall { phoneNumber durationMinutes }
+`;
+
 export const TIMELINE_QUERY = /* GraphQL */ `
   query Timeline($recordId: ID!, $first: Int, $after: String, $filter: TimelineFilter, $includeRelated: Boolean) {
+    liveCursor
     timeline(recordId: $recordId, first: $first, after: $after, filter: $filter, includeRelated: $includeRelated) {
       totalCount
       pageInfo { hasNextPage endCursor }
       edges {
         cursor
-        node {
-          __typename id kind subject description state direction occurredAt visibleAs
-          owner { fullName }
-          regarding { __typename ${RECORD_NAMES} ... on Opportunity { id name } ... on Case { id title ticketNumber } }
-          parties {
-            role address displayName resolution
-            record { __typename ${RECORD_NAMES} ... on User { id fullName } ... on Queue { id name } }
-          }
-          ... on Email { status preview blockedRemoteImages attachments { fileName } repairs { code message detail } }
-          ... on Appointment { startAt endAt allDay location }
-          ... on Task { dueAt priority }
-          ... on PhoneCall { phoneNumber durationMinutes }
-        }
+        node { ${ACTIVITY_FIELDS} }
       }
     }
   }

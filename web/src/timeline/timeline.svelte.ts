@@ -1,6 +1,9 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
 import { PagedList, type Connection, type Page } from '../graphql/paged-list.svelte';
+import type { LiveTransport } from '../live/live-client';
+import { LiveSubscription } from '../live/live-subscription';
 import { TIMELINE_QUERY, type Activity, type ActivityKind, type Direction } from './activity';
+import { ACTIVITY_CHANGED_SUBSCRIPTION, applyActivityEvent, eventIdentity, type ActivityEvent } from './activity-events';
 
 /** What narrows the timeline; no kinds chosen means every kind. */
 export interface TimelineFilters {
@@ -14,6 +17,7 @@ export interface TimelineFilters {
 export type TimelinePage = Page<TimelineFilters, Activity>;
 
 interface TimelineResult {
+  liveCursor: string;
   timeline: Connection<Activity>;
 }
 
@@ -28,7 +32,21 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   /** The activities shown opened up. */
   expanded = $state<ReadonlySet<string>>(new Set());
 
+  /** Activities that arrived live, highlighted until the view says the highlight has faded. */
+  fresh = $state<ReadonlySet<string>>(new Set());
+  /** Why live updates stopped (the server refused the subscription), or null. */
+  liveError = $state<string | null>(null);
+  /**
+   * Wraps every live change as it lands: the view measures before `apply` and keeps the reader's place after.
+   * `apply` returns the id of an activity newly shown, or null.
+   */
+  onLiveChange: (apply: () => string | null) => void = (apply) => void apply();
+
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
+  #transport: LiveTransport | null = null;
+  #live: LiveSubscription<ActivityEvent> | null = null;
+  /** The server-side filters the subscription was made for: kinds and related records. */
+  #liveFilters = '';
 
   readonly pageSize: number;
 
@@ -84,6 +102,20 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
     this.expanded = next;
   }
 
+  /** Follows the record's activityChanged subscription from every first page shown, for its kinds and related-records choice. */
+  goLive(transport: LiveTransport): void {
+    this.#transport = transport;
+    if (this.page && this.loading !== 'first') this.#follow(this.page.liveCursor);
+  }
+
+  /** The highlight of a live arrival has faded. */
+  settled(id: string): void {
+    if (!this.fresh.has(id)) return;
+    const next = new Set(this.fresh);
+    next.delete(id);
+    this.fresh = next;
+  }
+
   /** Loads the first page for the current filters, replacing whatever was shown. */
   reload(): Promise<void> {
     return this.loadFirst(this.filters);
@@ -92,11 +124,69 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   dispose(): void {
     clearTimeout(this.#typingTimer);
     this.forgetPending();
+    this.#live?.stop();
+    this.#live = null;
   }
 
   #apply(change: Partial<TimelineFilters>): void {
     this.filters = { ...this.filters, ...change };
     void this.reload();
+  }
+
+  /**
+   * Subscribes after `cursor`, the liveCursor read with the page just shown: what committed since arrives first, then
+   * live. The server filters by kind and related records; direction and search are checked here, on each event.
+   */
+  #follow(cursor: string | null): void {
+    if (!this.#transport) return;
+    const { includeRelated, kinds } = this.filters;
+    const liveFilters = JSON.stringify([includeRelated, kinds]);
+    this.liveError = null;
+    if (this.#live && liveFilters === this.#liveFilters) {
+      this.#live.restartFrom(cursor);
+      return;
+    }
+    this.#live?.stop();
+    this.#liveFilters = liveFilters;
+    this.#live = new LiveSubscription<ActivityEvent>(this.#transport, {
+      query: ACTIVITY_CHANGED_SUBSCRIPTION,
+      field: 'activityChanged',
+      variables: { recordId: this.recordId, includeRelated, kinds: kinds.length > 0 ? kinds : null },
+      after: cursor,
+      identity: eventIdentity,
+      onEvent: (event) => this.#receive(event),
+      // Reloading shows the first page again, which subscribes again from its own cursor.
+      onCursorExpired: () => void this.reload(),
+      onError: (error) => {
+        this.liveError = error.message;
+      },
+    });
+  }
+
+  #receive(event: ActivityEvent): void {
+    // A first page on its way replaces what is shown and subscribes again from its own cursor: what happens meanwhile comes then.
+    if (!this.page || this.loading === 'first') return;
+    this.onLiveChange(() => this.#applyNow(event));
+  }
+
+  #applyNow(event: ActivityEvent): string | null {
+    const page = this.page;
+    if (!page) return null;
+    const change = applyActivityEvent(page.rows, event, this.filters, page.hasNextPage);
+    if (!change) return null;
+    this.page = { ...page, rows: change.rows, totalCount: Math.max(0, page.totalCount + change.countDelta) };
+    if (change.inserted) this.fresh = new Set(this.fresh).add(change.inserted);
+    return change.inserted;
+  }
+
+  protected override firstPageShown(): void {
+    this.#follow(this.page?.liveCursor ?? null);
+  }
+
+  protected override mergeMore(shown: readonly Activity[], next: readonly Activity[]): Activity[] {
+    // A live arrival can also come on the next page: it is shown once.
+    const ids = new Set(shown.map((row) => row.id));
+    return [...shown, ...next.filter((row) => !ids.has(row.id))];
   }
 
   protected async fetchPage(filters: TimelineFilters, after: string | null): Promise<Connection<Activity>> {
@@ -105,14 +195,14 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
       ...(filters.direction ? { direction: filters.direction } : {}),
       ...(filters.search ? { search: filters.search } : {}),
     };
-    const { timeline } = await this.client.request<TimelineResult>(TIMELINE_QUERY, {
+    const { timeline, liveCursor } = await this.client.request<TimelineResult>(TIMELINE_QUERY, {
       recordId: this.recordId,
       first: this.pageSize,
       after,
       filter: Object.keys(filter).length > 0 ? filter : null,
       includeRelated: filters.includeRelated,
     });
-    return timeline;
+    return { ...timeline, liveCursor };
   }
 }
 
