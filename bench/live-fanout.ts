@@ -14,14 +14,13 @@ import { LiveSockets, type Receipts, type SocketSpec } from './live-sockets';
 import { ApiProcess } from './mail-processes';
 import { PlainBroadcaster } from './plain-broadcaster';
 import { percentile } from './stats';
+import { recordPageSubscription } from './web-queries';
 
 export const LIVE_DATABASE = 'crm_bench_live';
 const API_DIST = path.resolve(__dirname, '..', '..', '..', 'api', 'dist');
 
-/** What a record page asks for (web/: the timeline's item fields). */
-const SUBSCRIPTION = `subscription($recordId: ID!, $after: String) {
-  activityChanged(recordId: $recordId, after: $after) { cursor change activityId kind at activity { id kind subject occurredAt direction state owner { fullName } } }
-}`;
+/** What an open record page asks for, as the web UI sends it. */
+const SUBSCRIPTION = recordPageSubscription();
 const CREATE_TASK = 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }';
 const CREATE_APPOINTMENT = 'mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }';
 const DRAIN_TIMEOUT_MS = 15_000;
@@ -144,7 +143,7 @@ function oneRecord(setup: Setup, subscribers: number, tokens: readonly string[])
   const everyone = Array.from({ length: subscribers }, (_, i) => i);
   return {
     name: 'one record',
-    specs: everyone.map((i) => ({ kind: 'graphql', token: tokens[i % tokens.length], query: SUBSCRIPTION, variables: { recordId: setup.target } })),
+    specs: everyone.map((i) => ({ kind: 'graphql', token: tokens[i % tokens.length], query: SUBSCRIPTION, variables: { recordId: setup.target, includeRelated: false, kinds: null } })),
     receivers: () => everyone,
     warmups: 1,
     mutation: (k) => ({ query: CREATE_TASK, variables: { input: { subject: subject(k), regardingId: setup.target } } }),
@@ -160,7 +159,7 @@ function ownRecords(setup: Setup, subscribers: number, token: string): Shape {
   const groupOf = (k: number) => ((k % groups) + groups) % groups;
   return {
     name: 'own records',
-    specs: Array.from({ length: subscribers }, (_, i) => ({ kind: 'graphql', token, query: SUBSCRIPTION, variables: { recordId: setup.contacts[i] } })),
+    specs: Array.from({ length: subscribers }, (_, i) => ({ kind: 'graphql', token, query: SUBSCRIPTION, variables: { recordId: setup.contacts[i], includeRelated: false, kinds: null } })),
     receivers: (k) => group(groupOf(k)),
     warmups: groups,
     mutation: (k) => {
