@@ -49,6 +49,15 @@ function child(): void {
     if (problems.length < 5) problems.push(text.slice(0, 300));
   };
 
+  const reset = () => {
+    rSockets = [];
+    rEvents = [];
+    rAt = [];
+    problems = [];
+    problemCount = 0;
+    counts.clear();
+  };
+
   const record = (index: number, text: string, at: number) => {
     const k = EVENT_NUMBER.exec(text);
     if (!k) return problem(`socket ${index}: a message without an event number: ${text}`);
@@ -102,12 +111,7 @@ function child(): void {
         return null;
       }
       case 'reset':
-        rSockets = [];
-        rEvents = [];
-        rAt = [];
-        problems = [];
-        problemCount = 0;
-        counts.clear();
+        reset();
         return null;
       case 'wait': {
         const deadline = Date.now() + command.timeoutMs;
@@ -144,6 +148,9 @@ function child(): void {
           ),
         );
         sockets.clear();
+        // The next sockets reuse these indices: nothing of these may count for them.
+        reset();
+        sample = null;
         return null;
     }
   };
