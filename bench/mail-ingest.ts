@@ -22,6 +22,7 @@ const IMAP_USER = 'sam.sales@demo.crm.test';
 const POP3_USER = 'nora.north@demo.crm.test';
 const COLLEAGUES = ['maria.manager@demo.crm.test', 'sara.sales@demo.crm.test', 'sven.service@demo.crm.test', 'nora.north@demo.crm.test'];
 const RUN_TIMEOUT_MS = 20 * 60_000;
+const WEB_DIST = path.resolve(__dirname, '..', '..', '..', 'web', 'dist');
 
 export interface MailOptions {
   readonly messages: number;
@@ -102,8 +103,8 @@ const rawId = (globalId: string) => Buffer.from(globalId, 'base64url').toString(
  * A fresh api with the mailbox of `address` configured and enabled (an engine does Test & Enable and the
  * first, empty sync, then stops), so the measured engine starts on a mailbox due for its first real sync.
  */
-async function enabledMailbox(database: string, address: string, server: { kind: 'IMAP_SMTP' | 'POP3_SMTP'; port: number }) {
-  const api = await ApiProcess.start(database);
+async function enabledMailbox(database: string, address: string, server: { kind: 'IMAP_SMTP' | 'POP3_SMTP'; port: number }, env: Record<string, string> = {}) {
+  const api = await ApiProcess.start(database, { env });
   const admin = await api.login();
   const setup = new EngineProcess(engineEnv(api, `bench-setup-${server.kind}`, { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0' }));
   try {
@@ -198,7 +199,9 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
   try {
     // --- IMAP: setup, dataset, baselines, the engine ------------------------------------------------
     log('mail: IMAP mailbox: fresh database, Test & Enable, first (empty) sync');
-    const imap = await enabledMailbox(MAIL_DATABASES.imap, IMAP_USER, { kind: 'IMAP_SMTP', port: dovecot.imapPort });
+    // The built UI, when there is one: freshness also watches a contact page in Chromium.
+    const servesUi = options.freshness && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+    const imap = await enabledMailbox(MAIL_DATABASES.imap, IMAP_USER, { kind: 'IMAP_SMTP', port: dovecot.imapPort }, servesUi ? { WEB_DIST_DIR: WEB_DIST } : {});
     try {
       if (options.ingest) {
         const { contacts } = await imap.api.data<{ contacts: { edges: { node: { fullName: string; emails: string[] } }[] } }>('{ contacts(first: 100) { edges { node { fullName emails } } } }', {}, imap.admin);
@@ -231,7 +234,7 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
         log('mail: freshness: the engine with IDLE on the synced mailbox');
         const engine = new EngineProcess(engineEnv(imap.api, 'bench-freshness', { POLL_INTERVAL_MS: '1000' }));
         try {
-          freshness = await runFreshness({ api: imap.api, engine, dovecot, address: IMAP_USER, password: PASSWORD, samples: options.samples, intervalMs: options.intervalMs, log });
+          freshness = await runFreshness({ api: imap.api, engine, dovecot, address: IMAP_USER, ownerName: 'Sam Sales', password: PASSWORD, samples: options.samples, intervalMs: options.intervalMs, servesUi, log });
         } finally {
           await engine.stop();
         }

@@ -222,7 +222,7 @@ ${m.rows}
   const freshness = f
     ? `### Freshness
 
-The engine as shipped (IDLE on, \`IDLE_SECONDS\` default) on the mailbox${r.runs.length ? ' the IMAP run synced' : ''}, after its claim's reconcile (${num(f.readySeconds, 1)} s from its start to IDLE-ing) and one untimed warm-up message. Each message is delivered as a delivery agent does (written under \`tmp/\`, renamed into \`new/\`), one every ${f.intervalMs} ms; the clock starts at the rename. Dovecot runs with \`mailbox_idle_check_interval = 1 secs\`.
+The engine as shipped (IDLE on, \`IDLE_SECONDS\` default) on the mailbox${r.runs.length ? ' the IMAP run synced' : ''}, after its claim's reconcile (${num(f.readySeconds, 1)} s from its start to IDLE-ing) and one untimed warm-up message. Each message is delivered as a delivery agent does (written under \`tmp/\`, renamed into \`new/\`), one every ${f.intervalMs} ms; the clock starts at the rename. Dovecot runs with \`mailbox_idle_check_interval = 1 secs\`. The messages come from one of Sam's contacts; ${f.screen ? "Sam is signed in to the built UI (\`web/dist\`, served by the api) in Chromium (\`test/support/browser.ts\`) on that contact's page, which follows its timeline over graphql-ws; a MutationObserver in the page notes (\`Date.now()\`) when each message's subject first shows among the timeline items, against the benchmark's \`Date.now()\` at the rename (the same wall clock, ms)." : `the screen was not measured: ${f.screenSkipped ?? 'unknown'}.`}
 
 ${m.freshness}
 `

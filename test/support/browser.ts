@@ -5,7 +5,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Debian's Chromium driven by playwright-core, against the built UI (web/dist) the api serves.
 
-export const ROOT = path.resolve(__dirname, '../..');
+/** The repository root, from test/support or from the copy `tsc -p bench` compiles into bench/dist. */
+export const ROOT = ((): string => {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'web', 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 export const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 
