@@ -294,6 +294,7 @@ describe('the strict CSP', () => {
     await page.goto(`${linkTargetUrl}/framing`);
     const framed = page.frames().find((frame) => frame !== page.mainFrame())!;
     // frame-ancestors 'none' (and X-Frame-Options: DENY): Chromium shows its error page instead of the hub.
-    expect(framed.url()).toBe('chrome-error://chromewebdata/');
+    // The frame's URL can still be empty for a moment after the load event: wait for it to settle.
+    await expect.poll(() => framed.url(), { timeout: 5_000 }).toBe('chrome-error://chromewebdata/');
   });
 });

@@ -114,10 +114,10 @@ export class LiveEventLog {
     return Number(row?.lastId ?? 0);
   }
 
-  /** Ids up to this one were pruned; a cursor before it cannot be replayed. */
-  async prunedThrough(): Promise<number> {
+  /** The ids a cursor may name: those after `prunedThrough` (older were pruned) up to `newest` (later were never given out). */
+  async replayable(): Promise<{ prunedThrough: number; newest: number }> {
     const row = await this.db.getRepository(LiveEventSequence).findOneBy({ id: 1 });
-    return Number(row?.prunedThrough ?? 0);
+    return { prunedThrough: Number(row?.prunedThrough ?? 0), newest: Number(row?.lastId ?? 0) };
   }
 
   /** Removes events older than `before`, oldest first, and remembers how far it went. */

@@ -101,8 +101,9 @@ export async function openLiveStream(tail: LiveTail, log: LiveEventLog, options:
 
 /** A cursor from before the retained events cannot be replayed (CURSOR_EXPIRED: refetch); one from the future was never given out. */
 async function checkCursor(log: LiveEventLog, after: number, field: string): Promise<void> {
-  if (after < (await log.prunedThrough())) {
+  const { prunedThrough, newest } = await log.replayable();
+  if (after < prunedThrough) {
     throw new ApiError('CURSOR_EXPIRED', `${field}: the events after this cursor are no longer kept; load the page again, then subscribe without a cursor`, field);
   }
-  if (after > (await log.newestId())) throw badInput(field, 'is not a cursor this api gave out; pass the cursor of the last event you received, or leave it out');
+  if (after > newest) throw badInput(field, 'is not a cursor this api gave out; pass the cursor of the last event you received, or leave it out');
 }

@@ -76,6 +76,9 @@ interface Claimed {
  * that end a lease: a sync's outcome (sync-outcome-policy.ts decides state, schedule and alerts), a
  * Test & Enable result, and the reconciler's coverage.
  */
+/** How often an idle mailbox's empty sync runs are reported live (its "last sync" time). */
+const QUIET_SYNC_EVENT_MS = 60_000;
+
 export class MailboxSyncService {
   constructor(
     private readonly db: DataSource,
@@ -160,8 +163,9 @@ export class MailboxSyncService {
         .execute();
       const job = candidate.testRequestedAt !== null ? MailboxJob.TEST : MailboxJob.SYNC;
       claimed.push({ id: candidate.id, leaseId, job });
-      // A Test & Enable run or a sync run begins: no mailbox field shows the lease, but the mailbox pages say a run is under way.
-      await stageMailboxChanges(this.live, em, [candidate.id], job === MailboxJob.TEST ? 'TEST' : 'PROGRESS');
+      // A Test & Enable run begins: the mailbox pages say it is under way. A sync run's start shows in no
+      // field, and with push (IDLE) a mailbox is claimed every few seconds: its end is the event.
+      if (job === MailboxJob.TEST) await stageMailboxChanges(this.live, em, [candidate.id], 'TEST');
     }
     return claimed;
   }
@@ -276,9 +280,12 @@ export class MailboxSyncService {
       );
       const resyncDone = report.resyncCompleted && mailbox.resyncFrom && report.resyncCompleted.getTime() === mailbox.resyncFrom.getTime();
       await em.update(Mailbox, { id }, { ...after, ...(resyncDone ? { resyncFrom: null } : {}), leaseId: null, leaseOwner: null, leaseUntil: null, updatedAt: now });
-      // A finished run: STATE when the state, its reason or the failure count (the back-off) moved, else PROGRESS (last sync, items).
+      // A finished run: STATE when the state, its reason or the failure count (the back-off) moved, else PROGRESS
+      // when it read something, or finished a resync, or the last event of an idle mailbox is a minute old:
+      // a mailbox in push mode syncs every few seconds, and an event per empty run would flood the log.
       const moved = after.state !== mailbox.state || after.stateReason !== mailbox.stateReason || after.failureCount !== mailbox.failureCount;
-      await this.staged(em, id, moved ? 'STATE' : 'PROGRESS', forwarded);
+      const idleFor = mailbox.lastSyncAt ? now.getTime() - mailbox.lastSyncAt.getTime() : Infinity;
+      if (moved || report.itemsProcessed > 0 || resyncDone || alert || idleFor >= QUIET_SYNC_EVENT_MS) await this.staged(em, id, moved ? 'STATE' : 'PROGRESS', forwarded);
       if (alert) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message);
       return em.findOneByOrFail(Mailbox, { id });
     });
