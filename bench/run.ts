@@ -266,7 +266,7 @@ Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace(
 
 \`\`\`sh
 npm ci                 # the repository's dependencies
-npm run bench          # installs bench/peer (PostGraphile) on first use, builds bench/, runs both benchmarks
+npm run bench          # installs bench/peer (PostGraphile) on first use, builds the api, the engine, the UI and bench/, runs every benchmark
 npm run bench -- --rebuild          # rebuild the timeline datasets first
 npm run bench -- --only=timeline    # or --only=ingest, --only=mail, --only=freshness, --only=live; BENCHMARKS.md is rewritten only by a full run
 npm run bench -- --only=live --live-seconds=60   # the live fan-out at the issue's 60 s per run
