@@ -59,7 +59,8 @@ export class LiveEventLog {
       await this.db.transaction((inner) => this.stageMany(inner, changes));
       return;
     }
-    const activityIds = changes.flatMap((c) => (c.topic === 'ACTIVITY' ? [c.activityId] : []));
+    // An activity this transaction creates was on no timeline before it: only changes to existing ones are read.
+    const activityIds = changes.flatMap((c) => (c.topic === 'ACTIVITY' && (c.change === 'UPDATED' || c.change === 'REMOVED') ? [c.activityId] : []));
     const before = await timelineRecords(em, activityIds);
     const snapshots = new Map(
       activityIds.length
