@@ -66,6 +66,18 @@ export class Subscription<T = any> {
   }
 }
 
+/** The sink both libraries' clients (graphql-ws, graphql-sse) take, feeding a Subscription. */
+export function subscriptionOf<T>(start: (sink: { next(message: unknown): void; error(err: unknown): void; complete(): void }) => () => void): Subscription<T> {
+  let sub!: Subscription<T>;
+  const dispose = start({
+    next: (message) => sub.push(message as Received<T>),
+    error: (err) => sub.end(err ?? 'error'),
+    complete: () => sub.end(),
+  });
+  sub = new Subscription<T>(dispose);
+  return sub;
+}
+
 export interface LiveClient {
   readonly client: Client;
   subscribe<T = any>(query: string, variables?: Record<string, unknown>): Subscription<T>;
@@ -94,19 +106,7 @@ export function liveClient(httpUrl: string, token: string | undefined, options: 
   });
   return {
     client,
-    subscribe: <T>(query: string, variables?: Record<string, unknown>) => {
-      let sub!: Subscription<T>;
-      const dispose = client.subscribe<T>(
-        { query, variables },
-        {
-          next: (message) => sub.push(message as Received<T>),
-          error: (err) => sub.end(err ?? 'error'),
-          complete: () => sub.end(),
-        },
-      );
-      sub = new Subscription<T>(dispose);
-      return sub;
-    },
+    subscribe: <T>(query: string, variables?: Record<string, unknown>) => subscriptionOf<T>((sink) => client.subscribe({ query, variables }, sink)),
     closed: async (timeoutMs = 10_000) => {
       if (!closeEvent) {
         await new Promise<void>((resolve, reject) => {

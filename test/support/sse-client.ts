@@ -1,5 +1,5 @@
 import { createClient, type Client } from 'graphql-sse';
-import { Subscription, type Received } from './live-client';
+import { subscriptionOf, type Subscription } from './live-client';
 
 export interface SseClient {
   readonly client: Client;
@@ -20,19 +20,7 @@ export function sseClient(httpUrl: string, token: string | undefined): SseClient
   });
   return {
     client,
-    subscribe: <T>(query: string, variables?: Record<string, unknown>) => {
-      let sub!: Subscription<T>;
-      const dispose = client.subscribe<T>(
-        { query, variables },
-        {
-          next: (message) => sub.push(message as Received<T>),
-          error: (err) => sub.end(err ?? 'error'),
-          complete: () => sub.end(),
-        },
-      );
-      sub = new Subscription<T>(dispose);
-      return sub;
-    },
+    subscribe: <T>(query: string, variables?: Record<string, unknown>) => subscriptionOf<T>((sink) => client.subscribe({ query, variables }, sink)),
     dispose: () => client.dispose(),
   };
 }

@@ -42,7 +42,7 @@ export class InProcessBus implements LiveBus {
 
 /** Channels on the bus. */
 export const LIVE_CHANNELS = {
-  /** An event was committed; the message is its id (or the highest of a batch). */
+  /** Events were committed; the message names the tail of the process that committed them (live-tail.ts). */
   events: 'crm-hub:live-events',
   /** Someone's access changed (roles, unit, disabled): credential caches in every process are dropped. */
   access: 'crm-hub:access-changed',

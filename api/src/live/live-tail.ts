@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../platform/logger';
 import { LIVE_CHANNELS, type LiveBus } from './live-bus';
 import type { LiveEvent } from './live-event.entity';
@@ -27,6 +28,8 @@ export class LiveTail {
   private unsubscribe: (() => void) | undefined;
   private failing = false;
   private started = false;
+  /** Names this process's messages on the bus. */
+  private readonly id = randomUUID();
 
   constructor(
     private readonly log: LiveEventLog,
@@ -38,7 +41,10 @@ export class LiveTail {
   async start(): Promise<void> {
     this.position = await this.log.newestId();
     this.started = true;
-    this.unsubscribe = this.bus.subscribe(LIVE_CHANNELS.events, () => this.wake());
+    // Its own commits woke it already (committed()): only other processes' messages need a read.
+    this.unsubscribe = this.bus.subscribe(LIVE_CHANNELS.events, (from) => {
+      if (from !== this.id) void this.wake();
+    });
     this.timer = setInterval(() => this.wake(), this.options.pollMs);
     this.timer.unref();
   }
@@ -57,7 +63,7 @@ export class LiveTail {
   /** This process committed events: read at once, and tell the other processes. */
   committed(): void {
     this.wake();
-    this.bus.publish(LIVE_CHANNELS.events, '');
+    this.bus.publish(LIVE_CHANNELS.events, this.id);
   }
 
   /** Reads what is new; wake-ups that come while a read runs are folded into one more read. */
