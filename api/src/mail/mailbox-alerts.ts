@@ -49,6 +49,7 @@ export async function recordAlertOnce(
   const since = new Date(now.getTime() - withinMs);
   const recent = await em.find(MailboxAlert, { where: { mailboxId, code: code.slice(0, 48), createdAt: MoreThan(since) }, select: { message: true }, order: { createdAt: 'DESC' }, take: 50 });
   if (recent.some((r) => r.message === message)) return false;
-  await recordAlert(em, live, mailboxId, severity, code, message, now);
+  // Stamped when written, not at `now` (a batch's start): the alert log's order stays the order of writing.
+  await recordAlert(em, live, mailboxId, severity, code, message);
   return true;
 }
