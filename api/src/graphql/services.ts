@@ -19,12 +19,14 @@ import { MailboxSyncService } from '../mail/mailbox-sync.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
 import { TrackingService } from '../tracking/tracking.service';
+import { TrackingWriter } from '../tracking/tracking-writer';
 import { InProcessBus, LIVE_CHANNELS, type LiveBus } from '../live/live-bus';
 import { LiveCommitHooks } from '../live/live-commit-hooks';
 import { LiveEventLog } from '../live/live-event-log';
 import { LiveFacts } from '../live/live-facts';
 import { LiveSubscriptions, type LiveLimits } from '../live/live-subscriptions';
 import { DEFAULT_TAIL_OPTIONS, LiveTail, type LiveTailOptions } from '../live/live-tail';
+import { systemClock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { SecurityRoleService } from '../access/security-role.service';
 import { AuthService } from '../identity/auth.service';
@@ -113,9 +115,9 @@ export function createServices(
   const blobs = new BlobStore(db);
   const activityWriter = new ActivityWriter();
   const liveEvents = new LiveEventLog(db);
-  const events = new ActivityEvents(liveEvents);
   const bus = options.bus ?? new InProcessBus();
   const liveTail = new LiveTail(liveEvents, bus, options.log, options.tail ?? DEFAULT_TAIL_OPTIONS);
+  const events = new ActivityEvents(liveEvents, liveTail);
   // Staged events are written just before COMMIT; after it, this process and the others read them.
   db.subscribers.push(new LiveCommitHooks(() => liveTail.committed()));
   const mailboxes = new MailboxService(db, writer, liveEvents);
@@ -147,7 +149,7 @@ export function createServices(
     bus,
     liveTail,
     live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
-    tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log, liveEvents),
+    tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs), options.log, systemClock),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,
