@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CorrelationMethod, Direction, EmailStatus, PartyResolution, PrivacyLevel } from '../activities/activity-enums';
 import { AttachmentSkipReason } from '../activities/attachment.entity';
 import { toGlobalId } from '../common/global-id';
-import { MailboxItemOutcome } from '../mail/mailbox-item.entity';
 import type { TrackingSwitches } from './decide-item';
 import { prepareItem } from './prepare-item';
 import { DEFAULT_CORRELATION, type RecordRef } from './rules/correlation';
