@@ -129,7 +129,6 @@ export class ActivityService {
       if (activity.kind === ActivityKind.EMAIL) await em.update(EmailMessage, { activityId: activity.id }, { correlationMethod: CorrelationMethod.MANUAL });
       return em.findOneByOrFail(Activity, { id: activity.id });
     });
-    await this.events.publishChange(this.db, 'ACTIVITY_UPDATED', activity.id);
     return changed;
   }
 
@@ -143,7 +142,6 @@ export class ActivityService {
       await em.update(Activity, { id: activity.id }, { state, modifiedById: principal.userId, updatedAt: this.clock() });
       await this.events.stage(em, 'UPDATED', activity.id);
     });
-    await this.events.publishChange(this.db, 'ACTIVITY_UPDATED', activity.id);
     return this.db.getRepository(Activity).findOneByOrFail({ id: activity.id });
   }
 
@@ -300,7 +298,6 @@ export class ActivityService {
       await this.events.stage(em, 'CREATED', id);
       return em.findOneByOrFail(Activity, { id });
     });
-    await this.events.publishChange(this.db, 'ACTIVITY_CREATED', id);
     return created;
   }
 }

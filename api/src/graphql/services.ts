@@ -19,6 +19,7 @@ import { MailboxSyncService } from '../mail/mailbox-sync.service';
 import { MailboxService } from '../mail/mailbox.service';
 import { QueueService } from '../queues/queue.service';
 import { TrackingService } from '../tracking/tracking.service';
+import { TrackingWriter } from '../tracking/tracking-writer';
 import { InProcessBus, LIVE_CHANNELS, type LiveBus } from '../live/live-bus';
 import { LiveCommitHooks } from '../live/live-commit-hooks';
 import { LiveEventLog } from '../live/live-event-log';
@@ -116,9 +117,9 @@ export function createServices(
   const blobs = new BlobStore(db);
   const activityWriter = new ActivityWriter(clock);
   const liveEvents = new LiveEventLog(db);
-  const events = new ActivityEvents(liveEvents);
   const bus = options.bus ?? new InProcessBus();
   const liveTail = new LiveTail(liveEvents, bus, options.log, options.tail ?? DEFAULT_TAIL_OPTIONS);
+  const events = new ActivityEvents(liveEvents, liveTail);
   // Staged events are written just before COMMIT; after it, this process and the others read them.
   db.subscribers.push(new LiveCommitHooks(() => liveTail.committed(), clock));
   const mailboxes = new MailboxService(db, writer, liveEvents, clock);
@@ -150,7 +151,7 @@ export function createServices(
     bus,
     liveTail,
     live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
-    tracking: new TrackingService(db, emailSettings, blobs, activityWriter, events, options.log, liveEvents),
+    tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs), options.log, clock),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,
