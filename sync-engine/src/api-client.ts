@@ -1,3 +1,4 @@
+import { graphql } from './graphql-tag.js';
 import type { ChannelTestResult, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
@@ -59,13 +60,13 @@ export interface GraphqlHubApiOptions {
   readonly timeoutMs?: number;
 }
 
-const VIEWER_QUERY = 'query SyncEngineViewer { viewer { id fullName roles { name } } }';
+const VIEWER_QUERY = graphql`query SyncEngineViewer { viewer { id fullName roles { name } } }`;
 
 const ENDPOINT = 'host port tls allowInvalidCertificates';
 const CREDENTIALS = 'method username secret';
 const ADDRESS = 'address name';
 
-const CLAIM_MAILBOXES = `mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
+const CLAIM_MAILBOXES = graphql`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
   claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
     mailboxId leaseId leaseUntil job address kind
     incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} }
@@ -73,35 +74,35 @@ const CLAIM_MAILBOXES = `mutation ClaimMailboxes($engineId: String!, $limit: Int
     cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds maxBodyKb
   }
 }`;
-const RENEW_LEASE = `mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
+const RENEW_LEASE = graphql`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
   renewMailboxLease(mailboxId: $mailboxId, leaseId: $leaseId, leaseSeconds: $leaseSeconds)
 }`;
-const RELEASE = `mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
+const RELEASE = graphql`mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
   releaseMailbox(mailboxId: $mailboxId, leaseId: $leaseId, report: $report) { id }
 }`;
-const REPORT_TEST = `mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
+const REPORT_TEST = graphql`mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
   reportMailboxTest(mailboxId: $mailboxId, leaseId: $leaseId, incoming: $incoming, outgoing: $outgoing) { id }
 }`;
-const TRACK_EMAILS = `mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
+const TRACK_EMAILS = graphql`mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
   trackEmails(mailboxId: $mailboxId, input: $input) { items { index messageId outcome activityId errorCode errorMessage } }
 }`;
-const UNDECIDED = `mutation UndecidedMessages($mailboxId: ID!, $leaseId: ID!, $items: [ServerMessageInput!]!) {
+const UNDECIDED = graphql`mutation UndecidedMessages($mailboxId: ID!, $leaseId: ID!, $items: [ServerMessageInput!]!) {
   undecidedMessages(mailboxId: $mailboxId, leaseId: $leaseId, items: $items)
 }`;
-const COVERAGE = `mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
+const COVERAGE = graphql`mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
   reportMailboxCoverage(mailboxId: $mailboxId, leaseId: $leaseId, serverCount: $serverCount, decidedCount: $decidedCount, recovered: $recovered) { id }
 }`;
-const CLAIM_OUTGOING = `mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
+const CLAIM_OUTGOING = graphql`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
     emailId leaseId leaseUntil mailboxId from { ${ADDRESS} } to { ${ADDRESS} } cc { ${ADDRESS} } bcc { ${ADDRESS} }
     subject messageId inReplyTo references textBody htmlBody attachments { fileName contentType size sha256 } attempt
     transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } }
   }
 }`;
-const MARK_SENT = `mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
+const MARK_SENT = graphql`mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
   markEmailSent(emailId: $emailId, leaseId: $leaseId, sentAt: $sentAt) { id }
 }`;
-const MARK_FAILED = `mutation MarkEmailFailed($emailId: ID!, $leaseId: ID!, $reason: String!, $retryable: Boolean!) {
+const MARK_FAILED = graphql`mutation MarkEmailFailed($emailId: ID!, $leaseId: ID!, $reason: String!, $retryable: Boolean!) {
   markEmailFailed(emailId: $emailId, leaseId: $leaseId, reason: $reason, retryable: $retryable) { id }
 }`;
 
