@@ -1,5 +1,6 @@
 import { graphql } from './graphql-tag.js';
-import type { ChannelTestResult, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
+import { credentialsOnEntry } from './wire-credentials.js';
+import type { ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
 export type HubApiErrorCode =
@@ -69,7 +70,7 @@ const ADDRESS = 'address name';
 const CLAIM_MAILBOXES = graphql`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
   claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
     mailboxId leaseId leaseUntil job address kind
-    incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} }
+    incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} } credentialsStatus
     incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
     cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds maxBodyKb
   }
@@ -96,7 +97,7 @@ const CLAIM_OUTGOING = graphql`mutation ClaimOutgoingEmails($limit: Int!, $lease
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
     emailId leaseId leaseUntil mailboxId from { ${ADDRESS} } to { ${ADDRESS} } cc { ${ADDRESS} } bcc { ${ADDRESS} }
     subject messageId inReplyTo references textBody htmlBody attachments { fileName contentType size sha256 } attempt
-    transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } }
+    transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } credentialsStatus }
   }
 }`;
 const MARK_SENT = graphql`mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
@@ -139,7 +140,10 @@ export class GraphqlHubApi implements HubApi {
 
   async claimMailboxes(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]> {
     const data = await this.request(CLAIM_MAILBOXES, { engineId, limit, leaseSeconds });
-    return listField<MailboxWork>(data, 'claimMailboxes');
+    return listField<WithWireCredentials<MailboxWork>>(data, 'claimMailboxes').map(({ credentialsStatus, ...work }) => ({
+      ...work,
+      credentials: checkedCredentials(credentialsStatus, work.credentials, 'claimMailboxes'),
+    }));
   }
 
   async renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date> {
@@ -190,7 +194,12 @@ export class GraphqlHubApi implements HubApi {
 
   async claimOutgoingEmails(limit: number, leaseSeconds: number): Promise<OutgoingEmail[]> {
     const data = await this.request(CLAIM_OUTGOING, { limit, leaseSeconds });
-    return listField<OutgoingEmail>(data, 'claimOutgoingEmails');
+    return listField<Omit<OutgoingEmail, 'transport'> & { transport: WithWireCredentials<OutgoingEmail['transport']> }>(data, 'claimOutgoingEmails').map(
+      ({ transport: { credentialsStatus, ...transport }, ...email }) => ({
+        ...email,
+        transport: { ...transport, credentials: checkedCredentials(credentialsStatus, transport.credentials, 'claimOutgoingEmails') },
+      }),
+    );
   }
 
   async markEmailSent(emailId: string, leaseId: string, sentAt: Date): Promise<void> {
@@ -252,6 +261,15 @@ export class GraphqlHubApi implements HubApi {
     }
     return body.data;
   }
+}
+
+/** A claim as the API answers it: credentials beside their status, before credentialsOnEntry joins them. */
+type WithWireCredentials<T> = Omit<T, 'credentials'> & { credentials: unknown; credentialsStatus: unknown };
+
+function checkedCredentials(status: unknown, credentials: unknown, field: string): MailboxCredentials {
+  const checked = credentialsOnEntry(status, credentials);
+  if (!checked) throw new HubApiError('INVALID_RESPONSE', `${field} answered credentials that do not match their status ${String(status)}`);
+  return checked;
 }
 
 function listField<T>(data: object, field: string): T[] {
