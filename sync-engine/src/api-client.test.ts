@@ -90,3 +90,23 @@ describe('GraphqlHubApi.whoAmI', () => {
     await expect(new GraphqlHubApi({ url, apiKey: 'k' }).whoAmI(stop.signal)).rejects.toThrow('shutdown');
   });
 });
+
+describe('GraphqlHubApi claims: credentials checked on entry', () => {
+  const claimed = (credentialsStatus: string, credentials: unknown) => ({ mailboxId: 'm-1', leaseId: 'l-1', credentialsStatus, credentials });
+
+  it('joins credentialsStatus and credentials into one tagged value', async () => {
+    const { url } = await serve(200, {
+      data: { claimMailboxes: [claimed('UNREADABLE', null), claimed('PRESENT', { method: 'PASSWORD', username: 'sam', secret: 'pw' })] },
+    });
+    const work = await new GraphqlHubApi({ url, apiKey: 'k' }).claimMailboxes('engine', 2, 60);
+    expect(work.map((w) => w.credentials)).toEqual([{ status: 'UNREADABLE' }, { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'pw' }]);
+    expect(work[0]).not.toHaveProperty('credentialsStatus');
+  });
+
+  it('refuses credentials that disagree with their status as INVALID_RESPONSE', async () => {
+    const { url } = await serve(200, { data: { claimOutgoingEmails: [{ emailId: 'e-1', transport: { credentialsStatus: 'PRESENT', credentials: null } }] } });
+    const error = await errorOf(new GraphqlHubApi({ url, apiKey: 'k' }).claimOutgoingEmails(1, 60));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toMatch(/claimOutgoingEmails.*PRESENT/);
+  });
+});

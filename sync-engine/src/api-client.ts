@@ -1,4 +1,6 @@
-import type { ChannelTestResult, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
+import { graphql } from './graphql-tag.js';
+import { credentialsOnEntry } from './wire-credentials.js';
+import type { ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
 export type HubApiErrorCode =
@@ -59,49 +61,49 @@ export interface GraphqlHubApiOptions {
   readonly timeoutMs?: number;
 }
 
-const VIEWER_QUERY = 'query SyncEngineViewer { viewer { id fullName roles { name } } }';
+const VIEWER_QUERY = graphql`query SyncEngineViewer { viewer { id fullName roles { name } } }`;
 
 const ENDPOINT = 'host port tls allowInvalidCertificates';
 const CREDENTIALS = 'method username secret';
 const ADDRESS = 'address name';
 
-const CLAIM_MAILBOXES = `mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
+const CLAIM_MAILBOXES = graphql`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
   claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
     mailboxId leaseId leaseUntil job address kind
-    incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} }
+    incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} } credentialsStatus
     incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
     cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds maxBodyKb
   }
 }`;
-const RENEW_LEASE = `mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
+const RENEW_LEASE = graphql`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
   renewMailboxLease(mailboxId: $mailboxId, leaseId: $leaseId, leaseSeconds: $leaseSeconds)
 }`;
-const RELEASE = `mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
+const RELEASE = graphql`mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
   releaseMailbox(mailboxId: $mailboxId, leaseId: $leaseId, report: $report) { id }
 }`;
-const REPORT_TEST = `mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
+const REPORT_TEST = graphql`mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
   reportMailboxTest(mailboxId: $mailboxId, leaseId: $leaseId, incoming: $incoming, outgoing: $outgoing) { id }
 }`;
-const TRACK_EMAILS = `mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
+const TRACK_EMAILS = graphql`mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
   trackEmails(mailboxId: $mailboxId, input: $input) { items { index messageId outcome activityId errorCode errorMessage } }
 }`;
-const UNDECIDED = `mutation UndecidedMessages($mailboxId: ID!, $leaseId: ID!, $items: [ServerMessageInput!]!) {
+const UNDECIDED = graphql`mutation UndecidedMessages($mailboxId: ID!, $leaseId: ID!, $items: [ServerMessageInput!]!) {
   undecidedMessages(mailboxId: $mailboxId, leaseId: $leaseId, items: $items)
 }`;
-const COVERAGE = `mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
+const COVERAGE = graphql`mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
   reportMailboxCoverage(mailboxId: $mailboxId, leaseId: $leaseId, serverCount: $serverCount, decidedCount: $decidedCount, recovered: $recovered) { id }
 }`;
-const CLAIM_OUTGOING = `mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
+const CLAIM_OUTGOING = graphql`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
     emailId leaseId leaseUntil mailboxId from { ${ADDRESS} } to { ${ADDRESS} } cc { ${ADDRESS} } bcc { ${ADDRESS} }
     subject messageId inReplyTo references textBody htmlBody attachments { fileName contentType size sha256 } attempt
-    transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } }
+    transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } credentialsStatus }
   }
 }`;
-const MARK_SENT = `mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
+const MARK_SENT = graphql`mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
   markEmailSent(emailId: $emailId, leaseId: $leaseId, sentAt: $sentAt) { id }
 }`;
-const MARK_FAILED = `mutation MarkEmailFailed($emailId: ID!, $leaseId: ID!, $reason: String!, $retryable: Boolean!) {
+const MARK_FAILED = graphql`mutation MarkEmailFailed($emailId: ID!, $leaseId: ID!, $reason: String!, $retryable: Boolean!) {
   markEmailFailed(emailId: $emailId, leaseId: $leaseId, reason: $reason, retryable: $retryable) { id }
 }`;
 
@@ -138,7 +140,10 @@ export class GraphqlHubApi implements HubApi {
 
   async claimMailboxes(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]> {
     const data = await this.request(CLAIM_MAILBOXES, { engineId, limit, leaseSeconds });
-    return listField<MailboxWork>(data, 'claimMailboxes');
+    return listField<WithWireCredentials<MailboxWork>>(data, 'claimMailboxes').map(({ credentialsStatus, ...work }) => ({
+      ...work,
+      credentials: checkedCredentials(credentialsStatus, work.credentials, 'claimMailboxes'),
+    }));
   }
 
   async renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date> {
@@ -189,7 +194,12 @@ export class GraphqlHubApi implements HubApi {
 
   async claimOutgoingEmails(limit: number, leaseSeconds: number): Promise<OutgoingEmail[]> {
     const data = await this.request(CLAIM_OUTGOING, { limit, leaseSeconds });
-    return listField<OutgoingEmail>(data, 'claimOutgoingEmails');
+    return listField<Omit<OutgoingEmail, 'transport'> & { transport: WithWireCredentials<OutgoingEmail['transport']> }>(data, 'claimOutgoingEmails').map(
+      ({ transport: { credentialsStatus, ...transport }, ...email }) => ({
+        ...email,
+        transport: { ...transport, credentials: checkedCredentials(credentialsStatus, transport.credentials, 'claimOutgoingEmails') },
+      }),
+    );
   }
 
   async markEmailSent(emailId: string, leaseId: string, sentAt: Date): Promise<void> {
@@ -251,6 +261,15 @@ export class GraphqlHubApi implements HubApi {
     }
     return body.data;
   }
+}
+
+/** A claim as the API answers it: credentials beside their status, before credentialsOnEntry joins them. */
+type WithWireCredentials<T> = Omit<T, 'credentials'> & { credentials: unknown; credentialsStatus: unknown };
+
+function checkedCredentials(status: unknown, credentials: unknown, field: string): MailboxCredentials {
+  const checked = credentialsOnEntry(status, credentials);
+  if (!checked) throw new HubApiError('INVALID_RESPONSE', `${field} answered credentials that do not match their status ${String(status)}`);
+  return checked;
 }
 
 function listField<T>(data: object, field: string): T[] {

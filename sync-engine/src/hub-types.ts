@@ -10,11 +10,14 @@ export interface WireEndpoint {
   readonly allowInvalidCertificates: boolean;
 }
 
-export interface WireCredentials {
-  readonly method: 'PASSWORD' | 'OAUTH_BEARER';
-  readonly username: string;
-  readonly secret: string;
-}
+/**
+ * A claim's credentials, checked on entry (wire-credentials.ts): why they are absent is part of the value
+ * (schema.graphql: `credentials` with `credentialsStatus`).
+ */
+export type MailboxCredentials =
+  | { readonly status: 'NONE' }
+  | { readonly status: 'UNREADABLE' }
+  | { readonly status: 'PRESENT'; readonly method: 'PASSWORD' | 'OAUTH_BEARER'; readonly username: string; readonly secret: string };
 
 /** A mailbox claimed under a lease: SYNC it, or TEST its channels (Test & Enable). */
 export interface MailboxWork {
@@ -27,7 +30,7 @@ export interface MailboxWork {
   readonly incoming: WireEndpoint;
   /** Null when the profile has no SMTP server; `outgoingEnabled` is then false. */
   readonly outgoing: WireEndpoint | null;
-  readonly credentials: WireCredentials | null;
+  readonly credentials: MailboxCredentials;
   readonly incomingEnabled: boolean;
   readonly outgoingEnabled: boolean;
   readonly isForwardMailbox: boolean;
@@ -113,6 +116,6 @@ export interface OutgoingEmail {
     readonly smtp: WireEndpoint;
     readonly imap: WireEndpoint | null;
     readonly sentFolder: string | null;
-    readonly credentials: WireCredentials | null;
+    readonly credentials: MailboxCredentials;
   };
 }

@@ -9,7 +9,7 @@ import { ADMIN, countRows, failed, ok, uniqueTag } from './gql-helpers';
 
 const WORK = `mailboxId leaseId leaseUntil job address kind
   incoming { host port tls allowInvalidCertificates } outgoing { host port tls allowInvalidCertificates }
-  credentials { method username secret } incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies
+  credentials { method username secret } credentialsStatus incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies
   forwardSources { mailboxId address } cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds`;
 const CLAIM = `mutation($engineId: String!, $limit: Int, $leaseSeconds: Int) { claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) { ${WORK} } }`;
 const RENEW = 'mutation($m: ID!, $l: ID!, $s: Int) { renewMailboxLease(mailboxId: $m, leaseId: $l, leaseSeconds: $s) }';
@@ -107,6 +107,7 @@ describe.each(DIALECTS)('the sync engine\'s mailbox work on %s', (dialect) => {
       incoming: { host: 'imap.example.test', port: 993, tls: 'IMPLICIT', allowInvalidCertificates: true },
       outgoing: { host: 'smtp.example.test', port: 465, tls: 'IMPLICIT', allowInvalidCertificates: true },
       credentials: { method: 'PASSWORD', username: 'sam@imap', secret: 'pässword 1' },
+      credentialsStatus: 'PRESENT',
       incomingEnabled: true,
       outgoingEnabled: true,
       isForwardMailbox: false,
@@ -317,7 +318,7 @@ describe.each(DIALECTS)('the sync engine\'s mailbox work on %s', (dialect) => {
     for (let round = 0; round < 2; round++) {
       await makeDue(sam);
       const [work] = await claim();
-      expect(work).toMatchObject({ mailboxId: sam, credentials: null });
+      expect(work).toMatchObject({ mailboxId: sam, credentials: null, credentialsStatus: 'UNREADABLE' });
       ok(await release(work, { outcome: 'SUCCESS' }));
     }
     expect(await alertsOf(sam)).toEqual([{ severity: 'ERROR', code: 'CREDENTIALS_UNREADABLE', message: expect.stringMatching(/cannot be decrypted/) }]);

@@ -8,7 +8,7 @@ import { AlertSeverity, EmailServerKind } from './mail-enums';
 import { MailboxAlert } from './mailbox-alert.entity';
 import { recordAlert } from './mailbox-alerts';
 import { Mailbox } from './mailbox.entity';
-import type { MailCredentials, MailEndpoint, MailTransport } from './mailbox-sync.types';
+import { CredentialsStatus, type MailCredentials, type MailEndpoint, type MailTransport } from './mailbox-sync.types';
 
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
 
@@ -38,18 +38,19 @@ export class MailTransports {
     private readonly clock: Clock,
   ) {}
 
-  /** The mailbox's own credentials, or the profile's when it uses one set for all mailboxes; null when none are set or unreadable. */
-  async credentials(mailbox: CredentialColumns, profile: EmailServerProfile): Promise<MailCredentials | null> {
+  /** The mailbox's own credentials, or the profile's when it uses one set for all mailboxes; null when none are set or unreadable, and which. */
+  async credentials(mailbox: CredentialColumns, profile: EmailServerProfile): Promise<Pick<MailTransport, 'credentials' | 'credentialsStatus'>> {
     const [stored, owner, username] = profile.useProfileCredentials
       ? [profile.credentialSecret, `profile:${profile.id}`, profile.credentialUsername]
       : [mailbox.credentialSecret, `mailbox:${mailbox.id}`, mailbox.credentialUsername];
-    if (!stored) return null;
+    if (!stored) return { credentials: null, credentialsStatus: CredentialsStatus.NONE };
     try {
-      return { method: profile.authMethod, username: username || mailbox.address, secret: this.cipher.decrypt(stored, owner) };
+      const credentials: MailCredentials = { method: profile.authMethod, username: username || mailbox.address, secret: this.cipher.decrypt(stored, owner) };
+      return { credentials, credentialsStatus: CredentialsStatus.PRESENT };
     } catch (err) {
       this.log.warn({ err, mailboxId: mailbox.id, owner }, 'mail credentials could not be decrypted');
       await this.alertUnreadable(mailbox.id, owner.startsWith('profile:') ? `the email server profile "${profile.name}"` : 'this mailbox');
-      return null;
+      return { credentials: null, credentialsStatus: CredentialsStatus.UNREADABLE };
     }
   }
 
@@ -72,7 +73,7 @@ export class MailTransports {
         smtp,
         imap: profile.kind === EmailServerKind.IMAP_SMTP ? incomingEndpoint(profile) : null,
         sentFolder: profile.kind === EmailServerKind.IMAP_SMTP ? profile.sentFolder : null,
-        credentials: await this.credentials(mailbox, profile),
+        ...(await this.credentials(mailbox, profile)),
       });
     }
     return result;

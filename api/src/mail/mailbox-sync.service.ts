@@ -223,7 +223,7 @@ export class MailboxSyncService {
         kind: profile.kind,
         incoming: incomingEndpoint(profile),
         outgoing,
-        credentials: await this.transports.credentials(mailbox, profile),
+        ...(await this.transports.credentials(mailbox, profile)),
         incomingEnabled: mailbox.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || mailbox.isForwardMailbox,
         // configureMailbox and updateEmailServerProfile keep SERVER_SIDE_SYNC off profiles without SMTP; this holds even so.
         outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && outgoing !== null,

@@ -12,6 +12,17 @@ export enum MailboxJob {
 }
 
 registerEnumType(MailboxJob, { name: 'MailboxJob' });
+
+/** Why `credentials` is null, or that it is not: the engine tells "set them" from "set them again". */
+export enum CredentialsStatus {
+  NONE = 'NONE',
+  UNREADABLE = 'UNREADABLE',
+  PRESENT = 'PRESENT',
+}
+registerEnumType(CredentialsStatus, {
+  name: 'CredentialsStatus',
+  description: 'NONE: none are set; UNREADABLE: stored but they no longer decrypt (an alert says so); PRESENT: in `credentials`.',
+});
 registerEnumType(SyncOutcome, { name: 'SyncOutcome', description: 'How a SYNC lease ended; the engine\'s own error code travels beside it.' });
 
 @ObjectType('MailEndpoint', { description: 'One server to connect to.' })
@@ -76,8 +87,11 @@ export class MailboxWork {
   @Field(() => MailEndpoint, { nullable: true, description: 'SMTP; null when the profile has no outgoing server.' })
   outgoing: MailEndpoint | null;
 
-  @Field(() => MailCredentials, { nullable: true, description: 'The mailbox\'s, or the profile\'s when it uses the same credentials for all mailboxes; null when none are set or they cannot be decrypted (an alert says which).' })
+  @Field(() => MailCredentials, { nullable: true, description: 'The mailbox\'s, or the profile\'s when it uses the same credentials for all mailboxes; null when none are set or they cannot be decrypted (credentialsStatus says which).' })
   credentials: MailCredentials | null;
+
+  @Field(() => CredentialsStatus)
+  credentialsStatus: CredentialsStatus;
 
   @Field({ description: 'Read incoming mail (server-side synchronization, or the forward mailbox).' })
   incomingEnabled: boolean;
@@ -132,4 +146,7 @@ export class MailTransport {
 
   @Field(() => MailCredentials, { nullable: true })
   credentials: MailCredentials | null;
+
+  @Field(() => CredentialsStatus)
+  credentialsStatus: CredentialsStatus;
 }

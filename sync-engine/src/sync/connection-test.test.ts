@@ -8,7 +8,7 @@ const work = (extra: Partial<MailboxWork>): MailboxWork => ({
   mailboxId: 'mbx-1', leaseId: 'lease-1', leaseUntil: new Date(Date.now() + 60_000).toISOString(), job: 'TEST', address: 'sam@example.test', kind: 'IMAP_SMTP',
   incoming: { host: 'imap.example.test', port: 143, tls: 'NONE', allowInvalidCertificates: false },
   outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
-  credentials: { method: 'PASSWORD', username: 'sam', secret: 'x' },
+  credentials: { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'x' },
   incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
   cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60, maxBodyKb: 1024,
   ...extra,

@@ -1,4 +1,4 @@
-import type { MailboxWork, OutgoingEmail, WireCredentials, WireEndpoint } from '../hub-types.js';
+import type { MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
@@ -33,16 +33,16 @@ export class RealMailConnectors implements MailConnectors {
   }
 
   sender(transport: OutgoingEmail['transport']): MailSender {
-    return this.senders.forEndpoint(endpointOf(transport.smtp), transport.credentials ? credentialsOf(transport.credentials, transport.credentials.username) : null);
+    return this.senders.forEndpoint(endpointOf(transport.smtp), smtpSignIn(transport.credentials));
   }
 
   async checkOutgoing(work: MailboxWork): Promise<ChannelCheck> {
     if (!work.outgoing) throw new Error('the server profile has no outgoing (SMTP) server');
-    return this.senders.forEndpoint(endpointOf(work.outgoing), work.credentials ? credentialsOf(work.credentials, work.address) : null).check();
+    return this.senders.forEndpoint(endpointOf(work.outgoing), smtpSignIn(work.credentials)).check();
   }
 
   sentFolder(transport: OutgoingEmail['transport']): (MailSource & SentFolder) | null {
-    if (transport.kind !== 'IMAP_SMTP' || !transport.imap || !transport.credentials) return null;
+    if (transport.kind !== 'IMAP_SMTP' || !transport.imap || transport.credentials.status !== 'PRESENT') return null;
     return new ImapSource({
       endpoint: endpointOf(transport.imap),
       credentials: credentialsOf(transport.credentials, transport.credentials.username),
@@ -60,10 +60,27 @@ function endpointOf(wire: WireEndpoint): Endpoint {
   return { host: wire.host, port: wire.port, tls: wire.tls, allowInvalidCertificates: wire.allowInvalidCertificates };
 }
 
-/** No credentials stored means nothing to sign in with: an AUTH_FAILED the admin can act on, not a crash. */
-function credentialsOf(wire: WireCredentials | null, address: string): Credentials {
-  if (!wire) throw new MailError('AUTH_FAILED', `no credentials are set for ${address}: set them on the mailbox (or on its profile)`);
-  return wire.method === 'OAUTH_BEARER'
-    ? { method: 'OAUTH_BEARER', username: wire.username, accessToken: wire.secret }
-    : { method: 'PASSWORD', username: wire.username, password: wire.secret };
+/** Absent credentials mean nothing to sign in with: an AUTH_FAILED the admin can act on, not a crash. */
+function credentialsOf(wire: MailboxCredentials, address: string): Credentials {
+  switch (wire.status) {
+    case 'NONE':
+      throw new MailError('AUTH_FAILED', `no credentials are set for ${address}: set them on the mailbox (or on its profile)`);
+    case 'UNREADABLE':
+      throw new MailError('AUTH_FAILED', `the stored credentials for ${address} cannot be decrypted: set them again on the mailbox (or on its profile)`);
+    case 'PRESENT':
+      return wire.method === 'OAUTH_BEARER'
+        ? { method: 'OAUTH_BEARER', username: wire.username, accessToken: wire.secret }
+        : { method: 'PASSWORD', username: wire.username, password: wire.secret };
+  }
+}
+
+/** SMTP may run without sign-in (a relay that trusts the network), so absent credentials send without AUTH. */
+function smtpSignIn(wire: MailboxCredentials): Credentials | null {
+  switch (wire.status) {
+    case 'NONE':
+    case 'UNREADABLE': // as before the status existed: the alert log already says so, and a server that needs AUTH refuses
+      return null;
+    case 'PRESENT':
+      return credentialsOf(wire, wire.username);
+  }
 }

@@ -91,7 +91,7 @@ const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
   kind: 'IMAP_SMTP',
   incoming: { host: 'imap.example.test', port: 143, tls: 'NONE', allowInvalidCertificates: false },
   outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
-  credentials: { method: 'PASSWORD', username: 'sam', secret: 'x' },
+  credentials: { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'x' },
   incomingEnabled: true,
   outgoingEnabled: true,
   isForwardMailbox: false,

@@ -1,5 +1,6 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
 import { PagedList, type Connection, type Page } from '../graphql/paged-list.svelte';
+import { graphql } from '../graphql/graphql-tag';
 
 export interface AccountRow {
   id: string;
@@ -17,7 +18,7 @@ interface AccountsResult {
   accounts: Connection<AccountRow>;
 }
 
-const ACCOUNTS = /* GraphQL */ `
+const ACCOUNTS = graphql`
   query Accounts($first: Int, $after: String, $filter: AccountFilter) {
     accounts(first: $first, after: $after, filter: $filter) {
       totalCount

@@ -1,9 +1,10 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
+import { graphql } from '../graphql/graphql-tag';
 import { messageOf } from '../session/session.svelte';
 import { orderTypes, SCHEMA_OVERVIEW_QUERY, TYPE_DETAIL_QUERY, type SchemaOverview, type TypeDetail, type TypeSummary } from './schema-types';
 
 /** What the editor holds when the explorer opens: a query anyone signed in may run. */
-export const DEFAULT_QUERY = `# Runs as you, with your session: you see what your roles let you see.
+export const DEFAULT_QUERY = graphql`# Runs as you, with your session: you see what your roles let you see.
 query Me {
   viewer {
     fullName

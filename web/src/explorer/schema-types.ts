@@ -1,3 +1,4 @@
+import { graphql } from '../graphql/graphql-tag';
 /** The parts of GraphQL introspection the explorer shows, and how it writes type references. */
 
 export type TypeKind = 'SCALAR' | 'OBJECT' | 'INTERFACE' | 'UNION' | 'ENUM' | 'INPUT_OBJECT' | 'LIST' | 'NON_NULL';
@@ -46,7 +47,7 @@ export interface SchemaOverview {
 }
 
 /** Names and kinds only: one small query, whatever the size of the schema. */
-export const SCHEMA_OVERVIEW_QUERY = /* GraphQL */ `
+export const SCHEMA_OVERVIEW_QUERY = graphql`
   query ExplorerSchema {
     __schema {
       queryType { name }
@@ -62,7 +63,7 @@ const TYPE_REF = 'kind name ofType { kind name ofType { kind name ofType { kind 
 const INPUT_VALUE = `name description defaultValue type { ${TYPE_REF} }`;
 
 /** One type in full, asked for when the reader opens it. */
-export const TYPE_DETAIL_QUERY = /* GraphQL */ `
+export const TYPE_DETAIL_QUERY = graphql`
   query ExplorerType($name: String!) {
     __type(name: $name) {
       kind name description

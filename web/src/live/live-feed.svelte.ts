@@ -3,6 +3,10 @@ import { eventIdentity, MY_FEED_SUBSCRIPTION, type ActivityEvent } from '../time
 import { FEED_LIMIT, feedAfter, type FeedItem } from './feed-items';
 import type { LiveTransport } from './live-client';
 import { LiveSubscription } from './live-subscription';
+import { graphql } from '../graphql/graphql-tag';
+
+/** Where "now" is: the feed page reads it first so nothing committed while it subscribes is missed. */
+export const LIVE_CURSOR_QUERY = graphql`query LiveCursor { liveCursor }`;
 
 /**
  * The viewer's myFeed as it happens, newest first, one entry per activity (a change moves it to the top),

@@ -1,3 +1,4 @@
+import { graphql } from '../graphql/graphql-tag';
 // The mailbox shapes the sync pages read, and the GraphQL documents that fetch and change them (schema.graphql: Mailbox).
 
 export type MailboxState = 'ENABLED' | 'BACKING_OFF' | 'DISABLED_AUTH' | 'DISABLED_BY_ADMIN' | 'NOT_ENABLED';
@@ -115,7 +116,7 @@ const VIEWER_ACCESS = 'viewer { id roles { privileges { entity privilege depth }
 const LIST_ROW_FIELDS = `${ROW_FIELDS} alerts(first: 1) { id severity code message createdAt }`;
 
 // Each query reads liveCursor with its data, so the page subscribes after it and misses nothing committed in between.
-export const MAILBOXES_QUERY = /* GraphQL */ `
+export const MAILBOXES_QUERY = graphql`
   query Mailboxes {
     liveCursor
     ${VIEWER_ACCESS}
@@ -123,7 +124,7 @@ export const MAILBOXES_QUERY = /* GraphQL */ `
   }
 `;
 
-export const MAILBOX_QUERY = /* GraphQL */ `
+export const MAILBOX_QUERY = graphql`
   query Mailbox($id: ID!) {
     liveCursor
     ${VIEWER_ACCESS}
@@ -144,14 +145,14 @@ export interface MailboxEvent<Value> {
 }
 
 /** Every mailbox the viewer may see, with the list's fields. */
-export const MAILBOXES_CHANGED_SUBSCRIPTION = /* GraphQL */ `
+export const MAILBOXES_CHANGED_SUBSCRIPTION = graphql`
   subscription MailboxesChanged($after: String) {
     mailboxChanged(after: $after) { cursor change mailboxId at mailbox { ${LIST_ROW_FIELDS} } }
   }
 `;
 
 /** One mailbox, with the detail page's fields. */
-export const MAILBOX_CHANGED_SUBSCRIPTION = /* GraphQL */ `
+export const MAILBOX_CHANGED_SUBSCRIPTION = graphql`
   subscription MailboxChanged($mailboxId: ID, $after: String) {
     mailboxChanged(mailboxId: $mailboxId, after: $after) { cursor change mailboxId at mailbox { ${DETAIL_FIELDS} } }
   }
@@ -165,12 +166,12 @@ export const FALLBACK_REFRESH_MS = 30_000;
 
 /** The buttons of the mailbox page; each answers with the mailbox as committed. */
 export const MAILBOX_ACTIONS = {
-  approve: `mutation ApproveMailboxEmail($id: ID!) { approveMailboxEmail(id: $id) { ${DETAIL_FIELDS} } }`,
-  reject: `mutation RejectMailboxEmail($id: ID!) { rejectMailboxEmail(id: $id) { ${DETAIL_FIELDS} } }`,
-  testAndEnable: `mutation TestAndEnableMailbox($id: ID!) { testAndEnableMailbox(id: $id) { ${DETAIL_FIELDS} } }`,
-  disable: `mutation DisableMailbox($id: ID!) { disableMailbox(id: $id) { ${DETAIL_FIELDS} } }`,
-  resync: `mutation ResyncMailbox($id: ID!, $from: DateTimeISO!) { resyncMailbox(id: $id, from: $from) { ${DETAIL_FIELDS} } }`,
-  setCredentials: `mutation SetMailboxCredentials($id: ID!, $input: MailboxCredentialsInput!) { setMailboxCredentials(id: $id, input: $input) { ${DETAIL_FIELDS} } }`,
+  approve: graphql`mutation ApproveMailboxEmail($id: ID!) { approveMailboxEmail(id: $id) { ${DETAIL_FIELDS} } }`,
+  reject: graphql`mutation RejectMailboxEmail($id: ID!) { rejectMailboxEmail(id: $id) { ${DETAIL_FIELDS} } }`,
+  testAndEnable: graphql`mutation TestAndEnableMailbox($id: ID!) { testAndEnableMailbox(id: $id) { ${DETAIL_FIELDS} } }`,
+  disable: graphql`mutation DisableMailbox($id: ID!) { disableMailbox(id: $id) { ${DETAIL_FIELDS} } }`,
+  resync: graphql`mutation ResyncMailbox($id: ID!, $from: DateTimeISO!) { resyncMailbox(id: $id, from: $from) { ${DETAIL_FIELDS} } }`,
+  setCredentials: graphql`mutation SetMailboxCredentials($id: ID!, $input: MailboxCredentialsInput!) { setMailboxCredentials(id: $id, input: $input) { ${DETAIL_FIELDS} } }`,
 } as const;
 
 export type MailboxAction = keyof typeof MAILBOX_ACTIONS;

@@ -1,5 +1,6 @@
 import { GraphQLRequestError, type GraphQLClient } from '../graphql/graphql-client';
 import { messageOf } from '../session/session.svelte';
+import { graphql } from '../graphql/graphql-tag';
 
 export type RecordKind = 'account' | 'contact';
 
@@ -35,7 +36,7 @@ export type RecordSummaryState =
   | { readonly status: 'missing' }
   | { readonly status: 'failed'; readonly message: string };
 
-const RECORD = /* GraphQL */ `
+const RECORD = graphql`
   query RecordSummary($id: ID!) {
     node(id: $id) {
       __typename

@@ -1,4 +1,5 @@
 import { GraphQLRequestError, type GraphQLClient } from '../graphql/graphql-client';
+import { graphql } from '../graphql/graphql-tag';
 
 export interface Viewer {
   id: string;
@@ -18,25 +19,25 @@ export type SessionState =
   /** Signed in with a temporary password: `currentPassword` is the one just typed (null after a reload). */
   | { status: 'must-change-password'; viewer: Viewer; currentPassword: string | null };
 
-const VIEWER = /* GraphQL */ `
+const VIEWER = graphql`
   query Viewer {
     viewer { id fullName email businessUnit { name } roles { name } mustChangePassword }
   }
 `;
 
-const LOGIN = /* GraphQL */ `
+const LOGIN = graphql`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) { token expiresAt user { id fullName } }
   }
 `;
 
-const CHANGE_PASSWORD = /* GraphQL */ `
+const CHANGE_PASSWORD = graphql`
   mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
     changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { id }
   }
 `;
 
-const LOGOUT = /* GraphQL */ `
+const LOGOUT = graphql`
   mutation Logout { logout }
 `;
 

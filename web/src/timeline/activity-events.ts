@@ -1,6 +1,7 @@
 // Live timeline events (schema.graphql: ActivityEvent) and how one changes a list of activities shown in timeline order.
 
 import { ACTIVITY_FIELDS, type Activity, type ActivityKind, type Direction } from './activity';
+import { graphql } from '../graphql/graphql-tag';
 
 export type ActivityChange = 'TRACKED' | 'CREATED' | 'UPDATED' | 'REMOVED';
 
@@ -17,13 +18,13 @@ export interface ActivityEvent {
 
 const EVENT_FIELDS = `cursor change activityId kind at activity { ${ACTIVITY_FIELDS} }`;
 
-export const ACTIVITY_CHANGED_SUBSCRIPTION = /* GraphQL */ `
+export const ACTIVITY_CHANGED_SUBSCRIPTION = graphql`
   subscription ActivityChanged($recordId: ID!, $includeRelated: Boolean!, $kinds: [ActivityKind!], $after: String) {
     activityChanged(recordId: $recordId, includeRelated: $includeRelated, kinds: $kinds, after: $after) { ${EVENT_FIELDS} }
   }
 `;
 
-export const MY_FEED_SUBSCRIPTION = /* GraphQL */ `
+export const MY_FEED_SUBSCRIPTION = graphql`
   subscription MyFeed($kinds: [ActivityKind!], $after: String) {
     myFeed(kinds: $kinds, after: $after) { ${EVENT_FIELDS} }
   }

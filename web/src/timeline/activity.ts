@@ -1,3 +1,4 @@
+import { graphql } from '../graphql/graphql-tag';
 // The activity shapes the timeline reads from the GraphQL API (schema.graphql: interface Activity and its types).
 
 export type ActivityKind = 'EMAIL' | 'APPOINTMENT' | 'TASK' | 'PHONE_CALL';
@@ -134,7 +135,7 @@ export const ACTIVITY_FIELDS = /* GraphQL */ `
   ... on PhoneCall { phoneNumber durationMinutes }
 `;
 
-export const TIMELINE_QUERY = /* GraphQL */ `
+export const TIMELINE_QUERY = graphql`
   query Timeline($recordId: ID!, $first: Int, $after: String, $filter: TimelineFilter, $includeRelated: Boolean) {
     liveCursor
     timeline(recordId: $recordId, first: $first, after: $after, filter: $filter, includeRelated: $includeRelated) {
@@ -148,7 +149,7 @@ export const TIMELINE_QUERY = /* GraphQL */ `
   }
 `;
 
-export const EMAIL_CONTENT_QUERY = /* GraphQL */ `
+export const EMAIL_CONTENT_QUERY = graphql`
   query EmailContent($id: ID!) {
     node(id: $id) {
       ... on Email {
