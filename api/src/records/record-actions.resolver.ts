@@ -5,7 +5,7 @@ import { readableActivity, readableAttachment } from '../activities/activity-rea
 import { ACTIVITY_GLOBAL_TYPES } from '../activities/activity.entity';
 import { parseGlobalId, expectGlobalId } from '../common/global-id';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 import { kindOfGlobalType } from './record-kind';
 import { visibleUser } from './record-fields.resolver';
 
