@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCycles, importGraph } from './import-cycles';
 
@@ -16,6 +16,18 @@ describe('import cycles', () => {
       expect(importCycles(graph, root)).toEqual([]);
     });
   }
+
+  it('api/src: domain code (entities, services, domain helpers, live matching) never imports graphql/', () => {
+    const root = join(REPO, 'api/src');
+    // The GraphQL layer: the schema and request context, resolvers, the HTTP adapters, the entry points that wire it.
+    const graphqlSide = (file: string) =>
+      /^(graphql|server)\//.test(file) || /\.(resolver|test)\.ts$/.test(file) || ['main.ts', 'composition-root.ts', 'print-schema.ts'].includes(file);
+    const offenders = [...importGraph(root)]
+      .map(([file, targets]) => [relative(root, file), targets.map((t) => relative(root, t))] as const)
+      .filter(([file, targets]) => !graphqlSide(file) && targets.some((t) => t.startsWith('graphql/')))
+      .map(([file]) => file);
+    expect(offenders).toEqual([]);
+  });
 
   describe('the check itself', () => {
     const dir = mkdtempSync(join(tmpdir(), 'import-cycles-'));
