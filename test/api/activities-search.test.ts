@@ -11,6 +11,7 @@ import { messageIdHash } from '../../api/src/activities/message-id';
 import { parseGlobalId, toGlobalId } from '../../api/src/common/global-id';
 import { newId } from '../../api/src/common/ids';
 import { User } from '../../api/src/identity/user.entity';
+import { systemClock } from '../../api/src/platform/clock';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { failed, ok, uniqueTag } from './gql-helpers';
 
@@ -112,7 +113,7 @@ describe.each(DIALECTS)('activities(filter, first, after) on %s', (dialect) => {
     bulkOrder = [...bulk].sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : -1)).map((b) => globalIds.get(b.id)!);
 
     await hub.database.dataSource.transaction(async (em) => {
-      await new ActivityWriter().insert(em, items);
+      await new ActivityWriter(systemClock).insert(em, items);
       await em.insert(EmailMessage, emails);
       await em.insert(AppointmentDetail, { activityId: meeting, startAt: at(17), endAt: at(18), allDay: false, location: null, icalUid, icalSequence: 0 });
       await em.insert(ActivityMailbox, [
@@ -271,7 +272,7 @@ describe.each(DIALECTS)('activities(filter, first, after) on %s', (dialect) => {
       };
       return { activity, parties: [] };
     });
-    await db.transaction((em) => new ActivityWriter().insert(em, filler));
+    await db.transaction((em) => new ActivityWriter(systemClock).insert(em, filler));
     await db.query('ANALYZE TABLE activity');
     const access = new AccessService(db);
     const principalOf = async (email: string) => access.principalFor(await db.getRepository(User).findOneByOrFail({ email }), 'session');

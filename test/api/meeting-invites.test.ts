@@ -84,6 +84,7 @@ describe.each(DIALECTS)('meeting invitations in mail on %s', (dialect) => {
     const [created] = await track(sam.address, [request(0, '2026-05-04T09:00:00Z', '2026-05-04T10:00:00Z', 'Room 1', everyone)]);
     expect(created).toMatchObject({ outcome: 'TRACKED', appointmentId: expect.any(String) });
     const appointmentId = created.appointmentId!;
+    await hub.liveDelivered();
     expect(events).toContainEqual(expect.objectContaining({ type: 'ACTIVITY_CREATED', activityId: rawId(appointmentId) }));
     const [shown] = await appointmentsOf(customer.id);
     expect(shown).toEqual({
@@ -108,6 +109,7 @@ describe.each(DIALECTS)('meeting invitations in mail on %s', (dialect) => {
     // The organizer moves it and drops the optional attendee: the same activity changes, and leaves that timeline.
     const [moved] = await track(sam.address, [request(1, '2026-05-04T11:00:00Z', '2026-05-04T12:30:00Z', 'Room 2', everyone.filter((a) => a.role !== 'OPT-PARTICIPANT'))]);
     expect(moved).toMatchObject({ outcome: 'TRACKED', appointmentId });
+    await hub.liveDelivered();
     expect(events).toContainEqual(expect.objectContaining({ type: 'ACTIVITY_UPDATED', activityId: rawId(appointmentId) }));
     expect((await appointmentsOf(customer.id))[0]).toMatchObject({ id: appointmentId, startAt: '2026-05-04T11:00:00.000Z', endAt: '2026-05-04T12:30:00.000Z', location: 'Room 2', state: 'OPEN' });
     expect(await appointmentsOf(colleague.id)).toEqual([]);
@@ -118,6 +120,7 @@ describe.each(DIALECTS)('meeting invitations in mail on %s', (dialect) => {
     expect(stale).toMatchObject({ outcome: 'TRACKED', appointmentId });
     expect(stale.salvaged.join(' ')).toMatch(/SEQUENCE 0 is older/);
     expect((await appointmentsOf(customer.id))[0]).toMatchObject({ startAt: '2026-05-04T11:00:00.000Z', location: 'Room 2' });
+    await hub.liveDelivered();
     expect(events.slice(updates).filter((e) => e.activityId === rawId(appointmentId))).toEqual([]);
 
     // The customer's answer is tracked as email and changes nothing.

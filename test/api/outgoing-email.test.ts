@@ -191,16 +191,18 @@ describe.each(DIALECTS)('outgoing email on %s: nothing silently sent twice or lo
     await markSent(claimed);
   });
 
-  it('publishes after commit: CREATED when queued, UPDATED when the engine reports it sent', async () => {
+  it('commits its changes to the live event log: CREATED when queued, UPDATED when claimed and when reported sent', async () => {
     const seen: { type: string; activityId: string; records: { recordKind: string }[] }[] = [];
     const stop = hub.services.events.subscribe((e) => seen.push(e as never));
     try {
       const email = await sendTo('Events');
+      await hub.liveDelivered();
       const created = seen.find((e) => e.type === 'ACTIVITY_CREATED' && e.activityId === rawId(email.id));
       expect(created?.records.map((r) => r.recordKind)).toEqual(['contact']);
       const [claimed] = (await claim()).filter((o) => o.emailId === email.id);
       await markSent(claimed);
-      expect(seen.filter((e) => e.activityId === rawId(email.id)).map((e) => e.type)).toEqual(['ACTIVITY_CREATED', 'ACTIVITY_UPDATED']);
+      await hub.liveDelivered();
+      expect(seen.filter((e) => e.activityId === rawId(email.id)).map((e) => e.type)).toEqual(['ACTIVITY_CREATED', 'ACTIVITY_UPDATED', 'ACTIVITY_UPDATED']);
     } finally {
       stop();
     }

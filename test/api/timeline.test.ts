@@ -12,6 +12,7 @@ import { BlobStore } from '../../api/src/attachments/blob-store';
 import { parseGlobalId, toGlobalId } from '../../api/src/common/global-id';
 import { newId } from '../../api/src/common/ids';
 import { User } from '../../api/src/identity/user.entity';
+import { systemClock } from '../../api/src/platform/clock';
 import type { RecordKind } from '../../api/src/records/record-kind';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { failed, ok, uniqueTag } from './gql-helpers';
@@ -167,7 +168,7 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     rec.samMailbox = samMailbox;
 
     await hub.database.dataSource.transaction(async (em) => {
-      await new ActivityWriter().insert(em, items);
+      await new ActivityWriter(systemClock).insert(em, items);
       await em.insert(EmailMessage, emails);
       await em.insert(Attachment, attachments);
       await em.insert(ActivityMailbox, { activityId: ep, mailboxId: rawId(samMailbox), folder: 'INBOX', seenAt: at(1) });

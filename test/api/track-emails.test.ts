@@ -85,7 +85,8 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     expect(tracked.htmlBody).not.toMatch(/\ssrc="https:\/\/tracker/);
     expect(tracked.blockedRemoteImages).toBe(1);
     expect(tracked.textBody).toContain('please find our offer');
-    // Published after commit: the event names the records whose timelines changed.
+    // Committed to the live event log: the event names the records whose timelines changed.
+    await hub.liveDelivered();
     const event = events.find((e) => e.type === 'ACTIVITY_TRACKED' && e.activityId === parseGlobalId(result.items[0].activityId!)!.id);
     expect(event?.records).toContainEqual({ recordKind: 'contact', recordId: parseGlobalId(contacts[0].id)!.id });
     expect(await countRows(hub, 'activity', `id = '${event!.activityId}'`)).toBe(1);

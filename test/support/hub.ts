@@ -33,8 +33,10 @@ export interface StartedHub {
   readonly syncServiceKey: string;
   /** The api's database, for statement counts and for checking what was (not) written. */
   readonly database: Database;
-  /** The api's services, e.g. `services.events` to observe what was published after commit. */
+  /** The api's services, e.g. `services.events` to observe committed activity changes (read back from the live event log). */
   readonly services: Services;
+  /** Resolves once this api's live tail has handed out every event committed so far (to `services.events` listeners too). */
+  liveDelivered(): Promise<void>;
   /** Where this api's data lives, for a second api process on the same database (`startHub({ sameDatabaseAs })`). */
   readonly databaseUrl: string;
   readonly dataDir: string;
@@ -99,6 +101,11 @@ export async function startHub(options: {
     databaseUrl,
     dataDir,
     gql,
+    async liveDelivered() {
+      // A commit wakes the tail; a read already under way may have started before it, so the second read is the one that sees it.
+      await api.services.liveTail.wake();
+      await api.services.liveTail.wake();
+    },
     async login(email) {
       const result = await gql<{ login: { token: string } }>(
         'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',

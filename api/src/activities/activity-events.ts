@@ -1,54 +1,49 @@
-import { EventEmitter } from 'node:events';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ActivityChange, LiveEventLog } from '../live/live-event-log';
-import type { TimelineTarget } from './timeline-entries';
-import { TimelineEntry } from './timeline-entry.entity';
+import type { LiveTail } from '../live/live-tail';
 
 /**
- * Published after commit, never before: a subscriber may read the activity at once. TRACKED: the
- * sync engine delivered it; CREATED: a user made it (a call, a task, an email to send); UPDATED:
- * its regarding record, state or send status changed.
+ * A committed activity change as this process reads it back from the live event log. TRACKED: the sync
+ * engine delivered it; CREATED: a user made it (a call, a task, an email to send); UPDATED: its regarding
+ * record, state or send status changed.
  */
 export type ActivityEvent = {
   readonly type: 'ACTIVITY_TRACKED' | 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED';
   readonly activityId: string;
-  readonly mailboxId: string | null;
-  /** The records whose timelines now show it. */
-  readonly records: readonly Pick<TimelineTarget, 'recordKind' | 'recordId'>[];
+  /** The records whose timelines show it after the change. */
+  readonly records: readonly { readonly recordKind: string; readonly recordId: string }[];
 };
 
 /**
- * Activity changes. `stage` records one in the live event outbox inside the transaction that makes it
- * (what subscriptions deliver, in commit order, across processes); `publish` is the in-process hook
- * called after commit, for code in the same process (tests observe it).
+ * Activity changes have one way in: `stage`, inside the transaction that makes them, into the live event
+ * outbox (what subscriptions deliver, in commit order, across processes). `subscribe` is the in-process
+ * view of the same log after commit, for code and tests in this process; no second look-up.
  */
 export class ActivityEvents {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
-
-  constructor(private readonly live: LiveEventLog) {}
+  constructor(
+    /** The outbox itself, for the mailbox changes and alert lines a writer stages beside its activities. */
+    readonly log: LiveEventLog,
+    private readonly tail: LiveTail,
+  ) {}
 
   /** Call inside the transaction, before changing regarding or parties, so the timelines it leaves are known. */
   stage(em: EntityManager, change: ActivityChange, activityId: string): Promise<void> {
-    return this.live.stage(em, { topic: 'ACTIVITY', activityId, change });
+    return this.log.stage(em, { topic: 'ACTIVITY', activityId, change });
   }
 
   stageMany(em: EntityManager, changes: readonly { change: ActivityChange; activityId: string }[]): Promise<void> {
-    return this.live.stageMany(em, changes.map(({ change, activityId }) => ({ topic: 'ACTIVITY' as const, activityId, change })));
+    return this.log.stageMany(em, changes.map(({ change, activityId }) => ({ topic: 'ACTIVITY' as const, activityId, change })));
   }
 
-  publish(event: ActivityEvent): void {
-    this.emitter.emit('event', event);
-  }
-
-  /** Publishes a change to an activity with the records whose timelines show it now (one look-up). */
-  async publishChange(db: DataSource, type: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED', activityId: string): Promise<void> {
-    const records = await db.getRepository(TimelineEntry).find({ where: { activityId }, select: { recordKind: true, recordId: true } });
-    this.publish({ type, activityId, mailboxId: null, records: records.map((r) => ({ recordKind: r.recordKind, recordId: r.recordId })) });
-  }
-
-  /** Returns the unsubscribe function. */
+  /** Committed TRACKED, CREATED and UPDATED changes, in commit order; returns the unsubscribe function. */
   subscribe(listener: (event: ActivityEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+    return this.tail.listen((e) => {
+      if (e.topic !== 'ACTIVITY' || !e.activityId || e.change === 'REMOVED') return;
+      const records = (JSON.parse(e.records) as string[]).map((key) => {
+        const [recordKind, recordId] = key.split(':');
+        return { recordKind, recordId };
+      });
+      listener({ type: `ACTIVITY_${e.change as 'TRACKED' | 'CREATED' | 'UPDATED'}`, activityId: e.activityId, records });
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
 import { insertChunked } from '../db/insert-chunked';
+import type { Clock } from '../platform/clock';
 import type { RecordKind } from '../records/record-kind';
 import { PartyResolution, type PartyRole } from './activity-enums';
 import { ActivityParty } from './activity-party.entity';
@@ -25,10 +26,12 @@ export interface NewParty {
  * for tracked, sent and hand-made activities alike. Callers own the transaction and the access checks.
  */
 export class ActivityWriter {
+  constructor(private readonly clock: Clock) {}
+
   /** Inserts several activities in a few multi-row statements. */
   async insert(em: EntityManager, items: readonly { activity: NewActivity; parties: readonly NewParty[] }[]): Promise<void> {
     if (items.length === 0) return;
-    const now = new Date();
+    const now = this.clock();
     await insertChunked(em, Activity, items.map(({ activity }) => ({ ...activity, createdAt: now, updatedAt: now })));
     const parties = items.flatMap(({ activity, parties }) =>
       parties.map((p, position) => ({
@@ -56,7 +59,7 @@ export class ActivityWriter {
 
   /** Changes what an activity is regarding and moves it between timelines accordingly. */
   async setRegarding(em: EntityManager, activity: Activity, regarding: { kind: RecordKind; id: string } | null, modifiedById: string): Promise<void> {
-    await em.update(Activity, { id: activity.id }, { regardingKind: regarding?.kind ?? null, regardingId: regarding?.id ?? null, modifiedById, updatedAt: new Date() });
+    await em.update(Activity, { id: activity.id }, { regardingKind: regarding?.kind ?? null, regardingId: regarding?.id ?? null, modifiedById, updatedAt: this.clock() });
     await this.rebuildTimeline(em, activity.id);
   }
 

@@ -6,6 +6,7 @@ import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId, type GlobalType } from '../common/global-id';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
+import type { Clock } from '../platform/clock';
 import { EmailAddress } from '../records/email-address.entity';
 import type { OwnedRecord } from '../records/owned-record';
 import { kindOfGlobalType, RECORD_ACCESS_ENTITY, type RecordKind } from '../records/record-kind';
@@ -69,6 +70,7 @@ export class ActivityService {
     private readonly stores: RecordStores,
     private readonly writer: ActivityWriter,
     private readonly events: ActivityEvents,
+    private readonly clock: Clock,
   ) {}
 
   async logPhoneCall(principal: Principal, input: LogPhoneCallInput): Promise<Activity> {
@@ -78,7 +80,7 @@ export class ActivityService {
     const plan = await this.plan(principal, input, [{ role: theirRole, field: 'input.partyIds', ids: input.partyIds ?? [] }]);
     const caller = await this.user(principal.userId);
     const parties = [partyOf(caller, ourRole), ...plan.parties];
-    return this.insert(principal, input, plan, { kind: ActivityKind.PHONE_CALL, state: ActivityState.COMPLETED, direction, occurredAt: input.occurredAt ?? new Date() }, parties, (em, activityId) =>
+    return this.insert(principal, input, plan, { kind: ActivityKind.PHONE_CALL, state: ActivityState.COMPLETED, direction, occurredAt: input.occurredAt ?? this.clock() }, parties, (em, activityId) =>
       em.insert(PhoneCallDetail, { activityId, phoneNumber: input.phoneNumber?.trim() || null, durationMinutes: input.durationMinutes ?? null }),
     );
   }
@@ -86,7 +88,7 @@ export class ActivityService {
   async createTask(principal: Principal, input: CreateTaskInput): Promise<Activity> {
     const plan = await this.plan(principal, input, []);
     const dueAt = input.dueAt ?? null;
-    return this.insert(principal, input, plan, { kind: ActivityKind.TASK, state: ActivityState.OPEN, direction: null, occurredAt: dueAt ?? new Date() }, [], (em, activityId) =>
+    return this.insert(principal, input, plan, { kind: ActivityKind.TASK, state: ActivityState.OPEN, direction: null, occurredAt: dueAt ?? this.clock() }, [], (em, activityId) =>
       em.insert(TaskDetail, { activityId, dueAt, priority: input.priority ?? TaskPriority.NORMAL }),
     );
   }
@@ -127,7 +129,6 @@ export class ActivityService {
       if (activity.kind === ActivityKind.EMAIL) await em.update(EmailMessage, { activityId: activity.id }, { correlationMethod: CorrelationMethod.MANUAL });
       return em.findOneByOrFail(Activity, { id: activity.id });
     });
-    await this.events.publishChange(this.db, 'ACTIVITY_UPDATED', activity.id);
     return changed;
   }
 
@@ -138,10 +139,9 @@ export class ActivityService {
       throw badInput('activityId', 'an email’s state follows its sending or receipt and cannot be set; retry or resolve the send instead');
     }
     await this.db.transaction(async (em) => {
-      await em.update(Activity, { id: activity.id }, { state, modifiedById: principal.userId, updatedAt: new Date() });
+      await em.update(Activity, { id: activity.id }, { state, modifiedById: principal.userId, updatedAt: this.clock() });
       await this.events.stage(em, 'UPDATED', activity.id);
     });
-    await this.events.publishChange(this.db, 'ACTIVITY_UPDATED', activity.id);
     return this.db.getRepository(Activity).findOneByOrFail({ id: activity.id });
   }
 
@@ -298,7 +298,6 @@ export class ActivityService {
       await this.events.stage(em, 'CREATED', id);
       return em.findOneByOrFail(Activity, { id });
     });
-    await this.events.publishChange(this.db, 'ACTIVITY_CREATED', id);
     return created;
   }
 }

@@ -1,5 +1,6 @@
 import { LessThan, type DataSource } from 'typeorm';
 import { newId } from '../common/ids';
+import type { Clock } from '../platform/clock';
 import type { BlobReference, BlobStore } from './blob-store';
 import { BlobUpload } from './blob.entity';
 
@@ -27,13 +28,14 @@ export class BlobUploads {
     /** The columns that name blobs (blob-references.ts). */
     private readonly references: readonly BlobReference[],
     readonly policy: BlobUploadPolicy,
+    private readonly clock: Clock,
   ) {}
 
   /**
    * Collects what nothing needs any more: uploads older than the grace period stop holding their
    * blobs, then blobs created and touched before it that nothing references are removed.
    */
-  async collect(now = new Date()): Promise<{ uploadsExpired: number; blobsRemoved: number }> {
+  async collect(now = this.clock()): Promise<{ uploadsExpired: number; blobsRemoved: number }> {
     const cutoff = new Date(now.getTime() - this.policy.graceMs);
     const uploadsExpired = await this.expire(cutoff);
     return { uploadsExpired, blobsRemoved: await this.store.sweepUnreferenced(cutoff, this.references) };
@@ -51,7 +53,7 @@ export class BlobUploads {
    */
   async reserve(userId: string, bytes: number): Promise<string | null> {
     const id = newId();
-    await this.db.getRepository(BlobUpload).insert({ id, userId, sha256: '', size: bytes, uploadedAt: new Date() });
+    await this.db.getRepository(BlobUpload).insert({ id, userId, sha256: '', size: bytes, uploadedAt: this.clock() });
     if ((await this.used(userId)) <= this.policy.quotaBytes) return id;
     await this.release(id);
     return null;

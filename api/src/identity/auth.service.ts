@@ -4,6 +4,7 @@ import { AccessService } from '../access/access.service';
 import type { Principal } from '../access/principal';
 import { ApiError, badInput, forbidden } from '../common/errors';
 import { newId } from '../common/ids';
+import type { Clock } from '../platform/clock';
 import { normalizeEmail } from '../records/email-addresses';
 import { ApiKey } from './api-key.entity';
 import { AuthSession } from './auth-session.entity';
@@ -27,16 +28,26 @@ export interface Authenticated {
   readonly mustChangePassword: boolean;
 }
 
+/** Plain settings, one constructor argument: how long a session lasts, and how long a resolved caller is cached (0: not at all). */
+export interface AuthSettings {
+  readonly sessionTtlHours: number;
+  readonly cacheSeconds: number;
+}
+
 /** Sign-in with a password, sessions, password changes, and turning a bearer token or API key back into a caller. */
 export class AuthService {
+  /** Callers resolved from a token a moment ago; it keeps time by the same clock as the sessions it caches. */
+  private readonly cache: CredentialCache<Authenticated>;
+
   constructor(
     private readonly db: DataSource,
     private readonly access: AccessService,
-    private readonly sessionTtlHours: number,
     private readonly throttle: SignInThrottle,
-    private readonly cache: CredentialCache<Authenticated> = new CredentialCache(0),
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly clock: Clock,
+    private readonly settings: AuthSettings,
+  ) {
+    this.cache = new CredentialCache(settings.cacheSeconds * 1000, undefined, () => clock().getTime());
+  }
 
   private readonly accessListeners = new Set<(origin: 'here' | 'elsewhere') => void>();
 
@@ -90,7 +101,7 @@ export class AuthService {
       id: newId(),
       tokenHash: hashToken(token),
       userId: user.id,
-      expiresAt: new Date(now.getTime() + this.sessionTtlHours * 3600_000),
+      expiresAt: new Date(now.getTime() + this.settings.sessionTtlHours * 3600_000),
       revokedAt: null,
     });
     return { token, session, user };

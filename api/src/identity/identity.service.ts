@@ -9,6 +9,7 @@ import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { containsPattern, likeCondition } from '../common/like';
+import type { Clock } from '../platform/clock';
 import { validEmail } from '../records/email-addresses';
 import { keepingAnAdministrator } from './administrators';
 import { ApiKey } from './api-key.entity';
@@ -26,6 +27,7 @@ const asRow = (user: User) => ({ ownerId: user.id, businessUnitId: user.business
 export class IdentityService {
   constructor(
     private readonly db: DataSource,
+    private readonly clock: Clock,
     /** Told after a change to who may do what, so cached callers are resolved again. */
     private readonly accessChanged: () => void = () => {},
   ) {}
@@ -102,7 +104,7 @@ export class IdentityService {
     const passwordHash = await hashPassword(temporaryPassword);
     await this.db.transaction(async (em) => {
       await em.update(User, { id: user.id }, { passwordHash, mustChangePassword: true, failedLoginCount: 0, loginLockedUntil: null });
-      await em.update(AuthSession, { userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await em.update(AuthSession, { userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock() });
     });
     this.accessChanged();
     return { temporaryPassword, user: await this.db.getRepository(User).findOneByOrFail({ id: user.id }) };
@@ -147,7 +149,7 @@ export class IdentityService {
     if (!can(principal, AccessEntity.API_KEY, Privilege.CREATE, asRow(user))) {
       throw forbidden('you may not create API keys for that user');
     }
-    if (input.expiresAt && input.expiresAt <= new Date()) throw new ApiError('BAD_USER_INPUT', 'input.expiresAt: must be in the future', 'input.expiresAt');
+    if (input.expiresAt && input.expiresAt <= this.clock()) throw new ApiError('BAD_USER_INPUT', 'input.expiresAt: must be in the future', 'input.expiresAt');
     const key = newApiKey();
     const apiKey = await this.saveApiKey(input.name.trim(), key, user.id, principal.userId, input.expiresAt ?? null);
     return { key, apiKey };
@@ -177,7 +179,7 @@ export class IdentityService {
     const owner = key && (await this.db.getRepository(User).findOneBy({ id: key.userId }));
     if (!key || !owner || !can(principal, AccessEntity.API_KEY, Privilege.READ, asRow(owner))) throw notFound('id', globalId);
     if (!can(principal, AccessEntity.API_KEY, Privilege.DELETE, asRow(owner))) throw forbidden('you may not revoke this API key');
-    await this.db.getRepository(ApiKey).update({ id }, { revokedAt: new Date() });
+    await this.db.getRepository(ApiKey).update({ id }, { revokedAt: this.clock() });
     this.accessChanged();
     return this.db.getRepository(ApiKey).findOneByOrFail({ id });
   }

@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { LessThanOrEqual, type DataSource } from 'typeorm';
+import type { Clock } from '../platform/clock';
 import { SignInCounter } from './sign-in-counter.entity';
 
 /** Password sign-in attempts allowed per minute, from one client address and for the whole hub. */
@@ -34,7 +35,7 @@ export class SignInThrottle {
   constructor(
     private readonly db: DataSource,
     private readonly limits: SignInLimits,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   /** Counts one attempt; resolves to the seconds until the window ends when a limit is exceeded, else undefined. */

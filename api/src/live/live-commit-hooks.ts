@@ -1,4 +1,5 @@
 import type { EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import type { Clock } from '../platform/clock';
 import { LiveEventLog } from './live-event-log';
 
 /**
@@ -11,7 +12,7 @@ export class LiveCommitHooks implements EntitySubscriberInterface {
   constructor(
     /** Called after a transaction that wrote events committed: another process or this one may read them now. */
     private readonly committed: () => void,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {

@@ -5,6 +5,7 @@ import { depthOf } from '../access/principal';
 import { AccessEntity, Depth, Privilege } from '../access/privileges';
 import { ApiError, badInput, forbidden } from '../common/errors';
 import type { LiveEventLog } from '../live/live-event-log';
+import type { Clock } from '../platform/clock';
 import { validEmail } from '../records/email-addresses';
 import { definedOnly, nonNull } from '../records/patch';
 import { tokenFormatProblems } from '../tracking/rules/tracking-token';
@@ -24,6 +25,7 @@ export class EmailSettingsService {
   constructor(
     private readonly db: DataSource,
     private readonly live: LiveEventLog,
+    private readonly clock: Clock,
   ) {}
 
   current(): Promise<OrganizationEmailSettings> {
@@ -56,7 +58,7 @@ export class EmailSettingsService {
     await this.db.transaction(async (em) => {
       // The approval rule decides what a FORWARD_MAILBOX mailbox shows as its state (forwarded-state.ts).
       const forwarded = patch.processEmailOnlyForApprovedMailboxes !== undefined ? await forwardedStates(em) : null;
-      await em.update(OrganizationEmailSettings, { id: ORGANIZATION_SETTINGS_ID }, { ...patch, updatedAt: new Date() });
+      await em.update(OrganizationEmailSettings, { id: ORGANIZATION_SETTINGS_ID }, { ...patch, updatedAt: this.clock() });
       if (forwarded) await stageForwardedStateChanges(this.live, em, forwarded);
     });
     return this.current();

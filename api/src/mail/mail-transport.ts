@@ -1,5 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import type { LiveEventLog } from '../live/live-event-log';
+import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { CredentialCipher } from './credential-cipher';
 import { EmailServerProfile } from './email-server-profile.entity';
@@ -34,6 +35,7 @@ export class MailTransports {
     private readonly cipher: CredentialCipher,
     private readonly log: Logger,
     private readonly live: LiveEventLog,
+    private readonly clock: Clock,
   ) {}
 
   /** The mailbox's own credentials, or the profile's when it uses one set for all mailboxes; null when none are set or unreadable. */
@@ -88,6 +90,7 @@ export class MailTransports {
         AlertSeverity.ERROR,
         CREDENTIALS_UNREADABLE,
         `The stored credentials of ${whose} cannot be decrypted (the credential key changed, or the value was altered). Set the credentials again.`,
+        this.clock(),
       );
     });
   }

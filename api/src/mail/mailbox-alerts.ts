@@ -9,16 +9,25 @@ const MAX_MESSAGE = 2000;
 
 /**
  * Appends one line to a mailbox's alert log, inside the caller's transaction, and stages the ALERT live
- * event (which yields to any other change of the mailbox the same transaction stages).
+ * event (which yields to any other change of the mailbox the same transaction stages). `now` comes from the
+ * caller's clock; the default is only for callers not yet given one.
  */
-export async function recordAlert(em: EntityManager, live: LiveEventLog, mailboxId: string, severity: AlertSeverity, code: string, message: string): Promise<void> {
+export async function recordAlert(
+  em: EntityManager,
+  live: LiveEventLog,
+  mailboxId: string,
+  severity: AlertSeverity,
+  code: string,
+  message: string,
+  now: Date = new Date(),
+): Promise<void> {
   await em.insert(MailboxAlert, {
     id: newId(),
     mailboxId,
     severity,
     code: code.slice(0, 48),
     message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
-    createdAt: new Date(),
+    createdAt: now,
   });
   await live.stage(em, { topic: 'MAILBOX', mailboxId, change: 'ALERT' });
 }
@@ -40,6 +49,7 @@ export async function recordAlertOnce(
   const since = new Date(now.getTime() - withinMs);
   const recent = await em.find(MailboxAlert, { where: { mailboxId, code: code.slice(0, 48), createdAt: MoreThan(since) }, select: { message: true }, order: { createdAt: 'DESC' }, take: 50 });
   if (recent.some((r) => r.message === message)) return false;
+  // Stamped when written, not at `now` (a batch's start): the alert log's order stays the order of writing.
   await recordAlert(em, live, mailboxId, severity, code, message);
   return true;
 }

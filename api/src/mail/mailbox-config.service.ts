@@ -5,6 +5,7 @@ import { badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, optionalGlobalId } from '../common/global-id';
 import { User } from '../identity/user.entity';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
+import type { Clock } from '../platform/clock';
 import { nonNull } from '../records/patch';
 import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
@@ -23,10 +24,10 @@ import { isMailAdmin, mayUseMailbox } from './mailbox.service';
 type Access = 'admin' | 'ownerOrAdmin';
 
 /**
- * A change inside the mailbox's locked transaction; `actor` names the caller for the alert log. It
+ * A change inside the mailbox's locked transaction, at `now`; `actor` names the caller for the alert log. It
  * returns what changed, for the live event (`mailboxChanged`), or null when nothing did.
  */
-type Change = (em: EntityManager, mailbox: Mailbox, actor: string) => Promise<MailboxChange | null>;
+type Change = (em: EntityManager, mailbox: Mailbox, actor: string, now: Date) => Promise<MailboxChange | null>;
 
 /**
  * Dynamics' mailbox form and its buttons: configuration, credentials, approval, Test & Enable, disable and
@@ -38,12 +39,13 @@ export class MailboxConfigService {
     private readonly db: DataSource,
     private readonly cipher: CredentialCipher,
     private readonly live: LiveEventLog,
+    private readonly clock: Clock,
   ) {}
 
   configure(principal: Principal, globalId: string, input: ConfigureMailboxInput): Promise<Mailbox> {
     nonNull(input, ['incomingMethod', 'outgoingMethod', 'appointmentsContactsTasksMethod', 'isForwardMailbox', 'deleteForwardedCopies']);
     const profileId = optionalGlobalId('input.profileId', input.profileId, 'EmailServerProfile');
-    return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
+    return this.change(principal, globalId, 'admin', async (em, mailbox, actor, now) => {
       // Shared lock: a concurrent deleteEmailServerProfile (which locks the row exclusively) waits, then counts this mailbox.
       const chosenId = profileId === undefined ? mailbox.profileId : profileId;
       const profile = chosenId ? await em.findOne(EmailServerProfile, { where: { id: chosenId }, ...(isMysql(em) ? { lock: { mode: 'pessimistic_read' as const } } : {}) }) : null;
@@ -72,19 +74,19 @@ export class MailboxConfigService {
         ...(effect.retest ? { state: effect.retest.state, stateReason: effect.retest.reason, nextSyncAt: null } : {}),
         ...(effect.resetIncomingTest ? { incomingTestStatus: ChannelTestStatus.NOT_RUN, incomingTestCode: null, incomingTestReason: null } : {}),
         ...(effect.resetOutgoingTest ? { outgoingTestStatus: ChannelTestStatus.NOT_RUN, outgoingTestCode: null, outgoingTestReason: null } : {}),
-        updatedAt: new Date(),
+        updatedAt: now,
       });
       const changes = describeChanges(mailbox, after, profile, input.processEmailFrom);
       if (changes.length === 0) return null;
       const next = effect.retest ? ` The mailbox stopped synchronizing (${effect.retest.reason}).` : '';
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CONFIGURATION_CHANGED', `Configuration changed by ${actor}: ${changes.join('; ')}.${next}`);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CONFIGURATION_CHANGED', `Configuration changed by ${actor}: ${changes.join('; ')}.${next}`, now);
       return 'CONFIGURATION';
     });
   }
 
   /** Owner or administrator; new credentials end a stop caused by a refused password. */
   setCredentials(principal: Principal, globalId: string, input: MailboxCredentialsInput): Promise<Mailbox> {
-    return this.change(principal, globalId, 'ownerOrAdmin', async (em, mailbox, actor) => {
+    return this.change(principal, globalId, 'ownerOrAdmin', async (em, mailbox, actor, now) => {
       const profile = mailbox.profileId ? await em.findOneBy(EmailServerProfile, { id: mailbox.profileId }) : null;
       const method = profile?.authMethod ?? null;
       const secret = secretOf(input, method);
@@ -96,24 +98,24 @@ export class MailboxConfigService {
         credentialSecret: this.cipher.encrypt(secret, `mailbox:${mailbox.id}`),
         ...(resumes ? { state: MailboxState.ENABLED, stateReason: null, failureCount: 0 } : {}),
         // Try the new credentials at once rather than at the next poll.
-        ...(syncing ? { nextSyncAt: new Date() } : {}),
-        updatedAt: new Date(),
+        ...(syncing ? { nextSyncAt: now } : {}),
+        updatedAt: now,
       });
       const message = resumes ? `Credentials changed by ${actor}; synchronization resumes.` : `Credentials changed by ${actor}.`;
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', message);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', message, now);
       return resumes ? 'STATE' : 'CONFIGURATION';
     });
   }
 
   setApproval(principal: Principal, globalId: string, approval: EmailApproval.APPROVED | EmailApproval.REJECTED): Promise<Mailbox> {
-    return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
+    return this.change(principal, globalId, 'admin', async (em, mailbox, actor, now) => {
       if (mailbox.approval === approval) return null;
-      await em.update(Mailbox, { id: mailbox.id }, { approval, updatedAt: new Date() });
+      await em.update(Mailbox, { id: mailbox.id }, { approval, updatedAt: now });
       if (approval === EmailApproval.APPROVED) {
-        await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'EMAIL_APPROVED', `Email address ${mailbox.address} approved by ${actor}.`);
+        await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'EMAIL_APPROVED', `Email address ${mailbox.address} approved by ${actor}.`, now);
       } else {
         const effect = (await settingsIn(em)).processEmailOnlyForApprovedMailboxes ? ' Email is not processed for this mailbox.' : '';
-        await recordAlert(em, this.live, mailbox.id, AlertSeverity.WARNING, 'EMAIL_REJECTED', `Email address ${mailbox.address} rejected by ${actor}.${effect}`);
+        await recordAlert(em, this.live, mailbox.id, AlertSeverity.WARNING, 'EMAIL_REJECTED', `Email address ${mailbox.address} rejected by ${actor}.${effect}`, now);
       }
       return 'STATE';
     });
@@ -121,7 +123,7 @@ export class MailboxConfigService {
 
   /** Asks a sync engine to test each channel; its report enables the mailbox (reportMailboxTest). */
   testAndEnable(principal: Principal, globalId: string): Promise<Mailbox> {
-    return this.change(principal, globalId, 'ownerOrAdmin', async (em, mailbox, actor) => {
+    return this.change(principal, globalId, 'ownerOrAdmin', async (em, mailbox, actor, now) => {
       if (mailbox.state === MailboxState.DISABLED_BY_ADMIN && !isMailAdmin(principal)) {
         throw forbidden('an administrator disabled this mailbox; only an administrator can enable it again');
       }
@@ -145,23 +147,23 @@ export class MailboxConfigService {
         throw badInput('id', 'incoming and outgoing email are both off for this mailbox (methods NONE or FORWARD_MAILBOX): nothing to test');
       }
       await em.update(Mailbox, { id: mailbox.id }, {
-        testRequestedAt: new Date(),
+        testRequestedAt: now,
         incomingTestStatus: statuses.incoming,
         incomingTestCode: null,
         incomingTestReason: null,
         outgoingTestStatus: statuses.outgoing,
         outgoingTestCode: null,
         outgoingTestReason: null,
-        updatedAt: new Date(),
+        updatedAt: now,
       });
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'TEST_REQUESTED', `Test & Enable requested by ${actor}.`);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'TEST_REQUESTED', `Test & Enable requested by ${actor}.`, now);
       return 'TEST';
     });
   }
 
   /** Stops all synchronization until an administrator runs Test & Enable again; a pending test is withdrawn. */
   disable(principal: Principal, globalId: string): Promise<Mailbox> {
-    return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
+    return this.change(principal, globalId, 'admin', async (em, mailbox, actor, now) => {
       if (mailbox.state === MailboxState.DISABLED_BY_ADMIN) return null;
       const withdrawn = (status: ChannelTestStatus) => (status === ChannelTestStatus.PENDING ? ChannelTestStatus.NOT_RUN : status);
       await em.update(Mailbox, { id: mailbox.id }, {
@@ -171,19 +173,19 @@ export class MailboxConfigService {
         testRequestedAt: null,
         incomingTestStatus: withdrawn(mailbox.incomingTestStatus),
         outgoingTestStatus: withdrawn(mailbox.outgoingTestStatus),
-        updatedAt: new Date(),
+        updatedAt: now,
       });
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'DISABLED_BY_ADMIN', `Mailbox disabled by ${actor}; run Test & Enable to synchronize again.`);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'DISABLED_BY_ADMIN', `Mailbox disabled by ${actor}; run Test & Enable to synchronize again.`, now);
       return 'STATE';
     });
   }
 
   /** Re-reads mail received since `from` at the next sync; what was already decided is recognized, not duplicated. */
   resync(principal: Principal, globalId: string, from: Date): Promise<Mailbox> {
-    if (Number.isNaN(from.getTime()) || from.getTime() > Date.now()) throw badInput('from', 'must be a date in the past');
-    return this.change(principal, globalId, 'admin', async (em, mailbox, actor) => {
-      await em.update(Mailbox, { id: mailbox.id }, { resyncFrom: from, nextSyncAt: new Date(), updatedAt: new Date() });
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'RESYNC_REQUESTED', `Resync of mail received since ${from.toISOString()} requested by ${actor}.`);
+    if (Number.isNaN(from.getTime()) || from.getTime() > this.clock().getTime()) throw badInput('from', 'must be a date in the past');
+    return this.change(principal, globalId, 'admin', async (em, mailbox, actor, now) => {
+      await em.update(Mailbox, { id: mailbox.id }, { resyncFrom: from, nextSyncAt: now, updatedAt: now });
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'RESYNC_REQUESTED', `Resync of mail received since ${from.toISOString()} requested by ${actor}.`, now);
       return 'CONFIGURATION';
     });
   }
@@ -206,7 +208,7 @@ export class MailboxConfigService {
       const mailbox = await em.findOneByOrFail(Mailbox, { id });
       const user = await em.findOne(User, { where: { id: principal.userId }, select: { email: true } });
       const forwarded = await forwardedStates(em);
-      const changed = await apply(em, mailbox, user?.email ?? 'an administrator');
+      const changed = await apply(em, mailbox, user?.email ?? 'an administrator', this.clock());
       if (!changed) return;
       await stageMailboxChanges(this.live, em, [id], changed);
       await stageForwardedStateChanges(this.live, em, forwarded);

@@ -98,7 +98,7 @@ export async function ensureUserMailboxes(em: EntityManager, onlyUserId?: string
 }
 
 /** The organization's email settings row, created with Dynamics' defaults on first need. */
-export async function ensureEmailSettings(em: EntityManager): Promise<void> {
+export async function ensureEmailSettings(em: EntityManager, now: Date): Promise<void> {
   if (await em.existsBy(OrganizationEmailSettings, { id: ORGANIZATION_SETTINGS_ID })) return;
-  await em.insert(OrganizationEmailSettings, { ...DEFAULT_EMAIL_SETTINGS, updatedAt: new Date() });
+  await em.insert(OrganizationEmailSettings, { ...DEFAULT_EMAIL_SETTINGS, updatedAt: now });
 }

@@ -8,6 +8,7 @@ import { forbidden, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import type { LiveEventLog } from '../live/live-event-log';
+import type { Clock } from '../platform/clock';
 import { definedOnly, nonNull } from '../records/patch';
 import { kindOfGlobalType } from '../records/record-kind';
 import type { RecordWriter } from '../records/record-writer';
@@ -38,6 +39,7 @@ export class MailboxService {
     private readonly db: DataSource,
     private readonly records: RecordWriter,
     private readonly live: LiveEventLog,
+    private readonly clock: Clock,
   ) {}
 
   async list(principal: Principal): Promise<Mailbox[]> {
@@ -71,7 +73,7 @@ export class MailboxService {
     const mailbox = await this.get(principal, globalId, 'id', Privilege.WRITE);
     nonNull(input, ['trackingFilter', 'privacyLevel', 'autoCreateRecords']);
     await this.db.transaction(async (em) => {
-      await em.update(Mailbox, { id: mailbox.id }, { ...definedOnly({ ...input }), updatedAt: new Date() });
+      await em.update(Mailbox, { id: mailbox.id }, { ...definedOnly({ ...input }), updatedAt: this.clock() });
       if (input.privacyLevel && input.privacyLevel !== mailbox.privacyLevel) await recomputeVisibility(em, mailbox.id);
       await stageMailboxChanges(this.live, em, [mailbox.id], 'CONFIGURATION');
     });

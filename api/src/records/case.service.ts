@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Principal } from '../access/principal';
 import { optionalGlobalId } from '../common/global-id';
 import type { Page } from '../common/pagination';
+import type { Clock } from '../platform/clock';
 import { CasePriority, CaseStatus, CrmCase } from './case.entity';
 import type { CreateCaseInput, UpdateCaseInput } from './case.inputs';
 import { customerColumns, customerFilter } from './customer';
@@ -10,7 +11,7 @@ import type { ListQuery, RecordStore } from './record-store';
 import type { RecordWriter } from './record-writer';
 
 /** CAS-YYMMDD-XXXXXX: readable on the phone, unique without a shared counter across api processes. */
-export function newTicketNumber(now = new Date()): string {
+export function newTicketNumber(now: Date): string {
   const day = now.toISOString().slice(2, 10).replaceAll('-', '');
   return `CAS-${day}-${randomBytes(4).toString('hex').slice(0, 6).toUpperCase()}`;
 }
@@ -19,6 +20,7 @@ export class CaseService {
   constructor(
     private readonly store: RecordStore<CrmCase>,
     private readonly writer: RecordWriter,
+    private readonly clock: Clock,
   ) {}
 
   list(principal: Principal, query: ListQuery, customerGlobalId?: string): Promise<Page<CrmCase>> {
@@ -33,7 +35,7 @@ export class CaseService {
       'case',
       {
         title: input.title.trim(),
-        ticketNumber: newTicketNumber(),
+        ticketNumber: newTicketNumber(this.clock()),
         ...customer.columns,
         priority: input.priority ?? CasePriority.NORMAL,
         status: CaseStatus.ACTIVE,

@@ -7,6 +7,7 @@ import { ApiError, forbidden, notFound } from '../common/errors';
 import { toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
+import type { Clock } from '../platform/clock';
 import { CrmCase } from '../records/case.entity';
 import { Contact } from './contact.entity';
 import { EmailAddress } from './email-address.entity';
@@ -54,6 +55,7 @@ export class RecordWriter {
   constructor(
     private readonly db: DataSource,
     private readonly stores: RecordStores,
+    private readonly clock: Clock,
   ) {}
 
   /** The record if the caller may read it; NOT_FOUND otherwise, so unreadable and missing look the same. */
@@ -85,7 +87,7 @@ export class RecordWriter {
     await this.checkReferences(principal, kind, row, options.references ?? []);
     const id = newId();
     return this.db.transaction(async (em) => {
-      const now = new Date();
+      const now = this.clock();
       const record = em.create(this.stores[kind].spec.entity, {
         ...values,
         id,
@@ -121,7 +123,7 @@ export class RecordWriter {
     const entity = this.stores[kind].spec.entity;
     return this.db.transaction(async (em) => {
       // An explicit time: TypeORM would otherwise write CURRENT_TIMESTAMP, which MySQL truncates to whole seconds.
-      const changes = { ...patch, modifiedById: principal.userId, updatedAt: new Date() } as Record<string, unknown>;
+      const changes = { ...patch, modifiedById: principal.userId, updatedAt: this.clock() } as Record<string, unknown>;
       await em.update(entity, { id }, changes as never);
       if (emails) await this.replaceEmails(em, kind, id, emails);
       return (await em.findOneByOrFail(entity, { id } as never)) as T;
@@ -156,7 +158,7 @@ export class RecordWriter {
     }
     const owner = await this.owner(ownerId);
     const entity = this.stores[kind].spec.entity;
-    await this.db.getRepository(entity).update({ id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId, updatedAt: new Date() } as never);
+    await this.db.getRepository(entity).update({ id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId, updatedAt: this.clock() } as never);
     return this.db.getRepository(entity).findOneByOrFail({ id } as never);
   }
 

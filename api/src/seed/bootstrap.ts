@@ -8,6 +8,7 @@ import { IdentityService } from '../identity/identity.service';
 import { hashPassword } from '../identity/password';
 import { User } from '../identity/user.entity';
 import { ensureEmailSettings, ensureUserMailboxes } from '../mail/mailbox-provisioning';
+import { systemClock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { seedDemoActivities } from './demo-activities';
 import { seedDemoData } from './demo-data';
@@ -63,7 +64,7 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
         const syncId = newId();
         await em.insert(User, { id: syncId, email: SYNC_SERVICE_EMAIL, fullName: 'Sync Service', businessUnitId: rootId, passwordHash: null, isService: true, disabled: false });
         await em.insert(UserRole, { userId: syncId, roleId: roleIds.get(SYNC_SERVICE)! });
-        await ensureEmailSettings(em);
+        await ensureEmailSettings(em, systemClock());
         if (options.seedDemo) demoLogins = await seedDemoData(em, { rootId, roleIds, passwordFor: (email) => passwords.next(email) });
         await ensureUserMailboxes(em);
         if (options.seedDemo && options.seedDemoActivities !== false) await seedDemoActivities(em);
@@ -82,12 +83,12 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
   }
   // Every start: organizations created before mail tracking existed get settings and mailboxes too.
   await db.transaction(async (em) => {
-    await ensureEmailSettings(em);
+    await ensureEmailSettings(em, systemClock());
     await ensureUserMailboxes(em);
   });
   if (options.syncServiceApiKey) {
     const syncUser = await db.getRepository(User).findOneByOrFail({ email: SYNC_SERVICE_EMAIL });
-    await new IdentityService(db).ensureApiKey('Sync engines (SYNC_SERVICE_API_KEY)', options.syncServiceApiKey, syncUser.id);
+    await new IdentityService(db, systemClock).ensureApiKey('Sync engines (SYNC_SERVICE_API_KEY)', options.syncServiceApiKey, syncUser.id);
   }
 }
 

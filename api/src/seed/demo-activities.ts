@@ -10,6 +10,7 @@ import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
 import { MailboxItem, MailboxItemOutcome } from '../mail/mailbox-item.entity';
 import { Mailbox } from '../mail/mailbox.entity';
+import { systemClock } from '../platform/clock';
 import { Contact } from '../records/contact.entity';
 import { EmailAddress } from '../records/email-address.entity';
 import { Opportunity } from '../records/opportunity.entity';
@@ -37,7 +38,7 @@ const DAY = 86_400_000;
  * as tracking would write them, so timelines have something to show on the first start.
  */
 export async function seedDemoActivities(em: EntityManager, now = new Date()): Promise<void> {
-  const writer = new ActivityWriter();
+  const writer = new ActivityWriter(systemClock);
   const users = await em.findBy(User, { isService: false });
   const mailboxes = await em.find(Mailbox);
   const contacts = (await em.find(Contact, { order: { id: 'ASC' } })).slice(0, 30);

@@ -119,7 +119,7 @@ export async function seedDemoData(
   await em.insert(CrmCase, Array.from({ length: 12 }, (_, i) => {
     const contact = contacts[(i * 5) % contacts.length];
     return {
-      id: newId(), title: ['Cannot sign in', 'Invoice question', 'Delivery delayed', 'Feature request'][i % 4], ticketNumber: newTicketNumber(),
+      id: newId(), title: ['Cannot sign in', 'Invoice question', 'Delivery delayed', 'Feature request'][i % 4], ticketNumber: newTicketNumber(now),
       status: caseStatuses[i % caseStatuses.length], priority: [CasePriority.NORMAL, CasePriority.HIGH, CasePriority.LOW][i % 3],
       customerAccountId: i % 2 ? contact.accountId : null, customerContactId: i % 2 ? null : contact.id, description: null,
       ...ownedLike(contact),

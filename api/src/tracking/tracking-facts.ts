@@ -36,9 +36,18 @@ export class TrackingFacts {
   private readonly matches = new Map<string, PartyMatch[]>();
 
   private constructor(
-    readonly decided: ReadonlyMap<string, MailboxItem>,
+    /** What this mailbox decided before, by Message-ID hash: the activity when it was tracked. */
+    readonly decided: ReadonlyMap<string, Pick<MailboxItem, 'activityId'>>,
     private readonly tokenFormat: TokenFormat,
   ) {}
+
+  /** Facts from plain data, as `load` would have read them: for rules tested without a database. */
+  static of(tokenFormat: TokenFormat, known: { decided?: readonly Pick<MailboxItem, 'messageIdHash' | 'activityId'>[]; emails?: readonly KnownEmailRow[]; matches?: Readonly<Record<string, PartyMatch[]>> }): TrackingFacts {
+    const facts = new TrackingFacts(new Map((known.decided ?? []).map((d) => [d.messageIdHash, d])), tokenFormat);
+    for (const row of known.emails ?? []) facts.index(row);
+    for (const [address, matches] of Object.entries(known.matches ?? {})) for (const m of matches) facts.addMatch(address, m);
+    return facts;
+  }
 
   static async load(
     em: EntityManager,
