@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
-import { createServices, type Services } from './graphql/services';
+import { createServices } from './composition-root';
+import type { Services } from './graphql/services';
 import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import { createLiveBus } from './live/redis-bus';
 import { DEFAULT_TAIL_OPTIONS } from './live/live-tail';

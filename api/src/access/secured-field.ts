@@ -1,11 +1,11 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { ApiError } from '../common/errors';
-import type { RequestContext } from '../graphql/context';
+import type { AccessContext } from './access-context';
 import { canUseField, type Principal } from './principal';
 import { SECURED_FIELDS, type AccessEntity } from './privileges';
 
 /** Column security on read: a secured field the caller may not read resolves to null, as in Dynamics. */
-export function securedField(entity: AccessEntity): MiddlewareFn<RequestContext> {
+export function securedField(entity: AccessEntity): MiddlewareFn<AccessContext> {
   return async ({ context, info }, next) => {
     const principal = context.auth?.principal;
     if (!principal || !canUseField(principal, entity, info.fieldName, 'read')) return null;

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { EnumColumn, IdColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 import { AccessEntity, Depth, Privilege } from './privileges';
 
 /** A named set of privileges, each at a depth; users get the union of their roles. */

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
+import { byKey, grouped } from '../common/loader-rows';
 import { Mailbox } from '../mail/mailbox.entity';
 import { Queue } from '../queues/queue.entity';
 import { AppointmentDetail, PhoneCallDetail, TaskDetail } from './activity-details.entity';
@@ -33,17 +34,6 @@ export interface ActivityLoaders {
   readonly sightings: DataLoader<string, { address: string; folder: string | null; seenAt: Date }[]>;
   /** blob sha256 → its text. */
   readonly bodies: DataLoader<string, string | undefined>;
-}
-
-function byKey<T>(rows: readonly T[], keys: readonly string[], key: (row: T) => string): (T | undefined)[] {
-  const map = new Map(rows.map((r) => [key(r), r]));
-  return keys.map((k) => map.get(k));
-}
-
-function grouped<T>(rows: readonly T[], keys: readonly string[], key: (row: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
-  return keys.map((k) => map.get(k) ?? []);
 }
 
 export function createActivityLoaders(db: DataSource, blobs: BodyReader): ActivityLoaders {

@@ -1,17 +1,18 @@
 import { Ctx, FieldResolver, Int, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { securedField } from '../access/secured-field';
-import { AccessEntity } from '../access/privileges';
-import { toGlobalId } from '../common/global-id';
-import type { RequestContext } from '../graphql/context';
+import { AccessEntity, Privilege } from '../access/privileges';
+import { toGlobalId, type GlobalType } from '../common/global-id';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { mayOnActivity } from './activity-access';
 import { CorrelationMethod, EmailStatus, TaskPriority } from './activity-enums';
 import { activityFieldsResolver, decisionAsSeen, visibleAs } from './activity-fields.resolver';
 import { showsContent } from './activity-privacy';
 import { displayHtml } from './email-display';
 import { EmailRepair, repairsOf } from './email-repairs';
 import { displayText } from './email-text';
-import type { Activity } from './activity.entity';
+import { ACTIVITY_TYPE_NAME, type Activity } from './activity.entity';
 import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
-import type { Attachment } from './attachment.entity';
+import { Attachment } from './attachment.entity';
 import type { EmailMessage } from './email-message.entity';
 
 /** What GraphQL shows of a stored (or skipped) attachment. */
@@ -29,6 +30,22 @@ export function attachmentView(r: Attachment): AttachmentView {
     inline: r.inline,
     downloadUrl: r.blobSha256 ? `/attachments/${globalId}` : null,
   });
+}
+
+/** An activity by the type and raw id of its global id, if it is of that type and the caller may read it. */
+export async function readableActivity(ctx: RequestContext, type: GlobalType, id: string): Promise<Activity | null> {
+  const activity = await ctx.loaders.activity.activities.load(id);
+  if (!activity || ACTIVITY_TYPE_NAME[activity.kind] !== type) return null;
+  return mayOnActivity(principalOf(ctx), Privilege.READ, activity) ? activity : null;
+}
+
+/** An attachment, if the caller may read its email and sees that email whole (privacy). */
+export async function readableAttachment(ctx: RequestContext, id: string): Promise<AttachmentView | null> {
+  const attachment = await ctx.services.db.getRepository(Attachment).findOneBy({ id });
+  if (!attachment) return null;
+  const activity = await ctx.loaders.activity.activities.load(attachment.activityId);
+  if (!activity || !mayOnActivity(principalOf(ctx), Privilege.READ, activity)) return null;
+  return showsContent(await visibleAs(ctx, activity)) ? attachmentView(attachment) : null;
 }
 
 async function email(ctx: RequestContext, activity: Activity): Promise<EmailMessage> {
@@ -76,13 +93,13 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
   @FieldResolver(() => String, { nullable: true })
   async textBody(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     if (!(await fullView(ctx, a))) return null;
-    return displayText(ctx, await email(ctx, a));
+    return displayText(ctx.loaders.activity, await email(ctx, a));
   }
 
   @FieldResolver(() => String, { nullable: true })
   async htmlBody(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     if (!(await fullView(ctx, a))) return null;
-    return (await displayHtml(ctx, await email(ctx, a)))?.html ?? null;
+    return (await displayHtml(ctx.loaders.activity, await email(ctx, a)))?.html ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true })
@@ -98,7 +115,7 @@ export class EmailViewResolver extends activityFieldsResolver(EmailView) {
   @FieldResolver(() => Int, { description: 'Remote images the displayed HTML does not load (moved to data-remote-src).' })
   async blockedRemoteImages(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     if (!(await fullView(ctx, a))) return 0;
-    return (await displayHtml(ctx, await email(ctx, a)))?.blockedRemoteImages ?? 0;
+    return (await displayHtml(ctx.loaders.activity, await email(ctx, a)))?.blockedRemoteImages ?? 0;
   }
 
   @FieldResolver(() => [AttachmentView])

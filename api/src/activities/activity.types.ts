@@ -6,7 +6,7 @@ import { CrmCase } from '../records/case.entity';
 import { Contact } from '../records/contact.entity';
 import { Lead } from '../records/lead.entity';
 import { Opportunity } from '../records/opportunity.entity';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 import {
   ActivityKind,
   ActivityState,

@@ -1,5 +1,5 @@
 import { toGlobalId } from '../common/global-id';
-import type { RequestContext } from '../graphql/context';
+import type { ActivityLoaders } from './activity-loaders';
 import { sanitizeEmailHtml, type SanitizedEmailHtml } from './email-html';
 import type { EmailMessage } from './email-message.entity';
 
@@ -12,14 +12,14 @@ const cache = new Map<string, SanitizedEmailHtml>();
  * not when tracked: ingest stays fast, and a better sanitizer applies to mail tracked long ago.
  * Inline parts (`cid:`) point at the email's own attachments, whose ids only exist once stored.
  */
-export async function displayHtml(ctx: RequestContext, message: EmailMessage): Promise<SanitizedEmailHtml | null> {
+export async function displayHtml(loaders: ActivityLoaders, message: EmailMessage): Promise<SanitizedEmailHtml | null> {
   if (!message.htmlBodyBlob) return null;
   const key = `${message.htmlBodyBlob}:${message.activityId}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const [raw, attachments] = await Promise.all([
-    ctx.loaders.activity.bodies.load(message.htmlBodyBlob),
-    ctx.loaders.activity.attachments.load(message.activityId),
+    loaders.bodies.load(message.htmlBodyBlob),
+    loaders.attachments.load(message.activityId),
   ]);
   if (raw === undefined) return null;
   const byContentId = new Map(attachments.filter((a) => a.contentId && a.blobSha256).map((a) => [a.contentId!, a.id]));

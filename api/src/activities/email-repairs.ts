@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import type { SalvageCode } from '../tracking/prepare-item';
+import type { SalvageCode } from '../tracking/salvage-code';
 
 /** What tracking repaired in a malformed message so it could be stored (email_message.salvage). */
 export enum EmailRepairCode {

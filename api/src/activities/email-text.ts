@@ -1,5 +1,5 @@
 import { convert, type HtmlToTextOptions } from 'html-to-text';
-import type { RequestContext } from '../graphql/context';
+import type { ActivityLoaders } from './activity-loaders';
 import type { EmailMessage } from './email-message.entity';
 
 // Mail clients' HTML: layout tables, lists, links. Images are left out (their address is a tracker or a
@@ -37,12 +37,12 @@ const cache = new Map<string, string>();
  * tracked before this existed gets a text body too, without a migration rewriting every stored email,
  * and a better converter applies to all of it. The caller decides whether the reader may see it.
  */
-export async function displayText(ctx: RequestContext, message: EmailMessage): Promise<string | null> {
-  if (message.textBodyBlob) return (await ctx.loaders.activity.bodies.load(message.textBodyBlob)) ?? null;
+export async function displayText(loaders: ActivityLoaders, message: EmailMessage): Promise<string | null> {
+  if (message.textBodyBlob) return (await loaders.bodies.load(message.textBodyBlob)) ?? null;
   if (!message.htmlBodyBlob) return null;
   const cached = cache.get(message.htmlBodyBlob);
   if (cached !== undefined) return cached || null;
-  const html = await ctx.loaders.activity.bodies.load(message.htmlBodyBlob);
+  const html = await loaders.bodies.load(message.htmlBodyBlob);
   if (html === undefined) return null;
   const text = textOfHtmlBody(html);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);

@@ -1,49 +1,33 @@
 import type { DataSource } from 'typeorm';
-import { newId } from '../common/ids';
-import { AccessService } from '../access/access.service';
-import { ActivityEvents } from '../activities/activity-events';
-import { ActivitySearchService } from '../activities/activity-search.service';
-import { ActivityWriter } from '../activities/activity-writer';
-import { ActivityService } from '../activities/activity.service';
-import { OutgoingEmailService } from '../activities/outgoing-email.service';
-import { TimelineService } from '../activities/timeline.service';
-import { BlobStore } from '../attachments/blob-store';
-import { blobReferences } from '../activities/blob-references';
-import { BlobUploads, DEFAULT_UPLOAD_POLICY, type BlobUploadPolicy } from '../attachments/blob-uploads';
-import { CredentialCipher } from '../mail/credential-cipher';
-import { EmailSettingsService } from '../mail/email-settings.service';
-import { EmailServerProfileService } from '../mail/email-server-profile.service';
-import { MailTransports } from '../mail/mail-transport';
-import { MailboxConfigService } from '../mail/mailbox-config.service';
-import { MailboxSyncService } from '../mail/mailbox-sync.service';
-import { MailboxService } from '../mail/mailbox.service';
-import { QueueService } from '../queues/queue.service';
-import { TrackingService } from '../tracking/tracking.service';
-import { TrackingWriter } from '../tracking/tracking-writer';
-import { InProcessBus, LIVE_CHANNELS, type LiveBus } from '../live/live-bus';
-import { LiveCommitHooks } from '../live/live-commit-hooks';
-import { LiveEventLog } from '../live/live-event-log';
-import { LiveFacts } from '../live/live-facts';
-import { LiveSubscriptions, type LiveLimits } from '../live/live-subscriptions';
-import { DEFAULT_TAIL_OPTIONS, LiveTail, type LiveTailOptions } from '../live/live-tail';
-import { systemClock, type Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
-import { SecurityRoleService } from '../access/security-role.service';
-import { AuthService } from '../identity/auth.service';
-import { IdentityService } from '../identity/identity.service';
-import { SignInThrottle, type SignInLimits } from '../identity/sign-in-throttle';
-import { Account } from '../records/account.entity';
-import { AccountService } from '../records/account.service';
-import { CrmCase } from '../records/case.entity';
-import { CaseService } from '../records/case.service';
-import { Contact } from '../records/contact.entity';
-import { ContactService } from '../records/contact.service';
-import { Lead } from '../records/lead.entity';
-import { LeadService } from '../records/lead.service';
-import { Opportunity } from '../records/opportunity.entity';
-import { OpportunityService } from '../records/opportunity.service';
-import { RecordStore } from '../records/record-store';
-import { RecordWriter, type RecordStores } from '../records/record-writer';
+import type { ActivityEvents } from '../activities/activity-events';
+import type { ActivitySearchService } from '../activities/activity-search.service';
+import type { ActivityWriter } from '../activities/activity-writer';
+import type { ActivityService } from '../activities/activity.service';
+import type { OutgoingEmailService } from '../activities/outgoing-email.service';
+import type { TimelineService } from '../activities/timeline.service';
+import type { BlobStore } from '../attachments/blob-store';
+import type { BlobUploads } from '../attachments/blob-uploads';
+import type { CredentialCipher } from '../mail/credential-cipher';
+import type { EmailSettingsService } from '../mail/email-settings.service';
+import type { EmailServerProfileService } from '../mail/email-server-profile.service';
+import type { MailboxConfigService } from '../mail/mailbox-config.service';
+import type { MailboxSyncService } from '../mail/mailbox-sync.service';
+import type { MailboxService } from '../mail/mailbox.service';
+import type { QueueService } from '../queues/queue.service';
+import type { TrackingService } from '../tracking/tracking.service';
+import type { LiveBus } from '../live/live-bus';
+import type { LiveEventLog } from '../live/live-event-log';
+import type { LiveSubscriptions } from '../live/live-subscriptions';
+import type { LiveTail } from '../live/live-tail';
+import type { SecurityRoleService } from '../access/security-role.service';
+import type { AuthService } from '../identity/auth.service';
+import type { IdentityService } from '../identity/identity.service';
+import type { AccountService } from '../records/account.service';
+import type { CaseService } from '../records/case.service';
+import type { ContactService } from '../records/contact.service';
+import type { LeadService } from '../records/lead.service';
+import type { OpportunityService } from '../records/opportunity.service';
+import type { RecordWriter, RecordStores } from '../records/record-writer';
 
 /** The api's services, built once per process over one database. */
 export interface Services {
@@ -85,84 +69,3 @@ export interface Services {
   readonly profiles: EmailServerProfileService;
   readonly mailboxConfig: MailboxConfigService;
 }
-
-export function createServices(
-  db: DataSource,
-  options: {
-    sessionTtlHours: number;
-    authCacheSeconds: number;
-    signInLimits: SignInLimits;
-    log: Logger;
-    credentialKey: Buffer;
-    uploads?: BlobUploadPolicy;
-    bus?: LiveBus;
-    tail?: LiveTailOptions;
-    liveLimits?: LiveLimits;
-    /** "Now" for every service that stamps or compares times; tests may fix it. */
-    clock?: Clock;
-  },
-): Services {
-  const clock = options.clock ?? systemClock;
-  const throttle = new SignInThrottle(db, options.signInLimits, clock);
-  const auth = new AuthService(db, new AccessService(db), throttle, clock, { sessionTtlHours: options.sessionTtlHours, cacheSeconds: options.authCacheSeconds });
-  const stores = {
-    account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
-    contact: new RecordStore(db, { kind: 'contact', entity: Contact, nameColumn: 'fullName', emailEnabled: true }),
-    lead: new RecordStore(db, { kind: 'lead', entity: Lead, nameColumn: 'fullName', emailEnabled: true }),
-    opportunity: new RecordStore(db, { kind: 'opportunity', entity: Opportunity, nameColumn: 'name', emailEnabled: false }),
-    case: new RecordStore(db, { kind: 'case', entity: CrmCase, nameColumn: 'title', emailEnabled: false }),
-  };
-  // RecordStore<Account> is not a RecordStore<OwnedRecord> to TypeScript (the entity class is invariant); the writer only uses OwnedRecord columns.
-  const writer = new RecordWriter(db, stores as unknown as RecordStores, clock);
-  const blobs = new BlobStore(db);
-  const activityWriter = new ActivityWriter(clock);
-  const liveEvents = new LiveEventLog(db);
-  const bus = options.bus ?? new InProcessBus();
-  const liveTail = new LiveTail(liveEvents, bus, options.log, options.tail ?? DEFAULT_TAIL_OPTIONS);
-  const events = new ActivityEvents(liveEvents, liveTail);
-  // Staged events are written just before COMMIT; after it, this process and the others read them.
-  db.subscribers.push(new LiveCommitHooks(() => liveTail.committed(), clock));
-  const mailboxes = new MailboxService(db, writer, liveEvents, clock);
-  // Credential caches of every api process are dropped when access changes in one of them.
-  const processId = newId();
-  auth.onAccessChanged((origin) => origin === 'here' && bus.publish(LIVE_CHANNELS.access, processId));
-  bus.subscribe(LIVE_CHANNELS.access, (from) => from !== processId && auth.accessChangedElsewhere());
-  const emailSettings = new EmailSettingsService(db, liveEvents, clock);
-  const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events, clock);
-  const credentials = new CredentialCipher(options.credentialKey);
-  const transports = new MailTransports(db, credentials, options.log, liveEvents, clock);
-  return {
-    db,
-    auth,
-    identity: new IdentityService(db, clock, () => auth.accessChanged()),
-    roles: new SecurityRoleService(db, () => auth.accessChanged()),
-    stores: stores as unknown as RecordStores,
-    writer,
-    accounts: new AccountService(stores.account, writer),
-    contacts: new ContactService(stores.contact, writer),
-    leads: new LeadService(stores.lead, writer),
-    opportunities: new OpportunityService(stores.opportunity, writer),
-    cases: new CaseService(stores.case, writer, clock),
-    blobs,
-    blobUploads: new BlobUploads(db, blobs, blobReferences(db), options.uploads ?? DEFAULT_UPLOAD_POLICY, clock),
-    activityWriter,
-    events,
-    liveEvents,
-    bus,
-    liveTail,
-    live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
-    tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs), options.log, clock),
-    timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
-    activitySearch: new ActivitySearchService(db),
-    emailSettings,
-    mailboxes,
-    queues: new QueueService(db),
-    activities,
-    outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events, transports),
-    credentials,
-    mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log, liveEvents),
-    profiles: new EmailServerProfileService(db, credentials, liveEvents),
-    mailboxConfig: new MailboxConfigService(db, credentials, liveEvents, clock),
-  };
-}
-

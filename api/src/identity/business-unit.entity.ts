@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { CreateDateColumn, Entity, Index, PrimaryColumn, Column } from 'typeorm';
 import { IdColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 
 /** A business unit: the unit of record ownership that BUSINESS_UNIT and PARENT_CHILD depths are measured against. */
 @ObjectType({ implements: Node })

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { DateTimeColumn, IdColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 
 /** A person (or service account) who signs in; owns records and mailboxes. */
 @ObjectType({ implements: Node })

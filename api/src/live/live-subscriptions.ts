@@ -3,9 +3,7 @@ import { AccessEntity, Privilege } from '../access/privileges';
 import { mayOnActivity } from '../activities/activity-access';
 import { ActivityKind, EmailStatus } from '../activities/activity-enums';
 import { ACTIVITY_TYPE_NAME, type Activity } from '../activities/activity.entity';
-import { ApiError } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
-import { principalOf, type RequestContext } from '../graphql/context';
 import type { Authenticated } from '../identity/auth.service';
 import { isMailAdmin, mayUseMailbox, type MailboxService } from '../mail/mailbox.service';
 import { kindOfGlobalType } from '../records/record-kind';
@@ -39,11 +37,10 @@ export interface LiveLimits {
 const OUTGOING_STATUSES = new Set<string>([EmailStatus.PENDING_SEND, EmailStatus.SENDING, EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.UNCERTAIN, EmailStatus.CANCELLED]);
 const RECORD_TYPES = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case'] as const;
 
-/** The connection a subscription runs on; subscriptions are refused over plain HTTP. */
-export function liveConnectionOf(ctx: RequestContext): LiveConnection {
-  const connection = (ctx as { live?: LiveConnection }).live;
-  if (!connection) throw new ApiError('BAD_USER_INPUT', 'subscriptions run over a WebSocket (graphql-ws) or Server-Sent Events (graphql-sse) on /graphql, not over a plain POST');
-  return connection;
+/** Who subscribes, and the connection the subscription runs on (asked for after the arguments are checked). */
+export interface LiveCaller {
+  readonly principal: Principal;
+  connection(): LiveConnection;
 }
 
 /**
@@ -58,15 +55,15 @@ export class LiveSubscriptions {
     private readonly limits: LiveLimits,
   ) {}
 
-  async activityChanged(ctx: RequestContext, args: ActivityChangedArgs): Promise<AsyncIterable<LiveDelivery<ActivityEventView>>> {
-    const principal = principalOf(ctx);
+  async activityChanged(caller: LiveCaller, args: ActivityChangedArgs): Promise<AsyncIterable<LiveDelivery<ActivityEventView>>> {
+    const { principal } = caller;
     const { type, id } = expectGlobalId('recordId', args.recordId, ...RECORD_TYPES);
     const kind = kindOfGlobalType(type)!;
     await this.writer.readable(principal, kind, id, 'recordId');
     const record = recordKey(kind, id);
     const includeRelated = args.includeRelated ?? false;
     const kinds = kindsOf(args);
-    return this.open(ctx, args, (e) => matchTimeline(e, record, includeRelated, kinds) !== null, async (event, who, visibility) => {
+    return this.open(caller, args, (e) => matchTimeline(e, record, includeRelated, kinds) !== null, async (event, who, visibility) => {
       const match = matchTimeline(event, record, includeRelated, kinds)!;
       const facts = this.feed.facts.of(event);
       // As timeline() would: the watched record, and the related record it reaches it through, must be readable now.
@@ -76,16 +73,14 @@ export class LiveSubscriptions {
     });
   }
 
-  async myFeed(ctx: RequestContext, args: FeedArgs): Promise<AsyncIterable<LiveDelivery<ActivityEventView>>> {
-    principalOf(ctx);
+  async myFeed(caller: LiveCaller, args: FeedArgs): Promise<AsyncIterable<LiveDelivery<ActivityEventView>>> {
     const kinds = kindsOf(args);
-    return this.open(ctx, args, (e) => matchFeed(e, kinds), (event, who) => activityView(event, event.change as ActivityChangeKind, who, this.feed.facts.of(event)));
+    return this.open(caller, args, (e) => matchFeed(e, kinds), (event, who) => activityView(event, event.change as ActivityChangeKind, who, this.feed.facts.of(event)));
   }
 
-  async outgoingEmailChanged(ctx: RequestContext, args: ResumeArgs): Promise<AsyncIterable<LiveDelivery<ActivityEventView>>> {
-    principalOf(ctx);
+  async outgoingEmailChanged(caller: LiveCaller, args: ResumeArgs): Promise<AsyncIterable<LiveDelivery<ActivityEventView>>> {
     const emails = new Set<string>([ActivityKind.EMAIL]);
-    return this.open(ctx, args, (e) => matchFeed(e, emails), async (event, who) => {
+    return this.open(caller, args, (e) => matchFeed(e, emails), async (event, who) => {
       const facts = this.feed.facts.of(event);
       const [activity, email] = await Promise.all([facts.activity(), facts.email()]);
       // Only emails this user wrote in the hub: a copy tracked from a Sent folder is not "theirs to send".
@@ -94,10 +89,10 @@ export class LiveSubscriptions {
     });
   }
 
-  async mailboxChanged(ctx: RequestContext, args: MailboxChangedArgs): Promise<AsyncIterable<LiveDelivery<MailboxEventView>>> {
-    const principal = principalOf(ctx);
+  async mailboxChanged(caller: LiveCaller, args: MailboxChangedArgs): Promise<AsyncIterable<LiveDelivery<MailboxEventView>>> {
+    const { principal } = caller;
     const mailboxId = args.mailboxId ? (await this.mailboxes.get(principal, args.mailboxId, 'mailboxId')).id : null;
-    return this.open(ctx, args, (e) => matchMailbox(e, mailboxId), async (event, who) => {
+    return this.open(caller, args, (e) => matchMailbox(e, mailboxId), async (event, who) => {
       const mailbox = await this.feed.facts.of(event).mailbox();
       const mayRead = mailbox ? mayUseMailbox(who, mailbox, Privilege.READ) : event.ownerId === who.userId || isMailAdmin(who);
       if (!mayRead) return null;
@@ -112,12 +107,12 @@ export class LiveSubscriptions {
   }
 
   private async open<V>(
-    ctx: RequestContext,
+    caller: LiveCaller,
     args: ResumeArgs,
     matches: (event: LiveEvent) => boolean,
     decide: (event: LiveEvent, principal: Principal, visibility: string) => Promise<(V & { change: string }) | null>,
   ): Promise<AsyncIterable<LiveDelivery<V>>> {
-    const connection = liveConnectionOf(ctx);
+    const connection = caller.connection();
     const stream = await openLiveStream(this.feed.tail, this.feed.log, {
       after: args.after ? decodeLiveCursor('after', args.after) : null,
       afterField: 'after',

@@ -1,11 +1,24 @@
 import { Args, Ctx, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { principalOf } from '../graphql/context';
+import { ApiError } from '../common/errors';
+import { principalOf, type RequestContext } from '../graphql/context';
+import type { LiveConnection } from './live-connection';
 import { encodeLiveCursor } from './live-cursor';
-import type { RequestContext } from '../graphql/context';
-import type { LiveDelivery } from './live-subscriptions';
+import type { LiveCaller, LiveDelivery } from './live-subscriptions';
 import { ActivityChangedArgs, ActivityEventView, FeedArgs, MailboxChangedArgs, MailboxEventView, ResumeArgs } from './live.types';
 
 type Data<A> = SubscribeResolverData<unknown, A, RequestContext>;
+
+/** The subscriber: signed in (checked first), on a connection that carries subscriptions (checked once the arguments are). */
+function liveCaller(ctx: RequestContext): LiveCaller {
+  return { principal: principalOf(ctx), connection: () => liveConnectionOf(ctx) };
+}
+
+/** The connection a subscription runs on; subscriptions are refused over plain HTTP. */
+function liveConnectionOf(ctx: RequestContext): LiveConnection {
+  const connection = (ctx as { live?: LiveConnection }).live;
+  if (!connection) throw new ApiError('BAD_USER_INPUT', 'subscriptions run over a WebSocket (graphql-ws) or Server-Sent Events (graphql-sse) on /graphql, not over a plain POST');
+  return connection;
+}
 
 /**
  * The realtime API (graphql-ws over WebSocket, graphql-sse over Server-Sent Events, both on /graphql).
@@ -24,7 +37,7 @@ export class LiveResolver {
 
   @Subscription(() => ActivityEventView, {
     description: 'Activities tracked, created, changed or removed on a record’s timeline, as timeline(recordId, includeRelated) would show them to you.',
-    subscribe: ({ args, context }: Data<ActivityChangedArgs>) => context.services.live.activityChanged(context, args),
+    subscribe: async ({ args, context }: Data<ActivityChangedArgs>) => context.services.live.activityChanged(liveCaller(context), args),
   })
   activityChanged(@Root() delivery: LiveDelivery<ActivityEventView>, @Args(() => ActivityChangedArgs) _args: ActivityChangedArgs): ActivityEventView {
     return delivery.view;
@@ -32,7 +45,7 @@ export class LiveResolver {
 
   @Subscription(() => ActivityEventView, {
     description: 'Your live activity feed: every change to an activity you may read, as it happens.',
-    subscribe: ({ args, context }: Data<FeedArgs>) => context.services.live.myFeed(context, args),
+    subscribe: async ({ args, context }: Data<FeedArgs>) => context.services.live.myFeed(liveCaller(context), args),
   })
   myFeed(@Root() delivery: LiveDelivery<ActivityEventView>, @Args(() => FeedArgs) _args: FeedArgs): ActivityEventView {
     return delivery.view;
@@ -40,7 +53,7 @@ export class LiveResolver {
 
   @Subscription(() => MailboxEventView, {
     description: 'Changes to a mailbox (or, without mailboxId, every mailbox you may see): state, approval, Test & Enable, alerts, sync progress. For the owner and administrators.',
-    subscribe: ({ args, context }: Data<MailboxChangedArgs>) => context.services.live.mailboxChanged(context, args),
+    subscribe: async ({ args, context }: Data<MailboxChangedArgs>) => context.services.live.mailboxChanged(liveCaller(context), args),
   })
   mailboxChanged(@Root() delivery: LiveDelivery<MailboxEventView>, @Args(() => MailboxChangedArgs) _args: MailboxChangedArgs): MailboxEventView {
     return delivery.view;
@@ -48,7 +61,7 @@ export class LiveResolver {
 
   @Subscription(() => ActivityEventView, {
     description: 'Your own emails sent from the hub as they move through PENDING_SEND, SENDING, SENT, FAILED, UNCERTAIN or CANCELLED.',
-    subscribe: ({ args, context }: Data<ResumeArgs>) => context.services.live.outgoingEmailChanged(context, args),
+    subscribe: async ({ args, context }: Data<ResumeArgs>) => context.services.live.outgoingEmailChanged(liveCaller(context), args),
   })
   outgoingEmailChanged(@Root() delivery: LiveDelivery<ActivityEventView>, @Args(() => ResumeArgs) _args: ResumeArgs): ActivityEventView {
     return delivery.view;

@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 import { PrivacyLevel } from '../activities/activity-enums';
 import { DateTimeColumn, EnumColumn, IdColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 import { ActMethod, AutoCreateRecords, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxOwnerKind, MailboxState, OutgoingMethod, TrackingFilter } from './mail-enums';
 
 /** The mail account of one user or queue, as Dynamics' mailbox record: what to track, how to connect, and the sync state. */

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 
 /** A shared inbox (support@…) with Dynamics' email-to-case rule. */
 @ObjectType({ implements: Node })

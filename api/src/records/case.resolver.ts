@@ -29,6 +29,6 @@ export class CaseResolver extends recordFieldsResolver(CrmCase) {
 
   @FieldResolver(() => Customer, { nullable: true, description: 'Null when you may not read the customer.' })
   customer(@Root() record: CrmCase, @Ctx() ctx: RequestContext) {
-    return loadCustomer(ctx, record);
+    return loadCustomer(ctx.loaders, record);
   }
 }

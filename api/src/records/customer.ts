@@ -1,6 +1,6 @@
 import { createUnionType } from 'type-graphql';
 import { expectGlobalId } from '../common/global-id';
-import type { RequestContext } from '../graphql/context';
+import type DataLoader from 'dataloader';
 import { Account } from './account.entity';
 import { Contact } from './contact.entity';
 import type { Reference } from './record-writer';
@@ -32,9 +32,14 @@ export function customerFilter(field: string, globalId: string | null | undefine
   return columns.customerAccountId ? { customerAccountId: columns.customerAccountId } : { customerContactId: columns.customerContactId! };
 }
 
+/** What loading a customer needs: the request's loaders of accounts and contacts the caller may read. */
+export interface CustomerReaders {
+  readonly readable: { readonly account: DataLoader<string, object | undefined>; readonly contact: DataLoader<string, object | undefined> };
+}
+
 /** The customer if the caller may read it. */
-export async function loadCustomer(ctx: RequestContext, row: CustomerColumns): Promise<Account | Contact | null> {
-  if (row.customerAccountId) return ((await ctx.loaders.readable.account.load(row.customerAccountId)) as Account | undefined) ?? null;
-  if (row.customerContactId) return ((await ctx.loaders.readable.contact.load(row.customerContactId)) as Contact | undefined) ?? null;
+export async function loadCustomer(loaders: CustomerReaders, row: CustomerColumns): Promise<Account | Contact | null> {
+  if (row.customerAccountId) return ((await loaders.readable.account.load(row.customerAccountId)) as Account | undefined) ?? null;
+  if (row.customerContactId) return ((await loaders.readable.contact.load(row.customerContactId)) as Contact | undefined) ?? null;
   return null;
 }

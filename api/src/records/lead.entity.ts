@@ -4,7 +4,7 @@ import { securedField } from '../access/secured-field';
 import { Column, Entity, Index } from 'typeorm';
 import { EnumColumn } from '../common/columns';
 import { toGlobalId } from '../common/global-id';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 import { OwnedRecord } from './owned-record';
 
 export enum LeadStatus {

@@ -29,6 +29,6 @@ export class OpportunityResolver extends recordFieldsResolver(Opportunity) {
 
   @FieldResolver(() => Customer, { nullable: true, description: 'Null when you may not read the customer.' })
   customer(@Root() opportunity: Opportunity, @Ctx() ctx: RequestContext) {
-    return loadCustomer(ctx, opportunity);
+    return loadCustomer(ctx.loaders, opportunity);
   }
 }

@@ -1,11 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { holds } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
-import { readableActivity, readableAttachment } from '../activities/activity-read';
+import { readableActivity, readableAttachment } from '../activities/activity-views.resolver';
 import { ACTIVITY_GLOBAL_TYPES } from '../activities/activity.entity';
 import { parseGlobalId, expectGlobalId } from '../common/global-id';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { Node } from '../graphql/node';
+import { Node } from '../common/node';
 import { kindOfGlobalType } from './record-kind';
 import { visibleUser } from './record-fields.resolver';
 

@@ -5,17 +5,8 @@ import { repairStrings } from '../common/text';
 import { normalizeEmail, validEmail } from '../records/email-addresses';
 import { decodeEncodedWords } from './rules/encoded-words';
 import { parseThreadIndex } from './rules/thread-index';
+import type { SalvageCode } from './salvage-code';
 import type { TrackEmailItemInput } from './track-emails.inputs';
-
-export type SalvageCode =
-  | 'MISSING_MESSAGE_ID'
-  | 'INVALID_DATE'
-  | 'INVALID_ADDRESS'
-  | 'INVALID_CHARACTERS'
-  | 'BODY_TRUNCATED'
-  | 'SUBJECT_TRUNCATED'
-  | 'FOLDER_TRUNCATED'
-  | 'TOO_MANY_RECIPIENTS';
 
 export interface PreparedAddress {
   readonly role: PartyRole;
