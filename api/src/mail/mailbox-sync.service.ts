@@ -23,6 +23,7 @@ import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
 import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
+import { forUpdate, locksRows, lockRow } from '../db/row-locks';
 
 export const MAILBOX_CLAIM_LIMIT = { min: 1, max: 50, default: 5 } as const;
 // Short leases (seconds) let tests see a killed engine's mailboxes taken over quickly; engines in production use minutes.
@@ -54,8 +55,6 @@ export function sendsSql(m: string, onlyApproved: boolean): string {
 const readsIncomingSql = (m: string) => `(${m}.incomingMethod = '${IncomingMethod.SERVER_SIDE_SYNC}' OR ${m}.isForwardMailbox = 1)`;
 
 const SYNC_WORK = 'claim mailboxes and report on them';
-
-const isMysql = (db: DataSource) => db.options.type !== 'better-sqlite3';
 
 const conflict = (message: string) => new ApiError('CONFLICT', `leaseId: ${message}`, 'leaseId');
 /** The engine's words (quoting a mail server) as stored: repaired (common/text.ts) and cut to fit. */
@@ -105,7 +104,7 @@ export class MailboxSyncService {
     const now = new Date();
     const until = new Date(now.getTime() + leaseSeconds * 1000);
     // A deadlock or lock wait runs the claim again (db/transaction-retry.ts).
-    const claimed = isMysql(this.db)
+    const claimed = locksRows(this.db)
       ? // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
         await this.db.transaction('READ COMMITTED', (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes))
       : // SQLite: the transaction holds the one connection exclusively (db/sqlite-serial.ts), so nothing interleaves.
@@ -115,7 +114,6 @@ export class MailboxSyncService {
   }
 
   private async claimIn(em: EntityManager, engineId: string, limit: number, now: Date, until: Date, onlyApproved: boolean): Promise<Claimed[]> {
-    const mysql = isMysql(this.db);
     const due = `${approvedSql('m', onlyApproved)}
       AND (m.leaseId IS NULL OR m.leaseUntil IS NULL OR m.leaseUntil < :now)
       AND (m.testRequestedAt IS NOT NULL
@@ -128,7 +126,7 @@ export class MailboxSyncService {
     // coming back empty. It also makes the live-lease count below exact.
     const profiles = await rawQuery<{ id: string; maxConcurrentConnections: number }>(
       em,
-      `SELECT id, maxConcurrentConnections FROM email_server_profile WHERE id IN (:...wanted) ORDER BY id${mysql ? ' FOR UPDATE' : ''}`,
+      `SELECT id, maxConcurrentConnections FROM email_server_profile WHERE id IN (:...wanted) ORDER BY id${forUpdate(em)}`,
       { wanted },
     );
     const room = new Map(profiles.map((p) => [p.id, Number(p.maxConcurrentConnections)]));
@@ -144,7 +142,7 @@ export class MailboxSyncService {
       `SELECT m.id, m.profileId, m.testRequestedAt FROM mailbox m
         WHERE ${due} AND m.profileId IN (:...open)
         ORDER BY CASE WHEN m.testRequestedAt IS NULL THEN 1 ELSE 0 END, m.nextSyncAt, m.id
-        LIMIT :take${mysql ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+        LIMIT :take${forUpdate(em, true)}`,
       { now, open, take: limit * 2 },
     );
 
@@ -399,7 +397,7 @@ export class MailboxSyncService {
 
   /** The mailbox, locked for the rest of the transaction, if `leaseId` is its current lease; CONFLICT otherwise. */
   private async leased(em: EntityManager, id: string, leaseId: string, lock = true): Promise<Mailbox> {
-    if (lock && isMysql(this.db)) await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [id]);
+    if (lock) await lockRow(em, 'mailbox', id);
     const mailbox = await em.findOneByOrFail(Mailbox, { id });
     if (mailbox.leaseId !== leaseId) {
       throw conflict(mailbox.leaseId ? `another engine holds this mailbox now (${mailbox.leaseOwner ?? 'unknown'}); stop working on it` : 'the lease was released or never existed; claim the mailbox again');
