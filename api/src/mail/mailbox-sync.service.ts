@@ -23,7 +23,8 @@ import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
 import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
-import { forUpdate, locksRows, lockRow } from '../db/row-locks';
+import { runClaim } from '../db/lease-claim';
+import { forUpdate, lockRow } from '../db/row-locks';
 
 export const MAILBOX_CLAIM_LIMIT = { min: 1, max: 50, default: 5 } as const;
 // Short leases (seconds) let tests see a killed engine's mailboxes taken over quickly; engines in production use minutes.
@@ -103,12 +104,8 @@ export class MailboxSyncService {
     const settings = await this.settings.current();
     const now = new Date();
     const until = new Date(now.getTime() + leaseSeconds * 1000);
-    // A deadlock or lock wait runs the claim again (db/transaction-retry.ts).
-    const claimed = locksRows(this.db)
-      ? // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
-        await this.db.transaction('READ COMMITTED', (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes))
-      : // SQLite: the transaction holds the one connection exclusively (db/sqlite-serial.ts), so nothing interleaves.
-        await this.db.transaction((em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes));
+    // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
+    const claimed = await runClaim(this.db, (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes), { isolation: 'READ COMMITTED' });
     if (claimed.length) this.log.debug({ engineId: engine, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
     return this.work(claimed, until, settings);
   }
