@@ -13,7 +13,7 @@ import { repairText } from '../common/text';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import type { MailTransports } from '../mail/mail-transport';
-import { sendsSql } from '../mail/mailbox-sync.service';
+import { sendsSql } from '../mail/mailbox-eligibility-sql';
 import type { MailTransport } from '../mail/mailbox-sync.types';
 import { MailboxOwnerKind } from '../mail/mail-enums';
 import { Mailbox } from '../mail/mailbox.entity';

@@ -6,6 +6,8 @@ import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
+import { runClaim } from '../db/lease-claim';
+import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import type { Logger } from '../platform/logger';
 import type { EmailSettingsService } from './email-settings.service';
@@ -14,6 +16,7 @@ import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import { AlertSeverity, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxState, OutgoingMethod } from './mail-enums';
 import { incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-transport';
 import { MailboxAlert } from './mailbox-alert.entity';
+import { approvedSql, readsIncomingSql, SYNCING_STATES_SQL } from './mailbox-eligibility-sql';
 import { recordAlert } from './mailbox-alerts';
 import { MailboxItem } from './mailbox-item.entity';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, type ForwardedStates } from './mailbox-live-events';
@@ -23,8 +26,6 @@ import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
 import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
-import { runClaim } from '../db/lease-claim';
-import { forUpdate, lockRow } from '../db/row-locks';
 
 export const MAILBOX_CLAIM_LIMIT = { min: 1, max: 50, default: 5 } as const;
 // Short leases (seconds) let tests see a killed engine's mailboxes taken over quickly; engines in production use minutes.
@@ -32,28 +33,6 @@ export const MAILBOX_LEASE_SECONDS = { min: 5, max: 3600, default: 120 } as cons
 /** The longest wait an engine may ask for after a successful sync. */
 const MAX_NEXT_SYNC_SECONDS = 86_400;
 const DEFAULT_POLL_SECONDS = 60;
-
-// The contract's eligibility rule (mirrored by the pure mailbox-eligibility.ts), written as SQL so
-// claims filter in the database. `m` is the mailbox alias; enum values are constants, not input.
-const SYNCING_STATES = `('${MailboxState.ENABLED}', '${MailboxState.BACKING_OFF}')`;
-
-/** The mailbox may be worked on at all: it has a profile and, when the organization requires it, approval. */
-export function approvedSql(m: string, onlyApproved: boolean): string {
-  return `${m}.profileId IS NOT NULL${onlyApproved ? ` AND ${m}.approval = '${EmailApproval.APPROVED}'` : ''}`;
-}
-
-/** The mailbox syncs: approved as above and ENABLED or BACKING_OFF. */
-export function syncableSql(m: string, onlyApproved: boolean): string {
-  return `${approvedSql(m, onlyApproved)} AND ${m}.state IN ${SYNCING_STATES}`;
-}
-
-/** The mailbox sends its outgoing email over SMTP. */
-export function sendsSql(m: string, onlyApproved: boolean): string {
-  return `${syncableSql(m, onlyApproved)} AND ${m}.outgoingMethod = '${OutgoingMethod.SERVER_SIDE_SYNC}'`;
-}
-
-/** Incoming mail is read from the mailbox's own server (a FORWARD_MAILBOX mailbox's arrives through the forward mailbox). */
-const readsIncomingSql = (m: string) => `(${m}.incomingMethod = '${IncomingMethod.SERVER_SIDE_SYNC}' OR ${m}.isForwardMailbox = 1)`;
 
 const SYNC_WORK = 'claim mailboxes and report on them';
 
@@ -114,7 +93,7 @@ export class MailboxSyncService {
     const due = `${approvedSql('m', onlyApproved)}
       AND (m.leaseId IS NULL OR m.leaseUntil IS NULL OR m.leaseUntil < :now)
       AND (m.testRequestedAt IS NOT NULL
-           OR (m.state IN ${SYNCING_STATES} AND ${readsIncomingSql('m')} AND (m.nextSyncAt IS NULL OR m.nextSyncAt <= :now)))`;
+           OR (m.state IN ${SYNCING_STATES_SQL} AND ${readsIncomingSql('m')} AND (m.nextSyncAt IS NULL OR m.nextSyncAt <= :now)))`;
     const wanted = (await rawQuery<{ profileId: string }>(em, `SELECT DISTINCT m.profileId FROM mailbox m WHERE ${due}`, { now })).map((r) => r.profileId).sort();
     if (!wanted.length) return [];
 
