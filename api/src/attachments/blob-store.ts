@@ -5,7 +5,6 @@ import { In, MoreThanOrEqual, type DataSource, type EntityManager } from 'typeor
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk, BlobUpload } from './blob.entity';
 import { databaseErrorKind } from '../db/database-errors';
 import { runClaim } from '../db/lease-claim';
-import { immediateSqliteTransaction } from '../db/sqlite-serial';
 
 /** Chunks fetched per query when streaming a blob out: a few hundred KiB in memory at most. */
 const OPEN_BATCH_CHUNKS = 8;
@@ -281,21 +280,22 @@ export class BlobStore {
     let removed = 0;
     for (const sha256 of candidates) {
       const params = [sha256, cutoff, cutoff];
-      if (this.db.options.type === 'better-sqlite3') {
-        const done = await immediateSqliteTransaction(this.db, (conn) => {
-          if (conn.prepare(remove).run(...params).changes !== 1) return false;
-          conn.prepare(removeChunks).run(sha256);
+      const done = await runClaim(
+        this.db,
+        async (em) => {
+          const result = (await em.query(remove, params)) as { affectedRows?: number };
+          if (result.affectedRows !== 1) return false;
+          await em.query(removeChunks, [sha256]);
           return true;
-        });
-        if (done) removed++;
-        continue;
-      }
-      const done = await this.db.transaction(async (em) => {
-        const result = (await em.query(remove, params)) as { affectedRows?: number };
-        if (result.affectedRows !== 1) return false;
-        await em.query(removeChunks, [sha256]);
-        return true;
-      });
+        },
+        {
+          sqlite: (conn) => {
+            if (conn.prepare(remove).run(...params).changes !== 1) return false;
+            conn.prepare(removeChunks).run(sha256);
+            return true;
+          },
+        },
+      );
       if (done) removed++;
     }
     return removed;
