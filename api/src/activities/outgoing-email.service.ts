@@ -1,6 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ActivityEvents } from './activity-events';
-import { setTimeout as delay } from 'node:timers/promises';
 import { In, LessThan, type DataSource, type EntityManager } from 'typeorm';
 import { type OwnedRow, type Principal } from '../access/principal';
 import { requireSyncEngine } from '../access/sync-engine-guard';
@@ -9,11 +8,12 @@ import type { BlobStore } from '../attachments/blob-store';
 import { ApiError, badInput, forbidden, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
+import { runClaim } from '../db/lease-claim';
 import { repairText } from '../common/text';
 import { User } from '../identity/user.entity';
 import type { EmailSettingsService } from '../mail/email-settings.service';
 import type { MailTransports } from '../mail/mail-transport';
-import { sendsSql } from '../mail/mailbox-sync.service';
+import { sendsSql } from '../mail/mailbox-eligibility-sql';
 import type { MailTransport } from '../mail/mailbox-sync.types';
 import { MailboxOwnerKind } from '../mail/mail-enums';
 import { Mailbox } from '../mail/mailbox.entity';
@@ -352,14 +352,13 @@ export class OutgoingEmailService {
     await this.expireSendLeases(now);
     const until = new Date(now.getTime() + leaseSeconds * 1000);
     const onlyApproved = (await this.settings.current()).processEmailOnlyForApprovedMailboxes;
-    let claimed: { id: string; leaseId: string }[];
-    if (isSqlite(this.db)) {
-      claimed = await this.claimOnSqlite(now, until, limit, onlyApproved);
-      // That claim ran outside TypeORM (see claimOnSqlite): its SENDING events are written right after it.
-      for (const { id } of claimed) await this.events.stage(this.db.manager, 'UPDATED', id);
-    } else {
-      claimed = await this.claimOnMysql(now, until, limit, onlyApproved);
-    }
+    // READ COMMITTED: no gap locks, so a claim does not block composing or reporting on other emails.
+    const claimed = await runClaim(this.db, (em) => this.claimOnMysql(em, now, until, limit, onlyApproved), {
+      isolation: 'READ COMMITTED',
+      sqlite: (conn) => this.claimOnSqlite(conn, now, until, limit, onlyApproved),
+    });
+    // The SQLite claim ran outside TypeORM (see claimOnSqlite): its SENDING events are written right after it.
+    if (isSqlite(this.db)) for (const { id } of claimed) await this.events.stage(this.db.manager, 'UPDATED', id);
     return this.outgoing(claimed);
   }
 
@@ -541,55 +540,47 @@ export class OutgoingEmailService {
     await this.writer.rebuildTimeline(em, id);
   }
 
-  private async claimOnMysql(now: Date, until: Date, limit: number, onlyApproved: boolean): Promise<{ id: string; leaseId: string }[]> {
-    // READ COMMITTED: no gap locks, so a claim does not block composing or reporting on other emails.
+  private async claimOnMysql(em: EntityManager, now: Date, until: Date, limit: number, onlyApproved: boolean): Promise<{ id: string; leaseId: string }[]> {
     // The order is the (status, nextAttemptAt) index's own (ids are UUIDv7, so by age within a due
     // time): no filesort, so InnoDB locks only the rows it returns and a concurrent claim takes the next ones.
-    // A deadlock runs the claim again (db/transaction-retry.ts).
-    return this.db.transaction('READ COMMITTED', async (em) => {
-      const table = em.connection.getMetadata(EmailMessage).tableName;
-      // The senders that may send, read without locks first: joined into the locking read below,
-      // the mailbox rows would be locked too and mailbox claims would skip them.
-      const senders = (
-        (await em.query(
-          `SELECT DISTINCT e.senderMailboxId AS id FROM ${table} e JOIN mailbox m ON m.id = e.senderMailboxId JOIN email_server_profile p ON p.id = m.profileId
-            WHERE e.status = ? AND (e.nextAttemptAt IS NULL OR e.nextAttemptAt <= ?) AND ${sendsSql('m', onlyApproved)}`,
-          [EmailStatus.PENDING_SEND, now],
-        )) as { id: string }[]
-      ).map((r) => r.id);
-      if (!senders.length) return [];
-      const rows: { activityId: string }[] = await em.query(
-        `SELECT activityId FROM ${table} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) AND senderMailboxId IN (?) ORDER BY nextAttemptAt, activityId LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [EmailStatus.PENDING_SEND, now, senders, limit],
-      );
-      const claimed: { id: string; leaseId: string }[] = [];
-      for (const { activityId } of rows) {
-        const leaseId = newId();
-        const result = await em
-          .createQueryBuilder()
-          .update(EmailMessage)
-          .set({ status: SEND_TRANSITIONS.CLAIM.to, sendLeaseId: leaseId, sendLeaseUntil: until, sendAttempts: () => 'sendAttempts + 1', nextAttemptAt: null, failureReason: null })
-          .where('activityId = :id AND status IN (:...from)', { id: activityId, from: SEND_TRANSITIONS.CLAIM.from })
-          .execute();
-        if (result.affected === 1) {
-          claimed.push({ id: activityId, leaseId });
-          await this.events.stage(em, 'UPDATED', activityId);
-        }
+    const table = em.connection.getMetadata(EmailMessage).tableName;
+    // The senders that may send, read without locks first: joined into the locking read below,
+    // the mailbox rows would be locked too and mailbox claims would skip them.
+    const senders = (
+      (await em.query(
+        `SELECT DISTINCT e.senderMailboxId AS id FROM ${table} e JOIN mailbox m ON m.id = e.senderMailboxId JOIN email_server_profile p ON p.id = m.profileId
+          WHERE e.status = ? AND (e.nextAttemptAt IS NULL OR e.nextAttemptAt <= ?) AND ${sendsSql('m', onlyApproved)}`,
+        [EmailStatus.PENDING_SEND, now],
+      )) as { id: string }[]
+    ).map((r) => r.id);
+    if (!senders.length) return [];
+    const rows: { activityId: string }[] = await em.query(
+      `SELECT activityId FROM ${table} WHERE status = ? AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) AND senderMailboxId IN (?) ORDER BY nextAttemptAt, activityId LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [EmailStatus.PENDING_SEND, now, senders, limit],
+    );
+    const claimed: { id: string; leaseId: string }[] = [];
+    for (const { activityId } of rows) {
+      const leaseId = newId();
+      const result = await em
+        .createQueryBuilder()
+        .update(EmailMessage)
+        .set({ status: SEND_TRANSITIONS.CLAIM.to, sendLeaseId: leaseId, sendLeaseUntil: until, sendAttempts: () => 'sendAttempts + 1', nextAttemptAt: null, failureReason: null })
+        .where('activityId = :id AND status IN (:...from)', { id: activityId, from: SEND_TRANSITIONS.CLAIM.from })
+        .execute();
+      if (result.affected === 1) {
+        claimed.push({ id: activityId, leaseId });
+        await this.events.stage(em, 'UPDATED', activityId);
       }
-      return claimed;
-    });
+    }
+    return claimed;
   }
 
   /**
    * TypeORM shares one SQLite connection among all requests, so an awaited transaction could take in
-   * another request's statements, or be committed or rolled back by it. better-sqlite3 runs this one
-   * synchronously, after any open transaction ends: it commits before the claim is answered.
+   * another request's statements, or be committed or rolled back by it. These statements run
+   * synchronously in one IMMEDIATE transaction, in their turn on the connection (db/lease-claim.ts).
    */
-  private async claimOnSqlite(now: Date, until: Date, limit: number, onlyApproved: boolean): Promise<{ id: string; leaseId: string }[]> {
-    const conn = (this.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
-    for (const deadline = Date.now() + 5000; conn.inTransaction; await delay(5)) {
-      if (Date.now() > deadline) throw new ApiError('INTERNAL_SERVER_ERROR', 'another transaction held the database for more than 5 s; claim again');
-    }
+  private claimOnSqlite(conn: BetterSqlite3.Database, now: Date, until: Date, limit: number, onlyApproved: boolean): { id: string; leaseId: string }[] {
     const meta = this.db.getMetadata(EmailMessage);
     const dateValue = (date: Date) => this.db.driver.preparePersistentValue(date, meta.findColumnWithPropertyName('sendLeaseUntil')!) as string;
     const select = conn.prepare(
@@ -601,17 +592,13 @@ export class OutgoingEmailService {
       `UPDATE ${meta.tableName} SET status = ?, sendLeaseId = ?, sendLeaseUntil = ?, sendAttempts = sendAttempts + 1, nextAttemptAt = NULL, failureReason = NULL WHERE activityId = ? AND status = ?`,
     );
     const [from] = SEND_TRANSITIONS.CLAIM.from;
-    return conn
-      .transaction(() => {
-        const rows = select.all(from, dateValue(now), limit) as { activityId: string }[];
-        const claimed: { id: string; leaseId: string }[] = [];
-        for (const { activityId } of rows) {
-          const leaseId = newId();
-          if (update.run(SEND_TRANSITIONS.CLAIM.to, leaseId, dateValue(until), activityId, from).changes === 1) claimed.push({ id: activityId, leaseId });
-        }
-        return claimed;
-      })
-      .immediate();
+    const rows = select.all(from, dateValue(now), limit) as { activityId: string }[];
+    const claimed: { id: string; leaseId: string }[] = [];
+    for (const { activityId } of rows) {
+      const leaseId = newId();
+      if (update.run(SEND_TRANSITIONS.CLAIM.to, leaseId, dateValue(until), activityId, from).changes === 1) claimed.push({ id: activityId, leaseId });
+    }
+    return claimed;
   }
 
   /** What the engine needs to send each claimed email, in a fixed number of statements. */

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { In, MoreThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk, BlobUpload } from './blob.entity';
 import { databaseErrorKind } from '../db/database-errors';
+import { runClaim } from '../db/lease-claim';
 
 /** Chunks fetched per query when streaming a blob out: a few hundred KiB in memory at most. */
 const OPEN_BATCH_CHUNKS = 8;
@@ -16,7 +16,7 @@ export type BlobStoreErrorCode =
   | 'INCOMPLETE'
   /** `readSmall` was asked for a blob above its byte limit. */
   | 'TOO_LARGE'
-  /** SQLite only: another transaction held the shared connection for too long. */
+  /** Sweeps kept removing the content while this upload stored it again: upload it again. */
   | 'BUSY';
 
 export class BlobStoreError extends Error {
@@ -280,36 +280,25 @@ export class BlobStore {
     let removed = 0;
     for (const sha256 of candidates) {
       const params = [sha256, cutoff, cutoff];
-      if (this.db.options.type === 'better-sqlite3') {
-        const conn = await this.idleSqliteConnection();
-        const done = conn
-          .transaction(() => {
+      const done = await runClaim(
+        this.db,
+        async (em) => {
+          const result = (await em.query(remove, params)) as { affectedRows?: number };
+          if (result.affectedRows !== 1) return false;
+          await em.query(removeChunks, [sha256]);
+          return true;
+        },
+        {
+          sqlite: (conn) => {
             if (conn.prepare(remove).run(...params).changes !== 1) return false;
             conn.prepare(removeChunks).run(sha256);
             return true;
-          })
-          .immediate();
-        if (done) removed++;
-        continue;
-      }
-      const done = await this.db.transaction(async (em) => {
-        const result = (await em.query(remove, params)) as { affectedRows?: number };
-        if (result.affectedRows !== 1) return false;
-        await em.query(removeChunks, [sha256]);
-        return true;
-      });
+          },
+        },
+      );
       if (done) removed++;
     }
     return removed;
-  }
-
-  /** The shared SQLite connection once no other transaction is open on it (see commitOnSqlite). */
-  private async idleSqliteConnection(): Promise<BetterSqlite3.Database> {
-    const conn = (this.db.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
-    for (const deadline = Date.now() + 5000; conn.inTransaction; await delay(5)) {
-      if (Date.now() > deadline) throw new BlobStoreError('BUSY', 'another transaction kept the SQLite connection for more than 5 s');
-    }
-    return conn;
   }
 
   private async insertChunk(em: EntityManager, blobKey: string, seq: number, data: Buffer): Promise<void> {
@@ -331,50 +320,46 @@ export class BlobStore {
    */
   private async commit(tempKey: string, written: number, sha256: string, size: number, last: Buffer): Promise<boolean> {
     const createdAt = new Date();
-    if (this.db.options.type === 'better-sqlite3') return this.commitOnSqlite(tempKey, written, sha256, size, last, createdAt);
-    return this.db.transaction(async (em) => {
-      try {
-        await em.createQueryBuilder().insert().into(Blob).values({ sha256, size, createdAt }).updateEntity(false).execute();
-      } catch (err) {
-        // A concurrent transaction inserting the same key waits for the first to commit, then fails here.
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-      if (written > 0) {
-        const moved = await em.createQueryBuilder().update(BlobChunk).set({ blobKey: sha256 }).where('blobKey = :tempKey', { tempKey }).execute();
-        if (moved.affected !== written) throw incomplete(sha256);
-      }
-      if (last.length > 0) await this.insertChunk(em, sha256, written, last);
-      return true;
+    return runClaim(this.db, (em) => this.commitIn(em, tempKey, written, sha256, size, last, createdAt), {
+      sqlite: (conn) => this.commitOnSqlite(conn, tempKey, written, sha256, size, last, createdAt),
     });
   }
 
+  private async commitIn(em: EntityManager, tempKey: string, written: number, sha256: string, size: number, last: Buffer, createdAt: Date): Promise<boolean> {
+    try {
+      await em.createQueryBuilder().insert().into(Blob).values({ sha256, size, createdAt }).updateEntity(false).execute();
+    } catch (err) {
+      // A concurrent transaction inserting the same key waits for the first to commit, then fails here.
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+    if (written > 0) {
+      const moved = await em.createQueryBuilder().update(BlobChunk).set({ blobKey: sha256 }).where('blobKey = :tempKey', { tempKey }).execute();
+      if (moved.affected !== written) throw incomplete(sha256);
+    }
+    if (last.length > 0) await this.insertChunk(em, sha256, written, last);
+    return true;
+  }
+
   /**
-   * TypeORM shares one SQLite connection among all its query runners, so an awaited transaction
-   * would take in any statement another request sends meanwhile, and a second one would fail to
-   * begin. better-sqlite3 runs a transaction synchronously: nothing can slip into it, and the file's
-   * write lock is never held across an await (which would stall every other connection).
+   * The commit as synchronous better-sqlite3 statements (db/lease-claim.ts runs them as one IMMEDIATE
+   * transaction in their turn): the file's write lock is never held across an await, which would
+   * stall every other connection.
    */
-  private async commitOnSqlite(tempKey: string, written: number, sha256: string, size: number, last: Buffer, createdAt: Date): Promise<boolean> {
-    // Nesting inside another code path's open transaction would tie this commit to its rollback.
-    const conn = await this.idleSqliteConnection();
+  private commitOnSqlite(conn: BetterSqlite3.Database, tempKey: string, written: number, sha256: string, size: number, last: Buffer, createdAt: Date): boolean {
     const blobMeta = this.db.getMetadata(Blob);
     const chunkTable = this.db.getMetadata(BlobChunk).tablePath;
     const createdAtValue = this.db.driver.preparePersistentValue(createdAt, blobMeta.findColumnWithPropertyName('createdAt')!);
-    return conn
-      .transaction((): boolean => {
-        try {
-          conn.prepare(`INSERT INTO "${blobMeta.tablePath}" ("sha256", "size", "createdAt") VALUES (?, ?, ?)`).run(sha256, size, createdAtValue);
-        } catch (err) {
-          if (isDuplicateKey(err)) return false;
-          throw err;
-        }
-        const moved = written > 0 ? conn.prepare(`UPDATE "${chunkTable}" SET "blobKey" = ? WHERE "blobKey" = ?`).run(sha256, tempKey).changes : 0;
-        if (moved !== written) throw incomplete(sha256);
-        if (last.length > 0) conn.prepare(`INSERT INTO "${chunkTable}" ("blobKey", "seq", "data") VALUES (?, ?, ?)`).run(sha256, written, last);
-        return true;
-      })
-      .immediate();
+    try {
+      conn.prepare(`INSERT INTO "${blobMeta.tablePath}" ("sha256", "size", "createdAt") VALUES (?, ?, ?)`).run(sha256, size, createdAtValue);
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+    const moved = written > 0 ? conn.prepare(`UPDATE "${chunkTable}" SET "blobKey" = ? WHERE "blobKey" = ?`).run(sha256, tempKey).changes : 0;
+    if (moved !== written) throw incomplete(sha256);
+    if (last.length > 0) conn.prepare(`INSERT INTO "${chunkTable}" ("blobKey", "seq", "data") VALUES (?, ?, ?)`).run(sha256, written, last);
+    return true;
   }
 }
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataSource, type Logger } from 'typeorm';
 import { createMysqlDatabase, dropMysqlDatabase } from '../db/mysql-admin';
+import { serializeSqliteAccess } from '../db/sqlite-serial';
 import { Blob, BlobChunk } from './blob.entity';
 
 // Test fixture: a throwaway database holding just the blob tables, on either real database.
@@ -68,6 +69,8 @@ export async function createBlobTestDatabase(dialect: TestDialect): Promise<Blob
     async connect(logger) {
       const ds = new DataSource({ ...options, ...(logger ? { logger, logging: true } : {}) });
       await ds.initialize();
+      // As in production (db/data-source.ts): one transaction at a time on the shared connection.
+      if (ds.options.type === 'better-sqlite3') serializeSqliteAccess(ds);
       opened.push(ds);
       return ds;
     },

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serializeSqliteAccess } from './sqlite-serial';
+import { immediateSqliteTransaction, serializeSqliteAccess } from './sqlite-serial';
 
 // Lets other requests run, as awaiting real I/O would, without sleeping.
 const yieldTurns = async (turns = 20) => {
@@ -57,5 +57,35 @@ describe('SQLite access through one TypeORM connection', () => {
       await em.transaction(async (inner) => inner.query("INSERT INTO note VALUES ('inner')"));
     });
     expect(await notes(ds)).toEqual(['inner', 'outer']);
+  });
+});
+
+describe('immediateSqliteTransaction', () => {
+  let ds: DataSource | undefined;
+  afterEach(() => ds?.destroy());
+
+  it('waits for an open transaction to end instead of joining it, so that transaction\'s rollback leaves it alone', async () => {
+    ds = await open(true);
+    const db = ds;
+    let inside!: () => void;
+    const opened = new Promise<void>((resolve) => (inside = resolve));
+    const failing = db
+      .transaction(async (em) => {
+        await em.query("INSERT INTO note VALUES ('rolled back')");
+        inside();
+        await yieldTurns();
+        throw new Error('this request fails');
+      })
+      .catch(() => undefined);
+    await opened;
+    const immediate = immediateSqliteTransaction(db, (conn) => conn.prepare("INSERT INTO note VALUES ('immediate')").run().changes);
+    await Promise.all([failing, immediate]);
+    expect(await notes(db)).toEqual(['immediate']);
+  });
+
+  it('refuses to run inside a transaction on the same connection (it would wait for itself)', async () => {
+    ds = await open(true);
+    const db = ds;
+    await expect(db.transaction(() => immediateSqliteTransaction(db, () => 1))).rejects.toThrow(/inside another transaction/);
   });
 });

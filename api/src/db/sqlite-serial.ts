@@ -1,5 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
+
+interface Serial {
+  readonly holding: AsyncLocalStorage<true>;
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+}
+
+const serials = new WeakMap<DataSource, Serial>();
 
 /**
  * TypeORM's better-sqlite3 driver runs every request on ONE connection and one query runner, so
@@ -25,6 +33,8 @@ export function serializeSqliteAccess(dataSource: DataSource): void {
     }
   };
 
+  serials.set(dataSource, { holding, exclusive });
+
   const manager = dataSource.manager;
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
   manager.transaction = ((...args: unknown[]) =>
@@ -34,4 +44,18 @@ export function serializeSqliteAccess(dataSource: DataSource): void {
   const runner = dataSource.driver.createQueryRunner('master');
   const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
   runner.query = ((...args: unknown[]) => (holding.getStore() ? query(...args) : exclusive(() => query(...args)))) as typeof runner.query;
+}
+
+/**
+ * Runs `work` as one synchronous better-sqlite3 IMMEDIATE transaction on the data source's shared
+ * connection, in its turn among TypeORM's transactions and statements (no polling): nothing slips
+ * into it, the file's write lock is never held across an await, and it commits before this resolves.
+ * Not from inside a TypeORM transaction: it would wait for that transaction's end, which waits for it.
+ */
+export async function immediateSqliteTransaction<T>(dataSource: DataSource, work: (conn: BetterSqlite3.Database) => T): Promise<T> {
+  const serial = serials.get(dataSource);
+  if (!serial) throw new Error('immediateSqliteTransaction needs serializeSqliteAccess on the data source first');
+  if (serial.holding.getStore()) throw new Error('immediateSqliteTransaction cannot run inside another transaction on the same connection');
+  const conn = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+  return serial.exclusive(async () => conn.transaction(() => work(conn)).immediate());
 }

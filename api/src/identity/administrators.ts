@@ -3,6 +3,7 @@ import { SecurityRole, UserRole } from '../access/security-role.entity';
 import { SYSTEM_ADMINISTRATOR } from '../access/system-roles';
 import { ApiError } from '../common/errors';
 import { User } from './user.entity';
+import { lockRow } from '../db/row-locks';
 
 /**
  * Runs `change` in a transaction and commits it only if at least one enabled person (not a service
@@ -14,7 +15,7 @@ import { User } from './user.entity';
 export function keepingAnAdministrator<T>(db: DataSource, change: (em: EntityManager) => Promise<T>): Promise<T> {
   return db.transaction(async (em) => {
     const role = await em.findOneByOrFail(SecurityRole, { name: SYSTEM_ADMINISTRATOR });
-    if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM security_role WHERE id = ? FOR UPDATE', [role.id]);
+    await lockRow(em, 'security_role', role.id);
     const result = await change(em);
     const holders = (await em.findBy(UserRole, { roleId: role.id })).map((link) => link.userId);
     const enabled = holders.length ? await em.countBy(User, { id: In(holders), disabled: false, isService: false }) : 0;

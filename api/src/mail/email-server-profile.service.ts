@@ -15,6 +15,7 @@ import { recordAlert } from './mailbox-alerts';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, stageProfileMailboxes } from './mailbox-live-events';
 import { Mailbox } from './mailbox.entity';
 import { requireMailAdmin } from './mailbox.service';
+import { lockRow } from '../db/row-locks';
 
 const REQUIRED = ['name', 'kind', 'incomingHost', 'incomingPort', 'incomingTls', 'authMethod'] as const;
 /** The SMTP server: all three set, or none (nothing sends through the profile). */
@@ -77,7 +78,7 @@ export class EmailServerProfileService {
     const profile = await this.find(globalId);
     await this.db.transaction(async (em) => {
       // Exclusive lock first: a configureMailbox choosing this profile right now finishes before the count (SQLite runs one transaction at a time).
-      if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM email_server_profile WHERE id = ? FOR UPDATE', [profile.id]);
+      await lockRow(em, 'email_server_profile', profile.id);
       const users = await em.countBy(Mailbox, { profileId: profile.id });
       if (users > 0) {
         throw new ApiError('CONFLICT', `id: ${users} mailbox${users === 1 ? ' uses' : 'es use'} the profile "${profile.name}"; give them another profile first`, 'id');
@@ -167,7 +168,7 @@ export function outgoingProblem(profile: Pick<EmailServerProfile, (typeof OUTGOI
  * wait forever. The lock makes a concurrent configureMailbox (shared lock on the profile) finish first.
  */
 async function requireNoSenders(em: EntityManager, profile: EmailServerProfile): Promise<void> {
-  if (em.connection.options.type !== 'better-sqlite3') await em.query('SELECT id FROM email_server_profile WHERE id = ? FOR UPDATE', [profile.id]);
+  await lockRow(em, 'email_server_profile', profile.id);
   const senders = await em.countBy(Mailbox, { profileId: profile.id, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC });
   if (senders > 0) {
     const which = senders === 1 ? '1 mailbox sends' : `${senders} mailboxes send`;

@@ -19,6 +19,7 @@ import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges } from
 import { Mailbox } from './mailbox.entity';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 import { isMailAdmin, mayUseMailbox } from './mailbox.service';
+import { lockRow, rowLock } from '../db/row-locks';
 
 /** Who may make a change: administrators only, or the mailbox owner too. */
 type Access = 'admin' | 'ownerOrAdmin';
@@ -48,7 +49,7 @@ export class MailboxConfigService {
     return this.change(principal, globalId, 'admin', async (em, mailbox, actor, now) => {
       // Shared lock: a concurrent deleteEmailServerProfile (which locks the row exclusively) waits, then counts this mailbox.
       const chosenId = profileId === undefined ? mailbox.profileId : profileId;
-      const profile = chosenId ? await em.findOne(EmailServerProfile, { where: { id: chosenId }, ...(isMysql(em) ? { lock: { mode: 'pessimistic_read' as const } } : {}) }) : null;
+      const profile = chosenId ? await em.findOne(EmailServerProfile, { where: { id: chosenId }, lock: rowLock(em, 'pessimistic_read') }) : null;
       if (profileId && !profile) throw notFound('input.profileId', input.profileId!);
       const isForwardMailbox = input.isForwardMailbox ?? mailbox.isForwardMailbox;
       const after: MailboxConfig = {
@@ -204,7 +205,7 @@ export class MailboxConfigService {
     }
     await this.db.transaction(async (em) => {
       // SQLite runs one transaction at a time (db/sqlite-serial.ts); MariaDB needs the row lock.
-      if (isMysql(em)) await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [id]);
+      await lockRow(em, 'mailbox', id);
       const mailbox = await em.findOneByOrFail(Mailbox, { id });
       const user = await em.findOne(User, { where: { id: principal.userId }, select: { email: true } });
       const forwarded = await forwardedStates(em);
@@ -216,8 +217,6 @@ export class MailboxConfigService {
     return this.db.getRepository(Mailbox).findOneByOrFail({ id });
   }
 }
-
-const isMysql = (em: EntityManager) => em.connection.options.type !== 'better-sqlite3';
 
 const settingsIn = (em: EntityManager) => em.findOneByOrFail(OrganizationEmailSettings, { id: ORGANIZATION_SETTINGS_ID });
 

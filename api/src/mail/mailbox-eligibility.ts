@@ -2,7 +2,8 @@ import { EmailApproval, IncomingMethod, MailboxState, OutgoingMethod } from './m
 
 /**
  * When the sync engine may work on a mailbox: one pure rule over plain data, shared by the claims
- * (mailbox-sync), outgoing email and the admin GraphQL, so they never disagree.
+ * (mailbox-sync), outgoing email and the admin GraphQL, so they never disagree. Its SQL twin, for
+ * claims that filter in the database, is mailbox-eligibility-sql.ts (tested to agree).
  */
 export interface EligibilityMailbox {
   readonly profileId: string | null;

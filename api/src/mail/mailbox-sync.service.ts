@@ -6,6 +6,8 @@ import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
+import { runClaim } from '../db/lease-claim';
+import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import type { Logger } from '../platform/logger';
 import type { EmailSettingsService } from './email-settings.service';
@@ -14,6 +16,7 @@ import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import { AlertSeverity, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxState, OutgoingMethod } from './mail-enums';
 import { incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-transport';
 import { MailboxAlert } from './mailbox-alert.entity';
+import { approvedSql, readsIncomingSql, SYNCING_STATES_SQL } from './mailbox-eligibility-sql';
 import { recordAlert } from './mailbox-alerts';
 import { MailboxItem } from './mailbox-item.entity';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, type ForwardedStates } from './mailbox-live-events';
@@ -31,31 +34,7 @@ export const MAILBOX_LEASE_SECONDS = { min: 5, max: 3600, default: 120 } as cons
 const MAX_NEXT_SYNC_SECONDS = 86_400;
 const DEFAULT_POLL_SECONDS = 60;
 
-// The contract's eligibility rule (mirrored by the pure mailbox-eligibility.ts), written as SQL so
-// claims filter in the database. `m` is the mailbox alias; enum values are constants, not input.
-const SYNCING_STATES = `('${MailboxState.ENABLED}', '${MailboxState.BACKING_OFF}')`;
-
-/** The mailbox may be worked on at all: it has a profile and, when the organization requires it, approval. */
-export function approvedSql(m: string, onlyApproved: boolean): string {
-  return `${m}.profileId IS NOT NULL${onlyApproved ? ` AND ${m}.approval = '${EmailApproval.APPROVED}'` : ''}`;
-}
-
-/** The mailbox syncs: approved as above and ENABLED or BACKING_OFF. */
-export function syncableSql(m: string, onlyApproved: boolean): string {
-  return `${approvedSql(m, onlyApproved)} AND ${m}.state IN ${SYNCING_STATES}`;
-}
-
-/** The mailbox sends its outgoing email over SMTP. */
-export function sendsSql(m: string, onlyApproved: boolean): string {
-  return `${syncableSql(m, onlyApproved)} AND ${m}.outgoingMethod = '${OutgoingMethod.SERVER_SIDE_SYNC}'`;
-}
-
-/** Incoming mail is read from the mailbox's own server (a FORWARD_MAILBOX mailbox's arrives through the forward mailbox). */
-const readsIncomingSql = (m: string) => `(${m}.incomingMethod = '${IncomingMethod.SERVER_SIDE_SYNC}' OR ${m}.isForwardMailbox = 1)`;
-
 const SYNC_WORK = 'claim mailboxes and report on them';
-
-const isMysql = (db: DataSource) => db.options.type !== 'better-sqlite3';
 
 const conflict = (message: string) => new ApiError('CONFLICT', `leaseId: ${message}`, 'leaseId');
 /** The engine's words (quoting a mail server) as stored: repaired (common/text.ts) and cut to fit. */
@@ -104,22 +83,17 @@ export class MailboxSyncService {
     const settings = await this.settings.current();
     const now = new Date();
     const until = new Date(now.getTime() + leaseSeconds * 1000);
-    // A deadlock or lock wait runs the claim again (db/transaction-retry.ts).
-    const claimed = isMysql(this.db)
-      ? // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
-        await this.db.transaction('READ COMMITTED', (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes))
-      : // SQLite: the transaction holds the one connection exclusively (db/sqlite-serial.ts), so nothing interleaves.
-        await this.db.transaction((em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes));
+    // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
+    const claimed = await runClaim(this.db, (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes), { isolation: 'READ COMMITTED' });
     if (claimed.length) this.log.debug({ engineId: engine, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
     return this.work(claimed, until, settings);
   }
 
   private async claimIn(em: EntityManager, engineId: string, limit: number, now: Date, until: Date, onlyApproved: boolean): Promise<Claimed[]> {
-    const mysql = isMysql(this.db);
     const due = `${approvedSql('m', onlyApproved)}
       AND (m.leaseId IS NULL OR m.leaseUntil IS NULL OR m.leaseUntil < :now)
       AND (m.testRequestedAt IS NOT NULL
-           OR (m.state IN ${SYNCING_STATES} AND ${readsIncomingSql('m')} AND (m.nextSyncAt IS NULL OR m.nextSyncAt <= :now)))`;
+           OR (m.state IN ${SYNCING_STATES_SQL} AND ${readsIncomingSql('m')} AND (m.nextSyncAt IS NULL OR m.nextSyncAt <= :now)))`;
     const wanted = (await rawQuery<{ profileId: string }>(em, `SELECT DISTINCT m.profileId FROM mailbox m WHERE ${due}`, { now })).map((r) => r.profileId).sort();
     if (!wanted.length) return [];
 
@@ -128,7 +102,7 @@ export class MailboxSyncService {
     // coming back empty. It also makes the live-lease count below exact.
     const profiles = await rawQuery<{ id: string; maxConcurrentConnections: number }>(
       em,
-      `SELECT id, maxConcurrentConnections FROM email_server_profile WHERE id IN (:...wanted) ORDER BY id${mysql ? ' FOR UPDATE' : ''}`,
+      `SELECT id, maxConcurrentConnections FROM email_server_profile WHERE id IN (:...wanted) ORDER BY id${forUpdate(em)}`,
       { wanted },
     );
     const room = new Map(profiles.map((p) => [p.id, Number(p.maxConcurrentConnections)]));
@@ -144,7 +118,7 @@ export class MailboxSyncService {
       `SELECT m.id, m.profileId, m.testRequestedAt FROM mailbox m
         WHERE ${due} AND m.profileId IN (:...open)
         ORDER BY CASE WHEN m.testRequestedAt IS NULL THEN 1 ELSE 0 END, m.nextSyncAt, m.id
-        LIMIT :take${mysql ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+        LIMIT :take${forUpdate(em, true)}`,
       { now, open, take: limit * 2 },
     );
 
@@ -399,7 +373,7 @@ export class MailboxSyncService {
 
   /** The mailbox, locked for the rest of the transaction, if `leaseId` is its current lease; CONFLICT otherwise. */
   private async leased(em: EntityManager, id: string, leaseId: string, lock = true): Promise<Mailbox> {
-    if (lock && isMysql(this.db)) await em.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [id]);
+    if (lock) await lockRow(em, 'mailbox', id);
     const mailbox = await em.findOneByOrFail(Mailbox, { id });
     if (mailbox.leaseId !== leaseId) {
       throw conflict(mailbox.leaseId ? `another engine holds this mailbox now (${mailbox.leaseOwner ?? 'unknown'}); stop working on it` : 'the lease was released or never existed; claim the mailbox again');

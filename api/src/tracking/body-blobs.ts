@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from '../attachments/blob.entity';
 import { touch } from '../attachments/blob-store';
+import { rowLock } from '../db/row-locks';
 
 /** Bytes of chunk data per INSERT: a few statements per batch, well below MySQL's 16 MB max_allowed_packet. */
 const BYTES_PER_INSERT = 4 * 1024 * 1024;
@@ -21,8 +22,7 @@ export async function storeSmallBlobs(em: EntityManager, contents: readonly Buff
   // Touched first, so the sweep of unreferenced blobs cannot remove one this batch is about to name;
   // then read under lock (MySQL/MariaDB), so a row a sweep removed meanwhile is stored again.
   await touch(em, [...unique.keys()]);
-  const lock = em.connection.options.type === 'better-sqlite3' ? undefined : ({ mode: 'pessimistic_write' } as const);
-  const present = new Set((await em.find(Blob, { where: { sha256: In([...unique.keys()]) }, select: { sha256: true }, lock })).map((b) => b.sha256));
+  const present = new Set((await em.find(Blob, { where: { sha256: In([...unique.keys()]) }, select: { sha256: true }, lock: rowLock(em) })).map((b) => b.sha256));
   const missing = [...unique].filter(([sha]) => !present.has(sha));
   if (missing.length === 0) return shas;
 

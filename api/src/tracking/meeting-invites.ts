@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { In, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { AppointmentDetail } from '../activities/activity-details.entity';
 import { ActivityKind, ActivityState, PartyResolution, PartyRole, type PrivacyLevel } from '../activities/activity-enums';
 import { ActivityParty } from '../activities/activity-party.entity';
@@ -7,6 +7,7 @@ import type { ActivityWriter, NewParty } from '../activities/activity-writer';
 import { Activity } from '../activities/activity.entity';
 import { newId } from '../common/ids';
 import { insertChunked } from '../db/insert-chunked';
+import { lockedForUpdate } from '../db/row-locks';
 import { validEmail } from '../records/email-addresses';
 import { partyResolutionOf } from './decide-item';
 import { decodeEncodedWords } from './rules/encoded-words';
@@ -278,9 +279,9 @@ export class MeetingInvites {
   private async update(em: EntityManager, ctx: InviteContext, known: Current, request: InviteRequest, state: ActivityState, parties: NewParty[]): Promise<boolean> {
     const { invite } = request;
     // Locking reads: the latest committed rows (load() locked them), not the batch's snapshot.
-    const activity = await locked(em.createQueryBuilder(Activity, 'a')).where('a.id = :id', { id: known.activityId }).getOneOrFail();
-    const detail = await locked(em.createQueryBuilder(AppointmentDetail, 'd')).where('d.activityId = :id', { id: known.activityId }).getOneOrFail();
-    const existing = await locked(em.createQueryBuilder(ActivityParty, 'p')).where('p.activityId = :id', { id: activity.id }).orderBy('p.position', 'ASC').getMany();
+    const activity = await lockedForUpdate(em.createQueryBuilder(Activity, 'a')).where('a.id = :id', { id: known.activityId }).getOneOrFail();
+    const detail = await lockedForUpdate(em.createQueryBuilder(AppointmentDetail, 'd')).where('d.activityId = :id', { id: known.activityId }).getOneOrFail();
+    const existing = await lockedForUpdate(em.createQueryBuilder(ActivityParty, 'p')).where('p.activityId = :id', { id: activity.id }).orderBy('p.position', 'ASC').getMany();
     // A cancellation names the meeting; it need not repeat its times, place or attendees.
     const moves = invite.start !== null;
     const next = {
@@ -321,7 +322,7 @@ export class MeetingInvites {
     if (!uids.length) return result;
     const found = await em.find(AppointmentDetail, { where: { icalUid: In([...uids]) }, select: { activityId: true } });
     if (!found.length) return result;
-    const rows = await locked(em.createQueryBuilder(AppointmentDetail, 'd'))
+    const rows = await lockedForUpdate(em.createQueryBuilder(AppointmentDetail, 'd'))
       .innerJoin(Activity, 'a', 'a.id = d.activityId')
       .select(['d.activityId AS activityId', 'd.icalUid AS icalUid', 'd.icalSequence AS icalSequence', 'a.state AS state'])
       .where('d.activityId IN (:...ids)', { ids: found.map((d) => d.activityId) })
@@ -331,11 +332,6 @@ export class MeetingInvites {
     }
     return result;
   }
-}
-
-/** FOR UPDATE on MySQL/MariaDB; SQLite's writer already holds the whole database. */
-function locked<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
-  return qb.connection.options.type === 'better-sqlite3' ? qb : qb.setLock('pessimistic_write');
 }
 
 /** A party row as ActivityWriter.insert writes it (resolved parties only carry their record). */

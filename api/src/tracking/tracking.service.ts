@@ -23,6 +23,7 @@ import type { QuarantineInput, TrackEmailsInput, TrackEmailsResult, TrackedItem 
 import { TrackingFacts } from './tracking-facts';
 import { planBatch } from './tracking-plan';
 import type { TrackingWriter } from './tracking-writer';
+import { forUpdate } from '../db/row-locks';
 
 /**
  * Another engine stored the same message first (a unique key decided the race): the whole batch
@@ -126,8 +127,7 @@ export class TrackingService {
   private async runBatch(em: EntityManager, ctx: BatchContext, items: readonly PreparedItem[], rejections: ReadonlyMap<number, string>, cursor: string | null): Promise<BatchOutcome> {
     const { mailbox } = ctx;
     // One batch per mailbox at a time: the cursor must move in order (SQLite serializes writers anyway).
-    const locked = em.connection.options.type === 'better-sqlite3' ? 'SELECT syncCursor, leaseId FROM mailbox WHERE id = ?' : 'SELECT syncCursor, leaseId FROM mailbox WHERE id = ? FOR UPDATE';
-    const [{ syncCursor: currentCursor, leaseId: currentLease }] = (await em.query(locked, [mailbox.id])) as { syncCursor: string | null; leaseId: string | null }[];
+    const [{ syncCursor: currentCursor, leaseId: currentLease }] = (await em.query(`SELECT syncCursor, leaseId FROM mailbox WHERE id = ?${forUpdate(em)}`, [mailbox.id])) as { syncCursor: string | null; leaseId: string | null }[];
     // Checked under the row lock: a claim cannot take the mailbox over between this check and the commit.
     if (ctx.leaseId !== null && currentLease !== ctx.leaseId) {
       throw new ApiError('CONFLICT', 'input.leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'input.leaseId');
