@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Arrivals } from './arrivals.js';
 
 // A loopback TCP relay in front of an IMAP server that records every line each side sends, so a test can
 // wait for what happened on the wire (the server's "+ idling") and check where a notification arrived.
@@ -17,8 +18,8 @@ export interface ImapWireTap {
 }
 
 export async function startImapWireTap(host: string, port: number): Promise<ImapWireTap> {
-  const lines: WireLine[] = [];
-  let wake: (() => void)[] = [];
+  const arrivals = new Arrivals<WireLine>();
+  const lines = arrivals.items;
   const sockets = new Set<net.Socket>();
   const record = (from: WireLine['from']) => {
     let pending = '';
@@ -26,8 +27,7 @@ export async function startImapWireTap(host: string, port: number): Promise<Imap
       pending += chunk.toString('latin1');
       const parts = pending.split('\r\n');
       pending = parts.pop()!;
-      for (const text of parts) lines.push({ from, text });
-      for (const w of wake.splice(0)) w();
+      for (const text of parts) arrivals.push({ from, text });
     };
   };
   const server = net.createServer((client) => {
@@ -48,26 +48,18 @@ export async function startImapWireTap(host: string, port: number): Promise<Imap
   return {
     port: (server.address() as net.AddressInfo).port,
     lines,
-    async waitForLine(test, { from = 0, timeoutMs = 10_000, what = 'matching line' } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const index = lines.findIndex((line, i) => i >= from && test(line));
-        if (index >= 0) return index;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no ${what} on the wire within ${timeoutMs} ms:\n${lines.map((l) => `${l.from}: ${l.text}`).join('\n')}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
+    waitForLine(test, { from = 0, timeoutMs = 10_000, what = 'matching line' } = {}) {
+      const at = (items: readonly WireLine[]) => {
+        const index = items.findIndex((line, i) => i >= from && test(line));
+        return index >= 0 ? index : undefined;
+      };
+      return arrivals.until(at, timeoutMs, `${what} on the wire`).catch((error: Error) => {
+        throw new Error(`${error.message}:\n${lines.map((l) => `${l.from}: ${l.text}`).join('\n')}`);
+      });
     },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      wake = [];
     },
   };
 }
