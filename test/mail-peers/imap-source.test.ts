@@ -5,6 +5,7 @@ import { ImapSource, type ImapFolderConfig } from '../../sync-engine/src/mail/im
 import { MailError } from '../../sync-engine/src/mail/mail-error.js';
 import type { Endpoint, FetchedBatch, FetchOptions, MailSource } from '../../sync-engine/src/mail/mail-source.js';
 import { startDovecot, type StartedDovecot } from '../support/dovecot.js';
+import { startImapWireTap } from '../support/imap-wire-tap.js';
 import { latin1Message, rawMessage } from './raw-messages.js';
 
 // The IMAP adapter against a real Dovecot: what fetchNew, inventory, fetchRefs, remove, IDLE and the Sent
@@ -265,17 +266,32 @@ describe('connection failures', () => {
 });
 
 describe('waitForChange (IDLE)', () => {
-  it('hears a delivery while idling', async () => {
+  it('hears a delivery while idling, through the server\'s EXISTS during IDLE', async () => {
     const address = freshUser();
-    const imap = await source(address);
-    await collect(imap.fetchNew(null, options()));
-    const started = Date.now();
-    const waiting = imap.waitForChange(15_000);
-    // The adapter selects INBOX and starts IDLE; mail delivered at any point from here on must wake it.
-    setTimeout(() => void dovecot.deliver(address, rawMessage({ subject: 'pushed' }).raw), 300);
-    expect(await waiting).toBe('changed');
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(subjects(await collect(imap.fetchNew(null, options())))).toEqual(['pushed']);
+    const tap = await startImapWireTap(endpoint.host, endpoint.port);
+    try {
+      const imap = await source(address, {}, PASSWORD, { ...endpoint, port: tap.port });
+      await collect(imap.fetchNew(null, options()));
+      const started = Date.now();
+      // imapflow's own fallbacks (IDLE restart every 4 min, NOOP polling every 2 min) are far beyond this wait.
+      const waiting = imap.waitForChange(15_000);
+      waiting.catch(() => undefined); // awaited below; a failure on the wire must not also surface as unhandled
+      // Deliver only once the server acknowledged IDLE (RFC 2177: "+" continuation): no re-check can find it first.
+      const idleAt = await tap.waitForLine((l) => l.from === 'client' && / IDLE$/i.test(l.text), { what: 'IDLE command' });
+      const ackAt = await tap.waitForLine((l) => l.from === 'server' && l.text.startsWith('+'), { from: idleAt, what: 'IDLE acknowledgement' });
+      await dovecot.deliver(address, rawMessage({ subject: 'pushed' }).raw);
+      expect(await waiting).toBe('changed');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // The wake-up is the untagged EXISTS the server pushed while idling, before the client ended IDLE with DONE.
+      const existsAt = await tap.waitForLine((l) => l.from === 'server' && /^\* \d+ EXISTS$/i.test(l.text), { from: ackAt, what: 'EXISTS' });
+      const doneAt = await tap.waitForLine((l) => l.from === 'client' && l.text === 'DONE', { from: ackAt, what: 'DONE' });
+      expect(existsAt).toBeLessThan(doneAt);
+      expect(tap.lines.slice(ackAt + 1, doneAt).filter((l) => l.from === 'client')).toEqual([]);
+      expect(subjects(await collect(imap.fetchNew(null, options())))).toEqual(['pushed']);
+    } finally {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      await tap.close();
+    }
   });
 
   it('notices mail that arrived between fetchNew and waitForChange', async () => {

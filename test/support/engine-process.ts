@@ -35,11 +35,11 @@ export class EngineProcess {
     });
   }
 
-  /** Resolves with the first line matching `test`; rejects if the process ends without one. */
-  waitForLine(test: (line: LogLine) => boolean): Promise<LogLine> {
+  /** Resolves with the first line from index `from` on matching `test`; rejects if the process ends without one. */
+  waitForLine(test: (line: LogLine) => boolean, from = 0): Promise<LogLine> {
     return new Promise((resolvePromise, reject) => {
       const check = (): void => {
-        const line = this.lines.find(test);
+        const line = this.lines.slice(from).find(test);
         if (line) return resolvePromise(line);
         if (this.hasExited) return reject(new Error(`engine exited without the expected line; it logged:\n${this.dump()}`));
         this.listeners.push(check);
