@@ -1,5 +1,5 @@
 import type { MailboxDetail } from './mailbox-detail.svelte';
-import type { MutationError } from './mutation-error';
+import type { MutationError } from '../shell/mutation-error';
 
 /** Which control an error belongs beside. */
 export type CredentialsField = 'username' | 'password' | 'form';

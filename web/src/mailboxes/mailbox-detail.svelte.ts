@@ -14,7 +14,7 @@ import {
   type ViewerAccess,
 } from './mailbox';
 import { permissionsFor, type MailboxPermissions } from './mailbox-access';
-import { toMutationError, type MutationError } from './mutation-error';
+import { toMutationError, type MutationError } from '../shell/mutation-error';
 
 export type MailboxDetailState =
   | { readonly status: 'loading' }

@@ -1,9 +1,7 @@
 import type { AlertSeverity, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxCoverage, MailboxState, OutgoingMethod } from './mailbox';
+import type { Tone } from '../shell/badge.svelte';
 
 // Words, tones and numbers of the mailbox pages; pure, so the list and the detail say the same thing.
-
-/** The colour family of a badge: good, in progress or attention, stopped, neutral. */
-export type Tone = 'ok' | 'warn' | 'bad' | 'neutral' | 'info';
 
 export const STATE_LABEL: Record<MailboxState, string> = {
   ENABLED: 'Enabled',

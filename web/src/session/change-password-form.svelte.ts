@@ -1,4 +1,4 @@
-import { isAbout, toMutationError, type MutationError } from '../mailboxes/mutation-error';
+import { isAbout, toMutationError, type MutationError } from '../shell/mutation-error';
 import type { Session } from './session.svelte';
 
 /** The change-password form's fields and outcome: after a reset at sign-in, or from the header. */
