@@ -5,7 +5,14 @@ import { ActivityEvents } from './activities/activity-events';
 import { ActivitySearchService } from './activities/activity-search.service';
 import { ActivityWriter } from './activities/activity-writer';
 import { ActivityService } from './activities/activity.service';
-import { OutgoingEmailService } from './activities/outgoing-email.service';
+import { ComposedEmailWriter } from './activities/composed-email-writer';
+import { EmailComposerService } from './activities/email-composer.service';
+import { EmailRecipients } from './activities/email-recipients';
+import { EmailSendTransitions } from './activities/email-send-transitions';
+import { OutgoingClaims } from './activities/outgoing-claims';
+import { OutgoingEmailActionsService } from './activities/outgoing-email-actions.service';
+import { OutgoingEmailPayloads } from './activities/outgoing-email-payloads';
+import { OutgoingSendQueueService } from './activities/outgoing-send-queue.service';
 import { TimelineService } from './activities/timeline.service';
 import { BlobStore } from './attachments/blob-store';
 import { blobReferences } from './activities/blob-references';
@@ -93,6 +100,8 @@ export function createServices(
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events, clock);
   const credentials = new CredentialCipher(options.credentialKey);
   const transports = new MailTransports(db, credentials, options.log, liveEvents, clock);
+  // Every change of an outgoing email's status goes through these conditional UPDATEs (email-send-state.ts).
+  const sendTransitions = new EmailSendTransitions(db, events, activityWriter, clock);
   return {
     db,
     auth,
@@ -120,7 +129,15 @@ export function createServices(
     mailboxes,
     queues: new QueueService(db),
     activities,
-    outgoingEmail: new OutgoingEmailService(db, activities, activityWriter, blobs, emailSettings, events, transports),
+    emailComposer: new EmailComposerService(db, emailSettings, new EmailRecipients(db, activities), new ComposedEmailWriter(blobs, activityWriter, events), clock),
+    sendQueue: new OutgoingSendQueueService(
+      db,
+      new OutgoingClaims(db, emailSettings, sendTransitions, events, clock),
+      new OutgoingEmailPayloads(db, blobs, transports),
+      sendTransitions,
+      clock,
+    ),
+    outgoingActions: new OutgoingEmailActionsService(db, activities, sendTransitions),
     credentials,
     mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log, liveEvents),
     profiles: new EmailServerProfileService(db, credentials, liveEvents),

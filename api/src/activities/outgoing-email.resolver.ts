@@ -5,7 +5,7 @@ import type { Activity } from './activity.entity';
 import { MailTransport } from '../mail/mailbox-sync.types';
 import { EmailView } from './activity.types';
 import { SendEmailInput } from './outgoing-email.inputs';
-import { CLAIM_LIMIT, LEASE_SECONDS, type MailAddress, type OutgoingAttachment, type OutgoingEmail } from './outgoing-email.service';
+import { CLAIM_LIMIT, LEASE_SECONDS, type MailAddress, type OutgoingAttachment, type OutgoingEmail } from './outgoing-email.types';
 
 @ObjectType('MailAddress', { description: 'An address and the name to show beside it in a mail header.' })
 export class MailAddressView implements MailAddress {
@@ -90,7 +90,7 @@ export class OutgoingEmailView implements OutgoingEmail {
 export class OutgoingEmailResolver {
   @Mutation(() => EmailView, { description: 'Queues an email for sending (status PENDING_SEND); a sync engine sends it from the mailbox.' })
   sendEmail(@Arg('input') input: SendEmailInput, @Ctx() ctx: RequestContext): Promise<Activity> {
-    return ctx.services.outgoingEmail.send(principalOf(ctx), input);
+    return ctx.services.emailComposer.send(principalOf(ctx), input);
   }
 
   @Mutation(() => [OutgoingEmailView], {
@@ -101,7 +101,7 @@ export class OutgoingEmailResolver {
     @Arg('leaseSeconds', () => Int, { defaultValue: LEASE_SECONDS.default }) leaseSeconds: number,
     @Ctx() ctx: RequestContext,
   ): Promise<OutgoingEmail[]> {
-    return ctx.services.outgoingEmail.claim(principalOf(ctx), limit, leaseSeconds);
+    return ctx.services.sendQueue.claim(principalOf(ctx), limit, leaseSeconds);
   }
 
   @Mutation(() => EmailView, { description: 'Sync engine only: the mail server accepted the email. CONFLICT when the lease is not current; repeating the same report is harmless.' })
@@ -111,7 +111,7 @@ export class OutgoingEmailResolver {
     @Arg('sentAt', () => Date, { nullable: true }) sentAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Activity> {
-    return ctx.services.outgoingEmail.markSent(principalOf(ctx), emailId, leaseId, sentAt);
+    return ctx.services.sendQueue.markSent(principalOf(ctx), emailId, leaseId, sentAt);
   }
 
   @MailServerText()
@@ -126,7 +126,7 @@ export class OutgoingEmailResolver {
     @Arg('retryable') retryable: boolean,
     @Ctx() ctx: RequestContext,
   ): Promise<Activity> {
-    return ctx.services.outgoingEmail.markFailed(principalOf(ctx), emailId, leaseId, reason, retryable);
+    return ctx.services.sendQueue.markFailed(principalOf(ctx), emailId, leaseId, reason, retryable);
   }
 
   @Mutation(() => EmailView, { description: 'Sync engine only: whether an UNCERTAIN email\'s Message-ID is in the mailbox\'s Sent folder: SENT, or back to PENDING_SEND.' })
@@ -136,16 +136,16 @@ export class OutgoingEmailResolver {
     @Arg('sentAt', () => Date, { nullable: true }) sentAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Activity> {
-    return ctx.services.outgoingEmail.resolveUncertain(principalOf(ctx), emailId, delivered, sentAt);
+    return ctx.services.sendQueue.resolveUncertain(principalOf(ctx), emailId, delivered, sentAt);
   }
 
   @Mutation(() => EmailView, { description: 'Sends a FAILED or UNCERTAIN email again (an UNCERTAIN one may then arrive twice). Needs write access to the email.' })
   retrySend(@Arg('emailId', () => ID) emailId: string, @Ctx() ctx: RequestContext): Promise<Activity> {
-    return ctx.services.outgoingEmail.retry(principalOf(ctx), emailId);
+    return ctx.services.outgoingActions.retry(principalOf(ctx), emailId);
   }
 
   @Mutation(() => EmailView, { description: 'Withdraws a PENDING_SEND, FAILED or UNCERTAIN email (not one being sent: CONFLICT). Needs write access to the email.' })
   cancelEmail(@Arg('emailId', () => ID) emailId: string, @Ctx() ctx: RequestContext): Promise<Activity> {
-    return ctx.services.outgoingEmail.cancel(principalOf(ctx), emailId);
+    return ctx.services.outgoingActions.cancel(principalOf(ctx), emailId);
   }
 }

@@ -47,7 +47,7 @@ export const sameLink = (x: PartyLink, y: PartyLink): boolean =>
  * The name shown beside a party the reader sees otherwise than stored. Names written from the
  * message (tracked mail, meeting invitations) belong to the activity and stay. Names copied from a
  * record belong to that record and go: parties picked by record are never ambiguous, and a typed
- * address carries a name only from a record its sender could read (outgoing-email.service.ts), so
+ * address carries a name only from a record its sender could read (email-recipients.ts), so
  * an unknown address and a re-resolved one show none either.
  */
 export function seenName(stored: string | null, namesFromMessage: boolean): string | null {

@@ -56,7 +56,7 @@ const BOUNDED_ELSEWHERE: Record<string, string> = {
   'SendEmailInput.htmlBody': "the organization's maxBodyKb, checked when the body is stored",
   'SetRoleFieldPermissionInput.field': 'must be one of the secured field names',
   'after': 'decodeCursor refuses anything longer than a cursor',
-  'markEmailFailed.reason': 'cut to fit (outgoing-email.service)',
+  'markEmailFailed.reason': 'cut to fit (outgoing-send-queue.service)',
   'claimMailboxes.engineId': '1 to 100 characters (mailbox-sync.service)',
   'removeFolderTrackingRule.folder': 'only compared, never stored',
   'login.email': 'only compared, never stored',

@@ -3,7 +3,9 @@ import type { ActivityEvents } from '../activities/activity-events';
 import type { ActivitySearchService } from '../activities/activity-search.service';
 import type { ActivityWriter } from '../activities/activity-writer';
 import type { ActivityService } from '../activities/activity.service';
-import type { OutgoingEmailService } from '../activities/outgoing-email.service';
+import type { EmailComposerService } from '../activities/email-composer.service';
+import type { OutgoingEmailActionsService } from '../activities/outgoing-email-actions.service';
+import type { OutgoingSendQueueService } from '../activities/outgoing-send-queue.service';
 import type { TimelineService } from '../activities/timeline.service';
 import type { BlobStore } from '../attachments/blob-store';
 import type { BlobUploads } from '../attachments/blob-uploads';
@@ -61,7 +63,12 @@ export interface Services {
   readonly mailboxes: MailboxService;
   readonly queues: QueueService;
   readonly activities: ActivityService;
-  readonly outgoingEmail: OutgoingEmailService;
+  /** Users compose email in the hub (sendEmail): queued as PENDING_SEND. */
+  readonly emailComposer: EmailComposerService;
+  /** The sync engines' side of outgoing email: claims under a lease and their reports. */
+  readonly sendQueue: OutgoingSendQueueService;
+  /** The sender's retry and cancel of their own queued email. */
+  readonly outgoingActions: OutgoingEmailActionsService;
   /** Encrypts mail credentials at rest; decrypts them only for the sync engine's claims. */
   readonly credentials: CredentialCipher;
   /** The sync engine's mailbox claims, leases and reports. */
