@@ -23,6 +23,7 @@ import { EmailServerProfileService } from './mail/email-server-profile.service';
 import { MailTransports } from './mail/mail-transport';
 import { MailboxConfigService } from './mail/mailbox-config.service';
 import { MailboxSyncService } from './mail/mailbox-sync.service';
+import { MailboxWorkBuilder } from './mail/mailbox-work';
 import { MailboxService } from './mail/mailbox.service';
 import { QueueService } from './queues/queue.service';
 import { TrackingService } from './tracking/tracking.service';
@@ -83,7 +84,7 @@ export function createServices(
   };
   // RecordStore<Account> is not a RecordStore<OwnedRecord> to TypeScript (the entity class is invariant); the writer only uses OwnedRecord columns.
   const writer = new RecordWriter(db, stores as unknown as RecordStores, clock);
-  const blobs = new BlobStore(db);
+  const blobs = new BlobStore(db, clock);
   const activityWriter = new ActivityWriter(clock);
   const liveEvents = new LiveEventLog(db);
   const bus = options.bus ?? new InProcessBus();
@@ -139,8 +140,8 @@ export function createServices(
     ),
     outgoingActions: new OutgoingEmailActionsService(db, activities, sendTransitions),
     credentials,
-    mailboxSync: new MailboxSyncService(db, emailSettings, transports, options.log, liveEvents),
-    profiles: new EmailServerProfileService(db, credentials, liveEvents),
+    mailboxSync: new MailboxSyncService(db, emailSettings, new MailboxWorkBuilder(db, transports, options.log), liveEvents, clock),
+    profiles: new EmailServerProfileService(db, credentials, liveEvents, clock),
     mailboxConfig: new MailboxConfigService(db, credentials, liveEvents, clock),
   };
 }

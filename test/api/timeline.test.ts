@@ -148,7 +148,7 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     bulkOrder = [...bulk].sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : -1)).map((b) => globalIds.get(b.id)!);
 
     // Maria's email, tracked from Sam's mailbox: Sam sees it whole as the mailbox owner.
-    const blobs = new BlobStore(hub.database.dataSource);
+    const blobs = new BlobStore(hub.database.dataSource, systemClock);
     const body = await blobs.putBuffer(`The secret body of ${tag}`, { maxBytes: 1 << 20 });
     planBytes = Buffer.from(`%PDF-1.4 plan of ${tag} ${'x'.repeat(70_000)}`);
     const plan = await blobs.putBuffer(planBytes, { maxBytes: 1 << 20 });

@@ -12,6 +12,7 @@ import { ApiError } from '../common/errors';
 import { Blob, BlobChunk } from './blob.entity';
 import { blobRoutes } from './blob-routes';
 import { BlobStore } from './blob-store';
+import { systemClock } from '../platform/clock';
 import { createBlobTestDatabase, type BlobTestDatabase } from './blob-test-databases';
 
 const LIMIT = 256 * 1024;
@@ -28,7 +29,7 @@ describe.each(['sqlite', 'mariadb'] as const)('PUT /blobs on %s', (dialect) => {
   beforeAll(async () => {
     database = await createBlobTestDatabase(dialect);
     ds = await database.connect();
-    store = new BlobStore(ds);
+    store = new BlobStore(ds, systemClock);
     const app = express();
     app.use(
       blobRoutes({

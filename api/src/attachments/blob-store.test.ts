@@ -4,6 +4,7 @@ import { Like, type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from './blob.entity';
 import { BlobStore, BlobStoreError, CHUNKS_PER_INSERT, type PutResult } from './blob-store';
+import { systemClock } from '../platform/clock';
 import { createBlobTestDatabase, StatementCounter, type BlobTestDatabase } from './blob-test-databases';
 
 const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -42,7 +43,7 @@ describe.each(['sqlite', 'mariadb'] as const)('BlobStore on %s', (dialect) => {
     database = await createBlobTestDatabase(dialect);
     counter = new StatementCounter();
     ds = await database.connect(counter);
-    store = new BlobStore(ds);
+    store = new BlobStore(ds, systemClock);
   });
   afterAll(async () => {
     await database?.drop();
@@ -81,7 +82,7 @@ describe.each(['sqlite', 'mariadb'] as const)('BlobStore on %s', (dialect) => {
   });
 
   it('stores one blob when two processes upload the same content at once', async () => {
-    const other = new BlobStore(await database.connect());
+    const other = new BlobStore(await database.connect(), systemClock);
     for (const size of [10, 5 * BLOB_CHUNK_BYTES + 3]) {
       const before = await rowCounts(ds);
       const data = randomBytes(size);

@@ -5,6 +5,7 @@ import { In, MoreThanOrEqual, type DataSource, type EntityManager } from 'typeor
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk, BlobUpload } from './blob.entity';
 import { databaseErrorKind } from '../db/database-errors';
 import { runClaim } from '../db/lease-claim';
+import type { Clock } from '../platform/clock';
 
 /** Chunks fetched per query when streaming a blob out: a few hundred KiB in memory at most. */
 const OPEN_BATCH_CHUNKS = 8;
@@ -72,7 +73,10 @@ const isDuplicateKey = (err: unknown): boolean => databaseErrorKind(err) === 'DU
  * Identical content is stored once, however many processes upload it at the same time.
  */
 export class BlobStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Streams `source` into the store while hashing it; holds at most CHUNKS_PER_INSERT + 1 chunks in memory. Stops
@@ -80,7 +84,7 @@ export class BlobStore {
    * `for await` does; pass `stream.iterator({ destroyOnReturn: false })` to keep it open).
    */
   async put(source: BlobSource, options: { maxBytes: number }): Promise<PutResult> {
-    const tempKey = temporaryKey(new Date());
+    const tempKey = temporaryKey(this.clock());
     const hash = createHash('sha256');
     let size = 0;
     let written = 0;
@@ -319,7 +323,7 @@ export class BlobStore {
    * chunk, all or nothing. Returns false when another upload stored the same content first.
    */
   private async commit(tempKey: string, written: number, sha256: string, size: number, last: Buffer): Promise<boolean> {
-    const createdAt = new Date();
+    const createdAt = this.clock();
     return runClaim(this.db, (em) => this.commitIn(em, tempKey, written, sha256, size, last, createdAt), {
       sqlite: (conn) => this.commitOnSqlite(conn, tempKey, written, sha256, size, last, createdAt),
     });

@@ -5,6 +5,7 @@ import { expectGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { databaseErrorKind } from '../db/database-errors';
 import type { LiveEventLog } from '../live/live-event-log';
+import type { Clock } from '../platform/clock';
 import { nonNull } from '../records/patch';
 import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
@@ -31,6 +32,7 @@ export class EmailServerProfileService {
     private readonly db: DataSource,
     private readonly cipher: CredentialCipher,
     private readonly live: LiveEventLog,
+    private readonly clock: Clock,
   ) {}
 
   list(principal: Principal): Promise<EmailServerProfile[]> {
@@ -42,7 +44,7 @@ export class EmailServerProfileService {
     requireMailAdmin(principal);
     const id = newId();
     const outgoing = Object.fromEntries(OUTGOING.map((f) => [f, input[f] ?? null]));
-    const profile = this.checked(input, { ...input, ...outgoing, credentialSecret: null, createdAt: new Date(), updatedAt: new Date() } as EmailServerProfile, id);
+    const profile = this.checked(input, { ...input, ...outgoing, credentialSecret: null, createdAt: this.clock(), updatedAt: this.clock() } as EmailServerProfile, id);
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, profile.name, id);
       if (profile.isDefault) await this.clearDefault(em, id);
@@ -58,7 +60,7 @@ export class EmailServerProfileService {
     const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     // Removing the SMTP host removes the outgoing server: its port and TLS mean nothing alone.
     if (input.outgoingHost === null) for (const f of OUTGOING) defined[f] ??= null;
-    const merged = this.checked(input, { ...current, ...defined, updatedAt: new Date() } as EmailServerProfile, current.id, current);
+    const merged = this.checked(input, { ...current, ...defined, updatedAt: this.clock() } as EmailServerProfile, current.id, current);
     const credentialsChanged = merged.credentialSecret !== current.credentialSecret || merged.credentialUsername !== current.credentialUsername;
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, merged.name, current.id);
@@ -106,7 +108,8 @@ export class EmailServerProfileService {
     if (stopped.length === 0) return;
     const forwarded = await forwardedStates(em);
     const ids = stopped.map((m) => m.id);
-    await em.update(Mailbox, ids, { state: MailboxState.ENABLED, stateReason: null, nextSyncAt: new Date(), failureCount: 0, updatedAt: new Date() });
+    const now = this.clock();
+    await em.update(Mailbox, ids, { state: MailboxState.ENABLED, stateReason: null, nextSyncAt: now, failureCount: 0, updatedAt: now });
     await stageMailboxChanges(this.live, em, ids, 'STATE');
     for (const id of ids) await recordAlert(em, this.live, id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', 'The server profile\'s credentials changed; synchronization resumes.');
     await stageForwardedStateChanges(this.live, em, forwarded);

@@ -9,19 +9,19 @@ import { repairText } from '../common/text';
 import { runClaim } from '../db/lease-claim';
 import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
-import type { Logger } from '../platform/logger';
+import type { Clock } from '../platform/clock';
 import type { EmailSettingsService } from './email-settings.service';
 import { EmailServerProfile } from './email-server-profile.entity';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import { AlertSeverity, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxState, OutgoingMethod } from './mail-enums';
-import { incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-transport';
 import { MailboxAlert } from './mailbox-alert.entity';
 import { approvedSql, readsIncomingSql, SYNCING_STATES_SQL } from './mailbox-eligibility-sql';
 import { recordAlert } from './mailbox-alerts';
 import { MailboxItem } from './mailbox-item.entity';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, type ForwardedStates } from './mailbox-live-events';
 import { MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
-import { MailboxJob, type ForwardSource, type MailboxWork } from './mailbox-sync.types';
+import { MailboxJob, type MailboxWork } from './mailbox-sync.types';
+import type { Claimed, MailboxWorkBuilder } from './mailbox-work';
 import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
@@ -43,11 +43,6 @@ const clip = (text: string | null | undefined, max: number): string | null => {
   return trimmed ? repairText(trimmed.slice(0, max)) : null;
 };
 
-interface Claimed {
-  readonly id: string;
-  readonly leaseId: string;
-  readonly job: MailboxJob;
-}
 
 /**
  * The sync engine's side of mailboxes: claims under a lease (the database arbitrates, so several
@@ -62,9 +57,9 @@ export class MailboxSyncService {
   constructor(
     private readonly db: DataSource,
     private readonly settings: Pick<EmailSettingsService, 'current'>,
-    private readonly transports: MailTransports,
-    private readonly log: Logger,
+    private readonly work: MailboxWorkBuilder,
     private readonly live: LiveEventLog,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -81,12 +76,11 @@ export class MailboxSyncService {
     }
     checkLeaseSeconds(leaseSeconds);
     const settings = await this.settings.current();
-    const now = new Date();
+    const now = this.clock();
     const until = new Date(now.getTime() + leaseSeconds * 1000);
     // READ COMMITTED: the live-lease count sees what claims that held the profile lock before us committed.
     const claimed = await runClaim(this.db, (em) => this.claimIn(em, engine, limit, now, until, settings.processEmailOnlyForApprovedMailboxes), { isolation: 'READ COMMITTED' });
-    if (claimed.length) this.log.debug({ engineId: engine, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
-    return this.work(claimed, until, settings);
+    return this.work.build(engine, claimed, until, settings);
   }
 
   private async claimIn(em: EntityManager, engineId: string, limit: number, now: Date, until: Date, onlyApproved: boolean): Promise<Claimed[]> {
@@ -154,74 +148,12 @@ export class MailboxSyncService {
     return new Map(rows.map((r) => [r.profileId, Number(r.n)]));
   }
 
-  /** What the engine needs for each claimed mailbox, in a fixed number of statements (plus one decryption each). */
-  private async work(claimed: readonly Claimed[], until: Date, settings: Pick<OrganizationEmailSettings, 'processEmailOnlyForApprovedMailboxes' | 'folderTrackingEnabled' | 'maxBodyKb'>): Promise<MailboxWork[]> {
-    if (!claimed.length) return [];
-    const { processEmailOnlyForApprovedMailboxes: onlyApproved, folderTrackingEnabled: folderTracking } = settings;
-    const ids = claimed.map((c) => c.id);
-    const mailboxes = new Map((await this.db.getRepository(Mailbox).findBy({ id: In(ids) })).map((m) => [m.id, m]));
-    const profileIds = [...new Set([...mailboxes.values()].map((m) => m.profileId!))];
-    const profiles = new Map((await this.db.getRepository(EmailServerProfile).findBy({ id: In(profileIds) })).map((p) => [p.id, p]));
-    const folders = new Map<string, string[]>();
-    if (folderTracking) {
-      for (const rule of await this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId: In(ids) }, order: { folder: 'ASC' } })) {
-        folders.set(rule.mailboxId, [...new Set([...(folders.get(rule.mailboxId) ?? []), rule.folder])]);
-      }
-    }
-    let forwardSources: ForwardSource[] = [];
-    if ([...mailboxes.values()].some((m) => m.isForwardMailbox)) {
-      const sources = await this.db.getRepository(Mailbox).find({
-        where: { incomingMethod: IncomingMethod.FORWARD_MAILBOX, ...(onlyApproved ? { approval: EmailApproval.APPROVED } : {}) },
-        select: { id: true, address: true },
-        order: { address: 'ASC' },
-      });
-      forwardSources = sources.map((s) => ({ mailboxId: toGlobalId('Mailbox', s.id), address: s.address }));
-    }
-
-    const work: MailboxWork[] = [];
-    for (const { id, leaseId, job } of claimed) {
-      const mailbox = mailboxes.get(id);
-      const profile = mailbox?.profileId ? profiles.get(mailbox.profileId) : undefined;
-      if (!mailbox || !profile) {
-        // Its profile was deleted between the claim and now: nothing to connect to; the lease simply expires.
-        this.log.warn({ mailboxId: id }, 'claimed mailbox lost its email server profile');
-        continue;
-      }
-      const outgoing = outgoingEndpoint(profile);
-      work.push({
-        mailboxId: toGlobalId('Mailbox', id),
-        leaseId,
-        leaseUntil: until,
-        job,
-        address: mailbox.address,
-        kind: profile.kind,
-        incoming: incomingEndpoint(profile),
-        outgoing,
-        ...(await this.transports.credentials(mailbox, profile)),
-        incomingEnabled: mailbox.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || mailbox.isForwardMailbox,
-        // configureMailbox and updateEmailServerProfile keep SERVER_SIDE_SYNC off profiles without SMTP; this holds even so.
-        outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && outgoing !== null,
-        isForwardMailbox: mailbox.isForwardMailbox,
-        deleteForwardedCopies: mailbox.deleteForwardedCopies,
-        forwardSources: mailbox.isForwardMailbox ? forwardSources.filter((s) => s.mailboxId !== toGlobalId('Mailbox', id)) : [],
-        cursor: mailbox.syncCursor,
-        processEmailFrom: mailbox.processEmailFrom ?? profile.processEmailFrom,
-        resyncFrom: mailbox.resyncFrom,
-        sentFolder: profile.sentFolder,
-        trackedFolders: folders.get(id) ?? [],
-        pollIntervalSeconds: profile.pollIntervalSeconds,
-        maxBodyKb: settings.maxBodyKb,
-      });
-    }
-    return work;
-  }
-
   /** Extends a lease the caller still holds (even one that ran out, if no engine claimed the mailbox since). */
   async renew(principal: Principal, mailboxGlobalId: string, leaseId: string, leaseSeconds: number = MAILBOX_LEASE_SECONDS.default): Promise<Date> {
     requireSyncEngine(principal, SYNC_WORK);
     checkLeaseSeconds(leaseSeconds);
     const id = await this.mailboxId(mailboxGlobalId);
-    const until = new Date(Date.now() + leaseSeconds * 1000);
+    const until = new Date(this.clock().getTime() + leaseSeconds * 1000);
     const result = await this.db.createQueryBuilder().update(Mailbox).set({ leaseUntil: until }).where('id = :id AND leaseId = :leaseId', { id, leaseId }).execute();
     if (result.affected !== 1) throw conflict('this lease is no longer held: another engine claimed the mailbox, or the lease was released');
     return until;
@@ -236,7 +168,7 @@ export class MailboxSyncService {
       throw badInput('report.nextSyncInSeconds', `must be from 0 to ${MAX_NEXT_SYNC_SECONDS}`);
     }
     const id = await this.mailboxId(mailboxGlobalId);
-    const now = new Date();
+    const now = this.clock();
     return this.db.transaction(async (em) => {
       const mailbox = await this.leased(em, id, leaseId);
       const forwarded = await this.forwardedBefore(em, mailbox);
@@ -272,7 +204,7 @@ export class MailboxSyncService {
       if (input.status === ChannelTestStatus.PENDING) throw badInput(`${field}.status`, 'report SUCCESS, WARNING, FAILURE or NOT_RUN');
     }
     const id = await this.mailboxId(mailboxGlobalId);
-    const now = new Date();
+    const now = this.clock();
     const result = (c: ChannelTestInput) => ({ status: c.status, code: clip(c.code, 48), reason: clip(c.reason, 1000) });
     const channels = { incoming: result(incoming), outgoing: result(outgoing) };
     return this.db.transaction(async (em) => {
@@ -342,7 +274,7 @@ export class MailboxSyncService {
       if (!Number.isInteger(value) || value < 0) throw badInput(field, 'must not be negative');
     }
     const id = await this.mailboxId(mailboxGlobalId);
-    const now = new Date();
+    const now = this.clock();
     return this.db.transaction(async (em) => {
       await this.leased(em, id, leaseId);
       await em.update(Mailbox, { id }, { coverageServerCount: serverCount, coverageDecidedCount: decidedCount, coverageCheckedAt: now, updatedAt: now });

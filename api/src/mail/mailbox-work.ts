@@ -1,0 +1,89 @@
+import { In, type DataSource } from 'typeorm';
+import { toGlobalId } from '../common/global-id';
+import type { Logger } from '../platform/logger';
+import { EmailServerProfile } from './email-server-profile.entity';
+import { FolderTrackingRule } from './folder-tracking-rule.entity';
+import { EmailApproval, IncomingMethod, OutgoingMethod } from './mail-enums';
+import { incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-transport';
+import type { ForwardSource, MailboxJob, MailboxWork } from './mailbox-sync.types';
+import { Mailbox } from './mailbox.entity';
+import type { OrganizationEmailSettings } from './organization-email-settings.entity';
+
+/** A mailbox a claim took, under this lease, for this job. */
+export interface Claimed {
+  readonly id: string;
+  readonly leaseId: string;
+  readonly job: MailboxJob;
+}
+
+/** Turns claimed leases into the work the engine receives: endpoints, decrypted credentials, folders, forward sources. */
+export class MailboxWorkBuilder {
+  constructor(
+    private readonly db: DataSource,
+    private readonly transports: MailTransports,
+    private readonly log: Logger,
+  ) {}
+
+  /** What the engine needs for each claimed mailbox, in a fixed number of statements (plus one decryption each). */
+  async build(engineId: string, claimed: readonly Claimed[], until: Date, settings: Pick<OrganizationEmailSettings, 'processEmailOnlyForApprovedMailboxes' | 'folderTrackingEnabled' | 'maxBodyKb'>): Promise<MailboxWork[]> {
+    if (!claimed.length) return [];
+    this.log.debug({ engineId, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
+    const { processEmailOnlyForApprovedMailboxes: onlyApproved, folderTrackingEnabled: folderTracking } = settings;
+    const ids = claimed.map((c) => c.id);
+    const mailboxes = new Map((await this.db.getRepository(Mailbox).findBy({ id: In(ids) })).map((m) => [m.id, m]));
+    const profileIds = [...new Set([...mailboxes.values()].map((m) => m.profileId!))];
+    const profiles = new Map((await this.db.getRepository(EmailServerProfile).findBy({ id: In(profileIds) })).map((p) => [p.id, p]));
+    const folders = new Map<string, string[]>();
+    if (folderTracking) {
+      for (const rule of await this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId: In(ids) }, order: { folder: 'ASC' } })) {
+        folders.set(rule.mailboxId, [...new Set([...(folders.get(rule.mailboxId) ?? []), rule.folder])]);
+      }
+    }
+    let forwardSources: ForwardSource[] = [];
+    if ([...mailboxes.values()].some((m) => m.isForwardMailbox)) {
+      const sources = await this.db.getRepository(Mailbox).find({
+        where: { incomingMethod: IncomingMethod.FORWARD_MAILBOX, ...(onlyApproved ? { approval: EmailApproval.APPROVED } : {}) },
+        select: { id: true, address: true },
+        order: { address: 'ASC' },
+      });
+      forwardSources = sources.map((s) => ({ mailboxId: toGlobalId('Mailbox', s.id), address: s.address }));
+    }
+
+    const work: MailboxWork[] = [];
+    for (const { id, leaseId, job } of claimed) {
+      const mailbox = mailboxes.get(id);
+      const profile = mailbox?.profileId ? profiles.get(mailbox.profileId) : undefined;
+      if (!mailbox || !profile) {
+        // Its profile was deleted between the claim and now: nothing to connect to; the lease simply expires.
+        this.log.warn({ mailboxId: id }, 'claimed mailbox lost its email server profile');
+        continue;
+      }
+      const outgoing = outgoingEndpoint(profile);
+      work.push({
+        mailboxId: toGlobalId('Mailbox', id),
+        leaseId,
+        leaseUntil: until,
+        job,
+        address: mailbox.address,
+        kind: profile.kind,
+        incoming: incomingEndpoint(profile),
+        outgoing,
+        ...(await this.transports.credentials(mailbox, profile)),
+        incomingEnabled: mailbox.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || mailbox.isForwardMailbox,
+        // configureMailbox and updateEmailServerProfile keep SERVER_SIDE_SYNC off profiles without SMTP; this holds even so.
+        outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && outgoing !== null,
+        isForwardMailbox: mailbox.isForwardMailbox,
+        deleteForwardedCopies: mailbox.deleteForwardedCopies,
+        forwardSources: mailbox.isForwardMailbox ? forwardSources.filter((s) => s.mailboxId !== toGlobalId('Mailbox', id)) : [],
+        cursor: mailbox.syncCursor,
+        processEmailFrom: mailbox.processEmailFrom ?? profile.processEmailFrom,
+        resyncFrom: mailbox.resyncFrom,
+        sentFolder: profile.sentFolder,
+        trackedFolders: folders.get(id) ?? [],
+        pollIntervalSeconds: profile.pollIntervalSeconds,
+        maxBodyKb: settings.maxBodyKb,
+      });
+    }
+    return work;
+  }
+}
