@@ -92,7 +92,13 @@ describe('GraphqlHubApi.whoAmI', () => {
 });
 
 describe('GraphqlHubApi claims: credentials checked on entry', () => {
-  const claimed = (credentialsStatus: string, credentials: unknown) => ({ mailboxId: 'm-1', leaseId: 'l-1', credentialsStatus, credentials });
+  const endpoint = { host: 'imap.example.com', port: 993, tls: 'IMPLICIT', allowInvalidCertificates: false };
+  const claimed = (credentialsStatus: string, credentials: unknown) => ({
+    mailboxId: 'm-1', leaseId: 'l-1', leaseUntil: '2026-12-04T10:00:00.000Z', job: 'SYNC', address: 'sam@example.com', kind: 'IMAP_SMTP',
+    incoming: endpoint, outgoing: null, credentialsStatus, credentials,
+    incomingEnabled: true, outgoingEnabled: false, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
+    cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60, maxBodyKb: 512,
+  });
 
   it('joins credentialsStatus and credentials into one tagged value', async () => {
     const { url } = await serve(200, {
@@ -101,6 +107,20 @@ describe('GraphqlHubApi claims: credentials checked on entry', () => {
     const work = await new GraphqlHubApi({ url, apiKey: 'k' }).claimMailboxes('engine', 2, 60);
     expect(work.map((w) => w.credentials)).toEqual([{ status: 'UNREADABLE' }, { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'pw' }]);
     expect(work[0]).not.toHaveProperty('credentialsStatus');
+  });
+
+  it('refuses a claim of another shape as INVALID_RESPONSE naming the field, not as undefined later', async () => {
+    const { url } = await serve(200, { data: { claimMailboxes: [{ ...claimed('NONE', null), job: 'EXPORT' }] } });
+    const error = await errorOf(new GraphqlHubApi({ url, apiKey: 'k' }).claimMailboxes('engine', 1, 60));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain('claimMailboxes[0].job: "EXPORT" is not one of SYNC, TEST');
+  });
+
+  it('refuses a trackEmails decision of another shape as INVALID_RESPONSE naming the item', async () => {
+    const { url } = await serve(200, { data: { trackEmails: { items: [{ index: 0, messageId: null, outcome: 'IGNORED', activityId: null, errorCode: null, errorMessage: null }] } } });
+    const error = await errorOf(new GraphqlHubApi({ url, apiKey: 'k' }).trackEmails('m-1', { items: [], cursor: null } as never));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain('trackEmails.items[0].outcome');
   });
 
   it('refuses credentials that disagree with their status as INVALID_RESPONSE', async () => {

@@ -1,5 +1,6 @@
 import { graphql } from './graphql-tag.js';
 import { credentialsOnEntry } from './wire-credentials.js';
+import { mailboxWorkOnEntry, trackedItemOnEntry, WireShapeError } from './wire-answers.js';
 import type { ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
@@ -140,9 +141,9 @@ export class GraphqlHubApi implements HubApi {
 
   async claimMailboxes(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]> {
     const data = await this.request(CLAIM_MAILBOXES, { engineId, limit, leaseSeconds });
-    return listField<WithWireCredentials<MailboxWork>>(data, 'claimMailboxes').map(({ credentialsStatus, ...work }) => ({
-      ...work,
-      credentials: checkedCredentials(credentialsStatus, work.credentials, 'claimMailboxes'),
+    return listField<WithWireCredentials<MailboxWork>>(data, 'claimMailboxes').map((work, i) => ({
+      ...onEntry(() => mailboxWorkOnEntry(work, `claimMailboxes[${i}]`)),
+      credentials: checkedCredentials(work.credentialsStatus, work.credentials, 'claimMailboxes'),
     }));
   }
 
@@ -166,7 +167,7 @@ export class GraphqlHubApi implements HubApi {
     const data = await this.request(TRACK_EMAILS, { mailboxId, input: batch }, undefined, 120_000);
     const result = (data as { trackEmails?: { items?: unknown } }).trackEmails;
     if (!result || !Array.isArray(result.items)) throw new HubApiError('INVALID_RESPONSE', 'trackEmails answered without items');
-    return result.items as TrackedItemResult[];
+    return result.items.map((item: unknown, i) => onEntry(() => trackedItemOnEntry(item, `trackEmails.items[${i}]`)));
   }
 
   async undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]> {
@@ -270,6 +271,16 @@ function checkedCredentials(status: unknown, credentials: unknown, field: string
   const checked = credentialsOnEntry(status, credentials);
   if (!checked) throw new HubApiError('INVALID_RESPONSE', `${field} answered credentials that do not match their status ${String(status)}`);
   return checked;
+}
+
+/** Runs an entry check; a value of the wrong shape is the api's answer being INVALID_RESPONSE, with the path. */
+function onEntry<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof WireShapeError) throw new HubApiError('INVALID_RESPONSE', `the hub answered an unexpected shape: ${err.message}`);
+    throw err;
+  }
 }
 
 function listField<T>(data: object, field: string): T[] {
