@@ -165,7 +165,7 @@ const NOTE_SAMPLES_SHOWN = `(() => {
  * page, Date.now()) when each "Freshness sample N" first shows among the timeline items: window.shownAt[N].
  */
 async function openContactPage(browser: Browser, baseUrl: string, email: string, name: string, contact: { id: string; fullName: string }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(baseUrl);
   await signIn(page, email, BENCH_PASSWORD, name);
   await page.goto(`${baseUrl}/#/contacts/${encodeURIComponent(contact.id)}`);

@@ -8,6 +8,7 @@ import { ActivityService } from './activities/activity.service';
 import { ComposedEmailWriter } from './activities/composed-email-writer';
 import { EmailComposerService } from './activities/email-composer.service';
 import { EmailRecipients } from './activities/email-recipients';
+import { OutgoingAttachments } from './activities/outgoing-attachments';
 import { EmailSendTransitions } from './activities/email-send-transitions';
 import { OutgoingClaims } from './activities/outgoing-claims';
 import { OutgoingEmailActionsService } from './activities/outgoing-email-actions.service';
@@ -25,6 +26,7 @@ import { MailboxConfigService } from './mail/mailbox-config.service';
 import { MailboxSyncService } from './mail/mailbox-sync.service';
 import { MailboxWorkBuilder } from './mail/mailbox-work';
 import { MailboxService } from './mail/mailbox.service';
+import { SyncMetricsService } from './mail/sync-metrics.service';
 import { QueueService } from './queues/queue.service';
 import { TrackingService } from './tracking/tracking.service';
 import { TrackingWriter } from './tracking/tracking-writer';
@@ -48,6 +50,7 @@ import { Contact } from './records/contact.entity';
 import { ContactService } from './records/contact.service';
 import { Lead } from './records/lead.entity';
 import { LeadService } from './records/lead.service';
+import { LeadQualification } from './records/lead-qualification';
 import { Opportunity } from './records/opportunity.entity';
 import { OpportunityService } from './records/opportunity.service';
 import { RecordStore } from './records/record-store';
@@ -70,8 +73,11 @@ export function createServices(
     liveLimits?: LiveLimits;
     /** "Now" for every service that stamps or compares times; tests may fix it. */
     clock?: Clock;
+    /** BASE_CURRENCY; default EUR. */
+    baseCurrency?: string;
   },
 ): Services {
+  const baseCurrency = options.baseCurrency ?? 'EUR';
   const clock = options.clock ?? systemClock;
   const throttle = new SignInThrottle(db, options.signInLimits, clock);
   const auth = new AuthService(db, new AccessService(db), throttle, clock, { sessionTtlHours: options.sessionTtlHours, cacheSeconds: options.authCacheSeconds });
@@ -103,6 +109,7 @@ export function createServices(
   const transports = new MailTransports(db, credentials, options.log, liveEvents, clock);
   // Every change of an outgoing email's status goes through these conditional UPDATEs (email-send-state.ts).
   const sendTransitions = new EmailSendTransitions(db, events, activityWriter, clock);
+  const uploadPolicy = options.uploads ?? DEFAULT_UPLOAD_POLICY;
   return {
     db,
     auth,
@@ -113,24 +120,26 @@ export function createServices(
     accounts: new AccountService(stores.account, writer),
     contacts: new ContactService(stores.contact, writer),
     leads: new LeadService(stores.lead, writer),
-    opportunities: new OpportunityService(stores.opportunity, writer),
+    leadQualification: new LeadQualification(db, stores as unknown as RecordStores, writer, clock, baseCurrency),
+    baseCurrency,
+    opportunities: new OpportunityService(stores.opportunity, writer, baseCurrency),
     cases: new CaseService(stores.case, writer, clock),
     blobs,
-    blobUploads: new BlobUploads(db, blobs, blobReferences(db), options.uploads ?? DEFAULT_UPLOAD_POLICY, clock),
+    blobUploads: new BlobUploads(db, blobs, blobReferences(db), uploadPolicy, clock),
     activityWriter,
     events,
     liveEvents,
     bus,
     liveTail,
     live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
-    tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs), options.log, clock),
+    tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs, clock), options.log, clock),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,
     mailboxes,
-    queues: new QueueService(db),
+    queues: new QueueService(db, liveEvents, clock),
     activities,
-    emailComposer: new EmailComposerService(db, emailSettings, new EmailRecipients(db, activities), new ComposedEmailWriter(blobs, activityWriter, events), clock),
+    emailComposer: new EmailComposerService(db, emailSettings, new EmailRecipients(db, activities), new ComposedEmailWriter(blobs, activityWriter, events, new OutgoingAttachments(db, blobs, uploadPolicy, clock)), clock),
     sendQueue: new OutgoingSendQueueService(
       db,
       new OutgoingClaims(db, emailSettings, sendTransitions, events, clock),
@@ -143,5 +152,6 @@ export function createServices(
     mailboxSync: new MailboxSyncService(db, emailSettings, new MailboxWorkBuilder(db, transports, options.log), liveEvents, clock),
     profiles: new EmailServerProfileService(db, credentials, liveEvents, clock),
     mailboxConfig: new MailboxConfigService(db, credentials, liveEvents, clock),
+    syncMetrics: new SyncMetricsService(db, mailboxes, clock),
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SignInLimits } from './identity/sign-in-throttle';
 import { parseCredentialKey } from './mail/credential-cipher';
+import { isCurrencyCode } from './records/currency';
 import { validEmail } from './records/email-addresses';
 import { parseTrustProxy, type TrustProxy } from './server/trust-proxy';
 
@@ -52,6 +53,8 @@ export interface ApiConfig {
   readonly adminEmail: string | undefined;
   /** ORGANIZATION_NAME: the root business unit's name. */
   readonly organizationName: string | undefined;
+  /** BASE_CURRENCY (EUR): the ISO 4217 currency new opportunities get unless they name one. */
+  readonly baseCurrency: string;
   /** SIGN_IN_LIMIT_PER_CLIENT and SIGN_IN_LIMIT_TOTAL: password sign-in attempts per minute. */
   readonly signInLimits: SignInLimits;
   /** BLOB_UPLOAD_QUOTA_MB (default 100): what one person's uploads through PUT /blobs may hold at once. */
@@ -60,6 +63,17 @@ export interface ApiConfig {
   readonly unreferencedBlobGraceHours: number;
   /** LIVE_EVENT_RETENTION_HOURS (default 168): how far back a subscriber can resume with its cursor. */
   readonly liveEventRetentionHours: number;
+  /** The image proxy that shows an email's remote images once the reader asks (docs/deployment.md, "Remote images"). */
+  readonly remoteImages: {
+    /** REMOTE_IMAGE_MAX_KB (5,120): the largest image fetched. */
+    readonly maxBytes: number;
+    /** REMOTE_IMAGE_TIMEOUT_SECONDS (10): the whole fetch, redirects included. */
+    readonly timeoutMs: number;
+    /** REMOTE_IMAGE_ALLOW_PRIVATE_ADDRESSES (false): fetch from loopback and private networks too; for tests and closed networks only. */
+    readonly allowPrivateAddresses: boolean;
+    /** REMOTE_IMAGE_PER_MINUTE (300): images one person may have fetched per minute, per api process. */
+    readonly perPersonPerMinute: number;
+  };
   /** The realtime endpoint's limits (README, "Errors and limits"). */
   readonly live: {
     /** LIVE_CONNECTIONS_PER_USER (50): WebSocket connections and SSE streams one user may hold open. */
@@ -98,6 +112,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     }
     return value;
   };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return fallback;
+  };
+  const baseCurrency = (env.BASE_CURRENCY?.trim() || 'EUR').toUpperCase();
+  if (!isCurrencyCode(baseCurrency)) problems.push(`BASE_CURRENCY must be an ISO 4217 currency code such as EUR, SEK or USD, got "${env.BASE_CURRENCY}"`);
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
   const databaseUrl = env.DATABASE_URL || `sqlite:${path.join(dataDir, 'hub.sqlite')}`;
   if (!/^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(databaseUrl)) {
@@ -158,10 +182,17 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     },
     adminEmail,
     organizationName,
+    baseCurrency,
     signInLimits: { perClient: int('SIGN_IN_LIMIT_PER_CLIENT', 20, 1, 1_000_000), total: int('SIGN_IN_LIMIT_TOTAL', 300, 1, 1_000_000) },
     blobUploadQuotaBytes: int('BLOB_UPLOAD_QUOTA_MB', 100, 1, 1024 * 1024) * 1024 * 1024,
     unreferencedBlobGraceHours: int('UNREFERENCED_BLOB_GRACE_HOURS', 24, 1, 24 * 365),
     liveEventRetentionHours: int('LIVE_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
+    remoteImages: {
+      maxBytes: int('REMOTE_IMAGE_MAX_KB', 5120, 1, 100 * 1024) * 1024,
+      timeoutMs: int('REMOTE_IMAGE_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
+      allowPrivateAddresses: flag('REMOTE_IMAGE_ALLOW_PRIVATE_ADDRESSES', false),
+      perPersonPerMinute: int('REMOTE_IMAGE_PER_MINUTE', 300, 1, 100_000),
+    },
     live: {
       connectionsPerUser: int('LIVE_CONNECTIONS_PER_USER', 50, 1, 100_000),
       subscriptionsPerConnection: int('LIVE_SUBSCRIPTIONS_PER_CONNECTION', 50, 1, 1000),

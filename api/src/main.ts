@@ -6,6 +6,7 @@ import type { Services } from './graphql/services';
 import { loadOrCreateKeyFile } from './mail/credential-cipher';
 import { createLiveBus } from './live/redis-bus';
 import { DEFAULT_TAIL_OPTIONS } from './live/live-tail';
+import type { Clock } from './platform/clock';
 import { createLogger, type Logger } from './platform/logger';
 import { makePrivate } from './platform/private-files';
 import { bootstrap } from './seed/bootstrap';
@@ -60,8 +61,20 @@ function pruneLiveEvents(services: Services, retentionHours: number, log: Logger
   return timer;
 }
 
+/** Hourly: the sync dashboard's history older than its longest range (a week) and a bucket is removed. */
+function pruneSyncMetrics(services: Services, log: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    services.syncMetrics
+      .prune()
+      .then((removed) => removed > 0 && log.info({ removed }, 'pruned sync metrics past a week'))
+      .catch((err: unknown) => log.warn({ err }, 'pruning sync metrics failed; will try again'));
+  }, HOUR);
+  timer.unref();
+  return timer;
+}
+
 /** The composition root: config → database (migrated) → first-start seed → services → HTTP. */
-export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string } = {}): Promise<RunningApi> {
+export async function startApi(config: ApiConfig, log: Logger, options: { demoPassword?: string; clock?: Clock } = {}): Promise<RunningApi> {
   makePrivate(config.dataDir);
   const database = await openDatabase(config.databaseUrl, log, (dataSource) =>
     bootstrap(dataSource, log, {
@@ -69,6 +82,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
       adminEmail: config.adminEmail,
       seedDemo: config.seedDemo,
       seedDemoActivities: config.seedDemoActivities,
+      baseCurrency: config.baseCurrency,
       demoPassword: options.demoPassword,
       syncServiceApiKey: config.syncServiceApiKey,
     }),
@@ -84,6 +98,8 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
     bus: createLiveBus(config.redisUrl, log),
     liveLimits: { maxQueued: config.live.maxQueuedEvents },
     tail: { ...DEFAULT_TAIL_OPTIONS, pollMs: config.live.pollMs },
+    clock: options.clock,
+    baseCurrency: config.baseCurrency,
   });
   // Subscriptions start from the newest committed event; the tail must run before clients connect.
   await services.liveTail.start();
@@ -91,6 +107,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
   services.bus.onReconnect = () => void services.liveTail.wake();
   const server = await createHubServer({ database, services, log, webDistDir: config.webDistDir, shares: callerShares(config.shares),
     trustProxy: config.trustProxy,
+    remoteImages: config.remoteImages,
     liveLimits: {
       ...DEFAULT_LIVE_SOCKET_LIMITS,
       connectionsPerUser: config.live.connectionsPerUser,
@@ -103,6 +120,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
   const sweeper = sweepAbandonedUploads(services, log);
   const collector = collectUnreferencedBlobs(services, log);
   const pruner = pruneLiveEvents(services, config.liveEventRetentionHours, log);
+  const metricsPruner = pruneSyncMetrics(services, log);
   log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);
   return {
     port,
@@ -113,6 +131,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
       clearInterval(sweeper);
       clearInterval(collector);
       clearInterval(pruner);
+      clearInterval(metricsPruner);
       await server.close();
       await services.liveTail.stop();
       await services.bus.close();

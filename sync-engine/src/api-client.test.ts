@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GraphqlHubApi, HubApiError } from './api-client.js';
+import { GraphqlHubApi, HubApiError, UnreadableClaimError } from './api-client.js';
 
 // A real HTTP peer answering with a fixed status and body, recording what it received.
 interface Received {
@@ -123,10 +123,75 @@ describe('GraphqlHubApi claims: credentials checked on entry', () => {
     expect(error.message).toContain('trackEmails.items[0].outcome');
   });
 
-  it('refuses credentials that disagree with their status as INVALID_RESPONSE', async () => {
-    const { url } = await serve(200, { data: { claimOutgoingEmails: [{ emailId: 'e-1', transport: { credentialsStatus: 'PRESENT', credentials: null } }] } });
+  it('refuses credentials that disagree with their status as INVALID_RESPONSE, naming the path', async () => {
+    const { url } = await serve(200, { data: { claimOutgoingEmails: [claimedEmail({ transport: { ...transport, credentialsStatus: 'PRESENT', credentials: null } })] } });
     const error = await errorOf(new GraphqlHubApi({ url, apiKey: 'k' }).claimOutgoingEmails(1, 60));
     expect(error.code).toBe('INVALID_RESPONSE');
-    expect(error.message).toMatch(/claimOutgoingEmails.*PRESENT/);
+    expect(error.message).toContain('claimOutgoingEmails[0].transport.credentials: do not match credentialsStatus "PRESENT"');
+  });
+});
+
+const SECRET = 'pw-do-not-log-3141';
+const transport = {
+  kind: 'IMAP_SMTP', smtp: { host: 'smtp.example.com', port: 587, tls: 'STARTTLS', allowInvalidCertificates: false }, imap: null, sentFolder: null,
+  credentialsStatus: 'PRESENT', credentials: { method: 'PASSWORD', username: 'sam', secret: SECRET },
+};
+const claimedEmail = (fields: Record<string, unknown> = {}) => ({
+  emailId: 'e-1', leaseId: 'l-1', leaseUntil: '2026-12-04T10:02:00.000Z', mailboxId: 'm-1',
+  from: { address: 'sam@example.com', name: 'Sam' }, to: [{ address: 'kim@contoso.example', name: null }], cc: [], bcc: [],
+  subject: 'Quote', messageId: 'crm-1@example.com', inReplyTo: null, references: [], textBody: 'Hello', htmlBody: null,
+  attachments: [{ fileName: 'quote.pdf', contentType: 'application/pdf', size: 10, sha256: 'b'.repeat(64) }], attempt: 1, transport,
+  ...fields,
+});
+
+describe('GraphqlHubApi.claimOutgoingEmails: every selected field checked on entry', () => {
+  it('returns a well-formed claim with its credentials joined into one value', async () => {
+    const { url } = await serve(200, { data: { claimOutgoingEmails: [claimedEmail()] } });
+    const [email] = await new GraphqlHubApi({ url, apiKey: 'k' }).claimOutgoingEmails(1, 60);
+    const { credentialsStatus: _s, ...wireTransport } = transport;
+    expect(email).toEqual({ ...claimedEmail(), transport: { ...wireTransport, credentials: { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: SECRET } } });
+  });
+
+  it.each([
+    [{ transport: { ...transport, smtp: { ...transport.smtp, port: '587' } } }, 'claimOutgoingEmails[0].transport.smtp.port: expected an integer'],
+    [{ transport: { ...transport, smtp: { ...transport.smtp, tls: 'SSL' } } }, 'claimOutgoingEmails[0].transport.smtp.tls: "SSL" is not one of NONE, STARTTLS, IMPLICIT'],
+    [{ transport: { ...transport, credentials: { method: 'NTLM', username: 'sam', secret: SECRET } } }, 'claimOutgoingEmails[0].transport.credentials: do not match credentialsStatus "PRESENT"'],
+    [{ bcc: [{ address: null, name: null }] }, 'claimOutgoingEmails[0].bcc[0].address: expected a string'],
+    [{ attachments: [{ fileName: 'quote.pdf', contentType: 'application/pdf', size: 10, sha256: '..%2Fsecrets' }] }, 'claimOutgoingEmails[0].attachments[0].sha256: expected a SHA-256 in hex'],
+  ])('answers INVALID_RESPONSE naming the path, never the secret (%#)', async (fields, path) => {
+    const { url } = await serve(200, { data: { claimOutgoingEmails: [claimedEmail(), claimedEmail({ emailId: 'e-2', leaseId: 'l-2' }), claimedEmail({ emailId: 'e-3', leaseId: 'l-3', ...fields })] } });
+    const error = await errorOf(new GraphqlHubApi({ url, apiKey: 'k' }).claimOutgoingEmails(3, 60));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain(path.replace('[0]', '[2]'));
+    expect(error.message).not.toContain(SECRET);
+    expect(error).toBeInstanceOf(UnreadableClaimError);
+    expect((error as UnreadableClaimError).leases).toEqual([{ emailId: 'e-1', leaseId: 'l-1' }, { emailId: 'e-2', leaseId: 'l-2' }, { emailId: 'e-3', leaseId: 'l-3' }]);
+  });
+
+  it('answers INVALID_RESPONSE without leases when the claim is not a list', async () => {
+    const { url } = await serve(200, { data: { claimOutgoingEmails: claimedEmail() } });
+    const error = await errorOf(new GraphqlHubApi({ url, apiKey: 'k' }).claimOutgoingEmails(1, 60));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain('claimOutgoingEmails');
+  });
+});
+
+describe('GraphqlHubApi: the other answers checked on entry', () => {
+  it.each([
+    ['renewMailboxLease', { renewMailboxLease: 'later' }, 'renewMailboxLease: expected a date', (api: GraphqlHubApi) => api.renewMailboxLease('m-1', 'l-1', 60)],
+    ['undecidedMessages', { undecidedMessages: ['INBOX:1:1', 2] }, 'undecidedMessages: expected a list of strings', (api: GraphqlHubApi) => api.undecidedMessages('m-1', 'l-1', [])],
+    ['whoAmI', { viewer: { ...viewer, roles: [{ name: null }] } }, 'viewer.roles[0].name: expected a string', (api: GraphqlHubApi) => api.whoAmI()],
+    ['trackEmails', { trackEmails: {} }, 'trackEmails.items: expected a list', (api: GraphqlHubApi) => api.trackEmails('m-1', { items: [], cursor: null, leaseId: null, quarantine: [] })],
+  ] as const)('%s: a malformed answer is INVALID_RESPONSE naming the path', async (_, data, path, call) => {
+    const { url } = await serve(200, { data });
+    const error = await errorOf(call(new GraphqlHubApi({ url, apiKey: 'k' })));
+    expect({ code: error.code, message: error.message }).toEqual({ code: 'INVALID_RESPONSE', message: `the hub answered an unexpected shape: ${path}` });
+  });
+
+  it('returns well-formed renewMailboxLease and undecidedMessages answers', async () => {
+    const { url } = await serve(200, { data: { renewMailboxLease: '2026-12-04T10:05:00.000Z', undecidedMessages: ['INBOX:1:1'] } });
+    const api = new GraphqlHubApi({ url, apiKey: 'k' });
+    expect(await api.renewMailboxLease('m-1', 'l-1', 60)).toEqual(new Date('2026-12-04T10:05:00.000Z'));
+    expect(await api.undecidedMessages('m-1', 'l-1', [{ sourceRef: 'INBOX:1:1', messageId: null }])).toEqual(['INBOX:1:1']);
   });
 });

@@ -1,7 +1,10 @@
-import { graphql } from './graphql-tag.js';
+import { graphql, type Operation, type OperationName, type OperationVariables } from './graphql-tag.js';
 import { credentialsOnEntry } from './wire-credentials.js';
-import { mailboxWorkOnEntry, trackedItemOnEntry, WireShapeError } from './wire-answers.js';
-import type { ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult } from './hub-types.js';
+import {
+  claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
+  wireCredentialsOf, WireShapeError, type Fields,
+} from './wire-answers.js';
+import type { ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
 export type HubApiErrorCode =
@@ -27,11 +30,14 @@ export class HubApiError extends Error {
   }
 }
 
-/** The user the API key belongs to (for the engine: the Sync Service user). */
-export interface Viewer {
-  readonly id: string;
-  readonly fullName: string;
-  readonly roles: readonly { readonly name: string }[];
+/** INVALID_RESPONSE to claimOutgoingEmails, with the leases that could still be read, so the sender can hand those emails back unsent. */
+export class UnreadableClaimError extends HubApiError {
+  constructor(
+    message: string,
+    readonly leases: readonly { readonly emailId: string; readonly leaseId: string }[],
+  ) {
+    super('INVALID_RESPONSE', message);
+  }
 }
 
 /** What the engine needs from the hub; implemented over GraphQL here and by typed fakes in tests. Every method rejects with HubApiError. */
@@ -47,6 +53,8 @@ export interface HubApi {
   /** The sourceRefs among `items` the hub has no decision for. */
   undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]>;
   reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void>;
+  /** The folders the mailbox's IMAP server lists, replacing the hub's last list (its folder picker). */
+  reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly string[]): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
@@ -62,13 +70,13 @@ export interface GraphqlHubApiOptions {
   readonly timeoutMs?: number;
 }
 
-const VIEWER_QUERY = graphql`query SyncEngineViewer { viewer { id fullName roles { name } } }`;
+const VIEWER_QUERY = graphql('SyncEngineViewer')`query SyncEngineViewer { viewer { id fullName roles { name } } }`;
 
 const ENDPOINT = 'host port tls allowInvalidCertificates';
 const CREDENTIALS = 'method username secret';
 const ADDRESS = 'address name';
 
-const CLAIM_MAILBOXES = graphql`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
+const CLAIM_MAILBOXES = graphql('ClaimMailboxes')`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
   claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
     mailboxId leaseId leaseUntil job address kind
     incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} } credentialsStatus
@@ -76,35 +84,38 @@ const CLAIM_MAILBOXES = graphql`mutation ClaimMailboxes($engineId: String!, $lim
     cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds maxBodyKb
   }
 }`;
-const RENEW_LEASE = graphql`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
+const RENEW_LEASE = graphql('RenewMailboxLease')`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
   renewMailboxLease(mailboxId: $mailboxId, leaseId: $leaseId, leaseSeconds: $leaseSeconds)
 }`;
-const RELEASE = graphql`mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
+const RELEASE = graphql('ReleaseMailbox')`mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
   releaseMailbox(mailboxId: $mailboxId, leaseId: $leaseId, report: $report) { id }
 }`;
-const REPORT_TEST = graphql`mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
+const REPORT_TEST = graphql('ReportMailboxTest')`mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
   reportMailboxTest(mailboxId: $mailboxId, leaseId: $leaseId, incoming: $incoming, outgoing: $outgoing) { id }
 }`;
-const TRACK_EMAILS = graphql`mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
+const TRACK_EMAILS = graphql('TrackEmails')`mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
   trackEmails(mailboxId: $mailboxId, input: $input) { items { index messageId outcome activityId errorCode errorMessage } }
 }`;
-const UNDECIDED = graphql`mutation UndecidedMessages($mailboxId: ID!, $leaseId: ID!, $items: [ServerMessageInput!]!) {
+const UNDECIDED = graphql('UndecidedMessages')`mutation UndecidedMessages($mailboxId: ID!, $leaseId: ID!, $items: [ServerMessageInput!]!) {
   undecidedMessages(mailboxId: $mailboxId, leaseId: $leaseId, items: $items)
 }`;
-const COVERAGE = graphql`mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
+const COVERAGE = graphql('ReportMailboxCoverage')`mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
   reportMailboxCoverage(mailboxId: $mailboxId, leaseId: $leaseId, serverCount: $serverCount, decidedCount: $decidedCount, recovered: $recovered) { id }
 }`;
-const CLAIM_OUTGOING = graphql`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
+const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFolders($mailboxId: ID!, $leaseId: ID!, $folders: [String!]!) {
+  reportMailboxFolders(mailboxId: $mailboxId, leaseId: $leaseId, folders: $folders) { id }
+}`;
+const CLAIM_OUTGOING = graphql('ClaimOutgoingEmails')`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
     emailId leaseId leaseUntil mailboxId from { ${ADDRESS} } to { ${ADDRESS} } cc { ${ADDRESS} } bcc { ${ADDRESS} }
     subject messageId inReplyTo references textBody htmlBody attachments { fileName contentType size sha256 } attempt
     transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } credentialsStatus }
   }
 }`;
-const MARK_SENT = graphql`mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
+const MARK_SENT = graphql('MarkEmailSent')`mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
   markEmailSent(emailId: $emailId, leaseId: $leaseId, sentAt: $sentAt) { id }
 }`;
-const MARK_FAILED = graphql`mutation MarkEmailFailed($emailId: ID!, $leaseId: ID!, $reason: String!, $retryable: Boolean!) {
+const MARK_FAILED = graphql('MarkEmailFailed')`mutation MarkEmailFailed($emailId: ID!, $leaseId: ID!, $reason: String!, $retryable: Boolean!) {
   markEmailFailed(emailId: $emailId, leaseId: $leaseId, reason: $reason, retryable: $retryable) { id }
 }`;
 
@@ -133,25 +144,21 @@ export class GraphqlHubApi implements HubApi {
 
   async whoAmI(signal?: AbortSignal): Promise<Viewer> {
     const data = await this.request(VIEWER_QUERY, {}, signal);
-    const viewer = (data as { viewer?: unknown }).viewer;
-    if (viewer === null) throw new HubApiError('AUTH_FAILED', 'the API key is not linked to any user');
-    if (!isViewer(viewer)) throw new HubApiError('INVALID_RESPONSE', 'viewer is missing or malformed in the API response');
-    return viewer;
+    if (data.viewer === null) throw new HubApiError('AUTH_FAILED', 'the API key is not linked to any user');
+    return onEntry(() => viewerOnEntry(data.viewer, 'viewer'));
   }
 
   async claimMailboxes(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]> {
     const data = await this.request(CLAIM_MAILBOXES, { engineId, limit, leaseSeconds });
-    return listField<WithWireCredentials<MailboxWork>>(data, 'claimMailboxes').map((work, i) => ({
+    return listField(data, 'claimMailboxes').map((work, i) => ({
       ...onEntry(() => mailboxWorkOnEntry(work, `claimMailboxes[${i}]`)),
-      credentials: checkedCredentials(work.credentialsStatus, work.credentials, 'claimMailboxes'),
+      credentials: checkedCredentials(work, `claimMailboxes[${i}]`),
     }));
   }
 
   async renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date> {
     const data = await this.request(RENEW_LEASE, { mailboxId, leaseId, leaseSeconds });
-    const until = new Date(String((data as { renewMailboxLease?: unknown }).renewMailboxLease));
-    if (Number.isNaN(until.getTime())) throw new HubApiError('INVALID_RESPONSE', 'renewMailboxLease did not answer a date');
-    return until;
+    return onEntry(() => leaseEndOnEntry(data));
   }
 
   async releaseMailbox(mailboxId: string, leaseId: string, report: SyncReport): Promise<void> {
@@ -165,42 +172,44 @@ export class GraphqlHubApi implements HubApi {
   async trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]> {
     // Ingest batches carry whole bodies: give them longer than a control call.
     const data = await this.request(TRACK_EMAILS, { mailboxId, input: batch }, undefined, 120_000);
-    const result = (data as { trackEmails?: { items?: unknown } }).trackEmails;
-    if (!result || !Array.isArray(result.items)) throw new HubApiError('INVALID_RESPONSE', 'trackEmails answered without items');
-    return result.items.map((item: unknown, i) => onEntry(() => trackedItemOnEntry(item, `trackEmails.items[${i}]`)));
+    return onEntry(() => trackedItemsOnEntry(data));
   }
 
   async undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]> {
     const data = await this.request(UNDECIDED, { mailboxId, leaseId, items }, undefined, 60_000);
-    return listField<string>(data, 'undecidedMessages');
+    return onEntry(() => undecidedOnEntry(data));
   }
 
   async reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void> {
     await this.request(COVERAGE, { mailboxId, leaseId, serverCount, decidedCount, recovered });
   }
 
+  async reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly string[]): Promise<void> {
+    await this.request(REPORT_FOLDERS, { mailboxId, leaseId, folders: [...folders] });
+  }
+
   async uploadBlob(content: Buffer): Promise<string> {
     const response = await this.http(new URL('blobs', this.options.url), { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream' } }, 120_000);
-    const body = parseJson(await response.text()) as { sha256?: unknown; error?: { code?: unknown; message?: unknown } } | undefined;
+    const body = parseJson(await response.text());
     if (response.ok && typeof body?.sha256 === 'string') return body.sha256;
-    throw httpError(response.status, body?.error?.code, body?.error?.message);
+    throw httpError(response.status, body);
   }
 
   async downloadBlob(sha256: string): Promise<Buffer> {
     const response = await this.http(new URL(`blobs/${encodeURIComponent(sha256)}`, this.options.url), { method: 'GET' }, 120_000);
     if (response.ok) return Buffer.from(await response.arrayBuffer());
-    const body = parseJson(await response.text()) as { error?: { code?: unknown; message?: unknown } } | undefined;
-    throw httpError(response.status, body?.error?.code, body?.error?.message);
+    throw httpError(response.status, parseJson(await response.text()));
   }
 
   async claimOutgoingEmails(limit: number, leaseSeconds: number): Promise<OutgoingEmail[]> {
     const data = await this.request(CLAIM_OUTGOING, { limit, leaseSeconds });
-    return listField<Omit<OutgoingEmail, 'transport'> & { transport: WithWireCredentials<OutgoingEmail['transport']> }>(data, 'claimOutgoingEmails').map(
-      ({ transport: { credentialsStatus, ...transport }, ...email }) => ({
-        ...email,
-        transport: { ...transport, credentials: checkedCredentials(credentialsStatus, transport.credentials, 'claimOutgoingEmails') },
-      }),
-    );
+    const claims = listField(data, 'claimOutgoingEmails');
+    try {
+      return claims.map((claim, i) => outgoingEmail(claim, `claimOutgoingEmails[${i}]`));
+    } catch (error) {
+      if (!(error instanceof HubApiError)) throw error;
+      throw new UnreadableClaimError(error.message, claims.flatMap((claim) => claimedEmailLeaseOf(claim) ?? []));
+    }
   }
 
   async markEmailSent(emailId: string, leaseId: string, sentAt: Date): Promise<void> {
@@ -221,7 +230,7 @@ export class GraphqlHubApi implements HubApi {
     }
   }
 
-  private async request(query: string, variables: Record<string, unknown>, signal?: AbortSignal, timeoutMs?: number): Promise<object> {
+  private async request<N extends OperationName>(query: Operation<N>, variables: OperationVariables<N>, signal?: AbortSignal, timeoutMs?: number): Promise<Fields> {
     const timeout = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
     let response: Response;
     let text: string;
@@ -247,30 +256,33 @@ export class GraphqlHubApi implements HubApi {
       throw new HubApiError('TEMPORARY', `hub API answered HTTP ${response.status}`);
     }
     const body = parseJson(text);
-    const firstError = Array.isArray(body?.errors) ? (body.errors[0] as GraphqlError | undefined) : undefined;
+    const firstError = Array.isArray(body?.errors) ? graphqlError(body.errors[0]) : undefined;
     if (firstError) {
-      const serverCode = typeof firstError.extensions?.code === 'string' ? firstError.extensions.code : undefined;
-      const code = (serverCode && CODE_BY_SERVER_CODE[serverCode]) || fallbackCode(response.status);
-      throw new HubApiError(code, `hub API error: ${String(firstError.message ?? 'no message')}`, serverCode);
+      const code = (firstError.serverCode && CODE_BY_SERVER_CODE[firstError.serverCode]) || fallbackCode(response.status);
+      throw new HubApiError(code, `hub API error: ${firstError.message}`, firstError.serverCode);
     }
     if (response.status === 401 || response.status === 403) {
       throw new HubApiError('AUTH_FAILED', `hub API answered HTTP ${response.status}`);
     }
     if (!response.ok) throw new HubApiError(fallbackCode(response.status), `hub API answered HTTP ${response.status}`);
-    if (typeof body?.data !== 'object' || body.data === null) {
-      throw new HubApiError('INVALID_RESPONSE', 'hub API response has neither data nor errors');
-    }
+    if (!isFields(body?.data)) throw new HubApiError('INVALID_RESPONSE', 'hub API response has neither data nor errors');
     return body.data;
   }
 }
 
-/** A claim as the API answers it: credentials beside their status, before credentialsOnEntry joins them. */
-type WithWireCredentials<T> = Omit<T, 'credentials'> & { credentials: unknown; credentialsStatus: unknown };
-
-function checkedCredentials(status: unknown, credentials: unknown, field: string): MailboxCredentials {
+/** A claim's credentials beside their status (in the claim, or in its `transport`), joined into one checked value. */
+function checkedCredentials(claim: unknown, path: string): MailboxCredentials {
+  const { status, credentials } = onEntry(() => wireCredentialsOf(claim, path));
   const checked = credentialsOnEntry(status, credentials);
-  if (!checked) throw new HubApiError('INVALID_RESPONSE', `${field} answered credentials that do not match their status ${String(status)}`);
+  // The status alone, never the credentials: this message reaches logs and the email's failure reason.
+  if (!checked) throw new HubApiError('INVALID_RESPONSE', `${path}.credentials: do not match credentialsStatus ${JSON.stringify(status)}`);
   return checked;
+}
+
+function outgoingEmail(claim: unknown, path: string): OutgoingEmail {
+  const email = onEntry(() => outgoingEmailOnEntry(claim, path));
+  const wireTransport = isFields(claim) ? claim.transport : undefined; // outgoingEmailOnEntry proved both are objects
+  return { ...email, transport: { ...email.transport, credentials: checkedCredentials(wireTransport, `${path}.transport`) } };
 }
 
 /** Runs an entry check; a value of the wrong shape is the api's answer being INVALID_RESPONSE, with the path. */
@@ -283,24 +295,30 @@ function onEntry<T>(check: () => T): T {
   }
 }
 
-function listField<T>(data: object, field: string): T[] {
-  const value = (data as Record<string, unknown>)[field];
+function listField(data: Fields, field: string): unknown[] {
+  const value = data[field];
   if (!Array.isArray(value)) throw new HubApiError('INVALID_RESPONSE', `${field} is missing from the API response`);
-  return value as T[];
+  return value;
 }
 
-function httpError(status: number, code: unknown, message: unknown): HubApiError {
-  const text = `hub answered HTTP ${status}${typeof message === 'string' ? `: ${message}` : ''}`;
+/** A blob route's failure, classified; `body` is its JSON `{ error: { code, message } }` when it sent one. */
+function httpError(status: number, body: Fields | undefined): HubApiError {
+  const error = isFields(body?.error) ? body.error : {};
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const text = `hub answered HTTP ${status}${typeof error.message === 'string' ? `: ${error.message}` : ''}`;
   if (RETRYABLE_STATUSES.has(status)) return new HubApiError('TEMPORARY', text);
-  if (status === 401 || status === 403) return new HubApiError('AUTH_FAILED', text, typeof code === 'string' ? code : undefined);
+  if (status === 401 || status === 403) return new HubApiError('AUTH_FAILED', text, code);
   if (status === 404) return new HubApiError('NOT_FOUND', text);
-  if (status === 413 || status === 400) return new HubApiError('INVALID_REQUEST', text, typeof code === 'string' ? code : undefined);
+  if (status === 413 || status === 400) return new HubApiError('INVALID_REQUEST', text, code);
   return new HubApiError('INTERNAL', text);
 }
 
-interface GraphqlError {
-  message?: unknown;
-  extensions?: { code?: unknown };
+/** The first GraphQL error's message and `extensions.code`, whatever shape it came in. */
+function graphqlError(value: unknown): { readonly message: string; readonly serverCode: string | undefined } | undefined {
+  if (value === undefined) return undefined;
+  const error = isFields(value) ? value : {};
+  const extensions = isFields(error.extensions) ? error.extensions : {};
+  return { message: String(error.message ?? 'no message'), serverCode: typeof extensions.code === 'string' ? extensions.code : undefined };
 }
 
 function fallbackCode(status: number): HubApiErrorCode {
@@ -308,23 +326,13 @@ function fallbackCode(status: number): HubApiErrorCode {
   return status === 401 || status === 403 ? 'AUTH_FAILED' : 'INTERNAL';
 }
 
-function parseJson(text: string): { data?: unknown; errors?: unknown } | undefined {
+function parseJson(text: string): Fields | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : undefined;
+    return isFields(value) ? value : undefined;
   } catch {
     return undefined;
   }
-}
-
-function isViewer(value: unknown): value is Viewer {
-  const v = value as Partial<Viewer> | null | undefined;
-  return (
-    typeof v?.id === 'string' &&
-    typeof v.fullName === 'string' &&
-    Array.isArray(v.roles) &&
-    v.roles.every((role) => typeof role?.name === 'string')
-  );
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HubApiError, type HubApi, type Viewer } from './api-client.js';
+import { HubApiError, type HubApi } from './api-client.js';
 import { backoffDelay, Engine, type EngineOptions } from './engine.js';
-import type { MailboxWork, OutgoingEmail } from './hub-types.js';
+import type { MailboxWork, OutgoingEmail, Viewer } from './hub-types.js';
 import type { MailConnectors } from './sync/connectors.js';
 import type { Log } from './logger.js';
 
@@ -67,6 +67,7 @@ class ScriptedHubApi implements HubApi {
   trackEmails = unused;
   undecidedMessages = unused;
   reportMailboxCoverage = unused;
+  reportMailboxFolders = unused;
   uploadBlob = unused;
   downloadBlob = unused;
   markEmailSent = unused;

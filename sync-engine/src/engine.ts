@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { HubApiError, type HubApi, type Viewer } from './api-client.js';
-import type { MailboxWork } from './hub-types.js';
+import { HubApiError, type HubApi } from './api-client.js';
+import type { MailboxWork, Viewer } from './hub-types.js';
 import type { Log } from './logger.js';
 import { testMailbox } from './sync/connection-test.js';
 import type { MailConnectors } from './sync/connectors.js';
@@ -48,6 +48,9 @@ const FATAL_ADVICE: Readonly<Record<HubApiError['code'], string>> = {
   INVALID_RESPONSE: 'hub API answered with an unexpected shape; is HUB_API_URL the hub GraphQL endpoint?',
   INTERNAL: 'hub API failed while verifying the key',
 };
+
+const UNREADABLE_CLAIM =
+  'the hub answered claimOutgoingEmails in a shape this engine cannot read (do engine and api versions match?); nothing was sent; retrying';
 
 /** The worker: verifies its key with the hub, then polls for work until the signal aborts. */
 export class Engine {
@@ -149,6 +152,16 @@ export class Engine {
     }
   }
 
+  /** An answer this engine cannot read is not an outage: engine and api versions likely differ, and someone must act. */
+  private logSendFailure(error: unknown, delayMs: number): void {
+    if (error instanceof HubApiError && error.code === 'INVALID_RESPONSE') {
+      // The reason names the path (and at most 40 characters of an unknown enum value); of credentials only their status.
+      this.log.error({ code: error.code, reason: error.message, delayMs }, UNREADABLE_CLAIM);
+    } else {
+      this.log.warn({ err: error, delayMs }, 'claiming outgoing email failed; retrying');
+    }
+  }
+
   private async sendLoop(signal: AbortSignal): Promise<void> {
     for (let failures = 0; !signal.aborted; ) {
       let delayMs = this.options.pollIntervalMs;
@@ -158,7 +171,7 @@ export class Engine {
         failures = 0;
       } catch (error) {
         delayMs = Math.max(delayMs, backoffDelay(failures++, this.backoff, this.random()));
-        this.log.warn({ err: error, delayMs }, 'claiming outgoing email failed; retrying');
+        this.logSendFailure(error, delayMs);
       }
       if (delayMs > 0) await sleep(delayMs, signal);
     }

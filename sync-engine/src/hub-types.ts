@@ -119,3 +119,10 @@ export interface OutgoingEmail {
     readonly credentials: MailboxCredentials;
   };
 }
+
+/** The user the API key belongs to (for the engine: the Sync Service user). */
+export interface Viewer {
+  readonly id: string;
+  readonly fullName: string;
+  readonly roles: readonly { readonly name: string }[];
+}

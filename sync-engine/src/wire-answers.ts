@@ -1,4 +1,4 @@
-import type { MailboxWork, ServerKind, TlsMode, TrackedItemResult, WireEndpoint } from './hub-types.js';
+import type { MailboxWork, OutgoingEmail, ServerKind, TlsMode, TrackedItemResult, Viewer, WireAddress, WireEndpoint } from './hub-types.js';
 
 // The answers the engine acts on, checked where they enter the process (STYLE 9): a field the api
 // renamed or a value it never sent before fails here with its path, not later as `undefined`.
@@ -9,44 +9,85 @@ export const TLS_MODES: readonly TlsMode[] = ['NONE', 'STARTTLS', 'IMPLICIT'];
 export const MAILBOX_JOBS: readonly MailboxWork['job'][] = ['SYNC', 'TEST'];
 export const TRACKED_OUTCOMES: readonly TrackedItemResult['outcome'][] = ['TRACKED', 'LINKED', 'DUPLICATE', 'FILTERED', 'REJECTED'];
 
+// The hub's blob store names content by its SHA-256 in hex (api/src/attachments/blob-routes.ts).
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
 /** Thrown with the path of the first value that does not have the shape the engine relies on. */
 export class WireShapeError extends Error {}
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
+/** `path.key`, or `key` alone for a field at the top of an answer. */
+const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+export function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 function object(value: unknown, path: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WireShapeError(`${path}: expected an object`);
-  return value as Fields;
+  if (!isFields(value)) throw new WireShapeError(`${path}: expected an object`);
+  return value;
 }
 function string(o: Fields, key: string, path: string): string {
-  if (typeof o[key] !== 'string') throw new WireShapeError(`${path}.${key}: expected a string`);
-  return o[key] as string;
+  const value = o[key];
+  if (typeof value !== 'string') throw new WireShapeError(`${at(path, key)}: expected a string`);
+  return value;
 }
 function stringOrNull(o: Fields, key: string, path: string): string | null {
-  if (o[key] !== null && typeof o[key] !== 'string') throw new WireShapeError(`${path}.${key}: expected a string or null`);
-  return o[key] as string | null;
+  const value = o[key];
+  if (value !== null && typeof value !== 'string') throw new WireShapeError(`${at(path, key)}: expected a string or null`);
+  return value;
 }
 function boolean(o: Fields, key: string, path: string): boolean {
-  if (typeof o[key] !== 'boolean') throw new WireShapeError(`${path}.${key}: expected true or false`);
-  return o[key] as boolean;
+  const value = o[key];
+  if (typeof value !== 'boolean') throw new WireShapeError(`${at(path, key)}: expected true or false`);
+  return value;
 }
 function integer(o: Fields, key: string, path: string): number {
-  if (!Number.isInteger(o[key])) throw new WireShapeError(`${path}.${key}: expected an integer`);
-  return o[key] as number;
+  const value = o[key];
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new WireShapeError(`${at(path, key)}: expected an integer`);
+  return value;
+}
+function count(o: Fields, key: string, path: string): number {
+  const value = integer(o, key, path);
+  if (value < 0) throw new WireShapeError(`${at(path, key)}: expected a count (0 or more)`);
+  return value;
 }
 function oneOf<T extends string>(o: Fields, key: string, allowed: readonly T[], path: string): T {
-  if (!allowed.includes(o[key] as T)) throw new WireShapeError(`${path}.${key}: ${JSON.stringify(o[key])} is not one of ${allowed.join(', ')}`);
-  return o[key] as T;
+  const value = o[key];
+  if (!isOneOf(value, allowed)) throw new WireShapeError(`${at(path, key)}: ${shown(value)} is not one of ${allowed.join(', ')}`);
+  return value;
+}
+/** An unknown enum value as the message shows it: short, since the message reaches logs and an email's failure reason. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+  return allowed.some((a) => a === value);
 }
 function date(o: Fields, key: string, path: string): string {
   const text = string(o, key, path);
-  if (Number.isNaN(Date.parse(text))) throw new WireShapeError(`${path}.${key}: expected a date`);
+  if (Number.isNaN(Date.parse(text))) throw new WireShapeError(`${at(path, key)}: expected a date`);
   return text;
 }
+function sha256(o: Fields, key: string, path: string): string {
+  const text = string(o, key, path);
+  if (!SHA256_HEX.test(text)) throw new WireShapeError(`${at(path, key)}: expected a SHA-256 in hex`);
+  return text;
+}
+function list(o: Fields, key: string, path: string): unknown[] {
+  const value = o[key];
+  if (!Array.isArray(value)) throw new WireShapeError(`${at(path, key)}: expected a list`);
+  return value;
+}
 function strings(o: Fields, key: string, path: string): string[] {
-  const list = o[key];
-  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) throw new WireShapeError(`${path}.${key}: expected a list of strings`);
-  return list as string[];
+  const value = o[key];
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw new WireShapeError(`${at(path, key)}: expected a list of strings`);
+  return value;
+}
+/** A list whose every item `check` accepts, each checked with its own path (`key[i]`). */
+function listOf<T>(o: Fields, key: string, path: string, check: (value: unknown, path: string) => T): T[] {
+  return list(o, key, path).map((item, i) => check(item, `${at(path, key)}[${i}]`));
 }
 
 function endpoint(value: unknown, path: string): WireEndpoint {
@@ -57,8 +98,6 @@ function endpoint(value: unknown, path: string): WireEndpoint {
 /** A claimed mailbox without its credentials (wire-credentials.ts checks those). */
 export function mailboxWorkOnEntry(value: unknown, path: string): Omit<MailboxWork, 'credentials'> {
   const o = object(value, path);
-  const sources = o.forwardSources;
-  if (!Array.isArray(sources)) throw new WireShapeError(`${path}.forwardSources: expected a list`);
   return {
     mailboxId: string(o, 'mailboxId', path),
     leaseId: string(o, 'leaseId', path),
@@ -72,10 +111,7 @@ export function mailboxWorkOnEntry(value: unknown, path: string): Omit<MailboxWo
     outgoingEnabled: boolean(o, 'outgoingEnabled', path),
     isForwardMailbox: boolean(o, 'isForwardMailbox', path),
     deleteForwardedCopies: boolean(o, 'deleteForwardedCopies', path),
-    forwardSources: sources.map((s, i) => {
-      const source = object(s, `${path}.forwardSources[${i}]`);
-      return { mailboxId: string(source, 'mailboxId', `${path}.forwardSources[${i}]`), address: string(source, 'address', `${path}.forwardSources[${i}]`) };
-    }),
+    forwardSources: listOf(o, 'forwardSources', path, forwardSource),
     cursor: stringOrNull(o, 'cursor', path),
     processEmailFrom: stringOrNull(o, 'processEmailFrom', path),
     resyncFrom: stringOrNull(o, 'resyncFrom', path),
@@ -97,4 +133,91 @@ export function trackedItemOnEntry(value: unknown, path: string): TrackedItemRes
     errorCode: stringOrNull(o, 'errorCode', path),
     errorMessage: stringOrNull(o, 'errorMessage', path),
   };
+}
+
+function forwardSource(value: unknown, path: string): MailboxWork['forwardSources'][number] {
+  const o = object(value, path);
+  return { mailboxId: string(o, 'mailboxId', path), address: string(o, 'address', path) };
+}
+
+/** The items of a trackEmails answer. */
+export function trackedItemsOnEntry(data: Fields): TrackedItemResult[] {
+  return listOf(object(data.trackEmails, 'trackEmails'), 'items', 'trackEmails', trackedItemOnEntry);
+}
+
+/** The claim's `credentialsStatus` and `credentials`, unchecked: wire-credentials.ts joins and checks them. */
+export function wireCredentialsOf(value: unknown, path: string): { readonly status: unknown; readonly credentials: unknown } {
+  const o = object(value, path);
+  return { status: o.credentialsStatus, credentials: o.credentials };
+}
+
+function mailAddress(value: unknown, path: string): WireAddress {
+  const o = object(value, path);
+  return { address: string(o, 'address', path), name: stringOrNull(o, 'name', path) };
+}
+
+function attachment(value: unknown, path: string): OutgoingEmail['attachments'][number] {
+  const o = object(value, path);
+  return { fileName: string(o, 'fileName', path), contentType: string(o, 'contentType', path), size: count(o, 'size', path), sha256: sha256(o, 'sha256', path) };
+}
+
+/** How to send a claimed email, without its credentials (wire-credentials.ts checks those). */
+function transport(value: unknown, path: string): Omit<OutgoingEmail['transport'], 'credentials'> {
+  const o = object(value, path);
+  return {
+    kind: oneOf(o, 'kind', SERVER_KINDS, path),
+    smtp: endpoint(o.smtp, `${path}.smtp`),
+    imap: o.imap === null ? null : endpoint(o.imap, `${path}.imap`),
+    sentFolder: stringOrNull(o, 'sentFolder', path),
+  };
+}
+
+/** An email claimed for sending, without its transport's credentials (wire-credentials.ts checks those). */
+export function outgoingEmailOnEntry(value: unknown, path: string): Omit<OutgoingEmail, 'transport'> & { transport: Omit<OutgoingEmail['transport'], 'credentials'> } {
+  const o = object(value, path);
+  return {
+    emailId: string(o, 'emailId', path),
+    leaseId: string(o, 'leaseId', path),
+    leaseUntil: date(o, 'leaseUntil', path),
+    mailboxId: string(o, 'mailboxId', path),
+    from: mailAddress(o.from, `${path}.from`),
+    to: listOf(o, 'to', path, mailAddress),
+    cc: listOf(o, 'cc', path, mailAddress),
+    bcc: listOf(o, 'bcc', path, mailAddress),
+    subject: string(o, 'subject', path),
+    messageId: string(o, 'messageId', path),
+    inReplyTo: stringOrNull(o, 'inReplyTo', path),
+    references: strings(o, 'references', path),
+    textBody: stringOrNull(o, 'textBody', path),
+    htmlBody: stringOrNull(o, 'htmlBody', path),
+    attachments: listOf(o, 'attachments', path, attachment),
+    attempt: integer(o, 'attempt', path),
+    transport: transport(o.transport, `${path}.transport`),
+  };
+}
+
+/** The lease of a claimed email whose other fields may be unreadable; undefined when even these two are. */
+export function claimedEmailLeaseOf(value: unknown): { readonly emailId: string; readonly leaseId: string } | undefined {
+  if (!isFields(value) || typeof value.emailId !== 'string' || typeof value.leaseId !== 'string') return undefined;
+  return { emailId: value.emailId, leaseId: value.leaseId };
+}
+
+/** The key's user; the caller decides what a null viewer means. */
+export function viewerOnEntry(value: unknown, path: string): Viewer {
+  const o = object(value, path);
+  return { id: string(o, 'id', path), fullName: string(o, 'fullName', path), roles: listOf(o, 'roles', path, role) };
+}
+
+function role(value: unknown, path: string): Viewer['roles'][number] {
+  return { name: string(object(value, path), 'name', path) };
+}
+
+/** The sourceRefs an undecidedMessages answer lists. */
+export function undecidedOnEntry(data: Fields): string[] {
+  return strings(data, 'undecidedMessages', '');
+}
+
+/** The new lease end a renewMailboxLease answer gives. */
+export function leaseEndOnEntry(data: Fields): Date {
+  return new Date(date(data, 'renewMailboxLease', ''));
 }

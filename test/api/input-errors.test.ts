@@ -55,12 +55,15 @@ describe.each(DIALECTS)('input errors are clear, coded and name the field, on %s
       const result = await gql(query, { id: id ? live[id] : undefined, input: input() });
       const error = failed(result, 'BAD_USER_INPUT', field);
       expect(error.message).toMatch(/email/i);
+      // Why, for a client that writes the sentence in its reader's language.
+      expect(error.extensions).toMatchObject({ reason: 'INVALID_EMAIL', value: expect.any(String) });
       expect(result.data).toBeNull();
     });
 
     it('more than 10 addresses → BAD_USER_INPUT naming input.emails', async () => {
       const emails = Array.from({ length: 11 }, (_, i) => `a${i}@example.com`);
-      failed(await gql(CREATE_CONTACT, { input: { lastName: 'Many', emails } }), 'BAD_USER_INPUT', 'input.emails');
+      const error = failed(await gql(CREATE_CONTACT, { input: { lastName: 'Many', emails } }), 'BAD_USER_INPUT', 'input.emails');
+      expect(error.extensions).toMatchObject({ reason: 'TOO_MANY', max: 10 });
     });
 
     it('a failed update changes nothing: neither the fields nor the addresses', async () => {
@@ -201,6 +204,8 @@ describe.each(DIALECTS)('input errors are clear, coded and name the field, on %s
       const contacts = await countRows(hub, 'contact');
       const error = failed(await gql(CREATE_CONTACT, { input: { lastName: 'L'.repeat(101) } }), 'BAD_USER_INPUT', 'input.lastName');
       expect(error.message).toMatch(/100/);
+      expect(error.extensions).toMatchObject({ reason: 'TOO_LONG', max: 100 });
+      expect(error.extensions.fields).toEqual([{ field: 'input.lastName', message: expect.stringMatching(/100/), reason: 'TOO_LONG', max: 100 }]);
       expect(await countRows(hub, 'contact')).toBe(contacts);
     });
 
@@ -208,7 +213,8 @@ describe.each(DIALECTS)('input errors are clear, coded and name the field, on %s
       ['lastName', ''],
       ['lastName', '   '],
     ])('createContact with %s %j → BAD_USER_INPUT naming input.lastName', async (field, value) => {
-      failed(await gql(CREATE_CONTACT, { input: { [field]: value } }), 'BAD_USER_INPUT', `input.${field}`);
+      const error = failed(await gql(CREATE_CONTACT, { input: { [field]: value } }), 'BAD_USER_INPUT', `input.${field}`);
+      expect(error.extensions.reason).toBe('REQUIRED');
     });
 
     it.each([

@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 async function signedInAt(hash: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];

@@ -53,7 +53,7 @@ describe('live from the mail server to the open browser tab', () => {
     });
     await eventually(async () => ((await mailboxStatus(hub, admin, samMailbox)).state === 'ENABLED' ? true : undefined), 30_000, 'Sam\'s mailbox enabled');
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
     errors = watchErrors(page);
     await page.goto(hub.url);
     await signIn(page, SAM.address, hub.demoPassword, SAM.name);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   for (let i = 1; i <= EARLIER_CALLS; i++) await logCall(`Earlier call ${i}`, new Date(Date.now() - i * 3 * 3_600_000));
   ({ createTask: { id: openTaskId } } = await gql(CREATE_TASK, { input: { subject: 'Send the signed contract', regardingId: contact.id } }));
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   errors = watchErrors(page);

@@ -145,7 +145,7 @@ const waitForText = (testid: string, text: string | RegExp, within = page.locato
   within.getByTestId(testid).filter({ hasText: text }).first().waitFor();
 
 async function openHub(viewport: { width: number; height: number }, email: string) {
-  context = await browser.newContext({ viewport });
+  context = await browser.newContext({ locale: 'en-US', viewport });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   pageErrors = [];
@@ -297,7 +297,7 @@ describe('mailbox sync dashboard', () => {
     const resyncFrom = page.getByLabel('Resync mail received since');
     await resyncFrom.fill(day(new Date(tomorrow.getTime() + 86_400_000)));
     await page.getByRole('button', { name: 'Resync' }).click();
-    await page.locator('#resync-from-error').filter({ hasText: 'Must be a date in the past' }).waitFor();
+    await page.locator('#resync-from-error').filter({ hasText: 'Choose a date that has passed.' }).waitFor();
     expect(await resyncFrom.getAttribute('aria-invalid')).toBe('true');
     await resyncFrom.fill(day(new Date(Date.now() - 14 * 86_400_000)));
     await page.getByRole('button', { name: 'Resync' }).click();
@@ -344,7 +344,7 @@ describe('mailbox sync dashboard', () => {
     await username.fill(`${'x'.repeat(321)}@demo.crm.test`);
     await password.fill('a-new-password');
     await page.getByRole('button', { name: 'Save credentials' }).click();
-    await page.locator('#credentials-username-error').filter({ hasText: 'Must be at most 320 characters' }).waitFor();
+    await page.locator('#credentials-username-error').filter({ hasText: 'Too long: at most 320 characters.' }).waitFor();
     expect(await username.getAttribute('aria-invalid')).toBe('true');
     expect(await password.inputValue()).toBe('');
     await shoot('mailbox-credentials-error-narrow', false);

@@ -24,7 +24,7 @@ async function api<T = any>(query: string, variables: Record<string, unknown>, t
 beforeAll(async () => {
   hub = await startHub({ dialect: 'sqlite' });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
 });

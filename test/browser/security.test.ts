@@ -94,7 +94,7 @@ const shoot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `
 
 /** A fresh tab at `url`, signed in as sam, recording console errors and CSP violations. */
 async function openAsSam(url: string) {
-  context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   errors = watchErrors(page);
@@ -288,7 +288,7 @@ describe('the strict CSP', () => {
   });
 
   it('keeps the hub out of another origin’s frames', async () => {
-    context = await browser.newContext();
+    context = await browser.newContext({ locale: 'en-US' });
     page = await context.newPage();
     // goto waits for the load event, which waits for the frame's own load (refused or not).
     await page.goto(`${linkTargetUrl}/framing`);

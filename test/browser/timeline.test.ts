@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +36,8 @@ const FILLER_SUBJECTS = [
 // Bytes that must come back unchanged through PUT /blobs, the tracked email and the UI's download.
 const OFFER_PDF = Buffer.concat([Buffer.from('%PDF-1.7\n% offer for the spring order\n'), Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 31) % 256))]);
 const TOO_LARGE = 50 * 1024 * 1024;
+// A 24×8 PNG the sender's image server (on loopback) shows in the offer, once Sam asks for remote images.
+const BANNER_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABgAAAAICAIAAABsw6g0AAAAFElEQVR4nGPQqrpBFcQwatBINggApsQdECJDIO4AAAAASUVORK5CYII=', 'base64');
 
 interface Contact {
   id: string;
@@ -48,6 +52,9 @@ interface Account {
 }
 
 let hub: StartedHub;
+let imageServer: http.Server;
+let imageServerUrl: string;
+const imageRequests: string[] = [];
 let browser: Browser;
 let context: BrowserContext | undefined;
 let page: Page;
@@ -139,6 +146,7 @@ async function seed() {
       '<html><body><p>Hi Sam,</p><p>please find our <b>offer for the spring order</b> attached.</p>' +
       '<table border="1" cellpadding="4"><tr><th>Item</th><th>Qty</th></tr><tr><td>Pallet racks</td><td>40</td></tr></table>' +
       '<p><img src="https://cdn.supplier.example/logo.png" alt="Supplier logo" width="120" height="40"></p>' +
+      `<p><img src="${imageServerUrl}/banner.png" alt="Spring banner"></p>` +
       '<p>Best regards<br>' + first.fullName + '</p><script>document.title = "pwned"</script></body></html>',
     attachments: [{ fileName: 'Offer spring order.pdf', contentType: 'application/pdf', size: OFFER_PDF.length, sha256 }],
   };
@@ -184,7 +192,7 @@ const activities = (n: number) => `${n} ${n === 1 ? 'activity' : 'activities'}`;
 const matching = (n: number) => `${activities(n)} ${n === 1 ? 'matches' : 'match'}`;
 
 async function openHub(viewport: { width: number; height: number }, hash = '') {
-  context = await browser.newContext({ viewport, acceptDownloads: true });
+  context = await browser.newContext({ locale: 'en-US', viewport, acceptDownloads: true });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   pageErrors = [];
@@ -203,7 +211,15 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh`);
   if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `npm run build -w web`');
   await mkdir(SCREENSHOTS, { recursive: true });
-  hub = await startHub({ dialect: 'sqlite' });
+  imageServer = http.createServer((req, res) => {
+    imageRequests.push(req.url ?? '');
+    if (req.url === '/banner.png') res.writeHead(200, { 'content-type': 'image/png' }).end(BANNER_PNG);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => imageServer.listen(0, '127.0.0.1', resolve));
+  imageServerUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}`;
+  // The sender's image server is on loopback, which the hub's image proxy refuses unless told otherwise.
+  hub = await startHub({ dialect: 'sqlite', env: { REMOTE_IMAGE_ALLOW_PRIVATE_ADDRESSES: 'true' } });
   await seed();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -212,6 +228,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  imageServer?.close();
   await browser?.close();
   await hub?.close();
 });
@@ -286,7 +303,21 @@ describe('record timeline', () => {
     expect(srcdoc).toContain('data-remote-src="https://cdn.supplier.example/logo.png"');
     await offerItem.frameLocator('iframe').getByText('Pallet racks').waitFor();
     expect(await offerItem.frameLocator('iframe').locator('body').textContent()).toContain('please find our offer for the spring order attached.');
-    expect(await offerItem.getByTestId('blocked-images').textContent()).toMatch(/1 remote image blocked/);
+    expect(await offerItem.getByTestId('blocked-images').textContent()).toMatch(/2 remote images blocked/);
+    expect(imageRequests).toEqual([]);
+    // Sam asks for the images: the hub fetches them (the frame still loads nothing itself); the one on an unknown host fails.
+    await offerItem.getByRole('button', { name: 'Show images' }).click();
+    await offerItem.getByTestId('blocked-images').filter({ hasText: '1 remote image shown; 1 could not be loaded' }).waitFor();
+    expect(imageRequests).toEqual(['/banner.png']);
+    const banner = offerItem.frameLocator('iframe').getByRole('img', { name: 'Spring banner' });
+    await expect.poll(() => banner.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
+    const shown = (await frame.getAttribute('srcdoc'))!;
+    expect(shown).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`);
+    expect(shown).not.toContain(imageServerUrl);
+    expect(shown).toContain('data-remote-src="https://cdn.supplier.example/logo.png"');
+    // The browser notes the proxy's 502 for the unreachable host; nothing else went wrong.
+    expect(pageErrors).toEqual(['Failed to load resource: the server responded with a status of 502 (Bad Gateway)']);
+    pageErrors = [];
     expect(await page.getByRole('button', { name: OFFER_SUBJECT }).getAttribute('aria-expanded')).toBe('true');
 
     const downloadButton = offerItem.getByRole('button', { name: /^Download Offer spring order\.pdf/ });
@@ -297,7 +328,11 @@ describe('record timeline', () => {
     await offerItem.getByText('Why here?').click();
     await offerItem.getByText('It was filed in a mailbox folder that is tracked to this record.').waitFor();
     expect(await offerItem.getByRole('table', { name: 'Tracking steps' }).getByRole('row').count()).toBeGreaterThan(1);
-    expect(await offerItem.getByRole('table', { name: 'Tracking steps' }).textContent()).toContain('FOLDER_RULE');
+    // The steps in words; the codes stay in a tooltip.
+    const steps = offerItem.getByRole('table', { name: 'Tracking steps' });
+    expect(await steps.textContent()).toContain('Folder rule');
+    expect(await steps.textContent()).toContain('Conversation by reply headers');
+    expect(await steps.getByRole('cell', { name: 'Folder rule' }).getAttribute('title')).toBe('FOLDER_RULE');
     await offerItem.evaluate((element) => element.scrollIntoView());
     await shoot('timeline-email-open', false);
 

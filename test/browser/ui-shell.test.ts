@@ -99,7 +99,7 @@ afterAll(async () => {
 
 // Each test is a fresh tab: sessionStorage, and with it the token, starts empty.
 async function openHub() {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   pageErrors = [];
@@ -205,12 +205,17 @@ describe('UI shell', () => {
     expect(await accountRows().count()).toBe(0);
     await shoot('accounts-search-empty');
 
-    // A reload keeps the session (the token is in sessionStorage).
+    // A reload keeps the session (the token is in sessionStorage) and the search (it is in the URL).
     const uiToken = await page.evaluate(() => sessionStorage.getItem('crm-hub.token'));
     expect(uiToken).toBeTruthy();
+    expect(new URL(page.url()).hash).toBe('#/accounts?q=zz-no-such-account-zz');
     await page.reload();
     await page.getByTestId('viewer-name').filter({ hasText: viewer.fullName }).waitFor();
+    await page.getByText('No accounts match “zz-no-such-account-zz”.').waitFor();
+    expect(await page.getByLabel('Search accounts').inputValue()).toBe('zz-no-such-account-zz');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
     await waitForRowCount(PAGE_SIZE);
+    expect(new URL(page.url()).hash).toBe('#/accounts');
 
     // Logout returns to the login screen, forgets the token, and the server ends the session.
     await page.getByRole('button', { name: 'Log out' }).click();

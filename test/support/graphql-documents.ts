@@ -22,10 +22,11 @@ export interface ContractViolation {
   readonly error: string;
 }
 
-const TAG = /\bgraphql`/g;
+// Operations are tagged with their name, graphql('Name')`…`, which keys their generated types.
+const TAG = /\bgraphql\('\w+'\)`/g;
 const OPERATION_NAME = /\b(?:query|mutation|subscription)\s+(\w+)/g;
 // An operation that starts a string or template literal, with what stands before the quote.
-const OPERATION_LITERAL = /(\w*)\s*(['"`])\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\b\s*\w*\s*[({]/g;
+const OPERATION_LITERAL = /(graphql\('\w+'\)|\w*)\s*(['"`])\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\b\s*\w*\s*[({]/g;
 
 export function sourceFiles(root: string): string[] {
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
@@ -75,7 +76,7 @@ export function untaggedOperations(files: readonly string[], repoRoot: string): 
   return files.flatMap((file) => {
     const source = readFileSync(file, 'utf8');
     return [...source.matchAll(OPERATION_LITERAL)]
-      .filter((match) => !(match[1] === 'graphql' && match[2] === '`'))
+      .filter((match) => !(/^graphql\('\w+'\)$/.test(match[1]) && match[2] === '`'))
       .map((match) => `${relative(repoRoot, file)}: ${match[0].trim().slice(0, 60)}`);
   });
 }

@@ -9,6 +9,7 @@ import { createMysqlDatabase, dropMysqlDatabase } from '../../api/src/db/mysql-a
 import type { Database } from '../../api/src/db/data-source';
 import type { Services } from '../../api/src/graphql/services';
 import { startApi } from '../../api/src/main';
+import type { Clock } from '../../api/src/platform/clock';
 import { createLogger } from '../../api/src/platform/logger';
 
 export type Dialect = 'sqlite' | 'mariadb';
@@ -53,6 +54,8 @@ export async function startHub(options: {
   logDestination?: DestinationStream;
   /** Another api on that hub's database and data directory (as a second replica would be); closing it leaves both in place. */
   sameDatabaseAs?: StartedHub;
+  /** "Now" for the api's services (createServices({ clock })), so a test can place what it does at exact times. */
+  clock?: Clock;
 }): Promise<StartedHub> {
   const peer = options.sameDatabaseAs;
   const dataDir = peer?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-test-'));
@@ -80,7 +83,7 @@ export async function startHub(options: {
     SIGN_IN_LIMIT_TOTAL: '100000',
     ...options.env,
   });
-  const api = await startApi(config, createLogger(config.logLevel, 'api', options.logDestination), { demoPassword });
+  const api = await startApi(config, createLogger(config.logLevel, 'api', options.logDestination), { demoPassword, clock: options.clock });
   const url = `http://127.0.0.1:${api.port}`;
   const gql = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> => {
     const response = await fetch(`${url}/graphql`, {

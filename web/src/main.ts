@@ -3,6 +3,7 @@ import App from './app.svelte';
 import { GraphQLClient, graphQLContext, sessionTokenStore } from './graphql/graphql-client';
 import { LiveClient } from './live/live-client';
 import { liveContext, sameOriginWebSocketUrl } from './live/live-context';
+import { I18n, i18nContext } from './shell/i18n/i18n.svelte.ts';
 import './app.css';
 
 // The API is on the same origin: served by api in production, proxied by Vite in development.
@@ -14,4 +15,7 @@ const live = new LiveClient({
   onSessionEnded: () => client.reportUnauthenticated(),
 });
 
-mount(App, { target: document.getElementById('app')!, context: graphQLContext(client, liveContext(live)) });
+// The reader's language: their saved choice, else the browser's; <html lang> follows it.
+const i18n = new I18n({ storage: localStorage, languages: navigator.languages, root: document.documentElement });
+
+mount(App, { target: document.getElementById('app')!, context: graphQLContext(client, liveContext(live), i18nContext(i18n)) });

@@ -1,8 +1,8 @@
-import type { MiddlewareFn } from 'type-graphql';
+import { Field, ObjectType, type MiddlewareFn } from 'type-graphql';
 import { ApiError } from '../common/errors';
 import type { AccessContext } from './access-context';
 import { canUseField, type Principal } from './principal';
-import { SECURED_FIELDS, type AccessEntity } from './privileges';
+import { AccessEntity, SECURED_FIELDS } from './privileges';
 
 /** Column security on read: a secured field the caller may not read resolves to null, as in Dynamics. */
 export function securedField(entity: AccessEntity): MiddlewareFn<AccessContext> {
@@ -24,4 +24,14 @@ export function checkSecuredFieldWrites(principal: Principal, entity: AccessEnti
       throw new ApiError('FORBIDDEN', `input.${field}: your security roles do not let you set this field`, `input.${field}`);
     }
   }
+}
+
+/** One secured column: what setRoleFieldPermission may name. */
+@ObjectType({ description: 'A secured field (column security): readable or writable only through a role’s field permission.' })
+export class SecuredField {
+  @Field(() => AccessEntity)
+  entity: AccessEntity;
+
+  @Field({ description: 'The field’s name on its GraphQL type, e.g. telephone.' })
+  field: string;
 }

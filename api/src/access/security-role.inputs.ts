@@ -14,6 +14,18 @@ export class CreateSecurityRoleInput {
   description: string;
 }
 
+@InputType({ description: 'Fields left out keep their value.' })
+export class UpdateSecurityRoleInput {
+  @Field({ nullable: true })
+  @NotBlank()
+  @MaxLength(100)
+  name?: string;
+
+  @Field({ nullable: true })
+  @MaxLength(500)
+  description?: string;
+}
+
 @InputType()
 export class SetRolePrivilegeInput {
   @Field(() => ID)

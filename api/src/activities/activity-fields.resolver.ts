@@ -3,6 +3,7 @@ import { principalOf, type RequestContext } from '../graphql/context';
 import { holds } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
 import { User } from '../identity/user.entity';
+import { RecordAccess } from '../records/record-access.types';
 import { visibleUser } from '../records/record-fields.resolver';
 import type { RecordKind } from '../records/record-kind';
 import { mayOnActivity } from './activity-access';
@@ -112,6 +113,20 @@ export function activityFieldsResolver<T extends object>(view: ClassType<T>) {
     @FieldResolver(() => PrivacyLevel)
     visibleAs(@Root() activity: Activity, @Ctx() ctx: RequestContext): PrivacyLevel | Promise<PrivacyLevel> {
       return activity.visibility === PrivacyLevel.FULL ? PrivacyLevel.FULL : visibleAs(ctx, activity);
+    }
+
+    @FieldResolver(() => RecordAccess)
+    viewerAccess(@Root() activity: Activity, @Ctx() ctx: RequestContext): RecordAccess {
+      const principal = principalOf(ctx);
+      const may = (privilege: Privilege) => mayOnActivity(principal, privilege, activity);
+      return Object.assign(new RecordAccess(), {
+        write: may(Privilege.WRITE),
+        delete: may(Privilege.DELETE),
+        assign: may(Privilege.ASSIGN),
+        share: may(Privilege.SHARE),
+        append: may(Privilege.APPEND),
+        appendTo: may(Privilege.APPEND_TO),
+      });
     }
 
     @FieldResolver(() => RegardingRecord, { nullable: true })

@@ -30,7 +30,7 @@ const codePoints = (text: string) => [...text].length;
 
 function boundedText(field: string, value: string | null | undefined, max: number): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (codePoints(value) > max) throw badInput(field, `must be at most ${max} characters`);
+  if (codePoints(value) > max) throw badInput(field, `must be at most ${max} characters`, { reason: 'TOO_LONG', max });
   const trimmed = value.trim();
   return trimmed.length > 0 ? trimmed : undefined;
 }

@@ -94,7 +94,7 @@ export class ActivityService {
   }
 
   async createAppointment(principal: Principal, input: CreateAppointmentInput): Promise<Activity> {
-    if (input.endAt.getTime() < input.startAt.getTime()) throw badInput('input.endAt', 'must not be before input.startAt');
+    if (input.endAt.getTime() < input.startAt.getTime()) throw badInput('input.endAt', 'must not be before input.startAt', { reason: 'ENDS_BEFORE_START' });
     const plan = await this.plan(principal, input, [
       { role: PartyRole.REQUIRED, field: 'input.requiredAttendeeIds', ids: input.requiredAttendeeIds ?? [] },
       { role: PartyRole.OPTIONAL, field: 'input.optionalAttendeeIds', ids: input.optionalAttendeeIds ?? [] },

@@ -1,4 +1,5 @@
 import { createUnionType, Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { RecordAccess } from '../records/record-access.types';
 import { User } from '../identity/user.entity';
 import { Queue } from '../queues/queue.entity';
 import { Account } from '../records/account.entity';
@@ -100,6 +101,11 @@ export abstract class ActivityInterface {
 
   @Field(() => PrivacyLevel, { description: 'How much of this activity you see: FULL unless a mailbox privacy level hides part of it from you.' })
   visibleAs: PrivacyLevel;
+
+  @Field(() => RecordAccess, {
+    description: 'What you may do with this activity (setActivityState, setActivityRegarding need write), by your roles’ activity privileges and depth, as the mutations check.',
+  })
+  viewerAccess: RecordAccess;
 }
 
 @ObjectType('Attachment', { implements: Node })

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
@@ -17,6 +17,8 @@ import { ActivityMailbox } from './activity-mailbox.entity';
 import { privacyFor } from './activity-privacy';
 import { Activity } from './activity.entity';
 import { Attachment } from './attachment.entity';
+import { MEDIA_TYPE } from './outgoing-email-rules';
+import type { RemoteImageFailure } from './remote-image-fetch';
 
 /** Error codes of the download endpoint, in the shape `{ error: { code, message } }` (as PUT /blobs). */
 export type AttachmentRouteErrorCode = 'UNAUTHENTICATED' | 'NOT_FOUND' | 'INTERNAL_SERVER_ERROR';
@@ -32,8 +34,6 @@ export interface AttachmentRouteOptions {
 // Types a browser may render as a document that runs script (HTML, SVG and other XML, JavaScript):
 // served as opaque bytes, so a file mailed in cannot become stored XSS on the hub's origin.
 const SCRIPTABLE = /(^text\/html$)|(^application\/xhtml\+xml$)|(^image\/svg\+xml$)|xml$|script$/;
-// RFC 6838 4.2 restricted-name, for type and subtype.
-const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 
 /** The Content-Type to serve a stored attachment with: its own type (without parameters) unless malformed or scriptable. */
 export function downloadContentType(stored: string): string {
@@ -58,32 +58,52 @@ export function contentDisposition(fileName: string): string {
 }
 
 /**
- * The attachment and its stored size if the caller may download it: they may read its activity and
- * see its content whole (privacy FULL for them), and its bytes are stored. Undefined otherwise, so
- * "missing", "not yours" and "hidden by privacy" look the same.
+ * Whether the caller may read `activity` and sees its content whole (privacy FULL for them): the
+ * condition for its attachments, body images and anything else beyond the participants and time.
+ */
+export async function readsWholeActivity(db: DataSource, principal: Principal, activity: Activity): Promise<boolean> {
+  if (!mayOnActivity(principal, Privilege.READ, activity)) return false;
+  if (activity.visibility === PrivacyLevel.FULL) return true;
+  const owners = await db
+    .getRepository(ActivityMailbox)
+    .createQueryBuilder('am')
+    .innerJoin(Mailbox, 'm', 'm.id = am.mailboxId')
+    .select('m.ownerUserId', 'ownerUserId')
+    .where('am.activityId = :activityId', { activityId: activity.id })
+    .getRawMany<{ ownerUserId: string }>();
+  return privacyFor(principal.userId, activity, owners.map((o) => o.ownerUserId)) === PrivacyLevel.FULL;
+}
+
+/**
+ * The attachment and its stored size if the caller may download it: they read its activity whole
+ * (readsWholeActivity), and its bytes are stored. Undefined otherwise, so "missing", "not yours"
+ * and "hidden by privacy" look the same.
  */
 export async function downloadableAttachment(db: DataSource, principal: Principal, attachmentId: string): Promise<{ attachment: Attachment; size: number } | undefined> {
   const attachment = await db.getRepository(Attachment).findOneBy({ id: attachmentId });
   if (!attachment?.blobSha256) return undefined;
   const activity = await db.getRepository(Activity).findOneBy({ id: attachment.activityId });
-  if (!activity || !mayOnActivity(principal, Privilege.READ, activity)) return undefined;
-  if (activity.visibility !== PrivacyLevel.FULL) {
-    const owners = await db
-      .getRepository(ActivityMailbox)
-      .createQueryBuilder('am')
-      .innerJoin(Mailbox, 'm', 'm.id = am.mailboxId')
-      .select('m.ownerUserId', 'ownerUserId')
-      .where('am.activityId = :activityId', { activityId: activity.id })
-      .getRawMany<{ ownerUserId: string }>();
-    const level = privacyFor(principal.userId, activity, owners.map((o) => o.ownerUserId));
-    if (level !== PrivacyLevel.FULL) return undefined;
-  }
+  if (!activity || !(await readsWholeActivity(db, principal, activity))) return undefined;
   const blob = await db.getRepository(Blob).findOneBy({ sha256: attachment.blobSha256 });
   return blob ? { attachment, size: blob.size } : undefined;
 }
 
-function answer(res: Response, status: number, code: AttachmentRouteErrorCode, message: string): void {
+export function answer(res: Response, status: number, code: AttachmentRouteErrorCode | RemoteImageFailure | 'BUSY' | 'RATE_LIMITED', message: string): void {
   res.status(status).json({ error: { code, message } });
+}
+
+/** The caller of a file route, or undefined once a 401 has been answered (no, or a bad, bearer token). */
+export async function callerOrAnswered(authenticate: AttachmentRouteOptions['authenticate'], req: Request, res: Response): Promise<Authenticated | undefined> {
+  let auth: Authenticated | undefined;
+  try {
+    auth = await authenticate(req.headers.authorization);
+  } catch (err) {
+    if (!(err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED')) throw err;
+    answer(res, 401, 'UNAUTHENTICATED', err.message);
+    return undefined;
+  }
+  if (!auth) answer(res, 401, 'UNAUTHENTICATED', 'sign in first: send "Authorization: Bearer <session token or API key>"');
+  return auth;
 }
 
 /**
@@ -97,18 +117,8 @@ export function attachmentRoutes(options: AttachmentRouteOptions): Router {
 
   router.get('/attachments/:id', async (req, res) => {
     try {
-      let auth: Authenticated | undefined;
-      try {
-        auth = await authenticate(req.headers.authorization);
-      } catch (err) {
-        if (!(err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED')) throw err;
-        answer(res, 401, 'UNAUTHENTICATED', err.message);
-        return;
-      }
-      if (!auth) {
-        answer(res, 401, 'UNAUTHENTICATED', 'sign in first: send "Authorization: Bearer <session token or API key>"');
-        return;
-      }
+      const auth = await callerOrAnswered(authenticate, req, res);
+      if (!auth) return;
       const parsed = parseGlobalId(req.params.id);
       const found = parsed?.type === 'Attachment' ? await downloadableAttachment(db, auth.principal, parsed.id) : undefined;
       if (!found) {

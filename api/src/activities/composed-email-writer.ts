@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Principal } from '../access/principal';
 import type { BlobStore } from '../attachments/blob-store';
 import { badInput } from '../common/errors';
 import type { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
@@ -9,6 +10,7 @@ import { sanitizeEmailHtml } from './email-html';
 import { EmailMessage } from './email-message.entity';
 import type { EmailRows } from './email-rows';
 import { htmlForSending, previewOf, textOfHtml } from './outgoing-email-rules';
+import type { ChosenAttachment, OutgoingAttachments } from './outgoing-attachments';
 import type { SendEmailInput } from './outgoing-email.inputs';
 
 /** A composed email's bodies, as blob keys, and the preview taken from them. */
@@ -24,7 +26,13 @@ export class ComposedEmailWriter {
     private readonly blobs: Pick<BlobStore, 'putBuffer'>,
     private readonly writer: Pick<ActivityWriter, 'insert'>,
     private readonly events: Pick<ActivityEvents, 'stage'>,
+    private readonly files: Pick<OutgoingAttachments, 'chosen' | 'attach'>,
   ) {}
+
+  /** The files to send, checked before the transaction (outgoing-attachments.ts). */
+  attachments(principal: Principal, input: SendEmailInput, settings: Pick<OrganizationEmailSettings, 'maxAttachmentKb'>): Promise<ChosenAttachment[]> {
+    return this.files.chosen(principal, input, settings);
+  }
 
   /** Bodies into the blob store (before the transaction: blobs are content-addressed, so a rolled-back send only leaves an unreferenced blob). */
   async bodies(input: SendEmailInput, settings: Pick<OrganizationEmailSettings, 'maxBodyKb'>): Promise<StoredBodies> {
@@ -45,10 +53,11 @@ export class ComposedEmailWriter {
     };
   }
 
-  /** The activity, its parties, message row and sender mailbox link, and its CREATED event. */
-  async insert(em: EntityManager, rows: EmailRows, mailboxId: string, seenAt: Date): Promise<void> {
+  /** The activity, its parties, message row, attachments and sender mailbox link, and its CREATED event. */
+  async insert(em: EntityManager, rows: EmailRows, attachments: readonly ChosenAttachment[], mailboxId: string, seenAt: Date): Promise<void> {
     await this.writer.insert(em, [rows]);
     await em.insert(EmailMessage, rows.email);
+    await this.files.attach(em, rows.activity.id, attachments);
     await em.insert(ActivityMailbox, { activityId: rows.activity.id, mailboxId, folder: null, seenAt });
     await this.events.stage(em, 'CREATED', rows.activity.id);
   }

@@ -55,6 +55,8 @@ export class EmailComposerService {
     const { regarding, correlation, recipients } = await this.recipients.addressed(principal, row, input, parent);
     const sender = await this.recipients.senderParty(mailbox);
 
+    // Files checked before the bodies are stored, so a refused email leaves no body behind.
+    const attachments = await this.store.attachments(principal, input, settings);
     const bodies = await this.store.bodies(input, settings);
     const format = tokenFormatOf(settings);
     const userNumber = settings.trackingTokenEnabled ? await this.counters.userNumber(caller.id) : null;
@@ -101,7 +103,7 @@ export class EmailComposerService {
         salvage: null,
         senderMailboxId: mailbox.id,
       });
-      await this.store.insert(em, rows, mailbox.id, now);
+      await this.store.insert(em, rows, attachments, mailbox.id, now);
       return em.findOneByOrFail(Activity, { id });
     });
   }

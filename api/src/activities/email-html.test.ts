@@ -97,7 +97,7 @@ const cases: { name: string; html: string; expected: string; blocked?: number }[
 
 describe('sanitizeEmailHtml', () => {
   it.each(cases)('$name', ({ html, expected, blocked = 0 }) => {
-    expect(sanitizeEmailHtml(html, { cidUrl })).toEqual({ html: expected, blockedRemoteImages: blocked });
+    expect(sanitizeEmailHtml(html, { cidUrl })).toEqual({ html: expected, blockedRemoteImages: blocked, remoteImages: expect.any(Array) });
   });
 
   it.each(cases)('leaves nothing that runs or loads: $name', ({ html }) => {
@@ -110,6 +110,11 @@ describe('sanitizeEmailHtml', () => {
   });
 
   it('drops cid: sources when no cidUrl is given', () => {
-    expect(sanitizeEmailHtml('<img src="cid:logo@example.com" alt="Logo">')).toEqual({ html: '<img alt="Logo" />', blockedRemoteImages: 0 });
+    expect(sanitizeEmailHtml('<img src="cid:logo@example.com" alt="Logo">')).toEqual({ html: '<img alt="Logo" />', blockedRemoteImages: 0, remoteImages: [] });
+  });
+
+  it('lists each blocked source once, in document order: the only URLs the image proxy fetches for the email', () => {
+    const html = '<img src="https://b.example/1.png"><img src="https://a.example/2.png"><img src="https://b.example/1.png"><img src="cid:x"><img data-remote-src="https://claimed.example/">';
+    expect(sanitizeEmailHtml(html)).toMatchObject({ blockedRemoteImages: 3, remoteImages: ['https://b.example/1.png', 'https://a.example/2.png'] });
   });
 });

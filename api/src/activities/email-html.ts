@@ -4,6 +4,8 @@ export interface SanitizedEmailHtml {
   html: string;
   /** Images whose remote `src` was moved to `data-remote-src`, to load only once the reader agrees. */
   blockedRemoteImages: number;
+  /** Their sources, each once, in document order: the only URLs the image proxy fetches for this email. */
+  remoteImages: string[];
 }
 
 export interface SanitizeEmailHtmlOptions {
@@ -118,6 +120,7 @@ function contentIdOf(cidUrl: string): string {
  */
 export function sanitizeEmailHtml(html: string, options: SanitizeEmailHtmlOptions = {}): SanitizedEmailHtml {
   let blockedRemoteImages = 0;
+  const remoteImages = new Set<string>();
   const clean = sanitizeHtml(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: ALLOWED_ATTRIBUTES,
@@ -141,6 +144,7 @@ export function sanitizeEmailHtml(html: string, options: SanitizeEmailHtmlOption
         } else if (REMOTE_URL.test(url)) {
           kept['data-remote-src'] = url;
           blockedRemoteImages++;
+          remoteImages.add(url);
         } else if (INLINE_IMAGE_URL.test(url)) {
           kept.src = url;
         }
@@ -149,5 +153,5 @@ export function sanitizeEmailHtml(html: string, options: SanitizeEmailHtmlOption
       },
     },
   });
-  return { html: clean, blockedRemoteImages };
+  return { html: clean, blockedRemoteImages, remoteImages: [...remoteImages] };
 }

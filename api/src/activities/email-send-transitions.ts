@@ -1,6 +1,8 @@
 import { In, LessThan, type DataSource, type EntityManager } from 'typeorm';
 import { ApiError, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
+import { SendMetricOutcome } from '../mail/sync-metric-event.entity';
+import { recordSendOutcome } from '../mail/sync-metric-events';
 import type { Clock } from '../platform/clock';
 import type { ActivityEvents } from './activity-events';
 import { ActivityState } from './activity-enums';
@@ -8,6 +10,19 @@ import type { ActivityWriter } from './activity-writer';
 import { Activity } from './activity.entity';
 import { EmailMessage } from './email-message.entity';
 import { judgeLeaseReport, SEND_TRANSITIONS, type SendEvent } from './email-send-state';
+
+/** What the sync dashboard counts for each transition (sync_metric_event): how a send attempt ended; claims, retries and cancels are no outcome. */
+const SEND_METRIC: Readonly<Record<SendEvent, SendMetricOutcome | null>> = {
+  CLAIM: null,
+  SENT: SendMetricOutcome.SENT,
+  FAILED_RETRYABLE: SendMetricOutcome.RETRYING,
+  GAVE_UP: SendMetricOutcome.FAILED,
+  LEASE_EXPIRED: SendMetricOutcome.UNCERTAIN,
+  FOUND_IN_SENT: SendMetricOutcome.SENT,
+  NOT_FOUND_IN_SENT: null,
+  RETRY: null,
+  CANCEL: null,
+};
 
 export const LEASE_EXPIRED_REASON = 'the sync engine stopped reporting while sending; it may or may not have been delivered';
 
@@ -51,6 +66,7 @@ export class EmailSendTransitions {
         if (result.affected === 1) {
           changed++;
           await this.events.stage(em, 'UPDATED', activityId);
+          await this.recordOutcome(em, activityId, 'LEASE_EXPIRED', now);
         }
       });
     }
@@ -81,6 +97,7 @@ export class EmailSendTransitions {
     if (attempts !== undefined) qb.andWhere('sendAttempts = :attempts', { attempts });
     if ((await qb.execute()).affected === 1) {
       await this.events.stage(em, 'UPDATED', id);
+      await this.recordOutcome(em, id, event, now);
       return true;
     }
     const current = await em.findOneByOrFail(EmailMessage, { activityId: id });
@@ -101,6 +118,7 @@ export class EmailSendTransitions {
       .execute();
     if (result.affected === 1) {
       await this.events.stage(em, 'UPDATED', id);
+      await this.recordOutcome(em, id, event, this.clock());
       return true;
     }
     const current = await em.findOneByOrFail(EmailMessage, { activityId: id });
@@ -123,6 +141,11 @@ export class EmailSendTransitions {
     if (result.affected !== 1) return false;
     await this.events.stage(em, 'UPDATED', id);
     return true;
+  }
+
+  private async recordOutcome(em: EntityManager, id: string, event: SendEvent, at: Date): Promise<void> {
+    const outcome = SEND_METRIC[event];
+    if (outcome) await recordSendOutcome(em, id, outcome, at);
   }
 
   /** A sent email is a completed activity that happened when it was sent; its timeline entries move with it. */

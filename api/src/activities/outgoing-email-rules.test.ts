@@ -4,9 +4,11 @@ import { PartyRole } from './activity-enums';
 import { sanitizeEmailHtml } from './email-html';
 import {
   checkRecipientCount,
+  fileNameFault,
   htmlForSending,
   MAX_REFERENCES,
   MAX_SUBJECT_LENGTH,
+  mediaTypeOf,
   newMessageId,
   previewOf,
   replyReferences,
@@ -31,7 +33,7 @@ describe('recipients', () => {
     [{ to: ['a@example.com'], cc: ['b@example.com', 'c@example.com', 'x@'] }, 'input.cc[2]'],
     [{ bcc: ['two@@example.com'] }, 'input.bcc[0]'],
   ])('names the bad item: %j → %s', (lists, field) => {
-    expect(() => typedRecipients(lists)).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field } }));
+    expect(() => typedRecipients(lists)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field, reason: 'INVALID_EMAIL' }) }));
   });
 
   it('needs one recipient and allows at most 500', () => {
@@ -123,5 +125,43 @@ describe('References of a reply', () => {
     expect(refs[0]).toBe('m0@x');
     expect(refs.at(-1)).toBe('last@x');
     expect(refs.at(-2)).toBe('m79@x');
+  });
+});
+
+describe('attachment names and types', () => {
+  it.each(['Offert å.pdf', 'Смета 2026.xlsx', '見積書.pdf', 'a'.repeat(255), 'report.final.v2.PDF', '😀.png'])('keeps %s as it is', (name) => {
+    expect(fileNameFault(name)).toBeUndefined();
+  });
+
+  it.each([
+    ['', 'must not be empty'],
+    ['   ', 'must not be empty'],
+    ['a'.repeat(256), 'at most 255'],
+    ['../etc/passwd', '"/"'],
+    ['C:\\boot.ini', '"/"'],
+    ['line\nbreak.txt', 'control'],
+    ['bell\u0007.txt', 'control'],
+    ['del\u007f.txt', 'control'],
+    ['invoice\u202efdp.exe', 'text-direction'],
+    ['isolate\u2067.pdf', 'text-direction'],
+    ['..', 'only dots'],
+  ])('refuses %j', (name, words) => {
+    expect(fileNameFault(name)).toContain(words);
+  });
+
+  it.each([
+    ['application/pdf', 'application/pdf'],
+    [' Image/PNG ', 'image/png'],
+    ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ['text/plain; charset=utf-8', undefined],
+    ['pdf', undefined],
+    ['text/', undefined],
+    ['/plain', undefined],
+    ['text/plain\r\nX-Evil: 1', undefined],
+    ['a/b/c', undefined],
+    [`application/${'x'.repeat(115)}`, `application/${'x'.repeat(115)}`],
+    [`application/${'x'.repeat(116)}`, undefined],
+  ])('media type %j is %j', (given, stored) => {
+    expect(mediaTypeOf(given)).toBe(stored);
   });
 });

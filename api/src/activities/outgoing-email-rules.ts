@@ -10,6 +10,37 @@ export const MAX_RECIPIENTS = 500;
 /** The activity subject column holds 400 characters (code points). */
 export const MAX_SUBJECT_LENGTH = 400;
 export { PREVIEW_LENGTH } from './email-preview';
+/** Most files one email may carry; their total size is held to the organization's attachment limit. */
+export const MAX_ATTACHMENTS = 20;
+/** The attachment's fileName column holds 255 characters (code points). */
+export const MAX_FILE_NAME_LENGTH = 255;
+
+/**
+ * What a file name may not contain: path separators, control characters, and the bidirectional
+ * controls that make "invoice\u202Efdp.exe" show as "invoiceexe.pdf" (Unicode TR 9, 2.2/2.4).
+ */
+const FILE_NAME_FAULT = /[\/\\\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Why `name` is no file name to send (undefined when it is fine); names in any script are. */
+export function fileNameFault(name: string): string | undefined {
+  if (!name.trim()) return 'must not be empty';
+  if ([...name].length > MAX_FILE_NAME_LENGTH) return `must be at most ${MAX_FILE_NAME_LENGTH} characters`;
+  if (FILE_NAME_FAULT.test(name)) return 'must not contain "/", "\\", control or text-direction characters';
+  if (/^\.+$/.test(name.trim())) return 'must not be only dots';
+  return undefined;
+}
+
+/** RFC 6838 4.2 restricted-name, for type and subtype. */
+export const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/** The attachment's contentType column holds 127 characters. */
+export const MAX_CONTENT_TYPE_LENGTH = 127;
+
+/** The content type as stored: lower-case `type/subtype` (RFC 6838 4.2) that fits its column, or undefined when it is not one. */
+export function mediaTypeOf(contentType: string): string | undefined {
+  const essence = contentType.trim().toLowerCase();
+  return essence.length <= MAX_CONTENT_TYPE_LENGTH && MEDIA_TYPE.test(essence) ? essence : undefined;
+}
 
 export type RecipientRole = PartyRole.TO | PartyRole.CC | PartyRole.BCC;
 

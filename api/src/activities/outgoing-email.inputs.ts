@@ -1,7 +1,22 @@
-import { ArrayMaxSize } from 'class-validator';
+import { ArrayMaxSize, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { MaxLength } from '../common/validation';
-import { MAX_RECIPIENTS } from './outgoing-email-rules';
+import { MAX_ATTACHMENTS, MAX_CONTENT_TYPE_LENGTH, MAX_FILE_NAME_LENGTH, MAX_RECIPIENTS } from './outgoing-email-rules';
+
+@InputType({ description: 'A file to send: one you uploaded with PUT /blobs within the grace period, or an attachment of the email named in forwardOfId.' })
+export class OutgoingAttachmentInput {
+  @Field({ description: 'What PUT /blobs answered (hex).' })
+  @MaxLength(100)
+  sha256: string;
+
+  @Field({ description: `The name recipients see: at most ${MAX_FILE_NAME_LENGTH} characters, no "/", "\\" or control characters.` })
+  @MaxLength(MAX_FILE_NAME_LENGTH)
+  fileName: string;
+
+  @Field({ description: 'A media type, `type/subtype` (RFC 6838), without parameters.' })
+  @MaxLength(MAX_CONTENT_TYPE_LENGTH)
+  contentType: string;
+}
 
 @InputType({ description: 'An email to send from your mailbox (or a queue\'s). Recipients by address, by record id, or both; at least one, at most 500.' })
 export class SendEmailInput {
@@ -47,4 +62,12 @@ export class SendEmailInput {
 
   @Field(() => ID, { nullable: true, description: 'The email this one answers: sets In-Reply-To and References so the conversation stays together.' })
   inReplyToId?: string | null;
+
+  @Field(() => [OutgoingAttachmentInput], { nullable: true, description: `At most ${MAX_ATTACHMENTS}, together no larger than the organization's attachment limit (emailSettings.maxAttachmentKb).` })
+  @ArrayMaxSize(MAX_ATTACHMENTS)
+  @ValidateNested()
+  attachments?: OutgoingAttachmentInput[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'The email this one forwards: its attachments may then be sent by sha256 too, when you may read it whole.' })
+  forwardOfId?: string | null;
 }

@@ -248,7 +248,7 @@ export class BlobStore {
    */
   private async keep(tempKey: string, written: number, sha256: string, size: number, last: Buffer): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
-      if ((await touch(this.db.manager, [sha256])) === 1) return false;
+      if ((await touch(this.db.manager, [sha256], this.clock())) === 1) return false;
       if (await this.commit(tempKey, written, sha256, size, last)) return true;
       if (attempt >= KEEP_ATTEMPTS) throw new BlobStoreError('BUSY', `blob ${sha256} was removed and stored again while this upload finished; upload it again`);
     }
@@ -372,10 +372,10 @@ export class BlobStore {
  * how many of `sha256s` are stored. A writer about to reference existing blobs touches them first:
  * on MySQL/MariaDB the touch locks the rows, so a sweep's delete waits and then spares them.
  */
-export async function touch(em: EntityManager, sha256s: readonly string[]): Promise<number> {
+export async function touch(em: EntityManager, sha256s: readonly string[], now: Date): Promise<number> {
   const keys = [...new Set(sha256s.filter(isSha256Hex))];
   if (keys.length === 0) return 0;
-  const result = await em.createQueryBuilder().update(Blob).set({ touchedAt: new Date() }).where('sha256 IN (:...keys)', { keys }).updateEntity(false).execute();
+  const result = await em.createQueryBuilder().update(Blob).set({ touchedAt: now }).where('sha256 IN (:...keys)', { keys }).updateEntity(false).execute();
   return result.affected ?? 0;
 }
 

@@ -12,7 +12,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { ArgumentValidationError, Extensions, getMetadataStorage } from 'type-graphql';
-import { badInput } from './errors';
+import { badInput, type FieldReason } from './errors';
 import { textFault, textFaultMessage } from './text';
 
 // One check over every operation's coerced arguments, before any resolver or validator sees them,
@@ -40,7 +40,7 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string): void 
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
     const items = value as readonly unknown[];
-    if (items.length > MAX_LIST_ITEMS) throw badInput(path, `must have at most ${MAX_LIST_ITEMS} items`);
+    if (items.length > MAX_LIST_ITEMS) throw badInput(path, `must have at most ${MAX_LIST_ITEMS} items`, { reason: 'TOO_MANY', max: MAX_LIST_ITEMS });
     items.forEach((item, i) => checkValue(item, nullable.ofType as GraphQLInputType, `${path}[${i}]`));
   } else if (isInputObjectType(nullable)) {
     if (nullable.extensions[MAIL_SERVER_TEXT]) return;
@@ -53,7 +53,7 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string): void 
     const fault = textFault(value);
     if (fault) throw badInput(path, textFaultMessage(fault));
   } else if (value instanceof Date) {
-    if (!(value >= DATE_RANGE.from && value < DATE_RANGE.until)) throw badInput(path, 'must be a date between the years 1000 and 9999');
+    if (!(value >= DATE_RANGE.from && value < DATE_RANGE.until)) throw badInput(path, 'must be a date between the years 1000 and 9999', { reason: 'DATE_OUT_OF_RANGE' });
   }
 }
 
@@ -62,14 +62,61 @@ export function checkArguments(definitions: readonly GraphQLArgument[], args: Re
   for (const definition of definitions) checkValue(args[definition.name], definition.type, definition.name);
 }
 
-/** class-validator's findings as `{ field, message }`, with paths as callers write them (`input.emails[1]`). */
-export function validationFields(errors: readonly ValidationError[], prefix: string): { field: string; message: string }[] {
+/** A refused field as the API reports it: its path, the English sentence, and why (for clients that translate). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+  readonly why?: FieldReason;
+}
+
+/** The first whole number in a validator's message: the limit it names ("must be at most 200 characters"). */
+const limitIn = (message: string): number => Number(/\d+/.exec(message)?.[0] ?? NaN);
+
+/** Why, by the class-validator constraint that refused (ours in common/validation.ts, and the library's). */
+function reasonOf(constraint: string, message: string): FieldReason | undefined {
+  switch (constraint) {
+    case 'notBlank':
+    case 'isNotEmpty':
+      return { reason: 'REQUIRED' };
+    case 'maxCodePoints':
+    case 'maxLength':
+      return { reason: 'TOO_LONG', max: limitIn(message) };
+    case 'maxBytes':
+      return { reason: 'TOO_LONG_BYTES', max: limitIn(message) };
+    case 'minLength':
+      return { reason: 'TOO_SHORT', min: limitIn(message) };
+    case 'arrayMaxSize':
+      return { reason: 'TOO_MANY', max: limitIn(message) };
+    case 'min':
+      return { reason: 'TOO_SMALL', min: limitIn(message) };
+    case 'max':
+      return { reason: 'TOO_LARGE', max: limitIn(message) };
+    case 'isUrl':
+      return { reason: 'INVALID_URL' };
+    case 'matches':
+      return { reason: 'INVALID_FORMAT' };
+    default:
+      return undefined;
+  }
+}
+
+/** class-validator's findings as `{ field, message, why }`, with paths as callers write them (`input.emails[1]`). */
+export function validationFields(errors: readonly ValidationError[], prefix: string): FieldProblem[] {
   return errors.flatMap((e) => {
     const step = /^\d+$/.test(e.property) ? `[${e.property}]` : `${prefix ? '.' : ''}${e.property}`;
     const field = `${prefix}${step}`;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.replace(new RegExp(`^${e.property} `), '') }));
+    const own = Object.entries(e.constraints ?? {}).map(([constraint, text]) => {
+      const message = text.replace(new RegExp(`^${e.property} `), '');
+      return { field, message, why: reasonOf(constraint, message) };
+    });
     return [...own, ...validationFields(e.children ?? [], field)];
   });
+}
+
+/** The extensions of a validation refusal: the first field and its reason at the top, every field listed. */
+export function validationExtensions(fields: readonly FieldProblem[]): Record<string, unknown> {
+  const first = fields[0];
+  return { code: 'BAD_USER_INPUT', field: first?.field, ...first?.why, fields: fields.map(({ field, message, why }) => ({ field, message, ...why })) };
 }
 
 /**
@@ -93,9 +140,7 @@ function argumentPrefix(target: object | undefined, definitions: readonly GraphQ
 function namedValidationError(error: ArgumentValidationError, definitions: readonly GraphQLArgument[]): GraphQLError {
   const errors = error.extensions.validationErrors as ValidationError[];
   const fields = validationFields(errors, argumentPrefix(errors[0]?.target, definitions));
-  return new GraphQLError(fields.map((f) => `${f.field}: ${f.message}`).join('; '), {
-    extensions: { code: 'BAD_USER_INPUT', field: fields[0]?.field, fields },
-  });
+  return new GraphQLError(fields.map((f) => `${f.field}: ${f.message}`).join('; '), { extensions: validationExtensions(fields) });
 }
 
 function guarded(definitions: readonly GraphQLArgument[], resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {

@@ -35,3 +35,13 @@ export function databaseErrorKind(err: unknown): DatabaseErrorKind | null {
   return null;
 }
 
+
+/** `write`, with a duplicate key (a unique index another writer filled first) answered by `conflict()` instead. */
+export async function unlessDuplicate<T>(write: Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (databaseErrorKind(err) === 'DUPLICATE_KEY') throw conflict();
+    throw err;
+  }
+}

@@ -9,10 +9,12 @@ import { EmailMessage } from '../activities/email-message.entity';
 import { TimelineEntry } from '../activities/timeline-entry.entity';
 import { EmailServerProfile } from '../mail/email-server-profile.entity';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
+import { MailboxServerFolder } from '../mail/mailbox-server-folder.entity';
 import { MailboxAlert } from '../mail/mailbox-alert.entity';
 import { QuarantinedMessage } from '../mail/quarantined-message.entity';
 import { MailboxItem } from '../mail/mailbox-item.entity';
 import { Mailbox } from '../mail/mailbox.entity';
+import { SyncMetricEvent } from '../mail/sync-metric-event.entity';
 import { OrganizationEmailSettings } from '../mail/organization-email-settings.entity';
 import { TrackingTokenCounter } from '../mail/tracking-token-counter.entity';
 import { Queue } from '../queues/queue.entity';
@@ -64,7 +66,9 @@ export const ENTITIES = [
   EmailServerProfile,
   MailboxAlert,
   QuarantinedMessage,
+  SyncMetricEvent,
   FolderTrackingRule,
+  MailboxServerFolder,
   OrganizationEmailSettings,
   TrackingTokenCounter,
   Queue,

@@ -14,11 +14,13 @@ import { EmailSettingsResolver } from '../mail/email-settings.resolver';
 import { MailboxConfigResolver } from '../mail/mailbox-config.resolver';
 import { MailboxSyncResolver } from '../mail/mailbox-sync.resolver';
 import { FolderTrackingRuleResolver, MailboxResolver } from '../mail/mailbox.resolver';
+import { SyncMetricsResolver } from '../mail/sync-metrics.resolver';
 import { QueueResolver } from '../queues/queue.resolver';
 import { TrackingResolver } from '../tracking/tracking.resolver';
 import { ApiKeyResolver } from '../identity/api-key.resolver';
 import { AuthResolver } from '../identity/auth.resolver';
 import { BusinessUnitResolver } from '../identity/business-unit.resolver';
+import { OrganizationResolver } from '../identity/organization.resolver';
 import { UserResolver } from '../identity/user.resolver';
 import { AccountResolver } from '../records/account.resolver';
 import { CaseResolver } from '../records/case.resolver';
@@ -32,6 +34,7 @@ export const RESOLVERS = [
   AuthResolver,
   UserResolver,
   BusinessUnitResolver,
+  OrganizationResolver,
   ApiKeyResolver,
   SecurityRoleResolver,
   AccountResolver,
@@ -54,6 +57,7 @@ export const RESOLVERS = [
   MailboxConfigResolver,
   EmailServerProfileResolver,
   FolderTrackingRuleResolver,
+  SyncMetricsResolver,
   QueueResolver,
   TrackingResolver,
   MailboxSyncResolver,

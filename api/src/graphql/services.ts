@@ -15,6 +15,7 @@ import type { EmailServerProfileService } from '../mail/email-server-profile.ser
 import type { MailboxConfigService } from '../mail/mailbox-config.service';
 import type { MailboxSyncService } from '../mail/mailbox-sync.service';
 import type { MailboxService } from '../mail/mailbox.service';
+import type { SyncMetricsService } from '../mail/sync-metrics.service';
 import type { QueueService } from '../queues/queue.service';
 import type { TrackingService } from '../tracking/tracking.service';
 import type { LiveBus } from '../live/live-bus';
@@ -28,6 +29,7 @@ import type { AccountService } from '../records/account.service';
 import type { CaseService } from '../records/case.service';
 import type { ContactService } from '../records/contact.service';
 import type { LeadService } from '../records/lead.service';
+import type { LeadQualification } from '../records/lead-qualification';
 import type { OpportunityService } from '../records/opportunity.service';
 import type { RecordWriter, RecordStores } from '../records/record-writer';
 
@@ -42,6 +44,9 @@ export interface Services {
   readonly accounts: AccountService;
   readonly contacts: ContactService;
   readonly leads: LeadService;
+  readonly leadQualification: LeadQualification;
+  /** The organization's base currency (BASE_CURRENCY). */
+  readonly baseCurrency: string;
   readonly opportunities: OpportunityService;
   readonly cases: CaseService;
   readonly blobs: BlobStore;
@@ -75,4 +80,6 @@ export interface Services {
   readonly mailboxSync: MailboxSyncService;
   readonly profiles: EmailServerProfileService;
   readonly mailboxConfig: MailboxConfigService;
+  /** The sync dashboard's figures over time, and the prune that bounds their history. */
+  readonly syncMetrics: SyncMetricsService;
 }

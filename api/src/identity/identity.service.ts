@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { In, IsNull, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { ensureUserMailboxes } from '../mail/mailbox-provisioning';
 import { can, holds, type Principal } from '../access/principal';
 import { AccessEntity, Privilege } from '../access/privileges';
@@ -11,6 +11,7 @@ import { newId } from '../common/ids';
 import { containsPattern, likeCondition } from '../common/like';
 import type { Clock } from '../platform/clock';
 import { validEmail } from '../records/email-addresses';
+import { rowLock } from '../db/row-locks';
 import { keepingAnAdministrator } from './administrators';
 import { ApiKey } from './api-key.entity';
 import { AuthSession } from './auth-session.entity';
@@ -54,7 +55,7 @@ export class IdentityService {
       throw forbidden('you may not create users in that business unit');
     }
     const roleIds = input.roleIds.map((r, i) => expectGlobalId(`input.roleIds[${i}]`, r, 'SecurityRole').id);
-    await this.requireRoles(roleIds);
+    await requireRoles(this.db.manager, roleIds);
     const email = validEmail('input.email', input.email);
     if (await this.db.getRepository(User).existsBy({ email })) {
       throw new ApiError('CONFLICT', `input.email: a user with "${email}" already exists`, 'input.email');
@@ -63,7 +64,10 @@ export class IdentityService {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     return this.db.transaction(async (em) => {
       await em.insert(User, { id, email, fullName: input.fullName.trim(), businessUnitId: unitId, passwordHash, isService: !input.password, disabled: false });
-      if (roleIds.length) await em.insert(UserRole, roleIds.map((roleId) => ({ userId: id, roleId })));
+      if (roleIds.length) {
+        await requireRoles(em, roleIds);
+        await em.insert(UserRole, roleIds.map((roleId) => ({ userId: id, roleId })));
+      }
       if (input.password) await ensureUserMailboxes(em, id);
       return em.findOneByOrFail(User, { id });
     });
@@ -72,8 +76,13 @@ export class IdentityService {
   async setUserRole(principal: Principal, userGlobalId: string, roleGlobalId: string, member: boolean): Promise<User> {
     const user = await this.writableUser(principal, userGlobalId);
     const roleId = expectGlobalId('roleId', roleGlobalId, 'SecurityRole').id;
-    await this.requireRoles([roleId]);
-    if (member) await this.db.getRepository(UserRole).upsert({ userId: user.id, roleId }, ['userId', 'roleId']);
+    await requireRoles(this.db.manager, [roleId]);
+    if (member) {
+      await this.db.transaction(async (em) => {
+        await requireRoles(em, [roleId]);
+        await em.upsert(UserRole, { userId: user.id, roleId }, ['userId', 'roleId']);
+      });
+    }
     else await keepingAnAdministrator(this.db, (em) => em.delete(UserRole, { userId: user.id, roleId }));
     this.accessChanged();
     return user;
@@ -115,6 +124,13 @@ export class IdentityService {
     const user = await this.writableUser(principal, userGlobalId);
     await this.db.getRepository(User).update({ id: user.id }, { failedLoginCount: 0, loginLockedUntil: null });
     return this.db.getRepository(User).findOneByOrFail({ id: user.id });
+  }
+
+  /** Until when wrong passwords pause the user's password sign-in: only for who may change the user (and so unlock them). */
+  signInLockedUntil(principal: Principal, user: User): Date | null {
+    const until = user.loginLockedUntil;
+    if (!until || until <= this.clock()) return null;
+    return can(principal, AccessEntity.USER, Privilege.WRITE, asRow(user)) ? until : null;
   }
 
   async rolesOf(userIds: readonly string[]): Promise<Map<string, SecurityRole[]>> {
@@ -198,10 +214,16 @@ export class IdentityService {
     return user;
   }
 
-  private async requireRoles(roleIds: readonly string[]): Promise<void> {
-    if (roleIds.length === 0) return;
-    const found = await this.db.getRepository(SecurityRole).findBy({ id: In([...roleIds]) });
-    const missing = roleIds.find((id) => !found.some((r) => r.id === id));
-    if (missing) throw notFound('roleId', toGlobalId('SecurityRole', missing));
-  }
+}
+
+/**
+ * NOT_FOUND unless every role exists. Inside a transaction it holds them with a shared lock till COMMIT, so a
+ * concurrent deleteSecurityRole (which locks the role exclusively, then counts its holders) sees the new holder.
+ */
+async function requireRoles(em: EntityManager, roleIds: readonly string[]): Promise<void> {
+  if (roleIds.length === 0) return;
+  const lock = em.queryRunner?.isTransactionActive ? rowLock(em, 'pessimistic_read') : undefined;
+  const found = await em.find(SecurityRole, { where: { id: In([...roleIds]) }, select: { id: true }, lock });
+  const missing = roleIds.find((id) => !found.some((r) => r.id === id));
+  if (missing) throw notFound('roleId', toGlobalId('SecurityRole', missing));
 }

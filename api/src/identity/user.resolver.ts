@@ -54,6 +54,14 @@ export class UserResolver {
     return ctx.auth?.user.id === user.id ? ctx.auth.mustChangePassword : null;
   }
 
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'Until when wrong passwords pause this user’s password sign-in (unlockUser lifts the pause); null when they do not, or when you may not change this user.',
+  })
+  signInLockedUntil(@Root() user: User, @Ctx() ctx: RequestContext): Date | null {
+    return ctx.services.identity.signInLockedUntil(principalOf(ctx), user);
+  }
+
   @FieldResolver(() => BusinessUnit)
   async businessUnit(@Root() user: User, @Ctx() ctx: RequestContext): Promise<BusinessUnit> {
     return (await ctx.loaders.units.load(user.businessUnitId))!;

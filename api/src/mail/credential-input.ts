@@ -17,12 +17,12 @@ export function secretOf(input: SecretInput, method: MailAuthMethod | null): str
   if (password !== undefined && token !== undefined) throw badInput('input.accessToken', 'give either password or accessToken, not both');
   if (password !== undefined) {
     if (method === MailAuthMethod.OAUTH_BEARER) throw badInput('input.password', 'the server profile signs in with OAuth bearer tokens (XOAUTH2): give accessToken instead');
-    if (password === '') throw badInput('input.password', 'must not be empty');
+    if (password === '') throw badInput('input.password', 'must not be empty', { reason: 'REQUIRED' });
     return password;
   }
   if (token !== undefined) {
     if (method === MailAuthMethod.PASSWORD) throw badInput('input.accessToken', 'the server profile signs in with a password: give password instead');
-    if (token.trim() === '') throw badInput('input.accessToken', 'must not be empty');
+    if (token.trim() === '') throw badInput('input.accessToken', 'must not be empty', { reason: 'REQUIRED' });
     return token.trim();
   }
   return undefined;

@@ -3,7 +3,7 @@ import type { Principal } from '../access/principal';
 import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
-import { databaseErrorKind } from '../db/database-errors';
+import { unlessDuplicate } from '../db/database-errors';
 import type { LiveEventLog } from '../live/live-event-log';
 import type { Clock } from '../platform/clock';
 import { nonNull } from '../records/patch';
@@ -16,7 +16,7 @@ import { recordAlert } from './mailbox-alerts';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, stageProfileMailboxes } from './mailbox-live-events';
 import { Mailbox } from './mailbox.entity';
 import { requireMailAdmin } from './mailbox.service';
-import { lockRow } from '../db/row-locks';
+import { lockRow, rowLock } from '../db/row-locks';
 
 const REQUIRED = ['name', 'kind', 'incomingHost', 'incomingPort', 'incomingTls', 'authMethod'] as const;
 /** The SMTP server: all three set, or none (nothing sends through the profile). */
@@ -111,7 +111,7 @@ export class EmailServerProfileService {
     const now = this.clock();
     await em.update(Mailbox, ids, { state: MailboxState.ENABLED, stateReason: null, nextSyncAt: now, failureCount: 0, updatedAt: now });
     await stageMailboxChanges(this.live, em, ids, 'STATE');
-    for (const id of ids) await recordAlert(em, this.live, id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', 'The server profile\'s credentials changed; synchronization resumes.');
+    for (const id of ids) await recordAlert(em, this.live, id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', 'The server profile\'s credentials changed; synchronization resumes.', this.clock);
     await stageForwardedStateChanges(this.live, em, forwarded);
   }
 
@@ -172,7 +172,9 @@ export function outgoingProblem(profile: Pick<EmailServerProfile, (typeof OUTGOI
  */
 async function requireNoSenders(em: EntityManager, profile: EmailServerProfile): Promise<void> {
   await lockRow(em, 'email_server_profile', profile.id);
-  const senders = await em.countBy(Mailbox, { profileId: profile.id, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC });
+  // A locking read: the transaction has read before (its name check), and InnoDB's plain SELECT would answer
+  // from that snapshot, missing a configureMailbox that committed while this one waited for the lock.
+  const senders = await em.count(Mailbox, { where: { profileId: profile.id, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC }, lock: rowLock(em, 'pessimistic_read') });
   if (senders > 0) {
     const which = senders === 1 ? '1 mailbox sends' : `${senders} mailboxes send`;
     throw new ApiError('CONFLICT', `input.outgoingHost: ${which} through the SMTP server of "${profile.name}"; set their outgoing method to NONE first`, 'input.outgoingHost');
@@ -181,7 +183,7 @@ async function requireNoSenders(em: EntityManager, profile: EmailServerProfile):
 
 function host(field: string, value: string): string {
   const trimmed = value.trim();
-  if (!trimmed) throw badInput(field, 'must not be empty or blank');
+  if (!trimmed) throw badInput(field, 'must not be empty or blank', { reason: 'REQUIRED' });
   if (/\s|\//.test(trimmed)) throw badInput(field, `"${value}" is not a host name or IP address`);
   return trimmed;
 }
@@ -189,11 +191,6 @@ function host(field: string, value: string): string {
 const nameTaken = (name: string) => new ApiError('CONFLICT', `input.name: a server profile named "${name}" already exists`, 'input.name');
 
 /** Another administrator took the name between our check and the write (the unique index decides). */
-async function uniqueName<T>(write: Promise<T>): Promise<T> {
-  try {
-    return await write;
-  } catch (err) {
-    if (databaseErrorKind(err) === 'DUPLICATE_KEY') throw new ApiError('CONFLICT', 'input.name: a server profile with this name already exists', 'input.name');
-    throw err;
-  }
+function uniqueName<T>(write: Promise<T>): Promise<T> {
+  return unlessDuplicate(write, () => new ApiError('CONFLICT', 'input.name: a server profile with this name already exists', 'input.name'));
 }

@@ -91,7 +91,7 @@ export class MailTransports {
         AlertSeverity.ERROR,
         CREDENTIALS_UNREADABLE,
         `The stored credentials of ${whose} cannot be decrypted (the credential key changed, or the value was altered). Set the credentials again.`,
-        this.clock(),
+        this.clock,
       );
     });
   }

@@ -1,6 +1,7 @@
 import { MoreThan, type EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
 import type { LiveEventLog } from '../live/live-event-log';
+import type { Clock } from '../platform/clock';
 import { AlertSeverity } from './mail-enums';
 import { MailboxAlert } from './mailbox-alert.entity';
 
@@ -9,8 +10,8 @@ const MAX_MESSAGE = 2000;
 
 /**
  * Appends one line to a mailbox's alert log, inside the caller's transaction, and stages the ALERT live
- * event (which yields to any other change of the mailbox the same transaction stages). `now` comes from the
- * caller's clock; the default is only for callers not yet given one.
+ * event (which yields to any other change of the mailbox the same transaction stages). The line is stamped
+ * by the caller's clock when it is written, so the log's order is the order of writing.
  */
 export async function recordAlert(
   em: EntityManager,
@@ -19,7 +20,7 @@ export async function recordAlert(
   severity: AlertSeverity,
   code: string,
   message: string,
-  now: Date = new Date(),
+  clock: Clock,
 ): Promise<void> {
   await em.insert(MailboxAlert, {
     id: newId(),
@@ -27,7 +28,7 @@ export async function recordAlert(
     severity,
     code: code.slice(0, 48),
     message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
-    createdAt: now,
+    createdAt: clock(),
   });
   await live.stage(em, { topic: 'MAILBOX', mailboxId, change: 'ALERT' });
 }
@@ -44,12 +45,11 @@ export async function recordAlertOnce(
   code: string,
   message: string,
   withinMs: number,
-  now = new Date(),
+  clock: Clock,
 ): Promise<boolean> {
-  const since = new Date(now.getTime() - withinMs);
+  const since = new Date(clock().getTime() - withinMs);
   const recent = await em.find(MailboxAlert, { where: { mailboxId, code: code.slice(0, 48), createdAt: MoreThan(since) }, select: { message: true }, order: { createdAt: 'DESC' }, take: 50 });
   if (recent.some((r) => r.message === message)) return false;
-  // Stamped when written, not at `now` (a batch's start): the alert log's order stays the order of writing.
-  await recordAlert(em, live, mailboxId, severity, code, message);
+  await recordAlert(em, live, mailboxId, severity, code, message, clock);
   return true;
 }

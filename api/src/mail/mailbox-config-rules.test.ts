@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ActMethod, ChannelTestStatus, IncomingMethod, MailAuthMethod, MailboxOwnerKind, MailboxState, OutgoingMethod } from './mail-enums';
-import { configurationProblem, reconfiguration, requestedTestStatuses, type MailboxConfig } from './mailbox-config-rules';
+import { ActMethod, ChannelTestStatus, EmailApproval, IncomingMethod, MailAuthMethod, MailboxOwnerKind, MailboxState, OutgoingMethod } from './mail-enums';
+import { configurationProblem, readdressed, reconfiguration, requestedTestStatuses, type MailboxConfig } from './mailbox-config-rules';
 import { secretOf } from './credential-input';
 
 const base: MailboxConfig = {
@@ -59,6 +59,20 @@ describe('requestedTestStatuses', () => {
     [{ incomingMethod: IncomingMethod.NONE, ownerKind: MailboxOwnerKind.QUEUE, isForwardMailbox: true }, ['PENDING', 'PENDING']],
   ] as const)('%j → %j', (change, [incoming, outgoing]) => {
     expect(requestedTestStatuses(config(change))).toEqual({ incoming: ChannelTestStatus[incoming], outgoing: ChannelTestStatus[outgoing] });
+  });
+});
+
+describe('readdressed', () => {
+  it.each([
+    [MailboxState.ENABLED, MailboxState.NOT_ENABLED],
+    [MailboxState.BACKING_OFF, MailboxState.NOT_ENABLED],
+    [MailboxState.DISABLED_AUTH, MailboxState.NOT_ENABLED],
+    [MailboxState.NOT_ENABLED, undefined],
+    [MailboxState.DISABLED_BY_ADMIN, undefined],
+  ] as const)('a %s mailbox with a new address awaits approval; state → %s', (state, next) => {
+    const change = readdressed({ state });
+    expect(change).toMatchObject({ approval: EmailApproval.PENDING_APPROVAL, incomingTestStatus: ChannelTestStatus.NOT_RUN, outgoingTestStatus: ChannelTestStatus.NOT_RUN, testRequestedAt: null });
+    expect('state' in change ? change.state : undefined).toBe(next);
   });
 });
 

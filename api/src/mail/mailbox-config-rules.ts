@@ -1,4 +1,4 @@
-import { ActMethod, ChannelTestStatus, IncomingMethod, MailboxOwnerKind, MailboxState, OutgoingMethod } from './mail-enums';
+import { ActMethod, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxOwnerKind, MailboxState, OutgoingMethod } from './mail-enums';
 
 /** What an administrator configures on a mailbox (Dynamics' mailbox form), as plain data. */
 export interface MailboxConfig {
@@ -90,4 +90,23 @@ export function requestedTestStatuses(config: MailboxConfig): { incoming: Channe
     incoming: incomingConnected(config) ? ChannelTestStatus.PENDING : ChannelTestStatus.NOT_RUN,
     outgoing: outgoingConnected(config) ? ChannelTestStatus.PENDING : ChannelTestStatus.NOT_RUN,
   };
+}
+
+/**
+ * What a new address does to a mailbox: Dynamics resets its approval (the new address must be approved
+ * again) and its Test & Enable (the old tests were of another address), so a syncing mailbox stops.
+ */
+export function readdressed(before: { readonly state: MailboxState }) {
+  const stops = RETEST_FROM.includes(before.state);
+  return {
+    approval: EmailApproval.PENDING_APPROVAL,
+    ...(stops ? { state: MailboxState.NOT_ENABLED, stateReason: 'email address changed; approve it and run Test & Enable', nextSyncAt: null } : {}),
+    testRequestedAt: null,
+    incomingTestStatus: ChannelTestStatus.NOT_RUN,
+    incomingTestCode: null,
+    incomingTestReason: null,
+    outgoingTestStatus: ChannelTestStatus.NOT_RUN,
+    outgoingTestCode: null,
+    outgoingTestReason: null,
+  } as const;
 }

@@ -80,7 +80,7 @@ export class MailboxConfigService {
       const changes = describeChanges(mailbox, after, profile, input.processEmailFrom);
       if (changes.length === 0) return null;
       const next = effect.retest ? ` The mailbox stopped synchronizing (${effect.retest.reason}).` : '';
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CONFIGURATION_CHANGED', `Configuration changed by ${actor}: ${changes.join('; ')}.${next}`, now);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CONFIGURATION_CHANGED', `Configuration changed by ${actor}: ${changes.join('; ')}.${next}`, this.clock);
       return 'CONFIGURATION';
     });
   }
@@ -103,7 +103,7 @@ export class MailboxConfigService {
         updatedAt: now,
       });
       const message = resumes ? `Credentials changed by ${actor}; synchronization resumes.` : `Credentials changed by ${actor}.`;
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', message, now);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'CREDENTIALS_CHANGED', message, this.clock);
       return resumes ? 'STATE' : 'CONFIGURATION';
     });
   }
@@ -113,10 +113,10 @@ export class MailboxConfigService {
       if (mailbox.approval === approval) return null;
       await em.update(Mailbox, { id: mailbox.id }, { approval, updatedAt: now });
       if (approval === EmailApproval.APPROVED) {
-        await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'EMAIL_APPROVED', `Email address ${mailbox.address} approved by ${actor}.`, now);
+        await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'EMAIL_APPROVED', `Email address ${mailbox.address} approved by ${actor}.`, this.clock);
       } else {
         const effect = (await settingsIn(em)).processEmailOnlyForApprovedMailboxes ? ' Email is not processed for this mailbox.' : '';
-        await recordAlert(em, this.live, mailbox.id, AlertSeverity.WARNING, 'EMAIL_REJECTED', `Email address ${mailbox.address} rejected by ${actor}.${effect}`, now);
+        await recordAlert(em, this.live, mailbox.id, AlertSeverity.WARNING, 'EMAIL_REJECTED', `Email address ${mailbox.address} rejected by ${actor}.${effect}`, this.clock);
       }
       return 'STATE';
     });
@@ -157,7 +157,7 @@ export class MailboxConfigService {
         outgoingTestReason: null,
         updatedAt: now,
       });
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'TEST_REQUESTED', `Test & Enable requested by ${actor}.`, now);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'TEST_REQUESTED', `Test & Enable requested by ${actor}.`, this.clock);
       return 'TEST';
     });
   }
@@ -176,17 +176,17 @@ export class MailboxConfigService {
         outgoingTestStatus: withdrawn(mailbox.outgoingTestStatus),
         updatedAt: now,
       });
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'DISABLED_BY_ADMIN', `Mailbox disabled by ${actor}; run Test & Enable to synchronize again.`, now);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'DISABLED_BY_ADMIN', `Mailbox disabled by ${actor}; run Test & Enable to synchronize again.`, this.clock);
       return 'STATE';
     });
   }
 
   /** Re-reads mail received since `from` at the next sync; what was already decided is recognized, not duplicated. */
   resync(principal: Principal, globalId: string, from: Date): Promise<Mailbox> {
-    if (Number.isNaN(from.getTime()) || from.getTime() > this.clock().getTime()) throw badInput('from', 'must be a date in the past');
+    if (Number.isNaN(from.getTime()) || from.getTime() > this.clock().getTime()) throw badInput('from', 'must be a date in the past', { reason: 'DATE_IN_FUTURE' });
     return this.change(principal, globalId, 'admin', async (em, mailbox, actor, now) => {
       await em.update(Mailbox, { id: mailbox.id }, { resyncFrom: from, nextSyncAt: now, updatedAt: now });
-      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'RESYNC_REQUESTED', `Resync of mail received since ${from.toISOString()} requested by ${actor}.`, now);
+      await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'RESYNC_REQUESTED', `Resync of mail received since ${from.toISOString()} requested by ${actor}.`, this.clock);
       return 'CONFIGURATION';
     });
   }

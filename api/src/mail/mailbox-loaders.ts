@@ -4,6 +4,7 @@ import { byKey } from '../common/loader-rows';
 import { EmailServerProfile } from './email-server-profile.entity';
 import type { FolderTrackingRule } from './folder-tracking-rule.entity';
 import type { MailboxAlert } from './mailbox-alert.entity';
+import { MailboxServerFolder } from './mailbox-server-folder.entity';
 import { latestAlerts, latestQuarantined } from './mailbox-log';
 import type { MailboxService } from './mailbox.service';
 import type { QuarantinedMessage } from './quarantined-message.entity';
@@ -13,6 +14,8 @@ export interface MailboxLoaders {
   /** mailbox id → its tracking decisions by outcome and reason / its folder rules. */
   readonly mailboxTrackingCounts: DataLoader<string, { outcome: string; reason: string | null; count: number }[]>;
   readonly folderRules: DataLoader<string, FolderTrackingRule[]>;
+  /** mailbox id → the folder paths its server listed, in the server's order. */
+  readonly serverFolders: DataLoader<string, string[]>;
   /** profile id → the email server profile (with its secret column: field resolvers show it through profileView only). */
   readonly emailServerProfiles: DataLoader<string, EmailServerProfile | undefined>;
   /** `first` → (mailbox id → its newest alerts / quarantined messages); one loader per page size asked for. */
@@ -39,6 +42,12 @@ export function createMailboxLoaders(db: DataSource, mailboxes: MailboxService):
     folderRules: new DataLoader(async (ids) => {
       const rules = await mailboxes.folderRules(ids);
       return ids.map((id) => rules.get(id) ?? []);
+    }),
+    serverFolders: new DataLoader(async (ids) => {
+      const rows = await db.getRepository(MailboxServerFolder).find({ where: { mailboxId: In([...ids]) }, order: { mailboxId: 'ASC', position: 'ASC' } });
+      const byMailbox = new Map<string, string[]>();
+      for (const row of rows) byMailbox.set(row.mailboxId, [...(byMailbox.get(row.mailboxId) ?? []), row.path]);
+      return ids.map((id) => byMailbox.get(id) ?? []);
     }),
     emailServerProfiles: new DataLoader(async (ids) => byKey(await db.getRepository(EmailServerProfile).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
     mailboxAlerts: perArgument((first) => new DataLoader(async (ids) => {

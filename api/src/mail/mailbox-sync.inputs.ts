@@ -1,10 +1,15 @@
-import { Field, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { MaxLength } from '../common/validation';
 import { MailServerText } from '../common/argument-guard';
 import { ChannelTestStatus } from './mail-enums';
 import { SyncOutcome } from './sync-outcome-policy';
 
 /** The most server messages one undecidedMessages call checks. */
 export const MAX_RECONCILE_ITEMS = 1000;
+/** The most server folders one reportMailboxFolders call stores, and the longest path (folder_tracking_rule.folder's length). */
+export const MAX_SERVER_FOLDERS = 1000;
+export const MAX_FOLDER_PATH = 255;
 
 // The engine's words quote the mail server's replies (see MailServerText); they are repaired and cut to fit.
 @MailServerText()
@@ -53,3 +58,19 @@ export class ServerMessageInput {
   messageId?: string | null;
 }
 
+
+/** reportMailboxFolders' arguments: bounded before the service sees them (it checks again for callers outside GraphQL). */
+@ArgsType()
+export class ReportMailboxFoldersArgs {
+  @Field(() => ID)
+  mailboxId: string;
+
+  @Field(() => ID)
+  leaseId: string;
+
+  // Backstops the argument guard requires; the service names the item (`folders[3]`) for a path over MAX_FOLDER_PATH.
+  @Field(() => [String])
+  @ArrayMaxSize(MAX_SERVER_FOLDERS)
+  @MaxLength(4 * MAX_FOLDER_PATH, { each: true })
+  folders: string[];
+}

@@ -1,6 +1,6 @@
-import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { ChannelTestInput, MAX_RECONCILE_ITEMS, ServerMessageInput, SyncReportInput } from './mailbox-sync.inputs';
+import { ChannelTestInput, MAX_FOLDER_PATH, MAX_RECONCILE_ITEMS, MAX_SERVER_FOLDERS, ReportMailboxFoldersArgs, ServerMessageInput, SyncReportInput } from './mailbox-sync.inputs';
 import { MAILBOX_CLAIM_LIMIT, MAILBOX_LEASE_SECONDS } from './mailbox-sync.service';
 import { MailboxWork } from './mailbox-sync.types';
 import { Mailbox } from './mailbox.entity';
@@ -73,5 +73,12 @@ export class MailboxSyncResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Mailbox> {
     return ctx.services.mailboxSync.reportCoverage(principalOf(ctx), mailboxId, leaseId, serverCount, decidedCount, recovered);
+  }
+
+  @Mutation(() => Mailbox, {
+    description: `Sync engine only, under the mailbox's lease (SYNC or TEST): the folders the IMAP server lists, full paths with the server's delimiter, replacing the last list. At most ${MAX_SERVER_FOLDERS} folders of at most ${MAX_FOLDER_PATH} characters.`,
+  })
+  reportMailboxFolders(@Args() { mailboxId, leaseId, folders }: ReportMailboxFoldersArgs, @Ctx() ctx: RequestContext): Promise<Mailbox> {
+    return ctx.services.mailboxSync.reportFolders(principalOf(ctx), mailboxId, leaseId, folders);
   }
 }

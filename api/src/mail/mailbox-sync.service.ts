@@ -7,6 +7,7 @@ import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
 import { runClaim } from '../db/lease-claim';
+import { insertChunked } from '../db/insert-chunked';
 import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import type { Clock } from '../platform/clock';
@@ -18,13 +19,15 @@ import { MailboxAlert } from './mailbox-alert.entity';
 import { approvedSql, readsIncomingSql, SYNCING_STATES_SQL } from './mailbox-eligibility-sql';
 import { recordAlert } from './mailbox-alerts';
 import { MailboxItem } from './mailbox-item.entity';
+import { MailboxServerFolder } from './mailbox-server-folder.entity';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, type ForwardedStates } from './mailbox-live-events';
-import { MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
+import { MAX_FOLDER_PATH, MAX_SERVER_FOLDERS, MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
 import { MailboxJob, type MailboxWork } from './mailbox-sync.types';
 import type { Claimed, MailboxWorkBuilder } from './mailbox-work';
 import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
+import { recordSyncRun } from './sync-metric-events';
 import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
 
 export const MAILBOX_CLAIM_LIMIT = { min: 1, max: 50, default: 5 } as const;
@@ -173,11 +176,12 @@ export class MailboxSyncService {
       const mailbox = await this.leased(em, id, leaseId);
       const forwarded = await this.forwardedBefore(em, mailbox);
       const profile = mailbox.profileId ? await em.findOneBy(EmailServerProfile, { id: mailbox.profileId }) : null;
+      const code = clip(report.code, 48);
       const { after, alert } = afterSync(
         mailbox,
         {
           outcome: report.outcome,
-          code: clip(report.code, 48),
+          code,
           message: clip(report.message, 1000),
           itemsProcessed: report.itemsProcessed,
           nextSyncInSeconds: next ?? null,
@@ -192,7 +196,8 @@ export class MailboxSyncService {
       const moved = after.state !== mailbox.state || after.stateReason !== mailbox.stateReason || after.failureCount !== mailbox.failureCount;
       const idleFor = mailbox.lastSyncAt ? now.getTime() - mailbox.lastSyncAt.getTime() : Infinity;
       if (moved || report.itemsProcessed > 0 || resyncDone || alert || idleFor >= QUIET_SYNC_EVENT_MS) await this.staged(em, id, moved ? 'STATE' : 'PROGRESS', forwarded);
-      if (alert) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message);
+      if (alert) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message, this.clock);
+      await recordSyncRun(em, id, now, { outcome: report.outcome, code, items: report.itemsProcessed });
       return em.findOneByOrFail(Mailbox, { id });
     });
   }
@@ -227,7 +232,7 @@ export class MailboxSyncService {
         updatedAt: now,
       });
       await this.staged(em, id, 'TEST', forwarded);
-      for (const alert of alerts) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message);
+      for (const alert of alerts) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message, this.clock);
       return em.findOneByOrFail(Mailbox, { id });
     });
   }
@@ -291,8 +296,29 @@ export class MailboxSyncService {
       for (const alert of alerts) {
         // The same finding on every run is one line, not one an hour.
         if (alert.code === newest?.code && alert.message === newest.message) continue;
-        await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message);
+        await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message, this.clock);
       }
+      return em.findOneByOrFail(Mailbox, { id });
+    });
+  }
+
+  /** The folders the mailbox's server lists (IMAP LIST), replacing the last report; the folder picker of folder tracking rules. */
+  async reportFolders(principal: Principal, mailboxGlobalId: string, leaseId: string, folders: readonly string[]): Promise<Mailbox> {
+    requireSyncEngine(principal, SYNC_WORK);
+    if (folders.length > MAX_SERVER_FOLDERS) throw badInput('folders', `must have at most ${MAX_SERVER_FOLDERS} items`, { reason: 'TOO_MANY', max: MAX_SERVER_FOLDERS });
+    folders.forEach((path, i) => {
+      if (path.trim() === '') throw badInput(`folders[${i}]`, 'must not be empty', { reason: 'REQUIRED' });
+      if (path.length > MAX_FOLDER_PATH) throw badInput(`folders[${i}]`, `must be at most ${MAX_FOLDER_PATH} characters`, { reason: 'TOO_LONG', max: MAX_FOLDER_PATH });
+    });
+    const id = await this.mailboxId(mailboxGlobalId);
+    const now = this.clock();
+    const paths = [...new Set(folders)];
+    return this.db.transaction(async (em) => {
+      await this.leased(em, id, leaseId);
+      await em.delete(MailboxServerFolder, { mailboxId: id });
+      await insertChunked(em, MailboxServerFolder, paths.map((path, position) => ({ mailboxId: id, position, path })));
+      await em.update(Mailbox, { id }, { serverFoldersReadAt: now, updatedAt: now });
+      await stageMailboxChanges(this.live, em, [id], 'PROGRESS');
       return em.findOneByOrFail(Mailbox, { id });
     });
   }

@@ -182,6 +182,12 @@ export class Mailbox {
   @DateTimeColumn({ nullable: true })
   coverageCheckedAt: Date | null;
 
+  // --- The server's folders (mailbox_server_folder; shown to the owner and administrators only) ---
+
+  /** When the sync engine last reported the server's folder list; null: never (POP3, or not synced yet). */
+  @DateTimeColumn({ nullable: true })
+  serverFoldersReadAt: Date | null;
+
   @Field()
   @CreateDateColumn({ type: 'datetime', precision: 6 })
   createdAt: Date;

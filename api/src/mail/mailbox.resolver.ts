@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Privilege } from '../access/privileges';
 import { loadRecord } from '../activities/activity-fields.resolver';
 import { RegardingRecord } from '../activities/activity.types';
 import { principalOf, type RequestContext } from '../graphql/context';
@@ -8,6 +9,7 @@ import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import { effectiveState, type StateView } from './forwarded-state';
 import { IncomingMethod, MailboxState } from './mail-enums';
 import type { EligibilitySettings } from './mailbox-eligibility';
+import { mayUseMailbox } from './mailbox.service';
 import { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
 import { Mailbox } from './mailbox.entity';
 
@@ -88,6 +90,20 @@ export class MailboxResolver {
   @FieldResolver(() => [TrackingCount], { description: 'Every message the mailbox delivered, by decision: untracked mail is not stored, only counted here.' })
   trackingCounts(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<TrackingCount[]> {
     return ctx.loaders.mailboxTrackingCounts.load(mailbox.id);
+  }
+
+  @FieldResolver(() => [String], {
+    nullable: true,
+    description: 'The folders the IMAP server listed when the sync engine last asked (full paths with the server\'s delimiter), for picking a folder tracking rule\'s folder. Null: never listed (POP3, not synced yet), or the caller is neither the owner nor an administrator.',
+  })
+  async serverFolders(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<string[] | null> {
+    if (!mailbox.serverFoldersReadAt || !mayUseMailbox(principalOf(ctx), mailbox, Privilege.READ)) return null;
+    return ctx.loaders.serverFolders.load(mailbox.id);
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'When serverFolders was read from the server; null as serverFolders.' })
+  serverFoldersReadAt(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Date | null {
+    return mayUseMailbox(principalOf(ctx), mailbox, Privilege.READ) ? mailbox.serverFoldersReadAt : null;
   }
 
   @FieldResolver(() => [FolderTrackingRule])

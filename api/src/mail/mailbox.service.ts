@@ -34,6 +34,11 @@ export function mayUseMailbox(principal: Principal, mailbox: Mailbox, privilege:
   return mailbox.ownerUserId === principal.userId || depthOf(principal, AccessEntity.MAILBOX, privilege) === Depth.ORGANIZATION;
 }
 
+/** Which mailboxes a person sees (the `mailboxes` query and every figure about mailboxes): all with organization-wide mailbox read, else their own. */
+export function seesEveryMailbox(principal: Principal): boolean {
+  return depthOf(principal, AccessEntity.MAILBOX, Privilege.READ) === Depth.ORGANIZATION;
+}
+
 export class MailboxService {
   constructor(
     private readonly db: DataSource,
@@ -43,9 +48,8 @@ export class MailboxService {
   ) {}
 
   async list(principal: Principal): Promise<Mailbox[]> {
-    const everything = depthOf(principal, AccessEntity.MAILBOX, Privilege.READ) === Depth.ORGANIZATION;
     return this.db.getRepository(Mailbox).find({
-      where: everything ? {} : { ownerUserId: principal.userId },
+      where: seesEveryMailbox(principal) ? {} : { ownerUserId: principal.userId },
       order: { address: 'ASC' },
       take: 1000,
     });

@@ -34,6 +34,18 @@ export class CreateQueueInput {
 @InputType({ description: 'Fields left out keep their value.' })
 export class UpdateQueueInput {
   @Field({ nullable: true })
+  @NotBlank()
+  @MaxLength(200)
+  name?: string;
+
+  @Field({ nullable: true, description: "The queue's mailbox follows: its address awaits approval again, and it needs Test & Enable again (as in Dynamics)." })
+  @MaxLength(330)
+  emailAddress?: string;
+
+  @Field(() => ID, { nullable: true, description: 'A new owner, under the rules of assigning a record (QUEUE assign); the queue moves to their business unit.' })
+  ownerId?: string;
+
+  @Field({ nullable: true })
   createCaseFromEmail?: boolean;
 
   @Field({ nullable: true })

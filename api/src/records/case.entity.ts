@@ -33,7 +33,7 @@ export class CrmCase extends OwnedRecord {
   @Column('varchar', { length: 200 })
   title: string;
 
-  @Field({ description: 'Human-friendly case number, unique, e.g. CAS-01042.' })
+  @Field({ description: 'Human-friendly case number, unique, e.g. CAS-261204-7KQ2M9XD (the day it was opened, then 8 random characters).' })
   @Index({ unique: true })
   @Column('varchar', { length: 32 })
   ticketNumber: string;

@@ -11,7 +11,7 @@ import { toListQuery } from './record-inputs';
 export const CaseConnection = connectionOf(CrmCase, 'Case');
 
 @Resolver(() => CrmCase)
-export class CaseResolver extends recordFieldsResolver(CrmCase) {
+export class CaseResolver extends recordFieldsResolver(CrmCase, 'case') {
   @Query(() => CaseConnection, { description: 'Cases you may read.' })
   async cases(@Args(() => CaseListArgs) args: InstanceType<typeof CaseListArgs>, @Ctx() ctx: RequestContext) {
     return CaseConnection.from(await ctx.services.cases.list(principalOf(ctx), toListQuery(args), args.filter?.customerId));

@@ -21,7 +21,7 @@ export function normalizeEmailList(field: string, raw: readonly string[]): strin
 export function validEmail(field: string, value: string): string {
   const address = normalizeEmail(value);
   if (address.length > 320 || !isEmail(address, { allow_utf8_local_part: true, require_tld: false, allow_ip_domain: true })) {
-    throw badInput(field, `"${value}" is not a valid email address`);
+    throw badInput(field, `"${value}" is not a valid email address`, { reason: 'INVALID_EMAIL', value: value.slice(0, 320) });
   }
   return address;
 }

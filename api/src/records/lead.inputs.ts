@@ -78,3 +78,31 @@ export class UpdateLeadInput {
   @Field(() => LeadStatus, { nullable: true })
   status?: LeadStatus;
 }
+
+@InputType({ description: 'Dynamics\' "Qualify": what the lead becomes. Everything created is owned by you.' })
+export class QualifyLeadInput {
+  @Field(() => ID)
+  leadId: string;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: true, description: 'An account named after the lead\'s company; none when the lead names no company.' })
+  createAccount?: boolean;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: true, description: 'A contact with the lead\'s name, addresses and telephone, linked to the account and to the lead (originatingLead).' })
+  createContact?: boolean;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: true, description: 'An open opportunity named after the lead\'s topic, for the account, else the contact.' })
+  createOpportunity?: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'Use this account instead of creating one.' })
+  existingAccountId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Use this contact instead of creating one.' })
+  existingContactId?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Create the account and contact even when one of the same name, or with one of the lead\'s addresses, exists (otherwise CONFLICT naming it).',
+  })
+  allowDuplicates?: boolean;
+}

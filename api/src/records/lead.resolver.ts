@@ -3,7 +3,8 @@ import { expectGlobalId } from '../common/global-id';
 import { connectionOf } from '../common/pagination';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { Lead } from './lead.entity';
-import { CreateLeadInput, LeadListArgs, UpdateLeadInput } from './lead.inputs';
+import { CreateLeadInput, LeadListArgs, QualifyLeadInput, UpdateLeadInput } from './lead.inputs';
+import { QualifyLeadPayload } from './lead-qualification.types';
 import { emailEnabledFieldsResolver } from './record-fields.resolver';
 import { toListQuery } from './record-inputs';
 
@@ -19,6 +20,13 @@ export class LeadResolver extends emailEnabledFieldsResolver(Lead, 'lead') {
   @Mutation(() => Lead)
   createLead(@Arg('input') input: CreateLeadInput, @Ctx() ctx: RequestContext): Promise<Lead> {
     return ctx.services.leads.create(principalOf(ctx), input);
+  }
+
+  @Mutation(() => QualifyLeadPayload, {
+    description: 'Qualifies an open lead into an account, a contact and an opportunity (as asked) in one step; the lead becomes QUALIFIED. CONFLICT when it is already qualified or disqualified, or when a duplicate exists.',
+  })
+  async qualifyLead(@Arg('input') input: QualifyLeadInput, @Ctx() ctx: RequestContext): Promise<QualifyLeadPayload> {
+    return Object.assign(new QualifyLeadPayload(), await ctx.services.leadQualification.qualify(principalOf(ctx), input));
   }
 
   @Mutation(() => Lead)

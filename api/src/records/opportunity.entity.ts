@@ -40,8 +40,8 @@ export class Opportunity extends OwnedRecord {
   @IdColumn({ nullable: true })
   customerContactId: string | null;
 
-  /** In the organization's currency; cents are kept exactly. */
-  @Field(() => Float, { nullable: true })
+  /** In `currency`; cents are kept exactly. */
+  @Field(() => Float, { nullable: true, description: 'In the opportunity’s currency.' })
   @Column('decimal', {
     precision: 19,
     scale: 2,
@@ -49,6 +49,10 @@ export class Opportunity extends OwnedRecord {
     transformer: { to: (v: number | null) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) },
   })
   estimatedValue: number | null;
+
+  @Field({ description: 'ISO 4217 code of estimatedValue (e.g. EUR, SEK); set when created, the organization’s base currency unless given.' })
+  @Column('varchar', { length: 3, default: 'EUR' })
+  currency: string;
 
   @Field(() => String, { nullable: true, description: 'ISO date (YYYY-MM-DD).' })
   @Column('varchar', { length: 10, nullable: true })

@@ -34,6 +34,10 @@ export class CreateOpportunityInput {
   @Max(MAX_AMOUNT)
   estimatedValue?: number;
 
+  @Field(() => String, { nullable: true, description: 'ISO 4217 code, e.g. SEK. Default: the organization’s base currency.' })
+  @MaxLength(3)
+  currency?: string;
+
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
   @Matches(ISO_DATE, { message: 'must be a date as YYYY-MM-DD' })
   estimatedCloseDate?: string;
@@ -59,6 +63,10 @@ export class UpdateOpportunityInput {
   @Min(0)
   @Max(MAX_AMOUNT)
   estimatedValue?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217 code; the amount is not converted.' })
+  @MaxLength(3)
+  currency?: string;
 
   @Field(() => String, { nullable: true })
   @Matches(ISO_DATE, { message: 'must be a date as YYYY-MM-DD' })

@@ -11,7 +11,7 @@ import { toListQuery } from './record-inputs';
 export const OpportunityConnection = connectionOf(Opportunity, 'Opportunity');
 
 @Resolver(() => Opportunity)
-export class OpportunityResolver extends recordFieldsResolver(Opportunity) {
+export class OpportunityResolver extends recordFieldsResolver(Opportunity, 'opportunity') {
   @Query(() => OpportunityConnection, { description: 'Opportunities you may read.' })
   async opportunities(@Args(() => OpportunityListArgs) args: InstanceType<typeof OpportunityListArgs>, @Ctx() ctx: RequestContext) {
     return OpportunityConnection.from(await ctx.services.opportunities.list(principalOf(ctx), toListQuery(args), args.filter?.customerId));

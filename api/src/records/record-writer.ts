@@ -31,6 +31,14 @@ export interface WriteOptions {
   readonly references?: readonly Reference[];
 }
 
+/** A record checked and ready to insert (RecordWriter.plan): its id is known before it exists. */
+export interface PlannedRecord<T extends OwnedRecord> {
+  readonly id: string;
+  readonly kind: RecordKind;
+  readonly row: OwnedRow;
+  insert(em: EntityManager): Promise<T>;
+}
+
 export type RecordStores = { readonly [K in RecordKind]: RecordStore<OwnedRecord> };
 
 /** What deleting a record does to the records that point at it. */
@@ -73,6 +81,22 @@ export class RecordWriter {
     ownerId: string | undefined,
     options: WriteOptions = {},
   ): Promise<T> {
+    const planned = await this.plan<T>(principal, kind, values, ownerId, options);
+    return this.db.transaction((em) => planned.insert(em));
+  }
+
+  /**
+   * Checks that the caller may create the record (privileges, secured fields, the records it links
+   * to, among them records `linksToPlanned` that are planned in the same transaction) and returns
+   * its insert, for a caller that writes several records at once (lead qualification).
+   */
+  async plan<T extends OwnedRecord>(
+    principal: Principal,
+    kind: RecordKind,
+    values: Partial<T>,
+    ownerId: string | undefined,
+    options: WriteOptions & { readonly linksToPlanned?: readonly PlannedRecord<OwnedRecord>[] } = {},
+  ): Promise<PlannedRecord<T>> {
     checkSecuredFieldWrites(principal, RECORD_ACCESS_ENTITY[kind], values);
     const owner = await this.owner(ownerId ?? principal.userId, 'input.ownerId');
     const row: OwnedRow = { ownerId: owner.id, businessUnitId: owner.businessUnitId };
@@ -85,8 +109,14 @@ export class RecordWriter {
     }
     const emails = options.emails ? normalizeEmailList('input.emails', options.emails) : [];
     await this.checkReferences(principal, kind, row, options.references ?? []);
+    for (const target of options.linksToPlanned ?? []) {
+      if (!withinDepth(principal, depthOf(principal, entity, Privilege.APPEND), row)) throw forbidden(`you may not link this ${kind} to other records`);
+      if (!withinDepth(principal, depthOf(principal, RECORD_ACCESS_ENTITY[target.kind], Privilege.APPEND_TO), target.row)) {
+        throw forbidden(`you may not link records to the new ${target.kind}`);
+      }
+    }
     const id = newId();
-    return this.db.transaction(async (em) => {
+    const insert = async (em: EntityManager): Promise<T> => {
       const now = this.clock();
       const record = em.create(this.stores[kind].spec.entity, {
         ...values,
@@ -105,13 +135,20 @@ export class RecordWriter {
       // email_address index that parallel creations then deadlock on (InnoDB, UUIDv7 ids share the gap).
       await this.insertEmails(em, kind, id, emails);
       return (await em.findOneByOrFail(this.stores[kind].spec.entity, { id } as never)) as T;
-    });
+    };
+    return { id, kind, row, insert };
+  }
+
+  /** The record if the caller may change it: NOT_FOUND when they may not read it, FORBIDDEN when only that. */
+  async writable(principal: Principal, kind: RecordKind, id: string, field = 'id'): Promise<OwnedRecord> {
+    const current = await this.readable(principal, kind, id, field);
+    const [writable] = await this.stores[kind].permitted(principal, [current], Privilege.WRITE);
+    if (!writable) throw forbidden(`you may read this ${kind} but not change it`);
+    return current;
   }
 
   async update<T extends OwnedRecord>(principal: Principal, kind: RecordKind, id: string, patch: Partial<T>, options: WriteOptions = {}): Promise<T> {
-    const current = await this.readable(principal, kind, id);
-    const [writable] = await this.stores[kind].permitted(principal, [current], Privilege.WRITE);
-    if (!writable) throw forbidden(`you may read this ${kind} but not change it`);
+    const current = await this.writable(principal, kind, id);
     checkSecuredFieldWrites(principal, RECORD_ACCESS_ENTITY[kind], patch);
     const emails = options.emails ? normalizeEmailList('input.emails', options.emails) : undefined;
     if (options.references?.length) {

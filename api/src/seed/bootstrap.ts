@@ -20,6 +20,8 @@ export const SYNC_SERVICE_EMAIL = 'sync-service@hub.invalid';
 export interface BootstrapOptions {
   readonly seedDemo: boolean;
   readonly seedDemoActivities?: boolean;
+  /** BASE_CURRENCY: the demo's opportunities are in it. */
+  readonly baseCurrency?: string;
   /** The root business unit's name (ORGANIZATION_NAME); default "Contoso Demo" with demo data, else "My Organization". */
   readonly organizationName?: string;
   /** The first administrator's email (ADMIN_EMAIL); required without demo data. */
@@ -65,7 +67,7 @@ export async function bootstrap(db: DataSource, log: Logger, options: BootstrapO
         await em.insert(User, { id: syncId, email: SYNC_SERVICE_EMAIL, fullName: 'Sync Service', businessUnitId: rootId, passwordHash: null, isService: true, disabled: false });
         await em.insert(UserRole, { userId: syncId, roleId: roleIds.get(SYNC_SERVICE)! });
         await ensureEmailSettings(em, systemClock());
-        if (options.seedDemo) demoLogins = await seedDemoData(em, { rootId, roleIds, passwordFor: (email) => passwords.next(email) });
+        if (options.seedDemo) demoLogins = await seedDemoData(em, { rootId, roleIds, currency: options.baseCurrency ?? 'EUR', passwordFor: (email) => passwords.next(email) });
         await ensureUserMailboxes(em);
         if (options.seedDemo && options.seedDemoActivities !== false) await seedDemoActivities(em);
       });

@@ -5,6 +5,7 @@ import { AppointmentDetail, PhoneCallDetail, TaskDetail } from '../activities/ac
 import { ActivityMailbox } from '../activities/activity-mailbox.entity';
 import { ActivityWriter, type NewActivity, type NewParty } from '../activities/activity-writer';
 import { EmailMessage } from '../activities/email-message.entity';
+import { emailRows, type EmailRowsInput } from '../activities/email-rows';
 import { messageIdHash } from '../activities/message-id';
 import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
@@ -15,7 +16,7 @@ import { Contact } from '../records/contact.entity';
 import { EmailAddress } from '../records/email-address.entity';
 import { Opportunity } from '../records/opportunity.entity';
 import { storeSmallBlobs } from '../tracking/body-blobs';
-import { normalizeSubject, subjectHash } from '../tracking/rules/subject';
+import { DEFAULT_TOKEN_FORMAT } from '../tracking/rules/tracking-token';
 
 const TOPICS = [
   ['Offer for the new installation', 'Thanks for the meeting yesterday. As promised, here is our offer for the installation, valid until the end of the month.'],
@@ -46,8 +47,8 @@ export async function seedDemoActivities(em: EntityManager, now = new Date()): P
   const addressOf = new Map(addresses.map((a) => [a.recordId, a.address]));
   const opportunities = await em.find(Opportunity);
   const activities: { activity: NewActivity; parties: NewParty[] }[] = [];
-  const emails: Partial<EmailMessage>[] = [];
-  const bodies: { row: Partial<EmailMessage>; text: string }[] = [];
+  // Email rows are built once their bodies are stored (the rows name the body blob).
+  const emails: { input: Omit<EmailRowsInput, 'textBodyBlob'>; body: string }[] = [];
   const links: ActivityMailbox[] = [];
   const ledger: Partial<MailboxItem>[] = [];
   const calls: PhoneCallDetail[] = [];
@@ -74,25 +75,22 @@ export async function seedDemoActivities(em: EntityManager, now = new Date()): P
       const body = n === 0 ? text : REPLIES[(i + n) % REPLIES.length];
       const contactParty: NewParty = { role: incoming ? PartyRole.FROM : PartyRole.TO, address, displayName: contact.fullName, partyKind: 'contact', partyId: contact.id, resolution: PartyResolution.RESOLVED };
       const userParty: NewParty = { role: incoming ? PartyRole.TO : PartyRole.FROM, address: owner.email, displayName: owner.fullName, partyKind: 'user', partyId: owner.id, resolution: PartyResolution.RESOLVED };
-      activities.push({
-        activity: {
-          id, kind: ActivityKind.EMAIL, subject: subjectLine, ...regarding, ownerId: owner.id, businessUnitId: owner.businessUnitId,
-          createdById: owner.id, modifiedById: owner.id, state: ActivityState.COMPLETED, direction: incoming ? Direction.INCOMING : Direction.OUTGOING,
-          occurredAt, description: null, visibility: PrivacyLevel.FULL,
+      const direction = incoming ? Direction.INCOMING : Direction.OUTGOING;
+      emails.push({
+        input: {
+          id, owner: { ownerId: owner.id, businessUnitId: owner.businessUnitId, actorId: owner.id }, subject: subjectLine,
+          regarding: opportunity ? { kind: 'opportunity', id: opportunity.id } : null, state: ActivityState.COMPLETED, direction, occurredAt,
+          visibility: PrivacyLevel.FULL, parties: incoming ? [contactParty, userParty] : [userParty, contactParty],
+          messageId, inReplyTo: previous, references: previous ? [previous] : null, threadIndex: null, conversationRoot: null, trackingToken: null,
+          tokenFormat: DEFAULT_TOKEN_FORMAT, status: incoming ? EmailStatus.RECEIVED : EmailStatus.SENT, sentAt: occurredAt,
+          receivedAt: incoming ? occurredAt : null, fromAddress: incoming ? address : owner.email, htmlBodyBlob: null, preview: body.slice(0, 300),
+          bodyTruncated: false, correlationMethod: n === 0 ? CorrelationMethod.NONE : CorrelationMethod.IN_REPLY_TO, trackingDecision: null,
+          salvage: null, senderMailboxId: null,
         },
-        parties: incoming ? [contactParty, userParty] : [userParty, contactParty],
+        body: `${body}\n\n${incoming ? contact.fullName : owner.fullName}`,
       });
-      const row: Partial<EmailMessage> = {
-        activityId: id, messageId, messageIdHash: messageIdHash(messageId), inReplyTo: previous, referenceIds: previous ? JSON.stringify([previous]) : null,
-        threadIndex: null, conversationRoot: null, trackingToken: null, subjectHash: subjectHash(normalizeSubject(subjectLine)),
-        status: incoming ? EmailStatus.RECEIVED : EmailStatus.SENT, sentAt: occurredAt, receivedAt: incoming ? occurredAt : null,
-        fromAddress: incoming ? address : owner.email, preview: body.slice(0, 300), bodyTruncated: false,
-        correlationMethod: n === 0 ? CorrelationMethod.NONE : CorrelationMethod.IN_REPLY_TO, trackingDecision: null, salvage: null, sendAttempts: 0,
-      };
-      emails.push(row);
-      bodies.push({ row, text: `${body}\n\n${incoming ? contact.fullName : owner.fullName}` });
       links.push({ activityId: id, mailboxId: mailbox.id, folder: incoming ? 'INBOX' : 'Sent', seenAt: occurredAt });
-      ledger.push({ mailboxId: mailbox.id, messageIdHash: row.messageIdHash, outcome: MailboxItemOutcome.TRACKED, reason: null, activityId: id, decidedAt: occurredAt });
+      ledger.push({ mailboxId: mailbox.id, messageIdHash: messageIdHash(messageId), outcome: MailboxItemOutcome.TRACKED, reason: null, activityId: id, decidedAt: occurredAt });
       previous = messageId;
     }
 
@@ -118,10 +116,10 @@ export async function seedDemoActivities(em: EntityManager, now = new Date()): P
     }
   });
 
-  const shas = await storeSmallBlobs(em, bodies.map((b) => Buffer.from(b.text, 'utf8')));
-  bodies.forEach((b, i) => (b.row.textBodyBlob = shas[i]));
-  await writer.insert(em, activities);
-  await em.insert(EmailMessage, emails);
+  const shas = await storeSmallBlobs(em, emails.map((e) => Buffer.from(e.body, 'utf8')), now);
+  const emailRowSets = emails.map((e, i) => emailRows({ ...e.input, textBodyBlob: shas[i] }));
+  await writer.insert(em, [...emailRowSets, ...activities]);
+  await em.insert(EmailMessage, emailRowSets.map((rows) => rows.email));
   if (calls.length) await em.insert(PhoneCallDetail, calls);
   if (tasks.length) await em.insert(TaskDetail, tasks);
   if (meetings.length) await em.insert(AppointmentDetail, meetings);

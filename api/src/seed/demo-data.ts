@@ -38,7 +38,7 @@ const slug = (text: string) => text.normalize('NFKD').replace(/[^\w]+/g, '').toL
 /** A small but realistic organization: units, users of each role, and records owned across units. */
 export async function seedDemoData(
   em: EntityManager,
-  ctx: { rootId: string; roleIds: Map<string, string>; passwordFor: (email: string) => Promise<{ password: string; hash: string }> },
+  ctx: { rootId: string; roleIds: Map<string, string>; currency: string; passwordFor: (email: string) => Promise<{ password: string; hash: string }> },
 ): Promise<{ email: string; password: string }[]> {
   const units = new Map<string, string>();
   for (const [name, parent] of [['Sales', ctx.rootId], ['Sales North', 'Sales'], ['Service', ctx.rootId]] as const) {
@@ -111,7 +111,7 @@ export async function seedDemoData(
     return {
       id: newId(), name: `${account.name}: ${['licence renewal', 'new installation', 'support contract', 'expansion'][i % 4]}`,
       status: oppStatuses[i % oppStatuses.length], customerAccountId: i % 4 === 3 ? null : account.id,
-      customerContactId: i % 4 === 3 ? contacts[i].id : null, estimatedValue: 5000 + i * 2500, estimatedCloseDate: `2027-0${(i % 9) + 1}-15`,
+      customerContactId: i % 4 === 3 ? contacts[i].id : null, estimatedValue: 5000 + i * 2500, currency: ctx.currency, estimatedCloseDate: `2027-0${(i % 9) + 1}-15`,
       ...ownedLike(account),
     };
   }));

@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { validationFields } from '../common/argument-guard';
+import { validationExtensions, validationFields } from '../common/argument-guard';
 import type { Logger } from '../platform/logger';
 
 /**
@@ -15,11 +15,10 @@ export function formatError(log: Logger) {
     if (original instanceof ArgumentValidationError) {
       // A fallback: guardArguments (graphql/schema.ts) names the argument before this is reached.
       const fields = validationFields(original.extensions.validationErrors as ValidationError[], 'input');
-      const first = fields[0];
       return {
         ...formatted,
         message: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
-        extensions: { code: 'BAD_USER_INPUT', field: first?.field, fields },
+        extensions: validationExtensions(fields),
       };
     }
     const code = formatted.extensions?.code;

@@ -7,6 +7,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { attachmentRoutes } from '../activities/attachment-routes';
+import { remoteImageRoutes } from '../activities/remote-image-routes';
+import { DEFAULT_REMOTE_IMAGE_FETCH, type RemoteImageFetchOptions } from '../activities/remote-image-fetch';
 import { blobRoutes } from '../attachments/blob-routes';
 import type { Principal } from '../access/principal';
 import { isSyncEngine } from '../access/sync-engine-guard';
@@ -48,6 +50,8 @@ export async function createHubServer(options: {
   /** Unset: no proxy is trusted, and every client is the address of its connection. */
   trustProxy?: TrustProxy;
   liveLimits?: LiveSocketLimits;
+  /** The image proxy's limits (config.remoteImages); unset, the defaults, public addresses only. */
+  remoteImages?: RemoteImageFetchOptions;
 }): Promise<HubServer> {
   const { database, services, log, webDistDir, shares, trustProxy = false } = options;
   const app = express();
@@ -151,6 +155,7 @@ export async function createHubServer(options: {
     }),
   );
   app.use(attachmentRoutes({ db: database.dataSource, blobs: services.blobs, authenticate: (header) => services.auth.authenticate(header), log }));
+  app.use(remoteImageRoutes({ db: database.dataSource, bodies: services.blobs, authenticate: (header) => services.auth.authenticate(header), fetch: options.remoteImages ?? DEFAULT_REMOTE_IMAGE_FETCH, log }));
 
   const indexHtml = path.join(webDistDir, 'index.html');
   if (fs.existsSync(indexHtml)) {

@@ -14,6 +14,7 @@ import {
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { AccessEntity, Privilege, SECURED_FIELDS } from '../access/privileges';
 import { MAX_RECIPIENTS } from '../activities/outgoing-email-rules';
+import { MAX_SHARES_LISTED } from '../records/record-access.types';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 import { MAX_PARTIES } from '../tracking/prepare-item';
 import { MAX_BATCH } from '../tracking/track-emails.inputs';
@@ -54,6 +55,13 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'OutgoingEmail.cc': MAX_RECIPIENTS,
   'OutgoingEmail.bcc': MAX_RECIPIENTS,
   'OutgoingEmail.attachments': 100,
+  'Query.securedFields': Object.values(SECURED_FIELDS).flat().length,
+  'Account.shares': MAX_SHARES_LISTED,
+  'Contact.shares': MAX_SHARES_LISTED,
+  'Lead.shares': MAX_SHARES_LISTED,
+  'Opportunity.shares': MAX_SHARES_LISTED,
+  'Case.shares': MAX_SHARES_LISTED,
+  'SyncMetrics.buckets': 168, // RANGE_LAYOUT: WEEK's 168 hourly buckets at most
   'TrackEmailsResult.items': 1, // one per item sent: ROWS_FROM_INPUT multiplies at trackEmails
 };
 

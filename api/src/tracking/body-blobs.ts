@@ -14,21 +14,20 @@ const ROWS_PER_INSERT = 500;
  * before is not stored again. A batch's bodies go in a handful of multi-row INSERTs, not one or two
  * per body. Large files go through the streaming BlobStore instead.
  */
-export async function storeSmallBlobs(em: EntityManager, contents: readonly Buffer[]): Promise<string[]> {
+export async function storeSmallBlobs(em: EntityManager, contents: readonly Buffer[], now: Date): Promise<string[]> {
   const shas = contents.map((c) => createHash('sha256').update(c).digest('hex'));
   const unique = new Map<string, Buffer>();
   shas.forEach((sha, i) => unique.set(sha, contents[i]));
   if (unique.size === 0) return shas;
   // Touched first, so the sweep of unreferenced blobs cannot remove one this batch is about to name;
   // then read under lock (MySQL/MariaDB), so a row a sweep removed meanwhile is stored again.
-  await touch(em, [...unique.keys()]);
+  await touch(em, [...unique.keys()], now);
   const present = new Set((await em.find(Blob, { where: { sha256: In([...unique.keys()]) }, select: { sha256: true }, lock: rowLock(em) })).map((b) => b.sha256));
   const missing = [...unique].filter(([sha]) => !present.has(sha));
   if (missing.length === 0) return shas;
 
   // The blob rows first, then their chunks, in the order BlobStore commits: two writers storing the
   // same content then conflict on the blob's key (and the batch re-runs) instead of deadlocking.
-  const now = new Date();
   for (let i = 0; i < missing.length; i += ROWS_PER_INSERT) {
     await em.insert(Blob, missing.slice(i, i + ROWS_PER_INSERT).map(([sha256, content]) => ({ sha256, size: content.length, createdAt: now })));
   }

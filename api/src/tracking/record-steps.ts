@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { CorrelationMethod } from '../activities/activity-enums';
 import type { TrackingStep } from '../activities/activity.types';
 import type { LiveEventLog } from '../live/live-event-log';
+import type { Clock } from '../platform/clock';
 import { AlertSeverity, AutoCreateRecords } from '../mail/mail-enums';
 import { recordAlertOnce } from '../mail/mailbox-alerts';
 import type { Mailbox } from '../mail/mailbox.entity';
@@ -26,6 +27,8 @@ export interface RecordStepsContext {
   /** The queue of a queue mailbox (its mail creates no records for unknown senders). */
   readonly queue: Queue | null;
   readonly now: Date;
+  /** Stamps the alerts the steps write, when they write them. */
+  readonly clock: Clock;
 }
 
 /**
@@ -48,7 +51,7 @@ export class MailRecordSteps implements RecordSteps {
     const sender = parties.find((p) => p.role === 'FROM');
     if (item.direction === 'INCOMING' && sender && sender.resolution.resolution === 'UNRESOLVED' && mailbox.autoCreateRecords !== AutoCreateRecords.NONE && !this.ctx.queue) {
       const kind = mailbox.autoCreateRecords === AutoCreateRecords.LEAD ? 'lead' : 'contact';
-      const id = kind === 'lead' ? await createLeadForSender(this.em, sender, item.subject, owner) : await createContactForSender(this.em, sender, owner);
+      const id = kind === 'lead' ? await createLeadForSender(this.em, sender, item.subject, owner, this.ctx.now) : await createContactForSender(this.em, sender, owner, this.ctx.now);
       this.resolveCreated(parties, [sender.address], id, kind);
       steps.push({ step: 'AUTO_CREATE', outcome: 'CREATED', detail: `${kind} ${globalIdOf(kind, id)} for unknown sender ${sender.address}` });
     }
@@ -103,28 +106,28 @@ export class MailRecordSteps implements RecordSteps {
     switch (decision.action) {
       case 'NO_CASE': {
         const alert = noCaseAlert(decision.reason);
-        await recordAlertOnce(em, this.live, ctx.mailbox.id, AlertSeverity[alert.severity], alert.code, alert.message, ALERT_REPEAT_MS, ctx.now);
+        await recordAlertOnce(em, this.live, ctx.mailbox.id, AlertSeverity[alert.severity], alert.code, alert.message, ALERT_REPEAT_MS, ctx.clock);
         return { step: { step: 'QUEUE_RULE', outcome: 'NO_CUSTOMER', detail: noCaseDetail(decision.reason, sender) }, regarding: null, created: false };
       }
       case 'CASE_FOR':
         customer = decision.customer;
         break;
       case 'CONTACT_FOR_UNKNOWN': {
-        const id = await createContactForSender(em, sender!, owner);
+        const id = await createContactForSender(em, sender!, owner, ctx.now);
         this.resolveCreated(parties, [sender!.address], id);
         customer = { kind: 'contact', id };
         made = `, a new contact for unknown sender ${sender!.address}`;
         break;
       }
       case 'CONTACT_FROM_LEAD': {
-        const { contactId, addresses } = await contactFromLead(em, decision.leadId, owner);
+        const { contactId, addresses } = await contactFromLead(em, decision.leadId, owner, ctx.now);
         this.resolveCreated(parties, [sender!.address, ...addresses], contactId);
         customer = { kind: 'contact', id: contactId };
         made = `, made from lead ${globalIdOf('lead', decision.leadId)}`;
         break;
       }
     }
-    const caseId = await createCaseFromEmail(em, item.subject, customer, owner);
+    const caseId = await createCaseFromEmail(em, item.subject, customer, owner, ctx.now);
     return {
       step: { step: 'QUEUE_RULE', outcome: 'CASE_CREATED', detail: `case ${globalIdOf('case', caseId)} for ${customer.kind} ${globalIdOf(customer.kind, customer.id)}${made}` },
       regarding: { kind: 'case', id: caseId },

@@ -31,7 +31,7 @@ export function splitName(displayName: string | null, address: string): { firstN
 const stamps = (o: Ownership, now: Date) => ({ ownerId: o.ownerId, businessUnitId: o.businessUnitId, createdById: o.actorId, modifiedById: o.actorId, createdAt: now, updatedAt: now });
 
 /** A contact for a sender nothing matched (the mailbox's or the queue's rule asked for it). */
-export async function createContactForSender(em: EntityManager, sender: { address: string; name: string | null }, owner: Ownership, now = new Date()): Promise<string> {
+export async function createContactForSender(em: EntityManager, sender: { address: string; name: string | null }, owner: Ownership, now: Date): Promise<string> {
   const id = newId();
   const { firstName, lastName } = splitName(sender.name, sender.address);
   await em.insert(Contact, { id, ...stamps(owner, now), firstName, lastName, fullName: fullNameOf(firstName, lastName), jobTitle: null, telephone: null, mobilePhone: null, status: ContactStatus.ACTIVE, accountId: null, originatingLeadId: null });
@@ -44,7 +44,7 @@ export async function createContactForSender(em: EntityManager, sender: { addres
  * lead), carrying the lead's name, telephone and every address, linked back as its originating lead. A
  * contact already made from this lead is used again. Returns the contact and the addresses it now carries.
  */
-export async function contactFromLead(em: EntityManager, leadId: string, owner: Ownership, now = new Date()): Promise<{ contactId: string; addresses: string[] }> {
+export async function contactFromLead(em: EntityManager, leadId: string, owner: Ownership, now: Date): Promise<{ contactId: string; addresses: string[] }> {
   const earlier = await em.findOne(Contact, { where: { originatingLeadId: leadId }, select: { id: true }, order: { createdAt: 'ASC' } });
   if (earlier) return { contactId: earlier.id, addresses: [] };
   const lead = await em.findOneByOrFail(Lead, { id: leadId });
@@ -69,7 +69,7 @@ export async function contactFromLead(em: EntityManager, leadId: string, owner: 
   return { contactId: id, addresses: addresses.map((a) => a.address) };
 }
 
-export async function createLeadForSender(em: EntityManager, sender: { address: string; name: string | null }, subject: string, owner: Ownership, now = new Date()): Promise<string> {
+export async function createLeadForSender(em: EntityManager, sender: { address: string; name: string | null }, subject: string, owner: Ownership, now: Date): Promise<string> {
   const id = newId();
   const { firstName, lastName } = splitName(sender.name, sender.address);
   await em.insert(Lead, {
@@ -88,7 +88,7 @@ export async function createLeadForSender(em: EntityManager, sender: { address: 
 }
 
 /** Email to case: a new case for the sender (a contact or an account), owned by the queue's owner. */
-export async function createCaseFromEmail(em: EntityManager, subject: string, customer: { kind: 'contact' | 'account'; id: string }, owner: Ownership, now = new Date()): Promise<string> {
+export async function createCaseFromEmail(em: EntityManager, subject: string, customer: { kind: 'contact' | 'account'; id: string }, owner: Ownership, now: Date): Promise<string> {
   const id = newId();
   await em.insert(CrmCase, {
     id,

@@ -16,6 +16,9 @@ import { recordAlert } from '../mail/mailbox-alerts';
 import { MailboxItem } from '../mail/mailbox-item.entity';
 import type { Mailbox } from '../mail/mailbox.entity';
 import { QuarantinedMessage } from '../mail/quarantined-message.entity';
+import { SendMetricOutcome } from '../mail/sync-metric-event.entity';
+import { recordSendOutcome } from '../mail/sync-metric-events';
+import type { Clock } from '../platform/clock';
 import { storeSmallBlobs } from './body-blobs';
 import { MeetingInvites, type InviteContext, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import type { PreparedItem } from './prepare-item';
@@ -43,6 +46,7 @@ export class TrackingWriter {
     private readonly activities: ActivityWriter,
     private readonly events: ActivityEvents,
     private readonly blobs: BlobStore,
+    private readonly clock: Clock,
   ) {
     this.invites = new MeetingInvites(activities);
   }
@@ -65,7 +69,7 @@ export class TrackingWriter {
   async write(em: EntityManager, plan: TrackingPlan, mailbox: Mailbox): Promise<ReadonlySet<string>> {
     // Bodies: content-addressed blobs written in this transaction (untracked mail stores nothing).
     const contents = plan.bodies.flatMap((b) => [b.text, b.html].filter((c): c is Buffer => c !== null));
-    const shas = await storeSmallBlobs(em, contents);
+    const shas = await storeSmallBlobs(em, contents, this.clock());
     let next = 0;
     for (const b of plan.bodies) {
       if (b.text) b.row.textBodyBlob = shas[next++];
@@ -114,6 +118,7 @@ export class TrackingWriter {
       // As when the engine reports it sent: the activity is done, dated when it went out.
       await em.update(Activity, { id: email.activityId }, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: now });
       await this.activities.rebuildTimeline(em, email.activityId);
+      await recordSendOutcome(em, email.activityId, SendMetricOutcome.SENT, now);
     }
     return uncertain.map((e) => ({ activityId: e.activityId, type: 'ACTIVITY_UPDATED' as const }));
   }
@@ -159,9 +164,10 @@ export class TrackingWriter {
     return appointments;
   }
 
-  /** Messages the engine could not track, recorded once per sourceRef with a warning line each in the alert log. */
-  async quarantine(em: EntityManager, mailboxId: string, entries: readonly QuarantineInput[], now: Date): Promise<void> {
-    if (!entries.length) return;
+  /** Messages the engine could not track, recorded once per sourceRef with a warning line each in the alert log; returns how many are new. */
+  async quarantine(em: EntityManager, mailboxId: string, entries: readonly QuarantineInput[], now: Date): Promise<number> {
+    if (!entries.length) return 0;
+    let added = 0;
     const refs = [...new Set(entries.map((q) => q.sourceRef))];
     const known = new Set((await em.find(QuarantinedMessage, { where: { mailboxId, sourceRef: In(refs) }, select: { sourceRef: true } })).map((q) => q.sourceRef));
     for (const q of entries) {
@@ -181,9 +187,11 @@ export class TrackingWriter {
         quarantinedAt: now,
       };
       await em.insert(QuarantinedMessage, row);
+      added++;
       const what = `${row.subject ? `"${row.subject}"` : 'a message without subject'}${row.fromAddress ? ` from ${row.fromAddress}` : ''}`;
-      await recordAlert(em, this.events.log, mailboxId, AlertSeverity.WARNING, 'MESSAGE_QUARANTINED', `Quarantined ${what} (${row.code}): ${row.reason}. The rest of the mailbox keeps syncing.`);
+      await recordAlert(em, this.events.log, mailboxId, AlertSeverity.WARNING, 'MESSAGE_QUARANTINED', `Quarantined ${what} (${row.code}): ${row.reason}. The rest of the mailbox keeps syncing.`, this.clock);
     }
+    return added;
   }
 
   /** An email linked to one more mailbox is as visible as the most open of them. */

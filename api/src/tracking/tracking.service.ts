@@ -14,6 +14,8 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { Queue } from '../queues/queue.entity';
 import type { TrackingSwitches } from './decide-item';
+import { recordIngest } from '../mail/sync-metric-events';
+import { ingestFigures } from './ingest-figures';
 import { prepareInvite, type PreparedInvite } from './meeting-invites';
 import { prepareItem, type PreparedItem } from './prepare-item';
 import type { Ownership } from './records-for-mail';
@@ -127,7 +129,13 @@ export class TrackingService {
   private async runBatch(em: EntityManager, ctx: BatchContext, items: readonly PreparedItem[], rejections: ReadonlyMap<number, string>, cursor: string | null): Promise<BatchOutcome> {
     const { mailbox } = ctx;
     // One batch per mailbox at a time: the cursor must move in order (SQLite serializes writers anyway).
-    const [{ syncCursor: currentCursor, leaseId: currentLease }] = (await em.query(`SELECT syncCursor, leaseId FROM mailbox WHERE id = ?${forUpdate(em)}`, [mailbox.id])) as { syncCursor: string | null; leaseId: string | null }[];
+    const [locked] = (await em.query(`SELECT syncCursor, leaseId, lastSyncAt, resyncFrom FROM mailbox WHERE id = ?${forUpdate(em)}`, [mailbox.id])) as {
+      syncCursor: string | null;
+      leaseId: string | null;
+      lastSyncAt: unknown;
+      resyncFrom: unknown;
+    }[];
+    const { syncCursor: currentCursor, leaseId: currentLease } = locked;
     // Checked under the row lock: a claim cannot take the mailbox over between this check and the commit.
     if (ctx.leaseId !== null && currentLease !== ctx.leaseId) {
       throw new ApiError('CONFLICT', 'input.leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'input.leaseId');
@@ -154,14 +162,17 @@ export class TrackingService {
         storedSizes: ctx.storedSizes,
         rejections,
       },
-      this.writer.recordSteps(em, facts, { mailbox, owner: ctx.owner, queue: ctx.queue, caseQueue, now: ctx.now }),
+      this.writer.recordSteps(em, facts, { mailbox, owner: ctx.owner, queue: ctx.queue, caseQueue, now: ctx.now, clock: this.clock }),
     );
 
     const alreadyLinked = await this.writer.write(em, plan, mailbox);
     const inviteContext = { ...ctx.owner, visibility: mailbox.privacyLevel, now: ctx.now, resolve: (address: string) => facts.resolve(address) };
     const appointments = await this.writer.applyInvites(em, inviteContext, ctx.invites, items, plan);
     const foundSent = await this.writer.settleUncertain(em, plan.linkedExisting, mailbox.id, ctx.now);
-    await this.writer.quarantine(em, mailbox.id, ctx.quarantine, ctx.now);
+    const quarantined = await this.writer.quarantine(em, mailbox.id, ctx.quarantine, ctx.now);
+    // Never synced to the end yet, or re-reading on an administrator's request: backfill, not waiting mail.
+    const backfill = locked.lastSyncAt === null || locked.resyncFrom !== null;
+    await recordIngest(em, mailbox.id, ctx.now, ingestFigures(plan.results, items, quarantined, { now: ctx.now, backfill }));
     await em.update(Mailbox, { id: mailbox.id }, { ...(cursor !== null ? { syncCursor: cursor } : {}), lastBatchAt: ctx.now, updatedAt: ctx.now });
     await this.writer.stageChanges(em, plan, [...appointments, ...foundSent], alreadyLinked);
     return { items: plan.results, cursor: cursor ?? currentCursor };

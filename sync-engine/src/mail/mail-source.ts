@@ -63,6 +63,8 @@ export interface FetchOptions {
 export interface MailSource {
   /** Connects and logs in. */
   open(signal?: AbortSignal): Promise<void>;
+  /** The folders the server listed when open() ran (IMAP: selectable ones, at most 1,000); null: the protocol has no folders (POP3). */
+  readonly serverFolders: readonly string[] | null;
   /**
    * New messages after `cursor` (null: first sync), oldest first, in batches. Each batch carries the cursor to
    * commit with it. A folder whose UIDVALIDITY changed is read again from the start (the hub drops duplicates).
@@ -90,4 +92,4 @@ export interface SentFolder {
 }
 
 /** A channel check for Test & Enable: success, or the code and a sentence a person can act on. */
-export type ChannelCheck = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly code: MailErrorCode; readonly reason: string };
+export type ChannelCheck = { readonly ok: true; readonly detail: string; /** IMAP: the folders the server listed (MailSource.serverFolders). */ readonly folders?: readonly string[] } | { readonly ok: false; readonly code: MailErrorCode; readonly reason: string };

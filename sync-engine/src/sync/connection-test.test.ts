@@ -41,3 +41,28 @@ describe('Test & Enable in the engine', () => {
     }
   });
 });
+
+describe('Test & Enable reports the server\'s folders', () => {
+  const run = async (folders: readonly string[] | undefined, reportFolders: () => Promise<void>) => {
+    const calls: string[] = [];
+    const connectors = { checkIncoming: async () => ({ ok: true, detail: 'signed in', folders }) } as unknown as MailConnectors;
+    const api = {
+      reportMailboxFolders: async (_m: string, leaseId: string, listed: readonly string[]) => {
+        calls.push(`folders ${leaseId} ${listed.join(',')}`);
+        await reportFolders();
+      },
+      reportMailboxTest: async (_m: string, leaseId: string, incoming: ChannelTestResult) => void calls.push(`test ${leaseId} ${incoming.status}`),
+    };
+    await testMailbox(api, connectors, createLogger('silent'), work({ outgoingEnabled: false }), new AbortController().signal);
+    return calls;
+  };
+
+  it('before the test report, which ends the lease', async () => {
+    expect(await run(['INBOX', 'Projekt/Åre'], async () => {})).toEqual(['folders lease-1 INBOX,Projekt/Åre', 'test lease-1 SUCCESS']);
+  });
+
+  it('reports the test even when the folder report fails, and nothing for a check without folders (POP3)', async () => {
+    expect(await run(['INBOX'], async () => Promise.reject(new Error('hub down')))).toEqual(['folders lease-1 INBOX', 'test lease-1 SUCCESS']);
+    expect(await run(undefined, async () => {})).toEqual(['test lease-1 SUCCESS']);
+  });
+});

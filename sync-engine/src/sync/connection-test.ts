@@ -7,13 +7,29 @@ import type { MailConnectors } from './connectors.js';
 const NOT_RUN: ChannelTestResult = { status: 'NOT_RUN' };
 
 /** Test & Enable: checks each configured channel and reports the results; the hub enables the mailbox on success. */
-export async function testMailbox(api: Pick<HubApi, 'reportMailboxTest'>, connectors: MailConnectors, log: Log, work: MailboxWork, signal: AbortSignal): Promise<void> {
+export async function testMailbox(
+  api: Pick<HubApi, 'reportMailboxTest' | 'reportMailboxFolders'>,
+  connectors: MailConnectors,
+  log: Log,
+  work: MailboxWork,
+  signal: AbortSignal,
+): Promise<void> {
+  let folders: readonly string[] | undefined;
   const [incoming, outgoing] = await Promise.all([
-    work.incomingEnabled ? connectors.checkIncoming(work, signal).then(resultOf, crashed) : NOT_RUN,
+    work.incomingEnabled
+      ? connectors.checkIncoming(work, signal).then((check) => {
+          if (check.ok) folders = check.folders;
+          return resultOf(check);
+        }, crashed)
+      : NOT_RUN,
     // A profile without an SMTP server has no outgoing channel to test (the hub never enables one on it).
     work.outgoingEnabled && work.outgoing ? connectors.checkOutgoing(work, signal).then(resultOf, crashed) : NOT_RUN,
   ]);
   log.info({ mailboxId: work.mailboxId, address: work.address, incoming, outgoing }, 'mailbox tested');
+  // Before the test report, which ends the lease the folder report needs. A failure here must not hide the test's result.
+  if (folders) {
+    await api.reportMailboxFolders(work.mailboxId, work.leaseId, folders).catch((err: unknown) => log.warn({ mailboxId: work.mailboxId, err }, 'could not report the server\'s folders'));
+  }
   await api.reportMailboxTest(work.mailboxId, work.leaseId, incoming, outgoing);
 }
 

@@ -17,6 +17,7 @@ const mail = (n: number, extra = ''): Buffer =>
 /** An in-memory mailbox whose cursor is the index of the next message. */
 class FakeSource implements MailSource {
   opened = false;
+  serverFolders: readonly string[] | null = null;
   fetchedFrom: (string | null)[] = [];
   constructor(
     readonly messages: RawMessage[],
@@ -80,6 +81,10 @@ class FakeHub implements Partial<HubApi> {
   async uploadBlob(): Promise<string> {
     return 'f'.repeat(64);
   }
+  folderReports: { leaseId: string; folders: readonly string[] }[] = [];
+  async reportMailboxFolders(_m: string, leaseId: string, folders: readonly string[]): Promise<void> {
+    this.folderReports.push({ leaseId, folders });
+  }
 }
 
 const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
@@ -113,6 +118,24 @@ function syncWith(hub: FakeHub, source: FakeSource, reconcileIntervalSeconds = 3
 }
 
 describe('MailboxSync', () => {
+  it('reports the server\'s folders on the first run and again only when they changed; POP3 reports none', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([raw(1)]);
+    source.serverFolders = ['INBOX', 'Projekt/Åre'];
+    const sync = syncWith(hub, source);
+    await sync.run(work(), new AbortController().signal);
+    await sync.run(work({ leaseId: 'lease-2', cursor: '1' }), new AbortController().signal);
+    source.serverFolders = ['INBOX', 'Projekt/Åre', 'INBOX/Contoso'];
+    await sync.run(work({ leaseId: 'lease-3', cursor: '1' }), new AbortController().signal);
+    expect(hub.folderReports).toEqual([
+      { leaseId: 'lease-1', folders: ['INBOX', 'Projekt/Åre'] },
+      { leaseId: 'lease-3', folders: ['INBOX', 'Projekt/Åre', 'INBOX/Contoso'] },
+    ]);
+    const pop3 = new FakeHub();
+    await syncWith(pop3, new FakeSource([raw(1)])).run(work({ kind: 'POP3_SMTP' }), new AbortController().signal);
+    expect(pop3.folderReports).toEqual([]);
+  });
+
   it('commits every batch with the cursor after it, under the lease, and reports what it processed', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([1, 2, 3, 4, 5].map((n) => raw(n)));

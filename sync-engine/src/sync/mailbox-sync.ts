@@ -31,6 +31,8 @@ export class MailboxSync {
   private readonly sender: TrackSender;
   /** When each mailbox was last reconciled by this process. */
   private readonly reconciledAt = new Map<string, number>();
+  /** The folder list this process last reported per mailbox: reported again only when the server's list changed. */
+  private readonly reportedFolders = new Map<string, string>();
 
   constructor(
     private readonly api: HubApi,
@@ -52,6 +54,7 @@ export class MailboxSync {
     try {
       source = this.connectors.incoming(work);
       await source.open(stop);
+      await this.reportFolders(work, source.serverFolders);
       let cursor = work.cursor;
       const opened = source;
       const ingest = async (resyncFrom: string | null) => {
@@ -163,6 +166,20 @@ export class MailboxSync {
       if (!(error instanceof MailError) || (error.code !== 'TEMPORARY' && error.code !== 'TIMEOUT')) throw error;
       this.log.info({ ...log, reason: error.message }, 'the server ended IDLE; the mailbox is handed back and read again at once');
       return 'closed';
+    }
+  }
+
+  /** Once per run at most, and only when the list differs from the last one reported; POP3 (null) reports nothing. */
+  private async reportFolders(work: MailboxWork, folders: readonly string[] | null): Promise<void> {
+    if (folders === null) return;
+    const key = JSON.stringify(folders);
+    if (this.reportedFolders.get(work.mailboxId) === key) return;
+    try {
+      await this.api.reportMailboxFolders(work.mailboxId, work.leaseId, folders);
+      this.reportedFolders.set(work.mailboxId, key);
+    } catch (error) {
+      // Only the folder picker is behind: the next run reports again. A lost lease shows in the lease keeper.
+      this.log.warn({ mailboxId: work.mailboxId, err: error }, 'could not report the server\'s folders');
     }
   }
 

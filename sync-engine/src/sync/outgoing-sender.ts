@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HubApi } from '../api-client.js';
-import { HubApiError } from '../api-client.js';
+import { HubApiError, UnreadableClaimError } from '../api-client.js';
 import type { OutgoingEmail } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { MailError } from '../mail/mail-error.js';
@@ -21,11 +21,28 @@ export class OutgoingSender {
     private readonly options: { readonly sendBatch: number; readonly leaseSeconds: number },
   ) {}
 
-  /** One claim and the sends it brought; returns how many emails were claimed. */
+  /** One claim and the sends it brought; returns how many emails were claimed. Rejects with the claim's HubApiError, having sent nothing. */
   async round(): Promise<number> {
-    const emails = await this.api.claimOutgoingEmails(this.options.sendBatch, this.options.leaseSeconds);
+    let emails: OutgoingEmail[];
+    try {
+      emails = await this.api.claimOutgoingEmails(this.options.sendBatch, this.options.leaseSeconds);
+    } catch (error) {
+      if (error instanceof UnreadableClaimError) await this.handBack(error);
+      throw error;
+    }
     await Promise.all(emails.map((email) => this.send(email)));
     return emails.length;
+  }
+
+  /**
+   * Nothing of a claim the engine cannot read went near a mail server, so each email in it is reported certainly
+   * not delivered: the hub queues it again, and after its last attempt shows it FAILED with this reason. Left to
+   * its lease it would become UNCERTAIN ("maybe sent"), and every retry would claim another batch into that state.
+   */
+  private async handBack(error: UnreadableClaimError): Promise<void> {
+    const reason = `the sync engine could not read the claim this email came in: ${error.message}`;
+    if (error.leases.length) this.log.warn({ emailIds: error.leases.map((lease) => lease.emailId) }, 'handing back the emails of an unreadable claim, unsent');
+    await Promise.all(error.leases.map(({ emailId, leaseId }) => this.report(() => this.api.markEmailFailed(emailId, leaseId, reason, true), { emailId })));
   }
 
   private async send(email: OutgoingEmail): Promise<void> {

@@ -1,10 +1,10 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
 import { graphql } from '../graphql/graphql-tag';
-import { messageOf } from '../session/session.svelte';
-import { orderTypes, SCHEMA_OVERVIEW_QUERY, TYPE_DETAIL_QUERY, type SchemaOverview, type TypeDetail, type TypeSummary } from './schema-types';
+import { problemOf, problemText, type Text } from '../shell/i18n/translator';
+import { namedTypes, orderTypes, typeDetail, SCHEMA_OVERVIEW_QUERY, TYPE_DETAIL_QUERY, type SchemaOverview, type TypeDetail, type TypeSummary } from './schema-types';
 
 /** What the editor holds when the explorer opens: a query anyone signed in may run. */
-export const DEFAULT_QUERY = graphql`# Runs as you, with your session: you see what your roles let you see.
+export const DEFAULT_QUERY = graphql('Me')`# Runs as you, with your session: you see what your roles let you see.
 query Me {
   viewer {
     fullName
@@ -18,18 +18,20 @@ export type RunState =
   | { readonly status: 'idle' }
   | { readonly status: 'running' }
   | { readonly status: 'done'; readonly httpStatus: number; readonly text: string; readonly hasErrors: boolean; readonly milliseconds: number }
-  | { readonly status: 'failed'; readonly message: string };
+  | { readonly status: 'failed'; readonly text: Text };
 
 /** Parses the variables editor: empty means none; anything but a JSON object is refused with a sentence saying why. */
-export function parseVariables(text: string): { variables: Record<string, unknown> | undefined } | { error: string } {
+export function parseVariables(text: string): { variables: Record<string, unknown> | undefined } | { error: Text } {
   if (text.trim() === '') return { variables: undefined };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { error: `The variables are not valid JSON: ${(error as Error).message}` };
+    // The browser's own words for where the JSON goes wrong.
+    const detail = (error as Error).message;
+    return { error: (i18n) => i18n.t.explorer.variablesNotJson(detail) };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { error: 'The variables must be a JSON object, such as {"first": 10}.' };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { error: (i18n) => i18n.t.explorer.variablesNotObject };
   return { variables: value as Record<string, unknown> };
 }
 
@@ -37,7 +39,7 @@ export function parseVariables(text: string): { variables: Record<string, unknow
 export class QueryRunner {
   query = $state(DEFAULT_QUERY);
   variables = $state('{}');
-  variablesError = $state<string | null>(null);
+  variablesError = $state<Text | null>(null);
   run = $state<RunState>({ status: 'idle' });
 
   #disposed = false;
@@ -66,7 +68,7 @@ export class QueryRunner {
         milliseconds: Math.round(performance.now() - started),
       };
     } catch (error) {
-      if (!this.#disposed) this.run = { status: 'failed', message: messageOf(error) };
+      if (!this.#disposed) this.run = { status: 'failed', text: problemText(problemOf(error)) };
     }
   }
 
@@ -78,13 +80,13 @@ export class QueryRunner {
 export type OverviewState =
   | { readonly status: 'loading' }
   | { readonly status: 'loaded'; readonly roots: SchemaOverview; readonly types: readonly TypeSummary[] }
-  | { readonly status: 'failed'; readonly message: string };
+  | { readonly status: 'failed'; readonly text: Text };
 
 export type OpenTypeState =
   | { readonly status: 'none' }
   | { readonly status: 'loading'; readonly name: string }
   | { readonly status: 'loaded'; readonly type: TypeDetail }
-  | { readonly status: 'failed'; readonly name: string; readonly message: string };
+  | { readonly status: 'failed'; readonly name: string; readonly text: Text };
 
 interface OverviewAnswer {
   __schema: { queryType: { name: string }; mutationType: { name: string } | null; subscriptionType: { name: string } | null; types: TypeSummary[] };
@@ -111,13 +113,13 @@ export class SchemaBrowser {
   async load(): Promise<void> {
     this.overview = { status: 'loading' };
     try {
-      const { __schema: s } = await this.client.request<OverviewAnswer>(SCHEMA_OVERVIEW_QUERY);
+      const { __schema: s } = await this.client.request(SCHEMA_OVERVIEW_QUERY);
       if (this.#disposed) return;
-      const roots: SchemaOverview = { queryType: s.queryType.name, mutationType: s.mutationType?.name ?? null, subscriptionType: s.subscriptionType?.name ?? null, types: s.types };
+      const roots: SchemaOverview = { queryType: s.queryType.name ?? 'Query', mutationType: s.mutationType?.name ?? null, subscriptionType: s.subscriptionType?.name ?? null, types: namedTypes(s.types) };
       this.overview = { status: 'loaded', roots, types: orderTypes(roots) };
       if (this.open.status === 'none') await this.show(roots.queryType);
     } catch (error) {
-      if (!this.#disposed) this.overview = { status: 'failed', message: messageOf(error) };
+      if (!this.#disposed) this.overview = { status: 'failed', text: problemText(problemOf(error)) };
     }
   }
 
@@ -155,11 +157,11 @@ export class SchemaBrowser {
   async #fetch(name: string): Promise<void> {
     this.open = { status: 'loading', name };
     try {
-      const { __type } = await this.client.request<{ __type: TypeDetail | null }>(TYPE_DETAIL_QUERY, { name });
+      const { __type } = await this.client.request(TYPE_DETAIL_QUERY, { name });
       if (this.#disposed || this.#currentName() !== name) return;
-      this.open = __type ? { status: 'loaded', type: __type } : { status: 'failed', name, message: `The schema has no type named ${name}.` };
+      this.open = __type ? { status: 'loaded', type: typeDetail(__type, name) } : { status: 'failed', name, text: (i18n) => i18n.t.explorer.noSuchType(name) };
     } catch (error) {
-      if (!this.#disposed && this.#currentName() === name) this.open = { status: 'failed', name, message: messageOf(error) };
+      if (!this.#disposed && this.#currentName() === name) this.open = { status: 'failed', name, text: problemText(problemOf(error)) };
     }
   }
 }

@@ -1,53 +1,71 @@
 import { graphql } from '../graphql/graphql-tag';
+import type { ExplorerTypeQuery } from '../graphql/operations.generated';
 /** The parts of GraphQL introspection the explorer shows, and how it writes type references. */
 
 export type TypeKind = 'SCALAR' | 'OBJECT' | 'INTERFACE' | 'UNION' | 'ENUM' | 'INPUT_OBJECT' | 'LIST' | 'NON_NULL';
 
 export interface TypeRef {
-  kind: TypeKind;
-  name: string | null;
-  ofType: TypeRef | null;
+  readonly kind: TypeKind;
+  readonly name: string | null;
+  /** Absent below the depth the query asks for (four wrappers: [[T!]!]! and the like). */
+  readonly ofType?: TypeRef | null;
 }
 
 export interface TypeSummary {
-  kind: TypeKind;
-  name: string;
-  description: string | null;
+  readonly kind: TypeKind;
+  readonly name: string;
+  readonly description: string | null;
 }
 
 export interface InputValue {
-  name: string;
-  description: string | null;
-  type: TypeRef;
-  defaultValue: string | null;
+  readonly name: string;
+  readonly description: string | null;
+  readonly type: TypeRef;
+  readonly defaultValue: string | null;
 }
 
 export interface FieldInfo {
-  name: string;
-  description: string | null;
-  args: InputValue[];
-  type: TypeRef;
-  isDeprecated: boolean;
-  deprecationReason: string | null;
+  readonly name: string;
+  readonly description: string | null;
+  readonly args: readonly InputValue[];
+  readonly type: TypeRef;
+  readonly isDeprecated: boolean;
+  readonly deprecationReason: string | null;
 }
 
+/** A type opened in the explorer. Introspection allows a nameless type; named types are all the explorer opens. */
 export interface TypeDetail extends TypeSummary {
-  fields: FieldInfo[] | null;
-  inputFields: InputValue[] | null;
-  enumValues: { name: string; description: string | null; isDeprecated: boolean }[] | null;
-  interfaces: { name: string }[] | null;
-  possibleTypes: { name: string }[] | null;
+  readonly fields: readonly FieldInfo[] | null;
+  readonly inputFields: readonly InputValue[] | null;
+  readonly enumValues: readonly { readonly name: string; readonly description: string | null; readonly isDeprecated: boolean }[] | null;
+  readonly interfaces: readonly { readonly name: string }[] | null;
+  readonly possibleTypes: readonly { readonly name: string }[] | null;
 }
 
 export interface SchemaOverview {
-  queryType: string;
-  mutationType: string | null;
-  subscriptionType: string | null;
-  types: TypeSummary[];
+  readonly queryType: string;
+  readonly mutationType: string | null;
+  readonly subscriptionType: string | null;
+  readonly types: readonly TypeSummary[];
+}
+
+/** The named types of an introspection answer (introspection types every type's name as nullable). */
+export function namedTypes<T extends { readonly name: string | null }>(types: readonly T[]): (T & { readonly name: string })[] {
+  return types.flatMap((type) => (type.name === null ? [] : [{ ...type, name: type.name }]));
+}
+
+/** A type as the explorer shows it, from the ExplorerType answer for `name`. */
+export function typeDetail(type: NonNullable<ExplorerTypeQuery['__type']>, name: string): TypeDetail {
+  return {
+    ...type,
+    name: type.name ?? name,
+    interfaces: type.interfaces && namedTypes(type.interfaces),
+    possibleTypes: type.possibleTypes && namedTypes(type.possibleTypes),
+  };
 }
 
 /** Names and kinds only: one small query, whatever the size of the schema. */
-export const SCHEMA_OVERVIEW_QUERY = graphql`
+export const SCHEMA_OVERVIEW_QUERY = graphql('ExplorerSchema')`
   query ExplorerSchema {
     __schema {
       queryType { name }
@@ -63,7 +81,7 @@ const TYPE_REF = 'kind name ofType { kind name ofType { kind name ofType { kind 
 const INPUT_VALUE = `name description defaultValue type { ${TYPE_REF} }`;
 
 /** One type in full, asked for when the reader opens it. */
-export const TYPE_DETAIL_QUERY = graphql`
+export const TYPE_DETAIL_QUERY = graphql('ExplorerType')`
   query ExplorerType($name: String!) {
     __type(name: $name) {
       kind name description

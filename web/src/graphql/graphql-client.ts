@@ -1,4 +1,5 @@
 import { getContext, setContext } from 'svelte';
+import type { Operation, OperationName, OperationResult, OperationVariables } from './graphql-tag';
 
 /** Where the session token lives; the UI keeps it in sessionStorage so it dies with the tab. */
 export interface TokenStore {
@@ -35,15 +36,46 @@ export class GraphQLRequestError extends Error {
     readonly code: GraphQLErrorCode | (string & {}),
     /** The input the API says is wrong (`extensions.field`, e.g. `input.password`), when it names one. */
     readonly field: string | null = null,
+    /** The record a CONFLICT is about (`extensions.existingId`, e.g. the duplicate that stopped a lead's qualification). */
+    readonly existingId: string | null = null,
+    /** Why an input was refused (`extensions.reason`) with its figures, for a sentence in the reader's language. */
+    readonly why: FieldWhy | null = null,
+    /** How many users still hold what a refused delete is about (`extensions.holders`, deleteSecurityRole). */
+    readonly holders: number | null = null,
   ) {
     super(message);
     this.name = 'GraphQLRequestError';
   }
 }
 
+/** `extensions.reason` of a refused input (api/src/common/errors.ts FieldReason) and the figures beside it. */
+export interface FieldWhy {
+  readonly reason: string;
+  readonly max?: number;
+  readonly min?: number;
+  readonly value?: string;
+}
+
+/** The reason and figures of an error's extensions, when it has a reason; other extensions are left out. */
+export function fieldWhyOf(extensions: Record<string, unknown> | undefined): FieldWhy | null {
+  if (!extensions || typeof extensions.reason !== 'string') return null;
+  const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  return {
+    reason: extensions.reason,
+    max: number(extensions.max),
+    min: number(extensions.min),
+    value: typeof extensions.value === 'string' ? extensions.value : undefined,
+  };
+}
+
+/** The variables argument of `request`: optional when the operation takes none or only optional ones. */
+type VariablesArgument<N extends OperationName> = Record<string, never> extends OperationVariables<N>
+  ? [variables?: OperationVariables<N>]
+  : [variables: OperationVariables<N>];
+
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string; existingId?: string; [key: string]: unknown } }[];
 }
 
 /**
@@ -59,12 +91,14 @@ export class GraphQLClient {
     private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  async request<T, V extends Record<string, unknown> = Record<string, unknown>>(query: string, variables?: V): Promise<T> {
-    const { response, token } = await this.#post(query, variables, 'application/json');
+  async request<N extends OperationName>(operation: Operation<N>, ...variables: VariablesArgument<N>): Promise<OperationResult<N>> {
+    const { response, token } = await this.#post(operation, variables[0], 'application/json');
 
-    let body: GraphQLResponse<T>;
+    // The answer's shape is the generated type of the operation: the operation was validated against
+    // schema.graphql (test/contract), and the server answers exactly what was selected.
+    let body: GraphQLResponse<OperationResult<N>>;
     try {
-      body = (await response.json()) as GraphQLResponse<T>;
+      body = (await response.json()) as GraphQLResponse<OperationResult<N>>;
     } catch {
       throw new GraphQLRequestError(`The server answered ${response.status} ${response.statusText} without a GraphQL result.`, 'NETWORK');
     }
@@ -74,7 +108,16 @@ export class GraphQLClient {
       const code = first.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
       // A token that expired or was revoked: tell the session so it can return to the login screen.
       if (code === 'UNAUTHENTICATED' && token) this.#listeners.forEach((listener) => listener());
-      throw new GraphQLRequestError(first.message, code, typeof first.extensions?.field === 'string' ? first.extensions.field : null);
+      const text = (value: unknown) => (typeof value === 'string' ? value : null);
+      const holders = first.extensions?.holders;
+      throw new GraphQLRequestError(
+        first.message,
+        code,
+        text(first.extensions?.field),
+        text(first.extensions?.existingId),
+        fieldWhyOf(first.extensions),
+        typeof holders === 'number' && Number.isFinite(holders) ? holders : null,
+      );
     }
     if (body.data == null) throw new GraphQLRequestError('The server returned no data.', 'INTERNAL_SERVER_ERROR');
     return body.data;
@@ -100,7 +143,7 @@ export class GraphQLClient {
   }
 
   /** POSTs an operation with the session token, if any; rejects with a NETWORK error when no answer arrives. */
-  async #post(query: string, variables: Record<string, unknown> | undefined, accept: string): Promise<{ response: Response; token: string | null }> {
+  async #post(query: string, variables: object | undefined, accept: string): Promise<{ response: Response; token: string | null }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept };
     const token = this.tokens.get();
     if (token) headers.authorization = `Bearer ${token}`;

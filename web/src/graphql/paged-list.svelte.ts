@@ -1,12 +1,12 @@
-import { messageOf } from '../session/session.svelte';
+import { problemOf, type Problem } from '../shell/i18n/translator';
 
 /** A Relay connection as the API returns it. */
 export interface Connection<Row> {
-  totalCount: number;
-  edges: { node: Row }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  readonly totalCount: number;
+  readonly edges: readonly { readonly node: Row }[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
   /** The query's `liveCursor`, read with the first page: subscribe after it to miss nothing committed since. */
-  liveCursor?: string | null;
+  readonly liveCursor?: string | null;
 }
 
 /** What has been loaded for one query: rows so far and where the next page starts. */
@@ -27,7 +27,7 @@ export interface Page<Query, Row> {
 export abstract class PagedList<Query, Row> {
   page = $state<Page<Query, Row> | null>(null);
   loading = $state<'first' | 'more' | null>(null);
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
 
   #generation = 0;
 
@@ -79,7 +79,7 @@ export abstract class PagedList<Query, Row> {
       if (kind === 'first') this.firstPageShown();
     } catch (error) {
       if (generation !== this.#generation) return;
-      this.error = messageOf(error);
+      this.error = problemOf(error);
     } finally {
       if (generation === this.#generation) this.loading = null;
     }

@@ -2,11 +2,11 @@ import type { ActivityKind } from '../timeline/activity';
 import { eventIdentity, MY_FEED_SUBSCRIPTION, type ActivityEvent } from '../timeline/activity-events';
 import { FEED_LIMIT, feedAfter, type FeedItem } from './feed-items';
 import type { LiveTransport } from './live-client';
-import { LiveSubscription } from './live-subscription';
+import { LiveSubscription, type LiveSubscriptionError } from './live-subscription';
 import { graphql } from '../graphql/graphql-tag';
 
 /** Where "now" is: the feed page reads it first so nothing committed while it subscribes is missed. */
-export const LIVE_CURSOR_QUERY = graphql`query LiveCursor { liveCursor }`;
+export const LIVE_CURSOR_QUERY = graphql('LiveCursor')`query LiveCursor { liveCursor }`;
 
 /**
  * The viewer's myFeed as it happens, newest first, one entry per activity (a change moves it to the top),
@@ -16,11 +16,11 @@ export class LiveFeed {
   items = $state<readonly FeedItem[]>([]);
   /** No kinds chosen means every kind. */
   kinds = $state<readonly ActivityKind[]>([]);
-  error = $state<string | null>(null);
+  error = $state<LiveSubscriptionError | null>(null);
   /** The server could not replay what was missed; the feed continues from now. */
   expired = $state(false);
 
-  #live: LiveSubscription<ActivityEvent> | null = null;
+  #live: LiveSubscription<'MyFeed', 'myFeed'> | null = null;
 
   #stopped = false;
 
@@ -58,7 +58,7 @@ export class LiveFeed {
   #subscribe(after: string | null): void {
     this.#live?.stop();
     this.error = null;
-    this.#live = new LiveSubscription<ActivityEvent>(this.transport, {
+    this.#live = new LiveSubscription<'MyFeed', 'myFeed'>(this.transport, {
       query: MY_FEED_SUBSCRIPTION,
       field: 'myFeed',
       variables: { kinds: this.kinds.length > 0 ? this.kinds : null },
@@ -71,7 +71,7 @@ export class LiveFeed {
         this.#live?.restartFrom(null);
       },
       onError: (error) => {
-        this.error = error.message;
+        this.error = error;
       },
     });
   }

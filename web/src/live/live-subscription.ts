@@ -1,4 +1,5 @@
 import type { FormattedExecutionResult } from 'graphql-ws';
+import type { Operation, OperationName, OperationResult, OperationVariables } from '../graphql/graphql-tag';
 import { closeCodeOf, endsSession, type LiveTransport } from './live-client';
 
 /** Every hub subscription event carries an opaque cursor: pass it as `after` to resume after that event. */
@@ -14,18 +15,22 @@ export interface LiveSubscriptionError {
   readonly field: string | null;
 }
 
-export interface LiveSubscriptionOptions<Event extends CursorEvent> {
+/** The root field subscription `N` delivers its events under (`activityChanged`, `myFeed`, …). */
+export type EventField<N extends OperationName> = keyof OperationResult<N> & string;
+/** What subscription `N` delivers under `F`, as generated from schema.graphql. */
+export type SubscriptionEvent<N extends OperationName, F extends EventField<N>> = NonNullable<OperationResult<N>[F]> & CursorEvent;
+
+export interface LiveSubscriptionOptions<N extends OperationName, F extends EventField<N>> {
   /** A subscription document whose variables include `$after: String`. */
-  readonly query: string;
+  readonly query: Operation<N>;
   /** Its variables except `after`, which the helper fills in. */
-  readonly variables: Record<string, unknown>;
-  /** The root field the event arrives under (`activityChanged`, `myFeed`, …). */
-  readonly field: string;
+  readonly variables: Omit<OperationVariables<N>, 'after'>;
+  readonly field: F;
   /** Resume after this cursor; null or absent starts with what happens from now on. */
   readonly after?: string | null;
   /** A second guard beside the cursor: two events with one identity are shown once (e.g. activityId, change and time). */
-  identity(event: Event): string;
-  onEvent(event: Event): void;
+  identity(event: SubscriptionEvent<N, F>): string;
+  onEvent(event: SubscriptionEvent<N, F>): void;
   /**
    * The cursor was too old to replay: reload what the page shows (with `liveCursor`) and call `restartFrom` with
    * that cursor, or with null to go on from now. The subscription waits until then.
@@ -63,7 +68,7 @@ class RecentKeys {
  * every time it (re)subscribes, including graphql-ws's own silent re-subscribe after a reconnect, asks for the
  * events `after` it. Events already delivered (same cursor or identity) are dropped.
  */
-export class LiveSubscription<Event extends CursorEvent> {
+export class LiveSubscription<N extends OperationName, F extends EventField<N>> {
   #cursor: string | null;
   #stopped = false;
   #attempt = 0;
@@ -77,7 +82,7 @@ export class LiveSubscription<Event extends CursorEvent> {
 
   constructor(
     private readonly transport: LiveTransport,
-    private readonly options: LiveSubscriptionOptions<Event>,
+    private readonly options: LiveSubscriptionOptions<N, F>,
   ) {
     this.#cursor = options.after ?? null;
     this.#release = transport.retain();
@@ -119,7 +124,7 @@ export class LiveSubscription<Event extends CursorEvent> {
     const current = () => generation === this.#generation && !this.#stopped;
     const self = this;
     const { query, variables } = this.options;
-    this.#unsubscribe = this.transport.subscribe<Record<string, Event | null>>(
+    this.#unsubscribe = this.transport.subscribe<Record<F, SubscriptionEvent<N, F> | null>>(
       {
         query,
         // graphql-ws serialises this payload again on every reconnect: the getter makes each resend resume from the latest cursor.
@@ -139,7 +144,7 @@ export class LiveSubscription<Event extends CursorEvent> {
     );
   }
 
-  #onResult(result: FormattedExecutionResult<Record<string, Event | null>, unknown>): void {
+  #onResult(result: FormattedExecutionResult<Record<F, SubscriptionEvent<N, F> | null>, unknown>): void {
     if (result.errors?.length) {
       this.#onErrors(result.errors as readonly FormattedError[]);
       return;

@@ -1,5 +1,6 @@
 import type { MailboxDetail } from './mailbox-detail.svelte';
 import type { MutationError } from '../shell/mutation-error';
+import { problemText, type Text } from '../shell/i18n/translator';
 
 /** Which control an error belongs beside. */
 export type CredentialsField = 'username' | 'password' | 'form';
@@ -11,7 +12,7 @@ export type CredentialsField = 'username' | 'password' | 'form';
 export class CredentialsForm {
   username = $state('');
   password = $state('');
-  error = $state<{ readonly field: CredentialsField; readonly message: string } | null>(null);
+  error = $state<{ readonly field: CredentialsField; readonly text: Text } | null>(null);
   saved = $state(false);
 
   constructor(
@@ -30,18 +31,18 @@ export class CredentialsForm {
     if (this.detail.running) return false;
     this.saved = false;
     if (!this.username.trim()) {
-      this.error = { field: 'username', message: 'Enter the user name the mail server knows this mailbox by.' };
+      this.error = { field: 'username', text: (i18n) => i18n.t.mailbox.enterUserName };
       return false;
     }
     if (!this.password) {
-      this.error = { field: 'password', message: 'Enter the password.' };
+      this.error = { field: 'password', text: (i18n) => i18n.t.mailbox.enterPassword };
       return false;
     }
     this.error = null;
     const refusal = await this.detail.setCredentials({ username: this.username.trim(), password: this.password });
     this.password = '';
     if (refusal) {
-      this.error = { field: fieldOf(refusal), message: refusal.message };
+      this.error = { field: fieldOf(refusal), text: problemText(refusal) };
       return false;
     }
     this.saved = true;

@@ -1,7 +1,7 @@
 import { GraphQLRequestError, type GraphQLClient } from '../graphql/graphql-client';
 import type { LiveClient, LiveStatus } from '../live/live-client';
 import { LiveSubscription } from '../live/live-subscription';
-import { messageOf } from '../session/session.svelte';
+import { problemOf, type Problem, type Text } from '../shell/i18n/translator';
 import {
   FALLBACK_REFRESH_MS,
   MAILBOX_ACTIONS,
@@ -10,17 +10,18 @@ import {
   mailboxEventIdentity,
   type MailboxAction,
   type MailboxDetailValue,
-  type MailboxEvent,
+  type MailboxDetailEvent,
   type ViewerAccess,
 } from './mailbox';
 import { permissionsFor, type MailboxPermissions } from './mailbox-access';
 import { toMutationError, type MutationError } from '../shell/mutation-error';
+import type { ConfigureMailboxInput, UpdateMailboxInput } from '../graphql/operations.generated';
 
 export type MailboxDetailState =
   | { readonly status: 'loading' }
   | { readonly status: 'loaded'; readonly mailbox: MailboxDetailValue; readonly can: MailboxPermissions }
   | { readonly status: 'missing' }
-  | { readonly status: 'failed'; readonly message: string };
+  | { readonly status: 'failed'; readonly problem: Problem };
 
 /** How often an open mailbox is re-read while a Test & Enable waits for a sync engine and the live connection is down. */
 export const TEST_POLL_MS = 3_000;
@@ -47,13 +48,13 @@ export class MailboxDetail {
   /** The refusal of the last button pressed, shown beside it (or beside the field it names). */
   errors = $state<Partial<Record<MailboxAction, MutationError>>>({});
   /** What the last successful action did, in words. */
-  notice = $state<string | null>(null);
+  notice = $state<Text | null>(null);
   /** A background re-read failed; what is shown may be stale. */
-  refreshError = $state<string | null>(null);
+  refreshError = $state<Problem | null>(null);
   liveStatus = $state<LiveStatus>('idle');
 
   #viewer: ViewerAccess | null = null;
-  #live: LiveSubscription<MailboxEvent<MailboxDetailValue>> | null = null;
+  #live: LiveSubscription<'MailboxChanged', 'mailboxChanged'> | null = null;
   readonly #stopStatus: () => void;
   /** Bumped by every answer shown, so a poll sent before a button's answer cannot overwrite it with older state. */
   #shown = 0;
@@ -82,7 +83,7 @@ export class MailboxDetail {
   async load(): Promise<void> {
     this.state = { status: 'loading' };
     try {
-      const { liveCursor, viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
+      const { liveCursor, viewer, mailbox } = await this.client.request(MAILBOX_QUERY, { id: this.id });
       if (this.#disposed) return;
       this.#viewer = viewer;
       this.#show(mailbox);
@@ -91,7 +92,7 @@ export class MailboxDetail {
       if (this.#disposed) return;
       // NOT_FOUND: not there or not the viewer's; BAD_USER_INPUT: a malformed id in the address bar.
       const missing = error instanceof GraphQLRequestError && (error.code === 'NOT_FOUND' || error.code === 'BAD_USER_INPUT');
-      this.state = missing ? { status: 'missing' } : { status: 'failed', message: messageOf(error) };
+      this.state = missing ? { status: 'missing' } : { status: 'failed', problem: problemOf(error) };
     }
   }
 
@@ -100,7 +101,7 @@ export class MailboxDetail {
     clearTimeout(this.#timer);
     const before = this.#shown;
     try {
-      const { liveCursor, viewer, mailbox } = await this.client.request<MailboxResult>(MAILBOX_QUERY, { id: this.id });
+      const { liveCursor, viewer, mailbox } = await this.client.request(MAILBOX_QUERY, { id: this.id });
       if (this.#disposed || before !== this.#shown) return;
       this.#viewer = viewer;
       this.refreshError = null;
@@ -108,19 +109,24 @@ export class MailboxDetail {
       this.#follow(liveCursor);
     } catch (error) {
       if (this.#disposed || before !== this.#shown) return;
-      this.refreshError = messageOf(error);
+      this.refreshError = problemOf(error);
       this.#schedule();
     }
   }
 
-  approve = () => this.#run('approve', {}, 'Email address approved.');
-  reject = () => this.#run('reject', {}, 'Email address rejected.');
-  testAndEnable = () => this.#run('testAndEnable', {}, 'Test & Enable requested: a sync engine tests each channel, and the mailbox is enabled when they pass.');
-  disable = () => this.#run('disable', {}, 'Mailbox disabled: nothing syncs until Test & Enable.');
-  resync = (from: Date) => this.#run('resync', { from: from.toISOString() }, `Resync requested: mail received since ${from.toLocaleDateString()} is read again at the next sync.`);
+  approve = () => this.#run('approve', {}, (i18n) => i18n.t.mailbox.approved);
+  reject = () => this.#run('reject', {}, (i18n) => i18n.t.mailbox.rejected);
+  testAndEnable = () => this.#run('testAndEnable', {}, (i18n) => i18n.t.mailbox.testRequested);
+  disable = () => this.#run('disable', {}, (i18n) => i18n.t.mailbox.disabled);
+  resync = (from: Date) => this.#run('resync', { from: from.toISOString() }, (i18n) => i18n.t.mailbox.resyncRequested(i18n.formatDate(from, 'date')));
+
+  /** Dynamics' mailbox form (administrators): profile, methods, forward mailbox. Resolves with the refusal, or null. */
+  configure = (input: ConfigureMailboxInput) => this.#run('configure', { input }, null);
+  /** The owner's options too: tracking filter, privacy level, records for unknown senders. */
+  update = (input: UpdateMailboxInput) => this.#run('update', { input }, null);
 
   /** Write-only: resolves with the refusal (for the form's fields), or null once stored. */
-  setCredentials = (input: { username: string; password: string }) => this.#run('setCredentials', { input }, 'Credentials saved.');
+  setCredentials = (input: { username: string; password: string }) => this.#run('setCredentials', { input }, (i18n) => i18n.t.mailbox.credentialsSaved);
 
   dispose(): void {
     this.#disposed = true;
@@ -136,7 +142,7 @@ export class MailboxDetail {
       this.#live.restartFrom(cursor);
       return;
     }
-    this.#live = new LiveSubscription<MailboxEvent<MailboxDetailValue>>(this.liveClient, {
+    this.#live = new LiveSubscription<'MailboxChanged', 'mailboxChanged'>(this.liveClient, {
       query: MAILBOX_CHANGED_SUBSCRIPTION,
       field: 'mailboxChanged',
       variables: { mailboxId: this.id },
@@ -151,19 +157,20 @@ export class MailboxDetail {
       onCursorExpired: () => void this.refresh(),
       onError: (error) => {
         if (error.code === 'NOT_FOUND') this.state = { status: 'missing' };
-        else this.refreshError = error.message;
+        else this.refreshError = error;
       },
     });
   }
 
-  async #run(action: MailboxAction, variables: Record<string, unknown>, done: string): Promise<MutationError | null> {
+  /** `done`: the page's notice once it worked; null where the control says so beside itself (the settings card). */
+  async #run(action: MailboxAction, variables: Record<string, unknown>, done: Text | null): Promise<MutationError | null> {
     if (this.running) return null;
     this.running = action;
     this.notice = null;
     // Any change can make an earlier refusal stale (approving answers "approve first"), so all are cleared.
     this.errors = {};
     try {
-      const data = await this.client.request<Record<string, MailboxDetailValue>>(MAILBOX_ACTIONS[action], { id: this.id, ...variables });
+      const data = await this.client.request(MAILBOX_ACTIONS[action], { id: this.id, ...variables });
       if (this.#disposed) return null;
       const mailbox = Object.values(data)[0];
       this.notice = done;

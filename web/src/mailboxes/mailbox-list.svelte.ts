@@ -1,14 +1,14 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
 import type { LiveClient, LiveStatus } from '../live/live-client';
 import { LiveSubscription } from '../live/live-subscription';
-import { messageOf } from '../session/session.svelte';
-import { FALLBACK_REFRESH_MS, MAILBOXES_CHANGED_SUBSCRIPTION, MAILBOXES_QUERY, mailboxEventIdentity, type MailboxEvent, type MailboxRow, type ViewerAccess } from './mailbox';
+import { problemOf, type Problem } from '../shell/i18n/translator';
+import { FALLBACK_REFRESH_MS, MAILBOXES_CHANGED_SUBSCRIPTION, MAILBOXES_QUERY, mailboxEventIdentity, type MailboxListEvent, type MailboxRow, type ViewerAccess } from './mailbox';
 import { isMailAdmin } from './mailbox-access';
 
 export type MailboxListState =
   | { readonly status: 'loading' }
   | { readonly status: 'loaded'; readonly rows: readonly MailboxRow[]; readonly admin: boolean; readonly loadedAt: number }
-  | { readonly status: 'failed'; readonly message: string };
+  | { readonly status: 'failed'; readonly problem: Problem };
 
 interface MailboxesResult {
   liveCursor: string;
@@ -27,7 +27,7 @@ export class MailboxList {
   liveStatus = $state<LiveStatus>('idle');
 
   #generation = 0;
-  #live: LiveSubscription<MailboxEvent<MailboxRow>> | null = null;
+  #live: LiveSubscription<'MailboxesChanged', 'mailboxChanged'> | null = null;
   #fallback: ReturnType<typeof setInterval> | undefined;
   readonly #stopStatus: () => void;
 
@@ -50,13 +50,13 @@ export class MailboxList {
     if (this.state.status === 'loaded') this.refreshing = true;
     else this.state = { status: 'loading' };
     try {
-      const { liveCursor, viewer, mailboxes } = await this.client.request<MailboxesResult>(MAILBOXES_QUERY);
+      const { liveCursor, viewer, mailboxes } = await this.client.request(MAILBOXES_QUERY);
       if (generation !== this.#generation) return;
       this.state = { status: 'loaded', rows: mailboxes, admin: isMailAdmin(viewer), loadedAt: Date.now() };
       this.#follow(liveCursor);
     } catch (error) {
       if (generation !== this.#generation) return;
-      this.state = { status: 'failed', message: messageOf(error) };
+      this.state = { status: 'failed', problem: problemOf(error) };
     } finally {
       if (generation === this.#generation) this.refreshing = false;
     }
@@ -76,7 +76,7 @@ export class MailboxList {
       this.#live.restartFrom(cursor);
       return;
     }
-    this.#live = new LiveSubscription<MailboxEvent<MailboxRow>>(this.liveClient, {
+    this.#live = new LiveSubscription<'MailboxesChanged', 'mailboxChanged'>(this.liveClient, {
       query: MAILBOXES_CHANGED_SUBSCRIPTION,
       field: 'mailboxChanged',
       variables: {},
@@ -88,7 +88,7 @@ export class MailboxList {
     });
   }
 
-  #receive(event: MailboxEvent<MailboxRow>): void {
+  #receive(event: MailboxListEvent): void {
     const state = this.state;
     if (state.status !== 'loaded') return;
     const others = state.rows.filter((row) => row.id !== event.mailboxId);

@@ -1,4 +1,5 @@
 import { isAbout, toMutationError, type MutationError } from '../shell/mutation-error';
+import { problemText, type Text } from '../shell/i18n/translator';
 import type { Session } from './session.svelte';
 
 /** The change-password form's fields and outcome: after a reset at sign-in, or from the header. */
@@ -6,7 +7,8 @@ export class ChangePasswordForm {
   current = $state('');
   next = $state('');
   repeated = $state('');
-  error = $state<MutationError | null>(null);
+  /** The refusal: the form's own (BAD_USER_INPUT, `text` set) or the API's. */
+  error = $state<(MutationError & { readonly text?: Text }) | null>(null);
   submitting = $state(false);
 
   /** `knownCurrent`: the temporary password the user just signed in with, so they need not type it twice. */
@@ -23,9 +25,9 @@ export class ChangePasswordForm {
   async submit(): Promise<boolean> {
     if (this.submitting) return false;
     const current = this.knownCurrent ?? this.current;
-    if (!current) return this.refuse('currentPassword', 'Enter your current password.');
-    if (!this.next) return this.refuse('newPassword', 'Enter a new password.');
-    if (this.next !== this.repeated) return this.refuse('repeatedPassword', 'The two new passwords are not the same. Type the new password again.');
+    if (!current) return this.refuse('currentPassword', (i18n) => i18n.t.session.enterCurrentPassword);
+    if (!this.next) return this.refuse('newPassword', (i18n) => i18n.t.session.enterNewPassword);
+    if (this.next !== this.repeated) return this.refuse('repeatedPassword', (i18n) => i18n.t.session.passwordsDiffer);
     this.submitting = true;
     this.error = null;
     try {
@@ -41,17 +43,21 @@ export class ChangePasswordForm {
   }
 
   /** The error to show beside a field, when it is about that field. */
-  errorFor(field: 'currentPassword' | 'newPassword' | 'repeatedPassword'): string | null {
-    return isAbout(this.error, field) ? this.error!.message : null;
+  errorFor(field: 'currentPassword' | 'newPassword' | 'repeatedPassword'): Text | null {
+    return isAbout(this.error, field) ? this.#text(this.error!) : null;
   }
 
   /** An error about no field in particular. */
-  get generalError(): string | null {
-    return this.error && !isAbout(this.error, 'currentPassword', 'newPassword', 'repeatedPassword') ? this.error.message : null;
+  get generalError(): Text | null {
+    return this.error && !isAbout(this.error, 'currentPassword', 'newPassword', 'repeatedPassword') ? this.#text(this.error) : null;
   }
 
-  private refuse(field: string, message: string): false {
-    this.error = { message, code: 'BAD_USER_INPUT', field };
+  #text(error: MutationError & { readonly text?: Text }): Text {
+    return error.text ?? problemText(error);
+  }
+
+  private refuse(field: string, text: Text): false {
+    this.error = { message: '', code: 'BAD_USER_INPUT', field, text };
     return false;
   }
 }

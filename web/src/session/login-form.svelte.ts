@@ -1,11 +1,12 @@
 import { GraphQLRequestError } from '../graphql/graphql-client';
-import { messageOf, type Session } from './session.svelte';
+import { problemOf, problemText, type Text } from '../shell/i18n/translator';
+import type { Session } from './session.svelte';
 
 /** The login screen's fields and outcome. */
 export class LoginForm {
   email = $state('');
   password = $state('');
-  error = $state<string | null>(null);
+  error = $state<Text | null>(null);
   submitting = $state(false);
 
   constructor(private readonly session: Session) {}
@@ -14,7 +15,7 @@ export class LoginForm {
   async submit(): Promise<boolean> {
     if (this.submitting) return false;
     if (!this.email.trim() || !this.password) {
-      this.error = 'Enter your email and password.';
+      this.error = (i18n) => i18n.t.session.enterEmailAndPassword;
       return false;
     }
     this.submitting = true;
@@ -33,9 +34,7 @@ export class LoginForm {
   }
 }
 
-function explain(error: unknown): string {
-  if (error instanceof GraphQLRequestError && error.code === 'UNAUTHENTICATED') {
-    return 'The email or password is not right. Check both and try again. After 5 wrong tries, sign-in pauses for 15 minutes.';
-  }
-  return messageOf(error);
+function explain(error: unknown): Text {
+  if (error instanceof GraphQLRequestError && error.code === 'UNAUTHENTICATED') return (i18n) => i18n.t.session.wrongCredentials;
+  return problemText(problemOf(error));
 }

@@ -1,43 +1,38 @@
 import { GraphQLRequestError, type GraphQLClient } from '../graphql/graphql-client';
 import { graphql } from '../graphql/graphql-tag';
+import type { ViewerQuery } from '../graphql/operations.generated';
+import { problemOf, problemText, type Text } from '../shell/i18n/translator';
 
-export interface Viewer {
-  id: string;
-  fullName: string;
-  email: string;
-  businessUnit: { name: string } | null;
-  roles: { name: string }[];
-  /** After an administrator's reset: nothing but a password change is allowed until it is done. */
-  mustChangePassword: boolean | null;
-}
+/** The signed-in user, as the Viewer query answers it. */
+export type Viewer = ViewerQuery['viewer'];
 
 /** Where the user stands; `notice` explains why they are signed out when it was not their choice. */
 export type SessionState =
   | { status: 'restoring' }
-  | { status: 'signed-out'; notice: string | null }
+  | { status: 'signed-out'; notice: Text | null }
   | { status: 'signed-in'; viewer: Viewer }
   /** Signed in with a temporary password: `currentPassword` is the one just typed (null after a reload). */
   | { status: 'must-change-password'; viewer: Viewer; currentPassword: string | null };
 
-const VIEWER = graphql`
+const VIEWER = graphql('Viewer')`
   query Viewer {
     viewer { id fullName email businessUnit { name } roles { name } mustChangePassword }
   }
 `;
 
-const LOGIN = graphql`
+const LOGIN = graphql('Login')`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) { token expiresAt user { id fullName } }
   }
 `;
 
-const CHANGE_PASSWORD = graphql`
+const CHANGE_PASSWORD = graphql('ChangePassword')`
   mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
     changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { id }
   }
 `;
 
-const LOGOUT = graphql`
+const LOGOUT = graphql('Logout')`
   mutation Logout { logout }
 `;
 
@@ -48,7 +43,7 @@ export class Session {
   constructor(private readonly client: GraphQLClient) {
     client.onUnauthenticated(() => {
       this.client.tokens.clear();
-      this.state = { status: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' };
+      this.state = { status: 'signed-out', notice: (i18n) => i18n.t.session.sessionEnded };
     });
   }
 
@@ -63,7 +58,7 @@ export class Session {
     } catch (error) {
       // UNAUTHENTICATED has already signed us out through the listener; anything else is worth showing.
       if (this.state.status === 'restoring') {
-        this.state = { status: 'signed-out', notice: messageOf(error) };
+        this.state = { status: 'signed-out', notice: problemText(problemOf(error)) };
       }
     }
   }
@@ -72,7 +67,7 @@ export class Session {
   async login(email: string, password: string): Promise<void> {
     // A token left from an earlier session must not ride along and fail the login itself.
     this.client.tokens.clear();
-    const { login } = await this.client.request<{ login: { token: string } }>(LOGIN, { email, password });
+    const { login } = await this.client.request(LOGIN, { email, password });
     this.client.tokens.set(login.token);
     try {
       this.state = this.#signedIn(await this.#viewer(), password);
@@ -90,7 +85,7 @@ export class Session {
 
   async logout(): Promise<void> {
     try {
-      await this.client.request<{ logout: boolean }>(LOGOUT);
+      await this.client.request(LOGOUT);
     } finally {
       // The user asked to leave: forget the token here even if the server could not be told.
       this.client.tokens.clear();
@@ -103,7 +98,7 @@ export class Session {
   }
 
   async #viewer(): Promise<Viewer> {
-    const { viewer } = await this.client.request<{ viewer: Viewer | null }>(VIEWER);
+    const { viewer } = await this.client.request(VIEWER);
     if (!viewer) throw new GraphQLRequestError('The server did not recognise this session.', 'UNAUTHENTICATED');
     return viewer;
   }

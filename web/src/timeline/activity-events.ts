@@ -1,33 +1,31 @@
 // Live timeline events (schema.graphql: ActivityEvent) and how one changes a list of activities shown in timeline order.
 
-import { ACTIVITY_FIELDS, type Activity, type ActivityKind, type Direction } from './activity';
+import { ACTIVITY_FRAGMENT, type Activity, type ActivityKind, type Direction } from './activity';
 import { graphql } from '../graphql/graphql-tag';
+import type { SubscriptionEvent } from '../live/live-subscription';
 
-export type ActivityChange = 'TRACKED' | 'CREATED' | 'UPDATED' | 'REMOVED';
+export type { ActivityChange } from '../graphql/operations.generated';
 
-export interface ActivityEvent {
-  cursor: string;
-  /** REMOVED: deleted, or no longer on this record's timeline (or no longer visible to the viewer). */
-  change: ActivityChange;
-  activityId: string;
-  kind: ActivityKind;
-  /** As the viewer may see it now; null when REMOVED. */
-  activity: Activity | null;
-  at: string;
-}
+/**
+ * A change to an activity (schema.graphql: ActivityEvent). REMOVED: deleted, or no longer on this record's timeline
+ * (or no longer visible to the viewer), with `activity` null. The live feed's myFeed events have the same fields.
+ */
+export type ActivityEvent = SubscriptionEvent<'ActivityChanged', 'activityChanged'>;
 
-const EVENT_FIELDS = `cursor change activityId kind at activity { ${ACTIVITY_FIELDS} }`;
+const EVENT_FIELDS = 'cursor change activityId kind at activity { ...ActivityFields }';
 
-export const ACTIVITY_CHANGED_SUBSCRIPTION = graphql`
+export const ACTIVITY_CHANGED_SUBSCRIPTION = graphql('ActivityChanged')`
   subscription ActivityChanged($recordId: ID!, $includeRelated: Boolean!, $kinds: [ActivityKind!], $after: String) {
     activityChanged(recordId: $recordId, includeRelated: $includeRelated, kinds: $kinds, after: $after) { ${EVENT_FIELDS} }
   }
+  ${ACTIVITY_FRAGMENT}
 `;
 
-export const MY_FEED_SUBSCRIPTION = graphql`
+export const MY_FEED_SUBSCRIPTION = graphql('MyFeed')`
   subscription MyFeed($kinds: [ActivityKind!], $after: String) {
     myFeed(kinds: $kinds, after: $after) { ${EVENT_FIELDS} }
   }
+  ${ACTIVITY_FRAGMENT}
 `;
 
 /** The de-duplication key beside the cursor: one change of one activity at one instant is shown once. */

@@ -37,17 +37,31 @@ export function imageSources(sanitizedHtml: string): string[] {
   return Array.from(doc.querySelectorAll('img[src]'), (img) => img.getAttribute('src')!);
 }
 
+/** The remote image sources of a sanitized body (the api moved them to `data-remote-src`), each once, in document order. */
+export function remoteImageSources(sanitizedHtml: string): string[] {
+  const doc = new DOMParser().parseFromString(sanitizedHtml, 'text/html');
+  return [...new Set(Array.from(doc.querySelectorAll('img[data-remote-src]'), (img) => img.getAttribute('data-remote-src')!))];
+}
+
 /** Links that lead out of the hub: to a web site, a mail client or a phone (the schemes the sanitizer keeps). */
 const LEAVING_URL = /^(?:https?:|mailto:|tel:|\/\/)/i;
 
 /**
  * The body to put in the frame: inline (`cid:`) images, which the api points at the email's own
  * attachment downloads, replaced by the bytes fetched with the reader's session (`inlineImages`: src
- * to data: URL); any other non-data: source dropped, so the frame requests nothing; and every link
- * made to open a new tab without opener or referrer, whatever the sanitizer left.
+ * to data: URL); remote images the reader asked for likewise (`remoteImages`: data-remote-src to
+ * data: URL, fetched through the hub's image proxy); any other non-data: source dropped, so the
+ * frame requests nothing; and every link made to open a new tab without opener or referrer,
+ * whatever the sanitizer left.
  */
-export function prepareEmailBody(sanitizedHtml: string, inlineImages: ReadonlyMap<string, string>): string {
+export function prepareEmailBody(sanitizedHtml: string, inlineImages: ReadonlyMap<string, string>, remoteImages: ReadonlyMap<string, string> = new Map()): string {
   const doc = new DOMParser().parseFromString(sanitizedHtml, 'text/html');
+  for (const img of doc.querySelectorAll('img[data-remote-src]')) {
+    const bytes = remoteImages.get(img.getAttribute('data-remote-src')!);
+    if (!bytes) continue;
+    img.setAttribute('src', bytes);
+    img.removeAttribute('data-remote-src');
+  }
   for (const img of doc.querySelectorAll('img[src]')) {
     const src = img.getAttribute('src')!;
     const bytes = inlineImages.get(src);

@@ -1,7 +1,7 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
 import { PagedList, type Connection, type Page } from '../graphql/paged-list.svelte';
 import type { LiveTransport } from '../live/live-client';
-import { LiveSubscription } from '../live/live-subscription';
+import { LiveSubscription, type LiveSubscriptionError } from '../live/live-subscription';
 import { TIMELINE_QUERY, type Activity, type ActivityKind, type Direction } from './activity';
 import { ACTIVITY_CHANGED_SUBSCRIPTION, applyActivityEvent, eventIdentity, type ActivityEvent } from './activity-events';
 
@@ -35,7 +35,7 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
   /** Activities that arrived live, highlighted until the view says the highlight has faded. */
   fresh = $state<ReadonlySet<string>>(new Set());
   /** Why live updates stopped (the server refused the subscription), or null. */
-  liveError = $state<string | null>(null);
+  liveError = $state<LiveSubscriptionError | null>(null);
   /**
    * Wraps every live change as it lands: the view measures before `apply` and keeps the reader's place after.
    * `apply` returns the id of an activity newly shown, or null.
@@ -44,7 +44,7 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
 
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #transport: LiveTransport | null = null;
-  #live: LiveSubscription<ActivityEvent> | null = null;
+  #live: LiveSubscription<'ActivityChanged', 'activityChanged'> | null = null;
   /** The server-side filters the subscription was made for: kinds and related records. */
   #liveFilters = '';
 
@@ -148,7 +148,7 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
     }
     this.#live?.stop();
     this.#liveFilters = liveFilters;
-    this.#live = new LiveSubscription<ActivityEvent>(this.#transport, {
+    this.#live = new LiveSubscription<'ActivityChanged', 'activityChanged'>(this.#transport, {
       query: ACTIVITY_CHANGED_SUBSCRIPTION,
       field: 'activityChanged',
       variables: { recordId: this.recordId, includeRelated, kinds: kinds.length > 0 ? kinds : null },
@@ -158,7 +158,7 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
       // Reloading shows the first page again, which subscribes again from its own cursor.
       onCursorExpired: () => void this.reload(),
       onError: (error) => {
-        this.liveError = error.message;
+        this.liveError = error;
       },
     });
   }
@@ -195,7 +195,7 @@ export class Timeline extends PagedList<TimelineFilters, Activity> {
       ...(filters.direction ? { direction: filters.direction } : {}),
       ...(filters.search ? { search: filters.search } : {}),
     };
-    const { timeline, liveCursor } = await this.client.request<TimelineResult>(TIMELINE_QUERY, {
+    const { timeline, liveCursor } = await this.client.request(TIMELINE_QUERY, {
       recordId: this.recordId,
       first: this.pageSize,
       after,

@@ -21,7 +21,7 @@ export async function checkImap(
     const read = source.folders.map((folder) => folder.path).join(', ');
     const sent = source.sentFolder ? '' : ' No Sent folder was found, so mail sent from other clients is not tracked.';
     const push = source.capabilities.idle ? '' : ' The server has no IDLE: new mail is noticed at the poll interval.';
-    return { ok: true, detail: `Signed in to ${endpoint.host} as ${credentials.username} and opened ${read}.${sent}${push}` };
+    return { ok: true, detail: `Signed in to ${endpoint.host} as ${credentials.username} and opened ${read}.${sent}${push}`, folders: source.serverFolders };
   } catch (error) {
     const mailError = error instanceof MailError ? error : new MailError('TEMPORARY', String(error), { cause: error });
     return { ok: false, code: mailError.code, reason: mailError.message };

@@ -17,6 +17,7 @@ import {
   type ImapCursor,
 } from './imap-cursor.js';
 import { imapMailError } from './imap-errors.js';
+import { selectableFolders } from './imap-folders.js';
 import { chunk, formatImapRef, packUidSet, parseImapRef, type ImapRef } from './imap-ref.js';
 
 /** Which folders a mailbox reads. */
@@ -61,6 +62,7 @@ export class ImapSource implements MailSource, SentFolder {
   private session: ImapSession | null = null;
   private resolved: ResolvedFolder[] | null = null;
   private sentPath: string | null = null;
+  private listed: readonly string[] = [];
   /** INBOX's UIDNEXT when fetchNew last opened it, so waitForChange notices mail that arrived in between. */
   private inboxUidNext: number | null = null;
 
@@ -69,6 +71,11 @@ export class ImapSource implements MailSource, SentFolder {
   /** The folders read, in order, once open() resolved the Sent folder. */
   get folders(): readonly ResolvedFolder[] {
     return this.resolved ?? [];
+  }
+
+  /** The folders the server listed when open() ran (imap-folders.ts: selectable ones, bounded): the hub's folder picker. */
+  get serverFolders(): readonly string[] {
+    return this.listed;
   }
 
   /** The Sent folder's path; null when the server marks none and the profile names none. */
@@ -82,7 +89,10 @@ export class ImapSource implements MailSource, SentFolder {
     const session = await openImapSession(endpoint, credentials, { logger, timeouts, signal });
     this.session = session;
     try {
-      this.sentPath = this.options.folders.sent ?? (await this.run(() => findSentFolder(session.client), undefined, signal));
+      const list = await this.run(() => session.client.list(), undefined, signal);
+      this.listed = selectableFolders(list);
+      // RFC 6154 \Sent (or imapflow's well-known names on servers without SPECIAL-USE).
+      this.sentPath = this.options.folders.sent ?? list.find((folder) => folder.specialUse === '\\Sent')?.path ?? null;
     } catch (error) {
       this.session = null;
       session.client.close();
@@ -346,12 +356,6 @@ export class ImapSource implements MailSource, SentFolder {
     if (cause) return this.translate(cause, folder);
     return new MailError('PROTOCOL', `The IMAP server ${this.options.endpoint.host} refused a command in folder '${folder}': ${what}`);
   }
-}
-
-/** RFC 6154 \Sent (or imapflow's well-known names on servers without SPECIAL-USE); null when none. */
-async function findSentFolder(client: ImapFlow): Promise<string | null> {
-  const folders = await client.list();
-  return folders.find((folder) => folder.specialUse === '\\Sent')?.path ?? null;
 }
 
 function folderState(mailbox: MailboxObject): FolderState {

@@ -28,6 +28,9 @@ export class Pop3Source implements MailSource {
   /** The listing the current session made; message numbers are only valid within that session. */
   private listed: Pop3Listing[] | null = null;
 
+  /** POP3 has one maildrop and no folders (RFC 1939). */
+  readonly serverFolders = null;
+
   constructor(private readonly options: Pop3SourceOptions) {}
 
   async open(signal?: AbortSignal): Promise<void> {

@@ -1,4 +1,7 @@
 import { Initial1795319012915 } from './1795319012915-initial';
+import { MailboxServerFolders1796422063489 } from './1796422063489-mailbox-server-folders';
+import { OpportunityCurrency1796411968805 } from './1796411968805-opportunity-currency';
+import { SyncMetricEvents1796401361664 } from './1796401361664-sync-metric-events';
 import { LiveEvents1796377836452 } from './1796377836452-live-events';
 import { LoginLockout1795319854094 } from './1795319854094-login-lockout';
 import { ActivitiesAndMail1795322287691 } from './1795322287691-activities-and-mail';
@@ -9,4 +12,4 @@ import { EmailToCaseAndLeadContacts1796369136128 } from './1796369136128-email-t
 import { PrivacyBlobUploads1796369617895 } from './1796369617895-privacy-blob-uploads';
 
 /** SQLite migrations, oldest first. */
-export const SQLITE_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795322287691, SyncEngineMailConfig1795328171382, SignInLimitsAndPasswordChange1796368911513, ActivitySearchAndOptionalSmtp1796369053670, EmailToCaseAndLeadContacts1796369136128, PrivacyBlobUploads1796369617895, LiveEvents1796377836452];
+export const SQLITE_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795322287691, SyncEngineMailConfig1795328171382, SignInLimitsAndPasswordChange1796368911513, ActivitySearchAndOptionalSmtp1796369053670, EmailToCaseAndLeadContacts1796369136128, PrivacyBlobUploads1796369617895, LiveEvents1796377836452, SyncMetricEvents1796401361664, OpportunityCurrency1796411968805, MailboxServerFolders1796422063489];

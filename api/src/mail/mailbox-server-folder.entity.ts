@@ -1,0 +1,19 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * One folder the mailbox's IMAP server listed when the sync engine last asked (the folder picker of
+ * folder tracking rules). Keyed by position, not path: IMAP names are case-sensitive (RFC 3501 5.1),
+ * the MySQL collation is not.
+ */
+@Entity('mailbox_server_folder')
+export class MailboxServerFolder {
+  @PrimaryColumn('varchar', { length: 36 })
+  mailboxId: string;
+
+  @PrimaryColumn('int')
+  position: number;
+
+  /** The full path as the server names it, with its hierarchy delimiter ("INBOX/Contoso"). */
+  @Column('varchar', { length: 255 })
+  path: string;
+}

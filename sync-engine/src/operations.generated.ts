@@ -1,0 +1,308 @@
+// Printed by `npm run wire-types` from schema.graphql and the operations this package tags with graphql('Name'):
+// do not edit. test/contract/wire-types.test.ts fails when it is not current.
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** An attendee of a meeting (RFC 5545 ATTENDEE). */
+export type CalendarAttendeeInput = {
+  readonly address: string;
+  readonly name?: string | null | undefined;
+  /** NEEDS-ACTION, ACCEPTED, DECLINED, TENTATIVE, DELEGATED. */
+  readonly partstat?: string | null | undefined;
+  /** REQ-PARTICIPANT (default), OPT-PARTICIPANT, CHAIR or NON-PARTICIPANT. */
+  readonly role?: string | null | undefined;
+};
+
+/** The iCalendar event of a meeting invitation (RFC 5545 VEVENT, RFC 5546 METHOD), as the sync engine parsed it. */
+export type CalendarInput = {
+  readonly allDay?: boolean | null | undefined;
+  readonly attendees?: ReadonlyArray<CalendarAttendeeInput> | null | undefined;
+  readonly description?: string | null | undefined;
+  /** DTEND as ISO 8601; default: the start (an all-day event: one day). */
+  readonly end?: string | null | undefined;
+  readonly location?: string | null | undefined;
+  /** REQUEST, CANCEL, REPLY, PUBLISH, … */
+  readonly method: string;
+  readonly organizer?: MailAddressInput | null | undefined;
+  /** SEQUENCE: an invitation older than the one applied changes nothing. */
+  readonly sequence?: number | null | undefined;
+  /** DTSTART as ISO 8601 (a date alone for all-day events). */
+  readonly start?: string | null | undefined;
+  /** CONFIRMED, TENTATIVE or CANCELLED. */
+  readonly status?: string | null | undefined;
+  readonly summary?: string | null | undefined;
+  /** The event's UID: one Appointment per UID however many messages carry it. */
+  readonly uid: string;
+};
+
+/** The result of testing one channel. */
+export type ChannelTestInput = {
+  /** AUTH_FAILED, DNS, REFUSED, TLS, TIMEOUT, FOLDER_MISSING, … */
+  readonly code?: string | null | undefined;
+  /** Human-readable. */
+  readonly reason?: string | null | undefined;
+  /** SUCCESS, WARNING, FAILURE, or NOT_RUN for a channel whose method is NONE. */
+  readonly status: ChannelTestStatus;
+};
+
+export type ChannelTestStatus =
+  | 'FAILURE'
+  | 'NOT_RUN'
+  | 'PENDING'
+  | 'SUCCESS'
+  | 'WARNING';
+
+/** NONE: none are set; UNREADABLE: stored but they no longer decrypt (an alert says so); PRESENT: in `credentials`. */
+export type CredentialsStatus =
+  | 'NONE'
+  | 'PRESENT'
+  | 'UNREADABLE';
+
+export type EmailServerKind =
+  | 'IMAP_SMTP'
+  | 'POP3_SMTP';
+
+/** One address as written in a header. */
+export type MailAddressInput = {
+  readonly address: string;
+  readonly name?: string | null | undefined;
+};
+
+export type MailAuthMethod =
+  | 'OAUTH_BEARER'
+  | 'PASSWORD';
+
+export type MailHeaderInput = {
+  readonly name: string;
+  readonly value: string;
+};
+
+export type MailboxJob =
+  | 'SYNC'
+  | 'TEST';
+
+/** A message the sync engine could not track (unparseable, unknown forwarder…): recorded with the batch so the mailbox moves on and nothing vanishes silently. */
+export type QuarantineInput = {
+  /** INVALID_MESSAGE, TOO_LARGE, FORWARDER_UNKNOWN, … */
+  readonly code: string;
+  readonly folder?: string | null | undefined;
+  readonly fromAddress?: string | null | undefined;
+  readonly messageId?: string | null | undefined;
+  readonly reason: string;
+  /** Bytes. */
+  readonly size?: number | null | undefined;
+  /** Where it is on the server: "imap:INBOX:<uidvalidity>:<uid>" or "pop3:<uidl>". */
+  readonly sourceRef: string;
+  readonly subject?: string | null | undefined;
+};
+
+/** One message the server holds. */
+export type ServerMessageInput = {
+  /** Its Message-ID header, when it has one. */
+  readonly messageId?: string | null | undefined;
+  /** Where it is on the server, as in QuarantineInput.sourceRef. */
+  readonly sourceRef: string;
+};
+
+/** How a SYNC lease ended; the engine's own error code travels beside it. */
+export type SyncOutcome =
+  | 'AUTH_FAILED'
+  | 'CONFIG_ERROR'
+  | 'SUCCESS'
+  | 'TEMPORARY_FAILURE';
+
+/** How a SYNC lease ended. */
+export type SyncReportInput = {
+  /** The engine's error code: DNS, REFUSED, TLS, TIMEOUT, FOLDER_MISSING, … */
+  readonly code?: string | null | undefined;
+  readonly itemsProcessed?: number;
+  /** Why, in words: shown in the alert log and as the mailbox's state reason. */
+  readonly message?: string | null | undefined;
+  /** Be due again after this many seconds (e.g. 0: more mail is waiting); default: the profile's poll interval. Used on SUCCESS only. */
+  readonly nextSyncInSeconds?: number | null | undefined;
+  readonly outcome: SyncOutcome;
+  /** The resyncFrom value the engine finished re-reading; cleared only if it is still the mailbox's. */
+  readonly resyncCompleted?: string | null | undefined;
+};
+
+export type TlsMode =
+  | 'IMPLICIT'
+  | 'NONE'
+  | 'STARTTLS';
+
+/** An attachment uploaded first with PUT /blobs (by sha256), or skipped (too large) with its name and size. */
+export type TrackAttachmentInput = {
+  readonly contentId?: string | null | undefined;
+  readonly contentType?: string;
+  readonly fileName: string;
+  readonly inline?: boolean;
+  /** The sha256 PUT /blobs returned; null when the engine did not upload it (too large). */
+  readonly sha256?: string | null | undefined;
+  /** Bytes. */
+  readonly size: number;
+};
+
+/** One message as the sync engine read it from a mailbox. */
+export type TrackEmailItemInput = {
+  readonly attachments?: ReadonlyArray<TrackAttachmentInput>;
+  readonly bcc?: ReadonlyArray<MailAddressInput>;
+  /** A meeting invitation (text/calendar part) in the message: it becomes or changes the Appointment with its UID. */
+  readonly calendar?: CalendarInput | null | undefined;
+  readonly cc?: ReadonlyArray<MailAddressInput>;
+  /** The Date header (RFC 5322 or ISO 8601). */
+  readonly date?: string | null | undefined;
+  /** INCOMING or OUTGOING; by default OUTGOING when it is from the mailbox's own address. */
+  readonly direction?: string | null | undefined;
+  /** The folder it was found in (INBOX, Sent, a tracked folder). */
+  readonly folder?: string | null | undefined;
+  readonly from?: MailAddressInput | null | undefined;
+  /** Further headers that tracking reads: Auto-Submitted, Precedence, List-Id, X-Autoreply, Content-Type… */
+  readonly headers?: ReadonlyArray<MailHeaderInput>;
+  /** As received; sanitized before it is stored. */
+  readonly htmlBody?: string | null | undefined;
+  readonly inReplyTo?: string | null | undefined;
+  /** Message-ID header; a message without one is keyed by a hash of its content. */
+  readonly messageId?: string | null | undefined;
+  /** When the server received it (ISO 8601). */
+  readonly receivedAt?: string | null | undefined;
+  readonly references?: ReadonlyArray<string>;
+  readonly subject?: string | null | undefined;
+  readonly textBody?: string | null | undefined;
+  /** Outlook's Thread-Index header. */
+  readonly threadIndex?: string | null | undefined;
+  readonly to?: ReadonlyArray<MailAddressInput>;
+};
+
+export type TrackEmailsInput = {
+  /** The mailbox's new sync cursor, committed with the items; null leaves it unchanged. At most 65,535 bytes. */
+  readonly cursor?: string | null | undefined;
+  readonly items: ReadonlyArray<TrackEmailItemInput>;
+  /** The lease from claimMailboxes: the batch commits only while it is the mailbox's current lease (CONFLICT otherwise, and nothing is written). */
+  readonly leaseId?: string | null | undefined;
+  /** Messages that could not be tracked, committed with the cursor; one already recorded (same sourceRef) is left as it is. */
+  readonly quarantine?: ReadonlyArray<QuarantineInput> | null | undefined;
+};
+
+export type ClaimMailboxesMutationVariables = Exact<{
+  engineId: string;
+  limit: number;
+  leaseSeconds: number;
+}>;
+
+
+export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean }, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
+
+export type ClaimOutgoingEmailsMutationVariables = Exact<{
+  limit: number;
+  leaseSeconds: number;
+}>;
+
+
+export type ClaimOutgoingEmailsMutation = { readonly claimOutgoingEmails: ReadonlyArray<{ readonly emailId: string, readonly leaseId: string, readonly leaseUntil: string, readonly mailboxId: string, readonly subject: string, readonly messageId: string, readonly inReplyTo: string | null, readonly references: ReadonlyArray<string>, readonly textBody: string | null, readonly htmlBody: string | null, readonly attempt: number, readonly from: { readonly address: string, readonly name: string | null }, readonly to: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly cc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly bcc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly attachments: ReadonlyArray<{ readonly fileName: string, readonly contentType: string, readonly size: number, readonly sha256: string }>, readonly transport: { readonly kind: EmailServerKind, readonly sentFolder: string | null, readonly credentialsStatus: CredentialsStatus, readonly smtp: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean }, readonly imap: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null } }> };
+
+export type MarkEmailFailedMutationVariables = Exact<{
+  emailId: string;
+  leaseId: string;
+  reason: string;
+  retryable: boolean;
+}>;
+
+
+export type MarkEmailFailedMutation = { readonly markEmailFailed: { readonly id: string } };
+
+export type MarkEmailSentMutationVariables = Exact<{
+  emailId: string;
+  leaseId: string;
+  sentAt?: string | null | undefined;
+}>;
+
+
+export type MarkEmailSentMutation = { readonly markEmailSent: { readonly id: string } };
+
+export type ReleaseMailboxMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  report: SyncReportInput;
+}>;
+
+
+export type ReleaseMailboxMutation = { readonly releaseMailbox: { readonly id: string } };
+
+export type RenewMailboxLeaseMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  leaseSeconds: number;
+}>;
+
+
+export type RenewMailboxLeaseMutation = { readonly renewMailboxLease: string };
+
+export type ReportMailboxCoverageMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  serverCount: number;
+  decidedCount: number;
+  recovered: number;
+}>;
+
+
+export type ReportMailboxCoverageMutation = { readonly reportMailboxCoverage: { readonly id: string } };
+
+export type ReportMailboxFoldersMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  folders: ReadonlyArray<string> | string;
+}>;
+
+
+export type ReportMailboxFoldersMutation = { readonly reportMailboxFolders: { readonly id: string } };
+
+export type ReportMailboxTestMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  incoming: ChannelTestInput;
+  outgoing: ChannelTestInput;
+}>;
+
+
+export type ReportMailboxTestMutation = { readonly reportMailboxTest: { readonly id: string } };
+
+export type SyncEngineViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SyncEngineViewerQuery = { readonly viewer: { readonly id: string, readonly fullName: string, readonly roles: ReadonlyArray<{ readonly name: string }> } };
+
+export type TrackEmailsMutationVariables = Exact<{
+  mailboxId: string;
+  input: TrackEmailsInput;
+}>;
+
+
+export type TrackEmailsMutation = { readonly trackEmails: { readonly items: ReadonlyArray<{ readonly index: number, readonly messageId: string | null, readonly outcome: string, readonly activityId: string | null, readonly errorCode: string | null, readonly errorMessage: string | null }> } };
+
+export type UndecidedMessagesMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  items: ReadonlyArray<ServerMessageInput> | ServerMessageInput;
+}>;
+
+
+export type UndecidedMessagesMutation = { readonly undecidedMessages: ReadonlyArray<string> };
+
+/** Every operation of this package by name: what it answers and the variables it takes. */
+export interface Operations {
+  readonly ClaimMailboxes: { readonly result: ClaimMailboxesMutation; readonly variables: ClaimMailboxesMutationVariables };
+  readonly ClaimOutgoingEmails: { readonly result: ClaimOutgoingEmailsMutation; readonly variables: ClaimOutgoingEmailsMutationVariables };
+  readonly MarkEmailFailed: { readonly result: MarkEmailFailedMutation; readonly variables: MarkEmailFailedMutationVariables };
+  readonly MarkEmailSent: { readonly result: MarkEmailSentMutation; readonly variables: MarkEmailSentMutationVariables };
+  readonly ReleaseMailbox: { readonly result: ReleaseMailboxMutation; readonly variables: ReleaseMailboxMutationVariables };
+  readonly RenewMailboxLease: { readonly result: RenewMailboxLeaseMutation; readonly variables: RenewMailboxLeaseMutationVariables };
+  readonly ReportMailboxCoverage: { readonly result: ReportMailboxCoverageMutation; readonly variables: ReportMailboxCoverageMutationVariables };
+  readonly ReportMailboxFolders: { readonly result: ReportMailboxFoldersMutation; readonly variables: ReportMailboxFoldersMutationVariables };
+  readonly ReportMailboxTest: { readonly result: ReportMailboxTestMutation; readonly variables: ReportMailboxTestMutationVariables };
+  readonly SyncEngineViewer: { readonly result: SyncEngineViewerQuery; readonly variables: SyncEngineViewerQueryVariables };
+  readonly TrackEmails: { readonly result: TrackEmailsMutation; readonly variables: TrackEmailsMutationVariables };
+  readonly UndecidedMessages: { readonly result: UndecidedMessagesMutation; readonly variables: UndecidedMessagesMutationVariables };
+}

@@ -1,0 +1,171 @@
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ok, uniqueTag } from '../api/gql-helpers';
+import { launchChromium, SCREENSHOTS, signIn, watchErrors } from '../support/browser';
+import { startHub, type StartedHub } from '../support/hub';
+
+// Appointments made from a record page, and what the timeline lets one do with an activity afterwards:
+// reopen what was closed, and move it to another record.
+
+const SAM = { email: 'sam.sales@demo.crm.test', name: 'Sam Sales' };
+const SARA = { email: 'sara.sales@demo.crm.test', name: 'Sara Säljare' };
+
+let hub: StartedHub;
+let browser: Browser;
+let context: BrowserContext | undefined;
+let page: Page;
+let errors: string[];
+
+const shoot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+async function open(who: { email: string; name: string }, hash: string): Promise<void> {
+  context = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Stockholm', viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  errors = watchErrors(page);
+  await page.goto(hub.url);
+  await signIn(page, who.email, hub.demoPassword, who.name);
+  await page.goto(`${hub.url}/${hash}`);
+}
+
+const timelineOf = async (id: string, token: string) =>
+  ok(await hub.gql('query($id: ID!) { timeline(recordId: $id, first: 20) { edges { node { __typename subject state regarding { ... on Node { id } } } } } }', { id }, token)).timeline.edges.map(
+    (e: { node: unknown }) => e.node,
+  );
+
+beforeAll(async () => {
+  hub = await startHub({ dialect: 'sqlite' });
+  browser = await launchChromium();
+}, 120_000);
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+});
+
+describe('activities from a record page', () => {
+  it('makes an appointment with the contact: an end before the start is shown beside the field; an all-day one runs whole days', async () => {
+    const sam = await hub.login(SAM.email);
+    const contact = ok(await hub.gql('mutation { createContact(input: { firstName: "Mia", lastName: "Möte" }) { id } }', {}, sam)).createContact.id;
+    await open(SAM, `#/contacts/${encodeURIComponent(contact)}`);
+    await page.getByRole('heading', { level: 1, name: 'Mia Möte' }).waitFor();
+
+    await page.getByRole('button', { name: 'New appointment' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New appointment' });
+    const subject = `Demo of the premium plan ${uniqueTag()}`;
+    await dialog.getByLabel('Subject').fill(subject);
+    await dialog.getByLabel('Starts').fill('2030-03-12T10:00');
+    await dialog.getByLabel('Ends').fill('2030-03-12T09:00');
+    await dialog.getByLabel('Location').fill('Teams');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('It cannot end before it starts.').waitFor();
+    await dialog.getByLabel('Ends').fill('2030-03-12T11:30');
+    await shoot('appointment-dialog');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const item = page.getByTestId('timeline-item').filter({ hasText: subject });
+    await item.waitFor();
+    await item.getByText('Teams').waitFor();
+
+    const stored = ok(await hub.gql(`query($id: ID!) { timeline(recordId: $id, first: 5) { edges { node { subject ... on Appointment { startAt endAt location allDay }
+      parties { role record { ... on Contact { id } } } } } } }`, { id: contact }, sam)).timeline.edges.map((e: any) => e.node);
+    const meeting = stored.find((n: any) => n.subject === subject);
+    // 10:00 in Stockholm in March is 09:00 UTC.
+    expect(meeting).toMatchObject({ startAt: '2030-03-12T09:00:00.000Z', endAt: '2030-03-12T10:30:00.000Z', location: 'Teams', allDay: false });
+    expect(meeting.parties).toEqual(expect.arrayContaining([{ role: "REQUIRED", record: { id: contact } }]));
+
+    await page.getByRole('button', { name: 'New appointment' }).click();
+    const allDay = `Trade fair ${uniqueTag()}`;
+    await dialog.getByLabel('Subject').fill(allDay);
+    await dialog.getByLabel('All day').check();
+    await dialog.getByLabel('Starts').fill('2030-05-20');
+    await dialog.getByLabel('Ends').fill('2030-05-21');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('timeline-item').filter({ hasText: allDay }).waitFor();
+    const fair = ok(await hub.gql('query($id: ID!) { timeline(recordId: $id, first: 5) { edges { node { subject ... on Appointment { startAt endAt allDay } } } } }', { id: contact }, sam))
+      .timeline.edges.map((e: any) => e.node).find((n: any) => n.subject === allDay);
+    // Two whole days, from local midnight to the midnight after the last.
+    expect(fair).toMatchObject({ allDay: true, startAt: '2030-05-19T22:00:00.000Z', endAt: '2030-05-21T22:00:00.000Z' });
+    expect(errors).toEqual([]);
+  });
+
+  it('reopens a task marked done, and moves it to an opportunity: it leaves the contact’s timeline and joins the opportunity’s', async () => {
+    const sam = await hub.login(SAM.email);
+    const contact = ok(await hub.gql('mutation { createContact(input: { lastName: "Flyttas" }) { id } }', {}, sam)).createContact.id;
+    const tag = uniqueTag();
+    const opportunity = ok(await hub.gql('mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }', {
+      input: { name: `Expansion ${tag}`, customerId: contact },
+    }, sam)).createOpportunity.id;
+    const todo = `Call back about pricing ${tag}`;
+    ok(await hub.gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject: todo, regardingId: contact } }, sam));
+    await open(SAM, `#/contacts/${encodeURIComponent(contact)}`);
+    const item = page.getByTestId('timeline-item').filter({ hasText: todo });
+    await item.waitFor();
+
+    await item.getByRole('button', { name: 'Mark done' }).click();
+    await item.getByRole('button', { name: 'Reopen' }).click();
+    await item.getByRole('button', { name: 'Mark done' }).waitFor();
+    expect((await timelineOf(contact, sam)).find((n: any) => n.subject === todo).state).toBe('OPEN');
+
+    await item.getByRole('button', { name: 'Change regarding' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Regarding' });
+    await dialog.getByLabel('Record').fill(`Expansion ${tag}`);
+    await dialog.getByRole('button', { name: new RegExp(`Expansion ${tag}`) }).click();
+    await dialog.getByTestId('lookup-chosen').waitFor();
+    await shoot('activity-regarding-dialog');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Live: the task leaves this timeline without a reload.
+    await item.waitFor({ state: 'detached' });
+    expect((await timelineOf(opportunity, sam)).map((n: any) => n.subject)).toContain(todo);
+
+    await page.goto(`${hub.url}/#/opportunities/${encodeURIComponent(opportunity)}`);
+    await page.getByTestId('timeline-item').filter({ hasText: todo }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('offers no state or regarding change on a colleague’s task the viewer may only read', async () => {
+    const sam = await hub.login(SAM.email);
+    const sara = await hub.login(SARA.email);
+    const contact = ok(await hub.gql('mutation { createContact(input: { lastName: "Delad" }) { id } }', {}, sam)).createContact.id;
+    const subject = `Sara's follow-up ${uniqueTag()}`;
+    ok(await hub.gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject, regardingId: contact } }, sara));
+    // A salesperson reads the business unit's activities but changes only their own.
+    const access = ok(await hub.gql('query($id: ID!) { timeline(recordId: $id, first: 5) { edges { node { subject viewerAccess { write append } } } } }', { id: contact }, sam))
+      .timeline.edges.map((e: any) => e.node).find((n: any) => n.subject === subject).viewerAccess;
+    expect(access).toEqual({ write: false, append: false });
+    await open(SAM, `#/contacts/${encodeURIComponent(contact)}`);
+    const item = page.getByTestId('timeline-item').filter({ hasText: subject });
+    await item.waitFor();
+    expect(await item.getByRole('button').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('opens an activity on its own page, follows its changes live, and shows one the viewer may not read as not found', async () => {
+    const sam = await hub.login(SAM.email);
+    const contact = ok(await hub.gql('mutation { createContact(input: { lastName: "Sidan" }) { id } }', {}, sam)).createContact.id;
+    const subject = `Prepare the offer ${uniqueTag()}`;
+    const task = ok(await hub.gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject, regardingId: contact } }, sam)).createTask.id;
+    await open(SAM, `#/activities/${encodeURIComponent(task)}`);
+    await page.getByRole('heading', { level: 1, name: subject }).waitFor();
+    await page.getByRole('link', { name: 'Sidan' }).first().waitFor();
+    // Done elsewhere (another tab, a colleague): the page shows it without a reload.
+    ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: COMPLETED) { id } }', { id: task }, sam));
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await shoot('activity-page');
+
+    const nora = await hub.login('nora.north@demo.crm.test');
+    const hidden = ok(await hub.gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject: 'North only' } }, nora)).createTask.id;
+    await page.goto(`${hub.url}/#/activities/${encodeURIComponent(hidden)}`);
+    await page.getByRole('heading', { level: 1, name: 'Activity not found' }).waitFor();
+    expect(await page.getByText('North only').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
