@@ -44,7 +44,7 @@ beforeAll(async () => {
     input: { name: ACCOUNT, emails: ['order@nordvik.example'], telephone: '+46 8 555 01 01' },
   });
   await gql('mutation($input: LogPhoneCallInput!) { logPhoneCall(input: $input) { id } }', {
-    input: { subject: 'Samtal om leveransen', regardingId: account.id, durationMinutes: 65, direction: 'INCOMING', occurredAt: new Date(Date.now() - 60_000).toISOString() },
+    input: { subject: 'Samtal om leveransen', regardingId: account.id, durationMinutes: 65, direction: 'INCOMING', occurredAt: earlierToday().toISOString() },
   });
   await gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', {
     input: { subject: 'Skicka offerten', regardingId: account.id, priority: 'HIGH', dueAt: new Date(Date.now() + 86_400_000).toISOString() },
@@ -204,3 +204,10 @@ describe('the UI in English and Swedish', () => {
     expect(errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
   });
 });
+
+/** A minute ago, but never before today's midnight, so the call sits under "I dag" whenever the test runs. */
+function earlierToday(): Date {
+  const midnight = new Date();
+  midnight.setHours(0, 0, 0, 0);
+  return new Date(Math.max(midnight.getTime(), Date.now() - 60_000));
+}

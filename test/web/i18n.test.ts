@@ -183,6 +183,10 @@ describe('formats', () => {
     expect(swedish.formatDuration(120)).toBe('2 tim');
     expect(swedish.formatDate(new Date(2026, 11, 4, 14, 5), 'time')).toBe('14:05');
     expect(english.formatDate(new Date(2026, 11, 4, 14, 5), 'time')).toBe('2:05 PM');
+    // Past midnight a 24-hour clock keeps two digits ("00:05", not ICU's "0:05"); a 12-hour clock does not pad.
+    expect(swedish.formatDate(new Date(2026, 11, 4, 0, 5), 'time')).toBe('00:05');
+    expect(swedish.formatDate(new Date(2026, 11, 4, 9, 5), 'dayAndTime')).toMatch(/^4 dec\.? 09:05$/);
+    expect(english.formatDate(new Date(2026, 11, 4, 0, 5), 'time')).toBe('12:05 AM');
   });
 
   it('translates known error codes and keeps the API’s words for the rest', () => {

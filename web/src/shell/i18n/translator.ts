@@ -109,13 +109,25 @@ const FILE_UNITS = ['KB', 'MB', 'GB'];
 const startOfDay = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate());
 const capitalize = (text: string) => text.charAt(0).toLocaleUpperCase() + text.slice(1);
 
+/** Whether the locale's clock runs 0–23 (Swedish, British) rather than 1–12 with AM/PM. */
+function usesTwentyFourHours(intlLocale: string): boolean {
+  const cycle = new Intl.DateTimeFormat(intlLocale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  return cycle === 'h23' || cycle === 'h24';
+}
+
 /** The translator for one language, its dates and numbers written for `intlLocale`; formats are made once. */
 export function translator(locale: Locale, intlLocale: string): Translator {
   const t = CATALOGS[locale];
   const dates = new Map<DateStyle, Intl.DateTimeFormat>();
+  const twentyFourHour = usesTwentyFourHours(intlLocale);
   const dateFormat = (style: DateStyle) => {
     let format = dates.get(style);
-    if (!format) dates.set(style, (format = new Intl.DateTimeFormat(intlLocale, DATE_STYLES[style])));
+    if (!format) {
+      const options: Intl.DateTimeFormatOptions = DATE_STYLES[style];
+      // ICU writes a numeric 24-hour clock as "0:05"; Swedish and British readers expect "00:05", as timeStyle writes it.
+      const clock = twentyFourHour && options.hour === 'numeric' ? { ...options, hour: '2-digit' as const } : options;
+      dates.set(style, (format = new Intl.DateTimeFormat(intlLocale, clock)));
+    }
     return format;
   };
   const numbers = new Intl.NumberFormat(intlLocale);
