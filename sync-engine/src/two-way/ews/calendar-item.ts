@@ -135,17 +135,19 @@ export function appointmentToEws(fields: AppointmentFields): EwsCalendarItem {
     RequiredAttendees: fields.requiredAttendees.map((a) => ({ Mailbox: mailbox(a) })),
     OptionalAttendees: fields.optionalAttendees.map((a) => ({ Mailbox: mailbox(a) })),
     Recurrence: recurrence ? rruleToEws(recurrence.rrule, { start: fields.start, timeZone: fields.timeZone, allDay: fields.allDay }) : null,
-    ModifiedOccurrences: recurrence?.overrides.map((o) => ({ Start: o.start, End: o.end, OriginalStart: o.originalStart })) ?? [],
+    ModifiedOccurrences:
+      recurrence?.overrides.map((o) => ({
+        Start: o.start,
+        End: o.end,
+        OriginalStart: o.originalStart,
+        ...(o.subject !== null ? { Subject: o.subject } : {}),
+        ...(o.location !== null ? { Location: o.location } : {}),
+      })) ?? [],
     DeletedOccurrences: recurrence?.exdates.map((d) => ({ Start: d })) ?? [],
     StartTimeZone: zone,
     EndTimeZone: zone,
     UID: fields.icalUid,
   };
-}
-
-/** The Subject/Location an occurrence's own UpdateItem writes (null: the series' values). */
-export function occurrenceChanges(fields: AppointmentFields): readonly OccurrenceOverride[] {
-  return fields.recurrence?.overrides ?? [];
 }
 
 function mailbox(attendee: Attendee): EwsMailbox {

@@ -57,6 +57,9 @@ export interface EwsOccurrenceInfo {
   readonly Start: string;
   readonly End: string;
   readonly OriginalStart: string;
+  /** Not in OccurrenceInfoType: on write, what the adapter's UpdateItem on that occurrence sets (absent: the series'). */
+  readonly Subject?: string;
+  readonly Location?: string;
 }
 
 /** DeletedOccurrenceInfoType. */
