@@ -3,7 +3,8 @@ import { fingerprint } from '../fingerprint.js';
 import { InvalidSyncItemError } from '../limits.js';
 import type { AppointmentFields } from '../model.js';
 import { fromLocal } from '../zoned-time.js';
-import { appointmentFromEws, appointmentToEws, InvalidEwsItemError } from './calendar-item.js';
+import { appointmentFromEws, appointmentToEws } from './calendar-item.js';
+import { InvalidEwsItemError } from './ews-item.js';
 import type { EwsCalendarItem } from './ews-types.js';
 
 const at = (local: string) => {

@@ -1,17 +1,9 @@
 import { assertSyncable } from '../limits.js';
-import type { AppointmentFields, Attendee, ExternalRef, OccurrenceOverride, SyncedItem } from '../model.js';
-import { DEFAULT_TRACKING_CATEGORY, type EwsAttendee, type EwsCalendarItem, type EwsItemId, type EwsMailbox } from './ews-types.js';
+import type { AppointmentFields, Attendee, OccurrenceOverride } from '../model.js';
+import { DEFAULT_TRACKING_CATEGORY, type EwsAttendee, type EwsCalendarItem, type EwsMailbox } from './ews-types.js';
+import { marked, refOf, text, utc, type FromEws } from './ews-item.js';
 import { rruleFromEws, rruleToEws } from './recurrence.js';
 import { ianaZoneOf, windowsZoneOf } from './windows-zones.js';
-
-/** What an EWS item becomes on the neutral side: its version, its content, and whether the user marked it. */
-export interface FromEws {
-  readonly ref: ExternalRef;
-  readonly item: SyncedItem;
-  readonly markedForSync: boolean;
-  /** Things the mapping had to assume (an unknown time zone read as UTC); for the mailbox's alert log. */
-  readonly warnings: readonly string[];
-}
 
 export interface CalendarFromEwsOptions {
   /** The zone the CRM side has (or the user's): kept when the Windows zone covers it (windows-zones.ts). */
@@ -19,36 +11,6 @@ export interface CalendarFromEwsOptions {
   readonly trackingCategory?: string;
   /** The exception items (GetItem of each ModifiedOccurrences ItemId): their Subject and Location, where changed. */
   readonly exceptions?: readonly EwsCalendarItem[];
-}
-
-/** An EWS answer that lacks what every synced item must have. */
-export class InvalidEwsItemError extends Error {
-  readonly code = 'INVALID_ITEM';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidEwsItemError';
-  }
-}
-
-export function refOf(itemId: EwsItemId | undefined, lastModified: string | undefined): ExternalRef {
-  if (!itemId?.Id || !itemId.ChangeKey) throw new InvalidEwsItemError('the item has no ItemId with a ChangeKey');
-  if (!lastModified || Number.isNaN(Date.parse(lastModified))) throw new InvalidEwsItemError('the item has no LastModifiedTime');
-  return { provider: 'EWS', externalId: itemId.Id, changeKey: itemId.ChangeKey, lastModified: utc(lastModified) };
-}
-
-export function utc(dateTime: string): string {
-  const time = Date.parse(dateTime);
-  if (Number.isNaN(time)) throw new InvalidEwsItemError(`not an xs:dateTime: ${dateTime.slice(0, 40)}`);
-  return new Date(time).toISOString();
-}
-
-export function text(value: string | null | undefined): string | null {
-  return value === undefined || value === null || value.trim() === '' ? null : value;
-}
-
-export function marked(categories: readonly string[] | undefined, category: string): boolean {
-  const wanted = category.trim().toLowerCase();
-  return (categories ?? []).some((c) => c.trim().toLowerCase() === wanted);
 }
 
 function person(mailbox: EwsMailbox): Attendee {

@@ -1,6 +1,6 @@
 import { assertSyncable } from '../limits.js';
 import type { ContactFields, PostalAddress } from '../model.js';
-import { marked, refOf, text, type FromEws } from './calendar-item.js';
+import { marked, refOf, text, type FromEws } from './ews-item.js';
 import { DEFAULT_TRACKING_CATEGORY, type EwsContact, type EwsEmailKey, type EwsPhysicalAddress } from './ews-types.js';
 
 const EMAIL_KEYS: readonly EwsEmailKey[] = ['EmailAddress1', 'EmailAddress2', 'EmailAddress3'];
