@@ -364,6 +364,20 @@ describe('planSync: as a whole', () => {
     expect(planSync(input(parts))).toEqual(actions);
   });
 
+  it('keeps providers apart: a Graph item with an EWS item’s id is another item', () => {
+    const graph: ExternalRef = { provider: 'GRAPH', externalId: 'ews-1', changeKey: 'ck-g', lastModified: '2026-02-20T08:00:00.000Z' };
+    expect(types(planSync(input({ links: [syncedLink], externalChanges: [fromExchange(graph, meeting({ subject: 'Other' }))] })))).toEqual(['CREATE_IN_CRM']);
+  });
+
+  it('acts on an item’s last change when it was changed and then deleted', () => {
+    const actions = planSync(input({
+      links: [syncedLink],
+      externalChanges: [fromExchange(ref('ews-1', 'ck-2', '2026-02-20T08:00:00.000Z'), meeting({ subject: 'Changed first' })), deletedInExchange('APPOINTMENT', 'ews-1')],
+      crmRecords: [snapshot('crm-1', synced, '2026-02-01T10:00:00.000Z')],
+    }));
+    expect(types(actions)).toEqual(['DELETE_IN_CRM']);
+  });
+
   it('plans nothing when nothing changed', () => {
     expect(planSync(input({ links: [syncedLink], crmRecords: [snapshot('crm-1', synced, '2026-02-01T10:00:00.000Z')] }))).toEqual([]);
   });
