@@ -61,6 +61,7 @@ export type CredentialsStatus =
   | 'UNREADABLE';
 
 export type EmailServerKind =
+  | 'EXCHANGE_EWS'
   | 'IMAP_SMTP'
   | 'POP3_SMTP';
 
@@ -71,6 +72,7 @@ export type MailAddressInput = {
 };
 
 export type MailAuthMethod =
+  | 'NTLM'
   | 'OAUTH_BEARER'
   | 'PASSWORD';
 
@@ -192,7 +194,7 @@ export type ClaimMailboxesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean }, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
+export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
 
 export type ClaimOutgoingEmailsMutationVariables = Exact<{
   limit: number;
@@ -200,7 +202,7 @@ export type ClaimOutgoingEmailsMutationVariables = Exact<{
 }>;
 
 
-export type ClaimOutgoingEmailsMutation = { readonly claimOutgoingEmails: ReadonlyArray<{ readonly emailId: string, readonly leaseId: string, readonly leaseUntil: string, readonly mailboxId: string, readonly subject: string, readonly messageId: string, readonly inReplyTo: string | null, readonly references: ReadonlyArray<string>, readonly textBody: string | null, readonly htmlBody: string | null, readonly attempt: number, readonly from: { readonly address: string, readonly name: string | null }, readonly to: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly cc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly bcc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly attachments: ReadonlyArray<{ readonly fileName: string, readonly contentType: string, readonly size: number, readonly sha256: string }>, readonly transport: { readonly kind: EmailServerKind, readonly sentFolder: string | null, readonly credentialsStatus: CredentialsStatus, readonly smtp: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean }, readonly imap: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null } }> };
+export type ClaimOutgoingEmailsMutation = { readonly claimOutgoingEmails: ReadonlyArray<{ readonly emailId: string, readonly leaseId: string, readonly leaseUntil: string, readonly mailboxId: string, readonly subject: string, readonly messageId: string, readonly inReplyTo: string | null, readonly references: ReadonlyArray<string>, readonly textBody: string | null, readonly htmlBody: string | null, readonly attempt: number, readonly from: { readonly address: string, readonly name: string | null }, readonly to: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly cc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly bcc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly attachments: ReadonlyArray<{ readonly fileName: string, readonly contentType: string, readonly size: number, readonly sha256: string }>, readonly transport: { readonly kind: EmailServerKind, readonly sentFolder: string | null, readonly credentialsStatus: CredentialsStatus, readonly smtp: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly imap: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null } }> };
 
 export type MarkEmailFailedMutationVariables = Exact<{
   emailId: string;

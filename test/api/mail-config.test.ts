@@ -222,9 +222,11 @@ describe.each(DIALECTS)('mail configuration on %s', (dialect) => {
 
     const SETTINGS = `mutation($input: UpdateEmailSettingsInput!) { updateEmailSettings(input: $input) {
       defaultIncomingMethod defaultOutgoingMethod defaultAppointmentsContactsTasksMethod processEmailOnlyForApprovedMailboxes } }`;
-    failed(await admin(SETTINGS, { input: { defaultAppointmentsContactsTasksMethod: 'SERVER_SIDE_SYNC' } }), 'BAD_USER_INPUT', 'input.defaultAppointmentsContactsTasksMethod');
+    // Dynamics applies the default where the server can do it: a new mailbox on the (IMAP) default profile gets NONE.
+    ok(await admin(SETTINGS, { input: { defaultAppointmentsContactsTasksMethod: 'SERVER_SIDE_SYNC' } }));
+    expect(await createUser(`u${uniqueTag().toLowerCase()}`)).toMatchObject({ appointmentsContactsTasksMethod: 'NONE', profile: { id: defaultProfileId } });
     failed(await as('sam.sales')(SETTINGS, { input: { defaultIncomingMethod: 'NONE' } }), 'FORBIDDEN');
-    expect(ok(await admin(SETTINGS, { input: { defaultIncomingMethod: 'NONE', defaultOutgoingMethod: 'NONE' } })).updateEmailSettings).toEqual({
+    expect(ok(await admin(SETTINGS, { input: { defaultIncomingMethod: 'NONE', defaultOutgoingMethod: 'NONE', defaultAppointmentsContactsTasksMethod: 'NONE' } })).updateEmailSettings).toEqual({
       defaultIncomingMethod: 'NONE',
       defaultOutgoingMethod: 'NONE',
       defaultAppointmentsContactsTasksMethod: 'NONE',

@@ -28,6 +28,8 @@ const SAME_IN_BOTH = new Set([
   'mailAdmin.tls.STARTTLS', // the protocol's name
   'mailAdmin.tlsShort.STARTTLS',
   'mailAdmin.tlsShort.IMPLICIT', // "TLS"
+  'mailAdmin.kind.EXCHANGE_EWS', // the product's name, "Exchange Server (EWS)"
+  'mailAdmin.autodiscoverShort', // Microsoft's name for the feature, "Autodiscover"
   'mailAdmin.channelFailed', // "Incoming: reason", punctuation only
   'rolesAdmin.cell', // "Entity, privilege: depth", punctuation only
   'rolesAdmin.fieldCheckbox', // "Permission entity: field", punctuation only

@@ -21,7 +21,7 @@ export function secretOf(input: SecretInput, method: MailAuthMethod | null): str
     return password;
   }
   if (token !== undefined) {
-    if (method === MailAuthMethod.PASSWORD) throw badInput('input.accessToken', 'the server profile signs in with a password: give password instead');
+    if (method !== null && method !== MailAuthMethod.OAUTH_BEARER) throw badInput('input.accessToken', `the server profile signs in with a password (${method}): give password instead`);
     if (token.trim() === '') throw badInput('input.accessToken', 'must not be empty', { reason: 'REQUIRED' });
     return token.trim();
   }

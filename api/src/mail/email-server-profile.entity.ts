@@ -18,14 +18,23 @@ export class EmailServerProfile {
   @EnumColumn(16)
   kind: EmailServerKind;
 
-  @Column('varchar', { length: 255 })
-  incomingHost: string;
+  /** The IMAP or POP3 server; the three incoming columns are null on an EXCHANGE_EWS profile (it has `ewsUrl`). */
+  @Column('varchar', { length: 255, nullable: true })
+  incomingHost: string | null;
 
-  @Column('int')
-  incomingPort: number;
+  @Column('int', { nullable: true })
+  incomingPort: number | null;
 
-  @EnumColumn(16)
-  incomingTls: TlsMode;
+  @EnumColumn(16, { nullable: true })
+  incomingTls: TlsMode | null;
+
+  /** EXCHANGE_EWS: the EWS endpoint (https://host/EWS/Exchange.asmx); null: Autodiscover from each mailbox's address. */
+  @Column('varchar', { length: 2048, nullable: true })
+  ewsUrl: string | null;
+
+  /** EXCHANGE_EWS: the profile's service account acts as each mailbox through ExchangeImpersonation. */
+  @Column('boolean', { default: false })
+  useImpersonation: boolean;
 
   /** The SMTP server; all three outgoing columns are null on a profile nothing sends through. */
   @Column('varchar', { length: 255, nullable: true })

@@ -8,6 +8,8 @@ export const POLL_INTERVAL_RANGE = [5, 86400] as const;
 export const CONCURRENCY_RANGE = [1, 100] as const;
 /** Longest password or access token accepted (OAuth access tokens run to a few KB). */
 export const MAX_SECRET = 8192;
+/** Longest EWS URL accepted (the practical URL limit of browsers and proxies). */
+export const MAX_EWS_URL = 2048;
 
 @InputType()
 export class CreateEmailServerProfileInput {
@@ -19,18 +21,25 @@ export class CreateEmailServerProfileInput {
   @Field(() => EmailServerKind)
   kind: EmailServerKind;
 
-  @Field({ description: 'IMAP or POP3 server.' })
+  @Field(() => String, { nullable: true, description: 'IMAP or POP3 server; required for IMAP_SMTP and POP3_SMTP, refused for EXCHANGE_EWS.' })
   @NotBlank()
   @MaxLength(255)
-  incomingHost: string;
+  incomingHost?: string | null;
 
-  @Field(() => Int, { description: '1–65535 (IMAP 143/993, POP3 110/995).' })
+  @Field(() => Int, { nullable: true, description: '1–65535 (IMAP 143/993, POP3 110/995); with incomingHost.' })
   @Min(PORT_RANGE[0])
   @Max(PORT_RANGE[1])
-  incomingPort: number;
+  incomingPort?: number | null;
 
-  @Field(() => TlsMode)
-  incomingTls: TlsMode;
+  @Field(() => TlsMode, { nullable: true, description: 'With incomingHost.' })
+  incomingTls?: TlsMode | null;
+
+  @Field(() => String, { nullable: true, description: `EXCHANGE_EWS: the EWS endpoint, an http(s) URL of at most ${MAX_EWS_URL} characters (https://mail.example.com/EWS/Exchange.asmx); leave it out to find the server by Autodiscover from each mailbox's address.` })
+  @MaxLength(MAX_EWS_URL)
+  ewsUrl?: string | null;
+
+  @Field({ defaultValue: false, description: 'EXCHANGE_EWS: the profile\'s service account (useProfileCredentials) acts as each mailbox through ExchangeImpersonation; it needs the ApplicationImpersonation role.' })
+  useImpersonation: boolean;
 
   @Field(() => String, { nullable: true, description: 'SMTP server; leave the three outgoing fields out for a profile nothing sends through.' })
   @NotBlank()
@@ -45,7 +54,7 @@ export class CreateEmailServerProfileInput {
   @Field(() => TlsMode, { nullable: true, description: 'Required with outgoingHost.' })
   outgoingTls?: TlsMode | null;
 
-  @Field(() => MailAuthMethod, { defaultValue: MailAuthMethod.PASSWORD, description: 'OAUTH_BEARER (XOAUTH2) is IMAP_SMTP only.' })
+  @Field(() => MailAuthMethod, { defaultValue: MailAuthMethod.PASSWORD, description: 'OAUTH_BEARER is for IMAP_SMTP (XOAUTH2) and EXCHANGE_EWS (bearer token); NTLM for EXCHANGE_EWS only.' })
   authMethod: MailAuthMethod;
 
   @Field({ defaultValue: false, description: 'Every mailbox signs in with the profile\'s credentials (then give username and password or accessToken).' })
@@ -97,18 +106,25 @@ export class UpdateEmailServerProfileInput {
   @Field(() => EmailServerKind, { nullable: true })
   kind?: EmailServerKind;
 
-  @Field({ nullable: true })
+  @Field(() => String, { nullable: true, description: 'null removes the incoming server (port and TLS with it), as an EXCHANGE_EWS profile has none.' })
   @NotBlank()
   @MaxLength(255)
-  incomingHost?: string;
+  incomingHost?: string | null;
 
   @Field(() => Int, { nullable: true })
   @Min(PORT_RANGE[0])
   @Max(PORT_RANGE[1])
-  incomingPort?: number;
+  incomingPort?: number | null;
 
   @Field(() => TlsMode, { nullable: true })
-  incomingTls?: TlsMode;
+  incomingTls?: TlsMode | null;
+
+  @Field(() => String, { nullable: true, description: 'EXCHANGE_EWS: the EWS endpoint; null: Autodiscover.' })
+  @MaxLength(MAX_EWS_URL)
+  ewsUrl?: string | null;
+
+  @Field({ nullable: true })
+  useImpersonation?: boolean;
 
   @Field(() => String, { nullable: true, description: 'null removes the outgoing server (port and TLS with it); refused while a mailbox of the profile sends.' })
   @NotBlank()

@@ -11,17 +11,20 @@ import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
 import { EmailServerProfile } from './email-server-profile.entity';
 import type { CreateEmailServerProfileInput, UpdateEmailServerProfileInput } from './email-server-profile.inputs';
-import { AlertSeverity, EmailServerKind, MailAuthMethod, MailboxState, OutgoingMethod } from './mail-enums';
+import { ActMethod, AlertSeverity, EmailServerKind, MailAuthMethod, MailboxState, OutgoingMethod } from './mail-enums';
 import { recordAlert } from './mailbox-alerts';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, stageProfileMailboxes } from './mailbox-live-events';
 import { Mailbox } from './mailbox.entity';
 import { requireMailAdmin } from './mailbox.service';
 import { lockRow, rowLock } from '../db/row-locks';
+import { profileSends } from './profile-capabilities';
 
-const REQUIRED = ['name', 'kind', 'incomingHost', 'incomingPort', 'incomingTls', 'authMethod'] as const;
+const REQUIRED = ['name', 'kind', 'authMethod'] as const;
+/** The IMAP or POP3 server: all three on those kinds, none on EXCHANGE_EWS. */
+const INCOMING = ['incomingHost', 'incomingPort', 'incomingTls'] as const;
 /** The SMTP server: all three set, or none (nothing sends through the profile). */
 const OUTGOING = ['outgoingHost', 'outgoingPort', 'outgoingTls'] as const;
-const FLAGS = ['useProfileCredentials', 'allowInvalidCertificates', 'pollIntervalSeconds', 'maxConcurrentConnections', 'isDefault'] as const;
+const FLAGS = ['useProfileCredentials', 'useImpersonation', 'allowInvalidCertificates', 'pollIntervalSeconds', 'maxConcurrentConnections', 'isDefault'] as const;
 
 /**
  * Email server profiles: administrators only; the secret is encrypted with the profile's id bound in.
@@ -43,8 +46,8 @@ export class EmailServerProfileService {
   async create(principal: Principal, input: CreateEmailServerProfileInput): Promise<EmailServerProfile> {
     requireMailAdmin(principal);
     const id = newId();
-    const outgoing = Object.fromEntries(OUTGOING.map((f) => [f, input[f] ?? null]));
-    const profile = this.checked(input, { ...input, ...outgoing, credentialSecret: null, createdAt: this.clock(), updatedAt: this.clock() } as EmailServerProfile, id);
+    const servers = Object.fromEntries([...INCOMING, ...OUTGOING, 'ewsUrl' as const].map((f) => [f, input[f] ?? null]));
+    const profile = this.checked(input, { ...input, ...servers, credentialSecret: null, createdAt: this.clock(), updatedAt: this.clock() } as EmailServerProfile, id);
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, profile.name, id);
       if (profile.isDefault) await this.clearDefault(em, id);
@@ -58,13 +61,23 @@ export class EmailServerProfileService {
     const current = await this.find(globalId);
     nonNull(input, [...REQUIRED, ...FLAGS]);
     const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    // Removing the SMTP host removes the outgoing server: its port and TLS mean nothing alone.
+    // Removing a host removes its server: its port and TLS mean nothing alone.
     if (input.outgoingHost === null) for (const f of OUTGOING) defined[f] ??= null;
+    if (input.incomingHost === null) for (const f of INCOMING) defined[f] ??= null;
+    // A profile turned into Exchange drops the IMAP/POP3/SMTP servers it had; one turned away from it drops its EWS settings.
+    if (defined.kind === EmailServerKind.EXCHANGE_EWS && current.kind !== EmailServerKind.EXCHANGE_EWS) {
+      for (const f of [...INCOMING, ...OUTGOING, 'sentFolder' as const]) defined[f] ??= null;
+    }
+    if (defined.kind !== undefined && defined.kind !== EmailServerKind.EXCHANGE_EWS && current.kind === EmailServerKind.EXCHANGE_EWS) {
+      defined.ewsUrl ??= null;
+      defined.useImpersonation ??= false;
+    }
     const merged = this.checked(input, { ...current, ...defined, updatedAt: this.clock() } as EmailServerProfile, current.id, current);
     const credentialsChanged = merged.credentialSecret !== current.credentialSecret || merged.credentialUsername !== current.credentialUsername;
     await this.db.transaction(async (em) => {
       await this.requireFreeName(em, merged.name, current.id);
-      if (merged.outgoingHost === null && current.outgoingHost !== null) await requireNoSenders(em, current);
+      if (!profileSends(merged) && profileSends(current)) await requireNoSenders(em, current);
+      if (merged.kind !== EmailServerKind.EXCHANGE_EWS && current.kind === EmailServerKind.EXCHANGE_EWS) await requireNoActSync(em, current);
       if (merged.isDefault && !current.isDefault) await this.clearDefault(em, current.id);
       const { id: _id, createdAt: _created, ...patch } = merged;
       await uniqueName(em.update(EmailServerProfile, { id: current.id }, patch));
@@ -130,15 +143,16 @@ export class EmailServerProfileService {
   private checked(input: CreateEmailServerProfileInput | UpdateEmailServerProfileInput, profile: EmailServerProfile, id: string, current?: EmailServerProfile): EmailServerProfile {
     profile.id = id;
     profile.name = profile.name.trim();
-    profile.incomingHost = host('input.incomingHost', profile.incomingHost);
-    profile.outgoingHost = profile.outgoingHost === null ? null : host('input.outgoingHost', profile.outgoingHost);
-    const missing = outgoingProblem(profile);
-    if (missing) throw badInput(missing.field, missing.message);
+    if (profile.kind === EmailServerKind.EXCHANGE_EWS) checkExchange(input, profile);
+    else checkInternetMail(input, profile);
     profile.credentialUsername = profile.credentialUsername?.trim() || null;
     profile.sentFolder = profile.sentFolder?.trim() || null;
     // node-pop3 speaks USER/PASS and APOP only: POP3 has no XOAUTH2 there.
     if (profile.kind === EmailServerKind.POP3_SMTP && profile.authMethod === MailAuthMethod.OAUTH_BEARER) {
       throw badInput('input.authMethod', 'OAUTH_BEARER is not available for POP3_SMTP profiles (the POP3 client signs in with a password only)');
+    }
+    if (profile.useImpersonation && !profile.useProfileCredentials) {
+      throw badInput('input.useImpersonation', 'needs useProfileCredentials: the profile\'s service account signs in and acts as each mailbox');
     }
     const secret = secretOf(input, profile.authMethod);
     const methodChanged = current !== undefined && current.authMethod !== profile.authMethod;
@@ -153,6 +167,64 @@ export class EmailServerProfileService {
       }
     }
     return profile;
+  }
+}
+
+/** An IMAP or POP3 profile: its incoming server complete, its SMTP server complete or absent, no Exchange settings. */
+function checkInternetMail(input: CreateEmailServerProfileInput | UpdateEmailServerProfileInput, profile: EmailServerProfile): void {
+  const absent = INCOMING.find((f) => profile[f] === null || profile[f] === undefined);
+  if (absent) throw badInput(`input.${absent}`, `is required for ${profile.kind} profiles`, { reason: 'REQUIRED' });
+  profile.incomingHost = host('input.incomingHost', profile.incomingHost!);
+  profile.outgoingHost = profile.outgoingHost === null ? null : host('input.outgoingHost', profile.outgoingHost);
+  const missing = outgoingProblem(profile);
+  if (missing) throw badInput(missing.field, missing.message);
+  if (input.ewsUrl) throw badInput('input.ewsUrl', `is for EXCHANGE_EWS profiles only, not ${profile.kind}`);
+  if (input.useImpersonation) throw badInput('input.useImpersonation', `is for EXCHANGE_EWS profiles only, not ${profile.kind}`);
+  if (profile.authMethod === MailAuthMethod.NTLM) throw badInput('input.authMethod', `NTLM is for EXCHANGE_EWS profiles only; ${profile.kind} signs in with PASSWORD or OAUTH_BEARER`);
+  profile.ewsUrl = null;
+  profile.useImpersonation = false;
+}
+
+/** An Exchange profile: the EWS URL (or Autodiscover), and none of the IMAP/POP3/SMTP settings, which it has no use for. */
+function checkExchange(input: CreateEmailServerProfileInput | UpdateEmailServerProfileInput, profile: EmailServerProfile): void {
+  for (const field of [...INCOMING, ...OUTGOING, 'sentFolder' as const]) {
+    if (input[field] !== undefined && input[field] !== null) {
+      throw badInput(`input.${field}`, 'is not used by EXCHANGE_EWS profiles: they connect to ewsUrl, or find the server by Autodiscover, and Exchange keeps the Sent Items copy itself');
+    }
+  }
+  for (const field of [...INCOMING, ...OUTGOING, 'sentFolder' as const]) profile[field] = null;
+  profile.ewsUrl = profile.ewsUrl === null ? null : ewsUrl('input.ewsUrl', profile.ewsUrl);
+}
+
+/**
+ * An absolute http(s) URL without credentials or fragment: credentials belong in the write-only secret, never in
+ * a URL the profile shows to every administrator (and logs print).
+ */
+function ewsUrl(field: string, value: string): string | null {
+  const trimmed = value.trim();
+  if (!trimmed) return null; // blank: Autodiscover, as when left out
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw badInput(field, `"${trimmed.slice(0, 100)}" is not an absolute URL (write https://mail.example.com/EWS/Exchange.asmx, or leave it out for Autodiscover)`, { reason: 'INVALID_URL' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput(field, `must be an http or https URL, not ${url.protocol}`, { reason: 'INVALID_URL' });
+  if (url.username || url.password) throw badInput(field, 'must not hold a user name or password: set them as the profile\'s or mailbox\'s credentials', { reason: 'INVALID_URL' });
+  if (url.hash) throw badInput(field, 'must not have a #fragment', { reason: 'INVALID_URL' });
+  return url.href;
+}
+
+/**
+ * Refused (CONFLICT) while mailboxes of an Exchange profile sync appointments, contacts and tasks: no other kind of
+ * server holds them.
+ */
+async function requireNoActSync(em: EntityManager, profile: EmailServerProfile): Promise<void> {
+  await lockRow(em, 'email_server_profile', profile.id);
+  const syncing = await em.count(Mailbox, { where: { profileId: profile.id, actMethod: ActMethod.SERVER_SIDE_SYNC }, lock: rowLock(em, 'pessimistic_read') });
+  if (syncing > 0) {
+    const which = syncing === 1 ? '1 mailbox syncs' : `${syncing} mailboxes sync`;
+    throw new ApiError('CONFLICT', `input.kind: ${which} appointments, contacts and tasks through "${profile.name}", which only Exchange can; set their method to NONE first`, 'input.kind');
   }
 }
 
@@ -177,7 +249,9 @@ async function requireNoSenders(em: EntityManager, profile: EmailServerProfile):
   const senders = await em.count(Mailbox, { where: { profileId: profile.id, outgoingMethod: OutgoingMethod.SERVER_SIDE_SYNC }, lock: rowLock(em, 'pessimistic_read') });
   if (senders > 0) {
     const which = senders === 1 ? '1 mailbox sends' : `${senders} mailboxes send`;
-    throw new ApiError('CONFLICT', `input.outgoingHost: ${which} through the SMTP server of "${profile.name}"; set their outgoing method to NONE first`, 'input.outgoingHost');
+    const field = profile.kind === EmailServerKind.EXCHANGE_EWS ? 'input.kind' : 'input.outgoingHost';
+    const through = profile.kind === EmailServerKind.EXCHANGE_EWS ? `through "${profile.name}"` : `through the SMTP server of "${profile.name}"`;
+    throw new ApiError('CONFLICT', `${field}: ${which} ${through}; set their outgoing method to NONE first`, field);
   }
 }
 

@@ -18,14 +18,20 @@ export class EmailServerProfileView {
   @Field(() => EmailServerKind)
   kind: EmailServerKind;
 
-  @Field()
-  incomingHost: string;
+  @Field(() => String, { nullable: true, description: 'The IMAP or POP3 server; null for EXCHANGE_EWS (see ewsUrl).' })
+  incomingHost: string | null;
 
-  @Field(() => Int)
-  incomingPort: number;
+  @Field(() => Int, { nullable: true })
+  incomingPort: number | null;
 
-  @Field(() => TlsMode)
-  incomingTls: TlsMode;
+  @Field(() => TlsMode, { nullable: true })
+  incomingTls: TlsMode | null;
+
+  @Field(() => String, { nullable: true, description: 'EXCHANGE_EWS: the EWS endpoint; null: Autodiscover from each mailbox\'s address.' })
+  ewsUrl: string | null;
+
+  @Field({ description: 'EXCHANGE_EWS: the profile\'s service account acts as each mailbox (ExchangeImpersonation).' })
+  useImpersonation: boolean;
 
   @Field(() => String, { nullable: true, description: 'The SMTP server; null (with port and TLS) when nothing sends through this profile.' })
   outgoingHost: string | null;

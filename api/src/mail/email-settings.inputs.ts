@@ -81,7 +81,7 @@ export class UpdateEmailSettingsInput {
   @Field(() => OutgoingMethod, { nullable: true, description: 'For mailboxes created from now on.' })
   defaultOutgoingMethod?: OutgoingMethod;
 
-  @Field(() => ActMethod, { nullable: true, description: 'SERVER_SIDE_SYNC needs Exchange profiles: refused.' })
+  @Field(() => ActMethod, { nullable: true, description: 'New mailboxes get it when their profile is EXCHANGE_EWS; on IMAP/POP3 profiles they get NONE, as in Dynamics.' })
   defaultAppointmentsContactsTasksMethod?: ActMethod;
 
   @Field({ nullable: true })

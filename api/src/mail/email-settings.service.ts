@@ -10,7 +10,6 @@ import { validEmail } from '../records/email-addresses';
 import { definedOnly, nonNull } from '../records/patch';
 import { tokenFormatProblems } from '../tracking/rules/tracking-token';
 import type { UpdateEmailSettingsInput } from './email-settings.inputs';
-import { ActMethod } from './mail-enums';
 import { forwardedStates, stageForwardedStateChanges } from './mailbox-live-events';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
@@ -41,9 +40,6 @@ export class EmailSettingsService {
     requireOrganizationAdmin(principal, Privilege.WRITE);
     nonNull(input, Object.keys(input) as (keyof UpdateEmailSettingsInput)[]);
     const { defaultAppointmentsContactsTasksMethod: defaultActMethod, ...fields } = input;
-    if (defaultActMethod === ActMethod.SERVER_SIDE_SYNC) {
-      throw badInput('input.defaultAppointmentsContactsTasksMethod', 'appointments, contacts and tasks sync needs Exchange server profiles, and IMAP/POP3 profiles are not Exchange: use NONE');
-    }
     const patch = definedOnly({ ...fields, defaultActMethod }) as Partial<OrganizationEmailSettings>;
     if (input.blockedAddresses) patch.blockedAddresses = [...new Set(input.blockedAddresses.map((a, i) => validEmail(`input.blockedAddresses[${i}]`, a)))];
     if (input.blockedDomains) patch.blockedDomains = [...new Set(input.blockedDomains.map((d, i) => validDomain(`input.blockedDomains[${i}]`, d)))];

@@ -15,10 +15,11 @@ export enum AutoCreateRecords {
   LEAD = 'LEAD',
 }
 
-/** Dynamics' email server profile types; EXCHANGE_EWS arrives with the EWS adapter. */
+/** Dynamics' email server profile types: Exchange Server over EWS, or IMAP/POP3 with SMTP for sending. */
 export enum EmailServerKind {
   IMAP_SMTP = 'IMAP_SMTP',
   POP3_SMTP = 'POP3_SMTP',
+  EXCHANGE_EWS = 'EXCHANGE_EWS',
 }
 
 /** How a connection is secured: none, upgraded with STARTTLS (RFC 3207 / RFC 2595), or TLS from the first byte. */
@@ -28,10 +29,14 @@ export enum TlsMode {
   IMPLICIT = 'IMPLICIT',
 }
 
-/** PASSWORD: LOGIN/PLAIN (IMAP, POP3, SMTP); OAUTH_BEARER: XOAUTH2 with an access token (IMAP and SMTP only). */
+/**
+ * PASSWORD: LOGIN/PLAIN (IMAP, POP3, SMTP) or HTTP Basic (EWS); OAUTH_BEARER: XOAUTH2 (IMAP, SMTP) or a bearer token (EWS);
+ * NTLM: Windows integrated sign-in, EWS only.
+ */
 export enum MailAuthMethod {
   PASSWORD = 'PASSWORD',
   OAUTH_BEARER = 'OAUTH_BEARER',
+  NTLM = 'NTLM',
 }
 
 /** Dynamics' "Incoming Email" synchronization method. */

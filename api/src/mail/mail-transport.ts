@@ -8,14 +8,28 @@ import { AlertSeverity, EmailServerKind } from './mail-enums';
 import { MailboxAlert } from './mailbox-alert.entity';
 import { recordAlert } from './mailbox-alerts';
 import { Mailbox } from './mailbox.entity';
-import { CredentialsStatus, type MailCredentials, type MailEndpoint, type MailTransport } from './mailbox-sync.types';
+import { CredentialsStatus, type EwsConnection, type MailCredentials, type MailEndpoint, type MailTransport } from './mailbox-sync.types';
 
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
 
 type CredentialColumns = Pick<Mailbox, 'id' | 'address' | 'credentialUsername' | 'credentialSecret'>;
 
-export function incomingEndpoint(p: EmailServerProfile): MailEndpoint {
+/** The profile's IMAP or POP3 server; null on an Exchange profile. */
+export function incomingEndpoint(p: EmailServerProfile): MailEndpoint | null {
+  if (p.incomingHost === null || p.incomingPort === null || p.incomingTls === null) return null;
   return { host: p.incomingHost, port: p.incomingPort, tls: p.incomingTls, allowInvalidCertificates: p.allowInvalidCertificates };
+}
+
+/** How the engine reaches the Exchange server for this mailbox; null unless the profile is EXCHANGE_EWS. */
+export function ewsConnection(p: EmailServerProfile, mailboxAddress: string): EwsConnection | null {
+  if (p.kind !== EmailServerKind.EXCHANGE_EWS) return null;
+  return {
+    url: p.ewsUrl,
+    // Impersonation needs the service account's credentials (the profile's); the address says whom it acts as.
+    impersonateAddress: p.useImpersonation ? mailboxAddress : null,
+    allowInvalidCertificates: p.allowInvalidCertificates,
+    maxConnections: p.maxConcurrentConnections,
+  };
 }
 
 /** The profile's SMTP server; null when it has none (nothing sends through it). */
@@ -54,7 +68,7 @@ export class MailTransports {
     }
   }
 
-  /** How each mailbox sends: its profile's SMTP server (and IMAP, for the Sent copy). Mailboxes without a profile or SMTP server are absent. */
+  /** How each mailbox sends: its profile's SMTP server (and IMAP, for the Sent copy), or Exchange. Mailboxes without a profile, or whose profile sends nothing, are absent. */
   async forMailboxes(mailboxIds: readonly string[]): Promise<Map<string, MailTransport>> {
     const result = new Map<string, MailTransport>();
     if (!mailboxIds.length) return result;
@@ -67,10 +81,12 @@ export class MailTransports {
     for (const mailbox of mailboxes) {
       const profile = mailbox.profileId ? profiles.get(mailbox.profileId) : undefined;
       const smtp = profile && outgoingEndpoint(profile);
-      if (!profile || !smtp) continue;
+      const ews = profile && ewsConnection(profile, mailbox.address);
+      if (!profile || (!smtp && !ews)) continue;
       result.set(mailbox.id, {
         kind: profile.kind,
-        smtp,
+        smtp: smtp ?? null,
+        ews: ews ?? null,
         imap: profile.kind === EmailServerKind.IMAP_SMTP ? incomingEndpoint(profile) : null,
         sentFolder: profile.kind === EmailServerKind.IMAP_SMTP ? profile.sentFolder : null,
         ...(await this.credentials(mailbox, profile)),

@@ -27,6 +27,20 @@ describe('configurationProblem', () => {
   ] as const)('%s → %s', (_name, change, field) => {
     expect(configurationProblem(config(change))?.field).toBe(field);
   });
+
+  const imap = { name: 'Dovecot', sends: true, syncsAct: false };
+  const exchange = { name: 'Exchange', sends: true, syncsAct: true };
+  it.each([
+    ['act sync on an Exchange profile', { actMethod: ActMethod.SERVER_SIDE_SYNC }, exchange, {}, undefined],
+    ['act sync on an IMAP profile', { actMethod: ActMethod.SERVER_SIDE_SYNC }, imap, { actMethod: true }, 'input.appointmentsContactsTasksMethod'],
+    ['an IMAP profile chosen for a mailbox that syncs act', { actMethod: ActMethod.SERVER_SIDE_SYNC }, imap, { profileId: true }, 'input.profileId'],
+    ['sending through Exchange (no SMTP server)', {}, exchange, {}, undefined],
+    ['sending through a profile that sends nothing', {}, { name: 'Read only', sends: false, syncsAct: false }, { outgoingMethod: true }, 'input.outgoingMethod'],
+  ] as const)('%s → %s', (_name, change, profile, changed, field) => {
+    const problem = configurationProblem(config(change), profile, changed);
+    expect(problem?.field).toBe(field);
+    if (field === 'input.appointmentsContactsTasksMethod') expect(problem?.message).toMatch(/"Dovecot" is IMAP\/POP3/);
+  });
 });
 
 describe('reconfiguration', () => {
@@ -41,9 +55,18 @@ describe('reconfiguration', () => {
     ['outgoing newly on', { ...enabled, outgoingMethod: OutgoingMethod.NONE }, {}, [true, false, true]],
     ['incoming turned off', enabled, { incomingMethod: IncomingMethod.NONE }, [false, false, false]],
     ['incoming to the forward mailbox (no longer connected)', enabled, { incomingMethod: IncomingMethod.FORWARD_MAILBOX }, [false, false, false]],
+    ['appointments, contacts and tasks newly synced', enabled, { actMethod: ActMethod.SERVER_SIDE_SYNC }, [true, false, false]],
   ] as const)('%s → retest, reset incoming, reset outgoing = %j', (_name, before, change, [retest, incoming, outgoing]) => {
     const effect = reconfiguration(before, config(change));
     expect([effect.retest !== undefined, effect.resetIncomingTest, effect.resetOutgoingTest]).toEqual([retest, incoming, outgoing]);
+  });
+
+  it('resets the appointments, contacts and tasks test when that channel starts, stops or the profile changes', () => {
+    const syncing = { ...enabled, actMethod: ActMethod.SERVER_SIDE_SYNC };
+    expect(reconfiguration(enabled, config({ actMethod: ActMethod.SERVER_SIDE_SYNC })).resetActTest).toBe(true);
+    expect(reconfiguration(syncing, config({ actMethod: ActMethod.SERVER_SIDE_SYNC })).resetActTest).toBe(false);
+    expect(reconfiguration(syncing, config({ actMethod: ActMethod.SERVER_SIDE_SYNC, profileId: 'p2' })).resetActTest).toBe(true);
+    expect(reconfiguration(syncing, config({})).resetActTest).toBe(true);
   });
 
   it('says why in words', () => {
@@ -53,12 +76,13 @@ describe('reconfiguration', () => {
 
 describe('requestedTestStatuses', () => {
   it.each([
-    [{}, ['PENDING', 'PENDING']],
-    [{ outgoingMethod: OutgoingMethod.NONE }, ['PENDING', 'NOT_RUN']],
-    [{ incomingMethod: IncomingMethod.FORWARD_MAILBOX }, ['NOT_RUN', 'PENDING']],
-    [{ incomingMethod: IncomingMethod.NONE, ownerKind: MailboxOwnerKind.QUEUE, isForwardMailbox: true }, ['PENDING', 'PENDING']],
-  ] as const)('%j → %j', (change, [incoming, outgoing]) => {
-    expect(requestedTestStatuses(config(change))).toEqual({ incoming: ChannelTestStatus[incoming], outgoing: ChannelTestStatus[outgoing] });
+    [{}, ['PENDING', 'PENDING', 'NOT_RUN']],
+    [{ outgoingMethod: OutgoingMethod.NONE }, ['PENDING', 'NOT_RUN', 'NOT_RUN']],
+    [{ incomingMethod: IncomingMethod.FORWARD_MAILBOX }, ['NOT_RUN', 'PENDING', 'NOT_RUN']],
+    [{ incomingMethod: IncomingMethod.NONE, ownerKind: MailboxOwnerKind.QUEUE, isForwardMailbox: true }, ['PENDING', 'PENDING', 'NOT_RUN']],
+    [{ actMethod: ActMethod.SERVER_SIDE_SYNC }, ['PENDING', 'PENDING', 'PENDING']],
+  ] as const)('%j → %j', (change, [incoming, outgoing, act]) => {
+    expect(requestedTestStatuses(config(change))).toEqual({ incoming: ChannelTestStatus[incoming], outgoing: ChannelTestStatus[outgoing], act: ChannelTestStatus[act] });
   });
 });
 
@@ -80,6 +104,7 @@ describe('secretOf', () => {
   it.each([
     [{ password: 'pw' }, MailAuthMethod.PASSWORD, 'pw'],
     [{ password: 'pw' }, null, 'pw'],
+    [{ password: 'pw' }, MailAuthMethod.NTLM, 'pw'],
     [{ accessToken: ' tok ' }, MailAuthMethod.OAUTH_BEARER, 'tok'],
     [{ accessToken: 'tok' }, null, 'tok'],
     [{}, MailAuthMethod.PASSWORD, undefined],
@@ -92,6 +117,7 @@ describe('secretOf', () => {
     [{ password: 'pw', accessToken: 'tok' }, null, 'input.accessToken'],
     [{ password: 'pw' }, MailAuthMethod.OAUTH_BEARER, 'input.password'],
     [{ accessToken: 'tok' }, MailAuthMethod.PASSWORD, 'input.accessToken'],
+    [{ accessToken: 'tok' }, MailAuthMethod.NTLM, 'input.accessToken'],
     [{ password: '' }, null, 'input.password'],
     [{ accessToken: '  ' }, null, 'input.accessToken'],
   ] as const)('%j with %s is refused naming %s', (input, method, field) => {

@@ -14,8 +14,10 @@ export interface MailboxConfig {
 /** What the rules need of the mailbox's server profile. */
 export interface ProfileFacts {
   readonly name: string;
-  /** It has an SMTP server (outgoing settings are optional on a profile). */
+  /** Mail can be sent through it (an SMTP server, which is optional on IMAP/POP3 profiles, or Exchange). */
   readonly sends: boolean;
+  /** It holds appointments, contacts and tasks (Exchange). */
+  readonly syncsAct: boolean;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface ProfileFacts {
 export function configurationProblem(
   config: MailboxConfig,
   profile?: ProfileFacts | null,
-  changed: { readonly profileId?: boolean; readonly outgoingMethod?: boolean } = {},
+  changed: { readonly profileId?: boolean; readonly outgoingMethod?: boolean; readonly actMethod?: boolean } = {},
 ): { field: string; message: string } | undefined {
   if (config.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && profile && !profile.sends) {
     return {
@@ -33,11 +35,13 @@ export function configurationProblem(
       message: `the server profile "${profile.name}" has no outgoing (SMTP) server, so the mailbox cannot send through it: use outgoing method NONE, or give the profile an SMTP server first`,
     };
   }
-  // Dynamics syncs appointments, contacts and tasks with Exchange only; every profile here is IMAP or POP3.
-  if (config.actMethod === ActMethod.SERVER_SIDE_SYNC) {
+  // Dynamics syncs appointments, contacts and tasks with Exchange only.
+  if (config.actMethod === ActMethod.SERVER_SIDE_SYNC && !profile?.syncsAct) {
     return {
-      field: 'input.appointmentsContactsTasksMethod',
-      message: 'appointments, contacts and tasks sync needs an Exchange server profile, and IMAP/POP3 profiles are not Exchange: use NONE',
+      field: changed.profileId && !changed.actMethod ? 'input.profileId' : 'input.appointmentsContactsTasksMethod',
+      message: profile
+        ? `appointments, contacts and tasks sync needs an Exchange server profile, and "${profile.name}" is IMAP/POP3: use NONE, or choose an EXCHANGE_EWS profile`
+        : 'appointments, contacts and tasks sync needs an Exchange server profile: choose an EXCHANGE_EWS profile first, or use NONE',
     };
   }
   // Dynamics' forward mailbox is a mailbox of its own, not a person's; here that is a queue mailbox.
@@ -58,6 +62,7 @@ export function configurationProblem(
 export const incomingConnected = (c: Pick<MailboxConfig, 'incomingMethod' | 'isForwardMailbox'>): boolean =>
   c.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || c.isForwardMailbox;
 export const outgoingConnected = (c: Pick<MailboxConfig, 'outgoingMethod'>): boolean => c.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC;
+export const actConnected = (c: Pick<MailboxConfig, 'actMethod'>): boolean => c.actMethod === ActMethod.SERVER_SIDE_SYNC;
 
 /** What a configuration change does to the sync state: a new server or a channel never tested needs Test & Enable again. */
 export interface Reconfiguration {
@@ -66,6 +71,7 @@ export interface Reconfiguration {
   /** Channels whose earlier test result no longer applies. */
   readonly resetIncomingTest: boolean;
   readonly resetOutgoingTest: boolean;
+  readonly resetActTest: boolean;
 }
 
 /** States that a re-test takes the mailbox out of; DISABLED_BY_ADMIN stays as the administrator left it. */
@@ -75,20 +81,23 @@ export function reconfiguration(before: MailboxConfig & { state: MailboxState },
   const profileChanged = before.profileId !== after.profileId;
   const newIncoming = incomingConnected(after) && !incomingConnected(before);
   const newOutgoing = outgoingConnected(after) && !outgoingConnected(before);
-  const stale = profileChanged || newIncoming || newOutgoing;
+  const newAct = actConnected(after) && !actConnected(before);
+  const stale = profileChanged || newIncoming || newOutgoing || newAct;
   const reason = profileChanged ? 'profile changed; run Test & Enable' : 'synchronization methods changed; run Test & Enable';
   return {
     retest: stale && RETEST_FROM.includes(before.state) ? { state: MailboxState.NOT_ENABLED, reason } : undefined,
     resetIncomingTest: profileChanged || newIncoming,
     resetOutgoingTest: profileChanged || newOutgoing,
+    resetActTest: profileChanged || newAct || !actConnected(after),
   };
 }
 
 /** Test & Enable's starting statuses: PENDING for each channel the engine will test, NOT_RUN for one it will not. */
-export function requestedTestStatuses(config: MailboxConfig): { incoming: ChannelTestStatus; outgoing: ChannelTestStatus } {
+export function requestedTestStatuses(config: MailboxConfig): { incoming: ChannelTestStatus; outgoing: ChannelTestStatus; act: ChannelTestStatus } {
   return {
     incoming: incomingConnected(config) ? ChannelTestStatus.PENDING : ChannelTestStatus.NOT_RUN,
     outgoing: outgoingConnected(config) ? ChannelTestStatus.PENDING : ChannelTestStatus.NOT_RUN,
+    act: actConnected(config) ? ChannelTestStatus.PENDING : ChannelTestStatus.NOT_RUN,
   };
 }
 
@@ -108,5 +117,8 @@ export function readdressed(before: { readonly state: MailboxState }) {
     outgoingTestStatus: ChannelTestStatus.NOT_RUN,
     outgoingTestCode: null,
     outgoingTestReason: null,
+    actTestStatus: ChannelTestStatus.NOT_RUN,
+    actTestCode: null,
+    actTestReason: null,
   } as const;
 }

@@ -80,6 +80,11 @@ export class MailboxConfigResolver {
     return channelTest(mailbox, 'outgoing');
   }
 
+  @FieldResolver(() => ChannelTest, { description: 'Test & Enable of appointments, contacts and tasks (Exchange profiles whose mailbox syncs them).' })
+  appointmentsContactsTasksTest(@Root() mailbox: Mailbox): ChannelTest {
+    return channelTest(mailbox, 'act');
+  }
+
   @FieldResolver(() => Date, { nullable: true, description: 'When the mailbox is next due for a sync.' })
   nextSyncAt(@Root() mailbox: Mailbox): Date | null {
     return mailbox.nextSyncAt;

@@ -10,6 +10,7 @@ import { nonNull } from '../records/patch';
 import type { CredentialCipher } from './credential-cipher';
 import { secretField, secretOf } from './credential-input';
 import { EmailServerProfile } from './email-server-profile.entity';
+import { profileSends, profileSyncsAct } from './profile-capabilities';
 import { AlertSeverity, ChannelTestStatus, EmailApproval, MailboxState } from './mail-enums';
 import { recordAlert } from './mailbox-alerts';
 import { configurationProblem, reconfiguration, requestedTestStatuses, type MailboxConfig } from './mailbox-config-rules';
@@ -62,9 +63,10 @@ export class MailboxConfigService {
         // No longer the forward mailbox: nothing left to delete.
         deleteForwardedCopies: input.deleteForwardedCopies ?? (isForwardMailbox ? mailbox.deleteForwardedCopies : false),
       };
-      const problem = configurationProblem(after, profile && { name: profile.name, sends: profile.outgoingHost !== null }, {
+      const problem = configurationProblem(after, profile && { name: profile.name, sends: profileSends(profile), syncsAct: profileSyncsAct(profile) }, {
         profileId: profileId !== undefined,
         outgoingMethod: input.outgoingMethod !== undefined,
+        actMethod: input.appointmentsContactsTasksMethod !== undefined,
       });
       if (problem) throw badInput(problem.field, problem.message);
       const effect = reconfiguration(mailbox, after);
@@ -75,6 +77,7 @@ export class MailboxConfigService {
         ...(effect.retest ? { state: effect.retest.state, stateReason: effect.retest.reason, nextSyncAt: null } : {}),
         ...(effect.resetIncomingTest ? { incomingTestStatus: ChannelTestStatus.NOT_RUN, incomingTestCode: null, incomingTestReason: null } : {}),
         ...(effect.resetOutgoingTest ? { outgoingTestStatus: ChannelTestStatus.NOT_RUN, outgoingTestCode: null, outgoingTestReason: null } : {}),
+        ...(effect.resetActTest ? { actTestStatus: ChannelTestStatus.NOT_RUN, actTestCode: null, actTestReason: null } : {}),
         updatedAt: now,
       });
       const changes = describeChanges(mailbox, after, profile, input.processEmailFrom);
@@ -155,6 +158,9 @@ export class MailboxConfigService {
         outgoingTestStatus: statuses.outgoing,
         outgoingTestCode: null,
         outgoingTestReason: null,
+        actTestStatus: statuses.act,
+        actTestCode: null,
+        actTestReason: null,
         updatedAt: now,
       });
       await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'TEST_REQUESTED', `Test & Enable requested by ${actor}.`, this.clock);
@@ -174,6 +180,7 @@ export class MailboxConfigService {
         testRequestedAt: null,
         incomingTestStatus: withdrawn(mailbox.incomingTestStatus),
         outgoingTestStatus: withdrawn(mailbox.outgoingTestStatus),
+        actTestStatus: withdrawn(mailbox.actTestStatus),
         updatedAt: now,
       });
       await recordAlert(em, this.live, mailbox.id, AlertSeverity.INFORMATION, 'DISABLED_BY_ADMIN', `Mailbox disabled by ${actor}; run Test & Enable to synchronize again.`, this.clock);

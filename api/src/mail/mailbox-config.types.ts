@@ -32,10 +32,15 @@ export class MailboxCoverage {
   checkedAt: Date;
 }
 
-export function channelTest(mailbox: Mailbox, channel: 'incoming' | 'outgoing'): ChannelTest {
-  return channel === 'incoming'
-    ? { status: mailbox.incomingTestStatus, code: mailbox.incomingTestCode, reason: mailbox.incomingTestReason, testedAt: mailbox.testedAt }
-    : { status: mailbox.outgoingTestStatus, code: mailbox.outgoingTestCode, reason: mailbox.outgoingTestReason, testedAt: mailbox.testedAt };
+export function channelTest(mailbox: Mailbox, channel: 'incoming' | 'outgoing' | 'act'): ChannelTest {
+  switch (channel) {
+    case 'incoming':
+      return { status: mailbox.incomingTestStatus, code: mailbox.incomingTestCode, reason: mailbox.incomingTestReason, testedAt: mailbox.testedAt };
+    case 'outgoing':
+      return { status: mailbox.outgoingTestStatus, code: mailbox.outgoingTestCode, reason: mailbox.outgoingTestReason, testedAt: mailbox.testedAt };
+    case 'act':
+      return { status: mailbox.actTestStatus, code: mailbox.actTestCode, reason: mailbox.actTestReason, testedAt: mailbox.testedAt };
+  }
 }
 
 /** Null until the reconciler first ran. */

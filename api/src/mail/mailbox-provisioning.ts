@@ -4,8 +4,9 @@ import { newId } from '../common/ids';
 import { User } from '../identity/user.entity';
 import type { Queue } from '../queues/queue.entity';
 import { EmailServerProfile } from './email-server-profile.entity';
-import { AutoCreateRecords, EmailApproval, MailboxOwnerKind, MailboxState, OutgoingMethod, TrackingFilter } from './mail-enums';
+import { ActMethod, AutoCreateRecords, EmailApproval, MailboxOwnerKind, MailboxState, OutgoingMethod, TrackingFilter } from './mail-enums';
 import { Mailbox } from './mailbox.entity';
+import { profileSends, profileSyncsAct } from './profile-capabilities';
 import { DEFAULT_EMAIL_SETTINGS, ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
 /** What every new mailbox starts with: the organization's default methods and default profile, awaiting approval and Test & Enable. */
@@ -17,12 +18,12 @@ export async function newMailboxDefaults(em: EntityManager): Promise<MailboxDefa
   return mailboxDefaults(settings, await defaultProfile(em));
 }
 
-/** The default profile, and whether it has an SMTP server to send through. */
-type DefaultProfile = { readonly id: string; readonly sends: boolean } | null;
+/** The default profile, whether mail can be sent through it, and whether it holds appointments, contacts and tasks (Exchange). */
+type DefaultProfile = { readonly id: string; readonly sends: boolean; readonly syncsAct: boolean } | null;
 
 async function defaultProfile(em: EntityManager): Promise<DefaultProfile> {
-  const profile = await em.findOne(EmailServerProfile, { where: { isDefault: true }, select: { id: true, outgoingHost: true }, order: { name: 'ASC' } });
-  return profile ? { id: profile.id, sends: profile.outgoingHost !== null } : null;
+  const profile = await em.findOne(EmailServerProfile, { where: { isDefault: true }, select: { id: true, kind: true, outgoingHost: true }, order: { name: 'ASC' } });
+  return profile ? { id: profile.id, sends: profileSends(profile), syncsAct: profileSyncsAct(profile) } : null;
 }
 
 export function mailboxDefaults(
@@ -33,7 +34,8 @@ export function mailboxDefaults(
     incomingMethod: settings.defaultIncomingMethod,
     // A profile without an SMTP server sends nothing: configureMailbox would refuse SERVER_SIDE_SYNC on it.
     outgoingMethod: profile && !profile.sends ? OutgoingMethod.NONE : settings.defaultOutgoingMethod,
-    actMethod: settings.defaultActMethod,
+    // As in Dynamics, the default applies where the server can do it: a mailbox on an IMAP/POP3 profile (or none) gets NONE.
+    actMethod: profile?.syncsAct ? settings.defaultActMethod : ActMethod.NONE,
     profileId: profile?.id ?? null,
     approval: EmailApproval.PENDING_APPROVAL,
     state: MailboxState.NOT_ENABLED,

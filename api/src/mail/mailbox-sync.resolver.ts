@@ -46,9 +46,10 @@ export class MailboxSyncResolver {
     @Arg('leaseId', () => ID) leaseId: string,
     @Arg('incoming') incoming: ChannelTestInput,
     @Arg('outgoing') outgoing: ChannelTestInput,
+    @Arg('act', () => ChannelTestInput, { nullable: true, description: 'Appointments, contacts and tasks (Exchange); NOT_RUN when left out.' }) act: ChannelTestInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Mailbox> {
-    return ctx.services.mailboxSync.reportTest(principalOf(ctx), mailboxId, leaseId, incoming, outgoing);
+    return ctx.services.mailboxSync.reportTest(principalOf(ctx), mailboxId, leaseId, incoming, outgoing, act);
   }
 
   @Mutation(() => [String], {

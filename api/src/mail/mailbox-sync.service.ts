@@ -203,15 +203,16 @@ export class MailboxSyncService {
   }
 
   /** Ends a TEST lease: both channels' results, and the mailbox enabled when every tested channel passed. */
-  async reportTest(principal: Principal, mailboxGlobalId: string, leaseId: string, incoming: ChannelTestInput, outgoing: ChannelTestInput): Promise<Mailbox> {
+  async reportTest(principal: Principal, mailboxGlobalId: string, leaseId: string, incoming: ChannelTestInput, outgoing: ChannelTestInput, act?: ChannelTestInput | null): Promise<Mailbox> {
     requireSyncEngine(principal, SYNC_WORK);
-    for (const [field, input] of [['incoming', incoming], ['outgoing', outgoing]] as const) {
+    act ??= { status: ChannelTestStatus.NOT_RUN, code: null, reason: null };
+    for (const [field, input] of [['incoming', incoming], ['outgoing', outgoing], ['act', act]] as const) {
       if (input.status === ChannelTestStatus.PENDING) throw badInput(`${field}.status`, 'report SUCCESS, WARNING, FAILURE or NOT_RUN');
     }
     const id = await this.mailboxId(mailboxGlobalId);
     const now = this.clock();
     const result = (c: ChannelTestInput) => ({ status: c.status, code: clip(c.code, 48), reason: clip(c.reason, 1000) });
-    const channels = { incoming: result(incoming), outgoing: result(outgoing) };
+    const channels = { incoming: result(incoming), outgoing: result(outgoing), act: result(act) };
     return this.db.transaction(async (em) => {
       const mailbox = await this.leased(em, id, leaseId);
       const forwarded = await this.forwardedBefore(em, mailbox);
@@ -224,6 +225,9 @@ export class MailboxSyncService {
         outgoingTestStatus: channels.outgoing.status,
         outgoingTestCode: channels.outgoing.code,
         outgoingTestReason: channels.outgoing.reason,
+        actTestStatus: channels.act.status,
+        actTestCode: channels.act.code,
+        actTestReason: channels.act.reason,
         testedAt: now,
         testRequestedAt: null,
         leaseId: null,

@@ -40,6 +40,21 @@ export class MailEndpoint {
   allowInvalidCertificates: boolean;
 }
 
+@ObjectType('EwsConnection', { description: 'How the engine reaches an Exchange server over EWS (EXCHANGE_EWS profiles).' })
+export class EwsConnection {
+  @Field(() => String, { nullable: true, description: 'The EWS endpoint; null: find it by Autodiscover from the mailbox address.' })
+  url: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The SMTP address to act as through ExchangeImpersonation; null: sign in as the mailbox itself.' })
+  impersonateAddress: string | null;
+
+  @Field({ description: 'Accept a certificate that does not verify (self-signed test servers).' })
+  allowInvalidCertificates: boolean;
+
+  @Field(() => Int, { description: 'At most this many EWS calls at once to the server, over all mailboxes of the profile.' })
+  maxConnections: number;
+}
+
 @ObjectType('MailCredentials', { description: 'Decrypted: only ever sent to the sync engine.' })
 export class MailCredentials {
   @Field(() => MailAuthMethod)
@@ -48,7 +63,7 @@ export class MailCredentials {
   @Field()
   username: string;
 
-  @Field({ description: 'The password, or the OAuth access token for OAUTH_BEARER.' })
+  @Field({ description: 'The password (PASSWORD, NTLM), or the OAuth access token for OAUTH_BEARER.' })
   secret: string;
 }
 
@@ -81,11 +96,14 @@ export class MailboxWork {
   @Field(() => EmailServerKind)
   kind: EmailServerKind;
 
-  @Field(() => MailEndpoint, { description: 'IMAP or POP3.' })
-  incoming: MailEndpoint;
+  @Field(() => MailEndpoint, { nullable: true, description: 'IMAP or POP3; null for EXCHANGE_EWS (see ews).' })
+  incoming: MailEndpoint | null;
 
-  @Field(() => MailEndpoint, { nullable: true, description: 'SMTP; null when the profile has no outgoing server.' })
+  @Field(() => MailEndpoint, { nullable: true, description: 'SMTP; null when the profile has no outgoing server, and for EXCHANGE_EWS.' })
   outgoing: MailEndpoint | null;
+
+  @Field(() => EwsConnection, { nullable: true, description: 'The Exchange server of an EXCHANGE_EWS profile; null for the others.' })
+  ews: EwsConnection | null;
 
   @Field(() => MailCredentials, { nullable: true, description: 'The mailbox\'s, or the profile\'s when it uses the same credentials for all mailboxes; null when none are set or they cannot be decrypted (credentialsStatus says which).' })
   credentials: MailCredentials | null;
@@ -96,8 +114,11 @@ export class MailboxWork {
   @Field({ description: 'Read incoming mail (server-side synchronization, or the forward mailbox).' })
   incomingEnabled: boolean;
 
-  @Field({ description: 'The mailbox sends email over SMTP (claimOutgoingEmails hands out its emails); never true without `outgoing`.' })
+  @Field({ description: 'The mailbox sends email (claimOutgoingEmails hands out its emails): over SMTP (`outgoing`), or through Exchange (`ews`).' })
   outgoingEnabled: boolean;
+
+  @Field({ description: 'Appointments, contacts and tasks are synchronized with the server (EXCHANGE_EWS only): Test & Enable checks that channel too.' })
+  actEnabled: boolean;
 
   @Field()
   isForwardMailbox: boolean;
@@ -130,13 +151,16 @@ export class MailboxWork {
   maxBodyKb: number;
 }
 
-@ObjectType('MailTransport', { description: 'How to send one outgoing email: SMTP, and the IMAP Sent folder to keep a copy in.' })
+@ObjectType('MailTransport', { description: 'How to send one outgoing email: SMTP and the IMAP Sent folder to keep a copy in, or Exchange (which keeps its own copy).' })
 export class MailTransport {
   @Field(() => EmailServerKind)
   kind: EmailServerKind;
 
-  @Field(() => MailEndpoint)
-  smtp: MailEndpoint;
+  @Field(() => MailEndpoint, { nullable: true, description: 'Null for EXCHANGE_EWS, which sends through `ews`.' })
+  smtp: MailEndpoint | null;
+
+  @Field(() => EwsConnection, { nullable: true, description: 'EXCHANGE_EWS: the Exchange server to send through (CreateItem with SendAndSaveCopy).' })
+  ews: EwsConnection | null;
 
   @Field(() => MailEndpoint, { nullable: true, description: 'For IMAP profiles: where to append the copy to the Sent folder.' })
   imap: MailEndpoint | null;

@@ -3,8 +3,9 @@ import { toGlobalId } from '../common/global-id';
 import type { Logger } from '../platform/logger';
 import { EmailServerProfile } from './email-server-profile.entity';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
-import { EmailApproval, IncomingMethod, OutgoingMethod } from './mail-enums';
-import { incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-transport';
+import { ActMethod, EmailApproval, IncomingMethod, OutgoingMethod } from './mail-enums';
+import { ewsConnection, incomingEndpoint, outgoingEndpoint, type MailTransports } from './mail-transport';
+import { profileSends, profileSyncsAct } from './profile-capabilities';
 import type { ForwardSource, MailboxJob, MailboxWork } from './mailbox-sync.types';
 import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
@@ -68,10 +69,12 @@ export class MailboxWorkBuilder {
         kind: profile.kind,
         incoming: incomingEndpoint(profile),
         outgoing,
+        ews: ewsConnection(profile, mailbox.address),
         ...(await this.transports.credentials(mailbox, profile)),
         incomingEnabled: mailbox.incomingMethod === IncomingMethod.SERVER_SIDE_SYNC || mailbox.isForwardMailbox,
-        // configureMailbox and updateEmailServerProfile keep SERVER_SIDE_SYNC off profiles without SMTP; this holds even so.
-        outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && outgoing !== null,
+        // configureMailbox and updateEmailServerProfile keep SERVER_SIDE_SYNC off profiles that send nothing; this holds even so.
+        outgoingEnabled: mailbox.outgoingMethod === OutgoingMethod.SERVER_SIDE_SYNC && profileSends(profile),
+        actEnabled: mailbox.actMethod === ActMethod.SERVER_SIDE_SYNC && profileSyncsAct(profile),
         isForwardMailbox: mailbox.isForwardMailbox,
         deleteForwardedCopies: mailbox.deleteForwardedCopies,
         forwardSources: mailbox.isForwardMailbox ? forwardSources.filter((s) => s.mailboxId !== toGlobalId('Mailbox', id)) : [],

@@ -121,6 +121,16 @@ export class Mailbox {
   @Column('varchar', { length: 1000, nullable: true })
   outgoingTestReason: string | null;
 
+  /** Appointments, contacts and tasks (Exchange profiles with that method SERVER_SIDE_SYNC). */
+  @EnumColumn(16, { default: ChannelTestStatus.NOT_RUN })
+  actTestStatus: ChannelTestStatus;
+
+  @Column('varchar', { length: 48, nullable: true })
+  actTestCode: string | null;
+
+  @Column('varchar', { length: 1000, nullable: true })
+  actTestReason: string | null;
+
   @DateTimeColumn({ nullable: true })
   testedAt: Date | null;
 

@@ -164,12 +164,13 @@ const passed = (r: ChannelTestResult) => r.status === ChannelTestStatus.SUCCESS 
  */
 export function afterTest(
   before: Pick<SyncStateBefore, 'state' | 'stateReason'>,
-  channels: { readonly incoming: ChannelTestResult; readonly outgoing: ChannelTestResult },
+  channels: { readonly incoming: ChannelTestResult; readonly outgoing: ChannelTestResult; readonly act?: ChannelTestResult },
   now: Date,
 ): { after: TestStateAfter; alerts: AlertLine[] } {
   const named = [
-    { name: 'Incoming', result: channels.incoming },
-    { name: 'Outgoing', result: channels.outgoing },
+    { name: 'Incoming', what: 'incoming email', result: channels.incoming },
+    { name: 'Outgoing', what: 'outgoing email', result: channels.outgoing },
+    { name: 'Appointments, contacts and tasks', what: 'appointments, contacts and tasks', result: channels.act ?? { status: ChannelTestStatus.NOT_RUN, code: null, reason: null } },
   ].filter((c) => c.result.status !== ChannelTestStatus.NOT_RUN);
   const failed = named.filter((c) => !passed(c.result));
   const describe = (c: (typeof named)[number]) => `${c.name} ${c.result.status.toLowerCase()}${c.result.reason ? ` (${c.result.reason})` : ''}`;
@@ -184,7 +185,7 @@ export function afterTest(
   const alerts = failed.map((c) => ({
     severity: AlertSeverity.ERROR,
     code: c.result.code?.trim() || 'TEST_FAILED',
-    message: `Test & Enable: ${c.name.toLowerCase()} email failed: ${c.result.reason?.trim() || c.result.code || 'no reason given'}`,
+    message: `Test & Enable: ${c.what} failed: ${c.result.reason?.trim() || c.result.code || 'no reason given'}`,
   }));
   const auth = failed.find((c) => c.result.code === 'AUTH_FAILED');
   const after: TestStateAfter = auth

@@ -213,14 +213,17 @@ export type CreateEmailServerProfileInput = {
   /** Write-only; for OAUTH_BEARER. */
   readonly accessToken?: string | null | undefined;
   readonly allowInvalidCertificates?: boolean;
-  /** OAUTH_BEARER (XOAUTH2) is IMAP_SMTP only. */
+  /** OAUTH_BEARER is for IMAP_SMTP (XOAUTH2) and EXCHANGE_EWS (bearer token); NTLM for EXCHANGE_EWS only. */
   readonly authMethod?: MailAuthMethod;
   readonly credentialUsername?: string | null | undefined;
-  /** IMAP or POP3 server. */
-  readonly incomingHost: string;
-  /** 1–65535 (IMAP 143/993, POP3 110/995). */
-  readonly incomingPort: number;
-  readonly incomingTls: TlsMode;
+  /** EXCHANGE_EWS: the EWS endpoint, an http(s) URL of at most 2048 characters (https://mail.example.com/EWS/Exchange.asmx); leave it out to find the server by Autodiscover from each mailbox's address. */
+  readonly ewsUrl?: string | null | undefined;
+  /** IMAP or POP3 server; required for IMAP_SMTP and POP3_SMTP, refused for EXCHANGE_EWS. */
+  readonly incomingHost?: string | null | undefined;
+  /** 1–65535 (IMAP 143/993, POP3 110/995); with incomingHost. */
+  readonly incomingPort?: number | null | undefined;
+  /** With incomingHost. */
+  readonly incomingTls?: TlsMode | null | undefined;
   /** Makes this the default for new mailboxes (the previous default stops being one). */
   readonly isDefault?: boolean;
   readonly kind: EmailServerKind;
@@ -239,6 +242,8 @@ export type CreateEmailServerProfileInput = {
   readonly pollIntervalSeconds?: number;
   readonly processEmailFrom?: string | null | undefined;
   readonly sentFolder?: string | null | undefined;
+  /** EXCHANGE_EWS: the profile's service account (useProfileCredentials) acts as each mailbox through ExchangeImpersonation; it needs the ApplicationImpersonation role. */
+  readonly useImpersonation?: boolean;
   /** Every mailbox signs in with the profile's credentials (then give username and password or accessToken). */
   readonly useProfileCredentials?: boolean;
 };
@@ -332,6 +337,7 @@ export type EmailRepairCode =
   | 'TOO_MANY_RECIPIENTS';
 
 export type EmailServerKind =
+  | 'EXCHANGE_EWS'
   | 'IMAP_SMTP'
   | 'POP3_SMTP';
 
@@ -391,6 +397,7 @@ export type LogPhoneCallInput = {
 };
 
 export type MailAuthMethod =
+  | 'NTLM'
   | 'OAUTH_BEARER'
   | 'PASSWORD';
 
@@ -630,6 +637,9 @@ export type UpdateEmailServerProfileInput = {
   readonly allowInvalidCertificates?: boolean | null | undefined;
   readonly authMethod?: MailAuthMethod | null | undefined;
   readonly credentialUsername?: string | null | undefined;
+  /** EXCHANGE_EWS: the EWS endpoint; null: Autodiscover. */
+  readonly ewsUrl?: string | null | undefined;
+  /** null removes the incoming server (port and TLS with it), as an EXCHANGE_EWS profile has none. */
   readonly incomingHost?: string | null | undefined;
   readonly incomingPort?: number | null | undefined;
   readonly incomingTls?: TlsMode | null | undefined;
@@ -646,6 +656,7 @@ export type UpdateEmailServerProfileInput = {
   readonly pollIntervalSeconds?: number | null | undefined;
   readonly processEmailFrom?: string | null | undefined;
   readonly sentFolder?: string | null | undefined;
+  readonly useImpersonation?: boolean | null | undefined;
   readonly useProfileCredentials?: boolean | null | undefined;
 };
 
@@ -656,7 +667,7 @@ export type UpdateEmailSettingsInput = {
   readonly correlateByInReplyTo?: boolean | null | undefined;
   readonly correlateByThreadIndex?: boolean | null | undefined;
   readonly correlateByTrackingToken?: boolean | null | undefined;
-  /** SERVER_SIDE_SYNC needs Exchange profiles: refused. */
+  /** New mailboxes get it when their profile is EXCHANGE_EWS; on IMAP/POP3 profiles they get NONE, as in Dynamics. */
   readonly defaultAppointmentsContactsTasksMethod?: AppointmentsContactsTasksMethod | null | undefined;
   readonly defaultAutoCreateRecords?: AutoCreateRecords | null | undefined;
   /** For mailboxes created from now on. */
@@ -1909,7 +1920,7 @@ export type CustomerFieldsFragment =
   | CustomerFields_Contact_Fragment
 ;
 
-export type EmailServerProfileFieldsFragment = { readonly id: string, readonly name: string, readonly kind: EmailServerKind, readonly isDefault: boolean, readonly incomingHost: string, readonly incomingPort: number, readonly incomingTls: TlsMode, readonly outgoingHost: string | null, readonly outgoingPort: number | null, readonly outgoingTls: TlsMode | null, readonly authMethod: MailAuthMethod, readonly useProfileCredentials: boolean, readonly credentialUsername: string | null, readonly hasCredentials: boolean, readonly allowInvalidCertificates: boolean, readonly pollIntervalSeconds: number, readonly maxConcurrentConnections: number, readonly processEmailFrom: string | null, readonly sentFolder: string | null, readonly updatedAt: string };
+export type EmailServerProfileFieldsFragment = { readonly id: string, readonly name: string, readonly kind: EmailServerKind, readonly isDefault: boolean, readonly incomingHost: string | null, readonly incomingPort: number | null, readonly incomingTls: TlsMode | null, readonly ewsUrl: string | null, readonly useImpersonation: boolean, readonly outgoingHost: string | null, readonly outgoingPort: number | null, readonly outgoingTls: TlsMode | null, readonly authMethod: MailAuthMethod, readonly useProfileCredentials: boolean, readonly credentialUsername: string | null, readonly hasCredentials: boolean, readonly allowInvalidCertificates: boolean, readonly pollIntervalSeconds: number, readonly maxConcurrentConnections: number, readonly processEmailFrom: string | null, readonly sentFolder: string | null, readonly updatedAt: string };
 
 export type EmailSettingsFieldsFragment = { readonly defaultIncomingMethod: IncomingMethod, readonly defaultOutgoingMethod: OutgoingMethod, readonly defaultAppointmentsContactsTasksMethod: AppointmentsContactsTasksMethod, readonly defaultAutoCreateRecords: AutoCreateRecords, readonly processEmailOnlyForApprovedMailboxes: boolean, readonly trackingTokenEnabled: boolean, readonly tokenPrefix: string, readonly tokenBaseNumber: number, readonly tokenUserDigits: number, readonly tokenCounterDigits: number, readonly correlateByInReplyTo: boolean, readonly correlateByTrackingToken: boolean, readonly correlateByThreadIndex: boolean, readonly smartMatchingEnabled: boolean, readonly smartMatchMinSharedRecipients: number, readonly smartMatchWindowDays: number, readonly folderTrackingEnabled: boolean, readonly queueCaseRulesEnabled: boolean, readonly skipAutoReplies: boolean, readonly skipBounces: boolean, readonly skipBulkMail: boolean, readonly blockedAddresses: ReadonlyArray<string>, readonly blockedDomains: ReadonlyArray<string>, readonly maxAttachmentKb: number, readonly maxBodyKb: number, readonly updatedAt: string };
 
@@ -1918,7 +1929,7 @@ export type LeadDetailFieldsFragment = { readonly id: string, readonly fullName:
 export type LeadRowFieldsFragment = { readonly id: string, readonly fullName: string, readonly topic: string, readonly companyName: string | null, readonly emails: ReadonlyArray<string>, readonly primaryEmail: string | null, readonly telephone: string | null, readonly status: LeadStatus, readonly owner: { readonly id: string, readonly fullName: string } | null };
 
 export type MailboxDetailFieldsFragment = (
-  { readonly hasCredentials: boolean, readonly credentialUsername: string | null, readonly lastSyncItems: number, readonly nextSyncAt: string | null, readonly failureCount: number, readonly resyncFrom: string | null, readonly processEmailFrom: string | null, readonly appointmentsContactsTasksMethod: AppointmentsContactsTasksMethod, readonly trackingFilter: TrackingFilter, readonly privacyLevel: PrivacyLevel, readonly autoCreateRecords: AutoCreateRecords, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly serverFolders: ReadonlyArray<string> | null, readonly serverFoldersReadAt: string | null, readonly profile: { readonly id: string } | null, readonly folderTrackingRules: ReadonlyArray<{ readonly folder: string, readonly regarding:
+  { readonly hasCredentials: boolean, readonly credentialUsername: string | null, readonly lastSyncItems: number, readonly nextSyncAt: string | null, readonly failureCount: number, readonly resyncFrom: string | null, readonly processEmailFrom: string | null, readonly appointmentsContactsTasksMethod: AppointmentsContactsTasksMethod, readonly trackingFilter: TrackingFilter, readonly privacyLevel: PrivacyLevel, readonly autoCreateRecords: AutoCreateRecords, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly serverFolders: ReadonlyArray<string> | null, readonly serverFoldersReadAt: string | null, readonly profile: { readonly id: string } | null, readonly appointmentsContactsTasksTest: { readonly status: ChannelTestStatus, readonly code: string | null, readonly reason: string | null, readonly testedAt: string | null }, readonly folderTrackingRules: ReadonlyArray<{ readonly folder: string, readonly regarding:
       | { readonly __typename: 'Account', readonly id: string, readonly name: string }
       | { readonly __typename: 'Case', readonly id: string, readonly title: string }
       | { readonly __typename: 'Contact', readonly id: string, readonly fullName: string }

@@ -28,7 +28,7 @@ export const TEST_POLL_MS = 3_000;
 
 /** Whether a sync engine has yet to report a requested test. */
 export const testPending = (mailbox: MailboxDetailValue): boolean =>
-  mailbox.incomingTest.status === 'PENDING' || mailbox.outgoingTest.status === 'PENDING';
+  mailbox.incomingTest.status === 'PENDING' || mailbox.outgoingTest.status === 'PENDING' || mailbox.appointmentsContactsTasksTest.status === 'PENDING';
 
 interface MailboxResult {
   liveCursor: string;

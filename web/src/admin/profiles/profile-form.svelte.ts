@@ -13,6 +13,10 @@ export interface ProfileValues {
   incomingHost: string;
   incomingPort: string;
   incomingTls: TlsMode;
+  /** EXCHANGE_EWS: find the server from each mailbox's address instead of `ewsUrl`. */
+  autodiscover: boolean;
+  ewsUrl: string;
+  useImpersonation: boolean;
   sends: boolean;
   outgoingHost: string;
   outgoingPort: string;
@@ -38,7 +42,7 @@ function valuesOf(profile: EmailServerProfile | null): ProfileValues {
   if (!profile) {
     return {
       name: '', kind: 'IMAP_SMTP', isDefault: false,
-      incomingHost: '', incomingPort: '993', incomingTls: 'IMPLICIT',
+      incomingHost: '', incomingPort: '993', incomingTls: 'IMPLICIT', autodiscover: true, ewsUrl: '', useImpersonation: false,
       sends: true, outgoingHost: '', outgoingPort: '587', outgoingTls: 'STARTTLS', sentFolder: '',
       authMethod: 'PASSWORD', useProfileCredentials: false, credentialUsername: '', password: '', accessToken: '',
       allowInvalidCertificates: false, pollIntervalSeconds: '60', maxConcurrentConnections: '10', processEmailFrom: '',
@@ -48,10 +52,13 @@ function valuesOf(profile: EmailServerProfile | null): ProfileValues {
     name: profile.name,
     kind: profile.kind,
     isDefault: profile.isDefault,
-    incomingHost: profile.incomingHost,
-    incomingPort: String(profile.incomingPort),
-    incomingTls: profile.incomingTls,
-    sends: profile.outgoingHost !== null,
+    incomingHost: profile.incomingHost ?? '',
+    incomingPort: profile.incomingPort === null ? '993' : String(profile.incomingPort),
+    incomingTls: profile.incomingTls ?? 'IMPLICIT',
+    autodiscover: profile.ewsUrl === null,
+    ewsUrl: profile.ewsUrl ?? '',
+    useImpersonation: profile.useImpersonation,
+    sends: profile.kind === 'EXCHANGE_EWS' || profile.outgoingHost !== null,
     outgoingHost: profile.outgoingHost ?? '',
     outgoingPort: profile.outgoingPort === null ? '587' : String(profile.outgoingPort),
     outgoingTls: profile.outgoingTls ?? 'STARTTLS',
@@ -98,8 +105,11 @@ export class ProfileForm {
       after.incomingPort = String(defaultPort(incomingProtocol(after.kind), after.incomingTls));
     }
     if (before.outgoingPort === String(defaultPort('SMTP', before.outgoingTls))) after.outgoingPort = String(defaultPort('SMTP', after.outgoingTls));
-    // POP3 signs in with a password only (api: OAUTH_BEARER is IMAP_SMTP only).
+    // POP3 signs in with a password only (api: OAUTH_BEARER is IMAP_SMTP only); NTLM is Exchange's alone.
     if (after.kind === 'POP3_SMTP') after.authMethod = 'PASSWORD';
+    if (after.kind !== 'EXCHANGE_EWS' && after.authMethod === 'NTLM') after.authMethod = 'PASSWORD';
+    // Exchange sends through itself; an IMAP/POP3 profile made from one starts with an SMTP server to fill in.
+    if (after.kind !== before.kind) after.sends = true;
     this.values = after;
   }
 
@@ -126,10 +136,16 @@ export class ProfileForm {
     if (this.saving) return null;
     const v = this.values;
     const local: typeof this.local = {};
-    for (const field of NUMBERS) if ((field !== 'outgoingPort' || v.sends) && wholeNumber(v[field]) === null) local[field] = 'notANumber';
+    const exchange = v.kind === 'EXCHANGE_EWS';
+    const smtp = v.sends && !exchange;
+    for (const field of NUMBERS) {
+      const shown = field === 'outgoingPort' ? smtp : field === 'incomingPort' ? !exchange : true;
+      if (shown && wholeNumber(v[field]) === null) local[field] = 'notANumber';
+    }
     if (!v.name.trim()) local.name = 'required';
-    if (!v.incomingHost.trim()) local.incomingHost = 'required';
-    if (v.sends && !v.outgoingHost.trim()) local.outgoingHost = 'required';
+    if (!exchange && !v.incomingHost.trim()) local.incomingHost = 'required';
+    if (exchange && !v.autodiscover && !v.ewsUrl.trim()) local.ewsUrl = 'required';
+    if (smtp && !v.outgoingHost.trim()) local.outgoingHost = 'required';
     this.local = local;
     this.error = null;
     if (Object.keys(local).length > 0) return null;
@@ -150,21 +166,26 @@ export class ProfileForm {
   #input(): CreateEmailServerProfileInput {
     const v = this.values;
     const from = fromDateInput(v.processEmailFrom);
+    // An Exchange profile has no IMAP/POP3/SMTP server or Sent folder (the api refuses them); the others have no EWS settings.
+    const exchange = v.kind === 'EXCHANGE_EWS';
+    const smtp = v.sends && !exchange;
     return {
       name: v.name.trim(),
       kind: v.kind,
       isDefault: v.isDefault,
-      incomingHost: v.incomingHost.trim(),
-      incomingPort: wholeNumber(v.incomingPort)!,
-      incomingTls: v.incomingTls,
-      outgoingHost: v.sends ? v.outgoingHost.trim() : null,
-      outgoingPort: v.sends ? wholeNumber(v.outgoingPort) : null,
-      outgoingTls: v.sends ? v.outgoingTls : null,
-      sentFolder: v.sentFolder.trim() || null,
+      incomingHost: exchange ? null : v.incomingHost.trim(),
+      incomingPort: exchange ? null : wholeNumber(v.incomingPort)!,
+      incomingTls: exchange ? null : v.incomingTls,
+      ewsUrl: exchange && !v.autodiscover ? v.ewsUrl.trim() : null,
+      useImpersonation: exchange && v.useImpersonation,
+      outgoingHost: smtp ? v.outgoingHost.trim() : null,
+      outgoingPort: smtp ? wholeNumber(v.outgoingPort) : null,
+      outgoingTls: smtp ? v.outgoingTls : null,
+      sentFolder: exchange ? null : v.sentFolder.trim() || null,
       authMethod: v.authMethod,
       useProfileCredentials: v.useProfileCredentials,
       credentialUsername: v.credentialUsername.trim() || null,
-      ...(v.password && v.authMethod === 'PASSWORD' ? { password: v.password } : {}),
+      ...(v.password && v.authMethod !== 'OAUTH_BEARER' ? { password: v.password } : {}),
       ...(v.accessToken && v.authMethod === 'OAUTH_BEARER' ? { accessToken: v.accessToken } : {}),
       allowInvalidCertificates: v.allowInvalidCertificates,
       pollIntervalSeconds: wholeNumber(v.pollIntervalSeconds)!,
@@ -179,9 +200,14 @@ export class ProfileForm {
     const v = this.values;
     const same = (field: keyof ProfileValues) => v[field] === before[field];
     const changes: Record<string, unknown> = {};
-    const direct = ['name', 'kind', 'isDefault', 'incomingHost', 'incomingPort', 'incomingTls', 'sentFolder', 'authMethod', 'useProfileCredentials', 'credentialUsername', 'allowInvalidCertificates', 'pollIntervalSeconds', 'maxConcurrentConnections', 'processEmailFrom'] as const;
+    const exchange = v.kind === 'EXCHANGE_EWS';
+    const direct = ['name', 'kind', 'isDefault', 'authMethod', 'useProfileCredentials', 'credentialUsername', 'allowInvalidCertificates', 'pollIntervalSeconds', 'maxConcurrentConnections', 'processEmailFrom'] as const;
     for (const field of direct) if (!same(field)) changes[field] = full[field];
-    if (!same('sends') || !same('outgoingHost') || !same('outgoingPort') || !same('outgoingTls')) {
+    // Turning a profile into Exchange makes the api drop its IMAP/POP3/SMTP servers; only what this kind uses is sent.
+    const own = exchange ? (['useImpersonation'] as const) : (['incomingHost', 'incomingPort', 'incomingTls', 'sentFolder'] as const);
+    for (const field of own) if (!same(field) || !same('kind')) changes[field] = full[field];
+    if (exchange && (!same('autodiscover') || !same('ewsUrl') || !same('kind'))) changes.ewsUrl = full.ewsUrl;
+    if (!exchange && (!same('kind') || !same('sends') || !same('outgoingHost') || !same('outgoingPort') || !same('outgoingTls'))) {
       // The SMTP server is all there or all gone (api: outgoingProblem); null for the host removes all three.
       Object.assign(changes, v.sends ? { outgoingHost: full.outgoingHost, outgoingPort: full.outgoingPort, outgoingTls: full.outgoingTls } : { outgoingHost: null });
     }

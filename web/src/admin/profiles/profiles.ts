@@ -7,7 +7,7 @@ import type { EmailServerProfilesQuery, TlsMode } from '../../graphql/operations
 const PROFILE_FIELDS = /* GraphQL */ `
   fragment EmailServerProfileFields on EmailServerProfile {
     id name kind isDefault
-    incomingHost incomingPort incomingTls
+    incomingHost incomingPort incomingTls ewsUrl useImpersonation
     outgoingHost outgoingPort outgoingTls
     authMethod useProfileCredentials credentialUsername hasCredentials allowInvalidCertificates
     pollIntervalSeconds maxConcurrentConnections processEmailFrom sentFolder updatedAt
