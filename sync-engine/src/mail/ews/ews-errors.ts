@@ -48,6 +48,8 @@ const TEMPORARY_CODES = new Set([
   'ErrorInsufficientResources',
 ]);
 const AUTH_CODES = new Set(['ErrorAccessDenied', 'ErrorImpersonateUserDenied', 'ErrorImpersonationDenied', 'ErrorNonExistentMailbox', 'ErrorInvalidImpersonationHeader', 'ErrorAccountDisabled', 'ErrorInvalidSmtpAddress', 'ErrorNotDelegate']);
+// Sending: the message or a recipient is refused for good (CreateItem response codes).
+const REJECTED_CODES = new Set(['ErrorInvalidRecipients', 'ErrorMessageSizeExceeded', 'ErrorSendAsDenied', 'ErrorMimeContentConversionFailed', 'ErrorMimeContentInvalid', 'ErrorMimeContentInvalidBase64String', 'ErrorInvalidSendItemSaveSettings', 'ErrorMessageSubmissionBlocked', 'ErrorSubmissionQuotaExceeded']);
 const FOLDER_CODES = new Set(['ErrorFolderNotFound', 'ErrorInvalidIdMalformed', 'ErrorInvalidFolderId']);
 const VERSION_CODES = new Set(['ErrorInvalidServerVersion', 'ErrorInvalidRequest', 'ErrorSchemaValidation', 'ErrorIncorrectSchemaVersion']);
 
@@ -78,6 +80,12 @@ export function ewsMailError(failure: EwsFailure, context: EwsErrorContext): Mai
   }
   if (code && AUTH_CODES.has(code)) {
     return new MailError('AUTH_FAILED', `Exchange ${where} refused ${who} (${code})`, options);
+  }
+  if (code && REJECTED_CODES.has(code)) {
+    return new MailError('REJECTED', `Exchange ${where} refused the message (${code})${said ? `: ${said}` : ''}`, options);
+  }
+  if (code === 'ErrorQuotaExceeded') {
+    return new MailError('TEMPORARY', `The mailbox ${context.impersonating ?? context.username} is over its quota on ${where} (ErrorQuotaExceeded): free space in it`, options);
   }
   if (code === 'ErrorServerBusy') {
     const wait = failure.backOffMs ? `; it asked to wait ${Math.ceil(failure.backOffMs / 1000)} s` : '';
