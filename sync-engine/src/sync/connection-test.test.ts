@@ -9,7 +9,7 @@ const work = (extra: Partial<MailboxWork>): MailboxWork => ({
   incoming: { host: 'imap.example.test', port: 143, tls: 'NONE', allowInvalidCertificates: false },
   outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
   credentials: { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'x' },
-  incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
+  ews: null, actEnabled: false, incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
   cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60, maxBodyKb: 1024,
   ...extra,
 });

@@ -49,7 +49,7 @@ const TEMPORARY_CODES = new Set([
 ]);
 const AUTH_CODES = new Set(['ErrorAccessDenied', 'ErrorImpersonateUserDenied', 'ErrorImpersonationDenied', 'ErrorNonExistentMailbox', 'ErrorInvalidImpersonationHeader', 'ErrorAccountDisabled', 'ErrorInvalidSmtpAddress', 'ErrorNotDelegate']);
 // Sending: the message or a recipient is refused for good (CreateItem response codes).
-const REJECTED_CODES = new Set(['ErrorInvalidRecipients', 'ErrorMessageSizeExceeded', 'ErrorSendAsDenied', 'ErrorMimeContentConversionFailed', 'ErrorMimeContentInvalid', 'ErrorMimeContentInvalidBase64String', 'ErrorInvalidSendItemSaveSettings', 'ErrorMessageSubmissionBlocked', 'ErrorSubmissionQuotaExceeded']);
+const REJECTED_CODES = new Set(['ErrorInvalidRecipients', 'ErrorMessageSizeExceeded', 'ErrorSendAsDenied', 'ErrorMimeContentConversionFailed', 'ErrorMimeContentInvalid', 'ErrorMimeContentInvalidBase64String', 'ErrorInvalidSendItemSaveSettings', 'ErrorMessageSubmissionBlocked']);
 const FOLDER_CODES = new Set(['ErrorFolderNotFound', 'ErrorInvalidIdMalformed', 'ErrorInvalidFolderId']);
 const VERSION_CODES = new Set(['ErrorInvalidServerVersion', 'ErrorInvalidRequest', 'ErrorSchemaValidation', 'ErrorIncorrectSchemaVersion']);
 
