@@ -125,9 +125,9 @@ export function ewsMailError(failure: EwsFailure, context: EwsErrorContext): Mai
     return new MailError('TEMPORARY', `Exchange ${where} is unavailable (HTTP ${failure.httpStatus}): the mailbox is tried again later`, options);
   }
   if (failure.networkError !== undefined) {
+    if (isAborted(failure.networkError)) return new MailError('TIMEOUT', `No answer from ${where} in time: the mailbox is tried again later`, { cause: failure.networkError });
     const network = networkMailError(failure.networkError, { host: hostOf(where), port: context.port, channel: context.channel });
     if (network) return network;
-    if (isAborted(failure.networkError)) return new MailError('TIMEOUT', `No answer from ${where} in time: the mailbox is tried again later`, { cause: failure.networkError });
     return new MailError('TEMPORARY', `The connection to ${where} failed: ${clip(messageOf(failure.networkError))}`, { cause: failure.networkError });
   }
   if (failure.httpStatus !== undefined && failure.httpStatus >= 500) {
@@ -142,10 +142,11 @@ export function ewsMailError(failure: EwsFailure, context: EwsErrorContext): Mai
   return new MailError('PROTOCOL', `Exchange ${where} sent an answer that cannot be read${said ? `: ${said}` : ''}`, options);
 }
 
-/** Whether the error is an abort or timeout of our own (AbortSignal.timeout, axios' ECONNABORTED/ERR_CANCELED). */
+/** Whether the error is a timeout or abort of our own (AbortSignal.timeout; axios' ERR_CANCELED, or ECONNABORTED for its timeout). */
 export function isAborted(error: unknown): boolean {
   const codes = errorCodes(error);
-  if (codes.includes('ERR_CANCELED') || codes.includes('ECONNABORTED')) return true;
+  if (codes.includes('ERR_CANCELED') || codes.includes('ETIMEDOUT')) return true;
+  if (codes.includes('ECONNABORTED') && /timeout/i.test(messageOf(error))) return true;
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
 
@@ -156,8 +157,8 @@ export function isAborted(error: unknown): boolean {
  */
 export function soapFaultFacts(body: string): Pick<EwsFailure, 'responseCode' | 'serverText' | 'backOffMs'> {
   const text = body.length > 200_000 ? body.slice(0, 200_000) : body;
-  const responseCode = /<(?:\w+:)?ResponseCode>\s*([A-Za-z]+)\s*</.exec(text)?.[1];
-  const serverText = /<(?:\w+:)?MessageText>([^<]*)</.exec(text)?.[1] ?? /<faultstring[^>]*>([^<]*)</.exec(text)?.[1];
+  const responseCode = /<(?:\w+:)?ResponseCode(?:\s[^>]*)?>\s*([A-Za-z]+)\s*</.exec(text)?.[1];
+  const serverText = /<(?:\w+:)?MessageText(?:\s[^>]*)?>([^<]*)</.exec(text)?.[1] ?? /<(?:\w+:)?faultstring(?:\s[^>]*)?>([^<]*)</.exec(text)?.[1];
   const backOff = /Name="BackOffMilliseconds"[^>]*>\s*(\d{1,9})\s*</.exec(text)?.[1];
   return {
     ...(responseCode ? { responseCode } : {}),
