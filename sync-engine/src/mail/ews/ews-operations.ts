@@ -6,6 +6,7 @@ import { MailError } from '../mail-error.js';
 import { ewsMailError } from './ews-errors.js';
 import type { ListedFolder } from './ews-folder-paths.js';
 import type { EwsSession } from './ews-service.js';
+import { xmlEscape } from './ews-xml.js';
 
 // Thin, typed calls of the EWS operations the adapters use (Microsoft's EWS operation reference names each).
 
@@ -177,7 +178,8 @@ export async function hasMessageId(session: EwsSession, folder: WellKnownFolderN
   if (!bare) return false;
   const view = new ItemView(1);
   view.PropertySet = new PropertySet(BasePropertySet.IdOnly);
-  const filter = new SearchFilter.IsEqualTo(EmailMessageSchema.InternetMessageId, `<${bare}>`);
+  // ews-javascript-api writes attribute values unescaped (EwsServiceXmlWriter.WriteAttributeString): escape the brackets ourselves.
+  const filter = new SearchFilter.IsEqualTo(EmailMessageSchema.InternetMessageId, xmlEscape(`<${bare}>`));
   const page = await session.call('FindItem', (service) => service.FindItems(folder, filter, view), { folder: WellKnownFolderName[folder], signal });
   return page.Items.length > 0;
 }

@@ -6,6 +6,7 @@ import type { Log } from '../../logger.js';
 import { MailError } from '../mail-error.js';
 import { ewsMailError, soapFaultFacts, type EwsErrorContext, type EwsFailure } from './ews-errors.js';
 import { EwsCallLimiter } from './ews-limiter.js';
+import { xmlEscape } from './ews-xml.js';
 import { EwsTransport, withCallRecord, type EwsCallRecord } from './ews-transport.js';
 
 /** How to reach a mailbox's Exchange server (MailboxWork.ews / OutgoingEmail.transport.ews on the wire). */
@@ -88,7 +89,8 @@ export class EwsServices {
     });
     service.Url = new Uri(url);
     // Types.xsd ExchangeImpersonation/ConnectingSID/SmtpAddress: act as the mailbox; throttling counts against it.
-    if (connection.impersonateAddress) service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, connection.impersonateAddress);
+    // The library writes the address into the SOAP header verbatim: escaped here.
+    if (connection.impersonateAddress) service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, xmlEscape(connection.impersonateAddress));
     return service;
   }
 
