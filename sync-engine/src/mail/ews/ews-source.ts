@@ -197,7 +197,17 @@ export class EwsSource implements MailSource {
       const pause = subscription ? Math.min(interval, deadline - Date.now()) : deadline - Date.now();
       await delay(Math.max(0, pause), undefined, { signal }).catch(() => undefined);
       if (signal?.aborted || !subscription) break;
-      const events = await session.call('GetEvents', () => subscription.GetEvents(), { signal });
+      let events;
+      try {
+        events = await session.call('GetEvents', () => subscription.GetEvents(), { signal });
+      } catch (error) {
+        // ErrorSubscriptionNotFound and friends (Exchange restarted, the subscription timed out): read the folders
+        // again, which also subscribes anew on the next wait. Credentials that stopped working are the mailbox's problem.
+        if (signal?.aborted || (error instanceof MailError && error.code === 'AUTH_FAILED')) throw error;
+        this.subscription = null;
+        this.options.logger?.info({ reason: error instanceof Error ? error.message : String(error) }, 'Exchange pull subscription lost: reading the folders again');
+        return 'changed';
+      }
       if (events.ItemEvents.length > 0) return 'changed';
     }
     return 'timeout';
