@@ -95,8 +95,8 @@ describe('GraphqlHubApi claims: credentials checked on entry', () => {
   const endpoint = { host: 'imap.example.com', port: 993, tls: 'IMPLICIT', allowInvalidCertificates: false };
   const claimed = (credentialsStatus: string, credentials: unknown) => ({
     mailboxId: 'm-1', leaseId: 'l-1', leaseUntil: '2026-12-04T10:00:00.000Z', job: 'SYNC', address: 'sam@example.com', kind: 'IMAP_SMTP',
-    incoming: endpoint, outgoing: null, credentialsStatus, credentials,
-    incomingEnabled: true, outgoingEnabled: false, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
+    incoming: endpoint, outgoing: null, ews: null, credentialsStatus, credentials,
+    incomingEnabled: true, outgoingEnabled: false, actEnabled: false, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
     cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60, maxBodyKb: 512,
   });
 
@@ -133,7 +133,7 @@ describe('GraphqlHubApi claims: credentials checked on entry', () => {
 
 const SECRET = 'pw-do-not-log-3141';
 const transport = {
-  kind: 'IMAP_SMTP', smtp: { host: 'smtp.example.com', port: 587, tls: 'STARTTLS', allowInvalidCertificates: false }, imap: null, sentFolder: null,
+  kind: 'IMAP_SMTP', smtp: { host: 'smtp.example.com', port: 587, tls: 'STARTTLS', allowInvalidCertificates: false }, imap: null, ews: null, sentFolder: null,
   credentialsStatus: 'PRESENT', credentials: { method: 'PASSWORD', username: 'sam', secret: SECRET },
 };
 const claimedEmail = (fields: Record<string, unknown> = {}) => ({
@@ -155,7 +155,7 @@ describe('GraphqlHubApi.claimOutgoingEmails: every selected field checked on ent
   it.each([
     [{ transport: { ...transport, smtp: { ...transport.smtp, port: '587' } } }, 'claimOutgoingEmails[0].transport.smtp.port: expected an integer'],
     [{ transport: { ...transport, smtp: { ...transport.smtp, tls: 'SSL' } } }, 'claimOutgoingEmails[0].transport.smtp.tls: "SSL" is not one of NONE, STARTTLS, IMPLICIT'],
-    [{ transport: { ...transport, credentials: { method: 'NTLM', username: 'sam', secret: SECRET } } }, 'claimOutgoingEmails[0].transport.credentials: do not match credentialsStatus "PRESENT"'],
+    [{ transport: { ...transport, credentials: { method: 'KERBEROS', username: 'sam', secret: SECRET } } }, 'claimOutgoingEmails[0].transport.credentials: do not match credentialsStatus "PRESENT"'],
     [{ bcc: [{ address: null, name: null }] }, 'claimOutgoingEmails[0].bcc[0].address: expected a string'],
     [{ attachments: [{ fileName: 'quote.pdf', contentType: 'application/pdf', size: 10, sha256: '..%2Fsecrets' }] }, 'claimOutgoingEmails[0].attachments[0].sha256: expected a SHA-256 in hex'],
   ])('answers INVALID_RESPONSE naming the path, never the secret (%#)', async (fields, path) => {

@@ -48,7 +48,8 @@ export interface HubApi {
   /** The new lease end; CONFLICT when the lease was lost. */
   renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date>;
   releaseMailbox(mailboxId: string, leaseId: string, report: SyncReport): Promise<void>;
-  reportMailboxTest(mailboxId: string, leaseId: string, incoming: ChannelTestResult, outgoing: ChannelTestResult): Promise<void>;
+  /** `act`: appointments, contacts and tasks (EXCHANGE_EWS); NOT_RUN for the others. */
+  reportMailboxTest(mailboxId: string, leaseId: string, incoming: ChannelTestResult, outgoing: ChannelTestResult, act?: ChannelTestResult): Promise<void>;
   trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]>;
   /** The sourceRefs among `items` the hub has no decision for. */
   undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]>;

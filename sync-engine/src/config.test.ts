@@ -27,6 +27,8 @@ describe('parseConfig', () => {
       idleSeconds: 300,
       reconcileIntervalSeconds: 3600,
       sendBatch: 10,
+      ewsTimeoutMs: 120_000,
+      ewsAutodiscoverUrl: null,
     });
   });
 
@@ -44,6 +46,8 @@ describe('parseConfig', () => {
       IDLE_SECONDS: '0',
       RECONCILE_INTERVAL_SECONDS: '0',
       SEND_BATCH: '0',
+      EWS_TIMEOUT_SECONDS: '30',
+      EWS_AUTODISCOVER_URL: 'https://autodiscover.{domain}/autodiscover/autodiscover.svc',
     });
     expect(config).toEqual({
       hubApiUrl: 'https://hub.example.test/graphql',
@@ -58,6 +62,8 @@ describe('parseConfig', () => {
       idleSeconds: 0,
       reconcileIntervalSeconds: 0,
       sendBatch: 0,
+      ewsTimeoutMs: 30_000,
+      ewsAutodiscoverUrl: 'https://autodiscover.{domain}/autodiscover/autodiscover.svc',
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -84,6 +90,9 @@ describe('parseConfig', () => {
     ['1', 'HUB_MAX_REQUEST_MB'],
     ['4', 'LEASE_SECONDS'],
     ['1800', 'IDLE_SECONDS'],
+    ['4', 'EWS_TIMEOUT_SECONDS'],
+    ['https://autodiscover.example.com/autodiscover/autodiscover.svc', 'EWS_AUTODISCOVER_URL'],
+    ['file:///{domain}', 'EWS_AUTODISCOVER_URL'],
   ])('rejects %s for %s', (value, name) => {
     const problems = problemsOf({ HUB_API_KEY: 'k', [name]: value });
     expect(problems).toEqual([expect.stringContaining(name)]);

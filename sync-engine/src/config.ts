@@ -26,6 +26,13 @@ export interface Config {
   readonly reconcileIntervalSeconds: number;
   /** Emails claimed per send round (SEND_BATCH, default 10; 0 turns sending off in this process). */
   readonly sendBatch: number;
+  /** How long one EWS request may take (EWS_TIMEOUT_SECONDS, default 120). */
+  readonly ewsTimeoutMs: number;
+  /**
+   * The SOAP Autodiscover endpoint to ask for a mailbox's EWS URL, "{domain}" standing for the address's domain
+   * (EWS_AUTODISCOVER_URL, e.g. https://autodiscover.{domain}/autodiscover/autodiscover.svc); unset: the standard search.
+   */
+  readonly ewsAutodiscoverUrl: string | null;
 }
 
 /** Thrown when one or more variables are missing or malformed; lists every problem. */
@@ -81,6 +88,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const idleSeconds = integer('IDLE_SECONDS', 300, 0, 1740); // RFC 2177: re-issue IDLE at least every 29 minutes
   const reconcileIntervalSeconds = integer('RECONCILE_INTERVAL_SECONDS', 3600, 0, 7 * 86400);
   const sendBatch = integer('SEND_BATCH', 10, 0, 100);
+  const ewsTimeoutMs = integer('EWS_TIMEOUT_SECONDS', 120, 5, 600) * 1000;
+  const ewsAutodiscoverUrl = value('EWS_AUTODISCOVER_URL') ?? null;
+  if (ewsAutodiscoverUrl !== null && (!ewsAutodiscoverUrl.includes('{domain}') || !isHttpUrl(ewsAutodiscoverUrl.replace(/\{domain\}/g, 'example.com')))) {
+    problems.push(`EWS_AUTODISCOVER_URL must be an http(s) URL containing {domain}, got "${ewsAutodiscoverUrl}"`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -96,6 +108,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     idleSeconds,
     reconcileIntervalSeconds,
     sendBatch,
+    ewsTimeoutMs,
+    ewsAutodiscoverUrl,
   });
 }
 

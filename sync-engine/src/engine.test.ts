@@ -74,7 +74,7 @@ class ScriptedHubApi implements HubApi {
   markEmailFailed = unused;
 }
 
-const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, sentFolder: unused, closeAll: async () => undefined };
+const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, checkAct: unused, sentFolder: unused, closeAll: async () => undefined };
 
 const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({
   pollIntervalMs: 60_000,

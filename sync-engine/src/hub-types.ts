@@ -1,13 +1,23 @@
 // Shapes the hub's GraphQL API exchanges with the engine (see schema.graphql: MailboxWork, TrackEmailsInput, OutgoingEmail).
 
 export type TlsMode = 'NONE' | 'STARTTLS' | 'IMPLICIT';
-export type ServerKind = 'IMAP_SMTP' | 'POP3_SMTP';
+export type ServerKind = 'IMAP_SMTP' | 'POP3_SMTP' | 'EXCHANGE_EWS';
 
 export interface WireEndpoint {
   readonly host: string;
   readonly port: number;
   readonly tls: TlsMode;
   readonly allowInvalidCertificates: boolean;
+}
+
+/** How the engine reaches an Exchange server over EWS (schema.graphql EwsConnection). */
+export interface EwsConnection {
+  /** The EWS endpoint; null: Autodiscover from the mailbox address. */
+  readonly url: string | null;
+  /** The SMTP address to act as through ExchangeImpersonation; null: sign in as the mailbox itself. */
+  readonly impersonateAddress: string | null;
+  readonly allowInvalidCertificates: boolean;
+  readonly maxConnections: number;
 }
 
 /**
@@ -17,7 +27,7 @@ export interface WireEndpoint {
 export type MailboxCredentials =
   | { readonly status: 'NONE' }
   | { readonly status: 'UNREADABLE' }
-  | { readonly status: 'PRESENT'; readonly method: 'PASSWORD' | 'OAUTH_BEARER'; readonly username: string; readonly secret: string };
+  | { readonly status: 'PRESENT'; readonly method: 'PASSWORD' | 'NTLM' | 'OAUTH_BEARER'; readonly username: string; readonly secret: string };
 
 /** A mailbox claimed under a lease: SYNC it, or TEST its channels (Test & Enable). */
 export interface MailboxWork {
@@ -27,12 +37,17 @@ export interface MailboxWork {
   readonly job: 'SYNC' | 'TEST';
   readonly address: string;
   readonly kind: ServerKind;
-  readonly incoming: WireEndpoint;
-  /** Null when the profile has no SMTP server; `outgoingEnabled` is then false. */
+  /** The IMAP or POP3 server; null for EXCHANGE_EWS. */
+  readonly incoming: WireEndpoint | null;
+  /** Null when the profile has no SMTP server (always for EXCHANGE_EWS, which sends through `ews`). */
   readonly outgoing: WireEndpoint | null;
+  /** The Exchange server of an EXCHANGE_EWS profile; null for the others. */
+  readonly ews: EwsConnection | null;
   readonly credentials: MailboxCredentials;
   readonly incomingEnabled: boolean;
   readonly outgoingEnabled: boolean;
+  /** Appointments, contacts and tasks are SERVER_SIDE_SYNC (EXCHANGE_EWS only): Test & Enable checks that channel too. */
+  readonly actEnabled: boolean;
   readonly isForwardMailbox: boolean;
   readonly deleteForwardedCopies: boolean;
   readonly forwardSources: readonly { readonly mailboxId: string; readonly address: string }[];
@@ -113,7 +128,9 @@ export interface OutgoingEmail {
   readonly attempt: number;
   readonly transport: {
     readonly kind: ServerKind;
-    readonly smtp: WireEndpoint;
+    /** Null for EXCHANGE_EWS, which sends through `ews`. */
+    readonly smtp: WireEndpoint | null;
+    readonly ews: EwsConnection | null;
     readonly imap: WireEndpoint | null;
     readonly sentFolder: string | null;
     readonly credentials: MailboxCredentials;

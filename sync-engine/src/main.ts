@@ -22,7 +22,11 @@ async function main(): Promise<void> {
 
   const log = createLogger(config.logLevel);
   const api = new GraphqlHubApi({ url: config.hubApiUrl, apiKey: config.hubApiKey });
-  const connectors = new RealMailConnectors(log);
+  const autodiscover = config.ewsAutodiscoverUrl;
+  const connectors = new RealMailConnectors(log, {
+    timeoutMs: config.ewsTimeoutMs,
+    autodiscoverUrls: autodiscover ? (domain) => [autodiscover.replace(/\{domain\}/g, encodeURIComponent(domain))] : undefined,
+  });
   const engine = new Engine(api, log, { ...config, maxBatchBytes: MAX_BATCH_BYTES }, connectors);
 
   const stop = new AbortController();

@@ -6,11 +6,12 @@ import {
 const endpoint = { host: 'imap.example.com', port: 993, tls: 'IMPLICIT', allowInvalidCertificates: false };
 const work = {
   mailboxId: 'TWFpbGJveDox', leaseId: 'lease-1', leaseUntil: '2026-12-04T10:00:00.000Z', job: 'SYNC', address: 'sam@example.com', kind: 'IMAP_SMTP',
-  incoming: endpoint, outgoing: null, credentials: null, credentialsStatus: 'NONE',
-  incomingEnabled: true, outgoingEnabled: false, isForwardMailbox: false, deleteForwardedCopies: false,
+  incoming: endpoint, outgoing: null, ews: null, credentials: null, credentialsStatus: 'NONE',
+  incomingEnabled: true, outgoingEnabled: false, actEnabled: false, isForwardMailbox: false, deleteForwardedCopies: false,
   forwardSources: [{ mailboxId: 'TWFpbGJveDoy', address: 'fwd@example.com' }],
   cursor: null, processEmailFrom: '2026-01-01T00:00:00.000Z', resyncFrom: null, sentFolder: 'Sent', trackedFolders: ['Inbox/Contoso'], pollIntervalSeconds: 60, maxBodyKb: 512,
 };
+const ews = { url: 'https://mail.example.com/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 4 };
 const tracked = { index: 0, messageId: '<a@example.com>', outcome: 'TRACKED', activityId: 'RW1haWw6MQ==', errorCode: null, errorMessage: null };
 
 describe('mailboxWorkOnEntry', () => {
@@ -19,10 +20,21 @@ describe('mailboxWorkOnEntry', () => {
     expect(mailboxWorkOnEntry(work, 'claimMailboxes[0]')).toEqual(rest);
   });
 
+  it('keeps an EXCHANGE_EWS claim: no incoming endpoint, its EWS connection instead', () => {
+    const { credentials: _c, credentialsStatus: _s, ...rest } = { ...work, kind: 'EXCHANGE_EWS', incoming: null, ews: { ...ews, url: null, impersonateAddress: 'sam@example.com' }, actEnabled: true };
+    expect(mailboxWorkOnEntry({ ...rest, credentials: null, credentialsStatus: 'NONE' }, 'claimMailboxes[0]')).toEqual(rest);
+  });
+
   it.each([
     [{ ...work, leaseId: undefined }, 'claimMailboxes[0].leaseId: expected a string'],
     [{ ...work, job: 'EXPORT' }, 'claimMailboxes[0].job: "EXPORT" is not one of SYNC, TEST'],
-    [{ ...work, kind: 'EXCHANGE_EWS' }, 'claimMailboxes[0].kind: "EXCHANGE_EWS" is not one of IMAP_SMTP, POP3_SMTP'],
+    [{ ...work, kind: 'JMAP' }, 'claimMailboxes[0].kind: "JMAP" is not one of IMAP_SMTP, POP3_SMTP, EXCHANGE_EWS'],
+    [{ ...work, kind: 'EXCHANGE_EWS' }, 'claimMailboxes[0].ews: expected an object for an EXCHANGE_EWS mailbox'],
+    [{ ...work, incoming: null }, 'claimMailboxes[0].incoming: expected an object for an IMAP_SMTP mailbox'],
+    [{ ...work, kind: 'EXCHANGE_EWS', incoming: null, ews: { ...ews, url: 'javascript:alert(1)' } }, 'claimMailboxes[0].ews.url: expected an http(s) URL'],
+    [{ ...work, kind: 'EXCHANGE_EWS', incoming: null, ews: { ...ews, maxConnections: 0 } }, 'claimMailboxes[0].ews.maxConnections: expected 1 or more'],
+    [{ ...work, kind: 'EXCHANGE_EWS', incoming: null, ews: { ...ews, allowInvalidCertificates: 'yes' } }, 'claimMailboxes[0].ews.allowInvalidCertificates: expected true or false'],
+    [{ ...work, actEnabled: undefined }, 'claimMailboxes[0].actEnabled: expected true or false'],
     [{ ...work, leaseUntil: 'tomorrow' }, 'claimMailboxes[0].leaseUntil: expected a date'],
     [{ ...work, incoming: { ...endpoint, port: '993' } }, 'claimMailboxes[0].incoming.port: expected an integer'],
     [{ ...work, outgoing: { ...endpoint, tls: 'SSL' } }, 'claimMailboxes[0].outgoing.tls: "SSL" is not one of NONE, STARTTLS, IMPLICIT'],
@@ -59,7 +71,7 @@ const outgoing = {
   textBody: 'Hello', htmlBody: null,
   attachments: [{ fileName: 'quote.pdf', contentType: 'application/pdf', size: 1234, sha256: sha }],
   attempt: 1,
-  transport: { kind: 'IMAP_SMTP', smtp, imap: endpoint, sentFolder: null, credentials: { method: 'PASSWORD', username: 'sam', secret: 'pw' }, credentialsStatus: 'PRESENT' },
+  transport: { kind: 'IMAP_SMTP', smtp, imap: endpoint, ews: null, sentFolder: null, credentials: { method: 'PASSWORD', username: 'sam', secret: 'pw' }, credentialsStatus: 'PRESENT' },
 };
 const path = 'claimOutgoingEmails[0]';
 
@@ -71,7 +83,12 @@ describe('outgoingEmailOnEntry', () => {
 
   it('keeps a POP3 profile\'s transport without IMAP', () => {
     const pop3 = { ...outgoing, transport: { ...outgoing.transport, kind: 'POP3_SMTP', imap: null, sentFolder: 'Sent' } };
-    expect(outgoingEmailOnEntry(pop3, path).transport).toEqual({ kind: 'POP3_SMTP', smtp, imap: null, sentFolder: 'Sent' });
+    expect(outgoingEmailOnEntry(pop3, path).transport).toEqual({ kind: 'POP3_SMTP', smtp, imap: null, ews: null, sentFolder: 'Sent' });
+  });
+
+  it('keeps an EXCHANGE_EWS transport: no SMTP server, its EWS connection instead', () => {
+    const exchange = { ...outgoing, transport: { ...outgoing.transport, kind: 'EXCHANGE_EWS', smtp: null, imap: null, ews } };
+    expect(outgoingEmailOnEntry(exchange, path).transport).toEqual({ kind: 'EXCHANGE_EWS', smtp: null, imap: null, ews, sentFolder: null });
   });
 
   it.each([
@@ -99,8 +116,9 @@ describe('outgoingEmailOnEntry', () => {
     [{ ...outgoing, attachments: [{ ...outgoing.attachments[0], sha256: '../../etc/passwd' }] }, 'claimOutgoingEmails[0].attachments[0].sha256: expected a SHA-256 in hex'],
     [{ ...outgoing, attempt: 1.5 }, 'claimOutgoingEmails[0].attempt: expected an integer'],
     [{ ...outgoing, transport: null }, 'claimOutgoingEmails[0].transport: expected an object'],
-    [{ ...outgoing, transport: { ...outgoing.transport, kind: 'EXCHANGE_EWS' } }, 'claimOutgoingEmails[0].transport.kind: "EXCHANGE_EWS" is not one of IMAP_SMTP, POP3_SMTP'],
-    [{ ...outgoing, transport: { ...outgoing.transport, smtp: undefined } }, 'claimOutgoingEmails[0].transport.smtp: expected an object'],
+    [{ ...outgoing, transport: { ...outgoing.transport, kind: 'JMAP' } }, 'claimOutgoingEmails[0].transport.kind: "JMAP" is not one of IMAP_SMTP, POP3_SMTP, EXCHANGE_EWS'],
+    [{ ...outgoing, transport: { ...outgoing.transport, kind: 'EXCHANGE_EWS' } }, 'claimOutgoingEmails[0].transport.ews: expected an object for an EXCHANGE_EWS transport'],
+    [{ ...outgoing, transport: { ...outgoing.transport, smtp: undefined } }, 'claimOutgoingEmails[0].transport.smtp: expected an object for an IMAP_SMTP transport'],
     [{ ...outgoing, transport: { ...outgoing.transport, smtp: { ...smtp, port: '587' } } }, 'claimOutgoingEmails[0].transport.smtp.port: expected an integer'],
     [{ ...outgoing, transport: { ...outgoing.transport, smtp: { ...smtp, host: null } } }, 'claimOutgoingEmails[0].transport.smtp.host: expected a string'],
     [{ ...outgoing, transport: { ...outgoing.transport, smtp: { ...smtp, tls: 'SSL' } } }, 'claimOutgoingEmails[0].transport.smtp.tls: "SSL" is not one of NONE, STARTTLS, IMPLICIT'],

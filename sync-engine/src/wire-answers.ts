@@ -1,10 +1,10 @@
-import type { MailboxWork, OutgoingEmail, ServerKind, TlsMode, TrackedItemResult, Viewer, WireAddress, WireEndpoint } from './hub-types.js';
+import type { EwsConnection, MailboxWork, OutgoingEmail, ServerKind, TlsMode, TrackedItemResult, Viewer, WireAddress, WireEndpoint } from './hub-types.js';
 
 // The answers the engine acts on, checked where they enter the process (STYLE 9): a field the api
 // renamed or a value it never sent before fails here with its path, not later as `undefined`.
 // The enum sets are compared with schema.graphql by test/contract/wire-answers.test.ts.
 
-export const SERVER_KINDS: readonly ServerKind[] = ['IMAP_SMTP', 'POP3_SMTP'];
+export const SERVER_KINDS: readonly ServerKind[] = ['IMAP_SMTP', 'POP3_SMTP', 'EXCHANGE_EWS'];
 export const TLS_MODES: readonly TlsMode[] = ['NONE', 'STARTTLS', 'IMPLICIT'];
 export const MAILBOX_JOBS: readonly MailboxWork['job'][] = ['SYNC', 'TEST'];
 export const TRACKED_OUTCOMES: readonly TrackedItemResult['outcome'][] = ['TRACKED', 'LINKED', 'DUPLICATE', 'FILTERED', 'REJECTED'];
@@ -95,20 +95,44 @@ function endpoint(value: unknown, path: string): WireEndpoint {
   return { host: string(o, 'host', path), port: integer(o, 'port', path), tls: oneOf(o, 'tls', TLS_MODES, path), allowInvalidCertificates: boolean(o, 'allowInvalidCertificates', path) };
 }
 
+// The longest EWS URL accepted; an Exchange endpoint is about 50 characters.
+const MAX_EWS_URL = 2048;
+
+function ewsConnection(value: unknown, path: string): EwsConnection {
+  const o = object(value, path);
+  const url = stringOrNull(o, 'url', path);
+  if (url !== null && (url.length > MAX_EWS_URL || !/^https?:\/\/[^\s/]+/i.test(url))) throw new WireShapeError(`${at(path, 'url')}: expected an http(s) URL`);
+  const maxConnections = integer(o, 'maxConnections', path);
+  if (maxConnections < 1) throw new WireShapeError(`${at(path, 'maxConnections')}: expected 1 or more`);
+  return { url, impersonateAddress: stringOrNull(o, 'impersonateAddress', path), allowInvalidCertificates: boolean(o, 'allowInvalidCertificates', path), maxConnections };
+}
+
+/** The incoming endpoint or the EWS connection the server kind needs: the one it lacks is named by its path. */
+function channelsOf(o: Fields, kind: ServerKind, path: string): { incoming: WireEndpoint | null; ews: EwsConnection | null } {
+  if (kind === 'EXCHANGE_EWS') {
+    if (!isFields(o.ews)) throw new WireShapeError(`${at(path, 'ews')}: expected an object for an EXCHANGE_EWS mailbox`);
+    return { incoming: o.incoming == null ? null : endpoint(o.incoming, `${path}.incoming`), ews: ewsConnection(o.ews, `${path}.ews`) };
+  }
+  if (!isFields(o.incoming)) throw new WireShapeError(`${at(path, 'incoming')}: expected an object for an ${kind} mailbox`);
+  return { incoming: endpoint(o.incoming, `${path}.incoming`), ews: o.ews == null ? null : ewsConnection(o.ews, `${path}.ews`) };
+}
+
 /** A claimed mailbox without its credentials (wire-credentials.ts checks those). */
 export function mailboxWorkOnEntry(value: unknown, path: string): Omit<MailboxWork, 'credentials'> {
   const o = object(value, path);
+  const kind = oneOf(o, 'kind', SERVER_KINDS, path);
   return {
     mailboxId: string(o, 'mailboxId', path),
     leaseId: string(o, 'leaseId', path),
     leaseUntil: date(o, 'leaseUntil', path),
     job: oneOf(o, 'job', MAILBOX_JOBS, path),
     address: string(o, 'address', path),
-    kind: oneOf(o, 'kind', SERVER_KINDS, path),
-    incoming: endpoint(o.incoming, `${path}.incoming`),
+    kind,
+    ...channelsOf(o, kind, path),
     outgoing: o.outgoing === null ? null : endpoint(o.outgoing, `${path}.outgoing`),
     incomingEnabled: boolean(o, 'incomingEnabled', path),
     outgoingEnabled: boolean(o, 'outgoingEnabled', path),
+    actEnabled: boolean(o, 'actEnabled', path),
     isForwardMailbox: boolean(o, 'isForwardMailbox', path),
     deleteForwardedCopies: boolean(o, 'deleteForwardedCopies', path),
     forwardSources: listOf(o, 'forwardSources', path, forwardSource),
@@ -164,9 +188,13 @@ function attachment(value: unknown, path: string): OutgoingEmail['attachments'][
 /** How to send a claimed email, without its credentials (wire-credentials.ts checks those). */
 function transport(value: unknown, path: string): Omit<OutgoingEmail['transport'], 'credentials'> {
   const o = object(value, path);
+  const kind = oneOf(o, 'kind', SERVER_KINDS, path);
+  if (kind === 'EXCHANGE_EWS' && !isFields(o.ews)) throw new WireShapeError(`${at(path, 'ews')}: expected an object for an EXCHANGE_EWS transport`);
+  if (kind !== 'EXCHANGE_EWS' && !isFields(o.smtp)) throw new WireShapeError(`${at(path, 'smtp')}: expected an object for an ${kind} transport`);
   return {
-    kind: oneOf(o, 'kind', SERVER_KINDS, path),
-    smtp: endpoint(o.smtp, `${path}.smtp`),
+    kind,
+    smtp: o.smtp == null ? null : endpoint(o.smtp, `${path}.smtp`),
+    ews: o.ews == null ? null : ewsConnection(o.ews, `${path}.ews`),
     imap: o.imap === null ? null : endpoint(o.imap, `${path}.imap`),
     sentFolder: stringOrNull(o, 'sentFolder', path),
   };

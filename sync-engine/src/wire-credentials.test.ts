@@ -7,6 +7,7 @@ describe('credentialsOnEntry', () => {
     ['UNREADABLE', null, { status: 'UNREADABLE' }],
     ['PRESENT', { method: 'PASSWORD', username: 'sam', secret: 'pw' }, { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'pw' }],
     ['PRESENT', { method: 'OAUTH_BEARER', username: 'sam', secret: 'tok' }, { status: 'PRESENT', method: 'OAUTH_BEARER', username: 'sam', secret: 'tok' }],
+    ['PRESENT', { method: 'NTLM', username: 'CORP\\sam', secret: 'pw' }, { status: 'PRESENT', method: 'NTLM', username: 'CORP\\sam', secret: 'pw' }],
   ])('%s with %j is %j', (status, credentials, expected) => {
     expect(credentialsOnEntry(status, credentials)).toEqual(expected);
   });
@@ -18,7 +19,7 @@ describe('credentialsOnEntry', () => {
     ['PRESENT with credentials that are not an object', 'PRESENT', 'sam:pw'],
     ['PRESENT with credentials in a list', 'PRESENT', [{ method: 'PASSWORD', username: 'sam', secret: 'pw' }]],
     ['UNREADABLE with credentials', 'UNREADABLE', { method: 'PASSWORD', username: 'sam', secret: 'pw' }],
-    ['PRESENT with an unknown method', 'PRESENT', { method: 'NTLM', username: 'sam', secret: 'pw' }],
+    ['PRESENT with an unknown method', 'PRESENT', { method: 'KERBEROS', username: 'sam', secret: 'pw' }],
     ['PRESENT without a secret', 'PRESENT', { method: 'PASSWORD', username: 'sam' }],
     ['NONE with credentials', 'NONE', { method: 'PASSWORD', username: 'sam', secret: 'pw' }],
   ])('refuses %s', (_, status, credentials) => {

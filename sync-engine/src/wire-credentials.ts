@@ -5,7 +5,7 @@ type Method = Extract<MailboxCredentials, { status: 'PRESENT' }>['method'];
 
 // Compared with schema.graphql (CredentialsStatus, MailAuthMethod) by test/contract/wire-answers.test.ts.
 export const CREDENTIALS_STATUSES: readonly MailboxCredentials['status'][] = ['NONE', 'UNREADABLE', 'PRESENT'];
-export const MAIL_AUTH_METHODS: readonly Method[] = ['PASSWORD', 'OAUTH_BEARER'];
+export const MAIL_AUTH_METHODS: readonly Method[] = ['PASSWORD', 'NTLM', 'OAUTH_BEARER'];
 
 /** The claim's `credentialsStatus` and `credentials` as one checked value; undefined when they are malformed or disagree. */
 export function credentialsOnEntry(status: unknown, credentials: unknown): MailboxCredentials | undefined {

@@ -9,12 +9,12 @@ const work = (extra: Partial<MailboxWork>): MailboxWork => ({
   incoming: { host: 'imap.example.test', port: 143, tls: 'NONE', allowInvalidCertificates: false },
   outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
   credentials: { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'x' },
-  incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
+  ews: null, actEnabled: false, incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
   cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60, maxBodyKb: 1024,
   ...extra,
 });
 
-async function tested(w: MailboxWork): Promise<{ incoming: ChannelTestResult; outgoing: ChannelTestResult; smtpChecked: boolean }> {
+async function tested(w: MailboxWork): Promise<{ incoming: ChannelTestResult; outgoing: ChannelTestResult; act?: ChannelTestResult; smtpChecked: boolean }> {
   let smtpChecked = false;
   const connectors = {
     checkIncoming: async () => ({ ok: true, detail: 'signed in' }),
@@ -22,22 +22,36 @@ async function tested(w: MailboxWork): Promise<{ incoming: ChannelTestResult; ou
       smtpChecked = true;
       return { ok: true, detail: 'SMTP ready' };
     },
+    checkAct: async () => ({ ok: false, code: 'AUTH_FAILED', reason: 'Exchange denies access to folder \'Calendar\'' }),
   } as unknown as MailConnectors;
-  let reported: { incoming: ChannelTestResult; outgoing: ChannelTestResult } | undefined;
-  const api = { reportMailboxTest: async (_m: string, _l: string, incoming: ChannelTestResult, outgoing: ChannelTestResult) => void (reported = { incoming, outgoing }) };
+  let reported: { incoming: ChannelTestResult; outgoing: ChannelTestResult; act?: ChannelTestResult } | undefined;
+  const api = {
+    reportMailboxTest: async (_m: string, _l: string, incoming: ChannelTestResult, outgoing: ChannelTestResult, act?: ChannelTestResult) => void (reported = { incoming, outgoing, act }),
+  };
   await testMailbox(api as never, connectors, createLogger('silent'), w, new AbortController().signal);
   return { ...reported!, smtpChecked };
 }
 
 describe('Test & Enable in the engine', () => {
   it('tests SMTP when the mailbox sends', async () => {
-    expect(await tested(work({}))).toEqual({ incoming: { status: 'SUCCESS', reason: 'signed in' }, outgoing: { status: 'SUCCESS', reason: 'SMTP ready' }, smtpChecked: true });
+    expect(await tested(work({}))).toEqual({ incoming: { status: 'SUCCESS', reason: 'signed in' }, outgoing: { status: 'SUCCESS', reason: 'SMTP ready' }, act: { status: 'NOT_RUN' }, smtpChecked: true });
+  });
+
+  it('tests an Exchange mailbox\'s outgoing channel without an SMTP server, and its appointments, contacts and tasks channel', async () => {
+    const ews = { url: null, impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 4 };
+    const result = await tested(work({ kind: 'EXCHANGE_EWS', incoming: null, outgoing: null, ews, actEnabled: true }));
+    expect(result).toEqual({
+      incoming: { status: 'SUCCESS', reason: 'signed in' },
+      outgoing: { status: 'SUCCESS', reason: 'SMTP ready' },
+      act: { status: 'FAILURE', code: 'AUTH_FAILED', reason: 'Exchange denies access to folder \'Calendar\'' },
+      smtpChecked: true,
+    });
   });
 
   it('has no outgoing channel to test on a profile without an SMTP server', async () => {
     for (const outgoingEnabled of [false, true]) {
       const result = await tested(work({ outgoing: null, outgoingEnabled }));
-      expect(result).toEqual({ incoming: { status: 'SUCCESS', reason: 'signed in' }, outgoing: { status: 'NOT_RUN' }, smtpChecked: false });
+      expect(result).toEqual({ incoming: { status: 'SUCCESS', reason: 'signed in' }, outgoing: { status: 'NOT_RUN' }, act: { status: 'NOT_RUN' }, smtpChecked: false });
     }
   });
 });

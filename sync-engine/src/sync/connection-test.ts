@@ -15,7 +15,7 @@ export async function testMailbox(
   signal: AbortSignal,
 ): Promise<void> {
   let folders: readonly string[] | undefined;
-  const [incoming, outgoing] = await Promise.all([
+  const [incoming, outgoing, act] = await Promise.all([
     work.incomingEnabled
       ? connectors.checkIncoming(work, signal).then((check) => {
           if (check.ok) folders = check.folders;
@@ -23,14 +23,17 @@ export async function testMailbox(
         }, crashed)
       : NOT_RUN,
     // A profile without an SMTP server has no outgoing channel to test (the hub never enables one on it).
-    work.outgoingEnabled && work.outgoing ? connectors.checkOutgoing(work, signal).then(resultOf, crashed) : NOT_RUN,
+    // EWS sends through Exchange itself: its outgoing channel needs no SMTP server.
+    work.outgoingEnabled && (work.outgoing || work.kind === 'EXCHANGE_EWS') ? connectors.checkOutgoing(work, signal).then(resultOf, crashed) : NOT_RUN,
+    // Appointments, contacts and tasks (Dynamics' third channel) are synchronized only from Exchange.
+    work.actEnabled ? connectors.checkAct(work, signal).then(resultOf, crashed) : NOT_RUN,
   ]);
-  log.info({ mailboxId: work.mailboxId, address: work.address, incoming, outgoing }, 'mailbox tested');
+  log.info({ mailboxId: work.mailboxId, address: work.address, incoming, outgoing, act }, 'mailbox tested');
   // Before the test report, which ends the lease the folder report needs. A failure here must not hide the test's result.
   if (folders) {
     await api.reportMailboxFolders(work.mailboxId, work.leaseId, folders).catch((err: unknown) => log.warn({ mailboxId: work.mailboxId, err }, 'could not report the server\'s folders'));
   }
-  await api.reportMailboxTest(work.mailboxId, work.leaseId, incoming, outgoing);
+  await api.reportMailboxTest(work.mailboxId, work.leaseId, incoming, outgoing, act);
 }
 
 function resultOf(check: ChannelCheck): ChannelTestResult {

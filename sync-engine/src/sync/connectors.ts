@@ -7,15 +7,20 @@ import type { ChannelCheck, MailSource, SentFolder } from '../mail/mail-source.j
  * fakes in unit tests. One object so the sync loop never imports a protocol library.
  */
 export interface MailConnectors {
-  /** The mailbox's incoming source (IMAP or POP3), not yet opened. */
+  /** The mailbox's incoming source (IMAP, POP3 or Exchange over EWS), not yet opened. */
   incoming(work: MailboxWork): MailSource;
   /** Test & Enable's incoming check: log in and open every folder the mailbox reads. */
   checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
-  /** The pooled sender for a profile's outgoing server and these credentials. */
-  sender(transport: OutgoingEmail['transport']): MailSender;
+  /** The pooled sender for a profile's outgoing server and these credentials; `mailbox` is the sending mailbox's address (EWS Autodiscover). */
+  sender(transport: OutgoingEmail['transport'], mailbox: string): MailSender;
   /** Test & Enable's outgoing check. */
   checkOutgoing(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
-  /** An IMAP connection to the Sent folder of the sender's mailbox, for the copy of what was sent; null for POP3 profiles. */
+  /** Test & Enable's appointments, contacts and tasks check (EXCHANGE_EWS): Calendar, Contacts and Tasks open. */
+  checkAct(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
+  /**
+   * An IMAP connection to the Sent folder of the sender's mailbox, for the copy of what was sent; null for POP3
+   * profiles and for Exchange, which files the copy itself (SendAndSaveCopy).
+   */
   sentFolder(transport: OutgoingEmail['transport']): (MailSource & SentFolder) | null;
   /** Closes pooled connections (shutdown). */
   closeAll(): Promise<void>;

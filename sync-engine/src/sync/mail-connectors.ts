@@ -1,5 +1,9 @@
-import type { MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
+import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
+import { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
+import { EwsSender } from '../mail/ews/ews-sender.js';
+import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOptions } from '../mail/ews/ews-service.js';
+import { EwsSource } from '../mail/ews/ews-source.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
 import type { MailSender } from '../mail/mail-sender.js';
@@ -10,38 +14,62 @@ import { Pop3Source } from '../mail/pop3/pop3-source.js';
 import { SmtpSenders } from '../mail/smtp/smtp-senders.js';
 import type { MailConnectors } from './connectors.js';
 
-/** The real protocol adapters: IMAP (imapflow), POP3 (node-pop3), SMTP (nodemailer, pooled per server and user). */
+/**
+ * The real protocol adapters: IMAP (imapflow), POP3 (node-pop3), SMTP (nodemailer, pooled per server and user),
+ * and Exchange over EWS (ews-javascript-api; one call limit per server and account, Autodiscover results kept).
+ */
 export class RealMailConnectors implements MailConnectors {
   private readonly senders: SmtpSenders;
+  private readonly ews: EwsServices;
 
-  constructor(private readonly log: Log) {
+  constructor(
+    private readonly log: Log,
+    ewsOptions: Omit<EwsServicesOptions, 'logger'> = {},
+  ) {
     this.senders = new SmtpSenders({ logger: log });
+    this.ews = new EwsServices({ ...ewsOptions, logger: log });
   }
 
   incoming(work: MailboxWork): MailSource {
-    const endpoint = endpointOf(work.incoming);
+    if (work.kind === 'EXCHANGE_EWS') {
+      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: { sent: work.sentFolder, tracked: work.trackedFolders }, logger: this.log });
+    }
+    const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
     if (work.kind === 'POP3_SMTP') return new Pop3Source({ endpoint, credentials, logger: this.log });
     return new ImapSource({ endpoint, credentials, folders: { inbox: true, sent: work.sentFolder, tracked: work.trackedFolders }, logger: this.log });
   }
 
-  checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
-    const endpoint = endpointOf(work.incoming);
+  async checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
+    if (work.kind === 'EXCHANGE_EWS') {
+      const account = ewsAccount(work.ews, work.credentials, work.address);
+      return checkEwsIncoming(this.ews, account, { sent: work.sentFolder, tracked: work.trackedFolders }, { logger: this.log, signal });
+    }
+    const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
     if (work.kind === 'POP3_SMTP') return checkPop3(endpoint, credentials, { logger: this.log, signal });
     return checkImap(endpoint, credentials, { sent: work.sentFolder, tracked: work.trackedFolders }, { logger: this.log, signal });
   }
 
-  sender(transport: OutgoingEmail['transport']): MailSender {
+  sender(transport: OutgoingEmail['transport'], mailbox: string): MailSender {
+    if (transport.kind === 'EXCHANGE_EWS') return new EwsSender({ services: this.ews, account: ewsAccount(transport.ews, transport.credentials, mailbox), logger: this.log });
+    if (!transport.smtp) throw new MailError('PROTOCOL', `the ${transport.kind} server profile has no outgoing (SMTP) server`);
     return this.senders.forEndpoint(endpointOf(transport.smtp), smtpSignIn(transport.credentials));
   }
 
-  async checkOutgoing(work: MailboxWork): Promise<ChannelCheck> {
+  async checkOutgoing(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
+    if (work.kind === 'EXCHANGE_EWS') return new EwsSender({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), logger: this.log }).check(signal);
     if (!work.outgoing) throw new Error('the server profile has no outgoing (SMTP) server');
     return this.senders.forEndpoint(endpointOf(work.outgoing), smtpSignIn(work.credentials)).check();
   }
 
+  async checkAct(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
+    if (work.kind !== 'EXCHANGE_EWS') return { ok: false, code: 'PROTOCOL', reason: 'Appointments, contacts and tasks sync needs an Exchange (EWS) server profile' };
+    return checkEwsAct(this.ews, ewsAccount(work.ews, work.credentials, work.address), { signal });
+  }
+
   sentFolder(transport: OutgoingEmail['transport']): (MailSource & SentFolder) | null {
+    // Exchange files the Sent copy itself (SendAndSaveCopy); POP3 has no folders.
     if (transport.kind !== 'IMAP_SMTP' || !transport.imap || transport.credentials.status !== 'PRESENT') return null;
     return new ImapSource({
       endpoint: endpointOf(transport.imap),
@@ -60,18 +88,42 @@ function endpointOf(wire: WireEndpoint): Endpoint {
   return { host: wire.host, port: wire.port, tls: wire.tls, allowInvalidCertificates: wire.allowInvalidCertificates };
 }
 
+/** wire-answers.ts guarantees an IMAP/POP3 claim has its endpoint; this keeps the type honest. */
+function incomingOf(work: MailboxWork): WireEndpoint {
+  if (!work.incoming) throw new MailError('PROTOCOL', `the ${work.kind} server profile has no incoming server`);
+  return work.incoming;
+}
+
 /** Absent credentials mean nothing to sign in with: an AUTH_FAILED the admin can act on, not a crash. */
 function credentialsOf(wire: MailboxCredentials, address: string): Credentials {
+  const present = presentCredentials(wire, address);
+  switch (present.method) {
+    case 'OAUTH_BEARER':
+      return { method: 'OAUTH_BEARER', username: present.username, accessToken: present.secret };
+    case 'PASSWORD':
+      return { method: 'PASSWORD', username: present.username, password: present.secret };
+    case 'NTLM':
+      throw new MailError('AUTH_FAILED', `NTLM sign-in is for Exchange (EWS) profiles only: choose a password or OAuth for ${address}`);
+  }
+}
+
+function presentCredentials(wire: MailboxCredentials, address: string): Extract<MailboxCredentials, { status: 'PRESENT' }> {
   switch (wire.status) {
     case 'NONE':
       throw new MailError('AUTH_FAILED', `no credentials are set for ${address}: set them on the mailbox (or on its profile)`);
     case 'UNREADABLE':
       throw new MailError('AUTH_FAILED', `the stored credentials for ${address} cannot be decrypted: set them again on the mailbox (or on its profile)`);
     case 'PRESENT':
-      return wire.method === 'OAUTH_BEARER'
-        ? { method: 'OAUTH_BEARER', username: wire.username, accessToken: wire.secret }
-        : { method: 'PASSWORD', username: wire.username, password: wire.secret };
+      return wire;
   }
+}
+
+/** The mailbox as the EWS adapters see it; wire-answers.ts guarantees an EXCHANGE_EWS claim has its connection. */
+function ewsAccount(connection: EwsConnection | null, wire: MailboxCredentials, address: string): EwsAccount {
+  if (!connection) throw new MailError('PROTOCOL', `the Exchange server profile of ${address} has no EWS connection`);
+  const present = presentCredentials(wire, address);
+  const credentials: EwsCredentials = present.method === 'OAUTH_BEARER' ? { method: 'OAUTH_BEARER', username: present.username, accessToken: present.secret } : { method: present.method, username: present.username, password: present.secret };
+  return { address, connection, credentials };
 }
 
 /** SMTP may run without sign-in (a relay that trusts the network), so absent credentials send without AUTH. */

@@ -71,7 +71,8 @@ export class MailboxSync {
         this.log.info({ ...log, ...coverage }, 'mailbox reconciled');
       }
       let idled = false;
-      if (this.options.idleSeconds > 0 && work.kind === 'IMAP_SMTP') {
+      // IMAP IDLE, or EWS pull notifications; POP3 has no push.
+      if (this.options.idleSeconds > 0 && (work.kind === 'IMAP_SMTP' || work.kind === 'EXCHANGE_EWS')) {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
         while (!stop.aborted && Date.now() < deadline) {
           idled = true;

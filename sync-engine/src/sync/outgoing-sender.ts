@@ -62,7 +62,7 @@ export class OutgoingSender {
     }
 
     try {
-      const receipt = await this.connectors.sender(email.transport).send({ from: email.from.address, recipients, raw });
+      const receipt = await this.connectors.sender(email.transport, email.from.address).send({ from: email.from.address, recipients, raw });
       if (receipt.rejected.length) this.log.warn({ ...log, rejected: receipt.rejected, response: receipt.response }, 'the server refused some recipients');
     } catch (error) {
       const verdict = sendFailure(error);

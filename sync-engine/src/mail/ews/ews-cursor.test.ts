@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_EWS_CURSOR, parseEwsCursor, resumeState, serializeEwsCursor, withFolderPosition } from './ews-cursor.js';
+
+const inbox = { folderId: 'AAMkAGI2TG93AAA=', syncState: 'H4sIAAAAAAAEAO29B2AcSZYlJi9tynt/SvVK1+B0oQiAYBMk2JBAEOzBiM3mkuwdaUcjKasqgcplVmVdZhZAzO2dvPfee++999577733' };
+
+describe('the EWS cursor', () => {
+  it('reads null and the empty string as "never synced"', () => {
+    expect(parseEwsCursor(null)).toEqual(EMPTY_EWS_CURSOR);
+    expect(parseEwsCursor('')).toEqual(EMPTY_EWS_CURSOR);
+  });
+
+  it('round-trips one SyncState per folder path', () => {
+    const cursor = withFolderPosition(withFolderPosition(EMPTY_EWS_CURSOR, 'Inbox', inbox), 'Inbox/Customers', { folderId: 'AQMkAD=', syncState: 'abc/+=' });
+    expect(parseEwsCursor(serializeEwsCursor(cursor))).toEqual(cursor);
+    expect(JSON.parse(serializeEwsCursor(cursor))).toEqual({ v: 1, folders: { Inbox: inbox, 'Inbox/Customers': { folderId: 'AQMkAD=', syncState: 'abc/+=' } } });
+  });
+
+  it.each([
+    ['not JSON', '{v:1'],
+    ['an IMAP cursor', JSON.stringify({ v: 1, folders: { INBOX: { uidValidity: 1, lastUid: 5 } } })],
+    ['another version', JSON.stringify({ v: 2, folders: {} })],
+    ['an extra field', JSON.stringify({ v: 1, folders: {}, more: true })],
+    ['an empty path', JSON.stringify({ v: 1, folders: { '': inbox } })],
+    ['a SyncState that is not base64', JSON.stringify({ v: 1, folders: { Inbox: { ...inbox, syncState: '<xml/>' } } })],
+    ['an oversized SyncState', JSON.stringify({ v: 1, folders: { Inbox: { ...inbox, syncState: 'A'.repeat(65_537) } } })],
+    ['a missing folder id', JSON.stringify({ v: 1, folders: { Inbox: { syncState: inbox.syncState } } })],
+    ['too many folders', JSON.stringify({ v: 1, folders: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`F${i}`, inbox])) })],
+  ])('refuses %s as CURSOR_INVALID', (_, text) => {
+    expect(() => parseEwsCursor(text)).toThrow(expect.objectContaining({ code: 'CURSOR_INVALID' }));
+  });
+
+  it('resumes a folder from its SyncState only while the path names the same folder', () => {
+    expect(resumeState(inbox, inbox.folderId)).toEqual({ syncState: inbox.syncState, reset: false });
+    expect(resumeState(inbox, 'AAMkOTHER=')).toEqual({ syncState: null, reset: true });
+    expect(resumeState(undefined, inbox.folderId)).toEqual({ syncState: null, reset: false });
+  });
+});

@@ -1,0 +1,202 @@
+import {
+  BasePropertySet, ChangeType, DateTime, DeleteMode, EmailMessage, EmailMessageSchema, Folder, FolderId, FolderSchema, FolderTraversal, FolderView, ItemId, ItemSchema,
+  ItemView, PropertySet, SearchFilter, ServiceError, ServiceResult, SortDirection, SyncFolderItemsScope, WellKnownFolderName, type Item, type ServiceResponse,
+} from 'ews-javascript-api';
+import { MailError } from '../mail-error.js';
+import { ewsMailError } from './ews-errors.js';
+import type { ListedFolder } from './ews-folder-paths.js';
+import type { EwsSession } from './ews-service.js';
+import { xmlEscape } from './ews-xml.js';
+
+// Thin, typed calls of the EWS operations the adapters use (Microsoft's EWS operation reference names each).
+
+/** One item as a sync page or a search lists it, before its MIME is fetched. */
+export interface ListedItem {
+  readonly itemId: string;
+  readonly receivedAt: Date | null;
+  readonly size: number;
+}
+
+/** One message with its MIME (Types.xsd MimeContent, base64 on the wire). */
+export interface FetchedItem extends ListedItem {
+  readonly parentFolderId: string | null;
+  readonly mime: Buffer;
+}
+
+// Messages.xsd SyncFolderItems/MaxChangesReturned: 1 to 512.
+export const MAX_SYNC_CHANGES = 512;
+// FindFolder/FindItem pages (IndexedPageFolderView/IndexedPageItemView MaxEntriesReturned).
+const PAGE = 1000;
+const MAX_LISTED_FOLDERS = 5000;
+
+const optional = <T>(read: () => T): T | null => {
+  try {
+    return read() ?? null;
+  } catch {
+    return null; // ServiceObjectPropertyException: the server did not return the property
+  }
+};
+const dateOf = (value: DateTime | null): Date | null => (value ? new Date(value.valueOf()) : null);
+
+/** GetFolder of the well-known folders (Types.xsd DistinguishedFolderIdNameType); their ids, in order. */
+export async function wellKnownFolderIds(session: EwsSession, names: readonly WellKnownFolderName[], signal?: AbortSignal): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const folder = await session.call(`GetFolder ${WellKnownFolderName[name]}`, (service) => Folder.Bind(service, name, new PropertySet(BasePropertySet.IdOnly)), { folder: WellKnownFolderName[name], signal });
+    ids.push(folder.Id.UniqueId);
+  }
+  return ids;
+}
+
+/** FindFolder with Deep traversal below msgfolderroot: every folder's id, parent, display name and class. */
+export async function listFolders(session: EwsSession, signal?: AbortSignal): Promise<ListedFolder[]> {
+  const folders: ListedFolder[] = [];
+  for (let offset = 0; folders.length < MAX_LISTED_FOLDERS; ) {
+    const view = new FolderView(PAGE, offset);
+    view.Traversal = FolderTraversal.Deep;
+    view.PropertySet = new PropertySet(BasePropertySet.IdOnly, [FolderSchema.DisplayName, FolderSchema.ParentFolderId, FolderSchema.FolderClass]);
+    const page = await session.call('FindFolder', (service) => service.FindFolders(WellKnownFolderName.MsgFolderRoot, view), { signal });
+    for (const folder of page.Folders) {
+      folders.push({
+        id: folder.Id.UniqueId,
+        parentId: optional(() => folder.ParentFolderId?.UniqueId),
+        displayName: optional(() => folder.DisplayName) ?? '',
+        folderClass: optional(() => folder.FolderClass),
+      });
+    }
+    if (!page.MoreAvailable || page.Folders.length === 0) break;
+    offset = page.NextPageOffset ?? offset + page.Folders.length;
+  }
+  return folders;
+}
+
+/** GetFolder of one folder by id: opens it with the signed-in account's rights (Test & Enable). */
+export async function openFolder(session: EwsSession, folder: FolderId | WellKnownFolderName, label: string, signal?: AbortSignal): Promise<void> {
+  await session.call(`GetFolder ${label}`, (service) => Folder.Bind(service, folder as FolderId, new PropertySet(BasePropertySet.IdOnly, [FolderSchema.DisplayName])), { folder: label, signal });
+}
+
+export interface SyncPage {
+  /** Items created (or moved in) since the state, oldest first. */
+  readonly created: readonly ListedItem[];
+  readonly syncState: string;
+  readonly moreChangesAvailable: boolean;
+}
+
+/** SyncFolderItems: the changes after `syncState` (null: from the folder's beginning), IdOnly + DateTimeReceived + Size. */
+export async function syncFolderItems(session: EwsSession, folderId: string, folderPath: string, syncState: string | null, maxChanges: number, signal?: AbortSignal): Promise<SyncPage> {
+  const properties = new PropertySet(BasePropertySet.IdOnly, [ItemSchema.DateTimeReceived, ItemSchema.Size]);
+  const changes = await session.call(
+    'SyncFolderItems',
+    (service) => service.SyncFolderItems(new FolderId(folderId), properties, null as unknown as ItemId[], Math.min(MAX_SYNC_CHANGES, Math.max(1, maxChanges)), SyncFolderItemsScope.NormalItems, syncState as string),
+    { folder: folderPath, signal },
+  );
+  const created: ListedItem[] = [];
+  for (const change of changes.GetEnumerator()) {
+    // Update, Delete and ReadFlagChange say nothing new about a message the hub already has.
+    if (change.ChangeType !== ChangeType.Create) continue;
+    const item = optional(() => change.Item);
+    const itemId = change.ItemId?.UniqueId ?? item?.Id?.UniqueId;
+    if (!itemId) continue;
+    created.push({ itemId, receivedAt: dateOf(optional(() => item?.DateTimeReceived ?? null)), size: optional(() => item?.Size ?? null) ?? 0 });
+  }
+  return { created: oldestFirst(created), syncState: changes.SyncState, moreChangesAvailable: changes.MoreChangesAvailable };
+}
+
+/** FindItem in one folder: items received since `since` (all when null), oldest first, with their Message-IDs when asked. */
+export async function findItems(
+  session: EwsSession,
+  folderId: string,
+  folderPath: string,
+  since: Date | null,
+  signal?: AbortSignal,
+): Promise<(ListedItem & { readonly messageId: string | null })[]> {
+  const found: (ListedItem & { messageId: string | null })[] = [];
+  for (let offset = 0; ; ) {
+    const view = new ItemView(PAGE, offset);
+    view.PropertySet = new PropertySet(BasePropertySet.IdOnly, [ItemSchema.DateTimeReceived, ItemSchema.Size, EmailMessageSchema.InternetMessageId]);
+    view.OrderBy.Add(ItemSchema.DateTimeReceived, SortDirection.Ascending);
+    const filter = since ? new SearchFilter.IsGreaterThanOrEqualTo(ItemSchema.DateTimeReceived, new DateTime(since.getTime())) : null;
+    const page = await session.call('FindItem', (service) => (filter ? service.FindItems(new FolderId(folderId), filter, view) : service.FindItems(new FolderId(folderId), view)), { folder: folderPath, signal });
+    for (const item of page.Items) {
+      found.push({
+        itemId: item.Id.UniqueId,
+        receivedAt: dateOf(optional(() => item.DateTimeReceived)),
+        size: optional(() => item.Size) ?? 0,
+        messageId: item instanceof EmailMessage ? bareMessageId(optional(() => item.InternetMessageId)) : null,
+      });
+    }
+    if (!page.MoreAvailable || page.Items.length === 0) break;
+    offset = page.NextPageOffset ?? offset + page.Items.length;
+  }
+  return found;
+}
+
+/**
+ * GetItem with MimeContent for these ids, in their order. An item deleted or moved since it was listed
+ * (ErrorItemNotFound) is skipped: it is no longer there to read. Any other per-item error fails the call.
+ */
+export async function getMime(session: EwsSession, itemIds: readonly string[], folderPath: string | undefined, signal?: AbortSignal): Promise<FetchedItem[]> {
+  if (itemIds.length === 0) return [];
+  const properties = new PropertySet(BasePropertySet.IdOnly, [ItemSchema.MimeContent, ItemSchema.DateTimeReceived, ItemSchema.Size, ItemSchema.ParentFolderId]);
+  const responses = await session.call('GetItem', (service) => service.BindToItems(itemIds.map((id) => new ItemId(id)), properties), { folder: folderPath, signal });
+  const fetched: FetchedItem[] = [];
+  for (const response of responses.Responses) {
+    if (response.Result === ServiceResult.Error) {
+      if (isGone(response)) continue;
+      throw responseError(session, response, folderPath);
+    }
+    const item: Item = response.Item;
+    const content = optional(() => item.MimeContent?.Content);
+    if (!content) continue; // not a message (a contact or distribution list filed among mail): nothing to track
+    const mime = Buffer.from(content, 'base64');
+    fetched.push({
+      itemId: item.Id.UniqueId,
+      receivedAt: dateOf(optional(() => item.DateTimeReceived)),
+      size: optional(() => item.Size) ?? mime.length,
+      parentFolderId: optional(() => item.ParentFolderId?.UniqueId),
+      mime,
+    });
+  }
+  return fetched;
+}
+
+/** DeleteItem with MoveToDeletedItems (recoverable by the user); items already gone are fine. */
+export async function moveToDeletedItems(session: EwsSession, itemIds: readonly string[], signal?: AbortSignal): Promise<void> {
+  if (itemIds.length === 0) return;
+  const responses = await session.call('DeleteItem', (service) => service.DeleteItems(itemIds.map((id) => new ItemId(id)), DeleteMode.MoveToDeletedItems, null as never, null as never), { signal });
+  for (const response of responses.Responses) {
+    if (response.Result === ServiceResult.Error && !isGone(response)) throw responseError(session, response, undefined);
+  }
+}
+
+/**
+ * FindItem in one folder restricted to InternetMessageId = "<id>" (Exchange stores the header with its angle
+ * brackets): whether a message with this Message-ID is there.
+ */
+export async function hasMessageId(session: EwsSession, folder: WellKnownFolderName, messageId: string, signal?: AbortSignal): Promise<boolean> {
+  const bare = bareMessageId(messageId);
+  if (!bare) return false;
+  const view = new ItemView(1);
+  view.PropertySet = new PropertySet(BasePropertySet.IdOnly);
+  // ews-javascript-api writes attribute values unescaped (EwsServiceXmlWriter.WriteAttributeString): escape the brackets ourselves.
+  const filter = new SearchFilter.IsEqualTo(EmailMessageSchema.InternetMessageId, xmlEscape(`<${bare}>`));
+  const page = await session.call('FindItem', (service) => service.FindItems(folder, filter, view), { folder: WellKnownFolderName[folder], signal });
+  return page.Items.length > 0;
+}
+
+const isGone = (response: ServiceResponse) => response.ErrorCode === ServiceError.ErrorItemNotFound || response.ErrorCode === ServiceError.ErrorMoveCopyFailed;
+
+function responseError(session: EwsSession, response: ServiceResponse, folder: string | undefined): MailError {
+  return ewsMailError({ responseCode: ServiceError[response.ErrorCode], serverText: response.ErrorMessage ?? undefined }, { ...session.context, folder });
+}
+
+function oldestFirst<T extends ListedItem>(items: T[]): T[] {
+  return items.map((item, index) => ({ item, index })).sort((a, b) => (a.item.receivedAt?.getTime() ?? 0) - (b.item.receivedAt?.getTime() ?? 0) || a.index - b.index).map(({ item }) => item);
+}
+
+/** "<id@host>" → "id@host"; null when absent. */
+export function bareMessageId(value: string | undefined | null): string | null {
+  if (!value) return null;
+  const trimmed = value.trim().replace(/^<|>$/g, '').trim();
+  return trimmed === '' ? null : trimmed;
+}

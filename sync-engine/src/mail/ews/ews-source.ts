@@ -1,0 +1,250 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { EventType, FolderId, WellKnownFolderName, type PullSubscription } from 'ews-javascript-api';
+import type { Log } from '../../logger.js';
+import { planBatches } from '../batch-plan.js';
+import { MailError } from '../mail-error.js';
+import type { FetchedBatch, FetchOptions, FolderRole, InventoryItem, MailSource, RawMessage } from '../mail-source.js';
+import { parseEwsCursor, resumeState, serializeEwsCursor, withFolderPosition, type EwsCursor } from './ews-cursor.js';
+import { folderPaths, samePath, splitFolderPath } from './ews-folder-paths.js';
+import { findItems, getMime, listFolders, moveToDeletedItems, syncFolderItems, wellKnownFolderIds, MAX_SYNC_CHANGES, type FetchedItem, type ListedItem } from './ews-operations.js';
+import { formatEwsRef, parseEwsRef } from './ews-ref.js';
+import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
+
+/** Which folders a mailbox reads, besides Inbox. */
+export interface EwsFolderConfig {
+  /** A path naming the Sent folder; null: the well-known Sent Items (DistinguishedFolderId "sentitems"). */
+  readonly sent: string | null;
+  /** Folder paths from folder tracking rules, relative to the message folder root ("Inbox/Customers"). */
+  readonly tracked: readonly string[];
+}
+
+export interface EwsSourceOptions {
+  readonly services: EwsServices;
+  readonly account: EwsAccount;
+  readonly folders: EwsFolderConfig;
+  readonly logger?: Log;
+  /** How often waitForChange asks GetEvents of its pull subscription. */
+  readonly pullIntervalMs?: number;
+}
+
+/** A folder this source reads, and why. */
+export interface EwsResolvedFolder {
+  readonly path: string;
+  readonly id: string;
+  readonly role: FolderRole;
+}
+
+// fetchRefs does not know sizes up front: this many MIME bodies per GetItem.
+const REFS_CHUNK = 10;
+const DEFAULT_PULL_INTERVAL_MS = 15_000;
+// Messages.xsd PullSubscriptionRequest/Timeout: minutes without GetEvents before Exchange drops the subscription.
+const PULL_TIMEOUT_MINUTES = 10;
+
+/**
+ * One mailbox over EWS: Inbox, Sent Items and tracked folders, each read with SyncFolderItems; the cursor holds
+ * one SyncState per folder. Its methods must not overlap (one session, one cursor in hand).
+ */
+export class EwsSource implements MailSource {
+  private session: EwsSession | null = null;
+  private resolved: EwsResolvedFolder[] = [];
+  private missing: string[] = [];
+  private listed: string[] = [];
+  private pathById = new Map<string, string>();
+  private subscription: PullSubscription | null = null;
+  private pullUnavailable = false;
+
+  constructor(private readonly options: EwsSourceOptions) {}
+
+  /** The folders read, in order, once open() resolved them. */
+  get folders(): readonly EwsResolvedFolder[] {
+    return this.resolved;
+  }
+
+  /** Mail folder paths under the message folder root (at most 1,000): the hub's folder picker. */
+  get serverFolders(): readonly string[] {
+    return this.listed;
+  }
+
+  /** Tracked (or Sent) folder paths that name no folder on the server. */
+  get missingFolders(): readonly string[] {
+    return this.missing;
+  }
+
+  async open(signal?: AbortSignal): Promise<void> {
+    if (this.session) return;
+    const session = await this.options.services.session(this.options.account, 'incoming', signal);
+    const [rootId, inboxId, sentItemsId] = await wellKnownFolderIds(session, [WellKnownFolderName.MsgFolderRoot, WellKnownFolderName.Inbox, WellKnownFolderName.SentItems], signal);
+    const paths = folderPaths(await listFolders(session, signal), rootId);
+    this.pathById = paths;
+    this.listed = [...paths.values()];
+    const byPath = (path: string) => [...paths.entries()].find(([, known]) => samePath(known, path))?.[0];
+    const folders: EwsResolvedFolder[] = [{ path: paths.get(inboxId) ?? 'Inbox', id: inboxId, role: 'INBOX' }];
+    const missing: string[] = [];
+    const add = (path: string, id: string | undefined, role: FolderRole) => {
+      if (!id) missing.push(path);
+      else if (!folders.some((folder) => folder.id === id)) folders.push({ path: paths.get(id) ?? path, id, role });
+    };
+    const { sent, tracked } = this.options.folders;
+    if (sent) add(sent, byPath(sent), 'SENT');
+    else add('Sent Items', sentItemsId, 'SENT');
+    for (const path of tracked) {
+      if (splitFolderPath(path).length === 0) continue;
+      add(path, byPath(path), 'TRACKED');
+    }
+    this.resolved = folders;
+    this.missing = missing;
+    this.session = session;
+  }
+
+  async *fetchNew(cursorText: string | null, options: FetchOptions, signal?: AbortSignal): AsyncIterable<FetchedBatch> {
+    const session = this.requireSession();
+    let cursor: EwsCursor = parseEwsCursor(cursorText);
+    let yielded = serializeEwsCursor(cursor);
+    const { notBefore, resyncFrom } = options;
+    const resyncFloor = resyncFrom && notBefore && notBefore > resyncFrom ? notBefore : resyncFrom;
+    const wanted = (item: ListedItem) => !notBefore || !item.receivedAt || item.receivedAt >= notBefore;
+    // A page of SyncFolderItems commits one SyncState: pages no larger than a batch keep re-reading after a crash short.
+    const pageSize = Math.min(MAX_SYNC_CHANGES, options.batchSize);
+    for (const folder of this.resolved) {
+      // An administrator's "resync from": read again what arrived since, whatever the SyncState says (the hub drops duplicates).
+      if (resyncFloor) {
+        const again = await findItems(session, folder.id, folder.path, resyncFloor, signal);
+        for (const batch of planBatches(again, options.batchSize, options.maxBatchBytes)) {
+          yield { messages: await this.read(session, folder, batch, signal), cursor: yielded };
+        }
+      }
+      let { syncState, reset } = resumeState(cursor.folders[folder.path], folder.id);
+      if (reset) this.options.logger?.info({ folder: folder.path }, 'the folder behind this path changed: reading it from the start');
+      for (;;) {
+        let page;
+        try {
+          page = await syncFolderItems(session, folder.id, folder.path, syncState, pageSize, signal);
+        } catch (error) {
+          // ErrorInvalidSyncStateData: the state no longer applies; read the folder from the start (the hub drops what it has).
+          if (error instanceof MailError && error.code === 'CURSOR_INVALID' && syncState !== null) {
+            this.options.logger?.warn({ folder: folder.path, reason: error.message }, 'Exchange refused the stored sync state: reading the folder from the start');
+            syncState = null;
+            continue;
+          }
+          throw error;
+        }
+        const after = withFolderPosition(cursor, folder.path, { folderId: folder.id, syncState: page.syncState });
+        const batches = planBatches(page.created.filter(wanted), options.batchSize, options.maxBatchBytes);
+        for (const [index, batch] of batches.entries()) {
+          const messages = await this.read(session, folder, batch, signal);
+          // Only the page's last batch may carry its SyncState: earlier ones keep the old one (a crash re-reads the page).
+          if (index === batches.length - 1) cursor = after;
+          yielded = serializeEwsCursor(cursor);
+          yield { messages, cursor: yielded };
+        }
+        cursor = after;
+        syncState = page.syncState;
+        if (!page.moreChangesAvailable) break;
+      }
+    }
+    // A folder that only moved its state (nothing new, or only mail before "process email from") still commits it.
+    if (serializeEwsCursor(cursor) !== yielded) yield { messages: [], cursor: serializeEwsCursor(cursor) };
+    if (this.missing.length > 0) throw folderMissing(this.missing, this.options.account);
+  }
+
+  async *inventory(notBefore: Date | null, signal?: AbortSignal): AsyncIterable<readonly InventoryItem[]> {
+    const session = this.requireSession();
+    for (const folder of this.resolved) {
+      const items = await findItems(session, folder.id, folder.path, notBefore, signal);
+      if (items.length > 0) yield items.map((item) => ({ sourceRef: formatEwsRef(item.itemId), folder: folder.path, role: folder.role, messageId: item.messageId }));
+    }
+    if (this.missing.length > 0) throw folderMissing(this.missing, this.options.account);
+  }
+
+  async *fetchRefs(refs: readonly string[], signal?: AbortSignal): AsyncIterable<RawMessage> {
+    const session = this.requireSession();
+    const ids = refs.map((ref) => {
+      const id = parseEwsRef(ref);
+      if (!id) throw new MailError('CURSOR_INVALID', `Not an Exchange message reference: ${ref.slice(0, 80)}`);
+      return id;
+    });
+    for (let i = 0; i < ids.length; i += REFS_CHUNK) {
+      for (const item of await getMime(session, ids.slice(i, i + REFS_CHUNK), undefined, signal)) yield this.message(item, this.folderOf(item.parentFolderId));
+    }
+  }
+
+  async remove(refs: readonly string[]): Promise<void> {
+    const ids = refs.map(parseEwsRef).filter((id): id is string => id !== null);
+    await moveToDeletedItems(this.requireSession(), ids);
+  }
+
+  /**
+   * Pull notifications (Subscribe + GetEvents) on the folders read, when the server grants them; otherwise a
+   * plain wait. The subscription starts at the first wait: mail that arrived just before is read on the next
+   * claim, so a missed event costs latency only.
+   */
+  async waitForChange(maxMs: number, signal?: AbortSignal): Promise<'changed' | 'timeout'> {
+    const session = this.requireSession();
+    const deadline = Date.now() + maxMs;
+    const interval = this.options.pullIntervalMs ?? DEFAULT_PULL_INTERVAL_MS;
+    if (!this.subscription && !this.pullUnavailable) {
+      try {
+        const folderIds = this.resolved.map((folder) => new FolderId(folder.id));
+        this.subscription = await session.call('Subscribe', (service) => service.SubscribeToPullNotifications(folderIds, PULL_TIMEOUT_MINUTES, null as unknown as string, EventType.NewMail, EventType.Created, EventType.Moved), { signal });
+      } catch (error) {
+        if (signal?.aborted) return 'timeout';
+        this.pullUnavailable = true; // not offered (or not to this account): wait the whole time instead
+        this.options.logger?.info({ reason: error instanceof Error ? error.message : String(error) }, 'Exchange pull notifications unavailable: polling instead');
+      }
+    }
+    while (Date.now() < deadline && !signal?.aborted) {
+      const subscription = this.subscription;
+      const pause = subscription ? Math.min(interval, deadline - Date.now()) : deadline - Date.now();
+      await delay(Math.max(0, pause), undefined, { signal }).catch(() => undefined);
+      if (signal?.aborted || !subscription) break;
+      let events;
+      try {
+        events = await session.call('GetEvents', () => subscription.GetEvents(), { signal });
+      } catch (error) {
+        // ErrorSubscriptionNotFound and friends (Exchange restarted, the subscription timed out): read the folders
+        // again, which also subscribes anew on the next wait. Credentials that stopped working are the mailbox's problem.
+        if (signal?.aborted || (error instanceof MailError && error.code === 'AUTH_FAILED')) throw error;
+        this.subscription = null;
+        this.options.logger?.info({ reason: error instanceof Error ? error.message : String(error) }, 'Exchange pull subscription lost: reading the folders again');
+        return 'changed';
+      }
+      if (events.ItemEvents.length > 0) return 'changed';
+    }
+    return 'timeout';
+  }
+
+  async close(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = null;
+    this.session = null;
+    // Unsubscribe is a courtesy: Exchange drops an unpolled subscription after its timeout anyway.
+    if (subscription) await subscription.Unsubscribe().catch(() => undefined);
+  }
+
+  private async read(session: EwsSession, folder: EwsResolvedFolder, items: readonly ListedItem[], signal?: AbortSignal): Promise<RawMessage[]> {
+    const fetched = await getMime(session, items.map((item) => item.itemId), folder.path, signal);
+    return fetched.map((item) => this.message(item, folder));
+  }
+
+  private message(item: FetchedItem, folder: Pick<EwsResolvedFolder, 'path' | 'role'>): RawMessage {
+    return { sourceRef: formatEwsRef(item.itemId), folder: folder.path, role: folder.role, receivedAt: item.receivedAt, size: item.size, source: item.mime };
+  }
+
+  /** The folder an item sits in, for fetchRefs: one this source reads, or any other by its path. */
+  private folderOf(parentFolderId: string | null): Pick<EwsResolvedFolder, 'path' | 'role'> {
+    const known = this.resolved.find((folder) => folder.id === parentFolderId);
+    if (known) return known;
+    return { path: (parentFolderId && this.pathById.get(parentFolderId)) ?? 'Inbox', role: 'TRACKED' };
+  }
+
+  private requireSession(): EwsSession {
+    if (!this.session) throw new MailError('TEMPORARY', 'The Exchange source is not open');
+    return this.session;
+  }
+}
+
+function folderMissing(paths: readonly string[], account: EwsAccount): MailError {
+  const names = paths.map((path) => `'${path}'`).join(', ');
+  const mailbox = account.connection.impersonateAddress ?? account.address;
+  return new MailError('FOLDER_MISSING', paths.length === 1 ? `Folder ${names} does not exist in the Exchange mailbox ${mailbox}: check the folder name` : `Folders ${names} do not exist in the Exchange mailbox ${mailbox}: check the folder names`);
+}

@@ -1,0 +1,7 @@
+/**
+ * XML text for a value ews-javascript-api writes into a request: its EwsServiceXmlWriter escapes nothing (element
+ * text and attribute values go in verbatim), so anything that may hold <, >, & or quotes is escaped by the caller.
+ */
+export function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
