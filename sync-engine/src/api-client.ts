@@ -76,12 +76,13 @@ const VIEWER_QUERY = graphql('SyncEngineViewer')`query SyncEngineViewer { viewer
 const ENDPOINT = 'host port tls allowInvalidCertificates';
 const CREDENTIALS = 'method username secret';
 const ADDRESS = 'address name';
+const EWS = 'url impersonateAddress allowInvalidCertificates maxConnections';
 
 const CLAIM_MAILBOXES = graphql('ClaimMailboxes')`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
   claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
     mailboxId leaseId leaseUntil job address kind
-    incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } credentials { ${CREDENTIALS} } credentialsStatus
-    incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
+    incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } ews { ${EWS} } credentials { ${CREDENTIALS} } credentialsStatus
+    incomingEnabled outgoingEnabled actEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
     cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds maxBodyKb
   }
 }`;
@@ -91,8 +92,8 @@ const RENEW_LEASE = graphql('RenewMailboxLease')`mutation RenewMailboxLease($mai
 const RELEASE = graphql('ReleaseMailbox')`mutation ReleaseMailbox($mailboxId: ID!, $leaseId: ID!, $report: SyncReportInput!) {
   releaseMailbox(mailboxId: $mailboxId, leaseId: $leaseId, report: $report) { id }
 }`;
-const REPORT_TEST = graphql('ReportMailboxTest')`mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!) {
-  reportMailboxTest(mailboxId: $mailboxId, leaseId: $leaseId, incoming: $incoming, outgoing: $outgoing) { id }
+const REPORT_TEST = graphql('ReportMailboxTest')`mutation ReportMailboxTest($mailboxId: ID!, $leaseId: ID!, $incoming: ChannelTestInput!, $outgoing: ChannelTestInput!, $act: ChannelTestInput) {
+  reportMailboxTest(mailboxId: $mailboxId, leaseId: $leaseId, incoming: $incoming, outgoing: $outgoing, act: $act) { id }
 }`;
 const TRACK_EMAILS = graphql('TrackEmails')`mutation TrackEmails($mailboxId: ID!, $input: TrackEmailsInput!) {
   trackEmails(mailboxId: $mailboxId, input: $input) { items { index messageId outcome activityId errorCode errorMessage } }
@@ -110,7 +111,7 @@ const CLAIM_OUTGOING = graphql('ClaimOutgoingEmails')`mutation ClaimOutgoingEmai
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
     emailId leaseId leaseUntil mailboxId from { ${ADDRESS} } to { ${ADDRESS} } cc { ${ADDRESS} } bcc { ${ADDRESS} }
     subject messageId inReplyTo references textBody htmlBody attachments { fileName contentType size sha256 } attempt
-    transport { kind smtp { ${ENDPOINT} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } credentialsStatus }
+    transport { kind smtp { ${ENDPOINT} } ews { ${EWS} } imap { ${ENDPOINT} } sentFolder credentials { ${CREDENTIALS} } credentialsStatus }
   }
 }`;
 const MARK_SENT = graphql('MarkEmailSent')`mutation MarkEmailSent($emailId: ID!, $leaseId: ID!, $sentAt: DateTimeISO) {
@@ -166,8 +167,8 @@ export class GraphqlHubApi implements HubApi {
     await this.request(RELEASE, { mailboxId, leaseId, report });
   }
 
-  async reportMailboxTest(mailboxId: string, leaseId: string, incoming: ChannelTestResult, outgoing: ChannelTestResult): Promise<void> {
-    await this.request(REPORT_TEST, { mailboxId, leaseId, incoming, outgoing });
+  async reportMailboxTest(mailboxId: string, leaseId: string, incoming: ChannelTestResult, outgoing: ChannelTestResult, act?: ChannelTestResult): Promise<void> {
+    await this.request(REPORT_TEST, { mailboxId, leaseId, incoming, outgoing, act: act ?? null });
   }
 
   async trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]> {
