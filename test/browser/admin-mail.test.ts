@@ -314,6 +314,53 @@ describe('the mail console', () => {
     }
   });
 
+  it('creates an Exchange (EWS) profile with Autodiscover, gives it an EWS URL, and a mailbox on it shows the appointments, contacts and tasks channel', async () => {
+    const exchange = `Contoso Exchange ${uniqueTag()}`;
+    await open(ADMIN);
+    await page.goto(`${hub.url}/#/admin/profiles`);
+    await page.getByRole('link', { name: 'New profile' }).click();
+    await field('Name').fill(exchange);
+    await field('Server type').selectOption('EXCHANGE_EWS');
+    // Exchange has no IMAP/POP3/SMTP server or Sent folder to give; Autodiscover is on until turned off.
+    expect(await field('Incoming server').count()).toBe(0);
+    expect(await field('Outgoing server').count()).toBe(0);
+    expect(await field('Find the server automatically (Autodiscover)').isChecked()).toBe(true);
+    await page.getByText('Mailboxes send email through Exchange, which keeps the copy in Sent Items.').waitFor();
+    await field('Authentication').selectOption('NTLM');
+    await field('Sign every mailbox in with the profile’s credentials').check();
+    await field('User name').fill('CORP\\svc-crm');
+    await field('Password').fill('service-account-secret');
+    await field('Act as each mailbox (impersonation)').check();
+    await shoot('admin-mail-exchange-profile');
+    await page.getByRole('button', { name: 'Create profile' }).click();
+    const row = page.getByTestId('profile-row').filter({ hasText: exchange });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Exchange Server (EWS)');
+    expect(await row.textContent()).toContain('Autodiscover');
+
+    // An EWS URL instead: a URL with a password in it is refused beside the field, in words.
+    await row.getByRole('link', { name: exchange }).click();
+    await field('Find the server automatically (Autodiscover)').uncheck();
+    await field('EWS URL').fill('https://svc:pw@mail.contoso.test/EWS/Exchange.asmx');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('#profile-ews-url-error').filter({ hasText: 'Write a whole web address' }).waitFor();
+    await field('EWS URL').fill('https://mail.contoso.test/EWS/Exchange.asmx');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await row.filter({ hasText: 'https://mail.contoso.test/EWS/Exchange.asmx' }).waitFor();
+    const saved = (ok(await hub.gql('{ emailServerProfiles { id name kind ewsUrl useImpersonation authMethod incomingHost } }', {}, admin)).emailServerProfiles as any[]).find((p) => p.name === exchange);
+    expect(saved).toMatchObject({ kind: 'EXCHANGE_EWS', ewsUrl: 'https://mail.contoso.test/EWS/Exchange.asmx', useImpersonation: true, authMethod: 'NTLM', incomingHost: null });
+
+    // A mailbox on it syncing appointments, contacts and tasks: Test & Enable has a third channel.
+    const maria = 'maria.manager@demo.crm.test';
+    ok(await hub.gql('mutation($id: ID!, $input: ConfigureMailboxInput!) { configureMailbox(id: $id, input: $input) { id } }', { id: mailboxOf[maria], input: { profileId: saved.id, incomingMethod: 'SERVER_SIDE_SYNC', outgoingMethod: 'SERVER_SIDE_SYNC', appointmentsContactsTasksMethod: 'SERVER_SIDE_SYNC' } }, admin));
+    await page.goto(`${hub.url}/#/mailboxes/${encodeURIComponent(mailboxOf[maria])}`);
+    const act = page.getByTestId('test-act');
+    await act.waitFor();
+    expect(await act.textContent()).toContain('Appointments, contacts and tasks');
+    expect(await page.getByTestId('test-outgoing').textContent()).toContain('EWS');
+    await shoot('admin-mail-exchange-mailbox');
+  });
+
   it('fits a phone in Swedish: the profiles, a profile’s form and the email settings', async () => {
     await open(ADMIN, 'sv-SE', { width: 390, height: 844 });
     const fits = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -27,9 +27,11 @@ export const TEST_TONE: Record<ChannelTestStatus, Tone> = {
   FAILURE: 'bad',
 };
 
+/** Protocol names, the same in every language. */
 export const PROFILE_KIND_LABEL: Record<string, string> = {
   IMAP_SMTP: 'IMAP/SMTP',
   POP3_SMTP: 'POP3/SMTP',
+  EXCHANGE_EWS: 'Exchange/EWS',
 };
 
 /** "1,234 / 1,240" and "(6 missing)": what the reconciler found decided of what the server holds, in the reader's numbers. */
