@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkEwsAct, checkEwsIncoming } from '../../sync-engine/src/mail/ews/ews-check.js';
+import { EwsSender } from '../../sync-engine/src/mail/ews/ews-sender.js';
+import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
+import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
+import { MailError } from '../../sync-engine/src/mail/mail-error.js';
+import type { FetchedBatch, FetchOptions } from '../../sync-engine/src/mail/mail-source.js';
+import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-server.js';
+import { rawMessage } from './raw-messages.js';
+
+// The engine's Exchange adapter (ews-javascript-api) against the EWS test server: a local HTTP server keeping a
+// mailbox's state and answering SOAP shaped as Microsoft's EWS schema defines it. Not Exchange itself, which
+// cannot run here.
+
+const OPTIONS: FetchOptions = { batchSize: 50, maxBatchBytes: 8 * 1024 * 1024, notBefore: null, resyncFrom: null };
+const SERVICE = 'svc-crm@corp.test';
+
+let ews: StartedEwsServer;
+let services: EwsServices;
+let users = 0;
+
+const account = (address: string, password: string, impersonate: string | null = null): EwsAccount => ({
+  address: impersonate ?? address,
+  connection: { url: ews.url, impersonateAddress: impersonate, allowInvalidCertificates: false, maxConnections: 4 },
+  credentials: { method: 'PASSWORD', username: address, password },
+});
+const freshUser = () => {
+  const address = `user${++users}@corp.test`;
+  ews.addUser(address, { password: `pw-${users}` });
+  return { address, password: `pw-${users}` };
+};
+const source = (acct: EwsAccount, tracked: string[] = []) => new EwsSource({ services, account: acct, folders: { sent: null, tracked }, pullIntervalMs: 50 });
+
+async function readAll(src: EwsSource, cursor: string | null, options = OPTIONS): Promise<{ batches: FetchedBatch[]; cursor: string | null }> {
+  const batches: FetchedBatch[] = [];
+  for await (const batch of src.fetchNew(cursor, options)) batches.push(batch);
+  return { batches, cursor: batches.at(-1)?.cursor ?? cursor };
+}
+const subjects = (batches: FetchedBatch[]) => batches.flatMap((b) => b.messages.map((m) => /^Subject: (.*)$/m.exec(m.source.toString('utf8'))?.[1]));
+
+beforeAll(async () => {
+  ews = await startEwsTestServer();
+  services = new EwsServices({ timeoutMs: 10_000, maxBackOffMs: 2_000 });
+  ews.addUser(SERVICE, { password: 'svc-pw', canImpersonate: true });
+});
+
+afterAll(async () => {
+  await ews?.close();
+});
+
+describe('EWS adapter against the schema-faithful EWS test server (not Exchange)', () => {
+  it('reads Inbox and Sent Items with SyncFolderItems and GetItem MIME, then only what came since its cursor', async () => {
+    const user = freshUser();
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'First', messageId: 'first@corp.test' }).raw, { receivedAt: new Date('2026-12-01T10:00:00Z') });
+    ews.deliver(user.address, 'sentitems', rawMessage({ subject: 'Sent one', messageId: 'sent-one@corp.test' }).raw, { receivedAt: new Date('2026-12-01T11:00:00Z') });
+    const src = source(account(user.address, user.password));
+    await src.open();
+    const first = await readAll(src, null);
+    expect(subjects(first.batches).sort()).toEqual(['First', 'Sent one']);
+    const roles = first.batches.flatMap((b) => b.messages.map((m) => m.role)).sort();
+    expect(roles).toEqual(['INBOX', 'SENT']);
+    expect(first.batches[0].messages.every((m) => m.sourceRef.startsWith('ews:'))).toBe(true);
+
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Second', messageId: 'second@corp.test' }).raw);
+    const next = await readAll(src, first.cursor);
+    expect(subjects(next.batches)).toEqual(['Second']);
+    const nothing = await readAll(src, next.cursor);
+    expect(subjects(nothing.batches)).toEqual([]);
+    await src.close();
+  });
+
+  it('pages through a folder of more than 512 changes without losing or repeating a message', async () => {
+    const user = freshUser();
+    for (let i = 0; i < 600; i++) ews.deliver(user.address, 'inbox', rawMessage({ subject: `Bulk ${i}`, messageId: `bulk-${i}@corp.test` }).raw);
+    const src = source(account(user.address, user.password));
+    await src.open();
+    const { batches } = await readAll(src, null, { ...OPTIONS, batchSize: 100 });
+    const seen = subjects(batches);
+    expect(seen).toHaveLength(600);
+    expect(new Set(seen).size).toBe(600);
+    expect(ews.requests().filter((r) => r.operation === 'SyncFolderItems' && r.mailbox === user.address).length).toBeGreaterThanOrEqual(3);
+    await src.close();
+  });
+
+  it('starts a folder again when Exchange refuses its SyncState (ErrorInvalidSyncStateData), and skips an item deleted before GetItem', async () => {
+    const user = freshUser();
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Kept', messageId: 'kept@corp.test' }).raw);
+    const src = source(account(user.address, user.password));
+    await src.open();
+    const first = await readAll(src, null);
+    expect(subjects(first.batches)).toEqual(['Kept']);
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'After reset', messageId: 'after@corp.test' }).raw);
+    ews.failNext('SyncFolderItems', 'InvalidSyncState');
+    const again = await readAll(src, first.cursor);
+    // Read from the start: the hub drops what it already has by Message-ID and sourceRef.
+    expect(subjects(again.batches).sort()).toEqual(['After reset', 'Kept']);
+
+    const gone = ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Gone', messageId: 'gone@corp.test' }).raw);
+    ews.deleteItem(user.address, gone);
+    const after = await readAll(src, again.cursor);
+    expect(subjects(after.batches)).toEqual([]);
+    await src.close();
+  });
+
+  it('reads a tracked folder under the Inbox, and lists the server\'s folders for the folder picker', async () => {
+    const user = freshUser();
+    ews.createFolder(user.address, 'Inbox', 'Customers');
+    ews.createFolder(user.address, 'Inbox/Customers', 'Contoso');
+    ews.deliver(user.address, 'Inbox/Customers/Contoso', rawMessage({ subject: 'Filed', messageId: 'filed@corp.test' }).raw);
+    const src = source(account(user.address, user.password), ['Inbox/Customers/Contoso']);
+    await src.open();
+    expect(src.serverFolders).toEqual(expect.arrayContaining(['Inbox', 'Inbox/Customers', 'Inbox/Customers/Contoso', 'Sent Items']));
+    const { batches } = await readAll(src, null);
+    const filed = batches.flatMap((b) => b.messages).find((m) => m.source.toString('utf8').includes('Subject: Filed'));
+    expect(filed).toMatchObject({ role: 'TRACKED', folder: 'Inbox/Customers/Contoso' });
+    await src.close();
+  });
+
+  it('sends with CreateItem SendAndSaveCopy: the hub\'s Message-ID, In-Reply-To and References go out unchanged, Bcc only in the envelope, and hasSent finds it', async () => {
+    const user = freshUser();
+    const sender = new EwsSender({ services, account: account(user.address, user.password) });
+    const raw = Buffer.from(
+      [
+        `From: ${user.address}`,
+        'To: customer@example.test',
+        'Bcc: boss@corp.test',
+        'Subject: Proposal',
+        'Message-ID: <proposal-1@crm.test>',
+        'In-Reply-To: <question@example.test>',
+        'References: <question@example.test>',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Please find the proposal.',
+        '',
+      ].join('\r\n'),
+    );
+    const receipt = await sender.send({ from: user.address, recipients: ['customer@example.test', 'boss@corp.test'], raw });
+    expect(receipt.accepted).toEqual(['customer@example.test', 'boss@corp.test']);
+    const [sent] = ews.sent(user.address);
+    expect(sent.savedCopy).toBe(true);
+    expect(sent.recipients.sort()).toEqual(['boss@corp.test', 'customer@example.test']);
+    const text = sent.mime.toString('utf8');
+    expect(text).toContain('Message-ID: <proposal-1@crm.test>');
+    expect(text).toContain('In-Reply-To: <question@example.test>');
+    expect(ews.items(user.address, 'sentitems').map((i) => i.messageId)).toEqual(['<proposal-1@crm.test>']);
+    expect(await sender.hasSent('proposal-1@crm.test')).toBe(true);
+    expect(await sender.hasSent('<never-sent@crm.test>')).toBe(false);
+    expect((await sender.check()).ok).toBe(true);
+  });
+
+  it('Test & Enable checks each channel and says why one fails: a wrong password, a missing tracked folder', async () => {
+    const user = freshUser();
+    expect(await checkEwsIncoming(services, account(user.address, user.password), { sent: null, tracked: [] })).toMatchObject({ ok: true });
+    expect(await checkEwsAct(services, account(user.address, user.password))).toMatchObject({ ok: true });
+    const wrong = await checkEwsIncoming(services, account(user.address, 'wrong-password'), { sent: null, tracked: [] });
+    expect(wrong).toMatchObject({ ok: false, code: 'AUTH_FAILED' });
+    const missing = await checkEwsIncoming(services, account(user.address, user.password), { sent: null, tracked: ['Inbox/Nowhere'] });
+    expect(missing).toMatchObject({ ok: false });
+    expect(missing.ok === false && missing.reason).toMatch(/Inbox\/Nowhere/);
+  });
+
+  it('acts as a mailbox through impersonation when the service account may, and says so when it may not', async () => {
+    const user = freshUser();
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Impersonated read', messageId: 'imp@corp.test' }).raw);
+    const src = source(account(SERVICE, 'svc-pw', user.address));
+    await src.open();
+    expect(subjects((await readAll(src, null)).batches)).toEqual(['Impersonated read']);
+    await src.close();
+    expect(ews.requests().some((r) => r.account === SERVICE && r.mailbox === user.address)).toBe(true);
+
+    const other = freshUser();
+    const denied = await checkEwsIncoming(services, account(user.address, user.password, other.address), { sent: null, tracked: [] });
+    expect(denied).toMatchObject({ ok: false });
+    expect(denied.ok === false && denied.reason).toMatch(/imperson/i);
+  });
+
+  it('waits as asked when Exchange is busy (ErrorServerBusy with BackOffMilliseconds), and a refused sign-in is AUTH_FAILED', async () => {
+    const user = freshUser();
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'After the wait', messageId: 'wait@corp.test' }).raw);
+    const src = source(account(user.address, user.password));
+    await src.open();
+    ews.failNext('SyncFolderItems', 'ServerBusy', { backOffMs: 200 });
+    const started = Date.now();
+    expect(subjects((await readAll(src, null)).batches)).toEqual(['After the wait']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(180);
+    await src.close();
+
+    const refused = source(account(user.address, 'not-the-password'));
+    await expect(refused.open()).rejects.toSatisfy((error: unknown) => error instanceof MailError && error.code === 'AUTH_FAILED');
+  });
+
+  it('a connection dropped mid-response is a temporary failure, and the next read loses nothing', async () => {
+    const user = freshUser();
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Survives the drop', messageId: 'drop@corp.test' }).raw);
+    const src = source(account(user.address, user.password));
+    await src.open();
+    ews.failNext('GetItem', 'DropConnection');
+    await expect(readAll(src, null)).rejects.toSatisfy((error: unknown) => error instanceof MailError && error.code !== 'AUTH_FAILED');
+    expect(subjects((await readAll(src, null)).batches)).toEqual(['Survives the drop']);
+    await src.close();
+  });
+});

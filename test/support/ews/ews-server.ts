@@ -1,0 +1,506 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault, SOAP_NS, success, TYPES_NS } from './ews-xml';
+
+/**
+ * An EWS test server: not Exchange, but an HTTP server that answers EWS SOAP requests from a real mailbox state
+ * (folders, items with ItemId and ChangeKey, a change log per folder behind each SyncState), shaped as Microsoft's
+ * EWS schema (Messages.xsd, Types.xsd) defines the responses. Tests drive the engine's real adapter and the built
+ * engine against it.
+ *
+ *   const ews = await startEwsTestServer();
+ *   ews.addUser('sam@corp.test', { password: 'pw' });
+ *   ews.deliver('sam@corp.test', 'inbox', mimeBuffer);      // or 'Inbox/Customers', made with createFolder
+ *   ews.url                                                 // http://127.0.0.1:<port>/EWS/Exchange.asmx
+ *   ews.sent('sam@corp.test')                               // what CreateItem sent: raw MIME and recipients
+ *   ews.failNext('SyncFolderItems', 'InvalidSyncState')     // ServerBusy | Unauthorized | AccessDenied | DropConnection
+ *   ews.requests()                                          // operation, account, mailbox: never passwords or bodies
+ *
+ * Operations: GetFolder, FindFolder, SyncFolderItems, GetItem, FindItem, CreateItem (Message with MimeContent),
+ * DeleteItem, Subscribe (pull), GetEvents, Unsubscribe. Authentication: HTTP Basic. ExchangeImpersonation for
+ * accounts granted it (else ErrorImpersonateUserDenied).
+ */
+
+export type EwsFailure = 'ServerBusy' | 'Unauthorized' | 'AccessDenied' | 'InvalidSyncState' | 'DropConnection';
+
+interface Folder {
+  readonly id: string;
+  changeKey: string;
+  parentId: string | null;
+  name: string;
+  readonly distinguished: string | null;
+  readonly folderClass: string;
+  /** Every change since the folder existed, in order: the SyncState says how far a client read. */
+  readonly log: { readonly seq: number; readonly kind: 'Create' | 'Delete'; readonly itemId: string }[];
+}
+
+interface Item {
+  readonly id: string;
+  changeKey: string;
+  folderId: string;
+  readonly mime: Buffer;
+  readonly receivedAt: Date;
+  readonly messageId: string | null;
+  readonly subject: string;
+}
+
+interface Mailbox {
+  readonly address: string;
+  readonly password: string;
+  readonly canImpersonate: boolean;
+  readonly folders: Map<string, Folder>;
+  readonly items: Map<string, Item>;
+  readonly subscriptions: Map<string, { readonly folderIds: readonly string[]; watermark: number }>;
+}
+
+export interface SentMessage {
+  readonly mime: Buffer;
+  readonly recipients: readonly string[];
+  readonly savedCopy: boolean;
+}
+
+export interface EwsRequestLog {
+  readonly operation: string;
+  readonly account: string | null;
+  readonly mailbox: string | null;
+}
+
+export interface StartedEwsServer {
+  readonly url: string;
+  addUser(address: string, options: { password: string; canImpersonate?: boolean }): void;
+  deliver(address: string, folderPath: string, mime: Buffer, options?: { receivedAt?: Date }): string;
+  createFolder(address: string, parentPath: string, name: string): string;
+  moveItem(address: string, itemId: string, folderPath: string): void;
+  deleteItem(address: string, itemId: string): void;
+  items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
+  sent(address: string): SentMessage[];
+  failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number }): void;
+  requests(): EwsRequestLog[];
+  /** Every response document written, for schema checks. */
+  readonly documents: string[];
+  close(): Promise<void>;
+}
+
+const DISTINGUISHED: readonly [name: string, display: string, folderClass: string, parent: string | null][] = [
+  ['msgfolderroot', 'Top of Information Store', 'IPF.Note', null],
+  ['inbox', 'Inbox', 'IPF.Note', 'msgfolderroot'],
+  ['sentitems', 'Sent Items', 'IPF.Note', 'msgfolderroot'],
+  ['deleteditems', 'Deleted Items', 'IPF.Note', 'msgfolderroot'],
+  ['drafts', 'Drafts', 'IPF.Note', 'msgfolderroot'],
+  ['outbox', 'Outbox', 'IPF.Note', 'msgfolderroot'],
+  ['calendar', 'Calendar', 'IPF.Appointment', 'msgfolderroot'],
+  ['tasks', 'Tasks', 'IPF.Task', 'msgfolderroot'],
+  ['contacts', 'Contacts', 'IPF.Contact', 'msgfolderroot'],
+];
+
+const newId = () => randomBytes(24).toString('base64');
+const newChangeKey = () => randomBytes(12).toString('base64');
+
+export async function startEwsTestServer(): Promise<StartedEwsServer> {
+  const mailboxes = new Map<string, Mailbox>();
+  const failures = new Map<string, { failure: EwsFailure; backOffMs: number }>();
+  const log: EwsRequestLog[] = [];
+  const documents: string[] = [];
+  let seq = 0;
+
+  const mailboxOf = (address: string): Mailbox => {
+    const found = mailboxes.get(address.toLowerCase());
+    if (!found) throw new Error(`no EWS test user ${address}`);
+    return found;
+  };
+  const byDistinguished = (box: Mailbox, name: string) => [...box.folders.values()].find((f) => f.distinguished === name);
+  const folderAt = (box: Mailbox, path: string): Folder => {
+    const direct = byDistinguished(box, path.toLowerCase());
+    if (direct) return direct;
+    let folder = byDistinguished(box, 'msgfolderroot')!;
+    for (const part of path.split('/')) {
+      const child = [...box.folders.values()].find((f) => f.parentId === folder.id && f.name.toLowerCase() === part.toLowerCase());
+      if (!child) throw new Error(`no folder ${path} in ${box.address}`);
+      folder = child;
+    }
+    return folder;
+  };
+  const record = (folder: Folder, kind: 'Create' | 'Delete', itemId: string) => {
+    folder.log.push({ seq: ++seq, kind, itemId });
+    folder.changeKey = newChangeKey();
+  };
+  const place = (box: Mailbox, item: Item, folder: Folder) => {
+    item.folderId = folder.id;
+    item.changeKey = newChangeKey();
+    record(folder, 'Create', item.id);
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        handle(req, res, Buffer.concat(chunks).toString('utf8'));
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+      }
+    });
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const doc = new DOMParser().parseFromString(body, 'text/xml');
+    const soapBody = doc.getElementsByTagNameNS(SOAP_NS, 'Body')[0];
+    const request = soapBody ? firstElement(soapBody) : null;
+    const operation = request?.localName ?? 'unknown';
+    const account = basicUser(req.headers.authorization);
+    const impersonated = text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'PrimarySmtpAddress') ?? text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'SmtpAddress');
+    log.push({ operation, account: account?.address ?? null, mailbox: impersonated ?? account?.address ?? null });
+    const armed = failures.get(operation);
+    if (armed) {
+      failures.delete(operation);
+      if (armed.failure === 'Unauthorized') return void res.writeHead(401, { 'www-authenticate': 'Basic realm="EWS test server"' }).end();
+      if (armed.failure === 'ServerBusy') return reply(res, 500, serverBusyFault(armed.backOffMs));
+      if (armed.failure === 'DropConnection') {
+        res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+        res.write(envelope('').slice(0, 120));
+        return void setTimeout(() => res.socket?.destroy(), 10);
+      }
+      if (armed.failure === 'AccessDenied') return reply(res, 200, envelope(operationResponse(operation.replace(/Request$/, ''), [failure(operation, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.')])));
+      if (armed.failure === 'InvalidSyncState') return reply(res, 200, envelope(operationResponse(operation, [failure(operation, 'ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.', syncEmpty())])));
+    }
+    if (!account || !request) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="EWS test server"' }).end();
+    let box = account;
+    if (impersonated && impersonated.toLowerCase() !== account.address) {
+      if (!account.canImpersonate) return reply(res, 500, impersonationFault(account.address, impersonated));
+      const target = mailboxes.get(impersonated.toLowerCase());
+      if (!target) return reply(res, 200, envelope(operationResponse(operation, [failure(operation, 'ErrorNonExistentMailbox', `The SMTP address has no mailbox associated with it.`)])));
+      box = target;
+    }
+    reply(res, 200, envelope(answer(box, operation, request)));
+  }
+
+  function reply(res: http.ServerResponse, status: number, xml: string): void {
+    documents.push(xml);
+    res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
+  }
+
+  function basicUser(header: string | undefined): Mailbox | null {
+    const match = /^Basic (.+)$/i.exec(header ?? '');
+    if (!match) return null;
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const box = mailboxes.get(decoded.slice(0, colon).toLowerCase());
+    return box && box.password === decoded.slice(colon + 1) ? box : null;
+  }
+
+  function resolveFolder(box: Mailbox, element: Element | undefined): Folder | null {
+    if (!element) return null;
+    const id = element.getAttribute('Id') ?? '';
+    return element.localName === 'DistinguishedFolderId' ? byDistinguished(box, id) ?? null : box.folders.get(id) ?? null;
+  }
+
+  function answer(box: Mailbox, operation: string, request: Element): string {
+    switch (operation) {
+      case 'GetFolder': {
+        const ids = childElements(child(request, 'FolderIds'));
+        return operationResponse('GetFolder', ids.map((element) => {
+          const folder = resolveFolder(box, element);
+          if (!folder) return failure('GetFolder', 'ErrorFolderNotFound', 'The specified folder could not be found in the store.', '<m:Folders/>');
+          return success('GetFolder', `<m:Folders>${folderXml(box, folder)}</m:Folders>`);
+        }));
+      }
+      case 'FindFolder': {
+        const parent = resolveFolder(box, childElements(child(request, 'ParentFolderIds'))[0])!;
+        const deep = request.getAttribute('Traversal') === 'Deep';
+        const found: Folder[] = [];
+        const walk = (id: string) => {
+          for (const folder of box.folders.values()) if (folder.parentId === id) {
+            found.push(folder);
+            if (deep) walk(folder.id);
+          }
+        };
+        walk(parent.id);
+        const { offset, max } = paging(request, 'IndexedPageFolderView');
+        const page = found.slice(offset, offset + max);
+        const last = offset + page.length >= found.length;
+        return operationResponse('FindFolder', [success('FindFolder', `<m:RootFolder IndexedPagingOffset="${offset + page.length}" TotalItemsInView="${found.length}" IncludesLastItemInRange="${last}"><t:Folders>${page.map((f) => folderXml(box, f)).join('')}</t:Folders></m:RootFolder>`)]);
+      }
+      case 'SyncFolderItems': {
+        const folder = resolveFolder(box, childElements(child(request, 'SyncFolderId'))[0]);
+        if (!folder) return operationResponse('SyncFolderItems', [failure('SyncFolderItems', 'ErrorFolderNotFound', 'The specified folder could not be found in the store.', syncEmpty())]);
+        const state = text(request, 'SyncState');
+        let from = 0;
+        if (state) {
+          const parsed = parseSyncState(state);
+          if (!parsed || parsed.folderId !== folder.id) return operationResponse('SyncFolderItems', [failure('SyncFolderItems', 'ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.', syncEmpty())]);
+          from = parsed.seq;
+        }
+        const max = Math.min(512, Number(text(request, 'MaxChangesReturned') ?? 512));
+        const pending = folder.log.filter((entry) => entry.seq > from);
+        const page = pending.slice(0, max);
+        const upTo = page.length ? page[page.length - 1].seq : Math.max(from, folder.log.at(-1)?.seq ?? 0);
+        const changes = page.map((entry) => {
+          const item = box.items.get(entry.itemId);
+          // A create whose item has left the folder since: Exchange reports only what is there now.
+          if (entry.kind === 'Create') return item && item.folderId === folder.id ? `<t:Create>${messageXml(item, { mime: false })}</t:Create>` : '';
+          return `<t:Delete><t:ItemId Id="${esc(entry.itemId)}"/></t:Delete>`;
+        });
+        const content = `<m:SyncState>${syncStateOf(folder.id, upTo)}</m:SyncState><m:IncludesLastItemInRange>${page.length === pending.length}</m:IncludesLastItemInRange><m:Changes>${changes.join('')}</m:Changes>`;
+        return operationResponse('SyncFolderItems', [success('SyncFolderItems', content)]);
+      }
+      case 'GetItem': {
+        const wantsMime = fieldUris(request).includes('item:MimeContent');
+        return operationResponse('GetItem', childElements(child(request, 'ItemIds')).map((element) => {
+          const item = box.items.get(element.getAttribute('Id') ?? '');
+          if (!item) return failure('GetItem', 'ErrorItemNotFound', 'The specified object was not found in the store.', '<m:Items/>');
+          return success('GetItem', `<m:Items>${messageXml(item, { mime: wantsMime })}</m:Items>`);
+        }));
+      }
+      case 'FindItem': {
+        const folder = resolveFolder(box, childElements(child(request, 'ParentFolderIds'))[0]);
+        if (!folder) return operationResponse('FindItem', [failure('FindItem', 'ErrorFolderNotFound', 'The specified folder could not be found in the store.')]);
+        let found = [...box.items.values()].filter((item) => item.folderId === folder.id);
+        const restriction = child(request, 'Restriction');
+        if (restriction) found = found.filter((item) => matches(item, firstElement(restriction)!));
+        found.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+        const { offset, max } = paging(request, 'IndexedPageItemView');
+        const page = found.slice(offset, offset + max);
+        const last = offset + page.length >= found.length;
+        return operationResponse('FindItem', [success('FindItem', `<m:RootFolder IndexedPagingOffset="${offset + page.length}" TotalItemsInView="${found.length}" IncludesLastItemInRange="${last}"><t:Items>${page.map((i) => messageXml(i, { mime: false })).join('')}</t:Items></m:RootFolder>`)]);
+      }
+      case 'CreateItem': {
+        const disposition = request.getAttribute('MessageDisposition') ?? 'SaveOnly';
+        const messages = childElements(child(request, 'Items'));
+        return operationResponse('CreateItem', messages.map((message) => {
+          const mime = Buffer.from(text(message, 'MimeContent') ?? '', 'base64');
+          if (disposition === 'SendOnly' || disposition === 'SendAndSaveCopy') {
+            sentBy(box).push({ mime, recipients: envelopeRecipients(mime), savedCopy: disposition === 'SendAndSaveCopy' });
+          }
+          if (disposition !== 'SendOnly') {
+            const folder = disposition === 'SaveOnly' ? byDistinguished(box, 'drafts')! : byDistinguished(box, 'sentitems')!;
+            store(box, folder, mime, new Date());
+          }
+          // SendAndSaveCopy answers no item (the copy's id is not known when the send is queued).
+          return success('CreateItem', '<m:Items/>');
+        }));
+      }
+      case 'DeleteItem': {
+        const hard = request.getAttribute('DeleteType') === 'HardDelete';
+        return operationResponse('DeleteItem', childElements(child(request, 'ItemIds')).map((element) => {
+          const item = box.items.get(element.getAttribute('Id') ?? '');
+          if (!item) return failure('DeleteItem', 'ErrorItemNotFound', 'The specified object was not found in the store.');
+          record(box.folders.get(item.folderId)!, 'Delete', item.id);
+          if (hard) box.items.delete(item.id);
+          else place(box, item, byDistinguished(box, 'deleteditems')!);
+          return success('DeleteItem');
+        }));
+      }
+      case 'Subscribe': {
+        const pull = child(request, 'PullSubscriptionRequest');
+        const folderIds = childElements(child(pull!, 'FolderIds')).map((e) => resolveFolder(box, e)?.id).filter((id): id is string => !!id);
+        const id = newId();
+        box.subscriptions.set(id, { folderIds, watermark: seq });
+        return operationResponse('Subscribe', [success('Subscribe', `<m:SubscriptionId>${id}</m:SubscriptionId><m:Watermark>${watermarkOf(seq)}</m:Watermark>`)]);
+      }
+      case 'GetEvents': {
+        const id = text(request, 'SubscriptionId') ?? '';
+        const subscription = box.subscriptions.get(id);
+        if (!subscription) return operationResponse('GetEvents', [failure('GetEvents', 'ErrorSubscriptionNotFound', 'The specified subscription was not found.')]);
+        const previous = subscription.watermark;
+        const created = subscription.folderIds.flatMap((folderId) => box.folders.get(folderId)!.log.filter((e) => e.seq > previous && e.kind === 'Create').map((e) => ({ ...e, folderId })));
+        subscription.watermark = seq;
+        const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        const events = created.length
+          ? created.map((e) => `<t:NewMailEvent><t:Watermark>${watermarkOf(e.seq)}</t:Watermark><t:TimeStamp>${stamp}</t:TimeStamp><t:ItemId Id="${esc(e.itemId)}" ChangeKey="${esc(box.items.get(e.itemId)?.changeKey ?? newChangeKey())}"/><t:ParentFolderId Id="${esc(e.folderId)}" ChangeKey="${esc(box.folders.get(e.folderId)!.changeKey)}"/></t:NewMailEvent>`).join('')
+          : `<t:StatusEvent><t:Watermark>${watermarkOf(seq)}</t:Watermark></t:StatusEvent>`;
+        return operationResponse('GetEvents', [success('GetEvents', `<m:Notification><t:SubscriptionId>${esc(id)}</t:SubscriptionId><t:PreviousWatermark>${watermarkOf(previous)}</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents>${events}</m:Notification>`)]);
+      }
+      case 'Unsubscribe':
+        box.subscriptions.delete(text(request, 'SubscriptionId') ?? '');
+        return operationResponse('Unsubscribe', [success('Unsubscribe')]);
+      default:
+        return operationResponse(operation, [failure(operation, 'ErrorInvalidRequest', `The EWS test server does not implement ${operation}.`)]);
+    }
+  }
+
+  const sentLists = new Map<string, SentMessage[]>();
+  const sentBy = (box: Mailbox) => {
+    let list = sentLists.get(box.address);
+    if (!list) sentLists.set(box.address, (list = []));
+    return list;
+  };
+
+  function store(box: Mailbox, folder: Folder, mime: Buffer, receivedAt: Date): string {
+    const headers = mime.toString('latin1').split(/\r?\n\r?\n/)[0];
+    const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(headers)?.[1].replace(/\r?\n[ \t]+/g, ' ').trim() ?? null;
+    const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime, receivedAt, messageId: header('Message-ID'), subject: header('Subject') ?? '' };
+    box.items.set(item.id, item);
+    record(folder, 'Create', item.id);
+    return item.id;
+  }
+
+  function folderXml(box: Mailbox, folder: Folder): string {
+    const parent = folder.parentId ? box.folders.get(folder.parentId)! : null;
+    const total = [...box.items.values()].filter((i) => i.folderId === folder.id).length;
+    const children = [...box.folders.values()].filter((f) => f.parentId === folder.id).length;
+    // Types.xsd BaseFolderType: FolderId, ParentFolderId, FolderClass, DisplayName, TotalCount, ChildFolderCount.
+    return (
+      `<t:Folder><t:FolderId Id="${esc(folder.id)}" ChangeKey="${esc(folder.changeKey)}"/>` +
+      (parent ? `<t:ParentFolderId Id="${esc(parent.id)}" ChangeKey="${esc(parent.changeKey)}"/>` : '') +
+      `<t:FolderClass>${folder.folderClass}</t:FolderClass><t:DisplayName>${esc(folder.name)}</t:DisplayName>` +
+      `<t:TotalCount>${total}</t:TotalCount><t:ChildFolderCount>${children}</t:ChildFolderCount></t:Folder>`
+    );
+  }
+
+  function messageXml(item: Item, options: { mime: boolean }): string {
+    const box = [...mailboxes.values()].find((b) => b.items.get(item.id) === item)!;
+    const folder = box.folders.get(item.folderId)!;
+    // Types.xsd ItemType then MessageType order: MimeContent, ItemId, ParentFolderId, Subject, DateTimeReceived, Size, InternetMessageId.
+    return (
+      '<t:Message>' +
+      (options.mime ? `<t:MimeContent CharacterSet="UTF-8">${item.mime.toString('base64')}</t:MimeContent>` : '') +
+      `<t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/><t:ParentFolderId Id="${esc(folder.id)}" ChangeKey="${esc(folder.changeKey)}"/>` +
+      `<t:Subject>${esc(item.subject)}</t:Subject><t:DateTimeReceived>${item.receivedAt.toISOString().replace(/\.\d+Z$/, 'Z')}</t:DateTimeReceived>` +
+      `<t:Size>${item.mime.length}</t:Size>` +
+      (item.messageId ? `<t:InternetMessageId>${esc(item.messageId)}</t:InternetMessageId>` : '') +
+      '</t:Message>'
+    );
+  }
+
+  function matches(item: Item, condition: Element): boolean {
+    const field = childElements(condition).find((e) => e.localName === 'FieldURI')?.getAttribute('FieldURI');
+    const constant = condition.getElementsByTagNameNS(TYPES_NS, 'Constant')[0]?.getAttribute('Value') ?? '';
+    if (field === 'message:InternetMessageId' && condition.localName === 'IsEqualTo') return item.messageId === constant;
+    if (field === 'item:DateTimeReceived' && condition.localName === 'IsGreaterThanOrEqualTo') return item.receivedAt.getTime() >= new Date(constant).getTime();
+    throw new Error(`the EWS test server does not implement the restriction ${condition.localName} on ${field}`);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/EWS/Exchange.asmx`,
+    documents,
+    addUser(address, options) {
+      const box: Mailbox = { address: address.toLowerCase(), password: options.password, canImpersonate: options.canImpersonate ?? false, folders: new Map(), items: new Map(), subscriptions: new Map() };
+      const ids = new Map<string, string>();
+      for (const [name, display, folderClass, parent] of DISTINGUISHED) {
+        const id = newId();
+        ids.set(name, id);
+        box.folders.set(id, { id, changeKey: newChangeKey(), parentId: parent ? ids.get(parent)! : null, name: display, distinguished: name, folderClass, log: [] });
+      }
+      mailboxes.set(box.address, box);
+    },
+    deliver(address, folderPath, mime, options = {}) {
+      const box = mailboxOf(address);
+      return store(box, folderAt(box, folderPath), mime, options.receivedAt ?? new Date());
+    },
+    createFolder(address, parentPath, name) {
+      const box = mailboxOf(address);
+      const parent = folderAt(box, parentPath);
+      const id = newId();
+      box.folders.set(id, { id, changeKey: newChangeKey(), parentId: parent.id, name, distinguished: null, folderClass: 'IPF.Note', log: [] });
+      return id;
+    },
+    moveItem(address, itemId, folderPath) {
+      const box = mailboxOf(address);
+      const item = box.items.get(itemId)!;
+      record(box.folders.get(item.folderId)!, 'Delete', item.id);
+      place(box, item, folderAt(box, folderPath));
+    },
+    deleteItem(address, itemId) {
+      const box = mailboxOf(address);
+      const item = box.items.get(itemId)!;
+      record(box.folders.get(item.folderId)!, 'Delete', item.id);
+      box.items.delete(itemId);
+    },
+    items(address, folderPath) {
+      const box = mailboxOf(address);
+      const folder = folderAt(box, folderPath);
+      return [...box.items.values()].filter((i) => i.folderId === folder.id).map((i) => ({ itemId: i.id, messageId: i.messageId, subject: i.subject }));
+    },
+    sent: (address) => [...(sentLists.get(address.toLowerCase()) ?? [])],
+    failNext(operation, kind, options = {}) {
+      failures.set(operation, { failure: kind, backOffMs: options.backOffMs ?? 50 });
+    },
+    requests: () => [...log],
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close').catch(() => undefined);
+    },
+  };
+}
+
+function impersonationFault(account: string, target: string): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    `<s:Envelope xmlns:s="${SOAP_NS}"><s:Body><s:Fault>` +
+    `<faultcode xmlns:a="${TYPES_NS}">a:ErrorImpersonateUserDenied</faultcode>` +
+    `<faultstring xml:lang="en-US">The account ${esc(account)} does not have permission to impersonate the requested user ${esc(target)}.</faultstring>` +
+    `<detail><e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">ErrorImpersonateUserDenied</e:ResponseCode>` +
+    `<e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">The account does not have permission to impersonate the requested user.</e:Message></detail>` +
+    '</s:Fault></s:Body></s:Envelope>'
+  );
+}
+
+/** SyncFolderItems' own elements when it failed: an empty SyncState and changes (Messages.xsd SyncFolderItemsResponseMessageType). */
+const syncEmpty = () => '<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes/>';
+const syncStateOf = (folderId: string, upTo: number) => Buffer.from(JSON.stringify({ f: folderId, s: upTo })).toString('base64');
+const watermarkOf = (value: number) => Buffer.from(`wm:${value}`).toString('base64');
+
+function parseSyncState(state: string): { folderId: string; seq: number } | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(state, 'base64').toString('utf8')) as { f?: unknown; s?: unknown };
+    return typeof parsed.f === 'string' && typeof parsed.s === 'number' ? { folderId: parsed.f, seq: parsed.s } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every address in To, Cc and Bcc: Exchange takes the envelope from the MIME it is given. */
+function envelopeRecipients(mime: Buffer): string[] {
+  const headers = mime.toString('utf8').split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const found: string[] = [];
+  for (const line of headers.split(/\r?\n/)) {
+    if (!/^(to|cc|bcc):/i.test(line)) continue;
+    for (const match of line.matchAll(/[\w.+'-]+@[\w.-]+\w/g)) found.push(match[0].toLowerCase());
+  }
+  return found;
+}
+
+function firstElement(node: Element): Element | null {
+  return childElements(node)[0] ?? null;
+}
+
+function childElements(node: Element | null | undefined): Element[] {
+  if (!node) return [];
+  const found: Element[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) found.push(c as Element);
+  return found;
+}
+
+function child(node: Element, localName: string): Element | undefined {
+  return childElements(node).find((e) => e.localName === localName) ?? findDeep(node, localName);
+}
+
+function findDeep(node: Element, localName: string): Element | undefined {
+  for (const ns of [MESSAGES_NS, TYPES_NS]) {
+    const found = node.getElementsByTagNameNS(ns, localName)[0];
+    if (found) return found as Element;
+  }
+  return undefined;
+}
+
+function text(node: Element | undefined, localName: string): string | null {
+  if (!node) return null;
+  const found = findDeep(node, localName);
+  return found?.textContent ?? null;
+}
+
+function fieldUris(request: Element): string[] {
+  return Array.from(request.getElementsByTagNameNS(TYPES_NS, 'FieldURI')).map((e) => (e as Element).getAttribute('FieldURI') ?? '');
+}
+
+function paging(request: Element, viewName: string): { offset: number; max: number } {
+  const view = findDeep(request, viewName);
+  return { offset: Number(view?.getAttribute('Offset') ?? 0), max: Number(view?.getAttribute('MaxEntriesReturned') ?? 1000) };
+}
