@@ -5,6 +5,7 @@ import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews
 import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
 import { MailError } from '../../sync-engine/src/mail/mail-error.js';
 import type { FetchedBatch, FetchOptions } from '../../sync-engine/src/mail/mail-source.js';
+import { checkEwsDocument } from '../support/ews/ews-schema.js';
 import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-server.js';
 import { rawMessage } from './raw-messages.js';
 
@@ -199,5 +200,19 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     await expect(readAll(src, null)).rejects.toSatisfy((error: unknown) => error instanceof MailError && error.code !== 'AUTH_FAILED');
     expect(subjects((await readAll(src, null)).batches)).toEqual(['Survives the drop']);
     await src.close();
+  });
+
+  // Last: it reads what every test above made the server write.
+  it('every response the EWS test server wrote follows the structure Messages.xsd and Types.xsd give it', () => {
+    expect(ews.documents.length).toBeGreaterThan(50);
+    const operations = new Set(ews.documents.map((xml) => /<m:(\w+)Response /.exec(xml)?.[1] ?? /faultcode[^>]*>a:(\w+)/.exec(xml)?.[1]));
+    expect([...operations].sort()).toEqual(expect.arrayContaining(['CreateItem', 'FindFolder', 'FindItem', 'GetFolder', 'GetItem', 'SyncFolderItems', 'ErrorServerBusy']));
+    const problems = ews.documents.flatMap((xml) => checkEwsDocument(xml));
+    expect(problems).toEqual([]);
+    // The check itself catches a document out of order, a missing ResponseCode and an unknown element.
+    const wrongOrder = ews.documents.find((xml) => xml.includes('<m:SyncState>'))!.replace(/(<m:SyncState>[^<]*<\/m:SyncState>)(<m:IncludesLastItemInRange>[^<]*<\/m:IncludesLastItemInRange>)/, '$2$1');
+    expect(checkEwsDocument(wrongOrder)).toContainEqual(expect.stringContaining('comes after'));
+    expect(checkEwsDocument(ews.documents[0].replace(/<m:ResponseCode>NoError<\/m:ResponseCode>/, ''))).toContainEqual(expect.stringContaining('missing m:ResponseCode'));
+    expect(checkEwsDocument(ews.documents[0].replace('<m:ResponseCode>', '<t:Surprise/><m:ResponseCode>'))).toContainEqual(expect.stringContaining('t:Surprise'));
   });
 });

@@ -1,0 +1,165 @@
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { MESSAGES_NS, SOAP_NS, TYPES_NS } from './ews-xml';
+
+// The structure Microsoft's EWS schema (Messages.xsd, Types.xsd) gives the response elements the EWS test server
+// writes, written down by hand for the operations it answers: each element's children in schema order (a child
+// may be left out unless marked required), and the attributes it must carry. `checkEwsDocument` walks a response
+// and names every place it leaves that structure.
+
+interface Shape {
+  /** Child elements in schema order: "m:Name" or "t:Name"; a trailing "!" marks a required one. */
+  readonly children?: readonly string[];
+  readonly attributes?: readonly string[];
+  /** Children repeat in any order (xs:choice maxOccurs="unbounded"). */
+  readonly anyOrder?: boolean;
+  /** Text only. */
+  readonly text?: boolean;
+}
+
+const RESPONSE_MESSAGE = ['m:MessageText', 'm:ResponseCode!', 'm:DescriptiveLinkKey', 'm:MessageXml'];
+const responseMessage = (...own: string[]): Shape => ({ attributes: ['ResponseClass'], children: [...RESPONSE_MESSAGE, ...own] });
+const RESPONSE: Shape = { children: ['m:ResponseMessages!'] };
+const ID = { attributes: ['Id'] };
+
+const SHAPES: Readonly<Record<string, Shape>> = {
+  's:Envelope': { children: ['s:Header', 's:Body!'] },
+  's:Header': { children: ['t:ServerVersionInfo'] },
+  't:ServerVersionInfo': { attributes: ['MajorVersion', 'MinorVersion', 'MajorBuildNumber', 'MinorBuildNumber'] },
+  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
+  's:Fault': { children: ['faultcode!', 'faultstring!', 'faultactor', 'detail'] },
+
+  'm:GetFolderResponse': RESPONSE,
+  'm:FindFolderResponse': RESPONSE,
+  'm:SyncFolderItemsResponse': RESPONSE,
+  'm:GetItemResponse': RESPONSE,
+  'm:FindItemResponse': RESPONSE,
+  'm:CreateItemResponse': RESPONSE,
+  'm:DeleteItemResponse': RESPONSE,
+  'm:SubscribeResponse': RESPONSE,
+  'm:GetEventsResponse': RESPONSE,
+  'm:UnsubscribeResponse': RESPONSE,
+  'm:ResponseMessages': {
+    anyOrder: true,
+    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
+  },
+
+  // Messages.xsd FolderInfoResponseMessageType, FindFolderResponseMessageType, SyncFolderItemsResponseMessageType, ...
+  'm:GetFolderResponseMessage': responseMessage('m:Folders'),
+  'm:FindFolderResponseMessage': responseMessage('m:RootFolder'),
+  'm:SyncFolderItemsResponseMessage': responseMessage('m:SyncState', 'm:IncludesLastItemInRange', 'm:Changes'),
+  'm:GetItemResponseMessage': responseMessage('m:Items'),
+  'm:FindItemResponseMessage': responseMessage('m:RootFolder'),
+  'm:CreateItemResponseMessage': responseMessage('m:Items'),
+  'm:DeleteItemResponseMessage': responseMessage(),
+  'm:SubscribeResponseMessage': responseMessage('m:SubscriptionId', 'm:Watermark'),
+  'm:GetEventsResponseMessage': responseMessage('m:Notification'),
+  'm:UnsubscribeResponseMessage': responseMessage(),
+  'm:MessageText': { text: true },
+  'm:ResponseCode': { text: true },
+  'm:DescriptiveLinkKey': { text: true },
+  'm:SyncState': { text: true },
+  'm:IncludesLastItemInRange': { text: true },
+  'm:SubscriptionId': { text: true },
+  'm:Watermark': { text: true },
+
+  'm:Folders': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
+  'm:Items': { anyOrder: true, children: ['t:Item', 't:Message', 't:CalendarItem', 't:Contact', 't:Task'] },
+  // Types.xsd FindFolderParentType / FindItemParentType: paging attributes, then the folders or items.
+  'm:RootFolder': { attributes: ['IndexedPagingOffset', 'TotalItemsInView', 'IncludesLastItemInRange'], anyOrder: true, children: ['t:Folders', 't:Items'] },
+  't:Folders': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
+  't:Items': { anyOrder: true, children: ['t:Item', 't:Message', 't:CalendarItem', 't:Contact', 't:Task'] },
+  // Types.xsd SyncFolderItemsChangesType: a choice of Create, Update, Delete, ReadFlagChange.
+  'm:Changes': { anyOrder: true, children: ['t:Create', 't:Update', 't:Delete', 't:ReadFlagChange'] },
+  't:Create': { anyOrder: true, children: ['t:Item', 't:Message', 't:CalendarItem', 't:Contact', 't:Task'] },
+  't:Delete': { children: ['t:ItemId!'] },
+
+  // Types.xsd BaseFolderType then FolderType.
+  't:Folder': { children: ['t:FolderId', 't:ParentFolderId', 't:FolderClass', 't:DisplayName', 't:TotalCount', 't:ChildFolderCount', 't:ExtendedProperty', 't:ManagedFolderInformation', 't:EffectiveRights', 't:PermissionSet', 't:UnreadCount'] },
+  't:FolderId': { attributes: ['Id'] },
+  't:ParentFolderId': ID,
+  't:FolderClass': { text: true },
+  't:DisplayName': { text: true },
+  't:TotalCount': { text: true },
+  't:ChildFolderCount': { text: true },
+
+  // Types.xsd ItemType then MessageType (the elements the server writes, in their schema positions).
+  't:Message': {
+    children: [
+      't:MimeContent', 't:ItemId', 't:ParentFolderId', 't:ItemClass', 't:Subject', 't:Sensitivity', 't:Body', 't:Attachments', 't:DateTimeReceived', 't:Size',
+      't:Categories', 't:Importance', 't:InReplyTo', 't:IsSubmitted', 't:IsDraft', 't:IsFromMe', 't:IsResend', 't:IsUnmodified', 't:InternetMessageHeaders',
+      't:DateTimeSent', 't:DateTimeCreated', 't:ResponseObjects', 't:ReminderDueBy', 't:ReminderIsSet', 't:ReminderMinutesBeforeStart', 't:DisplayCc', 't:DisplayTo',
+      't:HasAttachments', 't:ExtendedProperty', 't:Culture', 't:EffectiveRights', 't:LastModifiedName', 't:LastModifiedTime', 't:IsAssociated', 't:WebClientReadFormQueryString',
+      't:WebClientEditFormQueryString', 't:ConversationId', 't:UniqueBody', 't:Sender', 't:ToRecipients', 't:CcRecipients', 't:BccRecipients', 't:IsReadReceiptRequested',
+      't:IsDeliveryReceiptRequested', 't:ConversationIndex', 't:ConversationTopic', 't:From', 't:InternetMessageId', 't:IsRead', 't:IsResponseRequested', 't:References',
+    ],
+  },
+  't:MimeContent': { text: true },
+  't:ItemId': { attributes: ['Id'] },
+  't:Subject': { text: true },
+  't:DateTimeReceived': { text: true },
+  't:Size': { text: true },
+  't:InternetMessageId': { text: true },
+
+  // Types.xsd NotificationType: SubscriptionId, PreviousWatermark, MoreEvents, then a choice of events.
+  'm:Notification': { children: ['t:SubscriptionId!', 't:PreviousWatermark', 't:MoreEvents', 't:Events*'] },
+  't:SubscriptionId': { text: true },
+  't:PreviousWatermark': { text: true },
+  't:MoreEvents': { text: true },
+  't:StatusEvent': { children: ['t:Watermark!'] },
+  't:NewMailEvent': { children: ['t:Watermark!', 't:TimeStamp!', 't:ItemId', 't:FolderId', 't:ParentFolderId!', 't:OldParentFolderId'] },
+  't:Watermark': { text: true },
+  't:TimeStamp': { text: true },
+};
+
+/** Events of a notification (Types.xsd NotificationType's xs:choice). */
+const EVENTS = new Set(['t:StatusEvent', 't:NewMailEvent', 't:CreatedEvent', 't:ModifiedEvent', 't:MovedEvent', 't:CopiedEvent', 't:DeletedEvent', 't:FreeBusyChangedEvent']);
+const PREFIX: Readonly<Record<string, string>> = { [SOAP_NS]: 's', [MESSAGES_NS]: 'm', [TYPES_NS]: 't' };
+
+/** Where a document leaves the schema's structure; empty when it follows it. */
+export function checkEwsDocument(xml: string): string[] {
+  const problems: string[] = [];
+  const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement;
+  if (!root) return ['not XML'];
+  check(root as unknown as Element, '', problems);
+  return problems;
+}
+
+function nameOf(element: Element): string {
+  const prefix = element.namespaceURI ? PREFIX[element.namespaceURI] : undefined;
+  return prefix ? `${prefix}:${element.localName}` : element.localName!;
+}
+
+function check(element: Element, path: string, problems: string[]): void {
+  const name = nameOf(element);
+  const here = `${path}/${name}`;
+  const shape = SHAPES[name];
+  // Inside a SOAP fault's detail, Exchange's own error elements (errors namespace) are free-form.
+  if (!shape) {
+    if (!path.includes('/detail')) problems.push(`${here}: not an element of the responses the schema gives these operations`);
+    return;
+  }
+  for (const attribute of shape.attributes ?? []) if (!element.hasAttribute(attribute)) problems.push(`${here}: missing attribute ${attribute}`);
+  const children: Element[] = [];
+  for (let c = element.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) children.push(c as unknown as Element);
+  if (shape.text) {
+    if (children.length) problems.push(`${here}: holds elements where the schema has text`);
+    return;
+  }
+  const allowed = (shape.children ?? []).map((c) => c.replace(/[!*]$/, ''));
+  let position = 0;
+  for (const childElement of children) {
+    const childName = nameOf(childElement);
+    const slot = allowed.includes(childName) ? childName : EVENTS.has(childName) && allowed.includes('t:Events') ? 't:Events' : null;
+    if (!slot) {
+      if (name !== 's:Fault' && name !== 'detail') problems.push(`${here}: ${childName} is not a child the schema allows here`);
+    } else if (!shape.anyOrder) {
+      const index = allowed.indexOf(slot);
+      if (index < position) problems.push(`${here}: ${childName} comes after an element the schema puts after it`);
+      position = index;
+    }
+    if (name !== 's:Fault') check(childElement, here, problems);
+  }
+  for (const required of (shape.children ?? []).filter((c) => c.endsWith('!')).map((c) => c.slice(0, -1))) {
+    if (!children.some((c) => nameOf(c) === required)) problems.push(`${here}: missing ${required}`);
+  }
+}
