@@ -140,7 +140,7 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     expect(receipt.accepted).toEqual(['customer@example.test', 'boss@corp.test']);
     const [sent] = ews.sent(user.address);
     expect(sent.savedCopy).toBe(true);
-    expect(sent.recipients.sort()).toEqual(['boss@corp.test', 'customer@example.test']);
+    expect([...sent.recipients].sort()).toEqual(['boss@corp.test', 'customer@example.test']);
     const text = sent.mime.toString('utf8');
     expect(text).toContain('Message-ID: <proposal-1@crm.test>');
     expect(text).toContain('In-Reply-To: <question@example.test>');

@@ -1,4 +1,4 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 import { MESSAGES_NS, SOAP_NS, TYPES_NS } from './ews-xml';
 
 // The structure Microsoft's EWS schema (Messages.xsd, Types.xsd) gives the response elements the EWS test server

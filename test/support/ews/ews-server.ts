@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault, SOAP_NS, success, TYPES_NS } from './ews-xml';
 
 /**
