@@ -57,6 +57,8 @@ describe.each(DIALECTS)('Exchange (EWS) server profiles on %s', (dialect) => {
       [exchange(`${tag} x5`, { ewsUrl: 'file:///etc/passwd' }), 'input.ewsUrl', 'INVALID_URL'],
       [exchange(`${tag} x6`, { ewsUrl: 'https://svc:Secret1@mail.example.test/EWS/Exchange.asmx' }), 'input.ewsUrl', 'INVALID_URL'],
       [exchange(`${tag} x7`, { ewsUrl: 'mail.example.test/EWS' }), 'input.ewsUrl', 'INVALID_URL'],
+      [exchange(`${tag} x7b`, { ewsUrl: 'svc:Secret1@mail.example.test/EWS' }), 'input.ewsUrl', 'INVALID_URL'],
+      [exchange(`${tag} x7c`, { ewsUrl: 'https://mail.example.test/EWS Secret1 %zz' }), 'input.ewsUrl', 'INVALID_URL'],
       [exchange(`${tag} x8`, { ewsUrl: `https://mail.example.test/${'a'.repeat(2100)}` }), 'input.ewsUrl', 'TOO_LONG'],
       [exchange(`${tag} x9`, { useImpersonation: true }), 'input.useImpersonation', undefined],
       [{ name: `${tag} x10`, kind: 'IMAP_SMTP', incomingHost: 'imap.example.test', incomingPort: 993, incomingTls: 'IMPLICIT', authMethod: 'NTLM' }, 'input.authMethod', undefined],

@@ -204,12 +204,15 @@ function ewsUrl(field: string, value: string): string | null {
   const trimmed = value.trim();
   if (!trimmed) return null; // blank: Autodiscover, as when left out
   let url: URL;
+  // The URL parser would quietly percent-encode a space; in a typed server address it is a typo.
+  if (/\s/.test(trimmed)) throw badInput(field, 'must not contain spaces', { reason: 'INVALID_URL' });
   try {
     url = new URL(trimmed);
   } catch {
-    throw badInput(field, `"${trimmed.slice(0, 100)}" is not an absolute URL (write https://mail.example.com/EWS/Exchange.asmx, or leave it out for Autodiscover)`, { reason: 'INVALID_URL' });
+    // The value is not repeated: a mistyped URL may hold a password.
+    throw badInput(field, 'is not an absolute URL (write https://mail.example.com/EWS/Exchange.asmx, or leave it out for Autodiscover)', { reason: 'INVALID_URL' });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput(field, `must be an http or https URL, not ${url.protocol}`, { reason: 'INVALID_URL' });
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput(field, 'must be an http or https URL', { reason: 'INVALID_URL' });
   if (url.username || url.password) throw badInput(field, 'must not hold a user name or password: set them as the profile\'s or mailbox\'s credentials', { reason: 'INVALID_URL' });
   if (url.hash) throw badInput(field, 'must not have a #fragment', { reason: 'INVALID_URL' });
   return url.href;
