@@ -68,7 +68,7 @@ export interface MailReport {
   readonly freshness: FreshnessReport | null;
 }
 
-const engineEnv = (api: ApiProcess, name: string, extra: Record<string, string>): Record<string, string> => ({
+export const engineEnv = (api: ApiProcess, name: string, extra: Record<string, string>): Record<string, string> => ({
   HUB_API_URL: api.graphqlUrl,
   HUB_API_KEY: api.syncServiceKey,
   ENGINE_ID: name,
@@ -85,7 +85,7 @@ function mailRootOf(dovecot: StartedDovecot): { root: string; owner: { uid: numb
   return { root: match[1], owner: { uid: stat.uid, gid: stat.gid } };
 }
 
-async function rowCounts(database: string): Promise<Record<string, number>> {
+export async function rowCounts(database: string): Promise<Record<string, number>> {
   const conn = await serverConnection(database);
   try {
     const [tables] = await conn.query<RowDataPacket[]>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'", [database]);
@@ -119,7 +119,7 @@ async function enabledMailbox(database: string, address: string, server: { kind:
 }
 
 /** The measured engine run: claim → N decided (polled every 200 ms), then the rest of its claim (the reconcile). */
-async function measureEngine(api: ApiProcess, database: string, mailboxId: string, protocol: 'IMAP' | 'POP3', count: number, log: MailOptions['log']) {
+export async function measureEngine(api: ApiProcess, database: string, mailboxId: string, protocol: string, count: number, log: MailOptions['log']) {
   const before = await rowCounts(database);
   const apiAtStart = await api.period(); // the api's stall and route figures start here
   const engine = new EngineProcess(

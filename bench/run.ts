@@ -3,7 +3,7 @@
 // (on a full run). Flags:
 //   --rebuild          rebuild the timeline datasets (MariaDB crm_bench, PostgreSQL crm_bench_peer)
 //   --only=timeline    or --only=ingest, --only=mail (ingest over IMAP and POP3, and freshness), --only=freshness,
-//                      --only=live: run part of it (BENCHMARKS.md is then left alone; --only=mail and
+//                      --only=live, --only=ews: run part of it (BENCHMARKS.md is then left alone; --only=mail and
 //                      --only=live write their section to bench/dist/)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
 //   --messages=20000 --samples=60 --interval=300   (the mail benchmark)
@@ -17,6 +17,7 @@ import { runIngestBenchmark, type IngestReport } from './ingest';
 import { runLiveBenchmark, type LiveReport } from './live-fanout';
 import { liveSection, liveText } from './live-report';
 import { LoadClient } from './load-client';
+import { ewsText, runEwsBenchmark, type EwsReport } from './ews-ingest';
 import { runMailBenchmark, type MailReport } from './mail-ingest';
 import { mailNotes, mailTables } from './mail-report';
 import { startPeer } from './peer-process';
@@ -268,7 +269,7 @@ Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace(
 npm ci                 # the repository's dependencies
 npm run bench          # installs bench/peer (PostGraphile) on first use, builds the api, the engine, the UI and bench/, runs every benchmark
 npm run bench -- --rebuild          # rebuild the timeline datasets first
-npm run bench -- --only=timeline    # or --only=ingest, --only=mail, --only=freshness, --only=live; BENCHMARKS.md is rewritten only by a full run
+npm run bench -- --only=timeline    # or --only=ingest, --only=mail, --only=freshness, --only=live, --only=ews; BENCHMARKS.md is rewritten only by a full run
 npm run bench -- --only=live --live-seconds=60   # the live fan-out at the issue's 60 s per run
 npm run bench -- --n=1000 --seconds=30 --items=10000   # larger samples
 npm run bench -- --only=mail --messages=50000          # the mail benchmark on a larger mailbox
@@ -330,7 +331,7 @@ ${liveSection(live, LIVE_HEADING)}`;
 async function main(): Promise<void> {
   const started = Date.now();
   const only = flag('only');
-  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness or live');
+  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live or ews');
   const rebuild = flag('rebuild') === 'true';
   const settings = {
     n: intFlag('n', 300, 1),
@@ -339,6 +340,7 @@ async function main(): Promise<void> {
     seconds: intFlag('seconds', 10, 1),
     items: intFlag('items', 5000, 100),
     messages: intFlag('messages', 20_000, 100),
+    ewsMessages: intFlag('ews-messages', 10_000, 100),
     samples: intFlag('samples', 60, 1),
     interval: intFlag('interval', 300, 10),
     subscribers: intFlag('subscribers', 1000, 10),
@@ -353,6 +355,7 @@ async function main(): Promise<void> {
   let ingest: IngestReport | undefined;
   let mail: MailReport | undefined;
   let live: LiveReport | undefined;
+  let ews: EwsReport | undefined;
   try {
     if (!only || only === 'timeline') {
       // The peer builds its PostgreSQL dataset while ours loads; it is measured after ours, alone.
@@ -397,12 +400,22 @@ async function main(): Promise<void> {
         log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
       }
     }
+    if (!only || only === 'ews') {
+      log(`bench: mail ingest over EWS: ${settings.ewsMessages} messages`);
+      ews = await runEwsBenchmark({ messages: settings.ewsMessages, log });
+      process.stdout.write(`\n== Mail ingest over EWS ==\n\n${ewsText(ews, commitOf())}\n`);
+      if (only) {
+        const file = path.join(ROOT, 'bench', 'dist', 'ews-section.md');
+        fs.writeFileSync(file, ewsText(ews, commitOf()));
+        log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
+      }
+    }
   } finally {
     load.close();
   }
   const minutes = (Date.now() - started) / 60_000;
-  if (timeline && ingest && mail && live) {
-    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(timeline, ingest, mail, live, machine(timeline), minutes));
+  if (timeline && ingest && mail && live && ews) {
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), `${markdown(timeline, ingest, mail, live, machine(timeline), minutes)}\n${ewsText(ews, commitOf())}`);
     log(`bench: wrote BENCHMARKS.md (${minutes.toFixed(1)} min)`);
   } else {
     log(`bench: done in ${minutes.toFixed(1)} min (BENCHMARKS.md is written by a full run only)`);
