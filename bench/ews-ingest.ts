@@ -5,12 +5,12 @@
 // changes a call) + GetItem MimeContent (100 items a call) fetch of the same mailbox, plain SOAP over fetch().
 import fs from 'node:fs';
 import path from 'node:path';
-import { startEwsTestServer, type StartedEwsServer } from '../test/support/ews/ews-server';
+import { startEwsTestServer } from '../test/support/ews/ews-server';
 import { dropDatabase } from './bench-api';
 import { perSecond, type Throughput } from './mail-baselines';
 import { prepareDataset } from './mail-dataset';
 import { engineEnv, measureEngine, type ProtocolRun } from './mail-ingest';
-import { ApiProcess, assertBuilt, EngineProcess, waitForEnabled } from './mail-processes';
+import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, waitForEnabled } from './mail-processes';
 import { num, table } from './stats';
 
 const DATABASE = 'crm_bench_mail_ews';
@@ -65,19 +65,6 @@ async function rawEwsFetch(url: string): Promise<Throughput> {
   return { messages, bytes, seconds: (performance.now() - started) / 1000 };
 }
 
-async function configureEws(api: ApiProcess, admin: string, ews: StartedEwsServer): Promise<string> {
-  const { mailboxes } = await api.data<{ mailboxes: { id: string; address: string }[] }>('{ mailboxes { id address } }', {}, admin);
-  const mailboxId = mailboxes.find((m) => m.address === USER)!.id;
-  const input = { name: 'EWS test server', kind: 'EXCHANGE_EWS', ewsUrl: ews.url, authMethod: 'PASSWORD', pollIntervalSeconds: 5 };
-  const { createEmailServerProfile } = await api.data<{ createEmailServerProfile: { id: string } }>('mutation($input: CreateEmailServerProfileInput!) { createEmailServerProfile(input: $input) { id } }', { input }, admin);
-  await api.data('mutation($id: ID!, $input: ConfigureMailboxInput!) { configureMailbox(id: $id, input: $input) { id } }', { id: mailboxId, input: { profileId: createEmailServerProfile.id, incomingMethod: 'SERVER_SIDE_SYNC', outgoingMethod: 'NONE' } }, admin);
-  await api.data('mutation($id: ID!, $input: MailboxCredentialsInput!) { setMailboxCredentials(id: $id, input: $input) { id } }', { id: mailboxId, input: { username: USER, password: PASSWORD } }, admin);
-  await api.data('mutation($id: ID!) { approveMailboxEmail(id: $id) { id } }', { id: mailboxId }, admin);
-  await api.data('mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { id } }', { id: mailboxId, input: { trackingFilter: 'ALL' } }, admin);
-  await api.data('mutation($id: ID!) { testAndEnableMailbox(id: $id) { id } }', { id: mailboxId }, admin);
-  return mailboxId;
-}
-
 export async function runEwsBenchmark(options: { messages: number; log: (line: string) => void }): Promise<EwsReport> {
   const { log } = options;
   assertBuilt();
@@ -88,7 +75,7 @@ export async function runEwsBenchmark(options: { messages: number; log: (line: s
     const admin = await api.login();
     log('ews: Test & Enable and the first (empty) sync');
     const setup = new EngineProcess(engineEnv(api, 'bench-ews-setup', { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0' }));
-    const mailboxGlobalId = await configureEws(api, admin, ews);
+    const mailboxGlobalId = await configureMailbox(api, admin, USER, { kind: 'EXCHANGE_EWS', url: ews.url }, PASSWORD);
     try {
       await waitForEnabled(api, admin, mailboxGlobalId);
       await setup.waitForLine((line) => line.msg === 'mailbox sync finished', { timeoutMs: 60_000 });

@@ -227,9 +227,23 @@ export class EngineProcess extends Probed {
   }
 }
 
-export interface MailServer {
-  readonly kind: 'IMAP_SMTP' | 'POP3_SMTP';
-  readonly port: number;
+/** The Dovecot server on loopback (IMAP or POP3), or an Exchange server's EWS URL. */
+export type MailServer = { readonly kind: 'IMAP_SMTP' | 'POP3_SMTP'; readonly port: number } | { readonly kind: 'EXCHANGE_EWS'; readonly url: string };
+
+/** The email server profile for `server`, as an administrator fills it in. */
+function profileInput(server: MailServer): Record<string, unknown> {
+  if (server.kind === 'EXCHANGE_EWS') return { name: 'EWS test server', kind: server.kind, ewsUrl: server.url, authMethod: 'PASSWORD', pollIntervalSeconds: 5 };
+  return {
+    name: `Dovecot ${server.kind}`,
+    kind: server.kind,
+    incomingHost: '127.0.0.1',
+    incomingPort: server.port,
+    incomingTls: 'NONE',
+    outgoingHost: '127.0.0.1',
+    outgoingPort: 25,
+    outgoingTls: 'NONE',
+    pollIntervalSeconds: 5,
+  };
 }
 
 /**
@@ -241,22 +255,10 @@ export async function configureMailbox(api: ApiProcess, admin: string, address: 
   const { mailboxes } = await api.data<{ mailboxes: { id: string; address: string }[] }>('{ mailboxes { id address } }', {}, admin);
   const mailboxId = mailboxes.find((m) => m.address === address)?.id;
   if (!mailboxId) throw new Error(`no mailbox for ${address}`);
-  // Outgoing method NONE: the engine neither tests nor uses SMTP here; the profile still names a server.
+  // Outgoing method NONE: the engine neither tests nor uses an outgoing server here; an IMAP/POP3 profile still names one.
   const profile = await api.data<{ createEmailServerProfile: { id: string } }>(
     'mutation($input: CreateEmailServerProfileInput!) { createEmailServerProfile(input: $input) { id } }',
-    {
-      input: {
-        name: `Dovecot ${server.kind}`,
-        kind: server.kind,
-        incomingHost: '127.0.0.1',
-        incomingPort: server.port,
-        incomingTls: 'NONE',
-        outgoingHost: '127.0.0.1',
-        outgoingPort: 25,
-        outgoingTls: 'NONE',
-        pollIntervalSeconds: 5,
-      },
-    },
+    { input: profileInput(server) },
     admin,
   );
   const profileId = profile.createEmailServerProfile.id;

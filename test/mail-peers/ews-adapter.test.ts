@@ -4,7 +4,7 @@ import { EwsSender } from '../../sync-engine/src/mail/ews/ews-sender.js';
 import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
 import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
 import { MailError } from '../../sync-engine/src/mail/mail-error.js';
-import type { FetchedBatch, FetchOptions } from '../../sync-engine/src/mail/mail-source.js';
+import type { FetchedBatch, FetchOptions, InventoryItem, RawMessage } from '../../sync-engine/src/mail/mail-source.js';
 import { checkEwsDocument } from '../support/ews/ews-schema.js';
 import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-server.js';
 import { rawMessage } from './raw-messages.js';
@@ -97,7 +97,14 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     expect(subjects(again.batches).sort()).toEqual(['After reset', 'Kept']);
 
     const gone = ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Gone', messageId: 'gone@corp.test' }).raw);
+    const listed: InventoryItem[] = [];
+    for await (const items of src.inventory(null)) listed.push(...items);
+    const refOf = (messageId: string) => listed.find((item) => item.messageId === messageId)!.sourceRef;
+    // Listed, then deleted before GetItem asks for it: ErrorItemNotFound skips it, and the others are still read.
     ews.deleteItem(user.address, gone);
+    const read: RawMessage[] = [];
+    for await (const message of src.fetchRefs([refOf('gone@corp.test'), refOf('kept@corp.test')])) read.push(message);
+    expect(read.map((m) => /^Subject: (.*)$/m.exec(m.source.toString('utf8'))?.[1])).toEqual(['Kept']);
     const after = await readAll(src, again.cursor);
     expect(subjects(after.batches)).toEqual([]);
     await src.close();

@@ -6,7 +6,8 @@ import { Arrivals } from '../support/arrivals';
 import { buildEngine, EngineProcess } from '../support/engine-process';
 import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-server';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
-import { liveClient, type LiveClient } from '../support/live-client';
+import type { LiveClient } from '../support/live-client';
+import { subscribeFromNow as subscribeLive } from '../support/live-from-now';
 import { MAILBOX_STATUS, setUpMailbox } from '../support/mailbox-admin';
 import { rawMessage } from '../support/raw-mail';
 
@@ -33,10 +34,7 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     return events.find((e) => e.records.some((r) => r.recordId === id) && test(e), { from, timeoutMs: 30_000, what: `an activity on ${recordGlobalId}` });
   };
   const subscribeFromNow = async <T>(token: string, query: string, into: Arrivals<T>, pick: (data: any) => T) => {
-    const client = liveClient(hub.url, token);
-    live.push(client);
-    const after = ok(await hub.gql('{ liveCursor }', {}, token)).liveCursor;
-    client.client.subscribe({ query, variables: { after } }, { next: (m) => into.push(pick(m.data)), error: () => {}, complete: () => {} });
+    live.push(await subscribeLive(hub, token, query, into, pick));
   };
   const timeline = async (recordId: string) =>
     ok(

@@ -6,7 +6,8 @@ import { startDovecot, type StartedDovecot } from '../support/dovecot';
 import { buildEngine, EngineProcess, type LogLine } from '../support/engine-process';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { Arrivals } from '../support/arrivals';
-import { liveClient, type LiveClient } from '../support/live-client';
+import type { LiveClient } from '../support/live-client';
+import { subscribeFromNow as subscribeLive } from '../support/live-from-now';
 import { whenFolderChanges } from '../support/imap-folder-watch';
 import { createProfile, MAILBOX_STATUS, setCredentials, setUpMailbox } from '../support/mailbox-admin';
 import { newMessageId, rawForward, rawInvite, rawMessage } from '../support/raw-mail';
@@ -69,10 +70,7 @@ describe.each(DIALECTS)('sync engine against real Dovecot and SMTP, api on %s', 
     (await mailboxEvents.find((e) => e.mailboxId === mailboxes[address] && !!e.mailbox && test(e.mailbox), { from, timeoutMs, what })).mailbox;
   /** A graphql-ws subscription from the live cursor read now: nothing that commits after this call is missed. */
   const subscribeFromNow = async <T>(token: string, query: string, into: Arrivals<T>, pick: (data: any) => T) => {
-    const client = liveClient(hub.url, token);
-    live.push(client);
-    const after = ok(await hub.gql('{ liveCursor }', {}, token)).liveCursor;
-    client.client.subscribe({ query, variables: { after } }, { next: (m) => into.push(pick(m.data)), error: () => {}, complete: () => {} });
+    live.push(await subscribeLive(hub, token, query, into, pick));
   };
   const timeline = async (recordId: string) =>
     ok(

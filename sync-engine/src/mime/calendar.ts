@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { fromLocal, isKnownTimeZone } from '../time/zoned-time.js';
 import type { CalendarAttendee, CalendarInput, MailAddress } from './track-email-item.js';
 
 /** A text/calendar part that is not readable iCalendar, or whose event has no UID. */
@@ -177,56 +178,9 @@ function toUtc(time: Time, floatingZone: string): Date {
   const tzid = time.zone?.tzid;
   if (tzid && tzid !== 'floating') return time.toJSDate(); // UTC, or a zone from a VTIMEZONE
   const named = (time as Time & { timezone?: string }).timezone;
-  const zone = named && isIanaZone(named) ? named : floatingZone;
-  return wallTimeToUtc(time, zone);
-}
-
-const ianaZones = new Map<string, boolean>();
-
-function isIanaZone(name: string): boolean {
-  let known = ianaZones.get(name);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: name });
-      known = true;
-    } catch {
-      known = false; // RangeError: not a zone this runtime's ICU knows
-    }
-    ianaZones.set(name, known);
-  }
-  return known;
-}
-
-/** The instant at which clocks in `zone` show this wall time (the earlier one when it occurs twice). */
-function wallTimeToUtc(time: Time, zone: string): Date {
-  const wall = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
-  if (zone === 'UTC') return new Date(wall);
-  // The offset at the wall time read as UTC is right except near a transition; one correction settles it.
-  let utc = wall - offsetMs(zone, wall);
-  utc = wall - offsetMs(zone, utc);
-  return new Date(utc);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function offsetMs(zone: string, instant: number): number {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
-  const shown = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
-  return shown - Math.floor(instant / 1000) * 1000;
+  const zone = named && isKnownTimeZone(named) ? named : floatingZone;
+  // The earlier instant when the wall time occurs twice (RFC 5545 3.3.5).
+  return new Date(fromLocal(time, zone));
 }
 
 /** An ORGANIZER or ATTENDEE address: the mailto: URI, or Apple's EMAIL parameter beside a urn:uuid value. */

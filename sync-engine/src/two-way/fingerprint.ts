@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AppointmentFields, Attendee, ContactFields, PostalAddress, SyncedItem, TaskFields } from './model.js';
 import { canonicalRrule } from './rrule.js';
-import { localDate } from './zoned-time.js';
+import { localDate } from '../time/zoned-time.js';
 
 /**
  * A SHA-256 (hex) of an item's content in normalized form, so one content gives one fingerprint whichever side

@@ -1,6 +1,6 @@
 import type { SyncedItem } from './model.js';
 import { parseRrule } from './rrule.js';
-import { isKnownTimeZone } from './zoned-time.js';
+import { isKnownTimeZone } from '../time/zoned-time.js';
 
 /**
  * Bounds an item must keep to enter the sync, from the CRM's columns (activity subject 400, description 20,000,

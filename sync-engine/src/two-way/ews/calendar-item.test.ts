@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../fingerprint.js';
 import { InvalidSyncItemError } from '../limits.js';
 import type { AppointmentFields } from '../model.js';
-import { fromLocal } from '../zoned-time.js';
+import { fromLocal } from '../../time/zoned-time.js';
 import { appointmentFromEws, appointmentToEws } from './calendar-item.js';
 import { InvalidEwsItemError } from './ews-item.js';
 import type { EwsCalendarItem } from './ews-types.js';

@@ -1,5 +1,5 @@
 import { formatRrule, parseRrule, UnsupportedRecurrenceError, WEEKDAYS, type RecurrenceRule, type Weekday } from '../rrule.js';
-import { fromLocal, localDate, pad, parseDate, toLocal } from '../zoned-time.js';
+import { fromLocal, localDate, pad, parseDate, toLocal } from '../../time/zoned-time.js';
 import type { EwsDayOfWeek, EwsDayOfWeekIndex, EwsMonth, EwsRecurrence } from './ews-types.js';
 
 /** Where a series starts and how its local times are read: the master's Start, its zone, and IsAllDayEvent. */

@@ -1,6 +1,6 @@
 import { assertSyncable } from '../limits.js';
 import type { TaskFields, TaskPriority, TaskStatus } from '../model.js';
-import { fromLocal, localDate, parseDate } from '../zoned-time.js';
+import { fromLocal, localDate, parseDate } from '../../time/zoned-time.js';
 import { marked, refOf, text, type FromEws } from './ews-item.js';
 import { DEFAULT_TRACKING_CATEGORY, type EwsImportance, type EwsTask, type EwsTaskStatus } from './ews-types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKnownTimeZone } from '../zoned-time.js';
+import { isKnownTimeZone } from '../../time/zoned-time.js';
 import { ianaZoneOf, KNOWN_WINDOWS_ZONES, windowsZoneOf } from './windows-zones.js';
 
 describe('Windows ↔ IANA time zones (CLDR windowsZones)', () => {
