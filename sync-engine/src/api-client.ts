@@ -5,6 +5,7 @@ import {
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
 import type { ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
+import type { ServerFolder } from './mail/mail-source.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
 export type HubApiErrorCode =
@@ -54,8 +55,8 @@ export interface HubApi {
   /** The sourceRefs among `items` the hub has no decision for. */
   undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]>;
   reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void>;
-  /** The folders the mailbox's IMAP server lists, replacing the hub's last list (its folder picker). */
-  reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly string[]): Promise<void>;
+  /** The folders the mailbox's server lists, replacing the hub's last list (its folder picker); folder rules follow folder ids. */
+  reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
@@ -83,7 +84,7 @@ const CLAIM_MAILBOXES = graphql('ClaimMailboxes')`mutation ClaimMailboxes($engin
     mailboxId leaseId leaseUntil job address kind
     incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } ews { ${EWS} } credentials { ${CREDENTIALS} } credentialsStatus
     incomingEnabled outgoingEnabled actEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
-    cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds maxBodyKb
+    cursor processEmailFrom resyncFrom sentFolder trackedFolders trackedFolderIds pollIntervalSeconds maxBodyKb
   }
 }`;
 const RENEW_LEASE = graphql('RenewMailboxLease')`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
@@ -104,8 +105,8 @@ const UNDECIDED = graphql('UndecidedMessages')`mutation UndecidedMessages($mailb
 const COVERAGE = graphql('ReportMailboxCoverage')`mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
   reportMailboxCoverage(mailboxId: $mailboxId, leaseId: $leaseId, serverCount: $serverCount, decidedCount: $decidedCount, recovered: $recovered) { id }
 }`;
-const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFolders($mailboxId: ID!, $leaseId: ID!, $folders: [String!]!) {
-  reportMailboxFolders(mailboxId: $mailboxId, leaseId: $leaseId, folders: $folders) { id }
+const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFolders($mailboxId: ID!, $leaseId: ID!, $folders: [ServerFolderInput!]!) {
+  reportMailboxFolders(mailboxId: $mailboxId, leaseId: $leaseId, serverFolders: $folders) { id }
 }`;
 const CLAIM_OUTGOING = graphql('ClaimOutgoingEmails')`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
@@ -186,8 +187,8 @@ export class GraphqlHubApi implements HubApi {
     await this.request(COVERAGE, { mailboxId, leaseId, serverCount, decidedCount, recovered });
   }
 
-  async reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly string[]): Promise<void> {
-    await this.request(REPORT_FOLDERS, { mailboxId, leaseId, folders: [...folders] });
+  async reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void> {
+    await this.request(REPORT_FOLDERS, { mailboxId, leaseId, folders: folders.map(({ path, folderId, underInbox }) => ({ path, folderId, underInbox })) });
   }
 
   async uploadBlob(content: Buffer): Promise<string> {

@@ -56,6 +56,8 @@ export interface MailboxWork {
   readonly resyncFrom: string | null;
   readonly sentFolder: string | null;
   readonly trackedFolders: readonly string[];
+  /** The server's id of each tracked folder, in the same order, where a folder report named it (Exchange); null: by path. */
+  readonly trackedFolderIds: readonly (string | null)[];
   readonly pollIntervalSeconds: number;
   /** The organization's body limit: trackEmails keeps this many KB of each body and records the cut. */
   readonly maxBodyKb: number;

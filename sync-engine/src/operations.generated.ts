@@ -100,6 +100,16 @@ export type QuarantineInput = {
   readonly subject?: string | null | undefined;
 };
 
+/** One folder the server lists: its path, and its stable id where the server has one. */
+export type ServerFolderInput = {
+  /** The server's id of the folder, kept through renames and moves (Exchange FolderId); null where the server has none (IMAP). At most 512 characters. */
+  readonly folderId?: string | null | undefined;
+  /** The full path, at most 255 characters ("Inbox/Contoso"). */
+  readonly path: string;
+  /** The folder is below the Inbox. */
+  readonly underInbox?: boolean;
+};
+
 /** One message the server holds. */
 export type ServerMessageInput = {
   /** Its Message-ID header, when it has one. */
@@ -194,7 +204,7 @@ export type ClaimMailboxesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly actEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly ews: { readonly url: string | null, readonly impersonateAddress: string | null, readonly allowInvalidCertificates: boolean, readonly maxConnections: number } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
+export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly actEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly trackedFolderIds: ReadonlyArray<string | null>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly ews: { readonly url: string | null, readonly impersonateAddress: string | null, readonly allowInvalidCertificates: boolean, readonly maxConnections: number } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
 
 export type ClaimOutgoingEmailsMutationVariables = Exact<{
   limit: number;
@@ -255,7 +265,7 @@ export type ReportMailboxCoverageMutation = { readonly reportMailboxCoverage: { 
 export type ReportMailboxFoldersMutationVariables = Exact<{
   mailboxId: string;
   leaseId: string;
-  folders: ReadonlyArray<string> | string;
+  folders: ReadonlyArray<ServerFolderInput> | ServerFolderInput;
 }>;
 
 

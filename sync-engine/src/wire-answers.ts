@@ -141,6 +141,10 @@ export function mailboxWorkOnEntry(value: unknown, path: string): Omit<MailboxWo
     resyncFrom: stringOrNull(o, 'resyncFrom', path),
     sentFolder: stringOrNull(o, 'sentFolder', path),
     trackedFolders: strings(o, 'trackedFolders', path),
+    trackedFolderIds: listOf(o, 'trackedFolderIds', path, (value, at) => {
+      if (value !== null && typeof value !== 'string') throw new WireShapeError(`${at}: expected a string or null`);
+      return value;
+    }),
     pollIntervalSeconds: integer(o, 'pollIntervalSeconds', path),
     maxBodyKb: integer(o, 'maxBodyKb', path),
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEwsAct, checkEwsIncoming } from '../../sync-engine/src/mail/ews/ews-check.js';
 import { EwsSender } from '../../sync-engine/src/mail/ews/ews-sender.js';
 import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
-import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
+import { EwsSource, type EwsTrackedFolder } from '../../sync-engine/src/mail/ews/ews-source.js';
 import { MailError } from '../../sync-engine/src/mail/mail-error.js';
 import type { FetchedBatch, FetchOptions, InventoryItem, RawMessage } from '../../sync-engine/src/mail/mail-source.js';
 import { checkEwsDocument } from '../support/ews/ews-schema.js';
@@ -30,7 +30,8 @@ const freshUser = () => {
   ews.addUser(address, { password: `pw-${users}` });
   return { address, password: `pw-${users}` };
 };
-const source = (acct: EwsAccount, tracked: string[] = []) => new EwsSource({ services, account: acct, folders: { sent: null, tracked }, pullIntervalMs: 50 });
+const byPath = (...paths: string[]) => paths.map((path) => ({ path, folderId: null }));
+const source = (acct: EwsAccount, tracked: EwsTrackedFolder[] = []) => new EwsSource({ services, account: acct, folders: { sent: null, tracked }, pullIntervalMs: 50 });
 
 async function readAll(src: EwsSource, cursor: string | null, options = OPTIONS): Promise<{ batches: FetchedBatch[]; cursor: string | null }> {
   const batches: FetchedBatch[] = [];
@@ -115,13 +116,55 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     ews.createFolder(user.address, 'Inbox', 'Customers');
     ews.createFolder(user.address, 'Inbox/Customers', 'Contoso');
     ews.deliver(user.address, 'Inbox/Customers/Contoso', rawMessage({ subject: 'Filed', messageId: 'filed@corp.test' }).raw);
-    const src = source(account(user.address, user.password), ['Inbox/Customers/Contoso']);
+    const src = source(account(user.address, user.password), byPath('Inbox/Customers/Contoso'));
     await src.open();
-    expect(src.serverFolders).toEqual(expect.arrayContaining(['Inbox', 'Inbox/Customers', 'Inbox/Customers/Contoso', 'Sent Items']));
+    expect(src.serverFolders.map((folder) => folder.path)).toEqual(expect.arrayContaining(['Inbox', 'Inbox/Customers', 'Inbox/Customers/Contoso', 'Sent Items']));
+    // Each with its FolderId, and whether it lies below the Inbox (Exchange folder tracking takes only those).
+    const listed = new Map(src.serverFolders.map((folder) => [folder.path, folder]));
+    expect(listed.get('Inbox/Customers/Contoso')).toMatchObject({ underInbox: true, folderId: expect.stringMatching(/^[A-Za-z0-9+/=]{20,}$/) });
+    expect(listed.get('Inbox')?.underInbox).toBe(false);
+    expect(listed.get('Sent Items')?.underInbox).toBe(false);
     const { batches } = await readAll(src, null);
     const filed = batches.flatMap((b) => b.messages).find((m) => m.source.toString('utf8').includes('Subject: Filed'));
     expect(filed).toMatchObject({ role: 'TRACKED', folder: 'Inbox/Customers/Contoso' });
     await src.close();
+  });
+
+  it('follows a tracked folder by its FolderId when it is renamed or moved, keeping its SyncState, and a deleted one leaves the rest readable', async () => {
+    const user = freshUser();
+    const acct = account(user.address, user.password);
+    ews.createFolder(user.address, 'Inbox', 'Projects');
+    const folderId = ews.createFolder(user.address, 'Inbox', 'Contoso');
+    ews.deliver(user.address, 'Inbox/Contoso', rawMessage({ subject: 'Before the rename', messageId: 'before@corp.test' }).raw);
+    const first = source(acct, [{ path: 'Inbox/Contoso', folderId }]);
+    await first.open();
+    const read = await readAll(first, null);
+    expect(subjects(read.batches)).toEqual(['Before the rename']);
+    await first.close();
+
+    // Renamed, then dragged under another folder in Outlook: the same FolderId under a new path.
+    ews.renameFolder(user.address, 'Inbox/Contoso', 'Contoso AB');
+    ews.moveFolder(user.address, 'Inbox/Contoso AB', 'Inbox/Projects');
+    ews.deliver(user.address, 'Inbox/Projects/Contoso AB', rawMessage({ subject: 'After the move', messageId: 'after@corp.test' }).raw);
+    const second = source(acct, [{ path: 'Inbox/Contoso', folderId }]);
+    await second.open();
+    expect(second.missingFolders).toEqual([]);
+    expect(second.folders.find((folder) => folder.id === folderId)).toMatchObject({ path: 'Inbox/Projects/Contoso AB', role: 'TRACKED' });
+    const again = await readAll(second, read.cursor);
+    // Its SyncState went with it: only the new message, filed under the folder's new path; the cursor keeps one entry.
+    expect(again.batches.flatMap((b) => b.messages).map((m) => [m.folder, /^Subject: (.*)$/m.exec(m.source.toString('utf8'))?.[1]])).toEqual([['Inbox/Projects/Contoso AB', 'After the move']]);
+    expect(Object.keys(JSON.parse(again.cursor!).folders).sort()).toEqual(['Inbox', 'Inbox/Projects/Contoso AB', 'Sent Items']);
+    await second.close();
+
+    // Deleted for good: Inbox and Sent Items still sync, and the folder report no longer lists it.
+    ews.deleteFolder(user.address, 'Inbox/Projects/Contoso AB', { hard: true });
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Inbox still read', messageId: 'inbox@corp.test' }).raw);
+    const third = source(acct, [{ path: 'Inbox/Projects/Contoso AB', folderId }]);
+    await third.open();
+    expect(third.missingFolders).toEqual(['Inbox/Projects/Contoso AB']);
+    expect(subjects((await readAll(third, again.cursor)).batches)).toEqual(['Inbox still read']);
+    expect(third.serverFolders.some((folder) => folder.folderId === folderId)).toBe(false);
+    await third.close();
   });
 
   it('sends with CreateItem SendAndSaveCopy: the hub\'s Message-ID, In-Reply-To and References go out unchanged, Bcc only in the envelope, and hasSent finds it', async () => {
@@ -163,7 +206,7 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     expect(await checkEwsAct(services, account(user.address, user.password))).toMatchObject({ ok: true });
     const wrong = await checkEwsIncoming(services, account(user.address, 'wrong-password'), { sent: null, tracked: [] });
     expect(wrong).toMatchObject({ ok: false, code: 'AUTH_FAILED' });
-    const missing = await checkEwsIncoming(services, account(user.address, user.password), { sent: null, tracked: ['Inbox/Nowhere'] });
+    const missing = await checkEwsIncoming(services, account(user.address, user.password), { sent: null, tracked: byPath('Inbox/Nowhere') });
     expect(missing).toMatchObject({ ok: false });
     expect(missing.ok === false && missing.reason).toMatch(/Inbox\/Nowhere/);
   });

@@ -45,7 +45,8 @@ export type FieldReason =
   | { readonly reason: 'INVALID_FORMAT' }
   | { readonly reason: 'DATE_OUT_OF_RANGE' }
   | { readonly reason: 'DATE_IN_FUTURE' }
-  | { readonly reason: 'ENDS_BEFORE_START' };
+  | { readonly reason: 'ENDS_BEFORE_START' }
+  | { readonly reason: 'NOT_UNDER_INBOX' };
 
 export const badInput = (field: string, message: string, why?: FieldReason) => new ApiError('BAD_USER_INPUT', `${field}: ${message}`, field, why);
 

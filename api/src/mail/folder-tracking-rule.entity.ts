@@ -1,7 +1,10 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { EnumColumn, IdColumn } from '../common/columns';
+import { DateTimeColumn, EnumColumn, IdColumn } from '../common/columns';
 import type { RecordKind } from '../records/record-kind';
+
+/** Exchange FolderIds are base64 of about 120 bytes; room for servers that make them longer. */
+export const SERVER_FOLDER_ID_LENGTH = 512;
 
 /** Dynamics' folder-level tracking: mail in this folder of this mailbox is tracked regarding this record. */
 @ObjectType()
@@ -23,4 +26,15 @@ export class FolderTrackingRule {
 
   @IdColumn({ nullable: true })
   regardingId: string | null;
+
+  /**
+   * The server's own id of the folder (Exchange FolderId), once a folder report named it: a folder renamed or
+   * moved keeps its id, so the rule follows it to its new path. Null for servers without stable ids (IMAP).
+   */
+  @Column('varchar', { length: SERVER_FOLDER_ID_LENGTH, nullable: true })
+  folderId: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Since when the server no longer has this folder (deleted in Outlook, say): mail filed there is not tracked until the folder is back or the rule names another one. Null: the folder exists, or the server was not asked yet.' })
+  @DateTimeColumn({ nullable: true })
+  missingSince: Date | null;
 }

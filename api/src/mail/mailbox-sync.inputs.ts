@@ -2,6 +2,7 @@ import { ArrayMaxSize } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { MaxLength } from '../common/validation';
 import { MailServerText } from '../common/argument-guard';
+import { SERVER_FOLDER_ID_LENGTH } from './folder-tracking-rule.entity';
 import { ChannelTestStatus } from './mail-enums';
 import { SyncOutcome } from './sync-outcome-policy';
 
@@ -59,6 +60,21 @@ export class ServerMessageInput {
 }
 
 
+/** One folder as the server lists it, with the id that survives a rename (Exchange). */
+@InputType({ description: 'One folder the server lists: its path, and its stable id where the server has one.' })
+export class ServerFolderInput {
+  @Field({ description: `The full path, at most ${MAX_FOLDER_PATH} characters ("Inbox/Contoso").` })
+  @MaxLength(4 * MAX_FOLDER_PATH)
+  path: string;
+
+  @Field(() => String, { nullable: true, description: `The server's id of the folder, kept through renames and moves (Exchange FolderId); null where the server has none (IMAP). At most ${SERVER_FOLDER_ID_LENGTH} characters.` })
+  @MaxLength(2 * SERVER_FOLDER_ID_LENGTH)
+  folderId?: string | null;
+
+  @Field({ defaultValue: false, description: 'The folder is below the Inbox.' })
+  underInbox: boolean;
+}
+
 /** reportMailboxFolders' arguments: bounded before the service sees them (it checks again for callers outside GraphQL). */
 @ArgsType()
 export class ReportMailboxFoldersArgs {
@@ -69,8 +85,12 @@ export class ReportMailboxFoldersArgs {
   leaseId: string;
 
   // Backstops the argument guard requires; the service names the item (`folders[3]`) for a path over MAX_FOLDER_PATH.
-  @Field(() => [String])
+  @Field(() => [String], { nullable: true, description: 'The paths, for servers without folder ids (IMAP). Give this or serverFolders.' })
   @ArrayMaxSize(MAX_SERVER_FOLDERS)
   @MaxLength(4 * MAX_FOLDER_PATH, { each: true })
-  folders: string[];
+  folders?: string[] | null;
+
+  @Field(() => [ServerFolderInput], { nullable: true, description: 'The folders with their ids (Exchange): a folder tracking rule follows its folder through renames and moves. Give this or folders.' })
+  @ArrayMaxSize(MAX_SERVER_FOLDERS)
+  serverFolders?: ServerFolderInput[] | null;
 }

@@ -77,9 +77,9 @@ export class MailboxSyncResolver {
   }
 
   @Mutation(() => Mailbox, {
-    description: `Sync engine only, under the mailbox's lease (SYNC or TEST): the folders the IMAP server lists, full paths with the server's delimiter, replacing the last list. At most ${MAX_SERVER_FOLDERS} folders of at most ${MAX_FOLDER_PATH} characters.`,
+    description: `Sync engine only, under the mailbox's lease (SYNC or TEST): the folders the server lists, full paths with the server's delimiter, replacing the last list. At most ${MAX_SERVER_FOLDERS} folders of at most ${MAX_FOLDER_PATH} characters. With serverFolders' ids, folder tracking rules follow renamed and moved folders; a rule whose folder is no longer listed is marked missing, with a warning.`,
   })
-  reportMailboxFolders(@Args() { mailboxId, leaseId, folders }: ReportMailboxFoldersArgs, @Ctx() ctx: RequestContext): Promise<Mailbox> {
-    return ctx.services.mailboxSync.reportFolders(principalOf(ctx), mailboxId, leaseId, folders);
+  reportMailboxFolders(@Args() { mailboxId, leaseId, folders, serverFolders }: ReportMailboxFoldersArgs, @Ctx() ctx: RequestContext): Promise<Mailbox> {
+    return ctx.services.mailboxSync.reportFolders(principalOf(ctx), mailboxId, leaseId, folders, serverFolders);
   }
 }

@@ -7,7 +7,6 @@ import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
 import { runClaim } from '../db/lease-claim';
-import { insertChunked } from '../db/insert-chunked';
 import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import type { Clock } from '../platform/clock';
@@ -19,9 +18,9 @@ import { MailboxAlert } from './mailbox-alert.entity';
 import { approvedSql, readsIncomingSql, SYNCING_STATES_SQL } from './mailbox-eligibility-sql';
 import { recordAlert } from './mailbox-alerts';
 import { MailboxItem } from './mailbox-item.entity';
-import { MailboxServerFolder } from './mailbox-server-folder.entity';
+import { folderReportEntries, storeFolderReport } from './mailbox-folder-report';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, type ForwardedStates } from './mailbox-live-events';
-import { MAX_FOLDER_PATH, MAX_SERVER_FOLDERS, MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
+import { MAX_RECONCILE_ITEMS, type ChannelTestInput, type ServerFolderInput, type ServerMessageInput, type SyncReportInput } from './mailbox-sync.inputs';
 import { MailboxJob, type MailboxWork } from './mailbox-sync.types';
 import type { Claimed, MailboxWorkBuilder } from './mailbox-work';
 import { Mailbox } from './mailbox.entity';
@@ -307,22 +306,16 @@ export class MailboxSyncService {
   }
 
   /** The folders the mailbox's server lists (IMAP LIST), replacing the last report; the folder picker of folder tracking rules. */
-  async reportFolders(principal: Principal, mailboxGlobalId: string, leaseId: string, folders: readonly string[]): Promise<Mailbox> {
+  async reportFolders(principal: Principal, mailboxGlobalId: string, leaseId: string, folders: readonly string[] | null | undefined, serverFolders?: readonly ServerFolderInput[] | null): Promise<Mailbox> {
     requireSyncEngine(principal, SYNC_WORK);
-    if (folders.length > MAX_SERVER_FOLDERS) throw badInput('folders', `must have at most ${MAX_SERVER_FOLDERS} items`, { reason: 'TOO_MANY', max: MAX_SERVER_FOLDERS });
-    folders.forEach((path, i) => {
-      if (path.trim() === '') throw badInput(`folders[${i}]`, 'must not be empty', { reason: 'REQUIRED' });
-      if (path.length > MAX_FOLDER_PATH) throw badInput(`folders[${i}]`, `must be at most ${MAX_FOLDER_PATH} characters`, { reason: 'TOO_LONG', max: MAX_FOLDER_PATH });
-    });
+    const entries = folderReportEntries(folders, serverFolders);
     const id = await this.mailboxId(mailboxGlobalId);
     const now = this.clock();
-    const paths = [...new Set(folders)];
     return this.db.transaction(async (em) => {
       await this.leased(em, id, leaseId);
-      await em.delete(MailboxServerFolder, { mailboxId: id });
-      await insertChunked(em, MailboxServerFolder, paths.map((path, position) => ({ mailboxId: id, position, path })));
+      const rulesChanged = await storeFolderReport(em, this.live, this.clock, id, entries);
       await em.update(Mailbox, { id }, { serverFoldersReadAt: now, updatedAt: now });
-      await stageMailboxChanges(this.live, em, [id], 'PROGRESS');
+      await stageMailboxChanges(this.live, em, [id], rulesChanged ? 'CONFIGURATION' : 'PROGRESS');
       return em.findOneByOrFail(Mailbox, { id });
     });
   }

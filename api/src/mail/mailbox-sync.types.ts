@@ -144,6 +144,9 @@ export class MailboxWork {
   @Field(() => [String], { description: 'Further folders to read (folder tracking rules), when the organization uses folder tracking.' })
   trackedFolders: string[];
 
+  @Field(() => [String], { nullable: 'items', description: 'The server\'s id of each folder in trackedFolders, in the same order, where a folder report named it (Exchange FolderId): a renamed folder is found by it. Null items: find the folder by its path.' })
+  trackedFolderIds: (string | null)[];
+
   @Field(() => Int)
   pollIntervalSeconds: number;
 

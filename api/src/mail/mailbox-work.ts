@@ -1,4 +1,4 @@
-import { In, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import { toGlobalId } from '../common/global-id';
 import type { Logger } from '../platform/logger';
 import { EmailServerProfile } from './email-server-profile.entity';
@@ -9,6 +9,12 @@ import { profileSends, profileSyncsAct } from './profile-capabilities';
 import type { ForwardSource, MailboxJob, MailboxWork } from './mailbox-sync.types';
 import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
+
+/** A tracked folder's path, and its server id where a folder report named it. */
+interface TrackedFolder {
+  readonly path: string;
+  readonly folderId: string | null;
+}
 
 /** A mailbox a claim took, under this lease, for this job. */
 export interface Claimed {
@@ -34,10 +40,11 @@ export class MailboxWorkBuilder {
     const mailboxes = new Map((await this.db.getRepository(Mailbox).findBy({ id: In(ids) })).map((m) => [m.id, m]));
     const profileIds = [...new Set([...mailboxes.values()].map((m) => m.profileId!))];
     const profiles = new Map((await this.db.getRepository(EmailServerProfile).findBy({ id: In(profileIds) })).map((p) => [p.id, p]));
-    const folders = new Map<string, string[]>();
+    const folders = new Map<string, TrackedFolder[]>();
     if (folderTracking) {
-      for (const rule of await this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId: In(ids) }, order: { folder: 'ASC' } })) {
-        folders.set(rule.mailboxId, [...new Set([...(folders.get(rule.mailboxId) ?? []), rule.folder])]);
+      // A rule whose folder is gone waits for it (its warning is in the alert log); the rest of the mailbox syncs.
+      for (const rule of await this.db.getRepository(FolderTrackingRule).find({ where: { mailboxId: In(ids), missingSince: IsNull() }, order: { folder: 'ASC' } })) {
+        folders.set(rule.mailboxId, [...(folders.get(rule.mailboxId) ?? []), { path: rule.folder, folderId: rule.folderId }]);
       }
     }
     let forwardSources: ForwardSource[] = [];
@@ -82,7 +89,8 @@ export class MailboxWorkBuilder {
         processEmailFrom: mailbox.processEmailFrom ?? profile.processEmailFrom,
         resyncFrom: mailbox.resyncFrom,
         sentFolder: profile.sentFolder,
-        trackedFolders: folders.get(id) ?? [],
+        trackedFolders: (folders.get(id) ?? []).map((folder) => folder.path),
+        trackedFolderIds: (folders.get(id) ?? []).map((folder) => folder.folderId),
         pollIntervalSeconds: profile.pollIntervalSeconds,
         maxBodyKb: settings.maxBodyKb,
       });

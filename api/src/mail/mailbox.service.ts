@@ -12,6 +12,8 @@ import type { Clock } from '../platform/clock';
 import { definedOnly, nonNull } from '../records/patch';
 import { kindOfGlobalType } from '../records/record-kind';
 import type { RecordWriter } from '../records/record-writer';
+import { lockRow } from '../db/row-locks';
+import { checkFolderRule } from './exchange-folder-rules';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import type { EligibilitySettings } from './mailbox-eligibility';
 import { MailboxItem } from './mailbox-item.entity';
@@ -96,8 +98,10 @@ export class MailboxService {
     }
     const folder = input.folder.trim();
     return this.db.transaction(async (em) => {
+      await lockRow(em, 'mailbox', mailbox.id); // the Exchange rule count holds against a concurrent setFolderRule
+      const folderId = await checkFolderRule(em, mailbox, folder);
       await em.delete(FolderTrackingRule, { mailboxId: mailbox.id, folder });
-      const rule = { id: newId(), mailboxId: mailbox.id, folder, regardingKind: (regarding?.kind ?? null) as never, regardingId: regarding?.id ?? null };
+      const rule = { id: newId(), mailboxId: mailbox.id, folder, regardingKind: (regarding?.kind ?? null) as never, regardingId: regarding?.id ?? null, folderId, missingSince: null };
       await em.insert(FolderTrackingRule, rule);
       await stageMailboxChanges(this.live, em, [mailbox.id], 'CONFIGURATION');
       return em.findOneByOrFail(FolderTrackingRule, { id: rule.id });

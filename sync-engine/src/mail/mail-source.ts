@@ -13,6 +13,15 @@ export type Credentials =
   | { readonly method: 'PASSWORD'; readonly username: string; readonly password: string }
   | { readonly method: 'OAUTH_BEARER'; readonly username: string; readonly accessToken: string };
 
+/** One folder the server lists (the hub's folder picker), with the id that survives a rename where the server has one. */
+export interface ServerFolder {
+  readonly path: string;
+  /** Exchange's FolderId; null for IMAP, whose names are its only handle. */
+  readonly folderId: string | null;
+  /** Below the Inbox: Exchange folder tracking takes only those, as Dynamics does. */
+  readonly underInbox: boolean;
+}
+
 /** Why a folder is read: its messages' direction and folder rule follow from it. */
 export type FolderRole = 'INBOX' | 'SENT' | 'TRACKED';
 
@@ -64,7 +73,7 @@ export interface MailSource {
   /** Connects and logs in. */
   open(signal?: AbortSignal): Promise<void>;
   /** The folders the server listed when open() ran (IMAP: selectable ones, at most 1,000); null: the protocol has no folders (POP3). */
-  readonly serverFolders: readonly string[] | null;
+  readonly serverFolders: readonly ServerFolder[] | null;
   /**
    * New messages after `cursor` (null: first sync), oldest first, in batches. Each batch carries the cursor to
    * commit with it. A folder whose UIDVALIDITY changed is read again from the start (the hub drops duplicates).
@@ -92,4 +101,4 @@ export interface SentFolder {
 }
 
 /** A channel check for Test & Enable: success, or the code and a sentence a person can act on. */
-export type ChannelCheck = { readonly ok: true; readonly detail: string; /** IMAP: the folders the server listed (MailSource.serverFolders). */ readonly folders?: readonly string[] } | { readonly ok: false; readonly code: MailErrorCode; readonly reason: string };
+export type ChannelCheck = { readonly ok: true; readonly detail: string; /** IMAP: the folders the server listed (MailSource.serverFolders). */ readonly folders?: readonly ServerFolder[] } | { readonly ok: false; readonly code: MailErrorCode; readonly reason: string };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelTestResult, MailboxWork } from '../hub-types.js';
 import { createLogger } from '../logger.js';
+import type { ServerFolder } from '../mail/mail-source.js';
 import type { MailConnectors } from './connectors.js';
 import { testMailbox } from './connection-test.js';
 
@@ -10,7 +11,7 @@ const work = (extra: Partial<MailboxWork>): MailboxWork => ({
   outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
   credentials: { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'x' },
   ews: null, actEnabled: false, incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
-  cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], pollIntervalSeconds: 60, maxBodyKb: 1024,
+  cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], trackedFolderIds: [], pollIntervalSeconds: 60, maxBodyKb: 1024,
   ...extra,
 });
 
@@ -57,12 +58,13 @@ describe('Test & Enable in the engine', () => {
 });
 
 describe('Test & Enable reports the server\'s folders', () => {
-  const run = async (folders: readonly string[] | undefined, reportFolders: () => Promise<void>) => {
+  const run = async (paths: readonly string[] | undefined, reportFolders: () => Promise<void>) => {
     const calls: string[] = [];
+    const folders = paths?.map((path) => ({ path, folderId: null, underInbox: false }));
     const connectors = { checkIncoming: async () => ({ ok: true, detail: 'signed in', folders }) } as unknown as MailConnectors;
     const api = {
-      reportMailboxFolders: async (_m: string, leaseId: string, listed: readonly string[]) => {
-        calls.push(`folders ${leaseId} ${listed.join(',')}`);
+      reportMailboxFolders: async (_m: string, leaseId: string, listed: readonly ServerFolder[]) => {
+        calls.push(`folders ${leaseId} ${listed.map((folder) => folder.path).join(',')}`);
         await reportFolders();
       },
       reportMailboxTest: async (_m: string, leaseId: string, incoming: ChannelTestResult) => void calls.push(`test ${leaseId} ${incoming.status}`),

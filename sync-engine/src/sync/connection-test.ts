@@ -1,7 +1,7 @@
 import type { HubApi } from '../api-client.js';
 import type { ChannelTestResult, MailboxWork } from '../hub-types.js';
 import type { Log } from '../logger.js';
-import type { ChannelCheck } from '../mail/mail-source.js';
+import type { ChannelCheck, ServerFolder } from '../mail/mail-source.js';
 import type { MailConnectors } from './connectors.js';
 
 const NOT_RUN: ChannelTestResult = { status: 'NOT_RUN' };
@@ -14,7 +14,7 @@ export async function testMailbox(
   work: MailboxWork,
   signal: AbortSignal,
 ): Promise<void> {
-  let folders: readonly string[] | undefined;
+  let folders: readonly ServerFolder[] | undefined;
   const [incoming, outgoing, act] = await Promise.all([
     work.incomingEnabled
       ? connectors.checkIncoming(work, signal).then((check) => {

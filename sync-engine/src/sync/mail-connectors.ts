@@ -3,7 +3,7 @@ import type { Log } from '../logger.js';
 import { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
 import { EwsSender } from '../mail/ews/ews-sender.js';
 import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOptions } from '../mail/ews/ews-service.js';
-import { EwsSource } from '../mail/ews/ews-source.js';
+import { EwsSource, type EwsFolderConfig } from '../mail/ews/ews-source.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
 import type { MailSender } from '../mail/mail-sender.js';
@@ -32,7 +32,7 @@ export class RealMailConnectors implements MailConnectors {
 
   incoming(work: MailboxWork): MailSource {
     if (work.kind === 'EXCHANGE_EWS') {
-      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: { sent: work.sentFolder, tracked: work.trackedFolders }, logger: this.log });
+      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), logger: this.log });
     }
     const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
@@ -43,7 +43,7 @@ export class RealMailConnectors implements MailConnectors {
   async checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
     if (work.kind === 'EXCHANGE_EWS') {
       const account = ewsAccount(work.ews, work.credentials, work.address);
-      return checkEwsIncoming(this.ews, account, { sent: work.sentFolder, tracked: work.trackedFolders }, { logger: this.log, signal });
+      return checkEwsIncoming(this.ews, account, ewsFolders(work), { logger: this.log, signal });
     }
     const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
@@ -135,4 +135,9 @@ function smtpSignIn(wire: MailboxCredentials): Credentials | null {
     case 'PRESENT':
       return credentialsOf(wire, wire.username);
   }
+}
+
+/** The folders an Exchange mailbox reads besides Inbox: the profile's Sent folder and the tracking rules' folders, with their ids. */
+function ewsFolders(work: MailboxWork): EwsFolderConfig {
+  return { sent: work.sentFolder, tracked: work.trackedFolders.map((path, i) => ({ path, folderId: work.trackedFolderIds[i] ?? null })) };
 }

@@ -3,7 +3,7 @@ import { HubApiError, type HubApi } from '../api-client.js';
 import type { MailboxWork, SyncReport, TrackBatch, TrackedItemResult } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { MailError } from '../mail/mail-error.js';
-import type { FetchedBatch, FetchOptions, InventoryItem, MailSource, RawMessage } from '../mail/mail-source.js';
+import type { FetchedBatch, FetchOptions, InventoryItem, MailSource, RawMessage, ServerFolder } from '../mail/mail-source.js';
 import type { MailConnectors } from './connectors.js';
 import { MailboxSync } from './mailbox-sync.js';
 
@@ -17,7 +17,7 @@ const mail = (n: number, extra = ''): Buffer =>
 /** An in-memory mailbox whose cursor is the index of the next message. */
 class FakeSource implements MailSource {
   opened = false;
-  serverFolders: readonly string[] | null = null;
+  serverFolders: readonly ServerFolder[] | null = null;
   fetchedFrom: (string | null)[] = [];
   constructor(
     readonly messages: RawMessage[],
@@ -82,8 +82,8 @@ class FakeHub implements Partial<HubApi> {
     return 'f'.repeat(64);
   }
   folderReports: { leaseId: string; folders: readonly string[] }[] = [];
-  async reportMailboxFolders(_m: string, leaseId: string, folders: readonly string[]): Promise<void> {
-    this.folderReports.push({ leaseId, folders });
+  async reportMailboxFolders(_m: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void> {
+    this.folderReports.push({ leaseId, folders: folders.map((folder) => folder.path) });
   }
 }
 
@@ -109,6 +109,7 @@ const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
   resyncFrom: null,
   sentFolder: null,
   trackedFolders: [],
+  trackedFolderIds: [],
   pollIntervalSeconds: 60,
   maxBodyKb: 1024,
   ...extra,
@@ -119,15 +120,17 @@ function syncWith(hub: FakeHub, source: FakeSource, reconcileIntervalSeconds = 3
   return new MailboxSync(hub as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds, reconcileIntervalSeconds });
 }
 
+const listed = (...paths: string[]): ServerFolder[] => paths.map((path) => ({ path, folderId: null, underInbox: false }));
+
 describe('MailboxSync', () => {
   it('reports the server\'s folders on the first run and again only when they changed; POP3 reports none', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([raw(1)]);
-    source.serverFolders = ['INBOX', 'Projekt/Åre'];
+    source.serverFolders = listed('INBOX', 'Projekt/Åre');
     const sync = syncWith(hub, source);
     await sync.run(work(), new AbortController().signal);
     await sync.run(work({ leaseId: 'lease-2', cursor: '1' }), new AbortController().signal);
-    source.serverFolders = ['INBOX', 'Projekt/Åre', 'INBOX/Contoso'];
+    source.serverFolders = listed('INBOX', 'Projekt/Åre', 'INBOX/Contoso');
     await sync.run(work({ leaseId: 'lease-3', cursor: '1' }), new AbortController().signal);
     expect(hub.folderReports).toEqual([
       { leaseId: 'lease-1', folders: ['INBOX', 'Projekt/Åre'] },

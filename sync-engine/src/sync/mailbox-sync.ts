@@ -2,7 +2,7 @@ import type { HubApi } from '../api-client.js';
 import type { MailboxWork, QuarantineItem, SyncReport } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { MailError } from '../mail/mail-error.js';
-import type { FetchOptions, MailSource } from '../mail/mail-source.js';
+import type { FetchOptions, MailSource, ServerFolder } from '../mail/mail-source.js';
 import type { MailConnectors } from './connectors.js';
 import { classifyFailure } from './failure-policy.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -171,7 +171,7 @@ export class MailboxSync {
   }
 
   /** Once per run at most, and only when the list differs from the last one reported; POP3 (null) reports nothing. */
-  private async reportFolders(work: MailboxWork, folders: readonly string[] | null): Promise<void> {
+  private async reportFolders(work: MailboxWork, folders: readonly ServerFolder[] | null): Promise<void> {
     if (folders === null) return;
     const key = JSON.stringify(folders);
     if (this.reportedFolders.get(work.mailboxId) === key) return;

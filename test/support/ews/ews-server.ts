@@ -73,6 +73,12 @@ export interface StartedEwsServer {
   addUser(address: string, options: { password: string; canImpersonate?: boolean }): void;
   deliver(address: string, folderPath: string, mime: Buffer, options?: { receivedAt?: Date }): string;
   createFolder(address: string, parentPath: string, name: string): string;
+  /** A folder renamed in Outlook: same FolderId, new DisplayName, new ChangeKey. */
+  renameFolder(address: string, folderPath: string, newName: string): void;
+  /** A folder dragged under another one in Outlook: same FolderId, new ParentFolderId. */
+  moveFolder(address: string, folderPath: string, newParentPath: string): void;
+  /** A folder deleted in Outlook: moved into Deleted Items, or gone for good with `hard` (Shift+Delete, or emptied). */
+  deleteFolder(address: string, folderPath: string, options?: { hard?: boolean }): void;
   moveItem(address: string, itemId: string, folderPath: string): void;
   deleteItem(address: string, itemId: string): void;
   items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
@@ -399,6 +405,33 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       const id = newId();
       box.folders.set(id, { id, changeKey: newChangeKey(), parentId: parent.id, name, distinguished: null, folderClass: 'IPF.Note', log: [] });
       return id;
+    },
+    renameFolder(address, folderPath, newName) {
+      const folder = folderAt(mailboxOf(address), folderPath);
+      folder.name = newName;
+      folder.changeKey = newChangeKey();
+    },
+    moveFolder(address, folderPath, newParentPath) {
+      const box = mailboxOf(address);
+      const folder = folderAt(box, folderPath);
+      folder.parentId = folderAt(box, newParentPath).id;
+      folder.changeKey = newChangeKey();
+    },
+    deleteFolder(address, folderPath, options = {}) {
+      const box = mailboxOf(address);
+      const folder = folderAt(box, folderPath);
+      if (!options.hard) {
+        folder.parentId = byDistinguished(box, 'deleteditems')!.id;
+        folder.changeKey = newChangeKey();
+        return;
+      }
+      const doomed = new Set([folder.id]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const f of box.folders.values()) if (f.parentId && doomed.has(f.parentId) && !doomed.has(f.id)) doomed.add(f.id), (grew = true);
+      }
+      for (const id of doomed) box.folders.delete(id);
+      for (const item of [...box.items.values()]) if (doomed.has(item.folderId)) box.items.delete(item.id);
     },
     moveItem(address, itemId, folderPath) {
       const box = mailboxOf(address);

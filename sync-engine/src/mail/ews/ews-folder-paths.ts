@@ -65,3 +65,18 @@ export function samePath(a: string, b: string): boolean {
   const right = splitFolderPath(b);
   return left.length === right.length && left.every((segment, i) => segment.localeCompare(right[i], undefined, { sensitivity: 'accent' }) === 0);
 }
+
+/** The ids of every folder below `ancestorId` (children, their children, …), from FindFolder's flat list. */
+export function folderIdsBelow(folders: readonly ListedFolder[], ancestorId: string): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const folder of folders) if (folder.parentId) children.set(folder.parentId, [...(children.get(folder.parentId) ?? []), folder.id]);
+  const below = new Set<string>();
+  const queue = [...(children.get(ancestorId) ?? [])];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (below.has(id)) continue; // a cycle in a broken answer ends here
+    below.add(id);
+    queue.push(...(children.get(id) ?? []));
+  }
+  return below;
+}

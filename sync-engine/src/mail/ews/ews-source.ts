@@ -3,9 +3,9 @@ import { EventType, FolderId, WellKnownFolderName, type PullSubscription } from 
 import type { Log } from '../../logger.js';
 import { planBatches } from '../batch-plan.js';
 import { MailError } from '../mail-error.js';
-import type { FetchedBatch, FetchOptions, FolderRole, InventoryItem, MailSource, RawMessage } from '../mail-source.js';
-import { parseEwsCursor, resumeState, serializeEwsCursor, withFolderPosition, type EwsCursor } from './ews-cursor.js';
-import { folderPaths, samePath, splitFolderPath } from './ews-folder-paths.js';
+import type { FetchedBatch, FetchOptions, FolderRole, InventoryItem, MailSource, RawMessage, ServerFolder } from '../mail-source.js';
+import { parseEwsCursor, resumeState, serializeEwsCursor, withFolderPosition, type EwsCursor, type EwsFolderPosition } from './ews-cursor.js';
+import { folderIdsBelow, folderPaths, samePath, splitFolderPath } from './ews-folder-paths.js';
 import { findItems, getMime, listFolders, moveToDeletedItems, syncFolderItems, wellKnownFolderIds, MAX_SYNC_CHANGES, type FetchedItem, type ListedItem } from './ews-operations.js';
 import { formatEwsRef, parseEwsRef } from './ews-ref.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
@@ -14,8 +14,13 @@ import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 export interface EwsFolderConfig {
   /** A path naming the Sent folder; null: the well-known Sent Items (DistinguishedFolderId "sentitems"). */
   readonly sent: string | null;
-  /** Folder paths from folder tracking rules, relative to the message folder root ("Inbox/Customers"). */
-  readonly tracked: readonly string[];
+  /** Folder tracking rules' folders: a path relative to the message folder root ("Inbox/Customers"), and the FolderId a folder report named, which finds the folder after a rename or move. */
+  readonly tracked: readonly EwsTrackedFolder[];
+}
+
+export interface EwsTrackedFolder {
+  readonly path: string;
+  readonly folderId: string | null;
 }
 
 export interface EwsSourceOptions {
@@ -48,7 +53,8 @@ export class EwsSource implements MailSource {
   private session: EwsSession | null = null;
   private resolved: EwsResolvedFolder[] = [];
   private missing: string[] = [];
-  private listed: string[] = [];
+  private missingSent = false;
+  private listed: ServerFolder[] = [];
   private pathById = new Map<string, string>();
   private subscription: PullSubscription | null = null;
   private pullUnavailable = false;
@@ -60,8 +66,8 @@ export class EwsSource implements MailSource {
     return this.resolved;
   }
 
-  /** Mail folder paths under the message folder root (at most 1,000): the hub's folder picker. */
-  get serverFolders(): readonly string[] {
+  /** Mail folders under the message folder root (at most 1,000) with their FolderIds: the hub's folder picker, and how its rules follow renames. */
+  get serverFolders(): readonly ServerFolder[] {
     return this.listed;
   }
 
@@ -74,9 +80,11 @@ export class EwsSource implements MailSource {
     if (this.session) return;
     const session = await this.options.services.session(this.options.account, 'incoming', signal);
     const [rootId, inboxId, sentItemsId] = await wellKnownFolderIds(session, [WellKnownFolderName.MsgFolderRoot, WellKnownFolderName.Inbox, WellKnownFolderName.SentItems], signal);
-    const paths = folderPaths(await listFolders(session, signal), rootId);
+    const listedFolders = await listFolders(session, signal);
+    const paths = folderPaths(listedFolders, rootId);
+    const belowInbox = folderIdsBelow(listedFolders, inboxId);
     this.pathById = paths;
-    this.listed = [...paths.values()];
+    this.listed = [...paths].map(([folderId, path]) => ({ path, folderId, underInbox: belowInbox.has(folderId) }));
     const byPath = (path: string) => [...paths.entries()].find(([, known]) => samePath(known, path))?.[0];
     const folders: EwsResolvedFolder[] = [{ path: paths.get(inboxId) ?? 'Inbox', id: inboxId, role: 'INBOX' }];
     const missing: string[] = [];
@@ -87,12 +95,15 @@ export class EwsSource implements MailSource {
     const { sent, tracked } = this.options.folders;
     if (sent) add(sent, byPath(sent), 'SENT');
     else add('Sent Items', sentItemsId, 'SENT');
-    for (const path of tracked) {
+    const missingSent = missing.length > 0;
+    for (const { path, folderId } of tracked) {
       if (splitFolderPath(path).length === 0) continue;
-      add(path, byPath(path), 'TRACKED');
+      // By its id first: a folder renamed or moved in Outlook is still the rule's folder, under its new path.
+      add(path, folderId && paths.has(folderId) ? folderId : byPath(path), 'TRACKED');
     }
     this.resolved = folders;
     this.missing = missing;
+    this.missingSent = missingSent;
     this.session = session;
   }
 
@@ -113,7 +124,7 @@ export class EwsSource implements MailSource {
           yield { messages: await this.read(session, folder, batch, signal), cursor: yielded };
         }
       }
-      let { syncState, reset } = resumeState(cursor.folders[folder.path], folder.id);
+      let { syncState, reset } = resumeState(positionOf(cursor, folder), folder.id);
       if (reset) this.options.logger?.info({ folder: folder.path }, 'the folder behind this path changed: reading it from the start');
       for (;;) {
         let page;
@@ -128,7 +139,7 @@ export class EwsSource implements MailSource {
           }
           throw error;
         }
-        const after = withFolderPosition(cursor, folder.path, { folderId: folder.id, syncState: page.syncState });
+        const after = withFolderPosition(withoutFolderId(cursor, folder), folder.path, { folderId: folder.id, syncState: page.syncState });
         const batches = planBatches(page.created.filter(wanted), options.batchSize, options.maxBatchBytes);
         for (const [index, batch] of batches.entries()) {
           const messages = await this.read(session, folder, batch, signal);
@@ -144,7 +155,10 @@ export class EwsSource implements MailSource {
     }
     // A folder that only moved its state (nothing new, or only mail before "process email from") still commits it.
     if (serializeEwsCursor(cursor) !== yielded) yield { messages: [], cursor: serializeEwsCursor(cursor) };
-    if (this.missing.length > 0) throw folderMissing(this.missing, this.options.account);
+    // A missing Sent folder is the profile's mistake; a tracked folder deleted in Outlook is not the mailbox's failure:
+    // the folder report marks its rule missing, with a warning, and the rest of the mailbox keeps syncing.
+    if (this.missingSent) throw folderMissing(this.missing.slice(0, 1), this.options.account);
+    if (this.missing.length > 0) this.options.logger?.info({ folders: this.missing }, 'tracked folders not on the Exchange server: left to the folder report');
   }
 
   async *inventory(notBefore: Date | null, signal?: AbortSignal): AsyncIterable<readonly InventoryItem[]> {
@@ -153,7 +167,7 @@ export class EwsSource implements MailSource {
       const items = await findItems(session, folder.id, folder.path, notBefore, signal);
       if (items.length > 0) yield items.map((item) => ({ sourceRef: formatEwsRef(item.itemId), folder: folder.path, role: folder.role, messageId: item.messageId }));
     }
-    if (this.missing.length > 0) throw folderMissing(this.missing, this.options.account);
+    if (this.missingSent) throw folderMissing(this.missing.slice(0, 1), this.options.account);
   }
 
   async *fetchRefs(refs: readonly string[], signal?: AbortSignal): AsyncIterable<RawMessage> {
@@ -241,6 +255,18 @@ export class EwsSource implements MailSource {
     if (!this.session) throw new MailError('TEMPORARY', 'The Exchange source is not open');
     return this.session;
   }
+}
+
+/** The position saved for this folder: under its path, or under the path it had before a rename (same FolderId). */
+function positionOf(cursor: EwsCursor, folder: EwsResolvedFolder): EwsFolderPosition | undefined {
+  return cursor.folders[folder.path] ?? Object.values(cursor.folders).find((position) => position.folderId === folder.id);
+}
+
+/** The cursor without positions of this folder under an older path, so a renamed folder is kept once. */
+function withoutFolderId(cursor: EwsCursor, folder: EwsResolvedFolder): EwsCursor {
+  const stale = Object.entries(cursor.folders).filter(([path, position]) => path !== folder.path && position.folderId === folder.id);
+  if (stale.length === 0) return cursor;
+  return { v: 1, folders: Object.fromEntries(Object.entries(cursor.folders).filter(([path]) => !stale.some(([old]) => old === path))) };
 }
 
 function folderMissing(paths: readonly string[], account: EwsAccount): MailError {

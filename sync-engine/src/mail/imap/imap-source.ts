@@ -2,7 +2,7 @@ import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
 import type { Log } from '../../logger.js';
 import { planBatches } from '../batch-plan.js';
 import { MailError } from '../mail-error.js';
-import type { Credentials, Endpoint, FetchedBatch, FetchOptions, FolderRole, InventoryItem, MailSource, RawMessage, SentFolder } from '../mail-source.js';
+import type { Credentials, Endpoint, FetchedBatch, FetchOptions, FolderRole, InventoryItem, MailSource, RawMessage, SentFolder, ServerFolder } from '../mail-source.js';
 import { openImapSession, type ImapSession, type ImapTimeouts } from './imap-connect.js';
 import {
   advancedPosition,
@@ -74,8 +74,8 @@ export class ImapSource implements MailSource, SentFolder {
   }
 
   /** The folders the server listed when open() ran (imap-folders.ts: selectable ones, bounded): the hub's folder picker. */
-  get serverFolders(): readonly string[] {
-    return this.listed;
+  get serverFolders(): readonly ServerFolder[] {
+    return this.listed.map((path) => ({ path, folderId: null, underInbox: false }));
   }
 
   /** The Sent folder's path; null when the server marks none and the profile names none. */

@@ -532,6 +532,9 @@ export const en = {
       TEST_FAILED: 'Test & Enable failed',
       COVERAGE_INCOMPLETE: 'Some messages on the server have no decision yet',
       COVERAGE_RECOVERED: 'Every message on the server has a decision again',
+      FOLDER_RULE_FOLLOWED: 'A tracked folder was renamed or moved; its rule follows it',
+      FOLDER_RULE_MISSING: 'A tracked folder is gone from the server',
+      FOLDER_RULE_FOUND: 'A tracked folder is back on the server',
       CONFIGURATION_CHANGED: 'Configuration changed',
       CREDENTIALS_CHANGED: 'Credentials changed',
       EMAIL_APPROVED: 'Email address approved',
@@ -861,6 +864,7 @@ export const en = {
     DATE_OUT_OF_RANGE: () => 'Choose a date between the years 1000 and 9999.',
     DATE_IN_FUTURE: () => 'Choose a date that has passed.',
     ENDS_BEFORE_START: () => 'It cannot end before it starts.',
+    NOT_UNDER_INBOX: () => 'Choose a folder below the Inbox.',
   },
   peopleAdmin: {
     loadFailed: (problem: string) => `This could not be loaded. ${problem}`,

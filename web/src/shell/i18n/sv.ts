@@ -486,6 +486,9 @@ export const sv: Messages = {
       TEST_FAILED: 'Testa och aktivera misslyckades',
       COVERAGE_INCOMPLETE: 'Några meddelanden på servern har inget beslut ännu',
       COVERAGE_RECOVERED: 'Alla meddelanden på servern har ett beslut igen',
+      FOLDER_RULE_FOLLOWED: 'En spårad mapp har bytt namn eller flyttats; regeln följer med',
+      FOLDER_RULE_MISSING: 'En spårad mapp finns inte längre på servern',
+      FOLDER_RULE_FOUND: 'En spårad mapp finns på servern igen',
       CONFIGURATION_CHANGED: 'Konfigurationen ändrades',
       CREDENTIALS_CHANGED: 'Inloggningsuppgifterna ändrades',
       EMAIL_APPROVED: 'E-postadressen godkändes',
@@ -811,6 +814,7 @@ export const sv: Messages = {
     DATE_OUT_OF_RANGE: () => 'Välj ett datum mellan åren 1000 och 9999.',
     DATE_IN_FUTURE: () => 'Välj ett datum som har varit.',
     ENDS_BEFORE_START: () => 'Den kan inte sluta innan den börjar.',
+    NOT_UNDER_INBOX: () => 'Välj en mapp under Inkorgen.',
   },
   peopleAdmin: {
     loadFailed: (problem) => `Det gick inte att läsa in. ${problem}`,
