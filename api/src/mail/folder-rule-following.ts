@@ -46,10 +46,10 @@ export function followFolders(rules: readonly FollowedRule[], reported: readonly
       changes.push({ kind: 'RENAMED', ruleId: rule.id, from: rule.folder, to: movedTo, folderId: rule.folderId! });
       continue;
     }
-    const listed = movedTo !== undefined || idByPath.has(rule.folder);
-    if (listed) {
+    // Its own path still listed (perhaps by a folder made again under the old name, which is then the rule's).
+    if (idByPath.has(rule.folder)) {
       const id = idByPath.get(rule.folder);
-      if (movedTo === undefined && id && id !== rule.folderId) changes.push({ kind: 'ID_LEARNED', ruleId: rule.id, folderId: id });
+      if (id && id !== rule.folderId) changes.push({ kind: 'ID_LEARNED', ruleId: rule.id, folderId: id });
       if (rule.missingSince) changes.push({ kind: 'BACK', ruleId: rule.id, folder: rule.folder });
     } else if (complete && !rule.missingSince) {
       changes.push({ kind: 'MISSING', ruleId: rule.id, folder: rule.folder });

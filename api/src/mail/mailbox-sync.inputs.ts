@@ -1,4 +1,4 @@
-import { ArrayMaxSize } from 'class-validator';
+import { ArrayMaxSize, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { MaxLength } from '../common/validation';
 import { MailServerText } from '../common/argument-guard';
@@ -92,5 +92,6 @@ export class ReportMailboxFoldersArgs {
 
   @Field(() => [ServerFolderInput], { nullable: true, description: 'The folders with their ids (Exchange): a folder tracking rule follows its folder through renames and moves. Give this or folders.' })
   @ArrayMaxSize(MAX_SERVER_FOLDERS)
+  @ValidateNested({ each: true })
   serverFolders?: ServerFolderInput[] | null;
 }
