@@ -165,6 +165,15 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     expect(subjects((await readAll(third, again.cursor)).batches)).toEqual(['Inbox still read']);
     expect(third.serverFolders.some((folder) => folder.folderId === folderId)).toBe(false);
     await third.close();
+
+    // Deleted between the listing and SyncFolderItems (ErrorFolderNotFound): that folder is skipped, the rest is read.
+    const lateId = ews.createFolder(user.address, 'Inbox', 'Late');
+    const fourth = source(acct, [{ path: 'Inbox/Late', folderId: lateId }]);
+    await fourth.open();
+    ews.deleteFolder(user.address, 'Inbox/Late', { hard: true });
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Read despite the race', messageId: 'race@corp.test' }).raw);
+    expect(subjects((await readAll(fourth, null)).batches)).toContain('Read despite the race');
+    await fourth.close();
   });
 
   it('sends with CreateItem SendAndSaveCopy: the hub\'s Message-ID, In-Reply-To and References go out unchanged, Bcc only in the envelope, and hasSent finds it', async () => {

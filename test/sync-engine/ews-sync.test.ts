@@ -53,7 +53,7 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     hub = await startHub({ dialect });
     hub.services.events.subscribe((e) => events.push(e));
     admin = await hub.login(ADMIN);
-    await subscribeFromNow(admin, `subscription($after: String) { mailboxChanged(after: $after) { mailboxId mailbox { ${MAILBOX_STATUS} appointmentsContactsTasksTest { status } } } }`, mailboxEvents, (d) => d.mailboxChanged);
+    await subscribeFromNow(admin, `subscription($after: String) { mailboxChanged(after: $after) { mailboxId mailbox { ${MAILBOX_STATUS} appointmentsContactsTasksTest { status } folderTrackingRules { folder missingSince } } } }`, mailboxEvents, (d) => d.mailboxChanged);
     samMailbox = (ok(await hub.gql('{ mailboxes { id address } }', {}, admin)).mailboxes as { id: string; address: string }[]).find((m) => m.address === SAM.address)!.id;
     contacts = ok(await hub.gql('{ contacts(first: 12) { edges { node { id fullName primaryEmail } } } }', {}, admin)).contacts.edges.map((e: any) => e.node);
     const input = { name: `Exchange ${uniqueTag()}`, kind: 'EXCHANGE_EWS', ewsUrl: ews.url, authMethod: 'PASSWORD', pollIntervalSeconds: 5 };
@@ -115,6 +115,39 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     ews.moveItem(SAM.address, itemId, folder);
     await tracked(account, (e) => e.type === 'ACTIVITY_TRACKED', from);
     expect((await timeline(account)).find((i) => i.subject === subject)).toMatchObject({ regarding: { id: account } });
+  });
+
+  it('a tracked folder renamed and moved in Outlook keeps its rule; deleted, its rule is marked missing with a warning while the Inbox still syncs', async () => {
+    const account = ok(await hub.gql('{ accounts(first: 3) { edges { node { id } } } }', {}, admin)).accounts.edges[2].node.id;
+    const mailboxFrom = mailboxEvents.items.length;
+    const ruleAt = (path: string, missing: boolean) => (e: { mailboxId: string; mailbox: any }) =>
+      e.mailboxId === samMailbox && e.mailbox?.folderTrackingRules?.some((r: any) => r.folder === path && (r.missingSince !== null) === missing);
+    ews.renameFolder(SAM.address, 'Inbox/Projects/ACME', 'ACME AB');
+    ews.moveFolder(SAM.address, 'Inbox/Projects/ACME AB', 'inbox');
+    const followed = await mailboxEvents.find(ruleAt('Inbox/ACME AB', false), { from: mailboxFrom, timeoutMs: 30_000, what: 'the rule to follow its folder to Inbox/ACME AB' });
+    expect(followed.mailbox.folderTrackingRules.map((r: any) => r.folder)).toEqual(['Inbox/ACME AB']);
+    expect(followed.mailbox.alerts.map((a: any) => a.code)).toContain('FOLDER_RULE_FOLLOWED');
+
+    // Mail filed into the folder under its new name is tracked regarding the rule's record.
+    const subject = `Filed after the rename ${uniqueTag()}`;
+    const from = events.items.length;
+    const itemId = ews.deliver(SAM.address, 'inbox', rawMessage({ from: { address: contacts[1].primaryEmail }, to: [SAM], subject }));
+    ews.moveItem(SAM.address, itemId, 'Inbox/ACME AB');
+    await tracked(account, (e) => e.type === 'ACTIVITY_TRACKED', from);
+    expect((await timeline(account)).find((i) => i.subject === subject)).toMatchObject({ regarding: { id: account } });
+
+    // Deleted for good: a warning names the folder, the mailbox stays enabled, and Inbox mail is still tracked.
+    const beforeDelete = mailboxEvents.items.length;
+    ews.deleteFolder(SAM.address, 'Inbox/ACME AB', { hard: true });
+    const missing = await mailboxEvents.find(ruleAt('Inbox/ACME AB', true), { from: beforeDelete, timeoutMs: 30_000, what: 'the rule to be marked missing' });
+    expect(missing.mailbox.alerts.find((a: any) => a.code === 'FOLDER_RULE_MISSING')).toMatchObject({ severity: 'WARNING', message: expect.stringContaining('"Inbox/ACME AB"') });
+    const contact = contacts[2];
+    const inboxSubject = `Inbox after the folder went ${uniqueTag()}`;
+    const inboxFrom = events.items.length;
+    ews.deliver(SAM.address, 'inbox', rawMessage({ from: { address: contact.primaryEmail, name: contact.fullName }, to: [SAM], subject: inboxSubject }));
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_TRACKED', inboxFrom);
+    const status = ok(await hub.gql('query($id: ID!) { mailbox(id: $id) { state stateReason } }', { id: samMailbox }, admin)).mailbox;
+    expect(status, JSON.stringify(status)).toMatchObject({ state: 'ENABLED' });
   });
 
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {

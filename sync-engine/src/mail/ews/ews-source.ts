@@ -116,7 +116,7 @@ export class EwsSource implements MailSource {
     const wanted = (item: ListedItem) => !notBefore || !item.receivedAt || item.receivedAt >= notBefore;
     // A page of SyncFolderItems commits one SyncState: pages no larger than a batch keep re-reading after a crash short.
     const pageSize = Math.min(MAX_SYNC_CHANGES, options.batchSize);
-    for (const folder of this.resolved) {
+    folders: for (const folder of this.resolved) {
       // An administrator's "resync from": read again what arrived since, whatever the SyncState says (the hub drops duplicates).
       if (resyncFloor) {
         const again = await findItems(session, folder.id, folder.path, resyncFloor, signal);
@@ -137,6 +137,7 @@ export class EwsSource implements MailSource {
             syncState = null;
             continue;
           }
+          if (this.goneMeanwhile(folder, error)) continue folders;
           throw error;
         }
         const after = withFolderPosition(withoutFolderId(cursor, folder), folder.path, { folderId: folder.id, syncState: page.syncState });
@@ -164,7 +165,13 @@ export class EwsSource implements MailSource {
   async *inventory(notBefore: Date | null, signal?: AbortSignal): AsyncIterable<readonly InventoryItem[]> {
     const session = this.requireSession();
     for (const folder of this.resolved) {
-      const items = await findItems(session, folder.id, folder.path, notBefore, signal);
+      let items;
+      try {
+        items = await findItems(session, folder.id, folder.path, notBefore, signal);
+      } catch (error) {
+        if (this.goneMeanwhile(folder, error)) continue;
+        throw error;
+      }
       if (items.length > 0) yield items.map((item) => ({ sourceRef: formatEwsRef(item.itemId), folder: folder.path, role: folder.role, messageId: item.messageId }));
     }
     if (this.missingSent) throw folderMissing(this.missing.slice(0, 1), this.options.account);
@@ -233,6 +240,16 @@ export class EwsSource implements MailSource {
     this.session = null;
     // Unsubscribe is a courtesy: Exchange drops an unpolled subscription after its timeout anyway.
     if (subscription) await subscription.Unsubscribe().catch(() => undefined);
+  }
+
+  /**
+   * A tracked folder deleted in Outlook after open() listed it: the rest of the mailbox is read, and the next run's
+   * folder report (which no longer lists it) marks its rule missing. Inbox or Sent gone is an error as before.
+   */
+  private goneMeanwhile(folder: EwsResolvedFolder, error: unknown): boolean {
+    if (folder.role !== 'TRACKED' || !(error instanceof MailError) || error.code !== 'FOLDER_MISSING') return false;
+    this.options.logger?.info({ folder: folder.path }, 'a tracked Exchange folder was deleted while the mailbox was read: skipped');
+    return true;
   }
 
   private async read(session: EwsSession, folder: EwsResolvedFolder, items: readonly ListedItem[], signal?: AbortSignal): Promise<RawMessage[]> {
