@@ -70,6 +70,8 @@ describe.each(DIALECTS)('folder tracking rules follow the server\'s folders on %
 
   it('a rule set on a listed Exchange folder learns its FolderId, follows it through a rename and a move, and the engine gets both', async () => {
     await report(exchangeMailbox, { serverFolders: [INBOX, folder('Inbox/Contoso', 'AAMkContoso='), folder('Inbox/Projects', 'AAMkProjects='), SENT] });
+    // The folder picker offers what a rule may name: on Exchange, the folders below the Inbox.
+    expect(ok(await hub.gql('query($id: ID!) { mailbox(id: $id) { serverFolders } }', { id: exchangeMailbox }, admin)).mailbox.serverFolders).toEqual(['Inbox/Contoso', 'Inbox/Projects']);
     ok(await hub.gql(SET_RULE, { m: exchangeMailbox, f: 'Inbox/Contoso' }, admin));
     expect(await nextWork(exchangeMailbox)).toEqual({ trackedFolders: ['Inbox/Contoso'], trackedFolderIds: ['AAMkContoso='] });
 

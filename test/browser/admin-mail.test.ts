@@ -361,6 +361,44 @@ describe('the mail console', () => {
     await shoot('admin-mail-exchange-mailbox');
   });
 
+  it('an Exchange mailbox picks tracked folders below the Inbox, and a rule whose folder was deleted in Outlook is marked on the page as it happens', async () => {
+    // Maria's mailbox is on the Exchange profile of the test before. The engine's side: a folder report with FolderIds.
+    const maria = 'maria.manager@demo.crm.test';
+    const lease = `browser-${uniqueTag()}`;
+    const mailboxes = hub.database.dataSource.getRepository(Mailbox);
+    const report = async (serverFolders: { path: string; folderId: string; underInbox: boolean }[]) => {
+      await mailboxes.update({ id: rawId(mailboxOf[maria]) }, { leaseId: lease, leaseOwner: 'admin-mail-test', leaseUntil: new Date(Date.now() + 600_000) });
+      ok(await hub.gql('mutation($m: ID!, $l: ID!, $s: [ServerFolderInput!]) { reportMailboxFolders(mailboxId: $m, leaseId: $l, serverFolders: $s) { id } }', { m: mailboxOf[maria], l: lease, s: serverFolders }, hub.syncServiceKey));
+      await mailboxes.update({ id: rawId(mailboxOf[maria]) }, { leaseId: null, leaseOwner: null, leaseUntil: null });
+    };
+    const inbox = { path: 'Inbox', folderId: 'AAMkInbox=', underInbox: false };
+    const archive = { path: 'Arkiv', folderId: 'AAMkArkiv=', underInbox: false };
+    const contoso = { path: 'Inbox/Contoso', folderId: 'AAMkContoso=', underInbox: true };
+    const fabrikam = { path: 'Inbox/Fabrikam', folderId: 'AAMkFabrikam=', underInbox: true };
+    await report([inbox, contoso, fabrikam, archive]);
+
+    await open(ADMIN);
+    await page.goto(`${hub.url}/#/mailboxes/${encodeURIComponent(mailboxOf[maria])}`);
+    const rules = page.getByTestId('folder-rules');
+    const picker = field('Folder');
+    await picker.waitFor();
+    // Only folders below the Inbox are offered, and the hint says why.
+    expect(await picker.locator('option').allTextContents()).toEqual(['Choose a folder', 'Inbox/Contoso', 'Inbox/Fabrikam', 'Other…']);
+    await rules.getByText('The folders below the Inbox in Exchange.').waitFor();
+    await picker.selectOption('Inbox/Contoso');
+    await rules.getByRole('button', { name: 'Add rule' }).click();
+    const rule = rules.getByTestId('folder-rule').filter({ hasText: 'Inbox/Contoso' });
+    await rule.waitFor();
+    expect(await rule.getByTestId('folder-rule-missing').count()).toBe(0);
+
+    // Deleted in Outlook: the next folder report no longer lists it below the Inbox, and the open page shows it.
+    await report([inbox, fabrikam, archive, { ...contoso, path: 'Deleted Items/Contoso', underInbox: false }]);
+    await rule.getByTestId('folder-rule-missing').filter({ hasText: 'Not on the server' }).waitFor();
+    await page.getByText('A tracked folder is gone from the server').first().waitFor();
+    await shoot('admin-mail-exchange-folder-missing');
+    ok(await hub.gql('mutation($m: ID!, $f: String!) { removeFolderTrackingRule(mailboxId: $m, folder: $f) }', { m: mailboxOf[maria], f: 'Inbox/Contoso' }, admin));
+  });
+
   it('fits a phone in Swedish: the profiles, a profile’s form and the email settings', async () => {
     await open(ADMIN, 'sv-SE', { width: 390, height: 844 });
     const fits = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -37,6 +37,15 @@ export function folderReportEntries(folders: readonly string[] | null | undefine
 }
 
 /**
+ * The listed folders a folder tracking rule may name. Exchange (whose reports carry folder ids) tracks only below the
+ * Inbox, as Dynamics does; a tracked folder deleted in Outlook then sits in Deleted Items with its id, and must not
+ * take its rule along. IMAP may track any folder.
+ */
+export function trackableFolders<T extends Pick<FolderReportEntry, 'folderId' | 'underInbox'>>(listed: readonly T[]): T[] {
+  return listed.some((entry) => entry.folderId !== null) ? listed.filter((entry) => entry.underInbox) : [...listed];
+}
+
+/**
  * Replaces the mailbox's folder list, inside the caller's transaction (which holds the mailbox's row lock), and
  * lets its folder tracking rules follow: a rule goes with its renamed or moved folder, and a rule whose folder is
  * gone is marked missing with a warning in the alert log (once, until the folder is back). Returns whether any
@@ -49,11 +58,7 @@ export async function storeFolderReport(em: EntityManager, live: LiveEventLog, c
   await em.delete(MailboxServerFolder, { mailboxId });
   await insertChunked(em, MailboxServerFolder, unique.map((entry, position) => ({ mailboxId, position, path: entry.path, folderId: entry.folderId, underInbox: entry.underInbox })));
   const rules = await em.find(FolderTrackingRule, { where: { mailboxId }, order: { folder: 'ASC' } });
-  // Exchange (the report names folder ids) tracks only below the Inbox, as Dynamics does: a tracked folder deleted in
-  // Outlook sits in Deleted Items with its id, and must not take its rule along.
-  const exchange = unique.some((entry) => entry.folderId !== null);
-  const trackable = exchange ? unique.filter((entry) => entry.underInbox) : unique;
-  const changes = followFolders(rules, trackable, unique.length < MAX_SERVER_FOLDERS);
+  const changes = followFolders(rules, trackableFolders(unique), unique.length < MAX_SERVER_FOLDERS);
   for (const change of changes) await applyRuleChange(em, live, clock, mailboxId, change);
   return changes.some((change) => change.kind !== 'ID_LEARNED');
 }

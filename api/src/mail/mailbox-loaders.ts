@@ -4,6 +4,7 @@ import { byKey } from '../common/loader-rows';
 import { EmailServerProfile } from './email-server-profile.entity';
 import type { FolderTrackingRule } from './folder-tracking-rule.entity';
 import type { MailboxAlert } from './mailbox-alert.entity';
+import { trackableFolders } from './mailbox-folder-report';
 import { MailboxServerFolder } from './mailbox-server-folder.entity';
 import { latestAlerts, latestQuarantined } from './mailbox-log';
 import type { MailboxService } from './mailbox.service';
@@ -45,9 +46,9 @@ export function createMailboxLoaders(db: DataSource, mailboxes: MailboxService):
     }),
     serverFolders: new DataLoader(async (ids) => {
       const rows = await db.getRepository(MailboxServerFolder).find({ where: { mailboxId: In([...ids]) }, order: { mailboxId: 'ASC', position: 'ASC' } });
-      const byMailbox = new Map<string, string[]>();
-      for (const row of rows) byMailbox.set(row.mailboxId, [...(byMailbox.get(row.mailboxId) ?? []), row.path]);
-      return ids.map((id) => byMailbox.get(id) ?? []);
+      const byMailbox = new Map<string, MailboxServerFolder[]>();
+      for (const row of rows) byMailbox.set(row.mailboxId, [...(byMailbox.get(row.mailboxId) ?? []), row]);
+      return ids.map((id) => trackableFolders(byMailbox.get(id) ?? []).map((row) => row.path));
     }),
     emailServerProfiles: new DataLoader(async (ids) => byKey(await db.getRepository(EmailServerProfile).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
     mailboxAlerts: perArgument((first) => new DataLoader(async (ids) => {

@@ -94,7 +94,7 @@ export class MailboxResolver {
 
   @FieldResolver(() => [String], {
     nullable: true,
-    description: 'The folders the IMAP server listed when the sync engine last asked (full paths with the server\'s delimiter), for picking a folder tracking rule\'s folder. Null: never listed (POP3, not synced yet), or the caller is neither the owner nor an administrator.',
+    description: 'The folders the server listed when the sync engine last asked that a folder tracking rule may name (full paths with the server\'s delimiter; on Exchange, the folders below the Inbox), for picking a rule\'s folder. Null: never listed (POP3, not synced yet), or the caller is neither the owner nor an administrator.',
   })
   async serverFolders(@Root() mailbox: Mailbox, @Ctx() ctx: RequestContext): Promise<string[] | null> {
     if (!mailbox.serverFoldersReadAt || !mayUseMailbox(principalOf(ctx), mailbox, Privilege.READ)) return null;

@@ -59,7 +59,7 @@ const MAILBOX_DETAIL_FRAGMENT = /* GraphQL */ `
     ...MailboxRowFields
     hasCredentials credentialUsername lastSyncItems nextSyncAt failureCount resyncFrom processEmailFrom
     profile { id } appointmentsContactsTasksMethod appointmentsContactsTasksTest { status code reason testedAt } trackingFilter privacyLevel autoCreateRecords isForwardMailbox deleteForwardedCopies
-    folderTrackingRules { folder regarding { __typename ${REGARDING_NAMES} } }
+    folderTrackingRules { folder missingSince regarding { __typename ${REGARDING_NAMES} } }
     serverFolders serverFoldersReadAt
     alerts(first: ${LOG_PAGE_SIZE}) { id severity code message createdAt }
     quarantined(first: ${LOG_PAGE_SIZE}) { id code reason subject fromAddress folder size quarantinedAt }
