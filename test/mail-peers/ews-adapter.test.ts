@@ -265,13 +265,17 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
   it('every response the EWS test server wrote follows the structure Messages.xsd and Types.xsd give it', () => {
     expect(ews.documents.length).toBeGreaterThan(50);
     const operations = new Set(ews.documents.map((xml) => /<m:(\w+)Response /.exec(xml)?.[1] ?? /faultcode[^>]*>a:(\w+)/.exec(xml)?.[1]));
-    expect([...operations].sort()).toEqual(expect.arrayContaining(['CreateItem', 'FindFolder', 'FindItem', 'GetFolder', 'GetItem', 'SyncFolderItems', 'ErrorServerBusy']));
+    expect([...operations].sort()).toEqual(expect.arrayContaining(['CreateItem', 'FindItem', 'GetFolder', 'GetItem', 'SyncFolderHierarchy', 'SyncFolderItems', 'ErrorServerBusy']));
     const problems = ews.documents.flatMap((xml) => checkEwsDocument(xml));
     expect(problems).toEqual([]);
     // The check itself catches a document out of order, a missing ResponseCode and an unknown element.
-    const wrongOrder = ews.documents.find((xml) => xml.includes('<m:SyncState>'))!.replace(/(<m:SyncState>[^<]*<\/m:SyncState>)(<m:IncludesLastItemInRange>[^<]*<\/m:IncludesLastItemInRange>)/, '$2$1');
+    const wrongOrder = ews.documents.find((xml) => xml.includes('<m:IncludesLastItemInRange>'))!.replace(/(<m:SyncState>[^<]*<\/m:SyncState>)(<m:IncludesLastItemInRange>[^<]*<\/m:IncludesLastItemInRange>)/, '$2$1');
     expect(checkEwsDocument(wrongOrder)).toContainEqual(expect.stringContaining('comes after'));
     expect(checkEwsDocument(ews.documents[0].replace(/<m:ResponseCode>NoError<\/m:ResponseCode>/, ''))).toContainEqual(expect.stringContaining('missing m:ResponseCode'));
     expect(checkEwsDocument(ews.documents[0].replace('<m:ResponseCode>', '<t:Surprise/><m:ResponseCode>'))).toContainEqual(expect.stringContaining('t:Surprise'));
+    // Where an element sits decides what it holds: a folder hierarchy's changes hold folders, not messages.
+    const hierarchy = ews.documents.find((xml) => xml.includes('<m:SyncFolderHierarchyResponse') && xml.includes('<t:Create><t:Folder>'))!;
+    expect(checkEwsDocument(hierarchy)).toEqual([]);
+    expect(checkEwsDocument(hierarchy.replace(/<t:Create><t:Folder>(.*?)<\/t:Folder>/, '<t:Create><t:Message>$1</t:Message>'))).toContainEqual(expect.stringContaining('t:Message is not a child'));
   });
 });

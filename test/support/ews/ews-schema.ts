@@ -25,11 +25,12 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   's:Envelope': { children: ['s:Header', 's:Body!'] },
   's:Header': { children: ['t:ServerVersionInfo'] },
   't:ServerVersionInfo': { attributes: ['MajorVersion', 'MinorVersion', 'MajorBuildNumber', 'MinorBuildNumber'] },
-  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
+  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
   's:Fault': { children: ['faultcode!', 'faultstring!', 'faultactor', 'detail'] },
 
   'm:GetFolderResponse': RESPONSE,
   'm:FindFolderResponse': RESPONSE,
+  'm:SyncFolderHierarchyResponse': RESPONSE,
   'm:SyncFolderItemsResponse': RESPONSE,
   'm:GetItemResponse': RESPONSE,
   'm:FindItemResponse': RESPONSE,
@@ -40,12 +41,13 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:UnsubscribeResponse': RESPONSE,
   'm:ResponseMessages': {
     anyOrder: true,
-    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
+    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderHierarchyResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
   },
 
   // Messages.xsd FolderInfoResponseMessageType, FindFolderResponseMessageType, SyncFolderItemsResponseMessageType, ...
   'm:GetFolderResponseMessage': responseMessage('m:Folders'),
   'm:FindFolderResponseMessage': responseMessage('m:RootFolder'),
+  'm:SyncFolderHierarchyResponseMessage': responseMessage('m:SyncState', 'm:IncludesLastFolderInRange', 'm:Changes'),
   'm:SyncFolderItemsResponseMessage': responseMessage('m:SyncState', 'm:IncludesLastItemInRange', 'm:Changes'),
   'm:GetItemResponseMessage': responseMessage('m:Items'),
   'm:FindItemResponseMessage': responseMessage('m:RootFolder'),
@@ -59,6 +61,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:DescriptiveLinkKey': { text: true },
   'm:SyncState': { text: true },
   'm:IncludesLastItemInRange': { text: true },
+  'm:IncludesLastFolderInRange': { text: true },
   'm:SubscriptionId': { text: true },
   'm:Watermark': { text: true },
 
@@ -111,6 +114,20 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:TimeStamp': { text: true },
 };
 
+/**
+ * Elements whose structure depends on where they sit: SyncFolderHierarchy's Changes (Types.xsd
+ * SyncFolderHierarchyChangesType) hold folders where SyncFolderItems' hold items. Keyed by the end of the path.
+ */
+const IN_CONTEXT: Readonly<Record<string, Shape>> = {
+  'm:SyncFolderHierarchyResponseMessage/m:Changes': { anyOrder: true, children: ['t:Create', 't:Update', 't:Delete'] },
+  // SyncFolderHierarchyCreateOrUpdateType: one folder of any kind; SyncFolderHierarchyDeleteType: its FolderId.
+  'm:SyncFolderHierarchyResponseMessage/m:Changes/t:Create': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
+  'm:SyncFolderHierarchyResponseMessage/m:Changes/t:Update': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
+  'm:SyncFolderHierarchyResponseMessage/m:Changes/t:Delete': { children: ['t:FolderId!'] },
+};
+
+const shapeAt = (here: string, name: string): Shape | undefined => Object.entries(IN_CONTEXT).find(([suffix]) => here.endsWith(`/${suffix}`))?.[1] ?? SHAPES[name];
+
 /** Events of a notification (Types.xsd NotificationType's xs:choice). */
 const EVENTS = new Set(['t:StatusEvent', 't:NewMailEvent', 't:CreatedEvent', 't:ModifiedEvent', 't:MovedEvent', 't:CopiedEvent', 't:DeletedEvent', 't:FreeBusyChangedEvent']);
 const PREFIX: Readonly<Record<string, string>> = { [SOAP_NS]: 's', [MESSAGES_NS]: 'm', [TYPES_NS]: 't' };
@@ -132,7 +149,7 @@ function nameOf(element: Element): string {
 function check(element: Element, path: string, problems: string[]): void {
   const name = nameOf(element);
   const here = `${path}/${name}`;
-  const shape = SHAPES[name];
+  const shape = shapeAt(here, name);
   // Inside a SOAP fault's detail, Exchange's own error elements (errors namespace) are free-form.
   if (!shape) {
     if (!path.includes('/detail')) problems.push(`${here}: not an element of the responses the schema gives these operations`);

@@ -19,7 +19,7 @@ import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault
  *   ews.failNext('SyncFolderItems', 'InvalidSyncState')     // ServerBusy | Unauthorized | AccessDenied | DropConnection
  *   ews.requests()                                          // operation, account, mailbox: never passwords or bodies
  *
- * Operations: GetFolder, FindFolder, SyncFolderItems, GetItem, FindItem, CreateItem (Message with MimeContent),
+ * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems, GetItem, FindItem, CreateItem (Message with MimeContent),
  * DeleteItem, Subscribe (pull), GetEvents, Unsubscribe. Authentication: HTTP Basic. ExchangeImpersonation for
  * accounts granted it (else ErrorImpersonateUserDenied).
  */
@@ -54,6 +54,8 @@ interface Mailbox {
   readonly folders: Map<string, Folder>;
   readonly items: Map<string, Item>;
   readonly subscriptions: Map<string, { readonly folderIds: readonly string[]; watermark: number }>;
+  /** Folders created, changed (renamed, moved) and deleted, in order: SyncFolderHierarchy's SyncState says how far a client read. */
+  readonly hierarchyLog: { readonly seq: number; readonly kind: 'Create' | 'Update' | 'Delete'; readonly folderId: string }[];
 }
 
 export interface SentMessage {
@@ -128,6 +130,10 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       folder = child;
     }
     return folder;
+  };
+  const recordFolder = (box: Mailbox, kind: 'Create' | 'Update' | 'Delete', folder: Folder) => {
+    if (kind !== 'Create') folder.changeKey = newChangeKey();
+    box.hierarchyLog.push({ seq: ++seq, kind, folderId: folder.id });
   };
   const record = (folder: Folder, kind: 'Create' | 'Delete', itemId: string) => {
     folder.log.push({ seq: ++seq, kind, itemId });
@@ -228,6 +234,38 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const page = found.slice(offset, offset + max);
         const last = offset + page.length >= found.length;
         return operationResponse('FindFolder', [success('FindFolder', `<m:RootFolder IndexedPagingOffset="${offset + page.length}" TotalItemsInView="${found.length}" IncludesLastItemInRange="${last}"><t:Folders>${page.map((f) => folderXml(box, f)).join('')}</t:Folders></m:RootFolder>`)]);
+      }
+      case 'SyncFolderHierarchy': {
+        // Messages.xsd SyncFolderHierarchyType: FolderShape, SyncFolderId (absent: the whole mailbox), SyncState.
+        const syncFolderElement = childElements(child(request, 'SyncFolderId'))[0];
+        const root = syncFolderElement ? resolveFolder(box, syncFolderElement) : byDistinguished(box, 'msgfolderroot')!;
+        if (!root) return operationResponse('SyncFolderHierarchy', [failure('SyncFolderHierarchy', 'ErrorFolderNotFound', 'The specified folder could not be found in the store.', hierarchyEmpty())]);
+        const state = text(request, 'SyncState');
+        let from = 0;
+        if (state) {
+          const parsed = parseSyncState(state);
+          if (!parsed || parsed.folderId !== `hierarchy:${root.id}`) return operationResponse('SyncFolderHierarchy', [failure('SyncFolderHierarchy', 'ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.', hierarchyEmpty())]);
+          from = parsed.seq;
+        }
+        const below = (folder: Folder) => {
+          for (let at = folder.parentId; at; at = box.folders.get(at)?.parentId ?? null) if (at === root.id) return true;
+          return false;
+        };
+        // One change per folder since the state, as Exchange reports them: made and kept (Create), changed (Update), gone (Delete).
+        const latest = new Map<string, { created: boolean; deleted: boolean; seq: number }>();
+        for (const entry of box.hierarchyLog) {
+          if (entry.seq <= from) continue;
+          const seen = latest.get(entry.folderId) ?? { created: false, deleted: false, seq: entry.seq };
+          latest.set(entry.folderId, { created: seen.created || entry.kind === 'Create', deleted: entry.kind === 'Delete', seq: entry.seq });
+        }
+        const changes = [...latest.entries()].sort((a, b) => a[1].seq - b[1].seq).map(([id, change]) => {
+          const folder = box.folders.get(id);
+          if (change.deleted || !folder) return change.created ? '' : `<t:Delete><t:FolderId Id="${esc(id)}"/></t:Delete>`;
+          if (!below(folder)) return from === 0 ? '' : `<t:Delete><t:FolderId Id="${esc(id)}" ChangeKey="${esc(folder.changeKey)}"/></t:Delete>`;
+          return `<t:${change.created ? 'Create' : 'Update'}>${folderXml(box, folder)}</t:${change.created ? 'Create' : 'Update'}>`;
+        });
+        const content = `<m:SyncState>${syncStateOf(`hierarchy:${root.id}`, seq)}</m:SyncState><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange><m:Changes>${changes.join('')}</m:Changes>`;
+        return operationResponse('SyncFolderHierarchy', [success('SyncFolderHierarchy', content)]);
       }
       case 'SyncFolderItems': {
         const folder = resolveFolder(box, childElements(child(request, 'SyncFolderId'))[0]);
@@ -386,12 +424,13 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     url: `http://127.0.0.1:${port}/EWS/Exchange.asmx`,
     documents,
     addUser(address, options) {
-      const box: Mailbox = { address: address.toLowerCase(), password: options.password, canImpersonate: options.canImpersonate ?? false, folders: new Map(), items: new Map(), subscriptions: new Map() };
+      const box: Mailbox = { address: address.toLowerCase(), password: options.password, canImpersonate: options.canImpersonate ?? false, folders: new Map(), items: new Map(), subscriptions: new Map(), hierarchyLog: [] };
       const ids = new Map<string, string>();
       for (const [name, display, folderClass, parent] of DISTINGUISHED) {
         const id = newId();
         ids.set(name, id);
         box.folders.set(id, { id, changeKey: newChangeKey(), parentId: parent ? ids.get(parent)! : null, name: display, distinguished: name, folderClass, log: [] });
+        recordFolder(box, 'Create', box.folders.get(id)!);
       }
       mailboxes.set(box.address, box);
     },
@@ -404,25 +443,27 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       const parent = folderAt(box, parentPath);
       const id = newId();
       box.folders.set(id, { id, changeKey: newChangeKey(), parentId: parent.id, name, distinguished: null, folderClass: 'IPF.Note', log: [] });
+      recordFolder(box, 'Create', box.folders.get(id)!);
       return id;
     },
     renameFolder(address, folderPath, newName) {
-      const folder = folderAt(mailboxOf(address), folderPath);
+      const box = mailboxOf(address);
+      const folder = folderAt(box, folderPath);
       folder.name = newName;
-      folder.changeKey = newChangeKey();
+      recordFolder(box, 'Update', folder);
     },
     moveFolder(address, folderPath, newParentPath) {
       const box = mailboxOf(address);
       const folder = folderAt(box, folderPath);
       folder.parentId = folderAt(box, newParentPath).id;
-      folder.changeKey = newChangeKey();
+      recordFolder(box, 'Update', folder);
     },
     deleteFolder(address, folderPath, options = {}) {
       const box = mailboxOf(address);
       const folder = folderAt(box, folderPath);
       if (!options.hard) {
         folder.parentId = byDistinguished(box, 'deleteditems')!.id;
-        folder.changeKey = newChangeKey();
+        recordFolder(box, 'Update', folder);
         return;
       }
       const doomed = new Set([folder.id]);
@@ -430,7 +471,10 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         grew = false;
         for (const f of box.folders.values()) if (f.parentId && doomed.has(f.parentId) && !doomed.has(f.id)) doomed.add(f.id), (grew = true);
       }
-      for (const id of doomed) box.folders.delete(id);
+      for (const id of doomed) {
+        recordFolder(box, 'Delete', box.folders.get(id)!);
+        box.folders.delete(id);
+      }
       for (const item of [...box.items.values()]) if (doomed.has(item.folderId)) box.items.delete(item.id);
     },
     moveItem(address, itemId, folderPath) {
@@ -476,6 +520,7 @@ function impersonationFault(account: string, target: string): string {
 }
 
 /** SyncFolderItems' own elements when it failed: an empty SyncState and changes (Messages.xsd SyncFolderItemsResponseMessageType). */
+const hierarchyEmpty = () => '<m:SyncState/><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange><m:Changes/>';
 const syncEmpty = () => '<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes/>';
 const syncStateOf = (folderId: string, upTo: number) => Buffer.from(JSON.stringify({ f: folderId, s: upTo })).toString('base64');
 const watermarkOf = (value: number) => Buffer.from(`wm:${value}`).toString('base64');

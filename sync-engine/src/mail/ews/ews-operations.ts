@@ -1,5 +1,5 @@
 import {
-  BasePropertySet, ChangeType, DateTime, DeleteMode, EmailMessage, EmailMessageSchema, Folder, FolderId, FolderSchema, FolderTraversal, FolderView, ItemId, ItemSchema,
+  BasePropertySet, ChangeCollection, ChangeType, DateTime, DeleteMode, EmailMessage, EmailMessageSchema, Folder, FolderId, FolderSchema, ItemId, type FolderChange, ItemSchema,
   ItemView, PropertySet, SearchFilter, ServiceError, ServiceResult, SortDirection, SyncFolderItemsScope, WellKnownFolderName, type Item, type ServiceResponse,
 } from 'ews-javascript-api';
 import { MailError } from '../mail-error.js';
@@ -25,9 +25,11 @@ export interface FetchedItem extends ListedItem {
 
 // Messages.xsd SyncFolderItems/MaxChangesReturned: 1 to 512.
 export const MAX_SYNC_CHANGES = 512;
-// FindFolder/FindItem pages (IndexedPageFolderView/IndexedPageItemView MaxEntriesReturned).
+// FindItem pages (IndexedPageItemView MaxEntriesReturned).
 const PAGE = 1000;
 const MAX_LISTED_FOLDERS = 5000;
+// SyncFolderHierarchy answers in pages of Exchange's choosing; a mailbox deeper than this many is cut (and reported as cut).
+const MAX_HIERARCHY_PAGES = 50;
 
 const optional = <T>(read: () => T): T | null => {
   try {
@@ -48,26 +50,32 @@ export async function wellKnownFolderIds(session: EwsSession, names: readonly We
   return ids;
 }
 
-/** FindFolder with Deep traversal below msgfolderroot: every folder's id, parent, display name and class. */
+/**
+ * Every folder below msgfolderroot with its id, parent, display name and class: SyncFolderHierarchy from the start
+ * (no SyncState), page after page until IncludesLastFolderInRange. Renames and moves keep a folder's id, which is how
+ * folder tracking rules follow them; the state is not kept, since each run lists the whole tree anyway (a few KB).
+ */
 export async function listFolders(session: EwsSession, signal?: AbortSignal): Promise<ListedFolder[]> {
-  const folders: ListedFolder[] = [];
-  for (let offset = 0; folders.length < MAX_LISTED_FOLDERS; ) {
-    const view = new FolderView(PAGE, offset);
-    view.Traversal = FolderTraversal.Deep;
-    view.PropertySet = new PropertySet(BasePropertySet.IdOnly, [FolderSchema.DisplayName, FolderSchema.ParentFolderId, FolderSchema.FolderClass]);
-    const page = await session.call('FindFolder', (service) => service.FindFolders(WellKnownFolderName.MsgFolderRoot, view), { signal });
-    for (const folder of page.Folders) {
-      folders.push({
-        id: folder.Id.UniqueId,
-        parentId: optional(() => folder.ParentFolderId?.UniqueId),
-        displayName: optional(() => folder.DisplayName) ?? '',
-        folderClass: optional(() => folder.FolderClass),
-      });
+  const properties = new PropertySet(BasePropertySet.IdOnly, [FolderSchema.DisplayName, FolderSchema.ParentFolderId, FolderSchema.FolderClass]);
+  const folders = new Map<string, ListedFolder>();
+  let syncState: string | null = null;
+  for (let page = 0; page < MAX_HIERARCHY_PAGES; page++) {
+    const state: string | null = syncState;
+    const changes: ChangeCollection<FolderChange> = await session.call('SyncFolderHierarchy', (service) => service.SyncFolderHierarchy(new FolderId(WellKnownFolderName.MsgFolderRoot), properties, state as string), { signal });
+    for (const change of changes.GetEnumerator()) {
+      const folder = optional(() => change.Folder);
+      const id = optional(() => change.FolderId?.UniqueId) ?? folder?.Id?.UniqueId;
+      if (!id) continue;
+      if (change.ChangeType === ChangeType.Delete || !folder) {
+        folders.delete(id);
+        continue;
+      }
+      folders.set(id, { id, parentId: optional(() => folder.ParentFolderId?.UniqueId), displayName: optional(() => folder.DisplayName) ?? '', folderClass: optional(() => folder.FolderClass) });
     }
-    if (!page.MoreAvailable || page.Folders.length === 0) break;
-    offset = page.NextPageOffset ?? offset + page.Folders.length;
+    syncState = changes.SyncState;
+    if (!changes.MoreChangesAvailable || folders.size >= MAX_LISTED_FOLDERS) break;
   }
-  return folders;
+  return [...folders.values()].slice(0, MAX_LISTED_FOLDERS);
 }
 
 /** GetFolder of one folder by id: opens it with the signed-in account's rights (Test & Enable). */
