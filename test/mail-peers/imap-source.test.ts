@@ -406,7 +406,8 @@ describe('checkImap', () => {
     const check = await checkImap(endpoint, credentials(address), { sent: null, tracked: ['Projects/ACME'] });
     expect(check).toEqual({ ok: true, detail: `Signed in to 127.0.0.1 as ${address} and opened INBOX, Sent, Projects/ACME.`, folders: expect.any(Array) });
     // And every folder the server lists that can hold mail, for the hub's folder picker ("Projects" only parents one).
-    expect(check.ok && [...(check.folders ?? [])].sort()).toEqual(['INBOX', 'Projects/ACME', 'Sent']);
+    expect(check.ok && (check.folders ?? []).map((folder) => folder.path).sort()).toEqual(['INBOX', 'Projects/ACME', 'Sent']);
+    expect(check.ok && check.folders?.every((folder) => folder.folderId === null)).toBe(true);
   });
 
   it('gives reasons a person can act on', async () => {
