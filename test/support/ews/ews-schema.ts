@@ -74,6 +74,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   // Types.xsd SyncFolderItemsChangesType: a choice of Create, Update, Delete, ReadFlagChange.
   'm:Changes': { anyOrder: true, children: ['t:Create', 't:Update', 't:Delete', 't:ReadFlagChange'] },
   't:Create': { anyOrder: true, children: ['t:Item', 't:Message', 't:CalendarItem', 't:Contact', 't:Task'] },
+  't:Update': { anyOrder: true, children: ['t:Item', 't:Message', 't:CalendarItem', 't:Contact', 't:Task'] },
   't:Delete': { children: ['t:ItemId!'] },
 
   // Types.xsd BaseFolderType then FolderType.
@@ -102,6 +103,45 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:DateTimeReceived': { text: true },
   't:Size': { text: true },
   't:InternetMessageId': { text: true },
+
+  // Types.xsd ItemType then CalendarItemType (the elements the server writes, in their schema positions).
+  't:CalendarItem': {
+    children: [
+      't:MimeContent', 't:ItemId', 't:ParentFolderId', 't:ItemClass', 't:Subject', 't:Sensitivity', 't:Body', 't:Attachments', 't:DateTimeReceived', 't:Size',
+      't:Categories', 't:Importance', 't:InReplyTo', 't:IsSubmitted', 't:IsDraft', 't:IsFromMe', 't:IsResend', 't:IsUnmodified', 't:InternetMessageHeaders',
+      't:DateTimeSent', 't:DateTimeCreated', 't:ResponseObjects', 't:ReminderDueBy', 't:ReminderIsSet', 't:ReminderNextTime', 't:ReminderMinutesBeforeStart', 't:DisplayCc', 't:DisplayTo',
+      't:HasAttachments', 't:ExtendedProperty', 't:Culture', 't:EffectiveRights', 't:LastModifiedName', 't:LastModifiedTime', 't:IsAssociated', 't:WebClientReadFormQueryString',
+      't:WebClientEditFormQueryString', 't:ConversationId', 't:UniqueBody',
+      't:UID', 't:RecurrenceId', 't:DateTimeStamp', 't:Start', 't:End', 't:OriginalStart', 't:IsAllDayEvent', 't:LegacyFreeBusyStatus', 't:Location', 't:When',
+      't:IsMeeting', 't:IsCancelled', 't:IsRecurring', 't:MeetingRequestWasSent', 't:IsResponseRequested', 't:CalendarItemType', 't:MyResponseType', 't:Organizer',
+      't:RequiredAttendees', 't:OptionalAttendees', 't:Resources', 't:ConflictingMeetingCount', 't:AdjacentMeetingCount', 't:ConflictingMeetings', 't:AdjacentMeetings',
+      't:Duration', 't:TimeZone', 't:AppointmentReplyTime', 't:AppointmentSequenceNumber', 't:AppointmentState',
+    ],
+  },
+  't:ItemClass': { text: true },
+  't:Sensitivity': { text: true },
+  't:LastModifiedTime': { text: true },
+  't:UID': { text: true },
+  't:Start': { text: true },
+  't:End': { text: true },
+  't:IsAllDayEvent': { text: true },
+  't:Location': { text: true },
+  't:IsMeeting': { text: true },
+  't:IsCancelled': { text: true },
+  't:IsRecurring': { text: true },
+  't:CalendarItemType': { text: true },
+  't:AppointmentSequenceNumber': { text: true },
+  // Types.xsd SingleRecipientType, EmailAddressType, NonEmptyArrayOfAttendeesType, AttendeeType.
+  't:Organizer': { children: ['t:Mailbox!'] },
+  't:Mailbox': { children: ['t:Name', 't:EmailAddress', 't:RoutingType', 't:MailboxType', 't:ItemId', 't:OriginalDisplayName'] },
+  't:Name': { text: true },
+  't:EmailAddress': { text: true },
+  't:RoutingType': { text: true },
+  't:MailboxType': { text: true },
+  't:RequiredAttendees': { anyOrder: true, children: ['t:Attendee'] },
+  't:OptionalAttendees': { anyOrder: true, children: ['t:Attendee'] },
+  't:Attendee': { children: ['t:Mailbox!', 't:ResponseType', 't:LastResponseTime', 't:ProposedStart', 't:ProposedEnd'] },
+  't:ResponseType': { text: true },
 
   // Types.xsd NotificationType: SubscriptionId, PreviousWatermark, MoreEvents, then a choice of events.
   'm:Notification': { children: ['t:SubscriptionId!', 't:PreviousWatermark', 't:MoreEvents', 't:Events*'] },

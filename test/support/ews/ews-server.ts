@@ -34,7 +34,7 @@ interface Folder {
   readonly distinguished: string | null;
   readonly folderClass: string;
   /** Every change since the folder existed, in order: the SyncState says how far a client read. */
-  readonly log: { readonly seq: number; readonly kind: 'Create' | 'Delete'; readonly itemId: string }[];
+  readonly log: { readonly seq: number; readonly kind: 'Create' | 'Update' | 'Delete'; readonly itemId: string }[];
 }
 
 interface Item {
@@ -45,6 +45,27 @@ interface Item {
   readonly receivedAt: Date;
   readonly messageId: string | null;
   readonly subject: string;
+  /** A calendar item (Types.xsd CalendarItemType) rather than a message. */
+  calendar?: EwsCalendarData;
+  lastModified?: Date;
+}
+
+/** An appointment or meeting in a mailbox's Calendar, as Outlook keeps it. */
+export interface EwsCalendarData {
+  readonly uid: string;
+  readonly subject: string;
+  readonly start: Date;
+  readonly end: Date;
+  readonly allDay?: boolean;
+  readonly location?: string | null;
+  readonly organizer: { readonly name?: string; readonly address: string };
+  readonly required?: readonly { readonly name?: string; readonly address: string }[];
+  readonly optional?: readonly { readonly name?: string; readonly address: string }[];
+  /** Types.xsd SensitivityChoicesType. */
+  readonly sensitivity?: 'Normal' | 'Personal' | 'Private' | 'Confidential';
+  readonly cancelled?: boolean;
+  /** AppointmentSequenceNumber: raised when the organizer changes the time or place. */
+  readonly sequence?: number;
 }
 
 interface Mailbox {
@@ -82,6 +103,10 @@ export interface StartedEwsServer {
   /** A folder deleted in Outlook: moved into Deleted Items, or gone for good with `hard` (Shift+Delete, or emptied). */
   deleteFolder(address: string, folderPath: string, options?: { hard?: boolean }): void;
   moveItem(address: string, itemId: string, folderPath: string): void;
+  /** An appointment or meeting in the mailbox's Calendar (as if made or accepted in Outlook); returns its ItemId. */
+  addCalendarItem(address: string, data: EwsCalendarData): string;
+  /** Changes a calendar item as Outlook would (a meeting moved, cancelled): new ChangeKey, an Update in the folder's changes. */
+  updateCalendarItem(address: string, itemId: string, patch: Partial<EwsCalendarData>): void;
   deleteItem(address: string, itemId: string): void;
   items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
   sent(address: string): SentMessage[];
@@ -135,7 +160,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     if (kind !== 'Create') folder.changeKey = newChangeKey();
     box.hierarchyLog.push({ seq: ++seq, kind, folderId: folder.id });
   };
-  const record = (folder: Folder, kind: 'Create' | 'Delete', itemId: string) => {
+  const record = (folder: Folder, kind: 'Create' | 'Update' | 'Delete', itemId: string) => {
     folder.log.push({ seq: ++seq, kind, itemId });
     folder.changeKey = newChangeKey();
   };
@@ -284,7 +309,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const changes = page.map((entry) => {
           const item = box.items.get(entry.itemId);
           // A create whose item has left the folder since: Exchange reports only what is there now.
-          if (entry.kind === 'Create') return item && item.folderId === folder.id ? `<t:Create>${messageXml(item, { mime: false })}</t:Create>` : '';
+          if (entry.kind === 'Create') return item && item.folderId === folder.id ? `<t:Create>${itemXml(item, { mime: false, idOnly: true })}</t:Create>` : '';
+          if (entry.kind === 'Update') return item && item.folderId === folder.id ? `<t:Update>${itemXml(item, { mime: false, idOnly: true })}</t:Update>` : '';
           return `<t:Delete><t:ItemId Id="${esc(entry.itemId)}"/></t:Delete>`;
         });
         const content = `<m:SyncState>${syncStateOf(folder.id, upTo)}</m:SyncState><m:IncludesLastItemInRange>${page.length === pending.length}</m:IncludesLastItemInRange><m:Changes>${changes.join('')}</m:Changes>`;
@@ -295,7 +321,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         return operationResponse('GetItem', childElements(child(request, 'ItemIds')).map((element) => {
           const item = box.items.get(element.getAttribute('Id') ?? '');
           if (!item) return failure('GetItem', 'ErrorItemNotFound', 'The specified object was not found in the store.', '<m:Items/>');
-          return success('GetItem', `<m:Items>${messageXml(item, { mime: wantsMime })}</m:Items>`);
+          return success('GetItem', `<m:Items>${itemXml(item, { mime: wantsMime, idOnly: false })}</m:Items>`);
         }));
       }
       case 'FindItem': {
@@ -409,6 +435,36 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     );
   }
 
+  function itemXml(item: Item, options: { mime: boolean; idOnly: boolean }): string {
+    return item.calendar ? calendarItemXml(item, item.calendar, options.idOnly) : messageXml(item, options);
+  }
+
+  /** Types.xsd ItemType then CalendarItemType, in schema order; SyncFolderItems lists only the ItemId (IdOnly). */
+  function calendarItemXml(item: Item, data: EwsCalendarData, idOnly: boolean): string {
+    const box = [...mailboxes.values()].find((b) => b.items.get(item.id) === item)!;
+    const folder = box.folders.get(item.folderId)!;
+    const time = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+    const mailbox = (who: { name?: string; address: string }) => `<t:Mailbox>${who.name ? `<t:Name>${esc(who.name)}</t:Name>` : ''}<t:EmailAddress>${esc(who.address)}</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>`;
+    const attendees = (list: readonly { name?: string; address: string }[] | undefined) => (list ?? []).map((who) => `<t:Attendee>${mailbox(who)}<t:ResponseType>Unknown</t:ResponseType></t:Attendee>`).join('');
+    const id = `<t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/>`;
+    if (idOnly) return `<t:CalendarItem>${id}</t:CalendarItem>`;
+    const isMeeting = (data.required?.length ?? 0) + (data.optional?.length ?? 0) > 0;
+    return (
+      `<t:CalendarItem>${id}<t:ParentFolderId Id="${esc(folder.id)}" ChangeKey="${esc(folder.changeKey)}"/>` +
+      `<t:ItemClass>IPM.Appointment</t:ItemClass><t:Subject>${esc(data.subject)}</t:Subject><t:Sensitivity>${data.sensitivity ?? 'Normal'}</t:Sensitivity>` +
+      `<t:LastModifiedTime>${time(item.lastModified ?? item.receivedAt)}</t:LastModifiedTime>` +
+      `<t:UID>${esc(data.uid)}</t:UID><t:Start>${time(data.start)}</t:Start><t:End>${time(data.end)}</t:End>` +
+      `<t:IsAllDayEvent>${data.allDay ?? false}</t:IsAllDayEvent>` +
+      (data.location ? `<t:Location>${esc(data.location)}</t:Location>` : '') +
+      `<t:IsMeeting>${isMeeting}</t:IsMeeting><t:IsCancelled>${data.cancelled ?? false}</t:IsCancelled><t:IsRecurring>false</t:IsRecurring><t:CalendarItemType>Single</t:CalendarItemType>` +
+      `<t:Organizer>${mailbox(data.organizer)}</t:Organizer>` +
+      (data.required?.length ? `<t:RequiredAttendees>${attendees(data.required)}</t:RequiredAttendees>` : '') +
+      (data.optional?.length ? `<t:OptionalAttendees>${attendees(data.optional)}</t:OptionalAttendees>` : '') +
+      `<t:AppointmentSequenceNumber>${data.sequence ?? 0}</t:AppointmentSequenceNumber>` +
+      '</t:CalendarItem>'
+    );
+  }
+
   function matches(item: Item, condition: Element): boolean {
     const field = childElements(condition).find((e) => e.localName === 'FieldURI')?.getAttribute('FieldURI');
     const constant = condition.getElementsByTagNameNS(TYPES_NS, 'Constant')[0]?.getAttribute('Value') ?? '';
@@ -482,6 +538,22 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       const item = box.items.get(itemId)!;
       record(box.folders.get(item.folderId)!, 'Delete', item.id);
       place(box, item, folderAt(box, folderPath));
+    },
+    addCalendarItem(address, data) {
+      const box = mailboxOf(address);
+      const folder = byDistinguished(box, 'calendar')!;
+      const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.subject, calendar: data, lastModified: new Date() };
+      box.items.set(item.id, item);
+      record(folder, 'Create', item.id);
+      return item.id;
+    },
+    updateCalendarItem(address, itemId, patch) {
+      const box = mailboxOf(address);
+      const item = box.items.get(itemId)!;
+      item.calendar = { ...item.calendar!, ...patch };
+      item.lastModified = new Date();
+      record(box.folders.get(item.folderId)!, 'Update', item.id);
+      item.changeKey = newChangeKey();
     },
     deleteItem(address, itemId) {
       const box = mailboxOf(address);

@@ -1,0 +1,126 @@
+import {
+  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ChangeType, FolderId, ItemId, ItemSchema, PropertySet, ServiceResult, Sensitivity,
+  SyncFolderItemsScope, WellKnownFolderName, type Attendee, type DateTime, type EmailAddress,
+} from 'ews-javascript-api';
+import type { CalendarInput } from '../../mime/track-email-item.js';
+import { MAX_SYNC_CHANGES } from './ews-operations.js';
+import type { EwsSession } from './ews-service.js';
+
+// Appointments from an Exchange Calendar as the hub's calendar events: one SyncFolderItems page of item ids, then
+// GetItem of their calendar properties (SyncFolderItems, like FindItem, does not return attendees).
+
+/** One page of the Calendar's changes since a SyncState, as calendar events for the hub. */
+export interface CalendarPage {
+  readonly events: readonly CalendarInput[];
+  /** Items left out: private or personal ones, and recurring series (not synced yet). */
+  readonly skipped: number;
+  readonly syncState: string;
+  readonly moreChangesAvailable: boolean;
+}
+
+const CALENDAR_PROPERTIES = [
+  AppointmentSchema.ICalUid, ItemSchema.Subject, ItemSchema.Sensitivity, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent,
+  AppointmentSchema.Location, AppointmentSchema.IsCancelled, AppointmentSchema.AppointmentType, AppointmentSchema.Organizer, AppointmentSchema.RequiredAttendees,
+  AppointmentSchema.OptionalAttendees, AppointmentSchema.AppointmentSequenceNumber,
+];
+const HOUR_MS = 3_600_000;
+
+const optional = <T>(read: () => T): T | null => {
+  try {
+    return read() ?? null;
+  } catch {
+    return null; // the server did not return the property
+  }
+};
+
+/**
+ * The Calendar's items created or changed after `syncState` (null: all of it), at most `maxChanges` a page.
+ * Deletions are not passed on: removing a meeting from one's own calendar does not cancel it for the others.
+ */
+export async function readCalendarPage(session: EwsSession, syncState: string | null, maxChanges: number, signal?: AbortSignal): Promise<CalendarPage> {
+  const changes = await session.call(
+    'SyncFolderItems',
+    (service) => service.SyncFolderItems(new FolderId(WellKnownFolderName.Calendar), new PropertySet(BasePropertySet.IdOnly), null as unknown as ItemId[], Math.min(MAX_SYNC_CHANGES, Math.max(1, maxChanges)), SyncFolderItemsScope.NormalItems, syncState as string),
+    { folder: 'Calendar', signal },
+  );
+  const ids = new Set<string>();
+  for (const change of changes.GetEnumerator()) {
+    if (change.ChangeType !== ChangeType.Create && change.ChangeType !== ChangeType.Update) continue;
+    const id = change.ItemId?.UniqueId;
+    if (id) ids.add(id);
+  }
+  const events: CalendarInput[] = [];
+  let skipped = 0;
+  if (ids.size > 0) {
+    const responses = await session.call('GetItem', (service) => service.BindToItems([...ids].map((id) => new ItemId(id)), new PropertySet(BasePropertySet.IdOnly, CALENDAR_PROPERTIES)), { folder: 'Calendar', signal });
+    for (const response of responses.Responses) {
+      // ErrorItemNotFound: deleted since it was listed; nothing to pass on.
+      if (response.Result !== ServiceResult.Success || !(response.Item instanceof Appointment)) continue;
+      const event = calendarEventOf(response.Item);
+      if (event) events.push(event);
+      else skipped++;
+    }
+  }
+  return { events, skipped, syncState: changes.SyncState, moreChangesAvailable: changes.MoreChangesAvailable };
+}
+
+/** The hub's calendar event for one appointment; null for what stays out of the CRM (private, recurring, no UID). */
+export function calendarEventOf(item: Appointment): CalendarInput | null {
+  const sensitivity = optional(() => item.Sensitivity);
+  // Private and personal appointments stay in Outlook, as with Dynamics (which syncs only what the user tracks).
+  if (sensitivity === Sensitivity.Private || sensitivity === Sensitivity.Personal) return null;
+  const type = optional(() => item.AppointmentType);
+  if (type !== null && type !== AppointmentType.Single) return null;
+  const uid = optional(() => item.ICalUid);
+  const start = dateOf(optional(() => item.Start));
+  const end = dateOf(optional(() => item.End));
+  if (!uid || !start) return null;
+  const allDay = optional(() => item.IsAllDayEvent) ?? false;
+  const cancelled = optional(() => item.IsCancelled) ?? false;
+  const organizer = addressOf(optional(() => item.Organizer));
+  const attendees = [
+    ...attendeesOf(optional(() => item.RequiredAttendees?.GetEnumerator()), 'REQ-PARTICIPANT'),
+    ...attendeesOf(optional(() => item.OptionalAttendees?.GetEnumerator()), 'OPT-PARTICIPANT'),
+  ];
+  return {
+    method: 'PUBLISH',
+    uid,
+    sequence: optional(() => item.AppointmentSequenceNumber) ?? 0,
+    summary: optional(() => item.Subject),
+    location: optional(() => item.Location),
+    description: null,
+    start: allDay ? dayOf(start) : start.toISOString(),
+    end: end ? (allDay ? dayOf(end) : end.toISOString()) : null,
+    allDay,
+    organizer,
+    attendees,
+    status: cancelled ? 'CANCELLED' : 'CONFIRMED',
+  };
+}
+
+function dateOf(value: DateTime | null): Date | null {
+  if (!value) return null;
+  const date = new Date(value.valueOf());
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * An all-day appointment starts at midnight where the mailbox is, sent as that instant in UTC; the hub wants the day
+ * itself. Local midnight lies within 12 hours either side of UTC midnight, so the day is the UTC date 12 hours later.
+ */
+function dayOf(instant: Date): string {
+  return `${new Date(instant.getTime() + 12 * HOUR_MS).toISOString().slice(0, 10)}T00:00:00.000Z`;
+}
+
+function addressOf(email: EmailAddress | null): { address: string; name: string | null } | null {
+  const address = optional(() => email?.Address)?.trim();
+  if (!address || !address.includes('@')) return null; // an Exchange-internal (X.500) address without SMTP: not a party the hub can resolve
+  return { address, name: optional(() => email?.Name)?.trim() || null };
+}
+
+function attendeesOf(list: readonly Attendee[] | null, role: string): CalendarInput['attendees'] {
+  return (list ?? []).flatMap((attendee) => {
+    const who = addressOf(attendee);
+    return who ? [{ address: who.address, name: who.name, role, partstat: 'NEEDS-ACTION' }] : [];
+  });
+}
