@@ -18,6 +18,7 @@ import type { MailboxService } from '../mail/mailbox.service';
 import type { SyncMetricsService } from '../mail/sync-metrics.service';
 import type { QueueService } from '../queues/queue.service';
 import type { TrackingService } from '../tracking/tracking.service';
+import type { CalendarSyncService } from '../tracking/calendar-sync.service';
 import type { LiveBus } from '../live/live-bus';
 import type { LiveEventLog } from '../live/live-event-log';
 import type { LiveSubscriptions } from '../live/live-subscriptions';
@@ -62,6 +63,7 @@ export interface Services {
   readonly liveTail: LiveTail;
   readonly live: LiveSubscriptions;
   readonly tracking: TrackingService;
+  readonly calendarSync: CalendarSyncService;
   readonly timeline: TimelineService;
   readonly activitySearch: ActivitySearchService;
   readonly emailSettings: EmailSettingsService;

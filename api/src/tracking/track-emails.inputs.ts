@@ -62,6 +62,8 @@ export class CalendarAttendeeInput {
   partstat?: string | null;
 }
 
+// Also syncMailboxCalendar's events: repaired and cut to fit by meeting-invites.ts, like the invitation in an item.
+@MailServerText()
 @InputType({ description: 'The iCalendar event of a meeting invitation (RFC 5545 VEVENT, RFC 5546 METHOD), as the sync engine parsed it.' })
 export class CalendarInput {
   @Field({ description: 'REQUEST, CANCEL, REPLY, PUBLISH, …' })

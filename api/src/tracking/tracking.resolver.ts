@@ -1,5 +1,6 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
+import { CalendarEventResult, SyncMailboxCalendarArgs } from './calendar-sync.inputs';
 import { TrackEmailsInput, TrackEmailsResult } from './track-emails.inputs';
 
 @Resolver()
@@ -10,5 +11,13 @@ export class TrackingResolver {
   })
   trackEmails(@Arg('mailboxId', () => ID) mailboxId: string, @Arg('input') input: TrackEmailsInput, @Ctx() ctx: RequestContext): Promise<TrackEmailsResult> {
     return ctx.services.tracking.trackEmails(principalOf(ctx), mailboxId, input);
+  }
+
+  @Mutation(() => [CalendarEventResult], {
+    description:
+      'The sync engine only, under the mailbox\'s lease: appointments from the mailbox\'s Exchange Calendar become or change Appointments keyed by their UID (as meeting invitations in mail do), with the cursor, in one transaction. A meeting enters the CRM when its organizer or an attendee other than the mailbox\'s owner is a contact, account or lead; one already in the CRM follows every change. One result per event, in order.',
+  })
+  syncMailboxCalendar(@Args() { mailboxId, leaseId, events, cursor }: SyncMailboxCalendarArgs, @Ctx() ctx: RequestContext): Promise<CalendarEventResult[]> {
+    return ctx.services.calendarSync.sync(principalOf(ctx), mailboxId, leaseId, events, cursor ?? null);
   }
 }
