@@ -4,7 +4,7 @@ import {
   claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
-import type { ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
+import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { ServerFolder } from './mail/mail-source.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
@@ -57,6 +57,8 @@ export interface HubApi {
   reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void>;
   /** The folders the mailbox's server lists, replacing the hub's last list (its folder picker); folder rules follow folder ids. */
   reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void>;
+  /** Appointments from the mailbox's Exchange Calendar, committed with the cursor under the lease (nothing to read back). */
+  syncMailboxCalendar(mailboxId: string, leaseId: string, events: readonly CalendarItem[], cursor: string): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
@@ -107,6 +109,9 @@ const COVERAGE = graphql('ReportMailboxCoverage')`mutation ReportMailboxCoverage
 }`;
 const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFolders($mailboxId: ID!, $leaseId: ID!, $folders: [ServerFolderInput!]!) {
   reportMailboxFolders(mailboxId: $mailboxId, leaseId: $leaseId, serverFolders: $folders) { id }
+}`;
+const SYNC_CALENDAR = graphql('SyncMailboxCalendar')`mutation SyncMailboxCalendar($mailboxId: ID!, $leaseId: ID!, $events: [CalendarInput!]!, $cursor: String) {
+  syncMailboxCalendar(mailboxId: $mailboxId, leaseId: $leaseId, events: $events, cursor: $cursor) { uid outcome }
 }`;
 const CLAIM_OUTGOING = graphql('ClaimOutgoingEmails')`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
@@ -189,6 +194,10 @@ export class GraphqlHubApi implements HubApi {
 
   async reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void> {
     await this.request(REPORT_FOLDERS, { mailboxId, leaseId, folders: folders.map(({ path, folderId, underInbox }) => ({ path, folderId, underInbox })) });
+  }
+
+  async syncMailboxCalendar(mailboxId: string, leaseId: string, events: readonly CalendarItem[], cursor: string): Promise<void> {
+    await this.request(SYNC_CALENDAR, { mailboxId, leaseId, events: [...events], cursor }, undefined, 60_000);
   }
 
   async uploadBlob(content: Buffer): Promise<string> {

@@ -68,13 +68,14 @@ class ScriptedHubApi implements HubApi {
   undecidedMessages = unused;
   reportMailboxCoverage = unused;
   reportMailboxFolders = unused;
+  syncMailboxCalendar = unused;
   uploadBlob = unused;
   downloadBlob = unused;
   markEmailSent = unused;
   markEmailFailed = unused;
 }
 
-const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, checkAct: unused, sentFolder: unused, closeAll: async () => undefined };
+const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, checkAct: unused, calendar: unused, sentFolder: unused, closeAll: async () => undefined };
 
 const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({
   pollIntervalMs: 60_000,

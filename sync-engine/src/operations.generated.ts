@@ -15,6 +15,12 @@ export type CalendarAttendeeInput = {
   readonly role?: string | null | undefined;
 };
 
+export type CalendarEventOutcome =
+  | 'CREATED'
+  | 'NOT_TRACKED'
+  | 'UNCHANGED'
+  | 'UPDATED';
+
 /** The iCalendar event of a meeting invitation (RFC 5545 VEVENT, RFC 5546 METHOD), as the sync engine parsed it. */
 export type CalendarInput = {
   readonly allDay?: boolean | null | undefined;
@@ -287,6 +293,16 @@ export type SyncEngineViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SyncEngineViewerQuery = { readonly viewer: { readonly id: string, readonly fullName: string, readonly roles: ReadonlyArray<{ readonly name: string }> } };
 
+export type SyncMailboxCalendarMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  events: ReadonlyArray<CalendarInput> | CalendarInput;
+  cursor?: string | null | undefined;
+}>;
+
+
+export type SyncMailboxCalendarMutation = { readonly syncMailboxCalendar: ReadonlyArray<{ readonly uid: string, readonly outcome: CalendarEventOutcome }> };
+
 export type TrackEmailsMutationVariables = Exact<{
   mailboxId: string;
   input: TrackEmailsInput;
@@ -316,6 +332,7 @@ export interface Operations {
   readonly ReportMailboxFolders: { readonly result: ReportMailboxFoldersMutation; readonly variables: ReportMailboxFoldersMutationVariables };
   readonly ReportMailboxTest: { readonly result: ReportMailboxTestMutation; readonly variables: ReportMailboxTestMutationVariables };
   readonly SyncEngineViewer: { readonly result: SyncEngineViewerQuery; readonly variables: SyncEngineViewerQueryVariables };
+  readonly SyncMailboxCalendar: { readonly result: SyncMailboxCalendarMutation; readonly variables: SyncMailboxCalendarMutationVariables };
   readonly TrackEmails: { readonly result: TrackEmailsMutation; readonly variables: TrackEmailsMutationVariables };
   readonly UndecidedMessages: { readonly result: UndecidedMessagesMutation; readonly variables: UndecidedMessagesMutationVariables };
 }

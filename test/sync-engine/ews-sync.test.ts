@@ -150,6 +150,29 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect(status, JSON.stringify(status)).toMatchObject({ state: 'ENABLED' });
   });
 
+  it('a meeting with a contact in the Exchange Calendar becomes an Appointment; moved in Outlook, it moves in the CRM; a private one stays out', async () => {
+    const contact = contacts[3];
+    const uid = `040000008200E00074C5B7101A82E008-${uniqueTag()}`;
+    const appointment = async () => (await timeline(contact.id)).find((i) => i.__typename === 'Appointment' && i.subject === 'Quarterly review');
+    ews.addCalendarItem(SAM.address, { uid: `private-${uid}`, subject: 'Private errand', start: new Date('2027-01-12T07:00:00Z'), end: new Date('2027-01-12T08:00:00Z'), organizer: { address: SAM.address }, required: [{ address: contact.primaryEmail }], sensitivity: 'Private' });
+    const from = events.items.length;
+    const itemId = ews.addCalendarItem(SAM.address, {
+      uid, subject: 'Quarterly review', location: 'Teams', start: new Date('2027-01-12T09:00:00Z'), end: new Date('2027-01-12T10:00:00Z'),
+      organizer: { name: SAM.name, address: SAM.address }, required: [{ name: contact.fullName, address: contact.primaryEmail }],
+    });
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_CREATED', from);
+    expect(await appointment()).toBeDefined();
+    const created = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { startAt endAt location state } } }', { id: (await appointment()).id }, admin)).node;
+    expect(created).toEqual({ startAt: '2027-01-12T09:00:00.000Z', endAt: '2027-01-12T10:00:00.000Z', location: 'Teams', state: 'OPEN' });
+
+    const movedFrom = events.items.length;
+    ews.updateCalendarItem(SAM.address, itemId, { start: new Date('2027-01-14T13:00:00Z'), end: new Date('2027-01-14T14:00:00Z'), sequence: 1 });
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_UPDATED', movedFrom);
+    const moved = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { startAt endAt state } } }', { id: (await appointment()).id }, admin)).node;
+    expect(moved).toEqual({ startAt: '2027-01-14T13:00:00.000Z', endAt: '2027-01-14T14:00:00.000Z', state: 'OPEN' });
+    expect((await timeline(contact.id)).some((i) => i.subject === 'Private errand')).toBe(false);
+  });
+
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {
     const sam = await hub.login(SAM.address);
     const contact = contacts[2];

@@ -1,3 +1,4 @@
+import type { CalendarInput } from '../mime/track-email-item.js';
 import type { MailErrorCode } from './mail-error.js';
 
 /** Where and how to connect: one channel (incoming or outgoing) of an email server profile. */
@@ -102,3 +103,8 @@ export interface SentFolder {
 
 /** A channel check for Test & Enable: success, or the code and a sentence a person can act on. */
 export type ChannelCheck = { readonly ok: true; readonly detail: string; /** IMAP: the folders the server listed (MailSource.serverFolders). */ readonly folders?: readonly ServerFolder[] } | { readonly ok: false; readonly code: MailErrorCode; readonly reason: string };
+
+/** Appointments from a mailbox's calendar (Exchange), in batches, each with the mailbox cursor to commit with it. */
+export interface CalendarSource {
+  read(cursor: string | null, signal?: AbortSignal): AsyncIterable<{ readonly events: readonly CalendarInput[]; readonly skipped: number; readonly cursor: string }>;
+}

@@ -1,6 +1,6 @@
 import type { MailboxWork, OutgoingEmail } from '../hub-types.js';
 import type { MailSender } from '../mail/mail-sender.js';
-import type { ChannelCheck, MailSource, SentFolder } from '../mail/mail-source.js';
+import type { CalendarSource, ChannelCheck, MailSource, SentFolder } from '../mail/mail-source.js';
 
 /**
  * How the engine reaches mail servers: the real adapters in production (mail-connectors.ts),
@@ -15,6 +15,8 @@ export interface MailConnectors {
   sender(transport: OutgoingEmail['transport'], mailbox: string): MailSender;
   /** Test & Enable's outgoing check. */
   checkOutgoing(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
+  /** The mailbox's calendar when it synchronizes appointments with Exchange; null otherwise. */
+  calendar(work: MailboxWork): CalendarSource | null;
   /** Test & Enable's appointments, contacts and tasks check (EXCHANGE_EWS): Calendar, Contacts and Tasks open. */
   checkAct(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
   /**

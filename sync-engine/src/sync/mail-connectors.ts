@@ -1,5 +1,6 @@
 import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
+import { EwsCalendarSource } from '../mail/ews/ews-calendar.js';
 import { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
 import { EwsSender } from '../mail/ews/ews-sender.js';
 import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOptions } from '../mail/ews/ews-service.js';
@@ -8,7 +9,7 @@ import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
 import type { MailSender } from '../mail/mail-sender.js';
 import { MailError } from '../mail/mail-error.js';
-import type { ChannelCheck, Credentials, Endpoint, MailSource, SentFolder } from '../mail/mail-source.js';
+import type { CalendarSource, ChannelCheck, Credentials, Endpoint, MailSource, SentFolder } from '../mail/mail-source.js';
 import { checkPop3 } from '../mail/pop3/pop3-check.js';
 import { Pop3Source } from '../mail/pop3/pop3-source.js';
 import { SmtpSenders } from '../mail/smtp/smtp-senders.js';
@@ -38,6 +39,11 @@ export class RealMailConnectors implements MailConnectors {
     const credentials = credentialsOf(work.credentials, work.address);
     if (work.kind === 'POP3_SMTP') return new Pop3Source({ endpoint, credentials, logger: this.log });
     return new ImapSource({ endpoint, credentials, folders: { inbox: true, sent: work.sentFolder, tracked: work.trackedFolders }, logger: this.log });
+  }
+
+  calendar(work: MailboxWork): CalendarSource | null {
+    if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
+    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
   }
 
   async checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {

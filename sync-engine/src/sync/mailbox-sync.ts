@@ -63,6 +63,7 @@ export class MailboxSync {
         processed += result.processed;
       };
       await ingest(work.resyncFrom);
+      if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendar(work, cursor, stop, log);
       // An interrupted resync stays pending in the hub and runs again on the next claim.
       const resyncCompleted = stop.aborted ? null : work.resyncFrom;
       if (!stop.aborted && this.reconcileDue(work.mailboxId)) {
@@ -168,6 +169,28 @@ export class MailboxSync {
       this.log.info({ ...log, reason: error.message }, 'the server ended IDLE; the mailbox is handed back and read again at once');
       return 'closed';
     }
+  }
+
+  /**
+   * Appointments from the mailbox's Exchange Calendar, page by page, each committed with the cursor. A calendar that
+   * cannot be read does not stop the mail: it is logged and read again on the next run.
+   */
+  private async syncCalendar(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+    const calendar = this.connectors.calendar(work);
+    if (!calendar) return cursor;
+    let committed = cursor;
+    try {
+      for await (const batch of calendar.read(committed, stop)) {
+        if (stop.aborted) break;
+        await this.api.syncMailboxCalendar(work.mailboxId, work.leaseId, batch.events, batch.cursor);
+        committed = batch.cursor;
+        if (batch.events.length > 0 || batch.skipped > 0) this.log.info({ ...log, appointments: batch.events.length, skipped: batch.skipped }, 'calendar synchronized');
+      }
+    } catch (error) {
+      if (stop.aborted) throw error;
+      this.log.warn({ ...log, err: error }, 'the Exchange calendar could not be synchronized; mail goes on, and the calendar is read again next run');
+    }
+    return committed;
   }
 
   /** Once per run at most, and only when the list differs from the last one reported; POP3 (null) reports nothing. */

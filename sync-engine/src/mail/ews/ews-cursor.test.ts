@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_EWS_CURSOR, parseEwsCursor, resumeState, serializeEwsCursor, withFolderPosition } from './ews-cursor.js';
+import { EMPTY_EWS_CURSOR, parseEwsCursor, resumeState, serializeEwsCursor, withCalendarState, withFolderPosition } from './ews-cursor.js';
 
 const inbox = { folderId: 'AAMkAGI2TG93AAA=', syncState: 'H4sIAAAAAAAEAO29B2AcSZYlJi9tynt/SvVK1+B0oQiAYBMk2JBAEOzBiM3mkuwdaUcjKasqgcplVmVdZhZAzO2dvPfee++999577733' };
 
@@ -15,7 +15,15 @@ describe('the EWS cursor', () => {
     expect(JSON.parse(serializeEwsCursor(cursor))).toEqual({ v: 1, folders: { Inbox: inbox, 'Inbox/Customers': { folderId: 'AQMkAD=', syncState: 'abc/+=' } } });
   });
 
+  it('keeps the Calendar\'s SyncState beside the mail folders\', whichever moves', () => {
+    const cursor = withFolderPosition(withCalendarState(withFolderPosition(EMPTY_EWS_CURSOR, 'Inbox', inbox), 'Q2FsZW5kYXI='), 'Inbox', { ...inbox, syncState: 'bmV4dA==' });
+    expect(JSON.parse(serializeEwsCursor(cursor))).toEqual({ v: 1, folders: { Inbox: { ...inbox, syncState: 'bmV4dA==' } }, calendar: { syncState: 'Q2FsZW5kYXI=' } });
+    expect(parseEwsCursor(serializeEwsCursor(cursor))).toEqual(cursor);
+  });
+
   it.each([
+    ['a calendar without a SyncState', JSON.stringify({ v: 1, folders: {}, calendar: {} })],
+    ['a calendar SyncState that is not base64', JSON.stringify({ v: 1, folders: {}, calendar: { syncState: '<xml/>' } })],
     ['not JSON', '{v:1'],
     ['an IMAP cursor', JSON.stringify({ v: 1, folders: { INBOX: { uidValidity: 1, lastUid: 5 } } })],
     ['another version', JSON.stringify({ v: 2, folders: {} })],

@@ -8,10 +8,14 @@ export interface EwsFolderPosition {
   readonly syncState: string;
 }
 
-/** The EWS source's cursor: one position per folder path ("Inbox", "Sent Items", "Inbox/Customers"). JSON `{v:1, folders:{…}}`. */
+/**
+ * The EWS source's cursor: one position per mail folder path ("Inbox", "Sent Items", "Inbox/Customers"), and the
+ * Calendar's SyncState once appointments are synchronized. JSON `{v:1, folders:{…}, calendar?:{syncState}}`.
+ */
 export interface EwsCursor {
   readonly v: 1;
   readonly folders: Readonly<Record<string, EwsFolderPosition>>;
+  readonly calendar?: { readonly syncState: string };
 }
 
 export const EMPTY_EWS_CURSOR: EwsCursor = Object.freeze({ v: 1, folders: Object.freeze({}) });
@@ -27,7 +31,7 @@ const invalid = (why: string) => new MailError('CURSOR_INVALID', `The stored Exc
 /** Reads a stored cursor; null or empty means "never synced". Throws MailError CURSOR_INVALID on anything malformed. */
 export function parseEwsCursor(text: string | null): EwsCursor {
   if (text === null || text === '') return EMPTY_EWS_CURSOR;
-  const { folders } = readCursorJson(text, ['folders'], invalid);
+  const { folders, calendar } = readCursorJson(text, ['folders', 'calendar'], invalid);
   if (typeof folders !== 'object' || folders === null || Array.isArray(folders)) throw invalid('folders is not an object');
   const entries = Object.entries(folders);
   if (entries.length > MAX_FOLDERS) throw invalid(`more than ${MAX_FOLDERS} folders`);
@@ -36,7 +40,10 @@ export function parseEwsCursor(text: string | null): EwsCursor {
     if (path.trim() === '') throw invalid('empty folder path');
     parsed[path] = parsePosition(path, value);
   }
-  return { v: 1, folders: parsed };
+  if (calendar === undefined) return { v: 1, folders: parsed };
+  const { syncState, ...rest } = (typeof calendar === 'object' && calendar !== null && !Array.isArray(calendar) ? calendar : { syncState: null }) as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof syncState !== 'string' || syncState === '' || syncState.length > MAX_SYNC_STATE || !BASE64.test(syncState)) throw invalid('calendar has no valid syncState');
+  return { v: 1, folders: parsed, calendar: { syncState } };
 }
 
 function parsePosition(path: string, value: unknown): EwsFolderPosition {
@@ -53,7 +60,11 @@ export function serializeEwsCursor(cursor: EwsCursor): string {
 }
 
 export function withFolderPosition(cursor: EwsCursor, path: string, position: EwsFolderPosition): EwsCursor {
-  return { v: 1, folders: { ...cursor.folders, [path]: position } };
+  return { ...cursor, folders: { ...cursor.folders, [path]: position } };
+}
+
+export function withCalendarState(cursor: EwsCursor, syncState: string): EwsCursor {
+  return { ...cursor, calendar: { syncState } };
 }
 
 /**

@@ -283,7 +283,7 @@ function positionOf(cursor: EwsCursor, folder: EwsResolvedFolder): EwsFolderPosi
 function withoutFolderId(cursor: EwsCursor, folder: EwsResolvedFolder): EwsCursor {
   const stale = Object.entries(cursor.folders).filter(([path, position]) => path !== folder.path && position.folderId === folder.id);
   if (stale.length === 0) return cursor;
-  return { v: 1, folders: Object.fromEntries(Object.entries(cursor.folders).filter(([path]) => !stale.some(([old]) => old === path))) };
+  return { ...cursor, folders: Object.fromEntries(Object.entries(cursor.folders).filter(([path]) => !stale.some(([old]) => old === path))) };
 }
 
 function folderMissing(paths: readonly string[], account: EwsAccount): MailError {
