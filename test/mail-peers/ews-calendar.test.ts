@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCalendarPage } from '../../sync-engine/src/mail/ews/ews-calendar.js';
 import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
+import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
 import { checkEwsDocument } from '../support/ews/ews-schema';
 import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-server';
 
@@ -69,6 +70,19 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
       more = page.moreChangesAvailable;
     }
     expect(uids).toEqual(Array.from({ length: 30 }, (_, i) => `busy-${i}`));
+  });
+
+  it('pull notifications wake the mailbox when a meeting is moved in its Calendar, when it synchronizes appointments', async () => {
+    const user = 'push@corp.test';
+    ews.addUser(user, { password: 'pw' });
+    const meeting = ews.addCalendarItem(user, { uid: 'push-1', subject: 'Kickoff', start: new Date('2026-12-20T09:00:00Z'), end: new Date('2026-12-20T10:00:00Z'), organizer: { address: user }, required: [{ address: 'ann@customer.test' }] });
+    const watching = new EwsSource({ services, account: { ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, folders: { sent: null, tracked: [] }, pullIntervalMs: 50, watchCalendar: true });
+    await watching.open();
+    // The first wait subscribes; nothing has changed yet.
+    expect(await watching.waitForChange(300)).toBe('timeout');
+    setTimeout(() => ews.updateCalendarItem(user, meeting, { start: new Date('2026-12-21T09:00:00Z'), end: new Date('2026-12-21T10:00:00Z'), sequence: 1 }), 100);
+    expect(await watching.waitForChange(5_000)).toBe('changed');
+    await watching.close();
   });
 
   it('every calendar response the test server wrote follows Messages.xsd and Types.xsd', () => {

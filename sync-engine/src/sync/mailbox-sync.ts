@@ -77,8 +77,10 @@ export class MailboxSync {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
         while (!stop.aborted && Date.now() < deadline) {
           idled = true;
-          if ((await this.idle(source, deadline - Date.now(), stop, log)) === 'changed' && !stop.aborted) await ingest(null);
-          else if (Date.now() < deadline && !stop.aborted) break; // the server ended IDLE: hand back, reconnect on the next claim
+          if ((await this.idle(source, deadline - Date.now(), stop, log)) === 'changed' && !stop.aborted) {
+            await ingest(null);
+            if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendar(work, cursor, stop, log);
+          } else if (Date.now() < deadline && !stop.aborted) break; // the server ended IDLE: hand back, reconnect on the next claim
         }
       }
       // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.

@@ -150,6 +150,9 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:MoreEvents': { text: true },
   't:StatusEvent': { children: ['t:Watermark!'] },
   't:NewMailEvent': { children: ['t:Watermark!', 't:TimeStamp!', 't:ItemId', 't:FolderId', 't:ParentFolderId!', 't:OldParentFolderId'] },
+  't:CreatedEvent': { children: ['t:Watermark!', 't:TimeStamp!', 't:ItemId', 't:FolderId', 't:ParentFolderId!'] },
+  't:ModifiedEvent': { children: ['t:Watermark!', 't:TimeStamp!', 't:ItemId', 't:FolderId', 't:ParentFolderId!', 't:UnreadCount'] },
+  't:DeletedEvent': { children: ['t:Watermark!', 't:TimeStamp!', 't:ItemId', 't:FolderId', 't:ParentFolderId!'] },
   't:Watermark': { text: true },
   't:TimeStamp': { text: true },
 };

@@ -74,7 +74,7 @@ interface Mailbox {
   readonly canImpersonate: boolean;
   readonly folders: Map<string, Folder>;
   readonly items: Map<string, Item>;
-  readonly subscriptions: Map<string, { readonly folderIds: readonly string[]; watermark: number }>;
+  readonly subscriptions: Map<string, { readonly folderIds: readonly string[]; readonly eventTypes: readonly string[]; watermark: number }>;
   /** Folders created, changed (renamed, moved) and deleted, in order: SyncFolderHierarchy's SyncState says how far a client read. */
   readonly hierarchyLog: { readonly seq: number; readonly kind: 'Create' | 'Update' | 'Delete'; readonly folderId: string }[];
 }
@@ -366,8 +366,9 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       case 'Subscribe': {
         const pull = child(request, 'PullSubscriptionRequest');
         const folderIds = childElements(child(pull!, 'FolderIds')).map((e) => resolveFolder(box, e)?.id).filter((id): id is string => !!id);
+        const eventTypes = childElements(child(pull!, 'EventTypes')).map((e) => e.textContent?.trim() ?? '');
         const id = newId();
-        box.subscriptions.set(id, { folderIds, watermark: seq });
+        box.subscriptions.set(id, { folderIds, eventTypes, watermark: seq });
         return operationResponse('Subscribe', [success('Subscribe', `<m:SubscriptionId>${id}</m:SubscriptionId><m:Watermark>${watermarkOf(seq)}</m:Watermark>`)]);
       }
       case 'GetEvents': {
@@ -375,12 +376,20 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const subscription = box.subscriptions.get(id);
         if (!subscription) return operationResponse('GetEvents', [failure('GetEvents', 'ErrorSubscriptionNotFound', 'The specified subscription was not found.')]);
         const previous = subscription.watermark;
-        const created = subscription.folderIds.flatMap((folderId) => box.folders.get(folderId)!.log.filter((e) => e.seq > previous && e.kind === 'Create').map((e) => ({ ...e, folderId })));
+        const changes = subscription.folderIds.flatMap((folderId) => (box.folders.get(folderId)?.log ?? []).filter((e) => e.seq > previous).map((e) => ({ ...e, folderId })));
         subscription.watermark = seq;
         const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const events = created.length
-          ? created.map((e) => `<t:NewMailEvent><t:Watermark>${watermarkOf(e.seq)}</t:Watermark><t:TimeStamp>${stamp}</t:TimeStamp><t:ItemId Id="${esc(e.itemId)}" ChangeKey="${esc(box.items.get(e.itemId)?.changeKey ?? newChangeKey())}"/><t:ParentFolderId Id="${esc(e.folderId)}" ChangeKey="${esc(box.folders.get(e.folderId)!.changeKey)}"/></t:NewMailEvent>`).join('')
-          : `<t:StatusEvent><t:Watermark>${watermarkOf(seq)}</t:Watermark></t:StatusEvent>`;
+        const wants = (type: string) => subscription.eventTypes.includes(type);
+        // Types.xsd BaseObjectChangedEventType: Watermark, TimeStamp, the item's id, its folder's id.
+        const event = (element: string, e: (typeof changes)[number]) =>
+          `<t:${element}><t:Watermark>${watermarkOf(e.seq)}</t:Watermark><t:TimeStamp>${stamp}</t:TimeStamp><t:ItemId Id="${esc(e.itemId)}" ChangeKey="${esc(box.items.get(e.itemId)?.changeKey ?? newChangeKey())}"/><t:ParentFolderId Id="${esc(e.folderId)}" ChangeKey="${esc(box.folders.get(e.folderId)!.changeKey)}"/></t:${element}>`;
+        const written = changes.flatMap((e) => {
+          const mail = box.folders.get(e.folderId)!.folderClass === 'IPF.Note';
+          if (e.kind === 'Create') return [...(mail && wants('NewMailEvent') ? [event('NewMailEvent', e)] : []), ...(wants('CreatedEvent') ? [event('CreatedEvent', e)] : [])];
+          if (e.kind === 'Update') return wants('ModifiedEvent') ? [event('ModifiedEvent', e)] : [];
+          return wants('DeletedEvent') ? [event('DeletedEvent', e)] : [];
+        });
+        const events = written.length ? written.join('') : `<t:StatusEvent><t:Watermark>${watermarkOf(seq)}</t:Watermark></t:StatusEvent>`;
         return operationResponse('GetEvents', [success('GetEvents', `<m:Notification><t:SubscriptionId>${esc(id)}</t:SubscriptionId><t:PreviousWatermark>${watermarkOf(previous)}</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents>${events}</m:Notification>`)]);
       }
       case 'Unsubscribe':

@@ -30,6 +30,8 @@ export interface EwsSourceOptions {
   readonly logger?: Log;
   /** How often waitForChange asks GetEvents of its pull subscription. */
   readonly pullIntervalMs?: number;
+  /** Also wake waitForChange when the Calendar changes (the mailbox synchronizes appointments). */
+  readonly watchCalendar?: boolean;
 }
 
 /** A folder this source reads, and why. */
@@ -206,7 +208,13 @@ export class EwsSource implements MailSource {
     if (!this.subscription && !this.pullUnavailable) {
       try {
         const folderIds = this.resolved.map((folder) => new FolderId(folder.id));
-        this.subscription = await session.call('Subscribe', (service) => service.SubscribeToPullNotifications(folderIds, PULL_TIMEOUT_MINUTES, null as unknown as string, EventType.NewMail, EventType.Created, EventType.Moved), { signal });
+        const events = [EventType.NewMail, EventType.Created, EventType.Moved];
+        // An appointment moved or re-titled in Outlook is an item modified in the Calendar.
+        if (this.options.watchCalendar) {
+          folderIds.push(new FolderId(WellKnownFolderName.Calendar));
+          events.push(EventType.Modified);
+        }
+        this.subscription = await session.call('Subscribe', (service) => service.SubscribeToPullNotifications(folderIds, PULL_TIMEOUT_MINUTES, null as unknown as string, ...events), { signal });
       } catch (error) {
         if (signal?.aborted) return 'timeout';
         this.pullUnavailable = true; // not offered (or not to this account): wait the whole time instead
