@@ -72,6 +72,8 @@ interface Mailbox {
   readonly address: string;
   readonly password: string;
   readonly canImpersonate: boolean;
+  /** An OAuth access token that signs this account in (Authorization: Bearer); null: Basic only. */
+  readonly accessToken: string | null;
   readonly folders: Map<string, Folder>;
   readonly items: Map<string, Item>;
   readonly subscriptions: Map<string, { readonly folderIds: readonly string[]; readonly eventTypes: readonly string[]; watermark: number }>;
@@ -93,7 +95,7 @@ export interface EwsRequestLog {
 
 export interface StartedEwsServer {
   readonly url: string;
-  addUser(address: string, options: { password: string; canImpersonate?: boolean }): void;
+  addUser(address: string, options: { password: string; canImpersonate?: boolean; accessToken?: string }): void;
   deliver(address: string, folderPath: string, mime: Buffer, options?: { receivedAt?: Date }): string;
   createFolder(address: string, parentPath: string, name: string): string;
   /** A folder renamed in Outlook: same FolderId, new DisplayName, new ChangeKey. */
@@ -187,7 +189,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     const soapBody = doc.getElementsByTagNameNS(SOAP_NS, 'Body')[0];
     const request = soapBody ? firstElement(soapBody) : null;
     const operation = request?.localName ?? 'unknown';
-    const account = basicUser(req.headers.authorization);
+    const account = signedIn(req.headers.authorization);
     const impersonated = text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'PrimarySmtpAddress') ?? text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'SmtpAddress');
     log.push({ operation, account: account?.address ?? null, mailbox: impersonated ?? account?.address ?? null });
     const armed = failures.get(operation);
@@ -203,7 +205,11 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       if (armed.failure === 'AccessDenied') return reply(res, 200, envelope(operationResponse(operation.replace(/Request$/, ''), [failure(operation, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.')])));
       if (armed.failure === 'InvalidSyncState') return reply(res, 200, envelope(operationResponse(operation, [failure(operation, 'ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.', syncEmpty())])));
     }
-    if (!account || !request) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="EWS test server"' }).end();
+    if (!account || !request) {
+      // Exchange names the scheme the client tried: a refused token is told apart from a refused password.
+      const challenge = /^Bearer /i.test(req.headers.authorization ?? '') ? 'Bearer realm="EWS test server", error="invalid_token"' : 'Basic realm="EWS test server"';
+      return void res.writeHead(401, { 'www-authenticate': challenge }).end();
+    }
     let box = account;
     if (impersonated && impersonated.toLowerCase() !== account.address) {
       if (!account.canImpersonate) return reply(res, 500, impersonationFault(account.address, impersonated));
@@ -219,7 +225,10 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   }
 
-  function basicUser(header: string | undefined): Mailbox | null {
+  /** The account an Authorization header signs in: Basic user and password, or an OAuth bearer token given to addUser. */
+  function signedIn(header: string | undefined): Mailbox | null {
+    const bearer = /^Bearer (.+)$/i.exec(header ?? '');
+    if (bearer) return [...mailboxes.values()].find((box) => box.accessToken !== null && box.accessToken === bearer[1].trim()) ?? null;
     const match = /^Basic (.+)$/i.exec(header ?? '');
     if (!match) return null;
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -489,7 +498,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     url: `http://127.0.0.1:${port}/EWS/Exchange.asmx`,
     documents,
     addUser(address, options) {
-      const box: Mailbox = { address: address.toLowerCase(), password: options.password, canImpersonate: options.canImpersonate ?? false, folders: new Map(), items: new Map(), subscriptions: new Map(), hierarchyLog: [] };
+      const box: Mailbox = { address: address.toLowerCase(), password: options.password, canImpersonate: options.canImpersonate ?? false, accessToken: options.accessToken ?? null, folders: new Map(), items: new Map(), subscriptions: new Map(), hierarchyLog: [] };
       const ids = new Map<string, string>();
       for (const [name, display, folderClass, parent] of DISTINGUISHED) {
         const id = newId();

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkEwsIncoming } from '../../sync-engine/src/mail/ews/ews-check.js';
+import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
+import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
+import { MailError } from '../../sync-engine/src/mail/mail-error.js';
+import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-server';
+import { rawMessage } from './raw-messages.js';
+
+// Signing in to Exchange with an OAuth bearer token, against the schema-faithful EWS test server (not Exchange).
+
+const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.test-token-for-ann.signature';
+let ews: StartedEwsServer;
+let services: EwsServices;
+const account = (accessToken: string): EwsAccount => ({
+  address: 'ann@corp.test',
+  connection: { url: ews.url, impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 4 },
+  credentials: { method: 'OAUTH_BEARER', username: 'ann@corp.test', accessToken },
+});
+
+beforeAll(async () => {
+  ews = await startEwsTestServer();
+  ews.addUser('ann@corp.test', { password: 'unused-password', accessToken: TOKEN });
+  services = new EwsServices({ timeoutMs: 10_000, maxBackOffMs: 2_000 });
+});
+afterAll(() => ews?.close());
+
+describe('OAuth bearer tokens against the schema-faithful EWS test server (not Exchange)', () => {
+  it('a mailbox signed in with its token reads its Inbox', async () => {
+    ews.deliver('ann@corp.test', 'inbox', rawMessage({ subject: 'Over OAuth', messageId: 'oauth@corp.test' }).raw);
+    const source = new EwsSource({ services, account: account(TOKEN), folders: { sent: null, tracked: [] } });
+    await source.open();
+    const subjects: string[] = [];
+    for await (const batch of source.fetchNew(null, { batchSize: 50, maxBatchBytes: 1 << 20, notBefore: null, resyncFrom: null })) {
+      subjects.push(...batch.messages.map((m) => /^Subject: (.*)$/m.exec(m.source.toString('utf8'))?.[1] ?? ''));
+    }
+    expect(subjects).toEqual(['Over OAuth']);
+    await source.close();
+    expect(ews.requests().filter((r) => r.account === 'ann@corp.test').length).toBeGreaterThan(0);
+  });
+
+  it('an expired or wrong token is AUTH_FAILED, and the token is never repeated in the error or logged by the server', async () => {
+    const wrong = 'eyJ0eXAiOiJKV1QifQ.expired-token.sig';
+    const check = await checkEwsIncoming(services, account(wrong), { sent: null, tracked: [] });
+    expect(check).toMatchObject({ ok: false, code: 'AUTH_FAILED' });
+    expect(JSON.stringify(check)).not.toContain('expired-token');
+    expect(check.ok === false && check.reason).toMatch(/token/);
+    const source = new EwsSource({ services, account: account(wrong), folders: { sent: null, tracked: [] } });
+    const error = await source.open().then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(MailError);
+    expect((error as MailError).code).toBe('AUTH_FAILED');
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain('expired-token');
+    expect(JSON.stringify(ews.requests())).not.toContain(TOKEN);
+  });
+});
