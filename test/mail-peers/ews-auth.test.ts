@@ -6,7 +6,8 @@ import { MailError } from '../../sync-engine/src/mail/mail-error.js';
 import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-server';
 import { rawMessage } from './raw-messages.js';
 
-// Signing in to Exchange with an OAuth bearer token, against the schema-faithful EWS test server (not Exchange).
+// Signing in to Exchange with an OAuth bearer token, and finding it with Autodiscover, against the schema-faithful
+// EWS test server (not Exchange).
 
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.test-token-for-ann.signature';
 let ews: StartedEwsServer;
@@ -50,5 +51,49 @@ describe('OAuth bearer tokens against the schema-faithful EWS test server (not E
     expect((error as MailError).code).toBe('AUTH_FAILED');
     expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain('expired-token');
     expect(JSON.stringify(ews.requests())).not.toContain(TOKEN);
+  });
+});
+
+describe('Autodiscover (SOAP GetUserSettings) against the schema-faithful EWS test server (not Exchange)', () => {
+  const discovering = (address: string, password: string): EwsAccount => ({
+    address,
+    connection: { url: null, impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 4 },
+    credentials: { method: 'PASSWORD', username: address, password },
+  });
+  const autodiscoverAt = (port: string) => ews.url.replace(/:\d+\/EWS\/Exchange\.asmx$/, `:${port}/autodiscover/autodiscover.svc`);
+
+  it('finds the EWS URL from the mailbox address, asking the endpoints in turn, and remembers it', async () => {
+    ews.addUser('bo@corp.test', { password: 'bo-pw' });
+    ews.deliver('bo@corp.test', 'inbox', rawMessage({ subject: 'Found by Autodiscover', messageId: 'autod@corp.test' }).raw);
+    const port = new URL(ews.url).port;
+    // The first endpoint does not answer at all (nothing listens there); the second is the test server.
+    const discovery = new EwsServices({ timeoutMs: 5_000, maxBackOffMs: 1_000, autodiscoverUrls: () => ['http://127.0.0.1:9/autodiscover/autodiscover.svc', autodiscoverAt(port)] });
+    const source = new EwsSource({ services: discovery, account: discovering('bo@corp.test', 'bo-pw'), folders: { sent: null, tracked: [] } });
+    await source.open();
+    const subjects: string[] = [];
+    for await (const batch of source.fetchNew(null, { batchSize: 50, maxBatchBytes: 1 << 20, notBefore: null, resyncFrom: null })) subjects.push(...batch.messages.map((m) => /^Subject: (.*)$/m.exec(m.source.toString('utf8'))?.[1] ?? ''));
+    expect(subjects).toEqual(['Found by Autodiscover']);
+    await source.close();
+    const asked = ews.requests().filter((r) => r.operation === 'Autodiscover').length;
+    expect(asked).toBe(1);
+    // A second session for the same address asks no more.
+    await discovery.session(discovering('bo@corp.test', 'bo-pw'), 'incoming');
+    expect(ews.requests().filter((r) => r.operation === 'Autodiscover').length).toBe(asked);
+  });
+
+  it('a mailbox the server does not know, or no endpoint at all, ends in a sentence telling the administrator to enter the EWS URL', async () => {
+    const port = new URL(ews.url).port;
+    const discovery = new EwsServices({ timeoutMs: 5_000, maxBackOffMs: 1_000, autodiscoverUrls: () => [autodiscoverAt(port)] });
+    ews.addUser('svc-ad@corp.test', { password: 'svc-pw' });
+    // Signed in as a known account, asking for a mailbox Exchange does not have: InvalidUser.
+    const unknown: EwsAccount = { ...discovering('nobody@corp.test', 'x'), credentials: { method: 'PASSWORD', username: 'svc-ad@corp.test', password: 'svc-pw' } };
+    const error = await discovery.session(unknown, 'incoming').then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(MailError);
+    // The server answered (InvalidUser), so no failure is appended: only the sentence for the administrator.
+    expect((error as MailError).message).toBe('Autodiscover found no EWS URL for nobody@corp.test; enter the EWS URL on the email server profile');
+    expect(ews.requests().some((r) => r.operation === 'Autodiscover' && r.account === 'svc-ad@corp.test')).toBe(true);
+    // A wrong password is said as such, not as "nothing found".
+    const refused = await discovery.session(discovering('bo@corp.test', 'wrong'), 'incoming').then(() => null, (e: unknown) => e);
+    expect((refused as MailError).code).toBe('AUTH_FAILED');
   });
 });

@@ -19,9 +19,13 @@ import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault
  *   ews.failNext('SyncFolderItems', 'InvalidSyncState')     // ServerBusy | Unauthorized | AccessDenied | DropConnection
  *   ews.requests()                                          // operation, account, mailbox: never passwords or bodies
  *
- * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems, GetItem, FindItem, CreateItem (Message with MimeContent),
- * DeleteItem, Subscribe (pull), GetEvents, Unsubscribe. Authentication: HTTP Basic. ExchangeImpersonation for
- * accounts granted it (else ErrorImpersonateUserDenied).
+ *   ews.addCalendarItem('sam@corp.test', { uid, subject, start, end, organizer, required })   // then updateCalendarItem
+ *   ews.renameFolder / moveFolder / deleteFolder                                            // as in Outlook
+ *
+ * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems (messages and calendar items), GetItem,
+ * FindItem, CreateItem (Message with MimeContent), DeleteItem, Subscribe (pull), GetEvents, Unsubscribe; and SOAP
+ * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
+ * given to addUser. ExchangeImpersonation for accounts granted it (else ErrorImpersonateUserDenied).
  */
 
 export type EwsFailure = 'ServerBusy' | 'Unauthorized' | 'AccessDenied' | 'InvalidSyncState' | 'DropConnection';
@@ -177,12 +181,46 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       try {
-        handle(req, res, Buffer.concat(chunks).toString('utf8'));
+        if ((req.url ?? '').toLowerCase().startsWith('/autodiscover/autodiscover.svc')) autodiscover(req, res, Buffer.concat(chunks).toString('utf8'));
+        else handle(req, res, Buffer.concat(chunks).toString('utf8'));
       } catch (error) {
         res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
       }
     });
   });
+
+  /**
+   * SOAP Autodiscover (MS-OXWSADISC) GetUserSettings, as Exchange answers it at /autodiscover/autodiscover.svc: the
+   * signed-in account asks for a mailbox's settings; this server's own EWS URL is its ExternalEwsUrl and InternalEwsUrl.
+   */
+  function autodiscover(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const doc = new DOMParser().parseFromString(body, 'text/xml');
+    const account = signedIn(req.headers.authorization);
+    log.push({ operation: 'Autodiscover', account: account?.address ?? null, mailbox: null });
+    if (!account) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="EWS test server"' }).end();
+    const texts = (name: string) => {
+      const list = doc.getElementsByTagNameNS(AUTODISCOVER_NS, name);
+      return Array.from({ length: list.length }, (_, i) => list.item(i)?.textContent?.trim() ?? '');
+    };
+    const users = texts('Mailbox');
+    const wanted = texts('Setting');
+    const ewsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;
+    const settings: Record<string, string> = { ExternalEwsUrl: ewsUrl, InternalEwsUrl: ewsUrl };
+    const userResponses = users.map((address) => {
+      if (!mailboxes.has(address.toLowerCase())) {
+        return '<UserResponse><ErrorCode>InvalidUser</ErrorCode><ErrorMessage>Invalid user.</ErrorMessage><RedirectTarget i:nil="true"/><UserSettingErrors/><UserSettings/></UserResponse>';
+      }
+      const values = wanted.filter((name) => name in settings).map((name) => `<UserSetting i:type="StringSetting"><Name>${esc(name)}</Name><Value>${esc(settings[name])}</Value></UserSetting>`);
+      return `<UserResponse><ErrorCode>NoError</ErrorCode><ErrorMessage>No error.</ErrorMessage><RedirectTarget i:nil="true"/><UserSettingErrors/><UserSettings>${values.join('')}</UserSettings></UserResponse>`;
+    });
+    const xml =
+      `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP_NS}" xmlns:a="http://www.w3.org/2005/08/addressing">` +
+      '<s:Header><a:Action s:mustUnderstand="1">http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetUserSettingsResponse</a:Action>' +
+      `<h:ServerVersionInfo xmlns:h="${AUTODISCOVER_NS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><h:MajorVersion>15</h:MajorVersion><h:MinorVersion>1</h:MinorVersion><h:MajorBuildNumber>2507</h:MajorBuildNumber><h:MinorBuildNumber>6</h:MinorBuildNumber><h:Version>Exchange2015</h:Version></h:ServerVersionInfo></s:Header>` +
+      `<s:Body><GetUserSettingsResponseMessage xmlns="${AUTODISCOVER_NS}"><Response xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><ErrorCode>NoError</ErrorCode><ErrorMessage/>` +
+      `<UserResponses>${userResponses.join('')}</UserResponses></Response></GetUserSettingsResponseMessage></s:Body></s:Envelope>`;
+    res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
+  }
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const doc = new DOMParser().parseFromString(body, 'text/xml');
@@ -611,6 +649,7 @@ function impersonationFault(account: string, target: string): string {
 
 /** SyncFolderItems' own elements when it failed: an empty SyncState and changes (Messages.xsd SyncFolderItemsResponseMessageType). */
 const hierarchyEmpty = () => '<m:SyncState/><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange><m:Changes/>';
+const AUTODISCOVER_NS = 'http://schemas.microsoft.com/exchange/2010/Autodiscover';
 const syncEmpty = () => '<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes/>';
 const syncStateOf = (folderId: string, upTo: number) => Buffer.from(JSON.stringify({ f: folderId, s: upTo })).toString('base64');
 const watermarkOf = (value: number) => Buffer.from(`wm:${value}`).toString('base64');
