@@ -1,10 +1,11 @@
 import { graphql, type Operation, type OperationName, type OperationVariables } from './graphql-tag.js';
 import { credentialsOnEntry } from './wire-credentials.js';
 import {
-  claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
+  calendarWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
+import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
 import type { ServerFolder } from './mail/mail-source.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
@@ -59,6 +60,9 @@ export interface HubApi {
   reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void>;
   /** Appointments from the mailbox's Exchange Calendar, committed with the cursor under the lease (nothing to read back). */
   syncMailboxCalendar(mailboxId: string, leaseId: string, events: readonly CalendarItem[], cursor: string): Promise<void>;
+  /** The owner's appointments to write to the Exchange Calendar, and the report of what was written. */
+  claimCalendarWrites(mailboxId: string, leaseId: string, first: number): Promise<CalendarWriteRequest[]>;
+  reportCalendarWrites(mailboxId: string, leaseId: string, writes: readonly CalendarWriteResult[]): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
@@ -112,6 +116,14 @@ const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFol
 }`;
 const SYNC_CALENDAR = graphql('SyncMailboxCalendar')`mutation SyncMailboxCalendar($mailboxId: ID!, $leaseId: ID!, $events: [CalendarInput!]!, $cursor: String) {
   syncMailboxCalendar(mailboxId: $mailboxId, leaseId: $leaseId, events: $events, cursor: $cursor) { uid outcome }
+}`;
+const CLAIM_CALENDAR_WRITES = graphql('ClaimCalendarWrites')`mutation ClaimCalendarWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
+  claimCalendarWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) {
+    appointmentId uid itemId subject startAt endAt allDay location cancelled attendees { address name required } fingerprint
+  }
+}`;
+const REPORT_CALENDAR_WRITES = graphql('ReportCalendarWrites')`mutation ReportCalendarWrites($mailboxId: ID!, $leaseId: ID!, $writes: [CalendarWriteInput!]!) {
+  reportCalendarWrites(mailboxId: $mailboxId, leaseId: $leaseId, writes: $writes)
 }`;
 const CLAIM_OUTGOING = graphql('ClaimOutgoingEmails')`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
@@ -198,6 +210,15 @@ export class GraphqlHubApi implements HubApi {
 
   async syncMailboxCalendar(mailboxId: string, leaseId: string, events: readonly CalendarItem[], cursor: string): Promise<void> {
     await this.request(SYNC_CALENDAR, { mailboxId, leaseId, events: [...events], cursor }, undefined, 60_000);
+  }
+
+  async claimCalendarWrites(mailboxId: string, leaseId: string, first: number): Promise<CalendarWriteRequest[]> {
+    const data = await this.request(CLAIM_CALENDAR_WRITES, { mailboxId, leaseId, first });
+    return onEntry(() => calendarWritesOnEntry(data));
+  }
+
+  async reportCalendarWrites(mailboxId: string, leaseId: string, writes: readonly CalendarWriteResult[]): Promise<void> {
+    await this.request(REPORT_CALENDAR_WRITES, { mailboxId, leaseId, writes: writes.map(({ appointmentId, itemId, fingerprint }) => ({ appointmentId, itemId, fingerprint })) });
   }
 
   async uploadBlob(content: Buffer): Promise<string> {

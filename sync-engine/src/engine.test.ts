@@ -69,6 +69,8 @@ class ScriptedHubApi implements HubApi {
   reportMailboxCoverage = unused;
   reportMailboxFolders = unused;
   syncMailboxCalendar = unused;
+  claimCalendarWrites = unused;
+  reportCalendarWrites = unused;
   uploadBlob = unused;
   downloadBlob = unused;
   markEmailSent = unused;

@@ -28,6 +28,8 @@ export type CalendarInput = {
   readonly description?: string | null | undefined;
   /** DTEND as ISO 8601; default: the start (an all-day event: one day). */
   readonly end?: string | null | undefined;
+  /** syncMailboxCalendar only: the Exchange ItemId of the calendar entry (at most 512 characters; a longer one is ignored). */
+  readonly itemId?: string | null | undefined;
   readonly location?: string | null | undefined;
   /** REQUEST, CANCEL, REPLY, PUBLISH, … */
   readonly method: string;
@@ -41,6 +43,15 @@ export type CalendarInput = {
   readonly summary?: string | null | undefined;
   /** The event's UID: one Appointment per UID however many messages carry it. */
   readonly uid: string;
+};
+
+/** One appointment the engine wrote to the Exchange Calendar. */
+export type CalendarWriteInput = {
+  readonly appointmentId: string;
+  /** The fingerprint claimCalendarWrites gave. */
+  readonly fingerprint: string;
+  /** The Calendar entry's ItemId; null when the entry was removed. */
+  readonly itemId?: string | null | undefined;
 };
 
 /** The result of testing one channel. */
@@ -203,6 +214,15 @@ export type TrackEmailsInput = {
   readonly quarantine?: ReadonlyArray<QuarantineInput> | null | undefined;
 };
 
+export type ClaimCalendarWritesMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  first: number;
+}>;
+
+
+export type ClaimCalendarWritesMutation = { readonly claimCalendarWrites: ReadonlyArray<{ readonly appointmentId: string, readonly uid: string, readonly itemId: string | null, readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean, readonly fingerprint: string, readonly attendees: ReadonlyArray<{ readonly address: string, readonly name: string | null, readonly required: boolean }> }> };
+
 export type ClaimMailboxesMutationVariables = Exact<{
   engineId: string;
   limit: number;
@@ -256,6 +276,15 @@ export type RenewMailboxLeaseMutationVariables = Exact<{
 
 
 export type RenewMailboxLeaseMutation = { readonly renewMailboxLease: string };
+
+export type ReportCalendarWritesMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  writes: ReadonlyArray<CalendarWriteInput> | CalendarWriteInput;
+}>;
+
+
+export type ReportCalendarWritesMutation = { readonly reportCalendarWrites: boolean };
 
 export type ReportMailboxCoverageMutationVariables = Exact<{
   mailboxId: string;
@@ -322,12 +351,14 @@ export type UndecidedMessagesMutation = { readonly undecidedMessages: ReadonlyAr
 
 /** Every operation of this package by name: what it answers and the variables it takes. */
 export interface Operations {
+  readonly ClaimCalendarWrites: { readonly result: ClaimCalendarWritesMutation; readonly variables: ClaimCalendarWritesMutationVariables };
   readonly ClaimMailboxes: { readonly result: ClaimMailboxesMutation; readonly variables: ClaimMailboxesMutationVariables };
   readonly ClaimOutgoingEmails: { readonly result: ClaimOutgoingEmailsMutation; readonly variables: ClaimOutgoingEmailsMutationVariables };
   readonly MarkEmailFailed: { readonly result: MarkEmailFailedMutation; readonly variables: MarkEmailFailedMutationVariables };
   readonly MarkEmailSent: { readonly result: MarkEmailSentMutation; readonly variables: MarkEmailSentMutationVariables };
   readonly ReleaseMailbox: { readonly result: ReleaseMailboxMutation; readonly variables: ReleaseMailboxMutationVariables };
   readonly RenewMailboxLease: { readonly result: RenewMailboxLeaseMutation; readonly variables: RenewMailboxLeaseMutationVariables };
+  readonly ReportCalendarWrites: { readonly result: ReportCalendarWritesMutation; readonly variables: ReportCalendarWritesMutationVariables };
   readonly ReportMailboxCoverage: { readonly result: ReportMailboxCoverageMutation; readonly variables: ReportMailboxCoverageMutationVariables };
   readonly ReportMailboxFolders: { readonly result: ReportMailboxFoldersMutation; readonly variables: ReportMailboxFoldersMutationVariables };
   readonly ReportMailboxTest: { readonly result: ReportMailboxTestMutation; readonly variables: ReportMailboxTestMutationVariables };

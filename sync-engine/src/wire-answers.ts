@@ -1,4 +1,5 @@
 import type { EwsConnection, MailboxWork, OutgoingEmail, ServerKind, TlsMode, TrackedItemResult, Viewer, WireAddress, WireEndpoint } from './hub-types.js';
+import type { CalendarWriteRequest } from './mail/ews/ews-calendar.js';
 
 // The answers the engine acts on, checked where they enter the process (STYLE 9): a field the api
 // renamed or a value it never sent before fails here with its path, not later as `undefined`.
@@ -252,4 +253,27 @@ export function undecidedOnEntry(data: Fields): string[] {
 /** The new lease end a renewMailboxLease answer gives. */
 export function leaseEndOnEntry(data: Fields): Date {
   return new Date(date(data, 'renewMailboxLease', ''));
+}
+
+/** The appointments a claimCalendarWrites answer hands out to write to the Exchange Calendar. */
+export function calendarWritesOnEntry(data: Fields): CalendarWriteRequest[] {
+  return listOf(data, 'claimCalendarWrites', '', (value, path) => {
+    const o = object(value, path);
+    return {
+      appointmentId: string(o, 'appointmentId', path),
+      uid: string(o, 'uid', path),
+      itemId: stringOrNull(o, 'itemId', path),
+      subject: string(o, 'subject', path),
+      startAt: date(o, 'startAt', path),
+      endAt: date(o, 'endAt', path),
+      allDay: boolean(o, 'allDay', path),
+      location: stringOrNull(o, 'location', path),
+      cancelled: boolean(o, 'cancelled', path),
+      attendees: listOf(o, 'attendees', path, (attendee, at) => {
+        const a = object(attendee, at);
+        return { address: string(a, 'address', at), name: stringOrNull(a, 'name', at), required: boolean(a, 'required', at) };
+      }),
+      fingerprint: string(o, 'fingerprint', path),
+    };
+  });
 }

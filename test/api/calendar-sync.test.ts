@@ -79,6 +79,43 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
     expect(subjects).toEqual([]);
   });
 
+  it('hands the engine the appointments made in the CRM to write to Exchange, once each, and a cancelled one to remove', async () => {
+    const CLAIM_WRITES = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimCalendarWrites(mailboxId: $m, leaseId: $l, first: $n) { appointmentId uid itemId subject startAt endAt allDay location cancelled attendees { address required } fingerprint } }';
+    const REPORT_WRITES = 'mutation($m: ID!, $l: ID!, $w: [CalendarWriteInput!]!) { reportCalendarWrites(mailboxId: $m, leaseId: $l, writes: $w) }';
+    const claim = async () => ok(await engine(CLAIM_WRITES, { m: samMailbox, l: lease, n: 50 })).claimCalendarWrites as any[];
+    const sam = await hub.login('sam.sales@demo.crm.test');
+    const made = ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', { input: { subject: `${tag} Site visit`, startAt: '2027-02-03T08:00:00.000Z', endAt: '2027-02-03T11:00:00.000Z', location: 'Åre', requiredAttendeeIds: [contact.id] } }, sam)).createAppointment.id;
+    const sara = await hub.login('sara.sales@demo.crm.test');
+    ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', { input: { subject: `${tag} Sara's own`, startAt: '2027-02-04T08:00:00.000Z', endAt: '2027-02-04T09:00:00.000Z' } }, sara));
+
+    const first = await claim();
+    // Only Sam's appointment made in the CRM: not Sara's, not the meetings that came from Exchange.
+    expect(first.map((w) => w.subject)).toEqual([`${tag} Site visit`]);
+    const write = first[0];
+    expect(write).toMatchObject({ appointmentId: made, itemId: null, startAt: '2027-02-03T08:00:00.000Z', location: 'Åre', cancelled: false, attendees: [{ address: contact.primaryEmail, required: true }] });
+    expect(write.uid).toMatch(/@crm-activity-hub$/);
+    // Until reported, it is handed out again (the engine may have stopped); reported, it is not.
+    expect((await claim()).map((w) => w.appointmentId)).toEqual([made]);
+    ok(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: made, itemId: 'AAMkEntry1=', fingerprint: write.fingerprint }] }));
+    expect(await claim()).toEqual([]);
+
+    // Its entry read back from Exchange is the same appointment (its UID), and changes nothing.
+    const back = ok(await sync([meeting({ uid: write.uid, summary: `${tag} Site visit`, start: write.startAt, end: write.endAt, location: 'Åre', itemId: 'AAMkEntry1=' })])).syncMailboxCalendar[0];
+    expect(back).toMatchObject({ appointmentId: made });
+    expect(await claim()).toEqual([]);
+
+    ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: made }, sam));
+    expect(await claim()).toEqual([expect.objectContaining({ appointmentId: made, itemId: 'AAMkEntry1=', cancelled: true })]);
+
+    // Abuse: another user's appointment cannot be linked, and the bounds name their field.
+    const saras = (await hub.database.dataSource.query("SELECT id FROM activity WHERE subject = ?", [`${tag} Sara's own`]))[0].id;
+    failed(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: Buffer.from(`Appointment:${saras}`).toString('base64url'), itemId: 'x', fingerprint: 'f' }] }), 'NOT_FOUND', 'writes[0].appointmentId');
+    failed(await engine(CLAIM_WRITES, { m: samMailbox, l: lease, n: 51 }), 'BAD_USER_INPUT', 'first');
+    failed(await engine(CLAIM_WRITES, { m: samMailbox, l: 'not-the-lease', n: 5 }), 'CONFLICT', 'leaseId');
+    failed(await hub.gql(CLAIM_WRITES, { m: samMailbox, l: lease, n: 5 }, sam), 'FORBIDDEN');
+    failed(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: made, itemId: 'x'.repeat(513), fingerprint: 'f' }] }), 'BAD_USER_INPUT');
+  });
+
   it('only the engine holding the lease writes; a mailbox not syncing appointments with Exchange is refused; bad input names the field', async () => {
     for (const token of [admin, await hub.login('sam.sales@demo.crm.test')]) failed(await sync([meeting()], {}, token), 'FORBIDDEN');
     failed(await sync([meeting({ uid: `${tag}-stale@corp.test` })], { l: 'not-the-lease' }), 'CONFLICT', 'leaseId');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCalendarPage } from '../../sync-engine/src/mail/ews/ews-calendar.js';
+import { readCalendarPage, writeCalendar } from '../../sync-engine/src/mail/ews/ews-calendar.js';
 import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
 import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
 import { checkEwsDocument } from '../support/ews/ews-schema';
@@ -41,7 +41,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
           { address: 'ann@customer.test', name: 'Ann Buyer', role: 'REQ-PARTICIPANT', partstat: 'NEEDS-ACTION' },
           { address: 'bo@customer.test', name: null, role: 'OPT-PARTICIPANT', partstat: 'NEEDS-ACTION' },
         ],
-        status: 'CONFIRMED',
+        status: 'CONFIRMED', itemId: meeting,
       },
       // Local midnight (here UTC+1) is the day itself.
       expect.objectContaining({ uid: 'all-day-1', allDay: true, start: '2026-12-14T00:00:00.000Z', end: '2026-12-16T00:00:00.000Z' }),
@@ -83,6 +83,26 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     setTimeout(() => ews.updateCalendarItem(user, meeting, { start: new Date('2026-12-21T09:00:00Z'), end: new Date('2026-12-21T10:00:00Z'), sequence: 1 }), 100);
     expect(await watching.waitForChange(5_000)).toBe('changed');
     await watching.close();
+  });
+
+  it('writes an appointment with the CRM\'s UID and no invitations, writes a changed one again in its place, and removes a cancelled one', async () => {
+    const user = 'writer@corp.test';
+    ews.addUser(user, { password: 'pw' });
+    const writer = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6MQ', uid: 'a1@crm-activity-hub', itemId: null, subject: 'Demo', startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room 2', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann Buyer', required: true }, { address: 'bo@customer.test', name: null, required: false }], fingerprint: 'f1' };
+    const [created] = await writeCalendar(writer, [write]);
+    expect(created).toEqual({ appointmentId: write.appointmentId, itemId: expect.any(String), fingerprint: 'f1' });
+    expect(ews.calendarItems(user)).toEqual([expect.objectContaining({ itemId: created.itemId, uid: 'a1@crm-activity-hub', subject: 'Demo', location: 'Room 2', sendMeetingInvitations: 'SendToNone', required: [{ name: 'Ann Buyer', address: 'ann@customer.test' }], optional: [{ name: 'bo@customer.test', address: 'bo@customer.test' }] })]);
+    // Read back, it is the same UID: the hub recognizes its own appointment.
+    expect((await readCalendarPage(writer, null, 512)).events.map((e) => [e.uid, e.itemId])).toEqual([['a1@crm-activity-hub', created.itemId]]);
+
+    const [moved] = await writeCalendar(writer, [{ ...write, itemId: created.itemId, startAt: '2027-03-02T09:00:00.000Z', endAt: '2027-03-02T10:00:00.000Z', fingerprint: 'f2' }]);
+    expect(ews.calendarItems(user).map((i) => [i.itemId, i.uid, i.start.toISOString()])).toEqual([[moved.itemId, 'a1@crm-activity-hub', '2027-03-02T09:00:00.000Z']]);
+    const [removed] = await writeCalendar(writer, [{ ...write, itemId: moved.itemId, cancelled: true, fingerprint: 'f3' }]);
+    expect(removed.itemId).toBeNull();
+    expect(ews.calendarItems(user)).toEqual([]);
+    // Removing what Outlook already deleted is no failure.
+    expect(await writeCalendar(writer, [{ ...write, itemId: moved.itemId, cancelled: true, fingerprint: 'f3' }])).toEqual([removed]);
   });
 
   it('every calendar response the test server wrote follows Messages.xsd and Types.xsd', () => {

@@ -8,7 +8,7 @@ import { startEwsTestServer, type StartedEwsServer } from '../support/ews/ews-se
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import type { LiveClient } from '../support/live-client';
 import { subscribeFromNow as subscribeLive } from '../support/live-from-now';
-import { MAILBOX_STATUS, setUpMailbox } from '../support/mailbox-admin';
+import { eventually, MAILBOX_STATUS, setUpMailbox } from '../support/mailbox-admin';
 import { rawMessage } from '../support/raw-mail';
 
 // End to end over Exchange Web Services: the built sync engine (a child process) between the EWS test server (a
@@ -171,6 +171,30 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     const moved = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { startAt endAt state } } }', { id: (await appointment()).id }, admin)).node;
     expect(moved).toEqual({ startAt: '2027-01-14T13:00:00.000Z', endAt: '2027-01-14T14:00:00.000Z', state: 'OPEN' });
     expect((await timeline(contact.id)).some((i) => i.subject === 'Private errand')).toBe(false);
+  });
+
+  it('an appointment Sam makes in the CRM appears in his Exchange Calendar without inviting anyone, is not doubled when read back, and cancelled it leaves the Calendar', async () => {
+    const contact = contacts[4];
+    const sam = await hub.login(SAM.address);
+    const made = ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', {
+      input: { subject: 'Site visit at Åre', startAt: '2027-02-03T08:00:00.000Z', endAt: '2027-02-03T11:00:00.000Z', location: 'Åre', requiredAttendeeIds: [contact.id] },
+    }, sam)).createAppointment.id;
+    const rawId = parseGlobalId(made)!.id;
+    const entry = await eventually(async () => ews.calendarItems(SAM.address).find((i) => i.subject === 'Site visit at Åre'), 30_000, 'the appointment in Sam\'s Exchange Calendar');
+    expect(entry).toMatchObject({ uid: `${rawId}@crm-activity-hub`, location: 'Åre', sendMeetingInvitations: 'SendToNone' });
+    expect(entry.start.toISOString()).toBe('2027-02-03T08:00:00.000Z');
+    expect(entry.required?.map((a) => a.address)).toEqual([contact.primaryEmail]);
+
+    // Read back on the next runs: still one appointment, the one made in the CRM, and one Calendar entry.
+    const reads = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > reads + 4 ? true : undefined), 30_000, 'more calendar reads');
+    const onTimeline = (await timeline(contact.id)).filter((i) => i.subject === 'Site visit at Åre');
+    expect(onTimeline.map((i) => i.id)).toEqual([made]);
+    expect(ews.calendarItems(SAM.address).filter((i) => i.subject === 'Site visit at Åre')).toHaveLength(1);
+
+    // Cancelled in the CRM: the entry leaves the Calendar (into Deleted Items), and nobody is told from here.
+    ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: made }, sam));
+    await eventually(async () => (ews.calendarItems(SAM.address).some((i) => i.subject === 'Site visit at Åre') ? undefined : true), 30_000, 'the entry to leave the Calendar');
   });
 
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {

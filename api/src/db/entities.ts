@@ -9,6 +9,7 @@ import { EmailMessage } from '../activities/email-message.entity';
 import { TimelineEntry } from '../activities/timeline-entry.entity';
 import { EmailServerProfile } from '../mail/email-server-profile.entity';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
+import { ExchangeCalendarLink } from '../tracking/exchange-calendar-link.entity';
 import { MailboxServerFolder } from '../mail/mailbox-server-folder.entity';
 import { MailboxAlert } from '../mail/mailbox-alert.entity';
 import { QuarantinedMessage } from '../mail/quarantined-message.entity';
@@ -68,6 +69,7 @@ export const ENTITIES = [
   QuarantinedMessage,
   SyncMetricEvent,
   FolderTrackingRule,
+  ExchangeCalendarLink,
   MailboxServerFolder,
   OrganizationEmailSettings,
   TrackingTokenCounter,

@@ -1,6 +1,6 @@
-import { ArrayMaxSize } from 'class-validator';
-import { ArgsType, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { MaxBytes } from '../common/validation';
+import { ArrayMaxSize, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MaxBytes, MaxLength } from '../common/validation';
 import { CalendarInput } from './track-emails.inputs';
 
 /** The most calendar events one syncMailboxCalendar call takes; the engine sends a SyncFolderItems page at a time. */
@@ -46,4 +46,95 @@ export class CalendarEventResult {
 
   @Field(() => String, { nullable: true, description: 'What was repaired or ignored in the event, or why it changed nothing.' })
   note: string | null;
+}
+
+/** The most appointments one claimCalendarWrites call hands out. */
+export const MAX_CALENDAR_WRITES = 50;
+
+@ObjectType('CalendarWriteAttendee')
+export class CalendarWriteAttendee {
+  @Field()
+  address: string;
+
+  @Field(() => String, { nullable: true })
+  name: string | null;
+
+  @Field()
+  required: boolean;
+}
+
+@ObjectType('CalendarWrite', { description: 'An appointment made or changed in the CRM that the mailbox\'s Exchange Calendar does not show yet.' })
+export class CalendarWrite {
+  @Field(() => ID)
+  appointmentId: string;
+
+  @Field({ description: 'The iCalendar UID to give the Calendar entry: read back, it is this appointment.' })
+  uid: string;
+
+  @Field(() => String, { nullable: true, description: 'The Calendar entry written before; null: create one.' })
+  itemId: string | null;
+
+  @Field()
+  subject: string;
+
+  @Field()
+  startAt: Date;
+
+  @Field()
+  endAt: Date;
+
+  @Field()
+  allDay: boolean;
+
+  @Field(() => String, { nullable: true })
+  location: string | null;
+
+  @Field({ description: 'Cancelled in the CRM: remove the Calendar entry.' })
+  cancelled: boolean;
+
+  @Field(() => [CalendarWriteAttendee])
+  attendees: CalendarWriteAttendee[];
+
+  @Field({ description: 'Give it back in reportCalendarWrites once written.' })
+  fingerprint: string;
+}
+
+@ArgsType()
+export class ClaimCalendarWritesArgs {
+  @Field(() => ID)
+  mailboxId: string;
+
+  @Field(() => ID)
+  leaseId: string;
+
+  @Field(() => Int, { defaultValue: 20, description: `At most ${MAX_CALENDAR_WRITES}.` })
+  first: number;
+}
+
+@InputType({ description: 'One appointment the engine wrote to the Exchange Calendar.' })
+export class CalendarWriteInput {
+  @Field(() => ID)
+  appointmentId: string;
+
+  @Field(() => String, { nullable: true, description: 'The Calendar entry\'s ItemId; null when the entry was removed.' })
+  @MaxLength(512)
+  itemId?: string | null;
+
+  @Field({ description: 'The fingerprint claimCalendarWrites gave.' })
+  @MaxLength(64)
+  fingerprint: string;
+}
+
+@ArgsType()
+export class ReportCalendarWritesArgs {
+  @Field(() => ID)
+  mailboxId: string;
+
+  @Field(() => ID)
+  leaseId: string;
+
+  @Field(() => [CalendarWriteInput])
+  @ArrayMaxSize(MAX_CALENDAR_WRITES)
+  @ValidateNested({ each: true })
+  writes: CalendarWriteInput[];
 }

@@ -4,7 +4,8 @@ import { requireSyncEngine } from '../access/sync-engine-guard';
 import type { ActivityEvents } from '../activities/activity-events';
 import { AppointmentDetail } from '../activities/activity-details.entity';
 import type { ActivityWriter } from '../activities/activity-writer';
-import { ApiError, notFound } from '../common/errors';
+import { Activity } from '../activities/activity.entity';
+import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { repairStrings } from '../common/text';
 import { retryingDatabaseWork, type RetryBudget } from '../db/transaction-retry';
@@ -15,7 +16,8 @@ import { Mailbox } from '../mail/mailbox.entity';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
-import { CalendarEventOutcome, type CalendarEventResult } from './calendar-sync.inputs';
+import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarWrite } from './calendar-sync.inputs';
+import { currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
 import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import type { CalendarInput } from './track-emails.inputs';
 import { TrackingFacts } from './tracking-facts';
@@ -46,6 +48,49 @@ export class CalendarSyncService {
 
   async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
     requireSyncEngine(principal, 'synchronize calendars');
+    const mailbox = await this.exchangeMailbox(mailboxGlobalId);
+    const mailboxId = mailbox.id;
+    const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
+    const prepared = events.map((event) => prepareInvite({ ...repairStrings(event), method: 'PUBLISH' }));
+    return retryingDatabaseWork(
+      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, events, cursor)),
+      RETRIES,
+      (kind, attempt) => this.log.debug({ kind, attempt, mailboxId }, 'syncMailboxCalendar conflicted with another writer; running it again'),
+    );
+  }
+
+  /** The owner's appointments to write to the mailbox's Exchange Calendar (exchange-calendar-writes.ts). */
+  async claimWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, first: number): Promise<CalendarWrite[]> {
+    requireSyncEngine(principal, 'synchronize calendars');
+    if (!Number.isInteger(first) || first < 1) throw badInput('first', `must be from 1 to ${MAX_CALENDAR_WRITES}`, { reason: 'TOO_SMALL', min: 1 });
+    if (first > MAX_CALENDAR_WRITES) throw badInput('first', `must be from 1 to ${MAX_CALENDAR_WRITES}`, { reason: 'TOO_LARGE', max: MAX_CALENDAR_WRITES });
+    const mailbox = await this.exchangeMailbox(mailboxGlobalId);
+    return this.db.transaction(async (em) => {
+      await this.leased(em, mailbox.id, leaseId);
+      const writes = await pendingCalendarWrites(em, mailbox.id, mailbox.ownerUserId, this.clock(), first);
+      return writes.map((w) => ({ ...w, appointmentId: toGlobalId('Appointment', w.appointmentId), attendees: [...w.attendees] }));
+    });
+  }
+
+  /** What the engine wrote: the Calendar now shows these appointments as the fingerprints say. */
+  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { appointmentId: string; itemId?: string | null; fingerprint: string }[]): Promise<boolean> {
+    requireSyncEngine(principal, 'synchronize calendars');
+    const mailbox = await this.exchangeMailbox(mailboxGlobalId);
+    const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].appointmentId`, w.appointmentId, 'Appointment').id);
+    return this.db.transaction(async (em) => {
+      await this.leased(em, mailbox.id, leaseId);
+      // Only the owner's appointments: an engine cannot link someone else's into this Calendar.
+      const owned = new Set((await em.find(Activity, { where: { id: In(ids), ownerId: mailbox.ownerUserId }, select: { id: true } })).map((a) => a.id));
+      const now = this.clock();
+      for (const [i, write] of writes.entries()) {
+        if (!owned.has(ids[i])) throw notFound(`writes[${i}].appointmentId`, write.appointmentId);
+        await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId: write.itemId?.trim() || null, fingerprint: write.fingerprint }, now);
+      }
+      return true;
+    });
+  }
+
+  private async exchangeMailbox(mailboxGlobalId: string): Promise<Mailbox> {
     const { id: mailboxId } = expectGlobalId('mailboxId', mailboxGlobalId, 'Mailbox');
     const mailbox = await this.db.getRepository(Mailbox).findOneBy({ id: mailboxId });
     if (!mailbox) throw notFound('mailboxId', mailboxGlobalId);
@@ -53,19 +98,17 @@ export class CalendarSyncService {
     if (mailbox.actMethod !== ActMethod.SERVER_SIDE_SYNC || profile?.kind !== EmailServerKind.EXCHANGE_EWS) {
       throw new ApiError('CONFLICT', 'mailboxId: this mailbox does not synchronize appointments with Exchange (appointmentsContactsTasksMethod SERVER_SIDE_SYNC on an EXCHANGE_EWS profile)', 'mailboxId');
     }
-    const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
-    const prepared = events.map((event) => prepareInvite({ ...repairStrings(event), method: 'PUBLISH' }));
-    return retryingDatabaseWork(
-      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, cursor)),
-      RETRIES,
-      (kind, attempt) => this.log.debug({ kind, attempt, mailboxId }, 'syncMailboxCalendar conflicted with another writer; running it again'),
-    );
+    return mailbox;
   }
 
-  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], cursor: string | null): Promise<CalendarEventResult[]> {
-    // Under the row lock: a claim cannot take the mailbox over between this check and the commit.
-    const [locked] = (await em.query(`SELECT leaseId FROM mailbox WHERE id = ?${forUpdate(em)}`, [mailbox.id])) as { leaseId: string | null }[];
+  /** Under the row lock: a claim cannot take the mailbox over between this check and the commit. */
+  private async leased(em: EntityManager, mailboxId: string, leaseId: string): Promise<void> {
+    const [locked] = (await em.query(`SELECT leaseId FROM mailbox WHERE id = ?${forUpdate(em)}`, [mailboxId])) as { leaseId: string | null }[];
     if (locked?.leaseId !== leaseId) throw new ApiError('CONFLICT', 'leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'leaseId');
+  }
+
+  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
+    await this.leased(em, mailbox.id, leaseId);
     const now = this.clock();
     const addresses = prepared.flatMap((invite) => invite.parties.map((p) => p.address));
     const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items: [], tokenFormat: { prefix: '', baseNumber: 0, userDigits: 0, counterDigits: 0 }, smartMatching: false, extraAddresses: addresses });
@@ -89,6 +132,13 @@ export class CalendarSyncService {
       const invite = prepared[outcome.index];
       const kind = outcome.change === 'ACTIVITY_CREATED' ? CalendarEventOutcome.CREATED : outcome.change === 'ACTIVITY_UPDATED' ? CalendarEventOutcome.UPDATED : CalendarEventOutcome.UNCHANGED;
       results[outcome.index] = { uid: invite.uid, outcome: kind, appointmentId: outcome.appointmentId ? toGlobalId('Appointment', outcome.appointmentId) : null, note: outcome.note };
+    }
+    // What Exchange shows is what the CRM now holds for these: nothing to write back (no echo).
+    for (const outcome of outcomes) {
+      const itemId = events[outcome.index]?.itemId?.trim();
+      if (!outcome.appointmentId || !itemId || itemId.length > 512) continue;
+      const fingerprint = await currentFingerprint(em, outcome.appointmentId);
+      if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint }, now);
     }
     if (cursor !== null) await em.update(Mailbox, { id: mailbox.id }, { syncCursor: cursor, updatedAt: now });
     const changed = outcomes.filter((o) => o.change && o.appointmentId);

@@ -101,6 +101,9 @@ export class CalendarInput {
 
   @Field(() => String, { nullable: true, description: 'CONFIRMED, TENTATIVE or CANCELLED.' })
   status?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'syncMailboxCalendar only: the Exchange ItemId of the calendar entry (at most 512 characters; a longer one is ignored).' })
+  itemId?: string | null;
 }
 
 @MailServerText()

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { CalendarEventResult, SyncMailboxCalendarArgs } from './calendar-sync.inputs';
+import { CalendarEventResult, CalendarWrite, ClaimCalendarWritesArgs, ReportCalendarWritesArgs, SyncMailboxCalendarArgs } from './calendar-sync.inputs';
 import { TrackEmailsInput, TrackEmailsResult } from './track-emails.inputs';
 
 @Resolver()
@@ -19,5 +19,18 @@ export class TrackingResolver {
   })
   syncMailboxCalendar(@Args() { mailboxId, leaseId, events, cursor }: SyncMailboxCalendarArgs, @Ctx() ctx: RequestContext): Promise<CalendarEventResult[]> {
     return ctx.services.calendarSync.sync(principalOf(ctx), mailboxId, leaseId, events, cursor ?? null);
+  }
+
+  @Mutation(() => [CalendarWrite], {
+    description:
+      'The sync engine only, under the mailbox\'s lease: the appointments of the mailbox\'s owner made or changed in the CRM that its Exchange Calendar does not show yet (made in the CRM, ending in the last 30 days or later; cancelled ones already written, to be removed). Gives a new one its UID. Report them with reportCalendarWrites once written.',
+  })
+  claimCalendarWrites(@Args() { mailboxId, leaseId, first }: ClaimCalendarWritesArgs, @Ctx() ctx: RequestContext): Promise<CalendarWrite[]> {
+    return ctx.services.calendarSync.claimWrites(principalOf(ctx), mailboxId, leaseId, first);
+  }
+
+  @Mutation(() => Boolean, { description: 'The sync engine only, under the mailbox\'s lease: these appointments are now in the Exchange Calendar as claimCalendarWrites gave them (or removed from it).' })
+  reportCalendarWrites(@Args() { mailboxId, leaseId, writes }: ReportCalendarWritesArgs, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.calendarSync.reportWrites(principalOf(ctx), mailboxId, leaseId, writes);
   }
 }

@@ -1,4 +1,5 @@
 import type { CalendarInput } from '../mime/track-email-item.js';
+import type { CalendarWriteRequest, CalendarWriteResult } from './ews/ews-calendar.js';
 import type { MailErrorCode } from './mail-error.js';
 
 /** Where and how to connect: one channel (incoming or outgoing) of an email server profile. */
@@ -107,4 +108,6 @@ export type ChannelCheck = { readonly ok: true; readonly detail: string; /** IMA
 /** Appointments from a mailbox's calendar (Exchange), in batches, each with the mailbox cursor to commit with it. */
 export interface CalendarSource {
   read(cursor: string | null, signal?: AbortSignal): AsyncIterable<{ readonly events: readonly CalendarInput[]; readonly skipped: number; readonly cursor: string }>;
+  /** Writes appointments made or changed in the CRM to the calendar. */
+  write(writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]>;
 }

@@ -50,6 +50,8 @@ export interface CalendarInput {
   readonly attendees: readonly CalendarAttendee[];
   /** CONFIRMED, TENTATIVE or CANCELLED (RFC 5545 3.8.1.11); null when absent. */
   readonly status: string | null;
+  /** The Exchange ItemId of the Calendar entry (appointments read from an Exchange Calendar only). */
+  readonly itemId?: string | null;
 }
 
 /** One message as the hub's TrackEmailItemInput wants it. */

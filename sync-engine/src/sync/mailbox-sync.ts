@@ -21,11 +21,16 @@ export interface MailboxSyncOptions {
   readonly reconcileIntervalSeconds: number;
 }
 
+// Appointments written to an Exchange Calendar per call, and calls per run (the rest wait for the next run).
+const CALENDAR_WRITE_BATCH = 20;
+const CALENDAR_WRITE_ROUNDS = 5;
+
 /**
  * One claimed SYNC job: read what is new (batch by batch, each committed with its cursor under the
  * lease), reconcile when due, then wait for new mail in IDLE, and hand the mailbox back with a report.
  * Stopping (shutdown or a lost lease) only ever happens between batches.
  */
+
 export class MailboxSync {
   private readonly pipeline: MessagePipeline;
   private readonly sender: TrackSender;
@@ -182,11 +187,20 @@ export class MailboxSync {
     if (!calendar) return cursor;
     let committed = cursor;
     try {
+      // Exchange's side first: an entry written before a crash, read back here, is linked and not written twice.
       for await (const batch of calendar.read(committed, stop)) {
         if (stop.aborted) break;
         await this.api.syncMailboxCalendar(work.mailboxId, work.leaseId, batch.events, batch.cursor);
         committed = batch.cursor;
         if (batch.events.length > 0 || batch.skipped > 0) this.log.info({ ...log, appointments: batch.events.length, skipped: batch.skipped }, 'calendar synchronized');
+      }
+      // Then the CRM's: appointments made or cancelled in the CRM go to the Calendar.
+      for (let round = 0; round < CALENDAR_WRITE_ROUNDS && !stop.aborted; round++) {
+        const writes = await this.api.claimCalendarWrites(work.mailboxId, work.leaseId, CALENDAR_WRITE_BATCH);
+        if (writes.length === 0) break;
+        await this.api.reportCalendarWrites(work.mailboxId, work.leaseId, await calendar.write(writes, stop));
+        this.log.info({ ...log, written: writes.length }, 'appointments written to the Exchange calendar');
+        if (writes.length < CALENDAR_WRITE_BATCH) break;
       }
     } catch (error) {
       if (stop.aborted) throw error;

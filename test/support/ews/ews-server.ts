@@ -113,6 +113,8 @@ export interface StartedEwsServer {
   addCalendarItem(address: string, data: EwsCalendarData): string;
   /** Changes a calendar item as Outlook would (a meeting moved, cancelled): new ChangeKey, an Update in the folder's changes. */
   updateCalendarItem(address: string, itemId: string, patch: Partial<EwsCalendarData>): void;
+  /** The appointments in the mailbox's Calendar now (not Deleted Items), with how CreateItem was asked to invite for them. */
+  calendarItems(address: string): (EwsCalendarData & { itemId: string; sendMeetingInvitations: string | null })[];
   deleteItem(address: string, itemId: string): void;
   items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
   sent(address: string): SentMessage[];
@@ -387,6 +389,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const disposition = request.getAttribute('MessageDisposition') ?? 'SaveOnly';
         const messages = childElements(child(request, 'Items'));
         return operationResponse('CreateItem', messages.map((message) => {
+          if (message.localName === 'CalendarItem') return success('CreateItem', `<m:Items>${createCalendarItem(box, request, message)}</m:Items>`);
           const mime = Buffer.from(text(message, 'MimeContent') ?? '', 'base64');
           if (disposition === 'SendOnly' || disposition === 'SendAndSaveCopy') {
             sentBy(box).push({ mime, recipients: envelopeRecipients(mime), savedCopy: disposition === 'SendAndSaveCopy' });
@@ -448,6 +451,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   }
 
   const sentLists = new Map<string, SentMessage[]>();
+  /** CreateItem of calendar items: whose, which UID, and the SendMeetingInvitations the client asked for. */
+  const invitations: { address: string; uid: string; mode: string }[] = [];
   const sentBy = (box: Mailbox) => {
     let list = sentLists.get(box.address);
     if (!list) sentLists.set(box.address, (list = []));
@@ -489,6 +494,32 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       (item.messageId ? `<t:InternetMessageId>${esc(item.messageId)}</t:InternetMessageId>` : '') +
       '</t:Message>'
     );
+  }
+
+  /** CreateItem of a CalendarItem (an appointment a client writes to its Calendar): stored, and its ItemId answered. */
+  function createCalendarItem(box: Mailbox, request: Element, element: Element): string {
+    const folderElement = childElements(child(request, 'SavedItemFolderId'))[0];
+    const folder = (folderElement ? resolveFolder(box, folderElement) : null) ?? byDistinguished(box, 'calendar')!;
+    const people = (listName: string) => {
+      const list = childElements(element).find((e) => e.localName === listName);
+      return childElements(list).map((attendee) => ({ name: text(attendee, 'Name') ?? undefined, address: text(attendee, 'EmailAddress') ?? '' }));
+    };
+    const data: EwsCalendarData = {
+      uid: text(element, 'UID') ?? newId(),
+      subject: text(element, 'Subject') ?? '',
+      start: new Date(text(element, 'Start') ?? ''),
+      end: new Date(text(element, 'End') ?? ''),
+      allDay: text(element, 'IsAllDayEvent') === 'true',
+      location: text(element, 'Location'),
+      organizer: { address: box.address },
+      required: people('RequiredAttendees'),
+      optional: people('OptionalAttendees'),
+    };
+    const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.subject, calendar: data, lastModified: new Date() };
+    box.items.set(item.id, item);
+    record(folder, 'Create', item.id);
+    invitations.push({ address: box.address, uid: data.uid, mode: request.getAttribute('SendMeetingInvitations') ?? '' });
+    return `<t:CalendarItem><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:CalendarItem>`;
   }
 
   function itemXml(item: Item, options: { mime: boolean; idOnly: boolean }): string {
@@ -610,6 +641,13 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       item.lastModified = new Date();
       record(box.folders.get(item.folderId)!, 'Update', item.id);
       item.changeKey = newChangeKey();
+    },
+    calendarItems(address) {
+      const box = mailboxOf(address);
+      const calendar = byDistinguished(box, 'calendar')!;
+      return [...box.items.values()]
+        .filter((item) => item.calendar && item.folderId === calendar.id)
+        .map((item) => ({ ...item.calendar!, itemId: item.id, sendMeetingInvitations: invitations.find((i) => i.address === box.address && i.uid === item.calendar!.uid)?.mode ?? null }));
     },
     deleteItem(address, itemId) {
       const box = mailboxOf(address);

@@ -1,6 +1,6 @@
 import {
-  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ChangeType, FolderId, ItemId, ItemSchema, PropertySet, ServiceResult, Sensitivity,
-  SyncFolderItemsScope, WellKnownFolderName, type Attendee, type DateTime, type EmailAddress,
+  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ChangeType, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, PropertySet, SendCancellationsMode,
+  SendInvitationsMode, Sensitivity, ServiceError, ServiceResult, SyncFolderItemsScope, WellKnownFolderName, type Attendee, type EmailAddress,
 } from 'ews-javascript-api';
 import type { CalendarInput } from '../../mime/track-email-item.js';
 import { MailError } from '../mail-error.js';
@@ -97,6 +97,7 @@ export function calendarEventOf(item: Appointment): CalendarInput | null {
     organizer,
     attendees,
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
+    itemId: optional(() => item.Id?.UniqueId),
   };
 }
 
@@ -168,4 +169,71 @@ export class EwsCalendarSource {
       if (!page.moreChangesAvailable) return;
     }
   }
+
+  async write(writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]> {
+    if (writes.length === 0) return [];
+    return writeCalendar(await this.services.session(this.account, 'incoming', signal), writes, signal);
+  }
+}
+
+/** An appointment made or changed in the CRM, to write to the Calendar (the hub's CalendarWrite). */
+export interface CalendarWriteRequest {
+  readonly appointmentId: string;
+  readonly uid: string;
+  readonly itemId: string | null;
+  readonly subject: string;
+  readonly startAt: string;
+  readonly endAt: string;
+  readonly allDay: boolean;
+  readonly location: string | null;
+  readonly cancelled: boolean;
+  readonly attendees: readonly { readonly address: string; readonly name: string | null; readonly required: boolean }[];
+  readonly fingerprint: string;
+}
+
+/** What the Calendar holds for the appointment once written: its entry (null: removed) and the fingerprint written. */
+export interface CalendarWriteResult {
+  readonly appointmentId: string;
+  readonly itemId: string | null;
+  readonly fingerprint: string;
+}
+
+/**
+ * Writes appointments to the mailbox's Calendar: a new one is created with the CRM's UID (so reading it back finds the
+ * same appointment), a cancelled one is removed, a changed one is written again in place of the old entry. Nobody is
+ * invited or told of a cancellation from here: the CRM's attendees are listed, and Outlook sends what its user decides.
+ */
+export async function writeCalendar(session: EwsSession, writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]> {
+  const results: CalendarWriteResult[] = [];
+  for (const write of writes) {
+    if (write.itemId) await removeEntry(session, write.itemId, signal);
+    const itemId = write.cancelled ? null : await createEntry(session, write, signal);
+    results.push({ appointmentId: write.appointmentId, itemId, fingerprint: write.fingerprint });
+  }
+  return results;
+}
+
+async function createEntry(session: EwsSession, write: CalendarWriteRequest, signal?: AbortSignal): Promise<string> {
+  return session.call(
+    'CreateItem',
+    async (service) => {
+      const appointment = new Appointment(service);
+      appointment.Subject = write.subject;
+      appointment.Start = new DateTime(Date.parse(write.startAt));
+      appointment.End = new DateTime(Date.parse(write.endAt));
+      appointment.IsAllDayEvent = write.allDay;
+      if (write.location) appointment.Location = write.location;
+      appointment.ICalUid = write.uid;
+      for (const attendee of write.attendees) (attendee.required ? appointment.RequiredAttendees : appointment.OptionalAttendees).Add(attendee.name ?? attendee.address, attendee.address);
+      await appointment.Save(new FolderId(WellKnownFolderName.Calendar), SendInvitationsMode.SendToNone);
+      return appointment.Id.UniqueId;
+    },
+    { folder: 'Calendar', signal },
+  );
+}
+
+async function removeEntry(session: EwsSession, itemId: string, signal?: AbortSignal): Promise<void> {
+  const responses = await session.call('DeleteItem', (service) => service.DeleteItems([new ItemId(itemId)], DeleteMode.MoveToDeletedItems, SendCancellationsMode.SendToNone, null as never), { folder: 'Calendar', signal });
+  // Already gone (deleted in Outlook): nothing left to remove.
+  for (const response of responses.Responses) if (response.Result === ServiceResult.Error && response.ErrorCode !== ServiceError.ErrorItemNotFound) throw new MailError('PROTOCOL', `Exchange refused to remove a Calendar entry: ${response.ErrorMessage ?? response.ErrorCode}`);
 }

@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { DateTimeColumn } from '../common/columns';
+
+/**
+ * An Appointment as one mailbox's Exchange Calendar holds it: the entry's ItemId and what it showed when the two last
+ * agreed (a fingerprint of subject, times, place, cancelled). An appointment whose fingerprint differs is written to
+ * Exchange; one read from Exchange is recorded here, so it is not written back (no echo).
+ */
+@Entity('exchange_calendar_link')
+export class ExchangeCalendarLink {
+  @PrimaryColumn('varchar', { length: 36 })
+  mailboxId: string;
+
+  @PrimaryColumn('varchar', { length: 36 })
+  activityId: string;
+
+  /** Null once the entry was removed from the Calendar (the appointment was cancelled in the CRM). */
+  @Column('varchar', { length: 512, nullable: true })
+  itemId: string | null;
+
+  @Column('varchar', { length: 64 })
+  fingerprint: string;
+
+  @DateTimeColumn()
+  updatedAt: Date;
+}

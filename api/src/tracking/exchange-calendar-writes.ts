@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
+import { AppointmentDetail } from '../activities/activity-details.entity';
+import { ActivityKind, ActivityState, PartyRole } from '../activities/activity-enums';
+import { ActivityParty } from '../activities/activity-party.entity';
+import { Activity } from '../activities/activity.entity';
+import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
+
+/** How far back an appointment made in the CRM is still written to Exchange: older ones are history, not plans. */
+const WRITE_WINDOW_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** The most appointments looked at per call (the owner's most recently changed); the rest come on the next runs. */
+const SCAN_LIMIT = 500;
+
+/** What the Calendar entry shows, to tell a real change from the same appointment read back. */
+export interface CalendarShape {
+  readonly subject: string;
+  readonly startAt: Date;
+  readonly endAt: Date;
+  readonly allDay: boolean;
+  readonly location: string | null;
+  readonly cancelled: boolean;
+}
+
+export function calendarFingerprint(shape: CalendarShape): string {
+  const text = JSON.stringify([shape.subject.trim(), shape.startAt.getTime(), shape.endAt.getTime(), shape.allDay, shape.location?.trim() || null, shape.cancelled]);
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** An appointment the engine is to write to the mailbox's Exchange Calendar. */
+export interface PendingCalendarWrite {
+  readonly appointmentId: string;
+  readonly uid: string;
+  /** The Calendar entry already written; null: create one. */
+  readonly itemId: string | null;
+  readonly subject: string;
+  readonly startAt: Date;
+  readonly endAt: Date;
+  readonly allDay: boolean;
+  readonly location: string | null;
+  /** Cancelled in the CRM: the entry is to be removed. */
+  readonly cancelled: boolean;
+  readonly attendees: readonly { readonly address: string; readonly name: string | null; readonly required: boolean }[];
+  readonly fingerprint: string;
+}
+
+/** The UID an appointment made in the CRM gets in Exchange: its calendar entry, read back, is this appointment. */
+export const crmAppointmentUid = (activityId: string): string => `${activityId}@crm-activity-hub`;
+
+/**
+ * The owner's appointments made in the CRM (no UID from outside) that Exchange does not show as they are: changed
+ * since they were written, or never written, ending within the last 30 days or later. A cancelled one never written
+ * is left alone. Gives a CRM-made appointment its UID on the way out, so the entry read back is recognized even if
+ * the engine stops before it reports the write.
+ */
+export async function pendingCalendarWrites(em: EntityManager, mailboxId: string, ownerId: string, now: Date, limit: number): Promise<PendingCalendarWrite[]> {
+  const since = new Date(now.getTime() - WRITE_WINDOW_DAYS * DAY_MS);
+  const activities = await em.find(Activity, { where: { kind: ActivityKind.APPOINTMENT, ownerId }, order: { updatedAt: 'DESC' }, take: SCAN_LIMIT });
+  if (!activities.length) return [];
+  const ids = activities.map((a) => a.id);
+  const details = new Map((await em.find(AppointmentDetail, { where: { activityId: In(ids), endAt: MoreThanOrEqual(since) } })).map((d) => [d.activityId, d]));
+  const links = new Map((await em.find(ExchangeCalendarLink, { where: { mailboxId, activityId: In(ids) } })).map((l) => [l.activityId, l]));
+  const pending: { activity: Activity; detail: AppointmentDetail; link: ExchangeCalendarLink | undefined; fingerprint: string }[] = [];
+  for (const activity of activities) {
+    const detail = details.get(activity.id);
+    if (!detail) continue;
+    const link = links.get(activity.id);
+    // Only appointments made in the CRM: a meeting from an invitation or from Exchange is someone's to move or cancel in Outlook.
+    const ours = detail.icalUid === null || detail.icalUid === crmAppointmentUid(activity.id);
+    if (!ours) continue;
+    const cancelled = activity.state === ActivityState.CANCELLED;
+    if (cancelled && !link?.itemId) continue;
+    const fingerprint = calendarFingerprint({ subject: activity.subject, startAt: detail.startAt, endAt: detail.endAt, allDay: detail.allDay, location: detail.location, cancelled });
+    if (link?.fingerprint === fingerprint) continue;
+    pending.push({ activity, detail, link, fingerprint });
+    if (pending.length >= limit) break;
+  }
+  if (!pending.length) return [];
+  for (const { activity, detail } of pending) {
+    if (detail.icalUid === null) await em.update(AppointmentDetail, { activityId: activity.id }, { icalUid: crmAppointmentUid(activity.id) });
+  }
+  const parties = await em.find(ActivityParty, { where: { activityId: In(pending.map((p) => p.activity.id)), role: In([PartyRole.REQUIRED, PartyRole.OPTIONAL]) }, order: { position: 'ASC' } });
+  return pending.map(({ activity, detail, link, fingerprint }) => ({
+    appointmentId: activity.id,
+    uid: detail.icalUid ?? crmAppointmentUid(activity.id),
+    itemId: link?.itemId ?? null,
+    subject: activity.subject,
+    startAt: detail.startAt,
+    endAt: detail.endAt,
+    allDay: detail.allDay,
+    location: detail.location,
+    cancelled: activity.state === ActivityState.CANCELLED,
+    attendees: parties.filter((p) => p.activityId === activity.id && p.address).map((p) => ({ address: p.address!, name: p.displayName, required: p.role === PartyRole.REQUIRED })),
+    fingerprint,
+  }));
+}
+
+/** Records what the Calendar now shows for an appointment: written by the engine, or read from Exchange. */
+export async function recordCalendarLink(em: EntityManager, link: { mailboxId: string; activityId: string; itemId: string | null; fingerprint: string }, now: Date): Promise<void> {
+  const existing = await em.findOneBy(ExchangeCalendarLink, { mailboxId: link.mailboxId, activityId: link.activityId });
+  if (existing) await em.update(ExchangeCalendarLink, { mailboxId: link.mailboxId, activityId: link.activityId }, { itemId: link.itemId, fingerprint: link.fingerprint, updatedAt: now });
+  else await em.insert(ExchangeCalendarLink, { ...link, updatedAt: now });
+}
+
+/** The fingerprint of an appointment as the CRM holds it now (after an event from Exchange was applied). */
+export async function currentFingerprint(em: EntityManager, activityId: string): Promise<string | null> {
+  const activity = await em.findOneBy(Activity, { id: activityId });
+  const detail = await em.findOneBy(AppointmentDetail, { activityId });
+  if (!activity || !detail) return null;
+  return calendarFingerprint({ subject: activity.subject, startAt: detail.startAt, endAt: detail.endAt, allDay: detail.allDay, location: detail.location, cancelled: activity.state === ActivityState.CANCELLED });
+}
