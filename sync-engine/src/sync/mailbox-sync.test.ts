@@ -21,7 +21,7 @@ class FakeSource implements MailSource {
   fetchedFrom: (string | null)[] = [];
   constructor(
     readonly messages: RawMessage[],
-    private readonly behaviour: { openError?: Error; cursorInvalidFor?: string } = {},
+    private readonly behaviour: { openError?: Error; cursorInvalidFor?: string; waitsOut?: boolean } = {},
   ) {}
   async open(): Promise<void> {
     if (this.behaviour.openError) throw this.behaviour.openError;
@@ -46,7 +46,8 @@ class FakeSource implements MailSource {
   async remove(refs: readonly string[]): Promise<void> {
     this.removed.push(...refs);
   }
-  async waitForChange(): Promise<'changed' | 'timeout'> {
+  async waitForChange(maxMs = 0): Promise<'changed' | 'timeout'> {
+    if (this.behaviour.waitsOut) await new Promise((resolve) => setTimeout(resolve, maxMs));
     return 'timeout';
   }
   async close(): Promise<void> {}
@@ -139,6 +140,32 @@ describe('MailboxSync', () => {
     const pop3 = new FakeHub();
     await syncWith(pop3, new FakeSource([raw(1)])).run(work({ kind: 'POP3_SMTP' }), new AbortController().signal);
     expect(pop3.folderReports).toEqual([]);
+  });
+
+  it('an Exchange mailbox syncing appointments reads its calendar, then writes what the CRM made, also while it waits for mail', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([], { waitsOut: true });
+    const claims = [[{ appointmentId: 'a1', fingerprint: 'f1' }], [], [{ appointmentId: 'a2', fingerprint: 'f2' }]];
+    const calls: string[] = [];
+    const api = Object.assign(hub, {
+      syncMailboxCalendar: async (_m: string, _l: string, events: readonly unknown[], cursor: string) => void calls.push(`read ${events.length} ${cursor}`),
+      claimCalendarWrites: async () => claims.shift() ?? [],
+      reportCalendarWrites: async (_m: string, _l: string, writes: readonly { appointmentId: string }[]) => void calls.push(`report ${writes.map((w) => w.appointmentId).join(',')}`),
+    });
+    const calendar = {
+      async *read(cursor: string | null) {
+        yield { events: [], skipped: 0, cursor: `${cursor ?? ''}+cal` };
+      },
+      write: async (writes: readonly { appointmentId: string; fingerprint: string }[]) => writes.map((w) => ({ appointmentId: w.appointmentId, itemId: `item-${w.appointmentId}`, fingerprint: w.fingerprint })),
+    };
+    const connectors = { incoming: () => source, calendar: () => calendar } as unknown as MailConnectors;
+    const sync = new MailboxSync(api as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds: 1, reconcileIntervalSeconds: 3600, calendarWritePollMs: 300 });
+    await sync.run(work({ kind: 'EXCHANGE_EWS', actEnabled: true, incoming: null, ews: { url: 'https://ews.example.test/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 2 } }), new AbortController().signal);
+    // Read first, then write; and while waiting, another round found a2.
+    expect(calls[0]).toBe('read 0 +cal');
+    expect(calls[1]).toBe('report a1');
+    expect(calls).toContain('report a2');
+    expect(hub.releases.at(-1)).toMatchObject({ outcome: 'SUCCESS' });
   });
 
   it('commits every batch with the cursor after it, under the lease, and reports what it processed', async () => {

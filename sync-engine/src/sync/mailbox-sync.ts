@@ -19,11 +19,14 @@ export interface MailboxSyncOptions {
   /** How long one claim may wait in IMAP IDLE for new mail; 0: no IDLE. */
   readonly idleSeconds: number;
   readonly reconcileIntervalSeconds: number;
+  /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 30 s). */
+  readonly calendarWritePollMs?: number;
 }
 
 // Appointments written to an Exchange Calendar per call, and calls per run (the rest wait for the next run).
 const CALENDAR_WRITE_BATCH = 20;
 const CALENDAR_WRITE_ROUNDS = 5;
+const CALENDAR_WRITE_POLL_MS = 30_000;
 
 /**
  * One claimed SYNC job: read what is new (batch by batch, each committed with its cursor under the
@@ -82,9 +85,14 @@ export class MailboxSync {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
         while (!stop.aborted && Date.now() < deadline) {
           idled = true;
-          if ((await this.idle(source, deadline - Date.now(), stop, log)) === 'changed' && !stop.aborted) {
+          // A mailbox syncing appointments also looks for appointments made in the CRM while it waits.
+          const slice = work.actEnabled ? Math.min(deadline - Date.now(), this.options.calendarWritePollMs ?? CALENDAR_WRITE_POLL_MS) : deadline - Date.now();
+          const woken = await this.idle(source, slice, stop, log);
+          if (woken === 'changed' && !stop.aborted) {
             await ingest(null);
             if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendar(work, cursor, stop, log);
+          } else if (woken === 'timeout' && work.actEnabled && Date.now() < deadline && !stop.aborted) {
+            cursor = await this.syncCalendar(work, cursor, stop, log);
           } else if (Date.now() < deadline && !stop.aborted) break; // the server ended IDLE: hand back, reconnect on the next claim
         }
       }
