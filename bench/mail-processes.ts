@@ -251,7 +251,7 @@ function profileInput(server: MailServer): Record<string, unknown> {
  * credentials, approval, tracking filter ALL, then Test & Enable (which needs an engine running).
  * Returns the mailbox id.
  */
-export async function configureMailbox(api: ApiProcess, admin: string, address: string, server: MailServer, password: string): Promise<string> {
+export async function configureMailbox(api: ApiProcess, admin: string, address: string, server: MailServer, password: string, options: { appointments?: boolean } = {}): Promise<string> {
   const { mailboxes } = await api.data<{ mailboxes: { id: string; address: string }[] }>('{ mailboxes { id address } }', {}, admin);
   const mailboxId = mailboxes.find((m) => m.address === address)?.id;
   if (!mailboxId) throw new Error(`no mailbox for ${address}`);
@@ -262,7 +262,7 @@ export async function configureMailbox(api: ApiProcess, admin: string, address: 
     admin,
   );
   const profileId = profile.createEmailServerProfile.id;
-  await api.data('mutation($id: ID!, $input: ConfigureMailboxInput!) { configureMailbox(id: $id, input: $input) { id } }', { id: mailboxId, input: { profileId, incomingMethod: 'SERVER_SIDE_SYNC', outgoingMethod: 'NONE' } }, admin);
+  await api.data('mutation($id: ID!, $input: ConfigureMailboxInput!) { configureMailbox(id: $id, input: $input) { id } }', { id: mailboxId, input: { profileId, incomingMethod: 'SERVER_SIDE_SYNC', outgoingMethod: 'NONE', ...(options.appointments ? { appointmentsContactsTasksMethod: 'SERVER_SIDE_SYNC' } : {}) } }, admin);
   await api.data('mutation($id: ID!, $input: MailboxCredentialsInput!) { setMailboxCredentials(id: $id, input: $input) { id } }', { id: mailboxId, input: { username: address, password } }, admin);
   await api.data('mutation($id: ID!) { approveMailboxEmail(id: $id) { id } }', { id: mailboxId }, admin);
   await api.data('mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { id } }', { id: mailboxId, input: { trackingFilter: 'ALL' } }, admin);

@@ -3,8 +3,9 @@
 // (on a full run). Flags:
 //   --rebuild          rebuild the timeline datasets (MariaDB crm_bench, PostgreSQL crm_bench_peer)
 //   --only=timeline    or --only=ingest, --only=mail (ingest over IMAP and POP3, and freshness), --only=freshness,
-//                      --only=live, --only=ews: run part of it (BENCHMARKS.md is then left alone; --only=mail and
-//                      --only=live write their section to bench/dist/)
+//                      --only=live, --only=ews, --only=roundtrip: run part of it (BENCHMARKS.md is then left alone;
+//                      --only=mail, --only=live, --only=ews and --only=roundtrip write their section to bench/dist/)
+//   --roundtrip-samples=20   (appointments per mode in the CRM ⇄ Exchange round trip)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
 //   --messages=20000 --samples=60 --interval=300   (the mail benchmark)
 //   --subscribers=1000 --rate=10 --live-seconds=10 --users=10 --client-processes=2   (live fan-out; the issue's run is --live-seconds=60)
@@ -18,6 +19,7 @@ import { runLiveBenchmark, type LiveReport } from './live-fanout';
 import { liveSection, liveText } from './live-report';
 import { LoadClient } from './load-client';
 import { ewsText, runEwsBenchmark, type EwsReport } from './ews-ingest';
+import { roundTripText, runRoundTripBenchmark, type RoundTripReport } from './ews-roundtrip';
 import { runMailBenchmark, type MailReport } from './mail-ingest';
 import { mailNotes, mailTables } from './mail-report';
 import { startPeer } from './peer-process';
@@ -269,7 +271,7 @@ Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace(
 npm ci                 # the repository's dependencies
 npm run bench          # installs bench/peer (PostGraphile) on first use, builds the api, the engine, the UI and bench/, runs every benchmark
 npm run bench -- --rebuild          # rebuild the timeline datasets first
-npm run bench -- --only=timeline    # or --only=ingest, --only=mail, --only=freshness, --only=live, --only=ews; BENCHMARKS.md is rewritten only by a full run
+npm run bench -- --only=timeline    # or --only=ingest, --only=mail, --only=freshness, --only=live, --only=ews, --only=roundtrip; BENCHMARKS.md is rewritten only by a full run
 npm run bench -- --only=live --live-seconds=60   # the live fan-out at the issue's 60 s per run
 npm run bench -- --n=1000 --seconds=30 --items=10000   # larger samples
 npm run bench -- --only=mail --messages=50000          # the mail benchmark on a larger mailbox
@@ -331,7 +333,7 @@ ${liveSection(live, LIVE_HEADING)}`;
 async function main(): Promise<void> {
   const started = Date.now();
   const only = flag('only');
-  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live or ews');
+  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews', 'roundtrip'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live, ews or roundtrip');
   const rebuild = flag('rebuild') === 'true';
   const settings = {
     n: intFlag('n', 300, 1),
@@ -341,6 +343,7 @@ async function main(): Promise<void> {
     items: intFlag('items', 5000, 100),
     messages: intFlag('messages', 20_000, 100),
     ewsMessages: intFlag('ews-messages', 10_000, 100),
+    roundTripSamples: intFlag('roundtrip-samples', 20, 1),
     samples: intFlag('samples', 60, 1),
     interval: intFlag('interval', 300, 10),
     subscribers: intFlag('subscribers', 1000, 10),
@@ -356,6 +359,7 @@ async function main(): Promise<void> {
   let mail: MailReport | undefined;
   let live: LiveReport | undefined;
   let ews: EwsReport | undefined;
+  let roundTrip: RoundTripReport | undefined;
   try {
     if (!only || only === 'timeline') {
       // The peer builds its PostgreSQL dataset while ours loads; it is measured after ours, alone.
@@ -410,12 +414,22 @@ async function main(): Promise<void> {
         log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
       }
     }
+    if (!only || only === 'roundtrip') {
+      log(`bench: appointment round trip CRM ⇄ Exchange: ${settings.roundTripSamples} per mode`);
+      roundTrip = await runRoundTripBenchmark({ samples: settings.roundTripSamples, log });
+      process.stdout.write(`\n== Appointment round trip ==\n\n${roundTripText(roundTrip, commitOf())}\n`);
+      if (only) {
+        const file = path.join(ROOT, 'bench', 'dist', 'roundtrip-section.md');
+        fs.writeFileSync(file, roundTripText(roundTrip, commitOf()));
+        log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
+      }
+    }
   } finally {
     load.close();
   }
   const minutes = (Date.now() - started) / 60_000;
-  if (timeline && ingest && mail && live && ews) {
-    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), `${markdown(timeline, ingest, mail, live, machine(timeline), minutes)}\n${ewsText(ews, commitOf())}`);
+  if (timeline && ingest && mail && live && ews && roundTrip) {
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), `${markdown(timeline, ingest, mail, live, machine(timeline), minutes)}\n${ewsText(ews, commitOf())}\n${roundTripText(roundTrip, commitOf())}`);
     log(`bench: wrote BENCHMARKS.md (${minutes.toFixed(1)} min)`);
   } else {
     log(`bench: done in ${minutes.toFixed(1)} min (BENCHMARKS.md is written by a full run only)`);

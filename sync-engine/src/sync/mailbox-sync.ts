@@ -19,14 +19,14 @@ export interface MailboxSyncOptions {
   /** How long one claim may wait in IMAP IDLE for new mail; 0: no IDLE. */
   readonly idleSeconds: number;
   readonly reconcileIntervalSeconds: number;
-  /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 30 s). */
+  /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 15 s, as often as it asks Exchange for events). */
   readonly calendarWritePollMs?: number;
 }
 
 // Appointments written to an Exchange Calendar per call, and calls per run (the rest wait for the next run).
 const CALENDAR_WRITE_BATCH = 20;
 const CALENDAR_WRITE_ROUNDS = 5;
-const CALENDAR_WRITE_POLL_MS = 30_000;
+const CALENDAR_WRITE_POLL_MS = 15_000;
 
 /**
  * One claimed SYNC job: read what is new (batch by batch, each committed with its cursor under the
