@@ -18,6 +18,7 @@ import { MAX_SHARES_LISTED } from '../records/record-access.types';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 import { MAX_PARTIES } from '../tracking/prepare-item';
 import { MAX_BATCH } from '../tracking/track-emails.inputs';
+import { MAX_CALENDAR_EVENTS } from '../tracking/calendar-sync.inputs';
 
 // An email's parties: the sender plus the recipients tracking keeps (meeting invites keep as many attendees).
 const PARTIES = MAX_PARTIES + 1;
@@ -63,6 +64,8 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'Case.shares': MAX_SHARES_LISTED,
   'SyncMetrics.buckets': 168, // RANGE_LAYOUT: WEEK's 168 hourly buckets at most
   'TrackEmailsResult.items': 1, // one per item sent: ROWS_FROM_INPUT multiplies at trackEmails
+  'Mutation.syncMailboxCalendar': MAX_CALENDAR_EVENTS, // one result per event sent
+  'CalendarWrite.attendees': 1000, // an appointment's parties, as meeting-invites.ts keeps at most
 };
 
 /** Fields that answer one row per item of an input list: they cost their children times that list's length. */
