@@ -33,7 +33,6 @@ const CALENDAR_WRITE_POLL_MS = 15_000;
  * lease), reconcile when due, then wait for new mail in IDLE, and hand the mailbox back with a report.
  * Stopping (shutdown or a lost lease) only ever happens between batches.
  */
-
 export class MailboxSync {
   private readonly pipeline: MessagePipeline;
   private readonly sender: TrackSender;
