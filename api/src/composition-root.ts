@@ -30,6 +30,7 @@ import { SyncMetricsService } from './mail/sync-metrics.service';
 import { QueueService } from './queues/queue.service';
 import { TrackingService } from './tracking/tracking.service';
 import { CalendarSyncService } from './tracking/calendar-sync.service';
+import { TaskSyncService } from './tracking/exchange-tasks/task-sync.service';
 import { TrackingWriter } from './tracking/tracking-writer';
 import { InProcessBus, LIVE_CHANNELS, type LiveBus } from './live/live-bus';
 import { LiveCommitHooks } from './live/live-commit-hooks';
@@ -135,6 +136,7 @@ export function createServices(
     live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
     tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs, clock), options.log, clock),
     calendarSync: new CalendarSyncService(db, activityWriter, events, options.log, clock),
+    taskSync: new TaskSyncService(db, activityWriter, events, options.log, clock),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,

@@ -6,6 +6,7 @@ import { Queue } from '../queues/queue.entity';
 import { AppointmentDetail, PhoneCallDetail, TaskDetail } from './activity-details.entity';
 import { ActivityMailbox } from './activity-mailbox.entity';
 import { ActivityParty } from './activity-party.entity';
+import { ActivitySyncConflict } from './activity-sync-conflict.entity';
 import { Activity } from './activity.entity';
 import { Attachment } from './attachment.entity';
 import { EmailMessage } from './email-message.entity';
@@ -32,6 +33,8 @@ export interface ActivityLoaders {
   readonly queues: DataLoader<string, Queue | undefined>;
   /** activity id → the mailboxes (address, folder, when) it was seen in. */
   readonly sightings: DataLoader<string, { address: string; folder: string | null; seenAt: Date }[]>;
+  /** activity id → the versions that lost a sync conflict, newest first. */
+  readonly syncConflicts: DataLoader<string, ActivitySyncConflict[]>;
   /** blob sha256 → its text. */
   readonly bodies: DataLoader<string, string | undefined>;
 }
@@ -76,6 +79,9 @@ export function createActivityLoaders(db: DataSource, blobs: BodyReader): Activi
         list.map((r) => ({ address: r.address, folder: r.folder, seenAt: r.seenAt instanceof Date ? r.seenAt : new Date(`${String(r.seenAt).replace(' ', 'T')}Z`) })),
       );
     }),
+    syncConflicts: new DataLoader(async (ids) =>
+      grouped(await db.getRepository(ActivitySyncConflict).find({ where: { activityId: In([...ids]) }, order: { occurredAt: 'DESC' } }), ids, (r) => r.activityId),
+    ),
     queues: new DataLoader(async (ids) => byKey(await db.getRepository(Queue).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
     bodies: new DataLoader(async (shas) => {
       const found = await blobs.readSmall(shas, MAX_BODY_BYTES);

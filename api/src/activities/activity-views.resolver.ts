@@ -14,6 +14,21 @@ import { ACTIVITY_TYPE_NAME, type Activity } from './activity.entity';
 import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
 import { Attachment } from './attachment.entity';
 import type { EmailMessage } from './email-message.entity';
+import type { ActivitySyncConflict } from './activity-sync-conflict.entity';
+import { MAX_SYNC_CONFLICTS_SHOWN, SyncConflictView, SyncedTaskVersion } from './sync-conflict.types';
+import type { SyncConflictRule, SyncSide } from '../tracking/exchange-tasks/task-conflict-rule';
+
+function syncConflictView(row: ActivitySyncConflict): SyncConflictView {
+  const loser = JSON.parse(row.losingVersion) as Partial<SyncedTaskVersion> & { deleted?: boolean };
+  return Object.assign(new SyncConflictView(), {
+    occurredAt: row.occurredAt,
+    rule: row.rule as SyncConflictRule,
+    winner: row.winner as SyncSide,
+    crmModifiedAt: row.crmModifiedAt,
+    exchangeModifiedAt: row.exchangeModifiedAt,
+    losingVersion: loser.deleted ? null : Object.assign(new SyncedTaskVersion(), { subject: loser.subject ?? '', notes: loser.notes ?? null, dueDay: loser.dueDay ?? null, priority: loser.priority, completed: loser.completed ?? false }),
+  });
+}
 
 /** What GraphQL shows of a stored (or skipped) attachment. */
 export function attachmentView(r: Attachment): AttachmentView {
@@ -204,6 +219,14 @@ export class TaskViewResolver extends activityFieldsResolver(TaskView) {
   @FieldResolver(() => TaskPriority)
   async priority(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.activity.tasks.load(a.id))?.priority ?? TaskPriority.NORMAL;
+  }
+
+  @FieldResolver(() => [SyncConflictView], {
+    description: `Changes made both here and in the owner's Exchange Tasks between two syncs, newest first, at most ${MAX_SYNC_CONFLICTS_SHOWN}, each with the version that lost. Empty to whoever may not change the task.`,
+  })
+  async syncConflicts(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<SyncConflictView[]> {
+    if (!mayOnActivity(principalOf(ctx), Privilege.WRITE, a)) return [];
+    return (await ctx.loaders.activity.syncConflicts.load(a.id)).slice(0, MAX_SYNC_CONFLICTS_SHOWN).map(syncConflictView);
   }
 }
 

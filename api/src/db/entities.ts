@@ -10,6 +10,8 @@ import { TimelineEntry } from '../activities/timeline-entry.entity';
 import { EmailServerProfile } from '../mail/email-server-profile.entity';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
 import { ExchangeCalendarLink } from '../tracking/exchange-calendar-link.entity';
+import { ExchangeTaskLink } from '../tracking/exchange-tasks/exchange-task-link.entity';
+import { ActivitySyncConflict } from '../activities/activity-sync-conflict.entity';
 import { MailboxServerFolder } from '../mail/mailbox-server-folder.entity';
 import { MailboxAlert } from '../mail/mailbox-alert.entity';
 import { QuarantinedMessage } from '../mail/quarantined-message.entity';
@@ -70,6 +72,8 @@ export const ENTITIES = [
   SyncMetricEvent,
   FolderTrackingRule,
   ExchangeCalendarLink,
+  ExchangeTaskLink,
+  ActivitySyncConflict,
   MailboxServerFolder,
   OrganizationEmailSettings,
   TrackingTokenCounter,

@@ -19,6 +19,7 @@ import type { SyncMetricsService } from '../mail/sync-metrics.service';
 import type { QueueService } from '../queues/queue.service';
 import type { TrackingService } from '../tracking/tracking.service';
 import type { CalendarSyncService } from '../tracking/calendar-sync.service';
+import type { TaskSyncService } from '../tracking/exchange-tasks/task-sync.service';
 import type { LiveBus } from '../live/live-bus';
 import type { LiveEventLog } from '../live/live-event-log';
 import type { LiveSubscriptions } from '../live/live-subscriptions';
@@ -64,6 +65,7 @@ export interface Services {
   readonly live: LiveSubscriptions;
   readonly tracking: TrackingService;
   readonly calendarSync: CalendarSyncService;
+  readonly taskSync: TaskSyncService;
   readonly timeline: TimelineService;
   readonly activitySearch: ActivitySearchService;
   readonly emailSettings: EmailSettingsService;

@@ -19,6 +19,8 @@ import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 import { MAX_PARTIES } from '../tracking/prepare-item';
 import { MAX_BATCH } from '../tracking/track-emails.inputs';
 import { MAX_CALENDAR_EVENTS } from '../tracking/calendar-sync.inputs';
+import { MAX_TASKS_PER_SYNC } from '../tracking/exchange-tasks/task-sync.inputs';
+import { MAX_SYNC_CONFLICTS_SHOWN } from '../activities/sync-conflict.types';
 
 // An email's parties: the sender plus the recipients tracking keeps (meeting invites keep as many attendees).
 const PARTIES = MAX_PARTIES + 1;
@@ -66,6 +68,8 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'TrackEmailsResult.items': 1, // one per item sent: ROWS_FROM_INPUT multiplies at trackEmails
   'Mutation.syncMailboxCalendar': MAX_CALENDAR_EVENTS, // one result per event sent
   'CalendarWrite.attendees': 1000, // an appointment's parties, as meeting-invites.ts keeps at most
+  'Mutation.syncMailboxTasks': 2 * MAX_TASKS_PER_SYNC, // one result per task and per known deleted id sent
+  'Task.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,
 };
 
 /** Fields that answer one row per item of an input list: they cost their children times that list's length. */

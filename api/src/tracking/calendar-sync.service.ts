@@ -5,19 +5,17 @@ import type { ActivityEvents } from '../activities/activity-events';
 import { AppointmentDetail } from '../activities/activity-details.entity';
 import type { ActivityWriter } from '../activities/activity-writer';
 import { Activity } from '../activities/activity.entity';
-import { ApiError, badInput, notFound } from '../common/errors';
+import { badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { repairStrings } from '../common/text';
 import { retryingDatabaseWork, type RetryBudget } from '../db/transaction-retry';
-import { forUpdate } from '../db/row-locks';
-import { EmailServerProfile } from '../mail/email-server-profile.entity';
-import { ActMethod, EmailServerKind } from '../mail/mail-enums';
 import { Mailbox } from '../mail/mailbox.entity';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
 import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarWrite } from './calendar-sync.inputs';
 import { currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
+import { exchangeActMailbox, requireLease } from './exchange-mailbox-guard';
 import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import type { CalendarInput } from './track-emails.inputs';
 import { TrackingFacts } from './tracking-facts';
@@ -48,7 +46,7 @@ export class CalendarSyncService {
 
   async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
     requireSyncEngine(principal, 'synchronize calendars');
-    const mailbox = await this.exchangeMailbox(mailboxGlobalId);
+    const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     const mailboxId = mailbox.id;
     const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
     const prepared = events.map((event) => prepareInvite({ ...repairStrings(event), method: 'PUBLISH' }));
@@ -64,9 +62,9 @@ export class CalendarSyncService {
     requireSyncEngine(principal, 'synchronize calendars');
     if (!Number.isInteger(first) || first < 1) throw badInput('first', `must be from 1 to ${MAX_CALENDAR_WRITES}`, { reason: 'TOO_SMALL', min: 1 });
     if (first > MAX_CALENDAR_WRITES) throw badInput('first', `must be from 1 to ${MAX_CALENDAR_WRITES}`, { reason: 'TOO_LARGE', max: MAX_CALENDAR_WRITES });
-    const mailbox = await this.exchangeMailbox(mailboxGlobalId);
+    const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     return this.db.transaction(async (em) => {
-      await this.leased(em, mailbox.id, leaseId);
+      await requireLease(em, mailbox.id, leaseId);
       const writes = await pendingCalendarWrites(em, mailbox.id, mailbox.ownerUserId, this.clock(), first);
       return writes.map((w) => ({ ...w, appointmentId: toGlobalId('Appointment', w.appointmentId), attendees: [...w.attendees] }));
     });
@@ -75,10 +73,10 @@ export class CalendarSyncService {
   /** What the engine wrote: the Calendar now shows these appointments as the fingerprints say. */
   async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { appointmentId: string; itemId?: string | null; fingerprint: string }[]): Promise<boolean> {
     requireSyncEngine(principal, 'synchronize calendars');
-    const mailbox = await this.exchangeMailbox(mailboxGlobalId);
+    const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].appointmentId`, w.appointmentId, 'Appointment').id);
     return this.db.transaction(async (em) => {
-      await this.leased(em, mailbox.id, leaseId);
+      await requireLease(em, mailbox.id, leaseId);
       // Only the owner's appointments: an engine cannot link someone else's into this Calendar.
       const owned = new Set((await em.find(Activity, { where: { id: In(ids), ownerId: mailbox.ownerUserId }, select: { id: true } })).map((a) => a.id));
       const now = this.clock();
@@ -90,25 +88,8 @@ export class CalendarSyncService {
     });
   }
 
-  private async exchangeMailbox(mailboxGlobalId: string): Promise<Mailbox> {
-    const { id: mailboxId } = expectGlobalId('mailboxId', mailboxGlobalId, 'Mailbox');
-    const mailbox = await this.db.getRepository(Mailbox).findOneBy({ id: mailboxId });
-    if (!mailbox) throw notFound('mailboxId', mailboxGlobalId);
-    const profile = mailbox.profileId ? await this.db.getRepository(EmailServerProfile).findOneBy({ id: mailbox.profileId }) : null;
-    if (mailbox.actMethod !== ActMethod.SERVER_SIDE_SYNC || profile?.kind !== EmailServerKind.EXCHANGE_EWS) {
-      throw new ApiError('CONFLICT', 'mailboxId: this mailbox does not synchronize appointments with Exchange (appointmentsContactsTasksMethod SERVER_SIDE_SYNC on an EXCHANGE_EWS profile)', 'mailboxId');
-    }
-    return mailbox;
-  }
-
-  /** Under the row lock: a claim cannot take the mailbox over between this check and the commit. */
-  private async leased(em: EntityManager, mailboxId: string, leaseId: string): Promise<void> {
-    const [locked] = (await em.query(`SELECT leaseId FROM mailbox WHERE id = ?${forUpdate(em)}`, [mailboxId])) as { leaseId: string | null }[];
-    if (locked?.leaseId !== leaseId) throw new ApiError('CONFLICT', 'leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'leaseId');
-  }
-
   private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
-    await this.leased(em, mailbox.id, leaseId);
+    await requireLease(em, mailbox.id, leaseId);
     const now = this.clock();
     const addresses = prepared.flatMap((invite) => invite.parties.map((p) => p.address));
     const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items: [], tokenFormat: { prefix: '', baseNumber: 0, userDigits: 0, counterDigits: 0 }, smartMatching: false, extraAddresses: addresses });

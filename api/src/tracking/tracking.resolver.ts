@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { CalendarEventResult, CalendarWrite, ClaimCalendarWritesArgs, ReportCalendarWritesArgs, SyncMailboxCalendarArgs } from './calendar-sync.inputs';
+import { ClaimTaskWritesArgs, ReportTaskWritesArgs, SyncMailboxTasksArgs, TaskSyncResult, TaskWrite } from './exchange-tasks/task-sync.inputs';
 import { TrackEmailsInput, TrackEmailsResult } from './track-emails.inputs';
 
 @Resolver()
@@ -32,5 +33,26 @@ export class TrackingResolver {
   @Mutation(() => Boolean, { description: 'The sync engine only, under the mailbox\'s lease: these appointments are now in the Exchange Calendar as claimCalendarWrites gave them (or removed from it).' })
   reportCalendarWrites(@Args() { mailboxId, leaseId, writes }: ReportCalendarWritesArgs, @Ctx() ctx: RequestContext): Promise<boolean> {
     return ctx.services.calendarSync.reportWrites(principalOf(ctx), mailboxId, leaseId, writes);
+  }
+
+  @Mutation(() => [TaskSyncResult], {
+    description:
+      'The sync engine only, under the mailbox\'s lease: tasks from the mailbox\'s Exchange Tasks folder, with the cursor, in one transaction. A linked task takes Exchange\'s change, or, changed on both sides, the later change wins and the losing version is kept in Task.syncConflicts; an unlinked one enters the CRM only with the Outlook category "Tracked to CRM". A task deleted in Outlook is cancelled in the CRM if it was open and unchanged here. One result per task, then per deleted id the hub knew.',
+  })
+  syncMailboxTasks(@Args() { mailboxId, leaseId, tasks, deletedItemIds, cursor }: SyncMailboxTasksArgs, @Ctx() ctx: RequestContext): Promise<TaskSyncResult[]> {
+    return ctx.services.taskSync.sync(principalOf(ctx), mailboxId, leaseId, tasks, deletedItemIds, cursor ?? null);
+  }
+
+  @Mutation(() => [TaskWrite], {
+    description:
+      'The sync engine only, under the mailbox\'s lease: the owner\'s tasks that the Exchange Tasks folder does not show as they are (changed since they last agreed; open and never written, due in the last 30 days or later; cancelled, to remove). Report them with reportTaskWrites once written.',
+  })
+  claimTaskWrites(@Args() { mailboxId, leaseId, first }: ClaimTaskWritesArgs, @Ctx() ctx: RequestContext): Promise<TaskWrite[]> {
+    return ctx.services.taskSync.claimWrites(principalOf(ctx), mailboxId, leaseId, first);
+  }
+
+  @Mutation(() => Boolean, { description: 'The sync engine only, under the mailbox\'s lease: these tasks are now in the Exchange Tasks folder as claimTaskWrites gave them (or removed from it).' })
+  reportTaskWrites(@Args() { mailboxId, leaseId, writes }: ReportTaskWritesArgs, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.taskSync.reportWrites(principalOf(ctx), mailboxId, leaseId, writes);
   }
 }

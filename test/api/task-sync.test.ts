@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmailServerKind, MailAuthMethod, MailboxState } from '../../api/src/mail/mail-enums';
+import { DIALECTS, startHub, type StartedHub } from '../support/hub';
+import { configureMailbox, insertProfile } from '../support/mail-setup';
+import { ADMIN, failed, ok, uniqueTag } from './gql-helpers';
+
+// Tasks between the CRM and an Exchange Tasks folder through the GraphQL API, as the sync engine calls it:
+// syncMailboxTasks brings Outlook's tasks in, claimTaskWrites / reportTaskWrites carry the CRM's out, and a task
+// changed on both sides keeps the later change with the loser in Task.syncConflicts.
+
+const CLAIM = 'mutation { claimMailboxes(engineId: "task-test", limit: 20) { mailboxId leaseId } }';
+const SYNC = `mutation($m: ID!, $l: ID!, $t: [ExchangeTaskInput!]!, $d: [String!], $c: String) {
+  syncMailboxTasks(mailboxId: $m, leaseId: $l, tasks: $t, deletedItemIds: $d, cursor: $c) { itemId outcome taskId } }`;
+const CLAIM_WRITES = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimTaskWrites(mailboxId: $m, leaseId: $l, first: $n) { taskId itemId remove subject notes dueDay importance completed fingerprint } }';
+const REPORT_WRITES = 'mutation($m: ID!, $l: ID!, $w: [TaskWriteInput!]!) { reportTaskWrites(mailboxId: $m, leaseId: $l, writes: $w) }';
+const TASK = `query($id: ID!) { node(id: $id) { ... on Task { subject description dueAt priority state owner { email }
+  syncConflicts { rule winner crmModifiedAt exchangeModifiedAt losingVersion { subject notes dueDay priority completed } } } } }`;
+const SET_STATE = 'mutation($id: ID!, $s: ActivityState!) { setActivityState(activityId: $id, state: $s) { id } }';
+const CREATE_TASK = 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }';
+
+describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %s', (dialect) => {
+  let hub: StartedHub;
+  let admin: string;
+  let sam: string;
+  let sara: string;
+  let samMailbox: string;
+  let saraMailbox: string;
+  let lease: string;
+  const tag = uniqueTag('Task');
+  const engine = (query: string, variables: Record<string, unknown> = {}) => hub.gql(query, variables, hub.syncServiceKey);
+  const sync = (tasks: unknown[], variables: Record<string, unknown> = {}, token = hub.syncServiceKey) => hub.gql(SYNC, { m: samMailbox, l: lease, t: tasks, d: [], c: null, ...variables }, token);
+  const claim = async () => ok(await engine(CLAIM_WRITES, { m: samMailbox, l: lease, n: 50 })).claimTaskWrites as any[];
+  const report = async (writes: unknown[]) => ok(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: writes }));
+  const later = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+  const outlookTask = (itemId: string, extra: Record<string, unknown> = {}) => ({
+    itemId, subject: `${tag} Call back Contoso`, notes: 'Ask about the renewal.\r\n', dueAt: '2026-12-09T23:00:00.000Z',
+    status: 'NOT_STARTED', importance: 'HIGH', tracked: true, lastModifiedAt: later(0), ...extra,
+  });
+
+  beforeAll(async () => {
+    hub = await startHub({ dialect });
+    admin = await hub.login(ADMIN);
+    sam = await hub.login('sam.sales@demo.crm.test');
+    sara = await hub.login('sara.sales@demo.crm.test');
+    const all = ok(await engine('{ mailboxes { id address } }')).mailboxes as { id: string; address: string }[];
+    samMailbox = all.find((m) => m.address === 'sam.sales@demo.crm.test')!.id;
+    saraMailbox = all.find((m) => m.address === 'sara.sales@demo.crm.test')!.id;
+    const exchange = await insertProfile(hub, { kind: EmailServerKind.EXCHANGE_EWS, incomingHost: null, incomingPort: null, incomingTls: null, outgoingHost: null, outgoingPort: null, outgoingTls: null, ewsUrl: 'https://mail.example.test/EWS/Exchange.asmx', authMethod: MailAuthMethod.PASSWORD });
+    for (const other of all.filter((m) => m.id !== samMailbox && m.id !== saraMailbox)) await configureMailbox(hub, other.id, { profileId: exchange, state: MailboxState.DISABLED_BY_ADMIN });
+    await configureMailbox(hub, samMailbox, { profileId: exchange, extra: { actMethod: 'SERVER_SIDE_SYNC' as never } });
+    await configureMailbox(hub, saraMailbox, { profileId: await insertProfile(hub) });
+    lease = (ok(await engine(CLAIM)).claimMailboxes as { mailboxId: string; leaseId: string }[]).find((w) => w.mailboxId === samMailbox)!.leaseId;
+    // Sam's older tasks (seeded, made in the CRM) are handed out first; they are not what these tests look at.
+    for (let writes = await claim(); writes.length; writes = await claim()) await report(writes.map((w) => ({ taskId: w.taskId, itemId: w.remove ? null : `seed-${w.taskId}`, fingerprint: w.fingerprint })));
+  });
+  afterAll(() => hub?.close());
+
+  it('a task Sam marked "Tracked to CRM" in Outlook becomes his Task with its notes, due day and priority; an unmarked one stays in Outlook', async () => {
+    const results = ok(await sync([outlookTask('AAMkTask1='), outlookTask('AAMkPersonal=', { subject: `${tag} Buy milk`, tracked: false })], { c: '{"v":1,"folders":{}}' })).syncMailboxTasks;
+    expect(results.map((r: any) => [r.itemId, r.outcome])).toEqual([['AAMkTask1=', 'CREATED'], ['AAMkPersonal=', 'NOT_TRACKED']]);
+    const task = ok(await hub.gql(TASK, { id: results[0].taskId }, sam)).node;
+    // Outlook's due day (midnight in Stockholm, 23:00 UTC the day before) is the 10th.
+    expect(task).toMatchObject({ subject: `${tag} Call back Contoso`, description: 'Ask about the renewal.', dueAt: '2026-12-10T00:00:00.000Z', priority: 'HIGH', state: 'OPEN', owner: { email: 'sam.sales@demo.crm.test' }, syncConflicts: [] });
+    expect(await hub.database.dataSource.query('SELECT subject FROM activity WHERE subject = ?', [`${tag} Buy milk`])).toEqual([]);
+    // The same page again (a crash before the engine saw the answer) changes nothing, and the CRM has nothing to write back.
+    expect(ok(await sync([outlookTask('AAMkTask1=')])).syncMailboxTasks[0]).toMatchObject({ outcome: 'UNCHANGED', taskId: results[0].taskId });
+    expect(await claim()).toEqual([]);
+  });
+
+  it('completed, renamed or moved in Outlook, the CRM task follows; reopened, it opens again', async () => {
+    const [{ taskId }] = ok(await sync([outlookTask('AAMkTask2=')])).syncMailboxTasks;
+    const done = ok(await sync([outlookTask('AAMkTask2=', { status: 'COMPLETED', subject: `${tag} Called Contoso`, dueAt: '2026-12-11T23:00:00.000Z', importance: 'NORMAL' })])).syncMailboxTasks[0];
+    expect(done).toMatchObject({ outcome: 'UPDATED', taskId });
+    expect(ok(await hub.gql(TASK, { id: taskId }, sam)).node).toMatchObject({ subject: `${tag} Called Contoso`, state: 'COMPLETED', dueAt: '2026-12-12T00:00:00.000Z', priority: 'NORMAL', syncConflicts: [] });
+    // In progress is open in the CRM.
+    expect(ok(await sync([outlookTask('AAMkTask2=', { status: 'IN_PROGRESS', subject: `${tag} Called Contoso`, dueAt: '2026-12-11T23:00:00.000Z', importance: 'NORMAL' })])).syncMailboxTasks[0].outcome).toBe('UPDATED');
+    expect(ok(await hub.gql(TASK, { id: taskId }, sam)).node.state).toBe('OPEN');
+    expect(await claim()).toEqual([]);
+  });
+
+  it('hands the engine Sam\'s open CRM tasks to write, once each; a task written before a crash is found again by its id, not doubled', async () => {
+    const made = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Send the offer`, dueAt: '2026-12-15T15:00:00.000Z', priority: 'LOW' } }, sam)).createTask.id;
+    ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Sara's own` } }, sara));
+    const old = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Long overdue`, dueAt: '2020-01-01T00:00:00.000Z' } }, sam)).createTask.id;
+    const finished = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Already done` } }, sam)).createTask.id;
+    ok(await hub.gql(SET_STATE, { id: finished, s: 'COMPLETED' }, sam));
+
+    const writes = await claim();
+    // Not Sara's, not one long overdue, not one completed before it was ever written.
+    expect(writes.map((w) => w.taskId)).toEqual([made]);
+    expect(writes[0]).toMatchObject({ itemId: null, remove: false, subject: `${tag} Send the offer`, dueDay: '2026-12-15', importance: 'LOW', completed: false });
+    expect(old).toBeTruthy();
+    // The engine wrote it and stopped before reporting: read back with the hub's id on it, it is linked, not a new task.
+    const back = ok(await sync([outlookTask('AAMkWritten=', { subject: `${tag} Send the offer`, notes: null, dueAt: '2026-12-15T00:00:00.000Z', importance: 'LOW', crmTaskId: made })])).syncMailboxTasks[0];
+    expect(back).toMatchObject({ outcome: 'UNCHANGED', taskId: made });
+    expect(await claim()).toEqual([]);
+    expect(await hub.database.dataSource.query('SELECT id FROM activity WHERE subject = ?', [`${tag} Send the offer`])).toHaveLength(1);
+
+    // Completed in the CRM: handed out again as completed; cancelled: to remove.
+    ok(await hub.gql(SET_STATE, { id: made, s: 'COMPLETED' }, sam));
+    const completed = await claim();
+    expect(completed).toEqual([expect.objectContaining({ taskId: made, itemId: 'AAMkWritten=', completed: true, remove: false })]);
+    await report([{ taskId: made, itemId: 'AAMkWritten=', fingerprint: completed[0].fingerprint }]);
+    expect(await claim()).toEqual([]);
+    ok(await hub.gql(SET_STATE, { id: made, s: 'CANCELLED' }, sam));
+    const removal = await claim();
+    expect(removal).toEqual([expect.objectContaining({ taskId: made, itemId: 'AAMkWritten=', remove: true })]);
+    await report([{ taskId: made, itemId: null, fingerprint: removal[0].fingerprint }]);
+    expect(await claim()).toEqual([]);
+  });
+
+  it('changed on both sides: the later change wins, the loser is kept in syncConflicts, and a tie goes to the CRM', async () => {
+    const [{ taskId }] = ok(await sync([outlookTask('AAMkBoth=', { subject: `${tag} Quarterly review` })])).syncMailboxTasks;
+    // Sam completes it in the CRM; later, in Outlook, he renames it: Outlook's version wins.
+    ok(await hub.gql(SET_STATE, { id: taskId, s: 'COMPLETED' }, sam));
+    const outlookWins = ok(await sync([outlookTask('AAMkBoth=', { subject: `${tag} Quarterly review (Teams)`, lastModifiedAt: later(120) })])).syncMailboxTasks[0];
+    expect(outlookWins).toMatchObject({ outcome: 'UPDATED', taskId });
+    const afterOutlook = ok(await hub.gql(TASK, { id: taskId }, sam)).node;
+    expect(afterOutlook).toMatchObject({ subject: `${tag} Quarterly review (Teams)`, state: 'OPEN' });
+    expect(afterOutlook.syncConflicts).toEqual([expect.objectContaining({ rule: 'LATER_CHANGE_WINS', winner: 'EXCHANGE', losingVersion: { subject: `${tag} Quarterly review`, notes: 'Ask about the renewal.', dueDay: '2026-12-10', priority: 'HIGH', completed: true } })]);
+    expect(await claim()).toEqual([]);
+
+    // Now the CRM's change is the later one (Outlook's edit is an hour old): the CRM keeps its version and writes it out.
+    ok(await hub.gql(SET_STATE, { id: taskId, s: 'COMPLETED' }, sam));
+    const crmWins = ok(await sync([outlookTask('AAMkBoth=', { subject: `${tag} Quarterly review (Room Orion)`, lastModifiedAt: later(-3600) })])).syncMailboxTasks[0];
+    expect(crmWins).toMatchObject({ outcome: 'CRM_VERSION_KEPT', taskId });
+    const afterCrm = ok(await hub.gql(TASK, { id: taskId }, sam)).node;
+    expect(afterCrm).toMatchObject({ subject: `${tag} Quarterly review (Teams)`, state: 'COMPLETED' });
+    expect(afterCrm.syncConflicts[0]).toMatchObject({ rule: 'LATER_CHANGE_WINS', winner: 'CRM', losingVersion: { subject: `${tag} Quarterly review (Room Orion)`, completed: false } });
+    expect(await claim()).toEqual([expect.objectContaining({ taskId, itemId: 'AAMkBoth=', subject: `${tag} Quarterly review (Teams)`, completed: true })]);
+
+    // The same second on both sides: the CRM wins (TIE_CRM_WINS).
+    const crmAt = (await hub.database.dataSource.query('SELECT updatedAt FROM activity WHERE id = ?', [Buffer.from(taskId, 'base64url').toString('utf8').split(':')[1]]))[0].updatedAt;
+    const sameSecond = new Date(new Date(typeof crmAt === 'string' ? `${crmAt.replace(' ', 'T')}Z` : crmAt).getTime()).toISOString().replace(/\.\d+Z$/, '.000Z');
+    expect(ok(await sync([outlookTask('AAMkBoth=', { subject: `${tag} Tied`, lastModifiedAt: sameSecond })])).syncMailboxTasks[0].outcome).toBe('CRM_VERSION_KEPT');
+    expect(ok(await hub.gql(TASK, { id: taskId }, sam)).node.syncConflicts[0].rule).toBe('TIE_CRM_WINS');
+    // Whoever may not change the task learns nothing of its conflicts.
+    const asSara = ok(await hub.gql(TASK, { id: taskId }, sara)).node;
+    expect(asSara?.syncConflicts ?? []).toEqual([]);
+    // The engine writes the CRM's version out; read back, it changes nothing.
+    const [write] = await claim();
+    await report([{ taskId, itemId: 'AAMkBoth=', fingerprint: write.fingerprint }]);
+    expect(await claim()).toEqual([]);
+  });
+
+  it('deleted in Outlook: an open task unchanged here is cancelled, a completed one only unlinked, one changed here is made again', async () => {
+    const results = ok(await sync([outlookTask('AAMkDel1=', { subject: `${tag} Open one` }), outlookTask('AAMkDel2=', { subject: `${tag} Done one`, status: 'COMPLETED' }), outlookTask('AAMkDel3=', { subject: `${tag} Changed here` })])).syncMailboxTasks;
+    const [open, done, changed] = results.map((r: any) => r.taskId);
+    ok(await hub.gql(SET_STATE, { id: changed, s: 'COMPLETED' }, sam));
+    const deleted = ok(await sync([], { d: ['AAMkDel1=', 'AAMkDel2=', 'AAMkDel3=', 'AAMkNeverSeen='] })).syncMailboxTasks;
+    expect(deleted.map((r: any) => [r.itemId, r.outcome])).toEqual([['AAMkDel1=', 'CANCELLED'], ['AAMkDel2=', 'UNLINKED'], ['AAMkDel3=', 'RECREATED']]);
+    expect(ok(await hub.gql(TASK, { id: open }, sam)).node.state).toBe('CANCELLED');
+    expect(ok(await hub.gql(TASK, { id: done }, sam)).node.state).toBe('COMPLETED');
+    expect(ok(await hub.gql(TASK, { id: changed }, sam)).node.syncConflicts[0]).toMatchObject({ rule: 'CHANGE_BEATS_DELETE', winner: 'CRM', losingVersion: null });
+    // The changed one is written anew; the cancelled one stays out of Outlook.
+    expect(await claim()).toEqual([expect.objectContaining({ taskId: changed, itemId: null, completed: true })]);
+  });
+
+  it('only the engine holding the lease writes; a mailbox not syncing tasks with Exchange is refused; bad input names the field', async () => {
+    for (const token of [admin, sam]) failed(await sync([outlookTask('AAMkX=')], {}, token), 'FORBIDDEN');
+    failed(await sync([outlookTask('AAMkStale=', { subject: `${tag} Stale` })], { l: 'not-the-lease' }), 'CONFLICT', 'leaseId');
+    failed(await hub.gql(SYNC, { m: saraMailbox, l: lease, t: [], d: [], c: null }, hub.syncServiceKey), 'CONFLICT', 'mailboxId');
+    failed(await sync(Array.from({ length: 201 }, (_, i) => outlookTask(`AAMk${i}=`))), 'BAD_USER_INPUT', 'tasks');
+    failed(await sync([outlookTask('x'.repeat(513))]), 'BAD_USER_INPUT', 'tasks[0].itemId');
+    failed(await sync([], { d: ['y'.repeat(513)] }), 'BAD_USER_INPUT', 'deletedItemIds');
+    failed(await sync([outlookTask('AAMkBad=', { status: 'SOMEDAY' })]), 'BAD_USER_INPUT');
+    failed(await sync([], { c: 'x'.repeat(70_000) }), 'BAD_USER_INPUT', 'cursor');
+    failed(await engine(CLAIM_WRITES, { m: samMailbox, l: lease, n: 51 }), 'BAD_USER_INPUT', 'first');
+    failed(await engine(CLAIM_WRITES, { m: samMailbox, l: lease, n: 0 }), 'BAD_USER_INPUT', 'first');
+    failed(await hub.gql(CLAIM_WRITES, { m: samMailbox, l: lease, n: 5 }, sam), 'FORBIDDEN');
+    // Another user's task cannot be linked into Sam's mailbox, by a report or by an id on an Outlook task.
+    const saras = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Sara's secret` } }, sara)).createTask.id;
+    failed(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ taskId: saras, itemId: 'AAMkSteal=', fingerprint: 'f' }] }), 'NOT_FOUND', 'writes[0].taskId');
+    expect(ok(await sync([outlookTask('AAMkSteal=', { tracked: false, crmTaskId: saras })])).syncMailboxTasks[0]).toMatchObject({ outcome: 'NOT_TRACKED', taskId: null });
+    // A subject far over the CRM's 400 characters and broken text are repaired and cut, not refused.
+    const long = ok(await sync([outlookTask('AAMkLong=', { subject: `${'Å'.repeat(600)}\u0000`, notes: 'n'.repeat(30_000) })])).syncMailboxTasks[0];
+    const stored = ok(await hub.gql(TASK, { id: long.taskId }, sam)).node;
+    expect(stored.subject).toHaveLength(400);
+    expect(stored.description).toHaveLength(20_000);
+    // Nothing of the refused calls was written.
+    expect(await hub.database.dataSource.query('SELECT subject FROM activity WHERE subject = ?', [`${tag} Stale`])).toEqual([]);
+  });
+});
