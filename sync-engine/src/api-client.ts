@@ -1,11 +1,12 @@
 import { graphql, type Operation, type OperationName, type OperationVariables } from './graphql-tag.js';
 import { credentialsOnEntry } from './wire-credentials.js';
 import {
-  calendarWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
+  calendarWritesOnEntry, taskWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
+import type { ExchangeTaskItem, TaskWriteRequest, TaskWriteResult } from './mail/ews/ews-tasks.js';
 import type { ServerFolder } from './mail/mail-source.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
@@ -63,6 +64,11 @@ export interface HubApi {
   /** The owner's appointments to write to the Exchange Calendar, and the report of what was written. */
   claimCalendarWrites(mailboxId: string, leaseId: string, first: number): Promise<CalendarWriteRequest[]>;
   reportCalendarWrites(mailboxId: string, leaseId: string, writes: readonly CalendarWriteResult[]): Promise<void>;
+  /** Tasks from the mailbox's Exchange Tasks folder (changed and deleted), committed with the cursor under the lease. */
+  syncMailboxTasks(mailboxId: string, leaseId: string, batch: { tasks: readonly ExchangeTaskItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void>;
+  /** The owner's tasks to write to the Exchange Tasks folder, and the report of what was written. */
+  claimTaskWrites(mailboxId: string, leaseId: string, first: number): Promise<TaskWriteRequest[]>;
+  reportTaskWrites(mailboxId: string, leaseId: string, writes: readonly TaskWriteResult[]): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
@@ -124,6 +130,15 @@ const CLAIM_CALENDAR_WRITES = graphql('ClaimCalendarWrites')`mutation ClaimCalen
 }`;
 const REPORT_CALENDAR_WRITES = graphql('ReportCalendarWrites')`mutation ReportCalendarWrites($mailboxId: ID!, $leaseId: ID!, $writes: [CalendarWriteInput!]!) {
   reportCalendarWrites(mailboxId: $mailboxId, leaseId: $leaseId, writes: $writes)
+}`;
+const SYNC_TASKS = graphql('SyncMailboxTasks')`mutation SyncMailboxTasks($mailboxId: ID!, $leaseId: ID!, $tasks: [ExchangeTaskInput!]!, $deletedItemIds: [String!]!, $cursor: String) {
+  syncMailboxTasks(mailboxId: $mailboxId, leaseId: $leaseId, tasks: $tasks, deletedItemIds: $deletedItemIds, cursor: $cursor) { itemId outcome }
+}`;
+const CLAIM_TASK_WRITES = graphql('ClaimTaskWrites')`mutation ClaimTaskWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
+  claimTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) { taskId itemId remove subject notes dueDay importance completed fingerprint }
+}`;
+const REPORT_TASK_WRITES = graphql('ReportTaskWrites')`mutation ReportTaskWrites($mailboxId: ID!, $leaseId: ID!, $writes: [TaskWriteInput!]!) {
+  reportTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, writes: $writes)
 }`;
 const CLAIM_OUTGOING = graphql('ClaimOutgoingEmails')`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
@@ -219,6 +234,19 @@ export class GraphqlHubApi implements HubApi {
 
   async reportCalendarWrites(mailboxId: string, leaseId: string, writes: readonly CalendarWriteResult[]): Promise<void> {
     await this.request(REPORT_CALENDAR_WRITES, { mailboxId, leaseId, writes: writes.map(({ appointmentId, itemId, fingerprint }) => ({ appointmentId, itemId, fingerprint })) });
+  }
+
+  async syncMailboxTasks(mailboxId: string, leaseId: string, batch: { tasks: readonly ExchangeTaskItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void> {
+    await this.request(SYNC_TASKS, { mailboxId, leaseId, tasks: [...batch.tasks], deletedItemIds: [...batch.deletedItemIds], cursor }, undefined, 60_000);
+  }
+
+  async claimTaskWrites(mailboxId: string, leaseId: string, first: number): Promise<TaskWriteRequest[]> {
+    const data = await this.request(CLAIM_TASK_WRITES, { mailboxId, leaseId, first });
+    return onEntry(() => taskWritesOnEntry(data));
+  }
+
+  async reportTaskWrites(mailboxId: string, leaseId: string, writes: readonly TaskWriteResult[]): Promise<void> {
+    await this.request(REPORT_TASK_WRITES, { mailboxId, leaseId, writes: writes.map(({ taskId, itemId, fingerprint }) => ({ taskId, itemId, fingerprint })) });
   }
 
   async uploadBlob(content: Buffer): Promise<string> {

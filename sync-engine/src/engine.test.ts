@@ -71,13 +71,16 @@ class ScriptedHubApi implements HubApi {
   syncMailboxCalendar = unused;
   claimCalendarWrites = unused;
   reportCalendarWrites = unused;
+  syncMailboxTasks = unused;
+  claimTaskWrites = unused;
+  reportTaskWrites = unused;
   uploadBlob = unused;
   downloadBlob = unused;
   markEmailSent = unused;
   markEmailFailed = unused;
 }
 
-const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, checkAct: unused, calendar: unused, sentFolder: unused, closeAll: async () => undefined };
+const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, checkAct: unused, calendar: unused, tasks: unused, sentFolder: unused, closeAll: async () => undefined };
 
 const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({
   pollIntervalMs: 60_000,

@@ -82,6 +82,34 @@ export type EmailServerKind =
   | 'IMAP_SMTP'
   | 'POP3_SMTP';
 
+/** A task from the mailbox's Exchange Tasks folder, as the sync engine read it. */
+export type ExchangeTaskInput = {
+  /** The Task the hub wrote this Exchange task from (its extended property), when it carries one: an engine that stopped before reporting a write finds its task again here, not a new one. */
+  readonly crmTaskId?: string | null | undefined;
+  /** The due day as Exchange sends it: midnight where the mailbox is. */
+  readonly dueAt?: string | null | undefined;
+  /** Outlook's importance. */
+  readonly importance: TaskPriority;
+  /** Its EWS ItemId. */
+  readonly itemId: string;
+  /** LastModifiedTime: the later change wins when both sides changed. */
+  readonly lastModifiedAt: string;
+  /** The body as text; the CRM keeps the first 20,000 characters. */
+  readonly notes?: string | null | undefined;
+  readonly status: ExchangeTaskStatus;
+  readonly subject?: string | null | undefined;
+  /** The user gave it the Outlook category "Tracked to CRM": an unlinked task enters the CRM only then. */
+  readonly tracked: boolean;
+};
+
+/** Outlook's task status (Types.xsd TaskStatusType). */
+export type ExchangeTaskStatus =
+  | 'COMPLETED'
+  | 'DEFERRED'
+  | 'IN_PROGRESS'
+  | 'NOT_STARTED'
+  | 'WAITING_ON_OTHERS';
+
 /** One address as written in a header. */
 export type MailAddressInput = {
   readonly address: string;
@@ -154,6 +182,30 @@ export type SyncReportInput = {
   readonly outcome: SyncOutcome;
   /** The resyncFrom value the engine finished re-reading; cleared only if it is still the mailbox's. */
   readonly resyncCompleted?: string | null | undefined;
+};
+
+export type TaskPriority =
+  | 'HIGH'
+  | 'LOW'
+  | 'NORMAL';
+
+export type TaskSyncOutcome =
+  | 'CANCELLED'
+  | 'CREATED'
+  | 'CRM_VERSION_KEPT'
+  | 'NOT_TRACKED'
+  | 'RECREATED'
+  | 'UNCHANGED'
+  | 'UNLINKED'
+  | 'UPDATED';
+
+/** One task the engine wrote to the Exchange Tasks folder. */
+export type TaskWriteInput = {
+  /** The fingerprint claimTaskWrites gave. */
+  readonly fingerprint: string;
+  /** The Exchange task's ItemId; null when it was removed. */
+  readonly itemId?: string | null | undefined;
+  readonly taskId: string;
 };
 
 export type TlsMode =
@@ -240,6 +292,15 @@ export type ClaimOutgoingEmailsMutationVariables = Exact<{
 
 export type ClaimOutgoingEmailsMutation = { readonly claimOutgoingEmails: ReadonlyArray<{ readonly emailId: string, readonly leaseId: string, readonly leaseUntil: string, readonly mailboxId: string, readonly subject: string, readonly messageId: string, readonly inReplyTo: string | null, readonly references: ReadonlyArray<string>, readonly textBody: string | null, readonly htmlBody: string | null, readonly attempt: number, readonly from: { readonly address: string, readonly name: string | null }, readonly to: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly cc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly bcc: ReadonlyArray<{ readonly address: string, readonly name: string | null }>, readonly attachments: ReadonlyArray<{ readonly fileName: string, readonly contentType: string, readonly size: number, readonly sha256: string }>, readonly transport: { readonly kind: EmailServerKind, readonly sentFolder: string | null, readonly credentialsStatus: CredentialsStatus, readonly smtp: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly ews: { readonly url: string | null, readonly impersonateAddress: string | null, readonly allowInvalidCertificates: boolean, readonly maxConnections: number } | null, readonly imap: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null } }> };
 
+export type ClaimTaskWritesMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  first: number;
+}>;
+
+
+export type ClaimTaskWritesMutation = { readonly claimTaskWrites: ReadonlyArray<{ readonly taskId: string, readonly itemId: string | null, readonly remove: boolean, readonly subject: string, readonly notes: string | null, readonly dueDay: string | null, readonly importance: TaskPriority, readonly completed: boolean, readonly fingerprint: string }> };
+
 export type MarkEmailFailedMutationVariables = Exact<{
   emailId: string;
   leaseId: string;
@@ -317,6 +378,15 @@ export type ReportMailboxTestMutationVariables = Exact<{
 
 export type ReportMailboxTestMutation = { readonly reportMailboxTest: { readonly id: string } };
 
+export type ReportTaskWritesMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  writes: ReadonlyArray<TaskWriteInput> | TaskWriteInput;
+}>;
+
+
+export type ReportTaskWritesMutation = { readonly reportTaskWrites: boolean };
+
 export type SyncEngineViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -331,6 +401,17 @@ export type SyncMailboxCalendarMutationVariables = Exact<{
 
 
 export type SyncMailboxCalendarMutation = { readonly syncMailboxCalendar: ReadonlyArray<{ readonly uid: string, readonly outcome: CalendarEventOutcome }> };
+
+export type SyncMailboxTasksMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  tasks: ReadonlyArray<ExchangeTaskInput> | ExchangeTaskInput;
+  deletedItemIds: ReadonlyArray<string> | string;
+  cursor?: string | null | undefined;
+}>;
+
+
+export type SyncMailboxTasksMutation = { readonly syncMailboxTasks: ReadonlyArray<{ readonly itemId: string, readonly outcome: TaskSyncOutcome }> };
 
 export type TrackEmailsMutationVariables = Exact<{
   mailboxId: string;
@@ -354,6 +435,7 @@ export interface Operations {
   readonly ClaimCalendarWrites: { readonly result: ClaimCalendarWritesMutation; readonly variables: ClaimCalendarWritesMutationVariables };
   readonly ClaimMailboxes: { readonly result: ClaimMailboxesMutation; readonly variables: ClaimMailboxesMutationVariables };
   readonly ClaimOutgoingEmails: { readonly result: ClaimOutgoingEmailsMutation; readonly variables: ClaimOutgoingEmailsMutationVariables };
+  readonly ClaimTaskWrites: { readonly result: ClaimTaskWritesMutation; readonly variables: ClaimTaskWritesMutationVariables };
   readonly MarkEmailFailed: { readonly result: MarkEmailFailedMutation; readonly variables: MarkEmailFailedMutationVariables };
   readonly MarkEmailSent: { readonly result: MarkEmailSentMutation; readonly variables: MarkEmailSentMutationVariables };
   readonly ReleaseMailbox: { readonly result: ReleaseMailboxMutation; readonly variables: ReleaseMailboxMutationVariables };
@@ -362,8 +444,10 @@ export interface Operations {
   readonly ReportMailboxCoverage: { readonly result: ReportMailboxCoverageMutation; readonly variables: ReportMailboxCoverageMutationVariables };
   readonly ReportMailboxFolders: { readonly result: ReportMailboxFoldersMutation; readonly variables: ReportMailboxFoldersMutationVariables };
   readonly ReportMailboxTest: { readonly result: ReportMailboxTestMutation; readonly variables: ReportMailboxTestMutationVariables };
+  readonly ReportTaskWrites: { readonly result: ReportTaskWritesMutation; readonly variables: ReportTaskWritesMutationVariables };
   readonly SyncEngineViewer: { readonly result: SyncEngineViewerQuery; readonly variables: SyncEngineViewerQueryVariables };
   readonly SyncMailboxCalendar: { readonly result: SyncMailboxCalendarMutation; readonly variables: SyncMailboxCalendarMutationVariables };
+  readonly SyncMailboxTasks: { readonly result: SyncMailboxTasksMutation; readonly variables: SyncMailboxTasksMutationVariables };
   readonly TrackEmails: { readonly result: TrackEmailsMutation; readonly variables: TrackEmailsMutationVariables };
   readonly UndecidedMessages: { readonly result: UndecidedMessagesMutation; readonly variables: UndecidedMessagesMutationVariables };
 }

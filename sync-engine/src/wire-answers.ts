@@ -1,5 +1,6 @@
 import type { EwsConnection, MailboxWork, OutgoingEmail, ServerKind, TlsMode, TrackedItemResult, Viewer, WireAddress, WireEndpoint } from './hub-types.js';
 import type { CalendarWriteRequest } from './mail/ews/ews-calendar.js';
+import type { TaskWriteRequest } from './mail/ews/ews-tasks.js';
 
 // The answers the engine acts on, checked where they enter the process (STYLE 9): a field the api
 // renamed or a value it never sent before fails here with its path, not later as `undefined`.
@@ -256,6 +257,27 @@ export function leaseEndOnEntry(data: Fields): Date {
 }
 
 /** The appointments a claimCalendarWrites answer hands out to write to the Exchange Calendar. */
+const IMPORTANCES = ['LOW', 'NORMAL', 'HIGH'] as const;
+
+export function taskWritesOnEntry(data: Fields): TaskWriteRequest[] {
+  return listOf(data, 'claimTaskWrites', '', (value, path) => {
+    const o = object(value, path);
+    const dueDay = stringOrNull(o, 'dueDay', path);
+    if (dueDay !== null && !/^\d{4}-\d{2}-\d{2}$/.test(dueDay)) throw new WireShapeError(`${at(path, 'dueDay')}: ${shown(dueDay)} is not a day (YYYY-MM-DD)`);
+    return {
+      taskId: string(o, 'taskId', path),
+      itemId: stringOrNull(o, 'itemId', path),
+      remove: boolean(o, 'remove', path),
+      subject: string(o, 'subject', path),
+      notes: stringOrNull(o, 'notes', path),
+      dueDay,
+      importance: oneOf(o, 'importance', IMPORTANCES, path),
+      completed: boolean(o, 'completed', path),
+      fingerprint: string(o, 'fingerprint', path),
+    };
+  });
+}
+
 export function calendarWritesOnEntry(data: Fields): CalendarWriteRequest[] {
   return listOf(data, 'claimCalendarWrites', '', (value, path) => {
     const o = object(value, path);

@@ -1,5 +1,6 @@
 import type { CalendarInput } from '../mime/track-email-item.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './ews/ews-calendar.js';
+import type { TaskBatch, TaskWriteRequest, TaskWriteResult } from './ews/ews-tasks.js';
 import type { MailErrorCode } from './mail-error.js';
 
 /** Where and how to connect: one channel (incoming or outgoing) of an email server profile. */
@@ -110,4 +111,11 @@ export interface CalendarSource {
   read(cursor: string | null, signal?: AbortSignal): AsyncIterable<{ readonly events: readonly CalendarInput[]; readonly skipped: number; readonly cursor: string }>;
   /** Writes appointments made or changed in the CRM to the calendar. */
   write(writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]>;
+}
+
+/** Tasks from a mailbox's Tasks folder (Exchange), in batches, each with the mailbox cursor to commit with it. */
+export interface TaskSource {
+  read(cursor: string | null, signal?: AbortSignal): AsyncIterable<TaskBatch>;
+  /** Writes tasks made, changed or cancelled in the CRM to the Tasks folder. */
+  write(writes: readonly TaskWriteRequest[], signal?: AbortSignal): Promise<TaskWriteResult[]>;
 }

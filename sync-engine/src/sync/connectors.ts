@@ -1,6 +1,6 @@
 import type { MailboxWork, OutgoingEmail } from '../hub-types.js';
 import type { MailSender } from '../mail/mail-sender.js';
-import type { CalendarSource, ChannelCheck, MailSource, SentFolder } from '../mail/mail-source.js';
+import type { CalendarSource, ChannelCheck, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
 
 /**
  * How the engine reaches mail servers: the real adapters in production (mail-connectors.ts),
@@ -17,6 +17,8 @@ export interface MailConnectors {
   checkOutgoing(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
   /** The mailbox's calendar when it synchronizes appointments with Exchange; null otherwise. */
   calendar(work: MailboxWork): CalendarSource | null;
+  /** The mailbox's Tasks folder when it synchronizes tasks with Exchange; null otherwise. */
+  tasks(work: MailboxWork): TaskSource | null;
   /** Test & Enable's appointments, contacts and tasks check (EXCHANGE_EWS): Calendar, Contacts and Tasks open. */
   checkAct(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
   /**

@@ -1,6 +1,7 @@
 import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { EwsCalendarSource } from '../mail/ews/ews-calendar.js';
+import { EwsTaskSource } from '../mail/ews/ews-tasks.js';
 import { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
 import { EwsSender } from '../mail/ews/ews-sender.js';
 import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOptions } from '../mail/ews/ews-service.js';
@@ -9,7 +10,7 @@ import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
 import type { MailSender } from '../mail/mail-sender.js';
 import { MailError } from '../mail/mail-error.js';
-import type { CalendarSource, ChannelCheck, Credentials, Endpoint, MailSource, SentFolder } from '../mail/mail-source.js';
+import type { CalendarSource, ChannelCheck, Credentials, Endpoint, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
 import { checkPop3 } from '../mail/pop3/pop3-check.js';
 import { Pop3Source } from '../mail/pop3/pop3-source.js';
 import { SmtpSenders } from '../mail/smtp/smtp-senders.js';
@@ -33,7 +34,7 @@ export class RealMailConnectors implements MailConnectors {
 
   incoming(work: MailboxWork): MailSource {
     if (work.kind === 'EXCHANGE_EWS') {
-      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchCalendar: work.actEnabled, logger: this.log });
+      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchCalendarAndTasks: work.actEnabled, logger: this.log });
     }
     const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
@@ -44,6 +45,11 @@ export class RealMailConnectors implements MailConnectors {
   calendar(work: MailboxWork): CalendarSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
     return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
+  }
+
+  tasks(work: MailboxWork): TaskSource | null {
+    if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
+    return new EwsTaskSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
   }
 
   async checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {

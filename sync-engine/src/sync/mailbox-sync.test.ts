@@ -142,7 +142,7 @@ describe('MailboxSync', () => {
     expect(pop3.folderReports).toEqual([]);
   });
 
-  it('an Exchange mailbox syncing appointments reads its calendar, then writes what the CRM made, also while it waits for mail', async () => {
+  it('an Exchange mailbox syncing appointments and tasks reads its Calendar and Tasks, then writes what the CRM made, also while it waits for mail', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([], { waitsOut: true });
     const claims = [[{ appointmentId: 'a1', fingerprint: 'f1' }], [], [{ appointmentId: 'a2', fingerprint: 'f2' }]];
@@ -151,19 +151,28 @@ describe('MailboxSync', () => {
       syncMailboxCalendar: async (_m: string, _l: string, events: readonly unknown[], cursor: string) => void calls.push(`read ${events.length} ${cursor}`),
       claimCalendarWrites: async () => claims.shift() ?? [],
       reportCalendarWrites: async (_m: string, _l: string, writes: readonly { appointmentId: string }[]) => void calls.push(`report ${writes.map((w) => w.appointmentId).join(',')}`),
+      syncMailboxTasks: async (_m: string, _l: string, batch: { tasks: readonly unknown[]; deletedItemIds: readonly string[] }, cursor: string) => void calls.push(`tasks ${batch.tasks.length} deleted ${batch.deletedItemIds.join(',')} ${cursor}`),
+      claimTaskWrites: async () => taskClaims.shift() ?? [],
+      reportTaskWrites: async (_m: string, _l: string, writes: readonly { taskId: string; itemId: string | null }[]) => void calls.push(`report tasks ${writes.map((w) => `${w.taskId}=${w.itemId}`).join(',')}`),
     });
+    const taskClaims = [[{ taskId: 't1', fingerprint: 'g1' }]];
+    const tasks = {
+      async *read(cursor: string | null) {
+        yield { tasks: [{ itemId: 'x' }], deletedItemIds: ['gone'], skipped: 0, cursor: `${cursor ?? ''}+tasks` };
+      },
+      write: async (writes: readonly { taskId: string; fingerprint: string }[]) => writes.map((w) => ({ taskId: w.taskId, itemId: `item-${w.taskId}`, fingerprint: w.fingerprint })),
+    };
     const calendar = {
       async *read(cursor: string | null) {
         yield { events: [], skipped: 0, cursor: `${cursor ?? ''}+cal` };
       },
       write: async (writes: readonly { appointmentId: string; fingerprint: string }[]) => writes.map((w) => ({ appointmentId: w.appointmentId, itemId: `item-${w.appointmentId}`, fingerprint: w.fingerprint })),
     };
-    const connectors = { incoming: () => source, calendar: () => calendar } as unknown as MailConnectors;
+    const connectors = { incoming: () => source, calendar: () => calendar, tasks: () => tasks } as unknown as MailConnectors;
     const sync = new MailboxSync(api as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds: 1, reconcileIntervalSeconds: 3600, calendarWritePollMs: 300 });
     await sync.run(work({ kind: 'EXCHANGE_EWS', actEnabled: true, incoming: null, ews: { url: 'https://ews.example.test/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 2 } }), new AbortController().signal);
-    // Read first, then write; and while waiting, another round found a2.
-    expect(calls[0]).toBe('read 0 +cal');
-    expect(calls[1]).toBe('report a1');
+    // Read first, then write, Calendar then Tasks (the cursor carries both); and while waiting, another round found a2.
+    expect(calls.slice(0, 4)).toEqual(['read 0 +cal', 'report a1', 'tasks 1 deleted gone +cal+tasks', 'report tasks t1=item-t1']);
     expect(calls).toContain('report a2');
     expect(hub.releases.at(-1)).toMatchObject({ outcome: 'SUCCESS' });
   });

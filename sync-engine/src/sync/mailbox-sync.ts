@@ -23,7 +23,7 @@ export interface MailboxSyncOptions {
   readonly calendarWritePollMs?: number;
 }
 
-// Appointments written to an Exchange Calendar per call, and calls per run (the rest wait for the next run).
+// Appointments or tasks written to Exchange per call, and calls per run (the rest wait for the next run).
 const CALENDAR_WRITE_BATCH = 20;
 const CALENDAR_WRITE_ROUNDS = 5;
 const CALENDAR_WRITE_POLL_MS = 15_000;
@@ -70,7 +70,7 @@ export class MailboxSync {
         processed += result.processed;
       };
       await ingest(work.resyncFrom);
-      if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendar(work, cursor, stop, log);
+      if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendarAndTasks(work, cursor, stop, log);
       // An interrupted resync stays pending in the hub and runs again on the next claim.
       const resyncCompleted = stop.aborted ? null : work.resyncFrom;
       if (!stop.aborted && this.reconcileDue(work.mailboxId)) {
@@ -84,14 +84,14 @@ export class MailboxSync {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
         while (!stop.aborted && Date.now() < deadline) {
           idled = true;
-          // A mailbox syncing appointments also looks for appointments made in the CRM while it waits.
+          // A mailbox syncing appointments and tasks also looks for ones made in the CRM while it waits.
           const slice = work.actEnabled ? Math.min(deadline - Date.now(), this.options.calendarWritePollMs ?? CALENDAR_WRITE_POLL_MS) : deadline - Date.now();
           const woken = await this.idle(source, slice, stop, log);
           if (woken === 'changed' && !stop.aborted) {
             await ingest(null);
-            if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendar(work, cursor, stop, log);
+            if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendarAndTasks(work, cursor, stop, log);
           } else if (woken === 'timeout' && work.actEnabled && Date.now() < deadline && !stop.aborted) {
-            cursor = await this.syncCalendar(work, cursor, stop, log);
+            cursor = await this.syncCalendarAndTasks(work, cursor, stop, log);
           } else if (Date.now() < deadline && !stop.aborted) break; // the server ended IDLE: hand back, reconnect on the next claim
         }
       }
@@ -183,6 +183,42 @@ export class MailboxSync {
       this.log.info({ ...log, reason: error.message }, 'the server ended IDLE; the mailbox is handed back and read again at once');
       return 'closed';
     }
+  }
+
+  /** The Calendar, then the Tasks folder: each commits its own pages, and one that fails does not hold up the other. */
+  private async syncCalendarAndTasks(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+    const afterCalendar = await this.syncCalendar(work, cursor, stop, log);
+    return stop.aborted ? afterCalendar : this.syncTasks(work, afterCalendar, stop, log);
+  }
+
+  /**
+   * Tasks from the mailbox's Exchange Tasks folder, page by page, each committed with the cursor; then the CRM's
+   * tasks written to it. Tasks that cannot be synchronized do not stop the mail: logged, and tried again next run.
+   */
+  private async syncTasks(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+    const tasks = this.connectors.tasks(work);
+    if (!tasks) return cursor;
+    let committed = cursor;
+    try {
+      // Exchange's side first: a task written before a crash, read back here, is linked by its CRM id and not written twice.
+      for await (const batch of tasks.read(committed, stop)) {
+        if (stop.aborted) break;
+        await this.api.syncMailboxTasks(work.mailboxId, work.leaseId, batch, batch.cursor);
+        committed = batch.cursor;
+        if (batch.tasks.length > 0 || batch.deletedItemIds.length > 0) this.log.info({ ...log, tasks: batch.tasks.length, deleted: batch.deletedItemIds.length, skipped: batch.skipped }, 'tasks synchronized');
+      }
+      for (let round = 0; round < CALENDAR_WRITE_ROUNDS && !stop.aborted; round++) {
+        const writes = await this.api.claimTaskWrites(work.mailboxId, work.leaseId, CALENDAR_WRITE_BATCH);
+        if (writes.length === 0) break;
+        await this.api.reportTaskWrites(work.mailboxId, work.leaseId, await tasks.write(writes, stop));
+        this.log.info({ ...log, written: writes.length }, 'tasks written to the Exchange Tasks folder');
+        if (writes.length < CALENDAR_WRITE_BATCH) break;
+      }
+    } catch (error) {
+      if (stop.aborted) throw error;
+      this.log.warn({ ...log, err: error }, 'the Exchange Tasks folder could not be synchronized; mail goes on, and tasks are read again next run');
+    }
+    return committed;
   }
 
   /**

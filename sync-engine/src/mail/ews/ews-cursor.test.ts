@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_EWS_CURSOR, parseEwsCursor, resumeState, serializeEwsCursor, withCalendarState, withFolderPosition } from './ews-cursor.js';
+import { EMPTY_EWS_CURSOR, parseEwsCursor, resumeState, serializeEwsCursor, withCalendarState, withTasksState, withFolderPosition } from './ews-cursor.js';
 
 const inbox = { folderId: 'AAMkAGI2TG93AAA=', syncState: 'H4sIAAAAAAAEAO29B2AcSZYlJi9tynt/SvVK1+B0oQiAYBMk2JBAEOzBiM3mkuwdaUcjKasqgcplVmVdZhZAzO2dvPfee++999577733' };
 
@@ -21,7 +21,14 @@ describe('the EWS cursor', () => {
     expect(parseEwsCursor(serializeEwsCursor(cursor))).toEqual(cursor);
   });
 
+  it('keeps the Tasks folder\'s SyncState beside the Calendar\'s', () => {
+    const cursor = withTasksState(withCalendarState(EMPTY_EWS_CURSOR, 'Q2FsZW5kYXI='), 'VGFza3M=');
+    expect(JSON.parse(serializeEwsCursor(cursor))).toEqual({ v: 1, folders: {}, calendar: { syncState: 'Q2FsZW5kYXI=' }, tasks: { syncState: 'VGFza3M=' } });
+    expect(parseEwsCursor(serializeEwsCursor(withCalendarState(cursor, 'bmV4dA==')))).toEqual({ ...cursor, calendar: { syncState: 'bmV4dA==' } });
+  });
+
   it.each([
+    ['tasks without a SyncState', JSON.stringify({ v: 1, folders: {}, tasks: { syncState: '' } })],
     ['a calendar without a SyncState', JSON.stringify({ v: 1, folders: {}, calendar: {} })],
     ['a calendar SyncState that is not base64', JSON.stringify({ v: 1, folders: {}, calendar: { syncState: '<xml/>' } })],
     ['not JSON', '{v:1'],

@@ -10,12 +10,13 @@ export interface EwsFolderPosition {
 
 /**
  * The EWS source's cursor: one position per mail folder path ("Inbox", "Sent Items", "Inbox/Customers"), and the
- * Calendar's SyncState once appointments are synchronized. JSON `{v:1, folders:{…}, calendar?:{syncState}}`.
+ * Calendar's and the Tasks folder's SyncStates once they are synchronized. JSON `{v:1, folders:{…}, calendar?:{syncState}, tasks?:{syncState}}`.
  */
 export interface EwsCursor {
   readonly v: 1;
   readonly folders: Readonly<Record<string, EwsFolderPosition>>;
   readonly calendar?: { readonly syncState: string };
+  readonly tasks?: { readonly syncState: string };
 }
 
 export const EMPTY_EWS_CURSOR: EwsCursor = Object.freeze({ v: 1, folders: Object.freeze({}) });
@@ -31,7 +32,7 @@ const invalid = (why: string) => new MailError('CURSOR_INVALID', `The stored Exc
 /** Reads a stored cursor; null or empty means "never synced". Throws MailError CURSOR_INVALID on anything malformed. */
 export function parseEwsCursor(text: string | null): EwsCursor {
   if (text === null || text === '') return EMPTY_EWS_CURSOR;
-  const { folders, calendar } = readCursorJson(text, ['folders', 'calendar'], invalid);
+  const { folders, calendar, tasks } = readCursorJson(text, ['folders', 'calendar', 'tasks'], invalid);
   if (typeof folders !== 'object' || folders === null || Array.isArray(folders)) throw invalid('folders is not an object');
   const entries = Object.entries(folders);
   if (entries.length > MAX_FOLDERS) throw invalid(`more than ${MAX_FOLDERS} folders`);
@@ -40,10 +41,19 @@ export function parseEwsCursor(text: string | null): EwsCursor {
     if (path.trim() === '') throw invalid('empty folder path');
     parsed[path] = parsePosition(path, value);
   }
-  if (calendar === undefined) return { v: 1, folders: parsed };
-  const { syncState, ...rest } = (typeof calendar === 'object' && calendar !== null && !Array.isArray(calendar) ? calendar : { syncState: null }) as Record<string, unknown>;
-  if (Object.keys(rest).length > 0 || typeof syncState !== 'string' || syncState === '' || syncState.length > MAX_SYNC_STATE || !BASE64.test(syncState)) throw invalid('calendar has no valid syncState');
-  return { v: 1, folders: parsed, calendar: { syncState } };
+  return {
+    v: 1,
+    folders: parsed,
+    ...(calendar === undefined ? {} : { calendar: { syncState: folderState('calendar', calendar) } }),
+    ...(tasks === undefined ? {} : { tasks: { syncState: folderState('tasks', tasks) } }),
+  };
+}
+
+/** The SyncState of the Calendar or the Tasks folder, `{syncState}`. */
+function folderState(name: string, value: unknown): string {
+  const { syncState, ...rest } = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : { syncState: null }) as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof syncState !== 'string' || syncState === '' || syncState.length > MAX_SYNC_STATE || !BASE64.test(syncState)) throw invalid(`${name} has no valid syncState`);
+  return syncState;
 }
 
 function parsePosition(path: string, value: unknown): EwsFolderPosition {
@@ -65,6 +75,10 @@ export function withFolderPosition(cursor: EwsCursor, path: string, position: Ew
 
 export function withCalendarState(cursor: EwsCursor, syncState: string): EwsCursor {
   return { ...cursor, calendar: { syncState } };
+}
+
+export function withTasksState(cursor: EwsCursor, syncState: string): EwsCursor {
+  return { ...cursor, tasks: { syncState } };
 }
 
 /**

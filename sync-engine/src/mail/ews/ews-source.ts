@@ -30,8 +30,8 @@ export interface EwsSourceOptions {
   readonly logger?: Log;
   /** How often waitForChange asks GetEvents of its pull subscription. */
   readonly pullIntervalMs?: number;
-  /** Also wake waitForChange when the Calendar changes (the mailbox synchronizes appointments). */
-  readonly watchCalendar?: boolean;
+  /** Also wake waitForChange when the Calendar or the Tasks folder changes (the mailbox synchronizes appointments and tasks). */
+  readonly watchCalendarAndTasks?: boolean;
 }
 
 /** A folder this source reads, and why. */
@@ -209,10 +209,10 @@ export class EwsSource implements MailSource {
       try {
         const folderIds = this.resolved.map((folder) => new FolderId(folder.id));
         const events = [EventType.NewMail, EventType.Created, EventType.Moved];
-        // An appointment moved or re-titled in Outlook is an item modified in the Calendar.
-        if (this.options.watchCalendar) {
-          folderIds.push(new FolderId(WellKnownFolderName.Calendar));
-          events.push(EventType.Modified);
+        // An appointment moved or a task completed in Outlook is an item modified in its folder; a task deleted is one deleted.
+        if (this.options.watchCalendarAndTasks) {
+          folderIds.push(new FolderId(WellKnownFolderName.Calendar), new FolderId(WellKnownFolderName.Tasks));
+          events.push(EventType.Modified, EventType.Deleted);
         }
         this.subscription = await session.call('Subscribe', (service) => service.SubscribeToPullNotifications(folderIds, PULL_TIMEOUT_MINUTES, null as unknown as string, ...events), { signal });
       } catch (error) {

@@ -1,0 +1,258 @@
+import {
+  BasePropertySet, BodyType, ChangeType, ConflictResolutionMode, DateTime, DefaultExtendedPropertySet, DeleteMode, ExtendedPropertyDefinition, FolderId, Importance, ItemId,
+  ItemSchema, MapiPropertyType, MessageBody, PropertySet, Sensitivity, ServiceError, ServiceResult, StringList, SyncFolderItemsScope, Task, TaskSchema, TaskStatus,
+  WellKnownFolderName,
+} from 'ews-javascript-api';
+import { MailError } from '../mail-error.js';
+import { parseEwsCursor, serializeEwsCursor, withTasksState } from './ews-cursor.js';
+import { MAX_SYNC_CHANGES } from './ews-operations.js';
+import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
+
+// Tasks in an Exchange mailbox's Tasks folder, read for the hub and written from it: SyncFolderItems for the ids
+// changed and deleted, GetItem for their task properties.
+
+/** The Outlook category that brings a task the user made in Outlook into the CRM (as Dynamics' "Tracked to Dynamics 365"). */
+export const TRACKED_CATEGORY = 'Tracked to CRM';
+
+/**
+ * The CRM task a task was written from, on the Exchange task itself (a named MAPI property in PublicStrings): an
+ * engine that stopped between writing a task and reporting it finds the task's own id when it reads it back.
+ */
+const CRM_TASK_ID = new ExtendedPropertyDefinition(DefaultExtendedPropertySet.PublicStrings, 'CrmActivityHubTaskId', MapiPropertyType.String);
+
+const TASK_PROPERTIES = [ItemSchema.Subject, ItemSchema.Body, ItemSchema.Sensitivity, ItemSchema.Categories, ItemSchema.Importance, ItemSchema.LastModifiedTime, TaskSchema.DueDate, TaskSchema.Status, CRM_TASK_ID];
+const STATUS_NAMES: Record<number, ExchangeTaskItem['status']> = {
+  [TaskStatus.NotStarted]: 'NOT_STARTED',
+  [TaskStatus.InProgress]: 'IN_PROGRESS',
+  [TaskStatus.Completed]: 'COMPLETED',
+  [TaskStatus.WaitingOnOthers]: 'WAITING_ON_OTHERS',
+  [TaskStatus.Deferred]: 'DEFERRED',
+};
+const IMPORTANCE_NAMES: Record<number, ExchangeTaskItem['importance']> = { [Importance.Low]: 'LOW', [Importance.Normal]: 'NORMAL', [Importance.High]: 'HIGH' };
+const IMPORTANCE_OF: Record<ExchangeTaskItem['importance'], Importance> = { LOW: Importance.Low, NORMAL: Importance.Normal, HIGH: Importance.High };
+
+/** A task as the hub's syncMailboxTasks takes it (ExchangeTaskInput). */
+export interface ExchangeTaskItem {
+  readonly itemId: string;
+  readonly subject: string | null;
+  readonly notes: string | null;
+  readonly dueAt: string | null;
+  readonly status: 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETED' | 'WAITING_ON_OTHERS' | 'DEFERRED';
+  readonly importance: 'LOW' | 'NORMAL' | 'HIGH';
+  readonly tracked: boolean;
+  readonly lastModifiedAt: string;
+  readonly crmTaskId: string | null;
+}
+
+/** One page of the Tasks folder's changes, with the mailbox cursor to commit with it. */
+export interface TaskBatch {
+  readonly tasks: readonly ExchangeTaskItem[];
+  readonly deletedItemIds: readonly string[];
+  /** Private and personal tasks, left out. */
+  readonly skipped: number;
+  readonly cursor: string;
+}
+
+const optional = <T>(read: () => T): T | null => {
+  try {
+    return read() ?? null;
+  } catch {
+    return null; // the server did not return the property
+  }
+};
+
+// GetItem of task properties with their bodies; pages this size keep a replay after a crash short.
+const TASK_PAGE = 100;
+
+/** The hub's view of one Exchange task; null for one that stays in Outlook (private or personal). */
+export function taskItemOf(task: Task): ExchangeTaskItem | null {
+  const sensitivity = optional(() => task.Sensitivity);
+  if (sensitivity === Sensitivity.Private || sensitivity === Sensitivity.Personal) return null;
+  const itemId = optional(() => task.Id?.UniqueId);
+  if (!itemId) return null;
+  const categories = optional(() => task.Categories?.GetEnumerator()) ?? [];
+  const crmTaskId = optional(() => task.ExtendedProperties.GetEnumerator().find((p) => p.PropertyDefinition.Name === CRM_TASK_ID.Name)?.Value);
+  const modified = isoOf(optional(() => task.LastModifiedTime));
+  return {
+    itemId,
+    subject: optional(() => task.Subject) ?? null,
+    notes: optional(() => task.Body?.Text) ?? null,
+    dueAt: isoOf(optional(() => task.DueDate)),
+    status: STATUS_NAMES[optional(() => task.Status) ?? TaskStatus.NotStarted] ?? 'NOT_STARTED',
+    importance: IMPORTANCE_NAMES[optional(() => task.Importance) ?? Importance.Normal] ?? 'NORMAL',
+    tracked: categories.some((c) => c.trim().toLowerCase() === TRACKED_CATEGORY.toLowerCase()),
+    // Without a modification time the task counts as changed long ago: in a conflict, the CRM's change wins.
+    lastModifiedAt: modified ?? new Date(0).toISOString(),
+    crmTaskId: typeof crmTaskId === 'string' && crmTaskId.trim() ? crmTaskId.trim().slice(0, 100) : null,
+  };
+}
+
+function isoOf(value: DateTime | null): string | null {
+  if (!value) return null;
+  const date = new Date(value.valueOf());
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** The Tasks folder's changes after `syncState` (null: all of it), at most `maxChanges`. */
+export async function readTaskPage(session: EwsSession, syncState: string | null, maxChanges: number, signal?: AbortSignal): Promise<Omit<TaskBatch, 'cursor'> & { syncState: string; moreChangesAvailable: boolean }> {
+  const changes = await session.call(
+    'SyncFolderItems',
+    (service) => service.SyncFolderItems(new FolderId(WellKnownFolderName.Tasks), new PropertySet(BasePropertySet.IdOnly), null as unknown as ItemId[], Math.min(MAX_SYNC_CHANGES, Math.max(1, maxChanges)), SyncFolderItemsScope.NormalItems, syncState as string),
+    { folder: 'Tasks', signal },
+  );
+  const changed = new Set<string>();
+  const deleted = new Set<string>();
+  for (const change of changes.GetEnumerator()) {
+    const id = change.ItemId?.UniqueId;
+    if (!id) continue;
+    if (change.ChangeType === ChangeType.Delete) {
+      deleted.add(id);
+      changed.delete(id);
+    } else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) {
+      changed.add(id);
+      deleted.delete(id);
+    }
+  }
+  const tasks: ExchangeTaskItem[] = [];
+  let skipped = 0;
+  if (changed.size > 0) {
+    const properties = new PropertySet(BasePropertySet.IdOnly, TASK_PROPERTIES);
+    properties.RequestedBodyType = BodyType.Text;
+    const responses = await session.call('GetItem', (service) => service.BindToItems([...changed].map((id) => new ItemId(id)), properties), { folder: 'Tasks', signal });
+    for (const response of responses.Responses) {
+      // ErrorItemNotFound: deleted since it was listed; its Delete comes in a later page.
+      if (response.Result !== ServiceResult.Success || !(response.Item instanceof Task)) continue;
+      const task = taskItemOf(response.Item);
+      if (task) tasks.push(task);
+      else skipped++;
+    }
+  }
+  return { tasks, deletedItemIds: [...deleted], skipped, syncState: changes.SyncState, moreChangesAvailable: changes.MoreChangesAvailable };
+}
+
+/** A task made, changed or cancelled in the CRM, to write to the Tasks folder (the hub's TaskWrite). */
+export interface TaskWriteRequest {
+  readonly taskId: string;
+  readonly itemId: string | null;
+  readonly remove: boolean;
+  readonly subject: string;
+  readonly notes: string | null;
+  readonly dueDay: string | null;
+  readonly importance: ExchangeTaskItem['importance'];
+  readonly completed: boolean;
+  readonly fingerprint: string;
+}
+
+/** What the Tasks folder holds for the task once written: its ItemId (null: removed) and the fingerprint written. */
+export interface TaskWriteResult {
+  readonly taskId: string;
+  readonly itemId: string | null;
+  readonly fingerprint: string;
+}
+
+/**
+ * Tasks of one mailbox: read from where the mailbox's cursor says (its `tasks` SyncState) and written from the CRM. A
+ * state Exchange no longer accepts starts the folder again: tasks are linked by ItemId, so nothing is doubled.
+ */
+export class EwsTaskSource {
+  constructor(
+    private readonly services: EwsServices,
+    private readonly account: EwsAccount,
+  ) {}
+
+  async *read(cursorText: string | null, signal?: AbortSignal): AsyncIterable<TaskBatch> {
+    const session = await this.services.session(this.account, 'incoming', signal);
+    let cursor = parseEwsCursor(cursorText);
+    let syncState = cursor.tasks?.syncState ?? null;
+    for (;;) {
+      let page: Awaited<ReturnType<typeof readTaskPage>>;
+      try {
+        page = await readTaskPage(session, syncState, TASK_PAGE, signal);
+      } catch (error) {
+        if (error instanceof MailError && error.code === 'CURSOR_INVALID' && syncState !== null) {
+          syncState = null;
+          continue;
+        }
+        throw error;
+      }
+      cursor = withTasksState(cursor, page.syncState);
+      syncState = page.syncState;
+      yield { tasks: page.tasks, deletedItemIds: page.deletedItemIds, skipped: page.skipped, cursor: serializeEwsCursor(cursor) };
+      if (!page.moreChangesAvailable) return;
+    }
+  }
+
+  async write(writes: readonly TaskWriteRequest[], signal?: AbortSignal): Promise<TaskWriteResult[]> {
+    if (writes.length === 0) return [];
+    const session = await this.services.session(this.account, 'incoming', signal);
+    const results: TaskWriteResult[] = [];
+    for (const write of writes) results.push({ taskId: write.taskId, itemId: await writeTask(session, write, signal), fingerprint: write.fingerprint });
+    return results;
+  }
+}
+
+/**
+ * Writes one task: removed (cancelled in the CRM), changed in place (so Outlook keeps its reminders and the item its
+ * id), or created with the "Tracked to CRM" category and the CRM task's id. Returns the ItemId it now has.
+ */
+async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: AbortSignal): Promise<string | null> {
+  if (write.remove) {
+    if (write.itemId) await removeTask(session, write.itemId, signal);
+    return null;
+  }
+  if (write.itemId) {
+    const updated = await updateTask(session, write.itemId, write, signal);
+    if (updated) return updated;
+    // Deleted in Outlook meanwhile: made again, as a change in the CRM wins over a deletion.
+  }
+  return session.call(
+    'CreateItem',
+    async (service) => {
+      const task = new Task(service);
+      fill(task, write);
+      task.Categories = new StringList([TRACKED_CATEGORY]);
+      task.SetExtendedProperty(CRM_TASK_ID, write.taskId);
+      await task.Save(new FolderId(WellKnownFolderName.Tasks));
+      return task.Id.UniqueId;
+    },
+    { folder: 'Tasks', signal },
+  );
+}
+
+function fill(task: Task, write: TaskWriteRequest): void {
+  task.Subject = write.subject;
+  task.Body = new MessageBody(BodyType.Text, write.notes ?? '');
+  // Outlook keeps a due day: noon UTC is that day wherever the mailbox is (UTC-12 to UTC+12).
+  task.DueDate = write.dueDay ? new DateTime(Date.parse(`${write.dueDay}T12:00:00.000Z`)) : (null as unknown as DateTime);
+  task.Importance = IMPORTANCE_OF[write.importance];
+  task.Status = write.completed ? TaskStatus.Completed : TaskStatus.NotStarted;
+}
+
+/** UpdateItem of a task's fields over whatever Outlook holds (the hub decided the CRM's version wins); null if it is gone. */
+async function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal): Promise<string | null> {
+  return session.call(
+    'UpdateItem',
+    async (service) => {
+      let task: Task;
+      try {
+        task = await Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate]));
+      } catch (error) {
+        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorItemNotFound) return null;
+        throw error;
+      }
+      // An open task Outlook shows as in progress, waiting or deferred keeps that status: the CRM only knows open.
+      const status = optional(() => task.Status);
+      fill(task, write);
+      if (!write.completed && status !== null && status !== TaskStatus.Completed) task.Status = status;
+      await task.Update(ConflictResolutionMode.AlwaysOverwrite);
+      return task.Id.UniqueId;
+    },
+    { folder: 'Tasks', signal },
+  );
+}
+
+async function removeTask(session: EwsSession, itemId: string, signal?: AbortSignal): Promise<void> {
+  const responses = await session.call('DeleteItem', (service) => service.DeleteItems([new ItemId(itemId)], DeleteMode.MoveToDeletedItems, null as never, null as never), { folder: 'Tasks', signal });
+  // Already gone (deleted in Outlook): nothing left to remove.
+  for (const response of responses.Responses) if (response.Result === ServiceResult.Error && response.ErrorCode !== ServiceError.ErrorItemNotFound) throw new MailError('PROTOCOL', `Exchange refused to remove a task: ${response.ErrorMessage ?? response.ErrorCode}`);
+}
