@@ -25,7 +25,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   's:Envelope': { children: ['s:Header', 's:Body!'] },
   's:Header': { children: ['t:ServerVersionInfo'] },
   't:ServerVersionInfo': { attributes: ['MajorVersion', 'MinorVersion', 'MajorBuildNumber', 'MinorBuildNumber'] },
-  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
+  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:UpdateItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
   's:Fault': { children: ['faultcode!', 'faultstring!', 'faultactor', 'detail'] },
 
   'm:GetFolderResponse': RESPONSE,
@@ -36,12 +36,13 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:FindItemResponse': RESPONSE,
   'm:CreateItemResponse': RESPONSE,
   'm:DeleteItemResponse': RESPONSE,
+  'm:UpdateItemResponse': RESPONSE,
   'm:SubscribeResponse': RESPONSE,
   'm:GetEventsResponse': RESPONSE,
   'm:UnsubscribeResponse': RESPONSE,
   'm:ResponseMessages': {
     anyOrder: true,
-    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderHierarchyResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
+    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderHierarchyResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:UpdateItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
   },
 
   // Messages.xsd FolderInfoResponseMessageType, FindFolderResponseMessageType, SyncFolderItemsResponseMessageType, ...
@@ -53,6 +54,10 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:FindItemResponseMessage': responseMessage('m:RootFolder'),
   'm:CreateItemResponseMessage': responseMessage('m:Items'),
   'm:DeleteItemResponseMessage': responseMessage(),
+  // Messages.xsd UpdateItemResponseMessageType: ItemInfoResponseMessageType's Items, then ConflictResults (Types.xsd ConflictResultsType).
+  'm:UpdateItemResponseMessage': responseMessage('m:Items', 'm:ConflictResults'),
+  'm:ConflictResults': { children: ['t:Count!'] },
+  't:Count': { text: true },
   'm:SubscribeResponseMessage': responseMessage('m:SubscriptionId', 'm:Watermark'),
   'm:GetEventsResponseMessage': responseMessage('m:Notification'),
   'm:UnsubscribeResponseMessage': responseMessage(),
@@ -142,6 +147,33 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:OptionalAttendees': { anyOrder: true, children: ['t:Attendee'] },
   't:Attendee': { children: ['t:Mailbox!', 't:ResponseType', 't:LastResponseTime', 't:ProposedStart', 't:ProposedEnd'] },
   't:ResponseType': { text: true },
+
+  // Types.xsd ItemType then TaskType (the elements the server writes, in their schema positions).
+  't:Task': {
+    children: [
+      't:MimeContent', 't:ItemId', 't:ParentFolderId', 't:ItemClass', 't:Subject', 't:Sensitivity', 't:Body', 't:Attachments', 't:DateTimeReceived', 't:Size',
+      't:Categories', 't:Importance', 't:InReplyTo', 't:IsSubmitted', 't:IsDraft', 't:IsFromMe', 't:IsResend', 't:IsUnmodified', 't:InternetMessageHeaders',
+      't:DateTimeSent', 't:DateTimeCreated', 't:ResponseObjects', 't:ReminderDueBy', 't:ReminderIsSet', 't:ReminderNextTime', 't:ReminderMinutesBeforeStart', 't:DisplayCc', 't:DisplayTo',
+      't:HasAttachments', 't:ExtendedProperty', 't:Culture', 't:EffectiveRights', 't:LastModifiedName', 't:LastModifiedTime', 't:IsAssociated', 't:WebClientReadFormQueryString',
+      't:WebClientEditFormQueryString', 't:ConversationId', 't:UniqueBody',
+      't:ActualWork', 't:AssignedTime', 't:BillingInformation', 't:ChangeCount', 't:Companies', 't:CompleteDate', 't:Contacts', 't:DelegationState', 't:Delegator',
+      't:DueDate', 't:IsAssignmentEditable', 't:IsComplete', 't:IsRecurring', 't:IsTeamTask', 't:Mileage', 't:Owner', 't:PercentComplete', 't:Recurrence',
+      't:StartDate', 't:Status', 't:StatusDescription', 't:TotalWork',
+    ],
+  },
+  // Types.xsd BodyType: text with its BodyType attribute; ArrayOfStringsType; ImportanceChoicesType.
+  't:Body': { text: true, attributes: ['BodyType'] },
+  't:Categories': { anyOrder: true, children: ['t:String'] },
+  't:String': { text: true },
+  't:Importance': { text: true },
+  // Types.xsd ExtendedPropertyType: ExtendedFieldURI, then Value or Values.
+  't:ExtendedProperty': { children: ['t:ExtendedFieldURI!', 't:Value', 't:Values'] },
+  't:ExtendedFieldURI': { attributes: ['PropertyType'] },
+  't:Value': { text: true },
+  't:DueDate': { text: true },
+  't:IsComplete': { text: true },
+  't:PercentComplete': { text: true },
+  't:Status': { text: true },
 
   // Types.xsd NotificationType: SubscriptionId, PreviousWatermark, MoreEvents, then a choice of events.
   'm:Notification': { children: ['t:SubscriptionId!', 't:PreviousWatermark', 't:MoreEvents', 't:Events*'] },

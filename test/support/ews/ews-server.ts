@@ -51,7 +51,26 @@ interface Item {
   readonly subject: string;
   /** A calendar item (Types.xsd CalendarItemType) rather than a message. */
   calendar?: EwsCalendarData;
+  /** A task (Types.xsd TaskType). */
+  task?: EwsTaskData;
   lastModified?: Date;
+}
+
+/** A task in a mailbox's Tasks folder, as Outlook keeps it. */
+export interface EwsTaskData {
+  readonly subject: string;
+  /** The body as text. */
+  readonly notes?: string | null;
+  /** The due day: Exchange keeps midnight of it (this server's mailboxes live in UTC). */
+  readonly dueDate?: Date | null;
+  /** Types.xsd TaskStatusType. */
+  readonly status?: 'NotStarted' | 'InProgress' | 'Completed' | 'WaitingOnOthers' | 'Deferred';
+  /** Types.xsd ImportanceChoicesType. */
+  readonly importance?: 'Low' | 'Normal' | 'High';
+  readonly sensitivity?: 'Normal' | 'Personal' | 'Private' | 'Confidential';
+  readonly categories?: readonly string[];
+  /** Named properties in PublicStrings, by name (String type). */
+  readonly extended?: Readonly<Record<string, string>>;
 }
 
 /** An appointment or meeting in a mailbox's Calendar, as Outlook keeps it. */
@@ -115,6 +134,14 @@ export interface StartedEwsServer {
   updateCalendarItem(address: string, itemId: string, patch: Partial<EwsCalendarData>): void;
   /** The appointments in the mailbox's Calendar now (not Deleted Items), with how CreateItem was asked to invite for them. */
   calendarItems(address: string): (EwsCalendarData & { itemId: string; sendMeetingInvitations: string | null })[];
+  /** A task in the mailbox's Tasks folder (as if made in Outlook); returns its ItemId. */
+  addTask(address: string, data: EwsTaskData): string;
+  /** Changes a task as Outlook would (completed, renamed): new ChangeKey and LastModifiedTime, an Update in the folder's changes. */
+  updateTask(address: string, itemId: string, patch: Partial<EwsTaskData>, options?: { modifiedAt?: Date }): void;
+  /** The tasks in the mailbox's Tasks folder now (not Deleted Items). */
+  tasks(address: string): (EwsTaskData & { itemId: string; changeKey: string; lastModified: Date })[];
+  /** A task or other item deleted in Outlook: moved to Deleted Items (a Delete in its folder's changes). */
+  moveToDeletedItems(address: string, itemId: string): void;
   deleteItem(address: string, itemId: string): void;
   items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
   sent(address: string): SentMessage[];
@@ -176,6 +203,14 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     item.folderId = folder.id;
     item.changeKey = newChangeKey();
     record(folder, 'Create', item.id);
+  };
+  /** Into Deleted Items, as Exchange moves an item: under a new ItemId, so the old id is not found any more. */
+  const discard = (box: Mailbox, item: Item) => {
+    record(box.folders.get(item.folderId)!, 'Delete', item.id);
+    box.items.delete(item.id);
+    const moved: Item = { ...item, id: newId() };
+    box.items.set(moved.id, moved);
+    place(box, moved, byDistinguished(box, 'deleteditems')!);
   };
 
   const server = http.createServer((req, res) => {
@@ -390,6 +425,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const messages = childElements(child(request, 'Items'));
         return operationResponse('CreateItem', messages.map((message) => {
           if (message.localName === 'CalendarItem') return success('CreateItem', `<m:Items>${createCalendarItem(box, request, message)}</m:Items>`);
+          if (message.localName === 'Task') return success('CreateItem', `<m:Items>${createTask(box, request, message)}</m:Items>`);
           const mime = Buffer.from(text(message, 'MimeContent') ?? '', 'base64');
           if (disposition === 'SendOnly' || disposition === 'SendAndSaveCopy') {
             sentBy(box).push({ mime, recipients: envelopeRecipients(mime), savedCopy: disposition === 'SendAndSaveCopy' });
@@ -407,10 +443,41 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         return operationResponse('DeleteItem', childElements(child(request, 'ItemIds')).map((element) => {
           const item = box.items.get(element.getAttribute('Id') ?? '');
           if (!item) return failure('DeleteItem', 'ErrorItemNotFound', 'The specified object was not found in the store.');
-          record(box.folders.get(item.folderId)!, 'Delete', item.id);
-          if (hard) box.items.delete(item.id);
-          else place(box, item, byDistinguished(box, 'deleteditems')!);
+          // Messages.xsd DeleteItemType: a task's deletion must say which occurrences it affects.
+          if (item.task && !request.getAttribute('AffectedTaskOccurrences')) return failure('DeleteItem', 'ErrorAffectedTaskOccurrencesRequired', 'AffectedTaskOccurrences attribute is required for Task items.');
+          if (hard) {
+            record(box.folders.get(item.folderId)!, 'Delete', item.id);
+            box.items.delete(item.id);
+          } else discard(box, item);
           return success('DeleteItem');
+        }));
+      }
+      case 'UpdateItem': {
+        // Messages.xsd UpdateItemType: ItemChanges of ItemChange (ItemId, Updates of SetItemField / DeleteItemField).
+        const overwrite = request.getAttribute('ConflictResolution') === 'AlwaysOverwrite';
+        return operationResponse('UpdateItem', childElements(child(request, 'ItemChanges')).map((change) => {
+          const idElement = childElements(change).find((e) => e.localName === 'ItemId');
+          const item = box.items.get(idElement?.getAttribute('Id') ?? '');
+          if (!item) return failure('UpdateItem', 'ErrorItemNotFound', 'The specified object was not found in the store.', '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>');
+          // A client that saw an older version may not overwrite a newer one unless it says so.
+          if (!overwrite && idElement?.getAttribute('ChangeKey') && idElement.getAttribute('ChangeKey') !== item.changeKey) {
+            return failure('UpdateItem', 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.', '<m:Items/><m:ConflictResults><t:Count>1</t:Count></m:ConflictResults>');
+          }
+          if (!item.task) return failure('UpdateItem', 'ErrorInvalidRequest', 'The EWS test server updates tasks only.', '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>');
+          for (const update of childElements(child(change, 'Updates'))) {
+            const uri = childElements(update).find((e) => e.localName === 'FieldURI' || e.localName === 'ExtendedFieldURI');
+            if (update.localName === 'SetItemField') {
+              const holder = childElements(update).find((e) => e.localName === 'Task');
+              if (holder) item.task = { ...item.task, ...taskFields(holder) };
+            } else if (update.localName === 'DeleteItemField' && uri?.localName === 'FieldURI') {
+              const field = uri.getAttribute('FieldURI');
+              if (field === 'task:DueDate') item.task = { ...item.task, dueDate: null };
+              if (field === 'item:Body') item.task = { ...item.task, notes: null };
+              if (field === 'item:Categories') item.task = { ...item.task, categories: [] };
+            }
+          }
+          changed(box, item);
+          return success('UpdateItem', `<m:Items><t:Task><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:Task></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
         }));
       }
       case 'Subscribe': {
@@ -522,7 +589,88 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     return `<t:CalendarItem><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:CalendarItem>`;
   }
 
+  /** CreateItem of a Task: stored in the Tasks folder (or the SavedItemFolderId), and its ItemId answered. */
+  function createTask(box: Mailbox, request: Element, element: Element): string {
+    const folderElement = childElements(child(request, 'SavedItemFolderId'))[0];
+    const folder = (folderElement ? resolveFolder(box, folderElement) : null) ?? byDistinguished(box, 'tasks')!;
+    const data: EwsTaskData = { subject: '', ...taskFields(element) };
+    const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.subject, task: data, lastModified: new Date() };
+    box.items.set(item.id, item);
+    record(folder, 'Create', item.id);
+    return `<t:Task><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:Task>`;
+  }
+
+  /** The task fields a client wrote in a <t:Task> (CreateItem, or one field of UpdateItem's SetItemField). */
+  function taskFields(element: Element): Partial<EwsTaskData> {
+    const fields: { -readonly [K in keyof EwsTaskData]?: EwsTaskData[K] } = {};
+    for (const field of childElements(element)) {
+      const value = field.textContent ?? '';
+      switch (field.localName) {
+        case 'Subject':
+          fields.subject = value;
+          break;
+        case 'Body':
+          fields.notes = value;
+          break;
+        case 'Importance':
+          fields.importance = value as EwsTaskData['importance'];
+          break;
+        case 'Sensitivity':
+          fields.sensitivity = value as EwsTaskData['sensitivity'];
+          break;
+        case 'Categories':
+          fields.categories = childElements(field).map((c) => c.textContent ?? '');
+          break;
+        case 'Status':
+          fields.status = value as EwsTaskData['status'];
+          break;
+        case 'DueDate':
+          // Exchange keeps the day, at midnight where the mailbox is (here: UTC).
+          fields.dueDate = new Date(`${new Date(value).toISOString().slice(0, 10)}T00:00:00.000Z`);
+          break;
+        case 'ExtendedProperty': {
+          const uri = childElements(field).find((e) => e.localName === 'ExtendedFieldURI');
+          const name = uri?.getAttribute('PropertyName');
+          if (name) fields.extended = { ...(fields.extended ?? {}), [name]: text(field, 'Value') ?? '' };
+          break;
+        }
+      }
+    }
+    return fields;
+  }
+
+  /** A changed item: new ChangeKey and LastModifiedTime, an Update in its folder's changes. */
+  function changed(box: Mailbox, item: Item, modifiedAt = new Date()): void {
+    item.changeKey = newChangeKey();
+    item.lastModified = modifiedAt;
+    record(box.folders.get(item.folderId)!, 'Update', item.id);
+  }
+
+  /** Types.xsd ItemType then TaskType, in schema order; SyncFolderItems lists only the ItemId (IdOnly). */
+  function taskXml(item: Item, data: EwsTaskData, idOnly: boolean): string {
+    const box = [...mailboxes.values()].find((b) => b.items.get(item.id) === item)!;
+    const folder = box.folders.get(item.folderId)!;
+    const time = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+    const id = `<t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/>`;
+    if (idOnly) return `<t:Task>${id}</t:Task>`;
+    const complete = data.status === 'Completed';
+    return (
+      `<t:Task>${id}<t:ParentFolderId Id="${esc(folder.id)}" ChangeKey="${esc(folder.changeKey)}"/>` +
+      `<t:ItemClass>IPM.Task</t:ItemClass><t:Subject>${esc(data.subject)}</t:Subject><t:Sensitivity>${data.sensitivity ?? 'Normal'}</t:Sensitivity>` +
+      `<t:Body BodyType="Text">${esc(data.notes ?? '')}</t:Body>` +
+      (data.categories?.length ? `<t:Categories>${data.categories.map((c) => `<t:String>${esc(c)}</t:String>`).join('')}</t:Categories>` : '') +
+      `<t:Importance>${data.importance ?? 'Normal'}</t:Importance>` +
+      Object.entries(data.extended ?? {}).map(([name, value]) => `<t:ExtendedProperty><t:ExtendedFieldURI DistinguishedPropertySetId="PublicStrings" PropertyName="${esc(name)}" PropertyType="String"/><t:Value>${esc(value)}</t:Value></t:ExtendedProperty>`).join('') +
+      `<t:LastModifiedTime>${time(item.lastModified ?? item.receivedAt)}</t:LastModifiedTime>` +
+      (data.dueDate ? `<t:DueDate>${time(data.dueDate)}</t:DueDate>` : '') +
+      `<t:IsComplete>${complete}</t:IsComplete><t:IsRecurring>false</t:IsRecurring><t:PercentComplete>${complete ? 100 : 0}</t:PercentComplete>` +
+      `<t:Status>${data.status ?? 'NotStarted'}</t:Status>` +
+      '</t:Task>'
+    );
+  }
+
   function itemXml(item: Item, options: { mime: boolean; idOnly: boolean }): string {
+    if (item.task) return taskXml(item, item.task, options.idOnly);
     return item.calendar ? calendarItemXml(item, item.calendar, options.idOnly) : messageXml(item, options);
   }
 
@@ -648,6 +796,29 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       return [...box.items.values()]
         .filter((item) => item.calendar && item.folderId === calendar.id)
         .map((item) => ({ ...item.calendar!, itemId: item.id, sendMeetingInvitations: invitations.find((i) => i.address === box.address && i.uid === item.calendar!.uid)?.mode ?? null }));
+    },
+    addTask(address, data) {
+      const box = mailboxOf(address);
+      const folder = byDistinguished(box, 'tasks')!;
+      const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.subject, task: data, lastModified: new Date() };
+      box.items.set(item.id, item);
+      record(folder, 'Create', item.id);
+      return item.id;
+    },
+    updateTask(address, itemId, patch, options = {}) {
+      const box = mailboxOf(address);
+      const item = box.items.get(itemId)!;
+      item.task = { ...item.task!, ...patch };
+      changed(box, item, options.modifiedAt);
+    },
+    tasks(address) {
+      const box = mailboxOf(address);
+      const tasks = byDistinguished(box, 'tasks')!;
+      return [...box.items.values()].filter((item) => item.task && item.folderId === tasks.id).map((item) => ({ ...item.task!, itemId: item.id, changeKey: item.changeKey, lastModified: item.lastModified ?? item.receivedAt }));
+    },
+    moveToDeletedItems(address, itemId) {
+      const box = mailboxOf(address);
+      discard(box, box.items.get(itemId)!);
     },
     deleteItem(address, itemId) {
       const box = mailboxOf(address);

@@ -1,5 +1,5 @@
 import {
-  BasePropertySet, BodyType, ChangeType, ConflictResolutionMode, DateTime, DefaultExtendedPropertySet, DeleteMode, ExtendedPropertyDefinition, FolderId, Importance, ItemId,
+  AffectedTaskOccurrence, BasePropertySet, BodyType, ChangeType, ConflictResolutionMode, DateTime, DefaultExtendedPropertySet, DeleteMode, ExtendedPropertyDefinition, FolderId, Importance, ItemId,
   ItemSchema, MapiPropertyType, MessageBody, PropertySet, Sensitivity, ServiceError, ServiceResult, StringList, SyncFolderItemsScope, Task, TaskSchema, TaskStatus,
   WellKnownFolderName,
 } from 'ews-javascript-api';
@@ -252,7 +252,7 @@ async function updateTask(session: EwsSession, itemId: string, write: TaskWriteR
 }
 
 async function removeTask(session: EwsSession, itemId: string, signal?: AbortSignal): Promise<void> {
-  const responses = await session.call('DeleteItem', (service) => service.DeleteItems([new ItemId(itemId)], DeleteMode.MoveToDeletedItems, null as never, null as never), { folder: 'Tasks', signal });
+  const responses = await session.call('DeleteItem', (service) => service.DeleteItems([new ItemId(itemId)], DeleteMode.MoveToDeletedItems, null as never, AffectedTaskOccurrence.AllOccurrences), { folder: 'Tasks', signal });
   // Already gone (deleted in Outlook): nothing left to remove.
   for (const response of responses.Responses) if (response.Result === ServiceResult.Error && response.ErrorCode !== ServiceError.ErrorItemNotFound) throw new MailError('PROTOCOL', `Exchange refused to remove a task: ${response.ErrorMessage ?? response.ErrorCode}`);
 }
