@@ -135,7 +135,7 @@ const SYNC_TASKS = graphql('SyncMailboxTasks')`mutation SyncMailboxTasks($mailbo
   syncMailboxTasks(mailboxId: $mailboxId, leaseId: $leaseId, tasks: $tasks, deletedItemIds: $deletedItemIds, cursor: $cursor) { itemId outcome }
 }`;
 const CLAIM_TASK_WRITES = graphql('ClaimTaskWrites')`mutation ClaimTaskWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
-  claimTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) { taskId itemId remove subject notes dueDay importance completed fingerprint }
+  claimTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) { taskId itemId changeKey remove subject notes dueDay importance completed fingerprint }
 }`;
 const REPORT_TASK_WRITES = graphql('ReportTaskWrites')`mutation ReportTaskWrites($mailboxId: ID!, $leaseId: ID!, $writes: [TaskWriteInput!]!) {
   reportTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, writes: $writes)
@@ -246,7 +246,7 @@ export class GraphqlHubApi implements HubApi {
   }
 
   async reportTaskWrites(mailboxId: string, leaseId: string, writes: readonly TaskWriteResult[]): Promise<void> {
-    await this.request(REPORT_TASK_WRITES, { mailboxId, leaseId, writes: writes.map(({ taskId, itemId, fingerprint }) => ({ taskId, itemId, fingerprint })) });
+    await this.request(REPORT_TASK_WRITES, { mailboxId, leaseId, writes: writes.map(({ taskId, itemId, changeKey, fingerprint }) => ({ taskId, itemId, changeKey, fingerprint })) });
   }
 
   async uploadBlob(content: Buffer): Promise<string> {

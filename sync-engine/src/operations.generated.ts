@@ -84,6 +84,8 @@ export type EmailServerKind =
 
 /** A task from the mailbox's Exchange Tasks folder, as the sync engine read it. */
 export type ExchangeTaskInput = {
+  /** Its ChangeKey: the version read, which a write from the CRM may overwrite. */
+  readonly changeKey?: string | null | undefined;
   /** The Task the hub wrote this Exchange task from (its extended property), when it carries one: an engine that stopped before reporting a write finds its task again here, not a new one. */
   readonly crmTaskId?: string | null | undefined;
   /** The due day as Exchange sends it: midnight where the mailbox is. */
@@ -201,6 +203,8 @@ export type TaskSyncOutcome =
 
 /** One task the engine wrote to the Exchange Tasks folder. */
 export type TaskWriteInput = {
+  /** Its ChangeKey after the write. */
+  readonly changeKey?: string | null | undefined;
   /** The fingerprint claimTaskWrites gave. */
   readonly fingerprint: string;
   /** The Exchange task's ItemId; null when it was removed. */
@@ -299,7 +303,7 @@ export type ClaimTaskWritesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimTaskWritesMutation = { readonly claimTaskWrites: ReadonlyArray<{ readonly taskId: string, readonly itemId: string | null, readonly remove: boolean, readonly subject: string, readonly notes: string | null, readonly dueDay: string | null, readonly importance: TaskPriority, readonly completed: boolean, readonly fingerprint: string }> };
+export type ClaimTaskWritesMutation = { readonly claimTaskWrites: ReadonlyArray<{ readonly taskId: string, readonly itemId: string | null, readonly changeKey: string | null, readonly remove: boolean, readonly subject: string, readonly notes: string | null, readonly dueDay: string | null, readonly importance: TaskPriority, readonly completed: boolean, readonly fingerprint: string }> };
 
 export type MarkEmailFailedMutationVariables = Exact<{
   emailId: string;

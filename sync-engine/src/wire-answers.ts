@@ -267,6 +267,7 @@ export function taskWritesOnEntry(data: Fields): TaskWriteRequest[] {
     return {
       taskId: string(o, 'taskId', path),
       itemId: stringOrNull(o, 'itemId', path),
+      changeKey: stringOrNull(o, 'changeKey', path),
       remove: boolean(o, 'remove', path),
       subject: string(o, 'subject', path),
       notes: stringOrNull(o, 'notes', path),

@@ -11,7 +11,7 @@ import { ADMIN, failed, ok, uniqueTag } from './gql-helpers';
 const CLAIM = 'mutation { claimMailboxes(engineId: "task-test", limit: 20) { mailboxId leaseId } }';
 const SYNC = `mutation($m: ID!, $l: ID!, $t: [ExchangeTaskInput!]!, $d: [String!], $c: String) {
   syncMailboxTasks(mailboxId: $m, leaseId: $l, tasks: $t, deletedItemIds: $d, cursor: $c) { itemId outcome taskId } }`;
-const CLAIM_WRITES = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimTaskWrites(mailboxId: $m, leaseId: $l, first: $n) { taskId itemId remove subject notes dueDay importance completed fingerprint } }';
+const CLAIM_WRITES = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimTaskWrites(mailboxId: $m, leaseId: $l, first: $n) { taskId itemId changeKey remove subject notes dueDay importance completed fingerprint } }';
 const REPORT_WRITES = 'mutation($m: ID!, $l: ID!, $w: [TaskWriteInput!]!) { reportTaskWrites(mailboxId: $m, leaseId: $l, writes: $w) }';
 const TASK = `query($id: ID!) { node(id: $id) { ... on Task { subject description dueAt priority state owner { email }
   syncConflicts { rule winner crmModifiedAt exchangeModifiedAt losingVersion { subject notes dueDay priority completed } } } } }`;
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
     expect(writes[0]).toMatchObject({ itemId: null, remove: false, subject: `${tag} Send the offer`, dueDay: '2026-12-15', importance: 'LOW', completed: false });
     expect(old).toBeTruthy();
     // The engine wrote it and stopped before reporting: read back with the hub's id on it, it is linked, not a new task.
-    const back = ok(await sync([outlookTask('AAMkWritten=', { subject: `${tag} Send the offer`, notes: null, dueAt: '2026-12-15T00:00:00.000Z', importance: 'LOW', crmTaskId: made })])).syncMailboxTasks[0];
+    const back = ok(await sync([outlookTask('AAMkWritten=', { changeKey: 'CK1', subject: `${tag} Send the offer`, notes: null, dueAt: '2026-12-15T00:00:00.000Z', importance: 'LOW', crmTaskId: made })])).syncMailboxTasks[0];
     expect(back).toMatchObject({ outcome: 'UNCHANGED', taskId: made });
     expect(await claim()).toEqual([]);
     expect(await hub.database.dataSource.query('SELECT id FROM activity WHERE subject = ?', [`${tag} Send the offer`])).toHaveLength(1);
@@ -99,12 +99,13 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
     // Completed in the CRM: handed out again as completed; cancelled: to remove.
     ok(await hub.gql(SET_STATE, { id: made, s: 'COMPLETED' }, sam));
     const completed = await claim();
-    expect(completed).toEqual([expect.objectContaining({ taskId: made, itemId: 'AAMkWritten=', completed: true, remove: false })]);
-    await report([{ taskId: made, itemId: 'AAMkWritten=', fingerprint: completed[0].fingerprint }]);
+    // It names the version last read (CK1): the engine writes over that one only.
+    expect(completed).toEqual([expect.objectContaining({ taskId: made, itemId: 'AAMkWritten=', changeKey: 'CK1', completed: true, remove: false })]);
+    await report([{ taskId: made, itemId: 'AAMkWritten=', changeKey: 'CK2', fingerprint: completed[0].fingerprint }]);
     expect(await claim()).toEqual([]);
     ok(await hub.gql(SET_STATE, { id: made, s: 'CANCELLED' }, sam));
     const removal = await claim();
-    expect(removal).toEqual([expect.objectContaining({ taskId: made, itemId: 'AAMkWritten=', remove: true })]);
+    expect(removal).toEqual([expect.objectContaining({ taskId: made, itemId: 'AAMkWritten=', changeKey: 'CK2', remove: true })]);
     await report([{ taskId: made, itemId: null, fingerprint: removal[0].fingerprint }]);
     expect(await claim()).toEqual([]);
   });

@@ -32,7 +32,7 @@ describe('Exchange Tasks against the schema-faithful EWS test server (not Exchan
     expect(first.skipped).toBe(1);
     expect(first.deletedItemIds).toEqual([]);
     expect(first.tasks).toEqual([
-      { itemId: call, subject: 'Call back Contoso', notes: 'Ask about the renewal.', dueAt: '2026-12-10T00:00:00.000Z', status: 'IN_PROGRESS', importance: 'HIGH', tracked: true, lastModifiedAt: expect.any(String), crmTaskId: null },
+      { itemId: call, changeKey: expect.any(String), subject: 'Call back Contoso', notes: 'Ask about the renewal.', dueAt: '2026-12-10T00:00:00.000Z', status: 'IN_PROGRESS', importance: 'HIGH', tracked: true, lastModifiedAt: expect.any(String), crmTaskId: null },
       expect.objectContaining({ subject: 'Buy milk', notes: null, dueAt: null, status: 'NOT_STARTED', importance: 'NORMAL', tracked: false }),
     ]);
     // Completed in Outlook, then deleted: the next page has what changed since the SyncState, and the deletion.
@@ -44,12 +44,12 @@ describe('Exchange Tasks against the schema-faithful EWS test server (not Exchan
     expect(third).toMatchObject({ tasks: [], deletedItemIds: [call] });
   });
 
-  it('writes a CRM task with the mark and its id, changes it in place keeping Outlook\'s own status, and removes a cancelled one', async () => {
+  it('writes a CRM task with the mark and its id, changes it in place over the version it saw (never a newer one) keeping Outlook\'s own status, and removes a cancelled one', async () => {
     const ann = user('ann@corp.test');
     const tasks = new EwsTaskSource(services, accountOf(ann));
-    const write: TaskWriteRequest = { taskId: 'VGFzazox', itemId: null, remove: false, subject: 'Send the offer', notes: 'Two pages.', dueDay: '2026-12-15', importance: 'LOW', completed: false, fingerprint: 'f1' };
+    const write: TaskWriteRequest = { taskId: 'VGFzazox', itemId: null, changeKey: null, remove: false, subject: 'Send the offer', notes: 'Two pages.', dueDay: '2026-12-15', importance: 'LOW', completed: false, fingerprint: 'f1' };
     const [created] = await tasks.write([write]);
-    expect(created).toEqual({ taskId: 'VGFzazox', itemId: expect.any(String), fingerprint: 'f1' });
+    expect(created).toEqual({ taskId: 'VGFzazox', itemId: expect.any(String), changeKey: ews.tasks(ann)[0].changeKey, fingerprint: 'f1' });
     expect(ews.tasks(ann)).toEqual([expect.objectContaining({ itemId: created.itemId, subject: 'Send the offer', notes: 'Two pages.', importance: 'Low', status: 'NotStarted', categories: [TRACKED_CATEGORY], extended: { CrmActivityHubTaskId: 'VGFzazox' } })]);
     // Outlook keeps the due day (noon UTC is the 15th wherever the mailbox is).
     expect(ews.tasks(ann)[0].dueDate?.toISOString()).toBe('2026-12-15T00:00:00.000Z');
@@ -57,13 +57,17 @@ describe('Exchange Tasks against the schema-faithful EWS test server (not Exchan
     const [batch] = await collect(tasks.read(null));
     expect(batch.tasks).toEqual([expect.objectContaining({ itemId: created.itemId, crmTaskId: 'VGFzazox', tracked: true, dueAt: '2026-12-15T00:00:00.000Z' })]);
 
-    // The user set it in progress in Outlook; a CRM change (a new subject, no due day) keeps that status and the item's id.
+    // The user set it in progress in Outlook after the hub last read it: a CRM change is held back (the next read settles it).
     ews.updateTask(ann, created.itemId!, { status: 'InProgress' });
-    const [updated] = await tasks.write([{ ...write, itemId: created.itemId, subject: 'Send the final offer', dueDay: null, fingerprint: 'f2' }]);
-    expect(updated.itemId).toBe(created.itemId);
+    const change = { ...write, itemId: created.itemId, changeKey: created.changeKey, subject: 'Send the final offer', dueDay: null, fingerprint: 'f2' };
+    expect(await tasks.write([change])).toEqual([]);
+    expect(ews.tasks(ann)[0].subject).toBe('Send the offer');
+    // Over the version it has seen, the CRM change (a new subject, no due day) keeps Outlook's own status and the item's id.
+    const [updated] = await tasks.write([{ ...change, changeKey: ews.tasks(ann)[0].changeKey }]);
+    expect(updated).toEqual({ taskId: 'VGFzazox', itemId: created.itemId, changeKey: ews.tasks(ann)[0].changeKey, fingerprint: 'f2' });
     expect(ews.tasks(ann)).toEqual([expect.objectContaining({ itemId: created.itemId, subject: 'Send the final offer', status: 'InProgress', dueDate: null })]);
     // Completed in the CRM: completed in Outlook.
-    await tasks.write([{ ...write, itemId: created.itemId, completed: true, fingerprint: 'f3' }]);
+    await tasks.write([{ ...write, itemId: created.itemId, changeKey: updated.changeKey, completed: true, fingerprint: 'f3' }]);
     expect(ews.tasks(ann)[0].status).toBe('Completed');
 
     // Deleted in Outlook meanwhile: a CRM change makes it again.
@@ -72,9 +76,10 @@ describe('Exchange Tasks against the schema-faithful EWS test server (not Exchan
     expect(again.itemId).not.toBe(created.itemId);
     expect(ews.tasks(ann).map((t) => t.itemId)).toEqual([again.itemId]);
     // Cancelled in the CRM: removed; removing what is already gone is no failure.
-    expect(await tasks.write([{ ...write, itemId: again.itemId, remove: true, fingerprint: 'f5' }])).toEqual([{ taskId: 'VGFzazox', itemId: null, fingerprint: 'f5' }]);
+    const removed = { taskId: 'VGFzazox', itemId: null, changeKey: null, fingerprint: 'f5' };
+    expect(await tasks.write([{ ...write, itemId: again.itemId, remove: true, fingerprint: 'f5' }])).toEqual([removed]);
     expect(ews.tasks(ann)).toEqual([]);
-    expect(await tasks.write([{ ...write, itemId: again.itemId, remove: true, fingerprint: 'f5' }])).toEqual([{ taskId: 'VGFzazox', itemId: null, fingerprint: 'f5' }]);
+    expect(await tasks.write([{ ...write, itemId: again.itemId, remove: true, fingerprint: 'f5' }])).toEqual([removed]);
   });
 
   it('a SyncState Exchange no longer accepts starts the Tasks folder again', async () => {

@@ -51,7 +51,7 @@ export class TrackingResolver {
     return ctx.services.taskSync.claimWrites(principalOf(ctx), mailboxId, leaseId, first);
   }
 
-  @Mutation(() => Boolean, { description: 'The sync engine only, under the mailbox\'s lease: these tasks are now in the Exchange Tasks folder as claimTaskWrites gave them (or removed from it).' })
+  @Mutation(() => Boolean, { description: 'The sync engine only, under the mailbox\'s lease: these tasks are now in the Exchange Tasks folder as claimTaskWrites gave them (or removed from it). A write held back because Exchange held a newer version is not reported: the next read settles it.' })
   reportTaskWrites(@Args() { mailboxId, leaseId, writes }: ReportTaskWritesArgs, @Ctx() ctx: RequestContext): Promise<boolean> {
     return ctx.services.taskSync.reportWrites(principalOf(ctx), mailboxId, leaseId, writes);
   }

@@ -21,6 +21,10 @@ export class ExchangeTaskLink {
   @Column('varchar', { length: 64 })
   fingerprint: string;
 
+  /** The Exchange task's ChangeKey when the hub last read or wrote it: a write over a newer version is held back. */
+  @Column('varchar', { length: 512, nullable: true })
+  changeKey: string | null;
+
   @DateTimeColumn()
   updatedAt: Date;
 }

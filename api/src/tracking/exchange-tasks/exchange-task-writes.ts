@@ -15,6 +15,7 @@ const SCAN_LIMIT = 500;
 export interface PendingTaskWrite {
   readonly taskId: string;
   readonly itemId: string | null;
+  readonly changeKey: string | null;
   readonly remove: boolean;
   readonly subject: string;
   readonly notes: string | null;
@@ -67,15 +68,15 @@ export async function pendingTaskWrites(em: EntityManager, mailboxId: string, ow
       if (activity.state !== ActivityState.OPEN) continue;
       if (task.detail.dueAt && task.detail.dueAt.getTime() < since) continue;
     }
-    pending.push({ taskId: activity.id, itemId: link?.itemId ?? null, remove: cancelled, subject: shape.subject, notes: shape.notes, dueDay: shape.dueDay, importance: shape.priority, completed: shape.completed, fingerprint });
+    pending.push({ taskId: activity.id, itemId: link?.itemId ?? null, changeKey: link?.itemId ? link.changeKey : null, remove: cancelled, subject: shape.subject, notes: shape.notes, dueDay: shape.dueDay, importance: shape.priority, completed: shape.completed, fingerprint });
     if (pending.length >= limit) break;
   }
   return pending;
 }
 
 /** Records the Exchange task a Task activity is paired with, and the fingerprint both now show. */
-export async function recordTaskLink(em: EntityManager, link: { mailboxId: string; activityId: string; itemId: string | null; fingerprint: string }, now: Date): Promise<void> {
+export async function recordTaskLink(em: EntityManager, link: { mailboxId: string; activityId: string; itemId: string | null; fingerprint: string; changeKey: string | null }, now: Date): Promise<void> {
   const existing = await em.findOneBy(ExchangeTaskLink, { mailboxId: link.mailboxId, activityId: link.activityId });
-  if (existing) await em.update(ExchangeTaskLink, { mailboxId: link.mailboxId, activityId: link.activityId }, { itemId: link.itemId, fingerprint: link.fingerprint, updatedAt: now });
+  if (existing) await em.update(ExchangeTaskLink, { mailboxId: link.mailboxId, activityId: link.activityId }, { itemId: link.itemId, fingerprint: link.fingerprint, changeKey: link.changeKey, updatedAt: now });
   else await em.insert(ExchangeTaskLink, { ...link, updatedAt: now });
 }

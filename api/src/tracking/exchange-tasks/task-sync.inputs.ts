@@ -37,6 +37,10 @@ export class ExchangeTaskInput {
   @MaxLength(512)
   itemId: string;
 
+  @Field(() => String, { nullable: true, description: 'Its ChangeKey: the version read, which a write from the CRM may overwrite.' })
+  @MaxLength(512)
+  changeKey?: string | null;
+
   @Field(() => String, { nullable: true })
   @MaxBytes(100_000)
   subject?: string | null;
@@ -108,6 +112,9 @@ export class TaskWrite {
   @Field(() => String, { nullable: true, description: 'The Exchange task written before; null: create one.' })
   itemId: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The ChangeKey of the version the hub last saw: if Exchange holds a newer one, write nothing (the next read settles it).' })
+  changeKey: string | null;
+
   @Field({ description: 'Remove the Exchange task (the CRM task was cancelled).' })
   remove: boolean;
 
@@ -150,6 +157,10 @@ export class TaskWriteInput {
   @Field(() => String, { nullable: true, description: 'The Exchange task\'s ItemId; null when it was removed.' })
   @MaxLength(512)
   itemId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Its ChangeKey after the write.' })
+  @MaxLength(512)
+  changeKey?: string | null;
 
   @Field({ description: 'The fingerprint claimTaskWrites gave.' })
   @MaxLength(64)

@@ -68,7 +68,7 @@ export class TaskSyncService {
   }
 
   /** What the engine wrote: Exchange now shows these tasks as the fingerprints say (itemId null: removed). */
-  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { taskId: string; itemId?: string | null; fingerprint: string }[]): Promise<boolean> {
+  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { taskId: string; itemId?: string | null; changeKey?: string | null; fingerprint: string }[]): Promise<boolean> {
     requireSyncEngine(principal, 'synchronize tasks');
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'tasks');
     const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].taskId`, w.taskId, 'Task').id);
@@ -79,7 +79,8 @@ export class TaskSyncService {
       const now = this.clock();
       for (const [i, write] of writes.entries()) {
         if (!owned.has(ids[i])) throw notFound(`writes[${i}].taskId`, write.taskId);
-        await recordTaskLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId: write.itemId?.trim() || null, fingerprint: write.fingerprint }, now);
+        const itemId = write.itemId?.trim() || null;
+        await recordTaskLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId, fingerprint: write.fingerprint, changeKey: itemId ? write.changeKey?.trim() || null : null }, now);
       }
       return true;
     });
@@ -105,12 +106,13 @@ export class TaskSyncService {
     for (const task of tasks) {
       const exchange = shapeOfExchange(task);
       const exchangeFp = taskFingerprint(exchange);
+      const changeKey = task.changeKey?.trim() || null;
       let link = byItem.get(task.itemId);
       const named = !link && task.crmTaskId ? parseGlobalId(task.crmTaskId) : undefined;
       if (named?.type === 'Task' && crm.has(named.id) && !namedLinks.some((l) => l.activityId === named.id && l.itemId && l.itemId !== task.itemId)) {
         // Written by the hub and not reported: linked as written; a later CRM change is written out as usual.
-        await recordTaskLink(em, { mailboxId: mailbox.id, activityId: named.id, itemId: task.itemId, fingerprint: exchangeFp }, now);
-        byItem.set(task.itemId, (link = { mailboxId: mailbox.id, activityId: named.id, itemId: task.itemId, fingerprint: exchangeFp, updatedAt: now }));
+        await recordTaskLink(em, { mailboxId: mailbox.id, activityId: named.id, itemId: task.itemId, fingerprint: exchangeFp, changeKey }, now);
+        byItem.set(task.itemId, (link = { mailboxId: mailbox.id, activityId: named.id, itemId: task.itemId, fingerprint: exchangeFp, changeKey, updatedAt: now }));
       }
       const linked = link ? crm.get(link.activityId) : undefined;
       if (!link || !linked) {
@@ -119,31 +121,34 @@ export class TaskSyncService {
           continue;
         }
         const activityId = await this.createTask(em, principal, mailbox, owner, exchange, now);
-        await recordTaskLink(em, { mailboxId: mailbox.id, activityId, itemId: task.itemId, fingerprint: exchangeFp }, now);
+        await recordTaskLink(em, { mailboxId: mailbox.id, activityId, itemId: task.itemId, fingerprint: exchangeFp, changeKey }, now);
         changes.push({ change: 'CREATED', activityId });
         result(task.itemId, TaskSyncOutcome.CREATED, activityId);
         continue;
       }
       const crmShape = crmTaskShape(linked);
       const decision = decideTaskChange({ linked: link.fingerprint, exchange: exchangeFp, crm: taskFingerprint(crmShape), exchangeModifiedAt: task.lastModifiedAt, crmModifiedAt: linked.activity.updatedAt });
+      // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
       switch (decision.kind) {
         case 'UNCHANGED':
+          if (changeKey !== link.changeKey) await recordTaskLink(em, { ...link, changeKey }, now);
           result(task.itemId, TaskSyncOutcome.UNCHANGED, link.activityId);
           break;
         case 'AGREED':
-          await recordTaskLink(em, { ...link, fingerprint: exchangeFp }, now);
+          await recordTaskLink(em, { ...link, fingerprint: exchangeFp, changeKey }, now);
           result(task.itemId, TaskSyncOutcome.UNCHANGED, link.activityId);
           break;
         case 'TAKE_EXCHANGE':
           if (decision.conflict) await this.recordConflict(em, mailbox, linked, decision.conflict, SyncSide.EXCHANGE, crmShape, task.lastModifiedAt, now);
           await this.takeExchange(em, principal, linked, exchange, now);
-          await recordTaskLink(em, { ...link, fingerprint: exchangeFp }, now);
+          await recordTaskLink(em, { ...link, fingerprint: exchangeFp, changeKey }, now);
           changes.push({ change: 'UPDATED', activityId: link.activityId });
           result(task.itemId, TaskSyncOutcome.UPDATED, link.activityId);
           break;
         case 'KEEP_CRM':
           // The link keeps its old fingerprint, so the CRM's version is handed out by claimTaskWrites and overwrites Outlook's.
           await this.recordConflict(em, mailbox, linked, decision.conflict, SyncSide.CRM, exchange, task.lastModifiedAt, now);
+          await recordTaskLink(em, { ...link, changeKey }, now);
           result(task.itemId, TaskSyncOutcome.CRM_VERSION_KEPT, link.activityId);
           break;
       }
@@ -156,7 +161,7 @@ export class TaskSyncService {
       if (taskFingerprint(crmTaskShape(linked)) !== link.fingerprint && linked.activity.state !== ActivityState.CANCELLED) {
         // Changed in the CRM since they last agreed: the change wins over the deletion, and the task is made again.
         await this.recordConflict(em, mailbox, linked, SyncConflictRule.CHANGE_BEATS_DELETE, SyncSide.CRM, null, now, now);
-        await recordTaskLink(em, { ...link, itemId: null }, now);
+        await recordTaskLink(em, { ...link, itemId: null, changeKey: null }, now);
         result(itemId, TaskSyncOutcome.RECREATED, link.activityId);
         continue;
       }

@@ -34,6 +34,7 @@ const IMPORTANCE_OF: Record<ExchangeTaskItem['importance'], Importance> = { LOW:
 /** A task as the hub's syncMailboxTasks takes it (ExchangeTaskInput). */
 export interface ExchangeTaskItem {
   readonly itemId: string;
+  readonly changeKey: string | null;
   readonly subject: string | null;
   readonly notes: string | null;
   readonly dueAt: string | null;
@@ -75,6 +76,7 @@ export function taskItemOf(task: Task): ExchangeTaskItem | null {
   const modified = isoOf(optional(() => task.LastModifiedTime));
   return {
     itemId,
+    changeKey: optional(() => task.Id?.ChangeKey) || null,
     subject: optional(() => task.Subject) ?? null,
     notes: optional(() => task.Body?.Text) ?? null,
     dueAt: isoOf(optional(() => task.DueDate)),
@@ -134,6 +136,8 @@ export async function readTaskPage(session: EwsSession, syncState: string | null
 export interface TaskWriteRequest {
   readonly taskId: string;
   readonly itemId: string | null;
+  /** The version the hub last saw: a newer one in Exchange is not overwritten. */
+  readonly changeKey: string | null;
   readonly remove: boolean;
   readonly subject: string;
   readonly notes: string | null;
@@ -143,12 +147,16 @@ export interface TaskWriteRequest {
   readonly fingerprint: string;
 }
 
-/** What the Tasks folder holds for the task once written: its ItemId (null: removed) and the fingerprint written. */
+/** What the Tasks folder holds for the task once written: its ItemId and ChangeKey (null: removed) and the fingerprint written. */
 export interface TaskWriteResult {
   readonly taskId: string;
   readonly itemId: string | null;
+  readonly changeKey: string | null;
   readonly fingerprint: string;
 }
+
+/** The task changed in Outlook since the hub last read it: nothing written, and the next read settles which version wins. */
+const NEWER_IN_EXCHANGE = Symbol('newer in Exchange');
 
 /**
  * Tasks of one mailbox: read from where the mailbox's cursor says (its `tasks` SyncState) and written from the CRM. A
@@ -182,11 +190,15 @@ export class EwsTaskSource {
     }
   }
 
+  /** Writes the tasks; one Outlook changed since the hub last read it is left out of the results (not written). */
   async write(writes: readonly TaskWriteRequest[], signal?: AbortSignal): Promise<TaskWriteResult[]> {
     if (writes.length === 0) return [];
     const session = await this.services.session(this.account, 'incoming', signal);
     const results: TaskWriteResult[] = [];
-    for (const write of writes) results.push({ taskId: write.taskId, itemId: await writeTask(session, write, signal), fingerprint: write.fingerprint });
+    for (const write of writes) {
+      const written = await writeTask(session, write, signal);
+      if (written !== NEWER_IN_EXCHANGE) results.push({ taskId: write.taskId, ...written, fingerprint: write.fingerprint });
+    }
     return results;
   }
 }
@@ -195,10 +207,10 @@ export class EwsTaskSource {
  * Writes one task: removed (cancelled in the CRM), changed in place (so Outlook keeps its reminders and the item its
  * id), or created with the "Tracked to CRM" category and the CRM task's id. Returns the ItemId it now has.
  */
-async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: AbortSignal): Promise<string | null> {
+async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: AbortSignal): Promise<{ itemId: string | null; changeKey: string | null } | typeof NEWER_IN_EXCHANGE> {
   if (write.remove) {
     if (write.itemId) await removeTask(session, write.itemId, signal);
-    return null;
+    return { itemId: null, changeKey: null };
   }
   if (write.itemId) {
     const updated = await updateTask(session, write.itemId, write, signal);
@@ -213,7 +225,7 @@ async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: 
       task.Categories = new StringList([TRACKED_CATEGORY]);
       task.SetExtendedProperty(CRM_TASK_ID, write.taskId);
       await task.Save(new FolderId(WellKnownFolderName.Tasks));
-      return task.Id.UniqueId;
+      return { itemId: task.Id.UniqueId, changeKey: task.Id.ChangeKey || null };
     },
     { folder: 'Tasks', signal },
   );
@@ -228,8 +240,11 @@ function fill(task: Task, write: TaskWriteRequest): void {
   task.Status = write.completed ? TaskStatus.Completed : TaskStatus.NotStarted;
 }
 
-/** UpdateItem of a task's fields over whatever Outlook holds (the hub decided the CRM's version wins); null if it is gone. */
-async function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal): Promise<string | null> {
+/**
+ * UpdateItem of a task's fields over the version the hub last saw (its ChangeKey), never over a newer one: Outlook's
+ * change then comes in on the next read and the later change wins there. Null if the task is gone.
+ */
+async function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
   return session.call(
     'UpdateItem',
     async (service) => {
@@ -240,12 +255,19 @@ async function updateTask(session: EwsSession, itemId: string, write: TaskWriteR
         if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorItemNotFound) return null;
         throw error;
       }
+      if (write.changeKey && task.Id.ChangeKey && task.Id.ChangeKey !== write.changeKey) return NEWER_IN_EXCHANGE;
       // An open task Outlook shows as in progress, waiting or deferred keeps that status: the CRM only knows open.
       const status = optional(() => task.Status);
       fill(task, write);
       if (!write.completed && status !== null && status !== TaskStatus.Completed) task.Status = status;
-      await task.Update(ConflictResolutionMode.AlwaysOverwrite);
-      return task.Id.UniqueId;
+      try {
+        // NeverOverwrite: a change made in Outlook between the Bind and this call is not overwritten either.
+        await task.Update(ConflictResolutionMode.NeverOverwrite);
+      } catch (error) {
+        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorIrresolvableConflict) return NEWER_IN_EXCHANGE;
+        throw error;
+      }
+      return { itemId: task.Id.UniqueId, changeKey: task.Id.ChangeKey || null };
     },
     { folder: 'Tasks', signal },
   );
