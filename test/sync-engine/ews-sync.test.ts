@@ -197,6 +197,60 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     await eventually(async () => (ews.calendarItems(SAM.address).some((i) => i.subject === 'Site visit at Åre') ? undefined : true), 30_000, 'the entry to leave the Calendar');
   });
 
+  it('a task Sam marks "Tracked to CRM" in Outlook becomes his Task and completes with it; one he makes in the CRM appears in Outlook; changed on both sides, the later change wins and the loser is kept', async () => {
+    const sam = await hub.login(SAM.address);
+    const tag = uniqueTag('Task');
+    const TASK = 'query($id: ID!) { node(id: $id) { ... on Task { subject state dueAt priority syncConflicts { rule winner losingVersion { subject completed } } } } }';
+    const findTask = (subject: string) =>
+      eventually(async () => {
+        const found = ok(await hub.gql('query($q: String!) { activities(first: 5, filter: { kinds: [TASK], search: $q }) { edges { node { id subject } } } }', { q: subject }, sam)).activities.edges.map((e: any) => e.node);
+        return found.find((t: any) => t.subject === subject)?.id as string | undefined;
+      }, 30_000, `the task "${subject}" in the CRM`);
+    const task = async (id: string) => ok(await hub.gql(TASK, { id }, sam)).node;
+
+    // Outlook → CRM: only the marked task enters; completed in Outlook, it is completed in the CRM.
+    ews.addTask(SAM.address, { subject: `${tag} Personal errand` });
+    const marked = ews.addTask(SAM.address, { subject: `${tag} Call back Contoso`, dueDate: new Date('2027-01-20T00:00:00Z'), importance: 'High', categories: ['Tracked to CRM'] });
+    const fromOutlook = await findTask(`${tag} Call back Contoso`);
+    expect(await task(fromOutlook)).toMatchObject({ state: 'OPEN', dueAt: '2027-01-20T00:00:00.000Z', priority: 'HIGH' });
+    ews.updateTask(SAM.address, marked, { status: 'Completed' });
+    await eventually(async () => ((await task(fromOutlook)).state === 'COMPLETED' ? true : undefined), 30_000, 'the task completed in the CRM');
+    expect(ok(await hub.gql('query($q: String!) { activities(first: 5, filter: { kinds: [TASK], search: $q }) { edges { node { id } } } }', { q: `${tag} Personal errand` }, sam)).activities.edges).toEqual([]);
+
+    // CRM → Outlook: Sam's new task appears in his Tasks, marked and with its due day; read back it is not doubled.
+    const made = ok(await hub.gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject: `${tag} Send the offer`, dueAt: '2027-01-25T15:00:00.000Z', priority: 'LOW' } }, sam)).createTask.id;
+    const written = await eventually(async () => ews.tasks(SAM.address).find((t) => t.subject === `${tag} Send the offer`), 30_000, 'the task in Sam\'s Exchange Tasks');
+    expect(written).toMatchObject({ importance: 'Low', status: 'NotStarted', categories: ['Tracked to CRM'] });
+    expect(written.dueDate?.toISOString()).toBe('2027-01-25T00:00:00.000Z');
+    const reads = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > reads + 6 ? true : undefined), 30_000, 'more reads');
+    expect(ews.tasks(SAM.address).filter((t) => t.subject === `${tag} Send the offer`)).toHaveLength(1);
+    expect(ok(await hub.gql('query($q: String!) { activities(first: 5, filter: { kinds: [TASK], search: $q }) { edges { node { id } } } }', { q: `${tag} Send the offer` }, sam)).activities.edges.map((e: any) => e.node.id)).toEqual([made]);
+
+    // Both sides change it while the engine is held: Sam completes it in the CRM, and a minute later (by Outlook's clock)
+    // renames it in Outlook. Outlook's change is the later one: the CRM takes it and keeps its own version as the loser.
+    const engine = engines[0];
+    engine.signal('SIGSTOP');
+    try {
+      ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: COMPLETED) { id } }', { id: made }, sam));
+      ews.updateTask(SAM.address, written.itemId, { subject: `${tag} Send the revised offer` }, { modifiedAt: new Date(Date.now() + 60_000) });
+    } finally {
+      engine.signal('SIGCONT');
+    }
+    const settled = await eventually(async () => {
+      const now = await task(made);
+      return now.subject === `${tag} Send the revised offer` ? now : undefined;
+    }, 30_000, 'Outlook\'s later change in the CRM');
+    expect(settled).toMatchObject({ state: 'OPEN', syncConflicts: [{ rule: 'LATER_CHANGE_WINS', winner: 'EXCHANGE', losingVersion: { subject: `${tag} Send the offer`, completed: true } }] });
+    // Outlook keeps its version: the CRM's losing completion was never written over it.
+    expect(ews.tasks(SAM.address).find((t) => t.itemId === written.itemId)).toMatchObject({ subject: `${tag} Send the revised offer`, status: 'NotStarted' });
+
+    // Deleted in Outlook while open and unchanged in the CRM: cancelled in the CRM, and not written back.
+    ews.moveToDeletedItems(SAM.address, written.itemId);
+    await eventually(async () => ((await task(made)).state === 'CANCELLED' ? true : undefined), 30_000, 'the task cancelled in the CRM');
+    expect(ews.tasks(SAM.address).some((t) => t.subject.startsWith(`${tag} Send the`))).toBe(false);
+  });
+
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {
     const sam = await hub.login(SAM.address);
     const contact = contacts[2];
