@@ -179,6 +179,44 @@ describe.each(DIALECTS)('activities made by hand on %s', (dialect) => {
     expect(await entries(call.id, contact.id)).toBe(1);
   });
 
+  it('changes a task: subject, description, due time and priority; a field left out stays; null clears the due time', async () => {
+    const UPDATE_TASK = 'mutation($id: ID!, $input: UpdateTaskInput!) { updateTask(activityId: $id, input: $input) { id subject description dueAt priority occurredAt state } }';
+    const task = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} to change`, dueAt: '2026-05-01T08:00:00.000Z', regardingId: salesContacts[0].id } })).createTask;
+    const changed = ok(await gql('sam.sales', UPDATE_TASK, { id: task.id, input: { subject: `  ${tag} changed `, description: 'Two pages.', dueAt: '2026-05-03T08:00:00.000Z', priority: 'HIGH' } })).updateTask;
+    expect(changed).toEqual({ id: task.id, subject: `${tag} changed`, description: 'Two pages.', dueAt: '2026-05-03T08:00:00.000Z', priority: 'HIGH', occurredAt: '2026-05-03T08:00:00.000Z', state: 'OPEN' });
+    // The timeline entry moves with the due time.
+    const [entry] = await hub.database.dataSource.query('SELECT occurredAt FROM timeline_entry WHERE activityId = ?', [rawId(task.id)]);
+    expect(new Date(typeof entry.occurredAt === 'string' ? `${entry.occurredAt.replace(' ', 'T')}Z` : entry.occurredAt).toISOString()).toBe('2026-05-03T08:00:00.000Z');
+    const kept = ok(await gql('sam.sales', UPDATE_TASK, { id: task.id, input: { dueAt: null } })).updateTask;
+    expect(kept).toMatchObject({ subject: `${tag} changed`, description: 'Two pages.', dueAt: null, priority: 'HIGH' });
+
+    failed(await gql('sam.sales', UPDATE_TASK, { id: task.id, input: { subject: null } }), 'BAD_USER_INPUT', 'input.subject');
+    failed(await gql('sam.sales', UPDATE_TASK, { id: task.id, input: { subject: '   ' } }), 'BAD_USER_INPUT', 'input.subject');
+    failed(await gql('sam.sales', UPDATE_TASK, { id: task.id, input: { priority: null } }), 'BAD_USER_INPUT', 'input.priority');
+    failed(await gql('sam.sales', UPDATE_TASK, { id: task.id, input: { description: 'x'.repeat(20_001) } }), 'BAD_USER_INPUT', 'input.description');
+    // The id of something else is refused by its type (readable in the id itself); a task the caller may not see is NOT_FOUND, as for none at all.
+    const call = ok(await gql('sam.sales', LOG_CALL, { input: { subject: `${tag} a call` } })).logPhoneCall;
+    failed(await gql('sam.sales', UPDATE_TASK, { id: call.id, input: { subject: 'x' } }), 'BAD_USER_INPUT', 'activityId');
+    const error = failed(await gql('sven.service', UPDATE_TASK, { id: task.id, input: { subject: `${tag} sven was here` } }), 'NOT_FOUND', 'activityId');
+    expect(JSON.stringify(error)).not.toContain(`${tag} changed`);
+    expect(ok(await gql('sam.sales', NODE, { id: task.id })).node.subject).toBe(`${tag} changed`);
+  });
+
+  it('moves an appointment: its times, place and timeline follow; it may not end before it starts', async () => {
+    const UPDATE_APPOINTMENT = 'mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id subject startAt endAt allDay location occurredAt } }';
+    const appointment = ok(await gql('sam.sales', CREATE_APPOINTMENT, { input: { subject: `${tag} to move`, startAt: '2026-04-10T13:00:00.000Z', endAt: '2026-04-10T14:00:00.000Z', location: 'Room 4', requiredAttendeeIds: [salesContacts[0].id] } })).createAppointment;
+    const moved = ok(await gql('sam.sales', UPDATE_APPOINTMENT, { id: appointment.id, input: { startAt: '2026-04-11T09:00:00.000Z', endAt: '2026-04-11T10:30:00.000Z', location: 'Teams' } })).updateAppointment;
+    expect(moved).toEqual({ id: appointment.id, subject: `${tag} to move`, startAt: '2026-04-11T09:00:00.000Z', endAt: '2026-04-11T10:30:00.000Z', allDay: false, location: 'Teams', occurredAt: '2026-04-11T09:00:00.000Z' });
+    expect(ok(await gql('sam.sales', UPDATE_APPOINTMENT, { id: appointment.id, input: { location: null, subject: `${tag} moved` } })).updateAppointment).toMatchObject({ location: null, subject: `${tag} moved`, startAt: '2026-04-11T09:00:00.000Z' });
+
+    failed(await gql('sam.sales', UPDATE_APPOINTMENT, { id: appointment.id, input: { endAt: '2026-04-11T08:00:00.000Z' } }), 'BAD_USER_INPUT', 'input.endAt');
+    failed(await gql('sam.sales', UPDATE_APPOINTMENT, { id: appointment.id, input: { startAt: '2026-04-12T08:00:00.000Z' } }), 'BAD_USER_INPUT', 'input.startAt');
+    failed(await gql('sam.sales', UPDATE_APPOINTMENT, { id: appointment.id, input: { startAt: null } }), 'BAD_USER_INPUT', 'input.startAt');
+    failed(await gql('sam.sales', UPDATE_APPOINTMENT, { id: appointment.id, input: { location: 'x'.repeat(401) } }), 'BAD_USER_INPUT', 'input.location');
+    failed(await gql('sven.service', UPDATE_APPOINTMENT, { id: appointment.id, input: { subject: 'x' } }), 'NOT_FOUND', 'activityId');
+    expect(ok(await gql('sam.sales', `query($id: ID!) { node(id: $id) { ... on Appointment { startAt endAt } } }`, { id: appointment.id })).node).toEqual({ startAt: '2026-04-11T09:00:00.000Z', endAt: '2026-04-11T10:30:00.000Z' });
+  });
+
   it('completes, cancels and reopens', async () => {
     const task = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} states` } })).createTask;
     for (const state of ['COMPLETED', 'CANCELLED', 'OPEN']) {

@@ -173,7 +173,7 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect((await timeline(contact.id)).some((i) => i.subject === 'Private errand')).toBe(false);
   });
 
-  it('an appointment Sam makes in the CRM appears in his Exchange Calendar without inviting anyone, is not doubled when read back, and cancelled it leaves the Calendar', async () => {
+  it('an appointment Sam makes in the CRM appears in his Exchange Calendar without inviting anyone, is not doubled when read back, moved in the CRM it moves there, and cancelled it leaves the Calendar', async () => {
     const contact = contacts[4];
     const sam = await hub.login(SAM.address);
     const made = ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', {
@@ -192,12 +192,19 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect(onTimeline.map((i) => i.id)).toEqual([made]);
     expect(ews.calendarItems(SAM.address).filter((i) => i.subject === 'Site visit at Åre')).toHaveLength(1);
 
+    // Moved in the CRM: the Calendar entry moves too (still one entry, with the CRM's UID).
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: made, input: { startAt: '2027-02-04T12:00:00.000Z', endAt: '2027-02-04T13:30:00.000Z', location: 'Östersund' } }, sam));
+    const moved = await eventually(async () => ews.calendarItems(SAM.address).find((i) => i.subject === 'Site visit at Åre' && i.start.toISOString() === '2027-02-04T12:00:00.000Z'), 30_000, 'the entry moved in the Calendar');
+    expect(moved).toMatchObject({ uid: `${rawId}@crm-activity-hub`, location: 'Östersund' });
+    expect(moved.end.toISOString()).toBe('2027-02-04T13:30:00.000Z');
+    expect(ews.calendarItems(SAM.address).filter((i) => i.subject === 'Site visit at Åre')).toHaveLength(1);
+
     // Cancelled in the CRM: the entry leaves the Calendar (into Deleted Items), and nobody is told from here.
     ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: made }, sam));
     await eventually(async () => (ews.calendarItems(SAM.address).some((i) => i.subject === 'Site visit at Åre') ? undefined : true), 30_000, 'the entry to leave the Calendar');
   });
 
-  it('a task Sam marks "Tracked to CRM" in Outlook becomes his Task and completes with it; one he makes in the CRM appears in Outlook; changed on both sides, the later change wins and the loser is kept', async () => {
+  it('a task Sam marks "Tracked to CRM" in Outlook becomes his Task and completes with it; one he makes in the CRM appears in Outlook and follows his changes; changed on both sides, the later change wins and the loser is kept', async () => {
     const sam = await hub.login(SAM.address);
     const tag = uniqueTag('Task');
     const TASK = 'query($id: ID!) { node(id: $id) { ... on Task { subject state dueAt priority syncConflicts { rule winner losingVersion { subject completed } } } } }';
@@ -227,6 +234,13 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect(ews.tasks(SAM.address).filter((t) => t.subject === `${tag} Send the offer`)).toHaveLength(1);
     expect(ok(await hub.gql('query($q: String!) { activities(first: 5, filter: { kinds: [TASK], search: $q }) { edges { node { id } } } }', { q: `${tag} Send the offer` }, sam)).activities.edges.map((e: any) => e.node.id)).toEqual([made]);
 
+    // Changed in the CRM (a new due day, another priority): the Outlook task follows, in place.
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateTaskInput!) { updateTask(activityId: $id, input: $input) { id } }', { id: made, input: { dueAt: '2027-01-27T09:00:00.000Z', priority: 'HIGH' } }, sam));
+    await eventually(async () => {
+      const now = ews.tasks(SAM.address).find((t) => t.itemId === written.itemId);
+      return now?.importance === 'High' && now.dueDate?.toISOString() === '2027-01-27T00:00:00.000Z' ? true : undefined;
+    }, 30_000, 'the Outlook task changed');
+
     // Both sides change it while the engine is held: Sam completes it in the CRM, and a minute later (by Outlook's clock)
     // renames it in Outlook. Outlook's change is the later one: the CRM takes it and keeps its own version as the loser.
     const engine = engines[0];
@@ -243,7 +257,7 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     }, 30_000, 'Outlook\'s later change in the CRM');
     expect(settled).toMatchObject({ state: 'OPEN', syncConflicts: [{ rule: 'LATER_CHANGE_WINS', winner: 'EXCHANGE', losingVersion: { subject: `${tag} Send the offer`, completed: true } }] });
     // Outlook keeps its version: the CRM's losing completion was never written over it.
-    expect(ews.tasks(SAM.address).find((t) => t.itemId === written.itemId)).toMatchObject({ subject: `${tag} Send the revised offer`, status: 'NotStarted' });
+    expect(ews.tasks(SAM.address).find((t) => t.itemId === written.itemId)).toMatchObject({ subject: `${tag} Send the revised offer`, status: 'NotStarted', importance: 'High' });
 
     // Deleted in Outlook while open and unchanged in the CRM: cancelled in the CRM, and not written back.
     ews.moveToDeletedItems(SAM.address, written.itemId);

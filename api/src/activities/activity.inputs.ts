@@ -82,3 +82,46 @@ export class CreateAppointmentInput extends ManualActivityInput {
   @ArrayMaxSize(MAX_ACTIVITY_PARTIES)
   optionalAttendeeIds?: string[] | null;
 }
+
+@InputType({ description: 'Changes to a task: a field left out stays as it is; null clears the description and the due time.' })
+export class UpdateTaskInput {
+  @Field(() => String, { nullable: true, description: 'Not null.' })
+  @NotBlank()
+  @MaxLength(400)
+  subject?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(20000)
+  description?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  dueAt?: Date | null;
+
+  @Field(() => TaskPriority, { nullable: true, description: 'Not null.' })
+  priority?: TaskPriority | null;
+}
+
+@InputType({ description: 'Changes to an appointment (moved, renamed, another place): a field left out stays as it is; null clears the description and the location.' })
+export class UpdateAppointmentInput {
+  @Field(() => String, { nullable: true, description: 'Not null.' })
+  @NotBlank()
+  @MaxLength(400)
+  subject?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(20000)
+  description?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Not null.' })
+  startAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Not null; not before the start.' })
+  endAt?: Date | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Not null.' })
+  allDay?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(400)
+  location?: string | null;
+}

@@ -17,7 +17,7 @@ import { ActivityKind, ActivityState, CorrelationMethod, Direction, PartyResolut
 import type { ActivityEvents } from './activity-events';
 import type { ActivityWriter, NewActivity, NewParty } from './activity-writer';
 import { ACTIVITY_GLOBAL_TYPES, ACTIVITY_TYPE_NAME, Activity } from './activity.entity';
-import type { CreateAppointmentInput, CreateTaskInput, LogPhoneCallInput, ManualActivityInput } from './activity.inputs';
+import type { CreateAppointmentInput, CreateTaskInput, LogPhoneCallInput, ManualActivityInput, UpdateAppointmentInput, UpdateTaskInput } from './activity.inputs';
 import { EmailMessage } from './email-message.entity';
 
 /** What an activity can be regarding. */
@@ -116,6 +116,47 @@ export class ActivityService {
           icalUid: null,
         }),
     );
+  }
+
+  /** Changes a task's subject, description, due time or priority (a field left out stays as it is). */
+  async updateTask(principal: Principal, activityGlobalId: string, input: UpdateTaskInput): Promise<Activity> {
+    const activity = await this.activity(principal, 'activityId', activityGlobalId, Privilege.WRITE, ['Task']);
+    rejectNull(input, ['subject', 'priority']);
+    return this.db.transaction(async (em) => {
+      const detail = await em.findOneByOrFail(TaskDetail, { activityId: activity.id });
+      const dueAt = input.dueAt === undefined ? detail.dueAt : input.dueAt;
+      await em.update(TaskDetail, { activityId: activity.id }, { dueAt, priority: input.priority ?? detail.priority });
+      // An undated task sits on timelines when it was made; a dated one at its due time.
+      return this.changeActivity(em, principal, activity, { subject: input.subject, description: input.description, occurredAt: dueAt ?? activity.createdAt });
+    });
+  }
+
+  /** Moves, renames or re-places an appointment (a field left out stays as it is); the owner's Exchange Calendar follows. */
+  async updateAppointment(principal: Principal, activityGlobalId: string, input: UpdateAppointmentInput): Promise<Activity> {
+    const activity = await this.activity(principal, 'activityId', activityGlobalId, Privilege.WRITE, ['Appointment']);
+    rejectNull(input, ['subject', 'startAt', 'endAt', 'allDay']);
+    return this.db.transaction(async (em) => {
+      const detail = await em.findOneByOrFail(AppointmentDetail, { activityId: activity.id });
+      const startAt = input.startAt ?? detail.startAt;
+      const endAt = input.endAt ?? detail.endAt;
+      if (endAt.getTime() < startAt.getTime()) throw badInput(input.endAt ? 'input.endAt' : 'input.startAt', input.endAt ? 'must not be before the start' : 'must not be after the end', { reason: 'ENDS_BEFORE_START' });
+      const location = input.location === undefined ? detail.location : input.location?.trim() || null;
+      await em.update(AppointmentDetail, { activityId: activity.id }, { startAt, endAt, allDay: input.allDay ?? detail.allDay, location });
+      return this.changeActivity(em, principal, activity, { subject: input.subject, description: input.description, occurredAt: startAt });
+    });
+  }
+
+  private async changeActivity(em: EntityManager, principal: Principal, activity: Activity, change: { subject?: string | null; description?: string | null; occurredAt: Date }): Promise<Activity> {
+    await em.update(Activity, { id: activity.id }, {
+      ...(change.subject ? { subject: change.subject.trim() } : {}),
+      ...(change.description === undefined ? {} : { description: change.description?.trim() || null }),
+      occurredAt: change.occurredAt,
+      modifiedById: principal.userId,
+      updatedAt: this.clock(),
+    });
+    if (change.occurredAt.getTime() !== activity.occurredAt.getTime()) await this.writer.rebuildTimeline(em, activity.id);
+    await this.events.stage(em, 'UPDATED', activity.id);
+    return em.findOneByOrFail(Activity, { id: activity.id });
   }
 
   /** Sets or (with null) clears what an activity is regarding; its timelines follow. */
@@ -300,4 +341,9 @@ export class ActivityService {
     });
     return created;
   }
+}
+
+/** Fields that may be left out but not cleared: null names the field. */
+function rejectNull(input: object, fields: readonly string[]): void {
+  for (const field of fields) if ((input as Record<string, unknown>)[field] === null) throw badInput(`input.${field}`, 'must not be null (leave it out to keep it)', { reason: 'REQUIRED' });
 }

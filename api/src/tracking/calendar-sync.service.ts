@@ -14,7 +14,8 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
 import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarWrite } from './calendar-sync.inputs';
-import { currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
+import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
+import { calendarFingerprint, currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
 import { exchangeActMailbox, requireLease } from './exchange-mailbox-guard';
 import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import type { CalendarInput } from './track-emails.inputs';
@@ -100,7 +101,23 @@ export class CalendarSyncService {
     const concernsCrm = (invite: PreparedInvite) => invite.parties.some((p) => p.address.toLowerCase() !== own && RECORD_KINDS.has(facts.resolve(p.address).match?.kind ?? ''));
     const results: CalendarEventResult[] = [];
     const requests: InviteRequest[] = [];
+    // What the Calendar showed when the two last agreed: an entry read back unchanged (the hub's own write, read
+    // back after the CRM moved on) is an echo, and must not undo a change made in the CRM since.
+    const itemIds = [...new Set(events.map((e) => e.itemId?.trim()).filter((id): id is string => !!id))];
+    const links = itemIds.length ? await em.find(ExchangeCalendarLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : [];
+    const agreed = new Map(links.map((l) => [`${l.itemId}\n${l.fingerprint}`, l.activityId]));
+    const echoOf = (invite: PreparedInvite, index: number): string | undefined => {
+      const itemId = events[index]?.itemId?.trim();
+      if (!itemId || !invite.start || !invite.end) return undefined;
+      const shown = calendarFingerprint({ subject: invite.summary ?? '', startAt: invite.start, endAt: invite.end, allDay: invite.allDay, location: invite.location, cancelled: invite.cancelled });
+      return agreed.get(`${itemId}\n${shown}`);
+    };
     prepared.forEach((invite, index) => {
+      const echoed = echoOf(invite, index);
+      if (echoed) {
+        results[index] = { uid: invite.uid, outcome: CalendarEventOutcome.UNCHANGED, appointmentId: toGlobalId('Appointment', echoed), note: 'the Calendar shows what the CRM and the Calendar last agreed on' };
+        return;
+      }
       if (!known.has(invite.uid) && !concernsCrm(invite)) {
         results[index] = { uid: invite.uid, outcome: CalendarEventOutcome.NOT_TRACKED, appointmentId: null, note: null };
         return;
