@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ok, uniqueTag } from '../api/gql-helpers';
 import { launchChromium, SCREENSHOTS, signIn, watchErrors } from '../support/browser';
 import { startHub, type StartedHub } from '../support/hub';
+import { configureMailbox, insertProfile } from '../support/mail-setup';
+import { EmailServerKind, MailAuthMethod } from '../../api/src/mail/mail-enums';
 
 // Appointments made from a record page, and what the timeline lets one do with an activity afterwards:
 // reopen what was closed, and move it to another record.
@@ -128,6 +130,69 @@ describe('activities from a record page', () => {
 
     await page.goto(`${hub.url}/#/opportunities/${encodeURIComponent(opportunity)}`);
     await page.getByTestId('timeline-item').filter({ hasText: todo }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('changes a task and moves an appointment from the timeline; a task changed in the CRM and in Outlook at once shows the version that lost', async () => {
+    const sam = await hub.login(SAM.email);
+    const tag = uniqueTag();
+    const contact = ok(await hub.gql('mutation { createContact(input: { lastName: "Ändras" }) { id } }', {}, sam)).createContact.id;
+    const todo = `Send the offer ${tag}`;
+    const task = ok(await hub.gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject: todo, regardingId: contact, dueAt: '2030-04-02T08:00:00.000Z' } }, sam)).createTask.id;
+    const meeting = `Contract review ${tag}`;
+    ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', { input: { subject: meeting, regardingId: contact, startAt: '2030-04-03T08:00:00.000Z', endAt: '2030-04-03T09:00:00.000Z' } }, sam));
+    await open(SAM, `#/contacts/${encodeURIComponent(contact)}`);
+
+    const item = page.getByTestId('timeline-item').filter({ hasText: todo });
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit task' });
+    // The form starts with what the task holds (10:00 in Stockholm is 08:00 UTC in April).
+    expect(await dialog.getByLabel('Due').inputValue()).toBe('2030-04-02T10:00');
+    await dialog.getByLabel('Subject').fill('');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Say what it was about.').waitFor();
+    await dialog.getByLabel('Subject').fill(`${todo}, revised`);
+    await dialog.getByLabel('Due').fill('2030-04-04T15:00');
+    await dialog.getByLabel('Priority').selectOption('HIGH');
+    await shoot('task-edit-dialog');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Live: the item shows the change without a reload.
+    await page.getByTestId('timeline-item').filter({ hasText: `${todo}, revised` }).getByText('High priority').waitFor();
+    expect(ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Task { subject dueAt priority } } }', { id: task }, sam)).node).toEqual({ subject: `${todo}, revised`, dueAt: '2030-04-04T13:00:00.000Z', priority: 'HIGH' });
+
+    const appointment = page.getByTestId('timeline-item').filter({ hasText: meeting });
+    await appointment.getByRole('button', { name: 'Edit' }).click();
+    const move = page.getByRole('dialog', { name: 'Edit appointment' });
+    await move.getByLabel('Starts').fill('2030-04-05T13:00');
+    await move.getByLabel('Ends').fill('2030-04-05T12:00');
+    await move.getByRole('button', { name: 'Save' }).click();
+    await move.getByText('It cannot end before it starts.').waitFor();
+    await move.getByLabel('Ends').fill('2030-04-05T14:30');
+    await move.getByLabel('Location').fill('Room Orion');
+    await move.getByRole('button', { name: 'Save' }).click();
+    await move.waitFor({ state: 'hidden' });
+    await page.getByTestId('timeline-item').filter({ hasText: meeting }).getByText('Room Orion').waitFor();
+
+    // Sam's mailbox syncs tasks with Exchange; the engine reports the task changed in Outlook an hour before his edit.
+    const exchange = await insertProfile(hub, { kind: EmailServerKind.EXCHANGE_EWS, incomingHost: null, incomingPort: null, incomingTls: null, outgoingHost: null, outgoingPort: null, outgoingTls: null, ewsUrl: 'https://mail.example.test/EWS/Exchange.asmx', authMethod: MailAuthMethod.PASSWORD });
+    const mailboxes = ok(await hub.gql('{ mailboxes { id address } }', {}, hub.syncServiceKey)).mailboxes as { id: string; address: string }[];
+    const samMailbox = mailboxes.find((m) => m.address === SAM.email)!.id;
+    await configureMailbox(hub, samMailbox, { profileId: exchange, extra: { actMethod: 'SERVER_SIDE_SYNC' as never } });
+    const lease = (ok(await hub.gql('mutation { claimMailboxes(engineId: "browser-test", limit: 20) { mailboxId leaseId } }', {}, hub.syncServiceKey)).claimMailboxes as { mailboxId: string; leaseId: string }[]).find((c) => c.mailboxId === samMailbox)!.leaseId;
+    const SYNC = 'mutation($m: ID!, $l: ID!, $t: [ExchangeTaskInput!]!) { syncMailboxTasks(mailboxId: $m, leaseId: $l, tasks: $t) { outcome } }';
+    const outlook = { itemId: `AAMk${tag}=`, subject: `${todo}, revised`, notes: null, dueAt: '2030-04-04T00:00:00.000Z', status: 'NOT_STARTED', importance: 'HIGH', tracked: true, crmTaskId: task, lastModifiedAt: new Date().toISOString() };
+    ok(await hub.gql(SYNC, { m: samMailbox, l: lease, t: [outlook] }, hub.syncServiceKey));
+    ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: COMPLETED) { id } }', { id: task }, sam));
+    const lost = { ...outlook, subject: `${todo} (Outlook)`, lastModifiedAt: new Date(Date.now() - 3_600_000).toISOString() };
+    expect(ok(await hub.gql(SYNC, { m: samMailbox, l: lease, t: [lost] }, hub.syncServiceKey)).syncMailboxTasks).toEqual([{ outcome: 'CRM_VERSION_KEPT' }]);
+
+    await page.reload();
+    const conflicted = page.getByTestId('timeline-item').filter({ hasText: `${todo}, revised` });
+    await conflicted.getByText('Changed in the CRM and in Outlook at once').click();
+    await conflicted.getByText(`Outlook’s version was “${todo} (Outlook)”`, { exact: false }).waitFor();
+    await conflicted.getByText('The CRM’s version was kept as the later change.', { exact: false }).waitFor();
+    await shoot('task-sync-conflict');
     expect(errors).toEqual([]);
   });
 

@@ -1,10 +1,13 @@
 import type { GraphQLClient } from '../graphql/graphql-client';
 import { graphql } from '../graphql/graphql-tag';
 import { toMutationError, type MutationError } from '../shell/mutation-error';
+import type { AppointmentActivity, TaskActivity } from '../timeline/activity';
 
 const LOG_PHONE_CALL = graphql('LogPhoneCall')`mutation LogPhoneCall($input: LogPhoneCallInput!) { logPhoneCall(input: $input) { id } }`;
 const CREATE_TASK = graphql('CreateTask')`mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { id } }`;
 const CREATE_APPOINTMENT = graphql('CreateAppointment')`mutation CreateAppointment($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }`;
+const UPDATE_TASK = graphql('UpdateTask')`mutation UpdateTask($id: ID!, $input: UpdateTaskInput!) { updateTask(activityId: $id, input: $input) { id } }`;
+const UPDATE_APPOINTMENT = graphql('UpdateAppointment')`mutation UpdateAppointment($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }`;
 
 export type LogKind = 'call' | 'task' | 'appointment';
 
@@ -45,6 +48,8 @@ export class LogActivityForm {
   saving = $state(false);
   error = $state<MutationError | null>(null);
   missing = $state<'subject' | 'duration' | 'startAt' | 'endAt' | null>(null);
+  /** The task or appointment being changed; null while making a new activity. */
+  editingId: string | null = null;
 
   constructor(
     private readonly client: GraphQLClient,
@@ -54,6 +59,25 @@ export class LogActivityForm {
     now: Date = new Date(),
   ) {
     if (kind === 'appointment') ({ startAt: this.startAt, endAt: this.endAt } = defaultMeetingTime(now));
+  }
+
+  /** "Edit" on a task or appointment: the form starts with what it holds now, in the viewer's time zone. */
+  static editing(client: GraphQLClient, activity: TaskActivity | AppointmentActivity): LogActivityForm {
+    const form = new LogActivityForm(client, activity.__typename === 'Task' ? 'task' : 'appointment', '', '');
+    form.editingId = activity.id;
+    form.subject = activity.subject ?? '';
+    form.description = activity.description ?? '';
+    if (activity.__typename === 'Task') {
+      form.dueAt = activity.dueAt ? localInputValue(new Date(activity.dueAt)) : '';
+      form.priority = activity.priority;
+    } else {
+      form.allDay = activity.allDay;
+      form.location = activity.location ?? '';
+      form.startAt = localInputValue(new Date(activity.startAt));
+      // An all-day appointment ends at the midnight after its last day; the form shows that last day.
+      form.endAt = localInputValue(new Date(new Date(activity.endAt).getTime() - (activity.allDay ? 86_400_000 : 0)));
+    }
+    return form;
   }
 
   /** The appointment's times for the API: an all-day one runs from the first day's midnight to the midnight after its last day. */
@@ -100,7 +124,7 @@ export class LogActivityForm {
             partyIds: PARTY_KINDS.has(this.recordKind) ? [this.recordId] : [],
           },
         });
-      } else if (this.kind === 'appointment') {
+      } else if (this.kind === 'appointment' && !this.editingId) {
         await this.client.request(CREATE_APPOINTMENT, {
           input: {
             subject,
@@ -112,6 +136,10 @@ export class LogActivityForm {
             requiredAttendeeIds: PARTY_KINDS.has(this.recordKind) ? [this.recordId] : [],
           },
         });
+      } else if (this.editingId && this.kind === 'appointment') {
+        await this.client.request(UPDATE_APPOINTMENT, { id: this.editingId, input: { subject, description, location: this.location.trim() || null, allDay: this.allDay, ...this.#meetingTimes() } });
+      } else if (this.editingId) {
+        await this.client.request(UPDATE_TASK, { id: this.editingId, input: { subject, description, priority: this.priority, dueAt: this.dueAt ? new Date(this.dueAt).toISOString() : null } });
       } else {
         await this.client.request(CREATE_TASK, {
           input: { subject, description, priority: this.priority, regardingId: this.recordId, dueAt: this.dueAt ? new Date(this.dueAt).toISOString() : null },

@@ -563,11 +563,21 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
+/** Why one version won when an activity changed in the CRM and in Exchange between two syncs. */
+export type SyncConflictRule =
+  | 'CHANGE_BEATS_DELETE'
+  | 'LATER_CHANGE_WINS'
+  | 'TIE_CRM_WINS';
+
 /** HOUR: 60 one-minute buckets; DAY: 96 fifteen-minute buckets; WEEK: 168 one-hour buckets. Buckets align to whole multiples of their size in UTC; the last one holds the present moment and is still filling. */
 export type SyncMetricsRange =
   | 'DAY'
   | 'HOUR'
   | 'WEEK';
+
+export type SyncSide =
+  | 'CRM'
+  | 'EXCHANGE';
 
 export type TaskPriority =
   | 'HIGH'
@@ -607,6 +617,20 @@ export type UpdateAccountInput = {
   readonly status?: AccountStatus | null | undefined;
   readonly telephone?: string | null | undefined;
   readonly website?: string | null | undefined;
+};
+
+/** Changes to an appointment (moved, renamed, another place): a field left out stays as it is; null clears the description and the location. */
+export type UpdateAppointmentInput = {
+  /** Not null. */
+  readonly allDay?: boolean | null | undefined;
+  readonly description?: string | null | undefined;
+  /** Not null; not before the start. */
+  readonly endAt?: string | null | undefined;
+  readonly location?: string | null | undefined;
+  /** Not null. */
+  readonly startAt?: string | null | undefined;
+  /** Not null. */
+  readonly subject?: string | null | undefined;
 };
 
 export type UpdateCaseInput = {
@@ -740,6 +764,16 @@ export type UpdateQueueInput = {
 export type UpdateSecurityRoleInput = {
   readonly description?: string | null | undefined;
   readonly name?: string | null | undefined;
+};
+
+/** Changes to a task: a field left out stays as it is; null clears the description and the due time. */
+export type UpdateTaskInput = {
+  readonly description?: string | null | undefined;
+  readonly dueAt?: string | null | undefined;
+  /** Not null. */
+  readonly priority?: TaskPriority | null | undefined;
+  /** Not null. */
+  readonly subject?: string | null | undefined;
 };
 
 /** An enum describing what kind of type a given `__Type` is. */
@@ -1747,6 +1781,14 @@ export type UpdateAccountFormMutationVariables = Exact<{
 
 export type UpdateAccountFormMutation = { readonly updateAccount: { readonly id: string } };
 
+export type UpdateAppointmentMutationVariables = Exact<{
+  id: string;
+  input: UpdateAppointmentInput;
+}>;
+
+
+export type UpdateAppointmentMutation = { readonly updateAppointment: { readonly id: string } };
+
 export type UpdateCaseFormMutationVariables = Exact<{
   id: string;
   input: UpdateCaseInput;
@@ -1818,6 +1860,14 @@ export type UpdateSecurityRoleMutationVariables = Exact<{
 
 export type UpdateSecurityRoleMutation = { readonly updateSecurityRole: { readonly id: string, readonly name: string, readonly description: string } };
 
+export type UpdateTaskMutationVariables = Exact<{
+  id: string;
+  input: UpdateTaskInput;
+}>;
+
+
+export type UpdateTaskMutation = { readonly updateTask: { readonly id: string } };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1874,7 +1924,7 @@ type ActivityFields_PhoneCall_Fragment = { readonly __typename: 'PhoneCall', rea
       | { readonly __typename: 'User', readonly id: string, readonly fullName: string }
      | null }> };
 
-type ActivityFields_Task_Fragment = { readonly __typename: 'Task', readonly dueAt: string | null, readonly priority: TaskPriority, readonly id: string, readonly kind: ActivityKind, readonly subject: string | null, readonly description: string | null, readonly state: ActivityState, readonly direction: Direction | null, readonly occurredAt: string, readonly visibleAs: PrivacyLevel, readonly viewerAccess: { readonly write: boolean, readonly append: boolean }, readonly owner: { readonly fullName: string } | null, readonly regarding:
+type ActivityFields_Task_Fragment = { readonly __typename: 'Task', readonly dueAt: string | null, readonly priority: TaskPriority, readonly id: string, readonly kind: ActivityKind, readonly subject: string | null, readonly description: string | null, readonly state: ActivityState, readonly direction: Direction | null, readonly occurredAt: string, readonly visibleAs: PrivacyLevel, readonly syncConflicts: ReadonlyArray<{ readonly occurredAt: string, readonly rule: SyncConflictRule, readonly winner: SyncSide, readonly losingVersion: { readonly subject: string, readonly dueDay: string | null, readonly completed: boolean } | null }>, readonly viewerAccess: { readonly write: boolean, readonly append: boolean }, readonly owner: { readonly fullName: string } | null, readonly regarding:
     | { readonly __typename: 'Account', readonly id: string, readonly name: string }
     | { readonly __typename: 'Case', readonly id: string, readonly title: string, readonly ticketNumber: string }
     | { readonly __typename: 'Contact', readonly id: string, readonly fullName: string }
@@ -2057,6 +2107,7 @@ export interface Operations {
   readonly UnlockUser: { readonly result: UnlockUserMutation; readonly variables: UnlockUserMutationVariables };
   readonly UnshareRecord: { readonly result: UnshareRecordMutation; readonly variables: UnshareRecordMutationVariables };
   readonly UpdateAccountForm: { readonly result: UpdateAccountFormMutation; readonly variables: UpdateAccountFormMutationVariables };
+  readonly UpdateAppointment: { readonly result: UpdateAppointmentMutation; readonly variables: UpdateAppointmentMutationVariables };
   readonly UpdateCaseForm: { readonly result: UpdateCaseFormMutation; readonly variables: UpdateCaseFormMutationVariables };
   readonly UpdateContactForm: { readonly result: UpdateContactFormMutation; readonly variables: UpdateContactFormMutationVariables };
   readonly UpdateEmailServerProfile: { readonly result: UpdateEmailServerProfileMutation; readonly variables: UpdateEmailServerProfileMutationVariables };
@@ -2066,6 +2117,7 @@ export interface Operations {
   readonly UpdateOpportunityForm: { readonly result: UpdateOpportunityFormMutation; readonly variables: UpdateOpportunityFormMutationVariables };
   readonly UpdateQueue: { readonly result: UpdateQueueMutation; readonly variables: UpdateQueueMutationVariables };
   readonly UpdateSecurityRole: { readonly result: UpdateSecurityRoleMutation; readonly variables: UpdateSecurityRoleMutationVariables };
+  readonly UpdateTask: { readonly result: UpdateTaskMutation; readonly variables: UpdateTaskMutationVariables };
   readonly Viewer: { readonly result: ViewerQuery; readonly variables: ViewerQueryVariables };
   readonly ViewerRights: { readonly result: ViewerRightsQuery; readonly variables: ViewerRightsQueryVariables };
 }

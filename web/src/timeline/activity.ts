@@ -42,7 +42,7 @@ export const ACTIVITY_FRAGMENT = /* GraphQL */ `
     }
     ... on Email { status failureReason preview blockedRemoteImages attachments { fileName } repairs { code message detail } }
     ... on Appointment { startAt endAt allDay location }
-    ... on Task { dueAt priority }
+    ... on Task { dueAt priority syncConflicts { occurredAt rule winner losingVersion { subject dueDay completed } } }
     ... on PhoneCall { phoneNumber durationMinutes }
   }
 `;

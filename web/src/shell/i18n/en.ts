@@ -13,7 +13,7 @@ import type {
   TlsMode,
   TrackingFilter,
 } from '../../graphql/operations.generated';
-import type { AccessDepth, AccessEntity, Privilege } from '../../graphql/operations.generated';
+import type { AccessDepth, AccessEntity, Privilege, SyncConflictRule, SyncSide } from '../../graphql/operations.generated';
 import type { Sort } from '../../records/list-view';
 import type { ColumnId, KindStatus, RecordKind } from '../../records/record-kind';
 import type { SyncMetricsRange } from '../../dashboard/sync-metrics';
@@ -822,6 +822,21 @@ export const en = {
     description: 'Notes',
     save: 'Save',
     saving: 'Saving…',
+    edit: 'Edit',
+    editTaskTitle: 'Edit task',
+    editAppointmentTitle: 'Edit appointment',
+  },
+  syncConflicts: {
+    summary: (n: number) => count(n, { one: 'Changed in the CRM and in Outlook at once', other: 'Changed in the CRM and in Outlook at once (# times)' }),
+    kept: { CRM: 'The CRM’s version was kept', EXCHANGE: 'Outlook’s version was kept' } satisfies Record<SyncSide, string>,
+    rule: {
+      LATER_CHANGE_WINS: 'as the later change.',
+      TIE_CRM_WINS: 'as both changed in the same second.',
+      CHANGE_BEATS_DELETE: 'as a change wins over a deletion in Outlook.',
+    } satisfies Record<SyncConflictRule, string>,
+    lost: { CRM: (subject: string) => `Outlook’s version was “${subject}”`, EXCHANGE: (subject: string) => `The CRM’s version was “${subject}”` } satisfies Record<SyncSide, (subject: string) => string>,
+    dueDay: (day: string) => `due ${day}`,
+    completed: 'completed',
   },
   admin: {
     navigation: 'Administration',

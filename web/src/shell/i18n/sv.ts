@@ -773,6 +773,21 @@ export const sv: Messages = {
     description: 'Anteckningar',
     save: 'Spara',
     saving: 'Sparar…',
+    edit: 'Ändra',
+    editTaskTitle: 'Ändra uppgift',
+    editAppointmentTitle: 'Ändra avtalad tid',
+  },
+  syncConflicts: {
+    summary: (n) => count(n, { one: 'Ändrad i CRM och i Outlook samtidigt', other: 'Ändrad i CRM och i Outlook samtidigt (# gånger)' }),
+    kept: { CRM: 'CRM:s version behölls', EXCHANGE: 'Outlooks version behölls' },
+    rule: {
+      LATER_CHANGE_WINS: 'eftersom den ändrades senare.',
+      TIE_CRM_WINS: 'eftersom båda ändrades samma sekund.',
+      CHANGE_BEATS_DELETE: 'eftersom en ändring vinner över en borttagning i Outlook.',
+    },
+    lost: { CRM: (subject) => `Outlooks version var ”${subject}”`, EXCHANGE: (subject) => `CRM:s version var ”${subject}”` },
+    dueDay: (day) => `förfaller ${day}`,
+    completed: 'klar',
   },
   admin: {
     navigation: 'Administration',
