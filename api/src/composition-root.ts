@@ -31,6 +31,7 @@ import { QueueService } from './queues/queue.service';
 import { TrackingService } from './tracking/tracking.service';
 import { CalendarSyncService } from './tracking/calendar-sync.service';
 import { TaskSyncService } from './tracking/exchange-tasks/task-sync.service';
+import { ContactSyncService } from './tracking/exchange-contacts/contact-sync.service';
 import { TrackingWriter } from './tracking/tracking-writer';
 import { InProcessBus, LIVE_CHANNELS, type LiveBus } from './live/live-bus';
 import { LiveCommitHooks } from './live/live-commit-hooks';
@@ -82,7 +83,8 @@ export function createServices(
   const baseCurrency = options.baseCurrency ?? 'EUR';
   const clock = options.clock ?? systemClock;
   const throttle = new SignInThrottle(db, options.signInLimits, clock);
-  const auth = new AuthService(db, new AccessService(db), throttle, clock, { sessionTtlHours: options.sessionTtlHours, cacheSeconds: options.authCacheSeconds });
+  const access = new AccessService(db);
+  const auth = new AuthService(db, access, throttle, clock, { sessionTtlHours: options.sessionTtlHours, cacheSeconds: options.authCacheSeconds });
   const stores = {
     account: new RecordStore(db, { kind: 'account', entity: Account, nameColumn: 'name', emailEnabled: true }),
     contact: new RecordStore(db, { kind: 'contact', entity: Contact, nameColumn: 'fullName', emailEnabled: true }),
@@ -137,6 +139,7 @@ export function createServices(
     tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs, clock), options.log, clock),
     calendarSync: new CalendarSyncService(db, activityWriter, events, options.log, clock),
     taskSync: new TaskSyncService(db, activityWriter, events, options.log, clock),
+    contactSync: new ContactSyncService(db, writer, access, options.log, clock),
     timeline: new TimelineService(db, writer, stores as unknown as RecordStores),
     activitySearch: new ActivitySearchService(db),
     emailSettings,

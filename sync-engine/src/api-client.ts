@@ -7,6 +7,7 @@ import {
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
 import type { ExchangeTaskItem, TaskWriteRequest, TaskWriteResult } from './mail/ews/ews-tasks.js';
+import type { ExchangeContactItem } from './mail/ews/ews-contacts.js';
 import type { ServerFolder } from './mail/mail-source.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
@@ -69,6 +70,8 @@ export interface HubApi {
   /** The owner's tasks to write to the Exchange Tasks folder, and the report of what was written. */
   claimTaskWrites(mailboxId: string, leaseId: string, first: number): Promise<TaskWriteRequest[]>;
   reportTaskWrites(mailboxId: string, leaseId: string, writes: readonly TaskWriteResult[]): Promise<void>;
+  /** Contacts from the mailbox's Exchange Contacts folder (changed and deleted), committed with the cursor under the lease. */
+  syncMailboxContacts(mailboxId: string, leaseId: string, batch: { contacts: readonly ExchangeContactItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
@@ -133,6 +136,9 @@ const REPORT_CALENDAR_WRITES = graphql('ReportCalendarWrites')`mutation ReportCa
 }`;
 const SYNC_TASKS = graphql('SyncMailboxTasks')`mutation SyncMailboxTasks($mailboxId: ID!, $leaseId: ID!, $tasks: [ExchangeTaskInput!]!, $deletedItemIds: [String!]!, $cursor: String) {
   syncMailboxTasks(mailboxId: $mailboxId, leaseId: $leaseId, tasks: $tasks, deletedItemIds: $deletedItemIds, cursor: $cursor) { itemId outcome }
+}`;
+const SYNC_CONTACTS = graphql('SyncMailboxContacts')`mutation SyncMailboxContacts($mailboxId: ID!, $leaseId: ID!, $contacts: [ExchangeContactInput!]!, $deletedItemIds: [String!]!, $cursor: String) {
+  syncMailboxContacts(mailboxId: $mailboxId, leaseId: $leaseId, contacts: $contacts, deletedItemIds: $deletedItemIds, cursor: $cursor) { itemId outcome }
 }`;
 const CLAIM_TASK_WRITES = graphql('ClaimTaskWrites')`mutation ClaimTaskWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
   claimTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) { taskId itemId changeKey remove subject notes dueDay importance completed fingerprint }
@@ -238,6 +244,10 @@ export class GraphqlHubApi implements HubApi {
 
   async syncMailboxTasks(mailboxId: string, leaseId: string, batch: { tasks: readonly ExchangeTaskItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void> {
     await this.request(SYNC_TASKS, { mailboxId, leaseId, tasks: [...batch.tasks], deletedItemIds: [...batch.deletedItemIds], cursor }, undefined, 60_000);
+  }
+
+  async syncMailboxContacts(mailboxId: string, leaseId: string, batch: { contacts: readonly ExchangeContactItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void> {
+    await this.request(SYNC_CONTACTS, { mailboxId, leaseId, contacts: batch.contacts.map((c) => ({ ...c, emails: [...c.emails] })), deletedItemIds: [...batch.deletedItemIds], cursor }, undefined, 60_000);
   }
 
   async claimTaskWrites(mailboxId: string, leaseId: string, first: number): Promise<TaskWriteRequest[]> {

@@ -74,13 +74,14 @@ class ScriptedHubApi implements HubApi {
   syncMailboxTasks = unused;
   claimTaskWrites = unused;
   reportTaskWrites = unused;
+  syncMailboxContacts = unused;
   uploadBlob = unused;
   downloadBlob = unused;
   markEmailSent = unused;
   markEmailFailed = unused;
 }
 
-const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, checkAct: unused, calendar: unused, tasks: unused, sentFolder: unused, closeAll: async () => undefined };
+const noConnectors: MailConnectors = { incoming: unused, checkIncoming: unused, sender: unused, checkOutgoing: unused, checkAct: unused, calendar: unused, tasks: unused, contacts: unused, sentFolder: unused, closeAll: async () => undefined };
 
 const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({
   pollIntervalMs: 60_000,

@@ -71,6 +71,16 @@ export type ChannelTestStatus =
   | 'SUCCESS'
   | 'WARNING';
 
+export type ContactSyncOutcome =
+  | 'CREATED'
+  | 'INCOMPLETE'
+  | 'LINKED'
+  | 'NOT_ALLOWED'
+  | 'NOT_TRACKED'
+  | 'UNCHANGED'
+  | 'UNLINKED'
+  | 'UPDATED';
+
 /** NONE: none are set; UNREADABLE: stored but they no longer decrypt (an alert says so); PRESENT: in `credentials`. */
 export type CredentialsStatus =
   | 'NONE'
@@ -81,6 +91,23 @@ export type EmailServerKind =
   | 'EXCHANGE_EWS'
   | 'IMAP_SMTP'
   | 'POP3_SMTP';
+
+/** A contact from the mailbox's Exchange Contacts folder, as the sync engine read it. */
+export type ExchangeContactInput = {
+  readonly businessPhone?: string | null | undefined;
+  readonly companyName?: string | null | undefined;
+  readonly displayName?: string | null | undefined;
+  /** EmailAddress1 to 3; an address that is not one (an Exchange-internal X.500 name) is left out. */
+  readonly emails?: ReadonlyArray<string>;
+  readonly givenName?: string | null | undefined;
+  /** Its EWS ItemId. */
+  readonly itemId: string;
+  readonly jobTitle?: string | null | undefined;
+  readonly mobilePhone?: string | null | undefined;
+  readonly surname?: string | null | undefined;
+  /** The user gave it the Outlook category "Tracked to CRM": only such contacts enter the CRM. */
+  readonly tracked: boolean;
+};
 
 /** A task from the mailbox's Exchange Tasks folder, as the sync engine read it. */
 export type ExchangeTaskInput = {
@@ -406,6 +433,17 @@ export type SyncMailboxCalendarMutationVariables = Exact<{
 
 export type SyncMailboxCalendarMutation = { readonly syncMailboxCalendar: ReadonlyArray<{ readonly uid: string, readonly outcome: CalendarEventOutcome }> };
 
+export type SyncMailboxContactsMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  contacts: ReadonlyArray<ExchangeContactInput> | ExchangeContactInput;
+  deletedItemIds: ReadonlyArray<string> | string;
+  cursor?: string | null | undefined;
+}>;
+
+
+export type SyncMailboxContactsMutation = { readonly syncMailboxContacts: ReadonlyArray<{ readonly itemId: string, readonly outcome: ContactSyncOutcome }> };
+
 export type SyncMailboxTasksMutationVariables = Exact<{
   mailboxId: string;
   leaseId: string;
@@ -451,6 +489,7 @@ export interface Operations {
   readonly ReportTaskWrites: { readonly result: ReportTaskWritesMutation; readonly variables: ReportTaskWritesMutationVariables };
   readonly SyncEngineViewer: { readonly result: SyncEngineViewerQuery; readonly variables: SyncEngineViewerQueryVariables };
   readonly SyncMailboxCalendar: { readonly result: SyncMailboxCalendarMutation; readonly variables: SyncMailboxCalendarMutationVariables };
+  readonly SyncMailboxContacts: { readonly result: SyncMailboxContactsMutation; readonly variables: SyncMailboxContactsMutationVariables };
   readonly SyncMailboxTasks: { readonly result: SyncMailboxTasksMutation; readonly variables: SyncMailboxTasksMutationVariables };
   readonly TrackEmails: { readonly result: TrackEmailsMutation; readonly variables: TrackEmailsMutationVariables };
   readonly UndecidedMessages: { readonly result: UndecidedMessagesMutation; readonly variables: UndecidedMessagesMutationVariables };

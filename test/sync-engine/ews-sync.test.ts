@@ -265,6 +265,25 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect(ews.tasks(SAM.address).some((t) => t.subject.startsWith(`${tag} Send the`))).toBe(false);
   });
 
+  it('a contact Sam marks "Tracked to CRM" in Outlook becomes his CRM contact and passes on his changes there; an unmarked one stays in Outlook', async () => {
+    const sam = await hub.login(SAM.address);
+    const tag = uniqueTag('Con').toLowerCase();
+    const find = async (search: string) =>
+      ok(await hub.gql('query($q: String!) { contacts(first: 5, filter: { search: $q }) { edges { node { id fullName jobTitle telephone emails owner { email } } } } }', { q: search }, sam)).contacts.edges.map((e: any) => e.node);
+    ews.addContact(SAM.address, { displayName: `Dentist ${tag}`, surname: `Dentist ${tag}`, emails: [`dentist.${tag}@private.example`] });
+    const itemId = ews.addContact(SAM.address, { givenName: 'Åsa', surname: `Lind ${tag}`, companyName: 'Contoso AB', jobTitle: 'Buyer', emails: [`asa.${tag}@contoso.example`], businessPhone: '+46 8 555 01 00', categories: ['Tracked to CRM'] });
+    const [created] = await eventually(async () => {
+      const found = await find(`Lind ${tag}`);
+      return found.length ? found : undefined;
+    }, 30_000, 'the contact in the CRM');
+    expect(created).toMatchObject({ fullName: `Åsa Lind ${tag}`, jobTitle: 'Buyer', telephone: '+46 8 555 01 00', emails: [`asa.${tag}@contoso.example`], owner: { email: SAM.address } });
+
+    ews.updateContact(SAM.address, itemId, { jobTitle: 'Head of purchasing' });
+    await eventually(async () => ((await find(`Lind ${tag}`))[0]?.jobTitle === 'Head of purchasing' ? true : undefined), 30_000, 'the new job title in the CRM');
+    expect(await find(`Dentist ${tag}`)).toEqual([]);
+    expect(await find(`Lind ${tag}`)).toHaveLength(1);
+  });
+
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {
     const sam = await hub.login(SAM.address);
     const contact = contacts[2];

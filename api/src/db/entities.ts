@@ -11,6 +11,7 @@ import { EmailServerProfile } from '../mail/email-server-profile.entity';
 import { FolderTrackingRule } from '../mail/folder-tracking-rule.entity';
 import { ExchangeCalendarLink } from '../tracking/exchange-calendar-link.entity';
 import { ExchangeTaskLink } from '../tracking/exchange-tasks/exchange-task-link.entity';
+import { ExchangeContactLink } from '../tracking/exchange-contacts/exchange-contact-link.entity';
 import { ActivitySyncConflict } from '../activities/activity-sync-conflict.entity';
 import { MailboxServerFolder } from '../mail/mailbox-server-folder.entity';
 import { MailboxAlert } from '../mail/mailbox-alert.entity';
@@ -73,6 +74,7 @@ export const ENTITIES = [
   FolderTrackingRule,
   ExchangeCalendarLink,
   ExchangeTaskLink,
+  ExchangeContactLink,
   ActivitySyncConflict,
   MailboxServerFolder,
   OrganizationEmailSettings,

@@ -20,6 +20,7 @@ import type { QueueService } from '../queues/queue.service';
 import type { TrackingService } from '../tracking/tracking.service';
 import type { CalendarSyncService } from '../tracking/calendar-sync.service';
 import type { TaskSyncService } from '../tracking/exchange-tasks/task-sync.service';
+import type { ContactSyncService } from '../tracking/exchange-contacts/contact-sync.service';
 import type { LiveBus } from '../live/live-bus';
 import type { LiveEventLog } from '../live/live-event-log';
 import type { LiveSubscriptions } from '../live/live-subscriptions';
@@ -66,6 +67,7 @@ export interface Services {
   readonly tracking: TrackingService;
   readonly calendarSync: CalendarSyncService;
   readonly taskSync: TaskSyncService;
+  readonly contactSync: ContactSyncService;
   readonly timeline: TimelineService;
   readonly activitySearch: ActivitySearchService;
   readonly emailSettings: EmailSettingsService;

@@ -74,6 +74,11 @@ export class RecordWriter {
     return row;
   }
 
+  /** Those of `rows` the caller holds `privilege` on (depth, and shares). */
+  permitted<T extends OwnedRecord>(principal: Principal, kind: RecordKind, rows: readonly T[], privilege: Privilege): Promise<T[]> {
+    return this.stores[kind].permitted(principal, rows, privilege) as Promise<T[]>;
+  }
+
   async create<T extends OwnedRecord>(
     principal: Principal,
     kind: RecordKind,
@@ -157,14 +162,20 @@ export class RecordWriter {
       }
       await this.checkReferences(principal, kind, current, options.references);
     }
+    return this.db.transaction((em) => this.applyUpdate<T>(em, principal, kind, id, patch, emails));
+  }
+
+  /**
+   * The change itself, in the caller's transaction, once `writable` and the field checks passed (the sync of a
+   * mailbox's contacts changes them with its cursor). `emails` replaces the record's addresses, already normalized.
+   */
+  async applyUpdate<T extends OwnedRecord>(em: EntityManager, principal: Principal, kind: RecordKind, id: string, patch: Partial<T>, emails?: readonly string[]): Promise<T> {
     const entity = this.stores[kind].spec.entity;
-    return this.db.transaction(async (em) => {
-      // An explicit time: TypeORM would otherwise write CURRENT_TIMESTAMP, which MySQL truncates to whole seconds.
-      const changes = { ...patch, modifiedById: principal.userId, updatedAt: this.clock() } as Record<string, unknown>;
-      await em.update(entity, { id }, changes as never);
-      if (emails) await this.replaceEmails(em, kind, id, emails);
-      return (await em.findOneByOrFail(entity, { id } as never)) as T;
-    });
+    // An explicit time: TypeORM would otherwise write CURRENT_TIMESTAMP, which MySQL truncates to whole seconds.
+    const changes = { ...patch, modifiedById: principal.userId, updatedAt: this.clock() } as Record<string, unknown>;
+    await em.update(entity, { id }, changes as never);
+    if (emails) await this.replaceEmails(em, kind, id, emails);
+    return (await em.findOneByOrFail(entity, { id } as never)) as T;
   }
 
   async remove(principal: Principal, kind: RecordKind, id: string): Promise<void> {

@@ -20,6 +20,7 @@ import { MAX_PARTIES } from '../tracking/prepare-item';
 import { MAX_BATCH } from '../tracking/track-emails.inputs';
 import { MAX_CALENDAR_EVENTS } from '../tracking/calendar-sync.inputs';
 import { MAX_TASKS_PER_SYNC } from '../tracking/exchange-tasks/task-sync.inputs';
+import { MAX_CONTACTS_PER_SYNC } from '../tracking/exchange-contacts/contact-sync.inputs';
 import { MAX_SYNC_CONFLICTS_SHOWN } from '../activities/sync-conflict.types';
 
 // An email's parties: the sender plus the recipients tracking keeps (meeting invites keep as many attendees).
@@ -70,6 +71,7 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'CalendarWrite.attendees': 1000, // an appointment's parties, as meeting-invites.ts keeps at most
   'Mutation.syncMailboxTasks': 2 * MAX_TASKS_PER_SYNC, // one result per task and per known deleted id sent
   'Task.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,
+  'Mutation.syncMailboxContacts': 2 * MAX_CONTACTS_PER_SYNC, // one result per contact and per known deleted id sent
 };
 
 /** Fields that answer one row per item of an input list: they cost their children times that list's length. */

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { CalendarEventResult, CalendarWrite, ClaimCalendarWritesArgs, ReportCalendarWritesArgs, SyncMailboxCalendarArgs } from './calendar-sync.inputs';
+import { ContactSyncResult, SyncMailboxContactsArgs } from './exchange-contacts/contact-sync.inputs';
 import { ClaimTaskWritesArgs, ReportTaskWritesArgs, SyncMailboxTasksArgs, TaskSyncResult, TaskWrite } from './exchange-tasks/task-sync.inputs';
 import { TrackEmailsInput, TrackEmailsResult } from './track-emails.inputs';
 
@@ -54,5 +55,13 @@ export class TrackingResolver {
   @Mutation(() => Boolean, { description: 'The sync engine only, under the mailbox\'s lease: these tasks are now in the Exchange Tasks folder as claimTaskWrites gave them (or removed from it). A write held back because Exchange held a newer version is not reported: the next read settles it.' })
   reportTaskWrites(@Args() { mailboxId, leaseId, writes }: ReportTaskWritesArgs, @Ctx() ctx: RequestContext): Promise<boolean> {
     return ctx.services.taskSync.reportWrites(principalOf(ctx), mailboxId, leaseId, writes);
+  }
+
+  @Mutation(() => [ContactSyncResult], {
+    description:
+      'The sync engine only, under the mailbox\'s lease: contacts from the mailbox\'s Exchange Contacts folder, with the cursor, in one transaction. A contact the user marked "Tracked to CRM" in Outlook creates a CRM contact owned by the mailbox\'s owner, or is paired with one that has one of its addresses; a paired one passes on its changes (what Outlook holds replaces, what it leaves empty stays, addresses are added). The hub acts with the owner\'s roles. A contact deleted in Outlook is only unpaired. One result per contact, then per deleted id the hub knew.',
+  })
+  syncMailboxContacts(@Args() { mailboxId, leaseId, contacts, deletedItemIds, cursor }: SyncMailboxContactsArgs, @Ctx() ctx: RequestContext): Promise<ContactSyncResult[]> {
+    return ctx.services.contactSync.sync(principalOf(ctx), mailboxId, leaseId, contacts, deletedItemIds, cursor ?? null);
   }
 }

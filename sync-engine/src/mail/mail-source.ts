@@ -1,6 +1,7 @@
 import type { CalendarInput } from '../mime/track-email-item.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './ews/ews-calendar.js';
 import type { TaskBatch, TaskWriteRequest, TaskWriteResult } from './ews/ews-tasks.js';
+import type { ContactBatch } from './ews/ews-contacts.js';
 import type { MailErrorCode } from './mail-error.js';
 
 /** Where and how to connect: one channel (incoming or outgoing) of an email server profile. */
@@ -118,4 +119,9 @@ export interface TaskSource {
   read(cursor: string | null, signal?: AbortSignal): AsyncIterable<TaskBatch>;
   /** Writes tasks made, changed or cancelled in the CRM to the Tasks folder. */
   write(writes: readonly TaskWriteRequest[], signal?: AbortSignal): Promise<TaskWriteResult[]>;
+}
+
+/** Contacts from a mailbox's Contacts folder (Exchange), in batches, each with the mailbox cursor to commit with it. */
+export interface ContactSource {
+  read(cursor: string | null, signal?: AbortSignal): AsyncIterable<ContactBatch>;
 }

@@ -1,6 +1,6 @@
 import type { MailboxWork, OutgoingEmail } from '../hub-types.js';
 import type { MailSender } from '../mail/mail-sender.js';
-import type { CalendarSource, ChannelCheck, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
+import type { CalendarSource, ChannelCheck, ContactSource, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
 
 /**
  * How the engine reaches mail servers: the real adapters in production (mail-connectors.ts),
@@ -19,6 +19,8 @@ export interface MailConnectors {
   calendar(work: MailboxWork): CalendarSource | null;
   /** The mailbox's Tasks folder when it synchronizes tasks with Exchange; null otherwise. */
   tasks(work: MailboxWork): TaskSource | null;
+  /** The mailbox's Contacts folder when it synchronizes contacts with Exchange; null otherwise. */
+  contacts(work: MailboxWork): ContactSource | null;
   /** Test & Enable's appointments, contacts and tasks check (EXCHANGE_EWS): Calendar, Contacts and Tasks open. */
   checkAct(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
   /**

@@ -2,6 +2,7 @@ import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, Wir
 import type { Log } from '../logger.js';
 import { EwsCalendarSource } from '../mail/ews/ews-calendar.js';
 import { EwsTaskSource } from '../mail/ews/ews-tasks.js';
+import { EwsContactSource } from '../mail/ews/ews-contacts.js';
 import { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
 import { EwsSender } from '../mail/ews/ews-sender.js';
 import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOptions } from '../mail/ews/ews-service.js';
@@ -10,7 +11,7 @@ import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
 import type { MailSender } from '../mail/mail-sender.js';
 import { MailError } from '../mail/mail-error.js';
-import type { CalendarSource, ChannelCheck, Credentials, Endpoint, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
+import type { CalendarSource, ChannelCheck, ContactSource, Credentials, Endpoint, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
 import { checkPop3 } from '../mail/pop3/pop3-check.js';
 import { Pop3Source } from '../mail/pop3/pop3-source.js';
 import { SmtpSenders } from '../mail/smtp/smtp-senders.js';
@@ -50,6 +51,11 @@ export class RealMailConnectors implements MailConnectors {
   tasks(work: MailboxWork): TaskSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
     return new EwsTaskSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
+  }
+
+  contacts(work: MailboxWork): ContactSource | null {
+    if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
+    return new EwsContactSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
   }
 
   async checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {

@@ -142,7 +142,7 @@ describe('MailboxSync', () => {
     expect(pop3.folderReports).toEqual([]);
   });
 
-  it('an Exchange mailbox syncing appointments and tasks reads its Calendar and Tasks, then writes what the CRM made, also while it waits for mail', async () => {
+  it('an Exchange mailbox syncing appointments, contacts and tasks reads its Calendar, Tasks and Contacts, writes what the CRM made, also while it waits for mail', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([], { waitsOut: true });
     const claims = [[{ appointmentId: 'a1', fingerprint: 'f1' }], [], [{ appointmentId: 'a2', fingerprint: 'f2' }]];
@@ -154,6 +154,7 @@ describe('MailboxSync', () => {
       syncMailboxTasks: async (_m: string, _l: string, batch: { tasks: readonly unknown[]; deletedItemIds: readonly string[] }, cursor: string) => void calls.push(`tasks ${batch.tasks.length} deleted ${batch.deletedItemIds.join(',')} ${cursor}`),
       claimTaskWrites: async () => taskClaims.shift() ?? [],
       reportTaskWrites: async (_m: string, _l: string, writes: readonly { taskId: string; itemId: string | null }[]) => void calls.push(`report tasks ${writes.map((w) => `${w.taskId}=${w.itemId}`).join(',')}`),
+      syncMailboxContacts: async (_m: string, _l: string, batch: { contacts: readonly unknown[] }, cursor: string) => void calls.push(`contacts ${batch.contacts.length} ${cursor}`),
     });
     const taskClaims = [[{ taskId: 't1', fingerprint: 'g1' }]];
     const tasks = {
@@ -168,11 +169,16 @@ describe('MailboxSync', () => {
       },
       write: async (writes: readonly { appointmentId: string; fingerprint: string }[]) => writes.map((w) => ({ appointmentId: w.appointmentId, itemId: `item-${w.appointmentId}`, fingerprint: w.fingerprint })),
     };
-    const connectors = { incoming: () => source, calendar: () => calendar, tasks: () => tasks } as unknown as MailConnectors;
+    const contacts = {
+      async *read(cursor: string | null) {
+        yield { contacts: [{ itemId: 'c' }], deletedItemIds: [], cursor: `${cursor ?? ''}+contacts` };
+      },
+    };
+    const connectors = { incoming: () => source, calendar: () => calendar, tasks: () => tasks, contacts: () => contacts } as unknown as MailConnectors;
     const sync = new MailboxSync(api as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds: 1, reconcileIntervalSeconds: 3600, calendarWritePollMs: 300 });
     await sync.run(work({ kind: 'EXCHANGE_EWS', actEnabled: true, incoming: null, ews: { url: 'https://ews.example.test/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 2 } }), new AbortController().signal);
     // Read first, then write, Calendar then Tasks (the cursor carries both); and while waiting, another round found a2.
-    expect(calls.slice(0, 4)).toEqual(['read 0 +cal', 'report a1', 'tasks 1 deleted gone +cal+tasks', 'report tasks t1=item-t1']);
+    expect(calls.slice(0, 5)).toEqual(['read 0 +cal', 'report a1', 'tasks 1 deleted gone +cal+tasks', 'report tasks t1=item-t1', 'contacts 1 +cal+tasks+contacts']);
     expect(calls).toContain('report a2');
     expect(hub.releases.at(-1)).toMatchObject({ outcome: 'SUCCESS' });
   });

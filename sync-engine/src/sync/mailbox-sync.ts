@@ -185,10 +185,31 @@ export class MailboxSync {
     }
   }
 
-  /** The Calendar, then the Tasks folder: each commits its own pages, and one that fails does not hold up the other. */
+  /** The Calendar, the Tasks and the Contacts folder: each commits its own pages, and one that fails does not hold up the others. */
   private async syncCalendarAndTasks(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
     const afterCalendar = await this.syncCalendar(work, cursor, stop, log);
-    return stop.aborted ? afterCalendar : this.syncTasks(work, afterCalendar, stop, log);
+    if (stop.aborted) return afterCalendar;
+    const afterTasks = await this.syncTasks(work, afterCalendar, stop, log);
+    return stop.aborted ? afterTasks : this.syncContacts(work, afterTasks, stop, log);
+  }
+
+  /** Contacts marked "Tracked to CRM" in the mailbox's Exchange Contacts folder, page by page, each committed with the cursor. */
+  private async syncContacts(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+    const contacts = this.connectors.contacts(work);
+    if (!contacts) return cursor;
+    let committed = cursor;
+    try {
+      for await (const batch of contacts.read(committed, stop)) {
+        if (stop.aborted) break;
+        await this.api.syncMailboxContacts(work.mailboxId, work.leaseId, batch, batch.cursor);
+        committed = batch.cursor;
+        if (batch.contacts.length > 0 || batch.deletedItemIds.length > 0) this.log.info({ ...log, contacts: batch.contacts.length, deleted: batch.deletedItemIds.length }, 'contacts synchronized');
+      }
+    } catch (error) {
+      if (stop.aborted) throw error;
+      this.log.warn({ ...log, err: error }, 'the Exchange Contacts folder could not be synchronized; mail goes on, and contacts are read again next run');
+    }
+    return committed;
   }
 
   /**

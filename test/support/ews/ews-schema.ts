@@ -21,6 +21,15 @@ const responseMessage = (...own: string[]): Shape => ({ attributes: ['ResponseCl
 const RESPONSE: Shape = { children: ['m:ResponseMessages!'] };
 const ID = { attributes: ['Id'] };
 
+/** Types.xsd ItemType's elements, in order: every item type (CalendarItemType, TaskType, ContactItemType) extends it. */
+const ITEM_TYPE = [
+      't:MimeContent', 't:ItemId', 't:ParentFolderId', 't:ItemClass', 't:Subject', 't:Sensitivity', 't:Body', 't:Attachments', 't:DateTimeReceived', 't:Size',
+      't:Categories', 't:Importance', 't:InReplyTo', 't:IsSubmitted', 't:IsDraft', 't:IsFromMe', 't:IsResend', 't:IsUnmodified', 't:InternetMessageHeaders',
+      't:DateTimeSent', 't:DateTimeCreated', 't:ResponseObjects', 't:ReminderDueBy', 't:ReminderIsSet', 't:ReminderNextTime', 't:ReminderMinutesBeforeStart', 't:DisplayCc', 't:DisplayTo',
+      't:HasAttachments', 't:ExtendedProperty', 't:Culture', 't:EffectiveRights', 't:LastModifiedName', 't:LastModifiedTime', 't:IsAssociated', 't:WebClientReadFormQueryString',
+      't:WebClientEditFormQueryString', 't:ConversationId', 't:UniqueBody',
+];
+
 const SHAPES: Readonly<Record<string, Shape>> = {
   's:Envelope': { children: ['s:Header', 's:Body!'] },
   's:Header': { children: ['t:ServerVersionInfo'] },
@@ -112,11 +121,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   // Types.xsd ItemType then CalendarItemType (the elements the server writes, in their schema positions).
   't:CalendarItem': {
     children: [
-      't:MimeContent', 't:ItemId', 't:ParentFolderId', 't:ItemClass', 't:Subject', 't:Sensitivity', 't:Body', 't:Attachments', 't:DateTimeReceived', 't:Size',
-      't:Categories', 't:Importance', 't:InReplyTo', 't:IsSubmitted', 't:IsDraft', 't:IsFromMe', 't:IsResend', 't:IsUnmodified', 't:InternetMessageHeaders',
-      't:DateTimeSent', 't:DateTimeCreated', 't:ResponseObjects', 't:ReminderDueBy', 't:ReminderIsSet', 't:ReminderNextTime', 't:ReminderMinutesBeforeStart', 't:DisplayCc', 't:DisplayTo',
-      't:HasAttachments', 't:ExtendedProperty', 't:Culture', 't:EffectiveRights', 't:LastModifiedName', 't:LastModifiedTime', 't:IsAssociated', 't:WebClientReadFormQueryString',
-      't:WebClientEditFormQueryString', 't:ConversationId', 't:UniqueBody',
+      ...ITEM_TYPE,
       't:UID', 't:RecurrenceId', 't:DateTimeStamp', 't:Start', 't:End', 't:OriginalStart', 't:IsAllDayEvent', 't:LegacyFreeBusyStatus', 't:Location', 't:When',
       't:IsMeeting', 't:IsCancelled', 't:IsRecurring', 't:MeetingRequestWasSent', 't:IsResponseRequested', 't:CalendarItemType', 't:MyResponseType', 't:Organizer',
       't:RequiredAttendees', 't:OptionalAttendees', 't:Resources', 't:ConflictingMeetingCount', 't:AdjacentMeetingCount', 't:ConflictingMeetings', 't:AdjacentMeetings',
@@ -151,11 +156,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   // Types.xsd ItemType then TaskType (the elements the server writes, in their schema positions).
   't:Task': {
     children: [
-      't:MimeContent', 't:ItemId', 't:ParentFolderId', 't:ItemClass', 't:Subject', 't:Sensitivity', 't:Body', 't:Attachments', 't:DateTimeReceived', 't:Size',
-      't:Categories', 't:Importance', 't:InReplyTo', 't:IsSubmitted', 't:IsDraft', 't:IsFromMe', 't:IsResend', 't:IsUnmodified', 't:InternetMessageHeaders',
-      't:DateTimeSent', 't:DateTimeCreated', 't:ResponseObjects', 't:ReminderDueBy', 't:ReminderIsSet', 't:ReminderNextTime', 't:ReminderMinutesBeforeStart', 't:DisplayCc', 't:DisplayTo',
-      't:HasAttachments', 't:ExtendedProperty', 't:Culture', 't:EffectiveRights', 't:LastModifiedName', 't:LastModifiedTime', 't:IsAssociated', 't:WebClientReadFormQueryString',
-      't:WebClientEditFormQueryString', 't:ConversationId', 't:UniqueBody',
+      ...ITEM_TYPE,
       't:ActualWork', 't:AssignedTime', 't:BillingInformation', 't:ChangeCount', 't:Companies', 't:CompleteDate', 't:Contacts', 't:DelegationState', 't:Delegator',
       't:DueDate', 't:IsAssignmentEditable', 't:IsComplete', 't:IsRecurring', 't:IsTeamTask', 't:Mileage', 't:Owner', 't:PercentComplete', 't:Recurrence',
       't:StartDate', 't:Status', 't:StatusDescription', 't:TotalWork',
@@ -174,6 +175,25 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:IsComplete': { text: true },
   't:PercentComplete': { text: true },
   't:Status': { text: true },
+
+  // Types.xsd ItemType then ContactItemType (the elements the server writes, in their schema positions).
+  't:Contact': {
+    children: [
+      ...ITEM_TYPE,
+      't:FileAs', 't:FileAsMapping', 't:DisplayName', 't:GivenName', 't:Initials', 't:MiddleName', 't:Nickname', 't:CompleteName', 't:CompanyName', 't:EmailAddresses',
+      't:PhysicalAddresses', 't:PhoneNumbers', 't:AssistantName', 't:Birthday', 't:BusinessHomePage', 't:Children', 't:Companies', 't:ContactSource', 't:Department',
+      't:Generation', 't:ImAddresses', 't:JobTitle', 't:Manager', 't:Mileage', 't:OfficeLocation', 't:PostalAddressIndex', 't:Profession', 't:SpouseName', 't:Surname',
+      't:WeddingAnniversary',
+    ],
+  },
+  't:GivenName': { text: true },
+  't:CompanyName': { text: true },
+  't:JobTitle': { text: true },
+  't:Surname': { text: true },
+  // Types.xsd EmailAddressDictionaryType / PhoneNumberDictionaryType: entries keyed by their Key attribute.
+  't:EmailAddresses': { anyOrder: true, children: ['t:Entry'] },
+  't:PhoneNumbers': { anyOrder: true, children: ['t:Entry'] },
+  't:Entry': { text: true, attributes: ['Key'] },
 
   // Types.xsd NotificationType: SubscriptionId, PreviousWatermark, MoreEvents, then a choice of events.
   'm:Notification': { children: ['t:SubscriptionId!', 't:PreviousWatermark', 't:MoreEvents', 't:Events*'] },

@@ -53,7 +53,23 @@ interface Item {
   calendar?: EwsCalendarData;
   /** A task (Types.xsd TaskType). */
   task?: EwsTaskData;
+  /** A contact (Types.xsd ContactItemType). */
+  contact?: EwsContactData;
   lastModified?: Date;
+}
+
+/** A contact in a mailbox's Contacts folder, as Outlook keeps it. */
+export interface EwsContactData {
+  readonly givenName?: string;
+  readonly surname?: string;
+  readonly displayName?: string;
+  readonly companyName?: string;
+  readonly jobTitle?: string;
+  /** EmailAddress1 to 3. */
+  readonly emails?: readonly string[];
+  readonly businessPhone?: string;
+  readonly mobilePhone?: string;
+  readonly categories?: readonly string[];
 }
 
 /** A task in a mailbox's Tasks folder, as Outlook keeps it. */
@@ -140,6 +156,10 @@ export interface StartedEwsServer {
   updateTask(address: string, itemId: string, patch: Partial<EwsTaskData>, options?: { modifiedAt?: Date }): void;
   /** The tasks in the mailbox's Tasks folder now (not Deleted Items). */
   tasks(address: string): (EwsTaskData & { itemId: string; changeKey: string; lastModified: Date })[];
+  /** A contact in the mailbox's Contacts folder (as if made in Outlook); returns its ItemId. */
+  addContact(address: string, data: EwsContactData): string;
+  /** Changes a contact as Outlook would: new ChangeKey, an Update in the folder's changes. */
+  updateContact(address: string, itemId: string, patch: Partial<EwsContactData>): void;
   /** A task or other item deleted in Outlook: moved to Deleted Items (a Delete in its folder's changes). */
   moveToDeletedItems(address: string, itemId: string): void;
   deleteItem(address: string, itemId: string): void;
@@ -669,8 +689,30 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     );
   }
 
+  /** Types.xsd ItemType then ContactItemType, in schema order; SyncFolderItems lists only the ItemId (IdOnly). */
+  function contactXml(item: Item, data: EwsContactData, idOnly: boolean): string {
+    const box = [...mailboxes.values()].find((b) => b.items.get(item.id) === item)!;
+    const folder = box.folders.get(item.folderId)!;
+    const id = `<t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/>`;
+    if (idOnly) return `<t:Contact>${id}</t:Contact>`;
+    const element = (name: string, value: string | undefined) => (value ? `<t:${name}>${esc(value)}</t:${name}>` : '');
+    const phones = [['BusinessPhone', data.businessPhone], ['MobilePhone', data.mobilePhone]].filter(([, v]) => v);
+    return (
+      `<t:Contact>${id}<t:ParentFolderId Id="${esc(folder.id)}" ChangeKey="${esc(folder.changeKey)}"/>` +
+      `<t:ItemClass>IPM.Contact</t:ItemClass>${element('Subject', data.displayName)}<t:Sensitivity>Normal</t:Sensitivity>` +
+      (data.categories?.length ? `<t:Categories>${data.categories.map((c) => `<t:String>${esc(c)}</t:String>`).join('')}</t:Categories>` : '') +
+      `<t:LastModifiedTime>${(item.lastModified ?? item.receivedAt).toISOString().replace(/\.\d+Z$/, 'Z')}</t:LastModifiedTime>` +
+      element('DisplayName', data.displayName) + element('GivenName', data.givenName) + element('CompanyName', data.companyName) +
+      (data.emails?.length ? `<t:EmailAddresses>${data.emails.slice(0, 3).map((e, i) => `<t:Entry Key="EmailAddress${i + 1}">${esc(e)}</t:Entry>`).join('')}</t:EmailAddresses>` : '') +
+      (phones.length ? `<t:PhoneNumbers>${phones.map(([k, v]) => `<t:Entry Key="${k}">${esc(v!)}</t:Entry>`).join('')}</t:PhoneNumbers>` : '') +
+      element('JobTitle', data.jobTitle) + element('Surname', data.surname) +
+      '</t:Contact>'
+    );
+  }
+
   function itemXml(item: Item, options: { mime: boolean; idOnly: boolean }): string {
     if (item.task) return taskXml(item, item.task, options.idOnly);
+    if (item.contact) return contactXml(item, item.contact, options.idOnly);
     return item.calendar ? calendarItemXml(item, item.calendar, options.idOnly) : messageXml(item, options);
   }
 
@@ -815,6 +857,20 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       const box = mailboxOf(address);
       const tasks = byDistinguished(box, 'tasks')!;
       return [...box.items.values()].filter((item) => item.task && item.folderId === tasks.id).map((item) => ({ ...item.task!, itemId: item.id, changeKey: item.changeKey, lastModified: item.lastModified ?? item.receivedAt }));
+    },
+    addContact(address, data) {
+      const box = mailboxOf(address);
+      const folder = byDistinguished(box, 'contacts')!;
+      const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.displayName ?? '', contact: data, lastModified: new Date() };
+      box.items.set(item.id, item);
+      record(folder, 'Create', item.id);
+      return item.id;
+    },
+    updateContact(address, itemId, patch) {
+      const box = mailboxOf(address);
+      const item = box.items.get(itemId)!;
+      item.contact = { ...item.contact!, ...patch };
+      changed(box, item);
     },
     moveToDeletedItems(address, itemId) {
       const box = mailboxOf(address);

@@ -1,11 +1,11 @@
 import {
-  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ChangeType, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, PropertySet, SendCancellationsMode,
-  SendInvitationsMode, Sensitivity, ServiceError, ServiceResult, SyncFolderItemsScope, WellKnownFolderName, type Attendee, type EmailAddress,
+  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, PropertySet, SendCancellationsMode,
+  SendInvitationsMode, Sensitivity, ServiceError, ServiceResult, WellKnownFolderName, type Attendee, type EmailAddress,
 } from 'ews-javascript-api';
 import type { CalendarInput } from '../../mime/track-email-item.js';
 import { MailError } from '../mail-error.js';
-import { parseEwsCursor, serializeEwsCursor, withCalendarState } from './ews-cursor.js';
-import { MAX_SYNC_CHANGES } from './ews-operations.js';
+import { withCalendarState } from './ews-cursor.js';
+import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 
 // Appointments from an Exchange Calendar as the hub's calendar events: one SyncFolderItems page of item ids, then
@@ -40,21 +40,11 @@ const optional = <T>(read: () => T): T | null => {
  * Deletions are not passed on: removing a meeting from one's own calendar does not cancel it for the others.
  */
 export async function readCalendarPage(session: EwsSession, syncState: string | null, maxChanges: number, signal?: AbortSignal): Promise<CalendarPage> {
-  const changes = await session.call(
-    'SyncFolderItems',
-    (service) => service.SyncFolderItems(new FolderId(WellKnownFolderName.Calendar), new PropertySet(BasePropertySet.IdOnly), null as unknown as ItemId[], Math.min(MAX_SYNC_CHANGES, Math.max(1, maxChanges)), SyncFolderItemsScope.NormalItems, syncState as string),
-    { folder: 'Calendar', signal },
-  );
-  const ids = new Set<string>();
-  for (const change of changes.GetEnumerator()) {
-    if (change.ChangeType !== ChangeType.Create && change.ChangeType !== ChangeType.Update) continue;
-    const id = change.ItemId?.UniqueId;
-    if (id) ids.add(id);
-  }
+  const changes = await readFolderChanges(session, WellKnownFolderName.Calendar, 'Calendar', syncState, maxChanges, signal);
   const events: CalendarInput[] = [];
   let skipped = 0;
-  if (ids.size > 0) {
-    const responses = await session.call('GetItem', (service) => service.BindToItems([...ids].map((id) => new ItemId(id)), new PropertySet(BasePropertySet.IdOnly, CALENDAR_PROPERTIES)), { folder: 'Calendar', signal });
+  if (changes.changed.length > 0) {
+    const responses = await session.call('GetItem', (service) => service.BindToItems(changes.changed.map((id) => new ItemId(id)), new PropertySet(BasePropertySet.IdOnly, CALENDAR_PROPERTIES)), { folder: 'Calendar', signal });
     for (const response of responses.Responses) {
       // ErrorItemNotFound: deleted since it was listed; nothing to pass on.
       if (response.Result !== ServiceResult.Success || !(response.Item instanceof Appointment)) continue;
@@ -63,7 +53,7 @@ export async function readCalendarPage(session: EwsSession, syncState: string | 
       else skipped++;
     }
   }
-  return { events, skipped, syncState: changes.SyncState, moreChangesAvailable: changes.MoreChangesAvailable };
+  return { events, skipped, syncState: changes.syncState, moreChangesAvailable: changes.moreChangesAvailable };
 }
 
 /** The hub's calendar event for one appointment; null for what stays out of the CRM (private, recurring, no UID). */
@@ -138,10 +128,9 @@ export interface CalendarBatch {
 // GetItem of calendar properties is small per item; pages this size keep a replay after a crash short.
 const CALENDAR_PAGE = 100;
 
-/**
- * The Calendar of an Exchange mailbox read from where the mailbox's cursor says (its `calendar` SyncState). A state
- * Exchange no longer accepts starts the Calendar again: appointments are keyed by UID, so nothing is doubled.
- */
+const CALENDAR_SLOT: CursorSlot = { stateOf: (cursor) => cursor.calendar?.syncState ?? null, withState: withCalendarState };
+
+/** The Calendar of an Exchange mailbox read from where the mailbox's cursor says (its `calendar` SyncState). */
 export class EwsCalendarSource {
   constructor(
     private readonly services: EwsServices,
@@ -150,23 +139,8 @@ export class EwsCalendarSource {
 
   async *read(cursorText: string | null, signal?: AbortSignal): AsyncIterable<CalendarBatch> {
     const session = await this.services.session(this.account, 'incoming', signal);
-    let cursor = parseEwsCursor(cursorText);
-    let syncState = cursor.calendar?.syncState ?? null;
-    for (;;) {
-      let page: CalendarPage;
-      try {
-        page = await readCalendarPage(session, syncState, CALENDAR_PAGE, signal);
-      } catch (error) {
-        if (error instanceof MailError && error.code === 'CURSOR_INVALID' && syncState !== null) {
-          syncState = null;
-          continue;
-        }
-        throw error;
-      }
-      cursor = withCalendarState(cursor, page.syncState);
-      syncState = page.syncState;
-      yield { events: page.events, skipped: page.skipped, cursor: serializeEwsCursor(cursor) };
-      if (!page.moreChangesAvailable) return;
+    for await (const { page, cursor } of pagesFromCursor(cursorText, CALENDAR_SLOT, (syncState) => readCalendarPage(session, syncState, CALENDAR_PAGE, signal))) {
+      yield { events: page.events, skipped: page.skipped, cursor };
     }
   }
 

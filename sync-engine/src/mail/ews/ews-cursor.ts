@@ -10,13 +10,14 @@ export interface EwsFolderPosition {
 
 /**
  * The EWS source's cursor: one position per mail folder path ("Inbox", "Sent Items", "Inbox/Customers"), and the
- * Calendar's and the Tasks folder's SyncStates once they are synchronized. JSON `{v:1, folders:{…}, calendar?:{syncState}, tasks?:{syncState}}`.
+ * Calendar's and the Tasks folder's SyncStates once they are synchronized. JSON `{v:1, folders:{…}, calendar?:{syncState}, tasks?:{syncState}, contacts?:{syncState}}`.
  */
 export interface EwsCursor {
   readonly v: 1;
   readonly folders: Readonly<Record<string, EwsFolderPosition>>;
   readonly calendar?: { readonly syncState: string };
   readonly tasks?: { readonly syncState: string };
+  readonly contacts?: { readonly syncState: string };
 }
 
 export const EMPTY_EWS_CURSOR: EwsCursor = Object.freeze({ v: 1, folders: Object.freeze({}) });
@@ -32,7 +33,7 @@ const invalid = (why: string) => new MailError('CURSOR_INVALID', `The stored Exc
 /** Reads a stored cursor; null or empty means "never synced". Throws MailError CURSOR_INVALID on anything malformed. */
 export function parseEwsCursor(text: string | null): EwsCursor {
   if (text === null || text === '') return EMPTY_EWS_CURSOR;
-  const { folders, calendar, tasks } = readCursorJson(text, ['folders', 'calendar', 'tasks'], invalid);
+  const { folders, calendar, tasks, contacts } = readCursorJson(text, ['folders', 'calendar', 'tasks', 'contacts'], invalid);
   if (typeof folders !== 'object' || folders === null || Array.isArray(folders)) throw invalid('folders is not an object');
   const entries = Object.entries(folders);
   if (entries.length > MAX_FOLDERS) throw invalid(`more than ${MAX_FOLDERS} folders`);
@@ -46,6 +47,7 @@ export function parseEwsCursor(text: string | null): EwsCursor {
     folders: parsed,
     ...(calendar === undefined ? {} : { calendar: { syncState: folderState('calendar', calendar) } }),
     ...(tasks === undefined ? {} : { tasks: { syncState: folderState('tasks', tasks) } }),
+    ...(contacts === undefined ? {} : { contacts: { syncState: folderState('contacts', contacts) } }),
   };
 }
 
@@ -79,6 +81,10 @@ export function withCalendarState(cursor: EwsCursor, syncState: string): EwsCurs
 
 export function withTasksState(cursor: EwsCursor, syncState: string): EwsCursor {
   return { ...cursor, tasks: { syncState } };
+}
+
+export function withContactsState(cursor: EwsCursor, syncState: string): EwsCursor {
+  return { ...cursor, contacts: { syncState } };
 }
 
 /**

@@ -30,7 +30,7 @@ export interface EwsSourceOptions {
   readonly logger?: Log;
   /** How often waitForChange asks GetEvents of its pull subscription. */
   readonly pullIntervalMs?: number;
-  /** Also wake waitForChange when the Calendar or the Tasks folder changes (the mailbox synchronizes appointments and tasks). */
+  /** Also wake waitForChange when the Calendar, the Tasks or the Contacts folder changes (the mailbox synchronizes appointments, contacts and tasks). */
   readonly watchCalendarAndTasks?: boolean;
 }
 
@@ -209,9 +209,9 @@ export class EwsSource implements MailSource {
       try {
         const folderIds = this.resolved.map((folder) => new FolderId(folder.id));
         const events = [EventType.NewMail, EventType.Created, EventType.Moved];
-        // An appointment moved or a task completed in Outlook is an item modified in its folder; a task deleted is one deleted.
+        // An appointment moved, a task completed or a contact changed in Outlook is an item modified in its folder.
         if (this.options.watchCalendarAndTasks) {
-          folderIds.push(new FolderId(WellKnownFolderName.Calendar), new FolderId(WellKnownFolderName.Tasks));
+          folderIds.push(new FolderId(WellKnownFolderName.Calendar), new FolderId(WellKnownFolderName.Tasks), new FolderId(WellKnownFolderName.Contacts));
           events.push(EventType.Modified, EventType.Deleted);
         }
         this.subscription = await session.call('Subscribe', (service) => service.SubscribeToPullNotifications(folderIds, PULL_TIMEOUT_MINUTES, null as unknown as string, ...events), { signal });

@@ -1,11 +1,11 @@
 import {
-  AffectedTaskOccurrence, BasePropertySet, BodyType, ChangeType, ConflictResolutionMode, DateTime, DefaultExtendedPropertySet, DeleteMode, ExtendedPropertyDefinition, FolderId, Importance, ItemId,
-  ItemSchema, MapiPropertyType, MessageBody, PropertySet, Sensitivity, ServiceError, ServiceResult, StringList, SyncFolderItemsScope, Task, TaskSchema, TaskStatus,
+  AffectedTaskOccurrence, BasePropertySet, BodyType, ConflictResolutionMode, DateTime, DefaultExtendedPropertySet, DeleteMode, ExtendedPropertyDefinition, FolderId, Importance, ItemId,
+  ItemSchema, MapiPropertyType, MessageBody, PropertySet, Sensitivity, ServiceError, ServiceResult, StringList, Task, TaskSchema, TaskStatus,
   WellKnownFolderName,
 } from 'ews-javascript-api';
 import { MailError } from '../mail-error.js';
-import { parseEwsCursor, serializeEwsCursor, withTasksState } from './ews-cursor.js';
-import { MAX_SYNC_CHANGES } from './ews-operations.js';
+import { withTasksState } from './ews-cursor.js';
+import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 
 // Tasks in an Exchange mailbox's Tasks folder, read for the hub and written from it: SyncFolderItems for the ids
@@ -97,30 +97,13 @@ function isoOf(value: DateTime | null): string | null {
 
 /** The Tasks folder's changes after `syncState` (null: all of it), at most `maxChanges`. */
 export async function readTaskPage(session: EwsSession, syncState: string | null, maxChanges: number, signal?: AbortSignal): Promise<Omit<TaskBatch, 'cursor'> & { syncState: string; moreChangesAvailable: boolean }> {
-  const changes = await session.call(
-    'SyncFolderItems',
-    (service) => service.SyncFolderItems(new FolderId(WellKnownFolderName.Tasks), new PropertySet(BasePropertySet.IdOnly), null as unknown as ItemId[], Math.min(MAX_SYNC_CHANGES, Math.max(1, maxChanges)), SyncFolderItemsScope.NormalItems, syncState as string),
-    { folder: 'Tasks', signal },
-  );
-  const changed = new Set<string>();
-  const deleted = new Set<string>();
-  for (const change of changes.GetEnumerator()) {
-    const id = change.ItemId?.UniqueId;
-    if (!id) continue;
-    if (change.ChangeType === ChangeType.Delete) {
-      deleted.add(id);
-      changed.delete(id);
-    } else if (change.ChangeType === ChangeType.Create || change.ChangeType === ChangeType.Update) {
-      changed.add(id);
-      deleted.delete(id);
-    }
-  }
+  const changes = await readFolderChanges(session, WellKnownFolderName.Tasks, 'Tasks', syncState, maxChanges, signal);
   const tasks: ExchangeTaskItem[] = [];
   let skipped = 0;
-  if (changed.size > 0) {
+  if (changes.changed.length > 0) {
     const properties = new PropertySet(BasePropertySet.IdOnly, TASK_PROPERTIES);
     properties.RequestedBodyType = BodyType.Text;
-    const responses = await session.call('GetItem', (service) => service.BindToItems([...changed].map((id) => new ItemId(id)), properties), { folder: 'Tasks', signal });
+    const responses = await session.call('GetItem', (service) => service.BindToItems(changes.changed.map((id) => new ItemId(id)), properties), { folder: 'Tasks', signal });
     for (const response of responses.Responses) {
       // ErrorItemNotFound: deleted since it was listed; its Delete comes in a later page.
       if (response.Result !== ServiceResult.Success || !(response.Item instanceof Task)) continue;
@@ -129,7 +112,7 @@ export async function readTaskPage(session: EwsSession, syncState: string | null
       else skipped++;
     }
   }
-  return { tasks, deletedItemIds: [...deleted], skipped, syncState: changes.SyncState, moreChangesAvailable: changes.MoreChangesAvailable };
+  return { tasks, deletedItemIds: changes.deleted, skipped, syncState: changes.syncState, moreChangesAvailable: changes.moreChangesAvailable };
 }
 
 /** A task made, changed or cancelled in the CRM, to write to the Tasks folder (the hub's TaskWrite). */
@@ -158,10 +141,9 @@ export interface TaskWriteResult {
 /** The task changed in Outlook since the hub last read it: nothing written, and the next read settles which version wins. */
 const NEWER_IN_EXCHANGE = Symbol('newer in Exchange');
 
-/**
- * Tasks of one mailbox: read from where the mailbox's cursor says (its `tasks` SyncState) and written from the CRM. A
- * state Exchange no longer accepts starts the folder again: tasks are linked by ItemId, so nothing is doubled.
- */
+const TASKS_SLOT: CursorSlot = { stateOf: (cursor) => cursor.tasks?.syncState ?? null, withState: withTasksState };
+
+/** Tasks of one mailbox: read from where the mailbox's cursor says (its `tasks` SyncState) and written from the CRM. */
 export class EwsTaskSource {
   constructor(
     private readonly services: EwsServices,
@@ -170,23 +152,8 @@ export class EwsTaskSource {
 
   async *read(cursorText: string | null, signal?: AbortSignal): AsyncIterable<TaskBatch> {
     const session = await this.services.session(this.account, 'incoming', signal);
-    let cursor = parseEwsCursor(cursorText);
-    let syncState = cursor.tasks?.syncState ?? null;
-    for (;;) {
-      let page: Awaited<ReturnType<typeof readTaskPage>>;
-      try {
-        page = await readTaskPage(session, syncState, TASK_PAGE, signal);
-      } catch (error) {
-        if (error instanceof MailError && error.code === 'CURSOR_INVALID' && syncState !== null) {
-          syncState = null;
-          continue;
-        }
-        throw error;
-      }
-      cursor = withTasksState(cursor, page.syncState);
-      syncState = page.syncState;
-      yield { tasks: page.tasks, deletedItemIds: page.deletedItemIds, skipped: page.skipped, cursor: serializeEwsCursor(cursor) };
-      if (!page.moreChangesAvailable) return;
+    for await (const { page, cursor } of pagesFromCursor(cursorText, TASKS_SLOT, (syncState) => readTaskPage(session, syncState, TASK_PAGE, signal))) {
+      yield { tasks: page.tasks, deletedItemIds: page.deletedItemIds, skipped: page.skipped, cursor };
     }
   }
 
