@@ -76,7 +76,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     const user = 'push@corp.test';
     ews.addUser(user, { password: 'pw' });
     const meeting = ews.addCalendarItem(user, { uid: 'push-1', subject: 'Kickoff', start: new Date('2026-12-20T09:00:00Z'), end: new Date('2026-12-20T10:00:00Z'), organizer: { address: user }, required: [{ address: 'ann@customer.test' }] });
-    const watching = new EwsSource({ services, account: { ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, folders: { sent: null, tracked: [] }, pullIntervalMs: 50, watchCalendarAndTasks: true });
+    const watching = new EwsSource({ services, account: { ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, folders: { sent: null, tracked: [] }, pullIntervalMs: 50, watchActFolders: true });
     await watching.open();
     // The first wait subscribes; nothing has changed yet.
     expect(await watching.waitForChange(300)).toBe('timeout');

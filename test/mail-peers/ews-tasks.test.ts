@@ -96,7 +96,7 @@ describe('Exchange Tasks against the schema-faithful EWS test server (not Exchan
   it('pull notifications wake the mailbox when a task is completed in Outlook', async () => {
     const cy = user('cy@corp.test');
     const task = ews.addTask(cy, { subject: 'Follow up' });
-    const watching = new EwsSource({ services, account: accountOf(cy), folders: { sent: null, tracked: [] }, pullIntervalMs: 50, watchCalendarAndTasks: true });
+    const watching = new EwsSource({ services, account: accountOf(cy), folders: { sent: null, tracked: [] }, pullIntervalMs: 50, watchActFolders: true });
     await watching.open();
     expect(await watching.waitForChange(300)).toBe('timeout');
     setTimeout(() => ews.updateTask(cy, task, { status: 'Completed' }), 100);

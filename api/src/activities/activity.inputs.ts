@@ -83,8 +83,9 @@ export class CreateAppointmentInput extends ManualActivityInput {
   optionalAttendeeIds?: string[] | null;
 }
 
-@InputType({ description: 'Changes to a task: a field left out stays as it is; null clears the description and the due time.' })
-export class UpdateTaskInput {
+// Decorated so subclasses inherit its fields; never used itself, so not in the schema.
+@InputType()
+export abstract class ActivityChangeInput {
   @Field(() => String, { nullable: true, description: 'Not null.' })
   @NotBlank()
   @MaxLength(400)
@@ -93,7 +94,10 @@ export class UpdateTaskInput {
   @Field(() => String, { nullable: true })
   @MaxLength(20000)
   description?: string | null;
+}
 
+@InputType({ description: 'Changes to a task: a field left out stays as it is; null clears the description and the due time.' })
+export class UpdateTaskInput extends ActivityChangeInput {
   @Field(() => Date, { nullable: true })
   dueAt?: Date | null;
 
@@ -102,16 +106,7 @@ export class UpdateTaskInput {
 }
 
 @InputType({ description: 'Changes to an appointment (moved, renamed, another place): a field left out stays as it is; null clears the description and the location.' })
-export class UpdateAppointmentInput {
-  @Field(() => String, { nullable: true, description: 'Not null.' })
-  @NotBlank()
-  @MaxLength(400)
-  subject?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @MaxLength(20000)
-  description?: string | null;
-
+export class UpdateAppointmentInput extends ActivityChangeInput {
   @Field(() => Date, { nullable: true, description: 'Not null.' })
   startAt?: Date | null;
 

@@ -35,7 +35,7 @@ export class RealMailConnectors implements MailConnectors {
 
   incoming(work: MailboxWork): MailSource {
     if (work.kind === 'EXCHANGE_EWS') {
-      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchCalendarAndTasks: work.actEnabled, logger: this.log });
+      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchActFolders: work.actEnabled, logger: this.log });
     }
     const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);

@@ -24,8 +24,8 @@ export interface MailboxSyncOptions {
 }
 
 // Appointments or tasks written to Exchange per call, and calls per run (the rest wait for the next run).
-const CALENDAR_WRITE_BATCH = 20;
-const CALENDAR_WRITE_ROUNDS = 5;
+const WRITE_BATCH = 20;
+const WRITE_ROUNDS = 5;
 const CALENDAR_WRITE_POLL_MS = 15_000;
 
 /**
@@ -70,7 +70,7 @@ export class MailboxSync {
         processed += result.processed;
       };
       await ingest(work.resyncFrom);
-      if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendarAndTasks(work, cursor, stop, log);
+      if (!stop.aborted && work.actEnabled) cursor = await this.syncActFolders(work, cursor, stop, log);
       // An interrupted resync stays pending in the hub and runs again on the next claim.
       const resyncCompleted = stop.aborted ? null : work.resyncFrom;
       if (!stop.aborted && this.reconcileDue(work.mailboxId)) {
@@ -89,9 +89,9 @@ export class MailboxSync {
           const woken = await this.idle(source, slice, stop, log);
           if (woken === 'changed' && !stop.aborted) {
             await ingest(null);
-            if (!stop.aborted && work.actEnabled) cursor = await this.syncCalendarAndTasks(work, cursor, stop, log);
+            if (!stop.aborted && work.actEnabled) cursor = await this.syncActFolders(work, cursor, stop, log);
           } else if (woken === 'timeout' && work.actEnabled && Date.now() < deadline && !stop.aborted) {
-            cursor = await this.syncCalendarAndTasks(work, cursor, stop, log);
+            cursor = await this.syncActFolders(work, cursor, stop, log);
           } else if (Date.now() < deadline && !stop.aborted) break; // the server ended IDLE: hand back, reconnect on the next claim
         }
       }
@@ -186,7 +186,7 @@ export class MailboxSync {
   }
 
   /** The Calendar, the Tasks and the Contacts folder: each commits its own pages, and one that fails does not hold up the others. */
-  private async syncCalendarAndTasks(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+  private async syncActFolders(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
     const afterCalendar = await this.syncCalendar(work, cursor, stop, log);
     if (stop.aborted) return afterCalendar;
     const afterTasks = await this.syncTasks(work, afterCalendar, stop, log);
@@ -228,12 +228,12 @@ export class MailboxSync {
         committed = batch.cursor;
         if (batch.tasks.length > 0 || batch.deletedItemIds.length > 0) this.log.info({ ...log, tasks: batch.tasks.length, deleted: batch.deletedItemIds.length, skipped: batch.skipped }, 'tasks synchronized');
       }
-      for (let round = 0; round < CALENDAR_WRITE_ROUNDS && !stop.aborted; round++) {
-        const writes = await this.api.claimTaskWrites(work.mailboxId, work.leaseId, CALENDAR_WRITE_BATCH);
+      for (let round = 0; round < WRITE_ROUNDS && !stop.aborted; round++) {
+        const writes = await this.api.claimTaskWrites(work.mailboxId, work.leaseId, WRITE_BATCH);
         if (writes.length === 0) break;
         await this.api.reportTaskWrites(work.mailboxId, work.leaseId, await tasks.write(writes, stop));
         this.log.info({ ...log, written: writes.length }, 'tasks written to the Exchange Tasks folder');
-        if (writes.length < CALENDAR_WRITE_BATCH) break;
+        if (writes.length < WRITE_BATCH) break;
       }
     } catch (error) {
       if (stop.aborted) throw error;
@@ -259,12 +259,12 @@ export class MailboxSync {
         if (batch.events.length > 0 || batch.skipped > 0) this.log.info({ ...log, appointments: batch.events.length, skipped: batch.skipped }, 'calendar synchronized');
       }
       // Then the CRM's: appointments made or cancelled in the CRM go to the Calendar.
-      for (let round = 0; round < CALENDAR_WRITE_ROUNDS && !stop.aborted; round++) {
-        const writes = await this.api.claimCalendarWrites(work.mailboxId, work.leaseId, CALENDAR_WRITE_BATCH);
+      for (let round = 0; round < WRITE_ROUNDS && !stop.aborted; round++) {
+        const writes = await this.api.claimCalendarWrites(work.mailboxId, work.leaseId, WRITE_BATCH);
         if (writes.length === 0) break;
         await this.api.reportCalendarWrites(work.mailboxId, work.leaseId, await calendar.write(writes, stop));
         this.log.info({ ...log, written: writes.length }, 'appointments written to the Exchange calendar');
-        if (writes.length < CALENDAR_WRITE_BATCH) break;
+        if (writes.length < WRITE_BATCH) break;
       }
     } catch (error) {
       if (stop.aborted) throw error;

@@ -58,6 +58,8 @@ export class ContactSyncService {
     const links = new Map((itemIds.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : []).map((l) => [l.itemId, l]));
     const results: ContactSyncResult[] = [];
     const result = (itemId: string, outcome: ContactSyncOutcome, contactId: string | null) => results.push({ itemId, outcome, contactId: contactId ? toGlobalId('Contact', contactId) : null });
+    const newAddresses = contacts.flatMap((c, i) => (links.has(c.itemId) || !c.tracked ? [] : shapes[i].emails));
+    const known = await this.crmContacts(em, owner, mailbox.id, [...links.values()].map((l) => l.contactId), newAddresses);
 
     for (const [i, input] of contacts.entries()) {
       const shape = shapes[i];
@@ -68,7 +70,7 @@ export class ContactSyncService {
           result(input.itemId, ContactSyncOutcome.UNCHANGED, link.contactId);
           continue;
         }
-        const target = await this.changeable(em, owner, link.contactId);
+        const target = known.byId.get(link.contactId) ?? 'GONE';
         if (target === 'GONE') {
           await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId: link.contactId });
           links.delete(input.itemId);
@@ -77,7 +79,7 @@ export class ContactSyncService {
         }
         // Taken in or not, this version has been seen: it is not offered again until Outlook changes it.
         await em.update(ExchangeContactLink, { mailboxId: mailbox.id, contactId: link.contactId }, { fingerprint, updatedAt: now });
-        if (target === 'FORBIDDEN') {
+        if (!known.writable.has(target.id)) {
           result(input.itemId, ContactSyncOutcome.NOT_ALLOWED, link.contactId);
           continue;
         }
@@ -93,8 +95,9 @@ export class ContactSyncService {
         result(input.itemId, ContactSyncOutcome.INCOMPLETE, null);
         continue;
       }
-      const match = await this.matchByAddress(em, owner, mailbox.id, shape.emails);
+      const match = known.match(shape.emails);
       if (match) {
+        known.paired.add(match.id);
         await this.merge(em, owner, match, shape);
         await em.insert(ExchangeContactLink, { mailboxId: mailbox.id, contactId: match.id, itemId: input.itemId, fingerprint, updatedAt: now });
         result(input.itemId, ContactSyncOutcome.LINKED, match.id);
@@ -121,24 +124,23 @@ export class ContactSyncService {
     return results;
   }
 
-  /** The linked CRM contact if the owner may still change it. */
-  private async changeable(em: EntityManager, owner: Principal, contactId: string): Promise<Contact | 'GONE' | 'FORBIDDEN'> {
-    const contact = await em.findOneBy(Contact, { id: contactId });
-    if (!contact) return 'GONE';
-    const [writable] = await this.writer.permitted(owner, 'contact', [contact], Privilege.WRITE);
-    return writable ? contact : 'FORBIDDEN';
-  }
-
-  /** A CRM contact with one of the addresses, that the owner may change and this mailbox has not paired yet. */
-  private async matchByAddress(em: EntityManager, owner: Principal, mailboxId: string, emails: readonly string[]): Promise<Contact | null> {
-    if (!emails.length) return null;
-    const holders = await em.find(EmailAddress, { where: { recordKind: 'contact', address: In([...emails]) }, take: 50 });
-    const ids = [...new Set(holders.map((h) => h.recordId))];
-    if (!ids.length) return null;
-    const paired = new Set((await em.find(ExchangeContactLink, { where: { mailboxId, contactId: In(ids) } })).map((l) => l.contactId));
-    const candidates = await em.find(Contact, { where: { id: In(ids.filter((id) => !paired.has(id))) }, order: { createdAt: 'ASC' } });
-    const [first] = await this.writer.permitted(owner, 'contact', candidates, Privilege.WRITE);
-    return first ?? null;
+  /**
+   * The CRM contacts one page may touch, read at once: the linked ones, and those holding the page's new addresses;
+   * which the owner may change; and, for an address, the oldest such contact this mailbox has not paired yet.
+   */
+  private async crmContacts(em: EntityManager, owner: Principal, mailboxId: string, linkedIds: readonly string[], addresses: readonly string[]) {
+    const holders = addresses.length ? await em.find(EmailAddress, { where: { recordKind: 'contact', address: In([...new Set(addresses)]) }, take: addresses.length * 20 }) : [];
+    const holderIds = [...new Set(holders.map((h) => h.recordId))];
+    const paired = new Set(holderIds.length ? (await em.find(ExchangeContactLink, { where: { mailboxId, contactId: In(holderIds) } })).map((l) => l.contactId) : []);
+    const ids = [...new Set([...linkedIds, ...holderIds])];
+    const contacts = ids.length ? await em.find(Contact, { where: { id: In(ids) }, order: { createdAt: 'ASC' } }) : [];
+    const writable = new Set((await this.writer.permitted(owner, 'contact', contacts, Privilege.WRITE)).map((c) => c.id));
+    const byId = new Map(contacts.map((c) => [c.id, c]));
+    const match = (emails: readonly string[]): Contact | null => {
+      const holding = new Set(holders.filter((h) => emails.includes(h.address)).map((h) => h.recordId));
+      return contacts.find((c) => holding.has(c.id) && writable.has(c.id) && !paired.has(c.id)) ?? null;
+    };
+    return { byId, writable, paired, match };
   }
 
   private async merge(em: EntityManager, owner: Principal, contact: Contact, shape: ContactShape): Promise<void> {

@@ -76,7 +76,6 @@ export async function pendingTaskWrites(em: EntityManager, mailboxId: string, ow
 
 /** Records the Exchange task a Task activity is paired with, and the fingerprint both now show. */
 export async function recordTaskLink(em: EntityManager, link: { mailboxId: string; activityId: string; itemId: string | null; fingerprint: string; changeKey: string | null }, now: Date): Promise<void> {
-  const existing = await em.findOneBy(ExchangeTaskLink, { mailboxId: link.mailboxId, activityId: link.activityId });
-  if (existing) await em.update(ExchangeTaskLink, { mailboxId: link.mailboxId, activityId: link.activityId }, { itemId: link.itemId, fingerprint: link.fingerprint, changeKey: link.changeKey, updatedAt: now });
-  else await em.insert(ExchangeTaskLink, { ...link, updatedAt: now });
+  const { mailboxId, activityId, itemId, fingerprint, changeKey } = link;
+  await em.upsert(ExchangeTaskLink, { mailboxId, activityId, itemId, fingerprint, changeKey, updatedAt: now }, ['mailboxId', 'activityId']);
 }

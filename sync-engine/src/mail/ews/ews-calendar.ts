@@ -6,6 +6,7 @@ import type { CalendarInput } from '../../mime/track-email-item.js';
 import { MailError } from '../mail-error.js';
 import { withCalendarState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
+import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 
 // Appointments from an Exchange Calendar as the hub's calendar events: one SyncFolderItems page of item ids, then
@@ -27,13 +28,6 @@ const CALENDAR_PROPERTIES = [
 ];
 const HOUR_MS = 3_600_000;
 
-const optional = <T>(read: () => T): T | null => {
-  try {
-    return read() ?? null;
-  } catch {
-    return null; // the server did not return the property
-  }
-};
 
 /**
  * The Calendar's items created or changed after `syncState` (null: all of it), at most `maxChanges` a page.
@@ -89,12 +83,6 @@ export function calendarEventOf(item: Appointment): CalendarInput | null {
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     itemId: optional(() => item.Id?.UniqueId),
   };
-}
-
-function dateOf(value: DateTime | null): Date | null {
-  if (!value) return null;
-  const date = new Date(value.valueOf());
-  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
 } from 'ews-javascript-api';
 import { withContactsState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
+import { optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 import { TRACKED_CATEGORY } from './ews-tasks.js';
 
@@ -34,13 +35,6 @@ export interface ContactBatch {
   readonly cursor: string;
 }
 
-const optional = <T>(read: () => T): T | null => {
-  try {
-    return read() ?? null;
-  } catch {
-    return null; // the server did not return the property
-  }
-};
 const text = (value: string | null): string | null => (value && value.trim() ? value : null);
 
 // GetItem of contact properties is small per item; pages this size keep a replay after a crash short.

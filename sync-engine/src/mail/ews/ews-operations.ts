@@ -4,6 +4,7 @@ import {
 } from 'ews-javascript-api';
 import { MailError } from '../mail-error.js';
 import { ewsMailError } from './ews-errors.js';
+import { dateOf, optional } from './ews-properties.js';
 import type { ListedFolder } from './ews-folder-paths.js';
 import type { EwsSession } from './ews-service.js';
 import { xmlEscape } from './ews-xml.js';
@@ -31,14 +32,6 @@ const MAX_LISTED_FOLDERS = 5000;
 // SyncFolderHierarchy answers in pages of Exchange's choosing; a mailbox deeper than this many is cut (and reported as cut).
 const MAX_HIERARCHY_PAGES = 50;
 
-const optional = <T>(read: () => T): T | null => {
-  try {
-    return read() ?? null;
-  } catch {
-    return null; // ServiceObjectPropertyException: the server did not return the property
-  }
-};
-const dateOf = (value: DateTime | null): Date | null => (value ? new Date(value.valueOf()) : null);
 
 /** GetFolder of the well-known folders (Types.xsd DistinguishedFolderIdNameType); their ids, in order. */
 export async function wellKnownFolderIds(session: EwsSession, names: readonly WellKnownFolderName[], signal?: AbortSignal): Promise<string[]> {

@@ -31,7 +31,7 @@ export interface EwsSourceOptions {
   /** How often waitForChange asks GetEvents of its pull subscription. */
   readonly pullIntervalMs?: number;
   /** Also wake waitForChange when the Calendar, the Tasks or the Contacts folder changes (the mailbox synchronizes appointments, contacts and tasks). */
-  readonly watchCalendarAndTasks?: boolean;
+  readonly watchActFolders?: boolean;
 }
 
 /** A folder this source reads, and why. */
@@ -210,7 +210,7 @@ export class EwsSource implements MailSource {
         const folderIds = this.resolved.map((folder) => new FolderId(folder.id));
         const events = [EventType.NewMail, EventType.Created, EventType.Moved];
         // An appointment moved, a task completed or a contact changed in Outlook is an item modified in its folder.
-        if (this.options.watchCalendarAndTasks) {
+        if (this.options.watchActFolders) {
           folderIds.push(new FolderId(WellKnownFolderName.Calendar), new FolderId(WellKnownFolderName.Tasks), new FolderId(WellKnownFolderName.Contacts));
           events.push(EventType.Modified, EventType.Deleted);
         }

@@ -6,6 +6,7 @@ import {
 import { MailError } from '../mail-error.js';
 import { withTasksState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
+import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 
 // Tasks in an Exchange mailbox's Tasks folder, read for the hub and written from it: SyncFolderItems for the ids
@@ -54,13 +55,6 @@ export interface TaskBatch {
   readonly cursor: string;
 }
 
-const optional = <T>(read: () => T): T | null => {
-  try {
-    return read() ?? null;
-  } catch {
-    return null; // the server did not return the property
-  }
-};
 
 // GetItem of task properties with their bodies; pages this size keep a replay after a crash short.
 const TASK_PAGE = 100;
@@ -73,13 +67,13 @@ export function taskItemOf(task: Task): ExchangeTaskItem | null {
   if (!itemId) return null;
   const categories = optional(() => task.Categories?.GetEnumerator()) ?? [];
   const crmTaskId = optional(() => task.ExtendedProperties.GetEnumerator().find((p) => p.PropertyDefinition.Name === CRM_TASK_ID.Name)?.Value);
-  const modified = isoOf(optional(() => task.LastModifiedTime));
+  const modified = dateOf(optional(() => task.LastModifiedTime))?.toISOString() ?? null;
   return {
     itemId,
     changeKey: optional(() => task.Id?.ChangeKey) || null,
     subject: optional(() => task.Subject) ?? null,
     notes: optional(() => task.Body?.Text) ?? null,
-    dueAt: isoOf(optional(() => task.DueDate)),
+    dueAt: dateOf(optional(() => task.DueDate))?.toISOString() ?? null,
     status: STATUS_NAMES[optional(() => task.Status) ?? TaskStatus.NotStarted] ?? 'NOT_STARTED',
     importance: IMPORTANCE_NAMES[optional(() => task.Importance) ?? Importance.Normal] ?? 'NORMAL',
     tracked: categories.some((c) => c.trim().toLowerCase() === TRACKED_CATEGORY.toLowerCase()),
@@ -87,12 +81,6 @@ export function taskItemOf(task: Task): ExchangeTaskItem | null {
     lastModifiedAt: modified ?? new Date(0).toISOString(),
     crmTaskId: typeof crmTaskId === 'string' && crmTaskId.trim() ? crmTaskId.trim().slice(0, 100) : null,
   };
-}
-
-function isoOf(value: DateTime | null): string | null {
-  if (!value) return null;
-  const date = new Date(value.valueOf());
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 /** The Tasks folder's changes after `syncState` (null: all of it), at most `maxChanges`. */
