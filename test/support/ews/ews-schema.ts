@@ -34,7 +34,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   's:Envelope': { children: ['s:Header', 's:Body!'] },
   's:Header': { children: ['t:ServerVersionInfo'] },
   't:ServerVersionInfo': { attributes: ['MajorVersion', 'MinorVersion', 'MajorBuildNumber', 'MinorBuildNumber'] },
-  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:UpdateItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
+  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:UpdateItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:GetStreamingEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
   's:Fault': { children: ['faultcode!', 'faultstring!', 'faultactor', 'detail'] },
 
   'm:GetFolderResponse': RESPONSE,
@@ -48,10 +48,11 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:UpdateItemResponse': RESPONSE,
   'm:SubscribeResponse': RESPONSE,
   'm:GetEventsResponse': RESPONSE,
+  'm:GetStreamingEventsResponse': RESPONSE,
   'm:UnsubscribeResponse': RESPONSE,
   'm:ResponseMessages': {
     anyOrder: true,
-    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderHierarchyResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:UpdateItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
+    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderHierarchyResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:UpdateItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:GetStreamingEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
   },
 
   // Messages.xsd FolderInfoResponseMessageType, FindFolderResponseMessageType, SyncFolderItemsResponseMessageType, ...
@@ -69,6 +70,11 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:Count': { text: true },
   'm:SubscribeResponseMessage': responseMessage('m:SubscriptionId', 'm:Watermark'),
   'm:GetEventsResponseMessage': responseMessage('m:Notification'),
+  // Messages.xsd GetStreamingEventsResponseMessageType: Notifications (NonEmptyArrayOfNotificationsType), ErrorSubscriptionIds, ConnectionStatus (Types.xsd ConnectionStatusType: OK, Closed).
+  'm:GetStreamingEventsResponseMessage': responseMessage('m:Notifications', 'm:ErrorSubscriptionIds', 'm:ConnectionStatus'),
+  'm:Notifications': { children: ['m:Notification!'] },
+  'm:ErrorSubscriptionIds': { children: ['m:SubscriptionId!'] },
+  'm:ConnectionStatus': { text: true },
   'm:UnsubscribeResponseMessage': responseMessage(),
   'm:MessageText': { text: true },
   'm:ResponseCode': { text: true },

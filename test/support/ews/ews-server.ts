@@ -23,10 +23,28 @@ import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault
  *   ews.renameFolder / moveFolder / deleteFolder                                            // as in Outlook
  *
  * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems (messages and calendar items), GetItem,
- * FindItem, CreateItem (Message with MimeContent), DeleteItem, Subscribe (pull), GetEvents, Unsubscribe; and SOAP
+ * FindItem, CreateItem (Message with MimeContent), DeleteItem, Subscribe (pull and streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
  * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
  * given to addUser. ExchangeImpersonation for accounts granted it (else ErrorImpersonateUserDenied).
  */
+
+/** How the server handles streaming notifications; tests shorten the times. */
+export interface StreamingSettings {
+  /** Whether Subscribe grants streaming subscriptions (Exchange 2010 SP1 and later do). */
+  offered: boolean;
+  /** How often an open GetStreamingEvents connection carries ConnectionStatus OK. */
+  heartbeatMs: number;
+  /** When a connection is closed (ConnectionStatus Closed); null: after its ConnectionTimeout. */
+  lifetimeMs: number | null;
+}
+
+interface OpenStream {
+  readonly box: Mailbox;
+  /** Sends the subscriptions' events since they were last delivered, if any. */
+  flush(): void;
+  /** Ends the connection without a word, as a restarting server does. */
+  drop(): void;
+}
 
 export type EwsFailure = 'ServerBusy' | 'Unauthorized' | 'AccessDenied' | 'InvalidSyncState' | 'DropConnection';
 
@@ -107,6 +125,14 @@ export interface EwsCalendarData {
   readonly sequence?: number;
 }
 
+/** A pull subscription (GetEvents) or a streaming one (GetStreamingEvents); the watermark is how far its events were delivered. */
+interface Subscription {
+  readonly folderIds: readonly string[];
+  readonly eventTypes: readonly string[];
+  readonly streaming: boolean;
+  watermark: number;
+}
+
 interface Mailbox {
   readonly address: string;
   readonly password: string;
@@ -115,7 +141,7 @@ interface Mailbox {
   readonly accessToken: string | null;
   readonly folders: Map<string, Folder>;
   readonly items: Map<string, Item>;
-  readonly subscriptions: Map<string, { readonly folderIds: readonly string[]; readonly eventTypes: readonly string[]; watermark: number }>;
+  readonly subscriptions: Map<string, Subscription>;
   /** Folders created, changed (renamed, moved) and deleted, in order: SyncFolderHierarchy's SyncState says how far a client read. */
   readonly hierarchyLog: { readonly seq: number; readonly kind: 'Create' | 'Update' | 'Delete'; readonly folderId: string }[];
 }
@@ -166,9 +192,13 @@ export interface StartedEwsServer {
   items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
   sent(address: string): SentMessage[];
   failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number }): void;
+  /** Exchange restarted: the mailbox's open streaming connections drop, and its subscriptions are gone (ErrorSubscriptionNotFound). */
+  forgetSubscriptions(address: string): void;
   requests(): EwsRequestLog[];
   /** Every response document written, for schema checks. */
   readonly documents: string[];
+  /** Streaming notifications: whether they are offered, the heartbeat, how long a connection lasts. */
+  readonly streaming: StreamingSettings;
   close(): Promise<void>;
 }
 
@@ -193,6 +223,9 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   const log: EwsRequestLog[] = [];
   const documents: string[] = [];
   let seq = 0;
+  const streams = new Set<OpenStream>();
+  let flushScheduled = false;
+  const streaming: StreamingSettings = { offered: true, heartbeatMs: 30_000, lifetimeMs: null };
 
   const mailboxOf = (address: string): Mailbox => {
     const found = mailboxes.get(address.toLowerCase());
@@ -218,6 +251,14 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   const record = (folder: Folder, kind: 'Create' | 'Update' | 'Delete', itemId: string) => {
     folder.log.push({ seq: ++seq, kind, itemId });
     folder.changeKey = newChangeKey();
+    // Open streaming connections learn of it once the change that caused it is complete.
+    if (!flushScheduled && streams.size) {
+      flushScheduled = true;
+      setImmediate(() => {
+        flushScheduled = false;
+        for (const stream of streams) stream.flush();
+      });
+    }
   };
   const place = (box: Mailbox, item: Item, folder: Folder) => {
     item.folderId = folder.id;
@@ -312,6 +353,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       if (!target) return reply(res, 200, envelope(operationResponse(operation, [failure(operation, 'ErrorNonExistentMailbox', `The SMTP address has no mailbox associated with it.`)])));
       box = target;
     }
+    if (operation === 'GetStreamingEvents') return openStream(box, request, res);
     reply(res, 200, envelope(answer(box, operation, request)));
   }
 
@@ -336,6 +378,73 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     if (!element) return null;
     const id = element.getAttribute('Id') ?? '';
     return element.localName === 'DistinguishedFolderId' ? byDistinguished(box, id) ?? null : box.folders.get(id) ?? null;
+  }
+
+  /**
+   * Types.xsd NotificationType's content for a subscription's events since it was last told, as GetEvents and
+   * GetStreamingEvents both deliver them; moves its watermark. `count` is how many item events there were.
+   */
+  function notification(box: Mailbox, id: string, subscription: Subscription, options: { statusWhenEmpty: boolean }): { xml: string; count: number } {
+    const previous = subscription.watermark;
+    const changes = subscription.folderIds.flatMap((folderId) => (box.folders.get(folderId)?.log ?? []).filter((e) => e.seq > previous).map((e) => ({ ...e, folderId })));
+    subscription.watermark = seq;
+    const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const wants = (type: string) => subscription.eventTypes.includes(type);
+    // Types.xsd BaseObjectChangedEventType: Watermark, TimeStamp, the item's id, its folder's id.
+    const event = (element: string, e: (typeof changes)[number]) =>
+      `<t:${element}><t:Watermark>${watermarkOf(e.seq)}</t:Watermark><t:TimeStamp>${stamp}</t:TimeStamp><t:ItemId Id="${esc(e.itemId)}" ChangeKey="${esc(box.items.get(e.itemId)?.changeKey ?? newChangeKey())}"/><t:ParentFolderId Id="${esc(e.folderId)}" ChangeKey="${esc(box.folders.get(e.folderId)!.changeKey)}"/></t:${element}>`;
+    const written = changes.flatMap((e) => {
+      const mail = box.folders.get(e.folderId)!.folderClass === 'IPF.Note';
+      if (e.kind === 'Create') return [...(mail && wants('NewMailEvent') ? [event('NewMailEvent', e)] : []), ...(wants('CreatedEvent') ? [event('CreatedEvent', e)] : [])];
+      if (e.kind === 'Update') return wants('ModifiedEvent') ? [event('ModifiedEvent', e)] : [];
+      return wants('DeletedEvent') ? [event('DeletedEvent', e)] : [];
+    });
+    if (!written.length && !options.statusWhenEmpty) return { xml: '', count: 0 };
+    const events = written.length ? written.join('') : `<t:StatusEvent><t:Watermark>${watermarkOf(seq)}</t:Watermark></t:StatusEvent>`;
+    return { xml: `<t:SubscriptionId>${esc(id)}</t:SubscriptionId><t:PreviousWatermark>${watermarkOf(previous)}</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents>${events}`, count: written.length };
+  }
+
+  /**
+   * GetStreamingEvents (Messages.xsd GetStreamingEventsType: SubscriptionIds, ConnectionTimeout in minutes): the
+   * response stays open and carries one SOAP document after another on the chunked body, as Exchange sends them:
+   * notifications when items change, ConnectionStatus OK as a heartbeat, ConnectionStatus Closed when the
+   * connection's time is up. Events that happened while no connection was open come at once.
+   */
+  function openStream(box: Mailbox, request: Element, res: http.ServerResponse): void {
+    const ids = childElements(child(request, 'SubscriptionIds')).map((e) => e.textContent?.trim() ?? '');
+    const known = ids.filter((id) => box.subscriptions.get(id)?.streaming);
+    if (!known.length) return reply(res, 200, envelope(operationResponse('GetStreamingEvents', [failure('GetStreamingEvents', 'ErrorSubscriptionNotFound', 'The specified subscription was not found.')])));
+    const minutes = Number(text(request, 'ConnectionTimeout') ?? '0');
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 30) return reply(res, 200, envelope(operationResponse('GetStreamingEvents', [failure('GetStreamingEvents', 'ErrorInvalidArgument', 'ConnectionTimeout must be from 1 to 30 minutes.')])));
+    res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+    const send = (content: string) => {
+      const xml = envelope(operationResponse('GetStreamingEvents', [success('GetStreamingEvents', content)]));
+      documents.push(xml);
+      res.write(xml);
+    };
+    const stream: OpenStream = {
+      box,
+      drop: () => res.socket?.destroy(),
+      flush() {
+        const parts = known.map((id) => box.subscriptions.get(id)).map((subscription, i) => (subscription ? notification(box, known[i], subscription, { statusWhenEmpty: false }) : { xml: '', count: 0 }));
+        const notifications = parts.filter((p) => p.xml).map((p) => `<m:Notification>${p.xml}</m:Notification>`);
+        if (notifications.length) send(`<m:Notifications>${notifications.join('')}</m:Notifications>`);
+      },
+    };
+    streams.add(stream);
+    const heartbeat = setInterval(() => send('<m:ConnectionStatus>OK</m:ConnectionStatus>'), streaming.heartbeatMs);
+    const end = () => {
+      clearInterval(heartbeat);
+      clearTimeout(lifetime);
+      streams.delete(stream);
+    };
+    const lifetime = setTimeout(() => {
+      end();
+      send('<m:ConnectionStatus>Closed</m:ConnectionStatus>');
+      res.end();
+    }, streaming.lifetimeMs ?? minutes * 60_000);
+    res.on('close', end);
+    stream.flush();
   }
 
   function answer(box: Mailbox, operation: string, request: Element): string {
@@ -501,33 +610,23 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         }));
       }
       case 'Subscribe': {
+        // Messages.xsd SubscribeType: a choice of PullSubscriptionRequest and StreamingSubscriptionRequest (push is not served here).
         const pull = child(request, 'PullSubscriptionRequest');
-        const folderIds = childElements(child(pull!, 'FolderIds')).map((e) => resolveFolder(box, e)?.id).filter((id): id is string => !!id);
-        const eventTypes = childElements(child(pull!, 'EventTypes')).map((e) => e.textContent?.trim() ?? '');
+        const wanted = pull ?? child(request, 'StreamingSubscriptionRequest');
+        if (!wanted || (!pull && !streaming.offered)) return operationResponse('Subscribe', [failure('Subscribe', 'ErrorInvalidSubscriptionRequest', 'The subscription request is invalid.')]);
+        const folderIds = childElements(child(wanted, 'FolderIds')).map((e) => resolveFolder(box, e)?.id).filter((id): id is string => !!id);
+        const eventTypes = childElements(child(wanted, 'EventTypes')).map((e) => e.textContent?.trim() ?? '');
         const id = newId();
-        box.subscriptions.set(id, { folderIds, eventTypes, watermark: seq });
-        return operationResponse('Subscribe', [success('Subscribe', `<m:SubscriptionId>${id}</m:SubscriptionId><m:Watermark>${watermarkOf(seq)}</m:Watermark>`)]);
+        box.subscriptions.set(id, { folderIds, eventTypes, streaming: !pull, watermark: seq });
+        // SubscribeResponseMessageType: a streaming subscription has no watermark to resume from.
+        return operationResponse('Subscribe', [success('Subscribe', `<m:SubscriptionId>${id}</m:SubscriptionId>${pull ? `<m:Watermark>${watermarkOf(seq)}</m:Watermark>` : ''}`)]);
       }
       case 'GetEvents': {
         const id = text(request, 'SubscriptionId') ?? '';
         const subscription = box.subscriptions.get(id);
-        if (!subscription) return operationResponse('GetEvents', [failure('GetEvents', 'ErrorSubscriptionNotFound', 'The specified subscription was not found.')]);
-        const previous = subscription.watermark;
-        const changes = subscription.folderIds.flatMap((folderId) => (box.folders.get(folderId)?.log ?? []).filter((e) => e.seq > previous).map((e) => ({ ...e, folderId })));
-        subscription.watermark = seq;
-        const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const wants = (type: string) => subscription.eventTypes.includes(type);
-        // Types.xsd BaseObjectChangedEventType: Watermark, TimeStamp, the item's id, its folder's id.
-        const event = (element: string, e: (typeof changes)[number]) =>
-          `<t:${element}><t:Watermark>${watermarkOf(e.seq)}</t:Watermark><t:TimeStamp>${stamp}</t:TimeStamp><t:ItemId Id="${esc(e.itemId)}" ChangeKey="${esc(box.items.get(e.itemId)?.changeKey ?? newChangeKey())}"/><t:ParentFolderId Id="${esc(e.folderId)}" ChangeKey="${esc(box.folders.get(e.folderId)!.changeKey)}"/></t:${element}>`;
-        const written = changes.flatMap((e) => {
-          const mail = box.folders.get(e.folderId)!.folderClass === 'IPF.Note';
-          if (e.kind === 'Create') return [...(mail && wants('NewMailEvent') ? [event('NewMailEvent', e)] : []), ...(wants('CreatedEvent') ? [event('CreatedEvent', e)] : [])];
-          if (e.kind === 'Update') return wants('ModifiedEvent') ? [event('ModifiedEvent', e)] : [];
-          return wants('DeletedEvent') ? [event('DeletedEvent', e)] : [];
-        });
-        const events = written.length ? written.join('') : `<t:StatusEvent><t:Watermark>${watermarkOf(seq)}</t:Watermark></t:StatusEvent>`;
-        return operationResponse('GetEvents', [success('GetEvents', `<m:Notification><t:SubscriptionId>${esc(id)}</t:SubscriptionId><t:PreviousWatermark>${watermarkOf(previous)}</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents>${events}</m:Notification>`)]);
+        if (!subscription || subscription.streaming) return operationResponse('GetEvents', [failure('GetEvents', 'ErrorSubscriptionNotFound', 'The specified subscription was not found.')]);
+        const { xml } = notification(box, id, subscription, { statusWhenEmpty: true });
+        return operationResponse('GetEvents', [success('GetEvents', `<m:Notification>${xml}</m:Notification>`)]);
       }
       case 'Unsubscribe':
         box.subscriptions.delete(text(request, 'SubscriptionId') ?? '');
@@ -756,6 +855,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   return {
     url: `http://127.0.0.1:${port}/EWS/Exchange.asmx`,
     documents,
+    streaming,
     addUser(address, options) {
       const box: Mailbox = { address: address.toLowerCase(), password: options.password, canImpersonate: options.canImpersonate ?? false, accessToken: options.accessToken ?? null, folders: new Map(), items: new Map(), subscriptions: new Map(), hierarchyLog: [] };
       const ids = new Map<string, string>();
@@ -892,6 +992,11 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       failures.set(operation, { failure: kind, backOffMs: options.backOffMs ?? 50 });
     },
     requests: () => [...log],
+    forgetSubscriptions(address) {
+      const box = mailboxOf(address);
+      box.subscriptions.clear();
+      for (const stream of streams) if (stream.box === box) stream.drop();
+    },
     async close() {
       server.closeAllConnections();
       server.close();

@@ -9,6 +9,7 @@ import { folderIdsBelow, folderPaths, samePath, splitFolderPath } from './ews-fo
 import { findItems, getMime, listFolders, moveToDeletedItems, syncFolderItems, wellKnownFolderIds, MAX_SYNC_CHANGES, type FetchedItem, type ListedItem } from './ews-operations.js';
 import { formatEwsRef, parseEwsRef } from './ews-ref.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
+import { EwsStreamingWatch } from './ews-streaming.js';
 
 /** Which folders a mailbox reads, besides Inbox. */
 export interface EwsFolderConfig {
@@ -30,6 +31,8 @@ export interface EwsSourceOptions {
   readonly logger?: Log;
   /** How often waitForChange asks GetEvents of its pull subscription. */
   readonly pullIntervalMs?: number;
+  /** Streaming notifications when the server grants them (default); false: pull notifications only. */
+  readonly streaming?: boolean;
   /** Also wake waitForChange when the Calendar, the Tasks or the Contacts folder changes (the mailbox synchronizes appointments, contacts and tasks). */
   readonly watchActFolders?: boolean;
 }
@@ -60,6 +63,7 @@ export class EwsSource implements MailSource {
   private pathById = new Map<string, string>();
   private subscription: PullSubscription | null = null;
   private pullUnavailable = false;
+  private streaming: EwsStreamingWatch | null = null;
 
   constructor(private readonly options: EwsSourceOptions) {}
 
@@ -197,23 +201,44 @@ export class EwsSource implements MailSource {
   }
 
   /**
-   * Pull notifications (Subscribe + GetEvents) on the folders read, when the server grants them; otherwise a
-   * plain wait. The subscription starts at the first wait: mail that arrived just before is read on the next
-   * claim, so a missed event costs latency only.
+   * Waits for a change in the folders read: streaming notifications (a GetStreamingEvents connection held open)
+   * where the server grants them, else pull notifications (Subscribe + GetEvents every pullIntervalMs), else a plain
+   * wait. Subscriptions start at the first wait: mail that arrived just before is read on the next claim, so a
+   * missed event costs latency only. NTLM accounts use pull: the stream is read outside the library's HTTP layer,
+   * which is where the NTLM handshake happens.
    */
   async waitForChange(maxMs: number, signal?: AbortSignal): Promise<'changed' | 'timeout'> {
+    const session = this.requireSession();
+    if (!this.streaming && this.options.account.credentials.method !== 'NTLM' && this.options.streaming !== false) {
+      this.streaming = new EwsStreamingWatch(session, () => this.watched().folderIds, this.watched().events, {
+        allowInvalidCertificates: this.options.account.connection.allowInvalidCertificates,
+        logger: this.options.logger,
+      });
+    }
+    const streamed = this.streaming ? await this.streaming.wait(maxMs, signal) : 'unavailable';
+    if (streamed !== 'unavailable') return streamed;
+    return this.waitForPulledChange(maxMs, signal);
+  }
+
+  /** The folders whose changes wake a wait, and which changes. */
+  private watched(): { folderIds: FolderId[]; events: EventType[] } {
+    const folderIds = this.resolved.map((folder) => new FolderId(folder.id));
+    const events = [EventType.NewMail, EventType.Created, EventType.Moved];
+    // An appointment moved, a task completed or a contact changed in Outlook is an item modified in its folder.
+    if (this.options.watchActFolders) {
+      folderIds.push(new FolderId(WellKnownFolderName.Calendar), new FolderId(WellKnownFolderName.Tasks), new FolderId(WellKnownFolderName.Contacts));
+      events.push(EventType.Modified, EventType.Deleted);
+    }
+    return { folderIds, events };
+  }
+
+  private async waitForPulledChange(maxMs: number, signal?: AbortSignal): Promise<'changed' | 'timeout'> {
     const session = this.requireSession();
     const deadline = Date.now() + maxMs;
     const interval = this.options.pullIntervalMs ?? DEFAULT_PULL_INTERVAL_MS;
     if (!this.subscription && !this.pullUnavailable) {
       try {
-        const folderIds = this.resolved.map((folder) => new FolderId(folder.id));
-        const events = [EventType.NewMail, EventType.Created, EventType.Moved];
-        // An appointment moved, a task completed or a contact changed in Outlook is an item modified in its folder.
-        if (this.options.watchActFolders) {
-          folderIds.push(new FolderId(WellKnownFolderName.Calendar), new FolderId(WellKnownFolderName.Tasks), new FolderId(WellKnownFolderName.Contacts));
-          events.push(EventType.Modified, EventType.Deleted);
-        }
+        const { folderIds, events } = this.watched();
         this.subscription = await session.call('Subscribe', (service) => service.SubscribeToPullNotifications(folderIds, PULL_TIMEOUT_MINUTES, null as unknown as string, ...events), { signal });
       } catch (error) {
         if (signal?.aborted) return 'timeout';
@@ -244,10 +269,13 @@ export class EwsSource implements MailSource {
 
   async close(): Promise<void> {
     const subscription = this.subscription;
+    const streaming = this.streaming;
     this.subscription = null;
+    this.streaming = null;
     this.session = null;
-    // Unsubscribe is a courtesy: Exchange drops an unpolled subscription after its timeout anyway.
+    // Unsubscribing is a courtesy: Exchange drops an unpolled subscription after its timeout anyway.
     if (subscription) await subscription.Unsubscribe().catch(() => undefined);
+    await streaming?.close();
   }
 
   /**

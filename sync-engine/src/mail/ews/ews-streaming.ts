@@ -1,0 +1,229 @@
+import http from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import https from 'node:https';
+import { GetStreamingEventsRequest, type EventType, type FolderId, type IXHROptions, type StreamingSubscription } from 'ews-javascript-api';
+import type { Log } from '../../logger.js';
+import { MailError } from '../mail-error.js';
+import { ewsMailError } from './ews-errors.js';
+import type { EwsSession } from './ews-service.js';
+import { StreamingFrameReader, type StreamingFrame } from './ews-streaming-frames.js';
+
+export interface StreamingWatchOptions {
+  readonly allowInvalidCertificates: boolean;
+  readonly logger?: Log;
+  /** A connection that carries nothing (not even a heartbeat) this long is taken for dead. */
+  readonly silenceMs?: number;
+}
+
+/** What a wait ended with: a change, its time up, or streaming not to be had from this server. */
+export type StreamingOutcome = 'changed' | 'timeout' | 'unavailable';
+
+// Exchange sends ConnectionStatus OK about every 30 s on an open connection; three missed ones mean it is gone.
+const DEFAULT_SILENCE_MS = 100_000;
+// Connections that fail one after another before streaming is given up for this session (pull takes over).
+const MAX_FAILED_CONNECTIONS = 3;
+// Messages.xsd GetStreamingEventsType/ConnectionTimeout: 1 to 30 minutes.
+const MAX_CONNECTION_MINUTES = 30;
+const RESPONSE_CODES_LOSING_THE_SUBSCRIPTION = new Set(['ErrorSubscriptionNotFound', 'ErrorInvalidSubscription', 'ErrorMissedNotificationEvents', 'ErrorSubscriptionUnsubscribed', 'ErrorExpiredSubscription']);
+
+/**
+ * EWS streaming notifications for one mailbox session: one streaming subscription on the folders read, and a
+ * GetStreamingEvents connection kept open from the first wait until close(), so a change arrives within a second
+ * rather than at the next poll, and one that lands while the engine is busy reading is remembered for the next wait
+ * (a connection closed between waits could take an event down with it). The library's own streaming connection is
+ * not used (stack.md: its reconnects are unreliable, and it reads a chunk holding two documents as one): this reads
+ * the chunked body itself. Anything unexpected counts as a change (the folders are read again, which loses
+ * nothing); when connections keep failing, 'unavailable' hands over to pull notifications. Connections are outside
+ * the engine's per-account call limit, which counts short calls: a hanging one would hold a slot for its whole life.
+ */
+export class EwsStreamingWatch {
+  private subscription: StreamingSubscription | null = null;
+  private unavailable = false;
+  private failedConnections = 0;
+  /** Something changed (or may have) since the last wait returned. */
+  private pending = false;
+  private failure: MailError | null = null;
+  private listening: AbortController | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly session: EwsSession,
+    private readonly folders: () => FolderId[],
+    private readonly events: readonly EventType[],
+    private readonly options: StreamingWatchOptions,
+  ) {}
+
+  async wait(maxMs: number, signal?: AbortSignal): Promise<StreamingOutcome> {
+    if (!this.listening && !this.unavailable) await this.listen(signal);
+    if (this.failure) {
+      const failure = this.failure;
+      this.failure = null;
+      throw failure;
+    }
+    if (this.pending) {
+      this.pending = false;
+      return 'changed';
+    }
+    if (this.unavailable) return 'unavailable';
+    if (signal?.aborted || maxMs <= 0) return 'timeout';
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, maxMs));
+      signal?.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+    return this.wait(0, signal);
+  }
+
+  async close(): Promise<void> {
+    this.listening?.abort();
+    this.listening = null;
+    const subscription = this.subscription;
+    this.subscription = null;
+    // A courtesy: Exchange drops a streaming subscription that has had no connection for a while anyway.
+    if (subscription) await subscription.Unsubscribe().catch(() => undefined);
+  }
+
+  private notify(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  /** Subscribes (once) and starts the connection loop, which runs until close() or until streaming is given up. */
+  private async listen(signal?: AbortSignal): Promise<void> {
+    if (!this.subscription) {
+      try {
+        this.subscription = await this.session.call('Subscribe', (service) => service.SubscribeToStreamingNotifications(this.folders(), ...this.events), { signal });
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (error instanceof MailError && error.code === 'AUTH_FAILED') throw error;
+        this.giveUp('Exchange streaming notifications unavailable: pull notifications instead', error);
+        return;
+      }
+    }
+    const listening = new AbortController();
+    this.listening = listening;
+    void this.connectionLoop(this.subscription.Id, listening.signal);
+  }
+
+  private async connectionLoop(subscriptionId: string, stop: AbortSignal): Promise<void> {
+    while (!stop.aborted) {
+      let ended: ConnectionEnd;
+      try {
+        ended = await this.connect(subscriptionId, MAX_CONNECTION_MINUTES, stop);
+      } catch (error) {
+        if (stop.aborted) return;
+        if (error instanceof MailError && error.code === 'AUTH_FAILED') {
+          this.failure = error;
+          this.listening = null;
+          this.wake?.();
+          return;
+        }
+        if (++this.failedConnections >= MAX_FAILED_CONNECTIONS) {
+          this.giveUp('Exchange streaming connections keep failing: pull notifications instead', error);
+          this.notify(); // what the last connection may have carried is read with the folders
+          return;
+        }
+        this.options.logger?.info({ reason: reasonOf(error) }, 'Exchange streaming connection failed: reading the folders again');
+        this.notify();
+        // A server that drops every connection is not asked again at once.
+        await delay(Math.min(30_000, 500 * 2 ** this.failedConnections), undefined, { signal: stop }).catch(() => undefined);
+        continue;
+      }
+      if (ended.kind === 'lost') {
+        // Exchange forgot the subscription (restarted, expired, or it missed events): read everything, subscribe anew.
+        if (this.listening?.signal === stop) this.listening = null;
+        this.subscription = null;
+        this.options.logger?.info({ reason: ended.reason }, 'Exchange streaming subscription lost: reading the folders again');
+        this.notify();
+        return;
+      }
+      // 'closed': the connection's time was up; the next one opens at once.
+    }
+  }
+
+  private giveUp(message: string, error: unknown): void {
+    this.unavailable = true;
+    this.subscription = null;
+    this.listening?.abort();
+    this.listening = null;
+    this.options.logger?.info({ reason: reasonOf(error) }, message);
+  }
+
+  /** One GetStreamingEvents connection, until an error, Exchange closes it, or stop; events are passed on as they come. */
+  private connect(subscriptionId: string, minutes: number, stop: AbortSignal): Promise<ConnectionEnd> {
+    const request = new GetStreamingEventsRequest(this.session.service, () => undefined, [subscriptionId], minutes);
+    request.Validate();
+    const xhr: IXHROptions = request.BuildXHR();
+    return new Promise<ConnectionEnd>((resolve, reject) => {
+      const url = new URL(xhr.url);
+      const body = Buffer.from(String(xhr.data ?? ''), 'utf8');
+      const reader = new StreamingFrameReader();
+      const client = url.protocol === 'https:' ? https : http;
+      let settled = false;
+      let silence: NodeJS.Timeout | undefined;
+      const finish = (end: ConnectionEnd | Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(silence);
+        stop.removeEventListener('abort', onAbort);
+        req.destroy();
+        if (end instanceof Error) reject(end);
+        else resolve(end);
+      };
+      const watchSilence = () => {
+        clearTimeout(silence);
+        silence = setTimeout(() => finish(new Error('the streaming connection went silent')), this.options.silenceMs ?? DEFAULT_SILENCE_MS);
+      };
+      const onAbort = () => finish({ kind: 'closed' });
+      stop.addEventListener('abort', onAbort, { once: true });
+      const req = client.request(url, {
+        method: 'POST',
+        headers: { ...(xhr.headers as Record<string, string>), 'Content-Length': String(body.length) },
+        ...(url.protocol === 'https:' ? { rejectUnauthorized: !this.options.allowInvalidCertificates } : {}),
+      });
+      req.on('response', (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          finish(ewsMailError({ httpStatus: res.statusCode ?? 0 }, this.session.context));
+          return;
+        }
+        res.setEncoding('utf8');
+        watchSilence();
+        res.on('data', (text: string) => {
+          watchSilence();
+          let frames: StreamingFrame[];
+          try {
+            frames = reader.push(text);
+          } catch (error) {
+            finish(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          for (const frame of frames) {
+            this.failedConnections = 0;
+            if (frame.kind === 'events' && frame.count > 0) this.notify();
+            if (frame.kind === 'error') {
+              if (RESPONSE_CODES_LOSING_THE_SUBSCRIPTION.has(frame.code)) return finish({ kind: 'lost', reason: `${frame.code}: ${frame.message}` });
+              return finish(new Error(`${frame.code}: ${frame.message}`));
+            }
+            if (frame.kind === 'closed') return finish({ kind: 'closed' });
+          }
+        });
+        // Ended without ConnectionStatus Closed: dropped, perhaps inside a notification; the folders are read again.
+        res.on('end', () => finish(new Error('the streaming connection ended before Exchange closed it')));
+        res.on('error', (error) => finish(error));
+      });
+      req.on('error', (error) => finish(error));
+      req.end(body);
+    });
+  }
+}
+
+type ConnectionEnd = { readonly kind: 'closed' } | { readonly kind: 'lost'; readonly reason: string };
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
