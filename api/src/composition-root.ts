@@ -37,6 +37,7 @@ import { InProcessBus, LIVE_CHANNELS, type LiveBus } from './live/live-bus';
 import { LiveCommitHooks } from './live/live-commit-hooks';
 import { LiveEventLog } from './live/live-event-log';
 import { LiveFacts } from './live/live-facts';
+import { ExchangeActMailboxes } from './live/exchange-act-mailboxes';
 import { LiveSubscriptions, type LiveLimits } from './live/live-subscriptions';
 import { DEFAULT_TAIL_OPTIONS, LiveTail, type LiveTailOptions } from './live/live-tail';
 import { systemClock, type Clock } from './platform/clock';
@@ -135,7 +136,7 @@ export function createServices(
     liveEvents,
     bus,
     liveTail,
-    live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores) }, options.liveLimits ?? { maxQueued: 1_000 }),
+    live: new LiveSubscriptions(writer, mailboxes, { tail: liveTail, log: liveEvents, facts: new LiveFacts(db, stores as unknown as RecordStores), exchangeMailboxes: new ExchangeActMailboxes(db) }, options.liveLimits ?? { maxQueued: 1_000 }),
     tracking: new TrackingService(db, emailSettings, new TrackingWriter(activityWriter, events, blobs, clock), options.log, clock),
     calendarSync: new CalendarSyncService(db, activityWriter, events, options.log, clock),
     taskSync: new TaskSyncService(db, activityWriter, events, options.log, clock),

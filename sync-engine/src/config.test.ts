@@ -28,6 +28,7 @@ describe('parseConfig', () => {
       reconcileIntervalSeconds: 3600,
       sendBatch: 10,
       ewsTimeoutMs: 120_000,
+      calendarWritePollMs: 15_000,
       ewsAutodiscoverUrl: null,
     });
   });
@@ -47,6 +48,7 @@ describe('parseConfig', () => {
       RECONCILE_INTERVAL_SECONDS: '0',
       SEND_BATCH: '0',
       EWS_TIMEOUT_SECONDS: '30',
+      EXCHANGE_WRITES_LOOK_SECONDS: '60',
       EWS_AUTODISCOVER_URL: 'https://autodiscover.{domain}/autodiscover/autodiscover.svc',
     });
     expect(config).toEqual({
@@ -63,6 +65,7 @@ describe('parseConfig', () => {
       reconcileIntervalSeconds: 0,
       sendBatch: 0,
       ewsTimeoutMs: 30_000,
+      calendarWritePollMs: 60_000,
       ewsAutodiscoverUrl: 'https://autodiscover.{domain}/autodiscover/autodiscover.svc',
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -91,6 +94,7 @@ describe('parseConfig', () => {
     ['4', 'LEASE_SECONDS'],
     ['1800', 'IDLE_SECONDS'],
     ['4', 'EWS_TIMEOUT_SECONDS'],
+    ['0', 'EXCHANGE_WRITES_LOOK_SECONDS'],
     ['https://autodiscover.example.com/autodiscover/autodiscover.svc', 'EWS_AUTODISCOVER_URL'],
     ['file:///{domain}', 'EWS_AUTODISCOVER_URL'],
   ])('rejects %s for %s', (value, name) => {

@@ -26,6 +26,11 @@ export interface Config {
   readonly reconcileIntervalSeconds: number;
   /** Emails claimed per send round (SEND_BATCH, default 10; 0 turns sending off in this process). */
   readonly sendBatch: number;
+  /**
+   * While a mailbox syncing appointments, contacts and tasks waits, how often it looks for CRM changes to write to
+   * Exchange on its own (EXCHANGE_WRITES_LOOK_SECONDS, default 15); the hub's wake-ups usually come first.
+   */
+  readonly calendarWritePollMs: number;
   /** How long one EWS request may take (EWS_TIMEOUT_SECONDS, default 120). */
   readonly ewsTimeoutMs: number;
   /**
@@ -89,6 +94,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const reconcileIntervalSeconds = integer('RECONCILE_INTERVAL_SECONDS', 3600, 0, 7 * 86400);
   const sendBatch = integer('SEND_BATCH', 10, 0, 100);
   const ewsTimeoutMs = integer('EWS_TIMEOUT_SECONDS', 120, 5, 600) * 1000;
+  const calendarWritePollMs = integer('EXCHANGE_WRITES_LOOK_SECONDS', 15, 1, 3600) * 1000;
   const ewsAutodiscoverUrl = value('EWS_AUTODISCOVER_URL') ?? null;
   if (ewsAutodiscoverUrl !== null && (!ewsAutodiscoverUrl.includes('{domain}') || !isHttpUrl(ewsAutodiscoverUrl.replace(/\{domain\}/g, 'example.com')))) {
     problems.push(`EWS_AUTODISCOVER_URL must be an http(s) URL containing {domain}, got "${ewsAutodiscoverUrl}"`);
@@ -109,6 +115,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     reconcileIntervalSeconds,
     sendBatch,
     ewsTimeoutMs,
+    calendarWritePollMs,
     ewsAutodiscoverUrl,
   });
 }

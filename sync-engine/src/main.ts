@@ -3,6 +3,7 @@ import { ConfigError, parseConfig, type Config } from './config.js';
 import { Engine } from './engine.js';
 import { createLogger } from './logger.js';
 import { closeMimeWorker } from './mime/mime-worker.js';
+import { HubWakeups } from './sync/hub-wakeups.js';
 import { RealMailConnectors } from './sync/mail-connectors.js';
 
 // A batch holds whole messages in memory until it is committed: bounded so a mailbox of large mail cannot exhaust the engine.
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
     timeoutMs: config.ewsTimeoutMs,
     autodiscoverUrls: autodiscover ? (domain) => [autodiscover.replace(/\{domain\}/g, encodeURIComponent(domain))] : undefined,
   });
-  const engine = new Engine(api, log, { ...config, maxBatchBytes: MAX_BATCH_BYTES }, connectors);
+  const wakeups = new HubWakeups({ url: config.hubApiUrl, apiKey: config.hubApiKey, log });
+  const engine = new Engine(api, log, { ...config, maxBatchBytes: MAX_BATCH_BYTES, wakeups }, connectors);
 
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -41,7 +43,10 @@ async function main(): Promise<void> {
   log.info({ hubApiUrl: config.hubApiUrl, engineId: config.engineId, pollIntervalMs: config.pollIntervalMs, maxMailboxes: config.maxMailboxes }, 'engine starting');
   try {
     // No process.exit(): the process ends when nothing is pending, which proves no timer or socket leaks.
+    const listening = wakeups.run(stop.signal);
     process.exitCode = await engine.run(stop.signal);
+    stop.abort(); // an engine that cannot run stops listening too
+    await listening;
   } finally {
     await closeMimeWorker();
     process.off('SIGTERM', onSignal);

@@ -332,6 +332,13 @@ export type ClaimTaskWritesMutationVariables = Exact<{
 
 export type ClaimTaskWritesMutation = { readonly claimTaskWrites: ReadonlyArray<{ readonly taskId: string, readonly itemId: string | null, readonly changeKey: string | null, readonly remove: boolean, readonly subject: string, readonly notes: string | null, readonly dueDay: string | null, readonly importance: TaskPriority, readonly completed: boolean, readonly fingerprint: string }> };
 
+export type ExchangeWritesDueSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ExchangeWritesDueSubscription = { readonly exchangeWritesDue: { readonly cursor: string, readonly mailboxIds: ReadonlyArray<string> } };
+
 export type MarkEmailFailedMutationVariables = Exact<{
   emailId: string;
   leaseId: string;
@@ -478,6 +485,7 @@ export interface Operations {
   readonly ClaimMailboxes: { readonly result: ClaimMailboxesMutation; readonly variables: ClaimMailboxesMutationVariables };
   readonly ClaimOutgoingEmails: { readonly result: ClaimOutgoingEmailsMutation; readonly variables: ClaimOutgoingEmailsMutationVariables };
   readonly ClaimTaskWrites: { readonly result: ClaimTaskWritesMutation; readonly variables: ClaimTaskWritesMutationVariables };
+  readonly ExchangeWritesDue: { readonly result: ExchangeWritesDueSubscription; readonly variables: ExchangeWritesDueSubscriptionVariables };
   readonly MarkEmailFailed: { readonly result: MarkEmailFailedMutation; readonly variables: MarkEmailFailedMutationVariables };
   readonly MarkEmailSent: { readonly result: MarkEmailSentMutation; readonly variables: MarkEmailSentMutationVariables };
   readonly ReleaseMailbox: { readonly result: ReleaseMailboxMutation; readonly variables: ReleaseMailboxMutationVariables };

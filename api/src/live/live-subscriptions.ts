@@ -1,4 +1,5 @@
 import { can, type Principal } from '../access/principal';
+import { isSyncEngine, requireSyncEngine } from '../access/sync-engine-guard';
 import { AccessEntity, Privilege } from '../access/privileges';
 import { mayOnActivity } from '../activities/activity-access';
 import { ActivityKind, EmailStatus } from '../activities/activity-enums';
@@ -12,12 +13,13 @@ import { LIVE_CLOSE, visibilityKey, type LiveConnection } from './live-connectio
 import { decodeLiveCursor, encodeLiveCursor } from './live-cursor';
 import type { LiveEvent } from './live-event.entity';
 import { recordKey, type LiveEventLog } from './live-event-log';
+import type { ExchangeActMailboxes } from './exchange-act-mailboxes';
 import type { EventFacts, LiveFacts } from './live-facts';
 import { matchFeed, matchMailbox, matchTimeline } from './live-match';
 import { mapAsyncIterator } from './async-iterators';
 import { openLiveStream } from './live-stream';
 import type { LiveTail } from './live-tail';
-import { ActivityChangeKind, MailboxChangeKind, type ActivityChangedArgs, type ActivityEventView, type FeedArgs, type MailboxChangedArgs, type MailboxEventView, type ResumeArgs } from './live.types';
+import { ActivityChangeKind, MailboxChangeKind, type ActivityChangedArgs, type ActivityEventView, type ExchangeWritesDueView, type FeedArgs, type MailboxChangedArgs, type MailboxEventView, type ResumeArgs } from './live.types';
 
 /** One event as one subscriber receives it; the executor resolves its fields once per (event, change, visibility). */
 export interface LiveDelivery<V> {
@@ -35,6 +37,8 @@ export interface LiveLimits {
 
 /** The statuses of an email someone sends from the hub. */
 const OUTGOING_STATUSES = new Set<string>([EmailStatus.PENDING_SEND, EmailStatus.SENDING, EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.UNCERTAIN, EmailStatus.CANCELLED]);
+/** What the engine writes to an owner's Exchange mailbox. */
+const EXCHANGE_WRITTEN_KINDS: ReadonlySet<string> = new Set([ActivityKind.APPOINTMENT, ActivityKind.TASK]);
 const RECORD_TYPES = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case'] as const;
 
 /** Who subscribes, and the connection the subscription runs on (asked for after the arguments are checked). */
@@ -44,14 +48,14 @@ export interface LiveCaller {
 }
 
 /**
- * The four subscriptions: each is the log's events after the cursor, then live ones, filtered by
+ * The subscriptions: each is the log's events after the cursor, then live ones, filtered by
  * a cheap match on the event row and then, at delivery, by the subscriber's access at that moment.
  */
 export class LiveSubscriptions {
   constructor(
     private readonly writer: RecordWriter,
     private readonly mailboxes: MailboxService,
-    private readonly feed: { tail: LiveTail; log: LiveEventLog; facts: LiveFacts },
+    private readonly feed: { tail: LiveTail; log: LiveEventLog; facts: LiveFacts; exchangeMailboxes: ExchangeActMailboxes },
     private readonly limits: LiveLimits,
   ) {}
 
@@ -86,6 +90,26 @@ export class LiveSubscriptions {
       // Only emails this user wrote in the hub: a copy tracked from a Sent folder is not "theirs to send".
       if (!activity || activity.createdById !== who.userId || !email || !OUTGOING_STATUSES.has(email.status)) return null;
       return activityView(event, event.change as ActivityChangeKind, who, facts);
+    });
+  }
+
+  /**
+   * The sync engine's wake-up for writes to Exchange: an appointment or task of someone with Exchange mailboxes
+   * that synchronize them changed. Carries ids only: the engine claims what to write under its lease as before.
+   */
+  async exchangeWritesDue(caller: LiveCaller, args: ResumeArgs): Promise<AsyncIterable<LiveDelivery<ExchangeWritesDueView>>> {
+    requireSyncEngine(caller.principal, 'hear of appointments and tasks to write to Exchange');
+    return this.open(caller, args, (e) => matchFeed(e, EXCHANGE_WRITTEN_KINDS) && e.ownerId !== null, async (event, who) => {
+      if (!isSyncEngine(who)) return null; // the key lost the Sync Service role since
+      const mailboxIds = await this.feed.exchangeMailboxes.of(event.ownerId!);
+      if (!mailboxIds.length) return null;
+      return {
+        cursor: encodeLiveCursor(event.id),
+        change: event.change as ActivityChangeKind,
+        kind: event.activityKind as ActivityKind,
+        mailboxIds: mailboxIds.map((id) => toGlobalId('Mailbox', id)),
+        at: event.createdAt,
+      };
     });
   }
 

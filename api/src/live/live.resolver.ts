@@ -4,7 +4,7 @@ import { principalOf, type RequestContext } from '../graphql/context';
 import type { LiveConnection } from './live-connection';
 import { encodeLiveCursor } from './live-cursor';
 import type { LiveCaller, LiveDelivery } from './live-subscriptions';
-import { ActivityChangedArgs, ActivityEventView, FeedArgs, MailboxChangedArgs, MailboxEventView, ResumeArgs } from './live.types';
+import { ActivityChangedArgs, ActivityEventView, ExchangeWritesDueView, FeedArgs, MailboxChangedArgs, MailboxEventView, ResumeArgs } from './live.types';
 
 type Data<A> = SubscribeResolverData<unknown, A, RequestContext>;
 
@@ -56,6 +56,15 @@ export class LiveResolver {
     subscribe: async ({ args, context }: Data<MailboxChangedArgs>) => context.services.live.mailboxChanged(liveCaller(context), args),
   })
   mailboxChanged(@Root() delivery: LiveDelivery<MailboxEventView>, @Args(() => MailboxChangedArgs) _args: MailboxChangedArgs): MailboxEventView {
+    return delivery.view;
+  }
+
+  @Subscription(() => ExchangeWritesDueView, {
+    description:
+      'For the sync engine (an API key of a service account with the Sync Service role): appointments and tasks changed whose owners have Exchange mailboxes that synchronize them, so the engine holding such a mailbox writes to Exchange at once.',
+    subscribe: async ({ args, context }: Data<ResumeArgs>) => context.services.live.exchangeWritesDue(liveCaller(context), args),
+  })
+  exchangeWritesDue(@Root() delivery: LiveDelivery<ExchangeWritesDueView>, @Args(() => ResumeArgs) _args: ResumeArgs): ExchangeWritesDueView {
     return delivery.view;
   }
 

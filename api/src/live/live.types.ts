@@ -34,6 +34,27 @@ const CURSOR_DESCRIPTION = 'Pass it as `after` when you subscribe again to recei
 const AFTER_DESCRIPTION =
   'The cursor of the last event you received: what happened since is delivered first, in order, then the live events. CURSOR_EXPIRED when it is too old to replay: load the data again and subscribe without it.';
 
+@ObjectType('ExchangeWritesDueEvent', {
+  description:
+    'For the sync engine: an appointment or task changed whose owner has Exchange mailboxes synchronizing appointments, contacts and tasks. The engine holding one of them writes what is due now rather than at its next look.',
+})
+export class ExchangeWritesDueView {
+  @Field({ description: CURSOR_DESCRIPTION })
+  cursor: string;
+
+  @Field(() => ActivityChangeKind)
+  change: ActivityChangeKind;
+
+  @Field(() => ActivityKind)
+  kind: ActivityKind;
+
+  @Field(() => [ID], { description: 'The owner’s mailboxes that synchronize appointments, contacts and tasks with Exchange.' })
+  mailboxIds: string[];
+
+  @Field({ description: 'When the change committed.' })
+  at: Date;
+}
+
 @ObjectType('ActivityEvent', { description: 'A change to an activity you may read, as it committed.' })
 export class ActivityEventView {
   @Field({ description: CURSOR_DESCRIPTION })

@@ -183,6 +183,43 @@ describe('MailboxSync', () => {
     expect(hub.releases.at(-1)).toMatchObject({ outcome: 'SUCCESS' });
   });
 
+  it('a waiting Exchange mailbox writes at once when the hub says its owner changed something, without waiting for its own look', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([]);
+    // Waits until its time is up or the wait is interrupted, as the EWS source does.
+    source.waitForChange = (maxMs = 0, signal?: AbortSignal) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve('timeout'), maxMs);
+        signal?.addEventListener('abort', () => (clearTimeout(timer), resolve('timeout')), { once: true });
+      });
+    const calls: string[] = [];
+    const claims = [[{ appointmentId: 'a1', fingerprint: 'f1' }], [{ appointmentId: 'a2', fingerprint: 'f2' }]];
+    const api = Object.assign(hub, {
+      syncMailboxCalendar: async () => undefined,
+      claimCalendarWrites: async () => (calls.push('claim'), claims.shift() ?? []),
+      reportCalendarWrites: async (_m: string, _l: string, writes: readonly { appointmentId: string }[]) => void calls.push(`report ${writes.map((w) => w.appointmentId).join(',')}`),
+    });
+    const calendar = {
+      async *read(cursor: string | null) {
+        yield { events: [], skipped: 0, cursor: `${cursor ?? ''}+cal` };
+      },
+      write: async (writes: readonly { appointmentId: string; fingerprint: string }[]) => writes.map((w) => ({ appointmentId: w.appointmentId, itemId: `item-${w.appointmentId}`, fingerprint: w.fingerprint })),
+    };
+    const listeners = new Map<string, () => void>();
+    const wakeups = { on: (mailboxId: string, wake: () => void) => (listeners.set(mailboxId, wake), () => void listeners.delete(mailboxId)) };
+    const connectors = { incoming: () => source, calendar: () => calendar, tasks: () => null, contacts: () => null } as unknown as MailConnectors;
+    // Its own look would come after a minute, long after this one-second claim ends.
+    const sync = new MailboxSync(api as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds: 1, reconcileIntervalSeconds: 3600, calendarWritePollMs: 60_000, wakeups });
+    const mailbox = work({ kind: 'EXCHANGE_EWS', actEnabled: true, incoming: null, ews: { url: 'https://ews.example.test/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 2 } });
+    const running = sync.run(mailbox, new AbortController().signal);
+    for (let i = 0; i < 50 && !listeners.has(mailbox.mailboxId); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    calls.push('hub wakes');
+    listeners.get(mailbox.mailboxId)!();
+    await running;
+    expect(calls).toEqual(['claim', 'report a1', 'hub wakes', 'claim', 'report a2']);
+    expect(listeners.size).toBe(0); // no longer listening once the mailbox is handed back
+  });
+
   it('commits every batch with the cursor after it, under the lease, and reports what it processed', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([1, 2, 3, 4, 5].map((n) => raw(n)));

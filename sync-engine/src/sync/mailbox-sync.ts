@@ -8,6 +8,7 @@ import { classifyFailure } from './failure-policy.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { MessagePipeline, type PreparedBatch } from './message-pipeline.js';
 import { reconcileMailbox } from './reconciler.js';
+import type { HubWakeupSource } from './hub-wakeups.js';
 import { TrackSender } from './track-sender.js';
 
 export interface MailboxSyncOptions {
@@ -19,8 +20,10 @@ export interface MailboxSyncOptions {
   /** How long one claim may wait in IMAP IDLE for new mail; 0: no IDLE. */
   readonly idleSeconds: number;
   readonly reconcileIntervalSeconds: number;
-  /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 15 s, as often as it asks Exchange for events). */
+  /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 15 s) when the hub does not wake it first. */
   readonly calendarWritePollMs?: number;
+  /** The hub's word that appointments or tasks of a mailbox's owner changed: a waiting mailbox writes them at once. */
+  readonly wakeups?: HubWakeupSource;
 }
 
 // Appointments or tasks written to Exchange per call, and calls per run (the rest wait for the next run).
@@ -79,20 +82,30 @@ export class MailboxSync {
         this.log.info({ ...log, ...coverage }, 'mailbox reconciled');
       }
       let idled = false;
-      // IMAP IDLE, or EWS pull notifications; POP3 has no push.
+      // IMAP IDLE, or EWS notifications; POP3 has no push.
       if (this.options.idleSeconds > 0 && (work.kind === 'IMAP_SMTP' || work.kind === 'EXCHANGE_EWS')) {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
-        while (!stop.aborted && Date.now() < deadline) {
-          idled = true;
-          // A mailbox syncing appointments and tasks also looks for ones made in the CRM while it waits.
-          const slice = work.actEnabled ? Math.min(deadline - Date.now(), this.options.calendarWritePollMs ?? CALENDAR_WRITE_POLL_MS) : deadline - Date.now();
-          const woken = await this.idle(source, slice, stop, log);
-          if (woken === 'changed' && !stop.aborted) {
-            await ingest(null);
-            if (!stop.aborted && work.actEnabled) cursor = await this.syncActFolders(work, cursor, stop, log);
-          } else if (woken === 'timeout' && work.actEnabled && Date.now() < deadline && !stop.aborted) {
-            cursor = await this.syncActFolders(work, cursor, stop, log);
-          } else if (Date.now() < deadline && !stop.aborted) break; // the server ended IDLE: hand back, reconnect on the next claim
+        // The hub wakes a mailbox that syncs appointments and tasks when its owner's change in the CRM: the wait ends, the writes go out.
+        let hubAsked = false;
+        let interrupt: AbortController | null = null;
+        const stopHearing = work.actEnabled ? this.options.wakeups?.on(work.mailboxId, () => ((hubAsked = true), interrupt?.abort())) : undefined;
+        try {
+          while (!stop.aborted && Date.now() < deadline) {
+            idled = true;
+            // A mailbox syncing appointments and tasks also looks for ones made in the CRM while it waits.
+            const slice = work.actEnabled ? Math.min(deadline - Date.now(), this.options.calendarWritePollMs ?? CALENDAR_WRITE_POLL_MS) : deadline - Date.now();
+            interrupt = new AbortController();
+            const woken = hubAsked ? 'timeout' : await this.idle(source, slice, AbortSignal.any([stop, interrupt.signal]), log);
+            if (stop.aborted) break;
+            if (woken === 'changed') await ingest(null);
+            if (woken === 'closed' && Date.now() < deadline && !hubAsked) break; // the server ended IDLE: hand back, reconnect on the next claim
+            // At the deadline the next claim reads them anyway.
+            const writesDue = work.actEnabled && (woken === 'changed' || hubAsked || Date.now() < deadline);
+            hubAsked = false;
+            if (writesDue && !stop.aborted) cursor = await this.syncActFolders(work, cursor, stop, log);
+          }
+        } finally {
+          stopHearing?.();
         }
       }
       // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.

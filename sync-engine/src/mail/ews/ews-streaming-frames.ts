@@ -1,5 +1,3 @@
-import { DOMParser } from '@xmldom/xmldom';
-
 /** What one SOAP document on a GetStreamingEvents response says (Messages.xsd GetStreamingEventsResponseMessageType). */
 export type StreamingFrame =
   /** Notifications: how many item events they carry (a StatusEvent alone counts none). */
@@ -11,7 +9,6 @@ export type StreamingFrame =
   /** ResponseClass Error, e.g. ErrorSubscriptionNotFound or ErrorMissedNotificationEvents. */
   | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
-const ITEM_EVENTS = new Set(['NewMailEvent', 'CreatedEvent', 'ModifiedEvent', 'DeletedEvent', 'MovedEvent', 'CopiedEvent']);
 // The end of one document: Exchange writes <Envelope xmlns="…soap/envelope/"> without a prefix, others with one.
 const ENVELOPE_END = /<\/(?:[A-Za-z_][\w.-]*:)?Envelope\s*>/;
 /** A document larger than this is not a notification: the stream is not what it claims to be. */
@@ -37,26 +34,34 @@ export class StreamingFrameReader {
   }
 }
 
-/** One document's meaning; a document that is no GetStreamingEvents response is an error frame. */
+/**
+ * One document's meaning; a document that is no GetStreamingEvents response is an error frame. Read with patterns
+ * rather than a DOM: the engine holds no XML parser of its own (the library's is internal), and these documents are
+ * Exchange's own, of one fixed shape, where only a few element names and one attribute matter.
+ */
 export function readFrame(xml: string): StreamingFrame {
-  const start = xml.indexOf('<');
-  const errors: string[] = [];
-  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: (message: string) => void errors.push(message), fatalError: (message: string) => void errors.push(message) } }).parseFromString(start > 0 ? xml.slice(start) : xml, 'text/xml');
-  const elements = (name: string) => Array.from(doc.getElementsByTagNameNS('*', name) as unknown as ArrayLike<Element>);
-  const message = elements('GetStreamingEventsResponseMessage')[0];
-  if (errors.length || !message) {
-    const fault = elements('faultstring')[0]?.textContent?.trim();
-    return { kind: 'error', code: 'ErrorInvalidResponse', message: fault ?? 'the stream carried a document that is not a GetStreamingEvents response' };
+  // Prefixes differ between servers (Exchange writes an unprefixed Envelope, m: and t: inside): compare local names.
+  const plain = xml.replace(/<(\/?)[A-Za-z_][\w.-]*:/g, '<$1');
+  const message = /<GetStreamingEventsResponseMessage\b([^>]*)>([\s\S]*?)<\/GetStreamingEventsResponseMessage>/.exec(plain);
+  if (!message) {
+    const fault = /<faultstring\b[^>]*>([^<]*)</.exec(plain)?.[1]?.trim();
+    return { kind: 'error', code: 'ErrorInvalidResponse', message: fault ? decode(fault) : 'the stream carried a document that is not a GetStreamingEvents response' };
   }
-  if (message.getAttribute('ResponseClass') === 'Error') {
-    const code = elements('ResponseCode')[0]?.textContent?.trim() || 'ErrorInternalServerError';
-    return { kind: 'error', code, message: elements('MessageText')[0]?.textContent?.trim() ?? code };
+  const [, attributes, body] = message;
+  const text = (name: string) => {
+    const found = new RegExp(`<${name}\\b[^>]*>([^<]*)</${name}>`).exec(body)?.[1];
+    return found === undefined ? undefined : decode(found.trim());
+  };
+  if (/\bResponseClass\s*=\s*["']Error["']/.test(attributes)) {
+    const code = text('ResponseCode') || 'ErrorInternalServerError';
+    return { kind: 'error', code, message: text('MessageText') ?? code };
   }
-  const notifications = elements('Notification');
-  if (notifications.length) {
-    const count = notifications.reduce((sum, notification) => sum + Array.from(notification.childNodes as unknown as ArrayLike<Node>).filter((node) => node.nodeType === 1 && ITEM_EVENTS.has((node as Element).localName)).length, 0);
+  if (/<Notification\b/.test(body)) {
+    const count = (body.match(/<(?:NewMail|Created|Modified|Deleted|Moved|Copied)Event\b/g) ?? []).length;
     return { kind: 'events', count };
   }
-  const status = elements('ConnectionStatus')[0]?.textContent?.trim();
-  return status === 'Closed' ? { kind: 'closed' } : { kind: 'alive' };
+  return text('ConnectionStatus') === 'Closed' ? { kind: 'closed' } : { kind: 'alive' };
 }
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => ENTITIES[name]);
