@@ -2,8 +2,9 @@
 // (MariaDB) sync a mailbox of the EWS test server (in this process) whose appointments method is server-side sync.
 // Each sample makes an appointment in the CRM as the mailbox's owner and times it until the test server's Calendar
 // holds it (CRM → Exchange), then moves that entry in the Calendar as Outlook would and times it until the CRM shows
-// the new time (Exchange → CRM). Twice: with push (the engine holds the mailbox, EWS pull notifications, and looks for
-// CRM appointments while it waits), and with polling only (every claim reads and hands back; the profile polls every 5 s).
+// the new time (Exchange → CRM). Twice: with push (the engine holds the mailbox on an EWS streaming-notification
+// connection, and the hub wakes it for appointments made in the CRM), and with polling only (every claim reads and hands
+// back; the profile polls every 5 s).
 import { startEwsTestServer, type StartedEwsServer } from '../test/support/ews/ews-server';
 import { dropDatabase } from './bench-api';
 import { engineEnv } from './mail-ingest';
@@ -100,7 +101,7 @@ export async function runRoundTripBenchmark(options: { samples: number; log: (li
     const contactId = contacts.edges[0].node.id;
     const modes: ModeReport[] = [];
     const plans = [
-      { mode: 'push', settings: 'IDLE_SECONDS 300 (the default): the engine holds the mailbox, EWS pull notifications (GetEvents every 15 s), CRM appointments looked for every 15 s while waiting', env: { IDLE_SECONDS: '300' } },
+      { mode: 'push', settings: 'IDLE_SECONDS 300 (the default): the engine holds the mailbox on an EWS streaming-notification connection (GetStreamingEvents), and the hub wakes it for appointments made in the CRM (exchangeWritesDue)', env: { IDLE_SECONDS: '300' } },
       { mode: 'polling', settings: 'IDLE_SECONDS 0: each claim reads and writes, then hands back; the profile polls every 5 s', env: { IDLE_SECONDS: '0' } },
     ];
     for (const plan of plans) {

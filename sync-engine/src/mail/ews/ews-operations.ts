@@ -18,12 +18,6 @@ export interface ListedItem {
   readonly size: number;
 }
 
-/** One message with its MIME (Types.xsd MimeContent, base64 on the wire). */
-export interface FetchedItem extends ListedItem {
-  readonly parentFolderId: string | null;
-  readonly mime: Buffer;
-}
-
 // Messages.xsd SyncFolderItems/MaxChangesReturned: 1 to 512.
 export const MAX_SYNC_CHANGES = 512;
 // FindItem pages (IndexedPageItemView MaxEntriesReturned).
@@ -130,35 +124,6 @@ export async function findItems(
     offset = page.NextPageOffset ?? offset + page.Items.length;
   }
   return found;
-}
-
-/**
- * GetItem with MimeContent for these ids, in their order. An item deleted or moved since it was listed
- * (ErrorItemNotFound) is skipped: it is no longer there to read. Any other per-item error fails the call.
- */
-export async function getMime(session: EwsSession, itemIds: readonly string[], folderPath: string | undefined, signal?: AbortSignal): Promise<FetchedItem[]> {
-  if (itemIds.length === 0) return [];
-  const properties = new PropertySet(BasePropertySet.IdOnly, [ItemSchema.MimeContent, ItemSchema.DateTimeReceived, ItemSchema.Size, ItemSchema.ParentFolderId]);
-  const responses = await session.call('GetItem', (service) => service.BindToItems(itemIds.map((id) => new ItemId(id)), properties), { folder: folderPath, signal });
-  const fetched: FetchedItem[] = [];
-  for (const response of responses.Responses) {
-    if (response.Result === ServiceResult.Error) {
-      if (isGone(response)) continue;
-      throw responseError(session, response, folderPath);
-    }
-    const item: Item = response.Item;
-    const content = optional(() => item.MimeContent?.Content);
-    if (!content) continue; // not a message (a contact or distribution list filed among mail): nothing to track
-    const mime = Buffer.from(content, 'base64');
-    fetched.push({
-      itemId: item.Id.UniqueId,
-      receivedAt: dateOf(optional(() => item.DateTimeReceived)),
-      size: optional(() => item.Size) ?? mime.length,
-      parentFolderId: optional(() => item.ParentFolderId?.UniqueId),
-      mime,
-    });
-  }
-  return fetched;
 }
 
 /** DeleteItem with MoveToDeletedItems (recoverable by the user); items already gone are fine. */
