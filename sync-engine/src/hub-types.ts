@@ -65,6 +65,9 @@ export interface MailboxWork {
 
 export type SyncOutcome = 'SUCCESS' | 'TEMPORARY_FAILURE' | 'AUTH_FAILED' | 'CONFIG_ERROR';
 
+/** An Exchange folder synchronized besides mail. */
+export type ActFolder = 'CALENDAR' | 'TASKS' | 'CONTACTS';
+
 export interface SyncReport {
   readonly outcome: SyncOutcome;
   readonly code?: string | null;
@@ -72,6 +75,8 @@ export interface SyncReport {
   readonly itemsProcessed: number;
   readonly resyncCompleted?: string | null;
   readonly nextSyncInSeconds?: number | null;
+  /** For a mailbox synchronizing appointments, contacts and tasks: how each of those folders fared (failure null: synchronized). */
+  readonly actFolders?: readonly { readonly folder: ActFolder; readonly failure: string | null }[];
 }
 
 export interface ChannelTestResult {

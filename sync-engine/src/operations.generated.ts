@@ -5,6 +5,19 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** An Exchange folder synchronized besides mail: the Calendar, Tasks or Contacts. */
+export type ActFolder =
+  | 'CALENDAR'
+  | 'CONTACTS'
+  | 'TASKS';
+
+/** How one Calendar, Tasks or Contacts folder fared in a sync run. */
+export type ActFolderResultInput = {
+  /** Why it could not be synchronized, in words; null: it was. */
+  readonly failure?: string | null | undefined;
+  readonly folder: ActFolder;
+};
+
 /** An attendee of a meeting (RFC 5545 ATTENDEE). */
 export type CalendarAttendeeInput = {
   readonly address: string;
@@ -201,6 +214,8 @@ export type SyncOutcome =
 
 /** How a SYNC lease ended. */
 export type SyncReportInput = {
+  /** For a mailbox synchronizing appointments, contacts and tasks with Exchange: how each of those folders fared in this run (at most one entry per folder). */
+  readonly actFolders?: ReadonlyArray<ActFolderResultInput> | null | undefined;
   /** The engine's error code: DNS, REFUSED, TLS, TIMEOUT, FOLDER_MISSING, … */
   readonly code?: string | null | undefined;
   readonly itemsProcessed?: number;

@@ -309,6 +309,39 @@ describe.each(DIALECTS)('the sync engine\'s mailbox work on %s', (dialect) => {
     }
   });
 
+  it('an Exchange Calendar, Tasks or Contacts folder that cannot be synchronized raises one warning, and its recovery one line; mail is not held up', async () => {
+    const profileId = await insertProfile(hub, { pollIntervalSeconds: 300 });
+    const sam = mailboxes[SAM];
+    await configureMailbox(hub, sam, { profileId });
+    const run = async (actFolders: unknown) => {
+      await makeDue(sam);
+      const [work] = await claim();
+      return release(work, { outcome: 'SUCCESS', itemsProcessed: 1, actFolders });
+    };
+    const failing = [{ folder: 'CALENDAR', failure: 'Exchange refused GetItem: ErrorAccessDenied.' }, { folder: 'TASKS', failure: null }, { folder: 'CONTACTS' }];
+    expect(ok(await run(failing)).releaseMailbox).toMatchObject({ state: 'ENABLED', failureCount: 0 });
+    // Push mode reports every few seconds: the same failure is not said again.
+    ok(await run(failing));
+    ok(await run([{ folder: 'CALENDAR', failure: null }, { folder: 'TASKS', failure: null }]));
+    ok(await run([{ folder: 'CALENDAR', failure: null }]));
+    expect(await alertsOf(sam)).toEqual([
+      { severity: 'WARNING', code: 'CALENDAR_SYNC_FAILED', message: 'The Exchange Calendar could not be synchronized: Exchange refused GetItem: ErrorAccessDenied. Mail keeps syncing, and the Calendar is tried again on the next run.' },
+      { severity: 'INFORMATION', code: 'CALENDAR_SYNC_RECOVERED', message: 'The Exchange Calendar synchronizes again.' },
+    ]);
+
+    // A report naming a folder twice, or one that is none of the three, is refused and names the field; a reason
+    // as long as a server's reply is cut.
+    await makeDue(sam);
+    const [work] = await claim();
+    failed(await release(work, { outcome: 'SUCCESS', actFolders: [{ folder: 'TASKS' }, { folder: 'TASKS', failure: 'x' }] }), 'BAD_USER_INPUT', 'report.actFolders[1].folder');
+    expect((await release(work, { outcome: 'SUCCESS', actFolders: [{ folder: 'INBOX' }] })).errors?.[0].message).toMatch(/INBOX/);
+    expect((await release(work, { outcome: 'SUCCESS', actFolders: [{ folder: 'TASKS' }, { folder: 'CALENDAR' }, { folder: 'CONTACTS' }, { folder: 'TASKS' }] })).errors).toBeDefined();
+    ok(await release(work, { outcome: 'SUCCESS', actFolders: [{ folder: 'CONTACTS', failure: `Server said: ${'x'.repeat(5000)}` }] }));
+    const long = (await alertsOf(sam)).at(-1)!;
+    expect(long.code).toBe('CONTACTS_SYNC_FAILED');
+    expect(long.message.length).toBeLessThan(700);
+  });
+
   it('credentials that no longer decrypt: claimed without them, and one alert says why', async () => {
     const profileId = await insertProfile(hub);
     const sam = mailboxes[SAM];

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { MaxLength } from '../common/validation';
 import { MailServerText } from '../common/argument-guard';
 import { SERVER_FOLDER_ID_LENGTH } from './folder-tracking-rule.entity';
@@ -11,6 +11,24 @@ export const MAX_RECONCILE_ITEMS = 1000;
 /** The most server folders one reportMailboxFolders call stores, and the longest path (folder_tracking_rule.folder's length). */
 export const MAX_SERVER_FOLDERS = 1000;
 export const MAX_FOLDER_PATH = 255;
+
+/** The Exchange folders synchronized besides mail. */
+export enum ActFolder {
+  CALENDAR = 'CALENDAR',
+  TASKS = 'TASKS',
+  CONTACTS = 'CONTACTS',
+}
+registerEnumType(ActFolder, { name: 'ActFolder', description: 'An Exchange folder synchronized besides mail: the Calendar, Tasks or Contacts.' });
+
+@MailServerText()
+@InputType({ description: 'How one Calendar, Tasks or Contacts folder fared in a sync run.' })
+export class ActFolderResultInput {
+  @Field(() => ActFolder)
+  folder: ActFolder;
+
+  @Field(() => String, { nullable: true, description: 'Why it could not be synchronized, in words; null: it was.' })
+  failure?: string | null;
+}
 
 // The engine's words quote the mail server's replies (see MailServerText); they are repaired and cut to fit.
 @MailServerText()
@@ -33,7 +51,13 @@ export class SyncReportInput {
 
   @Field(() => Int, { nullable: true, description: 'Be due again after this many seconds (e.g. 0: more mail is waiting); default: the profile\'s poll interval. Used on SUCCESS only.' })
   nextSyncInSeconds?: number | null;
+
+  @Field(() => [ActFolderResultInput], { nullable: true, description: 'For a mailbox synchronizing appointments, contacts and tasks with Exchange: how each of those folders fared in this run (at most one entry per folder).' })
+  @ArrayMaxSize(3)
+  @ValidateNested({ each: true })
+  actFolders?: ActFolderResultInput[] | null;
 }
+
 
 @MailServerText()
 @InputType({ description: 'The result of testing one channel.' })

@@ -14,6 +14,7 @@ import type { EmailSettingsService } from './email-settings.service';
 import { EmailServerProfile } from './email-server-profile.entity';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
 import { AlertSeverity, ChannelTestStatus, EmailApproval, IncomingMethod, MailboxState, OutgoingMethod } from './mail-enums';
+import { checkActFolderResults, recordActFolderResults } from './act-folder-alerts';
 import { MailboxAlert } from './mailbox-alert.entity';
 import { approvedSql, readsIncomingSql, SYNCING_STATES_SQL } from './mailbox-eligibility-sql';
 import { recordAlert } from './mailbox-alerts';
@@ -169,6 +170,7 @@ export class MailboxSyncService {
     if (next !== null && next !== undefined && (!Number.isInteger(next) || next < 0 || next > MAX_NEXT_SYNC_SECONDS)) {
       throw badInput('report.nextSyncInSeconds', `must be from 0 to ${MAX_NEXT_SYNC_SECONDS}`);
     }
+    const actFolders = checkActFolderResults(report.actFolders);
     const id = await this.mailboxId(mailboxGlobalId);
     const now = this.clock();
     return this.db.transaction(async (em) => {
@@ -196,6 +198,7 @@ export class MailboxSyncService {
       const idleFor = mailbox.lastSyncAt ? now.getTime() - mailbox.lastSyncAt.getTime() : Infinity;
       if (moved || report.itemsProcessed > 0 || resyncDone || alert || idleFor >= QUIET_SYNC_EVENT_MS) await this.staged(em, id, moved ? 'STATE' : 'PROGRESS', forwarded);
       if (alert) await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message, this.clock);
+      await recordActFolderResults(em, this.live, id, actFolders, this.clock);
       await recordSyncRun(em, id, now, { outcome: report.outcome, code, items: report.itemsProcessed });
       return em.findOneByOrFail(Mailbox, { id });
     });

@@ -220,6 +220,39 @@ describe('MailboxSync', () => {
     expect(listeners.size).toBe(0); // no longer listening once the mailbox is handed back
   });
 
+  it('a Calendar that cannot be read does not hold up the Tasks or the report; the report says which folder failed and why', async () => {
+    const hub = new FakeHub();
+    const api = Object.assign(hub, {
+      claimTaskWrites: async () => [],
+      syncMailboxTasks: async () => undefined,
+    });
+    const calendar = {
+      async *read(): AsyncIterable<never> {
+        throw new Error('Exchange refused the Calendar: ErrorAccessDenied');
+      },
+    };
+    const tasks = {
+      async *read(cursor: string | null) {
+        yield { tasks: [], deletedItemIds: [], skipped: 0, cursor: `${cursor ?? ''}+tasks` };
+      },
+      write: async () => [],
+    };
+    const connectors = { incoming: () => new FakeSource([]), calendar: () => calendar, tasks: () => tasks, contacts: () => null } as unknown as MailConnectors;
+    const sync = new MailboxSync(api as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds: 0, reconcileIntervalSeconds: 3600 });
+    await sync.run(work({ kind: 'EXCHANGE_EWS', actEnabled: true, incoming: null, ews: { url: 'https://ews.example.test/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 2 } }), new AbortController().signal);
+    expect(hub.releases.at(-1)).toMatchObject({
+      outcome: 'SUCCESS',
+      actFolders: [
+        { folder: 'CALENDAR', failure: 'Exchange refused the Calendar: ErrorAccessDenied' },
+        { folder: 'TASKS', failure: null },
+        { folder: 'CONTACTS', failure: null },
+      ],
+    });
+    // A mailbox without appointments, contacts and tasks reports none.
+    await sync.run(work(), new AbortController().signal);
+    expect(hub.releases.at(-1)).not.toHaveProperty('actFolders');
+  });
+
   it('commits every batch with the cursor after it, under the lease, and reports what it processed', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([1, 2, 3, 4, 5].map((n) => raw(n)));

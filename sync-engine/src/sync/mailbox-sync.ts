@@ -1,5 +1,5 @@
 import type { HubApi } from '../api-client.js';
-import type { MailboxWork, QuarantineItem, SyncReport } from '../hub-types.js';
+import type { ActFolder, MailboxWork, QuarantineItem, SyncReport } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { MailError } from '../mail/mail-error.js';
 import type { FetchOptions, MailSource, ServerFolder } from '../mail/mail-source.js';
@@ -43,6 +43,8 @@ export class MailboxSync {
   private readonly reconciledAt = new Map<string, number>();
   /** The folder list this process last reported per mailbox: reported again only when the server's list changed. */
   private readonly reportedFolders = new Map<string, string>();
+  /** Per mailbox in this run: how its Calendar, Tasks and Contacts folders fared last (null: synchronized), for the report. */
+  private readonly actResults = new Map<string, Map<ActFolder, string | null>>();
 
   constructor(
     private readonly api: HubApi,
@@ -109,7 +111,7 @@ export class MailboxSync {
         }
       }
       // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.
-      report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted, nextSyncInSeconds: idled || shutdown.aborted ? 0 : null };
+      report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted, nextSyncInSeconds: idled || shutdown.aborted ? 0 : null, ...this.takeActResults(work) };
     } catch (error) {
       const verdict = classifyFailure(error);
       if (lease.lost.aborted || !verdict) {
@@ -119,7 +121,7 @@ export class MailboxSync {
         report = { outcome: 'SUCCESS', itemsProcessed: processed, nextSyncInSeconds: 0 };
       } else {
         this.log.warn({ ...log, code: verdict.code, reason: verdict.message, outcome: verdict.outcome }, 'mailbox sync failed');
-        report = { outcome: verdict.outcome, code: verdict.code, message: verdict.message, itemsProcessed: processed };
+        report = { outcome: verdict.outcome, code: verdict.code, message: verdict.message, itemsProcessed: processed, ...this.takeActResults(work) };
       }
     } finally {
       await source?.close().catch((err: unknown) => this.log.debug({ ...log, err }, 'closing the mail connection failed'));
@@ -200,6 +202,10 @@ export class MailboxSync {
 
   /** The Calendar, the Tasks and the Contacts folder: each commits its own pages, and one that fails does not hold up the others. */
   private async syncActFolders(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+    // Each is taken as synchronized unless its own catch below says otherwise.
+    const results = this.actResults.get(work.mailboxId) ?? new Map<ActFolder, string | null>();
+    this.actResults.set(work.mailboxId, results);
+    for (const folder of ['CALENDAR', 'TASKS', 'CONTACTS'] as const) results.set(folder, null);
     const afterCalendar = await this.syncCalendar(work, cursor, stop, log);
     if (stop.aborted) return afterCalendar;
     const afterTasks = await this.syncTasks(work, afterCalendar, stop, log);
@@ -221,6 +227,7 @@ export class MailboxSync {
     } catch (error) {
       if (stop.aborted) throw error;
       this.log.warn({ ...log, err: error }, 'the Exchange Contacts folder could not be synchronized; mail goes on, and contacts are read again next run');
+      this.actResults.get(work.mailboxId)?.set('CONTACTS', reasonOf(error));
     }
     return committed;
   }
@@ -251,6 +258,7 @@ export class MailboxSync {
     } catch (error) {
       if (stop.aborted) throw error;
       this.log.warn({ ...log, err: error }, 'the Exchange Tasks folder could not be synchronized; mail goes on, and tasks are read again next run');
+      this.actResults.get(work.mailboxId)?.set('TASKS', reasonOf(error));
     }
     return committed;
   }
@@ -282,8 +290,16 @@ export class MailboxSync {
     } catch (error) {
       if (stop.aborted) throw error;
       this.log.warn({ ...log, err: error }, 'the Exchange calendar could not be synchronized; mail goes on, and the calendar is read again next run');
+      this.actResults.get(work.mailboxId)?.set('CALENDAR', reasonOf(error));
     }
     return committed;
+  }
+
+  /** The Calendar, Tasks and Contacts results of this run, for its report (the hub alerts on failures and recoveries). */
+  private takeActResults(work: MailboxWork): Pick<SyncReport, 'actFolders'> {
+    const results = this.actResults.get(work.mailboxId);
+    this.actResults.delete(work.mailboxId);
+    return results ? { actFolders: [...results].map(([folder, failure]) => ({ folder, failure })) } : {};
   }
 
   /** Once per run at most, and only when the list differs from the last one reported; POP3 (null) reports nothing. */
@@ -314,3 +330,6 @@ export class MailboxSync {
     }
   }
 }
+
+/** What an act folder's failure says in the mailbox's alert. */
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
