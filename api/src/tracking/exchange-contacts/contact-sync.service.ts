@@ -157,6 +157,7 @@ export class ContactSyncService {
               result(input.itemId, ContactSyncOutcome.NOT_ALLOWED, link.contactId);
               break;
             }
+            if (decision.conflict) this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; Outlook\'s later change is taken');
             await this.merge(em, owner, target, shape);
             // The CRM's merged version (fields Outlook left empty, more addresses) differs from Outlook's: claimContactWrites writes it back.
             await recordContactLink(em, { ...seen, fingerprint }, now);
@@ -165,7 +166,7 @@ export class ContactSyncService {
           case 'KEEP_CRM':
             // The link keeps its fingerprint, so the CRM's version is handed out by claimContactWrites and overwrites Outlook's.
             await recordContactLink(em, seen, now);
-            this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; the CRM\'s later change is kept and Outlook\'s is overwritten');
+            this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; the CRM\'s change is kept and Outlook\'s is overwritten');
             result(input.itemId, ContactSyncOutcome.CRM_VERSION_KEPT, link.contactId);
             break;
         }
