@@ -228,4 +228,33 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     expect((await contact(long.contactId)).lastName).toHaveLength(100);
     expect(await hub.database.dataSource.query('SELECT id FROM contact WHERE lastName = ?', [`Stale ${tag}`])).toEqual([]);
   });
+
+  // Last: it takes Sam's Salesperson role away.
+  it('a number hidden from Sam by column security is neither written to his Outlook nor compared, and Outlook\'s is not taken in', async () => {
+    const made = ok(await hub.gql(CREATE, { input: { lastName: `Nummer ${tag}`, telephone: '+46 8 555 08 00', mobilePhone: '+46 70 555 08 00', emails: [`nummer.${tag}@proseware.example`] } }, sam)).createContact.id;
+    const [first] = await claim();
+    ok(await report([{ contactId: made, itemId: 'AAMkNummer=', changeKey: 'CK', fingerprint: first.fingerprint }]));
+    // Sam now holds a role that lets him work with his own contacts but read no numbers.
+    const roleId = ok(await hub.gql('mutation($input: CreateSecurityRoleInput!) { createSecurityRole(input: $input) { id } }', { input: { name: `No numbers ${tag}` } }, admin)).createSecurityRole.id;
+    for (const privilege of ['CREATE', 'READ', 'WRITE']) ok(await hub.gql('mutation($input: SetRolePrivilegeInput!) { setRolePrivilege(input: $input) { id } }', { input: { roleId, entity: 'CONTACT', privilege, depth: 'USER' } }, admin));
+    const samUser = (ok(await hub.gql('{ users { id email roles { id name } } }', {}, admin)).users as any[]).find((u) => u.email === 'sam.sales@demo.crm.test');
+    ok(await hub.gql('mutation($r: ID!, $u: ID!) { addUserRole(roleId: $r, userId: $u) { id } }', { r: roleId, u: samUser.id }, admin));
+    for (const role of samUser.roles) ok(await hub.gql('mutation($r: ID!, $u: ID!) { removeUserRole(roleId: $r, userId: $u) { id } }', { r: role.id, u: samUser.id }, admin));
+
+    // His contacts are handed out once more, without the numbers (withheld: Outlook keeps its own); then nothing is left to write.
+    const again = await claim();
+    expect(again.find((w) => w.contactId === made)).toMatchObject({ itemId: 'AAMkNummer=', businessPhone: null, mobilePhone: null, withheld: ['BUSINESS_PHONE', 'MOBILE_PHONE'] });
+    expect(again.filter((w) => !w.release).every((w) => w.businessPhone === null && w.mobilePhone === null && w.withheld.length === 2)).toBe(true);
+    for (let writes = again; writes.length; writes = await claim()) ok(await report(writes.map((w) => ({ contactId: w.contactId, itemId: w.release ? null : w.itemId, fingerprint: w.fingerprint }))));
+    // A change he may see goes out without the numbers.
+    ok(await hub.gql(UPDATE, { id: made, input: { jobTitle: 'Analyst' } }, admin));
+    const [change] = await claim();
+    expect(change).toMatchObject({ contactId: made, jobTitle: 'Analyst', businessPhone: null, mobilePhone: null, withheld: ['BUSINESS_PHONE', 'MOBILE_PHONE'] });
+    ok(await report([{ contactId: made, itemId: 'AAMkNummer=', changeKey: 'CK2', fingerprint: change.fingerprint }]));
+    // Outlook keeps its own numbers: read back, they are no change, and they do not reach the CRM.
+    const back = { ...asWritten(change, 'AAMkNummer=', { changeKey: 'CK2' }), businessPhone: '+46 8 555 99 99', mobilePhone: '+46 70 555 99 99' };
+    expect(ok(await sync([back])).syncMailboxContacts[0].outcome).toBe('UNCHANGED');
+    expect(ok(await sync([{ ...back, changeKey: 'CK3', jobTitle: 'Senior analyst', lastModifiedAt: later(60) }])).syncMailboxContacts[0].outcome).toBe('UPDATED');
+    expect(await contact(made, admin)).toMatchObject({ jobTitle: 'Senior analyst', telephone: '+46 8 555 08 00', mobilePhone: '+46 70 555 08 00' });
+  });
 });
