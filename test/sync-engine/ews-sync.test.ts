@@ -305,6 +305,11 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect(changed).toMatchObject({ itemId: written.itemId, mobilePhone: '+46 70 555 07 00', categories: ['Tracked to CRM'] });
     expect(outlookCopies()).toHaveLength(1);
     expect(await inCrm()).toEqual([made]);
+    // Sam's seeded contacts went to Outlook too, each once, and no write failed.
+    expect(engines[0].lines.filter((line) => line.msg.includes('Contacts folder could not be synchronized'))).toEqual([]);
+    const crmIds = ews.contacts(SAM.address).filter((c) => c.extended?.CrmActivityHubContactId).map((c) => c.extended!.CrmActivityHubContactId);
+    expect(crmIds.length).toBeGreaterThan(1);
+    expect(new Set(crmIds).size).toBe(crmIds.length);
   });
 
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {
