@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../api/src/common/global-id';
+import { parseGlobalId, toGlobalId } from '../../api/src/common/global-id';
 import { EmailServerKind, MailAuthMethod, MailboxState } from '../../api/src/mail/mail-enums';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { configureMailbox, insertProfile } from '../support/mail-setup';
@@ -154,20 +154,23 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
 
   it('deactivated or no longer readable in the CRM: released (only the mark comes off) and not written again; unmarked or deleted in Outlook: unpaired and kept out, until marked again', async () => {
     const input = (name: string) => ({ input: { lastName: `${name} ${tag}`, emails: [`${name.toLowerCase()}.${tag}@tailspin.example`] } });
-    const [inactive, moved, unmarked, deleted] = await Promise.all(['Inactive', 'Moved', 'Unmarked', 'Deleted'].map(async (name) => ok(await hub.gql(CREATE, input(name), sam)).createContact.id));
+    const [inactive, moved, unmarked, deleted, removed] = await Promise.all(['Inactive', 'Moved', 'Unmarked', 'Deleted', 'Removed'].map(async (name) => ok(await hub.gql(CREATE, input(name), sam)).createContact.id));
     const written = await claim();
-    expect(written.map((w) => w.contactId).sort()).toEqual([inactive, moved, unmarked, deleted].sort());
+    expect(written.map((w) => w.contactId).sort()).toEqual([inactive, moved, unmarked, deleted, removed].sort());
     ok(await report(written.map((w) => ({ contactId: w.contactId, itemId: `AAMk-${w.contactId}`, changeKey: 'CK', fingerprint: w.fingerprint }))));
 
     // Deactivated by Sam; given to Sven of another unit, whom Sam may not read: both released, and nothing of the moved one shown.
     ok(await hub.gql(UPDATE, { id: inactive, input: { status: 'INACTIVE' } }, sam));
     const users = ok(await hub.gql('{ users { id email } }', {}, admin)).users;
     ok(await hub.gql('mutation($id: ID!, $o: ID!) { assignRecord(id: $id, ownerId: $o) { id } }', { id: moved, o: users.find((u: any) => u.email === 'sven.service@demo.crm.test').id }, sam));
+    // Deleted in the CRM: released too, and the pair is gone with it.
+    ok(await hub.gql('mutation($id: ID!) { deleteRecord(id: $id) }', { id: removed }, sam));
     const releases = await claim();
-    expect(releases.map((w) => w.contactId).sort()).toEqual([inactive, moved].sort());
+    expect(releases.map((w) => w.contactId).sort()).toEqual([inactive, moved, removed].sort());
     for (const release of releases) expect(release).toMatchObject({ release: true, itemId: `AAMk-${release.contactId}`, surname: null, givenName: null, jobTitle: null, emails: [] });
     ok(await report(releases.map((w) => ({ contactId: w.contactId, itemId: null, fingerprint: w.fingerprint }))));
     expect(await claim()).toEqual([]);
+    expect(await hub.database.dataSource.query('SELECT contactId FROM exchange_contact_link WHERE contactId = ?', [parseGlobalId(removed)!.id])).toEqual([]);
     // Reactivated, it is not put back by itself.
     ok(await hub.gql(UPDATE, { id: inactive, input: { status: 'ACTIVE' } }, sam));
     expect(await claim()).toEqual([]);
