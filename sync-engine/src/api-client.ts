@@ -1,13 +1,13 @@
 import { graphql, type Operation, type OperationName, type OperationVariables } from './graphql-tag.js';
 import { credentialsOnEntry } from './wire-credentials.js';
 import {
-  calendarWritesOnEntry, taskWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
+  calendarWritesOnEntry, contactWritesOnEntry, taskWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
 import type { ExchangeTaskItem, TaskWriteRequest, TaskWriteResult } from './mail/ews/ews-tasks.js';
-import type { ExchangeContactItem } from './mail/ews/ews-contacts.js';
+import type { ContactWriteRequest, ContactWriteResult, ExchangeContactItem } from './mail/ews/ews-contacts.js';
 import type { ServerFolder } from './mail/mail-source.js';
 
 /** Why a hub API call failed; one retry policy (engine.ts) switches on this, never on library errors. */
@@ -72,6 +72,9 @@ export interface HubApi {
   reportTaskWrites(mailboxId: string, leaseId: string, writes: readonly TaskWriteResult[]): Promise<void>;
   /** Contacts from the mailbox's Exchange Contacts folder (changed and deleted), committed with the cursor under the lease. */
   syncMailboxContacts(mailboxId: string, leaseId: string, batch: { contacts: readonly ExchangeContactItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void>;
+  /** The CRM contacts to write to (or release in) the Exchange Contacts folder, and the report of what was written. */
+  claimContactWrites(mailboxId: string, leaseId: string, first: number): Promise<ContactWriteRequest[]>;
+  reportContactWrites(mailboxId: string, leaseId: string, writes: readonly ContactWriteResult[]): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
@@ -145,6 +148,14 @@ const CLAIM_TASK_WRITES = graphql('ClaimTaskWrites')`mutation ClaimTaskWrites($m
 }`;
 const REPORT_TASK_WRITES = graphql('ReportTaskWrites')`mutation ReportTaskWrites($mailboxId: ID!, $leaseId: ID!, $writes: [TaskWriteInput!]!) {
   reportTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, writes: $writes)
+}`;
+const CLAIM_CONTACT_WRITES = graphql('ClaimContactWrites')`mutation ClaimContactWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
+  claimContactWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) {
+    contactId itemId changeKey release givenName surname displayName jobTitle businessPhone mobilePhone emails withheld fingerprint
+  }
+}`;
+const REPORT_CONTACT_WRITES = graphql('ReportContactWrites')`mutation ReportContactWrites($mailboxId: ID!, $leaseId: ID!, $writes: [ContactWriteInput!]!) {
+  reportContactWrites(mailboxId: $mailboxId, leaseId: $leaseId, writes: $writes)
 }`;
 const CLAIM_OUTGOING = graphql('ClaimOutgoingEmails')`mutation ClaimOutgoingEmails($limit: Int!, $leaseSeconds: Int!) {
   claimOutgoingEmails(limit: $limit, leaseSeconds: $leaseSeconds) {
@@ -257,6 +268,15 @@ export class GraphqlHubApi implements HubApi {
 
   async reportTaskWrites(mailboxId: string, leaseId: string, writes: readonly TaskWriteResult[]): Promise<void> {
     await this.request(REPORT_TASK_WRITES, { mailboxId, leaseId, writes: writes.map(({ taskId, itemId, changeKey, fingerprint }) => ({ taskId, itemId, changeKey, fingerprint })) });
+  }
+
+  async claimContactWrites(mailboxId: string, leaseId: string, first: number): Promise<ContactWriteRequest[]> {
+    const data = await this.request(CLAIM_CONTACT_WRITES, { mailboxId, leaseId, first });
+    return onEntry(() => contactWritesOnEntry(data));
+  }
+
+  async reportContactWrites(mailboxId: string, leaseId: string, writes: readonly ContactWriteResult[]): Promise<void> {
+    await this.request(REPORT_CONTACT_WRITES, { mailboxId, leaseId, writes: writes.map(({ contactId, itemId, changeKey, fingerprint }) => ({ contactId, itemId, changeKey, fingerprint })) });
   }
 
   async uploadBlob(content: Buffer): Promise<string> {

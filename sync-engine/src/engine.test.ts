@@ -75,6 +75,8 @@ class ScriptedHubApi implements HubApi {
   claimTaskWrites = unused;
   reportTaskWrites = unused;
   syncMailboxContacts = unused;
+  claimContactWrites = unused;
+  reportContactWrites = unused;
   uploadBlob = unused;
   downloadBlob = unused;
   markEmailSent = unused;

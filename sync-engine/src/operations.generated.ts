@@ -86,6 +86,7 @@ export type ChannelTestStatus =
 
 export type ContactSyncOutcome =
   | 'CREATED'
+  | 'CRM_VERSION_KEPT'
   | 'INCOMPLETE'
   | 'LINKED'
   | 'NOT_ALLOWED'
@@ -93,6 +94,22 @@ export type ContactSyncOutcome =
   | 'UNCHANGED'
   | 'UNLINKED'
   | 'UPDATED';
+
+/** An Outlook contact field a ContactWrite may leave as Outlook has it. */
+export type ContactWriteField =
+  | 'BUSINESS_PHONE'
+  | 'MOBILE_PHONE';
+
+/** One contact the engine wrote to, or released in, the Exchange Contacts folder. */
+export type ContactWriteInput = {
+  /** Its ChangeKey after the write. */
+  readonly changeKey?: string | null | undefined;
+  readonly contactId: string;
+  /** The fingerprint claimContactWrites gave. */
+  readonly fingerprint: string;
+  /** The Outlook contact's ItemId; null when it was released, or is gone from Outlook (then it is kept out of it). */
+  readonly itemId?: string | null | undefined;
+};
 
 /** NONE: none are set; UNREADABLE: stored but they no longer decrypt (an alert says so); PRESENT: in `credentials`. */
 export type CredentialsStatus =
@@ -108,7 +125,11 @@ export type EmailServerKind =
 /** A contact from the mailbox's Exchange Contacts folder, as the sync engine read it. */
 export type ExchangeContactInput = {
   readonly businessPhone?: string | null | undefined;
+  /** Its ChangeKey: the version read, which a write from the CRM may overwrite. */
+  readonly changeKey?: string | null | undefined;
   readonly companyName?: string | null | undefined;
+  /** The CRM contact the hub wrote this Outlook contact from (its extended property), when it carries one: an engine that stopped before reporting a write finds its contact again here, not a new one. */
+  readonly crmContactId?: string | null | undefined;
   readonly displayName?: string | null | undefined;
   /** EmailAddress1 to 3; an address that is not one (an Exchange-internal X.500 name) is left out. */
   readonly emails?: ReadonlyArray<string>;
@@ -116,9 +137,11 @@ export type ExchangeContactInput = {
   /** Its EWS ItemId. */
   readonly itemId: string;
   readonly jobTitle?: string | null | undefined;
+  /** LastModifiedTime: the later change wins when both sides changed; without it, the CRM's. */
+  readonly lastModifiedAt?: string | null | undefined;
   readonly mobilePhone?: string | null | undefined;
   readonly surname?: string | null | undefined;
-  /** The user gave it the Outlook category "Tracked to CRM": only such contacts enter the CRM. */
+  /** The user gave it the Outlook category "Tracked to CRM": only such contacts enter the CRM; a paired one without it is unpaired. */
   readonly tracked: boolean;
 };
 
@@ -321,6 +344,15 @@ export type ClaimCalendarWritesMutationVariables = Exact<{
 
 export type ClaimCalendarWritesMutation = { readonly claimCalendarWrites: ReadonlyArray<{ readonly appointmentId: string, readonly uid: string, readonly itemId: string | null, readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean, readonly fingerprint: string, readonly attendees: ReadonlyArray<{ readonly address: string, readonly name: string | null, readonly required: boolean }> }> };
 
+export type ClaimContactWritesMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  first: number;
+}>;
+
+
+export type ClaimContactWritesMutation = { readonly claimContactWrites: ReadonlyArray<{ readonly contactId: string, readonly itemId: string | null, readonly changeKey: string | null, readonly release: boolean, readonly givenName: string | null, readonly surname: string | null, readonly displayName: string | null, readonly jobTitle: string | null, readonly businessPhone: string | null, readonly mobilePhone: string | null, readonly emails: ReadonlyArray<string>, readonly withheld: ReadonlyArray<ContactWriteField>, readonly fingerprint: string }> };
+
 export type ClaimMailboxesMutationVariables = Exact<{
   engineId: string;
   limit: number;
@@ -399,6 +431,15 @@ export type ReportCalendarWritesMutationVariables = Exact<{
 
 
 export type ReportCalendarWritesMutation = { readonly reportCalendarWrites: boolean };
+
+export type ReportContactWritesMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  writes: ReadonlyArray<ContactWriteInput> | ContactWriteInput;
+}>;
+
+
+export type ReportContactWritesMutation = { readonly reportContactWrites: boolean };
 
 export type ReportMailboxCoverageMutationVariables = Exact<{
   mailboxId: string;
@@ -497,6 +538,7 @@ export type UndecidedMessagesMutation = { readonly undecidedMessages: ReadonlyAr
 /** Every operation of this package by name: what it answers and the variables it takes. */
 export interface Operations {
   readonly ClaimCalendarWrites: { readonly result: ClaimCalendarWritesMutation; readonly variables: ClaimCalendarWritesMutationVariables };
+  readonly ClaimContactWrites: { readonly result: ClaimContactWritesMutation; readonly variables: ClaimContactWritesMutationVariables };
   readonly ClaimMailboxes: { readonly result: ClaimMailboxesMutation; readonly variables: ClaimMailboxesMutationVariables };
   readonly ClaimOutgoingEmails: { readonly result: ClaimOutgoingEmailsMutation; readonly variables: ClaimOutgoingEmailsMutationVariables };
   readonly ClaimTaskWrites: { readonly result: ClaimTaskWritesMutation; readonly variables: ClaimTaskWritesMutationVariables };
@@ -506,6 +548,7 @@ export interface Operations {
   readonly ReleaseMailbox: { readonly result: ReleaseMailboxMutation; readonly variables: ReleaseMailboxMutationVariables };
   readonly RenewMailboxLease: { readonly result: RenewMailboxLeaseMutation; readonly variables: RenewMailboxLeaseMutationVariables };
   readonly ReportCalendarWrites: { readonly result: ReportCalendarWritesMutation; readonly variables: ReportCalendarWritesMutationVariables };
+  readonly ReportContactWrites: { readonly result: ReportContactWritesMutation; readonly variables: ReportContactWritesMutationVariables };
   readonly ReportMailboxCoverage: { readonly result: ReportMailboxCoverageMutation; readonly variables: ReportMailboxCoverageMutationVariables };
   readonly ReportMailboxFolders: { readonly result: ReportMailboxFoldersMutation; readonly variables: ReportMailboxFoldersMutationVariables };
   readonly ReportMailboxTest: { readonly result: ReportMailboxTestMutation; readonly variables: ReportMailboxTestMutationVariables };

@@ -1,5 +1,6 @@
 import type { EwsConnection, MailboxWork, OutgoingEmail, ServerKind, TlsMode, TrackedItemResult, Viewer, WireAddress, WireEndpoint } from './hub-types.js';
 import type { CalendarWriteRequest } from './mail/ews/ews-calendar.js';
+import type { ContactWriteRequest } from './mail/ews/ews-contacts.js';
 import type { TaskWriteRequest } from './mail/ews/ews-tasks.js';
 
 // The answers the engine acts on, checked where they enter the process (STYLE 9): a field the api
@@ -274,6 +275,35 @@ export function taskWritesOnEntry(data: Fields): TaskWriteRequest[] {
       dueDay,
       importance: oneOf(o, 'importance', IMPORTANCES, path),
       completed: boolean(o, 'completed', path),
+      fingerprint: string(o, 'fingerprint', path),
+    };
+  });
+}
+
+const WITHHELD = ['BUSINESS_PHONE', 'MOBILE_PHONE'] as const;
+
+/** The contacts a claimContactWrites answer hands out to write to (or release in) the Exchange Contacts folder. */
+export function contactWritesOnEntry(data: Fields): ContactWriteRequest[] {
+  return listOf(data, 'claimContactWrites', '', (value, path) => {
+    const o = object(value, path);
+    const emails = strings(o, 'emails', path);
+    if (emails.length > 3) throw new WireShapeError(`${at(path, 'emails')}: ${emails.length} addresses, where Outlook holds three`);
+    return {
+      contactId: string(o, 'contactId', path),
+      itemId: stringOrNull(o, 'itemId', path),
+      changeKey: stringOrNull(o, 'changeKey', path),
+      release: boolean(o, 'release', path),
+      givenName: stringOrNull(o, 'givenName', path),
+      surname: stringOrNull(o, 'surname', path),
+      displayName: stringOrNull(o, 'displayName', path),
+      jobTitle: stringOrNull(o, 'jobTitle', path),
+      businessPhone: stringOrNull(o, 'businessPhone', path),
+      mobilePhone: stringOrNull(o, 'mobilePhone', path),
+      emails,
+      withheld: listOf(o, 'withheld', path, (field, at) => {
+        if (!isOneOf(field, WITHHELD)) throw new WireShapeError(`${at}: ${shown(field)} is not one of ${WITHHELD.join(', ')}`);
+        return field;
+      }),
       fingerprint: string(o, 'fingerprint', path),
     };
   });

@@ -284,6 +284,34 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect(await find(`Lind ${tag}`)).toHaveLength(1);
   });
 
+  it('a contact Sam makes in the CRM appears once in his Exchange Contacts folder, marked "Tracked to CRM"; changed in the CRM, it changes there in place', async () => {
+    const sam = await hub.login(SAM.address);
+    const tag = uniqueTag('Crm').toLowerCase();
+    const outlookCopies = () => ews.contacts(SAM.address).filter((c) => c.surname === `Rask ${tag}`);
+    const inCrm = async () => ok(await hub.gql('query($q: String!) { contacts(first: 5, filter: { search: $q }) { edges { node { id } } } }', { q: `Rask ${tag}` }, sam)).contacts.edges.map((e: any) => e.node.id);
+    const made = ok(await hub.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { id } }', { input: { firstName: 'Gustav', lastName: `Rask ${tag}`, jobTitle: 'Engineer', emails: [`gustav.${tag}@adatum.example`] } }, sam)).createContact.id;
+    const written = await eventually(async () => outlookCopies()[0], 30_000, 'the contact in Sam\'s Exchange Contacts folder');
+    expect(written).toMatchObject({ givenName: 'Gustav', displayName: `Gustav Rask ${tag}`, jobTitle: 'Engineer', emails: [`gustav.${tag}@adatum.example`], categories: ['Tracked to CRM'], extended: { CrmActivityHubContactId: made } });
+
+    // Read back on the next runs (it is marked, so the hub reads it as tracked): still one Outlook contact and one CRM contact.
+    const reads = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > reads + 6 ? true : undefined), 30_000, 'more reads');
+    expect(outlookCopies()).toHaveLength(1);
+    expect(await inCrm()).toEqual([made]);
+
+    // Changed in the CRM: the same Outlook contact follows.
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { id } }', { id: made, input: { jobTitle: 'Lead engineer', mobilePhone: '+46 70 555 07 00' } }, sam));
+    const changed = await eventually(async () => outlookCopies().find((c) => c.jobTitle === 'Lead engineer'), 30_000, 'the Outlook contact changed');
+    expect(changed).toMatchObject({ itemId: written.itemId, mobilePhone: '+46 70 555 07 00', categories: ['Tracked to CRM'] });
+    expect(outlookCopies()).toHaveLength(1);
+    expect(await inCrm()).toEqual([made]);
+    // Sam's seeded contacts went to Outlook too, each once, and no write failed.
+    expect(engines[0].lines.filter((line) => line.msg.includes('Contacts folder could not be synchronized'))).toEqual([]);
+    const crmIds = ews.contacts(SAM.address).filter((c) => c.extended?.CrmActivityHubContactId).map((c) => c.extended!.CrmActivityHubContactId);
+    expect(crmIds.length).toBeGreaterThan(1);
+    expect(new Set(crmIds).size).toBe(crmIds.length);
+  });
+
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {
     const sam = await hub.login(SAM.address);
     const contact = contacts[2];

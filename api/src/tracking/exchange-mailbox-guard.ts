@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ApiError, notFound } from '../common/errors';
+import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { forUpdate } from '../db/row-locks';
 import { EmailServerProfile } from '../mail/email-server-profile.entity';
@@ -25,4 +25,10 @@ export async function exchangeActMailbox(db: DataSource, mailboxGlobalId: string
 export async function requireLease(em: EntityManager, mailboxId: string, leaseId: string): Promise<void> {
   const [locked] = (await em.query(`SELECT leaseId FROM mailbox WHERE id = ?${forUpdate(em)}`, [mailboxId])) as { leaseId: string | null }[];
   if (locked?.leaseId !== leaseId) throw new ApiError('CONFLICT', 'leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'leaseId');
+}
+
+/** A claim's `first`: from 1 to `max`, else BAD_USER_INPUT naming it. */
+export function requireWriteCount(first: number, max: number): void {
+  if (!Number.isInteger(first) || first < 1) throw badInput('first', `must be from 1 to ${max}`, { reason: 'TOO_SMALL', min: 1 });
+  if (first > max) throw badInput('first', `must be from 1 to ${max}`, { reason: 'TOO_LARGE', max });
 }

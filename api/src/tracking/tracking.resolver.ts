@@ -1,8 +1,9 @@
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { CalendarEventResult, CalendarWrite, ClaimCalendarWritesArgs, ReportCalendarWritesArgs, SyncMailboxCalendarArgs } from './calendar-sync.inputs';
-import { ContactSyncResult, SyncMailboxContactsArgs } from './exchange-contacts/contact-sync.inputs';
-import { ClaimTaskWritesArgs, ReportTaskWritesArgs, SyncMailboxTasksArgs, TaskSyncResult, TaskWrite } from './exchange-tasks/task-sync.inputs';
+import { ContactSyncResult, ContactWrite, ReportContactWritesArgs, SyncMailboxContactsArgs } from './exchange-contacts/contact-sync.inputs';
+import { ReportTaskWritesArgs, SyncMailboxTasksArgs, TaskSyncResult, TaskWrite } from './exchange-tasks/task-sync.inputs';
+import { ClaimExchangeWritesArgs } from './exchange-writes.inputs';
 import { TrackEmailsInput, TrackEmailsResult } from './track-emails.inputs';
 
 @Resolver()
@@ -48,7 +49,7 @@ export class TrackingResolver {
     description:
       'The sync engine only, under the mailbox\'s lease: the owner\'s tasks that the Exchange Tasks folder does not show as they are (changed since they last agreed; open and never written, due in the last 30 days or later; cancelled, to remove). Report them with reportTaskWrites once written.',
   })
-  claimTaskWrites(@Args() { mailboxId, leaseId, first }: ClaimTaskWritesArgs, @Ctx() ctx: RequestContext): Promise<TaskWrite[]> {
+  claimTaskWrites(@Args() { mailboxId, leaseId, first }: ClaimExchangeWritesArgs, @Ctx() ctx: RequestContext): Promise<TaskWrite[]> {
     return ctx.services.taskSync.claimWrites(principalOf(ctx), mailboxId, leaseId, first);
   }
 
@@ -59,9 +60,22 @@ export class TrackingResolver {
 
   @Mutation(() => [ContactSyncResult], {
     description:
-      'The sync engine only, under the mailbox\'s lease: contacts from the mailbox\'s Exchange Contacts folder, with the cursor, in one transaction. A contact the user marked "Tracked to CRM" in Outlook creates a CRM contact owned by the mailbox\'s owner, or is paired with one that has one of its addresses; a paired one passes on its changes (what Outlook holds replaces, what it leaves empty stays, addresses are added). The hub acts with the owner\'s roles. A contact deleted in Outlook is only unpaired. One result per contact, then per deleted id the hub knew.',
+      'The sync engine only, under the mailbox\'s lease: contacts from the mailbox\'s Exchange Contacts folder, with the cursor, in one transaction. A contact the user marked "Tracked to CRM" in Outlook creates a CRM contact owned by the mailbox\'s owner, or is paired with one that has one of its addresses; a paired one passes on its changes (what Outlook holds replaces, what it leaves empty stays, addresses are added), or, changed on both sides, the later change wins. The hub acts with the owner\'s roles. A contact deleted in Outlook, or whose mark was taken off, is only unpaired and not written there again. One result per contact, then per deleted id the hub knew.',
   })
   syncMailboxContacts(@Args() { mailboxId, leaseId, contacts, deletedItemIds, cursor }: SyncMailboxContactsArgs, @Ctx() ctx: RequestContext): Promise<ContactSyncResult[]> {
     return ctx.services.contactSync.sync(principalOf(ctx), mailboxId, leaseId, contacts, deletedItemIds, cursor ?? null);
+  }
+
+  @Mutation(() => [ContactWrite], {
+    description:
+      'The sync engine only, under the mailbox\'s lease: the CRM contacts the Exchange Contacts folder does not show as they are: the owner\'s active contacts never written there, paired ones changed since they last agreed, and paired ones to release (deactivated or deleted in the CRM, or no longer readable by the owner). Only what the owner may read. Report them with reportContactWrites once written.',
+  })
+  claimContactWrites(@Args() { mailboxId, leaseId, first }: ClaimExchangeWritesArgs, @Ctx() ctx: RequestContext): Promise<ContactWrite[]> {
+    return ctx.services.contactSync.claimWrites(principalOf(ctx), mailboxId, leaseId, first);
+  }
+
+  @Mutation(() => Boolean, { description: 'The sync engine only, under the mailbox\'s lease: these contacts are now in the Exchange Contacts folder as claimContactWrites gave them (itemId null: released, or gone from Outlook, and not written there again). A write held back because Outlook held a newer version is not reported: the next read settles it.' })
+  reportContactWrites(@Args() { mailboxId, leaseId, writes }: ReportContactWritesArgs, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.contactSync.reportWrites(principalOf(ctx), mailboxId, leaseId, writes);
   }
 }

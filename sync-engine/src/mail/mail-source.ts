@@ -1,7 +1,7 @@
 import type { CalendarInput } from '../mime/track-email-item.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './ews/ews-calendar.js';
 import type { TaskBatch, TaskWriteRequest, TaskWriteResult } from './ews/ews-tasks.js';
-import type { ContactBatch } from './ews/ews-contacts.js';
+import type { ContactBatch, ContactWriteRequest, ContactWriteResult } from './ews/ews-contacts.js';
 import type { MailErrorCode } from './mail-error.js';
 
 /** Where and how to connect: one channel (incoming or outgoing) of an email server profile. */
@@ -124,4 +124,6 @@ export interface TaskSource {
 /** Contacts from a mailbox's Contacts folder (Exchange), in batches, each with the mailbox cursor to commit with it. */
 export interface ContactSource {
   read(cursor: string | null, signal?: AbortSignal): AsyncIterable<ContactBatch>;
+  /** Writes the CRM's contacts to the Contacts folder, or releases them there. */
+  write(writes: readonly ContactWriteRequest[], signal?: AbortSignal): Promise<ContactWriteResult[]>;
 }

@@ -155,7 +155,10 @@ describe('MailboxSync', () => {
       claimTaskWrites: async () => taskClaims.shift() ?? [],
       reportTaskWrites: async (_m: string, _l: string, writes: readonly { taskId: string; itemId: string | null }[]) => void calls.push(`report tasks ${writes.map((w) => `${w.taskId}=${w.itemId}`).join(',')}`),
       syncMailboxContacts: async (_m: string, _l: string, batch: { contacts: readonly unknown[] }, cursor: string) => void calls.push(`contacts ${batch.contacts.length} ${cursor}`),
+      claimContactWrites: async () => contactClaims.shift() ?? [],
+      reportContactWrites: async (_m: string, _l: string, writes: readonly { contactId: string; itemId: string | null }[]) => void calls.push(`report contacts ${writes.map((w) => `${w.contactId}=${w.itemId}`).join(',')}`),
     });
+    const contactClaims = [[{ contactId: 'k1', fingerprint: 'h1' }]];
     const taskClaims = [[{ taskId: 't1', fingerprint: 'g1' }]];
     const tasks = {
       async *read(cursor: string | null) {
@@ -173,12 +176,13 @@ describe('MailboxSync', () => {
       async *read(cursor: string | null) {
         yield { contacts: [{ itemId: 'c' }], deletedItemIds: [], cursor: `${cursor ?? ''}+contacts` };
       },
+      write: async (writes: readonly { contactId: string; fingerprint: string }[]) => writes.map((w) => ({ contactId: w.contactId, itemId: `item-${w.contactId}`, fingerprint: w.fingerprint })),
     };
     const connectors = { incoming: () => source, calendar: () => calendar, tasks: () => tasks, contacts: () => contacts } as unknown as MailConnectors;
     const sync = new MailboxSync(api as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds: 1, reconcileIntervalSeconds: 3600, calendarWritePollMs: 300 });
     await sync.run(work({ kind: 'EXCHANGE_EWS', actEnabled: true, incoming: null, ews: { url: 'https://ews.example.test/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 2 } }), new AbortController().signal);
-    // Read first, then write, Calendar then Tasks (the cursor carries both); and while waiting, another round found a2.
-    expect(calls.slice(0, 5)).toEqual(['read 0 +cal', 'report a1', 'tasks 1 deleted gone +cal+tasks', 'report tasks t1=item-t1', 'contacts 1 +cal+tasks+contacts']);
+    // Read first, then write, Calendar, Tasks, then Contacts (the cursor carries all three); and while waiting, another round found a2.
+    expect(calls.slice(0, 6)).toEqual(['read 0 +cal', 'report a1', 'tasks 1 deleted gone +cal+tasks', 'report tasks t1=item-t1', 'contacts 1 +cal+tasks+contacts', 'report contacts k1=item-k1']);
     expect(calls).toContain('report a2');
     expect(hub.releases.at(-1)).toMatchObject({ outcome: 'SUCCESS' });
   });

@@ -212,18 +212,25 @@ export class MailboxSync {
     return stop.aborted ? afterTasks : this.syncContacts(work, afterTasks, stop, log);
   }
 
-  /** Contacts marked "Tracked to CRM" in the mailbox's Exchange Contacts folder, page by page, each committed with the cursor. */
+  /** The mailbox's Exchange Contacts folder, page by page, each committed with the cursor; then the CRM's contacts written to it. */
   private async syncContacts(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
     const contacts = this.connectors.contacts(work);
     if (!contacts) return cursor;
     let committed = cursor;
     try {
+      // Outlook's side first: a contact written before a crash, read back here, is paired by its CRM id and not written twice.
       for await (const batch of contacts.read(committed, stop)) {
         if (stop.aborted) break;
         await this.api.syncMailboxContacts(work.mailboxId, work.leaseId, batch, batch.cursor);
         committed = batch.cursor;
         if (batch.contacts.length > 0 || batch.deletedItemIds.length > 0) this.log.info({ ...log, contacts: batch.contacts.length, deleted: batch.deletedItemIds.length }, 'contacts synchronized');
       }
+      await this.writeRounds(stop, async () => {
+        const writes = await this.api.claimContactWrites(work.mailboxId, work.leaseId, WRITE_BATCH);
+        if (writes.length > 0) await this.api.reportContactWrites(work.mailboxId, work.leaseId, await contacts.write(writes, stop));
+        if (writes.length > 0) this.log.info({ ...log, written: writes.length }, 'contacts written to the Exchange Contacts folder');
+        return writes.length;
+      });
     } catch (error) {
       if (stop.aborted) throw error;
       this.log.warn({ ...log, err: error }, 'the Exchange Contacts folder could not be synchronized; mail goes on, and contacts are read again next run');
@@ -248,19 +255,23 @@ export class MailboxSync {
         committed = batch.cursor;
         if (batch.tasks.length > 0 || batch.deletedItemIds.length > 0) this.log.info({ ...log, tasks: batch.tasks.length, deleted: batch.deletedItemIds.length, skipped: batch.skipped }, 'tasks synchronized');
       }
-      for (let round = 0; round < WRITE_ROUNDS && !stop.aborted; round++) {
+      await this.writeRounds(stop, async () => {
         const writes = await this.api.claimTaskWrites(work.mailboxId, work.leaseId, WRITE_BATCH);
-        if (writes.length === 0) break;
-        await this.api.reportTaskWrites(work.mailboxId, work.leaseId, await tasks.write(writes, stop));
-        this.log.info({ ...log, written: writes.length }, 'tasks written to the Exchange Tasks folder');
-        if (writes.length < WRITE_BATCH) break;
-      }
+        if (writes.length > 0) await this.api.reportTaskWrites(work.mailboxId, work.leaseId, await tasks.write(writes, stop));
+        if (writes.length > 0) this.log.info({ ...log, written: writes.length }, 'tasks written to the Exchange Tasks folder');
+        return writes.length;
+      });
     } catch (error) {
       if (stop.aborted) throw error;
       this.log.warn({ ...log, err: error }, 'the Exchange Tasks folder could not be synchronized; mail goes on, and tasks are read again next run');
       this.actResults.get(work.mailboxId)?.set('TASKS', reasonOf(error));
     }
     return committed;
+  }
+
+  /** Claim, write and report rounds (`round` returns how many it claimed) until the CRM has no more, or WRITE_ROUNDS. */
+  private async writeRounds(stop: AbortSignal, round: () => Promise<number>): Promise<void> {
+    for (let i = 0; i < WRITE_ROUNDS && !stop.aborted; i++) if ((await round()) < WRITE_BATCH) break;
   }
 
   /**

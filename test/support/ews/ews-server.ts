@@ -22,8 +22,9 @@ import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault
  *   ews.addCalendarItem('sam@corp.test', { uid, subject, start, end, organizer, required })   // then updateCalendarItem
  *   ews.renameFolder / moveFolder / deleteFolder                                            // as in Outlook
  *
- * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems (messages and calendar items), GetItem,
- * FindItem, CreateItem (Message with MimeContent), DeleteItem, Subscribe (pull and streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
+ * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems (messages, calendar items, tasks, contacts),
+ * GetItem, FindItem, CreateItem (Message with MimeContent, CalendarItem, Task, Contact), UpdateItem (tasks and contacts,
+ * with ChangeKey checks), DeleteItem, Subscribe (pull and streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
  * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
  * given to addUser. ExchangeImpersonation for accounts granted it (else ErrorImpersonateUserDenied).
  */
@@ -83,11 +84,13 @@ export interface EwsContactData {
   readonly displayName?: string;
   readonly companyName?: string;
   readonly jobTitle?: string;
-  /** EmailAddress1 to 3. */
+  /** EmailAddress1 to 3, by position (an empty string: that key is unset). */
   readonly emails?: readonly string[];
   readonly businessPhone?: string;
   readonly mobilePhone?: string;
   readonly categories?: readonly string[];
+  /** Named properties in PublicStrings, by name (String type). */
+  readonly extended?: Readonly<Record<string, string>>;
 }
 
 /** A task in a mailbox's Tasks folder, as Outlook keeps it. */
@@ -185,7 +188,9 @@ export interface StartedEwsServer {
   /** A contact in the mailbox's Contacts folder (as if made in Outlook); returns its ItemId. */
   addContact(address: string, data: EwsContactData): string;
   /** Changes a contact as Outlook would: new ChangeKey, an Update in the folder's changes. */
-  updateContact(address: string, itemId: string, patch: Partial<EwsContactData>): void;
+  updateContact(address: string, itemId: string, patch: Partial<EwsContactData>, options?: { modifiedAt?: Date }): void;
+  /** The contacts in the mailbox's Contacts folder now (not Deleted Items), their addresses without unset keys. */
+  contacts(address: string): (EwsContactData & { itemId: string; changeKey: string; lastModified: Date })[];
   /** A task or other item deleted in Outlook: moved to Deleted Items (a Delete in its folder's changes). */
   moveToDeletedItems(address: string, itemId: string): void;
   deleteItem(address: string, itemId: string): void;
@@ -555,6 +560,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         return operationResponse('CreateItem', messages.map((message) => {
           if (message.localName === 'CalendarItem') return success('CreateItem', `<m:Items>${createCalendarItem(box, request, message)}</m:Items>`);
           if (message.localName === 'Task') return success('CreateItem', `<m:Items>${createTask(box, request, message)}</m:Items>`);
+          if (message.localName === 'Contact') return success('CreateItem', `<m:Items>${createContact(box, request, message)}</m:Items>`);
           const mime = Buffer.from(text(message, 'MimeContent') ?? '', 'base64');
           if (disposition === 'SendOnly' || disposition === 'SendAndSaveCopy') {
             sentBy(box).push({ mime, recipients: envelopeRecipients(mime), savedCopy: disposition === 'SendAndSaveCopy' });
@@ -592,7 +598,12 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
           if (!overwrite && idElement?.getAttribute('ChangeKey') && idElement.getAttribute('ChangeKey') !== item.changeKey) {
             return failure('UpdateItem', 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.', '<m:Items/><m:ConflictResults><t:Count>1</t:Count></m:ConflictResults>');
           }
-          if (!item.task) return failure('UpdateItem', 'ErrorInvalidRequest', 'The EWS test server updates tasks only.', '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>');
+          if (item.contact) {
+            item.contact = updatedContact(item.contact, childElements(child(change, 'Updates')));
+            changed(box, item);
+            return success('UpdateItem', `<m:Items><t:Contact><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:Contact></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+          }
+          if (!item.task) return failure('UpdateItem', 'ErrorInvalidRequest', 'The EWS test server updates tasks and contacts only.', '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>');
           for (const update of childElements(child(change, 'Updates'))) {
             const uri = childElements(update).find((e) => e.localName === 'FieldURI' || e.localName === 'ExtendedFieldURI');
             if (update.localName === 'SetItemField') {
@@ -719,6 +730,82 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     return `<t:Task><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:Task>`;
   }
 
+  /** CreateItem of a Contact: stored in the Contacts folder (or the SavedItemFolderId), and its ItemId answered. */
+  function createContact(box: Mailbox, request: Element, element: Element): string {
+    const folderElement = childElements(child(request, 'SavedItemFolderId'))[0];
+    const folder = (folderElement ? resolveFolder(box, folderElement) : null) ?? byDistinguished(box, 'contacts')!;
+    const data = contactFields({}, element);
+    const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.displayName ?? '', contact: data, lastModified: new Date() };
+    box.items.set(item.id, item);
+    record(folder, 'Create', item.id);
+    return `<t:Contact><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:Contact>`;
+  }
+
+  /**
+   * The contact fields a client wrote in a <t:Contact> (CreateItem, or one field of UpdateItem's SetItemField), over
+   * `into`. Types.xsd EmailAddressDictionaryEntryType / PhoneNumberDictionaryEntryType: one Entry per Key.
+   */
+  function contactFields(into: EwsContactData, element: Element): EwsContactData {
+    const fields: { -readonly [K in keyof EwsContactData]?: EwsContactData[K] } = { ...into };
+    for (const field of childElements(element)) {
+      const value = field.textContent ?? '';
+      switch (field.localName) {
+        case 'GivenName':
+        case 'Surname':
+        case 'DisplayName':
+        case 'CompanyName':
+        case 'JobTitle':
+          fields[(field.localName[0].toLowerCase() + field.localName.slice(1)) as 'givenName'] = value;
+          break;
+        case 'Categories':
+          fields.categories = childElements(field).map((c) => c.textContent ?? '');
+          break;
+        case 'EmailAddresses': {
+          const slots = [...(fields.emails ?? [])];
+          for (const entry of childElements(field)) slots[Number((entry.getAttribute('Key') ?? '').replace('EmailAddress', '')) - 1] = entry.textContent ?? '';
+          fields.emails = Array.from({ length: slots.length }, (_, i) => slots[i] ?? '');
+          break;
+        }
+        case 'PhoneNumbers':
+          for (const entry of childElements(field)) {
+            if (entry.getAttribute('Key') === 'BusinessPhone') fields.businessPhone = entry.textContent ?? '';
+            if (entry.getAttribute('Key') === 'MobilePhone') fields.mobilePhone = entry.textContent ?? '';
+          }
+          break;
+        case 'ExtendedProperty': {
+          const name = childElements(field).find((e) => e.localName === 'ExtendedFieldURI')?.getAttribute('PropertyName');
+          if (name) fields.extended = { ...(fields.extended ?? {}), [name]: text(field, 'Value') ?? '' };
+          break;
+        }
+      }
+    }
+    return fields;
+  }
+
+  /** Messages.xsd UpdateItemType's changes to a contact: SetItemField of a field or a dictionary entry, DeleteItemField of either. */
+  function updatedContact(current: EwsContactData, updates: Element[]): EwsContactData {
+    let data: { -readonly [K in keyof EwsContactData]?: EwsContactData[K] } = { ...current };
+    for (const update of updates) {
+      const uri = childElements(update).find((e) => e.localName === 'FieldURI' || e.localName === 'IndexedFieldURI');
+      if (update.localName === 'SetItemField') {
+        const holder = childElements(update).find((e) => e.localName === 'Contact');
+        if (holder) data = contactFields(data, holder);
+      } else if (update.localName === 'DeleteItemField' && uri) {
+        const field = uri.getAttribute('FieldURI');
+        const index = uri.getAttribute('FieldIndex');
+        if (field === 'contacts:EmailAddress' && index) data.emails = (data.emails ?? []).map((e, i) => (`EmailAddress${i + 1}` === index ? '' : e));
+        else if (field === 'contacts:PhoneNumber' && index === 'BusinessPhone') delete data.businessPhone;
+        else if (field === 'contacts:PhoneNumber' && index === 'MobilePhone') delete data.mobilePhone;
+        else if (field === 'item:Categories') data.categories = [];
+        else if (field?.startsWith('contacts:')) {
+          const name = field.slice('contacts:'.length);
+          delete data[(name[0].toLowerCase() + name.slice(1)) as 'givenName'];
+        }
+      }
+    }
+    return data;
+  }
+
   /** The task fields a client wrote in a <t:Task> (CreateItem, or one field of UpdateItem's SetItemField). */
   function taskFields(element: Element): Partial<EwsTaskData> {
     const fields: { -readonly [K in keyof EwsTaskData]?: EwsTaskData[K] } = {};
@@ -796,13 +883,15 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     if (idOnly) return `<t:Contact>${id}</t:Contact>`;
     const element = (name: string, value: string | undefined) => (value ? `<t:${name}>${esc(value)}</t:${name}>` : '');
     const phones = [['BusinessPhone', data.businessPhone], ['MobilePhone', data.mobilePhone]].filter(([, v]) => v);
+    const emails = (data.emails ?? []).slice(0, 3).flatMap((e, i) => (e ? [`<t:Entry Key="EmailAddress${i + 1}">${esc(e)}</t:Entry>`] : []));
     return (
       `<t:Contact>${id}<t:ParentFolderId Id="${esc(folder.id)}" ChangeKey="${esc(folder.changeKey)}"/>` +
       `<t:ItemClass>IPM.Contact</t:ItemClass>${element('Subject', data.displayName)}<t:Sensitivity>Normal</t:Sensitivity>` +
       (data.categories?.length ? `<t:Categories>${data.categories.map((c) => `<t:String>${esc(c)}</t:String>`).join('')}</t:Categories>` : '') +
+      Object.entries(data.extended ?? {}).map(([name, value]) => `<t:ExtendedProperty><t:ExtendedFieldURI DistinguishedPropertySetId="PublicStrings" PropertyName="${esc(name)}" PropertyType="String"/><t:Value>${esc(value)}</t:Value></t:ExtendedProperty>`).join('') +
       `<t:LastModifiedTime>${(item.lastModified ?? item.receivedAt).toISOString().replace(/\.\d+Z$/, 'Z')}</t:LastModifiedTime>` +
       element('DisplayName', data.displayName) + element('GivenName', data.givenName) + element('CompanyName', data.companyName) +
-      (data.emails?.length ? `<t:EmailAddresses>${data.emails.slice(0, 3).map((e, i) => `<t:Entry Key="EmailAddress${i + 1}">${esc(e)}</t:Entry>`).join('')}</t:EmailAddresses>` : '') +
+      (emails.length ? `<t:EmailAddresses>${emails.join('')}</t:EmailAddresses>` : '') +
       (phones.length ? `<t:PhoneNumbers>${phones.map(([k, v]) => `<t:Entry Key="${k}">${esc(v!)}</t:Entry>`).join('')}</t:PhoneNumbers>` : '') +
       element('JobTitle', data.jobTitle) + element('Surname', data.surname) +
       '</t:Contact>'
@@ -966,11 +1055,18 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       record(folder, 'Create', item.id);
       return item.id;
     },
-    updateContact(address, itemId, patch) {
+    updateContact(address, itemId, patch, options = {}) {
       const box = mailboxOf(address);
       const item = box.items.get(itemId)!;
       item.contact = { ...item.contact!, ...patch };
-      changed(box, item);
+      changed(box, item, options.modifiedAt);
+    },
+    contacts(address) {
+      const box = mailboxOf(address);
+      const folder = byDistinguished(box, 'contacts')!;
+      return [...box.items.values()]
+        .filter((item) => item.contact && item.folderId === folder.id)
+        .map((item) => ({ ...item.contact!, emails: (item.contact!.emails ?? []).filter(Boolean), itemId: item.id, changeKey: item.changeKey, lastModified: item.lastModified ?? item.receivedAt }));
     },
     moveToDeletedItems(address, itemId) {
       const box = mailboxOf(address);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactFingerprint, mergeIntoCrm, shapeOfOutlookContact } from './contact-shape';
+import { contactFingerprint, mergeIntoCrm, shapeOfCrmContact, shapeOfOutlookContact, withholding } from './contact-shape';
 
 describe('an Outlook contact as the CRM keeps it', () => {
   it('takes the surname as the last name, else the display name or company; keeps up to three mailable addresses', () => {
@@ -24,5 +24,17 @@ describe('an Outlook contact as the CRM keeps it', () => {
     const outlook = shapeOfOutlookContact({ givenName: 'Åsa', surname: 'Lind-Berg', mobilePhone: '+46 70 555', emails: ['asa.lind@contoso.example'] });
     expect(mergeIntoCrm(current, outlook)).toEqual({ patch: { lastName: 'Lind-Berg', mobilePhone: '+46 70 555' }, emails: ['asa@contoso.example', 'asa.lind@contoso.example'] });
     expect(mergeIntoCrm(current, shapeOfOutlookContact({ surname: 'Lind', emails: ['asa@contoso.example'] }))).toEqual({ patch: {}, emails: null });
+  });
+
+  it('a CRM contact as the hub writes it reads back from Outlook with the same fingerprint; withheld numbers are no difference', () => {
+    const crm = { firstName: ' Åsa', lastName: 'Lind', jobTitle: 'x'.repeat(120), telephone: '+46 8 123', mobilePhone: null };
+    const written = shapeOfCrmContact(crm, ['asa@contoso.example', 'a2@contoso.example', 'a3@contoso.example', 'a4@contoso.example'], []);
+    expect(written).toMatchObject({ firstName: 'Åsa', jobTitle: 'x'.repeat(100), emails: ['asa@contoso.example', 'a2@contoso.example', 'a3@contoso.example'] });
+    const readBack = shapeOfOutlookContact({ givenName: written.firstName, surname: written.lastName, displayName: 'Åsa Lind', jobTitle: written.jobTitle, businessPhone: written.telephone, emails: [...written.emails].reverse() });
+    expect(contactFingerprint(readBack)).toBe(contactFingerprint(written));
+    const hidden = shapeOfCrmContact(crm, ['asa@contoso.example'], ['telephone', 'mobilePhone']);
+    expect(hidden).toMatchObject({ telephone: null, mobilePhone: null });
+    const outlookWithItsOwn = shapeOfOutlookContact({ givenName: 'Åsa', surname: 'Lind', jobTitle: 'x'.repeat(100), businessPhone: '+46 8 999', mobilePhone: '+46 70 999', emails: ['asa@contoso.example'] });
+    expect(contactFingerprint(withholding(outlookWithItsOwn, ['telephone', 'mobilePhone']))).toBe(contactFingerprint(hidden));
   });
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isEmail } from 'class-validator';
+import { canUseField, type Principal } from '../../access/principal';
+import { AccessEntity } from '../../access/privileges';
 import { normalizeEmail } from '../../records/email-addresses';
 
 /** What the CRM keeps of an Outlook contact, cut to the CRM's columns (contact.entity.ts). */
@@ -44,6 +46,28 @@ export function shapeOfOutlookContact(contact: OutlookContactFields): ContactSha
     mobilePhone: cut(contact.mobilePhone, 50),
     emails,
   };
+}
+
+/** Secured fields of a contact (column security) that the shapes carry: the owner's Outlook sees only those they may read. */
+export type ContactPhoneField = 'telephone' | 'mobilePhone';
+const PHONE_FIELDS: readonly ContactPhoneField[] = ['telephone', 'mobilePhone'];
+
+/** The secured fields the mailbox's owner may not read: neither written to their Outlook nor compared. */
+export const withheldFrom = (owner: Principal): ContactPhoneField[] => PHONE_FIELDS.filter((field) => !canUseField(owner, AccessEntity.CONTACT, field, 'read'));
+
+/** The shape without the withheld fields, so that a value only one side may show is no difference. */
+export function withholding(shape: ContactShape, withheld: readonly ContactPhoneField[]): ContactShape {
+  if (!withheld.length) return shape;
+  return { ...shape, ...Object.fromEntries(withheld.map((field) => [field, null])) };
+}
+
+/**
+ * A CRM contact as the hub writes it to Outlook: cut as an Outlook contact is read (so the written contact, read back,
+ * has the same fingerprint) and with its first three addresses (Outlook's EmailAddress1–3).
+ */
+export function shapeOfCrmContact(contact: { firstName: string | null; lastName: string; jobTitle: string | null; telephone: string | null; mobilePhone: string | null }, emails: readonly string[], withheld: readonly ContactPhoneField[]): ContactShape {
+  const shape = shapeOfOutlookContact({ givenName: contact.firstName, surname: contact.lastName, jobTitle: contact.jobTitle, businessPhone: contact.telephone, mobilePhone: contact.mobilePhone, emails });
+  return withholding(shape, withheld);
 }
 
 /** SHA-256 of the shape: the same Outlook contact read again (or re-sent after a crash) changes nothing. */

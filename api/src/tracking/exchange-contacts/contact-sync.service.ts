@@ -1,10 +1,10 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { AccessService } from '../../access/access.service';
-import type { Principal } from '../../access/principal';
-import { Privilege } from '../../access/privileges';
+import { canUseField, type Principal } from '../../access/principal';
+import { AccessEntity, Privilege } from '../../access/privileges';
 import { requireSyncEngine } from '../../access/sync-engine-guard';
-import { ApiError } from '../../common/errors';
-import { toGlobalId } from '../../common/global-id';
+import { ApiError, notFound } from '../../common/errors';
+import { expectGlobalId, parseGlobalId, toGlobalId } from '../../common/global-id';
 import { repairStrings } from '../../common/text';
 import { retryingDatabaseWork, type RetryBudget } from '../../db/transaction-retry';
 import { User } from '../../identity/user.entity';
@@ -15,19 +15,29 @@ import { Contact, ContactStatus } from '../../records/contact.entity';
 import { EmailAddress } from '../../records/email-address.entity';
 import { fullNameOf } from '../../records/person-name';
 import type { RecordWriter } from '../../records/record-writer';
-import { exchangeActMailbox, requireLease } from '../exchange-mailbox-guard';
-import { contactFingerprint, mergeIntoCrm, shapeOfOutlookContact, type ContactShape } from './contact-shape';
-import { ContactSyncOutcome, type ContactSyncResult, type ExchangeContactInput } from './contact-sync.inputs';
+import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
+import { decideTaskChange } from '../exchange-tasks/task-conflict-rule';
+import { contactFingerprint, mergeIntoCrm, shapeOfCrmContact, shapeOfOutlookContact, withheldFrom, withholding, type ContactPhoneField, type ContactShape } from './contact-shape';
+import { ContactSyncOutcome, ContactWriteField, MAX_CONTACT_WRITES, type ContactSyncResult, type ContactWrite, type ExchangeContactInput } from './contact-sync.inputs';
 import { ExchangeContactLink } from './exchange-contact-link.entity';
+import { addressesOf, pendingContactWrites, recordContactLink } from './exchange-contact-writes';
 
 // Two engines' pages naming one new contact collide on the link's unique ItemId; the run again finds the link.
 const RETRIES: RetryBudget = { DUPLICATE_KEY: 6 };
+const WITHHELD: Record<ContactPhoneField, ContactWriteField> = { telephone: ContactWriteField.BUSINESS_PHONE, mobilePhone: ContactWriteField.MOBILE_PHONE };
+
+/** Values for a contact without the secured fields the owner may not set (column security): those are left as they are. */
+const settableBy = <T extends object>(owner: Principal, values: T): T =>
+  Object.fromEntries(Object.entries(values).filter(([field]) => !(field in WITHHELD) || canUseField(owner, AccessEntity.CONTACT, field, 'update'))) as T;
 
 /**
- * `syncMailboxContacts`: contacts a user marked "Tracked to CRM" in Outlook create or update CRM contacts, as
- * Dynamics does, with the mailbox's cursor in one transaction. The hub acts as the mailbox's owner: it creates and
- * changes only the contacts the owner's roles allow. An Outlook contact with an address a CRM contact already has
- * (one the owner may change) is paired with it rather than doubled.
+ * Contacts between the CRM and a mailbox's Exchange Contacts folder (docs/exchange.md). `syncMailboxContacts`: contacts
+ * a user marked "Tracked to CRM" in Outlook create or update CRM contacts, as Dynamics does, with the mailbox's cursor
+ * in one transaction; an Outlook contact with an address a CRM contact already has (one the owner may change) is paired
+ * with it rather than doubled. `claimContactWrites` / `reportContactWrites` carry the CRM's side out: the owner's active
+ * contacts and the paired ones. A pair's link holds the fingerprint both last agreed on, so a write read back changes
+ * nothing, and a change on both sides goes to the later one (the tasks' rule). The hub acts as the mailbox's owner: it
+ * creates, changes and writes out only what the owner's roles allow.
  */
 export class ContactSyncService {
   constructor(
@@ -41,8 +51,7 @@ export class ContactSyncService {
   async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, contacts: readonly ExchangeContactInput[], deletedItemIds: readonly string[], cursor: string | null): Promise<ContactSyncResult[]> {
     requireSyncEngine(principal, 'synchronize contacts');
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'contacts');
-    const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
-    const ownerPrincipal = await this.access.principalFor(owner, 'api_key');
+    const ownerPrincipal = await this.ownerOf(mailbox);
     const shapes = contacts.map((c) => shapeOfOutlookContact(repairStrings({ ...c })));
     return retryingDatabaseWork(
       () => this.db.transaction((em) => this.apply(em, ownerPrincipal, mailbox, leaseId, contacts, shapes, deletedItemIds, cursor)),
@@ -51,40 +60,116 @@ export class ContactSyncService {
     );
   }
 
+  /** The CRM's side: contacts the owner's Outlook does not show as they are (exchange-contact-writes.ts), as the owner may read them. */
+  async claimWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, first: number): Promise<ContactWrite[]> {
+    requireSyncEngine(principal, 'synchronize contacts');
+    requireWriteCount(first, MAX_CONTACT_WRITES);
+    const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'contacts');
+    const owner = await this.ownerOf(mailbox);
+    const readable = async (rows: readonly Contact[]) => new Set((await this.writer.permitted(owner, 'contact', rows, Privilege.READ)).map((c) => c.id));
+    return this.db.transaction(async (em) => {
+      await requireLease(em, mailbox.id, leaseId);
+      const writes = await pendingContactWrites(em, mailbox, readable, withheldFrom(owner), first);
+      return writes.map((w) => ({ ...w, contactId: toGlobalId('Contact', w.contactId), withheld: w.withheld.map((f) => WITHHELD[f]) }));
+    });
+  }
+
+  /** What the engine wrote: Outlook now shows these contacts as the fingerprints say (itemId null: released, or gone from Outlook). */
+  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { contactId: string; itemId?: string | null; changeKey?: string | null; fingerprint: string }[]): Promise<boolean> {
+    requireSyncEngine(principal, 'synchronize contacts');
+    const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'contacts');
+    const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].contactId`, w.contactId, 'Contact').id);
+    return this.db.transaction(async (em) => {
+      await requireLease(em, mailbox.id, leaseId);
+      // Only what claimContactWrites could hand out: the owner's contacts and those paired here. An engine cannot pair someone else's.
+      const owned = new Set((await em.find(Contact, { where: { id: In(ids), ownerId: mailbox.ownerUserId }, select: { id: true } })).map((c) => c.id));
+      const links = ids.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, contactId: In(ids) } }) : [];
+      const paired = new Set(links.filter((l) => l.itemId).map((l) => l.contactId));
+      const existing = new Set([...owned, ...(links.length ? (await em.find(Contact, { where: { id: In(links.map((l) => l.contactId)) }, select: { id: true } })).map((c) => c.id) : [])]);
+      const itemIds = writes.flatMap((w) => (w.itemId?.trim() ? [w.itemId.trim()] : []));
+      const holders = new Map((itemIds.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : []).map((l) => [l.itemId, l.contactId]));
+      const now = this.clock();
+      for (const [i, write] of writes.entries()) {
+        const contactId = ids[i];
+        if (!owned.has(contactId) && !paired.has(contactId)) throw notFound(`writes[${i}].contactId`, write.contactId);
+        const itemId = write.itemId?.trim() || null;
+        if (itemId && (holders.get(itemId) ?? contactId) !== contactId) throw new ApiError('CONFLICT', `writes[${i}].itemId: that Outlook contact is paired with another contact`, `writes[${i}].itemId`);
+        if (!itemId && !existing.has(contactId)) await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId });
+        else await recordContactLink(em, { mailboxId: mailbox.id, contactId, itemId, fingerprint: write.fingerprint, changeKey: write.changeKey?.trim() || null }, now);
+      }
+      return true;
+    });
+  }
+
+  private async ownerOf(mailbox: Mailbox): Promise<Principal> {
+    const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
+    return this.access.principalFor(owner, 'api_key');
+  }
+
   private async apply(em: EntityManager, owner: Principal, mailbox: Mailbox, leaseId: string, contacts: readonly ExchangeContactInput[], shapes: readonly ContactShape[], deletedItemIds: readonly string[], cursor: string | null): Promise<ContactSyncResult[]> {
     await requireLease(em, mailbox.id, leaseId);
     const now = this.clock();
+    const withheld = withheldFrom(owner);
     const itemIds = [...new Set([...contacts.map((c) => c.itemId), ...deletedItemIds])];
-    const links = new Map((itemIds.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : []).map((l) => [l.itemId, l]));
+    const links = new Map((itemIds.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : []).map((l) => [l.itemId!, l]));
+    await this.linkNamed(em, mailbox, contacts, shapes, withheld, links, now);
     const results: ContactSyncResult[] = [];
     const result = (itemId: string, outcome: ContactSyncOutcome, contactId: string | null) => results.push({ itemId, outcome, contactId: contactId ? toGlobalId('Contact', contactId) : null });
     const newAddresses = contacts.flatMap((c, i) => (links.has(c.itemId) || !c.tracked ? [] : shapes[i].emails));
     const known = await this.crmContacts(em, owner, mailbox.id, [...links.values()].map((l) => l.contactId), newAddresses);
+    const emails = await addressesOf(em, [...links.values()].map((l) => l.contactId));
 
     for (const [i, input] of contacts.entries()) {
       const shape = shapes[i];
-      const fingerprint = contactFingerprint(shape);
+      const fingerprint = contactFingerprint(withholding(shape, withheld));
+      const changeKey = input.changeKey?.trim() || null;
       const link = links.get(input.itemId);
       if (link) {
-        if (link.fingerprint === fingerprint) {
-          result(input.itemId, ContactSyncOutcome.UNCHANGED, link.contactId);
-          continue;
-        }
-        const target = known.byId.get(link.contactId) ?? 'GONE';
-        if (target === 'GONE') {
+        const target = known.byId.get(link.contactId);
+        if (!target) {
           await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId: link.contactId });
-          links.delete(input.itemId);
           result(input.itemId, ContactSyncOutcome.UNLINKED, link.contactId);
           continue;
         }
-        // Taken in or not, this version has been seen: it is not offered again until Outlook changes it.
-        await em.update(ExchangeContactLink, { mailboxId: mailbox.id, contactId: link.contactId }, { fingerprint, updatedAt: now });
-        if (!known.writable.has(target.id)) {
-          result(input.itemId, ContactSyncOutcome.NOT_ALLOWED, link.contactId);
+        if (!input.tracked) {
+          // The user took the mark off in Outlook: unpaired, and kept out of this Outlook; the CRM contact stays.
+          await recordContactLink(em, { ...link, itemId: null, changeKey: null }, now);
+          result(input.itemId, ContactSyncOutcome.UNLINKED, link.contactId);
           continue;
         }
-        await this.merge(em, owner, target, shape);
-        result(input.itemId, ContactSyncOutcome.UPDATED, link.contactId);
+        const crm = contactFingerprint(shapeOfCrmContact(target, emails.get(target.id) ?? [], withheld));
+        const decision = decideTaskChange({ linked: link.fingerprint, exchange: fingerprint, crm, exchangeModifiedAt: input.lastModifiedAt ?? new Date(0), crmModifiedAt: target.updatedAt });
+        // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
+        const seen = { ...link, changeKey };
+        switch (decision.kind) {
+          case 'UNCHANGED':
+            if (changeKey !== link.changeKey) await recordContactLink(em, seen, now);
+            result(input.itemId, ContactSyncOutcome.UNCHANGED, link.contactId);
+            break;
+          case 'AGREED':
+            await recordContactLink(em, { ...seen, fingerprint }, now);
+            result(input.itemId, ContactSyncOutcome.UNCHANGED, link.contactId);
+            break;
+          case 'TAKE_EXCHANGE':
+            if (!known.writable.has(target.id)) {
+              // Not taken in; Outlook keeps the user's version until the CRM contact changes.
+              await recordContactLink(em, seen, now);
+              result(input.itemId, ContactSyncOutcome.NOT_ALLOWED, link.contactId);
+              break;
+            }
+            if (decision.conflict) this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; Outlook\'s later change is taken');
+            await this.merge(em, owner, target, shape);
+            // The CRM's merged version (fields Outlook left empty, more addresses) differs from Outlook's: claimContactWrites writes it back.
+            await recordContactLink(em, { ...seen, fingerprint }, now);
+            result(input.itemId, ContactSyncOutcome.UPDATED, link.contactId);
+            break;
+          case 'KEEP_CRM':
+            // The link keeps its fingerprint, so the CRM's version is handed out by claimContactWrites and overwrites Outlook's.
+            await recordContactLink(em, seen, now);
+            this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; the CRM\'s change is kept and Outlook\'s is overwritten');
+            result(input.itemId, ContactSyncOutcome.CRM_VERSION_KEPT, link.contactId);
+            break;
+        }
         continue;
       }
       if (!input.tracked) {
@@ -99,7 +184,7 @@ export class ContactSyncService {
       if (match) {
         known.paired.add(match.id);
         await this.merge(em, owner, match, shape);
-        await em.insert(ExchangeContactLink, { mailboxId: mailbox.id, contactId: match.id, itemId: input.itemId, fingerprint, updatedAt: now });
+        await recordContactLink(em, { mailboxId: mailbox.id, contactId: match.id, itemId: input.itemId, fingerprint, changeKey }, now);
         result(input.itemId, ContactSyncOutcome.LINKED, match.id);
         continue;
       }
@@ -108,20 +193,43 @@ export class ContactSyncService {
         result(input.itemId, ContactSyncOutcome.NOT_ALLOWED, null);
         continue;
       }
-      await em.insert(ExchangeContactLink, { mailboxId: mailbox.id, contactId: created, itemId: input.itemId, fingerprint, updatedAt: now });
+      await recordContactLink(em, { mailboxId: mailbox.id, contactId: created, itemId: input.itemId, fingerprint, changeKey }, now);
       result(input.itemId, ContactSyncOutcome.CREATED, created);
     }
 
-    // Deleted in Outlook: only the pair is undone. The CRM contact is the organization's, the Outlook one was a copy.
+    // Deleted in Outlook: only the pair is undone, and the contact is not written there again. The CRM contact is the organization's.
     for (const itemId of deletedItemIds) {
       const link = links.get(itemId);
       if (!link) continue;
-      await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId: link.contactId });
+      if (known.byId.has(link.contactId)) await recordContactLink(em, { ...link, itemId: null, changeKey: null }, now);
+      else await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId: link.contactId });
       result(itemId, ContactSyncOutcome.UNLINKED, link.contactId);
     }
 
     if (cursor !== null) await em.update(Mailbox, { id: mailbox.id }, { syncCursor: cursor, updatedAt: now });
     return results;
+  }
+
+  /**
+   * An Outlook contact the hub wrote and the engine never reported (it stopped in between) carries the CRM contact's id:
+   * it is paired as it reads, if that contact is the owner's and not paired here with another Outlook contact.
+   */
+  private async linkNamed(em: EntityManager, mailbox: Mailbox, contacts: readonly ExchangeContactInput[], shapes: readonly ContactShape[], withheld: ContactPhoneField[], links: Map<string, ExchangeContactLink>, now: Date): Promise<void> {
+    const named = contacts.flatMap((c, i) => {
+      const parsed = !links.has(c.itemId) && c.crmContactId ? parseGlobalId(c.crmContactId) : undefined;
+      return parsed?.type === 'Contact' ? [{ input: c, shape: shapes[i], contactId: parsed.id }] : [];
+    });
+    if (!named.length) return;
+    const ids = named.map((n) => n.contactId);
+    const owned = new Set((await em.find(Contact, { where: { id: In(ids), ownerId: mailbox.ownerUserId }, select: { id: true } })).map((c) => c.id));
+    const elsewhere = new Set((await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, contactId: In(ids) } })).filter((l) => l.itemId).map((l) => l.contactId));
+    for (const { input, shape, contactId } of named) {
+      if (!owned.has(contactId) || elsewhere.has(contactId)) continue;
+      const link = { mailboxId: mailbox.id, contactId, itemId: input.itemId, fingerprint: contactFingerprint(withholding(shape, withheld)), changeKey: input.changeKey?.trim() || null, updatedAt: now };
+      await recordContactLink(em, link, now);
+      links.set(input.itemId, link);
+      elsewhere.add(contactId);
+    }
   }
 
   /**
@@ -131,7 +239,8 @@ export class ContactSyncService {
   private async crmContacts(em: EntityManager, owner: Principal, mailboxId: string, linkedIds: readonly string[], addresses: readonly string[]) {
     const holders = addresses.length ? await em.find(EmailAddress, { where: { recordKind: 'contact', address: In([...new Set(addresses)]) }, take: addresses.length * 20 }) : [];
     const holderIds = [...new Set(holders.map((h) => h.recordId))];
-    const paired = new Set(holderIds.length ? (await em.find(ExchangeContactLink, { where: { mailboxId, contactId: In(holderIds) } })).map((l) => l.contactId) : []);
+    // A contact kept out of this Outlook (itemId null) may be paired again.
+    const paired = new Set(holderIds.length ? (await em.find(ExchangeContactLink, { where: { mailboxId, contactId: In(holderIds) } })).filter((l) => l.itemId).map((l) => l.contactId) : []);
     const ids = [...new Set([...linkedIds, ...holderIds])];
     const contacts = ids.length ? await em.find(Contact, { where: { id: In(ids) }, order: { createdAt: 'ASC' } }) : [];
     const writable = new Set((await this.writer.permitted(owner, 'contact', contacts, Privilege.WRITE)).map((c) => c.id));
@@ -145,7 +254,9 @@ export class ContactSyncService {
 
   private async merge(em: EntityManager, owner: Principal, contact: Contact, shape: ContactShape): Promise<void> {
     const emails = (await em.find(EmailAddress, { where: { recordKind: 'contact', recordId: contact.id }, order: { position: 'ASC' } })).map((e) => e.address);
-    const { patch, emails: merged } = mergeIntoCrm({ ...contact, emails }, shape);
+    const proposed = mergeIntoCrm({ ...contact, emails }, shape);
+    const patch = settableBy(owner, proposed.patch);
+    const merged = proposed.emails;
     if (!Object.keys(patch).length && !merged) return;
     const fullName = patch.firstName !== undefined || patch.lastName !== undefined ? { fullName: fullNameOf(patch.firstName ?? contact.firstName, patch.lastName ?? contact.lastName) } : {};
     await this.writer.applyUpdate<Contact>(em, owner, 'contact', contact.id, { ...patch, ...fullName }, merged ?? undefined);
@@ -158,7 +269,7 @@ export class ContactSyncService {
       const planned = await this.writer.plan<Contact>(
         owner,
         'contact',
-        { firstName: shape.firstName, lastName, fullName: fullNameOf(shape.firstName, lastName), jobTitle: shape.jobTitle, telephone: shape.telephone, mobilePhone: shape.mobilePhone, status: ContactStatus.ACTIVE, accountId: null },
+        settableBy(owner, { firstName: shape.firstName, lastName, fullName: fullNameOf(shape.firstName, lastName), jobTitle: shape.jobTitle, telephone: shape.telephone, mobilePhone: shape.mobilePhone, status: ContactStatus.ACTIVE, accountId: null }),
         owner.userId,
         { emails: [...shape.emails] },
       );

@@ -2,8 +2,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { DateTimeColumn } from '../../common/columns';
 
 /**
- * A CRM contact paired with a contact in one mailbox's Exchange Contacts folder (marked "Tracked to CRM" in Outlook):
- * the Outlook contact's ItemId and the fingerprint of what it showed when the hub last took it in.
+ * A CRM contact paired with a contact in one mailbox's Exchange Contacts folder (marked "Tracked to CRM" in Outlook,
+ * or written there by the hub): the Outlook contact's ItemId and the fingerprint (contact-shape.ts) both sides had
+ * when they last agreed. A side whose fingerprint differs from it has changed.
  */
 @Entity('exchange_contact_link')
 @Index(['mailboxId', 'itemId'], { unique: true })
@@ -14,11 +15,19 @@ export class ExchangeContactLink {
   @PrimaryColumn('varchar', { length: 36 })
   contactId: string;
 
-  @Column('varchar', { length: 512 })
-  itemId: string;
+  /**
+   * Null: kept out of this Outlook. The user deleted the contact or took its mark off there, or the hub released it
+   * (deactivated in the CRM); the hub does not write it again, and marking an Outlook contact with its address pairs it anew.
+   */
+  @Column('varchar', { length: 512, nullable: true })
+  itemId: string | null;
 
   @Column('varchar', { length: 64 })
   fingerprint: string;
+
+  /** The Outlook contact's ChangeKey when the hub last read or wrote it: a write over a newer version is held back. */
+  @Column('varchar', { length: 512, nullable: true })
+  changeKey: string | null;
 
   @DateTimeColumn()
   updatedAt: Date;

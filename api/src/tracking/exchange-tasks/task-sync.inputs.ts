@@ -1,14 +1,15 @@
 import { ArrayMaxSize, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { TaskPriority } from '../../activities/activity-enums';
 import { MailServerText } from '../../common/argument-guard';
 import { MaxBytes, MaxLength } from '../../common/validation';
+import { MAX_EXCHANGE_WRITES } from '../exchange-writes.inputs';
 import { ExchangeTaskStatus } from './task-shape';
 
 /** The most tasks (and deleted ids) one syncMailboxTasks call takes; the engine sends a SyncFolderItems page at a time. */
 export const MAX_TASKS_PER_SYNC = 200;
-/** The most tasks one claimTaskWrites call hands out. */
-export const MAX_TASK_WRITES = 50;
+/** The most tasks one claim hands out, and one report takes. */
+export const MAX_TASK_WRITES = MAX_EXCHANGE_WRITES;
 
 registerEnumType(ExchangeTaskStatus, { name: 'ExchangeTaskStatus', description: 'Outlook\'s task status (Types.xsd TaskStatusType).' });
 
@@ -135,18 +136,6 @@ export class TaskWrite {
 
   @Field({ description: 'Give it back in reportTaskWrites once written.' })
   fingerprint: string;
-}
-
-@ArgsType()
-export class ClaimTaskWritesArgs {
-  @Field(() => ID)
-  mailboxId: string;
-
-  @Field(() => ID)
-  leaseId: string;
-
-  @Field(() => Int, { defaultValue: 20, description: `At most ${MAX_TASK_WRITES}.` })
-  first: number;
 }
 
 @InputType({ description: 'One task the engine wrote to the Exchange Tasks folder.' })

@@ -7,7 +7,7 @@ import type { ActivityEvents } from '../../activities/activity-events';
 import { ActivitySyncConflict } from '../../activities/activity-sync-conflict.entity';
 import type { ActivityWriter } from '../../activities/activity-writer';
 import { Activity } from '../../activities/activity.entity';
-import { badInput, notFound } from '../../common/errors';
+import { notFound } from '../../common/errors';
 import { expectGlobalId, parseGlobalId, toGlobalId } from '../../common/global-id';
 import { newId } from '../../common/ids';
 import { repairStrings } from '../../common/text';
@@ -16,7 +16,7 @@ import { User } from '../../identity/user.entity';
 import { Mailbox } from '../../mail/mailbox.entity';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
-import { exchangeActMailbox, requireLease } from '../exchange-mailbox-guard';
+import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
 import { ExchangeTaskLink } from './exchange-task-link.entity';
 import { crmTaskShape, loadCrmTasks, pendingTaskWrites, recordTaskLink, type CrmTask } from './exchange-task-writes';
 import { decideTaskChange, SyncConflictRule, SyncSide } from './task-conflict-rule';
@@ -57,8 +57,7 @@ export class TaskSyncService {
 
   async claimWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, first: number): Promise<TaskWrite[]> {
     requireSyncEngine(principal, 'synchronize tasks');
-    if (!Number.isInteger(first) || first < 1) throw badInput('first', `must be from 1 to ${MAX_TASK_WRITES}`, { reason: 'TOO_SMALL', min: 1 });
-    if (first > MAX_TASK_WRITES) throw badInput('first', `must be from 1 to ${MAX_TASK_WRITES}`, { reason: 'TOO_LARGE', max: MAX_TASK_WRITES });
+    requireWriteCount(first, MAX_TASK_WRITES);
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'tasks');
     return this.db.transaction(async (em) => {
       await requireLease(em, mailbox.id, leaseId);

@@ -1,17 +1,24 @@
 import {
-  BasePropertySet, Contact, ContactSchema, EmailAddressKey, ItemId, ItemSchema, PhoneNumberKey, PropertySet, ServiceResult,
+  BasePropertySet, Contact, ContactSchema, EmailAddress, EmailAddressKey, FolderId, ItemId, ItemSchema, PhoneNumberKey, PropertySet, ServiceResult, StringList,
   WellKnownFolderName,
 } from 'ews-javascript-api';
+import { categoriesWithoutMark, crmIdOf, crmIdProperty, markedTracked, markForCrm, NEWER_IN_EXCHANGE, updateOverSeenVersion, writeEach } from './ews-crm-items.js';
 import { withContactsState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
-import { optional } from './ews-properties.js';
+import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
-import { TRACKED_CATEGORY } from './ews-tasks.js';
 
-// Contacts in an Exchange mailbox's Contacts folder, read for the hub: SyncFolderItems for the ids changed and
-// deleted, GetItem for their names, addresses and numbers. The hub takes in only those marked "Tracked to CRM".
+// Contacts in an Exchange mailbox's Contacts folder, read for the hub and written from it: SyncFolderItems for the
+// ids changed and deleted, GetItem for their names, addresses and numbers. The hub takes in only those marked
+// "Tracked to CRM", and writes the CRM's contacts there marked so.
 
-const CONTACT_PROPERTIES = [ItemSchema.Categories, ContactSchema.GivenName, ContactSchema.Surname, ContactSchema.DisplayName, ContactSchema.CompanyName, ContactSchema.JobTitle, ContactSchema.EmailAddresses, ContactSchema.PhoneNumbers];
+/** The CRM contact an Outlook contact was written from, on the contact itself (ews-crm-items.ts). */
+const CRM_CONTACT_ID = crmIdProperty('CrmActivityHubContactId');
+
+const CONTACT_PROPERTIES = [
+  ItemSchema.Categories, ItemSchema.LastModifiedTime, ContactSchema.GivenName, ContactSchema.Surname, ContactSchema.DisplayName, ContactSchema.CompanyName, ContactSchema.JobTitle,
+  ContactSchema.EmailAddresses, ContactSchema.PhoneNumbers, CRM_CONTACT_ID,
+];
 const EMAIL_KEYS = [EmailAddressKey.EmailAddress1, EmailAddressKey.EmailAddress2, EmailAddressKey.EmailAddress3];
 
 /** A contact as the hub's syncMailboxContacts takes it (ExchangeContactInput). */
@@ -26,6 +33,9 @@ export interface ExchangeContactItem {
   readonly mobilePhone: string | null;
   readonly emails: readonly string[];
   readonly tracked: boolean;
+  readonly changeKey: string | null;
+  readonly lastModifiedAt: string | null;
+  readonly crmContactId: string | null;
 }
 
 /** One page of the Contacts folder's changes, with the mailbox cursor to commit with it. */
@@ -43,7 +53,6 @@ const CONTACT_PAGE = 100;
 export function contactItemOf(contact: Contact): ExchangeContactItem | null {
   const itemId = optional(() => contact.Id?.UniqueId);
   if (!itemId) return null;
-  const categories = optional(() => contact.Categories?.GetEnumerator()) ?? [];
   const emails = EMAIL_KEYS.flatMap((key) => {
     const address = optional(() => (contact.EmailAddresses.Contains(key) ? contact.EmailAddresses._getItem(key)?.Address : null));
     return address?.trim() ? [address.trim()] : [];
@@ -59,7 +68,10 @@ export function contactItemOf(contact: Contact): ExchangeContactItem | null {
     businessPhone: phone(PhoneNumberKey.BusinessPhone),
     mobilePhone: phone(PhoneNumberKey.MobilePhone),
     emails,
-    tracked: categories.some((c) => c.trim().toLowerCase() === TRACKED_CATEGORY.toLowerCase()),
+    tracked: markedTracked(contact),
+    changeKey: optional(() => contact.Id?.ChangeKey) || null,
+    lastModifiedAt: dateOf(optional(() => contact.LastModifiedTime))?.toISOString() ?? null,
+    crmContactId: crmIdOf(contact, CRM_CONTACT_ID),
   };
 }
 
@@ -93,5 +105,98 @@ export class EwsContactSource {
     for await (const { page, cursor } of pagesFromCursor(cursorText, CONTACTS_SLOT, (syncState) => readContactPage(session, syncState, CONTACT_PAGE, signal))) {
       yield { contacts: page.contacts, deletedItemIds: page.deletedItemIds, cursor };
     }
+  }
+
+  /** Writes the CRM's contacts; one Outlook changed since the hub last read it is left out of the results (not written). */
+  async write(writes: readonly ContactWriteRequest[], signal?: AbortSignal): Promise<ContactWriteResult[]> {
+    if (writes.length === 0) return [];
+    const session = await this.services.session(this.account, 'incoming', signal);
+    return writeEach(writes, async (write) => {
+      const written = await writeContact(session, write, signal);
+      return written === NEWER_IN_EXCHANGE ? written : { contactId: write.contactId, ...written, fingerprint: write.fingerprint };
+    });
+  }
+}
+
+/** A CRM contact to write to the Contacts folder, or to release there (the hub's ContactWrite). */
+export interface ContactWriteRequest {
+  readonly contactId: string;
+  readonly itemId: string | null;
+  /** The version the hub last saw: a newer one in Exchange is not overwritten. */
+  readonly changeKey: string | null;
+  readonly release: boolean;
+  readonly givenName: string | null;
+  readonly surname: string | null;
+  readonly displayName: string | null;
+  readonly jobTitle: string | null;
+  readonly businessPhone: string | null;
+  readonly mobilePhone: string | null;
+  readonly emails: readonly string[];
+  /** Fields the owner may not read in the CRM: Outlook's are left as they are. */
+  readonly withheld: readonly ('BUSINESS_PHONE' | 'MOBILE_PHONE')[];
+  readonly fingerprint: string;
+}
+
+/** What the Contacts folder holds for the contact once written: its ItemId and ChangeKey (null: released, or gone) and the fingerprint written. */
+export interface ContactWriteResult {
+  readonly contactId: string;
+  readonly itemId: string | null;
+  readonly changeKey: string | null;
+  readonly fingerprint: string;
+}
+
+/**
+ * Writes one contact: released (only the mark taken off; the user keeps the contact), changed in place over the
+ * version the hub last read, or created with the mark and the CRM contact's id. One deleted in Outlook is not made
+ * again: the user removed it from their address book (null ItemId, and the hub keeps it out).
+ */
+async function writeContact(session: EwsSession, write: ContactWriteRequest, signal?: AbortSignal): Promise<{ itemId: string | null; changeKey: string | null } | typeof NEWER_IN_EXCHANGE> {
+  const bind = (itemId: string, properties: PropertySet) => (service: Parameters<typeof Contact.Bind>[0]) => Contact.Bind(service, new ItemId(itemId), properties);
+  if (write.release) {
+    if (!write.itemId) return { itemId: null, changeKey: null };
+    // Only the mark comes off, over whatever version Outlook has now: nothing of the user's is overwritten.
+    const released = await updateOverSeenVersion(session, { folder: 'Contacts', itemId: write.itemId, changeKey: null, signal }, bind(write.itemId, new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Categories])), (contact) => {
+      contact.Categories = new StringList(categoriesWithoutMark(contact));
+    });
+    return released === NEWER_IN_EXCHANGE ? released : { itemId: null, changeKey: null };
+  }
+  if (write.itemId) {
+    const properties = new PropertySet(BasePropertySet.IdOnly, [ContactSchema.GivenName, ContactSchema.Surname, ContactSchema.DisplayName, ContactSchema.JobTitle, ContactSchema.EmailAddresses, ContactSchema.PhoneNumbers]);
+    const updated = await updateOverSeenVersion(session, { folder: 'Contacts', itemId: write.itemId, changeKey: write.changeKey, signal }, bind(write.itemId, properties), (contact) => fill(contact, write));
+    return updated ?? { itemId: null, changeKey: null };
+  }
+  return session.call(
+    'CreateItem',
+    async (service) => {
+      const contact = new Contact(service);
+      fill(contact, write);
+      markForCrm(contact, CRM_CONTACT_ID, write.contactId);
+      await contact.Save(new FolderId(WellKnownFolderName.Contacts));
+      return { itemId: contact.Id.UniqueId, changeKey: contact.Id.ChangeKey || null };
+    },
+    { folder: 'Contacts', signal },
+  );
+}
+
+const PHONES: readonly ['BUSINESS_PHONE' | 'MOBILE_PHONE', PhoneNumberKey, 'businessPhone' | 'mobilePhone'][] = [
+  ['BUSINESS_PHONE', PhoneNumberKey.BusinessPhone, 'businessPhone'],
+  ['MOBILE_PHONE', PhoneNumberKey.MobilePhone, 'mobilePhone'],
+];
+
+/** The CRM's fields on an Outlook contact; a field the CRM leaves empty is cleared (a dictionary entry only if Outlook has it). */
+function fill(contact: Contact, write: ContactWriteRequest): void {
+  contact.GivenName = write.givenName as string;
+  contact.Surname = write.surname as string;
+  contact.DisplayName = write.displayName as string;
+  contact.JobTitle = write.jobTitle as string;
+  for (const [i, key] of EMAIL_KEYS.entries()) {
+    const address = write.emails[i];
+    if (address) contact.EmailAddresses._setItem(key, new EmailAddress(address));
+    else if (optional(() => contact.EmailAddresses.Contains(key))) contact.EmailAddresses._setItem(key, null as never);
+  }
+  for (const [field, key, value] of PHONES) {
+    if (write.withheld.includes(field)) continue;
+    if (write[value]) contact.PhoneNumbers._setItem(key, write[value]);
+    else if (optional(() => contact.PhoneNumbers.Contains(key))) contact.PhoneNumbers._setItem(key, null as never);
   }
 }

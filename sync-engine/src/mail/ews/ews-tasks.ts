@@ -1,9 +1,9 @@
 import {
-  AffectedTaskOccurrence, BasePropertySet, BodyType, ConflictResolutionMode, DateTime, DefaultExtendedPropertySet, DeleteMode, ExtendedPropertyDefinition, FolderId, Importance, ItemId,
-  ItemSchema, MapiPropertyType, MessageBody, PropertySet, Sensitivity, ServiceError, ServiceResult, StringList, Task, TaskSchema, TaskStatus,
-  WellKnownFolderName,
+  AffectedTaskOccurrence, BasePropertySet, BodyType, DateTime, DeleteMode, FolderId, Importance, ItemId, ItemSchema, MessageBody, PropertySet, Sensitivity,
+  ServiceError, ServiceResult, Task, TaskSchema, TaskStatus, WellKnownFolderName,
 } from 'ews-javascript-api';
 import { MailError } from '../mail-error.js';
+import { crmIdOf, crmIdProperty, markedTracked, markForCrm, NEWER_IN_EXCHANGE, updateOverSeenVersion, writeEach } from './ews-crm-items.js';
 import { withTasksState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import { dateOf, optional } from './ews-properties.js';
@@ -12,14 +12,10 @@ import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 // Tasks in an Exchange mailbox's Tasks folder, read for the hub and written from it: SyncFolderItems for the ids
 // changed and deleted, GetItem for their task properties.
 
-/** The Outlook category that brings a task the user made in Outlook into the CRM (as Dynamics' "Tracked to Dynamics 365"). */
-export const TRACKED_CATEGORY = 'Tracked to CRM';
+export { TRACKED_CATEGORY } from './ews-crm-items.js';
 
-/**
- * The CRM task a task was written from, on the Exchange task itself (a named MAPI property in PublicStrings): an
- * engine that stopped between writing a task and reporting it finds the task's own id when it reads it back.
- */
-const CRM_TASK_ID = new ExtendedPropertyDefinition(DefaultExtendedPropertySet.PublicStrings, 'CrmActivityHubTaskId', MapiPropertyType.String);
+/** The CRM task a task was written from, on the Exchange task itself (ews-crm-items.ts). */
+const CRM_TASK_ID = crmIdProperty('CrmActivityHubTaskId');
 
 const TASK_PROPERTIES = [ItemSchema.Subject, ItemSchema.Body, ItemSchema.Sensitivity, ItemSchema.Categories, ItemSchema.Importance, ItemSchema.LastModifiedTime, TaskSchema.DueDate, TaskSchema.Status, CRM_TASK_ID];
 const STATUS_NAMES: Record<number, ExchangeTaskItem['status']> = {
@@ -65,8 +61,6 @@ export function taskItemOf(task: Task): ExchangeTaskItem | null {
   if (sensitivity === Sensitivity.Private || sensitivity === Sensitivity.Personal) return null;
   const itemId = optional(() => task.Id?.UniqueId);
   if (!itemId) return null;
-  const categories = optional(() => task.Categories?.GetEnumerator()) ?? [];
-  const crmTaskId = optional(() => task.ExtendedProperties.GetEnumerator().find((p) => p.PropertyDefinition.Name === CRM_TASK_ID.Name)?.Value);
   const modified = dateOf(optional(() => task.LastModifiedTime))?.toISOString() ?? null;
   return {
     itemId,
@@ -76,10 +70,10 @@ export function taskItemOf(task: Task): ExchangeTaskItem | null {
     dueAt: dateOf(optional(() => task.DueDate))?.toISOString() ?? null,
     status: STATUS_NAMES[optional(() => task.Status) ?? TaskStatus.NotStarted] ?? 'NOT_STARTED',
     importance: IMPORTANCE_NAMES[optional(() => task.Importance) ?? Importance.Normal] ?? 'NORMAL',
-    tracked: categories.some((c) => c.trim().toLowerCase() === TRACKED_CATEGORY.toLowerCase()),
+    tracked: markedTracked(task),
     // Without a modification time the task counts as changed long ago: in a conflict, the CRM's change wins.
     lastModifiedAt: modified ?? new Date(0).toISOString(),
-    crmTaskId: typeof crmTaskId === 'string' && crmTaskId.trim() ? crmTaskId.trim().slice(0, 100) : null,
+    crmTaskId: crmIdOf(task, CRM_TASK_ID),
   };
 }
 
@@ -126,9 +120,6 @@ export interface TaskWriteResult {
   readonly fingerprint: string;
 }
 
-/** The task changed in Outlook since the hub last read it: nothing written, and the next read settles which version wins. */
-const NEWER_IN_EXCHANGE = Symbol('newer in Exchange');
-
 const TASKS_SLOT: CursorSlot = { stateOf: (cursor) => cursor.tasks?.syncState ?? null, withState: withTasksState };
 
 /** Tasks of one mailbox: read from where the mailbox's cursor says (its `tasks` SyncState) and written from the CRM. */
@@ -149,12 +140,10 @@ export class EwsTaskSource {
   async write(writes: readonly TaskWriteRequest[], signal?: AbortSignal): Promise<TaskWriteResult[]> {
     if (writes.length === 0) return [];
     const session = await this.services.session(this.account, 'incoming', signal);
-    const results: TaskWriteResult[] = [];
-    for (const write of writes) {
+    return writeEach(writes, async (write) => {
       const written = await writeTask(session, write, signal);
-      if (written !== NEWER_IN_EXCHANGE) results.push({ taskId: write.taskId, ...written, fingerprint: write.fingerprint });
-    }
-    return results;
+      return written === NEWER_IN_EXCHANGE ? written : { taskId: write.taskId, ...written, fingerprint: write.fingerprint };
+    });
   }
 }
 
@@ -177,8 +166,7 @@ async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: 
     async (service) => {
       const task = new Task(service);
       fill(task, write);
-      task.Categories = new StringList([TRACKED_CATEGORY]);
-      task.SetExtendedProperty(CRM_TASK_ID, write.taskId);
+      markForCrm(task, CRM_TASK_ID, write.taskId);
       await task.Save(new FolderId(WellKnownFolderName.Tasks));
       return { itemId: task.Id.UniqueId, changeKey: task.Id.ChangeKey || null };
     },
@@ -195,36 +183,18 @@ function fill(task: Task, write: TaskWriteRequest): void {
   task.Status = write.completed ? TaskStatus.Completed : TaskStatus.NotStarted;
 }
 
-/**
- * UpdateItem of a task's fields over the version the hub last saw (its ChangeKey), never over a newer one: Outlook's
- * change then comes in on the next read and the later change wins there. Null if the task is gone.
- */
-async function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
-  return session.call(
-    'UpdateItem',
-    async (service) => {
-      let task: Task;
-      try {
-        task = await Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate]));
-      } catch (error) {
-        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorItemNotFound) return null;
-        throw error;
-      }
-      if (write.changeKey && task.Id.ChangeKey && task.Id.ChangeKey !== write.changeKey) return NEWER_IN_EXCHANGE;
+/** A task's fields over the version the hub last saw (ews-crm-items.ts); null if the task is gone. */
+function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal) {
+  return updateOverSeenVersion(
+    session,
+    { folder: 'Tasks', itemId, changeKey: write.changeKey, signal },
+    (service) => Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate])),
+    (task) => {
       // An open task Outlook shows as in progress, waiting or deferred keeps that status: the CRM only knows open.
       const status = optional(() => task.Status);
       fill(task, write);
       if (!write.completed && status !== null && status !== TaskStatus.Completed) task.Status = status;
-      try {
-        // NeverOverwrite: a change made in Outlook between the Bind and this call is not overwritten either.
-        await task.Update(ConflictResolutionMode.NeverOverwrite);
-      } catch (error) {
-        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorIrresolvableConflict) return NEWER_IN_EXCHANGE;
-        throw error;
-      }
-      return { itemId: task.Id.UniqueId, changeKey: task.Id.ChangeKey || null };
     },
-    { folder: 'Tasks', signal },
   );
 }
 
