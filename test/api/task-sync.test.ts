@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailServerKind, MailAuthMethod, MailboxState } from '../../api/src/mail/mail-enums';
+import { parseGlobalId } from '../../api/src/common/global-id';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { configureMailbox, insertProfile } from '../support/mail-setup';
 import { ADMIN, failed, ok, uniqueTag } from './gql-helpers';
@@ -154,6 +155,36 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
     expect(ok(await hub.gql(TASK, { id: changed }, sam)).node.syncConflicts[0]).toMatchObject({ rule: 'CHANGE_BEATS_DELETE', winner: 'CRM', losingVersion: null });
     // The changed one is written anew; the cancelled one stays out of Outlook.
     expect(await claim()).toEqual([expect.objectContaining({ taskId: changed, itemId: null, completed: true })]);
+  });
+
+  it('a task reassigned to someone else, or deleted, leaves Sam\'s Outlook, and changes to the Outlook copy make no new task', async () => {
+    const SARA_ID = ok(await hub.gql('{ viewer { id } }', {}, sara)).viewer.id;
+    const made = async (subject: string) => {
+      const id = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} ${subject}` } }, sam)).createTask.id;
+      const [write] = await claim();
+      expect(write).toMatchObject({ taskId: id, remove: false });
+      await report([{ taskId: id, itemId: `AAMk${subject}=`, changeKey: 'ck1', fingerprint: write.fingerprint }]);
+      return id;
+    };
+    const handed = await made('Handed');
+    const removed = await made('Removed');
+    // The API has no reassigning of activities yet: the owner changes in the database, as an import or an admin tool would.
+    await hub.database.dataSource.query('UPDATE activity SET ownerId = ? WHERE id = ?', [parseGlobalId(SARA_ID)!.id, parseGlobalId(handed)!.id]);
+    await hub.database.dataSource.query('DELETE FROM activity WHERE id = ?', [parseGlobalId(removed)!.id]);
+    // Edited in Sam's Outlook before the engine removed it: no new task for Sam, nothing changes for Sara.
+    const before = ok(await hub.gql(TASK, { id: handed }, sara)).node.subject;
+    expect(ok(await sync([outlookTask('AAMkHanded=', { subject: `${tag} edited by Sam` })])).syncMailboxTasks[0]).toEqual({ itemId: 'AAMkHanded=', outcome: 'HANDED_OVER', taskId: null });
+    expect(ok(await hub.gql(TASK, { id: handed }, sara)).node.subject).toBe(before);
+    expect(await hub.database.dataSource.query('SELECT id FROM activity WHERE subject = ?', [`${tag} edited by Sam`])).toEqual([]);
+    // The engine is told to remove both from Sam's Outlook; reported, the links are gone and nothing more is asked.
+    const writes = await claim();
+    expect(writes.map((w) => [w.taskId, w.itemId, w.remove])).toEqual(expect.arrayContaining([[handed, 'AAMkHanded=', true], [removed, 'AAMkRemoved=', true]]));
+    const removals = writes.filter((w) => w.taskId === handed || w.taskId === removed);
+    await report(removals.map((w) => ({ taskId: w.taskId, itemId: null, fingerprint: w.fingerprint })));
+    expect((await claim()).filter((w) => w.taskId === handed || w.taskId === removed)).toEqual([]);
+    // A removal cannot be reported for a task that was never in Sam's mailbox.
+    const saras = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Sara's own` } }, sara)).createTask.id;
+    failed(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ taskId: saras, itemId: null, fingerprint: 'f' }] }), 'NOT_FOUND', 'writes[0].taskId');
   });
 
   it('only the engine holding the lease writes; a mailbox not syncing tasks with Exchange is refused; bad input names the field', async () => {

@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { TaskDetail } from '../../activities/activity-details.entity';
-import { ActivityKind, ActivityState, type TaskPriority } from '../../activities/activity-enums';
+import { ActivityKind, ActivityState, TaskPriority } from '../../activities/activity-enums';
 import { Activity } from '../../activities/activity.entity';
 import { ExchangeTaskLink } from './exchange-task-link.entity';
 import { shapeOfCrm, taskFingerprint } from './task-shape';
@@ -71,7 +71,34 @@ export async function pendingTaskWrites(em: EntityManager, mailboxId: string, ow
     pending.push({ taskId: activity.id, itemId: link?.itemId ?? null, changeKey: link?.itemId ? link.changeKey : null, remove: cancelled, subject: shape.subject, notes: shape.notes, dueDay: shape.dueDay, importance: shape.priority, completed: shape.completed, fingerprint });
     if (pending.length >= limit) break;
   }
+  if (pending.length < limit) pending.push(...(await handedOverTasks(em, mailboxId, ownerId, limit - pending.length)));
   return pending;
+}
+
+/**
+ * Outlook tasks of this mailbox whose CRM task now belongs to someone else, or was deleted: removed from this
+ * Outlook, as Dynamics moves a reassigned task to its new owner (whose mailbox writes it as a task of theirs).
+ */
+async function handedOverTasks(em: EntityManager, mailboxId: string, ownerId: string, limit: number): Promise<PendingTaskWrite[]> {
+  const links = await em
+    .getRepository(ExchangeTaskLink)
+    .createQueryBuilder('link')
+    .leftJoin(Activity, 'activity', 'activity.id = link.activityId')
+    .where('link.mailboxId = :mailboxId', { mailboxId })
+    .andWhere('link.itemId IS NOT NULL')
+    .andWhere('(activity.id IS NULL OR activity.ownerId <> :ownerId)', { ownerId })
+    .orderBy('link.updatedAt', 'ASC')
+    .limit(limit)
+    .getMany();
+  return links.map((link) => ({ taskId: link.activityId, itemId: link.itemId, changeKey: link.changeKey, remove: true, subject: '', notes: null, dueDay: null, importance: TaskPriority.NORMAL, completed: false, fingerprint: link.fingerprint }));
+}
+
+/** Of these tasks linked in the mailbox, the ones it may let go: no longer its owner's, or deleted in the CRM. */
+export async function handedOverIds(em: EntityManager, mailboxId: string, ownerId: string, activityIds: readonly string[]): Promise<Set<string>> {
+  if (!activityIds.length) return new Set();
+  const links = await em.find(ExchangeTaskLink, { where: { mailboxId, activityId: In([...activityIds]) }, select: { activityId: true } });
+  const owned = new Set((await em.find(Activity, { where: { id: In(links.map((l) => l.activityId)), ownerId }, select: { id: true } })).map((a) => a.id));
+  return new Set(links.map((l) => l.activityId).filter((id) => !owned.has(id)));
 }
 
 /** Records the Exchange task a Task activity is paired with, and the fingerprint both now show. */

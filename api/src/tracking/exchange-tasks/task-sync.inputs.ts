@@ -27,6 +27,8 @@ export enum TaskSyncOutcome {
   UNLINKED = 'UNLINKED',
   /** Deleted in Outlook after a change in the CRM: the change wins and the task is made again in Exchange. */
   RECREATED = 'RECREATED',
+  /** Linked to a CRM task that now belongs to someone else, or was deleted: changes nothing, and is removed from this Outlook. */
+  HANDED_OVER = 'HANDED_OVER',
 }
 registerEnumType(TaskSyncOutcome, { name: 'TaskSyncOutcome' });
 

@@ -18,7 +18,7 @@ import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
 import { ExchangeTaskLink } from './exchange-task-link.entity';
-import { crmTaskShape, loadCrmTasks, pendingTaskWrites, recordTaskLink, type CrmTask } from './exchange-task-writes';
+import { crmTaskShape, handedOverIds, loadCrmTasks, pendingTaskWrites, recordTaskLink, type CrmTask } from './exchange-task-writes';
 import { decideTaskChange, SyncConflictRule, SyncSide } from './task-conflict-rule';
 import { crmDueDay, dueAtOfDay, shapeOfExchange, taskFingerprint, type TaskShape } from './task-shape';
 import { MAX_TASK_WRITES, TaskSyncOutcome, type ExchangeTaskInput, type TaskSyncResult, type TaskWrite } from './task-sync.inputs';
@@ -73,12 +73,18 @@ export class TaskSyncService {
     const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].taskId`, w.taskId, 'Task').id);
     return this.db.transaction(async (em) => {
       await requireLease(em, mailbox.id, leaseId);
-      // Only the owner's tasks: an engine cannot link someone else's into this mailbox.
+      // Only the owner's tasks: an engine cannot link someone else's into this mailbox. It may report the removal of
+      // one this mailbox held before it was reassigned or deleted: that only drops the mailbox's own link.
       const owned = new Set((await em.find(Activity, { where: { id: In(ids), ownerId: mailbox.ownerUserId, kind: ActivityKind.TASK }, select: { id: true } })).map((a) => a.id));
+      const released = await handedOverIds(em, mailbox.id, mailbox.ownerUserId, ids.filter((id) => !owned.has(id)));
       const now = this.clock();
       for (const [i, write] of writes.entries()) {
-        if (!owned.has(ids[i])) throw notFound(`writes[${i}].taskId`, write.taskId);
         const itemId = write.itemId?.trim() || null;
+        if (!owned.has(ids[i]) && released.has(ids[i]) && !itemId) {
+          await em.delete(ExchangeTaskLink, { mailboxId: mailbox.id, activityId: ids[i] });
+          continue;
+        }
+        if (!owned.has(ids[i])) throw notFound(`writes[${i}].taskId`, write.taskId);
         await recordTaskLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId, fingerprint: write.fingerprint, changeKey: itemId ? write.changeKey?.trim() || null : null }, now);
       }
       return true;
@@ -114,6 +120,11 @@ export class TaskSyncService {
         byItem.set(task.itemId, (link = { mailboxId: mailbox.id, activityId: named.id, itemId: task.itemId, fingerprint: exchangeFp, changeKey, updatedAt: now }));
       }
       const linked = link ? crm.get(link.activityId) : undefined;
+      if (link && !linked) {
+        // Its CRM task was reassigned or deleted: claimTaskWrites removes it from this Outlook; it is not a new task.
+        result(task.itemId, TaskSyncOutcome.HANDED_OVER, null);
+        continue;
+      }
       if (!link || !linked) {
         if (!task.tracked) {
           result(task.itemId, TaskSyncOutcome.NOT_TRACKED, null);
@@ -156,6 +167,11 @@ export class TaskSyncService {
     for (const itemId of deletedItemIds) {
       const link = byItem.get(itemId);
       const linked = link ? crm.get(link.activityId) : undefined;
+      if (link && !linked) {
+        // Deleted in this Outlook after the task went to someone else: nothing left to remove.
+        await em.delete(ExchangeTaskLink, { mailboxId: mailbox.id, activityId: link.activityId });
+        continue;
+      }
       if (!link || !linked) continue;
       if (taskFingerprint(crmTaskShape(linked)) !== link.fingerprint && linked.activity.state !== ActivityState.CANCELLED) {
         // Changed in the CRM since they last agreed: the change wins over the deletion, and the task is made again.
