@@ -260,6 +260,7 @@ export type TaskSyncOutcome =
   | 'CANCELLED'
   | 'CREATED'
   | 'CRM_VERSION_KEPT'
+  | 'HANDED_OVER'
   | 'NOT_TRACKED'
   | 'RECREATED'
   | 'UNCHANGED'
