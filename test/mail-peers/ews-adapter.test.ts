@@ -235,6 +235,25 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     expect(denied.ok === false && denied.reason).toMatch(/imperson/i);
   });
 
+  it('signs in with NTLM (NTLMv2 on one connection, as IIS in front of Exchange wants it), as DOMAIN\\user or by address; a wrong NTLM password is AUTH_FAILED', async () => {
+    const user = freshUser();
+    ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Over NTLM', messageId: 'ntlm@corp.test' }).raw);
+    const ntlm = (username: string, password: string): EwsAccount => ({ ...account(user.address, password), credentials: { method: 'NTLM', username, password } });
+    for (const username of [`CORP\\${user.address.split('@')[0]}`, user.address]) {
+      const from = ews.requests().length;
+      const src = source(ntlm(username, user.password));
+      await src.open();
+      expect(subjects((await readAll(src, null)).batches)).toEqual(['Over NTLM']);
+      await src.close();
+      // Every operation ran signed in as the user, and nothing went by Basic.
+      const answered = ews.requests().slice(from).filter((r) => r.operation !== 'unknown');
+      expect(answered.length).toBeGreaterThan(2);
+      expect(answered.every((r) => r.account === user.address)).toBe(true);
+    }
+    const refused = source(ntlm(`CORP\\${user.address.split('@')[0]}`, 'not-the-password'));
+    await expect(refused.open()).rejects.toSatisfy((error: unknown) => error instanceof MailError && error.code === 'AUTH_FAILED');
+  });
+
   it('waits as asked when Exchange is busy (ErrorServerBusy with BackOffMilliseconds), and a refused sign-in is AUTH_FAILED', async () => {
     const user = freshUser();
     ews.deliver(user.address, 'inbox', rawMessage({ subject: 'After the wait', messageId: 'wait@corp.test' }).raw);

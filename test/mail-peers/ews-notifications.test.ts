@@ -125,7 +125,7 @@ describe('EWS change notifications against the schema-faithful EWS test server (
     await refused.close();
   });
 
-  it('uses pull notifications where the server offers no streaming, or where streaming is turned off', async () => {
+  it('uses pull notifications where the server offers no streaming, where streaming is turned off, and for NTLM accounts', async () => {
     ews.streaming.offered = false;
     try {
       const { address, account } = freshMailbox();
@@ -139,13 +139,16 @@ describe('EWS change notifications against the schema-faithful EWS test server (
     } finally {
       ews.streaming.offered = true;
     }
-    const { address, account } = freshMailbox();
-    const source = await openRead(account, { streaming: false });
-    const from = ews.requests().length;
-    deliverSoon(address, 'Pulled by choice', 300);
-    expect(await source.waitForChange(5_000)).toBe('changed');
-    expect(operations(address, from)).not.toContain('GetStreamingEvents');
-    await source.close();
+    for (const [why, options, signIn] of [['turned off', { streaming: false }, null], ['NTLM', {}, 'NTLM']] as const) {
+      const { address, account } = freshMailbox();
+      const source = await openRead(signIn ? { ...account, credentials: { ...account.credentials, method: signIn } } : account, options);
+      const from = ews.requests().length;
+      deliverSoon(address, `Pulled: ${why}`, 300);
+      expect(await source.waitForChange(5_000)).toBe('changed');
+      expect(operations(address, from)).toContain('GetEvents');
+      expect(operations(address, from)).not.toContain('GetStreamingEvents');
+      await source.close();
+    }
   });
 
   // Last: it reads what every test above made the server write.

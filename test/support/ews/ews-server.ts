@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault, SOAP_NS, success, TYPES_NS } from './ews-xml';
+import { ntlmChallenge, ntlmMessageType, verifyNtlmAuthenticate } from './ntlm-server';
 
 /**
  * An EWS test server: not Exchange, but an HTTP server that answers EWS SOAP requests from a real mailbox state
@@ -26,7 +27,8 @@ import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault
  * GetItem, FindItem, CreateItem (Message with MimeContent, CalendarItem, Task, Contact), UpdateItem (tasks and contacts,
  * with ChangeKey checks), DeleteItem, Subscribe (pull and streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
  * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
- * given to addUser. ExchangeImpersonation for accounts granted it (else ErrorImpersonateUserDenied).
+ * given to addUser, or NTLM (NTLMv2, connection-based, as IIS does it; ntlm-server.ts). ExchangeImpersonation for
+ * accounts granted it (else ErrorImpersonateUserDenied).
  */
 
 /** How the server handles streaming notifications; tests shorten the times. */
@@ -224,6 +226,9 @@ const newChangeKey = () => randomBytes(12).toString('base64');
 
 export async function startEwsTestServer(): Promise<StartedEwsServer> {
   const mailboxes = new Map<string, Mailbox>();
+  // NTLM signs in a connection, not a request: the challenge sent on it, then who it proved to be.
+  const ntlmChallenges = new WeakMap<object, Buffer>();
+  const ntlmSignedIn = new WeakMap<object, Mailbox>();
   const failures = new Map<string, { failure: EwsFailure; backOffMs: number }>();
   const log: EwsRequestLog[] = [];
   const documents: string[] = [];
@@ -297,8 +302,9 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
    * signed-in account asks for a mailbox's settings; this server's own EWS URL is its ExternalEwsUrl and InternalEwsUrl.
    */
   function autodiscover(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    if (ntlmHandshake(req, res)) return;
     const doc = new DOMParser().parseFromString(body, 'text/xml');
-    const account = signedIn(req.headers.authorization);
+    const account = signedIn(req.headers.authorization) ?? ntlmSignedIn.get(req.socket) ?? null;
     log.push({ operation: 'Autodiscover', account: account?.address ?? null, mailbox: null });
     if (!account) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="EWS test server"' }).end();
     const texts = (name: string) => {
@@ -326,11 +332,12 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   }
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    if (ntlmHandshake(req, res)) return;
     const doc = new DOMParser().parseFromString(body, 'text/xml');
     const soapBody = doc.getElementsByTagNameNS(SOAP_NS, 'Body')[0];
     const request = soapBody ? firstElement(soapBody) : null;
     const operation = request?.localName ?? 'unknown';
-    const account = signedIn(req.headers.authorization);
+    const account = signedIn(req.headers.authorization) ?? ntlmSignedIn.get(req.socket) ?? null;
     const impersonated = text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'PrimarySmtpAddress') ?? text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'SmtpAddress');
     log.push({ operation, account: account?.address ?? null, mailbox: impersonated ?? account?.address ?? null });
     const armed = failures.get(operation);
@@ -348,7 +355,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     }
     if (!account || !request) {
       // Exchange names the scheme the client tried: a refused token is told apart from a refused password.
-      const challenge = /^Bearer /i.test(req.headers.authorization ?? '') ? 'Bearer realm="EWS test server", error="invalid_token"' : 'Basic realm="EWS test server"';
+      // As IIS in front of Exchange offers them: NTLM and Basic (a refused token hears of Bearer alone).
+      const challenge = /^Bearer /i.test(req.headers.authorization ?? '') ? ['Bearer realm="EWS test server", error="invalid_token"'] : ['NTLM', 'Basic realm="EWS test server"'];
       return void res.writeHead(401, { 'www-authenticate': challenge }).end();
     }
     let box = account;
@@ -365,6 +373,34 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   function reply(res: http.ServerResponse, status: number, xml: string): void {
     documents.push(xml);
     res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
+  }
+
+  /**
+   * NTLM's two round trips (ntlm-server.ts): a NEGOTIATE_MESSAGE gets the challenge, an AUTHENTICATE_MESSAGE on the
+   * same connection signs that connection in (or is refused). True when the request was answered here.
+   */
+  function ntlmHandshake(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const ntlm = ntlmMessageType(req.headers.authorization);
+    if (!ntlm) return false;
+    if (ntlm.type === 1) {
+      const { header, challenge } = ntlmChallenge();
+      ntlmChallenges.set(req.socket, challenge);
+      res.writeHead(401, { 'www-authenticate': header, 'content-length': '0' }).end();
+      return true;
+    }
+    const challenge = ntlmChallenges.get(req.socket);
+    ntlmChallenges.delete(req.socket);
+    // A user signs in as DOMAIN\\user (the address's local part) or as the address itself.
+    const boxOf = (user: string) => mailboxes.get(user.toLowerCase()) ?? [...mailboxes.values()].find((box) => box.address.split('@')[0] === user.toLowerCase());
+    const user = ntlm.type === 3 && challenge ? verifyNtlmAuthenticate(ntlm.message, challenge, (name) => boxOf(name)?.password) : null;
+    const box = user ? boxOf(user) : undefined;
+    if (!box) {
+      log.push({ operation: 'NTLM', account: null, mailbox: null });
+      res.writeHead(401, { 'www-authenticate': ['NTLM', 'Basic realm="EWS test server"'], 'content-length': '0' }).end();
+      return true;
+    }
+    ntlmSignedIn.set(req.socket, box);
+    return false; // signed in: the request itself is answered as usual
   }
 
   /** The account an Authorization header signs in: Basic user and password, or an OAuth bearer token given to addUser. */

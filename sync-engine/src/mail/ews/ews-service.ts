@@ -149,7 +149,8 @@ export class EwsServices {
 /** ExchangeService demands credentials; with NTLM the transport signs in, so these add nothing to the request. */
 class NoHeaderCredentials extends WebCredentials {
   constructor() {
-    super('', '');
+    // The library refuses empty strings here (ExchangeCredentials.ctor); these are never sent.
+    super('ntlm', 'ntlm');
   }
   override PrepareWebRequest(): void {}
 }
