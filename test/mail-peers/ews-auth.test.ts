@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEwsIncoming } from '../../sync-engine/src/mail/ews/ews-check.js';
+import { checkEwsDocument } from '../support/ews/ews-schema.js';
 import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
 import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
 import { MailError } from '../../sync-engine/src/mail/mail-error.js';
@@ -95,5 +96,16 @@ describe('Autodiscover (SOAP GetUserSettings) against the schema-faithful EWS te
     // A wrong password is said as such, not as "nothing found".
     const refused = await discovery.session(discovering('bo@corp.test', 'wrong'), 'incoming').then(() => null, (e: unknown) => e);
     expect((refused as MailError).code).toBe('AUTH_FAILED');
+  });
+
+  // Last: it reads what the tests above made the server write, Autodiscover answers included.
+  it('every answer the EWS test server wrote, Autodiscover (MS-OXWSADISC) included, follows the structure the schemas give it', () => {
+    const discovered = ews.documents.filter((xml) => xml.includes('GetUserSettingsResponseMessage'));
+    expect(discovered.some((xml) => xml.includes('<ErrorCode>InvalidUser</ErrorCode>'))).toBe(true);
+    expect(discovered.some((xml) => xml.includes('<Name>ExternalEwsUrl</Name>'))).toBe(true);
+    expect(ews.documents.flatMap((xml) => checkEwsDocument(xml))).toEqual([]);
+    // The check knows the Autodiscover shape: a user response with its settings before its error code is caught.
+    const reordered = discovered.find((xml) => xml.includes('<UserSettings><UserSetting'))!.replace(/<UserResponse><ErrorCode>NoError<\/ErrorCode>(.*?)(<UserSettings>.*?<\/UserSettings>)/, '<UserResponse>$2<ErrorCode>NoError</ErrorCode>$1');
+    expect(checkEwsDocument(reordered)).toContainEqual(expect.stringContaining('comes after'));
   });
 });

@@ -1,5 +1,5 @@
 import { DOMParser } from '@xmldom/xmldom';
-import { MESSAGES_NS, SOAP_NS, TYPES_NS } from './ews-xml';
+import { ADDRESSING_NS, AUTODISCOVER_NS, MESSAGES_NS, SOAP_NS, TYPES_NS } from './ews-xml';
 
 // The structure Microsoft's EWS schema (Messages.xsd, Types.xsd) gives the response elements the EWS test server
 // writes, written down by hand for the operations it answers: each element's children in schema order (a child
@@ -32,9 +32,10 @@ const ITEM_TYPE = [
 
 const SHAPES: Readonly<Record<string, Shape>> = {
   's:Envelope': { children: ['s:Header', 's:Body!'] },
-  's:Header': { children: ['t:ServerVersionInfo'] },
+  // An Autodiscover answer's header (MS-OXWSADISC) carries the WS-Addressing Action, then its own ServerVersionInfo.
+  's:Header': { children: ['wsa:Action', 't:ServerVersionInfo', 'ad:ServerVersionInfo'] },
   't:ServerVersionInfo': { attributes: ['MajorVersion', 'MinorVersion', 'MajorBuildNumber', 'MinorBuildNumber'] },
-  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:UpdateItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:GetStreamingEventsResponse', 'm:UnsubscribeResponse', 's:Fault'] },
+  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:UpdateItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:GetStreamingEventsResponse', 'm:UnsubscribeResponse', 'ad:GetUserSettingsResponseMessage', 's:Fault'] },
   's:Fault': { children: ['faultcode!', 'faultstring!', 'faultactor', 'detail'] },
 
   'm:GetFolderResponse': RESPONSE,
@@ -213,6 +214,29 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:DeletedEvent': { children: ['t:Watermark!', 't:TimeStamp!', 't:ItemId', 't:FolderId', 't:ParentFolderId!'] },
   't:Watermark': { text: true },
   't:TimeStamp': { text: true },
+
+  // SOAP Autodiscover (MS-OXWSADISC) GetUserSettings: the response, then one UserResponse per mailbox asked about.
+  'wsa:Action': { text: true },
+  'ad:ServerVersionInfo': { children: ['ad:MajorVersion', 'ad:MinorVersion', 'ad:MajorBuildNumber', 'ad:MinorBuildNumber', 'ad:Version'] },
+  'ad:MajorVersion': { text: true },
+  'ad:MinorVersion': { text: true },
+  'ad:MajorBuildNumber': { text: true },
+  'ad:MinorBuildNumber': { text: true },
+  'ad:Version': { text: true },
+  'ad:GetUserSettingsResponseMessage': { children: ['ad:Response!'] },
+  'ad:Response': { children: ['ad:ErrorCode!', 'ad:ErrorMessage', 'ad:UserResponses'] },
+  'ad:UserResponses': { children: ['ad:UserResponse'] },
+  'ad:UserResponse': { children: ['ad:ErrorCode!', 'ad:ErrorMessage', 'ad:RedirectTarget', 'ad:UserSettingErrors', 'ad:UserSettings'] },
+  'ad:ErrorCode': { text: true },
+  'ad:ErrorMessage': { text: true },
+  'ad:RedirectTarget': { text: true },
+  'ad:UserSettingErrors': { children: ['ad:UserSettingError'] },
+  'ad:UserSettingError': { children: ['ad:ErrorCode!', 'ad:ErrorMessage', 'ad:SettingName'] },
+  'ad:SettingName': { text: true },
+  'ad:UserSettings': { children: ['ad:UserSetting'] },
+  'ad:UserSetting': { children: ['ad:Name!', 'ad:Value'] },
+  'ad:Name': { text: true },
+  'ad:Value': { text: true },
 };
 
 /**
@@ -231,7 +255,7 @@ const shapeAt = (here: string, name: string): Shape | undefined => Object.entrie
 
 /** Events of a notification (Types.xsd NotificationType's xs:choice). */
 const EVENTS = new Set(['t:StatusEvent', 't:NewMailEvent', 't:CreatedEvent', 't:ModifiedEvent', 't:MovedEvent', 't:CopiedEvent', 't:DeletedEvent', 't:FreeBusyChangedEvent']);
-const PREFIX: Readonly<Record<string, string>> = { [SOAP_NS]: 's', [MESSAGES_NS]: 'm', [TYPES_NS]: 't' };
+const PREFIX: Readonly<Record<string, string>> = { [SOAP_NS]: 's', [MESSAGES_NS]: 'm', [TYPES_NS]: 't', [AUTODISCOVER_NS]: 'ad', [ADDRESSING_NS]: 'wsa' };
 
 /** Where a document leaves the schema's structure; empty when it follows it. */
 export function checkEwsDocument(xml: string): string[] {

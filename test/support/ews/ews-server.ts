@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
-import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault, SOAP_NS, success, TYPES_NS } from './ews-xml';
+import { ADDRESSING_NS, AUTODISCOVER_NS, envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault, SOAP_NS, success, TYPES_NS } from './ews-xml';
 import { ntlmChallenge, ntlmMessageType, verifyNtlmAuthenticate } from './ntlm-server';
 
 /**
@@ -323,11 +323,12 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       return `<UserResponse><ErrorCode>NoError</ErrorCode><ErrorMessage>No error.</ErrorMessage><RedirectTarget i:nil="true"/><UserSettingErrors/><UserSettings>${values.join('')}</UserSettings></UserResponse>`;
     });
     const xml =
-      `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP_NS}" xmlns:a="http://www.w3.org/2005/08/addressing">` +
+      `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP_NS}" xmlns:a="${ADDRESSING_NS}">` +
       '<s:Header><a:Action s:mustUnderstand="1">http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetUserSettingsResponse</a:Action>' +
       `<h:ServerVersionInfo xmlns:h="${AUTODISCOVER_NS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><h:MajorVersion>15</h:MajorVersion><h:MinorVersion>1</h:MinorVersion><h:MajorBuildNumber>2507</h:MajorBuildNumber><h:MinorBuildNumber>6</h:MinorBuildNumber><h:Version>Exchange2015</h:Version></h:ServerVersionInfo></s:Header>` +
       `<s:Body><GetUserSettingsResponseMessage xmlns="${AUTODISCOVER_NS}"><Response xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><ErrorCode>NoError</ErrorCode><ErrorMessage/>` +
       `<UserResponses>${userResponses.join('')}</UserResponses></Response></GetUserSettingsResponseMessage></s:Body></s:Envelope>`;
+    documents.push(xml);
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   }
 
@@ -1151,7 +1152,6 @@ function impersonationFault(account: string, target: string): string {
 
 /** SyncFolderItems' own elements when it failed: an empty SyncState and changes (Messages.xsd SyncFolderItemsResponseMessageType). */
 const hierarchyEmpty = () => '<m:SyncState/><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange><m:Changes/>';
-const AUTODISCOVER_NS = 'http://schemas.microsoft.com/exchange/2010/Autodiscover';
 const syncEmpty = () => '<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes/>';
 const syncStateOf = (folderId: string, upTo: number) => Buffer.from(JSON.stringify({ f: folderId, s: upTo })).toString('base64');
 const watermarkOf = (value: number) => Buffer.from(`wm:${value}`).toString('base64');

@@ -4,6 +4,9 @@
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const MESSAGES_NS = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 export const TYPES_NS = 'http://schemas.microsoft.com/exchange/services/2006/types';
+/** SOAP Autodiscover (MS-OXWSADISC) and the WS-Addressing its messages carry. */
+export const AUTODISCOVER_NS = 'http://schemas.microsoft.com/exchange/2010/Autodiscover';
+export const ADDRESSING_NS = 'http://www.w3.org/2005/08/addressing';
 
 /** Text and attribute values escaped for XML 1.0. */
 export function esc(value: string | number | boolean): string {
