@@ -3,6 +3,7 @@ import type { Principal } from '../access/principal';
 import { requireSyncEngine } from '../access/sync-engine-guard';
 import type { ActivityEvents } from '../activities/activity-events';
 import { AppointmentDetail } from '../activities/activity-details.entity';
+import { ActivityState } from '../activities/activity-enums';
 import type { ActivityWriter } from '../activities/activity-writer';
 import { Activity } from '../activities/activity.entity';
 import { badInput, notFound } from '../common/errors';
@@ -15,7 +16,9 @@ import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
 import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarWrite } from './calendar-sync.inputs';
 import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
-import { calendarFingerprint, currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
+import { calendarFingerprint, crmCalendarShape, currentFingerprint, madeInCrm, pendingCalendarWrites, recordCalendarLink, type CalendarShape } from './exchange-calendar-writes';
+import { recordSyncConflict } from './sync-conflict-log';
+import { decideLinkedChange, SyncConflictRule, SyncSide } from './sync-conflict-rule';
 import { exchangeActMailbox, requireLease } from './exchange-mailbox-guard';
 import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import type { CalendarInput } from './track-emails.inputs';
@@ -45,14 +48,14 @@ export class CalendarSyncService {
     this.invites = new MeetingInvites(activities);
   }
 
-  async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
+  async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null): Promise<CalendarEventResult[]> {
     requireSyncEngine(principal, 'synchronize calendars');
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     const mailboxId = mailbox.id;
     const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
     const prepared = events.map((event) => prepareInvite({ ...repairStrings(event), method: 'PUBLISH' }));
     return retryingDatabaseWork(
-      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, events, cursor)),
+      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, events, deletedItemIds, cursor)),
       RETRIES,
       (kind, attempt) => this.log.debug({ kind, attempt, mailboxId }, 'syncMailboxCalendar conflicted with another writer; running it again'),
     );
@@ -72,7 +75,7 @@ export class CalendarSyncService {
   }
 
   /** What the engine wrote: the Calendar now shows these appointments as the fingerprints say. */
-  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { appointmentId: string; itemId?: string | null; fingerprint: string }[]): Promise<boolean> {
+  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { appointmentId: string; itemId?: string | null; changeKey?: string | null; fingerprint: string }[]): Promise<boolean> {
     requireSyncEngine(principal, 'synchronize calendars');
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].appointmentId`, w.appointmentId, 'Appointment').id);
@@ -83,13 +86,14 @@ export class CalendarSyncService {
       const now = this.clock();
       for (const [i, write] of writes.entries()) {
         if (!owned.has(ids[i])) throw notFound(`writes[${i}].appointmentId`, write.appointmentId);
-        await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId: write.itemId?.trim() || null, fingerprint: write.fingerprint }, now);
+        const itemId = write.itemId?.trim() || null;
+        await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId, fingerprint: write.fingerprint, changeKey: itemId ? write.changeKey?.trim() || null : null }, now);
       }
       return true;
     });
   }
 
-  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
+  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null): Promise<CalendarEventResult[]> {
     await requireLease(em, mailbox.id, leaseId);
     const now = this.clock();
     const addresses = prepared.flatMap((invite) => invite.parties.map((p) => p.address));
@@ -101,29 +105,26 @@ export class CalendarSyncService {
     const concernsCrm = (invite: PreparedInvite) => invite.parties.some((p) => p.address.toLowerCase() !== own && RECORD_KINDS.has(facts.resolve(p.address).match?.kind ?? ''));
     const results: CalendarEventResult[] = [];
     const requests: InviteRequest[] = [];
-    // What the Calendar showed when the two last agreed: an entry read back unchanged (the hub's own write, read
-    // back after the CRM moved on) is an echo, and must not undo a change made in the CRM since.
-    const itemIds = [...new Set(events.map((e) => e.itemId?.trim()).filter((id): id is string => !!id))];
-    const links = itemIds.length ? await em.find(ExchangeCalendarLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : [];
-    const agreed = new Map(links.map((l) => [`${l.itemId}\n${l.fingerprint}`, l.activityId]));
-    const echoOf = (invite: PreparedInvite, index: number): string | undefined => {
-      const itemId = events[index]?.itemId?.trim();
-      if (!itemId || !invite.start || !invite.end) return undefined;
-      const shown = calendarFingerprint({ subject: invite.summary ?? '', startAt: invite.start, endAt: invite.end, allDay: invite.allDay, location: invite.location, cancelled: invite.cancelled });
-      return agreed.get(`${itemId}\n${shown}`);
-    };
-    prepared.forEach((invite, index) => {
-      const echoed = echoOf(invite, index);
-      if (echoed) {
-        results[index] = { uid: invite.uid, outcome: CalendarEventOutcome.UNCHANGED, appointmentId: toGlobalId('Appointment', echoed), note: 'the Calendar shows what the CRM and the Calendar last agreed on' };
-        return;
+    const deleted = deletedItemIds.map((id) => id.trim()).filter((id) => id);
+    const linked = await linkedAppointments(em, mailbox.id, [...events.map(entryOf).map((e) => e.itemId), ...deleted]);
+    for (const [index, invite] of prepared.entries()) {
+      const entry = entryOf(events[index]);
+      const pair = entry.itemId ? linked.get(entry.itemId) : undefined;
+      const settled = pair && invite.start && invite.end ? await this.settle(em, mailbox, pair, invite, entry, now) : null;
+      if (settled) {
+        results[index] = { uid: invite.uid, ...settled, appointmentId: toGlobalId('Appointment', pair!.link.activityId) };
+        continue;
       }
       if (!known.has(invite.uid) && !concernsCrm(invite)) {
         results[index] = { uid: invite.uid, outcome: CalendarEventOutcome.NOT_TRACKED, appointmentId: null, note: null };
-        return;
+        continue;
       }
       requests.push({ index, invite, regarding: null, subject: invite.summary ?? '' });
-    });
+    }
+    for (const itemId of deleted) {
+      const pair = linked.get(itemId);
+      if (pair && madeInCrm(pair.activity.id, pair.detail.icalUid)) await this.deletedInOutlook(em, mailbox, pair, now);
+    }
     const context = { ownerId: owner.id, businessUnitId: owner.businessUnitId, actorId: principal.userId, visibility: mailbox.privacyLevel, now, resolve: (address: string) => facts.resolve(address) };
     const outcomes = await this.invites.apply(em, context, requests);
     for (const outcome of outcomes) {
@@ -133,14 +134,102 @@ export class CalendarSyncService {
     }
     // What Exchange shows is what the CRM now holds for these: nothing to write back (no echo).
     for (const outcome of outcomes) {
-      const itemId = events[outcome.index]?.itemId?.trim();
-      if (!outcome.appointmentId || !itemId || itemId.length > 512) continue;
+      const { itemId, changeKey } = entryOf(events[outcome.index]);
+      if (!outcome.appointmentId || !itemId) continue;
       const fingerprint = await currentFingerprint(em, outcome.appointmentId);
-      if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint }, now);
+      if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint, changeKey }, now);
     }
     if (cursor !== null) await em.update(Mailbox, { id: mailbox.id }, { syncCursor: cursor, updatedAt: now });
     const changed = outcomes.filter((o) => o.change && o.appointmentId);
     await this.events.stageMany(em, changed.map((o) => ({ change: o.change === 'ACTIVITY_CREATED' ? ('CREATED' as const) : ('UPDATED' as const), activityId: o.appointmentId! })));
     return results;
   }
+  /**
+   * An entry linked to an appointment: read back unchanged (an echo of what the two last agreed on), the same edit on
+   * both sides, or a change. A CRM-made appointment changed on both sides goes to the later change (sync-conflict-rule.ts)
+   * and the loser is kept; a meeting from an invitation or from Exchange is its organizer's, so Exchange's change applies.
+   * Null: apply Exchange's version as an invitation (MeetingInvites).
+   */
+  private async settle(em: EntityManager, mailbox: Mailbox, pair: LinkedAppointment, invite: PreparedInvite, entry: CalendarEntry, now: Date): Promise<Pick<CalendarEventResult, 'outcome' | 'note'> | null> {
+    const { link, activity, detail } = pair;
+    const exchange: CalendarShape = { subject: invite.summary ?? '', startAt: invite.start!, endAt: invite.end!, allDay: invite.allDay, location: invite.location, cancelled: invite.cancelled };
+    const crm = crmCalendarShape(activity, detail);
+    const exchangeFp = calendarFingerprint(exchange);
+    const decision = decideLinkedChange({ linked: link.fingerprint, exchange: exchangeFp, crm: calendarFingerprint(crm), exchangeModifiedAt: entry.lastModifiedAt, crmModifiedAt: activity.updatedAt });
+    const ours = madeInCrm(activity.id, detail.icalUid);
+    const conflict = (rule: SyncConflictRule, winner: SyncSide, loser: CalendarShape) =>
+      recordSyncConflict(em, { activityId: activity.id, mailboxId: mailbox.id, rule, winner, crmModifiedAt: activity.updatedAt, exchangeModifiedAt: entry.lastModifiedAt, loser }, now);
+    // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
+    switch (decision.kind) {
+      case 'UNCHANGED':
+        if (entry.changeKey !== link.changeKey) await recordCalendarLink(em, { ...link, changeKey: entry.changeKey }, now);
+        return { outcome: CalendarEventOutcome.UNCHANGED, note: 'the Calendar shows what the CRM and the Calendar last agreed on' };
+      case 'AGREED':
+        await recordCalendarLink(em, { ...link, fingerprint: exchangeFp, changeKey: entry.changeKey }, now);
+        return { outcome: CalendarEventOutcome.UNCHANGED, note: 'the CRM and the Calendar made the same change' };
+      case 'KEEP_CRM':
+        if (!ours) return null;
+        // The link keeps its old fingerprint, so claimCalendarWrites hands out the CRM's version to write over Outlook's.
+        await conflict(decision.conflict, SyncSide.CRM, exchange);
+        await recordCalendarLink(em, { ...link, changeKey: entry.changeKey }, now);
+        return { outcome: CalendarEventOutcome.CRM_VERSION_KEPT, note: 'changed in the CRM and in Outlook; the CRM\'s change was later' };
+      case 'TAKE_EXCHANGE':
+        if (ours && decision.conflict) await conflict(decision.conflict, SyncSide.EXCHANGE, crm);
+        return null;
+    }
+  }
+
+  /**
+   * A CRM-made appointment's entry deleted in Outlook: the CRM keeps it (it may still happen for everyone else). Changed
+   * in the CRM since the two last agreed, the change wins and the entry is written again; otherwise it stays out of the
+   * Calendar until the next change in the CRM.
+   */
+  private async deletedInOutlook(em: EntityManager, mailbox: Mailbox, pair: LinkedAppointment, now: Date): Promise<void> {
+    const { link, activity, detail } = pair;
+    const changed = calendarFingerprint(crmCalendarShape(activity, detail)) !== link.fingerprint;
+    if (changed && activity.state !== ActivityState.CANCELLED) {
+      await recordSyncConflict(em, { activityId: activity.id, mailboxId: mailbox.id, rule: SyncConflictRule.CHANGE_BEATS_DELETE, winner: SyncSide.CRM, crmModifiedAt: activity.updatedAt, exchangeModifiedAt: now, loser: null }, now);
+    }
+    await recordCalendarLink(em, { ...link, itemId: null, changeKey: null }, now);
+  }
+}
+
+/** What the engine says of a Calendar entry besides the event itself; ids longer than the columns hold are ignored. */
+interface CalendarEntry {
+  readonly itemId: string | undefined;
+  readonly changeKey: string | null;
+  /** Without a LastModifiedTime the entry counts as changed long ago: in a conflict, the CRM's change wins. */
+  readonly lastModifiedAt: Date;
+}
+
+function entryOf(event: CalendarInput | undefined): CalendarEntry {
+  const itemId = event?.itemId?.trim();
+  const changeKey = event?.changeKey?.trim();
+  const modified = event?.lastModifiedAt;
+  return {
+    itemId: itemId && itemId.length <= 512 ? itemId : undefined,
+    changeKey: changeKey && changeKey.length <= 512 ? changeKey : null,
+    lastModifiedAt: modified instanceof Date && !Number.isNaN(modified.getTime()) ? modified : new Date(0),
+  };
+}
+
+interface LinkedAppointment {
+  readonly link: ExchangeCalendarLink;
+  readonly activity: Activity;
+  readonly detail: AppointmentDetail;
+}
+
+/** The links of this mailbox's entries among `itemIds`, with their appointments, keyed by ItemId. */
+async function linkedAppointments(em: EntityManager, mailboxId: string, itemIds: readonly (string | undefined)[]): Promise<Map<string, LinkedAppointment>> {
+  const ids = [...new Set(itemIds.filter((id): id is string => !!id))];
+  const links = ids.length ? await em.find(ExchangeCalendarLink, { where: { mailboxId, itemId: In(ids) } }) : [];
+  if (!links.length) return new Map();
+  const activityIds = links.map((l) => l.activityId);
+  const activities = new Map((await em.find(Activity, { where: { id: In(activityIds) } })).map((a) => [a.id, a]));
+  const details = new Map((await em.find(AppointmentDetail, { where: { activityId: In(activityIds) } })).map((d) => [d.activityId, d]));
+  return new Map(links.flatMap((link) => {
+    const activity = activities.get(link.activityId);
+    const detail = details.get(link.activityId);
+    return activity && detail ? [[link.itemId!, { link, activity, detail }] as const] : [];
+  }));
 }

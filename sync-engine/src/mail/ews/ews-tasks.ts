@@ -8,6 +8,7 @@ import { withTasksState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
+import { NEWER_IN_EXCHANGE, updateSeenVersion } from './ews-update.js';
 
 // Tasks in an Exchange mailbox's Tasks folder, read for the hub and written from it: SyncFolderItems for the ids
 // changed and deleted, GetItem for their task properties.
@@ -126,9 +127,6 @@ export interface TaskWriteResult {
   readonly fingerprint: string;
 }
 
-/** The task changed in Outlook since the hub last read it: nothing written, and the next read settles which version wins. */
-const NEWER_IN_EXCHANGE = Symbol('newer in Exchange');
-
 const TASKS_SLOT: CursorSlot = { stateOf: (cursor) => cursor.tasks?.syncState ?? null, withState: withTasksState };
 
 /** Tasks of one mailbox: read from where the mailbox's cursor says (its `tasks` SyncState) and written from the CRM. */
@@ -195,35 +193,22 @@ function fill(task: Task, write: TaskWriteRequest): void {
   task.Status = write.completed ? TaskStatus.Completed : TaskStatus.NotStarted;
 }
 
-/**
- * UpdateItem of a task's fields over the version the hub last saw (its ChangeKey), never over a newer one: Outlook's
- * change then comes in on the next read and the later change wins there. Null if the task is gone.
- */
-async function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
+/** UpdateItem of a task's fields over the version the hub last saw (ews-update.ts); null if the task is gone. */
+function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
   return session.call(
     'UpdateItem',
-    async (service) => {
-      let task: Task;
-      try {
-        task = await Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate]));
-      } catch (error) {
-        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorItemNotFound) return null;
-        throw error;
-      }
-      if (write.changeKey && task.Id.ChangeKey && task.Id.ChangeKey !== write.changeKey) return NEWER_IN_EXCHANGE;
-      // An open task Outlook shows as in progress, waiting or deferred keeps that status: the CRM only knows open.
-      const status = optional(() => task.Status);
-      fill(task, write);
-      if (!write.completed && status !== null && status !== TaskStatus.Completed) task.Status = status;
-      try {
-        // NeverOverwrite: a change made in Outlook between the Bind and this call is not overwritten either.
-        await task.Update(ConflictResolutionMode.NeverOverwrite);
-      } catch (error) {
-        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorIrresolvableConflict) return NEWER_IN_EXCHANGE;
-        throw error;
-      }
-      return { itemId: task.Id.UniqueId, changeKey: task.Id.ChangeKey || null };
-    },
+    (service) =>
+      updateSeenVersion(
+        () => Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate])),
+        write.changeKey,
+        (task) => {
+          // An open task Outlook shows as in progress, waiting or deferred keeps that status: the CRM only knows open.
+          const status = optional(() => task.Status);
+          fill(task, write);
+          if (!write.completed && status !== null && status !== TaskStatus.Completed) task.Status = status;
+        },
+        (task) => task.Update(ConflictResolutionMode.NeverOverwrite),
+      ),
     { folder: 'Tasks', signal },
   );
 }
