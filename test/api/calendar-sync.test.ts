@@ -188,6 +188,22 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
       expect((await node(id, sam)).syncConflicts).toHaveLength(3);
     });
 
+    it('cancelled in the CRM while Outlook moved it later: Outlook\'s version wins and the appointment is open again; an earlier move leaves it cancelled and removed', async () => {
+      const later = await written(`${tag} Cancelled here`, 'AAMkCancel1=');
+      ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: later.id }, later.sam));
+      const moved = meeting({ uid: later.write.uid, summary: `${tag} Cancelled here`, start: '2027-03-12T09:00:00.000Z', end: '2027-03-12T10:00:00.000Z', location: 'Room 1', itemId: 'AAMkCancel1=', changeKey: 'CK2', lastModifiedAt: new Date(Date.now() + hour).toISOString() });
+      expect(ok(await sync([moved])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'UPDATED', appointmentId: later.id });
+      expect(await node(later.id, later.sam)).toMatchObject({ state: 'OPEN', startAt: '2027-03-12T09:00:00.000Z', syncConflicts: [expect.objectContaining({ winner: 'EXCHANGE', losingVersion: expect.objectContaining({ cancelled: true, startAt: '2027-03-10T09:00:00.000Z' }) })] });
+      expect(await claimOf(later.id)).toEqual([]);
+
+      const earlier = await written(`${tag} Cancelled later`, 'AAMkCancel2=');
+      ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: earlier.id }, earlier.sam));
+      const old = meeting({ uid: earlier.write.uid, summary: `${tag} Cancelled later`, start: '2027-03-12T09:00:00.000Z', end: '2027-03-12T10:00:00.000Z', location: 'Room 1', itemId: 'AAMkCancel2=', changeKey: 'CK2', lastModifiedAt: new Date(Date.now() - hour).toISOString() });
+      expect(ok(await sync([old])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'CRM_VERSION_KEPT' });
+      expect(await node(earlier.id, earlier.sam)).toMatchObject({ state: 'CANCELLED', startAt: '2027-03-10T09:00:00.000Z' });
+      expect(await claimOf(earlier.id)).toEqual([expect.objectContaining({ itemId: 'AAMkCancel2=', changeKey: 'CK2', cancelled: true })]);
+    });
+
     it('deleted in Outlook: the CRM keeps it; changed in the CRM meanwhile, the change wins and it is written again', async () => {
       const kept = await written(`${tag} Kept when deleted`, 'AAMkDelA=');
       const changed = await written(`${tag} Changed, then deleted`, 'AAMkDelB=');

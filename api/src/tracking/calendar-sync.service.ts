@@ -174,7 +174,12 @@ export class CalendarSyncService {
         await recordCalendarLink(em, { ...link, changeKey: entry.changeKey }, now);
         return { outcome: CalendarEventOutcome.CRM_VERSION_KEPT, note: 'changed in the CRM and in Outlook; the CRM\'s change was later' };
       case 'TAKE_EXCHANGE':
-        if (ours && decision.conflict) await conflict(decision.conflict, SyncSide.EXCHANGE, crm);
+        if (ours && decision.conflict) {
+          await conflict(decision.conflict, SyncSide.EXCHANGE, crm);
+          // Cancelled in the CRM, but Outlook's later change kept the entry: it is open again (an invitation of the
+          // same sequence would not undo a cancellation).
+          if (crm.cancelled && !exchange.cancelled) await em.update(Activity, { id: activity.id }, { state: ActivityState.OPEN, updatedAt: now });
+        }
         return null;
     }
   }
