@@ -198,7 +198,7 @@ function fill(appointment: Appointment, write: CalendarWriteRequest): void {
   appointment.Start = new DateTime(Date.parse(write.startAt));
   appointment.End = new DateTime(Date.parse(write.endAt));
   appointment.IsAllDayEvent = write.allDay;
-  appointment.Location = write.location ?? (null as unknown as string);
+  if (write.location) appointment.Location = write.location;
 }
 
 async function createEntry(session: EwsSession, write: CalendarWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null }> {
@@ -227,7 +227,11 @@ function updateEntry(session: EwsSession, itemId: string, write: CalendarWriteRe
       updateSeenVersion(
         () => Appointment.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent, AppointmentSchema.Location])),
         write.changeKey,
-        (appointment) => fill(appointment, write),
+        (appointment) => {
+          fill(appointment, write);
+          // A place removed in the CRM is removed from the entry (DeleteItemField).
+          if (!write.location) appointment.Location = null as unknown as string;
+        },
         (appointment) => appointment.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToNone),
       ),
     { folder: 'Calendar', signal },
