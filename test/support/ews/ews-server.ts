@@ -23,7 +23,8 @@ import { envelope, esc, failure, MESSAGES_NS, operationResponse, serverBusyFault
  *   ews.renameFolder / moveFolder / deleteFolder                                            // as in Outlook
  *
  * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems (messages and calendar items), GetItem,
- * FindItem, CreateItem (Message with MimeContent), DeleteItem, Subscribe (pull), GetEvents, Unsubscribe; and SOAP
+ * FindItem, CreateItem (Message with MimeContent, CalendarItem, Task), DeleteItem, UpdateItem (tasks and calendar items,
+ * refused over a stale ChangeKey with ErrorIrresolvableConflict), Subscribe (pull), GetEvents, Unsubscribe; and SOAP
  * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
  * given to addUser. ExchangeImpersonation for accounts granted it (else ErrorImpersonateUserDenied).
  */
