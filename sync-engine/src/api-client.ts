@@ -61,7 +61,7 @@ export interface HubApi {
   /** The folders the mailbox's server lists, replacing the hub's last list (its folder picker); folder rules follow folder ids. */
   reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void>;
   /** Appointments from the mailbox's Exchange Calendar, committed with the cursor under the lease (nothing to read back). */
-  syncMailboxCalendar(mailboxId: string, leaseId: string, events: readonly CalendarItem[], cursor: string): Promise<void>;
+  syncMailboxCalendar(mailboxId: string, leaseId: string, batch: { events: readonly CalendarItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void>;
   /** The owner's appointments to write to the Exchange Calendar, and the report of what was written. */
   claimCalendarWrites(mailboxId: string, leaseId: string, first: number): Promise<CalendarWriteRequest[]>;
   reportCalendarWrites(mailboxId: string, leaseId: string, writes: readonly CalendarWriteResult[]): Promise<void>;
@@ -126,12 +126,12 @@ const COVERAGE = graphql('ReportMailboxCoverage')`mutation ReportMailboxCoverage
 const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFolders($mailboxId: ID!, $leaseId: ID!, $folders: [ServerFolderInput!]!) {
   reportMailboxFolders(mailboxId: $mailboxId, leaseId: $leaseId, serverFolders: $folders) { id }
 }`;
-const SYNC_CALENDAR = graphql('SyncMailboxCalendar')`mutation SyncMailboxCalendar($mailboxId: ID!, $leaseId: ID!, $events: [CalendarInput!]!, $cursor: String) {
-  syncMailboxCalendar(mailboxId: $mailboxId, leaseId: $leaseId, events: $events, cursor: $cursor) { uid outcome }
+const SYNC_CALENDAR = graphql('SyncMailboxCalendar')`mutation SyncMailboxCalendar($mailboxId: ID!, $leaseId: ID!, $events: [CalendarInput!]!, $deletedItemIds: [String!]!, $cursor: String) {
+  syncMailboxCalendar(mailboxId: $mailboxId, leaseId: $leaseId, events: $events, deletedItemIds: $deletedItemIds, cursor: $cursor) { uid outcome }
 }`;
 const CLAIM_CALENDAR_WRITES = graphql('ClaimCalendarWrites')`mutation ClaimCalendarWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
   claimCalendarWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) {
-    appointmentId uid itemId subject startAt endAt allDay location cancelled attendees { address name required } fingerprint
+    appointmentId uid itemId changeKey subject startAt endAt allDay location cancelled attendees { address name required } fingerprint
   }
 }`;
 const REPORT_CALENDAR_WRITES = graphql('ReportCalendarWrites')`mutation ReportCalendarWrites($mailboxId: ID!, $leaseId: ID!, $writes: [CalendarWriteInput!]!) {
@@ -240,8 +240,8 @@ export class GraphqlHubApi implements HubApi {
     await this.request(REPORT_FOLDERS, { mailboxId, leaseId, folders: folders.map(({ path, folderId, underInbox }) => ({ path, folderId, underInbox })) });
   }
 
-  async syncMailboxCalendar(mailboxId: string, leaseId: string, events: readonly CalendarItem[], cursor: string): Promise<void> {
-    await this.request(SYNC_CALENDAR, { mailboxId, leaseId, events: [...events], cursor }, undefined, 60_000);
+  async syncMailboxCalendar(mailboxId: string, leaseId: string, batch: { events: readonly CalendarItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void> {
+    await this.request(SYNC_CALENDAR, { mailboxId, leaseId, events: [...batch.events], deletedItemIds: [...batch.deletedItemIds], cursor }, undefined, 60_000);
   }
 
   async claimCalendarWrites(mailboxId: string, leaseId: string, first: number): Promise<CalendarWriteRequest[]> {
@@ -250,7 +250,7 @@ export class GraphqlHubApi implements HubApi {
   }
 
   async reportCalendarWrites(mailboxId: string, leaseId: string, writes: readonly CalendarWriteResult[]): Promise<void> {
-    await this.request(REPORT_CALENDAR_WRITES, { mailboxId, leaseId, writes: writes.map(({ appointmentId, itemId, fingerprint }) => ({ appointmentId, itemId, fingerprint })) });
+    await this.request(REPORT_CALENDAR_WRITES, { mailboxId, leaseId, writes: writes.map(({ appointmentId, itemId, changeKey, fingerprint }) => ({ appointmentId, itemId, changeKey, fingerprint })) });
   }
 
   async syncMailboxTasks(mailboxId: string, leaseId: string, batch: { tasks: readonly ExchangeTaskItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void> {

@@ -30,6 +30,7 @@ export type CalendarAttendeeInput = {
 
 export type CalendarEventOutcome =
   | 'CREATED'
+  | 'CRM_VERSION_KEPT'
   | 'NOT_TRACKED'
   | 'UNCHANGED'
   | 'UPDATED';
@@ -38,11 +39,15 @@ export type CalendarEventOutcome =
 export type CalendarInput = {
   readonly allDay?: boolean | null | undefined;
   readonly attendees?: ReadonlyArray<CalendarAttendeeInput> | null | undefined;
+  /** syncMailboxCalendar only: the entry's ChangeKey, the version read, which a change from the CRM may overwrite (at most 512 characters; a longer one is ignored). */
+  readonly changeKey?: string | null | undefined;
   readonly description?: string | null | undefined;
   /** DTEND as ISO 8601; default: the start (an all-day event: one day). */
   readonly end?: string | null | undefined;
   /** syncMailboxCalendar only: the Exchange ItemId of the calendar entry (at most 512 characters; a longer one is ignored). */
   readonly itemId?: string | null | undefined;
+  /** syncMailboxCalendar only: the entry's LastModifiedTime. When the entry and its CRM appointment both changed since they last agreed, the later change wins (none given: the CRM's). */
+  readonly lastModifiedAt?: string | null | undefined;
   readonly location?: string | null | undefined;
   /** REQUEST, CANCEL, REPLY, PUBLISH, … */
   readonly method: string;
@@ -61,6 +66,8 @@ export type CalendarInput = {
 /** One appointment the engine wrote to the Exchange Calendar. */
 export type CalendarWriteInput = {
   readonly appointmentId: string;
+  /** Its ChangeKey after the write. */
+  readonly changeKey?: string | null | undefined;
   /** The fingerprint claimCalendarWrites gave. */
   readonly fingerprint: string;
   /** The Calendar entry's ItemId; null when the entry was removed. */
@@ -343,7 +350,7 @@ export type ClaimCalendarWritesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimCalendarWritesMutation = { readonly claimCalendarWrites: ReadonlyArray<{ readonly appointmentId: string, readonly uid: string, readonly itemId: string | null, readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean, readonly fingerprint: string, readonly attendees: ReadonlyArray<{ readonly address: string, readonly name: string | null, readonly required: boolean }> }> };
+export type ClaimCalendarWritesMutation = { readonly claimCalendarWrites: ReadonlyArray<{ readonly appointmentId: string, readonly uid: string, readonly itemId: string | null, readonly changeKey: string | null, readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean, readonly fingerprint: string, readonly attendees: ReadonlyArray<{ readonly address: string, readonly name: string | null, readonly required: boolean }> }> };
 
 export type ClaimContactWritesMutationVariables = Exact<{
   mailboxId: string;
@@ -491,6 +498,7 @@ export type SyncMailboxCalendarMutationVariables = Exact<{
   mailboxId: string;
   leaseId: string;
   events: ReadonlyArray<CalendarInput> | CalendarInput;
+  deletedItemIds: ReadonlyArray<string> | string;
   cursor?: string | null | undefined;
 }>;
 

@@ -316,6 +316,7 @@ export function calendarWritesOnEntry(data: Fields): CalendarWriteRequest[] {
       appointmentId: string(o, 'appointmentId', path),
       uid: string(o, 'uid', path),
       itemId: stringOrNull(o, 'itemId', path),
+      changeKey: stringOrNull(o, 'changeKey', path),
       subject: string(o, 'subject', path),
       startAt: date(o, 'startAt', path),
       endAt: date(o, 'endAt', path),

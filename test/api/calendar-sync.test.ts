@@ -9,8 +9,14 @@ import { ADMIN, failed, ok, uniqueTag } from './gql-helpers';
 // mailbox's lease may write.
 
 const CLAIM = 'mutation { claimMailboxes(engineId: "calendar-test", limit: 20) { mailboxId leaseId } }';
-const SYNC = `mutation($m: ID!, $l: ID!, $e: [CalendarInput!]!, $c: String) {
-  syncMailboxCalendar(mailboxId: $m, leaseId: $l, events: $e, cursor: $c) { uid outcome appointmentId note } }`;
+const SYNC = `mutation($m: ID!, $l: ID!, $e: [CalendarInput!]!, $d: [String!], $c: String) {
+  syncMailboxCalendar(mailboxId: $m, leaseId: $l, events: $e, deletedItemIds: $d, cursor: $c) { uid outcome appointmentId note } }`;
+const CLAIM_WRITES = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimCalendarWrites(mailboxId: $m, leaseId: $l, first: $n) { appointmentId uid itemId changeKey subject startAt endAt allDay location cancelled attendees { address required } fingerprint } }';
+const REPORT_WRITES = 'mutation($m: ID!, $l: ID!, $w: [CalendarWriteInput!]!) { reportCalendarWrites(mailboxId: $m, leaseId: $l, writes: $w) }';
+const CREATE = 'mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }';
+const UPDATE = 'mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }';
+const CONFLICTS = `query($id: ID!) { node(id: $id) { ... on Appointment { subject startAt endAt location state
+  syncConflicts { rule winner crmModifiedAt exchangeModifiedAt losingVersion { subject startAt endAt allDay location cancelled } } } } }`;
 const APPOINTMENT = 'query($id: ID!) { node(id: $id) { ... on Appointment { subject startAt endAt allDay location state parties { role address record { __typename } } } } }';
 
 describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect) => {
@@ -80,8 +86,6 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
   });
 
   it('hands the engine the appointments made in the CRM to write to Exchange, once each, and a cancelled one to remove', async () => {
-    const CLAIM_WRITES = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimCalendarWrites(mailboxId: $m, leaseId: $l, first: $n) { appointmentId uid itemId subject startAt endAt allDay location cancelled attendees { address required } fingerprint } }';
-    const REPORT_WRITES = 'mutation($m: ID!, $l: ID!, $w: [CalendarWriteInput!]!) { reportCalendarWrites(mailboxId: $m, leaseId: $l, writes: $w) }';
     const claim = async () => ok(await engine(CLAIM_WRITES, { m: samMailbox, l: lease, n: 50 })).claimCalendarWrites as any[];
     const sam = await hub.login('sam.sales@demo.crm.test');
     const made = ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', { input: { subject: `${tag} Site visit`, startAt: '2027-02-03T08:00:00.000Z', endAt: '2027-02-03T11:00:00.000Z', location: 'Åre', requiredAttendeeIds: [contact.id] } }, sam)).createAppointment.id;
@@ -118,6 +122,118 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
     failed(await engine(CLAIM_WRITES, { m: samMailbox, l: 'not-the-lease', n: 5 }), 'CONFLICT', 'leaseId');
     failed(await hub.gql(CLAIM_WRITES, { m: samMailbox, l: lease, n: 5 }, sam), 'FORBIDDEN');
     failed(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: made, itemId: 'x'.repeat(513), fingerprint: 'f' }] }), 'BAD_USER_INPUT');
+  });
+
+  describe('an appointment made in the CRM and changed in Outlook too', () => {
+    const claimOf = async (id: string) => (ok(await engine(CLAIM_WRITES, { m: samMailbox, l: lease, n: 50 })).claimCalendarWrites as any[]).filter((w) => w.appointmentId === id);
+    const node = async (id: string, token: string) => ok(await hub.gql(CONFLICTS, { id }, token)).node;
+    const rawId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+    const hour = 3_600_000;
+    /** Makes an appointment as Sam and writes it to "Exchange" as the engine would: claimed, then reported with an entry. */
+    const written = async (subject: string, itemId: string) => {
+      const sam = await hub.login('sam.sales@demo.crm.test');
+      const id = ok(await hub.gql(CREATE, { input: { subject, startAt: '2027-03-10T09:00:00.000Z', endAt: '2027-03-10T10:00:00.000Z', location: 'Room 1', requiredAttendeeIds: [contact.id] } }, sam)).createAppointment.id as string;
+      const [write] = await claimOf(id);
+      expect(write).toMatchObject({ itemId: null, changeKey: null });
+      ok(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: id, itemId, changeKey: 'CK1', fingerprint: write.fingerprint }] }));
+      expect(await claimOf(id)).toEqual([]);
+      return { id, write, sam };
+    };
+
+    it('the later change wins and the loser is kept, shown only to who may change the appointment; a tie goes to the CRM', async () => {
+      const { id, write, sam } = await written(`${tag} Board meeting`, 'AAMkBoth=');
+      const entry = (extra: Record<string, unknown>) => meeting({ uid: write.uid, summary: `${tag} Board meeting`, start: write.startAt, end: write.endAt, location: 'Room 1', itemId: 'AAMkBoth=', ...extra });
+
+      // Sam moves it in the CRM; then, later by Outlook's clock, he renames it in Outlook: Outlook's version wins.
+      ok(await hub.gql(UPDATE, { id, input: { startAt: '2027-03-11T09:00:00.000Z', endAt: '2027-03-11T10:00:00.000Z' } }, sam));
+      // Until the engine has read the Calendar, the move is to be written over the version the hub last saw.
+      expect(await claimOf(id)).toEqual([expect.objectContaining({ itemId: 'AAMkBoth=', changeKey: 'CK1', startAt: '2027-03-11T09:00:00.000Z' })]);
+      const outlookWins = ok(await sync([entry({ summary: `${tag} Board meeting (Teams)`, changeKey: 'CK2', lastModifiedAt: new Date(Date.now() + hour).toISOString() })])).syncMailboxCalendar[0];
+      expect(outlookWins).toMatchObject({ outcome: 'UPDATED', appointmentId: id });
+      const afterOutlook = await node(id, sam);
+      expect(afterOutlook).toMatchObject({ subject: `${tag} Board meeting (Teams)`, startAt: '2027-03-10T09:00:00.000Z', location: 'Room 1', state: 'OPEN' });
+      expect(afterOutlook.syncConflicts).toEqual([
+        expect.objectContaining({ rule: 'LATER_CHANGE_WINS', winner: 'EXCHANGE', losingVersion: { subject: `${tag} Board meeting`, startAt: '2027-03-11T09:00:00.000Z', endAt: '2027-03-11T10:00:00.000Z', allDay: false, location: 'Room 1', cancelled: false } }),
+      ]);
+      expect(await claimOf(id)).toEqual([]);
+
+      // Now the CRM's change is the later one (Outlook's edit is an hour old): the CRM keeps its version and writes it
+      // over the version it has now seen.
+      ok(await hub.gql(UPDATE, { id, input: { location: 'Room 2' } }, sam));
+      const crmWins = ok(await sync([entry({ summary: `${tag} Board meeting (Room 3)`, location: 'Room 3', changeKey: 'CK3', lastModifiedAt: new Date(Date.now() - hour).toISOString() })])).syncMailboxCalendar[0];
+      expect(crmWins).toMatchObject({ outcome: 'CRM_VERSION_KEPT', appointmentId: id });
+      const afterCrm = await node(id, sam);
+      expect(afterCrm).toMatchObject({ subject: `${tag} Board meeting (Teams)`, location: 'Room 2' });
+      expect(afterCrm.syncConflicts[0]).toMatchObject({ rule: 'LATER_CHANGE_WINS', winner: 'CRM', losingVersion: { subject: `${tag} Board meeting (Room 3)`, location: 'Room 3', startAt: '2027-03-10T09:00:00.000Z' } });
+      expect(await claimOf(id)).toEqual([expect.objectContaining({ itemId: 'AAMkBoth=', changeKey: 'CK3', subject: `${tag} Board meeting (Teams)`, location: 'Room 2' })]);
+
+      // The same second on both sides: the CRM wins (TIE_CRM_WINS).
+      const crmAt = (await hub.database.dataSource.query('SELECT updatedAt FROM activity WHERE id = ?', [rawId(id)]))[0].updatedAt;
+      const sameSecond = new Date(typeof crmAt === 'string' ? `${crmAt.replace(' ', 'T')}Z` : crmAt).toISOString().replace(/\.\d+Z$/, '.000Z');
+      expect(ok(await sync([entry({ summary: `${tag} Tied`, changeKey: 'CK4', lastModifiedAt: sameSecond })])).syncMailboxCalendar[0].outcome).toBe('CRM_VERSION_KEPT');
+      const conflicts = (await node(id, sam)).syncConflicts;
+      expect(conflicts.map((c: any) => [c.rule, c.winner])).toEqual([['TIE_CRM_WINS', 'CRM'], ['LATER_CHANGE_WINS', 'CRM'], ['LATER_CHANGE_WINS', 'EXCHANGE']]);
+      expect(conflicts[0].exchangeModifiedAt).toBe(sameSecond);
+
+      // Sara reads Sam's appointments but may not change them: she learns nothing of the losing versions. Their manager may, and does.
+      const asSara = await node(id, await hub.login('sara.sales@demo.crm.test'));
+      expect(asSara).toMatchObject({ subject: `${tag} Board meeting (Teams)`, syncConflicts: [] });
+      expect((await node(id, await hub.login('maria.manager@demo.crm.test'))).syncConflicts).toHaveLength(3);
+
+      // The engine writes the CRM's version out; read back, it changes nothing and nothing more is written.
+      const [out] = await claimOf(id);
+      ok(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: id, itemId: 'AAMkBoth=', changeKey: 'CK5', fingerprint: out.fingerprint }] }));
+      expect(ok(await sync([entry({ summary: `${tag} Board meeting (Teams)`, location: 'Room 2', changeKey: 'CK5', lastModifiedAt: new Date().toISOString() })])).syncMailboxCalendar[0].outcome).toBe('UNCHANGED');
+      expect(await claimOf(id)).toEqual([]);
+      expect((await node(id, sam)).syncConflicts).toHaveLength(3);
+    });
+
+    it('cancelled in the CRM while Outlook moved it later: Outlook\'s version wins and the appointment is open again; an earlier move leaves it cancelled and removed', async () => {
+      const later = await written(`${tag} Cancelled here`, 'AAMkCancel1=');
+      ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: later.id }, later.sam));
+      const moved = meeting({ uid: later.write.uid, summary: `${tag} Cancelled here`, start: '2027-03-12T09:00:00.000Z', end: '2027-03-12T10:00:00.000Z', location: 'Room 1', itemId: 'AAMkCancel1=', changeKey: 'CK2', lastModifiedAt: new Date(Date.now() + hour).toISOString() });
+      expect(ok(await sync([moved])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'UPDATED', appointmentId: later.id });
+      expect(await node(later.id, later.sam)).toMatchObject({ state: 'OPEN', startAt: '2027-03-12T09:00:00.000Z', syncConflicts: [expect.objectContaining({ winner: 'EXCHANGE', losingVersion: expect.objectContaining({ cancelled: true, startAt: '2027-03-10T09:00:00.000Z' }) })] });
+      expect(await claimOf(later.id)).toEqual([]);
+
+      const earlier = await written(`${tag} Cancelled later`, 'AAMkCancel2=');
+      ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: earlier.id }, earlier.sam));
+      const old = meeting({ uid: earlier.write.uid, summary: `${tag} Cancelled later`, start: '2027-03-12T09:00:00.000Z', end: '2027-03-12T10:00:00.000Z', location: 'Room 1', itemId: 'AAMkCancel2=', changeKey: 'CK2', lastModifiedAt: new Date(Date.now() - hour).toISOString() });
+      expect(ok(await sync([old])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'CRM_VERSION_KEPT' });
+      expect(await node(earlier.id, earlier.sam)).toMatchObject({ state: 'CANCELLED', startAt: '2027-03-10T09:00:00.000Z' });
+      expect(await claimOf(earlier.id)).toEqual([expect.objectContaining({ itemId: 'AAMkCancel2=', changeKey: 'CK2', cancelled: true })]);
+    });
+
+    it('deleted in Outlook: the CRM keeps it; changed in the CRM meanwhile, the change wins and it is written again', async () => {
+      const kept = await written(`${tag} Kept when deleted`, 'AAMkDelA=');
+      const changed = await written(`${tag} Changed, then deleted`, 'AAMkDelB=');
+      ok(await hub.gql(UPDATE, { id: changed.id, input: { subject: `${tag} Changed in the CRM` } }, changed.sam));
+      expect(ok(await sync([], { d: ['AAMkDelA=', 'AAMkDelB=', 'AAMkNeverSeen='] })).syncMailboxCalendar).toEqual([]);
+      expect(await node(kept.id, kept.sam)).toMatchObject({ state: 'OPEN', syncConflicts: [] });
+      expect((await node(changed.id, changed.sam)).syncConflicts).toEqual([expect.objectContaining({ rule: 'CHANGE_BEATS_DELETE', winner: 'CRM', losingVersion: null })]);
+      // The changed one is made anew in the Calendar; the other stays out of it until it changes in the CRM.
+      expect(await claimOf(changed.id)).toEqual([expect.objectContaining({ itemId: null, changeKey: null, subject: `${tag} Changed in the CRM` })]);
+      expect(await claimOf(kept.id)).toEqual([]);
+      ok(await hub.gql(UPDATE, { id: kept.id, input: { location: 'Room 9' } }, kept.sam));
+      expect(await claimOf(kept.id)).toEqual([expect.objectContaining({ itemId: null, location: 'Room 9' })]);
+      expect((await node(kept.id, kept.sam)).syncConflicts).toEqual([]);
+    });
+
+    it('abuse: oversized deleted ids and ChangeKeys are refused by name, a malformed modification time is refused, an oversized ChangeKey read is ignored', async () => {
+      failed(await sync([], { d: Array.from({ length: 201 }, (_, i) => `AAMk${i}=`) }), 'BAD_USER_INPUT', 'deletedItemIds');
+      failed(await sync([], { d: ['y'.repeat(513)] }), 'BAD_USER_INPUT', 'deletedItemIds');
+      failed(await sync([meeting({ uid: `${tag}-when@corp.test`, lastModifiedAt: 'yesterday' })]), 'BAD_USER_INPUT');
+      const { id, write } = await written(`${tag} Long keys`, 'AAMkLong=');
+      failed(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: id, itemId: 'AAMkLong=', changeKey: 'k'.repeat(513), fingerprint: write.fingerprint }] }), 'BAD_USER_INPUT');
+      // A ChangeKey longer than the column read from "Exchange" is not stored: the next write goes over no version in particular.
+      const entry = meeting({ uid: write.uid, summary: `${tag} Long keys (renamed)`, start: write.startAt, end: write.endAt, location: 'Room 1', itemId: 'AAMkLong=', changeKey: 'k'.repeat(600), lastModifiedAt: new Date().toISOString() });
+      expect(ok(await sync([entry])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'UPDATED', appointmentId: id });
+      const sam = await hub.login('sam.sales@demo.crm.test');
+      ok(await hub.gql(UPDATE, { id, input: { location: 'Room 4' } }, sam));
+      expect(await claimOf(id)).toEqual([expect.objectContaining({ itemId: 'AAMkLong=', changeKey: null })]);
+      // Deleted ids of entries the hub never linked in this mailbox change nothing.
+      expect(ok(await sync([], { d: ['AAMkBoth=X', 'AAMkEntry0='] })).syncMailboxCalendar).toEqual([]);
+    });
   });
 
   it('only the engine holding the lease writes; a mailbox not syncing appointments with Exchange is refused; bad input names the field', async () => {

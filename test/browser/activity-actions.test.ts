@@ -133,14 +133,14 @@ describe('activities from a record page', () => {
     expect(errors).toEqual([]);
   });
 
-  it('changes a task and moves an appointment from the timeline; a task changed in the CRM and in Outlook at once shows the version that lost', async () => {
+  it('changes a task and moves an appointment from the timeline; a task and an appointment changed in the CRM and in Outlook at once show the version that lost', async () => {
     const sam = await hub.login(SAM.email);
     const tag = uniqueTag();
     const contact = ok(await hub.gql('mutation { createContact(input: { lastName: "Ändras" }) { id } }', {}, sam)).createContact.id;
     const todo = `Send the offer ${tag}`;
     const task = ok(await hub.gql('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject: todo, regardingId: contact, dueAt: '2030-04-02T08:00:00.000Z' } }, sam)).createTask.id;
     const meeting = `Contract review ${tag}`;
-    ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', { input: { subject: meeting, regardingId: contact, startAt: '2030-04-03T08:00:00.000Z', endAt: '2030-04-03T09:00:00.000Z' } }, sam));
+    const meetingId = ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', { input: { subject: meeting, regardingId: contact, startAt: '2030-04-03T08:00:00.000Z', endAt: '2030-04-03T09:00:00.000Z' } }, sam)).createAppointment.id;
     await open(SAM, `#/contacts/${encodeURIComponent(contact)}`);
 
     const item = page.getByTestId('timeline-item').filter({ hasText: todo });
@@ -193,6 +193,24 @@ describe('activities from a record page', () => {
     await conflicted.getByText(`Outlook’s version was “${todo} (Outlook)”`, { exact: false }).waitFor();
     await conflicted.getByText('The CRM’s version was kept as the later change.', { exact: false }).waitFor();
     await shoot('task-sync-conflict');
+
+    // The appointment too: written to Sam's Calendar, then changed in the CRM (another room) and, later, in Outlook
+    // (renamed and moved). Outlook's version wins, and the CRM's is shown as the one that lost.
+    const writes = ok(await hub.gql('mutation($m: ID!, $l: ID!) { claimCalendarWrites(mailboxId: $m, leaseId: $l, first: 50) { appointmentId uid fingerprint } }', { m: samMailbox, l: lease }, hub.syncServiceKey)).claimCalendarWrites as { appointmentId: string; uid: string; fingerprint: string }[];
+    const write = writes.find((w) => w.appointmentId === meetingId)!;
+    ok(await hub.gql('mutation($m: ID!, $l: ID!, $w: [CalendarWriteInput!]!) { reportCalendarWrites(mailboxId: $m, leaseId: $l, writes: $w) }', { m: samMailbox, l: lease, w: [{ appointmentId: meetingId, itemId: `AAMkCal${tag}=`, changeKey: 'CK1', fingerprint: write.fingerprint }] }, hub.syncServiceKey));
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: meetingId, input: { location: 'Room Vega' } }, sam));
+    const CALENDAR = 'mutation($m: ID!, $l: ID!, $e: [CalendarInput!]!) { syncMailboxCalendar(mailboxId: $m, leaseId: $l, events: $e) { outcome } }';
+    const fromOutlook = { method: 'PUBLISH', uid: write.uid, summary: `${meeting} (Outlook)`, start: '2030-04-06T08:00:00.000Z', end: '2030-04-06T09:00:00.000Z', location: 'Teams', itemId: `AAMkCal${tag}=`, changeKey: 'CK2', lastModifiedAt: new Date(Date.now() + 3_600_000).toISOString() };
+    expect(ok(await hub.gql(CALENDAR, { m: samMailbox, l: lease, e: [fromOutlook] }, hub.syncServiceKey)).syncMailboxCalendar).toEqual([{ outcome: 'UPDATED' }]);
+
+    await page.reload();
+    const moved = page.getByTestId('timeline-item').filter({ hasText: `${meeting} (Outlook)` });
+    await moved.getByText('Changed in the CRM and in Outlook at once').click();
+    await moved.getByText('Outlook’s version was kept as the later change.', { exact: false }).waitFor();
+    await moved.getByText(`The CRM’s version was “${meeting}”, starting`, { exact: false }).waitFor();
+    await moved.getByText('at Room Vega', { exact: false }).waitFor();
+    await shoot('appointment-sync-conflict');
     expect(errors).toEqual([]);
   });
 

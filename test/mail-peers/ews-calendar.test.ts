@@ -41,7 +41,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
           { address: 'ann@customer.test', name: 'Ann Buyer', role: 'REQ-PARTICIPANT', partstat: 'NEEDS-ACTION' },
           { address: 'bo@customer.test', name: null, role: 'OPT-PARTICIPANT', partstat: 'NEEDS-ACTION' },
         ],
-        status: 'CONFIRMED', itemId: meeting,
+        status: 'CONFIRMED', itemId: meeting, changeKey: expect.any(String), lastModifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
       },
       // Local midnight (here UTC+1) is the day itself.
       expect.objectContaining({ uid: 'all-day-1', allDay: true, start: '2026-12-14T00:00:00.000Z', end: '2026-12-16T00:00:00.000Z' }),
@@ -85,24 +85,57 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     await watching.close();
   });
 
-  it('writes an appointment with the CRM\'s UID and no invitations, writes a changed one again in its place, and removes a cancelled one', async () => {
+  it('writes an appointment with the CRM\'s UID and no invitations, changes it in place over the version it last saw, and removes a cancelled one', async () => {
     const user = 'writer@corp.test';
     ews.addUser(user, { password: 'pw' });
     const writer = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
-    const write = { appointmentId: 'QXBwb2ludG1lbnQ6MQ', uid: 'a1@crm-activity-hub', itemId: null, subject: 'Demo', startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room 2', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann Buyer', required: true }, { address: 'bo@customer.test', name: null, required: false }], fingerprint: 'f1' };
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6MQ', uid: 'a1@crm-activity-hub', itemId: null, changeKey: null, subject: 'Demo', startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room 2', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann Buyer', required: true }, { address: 'bo@customer.test', name: null, required: false }], fingerprint: 'f1' };
     const [created] = await writeCalendar(writer, [write]);
-    expect(created).toEqual({ appointmentId: write.appointmentId, itemId: expect.any(String), fingerprint: 'f1' });
-    expect(ews.calendarItems(user)).toEqual([expect.objectContaining({ itemId: created.itemId, uid: 'a1@crm-activity-hub', subject: 'Demo', location: 'Room 2', sendMeetingInvitations: 'SendToNone', required: [{ name: 'Ann Buyer', address: 'ann@customer.test' }], optional: [{ name: 'bo@customer.test', address: 'bo@customer.test' }] })]);
-    // Read back, it is the same UID: the hub recognizes its own appointment.
-    expect((await readCalendarPage(writer, null, 512)).events.map((e) => [e.uid, e.itemId])).toEqual([['a1@crm-activity-hub', created.itemId]]);
+    expect(created).toEqual({ appointmentId: write.appointmentId, itemId: expect.any(String), changeKey: expect.any(String), fingerprint: 'f1' });
+    expect(ews.calendarItems(user)).toEqual([expect.objectContaining({ itemId: created.itemId, changeKey: created.changeKey, uid: 'a1@crm-activity-hub', subject: 'Demo', location: 'Room 2', sendMeetingInvitations: 'SendToNone', required: [{ name: 'Ann Buyer', address: 'ann@customer.test' }], optional: [{ name: 'bo@customer.test', address: 'bo@customer.test' }] })]);
+    // Read back, it is the same UID (the hub recognizes its own appointment), with the version and when it last changed.
+    const first = await readCalendarPage(writer, null, 512);
+    expect(first.events).toEqual([expect.objectContaining({ uid: 'a1@crm-activity-hub', itemId: created.itemId, changeKey: created.changeKey, lastModifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
 
-    const [moved] = await writeCalendar(writer, [{ ...write, itemId: created.itemId, startAt: '2027-03-02T09:00:00.000Z', endAt: '2027-03-02T10:00:00.000Z', fingerprint: 'f2' }]);
-    expect(ews.calendarItems(user).map((i) => [i.itemId, i.uid, i.start.toISOString()])).toEqual([[moved.itemId, 'a1@crm-activity-hub', '2027-03-02T09:00:00.000Z']]);
-    const [removed] = await writeCalendar(writer, [{ ...write, itemId: moved.itemId, cancelled: true, fingerprint: 'f3' }]);
-    expect(removed.itemId).toBeNull();
+    // Moved and renamed in the CRM: UpdateItem in place (same ItemId, a new ChangeKey), and nobody is told from here.
+    const [moved] = await writeCalendar(writer, [{ ...write, itemId: created.itemId, changeKey: created.changeKey, subject: 'Demo, part 2', startAt: '2027-03-02T09:00:00.000Z', endAt: '2027-03-02T10:30:00.000Z', location: null, fingerprint: 'f2' }]);
+    expect(moved).toEqual({ appointmentId: write.appointmentId, itemId: created.itemId, changeKey: expect.any(String), fingerprint: 'f2' });
+    expect(moved.changeKey).not.toBe(created.changeKey);
+    const [entry] = ews.calendarItems(user);
+    expect(entry).toMatchObject({ itemId: created.itemId, uid: 'a1@crm-activity-hub', subject: 'Demo, part 2', location: null, updateSent: 'SendToNone' });
+    expect([entry.start.toISOString(), entry.end.toISOString()]).toEqual(['2027-03-02T09:00:00.000Z', '2027-03-02T10:30:00.000Z']);
+    expect(ews.requests().filter((r) => r.operation === 'CreateItem' && r.mailbox === user)).toHaveLength(1);
+    // The next read sees the hub's own write as one change of the same entry.
+    expect((await readCalendarPage(writer, first.syncState, 512)).events).toEqual([expect.objectContaining({ itemId: created.itemId, changeKey: moved.changeKey, summary: 'Demo, part 2' })]);
+
+    // Changed in Outlook since the hub last saw it (a stale ChangeKey): the hub's write is held back, and Outlook's version stays.
+    ews.updateCalendarItem(user, created.itemId!, { subject: 'Demo (moved by Sam)' });
+    expect(await writeCalendar(writer, [{ ...write, itemId: created.itemId, changeKey: moved.changeKey, subject: 'Demo, part 3', fingerprint: 'f3' }])).toEqual([]);
+    expect(ews.calendarItems(user)).toEqual([expect.objectContaining({ itemId: created.itemId, subject: 'Demo (moved by Sam)' })]);
+
+    // Deleted in Outlook, then changed in the CRM: made again (a change wins over a deletion).
+    const seen = ews.calendarItems(user)[0].changeKey;
+    ews.moveToDeletedItems(user, created.itemId!);
+    const [again] = await writeCalendar(writer, [{ ...write, itemId: created.itemId, changeKey: seen, subject: 'Demo, part 3', fingerprint: 'f3' }]);
+    expect(again.itemId).not.toBe(created.itemId);
+    expect(ews.calendarItems(user)).toEqual([expect.objectContaining({ itemId: again.itemId, uid: 'a1@crm-activity-hub', subject: 'Demo, part 3' })]);
+
+    const [removed] = await writeCalendar(writer, [{ ...write, itemId: again.itemId, changeKey: again.changeKey, cancelled: true, fingerprint: 'f4' }]);
+    expect(removed).toMatchObject({ itemId: null, changeKey: null });
     expect(ews.calendarItems(user)).toEqual([]);
     // Removing what Outlook already deleted is no failure.
-    expect(await writeCalendar(writer, [{ ...write, itemId: moved.itemId, cancelled: true, fingerprint: 'f3' }])).toEqual([removed]);
+    expect(await writeCalendar(writer, [{ ...write, itemId: again.itemId, cancelled: true, fingerprint: 'f4' }])).toEqual([removed]);
+  });
+
+  it('passes on the ids of entries deleted from the Calendar', async () => {
+    const user = 'deleter@corp.test';
+    ews.addUser(user, { password: 'pw' });
+    const reader = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
+    const entry = ews.addCalendarItem(user, { uid: 'gone-1', subject: 'Call', start: new Date('2027-03-05T09:00:00Z'), end: new Date('2027-03-05T10:00:00Z'), organizer: { address: user } });
+    const first = await readCalendarPage(reader, null, 512);
+    expect(first.deletedItemIds).toEqual([]);
+    ews.moveToDeletedItems(user, entry);
+    expect(await readCalendarPage(reader, first.syncState, 512)).toMatchObject({ events: [], deletedItemIds: [entry] });
   });
 
   it('every calendar response the test server wrote follows Messages.xsd and Types.xsd', () => {

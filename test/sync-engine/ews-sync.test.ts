@@ -192,16 +192,65 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect(onTimeline.map((i) => i.id)).toEqual([made]);
     expect(ews.calendarItems(SAM.address).filter((i) => i.subject === 'Site visit at Åre')).toHaveLength(1);
 
-    // Moved in the CRM: the Calendar entry moves too (still one entry, with the CRM's UID).
+    // Moved in the CRM: the Calendar entry moves too, in place (the same entry and ItemId, with the CRM's UID; nobody told from here).
     ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: made, input: { startAt: '2027-02-04T12:00:00.000Z', endAt: '2027-02-04T13:30:00.000Z', location: 'Östersund' } }, sam));
     const moved = await eventually(async () => ews.calendarItems(SAM.address).find((i) => i.subject === 'Site visit at Åre' && i.start.toISOString() === '2027-02-04T12:00:00.000Z'), 30_000, 'the entry moved in the Calendar');
-    expect(moved).toMatchObject({ uid: `${rawId}@crm-activity-hub`, location: 'Östersund' });
+    expect(moved).toMatchObject({ itemId: entry.itemId, uid: `${rawId}@crm-activity-hub`, location: 'Östersund', updateSent: 'SendToNone' });
     expect(moved.end.toISOString()).toBe('2027-02-04T13:30:00.000Z');
     expect(ews.calendarItems(SAM.address).filter((i) => i.subject === 'Site visit at Åre')).toHaveLength(1);
 
     // Cancelled in the CRM: the entry leaves the Calendar (into Deleted Items), and nobody is told from here.
     ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: made }, sam));
     await eventually(async () => (ews.calendarItems(SAM.address).some((i) => i.subject === 'Site visit at Åre') ? undefined : true), 30_000, 'the entry to leave the Calendar');
+  });
+
+  it('an appointment Sam changes both in the CRM and in Outlook while the engine is held: the later change wins, the loser is kept, and the Outlook entry keeps its ItemId', async () => {
+    const sam = await hub.login(SAM.address);
+    const tag = uniqueTag('Appt');
+    const APPOINTMENT = 'query($id: ID!) { node(id: $id) { ... on Appointment { subject startAt endAt location syncConflicts { rule winner losingVersion { subject startAt location } } } } }';
+    const appointment = async (id: string) => ok(await hub.gql(APPOINTMENT, { id }, sam)).node;
+    const made = ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', {
+      input: { subject: `${tag} Pricing workshop`, startAt: '2027-02-10T09:00:00.000Z', endAt: '2027-02-10T11:00:00.000Z', location: 'Kiruna', requiredAttendeeIds: [contacts[4].id] },
+    }, sam)).createAppointment.id;
+    const entry = await eventually(async () => ews.calendarItems(SAM.address).find((i) => i.subject === `${tag} Pricing workshop`), 30_000, 'the appointment in Sam\'s Exchange Calendar');
+    // Let the engine report the write and read the entry back before anything changes.
+    const reads = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > reads + 4 ? true : undefined), 30_000, 'more calendar reads');
+    const entryNow = () => ews.calendarItems(SAM.address).find((i) => i.itemId === entry.itemId);
+
+    // Held engine: Sam changes the place in the CRM, and a minute later (by Outlook's clock) moves it in Outlook.
+    // Outlook's change is the later one: the CRM takes it and keeps its own version as the loser.
+    const engine = engines[0];
+    engine.signal('SIGSTOP');
+    try {
+      ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: made, input: { location: 'Luleå' } }, sam));
+      ews.updateCalendarItem(SAM.address, entry.itemId, { subject: `${tag} Pricing workshop (moved)`, start: new Date('2027-02-11T09:00:00Z'), end: new Date('2027-02-11T11:00:00Z') }, { modifiedAt: new Date(Date.now() + 60_000) });
+    } finally {
+      engine.signal('SIGCONT');
+    }
+    const settled = await eventually(async () => {
+      const now = await appointment(made);
+      return now.subject === `${tag} Pricing workshop (moved)` ? now : undefined;
+    }, 30_000, 'Outlook\'s later change in the CRM');
+    expect(settled).toMatchObject({ startAt: '2027-02-11T09:00:00.000Z', location: 'Kiruna', syncConflicts: [{ rule: 'LATER_CHANGE_WINS', winner: 'EXCHANGE', losingVersion: { subject: `${tag} Pricing workshop`, startAt: '2027-02-10T09:00:00.000Z', location: 'Luleå' } }] });
+    // Outlook keeps its version: the CRM's losing place was never written over it.
+    expect(entryNow()).toMatchObject({ subject: `${tag} Pricing workshop (moved)`, location: 'Kiruna' });
+
+    // Held again: this time Outlook's change (another room) is a minute old when Sam moves it in the CRM. The CRM's
+    // version wins and is written over Outlook's, in place.
+    engine.signal('SIGSTOP');
+    try {
+      ews.updateCalendarItem(SAM.address, entry.itemId, { location: 'Room Y' }, { modifiedAt: new Date(Date.now() - 60_000) });
+      ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: made, input: { startAt: '2027-02-12T09:00:00.000Z', endAt: '2027-02-12T11:00:00.000Z' } }, sam));
+    } finally {
+      engine.signal('SIGCONT');
+    }
+    const overwritten = await eventually(async () => (entryNow()?.start.toISOString() === '2027-02-12T09:00:00.000Z' ? entryNow() : undefined), 30_000, 'the CRM\'s later change in Outlook');
+    expect(overwritten).toMatchObject({ itemId: entry.itemId, subject: `${tag} Pricing workshop (moved)`, location: 'Kiruna' });
+    const kept = await appointment(made);
+    expect(kept).toMatchObject({ startAt: '2027-02-12T09:00:00.000Z', location: 'Kiruna' });
+    expect(kept.syncConflicts[0]).toMatchObject({ rule: 'LATER_CHANGE_WINS', winner: 'CRM', losingVersion: { startAt: '2027-02-11T09:00:00.000Z', location: 'Room Y' } });
+    expect(ews.calendarItems(SAM.address).filter((i) => i.uid === entry.uid)).toHaveLength(1);
   });
 
   it('a task Sam marks "Tracked to CRM" in Outlook becomes his Task and completes with it; one he makes in the CRM appears in Outlook and follows his changes; changed on both sides, the later change wins and the loser is kept', async () => {

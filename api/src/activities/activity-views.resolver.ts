@@ -15,19 +15,38 @@ import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallVie
 import { Attachment } from './attachment.entity';
 import type { EmailMessage } from './email-message.entity';
 import type { ActivitySyncConflict } from './activity-sync-conflict.entity';
-import { MAX_SYNC_CONFLICTS_SHOWN, SyncConflictView, SyncedTaskVersion } from './sync-conflict.types';
-import type { SyncConflictRule, SyncSide } from '../tracking/exchange-tasks/task-conflict-rule';
+import { AppointmentSyncConflictView, MAX_SYNC_CONFLICTS_SHOWN, SyncConflictView, SyncedAppointmentVersion, SyncedTaskVersion } from './sync-conflict.types';
+import type { SyncConflictRule, SyncSide } from '../tracking/sync-conflict-rule';
 
-function syncConflictView(row: ActivitySyncConflict): SyncConflictView {
-  const loser = JSON.parse(row.losingVersion) as Partial<SyncedTaskVersion> & { deleted?: boolean };
-  return Object.assign(new SyncConflictView(), {
+/** A stored conflict as GraphQL shows it, with its losing version (a TaskShape or a CalendarShape as JSON) made by `version`. */
+function conflictView<T extends SyncConflictView | AppointmentSyncConflictView>(view: T, row: ActivitySyncConflict, version: (loser: Record<string, unknown>) => T['losingVersion']): T {
+  const loser = JSON.parse(row.losingVersion) as Record<string, unknown> & { deleted?: boolean };
+  return Object.assign(view, {
     occurredAt: row.occurredAt,
     rule: row.rule as SyncConflictRule,
     winner: row.winner as SyncSide,
     crmModifiedAt: row.crmModifiedAt,
     exchangeModifiedAt: row.exchangeModifiedAt,
-    losingVersion: loser.deleted ? null : Object.assign(new SyncedTaskVersion(), { subject: loser.subject ?? '', notes: loser.notes ?? null, dueDay: loser.dueDay ?? null, priority: loser.priority, completed: loser.completed ?? false }),
+    losingVersion: loser.deleted ? null : version(loser),
   });
+}
+
+const taskConflictView = (row: ActivitySyncConflict) =>
+  conflictView(new SyncConflictView(), row, (loser) => {
+    const task = loser as Partial<SyncedTaskVersion>;
+    return Object.assign(new SyncedTaskVersion(), { subject: task.subject ?? '', notes: task.notes ?? null, dueDay: task.dueDay ?? null, priority: task.priority, completed: task.completed ?? false });
+  });
+
+const appointmentConflictView = (row: ActivitySyncConflict) =>
+  conflictView(new AppointmentSyncConflictView(), row, (loser) => {
+    const shape = loser as { subject?: string; startAt?: string; endAt?: string; allDay?: boolean; location?: string | null; cancelled?: boolean };
+    return Object.assign(new SyncedAppointmentVersion(), { subject: shape.subject ?? '', startAt: new Date(shape.startAt ?? 0), endAt: new Date(shape.endAt ?? 0), allDay: shape.allDay ?? false, location: shape.location ?? null, cancelled: shape.cancelled ?? false });
+  });
+
+/** The conflicts of an activity the caller may change, newest first; empty to whoever may not (the loser may say more than they see). */
+async function syncConflictRows(ctx: RequestContext, a: Activity): Promise<ActivitySyncConflict[]> {
+  if (!mayOnActivity(principalOf(ctx), Privilege.WRITE, a)) return [];
+  return (await ctx.loaders.activity.syncConflicts.load(a.id)).slice(0, MAX_SYNC_CONFLICTS_SHOWN);
 }
 
 /** What GraphQL shows of a stored (or skipped) attachment. */
@@ -207,6 +226,13 @@ export class AppointmentViewResolver extends activityFieldsResolver(AppointmentV
   async icalUid(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return (await appointment(ctx, a)).icalUid;
   }
+
+  @FieldResolver(() => [AppointmentSyncConflictView], {
+    description: `Changes made both here and in the owner's Exchange Calendar between two syncs, newest first, at most ${MAX_SYNC_CONFLICTS_SHOWN}, each with the version that lost. Empty to whoever may not change the appointment.`,
+  })
+  async syncConflicts(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<AppointmentSyncConflictView[]> {
+    return (await syncConflictRows(ctx, a)).map(appointmentConflictView);
+  }
 }
 
 @Resolver(() => TaskView)
@@ -225,8 +251,7 @@ export class TaskViewResolver extends activityFieldsResolver(TaskView) {
     description: `Changes made both here and in the owner's Exchange Tasks between two syncs, newest first, at most ${MAX_SYNC_CONFLICTS_SHOWN}, each with the version that lost. Empty to whoever may not change the task.`,
   })
   async syncConflicts(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<SyncConflictView[]> {
-    if (!mayOnActivity(principalOf(ctx), Privilege.WRITE, a)) return [];
-    return (await ctx.loaders.activity.syncConflicts.load(a.id)).slice(0, MAX_SYNC_CONFLICTS_SHOWN).map(syncConflictView);
+    return (await syncConflictRows(ctx, a)).map(taskConflictView);
   }
 }
 

@@ -1,8 +1,8 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { SyncConflictRule, SyncSide } from '../tracking/exchange-tasks/task-conflict-rule';
+import { Field, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import { SyncConflictRule, SyncSide } from '../tracking/sync-conflict-rule';
 import { TaskPriority } from './activity-enums';
 
-/** A task that keeps losing conflicts lists its latest ones; the rest stay stored. */
+/** A task or appointment that keeps losing conflicts lists its latest ones; the rest stay stored. */
 export const MAX_SYNC_CONFLICTS_SHOWN = 20;
 
 registerEnumType(SyncConflictRule, { name: 'SyncConflictRule', description: 'Why one version won when an activity changed in the CRM and in Exchange between two syncs.' });
@@ -26,23 +26,53 @@ export class SyncedTaskVersion {
   completed: boolean;
 }
 
-@ObjectType('SyncConflict', { description: 'An activity changed in the CRM and in the owner\'s Exchange mailbox between two syncs: which version won, and the one that lost.' })
-export class SyncConflictView {
-  @Field({ description: 'When the hub saw both changes.' })
-  occurredAt: Date;
-
-  @Field(() => SyncConflictRule)
-  rule: SyncConflictRule;
-
-  @Field(() => SyncSide)
-  winner: SyncSide;
+@ObjectType('SyncedAppointmentVersion', { description: 'An appointment as one side held it.' })
+export class SyncedAppointmentVersion {
+  @Field()
+  subject: string;
 
   @Field()
-  crmModifiedAt: Date;
+  startAt: Date;
 
   @Field()
-  exchangeModifiedAt: Date;
+  endAt: Date;
 
-  @Field(() => SyncedTaskVersion, { nullable: true, description: 'The version that lost; null when the losing side had deleted it.' })
-  losingVersion: SyncedTaskVersion | null;
+  @Field()
+  allDay: boolean;
+
+  @Field(() => String, { nullable: true })
+  location: string | null;
+
+  @Field()
+  cancelled: boolean;
 }
+
+/** One GraphQL type per kind of activity, alike but for the losing version's shape. */
+function settledConflictType<V extends object>(name: string, kind: string, version: ClassType<V>) {
+  @ObjectType(name, { description: `${kind} changed in the CRM and in the owner's Exchange mailbox between two syncs: which version won, and the one that lost.` })
+  class SettledConflict {
+    @Field({ description: 'When the hub saw both changes.' })
+    occurredAt: Date;
+
+    @Field(() => SyncConflictRule)
+    rule: SyncConflictRule;
+
+    @Field(() => SyncSide)
+    winner: SyncSide;
+
+    @Field()
+    crmModifiedAt: Date;
+
+    @Field()
+    exchangeModifiedAt: Date;
+
+    @Field(() => version, { nullable: true, description: 'The version that lost; null when the losing side had deleted it.' })
+    losingVersion: V | null;
+  }
+  return SettledConflict;
+}
+
+export const SyncConflictView = settledConflictType('SyncConflict', 'A task', SyncedTaskVersion);
+export type SyncConflictView = InstanceType<typeof SyncConflictView>;
+export const AppointmentSyncConflictView = settledConflictType('AppointmentSyncConflict', 'An appointment', SyncedAppointmentVersion);
+export type AppointmentSyncConflictView = InstanceType<typeof AppointmentSyncConflictView>;

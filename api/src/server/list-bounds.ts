@@ -71,6 +71,7 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'CalendarWrite.attendees': 1000, // an appointment's parties, as meeting-invites.ts keeps at most
   'Mutation.syncMailboxTasks': 2 * MAX_TASKS_PER_SYNC, // one result per task and per known deleted id sent
   'Task.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,
+  'Appointment.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,
   'Mutation.syncMailboxContacts': 2 * MAX_CONTACTS_PER_SYNC, // one result per contact and per known deleted id sent
 };
 

@@ -12,6 +12,8 @@ export enum CalendarEventOutcome {
   UNCHANGED = 'UNCHANGED',
   /** Not in the CRM, and no organizer or attendee is a CRM record: it stays in Outlook. */
   NOT_TRACKED = 'NOT_TRACKED',
+  /** Changed in the CRM and in Outlook since they last agreed, and the CRM's change was later: the CRM keeps its version and writes it to the Calendar. */
+  CRM_VERSION_KEPT = 'CRM_VERSION_KEPT',
 }
 registerEnumType(CalendarEventOutcome, { name: 'CalendarEventOutcome' });
 
@@ -27,6 +29,11 @@ export class SyncMailboxCalendarArgs {
   // Like trackEmails' invitations, events are repaired and cut to fit (meeting-invites.ts), never refused for a bad field.
   @ArrayMaxSize(MAX_CALENDAR_EVENTS)
   events: CalendarInput[];
+
+  @Field(() => [String], { defaultValue: [], description: `ItemIds of Calendar entries deleted since the cursor, at most ${MAX_CALENDAR_EVENTS}. An entry the hub wrote that was deleted after a change in the CRM is written again (the change wins); otherwise a deletion changes nothing in the CRM.` })
+  @ArrayMaxSize(MAX_CALENDAR_EVENTS)
+  @MaxLength(512, { each: true })
+  deletedItemIds: string[];
 
   @Field(() => String, { nullable: true, description: 'The mailbox\'s new sync cursor, committed with the events; null leaves it unchanged. At most 65,535 bytes.' })
   @MaxBytes(65_535)
@@ -71,8 +78,11 @@ export class CalendarWrite {
   @Field({ description: 'The iCalendar UID to give the Calendar entry: read back, it is this appointment.' })
   uid: string;
 
-  @Field(() => String, { nullable: true, description: 'The Calendar entry written before; null: create one.' })
+  @Field(() => String, { nullable: true, description: 'The Calendar entry written before, to change in place; null: create one.' })
   itemId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The ChangeKey of the entry\'s version the hub last saw: if the Calendar holds a newer one, write nothing (the next read settles it).' })
+  changeKey: string | null;
 
   @Field()
   subject: string;
@@ -119,6 +129,10 @@ export class CalendarWriteInput {
   @Field(() => String, { nullable: true, description: 'The Calendar entry\'s ItemId; null when the entry was removed.' })
   @MaxLength(512)
   itemId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Its ChangeKey after the write.' })
+  @MaxLength(512)
+  changeKey?: string | null;
 
   @Field({ description: 'The fingerprint claimCalendarWrites gave.' })
   @MaxLength(64)

@@ -13,9 +13,9 @@ import { Mailbox } from '../mail/mailbox.entity';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
+import { entryOf, linkedAppointments, linkedEntryDeleted, settleLinkedEntry } from './calendar-links';
 import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarWrite } from './calendar-sync.inputs';
-import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
-import { calendarFingerprint, currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
+import { currentFingerprint, madeInCrm, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
 import { exchangeActMailbox, requireLease } from './exchange-mailbox-guard';
 import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
 import type { CalendarInput } from './track-emails.inputs';
@@ -30,7 +30,8 @@ const RECORD_KINDS = new Set(['contact', 'account', 'lead']);
  * their iCalendar UID like meeting invitations in mail (so the invitation and the calendar entry of one meeting are
  * one appointment), in one transaction with the mailbox's cursor. Only meetings with a CRM record among their
  * organizer and attendees enter the CRM, as a person's own calendar also holds what is none of the CRM's business;
- * one already in the CRM follows every change (moved, re-titled, cancelled). A replayed page changes nothing.
+ * one already in the CRM follows every change (moved, re-titled, cancelled); one made in the CRM and changed on both
+ * sides goes to the later change (calendar-links.ts). A replayed page changes nothing.
  */
 export class CalendarSyncService {
   private readonly invites: MeetingInvites;
@@ -45,14 +46,14 @@ export class CalendarSyncService {
     this.invites = new MeetingInvites(activities);
   }
 
-  async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
+  async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null): Promise<CalendarEventResult[]> {
     requireSyncEngine(principal, 'synchronize calendars');
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     const mailboxId = mailbox.id;
     const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
     const prepared = events.map((event) => prepareInvite({ ...repairStrings(event), method: 'PUBLISH' }));
     return retryingDatabaseWork(
-      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, events, cursor)),
+      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, events, deletedItemIds, cursor)),
       RETRIES,
       (kind, attempt) => this.log.debug({ kind, attempt, mailboxId }, 'syncMailboxCalendar conflicted with another writer; running it again'),
     );
@@ -72,7 +73,7 @@ export class CalendarSyncService {
   }
 
   /** What the engine wrote: the Calendar now shows these appointments as the fingerprints say. */
-  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { appointmentId: string; itemId?: string | null; fingerprint: string }[]): Promise<boolean> {
+  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { appointmentId: string; itemId?: string | null; changeKey?: string | null; fingerprint: string }[]): Promise<boolean> {
     requireSyncEngine(principal, 'synchronize calendars');
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].appointmentId`, w.appointmentId, 'Appointment').id);
@@ -83,13 +84,14 @@ export class CalendarSyncService {
       const now = this.clock();
       for (const [i, write] of writes.entries()) {
         if (!owned.has(ids[i])) throw notFound(`writes[${i}].appointmentId`, write.appointmentId);
-        await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId: write.itemId?.trim() || null, fingerprint: write.fingerprint }, now);
+        const itemId = write.itemId?.trim() || null;
+        await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId, fingerprint: write.fingerprint, changeKey: itemId ? write.changeKey?.trim() || null : null }, now);
       }
       return true;
     });
   }
 
-  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], cursor: string | null): Promise<CalendarEventResult[]> {
+  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null): Promise<CalendarEventResult[]> {
     await requireLease(em, mailbox.id, leaseId);
     const now = this.clock();
     const addresses = prepared.flatMap((invite) => invite.parties.map((p) => p.address));
@@ -101,29 +103,26 @@ export class CalendarSyncService {
     const concernsCrm = (invite: PreparedInvite) => invite.parties.some((p) => p.address.toLowerCase() !== own && RECORD_KINDS.has(facts.resolve(p.address).match?.kind ?? ''));
     const results: CalendarEventResult[] = [];
     const requests: InviteRequest[] = [];
-    // What the Calendar showed when the two last agreed: an entry read back unchanged (the hub's own write, read
-    // back after the CRM moved on) is an echo, and must not undo a change made in the CRM since.
-    const itemIds = [...new Set(events.map((e) => e.itemId?.trim()).filter((id): id is string => !!id))];
-    const links = itemIds.length ? await em.find(ExchangeCalendarLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : [];
-    const agreed = new Map(links.map((l) => [`${l.itemId}\n${l.fingerprint}`, l.activityId]));
-    const echoOf = (invite: PreparedInvite, index: number): string | undefined => {
-      const itemId = events[index]?.itemId?.trim();
-      if (!itemId || !invite.start || !invite.end) return undefined;
-      const shown = calendarFingerprint({ subject: invite.summary ?? '', startAt: invite.start, endAt: invite.end, allDay: invite.allDay, location: invite.location, cancelled: invite.cancelled });
-      return agreed.get(`${itemId}\n${shown}`);
-    };
-    prepared.forEach((invite, index) => {
-      const echoed = echoOf(invite, index);
-      if (echoed) {
-        results[index] = { uid: invite.uid, outcome: CalendarEventOutcome.UNCHANGED, appointmentId: toGlobalId('Appointment', echoed), note: 'the Calendar shows what the CRM and the Calendar last agreed on' };
-        return;
+    const deleted = deletedItemIds.map((id) => id.trim()).filter((id) => id);
+    const linked = await linkedAppointments(em, mailbox.id, [...events.map(entryOf).map((e) => e.itemId), ...deleted]);
+    for (const [index, invite] of prepared.entries()) {
+      const entry = entryOf(events[index]);
+      const pair = entry.itemId ? linked.get(entry.itemId) : undefined;
+      const settled = pair && invite.start && invite.end ? await settleLinkedEntry(em, mailbox.id, pair, invite, entry, now) : null;
+      if (settled) {
+        results[index] = { uid: invite.uid, ...settled, appointmentId: toGlobalId('Appointment', pair!.link.activityId) };
+        continue;
       }
       if (!known.has(invite.uid) && !concernsCrm(invite)) {
         results[index] = { uid: invite.uid, outcome: CalendarEventOutcome.NOT_TRACKED, appointmentId: null, note: null };
-        return;
+        continue;
       }
       requests.push({ index, invite, regarding: null, subject: invite.summary ?? '' });
-    });
+    }
+    for (const itemId of deleted) {
+      const pair = linked.get(itemId);
+      if (pair && madeInCrm(pair.activity.id, pair.detail.icalUid)) await linkedEntryDeleted(em, mailbox.id, pair, now);
+    }
     const context = { ownerId: owner.id, businessUnitId: owner.businessUnitId, actorId: principal.userId, visibility: mailbox.privacyLevel, now, resolve: (address: string) => facts.resolve(address) };
     const outcomes = await this.invites.apply(em, context, requests);
     for (const outcome of outcomes) {
@@ -133,10 +132,10 @@ export class CalendarSyncService {
     }
     // What Exchange shows is what the CRM now holds for these: nothing to write back (no echo).
     for (const outcome of outcomes) {
-      const itemId = events[outcome.index]?.itemId?.trim();
-      if (!outcome.appointmentId || !itemId || itemId.length > 512) continue;
+      const { itemId, changeKey } = entryOf(events[outcome.index]);
+      if (!outcome.appointmentId || !itemId) continue;
       const fingerprint = await currentFingerprint(em, outcome.appointmentId);
-      if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint }, now);
+      if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint, changeKey }, now);
     }
     if (cursor !== null) await em.update(Mailbox, { id: mailbox.id }, { syncCursor: cursor, updatedAt: now });
     const changed = outcomes.filter((o) => o.change && o.appointmentId);

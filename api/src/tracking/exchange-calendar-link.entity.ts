@@ -2,8 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DateTimeColumn } from '../common/columns';
 
 /**
- * An Appointment as one mailbox's Exchange Calendar holds it: the entry's ItemId and what it showed when the two last
- * agreed (a fingerprint of subject, times, place, cancelled). An appointment whose fingerprint differs is written to
+ * An Appointment as one mailbox's Exchange Calendar holds it: the entry's ItemId, its ChangeKey, and what it showed when
+ * the two last agreed (a fingerprint of subject, times, place, cancelled). An appointment whose fingerprint differs is written to
  * Exchange; one read from Exchange is recorded here, so it is not written back (no echo).
  */
 @Entity('exchange_calendar_link')
@@ -20,6 +20,10 @@ export class ExchangeCalendarLink {
 
   @Column('varchar', { length: 64 })
   fingerprint: string;
+
+  /** The entry's ChangeKey when the hub last read or wrote it: a change from the CRM is written over that version only. */
+  @Column('varchar', { length: 512, nullable: true })
+  changeKey: string | null;
 
   @DateTimeColumn()
   updatedAt: Date;

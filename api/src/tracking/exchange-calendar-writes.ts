@@ -31,8 +31,10 @@ export function calendarFingerprint(shape: CalendarShape): string {
 export interface PendingCalendarWrite {
   readonly appointmentId: string;
   readonly uid: string;
-  /** The Calendar entry already written; null: create one. */
+  /** The Calendar entry already written, to change in place; null: create one. */
   readonly itemId: string | null;
+  /** The entry's version the hub last saw: a newer one in Exchange is not overwritten. */
+  readonly changeKey: string | null;
   readonly subject: string;
   readonly startAt: Date;
   readonly endAt: Date;
@@ -46,6 +48,14 @@ export interface PendingCalendarWrite {
 
 /** The UID an appointment made in the CRM gets in Exchange: its calendar entry, read back, is this appointment. */
 export const crmAppointmentUid = (activityId: string): string => `${activityId}@crm-activity-hub`;
+
+/** Made in the CRM (and so written to Exchange by the hub), not a meeting from an invitation or from Exchange. */
+export const madeInCrm = (activityId: string, icalUid: string | null): boolean => icalUid === null || icalUid === crmAppointmentUid(activityId);
+
+/** What the CRM holds of an appointment, as the Calendar entry would show it. */
+export const crmCalendarShape = (activity: Activity, detail: AppointmentDetail): CalendarShape => ({
+  subject: activity.subject, startAt: detail.startAt, endAt: detail.endAt, allDay: detail.allDay, location: detail.location, cancelled: activity.state === ActivityState.CANCELLED,
+});
 
 /**
  * The owner's appointments made in the CRM (no UID from outside) that Exchange does not show as they are: changed
@@ -66,11 +76,10 @@ export async function pendingCalendarWrites(em: EntityManager, mailboxId: string
     if (!detail) continue;
     const link = links.get(activity.id);
     // Only appointments made in the CRM: a meeting from an invitation or from Exchange is someone's to move or cancel in Outlook.
-    const ours = detail.icalUid === null || detail.icalUid === crmAppointmentUid(activity.id);
-    if (!ours) continue;
+    if (!madeInCrm(activity.id, detail.icalUid)) continue;
     const cancelled = activity.state === ActivityState.CANCELLED;
     if (cancelled && !link?.itemId) continue;
-    const fingerprint = calendarFingerprint({ subject: activity.subject, startAt: detail.startAt, endAt: detail.endAt, allDay: detail.allDay, location: detail.location, cancelled });
+    const fingerprint = calendarFingerprint(crmCalendarShape(activity, detail));
     if (link?.fingerprint === fingerprint) continue;
     pending.push({ activity, detail, link, fingerprint });
     if (pending.length >= limit) break;
@@ -84,6 +93,7 @@ export async function pendingCalendarWrites(em: EntityManager, mailboxId: string
     appointmentId: activity.id,
     uid: detail.icalUid ?? crmAppointmentUid(activity.id),
     itemId: link?.itemId ?? null,
+    changeKey: link?.itemId ? link.changeKey : null,
     subject: activity.subject,
     startAt: detail.startAt,
     endAt: detail.endAt,
@@ -95,11 +105,10 @@ export async function pendingCalendarWrites(em: EntityManager, mailboxId: string
   }));
 }
 
-/** Records what the Calendar now shows for an appointment: written by the engine, or read from Exchange. */
-export async function recordCalendarLink(em: EntityManager, link: { mailboxId: string; activityId: string; itemId: string | null; fingerprint: string }, now: Date): Promise<void> {
-  const existing = await em.findOneBy(ExchangeCalendarLink, { mailboxId: link.mailboxId, activityId: link.activityId });
-  if (existing) await em.update(ExchangeCalendarLink, { mailboxId: link.mailboxId, activityId: link.activityId }, { itemId: link.itemId, fingerprint: link.fingerprint, updatedAt: now });
-  else await em.insert(ExchangeCalendarLink, { ...link, updatedAt: now });
+/** Records what the Calendar now shows for an appointment (written by the engine, or read from Exchange), and which version. */
+export async function recordCalendarLink(em: EntityManager, link: { mailboxId: string; activityId: string; itemId: string | null; fingerprint: string; changeKey: string | null }, now: Date): Promise<void> {
+  const { mailboxId, activityId, itemId, fingerprint, changeKey } = link;
+  await em.upsert(ExchangeCalendarLink, { mailboxId, activityId, itemId, fingerprint, changeKey, updatedAt: now }, ['mailboxId', 'activityId']);
 }
 
 /** The fingerprint of an appointment as the CRM holds it now (after an event from Exchange was applied). */
@@ -107,5 +116,5 @@ export async function currentFingerprint(em: EntityManager, activityId: string):
   const activity = await em.findOneBy(Activity, { id: activityId });
   const detail = await em.findOneBy(AppointmentDetail, { activityId });
   if (!activity || !detail) return null;
-  return calendarFingerprint({ subject: activity.subject, startAt: detail.startAt, endAt: detail.endAt, allDay: detail.allDay, location: detail.location, cancelled: activity.state === ActivityState.CANCELLED });
+  return calendarFingerprint(crmCalendarShape(activity, detail));
 }

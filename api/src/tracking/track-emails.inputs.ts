@@ -104,6 +104,12 @@ export class CalendarInput {
 
   @Field(() => String, { nullable: true, description: 'syncMailboxCalendar only: the Exchange ItemId of the calendar entry (at most 512 characters; a longer one is ignored).' })
   itemId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'syncMailboxCalendar only: the entry\'s ChangeKey, the version read, which a change from the CRM may overwrite (at most 512 characters; a longer one is ignored).' })
+  changeKey?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'syncMailboxCalendar only: the entry\'s LastModifiedTime. When the entry and its CRM appointment both changed since they last agreed, the later change wins (none given: the CRM\'s).' })
+  lastModifiedAt?: Date | null;
 }
 
 @MailServerText()

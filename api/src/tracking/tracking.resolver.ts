@@ -18,10 +18,10 @@ export class TrackingResolver {
 
   @Mutation(() => [CalendarEventResult], {
     description:
-      'The sync engine only, under the mailbox\'s lease: appointments from the mailbox\'s Exchange Calendar become or change Appointments keyed by their UID (as meeting invitations in mail do), with the cursor, in one transaction. A meeting enters the CRM when its organizer or an attendee other than the mailbox\'s owner is a contact, account or lead; one already in the CRM follows every change. One result per event, in order.',
+      'The sync engine only, under the mailbox\'s lease: appointments from the mailbox\'s Exchange Calendar become or change Appointments keyed by their UID (as meeting invitations in mail do), with the cursor, in one transaction. A meeting enters the CRM when its organizer or an attendee other than the mailbox\'s owner is a contact, account or lead; one already in the CRM follows every change. An appointment made in the CRM and changed both there and in Outlook since they last agreed goes to the later change, and the losing version is kept in Appointment.syncConflicts. One result per event, in order (none for deleted ids).',
   })
-  syncMailboxCalendar(@Args() { mailboxId, leaseId, events, cursor }: SyncMailboxCalendarArgs, @Ctx() ctx: RequestContext): Promise<CalendarEventResult[]> {
-    return ctx.services.calendarSync.sync(principalOf(ctx), mailboxId, leaseId, events, cursor ?? null);
+  syncMailboxCalendar(@Args() { mailboxId, leaseId, events, deletedItemIds, cursor }: SyncMailboxCalendarArgs, @Ctx() ctx: RequestContext): Promise<CalendarEventResult[]> {
+    return ctx.services.calendarSync.sync(principalOf(ctx), mailboxId, leaseId, events, deletedItemIds, cursor ?? null);
   }
 
   @Mutation(() => [CalendarWrite], {

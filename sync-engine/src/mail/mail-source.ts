@@ -109,8 +109,8 @@ export type ChannelCheck = { readonly ok: true; readonly detail: string; /** IMA
 
 /** Appointments from a mailbox's calendar (Exchange), in batches, each with the mailbox cursor to commit with it. */
 export interface CalendarSource {
-  read(cursor: string | null, signal?: AbortSignal): AsyncIterable<{ readonly events: readonly CalendarInput[]; readonly skipped: number; readonly cursor: string }>;
-  /** Writes appointments made or changed in the CRM to the calendar. */
+  read(cursor: string | null, signal?: AbortSignal): AsyncIterable<{ readonly events: readonly CalendarInput[]; readonly deletedItemIds: readonly string[]; readonly skipped: number; readonly cursor: string }>;
+  /** Writes appointments made or changed in the CRM to the calendar; one changed there since the hub read it is left out (not written). */
   write(writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]>;
 }
 

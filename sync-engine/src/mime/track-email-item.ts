@@ -52,6 +52,10 @@ export interface CalendarInput {
   readonly status: string | null;
   /** The Exchange ItemId of the Calendar entry (appointments read from an Exchange Calendar only). */
   readonly itemId?: string | null;
+  /** Its ChangeKey, the version read (Exchange Calendar only). */
+  readonly changeKey?: string | null;
+  /** Its LastModifiedTime, ISO 8601 (Exchange Calendar only): when both sides changed, the later change wins. */
+  readonly lastModifiedAt?: string | null;
 }
 
 /** One message as the hub's TrackEmailItemInput wants it. */

@@ -148,7 +148,7 @@ describe('MailboxSync', () => {
     const claims = [[{ appointmentId: 'a1', fingerprint: 'f1' }], [], [{ appointmentId: 'a2', fingerprint: 'f2' }]];
     const calls: string[] = [];
     const api = Object.assign(hub, {
-      syncMailboxCalendar: async (_m: string, _l: string, events: readonly unknown[], cursor: string) => void calls.push(`read ${events.length} ${cursor}`),
+      syncMailboxCalendar: async (_m: string, _l: string, batch: { events: readonly unknown[] }, cursor: string) => void calls.push(`read ${batch.events.length} ${cursor}`),
       claimCalendarWrites: async () => claims.shift() ?? [],
       reportCalendarWrites: async (_m: string, _l: string, writes: readonly { appointmentId: string }[]) => void calls.push(`report ${writes.map((w) => w.appointmentId).join(',')}`),
       syncMailboxTasks: async (_m: string, _l: string, batch: { tasks: readonly unknown[]; deletedItemIds: readonly string[] }, cursor: string) => void calls.push(`tasks ${batch.tasks.length} deleted ${batch.deletedItemIds.join(',')} ${cursor}`),

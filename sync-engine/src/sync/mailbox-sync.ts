@@ -286,7 +286,7 @@ export class MailboxSync {
       // Exchange's side first: an entry written before a crash, read back here, is linked and not written twice.
       for await (const batch of calendar.read(committed, stop)) {
         if (stop.aborted) break;
-        await this.api.syncMailboxCalendar(work.mailboxId, work.leaseId, batch.events, batch.cursor);
+        await this.api.syncMailboxCalendar(work.mailboxId, work.leaseId, batch, batch.cursor);
         committed = batch.cursor;
         if (batch.events.length > 0 || batch.skipped > 0) this.log.info({ ...log, appointments: batch.events.length, skipped: batch.skipped }, 'calendar synchronized');
       }

@@ -24,8 +24,9 @@ import { ntlmChallenge, ntlmMessageType, verifyNtlmAuthenticate } from './ntlm-s
  *   ews.renameFolder / moveFolder / deleteFolder                                            // as in Outlook
  *
  * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems (messages, calendar items, tasks, contacts),
- * GetItem, FindItem, CreateItem (Message with MimeContent, CalendarItem, Task, Contact), UpdateItem (tasks and contacts,
- * with ChangeKey checks), DeleteItem, Subscribe (pull and streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
+ * GetItem, FindItem, CreateItem (Message with MimeContent, CalendarItem, Task, Contact), UpdateItem (calendar items, tasks
+ * and contacts, refused over a stale ChangeKey with ErrorIrresolvableConflict), DeleteItem, Subscribe (pull and
+ * streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
  * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
  * given to addUser, or NTLM (NTLMv2, connection-based, as IIS does it; ntlm-server.ts). ExchangeImpersonation for
  * accounts granted it (else ErrorImpersonateUserDenied).
@@ -177,10 +178,13 @@ export interface StartedEwsServer {
   moveItem(address: string, itemId: string, folderPath: string): void;
   /** An appointment or meeting in the mailbox's Calendar (as if made or accepted in Outlook); returns its ItemId. */
   addCalendarItem(address: string, data: EwsCalendarData): string;
-  /** Changes a calendar item as Outlook would (a meeting moved, cancelled): new ChangeKey, an Update in the folder's changes. */
-  updateCalendarItem(address: string, itemId: string, patch: Partial<EwsCalendarData>): void;
-  /** The appointments in the mailbox's Calendar now (not Deleted Items), with how CreateItem was asked to invite for them. */
-  calendarItems(address: string): (EwsCalendarData & { itemId: string; sendMeetingInvitations: string | null })[];
+  /** Changes a calendar item as Outlook would (a meeting moved, cancelled): new ChangeKey and LastModifiedTime, an Update in the folder's changes. */
+  updateCalendarItem(address: string, itemId: string, patch: Partial<EwsCalendarData>, options?: { modifiedAt?: Date }): void;
+  /**
+   * The appointments in the mailbox's Calendar now (not Deleted Items), with how CreateItem was asked to invite for them
+   * and how the last UpdateItem was asked to tell the attendees (SendMeetingInvitationsOrCancellations; null: never updated).
+   */
+  calendarItems(address: string): (EwsCalendarData & { itemId: string; changeKey: string; sendMeetingInvitations: string | null; updateSent: string | null })[];
   /** A task in the mailbox's Tasks folder (as if made in Outlook); returns its ItemId. */
   addTask(address: string, data: EwsTaskData): string;
   /** Changes a task as Outlook would (completed, renamed): new ChangeKey and LastModifiedTime, an Update in the folder's changes. */
@@ -635,12 +639,13 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
           if (!overwrite && idElement?.getAttribute('ChangeKey') && idElement.getAttribute('ChangeKey') !== item.changeKey) {
             return failure('UpdateItem', 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.', '<m:Items/><m:ConflictResults><t:Count>1</t:Count></m:ConflictResults>');
           }
+          if (item.calendar) return updateCalendarItem(box, request, change, item);
           if (item.contact) {
             item.contact = updatedContact(item.contact, childElements(child(change, 'Updates')));
             changed(box, item);
             return success('UpdateItem', `<m:Items><t:Contact><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:Contact></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
           }
-          if (!item.task) return failure('UpdateItem', 'ErrorInvalidRequest', 'The EWS test server updates tasks and contacts only.', '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>');
+          if (!item.task) return failure('UpdateItem', 'ErrorInvalidRequest', 'The EWS test server updates calendar items, tasks and contacts only.', '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>');
           for (const update of childElements(child(change, 'Updates'))) {
             const uri = childElements(update).find((e) => e.localName === 'FieldURI' || e.localName === 'ExtendedFieldURI');
             if (update.localName === 'SetItemField') {
@@ -687,6 +692,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   const sentLists = new Map<string, SentMessage[]>();
   /** CreateItem of calendar items: whose, which UID, and the SendMeetingInvitations the client asked for. */
   const invitations: { address: string; uid: string; mode: string }[] = [];
+  /** UpdateItem of calendar items: the SendMeetingInvitationsOrCancellations the client last asked for, by ItemId. */
+  const updatesSent = new Map<string, string>();
   const sentBy = (box: Mailbox) => {
     let list = sentLists.get(box.address);
     if (!list) sentLists.set(box.address, (list = []));
@@ -754,6 +761,40 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     record(folder, 'Create', item.id);
     invitations.push({ address: box.address, uid: data.uid, mode: request.getAttribute('SendMeetingInvitations') ?? '' });
     return `<t:CalendarItem><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:CalendarItem>`;
+  }
+
+  /**
+   * UpdateItem of a calendar item (Messages.xsd UpdateItemType): SetItemField of item:Subject, calendar:Start, calendar:End,
+   * calendar:IsAllDayEvent and calendar:Location, each holding a <t:CalendarItem> with that one field; DeleteItemField of
+   * calendar:Location. Exchange requires SendMeetingInvitationsOrCancellations for calendar items; the mode is remembered.
+   */
+  function updateCalendarItem(box: Mailbox, request: Element, change: Element, item: Item): string {
+    const mode = request.getAttribute('SendMeetingInvitationsOrCancellations');
+    const noItems = '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>';
+    if (!mode) return failure('UpdateItem', 'ErrorSendMeetingInvitationsOrCancellationsRequired', 'The SendMeetingInvitationsOrCancellations attribute is required for calendar items.', noItems);
+    let data: EwsCalendarData = item.calendar!;
+    for (const update of childElements(child(change, 'Updates'))) {
+      const field = childElements(update).find((e) => e.localName === 'FieldURI')?.getAttribute('FieldURI');
+      if (update.localName === 'DeleteItemField') {
+        if (field === 'calendar:Location') data = { ...data, location: null };
+        continue;
+      }
+      if (update.localName !== 'SetItemField') continue;
+      const holder = childElements(update).find((e) => e.localName === 'CalendarItem');
+      if (!holder) return failure('UpdateItem', 'ErrorIncorrectUpdatePropertyCount', 'An object within a change description must contain one and only one property to modify.', noItems);
+      const value = childElements(holder)[0]?.textContent ?? '';
+      if (field === 'item:Subject') data = { ...data, subject: value };
+      else if (field === 'calendar:Start') data = { ...data, start: new Date(value) };
+      else if (field === 'calendar:End') data = { ...data, end: new Date(value) };
+      else if (field === 'calendar:IsAllDayEvent') data = { ...data, allDay: value === 'true' };
+      else if (field === 'calendar:Location') data = { ...data, location: value };
+    }
+    if (Number.isNaN(data.start.getTime()) || Number.isNaN(data.end.getTime())) return failure('UpdateItem', 'ErrorInvalidPropertySet', 'Start and End must be times.', noItems);
+    if (data.end < data.start) return failure('UpdateItem', 'ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate.', noItems);
+    item.calendar = data;
+    updatesSent.set(item.id, mode);
+    changed(box, item);
+    return success('UpdateItem', `<m:Items><t:CalendarItem><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
   }
 
   /** CreateItem of a Task: stored in the Tasks folder (or the SavedItemFolderId), and its ItemId answered. */
@@ -1050,20 +1091,21 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       record(folder, 'Create', item.id);
       return item.id;
     },
-    updateCalendarItem(address, itemId, patch) {
+    updateCalendarItem(address, itemId, patch, options) {
       const box = mailboxOf(address);
       const item = box.items.get(itemId)!;
       item.calendar = { ...item.calendar!, ...patch };
-      item.lastModified = new Date();
-      record(box.folders.get(item.folderId)!, 'Update', item.id);
-      item.changeKey = newChangeKey();
+      changed(box, item, options?.modifiedAt);
     },
     calendarItems(address) {
       const box = mailboxOf(address);
       const calendar = byDistinguished(box, 'calendar')!;
       return [...box.items.values()]
         .filter((item) => item.calendar && item.folderId === calendar.id)
-        .map((item) => ({ ...item.calendar!, itemId: item.id, sendMeetingInvitations: invitations.find((i) => i.address === box.address && i.uid === item.calendar!.uid)?.mode ?? null }));
+        .map((item) => ({
+          ...item.calendar!, itemId: item.id, changeKey: item.changeKey,
+          sendMeetingInvitations: invitations.find((i) => i.address === box.address && i.uid === item.calendar!.uid)?.mode ?? null, updateSent: updatesSent.get(item.id) ?? null,
+        }));
     },
     addTask(address, data) {
       const box = mailboxOf(address);

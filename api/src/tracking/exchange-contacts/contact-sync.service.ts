@@ -16,7 +16,7 @@ import { EmailAddress } from '../../records/email-address.entity';
 import { fullNameOf } from '../../records/person-name';
 import type { RecordWriter } from '../../records/record-writer';
 import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
-import { decideTaskChange } from '../exchange-tasks/task-conflict-rule';
+import { decideLinkedChange } from '../sync-conflict-rule';
 import { contactFingerprint, mergeIntoCrm, shapeOfCrmContact, shapeOfOutlookContact, withheldFrom, withholding, type ContactPhoneField, type ContactShape } from './contact-shape';
 import { ContactSyncOutcome, ContactWriteField, MAX_CONTACT_WRITES, type ContactSyncResult, type ContactWrite, type ExchangeContactInput } from './contact-sync.inputs';
 import { ExchangeContactLink } from './exchange-contact-link.entity';
@@ -138,7 +138,7 @@ export class ContactSyncService {
           continue;
         }
         const crm = contactFingerprint(shapeOfCrmContact(target, emails.get(target.id) ?? [], withheld));
-        const decision = decideTaskChange({ linked: link.fingerprint, exchange: fingerprint, crm, exchangeModifiedAt: input.lastModifiedAt ?? new Date(0), crmModifiedAt: target.updatedAt });
+        const decision = decideLinkedChange({ linked: link.fingerprint, exchange: fingerprint, crm, exchangeModifiedAt: input.lastModifiedAt ?? new Date(0), crmModifiedAt: target.updatedAt });
         // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
         const seen = { ...link, changeKey };
         switch (decision.kind) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActivityState, TaskPriority } from '../../activities/activity-enums';
-import { decideTaskChange, SyncConflictRule } from './task-conflict-rule';
+import { decideLinkedChange, SyncConflictRule } from '../sync-conflict-rule';
 import { ExchangeTaskStatus, shapeOfCrm, shapeOfExchange, taskFingerprint } from './task-shape';
 
 const at = (iso: string) => new Date(iso);
@@ -9,23 +9,23 @@ describe('a linked task changed in Exchange: the later change wins', () => {
   const base = { linked: 'L', crmModifiedAt: at('2026-12-05T10:00:00.900Z'), exchangeModifiedAt: at('2026-12-05T10:05:00Z') };
 
   it('an echo of the hub\'s own write changes nothing', () => {
-    expect(decideTaskChange({ ...base, exchange: 'L', crm: 'L' })).toEqual({ kind: 'UNCHANGED' });
-    expect(decideTaskChange({ ...base, exchange: 'L', crm: 'C' })).toEqual({ kind: 'UNCHANGED' }); // the CRM's change is written out next
+    expect(decideLinkedChange({ ...base, exchange: 'L', crm: 'L' })).toEqual({ kind: 'UNCHANGED' });
+    expect(decideLinkedChange({ ...base, exchange: 'L', crm: 'C' })).toEqual({ kind: 'UNCHANGED' }); // the CRM's change is written out next
   });
 
   it('changed in Exchange only: the CRM takes it, with no conflict', () => {
-    expect(decideTaskChange({ ...base, exchange: 'E', crm: 'L' })).toEqual({ kind: 'TAKE_EXCHANGE', conflict: null });
+    expect(decideLinkedChange({ ...base, exchange: 'E', crm: 'L' })).toEqual({ kind: 'TAKE_EXCHANGE', conflict: null });
   });
 
   it('the same edit on both sides is no conflict', () => {
-    expect(decideTaskChange({ ...base, exchange: 'X', crm: 'X' })).toEqual({ kind: 'AGREED' });
+    expect(decideLinkedChange({ ...base, exchange: 'X', crm: 'X' })).toEqual({ kind: 'AGREED' });
   });
 
   it('both changed: the later one wins, compared to the second, and a tie goes to the CRM', () => {
-    expect(decideTaskChange({ ...base, exchange: 'E', crm: 'C' })).toEqual({ kind: 'TAKE_EXCHANGE', conflict: SyncConflictRule.LATER_CHANGE_WINS });
-    expect(decideTaskChange({ ...base, exchange: 'E', crm: 'C', crmModifiedAt: at('2026-12-05T10:06:00Z') })).toEqual({ kind: 'KEEP_CRM', conflict: SyncConflictRule.LATER_CHANGE_WINS });
+    expect(decideLinkedChange({ ...base, exchange: 'E', crm: 'C' })).toEqual({ kind: 'TAKE_EXCHANGE', conflict: SyncConflictRule.LATER_CHANGE_WINS });
+    expect(decideLinkedChange({ ...base, exchange: 'E', crm: 'C', crmModifiedAt: at('2026-12-05T10:06:00Z') })).toEqual({ kind: 'KEEP_CRM', conflict: SyncConflictRule.LATER_CHANGE_WINS });
     // 10:00:00.900 in the CRM and 10:00:00 in Exchange: the same second.
-    expect(decideTaskChange({ ...base, exchange: 'E', crm: 'C', exchangeModifiedAt: at('2026-12-05T10:00:00Z') })).toEqual({ kind: 'KEEP_CRM', conflict: SyncConflictRule.TIE_CRM_WINS });
+    expect(decideLinkedChange({ ...base, exchange: 'E', crm: 'C', exchangeModifiedAt: at('2026-12-05T10:00:00Z') })).toEqual({ kind: 'KEEP_CRM', conflict: SyncConflictRule.TIE_CRM_WINS });
   });
 });
 

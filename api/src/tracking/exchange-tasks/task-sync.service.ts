@@ -4,7 +4,6 @@ import { requireSyncEngine } from '../../access/sync-engine-guard';
 import { TaskDetail } from '../../activities/activity-details.entity';
 import { ActivityKind, ActivityState } from '../../activities/activity-enums';
 import type { ActivityEvents } from '../../activities/activity-events';
-import { ActivitySyncConflict } from '../../activities/activity-sync-conflict.entity';
 import type { ActivityWriter } from '../../activities/activity-writer';
 import { Activity } from '../../activities/activity.entity';
 import { notFound } from '../../common/errors';
@@ -19,7 +18,8 @@ import type { Logger } from '../../platform/logger';
 import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
 import { ExchangeTaskLink } from './exchange-task-link.entity';
 import { crmTaskShape, handedOverIds, loadCrmTasks, pendingTaskWrites, recordTaskLink, type CrmTask } from './exchange-task-writes';
-import { decideTaskChange, SyncConflictRule, SyncSide } from './task-conflict-rule';
+import { recordSyncConflict } from '../sync-conflict-log';
+import { decideLinkedChange, SyncConflictRule, SyncSide } from '../sync-conflict-rule';
 import { crmDueDay, dueAtOfDay, shapeOfExchange, taskFingerprint, type TaskShape } from './task-shape';
 import { MAX_TASK_WRITES, TaskSyncOutcome, type ExchangeTaskInput, type TaskSyncResult, type TaskWrite } from './task-sync.inputs';
 
@@ -137,7 +137,7 @@ export class TaskSyncService {
         continue;
       }
       const crmShape = crmTaskShape(linked);
-      const decision = decideTaskChange({ linked: link.fingerprint, exchange: exchangeFp, crm: taskFingerprint(crmShape), exchangeModifiedAt: task.lastModifiedAt, crmModifiedAt: linked.activity.updatedAt });
+      const decision = decideLinkedChange({ linked: link.fingerprint, exchange: exchangeFp, crm: taskFingerprint(crmShape), exchangeModifiedAt: task.lastModifiedAt, crmModifiedAt: linked.activity.updatedAt });
       // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
       switch (decision.kind) {
         case 'UNCHANGED':
@@ -233,17 +233,8 @@ export class TaskSyncService {
     if ((dueAt ?? task.activity.occurredAt).getTime() !== task.activity.occurredAt.getTime()) await this.activities.rebuildTimeline(em, task.activity.id);
   }
 
-  private async recordConflict(em: EntityManager, mailbox: Mailbox, task: CrmTask, rule: SyncConflictRule, winner: SyncSide, loser: TaskShape | null, exchangeModifiedAt: Date, now: Date): Promise<void> {
-    await em.insert(ActivitySyncConflict, {
-      id: newId(),
-      activityId: task.activity.id,
-      mailboxId: mailbox.id,
-      occurredAt: now,
-      rule,
-      winner,
-      crmModifiedAt: task.activity.updatedAt,
-      exchangeModifiedAt,
-      losingVersion: JSON.stringify(loser === null ? { deleted: true } : loser),
-    });
+  private recordConflict(em: EntityManager, mailbox: Mailbox, task: CrmTask, rule: SyncConflictRule, winner: SyncSide, loser: TaskShape | null, exchangeModifiedAt: Date, now: Date): Promise<void> {
+    return recordSyncConflict(em, { activityId: task.activity.id, mailboxId: mailbox.id, rule, winner, crmModifiedAt: task.activity.updatedAt, exchangeModifiedAt, loser }, now);
   }
+
 }

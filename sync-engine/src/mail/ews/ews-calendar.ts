@@ -1,6 +1,7 @@
 import {
-  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, PropertySet, SendCancellationsMode,
-  SendInvitationsMode, Sensitivity, ServiceError, ServiceResult, WellKnownFolderName, type Attendee, type EmailAddress,
+  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ConflictResolutionMode, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, PropertySet,
+  SendCancellationsMode, SendInvitationsMode, SendInvitationsOrCancellationsMode, Sensitivity, ServiceError, ServiceResult, WellKnownFolderName, type Attendee,
+  type EmailAddress,
 } from 'ews-javascript-api';
 import type { CalendarInput } from '../../mime/track-email-item.js';
 import { MailError } from '../mail-error.js';
@@ -8,6 +9,7 @@ import { withCalendarState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
+import { NEWER_IN_EXCHANGE, updateSeenVersion } from './ews-update.js';
 
 // Appointments from an Exchange Calendar as the hub's calendar events: one SyncFolderItems page of item ids, then
 // GetItem of their calendar properties (SyncFolderItems, like FindItem, does not return attendees).
@@ -15,6 +17,8 @@ import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 /** One page of the Calendar's changes since a SyncState, as calendar events for the hub. */
 export interface CalendarPage {
   readonly events: readonly CalendarInput[];
+  /** ItemIds of entries deleted (or moved out of the Calendar) since the SyncState. */
+  readonly deletedItemIds: readonly string[];
   /** Items left out: private or personal ones, and recurring series (not synced yet). */
   readonly skipped: number;
   readonly syncState: string;
@@ -24,14 +28,15 @@ export interface CalendarPage {
 const CALENDAR_PROPERTIES = [
   AppointmentSchema.ICalUid, ItemSchema.Subject, ItemSchema.Sensitivity, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent,
   AppointmentSchema.Location, AppointmentSchema.IsCancelled, AppointmentSchema.AppointmentType, AppointmentSchema.Organizer, AppointmentSchema.RequiredAttendees,
-  AppointmentSchema.OptionalAttendees, AppointmentSchema.AppointmentSequenceNumber,
+  AppointmentSchema.OptionalAttendees, AppointmentSchema.AppointmentSequenceNumber, ItemSchema.LastModifiedTime,
 ];
 const HOUR_MS = 3_600_000;
 
 
 /**
- * The Calendar's items created or changed after `syncState` (null: all of it), at most `maxChanges` a page.
- * Deletions are not passed on: removing a meeting from one's own calendar does not cancel it for the others.
+ * The Calendar's items created, changed or deleted after `syncState` (null: all of it), at most `maxChanges` a page.
+ * Deleted ids go to the hub as they are: removing a meeting from one's own calendar does not cancel it for the others,
+ * but an entry the hub wrote and then changed in the CRM is written again.
  */
 export async function readCalendarPage(session: EwsSession, syncState: string | null, maxChanges: number, signal?: AbortSignal): Promise<CalendarPage> {
   const changes = await readFolderChanges(session, WellKnownFolderName.Calendar, 'Calendar', syncState, maxChanges, signal);
@@ -47,7 +52,7 @@ export async function readCalendarPage(session: EwsSession, syncState: string | 
       else skipped++;
     }
   }
-  return { events, skipped, syncState: changes.syncState, moreChangesAvailable: changes.moreChangesAvailable };
+  return { events, deletedItemIds: changes.deleted, skipped, syncState: changes.syncState, moreChangesAvailable: changes.moreChangesAvailable };
 }
 
 /** The hub's calendar event for one appointment; null for what stays out of the CRM (private, recurring, no UID). */
@@ -82,6 +87,8 @@ export function calendarEventOf(item: Appointment): CalendarInput | null {
     attendees,
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     itemId: optional(() => item.Id?.UniqueId),
+    changeKey: optional(() => item.Id?.ChangeKey) || null,
+    lastModifiedAt: dateOf(optional(() => item.LastModifiedTime))?.toISOString() ?? null,
   };
 }
 
@@ -109,6 +116,7 @@ function attendeesOf(list: readonly Attendee[] | null, role: string): CalendarIn
 /** Appointments from one mailbox's Calendar, page after page, each with the mailbox cursor to commit with it. */
 export interface CalendarBatch {
   readonly events: readonly CalendarInput[];
+  readonly deletedItemIds: readonly string[];
   readonly skipped: number;
   readonly cursor: string;
 }
@@ -128,7 +136,7 @@ export class EwsCalendarSource {
   async *read(cursorText: string | null, signal?: AbortSignal): AsyncIterable<CalendarBatch> {
     const session = await this.services.session(this.account, 'incoming', signal);
     for await (const { page, cursor } of pagesFromCursor(cursorText, CALENDAR_SLOT, (syncState) => readCalendarPage(session, syncState, CALENDAR_PAGE, signal))) {
-      yield { events: page.events, skipped: page.skipped, cursor };
+      yield { events: page.events, deletedItemIds: page.deletedItemIds, skipped: page.skipped, cursor };
     }
   }
 
@@ -143,6 +151,8 @@ export interface CalendarWriteRequest {
   readonly appointmentId: string;
   readonly uid: string;
   readonly itemId: string | null;
+  /** The entry's version the hub last saw: a newer one in Exchange is not overwritten. */
+  readonly changeKey: string | null;
   readonly subject: string;
   readonly startAt: string;
   readonly endAt: string;
@@ -153,43 +163,77 @@ export interface CalendarWriteRequest {
   readonly fingerprint: string;
 }
 
-/** What the Calendar holds for the appointment once written: its entry (null: removed) and the fingerprint written. */
+/** What the Calendar holds for the appointment once written: its entry and ChangeKey (null: removed) and the fingerprint written. */
 export interface CalendarWriteResult {
   readonly appointmentId: string;
   readonly itemId: string | null;
+  readonly changeKey: string | null;
   readonly fingerprint: string;
 }
 
 /**
  * Writes appointments to the mailbox's Calendar: a new one is created with the CRM's UID (so reading it back finds the
- * same appointment), a cancelled one is removed, a changed one is written again in place of the old entry. Nobody is
- * invited or told of a cancellation from here: the CRM's attendees are listed, and Outlook sends what its user decides.
+ * same appointment), a changed one is changed in place over the version the hub last saw (so the entry keeps its id and
+ * what Outlook added), a cancelled one is removed. One Outlook changed since the hub read it is left out of the results:
+ * nothing is written, and the next read settles which change wins. Nobody is invited, updated or told of a
+ * cancellation from here: the CRM's attendees are listed, and Outlook sends what its user decides.
  */
 export async function writeCalendar(session: EwsSession, writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]> {
   const results: CalendarWriteResult[] = [];
   for (const write of writes) {
-    if (write.itemId) await removeEntry(session, write.itemId, signal);
-    const itemId = write.cancelled ? null : await createEntry(session, write, signal);
-    results.push({ appointmentId: write.appointmentId, itemId, fingerprint: write.fingerprint });
+    if (write.cancelled) {
+      if (write.itemId) await removeEntry(session, write.itemId, signal);
+      results.push({ appointmentId: write.appointmentId, itemId: null, changeKey: null, fingerprint: write.fingerprint });
+      continue;
+    }
+    // Deleted in Outlook meanwhile (null): made again, as a change in the CRM wins over a deletion.
+    const written = (write.itemId ? await updateEntry(session, write.itemId, write, signal) : null) ?? (await createEntry(session, write, signal));
+    if (written !== NEWER_IN_EXCHANGE) results.push({ appointmentId: write.appointmentId, ...written, fingerprint: write.fingerprint });
   }
   return results;
 }
 
-async function createEntry(session: EwsSession, write: CalendarWriteRequest, signal?: AbortSignal): Promise<string> {
+function fill(appointment: Appointment, write: CalendarWriteRequest): void {
+  appointment.Subject = write.subject;
+  appointment.Start = new DateTime(Date.parse(write.startAt));
+  appointment.End = new DateTime(Date.parse(write.endAt));
+  appointment.IsAllDayEvent = write.allDay;
+  if (write.location) appointment.Location = write.location;
+}
+
+async function createEntry(session: EwsSession, write: CalendarWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null }> {
   return session.call(
     'CreateItem',
     async (service) => {
       const appointment = new Appointment(service);
-      appointment.Subject = write.subject;
-      appointment.Start = new DateTime(Date.parse(write.startAt));
-      appointment.End = new DateTime(Date.parse(write.endAt));
-      appointment.IsAllDayEvent = write.allDay;
-      if (write.location) appointment.Location = write.location;
+      fill(appointment, write);
       appointment.ICalUid = write.uid;
       for (const attendee of write.attendees) (attendee.required ? appointment.RequiredAttendees : appointment.OptionalAttendees).Add(attendee.name ?? attendee.address, attendee.address);
       await appointment.Save(new FolderId(WellKnownFolderName.Calendar), SendInvitationsMode.SendToNone);
-      return appointment.Id.UniqueId;
+      return { itemId: appointment.Id.UniqueId, changeKey: appointment.Id.ChangeKey || null };
     },
+    { folder: 'Calendar', signal },
+  );
+}
+
+/**
+ * UpdateItem of the entry's subject, times and place over the version the hub last saw (ews-update.ts). SendToNone, as
+ * at creation: the entry is the owner's, and if Outlook has sent invitations for it, Outlook sends the update too.
+ */
+function updateEntry(session: EwsSession, itemId: string, write: CalendarWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
+  return session.call(
+    'UpdateItem',
+    (service) =>
+      updateSeenVersion(
+        () => Appointment.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent, AppointmentSchema.Location])),
+        write.changeKey,
+        (appointment) => {
+          fill(appointment, write);
+          // A place removed in the CRM is removed from the entry (DeleteItemField).
+          if (!write.location) appointment.Location = null as unknown as string;
+        },
+        (appointment) => appointment.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToNone),
+      ),
     { folder: 'Calendar', signal },
   );
 }

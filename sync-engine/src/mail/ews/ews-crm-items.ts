@@ -1,6 +1,9 @@
-import { ConflictResolutionMode, DefaultExtendedPropertySet, ExtendedPropertyDefinition, MapiPropertyType, ServiceError, StringList, type ExchangeService, type Item } from 'ews-javascript-api';
+import { ConflictResolutionMode, DefaultExtendedPropertySet, ExtendedPropertyDefinition, MapiPropertyType, StringList, type ExchangeService, type Item } from 'ews-javascript-api';
 import { optional } from './ews-properties.js';
 import type { EwsSession } from './ews-service.js';
+import { NEWER_IN_EXCHANGE, updateSeenVersion } from './ews-update.js';
+
+export { NEWER_IN_EXCHANGE } from './ews-update.js';
 
 // What the task and contact adapters share for items the hub tracks and writes: the "Tracked to CRM" mark, the CRM id
 // the hub leaves on what it writes, and an update in place that never overwrites a version the hub has not read.
@@ -34,42 +37,17 @@ export function markForCrm(item: Item, property: ExtendedPropertyDefinition, crm
   item.SetExtendedProperty(property, crmId);
 }
 
-/** The item changed in Outlook since the hub last read it: nothing written, and the next read settles which version wins. */
-export const NEWER_IN_EXCHANGE = Symbol('newer in Exchange');
-
 /**
  * UpdateItem of an item over the version the hub last saw (`changeKey`; null: whatever is there now), never over a
- * newer one: bound, changed by `apply`, and updated with NeverOverwrite, so a change made in Outlook between the Bind
- * and the update is not overwritten either. Null when the item is gone.
+ * newer one (ews-update.ts), with NeverOverwrite. Null when the item is gone.
  */
-export async function updateOverSeenVersion<T extends Item>(
+export function updateOverSeenVersion<T extends Item>(
   session: EwsSession,
   what: { folder: string; itemId: string; changeKey: string | null; signal?: AbortSignal },
   bind: (service: ExchangeService) => Promise<T>,
   apply: (item: T) => void,
 ): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
-  return session.call(
-    'UpdateItem',
-    async (service) => {
-      let item: T;
-      try {
-        item = await bind(service);
-      } catch (error) {
-        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorItemNotFound) return null;
-        throw error;
-      }
-      if (what.changeKey && item.Id.ChangeKey && item.Id.ChangeKey !== what.changeKey) return NEWER_IN_EXCHANGE;
-      apply(item);
-      try {
-        await item.Update(ConflictResolutionMode.NeverOverwrite);
-      } catch (error) {
-        if ((error as { ErrorCode?: number }).ErrorCode === ServiceError.ErrorIrresolvableConflict) return NEWER_IN_EXCHANGE;
-        throw error;
-      }
-      return { itemId: item.Id.UniqueId, changeKey: item.Id.ChangeKey || null };
-    },
-    { folder: what.folder, signal: what.signal },
-  );
+  return session.call('UpdateItem', (service) => updateSeenVersion(() => bind(service), what.changeKey, apply, (item) => item.Update(ConflictResolutionMode.NeverOverwrite)), { folder: what.folder, signal: what.signal });
 }
 
 /** Writes each in turn, one at a time; one held back (Outlook changed it since the hub read it) is left out of the results. */

@@ -843,6 +843,9 @@ export const en = {
     lost: { CRM: (subject: string) => `Outlook’s version was “${subject}”`, EXCHANGE: (subject: string) => `The CRM’s version was “${subject}”` } satisfies Record<SyncSide, (subject: string) => string>,
     dueDay: (day: string) => `due ${day}`,
     completed: 'completed',
+    starts: (when: string) => `starting ${when}`,
+    location: (place: string) => `at ${place}`,
+    cancelled: 'cancelled',
   },
   admin: {
     navigation: 'Administration',

@@ -794,6 +794,9 @@ export const sv: Messages = {
     lost: { CRM: (subject) => `Outlooks version var ”${subject}”`, EXCHANGE: (subject) => `CRM:s version var ”${subject}”` },
     dueDay: (day) => `förfaller ${day}`,
     completed: 'klar',
+    starts: (when) => `med start ${when}`,
+    location: (place) => `i ${place}`,
+    cancelled: 'inställd',
   },
   admin: {
     navigation: 'Administration',

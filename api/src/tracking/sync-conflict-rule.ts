@@ -1,4 +1,4 @@
-/** Which side's version a linked task keeps when it changed on both sides, and why (docs/two-way-sync.md). */
+/** Which side's version a linked task or appointment keeps when it changed on both sides, and why (docs/two-way-sync.md). */
 export enum SyncConflictRule {
   /** The version changed later wins, compared to the second (Exchange keeps no milliseconds). */
   LATER_CHANGE_WINS = 'LATER_CHANGE_WINS',
@@ -13,8 +13,8 @@ export enum SyncSide {
   EXCHANGE = 'EXCHANGE',
 }
 
-/** What to do with one task Exchange reported changed, given the link's last agreed fingerprint. */
-export type TaskDecision =
+/** What to do with one linked item (task, appointment) Exchange reported changed, given the link's last agreed fingerprint. */
+export type LinkedChangeDecision =
   /** Exchange shows what the link holds (an echo of the hub's own write, or a change back): nothing to do. */
   | { readonly kind: 'UNCHANGED' }
   /** Both now agree (the same edit on both sides): only the link moves on. */
@@ -30,7 +30,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
  * The later change wins. `linked` is the fingerprint both sides had when they last agreed; `exchange` and `crm` are
  * the fingerprints now. A tie (same second) goes to the CRM.
  */
-export function decideTaskChange(input: { linked: string; exchange: string; crm: string; exchangeModifiedAt: Date; crmModifiedAt: Date }): TaskDecision {
+export function decideLinkedChange(input: { linked: string; exchange: string; crm: string; exchangeModifiedAt: Date; crmModifiedAt: Date }): LinkedChangeDecision {
   if (input.exchange === input.linked) return { kind: 'UNCHANGED' };
   if (input.exchange === input.crm) return { kind: 'AGREED' };
   if (input.crm === input.linked) return { kind: 'TAKE_EXCHANGE', conflict: null };

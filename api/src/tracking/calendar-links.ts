@@ -1,0 +1,108 @@
+import { In, type EntityManager } from 'typeorm';
+import { AppointmentDetail } from '../activities/activity-details.entity';
+import { ActivityState } from '../activities/activity-enums';
+import { Activity } from '../activities/activity.entity';
+import { CalendarEventOutcome, type CalendarEventResult } from './calendar-sync.inputs';
+import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
+import { calendarFingerprint, crmCalendarShape, madeInCrm, recordCalendarLink, type CalendarShape } from './exchange-calendar-writes';
+import type { PreparedInvite } from './meeting-invites';
+import { recordSyncConflict } from './sync-conflict-log';
+import { decideLinkedChange, SyncConflictRule, SyncSide } from './sync-conflict-rule';
+import type { CalendarInput } from './track-emails.inputs';
+
+// Calendar entries linked to appointments (exchange_calendar_link) as syncMailboxCalendar reads them: an echo of what
+// the two last agreed on, a change on one side, a change on both (the later wins, the loser kept), or a deletion.
+
+/** What the engine says of a Calendar entry besides the event itself; ids longer than the columns hold are ignored. */
+export interface CalendarEntry {
+  readonly itemId: string | undefined;
+  readonly changeKey: string | null;
+  /** Without a LastModifiedTime the entry counts as changed long ago: in a conflict, the CRM's change wins. */
+  readonly lastModifiedAt: Date;
+}
+
+export function entryOf(event: CalendarInput | undefined): CalendarEntry {
+  const itemId = event?.itemId?.trim();
+  const changeKey = event?.changeKey?.trim();
+  const modified = event?.lastModifiedAt;
+  return {
+    itemId: itemId && itemId.length <= 512 ? itemId : undefined,
+    changeKey: changeKey && changeKey.length <= 512 ? changeKey : null,
+    lastModifiedAt: modified instanceof Date && !Number.isNaN(modified.getTime()) ? modified : new Date(0),
+  };
+}
+
+export interface LinkedAppointment {
+  readonly link: ExchangeCalendarLink;
+  readonly activity: Activity;
+  readonly detail: AppointmentDetail;
+}
+
+/** The links of this mailbox's entries among `itemIds`, with their appointments, keyed by ItemId. */
+export async function linkedAppointments(em: EntityManager, mailboxId: string, itemIds: readonly (string | undefined)[]): Promise<Map<string, LinkedAppointment>> {
+  const ids = [...new Set(itemIds.filter((id): id is string => !!id))];
+  const links = ids.length ? await em.find(ExchangeCalendarLink, { where: { mailboxId, itemId: In(ids) } }) : [];
+  if (!links.length) return new Map();
+  const activityIds = links.map((l) => l.activityId);
+  const activities = new Map((await em.find(Activity, { where: { id: In(activityIds) } })).map((a) => [a.id, a]));
+  const details = new Map((await em.find(AppointmentDetail, { where: { activityId: In(activityIds) } })).map((d) => [d.activityId, d]));
+  return new Map(links.flatMap((link) => {
+    const activity = activities.get(link.activityId);
+    const detail = details.get(link.activityId);
+    return activity && detail ? [[link.itemId!, { link, activity, detail }] as const] : [];
+  }));
+}
+
+/**
+ * An entry linked to an appointment: read back unchanged (an echo of what the two last agreed on), the same edit on
+ * both sides, or a change. A CRM-made appointment changed on both sides goes to the later change (sync-conflict-rule.ts)
+ * and the loser is kept; a meeting from an invitation or from Exchange is its organizer's, so Exchange's change applies.
+ * Null: apply Exchange's version as an invitation (MeetingInvites).
+ */
+export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pair: LinkedAppointment, invite: PreparedInvite, entry: CalendarEntry, now: Date): Promise<Pick<CalendarEventResult, 'outcome' | 'note'> | null> {
+  const { link, activity, detail } = pair;
+  const exchange: CalendarShape = { subject: invite.summary ?? '', startAt: invite.start!, endAt: invite.end!, allDay: invite.allDay, location: invite.location, cancelled: invite.cancelled };
+  const crm = crmCalendarShape(activity, detail);
+  const exchangeFp = calendarFingerprint(exchange);
+  const decision = decideLinkedChange({ linked: link.fingerprint, exchange: exchangeFp, crm: calendarFingerprint(crm), exchangeModifiedAt: entry.lastModifiedAt, crmModifiedAt: activity.updatedAt });
+  const ours = madeInCrm(activity.id, detail.icalUid);
+  const conflict = (rule: SyncConflictRule, winner: SyncSide, loser: CalendarShape) =>
+    recordSyncConflict(em, { activityId: activity.id, mailboxId, rule, winner, crmModifiedAt: activity.updatedAt, exchangeModifiedAt: entry.lastModifiedAt, loser }, now);
+  // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
+  switch (decision.kind) {
+    case 'UNCHANGED':
+      if (entry.changeKey !== link.changeKey) await recordCalendarLink(em, { ...link, changeKey: entry.changeKey }, now);
+      return { outcome: CalendarEventOutcome.UNCHANGED, note: 'the Calendar shows what the CRM and the Calendar last agreed on' };
+    case 'AGREED':
+      await recordCalendarLink(em, { ...link, fingerprint: exchangeFp, changeKey: entry.changeKey }, now);
+      return { outcome: CalendarEventOutcome.UNCHANGED, note: 'the CRM and the Calendar made the same change' };
+    case 'KEEP_CRM':
+      if (!ours) return null;
+      // The link keeps its old fingerprint, so claimCalendarWrites hands out the CRM's version to write over Outlook's.
+      await conflict(decision.conflict, SyncSide.CRM, exchange);
+      await recordCalendarLink(em, { ...link, changeKey: entry.changeKey }, now);
+      return { outcome: CalendarEventOutcome.CRM_VERSION_KEPT, note: 'changed in the CRM and in Outlook; the CRM\'s change was later' };
+    case 'TAKE_EXCHANGE':
+      if (ours && decision.conflict) {
+        await conflict(decision.conflict, SyncSide.EXCHANGE, crm);
+        // Cancelled in the CRM, but Outlook's later change kept the entry: it is open again (an invitation of the
+        // same sequence would not undo a cancellation).
+        if (crm.cancelled && !exchange.cancelled) await em.update(Activity, { id: activity.id }, { state: ActivityState.OPEN, updatedAt: now });
+      }
+      return null;
+  }
+}
+
+/**
+ * A CRM-made appointment's entry deleted in Outlook: the CRM keeps it (it may still happen for everyone else). Changed
+ * in the CRM since the two last agreed, the change wins and the entry is written again; otherwise it stays out of the
+ * Calendar until the next change in the CRM.
+ */
+export async function linkedEntryDeleted(em: EntityManager, mailboxId: string, pair: LinkedAppointment, now: Date): Promise<void> {
+  const { link, activity, detail } = pair;
+  const changed = calendarFingerprint(crmCalendarShape(activity, detail)) !== link.fingerprint;
+  if (changed && activity.state !== ActivityState.CANCELLED) {
+    await recordSyncConflict(em, { activityId: activity.id, mailboxId, rule: SyncConflictRule.CHANGE_BEATS_DELETE, winner: SyncSide.CRM, crmModifiedAt: activity.updatedAt, exchangeModifiedAt: now, loser: null }, now);
+  }
+  await recordCalendarLink(em, { ...link, itemId: null, changeKey: null }, now);
+}
