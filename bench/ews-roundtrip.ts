@@ -1,8 +1,9 @@
-// Benchmark: the round trip of an appointment between the CRM and an Exchange Calendar. The shipped engine and api
+// Benchmark: the round trip of an appointment and of a task between the CRM and an Exchange mailbox. The shipped engine and api
 // (MariaDB) sync a mailbox of the EWS test server (in this process) whose appointments method is server-side sync.
 // Each sample makes an appointment in the CRM as the mailbox's owner and times it until the test server's Calendar
 // holds it (CRM → Exchange), then moves that entry in the Calendar as Outlook would and times it until the CRM shows
-// the new time (Exchange → CRM). Twice: with push (the engine holds the mailbox on an EWS streaming-notification
+// the new time (Exchange → CRM); then makes a task in the CRM until the Tasks folder holds it, and completes it there
+// until the CRM shows it completed. Twice: with push (the engine holds the mailbox on an EWS streaming-notification
 // connection, and the hub wakes it for appointments made in the CRM), and with polling only (every claim reads and hands
 // back; the profile polls every 5 s).
 import { startEwsTestServer, type StartedEwsServer } from '../test/support/ews/ews-server';
@@ -24,9 +25,16 @@ interface Spread {
 interface ModeReport {
   readonly mode: string;
   readonly settings: string;
+  /** What went round: an appointment (made, then moved in Outlook) or a task (made, then completed in Outlook). */
+  readonly kind: 'appointment' | 'task';
   readonly toExchange: Spread;
   readonly toCrm: Spread;
   readonly roundTrip: Spread;
+}
+
+interface Samples {
+  readonly toExchange: number[];
+  readonly toCrm: number[];
 }
 
 const spread = (samples: readonly number[]): Spread => ({ p50: percentile(samples, 50), p95: percentile(samples, 95) });
@@ -46,10 +54,10 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, wha
   }
 }
 
-async function measureMode(api: ApiProcess, ews: StartedEwsServer, sam: string, contactId: string, mode: string, env: Record<string, string>, samples: number, log: (line: string) => void): Promise<{ toExchange: number[]; toCrm: number[] }> {
+async function measureMode(api: ApiProcess, ews: StartedEwsServer, sam: string, contactId: string, mode: string, env: Record<string, string>, samples: number, log: (line: string) => void): Promise<{ appointment: Samples; task: Samples }> {
   const engine = new EngineProcess(engineEnv(api, `bench-roundtrip-${mode}`, { POLL_INTERVAL_MS: '200', ...env }));
-  const toExchange: number[] = [];
-  const toCrm: number[] = [];
+  const appointment: Samples = { toExchange: [], toCrm: [] };
+  const task: Samples = { toExchange: [], toCrm: [] };
   try {
     // Settled: the engine has claimed the mailbox and read its Calendar once.
     await engine.waitForLine((line) => line.msg === 'mailbox sync finished' || line.msg === 'calendar synchronized' || line.msg === 'mailbox claimed', { timeoutMs: 60_000 }).catch(() => undefined);
@@ -57,28 +65,41 @@ async function measureMode(api: ApiProcess, ews: StartedEwsServer, sam: string, 
     for (let i = 0; i < samples; i++) {
       const subject = `Round trip ${mode} ${i} ${Date.now()}`;
       const start = new Date(Date.UTC(2027, 5, 1 + i, 9));
-      const made = performance.now();
+      let made = performance.now();
       const { createAppointment } = await api.data<{ createAppointment: { id: string } }>(
         'mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }',
         { input: { subject, startAt: start.toISOString(), endAt: new Date(start.getTime() + 3_600_000).toISOString(), requiredAttendeeIds: [contactId] } },
         sam,
       );
       const entry = await until(() => ews.calendarItems(USER).find((item) => item.subject === subject), `${subject} in the Calendar`);
-      toExchange.push(performance.now() - made);
+      appointment.toExchange.push(performance.now() - made);
       const moved = new Date(start.getTime() + 2 * 3_600_000);
-      const changed = performance.now();
+      let changed = performance.now();
       ews.updateCalendarItem(USER, entry.itemId, { start: moved, end: new Date(moved.getTime() + 3_600_000), sequence: 1 });
       await until(async () => {
         const { node } = await api.data<{ node: { startAt: string } | null }>('query($id: ID!) { node(id: $id) { ... on Appointment { startAt } } }', { id: createAppointment.id }, sam);
         return node?.startAt === moved.toISOString() ? true : undefined;
       }, `${subject} moved in the CRM`);
-      toCrm.push(performance.now() - changed);
-      log(`roundtrip ${mode} ${i + 1}/${samples}: CRM → Exchange ${toExchange.at(-1)!.toFixed(0)} ms, Exchange → CRM ${toCrm.at(-1)!.toFixed(0)} ms`);
+      appointment.toCrm.push(performance.now() - changed);
+
+      // A task: made in the CRM until the Tasks folder holds it, then completed in Outlook until the CRM shows it done.
+      made = performance.now();
+      const { createTask } = await api.data<{ createTask: { id: string } }>('mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }', { input: { subject: `${subject} task` } }, sam);
+      const outlookTask = await until(() => ews.tasks(USER).find((item) => item.subject === `${subject} task`), `${subject} task in the Tasks folder`);
+      task.toExchange.push(performance.now() - made);
+      changed = performance.now();
+      ews.updateTask(USER, outlookTask.itemId, { status: 'Completed' });
+      await until(async () => {
+        const { node } = await api.data<{ node: { state: string } | null }>('query($id: ID!) { node(id: $id) { ... on Task { state } } }', { id: createTask.id }, sam);
+        return node?.state === 'COMPLETED' ? true : undefined;
+      }, `${subject} task completed in the CRM`);
+      task.toCrm.push(performance.now() - changed);
+      log(`roundtrip ${mode} ${i + 1}/${samples}: appointment CRM → Exchange ${appointment.toExchange.at(-1)!.toFixed(0)} ms, Exchange → CRM ${appointment.toCrm.at(-1)!.toFixed(0)} ms; task ${task.toExchange.at(-1)!.toFixed(0)} ms, ${task.toCrm.at(-1)!.toFixed(0)} ms`);
     }
   } finally {
     await engine.stop();
   }
-  return { toExchange, toCrm };
+  return { appointment, task };
 }
 
 export async function runRoundTripBenchmark(options: { samples: number; log: (line: string) => void }): Promise<RoundTripReport> {
@@ -101,13 +122,16 @@ export async function runRoundTripBenchmark(options: { samples: number; log: (li
     const contactId = contacts.edges[0].node.id;
     const modes: ModeReport[] = [];
     const plans = [
-      { mode: 'push', settings: 'IDLE_SECONDS 300 (the default): the engine holds the mailbox on an EWS streaming-notification connection (GetStreamingEvents), and the hub wakes it for appointments made in the CRM (exchangeWritesDue)', env: { IDLE_SECONDS: '300' } },
+      { mode: 'push', settings: 'IDLE_SECONDS 300 (the default): the engine holds the mailbox on an EWS streaming-notification connection (GetStreamingEvents), and the hub wakes it for appointments and tasks changed in the CRM (exchangeWritesDue)', env: { IDLE_SECONDS: '300' } },
       { mode: 'polling', settings: 'IDLE_SECONDS 0: each claim reads and writes, then hands back; the profile polls every 5 s', env: { IDLE_SECONDS: '0' } },
     ];
     for (const plan of plans) {
       log(`roundtrip: ${plan.mode}`);
-      const { toExchange, toCrm } = await measureMode(api, ews, sam, contactId, plan.mode, plan.env, options.samples, log);
-      modes.push({ mode: plan.mode, settings: plan.settings, toExchange: spread(toExchange), toCrm: spread(toCrm), roundTrip: spread(toExchange.map((t, i) => t + toCrm[i])) });
+      const measured = await measureMode(api, ews, sam, contactId, plan.mode, plan.env, options.samples, log);
+      for (const kind of ['appointment', 'task'] as const) {
+        const { toExchange, toCrm } = measured[kind];
+        modes.push({ mode: plan.mode, settings: plan.settings, kind, toExchange: spread(toExchange), toCrm: spread(toCrm), roundTrip: spread(toExchange.map((t, i) => t + toCrm[i])) });
+      }
     }
     return { samples: options.samples, modes };
   } finally {
@@ -119,20 +143,22 @@ export async function runRoundTripBenchmark(options: { samples: number; log: (li
 
 /** The report's lines for BENCHMARKS.md. */
 export function roundTripText(report: RoundTripReport, commit: string): string {
-  const push = report.modes.find((m) => m.mode === 'push')!;
+  const pushed = report.modes.filter((m) => m.mode === 'push');
+  const worst = Math.max(...pushed.map((m) => m.roundTrip.p95));
+  const settings = [...new Map(report.modes.map((m) => [m.mode, m.settings])).entries()];
   return [
-    `## 6. Appointment round trip between the CRM and an Exchange Calendar (commit ${commit})`,
+    `## 6. Appointment and task round trip between the CRM and Exchange (commit ${commit})`,
     '',
-    `${report.samples} appointments per mode: made in the CRM by the mailbox's owner until the EWS test server's Calendar holds it, then moved in that Calendar until the CRM shows the new time. Shipped engine and api on MariaDB, the test server in the benchmark process.`,
+    `${report.samples} of each per mode: an appointment made in the CRM by the mailbox's owner until the EWS test server's Calendar holds it, then moved in that Calendar until the CRM shows the new time; a task made in the CRM until the Tasks folder holds it, then completed there until the CRM shows it completed. Shipped engine and api on MariaDB, the test server in the benchmark process.`,
     '',
     table(
-      ['mode', 'CRM → Exchange p50 / p95', 'Exchange → CRM p50 / p95', 'round trip p50 / p95'],
-      report.modes.map((m) => [m.mode, `${ms(m.toExchange.p50)} / ${ms(m.toExchange.p95)}`, `${ms(m.toCrm.p50)} / ${ms(m.toCrm.p95)}`, `${ms(m.roundTrip.p50)} / ${ms(m.roundTrip.p95)}`]),
+      ['mode', 'what', 'CRM → Exchange p50 / p95', 'Exchange → CRM p50 / p95', 'round trip p50 / p95'],
+      report.modes.map((m) => [m.mode, m.kind, `${ms(m.toExchange.p50)} / ${ms(m.toExchange.p95)}`, `${ms(m.toCrm.p50)} / ${ms(m.toCrm.p95)}`, `${ms(m.roundTrip.p50)} / ${ms(m.roundTrip.p95)}`]),
     ),
     '',
-    ...report.modes.map((m) => `- **${m.mode}**: ${m.settings}.`),
+    ...settings.map(([mode, text]) => `- **${mode}**: ${text}.`),
     '',
-    table(['target', 'measured', 'wanted', ''], [['round trip p95 with push', `${num(push.roundTrip.p95 / 1000, 1)} s`, '< 5 s', push.roundTrip.p95 < 5000 ? 'met' : 'missed']]),
+    table(['target', 'measured', 'wanted', ''], [['round trip p95 with push (the slower of the two)', `${num(worst / 1000, 1)} s`, '< 5 s', worst < 5000 ? 'met' : 'missed']]),
     '',
   ].join('\n');
 }
