@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { DateTimeColumn } from '../common/columns';
 
 /**
@@ -7,6 +7,8 @@ import { DateTimeColumn } from '../common/columns';
  * Exchange; one read from Exchange is recorded here, so it is not written back (no echo).
  */
 @Entity('exchange_calendar_link')
+// Every Calendar page looks its entries up by ItemId within the mailbox.
+@Index(['mailboxId', 'itemId'])
 export class ExchangeCalendarLink {
   @PrimaryColumn('varchar', { length: 36 })
   mailboxId: string;
