@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseGlobalId } from '../../api/src/common/global-id';
 import { EmailServerKind, MailAuthMethod, MailboxState } from '../../api/src/mail/mail-enums';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { configureMailbox, insertProfile } from '../support/mail-setup';
@@ -160,8 +161,14 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
       // Now the CRM's change is the later one (Outlook's edit is an hour old): the CRM keeps its version and writes it
       // over the version it has now seen.
       ok(await hub.gql(UPDATE, { id, input: { location: 'Room 2' } }, sam));
+      const seen: string[] = [];
+      const stopListening = hub.services.events.subscribe((e) => void (e.type === 'ACTIVITY_UPDATED' && seen.push(e.activityId)));
       const crmWins = ok(await sync([entry({ summary: `${tag} Board meeting (Room 3)`, location: 'Room 3', changeKey: 'CK3', lastModifiedAt: new Date(Date.now() - hour).toISOString() })])).syncMailboxCalendar[0];
       expect(crmWins).toMatchObject({ outcome: 'CRM_VERSION_KEPT', appointmentId: id });
+      // No field changed, but the new conflict reaches open timelines as an update.
+      for (let i = 0; i < 100 && !seen.includes(parseGlobalId(id)!.id); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      stopListening();
+      expect(seen).toContain(parseGlobalId(id)!.id);
       const afterCrm = await node(id, sam);
       expect(afterCrm).toMatchObject({ subject: `${tag} Board meeting (Teams)`, location: 'Room 2' });
       expect(afterCrm.syncConflicts[0]).toMatchObject({ rule: 'LATER_CHANGE_WINS', winner: 'CRM', losingVersion: { subject: `${tag} Board meeting (Room 3)`, location: 'Room 3', startAt: '2027-03-10T09:00:00.000Z' } });

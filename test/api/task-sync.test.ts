@@ -123,8 +123,14 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
 
     // Now the CRM's change is the later one (Outlook's edit is an hour old): the CRM keeps its version and writes it out.
     ok(await hub.gql(SET_STATE, { id: taskId, s: 'COMPLETED' }, sam));
+    const seen: string[] = [];
+    const stopListening = hub.services.events.subscribe((e) => void (e.type === 'ACTIVITY_UPDATED' && seen.push(e.activityId)));
     const crmWins = ok(await sync([outlookTask('AAMkBoth=', { subject: `${tag} Quarterly review (Room Orion)`, lastModifiedAt: later(-3600) })])).syncMailboxTasks[0];
     expect(crmWins).toMatchObject({ outcome: 'CRM_VERSION_KEPT', taskId });
+    // No field changed, but the new conflict reaches open timelines as an update.
+    for (let i = 0; i < 100 && !seen.includes(parseGlobalId(taskId)!.id); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    stopListening();
+    expect(seen).toContain(parseGlobalId(taskId)!.id);
     const afterCrm = ok(await hub.gql(TASK, { id: taskId }, sam)).node;
     expect(afterCrm).toMatchObject({ subject: `${tag} Quarterly review (Teams)`, state: 'COMPLETED' });
     expect(afterCrm.syncConflicts[0]).toMatchObject({ rule: 'LATER_CHANGE_WINS', winner: 'CRM', losingVersion: { subject: `${tag} Quarterly review (Room Orion)`, completed: false } });

@@ -105,12 +105,15 @@ export class CalendarSyncService {
     const requests: InviteRequest[] = [];
     const deleted = deletedItemIds.map((id) => id.trim()).filter((id) => id);
     const linked = await linkedAppointments(em, mailbox.id, [...events.map(entryOf).map((e) => e.itemId), ...deleted]);
+    const conflicted: string[] = [];
     for (const [index, invite] of prepared.entries()) {
       const entry = entryOf(events[index]);
       const pair = entry.itemId ? linked.get(entry.itemId) : undefined;
       const settled = pair && invite.start && invite.end ? await settleLinkedEntry(em, mailbox.id, pair, invite, entry, now) : null;
       if (settled) {
         results[index] = { uid: invite.uid, ...settled, appointmentId: toGlobalId('Appointment', pair!.link.activityId) };
+        // A conflict the CRM won changes no field, but the appointment's syncConflicts: open timelines show it at once.
+        if (settled.outcome === CalendarEventOutcome.CRM_VERSION_KEPT) conflicted.push(pair!.link.activityId);
         continue;
       }
       if (!known.has(invite.uid) && !concernsCrm(invite)) {
@@ -139,7 +142,10 @@ export class CalendarSyncService {
     }
     if (cursor !== null) await em.update(Mailbox, { id: mailbox.id }, { syncCursor: cursor, updatedAt: now });
     const changed = outcomes.filter((o) => o.change && o.appointmentId);
-    await this.events.stageMany(em, changed.map((o) => ({ change: o.change === 'ACTIVITY_CREATED' ? ('CREATED' as const) : ('UPDATED' as const), activityId: o.appointmentId! })));
+    await this.events.stageMany(em, [
+      ...changed.map((o) => ({ change: o.change === 'ACTIVITY_CREATED' ? ('CREATED' as const) : ('UPDATED' as const), activityId: o.appointmentId! })),
+      ...conflicted.map((activityId) => ({ change: 'UPDATED' as const, activityId })),
+    ]);
     return results;
   }
 }

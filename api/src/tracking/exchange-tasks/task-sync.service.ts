@@ -159,6 +159,8 @@ export class TaskSyncService {
           // The link keeps its old fingerprint, so the CRM's version is handed out by claimTaskWrites and overwrites Outlook's.
           await this.recordConflict(em, mailbox, linked, decision.conflict, SyncSide.CRM, exchange, task.lastModifiedAt, now);
           await recordTaskLink(em, { ...link, changeKey }, now);
+          // No field changed, but the task's syncConflicts did: open timelines show it at once.
+          changes.push({ change: 'UPDATED', activityId: link.activityId });
           result(task.itemId, TaskSyncOutcome.CRM_VERSION_KEPT, link.activityId);
           break;
       }
