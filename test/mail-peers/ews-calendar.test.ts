@@ -85,6 +85,18 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     await watching.close();
   });
 
+  it('writes text with XML\'s special characters as it is (ews-javascript-api writes values unescaped; Exchange refuses a bare "&"), created and updated', async () => {
+    const user = 'esc-calendar@corp.test';
+    ews.addUser(user, { password: 'pw' });
+    const writer = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
+    const tricky = `R&D <review> "quoted" 'x' &amp; ok`;
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6Mg', uid: 'a2@crm-activity-hub', itemId: null, changeKey: null, subject: tricky, startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room <4> & 5', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann & Co <Buyer>', required: true }], fingerprint: 'f1' };
+    const [created] = await writeCalendar(writer, [write]);
+    expect(ews.calendarItems(user)[0]).toMatchObject({ subject: tricky, location: 'Room <4> & 5', required: [{ name: 'Ann & Co <Buyer>', address: 'ann@customer.test' }] });
+    await writeCalendar(writer, [{ ...write, itemId: created.itemId, changeKey: created.changeKey, subject: `${tricky} (2)`, fingerprint: 'f2' }]);
+    expect(ews.calendarItems(user)[0].subject).toBe(`${tricky} (2)`);
+  });
+
   it('writes an appointment with the CRM\'s UID and no invitations, changes it in place over the version it last saw, and removes a cancelled one', async () => {
     const user = 'writer@corp.test';
     ews.addUser(user, { password: 'pw' });

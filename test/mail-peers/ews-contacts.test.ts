@@ -51,6 +51,17 @@ describe('Exchange Contacts read against the schema-faithful EWS test server (no
     expect(again.contacts.map((c) => c.surname)).toEqual(['Berg']);
   });
 
+  it('writes names with XML\'s special characters as they are (ews-javascript-api writes values unescaped; Exchange refuses a bare "&")', async () => {
+    const ann = 'esc-contact@corp.test';
+    ews.addUser(ann, { password: 'pw' });
+    const contacts = new EwsContactSource(services, accountOf(ann));
+    await contacts.write([{
+      contactId: 'Q29udGFjdDoy', itemId: null, changeKey: null, release: false, givenName: 'Ann & Bo', surname: 'O\'Brien <Sales>', displayName: 'Ann & Bo O\'Brien <Sales>', jobTitle: 'R&D "lead"',
+      businessPhone: '+46 8 555 03 00 <ext>', mobilePhone: null, emails: ['ann&bo@fabrikam.example'], withheld: [], fingerprint: 'f1',
+    }]);
+    expect(ews.contacts(ann)[0]).toMatchObject({ givenName: 'Ann & Bo', surname: 'O\'Brien <Sales>', displayName: 'Ann & Bo O\'Brien <Sales>', jobTitle: 'R&D "lead"', businessPhone: '+46 8 555 03 00 <ext>', emails: ['ann&bo@fabrikam.example'] });
+  });
+
   it('writes a CRM contact marked and carrying its id, changes it in place over the version it saw (never a newer one), and releases it by taking only the mark off', async () => {
     const ann = 'ann@corp.test';
     ews.addUser(ann, { password: 'pw' });

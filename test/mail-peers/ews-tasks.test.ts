@@ -44,6 +44,16 @@ describe('Exchange Tasks against the schema-faithful EWS test server (not Exchan
     expect(third).toMatchObject({ tasks: [], deletedItemIds: [call] });
   });
 
+  it('writes text with XML\'s special characters as it is (ews-javascript-api writes values unescaped; Exchange refuses a bare "&"), created and updated', async () => {
+    const ann = user('esc-task@corp.test');
+    const tasks = new EwsTaskSource(services, accountOf(ann));
+    const tricky = `R&D <review> "quoted" 'x' &amp; ok`;
+    const [created] = await tasks.write([{ taskId: 'VGFzazoy', itemId: null, changeKey: null, remove: false, subject: tricky, notes: `${tricky}\nline 2`, dueDay: null, importance: 'NORMAL', completed: false, fingerprint: 'f1' }]);
+    expect(ews.tasks(ann)[0]).toMatchObject({ subject: tricky, notes: `${tricky}\nline 2` });
+    await tasks.write([{ taskId: 'VGFzazoy', itemId: created.itemId, changeKey: created.changeKey, remove: false, subject: `${tricky} (2)`, notes: null, dueDay: null, importance: 'NORMAL', completed: false, fingerprint: 'f2' }]);
+    expect(ews.tasks(ann)[0].subject).toBe(`${tricky} (2)`);
+  });
+
   it('writes a CRM task with the mark and its id, changes it in place over the version it saw (never a newer one) keeping Outlook\'s own status, and removes a cancelled one', async () => {
     const ann = user('ann@corp.test');
     const tasks = new EwsTaskSource(services, accountOf(ann));

@@ -57,4 +57,22 @@ export function serverBusyFault(backOffMs: number): string {
     '</detail></s:Fault></s:Body></s:Envelope>'
   );
 }
+/**
+ * The SOAP fault Exchange answers a request that is not well-formed XML with (HTTP 500): ErrorSchemaValidation, with
+ * where the parser stopped in MessageXml.
+ */
+export function schemaValidationFault(position: number): string {
+  const violation = `An error occurred while parsing EntityName. Line 1, position ${position}.`;
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    `<s:Envelope xmlns:s="${SOAP_NS}"><s:Body><s:Fault>` +
+    `<faultcode xmlns:a="${TYPES_NS}">a:ErrorSchemaValidation</faultcode>` +
+    `<faultstring xml:lang="en-US">The request failed schema validation: ${violation}</faultstring>` +
+    `<detail><e:ResponseCode xmlns:e="${ERRORS_NS}">ErrorSchemaValidation</e:ResponseCode>` +
+    `<e:Message xmlns:e="${ERRORS_NS}">The request failed schema validation.</e:Message>` +
+    `<t:MessageXml xmlns:t="${TYPES_NS}"><t:LineNumber>1</t:LineNumber><t:LinePosition>${position}</t:LinePosition><t:Violation>${violation}</t:Violation></t:MessageXml>` +
+    '</detail></s:Fault></s:Body></s:Envelope>'
+  );
+}
+
 const ERRORS_NS = 'http://schemas.microsoft.com/exchange/services/2006/errors';

@@ -10,6 +10,7 @@ import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folde
 import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 import { NEWER_IN_EXCHANGE, updateSeenVersion } from './ews-update.js';
+import { xmlText } from './ews-xml.js';
 
 // Appointments from an Exchange Calendar as the hub's calendar events: one SyncFolderItems page of item ids, then
 // GetItem of their calendar properties (SyncFolderItems, like FindItem, does not return attendees).
@@ -194,11 +195,11 @@ export async function writeCalendar(session: EwsSession, writes: readonly Calend
 }
 
 function fill(appointment: Appointment, write: CalendarWriteRequest): void {
-  appointment.Subject = write.subject;
+  appointment.Subject = xmlText(write.subject);
   appointment.Start = new DateTime(Date.parse(write.startAt));
   appointment.End = new DateTime(Date.parse(write.endAt));
   appointment.IsAllDayEvent = write.allDay;
-  if (write.location) appointment.Location = write.location;
+  if (write.location) appointment.Location = xmlText(write.location);
 }
 
 async function createEntry(session: EwsSession, write: CalendarWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null }> {
@@ -208,7 +209,7 @@ async function createEntry(session: EwsSession, write: CalendarWriteRequest, sig
       const appointment = new Appointment(service);
       fill(appointment, write);
       appointment.ICalUid = write.uid;
-      for (const attendee of write.attendees) (attendee.required ? appointment.RequiredAttendees : appointment.OptionalAttendees).Add(attendee.name ?? attendee.address, attendee.address);
+      for (const attendee of write.attendees) (attendee.required ? appointment.RequiredAttendees : appointment.OptionalAttendees).Add(xmlText(attendee.name ?? attendee.address), xmlText(attendee.address));
       await appointment.Save(new FolderId(WellKnownFolderName.Calendar), SendInvitationsMode.SendToNone);
       return { itemId: appointment.Id.UniqueId, changeKey: appointment.Id.ChangeKey || null };
     },

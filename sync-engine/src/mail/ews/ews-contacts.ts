@@ -7,6 +7,7 @@ import { withContactsState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
+import { xmlText } from './ews-xml.js';
 
 // Contacts in an Exchange mailbox's Contacts folder, read for the hub and written from it: SyncFolderItems for the
 // ids changed and deleted, GetItem for their names, addresses and numbers. The hub takes in only those marked
@@ -156,7 +157,7 @@ async function writeContact(session: EwsSession, write: ContactWriteRequest, sig
     if (!write.itemId) return { itemId: null, changeKey: null };
     // Only the mark comes off, over whatever version Outlook has now: nothing of the user's is overwritten.
     const released = await updateOverSeenVersion(session, { folder: 'Contacts', itemId: write.itemId, changeKey: null, signal }, bind(write.itemId, new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Categories])), (contact) => {
-      contact.Categories = new StringList(categoriesWithoutMark(contact));
+      contact.Categories = new StringList(categoriesWithoutMark(contact).map((category) => xmlText(category)));
     });
     return released === NEWER_IN_EXCHANGE ? released : { itemId: null, changeKey: null };
   }
@@ -185,18 +186,18 @@ const PHONES: readonly ['BUSINESS_PHONE' | 'MOBILE_PHONE', PhoneNumberKey, 'busi
 
 /** The CRM's fields on an Outlook contact; a field the CRM leaves empty is cleared (a dictionary entry only if Outlook has it). */
 function fill(contact: Contact, write: ContactWriteRequest): void {
-  contact.GivenName = write.givenName as string;
-  contact.Surname = write.surname as string;
-  contact.DisplayName = write.displayName as string;
-  contact.JobTitle = write.jobTitle as string;
+  contact.GivenName = xmlText(write.givenName) as string;
+  contact.Surname = xmlText(write.surname) as string;
+  contact.DisplayName = xmlText(write.displayName) as string;
+  contact.JobTitle = xmlText(write.jobTitle) as string;
   for (const [i, key] of EMAIL_KEYS.entries()) {
     const address = write.emails[i];
-    if (address) contact.EmailAddresses._setItem(key, new EmailAddress(address));
+    if (address) contact.EmailAddresses._setItem(key, new EmailAddress(xmlText(address)));
     else if (optional(() => contact.EmailAddresses.Contains(key))) contact.EmailAddresses._setItem(key, null as never);
   }
   for (const [field, key, value] of PHONES) {
     if (write.withheld.includes(field)) continue;
-    if (write[value]) contact.PhoneNumbers._setItem(key, write[value]);
+    if (write[value]) contact.PhoneNumbers._setItem(key, xmlText(write[value]));
     else if (optional(() => contact.PhoneNumbers.Contains(key))) contact.PhoneNumbers._setItem(key, null as never);
   }
 }

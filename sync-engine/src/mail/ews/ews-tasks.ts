@@ -8,6 +8,7 @@ import { withTasksState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
+import { xmlText } from './ews-xml.js';
 
 // Tasks in an Exchange mailbox's Tasks folder, read for the hub and written from it: SyncFolderItems for the ids
 // changed and deleted, GetItem for their task properties.
@@ -175,8 +176,8 @@ async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: 
 }
 
 function fill(task: Task, write: TaskWriteRequest): void {
-  task.Subject = write.subject;
-  task.Body = new MessageBody(BodyType.Text, write.notes ?? '');
+  task.Subject = xmlText(write.subject);
+  task.Body = new MessageBody(BodyType.Text, xmlText(write.notes ?? ''));
   // Outlook keeps a due day: noon UTC is that day wherever the mailbox is (UTC-12 to UTC+12).
   task.DueDate = write.dueDay ? new DateTime(Date.parse(`${write.dueDay}T12:00:00.000Z`)) : (null as unknown as DateTime);
   task.Importance = IMPORTANCE_OF[write.importance];

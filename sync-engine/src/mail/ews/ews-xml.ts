@@ -5,3 +5,8 @@
 export function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
+
+/** xmlEscape for a field the hub writes into an item; null stays null (the field is cleared). */
+export function xmlText<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' ? xmlEscape(text) : text) as T;
+}
