@@ -156,14 +156,14 @@ async function writeContact(session: EwsSession, write: ContactWriteRequest, sig
   if (write.release) {
     if (!write.itemId) return { itemId: null, changeKey: null };
     // Only the mark comes off, over whatever version Outlook has now: nothing of the user's is overwritten.
-    const released = await updateOverSeenVersion(session, { folder: 'Contacts', itemId: write.itemId, changeKey: null, signal }, bind(write.itemId, new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Categories])), (contact) => {
+    const released = await updateOverSeenVersion(session, { folder: 'Contacts', changeKey: null, signal }, bind(write.itemId, new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Categories])), (contact) => {
       contact.Categories = new StringList(categoriesWithoutMark(contact).map((category) => xmlText(category)));
     });
     return released === NEWER_IN_EXCHANGE ? released : { itemId: null, changeKey: null };
   }
   if (write.itemId) {
     const properties = new PropertySet(BasePropertySet.IdOnly, [ContactSchema.GivenName, ContactSchema.Surname, ContactSchema.DisplayName, ContactSchema.JobTitle, ContactSchema.EmailAddresses, ContactSchema.PhoneNumbers]);
-    const updated = await updateOverSeenVersion(session, { folder: 'Contacts', itemId: write.itemId, changeKey: write.changeKey, signal }, bind(write.itemId, properties), (contact) => fill(contact, write));
+    const updated = await updateOverSeenVersion(session, { folder: 'Contacts', changeKey: write.changeKey, signal }, bind(write.itemId, properties), (contact) => fill(contact, write));
     return updated ?? { itemId: null, changeKey: null };
   }
   return session.call(

@@ -43,7 +43,7 @@ export function markForCrm(item: Item, property: ExtendedPropertyDefinition, crm
  */
 export function updateOverSeenVersion<T extends Item>(
   session: EwsSession,
-  what: { folder: string; itemId: string; changeKey: string | null; signal?: AbortSignal },
+  what: { folder: string; changeKey: string | null; signal?: AbortSignal },
   bind: (service: ExchangeService) => Promise<T>,
   apply: (item: T) => void,
 ): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {

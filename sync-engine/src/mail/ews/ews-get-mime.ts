@@ -2,6 +2,7 @@ import { BasePropertySet, GetItemRequest, ItemId, ItemSchema, PropertySet, Servi
 import { MailError } from '../mail-error.js';
 import { ewsMailError } from './ews-errors.js';
 import type { EwsSession } from './ews-service.js';
+import { unescapeXml } from './ews-xml.js';
 
 /** A message read with GetItem: its MIME (Types.xsd MimeContent, base64 on the wire) and where it sits. */
 export interface FetchedItem {
@@ -110,12 +111,4 @@ function attributeOf(content: string, element: string, attribute: string): strin
   const tag = new RegExp(`<${P}${element}\\b([^>]*)/?>`).exec(content)?.[1];
   const value = tag ? new RegExp(`\\b${attribute}\\s*=\\s*"([^"]*)"|\\b${attribute}\\s*=\\s*'([^']*)'`).exec(tag) : null;
   return value ? unescapeXml(value[1] ?? value[2]) : null;
-}
-
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function unescapeXml(text: string): string {
-  return text.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
-    name ? ENTITIES[name] : String.fromCodePoint(Number.parseInt(dec ?? hex!, dec ? 10 : 16)),
-  );
 }

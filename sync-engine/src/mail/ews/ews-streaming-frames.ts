@@ -1,3 +1,5 @@
+import { unescapeXml } from './ews-xml.js';
+
 /** What one SOAP document on a GetStreamingEvents response says (Messages.xsd GetStreamingEventsResponseMessageType). */
 export type StreamingFrame =
   /** Notifications: how many item events they carry (a StatusEvent alone counts none). */
@@ -45,12 +47,12 @@ export function readFrame(xml: string): StreamingFrame {
   const message = /<GetStreamingEventsResponseMessage\b([^>]*)>([\s\S]*?)<\/GetStreamingEventsResponseMessage>/.exec(plain);
   if (!message) {
     const fault = /<faultstring\b[^>]*>([^<]*)</.exec(plain)?.[1]?.trim();
-    return { kind: 'error', code: 'ErrorInvalidResponse', message: fault ? decode(fault) : 'the stream carried a document that is not a GetStreamingEvents response' };
+    return { kind: 'error', code: 'ErrorInvalidResponse', message: fault ? unescapeXml(fault) : 'the stream carried a document that is not a GetStreamingEvents response' };
   }
   const [, attributes, body] = message;
   const text = (name: string) => {
     const found = new RegExp(`<${name}\\b[^>]*>([^<]*)</${name}>`).exec(body)?.[1];
-    return found === undefined ? undefined : decode(found.trim());
+    return found === undefined ? undefined : unescapeXml(found.trim());
   };
   if (/\bResponseClass\s*=\s*["']Error["']/.test(attributes)) {
     const code = text('ResponseCode') || 'ErrorInternalServerError';
@@ -62,6 +64,3 @@ export function readFrame(xml: string): StreamingFrame {
   }
   return text('ConnectionStatus') === 'Closed' ? { kind: 'closed' } : { kind: 'alive' };
 }
-
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => ENTITIES[name]);

@@ -188,7 +188,7 @@ function fill(task: Task, write: TaskWriteRequest): void {
 function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest, signal?: AbortSignal) {
   return updateOverSeenVersion(
     session,
-    { folder: 'Tasks', itemId, changeKey: write.changeKey, signal },
+    { folder: 'Tasks', changeKey: write.changeKey, signal },
     (service) => Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate])),
     (task) => {
       // An open task Outlook shows as in progress, waiting or deferred keeps that status: the CRM only knows open.
