@@ -151,7 +151,7 @@ const REPORT_TASK_WRITES = graphql('ReportTaskWrites')`mutation ReportTaskWrites
 }`;
 const CLAIM_CONTACT_WRITES = graphql('ClaimContactWrites')`mutation ClaimContactWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
   claimContactWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) {
-    contactId itemId changeKey release givenName surname displayName jobTitle businessPhone mobilePhone emails withheld fingerprint
+    contactId itemId changeKey release givenName surname displayName jobTitle businessPhone mobilePhone emails companyName withheld fingerprint
   }
 }`;
 const REPORT_CONTACT_WRITES = graphql('ReportContactWrites')`mutation ReportContactWrites($mailboxId: ID!, $leaseId: ID!, $writes: [ContactWriteInput!]!) {
@@ -276,7 +276,7 @@ export class GraphqlHubApi implements HubApi {
   }
 
   async reportContactWrites(mailboxId: string, leaseId: string, writes: readonly ContactWriteResult[]): Promise<void> {
-    await this.request(REPORT_CONTACT_WRITES, { mailboxId, leaseId, writes: writes.map(({ contactId, itemId, changeKey, fingerprint }) => ({ contactId, itemId, changeKey, fingerprint })) });
+    await this.request(REPORT_CONTACT_WRITES, { mailboxId, leaseId, writes: writes.map(({ contactId, itemId, changeKey, fingerprint, companyName }) => ({ contactId, itemId, changeKey, fingerprint, companyName })) });
   }
 
   async uploadBlob(content: Buffer): Promise<string> {

@@ -105,12 +105,15 @@ export type ContactSyncOutcome =
 /** An Outlook contact field a ContactWrite may leave as Outlook has it. */
 export type ContactWriteField =
   | 'BUSINESS_PHONE'
+  | 'COMPANY'
   | 'MOBILE_PHONE';
 
 /** One contact the engine wrote to, or released in, the Exchange Contacts folder. */
 export type ContactWriteInput = {
   /** Its ChangeKey after the write. */
   readonly changeKey?: string | null | undefined;
+  /** The company written, as claimContactWrites gave it; null when none was written (cleared, withheld, or released). */
+  readonly companyName?: string | null | undefined;
   readonly contactId: string;
   /** The fingerprint claimContactWrites gave. */
   readonly fingerprint: string;
@@ -359,7 +362,7 @@ export type ClaimContactWritesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimContactWritesMutation = { readonly claimContactWrites: ReadonlyArray<{ readonly contactId: string, readonly itemId: string | null, readonly changeKey: string | null, readonly release: boolean, readonly givenName: string | null, readonly surname: string | null, readonly displayName: string | null, readonly jobTitle: string | null, readonly businessPhone: string | null, readonly mobilePhone: string | null, readonly emails: ReadonlyArray<string>, readonly withheld: ReadonlyArray<ContactWriteField>, readonly fingerprint: string }> };
+export type ClaimContactWritesMutation = { readonly claimContactWrites: ReadonlyArray<{ readonly contactId: string, readonly itemId: string | null, readonly changeKey: string | null, readonly release: boolean, readonly givenName: string | null, readonly surname: string | null, readonly displayName: string | null, readonly jobTitle: string | null, readonly businessPhone: string | null, readonly mobilePhone: string | null, readonly emails: ReadonlyArray<string>, readonly companyName: string | null, readonly withheld: ReadonlyArray<ContactWriteField>, readonly fingerprint: string }> };
 
 export type ClaimMailboxesMutationVariables = Exact<{
   engineId: string;

@@ -280,7 +280,7 @@ export function taskWritesOnEntry(data: Fields): TaskWriteRequest[] {
   });
 }
 
-const WITHHELD = ['BUSINESS_PHONE', 'MOBILE_PHONE'] as const;
+const WITHHELD = ['BUSINESS_PHONE', 'MOBILE_PHONE', 'COMPANY'] as const;
 
 /** The contacts a claimContactWrites answer hands out to write to (or release in) the Exchange Contacts folder. */
 export function contactWritesOnEntry(data: Fields): ContactWriteRequest[] {
@@ -300,6 +300,7 @@ export function contactWritesOnEntry(data: Fields): ContactWriteRequest[] {
       businessPhone: stringOrNull(o, 'businessPhone', path),
       mobilePhone: stringOrNull(o, 'mobilePhone', path),
       emails,
+      companyName: stringOrNull(o, 'companyName', path),
       withheld: listOf(o, 'withheld', path, (field, at) => {
         if (!isOneOf(field, WITHHELD)) throw new WireShapeError(`${at}: ${shown(field)} is not one of ${WITHHELD.join(', ')}`);
         return field;

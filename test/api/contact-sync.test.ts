@@ -13,7 +13,7 @@ const CLAIM = 'mutation { claimMailboxes(engineId: "contact-test", limit: 20) { 
 const SYNC = `mutation($m: ID!, $l: ID!, $c: [ExchangeContactInput!]!, $d: [String!], $cur: String) {
   syncMailboxContacts(mailboxId: $m, leaseId: $l, contacts: $c, deletedItemIds: $d, cursor: $cur) { itemId outcome contactId } }`;
 const CLAIM_WRITES = `mutation($m: ID!, $l: ID!, $n: Int!) { claimContactWrites(mailboxId: $m, leaseId: $l, first: $n) {
-  contactId itemId changeKey release givenName surname displayName jobTitle businessPhone mobilePhone emails withheld fingerprint } }`;
+  contactId itemId changeKey release givenName surname displayName jobTitle businessPhone mobilePhone emails companyName withheld fingerprint } }`;
 const REPORT_WRITES = 'mutation($m: ID!, $l: ID!, $w: [ContactWriteInput!]!) { reportContactWrites(mailboxId: $m, leaseId: $l, writes: $w) }';
 const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { id } }';
 const UPDATE = 'mutation($id: ID!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { id } }';
@@ -103,7 +103,7 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     const writes = await claim();
     expect(writes).toEqual([{
       contactId: made, itemId: null, changeKey: null, release: false, givenName: 'Elin', surname: `Holm ${tag}`, displayName: `Elin Holm ${tag}`, jobTitle: 'Buyer',
-      businessPhone: '+46 8 555 04 00', mobilePhone: null, emails: [`elin.${tag}@litware.example`, `e.holm.${tag}@litware.example`], withheld: [], fingerprint: expect.any(String),
+      businessPhone: '+46 8 555 04 00', mobilePhone: null, emails: [`elin.${tag}@litware.example`, `e.holm.${tag}@litware.example`], companyName: null, withheld: ['COMPANY'], fingerprint: expect.any(String),
     }]);
     // The engine wrote it and stopped before reporting: read back with the hub's id on it, it is paired, not a new contact.
     expect(ok(await sync([asWritten(writes[0], 'AAMkWritten=')])).syncMailboxContacts).toEqual([{ itemId: 'AAMkWritten=', outcome: 'UNCHANGED', contactId: made }]);
@@ -232,6 +232,51 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     expect(await hub.database.dataSource.query('SELECT id FROM contact WHERE lastName = ?', [`Stale ${tag}`])).toEqual([]);
   });
 
+  it('Outlook\'s company names the CRM account: one active account Sam may link to, whatever the case; several, a hidden or unknown one name none; the account goes out as the company, and a removed one is cleared only where it was shown', async () => {
+    const CREATE_ACCOUNT = 'mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }';
+    // What earlier tests left unwritten is written first.
+    for (let writes = await claim(); writes.length; writes = await claim()) ok(await report(writes.map((w) => ({ contactId: w.contactId, itemId: w.release ? null : w.itemId ?? `left-${w.contactId}`, fingerprint: w.fingerprint }))));
+    const accountOf = async (contactGlobalId: string) => (await hub.database.dataSource.query('SELECT accountId FROM contact WHERE id = ?', [parseGlobalId(contactGlobalId)!.id]))[0].accountId;
+    const contoso = ok(await hub.gql(CREATE_ACCOUNT, { input: { name: `Contoso ${tag}` } }, sam)).createAccount.id;
+    const fabrikam = ok(await hub.gql(CREATE_ACCOUNT, { input: { name: `Fabrikam ${tag}` } }, sam)).createAccount.id;
+    for (let i = 0; i < 2; i++) ok(await hub.gql(CREATE_ACCOUNT, { input: { name: `Twice ${tag}` } }, sam));
+    const sven = await hub.login('sven.service@demo.crm.test');
+    ok(await hub.gql(CREATE_ACCOUNT, { input: { name: `Hidden ${tag}` } }, sven));
+    const person = (itemId: string, company: string | null, extra: Record<string, unknown> = {}) => outlook(itemId, { surname: `${itemId} ${tag}`, companyName: company, emails: [`${itemId.toLowerCase()}.${tag}@company.example`], ...extra });
+
+    const results = ok(await sync([person('Case', ` CONTOSO  ${tag} `), person('Twice', `Twice ${tag}`), person('Hidden', `Hidden ${tag}`), person('Unknown', `Nobody ${tag}`)])).syncMailboxContacts;
+    expect(results.map((r: any) => r.outcome)).toEqual(['CREATED', 'CREATED', 'CREATED', 'CREATED']);
+    expect(await accountOf(results[0].contactId)).toBe(parseGlobalId(contoso)!.id);
+    for (const r of results.slice(1)) expect(await accountOf(r.contactId)).toBeNull();
+    // Both sides agree: nothing to write; the unmatched companies are Sam's own text and stay in his Outlook.
+    expect(await claim()).toEqual([]);
+
+    // Moved to another account in Outlook, later than the CRM changed: the contact follows.
+    expect(ok(await sync([person('Case', `Fabrikam ${tag}`, { changeKey: 'CK-f', lastModifiedAt: later(60) })])).syncMailboxContacts[0].outcome).toBe('UPDATED');
+    expect(await accountOf(results[0].contactId)).toBe(parseGlobalId(fabrikam)!.id);
+    expect(await claim()).toEqual([]);
+
+    // A CRM contact with an account is written with the account's name; the report records what was shown.
+    const made = ok(await hub.gql(CREATE, { input: { lastName: `Konto ${tag}`, accountId: contoso, emails: [`konto.${tag}@contoso.example`] } }, sam)).createContact.id;
+    const [first] = await claim();
+    expect(first).toMatchObject({ contactId: made, companyName: `Contoso ${tag}`, withheld: [] });
+    ok(await report([{ contactId: made, itemId: 'AAMkKonto=', changeKey: 'CK1', fingerprint: first.fingerprint, companyName: first.companyName }]));
+    expect(ok(await sync([{ ...asWritten(first, 'AAMkKonto=', { changeKey: 'CK1' }), companyName: `Contoso ${tag}` }])).syncMailboxContacts[0].outcome).toBe('UNCHANGED');
+    expect(await claim()).toEqual([]);
+    // The account removed in the CRM: Outlook's company was the account, so it is cleared (not kept as the user's text).
+    ok(await hub.gql(UPDATE, { id: made, input: { accountId: null } }, sam));
+    const [cleared] = await claim();
+    expect(cleared).toMatchObject({ contactId: made, companyName: null, withheld: [] });
+    ok(await report([{ contactId: made, itemId: 'AAMkKonto=', changeKey: 'CK2', fingerprint: cleared.fingerprint, companyName: null }]));
+    // Read back without a company: no change, and the account is not put back.
+    expect(ok(await sync([asWritten(cleared, 'AAMkKonto=', { changeKey: 'CK2', lastModifiedAt: later(120) })])).syncMailboxContacts[0].outcome).toBe('UNCHANGED');
+    expect(await accountOf(made)).toBeNull();
+    expect(await claim()).toEqual([]);
+
+    // Bad input names the field.
+    failed(await report([{ contactId: made, itemId: 'AAMkKonto=', fingerprint: 'f', companyName: 'x'.repeat(161) }]), 'BAD_USER_INPUT', 'writes[0].companyName');
+  });
+
   // Last: it takes Sam's Salesperson role away.
   it('a number hidden from Sam by column security is neither written to his Outlook nor compared, and Outlook\'s is not taken in', async () => {
     const made = ok(await hub.gql(CREATE, { input: { lastName: `Nummer ${tag}`, telephone: '+46 8 555 08 00', mobilePhone: '+46 70 555 08 00', emails: [`nummer.${tag}@proseware.example`] } }, sam)).createContact.id;
@@ -246,13 +291,13 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
 
     // His contacts are handed out once more, without the numbers (withheld: Outlook keeps its own); then nothing is left to write.
     const again = await claim();
-    expect(again.find((w) => w.contactId === made)).toMatchObject({ itemId: 'AAMkNummer=', businessPhone: null, mobilePhone: null, withheld: ['BUSINESS_PHONE', 'MOBILE_PHONE'] });
-    expect(again.filter((w) => !w.release).every((w) => w.businessPhone === null && w.mobilePhone === null && w.withheld.length === 2)).toBe(true);
+    expect(again.find((w) => w.contactId === made)).toMatchObject({ itemId: 'AAMkNummer=', businessPhone: null, mobilePhone: null, withheld: ['BUSINESS_PHONE', 'MOBILE_PHONE', 'COMPANY'] });
+    expect(again.filter((w) => !w.release).every((w) => w.businessPhone === null && w.mobilePhone === null && w.withheld.includes('BUSINESS_PHONE') && w.withheld.includes('MOBILE_PHONE'))).toBe(true);
     for (let writes = again; writes.length; writes = await claim()) ok(await report(writes.map((w) => ({ contactId: w.contactId, itemId: w.release ? null : w.itemId, fingerprint: w.fingerprint }))));
     // A change he may see goes out without the numbers.
     ok(await hub.gql(UPDATE, { id: made, input: { jobTitle: 'Analyst' } }, admin));
     const [change] = await claim();
-    expect(change).toMatchObject({ contactId: made, jobTitle: 'Analyst', businessPhone: null, mobilePhone: null, withheld: ['BUSINESS_PHONE', 'MOBILE_PHONE'] });
+    expect(change).toMatchObject({ contactId: made, jobTitle: 'Analyst', businessPhone: null, mobilePhone: null, withheld: ['BUSINESS_PHONE', 'MOBILE_PHONE', 'COMPANY'] });
     ok(await report([{ contactId: made, itemId: 'AAMkNummer=', changeKey: 'CK2', fingerprint: change.fingerprint }]));
     // Outlook keeps its own numbers: read back, they are no change, and they do not reach the CRM.
     const back = { ...asWritten(change, 'AAMkNummer=', { changeKey: 'CK2' }), businessPhone: '+46 8 555 99 99', mobilePhone: '+46 70 555 99 99' };

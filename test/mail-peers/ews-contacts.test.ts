@@ -57,9 +57,9 @@ describe('Exchange Contacts read against the schema-faithful EWS test server (no
     const contacts = new EwsContactSource(services, accountOf(ann));
     await contacts.write([{
       contactId: 'Q29udGFjdDoy', itemId: null, changeKey: null, release: false, givenName: 'Ann & Bo', surname: 'O\'Brien <Sales>', displayName: 'Ann & Bo O\'Brien <Sales>', jobTitle: 'R&D "lead"',
-      businessPhone: '+46 8 555 03 00 <ext>', mobilePhone: null, emails: ['ann&bo@fabrikam.example'], withheld: [], fingerprint: 'f1',
+      businessPhone: '+46 8 555 03 00 <ext>', mobilePhone: null, emails: ['ann&bo@fabrikam.example'], companyName: 'Fabrikam & Co <AB>', withheld: [], fingerprint: 'f1',
     }]);
-    expect(ews.contacts(ann)[0]).toMatchObject({ givenName: 'Ann & Bo', surname: 'O\'Brien <Sales>', displayName: 'Ann & Bo O\'Brien <Sales>', jobTitle: 'R&D "lead"', businessPhone: '+46 8 555 03 00 <ext>', emails: ['ann&bo@fabrikam.example'] });
+    expect(ews.contacts(ann)[0]).toMatchObject({ givenName: 'Ann & Bo', surname: 'O\'Brien <Sales>', displayName: 'Ann & Bo O\'Brien <Sales>', jobTitle: 'R&D "lead"', businessPhone: '+46 8 555 03 00 <ext>', emails: ['ann&bo@fabrikam.example'], companyName: 'Fabrikam & Co <AB>' });
   });
 
   it('writes a CRM contact marked and carrying its id, changes it in place over the version it saw (never a newer one), and releases it by taking only the mark off', async () => {
@@ -68,12 +68,12 @@ describe('Exchange Contacts read against the schema-faithful EWS test server (no
     const contacts = new EwsContactSource(services, accountOf(ann));
     const write: ContactWriteRequest = {
       contactId: 'Q29udGFjdDox', itemId: null, changeKey: null, release: false, givenName: 'Cecilia', surname: 'Ek', displayName: 'Cecilia Ek', jobTitle: 'CFO',
-      businessPhone: '+46 8 555 03 00', mobilePhone: null, emails: ['cecilia@fabrikam.example', 'ce@fabrikam.example'], withheld: [], fingerprint: 'f1',
+      businessPhone: '+46 8 555 03 00', mobilePhone: null, emails: ['cecilia@fabrikam.example', 'ce@fabrikam.example'], companyName: 'Fabrikam AB', withheld: [], fingerprint: 'f1',
     };
     const [created] = await contacts.write([write]);
-    expect(created).toEqual({ contactId: 'Q29udGFjdDox', itemId: expect.any(String), changeKey: ews.contacts(ann)[0].changeKey, fingerprint: 'f1' });
+    expect(created).toEqual({ contactId: 'Q29udGFjdDox', itemId: expect.any(String), changeKey: ews.contacts(ann)[0].changeKey, fingerprint: 'f1', companyName: 'Fabrikam AB' });
     expect(ews.contacts(ann)).toEqual([expect.objectContaining({
-      itemId: created.itemId, givenName: 'Cecilia', surname: 'Ek', displayName: 'Cecilia Ek', jobTitle: 'CFO', businessPhone: '+46 8 555 03 00', emails: ['cecilia@fabrikam.example', 'ce@fabrikam.example'],
+      itemId: created.itemId, givenName: 'Cecilia', surname: 'Ek', displayName: 'Cecilia Ek', companyName: 'Fabrikam AB', jobTitle: 'CFO', businessPhone: '+46 8 555 03 00', emails: ['cecilia@fabrikam.example', 'ce@fabrikam.example'],
       categories: ['Tracked to CRM'], extended: { CrmActivityHubContactId: 'Q29udGFjdDox' },
     })]);
     expect(ews.contacts(ann)[0].mobilePhone).toBeUndefined();
@@ -89,7 +89,7 @@ describe('Exchange Contacts read against the schema-faithful EWS test server (no
     // Over the version it has seen: a new title, the second address and the business number cleared, a mobile number set.
     const seen = ews.contacts(ann)[0].changeKey;
     const [updated] = await contacts.write([{ ...change, changeKey: seen, emails: ['cecilia@fabrikam.example'], businessPhone: null, mobilePhone: '+46 70 555 03 00' }]);
-    expect(updated).toEqual({ contactId: 'Q29udGFjdDox', itemId: created.itemId, changeKey: ews.contacts(ann)[0].changeKey, fingerprint: 'f2' });
+    expect(updated).toEqual({ contactId: 'Q29udGFjdDox', itemId: created.itemId, changeKey: ews.contacts(ann)[0].changeKey, fingerprint: 'f2', companyName: 'Fabrikam AB' });
     expect(updated.changeKey).not.toBe(seen);
     expect(ews.contacts(ann)[0]).toMatchObject({ jobTitle: 'CEO', emails: ['cecilia@fabrikam.example'], mobilePhone: '+46 70 555 03 00', categories: ['Tracked to CRM'] });
     expect(ews.contacts(ann)[0].businessPhone).toBeUndefined();
@@ -97,14 +97,22 @@ describe('Exchange Contacts read against the schema-faithful EWS test server (no
     ews.updateContact(ann, created.itemId!, { businessPhone: '+46 8 555 99 00' });
     await contacts.write([{ ...change, changeKey: ews.contacts(ann)[0].changeKey, businessPhone: null, withheld: ['BUSINESS_PHONE'], fingerprint: 'f3' }]);
     expect(ews.contacts(ann)[0].businessPhone).toBe('+46 8 555 99 00');
+    // The account removed in the CRM clears the company; a company that is Ann's own text (COMPANY withheld) stays.
+    const [cleared] = await contacts.write([{ ...change, changeKey: ews.contacts(ann)[0].changeKey, companyName: null, fingerprint: 'f3' }]);
+    expect(cleared.companyName).toBeNull();
+    expect(ews.contacts(ann)[0].companyName).toBeUndefined();
+    ews.updateContact(ann, created.itemId!, { companyName: 'Cissis konsult' });
+    const [kept] = await contacts.write([{ ...change, changeKey: ews.contacts(ann)[0].changeKey, companyName: null, withheld: ['COMPANY'], jobTitle: 'Chair', fingerprint: 'f3' }]);
+    expect(kept.companyName).toBeNull();
+    expect(ews.contacts(ann)[0]).toMatchObject({ companyName: 'Cissis konsult', jobTitle: 'Chair' });
 
     // Released (deactivated in the CRM): only the mark comes off, whatever Ann changed meanwhile; the contact stays hers.
     ews.updateContact(ann, created.itemId!, { categories: ['Kunder', 'Tracked to CRM'] });
-    expect(await contacts.write([{ ...write, itemId: created.itemId, changeKey: 'stale', release: true, fingerprint: 'f3' }])).toEqual([{ contactId: 'Q29udGFjdDox', itemId: null, changeKey: null, fingerprint: 'f3' }]);
-    expect(ews.contacts(ann)).toEqual([expect.objectContaining({ itemId: created.itemId, categories: ['Kunder'], jobTitle: 'CEO' })]);
+    expect(await contacts.write([{ ...write, itemId: created.itemId, changeKey: 'stale', release: true, fingerprint: 'f3' }])).toEqual([{ contactId: 'Q29udGFjdDox', itemId: null, changeKey: null, fingerprint: 'f3', companyName: null }]);
+    expect(ews.contacts(ann)).toEqual([expect.objectContaining({ itemId: created.itemId, categories: ['Kunder'], jobTitle: 'Chair' })]);
     // Deleted in Outlook: a CRM change does not bring it back (the hub then keeps it out).
     ews.moveToDeletedItems(ann, created.itemId!);
-    expect(await contacts.write([{ ...change, fingerprint: 'f4' }])).toEqual([{ contactId: 'Q29udGFjdDox', itemId: null, changeKey: null, fingerprint: 'f4' }]);
+    expect(await contacts.write([{ ...change, fingerprint: 'f4' }])).toEqual([{ contactId: 'Q29udGFjdDox', itemId: null, changeKey: null, fingerprint: 'f4', companyName: 'Fabrikam AB' }]);
     expect(ews.contacts(ann)).toEqual([]);
   });
 

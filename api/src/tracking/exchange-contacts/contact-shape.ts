@@ -14,6 +14,12 @@ export interface ContactShape {
   readonly mobilePhone: string | null;
   /** Valid addresses, normalized, at most three (Outlook's EmailAddress1–3). */
   readonly emails: readonly string[];
+  /**
+   * The name of the CRM account the contact belongs to, as Outlook's Company shows it; null when the CRM contact has no
+   * account the owner may read, or Outlook's company names no single account: then neither side's company is compared
+   * or written (company-accounts.ts).
+   */
+  readonly company: string | null;
 }
 
 /** An Outlook contact as the engine read it. */
@@ -45,6 +51,7 @@ export function shapeOfOutlookContact(contact: OutlookContactFields): ContactSha
     telephone: cut(contact.businessPhone, 50),
     mobilePhone: cut(contact.mobilePhone, 50),
     emails,
+    company: null,
   };
 }
 
@@ -65,14 +72,19 @@ export function withholding(shape: ContactShape, withheld: readonly ContactPhone
  * A CRM contact as the hub writes it to Outlook: cut as an Outlook contact is read (so the written contact, read back,
  * has the same fingerprint) and with its first three addresses (Outlook's EmailAddress1–3).
  */
-export function shapeOfCrmContact(contact: { firstName: string | null; lastName: string; jobTitle: string | null; telephone: string | null; mobilePhone: string | null }, emails: readonly string[], withheld: readonly ContactPhoneField[]): ContactShape {
+export function shapeOfCrmContact(contact: { firstName: string | null; lastName: string; jobTitle: string | null; telephone: string | null; mobilePhone: string | null }, emails: readonly string[], withheld: readonly ContactPhoneField[], company: string | null): ContactShape {
   const shape = shapeOfOutlookContact({ givenName: contact.firstName, surname: contact.lastName, jobTitle: contact.jobTitle, businessPhone: contact.telephone, mobilePhone: contact.mobilePhone, emails });
-  return withholding(shape, withheld);
+  return withholding({ ...shape, company }, withheld);
 }
 
-/** SHA-256 of the shape: the same Outlook contact read again (or re-sent after a crash) changes nothing. */
+/**
+ * SHA-256 of the shape: the same Outlook contact read again (or re-sent after a crash) changes nothing. The company
+ * counts only when there is one, so pairs agreed on before companies were synced keep their fingerprints.
+ */
 export function contactFingerprint(shape: ContactShape): string {
-  return createHash('sha256').update(JSON.stringify(['contact', shape.firstName, shape.lastName, shape.jobTitle, shape.telephone, shape.mobilePhone, [...shape.emails].sort()]), 'utf8').digest('hex');
+  const fields = ['contact', shape.firstName, shape.lastName, shape.jobTitle, shape.telephone, shape.mobilePhone, [...shape.emails].sort()];
+  if (shape.company !== null) fields.push(shape.company);
+  return createHash('sha256').update(JSON.stringify(fields), 'utf8').digest('hex');
 }
 
 /**

@@ -123,6 +123,8 @@ export class ContactSyncResult {
 export enum ContactWriteField {
   BUSINESS_PHONE = 'BUSINESS_PHONE',
   MOBILE_PHONE = 'MOBILE_PHONE',
+  /** Outlook's Company is the user's own text, naming no CRM account: kept when the contact has no account to show. */
+  COMPANY = 'COMPANY',
 }
 registerEnumType(ContactWriteField, { name: 'ContactWriteField', description: 'An Outlook contact field a ContactWrite may leave as Outlook has it.' });
 
@@ -161,6 +163,9 @@ export class ContactWrite {
   @Field(() => [String], { description: 'EmailAddress1 to 3, in order; fewer clear the rest.' })
   emails: string[];
 
+  @Field(() => String, { nullable: true, description: 'The name of the contact\'s account, as Outlook\'s Company; null: clear it, unless withheld names COMPANY.' })
+  companyName: string | null;
+
   @Field(() => [ContactWriteField], { description: 'Fields the mailbox\'s owner may not read in the CRM (column security): leave them as Outlook has them.' })
   withheld: ContactWriteField[];
 
@@ -184,6 +189,10 @@ export class ContactWriteInput {
   @Field({ description: 'The fingerprint claimContactWrites gave.' })
   @MaxLength(64)
   fingerprint: string;
+
+  @Field(() => String, { nullable: true, description: 'The company written, as claimContactWrites gave it; null when none was written (cleared, withheld, or released).' })
+  @MaxLength(160)
+  companyName?: string | null;
 }
 
 @ArgsType()

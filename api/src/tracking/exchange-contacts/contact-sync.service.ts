@@ -17,6 +17,7 @@ import { fullNameOf } from '../../records/person-name';
 import type { RecordWriter } from '../../records/record-writer';
 import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
 import { decideLinkedChange } from '../sync-conflict-rule';
+import { accountsNamedBy, companiesOf, mayLinkToAccount, type CompanyAccount } from './company-accounts';
 import { contactFingerprint, mergeIntoCrm, shapeOfCrmContact, shapeOfOutlookContact, withheldFrom, withholding, type ContactPhoneField, type ContactShape } from './contact-shape';
 import { ContactSyncOutcome, ContactWriteField, MAX_CONTACT_WRITES, type ContactSyncResult, type ContactWrite, type ExchangeContactInput } from './contact-sync.inputs';
 import { ExchangeContactLink } from './exchange-contact-link.entity';
@@ -69,13 +70,14 @@ export class ContactSyncService {
     const readable = async (rows: readonly Contact[]) => new Set((await this.writer.permitted(owner, 'contact', rows, Privilege.READ)).map((c) => c.id));
     return this.db.transaction(async (em) => {
       await requireLease(em, mailbox.id, leaseId);
-      const writes = await pendingContactWrites(em, mailbox, readable, withheldFrom(owner), first);
-      return writes.map((w) => ({ ...w, contactId: toGlobalId('Contact', w.contactId), withheld: w.withheld.map((f) => WITHHELD[f]) }));
+      const companies = (rows: readonly Contact[]) => companiesOf(em, this.writer, owner, rows);
+      const writes = await pendingContactWrites(em, mailbox, { readable, companies }, withheldFrom(owner), first);
+      return writes.map(({ keepCompany, ...w }) => ({ ...w, contactId: toGlobalId('Contact', w.contactId), withheld: [...w.withheld.map((f) => WITHHELD[f]), ...(keepCompany ? [ContactWriteField.COMPANY] : [])] }));
     });
   }
 
   /** What the engine wrote: Outlook now shows these contacts as the fingerprints say (itemId null: released, or gone from Outlook). */
-  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { contactId: string; itemId?: string | null; changeKey?: string | null; fingerprint: string }[]): Promise<boolean> {
+  async reportWrites(principal: Principal, mailboxGlobalId: string, leaseId: string, writes: readonly { contactId: string; itemId?: string | null; changeKey?: string | null; fingerprint: string; companyName?: string | null }[]): Promise<boolean> {
     requireSyncEngine(principal, 'synchronize contacts');
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'contacts');
     const ids = writes.map((w, i) => expectGlobalId(`writes[${i}].contactId`, w.contactId, 'Contact').id);
@@ -95,7 +97,7 @@ export class ContactSyncService {
         const itemId = write.itemId?.trim() || null;
         if (itemId && (holders.get(itemId) ?? contactId) !== contactId) throw new ApiError('CONFLICT', `writes[${i}].itemId: that Outlook contact is paired with another contact`, `writes[${i}].itemId`);
         if (!itemId && !existing.has(contactId)) await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId });
-        else await recordContactLink(em, { mailboxId: mailbox.id, contactId, itemId, fingerprint: write.fingerprint, changeKey: write.changeKey?.trim() || null }, now);
+        else await recordContactLink(em, { mailboxId: mailbox.id, contactId, itemId, fingerprint: write.fingerprint, changeKey: write.changeKey?.trim() || null, company: write.companyName?.trim() || null }, now);
       }
       return true;
     });
@@ -106,9 +108,13 @@ export class ContactSyncService {
     return this.access.principalFor(owner, 'api_key');
   }
 
-  private async apply(em: EntityManager, owner: Principal, mailbox: Mailbox, leaseId: string, contacts: readonly ExchangeContactInput[], shapes: readonly ContactShape[], deletedItemIds: readonly string[], cursor: string | null): Promise<ContactSyncResult[]> {
+  private async apply(em: EntityManager, owner: Principal, mailbox: Mailbox, leaseId: string, contacts: readonly ExchangeContactInput[], outlookShapes: readonly ContactShape[], deletedItemIds: readonly string[], cursor: string | null): Promise<ContactSyncResult[]> {
     await requireLease(em, mailbox.id, leaseId);
     const now = this.clock();
+    // Outlook's company counts as the account it names, if it names one (company-accounts.ts).
+    const accounts = await accountsNamedBy(em, this.writer, owner, contacts.map((c) => c.companyName));
+    const accountOf = (i: number): CompanyAccount | null => (contacts[i].companyName ? accounts.get(contacts[i].companyName!) ?? null : null);
+    const shapes = outlookShapes.map((shape, i) => ({ ...shape, company: accountOf(i)?.name ?? null }));
     const withheld = withheldFrom(owner);
     const itemIds = [...new Set([...contacts.map((c) => c.itemId), ...deletedItemIds])];
     const links = new Map((itemIds.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : []).map((l) => [l.itemId!, l]));
@@ -118,6 +124,7 @@ export class ContactSyncService {
     const newAddresses = contacts.flatMap((c, i) => (links.has(c.itemId) || !c.tracked ? [] : shapes[i].emails));
     const known = await this.crmContacts(em, owner, mailbox.id, [...links.values()].map((l) => l.contactId), newAddresses);
     const emails = await addressesOf(em, [...links.values()].map((l) => l.contactId));
+    const companies = await companiesOf(em, this.writer, owner, [...known.byId.values()]);
 
     for (const [i, input] of contacts.entries()) {
       const shape = shapes[i];
@@ -137,7 +144,7 @@ export class ContactSyncService {
           result(input.itemId, ContactSyncOutcome.UNLINKED, link.contactId);
           continue;
         }
-        const crm = contactFingerprint(shapeOfCrmContact(target, emails.get(target.id) ?? [], withheld));
+        const crm = contactFingerprint(shapeOfCrmContact(target, emails.get(target.id) ?? [], withheld, companies.get(target.id) ?? null));
         const decision = decideLinkedChange({ linked: link.fingerprint, exchange: fingerprint, crm, exchangeModifiedAt: input.lastModifiedAt ?? new Date(0), crmModifiedAt: target.updatedAt });
         // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
         const seen = { ...link, changeKey };
@@ -147,7 +154,7 @@ export class ContactSyncService {
             result(input.itemId, ContactSyncOutcome.UNCHANGED, link.contactId);
             break;
           case 'AGREED':
-            await recordContactLink(em, { ...seen, fingerprint }, now);
+            await recordContactLink(em, { ...seen, fingerprint, company: shape.company }, now);
             result(input.itemId, ContactSyncOutcome.UNCHANGED, link.contactId);
             break;
           case 'TAKE_EXCHANGE':
@@ -158,9 +165,9 @@ export class ContactSyncService {
               break;
             }
             if (decision.conflict) this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; Outlook\'s later change is taken');
-            await this.merge(em, owner, target, shape);
+            await this.merge(em, owner, target, shape, accountOf(i));
             // The CRM's merged version (fields Outlook left empty, more addresses) differs from Outlook's: claimContactWrites writes it back.
-            await recordContactLink(em, { ...seen, fingerprint }, now);
+            await recordContactLink(em, { ...seen, fingerprint, company: shape.company }, now);
             result(input.itemId, ContactSyncOutcome.UPDATED, link.contactId);
             break;
           case 'KEEP_CRM':
@@ -183,17 +190,17 @@ export class ContactSyncService {
       const match = known.match(shape.emails);
       if (match) {
         known.paired.add(match.id);
-        await this.merge(em, owner, match, shape);
-        await recordContactLink(em, { mailboxId: mailbox.id, contactId: match.id, itemId: input.itemId, fingerprint, changeKey }, now);
+        await this.merge(em, owner, match, shape, accountOf(i));
+        await recordContactLink(em, { mailboxId: mailbox.id, contactId: match.id, itemId: input.itemId, fingerprint, changeKey, company: shape.company }, now);
         result(input.itemId, ContactSyncOutcome.LINKED, match.id);
         continue;
       }
-      const created = await this.create(em, owner, shape);
+      const created = await this.create(em, owner, shape, accountOf(i));
       if (!created) {
         result(input.itemId, ContactSyncOutcome.NOT_ALLOWED, null);
         continue;
       }
-      await recordContactLink(em, { mailboxId: mailbox.id, contactId: created, itemId: input.itemId, fingerprint, changeKey }, now);
+      await recordContactLink(em, { mailboxId: mailbox.id, contactId: created, itemId: input.itemId, fingerprint, changeKey, company: shape.company }, now);
       result(input.itemId, ContactSyncOutcome.CREATED, created);
     }
 
@@ -225,7 +232,7 @@ export class ContactSyncService {
     const elsewhere = new Set((await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, contactId: In(ids) } })).filter((l) => l.itemId).map((l) => l.contactId));
     for (const { input, shape, contactId } of named) {
       if (!owned.has(contactId) || elsewhere.has(contactId)) continue;
-      const link = { mailboxId: mailbox.id, contactId, itemId: input.itemId, fingerprint: contactFingerprint(withholding(shape, withheld)), changeKey: input.changeKey?.trim() || null, updatedAt: now };
+      const link = { mailboxId: mailbox.id, contactId, itemId: input.itemId, fingerprint: contactFingerprint(withholding(shape, withheld)), changeKey: input.changeKey?.trim() || null, company: shape.company, updatedAt: now };
       await recordContactLink(em, link, now);
       links.set(input.itemId, link);
       elsewhere.add(contactId);
@@ -252,10 +259,12 @@ export class ContactSyncService {
     return { byId, writable, paired, match };
   }
 
-  private async merge(em: EntityManager, owner: Principal, contact: Contact, shape: ContactShape): Promise<void> {
+  /** Outlook's version into the CRM contact; a company naming another account moves the contact there if the owner may link it. */
+  private async merge(em: EntityManager, owner: Principal, contact: Contact, shape: ContactShape, account: CompanyAccount | null): Promise<void> {
     const emails = (await em.find(EmailAddress, { where: { recordKind: 'contact', recordId: contact.id }, order: { position: 'ASC' } })).map((e) => e.address);
     const proposed = mergeIntoCrm({ ...contact, emails }, shape);
-    const patch = settableBy(owner, proposed.patch);
+    const patch: Partial<Contact> = settableBy(owner, proposed.patch);
+    if (account && account.id !== contact.accountId && mayLinkToAccount(owner, contact)) patch.accountId = account.id;
     const merged = proposed.emails;
     if (!Object.keys(patch).length && !merged) return;
     const fullName = patch.firstName !== undefined || patch.lastName !== undefined ? { fullName: fullNameOf(patch.firstName ?? contact.firstName, patch.lastName ?? contact.lastName) } : {};
@@ -263,13 +272,15 @@ export class ContactSyncService {
   }
 
   /** A new contact owned by the mailbox's owner, if their roles let them create one; its id. */
-  private async create(em: EntityManager, owner: Principal, shape: ContactShape): Promise<string | null> {
+  private async create(em: EntityManager, owner: Principal, shape: ContactShape, account: CompanyAccount | null): Promise<string | null> {
     const lastName = shape.lastName ?? shape.emails[0];
+    // The account was read as one the owner may link to (APPEND_TO); linking needs APPEND on the contact too.
+    const accountId = account && mayLinkToAccount(owner, null) ? account.id : null;
     try {
       const planned = await this.writer.plan<Contact>(
         owner,
         'contact',
-        settableBy(owner, { firstName: shape.firstName, lastName, fullName: fullNameOf(shape.firstName, lastName), jobTitle: shape.jobTitle, telephone: shape.telephone, mobilePhone: shape.mobilePhone, status: ContactStatus.ACTIVE, accountId: null }),
+        settableBy(owner, { firstName: shape.firstName, lastName, fullName: fullNameOf(shape.firstName, lastName), jobTitle: shape.jobTitle, telephone: shape.telephone, mobilePhone: shape.mobilePhone, status: ContactStatus.ACTIVE, accountId }),
         owner.userId,
         { emails: [...shape.emails] },
       );

@@ -25,6 +25,13 @@ export class ExchangeContactLink {
   @Column('varchar', { length: 64 })
   fingerprint: string;
 
+  /**
+   * The account's name that Outlook's Company showed when both last agreed; null: none (no company, or the user's own
+   * text naming no account). A CRM contact whose account is removed clears the company in Outlook only where it was one.
+   */
+  @Column('varchar', { length: 160, nullable: true })
+  company: string | null;
+
   /** The Outlook contact's ChangeKey when the hub last read or wrote it: a write over a newer version is held back. */
   @Column('varchar', { length: 512, nullable: true })
   changeKey: string | null;

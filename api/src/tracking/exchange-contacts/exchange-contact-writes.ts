@@ -21,12 +21,19 @@ export interface PendingContactWrite {
   readonly businessPhone: string | null;
   readonly mobilePhone: string | null;
   readonly emails: string[];
+  /** The account's name, as Outlook's Company; null: clear it, unless `keepCompany`. */
+  readonly companyName: string | null;
+  /** No account to show, and Outlook's company was never one: it is the user's own text and stays. */
+  readonly keepCompany: boolean;
   readonly withheld: readonly ContactPhoneField[];
   readonly fingerprint: string;
 }
 
-/** The owner's view of CRM contacts: which of them they may read (the hub writes nothing else to their Outlook). */
-export type ReadableBy = (contacts: readonly Contact[]) => Promise<Set<string>>;
+/** The owner's view of CRM contacts: which of them they may read (the hub writes nothing else to their Outlook), and the names of the accounts they may read. */
+export interface OwnerView {
+  readonly readable: (contacts: readonly Contact[]) => Promise<Set<string>>;
+  readonly companies: (contacts: readonly Contact[]) => Promise<Map<string, string>>;
+}
 
 /** Each contact's addresses in the CRM's order. */
 export async function addressesOf(em: EntityManager, contactIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -42,7 +49,7 @@ export async function addressesOf(em: EntityManager, contactIds: readonly string
  * release because they were deactivated or deleted in the CRM, or the owner may no longer read them. A contact kept out
  * of this Outlook (deleted or unmarked there) is not written again.
  */
-export async function pendingContactWrites(em: EntityManager, mailbox: { id: string; ownerUserId: string }, readable: ReadableBy, withheld: readonly ContactPhoneField[], limit: number): Promise<PendingContactWrite[]> {
+export async function pendingContactWrites(em: EntityManager, mailbox: { id: string; ownerUserId: string }, owner: OwnerView, withheld: readonly ContactPhoneField[], limit: number): Promise<PendingContactWrite[]> {
   const linked = (alive: boolean) => {
     const query = em
       .createQueryBuilder(ExchangeContactLink, 'l')
@@ -64,19 +71,22 @@ export async function pendingContactWrites(em: EntityManager, mailbox: { id: str
     .limit(limit)
     .getMany();
   const contacts = [...(links.length ? await em.find(Contact, { where: { id: In(links.map((l) => l.contactId)) } }) : []), ...fresh];
-  const mayRead = await readable(contacts);
-  const emails = await addressesOf(em, contacts.filter((c) => mayRead.has(c.id)).map((c) => c.id));
+  const mayRead = await owner.readable(contacts);
+  const visible = contacts.filter((c) => mayRead.has(c.id));
+  const emails = await addressesOf(em, visible.map((c) => c.id));
+  const companies = await owner.companies(visible);
   const byId = new Map(contacts.map((c) => [c.id, c]));
   const pending: PendingContactWrite[] = gone.map((link) => released(link));
   const write = (contact: Contact, link: ExchangeContactLink | null) => {
-    const shape = shapeOfCrmContact(contact, emails.get(contact.id) ?? [], withheld);
+    const shape = shapeOfCrmContact(contact, emails.get(contact.id) ?? [], withheld, companies.get(contact.id) ?? null);
     const fingerprint = contactFingerprint(shape);
     if (link?.fingerprint === fingerprint) return;
     const surname = shape.lastName ?? contact.lastName;
     pending.push({
       contactId: contact.id, itemId: link?.itemId ?? null, changeKey: link?.changeKey ?? null, release: false,
       givenName: shape.firstName, surname, displayName: fullNameOf(shape.firstName, surname), jobTitle: shape.jobTitle,
-      businessPhone: shape.telephone, mobilePhone: shape.mobilePhone, emails: [...shape.emails], withheld, fingerprint,
+      businessPhone: shape.telephone, mobilePhone: shape.mobilePhone, emails: [...shape.emails], companyName: shape.company, keepCompany: shape.company === null && !link?.company,
+      withheld, fingerprint,
     });
   };
   for (const link of links) {
@@ -93,11 +103,11 @@ export async function pendingContactWrites(em: EntityManager, mailbox: { id: str
 }
 
 function released(link: ExchangeContactLink): PendingContactWrite {
-  return { contactId: link.contactId, itemId: link.itemId, changeKey: link.changeKey, release: true, givenName: null, surname: null, displayName: null, jobTitle: null, businessPhone: null, mobilePhone: null, emails: [], withheld: [], fingerprint: link.fingerprint };
+  return { contactId: link.contactId, itemId: link.itemId, changeKey: link.changeKey, release: true, givenName: null, surname: null, displayName: null, jobTitle: null, businessPhone: null, mobilePhone: null, emails: [], companyName: null, keepCompany: true, withheld: [], fingerprint: link.fingerprint };
 }
 
-/** Records the Outlook contact a CRM contact is paired with (itemId null: kept out of this Outlook), and the fingerprint both now show. */
-export async function recordContactLink(em: EntityManager, link: { mailboxId: string; contactId: string; itemId: string | null; fingerprint: string; changeKey: string | null }, now: Date): Promise<void> {
-  const { mailboxId, contactId, itemId, fingerprint, changeKey } = link;
-  await em.upsert(ExchangeContactLink, { mailboxId, contactId, itemId, fingerprint, changeKey: itemId ? changeKey : null, updatedAt: now }, ['mailboxId', 'contactId']);
+/** Records the Outlook contact a CRM contact is paired with (itemId null: kept out of this Outlook), and the fingerprint and company both now show. */
+export async function recordContactLink(em: EntityManager, link: { mailboxId: string; contactId: string; itemId: string | null; fingerprint: string; changeKey: string | null; company: string | null }, now: Date): Promise<void> {
+  const { mailboxId, contactId, itemId, fingerprint, changeKey, company } = link;
+  await em.upsert(ExchangeContactLink, { mailboxId, contactId, itemId, fingerprint, changeKey: itemId ? changeKey : null, company: itemId ? company : null, updatedAt: now }, ['mailboxId', 'contactId']);
 }

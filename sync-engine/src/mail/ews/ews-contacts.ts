@@ -114,7 +114,9 @@ export class EwsContactSource {
     const session = await this.services.session(this.account, 'incoming', signal);
     return writeEach(writes, async (write) => {
       const written = await writeContact(session, write, signal);
-      return written === NEWER_IN_EXCHANGE ? written : { contactId: write.contactId, ...written, fingerprint: write.fingerprint };
+      if (written === NEWER_IN_EXCHANGE) return written;
+      const companyName = !write.release && !write.withheld.includes('COMPANY') ? write.companyName : null;
+      return { contactId: write.contactId, ...written, fingerprint: write.fingerprint, companyName };
     });
   }
 }
@@ -133,8 +135,10 @@ export interface ContactWriteRequest {
   readonly businessPhone: string | null;
   readonly mobilePhone: string | null;
   readonly emails: readonly string[];
-  /** Fields the owner may not read in the CRM: Outlook's are left as they are. */
-  readonly withheld: readonly ('BUSINESS_PHONE' | 'MOBILE_PHONE')[];
+  /** The CRM account's name for Outlook's Company; null clears it, unless COMPANY is withheld. */
+  readonly companyName: string | null;
+  /** Fields Outlook keeps as they are: numbers the owner may not read in the CRM, a company that is the user's own text. */
+  readonly withheld: readonly ('BUSINESS_PHONE' | 'MOBILE_PHONE' | 'COMPANY')[];
   readonly fingerprint: string;
 }
 
@@ -144,6 +148,8 @@ export interface ContactWriteResult {
   readonly itemId: string | null;
   readonly changeKey: string | null;
   readonly fingerprint: string;
+  /** The company written (the account's name); null when none was (cleared, left as Outlook had it, or released). */
+  readonly companyName: string | null;
 }
 
 /**
@@ -162,7 +168,7 @@ async function writeContact(session: EwsSession, write: ContactWriteRequest, sig
     return released === NEWER_IN_EXCHANGE ? released : { itemId: null, changeKey: null };
   }
   if (write.itemId) {
-    const properties = new PropertySet(BasePropertySet.IdOnly, [ContactSchema.GivenName, ContactSchema.Surname, ContactSchema.DisplayName, ContactSchema.JobTitle, ContactSchema.EmailAddresses, ContactSchema.PhoneNumbers]);
+    const properties = new PropertySet(BasePropertySet.IdOnly, [ContactSchema.GivenName, ContactSchema.Surname, ContactSchema.DisplayName, ContactSchema.CompanyName, ContactSchema.JobTitle, ContactSchema.EmailAddresses, ContactSchema.PhoneNumbers]);
     const updated = await updateOverSeenVersion(session, { folder: 'Contacts', changeKey: write.changeKey, signal }, bind(write.itemId, properties), (contact) => fill(contact, write));
     return updated ?? { itemId: null, changeKey: null };
   }
@@ -190,6 +196,7 @@ function fill(contact: Contact, write: ContactWriteRequest): void {
   contact.Surname = xmlText(write.surname) as string;
   contact.DisplayName = xmlText(write.displayName) as string;
   contact.JobTitle = xmlText(write.jobTitle) as string;
+  if (!write.withheld.includes('COMPANY')) contact.CompanyName = xmlText(write.companyName) as string;
   for (const [i, key] of EMAIL_KEYS.entries()) {
     const address = write.emails[i];
     if (address) contact.EmailAddresses._setItem(key, new EmailAddress(xmlText(address)));
