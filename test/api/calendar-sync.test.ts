@@ -201,6 +201,9 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
       const moved = meeting({ uid: later.write.uid, summary: `${tag} Cancelled here`, start: '2027-03-12T09:00:00.000Z', end: '2027-03-12T10:00:00.000Z', location: 'Room 1', itemId: 'AAMkCancel1=', changeKey: 'CK2', lastModifiedAt: new Date(Date.now() + hour).toISOString() });
       expect(ok(await sync([moved])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'UPDATED', appointmentId: later.id });
       expect(await node(later.id, later.sam)).toMatchObject({ state: 'OPEN', startAt: '2027-03-12T09:00:00.000Z', syncConflicts: [expect.objectContaining({ winner: 'EXCHANGE', losingVersion: expect.objectContaining({ cancelled: true, startAt: '2027-03-10T09:00:00.000Z' }) })] });
+      // Reopened by the sync, not by Sam: the change is the Sync Service's.
+      const [{ email }] = await hub.database.dataSource.query('SELECT u.email AS email FROM activity a JOIN app_user u ON u.id = a.modifiedById WHERE a.id = ?', [Buffer.from(later.id, 'base64url').toString('utf8').split(':')[1]]);
+      expect(email).not.toBe('sam.sales@demo.crm.test');
       expect(await claimOf(later.id)).toEqual([]);
 
       const earlier = await written(`${tag} Cancelled later`, 'AAMkCancel2=');

@@ -59,7 +59,7 @@ export async function linkedAppointments(em: EntityManager, mailboxId: string, i
  * and the loser is kept; a meeting from an invitation or from Exchange is its organizer's, so Exchange's change applies.
  * Null: apply Exchange's version as an invitation (MeetingInvites).
  */
-export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pair: LinkedAppointment, invite: PreparedInvite, entry: CalendarEntry, now: Date): Promise<Pick<CalendarEventResult, 'outcome' | 'note'> | null> {
+export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pair: LinkedAppointment, invite: PreparedInvite, entry: CalendarEntry, actorId: string, now: Date): Promise<Pick<CalendarEventResult, 'outcome' | 'note'> | null> {
   const { link, activity, detail } = pair;
   const exchange: CalendarShape = { subject: invite.summary ?? '', startAt: invite.start!, endAt: invite.end!, allDay: invite.allDay, location: invite.location, cancelled: invite.cancelled };
   const crm = crmCalendarShape(activity, detail);
@@ -87,7 +87,7 @@ export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pa
         await conflict(decision.conflict, SyncSide.EXCHANGE, crm);
         // Cancelled in the CRM, but Outlook's later change kept the entry: it is open again (an invitation of the
         // same sequence would not undo a cancellation).
-        if (crm.cancelled && !exchange.cancelled) await em.update(Activity, { id: activity.id }, { state: ActivityState.OPEN, updatedAt: now });
+        if (crm.cancelled && !exchange.cancelled) await em.update(Activity, { id: activity.id }, { state: ActivityState.OPEN, modifiedById: actorId, updatedAt: now });
       }
       return null;
   }

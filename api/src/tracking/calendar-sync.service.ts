@@ -109,7 +109,7 @@ export class CalendarSyncService {
     for (const [index, invite] of prepared.entries()) {
       const entry = entryOf(events[index]);
       const pair = entry.itemId ? linked.get(entry.itemId) : undefined;
-      const settled = pair && invite.start && invite.end ? await settleLinkedEntry(em, mailbox.id, pair, invite, entry, now) : null;
+      const settled = pair && invite.start && invite.end ? await settleLinkedEntry(em, mailbox.id, pair, invite, entry, principal.userId, now) : null;
       if (settled) {
         results[index] = { uid: invite.uid, ...settled, appointmentId: toGlobalId('Appointment', pair!.link.activityId) };
         // A conflict the CRM won changes no field, but the appointment's syncConflicts: open timelines show it at once.
