@@ -144,7 +144,7 @@ const SYNC_CONTACTS = graphql('SyncMailboxContacts')`mutation SyncMailboxContact
   syncMailboxContacts(mailboxId: $mailboxId, leaseId: $leaseId, contacts: $contacts, deletedItemIds: $deletedItemIds, cursor: $cursor) { itemId outcome }
 }`;
 const CLAIM_TASK_WRITES = graphql('ClaimTaskWrites')`mutation ClaimTaskWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
-  claimTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) { taskId itemId changeKey remove subject notes dueDay importance completed fingerprint }
+  claimTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) { taskId itemId changeKey remove subject notes dueDay startDay percentComplete importance completed fingerprint }
 }`;
 const REPORT_TASK_WRITES = graphql('ReportTaskWrites')`mutation ReportTaskWrites($mailboxId: ID!, $leaseId: ID!, $writes: [TaskWriteInput!]!) {
   reportTaskWrites(mailboxId: $mailboxId, leaseId: $leaseId, writes: $writes)

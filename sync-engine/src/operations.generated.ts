@@ -171,6 +171,10 @@ export type ExchangeTaskInput = {
   readonly lastModifiedAt: string;
   /** The body as text; the CRM keeps the first 20,000 characters. */
   readonly notes?: string | null | undefined;
+  /** PercentComplete, 0 to 100; the CRM keeps it rounded (a value outside is taken as the nearest end). */
+  readonly percentComplete?: number | null | undefined;
+  /** The start day as Exchange sends it: midnight where the mailbox is. */
+  readonly startAt?: string | null | undefined;
   readonly status: ExchangeTaskStatus;
   readonly subject?: string | null | undefined;
   /** The user gave it the Outlook category "Tracked to CRM": an unlinked task enters the CRM only then. */
@@ -388,7 +392,7 @@ export type ClaimTaskWritesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimTaskWritesMutation = { readonly claimTaskWrites: ReadonlyArray<{ readonly taskId: string, readonly itemId: string | null, readonly changeKey: string | null, readonly remove: boolean, readonly subject: string, readonly notes: string | null, readonly dueDay: string | null, readonly importance: TaskPriority, readonly completed: boolean, readonly fingerprint: string }> };
+export type ClaimTaskWritesMutation = { readonly claimTaskWrites: ReadonlyArray<{ readonly taskId: string, readonly itemId: string | null, readonly changeKey: string | null, readonly remove: boolean, readonly subject: string, readonly notes: string | null, readonly dueDay: string | null, readonly startDay: string | null, readonly percentComplete: number, readonly importance: TaskPriority, readonly completed: boolean, readonly fingerprint: string }> };
 
 export type ExchangeWritesDueSubscriptionVariables = Exact<{
   after?: string | null | undefined;

@@ -263,8 +263,13 @@ const IMPORTANCES = ['LOW', 'NORMAL', 'HIGH'] as const;
 export function taskWritesOnEntry(data: Fields): TaskWriteRequest[] {
   return listOf(data, 'claimTaskWrites', '', (value, path) => {
     const o = object(value, path);
-    const dueDay = stringOrNull(o, 'dueDay', path);
-    if (dueDay !== null && !/^\d{4}-\d{2}-\d{2}$/.test(dueDay)) throw new WireShapeError(`${at(path, 'dueDay')}: ${shown(dueDay)} is not a day (YYYY-MM-DD)`);
+    const day = (key: string) => {
+      const value = stringOrNull(o, key, path);
+      if (value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new WireShapeError(`${at(path, key)}: ${shown(value)} is not a day (YYYY-MM-DD)`);
+      return value;
+    };
+    const percentComplete = integer(o, 'percentComplete', path);
+    if (percentComplete < 0 || percentComplete > 100) throw new WireShapeError(`${at(path, 'percentComplete')}: ${percentComplete} is not from 0 to 100`);
     return {
       taskId: string(o, 'taskId', path),
       itemId: stringOrNull(o, 'itemId', path),
@@ -272,7 +277,9 @@ export function taskWritesOnEntry(data: Fields): TaskWriteRequest[] {
       remove: boolean(o, 'remove', path),
       subject: string(o, 'subject', path),
       notes: stringOrNull(o, 'notes', path),
-      dueDay,
+      dueDay: day('dueDay'),
+      startDay: day('startDay'),
+      percentComplete,
       importance: oneOf(o, 'importance', IMPORTANCES, path),
       completed: boolean(o, 'completed', path),
       fingerprint: string(o, 'fingerprint', path),

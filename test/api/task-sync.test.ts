@@ -79,6 +79,36 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
     expect(await claim()).toEqual([]);
   });
 
+  it('the start day and progress go both ways; an open CRM task at 100 % shows 99 % in Outlook and stays open; bad values name the field', async () => {
+    const PROGRESS = 'query($id: ID!) { node(id: $id) { ... on Task { scheduledStartAt percentComplete state } } }';
+    const CLAIM_PROGRESS = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimTaskWrites(mailboxId: $m, leaseId: $l, first: $n) { taskId itemId changeKey startDay percentComplete completed fingerprint } }';
+    // Outlook's start day at midnight in Stockholm (23:00 UTC the day before) is the 2nd; 40.4 % is kept as 40.
+    const [{ taskId }] = ok(await sync([outlookTask('AAMkStarted=', { startAt: '2026-12-01T23:00:00.000Z', percentComplete: 40.4, status: 'IN_PROGRESS' })])).syncMailboxTasks;
+    expect(ok(await hub.gql(PROGRESS, { id: taskId }, sam)).node).toEqual({ scheduledStartAt: '2026-12-02T00:00:00.000Z', percentComplete: 40, state: 'OPEN' });
+    expect(await claim()).toEqual([]);
+
+    // Changed in the CRM: handed out with the start day and progress.
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateTaskInput!) { updateTask(activityId: $id, input: $input) { id } }', { id: taskId, input: { scheduledStartAt: '2026-12-03T09:00:00.000Z', percentComplete: 100 } }, sam));
+    const [write] = ok(await engine(CLAIM_PROGRESS, { m: samMailbox, l: lease, n: 50 })).claimTaskWrites;
+    expect(write).toMatchObject({ taskId, itemId: 'AAMkStarted=', startDay: '2026-12-03', percentComplete: 99, completed: false });
+    await report([{ taskId, itemId: 'AAMkStarted=', changeKey: 'CK-p', fingerprint: write.fingerprint }]);
+    // Read back at 99 % (Exchange would complete a task at 100 %): no change, and the CRM keeps its 100 % and its time.
+    expect(ok(await sync([outlookTask('AAMkStarted=', { changeKey: 'CK-p', startAt: '2026-12-02T23:00:00.000Z', percentComplete: 99, status: 'IN_PROGRESS', lastModifiedAt: later(60) })])).syncMailboxTasks[0].outcome).toBe('UNCHANGED');
+    // Renamed in Outlook later: taken in, and the CRM's 100 % and start time on the same day stay.
+    expect(ok(await sync([outlookTask('AAMkStarted=', { changeKey: 'CK-q', subject: `${tag} Called back`, startAt: '2026-12-02T23:00:00.000Z', percentComplete: 99, status: 'IN_PROGRESS', lastModifiedAt: later(120) })])).syncMailboxTasks[0].outcome).toBe('UPDATED');
+    expect(ok(await hub.gql(PROGRESS, { id: taskId }, sam)).node).toEqual({ scheduledStartAt: '2026-12-03T09:00:00.000Z', percentComplete: 100, state: 'OPEN' });
+    expect(await claim()).toEqual([]);
+
+    const UPDATE = 'mutation($id: ID!, $input: UpdateTaskInput!) { updateTask(activityId: $id, input: $input) { id } }';
+    failed(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Backwards`, scheduledStartAt: '2026-12-10T10:00:00.000Z', dueAt: '2026-12-09T10:00:00.000Z' } }, sam), 'BAD_USER_INPUT', 'input.scheduledStartAt');
+    failed(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Too much`, percentComplete: 101 } }, sam), 'BAD_USER_INPUT', 'input.percentComplete');
+    failed(await hub.gql(UPDATE, { id: taskId, input: { percentComplete: -1 } }, sam), 'BAD_USER_INPUT', 'input.percentComplete');
+    failed(await hub.gql(UPDATE, { id: taskId, input: { percentComplete: null } }, sam), 'BAD_USER_INPUT', 'input.percentComplete');
+    failed(await hub.gql(UPDATE, { id: taskId, input: { dueAt: '2026-12-01T00:00:00.000Z' } }, sam), 'BAD_USER_INPUT', 'input.scheduledStartAt');
+    // Another user's task cannot be changed through these fields either.
+    failed(await hub.gql(UPDATE, { id: taskId, input: { percentComplete: 5 } }, sara), 'FORBIDDEN');
+  });
+
   it('hands the engine Sam\'s open CRM tasks to write, once each; a task written before a crash is found again by its id, not doubled', async () => {
     const made = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Send the offer`, dueAt: '2026-12-15T15:00:00.000Z', priority: 'LOW' } }, sam)).createTask.id;
     ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Sara's own` } }, sara));

@@ -225,10 +225,23 @@ describe('record forms', () => {
     await task.getByLabel('Subject').fill(todo);
     await task.getByLabel('Due').fill('2030-01-15T09:30');
     await task.getByLabel('Priority').selectOption('HIGH');
+    // A start after the due time is refused by the api, next to the start; a progress that is no percentage by the form.
+    await task.getByLabel('Starts').fill('2030-01-16T08:00');
+    await task.getByLabel('Done, in percent').fill('half');
+    await task.getByRole('button', { name: 'Save' }).click();
+    await task.getByText('Write a whole number from 0 to 100.').waitFor();
+    await task.getByLabel('Done, in percent').fill('40');
+    await task.getByRole('button', { name: 'Save' }).click();
+    await task.getByText('It cannot start after it is due.').waitFor();
+    await shoot('new-task-dialog-errors');
+    await task.getByLabel('Starts').fill('2030-01-08T08:00');
     await task.getByRole('button', { name: 'Save' }).click();
     await task.waitFor({ state: 'hidden' });
     const taskItem = page.getByTestId('timeline-item').filter({ hasText: todo });
     await taskItem.waitFor();
+    await taskItem.getByText('40 % done').waitFor();
+    await taskItem.getByText(/^Starts /).waitFor();
+    await shoot('timeline-task-progress');
     // Done from the timeline: the item changes in place, through the live feed, and offers nothing more.
     await taskItem.getByRole('button', { name: 'Mark done' }).click();
     await taskItem.getByRole('button', { name: 'Mark done' }).waitFor({ state: 'detached' });

@@ -37,6 +37,14 @@ export class TaskDetail {
   @DateTimeColumn({ nullable: true })
   dueAt: Date | null;
 
+  /** When work is to start (Dynamics' scheduledstart, Outlook's start date). */
+  @DateTimeColumn({ nullable: true })
+  startAt: Date | null;
+
+  /** 0 to 100 (Dynamics' percentcomplete, Outlook's % complete). */
+  @Column('int', { default: 0 })
+  percentComplete: number;
+
   @EnumColumn(16)
   priority: TaskPriority;
 }

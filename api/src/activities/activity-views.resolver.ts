@@ -242,6 +242,16 @@ export class TaskViewResolver extends activityFieldsResolver(TaskView) {
     return (await ctx.loaders.activity.tasks.load(a.id))?.dueAt ?? null;
   }
 
+  @FieldResolver(() => Date, { nullable: true })
+  async scheduledStartAt(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.activity.tasks.load(a.id))?.startAt ?? null;
+  }
+
+  @FieldResolver(() => Int)
+  async percentComplete(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.activity.tasks.load(a.id))?.percentComplete ?? 0;
+  }
+
   @FieldResolver(() => TaskPriority)
   async priority(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.activity.tasks.load(a.id))?.priority ?? TaskPriority.NORMAL;

@@ -55,6 +55,14 @@ export class CreateTaskInput extends ManualActivityInput {
   @Field(() => Date, { nullable: true })
   dueAt?: Date | null;
 
+  @Field(() => Date, { nullable: true, description: 'When work is to start; not after dueAt.' })
+  scheduledStartAt?: Date | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 0, description: 'How much is done, 0 to 100.' })
+  @Min(0)
+  @Max(100)
+  percentComplete?: number | null;
+
   @Field(() => TaskPriority, { nullable: true, defaultValue: TaskPriority.NORMAL })
   priority?: TaskPriority;
 }
@@ -96,10 +104,18 @@ export abstract class ActivityChangeInput {
   description?: string | null;
 }
 
-@InputType({ description: 'Changes to a task: a field left out stays as it is; null clears the description and the due time.' })
+@InputType({ description: 'Changes to a task: a field left out stays as it is; null clears the description, the due time and the start.' })
 export class UpdateTaskInput extends ActivityChangeInput {
   @Field(() => Date, { nullable: true })
   dueAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When work is to start, not after dueAt; null clears it.' })
+  scheduledStartAt?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'How much is done, 0 to 100. Not null.' })
+  @Min(0)
+  @Max(100)
+  percentComplete?: number | null;
 
   @Field(() => TaskPriority, { nullable: true, description: 'Not null.' })
   priority?: TaskPriority | null;

@@ -86,10 +86,11 @@ export class ActivityService {
   }
 
   async createTask(principal: Principal, input: CreateTaskInput): Promise<Activity> {
-    const plan = await this.plan(principal, input, []);
     const dueAt = input.dueAt ?? null;
+    startsByDue(input.scheduledStartAt ?? null, dueAt);
+    const plan = await this.plan(principal, input, []);
     return this.insert(principal, input, plan, { kind: ActivityKind.TASK, state: ActivityState.OPEN, direction: null, occurredAt: dueAt ?? this.clock() }, [], (em, activityId) =>
-      em.insert(TaskDetail, { activityId, dueAt, priority: input.priority ?? TaskPriority.NORMAL }),
+      em.insert(TaskDetail, { activityId, dueAt, startAt: input.scheduledStartAt ?? null, percentComplete: input.percentComplete ?? 0, priority: input.priority ?? TaskPriority.NORMAL }),
     );
   }
 
@@ -118,14 +119,16 @@ export class ActivityService {
     );
   }
 
-  /** Changes a task's subject, description, due time or priority (a field left out stays as it is). */
+  /** Changes a task's subject, description, due time, start, progress or priority (a field left out stays as it is). */
   async updateTask(principal: Principal, activityGlobalId: string, input: UpdateTaskInput): Promise<Activity> {
     const activity = await this.activity(principal, 'activityId', activityGlobalId, Privilege.WRITE, ['Task']);
-    rejectNull(input, ['subject', 'priority']);
+    rejectNull(input, ['subject', 'priority', 'percentComplete']);
     return this.db.transaction(async (em) => {
       const detail = await em.findOneByOrFail(TaskDetail, { activityId: activity.id });
       const dueAt = input.dueAt === undefined ? detail.dueAt : input.dueAt;
-      await em.update(TaskDetail, { activityId: activity.id }, { dueAt, priority: input.priority ?? detail.priority });
+      const startAt = input.scheduledStartAt === undefined ? detail.startAt : input.scheduledStartAt;
+      startsByDue(startAt, dueAt);
+      await em.update(TaskDetail, { activityId: activity.id }, { dueAt, startAt, percentComplete: input.percentComplete ?? detail.percentComplete, priority: input.priority ?? detail.priority });
       // An undated task sits on timelines when it was made; a dated one at its due time.
       return this.changeActivity(em, principal, activity, { subject: input.subject, description: input.description, occurredAt: dueAt ?? activity.createdAt });
     });
@@ -346,4 +349,9 @@ export class ActivityService {
 /** Fields that may be left out but not cleared: null names the field. */
 function rejectNull(input: object, fields: readonly string[]): void {
   for (const field of fields) if ((input as Record<string, unknown>)[field] === null) throw badInput(`input.${field}`, 'must not be null (leave it out to keep it)', { reason: 'REQUIRED' });
+}
+
+/** A task starts no later than it is due (Outlook holds the two that way). */
+function startsByDue(startAt: Date | null, dueAt: Date | null): void {
+  if (startAt && dueAt && startAt.getTime() > dueAt.getTime()) throw badInput('input.scheduledStartAt', 'must not be after input.dueAt', { reason: 'STARTS_AFTER_DUE' });
 }

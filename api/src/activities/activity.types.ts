@@ -293,6 +293,13 @@ export class TaskView extends ActivityInterface {
   @Field(() => Date, { nullable: true })
   dueAt: Date | null;
 
+  // Not `startAt`: an appointment's startAt is never null, and one query asking both would not validate.
+  @Field(() => Date, { nullable: true, description: 'When work is to start (Dynamics\' scheduled start, Outlook\'s start date).' })
+  scheduledStartAt: Date | null;
+
+  @Field(() => Int, { description: 'How much of the task is done, 0 to 100.' })
+  percentComplete: number;
+
   @Field(() => TaskPriority)
   priority: TaskPriority;
 }

@@ -46,6 +46,7 @@ export type FieldReason =
   | { readonly reason: 'DATE_OUT_OF_RANGE' }
   | { readonly reason: 'DATE_IN_FUTURE' }
   | { readonly reason: 'ENDS_BEFORE_START' }
+  | { readonly reason: 'STARTS_AFTER_DUE' }
   | { readonly reason: 'NOT_UNDER_INBOX' };
 
 export const badInput = (field: string, message: string, why?: FieldReason) => new ApiError('BAD_USER_INPUT', `${field}: ${message}`, field, why);

@@ -106,7 +106,7 @@ export async function seedDemoActivities(em: EntityManager, now = new Date()): P
       const id = newId();
       const dueAt = new Date(now.getTime() + ((i % 10) - 3) * DAY);
       activities.push({ activity: { id, kind: ActivityKind.TASK, subject: `Send the revised quote to ${contact.fullName}`, ...base, state: dueAt < now ? ActivityState.COMPLETED : ActivityState.OPEN, direction: null, occurredAt: dueAt, description: null }, parties: [contactAs(PartyRole.REQUIRED)] });
-      tasks.push({ activityId: id, dueAt, priority: i % 8 === 1 ? TaskPriority.HIGH : TaskPriority.NORMAL });
+      tasks.push({ activityId: id, dueAt, startAt: null, percentComplete: dueAt < now ? 100 : (i % 4) * 25, priority: i % 8 === 1 ? TaskPriority.HIGH : TaskPriority.NORMAL });
     }
     if (i % 5 === 2) {
       const id = newId();

@@ -181,6 +181,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:DueDate': { text: true },
   't:IsComplete': { text: true },
   't:PercentComplete': { text: true },
+  't:StartDate': { text: true },
   't:Status': { text: true },
 
   // Types.xsd ItemType then ContactItemType (the elements the server writes, in their schema positions).

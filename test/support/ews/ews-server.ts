@@ -103,6 +103,10 @@ export interface EwsTaskData {
   readonly notes?: string | null;
   /** The due day: Exchange keeps midnight of it (this server's mailboxes live in UTC). */
   readonly dueDate?: Date | null;
+  /** The start day, kept as the due day is. */
+  readonly startDate?: Date | null;
+  /** 0 to 100; MS-OXOTASK ties it to the status (not started 0, completed 100). */
+  readonly percentComplete?: number;
   /** Types.xsd TaskStatusType. */
   readonly status?: 'NotStarted' | 'InProgress' | 'Completed' | 'WaitingOnOthers' | 'Deferred';
   /** Types.xsd ImportanceChoicesType. */
@@ -654,10 +658,11 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
             const uri = childElements(update).find((e) => e.localName === 'FieldURI' || e.localName === 'ExtendedFieldURI');
             if (update.localName === 'SetItemField') {
               const holder = childElements(update).find((e) => e.localName === 'Task');
-              if (holder) item.task = { ...item.task, ...taskFields(holder) };
+              if (holder) item.task = { ...item.task, ...taskFields(holder, item.task) };
             } else if (update.localName === 'DeleteItemField' && uri?.localName === 'FieldURI') {
               const field = uri.getAttribute('FieldURI');
               if (field === 'task:DueDate') item.task = { ...item.task, dueDate: null };
+              if (field === 'task:StartDate') item.task = { ...item.task, startDate: null };
               if (field === 'item:Body') item.task = { ...item.task, notes: null };
               if (field === 'item:Categories') item.task = { ...item.task, categories: [] };
             }
@@ -888,8 +893,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     return data;
   }
 
-  /** The task fields a client wrote in a <t:Task> (CreateItem, or one field of UpdateItem's SetItemField). */
-  function taskFields(element: Element): Partial<EwsTaskData> {
+  /** The task fields a client wrote in a <t:Task> (CreateItem, or one field of UpdateItem's SetItemField over `current`). */
+  function taskFields(element: Element, current: Partial<EwsTaskData> = {}): Partial<EwsTaskData> {
     const fields: { -readonly [K in keyof EwsTaskData]?: EwsTaskData[K] } = {};
     for (const field of childElements(element)) {
       const value = field.textContent ?? '';
@@ -910,11 +915,27 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
           fields.categories = childElements(field).map((c) => c.textContent ?? '');
           break;
         case 'Status':
+          // The later of Status and PercentComplete wins (the Status element reference): a status sets the progress it implies.
           fields.status = value as EwsTaskData['status'];
+          if (value === 'Completed') fields.percentComplete = 100;
+          if (value === 'NotStarted') fields.percentComplete = 0;
           break;
+        case 'PercentComplete': {
+          const percent = Math.min(100, Math.max(0, Number(value) || 0));
+          const status = fields.status ?? current.status;
+          fields.percentComplete = percent;
+          // 100 % completes the task (as CompleteDate and Status Completed do); progress on a task not started, or less
+          // than all of a completed one, puts it in progress (MS-OXOTASK PidLidTaskStatus).
+          if (percent === 100) fields.status = 'Completed';
+          else if (status === 'Completed' || ((status === undefined || status === 'NotStarted') && percent > 0)) fields.status = percent > 0 ? 'InProgress' : 'NotStarted';
+          break;
+        }
         case 'DueDate':
           // Exchange keeps the day, at midnight where the mailbox is (here: UTC).
           fields.dueDate = new Date(`${new Date(value).toISOString().slice(0, 10)}T00:00:00.000Z`);
+          break;
+        case 'StartDate':
+          fields.startDate = new Date(`${new Date(value).toISOString().slice(0, 10)}T00:00:00.000Z`);
           break;
         case 'ExtendedProperty': {
           const uri = childElements(field).find((e) => e.localName === 'ExtendedFieldURI');
@@ -951,7 +972,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       Object.entries(data.extended ?? {}).map(([name, value]) => `<t:ExtendedProperty><t:ExtendedFieldURI DistinguishedPropertySetId="PublicStrings" PropertyName="${esc(name)}" PropertyType="String"/><t:Value>${esc(value)}</t:Value></t:ExtendedProperty>`).join('') +
       `<t:LastModifiedTime>${time(item.lastModified ?? item.receivedAt)}</t:LastModifiedTime>` +
       (data.dueDate ? `<t:DueDate>${time(data.dueDate)}</t:DueDate>` : '') +
-      `<t:IsComplete>${complete}</t:IsComplete><t:IsRecurring>false</t:IsRecurring><t:PercentComplete>${complete ? 100 : 0}</t:PercentComplete>` +
+      `<t:IsComplete>${complete}</t:IsComplete><t:IsRecurring>false</t:IsRecurring><t:PercentComplete>${complete ? 100 : data.percentComplete ?? 0}</t:PercentComplete>` +
+      (data.startDate ? `<t:StartDate>${time(data.startDate)}</t:StartDate>` : '') +
       `<t:Status>${data.status ?? 'NotStarted'}</t:Status>` +
       '</t:Task>'
     );

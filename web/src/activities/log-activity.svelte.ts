@@ -40,14 +40,16 @@ export class LogActivityForm {
   /** A task's due date and time, as a datetime-local input writes it. */
   dueAt = $state('');
   priority = $state<'HIGH' | 'NORMAL' | 'LOW'>('NORMAL');
-  /** An appointment's start and end, as datetime-local inputs write them. */
+  /** A task's progress in percent, as typed. */
+  percentComplete = $state('0');
+  /** An appointment's start and end (a task's start), as datetime-local inputs write them. */
   startAt = $state('');
   endAt = $state('');
   allDay = $state(false);
   location = $state('');
   saving = $state(false);
   error = $state<MutationError | null>(null);
-  missing = $state<'subject' | 'duration' | 'startAt' | 'endAt' | null>(null);
+  missing = $state<'subject' | 'duration' | 'progress' | 'startAt' | 'endAt' | null>(null);
   /** The task or appointment being changed; null while making a new activity. */
   editingId: string | null = null;
 
@@ -69,6 +71,8 @@ export class LogActivityForm {
     form.description = activity.description ?? '';
     if (activity.__typename === 'Task') {
       form.dueAt = activity.dueAt ? localInputValue(new Date(activity.dueAt)) : '';
+      form.startAt = activity.scheduledStartAt ? localInputValue(new Date(activity.scheduledStartAt)) : '';
+      form.percentComplete = String(activity.percentComplete);
       form.priority = activity.priority;
     } else {
       form.allDay = activity.allDay;
@@ -93,6 +97,7 @@ export class LogActivityForm {
   #check(subject: string, minutes: number | null): LogActivityForm['missing'] {
     if (!subject) return 'subject';
     if (minutes !== null && (!Number.isInteger(minutes) || minutes < 0)) return 'duration';
+    if (this.kind === 'task') return this.#progress() === null ? 'progress' : null;
     if (this.kind !== 'appointment') return null;
     // An all-day appointment compares days: its inputs write dates, kept here at midnight.
     const at = (value: string) => Date.parse(this.allDay ? `${value.slice(0, 10)}T00:00` : value);
@@ -100,6 +105,19 @@ export class LogActivityForm {
     if (Number.isNaN(start)) return 'startAt';
     const end = at(this.endAt);
     return Number.isNaN(end) || end < start ? 'endAt' : null;
+  }
+
+  /** The task's progress as a whole percentage from 0 to 100 (empty is none); null when it is not one. */
+  #progress(): number | null {
+    const text = this.percentComplete.trim().replace(/\s*%$/, '');
+    const value = text === '' ? 0 : Number(text);
+    return Number.isInteger(value) && value >= 0 && value <= 100 ? value : null;
+  }
+
+  /** A task's times and progress for the API. */
+  #taskFields(): { dueAt: string | null; scheduledStartAt: string | null; percentComplete: number } {
+    const at = (value: string) => (value ? new Date(value).toISOString() : null);
+    return { dueAt: at(this.dueAt), scheduledStartAt: at(this.startAt), percentComplete: this.#progress() ?? 0 };
   }
 
   /** Saves; true when done, false with the errors on the form. */
@@ -139,11 +157,9 @@ export class LogActivityForm {
       } else if (this.editingId && this.kind === 'appointment') {
         await this.client.request(UPDATE_APPOINTMENT, { id: this.editingId, input: { subject, description, location: this.location.trim() || null, allDay: this.allDay, ...this.#meetingTimes() } });
       } else if (this.editingId) {
-        await this.client.request(UPDATE_TASK, { id: this.editingId, input: { subject, description, priority: this.priority, dueAt: this.dueAt ? new Date(this.dueAt).toISOString() : null } });
+        await this.client.request(UPDATE_TASK, { id: this.editingId, input: { subject, description, priority: this.priority, ...this.#taskFields() } });
       } else {
-        await this.client.request(CREATE_TASK, {
-          input: { subject, description, priority: this.priority, regardingId: this.recordId, dueAt: this.dueAt ? new Date(this.dueAt).toISOString() : null },
-        });
+        await this.client.request(CREATE_TASK, { input: { subject, description, priority: this.priority, regardingId: this.recordId, ...this.#taskFields() } });
       }
       return true;
     } catch (error) {

@@ -298,9 +298,13 @@ export type CreateTaskInput = {
   readonly dueAt?: string | null | undefined;
   /** Default: you. */
   readonly ownerId?: string | null | undefined;
+  /** How much is done, 0 to 100. */
+  readonly percentComplete?: number | null | undefined;
   readonly priority?: TaskPriority | null | undefined;
   /** An account, contact, lead, opportunity or case. */
   readonly regardingId?: string | null | undefined;
+  /** When work is to start; not after dueAt. */
+  readonly scheduledStartAt?: string | null | undefined;
   readonly subject: string;
 };
 
@@ -766,12 +770,16 @@ export type UpdateSecurityRoleInput = {
   readonly name?: string | null | undefined;
 };
 
-/** Changes to a task: a field left out stays as it is; null clears the description and the due time. */
+/** Changes to a task: a field left out stays as it is; null clears the description, the due time and the start. */
 export type UpdateTaskInput = {
   readonly description?: string | null | undefined;
   readonly dueAt?: string | null | undefined;
+  /** How much is done, 0 to 100. Not null. */
+  readonly percentComplete?: number | null | undefined;
   /** Not null. */
   readonly priority?: TaskPriority | null | undefined;
+  /** When work is to start, not after dueAt; null clears it. */
+  readonly scheduledStartAt?: string | null | undefined;
   /** Not null. */
   readonly subject?: string | null | undefined;
 };
@@ -1924,7 +1932,7 @@ type ActivityFields_PhoneCall_Fragment = { readonly __typename: 'PhoneCall', rea
       | { readonly __typename: 'User', readonly id: string, readonly fullName: string }
      | null }> };
 
-type ActivityFields_Task_Fragment = { readonly __typename: 'Task', readonly dueAt: string | null, readonly priority: TaskPriority, readonly id: string, readonly kind: ActivityKind, readonly subject: string | null, readonly description: string | null, readonly state: ActivityState, readonly direction: Direction | null, readonly occurredAt: string, readonly visibleAs: PrivacyLevel, readonly syncConflicts: ReadonlyArray<{ readonly occurredAt: string, readonly rule: SyncConflictRule, readonly winner: SyncSide, readonly losingVersion: { readonly subject: string, readonly dueDay: string | null, readonly completed: boolean } | null }>, readonly viewerAccess: { readonly write: boolean, readonly append: boolean }, readonly owner: { readonly fullName: string } | null, readonly regarding:
+type ActivityFields_Task_Fragment = { readonly __typename: 'Task', readonly dueAt: string | null, readonly scheduledStartAt: string | null, readonly percentComplete: number, readonly priority: TaskPriority, readonly id: string, readonly kind: ActivityKind, readonly subject: string | null, readonly description: string | null, readonly state: ActivityState, readonly direction: Direction | null, readonly occurredAt: string, readonly visibleAs: PrivacyLevel, readonly syncConflicts: ReadonlyArray<{ readonly occurredAt: string, readonly rule: SyncConflictRule, readonly winner: SyncSide, readonly losingVersion: { readonly subject: string, readonly dueDay: string | null, readonly completed: boolean } | null }>, readonly viewerAccess: { readonly write: boolean, readonly append: boolean }, readonly owner: { readonly fullName: string } | null, readonly regarding:
     | { readonly __typename: 'Account', readonly id: string, readonly name: string }
     | { readonly __typename: 'Case', readonly id: string, readonly title: string, readonly ticketNumber: string }
     | { readonly __typename: 'Contact', readonly id: string, readonly fullName: string }

@@ -42,7 +42,7 @@ export const ACTIVITY_FRAGMENT = /* GraphQL */ `
     }
     ... on Email { status failureReason preview blockedRemoteImages attachments { fileName } repairs { code message detail } }
     ... on Appointment { startAt endAt allDay location syncConflicts { occurredAt rule winner losingVersion { subject startAt endAt allDay location cancelled } } }
-    ... on Task { dueAt priority syncConflicts { occurredAt rule winner losingVersion { subject dueDay completed } } }
+    ... on Task { dueAt scheduledStartAt percentComplete priority syncConflicts { occurredAt rule winner losingVersion { subject dueDay completed } } }
     ... on PhoneCall { phoneNumber durationMinutes }
   }
 `;

@@ -20,6 +20,8 @@ export interface PendingTaskWrite {
   readonly subject: string;
   readonly notes: string | null;
   readonly dueDay: string | null;
+  readonly startDay: string | null;
+  readonly percentComplete: number;
   readonly importance: TaskPriority;
   readonly completed: boolean;
   readonly fingerprint: string;
@@ -38,7 +40,8 @@ export async function loadCrmTasks(em: EntityManager, activities: readonly Activ
   return new Map(tasks.flatMap((activity) => (details.has(activity.id) ? [[activity.id, { activity, detail: details.get(activity.id)! }] as const] : [])));
 }
 
-export const crmTaskShape = ({ activity, detail }: CrmTask) => shapeOfCrm({ subject: activity.subject, description: activity.description, dueAt: detail.dueAt, priority: detail.priority, state: activity.state });
+export const crmTaskShape = ({ activity, detail }: CrmTask) =>
+  shapeOfCrm({ subject: activity.subject, description: activity.description, dueAt: detail.dueAt, startAt: detail.startAt, percentComplete: detail.percentComplete, priority: detail.priority, state: activity.state });
 
 /**
  * The owner's tasks Exchange does not show as they are: linked ones changed since the two last agreed, open ones never
@@ -68,7 +71,7 @@ export async function pendingTaskWrites(em: EntityManager, mailboxId: string, ow
       if (activity.state !== ActivityState.OPEN) continue;
       if (task.detail.dueAt && task.detail.dueAt.getTime() < since) continue;
     }
-    pending.push({ taskId: activity.id, itemId: link?.itemId ?? null, changeKey: link?.itemId ? link.changeKey : null, remove: cancelled, subject: shape.subject, notes: shape.notes, dueDay: shape.dueDay, importance: shape.priority, completed: shape.completed, fingerprint });
+    pending.push({ taskId: activity.id, itemId: link?.itemId ?? null, changeKey: link?.itemId ? link.changeKey : null, remove: cancelled, subject: shape.subject, notes: shape.notes, dueDay: shape.dueDay, startDay: shape.startDay, percentComplete: shape.percentComplete, importance: shape.priority, completed: shape.completed, fingerprint });
     if (pending.length >= limit) break;
   }
   if (pending.length < limit) pending.push(...(await handedOverTasks(em, mailboxId, ownerId, limit - pending.length)));
@@ -90,7 +93,7 @@ async function handedOverTasks(em: EntityManager, mailboxId: string, ownerId: st
     .orderBy('link.updatedAt', 'ASC')
     .limit(limit)
     .getMany();
-  return links.map((link) => ({ taskId: link.activityId, itemId: link.itemId, changeKey: link.changeKey, remove: true, subject: '', notes: null, dueDay: null, importance: TaskPriority.NORMAL, completed: false, fingerprint: link.fingerprint }));
+  return links.map((link) => ({ taskId: link.activityId, itemId: link.itemId, changeKey: link.changeKey, remove: true, subject: '', notes: null, dueDay: null, startDay: null, percentComplete: 0, importance: TaskPriority.NORMAL, completed: false, fingerprint: link.fingerprint }));
 }
 
 /** Of these tasks linked in the mailbox, the ones it may let go: no longer its owner's, or deleted in the CRM. */

@@ -15,6 +15,10 @@ export interface TaskShape {
   readonly notes: string | null;
   /** The due day, YYYY-MM-DD, or null. */
   readonly dueDay: string | null;
+  /** The start day, YYYY-MM-DD, or null. */
+  readonly startDay: string | null;
+  /** 0 to 100: a completed task is 100 on both sides, an open one at most 99 (Exchange completes a task at 100 %). */
+  readonly percentComplete: number;
   readonly priority: TaskPriority;
   readonly completed: boolean;
 }
@@ -33,6 +37,9 @@ export interface ExchangeTaskFields {
   readonly subject?: string | null;
   readonly notes?: string | null;
   readonly dueAt?: Date | null;
+  readonly startAt?: Date | null;
+  /** Exchange's PercentComplete, a double from 0 to 100. */
+  readonly percentComplete?: number | null;
   readonly status: ExchangeTaskStatus;
   readonly importance: TaskPriority;
 }
@@ -56,21 +63,43 @@ export const crmDueDay = (dueAt: Date | null | undefined): string | null => (due
 /** A due day as the CRM stores it when it comes from Outlook: midnight UTC of that day. */
 export const dueAtOfDay = (day: string | null): Date | null => (day ? new Date(`${day}T00:00:00.000Z`) : null);
 
+/** A whole percentage from 0 to 100 (the CRM keeps integers; Exchange sends a double, or nothing). */
+export const wholePercent = (value: number | null | undefined): number => (typeof value === 'number' && Number.isFinite(value) ? Math.min(100, Math.max(0, Math.round(value))) : 0);
+
 export function shapeOfExchange(task: ExchangeTaskFields): TaskShape {
+  const completed = task.status === ExchangeTaskStatus.COMPLETED;
   return {
     subject: normalizeSubject(task.subject),
     notes: normalizeNotes(task.notes),
     dueDay: exchangeDueDay(task.dueAt),
+    startDay: exchangeDueDay(task.startAt),
+    percentComplete: completed ? 100 : wholePercent(task.percentComplete),
     priority: task.importance,
-    completed: task.status === ExchangeTaskStatus.COMPLETED,
+    completed,
   };
 }
 
-export function shapeOfCrm(task: { subject: string; description: string | null; dueAt: Date | null; priority: TaskPriority; state: ActivityState }): TaskShape {
-  return { subject: normalizeSubject(task.subject), notes: normalizeNotes(task.description), dueDay: crmDueDay(task.dueAt), priority: task.priority, completed: task.state === ActivityState.COMPLETED };
+export function shapeOfCrm(task: { subject: string; description: string | null; dueAt: Date | null; startAt: Date | null; percentComplete: number; priority: TaskPriority; state: ActivityState }): TaskShape {
+  const completed = task.state === ActivityState.COMPLETED;
+  return {
+    subject: normalizeSubject(task.subject),
+    notes: normalizeNotes(task.description),
+    dueDay: crmDueDay(task.dueAt),
+    startDay: crmDueDay(task.startAt),
+    // An open CRM task at 100 % stays open: Outlook shows it at 99 %, since 100 % would complete it there.
+    percentComplete: completed ? 100 : Math.min(99, wholePercent(task.percentComplete)),
+    priority: task.priority,
+    completed,
+  };
 }
 
-/** SHA-256 of the shape: equal fingerprints are the same task, whichever side it was read from (no echo). */
+/**
+ * SHA-256 of the shape: equal fingerprints are the same task, whichever side it was read from (no echo). The start
+ * and progress count only where they say something (a start day, or progress other than none or done), so that pairs
+ * agreed on before they were synced keep their fingerprints.
+ */
 export function taskFingerprint(shape: TaskShape): string {
-  return createHash('sha256').update(JSON.stringify(['task', shape.subject, shape.notes, shape.dueDay, shape.priority, shape.completed]), 'utf8').digest('hex');
+  const fields: unknown[] = ['task', shape.subject, shape.notes, shape.dueDay, shape.priority, shape.completed];
+  if (shape.startDay !== null || (shape.percentComplete !== 0 && shape.percentComplete !== 100)) fields.push(shape.startDay, shape.percentComplete);
+  return createHash('sha256').update(JSON.stringify(fields), 'utf8').digest('hex');
 }

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TaskPriority } from '../../activities/activity-enums';
 import { MailServerText } from '../../common/argument-guard';
 import { MaxBytes, MaxLength } from '../../common/validation';
@@ -54,6 +54,12 @@ export class ExchangeTaskInput {
 
   @Field(() => Date, { nullable: true, description: 'The due day as Exchange sends it: midnight where the mailbox is.' })
   dueAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'The start day as Exchange sends it: midnight where the mailbox is.' })
+  startAt?: Date | null;
+
+  @Field(() => Float, { nullable: true, description: 'PercentComplete, 0 to 100; the CRM keeps it rounded (a value outside is taken as the nearest end).' })
+  percentComplete?: number | null;
 
   @Field(() => ExchangeTaskStatus)
   status: ExchangeTaskStatus;
@@ -129,6 +135,12 @@ export class TaskWrite {
 
   @Field(() => String, { nullable: true, description: 'The due day, YYYY-MM-DD: Outlook tasks have a day, not a time.' })
   dueDay: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The start day, YYYY-MM-DD.' })
+  startDay: string | null;
+
+  @Field(() => Int, { description: 'How much is done, 0 to 100 (100 for a completed task).' })
+  percentComplete: number;
 
   @Field(() => TaskPriority)
   importance: TaskPriority;

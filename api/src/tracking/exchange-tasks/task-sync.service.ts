@@ -222,16 +222,21 @@ export class TaskSyncService {
         parties: [],
       },
     ]);
-    await em.insert(TaskDetail, { activityId: id, dueAt, priority: shape.priority });
+    await em.insert(TaskDetail, { activityId: id, dueAt, startAt: dueAtOfDay(shape.startDay), percentComplete: shape.percentComplete, priority: shape.priority });
     return id;
   }
 
-  /** The CRM task takes Exchange's version; a due time on the same day is kept (Outlook has only the day). */
+  /** The CRM task takes Exchange's version; a due or start time on the same day is kept (Outlook has only the day). */
   private async takeExchange(em: EntityManager, principal: Principal, task: CrmTask, shape: TaskShape, now: Date): Promise<void> {
     const dueAt = crmDueDay(task.detail.dueAt) === shape.dueDay ? task.detail.dueAt : dueAtOfDay(shape.dueDay);
+    const startAt = crmDueDay(task.detail.startAt) === shape.startDay ? task.detail.startAt : dueAtOfDay(shape.startDay);
+    // Completing a task in Outlook makes it 100 % there; the CRM keeps its own progress for a completed task.
+    // An open CRM task at 100 % shows as 99 % in Outlook (task-shape.ts): read back, it keeps its 100 %.
+    const kept = shape.completed || Math.min(99, task.detail.percentComplete) === shape.percentComplete;
+    const percentComplete = kept ? task.detail.percentComplete : shape.percentComplete;
     const state = shape.completed ? ActivityState.COMPLETED : task.activity.state === ActivityState.COMPLETED ? ActivityState.OPEN : task.activity.state;
     await em.update(Activity, { id: task.activity.id }, { subject: shape.subject, description: shape.notes, state, occurredAt: dueAt ?? task.activity.occurredAt, modifiedById: principal.userId, updatedAt: now });
-    await em.update(TaskDetail, { activityId: task.activity.id }, { dueAt, priority: shape.priority });
+    await em.update(TaskDetail, { activityId: task.activity.id }, { dueAt, startAt, percentComplete, priority: shape.priority });
     if ((dueAt ?? task.activity.occurredAt).getTime() !== task.activity.occurredAt.getTime()) await this.activities.rebuildTimeline(em, task.activity.id);
   }
 

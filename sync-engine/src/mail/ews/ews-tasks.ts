@@ -18,7 +18,7 @@ export { TRACKED_CATEGORY } from './ews-crm-items.js';
 /** The CRM task a task was written from, on the Exchange task itself (ews-crm-items.ts). */
 const CRM_TASK_ID = crmIdProperty('CrmActivityHubTaskId');
 
-const TASK_PROPERTIES = [ItemSchema.Subject, ItemSchema.Body, ItemSchema.Sensitivity, ItemSchema.Categories, ItemSchema.Importance, ItemSchema.LastModifiedTime, TaskSchema.DueDate, TaskSchema.Status, CRM_TASK_ID];
+const TASK_PROPERTIES = [ItemSchema.Subject, ItemSchema.Body, ItemSchema.Sensitivity, ItemSchema.Categories, ItemSchema.Importance, ItemSchema.LastModifiedTime, TaskSchema.DueDate, TaskSchema.StartDate, TaskSchema.PercentComplete, TaskSchema.Status, CRM_TASK_ID];
 const STATUS_NAMES: Record<number, ExchangeTaskItem['status']> = {
   [TaskStatus.NotStarted]: 'NOT_STARTED',
   [TaskStatus.InProgress]: 'IN_PROGRESS',
@@ -36,6 +36,9 @@ export interface ExchangeTaskItem {
   readonly subject: string | null;
   readonly notes: string | null;
   readonly dueAt: string | null;
+  readonly startAt: string | null;
+  /** 0 to 100, as Exchange keeps it (a double). */
+  readonly percentComplete: number | null;
   readonly status: 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETED' | 'WAITING_ON_OTHERS' | 'DEFERRED';
   readonly importance: 'LOW' | 'NORMAL' | 'HIGH';
   readonly tracked: boolean;
@@ -69,6 +72,8 @@ export function taskItemOf(task: Task): ExchangeTaskItem | null {
     subject: optional(() => task.Subject) ?? null,
     notes: optional(() => task.Body?.Text) ?? null,
     dueAt: dateOf(optional(() => task.DueDate))?.toISOString() ?? null,
+    startAt: dateOf(optional(() => task.StartDate))?.toISOString() ?? null,
+    percentComplete: finiteOrNull(optional(() => task.PercentComplete)),
     status: STATUS_NAMES[optional(() => task.Status) ?? TaskStatus.NotStarted] ?? 'NOT_STARTED',
     importance: IMPORTANCE_NAMES[optional(() => task.Importance) ?? Importance.Normal] ?? 'NORMAL',
     tracked: markedTracked(task),
@@ -108,6 +113,9 @@ export interface TaskWriteRequest {
   readonly subject: string;
   readonly notes: string | null;
   readonly dueDay: string | null;
+  readonly startDay: string | null;
+  /** 0 to 100. */
+  readonly percentComplete: number;
   readonly importance: ExchangeTaskItem['importance'];
   readonly completed: boolean;
   readonly fingerprint: string;
@@ -166,7 +174,7 @@ async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: 
     'CreateItem',
     async (service) => {
       const task = new Task(service);
-      fill(task, write);
+      fill(task, write, null);
       markForCrm(task, CRM_TASK_ID, write.taskId);
       await task.Save(new FolderId(WellKnownFolderName.Tasks));
       return { itemId: task.Id.UniqueId, changeKey: task.Id.ChangeKey || null };
@@ -175,13 +183,32 @@ async function writeTask(session: EwsSession, write: TaskWriteRequest, signal?: 
   );
 }
 
-function fill(task: Task, write: TaskWriteRequest): void {
+/** Outlook keeps days: noon UTC is that day wherever the mailbox is (UTC-12 to UTC+12). */
+const dayTime = (day: string | null): DateTime => (day ? new DateTime(Date.parse(`${day}T12:00:00.000Z`)) : (null as unknown as DateTime));
+
+const finiteOrNull = (value: number | null): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/**
+ * The status that goes with the CRM's state and progress (MS-OXOTASK: a task not started is at 0 %, a completed one at
+ * 100 %). The CRM knows only open and completed: an open task Outlook shows as in progress, waiting or deferred keeps
+ * that status; a new one, one not started or one reopened in the CRM is in progress once it has any.
+ */
+export function statusFor(write: Pick<TaskWriteRequest, 'completed' | 'percentComplete'>, current: TaskStatus | null): TaskStatus {
+  if (write.completed) return TaskStatus.Completed;
+  if (current === TaskStatus.InProgress || current === TaskStatus.WaitingOnOthers || current === TaskStatus.Deferred) return current;
+  return write.percentComplete > 0 ? TaskStatus.InProgress : TaskStatus.NotStarted;
+}
+
+function fill(task: Task, write: TaskWriteRequest, current: TaskStatus | null): void {
   task.Subject = xmlText(write.subject);
   task.Body = new MessageBody(BodyType.Text, xmlText(write.notes ?? ''));
-  // Outlook keeps a due day: noon UTC is that day wherever the mailbox is (UTC-12 to UTC+12).
-  task.DueDate = write.dueDay ? new DateTime(Date.parse(`${write.dueDay}T12:00:00.000Z`)) : (null as unknown as DateTime);
+  task.DueDate = dayTime(write.dueDay);
+  task.StartDate = dayTime(write.startDay);
   task.Importance = IMPORTANCE_OF[write.importance];
-  task.Status = write.completed ? TaskStatus.Completed : TaskStatus.NotStarted;
+  const status = statusFor(write, current);
+  task.Status = status;
+  // Exchange applies PercentComplete and Status in the order written, the later winning: a completed task's 100 % goes with its status.
+  if (status !== TaskStatus.Completed) task.PercentComplete = Math.min(99, write.percentComplete);
 }
 
 /** A task's fields over the version the hub last saw (ews-crm-items.ts); null if the task is gone. */
@@ -189,13 +216,8 @@ function updateTask(session: EwsSession, itemId: string, write: TaskWriteRequest
   return updateOverSeenVersion(
     session,
     { folder: 'Tasks', changeKey: write.changeKey, signal },
-    (service) => Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate])),
-    (task) => {
-      // An open task Outlook shows as in progress, waiting or deferred keeps that status: the CRM only knows open.
-      const status = optional(() => task.Status);
-      fill(task, write);
-      if (!write.completed && status !== null && status !== TaskStatus.Completed) task.Status = status;
-    },
+    (service) => Task.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, TaskSchema.Status, TaskSchema.DueDate, TaskSchema.StartDate, TaskSchema.PercentComplete])),
+    (task) => fill(task, write, optional(() => task.Status)),
   );
 }
 
