@@ -188,6 +188,30 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     expect(await hub.database.dataSource.query('SELECT id FROM contact WHERE lastName = ?', [`Unmarked ${tag}`])).toHaveLength(1);
   });
 
+  it('a contact the hub wrote because Sam owned it is released when it goes to a colleague he can still read, and written anew when it comes back; one Sam tracked from Outlook stays', async () => {
+    const ASSIGN = 'mutation($id: ID!, $o: ID!) { assignRecord(id: $id, ownerId: $o) { id } }';
+    const users = ok(await hub.gql('{ users { id email } }', {}, admin)).users as { id: string; email: string }[];
+    const userId = (email: string) => users.find((u) => u.email === email)!.id;
+    for (let writes = await claim(); writes.length; writes = await claim()) ok(await report(writes.map((w) => ({ contactId: w.contactId, itemId: w.release ? null : w.itemId ?? `left-${w.contactId}`, fingerprint: w.fingerprint }))));
+    const mine = ok(await hub.gql(CREATE, { input: { lastName: `Given ${tag}`, emails: [`given.${tag}@tailspin.example`] } }, sam)).createContact.id;
+    const [written] = await claim();
+    expect(written).toMatchObject({ contactId: mine, itemId: null });
+    ok(await report([{ contactId: mine, itemId: 'AAMkGiven=', changeKey: 'CK', fingerprint: written.fingerprint }]));
+    const tracked = ok(await sync([outlook('AAMkTracked=', { surname: `Tracked ${tag}`, emails: [`tracked.${tag}@tailspin.example`] })])).syncMailboxContacts[0].contactId;
+    expect(await claim()).toEqual([]);
+
+    // Both go to Sara, in Sam's unit (he may still read them): the one written for him is released, the tracked one stays.
+    for (const id of [mine, tracked]) ok(await hub.gql(ASSIGN, { id, o: userId('sara.sales@demo.crm.test') }, sam));
+    const releases = await claim();
+    expect(releases).toEqual([expect.objectContaining({ contactId: mine, itemId: 'AAMkGiven=', release: true })]);
+    ok(await report([{ contactId: mine, itemId: null, fingerprint: releases[0].fingerprint }]));
+    expect(await claim()).toEqual([]);
+    // Given back to Sam, it is his again: written anew.
+    const sara = await hub.login('sara.sales@demo.crm.test');
+    ok(await hub.gql(ASSIGN, { id: mine, o: userId('sam.sales@demo.crm.test') }, sara));
+    expect(await claim()).toEqual([expect.objectContaining({ contactId: mine, itemId: null, release: false })]);
+  });
+
   it('claimContactWrites and reportContactWrites: only the engine with the lease; another user\'s contact cannot be paired, by a report or by an id on an Outlook contact; bad input names the field', async () => {
     for (const token of [admin, sam]) {
       failed(await hub.gql(CLAIM_WRITES, { m: samMailbox, l: lease, n: 5 }, token), 'FORBIDDEN');

@@ -87,6 +87,7 @@ export class ContactSyncService {
       const owned = new Set((await em.find(Contact, { where: { id: In(ids), ownerId: mailbox.ownerUserId }, select: { id: true } })).map((c) => c.id));
       const links = ids.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, contactId: In(ids) } }) : [];
       const paired = new Set(links.filter((l) => l.itemId).map((l) => l.contactId));
+      const linkOf = new Map(links.map((l) => [l.contactId, l]));
       const existing = new Set([...owned, ...(links.length ? (await em.find(Contact, { where: { id: In(links.map((l) => l.contactId)) }, select: { id: true } })).map((c) => c.id) : [])]);
       const itemIds = writes.flatMap((w) => (w.itemId?.trim() ? [w.itemId.trim()] : []));
       const holders = new Map((itemIds.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : []).map((l) => [l.itemId, l.contactId]));
@@ -96,8 +97,15 @@ export class ContactSyncService {
         if (!owned.has(contactId) && !paired.has(contactId)) throw notFound(`writes[${i}].contactId`, write.contactId);
         const itemId = write.itemId?.trim() || null;
         if (itemId && (holders.get(itemId) ?? contactId) !== contactId) throw new ApiError('CONFLICT', `writes[${i}].itemId: that Outlook contact is paired with another contact`, `writes[${i}].itemId`);
-        if (!itemId && !existing.has(contactId)) await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId });
-        else await recordContactLink(em, { mailboxId: mailbox.id, contactId, itemId, fingerprint: write.fingerprint, changeKey: write.changeKey?.trim() || null, company: write.companyName?.trim() || null }, now);
+        const link = linkOf.get(contactId);
+        // Released because it went to someone else: forgotten here, so that it is written again if it comes back.
+        const handedOver = !itemId && link?.writtenForOwner && !owned.has(contactId);
+        if (!itemId && (!existing.has(contactId) || handedOver)) await em.delete(ExchangeContactLink, { mailboxId: mailbox.id, contactId });
+        else {
+          // A pair that begins here was written because the owner owns the contact (claimContactWrites hands out no other new one).
+          const begins = itemId && !link ? { writtenForOwner: true } : {};
+          await recordContactLink(em, { mailboxId: mailbox.id, contactId, itemId, fingerprint: write.fingerprint, changeKey: write.changeKey?.trim() || null, company: write.companyName?.trim() || null, ...begins }, now);
+        }
       }
       return true;
     });
@@ -232,7 +240,8 @@ export class ContactSyncService {
     const elsewhere = new Set((await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, contactId: In(ids) } })).filter((l) => l.itemId).map((l) => l.contactId));
     for (const { input, shape, contactId } of named) {
       if (!owned.has(contactId) || elsewhere.has(contactId)) continue;
-      const link = { mailboxId: mailbox.id, contactId, itemId: input.itemId, fingerprint: contactFingerprint(withholding(shape, withheld)), changeKey: input.changeKey?.trim() || null, company: shape.company, updatedAt: now };
+      // The hub wrote it (it carries the id) for its owner, and the engine stopped before reporting.
+      const link = { mailboxId: mailbox.id, contactId, itemId: input.itemId, fingerprint: contactFingerprint(withholding(shape, withheld)), changeKey: input.changeKey?.trim() || null, company: shape.company, writtenForOwner: true, updatedAt: now };
       await recordContactLink(em, link, now);
       links.set(input.itemId, link);
       elsewhere.add(contactId);

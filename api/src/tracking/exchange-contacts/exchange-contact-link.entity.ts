@@ -32,6 +32,13 @@ export class ExchangeContactLink {
   @Column('varchar', { length: 160, nullable: true })
   company: string | null;
 
+  /**
+   * The hub wrote the contact to this Outlook because the mailbox's owner owned it (Dynamics' "My Contacts"), rather
+   * than the user tracking it there: given to someone else, it is released from this Outlook, as Dynamics removes it.
+   */
+  @Column('boolean', { default: false })
+  writtenForOwner: boolean;
+
   /** The Outlook contact's ChangeKey when the hub last read or wrote it: a write over a newer version is held back. */
   @Column('varchar', { length: 512, nullable: true })
   changeKey: string | null;

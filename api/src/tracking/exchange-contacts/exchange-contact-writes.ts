@@ -46,8 +46,9 @@ export async function addressesOf(em: EntityManager, contactIds: readonly string
 /**
  * What the owner's Outlook does not show as the CRM has it (docs/exchange.md): paired contacts changed since both last
  * agreed; the owner's active contacts never written there (Dynamics' default "My Contacts"); and paired contacts to
- * release because they were deactivated or deleted in the CRM, or the owner may no longer read them. A contact kept out
- * of this Outlook (deleted or unmarked there) is not written again.
+ * release because they were deactivated or deleted in the CRM, the owner may no longer read them, or one the hub wrote
+ * for its owner now belongs to someone else. A contact kept out of this Outlook (deleted or unmarked there) is not
+ * written again.
  */
 export async function pendingContactWrites(em: EntityManager, mailbox: { id: string; ownerUserId: string }, owner: OwnerView, withheld: readonly ContactPhoneField[], limit: number): Promise<PendingContactWrite[]> {
   const linked = (alive: boolean) => {
@@ -91,7 +92,8 @@ export async function pendingContactWrites(em: EntityManager, mailbox: { id: str
   };
   for (const link of links) {
     const contact = byId.get(link.contactId)!;
-    if (contact.status !== ContactStatus.ACTIVE || !mayRead.has(contact.id)) pending.push(released(link));
+    const handedOver = link.writtenForOwner && contact.ownerId !== mailbox.ownerUserId;
+    if (contact.status !== ContactStatus.ACTIVE || !mayRead.has(contact.id) || handedOver) pending.push(released(link));
     else write(contact, link);
     if (pending.length >= limit) return pending.slice(0, limit);
   }
@@ -106,8 +108,12 @@ function released(link: ExchangeContactLink): PendingContactWrite {
   return { contactId: link.contactId, itemId: link.itemId, changeKey: link.changeKey, release: true, givenName: null, surname: null, displayName: null, jobTitle: null, businessPhone: null, mobilePhone: null, emails: [], companyName: null, keepCompany: true, withheld: [], fingerprint: link.fingerprint };
 }
 
-/** Records the Outlook contact a CRM contact is paired with (itemId null: kept out of this Outlook), and the fingerprint and company both now show. */
-export async function recordContactLink(em: EntityManager, link: { mailboxId: string; contactId: string; itemId: string | null; fingerprint: string; changeKey: string | null; company: string | null }, now: Date): Promise<void> {
-  const { mailboxId, contactId, itemId, fingerprint, changeKey, company } = link;
-  await em.upsert(ExchangeContactLink, { mailboxId, contactId, itemId, fingerprint, changeKey: itemId ? changeKey : null, company: itemId ? company : null, updatedAt: now }, ['mailboxId', 'contactId']);
+/**
+ * Records the Outlook contact a CRM contact is paired with (itemId null: kept out of this Outlook), and the fingerprint
+ * and company both now show; `writtenForOwner` only when the pair begins (left out, a pair keeps how it began).
+ */
+export async function recordContactLink(em: EntityManager, link: { mailboxId: string; contactId: string; itemId: string | null; fingerprint: string; changeKey: string | null; company: string | null; writtenForOwner?: boolean }, now: Date): Promise<void> {
+  const { mailboxId, contactId, itemId, fingerprint, changeKey, company, writtenForOwner } = link;
+  const row = { mailboxId, contactId, itemId, fingerprint, changeKey: itemId ? changeKey : null, company: itemId ? company : null, updatedAt: now };
+  await em.upsert(ExchangeContactLink, writtenForOwner === undefined ? row : { ...row, writtenForOwner }, ['mailboxId', 'contactId']);
 }
