@@ -46,11 +46,17 @@ export async function closeMimeWorker(): Promise<void> {
 let pool: MimeWorker | null = null;
 
 const WORKER_HEAP_MB = 768;
+// The parser leaves its work buffers (ArrayBuffers, outside the heap) for a garbage collection that V8 puts off
+// while the heap itself stays small; past this much the worker collects after a message.
+const WORKER_COLLECT_AFTER_MB = 32;
 
 // Plain JavaScript because a worker cannot load the TypeScript source under vitest, and tsc would not copy a
 // .js file into dist; the CommonJS build of postal-mime is resolved here and loaded by absolute path.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+// gc() for this thread: V8 flags are the process's, and only a context made after this gets the function.
+require('node:v8').setFlagsFromString('--expose-gc');
+const collect = require('node:vm').runInNewContext('gc');
 const PostalMime = require(${JSON.stringify(require.resolve('postal-mime'))});
 parentPort.on('message', async ({ id, source, options }) => {
   let email;
@@ -70,6 +76,8 @@ parentPort.on('message', async ({ id, source, options }) => {
   } catch {
     parentPort.postMessage({ id, email }); // a buffer that cannot move is copied instead
   }
+  email = null;
+  if (process.memoryUsage().arrayBuffers > ${WORKER_COLLECT_AFTER_MB * 1024 * 1024}) collect();
 });
 parentPort.postMessage({ ready: true });
 `;
