@@ -392,6 +392,20 @@ describe('parseRawMessage: large messages', () => {
     }
   });
 
+  it('parses message after large message on the worker, collecting the parser\'s buffers past its limit, each result whole', async () => {
+    // Eight 6 MB attachments: the worker passes its 32 MB of parser buffers and collects them between messages.
+    for (let i = 0; i < 8; i++) {
+      const attachment = Buffer.alloc(6 * 1024 * 1024, i + 1);
+      const source = Buffer.from(
+        `From: a@example.com\r\nSubject: large ${i}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n` +
+          `--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="part${i}.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--b--\r\n`,
+      );
+      const parsed = await parse(source, { workerThresholdBytes: 0 });
+      expect(parsed.item.subject).toBe(`large ${i}`);
+      expect(parsed.attachments[0].content?.equals(attachment), `attachment ${i}`).toBe(true);
+    }
+  });
+
   it('reports a worker parse that fails as this message being invalid, and keeps serving the next', async () => {
     const deep = Buffer.from('From: a@example.com\r\n' + Array.from({ length: 300 }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join(''));
     const [bad, good] = await Promise.allSettled([parse(deep, { workerThresholdBytes: 0 }), parse(fixture('koi8-r.eml'), { workerThresholdBytes: 0 })]);
