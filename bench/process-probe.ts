@@ -1,9 +1,9 @@
 // Preloaded (`node --require …/process-probe.js`) into the api and sync engine child processes the mail
 // benchmarks start, to measure them from inside without changing their code: the longest event-loop stall
-// (perf_hooks.monitorEventLoopDelay), peak RSS (getrusage maxrss), CPU time (process.cpuUsage), and for an HTTP server the time spent
+// (perf_hooks.monitorEventLoopDelay), peak RSS (VmHWM), CPU time (process.cpuUsage), and for an HTTP server the time spent
 // answering each route. Written as JSON to BENCH_PROBE_FILE every second and at exit. SIGUSR2 closes a
 // period: the figures so far go to BENCH_PROBE_FILE.period, then the stall, route and CPU-time figures start
-// afresh (peak RSS cannot be reset).
+// afresh (peakRssMb is not reset).
 import fs from 'node:fs';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
