@@ -16,8 +16,20 @@ export class MimeParseError extends Error {
   }
 }
 
-/** Parses on the calling thread: postal-mime never yields, so only for messages small enough to parse in a few ms. */
-export async function parseHere(source: Uint8Array): Promise<Email> {
+/**
+ * Parses on the calling thread: postal-mime never yields, so only for messages small enough to parse in a few ms.
+ * Parses asked for at once run one after another, each on its own turn of the event loop.
+ */
+export function parseHere(source: Uint8Array): Promise<Email> {
+  // Several at once would resume in the same turn and run back to back: one stall as long as all of them.
+  const turn = inThread.then(() => parseOnItsTurn(source));
+  inThread = turn.catch(() => undefined);
+  return turn;
+}
+
+let inThread: Promise<unknown> = Promise.resolve();
+
+async function parseOnItsTurn(source: Uint8Array): Promise<Email> {
   // postal-mime settles through microtasks only: without this, a batch parsed back to back is one long stall.
   await yieldToEventLoop();
   try {
