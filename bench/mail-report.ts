@@ -67,9 +67,10 @@ export function mailTables(r: MailReport): { endToEnd: string; baselines: string
     ['memory', ...r.runs.flatMap((run) => [`engine, ${run.protocol}`, `api, ${run.protocol}`])],
     [
       ['RSS when the engine started', ...r.runs.flatMap((run) => [mbCell(run.engineStartRssMb), mbCell(run.apiStartRssMb)])],
-      ['peak RSS (getrusage maxrss: the whole process, worker threads included)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakRssMb), mbCell(run.api.peakRssMb)])],
+      ['peak RSS (VmHWM: the whole process, worker threads included)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakRssMb), mbCell(run.api.peakRssMb)])],
       ['peak V8 heap used, main thread (sampled every 100 ms)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakHeapUsedMb), mbCell(run.api.peakHeapUsedMb)])],
       ['peak memory outside the heap (Buffers), main thread', ...r.runs.flatMap((run) => [mbCell(run.engine.peakExternalMb), mbCell(run.api.peakExternalMb)])],
+      ['peak V8 heap + memory outside it, worker threads (the engine\'s MIME worker)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakWorkerHeapUsedMb + run.engine.peakWorkerExternalMb), mbCell(run.api.peakWorkerHeapUsedMb + run.api.peakWorkerExternalMb)])],
     ],
   );
 

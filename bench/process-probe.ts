@@ -1,24 +1,33 @@
 // Preloaded (`node --require …/process-probe.js`) into the api and sync engine child processes the mail
 // benchmarks start, to measure them from inside without changing their code: the longest event-loop stall
-// (perf_hooks.monitorEventLoopDelay), peak RSS (getrusage maxrss), CPU time (process.cpuUsage), and for an HTTP server the time spent
+// (perf_hooks.monitorEventLoopDelay), peak RSS (VmHWM), CPU time (process.cpuUsage), and for an HTTP server the time spent
 // answering each route. Written as JSON to BENCH_PROBE_FILE every second and at exit. SIGUSR2 closes a
 // period: the figures so far go to BENCH_PROBE_FILE.period, then the stall, route and CPU-time figures start
-// afresh (peak RSS cannot be reset).
+// afresh (peakRssMb is not reset).
 import fs from 'node:fs';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { isMainThread } from 'node:worker_threads';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 export interface ProbeReport {
   /** Longest event-loop stall (ms): the longest gap between two 10 ms timer ticks, minus the 10 ms. */
   readonly stallMaxMs: number;
   readonly stallP99Ms: number;
-  /** Peak resident set size since the process started (MB). */
+  /**
+   * Peak resident set size since the process started (MB): Linux's VmHWM of this process image. Not getrusage's
+   * maxrss, which survives execve: a child's starts at the RSS its parent had when it forked, so a benchmark
+   * process holding a large mailbox (the EWS test server's) would lend it its own size.
+   */
   readonly peakRssMb: number;
   readonly rssMb: number;
   /** Highest values sampled every 100 ms (MB): this thread's V8 heap, and memory outside it (Buffers…). */
   readonly peakHeapUsedMb: number;
   readonly peakExternalMb: number;
+  /** Worker threads (the engine's MIME worker): the highest sum of their V8 heaps and of their memory outside it, sampled every 100 ms (MB). */
+  readonly peakWorkerHeapUsedMb: number;
+  readonly peakWorkerExternalMb: number;
+  /** The highest RSS sampled every 100 ms (MB); unlike peakRssMb it starts afresh with each period. */
+  readonly peakSampledRssMb: number;
   /** CPU time (user + system, all threads) spent in the period, ms. */
   readonly cpuMs: number;
   /** Per "METHOD /path": requests answered and the sum of their durations (request in → response finished). */
@@ -29,18 +38,49 @@ export interface ProbeReport {
 const RESOLUTION_MS = 10;
 const file = process.env.BENCH_PROBE_FILE;
 
-// Worker threads inherit --require (the engine parses large mail on one): only the main thread reports.
+// Worker threads inherit --require (the engine parses large mail on one): they send their heap figures to the
+// main thread, which reports.
+const CHANNEL = 'bench-process-probe';
+if (file && !isMainThread) {
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.unref();
+  const id = Math.random();
+  setInterval(() => {
+    const usage = process.memoryUsage();
+    channel.postMessage({ id, heapUsed: usage.heapUsed, external: usage.external });
+  }, 100).unref();
+}
 if (file && isMainThread) {
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   let routes = new Map<string, { count: number; ms: number }>();
   let peakHeap = 0;
   let peakExternal = 0;
+  let peakRss = 0;
+  // Per worker thread its latest figures; a worker that ended stops counting after a second.
+  const workers = new Map<number, { heapUsed: number; external: number; at: number }>();
+  let peakWorkerHeap = 0;
+  let peakWorkerExternal = 0;
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.unref();
+  channel.onmessage = (event) => {
+    const { id, heapUsed, external } = (event as unknown as { data: { id: number; heapUsed: number; external: number } }).data;
+    workers.set(id, { heapUsed, external, at: Date.now() });
+  };
   let cpuFrom = process.cpuUsage();
   setInterval(() => {
     const usage = process.memoryUsage();
     peakHeap = Math.max(peakHeap, usage.heapUsed);
     peakExternal = Math.max(peakExternal, usage.external);
+    peakRss = Math.max(peakRss, usage.rss);
+    let heap = 0;
+    let external = 0;
+    for (const [id, worker] of workers) {
+      if (Date.now() - worker.at > 1000) workers.delete(id);
+      else (heap += worker.heapUsed), (external += worker.external);
+    }
+    peakWorkerHeap = Math.max(peakWorkerHeap, heap);
+    peakWorkerExternal = Math.max(peakWorkerExternal, external);
   }, 100).unref();
   const emit = http.Server.prototype.emit as (this: http.Server, event: string, ...args: unknown[]) => boolean;
   http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
@@ -63,10 +103,13 @@ if (file && isMainThread) {
     const report: ProbeReport = {
       stallMaxMs: Math.max(0, delay.max / 1e6 - RESOLUTION_MS),
       stallP99Ms: Math.max(0, delay.percentile(99) / 1e6 - RESOLUTION_MS),
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb: peakRssOfImage() ?? process.resourceUsage().maxRSS / 1024,
       rssMb: process.memoryUsage.rss() / 2 ** 20,
       peakHeapUsedMb: peakHeap / 2 ** 20,
       peakExternalMb: peakExternal / 2 ** 20,
+      peakWorkerHeapUsedMb: peakWorkerHeap / 2 ** 20,
+      peakWorkerExternalMb: peakWorkerExternal / 2 ** 20,
+      peakSampledRssMb: peakRss / 2 ** 20,
       cpuMs: (() => {
         const used = process.cpuUsage(cpuFrom);
         return (used.user + used.system) / 1000;
@@ -86,6 +129,19 @@ if (file && isMainThread) {
     routes = new Map();
     peakHeap = 0;
     peakExternal = 0;
+    peakWorkerHeap = 0;
+    peakWorkerExternal = 0;
+    peakRss = 0;
     cpuFrom = process.cpuUsage();
   });
+}
+
+/** VmHWM from /proc/self/status in MB; null where there is no such file (not Linux). */
+function peakRssOfImage(): number | null {
+  try {
+    const kb = /^VmHWM:\s*(\d+)\s*kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
 }

@@ -84,6 +84,28 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     await src.close();
   });
 
+  it('reads a batch of large messages in several GetItem calls of about 2 MB each, whole and in order, under the batch\'s one cursor', async () => {
+    const user = freshUser();
+    const line = 'x'.repeat(998);
+    const sizes = [900, 700, 1200, 300, 1500, 10]; // KB of body each: 4.5 MB in all
+    sizes.forEach((kb, i) =>
+      ews.deliver(user.address, 'inbox', rawMessage({ subject: `Large ${i}`, messageId: `large-${i}@corp.test`, body: Array.from({ length: kb }, () => line) }).raw, {
+        receivedAt: new Date(Date.UTC(2026, 11, 1, 10, i)),
+      }),
+    );
+    const src = source(account(user.address, user.password));
+    await src.open();
+    const before = ews.requests().filter((r) => r.operation === 'GetItem' && r.mailbox === user.address).length;
+    const { batches } = await readAll(src, null, { ...OPTIONS, batchSize: 50, maxBatchBytes: 8 * 1024 * 1024 });
+    const inbox = batches.filter((b) => b.messages.length > 0);
+    expect(inbox).toHaveLength(1); // one batch, so one cursor to commit
+    expect(subjects(inbox)).toEqual(sizes.map((_, i) => `Large ${i}`));
+    expect(inbox[0].messages.map((m) => Math.floor(m.source.length / 1000))).toEqual(sizes); // whole: each body's 1,000-byte lines, and a header
+    const calls = ews.requests().filter((r) => r.operation === 'GetItem' && r.mailbox === user.address).length - before;
+    expect(calls).toBeGreaterThanOrEqual(3);
+    await src.close();
+  });
+
   it('starts a folder again when Exchange refuses its SyncState (ErrorInvalidSyncStateData), and skips an item deleted before GetItem', async () => {
     const user = freshUser();
     ews.deliver(user.address, 'inbox', rawMessage({ subject: 'Kept', messageId: 'kept@corp.test' }).raw);

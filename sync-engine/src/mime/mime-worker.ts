@@ -16,8 +16,20 @@ export class MimeParseError extends Error {
   }
 }
 
-/** Parses on the calling thread: postal-mime never yields, so only for messages small enough to parse in a few ms. */
-export async function parseHere(source: Uint8Array): Promise<Email> {
+/**
+ * Parses on the calling thread: postal-mime never yields, so only for messages small enough to parse in a few ms.
+ * Parses asked for at once run one after another, each on its own turn of the event loop.
+ */
+export function parseHere(source: Uint8Array): Promise<Email> {
+  // Several at once would resume in the same turn and run back to back: one stall as long as all of them.
+  const turn = inThread.then(() => parseOnItsTurn(source));
+  inThread = turn.catch(() => undefined);
+  return turn;
+}
+
+let inThread: Promise<unknown> = Promise.resolve();
+
+async function parseOnItsTurn(source: Uint8Array): Promise<Email> {
   // postal-mime settles through microtasks only: without this, a batch parsed back to back is one long stall.
   await yieldToEventLoop();
   try {
@@ -46,11 +58,17 @@ export async function closeMimeWorker(): Promise<void> {
 let pool: MimeWorker | null = null;
 
 const WORKER_HEAP_MB = 768;
+// The parser leaves its work buffers (ArrayBuffers, outside the heap) for a garbage collection that V8 puts off
+// while the heap itself stays small; past this much the worker collects after a message.
+const WORKER_COLLECT_AFTER_MB = 32;
 
 // Plain JavaScript because a worker cannot load the TypeScript source under vitest, and tsc would not copy a
 // .js file into dist; the CommonJS build of postal-mime is resolved here and loaded by absolute path.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+// gc() for this thread: V8 flags are the process's, and only a context made after this gets the function.
+require('node:v8').setFlagsFromString('--expose-gc');
+const collect = require('node:vm').runInNewContext('gc');
 const PostalMime = require(${JSON.stringify(require.resolve('postal-mime'))});
 parentPort.on('message', async ({ id, source, options }) => {
   let email;
@@ -70,6 +88,8 @@ parentPort.on('message', async ({ id, source, options }) => {
   } catch {
     parentPort.postMessage({ id, email }); // a buffer that cannot move is copied instead
   }
+  email = null;
+  if (process.memoryUsage().arrayBuffers > ${WORKER_COLLECT_AFTER_MB * 1024 * 1024}) collect();
 });
 parentPort.postMessage({ ready: true });
 `;

@@ -384,11 +384,40 @@ describe('parseRawMessage: large messages', () => {
     }
   });
 
+  it('parses asked for at once on the calling thread run one per turn of the loop, not back to back', async () => {
+    const body = Buffer.from('Lorem ipsum dolor sit amet. '.repeat(20_000)).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const source = (n: number) => Buffer.from(`From: a@example.com\r\nSubject: at once ${n}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`);
+    const turns = loopTurns();
+    const finishedAt: number[] = [];
+    try {
+      const parsed = await Promise.all([1, 2, 3, 4].map((n) => parse(source(n)).then((result) => (finishedAt.push(turns.count()), result))));
+      expect(parsed.map((p) => p.item.subject)).toEqual(['at once 1', 'at once 2', 'at once 3', 'at once 4']);
+    } finally {
+      turns.stop();
+    }
+    // The loop turned between any two of them.
+    for (let i = 1; i < finishedAt.length; i++) expect(finishedAt[i], `turns before parse ${i + 1} ended`).toBeGreaterThan(finishedAt[i - 1]);
+  });
+
   it('gives the same result on the worker thread as on the calling thread', async () => {
     for (const name of ['nested-multipart.eml', 'windows-1252.eml', 'google-invite.eml', 'gmail-forward.eml', 'iso-2022-jp.eml']) {
       const here = await parse(fixture(name), { workerThresholdBytes: Number.MAX_SAFE_INTEGER });
       const there = await parse(fixture(name), { workerThresholdBytes: 0 });
       expect(there, name).toEqual(here);
+    }
+  });
+
+  it('parses message after large message on the worker, collecting the parser\'s buffers past its limit, each result whole', async () => {
+    // Eight 6 MB attachments: the worker passes its 32 MB of parser buffers and collects them between messages.
+    for (let i = 0; i < 8; i++) {
+      const attachment = Buffer.alloc(6 * 1024 * 1024, i + 1);
+      const source = Buffer.from(
+        `From: a@example.com\r\nSubject: large ${i}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n` +
+          `--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="part${i}.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--b--\r\n`,
+      );
+      const parsed = await parse(source, { workerThresholdBytes: 0 });
+      expect(parsed.item.subject).toBe(`large ${i}`);
+      expect(parsed.attachments[0].content?.equals(attachment), `attachment ${i}`).toBe(true);
     }
   });
 

@@ -21,7 +21,7 @@ class FakeSource implements MailSource {
   fetchedFrom: (string | null)[] = [];
   constructor(
     readonly messages: RawMessage[],
-    private readonly behaviour: { openError?: Error; cursorInvalidFor?: string; waitsOut?: boolean } = {},
+    private readonly behaviour: { openError?: Error; cursorInvalidFor?: string; waitsOut?: boolean; failAfterBatches?: number } = {},
   ) {}
   async open(): Promise<void> {
     if (this.behaviour.openError) throw this.behaviour.openError;
@@ -31,11 +31,16 @@ class FakeSource implements MailSource {
     this.fetchedFrom.push(cursor);
     if (signal?.aborted) throw new MailError('TEMPORARY', 'Cancelled: the connection was closed'); // as the adapters do
     if (cursor !== null && cursor === this.behaviour.cursorInvalidFor) throw new MailError('CURSOR_INVALID', 'UIDVALIDITY changed');
+    let batches = 0;
     for (let i = cursor === null ? 0 : Number(cursor); i < this.messages.length; i += options.batchSize) {
+      if (batches++ === this.behaviour.failAfterBatches) throw new MailError('TEMPORARY', 'Connection closed by the server');
       const slice = this.messages.slice(i, i + options.batchSize);
+      this.events.push(`fetched ${i + slice.length}`);
       yield { messages: slice, cursor: String(i + slice.length) };
     }
   }
+  /** What happened, in order: fetches here, commits and removals where the tests note them. */
+  events: string[] = [];
   async *inventory(): AsyncIterable<readonly InventoryItem[]> {
     yield this.messages.map((m, i) => ({ sourceRef: m.sourceRef, folder: 'INBOX', role: 'INBOX', messageId: `m${i}@example.test` }));
   }
@@ -44,6 +49,7 @@ class FakeSource implements MailSource {
   }
   removed: string[] = [];
   async remove(refs: readonly string[]): Promise<void> {
+    this.events.push(`removed ${refs.join(' ')}`);
     this.removed.push(...refs);
   }
   async waitForChange(maxMs = 0): Promise<'changed' | 'timeout'> {
@@ -283,7 +289,7 @@ describe('MailboxSync', () => {
     const stop = new AbortController();
     hub.onTrack = () => stop.abort();
     await syncWith(hub, new FakeSource([1, 2, 3, 4].map((n) => raw(n)))).run(work(), stop.signal);
-    expect(hub.batches).toHaveLength(1); // the batch in hand was committed whole, the next never fetched
+    expect(hub.batches).toHaveLength(1); // the batch in hand was committed whole; the one read ahead was not
     expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 2, nextSyncInSeconds: 0 })]);
   });
 
@@ -398,5 +404,38 @@ describe('MailboxSync', () => {
     expect(toSven?.batch.items.map((i) => i.subject)).toEqual(['Message 7']);
     expect(hub.batches.flatMap((b) => b.batch.quarantine)).toEqual([expect.objectContaining({ sourceRef: 'fake:2', code: 'FORWARDER_UNKNOWN' })]);
     expect(source.removed).toEqual(['fake:1']); // the unknown forwarder's copy stays for a person to look at
+  });
+
+  it('fetches the next batch while one is parsed and committed, and commits in order, each with its own cursor', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3, 4, 5, 6].map((n) => raw(n)));
+    hub.onTrack = (batch) => source.events.push(`commit ${batch.cursor}`);
+    await syncWith(hub, source).run(work(), new AbortController().signal);
+    expect(hub.batches.map((b) => b.batch.cursor)).toEqual(['2', '4', '6']);
+    // Batch 2 is already read when batch 1 commits.
+    expect(source.events.indexOf('fetched 4')).toBeLessThan(source.events.indexOf('commit 2'));
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 6 })]);
+  });
+
+  it('a fetch that fails while reading ahead: the batch before it still commits, then the mailbox reports the failure', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3, 4].map((n) => raw(n)), { failAfterBatches: 1 });
+    await syncWith(hub, source).run(work(), new AbortController().signal);
+    expect(hub.batches.map((b) => [b.batch.items.map((i) => i.subject), b.batch.cursor])).toEqual([[['Message 1', 'Message 2'], '2']]);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'TEMPORARY_FAILURE', message: 'Connection closed by the server' })]);
+  });
+
+  it('a forward mailbox that deletes its copies never fetches while it removes: no read-ahead on its one connection', async () => {
+    const hub = new FakeHub();
+    const forward = (n: number) =>
+      Buffer.concat([
+        Buffer.from(`From: <sven@example.test>\r\nTo: <sink@example.test>\r\nSubject: FW ${n}\r\nMessage-ID: <fw-${n}@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n`),
+        mail(n),
+        Buffer.from('--b--\r\n'),
+      ]);
+    const source = new FakeSource([1, 2, 3, 4].map((n) => raw(n, forward(n))));
+    const sink = work({ isForwardMailbox: true, deleteForwardedCopies: true, forwardSources: [{ mailboxId: 'mbx-sven', address: 'sven@example.test' }] });
+    await syncWith(hub, source).run(sink, new AbortController().signal);
+    expect(source.events).toEqual(['fetched 2', 'removed fake:1 fake:2', 'fetched 4', 'removed fake:3 fake:4']);
   });
 });

@@ -7,6 +7,7 @@ import type { MailConnectors } from './connectors.js';
 import { classifyFailure } from './failure-policy.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { MessagePipeline, type PreparedBatch } from './message-pipeline.js';
+import { readAhead } from './read-ahead.js';
 import { reconcileMailbox } from './reconciler.js';
 import type { HubWakeupSource } from './hub-wakeups.js';
 import { TrackSender } from './track-sender.js';
@@ -140,23 +141,28 @@ export class MailboxSync {
       resyncFrom: resyncFrom ? new Date(resyncFrom) : null,
     };
     let processed = 0;
-    // While one batch commits, the next is fetched, parsed and its attachments uploaded; commits stay in order, one at a time.
+    // A pipeline of three: while one batch commits, the next is parsed and its attachments uploaded, and the one
+    // after that is fetched. Commits stay in order, one at a time; a batch read ahead commits only after those
+    // before it, and is simply read again if the run stops first.
     let committing: Promise<unknown> = Promise.resolve();
     const deletesCopies = work.isForwardMailbox && work.deleteForwardedCopies;
+    // Removing uses the same connection as fetching, which must not overlap: no read-ahead there.
+    const batches = deletesCopies ? source.fetchNew(cursor, options, stop) : readAhead(source.fetchNew(cursor, options, stop));
     try {
-      for await (const batch of source.fetchNew(cursor, options, stop)) {
+      for await (const batch of batches) {
         const prepared = await this.pipeline.prepare(work, batch.messages);
         await committing;
         if (stop.aborted) break; // between batches: nothing is half-committed
-        const commit = this.commit(work, batch.cursor, prepared).then((quarantined) => {
-          cursor = batch.cursor;
-          processed += batch.messages.length;
+        // Only the cursor and the count outlive this turn: the raw messages are not held while the batch commits.
+        const { cursor: batchCursor, messages: { length: count } } = batch;
+        const commit = this.commit(work, batchCursor, prepared).then((quarantined) => {
+          cursor = batchCursor;
+          processed += count;
           return quarantined;
         });
         commit.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
         committing = commit;
         if (deletesCopies) {
-          // Removing uses the same connection as fetching, which must not overlap: no read-ahead here.
           const done = new Set((await commit).map((q) => q.sourceRef));
           await source.remove(batch.messages.map((m) => m.sourceRef).filter((ref) => !done.has(ref)));
         }

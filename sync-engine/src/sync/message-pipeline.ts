@@ -6,6 +6,7 @@ import { unwrapForwarded } from '../mime/forwarded.js';
 import { InvalidMessageError, parseRawMessage, type ParsedMessage } from '../mime/parse-message.js';
 import type { Log } from '../logger.js';
 import { cutBody } from './body-cut.js';
+import { mapInOrder } from './map-in-order.js';
 import type { MessageOrigin, TrackEntry } from './track-sender.js';
 
 /** What one fetched batch becomes: items for the mailbox itself, items for forwarding users, and what could not be read. */
@@ -19,6 +20,7 @@ export interface PreparedBatch {
 // Dynamics' largest attachment limit (128 MB); the hub enforces the organization's own limit with a 413.
 const PARSE_ATTACHMENT_LIMIT = 128 * 1024 * 1024;
 const UPLOADS_AT_ONCE = 4;
+const MESSAGES_AT_ONCE = 4;
 
 /**
  * Parses raw messages, cuts their bodies to what the hub keeps and uploads their attachments; a message that
@@ -31,25 +33,34 @@ export class MessagePipeline {
   ) {}
 
   async prepare(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources' | 'maxBodyKb'>, messages: readonly RawMessage[]): Promise<PreparedBatch> {
+    // A few messages at once, so one's attachments upload while the next is parsed; the batch keeps their order.
+    const parts = await mapInOrder(messages, MESSAGES_AT_ONCE, async (message) => {
+      const part: PreparedBatch = { items: [], forwarded: new Map(), quarantine: [] };
+      await this.prepareOne(work, message, part);
+      return part;
+    });
     const batch: PreparedBatch = { items: [], forwarded: new Map(), quarantine: [] };
-    for (const message of messages) {
-      let parsed: ParsedMessage;
-      try {
-        parsed = await parseRawMessage(message, { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT });
-      } catch (error) {
-        // Anything else (the parser's worker cannot start) is the engine's fault: fail the batch and retry it, never drop mail.
-        if (!(error instanceof InvalidMessageError)) throw error;
-        batch.quarantine.push(quarantineOf(message, 'INVALID_MESSAGE', `the message cannot be read: ${error.reason}`));
-        continue;
-      }
-      if (parsed.warnings.length) this.log.info({ sourceRef: message.sourceRef, warnings: parsed.warnings }, 'message read with repairs');
-      if (!work.isForwardMailbox) {
-        batch.items.push({ item: await this.toItem(parsed, work.maxBodyKb), origin: originOf(message) });
-        continue;
-      }
-      await this.unwrap(work, message, parsed, batch);
+    for (const part of parts) {
+      batch.items.push(...part.items);
+      batch.quarantine.push(...part.quarantine);
+      for (const [mailboxId, entries] of part.forwarded) batch.forwarded.set(mailboxId, [...(batch.forwarded.get(mailboxId) ?? []), ...entries]);
     }
     return batch;
+  }
+
+  private async prepareOne(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources' | 'maxBodyKb'>, message: RawMessage, batch: PreparedBatch): Promise<void> {
+    let parsed: ParsedMessage;
+    try {
+      parsed = await parseRawMessage(message, { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT });
+    } catch (error) {
+      // Anything else (the parser's worker cannot start) is the engine's fault: fail the batch and retry it, never drop mail.
+      if (!(error instanceof InvalidMessageError)) throw error;
+      batch.quarantine.push(quarantineOf(message, 'INVALID_MESSAGE', `the message cannot be read: ${error.reason}`));
+      return;
+    }
+    if (parsed.warnings.length) this.log.info({ sourceRef: message.sourceRef, warnings: parsed.warnings }, 'message read with repairs');
+    if (!work.isForwardMailbox) batch.items.push({ item: await this.toItem(parsed, work.maxBodyKb), origin: originOf(message) });
+    else await this.unwrap(work, message, parsed, batch);
   }
 
   /** A forward (sink) mailbox holds copies forwarded as message/rfc822 attachments by each user's server rule. */

@@ -55,30 +55,37 @@ export type GetItemAnswer = { readonly item: FetchedItem | null } | { readonly c
 
 /** Reads a GetItem answer; ResponseClass Warning still carries its item. */
 export function readGetItemAnswer(body: string): GetItemAnswer[] {
-  return responseMessages(body).map((message) => (message.responseClass === 'Error' ? { code: message.code, text: message.text } : { item: readItem(message.content) }));
+  return responseMessages(body).map((message) => (message.responseClass === 'Error' ? { code: message.code, text: message.text } : { item: readItem(message) }));
 }
 
 interface ResponseMessage {
   readonly responseClass: string;
   readonly code: string;
   readonly text: string | null;
-  readonly content: string;
+  /** The MimeContent's base64 text, if any. */
+  readonly mime: string | undefined;
+  /** The rest of the message: the other fields are looked for here, not in megabytes of base64. */
+  readonly fields: string;
 }
 
 // Local names only: the prefixes a server uses (m:, t:, or none with a default namespace) are its own choice.
 const P = '(?:[A-Za-z_][\\w.-]*:)?';
 const MESSAGE = new RegExp(`<${P}GetItemResponseMessage\\b([^>]*)>([\\s\\S]*?)</${P}GetItemResponseMessage>`, 'g');
+const MIME_CONTENT = new RegExp(`<${P}MimeContent\\b[^>]*>([^<]*)</${P}MimeContent>`);
 
 /** The GetItemResponseMessage elements of a GetItem answer, in order; a document without any is not an answer. */
 function responseMessages(body: string): ResponseMessage[] {
   const messages: ResponseMessage[] = [];
   for (const match of body.matchAll(MESSAGE)) {
     const [, attributes, content] = match;
+    const mime = MIME_CONTENT.exec(content);
+    const fields = mime ? content.slice(0, mime.index) + content.slice(mime.index + mime[0].length) : content;
     messages.push({
       responseClass: /\bResponseClass\s*=\s*["'](\w+)["']/.exec(attributes)?.[1] ?? 'Error',
-      code: textOf(content, 'ResponseCode') ?? 'ErrorInternalServerError',
-      text: textOf(content, 'MessageText'),
-      content,
+      code: textOf(fields, 'ResponseCode') ?? 'ErrorInternalServerError',
+      text: textOf(fields, 'MessageText'),
+      mime: mime?.[1],
+      fields,
     });
   }
   if (!messages.length) throw new MailError('PROTOCOL', 'Exchange answered GetItem with a document that holds no GetItemResponseMessage');
@@ -86,18 +93,17 @@ function responseMessages(body: string): ResponseMessage[] {
 }
 
 /** The message in one response: its MimeContent decoded, its ItemId, folder, received time and size. */
-function readItem(content: string): FetchedItem | null {
-  const mime = new RegExp(`<${P}MimeContent\\b[^>]*>([^<]*)</${P}MimeContent>`).exec(content)?.[1];
-  const itemId = attributeOf(content, 'ItemId', 'Id');
+function readItem({ mime, fields }: ResponseMessage): FetchedItem | null {
+  const itemId = attributeOf(fields, 'ItemId', 'Id');
   if (!mime || !itemId) return null;
   const decoded = Buffer.from(mime, 'base64');
-  const received = textOf(content, 'DateTimeReceived');
-  const size = Number(textOf(content, 'Size'));
+  const received = textOf(fields, 'DateTimeReceived');
+  const size = Number(textOf(fields, 'Size'));
   return {
     itemId,
     receivedAt: received && !Number.isNaN(Date.parse(received)) ? new Date(received) : null,
     size: Number.isFinite(size) && size > 0 ? size : decoded.length,
-    parentFolderId: attributeOf(content, 'ParentFolderId', 'Id'),
+    parentFolderId: attributeOf(fields, 'ParentFolderId', 'Id'),
     mime: decoded,
   };
 }

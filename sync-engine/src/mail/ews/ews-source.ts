@@ -47,6 +47,11 @@ export interface EwsResolvedFolder {
 
 // fetchRefs does not know sizes up front: this many MIME bodies per GetItem.
 const REFS_CHUNK = 10;
+// A batch is read in GetItem calls of about this much MIME: each answer is held several times over while it is
+// read (the HTTP layer's chunks and their concatenation, the text, the decoded bytes), so smaller calls keep that
+// peak small; a larger message still comes alone.
+const GET_ITEM_BYTES = 2 * 1024 * 1024;
+const GET_ITEM_ITEMS = 100;
 const DEFAULT_PULL_INTERVAL_MS = 15_000;
 // Messages.xsd PullSubscriptionRequest/Timeout: minutes without GetEvents before Exchange drops the subscription.
 const PULL_TIMEOUT_MINUTES = 10;
@@ -290,8 +295,11 @@ export class EwsSource implements MailSource {
   }
 
   private async read(session: EwsSession, folder: EwsResolvedFolder, items: readonly ListedItem[], signal?: AbortSignal): Promise<RawMessage[]> {
-    const fetched = await getMime(session, items.map((item) => item.itemId), folder.path, signal);
-    return fetched.map((item) => this.message(item, folder));
+    const messages: RawMessage[] = [];
+    for (const call of planBatches(items, GET_ITEM_ITEMS, GET_ITEM_BYTES)) {
+      for (const item of await getMime(session, call.map((listed) => listed.itemId), folder.path, signal)) messages.push(this.message(item, folder));
+    }
+    return messages;
   }
 
   private message(item: FetchedItem, folder: Pick<EwsResolvedFolder, 'path' | 'role'>): RawMessage {
