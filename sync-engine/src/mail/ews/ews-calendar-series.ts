@@ -3,6 +3,7 @@ import {
   type Appointment,
 } from 'ews-javascript-api';
 import type { CalendarInput } from '../../mime/track-email-item.js';
+import type { RecurrencePattern, RecurrenceWeekday, RecurrenceWeekIndex } from '../../operations.generated.js';
 import { dateOf, optional } from './ews-properties.js';
 import type { EwsSession } from './ews-service.js';
 
@@ -12,13 +13,13 @@ import type { EwsSession } from './ews-service.js';
 
 /** Types.xsd RecurrenceType as the hub's AppointmentRecurrence: one pattern, one range, the series' time zone. */
 export interface AppointmentRecurrenceInput {
-  readonly pattern: 'DAILY' | 'WEEKLY' | 'ABSOLUTE_MONTHLY' | 'RELATIVE_MONTHLY' | 'ABSOLUTE_YEARLY' | 'RELATIVE_YEARLY';
+  readonly pattern: RecurrencePattern;
   readonly interval: number;
   /** Weekdays in upper case (MONDAY…, or DAY, WEEKDAY, WEEKEND_DAY in relative patterns); empty for day-of-month patterns. */
-  readonly daysOfWeek: readonly string[];
+  readonly daysOfWeek: readonly RecurrenceWeekday[];
   readonly dayOfMonth: number | null;
   /** FIRST, SECOND, THIRD, FOURTH or LAST: which of the month's weekdays (relative patterns). */
-  readonly weekIndex: string | null;
+  readonly weekIndex: RecurrenceWeekIndex | null;
   /** 1–12 (yearly patterns). */
   readonly month: number | null;
   /** The range's first day, YYYY-MM-DD in the series' time zone. */
@@ -77,7 +78,8 @@ export function expansionWindowAt(now: Date, window: ExpansionWindow): { from: D
 }
 
 const upper = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
-const dayName = (day: DayOfTheWeek) => upper(DayOfTheWeek[day]);
+const dayName = (day: DayOfTheWeek) => upper(DayOfTheWeek[day]) as RecurrenceWeekday;
+const weekIndexName = (index: DayOfTheWeekIndex) => upper(DayOfTheWeekIndex[index]) as RecurrenceWeekIndex;
 const ymd = (value: DateTime | null) => (value ? value.Format('YYYY-MM-DD') : null);
 
 /** The master's Recurrence as the hub's rule; null when it has none the hub knows (a task's regeneration pattern). */
@@ -91,7 +93,7 @@ export function recurrenceOf(item: Appointment): AppointmentRecurrenceInput | nu
     count: optional(() => recurrence.NumberOfOccurrences) ?? null,
     timeZone,
   };
-  const none = { daysOfWeek: [], dayOfMonth: null, weekIndex: null, month: null };
+  const none = { daysOfWeek: [] as RecurrenceWeekday[], dayOfMonth: null, weekIndex: null, month: null };
   if (recurrence instanceof Recurrence.DailyPattern) return { pattern: 'DAILY', interval: Number(recurrence.Interval), ...none, ...range };
   if (recurrence instanceof Recurrence.WeeklyPattern) {
     const days = recurrence.DaysOfTheWeek.GetEnumerator().map(dayName);
@@ -99,11 +101,11 @@ export function recurrenceOf(item: Appointment): AppointmentRecurrenceInput | nu
   }
   if (recurrence instanceof Recurrence.MonthlyPattern) return { pattern: 'ABSOLUTE_MONTHLY', interval: Number(recurrence.Interval), ...none, dayOfMonth: Number(recurrence.DayOfMonth), ...range };
   if (recurrence instanceof Recurrence.RelativeMonthlyPattern) {
-    return { pattern: 'RELATIVE_MONTHLY', interval: Number(recurrence.Interval), ...none, daysOfWeek: [dayName(recurrence.DayOfTheWeek)], weekIndex: upper(DayOfTheWeekIndex[recurrence.DayOfTheWeekIndex]), ...range };
+    return { pattern: 'RELATIVE_MONTHLY', interval: Number(recurrence.Interval), ...none, daysOfWeek: [dayName(recurrence.DayOfTheWeek)], weekIndex: weekIndexName(recurrence.DayOfTheWeekIndex), ...range };
   }
   if (recurrence instanceof Recurrence.YearlyPattern) return { pattern: 'ABSOLUTE_YEARLY', interval: 1, ...none, dayOfMonth: Number(recurrence.DayOfMonth), month: monthNumber(recurrence.Month), ...range };
   if (recurrence instanceof Recurrence.RelativeYearlyPattern) {
-    return { pattern: 'RELATIVE_YEARLY', interval: 1, ...none, daysOfWeek: [dayName(recurrence.DayOfTheWeek)], weekIndex: upper(DayOfTheWeekIndex[recurrence.DayOfTheWeekIndex]), month: monthNumber(recurrence.Month), ...range };
+    return { pattern: 'RELATIVE_YEARLY', interval: 1, ...none, daysOfWeek: [dayName(recurrence.DayOfTheWeek)], weekIndex: weekIndexName(recurrence.DayOfTheWeekIndex), month: monthNumber(recurrence.Month), ...range };
   }
   return null;
 }
