@@ -174,7 +174,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
       const [series] = page.series;
       expect(series.master).toMatchObject({ uid: 'series-1', summary: 'Pipeline review', itemId: master, start: '2027-03-01T08:00:00.000Z', organizer: { address: user, name: 'Sam Sales' } });
       expect(series.recurrence).toEqual({ pattern: 'WEEKLY', interval: 1, daysOfWeek: ['MONDAY', 'WEDNESDAY'], dayOfMonth: null, weekIndex: null, month: null, rangeStart: '2027-03-01', rangeEnd: '2027-03-31', count: null, timeZone: 'W. Europe Standard Time' });
-      // Dynamics' defaults: three months back, twelve ahead, from the start of the day.
+      // The default window: three months back, twelve ahead, from the start of the day.
       expect(series.window).toEqual({ from: '2026-11-10T00:00:00.000Z', to: '2028-02-10T00:00:00.000Z' });
       expect(series.occurrences.map((o) => o.start)).toEqual([
         '2027-03-01T08:00:00.000Z', '2027-03-03T08:00:00.000Z', '2027-03-08T08:00:00.000Z', '2027-03-10T08:00:00.000Z', '2027-03-15T08:00:00.000Z',

@@ -54,7 +54,10 @@ export interface SeriesInput {
 export const SERIES_PROPERTIES = [AppointmentSchema.Recurrence, AppointmentSchema.ModifiedOccurrences, AppointmentSchema.DeletedOccurrences, AppointmentSchema.StartTimeZone];
 export const INSTANCE_PROPERTIES = [AppointmentSchema.OriginalStart];
 
-/** Dynamics 365's defaults for Organization.PastExpansionWindow and FutureExpansionWindow, in months. */
+/**
+ * The expansion window's default, in months back and ahead (Dynamics 365's Organization.PastExpansionWindow and
+ * FutureExpansionWindow; the Dynamics documentation found does not give their defaults, so these are ours).
+ */
 export const DEFAULT_EXPANSION_WINDOW = { pastMonths: 3, futureMonths: 12 } as const;
 export interface ExpansionWindow {
   readonly pastMonths: number;
