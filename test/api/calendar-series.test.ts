@@ -123,6 +123,24 @@ describe.each(DIALECTS)('recurring series from an Exchange Calendar on %s', (dia
     expect(await hub.database.dataSource.query('SELECT activityId FROM appointment_detail WHERE icalUid = ?', [lunch])).toEqual([]);
   });
 
+  it('shows a series and its occurrences only to who may read them; an occurrence whose series the reader may not read does not say which it is', async () => {
+    const uid = `${tag}-hidden@corp.test`;
+    const id = ok(await sync([series(uid)])).syncMailboxCalendar[0].appointmentId;
+    const occurrence = globalId((await occurrencesOf(id))[0].id);
+    const sam = await hub.login('sam.sales@demo.crm.test');
+    // Sven works in another business unit: neither the series nor its occurrences exist for him.
+    const sven = await hub.login('sven.service@demo.crm.test');
+    expect(ok(await hub.gql(APPOINTMENT, { id }, sven)).node).toBeNull();
+    expect(ok(await hub.gql(APPOINTMENT, { id: occurrence }, sven)).node).toBeNull();
+    // The series handed to Sven (another unit): Sam still reads his occurrence, but not the series through it.
+    const [owner] = await hub.database.dataSource.query('SELECT id, businessUnitId FROM app_user WHERE email = ?', ['sven.service@demo.crm.test']);
+    await hub.database.dataSource.query('UPDATE activity SET ownerId = ?, businessUnitId = ? WHERE id = ?', [owner.id, owner.businessUnitId, Buffer.from(id, 'base64url').toString('utf8').split(':')[1]]);
+    const seen = ok(await hub.gql(APPOINTMENT, { id: occurrence }, sam)).node;
+    expect(seen).toMatchObject({ subject: 'Pipeline review', instanceType: 'OCCURRENCE', series: null });
+    expect(ok(await hub.gql(APPOINTMENT, { id }, sam)).node).toBeNull();
+    expect(ok(await hub.gql(APPOINTMENT, { id: occurrence }, admin)).node.series).toEqual({ id, subject: 'Pipeline review' });
+  });
+
   it('refuses what is not the engine\'s or does not fit, naming the field', async () => {
     const uid = `${tag}-abuse@corp.test`;
     const sam = await hub.login('sam.sales@demo.crm.test');
