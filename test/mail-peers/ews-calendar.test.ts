@@ -250,6 +250,16 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
       expect(byUid.yearly.occurrences.map((o) => o.start)).toEqual(['2027-06-01T09:00:00.000Z']);
     });
 
+    it('a window with more entries than one CalendarView answers is read in halves, so no occurrence is missed (and taken for deleted)', async () => {
+      const user = 'series-busy@corp.test';
+      const reader = await login(user);
+      ews.addCalendarItem(user, { uid: 'daily-30', subject: 'Daily check-in', start: new Date('2027-03-01T08:00:00Z'), end: new Date('2027-03-01T08:15:00Z'), organizer: { address: user }, recurrence: { DailyRecurrence: { Interval: 1 }, NumberedRecurrence: { StartDate: '2027-03-01', NumberOfOccurrences: 30 } } });
+      const views = () => ews.requests().filter((r) => r.operation === 'FindItem' && r.mailbox === user).length;
+      const page = await readCalendarPage(reader, null, 512, undefined, { now, viewMax: 7 });
+      expect(page.series[0].occurrences.map((o) => o.originalStart)).toEqual(Array.from({ length: 30 }, (_, i) => new Date(Date.UTC(2027, 2, 1 + i, 8)).toISOString()));
+      expect(views()).toBeGreaterThan(4);
+    });
+
     it('occurrences that enter the window on a later day arrive without a change to their series (the cursor keeps how far it expanded)', async () => {
       const user = 'series-slide@corp.test';
       await login(user);

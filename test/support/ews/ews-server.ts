@@ -938,7 +938,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   function calendarViewOf(box: Mailbox, folder: Folder, view: Element): string {
     const from = new Date(view.getAttribute('StartDate') ?? '');
     const to = new Date(view.getAttribute('EndDate') ?? '');
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to < from) return failure('FindItem', 'ErrorCalendarInvalidDayForTimeChangePattern', 'The CalendarView StartDate and EndDate are not a range.');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to < from) return failure('FindItem', 'ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate.');
     const max = Number(view.getAttribute('MaxEntriesReturned') ?? Infinity);
     const entries: { start: Date; xml: string }[] = [];
     for (const item of box.items.values()) {

@@ -131,11 +131,10 @@ export async function readOccurrences(
   properties: PropertySet,
   instanceOf: (item: Appointment) => OccurrenceInput | null,
   signal?: AbortSignal,
+  viewMax = CALENDAR_VIEW_MAX,
 ): Promise<Map<string, OccurrenceInput[]>> {
-  const view = new CalendarView(new DateTime(from.getTime()), new DateTime(to.getTime()), CALENDAR_VIEW_MAX);
-  view.PropertySet = new PropertySet(BasePropertySet.IdOnly, [AppointmentSchema.ICalUid, AppointmentSchema.AppointmentType]);
-  const found = await session.call('FindItem', (service) => service.FindAppointments(WellKnownFolderName.Calendar, view), { folder: 'Calendar', signal });
-  const ids = found.Items.filter((item) => {
+  const found = await calendarView(session, from, to, signal, viewMax);
+  const ids = found.filter((item) => {
     const type = optional(() => item.AppointmentType);
     const uid = optional(() => item.ICalUid);
     return (type === AppointmentType.Occurrence || type === AppointmentType.Exception) && uid !== null && (uids === null || uids.has(uid));
@@ -153,6 +152,25 @@ export async function readOccurrences(
   }
   return bySeries;
 }
+
+/**
+ * Every entry of the Calendar that meets [from, to). A CalendarView answers at most MaxEntriesReturned and says when
+ * it left some out; then each half of the range is read on its own (a missing occurrence would be taken for a deleted one).
+ */
+async function calendarView(session: EwsSession, from: Date, to: Date, signal?: AbortSignal, maxEntries = CALENDAR_VIEW_MAX): Promise<Appointment[]> {
+  const view = new CalendarView(new DateTime(from.getTime()), new DateTime(to.getTime()), maxEntries);
+  view.PropertySet = new PropertySet(BasePropertySet.IdOnly, [AppointmentSchema.ICalUid, AppointmentSchema.AppointmentType]);
+  const found = await session.call('FindItem', (service) => service.FindAppointments(WellKnownFolderName.Calendar, view), { folder: 'Calendar', signal });
+  const span = to.getTime() - from.getTime();
+  if (!found.MoreAvailable || span < 2 * MIN_VIEW_SPAN_MS) return [...found.Items];
+  const middle = new Date(from.getTime() + Math.floor(span / 2));
+  // An entry spanning the middle is in both halves: once by its ItemId.
+  const halves = [...(await calendarView(session, from, middle, signal, maxEntries)), ...(await calendarView(session, middle, to, signal, maxEntries))];
+  return [...new Map(halves.map((item) => [item.Id.UniqueId, item])).values()];
+}
+
+// A range is not split below an hour: a Calendar with more entries than a view holds in one hour is not a person's.
+const MIN_VIEW_SPAN_MS = 3_600_000;
 
 /** An occurrence's or exception's type and original start, added to its calendar event; null for a single or a master. */
 export function instanceFields(item: Appointment): { instanceType: 'OCCURRENCE' | 'EXCEPTION'; originalStart: string } | null {

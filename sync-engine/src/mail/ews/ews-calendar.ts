@@ -44,6 +44,8 @@ const HOUR_MS = 3_600_000;
 export interface CalendarReadOptions {
   readonly now?: Date;
   readonly window?: ExpansionWindow;
+  /** MaxEntriesReturned of each CalendarView (default 1,000): more entries in a range split it. */
+  readonly viewMax?: number;
 }
 
 
@@ -79,7 +81,7 @@ const INSTANCE_READ = new PropertySet(BasePropertySet.IdOnly, [...CALENDAR_PROPE
 /** The masters' series with their occurrences in the expansion window around now, as Exchange expands them. */
 async function expandSeries(session: EwsSession, masters: readonly { event: CalendarInput; item: Appointment }[], options: CalendarReadOptions, signal?: AbortSignal): Promise<SeriesInput[]> {
   const { from, to } = expansionWindowAt(options.now ?? new Date(), options.window ?? DEFAULT_EXPANSION_WINDOW);
-  const occurrences = await readOccurrences(session, new Set(masters.map((m) => m.event.uid)), from, to, INSTANCE_READ, occurrenceEventOf, signal);
+  const occurrences = await readOccurrences(session, new Set(masters.map((m) => m.event.uid)), from, to, INSTANCE_READ, occurrenceEventOf, signal, options.viewMax);
   return masters.map(({ event, item }) => ({
     master: event,
     uid: event.uid,
