@@ -4,6 +4,7 @@ import {
   calendarWritesOnEntry, contactWritesOnEntry, taskWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
+import type { SeriesInput } from './mail/ews/ews-calendar-series.js';
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
 import type { ExchangeTaskItem, TaskWriteRequest, TaskWriteResult } from './mail/ews/ews-tasks.js';
@@ -61,7 +62,8 @@ export interface HubApi {
   /** The folders the mailbox's server lists, replacing the hub's last list (its folder picker); folder rules follow folder ids. */
   reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void>;
   /** Appointments from the mailbox's Exchange Calendar, committed with the cursor under the lease (nothing to read back). */
-  syncMailboxCalendar(mailboxId: string, leaseId: string, batch: { events: readonly CalendarItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void>;
+  /** `cursor` null: commit nothing of the cursor (a batch's earlier calls, when its series take several). */
+  syncMailboxCalendar(mailboxId: string, leaseId: string, batch: { events: readonly CalendarItem[]; series?: readonly SeriesInput[]; deletedItemIds: readonly string[] }, cursor: string | null): Promise<void>;
   /** The owner's appointments to write to the Exchange Calendar, and the report of what was written. */
   claimCalendarWrites(mailboxId: string, leaseId: string, first: number): Promise<CalendarWriteRequest[]>;
   reportCalendarWrites(mailboxId: string, leaseId: string, writes: readonly CalendarWriteResult[]): Promise<void>;
@@ -126,8 +128,8 @@ const COVERAGE = graphql('ReportMailboxCoverage')`mutation ReportMailboxCoverage
 const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFolders($mailboxId: ID!, $leaseId: ID!, $folders: [ServerFolderInput!]!) {
   reportMailboxFolders(mailboxId: $mailboxId, leaseId: $leaseId, serverFolders: $folders) { id }
 }`;
-const SYNC_CALENDAR = graphql('SyncMailboxCalendar')`mutation SyncMailboxCalendar($mailboxId: ID!, $leaseId: ID!, $events: [CalendarInput!]!, $deletedItemIds: [String!]!, $cursor: String) {
-  syncMailboxCalendar(mailboxId: $mailboxId, leaseId: $leaseId, events: $events, deletedItemIds: $deletedItemIds, cursor: $cursor) { uid outcome }
+const SYNC_CALENDAR = graphql('SyncMailboxCalendar')`mutation SyncMailboxCalendar($mailboxId: ID!, $leaseId: ID!, $events: [CalendarInput!]!, $series: [CalendarSeriesInput!]!, $deletedItemIds: [String!]!, $cursor: String) {
+  syncMailboxCalendar(mailboxId: $mailboxId, leaseId: $leaseId, events: $events, series: $series, deletedItemIds: $deletedItemIds, cursor: $cursor) { uid outcome }
 }`;
 const CLAIM_CALENDAR_WRITES = graphql('ClaimCalendarWrites')`mutation ClaimCalendarWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
   claimCalendarWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) {
@@ -240,8 +242,9 @@ export class GraphqlHubApi implements HubApi {
     await this.request(REPORT_FOLDERS, { mailboxId, leaseId, folders: folders.map(({ path, folderId, underInbox }) => ({ path, folderId, underInbox })) });
   }
 
-  async syncMailboxCalendar(mailboxId: string, leaseId: string, batch: { events: readonly CalendarItem[]; deletedItemIds: readonly string[] }, cursor: string): Promise<void> {
-    await this.request(SYNC_CALENDAR, { mailboxId, leaseId, events: [...batch.events], deletedItemIds: [...batch.deletedItemIds], cursor }, undefined, 60_000);
+  async syncMailboxCalendar(mailboxId: string, leaseId: string, batch: { events: readonly CalendarItem[]; series?: readonly SeriesInput[]; deletedItemIds: readonly string[] }, cursor: string | null): Promise<void> {
+    const series = (batch.series ?? []).map(({ window, ...s }) => ({ ...s, occurrences: [...s.occurrences], windowFrom: window.from, windowTo: window.to, recurrence: s.recurrence ? { ...s.recurrence, daysOfWeek: [...s.recurrence.daysOfWeek] } : null }));
+    await this.request(SYNC_CALENDAR, { mailboxId, leaseId, events: [...batch.events], series, deletedItemIds: [...batch.deletedItemIds], cursor }, undefined, 60_000);
   }
 
   async claimCalendarWrites(mailboxId: string, leaseId: string, first: number): Promise<CalendarWriteRequest[]> {

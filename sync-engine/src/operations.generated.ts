@@ -18,6 +18,33 @@ export type ActFolderResultInput = {
   readonly folder: ActFolder;
 };
 
+/** An occurrence of a recurring series as its rule puts it, or one changed on its own (an exception). */
+export type AppointmentInstanceType =
+  | 'EXCEPTION'
+  | 'OCCURRENCE';
+
+/** A recurring series' rule, as Exchange keeps it (Types.xsd RecurrenceType) and Dynamics' RecurringAppointmentMaster holds it. */
+export type AppointmentRecurrenceInput = {
+  /** How many occurrences the series has (1–999); none: no end or an end date. */
+  readonly count?: number | null | undefined;
+  /** 1–31 (ABSOLUTE_MONTHLY, ABSOLUTE_YEARLY). */
+  readonly dayOfMonth?: number | null | undefined;
+  /** The weekdays (WEEKLY), or the one weekday of a relative pattern. */
+  readonly daysOfWeek?: ReadonlyArray<RecurrenceWeekday>;
+  /** Every how many days, weeks or months (1 for yearly patterns); 1–999. */
+  readonly interval: number;
+  /** 1–12 (yearly patterns). */
+  readonly month?: number | null | undefined;
+  readonly pattern: RecurrencePattern;
+  /** Its last day (YYYY-MM-DD); none: no end or a count. */
+  readonly rangeEnd?: string | null | undefined;
+  /** The range's first day, YYYY-MM-DD in the series' time zone. */
+  readonly rangeStart: string;
+  /** The Windows time zone id the series keeps its wall-clock time in (at most 64 characters). */
+  readonly timeZone?: string | null | undefined;
+  readonly weekIndex?: RecurrenceWeekIndex | null | undefined;
+};
+
 /** An attendee of a meeting (RFC 5545 ATTENDEE). */
 export type CalendarAttendeeInput = {
   readonly address: string;
@@ -61,6 +88,50 @@ export type CalendarInput = {
   readonly summary?: string | null | undefined;
   /** The event's UID: one Appointment per UID however many messages carry it. */
   readonly uid: string;
+};
+
+/** One occurrence or exception of a recurring series, as an appointment of its own. */
+export type CalendarOccurrenceInput = {
+  readonly allDay?: boolean | null | undefined;
+  readonly attendees?: ReadonlyArray<CalendarAttendeeInput> | null | undefined;
+  /** syncMailboxCalendar only: the entry's ChangeKey, the version read, which a change from the CRM may overwrite (at most 512 characters; a longer one is ignored). */
+  readonly changeKey?: string | null | undefined;
+  readonly description?: string | null | undefined;
+  /** DTEND as ISO 8601; default: the start (an all-day event: one day). */
+  readonly end?: string | null | undefined;
+  readonly instanceType: AppointmentInstanceType;
+  /** syncMailboxCalendar only: the Exchange ItemId of the calendar entry (at most 512 characters; a longer one is ignored). */
+  readonly itemId?: string | null | undefined;
+  /** syncMailboxCalendar only: the entry's LastModifiedTime. When the entry and its CRM appointment both changed since they last agreed, the later change wins (none given: the CRM's). */
+  readonly lastModifiedAt?: string | null | undefined;
+  readonly location?: string | null | undefined;
+  /** REQUEST, CANCEL, REPLY, PUBLISH, … */
+  readonly method: string;
+  readonly organizer?: MailAddressInput | null | undefined;
+  /** When the series' rule put it: with the series, what identifies it. */
+  readonly originalStart: string;
+  /** SEQUENCE: an invitation older than the one applied changes nothing. */
+  readonly sequence?: number | null | undefined;
+  /** DTSTART as ISO 8601 (a date alone for all-day events). */
+  readonly start?: string | null | undefined;
+  /** CONFIRMED, TENTATIVE or CANCELLED. */
+  readonly status?: string | null | undefined;
+  readonly summary?: string | null | undefined;
+  /** The event's UID: one Appointment per UID however many messages carry it. */
+  readonly uid: string;
+};
+
+/** A recurring series from the Exchange Calendar: its master (absent when only the window moved), its rule, and every occurrence it has from windowFrom to windowTo. */
+export type CalendarSeriesInput = {
+  /** The master: the series' subject, first occurrence, organizer, attendees, cancellation. Null: the series is unchanged and only new occurrences entered the window. */
+  readonly master?: CalendarInput | null | undefined;
+  /** Every occurrence of the series that meets the window, at most 500: one the CRM holds in the window and that is not listed was deleted in Exchange, and is cancelled. */
+  readonly occurrences: ReadonlyArray<CalendarOccurrenceInput>;
+  readonly recurrence?: AppointmentRecurrenceInput | null | undefined;
+  /** The series' UID (its master's). */
+  readonly uid: string;
+  readonly windowFrom: string;
+  readonly windowTo: string;
 };
 
 /** One appointment the engine wrote to the Exchange Calendar. */
@@ -223,6 +294,35 @@ export type QuarantineInput = {
   readonly sourceRef: string;
   readonly subject?: string | null | undefined;
 };
+
+/** Types.xsd RecurrencePatternTypes: every N days, weeks on some weekdays, months on a day or a weekday, years on a date or a weekday. */
+export type RecurrencePattern =
+  | 'ABSOLUTE_MONTHLY'
+  | 'ABSOLUTE_YEARLY'
+  | 'DAILY'
+  | 'RELATIVE_MONTHLY'
+  | 'RELATIVE_YEARLY'
+  | 'WEEKLY';
+
+export type RecurrenceWeekIndex =
+  | 'FIRST'
+  | 'FOURTH'
+  | 'LAST'
+  | 'SECOND'
+  | 'THIRD';
+
+/** Types.xsd DayOfWeekType; DAY, WEEKDAY and WEEKEND_DAY in relative patterns only. */
+export type RecurrenceWeekday =
+  | 'DAY'
+  | 'FRIDAY'
+  | 'MONDAY'
+  | 'SATURDAY'
+  | 'SUNDAY'
+  | 'THURSDAY'
+  | 'TUESDAY'
+  | 'WEDNESDAY'
+  | 'WEEKDAY'
+  | 'WEEKEND_DAY';
 
 /** One folder the server lists: its path, and its stable id where the server has one. */
 export type ServerFolderInput = {
@@ -505,6 +605,7 @@ export type SyncMailboxCalendarMutationVariables = Exact<{
   mailboxId: string;
   leaseId: string;
   events: ReadonlyArray<CalendarInput> | CalendarInput;
+  series: ReadonlyArray<CalendarSeriesInput> | CalendarSeriesInput;
   deletedItemIds: ReadonlyArray<string> | string;
   cursor?: string | null | undefined;
 }>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCalendarPage, writeCalendar } from '../../sync-engine/src/mail/ews/ews-calendar.js';
+import { EwsCalendarSource, readCalendarPage, writeCalendar } from '../../sync-engine/src/mail/ews/ews-calendar.js';
 import { EwsServices, type EwsAccount } from '../../sync-engine/src/mail/ews/ews-service.js';
 import { EwsSource } from '../../sync-engine/src/mail/ews/ews-source.js';
 import { checkEwsDocument } from '../support/ews/ews-schema';
@@ -150,8 +150,147 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     expect(await readCalendarPage(reader, first.syncState, 512)).toMatchObject({ events: [], deletedItemIds: [entry] });
   });
 
+  describe('recurring series', () => {
+    const login = async (user: string) => {
+      ews.addUser(user, { password: 'pw' });
+      return services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
+    };
+    const weekly = (user: string, uid: string) =>
+      ews.addCalendarItem(user, {
+        uid, subject: 'Pipeline review', location: 'Room 3', start: new Date('2027-03-01T08:00:00Z'), end: new Date('2027-03-01T09:00:00Z'), timeZone: 'W. Europe Standard Time',
+        organizer: { name: 'Sam Sales', address: user }, required: [{ name: 'Ann Buyer', address: 'ann@customer.test' }],
+        recurrence: { WeeklyRecurrence: { Interval: 1, DaysOfWeek: 'Monday Wednesday', FirstDayOfWeek: 'Monday' }, EndDateRecurrence: { StartDate: '2027-03-01', EndDate: '2027-03-31' } },
+      });
+    const now = new Date('2027-02-10T12:00:00Z');
+
+    it('reads a weekly series as its rule and its occurrences, each an appointment with the attendees, at 09:00 Stockholm time on both sides of the DST change', async () => {
+      const user = 'series@corp.test';
+      const reader = await login(user);
+      const master = weekly(user, 'series-1');
+      const page = await readCalendarPage(reader, null, 512, undefined, { now });
+      expect(page.events).toEqual([]);
+      expect(page.skipped).toBe(0);
+      expect(page.series).toHaveLength(1);
+      const [series] = page.series;
+      expect(series.master).toMatchObject({ uid: 'series-1', summary: 'Pipeline review', itemId: master, start: '2027-03-01T08:00:00.000Z', organizer: { address: user, name: 'Sam Sales' } });
+      expect(series.recurrence).toEqual({ pattern: 'WEEKLY', interval: 1, daysOfWeek: ['MONDAY', 'WEDNESDAY'], dayOfMonth: null, weekIndex: null, month: null, rangeStart: '2027-03-01', rangeEnd: '2027-03-31', count: null, timeZone: 'W. Europe Standard Time' });
+      // The default window: three months back, twelve ahead, from the start of the day.
+      expect(series.window).toEqual({ from: '2026-11-10T00:00:00.000Z', to: '2028-02-10T00:00:00.000Z' });
+      expect(series.occurrences.map((o) => o.start)).toEqual([
+        '2027-03-01T08:00:00.000Z', '2027-03-03T08:00:00.000Z', '2027-03-08T08:00:00.000Z', '2027-03-10T08:00:00.000Z', '2027-03-15T08:00:00.000Z',
+        '2027-03-17T08:00:00.000Z', '2027-03-22T08:00:00.000Z', '2027-03-24T08:00:00.000Z',
+        // Summer time from 28 March: 09:00 in Stockholm is 07:00 UTC.
+        '2027-03-29T07:00:00.000Z', '2027-03-31T07:00:00.000Z',
+      ]);
+      expect(series.occurrences[0]).toEqual({
+        method: 'PUBLISH', uid: 'series-1', sequence: 0, summary: 'Pipeline review', location: 'Room 3', description: null, start: '2027-03-01T08:00:00.000Z', end: '2027-03-01T09:00:00.000Z',
+        allDay: false, organizer: { address: user, name: 'Sam Sales' }, attendees: [{ address: 'ann@customer.test', name: 'Ann Buyer', role: 'REQ-PARTICIPANT', partstat: 'NEEDS-ACTION' }],
+        status: 'CONFIRMED', itemId: ews.occurrenceId(user, master, new Date('2027-03-01T08:00:00Z')), changeKey: expect.any(String), lastModifiedAt: expect.any(String),
+        instanceType: 'OCCURRENCE', originalStart: '2027-03-01T08:00:00.000Z',
+      });
+      expect(new Set(series.occurrences.map((o) => o.itemId)).size).toBe(10);
+    });
+
+    it('an occurrence moved and another deleted in Outlook change the master: the next page has the series again with the exception and without the deleted one', async () => {
+      const user = 'series-change@corp.test';
+      const reader = await login(user);
+      const master = weekly(user, 'series-2');
+      const first = await readCalendarPage(reader, null, 512, undefined, { now });
+      const changeKey = first.series[0].master!.changeKey;
+      ews.updateOccurrence(user, master, new Date('2027-03-10T08:00:00Z'), { start: new Date('2027-03-11T13:00:00Z'), end: new Date('2027-03-11T14:00:00Z'), subject: 'Pipeline review (moved)' });
+      ews.deleteOccurrence(user, master, new Date('2027-03-15T08:00:00Z'));
+      const next = await readCalendarPage(reader, first.syncState, 512, undefined, { now });
+      expect(next.series).toHaveLength(1);
+      expect(next.series[0].master!.changeKey).not.toBe(changeKey);
+      const occurrences = next.series[0].occurrences;
+      expect(occurrences).toHaveLength(9);
+      expect(occurrences.map((o) => o.originalStart)).not.toContain('2027-03-15T08:00:00.000Z');
+      expect(occurrences.find((o) => o.originalStart === '2027-03-10T08:00:00.000Z')).toMatchObject({ instanceType: 'EXCEPTION', start: '2027-03-11T13:00:00.000Z', end: '2027-03-11T14:00:00.000Z', summary: 'Pipeline review (moved)' });
+      expect(occurrences.filter((o) => o.instanceType === 'EXCEPTION')).toHaveLength(1);
+    });
+
+    it('UpdateItem and DeleteItem on an occurrence\'s own ItemId make an exception and a deleted occurrence, as Exchange does', async () => {
+      const user = 'series-writes@corp.test';
+      const writer = await login(user);
+      const master = weekly(user, 'series-3');
+      const first = await readCalendarPage(writer, null, 512, undefined, { now });
+      const occurrence = first.series[0].occurrences[2];
+      // The occurrence's ChangeKey is its master's: writing over it is writing over the version read.
+      const [written] = await writeCalendar(writer, [{ appointmentId: 'QXBwb2ludG1lbnQ6OQ', uid: 'series-3', itemId: occurrence.itemId!, changeKey: occurrence.changeKey!, subject: 'Pipeline review, longer', startAt: '2027-03-08T08:00:00.000Z', endAt: '2027-03-08T10:00:00.000Z', allDay: false, location: 'Room 3', cancelled: false, attendees: [], fingerprint: 'f1' }]);
+      expect(written.itemId).toBe(occurrence.itemId);
+      expect(ews.calendarItems(user)).toHaveLength(1);
+      expect(ews.calendarItems(user)[0].exceptions).toEqual([{ originalStart: new Date('2027-03-08T08:00:00Z'), start: new Date('2027-03-08T08:00:00Z'), end: new Date('2027-03-08T10:00:00Z'), subject: 'Pipeline review, longer', location: 'Room 3' }]);
+      await writeCalendar(writer, [{ appointmentId: 'QXBwb2ludG1lbnQ6OQ', uid: 'series-3', itemId: first.series[0].occurrences[3].itemId!, changeKey: null, subject: '', startAt: '', endAt: '', allDay: false, location: null, cancelled: true, attendees: [], fingerprint: 'f2' }]);
+      expect(ews.calendarItems(user)[0].deletedOccurrences).toEqual([new Date('2027-03-10T08:00:00Z')]);
+      const next = await readCalendarPage(writer, first.syncState, 512, undefined, { now });
+      expect(next.series.map((s) => [s.master!.itemId, s.occurrences.length])).toEqual([[master, 9]]);
+    });
+
+    it('reads monthly and yearly patterns and numbered ranges; a private series stays out', async () => {
+      const user = 'series-patterns@corp.test';
+      const reader = await login(user);
+      const base = { subject: 'Board', organizer: { address: user }, timeZone: 'W. Europe Standard Time' };
+      ews.addCalendarItem(user, { ...base, uid: 'monthly-rel', start: new Date('2027-03-02T09:00:00Z'), end: new Date('2027-03-02T10:00:00Z'), recurrence: { RelativeMonthlyRecurrence: { Interval: 1, DaysOfWeek: 'Tuesday', DayOfWeekIndex: 'First' }, NumberedRecurrence: { StartDate: '2027-03-01', NumberOfOccurrences: 3 } } });
+      ews.addCalendarItem(user, { ...base, uid: 'monthly-abs', start: new Date('2027-01-31T09:00:00Z'), end: new Date('2027-01-31T10:00:00Z'), recurrence: { AbsoluteMonthlyRecurrence: { Interval: 1, DayOfMonth: 31 }, NumberedRecurrence: { StartDate: '2027-01-31', NumberOfOccurrences: 3 } } });
+      ews.addCalendarItem(user, { ...base, uid: 'daily', start: new Date('2027-03-01T09:00:00Z'), end: new Date('2027-03-01T10:00:00Z'), recurrence: { DailyRecurrence: { Interval: 2 }, NumberedRecurrence: { StartDate: '2027-03-01', NumberOfOccurrences: 3 } } });
+      ews.addCalendarItem(user, { ...base, uid: 'yearly', start: new Date('2027-06-01T09:00:00Z'), end: new Date('2027-06-01T10:00:00Z'), recurrence: { AbsoluteYearlyRecurrence: { DayOfMonth: 1, Month: 'June' }, NoEndRecurrence: { StartDate: '2027-06-01' } } });
+      ews.addCalendarItem(user, { ...base, uid: 'private-series', sensitivity: 'Private', start: new Date('2027-03-01T09:00:00Z'), end: new Date('2027-03-01T10:00:00Z'), recurrence: { DailyRecurrence: { Interval: 1 }, NoEndRecurrence: { StartDate: '2027-03-01' } } });
+      const page = await readCalendarPage(reader, null, 512, undefined, { now });
+      expect(page.skipped).toBe(1);
+      const byUid = Object.fromEntries(page.series.map((s) => [s.uid, s]));
+      expect(Object.keys(byUid).sort()).toEqual(['daily', 'monthly-abs', 'monthly-rel', 'yearly']);
+      expect(byUid['monthly-rel'].recurrence).toMatchObject({ pattern: 'RELATIVE_MONTHLY', daysOfWeek: ['TUESDAY'], weekIndex: 'FIRST', count: 3, rangeEnd: null });
+      expect(byUid['monthly-rel'].occurrences.map((o) => o.start)).toEqual(['2027-03-02T09:00:00.000Z', '2027-04-06T08:00:00.000Z', '2027-05-04T08:00:00.000Z']);
+      // The 31st in a shorter month is its last day.
+      expect(byUid['monthly-abs'].occurrences.map((o) => o.start.slice(0, 10))).toEqual(['2027-01-31', '2027-02-28', '2027-03-31']);
+      expect(byUid.daily.recurrence).toMatchObject({ pattern: 'DAILY', interval: 2 });
+      expect(byUid.daily.occurrences.map((o) => o.start.slice(0, 10))).toEqual(['2027-03-01', '2027-03-03', '2027-03-05']);
+      expect(byUid.yearly.recurrence).toMatchObject({ pattern: 'ABSOLUTE_YEARLY', dayOfMonth: 1, month: 6, rangeEnd: null, count: null });
+      // No end: as far as the window reaches (to February 2028).
+      expect(byUid.yearly.occurrences.map((o) => o.start)).toEqual(['2027-06-01T09:00:00.000Z']);
+    });
+
+    it('a window with more entries than one CalendarView answers is read in halves, so no occurrence is missed (and taken for deleted)', async () => {
+      const user = 'series-busy@corp.test';
+      const reader = await login(user);
+      ews.addCalendarItem(user, { uid: 'daily-30', subject: 'Daily check-in', start: new Date('2027-03-01T08:00:00Z'), end: new Date('2027-03-01T08:15:00Z'), organizer: { address: user }, recurrence: { DailyRecurrence: { Interval: 1 }, NumberedRecurrence: { StartDate: '2027-03-01', NumberOfOccurrences: 30 } } });
+      const views = () => ews.requests().filter((r) => r.operation === 'FindItem' && r.mailbox === user).length;
+      const page = await readCalendarPage(reader, null, 512, undefined, { now, viewMax: 7 });
+      expect(page.series[0].occurrences.map((o) => o.originalStart)).toEqual(Array.from({ length: 30 }, (_, i) => new Date(Date.UTC(2027, 2, 1 + i, 8)).toISOString()));
+      expect(views()).toBeGreaterThan(4);
+    });
+
+    it('occurrences that enter the window on a later day arrive without a change to their series (the cursor keeps how far it expanded)', async () => {
+      const user = 'series-slide@corp.test';
+      await login(user);
+      ews.addCalendarItem(user, {
+        uid: 'standup', subject: 'Stand-up', start: new Date('2027-02-01T08:00:00Z'), end: new Date('2027-02-01T08:15:00Z'), timeZone: 'W. Europe Standard Time', organizer: { address: user },
+        recurrence: { WeeklyRecurrence: { Interval: 1, DaysOfWeek: 'Monday' }, NoEndRecurrence: { StartDate: '2027-02-01' } },
+      });
+      const source = (day: string) => new EwsCalendarSource(services, { ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, { now: new Date(day), window: { pastMonths: 0, futureMonths: 1 } });
+      const read = async (day: string, cursor: string | null) => {
+        const batches = [];
+        for await (const batch of source(day).read(cursor)) batches.push(batch);
+        return batches;
+      };
+      const first = await read('2027-02-03T10:00:00Z', null);
+      expect(first.flatMap((b) => b.series).flatMap((s) => s.occurrences.map((o) => o.start.slice(0, 10)))).toEqual(['2027-02-08', '2027-02-15', '2027-02-22', '2027-03-01']);
+      const cursor = first.at(-1)!.cursor;
+      expect(JSON.parse(cursor).calendar.expandedUntil).toBe('2027-03-03T00:00:00.000Z');
+      // The same day again: nothing.
+      expect((await read('2027-02-03T18:00:00Z', cursor)).flatMap((b) => b.series)).toEqual([]);
+      // Ten days later the window reaches 13 March: the Monday 8 March arrives, without its master.
+      const later = await read('2027-02-13T10:00:00Z', cursor);
+      expect(later.flatMap((b) => b.series)).toEqual([{ master: null, uid: 'standup', recurrence: null, occurrences: [expect.objectContaining({ start: '2027-03-08T08:00:00.000Z', instanceType: 'OCCURRENCE' })], window: { from: '2027-03-03T00:00:00.000Z', to: '2027-03-13T00:00:00.000Z' } }]);
+      expect(JSON.parse(later.at(-1)!.cursor).calendar.expandedUntil).toBe('2027-03-13T00:00:00.000Z');
+    });
+  });
+
   it('every calendar response the test server wrote follows Messages.xsd and Types.xsd', () => {
     expect(ews.documents.some((xml) => xml.includes('<t:CalendarItem>'))).toBe(true);
+    for (const shape of ['<t:Recurrence>', '<t:ModifiedOccurrences>', '<t:DeletedOccurrences>', '<t:FirstOccurrence>', '<t:LastOccurrence>', '<t:StartTimeZone', '<t:OriginalStart>', 'IncludesLastItemInRange="true"><t:Items><t:CalendarItem>']) {
+      expect(ews.documents.some((xml) => xml.includes(shape)), shape).toBe(true);
+    }
     expect(ews.documents.flatMap((xml) => checkEwsDocument(xml))).toEqual([]);
   });
 });

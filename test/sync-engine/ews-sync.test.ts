@@ -173,6 +173,38 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     expect((await timeline(contact.id)).some((i) => i.subject === 'Private errand')).toBe(false);
   });
 
+  it('a weekly series with a contact reaches the CRM as its series and its occurrences; an occurrence moved in Outlook moves in the CRM', async () => {
+    const contact = contacts[3];
+    const uid = `040000008200E00074C5B7101A82E008-series-${uniqueTag()}`;
+    const SHAPE = 'query($id: ID!) { node(id: $id) { ... on Appointment { startAt instanceType originalStart series { id } recurrence { pattern daysOfWeek count timeZone } } } }';
+    const appointments = async () => {
+      const items = (await timeline(contact.id)).filter((i) => i.__typename === 'Appointment' && i.subject === 'Weekly pipeline');
+      return Promise.all(items.map(async (i) => ({ id: i.id as string, ...ok(await hub.gql(SHAPE, { id: i.id }, admin)).node })));
+    };
+    const from = events.items.length;
+    const master = ews.addCalendarItem(SAM.address, {
+      uid, subject: 'Weekly pipeline', start: new Date('2027-03-15T08:00:00Z'), end: new Date('2027-03-15T09:00:00Z'), timeZone: 'W. Europe Standard Time',
+      organizer: { name: SAM.name, address: SAM.address }, required: [{ name: contact.fullName, address: contact.primaryEmail }],
+      recurrence: { WeeklyRecurrence: { Interval: 1, DaysOfWeek: 'Monday' }, NumberedRecurrence: { StartDate: '2027-03-15', NumberOfOccurrences: 4 } },
+    });
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_CREATED', from);
+    const all = await eventually(async () => ((await appointments()).length === 5 ? appointments() : undefined), 30_000, 'the series and its four occurrences');
+    const series = all.find((a) => a.recurrence)!;
+    expect(series.recurrence).toEqual({ pattern: 'WEEKLY', daysOfWeek: ['MONDAY'], count: 4, timeZone: 'W. Europe Standard Time' });
+    const occurrences = all.filter((a) => a.instanceType).sort((a, b) => a.originalStart.localeCompare(b.originalStart));
+    // 09:00 in Stockholm on both sides of the change to summer time on 28 March.
+    expect(occurrences.map((o) => [o.startAt, o.series.id])).toEqual([
+      ['2027-03-15T08:00:00.000Z', series.id], ['2027-03-22T08:00:00.000Z', series.id], ['2027-03-29T07:00:00.000Z', series.id], ['2027-04-05T07:00:00.000Z', series.id],
+    ]);
+
+    const movedFrom = events.items.length;
+    ews.updateOccurrence(SAM.address, master, new Date('2027-03-22T08:00:00Z'), { start: new Date('2027-03-23T13:00:00Z'), end: new Date('2027-03-23T14:00:00Z') });
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_UPDATED', movedFrom);
+    const moved = await eventually(async () => (await appointments()).find((a) => a.originalStart === '2027-03-22T08:00:00.000Z' && a.instanceType === 'EXCEPTION'), 30_000, 'the moved occurrence');
+    expect(moved.startAt).toBe('2027-03-23T13:00:00.000Z');
+    expect((await appointments()).filter((a) => a.instanceType)).toHaveLength(4);
+  });
+
   it('an appointment Sam makes in the CRM appears in his Exchange Calendar without inviting anyone, is not doubled when read back, moved in the CRM it moves there, and cancelled it leaves the Calendar', async () => {
     const contact = contacts[4];
     const sam = await hub.login(SAM.address);

@@ -1,9 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { DateTimeColumn, EnumColumn } from '../common/columns';
+import { DateTimeColumn, EnumColumn, IdColumn } from '../common/columns';
 import type { TaskPriority } from './activity-enums';
 
-/** An appointment's times and place; `icalUid` keys meeting invitations found in mail (RFC 5545 UID). */
+/**
+ * An appointment's times and place; `icalUid` keys meeting invitations found in mail (RFC 5545 UID). A recurring
+ * series is one appointment holding the series' UID (its rule in appointment_recurrence); each of its occurrences in
+ * the expansion window is an appointment of its own without a UID, keyed by its series and original start.
+ */
 @Entity('appointment_detail')
+@Index(['seriesId', 'originalStartAt'], { unique: true })
 export class AppointmentDetail {
   @PrimaryColumn('varchar', { length: 36 })
   activityId: string;
@@ -27,6 +32,60 @@ export class AppointmentDetail {
   /** RFC 5545 SEQUENCE of the last invitation applied: an older or repeated one changes nothing. */
   @Column('int', { nullable: true })
   icalSequence: number | null;
+
+  /** The series (its appointment's id) this appointment is an occurrence of; null for singles and series. */
+  @IdColumn({ nullable: true })
+  seriesId: string | null;
+
+  /** When the series' rule put this occurrence (RECURRENCE-ID): with seriesId, what identifies it. */
+  @DateTimeColumn({ nullable: true })
+  originalStartAt: Date | null;
+
+  /** OCCURRENCE (as the rule says) or EXCEPTION (changed on its own); null for singles and series. */
+  @EnumColumn(16, { nullable: true })
+  instanceType: 'OCCURRENCE' | 'EXCEPTION' | null;
+}
+
+/** A recurring series' rule (Types.xsd RecurrenceType, Dynamics' RecurringAppointmentMaster pattern fields). */
+@Entity('appointment_recurrence')
+export class AppointmentRecurrence {
+  @PrimaryColumn('varchar', { length: 36 })
+  activityId: string;
+
+  /** DAILY, WEEKLY, ABSOLUTE_MONTHLY, RELATIVE_MONTHLY, ABSOLUTE_YEARLY, RELATIVE_YEARLY. */
+  @EnumColumn(24)
+  pattern: string;
+
+  @Column('int')
+  interval: number;
+
+  /** Weekdays, comma-separated (MONDAY,WEDNESDAY); empty for day-of-month patterns. */
+  @Column('varchar', { length: 100, default: '' })
+  daysOfWeek: string;
+
+  @Column('int', { nullable: true })
+  dayOfMonth: number | null;
+
+  /** FIRST … FOURTH, LAST. */
+  @EnumColumn(8, { nullable: true })
+  weekIndex: string | null;
+
+  @Column('int', { nullable: true })
+  month: number | null;
+
+  /** YYYY-MM-DD in the series' time zone. */
+  @Column('varchar', { length: 10 })
+  rangeStart: string;
+
+  @Column('varchar', { length: 10, nullable: true })
+  rangeEnd: string | null;
+
+  @Column('int', { nullable: true })
+  occurrenceCount: number | null;
+
+  /** The Windows time zone id the series keeps its wall-clock time in. */
+  @Column('varchar', { length: 64, nullable: true })
+  timeZone: string | null;
 }
 
 @Entity('task_detail')

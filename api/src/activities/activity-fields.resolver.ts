@@ -60,7 +60,11 @@ const storedLink = (p: ActivityParty): PartyLink => {
 /** Tracked mail and meeting invitations name parties as the message did; everything else copies the record's name. */
 async function namesFromMessage(ctx: RequestContext, activity: Activity): Promise<boolean> {
   if (activity.kind === ActivityKind.EMAIL) return !!(await ctx.loaders.activity.emails.load(activity.id))?.trackingDecision;
-  if (activity.kind === ActivityKind.APPOINTMENT) return !!(await ctx.loaders.activity.appointments.load(activity.id))?.icalUid;
+  if (activity.kind === ActivityKind.APPOINTMENT) {
+    // A meeting from an invitation or the Exchange Calendar, or an occurrence of a series from there.
+    const detail = await ctx.loaders.activity.appointments.load(activity.id);
+    return !!(detail?.icalUid || detail?.seriesId);
+  }
   return false;
 }
 

@@ -3,7 +3,7 @@ import { In, type DataSource } from 'typeorm';
 import { byKey, grouped } from '../common/loader-rows';
 import { Mailbox } from '../mail/mailbox.entity';
 import { Queue } from '../queues/queue.entity';
-import { AppointmentDetail, PhoneCallDetail, TaskDetail } from './activity-details.entity';
+import { AppointmentDetail, AppointmentRecurrence, PhoneCallDetail, TaskDetail } from './activity-details.entity';
 import { ActivityMailbox } from './activity-mailbox.entity';
 import { ActivityParty } from './activity-party.entity';
 import { ActivitySyncConflict } from './activity-sync-conflict.entity';
@@ -24,6 +24,7 @@ export interface ActivityLoaders {
   readonly activities: DataLoader<string, Activity | undefined>;
   readonly emails: DataLoader<string, EmailMessage | undefined>;
   readonly appointments: DataLoader<string, AppointmentDetail | undefined>;
+  readonly recurrences: DataLoader<string, AppointmentRecurrence | undefined>;
   readonly tasks: DataLoader<string, TaskDetail | undefined>;
   readonly phoneCalls: DataLoader<string, PhoneCallDetail | undefined>;
   readonly parties: DataLoader<string, ActivityParty[]>;
@@ -48,6 +49,7 @@ export function createActivityLoaders(db: DataSource, blobs: BodyReader): Activi
     activities: new DataLoader(async (ids) => byKey(await db.getRepository(Activity).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
     emails: detail(EmailMessage),
     appointments: detail(AppointmentDetail),
+    recurrences: detail(AppointmentRecurrence),
     tasks: detail(TaskDetail),
     phoneCalls: detail(PhoneCallDetail),
     parties: new DataLoader(async (ids) =>

@@ -4,6 +4,7 @@ import { AccessEntity, Privilege } from '../access/privileges';
 import { toGlobalId, type GlobalType } from '../common/global-id';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { mayOnActivity } from './activity-access';
+import { AppointmentInstanceType, RecurrencePattern, RecurrenceWeekday, RecurrenceWeekIndex } from './appointment-recurrence.enums';
 import { CorrelationMethod, EmailStatus, TaskPriority } from './activity-enums';
 import { activityFieldsResolver, decisionAsSeen, visibleAs } from './activity-fields.resolver';
 import { showsContent } from './activity-privacy';
@@ -11,7 +12,7 @@ import { displayHtml } from './email-display';
 import { EmailRepair, repairsOf } from './email-repairs';
 import { displayText } from './email-text';
 import { ACTIVITY_TYPE_NAME, type Activity } from './activity.entity';
-import { AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
+import { AppointmentRecurrenceView, AppointmentView, AttachmentView, EmailSighting, EmailView, PhoneCallView, TaskView, TrackingDecision } from './activity.types';
 import { Attachment } from './attachment.entity';
 import type { EmailMessage } from './email-message.entity';
 import type { ActivitySyncConflict } from './activity-sync-conflict.entity';
@@ -225,6 +226,31 @@ export class AppointmentViewResolver extends activityFieldsResolver(AppointmentV
   @FieldResolver(() => String, { nullable: true })
   async icalUid(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return (await appointment(ctx, a)).icalUid;
+  }
+
+  @FieldResolver(() => AppointmentRecurrenceView, { nullable: true })
+  async recurrence(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<AppointmentRecurrenceView | null> {
+    const row = await ctx.loaders.activity.recurrences.load(a.id);
+    if (!row) return null;
+    const days = row.daysOfWeek ? (row.daysOfWeek.split(',') as RecurrenceWeekday[]) : [];
+    return { ...row, pattern: row.pattern as RecurrencePattern, daysOfWeek: days, weekIndex: row.weekIndex as RecurrenceWeekIndex | null, count: row.occurrenceCount };
+  }
+
+  @FieldResolver(() => AppointmentView, { nullable: true })
+  async series(@Root() a: Activity, @Ctx() ctx: RequestContext): Promise<Activity | null> {
+    const { seriesId } = await appointment(ctx, a);
+    // As node() would: a series the caller may not read is not shown, nor that there is one.
+    return seriesId ? readableActivity(ctx, 'Appointment', seriesId) : null;
+  }
+
+  @FieldResolver(() => AppointmentInstanceType, { nullable: true })
+  async instanceType(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await appointment(ctx, a)).instanceType;
+  }
+
+  @FieldResolver(() => Date, { nullable: true })
+  async originalStart(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await appointment(ctx, a)).originalStartAt;
   }
 
   @FieldResolver(() => [AppointmentSyncConflictView], {

@@ -8,6 +8,7 @@ import { Contact } from '../records/contact.entity';
 import { Lead } from '../records/lead.entity';
 import { Opportunity } from '../records/opportunity.entity';
 import { Node } from '../common/node';
+import { AppointmentInstanceType, RecurrencePattern, RecurrenceWeekday, RecurrenceWeekIndex } from './appointment-recurrence.enums';
 import {
   ActivityKind,
   ActivityState,
@@ -286,6 +287,51 @@ export class AppointmentView extends ActivityInterface {
 
   @Field(() => String, { nullable: true, description: 'The iCalendar UID of the meeting invitation it came from.' })
   icalUid: string | null;
+
+  @Field(() => AppointmentRecurrenceView, { nullable: true, description: 'A recurring series\' rule; null for a single appointment and for an occurrence (see series).' })
+  recurrence: AppointmentRecurrenceView | null;
+
+  @Field(() => AppointmentView, { nullable: true, description: 'The recurring series this appointment is an occurrence of; null for others, and when you may not read the series.' })
+  series: AppointmentView | null;
+
+  @Field(() => AppointmentInstanceType, { nullable: true, description: 'OCCURRENCE or EXCEPTION for an occurrence of a series; null otherwise.' })
+  instanceType: AppointmentInstanceType | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the series\' rule put this occurrence (an exception may have moved since); null for others.' })
+  originalStart: Date | null;
+}
+
+@ObjectType('AppointmentRecurrence', { description: 'A recurring series\' rule as Exchange keeps it: one pattern, one range, the time zone its occurrences keep their wall-clock time in.' })
+export class AppointmentRecurrenceView {
+  @Field(() => RecurrencePattern)
+  pattern: RecurrencePattern;
+
+  @Field(() => Int, { description: 'Every how many days, weeks or months.' })
+  interval: number;
+
+  @Field(() => [RecurrenceWeekday])
+  daysOfWeek: RecurrenceWeekday[];
+
+  @Field(() => Int, { nullable: true })
+  dayOfMonth: number | null;
+
+  @Field(() => RecurrenceWeekIndex, { nullable: true })
+  weekIndex: RecurrenceWeekIndex | null;
+
+  @Field(() => Int, { nullable: true, description: '1–12.' })
+  month: number | null;
+
+  @Field({ description: 'The first day, YYYY-MM-DD in the series\' time zone.' })
+  rangeStart: string;
+
+  @Field(() => String, { nullable: true, description: 'The last day, YYYY-MM-DD; null: no end, or a count.' })
+  rangeEnd: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'How many occurrences; null: no end, or an end date.' })
+  count: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The Windows time zone id (W. Europe Standard Time).' })
+  timeZone: string | null;
 }
 
 @ObjectType('Task', { implements: [Node, ActivityInterface] })

@@ -1,6 +1,6 @@
 import { RecordShare } from '../access/record-share.entity';
 import { LiveEvent, LiveEventSequence } from '../live/live-event.entity';
-import { AppointmentDetail, PhoneCallDetail, TaskDetail } from '../activities/activity-details.entity';
+import { AppointmentDetail, AppointmentRecurrence, PhoneCallDetail, TaskDetail } from '../activities/activity-details.entity';
 import { ActivityMailbox } from '../activities/activity-mailbox.entity';
 import { ActivityParty } from '../activities/activity-party.entity';
 import { Activity } from '../activities/activity.entity';
@@ -61,6 +61,7 @@ export const ENTITIES = [
   ActivityParty,
   EmailMessage,
   AppointmentDetail,
+  AppointmentRecurrence,
   TaskDetail,
   PhoneCallDetail,
   Attachment,

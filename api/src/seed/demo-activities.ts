@@ -112,7 +112,7 @@ export async function seedDemoActivities(em: EntityManager, now = new Date()): P
       const id = newId();
       const startAt = new Date(Math.floor((now.getTime() + ((i % 14) - 4) * DAY) / 3_600_000) * 3_600_000);
       activities.push({ activity: { id, kind: ActivityKind.APPOINTMENT, subject: `Review meeting: ${subject}`, ...base, state: startAt < now ? ActivityState.COMPLETED : ActivityState.OPEN, direction: null, occurredAt: startAt, description: 'Agenda: status, open questions, next steps.' }, parties: [userAs(PartyRole.ORGANIZER), contactAs(PartyRole.REQUIRED)] });
-      meetings.push({ activityId: id, startAt, endAt: new Date(startAt.getTime() + 3_600_000), allDay: false, location: i % 2 ? 'Teams' : 'Customer office', icalUid: null, icalSequence: null });
+      meetings.push({ activityId: id, startAt, endAt: new Date(startAt.getTime() + 3_600_000), allDay: false, location: i % 2 ? 'Teams' : 'Customer office', icalUid: null, icalSequence: null, seriesId: null, originalStartAt: null, instanceType: null });
     }
   });
 

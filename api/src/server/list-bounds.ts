@@ -18,7 +18,7 @@ import { MAX_SHARES_LISTED } from '../records/record-access.types';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 import { MAX_PARTIES } from '../tracking/prepare-item';
 import { MAX_BATCH } from '../tracking/track-emails.inputs';
-import { MAX_CALENDAR_EVENTS } from '../tracking/calendar-sync.inputs';
+import { MAX_CALENDAR_EVENTS, MAX_CALENDAR_SERIES } from '../tracking/calendar-sync.inputs';
 import { MAX_TASKS_PER_SYNC } from '../tracking/exchange-tasks/task-sync.inputs';
 import { MAX_CONTACTS_PER_SYNC } from '../tracking/exchange-contacts/contact-sync.inputs';
 import { MAX_SYNC_CONFLICTS_SHOWN } from '../activities/sync-conflict.types';
@@ -67,7 +67,7 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'Case.shares': MAX_SHARES_LISTED,
   'SyncMetrics.buckets': 168, // RANGE_LAYOUT: WEEK's 168 hourly buckets at most
   'TrackEmailsResult.items': 1, // one per item sent: ROWS_FROM_INPUT multiplies at trackEmails
-  'Mutation.syncMailboxCalendar': MAX_CALENDAR_EVENTS, // one result per event sent
+  'Mutation.syncMailboxCalendar': MAX_CALENDAR_EVENTS + MAX_CALENDAR_SERIES, // one result per event and per series sent
   'CalendarWrite.attendees': 1000, // an appointment's parties, as meeting-invites.ts keeps at most
   'Mutation.syncMailboxTasks': 2 * MAX_TASKS_PER_SYNC, // one result per task and per known deleted id sent
   'Task.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,

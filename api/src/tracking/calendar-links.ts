@@ -65,7 +65,7 @@ export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pa
   const crm = crmCalendarShape(activity, detail);
   const exchangeFp = calendarFingerprint(exchange);
   const decision = decideLinkedChange({ linked: link.fingerprint, exchange: exchangeFp, crm: calendarFingerprint(crm), exchangeModifiedAt: entry.lastModifiedAt, crmModifiedAt: activity.updatedAt });
-  const ours = madeInCrm(activity.id, detail.icalUid);
+  const ours = madeInCrm(detail);
   const conflict = (rule: SyncConflictRule, winner: SyncSide, loser: CalendarShape) =>
     recordSyncConflict(em, { activityId: activity.id, mailboxId, rule, winner, crmModifiedAt: activity.updatedAt, exchangeModifiedAt: entry.lastModifiedAt, loser }, now);
   // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.

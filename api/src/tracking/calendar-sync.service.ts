@@ -2,9 +2,10 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { requireSyncEngine } from '../access/sync-engine-guard';
 import type { ActivityEvents } from '../activities/activity-events';
-import { AppointmentDetail } from '../activities/activity-details.entity';
+import { AppointmentDetail, AppointmentRecurrence } from '../activities/activity-details.entity';
 import type { ActivityWriter } from '../activities/activity-writer';
 import { Activity } from '../activities/activity.entity';
+import { ActivityState } from '../activities/activity-enums';
 import { badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { repairStrings } from '../common/text';
@@ -14,14 +15,22 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
 import { entryOf, linkedAppointments, linkedEntryDeleted, settleLinkedEntry } from './calendar-links';
-import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarWrite } from './calendar-sync.inputs';
+import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarSeriesInput, type CalendarWrite } from './calendar-sync.inputs';
 import { currentFingerprint, madeInCrm, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
 import { exchangeActMailbox, requireLease } from './exchange-mailbox-guard';
-import { MeetingInvites, prepareInvite, type InviteRequest, type PreparedInvite } from './meeting-invites';
+import { MeetingInvites, prepareInvite, storedUid, type InviteContext, type InviteRequest, type OccurrenceRequest, type PreparedInvite } from './meeting-invites';
 import type { CalendarInput } from './track-emails.inputs';
 import { TrackingFacts } from './tracking-facts';
 
-// Two engines' pages naming one new UID collide on its unique index; the run again finds the appointment and updates it.
+/** A recurring series from the Calendar, validated like single events: its master, and its occurrences keyed by original start. */
+interface PreparedSeries {
+  readonly uid: string;
+  readonly master: PreparedInvite | null;
+  readonly input: CalendarSeriesInput;
+  readonly occurrences: readonly OccurrenceRequest[];
+}
+
+// Two engines' pages naming one new UID (or one new occurrence) collide on its unique index; the run again finds the appointment and updates it.
 const RETRIES: RetryBudget = { DUPLICATE_KEY: 6 };
 const RECORD_KINDS = new Set(['contact', 'account', 'lead']);
 
@@ -46,14 +55,24 @@ export class CalendarSyncService {
     this.invites = new MeetingInvites(activities);
   }
 
-  async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null): Promise<CalendarEventResult[]> {
+  async sync(principal: Principal, mailboxGlobalId: string, leaseId: string, events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null, series: readonly CalendarSeriesInput[] = []): Promise<CalendarEventResult[]> {
     requireSyncEngine(principal, 'synchronize calendars');
+    for (const [i, s] of series.entries()) {
+      if (!(s.windowFrom < s.windowTo)) throw badInput(`series[${i}].windowTo`, 'must be after windowFrom', { reason: 'ENDS_BEFORE_START' });
+    }
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'appointments');
     const mailboxId = mailbox.id;
     const owner = await this.db.getRepository(User).findOneByOrFail({ id: mailbox.ownerUserId });
     const prepared = events.map((event) => prepareInvite({ ...repairStrings(event), method: 'PUBLISH' }));
+    const preparedSeries = series.map((s): PreparedSeries => ({
+      uid: storedUid(s.uid),
+      // The master names the series by the series' UID, whatever it says itself.
+      master: s.master ? prepareInvite({ ...repairStrings(s.master), uid: s.uid, method: 'PUBLISH' }) : null,
+      input: s,
+      occurrences: s.occurrences.map((o) => ({ invite: prepareInvite({ ...repairStrings(o), uid: s.uid, method: 'PUBLISH' }), originalStart: o.originalStart, instanceType: o.instanceType })),
+    }));
     return retryingDatabaseWork(
-      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, events, deletedItemIds, cursor)),
+      () => this.db.transaction((em) => this.apply(em, principal, mailbox, owner, leaseId, prepared, events, deletedItemIds, cursor, preparedSeries)),
       RETRIES,
       (kind, attempt) => this.log.debug({ kind, attempt, mailboxId }, 'syncMailboxCalendar conflicted with another writer; running it again'),
     );
@@ -91,10 +110,11 @@ export class CalendarSyncService {
     });
   }
 
-  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null): Promise<CalendarEventResult[]> {
+  private async apply(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, leaseId: string, prepared: readonly PreparedInvite[], events: readonly CalendarInput[], deletedItemIds: readonly string[], cursor: string | null, series: readonly PreparedSeries[]): Promise<CalendarEventResult[]> {
     await requireLease(em, mailbox.id, leaseId);
     const now = this.clock();
-    const addresses = prepared.flatMap((invite) => invite.parties.map((p) => p.address));
+    const seriesInvites = series.flatMap((s) => [...(s.master ? [s.master] : []), ...s.occurrences.map((o) => o.invite)]);
+    const addresses = [...prepared, ...seriesInvites].flatMap((invite) => invite.parties.map((p) => p.address));
     const facts = await TrackingFacts.load(em, { mailboxId: mailbox.id, items: [], tokenFormat: { prefix: '', baseNumber: 0, userDigits: 0, counterDigits: 0 }, smartMatching: false, extraAddresses: addresses });
     const uids = [...new Set(prepared.map((invite) => invite.uid).filter((uid) => uid))];
     const known = new Set(uids.length ? (await em.find(AppointmentDetail, { where: { icalUid: In(uids) }, select: { icalUid: true } })).map((a) => a.icalUid) : []);
@@ -124,7 +144,7 @@ export class CalendarSyncService {
     }
     for (const itemId of deleted) {
       const pair = linked.get(itemId);
-      if (pair && madeInCrm(pair.activity.id, pair.detail.icalUid)) await linkedEntryDeleted(em, mailbox.id, pair, now);
+      if (pair && madeInCrm(pair.detail)) await linkedEntryDeleted(em, mailbox.id, pair, now);
     }
     const context = { ownerId: owner.id, businessUnitId: owner.businessUnitId, actorId: principal.userId, visibility: mailbox.privacyLevel, now, resolve: (address: string) => facts.resolve(address) };
     const outcomes = await this.invites.apply(em, context, requests);
@@ -140,12 +160,52 @@ export class CalendarSyncService {
       const fingerprint = await currentFingerprint(em, outcome.appointmentId);
       if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint, changeKey }, now);
     }
+    const seriesChanges: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[] = [];
+    for (const s of series) results.push(await this.applySeries(em, context, s, concernsCrm, seriesChanges));
     if (cursor !== null) await em.update(Mailbox, { id: mailbox.id }, { syncCursor: cursor, updatedAt: now });
-    const changed = outcomes.filter((o) => o.change && o.appointmentId);
+    const changed = [...outcomes.filter((o) => o.change && o.appointmentId).map((o) => ({ change: o.change!, appointmentId: o.appointmentId! })), ...seriesChanges];
     await this.events.stageMany(em, [
-      ...changed.map((o) => ({ change: o.change === 'ACTIVITY_CREATED' ? ('CREATED' as const) : ('UPDATED' as const), activityId: o.appointmentId! })),
+      ...changed.map((o) => ({ change: o.change === 'ACTIVITY_CREATED' ? ('CREATED' as const) : ('UPDATED' as const), activityId: o.appointmentId })),
       ...conflicted.map((activityId) => ({ change: 'UPDATED' as const, activityId })),
     ]);
     return results;
+  }
+
+  /**
+   * One recurring series, the way Dynamics keeps it: the series as an appointment holding the series' UID and its rule
+   * (appointment_recurrence), and each occurrence in the window as an appointment of its own linked to it. Whether the
+   * series enters the CRM is decided on its master as for a single meeting; its occurrences follow the series.
+   */
+  private async applySeries(em: EntityManager, context: InviteContext, s: PreparedSeries, concernsCrm: (invite: PreparedInvite) => boolean, changes: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[]): Promise<CalendarEventResult> {
+    const held = await em.findOne(AppointmentDetail, { where: { icalUid: s.uid }, select: { activityId: true } });
+    const result = (outcome: CalendarEventOutcome, appointmentId: string | null, note: string | null = null): CalendarEventResult => ({ uid: s.uid, outcome, appointmentId: appointmentId ? toGlobalId('Appointment', appointmentId) : null, note });
+    if (!held && (!s.master || !concernsCrm(s.master))) return result(CalendarEventOutcome.NOT_TRACKED, null);
+    let seriesId = held?.activityId ?? null;
+    let outcome = CalendarEventOutcome.UNCHANGED;
+    let note: string | null = null;
+    if (s.master) {
+      const [applied] = await this.invites.apply(em, context, [{ index: 0, invite: s.master, regarding: null, subject: s.master.summary ?? '' }]);
+      seriesId = applied.appointmentId;
+      note = applied.note;
+      if (applied.change && seriesId) {
+        changes.push({ appointmentId: seriesId, change: applied.change });
+        outcome = applied.change === 'ACTIVITY_CREATED' ? CalendarEventOutcome.CREATED : CalendarEventOutcome.UPDATED;
+      }
+    }
+    if (!seriesId) return result(CalendarEventOutcome.NOT_TRACKED, null, note);
+    if (s.input.recurrence) {
+      const r = s.input.recurrence;
+      await em.upsert(
+        AppointmentRecurrence,
+        { activityId: seriesId, pattern: r.pattern, interval: r.interval, daysOfWeek: r.daysOfWeek.join(','), dayOfMonth: r.dayOfMonth ?? null, weekIndex: r.weekIndex ?? null, month: r.month ?? null, rangeStart: r.rangeStart, rangeEnd: r.rangeEnd ?? null, occurrenceCount: r.count ?? null, timeZone: r.timeZone?.trim() || null },
+        ['activityId'],
+      );
+    }
+    const seriesState = await em.findOne(Activity, { where: { id: seriesId }, select: { state: true } });
+    const scope = { seriesId, windowFrom: s.input.windowFrom, windowTo: s.input.windowTo, seriesCancelled: seriesState?.state === ActivityState.CANCELLED };
+    const occurrenceChanges = await this.invites.applyOccurrences(em, context, scope, s.occurrences);
+    changes.push(...occurrenceChanges);
+    if (outcome === CalendarEventOutcome.UNCHANGED && occurrenceChanges.length > 0) outcome = CalendarEventOutcome.UPDATED;
+    return result(outcome, seriesId, note);
   }
 }

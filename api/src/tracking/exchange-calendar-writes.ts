@@ -49,8 +49,13 @@ export interface PendingCalendarWrite {
 /** The UID an appointment made in the CRM gets in Exchange: its calendar entry, read back, is this appointment. */
 export const crmAppointmentUid = (activityId: string): string => `${activityId}@crm-activity-hub`;
 
-/** Made in the CRM (and so written to Exchange by the hub), not a meeting from an invitation or from Exchange. */
-export const madeInCrm = (activityId: string, icalUid: string | null): boolean => icalUid === null || icalUid === crmAppointmentUid(activityId);
+/**
+ * Made in the CRM (and so written to Exchange by the hub), not a meeting from an invitation or from Exchange. An
+ * occurrence of a recurring series has no UID of its own but is Exchange's: written as a new single appointment it
+ * would stand twice in Outlook, so it never is (CRM edits of occurrences stay in the CRM).
+ */
+export const madeInCrm = (detail: Pick<AppointmentDetail, 'activityId' | 'icalUid' | 'seriesId'>): boolean =>
+  detail.seriesId === null && (detail.icalUid === null || detail.icalUid === crmAppointmentUid(detail.activityId));
 
 /** What the CRM holds of an appointment, as the Calendar entry would show it. */
 export const crmCalendarShape = (activity: Activity, detail: AppointmentDetail): CalendarShape => ({
@@ -76,7 +81,7 @@ export async function pendingCalendarWrites(em: EntityManager, mailboxId: string
     if (!detail) continue;
     const link = links.get(activity.id);
     // Only appointments made in the CRM: a meeting from an invitation or from Exchange is someone's to move or cancel in Outlook.
-    if (!madeInCrm(activity.id, detail.icalUid)) continue;
+    if (!madeInCrm(detail)) continue;
     const cancelled = activity.state === ActivityState.CANCELLED;
     if (cancelled && !link?.itemId) continue;
     const fingerprint = calendarFingerprint(crmCalendarShape(activity, detail));

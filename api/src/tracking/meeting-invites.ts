@@ -54,13 +54,17 @@ function parseTime(raw: string | null | undefined): Date | null | 'invalid' {
   return date;
 }
 
+/** A UID as the icalUid column keeps it: longer ones than it holds keep their identity as a digest. */
+export function storedUid(raw: string): string {
+  const uid = raw.trim();
+  return uid.length > MAX_UID ? `sha256:${createHash('sha256').update(uid, 'utf8').digest('hex')}` : uid;
+}
+
 /** Validates one calendar part; never throws: bad fields are dropped and named in `problems`. */
 export function prepareInvite(input: CalendarInput): PreparedInvite {
   const problems: string[] = [];
   const method = input.method.trim().toUpperCase();
-  let uid = input.uid.trim();
-  // Longer UIDs than the column holds keep their identity as a digest.
-  if (uid.length > MAX_UID) uid = `sha256:${createHash('sha256').update(uid, 'utf8').digest('hex')}`;
+  const uid = storedUid(input.uid);
   const sequence = Number.isInteger(input.sequence) && input.sequence! > 0 ? input.sequence! : 0;
   const text = (value: string | null | undefined, max: number) => {
     const decoded = value ? decodeEncodedWords(value).replace(/\s+/g, ' ').trim() : '';
@@ -181,6 +185,21 @@ interface Current {
   state: ActivityState;
 }
 
+/** One occurrence or exception of a series from the Exchange Calendar, keyed by its series and original start. */
+export interface OccurrenceRequest {
+  readonly invite: PreparedInvite;
+  readonly originalStart: Date;
+  readonly instanceType: 'OCCURRENCE' | 'EXCEPTION';
+}
+
+/** Where a series' occurrences sit: the series appointment, the window the list covers, and whether the series is cancelled. */
+export interface SeriesScope {
+  readonly seriesId: string;
+  readonly windowFrom: Date;
+  readonly windowTo: Date;
+  readonly seriesCancelled: boolean;
+}
+
 /** What the appointment shows, to tell a real change from a replay. */
 const fingerprintOf = (v: { subject: string; description: string | null; startAt: Date; endAt: Date; allDay: boolean; location: string | null; state: ActivityState }) =>
   JSON.stringify([v.subject, v.description, v.startAt.getTime(), v.endAt.getTime(), v.allDay, v.location, v.state]);
@@ -224,6 +243,49 @@ export class MeetingInvites {
     return outcomes;
   }
 
+  /**
+   * A series' occurrences in a window, as Exchange lists them all: each becomes or updates the appointment keyed by
+   * (series, original start); one the CRM holds in the window that the list lacks was deleted in Exchange, or the
+   * series shortened, and is cancelled; a cancelled series cancels them all. Two engines creating one occurrence at
+   * once collide on the unique (seriesId, originalStartAt) index, and the caller's retry updates it instead.
+   */
+  async applyOccurrences(em: EntityManager, ctx: InviteContext, scope: SeriesScope, requests: readonly OccurrenceRequest[]): Promise<{ appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[]> {
+    const rows = await lockedForUpdate(em.createQueryBuilder(AppointmentDetail, 'd'))
+      .innerJoin(Activity, 'a', 'a.id = d.activityId')
+      .select(['d.activityId AS activityId', 'd.originalStartAt AS originalStartAt', 'd.icalSequence AS icalSequence', 'd.instanceType AS instanceType', 'a.state AS state'])
+      .where('d.seriesId = :seriesId', { seriesId: scope.seriesId })
+      .getRawMany<{ activityId: string; originalStartAt: Date | string; icalSequence: number | null; instanceType: string | null; state: ActivityState }>();
+    const held = new Map(rows.map((r) => [storedTime(r.originalStartAt), { activityId: r.activityId, sequence: r.icalSequence === null ? null : Number(r.icalSequence), state: r.state, instanceType: r.instanceType }]));
+    const changes: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[] = [];
+    const listed = new Set<number>();
+    for (const request of requests) {
+      const key = request.originalStart.getTime();
+      if (listed.has(key) || !request.invite.start) continue;
+      listed.add(key);
+      const known = held.get(key);
+      const cancelled = scope.seriesCancelled || request.invite.cancelled;
+      const state = cancelled ? ActivityState.CANCELLED : known && known.state !== ActivityState.CANCELLED ? known.state : ActivityState.OPEN;
+      const inviteRequest: InviteRequest = { index: 0, invite: request.invite, regarding: null, subject: request.invite.summary ?? '' };
+      const parties = this.parties(request.invite, ctx);
+      if (!known) {
+        const id = await this.create(em, ctx, inviteRequest, state, parties, { icalUid: null, seriesId: scope.seriesId, originalStartAt: request.originalStart, instanceType: request.instanceType });
+        changes.push({ appointmentId: id, change: 'ACTIVITY_CREATED' });
+        continue;
+      }
+      const typeChanged = known.instanceType !== request.instanceType;
+      if (typeChanged) await em.update(AppointmentDetail, { activityId: known.activityId }, { instanceType: request.instanceType });
+      if ((await this.update(em, ctx, known, inviteRequest, state, parties)) || typeChanged) changes.push({ appointmentId: known.activityId, change: 'ACTIVITY_UPDATED' });
+    }
+    for (const [key, known] of held) {
+      const inWindow = key >= scope.windowFrom.getTime() && key < scope.windowTo.getTime();
+      if ((!inWindow && !scope.seriesCancelled) || listed.has(key) || known.state === ActivityState.CANCELLED) continue;
+      await em.update(Activity, { id: known.activityId }, { state: ActivityState.CANCELLED, modifiedById: ctx.actorId, updatedAt: ctx.now });
+      await this.writer.rebuildTimeline(em, known.activityId);
+      changes.push({ appointmentId: known.activityId, change: 'ACTIVITY_UPDATED' });
+    }
+    return changes;
+  }
+
   private parties(invite: PreparedInvite, ctx: InviteContext): NewParty[] {
     return invite.parties.map((p) => {
       const resolved = ctx.resolve(p.address);
@@ -239,7 +301,14 @@ export class MeetingInvites {
     });
   }
 
-  private async create(em: EntityManager, ctx: InviteContext, request: InviteRequest, state: ActivityState, parties: NewParty[]): Promise<string> {
+  private async create(
+    em: EntityManager,
+    ctx: InviteContext,
+    request: InviteRequest,
+    state: ActivityState,
+    parties: NewParty[],
+    key: Pick<AppointmentDetail, 'icalUid' | 'seriesId' | 'originalStartAt' | 'instanceType'> = { icalUid: request.invite.uid, seriesId: null, originalStartAt: null, instanceType: null },
+  ): Promise<string> {
     const { invite } = request;
     const id = newId();
     await this.writer.insert(em, [
@@ -269,8 +338,8 @@ export class MeetingInvites {
       endAt: invite.end!,
       allDay: invite.allDay,
       location: invite.location,
-      icalUid: invite.uid,
       icalSequence: invite.sequence,
+      ...key,
     });
     return id;
   }
@@ -332,6 +401,11 @@ export class MeetingInvites {
     }
     return result;
   }
+}
+
+/** A datetime(3) column read raw: a Date from MariaDB, text in UTC ("2027-03-01 08:00:00.000") from SQLite. */
+function storedTime(value: Date | string): number {
+  return value instanceof Date ? value.getTime() : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
 }
 
 /** A party row as ActivityWriter.insert writes it (resolved parties only carry their record). */

@@ -18,10 +18,10 @@ export class TrackingResolver {
 
   @Mutation(() => [CalendarEventResult], {
     description:
-      'The sync engine only, under the mailbox\'s lease: appointments from the mailbox\'s Exchange Calendar become or change Appointments keyed by their UID (as meeting invitations in mail do), with the cursor, in one transaction. A meeting enters the CRM when its organizer or an attendee other than the mailbox\'s owner is a contact, account or lead; one already in the CRM follows every change. An appointment made in the CRM and changed both there and in Outlook since they last agreed goes to the later change, and the losing version is kept in Appointment.syncConflicts. One result per event, in order (none for deleted ids).',
+      'The sync engine only, under the mailbox\'s lease: appointments from the mailbox\'s Exchange Calendar become or change Appointments keyed by their UID (as meeting invitations in mail do), with the cursor, in one transaction. A meeting enters the CRM when its organizer or an attendee other than the mailbox\'s owner is a contact, account or lead; one already in the CRM follows every change. An appointment made in the CRM and changed both there and in Outlook since they last agreed goes to the later change, and the losing version is kept in Appointment.syncConflicts. Recurring series come as series: the series is an Appointment holding its rule, each occurrence in the window an Appointment of its own linked to it (Appointment.series); an occurrence the list lacks in its window is cancelled, as are all of a cancelled series. One result per event, in order (none for deleted ids), then one per series.',
   })
-  syncMailboxCalendar(@Args() { mailboxId, leaseId, events, deletedItemIds, cursor }: SyncMailboxCalendarArgs, @Ctx() ctx: RequestContext): Promise<CalendarEventResult[]> {
-    return ctx.services.calendarSync.sync(principalOf(ctx), mailboxId, leaseId, events, deletedItemIds, cursor ?? null);
+  syncMailboxCalendar(@Args() { mailboxId, leaseId, events, deletedItemIds, cursor, series }: SyncMailboxCalendarArgs, @Ctx() ctx: RequestContext): Promise<CalendarEventResult[]> {
+    return ctx.services.calendarSync.sync(principalOf(ctx), mailboxId, leaseId, events, deletedItemIds, cursor ?? null, series);
   }
 
   @Mutation(() => [CalendarWrite], {

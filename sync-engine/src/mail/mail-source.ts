@@ -1,4 +1,5 @@
 import type { CalendarInput } from '../mime/track-email-item.js';
+import type { SeriesInput } from './ews/ews-calendar-series.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './ews/ews-calendar.js';
 import type { TaskBatch, TaskWriteRequest, TaskWriteResult } from './ews/ews-tasks.js';
 import type { ContactBatch, ContactWriteRequest, ContactWriteResult } from './ews/ews-contacts.js';
@@ -109,7 +110,7 @@ export type ChannelCheck = { readonly ok: true; readonly detail: string; /** IMA
 
 /** Appointments from a mailbox's calendar (Exchange), in batches, each with the mailbox cursor to commit with it. */
 export interface CalendarSource {
-  read(cursor: string | null, signal?: AbortSignal): AsyncIterable<{ readonly events: readonly CalendarInput[]; readonly deletedItemIds: readonly string[]; readonly skipped: number; readonly cursor: string }>;
+  read(cursor: string | null, signal?: AbortSignal): AsyncIterable<{ readonly events: readonly CalendarInput[]; readonly series?: readonly SeriesInput[]; readonly deletedItemIds: readonly string[]; readonly skipped: number; readonly cursor: string }>;
   /** Writes appointments made or changed in the CRM to the calendar; one changed there since the hub read it is left out (not written). */
   write(writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]>;
 }

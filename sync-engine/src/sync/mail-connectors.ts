@@ -1,3 +1,4 @@
+import type { ExpansionWindow } from '../mail/ews/ews-calendar-series.js';
 import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { EwsCalendarSource } from '../mail/ews/ews-calendar.js';
@@ -28,6 +29,8 @@ export class RealMailConnectors implements MailConnectors {
   constructor(
     private readonly log: Log,
     ewsOptions: Omit<EwsServicesOptions, 'logger'> = {},
+    /** How far recurring series are expanded (Dynamics' expansion windows); default: Dynamics' defaults. */
+    private readonly expansionWindow?: ExpansionWindow,
   ) {
     this.senders = new SmtpSenders({ logger: log });
     this.ews = new EwsServices({ ...ewsOptions, logger: log });
@@ -45,7 +48,7 @@ export class RealMailConnectors implements MailConnectors {
 
   calendar(work: MailboxWork): CalendarSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
-    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
+    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address), { window: this.expansionWindow });
   }
 
   tasks(work: MailboxWork): TaskSource | null {

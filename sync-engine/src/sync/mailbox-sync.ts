@@ -1,3 +1,4 @@
+import { seriesCalls } from './calendar-series-chunks.js';
 import type { HubApi } from '../api-client.js';
 import type { ActFolder, MailboxWork, QuarantineItem, SyncReport } from '../hub-types.js';
 import type { Log } from '../logger.js';
@@ -292,9 +293,13 @@ export class MailboxSync {
       // Exchange's side first: an entry written before a crash, read back here, is linked and not written twice.
       for await (const batch of calendar.read(committed, stop)) {
         if (stop.aborted) break;
-        await this.api.syncMailboxCalendar(work.mailboxId, work.leaseId, batch, batch.cursor);
+        // Series beyond what one call takes go first, without the cursor; the last call commits it with the events.
+        const calls = seriesCalls(batch.series ?? []);
+        for (const series of calls.slice(0, -1)) await this.api.syncMailboxCalendar(work.mailboxId, work.leaseId, { events: [], series, deletedItemIds: [] }, null);
+        await this.api.syncMailboxCalendar(work.mailboxId, work.leaseId, { ...batch, series: calls.at(-1) ?? [] }, batch.cursor);
         committed = batch.cursor;
-        if (batch.events.length > 0 || batch.skipped > 0) this.log.info({ ...log, appointments: batch.events.length, skipped: batch.skipped }, 'calendar synchronized');
+        const series = batch.series?.length ?? 0;
+        if (batch.events.length > 0 || series > 0 || batch.skipped > 0) this.log.info({ ...log, appointments: batch.events.length, series, skipped: batch.skipped }, 'calendar synchronized');
       }
       // Then the CRM's: appointments made or cancelled in the CRM go to the Calendar.
       for (let round = 0; round < WRITE_ROUNDS && !stop.aborted; round++) {

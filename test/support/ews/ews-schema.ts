@@ -89,7 +89,8 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:Folders': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
   'm:Items': { anyOrder: true, children: ['t:Item', 't:Message', 't:CalendarItem', 't:Contact', 't:Task'] },
   // Types.xsd FindFolderParentType / FindItemParentType: paging attributes, then the folders or items.
-  'm:RootFolder': { attributes: ['IndexedPagingOffset', 'TotalItemsInView', 'IncludesLastItemInRange'], anyOrder: true, children: ['t:Folders', 't:Items'] },
+  // IndexedPagingOffset only for an indexed view: a CalendarView's answer has none.
+  'm:RootFolder': { attributes: ['TotalItemsInView', 'IncludesLastItemInRange'], anyOrder: true, children: ['t:Folders', 't:Items'] },
   't:Folders': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
   't:Items': { anyOrder: true, children: ['t:Item', 't:Message', 't:CalendarItem', 't:Contact', 't:Task'] },
   // Types.xsd SyncFolderItemsChangesType: a choice of Create, Update, Delete, ReadFlagChange.
@@ -132,9 +133,57 @@ const SHAPES: Readonly<Record<string, Shape>> = {
       't:UID', 't:RecurrenceId', 't:DateTimeStamp', 't:Start', 't:End', 't:OriginalStart', 't:IsAllDayEvent', 't:LegacyFreeBusyStatus', 't:Location', 't:When',
       't:IsMeeting', 't:IsCancelled', 't:IsRecurring', 't:MeetingRequestWasSent', 't:IsResponseRequested', 't:CalendarItemType', 't:MyResponseType', 't:Organizer',
       't:RequiredAttendees', 't:OptionalAttendees', 't:Resources', 't:ConflictingMeetingCount', 't:AdjacentMeetingCount', 't:ConflictingMeetings', 't:AdjacentMeetings',
-      't:Duration', 't:TimeZone', 't:AppointmentReplyTime', 't:AppointmentSequenceNumber', 't:AppointmentState',
+      't:Duration', 't:TimeZone', 't:AppointmentReplyTime', 't:AppointmentSequenceNumber', 't:AppointmentState', 't:Recurrence', 't:FirstOccurrence',
+      't:LastOccurrence', 't:ModifiedOccurrences', 't:DeletedOccurrences', 't:MeetingTimeZone', 't:StartTimeZone', 't:EndTimeZone',
     ],
   },
+  't:RecurrenceId': { text: true },
+  't:OriginalStart': { text: true },
+  // Types.xsd RecurrenceType: one of RecurrencePatternTypes, then one of RecurrenceRangeTypes (each an xs:choice).
+  't:Recurrence': {
+    children: [
+      't:RelativeYearlyRecurrence', 't:AbsoluteYearlyRecurrence', 't:RelativeMonthlyRecurrence', 't:AbsoluteMonthlyRecurrence', 't:WeeklyRecurrence', 't:DailyRecurrence',
+      't:NoEndRecurrence', 't:EndDateRecurrence', 't:NumberedRecurrence',
+    ],
+  },
+  't:RelativeYearlyRecurrence': { children: ['t:DaysOfWeek!', 't:DayOfWeekIndex!', 't:Month!'] },
+  't:AbsoluteYearlyRecurrence': { children: ['t:DayOfMonth!', 't:Month!'] },
+  't:RelativeMonthlyRecurrence': { children: ['t:Interval!', 't:DaysOfWeek!', 't:DayOfWeekIndex!'] },
+  't:AbsoluteMonthlyRecurrence': { children: ['t:Interval!', 't:DayOfMonth!'] },
+  't:WeeklyRecurrence': { children: ['t:Interval!', 't:DaysOfWeek!', 't:FirstDayOfWeek'] },
+  't:DailyRecurrence': { children: ['t:Interval!'] },
+  't:NoEndRecurrence': { children: ['t:StartDate!'] },
+  't:EndDateRecurrence': { children: ['t:StartDate!', 't:EndDate!'] },
+  't:NumberedRecurrence': { children: ['t:StartDate!', 't:NumberOfOccurrences!'] },
+  't:Interval': { text: true },
+  't:DaysOfWeek': { text: true },
+  't:DayOfWeekIndex': { text: true },
+  't:DayOfMonth': { text: true },
+  't:Month': { text: true },
+  't:FirstDayOfWeek': { text: true },
+  't:StartDate': { text: true },
+  't:EndDate': { text: true },
+  't:NumberOfOccurrences': { text: true },
+  // Types.xsd OccurrenceInfoType, NonEmptyArrayOfOccurrenceInfoType, NonEmptyArrayOfDeletedOccurrencesType, DeletedOccurrenceInfoType.
+  't:FirstOccurrence': { children: ['t:ItemId!', 't:Start!', 't:End!', 't:OriginalStart!'] },
+  't:LastOccurrence': { children: ['t:ItemId!', 't:Start!', 't:End!', 't:OriginalStart!'] },
+  't:Occurrence': { children: ['t:ItemId!', 't:Start!', 't:End!', 't:OriginalStart!'] },
+  't:ModifiedOccurrences': { children: ['t:Occurrence!'] },
+  't:DeletedOccurrences': { children: ['t:DeletedOccurrence!'] },
+  't:DeletedOccurrence': { children: ['t:Start!'] },
+  // Types.xsd TimeZoneDefinitionType: Id and Name, then Periods, TransitionsGroups, Transitions (all optional).
+  't:StartTimeZone': { attributes: ['Id'], children: ['t:Periods', 't:TransitionsGroups', 't:Transitions'] },
+  't:Periods': { children: ['t:Period!'] },
+  't:Period': { attributes: ['Bias', 'Name', 'Id'] },
+  't:TransitionsGroups': { children: ['t:TransitionsGroup!'] },
+  // Types.xsd ArrayOfTransitionsType: Transition, AbsoluteDateTransition, RecurringDayTransition, RecurringDateTransition in any order.
+  't:TransitionsGroup': { attributes: ['Id'], anyOrder: true, children: ['t:Transition', 't:AbsoluteDateTransition', 't:RecurringDayTransition', 't:RecurringDateTransition'] },
+  't:Transitions': { anyOrder: true, children: ['t:Transition', 't:AbsoluteDateTransition', 't:RecurringDayTransition', 't:RecurringDateTransition'] },
+  't:Transition': { children: ['t:To!'] },
+  't:RecurringDayTransition': { children: ['t:To!', 't:TimeOffset!', 't:Month!', 't:DayOfWeek!', 't:Occurrence!'] },
+  't:To': { attributes: ['Kind'], text: true },
+  't:TimeOffset': { text: true },
+  't:DayOfWeek': { text: true },
   't:ItemClass': { text: true },
   't:Sensitivity': { text: true },
   't:LastModifiedTime': { text: true },
@@ -250,6 +299,8 @@ const IN_CONTEXT: Readonly<Record<string, Shape>> = {
   'm:SyncFolderHierarchyResponseMessage/m:Changes/t:Create': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
   'm:SyncFolderHierarchyResponseMessage/m:Changes/t:Update': { anyOrder: true, children: ['t:Folder', 't:CalendarFolder', 't:ContactsFolder', 't:SearchFolder', 't:TasksFolder'] },
   'm:SyncFolderHierarchyResponseMessage/m:Changes/t:Delete': { children: ['t:FolderId!'] },
+  // A time zone's RecurringDayTransition/Occurrence is a number (which weekday of the month, -1 the last), not OccurrenceInfoType.
+  't:RecurringDayTransition/t:Occurrence': { text: true },
 };
 
 const shapeAt = (here: string, name: string): Shape | undefined => Object.entries(IN_CONTEXT).find(([suffix]) => here.endsWith(`/${suffix}`))?.[1] ?? SHAPES[name];

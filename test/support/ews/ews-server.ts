@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import { ADDRESSING_NS, AUTODISCOVER_NS, envelope, esc, failure, MESSAGES_NS, operationResponse, schemaValidationFault, serverBusyFault, SOAP_NS, success, TYPES_NS } from './ews-xml';
 import { ntlmChallenge, ntlmMessageType, verifyNtlmAuthenticate } from './ntlm-server';
+import type { EwsRecurrence } from '../../../sync-engine/src/two-way/ews/ews-types.js';
+import { patternOccurrences, timeZoneDefinitionXml } from './ews-recurrence';
 
 /**
  * An EWS test server: not Exchange, but an HTTP server that answers EWS SOAP requests from a real mailbox state
@@ -22,9 +24,13 @@ import { ntlmChallenge, ntlmMessageType, verifyNtlmAuthenticate } from './ntlm-s
  *
  *   ews.addCalendarItem('sam@corp.test', { uid, subject, start, end, organizer, required })   // then updateCalendarItem
  *   ews.renameFolder / moveFolder / deleteFolder                                            // as in Outlook
+ *   ews.addCalendarItem(address, { ..., recurrence, timeZone })   // a recurring series (its master); then
+ *   ews.occurrenceId(address, masterId, originalStart), updateOccurrence, deleteOccurrence   // an exception, a deleted occurrence
  *
  * Operations: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems (messages, calendar items, tasks, contacts),
- * GetItem, FindItem, CreateItem (Message with MimeContent, CalendarItem, Task, Contact), UpdateItem (calendar items, tasks
+ * GetItem (recurring masters with Recurrence, First/LastOccurrence, Modified/DeletedOccurrences, StartTimeZone; occurrences
+ * and exceptions by their own ItemIds), FindItem (CalendarView expands series: exceptions applied, deleted occurrences left
+ * out, wall-clock time kept across DST in the series' time zone), CreateItem (Message with MimeContent, CalendarItem, Task, Contact), UpdateItem (calendar items, tasks
  * and contacts, refused over a stale ChangeKey with ErrorIrresolvableConflict), DeleteItem, Subscribe (pull and
  * streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
  * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
@@ -133,6 +139,34 @@ export interface EwsCalendarData {
   readonly cancelled?: boolean;
   /** AppointmentSequenceNumber: raised when the organizer changes the time or place. */
   readonly sequence?: number;
+  /** A recurring series (its master): Types.xsd RecurrenceType; `start`/`end` are its first occurrence's. */
+  readonly recurrence?: EwsRecurrence;
+  /** The series' time zone, a Windows id (StartTimeZone); UTC when absent. Occurrences keep its wall-clock time. */
+  readonly timeZone?: string;
+  /** Occurrences changed on their own (exceptions), by their original start. */
+  readonly exceptions?: readonly EwsOccurrenceChange[];
+  /** Original starts of occurrences deleted from the series. */
+  readonly deletedOccurrences?: readonly Date[];
+}
+
+/** One occurrence of a series changed on its own (an exception): Types.xsd OccurrenceInfoType plus what changed. */
+export interface EwsOccurrenceChange {
+  readonly originalStart: Date;
+  readonly start: Date;
+  readonly end: Date;
+  readonly subject?: string;
+  readonly location?: string | null;
+}
+
+/** An occurrence or exception of a series, as CalendarView and GetItem show it. */
+interface Instance {
+  readonly id: string;
+  readonly type: 'Occurrence' | 'Exception';
+  readonly originalStart: Date;
+  readonly start: Date;
+  readonly end: Date;
+  readonly subject: string;
+  readonly location: string | null | undefined;
 }
 
 /** A pull subscription (GetEvents) or a streaming one (GetStreamingEvents); the watermark is how far its events were delivered. */
@@ -182,6 +216,12 @@ export interface StartedEwsServer {
   moveItem(address: string, itemId: string, folderPath: string): void;
   /** An appointment or meeting in the mailbox's Calendar (as if made or accepted in Outlook); returns its ItemId. */
   addCalendarItem(address: string, data: EwsCalendarData): string;
+  /** The ItemId Exchange gives the occurrence of a series that originally starts at `originalStart`. */
+  occurrenceId(address: string, masterId: string, originalStart: Date): string;
+  /** One occurrence moved or renamed in Outlook: an exception, and the master gets a new ChangeKey (an Update in the folder's changes). */
+  updateOccurrence(address: string, masterId: string, originalStart: Date, patch: Omit<EwsOccurrenceChange, 'originalStart'>): void;
+  /** One occurrence deleted in Outlook: a DeletedOccurrence, and the master gets a new ChangeKey. */
+  deleteOccurrence(address: string, masterId: string, originalStart: Date): void;
   /** Changes a calendar item as Outlook would (a meeting moved, cancelled): new ChangeKey and LastModifiedTime, an Update in the folder's changes. */
   updateCalendarItem(address: string, itemId: string, patch: Partial<EwsCalendarData>, options?: { modifiedAt?: Date }): void;
   /**
@@ -277,6 +317,59 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         for (const stream of streams) stream.flush();
       });
     }
+  };
+  /** An occurrence's ItemId: its series and original start (Exchange's encode the same, opaquely). */
+  const occurrenceIdOf = (masterId: string, originalStart: Date) => Buffer.from(JSON.stringify({ occ: masterId, at: originalStart.toISOString() })).toString('base64');
+  const parseOccurrenceId = (id: string): { masterId: string; originalStart: Date } | null => {
+    try {
+      const parsed = JSON.parse(Buffer.from(id, 'base64').toString('utf8')) as { occ?: unknown; at?: unknown };
+      return typeof parsed.occ === 'string' && typeof parsed.at === 'string' ? { masterId: parsed.occ, originalStart: new Date(parsed.at) } : null;
+    } catch {
+      return null;
+    }
+  };
+  /** A series' occurrences and exceptions whose time meets [from, to), deleted ones left out, in order of start. */
+  const instancesOf = (item: Item, from: Date, to: Date): Instance[] => {
+    const data = item.calendar!;
+    if (!data.recurrence) return [];
+    const deleted = new Set((data.deletedOccurrences ?? []).map((d) => d.getTime()));
+    // An exception may have moved into the window from up to a month later.
+    const pattern = patternOccurrences(data.recurrence, data, data.timeZone, new Date(to.getTime() + 31 * 86_400_000));
+    return pattern
+      .filter((o) => !deleted.has(o.start.getTime()))
+      .map((o): Instance => {
+        const change = data.exceptions?.find((e) => e.originalStart.getTime() === o.start.getTime());
+        const id = occurrenceIdOf(item.id, o.start);
+        if (!change) return { id, type: 'Occurrence', originalStart: o.start, start: o.start, end: o.end, subject: data.subject, location: data.location };
+        return { id, type: 'Exception', originalStart: o.start, start: change.start, end: change.end, subject: change.subject ?? data.subject, location: change.location === undefined ? data.location : change.location };
+      })
+      .filter((o) => o.start < to && o.end > from)
+      .sort((a, b) => a.start.getTime() - b.start.getTime());
+  };
+  /** The occurrence an occurrence ItemId names, with its series; null when there is none (deleted, never was). */
+  const instanceAt = (box: Mailbox, id: string): { master: Item; instance: Instance } | null => {
+    const parsed = parseOccurrenceId(id);
+    const master = parsed ? box.items.get(parsed.masterId) : undefined;
+    if (!parsed || !master?.calendar?.recurrence) return null;
+    const at = parsed.originalStart.getTime();
+    const instance = instancesOf(master, new Date(0), new Date(8.64e15)).find((o) => o.originalStart.getTime() === at);
+    return instance ? { master, instance } : null;
+  };
+  /** An occurrence changed on its own: it becomes (or stays) an exception, and the master changes. */
+  const setException = (box: Mailbox, master: Item, change: EwsOccurrenceChange) => {
+    const data = master.calendar!;
+    const others = (data.exceptions ?? []).filter((e) => e.originalStart.getTime() !== change.originalStart.getTime());
+    master.calendar = { ...data, exceptions: [...others, change] };
+    changed(box, master);
+  };
+  const deleteOccurrenceOf = (box: Mailbox, master: Item, originalStart: Date) => {
+    const data = master.calendar!;
+    master.calendar = {
+      ...data,
+      exceptions: (data.exceptions ?? []).filter((e) => e.originalStart.getTime() !== originalStart.getTime()),
+      deletedOccurrences: [...(data.deletedOccurrences ?? []), originalStart],
+    };
+    changed(box, master);
   };
   const place = (box: Mailbox, item: Item, folder: Folder) => {
     item.folderId = folder.id;
@@ -587,6 +680,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const wantsMime = fieldUris(request).includes('item:MimeContent');
         return operationResponse('GetItem', childElements(child(request, 'ItemIds')).map((element) => {
           const item = box.items.get(element.getAttribute('Id') ?? '');
+          const occurrence = item ? null : instanceAt(box, element.getAttribute('Id') ?? '');
+          if (occurrence) return success('GetItem', `<m:Items>${calendarItemXml(occurrence.master, occurrence.master.calendar!, false, { instance: occurrence.instance })}</m:Items>`);
           if (!item) return failure('GetItem', 'ErrorItemNotFound', 'The specified object was not found in the store.', '<m:Items/>');
           return success('GetItem', `<m:Items>${itemXml(item, { mime: wantsMime, idOnly: false })}</m:Items>`);
         }));
@@ -594,6 +689,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       case 'FindItem': {
         const folder = resolveFolder(box, childElements(child(request, 'ParentFolderIds'))[0]);
         if (!folder) return operationResponse('FindItem', [failure('FindItem', 'ErrorFolderNotFound', 'The specified folder could not be found in the store.')]);
+        const calendarView = childElements(request).find((e) => e.localName === 'CalendarView');
+        if (calendarView) return operationResponse('FindItem', [calendarViewOf(box, folder, calendarView)]);
         let found = [...box.items.values()].filter((item) => item.folderId === folder.id);
         const restriction = child(request, 'Restriction');
         if (restriction) found = found.filter((item) => matches(item, firstElement(restriction)!));
@@ -626,6 +723,12 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const hard = request.getAttribute('DeleteType') === 'HardDelete';
         return operationResponse('DeleteItem', childElements(child(request, 'ItemIds')).map((element) => {
           const item = box.items.get(element.getAttribute('Id') ?? '');
+          const occurrence = item ? null : instanceAt(box, element.getAttribute('Id') ?? '');
+          // Deleting one occurrence deletes it from its series: a DeletedOccurrence, and the master changes.
+          if (occurrence) {
+            deleteOccurrenceOf(box, occurrence.master, occurrence.instance.originalStart);
+            return success('DeleteItem');
+          }
           if (!item) return failure('DeleteItem', 'ErrorItemNotFound', 'The specified object was not found in the store.');
           // Messages.xsd DeleteItemType: a task's deletion must say which occurrences it affects.
           if (item.task && !request.getAttribute('AffectedTaskOccurrences')) return failure('DeleteItem', 'ErrorAffectedTaskOccurrencesRequired', 'AffectedTaskOccurrences attribute is required for Task items.');
@@ -641,6 +744,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const overwrite = request.getAttribute('ConflictResolution') === 'AlwaysOverwrite';
         return operationResponse('UpdateItem', childElements(child(request, 'ItemChanges')).map((change) => {
           const idElement = childElements(change).find((e) => e.localName === 'ItemId');
+          const occurrence = box.items.has(idElement?.getAttribute('Id') ?? '') ? null : instanceAt(box, idElement?.getAttribute('Id') ?? '');
+          if (occurrence) return updateOccurrenceItem(box, request, change, occurrence.master, occurrence.instance, overwrite ? null : idElement?.getAttribute('ChangeKey') || null);
           const item = box.items.get(idElement?.getAttribute('Id') ?? '');
           if (!item) return failure('UpdateItem', 'ErrorItemNotFound', 'The specified object was not found in the store.', '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>');
           // A client that saw an older version may not overwrite a newer one unless it says so.
@@ -779,9 +884,36 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
    */
   function updateCalendarItem(box: Mailbox, request: Element, change: Element, item: Item): string {
     const mode = request.getAttribute('SendMeetingInvitationsOrCancellations');
-    const noItems = '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>';
-    if (!mode) return failure('UpdateItem', 'ErrorSendMeetingInvitationsOrCancellationsRequired', 'The SendMeetingInvitationsOrCancellations attribute is required for calendar items.', noItems);
-    let data: EwsCalendarData = item.calendar!;
+    if (!mode) return failure('UpdateItem', 'ErrorSendMeetingInvitationsOrCancellationsRequired', 'The SendMeetingInvitationsOrCancellations attribute is required for calendar items.', NO_UPDATED_ITEMS);
+    const data = calendarChanges(item.calendar!, change);
+    if (typeof data === 'string') return data;
+    item.calendar = data;
+    updatesSent.set(item.id, mode);
+    changed(box, item);
+    return success('UpdateItem', `<m:Items><t:CalendarItem><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+  }
+
+  /**
+   * UpdateItem of one occurrence (its own ItemId): it becomes an exception of its series, and the master gets a new
+   * ChangeKey, so SyncFolderItems reports the master as updated. The occurrence's ChangeKey is its master's.
+   */
+  function updateOccurrenceItem(box: Mailbox, request: Element, change: Element, master: Item, instance: Instance, seenChangeKey: string | null): string {
+    const mode = request.getAttribute('SendMeetingInvitationsOrCancellations');
+    if (!mode) return failure('UpdateItem', 'ErrorSendMeetingInvitationsOrCancellationsRequired', 'The SendMeetingInvitationsOrCancellations attribute is required for calendar items.', NO_UPDATED_ITEMS);
+    if (seenChangeKey && seenChangeKey !== master.changeKey) {
+      return failure('UpdateItem', 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.', '<m:Items/><m:ConflictResults><t:Count>1</t:Count></m:ConflictResults>');
+    }
+    const current: EwsCalendarData = { ...master.calendar!, start: instance.start, end: instance.end, subject: instance.subject, location: instance.location };
+    const data = calendarChanges(current, change);
+    if (typeof data === 'string') return data;
+    setException(box, master, { originalStart: instance.originalStart, start: data.start, end: data.end, subject: data.subject, location: data.location });
+    return success('UpdateItem', `<m:Items><t:CalendarItem><t:ItemId Id="${esc(instance.id)}" ChangeKey="${esc(master.changeKey)}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+  }
+
+  /** The SetItemField / DeleteItemField changes of one ItemChange applied to a calendar item's data, or the failure to answer. */
+  function calendarChanges(current: EwsCalendarData, change: Element): EwsCalendarData | string {
+    const noItems = NO_UPDATED_ITEMS;
+    let data = current;
     for (const update of childElements(child(change, 'Updates'))) {
       const field = childElements(update).find((e) => e.localName === 'FieldURI')?.getAttribute('FieldURI');
       if (update.localName === 'DeleteItemField') {
@@ -800,10 +932,30 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     }
     if (Number.isNaN(data.start.getTime()) || Number.isNaN(data.end.getTime())) return failure('UpdateItem', 'ErrorInvalidPropertySet', 'Start and End must be times.', noItems);
     if (data.end < data.start) return failure('UpdateItem', 'ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate.', noItems);
-    item.calendar = data;
-    updatesSent.set(item.id, mode);
-    changed(box, item);
-    return success('UpdateItem', `<m:Items><t:CalendarItem><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+    return data;
+  }
+
+  /**
+   * FindItem with a CalendarView (Messages.xsd FindItemType, Types.xsd CalendarViewType: StartDate, EndDate,
+   * MaxEntriesReturned): single items and the occurrences and exceptions of series that meet the range, each with its
+   * own ItemId, in order of start. More than MaxEntriesReturned: the first ones, IncludesLastItemInRange false.
+   */
+  function calendarViewOf(box: Mailbox, folder: Folder, view: Element): string {
+    const from = new Date(view.getAttribute('StartDate') ?? '');
+    const to = new Date(view.getAttribute('EndDate') ?? '');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to < from) return failure('FindItem', 'ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate.');
+    const max = Number(view.getAttribute('MaxEntriesReturned') ?? Infinity);
+    const entries: { start: Date; xml: string }[] = [];
+    for (const item of box.items.values()) {
+      if (item.folderId !== folder.id || !item.calendar) continue;
+      if (item.calendar.recurrence) {
+        for (const instance of instancesOf(item, from, to)) entries.push({ start: instance.start, xml: calendarItemXml(item, item.calendar, false, { instance, find: true }) });
+      } else if (item.calendar.start < to && item.calendar.end > from) entries.push({ start: item.calendar.start, xml: calendarItemXml(item, item.calendar, false, { find: true }) });
+    }
+    entries.sort((a, b) => a.start.getTime() - b.start.getTime());
+    const page = entries.slice(0, max);
+    // A CalendarView is not paged by offset: Exchange's RootFolder has no IndexedPagingOffset for it.
+    return success('FindItem', `<m:RootFolder TotalItemsInView="${entries.length}" IncludesLastItemInRange="${page.length === entries.length}"><t:Items>${page.map((e) => e.xml).join('')}</t:Items></m:RootFolder>`);
   }
 
   /** CreateItem of a Task: stored in the Tasks folder (or the SavedItemFolderId), and its ItemId answered. */
@@ -1008,29 +1160,77 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     return item.calendar ? calendarItemXml(item, item.calendar, options.idOnly) : messageXml(item, options);
   }
 
-  /** Types.xsd ItemType then CalendarItemType, in schema order; SyncFolderItems lists only the ItemId (IdOnly). */
-  function calendarItemXml(item: Item, data: EwsCalendarData, idOnly: boolean): string {
+  /**
+   * Types.xsd ItemType then CalendarItemType, in schema order; SyncFolderItems lists only the ItemId (IdOnly). With
+   * `instance`, one occurrence or exception of the series `item` is; FindItem (`find`) leaves out the attendees, as Exchange does.
+   */
+  function calendarItemXml(item: Item, master: EwsCalendarData, idOnly: boolean, options: { instance?: Instance; find?: boolean } = {}): string {
+    const { instance } = options;
+    const data: EwsCalendarData = instance ? { ...master, start: instance.start, end: instance.end, subject: instance.subject, location: instance.location } : master;
     const box = [...mailboxes.values()].find((b) => b.items.get(item.id) === item)!;
     const folder = box.folders.get(item.folderId)!;
     const time = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
     const mailbox = (who: { name?: string; address: string }) => `<t:Mailbox>${who.name ? `<t:Name>${esc(who.name)}</t:Name>` : ''}<t:EmailAddress>${esc(who.address)}</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>`;
     const attendees = (list: readonly { name?: string; address: string }[] | undefined) => (list ?? []).map((who) => `<t:Attendee>${mailbox(who)}<t:ResponseType>Unknown</t:ResponseType></t:Attendee>`).join('');
-    const id = `<t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/>`;
+    const id = `<t:ItemId Id="${esc(instance?.id ?? item.id)}" ChangeKey="${esc(item.changeKey)}"/>`;
     if (idOnly) return `<t:CalendarItem>${id}</t:CalendarItem>`;
     const isMeeting = (data.required?.length ?? 0) + (data.optional?.length ?? 0) > 0;
+    const type = instance?.type ?? (data.recurrence ? 'RecurringMaster' : 'Single');
+    const occurrenceInfo = (o: Instance) => `<t:ItemId Id="${esc(o.id)}" ChangeKey="${esc(item.changeKey)}"/><t:Start>${time(o.start)}</t:Start><t:End>${time(o.end)}</t:End><t:OriginalStart>${time(o.originalStart)}</t:OriginalStart>`;
     return (
       `<t:CalendarItem>${id}<t:ParentFolderId Id="${esc(folder.id)}" ChangeKey="${esc(folder.changeKey)}"/>` +
       `<t:ItemClass>IPM.Appointment</t:ItemClass><t:Subject>${esc(data.subject)}</t:Subject><t:Sensitivity>${data.sensitivity ?? 'Normal'}</t:Sensitivity>` +
       `<t:LastModifiedTime>${time(item.lastModified ?? item.receivedAt)}</t:LastModifiedTime>` +
-      `<t:UID>${esc(data.uid)}</t:UID><t:Start>${time(data.start)}</t:Start><t:End>${time(data.end)}</t:End>` +
+      `<t:UID>${esc(data.uid)}</t:UID>` +
+      (instance ? `<t:RecurrenceId>${time(instance.originalStart)}</t:RecurrenceId>` : '') +
+      `<t:Start>${time(data.start)}</t:Start><t:End>${time(data.end)}</t:End>` +
+      (instance ? `<t:OriginalStart>${time(instance.originalStart)}</t:OriginalStart>` : '') +
       `<t:IsAllDayEvent>${data.allDay ?? false}</t:IsAllDayEvent>` +
       (data.location ? `<t:Location>${esc(data.location)}</t:Location>` : '') +
-      `<t:IsMeeting>${isMeeting}</t:IsMeeting><t:IsCancelled>${data.cancelled ?? false}</t:IsCancelled><t:IsRecurring>false</t:IsRecurring><t:CalendarItemType>Single</t:CalendarItemType>` +
+      `<t:IsMeeting>${isMeeting}</t:IsMeeting><t:IsCancelled>${data.cancelled ?? false}</t:IsCancelled><t:IsRecurring>${type !== 'Single'}</t:IsRecurring><t:CalendarItemType>${type}</t:CalendarItemType>` +
       `<t:Organizer>${mailbox(data.organizer)}</t:Organizer>` +
-      (data.required?.length ? `<t:RequiredAttendees>${attendees(data.required)}</t:RequiredAttendees>` : '') +
-      (data.optional?.length ? `<t:OptionalAttendees>${attendees(data.optional)}</t:OptionalAttendees>` : '') +
+      (!options.find && data.required?.length ? `<t:RequiredAttendees>${attendees(data.required)}</t:RequiredAttendees>` : '') +
+      (!options.find && data.optional?.length ? `<t:OptionalAttendees>${attendees(data.optional)}</t:OptionalAttendees>` : '') +
       `<t:AppointmentSequenceNumber>${data.sequence ?? 0}</t:AppointmentSequenceNumber>` +
+      (type === 'RecurringMaster' && !options.find ? seriesXml(item, data, occurrenceInfo) : '') +
       '</t:CalendarItem>'
+    );
+  }
+
+  /**
+   * A master's Recurrence, FirstOccurrence, LastOccurrence (a series with an end only), ModifiedOccurrences,
+   * DeletedOccurrences and StartTimeZone (Types.xsd CalendarItemType, in that order).
+   */
+  function seriesXml(item: Item, data: EwsCalendarData, occurrenceInfo: (o: Instance) => string): string {
+    const recurrence = data.recurrence!;
+    const all = instancesOf(item, new Date(0), new Date(8.64e15));
+    const ends = Boolean(recurrence.EndDateRecurrence || recurrence.NumberedRecurrence);
+    const field = (name: string, value: string | number | undefined) => (value === undefined ? '' : `<t:${name}>${esc(String(value))}</t:${name}>`);
+    const patterns: [string, Record<string, string | number | undefined>][] = [
+      ['RelativeYearlyRecurrence', { DaysOfWeek: recurrence.RelativeYearlyRecurrence?.DaysOfWeek, DayOfWeekIndex: recurrence.RelativeYearlyRecurrence?.DayOfWeekIndex, Month: recurrence.RelativeYearlyRecurrence?.Month }],
+      ['AbsoluteYearlyRecurrence', { DayOfMonth: recurrence.AbsoluteYearlyRecurrence?.DayOfMonth, Month: recurrence.AbsoluteYearlyRecurrence?.Month }],
+      ['RelativeMonthlyRecurrence', { Interval: recurrence.RelativeMonthlyRecurrence?.Interval, DaysOfWeek: recurrence.RelativeMonthlyRecurrence?.DaysOfWeek, DayOfWeekIndex: recurrence.RelativeMonthlyRecurrence?.DayOfWeekIndex }],
+      ['AbsoluteMonthlyRecurrence', { Interval: recurrence.AbsoluteMonthlyRecurrence?.Interval, DayOfMonth: recurrence.AbsoluteMonthlyRecurrence?.DayOfMonth }],
+      ['WeeklyRecurrence', { Interval: recurrence.WeeklyRecurrence?.Interval, DaysOfWeek: recurrence.WeeklyRecurrence?.DaysOfWeek, FirstDayOfWeek: recurrence.WeeklyRecurrence?.FirstDayOfWeek }],
+      ['DailyRecurrence', { Interval: recurrence.DailyRecurrence?.Interval }],
+    ];
+    const pattern = patterns.filter(([name]) => recurrence[name as keyof EwsRecurrence]).map(([name, fields]) => `<t:${name}>${Object.entries(fields).map(([k, v]) => field(k, v)).join('')}</t:${name}>`).join('');
+    const startDate = field('StartDate', (recurrence.NoEndRecurrence ?? recurrence.EndDateRecurrence ?? recurrence.NumberedRecurrence)!.StartDate);
+    const range = recurrence.NoEndRecurrence
+      ? `<t:NoEndRecurrence>${startDate}</t:NoEndRecurrence>`
+      : recurrence.EndDateRecurrence
+        ? `<t:EndDateRecurrence>${startDate}${field('EndDate', recurrence.EndDateRecurrence.EndDate)}</t:EndDateRecurrence>`
+        : `<t:NumberedRecurrence>${startDate}${field('NumberOfOccurrences', recurrence.NumberedRecurrence!.NumberOfOccurrences)}</t:NumberedRecurrence>`;
+    const modified = all.filter((o) => o.type === 'Exception');
+    const deleted = data.deletedOccurrences ?? [];
+    const time = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+    return (
+      `<t:Recurrence>${pattern}${range}</t:Recurrence>` +
+      (all.length ? `<t:FirstOccurrence>${occurrenceInfo(all[0])}</t:FirstOccurrence>` : '') +
+      (ends && all.length ? `<t:LastOccurrence>${occurrenceInfo(all[all.length - 1])}</t:LastOccurrence>` : '') +
+      (modified.length ? `<t:ModifiedOccurrences>${modified.map((o) => `<t:Occurrence>${occurrenceInfo(o)}</t:Occurrence>`).join('')}</t:ModifiedOccurrences>` : '') +
+      (deleted.length ? `<t:DeletedOccurrences>${deleted.map((d) => `<t:DeletedOccurrence><t:Start>${time(d)}</t:Start></t:DeletedOccurrence>`).join('')}</t:DeletedOccurrences>` : '') +
+      timeZoneDefinitionXml('StartTimeZone', data.timeZone)
     );
   }
 
@@ -1116,6 +1316,22 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       box.items.set(item.id, item);
       record(folder, 'Create', item.id);
       return item.id;
+    },
+    occurrenceId(address, masterId, originalStart) {
+      mailboxOf(address);
+      return occurrenceIdOf(masterId, originalStart);
+    },
+    updateOccurrence(address, masterId, originalStart, patch) {
+      const box = mailboxOf(address);
+      const found = instanceAt(box, occurrenceIdOf(masterId, originalStart));
+      if (!found) throw new Error(`no occurrence at ${originalStart.toISOString()} in the series ${masterId}`);
+      setException(box, found.master, { ...patch, originalStart });
+    },
+    deleteOccurrence(address, masterId, originalStart) {
+      const box = mailboxOf(address);
+      const found = instanceAt(box, occurrenceIdOf(masterId, originalStart));
+      if (!found) throw new Error(`no occurrence at ${originalStart.toISOString()} in the series ${masterId}`);
+      deleteOccurrenceOf(box, found.master, originalStart);
     },
     updateCalendarItem(address, itemId, patch, options) {
       const box = mailboxOf(address);
@@ -1205,6 +1421,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     },
   };
 }
+
+const NO_UPDATED_ITEMS = '<m:Items/><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>';
 
 function impersonationFault(account: string, target: string): string {
   return (

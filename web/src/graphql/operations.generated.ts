@@ -64,6 +64,11 @@ export type AlertSeverity =
   | 'INFORMATION'
   | 'WARNING';
 
+/** An occurrence of a recurring series as its rule puts it, or one changed on its own (an exception). */
+export type AppointmentInstanceType =
+  | 'EXCEPTION'
+  | 'OCCURRENCE';
+
 export type AppointmentsContactsTasksMethod =
   | 'NONE'
   | 'SERVER_SIDE_SYNC';
@@ -519,6 +524,35 @@ export type RecordSortField =
   | 'CREATED_AT'
   | 'NAME'
   | 'UPDATED_AT';
+
+/** Types.xsd RecurrencePatternTypes: every N days, weeks on some weekdays, months on a day or a weekday, years on a date or a weekday. */
+export type RecurrencePattern =
+  | 'ABSOLUTE_MONTHLY'
+  | 'ABSOLUTE_YEARLY'
+  | 'DAILY'
+  | 'RELATIVE_MONTHLY'
+  | 'RELATIVE_YEARLY'
+  | 'WEEKLY';
+
+export type RecurrenceWeekIndex =
+  | 'FIRST'
+  | 'FOURTH'
+  | 'LAST'
+  | 'SECOND'
+  | 'THIRD';
+
+/** Types.xsd DayOfWeekType; DAY, WEEKDAY and WEEKEND_DAY in relative patterns only. */
+export type RecurrenceWeekday =
+  | 'DAY'
+  | 'FRIDAY'
+  | 'MONDAY'
+  | 'SATURDAY'
+  | 'SUNDAY'
+  | 'THURSDAY'
+  | 'TUESDAY'
+  | 'WEDNESDAY'
+  | 'WEEKDAY'
+  | 'WEEKEND_DAY';
 
 /** An email to send from your mailbox (or a queue's). Recipients by address, by record id, or both; at least one, at most 500. */
 export type SendEmailInput = {
@@ -1890,7 +1924,7 @@ export type AccountDetailFieldsFragment = { readonly id: string, readonly name: 
 
 export type AccountRowFieldsFragment = { readonly id: string, readonly name: string, readonly emails: ReadonlyArray<string>, readonly primaryEmail: string | null, readonly telephone: string | null, readonly status: AccountStatus, readonly owner: { readonly id: string, readonly fullName: string } | null };
 
-type ActivityFields_Appointment_Fragment = { readonly __typename: 'Appointment', readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly id: string, readonly kind: ActivityKind, readonly subject: string | null, readonly description: string | null, readonly state: ActivityState, readonly direction: Direction | null, readonly occurredAt: string, readonly visibleAs: PrivacyLevel, readonly syncConflicts: ReadonlyArray<{ readonly occurredAt: string, readonly rule: SyncConflictRule, readonly winner: SyncSide, readonly losingVersion: { readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean } | null }>, readonly viewerAccess: { readonly write: boolean, readonly append: boolean }, readonly owner: { readonly fullName: string } | null, readonly regarding:
+type ActivityFields_Appointment_Fragment = { readonly __typename: 'Appointment', readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly instanceType: AppointmentInstanceType | null, readonly id: string, readonly kind: ActivityKind, readonly subject: string | null, readonly description: string | null, readonly state: ActivityState, readonly direction: Direction | null, readonly occurredAt: string, readonly visibleAs: PrivacyLevel, readonly recurrence: { readonly pattern: RecurrencePattern, readonly interval: number, readonly daysOfWeek: ReadonlyArray<RecurrenceWeekday>, readonly dayOfMonth: number | null, readonly weekIndex: RecurrenceWeekIndex | null, readonly month: number | null, readonly rangeEnd: string | null, readonly count: number | null } | null, readonly series: { readonly id: string, readonly recurrence: { readonly pattern: RecurrencePattern, readonly interval: number, readonly daysOfWeek: ReadonlyArray<RecurrenceWeekday>, readonly dayOfMonth: number | null, readonly weekIndex: RecurrenceWeekIndex | null, readonly month: number | null, readonly rangeEnd: string | null, readonly count: number | null } | null } | null, readonly syncConflicts: ReadonlyArray<{ readonly occurredAt: string, readonly rule: SyncConflictRule, readonly winner: SyncSide, readonly losingVersion: { readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean } | null }>, readonly viewerAccess: { readonly write: boolean, readonly append: boolean }, readonly owner: { readonly fullName: string } | null, readonly regarding:
     | { readonly __typename: 'Account', readonly id: string, readonly name: string }
     | { readonly __typename: 'Case', readonly id: string, readonly title: string, readonly ticketNumber: string }
     | { readonly __typename: 'Contact', readonly id: string, readonly fullName: string }

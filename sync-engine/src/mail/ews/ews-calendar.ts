@@ -5,7 +5,11 @@ import {
 } from 'ews-javascript-api';
 import type { CalendarInput } from '../../mime/track-email-item.js';
 import { MailError } from '../mail-error.js';
-import { withCalendarState } from './ews-cursor.js';
+import {
+  DEFAULT_EXPANSION_WINDOW, expansionWindowAt, instanceFields, INSTANCE_PROPERTIES, readOccurrences, recurrenceOf, SERIES_PROPERTIES,
+  type ExpansionWindow, type OccurrenceInput, type SeriesInput,
+} from './ews-calendar-series.js';
+import { parseEwsCursor, serializeEwsCursor, withCalendarExpansion, withCalendarState } from './ews-cursor.js';
 import { pagesFromCursor, readFolderChanges, type CursorSlot } from './ews-folder-changes.js';
 import { dateOf, optional } from './ews-properties.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
@@ -13,14 +17,17 @@ import { NEWER_IN_EXCHANGE, updateSeenVersion } from './ews-update.js';
 import { xmlText } from './ews-xml.js';
 
 // Appointments from an Exchange Calendar as the hub's calendar events: one SyncFolderItems page of item ids, then
-// GetItem of their calendar properties (SyncFolderItems, like FindItem, does not return attendees).
+// GetItem of their calendar properties (SyncFolderItems, like FindItem, does not return attendees). A recurring master
+// on the page comes as a series with its rule and its occurrences in the expansion window (ews-calendar-series.ts).
 
 /** One page of the Calendar's changes since a SyncState, as calendar events for the hub. */
 export interface CalendarPage {
   readonly events: readonly CalendarInput[];
+  /** Recurring series created or changed (a master changes with any of its occurrences), each with its occurrences in the window. */
+  readonly series: readonly SeriesInput[];
   /** ItemIds of entries deleted (or moved out of the Calendar) since the SyncState. */
   readonly deletedItemIds: readonly string[];
-  /** Items left out: private or personal ones, and recurring series (not synced yet). */
+  /** Items left out: private or personal ones (series too), and entries without a UID or start. */
   readonly skipped: number;
   readonly syncState: string;
   readonly moreChangesAvailable: boolean;
@@ -33,36 +40,85 @@ const CALENDAR_PROPERTIES = [
 ];
 const HOUR_MS = 3_600_000;
 
+/** When a Calendar read happens and how far around it series are expanded (Dynamics' expansion windows). */
+export interface CalendarReadOptions {
+  readonly now?: Date;
+  readonly window?: ExpansionWindow;
+  /** MaxEntriesReturned of each CalendarView (default 1,000): more entries in a range split it. */
+  readonly viewMax?: number;
+}
+
 
 /**
  * The Calendar's items created, changed or deleted after `syncState` (null: all of it), at most `maxChanges` a page.
  * Deleted ids go to the hub as they are: removing a meeting from one's own calendar does not cancel it for the others,
  * but an entry the hub wrote and then changed in the CRM is written again.
  */
-export async function readCalendarPage(session: EwsSession, syncState: string | null, maxChanges: number, signal?: AbortSignal): Promise<CalendarPage> {
+export async function readCalendarPage(session: EwsSession, syncState: string | null, maxChanges: number, signal?: AbortSignal, options: CalendarReadOptions = {}): Promise<CalendarPage> {
   const changes = await readFolderChanges(session, WellKnownFolderName.Calendar, 'Calendar', syncState, maxChanges, signal);
   const events: CalendarInput[] = [];
+  const masters: { event: CalendarInput; item: Appointment }[] = [];
   let skipped = 0;
   if (changes.changed.length > 0) {
-    const responses = await session.call('GetItem', (service) => service.BindToItems(changes.changed.map((id) => new ItemId(id)), new PropertySet(BasePropertySet.IdOnly, CALENDAR_PROPERTIES)), { folder: 'Calendar', signal });
+    const responses = await session.call('GetItem', (service) => service.BindToItems(changes.changed.map((id) => new ItemId(id)), new PropertySet(BasePropertySet.IdOnly, [...CALENDAR_PROPERTIES, ...SERIES_PROPERTIES])), { folder: 'Calendar', signal });
     for (const response of responses.Responses) {
       // ErrorItemNotFound: deleted since it was listed; nothing to pass on.
       if (response.Result !== ServiceResult.Success || !(response.Item instanceof Appointment)) continue;
-      const event = calendarEventOf(response.Item);
-      if (event) events.push(event);
+      const item = response.Item;
+      const isMaster = optional(() => item.AppointmentType) === AppointmentType.RecurringMaster;
+      const event = isMaster ? eventOf(item) : calendarEventOf(item);
+      if (event && isMaster) masters.push({ event, item });
+      else if (event) events.push(event);
       else skipped++;
     }
   }
-  return { events, deletedItemIds: changes.deleted, skipped, syncState: changes.syncState, moreChangesAvailable: changes.moreChangesAvailable };
+  const series = masters.length > 0 ? await expandSeries(session, masters, options, signal) : [];
+  return { events, series, deletedItemIds: changes.deleted, skipped, syncState: changes.syncState, moreChangesAvailable: changes.moreChangesAvailable };
 }
 
-/** The hub's calendar event for one appointment; null for what stays out of the CRM (private, recurring, no UID). */
+const INSTANCE_READ = new PropertySet(BasePropertySet.IdOnly, [...CALENDAR_PROPERTIES, ...INSTANCE_PROPERTIES]);
+
+/** The masters' series with their occurrences in the expansion window around now, as Exchange expands them. */
+async function expandSeries(session: EwsSession, masters: readonly { event: CalendarInput; item: Appointment }[], options: CalendarReadOptions, signal?: AbortSignal): Promise<SeriesInput[]> {
+  const { from, to } = expansionWindowAt(options.now ?? new Date(), options.window ?? DEFAULT_EXPANSION_WINDOW);
+  const occurrences = await readOccurrences(session, new Set(masters.map((m) => m.event.uid)), from, to, INSTANCE_READ, occurrenceEventOf, signal, options.viewMax);
+  return masters.map(({ event, item }) => ({
+    master: event,
+    uid: event.uid,
+    recurrence: recurrenceOf(item),
+    occurrences: occurrences.get(event.uid) ?? [],
+    window: { from: from.toISOString(), to: to.toISOString() },
+  }));
+}
+
+/**
+ * The occurrences of every series that entered the window since it was last expanded (a new day): [from, to), by
+ * series, without their masters (unchanged, the hub has them).
+ */
+export async function readWindowSlide(session: EwsSession, from: Date, to: Date, signal?: AbortSignal): Promise<SeriesInput[]> {
+  const occurrences = await readOccurrences(session, null, from, to, INSTANCE_READ, occurrenceEventOf, signal);
+  return [...occurrences].map(([uid, list]) => ({ master: null, uid, recurrence: null, occurrences: list, window: { from: from.toISOString(), to: to.toISOString() } }));
+}
+
+/** The hub's calendar event for one single appointment; null for what stays out of the CRM (private, part of a series, no UID). */
 export function calendarEventOf(item: Appointment): CalendarInput | null {
+  const type = optional(() => item.AppointmentType);
+  if (type !== null && type !== AppointmentType.Single) return null;
+  return eventOf(item);
+}
+
+/** One occurrence or exception of a series as the hub's occurrence; null for anything else, or a private one. */
+export function occurrenceEventOf(item: Appointment): OccurrenceInput | null {
+  const instance = instanceFields(item);
+  const event = instance ? eventOf(item) : null;
+  return event && instance ? { ...event, ...instance } : null;
+}
+
+/** What every calendar entry (single, master, occurrence) gives the hub; null for private ones and those without UID or start. */
+function eventOf(item: Appointment): CalendarInput | null {
   const sensitivity = optional(() => item.Sensitivity);
   // Private and personal appointments stay in Outlook, as with Dynamics (which syncs only what the user tracks).
   if (sensitivity === Sensitivity.Private || sensitivity === Sensitivity.Personal) return null;
-  const type = optional(() => item.AppointmentType);
-  if (type !== null && type !== AppointmentType.Single) return null;
   const uid = optional(() => item.ICalUid);
   const start = dateOf(optional(() => item.Start));
   const end = dateOf(optional(() => item.End));
@@ -117,6 +173,7 @@ function attendeesOf(list: readonly Attendee[] | null, role: string): CalendarIn
 /** Appointments from one mailbox's Calendar, page after page, each with the mailbox cursor to commit with it. */
 export interface CalendarBatch {
   readonly events: readonly CalendarInput[];
+  readonly series: readonly SeriesInput[];
   readonly deletedItemIds: readonly string[];
   readonly skipped: number;
   readonly cursor: string;
@@ -132,13 +189,27 @@ export class EwsCalendarSource {
   constructor(
     private readonly services: EwsServices,
     private readonly account: EwsAccount,
+    private readonly options: CalendarReadOptions = {},
   ) {}
 
+  /**
+   * The Calendar's changes page by page; then, when the day has moved the expansion window's end past where the
+   * cursor says series were expanded, the occurrences that entered it (their masters did not change, so no page had them).
+   */
   async *read(cursorText: string | null, signal?: AbortSignal): AsyncIterable<CalendarBatch> {
     const session = await this.services.session(this.account, 'incoming', signal);
-    for await (const { page, cursor } of pagesFromCursor(cursorText, CALENDAR_SLOT, (syncState) => readCalendarPage(session, syncState, CALENDAR_PAGE, signal))) {
-      yield { events: page.events, deletedItemIds: page.deletedItemIds, skipped: page.skipped, cursor };
+    const readOptions = () => ({ ...this.options, now: this.options.now ?? new Date() });
+    let last = cursorText;
+    const expandedBefore = parseEwsCursor(cursorText).calendar?.expandedUntil ?? null;
+    for await (const { page, cursor } of pagesFromCursor(cursorText, CALENDAR_SLOT, (syncState) => readCalendarPage(session, syncState, CALENDAR_PAGE, signal, readOptions()))) {
+      last = cursor;
+      yield { events: page.events, series: page.series, deletedItemIds: page.deletedItemIds, skipped: page.skipped, cursor };
     }
+    const { to } = expansionWindowAt(readOptions().now, this.options.window ?? DEFAULT_EXPANSION_WINDOW);
+    if (expandedBefore !== null && Date.parse(expandedBefore) >= to.getTime()) return;
+    // First read: every master was on the pages, expanded up to `to`. Later: the slice [expandedBefore, to).
+    const series = expandedBefore === null ? [] : await readWindowSlide(session, new Date(expandedBefore), to, signal);
+    yield { events: [], series, deletedItemIds: [], skipped: 0, cursor: serializeEwsCursor(withCalendarExpansion(parseEwsCursor(last), to.toISOString())) };
   }
 
   async write(writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_EWS_CURSOR, parseEwsCursor, resumeState, serializeEwsCursor, withCalendarState, withTasksState, withFolderPosition } from './ews-cursor.js';
+import { EMPTY_EWS_CURSOR, parseEwsCursor, resumeState, serializeEwsCursor, withCalendarExpansion, withCalendarState, withTasksState, withFolderPosition } from './ews-cursor.js';
 
 const inbox = { folderId: 'AAMkAGI2TG93AAA=', syncState: 'H4sIAAAAAAAEAO29B2AcSZYlJi9tynt/SvVK1+B0oQiAYBMk2JBAEOzBiM3mkuwdaUcjKasqgcplVmVdZhZAzO2dvPfee++999577733' };
 
@@ -19,6 +19,15 @@ describe('the EWS cursor', () => {
     const cursor = withFolderPosition(withCalendarState(withFolderPosition(EMPTY_EWS_CURSOR, 'Inbox', inbox), 'Q2FsZW5kYXI='), 'Inbox', { ...inbox, syncState: 'bmV4dA==' });
     expect(JSON.parse(serializeEwsCursor(cursor))).toEqual({ v: 1, folders: { Inbox: { ...inbox, syncState: 'bmV4dA==' } }, calendar: { syncState: 'Q2FsZW5kYXI=' } });
     expect(parseEwsCursor(serializeEwsCursor(cursor))).toEqual(cursor);
+  });
+
+  it('keeps how far the Calendar\'s series were expanded across new SyncStates, and refuses a malformed one', () => {
+    const cursor = withCalendarState(withCalendarExpansion(withCalendarState(EMPTY_EWS_CURSOR, 'Q2FsZW5kYXI='), '2027-03-03T00:00:00.000Z'), 'bmV4dA==');
+    expect(cursor.calendar).toEqual({ syncState: 'bmV4dA==', expandedUntil: '2027-03-03T00:00:00.000Z' });
+    expect(parseEwsCursor(serializeEwsCursor(cursor))).toEqual(cursor);
+    // Nothing expanded before the Calendar has a SyncState.
+    expect(withCalendarExpansion(EMPTY_EWS_CURSOR, '2027-03-03T00:00:00.000Z')).toEqual(EMPTY_EWS_CURSOR);
+    for (const bad of ['tomorrow', 7, '2027-03-03']) expect(() => parseEwsCursor(JSON.stringify({ v: 1, folders: {}, calendar: { syncState: 'Q2FsZW5kYXI=', expandedUntil: bad } }))).toThrow(/expandedUntil/);
   });
 
   it('keeps the Tasks folder\'s SyncState beside the Calendar\'s', () => {

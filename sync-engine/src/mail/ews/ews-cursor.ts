@@ -15,7 +15,8 @@ export interface EwsFolderPosition {
 export interface EwsCursor {
   readonly v: 1;
   readonly folders: Readonly<Record<string, EwsFolderPosition>>;
-  readonly calendar?: { readonly syncState: string };
+  /** The Calendar's SyncState, and the day up to which its recurring series were expanded (the window's end, ISO 8601). */
+  readonly calendar?: { readonly syncState: string; readonly expandedUntil?: string };
   readonly tasks?: { readonly syncState: string };
   readonly contacts?: { readonly syncState: string };
 }
@@ -45,10 +46,19 @@ export function parseEwsCursor(text: string | null): EwsCursor {
   return {
     v: 1,
     folders: parsed,
-    ...(calendar === undefined ? {} : { calendar: { syncState: folderState('calendar', calendar) } }),
+    ...(calendar === undefined ? {} : { calendar: calendarState(calendar) }),
     ...(tasks === undefined ? {} : { tasks: { syncState: folderState('tasks', tasks) } }),
     ...(contacts === undefined ? {} : { contacts: { syncState: folderState('contacts', contacts) } }),
   };
+}
+
+/** The Calendar's `{syncState, expandedUntil?}`. */
+function calendarState(value: unknown): { syncState: string; expandedUntil?: string } {
+  const { expandedUntil, ...rest } = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+  const syncState = folderState('calendar', rest);
+  if (expandedUntil === undefined) return { syncState };
+  if (typeof expandedUntil !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(expandedUntil) || Number.isNaN(Date.parse(expandedUntil))) throw invalid('calendar has no valid expandedUntil');
+  return { syncState, expandedUntil };
 }
 
 /** The SyncState of the Calendar or the Tasks folder, `{syncState}`. */
@@ -76,7 +86,12 @@ export function withFolderPosition(cursor: EwsCursor, path: string, position: Ew
 }
 
 export function withCalendarState(cursor: EwsCursor, syncState: string): EwsCursor {
-  return { ...cursor, calendar: { syncState } };
+  return { ...cursor, calendar: { ...cursor.calendar, syncState } };
+}
+
+/** The Calendar's series expanded up to `expandedUntil` (kept only once the Calendar has a SyncState). */
+export function withCalendarExpansion(cursor: EwsCursor, expandedUntil: string): EwsCursor {
+  return cursor.calendar ? { ...cursor, calendar: { ...cursor.calendar, expandedUntil } } : cursor;
 }
 
 export function withTasksState(cursor: EwsCursor, syncState: string): EwsCursor {

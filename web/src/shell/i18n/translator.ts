@@ -31,6 +31,10 @@ const DATE_STYLES = {
   weekdayAndYear: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
   /** 12/4/2026, 2026-12-04 */
   date: { dateStyle: 'short' },
+  /** 31 March 2027 */
+  longDate: { day: 'numeric', month: 'long', year: 'numeric' },
+  /** 1 June */
+  dayAndMonth: { day: 'numeric', month: 'long' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 /** What components and the sentences state classes keep (Text) read: the catalog of the reader's language and its formats. */

@@ -2,6 +2,7 @@ import { Initial1795319012915 } from './1795319012915-initial';
 import { ContactLinkWrittenForOwner1796491331007 } from './1796491331007-contact-link-written-for-owner';
 import { TaskStartAndProgress1796490543567 } from './1796490543567-task-start-and-progress';
 import { ContactLinkCompany1796489653297 } from './1796489653297-contact-link-company';
+import { AppointmentSeries1796491597692 } from './1796491597692-appointment-series';
 import { CalendarLinkItemIndex1796481596729 } from './1796481596729-calendar-link-item-index';
 import { ContactLinkWrites1796477705083 } from './1796477705083-contact-link-writes';
 import { CalendarLinkChangeKey1796478703962 } from './1796478703962-calendar-link-change-key';
@@ -23,4 +24,4 @@ import { EmailToCaseAndLeadContacts1796369136128 } from './1796369136128-email-t
 import { PrivacyBlobUploads1796369617895 } from './1796369617895-privacy-blob-uploads';
 
 /** SQLite migrations, oldest first. */
-export const SQLITE_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795322287691, SyncEngineMailConfig1795328171382, SignInLimitsAndPasswordChange1796368911513, ActivitySearchAndOptionalSmtp1796369053670, EmailToCaseAndLeadContacts1796369136128, PrivacyBlobUploads1796369617895, LiveEvents1796377836452, SyncMetricEvents1796401361664, OpportunityCurrency1796411968805, MailboxServerFolders1796422063489, ExchangeEwsProfiles1796432476501, FolderIdsFollowRenames1796454992866, ExchangeCalendarLinks1796457809328, ExchangeTaskLinks1796468550701, ExchangeContactLinks1796470386955, ContactLinkWrites1796477705083, CalendarLinkChangeKey1796478703962, CalendarLinkItemIndex1796481596729, ContactLinkCompany1796489653297, TaskStartAndProgress1796490543567, ContactLinkWrittenForOwner1796491331007];
+export const SQLITE_MIGRATIONS: Function[] = [Initial1795319012915, LoginLockout1795319854094, ActivitiesAndMail1795322287691, SyncEngineMailConfig1795328171382, SignInLimitsAndPasswordChange1796368911513, ActivitySearchAndOptionalSmtp1796369053670, EmailToCaseAndLeadContacts1796369136128, PrivacyBlobUploads1796369617895, LiveEvents1796377836452, SyncMetricEvents1796401361664, OpportunityCurrency1796411968805, MailboxServerFolders1796422063489, ExchangeEwsProfiles1796432476501, FolderIdsFollowRenames1796454992866, ExchangeCalendarLinks1796457809328, ExchangeTaskLinks1796468550701, ExchangeContactLinks1796470386955, ContactLinkWrites1796477705083, CalendarLinkChangeKey1796478703962, CalendarLinkItemIndex1796481596729, ContactLinkCompany1796489653297, TaskStartAndProgress1796490543567, ContactLinkWrittenForOwner1796491331007, AppointmentSeries1796491597692];
