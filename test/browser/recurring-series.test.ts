@@ -74,6 +74,10 @@ describe('a recurring series on the timeline', () => {
       await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(3);
       for (let i = 0; i < 3; i++) await items.nth(i).getByText(text).waitFor();
       expect(await items.filter({ hasText: 'Pipeline review (moved)' }).locator('.repeats').getAttribute('title')).toMatch(locale === 'en-GB' ? /moved or changed on its own/ : /flyttad eller ändrad för sig/);
+      // The series itself is told apart from its first occurrence (same day and time) by a badge; the moved one says it was changed.
+      const [series, changed] = locale === 'en-GB' ? ['Series', 'Changed occurrence'] : ['Serie', 'Ändrad förekomst'];
+      expect(await items.locator('.badge.series').allTextContents()).toEqual(expect.arrayContaining([series, changed]));
+      expect(await items.locator('.badge.series').count()).toBe(2);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
       expect(errors).toEqual([]);
       await context.close();
