@@ -10,6 +10,7 @@ import { ActivitySyncConflict } from './activity-sync-conflict.entity';
 import { Activity } from './activity.entity';
 import { Attachment } from './attachment.entity';
 import { EmailMessage } from './email-message.entity';
+import { rawDatetime } from '../db/raw-datetime';
 
 /** Largest body returned through GraphQL per email; the organization's body limit is lower by default. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -78,7 +79,7 @@ export function createActivityLoaders(db: DataSource, blobs: BodyReader): Activi
         .orderBy('m.address', 'ASC')
         .getRawMany<{ activityId: string; address: string; folder: string | null; seenAt: Date | string }>();
       return grouped(rows, ids, (r) => r.activityId).map((list) =>
-        list.map((r) => ({ address: r.address, folder: r.folder, seenAt: r.seenAt instanceof Date ? r.seenAt : new Date(`${String(r.seenAt).replace(' ', 'T')}Z`) })),
+        list.map((r) => ({ address: r.address, folder: r.folder, seenAt: rawDatetime(r.seenAt) })),
       );
     }),
     syncConflicts: new DataLoader(async (ids) =>

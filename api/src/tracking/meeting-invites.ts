@@ -14,6 +14,7 @@ import { decodeEncodedWords } from './rules/encoded-words';
 import type { RecordRef } from './rules/correlation';
 import type { PartyResolution as Resolved } from './rules/party-resolution';
 import type { CalendarInput } from './track-emails.inputs';
+import { rawDatetime } from '../db/raw-datetime';
 
 // Meeting invitations in mail become Appointments keyed by the iCalendar UID (RFC 5545 3.8.4.7):
 // the REQUEST creates it, a later REQUEST (higher or equal SEQUENCE, RFC 5545 3.8.7.4) moves it,
@@ -255,7 +256,7 @@ export class MeetingInvites {
       .select(['d.activityId AS activityId', 'd.originalStartAt AS originalStartAt', 'd.icalSequence AS icalSequence', 'd.instanceType AS instanceType', 'a.state AS state'])
       .where('d.seriesId = :seriesId', { seriesId: scope.seriesId })
       .getRawMany<{ activityId: string; originalStartAt: Date | string; icalSequence: number | null; instanceType: string | null; state: ActivityState }>();
-    const held = new Map(rows.map((r) => [storedTime(r.originalStartAt), { activityId: r.activityId, sequence: r.icalSequence === null ? null : Number(r.icalSequence), state: r.state, instanceType: r.instanceType }]));
+    const held = new Map(rows.map((r) => [rawDatetime(r.originalStartAt).getTime(), { activityId: r.activityId, sequence: r.icalSequence === null ? null : Number(r.icalSequence), state: r.state, instanceType: r.instanceType }]));
     const changes: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[] = [];
     const listed = new Set<number>();
     for (const request of requests) {
@@ -401,11 +402,6 @@ export class MeetingInvites {
     }
     return result;
   }
-}
-
-/** A datetime(3) column read raw: a Date from MariaDB, text in UTC ("2027-03-01 08:00:00.000") from SQLite. */
-function storedTime(value: Date | string): number {
-  return value instanceof Date ? value.getTime() : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
 }
 
 /** A party row as ActivityWriter.insert writes it (resolved parties only carry their record). */

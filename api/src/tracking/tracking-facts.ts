@@ -12,6 +12,7 @@ import type { CorrelationEvidence, KnownEmail, RecordRef } from './rules/correla
 import { resolveParty, type PartyMatch, type PartyResolution } from './rules/party-resolution';
 import { normalizeSubject, subjectHash } from './rules/subject';
 import { findToken, tokenPattern, type TokenFormat } from './rules/tracking-token';
+import { rawDatetime } from '../db/raw-datetime';
 
 /** What an item needs from the database, keyed for in-memory look-ups. */
 interface KnownEmailRow extends KnownEmail {
@@ -155,7 +156,7 @@ export class TrackingFacts {
         conversationRoot: r.conversationRoot,
         subjectHash: r.subjectHash,
         regarding: r.regardingKind && r.regardingId ? ({ kind: r.regardingKind, id: r.regardingId } as RecordRef) : null,
-        occurredAt: r.occurredAt instanceof Date ? r.occurredAt : new Date(`${String(r.occurredAt).replace(' ', 'T')}${String(r.occurredAt).endsWith('Z') ? '' : 'Z'}`),
+        occurredAt: rawDatetime(r.occurredAt),
         participantAddresses: participants.get(r.activityId) ?? [],
       });
     }
