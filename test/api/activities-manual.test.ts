@@ -217,6 +217,31 @@ describe.each(DIALECTS)('activities made by hand on %s', (dialect) => {
     expect(ok(await gql('sam.sales', `query($id: ID!) { node(id: $id) { ... on Appointment { startAt endAt } } }`, { id: appointment.id })).node).toEqual({ startAt: '2026-04-11T09:00:00.000Z', endAt: '2026-04-11T10:30:00.000Z' });
   });
 
+  it('keeps an all-day appointment as whole UTC days, and refuses times that would name another day elsewhere', async () => {
+    const UPDATE_APPOINTMENT = 'mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id startAt endAt allDay occurredAt } }';
+    const input = (startAt: string, endAt: string) => ({ input: { subject: `${tag} fair`, startAt, endAt, allDay: true, requiredAttendeeIds: [salesContacts[0].id] } });
+    const fair = ok(await gql('sam.sales', CREATE_APPOINTMENT, input('2026-05-20T00:00:00Z', '2026-05-22T00:00:00Z'))).createAppointment;
+    expect(fair).toMatchObject({ allDay: true, startAt: '2026-05-20T00:00:00.000Z', endAt: '2026-05-22T00:00:00.000Z', occurredAt: '2026-05-20T00:00:00.000Z' });
+
+    // A browser's local midnight (Stockholm, New York) is another day on the other side of Greenwich: refused, with the field and the reason.
+    const local = failed(await gql('sam.sales', CREATE_APPOINTMENT, input('2026-05-19T22:00:00Z', '2026-05-21T22:00:00Z')), 'BAD_USER_INPUT', 'input.startAt');
+    expect(local.extensions?.reason).toBe('ALL_DAY_NOT_WHOLE_DAYS');
+    failed(await gql('sam.sales', CREATE_APPOINTMENT, input('2026-05-20T00:00:00Z', '2026-05-21T04:00:00Z')), 'BAD_USER_INPUT', 'input.endAt');
+    // No day at all: it ends when it starts.
+    failed(await gql('sam.sales', CREATE_APPOINTMENT, input('2026-05-20T00:00:00Z', '2026-05-20T00:00:00Z')), 'BAD_USER_INPUT', 'input.endAt');
+
+    // A timed meeting switched to all day keeps its times only if they are whole days; else the switch is what is refused.
+    const meeting = ok(await gql('sam.sales', CREATE_APPOINTMENT, { input: { subject: `${tag} workshop`, startAt: '2026-06-01T09:00:00Z', endAt: '2026-06-01T11:00:00Z' } })).createAppointment;
+    failed(await gql('sam.sales', UPDATE_APPOINTMENT, { id: meeting.id, input: { allDay: true } }), 'BAD_USER_INPUT', 'input.allDay');
+    failed(await gql('sam.sales', UPDATE_APPOINTMENT, { id: meeting.id, input: { allDay: true, startAt: '2026-06-01T00:00:00Z' } }), 'BAD_USER_INPUT', 'input.allDay');
+    const whole = ok(await gql('sam.sales', UPDATE_APPOINTMENT, { id: meeting.id, input: { allDay: true, startAt: '2026-06-01T00:00:00Z', endAt: '2026-06-02T00:00:00Z' } })).updateAppointment;
+    expect(whole).toEqual({ id: meeting.id, allDay: true, startAt: '2026-06-01T00:00:00.000Z', endAt: '2026-06-02T00:00:00.000Z', occurredAt: '2026-06-01T00:00:00.000Z' });
+    // Moving an all-day appointment by a time of day is refused; switching it back to a timed one takes any times.
+    failed(await gql('sam.sales', UPDATE_APPOINTMENT, { id: meeting.id, input: { startAt: '2026-06-01T08:00:00Z' } }), 'BAD_USER_INPUT', 'input.startAt');
+    expect(ok(await gql('sam.sales', UPDATE_APPOINTMENT, { id: meeting.id, input: { allDay: false, startAt: '2026-06-01T08:00:00Z', endAt: '2026-06-01T09:00:00Z' } })).updateAppointment).toMatchObject({ allDay: false, startAt: '2026-06-01T08:00:00.000Z' });
+    expect(ok(await gql('sam.sales', `query($id: ID!) { node(id: $id) { ... on Appointment { startAt endAt allDay } } }`, { id: fair.id })).node).toEqual({ startAt: '2026-05-20T00:00:00.000Z', endAt: '2026-05-22T00:00:00.000Z', allDay: true });
+  });
+
   it('completes, cancels and reopens', async () => {
     const task = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} states` } })).createTask;
     for (const state of ['COMPLETED', 'CANCELLED', 'OPEN']) {

@@ -63,3 +63,43 @@ describe.each(['sqlite', 'mariadb'] as const)('versioned migrations on %s', (dia
     });
   }
 });
+
+describe.each(['sqlite', 'mariadb'] as const)('the all-day migration on %s', (dialect) => {
+  it('moves all-day appointments stored at a browser\'s local midnight to whole UTC days, with their timeline places', async () => {
+    const url = await freshDatabase(dialect);
+    const ds = new DataSource({ ...dataSourceOptions(url, dialect === 'mariadb' ? await detectMysqlFlavor(url) : undefined), logging: false });
+    await ds.initialize();
+    try {
+      await ds.runMigrations();
+      await ds.undoLastMigration();
+      const at = (iso: string) => new Date(iso);
+      const appointment = async (id: string, startAt: string, endAt: string, allDay: boolean) => {
+        const common = { kind: 'APPOINTMENT', subject: id, state: 'OPEN', occurredAt: at(startAt), visibility: 'PUBLIC', ownerId: 'u1', businessUnitId: 'b1', createdById: 'u1', modifiedById: 'u1' };
+        await ds.getRepository('Activity').insert({ id, ...common });
+        await ds.getRepository('AppointmentDetail').insert({ activityId: id, startAt: at(startAt), endAt: at(endAt), allDay, location: null, icalUid: null });
+        await ds.getRepository('TimelineEntry').insert({ recordKind: 'contact', recordId: 'c1', activityId: id, occurredAt: at(startAt), viaRegarding: true, viaParty: false });
+      };
+      // Stockholm in winter (UTC+1) and summer (UTC+2), New York (UTC−5), already whole days, and a timed meeting.
+      await appointment('a-sthlm', '2026-12-04T23:00:00Z', '2026-12-05T23:00:00Z', true);
+      await appointment('a-summer', '2026-07-04T22:00:00Z', '2026-07-06T22:00:00Z', true);
+      await appointment('a-ny', '2026-12-05T05:00:00Z', '2026-12-06T05:00:00Z', true);
+      await appointment('a-utc', '2026-12-05T00:00:00Z', '2026-12-06T00:00:00Z', true);
+      await appointment('a-timed', '2026-12-04T23:00:00Z', '2026-12-04T23:30:00Z', false);
+      await ds.runMigrations();
+      const iso = (d: Date | string) => new Date(d).toISOString();
+      const detail = async (id: string) => {
+        const row = (await ds.getRepository('AppointmentDetail').findOneByOrFail({ activityId: id })) as { startAt: Date; endAt: Date };
+        const activity = (await ds.getRepository('Activity').findOneByOrFail({ id })) as { occurredAt: Date };
+        const entry = (await ds.getRepository('TimelineEntry').findOneByOrFail({ activityId: id })) as { occurredAt: Date };
+        return [iso(row.startAt), iso(row.endAt), iso(activity.occurredAt), iso(entry.occurredAt)];
+      };
+      expect(await detail('a-sthlm')).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z']);
+      expect(await detail('a-summer')).toEqual(['2026-07-05T00:00:00.000Z', '2026-07-07T00:00:00.000Z', '2026-07-05T00:00:00.000Z', '2026-07-05T00:00:00.000Z']);
+      expect(await detail('a-ny')).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z']);
+      expect(await detail('a-utc')).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z']);
+      expect(await detail('a-timed')).toEqual(['2026-12-04T23:00:00.000Z', '2026-12-04T23:30:00.000Z', '2026-12-04T23:00:00.000Z', '2026-12-04T23:00:00.000Z']);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});

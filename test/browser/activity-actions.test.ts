@@ -21,8 +21,9 @@ let errors: string[];
 
 const shoot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-async function open(who: { email: string; name: string }, hash: string): Promise<void> {
-  context = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Stockholm', viewport: { width: 1280, height: 900 } });
+async function open(who: { email: string; name: string }, hash: string, timezoneId = 'Europe/Stockholm'): Promise<void> {
+  await context?.close();
+  context = await browser.newContext({ locale: 'en-US', timezoneId, viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   errors = watchErrors(page);
@@ -93,8 +94,29 @@ describe('activities from a record page', () => {
     await page.getByTestId('timeline-item').filter({ hasText: allDay }).waitFor();
     const fair = ok(await hub.gql('query($id: ID!) { timeline(recordId: $id, first: 5) { edges { node { subject ... on Appointment { startAt endAt allDay } } } } }', { id: contact }, sam))
       .timeline.edges.map((e: any) => e.node).find((n: any) => n.subject === allDay);
-    // Two whole days, from local midnight to the midnight after the last.
-    expect(fair).toMatchObject({ allDay: true, startAt: '2030-05-19T22:00:00.000Z', endAt: '2030-05-21T22:00:00.000Z' });
+    // Two whole days, kept as UTC days (the same days for every reader), not as Stockholm's midnights.
+    expect(fair).toMatchObject({ allDay: true, startAt: '2030-05-20T00:00:00.000Z', endAt: '2030-05-22T00:00:00.000Z' });
+    const fairItem = page.getByTestId('timeline-item').filter({ hasText: allDay });
+    await expect.poll(() => fairItem.textContent()).toContain('All day');
+    expect(await fairItem.textContent()).toContain('May 20–May 21');
+    expect(errors).toEqual([]);
+    await shoot('all-day-stockholm');
+
+    // Edited again, the dialog shows the same first and last day.
+    await fairItem.getByRole('button', { name: 'Edit' }).click();
+    const editing = page.getByRole('dialog', { name: 'Edit appointment' });
+    expect(await editing.getByLabel('Starts').inputValue()).toBe('2030-05-20');
+    expect(await editing.getByLabel('Ends').inputValue()).toBe('2030-05-21');
+    await editing.getByRole('button', { name: 'Cancel' }).click();
+
+    // A reader in New York (UTC−4 then) sees the same days under the same day heading, not the evening before.
+    await open(SAM, `#/contacts/${encodeURIComponent(contact)}`, 'America/New_York');
+    const there = page.getByTestId('timeline-item').filter({ hasText: allDay });
+    await there.waitFor();
+    expect(await there.textContent()).toContain('May 20–May 21');
+    const heading = await there.evaluate((item) => item.closest('section.day')?.querySelector('h3')?.textContent ?? '');
+    expect(heading).toContain('May 20');
+    await shoot('all-day-new-york');
     expect(errors).toEqual([]);
   });
 

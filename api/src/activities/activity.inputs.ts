@@ -67,6 +67,8 @@ export class CreateTaskInput extends ManualActivityInput {
   priority?: TaskPriority;
 }
 
+const ALL_DAY_DESCRIPTION = 'An all-day appointment is kept as days, the same in every time zone: startAt is 00:00 UTC of its first day and endAt 00:00 UTC of the day after its last (ALL_DAY_NOT_WHOLE_DAYS otherwise).';
+
 @InputType()
 export class CreateAppointmentInput extends ManualActivityInput {
   @Field()
@@ -75,7 +77,7 @@ export class CreateAppointmentInput extends ManualActivityInput {
   @Field({ description: 'Not before startAt.' })
   endAt: Date;
 
-  @Field({ nullable: true, defaultValue: false })
+  @Field({ nullable: true, defaultValue: false, description: ALL_DAY_DESCRIPTION })
   allDay?: boolean;
 
   @Field(() => String, { nullable: true })
@@ -129,7 +131,7 @@ export class UpdateAppointmentInput extends ActivityChangeInput {
   @Field(() => Date, { nullable: true, description: 'Not null; not before the start.' })
   endAt?: Date | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Not null.' })
+  @Field(() => Boolean, { nullable: true, description: `Not null. ${ALL_DAY_DESCRIPTION}` })
   allDay?: boolean | null;
 
   @Field(() => String, { nullable: true })

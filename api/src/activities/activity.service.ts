@@ -17,6 +17,7 @@ import { ActivityKind, ActivityState, CorrelationMethod, Direction, PartyResolut
 import type { ActivityEvents } from './activity-events';
 import type { ActivityWriter, NewActivity, NewParty } from './activity-writer';
 import { ACTIVITY_GLOBAL_TYPES, ACTIVITY_TYPE_NAME, Activity } from './activity.entity';
+import { checkAllDaySpan } from './all-day';
 import type { CreateAppointmentInput, CreateTaskInput, LogPhoneCallInput, ManualActivityInput, UpdateAppointmentInput, UpdateTaskInput } from './activity.inputs';
 import { EmailMessage } from './email-message.entity';
 
@@ -96,6 +97,7 @@ export class ActivityService {
 
   async createAppointment(principal: Principal, input: CreateAppointmentInput): Promise<Activity> {
     if (input.endAt.getTime() < input.startAt.getTime()) throw badInput('input.endAt', 'must not be before input.startAt', { reason: 'ENDS_BEFORE_START' });
+    if (input.allDay) checkAllDaySpan(input.startAt, input.endAt, { start: 'input.startAt', end: 'input.endAt' });
     const plan = await this.plan(principal, input, [
       { role: PartyRole.REQUIRED, field: 'input.requiredAttendeeIds', ids: input.requiredAttendeeIds ?? [] },
       { role: PartyRole.OPTIONAL, field: 'input.optionalAttendeeIds', ids: input.optionalAttendeeIds ?? [] },
@@ -143,8 +145,11 @@ export class ActivityService {
       const startAt = input.startAt ?? detail.startAt;
       const endAt = input.endAt ?? detail.endAt;
       if (endAt.getTime() < startAt.getTime()) throw badInput(input.endAt ? 'input.endAt' : 'input.startAt', input.endAt ? 'must not be before the start' : 'must not be after the end', { reason: 'ENDS_BEFORE_START' });
+      const allDay = input.allDay ?? detail.allDay;
+      // A field the caller did not send cannot be the one to correct: the switch that made the stored times wrong is.
+      if (allDay) checkAllDaySpan(startAt, endAt, { start: input.startAt ? 'input.startAt' : 'input.allDay', end: input.endAt ? 'input.endAt' : 'input.allDay' });
       const location = input.location === undefined ? detail.location : input.location?.trim() || null;
-      await em.update(AppointmentDetail, { activityId: activity.id }, { startAt, endAt, allDay: input.allDay ?? detail.allDay, location });
+      await em.update(AppointmentDetail, { activityId: activity.id }, { startAt, endAt, allDay, location });
       return this.changeActivity(em, principal, activity, { subject: input.subject, description: input.description, occurredAt: startAt });
     });
   }

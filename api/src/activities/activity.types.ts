@@ -279,7 +279,7 @@ export class AppointmentView extends ActivityInterface {
   @Field()
   endAt: Date;
 
-  @Field()
+  @Field({ description: 'Kept as days, the same in every time zone: startAt is then 00:00 UTC of the first day and endAt 00:00 UTC of the day after the last; show them as UTC dates.' })
   allDay: boolean;
 
   @Field(() => String, { nullable: true })

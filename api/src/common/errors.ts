@@ -47,6 +47,8 @@ export type FieldReason =
   | { readonly reason: 'DATE_IN_FUTURE' }
   | { readonly reason: 'ENDS_BEFORE_START' }
   | { readonly reason: 'STARTS_AFTER_DUE' }
+  | { readonly reason: 'ALL_DAY_NOT_WHOLE_DAYS' }
+  | { readonly reason: 'UNKNOWN_TIME_ZONE'; readonly value: string }
   | { readonly reason: 'NOT_UNDER_INBOX' };
 
 export const badInput = (field: string, message: string, why?: FieldReason) => new ApiError('BAD_USER_INPUT', `${field}: ${message}`, field, why);

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { ChannelTestInput, MAX_FOLDER_PATH, MAX_RECONCILE_ITEMS, MAX_SERVER_FOLDERS, ReportMailboxFoldersArgs, ServerMessageInput, SyncReportInput } from './mailbox-sync.inputs';
-import { MAILBOX_CLAIM_LIMIT, MAILBOX_LEASE_SECONDS } from './mailbox-sync.service';
+import { MAILBOX_CLAIM_LIMIT, MAILBOX_LEASE_SECONDS, MAX_TIME_ZONE } from './mailbox-sync.service';
 import { MailboxWork } from './mailbox-sync.types';
 import { Mailbox } from './mailbox.entity';
 
@@ -62,6 +62,18 @@ export class MailboxSyncResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<string[]> {
     return ctx.services.mailboxSync.undecided(principalOf(ctx), mailboxId, leaseId, items);
+  }
+
+  @Mutation(() => Mailbox, {
+    description: `Sync engine only, under the mailbox's lease: the IANA time zone the mailbox keeps on its server (Exchange: its working hours, else its Outlook on the web options), at most ${MAX_TIME_ZONE} characters; null when it has none. Task days and all-day appointments are written to the server in it; when it changes, tasks whose days came from Outlook keep their days.`,
+  })
+  reportMailboxTimeZone(
+    @Arg('mailboxId', () => ID) mailboxId: string,
+    @Arg('leaseId', () => ID) leaseId: string,
+    @Arg('timeZone', () => String, { nullable: true }) timeZone: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Mailbox> {
+    return ctx.services.mailboxSync.reportTimeZone(principalOf(ctx), mailboxId, leaseId, timeZone);
   }
 
   @Mutation(() => Mailbox, { description: 'Sync engine only (the reconciler): stores the mailbox\'s coverage; alerts when messages were missing.' })

@@ -6,6 +6,7 @@ import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
+import { isTimeZone } from '../common/zoned-day';
 import { runClaim } from '../db/lease-claim';
 import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
@@ -28,6 +29,7 @@ import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
 import { recordSyncRun } from './sync-metric-events';
+import { rebaseOutlookTaskDays } from '../tracking/exchange-tasks/task-days-rebase';
 import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
 
 export const MAILBOX_CLAIM_LIMIT = { min: 1, max: 50, default: 5 } as const;
@@ -38,6 +40,8 @@ const MAX_NEXT_SYNC_SECONDS = 86_400;
 const DEFAULT_POLL_SECONDS = 60;
 
 const SYNC_WORK = 'claim mailboxes and report on them';
+/** The longest IANA zone name is 32 characters (America/Argentina/ComodRivadavia); this leaves room. */
+export const MAX_TIME_ZONE = 64;
 
 const conflict = (message: string) => new ApiError('CONFLICT', `leaseId: ${message}`, 'leaseId');
 /** The engine's words (quoting a mail server) as stored: repaired (common/text.ts) and cut to fit. */
@@ -304,6 +308,25 @@ export class MailboxSyncService {
         if (alert.code === newest?.code && alert.message === newest.message) continue;
         await recordAlert(em, this.live, id, alert.severity, alert.code, alert.message, this.clock);
       }
+      return em.findOneByOrFail(Mailbox, { id });
+    });
+  }
+
+  /**
+   * The time zone the mailbox keeps on its server (Exchange), as the engine read it. The hub writes task days and
+   * all-day appointments to the server in it; when it changes, the tasks whose days came from Outlook keep their days.
+   */
+  async reportTimeZone(principal: Principal, mailboxGlobalId: string, leaseId: string, timeZone: string | null): Promise<Mailbox> {
+    requireSyncEngine(principal, SYNC_WORK);
+    const zone = timeZone?.trim() || null;
+    if (zone !== null && (zone.length > MAX_TIME_ZONE || !isTimeZone(zone))) throw badInput('timeZone', 'must be an IANA time zone such as Europe/Stockholm', { reason: 'UNKNOWN_TIME_ZONE', value: zone.slice(0, MAX_TIME_ZONE) });
+    const id = await this.mailboxId(mailboxGlobalId);
+    return this.db.transaction(async (em) => {
+      const mailbox = await this.leased(em, id, leaseId);
+      if (mailbox.timeZone === zone) return mailbox;
+      await rebaseOutlookTaskDays(em, id, mailbox.timeZone, zone);
+      await em.update(Mailbox, { id }, { timeZone: zone, updatedAt: this.clock() });
+      await stageMailboxChanges(this.live, em, [id], 'PROGRESS');
       return em.findOneByOrFail(Mailbox, { id });
     });
   }

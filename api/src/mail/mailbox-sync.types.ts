@@ -152,6 +152,9 @@ export class MailboxWork {
 
   @Field(() => Int, { description: 'The organization\'s maxBodyKb: trackEmails keeps this much of each body, so the engine need not send more.' })
   maxBodyKb: number;
+
+  @Field(() => String, { nullable: true, description: 'The mailbox\'s time zone as the hub has it (reportMailboxTimeZone); the engine reports it again only when the server\'s differs.' })
+  timeZone: string | null;
 }
 
 @ObjectType('MailTransport', { description: 'How to send one outgoing email: SMTP and the IMAP Sent folder to keep a copy in, or Exchange (which keeps its own copy).' })

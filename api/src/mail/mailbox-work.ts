@@ -93,6 +93,7 @@ export class MailboxWorkBuilder {
         trackedFolderIds: (folders.get(id) ?? []).map((folder) => folder.folderId),
         pollIntervalSeconds: profile.pollIntervalSeconds,
         maxBodyKb: settings.maxBodyKb,
+        timeZone: mailbox.timeZone,
       });
     }
     return work;

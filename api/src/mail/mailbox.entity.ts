@@ -192,6 +192,15 @@ export class Mailbox {
   @DateTimeColumn({ nullable: true })
   coverageCheckedAt: Date | null;
 
+  // --- The owner's time zone, as the mail server keeps it ---
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The IANA time zone the mailbox keeps in Exchange (its working hours, else its Outlook on the web options), as the sync engine last read it; all-day appointments and task days are written to the server in it. Null: not known (not Exchange, or not read yet); then UTC.',
+  })
+  @Column('varchar', { length: 64, nullable: true })
+  timeZone: string | null;
+
   // --- The server's folders (mailbox_server_folder; shown to the owner and administrators only) ---
 
   /** When the sync engine last reported the server's folder list; null: never (POP3, or not synced yet). */

@@ -2,6 +2,7 @@ import type { GraphQLClient } from '../graphql/graphql-client';
 import { graphql } from '../graphql/graphql-tag';
 import { toMutationError, type MutationError } from '../shell/mutation-error';
 import type { AppointmentActivity, TaskActivity } from '../timeline/activity';
+import { allDaySpan, DAY_MS, utcDay } from '../timeline/all-day';
 
 const LOG_PHONE_CALL = graphql('LogPhoneCall')`mutation LogPhoneCall($input: LogPhoneCallInput!) { logPhoneCall(input: $input) { id } }`;
 const CREATE_TASK = graphql('CreateTask')`mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { id } }`;
@@ -77,20 +78,22 @@ export class LogActivityForm {
     } else {
       form.allDay = activity.allDay;
       form.location = activity.location ?? '';
-      form.startAt = localInputValue(new Date(activity.startAt));
-      // An all-day appointment ends at the midnight after its last day; the form shows that last day.
-      form.endAt = localInputValue(new Date(new Date(activity.endAt).getTime() - (activity.allDay ? 86_400_000 : 0)));
+      if (activity.allDay) {
+        // Whole UTC days (all-day.ts), ending at the midnight after the last day: the form shows the first and last day.
+        form.startAt = `${utcDay(Date.parse(activity.startAt))}T00:00`;
+        form.endAt = `${utcDay(Date.parse(activity.endAt) - DAY_MS)}T00:00`;
+      } else {
+        form.startAt = localInputValue(new Date(activity.startAt));
+        form.endAt = localInputValue(new Date(activity.endAt));
+      }
     }
     return form;
   }
 
-  /** The appointment's times for the API: an all-day one runs from the first day's midnight to the midnight after its last day. */
+  /** The appointment's times for the API: an all-day one as whole UTC days, the same days wherever it is read. */
   #meetingTimes(): { startAt: string; endAt: string } {
     if (!this.allDay) return { startAt: new Date(this.startAt).toISOString(), endAt: new Date(this.endAt).toISOString() };
-    const midnight = (value: string) => new Date(`${value.slice(0, 10)}T00:00`);
-    const end = midnight(this.endAt);
-    end.setDate(end.getDate() + 1);
-    return { startAt: midnight(this.startAt).toISOString(), endAt: end.toISOString() };
+    return allDaySpan(this.startAt.slice(0, 10), this.endAt.slice(0, 10));
   }
 
   /** What is wrong with the form before it is sent, if anything. */

@@ -167,6 +167,7 @@ export type CreateApiKeyInput = {
 };
 
 export type CreateAppointmentInput = {
+  /** An all-day appointment is kept as days, the same in every time zone: startAt is 00:00 UTC of its first day and endAt 00:00 UTC of the day after its last (ALL_DAY_NOT_WHOLE_DAYS otherwise). */
   readonly allDay?: boolean | null | undefined;
   readonly description?: string | null | undefined;
   /** Not before startAt. */
@@ -659,7 +660,7 @@ export type UpdateAccountInput = {
 
 /** Changes to an appointment (moved, renamed, another place): a field left out stays as it is; null clears the description and the location. */
 export type UpdateAppointmentInput = {
-  /** Not null. */
+  /** Not null. An all-day appointment is kept as days, the same in every time zone: startAt is 00:00 UTC of its first day and endAt 00:00 UTC of the day after its last (ALL_DAY_NOT_WHOLE_DAYS otherwise). */
   readonly allDay?: boolean | null | undefined;
   readonly description?: string | null | undefined;
   /** Not null; not before the start. */

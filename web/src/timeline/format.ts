@@ -1,5 +1,6 @@
 import type { Messages } from '../shell/i18n/en';
 import type { Translator } from '../shell/i18n/translator';
+import { shownAt } from './all-day';
 import type { Activity, ActivityKind, Direction, PrivacyLevel } from './activity';
 
 // Words the timeline shows, from the reader's catalog; pure, so they read the same wherever they are used.
@@ -63,7 +64,7 @@ export interface DayGroup {
 export function groupByDay(items: readonly Activity[], now: Date, i18n: Pick<Translator, 'formatDay'>): DayGroup[] {
   const groups: DayGroup[] = [];
   for (const item of items) {
-    const date = new Date(item.occurredAt);
+    const date = shownAt({ occurredAt: item.occurredAt, allDay: 'allDay' in item ? item.allDay : false });
     const key = dayKey(date);
     const last = groups.at(-1);
     if (last?.key === key) last.items.push(item);

@@ -40,15 +40,17 @@ export async function loadCrmTasks(em: EntityManager, activities: readonly Activ
   return new Map(tasks.flatMap((activity) => (details.has(activity.id) ? [[activity.id, { activity, detail: details.get(activity.id)! }] as const] : [])));
 }
 
-export const crmTaskShape = ({ activity, detail }: CrmTask) =>
-  shapeOfCrm({ subject: activity.subject, description: activity.description, dueAt: detail.dueAt, startAt: detail.startAt, percentComplete: detail.percentComplete, priority: detail.priority, state: activity.state });
+/** The CRM task as Outlook would show it, its days where the mailbox is (`timeZone`, UTC while unknown). */
+export const crmTaskShape = ({ activity, detail }: CrmTask, timeZone: string | null) =>
+  shapeOfCrm({ subject: activity.subject, description: activity.description, dueAt: detail.dueAt, startAt: detail.startAt, percentComplete: detail.percentComplete, priority: detail.priority, state: activity.state }, timeZone);
 
 /**
  * The owner's tasks Exchange does not show as they are: linked ones changed since the two last agreed, open ones never
  * written (due within the last 30 days or later, or undated), and cancelled linked ones to remove. A task cancelled
  * or completed before it was ever written stays out of Outlook.
  */
-export async function pendingTaskWrites(em: EntityManager, mailboxId: string, ownerId: string, now: Date, limit: number): Promise<PendingTaskWrite[]> {
+export async function pendingTaskWrites(em: EntityManager, mailbox: { id: string; ownerUserId: string; timeZone: string | null }, now: Date, limit: number): Promise<PendingTaskWrite[]> {
+  const { id: mailboxId, ownerUserId: ownerId } = mailbox;
   const activities = await em.find(Activity, { where: { kind: ActivityKind.TASK, ownerId }, order: { updatedAt: 'DESC' }, take: SCAN_LIMIT });
   if (!activities.length) return [];
   const tasks = await loadCrmTasks(em, activities);
@@ -59,7 +61,7 @@ export async function pendingTaskWrites(em: EntityManager, mailboxId: string, ow
     const task = tasks.get(activity.id);
     if (!task) continue;
     const link = links.get(activity.id);
-    const shape = crmTaskShape(task);
+    const shape = crmTaskShape(task, mailbox.timeZone);
     const fingerprint = taskFingerprint(shape);
     const cancelled = activity.state === ActivityState.CANCELLED;
     if (link?.itemId) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ActivityState, TaskPriority } from '../../activities/activity-enums';
+import { dayIn, midnightIn } from '../../common/zoned-day';
 
 /** The longest subject and notes the CRM keeps (activity.subject is varchar(400); notes are cut like tracked mail's). */
 export const MAX_TASK_SUBJECT = 400;
@@ -52,40 +53,45 @@ export function normalizeNotes(notes: string | null | undefined): string | null 
 export const normalizeSubject = (subject: string | null | undefined): string => (subject ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_TASK_SUBJECT);
 
 /**
- * Exchange sends a due day as midnight where the mailbox is, in UTC; local midnight lies within 12 hours of UTC
- * midnight, so the day is the UTC date 12 hours later.
+ * The day Exchange means by a task's due or start time. It sends midnight where the mailbox is (or, for tasks written
+ * with another time zone context, midnight UTC, or the hub's own noon UTC): a time at midnight in the mailbox's zone
+ * or in UTC is that day there; any other is read as the nearest UTC day, which is right within 12 hours of UTC.
  */
-export const exchangeDueDay = (dueAt: Date | null | undefined): string | null => (dueAt && !Number.isNaN(dueAt.getTime()) ? new Date(dueAt.getTime() + 12 * HOUR_MS).toISOString().slice(0, 10) : null);
+export function exchangeDueDay(dueAt: Date | null | undefined, timeZone: string | null = null): string | null {
+  if (!dueAt || Number.isNaN(dueAt.getTime())) return null;
+  if (timeZone && midnightIn(dayIn(dueAt, timeZone), timeZone).getTime() === dueAt.getTime()) return dayIn(dueAt, timeZone);
+  return new Date(dueAt.getTime() + 12 * HOUR_MS).toISOString().slice(0, 10);
+}
 
-/** The CRM's due time as a day: its UTC date (the hub knows no user's time zone yet). */
-export const crmDueDay = (dueAt: Date | null | undefined): string | null => (dueAt && !Number.isNaN(dueAt.getTime()) ? dueAt.toISOString().slice(0, 10) : null);
+/** The CRM's due time as a day where the mailbox is (UTC while the hub does not know its zone). */
+export const crmDueDay = (dueAt: Date | null | undefined, timeZone: string | null = null): string | null => (dueAt && !Number.isNaN(dueAt.getTime()) ? dayIn(dueAt, timeZone) : null);
 
-/** A due day as the CRM stores it when it comes from Outlook: midnight UTC of that day. */
-export const dueAtOfDay = (day: string | null): Date | null => (day ? new Date(`${day}T00:00:00.000Z`) : null);
+/** A due day as the CRM stores it when it comes from Outlook: the midnight it begins where the mailbox is. */
+export const dueAtOfDay = (day: string | null, timeZone: string | null = null): Date | null => (day ? midnightIn(day, timeZone) : null);
 
 /** A whole percentage from 0 to 100 (the CRM keeps integers; Exchange sends a double, or nothing). */
 export const wholePercent = (value: number | null | undefined): number => (typeof value === 'number' && Number.isFinite(value) ? Math.min(100, Math.max(0, Math.round(value))) : 0);
 
-export function shapeOfExchange(task: ExchangeTaskFields): TaskShape {
+export function shapeOfExchange(task: ExchangeTaskFields, timeZone: string | null = null): TaskShape {
   const completed = task.status === ExchangeTaskStatus.COMPLETED;
   return {
     subject: normalizeSubject(task.subject),
     notes: normalizeNotes(task.notes),
-    dueDay: exchangeDueDay(task.dueAt),
-    startDay: exchangeDueDay(task.startAt),
+    dueDay: exchangeDueDay(task.dueAt, timeZone),
+    startDay: exchangeDueDay(task.startAt, timeZone),
     percentComplete: completed ? 100 : wholePercent(task.percentComplete),
     priority: task.importance,
     completed,
   };
 }
 
-export function shapeOfCrm(task: { subject: string; description: string | null; dueAt: Date | null; startAt: Date | null; percentComplete: number; priority: TaskPriority; state: ActivityState }): TaskShape {
+export function shapeOfCrm(task: { subject: string; description: string | null; dueAt: Date | null; startAt: Date | null; percentComplete: number; priority: TaskPriority; state: ActivityState }, timeZone: string | null = null): TaskShape {
   const completed = task.state === ActivityState.COMPLETED;
   return {
     subject: normalizeSubject(task.subject),
     notes: normalizeNotes(task.description),
-    dueDay: crmDueDay(task.dueAt),
-    startDay: crmDueDay(task.startAt),
+    dueDay: crmDueDay(task.dueAt, timeZone),
+    startDay: crmDueDay(task.startAt, timeZone),
     // An open CRM task at 100 % stays open: Outlook shows it at 99 %, since 100 % would complete it there.
     percentComplete: completed ? 100 : Math.min(99, wholePercent(task.percentComplete)),
     priority: task.priority,

@@ -61,7 +61,7 @@ export class TaskSyncService {
     const mailbox = await exchangeActMailbox(this.db, mailboxGlobalId, 'tasks');
     return this.db.transaction(async (em) => {
       await requireLease(em, mailbox.id, leaseId);
-      const writes = await pendingTaskWrites(em, mailbox.id, mailbox.ownerUserId, this.clock(), first);
+      const writes = await pendingTaskWrites(em, mailbox, this.clock(), first);
       return writes.map((w) => ({ ...w, taskId: toGlobalId('Task', w.taskId) }));
     });
   }
@@ -109,7 +109,7 @@ export class TaskSyncService {
     const result = (itemId: string, outcome: TaskSyncOutcome, activityId: string | null) => results.push({ itemId, outcome, taskId: activityId ? toGlobalId('Task', activityId) : null });
 
     for (const task of tasks) {
-      const exchange = shapeOfExchange(task);
+      const exchange = shapeOfExchange(task, mailbox.timeZone);
       const exchangeFp = taskFingerprint(exchange);
       const changeKey = task.changeKey?.trim() || null;
       let link = byItem.get(task.itemId);
@@ -136,7 +136,7 @@ export class TaskSyncService {
         result(task.itemId, TaskSyncOutcome.CREATED, activityId);
         continue;
       }
-      const crmShape = crmTaskShape(linked);
+      const crmShape = crmTaskShape(linked, mailbox.timeZone);
       const decision = decideLinkedChange({ linked: link.fingerprint, exchange: exchangeFp, crm: taskFingerprint(crmShape), exchangeModifiedAt: task.lastModifiedAt, crmModifiedAt: linked.activity.updatedAt });
       // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
       switch (decision.kind) {
@@ -150,7 +150,7 @@ export class TaskSyncService {
           break;
         case 'TAKE_EXCHANGE':
           if (decision.conflict) await this.recordConflict(em, mailbox, linked, decision.conflict, SyncSide.EXCHANGE, crmShape, task.lastModifiedAt, now);
-          await this.takeExchange(em, principal, linked, exchange, now);
+          await this.takeExchange(em, principal, linked, exchange, mailbox.timeZone, now);
           await recordTaskLink(em, { ...link, fingerprint: exchangeFp, changeKey }, now);
           changes.push({ change: 'UPDATED', activityId: link.activityId });
           result(task.itemId, TaskSyncOutcome.UPDATED, link.activityId);
@@ -175,7 +175,7 @@ export class TaskSyncService {
         continue;
       }
       if (!link || !linked) continue;
-      if (taskFingerprint(crmTaskShape(linked)) !== link.fingerprint && linked.activity.state !== ActivityState.CANCELLED) {
+      if (taskFingerprint(crmTaskShape(linked, mailbox.timeZone)) !== link.fingerprint && linked.activity.state !== ActivityState.CANCELLED) {
         // Changed in the CRM since they last agreed: the change wins over the deletion, and the task is made again.
         await this.recordConflict(em, mailbox, linked, SyncConflictRule.CHANGE_BEATS_DELETE, SyncSide.CRM, null, now, now);
         await recordTaskLink(em, { ...link, itemId: null, changeKey: null }, now);
@@ -200,7 +200,7 @@ export class TaskSyncService {
 
   private async createTask(em: EntityManager, principal: Principal, mailbox: Mailbox, owner: User, shape: TaskShape, now: Date): Promise<string> {
     const id = newId();
-    const dueAt = dueAtOfDay(shape.dueDay);
+    const dueAt = dueAtOfDay(shape.dueDay, mailbox.timeZone);
     await this.activities.insert(em, [
       {
         activity: {
@@ -222,14 +222,14 @@ export class TaskSyncService {
         parties: [],
       },
     ]);
-    await em.insert(TaskDetail, { activityId: id, dueAt, startAt: dueAtOfDay(shape.startDay), percentComplete: shape.percentComplete, priority: shape.priority });
+    await em.insert(TaskDetail, { activityId: id, dueAt, startAt: dueAtOfDay(shape.startDay, mailbox.timeZone), percentComplete: shape.percentComplete, priority: shape.priority });
     return id;
   }
 
   /** The CRM task takes Exchange's version; a due or start time on the same day is kept (Outlook has only the day). */
-  private async takeExchange(em: EntityManager, principal: Principal, task: CrmTask, shape: TaskShape, now: Date): Promise<void> {
-    const dueAt = crmDueDay(task.detail.dueAt) === shape.dueDay ? task.detail.dueAt : dueAtOfDay(shape.dueDay);
-    const startAt = crmDueDay(task.detail.startAt) === shape.startDay ? task.detail.startAt : dueAtOfDay(shape.startDay);
+  private async takeExchange(em: EntityManager, principal: Principal, task: CrmTask, shape: TaskShape, timeZone: string | null, now: Date): Promise<void> {
+    const dueAt = crmDueDay(task.detail.dueAt, timeZone) === shape.dueDay ? task.detail.dueAt : dueAtOfDay(shape.dueDay, timeZone);
+    const startAt = crmDueDay(task.detail.startAt, timeZone) === shape.startDay ? task.detail.startAt : dueAtOfDay(shape.startDay, timeZone);
     // Completing a task in Outlook makes it 100 % there; the CRM keeps its own progress for a completed task.
     // An open CRM task at 100 % shows as 99 % in Outlook (task-shape.ts): read back, it keeps its 100 %.
     const kept = shape.completed || Math.min(99, task.detail.percentComplete) === shape.percentComplete;

@@ -918,6 +918,8 @@ export const en = {
     DATE_IN_FUTURE: () => 'Choose a date that has passed.',
     ENDS_BEFORE_START: () => 'It cannot end before it starts.',
     STARTS_AFTER_DUE: () => 'It cannot start after it is due.',
+    ALL_DAY_NOT_WHOLE_DAYS: () => 'An all-day appointment runs over whole days: choose its first and last day.',
+    UNKNOWN_TIME_ZONE: ({ value }: FieldWhy) => `“${value ?? ''}” is no time zone; write one such as Europe/Stockholm.`,
     NOT_UNDER_INBOX: () => 'Choose a folder below the Inbox.',
   },
   peopleAdmin: {

@@ -867,6 +867,8 @@ export const sv: Messages = {
     DATE_IN_FUTURE: () => 'Välj ett datum som har varit.',
     ENDS_BEFORE_START: () => 'Den kan inte sluta innan den börjar.',
     STARTS_AFTER_DUE: () => 'Den kan inte börja efter att den ska vara klar.',
+    ALL_DAY_NOT_WHOLE_DAYS: () => 'En heldagsaktivitet omfattar hela dagar: välj dess första och sista dag.',
+    UNKNOWN_TIME_ZONE: ({ value }) => `”${value ?? ''}” är ingen tidszon; skriv en som Europe/Stockholm.`,
     NOT_UNDER_INBOX: () => 'Välj en mapp under Inkorgen.',
   },
   peopleAdmin: {
