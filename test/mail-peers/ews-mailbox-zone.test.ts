@@ -120,5 +120,8 @@ describe('a mailbox time zone read against the schema-faithful EWS test server (
     expect(answers.some((xml) => xml.includes('<t:XmlData>'))).toBe(true);
     expect(answers.some((xml) => xml.includes('<t:Dictionary>'))).toBe(true);
     expect(answers.flatMap((xml) => checkEwsDocument(xml))).toEqual([]);
+    const withXmlData = answers.find((xml) => xml.includes('<t:XmlData>'))!;
+    const xmlDataFirst = withXmlData.replace(/(<t:UserConfigurationName .*?<\/t:UserConfigurationName>)(<t:XmlData>.*?<\/t:XmlData>)/, '$2$1');
+    expect(checkEwsDocument(xmlDataFirst)).toContainEqual(expect.stringContaining('t:UserConfigurationName comes after'));
   });
 });
