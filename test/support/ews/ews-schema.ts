@@ -35,7 +35,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   // An Autodiscover answer's header (MS-OXWSADISC) carries the WS-Addressing Action, then its own ServerVersionInfo.
   's:Header': { children: ['wsa:Action', 't:ServerVersionInfo', 'ad:ServerVersionInfo'] },
   't:ServerVersionInfo': { attributes: ['MajorVersion', 'MinorVersion', 'MajorBuildNumber', 'MinorBuildNumber'] },
-  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:UpdateItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:GetStreamingEventsResponse', 'm:UnsubscribeResponse', 'ad:GetUserSettingsResponseMessage', 's:Fault'] },
+  's:Body': { anyOrder: true, children: ['m:GetFolderResponse', 'm:FindFolderResponse', 'm:SyncFolderHierarchyResponse', 'm:SyncFolderItemsResponse', 'm:GetItemResponse', 'm:FindItemResponse', 'm:CreateItemResponse', 'm:DeleteItemResponse', 'm:UpdateItemResponse', 'm:SubscribeResponse', 'm:GetEventsResponse', 'm:GetStreamingEventsResponse', 'm:UnsubscribeResponse', 'm:GetUserConfigurationResponse', 'ad:GetUserSettingsResponseMessage', 's:Fault'] },
   's:Fault': { children: ['faultcode!', 'faultstring!', 'faultactor', 'detail'] },
 
   'm:GetFolderResponse': RESPONSE,
@@ -51,9 +51,10 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:GetEventsResponse': RESPONSE,
   'm:GetStreamingEventsResponse': RESPONSE,
   'm:UnsubscribeResponse': RESPONSE,
+  'm:GetUserConfigurationResponse': RESPONSE,
   'm:ResponseMessages': {
     anyOrder: true,
-    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderHierarchyResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:UpdateItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:GetStreamingEventsResponseMessage', 'm:UnsubscribeResponseMessage'],
+    children: ['m:GetFolderResponseMessage', 'm:FindFolderResponseMessage', 'm:SyncFolderHierarchyResponseMessage', 'm:SyncFolderItemsResponseMessage', 'm:GetItemResponseMessage', 'm:FindItemResponseMessage', 'm:CreateItemResponseMessage', 'm:DeleteItemResponseMessage', 'm:UpdateItemResponseMessage', 'm:SubscribeResponseMessage', 'm:GetEventsResponseMessage', 'm:GetStreamingEventsResponseMessage', 'm:UnsubscribeResponseMessage', 'm:GetUserConfigurationResponseMessage'],
   },
 
   // Messages.xsd FolderInfoResponseMessageType, FindFolderResponseMessageType, SyncFolderItemsResponseMessageType, ...
@@ -77,6 +78,20 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   'm:ErrorSubscriptionIds': { children: ['m:SubscriptionId!'] },
   'm:ConnectionStatus': { text: true },
   'm:UnsubscribeResponseMessage': responseMessage(),
+  // Messages.xsd GetUserConfigurationResponseMessageType: the configuration (Types.xsd UserConfigurationType), absent on an error.
+  'm:GetUserConfigurationResponseMessage': responseMessage('m:UserConfiguration'),
+  'm:UserConfiguration': { children: ['t:UserConfigurationName!', 't:ItemId', 't:Dictionary', 't:XmlData', 't:BinaryData'] },
+  // Types.xsd UserConfigurationNameType: TargetFolderIdType (a choice of FolderId and DistinguishedFolderId) and the Name.
+  't:UserConfigurationName': { attributes: ['Name'], children: ['t:FolderId', 't:DistinguishedFolderId'] },
+  't:DistinguishedFolderId': { attributes: ['Id'], children: ['t:Mailbox'] },
+  // Types.xsd UserConfigurationDictionaryType, UserConfigurationDictionaryEntryType, UserConfigurationDictionaryObjectType.
+  't:Dictionary': { children: ['t:DictionaryEntry!'] },
+  't:DictionaryEntry': { children: ['t:DictionaryKey!', 't:DictionaryValue!'] },
+  't:DictionaryKey': { children: ['t:Type!', 't:Value!'] },
+  't:DictionaryValue': { children: ['t:Type!', 't:Value!'] },
+  't:Type': { text: true },
+  't:XmlData': { text: true },
+  't:BinaryData': { text: true },
   'm:MessageText': { text: true },
   'm:ResponseCode': { text: true },
   'm:DescriptiveLinkKey': { text: true },

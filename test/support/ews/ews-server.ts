@@ -7,6 +7,7 @@ import { ADDRESSING_NS, AUTODISCOVER_NS, envelope, esc, failure, MESSAGES_NS, op
 import { ntlmChallenge, ntlmMessageType, verifyNtlmAuthenticate } from './ntlm-server';
 import type { EwsRecurrence } from '../../../sync-engine/src/two-way/ews/ews-types.js';
 import { patternOccurrences, timeZoneDefinitionXml } from './ews-recurrence';
+import { getUserConfiguration, owaUserOptions, UserConfigurationStore, workHoursXml } from './ews-user-config';
 
 /**
  * An EWS test server: not Exchange, but an HTTP server that answers EWS SOAP requests from a real mailbox state
@@ -32,7 +33,7 @@ import { patternOccurrences, timeZoneDefinitionXml } from './ews-recurrence';
  * and exceptions by their own ItemIds), FindItem (CalendarView expands series: exceptions applied, deleted occurrences left
  * out, wall-clock time kept across DST in the series' time zone), CreateItem (Message with MimeContent, CalendarItem, Task, Contact), UpdateItem (calendar items, tasks
  * and contacts, refused over a stale ChangeKey with ErrorIrresolvableConflict), DeleteItem, Subscribe (pull and
- * streaming), GetEvents, GetStreamingEvents, Unsubscribe; and SOAP
+ * streaming), GetEvents, GetStreamingEvents, Unsubscribe, GetUserConfiguration (ews-user-config.ts); and SOAP
  * Autodiscover GetUserSettings at /autodiscover/autodiscover.svc. Authentication: HTTP Basic, or an OAuth bearer token
  * given to addUser, or NTLM (NTLMv2, connection-based, as IIS does it; ntlm-server.ts). ExchangeImpersonation for
  * accounts granted it (else ErrorImpersonateUserDenied).
@@ -241,6 +242,13 @@ export interface StartedEwsServer {
   updateContact(address: string, itemId: string, patch: Partial<EwsContactData>, options?: { modifiedAt?: Date }): void;
   /** The contacts in the mailbox's Contacts folder now (not Deleted Items), their addresses without unset keys. */
   contacts(address: string): (EwsContactData & { itemId: string; changeKey: string; lastModified: Date })[];
+  /**
+   * The mailbox's time zone as Outlook saves it with its working hours: the "WorkHours" configuration in the Calendar,
+   * its XmlData a WorkingHours.xsd document naming the Windows zone; `xmlData` stores other bytes instead. Null deletes it.
+   */
+  setWorkHours(address: string, windowsZone: string | null, options?: { xmlData?: Buffer }): void;
+  /** The time zone picked in Outlook on the web: the "timezone" entry of the "OWA.UserOptions" configuration in the mailbox root. Null deletes it. */
+  setOwaTimeZone(address: string, windowsZone: string | null): void;
   /** A task or other item deleted in Outlook: moved to Deleted Items (a Delete in its folder's changes). */
   moveToDeletedItems(address: string, itemId: string): void;
   deleteItem(address: string, itemId: string): void;
@@ -280,6 +288,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   const failures = new Map<string, { failure: EwsFailure; backOffMs: number }>();
   const log: EwsRequestLog[] = [];
   const documents: string[] = [];
+  const userConfigurations = new UserConfigurationStore();
   let seq = 0;
   const streams = new Set<OpenStream>();
   let flushScheduled = false;
@@ -795,6 +804,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
         const { xml } = notification(box, id, subscription, { statusWhenEmpty: true });
         return operationResponse('GetEvents', [success('GetEvents', `<m:Notification>${xml}</m:Notification>`)]);
       }
+      case 'GetUserConfiguration':
+        return getUserConfiguration(userConfigurations, request, (element) => resolveFolder(box, element));
       case 'Unsubscribe':
         box.subscriptions.delete(text(request, 'SubscriptionId') ?? '');
         return operationResponse('Unsubscribe', [success('Unsubscribe')]);
@@ -1388,6 +1399,15 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       return [...box.items.values()]
         .filter((item) => item.contact && item.folderId === folder.id)
         .map((item) => ({ ...item.contact!, emails: (item.contact!.emails ?? []).filter(Boolean), itemId: item.id, changeKey: item.changeKey, lastModified: item.lastModified ?? item.receivedAt }));
+    },
+    setWorkHours(address, windowsZone, options = {}) {
+      const calendar = byDistinguished(mailboxOf(address), 'calendar')!;
+      const xmlData = options.xmlData ?? (windowsZone === null ? null : workHoursXml(windowsZone));
+      userConfigurations.set(calendar.id, 'WorkHours', xmlData ? { xmlData } : null);
+    },
+    setOwaTimeZone(address, windowsZone) {
+      const root = byDistinguished(mailboxOf(address), 'msgfolderroot')!;
+      userConfigurations.set(root.id, 'OWA.UserOptions', windowsZone === null ? null : { dictionary: owaUserOptions(windowsZone) });
     },
     moveToDeletedItems(address, itemId) {
       const box = mailboxOf(address);
