@@ -59,6 +59,8 @@ export interface HubApi {
   /** The sourceRefs among `items` the hub has no decision for. */
   undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]>;
   reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void>;
+  /** The mailbox's own time zone (IANA) as read from its server: the hub writes task days and all-day appointments in it. */
+  reportMailboxTimeZone(mailboxId: string, leaseId: string, timeZone: string): Promise<void>;
   /** The folders the mailbox's server lists, replacing the hub's last list (its folder picker); folder rules follow folder ids. */
   reportMailboxFolders(mailboxId: string, leaseId: string, folders: readonly ServerFolder[]): Promise<void>;
   /** Appointments from the mailbox's Exchange Calendar, committed with the cursor under the lease (nothing to read back). */
@@ -104,7 +106,7 @@ const CLAIM_MAILBOXES = graphql('ClaimMailboxes')`mutation ClaimMailboxes($engin
     mailboxId leaseId leaseUntil job address kind
     incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } ews { ${EWS} } credentials { ${CREDENTIALS} } credentialsStatus
     incomingEnabled outgoingEnabled actEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
-    cursor processEmailFrom resyncFrom sentFolder trackedFolders trackedFolderIds pollIntervalSeconds maxBodyKb
+    cursor processEmailFrom resyncFrom sentFolder trackedFolders trackedFolderIds pollIntervalSeconds maxBodyKb timeZone
   }
 }`;
 const RENEW_LEASE = graphql('RenewMailboxLease')`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
@@ -124,6 +126,9 @@ const UNDECIDED = graphql('UndecidedMessages')`mutation UndecidedMessages($mailb
 }`;
 const COVERAGE = graphql('ReportMailboxCoverage')`mutation ReportMailboxCoverage($mailboxId: ID!, $leaseId: ID!, $serverCount: Int!, $decidedCount: Int!, $recovered: Int!) {
   reportMailboxCoverage(mailboxId: $mailboxId, leaseId: $leaseId, serverCount: $serverCount, decidedCount: $decidedCount, recovered: $recovered) { id }
+}`;
+const REPORT_TIME_ZONE = graphql('ReportMailboxTimeZone')`mutation ReportMailboxTimeZone($mailboxId: ID!, $leaseId: ID!, $timeZone: String!) {
+  reportMailboxTimeZone(mailboxId: $mailboxId, leaseId: $leaseId, timeZone: $timeZone) { id }
 }`;
 const REPORT_FOLDERS = graphql('ReportMailboxFolders')`mutation ReportMailboxFolders($mailboxId: ID!, $leaseId: ID!, $folders: [ServerFolderInput!]!) {
   reportMailboxFolders(mailboxId: $mailboxId, leaseId: $leaseId, serverFolders: $folders) { id }
@@ -232,6 +237,10 @@ export class GraphqlHubApi implements HubApi {
   async undecidedMessages(mailboxId: string, leaseId: string, items: readonly { sourceRef: string; messageId: string | null }[]): Promise<string[]> {
     const data = await this.request(UNDECIDED, { mailboxId, leaseId, items }, undefined, 60_000);
     return onEntry(() => undecidedOnEntry(data));
+  }
+
+  async reportMailboxTimeZone(mailboxId: string, leaseId: string, timeZone: string): Promise<void> {
+    await this.request(REPORT_TIME_ZONE, { mailboxId, leaseId, timeZone });
   }
 
   async reportMailboxCoverage(mailboxId: string, leaseId: string, serverCount: number, decidedCount: number, recovered: number): Promise<void> {

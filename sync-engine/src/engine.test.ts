@@ -67,6 +67,7 @@ class ScriptedHubApi implements HubApi {
   trackEmails = unused;
   undecidedMessages = unused;
   reportMailboxCoverage = unused;
+  reportMailboxTimeZone = unused;
   reportMailboxFolders = unused;
   syncMailboxCalendar = unused;
   claimCalendarWrites = unused;

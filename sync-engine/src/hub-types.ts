@@ -61,6 +61,8 @@ export interface MailboxWork {
   readonly pollIntervalSeconds: number;
   /** The organization's body limit: trackEmails keeps this many KB of each body and records the cut. */
   readonly maxBodyKb: number;
+  /** The mailbox's IANA time zone as the hub has it (Exchange's, reported by an engine); null: not known, UTC. */
+  readonly timeZone: string | null;
 }
 
 export type SyncOutcome = 'SUCCESS' | 'TEMPORARY_FAILURE' | 'AUTH_FAILED' | 'CONFIG_ERROR';

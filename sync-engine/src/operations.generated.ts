@@ -475,7 +475,7 @@ export type ClaimMailboxesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly actEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly trackedFolderIds: ReadonlyArray<string | null>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly ews: { readonly url: string | null, readonly impersonateAddress: string | null, readonly allowInvalidCertificates: boolean, readonly maxConnections: number } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
+export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly actEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly trackedFolderIds: ReadonlyArray<string | null>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly timeZone: string | null, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly ews: { readonly url: string | null, readonly impersonateAddress: string | null, readonly allowInvalidCertificates: boolean, readonly maxConnections: number } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
 
 export type ClaimOutgoingEmailsMutationVariables = Exact<{
   limit: number;
@@ -587,6 +587,15 @@ export type ReportMailboxTestMutationVariables = Exact<{
 
 export type ReportMailboxTestMutation = { readonly reportMailboxTest: { readonly id: string } };
 
+export type ReportMailboxTimeZoneMutationVariables = Exact<{
+  mailboxId: string;
+  leaseId: string;
+  timeZone: string;
+}>;
+
+
+export type ReportMailboxTimeZoneMutation = { readonly reportMailboxTimeZone: { readonly id: string } };
+
 export type ReportTaskWritesMutationVariables = Exact<{
   mailboxId: string;
   leaseId: string;
@@ -669,6 +678,7 @@ export interface Operations {
   readonly ReportMailboxCoverage: { readonly result: ReportMailboxCoverageMutation; readonly variables: ReportMailboxCoverageMutationVariables };
   readonly ReportMailboxFolders: { readonly result: ReportMailboxFoldersMutation; readonly variables: ReportMailboxFoldersMutationVariables };
   readonly ReportMailboxTest: { readonly result: ReportMailboxTestMutation; readonly variables: ReportMailboxTestMutationVariables };
+  readonly ReportMailboxTimeZone: { readonly result: ReportMailboxTimeZoneMutation; readonly variables: ReportMailboxTimeZoneMutationVariables };
   readonly ReportTaskWrites: { readonly result: ReportTaskWritesMutation; readonly variables: ReportTaskWritesMutationVariables };
   readonly SyncEngineViewer: { readonly result: SyncEngineViewerQuery; readonly variables: SyncEngineViewerQueryVariables };
   readonly SyncMailboxCalendar: { readonly result: SyncMailboxCalendarMutation; readonly variables: SyncMailboxCalendarMutationVariables };

@@ -150,6 +150,7 @@ export function mailboxWorkOnEntry(value: unknown, path: string): Omit<MailboxWo
     }),
     pollIntervalSeconds: integer(o, 'pollIntervalSeconds', path),
     maxBodyKb: integer(o, 'maxBodyKb', path),
+    timeZone: stringOrNull(o, 'timeZone', path),
   };
 }
 

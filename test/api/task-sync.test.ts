@@ -247,4 +247,40 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
     // Nothing of the refused calls was written.
     expect(await hub.database.dataSource.query('SELECT subject FROM activity WHERE subject = ?', [`${tag} Stale`])).toEqual([]);
   });
+
+  it('once the engine reports Sam\'s time zone, days go out where he is, and tasks whose days came from Outlook keep their days; only the lease holder reports it, and only a real zone', async () => {
+    const REPORT_ZONE = 'mutation($m: ID!, $l: ID!, $z: String) { reportMailboxTimeZone(mailboxId: $m, leaseId: $l, timeZone: $z) { id timeZone } }';
+    const DUE = 'query($id: ID!) { node(id: $id) { ... on Task { dueAt occurredAt } } }';
+    const CLAIM_DAYS = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimTaskWrites(mailboxId: $m, leaseId: $l, first: $n) { taskId itemId remove dueDay fingerprint } }';
+    // While the hub does not know the zone, an Outlook due day is kept as midnight UTC, and a CRM time goes out as its UTC day.
+    const [{ taskId: fromOutlook }] = ok(await sync([outlookTask('AAMkZone=', { subject: `${tag} From Outlook`, dueAt: '2027-01-19T23:00:00.000Z' })])).syncMailboxTasks;
+    expect(ok(await hub.gql(DUE, { id: fromOutlook }, sam)).node).toEqual({ dueAt: '2027-01-20T00:00:00.000Z', occurredAt: '2027-01-20T00:00:00.000Z' });
+    // Typed in the CRM: 00:30 on the 21st in Stockholm, 23:30 UTC on the 20th.
+    const typed = ok(await hub.gql(CREATE_TASK, { input: { subject: `${tag} Typed`, dueAt: '2027-01-20T23:30:00.000Z' } }, sam)).createTask.id;
+    // (Earlier tests leave writes pending; each is reported written, so that only this test's tasks are handed out below.)
+    const claimed = ok(await engine(CLAIM_DAYS, { m: samMailbox, l: lease, n: 50 })).claimTaskWrites as any[];
+    expect(claimed.find((w) => w.taskId === typed)).toMatchObject({ dueDay: '2027-01-20' });
+    await report(claimed.map((w) => ({ taskId: w.taskId, itemId: w.remove ? null : (w.itemId ?? `AAMk-${w.taskId}`), fingerprint: w.fingerprint })));
+
+    // Refused: a user or an administrator, another lease, a zone that is none (a Windows id, made up, far too long), and nothing changes.
+    for (const token of [admin, sam]) failed(await hub.gql(REPORT_ZONE, { m: samMailbox, l: lease, z: 'Europe/Stockholm' }, token), 'FORBIDDEN');
+    failed(await engine(REPORT_ZONE, { m: samMailbox, l: 'not-the-lease', z: 'Europe/Stockholm' }), 'CONFLICT', 'leaseId');
+    for (const z of ['W. Europe Standard Time', 'Mars/Olympus_Mons', `Europe/${'x'.repeat(80)}`]) {
+      expect(failed(await engine(REPORT_ZONE, { m: samMailbox, l: lease, z }), 'BAD_USER_INPUT', 'timeZone').extensions?.reason).toBe('UNKNOWN_TIME_ZONE');
+    }
+    expect((ok(await engine('{ mailboxes { id timeZone } }')).mailboxes as any[]).find((m) => m.id === samMailbox).timeZone).toBeNull();
+
+    expect(ok(await engine(REPORT_ZONE, { m: samMailbox, l: lease, z: 'Europe/Stockholm' })).reportMailboxTimeZone.timeZone).toBe('Europe/Stockholm');
+    // The Outlook task keeps its day, now from midnight in Stockholm (and its place on timelines with it); the typed one keeps its time.
+    expect(ok(await hub.gql(DUE, { id: fromOutlook }, sam)).node).toEqual({ dueAt: '2027-01-19T23:00:00.000Z', occurredAt: '2027-01-19T23:00:00.000Z' });
+    expect(ok(await hub.gql(DUE, { id: typed }, sam)).node.dueAt).toBe('2027-01-20T23:30:00.000Z');
+    // Read again, the Outlook task is unchanged; the typed one now goes out on the 21st, the day it is due where Sam is.
+    expect(ok(await sync([outlookTask('AAMkZone=', { subject: `${tag} From Outlook`, dueAt: '2027-01-19T23:00:00.000Z' })])).syncMailboxTasks[0].outcome).toBe('UNCHANGED');
+    const again = ok(await engine(CLAIM_DAYS, { m: samMailbox, l: lease, n: 50 })).claimTaskWrites as any[];
+    expect(again.map((w) => [w.taskId, w.dueDay])).toEqual([[typed, '2027-01-21']]);
+    await report([{ taskId: typed, itemId: again[0].itemId, fingerprint: again[0].fingerprint }]);
+    // The same zone again changes nothing.
+    expect(ok(await engine(REPORT_ZONE, { m: samMailbox, l: lease, z: 'Europe/Stockholm' })).reportMailboxTimeZone.timeZone).toBe('Europe/Stockholm');
+    expect(ok(await hub.gql(DUE, { id: fromOutlook }, sam)).node.dueAt).toBe('2027-01-19T23:00:00.000Z');
+  });
 });

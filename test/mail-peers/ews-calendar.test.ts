@@ -139,6 +139,34 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     expect(await writeCalendar(writer, [{ ...write, itemId: again.itemId, cancelled: true, fingerprint: 'f4' }])).toEqual([removed]);
   });
 
+  it('writes an all-day appointment from midnight to midnight in the mailbox\'s zone (StartTimeZone), also past UTC+12, and reads its days back; without a zone it stays in UTC', async () => {
+    const writerIn = async (user: string) => {
+      ews.addUser(user, { password: 'pw' });
+      return services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
+    };
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6Mg', uid: 'fair@crm-activity-hub', itemId: null, changeKey: null, subject: 'Trade fair', startAt: '2027-01-10T00:00:00.000Z', endAt: '2027-01-12T00:00:00.000Z', allDay: true, location: null, cancelled: false, attendees: [], fingerprint: 'f1' };
+    const cases = [
+      { user: 'stockholm@corp.test', zone: 'Europe/Stockholm', windows: 'W. Europe Standard Time', start: '2027-01-09T23:00:00.000Z', end: '2027-01-11T23:00:00.000Z' },
+      // New Zealand in summer is UTC+13: its midnight is 11:00 UTC the day before, beyond a 12-hour guess.
+      { user: 'auckland@corp.test', zone: 'Pacific/Auckland', windows: 'New Zealand Standard Time', start: '2027-01-09T11:00:00.000Z', end: '2027-01-11T11:00:00.000Z' },
+      { user: 'newyork@corp.test', zone: 'America/New_York', windows: 'Eastern Standard Time', start: '2027-01-10T05:00:00.000Z', end: '2027-01-12T05:00:00.000Z' },
+      { user: 'nozone@corp.test', zone: null, windows: undefined, start: '2027-01-10T00:00:00.000Z', end: '2027-01-12T00:00:00.000Z' },
+    ];
+    for (const c of cases) {
+      const writer = await writerIn(c.user);
+      const [created] = await writeCalendar(writer, [write], undefined, c.zone);
+      const [entry] = ews.calendarItems(c.user);
+      expect({ allDay: entry.allDay, timeZone: entry.timeZone, start: entry.start.toISOString(), end: entry.end.toISOString() }, c.user).toEqual({ allDay: true, timeZone: c.windows, start: c.start, end: c.end });
+      // Read back: the same whole UTC days the CRM wrote, so nothing differs and nothing is written again.
+      const [read] = (await readCalendarPage(writer, null, 512, undefined, { timeZone: c.zone })).events;
+      expect([read.itemId, read.start, read.end, read.allDay], c.user).toEqual([created.itemId, write.startAt, write.endAt, true]);
+      // Moved in the CRM by a day: moved in place, still in the zone.
+      await writeCalendar(writer, [{ ...write, itemId: created.itemId, changeKey: created.changeKey, startAt: '2027-01-11T00:00:00.000Z', endAt: '2027-01-13T00:00:00.000Z', fingerprint: 'f2' }], undefined, c.zone);
+      const [moved] = ews.calendarItems(c.user);
+      expect([moved.itemId, moved.start.getTime() - entry.start.getTime(), moved.timeZone], c.user).toEqual([created.itemId, 86_400_000, c.windows]);
+    }
+  });
+
   it('passes on the ids of entries deleted from the Calendar', async () => {
     const user = 'deleter@corp.test';
     ews.addUser(user, { password: 'pw' });

@@ -50,6 +50,8 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     await buildEngine();
     ews = await startEwsTestServer();
     ews.addUser(SAM.address, { password: PASSWORD });
+    // Sam works in Sweden: his Outlook keeps W. Europe time (the Calendar's working hours).
+    ews.setWorkHours(SAM.address, 'W. Europe Standard Time');
     hub = await startHub({ dialect });
     hub.services.events.subscribe((e) => events.push(e));
     admin = await hub.login(ADMIN);
@@ -236,6 +238,41 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     await eventually(async () => (ews.calendarItems(SAM.address).some((i) => i.subject === 'Site visit at Åre') ? undefined : true), 30_000, 'the entry to leave the Calendar');
   });
 
+  it('the hub learns Sam\'s time zone from his mailbox; an all-day appointment he makes in the CRM is on the same days in his Outlook, one made in Outlook on the same day in the CRM, and neither is written back', async () => {
+    const sam = await hub.login(SAM.address);
+    const zone = async () => (ok(await hub.gql('{ mailboxes { id timeZone } }', {}, admin)).mailboxes as { id: string; timeZone: string | null }[]).find((m) => m.id === samMailbox)?.timeZone;
+    await eventually(async () => ((await zone()) === 'Europe/Berlin' ? true : undefined), 30_000, 'the hub to learn Sam\'s time zone');
+    const contact = contacts[4];
+    const APPOINTMENT = 'query($id: ID!) { node(id: $id) { ... on Appointment { startAt endAt allDay occurredAt } } }';
+
+    // CRM → Outlook: 10 and 11 March, kept as whole UTC days in the CRM.
+    const made = ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', {
+      input: { subject: 'Trade fair in Jönköping', startAt: '2027-03-10T00:00:00.000Z', endAt: '2027-03-12T00:00:00.000Z', allDay: true, requiredAttendeeIds: [contact.id] },
+    }, sam)).createAppointment.id;
+    const entry = await eventually(async () => ews.calendarItems(SAM.address).find((i) => i.subject === 'Trade fair in Jönköping'), 30_000, 'the all-day entry in Sam\'s Calendar');
+    // In his zone, from midnight on the 10th to midnight after the 11th, as Outlook in Stockholm shows 10–11 March.
+    expect(entry).toMatchObject({ allDay: true, timeZone: 'W. Europe Standard Time' });
+    expect([entry.start.toISOString(), entry.end.toISOString()]).toEqual(['2027-03-09T23:00:00.000Z', '2027-03-11T23:00:00.000Z']);
+
+    // Read back on the next runs: the same days in the CRM, and the entry is not written again.
+    const reads = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > reads + 4 ? true : undefined), 30_000, 'more calendar reads');
+    expect(ok(await hub.gql(APPOINTMENT, { id: made }, sam)).node).toEqual({ startAt: '2027-03-10T00:00:00.000Z', endAt: '2027-03-12T00:00:00.000Z', allDay: true, occurredAt: '2027-03-10T00:00:00.000Z' });
+    const after = ews.calendarItems(SAM.address).filter((i) => i.subject === 'Trade fair in Jönköping');
+    expect(after.map((i) => [i.itemId, i.changeKey])).toEqual([[entry.itemId, entry.changeKey]]);
+
+    // Outlook → CRM: a day off made in Outlook in Stockholm (midnight to midnight there) is that day in the CRM.
+    const from = events.items.length;
+    ews.addCalendarItem(SAM.address, {
+      uid: `midsummer-${uniqueTag()}`, subject: 'Midsummer off-site', allDay: true, timeZone: 'W. Europe Standard Time',
+      start: new Date('2027-06-24T22:00:00Z'), end: new Date('2027-06-25T22:00:00Z'),
+      organizer: { name: SAM.name, address: SAM.address }, required: [{ name: contact.fullName, address: contact.primaryEmail }],
+    });
+    await tracked(contact.id, (e) => e.type === 'ACTIVITY_CREATED', from);
+    const midsummer = await eventually(async () => (await timeline(contact.id)).find((i) => i.subject === 'Midsummer off-site'), 30_000, 'the Outlook day off in the CRM');
+    expect(ok(await hub.gql(APPOINTMENT, { id: midsummer.id }, sam)).node).toEqual({ startAt: '2027-06-25T00:00:00.000Z', endAt: '2027-06-26T00:00:00.000Z', allDay: true, occurredAt: '2027-06-25T00:00:00.000Z' });
+  });
+
   it('an appointment Sam changes both in the CRM and in Outlook while the engine is held: the later change wins, the loser is kept, and the Outlook entry keeps its ItemId', async () => {
     const sam = await hub.login(SAM.address);
     const tag = uniqueTag('Appt');
@@ -300,7 +337,8 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     ews.addTask(SAM.address, { subject: `${tag} Personal errand` });
     const marked = ews.addTask(SAM.address, { subject: `${tag} Call back Contoso`, dueDate: new Date('2027-01-20T00:00:00Z'), importance: 'High', categories: ['Tracked to CRM'] });
     const fromOutlook = await findTask(`${tag} Call back Contoso`);
-    expect(await task(fromOutlook)).toMatchObject({ state: 'OPEN', dueAt: '2027-01-20T00:00:00.000Z', priority: 'HIGH' });
+    // Due on 20 January where Sam is: from midnight in W. Europe time.
+    expect(await task(fromOutlook)).toMatchObject({ state: 'OPEN', dueAt: '2027-01-19T23:00:00.000Z', priority: 'HIGH' });
     ews.updateTask(SAM.address, marked, { status: 'Completed' });
     await eventually(async () => ((await task(fromOutlook)).state === 'COMPLETED' ? true : undefined), 30_000, 'the task completed in the CRM');
     expect(ok(await hub.gql('query($q: String!) { activities(first: 5, filter: { kinds: [TASK], search: $q }) { edges { node { id } } } }', { q: `${tag} Personal errand` }, sam)).activities.edges).toEqual([]);

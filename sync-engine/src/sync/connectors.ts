@@ -21,6 +21,11 @@ export interface MailConnectors {
   tasks(work: MailboxWork): TaskSource | null;
   /** The mailbox's Contacts folder when it synchronizes contacts with Exchange; null otherwise. */
   contacts(work: MailboxWork): ContactSource | null;
+  /**
+   * Reads the time zone the mailbox keeps on its server (EXCHANGE_EWS with appointments, contacts and tasks synced);
+   * absent or null where there is none to read. `zone` (IANA) is null when the mailbox holds none, with `problem` saying why.
+   */
+  timeZone?(work: MailboxWork): { read(signal?: AbortSignal): Promise<{ zone: string | null; problem: string | null }> } | null;
   /** Test & Enable's appointments, contacts and tasks check (EXCHANGE_EWS): Calendar, Contacts and Tasks open. */
   checkAct(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck>;
   /**

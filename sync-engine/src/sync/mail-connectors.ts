@@ -5,6 +5,7 @@ import { EwsCalendarSource } from '../mail/ews/ews-calendar.js';
 import { EwsTaskSource } from '../mail/ews/ews-tasks.js';
 import { EwsContactSource } from '../mail/ews/ews-contacts.js';
 import { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
+import { readMailboxTimeZone } from '../mail/ews/ews-mailbox-zone.js';
 import { EwsSender } from '../mail/ews/ews-sender.js';
 import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOptions } from '../mail/ews/ews-service.js';
 import { EwsSource, type EwsFolderConfig } from '../mail/ews/ews-source.js';
@@ -48,7 +49,13 @@ export class RealMailConnectors implements MailConnectors {
 
   calendar(work: MailboxWork): CalendarSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
-    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address), { window: this.expansionWindow });
+    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address), { window: this.expansionWindow, timeZone: work.timeZone });
+  }
+
+  timeZone(work: MailboxWork): { read(signal?: AbortSignal): Promise<{ zone: string | null; problem: string | null }> } | null {
+    if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
+    const account = ewsAccount(work.ews, work.credentials, work.address);
+    return { read: async (signal) => readMailboxTimeZone(await this.ews.session(account, 'incoming', signal), signal) };
   }
 
   tasks(work: MailboxWork): TaskSource | null {

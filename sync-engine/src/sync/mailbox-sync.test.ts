@@ -85,6 +85,10 @@ class FakeHub implements Partial<HubApi> {
   async reportMailboxCoverage(_m: string, _l: string, serverCount: number, decidedCount: number, recovered: number): Promise<void> {
     this.coverage.push([serverCount, decidedCount, recovered]);
   }
+  readonly timeZones: string[] = [];
+  async reportMailboxTimeZone(_m: string, _l: string, timeZone: string): Promise<void> {
+    this.timeZones.push(timeZone);
+  }
   async uploadBlob(): Promise<string> {
     return 'f'.repeat(64);
   }
@@ -119,6 +123,7 @@ const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
   trackedFolderIds: [],
   pollIntervalSeconds: 60,
   maxBodyKb: 1024,
+  timeZone: null,
   ...extra,
 });
 

@@ -29,6 +29,8 @@ export interface MailboxSyncOptions {
 }
 
 // Appointments or tasks written to Exchange per call, and calls per run (the rest wait for the next run).
+/** A mailbox's time zone is read from its server at most this often per engine (people seldom move). */
+const ZONE_READ_INTERVAL_MS = 3_600_000;
 const WRITE_BATCH = 20;
 const WRITE_ROUNDS = 5;
 const CALENDAR_WRITE_POLL_MS = 15_000;
@@ -47,6 +49,8 @@ export class MailboxSync {
   private readonly reportedFolders = new Map<string, string>();
   /** Per mailbox in this run: how its Calendar, Tasks and Contacts folders fared last (null: synchronized), for the report. */
   private readonly actResults = new Map<string, Map<ActFolder, string | null>>();
+  /** When this process last read each mailbox's time zone from its server: people rarely move, so once an hour. */
+  private readonly zoneReadAt = new Map<string, number>();
 
   constructor(
     private readonly api: HubApi,
@@ -208,7 +212,8 @@ export class MailboxSync {
   }
 
   /** The Calendar, the Tasks and the Contacts folder: each commits its own pages, and one that fails does not hold up the others. */
-  private async syncActFolders(work: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+  private async syncActFolders(leased: MailboxWork, cursor: string | null, stop: AbortSignal, log: object): Promise<string | null> {
+    const work = await this.withServerTimeZone(leased, stop, log);
     // Each is taken as synchronized unless its own catch below says otherwise.
     const results = this.actResults.get(work.mailboxId) ?? new Map<ActFolder, string | null>();
     this.actResults.set(work.mailboxId, results);
@@ -217,6 +222,35 @@ export class MailboxSync {
     if (stop.aborted) return afterCalendar;
     const afterTasks = await this.syncTasks(work, afterCalendar, stop, log);
     return stop.aborted ? afterTasks : this.syncContacts(work, afterTasks, stop, log);
+  }
+
+  /**
+   * The mailbox with the time zone its server keeps, read at most once an hour and reported to the hub when it differs
+   * (the hub then computes task days in it, and the Calendar is written in it). One that cannot be read leaves the
+   * hub's as it is: appointments and tasks still sync, in the zone last known.
+   */
+  private async withServerTimeZone(work: MailboxWork, stop: AbortSignal, log: object): Promise<MailboxWork> {
+    const reader = this.connectors.timeZone?.(work);
+    const last = this.zoneReadAt.get(work.mailboxId);
+    if (!reader || (last !== undefined && Date.now() - last < ZONE_READ_INTERVAL_MS)) return work;
+    try {
+      const { zone, problem } = await reader.read(stop);
+      if (!zone) {
+        this.zoneReadAt.set(work.mailboxId, Date.now());
+        this.log.info({ ...log, problem }, 'the mailbox keeps no time zone the engine can use; all-day appointments and task days stay in the one last known');
+        return work;
+      }
+      if (zone !== work.timeZone) await this.api.reportMailboxTimeZone(work.mailboxId, work.leaseId, zone);
+      // Read again after an hour, or at once when the report did not reach the hub.
+      this.zoneReadAt.set(work.mailboxId, Date.now());
+      if (zone === work.timeZone) return work;
+      this.log.info({ ...log, timeZone: zone, before: work.timeZone }, 'mailbox time zone reported');
+      return { ...work, timeZone: zone };
+    } catch (error) {
+      if (stop.aborted) throw error;
+      this.log.warn({ ...log, err: error }, 'the mailbox time zone could not be read; tried again next run');
+      return work;
+    }
   }
 
   /** The mailbox's Exchange Contacts folder, page by page, each committed with the cursor; then the CRM's contacts written to it. */

@@ -6,7 +6,8 @@ import { DOMParser } from '@xmldom/xmldom';
 import { ADDRESSING_NS, AUTODISCOVER_NS, envelope, esc, failure, MESSAGES_NS, operationResponse, schemaValidationFault, serverBusyFault, SOAP_NS, success, TYPES_NS } from './ews-xml';
 import { ntlmChallenge, ntlmMessageType, verifyNtlmAuthenticate } from './ntlm-server';
 import type { EwsRecurrence } from '../../../sync-engine/src/two-way/ews/ews-types.js';
-import { patternOccurrences, timeZoneDefinitionXml } from './ews-recurrence';
+import { fromLocal, toLocal } from '../../../sync-engine/src/time/zoned-time.js';
+import { patternOccurrences, timeZoneDefinitionXml, zoneOf } from './ews-recurrence';
 import { getUserConfiguration, owaUserOptions, UserConfigurationStore, workHoursXml } from './ews-user-config';
 
 /**
@@ -870,7 +871,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       const list = childElements(element).find((e) => e.localName === listName);
       return childElements(list).map((attendee) => ({ name: text(attendee, 'Name') ?? undefined, address: text(attendee, 'EmailAddress') ?? '' }));
     };
-    const data: EwsCalendarData = {
+    const data: EwsCalendarData = wholeDays({
       uid: text(element, 'UID') ?? newId(),
       subject: text(element, 'Subject') ?? '',
       start: new Date(text(element, 'Start') ?? ''),
@@ -880,7 +881,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       organizer: { address: box.address },
       required: people('RequiredAttendees'),
       optional: people('OptionalAttendees'),
-    };
+      ...zoneOfElement(childElements(element).find((e) => e.localName === 'StartTimeZone')),
+    });
     const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.subject, calendar: data, lastModified: new Date() };
     box.items.set(item.id, item);
     record(folder, 'Create', item.id);
@@ -921,6 +923,31 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     return success('UpdateItem', `<m:Items><t:CalendarItem><t:ItemId Id="${esc(instance.id)}" ChangeKey="${esc(master.changeKey)}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
   }
 
+  /** A StartTimeZone element's Windows id (TimeZoneDefinitionType's Id), as the entry's zone. */
+  function zoneOfElement(element: Element | undefined): { timeZone?: string } {
+    const id = element?.getAttribute('Id');
+    return id ? { timeZone: id } : {};
+  }
+
+  /**
+   * Exchange keeps an all-day entry from midnight to midnight in its own time zone (StartTimeZone, else UTC): a start
+   * within a day moves back to that day's midnight, an end forward to the next one, as Outlook then shows it.
+   */
+  function wholeDays(data: EwsCalendarData): EwsCalendarData {
+    if (!data.allDay || Number.isNaN(data.start.getTime()) || Number.isNaN(data.end.getTime())) return data;
+    const zone = zoneOf(data.timeZone);
+    const midnight = (at: Date, later: boolean) => {
+      const local = toLocal(at, zone);
+      const floor = new Date(fromLocal({ ...local, hour: 0, minute: 0, second: 0 }, zone));
+      if (!later || floor.getTime() === at.getTime()) return floor;
+      const next = new Date(Date.UTC(local.year, local.month - 1, local.day + 1));
+      return new Date(fromLocal({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate(), hour: 0, minute: 0, second: 0 }, zone));
+    };
+    const start = midnight(data.start, false);
+    const end = midnight(data.end, true);
+    return { ...data, start, end: end > start ? end : midnight(new Date(start.getTime() + 1), true) };
+  }
+
   /** The SetItemField / DeleteItemField changes of one ItemChange applied to a calendar item's data, or the failure to answer. */
   function calendarChanges(current: EwsCalendarData, change: Element): EwsCalendarData | string {
     const noItems = NO_UPDATED_ITEMS;
@@ -940,7 +967,9 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       else if (field === 'calendar:End') data = { ...data, end: new Date(value) };
       else if (field === 'calendar:IsAllDayEvent') data = { ...data, allDay: value === 'true' };
       else if (field === 'calendar:Location') data = { ...data, location: value };
+      else if (field === 'calendar:StartTimeZone') data = { ...data, ...zoneOfElement(childElements(holder)[0]) };
     }
+    data = wholeDays(data);
     if (Number.isNaN(data.start.getTime()) || Number.isNaN(data.end.getTime())) return failure('UpdateItem', 'ErrorInvalidPropertySet', 'Start and End must be times.', noItems);
     if (data.end < data.start) return failure('UpdateItem', 'ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate.', noItems);
     return data;

@@ -1,9 +1,11 @@
 import {
   Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ConflictResolutionMode, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, PropertySet,
-  SendCancellationsMode, SendInvitationsMode, SendInvitationsOrCancellationsMode, Sensitivity, ServiceError, ServiceResult, WellKnownFolderName, type Attendee,
+  SendCancellationsMode, SendInvitationsMode, SendInvitationsOrCancellationsMode, Sensitivity, ServiceError, ServiceResult, TimeZoneInfo, WellKnownFolderName, type Attendee,
   type EmailAddress,
 } from 'ews-javascript-api';
 import type { CalendarInput } from '../../mime/track-email-item.js';
+import { fromLocal, localDate, parseDate, toLocal } from '../../time/zoned-time.js';
+import { windowsZoneOf } from '../../two-way/ews/windows-zones.js';
 import { MailError } from '../mail-error.js';
 import {
   DEFAULT_EXPANSION_WINDOW, expansionWindowAt, instanceFields, INSTANCE_PROPERTIES, readOccurrences, recurrenceOf, SERIES_PROPERTIES,
@@ -46,6 +48,8 @@ export interface CalendarReadOptions {
   readonly window?: ExpansionWindow;
   /** MaxEntriesReturned of each CalendarView (default 1,000): more entries in a range split it. */
   readonly viewMax?: number;
+  /** The mailbox's IANA time zone: all-day entries are its midnights, and are written as such. Null or absent: unknown. */
+  readonly timeZone?: string | null;
 }
 
 
@@ -66,7 +70,7 @@ export async function readCalendarPage(session: EwsSession, syncState: string | 
       if (response.Result !== ServiceResult.Success || !(response.Item instanceof Appointment)) continue;
       const item = response.Item;
       const isMaster = optional(() => item.AppointmentType) === AppointmentType.RecurringMaster;
-      const event = isMaster ? eventOf(item) : calendarEventOf(item);
+      const event = isMaster ? eventOf(item, options.timeZone) : calendarEventOf(item, options.timeZone);
       if (event && isMaster) masters.push({ event, item });
       else if (event) events.push(event);
       else skipped++;
@@ -81,7 +85,7 @@ const INSTANCE_READ = new PropertySet(BasePropertySet.IdOnly, [...CALENDAR_PROPE
 /** The masters' series with their occurrences in the expansion window around now, as Exchange expands them. */
 async function expandSeries(session: EwsSession, masters: readonly { event: CalendarInput; item: Appointment }[], options: CalendarReadOptions, signal?: AbortSignal): Promise<SeriesInput[]> {
   const { from, to } = expansionWindowAt(options.now ?? new Date(), options.window ?? DEFAULT_EXPANSION_WINDOW);
-  const occurrences = await readOccurrences(session, new Set(masters.map((m) => m.event.uid)), from, to, INSTANCE_READ, occurrenceEventOf, signal, options.viewMax);
+  const occurrences = await readOccurrences(session, new Set(masters.map((m) => m.event.uid)), from, to, INSTANCE_READ, (item) => occurrenceEventOf(item, options.timeZone), signal, options.viewMax);
   return masters.map(({ event, item }) => ({
     master: event,
     uid: event.uid,
@@ -95,27 +99,27 @@ async function expandSeries(session: EwsSession, masters: readonly { event: Cale
  * The occurrences of every series that entered the window since it was last expanded (a new day): [from, to), by
  * series, without their masters (unchanged, the hub has them).
  */
-export async function readWindowSlide(session: EwsSession, from: Date, to: Date, signal?: AbortSignal): Promise<SeriesInput[]> {
-  const occurrences = await readOccurrences(session, null, from, to, INSTANCE_READ, occurrenceEventOf, signal);
+export async function readWindowSlide(session: EwsSession, from: Date, to: Date, signal?: AbortSignal, timeZone?: string | null): Promise<SeriesInput[]> {
+  const occurrences = await readOccurrences(session, null, from, to, INSTANCE_READ, (item) => occurrenceEventOf(item, timeZone), signal);
   return [...occurrences].map(([uid, list]) => ({ master: null, uid, recurrence: null, occurrences: list, window: { from: from.toISOString(), to: to.toISOString() } }));
 }
 
 /** The hub's calendar event for one single appointment; null for what stays out of the CRM (private, part of a series, no UID). */
-export function calendarEventOf(item: Appointment): CalendarInput | null {
+export function calendarEventOf(item: Appointment, timeZone?: string | null): CalendarInput | null {
   const type = optional(() => item.AppointmentType);
   if (type !== null && type !== AppointmentType.Single) return null;
-  return eventOf(item);
+  return eventOf(item, timeZone);
 }
 
 /** One occurrence or exception of a series as the hub's occurrence; null for anything else, or a private one. */
-export function occurrenceEventOf(item: Appointment): OccurrenceInput | null {
+export function occurrenceEventOf(item: Appointment, timeZone?: string | null): OccurrenceInput | null {
   const instance = instanceFields(item);
-  const event = instance ? eventOf(item) : null;
+  const event = instance ? eventOf(item, timeZone) : null;
   return event && instance ? { ...event, ...instance } : null;
 }
 
 /** What every calendar entry (single, master, occurrence) gives the hub; null for private ones and those without UID or start. */
-function eventOf(item: Appointment): CalendarInput | null {
+function eventOf(item: Appointment, timeZone?: string | null): CalendarInput | null {
   const sensitivity = optional(() => item.Sensitivity);
   // Private and personal appointments stay in Outlook, as with Dynamics (which syncs only what the user tracks).
   if (sensitivity === Sensitivity.Private || sensitivity === Sensitivity.Personal) return null;
@@ -137,8 +141,8 @@ function eventOf(item: Appointment): CalendarInput | null {
     summary: optional(() => item.Subject),
     location: optional(() => item.Location),
     description: null,
-    start: allDay ? dayOf(start) : start.toISOString(),
-    end: end ? (allDay ? dayOf(end) : end.toISOString()) : null,
+    start: allDay ? dayOf(start, timeZone) : start.toISOString(),
+    end: end ? (allDay ? dayOf(end, timeZone) : end.toISOString()) : null,
     allDay,
     organizer,
     attendees,
@@ -150,10 +154,15 @@ function eventOf(item: Appointment): CalendarInput | null {
 }
 
 /**
- * An all-day appointment starts at midnight where the mailbox is, sent as that instant in UTC; the hub wants the day
- * itself. Local midnight lies within 12 hours either side of UTC midnight, so the day is the UTC date 12 hours later.
+ * An all-day appointment starts at midnight in its zone, sent as that instant in UTC; the hub wants the day itself, as
+ * 00:00 UTC of it. A midnight in the mailbox's zone is that day there (so UTC+13 and UTC+14 read right); without the
+ * zone, or for an entry kept in another one, local midnight lies within 12 hours of UTC midnight: the UTC date 12 hours later.
  */
-function dayOf(instant: Date): string {
+function dayOf(instant: Date, timeZone?: string | null): string {
+  if (timeZone) {
+    const local = toLocal(instant, timeZone);
+    if (local.hour === 0 && local.minute === 0 && local.second === 0) return `${localDate(instant, timeZone)}T00:00:00.000Z`;
+  }
   return `${new Date(instant.getTime() + 12 * HOUR_MS).toISOString().slice(0, 10)}T00:00:00.000Z`;
 }
 
@@ -208,13 +217,13 @@ export class EwsCalendarSource {
     const { to } = expansionWindowAt(readOptions().now, this.options.window ?? DEFAULT_EXPANSION_WINDOW);
     if (expandedBefore !== null && Date.parse(expandedBefore) >= to.getTime()) return;
     // First read: every master was on the pages, expanded up to `to`. Later: the slice [expandedBefore, to).
-    const series = expandedBefore === null ? [] : await readWindowSlide(session, new Date(expandedBefore), to, signal);
+    const series = expandedBefore === null ? [] : await readWindowSlide(session, new Date(expandedBefore), to, signal, this.options.timeZone);
     yield { events: [], series, deletedItemIds: [], skipped: 0, cursor: serializeEwsCursor(withCalendarExpansion(parseEwsCursor(last), to.toISOString())) };
   }
 
   async write(writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]> {
     if (writes.length === 0) return [];
-    return writeCalendar(await this.services.session(this.account, 'incoming', signal), writes, signal);
+    return writeCalendar(await this.services.session(this.account, 'incoming', signal), writes, signal, this.options.timeZone ?? null);
   }
 }
 
@@ -250,7 +259,7 @@ export interface CalendarWriteResult {
  * nothing is written, and the next read settles which change wins. Nobody is invited, updated or told of a
  * cancellation from here: the CRM's attendees are listed, and Outlook sends what its user decides.
  */
-export async function writeCalendar(session: EwsSession, writes: readonly CalendarWriteRequest[], signal?: AbortSignal): Promise<CalendarWriteResult[]> {
+export async function writeCalendar(session: EwsSession, writes: readonly CalendarWriteRequest[], signal?: AbortSignal, timeZone: string | null = null): Promise<CalendarWriteResult[]> {
   const results: CalendarWriteResult[] = [];
   for (const write of writes) {
     if (write.cancelled) {
@@ -259,26 +268,48 @@ export async function writeCalendar(session: EwsSession, writes: readonly Calend
       continue;
     }
     // Deleted in Outlook meanwhile (null): made again, as a change in the CRM wins over a deletion.
-    const written = (write.itemId ? await updateEntry(session, write.itemId, write, signal) : null) ?? (await createEntry(session, write, signal));
+    const written = (write.itemId ? await updateEntry(session, write.itemId, write, timeZone, signal) : null) ?? (await createEntry(session, write, timeZone, signal));
     if (written !== NEWER_IN_EXCHANGE) results.push({ appointmentId: write.appointmentId, ...written, fingerprint: write.fingerprint });
   }
   return results;
 }
 
-function fill(appointment: Appointment, write: CalendarWriteRequest): void {
+/**
+ * The entry's subject, times and place, in the mailbox's time zone when the hub knows it: Outlook then shows the
+ * meeting in its owner's zone, and an all-day one (whole UTC days in the hub) from midnight to midnight there, on the
+ * same days. Without the zone the entry is kept in UTC, and Outlook east or west of it may show an all-day one a day off.
+ */
+function fill(appointment: Appointment, write: CalendarWriteRequest, timeZone: string | null): void {
+  const exchangeZone = timeZoneInfoOf(timeZone);
+  const at = (iso: string) => (write.allDay && exchangeZone && timeZone ? Date.parse(fromLocal({ ...parseDate(iso), hour: 0, minute: 0, second: 0 }, timeZone)) : Date.parse(iso));
   appointment.Subject = xmlText(write.subject);
-  appointment.Start = new DateTime(Date.parse(write.startAt));
-  appointment.End = new DateTime(Date.parse(write.endAt));
+  appointment.Start = new DateTime(at(write.startAt));
+  appointment.End = new DateTime(at(write.endAt));
   appointment.IsAllDayEvent = write.allDay;
+  if (exchangeZone) {
+    appointment.StartTimeZone = exchangeZone;
+    appointment.EndTimeZone = exchangeZone;
+  }
   if (write.location) appointment.Location = xmlText(write.location);
 }
 
-async function createEntry(session: EwsSession, write: CalendarWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null }> {
+/** The library's zone for an IANA one, by its Windows id (StartTimeZone's Id; Exchange has the rules); null when there is none. */
+function timeZoneInfoOf(timeZone: string | null): TimeZoneInfo | null {
+  const windows = timeZone ? windowsZoneOf(timeZone) : null;
+  if (!windows) return null;
+  try {
+    return TimeZoneInfo.FindSystemTimeZoneById(windows);
+  } catch {
+    return null;
+  }
+}
+
+async function createEntry(session: EwsSession, write: CalendarWriteRequest, timeZone: string | null, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null }> {
   return session.call(
     'CreateItem',
     async (service) => {
       const appointment = new Appointment(service);
-      fill(appointment, write);
+      fill(appointment, write, timeZone);
       appointment.ICalUid = write.uid;
       for (const attendee of write.attendees) (attendee.required ? appointment.RequiredAttendees : appointment.OptionalAttendees).Add(xmlText(attendee.name ?? attendee.address), xmlText(attendee.address));
       await appointment.Save(new FolderId(WellKnownFolderName.Calendar), SendInvitationsMode.SendToNone);
@@ -292,7 +323,7 @@ async function createEntry(session: EwsSession, write: CalendarWriteRequest, sig
  * UpdateItem of the entry's subject, times and place over the version the hub last saw (ews-update.ts). SendToNone, as
  * at creation: the entry is the owner's, and if Outlook has sent invitations for it, Outlook sends the update too.
  */
-function updateEntry(session: EwsSession, itemId: string, write: CalendarWriteRequest, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
+function updateEntry(session: EwsSession, itemId: string, write: CalendarWriteRequest, timeZone: string | null, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
   return session.call(
     'UpdateItem',
     (service) =>
@@ -300,7 +331,7 @@ function updateEntry(session: EwsSession, itemId: string, write: CalendarWriteRe
         () => Appointment.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent, AppointmentSchema.Location])),
         write.changeKey,
         (appointment) => {
-          fill(appointment, write);
+          fill(appointment, write, timeZone);
           // A place removed in the CRM is removed from the entry (DeleteItemField).
           if (!write.location) appointment.Location = null as unknown as string;
         },
