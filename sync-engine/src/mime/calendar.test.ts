@@ -199,6 +199,24 @@ describe('parseCalendar: times', () => {
     expect(parseCalendar(vevent(['DTSTART;VALUE=DATE:20260702']))?.allDay).toBe(true);
     expect(parseCalendar(vevent(['DTSTART:20260702T090000Z']))?.allDay).toBe(false);
   });
+
+  it('keeps an all-day event as whole UTC days: DATE values, and Outlook\'s local midnights flagged X-MICROSOFT-CDO-ALLDAYEVENT', () => {
+    const days = (lines: string[], calendarLines?: string[]) => {
+      const event = parseCalendar(vevent(lines, calendarLines))!;
+      return [event.start, event.end, event.allDay];
+    };
+    expect(days(['DTSTART;VALUE=DATE:20261205', 'DTEND;VALUE=DATE:20261207'])).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-07T00:00:00.000Z', true]);
+    // No DTEND: one day (RFC 5545 3.6.1); a DURATION of days counts them.
+    expect(days(['DTSTART;VALUE=DATE:20261205'])).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', true]);
+    expect(days(['DTSTART;VALUE=DATE:20261205', 'DURATION:P3D'])).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-08T00:00:00.000Z', true]);
+    // Outlook in Stockholm: midnight to midnight in its zone, flagged all-day: the same days, not 23:00 UTC the day before.
+    const stockholm = ['BEGIN:VTIMEZONE', 'TZID:W. Europe Standard Time', 'BEGIN:STANDARD', 'DTSTART:16010101T030000', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10', 'END:STANDARD', 'BEGIN:DAYLIGHT', 'DTSTART:16010101T020000', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3', 'END:DAYLIGHT', 'END:VTIMEZONE'];
+    const flagged = ['DTSTART;TZID=W. Europe Standard Time:20261205T000000', 'DTEND;TZID=W. Europe Standard Time:20261206T000000', 'X-MICROSOFT-CDO-ALLDAYEVENT:TRUE'];
+    expect(days(flagged, ['METHOD:REQUEST', ...stockholm])).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', true]);
+    // Without the flag, or flagged on times that are not midnights, it is a timed event in its zone.
+    expect(days(flagged.slice(0, 2), ['METHOD:REQUEST', ...stockholm])).toEqual(['2026-12-04T23:00:00.000Z', '2026-12-05T23:00:00.000Z', false]);
+    expect(days(['DTSTART;TZID=W. Europe Standard Time:20261205T090000', 'DTEND;TZID=W. Europe Standard Time:20261205T100000', 'X-MICROSOFT-CDO-ALLDAYEVENT:TRUE'], ['METHOD:REQUEST', ...stockholm])).toEqual(['2026-12-05T08:00:00.000Z', '2026-12-05T09:00:00.000Z', false]);
+  });
 });
 
 describe('parseCalendar: what the object says and does not say', () => {

@@ -56,8 +56,9 @@ function readCalendar(text: string, options: CalendarOptions): CalendarInput | n
   const years = [startTime, endTime].filter((t): t is Time => t !== null).map((t) => t.year);
   if (years.some((y) => y < MIN_YEAR || y > MAX_YEAR)) throw new InvalidCalendarError(`the event's dates lie outside ${MIN_YEAR}–${MAX_YEAR}`);
   if (years.length) boundTimeZoneExpansion(vcalendar, Math.min(...years));
-  const start = startTime ? toUtc(startTime, floatingZone) : null;
-  const end = startTime ? endOf(vevent, startTime, floatingZone) : null;
+  const wholeDays = startTime !== null && (startTime.isDate || flaggedAllDay(vevent, startTime, endTime));
+  const start = startTime ? (wholeDays ? dayOf(startTime) : toUtc(startTime, floatingZone)) : null;
+  const end = startTime ? (wholeDays ? dayEndOf(vevent, startTime, endTime) : endOf(vevent, startTime, floatingZone)) : null;
   // An object without METHOD is no iTIP message (RFC 5546 1.4), just an event description (an attached
   // "add to calendar" file): PUBLISH is the method that means exactly that.
   const method = textProperty(vcalendar, 'method')?.toUpperCase() || options.methodHint?.trim().toUpperCase() || 'PUBLISH';
@@ -72,7 +73,7 @@ function readCalendar(text: string, options: CalendarOptions): CalendarInput | n
     description: textProperty(vevent, 'description'),
     start: start ? iso(start, 'DTSTART') : null,
     end: end ? iso(end, 'DTEND') : null,
-    allDay: startTime?.isDate ?? false,
+    allDay: wholeDays,
     organizer: party(vevent.getFirstProperty('organizer')),
     attendees: vevent
       .getAllProperties('attendee')
@@ -159,13 +160,37 @@ function occurrencesPerYear(rule: InstanceType<typeof ICAL.Recur>): number {
 }
 
 /** DTEND, else DTSTART + DURATION, else (RFC 5545 3.6.1) one day after a DATE start or the start itself. */
+/**
+ * Outlook and Exchange may send an all-day event as local midnights (DTSTART;TZID=…:20261205T000000) flagged
+ * X-MICROSOFT-CDO-ALLDAYEVENT:TRUE (Windows Live: X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT) instead of DATE values. The
+ * flag counts when the start is a midnight on the organizer's clock, as an all-day event's always is.
+ */
+function flaggedAllDay(vevent: Component, start: Time, end: Time | null): boolean {
+  const flagged = ['x-microsoft-cdo-alldayevent', 'x-microsoft-msncalendar-alldayevent'].some((name) => String(vevent.getFirstPropertyValue(name) ?? '').trim().toUpperCase() === 'TRUE');
+  const midnight = (t: Time) => t.hour === 0 && t.minute === 0 && t.second === 0;
+  return flagged && midnight(start) && (end === null || midnight(end));
+}
+
+/** An all-day event's day as the hub keeps it: 00:00 UTC of the date on the organizer's calendar. */
+function dayOf(time: Time): Date {
+  return new Date(Date.UTC(time.year, time.month - 1, time.day));
+}
+
+/** The midnight after an all-day event's last day: its DTEND's date, else its start plus its DURATION's days, else one day. */
+function dayEndOf(vevent: Component, start: Time, end: Time | null): Date {
+  const first = dayOf(start).getTime();
+  const duration = vevent.getFirstPropertyValue('duration');
+  const last = end ? dayOf(end).getTime() : duration instanceof ICAL.Duration ? first + Math.round(duration.toSeconds() / 86_400) * 86_400_000 : first;
+  return new Date(Math.max(last, first + 86_400_000));
+}
+
 function endOf(vevent: Component, start: Time, floatingZone: string): Date | null {
   const dtend = timeProperty(vevent, 'dtend');
   if (dtend) return toUtc(dtend, floatingZone);
   const startUtc = toUtc(start, floatingZone);
   const duration = vevent.getFirstPropertyValue('duration');
   if (duration instanceof ICAL.Duration) return new Date(startUtc.getTime() + duration.toSeconds() * 1000);
-  return start.isDate ? new Date(startUtc.getTime() + 86_400_000) : startUtc;
+  return startUtc;
 }
 
 /**
