@@ -97,7 +97,7 @@ describe('GraphqlHubApi claims: credentials checked on entry', () => {
     mailboxId: 'm-1', leaseId: 'l-1', leaseUntil: '2026-12-04T10:00:00.000Z', job: 'SYNC', address: 'sam@example.com', kind: 'IMAP_SMTP',
     incoming: endpoint, outgoing: null, ews: null, credentialsStatus, credentials,
     incomingEnabled: true, outgoingEnabled: false, actEnabled: false, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
-    cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], trackedFolderIds: [], pollIntervalSeconds: 60, maxBodyKb: 512, timeZone: null,
+    cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], trackedFolderIds: [], pollIntervalSeconds: 60, maxBodyKb: 512, pastExpansionWindowMonths: 3, futureExpansionWindowMonths: 12, timeZone: null,
   });
 
   it('joins credentialsStatus and credentials into one tagged value', async () => {

@@ -106,7 +106,7 @@ const CLAIM_MAILBOXES = graphql('ClaimMailboxes')`mutation ClaimMailboxes($engin
     mailboxId leaseId leaseUntil job address kind
     incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } ews { ${EWS} } credentials { ${CREDENTIALS} } credentialsStatus
     incomingEnabled outgoingEnabled actEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
-    cursor processEmailFrom resyncFrom sentFolder trackedFolders trackedFolderIds pollIntervalSeconds maxBodyKb timeZone
+    cursor processEmailFrom resyncFrom sentFolder trackedFolders trackedFolderIds pollIntervalSeconds maxBodyKb pastExpansionWindowMonths futureExpansionWindowMonths timeZone
   }
 }`;
 const RENEW_LEASE = graphql('RenewMailboxLease')`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {

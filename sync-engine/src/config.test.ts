@@ -31,7 +31,6 @@ describe('parseConfig', () => {
       calendarWritePollMs: 15_000,
       ewsAutodiscoverUrl: null,
       // The expansion window: three months back, twelve ahead.
-      expansionWindow: { pastMonths: 3, futureMonths: 12 },
     });
   });
 
@@ -52,8 +51,6 @@ describe('parseConfig', () => {
       EWS_TIMEOUT_SECONDS: '30',
       EXCHANGE_WRITES_LOOK_SECONDS: '60',
       EWS_AUTODISCOVER_URL: 'https://autodiscover.{domain}/autodiscover/autodiscover.svc',
-      PAST_EXPANSION_WINDOW_MONTHS: '1',
-      FUTURE_EXPANSION_WINDOW_MONTHS: '140',
     });
     expect(config).toEqual({
       hubApiUrl: 'https://hub.example.test/graphql',
@@ -71,7 +68,6 @@ describe('parseConfig', () => {
       ewsTimeoutMs: 30_000,
       calendarWritePollMs: 60_000,
       ewsAutodiscoverUrl: 'https://autodiscover.{domain}/autodiscover/autodiscover.svc',
-      expansionWindow: { pastMonths: 1, futureMonths: 140 },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -102,9 +98,6 @@ describe('parseConfig', () => {
     ['0', 'EXCHANGE_WRITES_LOOK_SECONDS'],
     ['https://autodiscover.example.com/autodiscover/autodiscover.svc', 'EWS_AUTODISCOVER_URL'],
     ['file:///{domain}', 'EWS_AUTODISCOVER_URL'],
-    ['0', 'PAST_EXPANSION_WINDOW_MONTHS'],
-    ['121', 'PAST_EXPANSION_WINDOW_MONTHS'],
-    ['141', 'FUTURE_EXPANSION_WINDOW_MONTHS'],
   ])('rejects %s for %s', (value, name) => {
     const problems = problemsOf({ HUB_API_KEY: 'k', [name]: value });
     expect(problems).toEqual([expect.stringContaining(name)]);

@@ -38,13 +38,6 @@ export interface Config {
    * (EWS_AUTODISCOVER_URL, e.g. https://autodiscover.{domain}/autodiscover/autodiscover.svc); unset: the standard search.
    */
   readonly ewsAutodiscoverUrl: string | null;
-  /**
-   * How far recurring series are expanded into occurrences, in months back and ahead of today (what Dynamics 365
-   * calls Organization.PastExpansionWindow and FutureExpansionWindow): PAST_EXPANSION_WINDOW_MONTHS (default 3, 1–120)
-   * and FUTURE_EXPANSION_WINDOW_MONTHS (default 12, 1–140, the bounds Dynamics gives FutureExpansionWindow). The
-   * defaults are ours: the Dynamics documentation found names the settings but not their defaults.
-   */
-  readonly expansionWindow: { readonly pastMonths: number; readonly futureMonths: number };
 }
 
 /** Thrown when one or more variables are missing or malformed; lists every problem. */
@@ -102,7 +95,6 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const sendBatch = integer('SEND_BATCH', 10, 0, 100);
   const ewsTimeoutMs = integer('EWS_TIMEOUT_SECONDS', 120, 5, 600) * 1000;
   const calendarWritePollMs = integer('EXCHANGE_WRITES_LOOK_SECONDS', 15, 1, 3600) * 1000;
-  const expansionWindow = { pastMonths: integer('PAST_EXPANSION_WINDOW_MONTHS', 3, 1, 120), futureMonths: integer('FUTURE_EXPANSION_WINDOW_MONTHS', 12, 1, 140) };
   const ewsAutodiscoverUrl = value('EWS_AUTODISCOVER_URL') ?? null;
   if (ewsAutodiscoverUrl !== null && (!ewsAutodiscoverUrl.includes('{domain}') || !isHttpUrl(ewsAutodiscoverUrl.replace(/\{domain\}/g, 'example.com')))) {
     problems.push(`EWS_AUTODISCOVER_URL must be an http(s) URL containing {domain}, got "${ewsAutodiscoverUrl}"`);
@@ -125,7 +117,6 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     ewsTimeoutMs,
     calendarWritePollMs,
     ewsAutodiscoverUrl,
-    expansionWindow: Object.freeze(expansionWindow),
   });
 }
 

@@ -61,6 +61,9 @@ export interface MailboxWork {
   readonly pollIntervalSeconds: number;
   /** The organization's body limit: trackEmails keeps this many KB of each body and records the cut. */
   readonly maxBodyKb: number;
+  /** The organization's expansion windows (Dynamics' PastExpansionWindow and FutureExpansionWindow), in months. */
+  readonly pastExpansionWindowMonths: number;
+  readonly futureExpansionWindowMonths: number;
   /** The mailbox's IANA time zone as the hub has it (Exchange's, reported by an engine); null: not known, UTC. */
   readonly timeZone: string | null;
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const connectors = new RealMailConnectors(log, {
     timeoutMs: config.ewsTimeoutMs,
     autodiscoverUrls: autodiscover ? (domain) => [autodiscover.replace(/\{domain\}/g, encodeURIComponent(domain))] : undefined,
-  }, config.expansionWindow);
+  });
   const wakeups = new HubWakeups({ url: config.hubApiUrl, apiKey: config.hubApiKey, log });
   const engine = new Engine(api, log, { ...config, maxBatchBytes: MAX_BATCH_BYTES, wakeups }, connectors);
 

@@ -9,7 +9,7 @@ const work = {
   incoming: endpoint, outgoing: null, ews: null, credentials: null, credentialsStatus: 'NONE',
   incomingEnabled: true, outgoingEnabled: false, actEnabled: false, isForwardMailbox: false, deleteForwardedCopies: false,
   forwardSources: [{ mailboxId: 'TWFpbGJveDoy', address: 'fwd@example.com' }],
-  cursor: null, processEmailFrom: '2026-01-01T00:00:00.000Z', resyncFrom: null, sentFolder: 'Sent', trackedFolders: ['Inbox/Contoso'], trackedFolderIds: ['AAMkAGFolder='], pollIntervalSeconds: 60, maxBodyKb: 512, timeZone: null,
+  cursor: null, processEmailFrom: '2026-01-01T00:00:00.000Z', resyncFrom: null, sentFolder: 'Sent', trackedFolders: ['Inbox/Contoso'], trackedFolderIds: ['AAMkAGFolder='], pollIntervalSeconds: 60, maxBodyKb: 512, pastExpansionWindowMonths: 3, futureExpansionWindowMonths: 12, timeZone: null,
 };
 const ews = { url: 'https://mail.example.com/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 4 };
 const tracked = { index: 0, messageId: '<a@example.com>', outcome: 'TRACKED', activityId: 'RW1haWw6MQ==', errorCode: null, errorMessage: null };

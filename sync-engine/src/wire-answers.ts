@@ -150,6 +150,8 @@ export function mailboxWorkOnEntry(value: unknown, path: string): Omit<MailboxWo
     }),
     pollIntervalSeconds: integer(o, 'pollIntervalSeconds', path),
     maxBodyKb: integer(o, 'maxBodyKb', path),
+    pastExpansionWindowMonths: integer(o, 'pastExpansionWindowMonths', path),
+    futureExpansionWindowMonths: integer(o, 'futureExpansionWindowMonths', path),
     timeZone: stringOrNull(o, 'timeZone', path),
   };
 }

@@ -10,7 +10,8 @@ import { ADMIN, countRows, failed, ok, uniqueTag } from './gql-helpers';
 const WORK = `mailboxId leaseId leaseUntil job address kind
   incoming { host port tls allowInvalidCertificates } outgoing { host port tls allowInvalidCertificates }
   credentials { method username secret } credentialsStatus incomingEnabled outgoingEnabled isForwardMailbox deleteForwardedCopies
-  forwardSources { mailboxId address } cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds`;
+  forwardSources { mailboxId address } cursor processEmailFrom resyncFrom sentFolder trackedFolders pollIntervalSeconds
+  pastExpansionWindowMonths futureExpansionWindowMonths timeZone`;
 const CLAIM = `mutation($engineId: String!, $limit: Int, $leaseSeconds: Int) { claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) { ${WORK} } }`;
 const RENEW = 'mutation($m: ID!, $l: ID!, $s: Int) { renewMailboxLease(mailboxId: $m, leaseId: $l, leaseSeconds: $s) }';
 const RELEASE = 'mutation($m: ID!, $l: ID!, $r: SyncReportInput!) { releaseMailbox(mailboxId: $m, leaseId: $l, report: $r) { id state stateReason failureCount lastSyncAt lastSyncItems resyncFrom } }';
@@ -93,6 +94,14 @@ describe.each(DIALECTS)('the sync engine\'s mailbox work on %s', (dialect) => {
     // Outgoing only: nothing to read, so no SYNC job (its email goes out through claimOutgoingEmails).
     await configureMailbox(hub, mailboxes[SVEN], { profileId, incomingMethod: 'NONE' as never });
     await configureMailbox(hub, mailboxes[ADMIN], { profileId, state: 'DISABLED_BY_ADMIN' as never });
+    // The organization's expansion windows for recurring meetings go with every claim (Dynamics' defaults: 3 and 12 months).
+    const WINDOWS = 'mutation($input: UpdateEmailSettingsInput!) { updateEmailSettings(input: $input) { pastExpansionWindowMonths futureExpansionWindowMonths } }';
+    expect(ok(await hub.gql('{ emailSettings { pastExpansionWindowMonths futureExpansionWindowMonths } }', {}, admin)).emailSettings).toEqual({ pastExpansionWindowMonths: 3, futureExpansionWindowMonths: 12 });
+    for (const [input, field] of [[{ pastExpansionWindowMonths: 0 }, 'input.pastExpansionWindowMonths'], [{ pastExpansionWindowMonths: 121 }, 'input.pastExpansionWindowMonths'], [{ futureExpansionWindowMonths: 141 }, 'input.futureExpansionWindowMonths']] as const) {
+      failed(await hub.gql(WINDOWS, { input }, admin), 'BAD_USER_INPUT', field);
+    }
+    failed(await hub.gql(WINDOWS, { input: { futureExpansionWindowMonths: 24 } }, await hub.login(SAM)), 'FORBIDDEN');
+    expect(ok(await hub.gql(WINDOWS, { input: { pastExpansionWindowMonths: 6, futureExpansionWindowMonths: 24 } }, admin)).updateEmailSettings).toEqual({ pastExpansionWindowMonths: 6, futureExpansionWindowMonths: 24 });
 
     const [test, sync, ...rest] = await claim('engine-a');
     expect(rest).toEqual([]);
@@ -119,7 +128,11 @@ describe.each(DIALECTS)('the sync engine\'s mailbox work on %s', (dialect) => {
       sentFolder: 'Sent Items',
       trackedFolders: ['Projects/Acme'],
       pollIntervalSeconds: 300,
+      pastExpansionWindowMonths: 6,
+      futureExpansionWindowMonths: 24,
+      timeZone: null,
     });
+    ok(await hub.gql(WINDOWS, { input: { pastExpansionWindowMonths: 3, futureExpansionWindowMonths: 12 } }, admin));
     expect(secondsUntil(new Date(sync.leaseUntil))).toBeGreaterThan(100);
     expect(secondsUntil(new Date(sync.leaseUntil))).toBeLessThanOrEqual(120);
     // Credentials decrypt only for the sync engine; a mailbox without them gets null.

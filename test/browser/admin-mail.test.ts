@@ -198,6 +198,7 @@ describe('the mail console', () => {
     await field('Skip bulk mail').uncheck();
     await field('Blocked domains').fill('spam.example\nnewsletters.example.org');
     await field('Largest attachment (KB)').fill('10240');
+    await field('Months ahead').fill('24');
     await page.getByRole('button', { name: 'Save settings' }).click();
     const prefixError = page.locator('#setting-tokenPrefix-error');
     await prefixError.waitFor();
@@ -215,6 +216,12 @@ describe('the mail console', () => {
     expect(await field('Skip bulk mail').isChecked()).toBe(false);
     expect(await field('Blocked domains').inputValue()).toBe('spam.example\nnewsletters.example.org');
     expect(await field('Largest attachment (KB)').inputValue()).toBe('10240');
+    // Recurring meetings from Exchange: kept 3 months back (the default) and, now, 24 ahead; more than 140 is refused beside the field.
+    expect([await field('Months back').inputValue(), await field('Months ahead').inputValue()]).toEqual(['3', '24']);
+    await field('Months ahead').fill('141');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#setting-futureExpansionWindowMonths-error').waitFor();
+    await field('Months ahead').fill('24');
     await shoot('admin-mail-settings');
   });
 

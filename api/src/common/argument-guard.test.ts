@@ -58,6 +58,7 @@ const BOUNDED_ELSEWHERE: Record<string, string> = {
   'after': 'decodeCursor refuses anything longer than a cursor',
   'markEmailFailed.reason': 'cut to fit (outgoing-send-queue.service)',
   'claimMailboxes.engineId': '1 to 100 characters (mailbox-sync.service)',
+  'reportMailboxTimeZone.timeZone': 'an IANA zone Intl knows, at most MAX_TIME_ZONE characters (mailbox-sync.service)',
   'removeFolderTrackingRule.folder': 'only compared, never stored',
   'login.email': 'only compared, never stored',
   'login.password': 'only compared with the hash, never stored',

@@ -96,4 +96,14 @@ export class UpdateEmailSettingsInput {
   @Min(1)
   @Max(16384)
   maxBodyKb?: number;
+
+  @Field(() => Int, { nullable: true })
+  @Min(1)
+  @Max(120)
+  pastExpansionWindowMonths?: number;
+
+  @Field(() => Int, { nullable: true })
+  @Min(1)
+  @Max(140)
+  futureExpansionWindowMonths?: number;
 }

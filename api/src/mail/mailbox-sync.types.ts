@@ -153,6 +153,12 @@ export class MailboxWork {
   @Field(() => Int, { description: 'The organization\'s maxBodyKb: trackEmails keeps this much of each body, so the engine need not send more.' })
   maxBodyKb: number;
 
+  @Field(() => Int, { description: 'The organization\'s pastExpansionWindowMonths: recurring meetings are expanded this many months back.' })
+  pastExpansionWindowMonths: number;
+
+  @Field(() => Int, { description: 'The organization\'s futureExpansionWindowMonths: recurring meetings are expanded this many months ahead.' })
+  futureExpansionWindowMonths: number;
+
   @Field(() => String, { nullable: true, description: 'The mailbox\'s time zone as the hub has it (reportMailboxTimeZone); the engine reports it again only when the server\'s differs.' })
   timeZone: string | null;
 }

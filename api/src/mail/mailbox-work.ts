@@ -32,7 +32,7 @@ export class MailboxWorkBuilder {
   ) {}
 
   /** What the engine needs for each claimed mailbox, in a fixed number of statements (plus one decryption each). */
-  async build(engineId: string, claimed: readonly Claimed[], until: Date, settings: Pick<OrganizationEmailSettings, 'processEmailOnlyForApprovedMailboxes' | 'folderTrackingEnabled' | 'maxBodyKb'>): Promise<MailboxWork[]> {
+  async build(engineId: string, claimed: readonly Claimed[], until: Date, settings: Pick<OrganizationEmailSettings, 'processEmailOnlyForApprovedMailboxes' | 'folderTrackingEnabled' | 'maxBodyKb' | 'pastExpansionWindowMonths' | 'futureExpansionWindowMonths'>): Promise<MailboxWork[]> {
     if (!claimed.length) return [];
     this.log.debug({ engineId, mailboxes: claimed.map((c) => c.id) }, 'mailboxes claimed');
     const { processEmailOnlyForApprovedMailboxes: onlyApproved, folderTrackingEnabled: folderTracking } = settings;
@@ -93,6 +93,8 @@ export class MailboxWorkBuilder {
         trackedFolderIds: (folders.get(id) ?? []).map((folder) => folder.folderId),
         pollIntervalSeconds: profile.pollIntervalSeconds,
         maxBodyKb: settings.maxBodyKb,
+        pastExpansionWindowMonths: settings.pastExpansionWindowMonths,
+        futureExpansionWindowMonths: settings.futureExpansionWindowMonths,
         timeZone: mailbox.timeZone,
       });
     }

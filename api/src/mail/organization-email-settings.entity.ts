@@ -112,6 +112,14 @@ export class OrganizationEmailSettings {
   @Column('int')
   maxBodyKb: number;
 
+  @Field(() => Int, { description: 'Dynamics\' PastExpansionWindow: occurrences of recurring meetings from Exchange are kept this many months back (1–120).' })
+  @Column('int', { default: 3 })
+  pastExpansionWindowMonths: number;
+
+  @Field(() => Int, { description: 'Dynamics\' FutureExpansionWindow: occurrences of recurring meetings from Exchange are kept this many months ahead (1–140).' })
+  @Column('int', { default: 12 })
+  futureExpansionWindowMonths: number;
+
   @Field()
   @UpdateDateColumn({ type: 'datetime', precision: 6 })
   updatedAt: Date;
@@ -146,4 +154,6 @@ export const DEFAULT_EMAIL_SETTINGS: Omit<OrganizationEmailSettings, 'updatedAt'
   processEmailOnlyForApprovedMailboxes: true,
   maxAttachmentKb: 5120,
   maxBodyKb: 1024,
+  pastExpansionWindowMonths: 3,
+  futureExpansionWindowMonths: 12,
 };

@@ -11,7 +11,7 @@ const work = (extra: Partial<MailboxWork>): MailboxWork => ({
   outgoing: { host: 'smtp.example.test', port: 25, tls: 'NONE', allowInvalidCertificates: false },
   credentials: { status: 'PRESENT', method: 'PASSWORD', username: 'sam', secret: 'x' },
   ews: null, actEnabled: false, incomingEnabled: true, outgoingEnabled: true, isForwardMailbox: false, deleteForwardedCopies: false, forwardSources: [],
-  cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], trackedFolderIds: [], pollIntervalSeconds: 60, maxBodyKb: 1024, timeZone: null,
+  cursor: null, processEmailFrom: null, resyncFrom: null, sentFolder: null, trackedFolders: [], trackedFolderIds: [], pollIntervalSeconds: 60, maxBodyKb: 1024, pastExpansionWindowMonths: 3, futureExpansionWindowMonths: 12, timeZone: null,
   ...extra,
 });
 

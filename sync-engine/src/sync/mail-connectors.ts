@@ -1,4 +1,3 @@
-import type { ExpansionWindow } from '../mail/ews/ews-calendar-series.js';
 import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { EwsCalendarSource } from '../mail/ews/ews-calendar.js';
@@ -30,8 +29,6 @@ export class RealMailConnectors implements MailConnectors {
   constructor(
     private readonly log: Log,
     ewsOptions: Omit<EwsServicesOptions, 'logger'> = {},
-    /** How far recurring series are expanded (Dynamics' expansion windows); default: Dynamics' defaults. */
-    private readonly expansionWindow?: ExpansionWindow,
   ) {
     this.senders = new SmtpSenders({ logger: log });
     this.ews = new EwsServices({ ...ewsOptions, logger: log });
@@ -49,7 +46,7 @@ export class RealMailConnectors implements MailConnectors {
 
   calendar(work: MailboxWork): CalendarSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
-    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address), { window: this.expansionWindow, timeZone: work.timeZone });
+    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address), { window: { pastMonths: work.pastExpansionWindowMonths, futureMonths: work.futureExpansionWindowMonths }, timeZone: work.timeZone });
   }
 
   timeZone(work: MailboxWork): { read(signal?: AbortSignal): Promise<{ zone: string | null; problem: string | null }> } | null {

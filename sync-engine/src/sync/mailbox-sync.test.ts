@@ -123,6 +123,8 @@ const work = (extra: Partial<MailboxWork> = {}): MailboxWork => ({
   trackedFolderIds: [],
   pollIntervalSeconds: 60,
   maxBodyKb: 1024,
+  pastExpansionWindowMonths: 3,
+  futureExpansionWindowMonths: 12,
   timeZone: null,
   ...extra,
 });

@@ -27,6 +27,8 @@ export const NUMBERS = [
   'smartMatchWindowDays',
   'maxAttachmentKb',
   'maxBodyKb',
+  'pastExpansionWindowMonths',
+  'futureExpansionWindowMonths',
 ] as const satisfies readonly (keyof EmailSettings)[];
 
 const CHOICES = ['defaultIncomingMethod', 'defaultOutgoingMethod', 'defaultAppointmentsContactsTasksMethod', 'defaultAutoCreateRecords'] as const;

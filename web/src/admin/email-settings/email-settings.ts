@@ -14,7 +14,7 @@ const SETTINGS_FIELDS = /* GraphQL */ `
     folderTrackingEnabled queueCaseRulesEnabled
     skipAutoReplies skipBounces skipBulkMail
     blockedAddresses blockedDomains
-    maxAttachmentKb maxBodyKb updatedAt
+    maxAttachmentKb maxBodyKb pastExpansionWindowMonths futureExpansionWindowMonths updatedAt
   }
 `;
 

@@ -1155,6 +1155,7 @@ export const en = {
         automated: 'Automated email',
         blocked: 'Blocked senders',
         limits: 'Size limits',
+        recurring: 'Recurring meetings',
       },
       explain: {
         defaults: 'Mailboxes created from now on start with these methods; existing mailboxes keep theirs.',
@@ -1163,6 +1164,7 @@ export const en = {
         automated: 'Messages no person wrote are not tracked.',
         blocked: 'Email from or to these is never tracked. One a line.',
         limits: 'Larger attachments are not stored; longer bodies are cut and marked as cut.',
+        recurring: 'A recurring meeting from Exchange is kept as its series and its occurrences in this window around today; the window moves with the days.',
       },
       labels: {
         defaultIncomingMethod: 'Incoming email',
@@ -1190,6 +1192,8 @@ export const en = {
         blockedDomains: 'Blocked domains',
         maxAttachmentKb: 'Largest attachment (KB)',
         maxBodyKb: 'Longest body (KB)',
+        pastExpansionWindowMonths: 'Months back',
+        futureExpansionWindowMonths: 'Months ahead',
       },
       hints: {
         defaultAutoCreateRecords: 'For a sender no contact, lead or account has.',
@@ -1214,6 +1218,8 @@ export const en = {
         blockedDomains: 'Such as example.com; its subdomains too.',
         maxAttachmentKb: '1 to 131,072 (128 MB); Dynamics’ default is 5,120.',
         maxBodyKb: '1 to 16,384.',
+        pastExpansionWindowMonths: '1 to 120.',
+        futureExpansionWindowMonths: '1 to 140.',
       },
       tokenExample: (token: string) => `A token looks like ${token}`,
       save: 'Save settings',

@@ -1095,6 +1095,7 @@ export const sv: Messages = {
         automated: 'Automatisk e-post',
         blocked: 'Blockerade avsändare',
         limits: 'Storleksgränser',
+        recurring: 'Återkommande möten',
       },
       explain: {
         defaults: 'Postlådor som skapas från och med nu får de här metoderna; befintliga postlådor behåller sina.',
@@ -1103,6 +1104,7 @@ export const sv: Messages = {
         automated: 'Meddelanden som ingen person har skrivit spåras inte.',
         blocked: 'E-post från eller till dessa spåras aldrig. En per rad.',
         limits: 'Större bifogade filer lagras inte; längre brödtext kortas och markeras som kortad.',
+        recurring: 'Ett återkommande möte från Exchange sparas som sin serie och sina förekomster i det här fönstret runt i dag; fönstret flyttas med dagarna.',
       },
       labels: {
         defaultIncomingMethod: 'Inkommande e-post',
@@ -1130,6 +1132,8 @@ export const sv: Messages = {
         blockedDomains: 'Blockerade domäner',
         maxAttachmentKb: 'Största bifogade fil (kB)',
         maxBodyKb: 'Längsta brödtext (kB)',
+        pastExpansionWindowMonths: 'Månader bakåt',
+        futureExpansionWindowMonths: 'Månader framåt',
       },
       hints: {
         defaultAutoCreateRecords: 'För en avsändare som ingen kontakt, potentiell kund eller inget konto har.',
@@ -1154,6 +1158,8 @@ export const sv: Messages = {
         blockedDomains: 'Till exempel example.com; även dess underdomäner.',
         maxAttachmentKb: '1 till 131 072 (128 MB); standard i Dynamics är 5 120.',
         maxBodyKb: '1 till 16 384.',
+        pastExpansionWindowMonths: '1 till 120.',
+        futureExpansionWindowMonths: '1 till 140.',
       },
       tokenExample: (token: string) => `En token ser ut så här: ${token}`,
       save: 'Spara inställningar',
