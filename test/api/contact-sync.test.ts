@@ -41,6 +41,10 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     mobilePhone: w.mobilePhone, emails: w.emails, tracked: true, changeKey: `${itemId}-ck`, lastModifiedAt: new Date().toISOString(), crmContactId: w.contactId, ...extra,
   });
   const later = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+  const CONFLICTS = 'query($id: ID!) { node(id: $id) { ... on Contact { syncConflicts { rule winner crmModifiedAt exchangeModifiedAt losingVersion { firstName lastName jobTitle telephone mobilePhone emails } } } } }';
+  const conflictsOf = async (id: string, token = sam) => ok(await hub.gql(CONFLICTS, { id }, token)).node.syncConflicts as any[];
+  // The contact changed on both sides (the test below); its conflicts are read again once Sam may no longer read numbers.
+  let bothSides: string;
 
   beforeAll(async () => {
     hub = await startHub({ dialect });
@@ -129,12 +133,23 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     expect(outlookWins).toMatchObject({ outcome: 'UPDATED', contactId });
     expect((await contact(contactId)).jobTitle).toBe('CEO');
     expect(await claim()).toEqual([]);
+    // The CRM's version that lost is kept, with its number, as for tasks and appointments.
+    bothSides = contactId;
+    expect(await conflictsOf(contactId)).toEqual([
+      { rule: 'LATER_CHANGE_WINS', winner: 'EXCHANGE', crmModifiedAt: expect.any(String), exchangeModifiedAt: expect.any(String), losingVersion: { firstName: 'Åsa', lastName: `Ny ${tag}`, jobTitle: 'CFO', telephone: '+46 8 555 01 00', mobilePhone: null, emails: [`fia.${tag}@contoso.example`] } },
+    ]);
 
     // Now the CRM's change is the later one (Outlook's edit is an hour old): the CRM keeps its version and writes it out.
     ok(await hub.gql(UPDATE, { id: contactId, input: { jobTitle: 'Chair' } }, sam));
     const crmWins = ok(await sync([outlook('AAMkBoth=', { surname: `Ny ${tag}`, emails: [`fia.${tag}@contoso.example`], jobTitle: 'Intern', changeKey: 'CK-intern', lastModifiedAt: later(-3600) })])).syncMailboxContacts[0];
     expect(crmWins).toMatchObject({ outcome: 'CRM_VERSION_KEPT', contactId });
     expect((await contact(contactId)).jobTitle).toBe('Chair');
+    // Outlook's version lost this time: kept too, newest first.
+    expect((await conflictsOf(contactId)).map((c) => [c.winner, c.losingVersion.jobTitle])).toEqual([['CRM', 'Intern'], ['EXCHANGE', 'CFO']]);
+    // Whoever may not change the contact sees none (the loser may say more than they see).
+    const sara = await hub.login('sara.sales@demo.crm.test');
+    const asSara = ok(await hub.gql(CONFLICTS.replace('syncConflicts', 'lastName syncConflicts'), { id: contactId }, sara)).node;
+    expect(asSara).toEqual({ lastName: `Ny ${tag}`, syncConflicts: [] });
     const [write] = await claim();
     expect(write).toMatchObject({ contactId, itemId: 'AAMkBoth=', changeKey: 'CK-intern', jobTitle: 'Chair' });
     // Without a modification time (or in the same second) the CRM wins too.
@@ -328,5 +343,8 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     expect(ok(await sync([back])).syncMailboxContacts[0].outcome).toBe('UNCHANGED');
     expect(ok(await sync([{ ...back, changeKey: 'CK3', jobTitle: 'Senior analyst', lastModifiedAt: later(60) }])).syncMailboxContacts[0].outcome).toBe('UPDATED');
     expect(await contact(made, admin)).toMatchObject({ jobTitle: 'Senior analyst', telephone: '+46 8 555 08 00', mobilePhone: '+46 70 555 08 00' });
+    // A losing version kept with a number shows it only to who may read numbers.
+    expect((await conflictsOf(bothSides)).every((c) => c.losingVersion.telephone === null)).toBe(true);
+    expect((await conflictsOf(bothSides, admin)).find((c) => c.winner === 'EXCHANGE').losingVersion.telephone).toBe('+46 8 555 01 00');
   });
 });

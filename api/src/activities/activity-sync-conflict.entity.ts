@@ -1,41 +1,15 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { DateTimeColumn, EnumColumn, IdColumn } from '../common/columns';
+import { Entity, Index } from 'typeorm';
+import { IdColumn } from '../common/columns';
+import { SyncConflictColumns } from '../tracking/sync-conflict-columns';
 
 /**
  * A version of an activity that lost when it was changed both in the CRM and in a mailbox (Exchange) between two
- * syncs: kept so nobody's edit is silently gone (docs/two-way-sync.md, "the later change wins").
+ * syncs: kept so nobody's edit is silently gone (docs/two-way-sync.md, "the later change wins"). The loser is a
+ * TaskShape or an appointment's shape.
  */
 @Entity('activity_sync_conflict')
 @Index(['activityId', 'occurredAt'])
-export class ActivitySyncConflict {
-  @PrimaryColumn('varchar', { length: 36 })
-  id: string;
-
+export class ActivitySyncConflict extends SyncConflictColumns {
   @IdColumn()
   activityId: string;
-
-  @IdColumn()
-  mailboxId: string;
-
-  /** When the hub saw both changes. */
-  @DateTimeColumn()
-  occurredAt: Date;
-
-  /** SyncConflictRule. */
-  @EnumColumn(32)
-  rule: string;
-
-  /** SyncSide whose version was kept. */
-  @EnumColumn(16)
-  winner: string;
-
-  @DateTimeColumn()
-  crmModifiedAt: Date;
-
-  @DateTimeColumn()
-  exchangeModifiedAt: Date;
-
-  /** The losing version as JSON (a TaskShape for tasks). */
-  @Column('text')
-  losingVersion: string;
 }

@@ -47,8 +47,8 @@ export class SyncedAppointmentVersion {
   cancelled: boolean;
 }
 
-/** One GraphQL type per kind of activity, alike but for the losing version's shape. */
-function settledConflictType<V extends object>(name: string, kind: string, version: ClassType<V>) {
+/** One GraphQL type per kind of activity (and for contacts), alike but for the losing version's shape. */
+export function settledConflictType<V extends object>(name: string, kind: string, version: ClassType<V>) {
   @ObjectType(name, { description: `${kind} changed in the CRM and in the owner's Exchange mailbox between two syncs: which version won, and the one that lost.` })
   class SettledConflict {
     @Field({ description: 'When the hub saw both changes.' })

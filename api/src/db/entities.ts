@@ -13,6 +13,7 @@ import { ExchangeCalendarLink } from '../tracking/exchange-calendar-link.entity'
 import { ExchangeTaskLink } from '../tracking/exchange-tasks/exchange-task-link.entity';
 import { ExchangeContactLink } from '../tracking/exchange-contacts/exchange-contact-link.entity';
 import { ActivitySyncConflict } from '../activities/activity-sync-conflict.entity';
+import { ContactSyncConflict } from '../records/contact-sync-conflict.entity';
 import { MailboxServerFolder } from '../mail/mailbox-server-folder.entity';
 import { MailboxAlert } from '../mail/mailbox-alert.entity';
 import { QuarantinedMessage } from '../mail/quarantined-message.entity';
@@ -77,6 +78,7 @@ export const ENTITIES = [
   ExchangeTaskLink,
   ExchangeContactLink,
   ActivitySyncConflict,
+  ContactSyncConflict,
   MailboxServerFolder,
   OrganizationEmailSettings,
   TrackingTokenCounter,

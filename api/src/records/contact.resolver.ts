@@ -1,4 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { canUseField } from '../access/principal';
+import { AccessEntity } from '../access/privileges';
+import { MAX_SYNC_CONFLICTS_SHOWN } from '../activities/sync-conflict.types';
 import { expectGlobalId } from '../common/global-id';
 import { connectionOf } from '../common/pagination';
 import { principalOf, type RequestContext } from '../graphql/context';
@@ -6,6 +9,8 @@ import { Account } from './account.entity';
 import { Lead } from './lead.entity';
 import { Contact } from './contact.entity';
 import { ContactListArgs, CreateContactInput, UpdateContactInput } from './contact.inputs';
+import type { ContactSyncConflict } from './contact-sync-conflict.entity';
+import { ContactSyncConflictView, SyncedContactVersion } from './contact-sync-conflict.types';
 import { emailEnabledFieldsResolver } from './record-fields.resolver';
 import { toListQuery } from './record-inputs';
 
@@ -35,9 +40,42 @@ export class ContactResolver extends emailEnabledFieldsResolver(Contact, 'contac
     return ((await ctx.loaders.readable.account.load(contact.accountId)) as Account | undefined) ?? null;
   }
 
+  @FieldResolver(() => [ContactSyncConflictView], {
+    description: `Changes made both here and in a mailbox owner's Outlook between two syncs, newest first, at most ${MAX_SYNC_CONFLICTS_SHOWN}, each with the version that lost. Empty to whoever may not change the contact; numbers only to who may read them.`,
+  })
+  async syncConflicts(@Root() contact: Contact, @Ctx() ctx: RequestContext): Promise<ContactSyncConflictView[]> {
+    if (!(await ctx.loaders.writable.contact.load(contact))) return [];
+    const principal = principalOf(ctx);
+    // The losing version may hold a number column security hides from this reader.
+    const hidden = (['telephone', 'mobilePhone'] as const).filter((field) => !canUseField(principal, AccessEntity.CONTACT, field, 'read'));
+    return (await ctx.loaders.contactSyncConflicts.load(contact.id)).slice(0, MAX_SYNC_CONFLICTS_SHOWN).map((row) => contactConflictView(row, hidden));
+  }
+
   @FieldResolver(() => Lead, { nullable: true, description: 'The lead this contact was made from; null when none or you may not read it.' })
   async originatingLead(@Root() contact: Contact, @Ctx() ctx: RequestContext): Promise<Lead | null> {
     if (!contact.originatingLeadId) return null;
     return ((await ctx.loaders.readable.lead.load(contact.originatingLeadId)) as Lead | undefined) ?? null;
   }
+}
+
+/** The stored conflict as GraphQL shows it, without the numbers the reader may not read. */
+function contactConflictView(row: ContactSyncConflict, hidden: readonly ('telephone' | 'mobilePhone')[]): ContactSyncConflictView {
+  const loser = JSON.parse(row.losingVersion) as Partial<SyncedContactVersion>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  const version = Object.assign(new SyncedContactVersion(), {
+    firstName: text(loser.firstName),
+    lastName: text(loser.lastName),
+    jobTitle: text(loser.jobTitle),
+    telephone: hidden.includes('telephone') ? null : text(loser.telephone),
+    mobilePhone: hidden.includes('mobilePhone') ? null : text(loser.mobilePhone),
+    emails: Array.isArray(loser.emails) ? loser.emails.filter((e): e is string => typeof e === 'string') : [],
+  });
+  return Object.assign(new ContactSyncConflictView(), {
+    occurredAt: row.occurredAt,
+    rule: row.rule,
+    winner: row.winner,
+    crmModifiedAt: row.crmModifiedAt,
+    exchangeModifiedAt: row.exchangeModifiedAt,
+    losingVersion: version,
+  }) as ContactSyncConflictView;
 }

@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { Privilege } from '../access/privileges';
-import { byKey } from '../common/loader-rows';
+import { byKey, grouped } from '../common/loader-rows';
 import { RecordShare } from '../access/record-share.entity';
+import { ContactSyncConflict } from './contact-sync-conflict.entity';
 import { EmailAddress } from './email-address.entity';
 import type { OwnedRecord } from './owned-record';
 import type { RecordKind } from './record-kind';
@@ -19,6 +20,8 @@ export interface RecordLoaders {
   readonly emails: DataLoader<string, string[]>;
   /** `${kind}:${id}` → the record's shares, oldest first. The caller's right to see them is checked by the field. */
   readonly shares: DataLoader<string, RecordShare[]>;
+  /** contact id → the versions that lost a sync conflict with Outlook, newest first. The caller's right to see them is checked by the field. */
+  readonly contactSyncConflicts: DataLoader<string, ContactSyncConflict[]>;
 }
 
 /** Groups `${kind}:${id}` keys by kind, so each kind is read in one statement. */
@@ -73,6 +76,9 @@ export function createRecordLoaders(db: DataSource, stores: RecordStores, princi
       }
       return keys.map((key) => found.get(key) ?? []);
     }),
+    contactSyncConflicts: new DataLoader(async (ids) =>
+      grouped(await db.getRepository(ContactSyncConflict).find({ where: { contactId: In([...ids]) }, order: { occurredAt: 'DESC' } }), ids, (r) => r.contactId),
+    ),
     shares: new DataLoader(async (keys) => {
       const found = new Map<string, RecordShare[]>();
       for (const [kind, ids] of idsByKind(keys)) {

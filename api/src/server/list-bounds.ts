@@ -72,6 +72,7 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'Mutation.syncMailboxTasks': 2 * MAX_TASKS_PER_SYNC, // one result per task and per known deleted id sent
   'Task.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,
   'Appointment.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,
+  'Contact.syncConflicts': MAX_SYNC_CONFLICTS_SHOWN,
   'Mutation.syncMailboxContacts': 2 * MAX_CONTACTS_PER_SYNC, // one result per contact and per known deleted id sent
 };
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ActivitySyncConflict } from '../activities/activity-sync-conflict.entity';
+import { ContactSyncConflict } from '../records/contact-sync-conflict.entity';
 import { newId } from '../common/ids';
 import type { SyncConflictRule, SyncSide } from './sync-conflict-rule';
 
@@ -19,4 +20,10 @@ export interface SettledConflict {
 export async function recordSyncConflict(em: EntityManager, conflict: SettledConflict, now: Date): Promise<void> {
   const { loser, ...rest } = conflict;
   await em.insert(ActivitySyncConflict, { id: newId(), ...rest, occurredAt: now, losingVersion: JSON.stringify(loser === null ? { deleted: true } : loser) });
+}
+
+/** Keeps a contact's losing version (Contact.syncConflicts); the loser is the shape as the owner's mailbox may hold it. */
+export async function recordContactSyncConflict(em: EntityManager, conflict: Omit<SettledConflict, 'activityId' | 'loser'> & { readonly contactId: string; readonly loser: object }, now: Date): Promise<void> {
+  const { loser, ...rest } = conflict;
+  await em.insert(ContactSyncConflict, { id: newId(), ...rest, occurredAt: now, losingVersion: JSON.stringify(loser) });
 }

@@ -16,7 +16,8 @@ import { EmailAddress } from '../../records/email-address.entity';
 import { fullNameOf } from '../../records/person-name';
 import type { RecordWriter } from '../../records/record-writer';
 import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
-import { decideLinkedChange } from '../sync-conflict-rule';
+import { recordContactSyncConflict } from '../sync-conflict-log';
+import { decideLinkedChange, SyncSide } from '../sync-conflict-rule';
 import { accountsNamedBy, companiesOf, mayLinkToAccount, type CompanyAccount } from './company-accounts';
 import { contactFingerprint, mergeIntoCrm, shapeOfCrmContact, shapeOfOutlookContact, withheldFrom, withholding, type ContactPhoneField, type ContactShape } from './contact-shape';
 import { ContactSyncOutcome, ContactWriteField, MAX_CONTACT_WRITES, type ContactSyncResult, type ContactWrite, type ExchangeContactInput } from './contact-sync.inputs';
@@ -172,7 +173,11 @@ export class ContactSyncService {
               result(input.itemId, ContactSyncOutcome.NOT_ALLOWED, link.contactId);
               break;
             }
-            if (decision.conflict) this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; Outlook\'s later change is taken');
+            if (decision.conflict) {
+              this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; Outlook\'s later change is taken');
+              const crmVersion = withholding(shapeOfCrmContact(target, emails.get(target.id) ?? [], withheld, companies.get(target.id) ?? null), withheld);
+              await recordContactSyncConflict(em, { contactId: target.id, mailboxId: mailbox.id, rule: decision.conflict, winner: SyncSide.EXCHANGE, crmModifiedAt: target.updatedAt, exchangeModifiedAt: input.lastModifiedAt ?? new Date(0), loser: crmVersion }, now);
+            }
             await this.merge(em, owner, target, shape, accountOf(i));
             // The CRM's merged version (fields Outlook left empty, more addresses) differs from Outlook's: claimContactWrites writes it back.
             await recordContactLink(em, { ...seen, fingerprint, company: shape.company }, now);
@@ -181,7 +186,10 @@ export class ContactSyncService {
           case 'KEEP_CRM':
             // The link keeps its fingerprint, so the CRM's version is handed out by claimContactWrites and overwrites Outlook's.
             await recordContactLink(em, seen, now);
-            this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; the CRM\'s change is kept and Outlook\'s is overwritten');
+            if (decision.conflict) {
+              this.log.info({ mailboxId: mailbox.id, contactId: target.id, rule: decision.conflict }, 'contact changed in the CRM and in Outlook; the CRM\'s change is kept and Outlook\'s is overwritten');
+              await recordContactSyncConflict(em, { contactId: target.id, mailboxId: mailbox.id, rule: decision.conflict, winner: SyncSide.CRM, crmModifiedAt: target.updatedAt, exchangeModifiedAt: input.lastModifiedAt ?? new Date(0), loser: withholding(shape, withheld) }, now);
+            }
             result(input.itemId, ContactSyncOutcome.CRM_VERSION_KEPT, link.contactId);
             break;
         }
