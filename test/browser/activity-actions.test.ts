@@ -233,6 +233,23 @@ describe('activities from a record page', () => {
     await moved.getByText(`The CRM’s version was “${meeting}”, starting`, { exact: false }).waitFor();
     await moved.getByText('at Room Vega', { exact: false }).waitFor();
     await shoot('appointment-sync-conflict');
+
+    // And the contact: written to Sam's Outlook, given a title in the CRM and, later, another one in Outlook. Outlook's
+    // wins; the contact page shows the CRM's version as the one that lost.
+    const contactWrites = ok(await hub.gql('mutation($m: ID!, $l: ID!) { claimContactWrites(mailboxId: $m, leaseId: $l, first: 50) { contactId givenName surname displayName jobTitle businessPhone mobilePhone emails fingerprint } }', { m: samMailbox, l: lease }, hub.syncServiceKey)).claimContactWrites as any[];
+    const written = contactWrites.find((w) => w.contactId === contact)!;
+    ok(await hub.gql('mutation($m: ID!, $l: ID!, $w: [ContactWriteInput!]!) { reportContactWrites(mailboxId: $m, leaseId: $l, writes: $w) }', { m: samMailbox, l: lease, w: contactWrites.map((w) => ({ contactId: w.contactId, itemId: `AAMkCon-${w.contactId}`, changeKey: 'CK1', fingerprint: w.fingerprint })) }, hub.syncServiceKey));
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { id } }', { id: contact, input: { jobTitle: 'Buyer' } }, sam));
+    const CONTACTS = 'mutation($m: ID!, $l: ID!, $c: [ExchangeContactInput!]!) { syncMailboxContacts(mailboxId: $m, leaseId: $l, contacts: $c) { outcome } }';
+    const outlookContact = { itemId: `AAMkCon-${contact}`, givenName: written.givenName, surname: written.surname, displayName: written.displayName, jobTitle: 'Head of purchasing', businessPhone: null, mobilePhone: null, emails: written.emails, tracked: true, changeKey: 'CK2', lastModifiedAt: new Date(Date.now() + 3_600_000).toISOString(), crmContactId: contact };
+    expect(ok(await hub.gql(CONTACTS, { m: samMailbox, l: lease, c: [outlookContact] }, hub.syncServiceKey)).syncMailboxContacts).toEqual([{ outcome: 'UPDATED' }]);
+
+    await page.reload();
+    const details = page.locator('aside.details');
+    await details.getByText('Changed in the CRM and in Outlook at once').click();
+    await details.getByText('Outlook’s version was kept as the later change.', { exact: false }).waitFor();
+    await details.getByText('The CRM’s version was “Ändras, Buyer”', { exact: false }).waitFor();
+    await shoot('contact-sync-conflict');
     expect(errors).toEqual([]);
   });
 

@@ -26,6 +26,7 @@ const CONTACT = graphql('ContactRecord')`
   query ContactRecord($id: ID!) { node(id: $id) { __typename ...ContactDetailFields } }
   fragment ContactDetailFields on Contact {
     id fullName firstName lastName viewerAccess { write delete assign share appendTo } jobTitle emails telephone mobilePhone status account { id name } originatingLead { id fullName } ${STAMPS}
+    syncConflicts { occurredAt rule winner losingVersion { firstName lastName jobTitle telephone mobilePhone emails } }
   }
 `;
 const LEAD = graphql('LeadRecord')`
