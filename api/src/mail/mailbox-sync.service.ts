@@ -11,6 +11,7 @@ import { runClaim } from '../db/lease-claim';
 import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import type { Clock } from '../platform/clock';
+import { rebaseOutlookTaskDays } from '../tracking/exchange-tasks/task-days-rebase';
 import type { EmailSettingsService } from './email-settings.service';
 import { EmailServerProfile } from './email-server-profile.entity';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
@@ -29,7 +30,6 @@ import { Mailbox } from './mailbox.entity';
 import type { OrganizationEmailSettings } from './organization-email-settings.entity';
 import { QuarantinedMessage } from './quarantined-message.entity';
 import { recordSyncRun } from './sync-metric-events';
-import { rebaseOutlookTaskDays } from '../tracking/exchange-tasks/task-days-rebase';
 import { afterSync, afterTest, type AlertLine } from './sync-outcome-policy';
 
 export const MAILBOX_CLAIM_LIMIT = { min: 1, max: 50, default: 5 } as const;
