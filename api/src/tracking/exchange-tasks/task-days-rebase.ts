@@ -10,7 +10,8 @@ const PAGE = 500;
 /**
  * A mailbox's time zone changed (or became known): its Outlook tasks' days stay the same days. A due or start time
  * that came from Outlook is the midnight the day began in the old zone (UTC before the zone was known); it moves to
- * that day's midnight in the new one, with the task's place on timelines. Times a person chose keep their instant.
+ * that day's midnight in the new one, with the task's place on timelines. Times a person chose keep their instant
+ * (one chosen exactly at such a midnight cannot be told from a day, and moves as one).
  */
 export async function rebaseOutlookTaskDays(em: EntityManager, mailboxId: string, from: string | null, to: string | null): Promise<number> {
   let moved = 0;
