@@ -59,6 +59,8 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
     expect(result).toMatchObject({ uid: `${tag}-review@corp.test`, outcome: 'CREATED', appointmentId: expect.any(String) });
     const appointment = ok(await hub.gql(APPOINTMENT, { id: result.appointmentId }, admin)).node;
     expect(appointment).toMatchObject({ subject: 'Contract review', startAt: '2026-12-10T09:00:00.000Z', endAt: '2026-12-10T10:00:00.000Z', allDay: false, location: 'Room Åre', state: 'OPEN' });
+    // From Exchange: it follows its organizer (a CRM change stays in the CRM), unlike one made in the CRM below.
+    expect(ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { followsOrganizer } } }', { id: result.appointmentId }, admin)).node).toEqual({ followsOrganizer: true });
     expect(appointment.parties).toEqual(expect.arrayContaining([expect.objectContaining({ address: contact.primaryEmail, record: { __typename: 'Contact' } })]));
     const timeline = ok(await hub.gql('query($id: ID!) { timeline(recordId: $id, first: 50) { edges { node { id } } } }', { id: contact.id }, admin)).timeline.edges.map((e: any) => e.node.id);
     expect(timeline).toContain(result.appointmentId);
@@ -93,6 +95,7 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
     const sara = await hub.login('sara.sales@demo.crm.test');
     ok(await hub.gql('mutation($input: CreateAppointmentInput!) { createAppointment(input: $input) { id } }', { input: { subject: `${tag} Sara's own`, startAt: '2027-02-04T08:00:00.000Z', endAt: '2027-02-04T09:00:00.000Z' } }, sara));
 
+    expect(ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { followsOrganizer } } }', { id: made }, sam)).node).toEqual({ followsOrganizer: false });
     const first = await claim();
     // Only Sam's appointment made in the CRM: not Sara's, not the meetings that came from Exchange.
     expect(first.map((w) => w.subject)).toEqual([`${tag} Site visit`]);

@@ -18,6 +18,7 @@ import type { EmailMessage } from './email-message.entity';
 import type { ActivitySyncConflict } from './activity-sync-conflict.entity';
 import { AppointmentSyncConflictView, MAX_SYNC_CONFLICTS_SHOWN, SyncConflictView, SyncedAppointmentVersion, SyncedTaskVersion } from './sync-conflict.types';
 import type { SyncConflictRule, SyncSide } from '../tracking/sync-conflict-rule';
+import { madeInCrm } from '../tracking/exchange-calendar-writes';
 
 /** A stored conflict as GraphQL shows it, with its losing version (a TaskShape or a CalendarShape as JSON) made by `version`. */
 function conflictView<T extends SyncConflictView | AppointmentSyncConflictView>(view: T, row: ActivitySyncConflict, version: (loser: Record<string, unknown>) => T['losingVersion']): T {
@@ -221,6 +222,13 @@ export class AppointmentViewResolver extends activityFieldsResolver(AppointmentV
   @FieldResolver(() => String, { nullable: true })
   async location(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return (await fullView(ctx, a)) ? (await appointment(ctx, a)).location : null;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'A meeting from an invitation or from an Exchange Calendar (a series and its occurrences too): its organizer\'s changes arrive and replace it, and changes made here stay in the CRM (they are not written to Outlook). False for one made in the CRM.',
+  })
+  async followsOrganizer(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return !madeInCrm(await appointment(ctx, a));
   }
 
   @FieldResolver(() => String, { nullable: true })

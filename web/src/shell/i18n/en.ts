@@ -860,6 +860,7 @@ export const en = {
     edit: 'Edit',
     editTaskTitle: 'Edit task',
     editAppointmentTitle: 'Edit appointment',
+    followsOrganizer: 'This meeting comes from Outlook or an invitation. Changes you make here stay in the CRM and are not sent to Outlook or to the attendees; the organizer’s next change replaces them.',
   },
   syncConflicts: {
     summary: (n: number) => count(n, { one: 'Changed in the CRM and in Outlook at once', other: 'Changed in the CRM and in Outlook at once (# times)' }),

@@ -810,6 +810,7 @@ export const sv: Messages = {
     edit: 'Ändra',
     editTaskTitle: 'Ändra uppgift',
     editAppointmentTitle: 'Ändra avtalad tid',
+    followsOrganizer: 'Mötet kommer från Outlook eller en inbjudan. Ändringar du gör här stannar i CRM och skickas inte till Outlook eller deltagarna; organisatörens nästa ändring ersätter dem.',
   },
   syncConflicts: {
     summary: (n) => count(n, { one: 'Ändrad i CRM och i Outlook samtidigt', other: 'Ändrad i CRM och i Outlook samtidigt (# gånger)' }),
