@@ -28,9 +28,9 @@ export interface MailboxSyncOptions {
   readonly wakeups?: HubWakeupSource;
 }
 
-// Appointments or tasks written to Exchange per call, and calls per run (the rest wait for the next run).
 /** A mailbox's time zone is read from its server at most this often per engine (people seldom move). */
 const ZONE_READ_INTERVAL_MS = 3_600_000;
+// Appointments or tasks written to Exchange per call, and calls per run (the rest wait for the next run).
 const WRITE_BATCH = 20;
 const WRITE_ROUNDS = 5;
 const CALENDAR_WRITE_POLL_MS = 15_000;
