@@ -270,6 +270,51 @@ describe('MailboxSync', () => {
     expect(hub.releases.at(-1)).not.toHaveProperty('actFolders');
   });
 
+  it('reads the mailbox\'s time zone before its Calendar, reports it once when it differs from the hub\'s, and a zone it cannot read stops nothing', async () => {
+    const hub = new FakeHub();
+    const seen: (string | null | undefined)[] = [];
+    const calendar = {
+      async *read(): AsyncIterable<never> {},
+      write: async () => [],
+    };
+    const api = Object.assign(hub, { claimCalendarWrites: async () => [], reportCalendarWrites: async () => undefined });
+    const readings: ({ zone: string | null; problem: string | null } | Error)[] = [{ zone: 'Europe/Berlin', problem: null }];
+    let reads = 0;
+    const connectors = {
+      incoming: () => new FakeSource([]),
+      calendar: (w: { timeZone: string | null }) => (seen.push(w.timeZone), calendar),
+      tasks: () => null,
+      contacts: () => null,
+      timeZone: () => ({
+        read: async () => {
+          reads++;
+          const next = readings.shift() ?? { zone: 'Europe/Berlin', problem: null };
+          if (next instanceof Error) throw next;
+          return next;
+        },
+      }),
+    } as unknown as MailConnectors;
+    const sync = new MailboxSync(api as unknown as HubApi, connectors, silent, { batchSize: 2, maxBatchBytes: 1 << 20, maxRequestBytes: 32 << 20, leaseSeconds: 60, idleSeconds: 0, reconcileIntervalSeconds: 3600 });
+    const exchange = (timeZone: string | null, mailboxId = 'mb-1') => work({ mailboxId, timeZone, kind: 'EXCHANGE_EWS', actEnabled: true, incoming: null, ews: { url: 'https://ews.example.test/EWS/Exchange.asmx', impersonateAddress: null, allowInvalidCertificates: false, maxConnections: 2 } });
+    // The hub does not know it yet: reported, and the Calendar is written in it this very run.
+    await sync.run(exchange(null), new AbortController().signal);
+    expect(hub.timeZones).toEqual(['Europe/Berlin']);
+    expect(seen).toEqual(['Europe/Berlin']);
+    // Within the hour it is not read again.
+    await sync.run(exchange('Europe/Berlin'), new AbortController().signal);
+    expect(reads).toBe(1);
+    // Another mailbox whose zone cannot be read (Exchange unreachable for that call) still syncs, in the zone the hub has.
+    readings.push(new Error('socket hang up'));
+    await sync.run(exchange('America/New_York', 'mb-2'), new AbortController().signal);
+    expect(seen.at(-1)).toBe('America/New_York');
+    expect(hub.releases.at(-1)).toMatchObject({ outcome: 'SUCCESS' });
+    // One that holds no zone is not reported (the hub keeps what it has).
+    readings.push({ zone: null, problem: 'No usable time zone' });
+    await sync.run(exchange(null, 'mb-3'), new AbortController().signal);
+    expect(hub.timeZones).toEqual(['Europe/Berlin']);
+    expect(seen.at(-1)).toBeNull();
+  });
+
   it('commits every batch with the cursor after it, under the lease, and reports what it processed', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([1, 2, 3, 4, 5].map((n) => raw(n)));
