@@ -282,5 +282,16 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
     // The same zone again changes nothing.
     expect(ok(await engine(REPORT_ZONE, { m: samMailbox, l: lease, z: 'Europe/Stockholm' })).reportMailboxTimeZone.timeZone).toBe('Europe/Stockholm');
     expect(ok(await hub.gql(DUE, { id: fromOutlook }, sam)).node.dueAt).toBe('2027-01-19T23:00:00.000Z');
+
+    // Sam sets it himself (for a mailbox whose Exchange keeps none): the same rule, the Outlook task keeps its day.
+    const SET_ZONE = 'mutation($m: ID!, $z: String) { updateMailbox(id: $m, input: { timeZone: $z }) { timeZone } }';
+    expect(ok(await hub.gql(SET_ZONE, { m: samMailbox, z: 'America/New_York' }, sam)).updateMailbox).toEqual({ timeZone: 'America/New_York' });
+    expect(ok(await hub.gql(DUE, { id: fromOutlook }, sam)).node.dueAt).toBe('2027-01-20T05:00:00.000Z');
+    for (const z of ['Stockholm', 'UTC+1', `Europe/${'x'.repeat(70)}`]) failed(await hub.gql(SET_ZONE, { m: samMailbox, z }, sam), 'BAD_USER_INPUT', 'input.timeZone');
+    // Someone else's mailbox is one they may not see.
+    failed(await hub.gql(SET_ZONE, { m: samMailbox, z: 'Europe/Oslo' }, sara), 'NOT_FOUND', 'id');
+    // Cleared: UTC again, and the day stays the 20th.
+    expect(ok(await hub.gql(SET_ZONE, { m: samMailbox, z: null }, sam)).updateMailbox).toEqual({ timeZone: null });
+    expect(ok(await hub.gql(DUE, { id: fromOutlook }, sam)).node.dueAt).toBe('2027-01-20T00:00:00.000Z');
   });
 });

@@ -44,7 +44,7 @@ const profileNamed = async (name: string) =>
   (ok(await hub.gql('{ emailServerProfiles { id name incomingHost pollIntervalSeconds outgoingPort hasCredentials } }', {}, admin)).emailServerProfiles as any[]).find((p) => p.name === name);
 
 const mailbox = async (address: string) =>
-  ok(await hub.gql('query($id: ID!) { mailbox(id: $id) { profile { name } incomingMethod outgoingMethod trackingFilter folderTrackingRules { folder } } }', { id: mailboxOf[address] }, admin)).mailbox;
+  ok(await hub.gql('query($id: ID!) { mailbox(id: $id) { profile { name } incomingMethod outgoingMethod trackingFilter timeZone folderTrackingRules { folder } } }', { id: mailboxOf[address] }, admin)).mailbox;
 
 beforeAll(async () => {
   hub = await startHub({ dialect: 'sqlite' });
@@ -243,9 +243,14 @@ describe('the mail console', () => {
     await field('Appointments, contacts and tasks').selectOption('NONE');
     await field('Outgoing email').selectOption('NONE');
     await field('Track').selectOption('ALL');
+    // A time zone that is none is refused beside its field; a real one is kept.
+    await field('Time zone').fill('Stockholm');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#mailbox-timeZone-error').waitFor();
+    await field('Time zone').fill('Europe/Stockholm');
     await settings.getByRole('button', { name: 'Save settings' }).click();
     await settings.getByText('Mailbox settings saved.').waitFor();
-    expect(await mailbox(SARA.email)).toMatchObject({ incomingMethod: 'SERVER_SIDE_SYNC', outgoingMethod: 'NONE', trackingFilter: 'ALL' });
+    expect(await mailbox(SARA.email)).toMatchObject({ incomingMethod: 'SERVER_SIDE_SYNC', outgoingMethod: 'NONE', trackingFilter: 'ALL', timeZone: 'Europe/Stockholm' });
 
     const rules = page.getByTestId('folder-rules');
     await rules.getByRole('button', { name: 'Add rule' }).click();

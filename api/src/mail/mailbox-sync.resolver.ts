@@ -1,7 +1,8 @@
 import { Arg, Args, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { ChannelTestInput, MAX_FOLDER_PATH, MAX_RECONCILE_ITEMS, MAX_SERVER_FOLDERS, ReportMailboxFoldersArgs, ServerMessageInput, SyncReportInput } from './mailbox-sync.inputs';
-import { MAILBOX_CLAIM_LIMIT, MAILBOX_LEASE_SECONDS, MAX_TIME_ZONE } from './mailbox-sync.service';
+import { MAILBOX_CLAIM_LIMIT, MAILBOX_LEASE_SECONDS } from './mailbox-sync.service';
+import { MAX_TIME_ZONE } from './mailbox-time-zone';
 import { MailboxWork } from './mailbox-sync.types';
 import { Mailbox } from './mailbox.entity';
 

@@ -6,12 +6,10 @@ import { ApiError, badInput, notFound } from '../common/errors';
 import { expectGlobalId, toGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
 import { repairText } from '../common/text';
-import { isTimeZone } from '../common/zoned-day';
 import { runClaim } from '../db/lease-claim';
 import { forUpdate, lockRow } from '../db/row-locks';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import type { Clock } from '../platform/clock';
-import { rebaseOutlookTaskDays } from '../tracking/exchange-tasks/task-days-rebase';
 import type { EmailSettingsService } from './email-settings.service';
 import { EmailServerProfile } from './email-server-profile.entity';
 import { FolderTrackingRule } from './folder-tracking-rule.entity';
@@ -20,6 +18,7 @@ import { checkActFolderResults, recordActFolderResults } from './act-folder-aler
 import { MailboxAlert } from './mailbox-alert.entity';
 import { approvedSql, readsIncomingSql, SYNCING_STATES_SQL } from './mailbox-eligibility-sql';
 import { recordAlert } from './mailbox-alerts';
+import { changeMailboxTimeZone, checkedTimeZone } from './mailbox-time-zone';
 import { MailboxItem } from './mailbox-item.entity';
 import { folderReportEntries, storeFolderReport } from './mailbox-folder-report';
 import { forwardedStates, stageForwardedStateChanges, stageMailboxChanges, type ForwardedStates } from './mailbox-live-events';
@@ -40,8 +39,6 @@ const MAX_NEXT_SYNC_SECONDS = 86_400;
 const DEFAULT_POLL_SECONDS = 60;
 
 const SYNC_WORK = 'claim mailboxes and report on them';
-/** The longest IANA zone name is 32 characters (America/Argentina/ComodRivadavia); this leaves room. */
-export const MAX_TIME_ZONE = 64;
 
 const conflict = (message: string) => new ApiError('CONFLICT', `leaseId: ${message}`, 'leaseId');
 /** The engine's words (quoting a mail server) as stored: repaired (common/text.ts) and cut to fit. */
@@ -318,14 +315,11 @@ export class MailboxSyncService {
    */
   async reportTimeZone(principal: Principal, mailboxGlobalId: string, leaseId: string, timeZone: string | null): Promise<Mailbox> {
     requireSyncEngine(principal, SYNC_WORK);
-    const zone = timeZone?.trim() || null;
-    if (zone !== null && (zone.length > MAX_TIME_ZONE || !isTimeZone(zone))) throw badInput('timeZone', 'must be an IANA time zone such as Europe/Stockholm', { reason: 'UNKNOWN_TIME_ZONE', value: zone.slice(0, MAX_TIME_ZONE) });
+    const zone = checkedTimeZone('timeZone', timeZone);
     const id = await this.mailboxId(mailboxGlobalId);
     return this.db.transaction(async (em) => {
       const mailbox = await this.leased(em, id, leaseId);
-      if (mailbox.timeZone === zone) return mailbox;
-      await rebaseOutlookTaskDays(em, id, mailbox.timeZone, zone);
-      await em.update(Mailbox, { id }, { timeZone: zone, updatedAt: this.clock() });
+      if (!(await changeMailboxTimeZone(em, mailbox, zone, this.clock()))) return mailbox;
       await stageMailboxChanges(this.live, em, [id], 'PROGRESS');
       return em.findOneByOrFail(Mailbox, { id });
     });

@@ -2,6 +2,7 @@ import { Field, ID, InputType } from 'type-graphql';
 import { PrivacyLevel } from '../activities/activity-enums';
 import { MaxLength, NotBlank } from '../common/validation';
 import { AutoCreateRecords, TrackingFilter } from './mail-enums';
+import { MAX_TIME_ZONE } from './mailbox-time-zone';
 
 @InputType({ description: 'Fields left out keep their value.' })
 export class UpdateMailboxInput {
@@ -13,6 +14,13 @@ export class UpdateMailboxInput {
 
   @Field(() => AutoCreateRecords, { nullable: true })
   autoCreateRecords?: AutoCreateRecords;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `The owner's IANA time zone (such as Europe/Stockholm), at most ${MAX_TIME_ZONE} characters; null clears it. Task days and all-day appointments are written to Exchange in it. The zone Exchange keeps for the mailbox, when the sync engine reads one, replaces it.`,
+  })
+  @MaxLength(MAX_TIME_ZONE)
+  timeZone?: string | null;
 }
 
 @InputType()

@@ -19,6 +19,7 @@ import type { EligibilitySettings } from './mailbox-eligibility';
 import { MailboxItem } from './mailbox-item.entity';
 import { stageMailboxChanges } from './mailbox-live-events';
 import type { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inputs';
+import { changeMailboxTimeZone, checkedTimeZone } from './mailbox-time-zone';
 import { Mailbox } from './mailbox.entity';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
@@ -78,8 +79,15 @@ export class MailboxService {
   async update(principal: Principal, globalId: string, input: UpdateMailboxInput): Promise<Mailbox> {
     const mailbox = await this.get(principal, globalId, 'id', Privilege.WRITE);
     nonNull(input, ['trackingFilter', 'privacyLevel', 'autoCreateRecords']);
+    const { timeZone, ...options } = input;
+    const zone = timeZone === undefined ? undefined : checkedTimeZone('input.timeZone', timeZone);
     await this.db.transaction(async (em) => {
-      await em.update(Mailbox, { id: mailbox.id }, { ...definedOnly({ ...input }), updatedAt: this.clock() });
+      await em.update(Mailbox, { id: mailbox.id }, { ...definedOnly({ ...options }), updatedAt: this.clock() });
+      if (zone !== undefined) {
+        // Locked and read again: an engine may be reporting the server's zone at the same moment.
+        await lockRow(em, 'mailbox', mailbox.id);
+        await changeMailboxTimeZone(em, await em.findOneByOrFail(Mailbox, { id: mailbox.id }), zone, this.clock());
+      }
       if (input.privacyLevel && input.privacyLevel !== mailbox.privacyLevel) await recomputeVisibility(em, mailbox.id);
       await stageMailboxChanges(this.live, em, [mailbox.id], 'CONFIGURATION');
     });

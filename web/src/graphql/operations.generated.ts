@@ -774,6 +774,8 @@ export type UpdateMailboxInput = {
   readonly autoCreateRecords?: AutoCreateRecords | null | undefined;
   /** What others see of email tracked from this mailbox; applies to email already tracked too. */
   readonly privacyLevel?: PrivacyLevel | null | undefined;
+  /** The owner's IANA time zone (such as Europe/Stockholm), at most 64 characters; null clears it. Task days and all-day appointments are written to Exchange in it. The zone Exchange keeps for the mailbox, when the sync engine reads one, replaces it. */
+  readonly timeZone?: string | null | undefined;
   readonly trackingFilter?: TrackingFilter | null | undefined;
 };
 
@@ -2024,7 +2026,7 @@ export type LeadDetailFieldsFragment = { readonly id: string, readonly fullName:
 export type LeadRowFieldsFragment = { readonly id: string, readonly fullName: string, readonly topic: string, readonly companyName: string | null, readonly emails: ReadonlyArray<string>, readonly primaryEmail: string | null, readonly telephone: string | null, readonly status: LeadStatus, readonly owner: { readonly id: string, readonly fullName: string } | null };
 
 export type MailboxDetailFieldsFragment = (
-  { readonly hasCredentials: boolean, readonly credentialUsername: string | null, readonly lastSyncItems: number, readonly nextSyncAt: string | null, readonly failureCount: number, readonly resyncFrom: string | null, readonly processEmailFrom: string | null, readonly appointmentsContactsTasksMethod: AppointmentsContactsTasksMethod, readonly trackingFilter: TrackingFilter, readonly privacyLevel: PrivacyLevel, readonly autoCreateRecords: AutoCreateRecords, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly serverFolders: ReadonlyArray<string> | null, readonly serverFoldersReadAt: string | null, readonly profile: { readonly id: string } | null, readonly appointmentsContactsTasksTest: { readonly status: ChannelTestStatus, readonly code: string | null, readonly reason: string | null, readonly testedAt: string | null }, readonly folderTrackingRules: ReadonlyArray<{ readonly folder: string, readonly missingSince: string | null, readonly regarding:
+  { readonly hasCredentials: boolean, readonly credentialUsername: string | null, readonly lastSyncItems: number, readonly nextSyncAt: string | null, readonly failureCount: number, readonly resyncFrom: string | null, readonly processEmailFrom: string | null, readonly appointmentsContactsTasksMethod: AppointmentsContactsTasksMethod, readonly trackingFilter: TrackingFilter, readonly privacyLevel: PrivacyLevel, readonly autoCreateRecords: AutoCreateRecords, readonly timeZone: string | null, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly serverFolders: ReadonlyArray<string> | null, readonly serverFoldersReadAt: string | null, readonly profile: { readonly id: string } | null, readonly appointmentsContactsTasksTest: { readonly status: ChannelTestStatus, readonly code: string | null, readonly reason: string | null, readonly testedAt: string | null }, readonly folderTrackingRules: ReadonlyArray<{ readonly folder: string, readonly missingSince: string | null, readonly regarding:
       | { readonly __typename: 'Account', readonly id: string, readonly name: string }
       | { readonly __typename: 'Case', readonly id: string, readonly title: string }
       | { readonly __typename: 'Contact', readonly id: string, readonly fullName: string }

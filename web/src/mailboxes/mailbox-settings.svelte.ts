@@ -17,13 +17,15 @@ export interface MailboxSettingsValues {
   trackingFilter: MailboxDetailValue['trackingFilter'];
   privacyLevel: MailboxDetailValue['privacyLevel'];
   autoCreateRecords: MailboxDetailValue['autoCreateRecords'];
+  /** An IANA zone as typed; '' is none. */
+  timeZone: string;
 }
 
 export type MailboxSettingsField = keyof MailboxSettingsValues;
 
 /** What configureMailbox takes (administrators); the rest is updateMailbox's (the owner too). */
 const CONFIGURE_FIELDS = ['profileId', 'incomingMethod', 'outgoingMethod', 'appointmentsContactsTasksMethod', 'processEmailFrom', 'isForwardMailbox', 'deleteForwardedCopies'] as const;
-const UPDATE_FIELDS = ['trackingFilter', 'privacyLevel', 'autoCreateRecords'] as const;
+const UPDATE_FIELDS = ['trackingFilter', 'privacyLevel', 'autoCreateRecords', 'timeZone'] as const;
 
 function valuesOf(mailbox: MailboxDetailValue): MailboxSettingsValues {
   return {
@@ -37,6 +39,7 @@ function valuesOf(mailbox: MailboxDetailValue): MailboxSettingsValues {
     trackingFilter: mailbox.trackingFilter,
     privacyLevel: mailbox.privacyLevel,
     autoCreateRecords: mailbox.autoCreateRecords,
+    timeZone: mailbox.timeZone ?? '',
   };
 }
 
@@ -93,7 +96,8 @@ export class MailboxSettingsForm {
       };
       if (await this.detail.configure(input)) return false;
     }
-    if (this.can.write && Object.keys(update).length > 0 && (await this.detail.update(update as UpdateMailboxInput))) return false;
+    const updateInput: UpdateMailboxInput = { ...update, ...('timeZone' in update ? { timeZone: this.values.timeZone.trim() || null } : {}) };
+    if (this.can.write && Object.keys(update).length > 0 && (await this.detail.update(updateInput))) return false;
     this.reset();
     this.saved = true;
     return true;

@@ -58,7 +58,7 @@ const MAILBOX_DETAIL_FRAGMENT = /* GraphQL */ `
   fragment MailboxDetailFields on Mailbox {
     ...MailboxRowFields
     hasCredentials credentialUsername lastSyncItems nextSyncAt failureCount resyncFrom processEmailFrom
-    profile { id } appointmentsContactsTasksMethod appointmentsContactsTasksTest { status code reason testedAt } trackingFilter privacyLevel autoCreateRecords isForwardMailbox deleteForwardedCopies
+    profile { id } appointmentsContactsTasksMethod appointmentsContactsTasksTest { status code reason testedAt } trackingFilter privacyLevel autoCreateRecords timeZone isForwardMailbox deleteForwardedCopies
     folderTrackingRules { folder missingSince regarding { __typename ${REGARDING_NAMES} } }
     serverFolders serverFoldersReadAt
     alerts(first: ${LOG_PAGE_SIZE}) { id severity code message createdAt }
