@@ -16,22 +16,8 @@ import { AppointmentRecurrenceView, AppointmentView, AttachmentView, EmailSighti
 import { Attachment } from './attachment.entity';
 import type { EmailMessage } from './email-message.entity';
 import type { ActivitySyncConflict } from './activity-sync-conflict.entity';
-import { AppointmentSyncConflictView, MAX_SYNC_CONFLICTS_SHOWN, SyncConflictView, SyncedAppointmentVersion, SyncedTaskVersion } from './sync-conflict.types';
-import type { SyncConflictRule, SyncSide } from '../tracking/sync-conflict-rule';
+import { AppointmentSyncConflictView, conflictView, MAX_SYNC_CONFLICTS_SHOWN, SyncConflictView, SyncedAppointmentVersion, SyncedTaskVersion } from './sync-conflict.types';
 import { madeInCrm } from '../tracking/exchange-calendar-writes';
-
-/** A stored conflict as GraphQL shows it, with its losing version (a TaskShape or a CalendarShape as JSON) made by `version`. */
-function conflictView<T extends SyncConflictView | AppointmentSyncConflictView>(view: T, row: ActivitySyncConflict, version: (loser: Record<string, unknown>) => T['losingVersion']): T {
-  const loser = JSON.parse(row.losingVersion) as Record<string, unknown> & { deleted?: boolean };
-  return Object.assign(view, {
-    occurredAt: row.occurredAt,
-    rule: row.rule as SyncConflictRule,
-    winner: row.winner as SyncSide,
-    crmModifiedAt: row.crmModifiedAt,
-    exchangeModifiedAt: row.exchangeModifiedAt,
-    losingVersion: loser.deleted ? null : version(loser),
-  });
-}
 
 const taskConflictView = (row: ActivitySyncConflict) =>
   conflictView(new SyncConflictView(), row, (loser) => {

@@ -6,7 +6,7 @@ import { badInput } from '../common/errors';
  * entries arrive in that form; people and integrations write it through the API. Times that are not such midnights
  * are refused rather than guessed at: a local midnight sent as UTC names a different day east and west of Greenwich.
  */
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 const isUtcMidnight = (instant: Date) => instant.getTime() % DAY_MS === 0;
 

@@ -1,4 +1,5 @@
 import { Field, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import type { SyncConflictColumns } from '../tracking/sync-conflict-columns';
 import { SyncConflictRule, SyncSide } from '../tracking/sync-conflict-rule';
 import { TaskPriority } from './activity-enums';
 
@@ -70,6 +71,19 @@ export function settledConflictType<V extends object>(name: string, kind: string
     losingVersion: V | null;
   }
   return SettledConflict;
+}
+
+/** A stored conflict (an activity's or a contact's) as GraphQL shows it, with its losing version, as JSON, made by `version`. */
+export function conflictView<T extends { losingVersion: unknown }>(view: T, row: SyncConflictColumns, version: (loser: Record<string, unknown>) => T['losingVersion']): T {
+  const loser = JSON.parse(row.losingVersion) as Record<string, unknown> & { deleted?: boolean };
+  return Object.assign(view, {
+    occurredAt: row.occurredAt,
+    rule: row.rule as SyncConflictRule,
+    winner: row.winner as SyncSide,
+    crmModifiedAt: row.crmModifiedAt,
+    exchangeModifiedAt: row.exchangeModifiedAt,
+    losingVersion: loser.deleted ? null : version(loser),
+  });
 }
 
 export const SyncConflictView = settledConflictType('SyncConflict', 'A task', SyncedTaskVersion);

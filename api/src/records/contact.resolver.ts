@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { canUseField } from '../access/principal';
 import { AccessEntity } from '../access/privileges';
-import { MAX_SYNC_CONFLICTS_SHOWN } from '../activities/sync-conflict.types';
+import { conflictView, MAX_SYNC_CONFLICTS_SHOWN } from '../activities/sync-conflict.types';
 import { expectGlobalId } from '../common/global-id';
 import { connectionOf } from '../common/pagination';
 import { principalOf, type RequestContext } from '../graphql/context';
@@ -60,22 +60,15 @@ export class ContactResolver extends emailEnabledFieldsResolver(Contact, 'contac
 
 /** The stored conflict as GraphQL shows it, without the numbers the reader may not read. */
 function contactConflictView(row: ContactSyncConflict, hidden: readonly ('telephone' | 'mobilePhone')[]): ContactSyncConflictView {
-  const loser = JSON.parse(row.losingVersion) as Partial<SyncedContactVersion>;
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  const version = Object.assign(new SyncedContactVersion(), {
-    firstName: text(loser.firstName),
-    lastName: text(loser.lastName),
-    jobTitle: text(loser.jobTitle),
-    telephone: hidden.includes('telephone') ? null : text(loser.telephone),
-    mobilePhone: hidden.includes('mobilePhone') ? null : text(loser.mobilePhone),
-    emails: Array.isArray(loser.emails) ? loser.emails.filter((e): e is string => typeof e === 'string') : [],
-  });
-  return Object.assign(new ContactSyncConflictView(), {
-    occurredAt: row.occurredAt,
-    rule: row.rule,
-    winner: row.winner,
-    crmModifiedAt: row.crmModifiedAt,
-    exchangeModifiedAt: row.exchangeModifiedAt,
-    losingVersion: version,
-  }) as ContactSyncConflictView;
+  return conflictView(new ContactSyncConflictView(), row, (loser) =>
+    Object.assign(new SyncedContactVersion(), {
+      firstName: text(loser.firstName),
+      lastName: text(loser.lastName),
+      jobTitle: text(loser.jobTitle),
+      telephone: hidden.includes('telephone') ? null : text(loser.telephone),
+      mobilePhone: hidden.includes('mobilePhone') ? null : text(loser.mobilePhone),
+      emails: Array.isArray(loser.emails) ? loser.emails.filter((e): e is string => typeof e === 'string') : [],
+    }),
+  );
 }
