@@ -138,7 +138,7 @@ const SYNC_CALENDAR = graphql('SyncMailboxCalendar')`mutation SyncMailboxCalenda
 }`;
 const CLAIM_CALENDAR_WRITES = graphql('ClaimCalendarWrites')`mutation ClaimCalendarWrites($mailboxId: ID!, $leaseId: ID!, $first: Int!) {
   claimCalendarWrites(mailboxId: $mailboxId, leaseId: $leaseId, first: $first) {
-    appointmentId uid itemId changeKey subject startAt endAt allDay location cancelled attendees { address name required } fingerprint
+    appointmentId uid itemId changeKey subject startAt endAt allDay location cancelled attendees { address name required } fingerprint createIfMissing
   }
 }`;
 const REPORT_CALENDAR_WRITES = graphql('ReportCalendarWrites')`mutation ReportCalendarWrites($mailboxId: ID!, $leaseId: ID!, $writes: [CalendarWriteInput!]!) {

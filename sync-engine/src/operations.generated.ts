@@ -71,11 +71,15 @@ export type CalendarInput = {
   readonly description?: string | null | undefined;
   /** DTEND as ISO 8601; default: the start (an all-day event: one day). */
   readonly end?: string | null | undefined;
+  /** syncMailboxCalendar only: the entry's invitations were sent (MeetingRequestWasSent), so a change written from the CRM goes to its attendees. */
+  readonly invitationsSent?: boolean | null | undefined;
   /** syncMailboxCalendar only: the Exchange ItemId of the calendar entry (at most 512 characters; a longer one is ignored). */
   readonly itemId?: string | null | undefined;
   /** syncMailboxCalendar only: the entry's LastModifiedTime. When the entry and its CRM appointment both changed since they last agreed, the later change wins (none given: the CRM's). */
   readonly lastModifiedAt?: string | null | undefined;
   readonly location?: string | null | undefined;
+  /** syncMailboxCalendar only: Exchange says the mailbox organizes this meeting (MyResponseType Organizer). A single meeting the mailbox organizes follows changes made to it in the CRM, as one made in the CRM does. */
+  readonly mailboxOrganizes?: boolean | null | undefined;
   /** REQUEST, CANCEL, REPLY, PUBLISH, … */
   readonly method: string;
   readonly organizer?: MailAddressInput | null | undefined;
@@ -100,11 +104,15 @@ export type CalendarOccurrenceInput = {
   /** DTEND as ISO 8601; default: the start (an all-day event: one day). */
   readonly end?: string | null | undefined;
   readonly instanceType: AppointmentInstanceType;
+  /** syncMailboxCalendar only: the entry's invitations were sent (MeetingRequestWasSent), so a change written from the CRM goes to its attendees. */
+  readonly invitationsSent?: boolean | null | undefined;
   /** syncMailboxCalendar only: the Exchange ItemId of the calendar entry (at most 512 characters; a longer one is ignored). */
   readonly itemId?: string | null | undefined;
   /** syncMailboxCalendar only: the entry's LastModifiedTime. When the entry and its CRM appointment both changed since they last agreed, the later change wins (none given: the CRM's). */
   readonly lastModifiedAt?: string | null | undefined;
   readonly location?: string | null | undefined;
+  /** syncMailboxCalendar only: Exchange says the mailbox organizes this meeting (MyResponseType Organizer). A single meeting the mailbox organizes follows changes made to it in the CRM, as one made in the CRM does. */
+  readonly mailboxOrganizes?: boolean | null | undefined;
   /** REQUEST, CANCEL, REPLY, PUBLISH, … */
   readonly method: string;
   readonly organizer?: MailAddressInput | null | undefined;
@@ -457,7 +465,7 @@ export type ClaimCalendarWritesMutationVariables = Exact<{
 }>;
 
 
-export type ClaimCalendarWritesMutation = { readonly claimCalendarWrites: ReadonlyArray<{ readonly appointmentId: string, readonly uid: string, readonly itemId: string | null, readonly changeKey: string | null, readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean, readonly fingerprint: string, readonly attendees: ReadonlyArray<{ readonly address: string, readonly name: string | null, readonly required: boolean }> }> };
+export type ClaimCalendarWritesMutation = { readonly claimCalendarWrites: ReadonlyArray<{ readonly appointmentId: string, readonly uid: string, readonly itemId: string | null, readonly changeKey: string | null, readonly subject: string, readonly startAt: string, readonly endAt: string, readonly allDay: boolean, readonly location: string | null, readonly cancelled: boolean, readonly fingerprint: string, readonly createIfMissing: boolean, readonly attendees: ReadonlyArray<{ readonly address: string, readonly name: string | null, readonly required: boolean }> }> };
 
 export type ClaimContactWritesMutationVariables = Exact<{
   mailboxId: string;

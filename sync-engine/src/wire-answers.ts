@@ -339,6 +339,7 @@ export function calendarWritesOnEntry(data: Fields): CalendarWriteRequest[] {
         return { address: string(a, 'address', at), name: stringOrNull(a, 'name', at), required: boolean(a, 'required', at) };
       }),
       fingerprint: string(o, 'fingerprint', path),
+      createIfMissing: boolean(o, 'createIfMissing', path),
     };
   });
 }

@@ -232,6 +232,53 @@ describe.each(DIALECTS)('appointments from an Exchange Calendar on %s', (dialect
       expect((await node(kept.id, kept.sam)).syncConflicts).toEqual([]);
     });
 
+    it('a meeting Sam organized in Outlook is his, as one made in the CRM: his changes in the CRM are written to it under the same conflict rule; someone else\'s is not; deleted in Outlook, it is never made again', async () => {
+      const hour = 3_600_000;
+      const sam = await hub.login('sam.sales@demo.crm.test');
+      const claimFull = async (id: string) => (ok(await engine(CLAIM_WRITES.replace('fingerprint }', 'fingerprint createIfMissing }'), { m: samMailbox, l: lease, n: 50 })).claimCalendarWrites as any[]).filter((w) => w.appointmentId === id);
+      const flags = async (id: string, token = sam) => ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { followsOrganizer changesReachAttendees } } }', { id }, token)).node;
+      const own = (extra: Record<string, unknown>) => meeting({ uid: `${tag}-own@corp.test`, summary: `${tag} Kickoff`, start: '2027-04-01T09:00:00.000Z', end: '2027-04-01T10:00:00.000Z', location: 'Room 1', itemId: 'AAMkOwn=', mailboxOrganizes: true, invitationsSent: true, ...extra });
+      const created = ok(await sync([own({ changeKey: 'CK1', lastModifiedAt: new Date(Date.now() - 2 * hour).toISOString() })])).syncMailboxCalendar[0];
+      expect(created).toMatchObject({ outcome: 'CREATED' });
+      const id = created.appointmentId as string;
+      expect(await flags(id)).toEqual({ followsOrganizer: false, changesReachAttendees: true });
+      expect(await claimFull(id)).toEqual([]);
+
+      // Moved in the CRM: handed out to write over the entry Sam organized, under its own UID; never to be made anew.
+      ok(await hub.gql(UPDATE, { id, input: { startAt: '2027-04-01T13:00:00.000Z', endAt: '2027-04-01T14:00:00.000Z' } }, sam));
+      const [write] = await claimFull(id);
+      expect(write).toMatchObject({ uid: `${tag}-own@corp.test`, itemId: 'AAMkOwn=', changeKey: 'CK1', startAt: '2027-04-01T13:00:00.000Z', createIfMissing: false });
+      ok(await engine(REPORT_WRITES, { m: samMailbox, l: lease, w: [{ appointmentId: id, itemId: 'AAMkOwn=', changeKey: 'CK2', fingerprint: write.fingerprint }] }));
+      expect(await claimFull(id)).toEqual([]);
+      // Read back (Exchange raised the sequence when it sent the update): an echo, nothing changes.
+      expect(ok(await sync([own({ sequence: 1, start: write.startAt, end: write.endAt, changeKey: 'CK2', lastModifiedAt: new Date().toISOString() })])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'UNCHANGED', appointmentId: id });
+      expect(await flags(id)).toEqual({ followsOrganizer: false, changesReachAttendees: true });
+
+      // Changed on both sides: the later change wins and the loser is kept, as for one made in the CRM.
+      ok(await hub.gql(UPDATE, { id, input: { location: 'Room 2' } }, sam));
+      const outlookLater = own({ sequence: 2, summary: `${tag} Kickoff (Teams)`, start: write.startAt, end: write.endAt, changeKey: 'CK3', lastModifiedAt: new Date(Date.now() + hour).toISOString() });
+      expect(ok(await sync([outlookLater])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'UPDATED', appointmentId: id });
+      expect(await node(id, sam)).toMatchObject({ subject: `${tag} Kickoff (Teams)`, location: 'Room 1', syncConflicts: [expect.objectContaining({ winner: 'EXCHANGE', losingVersion: expect.objectContaining({ location: 'Room 2' }) })] });
+      ok(await hub.gql(UPDATE, { id, input: { location: 'Room 3' } }, sam));
+      const outlookEarlier = own({ sequence: 2, summary: `${tag} Kickoff (moved)`, start: write.startAt, end: write.endAt, changeKey: 'CK4', lastModifiedAt: new Date(Date.now() - hour).toISOString() });
+      expect(ok(await sync([outlookEarlier])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'CRM_VERSION_KEPT', appointmentId: id });
+      expect(await claimFull(id)).toEqual([expect.objectContaining({ itemId: 'AAMkOwn=', changeKey: 'CK4', subject: `${tag} Kickoff (Teams)`, location: 'Room 3' })]);
+
+      // A meeting the customer organized (Sam is invited) follows its organizer: nothing is written, whatever Sam changes.
+      const theirs = ok(await sync([meeting({ uid: `${tag}-theirs@customer.test`, organizer: { address: contact.primaryEmail }, attendees: [{ address: 'sam.sales@demo.crm.test', role: 'REQ-PARTICIPANT', partstat: 'ACCEPTED' }], start: '2027-04-02T09:00:00.000Z', end: '2027-04-02T10:00:00.000Z', itemId: 'AAMkTheirs=', changeKey: 'CK1', mailboxOrganizes: false, invitationsSent: true })])).syncMailboxCalendar[0].appointmentId as string;
+      ok(await hub.gql(UPDATE, { id: theirs, input: { location: 'Our office' } }, sam));
+      expect(await claimFull(theirs)).toEqual([]);
+      expect(await flags(theirs)).toEqual({ followsOrganizer: true, changesReachAttendees: false });
+
+      // Sam deletes his meeting in Outlook: the CRM keeps it, nothing is written to the Calendar again, and it follows
+      // its organizer's word from then on.
+      expect(ok(await sync([], { d: ['AAMkOwn='] })).syncMailboxCalendar).toEqual([]);
+      ok(await hub.gql(UPDATE, { id, input: { location: 'Room 4' } }, sam));
+      expect(await claimFull(id)).toEqual([]);
+      expect(await flags(id)).toEqual({ followsOrganizer: true, changesReachAttendees: false });
+      expect(await node(id, sam)).toMatchObject({ state: 'OPEN', location: 'Room 4' });
+    });
+
     it('abuse: oversized deleted ids and ChangeKeys are refused by name, a malformed modification time is refused, an oversized ChangeKey read is ignored', async () => {
       failed(await sync([], { d: Array.from({ length: 201 }, (_, i) => `AAMk${i}=`) }), 'BAD_USER_INPUT', 'deletedItemIds');
       failed(await sync([], { d: ['y'.repeat(513)] }), 'BAD_USER_INPUT', 'deletedItemIds');

@@ -42,6 +42,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
           { address: 'bo@customer.test', name: null, role: 'OPT-PARTICIPANT', partstat: 'NEEDS-ACTION' },
         ],
         status: 'CONFIRMED', itemId: meeting, changeKey: expect.any(String), lastModifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+        mailboxOrganizes: true, invitationsSent: false,
       },
       // Local midnight (here UTC+1) is the day itself.
       expect.objectContaining({ uid: 'all-day-1', allDay: true, start: '2026-12-14T00:00:00.000Z', end: '2026-12-16T00:00:00.000Z' }),
@@ -90,7 +91,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     ews.addUser(user, { password: 'pw' });
     const writer = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
     const tricky = `R&D <review> "quoted" 'x' &amp; ok`;
-    const write = { appointmentId: 'QXBwb2ludG1lbnQ6Mg', uid: 'a2@crm-activity-hub', itemId: null, changeKey: null, subject: tricky, startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room <4> & 5', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann & Co <Buyer>', required: true }], fingerprint: 'f1' };
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6Mg', uid: 'a2@crm-activity-hub', itemId: null, changeKey: null, subject: tricky, startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room <4> & 5', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann & Co <Buyer>', required: true }], fingerprint: 'f1', createIfMissing: true };
     const [created] = await writeCalendar(writer, [write]);
     expect(ews.calendarItems(user)[0]).toMatchObject({ subject: tricky, location: 'Room <4> & 5', required: [{ name: 'Ann & Co <Buyer>', address: 'ann@customer.test' }] });
     await writeCalendar(writer, [{ ...write, itemId: created.itemId, changeKey: created.changeKey, subject: `${tricky} (2)`, fingerprint: 'f2' }]);
@@ -101,7 +102,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     const user = 'writer@corp.test';
     ews.addUser(user, { password: 'pw' });
     const writer = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
-    const write = { appointmentId: 'QXBwb2ludG1lbnQ6MQ', uid: 'a1@crm-activity-hub', itemId: null, changeKey: null, subject: 'Demo', startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room 2', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann Buyer', required: true }, { address: 'bo@customer.test', name: null, required: false }], fingerprint: 'f1' };
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6MQ', uid: 'a1@crm-activity-hub', itemId: null, changeKey: null, subject: 'Demo', startAt: '2027-03-01T09:00:00.000Z', endAt: '2027-03-01T10:00:00.000Z', allDay: false, location: 'Room 2', cancelled: false, attendees: [{ address: 'ann@customer.test', name: 'Ann Buyer', required: true }, { address: 'bo@customer.test', name: null, required: false }], fingerprint: 'f1', createIfMissing: true };
     const [created] = await writeCalendar(writer, [write]);
     expect(created).toEqual({ appointmentId: write.appointmentId, itemId: expect.any(String), changeKey: expect.any(String), fingerprint: 'f1' });
     expect(ews.calendarItems(user)).toEqual([expect.objectContaining({ itemId: created.itemId, changeKey: created.changeKey, uid: 'a1@crm-activity-hub', subject: 'Demo', location: 'Room 2', sendMeetingInvitations: 'SendToNone', required: [{ name: 'Ann Buyer', address: 'ann@customer.test' }], optional: [{ name: 'bo@customer.test', address: 'bo@customer.test' }] })]);
@@ -139,12 +140,41 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     expect(await writeCalendar(writer, [{ ...write, itemId: again.itemId, cancelled: true, fingerprint: 'f4' }])).toEqual([removed]);
   });
 
+  it('a meeting the mailbox organized and sent from Outlook: read as the mailbox\'s own; a change from the CRM goes to its attendees, a cancellation cancels it for them, and one deleted in Outlook is not made again', async () => {
+    const user = 'organizer@corp.test';
+    ews.addUser(user, { password: 'pw' });
+    const organizer = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
+    const sent = ews.addCalendarItem(user, { uid: 'outlook-sent-1', subject: 'Kickoff', start: new Date('2027-04-01T09:00:00Z'), end: new Date('2027-04-01T10:00:00Z'), organizer: { address: user }, required: [{ address: 'ann@customer.test' }], invitationsSent: true, sequence: 0 });
+    const unsent = ews.addCalendarItem(user, { uid: 'outlook-unsent-1', subject: 'Draft plan', start: new Date('2027-04-02T09:00:00Z'), end: new Date('2027-04-02T10:00:00Z'), organizer: { address: user }, required: [{ address: 'ann@customer.test' }] });
+    const theirs = ews.addCalendarItem(user, { uid: 'invited-1', subject: 'Their demo', start: new Date('2027-04-03T09:00:00Z'), end: new Date('2027-04-03T10:00:00Z'), organizer: { address: 'ann@customer.test' }, required: [{ address: user }], invitationsSent: true });
+    const page = await readCalendarPage(organizer, null, 512);
+    const byUid = new Map(page.events.map((e) => [e.uid, e]));
+    expect(byUid.get('outlook-sent-1')).toMatchObject({ itemId: sent, mailboxOrganizes: true, invitationsSent: true });
+    expect(byUid.get('outlook-unsent-1')).toMatchObject({ itemId: unsent, mailboxOrganizes: true, invitationsSent: false });
+    expect(byUid.get('invited-1')).toMatchObject({ itemId: theirs, mailboxOrganizes: false, invitationsSent: true });
+
+    const entry = (itemId: string) => ews.calendarItems(user).find((e) => e.itemId === itemId)!;
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6NQ', uid: 'outlook-sent-1', itemId: sent, changeKey: entry(sent).changeKey, subject: 'Kickoff', startAt: '2027-04-01T13:00:00.000Z', endAt: '2027-04-01T14:00:00.000Z', allDay: false, location: null, cancelled: false, attendees: [], fingerprint: 'f1', createIfMissing: false };
+    // Moved in the CRM: the sent meeting's attendees get the update (Exchange raises its sequence); the unsent one tells nobody.
+    const [moved] = await writeCalendar(organizer, [write, { ...write, appointmentId: 'QXBwb2ludG1lbnQ6Ng', uid: 'outlook-unsent-1', itemId: unsent, changeKey: entry(unsent).changeKey, subject: 'Draft plan', startAt: '2027-04-02T13:00:00.000Z', endAt: '2027-04-02T14:00:00.000Z' }]);
+    expect(entry(sent)).toMatchObject({ uid: 'outlook-sent-1', updateSent: 'SendToAllAndSaveCopy', sequence: 1 });
+    expect(entry(sent).start.toISOString()).toBe('2027-04-01T13:00:00.000Z');
+    expect(entry(unsent)).toMatchObject({ updateSent: 'SendToNone' });
+    // Cancelled in the CRM: removed, and the attendees get the cancellation; the unsent one goes quietly.
+    await writeCalendar(organizer, [{ ...write, changeKey: moved.changeKey, cancelled: true, fingerprint: 'f2' }, { ...write, uid: 'outlook-unsent-1', itemId: unsent, changeKey: null, cancelled: true, fingerprint: 'f2' }]);
+    expect(ews.calendarDeletions(user)).toEqual([{ uid: 'outlook-sent-1', mode: 'SendToAllAndSaveCopy' }, { uid: 'outlook-unsent-1', mode: 'SendToNone' }]);
+    // Deleted in Outlook by its organizer, then changed in the CRM: not made again, and reported as gone.
+    ews.moveToDeletedItems(user, theirs);
+    expect(await writeCalendar(organizer, [{ ...write, uid: 'invited-1', itemId: theirs, changeKey: null, fingerprint: 'f3' }])).toEqual([{ appointmentId: write.appointmentId, itemId: null, changeKey: null, fingerprint: 'f3' }]);
+    expect(ews.requests().filter((r) => r.operation === 'CreateItem' && r.mailbox === user)).toHaveLength(0);
+  });
+
   it('writes an all-day appointment from midnight to midnight in the mailbox\'s zone (StartTimeZone), also past UTC+12, and reads its days back; without a zone it stays in UTC', async () => {
     const writerIn = async (user: string) => {
       ews.addUser(user, { password: 'pw' });
       return services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
     };
-    const write = { appointmentId: 'QXBwb2ludG1lbnQ6Mg', uid: 'fair@crm-activity-hub', itemId: null, changeKey: null, subject: 'Trade fair', startAt: '2027-01-10T00:00:00.000Z', endAt: '2027-01-12T00:00:00.000Z', allDay: true, location: null, cancelled: false, attendees: [], fingerprint: 'f1' };
+    const write = { appointmentId: 'QXBwb2ludG1lbnQ6Mg', uid: 'fair@crm-activity-hub', itemId: null, changeKey: null, subject: 'Trade fair', startAt: '2027-01-10T00:00:00.000Z', endAt: '2027-01-12T00:00:00.000Z', allDay: true, location: null, cancelled: false, attendees: [], fingerprint: 'f1', createIfMissing: true };
     const cases = [
       { user: 'stockholm@corp.test', zone: 'Europe/Stockholm', windows: 'W. Europe Standard Time', start: '2027-01-09T23:00:00.000Z', end: '2027-01-11T23:00:00.000Z' },
       // New Zealand in summer is UTC+13: its midnight is 11:00 UTC the day before, beyond a 12-hour guess.
@@ -213,7 +243,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
       expect(series.occurrences[0]).toEqual({
         method: 'PUBLISH', uid: 'series-1', sequence: 0, summary: 'Pipeline review', location: 'Room 3', description: null, start: '2027-03-01T08:00:00.000Z', end: '2027-03-01T09:00:00.000Z',
         allDay: false, organizer: { address: user, name: 'Sam Sales' }, attendees: [{ address: 'ann@customer.test', name: 'Ann Buyer', role: 'REQ-PARTICIPANT', partstat: 'NEEDS-ACTION' }],
-        status: 'CONFIRMED', itemId: ews.occurrenceId(user, master, new Date('2027-03-01T08:00:00Z')), changeKey: expect.any(String), lastModifiedAt: expect.any(String),
+        status: 'CONFIRMED', itemId: ews.occurrenceId(user, master, new Date('2027-03-01T08:00:00Z')), changeKey: expect.any(String), lastModifiedAt: expect.any(String), mailboxOrganizes: true, invitationsSent: false,
         instanceType: 'OCCURRENCE', originalStart: '2027-03-01T08:00:00.000Z',
       });
       expect(new Set(series.occurrences.map((o) => o.itemId)).size).toBe(10);
@@ -244,7 +274,7 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
       const first = await readCalendarPage(writer, null, 512, undefined, { now });
       const occurrence = first.series[0].occurrences[2];
       // The occurrence's ChangeKey is its master's: writing over it is writing over the version read.
-      const [written] = await writeCalendar(writer, [{ appointmentId: 'QXBwb2ludG1lbnQ6OQ', uid: 'series-3', itemId: occurrence.itemId!, changeKey: occurrence.changeKey!, subject: 'Pipeline review, longer', startAt: '2027-03-08T08:00:00.000Z', endAt: '2027-03-08T10:00:00.000Z', allDay: false, location: 'Room 3', cancelled: false, attendees: [], fingerprint: 'f1' }]);
+      const [written] = await writeCalendar(writer, [{ appointmentId: 'QXBwb2ludG1lbnQ6OQ', uid: 'series-3', itemId: occurrence.itemId!, changeKey: occurrence.changeKey!, subject: 'Pipeline review, longer', startAt: '2027-03-08T08:00:00.000Z', endAt: '2027-03-08T10:00:00.000Z', allDay: false, location: 'Room 3', cancelled: false, attendees: [], fingerprint: 'f1', createIfMissing: true }]);
       expect(written.itemId).toBe(occurrence.itemId);
       expect(ews.calendarItems(user)).toHaveLength(1);
       expect(ews.calendarItems(user)[0].exceptions).toEqual([{ originalStart: new Date('2027-03-08T08:00:00Z'), start: new Date('2027-03-08T08:00:00Z'), end: new Date('2027-03-08T10:00:00Z'), subject: 'Pipeline review, longer', location: 'Room 3' }]);

@@ -11,6 +11,7 @@ import { Activity } from './activity.entity';
 import { Attachment } from './attachment.entity';
 import { EmailMessage } from './email-message.entity';
 import { rawDatetime } from '../db/raw-datetime';
+import { ExchangeCalendarLink } from '../tracking/exchange-calendar-link.entity';
 
 /** Largest body returned through GraphQL per email; the organization's body limit is lower by default. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -37,8 +38,17 @@ export interface ActivityLoaders {
   readonly sightings: DataLoader<string, { address: string; folder: string | null; seenAt: Date }[]>;
   /** activity id → the versions that lost a sync conflict, newest first. */
   readonly syncConflicts: DataLoader<string, ActivitySyncConflict[]>;
+  /** activity id → its entries in the Exchange Calendars of mailboxes its owner owns (where the hub writes it). */
+  readonly ownerCalendarEntries: DataLoader<string, OwnerCalendarEntry[]>;
   /** blob sha256 → its text. */
   readonly bodies: DataLoader<string, string | undefined>;
+}
+
+/** An appointment's entry in one of its owner's Exchange Calendars, as Exchange last described it. */
+export interface OwnerCalendarEntry {
+  readonly itemId: string;
+  readonly organizedHere: boolean;
+  readonly invitationsSent: boolean;
 }
 
 export function createActivityLoaders(db: DataSource, blobs: BodyReader): ActivityLoaders {
@@ -85,6 +95,20 @@ export function createActivityLoaders(db: DataSource, blobs: BodyReader): Activi
     syncConflicts: new DataLoader(async (ids) =>
       grouped(await db.getRepository(ActivitySyncConflict).find({ where: { activityId: In([...ids]) }, order: { occurredAt: 'DESC' } }), ids, (r) => r.activityId),
     ),
+    ownerCalendarEntries: new DataLoader(async (ids) => {
+      const rows = await db
+        .getRepository(ExchangeCalendarLink)
+        .createQueryBuilder('l')
+        .innerJoin(Mailbox, 'm', 'm.id = l.mailboxId')
+        .innerJoin(Activity, 'a', 'a.id = l.activityId AND a.ownerId = m.ownerUserId')
+        .select(['l.activityId AS activityId', 'l.itemId AS itemId', 'l.organizedHere AS organizedHere', 'l.invitationsSent AS invitationsSent'])
+        .where('l.activityId IN (:...ids)', { ids })
+        .andWhere('l.itemId IS NOT NULL')
+        .getRawMany<{ activityId: string; itemId: string; organizedHere: unknown; invitationsSent: unknown }>();
+      // Raw booleans are 0/1 (or '0'/'1') depending on the driver.
+      const flag = (v: unknown) => v === true || Number(v) === 1;
+      return grouped(rows, ids, (r) => r.activityId).map((list) => list.map((r) => ({ itemId: r.itemId, organizedHere: flag(r.organizedHere), invitationsSent: flag(r.invitationsSent) })));
+    }),
     queues: new DataLoader(async (ids) => byKey(await db.getRepository(Queue).findBy({ id: In([...ids]) }), ids, (r) => r.id)),
     bodies: new DataLoader(async (shas) => {
       const found = await blobs.readSmall(shas, MAX_BODY_BYTES);

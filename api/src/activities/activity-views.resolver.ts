@@ -17,7 +17,7 @@ import { Attachment } from './attachment.entity';
 import type { EmailMessage } from './email-message.entity';
 import type { ActivitySyncConflict } from './activity-sync-conflict.entity';
 import { AppointmentSyncConflictView, conflictView, MAX_SYNC_CONFLICTS_SHOWN, SyncConflictView, SyncedAppointmentVersion, SyncedTaskVersion } from './sync-conflict.types';
-import { madeInCrm } from '../tracking/exchange-calendar-writes';
+import { writtenFromCrm } from '../tracking/exchange-calendar-writes';
 
 const taskConflictView = (row: ActivitySyncConflict) =>
   conflictView(new SyncConflictView(), row, (loser) => {
@@ -188,6 +188,13 @@ async function appointment(ctx: RequestContext, a: Activity) {
   return row;
 }
 
+/** The owner holds the appointment as their own: made in the CRM, or a single meeting they organized in Outlook. */
+async function ownersOwn(ctx: RequestContext, a: Activity): Promise<boolean> {
+  const detail = await appointment(ctx, a);
+  const entries = await ctx.loaders.activity.ownerCalendarEntries.load(a.id);
+  return writtenFromCrm(detail, entries.find((e) => e.organizedHere) ?? null);
+}
+
 @Resolver(() => AppointmentView)
 export class AppointmentViewResolver extends activityFieldsResolver(AppointmentView) {
   @FieldResolver(() => Date)
@@ -211,10 +218,17 @@ export class AppointmentViewResolver extends activityFieldsResolver(AppointmentV
   }
 
   @FieldResolver(() => Boolean, {
-    description: 'A meeting from an invitation or from an Exchange Calendar (a series and its occurrences too): its organizer\'s changes arrive and replace it, and changes made here stay in the CRM (they are not written to Outlook). False for one made in the CRM.',
+    description: 'A meeting someone else organizes, from an invitation or from an Exchange Calendar (a series and its occurrences too): its organizer\'s changes arrive and replace it, and changes made here stay in the CRM (they are not written to Outlook). False for one made in the CRM, and for a single meeting its owner organized in their Outlook, whose changes here are written to Outlook.',
   })
   async followsOrganizer(@Root() a: Activity, @Ctx() ctx: RequestContext) {
-    return !madeInCrm(await appointment(ctx, a));
+    return !(await ownersOwn(ctx, a));
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'Changes saved here are written to the owner\'s Outlook entry and Exchange sends them to the attendees, as the entry\'s invitations were sent (cancelling it sends a cancellation).',
+  })
+  async changesReachAttendees(@Root() a: Activity, @Ctx() ctx: RequestContext) {
+    return (await ownersOwn(ctx, a)) && (await ctx.loaders.activity.ownerCalendarEntries.load(a.id)).some((e) => e.invitationsSent);
   }
 
   @FieldResolver(() => String, { nullable: true })

@@ -4,7 +4,7 @@ import { ActivityState } from '../activities/activity-enums';
 import { Activity } from '../activities/activity.entity';
 import { CalendarEventOutcome, type CalendarEventResult } from './calendar-sync.inputs';
 import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
-import { calendarFingerprint, crmCalendarShape, madeInCrm, recordCalendarLink, type CalendarShape } from './exchange-calendar-writes';
+import { calendarFingerprint, crmCalendarShape, madeInCrm, recordCalendarLink, writtenFromCrm, type CalendarShape } from './exchange-calendar-writes';
 import type { PreparedInvite } from './meeting-invites';
 import { recordSyncConflict } from './sync-conflict-log';
 import { decideLinkedChange, SyncConflictRule, SyncSide } from './sync-conflict-rule';
@@ -19,6 +19,10 @@ export interface CalendarEntry {
   readonly changeKey: string | null;
   /** Without a LastModifiedTime the entry counts as changed long ago: in a conflict, the CRM's change wins. */
   readonly lastModifiedAt: Date;
+  /** Exchange says the mailbox organizes the meeting (MyResponseType Organizer). */
+  readonly organizedHere: boolean;
+  /** Its invitations were sent (MeetingRequestWasSent). */
+  readonly invitationsSent: boolean;
 }
 
 export function entryOf(event: CalendarInput | undefined): CalendarEntry {
@@ -29,6 +33,8 @@ export function entryOf(event: CalendarInput | undefined): CalendarEntry {
     itemId: itemId && itemId.length <= 512 ? itemId : undefined,
     changeKey: changeKey && changeKey.length <= 512 ? changeKey : null,
     lastModifiedAt: modified instanceof Date && !Number.isNaN(modified.getTime()) ? modified : new Date(0),
+    organizedHere: event?.mailboxOrganizes === true,
+    invitationsSent: event?.invitationsSent === true,
   };
 }
 
@@ -55,9 +61,10 @@ export async function linkedAppointments(em: EntityManager, mailboxId: string, i
 
 /**
  * An entry linked to an appointment: read back unchanged (an echo of what the two last agreed on), the same edit on
- * both sides, or a change. A CRM-made appointment changed on both sides goes to the later change (sync-conflict-rule.ts)
- * and the loser is kept; a meeting from an invitation or from Exchange is its organizer's, so Exchange's change applies.
- * Null: apply Exchange's version as an invitation (MeetingInvites).
+ * both sides, or a change. An appointment the owner holds as their own (made in the CRM, or a single meeting the
+ * mailbox organizes) changed on both sides goes to the later change (sync-conflict-rule.ts) and the loser is kept;
+ * someone else's meeting follows its organizer, so Exchange's change applies. Null: apply Exchange's version as an
+ * invitation (MeetingInvites).
  */
 export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pair: LinkedAppointment, invite: PreparedInvite, entry: CalendarEntry, actorId: string, now: Date): Promise<Pick<CalendarEventResult, 'outcome' | 'note'> | null> {
   const { link, activity, detail } = pair;
@@ -65,22 +72,23 @@ export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pa
   const crm = crmCalendarShape(activity, detail);
   const exchangeFp = calendarFingerprint(exchange);
   const decision = decideLinkedChange({ linked: link.fingerprint, exchange: exchangeFp, crm: calendarFingerprint(crm), exchangeModifiedAt: entry.lastModifiedAt, crmModifiedAt: activity.updatedAt });
-  const ours = madeInCrm(detail);
+  const ours = writtenFromCrm(detail, { organizedHere: entry.organizedHere, itemId: entry.itemId ?? null });
+  const seen = { changeKey: entry.changeKey, organizedHere: entry.organizedHere, invitationsSent: entry.invitationsSent };
   const conflict = (rule: SyncConflictRule, winner: SyncSide, loser: CalendarShape) =>
     recordSyncConflict(em, { activityId: activity.id, mailboxId, rule, winner, crmModifiedAt: activity.updatedAt, exchangeModifiedAt: entry.lastModifiedAt, loser }, now);
   // Whatever is decided, this is the version the hub has now seen: a write from the CRM may overwrite it, not a newer one.
   switch (decision.kind) {
     case 'UNCHANGED':
-      if (entry.changeKey !== link.changeKey) await recordCalendarLink(em, { ...link, changeKey: entry.changeKey }, now);
+      if (entry.changeKey !== link.changeKey || entry.organizedHere !== link.organizedHere || entry.invitationsSent !== link.invitationsSent) await recordCalendarLink(em, { ...link, ...seen }, now);
       return { outcome: CalendarEventOutcome.UNCHANGED, note: 'the Calendar shows what the CRM and the Calendar last agreed on' };
     case 'AGREED':
-      await recordCalendarLink(em, { ...link, fingerprint: exchangeFp, changeKey: entry.changeKey }, now);
+      await recordCalendarLink(em, { ...link, ...seen, fingerprint: exchangeFp }, now);
       return { outcome: CalendarEventOutcome.UNCHANGED, note: 'the CRM and the Calendar made the same change' };
     case 'KEEP_CRM':
       if (!ours) return null;
       // The link keeps its old fingerprint, so claimCalendarWrites hands out the CRM's version to write over Outlook's.
       await conflict(decision.conflict, SyncSide.CRM, exchange);
-      await recordCalendarLink(em, { ...link, changeKey: entry.changeKey }, now);
+      await recordCalendarLink(em, { ...link, ...seen }, now);
       return { outcome: CalendarEventOutcome.CRM_VERSION_KEPT, note: 'changed in the CRM and in Outlook; the CRM\'s change was later' };
     case 'TAKE_EXCHANGE':
       if (ours && decision.conflict) {
@@ -94,12 +102,17 @@ export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pa
 }
 
 /**
- * A CRM-made appointment's entry deleted in Outlook: the CRM keeps it (it may still happen for everyone else). Changed
- * in the CRM since the two last agreed, the change wins and the entry is written again; otherwise it stays out of the
- * Calendar until the next change in the CRM.
+ * An entry deleted in Outlook: the CRM keeps the appointment (it may still happen for everyone else). One made in the
+ * CRM and changed there since the two last agreed wins: the entry is written again. Otherwise, and always for a
+ * meeting organized in Outlook (deleting it there is its organizer's word), it stays out of the Calendar: one made in
+ * the CRM until its next change there, one organized in Outlook for good.
  */
 export async function linkedEntryDeleted(em: EntityManager, mailboxId: string, pair: LinkedAppointment, now: Date): Promise<void> {
   const { link, activity, detail } = pair;
+  if (!madeInCrm(detail)) {
+    await recordCalendarLink(em, { ...link, itemId: null, changeKey: null }, now);
+    return;
+  }
   const changed = calendarFingerprint(crmCalendarShape(activity, detail)) !== link.fingerprint;
   if (changed && activity.state !== ActivityState.CANCELLED) {
     await recordSyncConflict(em, { activityId: activity.id, mailboxId, rule: SyncConflictRule.CHANGE_BEATS_DELETE, winner: SyncSide.CRM, crmModifiedAt: activity.updatedAt, exchangeModifiedAt: now, loser: null }, now);

@@ -203,6 +203,9 @@ export class CalendarWrite {
   @Field({ description: 'Cancelled in the CRM: remove the Calendar entry.' })
   cancelled: boolean;
 
+  @Field({ description: 'Made in the CRM: an entry deleted in Outlook is made again. False for a meeting its owner organized in Outlook: a deleted entry stays deleted (report it with a null itemId).' })
+  createIfMissing: boolean;
+
   @Field(() => [CalendarWriteAttendee])
   attendees: CalendarWriteAttendee[];
 

@@ -14,9 +14,10 @@ import { Mailbox } from '../mail/mailbox.entity';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
+import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
 import { entryOf, linkedAppointments, linkedEntryDeleted, settleLinkedEntry } from './calendar-links';
 import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarSeriesInput, type CalendarWrite } from './calendar-sync.inputs';
-import { currentFingerprint, madeInCrm, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
+import { currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
 import { exchangeActMailbox, requireLease } from './exchange-mailbox-guard';
 import { MeetingInvites, prepareInvite, storedUid, type InviteContext, type InviteRequest, type OccurrenceRequest, type PreparedInvite } from './meeting-invites';
 import type { CalendarInput } from './track-emails.inputs';
@@ -100,11 +101,14 @@ export class CalendarSyncService {
       await requireLease(em, mailbox.id, leaseId);
       // Only the owner's appointments: an engine cannot link someone else's into this Calendar.
       const owned = new Set((await em.find(Activity, { where: { id: In(ids), ownerId: mailbox.ownerUserId }, select: { id: true } })).map((a) => a.id));
+      const known = new Map((await em.find(ExchangeCalendarLink, { where: { mailboxId: mailbox.id, activityId: In(ids) } })).map((l) => [l.activityId, l]));
       const now = this.clock();
       for (const [i, write] of writes.entries()) {
         if (!owned.has(ids[i])) throw notFound(`writes[${i}].appointmentId`, write.appointmentId);
         const itemId = write.itemId?.trim() || null;
-        await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId, fingerprint: write.fingerprint, changeKey: itemId ? write.changeKey?.trim() || null : null }, now);
+        // What Exchange said of the entry's organizer and invitations stays until it is read again.
+        const { organizedHere = false, invitationsSent = false } = known.get(ids[i]) ?? {};
+        await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: ids[i], itemId, fingerprint: write.fingerprint, changeKey: itemId ? write.changeKey?.trim() || null : null, organizedHere, invitationsSent }, now);
       }
       return true;
     });
@@ -144,7 +148,7 @@ export class CalendarSyncService {
     }
     for (const itemId of deleted) {
       const pair = linked.get(itemId);
-      if (pair && madeInCrm(pair.detail)) await linkedEntryDeleted(em, mailbox.id, pair, now);
+      if (pair) await linkedEntryDeleted(em, mailbox.id, pair, now);
     }
     const context = { ownerId: owner.id, businessUnitId: owner.businessUnitId, actorId: principal.userId, visibility: mailbox.privacyLevel, now, resolve: (address: string) => facts.resolve(address) };
     const outcomes = await this.invites.apply(em, context, requests);
@@ -155,10 +159,10 @@ export class CalendarSyncService {
     }
     // What Exchange shows is what the CRM now holds for these: nothing to write back (no echo).
     for (const outcome of outcomes) {
-      const { itemId, changeKey } = entryOf(events[outcome.index]);
+      const { itemId, changeKey, organizedHere, invitationsSent } = entryOf(events[outcome.index]);
       if (!outcome.appointmentId || !itemId) continue;
       const fingerprint = await currentFingerprint(em, outcome.appointmentId);
-      if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint, changeKey }, now);
+      if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint, changeKey, organizedHere, invitationsSent }, now);
     }
     const seriesChanges: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[] = [];
     for (const s of series) results.push(await this.applySeries(em, context, s, concernsCrm, seriesChanges));

@@ -27,6 +27,17 @@ export class ExchangeCalendarLink {
   @Column('varchar', { length: 512, nullable: true })
   changeKey: string | null;
 
+  /**
+   * Exchange says the mailbox organizes this meeting (MyResponseType Organizer: made in Outlook by its owner). Such a
+   * single meeting is the owner's, as one made in the CRM is: changes in the CRM are written to the entry.
+   */
+  @Column('boolean', { default: false })
+  organizedHere: boolean;
+
+  /** The entry's invitations were sent (MeetingRequestWasSent): a change written from the CRM is sent to its attendees. */
+  @Column('boolean', { default: false })
+  invitationsSent: boolean;
+
   @DateTimeColumn()
   updatedAt: Date;
 }

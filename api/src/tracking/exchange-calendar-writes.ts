@@ -44,6 +44,8 @@ export interface PendingCalendarWrite {
   readonly cancelled: boolean;
   readonly attendees: readonly { readonly address: string; readonly name: string | null; readonly required: boolean }[];
   readonly fingerprint: string;
+  /** Made in the CRM: an entry deleted in Outlook is made again. A meeting organized in Outlook, deleted there, stays deleted. */
+  readonly createIfMissing: boolean;
 }
 
 /** The UID an appointment made in the CRM gets in Exchange: its calendar entry, read back, is this appointment. */
@@ -57,14 +59,23 @@ export const crmAppointmentUid = (activityId: string): string => `${activityId}@
 export const madeInCrm = (detail: Pick<AppointmentDetail, 'activityId' | 'icalUid' | 'seriesId'>): boolean =>
   detail.seriesId === null && (detail.icalUid === null || detail.icalUid === crmAppointmentUid(detail.activityId));
 
+/**
+ * The mailbox's owner holds this appointment's Calendar entry as its own, so changes in the CRM are written to it: made
+ * in the CRM, or a single meeting Exchange says the mailbox organizes (made in Outlook by the owner). Someone else's
+ * meeting, from an invitation or in the Calendar, follows its organizer; a series and its occurrences are not written.
+ */
+export const writtenFromCrm = (detail: Pick<AppointmentDetail, 'activityId' | 'icalUid' | 'seriesId'>, link: Pick<ExchangeCalendarLink, 'organizedHere' | 'itemId'> | null | undefined): boolean =>
+  madeInCrm(detail) || (detail.seriesId === null && !!link?.organizedHere && link.itemId !== null);
+
 /** What the CRM holds of an appointment, as the Calendar entry would show it. */
 export const crmCalendarShape = (activity: Activity, detail: AppointmentDetail): CalendarShape => ({
   subject: activity.subject, startAt: detail.startAt, endAt: detail.endAt, allDay: detail.allDay, location: detail.location, cancelled: activity.state === ActivityState.CANCELLED,
 });
 
 /**
- * The owner's appointments made in the CRM (no UID from outside) that Exchange does not show as they are: changed
- * since they were written, or never written, ending within the last 30 days or later. A cancelled one never written
+ * The owner's appointments made in the CRM (no UID from outside), and the single meetings the owner organized in
+ * Outlook that are still in the Calendar, that Exchange does not show as they are: changed since they were written or
+ * read, or never written, ending within the last 30 days or later. A cancelled one never written
  * is left alone. Gives a CRM-made appointment its UID on the way out, so the entry read back is recognized even if
  * the engine stops before it reports the write.
  */
@@ -80,8 +91,8 @@ export async function pendingCalendarWrites(em: EntityManager, mailboxId: string
     const detail = details.get(activity.id);
     if (!detail) continue;
     const link = links.get(activity.id);
-    // Only appointments made in the CRM: a meeting from an invitation or from Exchange is someone's to move or cancel in Outlook.
-    if (!madeInCrm(detail)) continue;
+    // Someone else's meeting, from an invitation or from Exchange, is theirs to move or cancel in Outlook.
+    if (!writtenFromCrm(detail, link)) continue;
     const cancelled = activity.state === ActivityState.CANCELLED;
     if (cancelled && !link?.itemId) continue;
     const fingerprint = calendarFingerprint(crmCalendarShape(activity, detail));
@@ -107,13 +118,17 @@ export async function pendingCalendarWrites(em: EntityManager, mailboxId: string
     cancelled: activity.state === ActivityState.CANCELLED,
     attendees: parties.filter((p) => p.activityId === activity.id && p.address).map((p) => ({ address: p.address!, name: p.displayName, required: p.role === PartyRole.REQUIRED })),
     fingerprint,
+    createIfMissing: madeInCrm(detail),
   }));
 }
 
+/** What a link records; the entry's organizer and invitations as Exchange last said (false until it says). */
+export type CalendarLinkFacts = Pick<ExchangeCalendarLink, 'mailboxId' | 'activityId' | 'itemId' | 'fingerprint' | 'changeKey' | 'organizedHere' | 'invitationsSent'>;
+
 /** Records what the Calendar now shows for an appointment (written by the engine, or read from Exchange), and which version. */
-export async function recordCalendarLink(em: EntityManager, link: { mailboxId: string; activityId: string; itemId: string | null; fingerprint: string; changeKey: string | null }, now: Date): Promise<void> {
-  const { mailboxId, activityId, itemId, fingerprint, changeKey } = link;
-  await em.upsert(ExchangeCalendarLink, { mailboxId, activityId, itemId, fingerprint, changeKey, updatedAt: now }, ['mailboxId', 'activityId']);
+export async function recordCalendarLink(em: EntityManager, link: CalendarLinkFacts, now: Date): Promise<void> {
+  const { mailboxId, activityId, itemId, fingerprint, changeKey, organizedHere, invitationsSent } = link;
+  await em.upsert(ExchangeCalendarLink, { mailboxId, activityId, itemId, fingerprint, changeKey, organizedHere, invitationsSent, updatedAt: now }, ['mailboxId', 'activityId']);
 }
 
 /** The fingerprint of an appointment as the CRM holds it now (after an event from Exchange was applied). */

@@ -110,6 +110,12 @@ export class CalendarInput {
 
   @Field(() => Date, { nullable: true, description: 'syncMailboxCalendar only: the entry\'s LastModifiedTime. When the entry and its CRM appointment both changed since they last agreed, the later change wins (none given: the CRM\'s).' })
   lastModifiedAt?: Date | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'syncMailboxCalendar only: Exchange says the mailbox organizes this meeting (MyResponseType Organizer). A single meeting the mailbox organizes follows changes made to it in the CRM, as one made in the CRM does.' })
+  mailboxOrganizes?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'syncMailboxCalendar only: the entry\'s invitations were sent (MeetingRequestWasSent), so a change written from the CRM goes to its attendees.' })
+  invitationsSent?: boolean | null;
 }
 
 @MailServerText()

@@ -56,6 +56,10 @@ export interface CalendarInput {
   readonly changeKey?: string | null;
   /** Its LastModifiedTime, ISO 8601 (Exchange Calendar only): when both sides changed, the later change wins. */
   readonly lastModifiedAt?: string | null;
+  /** Exchange says the mailbox organizes the meeting (MyResponseType Organizer; Exchange Calendar only). */
+  readonly mailboxOrganizes?: boolean;
+  /** The entry's invitations were sent (MeetingRequestWasSent; Exchange Calendar only). */
+  readonly invitationsSent?: boolean;
 }
 
 /** One message as the hub's TrackEmailItemInput wants it. */

@@ -210,7 +210,10 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   't:IsMeeting': { text: true },
   't:IsCancelled': { text: true },
   't:IsRecurring': { text: true },
+  't:MeetingRequestWasSent': { text: true },
   't:CalendarItemType': { text: true },
+  // Types.xsd ResponseTypeType: Unknown, Organizer, Tentative, Accept, Decline, NoResponseReceived.
+  't:MyResponseType': { text: true },
   't:AppointmentSequenceNumber': { text: true },
   // Types.xsd SingleRecipientType, EmailAddressType, NonEmptyArrayOfAttendeesType, AttendeeType.
   't:Organizer': { children: ['t:Mailbox!'] },

@@ -141,6 +141,8 @@ export interface EwsCalendarData {
   readonly cancelled?: boolean;
   /** AppointmentSequenceNumber: raised when the organizer changes the time or place. */
   readonly sequence?: number;
+  /** MeetingRequestWasSent: the organizer sent the invitations (a meeting made in Outlook and sent). */
+  readonly invitationsSent?: boolean;
   /** A recurring series (its master): Types.xsd RecurrenceType; `start`/`end` are its first occurrence's. */
   readonly recurrence?: EwsRecurrence;
   /** The series' time zone, a Windows id (StartTimeZone); UTC when absent. Occurrences keep its wall-clock time. */
@@ -231,6 +233,8 @@ export interface StartedEwsServer {
    * and how the last UpdateItem was asked to tell the attendees (SendMeetingInvitationsOrCancellations; null: never updated).
    */
   calendarItems(address: string): (EwsCalendarData & { itemId: string; changeKey: string; sendMeetingInvitations: string | null; updateSent: string | null })[];
+  /** Calendar items deleted with DeleteItem, by UID, with the SendMeetingCancellations the client asked for. */
+  calendarDeletions(address: string): { uid: string; mode: string }[];
   /** A task in the mailbox's Tasks folder (as if made in Outlook); returns its ItemId. */
   addTask(address: string, data: EwsTaskData): string;
   /** Changes a task as Outlook would (completed, renamed): new ChangeKey and LastModifiedTime, an Update in the folder's changes. */
@@ -740,6 +744,12 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
             return success('DeleteItem');
           }
           if (!item) return failure('DeleteItem', 'ErrorItemNotFound', 'The specified object was not found in the store.');
+          // Messages.xsd DeleteItemType: a calendar item's deletion must say whom to send cancellations.
+          if (item.calendar) {
+            const mode = request.getAttribute('SendMeetingCancellations');
+            if (!mode) return failure('DeleteItem', 'ErrorSendMeetingCancellationsRequired', 'The SendMeetingCancellations attribute is required for Calendar items.');
+            calendarDeletions.push({ address: box.address, uid: item.calendar.uid, mode });
+          }
           // Messages.xsd DeleteItemType: a task's deletion must say which occurrences it affects.
           if (item.task && !request.getAttribute('AffectedTaskOccurrences')) return failure('DeleteItem', 'ErrorAffectedTaskOccurrencesRequired', 'AffectedTaskOccurrences attribute is required for Task items.');
           if (hard) {
@@ -820,6 +830,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   const invitations: { address: string; uid: string; mode: string }[] = [];
   /** UpdateItem of calendar items: the SendMeetingInvitationsOrCancellations the client last asked for, by ItemId. */
   const updatesSent = new Map<string, string>();
+  /** DeleteItem of calendar items: whose, which UID, and the SendMeetingCancellations the client asked for. */
+  const calendarDeletions: { address: string; uid: string; mode: string }[] = [];
   const sentBy = (box: Mailbox) => {
     let list = sentLists.get(box.address);
     if (!list) sentLists.set(box.address, (list = []));
@@ -883,6 +895,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       optional: people('OptionalAttendees'),
       ...zoneOfElement(childElements(element).find((e) => e.localName === 'StartTimeZone')),
     });
+    const sends = (request.getAttribute('SendMeetingInvitations') ?? 'SendToNone') !== 'SendToNone';
+    if (sends && (data.required?.length || data.optional?.length)) Object.assign(data, { invitationsSent: true });
     const item: Item = { id: newId(), changeKey: newChangeKey(), folderId: folder.id, mime: Buffer.alloc(0), receivedAt: new Date(), messageId: null, subject: data.subject, calendar: data, lastModified: new Date() };
     box.items.set(item.id, item);
     record(folder, 'Create', item.id);
@@ -900,7 +914,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     if (!mode) return failure('UpdateItem', 'ErrorSendMeetingInvitationsOrCancellationsRequired', 'The SendMeetingInvitationsOrCancellations attribute is required for calendar items.', NO_UPDATED_ITEMS);
     const data = calendarChanges(item.calendar!, change);
     if (typeof data === 'string') return data;
-    item.calendar = data;
+    // An update sent to the attendees is a new version of the meeting for them: Exchange raises its sequence number.
+    item.calendar = mode === 'SendToNone' ? data : { ...data, sequence: (data.sequence ?? 0) + 1 };
     updatesSent.set(item.id, mode);
     changed(box, item);
     return success('UpdateItem', `<m:Items><t:CalendarItem><t:ItemId Id="${esc(item.id)}" ChangeKey="${esc(item.changeKey)}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
@@ -1227,7 +1242,10 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       (instance ? `<t:OriginalStart>${time(instance.originalStart)}</t:OriginalStart>` : '') +
       `<t:IsAllDayEvent>${data.allDay ?? false}</t:IsAllDayEvent>` +
       (data.location ? `<t:Location>${esc(data.location)}</t:Location>` : '') +
-      `<t:IsMeeting>${isMeeting}</t:IsMeeting><t:IsCancelled>${data.cancelled ?? false}</t:IsCancelled><t:IsRecurring>${type !== 'Single'}</t:IsRecurring><t:CalendarItemType>${type}</t:CalendarItemType>` +
+      `<t:IsMeeting>${isMeeting}</t:IsMeeting><t:IsCancelled>${data.cancelled ?? false}</t:IsCancelled><t:IsRecurring>${type !== 'Single'}</t:IsRecurring>` +
+      `<t:MeetingRequestWasSent>${data.invitationsSent ?? false}</t:MeetingRequestWasSent><t:CalendarItemType>${type}</t:CalendarItemType>` +
+      // Types.xsd ResponseTypeType: the mailbox's own part in the meeting.
+      `<t:MyResponseType>${data.organizer.address.toLowerCase() === box.address.toLowerCase() ? 'Organizer' : 'NoResponseReceived'}</t:MyResponseType>` +
       `<t:Organizer>${mailbox(data.organizer)}</t:Organizer>` +
       (!options.find && data.required?.length ? `<t:RequiredAttendees>${attendees(data.required)}</t:RequiredAttendees>` : '') +
       (!options.find && data.optional?.length ? `<t:OptionalAttendees>${attendees(data.optional)}</t:OptionalAttendees>` : '') +
@@ -1388,6 +1406,10 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
           ...item.calendar!, itemId: item.id, changeKey: item.changeKey,
           sendMeetingInvitations: invitations.find((i) => i.address === box.address && i.uid === item.calendar!.uid)?.mode ?? null, updateSent: updatesSent.get(item.id) ?? null,
         }));
+    },
+    calendarDeletions(address) {
+      const box = mailboxOf(address);
+      return calendarDeletions.filter((d) => d.address === box.address).map(({ uid, mode }) => ({ uid, mode }));
     },
     addTask(address, data) {
       const box = mailboxOf(address);

@@ -1,5 +1,5 @@
 import {
-  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ConflictResolutionMode, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, PropertySet,
+  Appointment, AppointmentSchema, AppointmentType, BasePropertySet, ConflictResolutionMode, DateTime, DeleteMode, FolderId, ItemId, ItemSchema, MeetingResponseType, PropertySet,
   SendCancellationsMode, SendInvitationsMode, SendInvitationsOrCancellationsMode, Sensitivity, ServiceError, ServiceResult, TimeZoneInfo, WellKnownFolderName, type Attendee,
   type EmailAddress,
 } from 'ews-javascript-api';
@@ -38,7 +38,8 @@ export interface CalendarPage {
 const CALENDAR_PROPERTIES = [
   AppointmentSchema.ICalUid, ItemSchema.Subject, ItemSchema.Sensitivity, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent,
   AppointmentSchema.Location, AppointmentSchema.IsCancelled, AppointmentSchema.AppointmentType, AppointmentSchema.Organizer, AppointmentSchema.RequiredAttendees,
-  AppointmentSchema.OptionalAttendees, AppointmentSchema.AppointmentSequenceNumber, ItemSchema.LastModifiedTime,
+  AppointmentSchema.OptionalAttendees, AppointmentSchema.AppointmentSequenceNumber, ItemSchema.LastModifiedTime, AppointmentSchema.MyResponseType,
+  AppointmentSchema.MeetingRequestWasSent,
 ];
 const HOUR_MS = 3_600_000;
 
@@ -150,6 +151,8 @@ function eventOf(item: Appointment, timeZone?: string | null): CalendarInput | n
     itemId: optional(() => item.Id?.UniqueId),
     changeKey: optional(() => item.Id?.ChangeKey) || null,
     lastModifiedAt: dateOf(optional(() => item.LastModifiedTime))?.toISOString() ?? null,
+    mailboxOrganizes: optional(() => item.MyResponseType) === MeetingResponseType.Organizer,
+    invitationsSent: optional(() => item.MeetingRequestWasSent) ?? false,
   };
 }
 
@@ -242,6 +245,8 @@ export interface CalendarWriteRequest {
   readonly cancelled: boolean;
   readonly attendees: readonly { readonly address: string; readonly name: string | null; readonly required: boolean }[];
   readonly fingerprint: string;
+  /** Made in the CRM: an entry deleted in Outlook is made again. False for a meeting organized in Outlook: a deleted entry stays deleted. */
+  readonly createIfMissing: boolean;
 }
 
 /** What the Calendar holds for the appointment once written: its entry and ChangeKey (null: removed) and the fingerprint written. */
@@ -256,8 +261,10 @@ export interface CalendarWriteResult {
  * Writes appointments to the mailbox's Calendar: a new one is created with the CRM's UID (so reading it back finds the
  * same appointment), a changed one is changed in place over the version the hub last saw (so the entry keeps its id and
  * what Outlook added), a cancelled one is removed. One Outlook changed since the hub read it is left out of the results:
- * nothing is written, and the next read settles which change wins. Nobody is invited, updated or told of a
- * cancellation from here: the CRM's attendees are listed, and Outlook sends what its user decides.
+ * nothing is written, and the next read settles which change wins. Nobody is invited from here: the CRM's attendees
+ * are listed, and Outlook sends invitations when its user decides to. Once they were sent (MeetingRequestWasSent),
+ * a change or a cancellation goes to the attendees, as Outlook sends its organizer's: otherwise their calendars
+ * would keep the old time.
  */
 export async function writeCalendar(session: EwsSession, writes: readonly CalendarWriteRequest[], signal?: AbortSignal, timeZone: string | null = null): Promise<CalendarWriteResult[]> {
   const results: CalendarWriteResult[] = [];
@@ -267,9 +274,16 @@ export async function writeCalendar(session: EwsSession, writes: readonly Calend
       results.push({ appointmentId: write.appointmentId, itemId: null, changeKey: null, fingerprint: write.fingerprint });
       continue;
     }
-    // Deleted in Outlook meanwhile (null): made again, as a change in the CRM wins over a deletion.
-    const written = (write.itemId ? await updateEntry(session, write.itemId, write, timeZone, signal) : null) ?? (await createEntry(session, write, timeZone, signal));
-    if (written !== NEWER_IN_EXCHANGE) results.push({ appointmentId: write.appointmentId, ...written, fingerprint: write.fingerprint });
+    const updated = write.itemId ? await updateEntry(session, write.itemId, write, timeZone, signal) : null;
+    if (updated === NEWER_IN_EXCHANGE) continue;
+    // Deleted in Outlook meanwhile (null): one made in the CRM is made again, as a change in the CRM wins over a
+    // deletion; a meeting organized in Outlook stays deleted (its organizer deleted it there), reported as removed.
+    if (updated === null && !write.createIfMissing) {
+      results.push({ appointmentId: write.appointmentId, itemId: null, changeKey: null, fingerprint: write.fingerprint });
+      continue;
+    }
+    const written = updated ?? (await createEntry(session, write, timeZone, signal));
+    results.push({ appointmentId: write.appointmentId, ...written, fingerprint: write.fingerprint });
   }
   return results;
 }
@@ -320,29 +334,44 @@ async function createEntry(session: EwsSession, write: CalendarWriteRequest, tim
 }
 
 /**
- * UpdateItem of the entry's subject, times and place over the version the hub last saw (ews-update.ts). SendToNone, as
- * at creation: the entry is the owner's, and if Outlook has sent invitations for it, Outlook sends the update too.
+ * UpdateItem of the entry's subject, times and place over the version the hub last saw (ews-update.ts). Sent to all
+ * attendees when the entry's invitations were sent (as Outlook sends its organizer's change); otherwise to nobody.
  */
 function updateEntry(session: EwsSession, itemId: string, write: CalendarWriteRequest, timeZone: string | null, signal?: AbortSignal): Promise<{ itemId: string; changeKey: string | null } | typeof NEWER_IN_EXCHANGE | null> {
   return session.call(
     'UpdateItem',
     (service) =>
       updateSeenVersion(
-        () => Appointment.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent, AppointmentSchema.Location])),
+        () => Appointment.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent, AppointmentSchema.Location, AppointmentSchema.MeetingRequestWasSent])),
         write.changeKey,
         (appointment) => {
           fill(appointment, write, timeZone);
           // A place removed in the CRM is removed from the entry (DeleteItemField).
           if (!write.location) appointment.Location = null as unknown as string;
         },
-        (appointment) => appointment.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToNone),
+        (appointment) => appointment.Update(ConflictResolutionMode.NeverOverwrite, invitationsSent(appointment) ? SendInvitationsOrCancellationsMode.SendToAllAndSaveCopy : SendInvitationsOrCancellationsMode.SendToNone),
       ),
     { folder: 'Calendar', signal },
   );
 }
 
+const invitationsSent = (appointment: Appointment): boolean => optional(() => appointment.MeetingRequestWasSent) === true;
+
+/** Whether the entry's invitations were sent; null if it is gone. */
+async function entryInvitationsSent(session: EwsSession, itemId: string, signal?: AbortSignal): Promise<boolean | null> {
+  const responses = await session.call('GetItem', (service) => service.BindToItems([new ItemId(itemId)], new PropertySet(BasePropertySet.IdOnly, [AppointmentSchema.MeetingRequestWasSent])), { folder: 'Calendar', signal });
+  const response = responses.Responses[0];
+  if (response?.Result === ServiceResult.Success && response.Item instanceof Appointment) return invitationsSent(response.Item);
+  if (response?.ErrorCode === ServiceError.ErrorItemNotFound) return null;
+  throw new MailError('PROTOCOL', `Exchange refused to read a Calendar entry: ${response?.ErrorMessage ?? response?.ErrorCode}`);
+}
+
+/** Into Deleted Items; the attendees get a cancellation when their invitations were sent, as from Outlook's organizer. */
 async function removeEntry(session: EwsSession, itemId: string, signal?: AbortSignal): Promise<void> {
-  const responses = await session.call('DeleteItem', (service) => service.DeleteItems([new ItemId(itemId)], DeleteMode.MoveToDeletedItems, SendCancellationsMode.SendToNone, null as never), { folder: 'Calendar', signal });
+  const sent = await entryInvitationsSent(session, itemId, signal);
+  if (sent === null) return; // already gone (deleted in Outlook)
+  const mode = sent ? SendCancellationsMode.SendToAllAndSaveCopy : SendCancellationsMode.SendToNone;
+  const responses = await session.call('DeleteItem', (service) => service.DeleteItems([new ItemId(itemId)], DeleteMode.MoveToDeletedItems, mode, null as never), { folder: 'Calendar', signal });
   // Already gone (deleted in Outlook): nothing left to remove.
   for (const response of responses.Responses) if (response.Result === ServiceResult.Error && response.ErrorCode !== ServiceError.ErrorItemNotFound) throw new MailError('PROTOCOL', `Exchange refused to remove a Calendar entry: ${response.ErrorMessage ?? response.ErrorCode}`);
 }
