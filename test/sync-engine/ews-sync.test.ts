@@ -238,6 +238,33 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     await eventually(async () => (ews.calendarItems(SAM.address).some((i) => i.subject === 'Site visit at Åre') ? undefined : true), 30_000, 'the entry to leave the Calendar');
   });
 
+  it('a meeting Sam organized and sent from Outlook, moved in the CRM, moves in his Calendar and Exchange sends the attendees the update; cancelled in the CRM, they get the cancellation', async () => {
+    const contact = contacts[4];
+    const sam = await hub.login(SAM.address);
+    const itemId = ews.addCalendarItem(SAM.address, {
+      uid: '040000008200E00074C5B7101A82E008-kickoff', subject: 'Kickoff with the customer', location: 'Room 1', start: new Date('2027-05-03T08:00:00Z'), end: new Date('2027-05-03T09:00:00Z'),
+      organizer: { name: 'Sam Sales', address: SAM.address }, required: [{ address: contact.primaryEmail }], invitationsSent: true, sequence: 0,
+    });
+    const appointment = await eventually(async () => (await timeline(contact.id)).find((i) => i.subject === 'Kickoff with the customer'), 30_000, 'the meeting on the contact\'s timeline');
+    const flags = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { followsOrganizer changesReachAttendees } } }', { id: appointment.id }, sam)).node;
+    expect(flags).toEqual({ followsOrganizer: false, changesReachAttendees: true });
+
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: appointment.id, input: { startAt: '2027-05-03T12:00:00.000Z', endAt: '2027-05-03T13:00:00.000Z' } }, sam));
+    const moved = await eventually(async () => ews.calendarItems(SAM.address).find((i) => i.itemId === itemId && i.start.toISOString() === '2027-05-03T12:00:00.000Z'), 30_000, 'the meeting moved in Sam\'s Calendar');
+    // The same entry and UID, and the update went to the attendees (Exchange raised the sequence as it does for a sent update).
+    expect(moved).toMatchObject({ uid: '040000008200E00074C5B7101A82E008-kickoff', updateSent: 'SendToAllAndSaveCopy', sequence: 1 });
+    expect(ews.calendarItems(SAM.address).filter((i) => i.uid === '040000008200E00074C5B7101A82E008-kickoff')).toHaveLength(1);
+    // Read back (its new sequence and ChangeKey) it stays as the CRM has it, and is not written again.
+    const reads = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > reads + 4 ? true : undefined), 30_000, 'more calendar reads');
+    expect(ews.calendarItems(SAM.address).find((i) => i.itemId === itemId)).toMatchObject({ changeKey: moved.changeKey, sequence: 1 });
+
+    ok(await hub.gql('mutation($id: ID!) { setActivityState(activityId: $id, state: CANCELLED) { id } }', { id: appointment.id }, sam));
+    await eventually(async () => (ews.calendarDeletions(SAM.address).some((d) => d.uid === '040000008200E00074C5B7101A82E008-kickoff') ? true : undefined), 30_000, 'the meeting cancelled from Sam\'s Calendar');
+    expect(ews.calendarDeletions(SAM.address).filter((d) => d.uid === '040000008200E00074C5B7101A82E008-kickoff')).toEqual([{ uid: '040000008200E00074C5B7101A82E008-kickoff', mode: 'SendToAllAndSaveCopy' }]);
+    expect(ews.calendarItems(SAM.address).some((i) => i.itemId === itemId)).toBe(false);
+  });
+
   it('the hub learns Sam\'s time zone from his mailbox; an all-day appointment he makes in the CRM is on the same days in his Outlook, one made in Outlook on the same day in the CRM, and neither is written back', async () => {
     const sam = await hub.login(SAM.address);
     const zone = async () => (ok(await hub.gql('{ mailboxes { id timeZone } }', {}, admin)).mailboxes as { id: string; timeZone: string | null }[]).find((m) => m.id === samMailbox)?.timeZone;
