@@ -92,3 +92,51 @@ describe('a recurring series on the timeline', () => {
     }
   });
 });
+
+describe('a meeting Sam organized and sent from Outlook', () => {
+  it('says before saving that the attendees get the change, and asks before a cancellation goes to them', async () => {
+    const sam = await hub.login(SAM.email);
+    const contact = ok(await hub.gql('mutation { createContact(input: { firstName: "Ines", lastName: "Inbjuden", emails: ["ines@customer.test"] }) { id } }', {}, sam)).createContact.id;
+    const mailboxes = ok(await hub.gql('{ mailboxes { id address } }', {}, hub.syncServiceKey)).mailboxes as { id: string; address: string }[];
+    const samMailbox = mailboxes.find((m) => m.address === SAM.email)!.id;
+    const exchange = await insertProfile(hub, { kind: EmailServerKind.EXCHANGE_EWS, incomingHost: null, incomingPort: null, incomingTls: null, outgoingHost: null, outgoingPort: null, outgoingTls: null, ewsUrl: 'https://mail.example.test/EWS/Exchange.asmx', authMethod: MailAuthMethod.PASSWORD });
+    await configureMailbox(hub, samMailbox, { profileId: exchange, extra: { actMethod: 'SERVER_SIDE_SYNC' as never } });
+    const lease = (ok(await hub.gql('mutation { claimMailboxes(engineId: "browser-organizer", limit: 20) { mailboxId leaseId } }', {}, hub.syncServiceKey)).claimMailboxes as { mailboxId: string; leaseId: string }[]).find((c) => c.mailboxId === samMailbox)!.leaseId;
+    const SYNC = 'mutation($m: ID!, $l: ID!, $e: [CalendarInput!]!) { syncMailboxCalendar(mailboxId: $m, leaseId: $l, events: $e) { outcome } }';
+    const kickoff = {
+      method: 'PUBLISH', uid: `kickoff-${uniqueTag()}@corp.test`, summary: 'Kickoff with Ines', location: 'Room 1', start: '2027-05-03T08:00:00.000Z', end: '2027-05-03T09:00:00.000Z',
+      organizer: { address: SAM.email, name: SAM.name }, attendees: [{ address: 'ines@customer.test', name: 'Ines Inbjuden', role: 'REQ-PARTICIPANT' }], status: 'CONFIRMED',
+      itemId: `AAMk${uniqueTag()}=`, changeKey: 'CK1', mailboxOrganizes: true, invitationsSent: true,
+    };
+    expect(ok(await hub.gql(SYNC, { m: samMailbox, l: lease, e: [kickoff] }, hub.syncServiceKey)).syncMailboxCalendar).toEqual([{ outcome: 'CREATED' }]);
+
+    context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Stockholm', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors = watchErrors(page);
+    await page.goto(hub.url);
+    await signIn(page, SAM.email, hub.demoPassword, SAM.name);
+    await page.goto(`${hub.url}/#/contacts/${encodeURIComponent(contact)}`);
+    const item = page.getByTestId('timeline-item').filter({ hasText: 'Kickoff with Ines' });
+    await item.waitFor();
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit appointment' });
+    expect(await dialog.getByTestId('reaches-attendees').textContent()).toContain('sent to them');
+    expect(await dialog.getByTestId('follows-organizer').count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'organizer-meeting-edit.png') });
+    await page.keyboard.press('Escape');
+
+    // Cancelling asks first; "Keep it" keeps it, the second answer cancels.
+    await item.getByRole('button', { name: 'Cancel appointment' }).click();
+    await item.getByText('they get a cancellation from there').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'organizer-meeting-cancel.png'), fullPage: true });
+    await item.getByRole('button', { name: 'Keep it' }).click();
+    expect(await item.getByText('they get a cancellation from there').count()).toBe(0);
+    const state = async () => ok(await hub.gql('query($id: ID!) { timeline(recordId: $id, first: 5) { edges { node { subject state } } } }', { id: contact }, sam)).timeline.edges.map((e: any) => e.node.state);
+    expect(await state()).toEqual(['OPEN']);
+    await item.getByRole('button', { name: 'Cancel appointment' }).click();
+    await item.getByRole('button', { name: 'Cancel and tell the attendees' }).click();
+    await expect.poll(state, { timeout: 15_000 }).toEqual(['CANCELLED']);
+    expect(errors).toEqual([]);
+  });
+});

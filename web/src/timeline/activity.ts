@@ -41,7 +41,7 @@ export const ACTIVITY_FRAGMENT = /* GraphQL */ `
       record { __typename ${RECORD_NAMES} ... on User { id fullName } ... on Queue { id name } }
     }
     ... on Email { status failureReason preview blockedRemoteImages attachments { fileName } repairs { code message detail } }
-    ... on Appointment { startAt endAt allDay location followsOrganizer instanceType recurrence { pattern interval daysOfWeek dayOfMonth weekIndex month rangeEnd count } series { id recurrence { pattern interval daysOfWeek dayOfMonth weekIndex month rangeEnd count } } syncConflicts { occurredAt rule winner losingVersion { subject startAt endAt allDay location cancelled } } }
+    ... on Appointment { startAt endAt allDay location followsOrganizer changesReachAttendees instanceType recurrence { pattern interval daysOfWeek dayOfMonth weekIndex month rangeEnd count } series { id recurrence { pattern interval daysOfWeek dayOfMonth weekIndex month rangeEnd count } } syncConflicts { occurredAt rule winner losingVersion { subject startAt endAt allDay location cancelled } } }
     ... on Task { dueAt scheduledStartAt percentComplete priority syncConflicts { occurredAt rule winner losingVersion { subject dueDay completed } } }
     ... on PhoneCall { phoneNumber durationMinutes }
   }
