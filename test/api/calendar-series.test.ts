@@ -141,6 +141,69 @@ describe.each(DIALECTS)('recurring series from an Exchange Calendar on %s', (dia
     expect(ok(await hub.gql(APPOINTMENT, { id: occurrence }, admin)).node.series).toEqual({ id, subject: 'Pipeline review' });
   });
 
+  it('a series Sam organized in Outlook: his CRM changes to one occurrence, or to the series, are handed out to write to their entries; read back they change nothing; changed on both sides the later wins; someone else\'s series is not written', async () => {
+    const sam = await hub.login('sam.sales@demo.crm.test');
+    const uid = `${tag}-own@corp.test`;
+    const HOUR = 3_600_000;
+    const FULL_WRITES = 'mutation($m: ID!, $l: ID!, $n: Int!) { claimCalendarWrites(mailboxId: $m, leaseId: $l, first: $n) { appointmentId uid itemId changeKey subject startAt endAt location cancelled fingerprint createIfMissing } }';
+    const REPORT = 'mutation($m: ID!, $l: ID!, $w: [CalendarWriteInput!]!) { reportCalendarWrites(mailboxId: $m, leaseId: $l, writes: $w) }';
+    const claim = async () => ok(await hub.gql(FULL_WRITES, { m: samMailbox, l: lease, n: 50 }, hub.syncServiceKey)).claimCalendarWrites as any[];
+    const own = { mailboxOrganizes: true, invitationsSent: true };
+    /** The series as Exchange lists it, each entry with its ItemId and the ChangeKey `ck`; `changes` by original start. */
+    const listed = (ck: string, changes: Record<string, Record<string, unknown>> = {}, master: Record<string, unknown> = {}) =>
+      series(uid, {
+        master: event(uid, STARTS[0], { ...own, itemId: `${tag}-master`, changeKey: ck, ...master }),
+        occurrences: STARTS.map((s, i) => occurrence(uid, s, { ...own, itemId: `${tag}-occ-${i}`, changeKey: ck, ...(master.summary ? { summary: master.summary } : {}), ...changes[s] })),
+      });
+    const [created] = ok(await sync([listed('CK1')])).syncMailboxCalendar;
+    expect(created).toMatchObject({ outcome: 'CREATED' });
+    const occurrences = await occurrencesOf(created.appointmentId);
+    const second = globalId(occurrences[1].id);
+    // Read, nothing differs: nothing to write (no echo), and Sam's edits will reach Outlook.
+    expect(await claim()).toEqual([]);
+    const flags = async (id: string) => ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { followsOrganizer changesReachAttendees } } }', { id }, sam)).node;
+    expect(await flags(second)).toEqual({ followsOrganizer: false, changesReachAttendees: true });
+    expect(await flags(created.appointmentId)).toEqual({ followsOrganizer: false, changesReachAttendees: true });
+
+    // Sam moves the second occurrence in the CRM: handed out to change that occurrence's entry, under the series' UID, never made anew.
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: second, input: { startAt: '2027-03-04T12:00:00.000Z', endAt: '2027-03-04T13:00:00.000Z' } }, sam));
+    const [write] = await claim();
+    expect(write).toMatchObject({ appointmentId: second, uid, itemId: `${tag}-occ-1`, changeKey: 'CK1', startAt: '2027-03-04T12:00:00.000Z', createIfMissing: false });
+    ok(await hub.gql(REPORT, { m: samMailbox, l: lease, w: [{ appointmentId: second, itemId: `${tag}-occ-1`, changeKey: 'CK2', fingerprint: write.fingerprint }] }, hub.syncServiceKey));
+    // Exchange lists the series again, the occurrence now an exception: nothing changes and nothing is written back.
+    const moved = { [STARTS[1]]: { instanceType: 'EXCEPTION', start: '2027-03-04T12:00:00.000Z', end: '2027-03-04T13:00:00.000Z' } };
+    expect(ok(await sync([listed('CK2', moved)])).syncMailboxCalendar[0]).toMatchObject({ outcome: 'UPDATED' });
+    expect(await claim()).toEqual([]);
+    expect((await occurrencesOf(created.appointmentId)).map((o) => [o.instanceType, o.state])).toEqual([['OCCURRENCE', 'OPEN'], ['EXCEPTION', 'OPEN'], ['OCCURRENCE', 'OPEN'], ['OCCURRENCE', 'OPEN']]);
+    expect(ok(await hub.gql(APPOINTMENT, { id: second }, admin)).node.startAt).toBe('2027-03-04T12:00:00.000Z');
+
+    // Sam renames the series in the CRM: handed out to change the master.
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: created.appointmentId, input: { subject: 'Pipeline review (Q1)' } }, sam));
+    expect(await claim()).toEqual([expect.objectContaining({ appointmentId: created.appointmentId, itemId: `${tag}-master`, subject: 'Pipeline review (Q1)', createIfMissing: false })]);
+
+    // Meanwhile he also moved the third occurrence in the CRM; Outlook moved it later: Outlook's wins, the CRM's is kept as the loser.
+    const third = globalId(occurrences[2].id);
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: third, input: { location: 'Room 9' } }, sam));
+    const later = new Date(Date.now() + HOUR).toISOString();
+    const outlookMoved = { ...moved, [STARTS[2]]: { instanceType: 'EXCEPTION', start: '2027-03-09T08:00:00.000Z', end: '2027-03-09T09:00:00.000Z', lastModifiedAt: later } };
+    ok(await sync([listed('CK3', outlookMoved, { lastModifiedAt: new Date(Date.now() - HOUR).toISOString() })]));
+    const thirdNow = ok(await hub.gql('query($id: ID!) { node(id: $id) { ... on Appointment { startAt location syncConflicts { winner losingVersion { location } } } } }', { id: third }, sam)).node;
+    expect(thirdNow).toEqual({ startAt: '2027-03-09T08:00:00.000Z', location: 'Room 3', syncConflicts: [{ winner: 'EXCHANGE', losingVersion: { location: 'Room 9' } }] });
+    // The master's rename in the CRM was later than Outlook's last change of the master: still to be written.
+    expect((await claim()).map((w) => w.appointmentId)).toEqual([created.appointmentId]);
+
+    // A series the customer organizes (Sam is invited) follows its organizer: Sam's changes are not handed out.
+    const theirsUid = `${tag}-theirs@customer.test`;
+    const theirs = ok(await sync([series(theirsUid, {
+      master: event(theirsUid, STARTS[0], { organizer: { address: contact.primaryEmail }, itemId: `${tag}-t-master`, changeKey: 'CK1', invitationsSent: true, mailboxOrganizes: false }),
+      occurrences: STARTS.map((s, i) => occurrence(theirsUid, s, { organizer: { address: contact.primaryEmail }, itemId: `${tag}-t-${i}`, changeKey: 'CK1', mailboxOrganizes: false })),
+    })])).syncMailboxCalendar[0].appointmentId;
+    const theirOccurrence = globalId((await occurrencesOf(theirs))[0].id);
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: theirOccurrence, input: { location: 'Our office' } }, sam));
+    expect((await claim()).map((w) => w.appointmentId)).toEqual([created.appointmentId]);
+    expect(await flags(theirOccurrence)).toEqual({ followsOrganizer: true, changesReachAttendees: false });
+  });
+
   it('refuses what is not the engine\'s or does not fit, naming the field', async () => {
     const uid = `${tag}-abuse@corp.test`;
     const sam = await hub.login('sam.sales@demo.crm.test');

@@ -278,10 +278,33 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
       expect(written.itemId).toBe(occurrence.itemId);
       expect(ews.calendarItems(user)).toHaveLength(1);
       expect(ews.calendarItems(user)[0].exceptions).toEqual([{ originalStart: new Date('2027-03-08T08:00:00Z'), start: new Date('2027-03-08T08:00:00Z'), end: new Date('2027-03-08T10:00:00Z'), subject: 'Pipeline review, longer', location: 'Room 3' }]);
-      await writeCalendar(writer, [{ appointmentId: 'QXBwb2ludG1lbnQ6OQ', uid: 'series-3', itemId: first.series[0].occurrences[3].itemId!, changeKey: null, subject: '', startAt: '', endAt: '', allDay: false, location: null, cancelled: true, attendees: [], fingerprint: 'f2' }]);
+      await writeCalendar(writer, [{ appointmentId: 'QXBwb2ludG1lbnQ6OQ', uid: 'series-3', itemId: first.series[0].occurrences[3].itemId!, changeKey: null, subject: '', startAt: '', endAt: '', allDay: false, location: null, cancelled: true, attendees: [], fingerprint: 'f2', createIfMissing: false }]);
       expect(ews.calendarItems(user)[0].deletedOccurrences).toEqual([new Date('2027-03-10T08:00:00Z')]);
       const next = await readCalendarPage(writer, first.syncState, 512, undefined, { now });
       expect(next.series.map((s) => [s.master!.itemId, s.occurrences.length])).toEqual([[master, 9]]);
+    });
+
+    it('a series whose invitations were sent: a CRM change to one occurrence or to the series goes to the attendees, a cancelled occurrence is cancelled for them, and the series keeps its own time zone', async () => {
+      const user = 'series-sent@corp.test';
+      const writer = await login(user);
+      const master = weekly(user, 'series-sent');
+      ews.updateCalendarItem(user, master, { invitationsSent: true });
+      const first = await readCalendarPage(writer, null, 512, undefined, { now });
+      const [series] = first.series;
+      expect(series.master).toMatchObject({ mailboxOrganizes: true, invitationsSent: true });
+      expect(series.occurrences[1]).toMatchObject({ mailboxOrganizes: true, invitationsSent: true });
+      const base = { appointmentId: 'QXBwb2ludG1lbnQ6MTA', uid: 'series-sent', allDay: false, cancelled: false, attendees: [], createIfMissing: false };
+      const [moved] = await writeCalendar(writer, [{ ...base, itemId: series.occurrences[1].itemId!, changeKey: series.occurrences[1].changeKey!, subject: 'Pipeline review', startAt: '2027-03-04T12:00:00.000Z', endAt: '2027-03-04T13:00:00.000Z', location: 'Room 3', fingerprint: 'f1' }], undefined, 'Asia/Tokyo');
+      expect(moved.itemId).toBe(series.occurrences[1].itemId);
+      expect(ews.occurrenceUpdates(user)).toEqual([{ uid: 'series-sent', originalStart: new Date('2027-03-03T08:00:00Z'), mode: 'SendToAllAndSaveCopy' }]);
+      await writeCalendar(writer, [{ ...base, itemId: series.occurrences[2].itemId!, changeKey: null, subject: '', startAt: '', endAt: '', location: null, cancelled: true, fingerprint: 'f2' }]);
+      expect(ews.calendarDeletions(user)).toEqual([{ uid: 'series-sent', mode: 'SendToAllAndSaveCopy', originalStart: new Date('2027-03-08T08:00:00Z') }]);
+      // Renamed as a series: the master changes, the attendees are told, and the series stays in its own zone (not the mailbox's).
+      const [entry] = ews.calendarItems(user);
+      await writeCalendar(writer, [{ ...base, itemId: master, changeKey: entry.changeKey, subject: 'Pipeline review (Q1)', startAt: '2027-03-01T08:00:00.000Z', endAt: '2027-03-01T09:00:00.000Z', location: 'Room 3', fingerprint: 'f3' }], undefined, 'Asia/Tokyo');
+      expect(ews.calendarItems(user)[0]).toMatchObject({ subject: 'Pipeline review (Q1)', timeZone: 'W. Europe Standard Time', updateSent: 'SendToAllAndSaveCopy' });
+      const next = await readCalendarPage(writer, first.syncState, 512, undefined, { now });
+      expect(next.series[0].occurrences.map((o) => o.summary)).toEqual(expect.arrayContaining(['Pipeline review (Q1)']));
     });
 
     it('reads monthly and yearly patterns and numbered ranges; a private series stays out', async () => {

@@ -205,6 +205,19 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     const moved = await eventually(async () => (await appointments()).find((a) => a.originalStart === '2027-03-22T08:00:00.000Z' && a.instanceType === 'EXCEPTION'), 30_000, 'the moved occurrence');
     expect(moved.startAt).toBe('2027-03-23T13:00:00.000Z');
     expect((await appointments()).filter((a) => a.instanceType)).toHaveLength(4);
+
+    // Sam organizes the series: the last occurrence moved in the CRM moves in his Calendar (an exception there), telling
+    // nobody, as no invitations were sent; read back, it is not written again.
+    const last = (await appointments()).find((a) => a.originalStart === '2027-04-05T07:00:00.000Z')!;
+    const sam = await hub.login(SAM.address);
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAppointmentInput!) { updateAppointment(activityId: $id, input: $input) { id } }', { id: last.id, input: { startAt: '2027-04-06T12:00:00.000Z', endAt: '2027-04-06T13:00:00.000Z' } }, sam));
+    const written = await eventually(async () => ews.calendarItems(SAM.address).find((i) => i.itemId === master)?.exceptions?.find((e) => e.originalStart.toISOString() === '2027-04-05T07:00:00.000Z'), 30_000, 'the occurrence moved in Sam\'s Calendar');
+    expect(written.start.toISOString()).toBe('2027-04-06T12:00:00.000Z');
+    expect(ews.occurrenceUpdates(SAM.address).filter((u) => u.uid === uid)).toEqual([{ uid, originalStart: new Date('2027-04-05T07:00:00.000Z'), mode: 'SendToNone' }]);
+    const reads = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > reads + 4 ? true : undefined), 30_000, 'more calendar reads');
+    expect(ews.occurrenceUpdates(SAM.address).filter((u) => u.uid === uid)).toHaveLength(1);
+    expect((await appointments()).find((a) => a.id === last.id)).toMatchObject({ startAt: '2027-04-06T12:00:00.000Z', instanceType: 'EXCEPTION' });
   });
 
   it('an appointment Sam makes in the CRM appears in his Exchange Calendar without inviting anyone, is not doubled when read back, moved in the CRM it moves there, and cancelled it leaves the Calendar', async () => {

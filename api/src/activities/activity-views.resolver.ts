@@ -218,7 +218,7 @@ export class AppointmentViewResolver extends activityFieldsResolver(AppointmentV
   }
 
   @FieldResolver(() => Boolean, {
-    description: 'A meeting someone else organizes, from an invitation or from an Exchange Calendar (a series and its occurrences too): its organizer\'s changes arrive and replace it, and changes made here stay in the CRM (they are not written to Outlook). False for one made in the CRM, and for a single meeting its owner organized in their Outlook, whose changes here are written to Outlook.',
+    description: 'A meeting someone else organizes, from an invitation or from an Exchange Calendar (a series and its occurrences too): its organizer\'s changes arrive and replace it, and changes made here stay in the CRM (they are not written to Outlook). False for one made in the CRM, and for a meeting, series or occurrence its owner organized in their Outlook, whose changes here are written to Outlook.',
   })
   async followsOrganizer(@Root() a: Activity, @Ctx() ctx: RequestContext) {
     return !(await ownersOwn(ctx, a));

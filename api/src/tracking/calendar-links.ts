@@ -119,3 +119,37 @@ export async function linkedEntryDeleted(em: EntityManager, mailboxId: string, p
   }
   await recordCalendarLink(em, { ...link, itemId: null, changeKey: null }, now);
 }
+
+/** The parts of a series page whose entries are linked (calendar-sync.service.ts PreparedSeries). */
+interface SeriesEntries {
+  readonly input: { readonly master?: CalendarInput | null; readonly occurrences: readonly CalendarInput[] };
+  readonly occurrences: readonly { readonly originalStart: Date }[];
+}
+
+/**
+ * After a series page was applied, what Exchange shows of its master and occurrences is what the CRM now holds: each
+ * entry is linked to its appointment with that fingerprint (no echo), and with the organizer and invitations Exchange
+ * named, so the owner's changes to a series they organize are written to its entries. Entries settled before
+ * (calendar-links settleLinkedEntry) keep the link that settling recorded.
+ */
+export async function recordSeriesLinks(em: EntityManager, mailboxId: string, seriesId: string, series: SeriesEntries, masterSettled: boolean, settledStarts: ReadonlySet<number>, now: Date): Promise<void> {
+  const occurrences = await em.find(AppointmentDetail, { where: { seriesId } });
+  const byStart = new Map(occurrences.filter((d) => d.originalStartAt).map((d) => [d.originalStartAt!.getTime(), d]));
+  const entries: { activityId: string; event: CalendarInput }[] = [];
+  if (series.input.master && !masterSettled) entries.push({ activityId: seriesId, event: series.input.master });
+  for (const [i, o] of series.occurrences.entries()) {
+    const detail = byStart.get(o.originalStart.getTime());
+    if (detail && !settledStarts.has(o.originalStart.getTime())) entries.push({ activityId: detail.activityId, event: series.input.occurrences[i] });
+  }
+  const ids = entries.map((e) => e.activityId);
+  if (!ids.length) return;
+  const activities = new Map((await em.find(Activity, { where: { id: In(ids) } })).map((a) => [a.id, a]));
+  const details = new Map([...occurrences, ...(await em.find(AppointmentDetail, { where: { activityId: seriesId } }))].map((d) => [d.activityId, d]));
+  for (const { activityId, event } of entries) {
+    const { itemId, changeKey, organizedHere, invitationsSent } = entryOf(event);
+    const activity = activities.get(activityId);
+    const detail = details.get(activityId);
+    if (!itemId || !activity || !detail) continue;
+    await recordCalendarLink(em, { mailboxId, activityId, itemId, fingerprint: calendarFingerprint(crmCalendarShape(activity, detail)), changeKey, organizedHere, invitationsSent }, now);
+  }
+}

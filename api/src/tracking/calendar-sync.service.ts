@@ -15,7 +15,7 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { User } from '../identity/user.entity';
 import { ExchangeCalendarLink } from './exchange-calendar-link.entity';
-import { entryOf, linkedAppointments, linkedEntryDeleted, settleLinkedEntry } from './calendar-links';
+import { entryOf, linkedAppointments, linkedEntryDeleted, recordSeriesLinks, settleLinkedEntry, type LinkedAppointment } from './calendar-links';
 import { CalendarEventOutcome, MAX_CALENDAR_WRITES, type CalendarEventResult, type CalendarSeriesInput, type CalendarWrite } from './calendar-sync.inputs';
 import { currentFingerprint, pendingCalendarWrites, recordCalendarLink } from './exchange-calendar-writes';
 import { exchangeActMailbox, requireLease } from './exchange-mailbox-guard';
@@ -29,6 +29,13 @@ interface PreparedSeries {
   readonly master: PreparedInvite | null;
   readonly input: CalendarSeriesInput;
   readonly occurrences: readonly OccurrenceRequest[];
+}
+
+/** What the series of one page share: the mailbox, its entries linked to appointments, and the conflicts the CRM won. */
+interface SeriesLinks {
+  readonly mailboxId: string;
+  readonly linked: Map<string, LinkedAppointment>;
+  readonly conflicted: string[];
 }
 
 // Two engines' pages naming one new UID (or one new occurrence) collide on its unique index; the run again finds the appointment and updates it.
@@ -128,7 +135,8 @@ export class CalendarSyncService {
     const results: CalendarEventResult[] = [];
     const requests: InviteRequest[] = [];
     const deleted = deletedItemIds.map((id) => id.trim()).filter((id) => id);
-    const linked = await linkedAppointments(em, mailbox.id, [...events.map(entryOf).map((e) => e.itemId), ...deleted]);
+    const seriesItemIds = series.flatMap((s) => [s.input.master, ...s.input.occurrences].map((event) => entryOf(event ?? undefined).itemId));
+    const linked = await linkedAppointments(em, mailbox.id, [...events.map(entryOf).map((e) => e.itemId), ...deleted, ...seriesItemIds]);
     const conflicted: string[] = [];
     for (const [index, invite] of prepared.entries()) {
       const entry = entryOf(events[index]);
@@ -165,7 +173,8 @@ export class CalendarSyncService {
       if (fingerprint) await recordCalendarLink(em, { mailboxId: mailbox.id, activityId: outcome.appointmentId, itemId, fingerprint, changeKey, organizedHere, invitationsSent }, now);
     }
     const seriesChanges: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[] = [];
-    for (const s of series) results.push(await this.applySeries(em, context, s, concernsCrm, seriesChanges));
+    const seriesLinks: SeriesLinks = { mailboxId: mailbox.id, linked, conflicted };
+    for (const s of series) results.push(await this.applySeries(em, context, s, concernsCrm, seriesChanges, seriesLinks));
     if (cursor !== null) await em.update(Mailbox, { id: mailbox.id }, { syncCursor: cursor, updatedAt: now });
     const changed = [...outcomes.filter((o) => o.change && o.appointmentId).map((o) => ({ change: o.change!, appointmentId: o.appointmentId! })), ...seriesChanges];
     await this.events.stageMany(em, [
@@ -180,14 +189,32 @@ export class CalendarSyncService {
    * (appointment_recurrence), and each occurrence in the window as an appointment of its own linked to it. Whether the
    * series enters the CRM is decided on its master as for a single meeting; its occurrences follow the series.
    */
-  private async applySeries(em: EntityManager, context: InviteContext, s: PreparedSeries, concernsCrm: (invite: PreparedInvite) => boolean, changes: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[]): Promise<CalendarEventResult> {
+  private async applySeries(
+    em: EntityManager,
+    context: InviteContext,
+    s: PreparedSeries,
+    concernsCrm: (invite: PreparedInvite) => boolean,
+    changes: { appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[],
+    links: SeriesLinks,
+  ): Promise<CalendarEventResult> {
     const held = await em.findOne(AppointmentDetail, { where: { icalUid: s.uid }, select: { activityId: true } });
     const result = (outcome: CalendarEventOutcome, appointmentId: string | null, note: string | null = null): CalendarEventResult => ({ uid: s.uid, outcome, appointmentId: appointmentId ? toGlobalId('Appointment', appointmentId) : null, note });
     if (!held && (!s.master || !concernsCrm(s.master))) return result(CalendarEventOutcome.NOT_TRACKED, null);
     let seriesId = held?.activityId ?? null;
     let outcome = CalendarEventOutcome.UNCHANGED;
     let note: string | null = null;
-    if (s.master) {
+    // A master or occurrence linked to its entry is settled first, as a single meeting is: an echo of what the CRM
+    // wrote changes nothing, and a change the owner made in the CRM to a series they organize may win over Outlook's.
+    const settle = async (invite: PreparedInvite, event: CalendarInput | null | undefined) => {
+      const entry = entryOf(event ?? undefined);
+      const pair = entry.itemId ? links.linked.get(entry.itemId) : undefined;
+      const settled = pair && invite.start && invite.end ? await settleLinkedEntry(em, links.mailboxId, pair, invite, entry, context.actorId, context.now) : null;
+      if (settled?.outcome === CalendarEventOutcome.CRM_VERSION_KEPT) links.conflicted.push(pair!.link.activityId);
+      return settled ? pair!.link.activityId : null;
+    };
+    const masterSettled = s.master ? await settle(s.master, s.input.master) : null;
+    if (masterSettled) seriesId = masterSettled;
+    else if (s.master) {
       const [applied] = await this.invites.apply(em, context, [{ index: 0, invite: s.master, regarding: null, subject: s.master.summary ?? '' }]);
       seriesId = applied.appointmentId;
       note = applied.note;
@@ -207,8 +234,11 @@ export class CalendarSyncService {
     }
     const seriesState = await em.findOne(Activity, { where: { id: seriesId }, select: { state: true } });
     const scope = { seriesId, windowFrom: s.input.windowFrom, windowTo: s.input.windowTo, seriesCancelled: seriesState?.state === ActivityState.CANCELLED };
-    const occurrenceChanges = await this.invites.applyOccurrences(em, context, scope, s.occurrences);
+    const settledStarts = new Set<number>();
+    for (const [i, o] of s.occurrences.entries()) if (await settle(o.invite, s.input.occurrences[i])) settledStarts.add(o.originalStart.getTime());
+    const occurrenceChanges = await this.invites.applyOccurrences(em, context, scope, s.occurrences, settledStarts);
     changes.push(...occurrenceChanges);
+    await recordSeriesLinks(em, links.mailboxId, seriesId, s, masterSettled !== null, settledStarts, context.now);
     if (outcome === CalendarEventOutcome.UNCHANGED && occurrenceChanges.length > 0) outcome = CalendarEventOutcome.UPDATED;
     return result(outcome, seriesId, note);
   }

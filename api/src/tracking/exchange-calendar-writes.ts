@@ -54,18 +54,18 @@ export const crmAppointmentUid = (activityId: string): string => `${activityId}@
 /**
  * Made in the CRM (and so written to Exchange by the hub), not a meeting from an invitation or from Exchange. An
  * occurrence of a recurring series has no UID of its own but is Exchange's: written as a new single appointment it
- * would stand twice in Outlook, so it never is (CRM edits of occurrences stay in the CRM).
+ * would stand twice in Outlook, so it never is made (one its owner organizes is changed in place; writtenFromCrm).
  */
 export const madeInCrm = (detail: Pick<AppointmentDetail, 'activityId' | 'icalUid' | 'seriesId'>): boolean =>
   detail.seriesId === null && (detail.icalUid === null || detail.icalUid === crmAppointmentUid(detail.activityId));
 
 /**
  * The mailbox's owner holds this appointment's Calendar entry as its own, so changes in the CRM are written to it: made
- * in the CRM, or a single meeting Exchange says the mailbox organizes (made in Outlook by the owner). Someone else's
- * meeting, from an invitation or in the Calendar, follows its organizer; a series and its occurrences are not written.
+ * in the CRM, or a meeting Exchange says the mailbox organizes (made in Outlook by the owner: a single meeting, a
+ * series, or one occurrence of it). Someone else's meeting, from an invitation or in the Calendar, follows its organizer.
  */
 export const writtenFromCrm = (detail: Pick<AppointmentDetail, 'activityId' | 'icalUid' | 'seriesId'>, link: Pick<ExchangeCalendarLink, 'organizedHere' | 'itemId'> | null | undefined): boolean =>
-  madeInCrm(detail) || (detail.seriesId === null && !!link?.organizedHere && link.itemId !== null);
+  madeInCrm(detail) || (!!link?.organizedHere && link.itemId !== null);
 
 /** What the CRM holds of an appointment, as the Calendar entry would show it. */
 export const crmCalendarShape = (activity: Activity, detail: AppointmentDetail): CalendarShape => ({
@@ -102,12 +102,15 @@ export async function pendingCalendarWrites(em: EntityManager, mailboxId: string
   }
   if (!pending.length) return [];
   for (const { activity, detail } of pending) {
-    if (detail.icalUid === null) await em.update(AppointmentDetail, { activityId: activity.id }, { icalUid: crmAppointmentUid(activity.id) });
+    if (detail.icalUid === null && madeInCrm(detail)) await em.update(AppointmentDetail, { activityId: activity.id }, { icalUid: crmAppointmentUid(activity.id) });
   }
+  // An occurrence has no UID of its own: it is its series' (only ever changed in place, never made).
+  const seriesIds = [...new Set(pending.flatMap(({ detail }) => (detail.seriesId ? [detail.seriesId] : [])))];
+  const seriesUids = new Map(seriesIds.length ? (await em.find(AppointmentDetail, { where: { activityId: In(seriesIds) }, select: { activityId: true, icalUid: true } })).map((d) => [d.activityId, d.icalUid]) : []);
   const parties = await em.find(ActivityParty, { where: { activityId: In(pending.map((p) => p.activity.id)), role: In([PartyRole.REQUIRED, PartyRole.OPTIONAL]) }, order: { position: 'ASC' } });
   return pending.map(({ activity, detail, link, fingerprint }) => ({
     appointmentId: activity.id,
-    uid: detail.icalUid ?? crmAppointmentUid(activity.id),
+    uid: detail.icalUid ?? (detail.seriesId ? seriesUids.get(detail.seriesId) : null) ?? crmAppointmentUid(activity.id),
     itemId: link?.itemId ?? null,
     changeKey: link?.itemId ? link.changeKey : null,
     subject: activity.subject,

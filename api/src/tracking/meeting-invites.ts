@@ -250,7 +250,14 @@ export class MeetingInvites {
    * series shortened, and is cancelled; a cancelled series cancels them all. Two engines creating one occurrence at
    * once collide on the unique (seriesId, originalStartAt) index, and the caller's retry updates it instead.
    */
-  async applyOccurrences(em: EntityManager, ctx: InviteContext, scope: SeriesScope, requests: readonly OccurrenceRequest[]): Promise<{ appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[]> {
+  async applyOccurrences(
+    em: EntityManager,
+    ctx: InviteContext,
+    scope: SeriesScope,
+    requests: readonly OccurrenceRequest[],
+    /** Original starts (ms) of listed occurrences already settled with the CRM's version: still in the series, left as they are. */
+    settled: ReadonlySet<number> = new Set(),
+  ): Promise<{ appointmentId: string; change: 'ACTIVITY_CREATED' | 'ACTIVITY_UPDATED' }[]> {
     const rows = await lockedForUpdate(em.createQueryBuilder(AppointmentDetail, 'd'))
       .innerJoin(Activity, 'a', 'a.id = d.activityId')
       .select(['d.activityId AS activityId', 'd.originalStartAt AS originalStartAt', 'd.icalSequence AS icalSequence', 'd.instanceType AS instanceType', 'a.state AS state'])
@@ -263,6 +270,15 @@ export class MeetingInvites {
       const key = request.originalStart.getTime();
       if (listed.has(key) || !request.invite.start) continue;
       listed.add(key);
+      const settledKnown = settled.has(key) ? held.get(key) : undefined;
+      if (settledKnown) {
+        // Its fields stand as settled; only Exchange knows it has become an exception (one the CRM moved, say).
+        if (settledKnown.instanceType !== request.instanceType) {
+          await em.update(AppointmentDetail, { activityId: settledKnown.activityId }, { instanceType: request.instanceType });
+          changes.push({ appointmentId: settledKnown.activityId, change: 'ACTIVITY_UPDATED' });
+        }
+        continue;
+      }
       const known = held.get(key);
       const cancelled = scope.seriesCancelled || request.invite.cancelled;
       const state = cancelled ? ActivityState.CANCELLED : known && known.state !== ActivityState.CANCELLED ? known.state : ActivityState.OPEN;

@@ -233,8 +233,10 @@ export interface StartedEwsServer {
    * and how the last UpdateItem was asked to tell the attendees (SendMeetingInvitationsOrCancellations; null: never updated).
    */
   calendarItems(address: string): (EwsCalendarData & { itemId: string; changeKey: string; sendMeetingInvitations: string | null; updateSent: string | null })[];
-  /** Calendar items deleted with DeleteItem, by UID, with the SendMeetingCancellations the client asked for. */
-  calendarDeletions(address: string): { uid: string; mode: string }[];
+  /** Calendar items (or one occurrence: its original start) deleted with DeleteItem, by UID, with the SendMeetingCancellations the client asked for. */
+  calendarDeletions(address: string): { uid: string; mode: string; originalStart?: Date }[];
+  /** UpdateItem of single occurrences: the SendMeetingInvitationsOrCancellations asked for, by the series' UID and the occurrence's original start. */
+  occurrenceUpdates(address: string): { uid: string; originalStart: Date; mode: string }[];
   /** A task in the mailbox's Tasks folder (as if made in Outlook); returns its ItemId. */
   addTask(address: string, data: EwsTaskData): string;
   /** Changes a task as Outlook would (completed, renamed): new ChangeKey and LastModifiedTime, an Update in the folder's changes. */
@@ -740,6 +742,9 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
           const occurrence = item ? null : instanceAt(box, element.getAttribute('Id') ?? '');
           // Deleting one occurrence deletes it from its series: a DeletedOccurrence, and the master changes.
           if (occurrence) {
+            const mode = request.getAttribute('SendMeetingCancellations');
+            if (!mode) return failure('DeleteItem', 'ErrorSendMeetingCancellationsRequired', 'The SendMeetingCancellations attribute is required for Calendar items.');
+            calendarDeletions.push({ address: box.address, uid: occurrence.master.calendar!.uid, mode, originalStart: occurrence.instance.originalStart });
             deleteOccurrenceOf(box, occurrence.master, occurrence.instance.originalStart);
             return success('DeleteItem');
           }
@@ -831,7 +836,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   /** UpdateItem of calendar items: the SendMeetingInvitationsOrCancellations the client last asked for, by ItemId. */
   const updatesSent = new Map<string, string>();
   /** DeleteItem of calendar items: whose, which UID, and the SendMeetingCancellations the client asked for. */
-  const calendarDeletions: { address: string; uid: string; mode: string }[] = [];
+  const occurrenceUpdates: { address: string; uid: string; originalStart: Date; mode: string }[] = [];
+  const calendarDeletions: { address: string; uid: string; mode: string; originalStart?: Date }[] = [];
   const sentBy = (box: Mailbox) => {
     let list = sentLists.get(box.address);
     if (!list) sentLists.set(box.address, (list = []));
@@ -935,6 +941,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     const data = calendarChanges(current, change);
     if (typeof data === 'string') return data;
     setException(box, master, { originalStart: instance.originalStart, start: data.start, end: data.end, subject: data.subject, location: data.location });
+    occurrenceUpdates.push({ address: box.address, uid: master.calendar!.uid, originalStart: instance.originalStart, mode });
     return success('UpdateItem', `<m:Items><t:CalendarItem><t:ItemId Id="${esc(instance.id)}" ChangeKey="${esc(master.changeKey)}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
   }
 
@@ -1407,9 +1414,13 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
           sendMeetingInvitations: invitations.find((i) => i.address === box.address && i.uid === item.calendar!.uid)?.mode ?? null, updateSent: updatesSent.get(item.id) ?? null,
         }));
     },
+    occurrenceUpdates(address) {
+      const box = mailboxOf(address);
+      return occurrenceUpdates.filter((u) => u.address === box.address).map(({ uid, originalStart, mode }) => ({ uid, originalStart, mode }));
+    },
     calendarDeletions(address) {
       const box = mailboxOf(address);
-      return calendarDeletions.filter((d) => d.address === box.address).map(({ uid, mode }) => ({ uid, mode }));
+      return calendarDeletions.filter((d) => d.address === box.address).map(({ uid, mode, originalStart }) => ({ uid, mode, ...(originalStart ? { originalStart } : {}) }));
     },
     addTask(address, data) {
       const box = mailboxOf(address);

@@ -293,14 +293,14 @@ export async function writeCalendar(session: EwsSession, writes: readonly Calend
  * meeting in its owner's zone, and an all-day one (whole UTC days in the hub) from midnight to midnight there, on the
  * same days. Without the zone the entry is kept in UTC, and Outlook east or west of it may show an all-day one a day off.
  */
-function fill(appointment: Appointment, write: CalendarWriteRequest, timeZone: string | null): void {
+function fill(appointment: Appointment, write: CalendarWriteRequest, timeZone: string | null, options: { setZone: boolean } = { setZone: true }): void {
   const exchangeZone = timeZoneInfoOf(timeZone);
   const at = (iso: string) => (write.allDay && exchangeZone && timeZone ? Date.parse(fromLocal({ ...parseDate(iso), hour: 0, minute: 0, second: 0 }, timeZone)) : Date.parse(iso));
   appointment.Subject = xmlText(write.subject);
   appointment.Start = new DateTime(at(write.startAt));
   appointment.End = new DateTime(at(write.endAt));
   appointment.IsAllDayEvent = write.allDay;
-  if (exchangeZone) {
+  if (exchangeZone && options.setZone) {
     appointment.StartTimeZone = exchangeZone;
     appointment.EndTimeZone = exchangeZone;
   }
@@ -342,10 +342,12 @@ function updateEntry(session: EwsSession, itemId: string, write: CalendarWriteRe
     'UpdateItem',
     (service) =>
       updateSeenVersion(
-        () => Appointment.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent, AppointmentSchema.Location, AppointmentSchema.MeetingRequestWasSent])),
+        () => Appointment.Bind(service, new ItemId(itemId), new PropertySet(BasePropertySet.IdOnly, [ItemSchema.Subject, AppointmentSchema.Start, AppointmentSchema.End, AppointmentSchema.IsAllDayEvent, AppointmentSchema.Location, AppointmentSchema.MeetingRequestWasSent, AppointmentSchema.AppointmentType])),
         write.changeKey,
         (appointment) => {
-          fill(appointment, write, timeZone);
+          // A series keeps the zone its occurrences' wall-clock time is counted in, and one occurrence its series'.
+          const single = (optional(() => appointment.AppointmentType) ?? AppointmentType.Single) === AppointmentType.Single;
+          fill(appointment, write, timeZone, { setZone: single });
           // A place removed in the CRM is removed from the entry (DeleteItemField).
           if (!write.location) appointment.Location = null as unknown as string;
         },
