@@ -38,6 +38,8 @@ export function entryOf(event: CalendarInput | undefined): CalendarEntry {
   };
 }
 
+const LOOKUP_SLICE = 500;
+
 export interface LinkedAppointment {
   readonly link: ExchangeCalendarLink;
   readonly activity: Activity;
@@ -47,11 +49,17 @@ export interface LinkedAppointment {
 /** The links of this mailbox's entries among `itemIds`, with their appointments, keyed by ItemId. */
 export async function linkedAppointments(em: EntityManager, mailboxId: string, itemIds: readonly (string | undefined)[]): Promise<Map<string, LinkedAppointment>> {
   const ids = [...new Set(itemIds.filter((id): id is string => !!id))];
-  const links = ids.length ? await em.find(ExchangeCalendarLink, { where: { mailboxId, itemId: In(ids) } }) : [];
+  // A page may name thousands of entries (20 series of up to 500 occurrences): looked up in slices.
+  const links: ExchangeCalendarLink[] = [];
+  for (let i = 0; i < ids.length; i += LOOKUP_SLICE) links.push(...(await em.find(ExchangeCalendarLink, { where: { mailboxId, itemId: In(ids.slice(i, i + LOOKUP_SLICE)) } })));
   if (!links.length) return new Map();
-  const activityIds = links.map((l) => l.activityId);
-  const activities = new Map((await em.find(Activity, { where: { id: In(activityIds) } })).map((a) => [a.id, a]));
-  const details = new Map((await em.find(AppointmentDetail, { where: { activityId: In(activityIds) } })).map((d) => [d.activityId, d]));
+  const activities = new Map<string, Activity>();
+  const details = new Map<string, AppointmentDetail>();
+  for (let i = 0; i < links.length; i += LOOKUP_SLICE) {
+    const activityIds = links.slice(i, i + LOOKUP_SLICE).map((l) => l.activityId);
+    for (const a of await em.find(Activity, { where: { id: In(activityIds) } })) activities.set(a.id, a);
+    for (const d of await em.find(AppointmentDetail, { where: { activityId: In(activityIds) } })) details.set(d.activityId, d);
+  }
   return new Map(links.flatMap((link) => {
     const activity = activities.get(link.activityId);
     const detail = details.get(link.activityId);
