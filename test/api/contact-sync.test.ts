@@ -316,6 +316,39 @@ describe.each(DIALECTS)('contacts from an Exchange Contacts folder on %s', (dial
     failed(await report([{ contactId: made, itemId: 'AAMkKonto=', fingerprint: 'f', companyName: 'x'.repeat(161) }]), 'BAD_USER_INPUT', 'writes[0].companyName');
   });
 
+  it('a contact whose account a company cannot name (deactivated, or its name shared with another account) reads back as written: not written again, and it stays in its account', async () => {
+    const CREATE_ACCOUNT = 'mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }';
+    for (let writes = await claim(); writes.length; writes = await claim()) ok(await report(writes.map((w) => ({ contactId: w.contactId, itemId: w.release ? null : w.itemId ?? `left-${w.contactId}`, fingerprint: w.fingerprint, companyName: w.companyName }))));
+    const accountOf = async (contactGlobalId: string) => (await hub.database.dataSource.query('SELECT accountId FROM contact WHERE id = ?', [parseGlobalId(contactGlobalId)!.id]))[0].accountId;
+    // As the demo's "Öresund Logistik": an inactive account still holding Sam's contacts; and an active one its name folds to.
+    const closed = ok(await hub.gql(CREATE_ACCOUNT, { input: { name: `Öresund ${tag}` } }, sam)).createAccount.id;
+    ok(await hub.gql(CREATE_ACCOUNT, { input: { name: `Oresund ${tag}` } }, sam));
+    const [twin] = await Promise.all([0, 1].map(async () => ok(await hub.gql(CREATE_ACCOUNT, { input: { name: `Twin ${tag}` } }, sam)).createAccount.id));
+    const person = async (name: string, accountId: string) => ok(await hub.gql(CREATE, { input: { firstName: 'Yuki', lastName: `${name} ${tag}`, jobTitle: 'Purchasing Manager', telephone: '+46 70 555 2021', accountId, emails: [`${name.toLowerCase()}.${tag}@oresund.example`] } }, sam)).createContact.id;
+    const inClosed = await person('Closed', closed);
+    const inTwin = await person('Twin', twin);
+    const tracked = await person('Tracked', closed);
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { id } }', { id: closed, input: { status: 'INACTIVE' } }, sam));
+    // Tracked from Outlook with the address of one of them, showing its account: paired, as both show it.
+    const fromOutlook = outlook('AAMkOresund=', { givenName: 'Yuki', surname: `Tracked ${tag}`, displayName: null, companyName: `Öresund ${tag}`, jobTitle: 'Purchasing Manager', businessPhone: '+46 70 555 2021', emails: [`tracked.${tag}@oresund.example`] });
+    expect(ok(await sync([fromOutlook])).syncMailboxContacts[0]).toMatchObject({ outcome: 'LINKED', contactId: tracked });
+    expect(await accountOf(tracked)).toBe(parseGlobalId(closed)!.id);
+
+    const written = await claim();
+    expect(written.map((w) => [w.contactId, w.companyName]).sort()).toEqual([[inClosed, `Öresund ${tag}`], [inTwin, `Twin ${tag}`]].sort());
+    ok(await report(written.map((w) => ({ contactId: w.contactId, itemId: `AAMk-${w.contactId}`, changeKey: 'CK1', fingerprint: w.fingerprint, companyName: w.companyName }))));
+    // Read back as written: the company is the contact's own account, so nothing changed and nothing is written again.
+    const readBack = written.map((w) => ({ ...asWritten(w, `AAMk-${w.contactId}`, { changeKey: 'CK1' }), companyName: w.companyName }));
+    expect(ok(await sync(readBack)).syncMailboxContacts.map((r: any) => r.outcome)).toEqual(['UNCHANGED', 'UNCHANGED']);
+    expect(await claim()).toEqual([]);
+    // Changed in Outlook later: the change is taken, the contacts stay in their accounts (not moved to the namesake), and it is not echoed.
+    const changed = readBack.map((c) => ({ ...c, changeKey: 'CK2', jobTitle: 'Head of IT', lastModifiedAt: later(60) }));
+    expect(ok(await sync(changed)).syncMailboxContacts.map((r: any) => r.outcome)).toEqual(['UPDATED', 'UPDATED']);
+    expect(await accountOf(inClosed)).toBe(parseGlobalId(closed)!.id);
+    expect(await accountOf(inTwin)).toBe(parseGlobalId(twin)!.id);
+    expect(await claim()).toEqual([]);
+  });
+
   // Last: it takes Sam's Salesperson role away.
   it('a number hidden from Sam by column security is neither written to his Outlook nor compared, and Outlook\'s is not taken in', async () => {
     const made = ok(await hub.gql(CREATE, { input: { lastName: `Nummer ${tag}`, telephone: '+46 8 555 08 00', mobilePhone: '+46 70 555 08 00', emails: [`nummer.${tag}@proseware.example`] } }, sam)).createContact.id;

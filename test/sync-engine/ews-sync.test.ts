@@ -469,6 +469,12 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
     const crmIds = ews.contacts(SAM.address).filter((c) => c.extended?.CrmActivityHubContactId).map((c) => c.extended!.CrmActivityHubContactId);
     expect(crmIds.length).toBeGreaterThan(1);
     expect(new Set(crmIds).size).toBe(crmIds.length);
+    // Read back on several more runs, nothing the hub wrote echoes: no contact in his folder is written again (same ChangeKeys).
+    const versions = () => ews.contacts(SAM.address).map((c) => [c.itemId, c.changeKey]).sort();
+    const settled = versions();
+    const before = ews.requests().filter((r) => r.operation === 'SyncFolderItems').length;
+    await eventually(async () => (ews.requests().filter((r) => r.operation === 'SyncFolderItems').length > before + 6 ? true : undefined), 30_000, 'more reads');
+    expect(versions()).toEqual(settled);
   });
 
   it('sends with CreateItem SendAndSaveCopy keeping the hub\'s Message-ID, marks it SENT, reads the Sent Items copy once, and the reply correlates', async () => {

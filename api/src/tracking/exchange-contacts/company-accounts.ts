@@ -49,6 +49,18 @@ export async function accountsNamedBy(em: EntityManager, writer: RecordWriter, o
   return found;
 }
 
+/**
+ * The account Outlook's company stands for on a contact paired with a CRM contact whose account is `own` (null: none the
+ * owner may read): its own account when the company shows that account's name, as the hub writes it, whatever the account
+ * is now (inactive, not linkable, its name shared by another); else the one account the company names (`named`, from
+ * accountsNamedBy). So a company the hub wrote reads back as what it wrote, and never moves the contact elsewhere.
+ */
+export function accountShownBy(company: string | null | undefined, own: CompanyAccount | null, named: ReadonlyMap<string, CompanyAccount>): CompanyAccount | null {
+  if (!company?.trim()) return null;
+  if (own && companyKey(own.name) === companyKey(company)) return own;
+  return named.get(company) ?? null;
+}
+
 /** Whether the owner may link this contact (or, for `null`, a contact of their own) to an account: APPEND on the contact. */
 export function mayLinkToAccount(owner: Principal, contact: OwnedRow | null): boolean {
   return withinDepth(owner, depthOf(owner, AccessEntity.CONTACT, Privilege.APPEND), contact ?? { ownerId: owner.userId, businessUnitId: owner.businessUnitId });

@@ -18,7 +18,7 @@ import type { RecordWriter } from '../../records/record-writer';
 import { exchangeActMailbox, requireLease, requireWriteCount } from '../exchange-mailbox-guard';
 import { recordContactSyncConflict } from '../sync-conflict-log';
 import { decideLinkedChange, SyncSide } from '../sync-conflict-rule';
-import { accountsNamedBy, companiesOf, mayLinkToAccount, type CompanyAccount } from './company-accounts';
+import { accountShownBy, accountsNamedBy, companiesOf, mayLinkToAccount, type CompanyAccount } from './company-accounts';
 import { contactFingerprint, mergeIntoCrm, shapeOfCrmContact, shapeOfOutlookContact, withheldFrom, withholding, type ContactPhoneField, type ContactShape } from './contact-shape';
 import { ContactSyncOutcome, ContactWriteField, MAX_CONTACT_WRITES, type ContactSyncResult, type ContactWrite, type ExchangeContactInput } from './contact-sync.inputs';
 import { ExchangeContactLink } from './exchange-contact-link.entity';
@@ -120,20 +120,37 @@ export class ContactSyncService {
   private async apply(em: EntityManager, owner: Principal, mailbox: Mailbox, leaseId: string, contacts: readonly ExchangeContactInput[], outlookShapes: readonly ContactShape[], deletedItemIds: readonly string[], cursor: string | null): Promise<ContactSyncResult[]> {
     await requireLease(em, mailbox.id, leaseId);
     const now = this.clock();
-    // Outlook's company counts as the account it names, if it names one (company-accounts.ts).
-    const accounts = await accountsNamedBy(em, this.writer, owner, contacts.map((c) => c.companyName));
-    const accountOf = (i: number): CompanyAccount | null => (contacts[i].companyName ? accounts.get(contacts[i].companyName!) ?? null : null);
-    const shapes = outlookShapes.map((shape, i) => ({ ...shape, company: accountOf(i)?.name ?? null }));
     const withheld = withheldFrom(owner);
     const itemIds = [...new Set([...contacts.map((c) => c.itemId), ...deletedItemIds])];
     const links = new Map((itemIds.length ? await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, itemId: In(itemIds) } }) : []).map((l) => [l.itemId!, l]));
-    await this.linkNamed(em, mailbox, contacts, shapes, withheld, links, now);
+    const named = await this.namedPairs(em, mailbox, contacts, links);
+    const pairedWith = (i: number): string | undefined => links.get(contacts[i].itemId)?.contactId ?? named.get(contacts[i].itemId);
+    const pairedIds = [...[...links.values()].map((l) => l.contactId), ...named.values()];
     const results: ContactSyncResult[] = [];
     const result = (itemId: string, outcome: ContactSyncOutcome, contactId: string | null) => results.push({ itemId, outcome, contactId: contactId ? toGlobalId('Contact', contactId) : null });
-    const newAddresses = contacts.flatMap((c, i) => (links.has(c.itemId) || !c.tracked ? [] : shapes[i].emails));
-    const known = await this.crmContacts(em, owner, mailbox.id, [...links.values()].map((l) => l.contactId), newAddresses);
-    const emails = await addressesOf(em, [...links.values()].map((l) => l.contactId));
+    const newAddresses = contacts.flatMap((c, i) => (pairedWith(i) || !c.tracked ? [] : outlookShapes[i].emails));
+    const known = await this.crmContacts(em, owner, mailbox.id, pairedIds, newAddresses);
+    named.forEach((contactId) => known.paired.add(contactId));
+    const emails = await addressesOf(em, pairedIds);
     const companies = await companiesOf(em, this.writer, owner, [...known.byId.values()]);
+    // Outlook's company counts as the account it names, if it names one; on a paired contact, as the contact's own
+    // account if it shows that one's name, as the hub wrote it (company-accounts.ts).
+    const accounts = await accountsNamedBy(em, this.writer, owner, contacts.map((c) => c.companyName));
+    const ownAccount = (contactId: string | undefined): CompanyAccount | null => {
+      const contact = contactId ? known.byId.get(contactId) : undefined;
+      const name = contact ? companies.get(contact.id) : undefined;
+      return contact?.accountId && name ? { id: contact.accountId, name } : null;
+    };
+    const accountOf = (i: number): CompanyAccount | null => accountShownBy(contacts[i].companyName, ownAccount(pairedWith(i)), accounts);
+    const shapes = outlookShapes.map((shape, i) => ({ ...shape, company: accountOf(i)?.name ?? null }));
+    for (const [i, input] of contacts.entries()) {
+      const contactId = named.get(input.itemId);
+      if (!contactId) continue;
+      // The hub wrote it (it carries the id) for its owner, and the engine stopped before reporting.
+      const link = { mailboxId: mailbox.id, contactId, itemId: input.itemId, fingerprint: contactFingerprint(withholding(shapes[i], withheld)), changeKey: input.changeKey?.trim() || null, company: shapes[i].company, writtenForOwner: true, updatedAt: now };
+      await recordContactLink(em, link, now);
+      links.set(input.itemId, link);
+    }
 
     for (const [i, input] of contacts.entries()) {
       const shape = shapes[i];
@@ -206,8 +223,11 @@ export class ContactSyncService {
       const match = known.match(shape.emails);
       if (match) {
         known.paired.add(match.id);
-        await this.merge(em, owner, match, shape, accountOf(i));
-        await recordContactLink(em, { mailboxId: mailbox.id, contactId: match.id, itemId: input.itemId, fingerprint, changeKey, company: shape.company }, now);
+        // Now paired, its company may show the contact's own account.
+        const account = accountShownBy(input.companyName, ownAccount(match.id), accounts);
+        const paired = { ...shape, company: account?.name ?? null };
+        await this.merge(em, owner, match, paired, account);
+        await recordContactLink(em, { mailboxId: mailbox.id, contactId: match.id, itemId: input.itemId, fingerprint: contactFingerprint(withholding(paired, withheld)), changeKey, company: paired.company }, now);
         result(input.itemId, ContactSyncOutcome.LINKED, match.id);
         continue;
       }
@@ -235,25 +255,25 @@ export class ContactSyncService {
 
   /**
    * An Outlook contact the hub wrote and the engine never reported (it stopped in between) carries the CRM contact's id:
-   * it is paired as it reads, if that contact is the owner's and not paired here with another Outlook contact.
+   * it is paired as it reads, if that contact is the owner's and not paired here with another Outlook contact. The CRM
+   * contact each such Outlook contact pairs with, by ItemId.
    */
-  private async linkNamed(em: EntityManager, mailbox: Mailbox, contacts: readonly ExchangeContactInput[], shapes: readonly ContactShape[], withheld: ContactPhoneField[], links: Map<string, ExchangeContactLink>, now: Date): Promise<void> {
-    const named = contacts.flatMap((c, i) => {
+  private async namedPairs(em: EntityManager, mailbox: Mailbox, contacts: readonly ExchangeContactInput[], links: ReadonlyMap<string, ExchangeContactLink>): Promise<Map<string, string>> {
+    const named = contacts.flatMap((c) => {
       const parsed = !links.has(c.itemId) && c.crmContactId ? parseGlobalId(c.crmContactId) : undefined;
-      return parsed?.type === 'Contact' ? [{ input: c, shape: shapes[i], contactId: parsed.id }] : [];
+      return parsed?.type === 'Contact' ? [{ itemId: c.itemId, contactId: parsed.id }] : [];
     });
-    if (!named.length) return;
+    const pairs = new Map<string, string>();
+    if (!named.length) return pairs;
     const ids = named.map((n) => n.contactId);
     const owned = new Set((await em.find(Contact, { where: { id: In(ids), ownerId: mailbox.ownerUserId }, select: { id: true } })).map((c) => c.id));
     const elsewhere = new Set((await em.find(ExchangeContactLink, { where: { mailboxId: mailbox.id, contactId: In(ids) } })).filter((l) => l.itemId).map((l) => l.contactId));
-    for (const { input, shape, contactId } of named) {
-      if (!owned.has(contactId) || elsewhere.has(contactId)) continue;
-      // The hub wrote it (it carries the id) for its owner, and the engine stopped before reporting.
-      const link = { mailboxId: mailbox.id, contactId, itemId: input.itemId, fingerprint: contactFingerprint(withholding(shape, withheld)), changeKey: input.changeKey?.trim() || null, company: shape.company, writtenForOwner: true, updatedAt: now };
-      await recordContactLink(em, link, now);
-      links.set(input.itemId, link);
+    for (const { itemId, contactId } of named) {
+      if (!owned.has(contactId) || elsewhere.has(contactId) || pairs.has(itemId)) continue;
+      pairs.set(itemId, contactId);
       elsewhere.add(contactId);
     }
+    return pairs;
   }
 
   /**
