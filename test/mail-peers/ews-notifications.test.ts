@@ -34,9 +34,40 @@ async function openRead(account: EwsAccount, options: { streaming?: boolean } = 
   return source;
 }
 
+const signingInWithNtlm = (account: EwsAccount, username: string): EwsAccount => ({ ...account, credentials: { method: 'NTLM', username, password: (account.credentials as { password: string }).password } });
 const operations = (address: string, from: number) => ews.requests().slice(from).filter((r) => r.mailbox === address).map((r) => r.operation);
 const deliverSoon = (address: string, subject: string, afterMs: number) =>
   setTimeout(() => ews.deliver(address, 'inbox', rawMessage({ subject, messageId: `${subject.replace(/\W/g, '')}-${users}@corp.test` }).raw), afterMs);
+
+/**
+ * Waits once (the watch subscribes and connects), then has a message delivered: the stream must end the next wait
+ * within 2 s, without polling GetEvents. The operations run for the mailbox meanwhile, and where they start.
+ */
+async function expectStreamedAtOnce(source: EwsSource, address: string, subject: string): Promise<{ used: string[]; from: number }> {
+  const from = ews.requests().length;
+  expect(await source.waitForChange(300)).toBe('timeout');
+  deliverSoon(address, subject, 200);
+  const started = Date.now();
+  expect(await source.waitForChange(20_000)).toBe('changed');
+  // Pull notifications would have waited for their next GetEvents; the stream answers as the item lands.
+  expect(Date.now() - started).toBeLessThan(2_000);
+  const used = operations(address, from);
+  expect(used).toContain('GetStreamingEvents');
+  expect(used).not.toContain('GetEvents');
+  return { used, from };
+}
+
+/** Runs with streaming connections that Exchange closes after 150 ms (heartbeats every 40 ms), so they are opened again and again. */
+async function withShortConnections(run: () => Promise<void>): Promise<void> {
+  ews.streaming.lifetimeMs = 150;
+  ews.streaming.heartbeatMs = 40;
+  try {
+    await run();
+  } finally {
+    ews.streaming.lifetimeMs = null;
+    ews.streaming.heartbeatMs = 30_000;
+  }
+}
 
 beforeAll(async () => {
   ews = await startEwsTestServer();
@@ -51,16 +82,7 @@ describe('EWS change notifications against the schema-faithful EWS test server (
   it('a streaming connection brings a new message in at once, without polling GetEvents', async () => {
     const { address, account } = freshMailbox();
     const source = await openRead(account);
-    const from = ews.requests().length;
-    expect(await source.waitForChange(300)).toBe('timeout');
-    deliverSoon(address, 'Streamed in', 200);
-    const started = Date.now();
-    expect(await source.waitForChange(20_000)).toBe('changed');
-    // Pull notifications would have waited for their next GetEvents; the stream answers as the item lands.
-    expect(Date.now() - started).toBeLessThan(2_000);
-    const used = operations(address, from);
-    expect(used).toContain('GetStreamingEvents');
-    expect(used).not.toContain('GetEvents');
+    const { used, from } = await expectStreamedAtOnce(source, address, 'Streamed in');
     expect(used.filter((op) => op === 'Subscribe')).toHaveLength(1); // one subscription for both waits
     await source.close();
     expect(operations(address, from).at(-1)).toBe('Unsubscribe');
@@ -77,19 +99,14 @@ describe('EWS change notifications against the schema-faithful EWS test server (
 
   it('opens a new connection when Exchange closes one (ConnectionStatus Closed), and still hears the next change', async () => {
     const { address, account } = freshMailbox();
-    ews.streaming.lifetimeMs = 150;
-    ews.streaming.heartbeatMs = 40;
-    try {
+    await withShortConnections(async () => {
       const source = await openRead(account);
       const from = ews.requests().length;
       deliverSoon(address, 'After two closes', 600);
       expect(await source.waitForChange(10_000)).toBe('changed');
       expect(operations(address, from).filter((op) => op === 'GetStreamingEvents').length).toBeGreaterThanOrEqual(3);
       await source.close();
-    } finally {
-      ews.streaming.lifetimeMs = null;
-      ews.streaming.heartbeatMs = 30_000;
-    }
+    });
   });
 
   it('after Exchange restarts (the connection drops, the subscription is gone) the wait ends as a change and the watch subscribes again', async () => {
@@ -125,30 +142,47 @@ describe('EWS change notifications against the schema-faithful EWS test server (
     await refused.close();
   });
 
-  it('uses pull notifications where the server offers no streaming, where streaming is turned off, and for NTLM accounts', async () => {
-    ews.streaming.offered = false;
-    try {
-      const { address, account } = freshMailbox();
-      const source = await openRead(account);
-      const from = ews.requests().length;
-      deliverSoon(address, 'Pulled in', 300);
-      expect(await source.waitForChange(5_000)).toBe('changed');
-      expect(operations(address, from)).toContain('GetEvents');
-      expect(operations(address, from)).not.toContain('GetStreamingEvents');
-      await source.close();
-    } finally {
-      ews.streaming.offered = true;
+  it('uses pull notifications where the server offers no streaming, and where streaming is turned off', async () => {
+    for (const [why, offered, options] of [['not offered', false, {}], ['turned off', true, { streaming: false }]] as const) {
+      ews.streaming.offered = offered;
+      try {
+        const { address, account } = freshMailbox();
+        const source = await openRead(account, options);
+        const from = ews.requests().length;
+        deliverSoon(address, `Pulled: ${why}`, 300);
+        expect(await source.waitForChange(5_000)).toBe('changed');
+        expect(operations(address, from)).toContain('GetEvents');
+        expect(operations(address, from)).not.toContain('GetStreamingEvents');
+        await source.close();
+      } finally {
+        ews.streaming.offered = true;
+      }
     }
-    for (const [why, options, signIn] of [['turned off', { streaming: false }, null], ['NTLM', {}, 'NTLM']] as const) {
+  });
+
+  it('an NTLM account streams too: its connection signs in with NTLMv2 on its own kept-alive socket (as DOMAIN\\user or by address) and brings a new message in at once', async () => {
+    for (const form of ['DOMAIN\\user', 'address'] as const) {
       const { address, account } = freshMailbox();
-      const source = await openRead(signIn ? { ...account, credentials: { ...account.credentials, method: signIn } } : account, options);
-      const from = ews.requests().length;
-      deliverSoon(address, `Pulled: ${why}`, 300);
-      expect(await source.waitForChange(5_000)).toBe('changed');
-      expect(operations(address, from)).toContain('GetEvents');
-      expect(operations(address, from)).not.toContain('GetStreamingEvents');
+      const source = await openRead(signingInWithNtlm(account, form === 'address' ? address : `CORP\\${address.split('@')[0]}`));
+      // The test server logs a request under the mailbox only once its connection is signed in; a refused NTLM sign-in is logged as such.
+      const { from } = await expectStreamedAtOnce(source, address, `Streamed over NTLM as ${form}`);
+      expect(ews.requests().slice(from).filter((r) => r.operation === 'NTLM')).toEqual([]);
       await source.close();
     }
+  });
+
+  it('a refused NTLM sign-in on the streaming connection (the password was reset meanwhile) is AUTH_FAILED, not a quiet fall back to pull', async () => {
+    const { address, account } = freshMailbox();
+    await withShortConnections(async () => {
+      const source = await openRead(signingInWithNtlm(account, `CORP\\${address.split('@')[0]}`));
+      expect(await source.waitForChange(300)).toBe('timeout'); // subscribed; each connection closes after 150 ms and signs in anew
+      const from = ews.requests().length;
+      ews.setPassword(address, 'reset-meanwhile');
+      await expect(source.waitForChange(5_000)).rejects.toSatisfy((error: unknown) => error instanceof MailError && error.code === 'AUTH_FAILED');
+      expect(ews.requests().slice(from).some((r) => r.operation === 'NTLM')).toBe(true);
+      expect(operations(address, from)).not.toContain('GetEvents');
+      await source.close();
+    });
   });
 
   // Last: it reads what every test above made the server write.

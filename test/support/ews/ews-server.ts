@@ -183,7 +183,7 @@ interface Subscription {
 
 interface Mailbox {
   readonly address: string;
-  readonly password: string;
+  password: string;
   readonly canImpersonate: boolean;
   /** An OAuth access token that signs this account in (Authorization: Bearer); null: Basic only. */
   readonly accessToken: string | null;
@@ -264,6 +264,8 @@ export interface StartedEwsServer {
   failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number }): void;
   /** Exchange restarted: the mailbox's open streaming connections drop, and its subscriptions are gone (ErrorSubscriptionNotFound). */
   forgetSubscriptions(address: string): void;
+  /** The password was reset (in Active Directory): sign-ins with the old one are refused; connections NTLM signed in already stay so. */
+  setPassword(address: string, password: string): void;
   requests(): EwsRequestLog[];
   /** Every response document written, for schema checks. */
   readonly documents: string[];
@@ -1495,6 +1497,9 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       const box = mailboxOf(address);
       box.subscriptions.clear();
       for (const stream of streams) if (stream.box === box) stream.drop();
+    },
+    setPassword(address, password) {
+      mailboxOf(address).password = password;
     },
     async close() {
       server.closeAllConnections();

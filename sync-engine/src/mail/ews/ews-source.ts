@@ -210,14 +210,16 @@ export class EwsSource implements MailSource {
    * Waits for a change in the folders read: streaming notifications (a GetStreamingEvents connection held open)
    * where the server grants them, else pull notifications (Subscribe + GetEvents every pullIntervalMs), else a plain
    * wait. Subscriptions start at the first wait: mail that arrived just before is read on the next claim, so a
-   * missed event costs latency only. NTLM accounts use pull: the stream is read outside the library's HTTP layer,
-   * which is where the NTLM handshake happens.
+   * missed event costs latency only. The stream is read outside the library's HTTP layer, so an NTLM account's
+   * streaming connection signs in by itself (ews-ntlm-sign-in.ts).
    */
   async waitForChange(maxMs: number, signal?: AbortSignal): Promise<'changed' | 'timeout'> {
     const session = this.requireSession();
-    if (!this.streaming && this.options.account.credentials.method !== 'NTLM' && this.options.streaming !== false) {
+    if (!this.streaming && this.options.streaming !== false) {
+      const { credentials } = this.options.account;
       this.streaming = new EwsStreamingWatch(session, () => this.watched().folderIds, this.watched().events, {
         allowInvalidCertificates: this.options.account.connection.allowInvalidCertificates,
+        ntlm: credentials.method === 'NTLM' ? { username: credentials.username, password: credentials.password } : null,
         logger: this.options.logger,
       });
     }

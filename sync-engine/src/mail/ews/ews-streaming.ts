@@ -5,11 +5,14 @@ import { GetStreamingEventsRequest, type EventType, type FolderId, type IXHROpti
 import type { Log } from '../../logger.js';
 import { MailError } from '../mail-error.js';
 import { ewsMailError } from './ews-errors.js';
+import { ntlmSignIn, type NtlmCredentials, type NtlmSignIn } from './ews-ntlm-sign-in.js';
 import type { EwsSession } from './ews-service.js';
 import { StreamingFrameReader, type StreamingFrame } from './ews-streaming-frames.js';
 
 export interface StreamingWatchOptions {
   readonly allowInvalidCertificates: boolean;
+  /** The account signs in with NTLM: each connection does the handshake itself (the library's HTTP layer is not used). */
+  readonly ntlm: NtlmCredentials | null;
   readonly logger?: Log;
   /** A connection that carries nothing (not even a heartbeat) this long is taken for dead. */
   readonly silenceMs?: number;
@@ -32,9 +35,10 @@ const RESPONSE_CODES_LOSING_THE_SUBSCRIPTION = new Set(['ErrorSubscriptionNotFou
  * rather than at the next poll, and one that lands while the engine is busy reading is remembered for the next wait
  * (a connection closed between waits could take an event down with it). The library's own streaming connection is
  * not used (stack.md: its reconnects are unreliable, and it reads a chunk holding two documents as one): this reads
- * the chunked body itself. Anything unexpected counts as a change (the folders are read again, which loses
- * nothing); when connections keep failing, 'unavailable' hands over to pull notifications. Connections are outside
- * the engine's per-account call limit, which counts short calls: a hanging one would hold a slot for its whole life.
+ * the chunked body itself, and an NTLM account's connection signs in by itself (ews-ntlm-sign-in.ts). Anything
+ * unexpected counts as a change (the folders are read again, which loses nothing); when connections keep failing,
+ * 'unavailable' hands over to pull notifications. Connections are outside the engine's per-account call limit,
+ * which counts short calls: a hanging one would hold a slot for its whole life.
  */
 export class EwsStreamingWatch {
   private subscription: StreamingSubscription | null = null;
@@ -156,13 +160,31 @@ export class EwsStreamingWatch {
   }
 
   /** One GetStreamingEvents connection, until an error, Exchange closes it, or stop; events are passed on as they come. */
-  private connect(subscriptionId: string, minutes: number, stop: AbortSignal): Promise<ConnectionEnd> {
+  private async connect(subscriptionId: string, minutes: number, stop: AbortSignal): Promise<ConnectionEnd> {
     const request = new GetStreamingEventsRequest(this.session.service, () => undefined, [subscriptionId], minutes);
     request.Validate();
     const xhr: IXHROptions = request.BuildXHR();
+    const url = new URL(xhr.url);
+    const headers = { ...(xhr.headers as Record<string, string>) };
+    const body = String(xhr.data ?? '');
+    const tls = url.protocol === 'https:' ? { rejectUnauthorized: !this.options.allowInvalidCertificates } : {};
+    const ntlm = this.options.ntlm;
+    if (!ntlm) return this.readStream(url, { headers, ...tls }, body, null, stop);
+    // NTLM signs in a socket: the handshake and the stream share one, kept alive for this connection alone.
+    const agent = new (url.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const handshakeTime = AbortSignal.any([stop, AbortSignal.timeout(this.options.silenceMs ?? DEFAULT_SILENCE_MS)]);
+      const signIn = await ntlmSignIn(url, ntlm, { agent, headers, ...tls, signal: handshakeTime });
+      return await this.readStream(url, { headers: { ...headers, Authorization: signIn.authorization }, agent, ...tls }, body, signIn, stop);
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  /** Sends the GetStreamingEvents request and reads its chunked answer; after an NTLM sign-in, on its socket only. */
+  private readStream(url: URL, requestOptions: http.RequestOptions & https.RequestOptions, soap: string, signIn: NtlmSignIn | null, stop: AbortSignal): Promise<ConnectionEnd> {
     return new Promise<ConnectionEnd>((resolve, reject) => {
-      const url = new URL(xhr.url);
-      const body = Buffer.from(String(xhr.data ?? ''), 'utf8');
+      const body = Buffer.from(soap, 'utf8');
       const reader = new StreamingFrameReader();
       const client = url.protocol === 'https:' ? https : http;
       let settled = false;
@@ -182,11 +204,10 @@ export class EwsStreamingWatch {
       };
       const onAbort = () => finish({ kind: 'closed' });
       stop.addEventListener('abort', onAbort, { once: true });
-      const req = client.request(url, {
-        method: 'POST',
-        headers: { ...(xhr.headers as Record<string, string>), 'Content-Length': String(body.length) },
-        ...(url.protocol === 'https:' ? { rejectUnauthorized: !this.options.allowInvalidCertificates } : {}),
-      });
+      const req = client.request(url, { ...requestOptions, method: 'POST', headers: { ...requestOptions.headers, 'Content-Length': String(body.length) } });
+      // A server that closed the socket after its challenge would see the AUTHENTICATE on a fresh one and refuse
+      // it: that is a failed connection, not a wrong password.
+      if (signIn) req.on('socket', (socket) => socket !== signIn.socket && finish(new Error('Exchange closed the connection after its NTLM challenge')));
       req.on('response', (res) => {
         if (res.statusCode !== 200) {
           res.resume();
