@@ -34,7 +34,7 @@ const RESPONSE_CODES_LOSING_THE_SUBSCRIPTION = new Set(['ErrorSubscriptionNotFou
  * GetStreamingEvents connection kept open from the first wait until close(), so a change arrives within a second
  * rather than at the next poll, and one that lands while the engine is busy reading is remembered for the next wait
  * (a connection closed between waits could take an event down with it). The library's own streaming connection is
- * not used (stack.md: its reconnects are unreliable, and it reads a chunk holding two documents as one): this reads
+ * not used (its reconnects are unreliable, and it reads a chunk holding two documents as one): this reads
  * the chunked body itself, and an NTLM account's connection signs in by itself (ews-ntlm-sign-in.ts). Anything
  * unexpected counts as a change (the folders are read again, which loses nothing); when connections keep failing,
  * 'unavailable' hands over to pull notifications. Connections are outside the engine's per-account call limit,

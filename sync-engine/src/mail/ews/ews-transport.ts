@@ -68,7 +68,7 @@ export class EwsTransport implements IXHRApi {
   }
 
   xhrStream(): XhrResult {
-    // The library's own streaming connection is not used (its reconnects are unreliable, see ../shared/notes/stack.md): ews-streaming.ts reads the stream itself.
+    // The library's own streaming connection is not used (its reconnects are unreliable): ews-streaming.ts reads the stream itself.
     return Promise.reject(new Error('EWS streaming notifications are not supported by this engine'));
   }
 
