@@ -60,15 +60,22 @@ export interface DayGroup {
   items: Activity[];
 }
 
-/** Consecutive activities of the same local day, in the order given (the API's, newest first), labelled "Today", "Yesterday" or the date. */
+/**
+ * The activities of each local day, labelled "Today", "Yesterday" or the date, days in the order given (the API's,
+ * newest first) and activities within a day as given. An all-day appointment is on its own day wherever the reader
+ * is, while the timed ones around it follow the reader's clock: west of UTC the evening before sorts on both sides of
+ * it, and still makes one heading.
+ */
 export function groupByDay(items: readonly Activity[], now: Date, i18n: Pick<Translator, 'formatDay'>): DayGroup[] {
-  const groups: DayGroup[] = [];
+  const byKey = new Map<string, DayGroup>();
   for (const item of items) {
     const date = shownAt({ occurredAt: item.occurredAt, allDay: 'allDay' in item ? item.allDay : false });
     const key = dayKey(date);
-    const last = groups.at(-1);
-    if (last?.key === key) last.items.push(item);
-    else groups.push({ key, label: i18n.formatDay(date, now), items: [item] });
+    const group = byKey.get(key);
+    if (group) group.items.push(item);
+    else byKey.set(key, { key, label: i18n.formatDay(date, now), items: [item] });
   }
-  return groups;
+  const groups = [...byKey.values()];
+  const newestFirst = items.length < 2 || Date.parse(items[0].occurredAt) >= Date.parse(items[items.length - 1].occurredAt);
+  return groups.sort((a, b) => (newestFirst ? b.key.localeCompare(a.key) : a.key.localeCompare(b.key)));
 }
