@@ -94,10 +94,10 @@ export function createServices(
     case: new RecordStore(db, { kind: 'case', entity: CrmCase, nameColumn: 'title', emailEnabled: false }),
   };
   // RecordStore<Account> is not a RecordStore<OwnedRecord> to TypeScript (the entity class is invariant); the writer only uses OwnedRecord columns.
-  const writer = new RecordWriter(db, stores as unknown as RecordStores, clock);
+  const liveEvents = new LiveEventLog(db);
+  const writer = new RecordWriter(db, stores as unknown as RecordStores, clock, (em, { contactId, ownerId, change }) => liveEvents.stage(em, { topic: 'CONTACT', contactId, ownerId, change }));
   const blobs = new BlobStore(db, clock);
   const activityWriter = new ActivityWriter(clock);
-  const liveEvents = new LiveEventLog(db);
   const bus = options.bus ?? new InProcessBus();
   const liveTail = new LiveTail(liveEvents, bus, options.log, options.tail ?? DEFAULT_TAIL_OPTIONS);
   const events = new ActivityEvents(liveEvents, liveTail);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailServerKind, MailAuthMethod, MailboxState } from '../../api/src/mail/mail-enums';
+import { ExchangeContactLink } from '../../api/src/tracking/exchange-contacts/exchange-contact-link.entity';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
 import { configureMailbox, insertProfile } from '../support/mail-setup';
 import { sseClient, type SseClient } from '../support/sse-client';
@@ -69,6 +70,39 @@ describe.each(DIALECTS)('exchangeWritesDue on %s', (dialect) => {
     clients.push(again);
     const replay = again.subscribe(WRITES_DUE, { after: created.data.exchangeWritesDue.cursor });
     expect((await replay.waitFor(2)).map((m) => m.data.exchangeWritesDue.kind)).toEqual(['APPOINTMENT', 'TASK']);
+  });
+
+  it('names the owner\'s synchronizing mailbox when their contact is made, changed, reassigned or deleted, and the mailboxes it is paired in; nothing for other owners\' unpaired contacts or other records', async () => {
+    const sub = await listen(hub.syncServiceKey);
+    const contact = ok(await hub.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { id } }', { input: { firstName: 'Wera', lastName: `Waking ${tag}` } }, sam)).createContact.id as string;
+    ok(await hub.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { id } }', { input: { firstName: 'Sara', lastName: `Own ${tag}` } }, sara));
+    ok(await hub.gql('mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }', { input: { name: `Account ${tag}` } }, sam));
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { id } }', { id: contact, input: { jobTitle: 'Buyer' } }, sam));
+    const events = (await sub.waitFor(2)).map((m) => m.data.exchangeWritesDue);
+    expect(events.map((e) => [e.change, e.kind, e.mailboxIds])).toEqual([['CREATED', null, [samMailbox]], ['UPDATED', null, [samMailbox]]]);
+
+    // Paired in Sara's Contacts folder (her mailbox now synchronizing too): a change wakes both mailboxes.
+    const all = ok(await hub.gql('{ mailboxes { id address } }', {}, hub.syncServiceKey)).mailboxes as { id: string; address: string }[];
+    const saraMailbox = all.find((m) => m.address === 'sara.sales@demo.crm.test')!.id;
+    const raw = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+    await hub.database.dataSource.getRepository(ExchangeContactLink).insert({ mailboxId: raw(saraMailbox), contactId: raw(contact), itemId: 'AAMkPaired=', fingerprint: 'f', changeKey: null, company: null, writtenForOwner: false, updatedAt: new Date() });
+    ok(await hub.gql('mutation($id: ID!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { id } }', { id: contact, input: { jobTitle: 'Head buyer' } }, sam));
+    const paired = (await sub.waitFor(3))[2].data.exchangeWritesDue;
+    expect(paired.mailboxIds.sort()).toEqual([samMailbox, saraMailbox].sort());
+    await hub.database.dataSource.query('DELETE FROM exchange_contact_link WHERE contactId = ?', [raw(contact)]);
+
+    // Given to Sara: Sam's mailbox lets it go (Sara's does not synchronize, so her own event wakes nobody); deleted, it wakes nobody.
+    const saraUser = (await hub.database.dataSource.query('SELECT id FROM app_user WHERE email = ?', ['sara.sales@demo.crm.test']))[0].id;
+    ok(await hub.gql('mutation($id: ID!, $ownerId: ID!) { assignRecord(id: $id, ownerId: $ownerId) { __typename } }', { id: contact, ownerId: Buffer.from(`User:${saraUser}`).toString('base64url') }, admin));
+    const reassigned = (await sub.waitFor(4))[3].data.exchangeWritesDue;
+    expect([reassigned.change, reassigned.mailboxIds]).toEqual(['UPDATED', [samMailbox]]);
+    ok(await hub.gql('mutation($id: ID!) { deleteRecord(id: $id) }', { id: contact }, admin));
+    ok(await hub.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { id } }', { input: { firstName: 'Next', lastName: `One ${tag}` } }, sam));
+    const next = (await sub.waitFor(5))[4].data.exchangeWritesDue;
+    expect([next.change, next.mailboxIds]).toEqual(['CREATED', [samMailbox]]);
+    // Sam's own contact deleted: his Outlook lets it go.
+    ok(await hub.gql('mutation($id: ID!) { deleteRecord(id: $id) }', { id: (await hub.database.dataSource.query('SELECT id FROM contact WHERE lastName = ?', [`One ${tag}`])).map((r: { id: string }) => Buffer.from(`Contact:${r.id}`).toString('base64url'))[0] }, admin));
+    expect((await sub.waitFor(6))[5].data.exchangeWritesDue).toMatchObject({ change: 'REMOVED', kind: null, mailboxIds: [samMailbox] });
   });
 
   it('is refused to people, administrators included: it is the sync engine\'s, and says nothing of whose activities changed', async () => {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { EmailServerProfile } from '../mail/email-server-profile.entity';
 import { ActMethod, EmailServerKind } from '../mail/mail-enums';
 import { Mailbox } from '../mail/mailbox.entity';
+import { ExchangeContactLink } from '../tracking/exchange-contacts/exchange-contact-link.entity';
 
 // A mailbox switched to server-side sync is heard of within this long; until then its engine's own look finds the writes.
 const CACHE_MS = 10_000;
@@ -15,6 +16,12 @@ export class ExchangeActMailboxes {
   private readonly cache = new Map<string, { readonly until: number; readonly ids: Promise<string[]> }>();
 
   constructor(private readonly db: DataSource) {}
+
+  /** The mailboxes whose Contacts folder holds this contact (paired there), whoever owns them; not cached. */
+  async pairedWith(contactId: string): Promise<string[]> {
+    const rows = await this.db.getRepository(ExchangeContactLink).find({ where: { contactId }, select: { mailboxId: true } });
+    return rows.map((row) => row.mailboxId);
+  }
 
   of(ownerId: string): Promise<string[]> {
     const now = Date.now();

@@ -11,11 +11,14 @@ import { LiveEvent, LiveEventSequence } from './live-event.entity';
 
 export type ActivityChange = 'TRACKED' | 'CREATED' | 'UPDATED' | 'REMOVED';
 export type MailboxChange = 'STATE' | 'CONFIGURATION' | 'TEST' | 'ALERT' | 'PROGRESS';
+export type ContactChange = 'CREATED' | 'UPDATED' | 'REMOVED';
 
 /** A change staged inside a transaction; it is written just before that transaction commits. */
 export type StagedChange =
   | { readonly topic: 'ACTIVITY'; readonly activityId: string; readonly change: ActivityChange }
-  | { readonly topic: 'MAILBOX'; readonly mailboxId: string; readonly change: MailboxChange };
+  | { readonly topic: 'MAILBOX'; readonly mailboxId: string; readonly change: MailboxChange }
+  /** A contact changed for one owner (the sync engine writes owners' contacts to Exchange): on assignment, the former owner and the new one. */
+  | { readonly topic: 'CONTACT'; readonly contactId: string; readonly ownerId: string; readonly change: ContactChange };
 
 interface Staged {
   readonly change: StagedChange;
@@ -70,6 +73,7 @@ export class LiveEventLog {
     const staged = stagedOn(runner);
     for (const change of changes) {
       if (change.topic === 'MAILBOX') stageMailbox(staged, change);
+      else if (change.topic === 'CONTACT') stageContact(staged, change);
       else staged.push({ change, before: before.get(change.activityId) ?? [], snapshot: snapshots.get(change.activityId) });
     }
   }
@@ -156,6 +160,12 @@ function stageMailbox(staged: Staged[], change: Extract<StagedChange, { topic: '
   else if (staged[earlier].change.change === 'ALERT' && change.change !== 'ALERT') staged[earlier] = { change, before: [] };
 }
 
+/** One CONTACT event per contact and owner per transaction; the first change named wins. */
+function stageContact(staged: Staged[], change: Extract<StagedChange, { topic: 'CONTACT' }>): void {
+  const seen = staged.some((s) => s.change.topic === 'CONTACT' && s.change.contactId === change.contactId && s.change.ownerId === change.ownerId);
+  if (!seen) staged.push({ change, before: [] });
+}
+
 /** activityId → the records ("kind:id") whose timelines show it. */
 async function timelineRecords(em: EntityManager, activityIds: readonly string[]): Promise<Map<string, string[]>> {
   const byActivity = new Map<string, string[]>();
@@ -214,6 +224,22 @@ async function eventRows(em: EntityManager, staged: readonly Staged[], now: Date
   const rows: Partial<LiveEvent>[] = [];
   for (const s of staged) {
     const c = s.change;
+    if (c.topic === 'CONTACT') {
+      rows.push({
+        topic: 'CONTACT',
+        change: c.change,
+        activityId: null,
+        activityKind: null,
+        mailboxId: null,
+        ownerId: c.ownerId,
+        businessUnitId: null,
+        records: JSON.stringify([recordKey('contact', c.contactId)]),
+        formerRecords: '[]',
+        rollups: '[]',
+        createdAt: now,
+      });
+      continue;
+    }
     if (c.topic === 'MAILBOX') {
       rows.push({
         topic: 'MAILBOX',

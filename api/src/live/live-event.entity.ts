@@ -12,7 +12,7 @@ export class LiveEvent {
   @PrimaryColumn('bigint')
   id: string;
 
-  /** ACTIVITY or MAILBOX. */
+  /** ACTIVITY, MAILBOX or CONTACT (a contact changed, for the sync engine's writes to Exchange). */
   @EnumColumn(16)
   topic: string;
 

@@ -94,19 +94,23 @@ export class LiveSubscriptions {
   }
 
   /**
-   * The sync engine's wake-up for writes to Exchange: an appointment or task of someone with Exchange mailboxes
-   * that synchronize them changed. Carries ids only: the engine claims what to write under its lease as before.
+   * The sync engine's wake-up for writes to Exchange: an appointment, task or contact of someone with Exchange
+   * mailboxes that synchronize them changed (a contact also wakes the mailboxes it is paired in). Carries ids only:
+   * the engine claims what to write under its lease as before.
    */
   async exchangeWritesDue(caller: LiveCaller, args: ResumeArgs): Promise<AsyncIterable<LiveDelivery<ExchangeWritesDueView>>> {
     requireSyncEngine(caller.principal, 'hear of appointments and tasks to write to Exchange');
-    return this.open(caller, args, (e) => matchFeed(e, EXCHANGE_WRITTEN_KINDS) && e.ownerId !== null, async (event, who) => {
+    const matches = (e: LiveEvent) => (matchFeed(e, EXCHANGE_WRITTEN_KINDS) || e.topic === 'CONTACT') && e.ownerId !== null;
+    return this.open(caller, args, matches, async (event, who) => {
       if (!isSyncEngine(who)) return null; // the key lost the Sync Service role since
-      const mailboxIds = await this.feed.exchangeMailboxes.of(event.ownerId!);
+      const contactId = event.topic === 'CONTACT' ? (JSON.parse(event.records) as string[])[0]?.split(':')[1] : undefined;
+      const owners = await this.feed.exchangeMailboxes.of(event.ownerId!);
+      const mailboxIds = contactId ? [...new Set([...owners, ...(await this.feed.exchangeMailboxes.pairedWith(contactId))])] : owners;
       if (!mailboxIds.length) return null;
       return {
         cursor: encodeLiveCursor(event.id),
         change: event.change as ActivityChangeKind,
-        kind: event.activityKind as ActivityKind,
+        kind: contactId ? null : (event.activityKind as ActivityKind),
         mailboxIds: mailboxIds.map((id) => toGlobalId('Mailbox', id)),
         at: event.createdAt,
       };

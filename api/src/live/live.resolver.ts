@@ -61,7 +61,7 @@ export class LiveResolver {
 
   @Subscription(() => ExchangeWritesDueView, {
     description:
-      'For the sync engine (an API key of a service account with the Sync Service role): appointments and tasks changed whose owners have Exchange mailboxes that synchronize them, so the engine holding such a mailbox writes to Exchange at once.',
+      'For the sync engine (an API key of a service account with the Sync Service role): appointments, tasks and contacts changed whose owners have Exchange mailboxes that synchronize them (contacts also where they are paired), so the engine holding such a mailbox writes to Exchange at once.',
     subscribe: async ({ args, context }: Data<ResumeArgs>) => context.services.live.exchangeWritesDue(liveCaller(context), args),
   })
   exchangeWritesDue(@Root() delivery: LiveDelivery<ExchangeWritesDueView>, @Args(() => ResumeArgs) _args: ResumeArgs): ExchangeWritesDueView {

@@ -36,7 +36,7 @@ const AFTER_DESCRIPTION =
 
 @ObjectType('ExchangeWritesDueEvent', {
   description:
-    'For the sync engine: an appointment or task changed whose owner has Exchange mailboxes synchronizing appointments, contacts and tasks. The engine holding one of them writes what is due now rather than at its next look.',
+    'For the sync engine: an appointment, task or contact changed whose owner has Exchange mailboxes synchronizing appointments, contacts and tasks (or a contact paired in such a mailbox). The engine holding one of them writes what is due now rather than at its next look.',
 })
 export class ExchangeWritesDueView {
   @Field({ description: CURSOR_DESCRIPTION })
@@ -45,10 +45,10 @@ export class ExchangeWritesDueView {
   @Field(() => ActivityChangeKind)
   change: ActivityChangeKind;
 
-  @Field(() => ActivityKind)
-  kind: ActivityKind;
+  @Field(() => ActivityKind, { nullable: true, description: 'The activity\'s kind (APPOINTMENT or TASK); null for a contact.' })
+  kind: ActivityKind | null;
 
-  @Field(() => [ID], { description: 'The owner’s mailboxes that synchronize appointments, contacts and tasks with Exchange.' })
+  @Field(() => [ID], { description: 'The owner’s mailboxes that synchronize appointments, contacts and tasks with Exchange; for a contact also the mailboxes it is paired in.' })
   mailboxIds: string[];
 
   @Field({ description: 'When the change committed.' })

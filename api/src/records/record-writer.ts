@@ -41,6 +41,9 @@ export interface PlannedRecord<T extends OwnedRecord> {
 
 export type RecordStores = { readonly [K in RecordKind]: RecordStore<OwnedRecord> };
 
+/** Hears, inside the transaction, of every contact made, changed, deleted or reassigned (for one owner each time). */
+export type ContactChanges = (em: EntityManager, change: { contactId: string; ownerId: string; change: 'CREATED' | 'UPDATED' | 'REMOVED' }) => Promise<void>;
+
 /** What deleting a record does to the records that point at it. */
 const DEPENDENTS: Partial<Record<RecordKind, { entity: Function; column: string; action: 'restrict' | 'clear' }[]>> = {
   account: [
@@ -64,6 +67,8 @@ export class RecordWriter {
     private readonly db: DataSource,
     private readonly stores: RecordStores,
     private readonly clock: Clock,
+    /** The sync engine writes owners' contacts to Exchange: it is told at once (exchangeWritesDue). */
+    private readonly contactChanged: ContactChanges = async () => undefined,
   ) {}
 
   /** The record if the caller may read it; NOT_FOUND otherwise, so unreadable and missing look the same. */
@@ -139,6 +144,7 @@ export class RecordWriter {
       // A new record has no addresses to replace: a DELETE here would take a gap lock on the
       // email_address index that parallel creations then deadlock on (InnoDB, UUIDv7 ids share the gap).
       await this.insertEmails(em, kind, id, emails);
+      if (kind === 'contact') await this.contactChanged(em, { contactId: id, ownerId: owner.id, change: 'CREATED' });
       return (await em.findOneByOrFail(this.stores[kind].spec.entity, { id } as never)) as T;
     };
     return { id, kind, row, insert };
@@ -175,7 +181,9 @@ export class RecordWriter {
     const changes = { ...patch, modifiedById: principal.userId, updatedAt: this.clock() } as Record<string, unknown>;
     await em.update(entity, { id }, changes as never);
     if (emails) await this.replaceEmails(em, kind, id, emails);
-    return (await em.findOneByOrFail(entity, { id } as never)) as T;
+    const record = (await em.findOneByOrFail(entity, { id } as never)) as T;
+    if (kind === 'contact') await this.contactChanged(em, { contactId: id, ownerId: record.ownerId, change: 'UPDATED' });
+    return record;
   }
 
   async remove(principal: Principal, kind: RecordKind, id: string): Promise<void> {
@@ -195,6 +203,7 @@ export class RecordWriter {
       await em.delete(EmailAddress, { recordKind: kind, recordId: id });
       await em.delete(RecordShare, { recordKind: kind, recordId: id });
       await em.delete(this.stores[kind].spec.entity, { id });
+      if (kind === 'contact') await this.contactChanged(em, { contactId: id, ownerId: current.ownerId, change: 'REMOVED' });
     });
   }
 
@@ -206,7 +215,13 @@ export class RecordWriter {
     }
     const owner = await this.owner(ownerId);
     const entity = this.stores[kind].spec.entity;
-    await this.db.getRepository(entity).update({ id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId, updatedAt: this.clock() } as never);
+    await this.db.transaction(async (em) => {
+      await em.update(entity, { id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId, updatedAt: this.clock() } as never);
+      // The former owner's Outlook lets it go, the new owner's gets it.
+      if (kind === 'contact') {
+        for (const who of new Set([current.ownerId, owner.id])) await this.contactChanged(em, { contactId: id, ownerId: who, change: 'UPDATED' });
+      }
+    });
     return this.db.getRepository(entity).findOneByOrFail({ id } as never);
   }
 
