@@ -188,7 +188,7 @@ async function appointment(ctx: RequestContext, a: Activity) {
   return row;
 }
 
-/** The owner holds the appointment as their own: made in the CRM, or a single meeting they organized in Outlook. */
+/** The owner holds the appointment as their own: made in the CRM, or a meeting, series or occurrence they organized in Outlook. */
 async function ownersOwn(ctx: RequestContext, a: Activity): Promise<boolean> {
   const detail = await appointment(ctx, a);
   const entries = await ctx.loaders.activity.ownerCalendarEntries.load(a.id);

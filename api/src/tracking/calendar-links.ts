@@ -69,8 +69,8 @@ export async function linkedAppointments(em: EntityManager, mailboxId: string, i
 
 /**
  * An entry linked to an appointment: read back unchanged (an echo of what the two last agreed on), the same edit on
- * both sides, or a change. An appointment the owner holds as their own (made in the CRM, or a single meeting the
- * mailbox organizes) changed on both sides goes to the later change (sync-conflict-rule.ts) and the loser is kept;
+ * both sides, or a change. An appointment the owner holds as their own (made in the CRM, or a meeting, series or
+ * occurrence the mailbox organizes) changed on both sides goes to the later change (sync-conflict-rule.ts) and the loser is kept;
  * someone else's meeting follows its organizer, so Exchange's change applies. Null: apply Exchange's version as an
  * invitation (MeetingInvites).
  */

@@ -29,7 +29,7 @@ export class ExchangeCalendarLink {
 
   /**
    * Exchange says the mailbox organizes this meeting (MyResponseType Organizer: made in Outlook by its owner). Such a
-   * single meeting is the owner's, as one made in the CRM is: changes in the CRM are written to the entry.
+   * meeting, series or occurrence is the owner's, as one made in the CRM is: changes in the CRM are written to the entry.
    */
   @Column('boolean', { default: false })
   organizedHere: boolean;

@@ -73,8 +73,8 @@ export const crmCalendarShape = (activity: Activity, detail: AppointmentDetail):
 });
 
 /**
- * The owner's appointments made in the CRM (no UID from outside), and the single meetings the owner organized in
- * Outlook that are still in the Calendar, that Exchange does not show as they are: changed since they were written or
+ * The owner's appointments made in the CRM (no UID from outside), and the meetings, series and occurrences the owner
+ * organized in Outlook that are still in the Calendar, that Exchange does not show as they are: changed since they were written or
  * read, or never written, ending within the last 30 days or later. A cancelled one never written
  * is left alone. Gives a CRM-made appointment its UID on the way out, so the entry read back is recognized even if
  * the engine stops before it reports the write.
