@@ -197,6 +197,18 @@ describe('Exchange Calendar read against the schema-faithful EWS test server (no
     }
   });
 
+  it('reads an all-day entry kept in its own zone (made while travelling, StartTimeZone Tonga at UTC+13) on its own days, whatever the mailbox\'s zone', async () => {
+    const user = 'traveller@corp.test';
+    ews.addUser(user, { password: 'pw' });
+    const reader = await services.session({ ...account, address: user, connection: { ...account.connection, url: ews.url }, credentials: { method: 'PASSWORD', username: user, password: 'pw' } }, 'incoming');
+    // 10–11 January in Nuku'alofa: from its midnight, 11:00 UTC on the 9th, to 11:00 UTC on the 11th.
+    ews.addCalendarItem(user, { uid: 'tonga-fair', subject: 'Fair in Tonga', allDay: true, timeZone: 'Tonga Standard Time', start: new Date('2027-01-09T11:00:00Z'), end: new Date('2027-01-11T11:00:00Z'), organizer: { address: user } });
+    for (const timeZone of ['Europe/Stockholm', null]) {
+      const [read] = (await readCalendarPage(reader, null, 512, undefined, { timeZone })).events;
+      expect([read.start, read.end, read.allDay], String(timeZone)).toEqual(['2027-01-10T00:00:00.000Z', '2027-01-12T00:00:00.000Z', true]);
+    }
+  });
+
   it('passes on the ids of entries deleted from the Calendar', async () => {
     const user = 'deleter@corp.test';
     ews.addUser(user, { password: 'pw' });

@@ -122,19 +122,49 @@ export function xsDateOf(instant: Date, windowsZone: string | undefined): string
  */
 export function timeZoneDefinitionXml(element: string, windowsZone: string | undefined): string {
   const id = windowsZone ?? 'UTC';
+  const zone = ZONE_DEFINITIONS[id];
+  if (!zone) throw new Error(`the EWS test server writes no time zone definition for ${id}`);
   const rule = (kind: string) => `trule:Microsoft/Registry/${id}/1-${kind}`;
   const period = (bias: string, kind: string) => `<t:Period Bias="${bias}" Name="${kind}" Id="${rule(kind)}"/>`;
   const toGroup = '<t:Transitions><t:Transition><t:To Kind="Group">0</t:To></t:Transition></t:Transitions>';
-  if (id === 'UTC') {
-    return `<t:${element} Id="UTC" Name="(UTC) Coordinated Universal Time"><t:Periods>${period('PT0H', 'Standard')}</t:Periods><t:TransitionsGroups><t:TransitionsGroup Id="0"><t:Transition><t:To Kind="Period">${rule('Standard')}</t:To></t:Transition></t:TransitionsGroup></t:TransitionsGroups>${toGroup}</t:${element}>`;
+  const open = `<t:${element} Id="${id}" Name="${zone.name}">`;
+  if (!zone.daylight) {
+    return `${open}<t:Periods>${period(zone.bias, 'Standard')}</t:Periods><t:TransitionsGroups><t:TransitionsGroup Id="0"><t:Transition><t:To Kind="Period">${rule('Standard')}</t:To></t:Transition></t:TransitionsGroup></t:TransitionsGroups>${toGroup}</t:${element}>`;
   }
-  if (id === 'W. Europe Standard Time') {
-    // Summer time from the last Sunday of March 02:00 to the last Sunday of October 03:00.
-    const change = (to: string, offset: string, month: number) => `<t:RecurringDayTransition><t:To Kind="Period">${rule(to)}</t:To><t:TimeOffset>${offset}</t:TimeOffset><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek><t:Occurrence>-1</t:Occurrence></t:RecurringDayTransition>`;
-    return (
-      `<t:${element} Id="${id}" Name="(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"><t:Periods>${period('-PT1H', 'Standard')}${period('-PT2H', 'Daylight')}</t:Periods>` +
-      `<t:TransitionsGroups><t:TransitionsGroup Id="0">${change('Daylight', 'PT2H', 3)}${change('Standard', 'PT3H', 10)}</t:TransitionsGroup></t:TransitionsGroups>${toGroup}</t:${element}>`
-    );
-  }
-  throw new Error(`the EWS test server writes no time zone definition for ${id}`);
+  const change = (to: string, at: ZoneChange) =>
+    `<t:RecurringDayTransition><t:To Kind="Period">${rule(to)}</t:To><t:TimeOffset>${at.time}</t:TimeOffset><t:Month>${at.month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek><t:Occurrence>${at.occurrence}</t:Occurrence></t:RecurringDayTransition>`;
+  const { daylight } = zone;
+  return (
+    `${open}<t:Periods>${period(zone.bias, 'Standard')}${period(daylight.bias, 'Daylight')}</t:Periods>` +
+    `<t:TransitionsGroups><t:TransitionsGroup Id="0">${change('Daylight', daylight.from)}${change('Standard', daylight.until)}</t:TransitionsGroup></t:TransitionsGroups>${toGroup}</t:${element}>`
+  );
 }
+
+/** A change of period: on the `occurrence`-th Sunday of `month` (-1: the last) at `time`, local. */
+interface ZoneChange {
+  readonly month: number;
+  readonly occurrence: number;
+  readonly time: string;
+}
+
+/** The zones the tests use, as Windows defines them (biases are UTC minus local time). */
+const ZONE_DEFINITIONS: Record<string, { name: string; bias: string; daylight?: { bias: string; from: ZoneChange; until: ZoneChange } }> = {
+  UTC: { name: '(UTC) Coordinated Universal Time', bias: 'PT0H' },
+  'Tokyo Standard Time': { name: '(UTC+09:00) Osaka, Sapporo, Tokyo', bias: '-PT9H' },
+  'Tonga Standard Time': { name: "(UTC+13:00) Nuku'alofa", bias: '-PT13H' },
+  // Summer time from the last Sunday of March 02:00 to the last Sunday of October 03:00.
+  'W. Europe Standard Time': {
+    name: '(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna', bias: '-PT1H',
+    daylight: { bias: '-PT2H', from: { month: 3, occurrence: -1, time: 'PT2H' }, until: { month: 10, occurrence: -1, time: 'PT3H' } },
+  },
+  // Daylight saving time from the second Sunday of March to the first Sunday of November, 02:00.
+  'Eastern Standard Time': {
+    name: '(UTC-05:00) Eastern Time (US & Canada)', bias: 'PT5H',
+    daylight: { bias: 'PT4H', from: { month: 3, occurrence: 2, time: 'PT2H' }, until: { month: 11, occurrence: 1, time: 'PT2H' } },
+  },
+  // Daylight saving time from the last Sunday of September 02:00 to the first Sunday of April 03:00.
+  'New Zealand Standard Time': {
+    name: '(UTC+12:00) Auckland, Wellington', bias: '-PT12H',
+    daylight: { bias: '-PT13H', from: { month: 9, occurrence: -1, time: 'PT2H' }, until: { month: 4, occurrence: 1, time: 'PT3H' } },
+  },
+};

@@ -1260,6 +1260,8 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       (!options.find && data.optional?.length ? `<t:OptionalAttendees>${attendees(data.optional)}</t:OptionalAttendees>` : '') +
       `<t:AppointmentSequenceNumber>${data.sequence ?? 0}</t:AppointmentSequenceNumber>` +
       (type === 'RecurringMaster' && !options.find ? seriesXml(item, data, occurrenceInfo) : '') +
+      // A single entry kept in a zone of its own says which (Types.xsd CalendarItemType StartTimeZone, after DeletedOccurrences).
+      (type === 'Single' && data.timeZone && !options.find ? timeZoneDefinitionXml('StartTimeZone', data.timeZone) : '') +
       '</t:CalendarItem>'
     );
   }

@@ -5,7 +5,7 @@ import {
 } from 'ews-javascript-api';
 import type { CalendarInput } from '../../mime/track-email-item.js';
 import { fromLocal, localDate, parseDate, toLocal } from '../../time/zoned-time.js';
-import { windowsZoneOf } from '../../two-way/ews/windows-zones.js';
+import { ianaZoneOf, windowsZoneOf } from '../../two-way/ews/windows-zones.js';
 import { MailError } from '../mail-error.js';
 import {
   DEFAULT_EXPANSION_WINDOW, expansionWindowAt, instanceFields, INSTANCE_PROPERTIES, readOccurrences, recurrenceOf, SERIES_PROPERTIES,
@@ -129,6 +129,10 @@ function eventOf(item: Appointment, timeZone?: string | null): CalendarInput | n
   const end = dateOf(optional(() => item.End));
   if (!uid || !start) return null;
   const allDay = optional(() => item.IsAllDayEvent) ?? false;
+  // An all-day entry runs from midnight to midnight in its own zone (StartTimeZone: one made while travelling may keep
+  // another than the mailbox's), so its days are read there first.
+  const entryZone = ianaZoneOf(optional(() => item.StartTimeZone?.Id) ?? '', timeZone);
+  const zones = [entryZone, timeZone ?? null].filter((zone): zone is string => !!zone);
   const cancelled = optional(() => item.IsCancelled) ?? false;
   const organizer = addressOf(optional(() => item.Organizer));
   const attendees = [
@@ -142,8 +146,8 @@ function eventOf(item: Appointment, timeZone?: string | null): CalendarInput | n
     summary: optional(() => item.Subject),
     location: optional(() => item.Location),
     description: null,
-    start: allDay ? dayOf(start, timeZone) : start.toISOString(),
-    end: end ? (allDay ? dayOf(end, timeZone) : end.toISOString()) : null,
+    start: allDay ? dayOf(start, zones) : start.toISOString(),
+    end: end ? (allDay ? dayOf(end, zones) : end.toISOString()) : null,
     allDay,
     organizer,
     attendees,
@@ -158,13 +162,14 @@ function eventOf(item: Appointment, timeZone?: string | null): CalendarInput | n
 
 /**
  * An all-day appointment starts at midnight in its zone, sent as that instant in UTC; the hub wants the day itself, as
- * 00:00 UTC of it. A midnight in the mailbox's zone is that day there (so UTC+13 and UTC+14 read right); without the
- * zone, or for an entry kept in another one, local midnight lies within 12 hours of UTC midnight: the UTC date 12 hours later.
+ * 00:00 UTC of it. A midnight in the entry's own zone, else in the mailbox's, is that day there (so UTC+13 and UTC+14
+ * read right); without a zone where it is midnight, local midnight lies within 12 hours of UTC midnight: the UTC date
+ * 12 hours later.
  */
-function dayOf(instant: Date, timeZone?: string | null): string {
-  if (timeZone) {
-    const local = toLocal(instant, timeZone);
-    if (local.hour === 0 && local.minute === 0 && local.second === 0) return `${localDate(instant, timeZone)}T00:00:00.000Z`;
+function dayOf(instant: Date, zones: readonly string[]): string {
+  for (const zone of zones) {
+    const local = toLocal(instant, zone);
+    if (local.hour === 0 && local.minute === 0 && local.second === 0) return `${localDate(instant, zone)}T00:00:00.000Z`;
   }
   return `${new Date(instant.getTime() + 12 * HOUR_MS).toISOString().slice(0, 10)}T00:00:00.000Z`;
 }
