@@ -58,7 +58,7 @@ import { LeadQualification } from './records/lead-qualification';
 import { Opportunity } from './records/opportunity.entity';
 import { OpportunityService } from './records/opportunity.service';
 import { RecordStore } from './records/record-store';
-import { RecordWriter, type RecordStores } from './records/record-writer';
+import { RecordWriter, type RecordChanges, type RecordStores } from './records/record-writer';
 
 import type { Services } from './graphql/services';
 
@@ -95,7 +95,11 @@ export function createServices(
   };
   // RecordStore<Account> is not a RecordStore<OwnedRecord> to TypeScript (the entity class is invariant); the writer only uses OwnedRecord columns.
   const liveEvents = new LiveEventLog(db);
-  const writer = new RecordWriter(db, stores as unknown as RecordStores, clock, (em, { contactId, ownerId, change }) => liveEvents.stage(em, { topic: 'CONTACT', contactId, ownerId, change }));
+  // Contacts are written to their owners' Exchange: the sync engine hears of their changes (exchangeWritesDue).
+  const announceContacts: RecordChanges = async (em, { kind, id, ownerId, change }) => {
+    if (kind === 'contact') await liveEvents.stage(em, { topic: 'CONTACT', contactId: id, ownerId, change });
+  };
+  const writer = new RecordWriter(db, stores as unknown as RecordStores, clock, announceContacts);
   const blobs = new BlobStore(db, clock);
   const activityWriter = new ActivityWriter(clock);
   const bus = options.bus ?? new InProcessBus();

@@ -41,8 +41,8 @@ export interface PlannedRecord<T extends OwnedRecord> {
 
 export type RecordStores = { readonly [K in RecordKind]: RecordStore<OwnedRecord> };
 
-/** Hears, inside the transaction, of every contact made, changed, deleted or reassigned (for one owner each time). */
-export type ContactChanges = (em: EntityManager, change: { contactId: string; ownerId: string; change: 'CREATED' | 'UPDATED' | 'REMOVED' }) => Promise<void>;
+/** Hears, inside the transaction, of every record made, changed, deleted or reassigned (once per owner concerned). */
+export type RecordChanges = (em: EntityManager, change: { kind: RecordKind; id: string; ownerId: string; change: 'CREATED' | 'UPDATED' | 'REMOVED' }) => Promise<void>;
 
 /** What deleting a record does to the records that point at it. */
 const DEPENDENTS: Partial<Record<RecordKind, { entity: Function; column: string; action: 'restrict' | 'clear' }[]>> = {
@@ -67,8 +67,8 @@ export class RecordWriter {
     private readonly db: DataSource,
     private readonly stores: RecordStores,
     private readonly clock: Clock,
-    /** The sync engine writes owners' contacts to Exchange: it is told at once (exchangeWritesDue). */
-    private readonly contactChanged: ContactChanges = async () => undefined,
+    /** Who else must hear of a change as it commits (the sync engine writes owners' contacts to Exchange). */
+    private readonly recordChanged: RecordChanges = async () => undefined,
   ) {}
 
   /** The record if the caller may read it; NOT_FOUND otherwise, so unreadable and missing look the same. */
@@ -144,7 +144,7 @@ export class RecordWriter {
       // A new record has no addresses to replace: a DELETE here would take a gap lock on the
       // email_address index that parallel creations then deadlock on (InnoDB, UUIDv7 ids share the gap).
       await this.insertEmails(em, kind, id, emails);
-      if (kind === 'contact') await this.contactChanged(em, { contactId: id, ownerId: owner.id, change: 'CREATED' });
+      await this.recordChanged(em, { kind, id, ownerId: owner.id, change: 'CREATED' });
       return (await em.findOneByOrFail(this.stores[kind].spec.entity, { id } as never)) as T;
     };
     return { id, kind, row, insert };
@@ -182,7 +182,7 @@ export class RecordWriter {
     await em.update(entity, { id }, changes as never);
     if (emails) await this.replaceEmails(em, kind, id, emails);
     const record = (await em.findOneByOrFail(entity, { id } as never)) as T;
-    if (kind === 'contact') await this.contactChanged(em, { contactId: id, ownerId: record.ownerId, change: 'UPDATED' });
+    await this.recordChanged(em, { kind, id, ownerId: record.ownerId, change: 'UPDATED' });
     return record;
   }
 
@@ -203,7 +203,7 @@ export class RecordWriter {
       await em.delete(EmailAddress, { recordKind: kind, recordId: id });
       await em.delete(RecordShare, { recordKind: kind, recordId: id });
       await em.delete(this.stores[kind].spec.entity, { id });
-      if (kind === 'contact') await this.contactChanged(em, { contactId: id, ownerId: current.ownerId, change: 'REMOVED' });
+      await this.recordChanged(em, { kind, id, ownerId: current.ownerId, change: 'REMOVED' });
     });
   }
 
@@ -217,10 +217,8 @@ export class RecordWriter {
     const entity = this.stores[kind].spec.entity;
     await this.db.transaction(async (em) => {
       await em.update(entity, { id } as never, { ownerId: owner.id, businessUnitId: owner.businessUnitId, modifiedById: principal.userId, updatedAt: this.clock() } as never);
-      // The former owner's Outlook lets it go, the new owner's gets it.
-      if (kind === 'contact') {
-        for (const who of new Set([current.ownerId, owner.id])) await this.contactChanged(em, { contactId: id, ownerId: who, change: 'UPDATED' });
-      }
+      // Both owners hear of it: a contact leaves the former owner's Outlook and reaches the new owner's.
+      for (const who of new Set([current.ownerId, owner.id])) await this.recordChanged(em, { kind, id, ownerId: who, change: 'UPDATED' });
     });
     return this.db.getRepository(entity).findOneByOrFail({ id } as never);
   }
