@@ -15,7 +15,7 @@ const MAILBOX_OWNERS = ['maria.manager@demo.crm.test', 'sam.sales@demo.crm.test'
 const TABLES = ['blob_chunk', 'blob_content', 'activity', 'activity_party', 'timeline_entry', 'email_message', 'activity_mailbox', 'mailbox_item'] as const;
 
 // What a sync engine asks for back: outcomes, not the decision traces.
-const TRACK = `mutation Track($mailboxId: ID!, $input: TrackEmailsInput!) {
+export const TRACK_EMAILS = `mutation Track($mailboxId: ID!, $input: TrackEmailsInput!) {
   trackEmails(mailboxId: $mailboxId, input: $input) { cursor items { index outcome activityId errorCode errorMessage } }
 }`;
 
@@ -99,7 +99,7 @@ interface Tracked {
 
 async function track(bench: BenchApi, load: LoadClient, mailboxIds: Map<string, string>, batches: CorpusItem[][]): Promise<Tracked> {
   const bodies = batches.map((batch, i) =>
-    JSON.stringify({ query: TRACK, variables: { mailboxId: mailboxIds.get(batch[0].mailbox), input: { items: batch.map((c) => c.item), cursor: `uid=${i + 1}` } } }),
+    JSON.stringify({ query: TRACK_EMAILS, variables: { mailboxId: mailboxIds.get(batch[0].mailbox), input: { items: batch.map((c) => c.item), cursor: `uid=${i + 1}` } } }),
   );
   const bytes = bodies.reduce((sum, b) => sum + Buffer.byteLength(b), 0);
   const queries = bench.api.database.queries;

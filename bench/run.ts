@@ -6,6 +6,8 @@
 //                      --only=live, --only=ews, --only=roundtrip: run part of it (BENCHMARKS.md is then left alone;
 //                      --only=mail, --only=live, --only=ews and --only=roundtrip write their section to bench/dist/)
 //   --roundtrip-samples=20   (appointments per mode in the CRM ⇄ Exchange round trip)
+//   --only=scale --scale-sizes=1000000,10000000 --scale-items=2000   (the store at scale: not part of a full run;
+//                      builds crm_bench_scale_1m and crm_bench_scale_10m once, about half an hour for 10M)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
 //   --messages=20000 --samples=60 --interval=300   (the mail benchmark)
 //   --subscribers=1000 --rate=10 --live-seconds=10 --users=10 --client-processes=2   (live fan-out; the issue's run is --live-seconds=60)
@@ -23,6 +25,7 @@ import { roundTripText, runRoundTripBenchmark, type RoundTripReport } from './ew
 import { runMailBenchmark, type MailReport } from './mail-ingest';
 import { mailNotes, mailTables } from './mail-report';
 import { startPeer } from './peer-process';
+import { runScaleBenchmark, scaleSection } from './store-scale';
 import { ms, num, ratio, table, verdict } from './stats';
 import { runTimelineBenchmark, TIMELINE_DATABASE, type TimelineReport } from './timeline';
 
@@ -333,7 +336,7 @@ ${liveSection(live, LIVE_HEADING)}`;
 async function main(): Promise<void> {
   const started = Date.now();
   const only = flag('only');
-  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews', 'roundtrip'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live, ews or roundtrip');
+  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews', 'roundtrip', 'scale'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live, ews, roundtrip or scale');
   const rebuild = flag('rebuild') === 'true';
   const settings = {
     n: intFlag('n', 300, 1),
@@ -423,6 +426,18 @@ async function main(): Promise<void> {
         fs.writeFileSync(file, roundTripText(roundTrip, commitOf()));
         log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
       }
+    }
+    // Not part of a full run: building the 10M dataset alone takes about half an hour.
+    if (only === 'scale') {
+      const sizes = (flag('scale-sizes') ?? '1000000,10000000').split(',').map(Number);
+      if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('--scale-sizes must list at least two sizes of 1000 or more, smallest first');
+      log(`bench: the store at scale: ${sizes.join(', ')} activities`);
+      const report = await runScaleBenchmark({ sizes, rebuild, n: settings.n, warmup: settings.warmup, items: intFlag('scale-items', 2000, 100), load, log });
+      const text = scaleSection(report, commitOf());
+      process.stdout.write(`\n${text}\n`);
+      const file = path.join(ROOT, 'bench', 'dist', 'scale-section.md');
+      fs.writeFileSync(file, text);
+      log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
     }
   } finally {
     load.close();

@@ -6,10 +6,16 @@
 // number, so a rebuild produces the same data.
 import type { Connection } from 'mysql2/promise';
 
-export const ACTIVITIES = 1_000_000;
-/** Every tenth activity has the busy contact as a party: 100,000 entries on its timeline. */
+/** How many activities a dataset holds; the store-scale benchmark builds a 1M and a 10M one side by side. */
+export interface DatasetShape {
+  readonly activities: number;
+}
+export const DEFAULT_SHAPE: DatasetShape = Object.freeze({ activities: 1_000_000 });
+export const ACTIVITIES = DEFAULT_SHAPE.activities;
+/** Every tenth activity has the busy contact as a party: 100,000 entries on its timeline (1M at 10M activities). */
 const HOT_EVERY = 10;
-export const HOT_ENTRIES = ACTIVITIES / HOT_EVERY;
+export const hotEntriesOf = (shape: DatasetShape): number => shape.activities / HOT_EVERY;
+export const HOT_ENTRIES = hotEntriesOf(DEFAULT_SHAPE);
 /** Other contacts (a prime, so `n * k % OTHER_CONTACTS` spreads evenly). */
 const OTHER_CONTACTS = 19_997;
 /** Bumped whenever a generator below changes, so an older dataset is rebuilt rather than reused. */
@@ -60,17 +66,17 @@ export interface ExpectedCounts {
   readonly hotEntries: number;
 }
 
-export function expectedCounts(): ExpectedCounts {
+export function expectedCounts(shape: DatasetShape = DEFAULT_SHAPE): ExpectedCounts {
   let emails = 0;
   let regardingOther = 0;
-  for (let seq = 1; seq <= ACTIVITIES; seq++) {
+  for (let seq = 1; seq <= shape.activities; seq++) {
     const m = mixer(seq);
     if (m % 100 < 85) emails++;
     const task = m % 100 >= 92 && m % 100 <= 96;
     const r = task ? 0 : Math.floor(m / 3) % 10;
     if (r >= 4 && r <= 7) regardingOther++;
   }
-  return { activities: ACTIVITIES, emails, timelineEntries: ACTIVITIES + regardingOther, hotEntries: HOT_ENTRIES };
+  return { activities: shape.activities, emails, timelineEntries: shape.activities + regardingOther, hotEntries: hotEntriesOf(shape) };
 }
 
 async function count(conn: Connection, sql: string, params: unknown[] = []): Promise<number> {
@@ -152,7 +158,7 @@ async function withoutSecondaryIndexes(conn: Connection, tables: readonly string
   }
 }
 
-const chunks = (): [number, number][] => Array.from({ length: Math.ceil(ACTIVITIES / CHUNK) }, (_, i) => [i * CHUNK + 1, Math.min(ACTIVITIES, (i + 1) * CHUNK)]);
+const chunks = (activities: number): [number, number][] => Array.from({ length: Math.ceil(activities / CHUNK) }, (_, i) => [i * CHUNK + 1, Math.min(activities, (i + 1) * CHUNK)]);
 
 /** `ELT(index + 1, ?, ?, …)`: picks one of `values` by a SQL index expression. */
 const pick = (index: string, values: readonly string[]): { sql: string; params: string[] } => ({ sql: `ELT(${index} + 1, ${values.map(() => '?').join(', ')})`, params: [...values] });
@@ -162,7 +168,8 @@ const pick = (index: string, values: readonly string[]): { sql: string; params: 
  * Uses the seeded users as owners (so business-unit scopes filter realistically), the seeded
  * accounts and opportunities as regarding records, and adds the contacts the activities are with.
  */
-export async function loadTimelineDataset(conn: Connection, log: (line: string) => void): Promise<void> {
+export async function loadTimelineDataset(conn: Connection, log: (line: string) => void, shape: DatasetShape = DEFAULT_SHAPE): Promise<void> {
+  const { activities } = shape;
   const [userRows] = await conn.query('SELECT id, businessUnitId, email FROM app_user WHERE isService = 0 ORDER BY email');
   const users = userRows as { id: string; businessUnitId: string; email: string }[];
   const [syncRows] = await conn.query('SELECT id FROM app_user WHERE isService = 1 ORDER BY email LIMIT 1');
@@ -264,7 +271,7 @@ export async function loadTimelineDataset(conn: Connection, log: (line: string) 
     conn,
     tables,
     async () => {
-      for (const [from, to] of chunks()) {
+      for (const [from, to] of chunks(activities)) {
         started = Date.now();
         const seq = `seq_${from}_to_${to}`;
         await conn.query(`INSERT INTO activity (id, ownerId, businessUnitId, createdById, modifiedById, createdAt, updatedAt, kind, subject, regardingKind, regardingId, state, direction, occurredAt, description, visibility) ${activitySelect} FROM ${seq}`, activityParams);
@@ -298,10 +305,10 @@ export async function loadTimelineDataset(conn: Connection, log: (line: string) 
       await conn.query(
         `INSERT INTO timeline_entry (recordKind, recordId, activityId, occurredAt, viaRegarding, viaParty)
          SELECT * FROM (
-           SELECT 'contact' AS k, ${CONTACT_ID} AS r, ${ACTIVITY_ID} AS a, ${OCCURRED_AT} AS o, ${REGARDING} < 4 AS vr, NOT ${IS_TASK} AS vp FROM seq_1_to_${ACTIVITIES}
+           SELECT 'contact' AS k, ${CONTACT_ID} AS r, ${ACTIVITY_ID} AS a, ${OCCURRED_AT} AS o, ${REGARDING} < 4 AS vr, NOT ${IS_TASK} AS vp FROM seq_1_to_${activities}
            UNION ALL
            SELECT IF(${REGARDING} < 7, 'account', 'opportunity'), IF(${REGARDING} < 7, ${activityAccount.sql}, ${opportunity.sql}), ${ACTIVITY_ID}, ${OCCURRED_AT}, 1, 0
-             FROM seq_1_to_${ACTIVITIES} WHERE ${REGARDING} BETWEEN 4 AND 7
+             FROM seq_1_to_${activities} WHERE ${REGARDING} BETWEEN 4 AND 7
          ) t ORDER BY k, r, a`,
         [...activityAccount.params, ...opportunity.params],
       );
@@ -318,9 +325,9 @@ export async function loadTimelineDataset(conn: Connection, log: (line: string) 
  * Checks that the load added exactly the generated rows to what the seed wrote (`before`), then
  * marks the dataset complete with its totals; `datasetIsComplete` looks for this row.
  */
-export async function markDatasetComplete(conn: Connection, before: ExpectedCounts, seconds: number): Promise<void> {
+export async function markDatasetComplete(conn: Connection, before: ExpectedCounts, seconds: number, shape: DatasetShape = DEFAULT_SHAPE): Promise<void> {
   const after = await totals(conn);
-  const expected = expectedCounts();
+  const expected = expectedCounts(shape);
   for (const key of Object.keys(expected) as (keyof ExpectedCounts)[]) {
     if (after[key] - before[key] !== expected[key]) throw new Error(`dataset: ${key} grew by ${after[key] - before[key]}, expected ${expected[key]}`);
   }
@@ -329,3 +336,11 @@ export async function markDatasetComplete(conn: Connection, before: ExpectedCoun
 
 /** Row counts before loading (what the api's seed wrote). */
 export const countsBeforeLoad = totals;
+
+/**
+ * After a benchmark added rows of its own (the store-scale ingest tracks a few thousand emails into
+ * the dataset), the marker takes the new totals so the dataset is reused, not rebuilt, next run.
+ */
+export async function recountDataset(conn: Connection): Promise<void> {
+  await conn.query('UPDATE bench_dataset SET counts = ?', [JSON.stringify(await totals(conn))]);
+}

@@ -3,17 +3,18 @@
 import mysql from 'mysql2/promise';
 import { encodeTimelineCursor } from '../api/src/activities/timeline.service';
 import { toGlobalId } from '../api/src/common/global-id';
-import { ADMIN_EMAIL, databaseExists, MARIADB_SERVER_URL, recreateDatabase, serverConnection, startBenchApi, type BenchApi } from './bench-api';
+import { ADMIN_EMAIL, MARIADB_SERVER_URL } from './bench-api';
 import type { LoadClient, LoadResult } from './load-client';
 import type { PeerHandle } from './peer-process';
 import { latency, type Latency } from './stats';
-import { countsBeforeLoad, datasetIsComplete, expectedCounts, HOT_CONTACT_ID, HOT_ENTRIES, loadTimelineDataset, markDatasetComplete } from './timeline-dataset';
+import { prepareTimelineDataset } from './dataset-build';
+import { DEFAULT_SHAPE, expectedCounts, HOT_CONTACT_ID, HOT_ENTRIES } from './timeline-dataset';
 
 export const TIMELINE_DATABASE = 'crm_bench';
 const SALESPERSON_EMAIL = 'sam.sales@demo.crm.test';
 const PAGE = 50;
 
-const TIMELINE_QUERY = `query Timeline($recordId: ID!, $first: Int, $after: String) {
+export const TIMELINE_QUERY = `query Timeline($recordId: ID!, $first: Int, $after: String) {
   timeline(recordId: $recordId, first: $first, after: $after) {
     edges { cursor node { id kind subject occurredAt direction } }
     pageInfo { hasNextPage endCursor }
@@ -116,42 +117,9 @@ function expectClean(what: string, r: LoadResult): void {
   if (r.errors > 0) throw new Error(`${what}: ${r.errors} of ${r.requests} requests failed, first: ${r.firstError}`);
 }
 
-/** Builds (or reuses) the dataset and starts the api on it. */
-async function prepare(options: TimelineOptions): Promise<{ bench: BenchApi; builtNow: boolean; buildSeconds: number | null }> {
-  const { log } = options;
-  let complete = false;
-  if (!options.rebuild && (await databaseExists(TIMELINE_DATABASE))) {
-    const conn = await serverConnection(TIMELINE_DATABASE);
-    try {
-      complete = await datasetIsComplete(conn);
-    } finally {
-      await conn.end();
-    }
-  }
-  if (complete) {
-    log(`dataset: ${TIMELINE_DATABASE} already holds the complete dataset; reusing it (--rebuild forces a rebuild)`);
-    return { bench: await startBenchApi(TIMELINE_DATABASE), builtNow: false, buildSeconds: null };
-  }
-  log(`dataset: building ${TIMELINE_DATABASE} (migrations and seed through the api, then bulk load from seq_1_to_N)`);
-  const started = Date.now();
-  await recreateDatabase(TIMELINE_DATABASE);
-  const bench = await startBenchApi(TIMELINE_DATABASE);
-  const conn = await serverConnection(TIMELINE_DATABASE);
-  try {
-    const before = await countsBeforeLoad(conn);
-    await loadTimelineDataset(conn, log);
-    const seconds = (Date.now() - started) / 1000;
-    await markDatasetComplete(conn, before, seconds);
-    log(`dataset: built in ${seconds.toFixed(0)} s`);
-    return { bench, builtNow: true, buildSeconds: seconds };
-  } finally {
-    await conn.end();
-  }
-}
-
 export async function runTimelineBenchmark(options: TimelineOptions): Promise<TimelineReport> {
   const { log, load, n, warmup } = options;
-  const { bench, builtNow, buildSeconds } = await prepare(options);
+  const { bench, builtNow, buildSeconds } = await prepareTimelineDataset(TIMELINE_DATABASE, DEFAULT_SHAPE, options.rebuild, log);
   const pool = mysql.createPool({ uri: `${MARIADB_SERVER_URL}/${TIMELINE_DATABASE}`, timezone: 'Z', connectionLimit: options.clients, charset: 'utf8mb4_unicode_ci' });
   try {
     const [versionRows] = await pool.query('SELECT VERSION() AS v');
