@@ -148,12 +148,13 @@ export async function runScaleBenchmark(options: ScaleOptions): Promise<ScaleRep
     try {
       const pages = await readPages(bench, database, shape, options);
       options.log(`scale: ${database}: trackEmails, ${options.items} emails in batches of ${BATCH}`);
-      const tracked = await ingest(bench, options);
-      const conn = await serverConnection(database);
+      let tracked: ScaleRun['ingest'];
       try {
-        await recountDataset(conn);
+        tracked = await ingest(bench, options);
       } finally {
-        await conn.end();
+        // Even after a failed ingest: what it added stays, and the dataset is reused rather than rebuilt for half an hour.
+        const conn = await serverConnection(database);
+        await recountDataset(conn).finally(() => conn.end());
       }
       runs.push({ activities, hotEntries: hotEntriesOf(shape), database, buildSeconds, dataMb: await dataMegabytes(database), pages, ingest: tracked });
     } finally {
