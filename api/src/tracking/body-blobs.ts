@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from '../attachments/blob.entity';
 import { touch } from '../attachments/blob-store';
+import { insertByteRows } from '../db/binary-insert';
 import { rowLock } from '../db/row-locks';
 
 /** Bytes of chunk data per INSERT: a few statements per batch, well below MySQL's 16 MB max_allowed_packet. */
@@ -34,7 +35,7 @@ export async function storeSmallBlobs(em: EntityManager, contents: readonly Buff
   let rows: { blobKey: string; seq: number; data: Buffer }[] = [];
   let bytes = 0;
   const flush = async () => {
-    if (rows.length) await em.insert(BlobChunk, rows);
+    await insertByteRows(em, BlobChunk, ['blobKey', 'seq', 'data'], rows.map((r) => [r.blobKey, r.seq, r.data]));
     rows = [];
     bytes = 0;
   };
