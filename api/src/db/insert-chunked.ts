@@ -10,7 +10,7 @@ const ROWS_PER_INSERT = 500;
  * columns, with TypeORM's own value conversion (preparePersistentValue: dates, booleans, transformers):
  * its query builder costs more CPU than the insert itself for a batch of tracked mail, and would read every
  * inserted row back (one SELECT per INSERT, for the columns with defaults) to fill in objects that callers
- * build fresh and drop. Entities whose inserts TypeORM computes values for (versions, uuid keys) still go
+ * build fresh and drop. Entities whose inserts TypeORM computes values for (versions, generated keys) still go
  * through its builder.
  */
 export async function insertChunked(em: EntityManager, entity: new () => object, rows: readonly object[]): Promise<void> {
@@ -26,8 +26,8 @@ export async function insertChunked(em: EntityManager, entity: new () => object,
 
 /** The columns an INSERT names (as TypeORM's builder chooses them), or null when it must compute values itself. */
 function insertedColumns(metadata: EntityMetadata): ColumnMetadata[] | null {
-  if (metadata.discriminatorColumn || metadata.columns.some((c) => c.isVersion || (c.isGenerated && c.generationStrategy === 'uuid'))) return null;
-  return metadata.columns.filter((c) => c.isInsert && !(c.isGenerated && c.generationStrategy === 'increment'));
+  if (metadata.discriminatorColumn || metadata.columns.some((c) => c.isVersion || c.isGenerated)) return null;
+  return metadata.columns.filter((c) => c.isInsert);
 }
 
 function insertStatement(em: EntityManager, metadata: EntityMetadata, columns: readonly ColumnMetadata[], rows: readonly object[]): [string, unknown[]] {
