@@ -13,7 +13,7 @@ import { engineEnv, measureEngine, type ProtocolRun } from './mail-ingest';
 import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, waitForEnabled } from './mail-processes';
 import { num, table } from './stats';
 
-const DATABASE = 'crm_bench_mail_ews';
+const DATABASE = `${process.env.BENCH_MAIL_DATABASE_PREFIX ?? 'crm_bench_mail'}_ews`;
 const USER = 'sam.sales@demo.crm.test';
 const PASSWORD = 'bench-ews-secret';
 const COLLEAGUES = ['maria.manager@demo.crm.test', 'sara.sales@demo.crm.test', 'sven.service@demo.crm.test', 'nora.north@demo.crm.test'];
@@ -135,7 +135,7 @@ export function ewsText(report: EwsReport, commit: string): string {
       ],
     ),
     '',
-    `Engine peak RSS is the engine process's own high-water mark (VmHWM), from ${num(report.run.engineStartRssMb)} MB when it started. Its memory at the peaks, sampled every 100 ms: main thread V8 heap ${num(report.run.engine.peakHeapUsedMb)} MB and outside the heap (Buffers…) ${num(report.run.engine.peakExternalMb)} MB; the MIME worker thread ${num(report.run.engine.peakWorkerHeapUsedMb)} MB of heap and ${num(report.run.engine.peakWorkerExternalMb)} MB outside it; the rest is code, V8's reserve beyond the heap in use, and what the allocator keeps. CPU time of the engine ${num(report.run.engine.cpuMs / 1000, 1)} s, of the api ${num(report.run.api.cpuMs / 1000, 1)} s over ${num(report.run.seconds, 1)} s.`,
+    `Engine peak RSS is the engine process's own high-water mark (VmHWM), from ${num(report.run.engineStartRssMb)} MB when it started. Its memory at the peaks, sampled every 100 ms: main thread V8 heap ${num(report.run.engine.peakHeapUsedMb)} MB and outside the heap (Buffers…) ${num(report.run.engine.peakExternalMb)} MB; the MIME worker thread ${num(report.run.engine.peakWorkerHeapUsedMb)} MB of heap and ${num(report.run.engine.peakWorkerExternalMb)} MB outside it; the rest is code, V8's reserve beyond the heap in use, and what the allocator keeps. CPU time of the engine ${num(report.run.engine.cpuMs / 1000, 1)} s (${num(report.run.engine.cpuMs / report.messages, 2)} s per 1,000 messages), of the api ${num(report.run.api.cpuMs / 1000, 1)} s (${num(report.run.api.cpuMs / report.messages, 2)} s per 1,000 messages) over ${num(report.run.seconds, 1)} s.`,
     '',
     `Outcomes: ${Object.entries(report.run.outcomes).map(([k, n]) => `${k} ${num(n)}`).join(', ')}; quarantined ${num(report.run.quarantined)}. The reconcile that followed took ${num(report.run.reconcileSeconds, 1)} s.`,
     'The test server parses and writes SOAP in the benchmark process, so the raw fetch measures that server as much as the client; against Exchange both rates would be lower and closer.',

@@ -15,7 +15,9 @@ import { linkInto, prepareDataset, type Dataset } from './mail-dataset';
 import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, timeOf, waitForEnabled } from './mail-processes';
 import type { ProbeReport } from './process-probe';
 
-export const MAIL_DATABASES = { imap: 'crm_bench_mail_imap', pop3: 'crm_bench_mail_pop3', raw: 'crm_bench_mail_raw' } as const;
+// BENCH_MAIL_DATABASE_PREFIX keeps runs side by side on one server apart (an A/B of two builds, two people).
+const MAIL_PREFIX = process.env.BENCH_MAIL_DATABASE_PREFIX ?? 'crm_bench_mail';
+export const MAIL_DATABASES = { imap: `${MAIL_PREFIX}_imap`, pop3: `${MAIL_PREFIX}_pop3`, raw: `${MAIL_PREFIX}_raw` } as const;
 const BATCH = 100;
 const PASSWORD = 'bench-mail-secret';
 const IMAP_USER = 'sam.sales@demo.crm.test';

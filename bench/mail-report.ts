@@ -57,9 +57,19 @@ export function mailTables(r: MailReport): { endToEnd: string; baselines: string
   rowOf('the rest: the engine fetching and parsing, and the wire', (run) => run.e2e.seconds * 1000 - routeMs(run, 'POST /graphql') - routeMs(run, 'PUT /blobs'));
   rowOf('(for scale) raw fetch + parse alone, from the baselines', (run) => 1000 * (run.fetch.seconds + (r.parse?.seconds ?? NaN)));
   rowOf('(for scale) raw INSERT alone, from the baseline', () => 1000 * (r.insert?.seconds ?? NaN));
+  // CPU seconds per 1,000 messages: what the two processes cost, far steadier than their rates on a shared machine.
+  const cpuRow = (label: string, cpuMs: (run: ProtocolRun) => number) => [
+    label,
+    ...r.runs.flatMap((run) => [num(cpuMs(run) / 1000, 1), `${num(cpuMs(run) / run.e2e.messages, 2)} s per 1,000 messages`]),
+  ];
   const breakdown = table(
     ['where the end-to-end time goes', ...r.runs.flatMap((run) => [`${run.protocol} s`, 'share'])],
-    [...breakdownRows, ['requests: POST /graphql, PUT /blobs', ...r.runs.flatMap((run) => [`${num(routeCount(run, 'POST /graphql'))}, ${num(routeCount(run, 'PUT /blobs'))}`, ''])]],
+    [
+      ...breakdownRows,
+      ['requests: POST /graphql, PUT /blobs', ...r.runs.flatMap((run) => [`${num(routeCount(run, 'POST /graphql'))}, ${num(routeCount(run, 'PUT /blobs'))}`, ''])],
+      cpuRow('CPU time of the api (user + system)', (run) => run.api.cpuMs),
+      cpuRow('CPU time of the engine (user + system, its MIME worker included)', (run) => run.engine.cpuMs),
+    ],
   );
 
   const mbCell = (value: number) => `${num(value)} MB`;
@@ -105,7 +115,7 @@ export function mailTables(r: MailReport): { endToEnd: string; baselines: string
   const targets: MailTarget[] = [];
   for (const run of r.runs) {
     const limit = combinedLimit(run, r);
-    targets.push({ what: `${run.protocol} end to end vs the combined limit`, measured: `${num(perSecond(run.e2e), 1)} vs ${num(limit, 1)} msg/s (${((100 * perSecond(run.e2e)) / limit).toFixed(0)} %)`, target: '≥ 50 %', pass: perSecond(run.e2e) >= 0.5 * limit });
+    targets.push({ what: `${run.protocol} end to end vs the combined limit`, measured: `${num(perSecond(run.e2e), 1)} vs ${num(limit, 1)} msg/s (${((100 * perSecond(run.e2e)) / limit).toFixed(0)} %)`, target: '≥ 100 %', pass: perSecond(run.e2e) >= limit });
   }
   for (const run of r.runs) targets.push({ what: `engine peak RSS, ${run.protocol} (${num(run.e2e.messages)} messages)`, measured: `${num(run.engine.peakRssMb)} MB`, target: '< 300 MB', pass: run.engine.peakRssMb < 300 });
   if (f?.screen) targets.push({ what: 'freshness to the screen: p95 vs a bare IMAP IDLE client', measured: `${ms(f.screen.p95)} vs ${ms(f.bare.p95)}`, target: '≤ bare p95 + 2 s', pass: f.screen.missing === 0 && f.screen.p95 <= f.bare.p95 + 2000 });

@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { In, MoreThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk, BlobUpload } from './blob.entity';
 import { databaseErrorKind } from '../db/database-errors';
+import { insertByteRows } from '../db/binary-insert';
 import { runClaim } from '../db/lease-claim';
 import type { Clock } from '../platform/clock';
 
@@ -57,6 +58,8 @@ export const isSha256Hex = (value: string): boolean => /^[0-9a-f]{64}$/.test(val
 
 /** Full chunks written per INSERT while an upload streams in (about 1 MB held per upload). */
 export const CHUNKS_PER_INSERT = 16;
+
+const CHUNK_COLUMNS = ['blobKey', 'seq', 'data'];
 
 /** `tmp:<13-digit ms>:<uuid>`: fixed width, so keys sort by time and a sweep is one range delete. */
 const temporaryKey = (now: Date): string => `tmp:${String(now.getTime()).padStart(13, '0')}:${randomUUID()}`;
@@ -124,9 +127,11 @@ export class BlobStore {
         await this.discard(tempKey, written);
         return { tooLarge: true, size };
       }
-      await flush();
+      // The chunks not written yet go in the commit's transaction: an upload under CHUNKS_PER_INSERT chunks (most
+      // attachments) is never written under its temporary key and moved, so its bytes are written once.
       const sha256 = hash.digest('hex');
-      const created = await this.keep(tempKey, written, sha256, size, chunk.subarray(0, fill));
+      const tail = fill > 0 ? [...pending, chunk.subarray(0, fill)] : [...pending];
+      const created = await this.keep(tempKey, written, sha256, size, tail);
       if (!created) await this.discard(tempKey, written);
       return { sha256, size, created };
     } catch (err) {
@@ -246,10 +251,10 @@ export class BlobStore {
    * makes the touch miss, and the upload is committed instead; never is a stored answer given for a
    * row that a sweep is deleting. Returns whether this upload created the blob.
    */
-  private async keep(tempKey: string, written: number, sha256: string, size: number, last: Buffer): Promise<boolean> {
+  private async keep(tempKey: string, written: number, sha256: string, size: number, tail: readonly Buffer[]): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       if ((await touch(this.db.manager, [sha256], this.clock())) === 1) return false;
-      if (await this.commit(tempKey, written, sha256, size, last)) return true;
+      if (await this.commit(tempKey, written, sha256, size, tail)) return true;
       if (attempt >= KEEP_ATTEMPTS) throw new BlobStoreError('BUSY', `blob ${sha256} was removed and stored again while this upload finished; upload it again`);
     }
   }
@@ -305,13 +310,9 @@ export class BlobStore {
     return removed;
   }
 
-  private async insertChunk(em: EntityManager, blobKey: string, seq: number, data: Buffer): Promise<void> {
-    await this.insertChunks(em, blobKey, seq, [data]);
-  }
-
-  /** Consecutive chunks from `firstSeq` on, in one multi-row INSERT. */
+  /** Consecutive chunks from `firstSeq` on, in a few multi-row INSERTs. */
   private async insertChunks(em: EntityManager, blobKey: string, firstSeq: number, data: readonly Buffer[]): Promise<void> {
-    await em.createQueryBuilder().insert().into(BlobChunk).values(data.map((d, i) => ({ blobKey, seq: firstSeq + i, data: d }))).updateEntity(false).execute();
+    await insertByteRows(em, BlobChunk, CHUNK_COLUMNS, data.map((d, i) => [blobKey, firstSeq + i, d]));
   }
 
   private async discard(tempKey: string, written: number): Promise<void> {
@@ -319,17 +320,17 @@ export class BlobStore {
   }
 
   /**
-   * Inserts the blob row, moves the uploaded chunks from `tempKey` to `sha256` and writes the last
-   * chunk, all or nothing. Returns false when another upload stored the same content first.
+   * Inserts the blob row, moves the uploaded chunks from `tempKey` to `sha256` and writes the chunks
+   * still in memory (`tail`), all or nothing. Returns false when another upload stored the same content first.
    */
-  private async commit(tempKey: string, written: number, sha256: string, size: number, last: Buffer): Promise<boolean> {
+  private async commit(tempKey: string, written: number, sha256: string, size: number, tail: readonly Buffer[]): Promise<boolean> {
     const createdAt = this.clock();
-    return runClaim(this.db, (em) => this.commitIn(em, tempKey, written, sha256, size, last, createdAt), {
-      sqlite: (conn) => this.commitOnSqlite(conn, tempKey, written, sha256, size, last, createdAt),
+    return runClaim(this.db, (em) => this.commitIn(em, tempKey, written, sha256, size, tail, createdAt), {
+      sqlite: (conn) => this.commitOnSqlite(conn, tempKey, written, sha256, size, tail, createdAt),
     });
   }
 
-  private async commitIn(em: EntityManager, tempKey: string, written: number, sha256: string, size: number, last: Buffer, createdAt: Date): Promise<boolean> {
+  private async commitIn(em: EntityManager, tempKey: string, written: number, sha256: string, size: number, tail: readonly Buffer[], createdAt: Date): Promise<boolean> {
     try {
       await em.createQueryBuilder().insert().into(Blob).values({ sha256, size, createdAt }).updateEntity(false).execute();
     } catch (err) {
@@ -341,7 +342,7 @@ export class BlobStore {
       const moved = await em.createQueryBuilder().update(BlobChunk).set({ blobKey: sha256 }).where('blobKey = :tempKey', { tempKey }).execute();
       if (moved.affected !== written) throw incomplete(sha256);
     }
-    if (last.length > 0) await this.insertChunk(em, sha256, written, last);
+    await this.insertChunks(em, sha256, written, tail);
     return true;
   }
 
@@ -350,7 +351,7 @@ export class BlobStore {
    * transaction in their turn): the file's write lock is never held across an await, which would
    * stall every other connection.
    */
-  private commitOnSqlite(conn: BetterSqlite3.Database, tempKey: string, written: number, sha256: string, size: number, last: Buffer, createdAt: Date): boolean {
+  private commitOnSqlite(conn: BetterSqlite3.Database, tempKey: string, written: number, sha256: string, size: number, tail: readonly Buffer[], createdAt: Date): boolean {
     const blobMeta = this.db.getMetadata(Blob);
     const chunkTable = this.db.getMetadata(BlobChunk).tablePath;
     const createdAtValue = this.db.driver.preparePersistentValue(createdAt, blobMeta.findColumnWithPropertyName('createdAt')!);
@@ -362,7 +363,8 @@ export class BlobStore {
     }
     const moved = written > 0 ? conn.prepare(`UPDATE "${chunkTable}" SET "blobKey" = ? WHERE "blobKey" = ?`).run(sha256, tempKey).changes : 0;
     if (moved !== written) throw incomplete(sha256);
-    if (last.length > 0) conn.prepare(`INSERT INTO "${chunkTable}" ("blobKey", "seq", "data") VALUES (?, ?, ?)`).run(sha256, written, last);
+    const insertChunk = conn.prepare(`INSERT INTO "${chunkTable}" ("blobKey", "seq", "data") VALUES (?, ?, ?)`);
+    tail.forEach((data, i) => insertChunk.run(sha256, written + i, data));
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
+import { insertChunked } from '../db/insert-chunked';
 import { SendMetricOutcome, SyncMetricEvent, SyncMetricKind } from './sync-metric-event.entity';
 import { LAG_CLASSES } from './sync-metrics-rules';
 
@@ -32,7 +33,7 @@ export async function recordIngest(em: EntityManager, mailboxId: string, at: Dat
   if (!figures.tracked && !figures.linked && !figures.filtered && !figures.rejected && !figures.quarantined) return;
   const { lagClasses, ...counts } = figures;
   const classes = Object.fromEntries(LAG_CLASSES.map((c, i) => [c.column, lagClasses[i] ?? 0]));
-  await em.insert(SyncMetricEvent, { id: newId(), mailboxId, at, minute: minuteOf(at), kind: SyncMetricKind.INGEST, outcome: null, code: null, ...counts, ...classes });
+  await insertChunked(em, SyncMetricEvent, [{ id: newId(), mailboxId, at, minute: minuteOf(at), kind: SyncMetricKind.INGEST, outcome: null, code: null, ...counts, ...classes }]);
 }
 
 /**

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { BLOB_CHUNK_BYTES, Blob, BlobChunk } from '../attachments/blob.entity';
 import { touch } from '../attachments/blob-store';
+import { insertByteRows } from '../db/binary-insert';
+import { insertChunked } from '../db/insert-chunked';
 import { rowLock } from '../db/row-locks';
 
 /** Bytes of chunk data per INSERT: a few statements per batch, well below MySQL's 16 MB max_allowed_packet. */
@@ -28,13 +30,11 @@ export async function storeSmallBlobs(em: EntityManager, contents: readonly Buff
 
   // The blob rows first, then their chunks, in the order BlobStore commits: two writers storing the
   // same content then conflict on the blob's key (and the batch re-runs) instead of deadlocking.
-  for (let i = 0; i < missing.length; i += ROWS_PER_INSERT) {
-    await em.insert(Blob, missing.slice(i, i + ROWS_PER_INSERT).map(([sha256, content]) => ({ sha256, size: content.length, createdAt: now })));
-  }
+  await insertChunked(em, Blob, missing.map(([sha256, content]) => ({ sha256, size: content.length, createdAt: now })));
   let rows: { blobKey: string; seq: number; data: Buffer }[] = [];
   let bytes = 0;
   const flush = async () => {
-    if (rows.length) await em.insert(BlobChunk, rows);
+    await insertByteRows(em, BlobChunk, ['blobKey', 'seq', 'data'], rows.map((r) => [r.blobKey, r.seq, r.data]));
     rows = [];
     bytes = 0;
   };

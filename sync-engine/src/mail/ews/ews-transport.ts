@@ -29,9 +29,18 @@ type XhrResult = ReturnType<IXHRApi['xhr']>;
 // GetItem of a batch of MIME (maxBatchBytes) plus base64's third: far below this.
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
+let callsInFlight = 0;
+
 /** Runs one EWS operation so that the HTTP requests it makes report into `record` and honour its signal. */
-export function withCallRecord<T>(record: EwsCallRecord, operation: () => Promise<T>): Promise<T> {
-  return calls.run(record, operation);
+export async function withCallRecord<T>(record: EwsCallRecord, operation: () => Promise<T>): Promise<T> {
+  callsInFlight++;
+  try {
+    return await calls.run(record, operation);
+  } finally {
+    // An enabled AsyncLocalStorage makes every promise in the process pay async hooks (MIME parsing awaits per
+    // line): it is on only while a call is out; run() enables it again for the next one.
+    if (--callsInFlight === 0) calls.disable();
+  }
 }
 
 /**
