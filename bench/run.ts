@@ -218,7 +218,17 @@ ${m.breakdown}
 ${m.memory}
 
 ${mailNotes(r).join(' ')}
+${
+  m.large
+    ? `
+#### A 25 MB message
 
+What large messages add to the engine's peak: the first messages of the dataset in a fresh mailbox (a fresh database, api and engine), then the same messages followed by a few messages of 25 MB in another fresh one; the organization's attachment limit raised to 32 MB in both, so the hub stores the large attachments. Messages over 1 MiB are spooled to a file as they arrive and their attachments streamed into \`PUT /blobs\`, so the peak should not grow with a message's size.
+
+${m.large}
+`
+    : ''
+}
 ${m.rows}
 `
     : '';

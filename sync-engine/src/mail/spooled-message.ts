@@ -64,7 +64,7 @@ let directory: string | null = null;
 /** One directory per process, made on first use and removed when the process exits. */
 function spoolDirectory(): string {
   if (directory) return directory;
-  const made = mkdtempSync(join(process.env.SPOOL_DIR || tmpdir(), 'crm-engine-spool-'));
+  const made = mkdtempSync(join(tmpdir(), 'crm-engine-spool-'));
   directory = made;
   process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   return made;

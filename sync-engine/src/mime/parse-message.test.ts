@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FolderRole } from '../mail/mail-source.js';
 import { SpooledMessage } from '../mail/spooled-message.js';
+import { BODY_CUT_SLACK_BYTES, cutBody } from '../sync/body-cut.js';
 import { InvalidMessageError, parseRawMessage, type ParsedMessage, type ParseOptions } from './parse-message.js';
 
 const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'fixtures', name));
@@ -456,6 +457,21 @@ describe('parseRawMessage: large messages', () => {
     const error = await parse(source, { upload: async () => Promise.reject(new Error('hub down')) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(InvalidMessageError);
+  });
+
+  it('reads a huge text body of a streamed message only so far beyond what the hub keeps, cut as the whole body would be', async () => {
+    const line = 'Zürich – € 1,250 per seat, “final” price.\r\n';
+    const text = line.repeat(Math.ceil((6 * 1024 * 1024) / Buffer.byteLength(line)));
+    for (const encoding of ['base64', 'quoted-printable', '8bit'] as const) {
+      const body = encoding === 'base64' ? Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\r\n') : encoding === '8bit' ? text : Buffer.from(text).toString('latin1').replace(/[\x80-\xff=]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+      const source = Buffer.concat([Buffer.from(`From: a@example.com\r\nSubject: long\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`), Buffer.from(body, encoding === '8bit' ? 'utf8' : 'latin1')]);
+      const maxBodyBytes = 64 * 1024;
+      const streamed = await parse(source, { maxBodyBytes, streamThresholdBytes: 0 });
+      const whole = await parse(source, { streamThresholdBytes: Number.MAX_SAFE_INTEGER });
+      expect(Buffer.byteLength(streamed.item.textBody!), encoding).toBeGreaterThan(maxBodyBytes + BODY_CUT_SLACK_BYTES);
+      expect(streamed.item.textBody!.length, encoding).toBeLessThan(whole.item.textBody!.length);
+      expect(cutBody(streamed.item.textBody, maxBodyBytes), encoding).toBe(cutBody(whole.item.textBody, maxBodyBytes));
+    }
   });
 
   it('reads a spooled message from its file, as a stream', async () => {

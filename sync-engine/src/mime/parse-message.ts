@@ -30,6 +30,8 @@ export interface ParseOptions {
   readonly streamThresholdBytes?: number;
   /** Where attachments of streamed messages go as they are read; without it they are collected into `content`. */
   readonly upload?: StreamUpload;
+  /** The body the hub keeps: a streamed message's text bodies are read only so far beyond it (split-attachments.ts). */
+  readonly maxBodyBytes?: number;
   /** IANA zone for floating times in invitations; UTC by default. */
   readonly floatingTimeZone?: string;
 }
@@ -76,7 +78,7 @@ export async function parseRawMessage(raw: ParseInput, options: ParseOptions): P
   try {
     if (raw.source instanceof SpooledMessage || raw.source.length > (options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD)) {
       const stream = raw.source instanceof SpooledMessage ? raw.source.open() : Readable.from([raw.source], { objectMode: false });
-      const split = await splitAttachments(stream, { maxAttachmentBytes: options.maxAttachmentBytes, upload: options.upload });
+      const split = await splitAttachments(stream, { maxAttachmentBytes: options.maxAttachmentBytes, upload: options.upload, maxBodyBytes: options.maxBodyBytes });
       streamed = split.parts;
       email = await parseHere(split.skeleton);
     } else {

@@ -1,7 +1,8 @@
 import { Joiner, Rewriter, Splitter } from '@zone-eu/mailsplit';
+import type { SplitterChunk } from '@zone-eu/mailsplit';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -23,6 +24,12 @@ export interface SplitOptions {
   readonly maxAttachmentBytes: number;
   /** Without it, attachments are collected into Buffers (tests, the parse baseline). */
   readonly upload?: StreamUpload;
+  /**
+   * The body the hub keeps (maxBodyKb): text bodies are cut, at a line end, once their encoded bytes reach six
+   * times this and 64 KB more (still more than the hub keeps in any transfer encoding and charset), so a huge
+   * body is never held whole either. Unset: bodies stay whole.
+   */
+  readonly maxBodyBytes?: number;
 }
 
 export interface SplitMessage {
@@ -76,7 +83,8 @@ export async function splitAttachments(raw: Readable, options: SplitOptions): Pr
   const skeleton = new PassThrough();
   skeleton.on('data', (chunk: Buffer) => chunks.push(chunk));
   try {
-    await pipeline(raw, splitter, rewriter, new Joiner(), skeleton);
+    const cut = new TextCut(options.maxBodyBytes === undefined ? Infinity : options.maxBodyBytes * 6 + 64 * 1024);
+    await pipeline(raw, splitter, cut, rewriter, new Joiner(), skeleton);
   } catch (error) {
     await Promise.allSettled(pending);
     if (sinkFailure) throw (sinkFailure as { error: unknown }).error;
@@ -97,6 +105,33 @@ export function isAttachment(contentType: string, disposition: string | false, m
   const type = contentType.toLowerCase();
   if (type.startsWith('message/') || type === 'text/calendar' || type === 'application/ics') return false;
   return disposition === 'attachment' || (type !== 'text/plain' && type !== 'text/html');
+}
+
+/** Drops what a text body has beyond `limit` encoded bytes; every other chunk passes unchanged. */
+class TextCut extends Transform {
+  private left = Infinity;
+
+  constructor(private readonly limit: number) {
+    super({ objectMode: true });
+  }
+
+  override _transform(chunk: SplitterChunk, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (chunk.type === 'node') {
+      const type = (chunk.contentType || 'text/plain').toLowerCase();
+      const isBody = !chunk.multipart && chunk.disposition !== 'attachment' && (type === 'text/plain' || type === 'text/html');
+      this.left = isBody ? this.limit : Infinity;
+    } else if (chunk.type === 'body' && chunk.value.length > this.left) {
+      // At the last line end within the budget (base64 then decodes whole groups); without one, at a multiple of 4.
+      const lineEnd = chunk.value.lastIndexOf(0x0a, this.left - 1);
+      const end = lineEnd >= 0 ? lineEnd + 1 : this.left - (this.left % 4);
+      this.left = 0;
+      if (end > 0) this.push({ ...chunk, value: chunk.value.subarray(0, end) });
+      return done();
+    } else if (chunk.type === 'body') {
+      this.left -= chunk.value.length;
+    }
+    done(null, chunk);
+  }
 }
 
 const MAX_HEAD_BYTES = 1024 * 1024;

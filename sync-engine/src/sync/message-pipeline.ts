@@ -58,7 +58,7 @@ export class MessagePipeline {
   private async prepareOne(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources' | 'maxBodyKb'>, message: RawMessage, batch: PreparedBatch): Promise<void> {
     let parsed: ParsedMessage;
     try {
-      parsed = await parseRawMessage(message, this.parseOptions);
+      parsed = await parseRawMessage(message, { ...this.parseOptions, maxBodyBytes: work.maxBodyKb * 1024 });
     } catch (error) {
       // Anything else (the parser's worker cannot start) is the engine's fault: fail the batch and retry it, never drop mail.
       if (!(error instanceof InvalidMessageError)) throw error;
@@ -91,7 +91,7 @@ export class MessagePipeline {
     const items = batch.forwarded.get(source.mailboxId) ?? [];
     for (const [index, inner] of unwrapped.inner.entries()) {
       try {
-        const parsed = await parseRawMessage({ ...message, source: inner, sourceRef: `${message.sourceRef}#${index + 1}`, role: 'INBOX' }, this.parseOptions);
+        const parsed = await parseRawMessage({ ...message, source: inner, sourceRef: `${message.sourceRef}#${index + 1}`, role: 'INBOX' }, { ...this.parseOptions, maxBodyBytes: work.maxBodyKb * 1024 });
         items.push({ item: await this.toItem(parsed, work.maxBodyKb), origin: { ...originOf(message), ...summary } });
       } catch (error) {
         if (!(error instanceof InvalidMessageError)) throw error;

@@ -32,6 +32,9 @@ class FramedPop3 extends Pop3Command {
   override _updateStream(): Readable {
     this.reader = new MultilineReader();
     const stream = super._updateStream();
+    // node-pop3's stream ignores backpressure (its read() does nothing): a large RETR would pile up in it when the
+    // reader (a spool file) is slower than the socket. The socket pauses in _pushStream and resumes here.
+    stream._read = () => this._socket?.resume();
     const chunk = this.lastChunk;
     const lineEnd = chunk ? chunk.indexOf('\r\n') : -1;
     const rest = chunk && lineEnd >= 0 ? chunk.subarray(lineEnd + 2) : null;
@@ -42,8 +45,13 @@ class FramedPop3 extends Pop3Command {
 
   override _pushStream(buffer: Buffer): void {
     const { data, done } = this.reader.push(buffer);
-    if (data.length > 0) this._stream?.push(data);
-    if (done) this._endStream();
+    const wantsMore = data.length === 0 || this._stream?.push(data) !== false;
+    if (done) {
+      this._endStream();
+      this._socket?.resume(); // the next command's answer must flow
+    } else if (!wantsMore) {
+      this._socket?.pause();
+    }
   }
 }
 
