@@ -77,7 +77,7 @@ export async function parseRawMessage(raw: ParseInput, options: ParseOptions): P
   let streamed: ReadonlyMap<string, StreamedPart> | null = null;
   try {
     if (raw.source instanceof SpooledMessage || raw.source.length > (options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD)) {
-      const stream = raw.source instanceof SpooledMessage ? raw.source.open() : Readable.from([raw.source], { objectMode: false });
+      const stream = raw.source instanceof SpooledMessage ? raw.source.open() : Readable.from(piecesOf(raw.source), { objectMode: false });
       const split = await splitAttachments(stream, { maxAttachmentBytes: options.maxAttachmentBytes, upload: options.upload, maxBodyBytes: options.maxBodyBytes });
       streamed = split.parts;
       email = await parseHere(split.skeleton);
@@ -167,6 +167,13 @@ export async function parseRawMessage(raw: ParseInput, options: ParseOptions): P
   };
   return { item, attachments, forwarded, warnings };
 }
+
+/** A message in memory (Exchange's MIME, a forwarded copy) fed to the splitter in pieces, so no one step takes long. */
+function* piecesOf(source: Buffer): Generator<Buffer> {
+  for (let at = 0; at < source.length; at += STREAM_PIECE_BYTES) yield source.subarray(at, at + STREAM_PIECE_BYTES);
+}
+
+const STREAM_PIECE_BYTES = 256 * 1024;
 
 /** Shown inside the HTML body (a cid: image of a multipart/related, or an inline image) rather than listed. */
 function isInline(part: Email['attachments'][number], contentId: string | null, contentType: string): boolean {

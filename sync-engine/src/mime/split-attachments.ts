@@ -82,13 +82,17 @@ export async function splitAttachments(raw: Readable, options: SplitOptions): Pr
   const chunks: Buffer[] = [];
   const skeleton = new PassThrough();
   skeleton.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const cut = new TextCut(options.maxBodyBytes === undefined ? Infinity : options.maxBodyBytes * 6 + 64 * 1024);
+  const joiner = new Joiner();
+  // The pipeline hands its first failure to every stream: which one failed first says whose fault it is.
+  let firstFailed: unknown = null;
+  for (const stream of [raw, splitter, cut, rewriter, joiner] as NodeJS.EventEmitter[]) stream.once('error', () => (firstFailed ??= stream));
   try {
-    const cut = new TextCut(options.maxBodyBytes === undefined ? Infinity : options.maxBodyBytes * 6 + 64 * 1024);
-    await pipeline(raw, splitter, cut, rewriter, new Joiner(), skeleton);
+    await pipeline(raw, splitter, cut, rewriter, joiner, skeleton);
   } catch (error) {
     await Promise.allSettled(pending);
     if (sinkFailure) throw (sinkFailure as { error: unknown }).error;
-    if (isSourceFailure(error, raw)) throw error;
+    if (firstFailed === raw) throw error; // reading the message failed (its spool file), not its structure
     throw new SplitError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   await Promise.all(pending);
@@ -192,7 +196,3 @@ async function drainIntoUpload(decoder: Readable, upload: StreamUpload, limit: n
 
 // What the upload may buffer ahead of the socket per attachment.
 const UPLOAD_BUFFER_BYTES = 256 * 1024;
-
-function isSourceFailure(error: unknown, raw: Readable): boolean {
-  return raw.errored !== null && raw.errored === error;
-}

@@ -138,7 +138,9 @@ export class ImapSource implements MailSource, SentFolder {
           interrupted = true; // the folder vanished or was renumbered meanwhile: the next sync starts it again
           break;
         }
-        const messages = await this.run(() => fetchMessages(client, folder, server.uidValidity, batch.map((item) => item.uid)), folder.path, signal);
+        // Sizes from the listing: a batch without a large message needs no size FETCH first.
+        const anyLarge = batch.some((item) => item.size > SPOOL_THRESHOLD_BYTES);
+        const messages = await this.run(() => fetchMessages(client, folder, server.uidValidity, batch.map((item) => item.uid), anyLarge), folder.path, signal);
         position = advancedPosition(position, batch[batch.length - 1].uid);
         if (index === batches.length - 1) position = completedPosition(position, server);
         cursor = withPosition(cursor, folder.path, position);
@@ -403,14 +405,17 @@ async function findCandidates(client: ImapFlow, session: ImapSession, lastUid: n
  * UID FETCH of whole messages (BODY.PEEK[]: the \Seen flag stays as the user left it), in UID order. Messages
  * over the spool threshold are not fetched into memory: each is downloaded in chunks into a spool file.
  */
-async function fetchMessages(client: ImapFlow, folder: ResolvedFolder, uidValidity: number, uids: readonly number[]): Promise<RawMessage[]> {
+async function fetchMessages(client: ImapFlow, folder: ResolvedFolder, uidValidity: number, uids: readonly number[], mayHoldLarge = true): Promise<RawMessage[]> {
   if (uids.length === 0) return [];
   const messages: RawMessage[] = [];
-  const small: number[] = [];
+  let small: number[] = [...uids];
   const large: { uid: number; size: number; receivedAt: Date }[] = [];
-  for await (const message of client.fetch(packUidSet(uids), { uid: true, internalDate: true, size: true }, { uid: true })) {
-    if ((message.size ?? 0) > SPOOL_THRESHOLD_BYTES) large.push({ uid: message.uid, size: message.size ?? 0, receivedAt: dateOf(message) });
-    else small.push(message.uid);
+  if (mayHoldLarge) {
+    small = [];
+    for await (const message of client.fetch(packUidSet(uids), { uid: true, internalDate: true, size: true }, { uid: true })) {
+      if ((message.size ?? 0) > SPOOL_THRESHOLD_BYTES) large.push({ uid: message.uid, size: message.size ?? 0, receivedAt: dateOf(message) });
+      else small.push(message.uid);
+    }
   }
   const ref = (uid: number) => formatImapRef({ folder: folder.path, uidValidity, uid });
   if (small.length > 0) {
