@@ -4,7 +4,7 @@
 // Outlook (multipart/alternative in quoted-printable, Thread-Index, an inline signature logo now and then),
 // Gmail, Apple Mail and Thunderbird (format=flowed text only); a third are replies (In-Reply-To, References,
 // the quoted original); 10 % carry a document of 10–200 KB and 1 % one of 1–3 MB. Median about 20 KB.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,6 +126,55 @@ export function prepareDataset(input: DatasetInput, log: (line: string) => void)
 }
 
 /**
+ * `count` messages of about `bytes` each (one incompressible document, base64 as mailers send it) from `from` to
+ * `owner`, for the large-message memory row; written next to the dataset once and reused. Their file names sort
+ * after every dataset message, so they get the highest UIDs.
+ */
+export function largeMessages(dataset: Dataset, input: { count: number; bytes: number; owner: Address; from: Address; fileOwner: { uid: number; gid: number } }): Dataset {
+  const out: DatasetMessage[] = [];
+  const dir = path.join(dataset.dir, 'large');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  // Base64 lines of 76 characters and their CRLFs: 4/3 × 78/76 of the document.
+  const documentBytes = Math.floor((input.bytes * 3 * 76) / (4 * 78)) - 2048;
+  for (let i = 0; i < input.count; i++) {
+    const existing = fs.readdirSync(dir).find((name) => name.startsWith(`9999999999.M${String(i).padStart(7, '0')}P1.large,`));
+    if (existing) {
+      const bytes = fs.statSync(path.join(dir, existing)).size;
+      out.push({ file: path.join('large', existing), bytes, messageId: `large-${i}@bench.crm.test`, attachmentBytes: documentBytes });
+      continue;
+    }
+    const document = randomBytes(documentBytes);
+    const head = [
+      `From: ${input.from.name ?? ''} <${input.from.address}>`,
+      `To: ${input.owner.name ?? ''} <${input.owner.address}>`,
+      `Subject: Drawing set ${i + 1} (large)`,
+      `Date: ${new Date(Date.UTC(2026, 5, 1, 12, i)).toUTCString()}`,
+      `Message-ID: <large-${i}@bench.crm.test>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="large-boundary"',
+      '',
+      '--large-boundary',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The drawing set is attached.',
+      '--large-boundary',
+      `Content-Type: application/pdf; name="drawings-${i + 1}.pdf"`,
+      `Content-Disposition: attachment; filename="drawings-${i + 1}.pdf"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      '',
+    ].join('\r\n');
+    const raw = Buffer.concat([Buffer.from(head), Buffer.from(document.toString('base64').replace(/.{76}/g, '$&\r\n')), Buffer.from('\r\n--large-boundary--\r\n')]);
+    const file = `9999999999.M${String(i).padStart(7, '0')}P1.large,S=${raw.length},W=${raw.length}:2,S`;
+    fs.writeFileSync(path.join(dir, file), raw, { mode: 0o600 });
+    fs.chownSync(path.join(dir, file), input.fileOwner.uid, input.fileOwner.gid);
+    out.push({ file: path.join('large', file), bytes: raw.length, messageId: `large-${i}@bench.crm.test`, attachmentBytes: document.length });
+  }
+  const sizes = out.map((m) => m.bytes);
+  return { ...dataset, messages: out, totalBytes: sizes.reduce((a, b) => a + b, 0), medianBytes: percentile(sizes, 50), p90Bytes: percentile(sizes, 90), maxBytes: Math.max(...sizes), withAttachments: out.length, withLargeAttachments: out.length, replies: 0 };
+}
+
+/**
  * Hard-links every message into `maildir`/cur (one inode, however many users carry it). Dovecot assigns
  * UIDs in file-name order, which is the messages' order.
  */
@@ -134,7 +183,7 @@ export function linkInto(dataset: Dataset, maildir: string, owner: { uid: number
     fs.mkdirSync(path.join(maildir, sub), { recursive: true, mode: 0o700 });
     fs.chownSync(path.join(maildir, sub), owner.uid, owner.gid);
   }
-  for (const m of dataset.messages) fs.linkSync(path.join(dataset.dir, m.file), path.join(maildir, 'cur', m.file));
+  for (const m of dataset.messages) fs.linkSync(path.join(dataset.dir, m.file), path.join(maildir, 'cur', path.basename(m.file)));
 }
 
 function generate(input: DatasetInput, seed: number, dir: string): { messages: DatasetMessage[]; replies: number } {

@@ -11,19 +11,25 @@ import { startDovecot, type StartedDovecot } from '../test/support/dovecot';
 import { dropDatabase, serverConnection } from './bench-api';
 import { runFreshness, type FreshnessReport } from './freshness';
 import { parseAll, rawImapFetch, rawInsert, rawPop3Fetch, warmImap, warmPop3, type InsertFigures, type MailLogin, type Throughput } from './mail-baselines';
-import { linkInto, prepareDataset, type Dataset } from './mail-dataset';
+import { largeMessages, linkInto, prepareDataset, type Dataset } from './mail-dataset';
 import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, timeOf, waitForEnabled } from './mail-processes';
 import type { ProbeReport } from './process-probe';
 
 // BENCH_MAIL_DATABASE_PREFIX keeps runs side by side on one server apart (an A/B of two builds, two people).
 const MAIL_PREFIX = process.env.BENCH_MAIL_DATABASE_PREFIX ?? 'crm_bench_mail';
-export const MAIL_DATABASES = { imap: `${MAIL_PREFIX}_imap`, pop3: `${MAIL_PREFIX}_pop3`, raw: `${MAIL_PREFIX}_raw` } as const;
+export const MAIL_DATABASES = { imap: `${MAIL_PREFIX}_imap`, pop3: `${MAIL_PREFIX}_pop3`, raw: `${MAIL_PREFIX}_raw`, large: `${MAIL_PREFIX}_large` } as const;
 const BATCH = 100;
 const PASSWORD = 'bench-mail-secret';
 const IMAP_USER = 'sam.sales@demo.crm.test';
 const POP3_USER = 'nora.north@demo.crm.test';
 const COLLEAGUES = ['maria.manager@demo.crm.test', 'sara.sales@demo.crm.test', 'sven.service@demo.crm.test', 'nora.north@demo.crm.test'];
 const RUN_TIMEOUT_MS = 20 * 60_000;
+// The large-message row: the first LARGE_ROW_SMALL dataset messages alone, then with LARGE_COUNT messages of 25 MB
+// after them, each in its own mailbox (IMAP: Maria's, POP3: Sven's) on a fresh database.
+const LARGE_ROW_SMALL = 300;
+const LARGE_COUNT = 3;
+const LARGE_BYTES = 25 * 1024 * 1024;
+const LARGE_USERS = { IMAP: 'maria.manager@demo.crm.test', POP3: 'sven.service@demo.crm.test' } as const;
 const WEB_DIST = path.resolve(__dirname, '..', '..', '..', 'web', 'dist');
 
 export interface MailOptions {
@@ -62,8 +68,22 @@ export interface ProtocolRun {
   readonly engineProblems: string[];
 }
 
+/** One protocol's large-message row: the engine's peak on the small messages alone, and with the large ones after them. */
+export interface LargeMessageRun {
+  readonly protocol: 'IMAP' | 'POP3';
+  readonly smallMessages: number;
+  readonly largeMessages: number;
+  /** The size of each large message (bytes). */
+  readonly largeBytes: number;
+  readonly without: { readonly peakRssMb: number; readonly startRssMb: number; readonly seconds: number };
+  readonly with: { readonly peakRssMb: number; readonly startRssMb: number; readonly seconds: number; readonly outcomes: Record<string, number>; readonly quarantined: number };
+  /** Attachments of the large messages the hub stored (sha256 set) and their total size. */
+  readonly largeAttachmentsStored: number;
+}
+
 export interface MailReport {
   readonly dataset: Omit<Dataset, 'messages'> & { readonly count: number };
+  readonly large: LargeMessageRun[];
   readonly parse: (Throughput & { invalid: number }) | null;
   readonly insert: InsertFigures | null;
   readonly runs: ProtocolRun[];
@@ -191,13 +211,15 @@ export async function measureEngine(api: ApiProcess, database: string, mailboxId
 export async function runMailBenchmark(options: MailOptions): Promise<MailReport> {
   const { log } = options;
   assertBuilt();
-  const dovecot = await startDovecot({ users: [IMAP_USER, POP3_USER].map((address) => ({ address, password: PASSWORD })) });
+  const dovecot = await startDovecot({ users: [IMAP_USER, POP3_USER, LARGE_USERS.IMAP, LARGE_USERS.POP3].map((address) => ({ address, password: PASSWORD })) });
   const mail = mailRootOf(dovecot);
   const runs: ProtocolRun[] = [];
   let dataset: Dataset | null = null;
   let parse: MailReport['parse'] = null;
   let insert: InsertFigures | null = null;
   let freshness: FreshnessReport | null = null;
+  let firstContact: { address: string; name: string } | null = null;
+  const large: LargeMessageRun[] = [];
   try {
     // --- IMAP: setup, dataset, baselines, the engine ------------------------------------------------
     log('mail: IMAP mailbox: fresh database, Test & Enable, first (empty) sync');
@@ -207,6 +229,7 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
     try {
       if (options.ingest) {
         const { contacts } = await imap.api.data<{ contacts: { edges: { node: { fullName: string; emails: string[] } }[] } }>('{ contacts(first: 100) { edges { node { fullName emails } } } }', {}, imap.admin);
+        firstContact = { address: contacts.edges[0].node.emails[0], name: contacts.edges[0].node.fullName };
         dataset = prepareDataset(
           {
             count: options.messages,
@@ -265,11 +288,62 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
       }
       await dropDatabase(MAIL_DATABASES.pop3);
     }
+
+    // --- Large messages: what a 25 MB message adds to the engine's peak ----------------------------------
+    if (options.ingest && dataset && firstContact) {
+      for (const protocol of ['IMAP', 'POP3'] as const) large.push(await measureLargeMessages(protocol, dovecot, mail, dataset, firstContact, log));
+    }
   } finally {
     await dovecot.stop();
   }
   const { messages, ...summary } = dataset ?? emptyDataset();
-  return { dataset: { ...summary, count: messages.length }, parse, insert, runs, freshness };
+  return { dataset: { ...summary, count: messages.length }, large, parse, insert, runs, freshness };
+}
+
+/**
+ * The engine's peak RSS on the first LARGE_ROW_SMALL dataset messages, then (a fresh database and maildir) on the
+ * same messages followed by LARGE_COUNT messages of 25 MB. The organization's attachment limit is raised to 32 MB in
+ * both, so the hub stores the large attachments.
+ */
+async function measureLargeMessages(protocol: 'IMAP' | 'POP3', dovecot: StartedDovecot, mail: { root: string; owner: { uid: number; gid: number } }, dataset: Dataset, from: { address: string; name: string }, log: MailOptions['log']): Promise<LargeMessageRun> {
+  const address = LARGE_USERS[protocol];
+  const small = dataset.messages.slice(0, LARGE_ROW_SMALL);
+  const big = largeMessages(dataset, { count: LARGE_COUNT, bytes: LARGE_BYTES, owner: { address, name: null }, from, fileOwner: mail.owner }).messages;
+  const server = protocol === 'IMAP' ? { kind: 'IMAP_SMTP' as const, port: dovecot.imapPort } : { kind: 'POP3_SMTP' as const, port: dovecot.popPort };
+  const measure = async (messages: Dataset['messages']) => {
+    const maildir = path.join(mail.root, address);
+    fs.rmSync(maildir, { recursive: true, force: true }); // nothing of the run before: a new maildir, new UIDs
+    const run = await enabledMailbox(MAIL_DATABASES.large, address, server);
+    try {
+      await run.api.data('mutation($input: UpdateEmailSettingsInput!) { updateEmailSettings(input: $input) { maxAttachmentKb } }', { input: { maxAttachmentKb: 32 * 1024 } }, run.admin);
+      linkInto({ ...dataset, messages }, maildir, mail.owner);
+      const measured = await measureEngine(run.api, MAIL_DATABASES.large, run.mailboxId, protocol, messages.length, log);
+      const conn = await serverConnection(MAIL_DATABASES.large);
+      try {
+        const [stored] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM activity_attachment WHERE size >= ? AND blobSha256 IS NOT NULL', [LARGE_BYTES / 2]);
+        return { ...measured, stored: Number(stored[0].n) };
+      } finally {
+        await conn.end();
+      }
+    } finally {
+      await run.api.stop();
+      await dropDatabase(MAIL_DATABASES.large);
+    }
+  };
+  log(`mail: large messages, ${protocol}: ${small.length} dataset messages alone`);
+  const without = await measure(small);
+  log(`mail: large messages, ${protocol}: the same and ${big.length} messages of ${(LARGE_BYTES / 2 ** 20).toFixed(0)} MB`);
+  const withLarge = await measure([...small, ...big]);
+  log(`mail: large messages, ${protocol}: engine peak ${without.engine.peakRssMb.toFixed(0)} MB → ${withLarge.engine.peakRssMb.toFixed(0)} MB`);
+  return {
+    protocol,
+    smallMessages: small.length,
+    largeMessages: big.length,
+    largeBytes: Math.round(big.reduce((sum, m) => sum + m.bytes, 0) / big.length),
+    without: { peakRssMb: without.engine.peakRssMb, startRssMb: without.engineStartRssMb, seconds: without.seconds },
+    with: { peakRssMb: withLarge.engine.peakRssMb, startRssMb: withLarge.engineStartRssMb, seconds: withLarge.seconds, outcomes: withLarge.outcomes, quarantined: withLarge.quarantined },
+    largeAttachmentsStored: withLarge.stored,
+  };
 }
 
 function emptyDataset(): Dataset {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { graphql, type Operation, type OperationName, type OperationVariables } from './graphql-tag.js';
 import { credentialsOnEntry } from './wire-credentials.js';
 import {
@@ -81,6 +82,8 @@ export interface HubApi {
   reportContactWrites(mailboxId: string, leaseId: string, writes: readonly ContactWriteResult[]): Promise<void>;
   /** Stores bytes in the hub's blob store (PUT /blobs); the sha256 names them in trackEmails. TOO_LARGE as INVALID_REQUEST. */
   uploadBlob(content: Buffer): Promise<string>;
+  /** The same from a stream (chunked, no length known up front), so an attachment is never held whole. */
+  uploadBlobStream(content: Readable): Promise<string>;
   downloadBlob(sha256: string): Promise<Buffer>;
   claimOutgoingEmails(limit: number, leaseSeconds: number): Promise<OutgoingEmail[]>;
   markEmailSent(emailId: string, leaseId: string, sentAt: Date): Promise<void>;
@@ -293,6 +296,15 @@ export class GraphqlHubApi implements HubApi {
 
   async uploadBlob(content: Buffer): Promise<string> {
     const response = await this.http(new URL('blobs', this.options.url), { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream' } }, 120_000);
+    const body = parseJson(await response.text());
+    if (response.ok && typeof body?.sha256 === 'string') return body.sha256;
+    throw httpError(response.status, body);
+  }
+
+  async uploadBlobStream(content: Readable): Promise<string> {
+    // duplex 'half': a request body that is a stream (the Fetch standard's rule for streaming uploads).
+    const init = { method: 'PUT', body: Readable.toWeb(content) as ReadableStream, duplex: 'half', headers: { 'content-type': 'application/octet-stream' } };
+    const response = await this.http(new URL('blobs', this.options.url), init as RequestInit, 120_000);
     const body = parseJson(await response.text());
     if (response.ok && typeof body?.sha256 === 'string') return body.sha256;
     throw httpError(response.status, body);

@@ -79,6 +79,7 @@ class ScriptedHubApi implements HubApi {
   claimContactWrites = unused;
   reportContactWrites = unused;
   uploadBlob = unused;
+  uploadBlobStream = unused;
   downloadBlob = unused;
   markEmailSent = unused;
   markEmailFailed = unused;

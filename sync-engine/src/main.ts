@@ -2,7 +2,6 @@ import { GraphqlHubApi } from './api-client.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { Engine } from './engine.js';
 import { createLogger } from './logger.js';
-import { closeMimeWorker } from './mime/mime-worker.js';
 import { HubWakeups } from './sync/hub-wakeups.js';
 import { RealMailConnectors } from './sync/mail-connectors.js';
 
@@ -48,7 +47,6 @@ async function main(): Promise<void> {
     stop.abort(); // an engine that cannot run stops listening too
     await listening;
   } finally {
-    await closeMimeWorker();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }

@@ -4,6 +4,7 @@ import type { CalendarWriteRequest, CalendarWriteResult } from './ews/ews-calend
 import type { TaskBatch, TaskWriteRequest, TaskWriteResult } from './ews/ews-tasks.js';
 import type { ContactBatch, ContactWriteRequest, ContactWriteResult } from './ews/ews-contacts.js';
 import type { MailErrorCode } from './mail-error.js';
+import type { SpooledMessage } from './spooled-message.js';
 
 /** Where and how to connect: one channel (incoming or outgoing) of an email server profile. */
 export interface Endpoint {
@@ -39,8 +40,11 @@ export interface RawMessage {
   /** IMAP INTERNALDATE; null for POP3. */
   readonly receivedAt: Date | null;
   readonly size: number;
-  /** The RFC 5322 bytes as the server holds them (POP3: dot-unstuffed). */
-  readonly source: Buffer;
+  /**
+   * The RFC 5322 bytes as the server holds them (POP3: dot-unstuffed); a large message is spooled to a file
+   * instead of held in memory, and whoever prepares it disposes of the file.
+   */
+  readonly source: Buffer | SpooledMessage;
 }
 
 /** Messages fetched together and the cursor that covers them: commit both, or neither. */

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FolderRole } from '../mail/mail-source.js';
-import { closeMimeWorker } from './mime-worker.js';
+import { SpooledMessage } from '../mail/spooled-message.js';
+import { BODY_CUT_SLACK_BYTES, cutBody } from '../sync/body-cut.js';
 import { InvalidMessageError, parseRawMessage, type ParsedMessage, type ParseOptions } from './parse-message.js';
 
 const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'fixtures', name));
@@ -13,8 +15,6 @@ const parse = (source: Buffer | string, options: Partial<ParseOptions> & { role?
     { source: Buffer.isBuffer(source) ? source : Buffer.from(source.replace(/\r?\n/g, '\r\n')), folder: 'INBOX', role: options.role ?? 'INBOX', receivedAt: options.receivedAt ?? null, sourceRef: 'imap:INBOX:1:1' },
     { maxAttachmentBytes: 10 * 1024 * 1024, ...options },
   );
-
-afterAll(() => closeMimeWorker());
 
 describe('parseRawMessage: charsets and encoded words', () => {
   it.each([
@@ -399,40 +399,103 @@ describe('parseRawMessage: large messages', () => {
     for (let i = 1; i < finishedAt.length; i++) expect(finishedAt[i], `turns before parse ${i + 1} ended`).toBeGreaterThan(finishedAt[i - 1]);
   });
 
-  it('gives the same result on the worker thread as on the calling thread', async () => {
-    for (const name of ['nested-multipart.eml', 'windows-1252.eml', 'google-invite.eml', 'gmail-forward.eml', 'iso-2022-jp.eml']) {
-      const here = await parse(fixture(name), { workerThresholdBytes: Number.MAX_SAFE_INTEGER });
-      const there = await parse(fixture(name), { workerThresholdBytes: 0 });
-      expect(there, name).toEqual(here);
+  it('gives the same result streamed as parsed whole', async () => {
+    for (const name of readdirSync(join(__dirname, 'fixtures')).filter((n) => n.endsWith('.eml'))) {
+      const whole = await parse(fixture(name), { streamThresholdBytes: Number.MAX_SAFE_INTEGER });
+      const streamed = await parse(fixture(name), { streamThresholdBytes: 0 });
+      expect(streamed, name).toEqual(whole);
     }
   });
 
-  it('parses message after large message on the worker, collecting the parser\'s buffers past its limit, each result whole', async () => {
-    // Eight 6 MB attachments: the worker passes its 32 MB of parser buffers and collects them between messages.
+  it('streams message after large message, each attachment whole', async () => {
     for (let i = 0; i < 8; i++) {
       const attachment = Buffer.alloc(6 * 1024 * 1024, i + 1);
       const source = Buffer.from(
         `From: a@example.com\r\nSubject: large ${i}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n` +
           `--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="part${i}.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--b--\r\n`,
       );
-      const parsed = await parse(source, { workerThresholdBytes: 0 });
+      const parsed = await parse(source, { streamThresholdBytes: 0 });
       expect(parsed.item.subject).toBe(`large ${i}`);
+      expect(parsed.item.textBody).toBe('see attached\n');
+      expect(parsed.attachments[0]).toMatchObject({ fileName: `part${i}.bin`, size: attachment.length });
       expect(parsed.attachments[0].content?.equals(attachment), `attachment ${i}`).toBe(true);
     }
   });
 
-  it('reports a worker parse that fails as this message being invalid, and keeps serving the next', async () => {
-    const deep = Buffer.from('From: a@example.com\r\n' + Array.from({ length: 300 }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join(''));
-    const [bad, good] = await Promise.allSettled([parse(deep, { workerThresholdBytes: 0 }), parse(fixture('koi8-r.eml'), { workerThresholdBytes: 0 })]);
-    expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(InvalidMessageError) });
-    expect(good).toMatchObject({ status: 'fulfilled', value: { item: { subject: 'Договор на подпись' } } });
+  it('uploads the attachments of a streamed message as they are read, and keeps the sha256 the upload answered', async () => {
+    const { source, attachment, html } = largeMessage();
+    const uploads: Buffer[] = [];
+    const upload = async (body: Readable): Promise<string> => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      uploads.push(Buffer.concat(chunks));
+      return createHash('sha256').update(uploads.at(-1)!).digest('hex');
+    };
+    const parsed = await parse(source, { upload });
+    expect(parsed.item.htmlBody).toBe(html);
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0].equals(attachment)).toBe(true);
+    expect(parsed.attachments).toEqual([
+      { fileName: 'drawings.bin', contentType: 'application/octet-stream', size: attachment.length, contentId: null, inline: false, content: null, sha256: createHash('sha256').update(attachment).digest('hex') },
+    ]);
   });
 
-  it('gives up on a worker parse that takes too long, as an invalid message', async () => {
+  it('records an attachment over the limit with its size and no content, and one the hub refused as skipped', async () => {
+    const { source, attachment } = largeMessage();
+    const drained = async (body: Readable): Promise<string | null> => {
+      for await (const _ of body);
+      return null; // the hub's 413
+    };
+    const refused = await parse(source, { upload: drained });
+    expect(refused.attachments[0]).toMatchObject({ size: attachment.length, content: null, sha256: null });
+    const reading = async (body: Readable): Promise<string> => {
+      for await (const _ of body); // cut short by the engine: this upload fails, as the hub's would
+      return 'never';
+    };
+    const cut = await parse(source, { maxAttachmentBytes: 1024 * 1024, upload: reading });
+    expect(cut.attachments[0]).toMatchObject({ size: attachment.length, content: null, sha256: null });
+  });
+
+  it('fails the message, not as invalid, when an upload fails', async () => {
     const { source } = largeMessage();
-    const error = await parse(source, { workerThresholdBytes: 0, workerTimeoutMs: 1 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidMessageError);
-    expect((error as InvalidMessageError).reason).toContain('longer than');
-    expect((await parse(fixture('koi8-r.eml'), { workerThresholdBytes: 0 })).item.subject).toBe('Договор на подпись');
+    const error = await parse(source, { upload: async () => Promise.reject(new Error('hub down')) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(InvalidMessageError);
+  });
+
+  it('reads a huge text body of a streamed message only so far beyond what the hub keeps, cut as the whole body would be', async () => {
+    const line = 'Zürich – € 1,250 per seat, “final” price.\r\n';
+    const text = line.repeat(Math.ceil((6 * 1024 * 1024) / Buffer.byteLength(line)));
+    for (const encoding of ['base64', 'quoted-printable', '8bit'] as const) {
+      const body = encoding === 'base64' ? Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\r\n') : encoding === '8bit' ? text : Buffer.from(text).toString('latin1').replace(/[\x80-\xff=]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+      const source = Buffer.concat([Buffer.from(`From: a@example.com\r\nSubject: long\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`), Buffer.from(body, encoding === '8bit' ? 'utf8' : 'latin1')]);
+      const maxBodyBytes = 64 * 1024;
+      const streamed = await parse(source, { maxBodyBytes, streamThresholdBytes: 0 });
+      const whole = await parse(source, { streamThresholdBytes: Number.MAX_SAFE_INTEGER });
+      expect(Buffer.byteLength(streamed.item.textBody!), encoding).toBeGreaterThan(maxBodyBytes + BODY_CUT_SLACK_BYTES);
+      expect(streamed.item.textBody!.length, encoding).toBeLessThan(whole.item.textBody!.length);
+      expect(cutBody(streamed.item.textBody, maxBodyBytes), encoding).toBe(cutBody(whole.item.textBody, maxBodyBytes));
+    }
+  });
+
+  it('reads a spooled message from its file, as a stream', async () => {
+    const { source, attachment } = largeMessage();
+    const spooled = await SpooledMessage.from(Readable.from([source.subarray(0, 1000), source.subarray(1000)]));
+    try {
+      expect(spooled.length).toBe(source.length);
+      expect(spooled.head.toString('latin1')).toContain('Subject: Large drawing set');
+      const parsed = await parseRawMessage({ source: spooled, folder: 'INBOX', role: 'INBOX', receivedAt: null, sourceRef: 'imap:INBOX:1:2' }, { maxAttachmentBytes: 10 * 1024 * 1024 });
+      expect(parsed.item.subject).toBe('Large drawing set');
+      expect(parsed.attachments[0].content?.equals(attachment)).toBe(true);
+    } finally {
+      await spooled.dispose();
+    }
+  });
+
+  it('reports a streamed message whose structure cannot be parsed as invalid, and goes on with the next', async () => {
+    const deep = Buffer.from('From: a@example.com\r\n' + Array.from({ length: 300 }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join(''));
+    const [bad, good] = await Promise.allSettled([parse(deep, { streamThresholdBytes: 0 }), parse(fixture('koi8-r.eml'), { streamThresholdBytes: 0 })]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(InvalidMessageError) });
+    expect(good).toMatchObject({ status: 'fulfilled', value: { item: { subject: 'Договор на подпись' } } });
   });
 });

@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
 import { decodeWords } from 'postal-mime';
 import { MailError } from '../mail/mail-error.js';
 import type { RawMessage } from '../mail/mail-source.js';
+import { SpooledMessage } from '../mail/spooled-message.js';
 import { InvalidCalendarError, parseCalendar } from './calendar.js';
-import { MimeParseError, parseHere, parseInWorker, type Email } from './mime-worker.js';
+import { MimeParseError, parseHere, type Email } from './postal-parse.js';
+import { SplitError, splitAttachments, type StreamedPart, type StreamUpload } from './split-attachments.js';
 import type { CalendarInput, MailAddress, MailHeader, TrackEmailItem } from './track-email-item.js';
 import { repairWindows1252 } from './windows-1252.js';
 
@@ -20,10 +23,15 @@ export class InvalidMessageError extends MailError {
 export interface ParseOptions {
   /** An attachment larger than this (decoded bytes) keeps its name and size but not its content. */
   readonly maxAttachmentBytes: number;
-  /** Messages larger than this are parsed on the worker thread; 1 MiB by default (~25 ms of parsing in-thread). */
-  readonly workerThresholdBytes?: number;
-  /** A worker parse that takes longer makes the message invalid; 60 s by default. */
-  readonly workerTimeoutMs?: number;
+  /**
+   * Messages larger than this (and every spooled one) are read as a stream with their attachments taken out as
+   * they pass, and only the rest is parsed whole; 1 MiB by default (~25 ms of parsing in one go).
+   */
+  readonly streamThresholdBytes?: number;
+  /** Where attachments of streamed messages go as they are read; without it they are collected into `content`. */
+  readonly upload?: StreamUpload;
+  /** The body the hub keeps: a streamed message's text bodies are read only so far beyond it (split-attachments.ts). */
+  readonly maxBodyBytes?: number;
   /** IANA zone for floating times in invitations; UTC by default. */
   readonly floatingTimeZone?: string;
 }
@@ -38,8 +46,10 @@ export interface ParsedAttachment {
   readonly contentId: string | null;
   /** Shown inside the HTML body (a cid: image) rather than listed. */
   readonly inline: boolean;
-  /** Null when larger than maxAttachmentBytes: the hub then records the attachment as skipped. */
+  /** Null when larger than maxAttachmentBytes, or already uploaded: the hub then records the attachment as skipped. */
   readonly content: Buffer | null;
+  /** Set when the bytes were uploaded as the message streamed by: their sha256, or null when too large to keep. */
+  readonly sha256?: string | null;
 }
 
 export interface ParsedMessage {
@@ -54,25 +64,29 @@ export interface ParsedMessage {
 
 export type ParseInput = Pick<RawMessage, 'source' | 'folder' | 'role' | 'receivedAt' | 'sourceRef'>;
 
-const DEFAULT_WORKER_THRESHOLD = 1024 * 1024;
-const DEFAULT_WORKER_TIMEOUT_MS = 60_000;
+const DEFAULT_STREAM_THRESHOLD = 1024 * 1024;
 
 /**
  * Reads one raw RFC 5322 message into what the hub tracks. Salvages what it can (a missing Message-ID, a bad
  * Date, an unreadable calendar part are the hub's or the log's business) and throws InvalidMessageError only
- * when nothing usable is there. Large messages are parsed off the event loop; the result is the same.
+ * when nothing usable is there. Large messages are streamed (their attachments never held whole); the result is the same.
  */
 export async function parseRawMessage(raw: ParseInput, options: ParseOptions): Promise<ParsedMessage> {
   if (raw.source.length === 0) throw new InvalidMessageError('the message is empty (0 bytes)');
   let email: Email;
+  let streamed: ReadonlyMap<string, StreamedPart> | null = null;
   try {
-    email =
-      raw.source.length > (options.workerThresholdBytes ?? DEFAULT_WORKER_THRESHOLD)
-        ? await parseInWorker(raw.source, options.workerTimeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS)
-        : await parseHere(raw.source);
+    if (raw.source instanceof SpooledMessage || raw.source.length > (options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD)) {
+      const stream = raw.source instanceof SpooledMessage ? raw.source.open() : Readable.from(piecesOf(raw.source), { objectMode: false });
+      const split = await splitAttachments(stream, { maxAttachmentBytes: options.maxAttachmentBytes, upload: options.upload, maxBodyBytes: options.maxBodyBytes });
+      streamed = split.parts;
+      email = await parseHere(split.skeleton);
+    } else {
+      email = await parseHere(raw.source);
+    }
   } catch (error) {
-    if (error instanceof MimeParseError) throw new InvalidMessageError(`the MIME structure cannot be parsed: ${error.message}`, { cause: error });
-    throw error; // the worker itself is broken: an engine fault, not this message's
+    if (error instanceof MimeParseError || error instanceof SplitError) throw new InvalidMessageError(`the MIME structure cannot be parsed: ${error.message}`, { cause: error });
+    throw error; // an upload or the spool file failed: the engine's or the hub's fault, not this message's
   }
   if (!email.headers.some((h) => MESSAGE_HEADERS.has(h.key))) {
     throw new InvalidMessageError('no RFC 5322 header fields (From, To, Subject, Date, Message-ID…) were found: this is not an email message');
@@ -88,6 +102,21 @@ export async function parseRawMessage(raw: ParseInput, options: ParseOptions): P
     const contentType = part.mimeType || 'application/octet-stream';
     const isCalendar = CALENDAR_TYPES.has(contentType);
     const isMessage = MESSAGE_TYPES.has(contentType);
+    // A part taken out while streaming: its bytes were uploaded or collected already.
+    const taken = part.description ? streamed?.get(part.description) : undefined;
+    if (taken) {
+      const contentId = part.contentId ? bareId(part.contentId) || null : null;
+      attachments.push({
+        fileName: fileNameOf(part.filename, contentType, null),
+        contentType,
+        size: taken.size,
+        contentId,
+        inline: isInline(part, contentId, contentType),
+        content: taken.content,
+        ...(taken.sha256 !== undefined ? { sha256: taken.sha256 } : {}),
+      });
+      continue;
+    }
     const content = isMessage ? canonicalMessage(bufferOf(part.content)) : bufferOf(part.content);
     if (isMessage) forwarded.push(content);
     if (isCalendar && !calendarSeen) {
@@ -110,7 +139,7 @@ export async function parseRawMessage(raw: ParseInput, options: ParseOptions): P
       contentType,
       size: content.length,
       contentId,
-      inline: part.related === true || (part.disposition === 'inline' && contentId !== null && contentType.startsWith('image/')),
+      inline: isInline(part, contentId, contentType),
       content: content.length > options.maxAttachmentBytes ? null : content,
     });
   }
@@ -137,6 +166,18 @@ export async function parseRawMessage(raw: ParseInput, options: ParseOptions): P
     calendar,
   };
   return { item, attachments, forwarded, warnings };
+}
+
+/** A message in memory (Exchange's MIME, a forwarded copy) fed to the splitter in pieces, so no one step takes long. */
+function* piecesOf(source: Buffer): Generator<Buffer> {
+  for (let at = 0; at < source.length; at += STREAM_PIECE_BYTES) yield source.subarray(at, at + STREAM_PIECE_BYTES);
+}
+
+const STREAM_PIECE_BYTES = 256 * 1024;
+
+/** Shown inside the HTML body (a cid: image of a multipart/related, or an inline image) rather than listed. */
+function isInline(part: Email['attachments'][number], contentId: string | null, contentType: string): boolean {
+  return part.related === true || (part.disposition === 'inline' && contentId !== null && contentType.startsWith('image/'));
 }
 
 // Any one of these makes the input a message; a body without a single one is not mail (RFC 5322 3.6).

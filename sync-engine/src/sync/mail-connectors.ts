@@ -1,13 +1,7 @@
 import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
-import { EwsCalendarSource } from '../mail/ews/ews-calendar.js';
-import { EwsTaskSource } from '../mail/ews/ews-tasks.js';
-import { EwsContactSource } from '../mail/ews/ews-contacts.js';
-import { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
-import { readMailboxTimeZone } from '../mail/ews/ews-mailbox-zone.js';
-import { EwsSender } from '../mail/ews/ews-sender.js';
-import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOptions } from '../mail/ews/ews-service.js';
-import { EwsSource, type EwsFolderConfig } from '../mail/ews/ews-source.js';
+import type { EwsAccount, EwsCredentials, EwsServices, EwsServicesOptions } from '../mail/ews/ews-service.js';
+import type { EwsFolderConfig } from '../mail/ews/ews-source.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
 import type { MailSender } from '../mail/mail-sender.js';
@@ -17,6 +11,11 @@ import { checkPop3 } from '../mail/pop3/pop3-check.js';
 import { Pop3Source } from '../mail/pop3/pop3-source.js';
 import { SmtpSenders } from '../mail/smtp/smtp-senders.js';
 import type { MailConnectors } from './connectors.js';
+import type * as EwsAdapters from './ews-adapters.js';
+
+let ewsAdapters: typeof EwsAdapters | null = null;
+/** The EWS adapters, loaded when the first Exchange mailbox needs them (see ews-adapters.ts). */
+const ews = (): typeof EwsAdapters => (ewsAdapters ??= require('./ews-adapters.js') as typeof EwsAdapters);
 
 /**
  * The real protocol adapters: IMAP (imapflow), POP3 (node-pop3), SMTP (nodemailer, pooled per server and user),
@@ -24,19 +23,23 @@ import type { MailConnectors } from './connectors.js';
  */
 export class RealMailConnectors implements MailConnectors {
   private readonly senders: SmtpSenders;
-  private readonly ews: EwsServices;
+  private ewsServices: EwsServices | null = null;
 
   constructor(
     private readonly log: Log,
-    ewsOptions: Omit<EwsServicesOptions, 'logger'> = {},
+    private readonly ewsOptions: Omit<EwsServicesOptions, 'logger'> = {},
   ) {
     this.senders = new SmtpSenders({ logger: log });
-    this.ews = new EwsServices({ ...ewsOptions, logger: log });
+  }
+
+  /** One EwsServices per engine (call limits, Autodiscover results), made with the first Exchange mailbox. */
+  private get ews(): EwsServices {
+    return (this.ewsServices ??= new (ews().EwsServices)({ ...this.ewsOptions, logger: this.log }));
   }
 
   incoming(work: MailboxWork): MailSource {
     if (work.kind === 'EXCHANGE_EWS') {
-      return new EwsSource({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchActFolders: work.actEnabled, logger: this.log });
+      return new (ews().EwsSource)({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchActFolders: work.actEnabled, logger: this.log });
     }
     const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
@@ -46,29 +49,29 @@ export class RealMailConnectors implements MailConnectors {
 
   calendar(work: MailboxWork): CalendarSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
-    return new EwsCalendarSource(this.ews, ewsAccount(work.ews, work.credentials, work.address), { window: { pastMonths: work.pastExpansionWindowMonths, futureMonths: work.futureExpansionWindowMonths }, timeZone: work.timeZone });
+    return new (ews().EwsCalendarSource)(this.ews, ewsAccount(work.ews, work.credentials, work.address), { window: { pastMonths: work.pastExpansionWindowMonths, futureMonths: work.futureExpansionWindowMonths }, timeZone: work.timeZone });
   }
 
   timeZone(work: MailboxWork): { read(signal?: AbortSignal): Promise<{ zone: string | null; problem: string | null }> } | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
     const account = ewsAccount(work.ews, work.credentials, work.address);
-    return { read: async (signal) => readMailboxTimeZone(await this.ews.session(account, 'incoming', signal), signal) };
+    return { read: async (signal) => ews().readMailboxTimeZone(await this.ews.session(account, 'incoming', signal), signal) };
   }
 
   tasks(work: MailboxWork): TaskSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
-    return new EwsTaskSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
+    return new (ews().EwsTaskSource)(this.ews, ewsAccount(work.ews, work.credentials, work.address));
   }
 
   contacts(work: MailboxWork): ContactSource | null {
     if (work.kind !== 'EXCHANGE_EWS' || !work.actEnabled) return null;
-    return new EwsContactSource(this.ews, ewsAccount(work.ews, work.credentials, work.address));
+    return new (ews().EwsContactSource)(this.ews, ewsAccount(work.ews, work.credentials, work.address));
   }
 
   async checkIncoming(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
     if (work.kind === 'EXCHANGE_EWS') {
       const account = ewsAccount(work.ews, work.credentials, work.address);
-      return checkEwsIncoming(this.ews, account, ewsFolders(work), { logger: this.log, signal });
+      return ews().checkEwsIncoming(this.ews, account, ewsFolders(work), { logger: this.log, signal });
     }
     const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
@@ -77,20 +80,20 @@ export class RealMailConnectors implements MailConnectors {
   }
 
   sender(transport: OutgoingEmail['transport'], mailbox: string): MailSender {
-    if (transport.kind === 'EXCHANGE_EWS') return new EwsSender({ services: this.ews, account: ewsAccount(transport.ews, transport.credentials, mailbox), logger: this.log });
+    if (transport.kind === 'EXCHANGE_EWS') return new (ews().EwsSender)({ services: this.ews, account: ewsAccount(transport.ews, transport.credentials, mailbox), logger: this.log });
     if (!transport.smtp) throw new MailError('PROTOCOL', `the ${transport.kind} server profile has no outgoing (SMTP) server`);
     return this.senders.forEndpoint(endpointOf(transport.smtp), smtpSignIn(transport.credentials));
   }
 
   async checkOutgoing(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
-    if (work.kind === 'EXCHANGE_EWS') return new EwsSender({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), logger: this.log }).check(signal);
+    if (work.kind === 'EXCHANGE_EWS') return new (ews().EwsSender)({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), logger: this.log }).check(signal);
     if (!work.outgoing) throw new Error('the server profile has no outgoing (SMTP) server');
     return this.senders.forEndpoint(endpointOf(work.outgoing), smtpSignIn(work.credentials)).check();
   }
 
   async checkAct(work: MailboxWork, signal?: AbortSignal): Promise<ChannelCheck> {
     if (work.kind !== 'EXCHANGE_EWS') return { ok: false, code: 'PROTOCOL', reason: 'Appointments, contacts and tasks sync needs an Exchange (EWS) server profile' };
-    return checkEwsAct(this.ews, ewsAccount(work.ews, work.credentials, work.address), { signal });
+    return ews().checkEwsAct(this.ews, ewsAccount(work.ews, work.credentials, work.address), { signal });
   }
 
   sentFolder(transport: OutgoingEmail['transport']): (MailSource & SentFolder) | null {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { HubApiError, type HubApi } from '../api-client.js';
 import type { MailboxWork, SyncReport, TrackBatch, TrackedItemResult } from '../hub-types.js';
@@ -90,6 +91,10 @@ class FakeHub implements Partial<HubApi> {
     this.timeZones.push(timeZone);
   }
   async uploadBlob(): Promise<string> {
+    return 'f'.repeat(64);
+  }
+  async uploadBlobStream(body: Readable): Promise<string> {
+    for await (const _ of body); // read to the end, as the hub does
     return 'f'.repeat(64);
   }
   folderReports: { leaseId: string; folders: readonly string[] }[] = [];

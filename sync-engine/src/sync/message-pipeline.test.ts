@@ -27,6 +27,9 @@ describe('MessagePipeline.prepare', () => {
         running--;
         return `sha-${n}`;
       },
+      uploadBlobStream: async (): Promise<string> => {
+        throw new Error('these messages are small: not streamed');
+      },
     };
     const messages = [withAttachment(1), withAttachment(2), unreadable(3), withAttachment(4), withAttachment(5), unreadable(6), withAttachment(7)];
     const batch = await new MessagePipeline(hub, silent).prepare({ isForwardMailbox: false, forwardSources: [], maxBodyKb: 64 }, messages);

@@ -1,9 +1,11 @@
+import type { Readable } from 'node:stream';
 import type { HubApi } from '../api-client.js';
 import { HubApiError } from '../api-client.js';
 import type { MailboxWork, QuarantineItem, TrackItem } from '../hub-types.js';
 import type { RawMessage } from '../mail/mail-source.js';
+import { SpooledMessage } from '../mail/spooled-message.js';
 import { unwrapForwarded } from '../mime/forwarded.js';
-import { InvalidMessageError, parseRawMessage, type ParsedMessage } from '../mime/parse-message.js';
+import { InvalidMessageError, parseRawMessage, type ParsedMessage, type ParseOptions } from '../mime/parse-message.js';
 import type { Log } from '../logger.js';
 import { cutBody } from './body-cut.js';
 import { mapInOrder } from './map-in-order.js';
@@ -28,7 +30,7 @@ const MESSAGES_AT_ONCE = 4;
  */
 export class MessagePipeline {
   constructor(
-    private readonly api: Pick<HubApi, 'uploadBlob'>,
+    private readonly api: Pick<HubApi, 'uploadBlob' | 'uploadBlobStream'>,
     private readonly log: Log,
   ) {}
 
@@ -36,7 +38,12 @@ export class MessagePipeline {
     // A few messages at once, so one's attachments upload while the next is parsed; the batch keeps their order.
     const parts = await mapInOrder(messages, MESSAGES_AT_ONCE, async (message) => {
       const part: PreparedBatch = { items: [], forwarded: new Map(), quarantine: [] };
-      await this.prepareOne(work, message, part);
+      try {
+        await this.prepareOne(work, message, part);
+      } finally {
+        // Read once: a batch that fails is fetched again, spooled again.
+        if (message.source instanceof SpooledMessage) await message.source.dispose();
+      }
       return part;
     });
     const batch: PreparedBatch = { items: [], forwarded: new Map(), quarantine: [] };
@@ -51,7 +58,7 @@ export class MessagePipeline {
   private async prepareOne(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources' | 'maxBodyKb'>, message: RawMessage, batch: PreparedBatch): Promise<void> {
     let parsed: ParsedMessage;
     try {
-      parsed = await parseRawMessage(message, { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT });
+      parsed = await parseRawMessage(message, { ...this.parseOptions, maxBodyBytes: work.maxBodyKb * 1024 });
     } catch (error) {
       // Anything else (the parser's worker cannot start) is the engine's fault: fail the batch and retry it, never drop mail.
       if (!(error instanceof InvalidMessageError)) throw error;
@@ -84,7 +91,7 @@ export class MessagePipeline {
     const items = batch.forwarded.get(source.mailboxId) ?? [];
     for (const [index, inner] of unwrapped.inner.entries()) {
       try {
-        const parsed = await parseRawMessage({ ...message, source: inner, sourceRef: `${message.sourceRef}#${index + 1}`, role: 'INBOX' }, { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT });
+        const parsed = await parseRawMessage({ ...message, source: inner, sourceRef: `${message.sourceRef}#${index + 1}`, role: 'INBOX' }, { ...this.parseOptions, maxBodyBytes: work.maxBodyKb * 1024 });
         items.push({ item: await this.toItem(parsed, work.maxBodyKb), origin: { ...originOf(message), ...summary } });
       } catch (error) {
         if (!(error instanceof InvalidMessageError)) throw error;
@@ -97,13 +104,26 @@ export class MessagePipeline {
   private async toItem(parsed: ParsedMessage, maxBodyKb: number): Promise<TrackItem> {
     const attachments: TrackItem['attachments'][number][] = [];
     for (let i = 0; i < parsed.attachments.length; i += UPLOADS_AT_ONCE) {
-      const uploaded = await Promise.all(parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).map((a) => this.upload(a.content)));
+      // Attachments of a streamed message were uploaded as it was read.
+      const uploaded = await Promise.all(parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).map((a) => (a.sha256 !== undefined ? a.sha256 : this.upload(a.content))));
       parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).forEach((a, j) => {
         attachments.push({ fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: uploaded[j], contentId: a.contentId, inline: a.inline });
       });
     }
     const maxBodyBytes = maxBodyKb * 1024;
     return { ...parsed.item, textBody: cutBody(parsed.item.textBody, maxBodyBytes), htmlBody: cutBody(parsed.item.htmlBody, maxBodyBytes), attachments };
+  }
+
+  /** Large messages' attachments go straight from the message's stream into the hub's blob store. */
+  private readonly parseOptions: ParseOptions = { maxAttachmentBytes: PARSE_ATTACHMENT_LIMIT, upload: (body) => this.uploadStream(body) };
+
+  private async uploadStream(body: Readable): Promise<string | null> {
+    try {
+      return await this.api.uploadBlobStream(body);
+    } catch (error) {
+      if (error instanceof HubApiError && error.serverCode === 'ATTACHMENT_TOO_LARGE') return null;
+      throw error;
+    }
   }
 
   /** The blob's sha256, or null when the hub refuses it as too large (the item then records it as skipped). */
@@ -123,7 +143,7 @@ function quarantineOf(message: RawMessage, code: string, reason: string): Quaran
 }
 
 function originOf(message: RawMessage): MessageOrigin {
-  return { sourceRef: message.sourceRef, folder: message.folder, size: message.size, ...headerSummary(message.source) };
+  return { sourceRef: message.sourceRef, folder: message.folder, size: message.size, ...headerSummary(message.source instanceof SpooledMessage ? message.source.head : message.source) };
 }
 
 /** Subject, sender and Message-ID read straight from the header block, so a quarantined message can be recognized. */

@@ -16,6 +16,7 @@ import {
   type FolderState,
   type ImapCursor,
 } from './imap-cursor.js';
+import { SpooledMessage, SPOOL_THRESHOLD_BYTES } from '../spooled-message.js';
 import { imapMailError } from './imap-errors.js';
 import { selectableFolders } from './imap-folders.js';
 import { chunk, formatImapRef, packUidSet, parseImapRef, type ImapRef } from './imap-ref.js';
@@ -48,6 +49,8 @@ const METADATA_CHUNK = 250;
 // fetchRefs does not know sizes up front: fetch this many bodies per round trip.
 const REFS_CHUNK = 10;
 const DAY_MS = 86_400_000;
+// A large message is downloaded in pieces of this size (BODY.PEEK[]<offset.length>), each written to its spool file.
+const DOWNLOAD_CHUNK = 512 * 1024;
 
 interface Candidate {
   readonly uid: number;
@@ -135,7 +138,9 @@ export class ImapSource implements MailSource, SentFolder {
           interrupted = true; // the folder vanished or was renumbered meanwhile: the next sync starts it again
           break;
         }
-        const messages = await this.run(() => fetchMessages(client, folder, server.uidValidity, batch.map((item) => item.uid)), folder.path, signal);
+        // Sizes from the listing: a batch without a large message needs no size FETCH first.
+        const anyLarge = batch.some((item) => item.size > SPOOL_THRESHOLD_BYTES);
+        const messages = await this.run(() => fetchMessages(client, folder, server.uidValidity, batch.map((item) => item.uid), anyLarge), folder.path, signal);
         position = advancedPosition(position, batch[batch.length - 1].uid);
         if (index === batches.length - 1) position = completedPosition(position, server);
         cursor = withPosition(cursor, folder.path, position);
@@ -396,20 +401,34 @@ async function findCandidates(client: ImapFlow, session: ImapSession, lastUid: n
   return candidates.sort((a, b) => a.uid - b.uid);
 }
 
-/** UID FETCH of whole messages (BODY.PEEK[]: the \Seen flag stays as the user left it), in UID order. */
-async function fetchMessages(client: ImapFlow, folder: ResolvedFolder, uidValidity: number, uids: readonly number[]): Promise<RawMessage[]> {
+/**
+ * UID FETCH of whole messages (BODY.PEEK[]: the \Seen flag stays as the user left it), in UID order. Messages
+ * over the spool threshold are not fetched into memory: each is downloaded in chunks into a spool file.
+ */
+async function fetchMessages(client: ImapFlow, folder: ResolvedFolder, uidValidity: number, uids: readonly number[], mayHoldLarge = true): Promise<RawMessage[]> {
   if (uids.length === 0) return [];
   const messages: RawMessage[] = [];
-  for await (const message of client.fetch(packUidSet(uids), { uid: true, source: true, internalDate: true, size: true }, { uid: true })) {
-    if (!message.source) continue; // expunged while we fetched
-    messages.push({
-      sourceRef: formatImapRef({ folder: folder.path, uidValidity, uid: message.uid }),
-      folder: folder.path,
-      role: folder.role,
-      receivedAt: dateOf(message),
-      size: message.size ?? message.source.length,
-      source: message.source,
-    });
+  let small: number[] = [...uids];
+  const large: { uid: number; size: number; receivedAt: Date }[] = [];
+  if (mayHoldLarge) {
+    small = [];
+    for await (const message of client.fetch(packUidSet(uids), { uid: true, internalDate: true, size: true }, { uid: true })) {
+      if ((message.size ?? 0) > SPOOL_THRESHOLD_BYTES) large.push({ uid: message.uid, size: message.size ?? 0, receivedAt: dateOf(message) });
+      else small.push(message.uid);
+    }
+  }
+  const ref = (uid: number) => formatImapRef({ folder: folder.path, uidValidity, uid });
+  if (small.length > 0) {
+    for await (const message of client.fetch(packUidSet(small), { uid: true, source: true, internalDate: true, size: true }, { uid: true })) {
+      if (!message.source) continue; // expunged while we fetched
+      messages.push({ sourceRef: ref(message.uid), folder: folder.path, role: folder.role, receivedAt: dateOf(message), size: message.size ?? message.source.length, source: message.source });
+    }
+  }
+  for (const { uid, size, receivedAt } of large) {
+    const download = await client.download(String(uid), undefined, { uid: true, chunkSize: DOWNLOAD_CHUNK });
+    if (!download.content) continue; // expunged while we fetched
+    const source = await SpooledMessage.from(download.content);
+    messages.push({ sourceRef: ref(uid), folder: folder.path, role: folder.role, receivedAt, size, source });
   }
   return messages.sort((a, b) => uidOf(a.sourceRef) - uidOf(b.sourceRef));
 }

@@ -1,9 +1,10 @@
 import Pop3Command from 'node-pop3';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { MailError } from '../mail-error.js';
 import type { Credentials, Endpoint } from '../mail-source.js';
 import { pop3MailError } from './pop3-errors.js';
-import { MultilineReader, unstuffDots } from './pop3-wire.js';
+import { DotUnstuffer, MultilineReader, unstuffDots } from './pop3-wire.js';
 
 /**
  * node-pop3 with its multi-line framing fixed:
@@ -31,6 +32,9 @@ class FramedPop3 extends Pop3Command {
   override _updateStream(): Readable {
     this.reader = new MultilineReader();
     const stream = super._updateStream();
+    // node-pop3's stream ignores backpressure (its read() does nothing): a large RETR would pile up in it when the
+    // reader (a spool file) is slower than the socket. The socket pauses in _pushStream and resumes here.
+    stream._read = () => this._socket?.resume();
     const chunk = this.lastChunk;
     const lineEnd = chunk ? chunk.indexOf('\r\n') : -1;
     const rest = chunk && lineEnd >= 0 ? chunk.subarray(lineEnd + 2) : null;
@@ -41,8 +45,13 @@ class FramedPop3 extends Pop3Command {
 
   override _pushStream(buffer: Buffer): void {
     const { data, done } = this.reader.push(buffer);
-    if (data.length > 0) this._stream?.push(data);
-    if (done) this._endStream();
+    const wantsMore = data.length === 0 || this._stream?.push(data) !== false;
+    if (done) {
+      this._endStream();
+      this._socket?.resume(); // the next command's answer must flow
+    } else if (!wantsMore) {
+      this._socket?.pause();
+    }
   }
 }
 
@@ -115,6 +124,20 @@ export class Pop3Session {
   /** The whole message, dot-unstuffed, as bytes. */
   async retrieve(number: number): Promise<Buffer> {
     return unstuffDots(await this.multiline('RETR', number));
+  }
+
+  /** The whole message, dot-unstuffed, handed to `consume` as a stream while it arrives; settles with `consume`. */
+  async retrieveStream<T>(number: number, consume: (body: Readable) => Promise<T>): Promise<T> {
+    const what = `RETR ${number}`;
+    const [, stream] = await this.guard(this.client.command('RETR', number), what);
+    const body = new DotUnstuffer();
+    if (!stream) body.end();
+    // A dropped socket ends node-pop3's stream without 'end': the pipeline then fails, and so does `consume`.
+    const piped = stream ? pipeline(stream, body) : Promise.resolve();
+    return this.guard(
+      Promise.all([piped, consume(body)]).then(([, result]) => result),
+      what,
+    );
   }
 
   /** The header block (TOP n 0, RFC 1939 7), dot-unstuffed. */

@@ -2,6 +2,7 @@ import type { Log } from '../../logger.js';
 import { planBatches } from '../batch-plan.js';
 import { MailError } from '../mail-error.js';
 import type { Credentials, Endpoint, FetchedBatch, FetchOptions, InventoryItem, MailSource, RawMessage } from '../mail-source.js';
+import { SpooledMessage, SPOOL_THRESHOLD_BYTES } from '../spooled-message.js';
 import { cursorThrough, findStart, parsePop3Cursor, serializePop3Cursor } from './pop3-cursor.js';
 import { Pop3Session, type Pop3Listing } from './pop3-session.js';
 import { messageIdOf, parseHeaders, receivedDate } from './pop3-wire.js';
@@ -73,7 +74,7 @@ export class Pop3Source implements MailSource {
       const messages: RawMessage[] = [];
       for (const entry of batch) {
         throwIfAborted(signal);
-        const source = await this.withAbort(signal, () => session.retrieve(entry.number));
+        const source = await this.withAbort(signal, () => retrieve(session, entry));
         messages.push({ sourceRef: `pop3:${entry.uidl}`, folder: FOLDER, role: 'INBOX', receivedAt: null, size: source.length, source });
       }
       lastCovered = Math.max(lastCovered, batch[batch.length - 1].index);
@@ -111,7 +112,7 @@ export class Pop3Source implements MailSource {
       const entry = byUidl.get(uidlOf(ref));
       if (!entry) continue; // deleted meanwhile: skipped, as the contract says
       throwIfAborted(signal);
-      const source = await this.withAbort(signal, () => session.retrieve(entry.number));
+      const source = await this.withAbort(signal, () => retrieve(session, entry));
       yield { sourceRef: ref, folder: FOLDER, role: 'INBOX', receivedAt: null, size: source.length, source };
     }
   }
@@ -197,6 +198,11 @@ export class Pop3Source implements MailSource {
       signal?.removeEventListener('abort', abort);
     }
   }
+}
+
+/** RETR into memory, or for a message over the spool threshold (by LIST's size) into a spool file as it arrives. */
+function retrieve(session: Pop3Session, entry: Pop3Listing): Promise<Buffer | SpooledMessage> {
+  return entry.size > SPOOL_THRESHOLD_BYTES ? session.retrieveStream(entry.number, (body) => SpooledMessage.from(body)) : session.retrieve(entry.number);
 }
 
 function uidlOf(ref: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageIdOf, MultilineReader, parseHeaders, receivedDate, unstuffDots } from './pop3-wire.js';
+import { DotUnstuffer, messageIdOf, MultilineReader, parseHeaders, receivedDate, unstuffDots } from './pop3-wire.js';
 
 const b = (text: string) => Buffer.from(text, 'latin1');
 
@@ -97,5 +97,20 @@ describe('headers', () => {
     expect(messageIdOf(parseHeaders(raw))).toBe('CAF=abc.123@mail.gmail.com');
     expect(messageIdOf(parseHeaders(b('Message-Id: bare@id\r\n\r\n')))).toBe('bare@id');
     expect(messageIdOf(parseHeaders(b('Subject: none\r\n\r\n')))).toBeNull();
+  });
+});
+
+describe('DotUnstuffer', () => {
+  it('unstuffs as unstuffDots does, whichever way the body is cut into chunks', async () => {
+    const body = '..\r\n..hidden\r\na.b\r\n...\r\n.x\r\n';
+    for (let cut = 0; cut <= body.length; cut++) {
+      const unstuffer = new DotUnstuffer();
+      const out: Buffer[] = [];
+      unstuffer.on('data', (chunk: Buffer) => out.push(chunk));
+      unstuffer.write(b(body.slice(0, cut)));
+      unstuffer.end(b(body.slice(cut)));
+      await new Promise((resolve) => unstuffer.once('end', resolve));
+      expect(Buffer.concat(out).toString('latin1'), `cut at ${cut}`).toBe(unstuffDots(b(body)).toString('latin1'));
+    }
   });
 });

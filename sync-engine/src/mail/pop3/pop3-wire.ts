@@ -1,3 +1,4 @@
+import { Transform, type TransformCallback } from 'node:stream';
 // Pure helpers for POP3 multi-line responses (RFC 1939 3), on bytes: mail in 8-bit charsets must arrive unchanged.
 
 const CRLF_DOT_CRLF = Buffer.from('\r\n.\r\n');
@@ -55,6 +56,27 @@ export function unstuffDots(body: Buffer): Buffer {
     lineStart = byte === 0x0a;
   }
   return out.subarray(0, written);
+}
+
+/** unstuffDots for a body that arrives in chunks: a line's first dot may sit at the start of the next chunk. */
+export class DotUnstuffer extends Transform {
+  private lineStart = true;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const DOT = 0x2e;
+    const out = Buffer.allocUnsafe(chunk.length);
+    let written = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (this.lineStart && byte === DOT) {
+        this.lineStart = false;
+        continue;
+      }
+      out[written++] = byte;
+      this.lineStart = byte === 0x0a;
+    }
+    done(null, out.subarray(0, written));
+  }
 }
 
 /** The header block of a message (up to the first empty line), unfolded, as name/value pairs in order. */
