@@ -126,6 +126,50 @@ function timeBreakdown(r: TimelineReport): string {
   );
 }
 
+/** Issue 14: the shipped api in processes of its own against PostGraphile's one process, and what a second process adds. */
+function processTables(r: TimelineReport): { table: string; targets: Target[] } {
+  const peer = r.peer.throughput;
+  const rows = r.processes.flatMap((p) =>
+    p.users.map((u) => [
+      `${p.count} api process${p.count > 1 ? 'es' : ''}, ${u.who}`,
+      ms(u.first.p50),
+      num(u.throughput.requestsPerSecond),
+      ms(u.throughput.p50),
+      ms(u.throughput.p99),
+      ratio(u.throughput.requestsPerSecond / peer.requestsPerSecond),
+    ]),
+  );
+  const processTable = table(
+    ['first page, shipped build in its own process(es)', 'sequential p50', `requests/s, ${r.settings.clients} clients`, 'p50 under load', 'p99 under load', 'requests/s / PostGraphile'],
+    [...rows, ['PostGraphile, one process', ms(r.peer.first.p50), num(peer.requestsPerSecond), ms(peer.p50), ms(peer.p99), '1.00×']],
+  );
+  const targets: Target[] = [];
+  const one = r.processes.find((p) => p.count === 1);
+  const two = r.processes.find((p) => p.count === 2);
+  for (const u of one?.users ?? []) {
+    targets.push({ what: `one api process, ${u.who}: requests/s vs PostGraphile (one process)`, measured: `${num(u.throughput.requestsPerSecond)} vs ${num(peer.requestsPerSecond)}`, target: '≥ 1.0× PostGraphile', pass: u.throughput.requestsPerSecond >= peer.requestsPerSecond });
+    targets.push({ what: `one api process, ${u.who}: first page p50 vs PostGraphile`, measured: `${ms(u.first.p50)} vs ${ms(r.peer.first.p50)}`, target: '≤ PostGraphile', pass: u.first.p50 <= r.peer.first.p50 });
+  }
+  for (const u of two?.users ?? []) {
+    const single = one?.users.find((o) => o.who === u.who);
+    if (!single) continue;
+    targets.push({ what: `two api processes, ${u.who}: requests/s grow with a second process`, measured: `${num(u.throughput.requestsPerSecond)} vs ${num(single.throughput.requestsPerSecond)} (${ratio(u.throughput.requestsPerSecond / single.throughput.requestsPerSecond)})`, target: '> one process', pass: u.throughput.requestsPerSecond > single.throughput.requestsPerSecond });
+  }
+  return { table: processTable, targets };
+}
+
+/** The api-processes part of §1, also written alone to bench/dist/timeline-processes-section.md by --only=timeline. */
+function processSection(r: TimelineReport, p: { table: string; targets: Target[] }): string {
+  return `### One and two api processes against PostGraphile (issue 14)
+
+The api as shipped (\`api/dist/main.js\`, \`NODE_ENV=production\`) in a process of its own, as PostGraphile runs, on the same database as above: \`API_PROCESSES=1\`, then \`API_PROCESSES=2\` (node:cluster, two processes sharing the port). Per user: ${r.settings.n} sequential first-page requests after ${r.settings.warmup} of warm-up, then ${r.settings.clients} clients for ${r.settings.seconds} s, from the same load client process as every other row; PostGraphile's figures are its first-page rows above (one process). Measured on ${commitOf()}, ${os.availableParallelism()} cores shared by the database, the load client and the servers.
+
+${p.table}
+
+${targetTable(p.targets)}
+`;
+}
+
 function timelineTables(r: TimelineReport): { latency: string; throughput: string; peer: string; targets: Target[] } {
   const latencyTable = table(
     ['request (50 per page, contact with 100,000 activities)', 'GraphQL p50', 'raw SQL p50', 'Δ p50', 'p50 ratio', 'GraphQL p99', 'raw SQL p99', 'p99 ratio', 'statements', 'all statements raw p50'],
@@ -302,6 +346,8 @@ PostGraphile ${timeline.peer.versions.postgraphile} (amber preset, grafserv on n
 
 ${t.peer}
 
+${processSection(timeline, processTables(timeline))}
+
 ### Targets
 
 ${targetTable(t.targets)}
@@ -370,7 +416,11 @@ async function main(): Promise<void> {
         await peer.stop();
       }
       const t = timelineTables(timeline);
+      const p = processTables(timeline);
       process.stdout.write(`\n== Timeline read ==\n\n${t.latency}\n\n${t.throughput}\n\n${t.peer}\n\n${targetTable(t.targets)}\n\n`);
+      process.stdout.write(`== Timeline read: api processes of their own (issue 14) ==\n\n${p.table}\n\n${targetTable(p.targets)}\n\n`);
+      fs.mkdirSync(path.join(ROOT, 'bench', 'dist'), { recursive: true });
+      fs.writeFileSync(path.join(ROOT, 'bench', 'dist', 'timeline-processes-section.md'), processSection(timeline, p));
       process.stdout.write(`statements per (warm) timeline request: ${timeline.series[0].statementTables.join(' → ')}\n\n${timeBreakdown(timeline)}\n\n`);
       for (const e of timeline.explain) process.stdout.write(`EXPLAIN (${e.label}):\n${e.plan}\n\n`);
     }

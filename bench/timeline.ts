@@ -3,6 +3,7 @@
 import mysql from 'mysql2/promise';
 import { encodeTimelineCursor } from '../api/src/activities/timeline.service';
 import { toGlobalId } from '../api/src/common/global-id';
+import { startApiProcesses } from './api-processes';
 import { ADMIN_EMAIL, databaseExists, MARIADB_SERVER_URL, recreateDatabase, serverConnection, startBenchApi, type BenchApi } from './bench-api';
 import type { LoadClient, LoadResult } from './load-client';
 import type { PeerHandle } from './peer-process';
@@ -70,8 +71,15 @@ export interface TimelineReport {
   readonly bare: Latency;
   readonly throughput: Throughput[];
   readonly peer: { versions: { postgraphile: string; postgres: string }; loadedNow: boolean; first: Latency; deep: Latency; throughput: Throughput };
+  /** The shipped api in processes of its own: 1, then 2 sharing the port. */
+  readonly processes: ProcessRun[];
   readonly explain: { label: string; sql: string; plan: string; analyze: string }[];
   readonly mariadbVersion: string;
+}
+
+export interface ProcessRun {
+  readonly count: number;
+  readonly users: { who: 'admin' | 'salesperson'; first: Latency; throughput: Throughput }[];
 }
 
 interface Captured {
@@ -264,6 +272,29 @@ export async function runTimelineBenchmark(options: TimelineOptions): Promise<Ti
       explain.push({ label: c.label, sql, plan: formatPlan(plan as Record<string, unknown>[]), analyze: String(Object.values((analyzed as Record<string, unknown>[])[0])[0]) });
     }
 
+    // The api as shipped in processes of its own (as the peer runs), 1 then 2 sharing the port, the in-process api idle.
+    const processes: ProcessRun[] = [];
+    for (const count of [1, 2]) {
+      const started = await startApiProcesses(TIMELINE_DATABASE, count);
+      try {
+        const users: ProcessRun['users'] = [];
+        for (const c of [prepared[0], prepared[2]]) {
+          const who = c.token === admin ? 'admin' : 'salesperson';
+          log(`timeline: ${count} api process${count > 1 ? 'es' : ''}, ${who}, first page: ${n} sequential requests, then ${options.clients} clients for ${options.seconds} s`);
+          const headers = { authorization: `Bearer ${c.token}` };
+          const body = JSON.stringify({ query: TIMELINE_QUERY, variables: { recordId, first: PAGE, after: null } });
+          const first = await load.run({ kind: 'sequential', url: started.graphqlUrl, headers, body, warmup, n });
+          expectClean(`${count} processes, ${who}, sequential`, first);
+          const concurrent = await load.run({ kind: 'concurrent', url: started.graphqlUrl, headers, body, clients: options.clients, seconds: options.seconds });
+          expectClean(`${count} processes, ${who}, concurrent`, concurrent);
+          users.push({ who, first: latency(first.samplesMs), throughput: throughputOf(`GraphQL, ${count} api process${count > 1 ? 'es' : ''}, ${who}, first page`, concurrent) });
+        }
+        processes.push({ count, users });
+      } finally {
+        await started.stop();
+      }
+    }
+
     // The peer: measured after ours, with our api idle, by the same client process.
     const peerAsk = async (variables: Record<string, unknown>) => {
       const response = await fetch(peer.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PEER_QUERY, variables }) });
@@ -301,6 +332,7 @@ export async function runTimelineBenchmark(options: TimelineOptions): Promise<Ti
         deep: latency(pDeep.samplesMs),
         throughput: throughputOf('PostGraphile, first page', pConcurrent),
       },
+      processes,
       explain,
       mariadbVersion,
     };
