@@ -4,7 +4,7 @@ import type { ActivityCursor } from './activity-conditions';
 import { activityReadScope } from './activity-access';
 import { Activity } from './activity.entity';
 import { TimelineEntry } from './timeline-entry.entity';
-import type { RecordRef } from './timeline.service';
+import type { RecordKind } from '../records/record-kind';
 
 /**
  * The statement of a plain timeline page (one record, no filter), written out once per shape instead of
@@ -28,7 +28,7 @@ export class TimelinePageStatements {
   }
 
   /** The statement and its parameters, ready for `db.query`. */
-  page(principal: Principal, record: RecordRef, cursor: ActivityCursor | undefined, limit: number): [string, unknown[]] {
+  page(principal: Principal, record: { readonly kind: RecordKind; readonly id: string }, cursor: ActivityCursor | undefined, limit: number): [string, unknown[]] {
     const scope = activityReadScope('a', principal);
     const parameters: ObjectLiteral = { recordKind: record.kind, recordId: record.id, ...scope?.parameters };
     if (cursor) Object.assign(parameters, { cursorAt: cursor.occurredAt, cursorId: cursor.activityId });
