@@ -79,7 +79,14 @@ export interface TimelineReport {
 
 export interface ProcessRun {
   readonly count: number;
-  readonly users: { who: 'admin' | 'salesperson'; first: Latency; throughput: Throughput }[];
+  readonly users: {
+    who: 'admin' | 'salesperson';
+    first: Latency;
+    throughput: Throughput;
+    /** PostGraphile's first page, measured right after ours (sequential, then concurrent). */
+    peerFirst: Latency;
+    peerThroughput: Throughput;
+  }[];
 }
 
 interface Captured {
@@ -273,6 +280,9 @@ export async function runTimelineBenchmark(options: TimelineOptions): Promise<Ti
     }
 
     // The api as shipped in processes of its own (as the peer runs), 1 then 2 sharing the port, the in-process api idle.
+    // Each of our runs is paired with PostGraphile's run right after it, so the pair sees the same machine (whatever
+    // else runs on it then) and the ratio compares like with like.
+    const pairedPeerBody = JSON.stringify({ query: PEER_QUERY, variables: { recordId: peer.recordId, first: PAGE, after: null } });
     const processes: ProcessRun[] = [];
     for (const count of [1, 2]) {
       const started = await startApiProcesses(TIMELINE_DATABASE, count);
@@ -285,9 +295,19 @@ export async function runTimelineBenchmark(options: TimelineOptions): Promise<Ti
           const body = JSON.stringify({ query: TIMELINE_QUERY, variables: { recordId, first: PAGE, after: null } });
           const first = await load.run({ kind: 'sequential', url: started.graphqlUrl, headers, body, warmup, n });
           expectClean(`${count} processes, ${who}, sequential`, first);
+          const peerFirst = await load.run({ kind: 'sequential', url: peer.url, headers: {}, body: pairedPeerBody, warmup, n });
+          expectClean('PostGraphile, paired sequential', peerFirst);
           const concurrent = await load.run({ kind: 'concurrent', url: started.graphqlUrl, headers, body, clients: options.clients, seconds: options.seconds });
           expectClean(`${count} processes, ${who}, concurrent`, concurrent);
-          users.push({ who, first: latency(first.samplesMs), throughput: throughputOf(`GraphQL, ${count} api process${count > 1 ? 'es' : ''}, ${who}, first page`, concurrent) });
+          const peerConcurrent = await load.run({ kind: 'concurrent', url: peer.url, headers: {}, body: pairedPeerBody, clients: options.clients, seconds: options.seconds });
+          expectClean('PostGraphile, paired concurrent', peerConcurrent);
+          users.push({
+            who,
+            first: latency(first.samplesMs),
+            throughput: throughputOf(`GraphQL, ${count} api process${count > 1 ? 'es' : ''}, ${who}, first page`, concurrent),
+            peerFirst: latency(peerFirst.samplesMs),
+            peerThroughput: throughputOf('PostGraphile, first page (paired)', peerConcurrent),
+          });
         }
         processes.push({ count, users });
       } finally {
