@@ -129,6 +129,52 @@ function timeBreakdown(r: TimelineReport): string {
   );
 }
 
+/** Issue 14: the shipped api in processes of its own against PostGraphile's one process, and what a second process adds. */
+function processTables(r: TimelineReport): { table: string; targets: Target[] } {
+  const rows = r.processes.flatMap((p) =>
+    p.users.map((u) => [
+      `${p.count} api process${p.count > 1 ? 'es' : ''}, ${u.who}`,
+      ms(u.first.p50),
+      ms(u.peerFirst.p50),
+      num(u.throughput.requestsPerSecond),
+      num(u.peerThroughput.requestsPerSecond),
+      ratio(u.throughput.requestsPerSecond / u.peerThroughput.requestsPerSecond),
+      `${ms(u.throughput.p50)} / ${ms(u.throughput.p99)}`,
+    ]),
+  );
+  const processTable = table(
+    ['first page', 'ours p50 (sequential)', 'PostGraphile p50 (paired)', `ours requests/s (${r.settings.clients} clients)`, 'PostGraphile requests/s (paired)', 'ours / PostGraphile', 'ours p50 / p99 under load'],
+    rows,
+  );
+  const targets: Target[] = [];
+  const one = r.processes.find((p) => p.count === 1);
+  const two = r.processes.find((p) => p.count === 2);
+  for (const u of one?.users ?? []) {
+    targets.push({ what: `one api process, ${u.who}: requests/s vs PostGraphile (one process, paired run)`, measured: `${num(u.throughput.requestsPerSecond)} vs ${num(u.peerThroughput.requestsPerSecond)}`, target: '≥ 1.0× PostGraphile', pass: u.throughput.requestsPerSecond >= u.peerThroughput.requestsPerSecond });
+    targets.push({ what: `one api process, ${u.who}: first page p50 vs PostGraphile (paired run)`, measured: `${ms(u.first.p50)} vs ${ms(u.peerFirst.p50)}`, target: '≤ PostGraphile', pass: u.first.p50 <= u.peerFirst.p50 });
+  }
+  for (const u of two?.users ?? []) {
+    const single = one?.users.find((o) => o.who === u.who);
+    if (!single) continue;
+    // Against each run's own paired PostGraphile figure, so a busier or quieter machine between the runs does not count.
+    const gain = u.throughput.requestsPerSecond / u.peerThroughput.requestsPerSecond / (single.throughput.requestsPerSecond / single.peerThroughput.requestsPerSecond);
+    targets.push({ what: `two api processes, ${u.who}: requests/s grow with a second process (each relative to its paired PostGraphile run)`, measured: `${ratio(u.throughput.requestsPerSecond / u.peerThroughput.requestsPerSecond)} vs ${ratio(single.throughput.requestsPerSecond / single.peerThroughput.requestsPerSecond)} (${ratio(gain)})`, target: '> one process', pass: gain > 1 });
+  }
+  return { table: processTable, targets };
+}
+
+/** The api-processes part of §1, also written alone to bench/dist/timeline-processes-section.md by --only=timeline. */
+function processSection(r: TimelineReport, p: { table: string; targets: Target[] }): string {
+  return `### One and two api processes against PostGraphile (issue 14)
+
+The api as shipped (\`api/dist/main.js\`, \`NODE_ENV=production\`) in a process of its own, as PostGraphile runs, on the same database as above: \`API_PROCESSES=1\`, then \`API_PROCESSES=2\` (node:cluster, two processes sharing the port). Per user: ${r.settings.n} sequential first-page requests after ${r.settings.warmup} of warm-up, then ${r.settings.clients} clients for ${r.settings.seconds} s, from the same load client process as every other row; each of our runs is followed at once by the same run against PostGraphile (one process, its first page), and the ratio is taken within the pair, so both sides see the same machine. Measured on ${commitOf()}, ${os.availableParallelism()} cores shared by the database, the load client and the servers.
+
+${p.table}
+
+${targetTable(p.targets)}
+`;
+}
+
 function timelineTables(r: TimelineReport): { latency: string; throughput: string; peer: string; targets: Target[] } {
   const latencyTable = table(
     ['request (50 per page, contact with 100,000 activities)', 'GraphQL p50', 'raw SQL p50', 'Δ p50', 'p50 ratio', 'GraphQL p99', 'raw SQL p99', 'p99 ratio', 'statements', 'all statements raw p50'],
@@ -315,6 +361,8 @@ PostGraphile ${timeline.peer.versions.postgraphile} (amber preset, grafserv on n
 
 ${t.peer}
 
+${processSection(timeline, processTables(timeline))}
+
 ### Targets
 
 ${targetTable(t.targets)}
@@ -383,7 +431,11 @@ async function main(): Promise<void> {
         await peer.stop();
       }
       const t = timelineTables(timeline);
+      const p = processTables(timeline);
       process.stdout.write(`\n== Timeline read ==\n\n${t.latency}\n\n${t.throughput}\n\n${t.peer}\n\n${targetTable(t.targets)}\n\n`);
+      process.stdout.write(`== Timeline read: api processes of their own (issue 14) ==\n\n${p.table}\n\n${targetTable(p.targets)}\n\n`);
+      fs.mkdirSync(path.join(ROOT, 'bench', 'dist'), { recursive: true });
+      fs.writeFileSync(path.join(ROOT, 'bench', 'dist', 'timeline-processes-section.md'), processSection(timeline, p));
       process.stdout.write(`statements per (warm) timeline request: ${timeline.series[0].statementTables.join(' → ')}\n\n${timeBreakdown(timeline)}\n\n`);
       for (const e of timeline.explain) process.stdout.write(`EXPLAIN (${e.label}):\n${e.plan}\n\n`);
     }

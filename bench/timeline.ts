@@ -3,6 +3,7 @@
 import mysql from 'mysql2/promise';
 import { encodeTimelineCursor } from '../api/src/activities/timeline.service';
 import { toGlobalId } from '../api/src/common/global-id';
+import { startApiProcesses } from './api-processes';
 import { ADMIN_EMAIL, MARIADB_SERVER_URL } from './bench-api';
 import type { LoadClient, LoadResult } from './load-client';
 import type { PeerHandle } from './peer-process';
@@ -71,8 +72,22 @@ export interface TimelineReport {
   readonly bare: Latency;
   readonly throughput: Throughput[];
   readonly peer: { versions: { postgraphile: string; postgres: string }; loadedNow: boolean; first: Latency; deep: Latency; throughput: Throughput };
+  /** The shipped api in processes of its own: 1, then 2 sharing the port. */
+  readonly processes: ProcessRun[];
   readonly explain: { label: string; sql: string; plan: string; analyze: string }[];
   readonly mariadbVersion: string;
+}
+
+export interface ProcessRun {
+  readonly count: number;
+  readonly users: {
+    who: 'admin' | 'salesperson';
+    first: Latency;
+    throughput: Throughput;
+    /** PostGraphile's first page, measured right after ours (sequential, then concurrent). */
+    peerFirst: Latency;
+    peerThroughput: Throughput;
+  }[];
 }
 
 interface Captured {
@@ -232,6 +247,42 @@ export async function runTimelineBenchmark(options: TimelineOptions): Promise<Ti
       explain.push({ label: c.label, sql, plan: formatPlan(plan as Record<string, unknown>[]), analyze: String(Object.values((analyzed as Record<string, unknown>[])[0])[0]) });
     }
 
+    // The api as shipped in processes of its own (as the peer runs), 1 then 2 sharing the port, the in-process api idle.
+    // Each of our runs is paired with PostGraphile's run right after it, so the pair sees the same machine (whatever
+    // else runs on it then) and the ratio compares like with like.
+    const pairedPeerBody = JSON.stringify({ query: PEER_QUERY, variables: { recordId: peer.recordId, first: PAGE, after: null } });
+    const processes: ProcessRun[] = [];
+    for (const count of [1, 2]) {
+      const started = await startApiProcesses(TIMELINE_DATABASE, count);
+      try {
+        const users: ProcessRun['users'] = [];
+        for (const c of [prepared[0], prepared[2]]) {
+          const who = c.token === admin ? 'admin' : 'salesperson';
+          log(`timeline: ${count} api process${count > 1 ? 'es' : ''}, ${who}, first page: ${n} sequential requests, then ${options.clients} clients for ${options.seconds} s`);
+          const headers = { authorization: `Bearer ${c.token}` };
+          const body = JSON.stringify({ query: TIMELINE_QUERY, variables: { recordId, first: PAGE, after: null } });
+          const first = await load.run({ kind: 'sequential', url: started.graphqlUrl, headers, body, warmup, n });
+          expectClean(`${count} processes, ${who}, sequential`, first);
+          const peerFirst = await load.run({ kind: 'sequential', url: peer.url, headers: {}, body: pairedPeerBody, warmup, n });
+          expectClean('PostGraphile, paired sequential', peerFirst);
+          const concurrent = await load.run({ kind: 'concurrent', url: started.graphqlUrl, headers, body, clients: options.clients, seconds: options.seconds });
+          expectClean(`${count} processes, ${who}, concurrent`, concurrent);
+          const peerConcurrent = await load.run({ kind: 'concurrent', url: peer.url, headers: {}, body: pairedPeerBody, clients: options.clients, seconds: options.seconds });
+          expectClean('PostGraphile, paired concurrent', peerConcurrent);
+          users.push({
+            who,
+            first: latency(first.samplesMs),
+            throughput: throughputOf(`GraphQL, ${count} api process${count > 1 ? 'es' : ''}, ${who}, first page`, concurrent),
+            peerFirst: latency(peerFirst.samplesMs),
+            peerThroughput: throughputOf('PostGraphile, first page (paired)', peerConcurrent),
+          });
+        }
+        processes.push({ count, users });
+      } finally {
+        await started.stop();
+      }
+    }
+
     // The peer: measured after ours, with our api idle, by the same client process.
     const peerAsk = async (variables: Record<string, unknown>) => {
       const response = await fetch(peer.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PEER_QUERY, variables }) });
@@ -269,6 +320,7 @@ export async function runTimelineBenchmark(options: TimelineOptions): Promise<Ti
         deep: latency(pDeep.samplesMs),
         throughput: throughputOf('PostGraphile, first page', pConcurrent),
       },
+      processes,
       explain,
       mariadbVersion,
     };

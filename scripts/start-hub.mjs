@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: the whole hub on one machine with the embedded SQLite database under ./data —
-// the api (which also serves the built web UI) and one sync engine that talks to it with the
+// the api (which also serves the built web UI; one process per core unless API_PROCESSES says otherwise) and one sync engine that talks to it with the
 // Sync Service key. The key is generated on first start and kept in ./data (mode 600).
 //
 // The launcher supervises both: a child that dies is started again after a back-off (1 s, doubling
@@ -106,7 +106,9 @@ class Child {
   }
 }
 
-const api = new Child('api', 'api/dist/main.js', { DATA_DIR: dataDir, PORT: port, SYNC_SERVICE_API_KEY: syncKey });
+// Every core: API_PROCESSES api processes share the port (api/src/api-processes.ts); `auto` is one per core.
+const apiProcesses = process.env.API_PROCESSES ?? 'auto';
+const api = new Child('api', 'api/dist/main.js', { DATA_DIR: dataDir, PORT: port, SYNC_SERVICE_API_KEY: syncKey, API_PROCESSES: apiProcesses });
 const engine = new Child('sync-engine', 'sync-engine/dist/main.js', { HUB_API_URL: `http://127.0.0.1:${port}/graphql`, HUB_API_KEY: syncKey });
 let stopping = false;
 

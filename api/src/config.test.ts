@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadApiConfig } from './config';
 
@@ -67,5 +68,17 @@ describe('REDIS_URL', () => {
     const problems = (error as ConfigError).problems;
     expect(problems.map((p) => p.split(/[ =]/)[0]).sort()).toEqual(['PORT', 'REDIS_URL']);
     expect(problems.join('\n')).not.toContain('s3cret');
+  });
+});
+
+describe('API_PROCESSES', () => {
+  it('is one process unless set; auto is one per core', () => {
+    expect(loadApiConfig({}).processes).toBe(1);
+    expect(loadApiConfig({ API_PROCESSES: '3' }).processes).toBe(3);
+    expect(loadApiConfig({ API_PROCESSES: 'auto' }).processes).toBe(os.availableParallelism());
+  });
+
+  it.each(['0', '-1', '1.5', 'many', '257'])('refuses %s', (value) => {
+    expect(() => loadApiConfig({ API_PROCESSES: value })).toThrow(/API_PROCESSES must be auto or a whole number from 1 to 256/);
   });
 });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { SignInLimits } from './identity/sign-in-throttle';
 import { parseCredentialKey } from './mail/credential-cipher';
@@ -8,6 +9,8 @@ import { parseTrustProxy, type TrustProxy } from './server/trust-proxy';
 /** Everything the api process reads from its environment, parsed once. */
 export interface ApiConfig {
   readonly port: number;
+  /** API_PROCESSES: api processes sharing the port (api-processes.ts); a number, or `auto` for every core. Default 1. */
+  readonly processes: number;
   /** HOST: loopback (127.0.0.1) unless set, so `npm start` is not on the network; containers set 0.0.0.0. */
   readonly host: string;
   /** TRUST_PROXY: the proxies whose X-Forwarded-For names the client (server/trust-proxy.ts); none unless set. */
@@ -155,8 +158,12 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if ('problem' in trustProxy) problems.push(trustProxy.problem);
   const organizationName = env.ORGANIZATION_NAME?.trim() || undefined;
   if (organizationName !== undefined && organizationName.length > 160) problems.push('ORGANIZATION_NAME may have at most 160 characters');
+  const processesText = env.API_PROCESSES?.trim() || '1';
+  const processes = processesText === 'auto' ? os.availableParallelism() : Number(processesText);
+  if (!Number.isInteger(processes) || processes < 1 || processes > 256) problems.push(`API_PROCESSES must be auto or a whole number from 1 to 256, got "${processesText}"`);
   const config: ApiConfig = {
     port: int('PORT', 4000, 0, 65535),
+    processes,
     host: env.HOST || '127.0.0.1',
     trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     databaseUrl,

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
+import { superviseApiProcesses } from './api-processes';
 import { loadApiConfig, type ApiConfig } from './config';
 import { openDatabase, type Database } from './db/data-source';
 import { createServices } from './composition-root';
@@ -121,7 +123,7 @@ export async function startApi(config: ApiConfig, log: Logger, options: { demoPa
   const collector = collectUnreferencedBlobs(services, log);
   const pruner = pruneLiveEvents(services, config.liveEventRetentionHours, log);
   const metricsPruner = pruneSyncMetrics(services, log);
-  log.info({ port, database: database.dialect }, `api listening on http://localhost:${port}/graphql`);
+  log.info({ port, database: database.dialect, pid: process.pid }, `api listening on http://localhost:${port}/graphql`);
   return {
     port,
     database,
@@ -149,20 +151,25 @@ if (require.main === module) {
     process.exit(2);
   }
   const log = createLogger(config.logLevel);
-  startApi(config, log, { demoPassword: process.env.DEMO_PASSWORD || undefined })
-    .then((api) => {
-      const stop = (signal: string) => {
-        log.info({ signal }, 'shutting down');
-        api.close().then(() => process.exit(0), (err) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        });
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
-    })
-    .catch((err) => {
-      log.fatal({ err }, 'api failed to start');
-      process.exit(1);
-    });
+  if (config.processes > 1 && cluster.isPrimary) {
+    // Several processes on the port: this one supervises them, each runs the branch below.
+    void superviseApiProcesses(config.processes, log);
+  } else {
+    startApi(config, log, { demoPassword: process.env.DEMO_PASSWORD || undefined })
+      .then((api) => {
+        const stop = (signal: string) => {
+          log.info({ signal }, 'shutting down');
+          api.close().then(() => process.exit(0), (err) => {
+            log.error({ err }, 'shutdown failed');
+            process.exit(1);
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      })
+      .catch((err) => {
+        log.fatal({ err }, 'api failed to start');
+        process.exit(1);
+      });
+  }
 }

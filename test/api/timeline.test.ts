@@ -7,6 +7,7 @@ import { ActivityWriter, type NewActivity, type NewParty } from '../../api/src/a
 import { Attachment } from '../../api/src/activities/attachment.entity';
 import { EmailMessage } from '../../api/src/activities/email-message.entity';
 import { TimelineEntry } from '../../api/src/activities/timeline-entry.entity';
+import { TimelinePageStatements } from '../../api/src/activities/timeline-page-statement';
 import { singleRecordPageQuery } from '../../api/src/activities/timeline.service';
 import { BlobStore } from '../../api/src/attachments/blob-store';
 import { parseGlobalId, toGlobalId } from '../../api/src/common/global-id';
@@ -375,12 +376,16 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     const index = db.getMetadata(TimelineEntry).indices.find((i) => i.columns.map((c) => c.propertyName).join() === 'recordKind,recordId,occurredAt,activityId')!;
     const record = { kind: 'account' as const, id: rawId(rec.bulk) };
 
-    const plans = [
-      { filter: {}, cursor: undefined },
-      { filter: { kinds: [ActivityKind.EMAIL, ActivityKind.TASK], from: at(-30), search: 'bulk' }, cursor: { occurredAt: at(-5), activityId: rawId(bulkOrder[16]) } },
+    const statements = new TimelinePageStatements(db);
+    const later = { occurredAt: at(-5), activityId: rawId(bulkOrder[16]) };
+    const plans: [string, unknown[]][] = [
+      // Unfiltered pages: the statement written out once per shape, first and later pages.
+      statements.page(principal, record, undefined, 11),
+      statements.page(principal, record, later, 11),
+      // Filtered: the query builder's.
+      singleRecordPageQuery(db, principal, record, { kinds: [ActivityKind.EMAIL, ActivityKind.TASK], from: at(-30), search: 'bulk' }, later, 11).getQueryAndParameters(),
     ];
-    for (const { filter, cursor } of plans) {
-      const [sql, parameters] = singleRecordPageQuery(db, principal, record, filter, cursor, 11).getQueryAndParameters();
+    for (const [sql, parameters] of plans) {
       const rows: { table: string; type: string; key: string | null; Extra: string | null }[] = await db.query(`EXPLAIN ${sql}`, parameters);
       expect(rows[0].table).toBe('te');
       expect(rows[0].key).toBe(index.name);
@@ -392,7 +397,29 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     // The statement EXPLAINed is the one the API issues.
     hub.database.queries.reset();
     ok(await hub.gql(TIMELINE, { recordId: rec.bulk, first: 10 }, tokens['sam.sales']));
-    const [issued] = singleRecordPageQuery(db, principal, record, {}, undefined, 11).getQueryAndParameters();
+    const [issued] = statements.page(principal, record, undefined, 11);
     expect(hub.database.queries.recent).toContain(issued);
+  });
+
+  it('an unfiltered page written out whole returns what the query builder\'s statement returns, for every scope', async () => {
+    const db = hub.database.dataSource;
+    const statements = new TimelinePageStatements(db);
+    const access = new AccessService(db);
+    const record = { kind: 'account' as const, id: rawId(rec.bulk) };
+    const later = { occurredAt: at(-5), activityId: rawId(bulkOrder[16]) };
+    const seen: number[] = [];
+    for (const who of ['admin', 'maria.manager', 'sam.sales', 'sara.sales', 'nora.north', 'sven.service']) {
+      const email = `${who}@demo.crm.test`;
+      const principal = await access.principalFor(await db.getRepository(User).findOneByOrFail({ email }), 'session');
+      for (const cursor of [undefined, later]) {
+        const built = await singleRecordPageQuery(db, principal, record, {}, cursor, 11).getRawMany();
+        const written = await db.query(...statements.page(principal, record, cursor, 11));
+        expect(written).toEqual(built);
+        seen.push(built.length);
+      }
+    }
+    // Some scopes see a full page, some a part of it or nothing: the comparison covers each case.
+    expect(Math.max(...seen)).toBe(11);
+    expect(new Set(seen).size).toBeGreaterThan(1);
   });
 });

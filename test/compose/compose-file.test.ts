@@ -19,6 +19,7 @@ const DOCUMENTED_VARIABLES: Readonly<Record<string, string>> = {
   SEED_DEMO: 'false',
   ADMIN_EMAIL: 'it@fabrikam.example',
   ORGANIZATION_NAME: 'Fabrikam',
+  API_PROCESSES: '2',
 };
 
 // Compose interpolation: $$ escapes; ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error},

@@ -11,22 +11,25 @@ export function mayOnActivity(principal: Principal, privilege: Privilege, activi
 
 /** Adds "the caller may read this activity" to a query where `alias` is the activity table. */
 export function applyActivityReadScope(qb: SelectQueryBuilder<ObjectLiteral>, alias: string, principal: Principal): void {
-  if (!holds(principal, AccessEntity.ACTIVITY, Privilege.READ)) {
-    qb.andWhere('1 = 0');
-    return;
-  }
+  const scope = activityReadScope(alias, principal);
+  if (scope) qb.andWhere(new Brackets((w) => w.where(scope.condition, scope.parameters)));
+}
+
+/**
+ * "The caller may read activity `alias`" as one SQL condition with named parameters, or undefined when they read
+ * every activity: for the query builder above and for statements written out whole (timeline-page-statement.ts).
+ */
+export function activityReadScope(alias: string, principal: Principal): { condition: string; parameters: ObjectLiteral } | undefined {
+  if (!holds(principal, AccessEntity.ACTIVITY, Privilege.READ)) return { condition: '1 = 0', parameters: {} };
   const scope = rowScope(principal, depthOf(principal, AccessEntity.ACTIVITY, Privilege.READ));
   switch (scope.kind) {
     case 'all':
-      return;
+      return undefined;
     case 'none':
-      qb.andWhere('1 = 0');
-      return;
+      return { condition: '1 = 0', parameters: {} };
     case 'owner':
-      qb.andWhere(`${alias}.ownerId = :activityScopeUser`, { activityScopeUser: scope.userId });
-      return;
+      return { condition: `${alias}.ownerId = :activityScopeUser`, parameters: { activityScopeUser: scope.userId } };
     case 'units':
-      qb.andWhere(new Brackets((w) => w.where(`${alias}.businessUnitId IN (:...activityScopeUnits)`, { activityScopeUnits: scope.unitIds })));
-      return;
+      return { condition: `${alias}.businessUnitId IN (:...activityScopeUnits)`, parameters: { activityScopeUnits: scope.unitIds } };
   }
 }

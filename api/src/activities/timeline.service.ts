@@ -9,6 +9,7 @@ import { applyActivityConditions, decodeActivityCursor, encodeActivityCursor, ty
 import { activityHydrator } from './activity-hydrator';
 import { Activity } from './activity.entity';
 import { TimelineEntry } from './timeline-entry.entity';
+import { TimelinePageStatements } from './timeline-page-statement';
 
 /** The sort key timeline cursors carry: (occurredAt desc, activityId desc). */
 export const TIMELINE_SORT = 'timeline';
@@ -139,6 +140,9 @@ function countQuery(db: DataSource, principal: Principal, records: readonly Reco
   return qb.select(records.length === 1 ? 'COUNT(*)' : 'COUNT(DISTINCT te.activityId)', 'n');
 }
 
+/** No filter narrows the list (an empty kinds list does: it matches nothing). */
+const isPlain = (filter: TimelineFilterValues): boolean => !filter.kinds && !filter.direction && !filter.from && !filter.to && !filter.search?.trim();
+
 /** Keeps the `max` most recently changed of several lists of related records. */
 export function mostRecent<T extends { updatedAt: Date; id: string }>(lists: readonly (readonly T[])[], max: number): T[] {
   return lists
@@ -153,6 +157,7 @@ export function mostRecent<T extends { updatedAt: Date; id: string }>(lists: rea
  */
 export class TimelineService {
   private readonly hydrate: (row: Record<string, unknown>) => Activity;
+  private readonly plainPages: TimelinePageStatements;
 
   constructor(
     private readonly db: DataSource,
@@ -160,6 +165,7 @@ export class TimelineService {
     private readonly stores: RecordStores,
   ) {
     this.hydrate = activityHydrator(db);
+    this.plainPages = new TimelinePageStatements(db);
   }
 
   async page(principal: Principal, query: TimelineQuery): Promise<Page<Activity>> {
@@ -171,8 +177,11 @@ export class TimelineService {
     let records: RecordRef[] = [query.record];
     if (!query.includeRelated) {
       // The access check and the page run side by side; the page is dropped unless the record is readable.
-      const [, page] = await Promise.all([readable, singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getRawMany<Record<string, unknown>>()]);
-      raw = page;
+      // Without a filter (the timeline as first shown, and its next pages) the statement is written out once per shape.
+      const page = isPlain(filter)
+        ? this.db.query<Record<string, unknown>[]>(...this.plainPages.page(principal, query.record, cursor, first + 1))
+        : singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getRawMany<Record<string, unknown>>();
+      [, raw] = await Promise.all([readable, page]);
     } else {
       records = [query.record, ...(await this.related(principal, query.record, await readable))];
       const pageQuery =

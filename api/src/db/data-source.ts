@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger';
 import { createPrivateDirectory, makePrivate } from '../platform/private-files';
 import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
+import { wrapPoolConnectionsWithoutRequire } from './mysql2-promise-wrapper';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { CountingQueryLogger } from './query-counter';
 import { serializeSqliteAccess } from './sqlite-serial';
@@ -94,6 +95,7 @@ export interface Database {
 export async function openDatabase(databaseUrl: string, log: Logger, initialize: (ds: DataSource) => Promise<void> = async () => {}): Promise<Database> {
   const queries = new CountingQueryLogger(log);
   const flavor = dialectOf(databaseUrl) === 'mysql' ? await detectMysqlFlavor(databaseUrl) : undefined;
+  if (flavor) wrapPoolConnectionsWithoutRequire();
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, flavor, queries));
   await dataSource.initialize();
   if (dataSource.options.type === 'better-sqlite3') serializeSqliteAccess(dataSource);

@@ -13,7 +13,7 @@ export interface LiveBus {
   /** Whether messages currently reach other processes (for /readyz). */
   readonly ready: boolean;
   /** What /readyz says about it. */
-  readonly kind: 'in-process' | 'redis';
+  readonly kind: 'in-process' | 'cluster' | 'redis';
   /** Set by the reader: called when the bus is ready again after an outage (wake-ups may have been lost). */
   onReconnect?: () => void;
   close(): Promise<void>;

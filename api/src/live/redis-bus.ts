@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../platform/logger';
+import { ClusterBus } from './cluster-bus';
 import { InProcessBus, type LiveBus } from './live-bus';
 
 /** Publishes that may wait for Redis's reply at once; beyond it a publish is dropped (a silent peer holds no memory). */
@@ -161,9 +163,13 @@ export class RedisBus implements LiveBus {
   }
 }
 
-/** The bus for this process: Redis when REDIS_URL is set, else in-process (`npm start` needs nothing else). */
+/**
+ * The bus for this process: Redis when REDIS_URL is set; else, in one of several api processes a launcher
+ * started (api-processes.ts), IPC through it; else in-process (`npm start` with one process needs nothing else).
+ */
 export function createLiveBus(redisUrl: string | undefined, log: Logger): LiveBus {
-  return redisUrl ? new RedisBus(redisUrl, log) : new InProcessBus();
+  if (redisUrl) return new RedisBus(redisUrl, log);
+  return cluster.isWorker ? new ClusterBus() : new InProcessBus();
 }
 
 /** The URL without its credentials, for logs. */
