@@ -13,6 +13,7 @@ import { rawQuery } from './mailbox-sync.service';
 import { MailboxJob, type MailboxWork } from './mailbox-sync.types';
 import { CLEARED_WATCH as CLEARED } from './mailbox-watch-drop';
 import type { MailboxWorkBuilder } from './mailbox-work';
+import { WatchEngine } from './watch-engine.entity';
 
 export const WATCH_CLAIM_LIMIT = { min: 1, max: 1000, default: 100 } as const;
 export const WATCH_LEASE_SECONDS = { min: 5, max: 3600, default: 60 } as const;
@@ -54,12 +55,14 @@ export class MailboxWatchService {
     const claimed = await runClaim(
       this.db,
       async (em) => {
+        const room = Math.min(limit, (await this.share(em, engine, now, until, onlyApproved)) - (await this.heldBy(em, engine, now)));
+        if (room <= 0) return [];
         // SKIP LOCKED: a second engine claiming at the same moment takes other mailboxes instead of waiting.
         const rows = await rawQuery<{ id: string }>(
           em,
           `SELECT m.id FROM mailbox m WHERE ${watchableSql(onlyApproved)} AND (m.watchLeaseId IS NULL OR m.watchLeaseUntil IS NULL OR m.watchLeaseUntil < :now)
-            ORDER BY m.id LIMIT :limit${forUpdate(em, true)}`,
-          { now, limit },
+            ORDER BY m.id LIMIT :room${forUpdate(em, true)}`,
+          { now, room },
         );
         const leases = rows.map((row) => ({ id: row.id, leaseId: newId(), job: MailboxJob.SYNC }));
         for (const lease of leases) {
@@ -83,10 +86,17 @@ export class MailboxWatchService {
     checkLeaseSeconds(leaseSeconds);
     if (!ids.length) return [];
     const { processEmailOnlyForApprovedMailboxes: onlyApproved } = await this.settings.current();
-    const until = new Date(this.clock().getTime() + leaseSeconds * 1000);
+    const now = this.clock();
+    const until = new Date(now.getTime() + leaseSeconds * 1000);
     return this.db.transaction(async (em) => {
       await rawQuery(em, `UPDATE mailbox SET ${CLEARED} WHERE watchLeaseId IN (:...ids) AND NOT (${watchableSql(onlyApproved)})`, { ids });
       await rawQuery(em, 'UPDATE mailbox SET watchLeaseUntil = :until WHERE watchLeaseId IN (:...ids) AND watchEngineId = :engine', { ids, engine, until });
+      // More than its share (another engine started): the excess is handed back, for the engines below theirs to claim.
+      const excess = (await this.heldBy(em, engine, now)) - (await this.share(em, engine, now, until, onlyApproved));
+      if (excess > 0) {
+        const shed = await rawQuery<{ id: string }>(em, 'SELECT id FROM mailbox WHERE watchLeaseId IN (:...ids) AND watchEngineId = :engine ORDER BY id DESC LIMIT :excess', { ids, engine, excess });
+        if (shed.length) await rawQuery(em, `UPDATE mailbox SET ${CLEARED} WHERE id IN (:...shed)`, { shed: shed.map((r) => r.id) });
+      }
       return this.notHeld(em, engine, ids);
     });
   }
@@ -96,6 +106,8 @@ export class MailboxWatchService {
     requireSyncEngine(principal, WATCH_WORK);
     const engine = checkedEngineId(engineId);
     const ids = checkedLeaseIds(leaseIds);
+    // A stopping engine no longer counts in the even split.
+    await this.db.getRepository(WatchEngine).delete({ engineId: engine });
     if (!ids.length) return 0;
     const held = await rawQuery<{ id: string }>(this.db.manager, 'SELECT id FROM mailbox WHERE watchLeaseId IN (:...ids) AND watchEngineId = :engine', { ids, engine });
     if (!held.length) return 0;
@@ -122,6 +134,23 @@ export class MailboxWatchService {
       );
       return this.notHeld(em, engine, ids);
     });
+  }
+
+  /**
+   * How many mailboxes each engine alive now should watch: the watchable ones split evenly. Counts `engine` as alive
+   * until `until` (a new engine is counted from its first claim, and the others hand back their excess at their next renewal).
+   */
+  private async share(em: EntityManager, engine: string, now: Date, until: Date, onlyApproved: boolean): Promise<number> {
+    await em.getRepository(WatchEngine).upsert({ engineId: engine, seenUntil: until }, ['engineId']);
+    const [{ n: engines }] = await rawQuery<{ n: number | string }>(em, 'SELECT COUNT(*) AS n FROM watch_engine WHERE seenUntil >= :now', { now });
+    const [{ n: watchable }] = await rawQuery<{ n: number | string }>(em, `SELECT COUNT(*) AS n FROM mailbox m WHERE ${watchableSql(onlyApproved)}`, {});
+    return Math.ceil(Number(watchable) / Math.max(1, Number(engines)));
+  }
+
+  /** Live watch leases `engine` holds. */
+  private async heldBy(em: EntityManager, engine: string, now: Date): Promise<number> {
+    const [{ n }] = await rawQuery<{ n: number | string }>(em, 'SELECT COUNT(*) AS n FROM mailbox WHERE watchEngineId = :engine AND watchLeaseUntil >= :now', { engine, now });
+    return Number(n);
   }
 
   private async notHeld(em: EntityManager, engine: string, ids: readonly string[]): Promise<string[]> {

@@ -10,6 +10,7 @@ import { EwsServices, type EwsAccount, type EwsCredentials, type EwsServicesOpti
 import { EwsSource, type EwsFolderConfig } from '../mail/ews/ews-source.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
+import { watchInbox } from '../mail/imap/imap-watch.js';
 import type { MailSender } from '../mail/mail-sender.js';
 import { MailError } from '../mail/mail-error.js';
 import type { CalendarSource, ChannelCheck, ContactSource, Credentials, Endpoint, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
@@ -17,6 +18,7 @@ import { checkPop3 } from '../mail/pop3/pop3-check.js';
 import { Pop3Source } from '../mail/pop3/pop3-source.js';
 import { SmtpSenders } from '../mail/smtp/smtp-senders.js';
 import type { MailConnectors } from './connectors.js';
+import type { OpenPush } from './mailbox-watcher.js';
 
 /**
  * The real protocol adapters: IMAP (imapflow), POP3 (node-pop3), SMTP (nodemailer, pooled per server and user),
@@ -33,6 +35,11 @@ export class RealMailConnectors implements MailConnectors {
     this.senders = new SmtpSenders({ logger: log });
     this.ews = new EwsServices({ ...ewsOptions, logger: log });
   }
+
+  readonly push: OpenPush = async (work, handlers) => {
+    const { watch, missed } = await watchInbox(endpointOf(incomingOf(work)), credentialsOf(work.credentials, work.address), work.cursor, handlers, this.log);
+    return { connection: watch, missed };
+  };
 
   incoming(work: MailboxWork): MailSource {
     if (work.kind === 'EXCHANGE_EWS') {
