@@ -15,7 +15,8 @@ import { CLEARED_WATCH as CLEARED } from './mailbox-watch-drop';
 import type { MailboxWorkBuilder } from './mailbox-work';
 import { WatchEngine } from './watch-engine.entity';
 
-export const WATCH_CLAIM_LIMIT = { min: 1, max: 1000, default: 100 } as const;
+// At most 200 a call: the query complexity limit counts every field of every mailbox a claim may answer.
+export const WATCH_CLAIM_LIMIT = { min: 1, max: 200, default: 100 } as const;
 export const WATCH_LEASE_SECONDS = { min: 5, max: 3600, default: 60 } as const;
 /** Watch leases named in one renew, release or change call. */
 export const MAX_WATCH_LEASES = 1000;
@@ -89,7 +90,8 @@ export class MailboxWatchService {
     const now = this.clock();
     const until = new Date(now.getTime() + leaseSeconds * 1000);
     return this.db.transaction(async (em) => {
-      await rawQuery(em, `UPDATE mailbox SET ${CLEARED} WHERE watchLeaseId IN (:...ids) AND NOT (${watchableSql(onlyApproved)})`, { ids });
+      const unwatchable = await rawQuery<{ id: string }>(em, `SELECT m.id FROM mailbox m WHERE m.watchLeaseId IN (:...ids) AND NOT (${watchableSql(onlyApproved)})`, { ids });
+      if (unwatchable.length) await rawQuery(em, `UPDATE mailbox SET ${CLEARED} WHERE id IN (:...unwatchable)`, { unwatchable: unwatchable.map((r) => r.id) });
       await rawQuery(em, 'UPDATE mailbox SET watchLeaseUntil = :until WHERE watchLeaseId IN (:...ids) AND watchEngineId = :engine', { ids, engine, until });
       // More than its share (another engine started): the excess is handed back, for the engines below theirs to claim.
       const excess = (await this.heldBy(em, engine, now)) - (await this.share(em, engine, now, until, onlyApproved));

@@ -27,8 +27,10 @@ export interface MailboxWatcherOptions {
   readonly retryMs?: { readonly first: number; readonly last: number };
 }
 
-/** Watch leases named in one hub call (the hub takes at most 1000). */
+/** Watch leases named in one renew, release or change call (the hub takes at most 1000). */
 const LEASES_PER_CALL = 1000;
+/** Mailboxes claimed per call (the hub answers at most 200: each comes with all it takes to connect). */
+const CLAIMS_PER_CALL = 200;
 const DEFAULT_RETRY = { first: 1_000, last: 60_000 };
 
 interface Watch {
@@ -88,11 +90,11 @@ export class MailboxWatcher {
         }
         const free = this.options.maxWatches - this.watches.size;
         if (free > 0) {
-          const claimed = await this.api.claimMailboxWatches(this.options.engineId, Math.min(free, LEASES_PER_CALL), this.options.leaseSeconds);
+          const claimed = await this.api.claimMailboxWatches(this.options.engineId, Math.min(free, CLAIMS_PER_CALL), this.options.leaseSeconds);
           for (const work of claimed) this.add(work);
           if (claimed.length > 0) this.log.info({ claimed: claimed.length, watched: this.watches.size }, 'mailboxes to watch claimed');
           // A full claim suggests more are waiting: go again at once.
-          if (claimed.length === Math.min(free, LEASES_PER_CALL) && claimed.length < free) waitMs = 0;
+          if (claimed.length === Math.min(free, CLAIMS_PER_CALL) && claimed.length < free) waitMs = 0;
         }
         failures = 0;
       } catch (error) {
@@ -107,6 +109,12 @@ export class MailboxWatcher {
   }
 
   private add(work: MailboxWork): void {
+    // Claimed again under a new lease (ours ran out while the hub was unreachable): the old connection goes.
+    for (const [leaseId, old] of this.watches) {
+      if (old.work.mailboxId !== work.mailboxId) continue;
+      this.end(old);
+      this.watches.delete(leaseId);
+    }
     const watch: Watch = { work, connection: null, failures: 0, retry: null, ended: false };
     this.watches.set(work.leaseId, watch);
     this.waitingToConnect.push(watch);
