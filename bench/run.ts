@@ -6,7 +6,7 @@
 //                      --only=live, --only=ews, --only=roundtrip, --only=watch: run part of it (BENCHMARKS.md is then left alone;
 //                      --only=mail, --only=live, --only=ews and --only=roundtrip write their section to bench/dist/)
 //   --roundtrip-samples=20   (appointments per mode in the CRM ⇄ Exchange round trip)
-//   --watch-mailboxes=1000 --watch-rate=20 --watch-seconds=60 --watch-lease=30   (push mode; --only=watch, never in a full run)
+//   --watch-mailboxes=1000 --watch-rate=20 --watch-seconds=60 --watch-lease=30 --watch-slots=8   (push mode; --only=watch, never in a full run)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
 //   --messages=20000 --samples=60 --interval=300   (the mail benchmark)
 //   --subscribers=1000 --rate=10 --live-seconds=10 --users=10 --client-processes=2   (live fan-out; the issue's run is --live-seconds=60)
@@ -350,6 +350,7 @@ async function main(): Promise<void> {
     watchRate: intFlag('watch-rate', 20, 1),
     watchSeconds: intFlag('watch-seconds', 60, 1),
     watchLeaseSeconds: intFlag('watch-lease', 30, 5),
+    watchSlots: intFlag('watch-slots', 8, 1),
     samples: intFlag('samples', 60, 1),
     interval: intFlag('interval', 300, 10),
     subscribers: intFlag('subscribers', 1000, 10),
@@ -433,7 +434,7 @@ async function main(): Promise<void> {
     // A thousand mailboxes in push mode: on request only (about 5 minutes, 2,000 IMAP connections).
     if (only === 'watch') {
       log(`bench: a thousand mailboxes in push mode: ${settings.watchMailboxes} mailboxes, ${settings.watchRate}/s for ${settings.watchSeconds} s`);
-      const watch = await runWatchBenchmark({ mailboxes: settings.watchMailboxes, ratePerSecond: settings.watchRate, seconds: settings.watchSeconds, leaseSeconds: settings.watchLeaseSeconds, log });
+      const watch = await runWatchBenchmark({ mailboxes: settings.watchMailboxes, ratePerSecond: settings.watchRate, seconds: settings.watchSeconds, leaseSeconds: settings.watchLeaseSeconds, slots: settings.watchSlots, log });
       process.stdout.write(`\n== A thousand mailboxes in push mode ==\n\n${watchText(watch, commitOf())}\n`);
       const file = path.join(ROOT, 'bench', 'dist', 'watch-section.md');
       fs.writeFileSync(file, watchText(watch, commitOf()));

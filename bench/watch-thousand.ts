@@ -20,6 +20,8 @@ export interface WatchOptions {
   readonly ratePerSecond: number;
   readonly seconds: number;
   readonly leaseSeconds: number;
+  /** The engines' work slots (MAX_MAILBOXES); the engine's default is 8. */
+  readonly slots: number;
   readonly log: (line: string) => void;
 }
 
@@ -83,6 +85,7 @@ export async function runWatchBenchmark(options: WatchOptions): Promise<WatchRep
         HUB_API_URL: api.graphqlUrl,
         HUB_API_KEY: api.syncServiceKey,
         ENGINE_ID: id,
+        MAX_MAILBOXES: String(options.slots),
         LOG_LEVEL: 'info',
         POLL_INTERVAL_MS: '1000',
         WATCH_LEASE_SECONDS: String(options.leaseSeconds),
@@ -173,7 +176,7 @@ export async function runWatchBenchmark(options: WatchOptions): Promise<WatchRep
     log(`watch: after kill -9 of the first engine, all ${addresses.length} watched again in ${takeoverSeconds.toFixed(1)} s (lease ${options.leaseSeconds} s)`);
 
     return {
-      options: { mailboxes: options.mailboxes, ratePerSecond: options.ratePerSecond, seconds: options.seconds, leaseSeconds: options.leaseSeconds },
+      options: { mailboxes: options.mailboxes, ratePerSecond: options.ratePerSecond, seconds: options.seconds, leaseSeconds: options.leaseSeconds, slots: options.slots },
       configureSeconds,
       watchedSeconds,
       initialSyncSeconds,
@@ -276,7 +279,7 @@ export function watchText(r: WatchReport, commit: string): string {
   ];
   return `## 7. A thousand mailboxes in push mode (issue 14, target 3)
 
-Measured on ${commit}: \`npm run bench -- --only=watch\`. Dovecot on loopback with ${r.options.mailboxes} users; ${r.options.mailboxes} mailboxes in a fresh MariaDB database (rows inserted in bulk, credentials set through \`setMailboxCredentials\`: ${r.configureSeconds.toFixed(1)} s); the shipped api and engine (default MAX_MAILBOXES 8, WATCH_MAILBOXES 1000, WATCH_LEASE_SECONDS ${r.options.leaseSeconds}) as processes; the bare client is imapflow IDLE-ing on every INBOX in its own process, in the same run. Deliveries: ${r.options.ratePerSecond}/s for ${r.options.seconds} s into random mailboxes (maildir tmp → new). Every mailbox had been synced once ${r.initialSyncSeconds.toFixed(1)} s after the engine started.
+Measured on ${commit}: \`npm run bench -- --only=watch\`. Dovecot on loopback with ${r.options.mailboxes} users; ${r.options.mailboxes} mailboxes in a fresh MariaDB database (rows inserted in bulk, credentials set through \`setMailboxCredentials\`: ${r.configureSeconds.toFixed(1)} s); the shipped api and engine (MAX_MAILBOXES ${r.options.slots}, WATCH_MAILBOXES 1000, WATCH_LEASE_SECONDS ${r.options.leaseSeconds}) as processes; the bare client is imapflow IDLE-ing on every INBOX in its own process, in the same run. Deliveries: ${r.options.ratePerSecond}/s for ${r.options.seconds} s into random mailboxes (maildir tmp → new). Every mailbox had been synced once ${r.initialSyncSeconds.toFixed(1)} s after the engine started.
 
 ${table(['', 'n', 'missing', 'p50', 'p95', 'p99'], latency)}
 
