@@ -127,15 +127,17 @@ export class MailboxWatchService {
     const ids = checkedLeaseIds(leaseIds);
     if (!ids.length) return [];
     const now = this.clock();
-    return this.db.transaction(async (em) => {
+    // One row per statement, outside a transaction: a row a sync holds locked delays only its own update, and no
+    // lock order between rows exists to deadlock on.
+    for (const leaseId of ids) {
       await rawQuery(
-        em,
+        this.db.manager,
         `UPDATE mailbox SET watchChangedAt = :now, nextSyncAt = CASE WHEN state = '${MailboxState.ENABLED}' THEN :now ELSE nextSyncAt END
-          WHERE watchLeaseId IN (:...ids) AND watchEngineId = :engine`,
-        { ids, engine, now },
+          WHERE watchLeaseId = :leaseId AND watchEngineId = :engine`,
+        { leaseId, engine, now },
       );
-      return this.notHeld(em, engine, ids);
-    });
+    }
+    return this.notHeld(this.db.manager, engine, ids);
   }
 
   /**

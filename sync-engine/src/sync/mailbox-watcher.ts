@@ -185,8 +185,10 @@ export class MailboxWatcher {
         this.drop(await this.api.mailboxesChanged(this.options.engineId, leaseIds));
         this.onChange();
       } catch (error) {
-        // The mailboxes still sync at their next poll; their watches stay.
-        this.log.warn({ err: error, mailboxes: leaseIds.length }, 'could not tell the hub of new mail');
+        // Told again after a moment (with whatever arrived meanwhile): new mail must not wait for the next poll.
+        this.log.warn({ err: error, mailboxes: leaseIds.length }, 'could not tell the hub of new mail; telling it again');
+        for (const id of leaseIds) if (this.watches.has(id)) this.changed.add(id);
+        await delay(1000);
       }
     }
   }
