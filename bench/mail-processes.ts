@@ -64,6 +64,11 @@ class Probed {
     return report;
   }
 
+  /** Sends `name` (kill -9: SIGKILL) without waiting. */
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
   /** SIGTERM and wait for the exit; returns the probe's final report. */
   async stop(): Promise<ProbeReport | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) {

@@ -3,11 +3,12 @@
 // (on a full run). Flags:
 //   --rebuild          rebuild the timeline datasets (MariaDB crm_bench, PostgreSQL crm_bench_peer)
 //   --only=timeline    or --only=ingest, --only=mail (ingest over IMAP and POP3, and freshness), --only=freshness,
-//                      --only=live, --only=ews, --only=roundtrip: run part of it (BENCHMARKS.md is then left alone;
+//                      --only=live, --only=ews, --only=roundtrip, --only=watch, --only=scale: run part of it (BENCHMARKS.md is then left alone;
 //                      --only=mail, --only=live, --only=ews and --only=roundtrip write their section to bench/dist/)
 //   --roundtrip-samples=20   (appointments per mode in the CRM ⇄ Exchange round trip)
 //   --only=scale --scale-sizes=1000000,10000000 --scale-items=2000   (the store at scale: not part of a full run;
 //                      builds crm_bench_scale_1m and crm_bench_scale_10m once, about half an hour for 10M)
+//   --watch-mailboxes=1000 --watch-rate=20 --watch-seconds=60 --watch-lease=30 --watch-slots=8   (push mode; --only=watch, never in a full run)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
 //   --messages=20000 --samples=60 --interval=300   (the mail benchmark)
 //   --subscribers=1000 --rate=10 --live-seconds=10 --users=10 --client-processes=2   (live fan-out; the issue's run is --live-seconds=60)
@@ -27,6 +28,7 @@ import { mailNotes, mailTables } from './mail-report';
 import { startPeer } from './peer-process';
 import { runScaleBenchmark, scaleSection } from './store-scale';
 import { ms, num, ratio, table, verdict } from './stats';
+import { runWatchBenchmark, watchText } from './watch-thousand';
 import { runTimelineBenchmark, TIMELINE_DATABASE, type TimelineReport } from './timeline';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -394,7 +396,7 @@ ${liveSection(live, LIVE_HEADING)}`;
 async function main(): Promise<void> {
   const started = Date.now();
   const only = flag('only');
-  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews', 'roundtrip', 'scale'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live, ews, roundtrip or scale');
+  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews', 'roundtrip', 'scale', 'watch'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live, ews, roundtrip, scale or watch');
   const rebuild = flag('rebuild') === 'true';
   const settings = {
     n: intFlag('n', 300, 1),
@@ -405,6 +407,11 @@ async function main(): Promise<void> {
     messages: intFlag('messages', 20_000, 100),
     ewsMessages: intFlag('ews-messages', 10_000, 100),
     roundTripSamples: intFlag('roundtrip-samples', 20, 1),
+    watchMailboxes: intFlag('watch-mailboxes', 1000, 2),
+    watchRate: intFlag('watch-rate', 20, 1),
+    watchSeconds: intFlag('watch-seconds', 60, 1),
+    watchLeaseSeconds: intFlag('watch-lease', 30, 5),
+    watchSlots: intFlag('watch-slots', 8, 1),
     samples: intFlag('samples', 60, 1),
     interval: intFlag('interval', 300, 10),
     subscribers: intFlag('subscribers', 1000, 10),
@@ -499,6 +506,15 @@ async function main(): Promise<void> {
       process.stdout.write(`\n${text}\n`);
       const file = path.join(ROOT, 'bench', 'dist', 'scale-section.md');
       fs.writeFileSync(file, text);
+      log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
+    }
+    // A thousand mailboxes in push mode: on request only (about 5 minutes, 2,000 IMAP connections).
+    if (only === 'watch') {
+      log(`bench: a thousand mailboxes in push mode: ${settings.watchMailboxes} mailboxes, ${settings.watchRate}/s for ${settings.watchSeconds} s`);
+      const watch = await runWatchBenchmark({ mailboxes: settings.watchMailboxes, ratePerSecond: settings.watchRate, seconds: settings.watchSeconds, leaseSeconds: settings.watchLeaseSeconds, slots: settings.watchSlots, log });
+      process.stdout.write(`\n== A thousand mailboxes in push mode ==\n\n${watchText(watch, commitOf())}\n`);
+      const file = path.join(ROOT, 'bench', 'dist', 'watch-section.md');
+      fs.writeFileSync(file, watchText(watch, commitOf()));
       log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
     }
   } finally {

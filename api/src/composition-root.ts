@@ -24,6 +24,7 @@ import { EmailServerProfileService } from './mail/email-server-profile.service';
 import { MailTransports } from './mail/mail-transport';
 import { MailboxConfigService } from './mail/mailbox-config.service';
 import { MailboxSyncService } from './mail/mailbox-sync.service';
+import { MailboxWatchService } from './mail/mailbox-watch.service';
 import { MailboxWorkBuilder } from './mail/mailbox-work';
 import { MailboxService } from './mail/mailbox.service';
 import { SyncMetricsService } from './mail/sync-metrics.service';
@@ -116,6 +117,7 @@ export function createServices(
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events, clock);
   const credentials = new CredentialCipher(options.credentialKey);
   const transports = new MailTransports(db, credentials, options.log, liveEvents, clock);
+  const mailboxWork = new MailboxWorkBuilder(db, transports, options.log);
   // Every change of an outgoing email's status goes through these conditional UPDATEs (email-send-state.ts).
   const sendTransitions = new EmailSendTransitions(db, events, activityWriter, clock);
   const uploadPolicy = options.uploads ?? DEFAULT_UPLOAD_POLICY;
@@ -161,7 +163,8 @@ export function createServices(
     ),
     outgoingActions: new OutgoingEmailActionsService(db, activities, sendTransitions),
     credentials,
-    mailboxSync: new MailboxSyncService(db, emailSettings, new MailboxWorkBuilder(db, transports, options.log), liveEvents, clock),
+    mailboxSync: new MailboxSyncService(db, emailSettings, mailboxWork, liveEvents, clock),
+    mailboxWatch: new MailboxWatchService(db, emailSettings, mailboxWork, clock),
     profiles: new EmailServerProfileService(db, credentials, liveEvents, clock),
     mailboxConfig: new MailboxConfigService(db, credentials, liveEvents, clock),
     syncMetrics: new SyncMetricsService(db, mailboxes, clock),

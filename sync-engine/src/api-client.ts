@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { graphql, type Operation, type OperationName, type OperationVariables } from './graphql-tag.js';
 import { credentialsOnEntry } from './wire-credentials.js';
 import {
-  calendarWritesOnEntry, contactWritesOnEntry, taskWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, viewerOnEntry,
+  calendarWritesOnEntry, contactWritesOnEntry, taskWritesOnEntry, claimedEmailLeaseOf, isFields, leaseEndOnEntry, mailboxWorkOnEntry, outgoingEmailOnEntry, trackedItemsOnEntry, undecidedOnEntry, leaseIdsOnEntry, viewerOnEntry,
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
 import type { SeriesInput } from './mail/ews/ews-calendar-series.js';
@@ -53,6 +53,13 @@ export interface HubApi {
   claimMailboxes(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]>;
   /** The new lease end; CONFLICT when the lease was lost. */
   renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date>;
+  /** Watch leases (push connections), apart from work leases: each answer's `leaseId` is the watch lease. */
+  claimMailboxWatches(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]>;
+  /** The watch leases among `leaseIds` this engine no longer holds (close their connections). */
+  renewMailboxWatches(engineId: string, leaseIds: readonly string[], leaseSeconds: number): Promise<string[]>;
+  releaseMailboxWatches(engineId: string, leaseIds: readonly string[]): Promise<void>;
+  /** New mail in these watched mailboxes: the hub makes them due now; answers the leases no longer held. */
+  mailboxesChanged(engineId: string, leaseIds: readonly string[]): Promise<string[]>;
   releaseMailbox(mailboxId: string, leaseId: string, report: SyncReport): Promise<void>;
   /** `act`: appointments, contacts and tasks (EXCHANGE_EWS); NOT_RUN for the others. */
   reportMailboxTest(mailboxId: string, leaseId: string, incoming: ChannelTestResult, outgoing: ChannelTestResult, act?: ChannelTestResult): Promise<void>;
@@ -104,13 +111,30 @@ const CREDENTIALS = 'method username secret';
 const ADDRESS = 'address name';
 const EWS = 'url impersonateAddress allowInvalidCertificates maxConnections';
 
-const CLAIM_MAILBOXES = graphql('ClaimMailboxes')`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
-  claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
-    mailboxId leaseId leaseUntil job address kind
+/** Everything a claim (work or watch) answers about a mailbox. */
+const MAILBOX_WORK = `mailboxId leaseId leaseUntil job address kind
     incoming { ${ENDPOINT} } outgoing { ${ENDPOINT} } ews { ${EWS} } credentials { ${CREDENTIALS} } credentialsStatus
     incomingEnabled outgoingEnabled actEnabled isForwardMailbox deleteForwardedCopies forwardSources { mailboxId address }
-    cursor processEmailFrom resyncFrom sentFolder trackedFolders trackedFolderIds pollIntervalSeconds maxBodyKb pastExpansionWindowMonths futureExpansionWindowMonths timeZone
+    cursor processEmailFrom resyncFrom sentFolder trackedFolders trackedFolderIds pollIntervalSeconds maxBodyKb pastExpansionWindowMonths futureExpansionWindowMonths timeZone`;
+
+const CLAIM_MAILBOXES = graphql('ClaimMailboxes')`mutation ClaimMailboxes($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
+  claimMailboxes(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
+    ${MAILBOX_WORK}
   }
+}`;
+const CLAIM_WATCHES = graphql('ClaimMailboxWatches')`mutation ClaimMailboxWatches($engineId: String!, $limit: Int!, $leaseSeconds: Int!) {
+  claimMailboxWatches(engineId: $engineId, limit: $limit, leaseSeconds: $leaseSeconds) {
+    ${MAILBOX_WORK}
+  }
+}`;
+const RENEW_WATCHES = graphql('RenewMailboxWatches')`mutation RenewMailboxWatches($engineId: String!, $leaseIds: [ID!]!, $leaseSeconds: Int!) {
+  renewMailboxWatches(engineId: $engineId, leaseIds: $leaseIds, leaseSeconds: $leaseSeconds)
+}`;
+const RELEASE_WATCHES = graphql('ReleaseMailboxWatches')`mutation ReleaseMailboxWatches($engineId: String!, $leaseIds: [ID!]!) {
+  releaseMailboxWatches(engineId: $engineId, leaseIds: $leaseIds)
+}`;
+const MAILBOXES_CHANGED = graphql('MailboxesChanged')`mutation MailboxesChanged($engineId: String!, $leaseIds: [ID!]!) {
+  mailboxesChanged(engineId: $engineId, leaseIds: $leaseIds)
 }`;
 const RENEW_LEASE = graphql('RenewMailboxLease')`mutation RenewMailboxLease($mailboxId: ID!, $leaseId: ID!, $leaseSeconds: Int!) {
   renewMailboxLease(mailboxId: $mailboxId, leaseId: $leaseId, leaseSeconds: $leaseSeconds)
@@ -216,6 +240,28 @@ export class GraphqlHubApi implements HubApi {
       ...onEntry(() => mailboxWorkOnEntry(work, `claimMailboxes[${i}]`)),
       credentials: checkedCredentials(work, `claimMailboxes[${i}]`),
     }));
+  }
+
+  async claimMailboxWatches(engineId: string, limit: number, leaseSeconds: number): Promise<MailboxWork[]> {
+    const data = await this.request(CLAIM_WATCHES, { engineId, limit, leaseSeconds });
+    return listField(data, 'claimMailboxWatches').map((work, i) => ({
+      ...onEntry(() => mailboxWorkOnEntry(work, `claimMailboxWatches[${i}]`)),
+      credentials: checkedCredentials(work, `claimMailboxWatches[${i}]`),
+    }));
+  }
+
+  async renewMailboxWatches(engineId: string, leaseIds: readonly string[], leaseSeconds: number): Promise<string[]> {
+    const data = await this.request(RENEW_WATCHES, { engineId, leaseIds: [...leaseIds], leaseSeconds });
+    return onEntry(() => leaseIdsOnEntry(data, 'renewMailboxWatches'));
+  }
+
+  async releaseMailboxWatches(engineId: string, leaseIds: readonly string[]): Promise<void> {
+    await this.request(RELEASE_WATCHES, { engineId, leaseIds: [...leaseIds] });
+  }
+
+  async mailboxesChanged(engineId: string, leaseIds: readonly string[]): Promise<string[]> {
+    const data = await this.request(MAILBOXES_CHANGED, { engineId, leaseIds: [...leaseIds] });
+    return onEntry(() => leaseIdsOnEntry(data, 'mailboxesChanged'));
   }
 
   async renewMailboxLease(mailboxId: string, leaseId: string, leaseSeconds: number): Promise<Date> {

@@ -20,8 +20,12 @@ export interface Config {
   readonly batchSize: number;
   /** The largest trackEmails request the hub takes from the engine (HUB_MAX_REQUEST_MB, default 32: the api's SYNC_MAX_REQUEST_MB). */
   readonly maxRequestBytes: number;
-  /** How long one claim may hold an IMAP IDLE connection before handing the mailbox back (IDLE_SECONDS, default 300). */
+  /** How long one claim may hold an IMAP IDLE connection before handing the mailbox back (IDLE_SECONDS, default 300); with the watcher on, only Exchange waits in the claim. */
   readonly idleSeconds: number;
+  /** IMAP mailboxes this process holds IDLE for outside its work slots (WATCH_MAILBOXES, default 1000; 0: IDLE inside the claim, as before). */
+  readonly watchMailboxes: number;
+  /** How long a watch lease lasts unrenewed (WATCH_LEASE_SECONDS, default 60): a killed engine's mailboxes are watched again after at most this. */
+  readonly watchLeaseSeconds: number;
   /** How often each mailbox is compared with the server (RECONCILE_INTERVAL_SECONDS, default 3600; 0: every sync). */
   readonly reconcileIntervalSeconds: number;
   /** Emails claimed per send round (SEND_BATCH, default 10; 0 turns sending off in this process). */
@@ -91,6 +95,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const batchSize = integer('BATCH_SIZE', 100, 1, 200);
   const maxRequestBytes = integer('HUB_MAX_REQUEST_MB', 32, 2, 1024) * 1024 * 1024;
   const idleSeconds = integer('IDLE_SECONDS', 300, 0, 1740); // RFC 2177: re-issue IDLE at least every 29 minutes
+  const watchMailboxes = integer('WATCH_MAILBOXES', 1000, 0, 20000);
+  const watchLeaseSeconds = integer('WATCH_LEASE_SECONDS', 60, 5, 3600);
   const reconcileIntervalSeconds = integer('RECONCILE_INTERVAL_SECONDS', 3600, 0, 7 * 86400);
   const sendBatch = integer('SEND_BATCH', 10, 0, 100);
   const ewsTimeoutMs = integer('EWS_TIMEOUT_SECONDS', 120, 5, 600) * 1000;
@@ -112,6 +118,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     batchSize,
     maxRequestBytes,
     idleSeconds,
+    watchMailboxes,
+    watchLeaseSeconds,
     reconcileIntervalSeconds,
     sendBatch,
     ewsTimeoutMs,

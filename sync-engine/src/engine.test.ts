@@ -62,6 +62,10 @@ class ScriptedHubApi implements HubApi {
     return new Promise((resolve) => this.claimed.push(resolve));
   }
   renewMailboxLease = unused;
+  claimMailboxWatches = unused;
+  renewMailboxWatches = unused;
+  releaseMailboxWatches = unused;
+  mailboxesChanged = unused;
   releaseMailbox = unused;
   reportMailboxTest = unused;
   trackEmails = unused;

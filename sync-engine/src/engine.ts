@@ -5,6 +5,7 @@ import type { Log } from './logger.js';
 import { testMailbox } from './sync/connection-test.js';
 import type { MailConnectors } from './sync/connectors.js';
 import { MailboxSync, type MailboxSyncOptions } from './sync/mailbox-sync.js';
+import { MailboxWatcher } from './sync/mailbox-watcher.js';
 import { OutgoingSender } from './sync/outgoing-sender.js';
 
 /** Exponential back-off bounds for retrying TEMPORARY failures. */
@@ -28,6 +29,9 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: num
 
 export interface EngineOptions extends MailboxSyncOptions {
   readonly pollIntervalMs: number;
+  /** IMAP mailboxes to hold IDLE for outside the work slots (0: IDLE inside each claim). */
+  readonly watchMailboxes?: number;
+  readonly watchLeaseSeconds?: number;
   readonly engineId: string;
   readonly maxMailboxes: number;
   readonly sendBatch: number;
@@ -59,6 +63,9 @@ export class Engine {
 
   private readonly sync: MailboxSync;
   private readonly outgoing: OutgoingSender;
+  private readonly watcher: MailboxWatcher | null;
+  /** Aborted to make the claim loop claim at once (a slot came free, a watched mailbox has new mail). */
+  private wake = new AbortController();
 
   constructor(
     private readonly api: HubApi,
@@ -68,7 +75,18 @@ export class Engine {
   ) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.random = options.random ?? Math.random;
-    this.sync = new MailboxSync(api, connectors, log, options);
+    const push = connectors.push;
+    const watching = (options.watchMailboxes ?? 0) > 0 && push !== undefined;
+    this.watcher = watching
+      ? new MailboxWatcher(
+          api,
+          push,
+          log,
+          { engineId: options.engineId, maxWatches: options.watchMailboxes!, leaseSeconds: options.watchLeaseSeconds ?? 60, claimIntervalMs: options.pollIntervalMs },
+          () => this.wake.abort(),
+        )
+      : null;
+    this.sync = new MailboxSync(api, connectors, log, { ...options, imapWatched: watching });
     this.outgoing = new OutgoingSender(api, connectors, log, options);
   }
 
@@ -110,8 +128,8 @@ export class Engine {
   /** Claims mailboxes up to MAX_MAILBOXES and sends queued email, until `signal` aborts; then lets running jobs finish their batch and hand back their leases. */
   private async poll(signal: AbortSignal): Promise<void> {
     const running = new Set<Promise<void>>();
-    let wake = new AbortController();
     const sending = this.options.sendBatch > 0 ? this.sendLoop(signal) : Promise.resolve();
+    const watching = this.watcher?.run(signal) ?? Promise.resolve();
     for (let failures = 0; !signal.aborted; ) {
       const free = this.options.maxMailboxes - running.size;
       let delayMs = this.options.pollIntervalMs;
@@ -123,7 +141,7 @@ export class Engine {
             this.log.debug({ mailboxId: work.mailboxId, job: work.job }, 'mailbox claimed');
             const job: Promise<void> = this.runJob(work, signal).finally(() => {
               running.delete(job);
-              wake.abort(); // a slot is free: claim again without waiting for the poll interval
+              this.wake.abort(); // a slot is free: claim again without waiting for the poll interval
             });
             running.add(job);
           }
@@ -132,12 +150,12 @@ export class Engine {
           this.log.warn({ err: error, delayMs }, 'claiming mailboxes failed; retrying');
         }
       }
-      await sleep(delayMs, AbortSignal.any([signal, wake.signal]));
-      if (wake.signal.aborted) wake = new AbortController();
+      if (!this.wake.signal.aborted) await sleep(delayMs, AbortSignal.any([signal, this.wake.signal]));
+      if (this.wake.signal.aborted) this.wake = new AbortController();
     }
     const handingBack = running.size;
     this.log.info({ running: handingBack }, 'stopping: letting running mailbox jobs finish their batch');
-    await Promise.allSettled([...running, sending]);
+    await Promise.allSettled([...running, sending, watching]);
     // Each job released its lease as it ended (or said why not), so other engines may claim them at once.
     this.log.info({ mailboxes: handingBack }, 'mailboxes handed back');
     await this.connectors.closeAll();

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
 
-  log.info({ hubApiUrl: config.hubApiUrl, engineId: config.engineId, pollIntervalMs: config.pollIntervalMs, maxMailboxes: config.maxMailboxes }, 'engine starting');
+  log.info({ hubApiUrl: config.hubApiUrl, engineId: config.engineId, pollIntervalMs: config.pollIntervalMs, maxMailboxes: config.maxMailboxes, watchMailboxes: config.watchMailboxes }, 'engine starting');
   try {
     // No process.exit(): the process ends when nothing is pending, which proves no timer or socket leaks.
     const listening = wakeups.run(stop.signal);

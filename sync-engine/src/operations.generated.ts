@@ -485,6 +485,15 @@ export type ClaimMailboxesMutationVariables = Exact<{
 
 export type ClaimMailboxesMutation = { readonly claimMailboxes: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly actEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly trackedFolderIds: ReadonlyArray<string | null>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly pastExpansionWindowMonths: number, readonly futureExpansionWindowMonths: number, readonly timeZone: string | null, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly ews: { readonly url: string | null, readonly impersonateAddress: string | null, readonly allowInvalidCertificates: boolean, readonly maxConnections: number } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
 
+export type ClaimMailboxWatchesMutationVariables = Exact<{
+  engineId: string;
+  limit: number;
+  leaseSeconds: number;
+}>;
+
+
+export type ClaimMailboxWatchesMutation = { readonly claimMailboxWatches: ReadonlyArray<{ readonly mailboxId: string, readonly leaseId: string, readonly leaseUntil: string, readonly job: MailboxJob, readonly address: string, readonly kind: EmailServerKind, readonly credentialsStatus: CredentialsStatus, readonly incomingEnabled: boolean, readonly outgoingEnabled: boolean, readonly actEnabled: boolean, readonly isForwardMailbox: boolean, readonly deleteForwardedCopies: boolean, readonly cursor: string | null, readonly processEmailFrom: string | null, readonly resyncFrom: string | null, readonly sentFolder: string | null, readonly trackedFolders: ReadonlyArray<string>, readonly trackedFolderIds: ReadonlyArray<string | null>, readonly pollIntervalSeconds: number, readonly maxBodyKb: number, readonly pastExpansionWindowMonths: number, readonly futureExpansionWindowMonths: number, readonly timeZone: string | null, readonly incoming: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly outgoing: { readonly host: string, readonly port: number, readonly tls: TlsMode, readonly allowInvalidCertificates: boolean } | null, readonly ews: { readonly url: string | null, readonly impersonateAddress: string | null, readonly allowInvalidCertificates: boolean, readonly maxConnections: number } | null, readonly credentials: { readonly method: MailAuthMethod, readonly username: string, readonly secret: string } | null, readonly forwardSources: ReadonlyArray<{ readonly mailboxId: string, readonly address: string }> }> };
+
 export type ClaimOutgoingEmailsMutationVariables = Exact<{
   limit: number;
   leaseSeconds: number;
@@ -508,6 +517,14 @@ export type ExchangeWritesDueSubscriptionVariables = Exact<{
 
 
 export type ExchangeWritesDueSubscription = { readonly exchangeWritesDue: { readonly cursor: string, readonly mailboxIds: ReadonlyArray<string> } };
+
+export type MailboxesChangedMutationVariables = Exact<{
+  engineId: string;
+  leaseIds: ReadonlyArray<string> | string;
+}>;
+
+
+export type MailboxesChangedMutation = { readonly mailboxesChanged: ReadonlyArray<string> };
 
 export type MarkEmailFailedMutationVariables = Exact<{
   emailId: string;
@@ -537,6 +554,14 @@ export type ReleaseMailboxMutationVariables = Exact<{
 
 export type ReleaseMailboxMutation = { readonly releaseMailbox: { readonly id: string } };
 
+export type ReleaseMailboxWatchesMutationVariables = Exact<{
+  engineId: string;
+  leaseIds: ReadonlyArray<string> | string;
+}>;
+
+
+export type ReleaseMailboxWatchesMutation = { readonly releaseMailboxWatches: number };
+
 export type RenewMailboxLeaseMutationVariables = Exact<{
   mailboxId: string;
   leaseId: string;
@@ -545,6 +570,15 @@ export type RenewMailboxLeaseMutationVariables = Exact<{
 
 
 export type RenewMailboxLeaseMutation = { readonly renewMailboxLease: string };
+
+export type RenewMailboxWatchesMutationVariables = Exact<{
+  engineId: string;
+  leaseIds: ReadonlyArray<string> | string;
+  leaseSeconds: number;
+}>;
+
+
+export type RenewMailboxWatchesMutation = { readonly renewMailboxWatches: ReadonlyArray<string> };
 
 export type ReportCalendarWritesMutationVariables = Exact<{
   mailboxId: string;
@@ -674,13 +708,17 @@ export interface Operations {
   readonly ClaimCalendarWrites: { readonly result: ClaimCalendarWritesMutation; readonly variables: ClaimCalendarWritesMutationVariables };
   readonly ClaimContactWrites: { readonly result: ClaimContactWritesMutation; readonly variables: ClaimContactWritesMutationVariables };
   readonly ClaimMailboxes: { readonly result: ClaimMailboxesMutation; readonly variables: ClaimMailboxesMutationVariables };
+  readonly ClaimMailboxWatches: { readonly result: ClaimMailboxWatchesMutation; readonly variables: ClaimMailboxWatchesMutationVariables };
   readonly ClaimOutgoingEmails: { readonly result: ClaimOutgoingEmailsMutation; readonly variables: ClaimOutgoingEmailsMutationVariables };
   readonly ClaimTaskWrites: { readonly result: ClaimTaskWritesMutation; readonly variables: ClaimTaskWritesMutationVariables };
   readonly ExchangeWritesDue: { readonly result: ExchangeWritesDueSubscription; readonly variables: ExchangeWritesDueSubscriptionVariables };
+  readonly MailboxesChanged: { readonly result: MailboxesChangedMutation; readonly variables: MailboxesChangedMutationVariables };
   readonly MarkEmailFailed: { readonly result: MarkEmailFailedMutation; readonly variables: MarkEmailFailedMutationVariables };
   readonly MarkEmailSent: { readonly result: MarkEmailSentMutation; readonly variables: MarkEmailSentMutationVariables };
   readonly ReleaseMailbox: { readonly result: ReleaseMailboxMutation; readonly variables: ReleaseMailboxMutationVariables };
+  readonly ReleaseMailboxWatches: { readonly result: ReleaseMailboxWatchesMutation; readonly variables: ReleaseMailboxWatchesMutationVariables };
   readonly RenewMailboxLease: { readonly result: RenewMailboxLeaseMutation; readonly variables: RenewMailboxLeaseMutationVariables };
+  readonly RenewMailboxWatches: { readonly result: RenewMailboxWatchesMutation; readonly variables: RenewMailboxWatchesMutationVariables };
   readonly ReportCalendarWrites: { readonly result: ReportCalendarWritesMutation; readonly variables: ReportCalendarWritesMutationVariables };
   readonly ReportContactWrites: { readonly result: ReportContactWritesMutation; readonly variables: ReportContactWritesMutationVariables };
   readonly ReportMailboxCoverage: { readonly result: ReportMailboxCoverageMutation; readonly variables: ReportMailboxCoverageMutationVariables };

@@ -255,6 +255,11 @@ export function undecidedOnEntry(data: Fields): string[] {
   return strings(data, 'undecidedMessages', '');
 }
 
+/** The watch leases a renewMailboxWatches or mailboxesChanged answer names (those the engine no longer holds). */
+export function leaseIdsOnEntry(data: Fields, field: 'renewMailboxWatches' | 'mailboxesChanged'): string[] {
+  return strings(data, field, '');
+}
+
 /** The new lease end a renewMailboxLease answer gives. */
 export function leaseEndOnEntry(data: Fields): Date {
   return new Date(date(data, 'renewMailboxLease', ''));

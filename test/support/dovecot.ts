@@ -24,6 +24,8 @@ export interface DovecotOptions {
   readonly sentFolder?: boolean;
   /** Override the advertised IMAP capabilities (Dovecot's `imap_capability`), e.g. to hide CONDSTORE or UIDPLUS. */
   readonly imapCapability?: string;
+  /** IMAP connections the server must hold at once (benchmarks: a thousand IDLE-ing mailboxes, twice); default Dovecot's limits. */
+  readonly connections?: number;
 }
 
 export interface DeliverOptions {
@@ -228,6 +230,12 @@ function dovecotConfig(input: {
     ? `default_login_user = dovenull\ndefault_internal_user = dovecot\n`
     : `default_login_user = ${owner.name}\ndefault_internal_user = ${owner.name}\ndefault_internal_group = ${groupName()}\n`;
   const chroot = isRoot ? '' : '  chroot =\n';
+  // Many connections: login processes in high-performance mode, and imap processes that serve many clients each
+  // (all mail runs as one uid), instead of a process per connection.
+  const many = options.connections;
+  const limits = many ? `default_process_limit = ${many + 100}\ndefault_client_limit = ${many * 2 + 100}\n` : '';
+  const loginLimits = many ? `  service_count = 0\n  process_min_avail = 2\n  client_limit = ${many + 100}\n` : '';
+  const imapLimits = many ? `service imap {\n  service_count = 0\n  client_limit = 50\n  process_limit = ${many + 100}\n  vsz_limit = 1G\n}\n` : '';
   const sent = options.sentFolder === false ? '' : `  mailbox Sent {\n    special_use = \\Sent\n    auto = subscribe\n  }\n`;
   return `# Written by test/support/dovecot.ts for one test file.
 protocols = imap pop3
@@ -241,7 +249,7 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 # Wrong-password tests should not wait the default 2 s.
 auth_failure_delay = 0
-${users}mail_location = maildir:${mailRoot}/%u
+${limits}${users}mail_location = maildir:${mailRoot}/%u
 # POP3 UIDLs stable across sessions (RFC 1939 7).
 pop3_uidl_format = %08Xu%08Xv
 mail_fsync = never
@@ -265,8 +273,8 @@ namespace inbox {
   inbox = yes
   separator = /
 ${sent}}
-service imap-login {
-${chroot}  inet_listener imap {
+${imapLimits}service imap-login {
+${loginLimits}${chroot}  inet_listener imap {
     address = 127.0.0.1
     port = ${ports.imap}
   }

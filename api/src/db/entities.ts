@@ -15,6 +15,7 @@ import { ExchangeContactLink } from '../tracking/exchange-contacts/exchange-cont
 import { ActivitySyncConflict } from '../activities/activity-sync-conflict.entity';
 import { ContactSyncConflict } from '../records/contact-sync-conflict.entity';
 import { MailboxServerFolder } from '../mail/mailbox-server-folder.entity';
+import { WatchEngine } from '../mail/watch-engine.entity';
 import { MailboxAlert } from '../mail/mailbox-alert.entity';
 import { QuarantinedMessage } from '../mail/quarantined-message.entity';
 import { MailboxItem } from '../mail/mailbox-item.entity';
@@ -80,6 +81,7 @@ export const ENTITIES = [
   ActivitySyncConflict,
   ContactSyncConflict,
   MailboxServerFolder,
+  WatchEngine,
   OrganizationEmailSettings,
   TrackingTokenCounter,
   Queue,

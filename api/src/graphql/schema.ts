@@ -13,6 +13,7 @@ import { EmailServerProfileResolver } from '../mail/email-server-profile.resolve
 import { EmailSettingsResolver } from '../mail/email-settings.resolver';
 import { MailboxConfigResolver } from '../mail/mailbox-config.resolver';
 import { MailboxSyncResolver } from '../mail/mailbox-sync.resolver';
+import { MailboxWatchResolver } from '../mail/mailbox-watch.resolver';
 import { FolderTrackingRuleResolver, MailboxResolver } from '../mail/mailbox.resolver';
 import { SyncMetricsResolver } from '../mail/sync-metrics.resolver';
 import { QueueResolver } from '../queues/queue.resolver';
@@ -61,6 +62,7 @@ export const RESOLVERS = [
   QueueResolver,
   TrackingResolver,
   MailboxSyncResolver,
+  MailboxWatchResolver,
   LiveResolver,
 ] as const;
 

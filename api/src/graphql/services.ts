@@ -14,6 +14,7 @@ import type { EmailSettingsService } from '../mail/email-settings.service';
 import type { EmailServerProfileService } from '../mail/email-server-profile.service';
 import type { MailboxConfigService } from '../mail/mailbox-config.service';
 import type { MailboxSyncService } from '../mail/mailbox-sync.service';
+import type { MailboxWatchService } from '../mail/mailbox-watch.service';
 import type { MailboxService } from '../mail/mailbox.service';
 import type { SyncMetricsService } from '../mail/sync-metrics.service';
 import type { QueueService } from '../queues/queue.service';
@@ -84,6 +85,8 @@ export interface Services {
   readonly credentials: CredentialCipher;
   /** The sync engine's mailbox claims, leases and reports. */
   readonly mailboxSync: MailboxSyncService;
+  /** The sync engine's watch leases: which engine holds each mailbox's push connection. */
+  readonly mailboxWatch: MailboxWatchService;
   readonly profiles: EmailServerProfileService;
   readonly mailboxConfig: MailboxConfigService;
   /** The sync dashboard's figures over time, and the prune that bounds their history. */

@@ -2,6 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import type { LiveEventLog, MailboxChange } from '../live/live-event-log';
 import { effectiveState } from './forwarded-state';
 import { IncomingMethod } from './mail-enums';
+import { dropMailboxWatches } from './mailbox-watch-drop';
 import { Mailbox } from './mailbox.entity';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
 
@@ -9,9 +10,14 @@ import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organizat
 // a mailbox query would show. Each change is staged in the transaction that makes it (published only
 // if it commits); the outbox keeps one event per mailbox per transaction (live-event-log.ts).
 
-/** Stages `change` for each mailbox, in the transaction `em` belongs to. */
+/**
+ * Stages `change` for each mailbox, in the transaction `em` belongs to. Every configuration change passes here,
+ * so here it also drops the mailboxes' watches: the watching engine connects again with the new settings.
+ */
 export async function stageMailboxChanges(live: LiveEventLog, em: EntityManager, mailboxIds: Iterable<string>, change: MailboxChange): Promise<void> {
-  for (const mailboxId of new Set(mailboxIds)) await live.stage(em, { topic: 'MAILBOX', mailboxId, change });
+  const ids = [...new Set(mailboxIds)];
+  for (const mailboxId of ids) await live.stage(em, { topic: 'MAILBOX', mailboxId, change });
+  if (change === 'CONFIGURATION') await dropMailboxWatches(em, ids);
 }
 
 /** Stages CONFIGURATION for every mailbox of these email server profiles (the profile is part of what a mailbox query shows). */

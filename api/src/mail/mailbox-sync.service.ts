@@ -37,6 +37,8 @@ export const MAILBOX_LEASE_SECONDS = { min: 5, max: 3600, default: 120 } as cons
 /** The longest wait an engine may ask for after a successful sync. */
 const MAX_NEXT_SYNC_SECONDS = 86_400;
 const DEFAULT_POLL_SECONDS = 60;
+/** A watched mailbox hears of new mail at once; its poll only catches what IDLE cannot see (other folders, a missed push). */
+const WATCHED_POLL_SECONDS = 900;
 
 const SYNC_WORK = 'claim mailboxes and report on them';
 
@@ -130,7 +132,7 @@ export class MailboxSyncService {
       await em
         .createQueryBuilder()
         .update(Mailbox)
-        .set({ leaseId, leaseOwner: engineId, leaseUntil: until, updatedAt: now })
+        .set({ leaseId, leaseOwner: engineId, leaseUntil: until, watchChangedAt: null, updatedAt: now })
         .where('id = :id', { id: candidate.id })
         .execute();
       const job = candidate.testRequestedAt !== null ? MailboxJob.TEST : MailboxJob.SYNC;
@@ -186,7 +188,7 @@ export class MailboxSyncService {
           code,
           message: clip(report.message, 1000),
           itemsProcessed: report.itemsProcessed,
-          nextSyncInSeconds: next ?? null,
+          nextSyncInSeconds: nextAfterWatch(mailbox, next ?? null, now),
         },
         { now, pollIntervalSeconds: profile?.pollIntervalSeconds ?? DEFAULT_POLL_SECONDS, lastAlert: await this.newestAlert(em, id), random: Math.random() },
       );
@@ -373,6 +375,16 @@ export class MailboxSyncService {
   }
 }
 
+
+/**
+ * When a mailbox another process watches (IMAP IDLE, mailbox-watch.service.ts) syncs next: at once when its watcher
+ * saw new mail during this run; else polling is only the safety net, so at most every WATCHED_POLL_SECONDS.
+ */
+function nextAfterWatch(mailbox: Mailbox, asked: number | null, now: Date): number | null {
+  if (mailbox.watchChangedAt) return 0;
+  const watched = mailbox.watchLeaseId !== null && mailbox.watchLeaseUntil !== null && mailbox.watchLeaseUntil >= now;
+  return asked ?? (watched ? WATCHED_POLL_SECONDS : null);
+}
 
 function checkLeaseSeconds(leaseSeconds: number): void {
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < MAILBOX_LEASE_SECONDS.min || leaseSeconds > MAILBOX_LEASE_SECONDS.max) {

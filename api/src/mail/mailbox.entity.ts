@@ -166,6 +166,23 @@ export class Mailbox {
   @DateTimeColumn({ nullable: true })
   leaseUntil: Date | null;
 
+  // --- The watch lease (mailbox-watch.service.ts): one engine holds the mailbox's IMAP IDLE, apart from the work lease ---
+
+  @Index()
+  @Column('varchar', { length: 36, nullable: true })
+  watchLeaseId: string | null;
+
+  /** Which engine watches the mailbox (its ENGINE_ID). */
+  @Column('varchar', { length: 100, nullable: true })
+  watchEngineId: string | null;
+
+  @DateTimeColumn({ nullable: true })
+  watchLeaseUntil: Date | null;
+
+  /** When the watching engine last saw new mail; cleared by the next work claim, so a change during a sync is not lost. */
+  @DateTimeColumn({ nullable: true })
+  watchChangedAt: Date | null;
+
   @Field(() => Int, { description: 'Transient failures in a row; reset by a successful sync.' })
   @Column('int', { default: 0 })
   failureCount: number;

@@ -1,4 +1,5 @@
 import type { MailboxWork, OutgoingEmail } from '../hub-types.js';
+import type { OpenPush } from './mailbox-watcher.js';
 import type { MailSender } from '../mail/mail-sender.js';
 import type { CalendarSource, ChannelCheck, ContactSource, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
 
@@ -33,6 +34,8 @@ export interface MailConnectors {
    * profiles and for Exchange, which files the copy itself (SendAndSaveCopy).
    */
   sentFolder(transport: OutgoingEmail['transport']): (MailSource & SentFolder) | null;
+  /** The push connection of a watched mailbox (IMAP IDLE on INBOX; mailbox-watcher.ts); absent where none is built. */
+  push?: OpenPush;
   /** Closes pooled connections (shutdown). */
   closeAll(): Promise<void>;
 }

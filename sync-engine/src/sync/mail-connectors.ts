@@ -4,6 +4,7 @@ import type { EwsAccount, EwsCredentials, EwsServices, EwsServicesOptions } from
 import type { EwsFolderConfig } from '../mail/ews/ews-source.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
+import { watchInbox } from '../mail/imap/imap-watch.js';
 import type { MailSender } from '../mail/mail-sender.js';
 import { MailError } from '../mail/mail-error.js';
 import type { CalendarSource, ChannelCheck, ContactSource, Credentials, Endpoint, MailSource, SentFolder, TaskSource } from '../mail/mail-source.js';
@@ -16,6 +17,7 @@ import type * as EwsAdapters from './ews-adapters.js';
 let ewsAdapters: typeof EwsAdapters | null = null;
 /** The EWS adapters, loaded when the first Exchange mailbox needs them (see ews-adapters.ts). */
 const ews = (): typeof EwsAdapters => (ewsAdapters ??= require('./ews-adapters.js') as typeof EwsAdapters);
+import type { OpenPush } from './mailbox-watcher.js';
 
 /**
  * The real protocol adapters: IMAP (imapflow), POP3 (node-pop3), SMTP (nodemailer, pooled per server and user),
@@ -36,6 +38,11 @@ export class RealMailConnectors implements MailConnectors {
   private get ews(): EwsServices {
     return (this.ewsServices ??= new (ews().EwsServices)({ ...this.ewsOptions, logger: this.log }));
   }
+
+  readonly push: OpenPush = async (work, handlers) => {
+    const { watch, missed } = await watchInbox(endpointOf(incomingOf(work)), credentialsOf(work.credentials, work.address), work.cursor, handlers, this.log);
+    return { connection: watch, missed };
+  };
 
   incoming(work: MailboxWork): MailSource {
     if (work.kind === 'EXCHANGE_EWS') {

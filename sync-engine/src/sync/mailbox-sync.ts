@@ -19,8 +19,10 @@ export interface MailboxSyncOptions {
   /** The largest trackEmails request the hub takes (HUB_MAX_REQUEST_MB). */
   readonly maxRequestBytes: number;
   readonly leaseSeconds: number;
-  /** How long one claim may wait in IMAP IDLE for new mail; 0: no IDLE. */
+  /** How long one claim may wait in IMAP IDLE (or EWS notifications) for new mail; 0: no IDLE. */
   readonly idleSeconds: number;
+  /** IMAP mailboxes are watched outside the work slots (mailbox-watcher.ts): a job syncs and hands back without IDLE. */
+  readonly imapWatched?: boolean;
   readonly reconcileIntervalSeconds: number;
   /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 15 s) when the hub does not wake it first. */
   readonly calendarWritePollMs?: number;
@@ -90,8 +92,8 @@ export class MailboxSync {
         this.log.info({ ...log, ...coverage }, 'mailbox reconciled');
       }
       let idled = false;
-      // IMAP IDLE, or EWS notifications; POP3 has no push.
-      if (this.options.idleSeconds > 0 && (work.kind === 'IMAP_SMTP' || work.kind === 'EXCHANGE_EWS')) {
+      // IMAP IDLE (unless the watcher holds it), or EWS notifications; POP3 has no push.
+      if (this.options.idleSeconds > 0 && ((work.kind === 'IMAP_SMTP' && !this.options.imapWatched) || work.kind === 'EXCHANGE_EWS')) {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
         // The hub wakes a mailbox that syncs appointments and tasks when its owner's change in the CRM: the wait ends, the writes go out.
         let hubAsked = false;
