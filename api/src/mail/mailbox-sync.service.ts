@@ -37,8 +37,11 @@ export const MAILBOX_LEASE_SECONDS = { min: 5, max: 3600, default: 120 } as cons
 /** The longest wait an engine may ask for after a successful sync. */
 const MAX_NEXT_SYNC_SECONDS = 86_400;
 const DEFAULT_POLL_SECONDS = 60;
-/** A watched mailbox hears of new mail at once; its poll only catches what IDLE cannot see (other folders, a missed push). */
-const WATCHED_POLL_SECONDS = 900;
+/**
+ * A watched mailbox hears of new mail in INBOX at once; this poll catches what IDLE cannot see (Sent, tracked folders, a
+ * missed push), as often as the engine's default IDLE_SECONDS re-read a mailbox that IDLE-d inside its claim.
+ */
+const WATCHED_POLL_SECONDS = 300;
 
 const SYNC_WORK = 'claim mailboxes and report on them';
 
@@ -378,7 +381,7 @@ export class MailboxSyncService {
 
 /**
  * When a mailbox another process watches (IMAP IDLE, mailbox-watch.service.ts) syncs next: at once when its watcher
- * saw new mail during this run; else polling is only the safety net, so at most every WATCHED_POLL_SECONDS.
+ * saw new mail during this run; else when its engine asked, or after WATCHED_POLL_SECONDS.
  */
 function nextAfterWatch(mailbox: Mailbox, asked: number | null, now: Date): number | null {
   if (mailbox.watchChangedAt) return 0;

@@ -23,6 +23,8 @@ export interface MailboxSyncOptions {
   readonly idleSeconds: number;
   /** IMAP mailboxes are watched outside the work slots (mailbox-watcher.ts): a job syncs and hands back without IDLE. */
   readonly imapWatched?: boolean;
+  /** Whether this process's watcher holds the mailbox's push connection (then the job asks to be read again after IDLE_SECONDS). */
+  readonly watchedHere?: (mailboxId: string) => boolean;
   readonly reconcileIntervalSeconds: number;
   /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 15 s) when the hub does not wake it first. */
   readonly calendarWritePollMs?: number;
@@ -119,7 +121,10 @@ export class MailboxSync {
         }
       }
       // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.
-      report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted, nextSyncInSeconds: idled || shutdown.aborted ? 0 : null, ...this.takeActResults(work) };
+      // A watched IMAP mailbox (no IDLE here) is read again after IDLE_SECONDS, as after an IDLE in the claim: the
+      // watcher sees INBOX only, and Sent and tracked folders must not wait longer than they did before.
+      const rereadIn = this.options.watchedHere?.(work.mailboxId) && this.options.idleSeconds > 0 ? this.options.idleSeconds : null;
+      report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted, nextSyncInSeconds: idled || shutdown.aborted ? 0 : rereadIn, ...this.takeActResults(work) };
     } catch (error) {
       const verdict = classifyFailure(error);
       if (lease.lost.aborted || !verdict) {

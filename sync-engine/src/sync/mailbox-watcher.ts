@@ -69,7 +69,13 @@ export class MailboxWatcher {
     return this.watches.size;
   }
 
-  /** Mailboxes whose connection is listening now. */
+  /** Whether this process holds the mailbox's watch lease (connected or connecting). */
+  holds(mailboxId: string): boolean {
+    for (const watch of this.watches.values()) if (watch.work.mailboxId === mailboxId) return true;
+    return false;
+  }
+
+    /** Mailboxes whose connection is listening now. */
   get listening(): number {
     let n = 0;
     for (const watch of this.watches.values()) if (watch.connection) n++;
