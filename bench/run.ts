@@ -337,6 +337,9 @@ npm run bench -- --only=live --live-seconds=60   # the live fan-out at the issue
 npm run bench -- --n=1000 --seconds=30 --items=10000   # larger samples
 npm run bench -- --only=mail --messages=50000          # the mail benchmark on a larger mailbox
 BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only=mail   # also writes V8 CPU profiles of the api and the engine
+npm run bench -- --only=scale       # the store at 1M and 10M activities (section 7; not in a full run: the 10M dataset takes about an hour to build once)
+npm run bench -- --only=watch       # a thousand IMAP mailboxes in push mode (section 8; not in a full run); --watch-slots=16 for more work slots
+BENCH_MAIL_DATABASE_PREFIX=ab_run npm run bench -- --only=mail   # databases of its own, for two runs side by side
 \`\`\`
 
 The first run (or \`--rebuild\`) also builds the timeline datasets: about 110 s for MariaDB, with PostgreSQL's loading alongside; a whole run with \`--rebuild\` took 5.8 min on this machine.

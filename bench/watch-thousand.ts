@@ -277,7 +277,7 @@ export function watchText(r: WatchReport, commit: string): string {
     ['engine: delivery → mailbox_item row', String(r.engine.n), String(r.engine.missing), `${num(r.engine.p50)} ms`, `${num(r.engine.p95)} ms`, `${num(r.engine.p99)} ms`],
     ['bare imapflow IDLE: delivery → EXISTS', String(r.bare.n), String(r.bare.missing), `${num(r.bare.p50)} ms`, `${num(r.bare.p95)} ms`, `${num(r.bare.p99)} ms`],
   ];
-  return `## 7. A thousand mailboxes in push mode (issue 14, target 3)
+  return `## 8. A thousand mailboxes in push mode (issue 14, target 3)
 
 Measured on ${commit}: \`npm run bench -- --only=watch\`. Dovecot on loopback with ${r.options.mailboxes} users; ${r.options.mailboxes} mailboxes in a fresh MariaDB database (rows inserted in bulk, credentials set through \`setMailboxCredentials\`: ${r.configureSeconds.toFixed(1)} s); the shipped api and engine (MAX_MAILBOXES ${r.options.slots}, WATCH_MAILBOXES 1000, WATCH_LEASE_SECONDS ${r.options.leaseSeconds}) as processes; the bare client is imapflow IDLE-ing on every INBOX in its own process, in the same run. Deliveries: ${r.options.ratePerSecond}/s for ${r.options.seconds} s into random mailboxes (maildir tmp → new). Every mailbox had been synced once ${r.initialSyncSeconds.toFixed(1)} s after the engine started.
 
