@@ -86,7 +86,7 @@ export class Engine {
           () => this.wake.abort(),
         )
       : null;
-    this.sync = new MailboxSync(api, connectors, log, { ...options, imapWatched: watching, watchedHere: (mailboxId) => this.watcher?.holds(mailboxId) ?? false });
+    this.sync = new MailboxSync(api, connectors, log, { ...options, imapWatched: watching, watchedHere: (mailboxId) => (this.watcher ? this.watcher.holds(mailboxId) || this.watcher.hasRoom : false) });
     this.outgoing = new OutgoingSender(api, connectors, log, options);
   }
 

@@ -23,7 +23,10 @@ export interface MailboxSyncOptions {
   readonly idleSeconds: number;
   /** IMAP mailboxes are watched outside the work slots (mailbox-watcher.ts): a job syncs and hands back without IDLE. */
   readonly imapWatched?: boolean;
-  /** Whether this process's watcher holds the mailbox's push connection (then the job asks to be read again after IDLE_SECONDS). */
+  /**
+   * Whether this process's watcher holds the mailbox's push connection, or has room to claim it (a first sync often ends
+   * before the watcher's claim): then the job asks to be read again after IDLE_SECONDS.
+   */
   readonly watchedHere?: (mailboxId: string) => boolean;
   readonly reconcileIntervalSeconds: number;
   /** While a mailbox syncing appointments waits for mail, how often it looks for appointments made in the CRM (default 15 s) when the hub does not wake it first. */

@@ -69,6 +69,11 @@ export class MailboxWatcher {
     return this.watches.size;
   }
 
+  /** Below WATCH_MAILBOXES: every watchable mailbox nobody watches is claimed within a claim interval. */
+  get hasRoom(): boolean {
+    return this.watches.size < this.options.maxWatches;
+  }
+
   /** Whether this process holds the mailbox's watch lease (connected or connecting). */
   holds(mailboxId: string): boolean {
     for (const watch of this.watches.values()) if (watch.work.mailboxId === mailboxId) return true;
