@@ -13,6 +13,8 @@ const API_MAIN = path.join(ROOT, 'api', 'dist', 'main.js');
 
 export interface ApiProcesses {
   readonly graphqlUrl: string;
+  /** The process started (with API_PROCESSES=1, the one that serves). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startApiProcesses(database: string, count: number): Promis
   }
   return {
     graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -13,6 +13,9 @@ import { BlobStore } from '../../api/src/attachments/blob-store';
 import { parseGlobalId, toGlobalId } from '../../api/src/common/global-id';
 import { newId } from '../../api/src/common/ids';
 import { User } from '../../api/src/identity/user.entity';
+import type { Principal } from '../../api/src/access/principal';
+import { Privilege } from '../../api/src/access/privileges';
+import { Account } from '../../api/src/records/account.entity';
 import { systemClock } from '../../api/src/platform/clock';
 import type { RecordKind } from '../../api/src/records/record-kind';
 import { DIALECTS, startHub, type StartedHub } from '../support/hub';
@@ -61,6 +64,8 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
   const timeline = async (who: string, recordId: string, variables: Record<string, unknown> = {}): Promise<Timeline> =>
     ok(await hub.gql(TIMELINE, { recordId, first: 100, ...variables }, tokens[who])).timeline;
   const ids = (t: Timeline) => t.edges.map((e) => e.node.id);
+  /** The account's entity and the caller's read scope on it, as the timeline service passes them. */
+  const recordReadOf = (principal: Principal) => ({ entity: Account, scope: hub.services.stores.account.scopeCondition('r', principal, Privilege.READ) });
   const named = (...names: string[]) => names.map((n) => act[n]);
 
   const create = async (who: string, mutation: string, inputType: string, input: Record<string, unknown>): Promise<string> =>
@@ -378,10 +383,11 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
 
     const statements = new TimelinePageStatements(db);
     const later = { occurredAt: at(-5), activityId: rawId(bulkOrder[16]) };
+    const recordRead = recordReadOf(principal);
     const plans: [string, unknown[]][] = [
       // Unfiltered pages: the statement written out once per shape, first and later pages.
-      statements.page(principal, record, undefined, 11),
-      statements.page(principal, record, later, 11),
+      statements.page(principal, record, recordRead, undefined, 11),
+      statements.page(principal, record, recordRead, later, 11),
       // Filtered: the query builder's.
       singleRecordPageQuery(db, principal, record, { kinds: [ActivityKind.EMAIL, ActivityKind.TASK], from: at(-30), search: 'bulk' }, later, 11).getQueryAndParameters(),
     ];
@@ -391,35 +397,45 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
       expect(rows[0].key).toBe(index.name);
       const joined = rows.find((r) => r.table === 'a')!;
       expect(joined).toMatchObject({ type: 'eq_ref', key: 'PRIMARY' });
+      // The record check of the written statements: the record by primary key.
+      const checked = rows.find((r) => r.table === 'r');
+      if (checked) expect(checked).toMatchObject({ type: 'const', key: 'PRIMARY' });
       for (const row of rows) expect(row.Extra ?? '').not.toMatch(/filesort|temporary/i);
     }
 
     // The statement EXPLAINed is the one the API issues.
     hub.database.queries.reset();
     ok(await hub.gql(TIMELINE, { recordId: rec.bulk, first: 10 }, tokens['sam.sales']));
-    const [issued] = statements.page(principal, record, undefined, 11);
+    const [issued] = statements.page(principal, record, recordRead, undefined, 11);
     expect(hub.database.queries.recent).toContain(issued);
+    // A page with rows needs no statement apart for the access check: no other statement reads the account.
+    const accountTable = `\`${db.getMetadata(Account).tableName}\``;
+    expect(hub.database.queries.recent.filter((q) => q.includes(accountTable))).toEqual([issued]);
   });
 
-  it('an unfiltered page written out whole returns what the query builder\'s statement returns, for every scope', async () => {
+  it('an unfiltered page written out whole returns what the query builder\'s statement returns, for every scope, and nothing to a caller who may not read the record', async () => {
     const db = hub.database.dataSource;
     const statements = new TimelinePageStatements(db);
     const access = new AccessService(db);
     const record = { kind: 'account' as const, id: rawId(rec.bulk) };
     const later = { occurredAt: at(-5), activityId: rawId(bulkOrder[16]) };
     const seen: number[] = [];
+    const readers: boolean[] = [];
     for (const who of ['admin', 'maria.manager', 'sam.sales', 'sara.sales', 'nora.north', 'sven.service']) {
       const email = `${who}@demo.crm.test`;
       const principal = await access.principalFor(await db.getRepository(User).findOneByOrFail({ email }), 'session');
+      const mayRead = (await hub.services.stores.account.permitted(principal, await hub.services.stores.account.byIds([record.id]), Privilege.READ)).length === 1;
+      readers.push(mayRead);
       for (const cursor of [undefined, later]) {
         const built = await singleRecordPageQuery(db, principal, record, {}, cursor, 11).getRawMany();
-        const written = await db.query(...statements.page(principal, record, cursor, 11));
-        expect(written).toEqual(built);
-        seen.push(built.length);
+        const written = await db.query(...statements.page(principal, record, recordReadOf(principal), cursor, 11));
+        expect(written).toEqual(mayRead ? built : []);
+        seen.push(written.length);
       }
     }
-    // Some scopes see a full page, some a part of it or nothing: the comparison covers each case.
+    // Some scopes see a full page, some a part of it or nothing; some may read the record, some not.
     expect(Math.max(...seen)).toBe(11);
     expect(new Set(seen).size).toBeGreaterThan(1);
+    expect(new Set(readers).size).toBe(2);
   });
 });

@@ -14,6 +14,12 @@ import type { RecordKind } from '../records/record-kind';
  * (activityReadScope, shared with the builder), the keyset bound written so its first conjunct bounds the
  * index range, and the index order. The driver binds the parameters (its own conversion of dates and lists).
  */
+/** The record a page is of: its entity, and the caller's read scope on its rows (undefined: every row). */
+export interface RecordRead {
+  readonly entity: Function;
+  readonly scope: { readonly condition: string; readonly parameters: ObjectLiteral } | undefined;
+}
+
 export class TimelinePageStatements {
   private readonly columns: string;
   private readonly texts = new Map<string, string>();
@@ -27,26 +33,39 @@ export class TimelinePageStatements {
       .join(', ');
   }
 
-  /** The statement and its parameters, ready for `db.query`. */
-  page(principal: Principal, record: { readonly kind: RecordKind; readonly id: string }, cursor: ActivityCursor | undefined, limit: number): [string, unknown[]] {
+  /**
+   * The statement and its parameters, ready for `db.query`. `recordRead` is the record's entity and the caller's read
+   * scope on it (alias `r`, RecordStore.scopeCondition): the page holds rows only if the caller may read the record, so a page
+   * with rows needs no access check of its own (an empty one does: unreadable, or nothing on it yet).
+   */
+  page(
+    principal: Principal,
+    record: { readonly kind: RecordKind; readonly id: string },
+    recordRead: RecordRead,
+    cursor: ActivityCursor | undefined,
+    limit: number,
+  ): [string, unknown[]] {
     const scope = activityReadScope('a', principal);
-    const parameters: ObjectLiteral = { recordKind: record.kind, recordId: record.id, ...scope?.parameters };
+    const parameters: ObjectLiteral = { recordKind: record.kind, recordId: record.id, ...scope?.parameters, ...recordRead.scope?.parameters };
     if (cursor) Object.assign(parameters, { cursorAt: cursor.occurredAt, cursorId: cursor.activityId });
-    const shape = `${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}|${limit}`;
+    const shape = `${record.kind}|${recordRead.scope?.condition ?? ''}|${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}|${limit}`;
     let text = this.texts.get(shape);
     if (text === undefined) {
-      text = this.write(scope?.condition, Boolean(cursor), limit);
+      text = this.write(recordRead.entity, recordRead.scope?.condition, scope?.condition, Boolean(cursor), limit);
       // Shapes are few (scope kinds × first or later page × page size): no bound needed beyond the page sizes allowed.
       this.texts.set(shape, text);
     }
     return this.db.driver.escapeQueryWithParameters(text, parameters) as [string, unknown[]];
   }
 
-  private write(scope: string | undefined, after: boolean, limit: number): string {
+  private write(recordEntity: Function, recordScope: string | undefined, scope: string | undefined, after: boolean, limit: number): string {
     const e = (name: string) => this.db.driver.escape(name);
     const te = (column: string) => `${e('te')}.${e(column)}`;
     const where = [`${te('recordKind')} = :recordKind AND ${te('recordId')} = :recordId`];
     if (scope) where.push(`(${scope})`);
+    // Uncorrelated: the database decides it once per statement, by primary key.
+    const recordTable = e(this.db.getMetadata(recordEntity).tableName);
+    where.push(`EXISTS (SELECT 1 FROM ${recordTable} ${e('r')} WHERE ${e('r')}.${e('id')} = :recordId${recordScope ? ` AND ${recordScope}` : ''})`);
     if (after) where.push(`${te('occurredAt')} <= :cursorAt`, `(${te('occurredAt')} < :cursorAt OR ${te('activityId')} < :cursorId)`);
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`not a page size: ${limit}`);
     return (

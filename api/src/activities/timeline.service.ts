@@ -172,18 +172,21 @@ export class TimelineService {
     const first = pageSize('first', query.first);
     const cursor = query.after ? decodeTimelineCursor(query.after) : undefined;
     const filter = query.filter ?? {};
-    const readable = this.writer.readable(principal, query.record.kind, query.record.id, 'recordId');
+    const readable = () => this.writer.readable(principal, query.record.kind, query.record.id, 'recordId');
     let raw: Record<string, unknown>[];
     let records: RecordRef[] = [query.record];
-    if (!query.includeRelated) {
+    if (!query.includeRelated && isPlain(filter)) {
+      // The timeline as first shown, and its next pages: one statement, written out once per shape, that returns
+      // rows only when the caller may read the record. An empty page is checked apart: unreadable, or empty.
+      const store = this.stores[query.record.kind];
+      const recordRead = { entity: store.spec.entity, scope: store.scopeCondition('r', principal, Privilege.READ) };
+      raw = await this.db.query<Record<string, unknown>[]>(...this.plainPages.page(principal, query.record, recordRead, cursor, first + 1));
+      if (raw.length === 0) await readable();
+    } else if (!query.includeRelated) {
       // The access check and the page run side by side; the page is dropped unless the record is readable.
-      // Without a filter (the timeline as first shown, and its next pages) the statement is written out once per shape.
-      const page = isPlain(filter)
-        ? this.db.query<Record<string, unknown>[]>(...this.plainPages.page(principal, query.record, cursor, first + 1))
-        : singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getRawMany<Record<string, unknown>>();
-      [, raw] = await Promise.all([readable, page]);
+      [, raw] = await Promise.all([readable(), singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getRawMany<Record<string, unknown>>()]);
     } else {
-      records = [query.record, ...(await this.related(principal, query.record, await readable))];
+      records = [query.record, ...(await this.related(principal, query.record, await readable()))];
       const pageQuery =
         records.length === 1
           ? singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1)

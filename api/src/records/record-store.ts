@@ -47,28 +47,38 @@ export class RecordStore<T extends OwnedRecord> {
 
   /** Adds "the caller may exercise `privilege` on this row" to a query on alias `r`. */
   applyScope(qb: SelectQueryBuilder<ObjectLiteral>, principal: Principal, privilege: Privilege.READ | Privilege.WRITE): void {
+    const scope = this.scopeCondition('r', principal, privilege);
+    if (scope) qb.andWhere(scope.condition, scope.parameters);
+  }
+
+  /**
+   * "The caller may exercise `privilege` on row `alias`" as SQL with named parameters, or undefined when every row
+   * qualifies: within the caller's depth (owner or business units), or shared with them. Its text depends only on
+   * the kind of scope, so statements written once per shape can embed it.
+   */
+  scopeCondition(alias: string, principal: Principal, privilege: Privilege.READ | Privilege.WRITE): { condition: string; parameters: ObjectLiteral } | undefined {
     const entity = RECORD_ACCESS_ENTITY[this.spec.kind];
     const scope = rowScope(principal, depthOf(principal, entity, privilege));
-    if (scope.kind === 'all') return;
-    if (!holds(principal, entity, privilege)) {
-      qb.andWhere('1 = 0');
-      return;
+    if (scope.kind === 'all') return undefined;
+    if (!holds(principal, entity, privilege)) return { condition: '1 = 0', parameters: {} };
+    const e = (name: string) => this.db.driver.escape(name);
+    const column = (name: string) => `${e(alias)}.${e(name)}`;
+    const parameters: ObjectLiteral = { shareUserId: principal.userId, shareKind: this.spec.kind };
+    let within = '1 = 0';
+    if (scope.kind === 'owner') {
+      within = `${column('ownerId')} = :scopeUserId`;
+      parameters.scopeUserId = principal.userId;
+    } else if (scope.kind === 'units') {
+      within = `${column('businessUnitId')} IN (:...scopeUnitIds)`;
+      parameters.scopeUnitIds = scope.unitIds;
     }
-    qb.andWhere(
-      new Brackets((or) => {
-        if (scope.kind === 'owner') or.where('r.ownerId = :scopeUserId', { scopeUserId: principal.userId });
-        else if (scope.kind === 'units') or.where('r.businessUnitId IN (:...scopeUnitIds)', { scopeUnitIds: scope.unitIds });
-        else or.where('1 = 0');
-        const shared = qb
-          .subQuery()
-          .select('s.recordId')
-          .from(RecordShare, 's')
-          .where('s.userId = :shareUserId AND s.recordKind = :shareKind')
-          .andWhere(privilege === Privilege.WRITE ? 's.canWrite = :shareWrite' : '1 = 1')
-          .getQuery();
-        or.orWhere(`r.id IN ${shared}`, { shareUserId: principal.userId, shareKind: this.spec.kind, shareWrite: true });
-      }),
-    );
+    const share = (name: string) => `${e('s')}.${e(name)}`;
+    let shared = `SELECT ${share('recordId')} FROM ${e(this.db.getMetadata(RecordShare).tableName)} ${e('s')} WHERE ${share('userId')} = :shareUserId AND ${share('recordKind')} = :shareKind`;
+    if (privilege === Privilege.WRITE) {
+      shared += ` AND ${share('canWrite')} = :shareWrite`;
+      parameters.shareWrite = true;
+    }
+    return { condition: `(${within} OR ${column('id')} IN (${shared}))`, parameters };
   }
 
   /** One page of the records the caller may read, in keyset order (sort value, then id). */

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { defaultFieldResolver, getNamedType, getNullableType, GraphQLError, isEnumType, isLeafType, isListType, isObjectType, isScalarType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import type { ShareLimits } from './caller-share';
 import { shareOfContext } from './request-share';
 
@@ -46,10 +46,54 @@ export class ExecutionBudget {
   }
 }
 
+// A symbol-keyed property of the operation's context: the fields wrapped below find the operation's budget there.
+const BUDGET = Symbol('execution budget');
+
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/** Leaves whose values are small and bounded by their type: the budget counts the objects and lists they sit in. */
+const isSmallLeaf = (type: GraphQLNamedType): boolean => isEnumType(type) || (isScalarType(type) && SMALL_SCALARS.has(type.name));
+const SMALL_SCALARS = new Set(['ID', 'Int', 'Float', 'Boolean', 'DateTimeISO', 'DateTime', 'Date']);
+
+/**
+ * Puts the execution budget around the fields that spend it: every field with a resolver (where the time goes),
+ * every list, and every leaf whose value can be large (text). Fields that read a small value or one object off
+ * their parent (an id, a date, an enum, an edge's node) are left bare, so the compiled executor reads them
+ * inline; the lists they sit in are counted. Operations without a budget (subscriptions' events, tests) pass straight through.
+ */
+export function budgetedFields(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      // A property holding one object adds nothing to count; lists (their items) and text do.
+      if (!field.resolve && (isLeafType(named) ? isSmallLeaf(named) : !isListType(getNullableType(field.type)))) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const name = field.name;
+      field.resolve = (source, args, context: { [BUDGET]?: ExecutionBudget } | undefined, info) => {
+        const budget = context?.[BUDGET];
+        if (!budget) return resolve(source, args, context, info);
+        budget.enterField(name, Date.now());
+        const result = resolve(source, args, context, info);
+        if (isPromise(result)) {
+          return result.then((value) => {
+            budget.resolved(value);
+            return value;
+          });
+        }
+        budget.resolved(result);
+        return result;
+      };
+    }
+  }
+  return schema;
+}
+
 /**
  * Stops an operation as soon as its answer outgrows the caller's share or (for queries) its time is up: every
- * field after that fails at once, without running its resolver, and the caller gets only the one coded error.
- * Mutations are not cut short in time: each commits as a whole, and an answer that says otherwise would be wrong.
+ * budgeted field after that fails at once, without running its resolver, and the caller gets only the one coded
+ * error. Mutations are not cut short in time: each commits as a whole, and an answer that says otherwise would be
+ * wrong. The fields are wrapped once in the schema (budgetedFields); this hands each operation its budget.
  */
 export function executionBudgetPlugin(): ApolloServerPlugin {
   return {
@@ -59,16 +103,9 @@ export function executionBudgetPlugin(): ApolloServerPlugin {
       const arrivedAt = Date.now();
       let budget: ExecutionBudget | undefined;
       return {
-        async executionDidStart({ operation }) {
-          const spending = new ExecutionBudget(share, operation.operation === 'query' ? arrivedAt + share.timeoutMs : Infinity);
-          budget = spending;
-          const afterField = (_error: Error | null, result: unknown) => spending.resolved(result);
-          return {
-            willResolveField({ info }) {
-              spending.enterField(info.fieldName, Date.now());
-              return afterField;
-            },
-          };
+        async executionDidStart({ operation, contextValue: operationContext }) {
+          budget = new ExecutionBudget(share, operation.operation === 'query' ? arrivedAt + share.timeoutMs : Infinity);
+          Object.defineProperty(operationContext, BUDGET, { value: budget });
         },
         async willSendResponse({ response }) {
           const stopped = budget?.stopped;

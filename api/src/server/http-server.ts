@@ -20,6 +20,7 @@ import type { Services } from '../graphql/services';
 import type { Logger } from '../platform/logger';
 import { shareOf, type CallerShares } from './caller-share';
 import { ConcurrencyGate } from './concurrency-gate';
+import { compiledExecution } from './compiled-execution';
 import { formatError } from './errors';
 import { executionBudgetPlugin } from './execution-budget';
 import { browserToExplorer } from './explorer-redirect';
@@ -56,13 +57,17 @@ export async function createHubServer(options: {
   const { database, services, log, webDistDir, shares, trustProxy = false } = options;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on answers: GraphQL answers depend on who asks and are not cached (Apollo's cache control is off), and
+  // hashing every answer body cost more CPU per timeline page than any field of it. Static files keep theirs.
+  app.set('etag', false);
   // req.ip, which the per-client limits count, comes from X-Forwarded-For only through the proxies trusted here.
   app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
   const httpServer = http.createServer(app);
   const schema = buildApiSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    // The schema comes through the compiled executor (queries run as graphql-jit code, the rest on graphql-js).
+    gateway: compiledExecution(schema),
     // Apollo's CSRF prevention (on by default, kept explicit): a GET or form post must carry a
     // non-simple content type or an apollo-require-preflight header, which a cross-site page cannot send.
     csrfPrevention: true,
