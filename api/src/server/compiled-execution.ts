@@ -12,14 +12,21 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   // Apollo keeps one parsed document per query text (its document store, bounded), so a compiled query lives as
   // long as its document and needs no cache bound of its own.
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null | number>>();
 
   const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     const key = operationName ?? '';
     let query = byName.get(key);
-    if (query === undefined) {
+    if (query === undefined || typeof query === 'number') {
+      // Compiling costs several executions' worth of CPU: a query is compiled once it comes again, so a stream of
+      // queries each sent once (a client's one-offs, or someone making the server compile) runs on graphql-js.
+      const runs = (query ?? 0) + 1;
+      if (runs < COMPILE_AFTER_RUNS) {
+        byName.set(key, runs);
+        return null;
+      }
       const result = compileQuery(schema, document, operationName ?? undefined);
       // Not compiled (jit refuses something): graphql-js runs this document, and reports what is wrong.
       query = isCompiledQuery(result) ? result : null;
@@ -50,6 +57,9 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
     stop: async () => undefined,
   };
 }
+
+/** The run of a query document at which it is compiled; the ones before run on graphql-js. */
+const COMPILE_AFTER_RUNS = 3;
 
 /**
  * graphql-jit reports errors as objects of its own (no `extensions` unless the original error had some), which
