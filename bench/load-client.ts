@@ -122,6 +122,11 @@ export class LoadClient {
     return new LoadClient(fork(__filename, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' }));
   }
 
+  /** The load generator's process. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   run(job: LoadJob): Promise<LoadResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -18,6 +18,8 @@ export interface Peer {
 
 export interface PeerHandle {
   readonly ready: Promise<Peer>;
+  /** The PostGraphile server's process. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export function startPeer(options: { rebuild: boolean }): PeerHandle {
   ready.catch(() => {});
   return {
     ready,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -22,7 +22,7 @@ export const TIMELINE_QUERY = `query Timeline($recordId: ID!, $first: Int, $afte
   }
 }`;
 
-const PEER_QUERY = `query Timeline($recordId: UUID!, $first: Int, $after: Cursor) {
+export const PEER_QUERY = `query Timeline($recordId: UUID!, $first: Int, $after: Cursor) {
   allActivities(condition: { recordId: $recordId }, orderBy: [OCCURRED_AT_DESC, ROW_ID_DESC], first: $first, after: $after) {
     edges { cursor node { rowId kind subject occurredAt direction } }
     pageInfo { hasNextPage endCursor }

@@ -30,7 +30,7 @@ export const CONTENT_SECURITY_POLICY = {
  * downloads) set their own over these.
  */
 export function securityHeaders(): RequestHandler {
-  return helmet({
+  const policy = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       // Not upgrade-insecure-requests: the hub is often reached over plain HTTP on a private network.
@@ -41,4 +41,19 @@ export function securityHeaders(): RequestHandler {
     // HSTS belongs to whatever terminates TLS in front of the hub; over plain HTTP browsers ignore it.
     strictTransportSecurity: false,
   });
+  // The headers do not depend on the request: helmet writes them once here, and every response gets the list
+  // (a dozen middlewares per request cost more than the GraphQL fields of a small answer).
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    removeHeader: () => undefined,
+  };
+  policy({} as never, recorder as never, (err?: unknown) => {
+    if (err) throw err;
+  });
+  if (headers.length === 0) throw new Error('helmet set no headers');
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }
