@@ -230,9 +230,10 @@ export class EwsSource implements MailSource {
    */
   async watch(cursor: string | null, handlers: ExchangeWatchHandlers, signal?: AbortSignal): Promise<{ watch: ExchangeMailboxWatch; missed: boolean }> {
     const session = this.requireSession();
-    const { events } = this.watched();
+    // Taken once: the watch outlives this source, which need not be kept (with its folder list) for it.
+    const { folderIds, events } = this.watched();
     const streaming = this.options.streaming === false ? null : this.streamingOptions();
-    const watch = new ExchangeMailboxWatch(session, () => this.watched().folderIds, events, { streaming, pullIntervalMs: this.options.pullIntervalMs ?? DEFAULT_PULL_INTERVAL_MS, logger: this.options.logger }, handlers);
+    const watch = new ExchangeMailboxWatch(session, () => folderIds, events, { streaming, pullIntervalMs: this.options.pullIntervalMs ?? DEFAULT_PULL_INTERVAL_MS, logger: this.options.logger }, handlers);
     await watch.start(signal);
     try {
       return { watch, missed: await this.inboxChangedSince(cursor, signal) };
