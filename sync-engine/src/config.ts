@@ -13,16 +13,16 @@ export interface Config {
   readonly pollIntervalMs: number;
   /** Names this process in leases (ENGINE_ID; default host name and pid). */
   readonly engineId: string;
-  /** Mailboxes this process works on at once (MAX_MAILBOXES, default 8); IDLE holds one each. */
+  /** Mailboxes this process works on at once (MAX_MAILBOXES, default 8); with WATCH_MAILBOXES 0, a claim waiting in IDLE or on EWS notifications holds one each. */
   readonly maxMailboxes: number;
   readonly leaseSeconds: number;
   /** Messages per trackEmails call (BATCH_SIZE, default 100; the hub takes at most 200). */
   readonly batchSize: number;
   /** The largest trackEmails request the hub takes from the engine (HUB_MAX_REQUEST_MB, default 32: the api's SYNC_MAX_REQUEST_MB). */
   readonly maxRequestBytes: number;
-  /** How long one claim may hold an IMAP IDLE connection before handing the mailbox back (IDLE_SECONDS, default 300); with the watcher on, only Exchange waits in the claim. */
+  /** IDLE_SECONDS (default 300): how often a watched mailbox is read again; with the watcher off, how long one claim may wait in IMAP IDLE or on EWS notifications before handing the mailbox back. */
   readonly idleSeconds: number;
-  /** IMAP mailboxes this process holds IDLE for outside its work slots (WATCH_MAILBOXES, default 1000; 0: IDLE inside the claim, as before). */
+  /** IMAP and Exchange mailboxes whose push connection (IDLE, EWS notifications) this process holds outside its work slots (WATCH_MAILBOXES, default 1000; 0: the wait is inside the claim, as before). */
   readonly watchMailboxes: number;
   /** How long a watch lease lasts unrenewed (WATCH_LEASE_SECONDS, default 60): a killed engine's mailboxes are watched again after at most this. */
   readonly watchLeaseSeconds: number;

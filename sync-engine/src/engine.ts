@@ -29,7 +29,7 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: num
 
 export interface EngineOptions extends MailboxSyncOptions {
   readonly pollIntervalMs: number;
-  /** IMAP mailboxes to hold IDLE for outside the work slots (0: IDLE inside each claim). */
+  /** IMAP and Exchange mailboxes to hold IDLE or EWS notifications for outside the work slots (0: the wait is inside each claim). */
   readonly watchMailboxes?: number;
   readonly watchLeaseSeconds?: number;
   readonly engineId: string;
@@ -82,11 +82,11 @@ export class Engine {
           api,
           push,
           log,
-          { engineId: options.engineId, maxWatches: options.watchMailboxes!, leaseSeconds: options.watchLeaseSeconds ?? 60, claimIntervalMs: options.pollIntervalMs },
+          { engineId: options.engineId, maxWatches: options.watchMailboxes!, leaseSeconds: options.watchLeaseSeconds ?? 60, claimIntervalMs: options.pollIntervalMs, wakeups: options.wakeups },
           () => this.wake.abort(),
         )
       : null;
-    this.sync = new MailboxSync(api, connectors, log, { ...options, imapWatched: watching, watchedHere: (mailboxId) => (this.watcher ? this.watcher.holds(mailboxId) || this.watcher.hasRoom : false) });
+    this.sync = new MailboxSync(api, connectors, log, { ...options, pushWatched: watching, watchedHere: (mailboxId) => (this.watcher ? this.watcher.holds(mailboxId) || this.watcher.hasRoom : false) });
     this.outgoing = new OutgoingSender(api, connectors, log, options);
   }
 

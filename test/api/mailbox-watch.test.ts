@@ -29,8 +29,9 @@ describe.each(DIALECTS)('watch leases on %s', (dialect) => {
     await hub.database.dataSource.query('DELETE FROM watch_engine');
   });
 
-  const watchable = async (count: number, tag: string, kind: 'IMAP_SMTP' | 'POP3_SMTP' = 'IMAP_SMTP') => {
-    const profileId = await insertProfile(hub, { kind: kind as never });
+  const EXCHANGE = { kind: 'EXCHANGE_EWS' as never, incomingHost: null, incomingPort: null, incomingTls: null, outgoingHost: null, outgoingPort: null, outgoingTls: null, ewsUrl: 'https://mail.example.test/EWS/Exchange.asmx' };
+  const watchable = async (count: number, tag: string, kind: 'IMAP_SMTP' | 'POP3_SMTP' | 'EXCHANGE_EWS' = 'IMAP_SMTP') => {
+    const profileId = await insertProfile(hub, kind === 'EXCHANGE_EWS' ? EXCHANGE : { kind: kind as never });
     const ids = await insertMailboxes(hub, owner, count, tag);
     for (const id of ids) await configureMailbox(hub, id, { profileId, username: `${id}@imap`, password: 'watch-secret' });
     return ids.map(mailboxGlobalId);
@@ -52,15 +53,17 @@ describe.each(DIALECTS)('watch leases on %s', (dialect) => {
     failed(await engine(CHANGED, { e: 'x', ids: ['y'.repeat(37)] }), 'BAD_USER_INPUT', 'leaseIds');
   });
 
-  it('hands each IMAP mailbox to one engine, with what it needs to connect; POP3 is not watched', async () => {
-    const imap = await watchable(6, `watch-imap-${dialect}`);
+  it('hands each IMAP and Exchange mailbox to one engine, with what it needs to connect; POP3 is not watched', async () => {
+    const imap = await watchable(4, `watch-imap-${dialect}`);
+    const exchange = await watchable(2, `watch-ews-${dialect}`, 'EXCHANGE_EWS');
     await watchable(2, `watch-pop-${dialect}`, 'POP3_SMTP');
     // At the same moment: which engine gets how many depends on which counts itself alive first; none gets one twice.
     const [a, b] = await Promise.all([claim('engine-a'), claim('engine-b')]);
     const all = [...a, ...b];
     expect(new Set(all.map((w) => w.mailboxId)).size).toBe(all.length);
-    expect(all.map((w) => w.mailboxId).sort()).toEqual([...imap].sort());
-    expect(all[0]).toMatchObject({ kind: 'IMAP_SMTP', credentials: { username: expect.stringMatching(/@imap$/), secret: 'watch-secret' } });
+    expect(all.map((w) => w.mailboxId).sort()).toEqual([...imap, ...exchange].sort());
+    expect(all.find((w) => imap.includes(w.mailboxId))).toMatchObject({ kind: 'IMAP_SMTP', credentials: { username: expect.stringMatching(/@imap$/), secret: 'watch-secret' } });
+    expect(all.find((w) => exchange.includes(w.mailboxId))).toMatchObject({ kind: 'EXCHANGE_EWS', credentials: { secret: 'watch-secret' } });
     // Nothing left: every lease is live.
     expect(await claim('engine-c')).toEqual([]);
     for (const w of all) expect((await row(w.mailboxId)).watchEngineId).toBe(a.includes(w) ? 'engine-a' : 'engine-b');

@@ -44,6 +44,8 @@ describe.each(DIALECTS)('push between the CRM and Exchange while the engine wait
       POLL_INTERVAL_MS: '200',
       LEASE_SECONDS: '30',
       IDLE_SECONDS: '600',
+      // The wait inside the claim, as when watching is off (with it on, exchange-watch.test.ts covers the same push).
+      WATCH_MAILBOXES: '0',
       // The engine's own look for CRM writes would come far too late: only the hub's wake-up can bring the task in time.
       EXCHANGE_WRITES_LOOK_SECONDS: '600',
       RECONCILE_INTERVAL_SECONDS: '0',

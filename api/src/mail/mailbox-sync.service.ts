@@ -380,7 +380,7 @@ export class MailboxSyncService {
 
 
 /**
- * When a mailbox another process watches (IMAP IDLE, mailbox-watch.service.ts) syncs next: at once when its watcher
+ * When a mailbox another process watches (IMAP IDLE, EWS notifications; mailbox-watch.service.ts) syncs next: at once when its watcher
  * saw new mail during this run; else when its engine asked, or after WATCHED_POLL_SECONDS.
  */
 function nextAfterWatch(mailbox: Mailbox, asked: number | null, now: Date): number | null {

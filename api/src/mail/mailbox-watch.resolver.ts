@@ -10,7 +10,7 @@ const LEASE_IDS = `Watch leases from claimMailboxWatches, at most ${MAX_WATCH_LE
 @Resolver()
 export class MailboxWatchResolver {
   @Mutation(() => [MailboxWork], {
-    description: `Sync engine only: takes watch leases on IMAP mailboxes that sync incoming mail and that no engine watches (or whose watch lease ran out), and answers how to connect to each; \`leaseId\` is the watch lease (it names no work lease: syncing still goes through claimMailboxes). limit ${WATCH_CLAIM_LIMIT.min}–${WATCH_CLAIM_LIMIT.max}; leaseSeconds ${WATCH_LEASE_SECONDS.min}–${WATCH_LEASE_SECONDS.max}.`,
+    description: `Sync engine only: takes watch leases on IMAP and Exchange (EWS) mailboxes that sync incoming mail and that no engine watches (or whose watch lease ran out), and answers how to connect to each; \`leaseId\` is the watch lease (it names no work lease: syncing still goes through claimMailboxes). limit ${WATCH_CLAIM_LIMIT.min}–${WATCH_CLAIM_LIMIT.max}; leaseSeconds ${WATCH_LEASE_SECONDS.min}–${WATCH_LEASE_SECONDS.max}.`,
   })
   claimMailboxWatches(
     @Arg('engineId', { description: ENGINE_ID }) engineId: string,

@@ -24,7 +24,7 @@ export const MAX_WATCH_LEASES = 1000;
 const WATCH_WORK = 'watch mailboxes for new mail';
 
 /**
- * The watch lease: which engine holds a mailbox's push connection (IMAP IDLE), apart from the work lease,
+ * The watch lease: which engine holds a mailbox's push connection (IMAP IDLE, EWS notifications), apart from the work lease,
  * so one engine watches a thousand mailboxes while its few work slots sync the ones that changed. The
  * database arbitrates as for work claims (mailbox-sync.service.ts): two engines never watch one mailbox,
  * and a lease that ran out (a killed engine) is anyone's. A configuration change drops the watch
@@ -163,13 +163,13 @@ export class MailboxWatchService {
   }
 }
 
-/**
- * Mailboxes worth a push connection: syncing incoming mail from their own IMAP server (POP3 has no push; Exchange
- * mailboxes keep their notifications inside the work job for now). `m` is the mailbox alias; kinds are constants.
- */
+/** Profile kinds with push: IMAP IDLE, Exchange (EWS) notifications. POP3 has none: it is polled. */
+const PUSH_KINDS = [EmailServerKind.IMAP_SMTP, EmailServerKind.EXCHANGE_EWS].map((kind) => `'${kind}'`).join(', ');
+
+/** Mailboxes worth a push connection: syncing incoming mail from their own IMAP or Exchange server. `m` is the mailbox alias; kinds are constants. */
 function watchableSql(onlyApproved: boolean): string {
   return `${syncableSql('m', onlyApproved)} AND ${readsIncomingSql('m')}
-    AND m.profileId IN (SELECT p.id FROM email_server_profile p WHERE p.kind = '${EmailServerKind.IMAP_SMTP}')`;
+    AND m.profileId IN (SELECT p.id FROM email_server_profile p WHERE p.kind IN (${PUSH_KINDS}))`;
 }
 
 function checkedEngineId(engineId: string): string {

@@ -166,7 +166,7 @@ export class Mailbox {
   @DateTimeColumn({ nullable: true })
   leaseUntil: Date | null;
 
-  // --- The watch lease (mailbox-watch.service.ts): one engine holds the mailbox's IMAP IDLE, apart from the work lease ---
+  // --- The watch lease (mailbox-watch.service.ts): one engine holds the mailbox's IMAP IDLE or EWS notifications, apart from the work lease ---
 
   @Index()
   @Column('varchar', { length: 36, nullable: true })

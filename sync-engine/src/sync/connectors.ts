@@ -34,7 +34,7 @@ export interface MailConnectors {
    * profiles and for Exchange, which files the copy itself (SendAndSaveCopy).
    */
   sentFolder(transport: OutgoingEmail['transport']): (MailSource & SentFolder) | null;
-  /** The push connection of a watched mailbox (IMAP IDLE on INBOX; mailbox-watcher.ts); absent where none is built. */
+  /** The push connection of a watched mailbox (IMAP IDLE on INBOX, EWS notifications; mailbox-watcher.ts); absent where none is built. */
   push?: OpenPush;
   /** Closes pooled connections (shutdown). */
   closeAll(): Promise<void>;

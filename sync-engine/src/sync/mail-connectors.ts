@@ -1,7 +1,7 @@
 import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import type { EwsAccount, EwsCredentials, EwsServices, EwsServicesOptions } from '../mail/ews/ews-service.js';
-import type { EwsFolderConfig } from '../mail/ews/ews-source.js';
+import type { EwsFolderConfig, EwsSource } from '../mail/ews/ews-source.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
 import { watchInbox } from '../mail/imap/imap-watch.js';
@@ -40,18 +40,29 @@ export class RealMailConnectors implements MailConnectors {
   }
 
   readonly push: OpenPush = async (work, handlers) => {
+    if (work.kind === 'EXCHANGE_EWS') {
+      // The source only resolves the folders and holds the session: the watch subscribes to what a sync reads.
+      const source = this.ewsSource(work);
+      await source.open();
+      const { watch, missed } = await source.watch(work.cursor, handlers);
+      return { connection: watch, missed };
+    }
+    if (work.kind === 'POP3_SMTP') throw new MailError('PROTOCOL', 'POP3 has no push: the mailbox is polled');
     const { watch, missed } = await watchInbox(endpointOf(incomingOf(work)), credentialsOf(work.credentials, work.address), work.cursor, handlers, this.log);
     return { connection: watch, missed };
   };
 
   incoming(work: MailboxWork): MailSource {
-    if (work.kind === 'EXCHANGE_EWS') {
-      return new (ews().EwsSource)({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchActFolders: work.actEnabled, logger: this.log });
-    }
+    if (work.kind === 'EXCHANGE_EWS') return this.ewsSource(work);
     const endpoint = endpointOf(incomingOf(work));
     const credentials = credentialsOf(work.credentials, work.address);
     if (work.kind === 'POP3_SMTP') return new Pop3Source({ endpoint, credentials, logger: this.log });
     return new ImapSource({ endpoint, credentials, folders: { inbox: true, sent: work.sentFolder, tracked: work.trackedFolders }, logger: this.log });
+  }
+
+  /** Inbox, Sent and tracked folders; changes in the Calendar, Tasks and Contacts also wake it when the mailbox syncs them. */
+  private ewsSource(work: MailboxWork): EwsSource {
+    return new (ews().EwsSource)({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchActFolders: work.actEnabled, logger: this.log });
   }
 
   calendar(work: MailboxWork): CalendarSource | null {

@@ -21,8 +21,11 @@ export interface MailboxSyncOptions {
   readonly leaseSeconds: number;
   /** How long one claim may wait in IMAP IDLE (or EWS notifications) for new mail; 0: no IDLE. */
   readonly idleSeconds: number;
-  /** IMAP mailboxes are watched outside the work slots (mailbox-watcher.ts): a job syncs and hands back without IDLE. */
-  readonly imapWatched?: boolean;
+  /**
+   * IMAP and Exchange mailboxes are watched outside the work slots (mailbox-watcher.ts): a job syncs and hands back
+   * without waiting in IDLE or on EWS notifications.
+   */
+  readonly pushWatched?: boolean;
   /**
    * Whether this process's watcher holds the mailbox's push connection, or has room to claim it (a first sync often ends
    * before the watcher's claim): then the job asks to be read again after IDLE_SECONDS.
@@ -97,8 +100,9 @@ export class MailboxSync {
         this.log.info({ ...log, ...coverage }, 'mailbox reconciled');
       }
       let idled = false;
-      // IMAP IDLE (unless the watcher holds it), or EWS notifications; POP3 has no push.
-      if (this.options.idleSeconds > 0 && ((work.kind === 'IMAP_SMTP' && !this.options.imapWatched) || work.kind === 'EXCHANGE_EWS')) {
+      // IMAP IDLE or EWS notifications, unless the watcher holds them; POP3 has no push.
+      const pushes = work.kind === 'IMAP_SMTP' || work.kind === 'EXCHANGE_EWS';
+      if (this.options.idleSeconds > 0 && pushes && !this.options.pushWatched) {
         const deadline = Date.now() + this.options.idleSeconds * 1000;
         // The hub wakes a mailbox that syncs appointments and tasks when its owner's change in the CRM: the wait ends, the writes go out.
         let hubAsked = false;
@@ -124,9 +128,10 @@ export class MailboxSync {
         }
       }
       // After IDLE (or on shutdown) the mailbox is due again at once, so it is never left without a listener for long.
-      // A watched IMAP mailbox (no IDLE here) is read again after IDLE_SECONDS, as after an IDLE in the claim: the
-      // watcher sees INBOX only, and Sent and tracked folders must not wait longer than they did before.
-      const rereadIn = this.options.watchedHere?.(work.mailboxId) && this.options.idleSeconds > 0 ? this.options.idleSeconds : null;
+      // A watched mailbox (no wait here) is read again after IDLE_SECONDS, as after a wait in the claim: the IMAP
+      // watcher sees INBOX only, and Sent, tracked folders and (Exchange) CRM writes must not wait longer than they did
+      // before. POP3 keeps its profile's poll interval.
+      const rereadIn = pushes && this.options.watchedHere?.(work.mailboxId) && this.options.idleSeconds > 0 ? this.options.idleSeconds : null;
       report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted, nextSyncInSeconds: idled || shutdown.aborted ? 0 : rereadIn, ...this.takeActResults(work) };
     } catch (error) {
       const verdict = classifyFailure(error);

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { HubApi } from '../api-client.js';
 import type { MailboxWork } from '../hub-types.js';
 import type { Log } from '../logger.js';
+import type { HubWakeupSource } from './hub-wakeups.js';
 
 /** A held push connection to one mailbox. */
 export interface PushConnection {
@@ -9,8 +10,9 @@ export interface PushConnection {
 }
 
 /**
- * Opens the push connection of a claimed mailbox (mail-connectors.ts: IMAP IDLE on INBOX). Resolves once it listens,
- * with `missed` when mail arrived since the last sync; throws when it cannot connect.
+ * Opens the push connection of a claimed mailbox (mail-connectors.ts: IMAP IDLE on INBOX; for Exchange, an EWS
+ * streaming or pull subscription on the folders the mailbox syncs). Resolves once it listens, with `missed` when mail
+ * arrived since the last sync; throws when it cannot connect.
  */
 export type OpenPush = (work: MailboxWork, handlers: { onNewMail(): void; onClosed(reason: string): void }) => Promise<{ connection: PushConnection; missed: boolean }>;
 
@@ -25,6 +27,11 @@ export interface MailboxWatcherOptions {
   readonly connectConcurrency?: number;
   /** Reconnection waits after a connection ends: doubling from the first to the last. */
   readonly retryMs?: { readonly first: number; readonly last: number };
+  /**
+   * The hub's word that appointments, contacts or tasks of a mailbox's owner changed in the CRM (exchangeWritesDue):
+   * a watched mailbox that syncs them is made due, so a work slot writes them to Exchange at once.
+   */
+  readonly wakeups?: HubWakeupSource;
 }
 
 /** Watch leases named in one renew, release or change call (the hub takes at most 1000). */
@@ -39,6 +46,8 @@ interface Watch {
   failures: number;
   retry: NodeJS.Timeout | null;
   ended: boolean;
+  /** Stops hearing the hub's wake-ups for the mailbox. */
+  stopHearing: (() => void) | null;
 }
 
 /**
@@ -80,7 +89,7 @@ export class MailboxWatcher {
     return false;
   }
 
-    /** Mailboxes whose connection is listening now. */
+  /** Mailboxes whose connection is listening now. */
   get listening(): number {
     let n = 0;
     for (const watch of this.watches.values()) if (watch.connection) n++;
@@ -126,7 +135,9 @@ export class MailboxWatcher {
       this.end(old);
       this.watches.delete(leaseId);
     }
-    const watch: Watch = { work, connection: null, failures: 0, retry: null, ended: false };
+    const watch: Watch = { work, connection: null, failures: 0, retry: null, ended: false, stopHearing: null };
+    // Before, a job waiting on EWS notifications heard these itself; now no job waits, so the watch hears them.
+    if (work.actEnabled && this.options.wakeups) watch.stopHearing = this.options.wakeups.on(work.mailboxId, () => this.noteChange(work.leaseId));
     this.watches.set(work.leaseId, watch);
     this.waitingToConnect.push(watch);
     this.pump();
@@ -225,6 +236,8 @@ export class MailboxWatcher {
 
   private end(watch: Watch): void {
     watch.ended = true;
+    watch.stopHearing?.();
+    watch.stopHearing = null;
     if (watch.retry) clearTimeout(watch.retry);
     watch.connection?.close();
     watch.connection = null;

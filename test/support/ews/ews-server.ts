@@ -23,6 +23,7 @@ import { getUserConfiguration, owaUserOptions, UserConfigurationStore, workHours
  *   ews.sent('sam@corp.test')                               // what CreateItem sent: raw MIME and recipients
  *   ews.failNext('SyncFolderItems', 'InvalidSyncState')     // ServerBusy | Unauthorized | AccessDenied | DropConnection
  *   ews.requests()                                          // operation, account, mailbox: never passwords or bodies
+ *   ews.dropStreams('sam@corp.test')                        // open GetStreamingEvents connections cut; forgetSubscriptions: Exchange restarted
  *
  *   ews.addCalendarItem('sam@corp.test', { uid, subject, start, end, organizer, required })   // then updateCalendarItem
  *   ews.renameFolder / moveFolder / deleteFolder                                            // as in Outlook
@@ -264,6 +265,13 @@ export interface StartedEwsServer {
   failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number }): void;
   /** Exchange restarted: the mailbox's open streaming connections drop, and its subscriptions are gone (ErrorSubscriptionNotFound). */
   forgetSubscriptions(address: string): void;
+  /**
+   * The network between client and server broke (a load balancer's idle cut, a proxy restart): the mailbox's open
+   * streaming connections drop without ConnectionStatus Closed; its subscriptions stay, and their events wait for the next connection.
+   */
+  dropStreams(address: string): number;
+  /** GetStreamingEvents connections open now for the mailbox. */
+  openStreams(address: string): number;
   /** The password was reset (in Active Directory): sign-ins with the old one are refused; connections NTLM signed in already stay so. */
   setPassword(address: string, password: string): void;
   requests(): EwsRequestLog[];
@@ -1500,6 +1508,13 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       box.subscriptions.clear();
       for (const stream of streams) if (stream.box === box) stream.drop();
     },
+    dropStreams(address) {
+      const box = mailboxOf(address);
+      const open = [...streams].filter((stream) => stream.box === box);
+      for (const stream of open) stream.drop();
+      return open.length;
+    },
+    openStreams: (address) => [...streams].filter((stream) => stream.box === mailboxOf(address)).length,
     setPassword(address, password) {
       mailboxOf(address).password = password;
     },

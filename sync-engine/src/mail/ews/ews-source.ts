@@ -10,7 +10,8 @@ import { getMime, type FetchedItem } from './ews-get-mime.js';
 import { findItems, listFolders, moveToDeletedItems, syncFolderItems, wellKnownFolderIds, MAX_SYNC_CHANGES, type ListedItem } from './ews-operations.js';
 import { formatEwsRef, parseEwsRef } from './ews-ref.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
-import { EwsStreamingWatch } from './ews-streaming.js';
+import { EwsStreamingWatch, type StreamingWatchOptions } from './ews-streaming.js';
+import { ExchangeMailboxWatch, PULL_TIMEOUT_MINUTES, type ExchangeWatchHandlers } from './ews-watch.js';
 
 /** Which folders a mailbox reads, besides Inbox. */
 export interface EwsFolderConfig {
@@ -34,7 +35,7 @@ export interface EwsSourceOptions {
   readonly pullIntervalMs?: number;
   /** Streaming notifications when the server grants them (default); false: pull notifications only. */
   readonly streaming?: boolean;
-  /** Also wake waitForChange when the Calendar, the Tasks or the Contacts folder changes (the mailbox synchronizes appointments, contacts and tasks). */
+  /** Also wake waitForChange (and tell a watch) when the Calendar, the Tasks or the Contacts folder changes (the mailbox synchronizes appointments, contacts and tasks). */
   readonly watchActFolders?: boolean;
 }
 
@@ -53,8 +54,6 @@ const REFS_CHUNK = 10;
 const GET_ITEM_BYTES = 2 * 1024 * 1024;
 const GET_ITEM_ITEMS = 100;
 const DEFAULT_PULL_INTERVAL_MS = 15_000;
-// Messages.xsd PullSubscriptionRequest/Timeout: minutes without GetEvents before Exchange drops the subscription.
-const PULL_TIMEOUT_MINUTES = 10;
 
 /**
  * One mailbox over EWS: Inbox, Sent Items and tracked folders, each read with SyncFolderItems; the cursor holds
@@ -216,16 +215,66 @@ export class EwsSource implements MailSource {
   async waitForChange(maxMs: number, signal?: AbortSignal): Promise<'changed' | 'timeout'> {
     const session = this.requireSession();
     if (!this.streaming && this.options.streaming !== false) {
-      const { credentials } = this.options.account;
-      this.streaming = new EwsStreamingWatch(session, () => this.watched().folderIds, this.watched().events, {
-        allowInvalidCertificates: this.options.account.connection.allowInvalidCertificates,
-        ntlm: credentials.method === 'NTLM' ? { username: credentials.username, password: credentials.password } : null,
-        logger: this.options.logger,
-      });
+      this.streaming = new EwsStreamingWatch(session, () => this.watched().folderIds, this.watched().events, this.streamingOptions());
     }
     const streamed = this.streaming ? await this.streaming.wait(maxMs, signal) : 'unavailable';
     if (streamed !== 'unavailable') return streamed;
     return this.waitForPulledChange(maxMs, signal);
+  }
+
+  /**
+   * Push mode (mailbox-watcher.ts, outside the work slots): a subscription on the folders waitForChange would watch,
+   * held until the watch is closed, streaming where the server grants it, else pulled. Resolves once it listens, with
+   * `missed` when Inbox changed past `cursor` (arrived while nobody listened; checked after subscribing, so nothing
+   * falls between). Throws MailError when it cannot subscribe.
+   */
+  async watch(cursor: string | null, handlers: ExchangeWatchHandlers, signal?: AbortSignal): Promise<{ watch: ExchangeMailboxWatch; missed: boolean }> {
+    const session = this.requireSession();
+    // Taken once: the watch outlives this source, which need not be kept (with its folder list) for it.
+    const { folderIds, events } = this.watched();
+    const streaming = this.options.streaming === false ? null : this.streamingOptions();
+    const watch = new ExchangeMailboxWatch(session, () => folderIds, events, { streaming, pullIntervalMs: this.options.pullIntervalMs ?? DEFAULT_PULL_INTERVAL_MS, logger: this.options.logger }, handlers);
+    await watch.start(signal);
+    try {
+      return { watch, missed: await this.inboxChangedSince(cursor, signal) };
+    } catch (error) {
+      watch.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Whether Inbox holds changes past its position in `cursor`: one SyncFolderItems of one change from the stored
+   * SyncState (the state is the client's to keep, so asking moves nothing). Never synced: no (the first sync reads
+   * it all anyway); a position that cannot be used, or a question that fails: yes, as one sync more costs little.
+   */
+  private async inboxChangedSince(cursorText: string | null, signal?: AbortSignal): Promise<boolean> {
+    const inbox = this.resolved.find((folder) => folder.role === 'INBOX');
+    if (!inbox) return false;
+    let position;
+    try {
+      position = positionOf(parseEwsCursor(cursorText), inbox);
+    } catch {
+      return true;
+    }
+    if (!position) return false;
+    if (position.folderId !== inbox.id) return true;
+    try {
+      const page = await syncFolderItems(this.requireSession(), inbox.id, inbox.path, position.syncState, 1, signal);
+      return page.created.length > 0 || page.moreChangesAvailable;
+    } catch (error) {
+      if (signal?.aborted || (error instanceof MailError && error.code === 'AUTH_FAILED')) throw error;
+      return true;
+    }
+  }
+
+  private streamingOptions(): StreamingWatchOptions {
+    const { credentials, connection } = this.options.account;
+    return {
+      allowInvalidCertificates: connection.allowInvalidCertificates,
+      ntlm: credentials.method === 'NTLM' ? { username: credentials.username, password: credentials.password } : null,
+      logger: this.options.logger,
+    };
   }
 
   /** The folders whose changes wake a wait, and which changes. */

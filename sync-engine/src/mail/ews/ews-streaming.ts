@@ -16,6 +16,19 @@ export interface StreamingWatchOptions {
   readonly logger?: Log;
   /** A connection that carries nothing (not even a heartbeat) this long is taken for dead. */
   readonly silenceMs?: number;
+  /** Push mode (ews-watch.ts): told of each change as it arrives, besides ending a wait. */
+  readonly onChange?: () => void;
+  /** Push mode: the watch stopped listening for good (never after close()); whoever holds it subscribes anew or pulls. */
+  readonly onEnd?: (end: StreamingEnd) => void;
+}
+
+/**
+ * Why a watch stopped listening: Exchange forgot the subscription ('lost'), the credentials were refused ('failed'),
+ * or connections kept failing ('unavailable': pull notifications should take over).
+ */
+export interface StreamingEnd {
+  readonly kind: 'lost' | 'failed' | 'unavailable';
+  readonly reason: string;
 }
 
 /** What a wait ended with: a change, its time up, or streaming not to be had from this server. */
@@ -84,6 +97,16 @@ export class EwsStreamingWatch {
     return this.wait(0, signal);
   }
 
+  /**
+   * Push mode: subscribes and opens the first connection. 'unavailable' when the server grants no streaming
+   * subscription; throws MailError when the credentials are refused or `signal` aborts.
+   */
+  async start(signal?: AbortSignal): Promise<'listening' | 'unavailable'> {
+    if (!this.listening && !this.unavailable) await this.listen(signal);
+    if (signal?.aborted) throw new MailError('TEMPORARY', 'cancelled');
+    return this.unavailable ? 'unavailable' : 'listening';
+  }
+
   async close(): Promise<void> {
     this.listening?.abort();
     this.listening = null;
@@ -96,6 +119,7 @@ export class EwsStreamingWatch {
   private notify(): void {
     this.pending = true;
     this.wake?.();
+    this.options.onChange?.();
   }
 
   /** Subscribes (once) and starts the connection loop, which runs until close() or until streaming is given up. */
@@ -126,11 +150,13 @@ export class EwsStreamingWatch {
           this.failure = error;
           this.listening = null;
           this.wake?.();
+          this.options.onEnd?.({ kind: 'failed', reason: error.message });
           return;
         }
         if (++this.failedConnections >= MAX_FAILED_CONNECTIONS) {
           this.giveUp('Exchange streaming connections keep failing: pull notifications instead', error);
           this.notify(); // what the last connection may have carried is read with the folders
+          this.options.onEnd?.({ kind: 'unavailable', reason: reasonOf(error) });
           return;
         }
         this.options.logger?.info({ reason: reasonOf(error) }, 'Exchange streaming connection failed: reading the folders again');
@@ -145,6 +171,7 @@ export class EwsStreamingWatch {
         this.subscription = null;
         this.options.logger?.info({ reason: ended.reason }, 'Exchange streaming subscription lost: reading the folders again');
         this.notify();
+        this.options.onEnd?.({ kind: 'lost', reason: ended.reason });
         return;
       }
       // 'closed': the connection's time was up; the next one opens at once.
