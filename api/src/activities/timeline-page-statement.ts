@@ -47,18 +47,21 @@ export class TimelinePageStatements {
   ): [string, unknown[]] {
     const scope = activityReadScope('a', principal);
     const parameters: ObjectLiteral = { recordKind: record.kind, recordId: record.id, ...scope?.parameters, ...recordRead.scope?.parameters };
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`not a page size: ${limit}`);
+    parameters.pageLimit = limit;
     if (cursor) Object.assign(parameters, { cursorAt: cursor.occurredAt, cursorId: cursor.activityId });
-    const shape = `${record.kind}|${recordRead.scope?.condition ?? ''}|${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}|${limit}`;
+    // The page size is a parameter, not part of the text: each shape is prepared once per connection (preparedRead).
+    const shape = `${record.kind}|${recordRead.scope?.condition ?? ''}|${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}`;
     let text = this.texts.get(shape);
     if (text === undefined) {
-      text = this.write(recordRead.entity, recordRead.scope?.condition, scope?.condition, Boolean(cursor), limit);
-      // Shapes are few (scope kinds × first or later page × page size): no bound needed beyond the page sizes allowed.
+      text = this.write(recordRead.entity, recordRead.scope?.condition, scope?.condition, Boolean(cursor));
+      // Shapes are few (record kinds × scope kinds × first or later page): no bound needed.
       this.texts.set(shape, text);
     }
     return this.db.driver.escapeQueryWithParameters(text, parameters) as [string, unknown[]];
   }
 
-  private write(recordEntity: Function, recordScope: string | undefined, scope: string | undefined, after: boolean, limit: number): string {
+  private write(recordEntity: Function, recordScope: string | undefined, scope: string | undefined, after: boolean): string {
     const e = (name: string) => this.db.driver.escape(name);
     const te = (column: string) => `${e('te')}.${e(column)}`;
     const where = [`${te('recordKind')} = :recordKind AND ${te('recordId')} = :recordId`];
@@ -67,10 +70,9 @@ export class TimelinePageStatements {
     const recordTable = e(this.db.getMetadata(recordEntity).tableName);
     where.push(`EXISTS (SELECT 1 FROM ${recordTable} ${e('r')} WHERE ${e('r')}.${e('id')} = :recordId${recordScope ? ` AND ${recordScope}` : ''})`);
     if (after) where.push(`${te('occurredAt')} <= :cursorAt`, `(${te('occurredAt')} < :cursorAt OR ${te('activityId')} < :cursorId)`);
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`not a page size: ${limit}`);
     return (
       `SELECT ${this.columns} FROM ${e(this.db.getMetadata(TimelineEntry).tableName)} ${e('te')} INNER JOIN ${e(this.db.getMetadata(Activity).tableName)} ${e('a')} ON ${e('a')}.${e('id')} = ${te('activityId')}` +
-      ` WHERE ${where.join(' AND ')} ORDER BY ${te('occurredAt')} DESC, ${te('activityId')} DESC LIMIT ${limit}`
+      ` WHERE ${where.join(' AND ')} ORDER BY ${te('occurredAt')} DESC, ${te('activityId')} DESC LIMIT :pageLimit`
     );
   }
 }

@@ -9,6 +9,7 @@ import { applyActivityConditions, decodeActivityCursor, encodeActivityCursor, ty
 import { activityHydrator } from './activity-hydrator';
 import { Activity } from './activity.entity';
 import { TimelineEntry } from './timeline-entry.entity';
+import { preparedRead } from '../db/prepared-read';
 import { TimelinePageStatements } from './timeline-page-statement';
 
 /** The sort key timeline cursors carry: (occurredAt desc, activityId desc). */
@@ -180,7 +181,7 @@ export class TimelineService {
       // rows only when the caller may read the record. An empty page is checked apart: unreadable, or empty.
       const store = this.stores[query.record.kind];
       const recordRead = { entity: store.spec.entity, scope: store.scopeCondition('r', principal, Privilege.READ) };
-      raw = await this.db.query<Record<string, unknown>[]>(...this.plainPages.page(principal, query.record, recordRead, cursor, first + 1));
+      raw = await preparedRead<Record<string, unknown>>(this.db, ...this.plainPages.page(principal, query.record, recordRead, cursor, first + 1));
       if (raw.length === 0) await readable();
     } else if (!query.includeRelated) {
       // The access check and the page run side by side; the page is dropped unless the record is readable.

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { guardArguments } from '../common/argument-guard';
-import { budgetedFields } from '../server/execution-budget';
 import { plainFields } from './plain-fields';
 import { syncTypeResolvers } from './sync-type-resolvers';
 import { SecurityRoleResolver } from '../access/security-role.resolver';
@@ -76,7 +75,7 @@ let built: GraphQLSchema | undefined;
 
 /** One schema object per process, shared by HTTP and (later) WebSocket transports; every argument passes guardArguments. */
 export function buildApiSchema(): GraphQLSchema {
-  built ??= budgetedFields(plainFields(syncTypeResolvers(guardArguments(
+  built ??= plainFields(syncTypeResolvers(guardArguments(
     buildSchemaSync({
       resolvers: [...RESOLVERS],
       // type-graphql insists on a PubSub once there are subscriptions. Ours bring their own `subscribe`
@@ -91,7 +90,7 @@ export function buildApiSchema(): GraphQLSchema {
       },
       validate: { forbidUnknownValues: false },
     }),
-  ))));
+  )));
   return built;
 }
 

@@ -55,6 +55,8 @@ const isPromise = (value: unknown): value is Promise<unknown> => typeof (value a
 const isSmallLeaf = (type: GraphQLNamedType): boolean => isEnumType(type) || (isScalarType(type) && SMALL_SCALARS.has(type.name));
 const SMALL_SCALARS = new Set(['ID', 'Int', 'Float', 'Boolean', 'DateTimeISO', 'DateTime', 'Date']);
 
+const budgeted = new WeakSet<GraphQLSchema>();
+
 /**
  * Puts the execution budget around the fields that spend it: every field with a resolver (where the time goes),
  * every list, and every leaf whose value can be large (text). Fields that read a small value or one object off
@@ -62,6 +64,9 @@ const SMALL_SCALARS = new Set(['ID', 'Int', 'Float', 'Boolean', 'DateTimeISO', '
  * inline; the lists they sit in are counted. Operations without a budget (subscriptions' events, tests) pass straight through.
  */
 export function budgetedFields(schema: GraphQLSchema): GraphQLSchema {
+  // The schema object is shared by every server in the process (tests start several): wrapped once.
+  if (budgeted.has(schema)) return schema;
+  budgeted.add(schema);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {

@@ -22,7 +22,7 @@ import { shareOf, type CallerShares } from './caller-share';
 import { ConcurrencyGate } from './concurrency-gate';
 import { compiledExecution } from './compiled-execution';
 import { formatError } from './errors';
-import { executionBudgetPlugin } from './execution-budget';
+import { budgetedFields, executionBudgetPlugin } from './execution-budget';
 import { browserToExplorer } from './explorer-redirect';
 import { graphqlRequestGuards, guardedLocals } from './graphql-request-guards';
 import { jsonErrorHandler } from './http-errors';
@@ -64,7 +64,7 @@ export async function createHubServer(options: {
   app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
   const httpServer = http.createServer(app);
-  const schema = buildApiSchema();
+  const schema = budgetedFields(buildApiSchema());
   const apollo = new ApolloServer<RequestContext>({
     // The schema comes through the compiled executor (queries run as graphql-jit code, the rest on graphql-js).
     gateway: compiledExecution(schema),
