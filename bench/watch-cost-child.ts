@@ -17,6 +17,9 @@ function memory(label: string): { rss: number; heapUsed: number; external: numbe
 }
 
 async function main(): Promise<void> {
+  // What the engine's entry sets up before anything else (its young generation's cap), where that build has it.
+  const entrySettings = path.join(dist, 'young-generation.js');
+  if (fs.existsSync(entrySettings)) require(entrySettings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { watchInbox } = require(path.join(dist, 'mail', 'imap', 'imap-watch.js')) as typeof import('../sync-engine/src/mail/imap/imap-watch');
   const endpoint = { host: '127.0.0.1', port: Number(port), tls: 'NONE' as const, allowInvalidCertificates: false };
