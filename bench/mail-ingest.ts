@@ -38,6 +38,8 @@ export interface MailOptions {
   readonly ingest: boolean;
   /** Run the freshness measurement (after the IMAP ingest when both run). */
   readonly freshness: boolean;
+  /** Run the large-message rows (after the ingest; default true). */
+  readonly large?: boolean;
   readonly samples: number;
   readonly intervalMs: number;
   readonly log: (line: string) => void;
@@ -290,7 +292,7 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
     }
 
     // --- Large messages: what a 25 MB message adds to the engine's peak ----------------------------------
-    if (options.ingest && dataset && firstContact) {
+    if (options.ingest && options.large !== false && dataset && firstContact) {
       for (const protocol of ['IMAP', 'POP3'] as const) large.push(await measureLargeMessages(protocol, dovecot, mail, dataset, firstContact, log));
     }
   } finally {

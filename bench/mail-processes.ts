@@ -16,13 +16,21 @@ import type { ProbeReport } from './process-probe';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PROBE = path.join(__dirname, 'process-probe.js');
 const API_MAIN = path.join(ROOT, 'api', 'dist', 'main.js');
-const ENGINE_MAIN = path.join(ROOT, 'sync-engine', 'dist', 'main.js');
+// BENCH_ENGINE_MAIN: another build of the engine (an A/B of two builds in one run of the same benchmark code).
+const ENGINE_MAIN = process.env.BENCH_ENGINE_MAIN ? path.resolve(process.env.BENCH_ENGINE_MAIN) : path.join(ROOT, 'sync-engine', 'dist', 'main.js');
 
 /** Throws unless the api and the engine are built (this benchmark runs them as shipped, from dist/). */
 export function assertBuilt(): void {
   const missing = [API_MAIN, ENGINE_MAIN].filter((file) => !fs.existsSync(file));
   if (missing.length) throw new Error(`not built: ${missing.map((f) => path.relative(ROOT, f)).join(', ')}; run npx tsc -p api/tsconfig.build.json && npx tsc -p sync-engine/tsconfig.build.json`);
 }
+
+/** BENCH_PROBE_KEEP_DIR: each child's final probe report is also kept there (bench/process-probe.ts). */
+const keepProbe = (): Record<string, string> => (process.env.BENCH_PROBE_KEEP_DIR ? { BENCH_PROBE_KEEP_DIR: process.env.BENCH_PROBE_KEEP_DIR } : {});
+
+/** BENCH_ENGINE_ENV_<NAME>=value: the engine's process also gets NAME=value (an A/B of, say, MALLOC_ARENA_MAX). */
+const engineEnv = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(process.env).flatMap(([name, value]) => (name.startsWith('BENCH_ENGINE_ENV_') && value !== undefined ? [[name.slice('BENCH_ENGINE_ENV_'.length), value]] : [])));
 
 /** A child process with the probe preloaded: its report, and stop (SIGTERM, then the probe's last write). */
 class Probed {
@@ -35,9 +43,11 @@ class Probed {
     this.probeFile = path.join(os.tmpdir(), `crm-bench-probe-${label}-${process.pid}-${randomBytes(4).toString('hex')}.json`);
     // BENCH_PROFILE_DIR: also write a V8 CPU profile of the process there (where does the time go?).
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
-    this.child = spawn(process.execPath, [...profile, '--require', PROBE, main], {
+    // BENCH_ENGINE_NODE_ARGS: node flags for the engine's process (an A/B of V8 settings), e.g. "--max-semi-space-size=2".
+    const nodeArgs = label === 'engine' && process.env.BENCH_ENGINE_NODE_ARGS ? process.env.BENCH_ENGINE_NODE_ARGS.split(/\s+/).filter(Boolean) : [];
+    this.child = spawn(process.execPath, [...profile, ...nodeArgs, '--require', PROBE, main], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, BENCH_PROBE_FILE: this.probeFile },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...keepProbe(), ...(label === 'engine' ? engineEnv() : {}), ...env, BENCH_PROBE_FILE: this.probeFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-8000)));

@@ -84,6 +84,10 @@ export function mailTables(r: MailReport): { endToEnd: string; baselines: string
       ['peak V8 heap used, main thread (sampled every 100 ms)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakHeapUsedMb), mbCell(run.api.peakHeapUsedMb)])],
       ['peak memory outside the heap (Buffers), main thread', ...r.runs.flatMap((run) => [mbCell(run.engine.peakExternalMb), mbCell(run.api.peakExternalMb)])],
       ['peak V8 heap + memory outside it, worker threads (the engine has none since it streams large messages)', ...r.runs.flatMap((run) => [mbCell(run.engine.peakWorkerHeapUsedMb + run.engine.peakWorkerExternalMb), mbCell(run.api.peakWorkerHeapUsedMb + run.api.peakWorkerExternalMb)])],
+      ['at the highest RSS sample: V8 heap committed / in use', ...r.runs.flatMap((run) => [run.engine, run.api].map((p) => (p.atPeak ? `${num(p.atPeak.heapTotalMb)} / ${num(p.atPeak.heapUsedMb)} MB` : '–')))],
+      ['… of which the young generation (new space) committed', ...r.runs.flatMap((run) => [run.engine, run.api].map((p) => (p.atPeak ? mbCell((p.atPeak.spaces.new_space?.sizeMb ?? 0) + (p.atPeak.spaces.new_large_object_space?.sizeMb ?? 0)) : '–')))],
+      ['… ArrayBuffers (Buffers) / other memory outside the heap', ...r.runs.flatMap((run) => [run.engine, run.api].map((p) => (p.atPeak ? `${num(p.atPeak.arrayBuffersMb)} / ${num(p.atPeak.externalMb - p.atPeak.arrayBuffersMb)} MB` : '–')))],
+      ['… the rest of RSS (code, allocator, native buffers)', ...r.runs.flatMap((run) => [run.engine, run.api].map((p) => (p.atPeak ? mbCell(p.atPeak.rssMb - p.atPeak.heapTotalMb - p.atPeak.externalMb) : '–')))],
     ],
   );
 

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 export interface ProbeReport {
@@ -28,6 +29,12 @@ export interface ProbeReport {
   readonly peakWorkerExternalMb: number;
   /** The highest RSS sampled every 100 ms (MB); unlike peakRssMb it starts afresh with each period. */
   readonly peakSampledRssMb: number;
+  /**
+   * Where the memory was at the highest RSS sample of the period (MB): V8's heap spaces (their committed size, and
+   * what is in use), ArrayBuffers (Buffers), other memory V8 knows of outside the heap, and RSS minus all of these
+   * (code, the allocator's reserve, native libraries' own buffers: zlib, TLS, sockets).
+   */
+  readonly atPeak?: { rssMb: number; heapTotalMb: number; heapUsedMb: number; arrayBuffersMb: number; externalMb: number; spaces: Record<string, { sizeMb: number; usedMb: number }> };
   /** CPU time (user + system, all threads) spent in the period, ms. */
   readonly cpuMs: number;
   /** Per "METHOD /path": requests answered and the sum of their durations (request in → response finished). */
@@ -57,6 +64,7 @@ if (file && isMainThread) {
   let peakHeap = 0;
   let peakExternal = 0;
   let peakRss = 0;
+  let atPeak: ProbeReport['atPeak'];
   // Per worker thread its latest figures; a worker that ended stops counting after a second.
   const workers = new Map<number, { heapUsed: number; external: number; at: number }>();
   let peakWorkerHeap = 0;
@@ -72,6 +80,12 @@ if (file && isMainThread) {
     const usage = process.memoryUsage();
     peakHeap = Math.max(peakHeap, usage.heapUsed);
     peakExternal = Math.max(peakExternal, usage.external);
+    if (usage.rss > peakRss) {
+      const mb = (n: number) => n / 2 ** 20;
+      const spaces: Record<string, { sizeMb: number; usedMb: number }> = {};
+      for (const space of v8.getHeapSpaceStatistics()) spaces[space.space_name] = { sizeMb: mb(space.space_size), usedMb: mb(space.space_used_size) };
+      atPeak = { rssMb: mb(usage.rss), heapTotalMb: mb(usage.heapTotal), heapUsedMb: mb(usage.heapUsed), arrayBuffersMb: mb(usage.arrayBuffers), externalMb: mb(usage.external), spaces };
+    }
     peakRss = Math.max(peakRss, usage.rss);
     let heap = 0;
     let external = 0;
@@ -110,6 +124,7 @@ if (file && isMainThread) {
       peakWorkerHeapUsedMb: peakWorkerHeap / 2 ** 20,
       peakWorkerExternalMb: peakWorkerExternal / 2 ** 20,
       peakSampledRssMb: peakRss / 2 ** 20,
+      atPeak,
       cpuMs: (() => {
         const used = process.cpuUsage(cpuFrom);
         return (used.user + used.system) / 1000;
@@ -122,7 +137,12 @@ if (file && isMainThread) {
     fs.renameSync(`${target}.tmp`, target);
   };
   setInterval(() => write(), 1000).unref();
-  process.on('exit', () => write());
+  process.on('exit', () => {
+    write();
+    // BENCH_PROBE_KEEP_DIR: the final report also stays there (the benchmark deletes BENCH_PROBE_FILE).
+    const keep = process.env.BENCH_PROBE_KEEP_DIR;
+    if (keep) fs.copyFileSync(file, `${keep}/probe-${process.pid}-${Date.now()}.json`);
+  });
   process.on('SIGUSR2', () => {
     write(`${file}.period`);
     delay.reset();
@@ -132,6 +152,7 @@ if (file && isMainThread) {
     peakWorkerHeap = 0;
     peakWorkerExternal = 0;
     peakRss = 0;
+    atPeak = undefined;
     cpuFrom = process.cpuUsage();
   });
 }

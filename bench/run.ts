@@ -10,7 +10,7 @@
 //                      builds crm_bench_scale_1m and crm_bench_scale_10m once, about half an hour for 10M)
 //   --watch-mailboxes=1000 --watch-rate=20 --watch-seconds=60 --watch-lease=30 --watch-slots=8   (push mode; --only=watch, never in a full run)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
-//   --messages=20000 --samples=60 --interval=300   (the mail benchmark)
+//   --messages=20000 --samples=60 --interval=300   (the mail benchmark; --no-freshness, --no-large leave out those parts)
 //   --subscribers=1000 --rate=10 --live-seconds=10 --users=10 --client-processes=2   (live fan-out; the issue's run is --live-seconds=60)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -459,7 +459,7 @@ async function main(): Promise<void> {
     }
     if (!only || only === 'mail' || only === 'freshness') {
       log(`bench: mail: ${only === 'freshness' ? 'freshness only' : `${settings.messages} messages`}; ${settings.samples} freshness samples every ${settings.interval} ms`);
-      mail = await runMailBenchmark({ messages: settings.messages, ingest: only !== 'freshness', freshness: true, samples: settings.samples, intervalMs: settings.interval, log });
+      mail = await runMailBenchmark({ messages: settings.messages, ingest: only !== 'freshness', freshness: flag('no-freshness') !== 'true', large: flag('no-large') !== 'true', samples: settings.samples, intervalMs: settings.interval, log });
       const m = mailTables(mail);
       const ingestText = mail.runs.length ? [m.endToEnd, m.baselines, m.breakdown, m.memory, mailNotes(mail).join('\n'), m.rows] : [];
       process.stdout.write(`\n== Mail ingest and freshness ==\n\n${[...ingestText, m.freshness ?? '', targetTable(m.targets)].join('\n\n')}\n\n`);

@@ -47,7 +47,8 @@ export interface WatchReport {
   readonly takeoverSeconds: number;
 }
 
-const DATABASE = 'push_watch_bench';
+// BENCH_WATCH_DATABASE keeps runs side by side on one server apart.
+const DATABASE = process.env.BENCH_WATCH_DATABASE ?? 'push_watch_bench';
 const PASSWORD = 'watch-bench-secret';
 const POLL_MS = 50;
 

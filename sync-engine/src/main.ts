@@ -1,3 +1,5 @@
+// First, before the other modules load and allocate: see young-generation.ts.
+import './young-generation.js';
 import { GraphqlHubApi } from './api-client.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { Engine } from './engine.js';

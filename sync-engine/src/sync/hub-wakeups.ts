@@ -1,7 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { createClient } from 'graphql-sse';
+import path from 'node:path';
+import type { createClient as CreateClient } from 'graphql-sse';
 import { graphql } from '../graphql-tag.js';
 import type { Log } from '../logger.js';
+
+// graphql-sse's entry also loads its server handler and with it all of graphql-js (about 5 MB resident) that a client
+// never runs; the package exports no client entry, so the client's file is loaded by its path.
+const { createClient } = require(path.join(path.dirname(require.resolve('graphql-sse/package.json')), 'lib', 'client.js')) as { createClient: typeof CreateClient };
 
 /** Where a waiting mailbox learns that the hub has something for it to write. */
 export interface HubWakeupSource {

@@ -24,7 +24,17 @@ export interface ImapSession {
 }
 
 /** Connects and logs in; throws MailError (AUTH_FAILED, DNS, REFUSED, TLS, TIMEOUT, …). */
-export async function openImapSession(endpoint: Endpoint, credentials: Credentials, options: { logger?: Log; timeouts?: ImapTimeouts; signal?: AbortSignal } = {}): Promise<ImapSession> {
+export async function openImapSession(
+  endpoint: Endpoint,
+  credentials: Credentials,
+  options: {
+    logger?: Log;
+    timeouts?: ImapTimeouts;
+    signal?: AbortSignal;
+    /** RFC 4978 COMPRESS=DEFLATE when the server offers it (default). A push connection that only idles says no: zlib's streams cost about 300 KB per connection (deflate 256 KB, inflate 44 KB) for a few bytes an hour. */
+    compress?: boolean;
+  } = {},
+): Promise<ImapSession> {
   const timeouts = options.timeouts ?? DEFAULT_IMAP_TIMEOUTS;
   let commandError: unknown = null;
   let connectionError: unknown = null;
@@ -59,7 +69,7 @@ export async function openImapSession(endpoint: Endpoint, credentials: Credentia
     connectionTimeout: timeouts.connectMs,
     greetingTimeout: timeouts.connectMs,
     socketTimeout: timeouts.socketMs,
-    disableCompression: false,
+    disableCompression: options.compress === false,
   };
   const client = new ImapFlow(flowOptions);
   // Without a listener an 'error' event would crash the process; the failed command rejects on its own.

@@ -24,7 +24,7 @@ export interface InboxWatchHandlers {
  * throws MailError when it cannot connect.
  */
 export async function watchInbox(endpoint: Endpoint, credentials: Credentials, cursor: string | null, handlers: InboxWatchHandlers, log?: Log): Promise<{ watch: InboxWatch; missed: boolean }> {
-  const session = await openImapSession(endpoint, credentials, { logger: log });
+  const session = await openImapSession(endpoint, credentials, { logger: log, compress: false });
   const { client } = session;
   let closedByUs = false;
   let missed: boolean;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import type { Log } from '../../logger.js';
 import { MailError } from '../mail-error.js';
 import type { MailSender, OutgoingMessage, SendReceipt } from '../mail-sender.js';
@@ -99,9 +99,13 @@ export class SmtpSenders {
   }
 }
 
+let nodemailer: typeof Nodemailer | null = null;
+/** nodemailer, loaded with the first SMTP pool: an engine that only reads mail never needs its 5 MB of resident code. */
+const loadNodemailer = (): typeof Nodemailer => (nodemailer ??= (require('nodemailer') as { default: typeof Nodemailer }).default);
+
 function createPool(endpoint: Endpoint, credentials: Credentials | null, options: SmtpSenderOptions) {
   const timeout = options.timeoutMs ?? 60_000;
-  return nodemailer.createTransport({
+  return loadNodemailer().createTransport({
     pool: true,
     maxConnections: options.maxConnections ?? 2,
     maxMessages: 100,
