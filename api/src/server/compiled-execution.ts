@@ -6,8 +6,8 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  * Runs queries through graphql-jit: each query document is compiled once into a function that walks the answer
  * without graphql-js's per-field machinery (a timeline page is hundreds of fields). Mutations and anything jit does
  * not compile run on graphql-js as before. Apollo still parses, validates, checks the limits and runs every plugin
- * hook; resolvers are the schema's own, so the per-field hooks Apollo wraps around them (the execution budget) and
- * the argument guards still run.
+ * hook; resolvers are the schema's own, so the execution budget's field wrappers (budgetedFields) and the argument
+ * guards still run.
  */
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   // Apollo keeps one parsed document per query text (its document store, bounded), so a compiled query lives as
