@@ -119,6 +119,16 @@ describe('scripts/start-hub.mjs: the whole hub on the embedded database', () => 
     const again = await logs.next((l) => l.name === 'launcher' && l.msg === 'api started' && l.restarts === 1);
     expect(again.childPid).not.toBe(first.childPid);
     expect(alive(hub.pid!)).toBe(true);
+    // Up once every process of the new api listens (API_PROCESSES=auto: its supervisor says so once all have
+    // started; one core: the api itself). /readyz alone could be answered over a kept-alive connection by a process
+    // of the killed api that has not exited yet, and the next test would stop an api still starting.
+    const restartedAt = logs.lines.indexOf(again);
+    await logs.next(
+      (l) =>
+        logs.lines.indexOf(l) > restartedAt &&
+        typeof l.msg === 'string' &&
+        (/ api processes share the port$/.test(l.msg) || (os.availableParallelism() === 1 && l.msg.startsWith('api listening on'))),
+    );
     await ready();
     const answer = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
