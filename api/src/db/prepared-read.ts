@@ -13,8 +13,7 @@ interface Mysql2Pool {
  */
 export async function preparedRead<T>(db: DataSource, sql: string, parameters: unknown[]): Promise<T[]> {
   const pool = (db.driver as unknown as { pool?: Mysql2Pool }).pool;
-  if (db.options.type !== 'mysql' && db.options.type !== 'mariadb') return db.query<T[]>(sql, parameters);
-  if (!pool) return db.query<T[]>(sql, parameters);
+  if ((db.options.type !== 'mysql' && db.options.type !== 'mariadb') || !pool) return db.query<T[]>(sql, parameters);
   db.logger.logQuery(sql, parameters);
   return new Promise<T[]>((resolve, reject) =>
     pool.execute(sql, parameters, (err, rows) => (err ? reject(new QueryFailedError(sql, [], err)) : resolve(rows as T[]))),
