@@ -6,6 +6,8 @@ import { ActivityMailbox } from '../../api/src/activities/activity-mailbox.entit
 import { ActivityWriter, type NewActivity, type NewParty } from '../../api/src/activities/activity-writer';
 import { Attachment } from '../../api/src/activities/attachment.entity';
 import { EmailMessage } from '../../api/src/activities/email-message.entity';
+import { LEAN_ACTIVITY_COLUMNS } from '../../api/src/activities/activity-columns';
+import { Activity } from '../../api/src/activities/activity.entity';
 import { TimelineEntry } from '../../api/src/activities/timeline-entry.entity';
 import { TimelinePageStatements } from '../../api/src/activities/timeline-page-statement';
 import { preparedRead } from '../../api/src/db/prepared-read';
@@ -327,6 +329,48 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     expect(rolledFifty.statements).toBe(rolledFive.statements);
   });
 
+  it('a page that asks only for fields the lean columns answer shows what a page asking for every field shows, and reads fewer columns', async () => {
+    const fields = 'id kind subject state direction occurredAt visibleAs owner { fullName } viewerAccess { write } parties { role address }';
+    const lean = `query($recordId: ID!, $after: String) { timeline(recordId: $recordId, first: 7, after: $after) { pageInfo { endCursor } edges { cursor node { ${fields} } } } }`;
+    const full = `query($recordId: ID!, $after: String) { timeline(recordId: $recordId, first: 7, after: $after) { pageInfo { endCursor } edges { cursor node { ${fields} description createdAt } } } }`;
+    const escape = (name: string) => hub.database.dataSource.driver.escape(name);
+    const descriptionColumn = `${escape('a')}.${escape('description')}`;
+    const pageStatements = () => hub.database.queries.recent.filter((sql) => sql.includes(escape('timeline_entry'))).join('\n');
+    let hidden = 0;
+    for (const who of ['admin', 'sam.sales', 'sara.sales', 'nora.north']) {
+      for (const recordId of [rec.bulk, rec.privacy]) {
+        let after: string | null = null;
+        for (let page = 0; page < 2; page++) {
+          hub.database.queries.reset();
+          const leanResult = await hub.gql(lean, { recordId, after }, tokens[who]);
+          if (leanResult.errors) {
+            // A record the caller may not read: the same answer either way.
+            failed(leanResult, 'NOT_FOUND', 'recordId');
+            failed(await hub.gql(full, { recordId, after }, tokens[who]), 'NOT_FOUND', 'recordId');
+            hidden++;
+            break;
+          }
+          const leanAnswer = ok(leanResult).timeline;
+          const leanStatements = pageStatements();
+          hub.database.queries.reset();
+          const fullAnswer = ok(await hub.gql(full, { recordId, after }, tokens[who])).timeline;
+          const fullStatements = pageStatements();
+          const withoutExtra = fullAnswer.edges.map((e: { cursor: string; node: Record<string, unknown> }) => {
+            const { description: _description, createdAt: _createdAt, ...node } = e.node;
+            return { cursor: e.cursor, node };
+          });
+          expect(leanAnswer.edges).toEqual(withoutExtra);
+          expect(leanAnswer.pageInfo).toEqual(fullAnswer.pageInfo);
+          expect(fullStatements).toContain(descriptionColumn);
+          expect(leanStatements).not.toContain(descriptionColumn);
+          after = leanAnswer.pageInfo.endCursor;
+          if (!after) break;
+        }
+      }
+    }
+    expect(hidden).toBeGreaterThan(0);
+  });
+
   it('privacy: SUBJECT_ONLY hides content from colleagues, METADATA_ONLY the subject too (also from search); downloads follow', async () => {
     const download = (attachmentId: string, token?: string) => fetch(`${hub.url}/attachments/${attachmentId}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     const view = async (who: string) => ok(await hub.gql(EMAIL_VIEW, { id: act.ep }, tokens[who])).node;
@@ -393,6 +437,8 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
       // Unfiltered pages: the statement written out once per shape, first and later pages.
       statements.page(principal, record, recordRead, undefined, 11),
       statements.page(principal, record, recordRead, later, 11),
+      // The same with the lean columns only (a page that asks for no other field).
+      statements.page(principal, record, recordRead, undefined, 11, true),
       // Filtered: the query builder's.
       singleRecordPageQuery(db, principal, record, { kinds: [ActivityKind.EMAIL, ActivityKind.TASK], from: at(-30), search: 'bulk' }, later, 11).getQueryAndParameters(),
     ];
@@ -408,11 +454,16 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
       for (const row of rows) expect(row.Extra ?? '').not.toMatch(/filesort|temporary/i);
     }
 
-    // The statement EXPLAINed is the one the API issues.
+    // The statement EXPLAINed is the one the API issues: lean for TIMELINE's fields, every column for RICH's.
     hub.database.queries.reset();
     ok(await hub.gql(TIMELINE, { recordId: rec.bulk, first: 10 }, tokens['sam.sales']));
-    const [issued] = statements.page(principal, record, recordRead, undefined, 11);
+    const [issued] = statements.page(principal, record, recordRead, undefined, 11, true);
     expect(hub.database.queries.recent).toContain(issued);
+    hub.database.queries.reset();
+    ok(await hub.gql(RICH, { recordId: rec.bulk, first: 10 }, tokens['sam.sales']));
+    expect(hub.database.queries.recent).toContain(statements.page(principal, record, recordRead, undefined, 11)[0]);
+    hub.database.queries.reset();
+    ok(await hub.gql(TIMELINE, { recordId: rec.bulk, first: 10 }, tokens['sam.sales']));
     // A page with rows needs no statement apart for the access check: no other statement reads the account.
     const accountTable = `\`${db.getMetadata(Account).tableName}\``;
     expect(hub.database.queries.recent.filter((q) => q.includes(accountTable))).toEqual([issued]);
@@ -436,6 +487,10 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
         // As the service runs it: prepared on MariaDB (binary rows), through TypeORM on SQLite.
         const written = await preparedRead(db, ...statements.page(principal, record, recordReadOf(principal), cursor, 11));
         expect(written).toEqual(mayRead ? built : []);
+        // The lean statement: the same rows, its columns of them.
+        const lean = await preparedRead<Record<string, unknown>>(db, ...statements.page(principal, record, recordReadOf(principal), cursor, 11, true));
+        const leanKeys = LEAN_ACTIVITY_COLUMNS.map((property) => `a_${db.getMetadata(Activity).findColumnWithPropertyName(property)!.databaseName}`);
+        expect(lean).toEqual(written.map((row) => Object.fromEntries(leanKeys.map((key) => [key, (row as Record<string, unknown>)[key]]))));
         seen.push(written.length);
       }
     }

@@ -7,8 +7,12 @@ import { Activity } from './activity.entity';
  * 50 joined rows; this does the same per-column conversion (the driver's prepareHydratedValue)
  * without its generic grouping, for the timeline, the hottest read of the api.
  */
-export function activityHydrator(db: DataSource, alias = 'a'): (row: Record<string, unknown>) => Activity {
-  const columns = db.getMetadata(Activity).columns.map((column) => ({ key: `${alias}_${column.databaseName}`, property: column.propertyName, column }));
+export function activityHydrator(db: DataSource, alias = 'a', only?: readonly string[]): (row: Record<string, unknown>) => Activity {
+  // `only`: the properties a row was read with (a lean page); the others stay unset.
+  const columns = db
+    .getMetadata(Activity)
+    .columns.filter((column) => !only || only.includes(column.propertyName))
+    .map((column) => ({ key: `${alias}_${column.databaseName}`, property: column.propertyName, column }));
   const driver = db.driver;
   return (row) => {
     const activity = new Activity() as unknown as Record<string, unknown>;

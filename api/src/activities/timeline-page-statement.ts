@@ -2,6 +2,7 @@ import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { ActivityCursor } from './activity-conditions';
 import { activityReadScope } from './activity-access';
+import { LEAN_ACTIVITY_COLUMNS } from './activity-columns';
 import { Activity } from './activity.entity';
 import { TimelineEntry } from './timeline-entry.entity';
 import type { RecordKind } from '../records/record-kind';
@@ -21,22 +22,26 @@ export interface RecordRead {
 }
 
 export class TimelinePageStatements {
-  private readonly columns: string;
+  /** Every column, or LEAN_ACTIVITY_COLUMNS: two lists, so that the shapes stay few. */
+  private readonly columns: { readonly all: string; readonly lean: string };
   private readonly texts = new Map<string, string>();
 
   constructor(private readonly db: DataSource) {
     const e = (name: string) => db.driver.escape(name);
-    this.columns = db
-      .getMetadata(Activity)
-      .columns.filter((c) => c.isSelect)
-      .map((c) => `${e('a')}.${e(c.databaseName)} AS ${e(`a_${c.databaseName}`)}`)
-      .join(', ');
+    const list = (keep: (property: string) => boolean) =>
+      db
+        .getMetadata(Activity)
+        .columns.filter((c) => c.isSelect && keep(c.propertyName))
+        .map((c) => `${e('a')}.${e(c.databaseName)} AS ${e(`a_${c.databaseName}`)}`)
+        .join(', ');
+    this.columns = { all: list(() => true), lean: list((property) => (LEAN_ACTIVITY_COLUMNS as readonly string[]).includes(property)) };
   }
 
   /**
    * The statement and its parameters, ready for `db.query`. `recordRead` is the record's entity and the caller's read
    * scope on it (alias `r`, RecordStore.scopeCondition): the page holds rows only if the caller may read the record, so a page
-   * with rows needs no access check of its own (an empty one does: unreadable, or nothing on it yet).
+   * with rows needs no access check of its own (an empty one does: unreadable, or nothing on it yet). `lean` reads
+   * LEAN_ACTIVITY_COLUMNS only.
    */
   page(
     principal: Principal,
@@ -44,6 +49,7 @@ export class TimelinePageStatements {
     recordRead: RecordRead,
     cursor: ActivityCursor | undefined,
     limit: number,
+    lean = false,
   ): [string, unknown[]] {
     const scope = activityReadScope('a', principal);
     const parameters: ObjectLiteral = { recordKind: record.kind, recordId: record.id, ...scope?.parameters, ...recordRead.scope?.parameters };
@@ -51,17 +57,17 @@ export class TimelinePageStatements {
     parameters.pageLimit = limit;
     if (cursor) Object.assign(parameters, { cursorAt: cursor.occurredAt, cursorId: cursor.activityId });
     // The page size is a parameter, not part of the text: each shape is prepared once per connection (preparedRead).
-    const shape = `${record.kind}|${recordRead.scope?.condition ?? ''}|${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}`;
+    const shape = `${record.kind}|${recordRead.scope?.condition ?? ''}|${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}|${lean ? 'lean' : 'all'}`;
     let text = this.texts.get(shape);
     if (text === undefined) {
-      text = this.write(recordRead.entity, recordRead.scope?.condition, scope?.condition, Boolean(cursor));
-      // Shapes are few (record kinds × scope kinds × first or later page): no bound needed.
+      text = this.write(lean ? this.columns.lean : this.columns.all, recordRead.entity, recordRead.scope?.condition, scope?.condition, Boolean(cursor));
+      // Shapes are few (record kinds × scope kinds × first or later page × two column lists): no bound needed.
       this.texts.set(shape, text);
     }
     return this.db.driver.escapeQueryWithParameters(text, parameters) as [string, unknown[]];
   }
 
-  private write(recordEntity: Function, recordScope: string | undefined, scope: string | undefined, after: boolean): string {
+  private write(columns: string, recordEntity: Function, recordScope: string | undefined, scope: string | undefined, after: boolean): string {
     const e = (name: string) => this.db.driver.escape(name);
     const te = (column: string) => `${e('te')}.${e(column)}`;
     const where = [`${te('recordKind')} = :recordKind AND ${te('recordId')} = :recordId`];
@@ -71,7 +77,7 @@ export class TimelinePageStatements {
     where.push(`EXISTS (SELECT 1 FROM ${recordTable} ${e('r')} WHERE ${e('r')}.${e('id')} = :recordId${recordScope ? ` AND ${recordScope}` : ''})`);
     if (after) where.push(`${te('occurredAt')} <= :cursorAt`, `(${te('occurredAt')} < :cursorAt OR ${te('activityId')} < :cursorId)`);
     return (
-      `SELECT ${this.columns} FROM ${e(this.db.getMetadata(TimelineEntry).tableName)} ${e('te')} INNER JOIN ${e(this.db.getMetadata(Activity).tableName)} ${e('a')} ON ${e('a')}.${e('id')} = ${te('activityId')}` +
+      `SELECT ${columns} FROM ${e(this.db.getMetadata(TimelineEntry).tableName)} ${e('te')} INNER JOIN ${e(this.db.getMetadata(Activity).tableName)} ${e('a')} ON ${e('a')}.${e('id')} = ${te('activityId')}` +
       ` WHERE ${where.join(' AND ')} ORDER BY ${te('occurredAt')} DESC, ${te('activityId')} DESC LIMIT :pageLimit`
     );
   }

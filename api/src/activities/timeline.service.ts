@@ -6,6 +6,7 @@ import type { Opportunity } from '../records/opportunity.entity';
 import type { RecordKind } from '../records/record-kind';
 import type { RecordStores, RecordWriter } from '../records/record-writer';
 import { applyActivityConditions, decodeActivityCursor, encodeActivityCursor, type ActivityCursor, type ActivityFilterValues } from './activity-conditions';
+import { LEAN_ACTIVITY_COLUMNS } from './activity-columns';
 import { activityHydrator } from './activity-hydrator';
 import { Activity } from './activity.entity';
 import { TimelineEntry } from './timeline-entry.entity';
@@ -29,6 +30,8 @@ export interface TimelineQuery {
   readonly after?: string | null;
   readonly filter?: TimelineFilterValues | null;
   readonly includeRelated?: boolean;
+  /** The caller asks only for fields LEAN_ACTIVITY_COLUMNS answer (nodesNeedOnlyLeanColumns): a plain page reads just those. */
+  readonly leanColumns?: boolean;
 }
 
 export interface RecordRef {
@@ -158,6 +161,7 @@ export function mostRecent<T extends { updatedAt: Date; id: string }>(lists: rea
  */
 export class TimelineService {
   private readonly hydrate: (row: Record<string, unknown>) => Activity;
+  private readonly hydrateLean: (row: Record<string, unknown>) => Activity;
   private readonly plainPages: TimelinePageStatements;
 
   constructor(
@@ -166,6 +170,7 @@ export class TimelineService {
     private readonly stores: RecordStores,
   ) {
     this.hydrate = activityHydrator(db);
+    this.hydrateLean = activityHydrator(db, 'a', LEAN_ACTIVITY_COLUMNS);
     this.plainPages = new TimelinePageStatements(db);
   }
 
@@ -176,13 +181,16 @@ export class TimelineService {
     const readable = () => this.writer.readable(principal, query.record.kind, query.record.id, 'recordId');
     let raw: Record<string, unknown>[];
     let records: RecordRef[] = [query.record];
+    let hydrate = this.hydrate;
     if (!query.includeRelated && isPlain(filter)) {
       // The timeline as first shown, and its next pages: one statement, written out once per shape, that returns
       // rows only when the caller may read the record. An empty page is checked apart: unreadable, or empty.
       const store = this.stores[query.record.kind];
       const recordRead = { entity: store.spec.entity, scope: store.scopeCondition('r', principal, Privilege.READ) };
-      raw = await preparedRead<Record<string, unknown>>(this.db, ...this.plainPages.page(principal, query.record, recordRead, cursor, first + 1));
+      const lean = query.leanColumns ?? false;
+      raw = await preparedRead<Record<string, unknown>>(this.db, ...this.plainPages.page(principal, query.record, recordRead, cursor, first + 1, lean));
       if (raw.length === 0) await readable();
+      if (lean) hydrate = this.hydrateLean;
     } else if (!query.includeRelated) {
       // The access check and the page run side by side; the page is dropped unless the record is readable.
       [, raw] = await Promise.all([readable(), singleRecordPageQuery(this.db, principal, query.record, filter, cursor, first + 1).getRawMany<Record<string, unknown>>()]);
@@ -195,7 +203,7 @@ export class TimelineService {
       raw = await pageQuery.getRawMany<Record<string, unknown>>();
     }
     // occurredAt is copied into every timeline entry, so the activity's own value is the sort key.
-    const rows = raw.map(this.hydrate);
+    const rows = raw.map(hydrate);
     const shown = rows.slice(0, first);
     return {
       nodes: shown,
