@@ -19,14 +19,14 @@ export interface ApiProcesses {
 }
 
 /** Starts `count` api processes on an existing, migrated and seeded database; resolves once every one listens. */
-export async function startApiProcesses(database: string, count: number, main = API_MAIN): Promise<ApiProcesses> {
+export async function startApiProcesses(database: string, count: number, main = API_MAIN, nodeFlags = process.env.BENCH_API_NODE_FLAGS ?? ''): Promise<ApiProcesses> {
   if (!fs.existsSync(main)) throw new Error(`${path.relative(ROOT, main)} is not built: npm run build -w api`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-processes-'));
   const port = await freePort();
   // BENCH_PROFILE_DIR: a V8 CPU profile of each api process (named by pid), written when it stops.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   // BENCH_API_NODE_FLAGS: Node flags for the api processes, for comparing settings (e.g. `--max-semi-space-size=64`).
-  const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const flags = nodeFlags.split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...flags, ...profile, main], {
     cwd: ROOT,
     env: {

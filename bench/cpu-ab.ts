@@ -3,6 +3,7 @@
 // alike. For comparing a change with the build before it on a machine other work shares.
 //
 //   npm run build -w api && tsc -p bench && node bench/dist/bench/cpu-ab.js <other api/dist/main.js> [--seconds=8] [--rounds=3]
+//     [--other-flags="--max-semi-space-size=64"]   (Node flags for the other side only; pass this build's main.js to compare settings)
 //
 // The other build is usually a worktree of the base commit (`git worktree add ../base <commit>`, its node_modules
 // linked or installed, `npm run build -w api` there). Needs the timeline dataset (`npm run bench -- --only=timeline`).
@@ -36,8 +37,10 @@ async function main(): Promise<void> {
   const body = JSON.stringify({ query: TIMELINE_QUERY, variables: { recordId: toGlobalId('Contact', HOT_CONTACT_ID), first: 50, after: null } });
   const sides: Side[] = [];
   try {
-    for (const [label, main] of [['this build', undefined], [path.resolve(otherMain), path.resolve(otherMain)]] as const) {
-      const api = await startApiProcesses(TIMELINE_DATABASE, 1, main);
+    const otherFlags = process.argv.find((a) => a.startsWith('--other-flags='))?.slice('--other-flags='.length);
+    const otherLabel = `${path.resolve(otherMain)}${otherFlags ? ` ${otherFlags}` : ''}`;
+    for (const [label, main, flags] of [['this build', undefined, undefined], [otherLabel, path.resolve(otherMain), otherFlags]] as const) {
+      const api = await startApiProcesses(TIMELINE_DATABASE, 1, main, flags);
       const load = LoadClient.start();
       sides.push({ label, api, load, tokens: { admin: await signIn(api.graphqlUrl, ADMIN_EMAIL), salesperson: await signIn(api.graphqlUrl, SALESPERSON_EMAIL) }, perRequest: { admin: [], salesperson: [] } });
     }
