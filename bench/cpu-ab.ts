@@ -6,14 +6,16 @@
 //     [--other-flags="--max-semi-space-size=64"]   (Node flags for the other side only; pass this build's main.js to compare settings)
 //
 // The other build is usually a worktree of the base commit (`git worktree add ../base <commit>`, its node_modules
-// linked or installed, `npm run build -w api` there). Needs the timeline dataset (`npm run bench -- --only=timeline`).
+// linked or installed, `npm run build -w api` there). `peer` instead of a path puts PostGraphile on the other side
+// (its one page for both rows: it has no users). Needs the timeline datasets (`npm run bench -- --only=timeline`).
 import path from 'node:path';
 import { toGlobalId } from '../api/src/common/global-id';
-import { startApiProcesses, type ApiProcesses } from './api-processes';
+import { startApiProcesses } from './api-processes';
 import { ADMIN_EMAIL } from './bench-api';
 import { cpuMs, signIn, SALESPERSON_EMAIL } from './cpu-per-request';
 import { LoadClient } from './load-client';
-import { TIMELINE_DATABASE, TIMELINE_QUERY } from './timeline';
+import { startPeer } from './peer-process';
+import { PEER_QUERY, TIMELINE_DATABASE, TIMELINE_QUERY } from './timeline';
 import { HOT_CONTACT_ID } from './timeline-dataset';
 
 const flag = (name: string, fallback: number): number => {
@@ -23,11 +25,16 @@ const flag = (name: string, fallback: number): number => {
 
 interface Side {
   readonly label: string;
-  readonly api: ApiProcesses;
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
   readonly load: LoadClient;
-  readonly tokens: Record<string, string>;
+  /** The request each row sends: its headers and body. */
+  readonly requests: Record<string, { headers: Record<string, string>; body: string }>;
   readonly perRequest: Record<string, number[]>;
 }
+
+const WHO = ['admin', 'salesperson'] as const;
 
 async function main(): Promise<void> {
   const otherMain = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -38,27 +45,39 @@ async function main(): Promise<void> {
   const sides: Side[] = [];
   try {
     const otherFlags = process.argv.find((a) => a.startsWith('--other-flags='))?.slice('--other-flags='.length);
-    const otherLabel = `${path.resolve(otherMain)}${otherFlags ? ` ${otherFlags}` : ''}`;
-    for (const [label, main, flags] of [['this build', undefined, undefined], [otherLabel, path.resolve(otherMain), otherFlags]] as const) {
+    const apiSide = async (label: string, main: string | undefined, flags: string | undefined): Promise<Side> => {
       const api = await startApiProcesses(TIMELINE_DATABASE, 1, main, flags);
-      const load = LoadClient.start();
-      sides.push({ label, api, load, tokens: { admin: await signIn(api.graphqlUrl, ADMIN_EMAIL), salesperson: await signIn(api.graphqlUrl, SALESPERSON_EMAIL) }, perRequest: { admin: [], salesperson: [] } });
+      const requests: Side['requests'] = {};
+      for (const [who, email] of [['admin', ADMIN_EMAIL], ['salesperson', SALESPERSON_EMAIL]] as const) {
+        requests[who] = { headers: { authorization: `Bearer ${await signIn(api.graphqlUrl, email)}` }, body };
+      }
+      return { label, url: api.graphqlUrl, pid: api.pid, stop: () => api.stop(), load: LoadClient.start(), requests, perRequest: { admin: [], salesperson: [] } };
+    };
+    sides.push(await apiSide('this build', undefined, undefined));
+    if (otherMain === 'peer') {
+      const peer = startPeer({ rebuild: false });
+      sides.push({ label: 'PostGraphile', url: '', pid: peer.pid, stop: () => peer.stop(), load: LoadClient.start(), requests: {}, perRequest: { admin: [], salesperson: [] } });
+      const ready = await peer.ready;
+      const peerBody = JSON.stringify({ query: PEER_QUERY, variables: { recordId: ready.recordId, first: 50, after: null } });
+      sides[1] = { ...sides[1]!, url: ready.url, requests: { admin: { headers: {}, body: peerBody }, salesperson: { headers: {}, body: peerBody } } };
+    } else {
+      sides.push(await apiSide(`${path.resolve(otherMain)}${otherFlags ? ` ${otherFlags}` : ''}`, path.resolve(otherMain), otherFlags));
     }
     for (const side of sides) {
-      for (const token of Object.values(side.tokens)) {
-        await side.load.run({ kind: 'sequential', url: side.api.graphqlUrl, headers: { authorization: `Bearer ${token}` }, body, warmup: 200, n: 300 });
+      for (const request of new Set(Object.values(side.requests))) {
+        await side.load.run({ kind: 'sequential', url: side.url, headers: request.headers, body: request.body, warmup: 200, n: 300 });
       }
     }
     // Round 0 warms both up under load (V8 optimizes what runs hot) and is not counted.
     for (let round = 0; round <= rounds; round++) {
-      for (const who of ['admin', 'salesperson']) {
-        const before = sides.map((side) => cpuMs(side.api.pid));
+      for (const who of WHO) {
+        const before = sides.map((side) => cpuMs(side.pid));
         const runs = await Promise.all(
-          sides.map((side) => side.load.run({ kind: 'concurrent', url: side.api.graphqlUrl, headers: { authorization: `Bearer ${side.tokens[who]}` }, body, clients: 10, seconds })),
+          sides.map((side) => side.load.run({ kind: 'concurrent', url: side.url, headers: side.requests[who]!.headers, body: side.requests[who]!.body, clients: 10, seconds })),
         );
         const perRequest = sides.map((side, i) => {
           if (runs[i]!.errors > 0) throw new Error(`${side.label}: ${runs[i]!.errors} failed: ${runs[i]!.firstError}`);
-          return (cpuMs(side.api.pid) - before[i]!) / runs[i]!.requests;
+          return (cpuMs(side.pid) - before[i]!) / runs[i]!.requests;
         });
         console.log(`round ${round}, ${who}: ` + sides.map((side, i) => `${side.label} ${perRequest[i]!.toFixed(3)} ms`).join('  |  '));
         if (round > 0) sides.forEach((side, i) => side.perRequest[who]!.push(perRequest[i]!));
@@ -66,7 +85,7 @@ async function main(): Promise<void> {
     }
     // Both sides ran at the same time, so each round's ratio cancels what the machine did then.
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    for (const who of ['admin', 'salesperson']) {
+    for (const who of WHO) {
       const [ours, theirs] = sides.map((side) => side.perRequest[who]!);
       const ratios = ours!.map((value, i) => value / theirs![i]!);
       console.log(
@@ -76,7 +95,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const side of sides) {
-      await side.api.stop();
+      await side.stop();
       side.load.close();
     }
   }
