@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import PostalMime from 'postal-mime';
-import { joinedWithoutBlob, joinPieces } from './postal-decoders.js';
+import { joinedWithoutBlob, joinPieces, smallQuotedPrintableBuffer } from './postal-decoders.js';
 
 describe('postal-mime decoders joined without a Blob', () => {
   it('are in place for the postal-mime installed', () => {
     expect(joinedWithoutBlob).toBe(true);
+    expect(smallQuotedPrintableBuffer).toBe(true);
+  });
+
+  it('decode a quoted-printable body longer than the small buffer as before', async () => {
+    const line = 'caf=C3=A9 ' + 'x'.repeat(60) + '=\r\n';
+    const raw = `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${line.repeat(400)}end\r\n`;
+    const email = await PostalMime.parse(Buffer.from(raw, 'utf8'));
+    expect(email.text).toBe(`café ${'x'.repeat(60)}`.repeat(400) + 'end\n');
   });
 
   it('join the same bytes as a Blob does', async () => {
