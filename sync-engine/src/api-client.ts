@@ -6,6 +6,7 @@ import {
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
 import type { SeriesInput } from './mail/ews/ews-calendar-series.js';
+import { hubRequest, type HubAnswer } from './hub-http.js';
 import { jsonArrayOf, jsonObjectWith } from './item-json.js';
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
@@ -346,10 +347,17 @@ export class GraphqlHubApi implements HubApi {
   }
 
   async uploadBlob(content: Buffer): Promise<string> {
-    const response = await this.http(new URL('blobs', this.options.url), { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream' } }, 120_000);
-    const body = parseJson(await response.text());
-    if (response.ok && typeof body?.sha256 === 'string') return body.sha256;
-    throw httpError(response.status, body);
+    const url = new URL('blobs', this.options.url);
+    const timeout = AbortSignal.timeout(120_000);
+    let answer: HubAnswer;
+    try {
+      answer = await hubRequest(url, { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${this.options.apiKey}` }, signal: timeout });
+    } catch (error) {
+      throw new HubApiError('TEMPORARY', `hub PUT ${url.pathname} ${timeout.aborted ? 'timed out' : 'failed'}: ${describe(error)}`, undefined, { cause: error });
+    }
+    const body = parseJson(answer.text);
+    if (answer.ok && typeof body?.sha256 === 'string') return body.sha256;
+    throw httpError(answer.status, body);
   }
 
   async uploadBlobStream(content: Readable): Promise<string> {
@@ -399,22 +407,18 @@ export class GraphqlHubApi implements HubApi {
   /** `body`: the request's JSON already made from `query` and `variables` (trackEmails), else made here. */
   private async request<N extends OperationName>(query: Operation<N>, variables: OperationVariables<N>, signal?: AbortSignal, timeoutMs?: number, body?: Buffer): Promise<Fields> {
     const timeout = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
-    let response: Response;
-    let text: string;
+    let response: HubAnswer;
     try {
-      response = await fetch(this.options.url, {
+      response = await hubRequest(new URL(this.options.url), {
         method: 'POST',
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
         },
-        // As bytes: a string body is scanned for lone surrogates and copied by fetch first, which for an ingest batch
-        // of whole bodies is megabytes of work on the event loop.
         body: body ?? Buffer.from(JSON.stringify({ query, variables }), 'utf8'),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
-      text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason; // shutdown, not a failure: let the caller see the abort
       const reason = timeout.aborted ? 'timed out' : 'failed';
@@ -424,7 +428,7 @@ export class GraphqlHubApi implements HubApi {
     if (RETRYABLE_STATUSES.has(response.status)) {
       throw new HubApiError('TEMPORARY', `hub API answered HTTP ${response.status}`);
     }
-    const answer = parseJson(text);
+    const answer = parseJson(response.text);
     const firstError = Array.isArray(answer?.errors) ? graphqlError(answer.errors[0]) : undefined;
     if (firstError) {
       const code = (firstError.serverCode && CODE_BY_SERVER_CODE[firstError.serverCode]) || fallbackCode(response.status);
