@@ -7,7 +7,7 @@ import {
 } from './wire-answers.js';
 import type { SeriesInput } from './mail/ews/ews-calendar-series.js';
 import { hubRequest, type HubAnswer } from './hub-http.js';
-import { jsonArrayOf, jsonObjectWith } from './item-json.js';
+import { jsonArrayOf, jsonObjectWith, type JsonPieces } from './item-json.js';
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
 import type { ExchangeTaskItem, TaskWriteRequest, TaskWriteResult } from './mail/ews/ews-tasks.js';
@@ -280,10 +280,10 @@ export class GraphqlHubApi implements HubApi {
   }
 
   async trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]> {
-    // The items' JSON is made once (item-json.ts); the request is built around it.
+    // The items' JSON is made once (item-json.ts); the request is built around it and sent as its pieces.
     const { items, ...rest } = batch;
     const input = jsonObjectWith(rest, 'items', jsonArrayOf(items));
-    const body = Buffer.concat(jsonObjectWith({ query: TRACK_EMAILS }, 'variables', jsonObjectWith({ mailboxId }, 'input', input)));
+    const body = jsonObjectWith({ query: TRACK_EMAILS }, 'variables', jsonObjectWith({ mailboxId }, 'input', input));
     // Ingest batches carry whole bodies: give them longer than a control call.
     const data = await this.request(TRACK_EMAILS, { mailboxId, input: batch }, undefined, 120_000, body);
     return onEntry(() => trackedItemsOnEntry(data));
@@ -405,7 +405,7 @@ export class GraphqlHubApi implements HubApi {
   }
 
   /** `body`: the request's JSON already made from `query` and `variables` (trackEmails), else made here. */
-  private async request<N extends OperationName>(query: Operation<N>, variables: OperationVariables<N>, signal?: AbortSignal, timeoutMs?: number, body?: Buffer): Promise<Fields> {
+  private async request<N extends OperationName>(query: Operation<N>, variables: OperationVariables<N>, signal?: AbortSignal, timeoutMs?: number, body?: JsonPieces): Promise<Fields> {
     const timeout = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
     let response: HubAnswer;
     try {

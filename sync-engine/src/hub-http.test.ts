@@ -34,6 +34,21 @@ describe('hubRequest', () => {
     expect(received).toEqual({ method: 'PUT', length: String(body.length), body: 'Grüße', auth: 'Bearer k' });
   });
 
+  it('sends a body given in pieces as the bytes of those pieces in order, with their total length', async () => {
+    let received = { length: '', body: '' };
+    const url = await serve((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received = { length: req.headers['content-length'] ?? '', body: Buffer.concat(chunks).toString('utf8') };
+        res.end('{}');
+      });
+    });
+    const pieces = ['{"items":[', '{"subject":"Grüße"}', ',', '{}', ']}'].map((text) => Buffer.from(text, 'utf8'));
+    await hubRequest(url, { method: 'POST', headers: {}, body: pieces, signal: AbortSignal.timeout(5000) });
+    expect(received).toEqual({ length: String(Buffer.concat(pieces).length), body: '{"items":[{"subject":"Grüße"},{}]}' });
+  });
+
   it('answers an error status as it came', async () => {
     const url = await serve((_req, res) => res.writeHead(413).end('{"error":{"code":"ATTACHMENT_TOO_LARGE"}}'));
     expect(await hubRequest(url, { method: 'PUT', headers: {}, body: Buffer.alloc(10), signal: AbortSignal.timeout(5000) })).toMatchObject({ status: 413, ok: false });

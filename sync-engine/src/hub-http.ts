@@ -15,7 +15,8 @@ export interface HubAnswer {
 export interface HubRequest {
   readonly method: 'GET' | 'POST' | 'PUT';
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: Buffer;
+  /** The body's bytes, or its pieces in order (written together, never joined into one Buffer). */
+  readonly body?: Buffer | readonly Buffer[];
   /** Ends the request and the reading of its answer (a timeout, a shutdown). */
   readonly signal: AbortSignal;
 }
@@ -27,7 +28,10 @@ const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new htt
 export function hubRequest(url: URL, request: HubRequest): Promise<HubAnswer> {
   const transport = url.protocol === 'https:' ? https : http;
   const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
-  const headers = request.body ? { ...request.headers, 'content-length': String(request.body.length) } : request.headers;
+  const pieces = request.body === undefined ? [] : Buffer.isBuffer(request.body) ? [request.body] : request.body;
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  const headers = request.body === undefined ? request.headers : { ...request.headers, 'content-length': String(length) };
   return new Promise((resolve, reject) => {
     const outgoing = transport.request(url, { method: request.method, headers, agent, signal: request.signal }, (answer) => {
       const chunks: Buffer[] = [];
@@ -43,6 +47,10 @@ export function hubRequest(url: URL, request: HubRequest): Promise<HubAnswer> {
       });
     });
     outgoing.once('error', reject);
-    outgoing.end(request.body);
+    // Corked: the pieces leave in one write (writev), as one Buffer would.
+    outgoing.cork();
+    for (const piece of pieces) outgoing.write(piece);
+    outgoing.end();
+    outgoing.uncork();
   });
 }

@@ -1,8 +1,8 @@
 // An ingest batch is JSON of whole bodies: the engine sizes each item to plan its requests (track-sender.ts) and then
-// sends the items (api-client.ts). Each item is serialized once, here, and the request body is joined from those
-// bytes in one copy, so a batch is neither stringified twice nor held as one large string beside its bytes.
+// sends the items (api-client.ts). Each item is serialized once, here, and the request body is written from those
+// bytes as they are, so a batch is neither stringified twice nor held as one large string or Buffer beside them.
 
-/** A JSON text as pieces of UTF-8, in order; Buffer.concat joins them. */
+/** A JSON text as pieces of UTF-8, in order (Buffer.concat would join them). */
 export type JsonPieces = readonly Buffer[];
 
 const made = new WeakMap<object, Buffer>();
