@@ -67,6 +67,19 @@ describe('hubRequest', () => {
     await expect(hubRequest(cut, { method: 'POST', headers: {}, signal: AbortSignal.timeout(5000) })).rejects.toThrow();
   });
 
+  it('sends a request again on a new connection when a kept-alive one was closed as it went out', async () => {
+    let requests = 0;
+    const url = await serve((req, res) => {
+      requests++;
+      // The second request arrives on the first one's connection: close it unanswered, as an idle timeout would.
+      if (requests === 2) return req.socket.destroy();
+      res.end(`{"n":${requests}}`);
+    });
+    const send = () => hubRequest(url, { method: 'POST', headers: {}, body: Buffer.from('{}'), signal: AbortSignal.timeout(5000) });
+    expect((await send()).text).toBe('{"n":1}');
+    expect((await send()).text).toBe('{"n":3}');
+  });
+
   it('fails when nobody listens', async () => {
     const url = await serve(() => undefined);
     server?.close();

@@ -26,6 +26,14 @@ const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new htt
 
 /** Sends one request and reads the whole answer as UTF-8 text; rejects when the connection fails or `signal` aborts. */
 export function hubRequest(url: URL, request: HubRequest): Promise<HubAnswer> {
+  return attempt(url, request, true);
+}
+
+/**
+ * A kept-alive connection the hub closed as idle just as the request went out fails with ECONNRESET before any
+ * answer: the hub never read it, so it is sent once more on a new connection (Node's http docs, request.reusedSocket).
+ */
+function attempt(url: URL, request: HubRequest, mayRetry: boolean): Promise<HubAnswer> {
   const transport = url.protocol === 'https:' ? https : http;
   const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
   const pieces = request.body === undefined ? [] : Buffer.isBuffer(request.body) ? [request.body] : request.body;
@@ -46,7 +54,10 @@ export function hubRequest(url: URL, request: HubRequest): Promise<HubAnswer> {
         resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
       });
     });
-    outgoing.once('error', reject);
+    outgoing.once('error', (error: NodeJS.ErrnoException) => {
+      if (mayRetry && outgoing.reusedSocket && error.code === 'ECONNRESET' && !request.signal.aborted) resolve(attempt(url, request, false));
+      else reject(error);
+    });
     // Corked: the pieces leave in one write (writev), as one Buffer would.
     outgoing.cork();
     for (const piece of pieces) outgoing.write(piece);
