@@ -6,6 +6,8 @@ import {
   wireCredentialsOf, WireShapeError, type Fields,
 } from './wire-answers.js';
 import type { SeriesInput } from './mail/ews/ews-calendar-series.js';
+import { hubRequest, type HubAnswer } from './hub-http.js';
+import { jsonArrayOf, jsonObjectWith, type JsonPieces } from './item-json.js';
 import type { CalendarItem, ChannelTestResult, MailboxCredentials, MailboxWork, OutgoingEmail, SyncReport, TrackBatch, TrackedItemResult, Viewer } from './hub-types.js';
 import type { CalendarWriteRequest, CalendarWriteResult } from './mail/ews/ews-calendar.js';
 import type { ExchangeTaskItem, TaskWriteRequest, TaskWriteResult } from './mail/ews/ews-tasks.js';
@@ -278,8 +280,12 @@ export class GraphqlHubApi implements HubApi {
   }
 
   async trackEmails(mailboxId: string, batch: TrackBatch): Promise<TrackedItemResult[]> {
+    // The items' JSON is made once (item-json.ts); the request is built around it and sent as its pieces.
+    const { items, ...rest } = batch;
+    const input = jsonObjectWith(rest, 'items', jsonArrayOf(items));
+    const body = jsonObjectWith({ query: TRACK_EMAILS }, 'variables', jsonObjectWith({ mailboxId }, 'input', input));
     // Ingest batches carry whole bodies: give them longer than a control call.
-    const data = await this.request(TRACK_EMAILS, { mailboxId, input: batch }, undefined, 120_000);
+    const data = await this.request(TRACK_EMAILS, { mailboxId, input: batch }, undefined, 120_000, body);
     return onEntry(() => trackedItemsOnEntry(data));
   }
 
@@ -341,10 +347,17 @@ export class GraphqlHubApi implements HubApi {
   }
 
   async uploadBlob(content: Buffer): Promise<string> {
-    const response = await this.http(new URL('blobs', this.options.url), { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream' } }, 120_000);
-    const body = parseJson(await response.text());
-    if (response.ok && typeof body?.sha256 === 'string') return body.sha256;
-    throw httpError(response.status, body);
+    const url = new URL('blobs', this.options.url);
+    const timeout = AbortSignal.timeout(120_000);
+    let answer: HubAnswer;
+    try {
+      answer = await hubRequest(url, { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${this.options.apiKey}` }, signal: timeout });
+    } catch (error) {
+      throw new HubApiError('TEMPORARY', `hub PUT ${url.pathname} ${timeout.aborted ? 'timed out' : 'failed'}: ${describe(error)}`, undefined, { cause: error });
+    }
+    const body = parseJson(answer.text);
+    if (answer.ok && typeof body?.sha256 === 'string') return body.sha256;
+    throw httpError(answer.status, body);
   }
 
   async uploadBlobStream(content: Readable): Promise<string> {
@@ -391,24 +404,21 @@ export class GraphqlHubApi implements HubApi {
     }
   }
 
-  private async request<N extends OperationName>(query: Operation<N>, variables: OperationVariables<N>, signal?: AbortSignal, timeoutMs?: number): Promise<Fields> {
+  /** `body`: the request's JSON already made from `query` and `variables` (trackEmails), else made here. */
+  private async request<N extends OperationName>(query: Operation<N>, variables: OperationVariables<N>, signal?: AbortSignal, timeoutMs?: number, body?: JsonPieces): Promise<Fields> {
     const timeout = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
-    let response: Response;
-    let text: string;
+    let response: HubAnswer;
     try {
-      response = await fetch(this.options.url, {
+      response = await hubRequest(new URL(this.options.url), {
         method: 'POST',
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
         },
-        // As bytes: a string body is scanned for lone surrogates and copied by fetch first, which for an ingest batch
-        // of whole bodies is megabytes of work on the event loop.
-        body: Buffer.from(JSON.stringify({ query, variables }), 'utf8'),
+        body: body ?? Buffer.from(JSON.stringify({ query, variables }), 'utf8'),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
-      text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason; // shutdown, not a failure: let the caller see the abort
       const reason = timeout.aborted ? 'timed out' : 'failed';
@@ -418,8 +428,8 @@ export class GraphqlHubApi implements HubApi {
     if (RETRYABLE_STATUSES.has(response.status)) {
       throw new HubApiError('TEMPORARY', `hub API answered HTTP ${response.status}`);
     }
-    const body = parseJson(text);
-    const firstError = Array.isArray(body?.errors) ? graphqlError(body.errors[0]) : undefined;
+    const answer = parseJson(response.text);
+    const firstError = Array.isArray(answer?.errors) ? graphqlError(answer.errors[0]) : undefined;
     if (firstError) {
       const code = (firstError.serverCode && CODE_BY_SERVER_CODE[firstError.serverCode]) || fallbackCode(response.status);
       throw new HubApiError(code, `hub API error: ${firstError.message}`, firstError.serverCode);
@@ -428,8 +438,8 @@ export class GraphqlHubApi implements HubApi {
       throw new HubApiError('AUTH_FAILED', `hub API answered HTTP ${response.status}`);
     }
     if (!response.ok) throw new HubApiError(fallbackCode(response.status), `hub API answered HTTP ${response.status}`);
-    if (!isFields(body?.data)) throw new HubApiError('INVALID_RESPONSE', 'hub API response has neither data nor errors');
-    return body.data;
+    if (!isFields(answer?.data)) throw new HubApiError('INVALID_RESPONSE', 'hub API response has neither data nor errors');
+    return answer.data;
   }
 }
 

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import PostalMime from 'postal-mime';
+import './postal-decoders.js'; // before the first parse: body parts are joined without a Blob
 
 export type Email = PostalMime.Email;
 

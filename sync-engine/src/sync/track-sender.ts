@@ -1,6 +1,7 @@
 import { HubApiError, type HubApi } from '../api-client.js';
 import type { QuarantineItem, TrackedItemResult, TrackItem } from '../hub-types.js';
 import type { Log } from '../logger.js';
+import { itemJson } from '../item-json.js';
 import { planBatches } from '../mail/batch-plan.js';
 
 /** Where a message came from: what its quarantine record says if the hub cannot take it. */
@@ -52,7 +53,7 @@ export class TrackSender {
 
   async send(mailboxId: string, entries: readonly TrackEntry[], options: SendOptions): Promise<SendResult> {
     const state: SendState = { mailboxId, results: [], refused: [], records: options.quarantine !== undefined ? [...options.quarantine] : undefined };
-    const sized = entries.map((entry) => ({ entry, size: jsonBytes(entry.item) }));
+    const sized = entries.map((entry) => ({ entry, size: itemJson(entry.item).length }));
     const sendable: { entry: TrackEntry; size: number }[] = [];
     for (const s of sized) {
       if (s.size + ENVELOPE_BYTES <= this.limits.maxRequestBytes) sendable.push(s);

@@ -3,6 +3,7 @@ import type { Log } from '../../logger.js';
 import { MailError } from '../mail-error.js';
 import type { Credentials, Endpoint } from '../mail-source.js';
 import { imapMailError } from './imap-errors.js';
+import './imapflow-compile.js'; // before any session: FETCH responses are not compiled back into text per message
 
 /** Timeouts for one IMAP session. */
 export interface ImapTimeouts {

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { MailError } from '../mail-error.js';
 import type { Credentials, Endpoint } from '../mail-source.js';
 import { pop3MailError } from './pop3-errors.js';
-import { DotUnstuffer, MultilineReader, unstuffDots } from './pop3-wire.js';
+import { DotUnstuffer, joinUnstuffed, MultilineReader } from './pop3-wire.js';
 
 /**
  * node-pop3 with its multi-line framing fixed:
@@ -116,14 +116,14 @@ export class Pop3Session {
 
   /** UIDL and LIST together: every message in server order with its unique id and size. */
   async listing(): Promise<Pop3Listing[]> {
-    const uidls = parseListing(await this.multiline('UIDL'));
-    const sizes = new Map(parseListing(await this.multiline('LIST')).map(([number, size]) => [number, Number(size)]));
+    const uidls = parseListing(Buffer.concat(await this.multiline('UIDL')));
+    const sizes = new Map(parseListing(Buffer.concat(await this.multiline('LIST'))).map(([number, size]) => [number, Number(size)]));
     return uidls.map(([number, uidl]) => ({ number: Number(number), uidl, size: sizes.get(number) ?? 0 }));
   }
 
   /** The whole message, dot-unstuffed, as bytes. */
   async retrieve(number: number): Promise<Buffer> {
-    return unstuffDots(await this.multiline('RETR', number));
+    return joinUnstuffed(await this.multiline('RETR', number));
   }
 
   /** The whole message, dot-unstuffed, handed to `consume` as a stream while it arrives; settles with `consume`. */
@@ -142,7 +142,7 @@ export class Pop3Session {
 
   /** The header block (TOP n 0, RFC 1939 7), dot-unstuffed. */
   async headers(number: number): Promise<Buffer> {
-    return unstuffDots(await this.multiline('TOP', number, 0));
+    return joinUnstuffed(await this.multiline('TOP', number, 0));
   }
 
   async markDeleted(number: number): Promise<void> {
@@ -165,7 +165,8 @@ export class Pop3Session {
     this.client._socket?.destroy();
   }
 
-  private async multiline(...args: (string | number)[]): Promise<Buffer> {
+  /** A multi-line response's body as the chunks it arrived in: joined by the caller, in one copy. */
+  private async multiline(...args: (string | number)[]): Promise<Buffer[]> {
     const what = args.join(' ');
     const [, stream] = await this.guard(this.client.command(...args), what);
     return this.guard(collect(stream), what);
@@ -219,12 +220,12 @@ export class Pop3Session {
   }
 }
 
-function collect(stream: Readable | null): Promise<Buffer> {
-  if (!stream) return Promise.resolve(Buffer.alloc(0));
+function collect(stream: Readable | null): Promise<Buffer[]> {
+  if (!stream) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('end', () => resolve(chunks));
     stream.once('error', reject);
     // node-pop3 destroys the stream on a socket timeout without 'end' or 'error'.
     stream.once('close', () => reject(Object.assign(new Error('close'), { eventName: 'close' })));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DotUnstuffer, messageIdOf, MultilineReader, parseHeaders, receivedDate, unstuffDots } from './pop3-wire.js';
+import { DotUnstuffer, joinUnstuffed, messageIdOf, MultilineReader, parseHeaders, receivedDate, unstuffDots } from './pop3-wire.js';
 
 const b = (text: string) => Buffer.from(text, 'latin1');
 
@@ -41,8 +41,34 @@ describe('MultilineReader', () => {
     expect(read('x\r\n..\r\n', '.\r\n')).toEqual({ body: 'x\r\n..\r\n', done: true });
   });
 
-  it('is not done while the terminator is incomplete', () => {
-    expect(read('body\r\n.')).toEqual({ body: 'bod', done: false });
+  it('is not done while the terminator is incomplete, and holds back only what could start it', () => {
+    expect(read('body\r\n.')).toEqual({ body: 'body', done: false });
+    expect(read('body\r\n.x')).toEqual({ body: 'body\r\n.x', done: false });
+    expect(read('.')).toEqual({ body: '', done: false });
+  });
+
+  it('passes a chunk without a terminator on as it is', () => {
+    const chunk = b('a line\r\nanother line');
+    expect(new MultilineReader().push(chunk).data).toBe(chunk);
+  });
+
+  it('finds the same body however the response is cut into chunks', () => {
+    // Bodies as they cross the wire: stuffed, each line ended by CRLF.
+    const bodies = ['', '..\r\n', 'a\r\n', '\r\n', '\r\n\r\n', 'x\r\n..\r\n.y\r\n', 'a\r\n.\rb\r\n', '\r\n.\rx\r\n', '\r\n..\r\n'];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const body of bodies) {
+      const whole = `${body}.\r\n`;
+      for (let trial = 0; trial < 200; trial++) {
+        const chunks: string[] = [];
+        for (let at = 0; at < whole.length; ) {
+          const size = 1 + Math.floor(random() * 4);
+          chunks.push(whole.slice(at, at + size));
+          at += size;
+        }
+        expect(read(...chunks), JSON.stringify(chunks)).toEqual({ body, done: true });
+      }
+    }
   });
 });
 
@@ -53,6 +79,32 @@ describe('unstuffDots', () => {
 
   it('handles a dot on the first line', () => {
     expect(unstuffDots(b('..first\r\nsecond\r\n')).toString('latin1')).toBe('.first\r\nsecond\r\n');
+  });
+
+  it('agrees with a byte-by-byte reading of RFC 1939 3', () => {
+    const reference = (body: Buffer) => {
+      const out: number[] = [];
+      let lineStart = true;
+      for (const byte of body) {
+        if (lineStart && byte === 0x2e) {
+          lineStart = false;
+          continue;
+        }
+        out.push(byte);
+        lineStart = byte === 0x0a;
+      }
+      return Buffer.from(out);
+    };
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = ['.', '.', '\n', '\r', 'a', '\u00e9'];
+    for (let trial = 0; trial < 500; trial++) {
+      const body = b(Array.from({ length: Math.floor(random() * 24) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+      expect(unstuffDots(body).toString('latin1'), JSON.stringify(body.toString('latin1'))).toBe(reference(body).toString('latin1'));
+      const cut = Math.floor(random() * (body.length + 1));
+      const cut2 = cut + Math.floor(random() * (body.length - cut + 1));
+      expect(joinUnstuffed([body.subarray(0, cut), body.subarray(cut, cut2), body.subarray(cut2)]).toString('latin1')).toBe(reference(body).toString('latin1'));
+    }
   });
 
   it('leaves bytes without stuffing untouched, 8-bit included', () => {

@@ -2,14 +2,19 @@ import { Transform, type TransformCallback } from 'node:stream';
 // Pure helpers for POP3 multi-line responses (RFC 1939 3), on bytes: mail in 8-bit charsets must arrive unchanged.
 
 const CRLF_DOT_CRLF = Buffer.from('\r\n.\r\n');
+const CRLF = Buffer.from('\r\n');
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Finds the end of a multi-line response across chunks. Feed it every chunk after the "+OK" line; it returns the
- * body bytes that are complete so far, holding back the last few bytes in case they start the terminator.
+ * body bytes that are complete so far, holding back only a last few bytes that could start the terminator, so a
+ * chunk is passed on as it is (no copy) unless the one before it ended in such bytes.
  */
 export class MultilineReader {
-  private pending = Buffer.alloc(0);
-  private started = false;
+  /** Bytes not passed on yet: a tail of what came that is a proper prefix of CRLF.CRLF. */
+  private held = EMPTY;
+  /** Nothing was passed on yet: an empty body is just ".\r\n", so the body counts as if a CRLF came before it. */
+  private atStart = true;
   private finished = false;
 
   get done(): boolean {
@@ -18,42 +23,91 @@ export class MultilineReader {
 
   /** Returns the body bytes safe to pass on, and whether the terminating "CRLF.CRLF" was seen. */
   push(chunk: Buffer): { readonly data: Buffer; readonly done: boolean } {
-    if (this.finished) return { data: Buffer.alloc(0), done: true };
-    const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    // An empty body is just ".\r\n": look for the terminator as if a CRLF preceded the body.
-    const probe = this.started ? data : Buffer.concat([Buffer.from('\r\n'), data]);
-    const offset = this.started ? 0 : 2;
-    const end = probe.indexOf(CRLF_DOT_CRLF);
-    if (end >= 0) {
-      this.finished = true;
-      this.pending = Buffer.alloc(0);
-      // Keep the CRLF that ends the last line: it belongs to the message.
-      return { data: data.subarray(0, Math.max(0, end + 2 - offset)), done: true };
-    }
-    // The terminator is 5 bytes: 4 held back are enough to find it once the next chunk arrives.
-    const keep = Math.min(4, data.length);
-    const ready = data.subarray(0, data.length - keep);
-    this.pending = Buffer.from(data.subarray(data.length - keep));
-    if (ready.length > 0) this.started = true;
-    return { data: ready, done: false };
+    if (this.finished) return { data: EMPTY, done: true };
+    // A terminator that starts in the held bytes (or in the CRLF the start stands for) ends within 5 bytes of them.
+    const lead = this.atStart ? CRLF.length : 0;
+    const probe = Buffer.concat([this.atStart ? CRLF : EMPTY, this.held, chunk.subarray(0, CRLF_DOT_CRLF.length)]);
+    const early = probe.indexOf(CRLF_DOT_CRLF);
+    if (early >= 0) return this.finish(Buffer.concat([this.held, chunk.subarray(0, CRLF_DOT_CRLF.length)]), early + 2 - lead);
+    const end = chunk.indexOf(CRLF_DOT_CRLF);
+    // Keep the CRLF that ends the last line: it belongs to the message.
+    if (end >= 0) return this.finish(this.held.length ? Buffer.concat([this.held, chunk.subarray(0, end + 2)]) : chunk, this.held.length + end + 2);
+    const whole = this.held.length ? Buffer.concat([this.held, chunk]) : chunk;
+    const keep = terminatorPrefixAtEnd(Buffer.concat([this.atStart ? CRLF : EMPTY, whole.subarray(Math.max(0, whole.length - 4))]));
+    const kept = Math.min(keep, whole.length); // the CRLF the start stands for is never passed on, so never held
+    const data = kept ? whole.subarray(0, whole.length - kept) : whole;
+    this.held = kept ? Buffer.from(whole.subarray(whole.length - kept)) : EMPTY;
+    if (data.length > 0) this.atStart = false;
+    return { data, done: false };
   }
+
+  private finish(bytes: Buffer, end: number): { readonly data: Buffer; readonly done: boolean } {
+    this.finished = true;
+    this.held = EMPTY;
+    return { data: bytes.subarray(0, Math.max(0, end)), done: true };
+  }
+}
+
+/** How many bytes at the end of `tail` (at most 4) are a proper prefix of CRLF.CRLF. */
+function terminatorPrefixAtEnd(tail: Buffer): number {
+  for (let length = Math.min(CRLF_DOT_CRLF.length - 1, tail.length); length > 0; length--) {
+    if (tail.subarray(tail.length - length).equals(CRLF_DOT_CRLF.subarray(0, length))) return length;
+  }
+  return 0;
+}
+
+const DOT = 0x2e;
+const LF = 0x0a;
+const LF_DOT = Buffer.from('\n.');
+
+/** The next dot that starts a line at or after `from` (after an LF), or -1. */
+function stuffedDotFrom(bytes: Buffer, from: number): number {
+  const at = bytes.indexOf(LF_DOT, from);
+  return at < 0 ? -1 : at + 1;
+}
+
+/** Whether `chunk` holds a dot RFC 1939 3 added, given whether it starts a line. */
+function hasStuffing(chunk: Buffer, lineStart: boolean): boolean {
+  return (lineStart && chunk[0] === DOT) || chunk.indexOf(LF_DOT) >= 0;
+}
+
+/**
+ * Copies `chunk` into `out` at `at` without the dots RFC 1939 3 added at the start of lines, in runs between them
+ * rather than byte by byte; `lineStart`: the chunk starts a line. Returns the bytes written.
+ */
+function copyUnstuffed(chunk: Buffer, out: Buffer, at: number, lineStart: boolean): number {
+  let written = at;
+  let from = 0;
+  for (let dot = lineStart && chunk[0] === DOT ? 0 : stuffedDotFrom(chunk, 0); dot >= 0; dot = stuffedDotFrom(chunk, from)) {
+    written += chunk.copy(out, written, from, dot);
+    from = dot + 1;
+  }
+  written += chunk.copy(out, written, from);
+  return written - at;
+}
+
+/** Whether the next chunk after `chunk` starts a line (a dropped dot is never a line end). */
+function endsLine(chunk: Buffer, lineStart: boolean): boolean {
+  return chunk.length === 0 ? lineStart : chunk[chunk.length - 1] === LF;
 }
 
 /** RFC 1939 3: a line that starts with "." was sent with one more "."; take it off again. */
 export function unstuffDots(body: Buffer): Buffer {
-  const DOT = 0x2e;
-  if (body.indexOf('\n.') < 0 && body[0] !== DOT) return body;
+  if (!hasStuffing(body, true)) return body;
   const out = Buffer.allocUnsafe(body.length);
+  return out.subarray(0, copyUnstuffed(body, out, 0, true));
+}
+
+/** A body that arrived in chunks, joined into one Buffer and unstuffed in the same single copy. */
+export function joinUnstuffed(chunks: readonly Buffer[]): Buffer {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const out = Buffer.allocUnsafe(length);
   let written = 0;
   let lineStart = true;
-  for (let i = 0; i < body.length; i++) {
-    const byte = body[i];
-    if (lineStart && byte === DOT) {
-      lineStart = false;
-      continue;
-    }
-    out[written++] = byte;
-    lineStart = byte === 0x0a;
+  for (const chunk of chunks) {
+    written += copyUnstuffed(chunk, out, written, lineStart);
+    lineStart = endsLine(chunk, lineStart);
   }
   return out.subarray(0, written);
 }
@@ -63,19 +117,11 @@ export class DotUnstuffer extends Transform {
   private lineStart = true;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const DOT = 0x2e;
+    const lineStart = this.lineStart;
+    this.lineStart = endsLine(chunk, lineStart);
+    if (!hasStuffing(chunk, lineStart)) return done(null, chunk); // the usual case: passed on as it is
     const out = Buffer.allocUnsafe(chunk.length);
-    let written = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (this.lineStart && byte === DOT) {
-        this.lineStart = false;
-        continue;
-      }
-      out[written++] = byte;
-      this.lineStart = byte === 0x0a;
-    }
-    done(null, out.subarray(0, written));
+    done(null, out.subarray(0, copyUnstuffed(chunk, out, 0, lineStart)));
   }
 }
 
