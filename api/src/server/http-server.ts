@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { attachmentRoutes } from '../activities/attachment-routes';
 import { remoteImageRoutes } from '../activities/remote-image-routes';
@@ -24,15 +23,16 @@ import { compiledExecution } from './compiled-execution';
 import { formatError } from './errors';
 import { budgetedFields, executionBudgetPlugin } from './execution-budget';
 import { browserToExplorer } from './explorer-redirect';
-import { graphqlRequestGuards, guardedLocals } from './graphql-request-guards';
+import { graphqlHttpHandler, isGraphqlUrl } from './graphql-http';
+import { graphqlRequestGuards } from './graphql-request-guards';
 import { jsonErrorHandler } from './http-errors';
-import { liveEventStream } from './live-event-stream';
+import { liveEventStream, wantsEventStream } from './live-event-stream';
 import { liveOperations } from './live-operations';
 import { attachLiveSocket, DEFAULT_LIVE_SOCKET_LIMITS, type LiveSocketLimits } from './live-socket';
 import { QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
 import { attachShare } from './request-share';
-import { securityHeaders } from './security-headers';
-import { clientAddress, type TrustProxy } from './trust-proxy';
+import { securityHeaderList, securityHeaders } from './security-headers';
+import { clientAddressResolver, type TrustProxy } from './trust-proxy';
 
 export interface HubServer {
   readonly httpServer: http.Server;
@@ -41,7 +41,7 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-/** Express with /graphql (Apollo), /healthz, /readyz and the web UI. */
+/** node:http serving POST /graphql (Apollo) itself, and Express with the rest of /graphql, /healthz, /readyz, files and the web UI. */
 export async function createHubServer(options: {
   database: Database;
   services: Services;
@@ -63,7 +63,13 @@ export async function createHubServer(options: {
   // req.ip, which the per-client limits count, comes from X-Forwarded-For only through the proxies trusted here.
   app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
-  const httpServer = http.createServer(app);
+  const clientAddress = clientAddressResolver(trustProxy);
+  // POST /graphql, nearly every request the api gets, is served without Express (graphql-http.ts); set below.
+  let graphql: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (graphql && req.method === 'POST' && isGraphqlUrl(req.url) && !wantsEventStream(req)) void graphql(req, res);
+    else app(req, res);
+  });
   const schema = budgetedFields(buildApiSchema());
   const apollo = new ApolloServer<RequestContext>({
     // The schema comes through the compiled executor (queries run as graphql-jit code, the rest on graphql-js).
@@ -75,6 +81,9 @@ export async function createHubServer(options: {
     // Stack traces stay in the server log (formatError logs unexpected errors in full).
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
+    // Answers as compact JSON: Apollo's default indents them, which for a timeline page is about a third more bytes
+    // to build, send and parse.
+    stringifyResult: (result) => JSON.stringify(result),
     // query-limits refuses longer queries before parsing; this is graphql-js's own stop, in case.
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     // No HTTP caching of GraphQL answers (they depend on who asks), so no per-field cache-control bookkeeping.
@@ -127,22 +136,22 @@ export async function createHubServer(options: {
     shares,
     gate: new ConcurrencyGate(shares.peopleTotalConcurrent),
     queryLimits: QUERY_LIMITS,
+    clientAddress,
   });
-  app.use(
-    '/graphql',
-    ...guards.before,
-    guards.holdingSlot(
-      expressMiddleware(apollo, {
-        context: async ({ req, res }): Promise<RequestContext> => {
-          const { caller: auth, share } = guardedLocals(res);
-          const loaders = createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal);
-          const context = { auth, services, loaders, clientAddress: clientAddress(req) };
-          attachShare(context, share);
-          return context;
-        },
-      }),
-    ),
-  );
+  graphql = graphqlHttpHandler({
+    apollo,
+    guards,
+    context: ({ caller: auth, share, clientAddress: address }): RequestContext => {
+      const loaders = createLoaders(database.dataSource, services.stores, services.identity, services.blobs, services.mailboxes, auth?.principal);
+      const context = { auth, services, loaders, clientAddress: address };
+      attachShare(context, share);
+      return context;
+    },
+    securityHeaders: securityHeaderList(),
+    log,
+  });
+  const graphqlRoute = graphql;
+  app.use('/graphql', (req, res) => graphqlRoute(req, res));
 
   app.use(
     blobRoutes({
@@ -175,7 +184,7 @@ export async function createHubServer(options: {
     });
   }
 
-  const liveSocket = attachLiveSocket({ httpServer, services, log, operations, limits: liveLimits });
+  const liveSocket = attachLiveSocket({ httpServer, services, log, operations, clientAddress, limits: liveLimits });
 
   // Last: whatever a route could not handle is a JSON error with a code, never Express's HTML page (which prints the error, body included, to stderr).
   app.use(jsonErrorHandler(log));

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createHandler, type ExecutionResult } from 'graphql-sse';
@@ -32,7 +33,7 @@ interface StreamRequestContext {
 const EVENT_STREAM = 'text/event-stream';
 
 /** Whether a request on /graphql is an SSE subscription (GraphQL over SSE, distinct connections mode): it accepts `text/event-stream`. */
-export function wantsEventStream(req: Request): boolean {
+export function wantsEventStream(req: IncomingMessage): boolean {
   return (req.headers.accept ?? '').split(',').some((type) => type.split(';')[0].trim().toLowerCase() === EVENT_STREAM);
 }
 

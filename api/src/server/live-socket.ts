@@ -9,7 +9,6 @@ import type { Logger } from '../platform/logger';
 import { formatError } from './errors';
 import { connectionOf, LiveConnections, mayConnect } from './live-connections';
 import type { LiveOperations } from './live-operations';
-import { clientAddress } from './trust-proxy';
 
 /** Limits of the realtime endpoint, documented in README ("Errors and limits") and docs/realtime.md. */
 export interface LiveSocketLimits {
@@ -61,9 +60,11 @@ export function attachLiveSocket(options: {
   services: Services;
   log: Logger;
   operations: LiveOperations;
+  /** The client's address of an upgrade request, through the proxies the api trusts (trust-proxy.ts). */
+  clientAddress(request: http.IncomingMessage): string;
   limits?: LiveSocketLimits;
 }): { close(): Promise<void>; readonly connections: number } {
-  const { httpServer, services, log, operations } = options;
+  const { httpServer, services, log, operations, clientAddress } = options;
   const limits = options.limits ?? DEFAULT_LIVE_SOCKET_LIMITS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const connections = new LiveConnections(services.auth, limits);
@@ -120,7 +121,7 @@ export function attachLiveSocket(options: {
           state.connection.close(LIVE_CLOSE.sessionEnded.code, LIVE_CLOSE.sessionEnded.reason);
           return [new GraphQLError('The session ended; sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
-        const prepared = operations.prepare(payload, { auth, connection: state.connection, clientAddress: clientAddress(ctx.extra.request as never) });
+        const prepared = operations.prepare(payload, { auth, connection: state.connection, clientAddress: clientAddress(ctx.extra.request) });
         if ('errors' in prepared) {
           state.subscriptions.delete(id);
           return [...prepared.errors];

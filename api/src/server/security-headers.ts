@@ -30,6 +30,15 @@ export const CONTENT_SECURITY_POLICY = {
  * downloads) set their own over these.
  */
 export function securityHeaders(): RequestHandler {
+  const headers = securityHeaderList();
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
+}
+
+/** The headers of securityHeaders(), as name and value pairs, for routes served without Express. */
+export function securityHeaderList(): readonly (readonly [string, string])[] {
   const policy = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -52,8 +61,5 @@ export function securityHeaders(): RequestHandler {
     if (err) throw err;
   });
   if (headers.length === 0) throw new Error('helmet set no headers');
-  return (_req, res, next) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
-  };
+  return headers;
 }

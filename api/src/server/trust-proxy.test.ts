@@ -1,6 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { parseTrustProxy, type TrustProxy } from './trust-proxy';
+import { clientAddress, clientAddressResolver, parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 describe('parseTrustProxy', () => {
   it.each<[string | undefined, TrustProxy]>([
@@ -34,5 +36,41 @@ describe('parseTrustProxy', () => {
   ])('%j is refused', (raw, problem) => {
     const result = parseTrustProxy(raw);
     expect('problem' in result && result.problem).toMatch(problem);
+  });
+});
+
+describe('clientAddressResolver', () => {
+  /** What Express's req.ip (through clientAddress) and the resolver each make of one request over a real socket. */
+  async function bothViews(trust: TrustProxy, forwardedFor: string | undefined): Promise<{ express: string; resolver: string }> {
+    const resolver = clientAddressResolver(trust);
+    const app = express().set('trust proxy', trust);
+    app.get('/', (req, res) => {
+      res.json({ express: clientAddress(req), resolver: resolver(req) });
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/`, { headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
+      return (await response.json()) as { express: string; resolver: string };
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it.each<[TrustProxy, string | undefined, string]>([
+    [false, '198.51.100.7', '127.0.0.1'],
+    [false, undefined, '127.0.0.1'],
+    [1, '198.51.100.7', '198.51.100.7'],
+    [1, '203.0.113.9, 198.51.100.7', '198.51.100.7'],
+    [2, '203.0.113.9, 198.51.100.7', '203.0.113.9'],
+    [['loopback'], '203.0.113.9, 198.51.100.7', '198.51.100.7'],
+    [['loopback', '198.51.100.0/24'], '203.0.113.9, 198.51.100.7', '203.0.113.9'],
+    [['10.0.0.1'], '198.51.100.7', '127.0.0.1'],
+    [['loopback'], 'not-an-address', '127.0.0.1'],
+    [['loopback'], '', '127.0.0.1'],
+  ])('trust %j with X-Forwarded-For %j gives %s, as Express does', async (trust, forwardedFor, expected) => {
+    const views = await bothViews(trust, forwardedFor);
+    expect(views).toEqual({ express: expected, resolver: expected });
   });
 });

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { Request } from 'express';
+import proxyaddr from 'proxy-addr';
 
 /**
  * Which peers may say who the client is through X-Forwarded-For: none (the default: a client could
@@ -50,7 +52,20 @@ export function parseTrustProxy(raw: string | undefined): { value: TrustProxy } 
  * as the peer that sent it, so a client cannot make up keys of any length.
  */
 export function clientAddress(req: Request): string {
-  const forwarded = req.ip;
+  return addressOrPeer(req.ip, req);
+}
+
+/**
+ * The same address for requests Express never sees (the GraphQL route, WebSocket upgrades): proxy-addr with the trust
+ * function Express compiles from its `trust proxy` setting, so both give one answer for one request.
+ */
+export function clientAddressResolver(trust: TrustProxy): (req: IncomingMessage) => string {
+  const trusted: (address: string, hop: number) => boolean =
+    trust === false ? () => false : typeof trust === 'number' ? (_address, hop) => hop < trust : proxyaddr.compile([...trust]);
+  return (req) => addressOrPeer(req.socket.remoteAddress === undefined ? undefined : proxyaddr(req, trusted), req);
+}
+
+function addressOrPeer(forwarded: string | undefined, req: IncomingMessage): string {
   if (forwarded !== undefined && isIP(forwarded) !== 0) return forwarded;
   return req.socket.remoteAddress ?? 'unknown';
 }
