@@ -64,23 +64,70 @@ describe.each(['sqlite', 'mariadb'] as const)('versioned migrations on %s', (dia
   }
 });
 
+/** A timeline_entry row in the table's first shape, by plain SQL, whatever columns later migrations added. */
+async function insertTimelineEntry(ds: DataSource, dialect: 'sqlite' | 'mariadb', row: { recordKind: string; recordId: string; activityId: string; occurredAt: Date }): Promise<void> {
+  const q = (name: string) => (dialect === 'mariadb' ? `\`${name}\`` : `"${name}"`);
+  const columns = ['recordKind', 'recordId', 'activityId', 'occurredAt', 'viaRegarding', 'viaParty'];
+  // Both drivers store datetime(3) as 'YYYY-MM-DD HH:MM:SS.mmm' in UTC.
+  const at = row.occurredAt.toISOString().replace('T', ' ').replace('Z', '');
+  await ds.query(`INSERT INTO ${q('timeline_entry')} (${columns.map(q).join(', ')}) VALUES (?, ?, ?, ?, 1, 0)`, [row.recordKind, row.recordId, row.activityId, at]);
+}
+
+/** Runs the migrations, then undoes them back to just before the one whose name starts with `name`. */
+async function migratedUpTo(ds: DataSource, name: string): Promise<void> {
+  await ds.runMigrations();
+  const position = ds.migrations.findIndex((m) => m.name?.startsWith(name));
+  expect(position).toBeGreaterThan(0);
+  for (let i = ds.migrations.length; i > position; i--) await ds.undoLastMigration();
+}
+
+describe.each(['sqlite', 'mariadb'] as const)('the timeline scope migration on %s', (dialect) => {
+  it('copies each entry’s activity owner and business unit, so scoped pages keep every row they had', async () => {
+    const url = await freshDatabase(dialect);
+    const ds = new DataSource({ ...dataSourceOptions(url, dialect === 'mariadb' ? await detectMysqlFlavor(url) : undefined), logging: false });
+    await ds.initialize();
+    try {
+      await migratedUpTo(ds, 'TimelineEntryOwnerScope');
+      const activity = async (id: string, ownerId: string, businessUnitId: string) => {
+        const common = { kind: 'EMAIL', subject: id, state: 'COMPLETED', occurredAt: new Date('2026-12-01T10:00:00Z'), visibility: 'FULL', createdById: ownerId, modifiedById: ownerId };
+        await ds.getRepository('Activity').insert({ id, ownerId, businessUnitId, ...common });
+      };
+      await activity('act-1', 'user-a', 'unit-a');
+      await activity('act-2', 'user-b', 'unit-b');
+      for (const [recordKind, recordId, activityId] of [['contact', 'c1', 'act-1'], ['account', 'x1', 'act-1'], ['contact', 'c1', 'act-2']]) {
+        await insertTimelineEntry(ds, dialect, { recordKind, recordId, activityId, occurredAt: new Date('2026-12-01T10:00:00Z') });
+      }
+      // An entry whose activity is gone (the writer never leaves one) still migrates, in no owner's or unit's scope.
+      await insertTimelineEntry(ds, dialect, { recordKind: 'contact', recordId: 'c1', activityId: 'gone', occurredAt: new Date('2026-12-01T09:00:00Z') });
+      await ds.runMigrations();
+      const rows = (await ds.getRepository('TimelineEntry').find({ order: { recordKind: 'ASC', activityId: 'ASC' } })) as { recordKind: string; activityId: string; ownerId: string; businessUnitId: string }[];
+      expect(rows.map((r) => [r.recordKind, r.activityId, r.ownerId, r.businessUnitId])).toEqual([
+        ['account', 'act-1', 'user-a', 'unit-a'],
+        ['contact', 'act-1', 'user-a', 'unit-a'],
+        ['contact', 'act-2', 'user-b', 'unit-b'],
+        ['contact', 'gone', '', ''],
+      ]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});
+
 describe.each(['sqlite', 'mariadb'] as const)('the all-day migration on %s', (dialect) => {
   it('moves all-day appointments stored at a browser\'s local midnight to whole UTC days, with their timeline places', async () => {
     const url = await freshDatabase(dialect);
     const ds = new DataSource({ ...dataSourceOptions(url, dialect === 'mariadb' ? await detectMysqlFlavor(url) : undefined), logging: false });
     await ds.initialize();
     try {
-      await ds.runMigrations();
       // Back to just before the all-day migration, whatever came after it.
-      const position = ds.migrations.findIndex((m) => m.name?.startsWith('AllDayDaysAndMailboxTimeZone'));
-      expect(position).toBeGreaterThan(0);
-      for (let i = ds.migrations.length; i > position; i--) await ds.undoLastMigration();
+      await migratedUpTo(ds, 'AllDayDaysAndMailboxTimeZone');
       const at = (iso: string) => new Date(iso);
       const appointment = async (id: string, startAt: string, endAt: string, allDay: boolean) => {
         const common = { kind: 'APPOINTMENT', subject: id, state: 'OPEN', occurredAt: at(startAt), visibility: 'PUBLIC', ownerId: 'u1', businessUnitId: 'b1', createdById: 'u1', modifiedById: 'u1' };
         await ds.getRepository('Activity').insert({ id, ...common });
         await ds.getRepository('AppointmentDetail').insert({ activityId: id, startAt: at(startAt), endAt: at(endAt), allDay, location: null, icalUid: null });
-        await ds.getRepository('TimelineEntry').insert({ recordKind: 'contact', recordId: 'c1', activityId: id, occurredAt: at(startAt), viaRegarding: true, viaParty: false });
+        // Written as that migration found the table (later ones add columns the entity has now).
+        await insertTimelineEntry(ds, dialect, { recordKind: 'contact', recordId: 'c1', activityId: id, occurredAt: at(startAt) });
       };
       // Stockholm in winter (UTC+1) and summer (UTC+2), New York (UTC−5), already whole days, and a timed meeting.
       await appointment('a-sthlm', '2026-12-04T23:00:00Z', '2026-12-05T23:00:00Z', true);

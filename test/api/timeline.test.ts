@@ -427,7 +427,7 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     const db = hub.database.dataSource;
     const user = await db.getRepository(User).findOneByOrFail({ email: 'sam.sales@demo.crm.test' });
     const principal = await new AccessService(db).principalFor(user, 'session');
-    const index = db.getMetadata(TimelineEntry).indices.find((i) => i.columns.map((c) => c.propertyName).join() === 'recordKind,recordId,occurredAt,activityId')!;
+    const index = db.getMetadata(TimelineEntry).indices.find((i) => i.columns.map((c) => c.propertyName).join() === 'recordKind,recordId,occurredAt,activityId,businessUnitId,ownerId')!;
     const record = { kind: 'account' as const, id: rawId(rec.bulk) };
 
     const statements = new TimelinePageStatements(db);
@@ -442,6 +442,8 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
       // Filtered: the query builder's.
       singleRecordPageQuery(db, principal, record, { kinds: [ActivityKind.EMAIL, ActivityKind.TASK], from: at(-30), search: 'bulk' }, later, 11).getQueryAndParameters(),
     ];
+    // The written statements apply the salesperson's unit scope to the entry's copies too, which the index carries.
+    for (const [sql] of plans.slice(0, 3)) expect(sql).toMatch(/\(te\.businessUnitId IN \(\?\)\) AND \(a\.businessUnitId IN \(\?\)\)/);
     for (const [sql, parameters] of plans) {
       const rows: { table: string; type: string; key: string | null; Extra: string | null }[] = await db.query(`EXPLAIN ${sql}`, parameters);
       expect(rows[0].table).toBe('te');
@@ -498,5 +500,32 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     expect(Math.max(...seen)).toBe(11);
     expect(new Set(seen).size).toBeGreaterThan(1);
     expect(new Set(readers).size).toBe(2);
+  });
+
+  it('never shows an activity outside the caller\'s scope even if its timeline entries\' copies of owner and unit were wrong', async () => {
+    const db = hub.database.dataSource;
+    const access = new AccessService(db);
+    const users = db.getRepository(User);
+    const sam = await users.findOneByOrFail({ email: 'sam.sales@demo.crm.test' });
+    const nora = await users.findOneByOrFail({ email: 'nora.north@demo.crm.test' });
+    expect(nora.businessUnitId).not.toBe(sam.businessUnitId);
+    const principal = await access.principalFor(sam, 'session');
+    const record = { kind: 'account' as const, id: rawId(rec.bulk) };
+    const statements = new TimelinePageStatements(db);
+    const page = async () => (await preparedRead<{ a_id: string }>(db, ...statements.page(principal, record, recordReadOf(principal), undefined, 100))).map((row) => row.a_id);
+    const [first] = await page();
+    expect(first, 'Sam sees activities on the record').toBeDefined();
+    const activities = db.getRepository(Activity);
+    const { ownerId, businessUnitId } = await activities.findOneByOrFail({ id: first });
+    try {
+      // The activity now belongs to another unit, and its entries' copies still say Sam's: the page checks the activity's own.
+      await activities.update({ id: first }, { ownerId: nora.id, businessUnitId: nora.businessUnitId });
+      expect((await db.getRepository(TimelineEntry).findBy({ activityId: first })).every((entry) => entry.businessUnitId === sam.businessUnitId)).toBe(true);
+      const seen = await page();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen).not.toContain(first);
+    } finally {
+      await activities.update({ id: first }, { ownerId, businessUnitId });
+    }
   });
 });

@@ -52,7 +52,7 @@ export class ActivityWriter {
       timelineTargets(
         { kind: activity.regardingKind, id: activity.regardingId },
         parties.filter((p) => p.resolution === PartyResolution.RESOLVED),
-      ).map((t) => ({ ...t, activityId: activity.id, occurredAt: activity.occurredAt })),
+      ).map((t) => entryOf(t, activity)),
     );
     await insertChunked(em, TimelineEntry, entries);
   }
@@ -68,11 +68,12 @@ export class ActivityWriter {
     const activity = await em.findOneByOrFail(Activity, { id: activityId });
     const parties = await em.findBy(ActivityParty, { activityId });
     await em.delete(TimelineEntry, { activityId });
-    const entries = timelineTargets({ kind: activity.regardingKind, id: activity.regardingId }, parties).map((t) => ({
-      ...t,
-      activityId,
-      occurredAt: activity.occurredAt,
-    }));
+    const entries = timelineTargets({ kind: activity.regardingKind, id: activity.regardingId }, parties).map((t) => entryOf(t, activity));
     await insertChunked(em, TimelineEntry, entries);
   }
+}
+
+/** A timeline entry of `activity` on one target record: its sort key and the copies of its owner and business unit. */
+function entryOf<T extends object>(target: T, activity: Pick<Activity, 'id' | 'occurredAt' | 'ownerId' | 'businessUnitId'>): T & Omit<TimelineEntry, 'recordKind' | 'recordId' | 'viaRegarding' | 'viaParty'> {
+  return { ...target, activityId: activity.id, occurredAt: activity.occurredAt, ownerId: activity.ownerId, businessUnitId: activity.businessUnitId };
 }

@@ -52,6 +52,9 @@ export class TimelinePageStatements {
     lean = false,
   ): [string, unknown[]] {
     const scope = activityReadScope('a', principal);
+    // The same scope on the entry's copies of the owner and unit: the index carries them, so entries out of scope are
+    // passed over before their activity row is read (the statement's parameters are the same names, bound once).
+    const entryScope = activityReadScope('te', principal);
     const parameters: ObjectLiteral = { recordKind: record.kind, recordId: record.id, ...scope?.parameters, ...recordRead.scope?.parameters };
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`not a page size: ${limit}`);
     parameters.pageLimit = limit;
@@ -60,18 +63,18 @@ export class TimelinePageStatements {
     const shape = `${record.kind}|${recordRead.scope?.condition ?? ''}|${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}|${lean ? 'lean' : 'all'}`;
     let text = this.texts.get(shape);
     if (text === undefined) {
-      text = this.write(lean ? this.columns.lean : this.columns.all, recordRead.entity, recordRead.scope?.condition, scope?.condition, Boolean(cursor));
+      text = this.write(lean ? this.columns.lean : this.columns.all, recordRead.entity, recordRead.scope?.condition, scope && entryScope ? [entryScope.condition, scope.condition] : [], Boolean(cursor));
       // Shapes are few (record kinds × scope kinds × first or later page × two column lists): no bound needed.
       this.texts.set(shape, text);
     }
     return this.db.driver.escapeQueryWithParameters(text, parameters) as [string, unknown[]];
   }
 
-  private write(columns: string, recordEntity: Function, recordScope: string | undefined, scope: string | undefined, after: boolean): string {
+  private write(columns: string, recordEntity: Function, recordScope: string | undefined, scopes: readonly string[], after: boolean): string {
     const e = (name: string) => this.db.driver.escape(name);
     const te = (column: string) => `${e('te')}.${e(column)}`;
     const where = [`${te('recordKind')} = :recordKind AND ${te('recordId')} = :recordId`];
-    if (scope) where.push(`(${scope})`);
+    for (const scope of scopes) where.push(`(${scope})`);
     // Uncorrelated: the database decides it once per statement, by primary key.
     const recordTable = e(this.db.getMetadata(recordEntity).tableName);
     where.push(`EXISTS (SELECT 1 FROM ${recordTable} ${e('r')} WHERE ${e('r')}.${e('id')} = :recordId${recordScope ? ` AND ${recordScope}` : ''})`);
