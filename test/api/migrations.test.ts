@@ -73,7 +73,22 @@ async function insertTimelineEntry(ds: DataSource, dialect: 'sqlite' | 'mariadb'
   await ds.query(`INSERT INTO ${q('timeline_entry')} (${columns.map(q).join(', ')}) VALUES (?, ?, ?, ?, 1, 0)`, [row.recordKind, row.recordId, row.activityId, at]);
 }
 
-/** Runs the migrations, then undoes them back to just before the one whose name starts with `name`. */
+/**
+ * A fresh database with the migrations run, then undone back to just before the one whose name starts with `name`;
+ * `use` gets its data source, destroyed afterwards.
+ */
+async function beforeMigration(dialect: 'sqlite' | 'mariadb', name: string, use: (ds: DataSource) => Promise<void>): Promise<void> {
+  const url = await freshDatabase(dialect);
+  const ds = new DataSource({ ...dataSourceOptions(url, dialect === 'mariadb' ? await detectMysqlFlavor(url) : undefined), logging: false });
+  await ds.initialize();
+  try {
+    await migratedUpTo(ds, name);
+    await use(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
 async function migratedUpTo(ds: DataSource, name: string): Promise<void> {
   await ds.runMigrations();
   const position = ds.migrations.findIndex((m) => m.name?.startsWith(name));
@@ -83,11 +98,7 @@ async function migratedUpTo(ds: DataSource, name: string): Promise<void> {
 
 describe.each(['sqlite', 'mariadb'] as const)('the timeline scope migration on %s', (dialect) => {
   it('copies each entry’s activity owner and business unit, so scoped pages keep every row they had', async () => {
-    const url = await freshDatabase(dialect);
-    const ds = new DataSource({ ...dataSourceOptions(url, dialect === 'mariadb' ? await detectMysqlFlavor(url) : undefined), logging: false });
-    await ds.initialize();
-    try {
-      await migratedUpTo(ds, 'TimelineEntryOwnerScope');
+    await beforeMigration(dialect, 'TimelineEntryOwnerScope', async (ds) => {
       const activity = async (id: string, ownerId: string, businessUnitId: string) => {
         const common = { kind: 'EMAIL', subject: id, state: 'COMPLETED', occurredAt: new Date('2026-12-01T10:00:00Z'), visibility: 'FULL', createdById: ownerId, modifiedById: ownerId };
         await ds.getRepository('Activity').insert({ id, ownerId, businessUnitId, ...common });
@@ -107,20 +118,14 @@ describe.each(['sqlite', 'mariadb'] as const)('the timeline scope migration on %
         ['contact', 'act-2', 'user-b', 'unit-b'],
         ['contact', 'gone', '', ''],
       ]);
-    } finally {
-      await ds.destroy();
-    }
+    });
   });
 });
 
 describe.each(['sqlite', 'mariadb'] as const)('the all-day migration on %s', (dialect) => {
   it('moves all-day appointments stored at a browser\'s local midnight to whole UTC days, with their timeline places', async () => {
-    const url = await freshDatabase(dialect);
-    const ds = new DataSource({ ...dataSourceOptions(url, dialect === 'mariadb' ? await detectMysqlFlavor(url) : undefined), logging: false });
-    await ds.initialize();
-    try {
-      // Back to just before the all-day migration, whatever came after it.
-      await migratedUpTo(ds, 'AllDayDaysAndMailboxTimeZone');
+    // Back to just before the all-day migration, whatever came after it.
+    await beforeMigration(dialect, 'AllDayDaysAndMailboxTimeZone', async (ds) => {
       const at = (iso: string) => new Date(iso);
       const appointment = async (id: string, startAt: string, endAt: string, allDay: boolean) => {
         const common = { kind: 'APPOINTMENT', subject: id, state: 'OPEN', occurredAt: at(startAt), visibility: 'PUBLIC', ownerId: 'u1', businessUnitId: 'b1', createdById: 'u1', modifiedById: 'u1' };
@@ -148,8 +153,6 @@ describe.each(['sqlite', 'mariadb'] as const)('the all-day migration on %s', (di
       expect(await detail('a-ny')).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z']);
       expect(await detail('a-utc')).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z']);
       expect(await detail('a-timed')).toEqual(['2026-12-04T23:00:00.000Z', '2026-12-04T23:30:00.000Z', '2026-12-04T23:00:00.000Z', '2026-12-04T23:00:00.000Z']);
-    } finally {
-      await ds.destroy();
-    }
+    });
   });
 });
