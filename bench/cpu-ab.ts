@@ -48,8 +48,14 @@ async function main(): Promise<void> {
     const apiSide = async (label: string, main: string | undefined, flags: string | undefined): Promise<Side> => {
       const api = await startApiProcesses(TIMELINE_DATABASE, 1, main, flags);
       const requests: Side['requests'] = {};
-      for (const [who, email] of [['admin', ADMIN_EMAIL], ['salesperson', SALESPERSON_EMAIL]] as const) {
-        requests[who] = { headers: { authorization: `Bearer ${await signIn(api.graphqlUrl, email)}` }, body };
+      try {
+        for (const [who, email] of [['admin', ADMIN_EMAIL], ['salesperson', SALESPERSON_EMAIL]] as const) {
+          requests[who] = { headers: { authorization: `Bearer ${await signIn(api.graphqlUrl, email)}` }, body };
+        }
+      } catch (error) {
+        // Not yet a side that `finally` stops: stop it here.
+        await api.stop();
+        throw error;
       }
       return { label, url: api.graphqlUrl, pid: api.pid, stop: () => api.stop(), load: LoadClient.start(), requests, perRequest: { admin: [], salesperson: [] } };
     };
