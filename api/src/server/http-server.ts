@@ -64,12 +64,8 @@ export async function createHubServer(options: {
   app.set('trust proxy', trustProxy);
   app.use(securityHeaders());
   const clientAddress = clientAddressResolver(trustProxy);
-  // POST /graphql, nearly every request the api gets, is served without Express (graphql-http.ts); set below.
-  let graphql: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
-  const httpServer = http.createServer((req, res) => {
-    if (graphql && req.method === 'POST' && isGraphqlUrl(req.url) && !wantsEventStream(req)) void graphql(req, res);
-    else app(req, res);
-  });
+  // Its request listener is added once Apollo has started (below); Apollo's drain plugin needs the server first.
+  const httpServer = http.createServer();
   const schema = budgetedFields(buildApiSchema());
   const apollo = new ApolloServer<RequestContext>({
     // The schema comes through the compiled executor (queries run as graphql-jit code, the rest on graphql-js).
@@ -138,7 +134,7 @@ export async function createHubServer(options: {
     queryLimits: QUERY_LIMITS,
     clientAddress,
   });
-  graphql = graphqlHttpHandler({
+  const graphql = graphqlHttpHandler({
     apollo,
     guards,
     context: ({ caller: auth, share, clientAddress: address }): RequestContext => {
@@ -150,8 +146,12 @@ export async function createHubServer(options: {
     securityHeaders: securityHeaderList(),
     log,
   });
-  const graphqlRoute = graphql;
-  app.use('/graphql', (req, res) => graphqlRoute(req, res));
+  app.use('/graphql', (req, res) => graphql(req, res));
+  // POST /graphql, nearly every request the api gets, skips Express altogether.
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method === 'POST' && isGraphqlUrl(req.url) && !wantsEventStream(req)) void graphql(req, res);
+    else app(req, res);
+  });
 
   app.use(
     blobRoutes({
