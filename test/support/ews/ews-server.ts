@@ -297,7 +297,12 @@ const DISTINGUISHED: readonly [name: string, display: string, folderClass: strin
 const newId = () => randomBytes(24).toString('base64');
 const newChangeKey = () => randomBytes(12).toString('base64');
 
-export async function startEwsTestServer(): Promise<StartedEwsServer> {
+export interface EwsTestServerOptions {
+  /** Keep every response document in `documents` (default); false for long benchmark runs, where they only cost memory. */
+  readonly keepDocuments?: boolean;
+}
+
+export async function startEwsTestServer(options: EwsTestServerOptions = {}): Promise<StartedEwsServer> {
   const mailboxes = new Map<string, Mailbox>();
   // NTLM signs in a connection, not a request: the challenge sent on it, then who it proved to be.
   const ntlmChallenges = new WeakMap<object, Buffer>();
@@ -305,6 +310,9 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   const failures = new Map<string, { failure: EwsFailure; backOffMs: number }>();
   const log: EwsRequestLog[] = [];
   const documents: string[] = [];
+  const keep = (xml: string) => {
+    if (options.keepDocuments !== false) documents.push(xml);
+  };
   const userConfigurations = new UserConfigurationStore();
   let seq = 0;
   const streams = new Set<OpenStream>();
@@ -455,7 +463,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       `<h:ServerVersionInfo xmlns:h="${AUTODISCOVER_NS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><h:MajorVersion>15</h:MajorVersion><h:MinorVersion>1</h:MinorVersion><h:MajorBuildNumber>2507</h:MajorBuildNumber><h:MinorBuildNumber>6</h:MinorBuildNumber><h:Version>Exchange2015</h:Version></h:ServerVersionInfo></s:Header>` +
       `<s:Body><GetUserSettingsResponseMessage xmlns="${AUTODISCOVER_NS}"><Response xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><ErrorCode>NoError</ErrorCode><ErrorMessage/>` +
       `<UserResponses>${userResponses.join('')}</UserResponses></Response></GetUserSettingsResponseMessage></s:Body></s:Envelope>`;
-    documents.push(xml);
+    keep(xml);
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   }
 
@@ -503,7 +511,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   }
 
   function reply(res: http.ServerResponse, status: number, xml: string): void {
-    documents.push(xml);
+    keep(xml);
     res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   }
 
@@ -592,7 +600,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
     const send = (content: string) => {
       const xml = envelope(operationResponse('GetStreamingEvents', [success('GetStreamingEvents', content)]));
-      documents.push(xml);
+      keep(xml);
       res.write(xml);
     };
     const stream: OpenStream = {
