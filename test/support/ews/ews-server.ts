@@ -262,7 +262,8 @@ export interface StartedEwsServer {
   deleteItem(address: string, itemId: string): void;
   items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
   sent(address: string): SentMessage[];
-  failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number }): void;
+  /** The next request of `operation` fails as `failure`; with `mailbox`, the next one for that mailbox (others pass). */
+  failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number; mailbox?: string }): void;
   /** Exchange restarted: the mailbox's open streaming connections drop, and its subscriptions are gone (ErrorSubscriptionNotFound). */
   forgetSubscriptions(address: string): void;
   /**
@@ -307,7 +308,7 @@ export async function startEwsTestServer(options: EwsTestServerOptions = {}): Pr
   // NTLM signs in a connection, not a request: the challenge sent on it, then who it proved to be.
   const ntlmChallenges = new WeakMap<object, Buffer>();
   const ntlmSignedIn = new WeakMap<object, Mailbox>();
-  const failures = new Map<string, { failure: EwsFailure; backOffMs: number }>();
+  const failures = new Map<string, { failure: EwsFailure; backOffMs: number; mailbox: string | null }>();
   const log: EwsRequestLog[] = [];
   const documents: string[] = [];
   const keep = (xml: string) => {
@@ -479,9 +480,10 @@ export async function startEwsTestServer(options: EwsTestServerOptions = {}): Pr
     const operation = request?.localName ?? 'unknown';
     const account = signedIn(req.headers.authorization) ?? ntlmSignedIn.get(req.socket) ?? null;
     const impersonated = text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'PrimarySmtpAddress') ?? text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'SmtpAddress');
-    log.push({ operation, account: account?.address ?? null, mailbox: impersonated ?? account?.address ?? null });
+    const mailbox = impersonated ?? account?.address ?? null;
+    log.push({ operation, account: account?.address ?? null, mailbox });
     const armed = failures.get(operation);
-    if (armed) {
+    if (armed && (armed.mailbox === null || armed.mailbox === mailbox?.toLowerCase())) {
       failures.delete(operation);
       if (armed.failure === 'Unauthorized') return void res.writeHead(401, { 'www-authenticate': 'Basic realm="EWS test server"' }).end();
       if (armed.failure === 'ServerBusy') return reply(res, 500, serverBusyFault(armed.backOffMs));
@@ -1508,7 +1510,7 @@ export async function startEwsTestServer(options: EwsTestServerOptions = {}): Pr
     },
     sent: (address) => [...(sentLists.get(address.toLowerCase()) ?? [])],
     failNext(operation, kind, options = {}) {
-      failures.set(operation, { failure: kind, backOffMs: options.backOffMs ?? 50 });
+      failures.set(operation, { failure: kind, backOffMs: options.backOffMs ?? 50, mailbox: options.mailbox?.toLowerCase() ?? null });
     },
     requests: () => [...log],
     forgetSubscriptions(address) {
