@@ -3,12 +3,13 @@
 // (on a full run). Flags:
 //   --rebuild          rebuild the timeline datasets (MariaDB crm_bench, PostgreSQL crm_bench_peer)
 //   --only=timeline    or --only=ingest, --only=mail (ingest over IMAP and POP3, and freshness), --only=freshness,
-//                      --only=live, --only=ews, --only=roundtrip, --only=watch, --only=scale: run part of it (BENCHMARKS.md is then left alone;
+//                      --only=live, --only=ews, --only=roundtrip, --only=watch, --only=watch-ews, --only=scale: run part of it (BENCHMARKS.md is then left alone;
 //                      --only=mail, --only=live, --only=ews and --only=roundtrip write their section to bench/dist/)
 //   --roundtrip-samples=20   (appointments per mode in the CRM ⇄ Exchange round trip)
 //   --only=scale --scale-sizes=1000000,10000000 --scale-items=2000   (the store at scale: not part of a full run;
 //                      builds crm_bench_scale_1m and crm_bench_scale_10m once, about half an hour for 10M)
-//   --watch-mailboxes=1000 --watch-rate=20 --watch-seconds=60 --watch-lease=30 --watch-slots=8   (push mode; --only=watch, never in a full run)
+//   --watch-mailboxes=1000 --watch-rate=20 --watch-seconds=60 --watch-lease=30 --watch-slots=8   (push mode; --only=watch (IMAP)
+//                      or --only=watch-ews (Exchange), never in a full run)
 //   --n=300 --warmup=30 --clients=10 --seconds=10 --items=5000
 //   --messages=20000 --samples=60 --interval=300   (the mail benchmark; --no-freshness, --no-large leave out those parts)
 //   --subscribers=1000 --rate=10 --live-seconds=10 --users=10 --client-processes=2   (live fan-out; the issue's run is --live-seconds=60)
@@ -28,6 +29,7 @@ import { mailNotes, mailTables } from './mail-report';
 import { startPeer } from './peer-process';
 import { runScaleBenchmark, scaleSection } from './store-scale';
 import { ms, num, ratio, table, verdict } from './stats';
+import { runEwsWatchBenchmark, watchEwsText } from './watch-ews';
 import { runWatchBenchmark, watchText } from './watch-thousand';
 import { runTimelineBenchmark, TIMELINE_DATABASE, type TimelineReport } from './timeline';
 
@@ -339,6 +341,7 @@ npm run bench -- --only=mail --messages=50000          # the mail benchmark on a
 BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only=mail   # also writes V8 CPU profiles of the api and the engine
 npm run bench -- --only=scale       # the store at 1M and 10M activities (section 7; not in a full run: the 10M dataset takes about an hour to build once)
 npm run bench -- --only=watch       # a thousand IMAP mailboxes in push mode (section 8; not in a full run); --watch-slots=16 for more work slots
+npm run bench -- --only=watch-ews   # a thousand Exchange mailboxes in push mode (section 8, the EWS test server in its own process; not in a full run)
 BENCH_MAIL_DATABASE_PREFIX=ab_run npm run bench -- --only=mail   # databases of its own, for two runs side by side
 \`\`\`
 
@@ -399,7 +402,7 @@ ${liveSection(live, LIVE_HEADING)}`;
 async function main(): Promise<void> {
   const started = Date.now();
   const only = flag('only');
-  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews', 'roundtrip', 'scale', 'watch'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live, ews, roundtrip, scale or watch');
+  if (only && !['timeline', 'ingest', 'mail', 'freshness', 'live', 'ews', 'roundtrip', 'scale', 'watch', 'watch-ews'].includes(only)) throw new Error('--only must be timeline, ingest, mail, freshness, live, ews, roundtrip, scale, watch or watch-ews');
   const rebuild = flag('rebuild') === 'true';
   const settings = {
     n: intFlag('n', 300, 1),
@@ -519,6 +522,16 @@ async function main(): Promise<void> {
       const file = path.join(ROOT, 'bench', 'dist', 'watch-section.md');
       fs.writeFileSync(file, watchText(watch, commitOf()));
       log(`bench: the BENCHMARKS.md section for this run is in ${path.relative(ROOT, file)}`);
+    }
+    // The same with Exchange mailboxes: on request only (1,000 streaming subscriptions for the engine and 1,000 for the bare client).
+    if (only === 'watch-ews') {
+      log(`bench: a thousand Exchange mailboxes in push mode: ${settings.watchMailboxes} mailboxes, ${settings.watchRate}/s for ${settings.watchSeconds} s`);
+      const watch = await runEwsWatchBenchmark({ mailboxes: settings.watchMailboxes, ratePerSecond: settings.watchRate, seconds: settings.watchSeconds, leaseSeconds: settings.watchLeaseSeconds, slots: settings.watchSlots, log });
+      const text = watchEwsText(watch, commitOf());
+      process.stdout.write(`\n== A thousand Exchange mailboxes in push mode ==\n\n${text}\n`);
+      const file = path.join(ROOT, 'bench', 'dist', 'watch-ews-section.md');
+      fs.writeFileSync(file, text);
+      log(`bench: the BENCHMARKS.md subsection for this run is in ${path.relative(ROOT, file)}`);
     }
   } finally {
     load.close();

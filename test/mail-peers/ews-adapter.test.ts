@@ -302,6 +302,34 @@ describe('EWS adapter against the schema-faithful EWS test server (not Exchange)
     await src.close();
   });
 
+  it('opening asks the well-known folders and the folder tree side by side; any one of them refused or dropped fails the open with its own code, and the next open resolves every folder', async () => {
+    const cases: [string, Parameters<StartedEwsServer['failNext']>[1]][] = [
+      ['GetFolder', 'Unauthorized'],
+      ['GetFolder', 'DropConnection'],
+      ['SyncFolderHierarchy', 'AccessDenied'],
+      ['SyncFolderHierarchy', 'DropConnection'],
+    ];
+    const outcomes: string[] = [];
+    for (const [operation, failure] of cases) {
+      // A mailbox of its own each time, so no call of an earlier opening can meet this failure.
+      const user = freshUser();
+      ews.createFolder(user.address, 'Inbox', 'Customers');
+      ews.deliver(user.address, 'Inbox/Customers', rawMessage({ subject: 'In a tracked folder', messageId: `side-by-side-${users}@corp.test` }).raw);
+      ews.failNext(operation, failure, { mailbox: user.address });
+      const failed = await source(account(user.address, user.password), byPath('Inbox/Customers')).open().then(
+        () => 'opened',
+        (error: unknown) => (error instanceof MailError ? error.code : String(error)),
+      );
+      const src = source(account(user.address, user.password), byPath('Inbox/Customers'));
+      await src.open();
+      const folders = src.folders.map((folder) => `${folder.path} ${folder.role}`).join(', ');
+      outcomes.push(`${operation} ${failure}: ${failed}; then ${folders}; ${subjects((await readAll(src, null)).batches).join(', ')}`);
+      await src.close();
+    }
+    const then = 'then Inbox INBOX, Sent Items SENT, Inbox/Customers TRACKED; In a tracked folder';
+    expect(outcomes).toEqual([`GetFolder Unauthorized: AUTH_FAILED; ${then}`, `GetFolder DropConnection: TEMPORARY; ${then}`, `SyncFolderHierarchy AccessDenied: AUTH_FAILED; ${then}`, `SyncFolderHierarchy DropConnection: TEMPORARY; ${then}`]);
+  });
+
   // Last: it reads what every test above made the server write.
   it('every response the EWS test server wrote follows the structure Messages.xsd and Types.xsd give it', () => {
     expect(ews.documents.length).toBeGreaterThan(50);

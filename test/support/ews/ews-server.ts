@@ -262,7 +262,8 @@ export interface StartedEwsServer {
   deleteItem(address: string, itemId: string): void;
   items(address: string, folderPath: string): { itemId: string; messageId: string | null; subject: string }[];
   sent(address: string): SentMessage[];
-  failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number }): void;
+  /** The next request of `operation` fails as `failure`; with `mailbox`, the next one for that mailbox (others pass). */
+  failNext(operation: string, failure: EwsFailure, options?: { backOffMs?: number; mailbox?: string }): void;
   /** Exchange restarted: the mailbox's open streaming connections drop, and its subscriptions are gone (ErrorSubscriptionNotFound). */
   forgetSubscriptions(address: string): void;
   /**
@@ -297,14 +298,22 @@ const DISTINGUISHED: readonly [name: string, display: string, folderClass: strin
 const newId = () => randomBytes(24).toString('base64');
 const newChangeKey = () => randomBytes(12).toString('base64');
 
-export async function startEwsTestServer(): Promise<StartedEwsServer> {
+export interface EwsTestServerOptions {
+  /** Keep every response document in `documents` (default); false for long benchmark runs, where they only cost memory. */
+  readonly keepDocuments?: boolean;
+}
+
+export async function startEwsTestServer(options: EwsTestServerOptions = {}): Promise<StartedEwsServer> {
   const mailboxes = new Map<string, Mailbox>();
   // NTLM signs in a connection, not a request: the challenge sent on it, then who it proved to be.
   const ntlmChallenges = new WeakMap<object, Buffer>();
   const ntlmSignedIn = new WeakMap<object, Mailbox>();
-  const failures = new Map<string, { failure: EwsFailure; backOffMs: number }>();
+  const failures = new Map<string, { failure: EwsFailure; backOffMs: number; mailbox: string | null }>();
   const log: EwsRequestLog[] = [];
   const documents: string[] = [];
+  const keep = (xml: string) => {
+    if (options.keepDocuments !== false) documents.push(xml);
+  };
   const userConfigurations = new UserConfigurationStore();
   let seq = 0;
   const streams = new Set<OpenStream>();
@@ -455,7 +464,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
       `<h:ServerVersionInfo xmlns:h="${AUTODISCOVER_NS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><h:MajorVersion>15</h:MajorVersion><h:MinorVersion>1</h:MinorVersion><h:MajorBuildNumber>2507</h:MajorBuildNumber><h:MinorBuildNumber>6</h:MinorBuildNumber><h:Version>Exchange2015</h:Version></h:ServerVersionInfo></s:Header>` +
       `<s:Body><GetUserSettingsResponseMessage xmlns="${AUTODISCOVER_NS}"><Response xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><ErrorCode>NoError</ErrorCode><ErrorMessage/>` +
       `<UserResponses>${userResponses.join('')}</UserResponses></Response></GetUserSettingsResponseMessage></s:Body></s:Envelope>`;
-    documents.push(xml);
+    keep(xml);
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   }
 
@@ -471,9 +480,10 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     const operation = request?.localName ?? 'unknown';
     const account = signedIn(req.headers.authorization) ?? ntlmSignedIn.get(req.socket) ?? null;
     const impersonated = text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'PrimarySmtpAddress') ?? text(doc.getElementsByTagNameNS(TYPES_NS, 'ExchangeImpersonation')[0], 'SmtpAddress');
-    log.push({ operation, account: account?.address ?? null, mailbox: impersonated ?? account?.address ?? null });
+    const mailbox = impersonated ?? account?.address ?? null;
+    log.push({ operation, account: account?.address ?? null, mailbox });
     const armed = failures.get(operation);
-    if (armed) {
+    if (armed && (armed.mailbox === null || armed.mailbox === mailbox?.toLowerCase())) {
       failures.delete(operation);
       if (armed.failure === 'Unauthorized') return void res.writeHead(401, { 'www-authenticate': 'Basic realm="EWS test server"' }).end();
       if (armed.failure === 'ServerBusy') return reply(res, 500, serverBusyFault(armed.backOffMs));
@@ -503,7 +513,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
   }
 
   function reply(res: http.ServerResponse, status: number, xml: string): void {
-    documents.push(xml);
+    keep(xml);
     res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   }
 
@@ -592,7 +602,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
     const send = (content: string) => {
       const xml = envelope(operationResponse('GetStreamingEvents', [success('GetStreamingEvents', content)]));
-      documents.push(xml);
+      keep(xml);
       res.write(xml);
     };
     const stream: OpenStream = {
@@ -1500,7 +1510,7 @@ export async function startEwsTestServer(): Promise<StartedEwsServer> {
     },
     sent: (address) => [...(sentLists.get(address.toLowerCase()) ?? [])],
     failNext(operation, kind, options = {}) {
-      failures.set(operation, { failure: kind, backOffMs: options.backOffMs ?? 50 });
+      failures.set(operation, { failure: kind, backOffMs: options.backOffMs ?? 50, mailbox: options.mailbox?.toLowerCase() ?? null });
     },
     requests: () => [...log],
     forgetSubscriptions(address) {

@@ -7,6 +7,7 @@ import { ewsMailError } from './ews-errors.js';
 import { dateOf, optional } from './ews-properties.js';
 import type { ListedFolder } from './ews-folder-paths.js';
 import type { EwsSession } from './ews-service.js';
+import { sideBySide } from './side-by-side.js';
 import { xmlEscape } from './ews-xml.js';
 
 // Thin, typed calls of the EWS operations the adapters use (Microsoft's EWS operation reference names each).
@@ -27,14 +28,16 @@ const MAX_LISTED_FOLDERS = 5000;
 const MAX_HIERARCHY_PAGES = 50;
 
 
-/** GetFolder of the well-known folders (Types.xsd DistinguishedFolderIdNameType); their ids, in order. */
+/**
+ * GetFolder of the well-known folders (Types.xsd DistinguishedFolderIdNameType); their ids, in order. Asked side by
+ * side (within the account's call limit): every sync and every watch opens with them, and one round trip costs less than three.
+ */
 export async function wellKnownFolderIds(session: EwsSession, names: readonly WellKnownFolderName[], signal?: AbortSignal): Promise<string[]> {
-  const ids: string[] = [];
-  for (const name of names) {
-    const folder = await session.call(`GetFolder ${WellKnownFolderName[name]}`, (service) => Folder.Bind(service, name, new PropertySet(BasePropertySet.IdOnly)), { folder: WellKnownFolderName[name], signal });
-    ids.push(folder.Id.UniqueId);
-  }
-  return ids;
+  const folders = await sideBySide(
+    signal,
+    names.map((name) => (shared: AbortSignal) => session.call(`GetFolder ${WellKnownFolderName[name]}`, (service) => Folder.Bind(service, name, new PropertySet(BasePropertySet.IdOnly)), { folder: WellKnownFolderName[name], signal: shared })),
+  );
+  return folders.map((folder) => folder.Id.UniqueId);
 }
 
 /**

@@ -5,10 +5,11 @@ import { planBatches } from '../batch-plan.js';
 import { MailError } from '../mail-error.js';
 import type { FetchedBatch, FetchOptions, FolderRole, InventoryItem, MailSource, RawMessage, ServerFolder } from '../mail-source.js';
 import { parseEwsCursor, resumeState, serializeEwsCursor, withFolderPosition, type EwsCursor, type EwsFolderPosition } from './ews-cursor.js';
-import { folderIdsBelow, folderPaths, samePath, splitFolderPath } from './ews-folder-paths.js';
+import { folderIdsBelow, folderPaths, samePath, splitFolderPath, type ListedFolder } from './ews-folder-paths.js';
 import { getMime, type FetchedItem } from './ews-get-mime.js';
 import { findItems, listFolders, moveToDeletedItems, syncFolderItems, wellKnownFolderIds, MAX_SYNC_CHANGES, type ListedItem } from './ews-operations.js';
 import { formatEwsRef, parseEwsRef } from './ews-ref.js';
+import { sideBySide } from './side-by-side.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
 import { EwsStreamingWatch, type StreamingWatchOptions } from './ews-streaming.js';
 import { ExchangeMailboxWatch, PULL_TIMEOUT_MINUTES, type ExchangeWatchHandlers } from './ews-watch.js';
@@ -90,8 +91,11 @@ export class EwsSource implements MailSource {
   async open(signal?: AbortSignal): Promise<void> {
     if (this.session) return;
     const session = await this.options.services.session(this.options.account, 'incoming', signal);
-    const [rootId, inboxId, sentItemsId] = await wellKnownFolderIds(session, [WellKnownFolderName.MsgFolderRoot, WellKnownFolderName.Inbox, WellKnownFolderName.SentItems], signal);
-    const listedFolders = await listFolders(session, signal);
+    // The well-known folders and the tree side by side: four round trips in the time of one, before every sync and every watch.
+    const [[rootId, inboxId, sentItemsId], listedFolders] = await sideBySide<[string[], ListedFolder[]]>(signal, [
+      (shared) => wellKnownFolderIds(session, [WellKnownFolderName.MsgFolderRoot, WellKnownFolderName.Inbox, WellKnownFolderName.SentItems], shared),
+      (shared) => listFolders(session, shared),
+    ]);
     const paths = folderPaths(listedFolders, rootId);
     const belowInbox = folderIdsBelow(listedFolders, inboxId);
     this.pathById = paths;
