@@ -288,6 +288,46 @@ describe('failures and checks', () => {
     }
   });
 
+  it('sends a batch\'s RETR commands in one write to a server that announces PIPELINING (RFC 2449), one at a time to one that does not', async () => {
+    const bodies = ['Subject: one\r\n\r\n.dotted\r\n', 'Subject: two\r\n\r\nx\r\n', 'Subject: three\r\n\r\n'];
+    for (const capa of ['+OK\r\nUIDL\r\nPIPELINING\r\n.\r\n', '-ERR unknown command\r\n']) {
+      const writes: string[] = [];
+      // A scripted server: answers every command in the chunk it arrived in, in order, as a pipelining server does.
+      const server = net.createServer((socket) => {
+        socket.write('+OK ready\r\n');
+        socket.on('data', (data) => {
+          writes.push(data.toString());
+          const answers = data
+            .toString()
+            .split('\r\n')
+            .filter(Boolean)
+            .map((command) => {
+              const [verb, arg] = command.split(' ');
+              if (verb === 'UIDL') return `+OK\r\n${bodies.map((_, i) => `${i + 1} uid${i + 1}\r\n`).join('')}.\r\n`;
+              if (verb === 'LIST') return `+OK\r\n${bodies.map((b, i) => `${i + 1} ${b.length}\r\n`).join('')}.\r\n`;
+              if (verb === 'CAPA') return capa;
+              if (verb === 'RETR') return `+OK\r\n${bodies[Number(arg) - 1].replace(/^\./gm, '..')}.\r\n`;
+              return '+OK\r\n';
+            });
+          socket.write(answers.join(''));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as net.AddressInfo).port;
+        const pop3 = new Pop3Source({ endpoint: { ...endpoint, port }, credentials: { method: 'PASSWORD', username: 'x', password: 'y' }, timeoutMs: 5_000 });
+        open.push(pop3);
+        await pop3.open();
+        const batches = await collect(pop3.fetchNew(null, options()));
+        expect(batches.flatMap((batch) => batch.messages.map((m) => [m.sourceRef, m.source.toString('latin1')]))).toEqual(bodies.map((body, i) => [`pop3:uid${i + 1}`, body]));
+        const retrWrites = writes.filter((w) => w.startsWith('RETR'));
+        expect(retrWrites, capa).toEqual(capa.startsWith('+OK') ? ['RETR 1\r\nRETR 2\r\nRETR 3\r\n'] : ['RETR 1\r\n', 'RETR 2\r\n', 'RETR 3\r\n']);
+      } finally {
+        server.close();
+      }
+    }
+  });
+
   it('checkPop3 reports success and failures as sentences', async () => {
     const address = freshUser();
     await deliverAll(address, ['one']);
