@@ -2,9 +2,9 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Garbage (V8 heap and Buffers) allowed to pile up past what the last full collection left, before the next one. */
-export const GARBAGE_HEADROOM_BYTES = 40 * 1024 * 1024;
+export const GARBAGE_HEADROOM_BYTES = 32 * 1024 * 1024;
 /** Below this much heap and Buffers in all, nothing is collected early: an idle engine needs no help. */
-export const COLLECT_FLOOR_BYTES = 72 * 1024 * 1024;
+export const COLLECT_FLOOR_BYTES = 64 * 1024 * 1024;
 const CHECK_EVERY_MS = 100;
 
 /**
@@ -23,7 +23,7 @@ export function collectionDue(inUse: number, afterLast: number): boolean {
  * outside the heap by 64 MB (kExternalAllocationSoftLimit), and the two add up: at 20,000 POP3 messages the peak
  * was about 50 MB of heap and 65 MB of Buffers, most of it garbage. Here a full collection is asked for when heap
  * and Buffers together grew by GARBAGE_HEADROOM_BYTES since the last one; with a live set of 20–40 MB that is one
- * collection of ~20 ms every second or so under full ingest, and none when idle. `--heap-growing-percent` bounds
+ * collection of 5–20 ms every second or two under full ingest, and none when idle. `--heap-growing-percent` bounds
  * the heap alone, and cost far more (a full collection for every few MB promoted).
  * Returns the function that stops it, or null when the process was started with its own GC flags (then V8 decides).
  */
@@ -39,10 +39,17 @@ export function boundGarbage(execArgv: readonly string[], nodeOptions: string | 
     return usage.heapUsed + usage.external;
   };
   let afterLast = inUse();
+  let collected = false;
   const timer = setInterval(() => {
+    // Read a tick after the collection: V8 frees the Buffers of dead objects on a background thread after it.
+    if (collected) {
+      collected = false;
+      afterLast = inUse();
+      return;
+    }
     if (!collectionDue(inUse(), afterLast)) return;
     gc();
-    afterLast = inUse();
+    collected = true;
   }, CHECK_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
