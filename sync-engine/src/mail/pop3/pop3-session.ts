@@ -182,24 +182,32 @@ export class Pop3Session {
    * commands go in one write and the answers stream back without a round trip per message; without, one at a time.
    * A message the server refuses ("-ERR") fails the call once every answer has been read.
    */
-  async retrieveMany(numbers: readonly number[], each: (body: Buffer, index: number) => void): Promise<void> {
+  retrieveMany(numbers: readonly number[], each: (body: Buffer, index: number) => void): Promise<void> {
+    return this.many(numbers, (number) => `RETR ${number}`, (number) => this.retrieve(number), each);
+  }
+
+  /** The header blocks (TOP n 0) of several messages, as retrieveMany gives bodies. */
+  headersMany(numbers: readonly number[], each: (headers: Buffer, index: number) => void): Promise<void> {
+    return this.many(numbers, (number) => `TOP ${number} 0`, (number) => this.headers(number), each);
+  }
+
+  private async many(numbers: readonly number[], command: (number: number) => string, one: (number: number) => Promise<Buffer>, each: (body: Buffer, index: number) => void): Promise<void> {
     if (numbers.length >= 2) this.pipelining ??= this.capabilities().then((names) => names.has('PIPELINING'));
     if (numbers.length < 2 || !(await this.pipelining)) {
-      for (const [index, number] of numbers.entries()) each(await this.retrieve(number), index);
+      for (const [index, number] of numbers.entries()) each(await one(number), index);
       return;
     }
-    const refused: { number: number; text: string }[] = [];
-    const commands = numbers.map((number) => ({ line: `RETR ${number}`, multiline: true }));
-    const what = `RETR ${numbers[0]}…${numbers[numbers.length - 1]}`;
+    const refused: { command: string; text: string }[] = [];
+    const commands = numbers.map((number) => ({ line: command(number), multiline: true }));
     await this.guard(
       this.client.exchange(commands, (response, index) => {
         if (response.ok) each(response.body ?? Buffer.alloc(0), index);
-        else refused.push({ number: numbers[index], text: response.text });
+        else refused.push({ command: commands[index].line, text: response.text });
       }),
-      what,
+      `${commands[0].line} … ${commands[commands.length - 1].line}`,
     );
     const [failed] = refused;
-    if (failed) throw pop3MailError(Object.assign(new Error(failed.text), { eventName: 'error', command: `RETR ${failed.number}` }), this.errorContext(`RETR ${failed.number}`));
+    if (failed) throw pop3MailError(Object.assign(new Error(failed.text), { eventName: 'error', command: failed.command }), this.errorContext(failed.command));
   }
 
   /** The whole message, dot-unstuffed, handed to `consume` as a stream while it arrives; settles with `consume`. */

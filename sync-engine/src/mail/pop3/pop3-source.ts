@@ -86,19 +86,24 @@ export class Pop3Source implements MailSource {
   async *inventory(notBefore: Date | null, signal?: AbortSignal): AsyncIterable<readonly InventoryItem[]> {
     const session = await this.freshSession(signal);
     const listing = await this.withAbort(signal, () => this.list(session));
-    let items: InventoryItem[] = [];
-    for (const entry of listing) {
+    for (let start = 0; start < listing.length; start += INVENTORY_CHUNK) {
       throwIfAborted(signal);
-      const headers = parseHeaders(await this.withAbort(signal, () => session.headers(entry.number)));
-      const arrived = receivedDate(headers);
-      if (notBefore && arrived && arrived < notBefore) continue;
-      items.push({ sourceRef: `pop3:${entry.uidl}`, folder: FOLDER, role: 'INBOX', messageId: messageIdOf(headers) });
-      if (items.length >= INVENTORY_CHUNK) {
-        yield items;
-        items = [];
-      }
+      const part = listing.slice(start, start + INVENTORY_CHUNK);
+      const items: InventoryItem[] = [];
+      // TOP n 0 of the whole part in one pipelined write where the server allows it.
+      await this.withAbort(signal, () =>
+        session.headersMany(
+          part.map((entry) => entry.number),
+          (raw, index) => {
+            const headers = parseHeaders(raw);
+            const arrived = receivedDate(headers);
+            if (notBefore && arrived && arrived < notBefore) return;
+            items.push({ sourceRef: `pop3:${part[index].uidl}`, folder: FOLDER, role: 'INBOX', messageId: messageIdOf(headers) });
+          },
+        ),
+      );
+      if (items.length > 0) yield items;
     }
-    if (items.length > 0) yield items;
   }
 
   async *fetchRefs(refs: readonly string[], signal?: AbortSignal): AsyncIterable<RawMessage> {
