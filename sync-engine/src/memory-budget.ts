@@ -2,9 +2,9 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Garbage (V8 heap and Buffers) allowed to pile up past what the last full collection left, before the next one. */
-export const GARBAGE_HEADROOM_BYTES = 32 * 1024 * 1024;
+export const GARBAGE_HEADROOM_BYTES = 48 * 1024 * 1024;
 /** Below this much heap and Buffers in all, nothing is collected early: an idle engine needs no help. */
-export const COLLECT_FLOOR_BYTES = 64 * 1024 * 1024;
+export const COLLECT_FLOOR_BYTES = 96 * 1024 * 1024;
 const CHECK_EVERY_MS = 100;
 
 /**
@@ -22,9 +22,10 @@ export function collectionDue(inUse: number, afterLast: number): boolean {
  * generation has grown to up to 4 times what the last one kept (heap-controller.cc, MaxGrowingFactor), or memory
  * outside the heap by 64 MB (kExternalAllocationSoftLimit), and the two add up: at 20,000 POP3 messages the peak
  * was about 50 MB of heap and 65 MB of Buffers, most of it garbage. Here a full collection is asked for when heap
- * and Buffers together grew by GARBAGE_HEADROOM_BYTES since the last one; with a live set of 20–40 MB that is one
- * collection of 5–20 ms every second or two under full ingest, and none when idle. `--heap-growing-percent` bounds
- * the heap alone, and cost far more (a full collection for every few MB promoted).
+ * and Buffers together grew by GARBAGE_HEADROOM_BYTES since the last one and passed COLLECT_FLOOR_BYTES, and none
+ * when idle. Each is an atomic mark-compact of the live 20–40 MB: with a 64 MB floor and 32 MB headroom they doubled
+ * the full collections and cost the engine 0.5–1.0 s of CPU per 1,000 messages (bench/notes/ingest-limit.md), hence
+ * the wider margins. `--heap-growing-percent` bounds the heap alone, and cost as much.
  * Returns the function that stops it, or null when the process was started with its own GC flags (then V8 decides).
  */
 export function boundGarbage(execArgv: readonly string[], nodeOptions: string | undefined): (() => void) | null {
