@@ -15,7 +15,8 @@ import type { ProbeReport } from './process-probe';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PROBE = path.join(__dirname, 'process-probe.js');
-const API_MAIN = path.join(ROOT, 'api', 'dist', 'main.js');
+// BENCH_API_MAIN: another build of the api (an A/B of two api builds in one run of the same benchmark code).
+const API_MAIN = process.env.BENCH_API_MAIN ? path.resolve(process.env.BENCH_API_MAIN) : path.join(ROOT, 'api', 'dist', 'main.js');
 // BENCH_ENGINE_MAIN: another build of the engine (an A/B of two builds in one run of the same benchmark code).
 const ENGINE_MAIN = process.env.BENCH_ENGINE_MAIN ? path.resolve(process.env.BENCH_ENGINE_MAIN) : path.join(ROOT, 'sync-engine', 'dist', 'main.js');
 

@@ -1,5 +1,6 @@
-// First, before the other modules load and allocate: see young-generation.ts.
+// First, before the other modules load and allocate: see young-generation.ts and memory-budget.ts.
 import './young-generation.js';
+import './memory-budget.js';
 import { GraphqlHubApi } from './api-client.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { Engine } from './engine.js';

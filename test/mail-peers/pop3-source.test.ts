@@ -288,6 +288,51 @@ describe('failures and checks', () => {
     }
   });
 
+  it('sends a batch\'s RETR (and the inventory\'s TOP) commands in one write to a server that announces PIPELINING (RFC 2449), one at a time to one that does not', async () => {
+    const bodies = ['Subject: one\r\n\r\n.dotted\r\n', 'Subject: two\r\n\r\nx\r\n', 'Subject: three\r\n\r\n'];
+    for (const capa of ['+OK\r\nUIDL\r\nPIPELINING\r\n.\r\n', '-ERR unknown command\r\n']) {
+      const writes: string[] = [];
+      // A scripted server: answers every command in the chunk it arrived in, in order, as a pipelining server does.
+      const server = net.createServer((socket) => {
+        socket.write('+OK ready\r\n');
+        socket.on('data', (data) => {
+          writes.push(data.toString());
+          const answers = data
+            .toString()
+            .split('\r\n')
+            .filter(Boolean)
+            .map((command) => {
+              const [verb, arg] = command.split(' ');
+              if (verb === 'UIDL') return `+OK\r\n${bodies.map((_, i) => `${i + 1} uid${i + 1}\r\n`).join('')}.\r\n`;
+              if (verb === 'LIST') return `+OK\r\n${bodies.map((b, i) => `${i + 1} ${b.length}\r\n`).join('')}.\r\n`;
+              if (verb === 'CAPA') return capa;
+              if (verb === 'RETR') return `+OK\r\n${bodies[Number(arg) - 1].replace(/^\./gm, '..')}.\r\n`;
+              if (verb === 'TOP') return `+OK\r\nMessage-ID: <m${arg}@example.test>\r\n\r\n.\r\n`;
+              return '+OK\r\n';
+            });
+          socket.write(answers.join(''));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as net.AddressInfo).port;
+        const pop3 = new Pop3Source({ endpoint: { ...endpoint, port }, credentials: { method: 'PASSWORD', username: 'x', password: 'y' }, timeoutMs: 5_000 });
+        open.push(pop3);
+        await pop3.open();
+        const batches = await collect(pop3.fetchNew(null, options()));
+        expect(batches.flatMap((batch) => batch.messages.map((m) => [m.sourceRef, m.source.toString('latin1')]))).toEqual(bodies.map((body, i) => [`pop3:uid${i + 1}`, body]));
+        const inventory = (await gather(pop3.inventory(null))).flat();
+        expect(inventory.map((item) => [item.sourceRef, item.messageId])).toEqual(bodies.map((_, i) => [`pop3:uid${i + 1}`, `m${i + 1}@example.test`]));
+        const sent = (verb: string) => writes.filter((w) => w.startsWith(verb));
+        const pipelines = capa.startsWith('+OK');
+        expect(sent('RETR'), capa).toEqual(pipelines ? ['RETR 1\r\nRETR 2\r\nRETR 3\r\n'] : ['RETR 1\r\n', 'RETR 2\r\n', 'RETR 3\r\n']);
+        expect(sent('TOP'), capa).toEqual(pipelines ? ['TOP 1 0\r\nTOP 2 0\r\nTOP 3 0\r\n'] : ['TOP 1 0\r\n', 'TOP 2 0\r\n', 'TOP 3 0\r\n']);
+      } finally {
+        server.close();
+      }
+    }
+  });
+
   it('checkPop3 reports success and failures as sentences', async () => {
     const address = freshUser();
     await deliverAll(address, ['one']);
@@ -300,6 +345,12 @@ describe('failures and checks', () => {
     });
   });
 });
+
+async function gather<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of iterable) all.push(item);
+  return all;
+}
 
 function closedPort(): Promise<number> {
   return new Promise((resolve) => {

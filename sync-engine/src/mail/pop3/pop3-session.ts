@@ -1,10 +1,10 @@
 import Pop3Command from 'node-pop3';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailError } from '../mail-error.js';
 import type { Credentials, Endpoint } from '../mail-source.js';
-import { pop3MailError } from './pop3-errors.js';
-import { DotUnstuffer, joinUnstuffed, MultilineReader } from './pop3-wire.js';
+import { pop3MailError, type Pop3ErrorContext } from './pop3-errors.js';
+import { DotUnstuffer, joinUnstuffed, MultilineReader, PipelinedResponses, type Pop3Response } from './pop3-wire.js';
 
 /**
  * node-pop3 with its multi-line framing fixed:
@@ -43,7 +43,48 @@ class FramedPop3 extends Pop3Command {
     return stream;
   }
 
+  /**
+   * Sends `commands` in one write and hands each response to `onResponse` as it completes, in order (RFC 2449 6.6
+   * PIPELINING; also one command whose response node-pop3 cannot frame, such as CAPA). Settles after the last
+   * response; the caller must not send anything meanwhile. While it runs, node-pop3 sees a stream in progress
+   * and passes every chunk to _pushStream, which feeds them here.
+   */
+  exchange(commands: readonly { line: string; multiline: boolean }[], onResponse: (response: Pop3Response, index: number) => void): Promise<void> {
+    const socket = this._socket;
+    if (!socket) return Promise.reject(Object.assign(new Error('no-socket'), { eventName: 'close' }));
+    if (this._stream || this.responder) return Promise.reject(new Error('a POP3 command is still running'));
+    return new Promise<void>((resolve, reject) => {
+      const responses = new PipelinedResponses(commands.map((c) => c.multiline));
+      let index = 0;
+      const stream = new PassThrough();
+      this.responder = (chunk: Buffer) => {
+        try {
+          for (const response of responses.push(chunk)) onResponse(response, index++);
+        } catch (error) {
+          this.responder = null;
+          this._stream = null;
+          // Framing is lost: the session cannot be used again.
+          socket.destroy();
+          reject(Object.assign(error as Error, { eventName: 'bad-server-response' }));
+          return;
+        }
+        if (responses.done) {
+          this.responder = null;
+          this._stream = null;
+          resolve();
+        }
+      };
+      this._stream = stream;
+      socket.resume();
+      socket.write(commands.map((c) => `${c.line}\r\n`).join(''));
+    });
+  }
+
+  /** The chunk handler of an exchange() in progress. */
+  private responder: ((chunk: Buffer) => void) | null = null;
+
   override _pushStream(buffer: Buffer): void {
+    if (this.responder) return this.responder(buffer);
     const { data, done } = this.reader.push(buffer);
     const wantsMore = data.length === 0 || this._stream?.push(data) !== false;
     if (done) {
@@ -69,6 +110,8 @@ export interface Pop3Listing {
 export class Pop3Session {
   private closed = false;
   private closeError: MailError | null = null;
+  /** The server announced RFC 2449 PIPELINING (a batch's RETR commands then go in one write); asked on first need. */
+  private pipelining: Promise<boolean> | null = null;
   private readonly waiters = new Set<(error: MailError) => void>();
 
   private constructor(
@@ -110,6 +153,14 @@ export class Pop3Session {
     return session;
   }
 
+  /** CAPA (RFC 2449 5): the capability names the server announces; none for a server without CAPA ("-ERR"). */
+  private async capabilities(): Promise<Set<string>> {
+    const answer: { body: Buffer | null } = { body: null };
+    await this.guard(this.client.exchange([{ line: 'CAPA', multiline: true }], (response) => (answer.body = response.ok ? response.body : null)), 'CAPA');
+    const names = answer.body?.toString('latin1').split('\r\n') ?? [];
+    return new Set(names.map((line) => line.trim().split(/\s+/)[0].toUpperCase()).filter(Boolean));
+  }
+
   get isOpen(): boolean {
     return !this.closed;
   }
@@ -124,6 +175,39 @@ export class Pop3Session {
   /** The whole message, dot-unstuffed, as bytes. */
   async retrieve(number: number): Promise<Buffer> {
     return joinUnstuffed(await this.multiline('RETR', number));
+  }
+
+  /**
+   * Several whole messages, dot-unstuffed, each handed to `each` as it arrives, in order: with PIPELINING all RETR
+   * commands go in one write and the answers stream back without a round trip per message; without, one at a time.
+   * A message the server refuses ("-ERR") fails the call once every answer has been read.
+   */
+  retrieveMany(numbers: readonly number[], each: (body: Buffer, index: number) => void): Promise<void> {
+    return this.many(numbers, (number) => `RETR ${number}`, (number) => this.retrieve(number), each);
+  }
+
+  /** The header blocks (TOP n 0) of several messages, as retrieveMany gives bodies. */
+  headersMany(numbers: readonly number[], each: (headers: Buffer, index: number) => void): Promise<void> {
+    return this.many(numbers, (number) => `TOP ${number} 0`, (number) => this.headers(number), each);
+  }
+
+  private async many(numbers: readonly number[], command: (number: number) => string, one: (number: number) => Promise<Buffer>, each: (body: Buffer, index: number) => void): Promise<void> {
+    if (numbers.length >= 2) this.pipelining ??= this.capabilities().then((names) => names.has('PIPELINING'));
+    if (numbers.length < 2 || !(await this.pipelining)) {
+      for (const [index, number] of numbers.entries()) each(await one(number), index);
+      return;
+    }
+    const refused: { command: string; text: string }[] = [];
+    const commands = numbers.map((number) => ({ line: command(number), multiline: true }));
+    await this.guard(
+      this.client.exchange(commands, (response, index) => {
+        if (response.ok) each(response.body ?? Buffer.alloc(0), index);
+        else refused.push({ command: commands[index].line, text: response.text });
+      }),
+      `${commands[0].line} … ${commands[commands.length - 1].line}`,
+    );
+    const [failed] = refused;
+    if (failed) throw pop3MailError(Object.assign(new Error(failed.text), { eventName: 'error', command: failed.command }), this.errorContext(failed.command));
   }
 
   /** The whole message, dot-unstuffed, handed to `consume` as a stream while it arrives; settles with `consume`. */
@@ -201,9 +285,13 @@ export class Pop3Session {
           settle();
           resolve(value);
         },
-        (error: unknown) => fail(pop3MailError(error, { host: this.endpoint.host, port: this.endpoint.port, username: this.username, command: what })),
+        (error: unknown) => fail(pop3MailError(error, this.errorContext(what))),
       );
     });
+  }
+
+  private errorContext(command: string): Pop3ErrorContext {
+    return { host: this.endpoint.host, port: this.endpoint.port, username: this.username, command };
   }
 
   private watchSocket(): void {

@@ -71,12 +71,8 @@ export class Pop3Source implements MailSource {
     let current = cursor;
     let committed = serializePop3Cursor(cursor);
     for (const batch of planBatches(candidates, options.batchSize, options.maxBatchBytes)) {
-      const messages: RawMessage[] = [];
-      for (const entry of batch) {
-        throwIfAborted(signal);
-        const source = await this.withAbort(signal, () => retrieve(session, entry));
-        messages.push({ sourceRef: `pop3:${entry.uidl}`, folder: FOLDER, role: 'INBOX', receivedAt: null, size: source.length, source });
-      }
+      throwIfAborted(signal);
+      const messages = await this.withAbort(signal, () => retrieveBatch(session, batch));
       lastCovered = Math.max(lastCovered, batch[batch.length - 1].index);
       current = cursorThrough(uidls, lastCovered, current);
       committed = serializePop3Cursor(current);
@@ -90,19 +86,24 @@ export class Pop3Source implements MailSource {
   async *inventory(notBefore: Date | null, signal?: AbortSignal): AsyncIterable<readonly InventoryItem[]> {
     const session = await this.freshSession(signal);
     const listing = await this.withAbort(signal, () => this.list(session));
-    let items: InventoryItem[] = [];
-    for (const entry of listing) {
+    for (let start = 0; start < listing.length; start += INVENTORY_CHUNK) {
       throwIfAborted(signal);
-      const headers = parseHeaders(await this.withAbort(signal, () => session.headers(entry.number)));
-      const arrived = receivedDate(headers);
-      if (notBefore && arrived && arrived < notBefore) continue;
-      items.push({ sourceRef: `pop3:${entry.uidl}`, folder: FOLDER, role: 'INBOX', messageId: messageIdOf(headers) });
-      if (items.length >= INVENTORY_CHUNK) {
-        yield items;
-        items = [];
-      }
+      const part = listing.slice(start, start + INVENTORY_CHUNK);
+      const items: InventoryItem[] = [];
+      // TOP n 0 of the whole part in one pipelined write where the server allows it.
+      await this.withAbort(signal, () =>
+        session.headersMany(
+          part.map((entry) => entry.number),
+          (raw, index) => {
+            const headers = parseHeaders(raw);
+            const arrived = receivedDate(headers);
+            if (notBefore && arrived && arrived < notBefore) return;
+            items.push({ sourceRef: `pop3:${part[index].uidl}`, folder: FOLDER, role: 'INBOX', messageId: messageIdOf(headers) });
+          },
+        ),
+      );
+      if (items.length > 0) yield items;
     }
-    if (items.length > 0) yield items;
   }
 
   async *fetchRefs(refs: readonly string[], signal?: AbortSignal): AsyncIterable<RawMessage> {
@@ -198,6 +199,31 @@ export class Pop3Source implements MailSource {
       signal?.removeEventListener('abort', abort);
     }
   }
+}
+
+/**
+ * A batch in server order: runs of messages up to the spool threshold (by LIST's size) in one pipelined RETR each,
+ * and each larger one streamed into a spool file as it arrives.
+ */
+async function retrieveBatch(session: Pop3Session, batch: readonly Pop3Listing[]): Promise<RawMessage[]> {
+  const messages: RawMessage[] = [];
+  const message = (entry: Pop3Listing, source: Buffer | SpooledMessage): RawMessage => ({ sourceRef: `pop3:${entry.uidl}`, folder: FOLDER, role: 'INBOX', receivedAt: null, size: source.length, source });
+  for (let start = 0; start < batch.length; ) {
+    if (batch[start].size > SPOOL_THRESHOLD_BYTES) {
+      messages.push(message(batch[start], await retrieve(session, batch[start])));
+      start++;
+      continue;
+    }
+    let end = start;
+    while (end < batch.length && batch[end].size <= SPOOL_THRESHOLD_BYTES) end++;
+    const run = batch.slice(start, end);
+    await session.retrieveMany(
+      run.map((entry) => entry.number),
+      (source, index) => messages.push(message(run[index], source)),
+    );
+    start = end;
+  }
+  return messages;
 }
 
 /** RETR into memory, or for a message over the spool threshold (by LIST's size) into a spool file as it arrives. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DotUnstuffer, joinUnstuffed, messageIdOf, MultilineReader, parseHeaders, receivedDate, unstuffDots } from './pop3-wire.js';
+import { DotUnstuffer, joinUnstuffed, messageIdOf, MultilineReader, parseHeaders, PipelinedResponses, receivedDate, unstuffDots, type Pop3Response } from './pop3-wire.js';
 
 const b = (text: string) => Buffer.from(text, 'latin1');
 
@@ -69,6 +69,49 @@ describe('MultilineReader', () => {
         expect(read(...chunks), JSON.stringify(chunks)).toEqual({ body, done: true });
       }
     }
+  });
+});
+
+describe('PipelinedResponses', () => {
+  /** Feeds the chunks; returns each response as text (body unstuffed) and whether all expected ones came. */
+  function responses(multiline: boolean[], chunks: string[]): { all: string[]; done: boolean } {
+    const reader = new PipelinedResponses(multiline);
+    const all: string[] = [];
+    const show = (r: Pop3Response) => `${r.ok ? '+' : '-'}${r.text}${r.body ? `|${r.body.toString('latin1')}` : ''}`;
+    for (const chunk of chunks) all.push(...reader.push(b(chunk)).map(show));
+    return { all, done: reader.done };
+  }
+
+  // Three RETR answers back to back, as a server that pipelines sends them (one refused, one with stuffed dots, one empty).
+  const wire = '+OK 12 octets\r\nSubject: a\r\n\r\n..x\r\n.\r\n-ERR no such message\r\n+OK 0 octets\r\n.\r\n+OK 3\r\nb\r\n.\r\n';
+  const expected = ['+12 octets|Subject: a\r\n\r\n.x\r\n', '-no such message', '+0 octets|', '+3|b\r\n'];
+
+  it('reads responses back to back in one chunk, each body unstuffed', () => {
+    expect(responses([true, true, true, true], [wire])).toEqual({ all: expected, done: true });
+  });
+
+  it('reads the same however the bytes are cut into chunks', () => {
+    for (let cut = 1; cut < wire.length; cut++) {
+      for (const cut2 of [cut + 1, cut + 7, wire.length - 1]) {
+        if (cut2 <= cut || cut2 >= wire.length) continue;
+        const chunks = [wire.slice(0, cut), wire.slice(cut, cut2), wire.slice(cut2)];
+        expect(responses([true, true, true, true], chunks), JSON.stringify(chunks)).toEqual({ all: expected, done: true });
+      }
+    }
+  });
+
+  it('reads single-line answers without a body', () => {
+    expect(responses([false, true], ['+OK done\r\n+OK\r\nPIPELINING\r\nUIDL\r\n.\r\n'])).toEqual({ all: ['+done', '+|PIPELINING\r\nUIDL\r\n'], done: true });
+  });
+
+  it('is not done while a response is incomplete', () => {
+    expect(responses([true], ['+OK\r\nbody\r\n.'])).toEqual({ all: [], done: false });
+  });
+
+  it('refuses bytes no command asked for, and status lines that are not POP3', () => {
+    expect(() => responses([false], ['+OK\r\n+OK extra\r\n'])).toThrow(/more than/);
+    expect(() => responses([true], ['* 1 EXISTS\r\n'])).toThrow(/neither/);
+    expect(() => responses([true], ['+OK' + 'x'.repeat(9000)])).toThrow(/without end/);
   });
 });
 

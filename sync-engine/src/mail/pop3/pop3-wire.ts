@@ -21,30 +21,115 @@ export class MultilineReader {
     return this.finished;
   }
 
-  /** Returns the body bytes safe to pass on, and whether the terminating "CRLF.CRLF" was seen. */
-  push(chunk: Buffer): { readonly data: Buffer; readonly done: boolean } {
-    if (this.finished) return { data: EMPTY, done: true };
+  /**
+   * Returns the body bytes safe to pass on, whether the terminating "CRLF.CRLF" was seen, and how many bytes of
+   * `chunk` the response took (less than all once done: the rest belongs to the next response of a pipeline).
+   */
+  push(chunk: Buffer): { readonly data: Buffer; readonly done: boolean; readonly consumed: number } {
+    if (this.finished) return { data: EMPTY, done: true, consumed: 0 };
     // A terminator that starts in the held bytes (or in the CRLF the start stands for) ends within 5 bytes of them.
     const lead = this.atStart ? CRLF.length : 0;
     const probe = Buffer.concat([this.atStart ? CRLF : EMPTY, this.held, chunk.subarray(0, CRLF_DOT_CRLF.length)]);
     const early = probe.indexOf(CRLF_DOT_CRLF);
-    if (early >= 0) return this.finish(Buffer.concat([this.held, chunk.subarray(0, CRLF_DOT_CRLF.length)]), early + 2 - lead);
+    if (early >= 0) {
+      const consumed = early + CRLF_DOT_CRLF.length - lead - this.held.length;
+      return this.finish(Buffer.concat([this.held, chunk.subarray(0, CRLF_DOT_CRLF.length)]), early + 2 - lead, consumed);
+    }
     const end = chunk.indexOf(CRLF_DOT_CRLF);
     // Keep the CRLF that ends the last line: it belongs to the message.
-    if (end >= 0) return this.finish(this.held.length ? Buffer.concat([this.held, chunk.subarray(0, end + 2)]) : chunk, this.held.length + end + 2);
+    if (end >= 0) return this.finish(this.held.length ? Buffer.concat([this.held, chunk.subarray(0, end + 2)]) : chunk, this.held.length + end + 2, end + CRLF_DOT_CRLF.length);
     const whole = this.held.length ? Buffer.concat([this.held, chunk]) : chunk;
     const keep = terminatorPrefixAtEnd(Buffer.concat([this.atStart ? CRLF : EMPTY, whole.subarray(Math.max(0, whole.length - 4))]));
     const kept = Math.min(keep, whole.length); // the CRLF the start stands for is never passed on, so never held
     const data = kept ? whole.subarray(0, whole.length - kept) : whole;
     this.held = kept ? Buffer.from(whole.subarray(whole.length - kept)) : EMPTY;
     if (data.length > 0) this.atStart = false;
-    return { data, done: false };
+    return { data, done: false, consumed: chunk.length };
   }
 
-  private finish(bytes: Buffer, end: number): { readonly data: Buffer; readonly done: boolean } {
+  private finish(bytes: Buffer, end: number, consumed: number): { readonly data: Buffer; readonly done: boolean; readonly consumed: number } {
     this.finished = true;
     this.held = EMPTY;
-    return { data: bytes.subarray(0, Math.max(0, end)), done: true };
+    return { data: bytes.subarray(0, Math.max(0, end)), done: true, consumed };
+  }
+}
+
+/** One response of a pipeline: its status line (without "+OK"/"-ERR") and, for a multi-line "+OK", the body unstuffed. */
+export interface Pop3Response {
+  readonly ok: boolean;
+  readonly text: string;
+  readonly body: Buffer | null;
+}
+
+/** A status line longer than this is no POP3 server's (RFC 2449 4: at most 512 octets). */
+const MAX_STATUS_LINE = 8192;
+
+/**
+ * Reads the responses to commands sent at once (RFC 2449 6.6 PIPELINING) from the bytes as they arrive, in order:
+ * each a status line, and after "+OK" to a multi-line command (RETR, CAPA, …) a body up to CRLF.CRLF. "-ERR" never
+ * has a body (RFC 1939 3). Bytes that fit no expected response are a protocol error (thrown).
+ */
+export class PipelinedResponses {
+  private readonly expected: boolean[];
+  private line: Buffer = EMPTY;
+  private status: { ok: boolean; text: string } | null = null;
+  private body: MultilineReader | null = null;
+  private chunks: Buffer[] = [];
+
+  /** `multiline[i]`: whether the i-th command's "+OK" has a body. */
+  constructor(multiline: readonly boolean[]) {
+    this.expected = [...multiline];
+  }
+
+  /** Every expected response has arrived. */
+  get done(): boolean {
+    return this.expected.length === 0;
+  }
+
+  /** Feeds the next bytes; returns the responses they complete, in order. */
+  push(chunk: Buffer): Pop3Response[] {
+    const responses: Pop3Response[] = [];
+    let rest = chunk;
+    while (rest.length > 0) {
+      if (this.body && this.status) {
+        const { data, done, consumed } = this.body.push(rest);
+        if (data.length > 0) this.chunks.push(data);
+        if (!done) break;
+        responses.push({ ...this.status, body: joinUnstuffed(this.chunks) });
+        this.next();
+        rest = rest.subarray(consumed);
+        continue;
+      }
+      if (this.expected.length === 0) throw new Error('the server sent more than the responses to the commands sent');
+      const bytes = this.line.length ? Buffer.concat([this.line, rest]) : rest;
+      const eol = bytes.indexOf(CRLF);
+      if (eol < 0) {
+        if (bytes.length > MAX_STATUS_LINE) throw new Error('a status line without end');
+        this.line = Buffer.from(bytes);
+        break;
+      }
+      this.line = EMPTY;
+      const line = bytes.subarray(0, eol).toString('latin1');
+      rest = bytes.subarray(eol + CRLF.length);
+      const ok = line.startsWith('+OK');
+      if (!ok && !line.startsWith('-ERR')) throw new Error(`a response that is neither +OK nor -ERR: ${line.slice(0, 80)}`);
+      const status = { ok, text: line.slice(ok ? 3 : 4).trim() };
+      if (ok && this.expected[0]) {
+        this.status = status;
+        this.body = new MultilineReader();
+        continue;
+      }
+      responses.push({ ...status, body: null });
+      this.next();
+    }
+    return responses;
+  }
+
+  private next(): void {
+    this.expected.shift();
+    this.status = null;
+    this.body = null;
+    this.chunks = [];
   }
 }
 
