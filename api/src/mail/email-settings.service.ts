@@ -31,17 +31,6 @@ export class EmailSettingsService {
     return this.db.getRepository(OrganizationEmailSettings).findOneByOrFail({ id: ORGANIZATION_SETTINGS_ID });
   }
 
-  /**
-   * The attachment size limit alone, in bytes: read for every upload (PUT /blobs), so one column by a plain
-   * statement instead of the whole settings row through the entity mapper (a few hundred µs of CPU each).
-   */
-  async maxAttachmentBytes(): Promise<number> {
-    const table = this.db.driver.escape(this.db.getMetadata(OrganizationEmailSettings).tableName);
-    const rows = (await this.db.query(`SELECT maxAttachmentKb FROM ${table} WHERE id = ?`, [ORGANIZATION_SETTINGS_ID])) as { maxAttachmentKb: number | string }[];
-    if (!rows.length) return (await this.current()).maxAttachmentKb * 1024; // fails as current() does
-    return Number(rows[0].maxAttachmentKb) * 1024;
-  }
-
   async read(principal: Principal): Promise<OrganizationEmailSettings> {
     requireOrganizationAdmin(principal, Privilege.READ);
     return this.current();

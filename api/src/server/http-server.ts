@@ -158,7 +158,7 @@ export async function createHubServer(options: {
       store: services.blobs,
       authenticate: (header) => services.auth.authenticate(header),
       mayReadAny: (caller) => isSyncEngine((caller as { principal: Principal }).principal),
-      maxBytes: () => services.emailSettings.maxAttachmentBytes(),
+      maxBytes: async () => (await services.emailSettings.current()).maxAttachmentKb * 1024,
       // People upload for their own drafts, within a quota; the sync engine feeds mail.
       uploaderOf: (caller) => {
         const { principal } = caller as { principal: Principal };
