@@ -35,9 +35,10 @@ export function boundGarbage(execArgv: readonly string[], nodeOptions: string | 
   v8.setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   v8.setFlagsFromString('--no-expose-gc');
+  // The heap's own figures: process.memoryUsage() also reads the RSS from /proc, ten times the cost, every 100 ms.
   const inUse = () => {
-    const usage = process.memoryUsage();
-    return usage.heapUsed + usage.external;
+    const heap = v8.getHeapStatistics();
+    return heap.used_heap_size + heap.external_memory;
   };
   let afterLast = inUse();
   let collected = false;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Base64Decoder } from './base64-decoder.js';
 
 /**
  * Where one attachment's decoded bytes went. `sha256` is set when they were uploaded as they streamed by (null:
@@ -62,7 +63,12 @@ export async function splitAttachments(raw: Readable, options: SplitOptions): Pr
   let sinkFailure: { error: unknown } | null = null;
   // Embedded messages stay whole leaves: the forward mailbox needs their bytes as sent.
   const splitter = new Splitter({ ignoreEmbedded: true, maxHeadSize: MAX_HEAD_BYTES, maxChildNodes: MAX_PARTS });
-  const rewriter = new Rewriter((node) => isAttachment(node.contentType || 'text/plain', node.disposition, Boolean(node.multipart)));
+  const rewriter = new Rewriter((node) => {
+    if (!isAttachment(node.contentType || 'text/plain', node.disposition, Boolean(node.multipart))) return false;
+    // The rewriter asks the node for its decoder right after this says yes.
+    if (node.encoding === 'base64') node.getDecoder = () => new Base64Decoder();
+    return true;
+  });
   rewriter.on('node', ({ node, decoder, encoder }) => {
     const token = `${nonce}-${taken++}`;
     if (node.headers) {
