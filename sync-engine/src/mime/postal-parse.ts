@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import PostalMime from 'postal-mime';
 import './postal-decoders.js'; // before the first parse: body parts are joined without a Blob
+import './postal-line-loop.js'; // before the first parse: lines go to their part without a promise each
 
 export type Email = PostalMime.Email;
 
