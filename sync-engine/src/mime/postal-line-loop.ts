@@ -33,7 +33,7 @@ interface Parser {
   encodeAttachments(): void;
 }
 
-/** sha256 of postal-mime 4.0.0's PostalMime.prototype.parse as String() prints it, spacing removed: the loop above. */
+/** sha256 of postal-mime 4.0.0's PostalMime.prototype.parse as String() prints it, spacing removed (the one awaiting every line). */
 const EXPECTED_SHA256 = '4454cdbd1156115e8fca241b9abf118bf4016b2aa442be69135946a7879666ff';
 
 const fingerprint = (source: string) => createHash('sha256').update(source.replace(/\s+/g, '')).digest('hex');
