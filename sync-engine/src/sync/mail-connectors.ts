@@ -20,8 +20,8 @@ let ewsAdapters: typeof EwsAdapters | null = null;
 const ews = (): typeof EwsAdapters => (ewsAdapters ??= require('./ews-adapters.js') as typeof EwsAdapters);
 import type { OpenPush } from './mailbox-watcher.js';
 
-// 1,000 watched mailboxes and as many polled ones; a real mailbox has tens to hundreds of folders (about 0.4 KB each
-// kept), so the folder bound, not the mailbox bound, caps the memory at about 40 MB. A mailbox not synced here for
+// 1,000 watched mailboxes and as many polled ones; a real mailbox has tens to hundreds of folders (about 0.45 KB each
+// kept, measured), so the folder bound, not the mailbox bound, caps the memory at about 43 MB. A mailbox not synced here for
 // half an hour has most likely moved to another engine.
 const FOLDER_CACHE: EwsFolderCacheOptions = { maxMailboxes: 2_000, maxFolders: 100_000, maxIdleMs: 30 * 60_000 };
 
