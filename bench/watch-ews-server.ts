@@ -6,9 +6,10 @@
 //     connections hear of it on the next turn of the loop); t = Date.now() right after
 //   ← {"id", "connections": min}                 → {"id", "n"}: users with at least `min` GetStreamingEvents connections open
 //   ← {"id", "cpu": true}                        → {"id", "cpuMs", "rssMb"}: this process's CPU time so far and its RSS
+//   ← {"id", "operations": true}                 → {"id", "counts"}: the SOAP operations received so far, by name
 import { startEwsTestServer } from '../test/support/ews/ews-server';
 
-type Request = { id: number; deliver: number; raw: string } | { id: number; connections: number } | { id: number; cpu: true };
+type Request = { id: number; deliver: number; raw: string } | { id: number; connections: number } | { id: number; operations: true } | { id: number; cpu: true };
 
 async function main(): Promise<void> {
   const [password, ...addresses] = process.argv.slice(2);
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
       process.send!({ id: message.id, t: Date.now() });
     } else if ('connections' in message) {
       process.send!({ id: message.id, n: addresses.filter((address) => ews.openStreams(address) >= message.connections).length });
+    } else if ('operations' in message) {
+      const counts: Record<string, number> = {};
+      for (const { operation } of ews.requests()) counts[operation] = (counts[operation] ?? 0) + 1;
+      process.send!({ id: message.id, counts });
     } else {
       const { user, system } = process.cpuUsage();
       process.send!({ id: message.id, cpuMs: (user + system) / 1000, rssMb: process.memoryUsage.rss() / 2 ** 20 });

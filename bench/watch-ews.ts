@@ -18,6 +18,8 @@ const PASSWORD = 'watch-ews-bench-secret';
 export interface EwsWatchReport extends WatchReport {
   /** The EWS server process: its CPU over the delivery minute's run as a whole, and its RSS at the end. */
   readonly server: { readonly cpuSeconds: number; readonly rssMb: number };
+  /** The SOAP operations the server received while delivering, by name (the engines' and the bare client's). */
+  readonly callsWhileDelivering: Record<string, number>;
 }
 
 /** The EWS server process, asked over its IPC channel. */
@@ -63,6 +65,9 @@ export async function runEwsWatchBenchmark(options: WatchOptions): Promise<EwsWa
   options.log(`watch-ews: the EWS test server with ${addresses.length} users, in its own process`);
   const server = await EwsServerProcess.start(addresses);
   let windowFrom = 0;
+  let callsFrom: Record<string, number> = {};
+  let callsWhileDelivering: Record<string, number> = {};
+  const operations = async () => (await server.ask({ operations: true })).counts as Record<string, number>;
   try {
     const report = await runPushBenchmark(
       {
@@ -74,6 +79,9 @@ export async function runEwsWatchBenchmark(options: WatchOptions): Promise<EwsWa
         usersWithConnections: async (min) => (await server.ask({ connections: min })).n as number,
         deliveryWindow: async (edge) => {
           const cpuMs = (await server.ask({ cpu: true })).cpuMs as number;
+          const calls = await operations();
+          if (edge === 'start') callsFrom = calls;
+          else callsWhileDelivering = Object.fromEntries(Object.entries(calls).map(([operation, n]) => [operation, n - (callsFrom[operation] ?? 0)]).filter(([, n]) => (n as number) > 0));
           if (edge === 'start') windowFrom = cpuMs;
           return edge === 'end' ? cpuMs - windowFrom : undefined;
         },
@@ -83,7 +91,7 @@ export async function runEwsWatchBenchmark(options: WatchOptions): Promise<EwsWa
       'watch-ews',
     );
     const usage = await server.ask({ cpu: true });
-    return { ...report, server: { cpuSeconds: (usage.cpuMs as number) / 1000, rssMb: usage.rssMb as number } };
+    return { ...report, server: { cpuSeconds: (usage.cpuMs as number) / 1000, rssMb: usage.rssMb as number }, callsWhileDelivering };
   } finally {
     await server.stop();
   }
@@ -96,6 +104,10 @@ export function watchEwsText(r: EwsWatchReport, commit: string): string {
   const failedOpen = r.engineLines['could not open the push connection; retrying'] ?? 0;
   const closed = r.engineLines['push connection closed; reconnecting'] ?? 0;
   const atPeak = r.engineIdleAtPeak;
+  const syncs = Math.max(1, r.syncsWhileDelivering);
+  // Only the engines ask these; the bare client only subscribes and listens.
+  const syncCalls = ['GetFolder', 'SyncFolderHierarchy', 'SyncFolderItems', 'GetItem'].map((operation) => `${operation} ${num((r.callsWhileDelivering[operation] ?? 0) / syncs, 2)}`).join(', ');
+  const allCalls = Object.entries(r.callsWhileDelivering).sort(([a], [b]) => a.localeCompare(b)).map(([operation, n]) => `${operation} ${num(n)}`).join(', ');
   const peakParts = atPeak ? ` (at that peak: V8 heap ${num(atPeak.heapUsedMb)} MB used of ${num(atPeak.heapTotalMb)} MB, ArrayBuffers ${num(atPeak.arrayBuffersMb)} MB, the rest ${num(atPeak.rssMb - atPeak.heapTotalMb - atPeak.externalMb)} MB)` : '';
   return `### 1,000 Exchange mailboxes
 
@@ -103,7 +115,7 @@ Measured on ${commit}: \`npm run bench -- --only=watch-ews\`. The EWS test serve
 
 ${latency}
 
-Engine: peak RSS ${num(r.engineRssMb)} MB; from its start through the watch and every mailbox's first sync ${num(r.engineIdleRssMb)} MB${peakParts}. CPU while only watching (10 s after the first syncs): ${num(r.engineWatchCpuPercent, 1)} % of one core; while delivering: ${num(r.engineCpuPercent)} % (longest event-loop stall ${num(r.engineStallMaxMs)} ms). While delivering, the api used ${num(r.apiCpuPercent)} % of a core and answered ${num(r.apiGraphql.count)} GraphQL requests (mean ${num(r.apiGraphql.ms / Math.max(1, r.apiGraphql.count), 1)} ms), the EWS server process ${num(r.peerCpuPercent ?? NaN)} % (${num(r.server.cpuSeconds, 1)} s of CPU over the whole run, RSS ${num(r.server.rssMb)} MB at the end). Deliveries queryable at the end of the run (after the second engine and the takeover): ${num(r.queryableAtEnd)} of ${num(r.options.ratePerSecond * r.options.seconds)}. Watches that fell back to pull notifications: ${pulled}; push connections that failed to open: ${failedOpen}; closed and reopened: ${closed}. Second engine: shared ${r.shared.a} + ${r.shared.b} after ${r.shared.seconds.toFixed(1)} s; users with three or more GetStreamingEvents connections open at that moment (bare + two engines): ${r.shared.twiceOnServer}.
+Engine: peak RSS ${num(r.engineRssMb)} MB; from its start through the watch and every mailbox's first sync ${num(r.engineIdleRssMb)} MB${peakParts}. CPU while only watching (10 s after the first syncs): ${num(r.engineWatchCpuPercent, 1)} % of one core; while delivering: ${num(r.engineCpuPercent)} % (longest event-loop stall ${num(r.engineStallMaxMs)} ms). While delivering, the api used ${num(r.apiCpuPercent)} % of a core and answered ${num(r.apiGraphql.count)} GraphQL requests (mean ${num(r.apiGraphql.ms / Math.max(1, r.apiGraphql.count), 1)} ms), the EWS server process ${num(r.peerCpuPercent ?? NaN)} % (${num(r.server.cpuSeconds, 1)} s of CPU over the whole run, RSS ${num(r.server.rssMb)} MB at the end). Deliveries queryable at the end of the run (after the second engine and the takeover): ${num(r.queryableAtEnd)} of ${num(r.options.ratePerSecond * r.options.seconds)}. EWS calls per sync while delivering (${num(r.syncsWhileDelivering)} syncs of the first engine): ${syncCalls}; all SOAP operations the server received meanwhile: ${allCalls}. Watches that fell back to pull notifications: ${pulled}; push connections that failed to open: ${failedOpen}; closed and reopened: ${closed}. Second engine: shared ${r.shared.a} + ${r.shared.b} after ${r.shared.seconds.toFixed(1)} s; users with three or more GetStreamingEvents connections open at that moment (bare + two engines): ${r.shared.twiceOnServer}.
 
 ${targets}
 `;

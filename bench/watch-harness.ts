@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RowDataPacket } from 'mysql2';
 import { ADMIN_EMAIL, serverConnection } from './bench-api';
-import { ApiProcess, assertBuilt, EngineProcess, type LogLine } from './mail-processes';
+import { ApiProcess, assertBuilt, EngineProcess, timeOf, type LogLine } from './mail-processes';
 import type { ProbeReport } from './process-probe';
 import { num, percentile, table, verdict } from './stats';
 
@@ -78,6 +78,8 @@ export interface WatchReport {
   readonly engineWatchCpuPercent: number;
   /** Engine log lines of the first engine by message, for the notes (fallbacks to pull, connection failures). */
   readonly engineLines: Record<string, number>;
+  /** The first engine's syncs that finished while delivering (its "mailbox sync finished" lines). */
+  readonly syncsWhileDelivering: number;
   readonly shared: { a: number; b: number; twiceInHub: number; twiceOnServer: number; seconds: number };
   readonly takeoverSeconds: number;
   /** Deliveries with their mailbox_item row at the end of the run (after the second engine and the takeover). */
@@ -195,6 +197,8 @@ export async function runPushBenchmark(peer: PushPeer, database: string, options
     log(`${label}: delivery → queryable p50 ${engine.p50} ms, p95 ${engine.p95} ms; bare client p50 ${bareSummary.p50} ms, p95 ${bareSummary.p95} ms`);
     const engineLines: Record<string, number> = {};
     for (const line of a.lines) engineLines[line.msg] = (engineLines[line.msg] ?? 0) + 1;
+    const deliveredUntil = t0 + cpuWindowMs;
+    const syncsWhileDelivering = a.lines.filter((line) => line.msg === 'mailbox sync finished' && timeOf(line) >= t0 && timeOf(line) <= deliveredUntil).length;
 
     // A second engine: the engines alive split the mailboxes; none is watched twice.
     const engineA = `${label}-bench-a`;
@@ -246,6 +250,7 @@ export async function runPushBenchmark(peer: PushPeer, database: string, options
       apiGraphql: apiBusy.routes['POST /graphql'] ?? { count: 0, ms: 0 },
       peerCpuPercent: peerBusy === undefined ? null : (peerBusy / cpuWindowMs) * 100,
       engineLines,
+      syncsWhileDelivering,
       shared,
       takeoverSeconds,
       queryableAtEnd,

@@ -82,7 +82,14 @@ export class Engine {
           api,
           push,
           log,
-          { engineId: options.engineId, maxWatches: options.watchMailboxes!, leaseSeconds: options.watchLeaseSeconds ?? 60, claimIntervalMs: options.pollIntervalMs, wakeups: options.wakeups },
+          {
+            engineId: options.engineId,
+            maxWatches: options.watchMailboxes!,
+            leaseSeconds: options.watchLeaseSeconds ?? 60,
+            claimIntervalMs: options.pollIntervalMs,
+            wakeups: options.wakeups,
+            onDropped: (mailboxId) => connectors.forget?.(mailboxId),
+          },
           () => this.wake.abort(),
         )
       : null;

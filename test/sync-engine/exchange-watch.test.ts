@@ -105,6 +105,15 @@ describe.each(DIALECTS)('Exchange mailboxes watched outside the work slots (EWS 
     expect(ews.requests().filter((r) => r.operation === 'GetEvents')).toEqual([]);
   });
 
+  it('a watched mailbox\'s later syncs follow its folders from the engine\'s kept SyncFolderHierarchy state: one SyncFolderHierarchy, no GetFolder', async () => {
+    const sara = USERS[1];
+    const from = ews.requests().length;
+    await deliverAndTrack(sara.address, contacts[1], `With kept folders ${uniqueTag()}`, events.items.length);
+    const calls = ews.requests().slice(from).filter((r) => r.mailbox === sara.address).map((r) => r.operation);
+    expect(calls).toContain('SyncFolderHierarchy');
+    expect(calls).not.toContain('GetFolder');
+  });
+
   it('a dropped streaming connection is opened again, and mail after it is synced at once', async () => {
     const sara = USERS[1];
     await eventually(async () => (ews.openStreams(sara.address) === 1 ? true : undefined), WITHIN_MS, 'Sara\'s streaming connection');

@@ -36,6 +36,11 @@ export interface MailConnectors {
   sentFolder(transport: OutgoingEmail['transport']): (MailSource & SentFolder) | null;
   /** The push connection of a watched mailbox (IMAP IDLE on INBOX, EWS notifications; mailbox-watcher.ts); absent where none is built. */
   push?: OpenPush;
+  /**
+   * Drops what the connectors keep of a mailbox between syncs (Exchange's resolved folders): it is served by
+   * another engine now, or its settings or credentials changed. Absent where nothing is kept.
+   */
+  forget?(mailboxId: string): void;
   /** Closes pooled connections (shutdown). */
   closeAll(): Promise<void>;
 }

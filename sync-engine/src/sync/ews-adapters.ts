@@ -6,5 +6,6 @@ export { EwsContactSource } from '../mail/ews/ews-contacts.js';
 export { checkEwsAct, checkEwsIncoming } from '../mail/ews/ews-check.js';
 export { readMailboxTimeZone } from '../mail/ews/ews-mailbox-zone.js';
 export { EwsSender } from '../mail/ews/ews-sender.js';
+export { EwsFolderCache } from '../mail/ews/ews-folder-cache.js';
 export { EwsServices } from '../mail/ews/ews-service.js';
 export { EwsSource } from '../mail/ews/ews-source.js';

@@ -1,6 +1,7 @@
 import type { EwsConnection, MailboxCredentials, MailboxWork, OutgoingEmail, WireEndpoint } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import type { EwsAccount, EwsCredentials, EwsServices, EwsServicesOptions } from '../mail/ews/ews-service.js';
+import type { EwsFolderCache, EwsFolderCacheOptions } from '../mail/ews/ews-folder-cache.js';
 import type { EwsFolderConfig, EwsSource } from '../mail/ews/ews-source.js';
 import { checkImap } from '../mail/imap/imap-check.js';
 import { ImapSource } from '../mail/imap/imap-source.js';
@@ -19,6 +20,11 @@ let ewsAdapters: typeof EwsAdapters | null = null;
 const ews = (): typeof EwsAdapters => (ewsAdapters ??= require('./ews-adapters.js') as typeof EwsAdapters);
 import type { OpenPush } from './mailbox-watcher.js';
 
+// 1,000 watched mailboxes and as many polled ones; a real mailbox has tens to hundreds of folders (about 0.45 KB each
+// kept, measured), so the folder bound, not the mailbox bound, caps the memory at about 43 MB. A mailbox not synced here for
+// half an hour has most likely moved to another engine.
+const FOLDER_CACHE: EwsFolderCacheOptions = { maxMailboxes: 2_000, maxFolders: 100_000, maxIdleMs: 30 * 60_000 };
+
 /**
  * The real protocol adapters: IMAP (imapflow), POP3 (node-pop3), SMTP (nodemailer, pooled per server and user),
  * and Exchange over EWS (ews-javascript-api; one call limit per server and account, Autodiscover results kept).
@@ -26,6 +32,7 @@ import type { OpenPush } from './mailbox-watcher.js';
 export class RealMailConnectors implements MailConnectors {
   private readonly senders: SmtpSenders;
   private ewsServices: EwsServices | null = null;
+  private ewsFolders: EwsFolderCache | null = null;
 
   constructor(
     private readonly log: Log,
@@ -37,6 +44,15 @@ export class RealMailConnectors implements MailConnectors {
   /** One EwsServices per engine (call limits, Autodiscover results), made with the first Exchange mailbox. */
   private get ews(): EwsServices {
     return (this.ewsServices ??= new (ews().EwsServices)({ ...this.ewsOptions, logger: this.log }));
+  }
+
+  /** The resolved Exchange folders kept between syncs (ews-folder-cache.ts), made with the first Exchange mailbox. */
+  private get folderCache(): EwsFolderCache {
+    return (this.ewsFolders ??= new (ews().EwsFolderCache)(FOLDER_CACHE));
+  }
+
+  forget(mailboxId: string): void {
+    this.ewsFolders?.forget(mailboxId);
   }
 
   readonly push: OpenPush = async (work, handlers) => {
@@ -62,7 +78,8 @@ export class RealMailConnectors implements MailConnectors {
 
   /** Inbox, Sent and tracked folders; changes in the Calendar, Tasks and Contacts also wake it when the mailbox syncs them. */
   private ewsSource(work: MailboxWork): EwsSource {
-    return new (ews().EwsSource)({ services: this.ews, account: ewsAccount(work.ews, work.credentials, work.address), folders: ewsFolders(work), watchActFolders: work.actEnabled, logger: this.log });
+    const account = ewsAccount(work.ews, work.credentials, work.address);
+    return new (ews().EwsSource)({ services: this.ews, account, folders: ewsFolders(work), watchActFolders: work.actEnabled, folderCache: this.folderCache.slot(work.mailboxId, account), logger: this.log });
   }
 
   calendar(work: MailboxWork): CalendarSource | null {

@@ -135,6 +135,8 @@ export class MailboxSync {
       report = { outcome: 'SUCCESS', itemsProcessed: processed, resyncCompleted, nextSyncInSeconds: idled || shutdown.aborted ? 0 : rereadIn, ...this.takeActResults(work) };
     } catch (error) {
       const verdict = classifyFailure(error);
+      // Kept folders are for a mailbox this engine goes on serving as it is configured now.
+      if (lease.lost.aborted || !verdict || verdict.outcome === 'AUTH_FAILED' || verdict.outcome === 'CONFIG_ERROR') this.connectors.forget?.(work.mailboxId);
       if (lease.lost.aborted || !verdict) {
         this.log.warn(log, 'mailbox lease lost during sync; another engine has it now');
       } else if (shutdown.aborted) {

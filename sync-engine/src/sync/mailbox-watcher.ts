@@ -32,6 +32,8 @@ export interface MailboxWatcherOptions {
    * a watched mailbox that syncs them is made due, so a work slot writes them to Exchange at once.
    */
   readonly wakeups?: HubWakeupSource;
+  /** A mailbox whose watch lease the hub no longer grants (another engine has it, or its configuration changed). */
+  readonly onDropped?: (mailboxId: string) => void;
 }
 
 /** Watch leases named in one renew, release or change call (the hub takes at most 1000). */
@@ -230,6 +232,7 @@ export class MailboxWatcher {
       if (!watch) continue;
       this.end(watch);
       this.watches.delete(leaseId);
+      this.options.onDropped?.(watch.work.mailboxId);
     }
     if (leaseIds.length > 0) this.wake.abort(); // claim again at once
   }

@@ -493,7 +493,7 @@ export async function startEwsTestServer(options: EwsTestServerOptions = {}): Pr
         return void setTimeout(() => res.socket?.destroy(), 10);
       }
       if (armed.failure === 'AccessDenied') return reply(res, 200, envelope(operationResponse(operation.replace(/Request$/, ''), [failure(operation, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.')])));
-      if (armed.failure === 'InvalidSyncState') return reply(res, 200, envelope(operationResponse(operation, [failure(operation, 'ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.', syncEmpty())])));
+      if (armed.failure === 'InvalidSyncState') return reply(res, 200, envelope(operationResponse(operation, [failure(operation, 'ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.', operation === 'SyncFolderHierarchy' ? hierarchyEmpty() : syncEmpty())])));
     }
     if (!account || !request) {
       // Exchange names the scheme the client tried: a refused token is told apart from a refused password.
@@ -1550,7 +1550,7 @@ function impersonationFault(account: string, target: string): string {
   );
 }
 
-/** SyncFolderItems' own elements when it failed: an empty SyncState and changes (Messages.xsd SyncFolderItemsResponseMessageType). */
+/** SyncFolderHierarchy's and SyncFolderItems' own elements when it failed: an empty SyncState and changes (Messages.xsd SyncFolderHierarchyResponseMessageType, SyncFolderItemsResponseMessageType). */
 const hierarchyEmpty = () => '<m:SyncState/><m:IncludesLastFolderInRange>true</m:IncludesLastFolderInRange><m:Changes/>';
 const syncEmpty = () => '<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes/>';
 const syncStateOf = (folderId: string, upTo: number) => Buffer.from(JSON.stringify({ f: folderId, s: upTo })).toString('base64');

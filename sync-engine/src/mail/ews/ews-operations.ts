@@ -30,7 +30,8 @@ const MAX_HIERARCHY_PAGES = 50;
 
 /**
  * GetFolder of the well-known folders (Types.xsd DistinguishedFolderIdNameType); their ids, in order. Asked side by
- * side (within the account's call limit): every sync and every watch opens with them, and one round trip costs less than three.
+ * side (within the account's call limit): a sync or watch without a kept folder tree opens with them, and one round
+ * trip costs less than three.
  */
 export async function wellKnownFolderIds(session: EwsSession, names: readonly WellKnownFolderName[], signal?: AbortSignal): Promise<string[]> {
   const folders = await sideBySide(
@@ -40,15 +41,26 @@ export async function wellKnownFolderIds(session: EwsSession, names: readonly We
   return folders.map((folder) => folder.Id.UniqueId);
 }
 
+/** The folders below msgfolderroot as of a SyncFolderHierarchy SyncState. */
+export interface FolderHierarchy {
+  readonly folders: readonly ListedFolder[];
+  /** Messages.xsd SyncFolderHierarchyResponseMessage/SyncState: where the next incremental read starts. */
+  readonly syncState: string;
+  /** False when the tree was cut (MAX_LISTED_FOLDERS, MAX_HIERARCHY_PAGES): then it must not be followed incrementally. */
+  readonly complete: boolean;
+}
+
 /**
- * Every folder below msgfolderroot with its id, parent, display name and class: SyncFolderHierarchy from the start
- * (no SyncState), page after page until IncludesLastFolderInRange. Renames and moves keep a folder's id, which is how
- * folder tracking rules follow them; the state is not kept, since each run lists the whole tree anyway (a few KB).
+ * Every folder below msgfolderroot with its id, parent, display name and class: SyncFolderHierarchy page after page
+ * until IncludesLastFolderInRange. From `known` (a tree and its SyncState) only the folders created, changed (renamed,
+ * moved) or deleted since are asked for and applied; from null, the whole tree. Renames and moves keep a folder's id,
+ * which is how folder tracking rules follow them. A refused SyncState throws MailError CURSOR_INVALID.
  */
-export async function listFolders(session: EwsSession, signal?: AbortSignal): Promise<ListedFolder[]> {
+export async function readFolderHierarchy(session: EwsSession, known: Pick<FolderHierarchy, 'folders' | 'syncState'> | null, signal?: AbortSignal): Promise<FolderHierarchy> {
   const properties = new PropertySet(BasePropertySet.IdOnly, [FolderSchema.DisplayName, FolderSchema.ParentFolderId, FolderSchema.FolderClass]);
-  const folders = new Map<string, ListedFolder>();
-  let syncState: string | null = null;
+  const folders = new Map<string, ListedFolder>((known?.folders ?? []).map((folder) => [folder.id, folder]));
+  let syncState: string | null = known?.syncState ?? null;
+  let complete = false;
   for (let page = 0; page < MAX_HIERARCHY_PAGES; page++) {
     const state: string | null = syncState;
     const changes: ChangeCollection<FolderChange> = await session.call('SyncFolderHierarchy', (service) => service.SyncFolderHierarchy(new FolderId(WellKnownFolderName.MsgFolderRoot), properties, state as string), { signal });
@@ -57,15 +69,29 @@ export async function listFolders(session: EwsSession, signal?: AbortSignal): Pr
       const id = optional(() => change.FolderId?.UniqueId) ?? folder?.Id?.UniqueId;
       if (!id) continue;
       if (change.ChangeType === ChangeType.Delete || !folder) {
-        folders.delete(id);
+        deleteWithDescendants(folders, id);
         continue;
       }
       folders.set(id, { id, parentId: optional(() => folder.ParentFolderId?.UniqueId), displayName: optional(() => folder.DisplayName) ?? '', folderClass: optional(() => folder.FolderClass) });
     }
     syncState = changes.SyncState;
-    if (!changes.MoreChangesAvailable || folders.size >= MAX_LISTED_FOLDERS) break;
+    if (folders.size >= MAX_LISTED_FOLDERS) break;
+    if (!changes.MoreChangesAvailable) {
+      complete = true;
+      break;
+    }
   }
-  return [...folders.values()].slice(0, MAX_LISTED_FOLDERS);
+  return { folders: [...folders.values()].slice(0, MAX_LISTED_FOLDERS), syncState: syncState ?? '', complete: complete && folders.size <= MAX_LISTED_FOLDERS };
+}
+
+/** A folder gone for good takes its subfolders with it, whether or not the server names each (a full listing would not list them). */
+function deleteWithDescendants(folders: Map<string, ListedFolder>, id: string): void {
+  const doomed = [id];
+  while (doomed.length > 0) {
+    const gone = doomed.pop()!;
+    folders.delete(gone);
+    for (const folder of folders.values()) if (folder.parentId === gone) doomed.push(folder.id);
+  }
 }
 
 /** GetFolder of one folder by id: opens it with the signed-in account's rights (Test & Enable). */

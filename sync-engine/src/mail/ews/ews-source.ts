@@ -5,9 +5,10 @@ import { planBatches } from '../batch-plan.js';
 import { MailError } from '../mail-error.js';
 import type { FetchedBatch, FetchOptions, FolderRole, InventoryItem, MailSource, RawMessage, ServerFolder } from '../mail-source.js';
 import { parseEwsCursor, resumeState, serializeEwsCursor, withFolderPosition, type EwsCursor, type EwsFolderPosition } from './ews-cursor.js';
-import { folderIdsBelow, folderPaths, samePath, splitFolderPath, type ListedFolder } from './ews-folder-paths.js';
+import { folderIdsBelow, folderPaths, samePath, splitFolderPath } from './ews-folder-paths.js';
 import { getMime, type FetchedItem } from './ews-get-mime.js';
-import { findItems, listFolders, moveToDeletedItems, syncFolderItems, wellKnownFolderIds, MAX_SYNC_CHANGES, type ListedItem } from './ews-operations.js';
+import { findItems, moveToDeletedItems, readFolderHierarchy, syncFolderItems, wellKnownFolderIds, MAX_SYNC_CHANGES, type FolderHierarchy, type ListedItem } from './ews-operations.js';
+import type { FolderTreeSlot, KnownFolderTree } from './ews-folder-cache.js';
 import { formatEwsRef, parseEwsRef } from './ews-ref.js';
 import { sideBySide } from './side-by-side.js';
 import type { EwsAccount, EwsServices, EwsSession } from './ews-service.js';
@@ -38,6 +39,8 @@ export interface EwsSourceOptions {
   readonly streaming?: boolean;
   /** Also wake waitForChange (and tell a watch) when the Calendar, the Tasks or the Contacts folder changes (the mailbox synchronizes appointments, contacts and tasks). */
   readonly watchActFolders?: boolean;
+  /** Where the engine keeps this mailbox's resolved folders between opens (ews-folder-cache.ts); absent: resolved anew each time. */
+  readonly folderCache?: FolderTreeSlot;
 }
 
 /** A folder this source reads, and why. */
@@ -91,11 +94,7 @@ export class EwsSource implements MailSource {
   async open(signal?: AbortSignal): Promise<void> {
     if (this.session) return;
     const session = await this.options.services.session(this.options.account, 'incoming', signal);
-    // The well-known folders and the tree side by side: four round trips in the time of one, before every sync and every watch.
-    const [[rootId, inboxId, sentItemsId], listedFolders] = await sideBySide<[string[], ListedFolder[]]>(signal, [
-      (shared) => wellKnownFolderIds(session, [WellKnownFolderName.MsgFolderRoot, WellKnownFolderName.Inbox, WellKnownFolderName.SentItems], shared),
-      (shared) => listFolders(session, shared),
-    ]);
+    const { rootId, inboxId, sentItemsId, folders: listedFolders } = await this.folderTree(session, signal);
     const paths = folderPaths(listedFolders, rootId);
     const belowInbox = folderIdsBelow(listedFolders, inboxId);
     this.pathById = paths;
@@ -120,6 +119,37 @@ export class EwsSource implements MailSource {
     this.missing = missing;
     this.missingSent = missingSent;
     this.session = session;
+  }
+
+  /**
+   * The well-known folders and the tree: followed from the tree this engine kept for the mailbox (one incremental
+   * SyncFolderHierarchy: what was created, renamed, moved or deleted since), else resolved anew.
+   */
+  private async folderTree(session: EwsSession, signal?: AbortSignal): Promise<KnownFolderTree> {
+    const slot = this.options.folderCache;
+    const known = slot?.recall();
+    if (slot && known) {
+      try {
+        const hierarchy = await readFolderHierarchy(session, known, signal);
+        const tree = { ...known, folders: hierarchy.folders, syncState: hierarchy.syncState };
+        if (hierarchy.complete) slot.keep(tree);
+        else slot.forget();
+        return tree;
+      } catch (error) {
+        // Whatever went wrong, the next open starts from a full resolution; a refused SyncState (ErrorInvalidSyncStateData) starts it now.
+        slot.forget();
+        if (!(error instanceof MailError) || error.code !== 'CURSOR_INVALID') throw error;
+        this.options.logger?.info({ reason: error.message }, 'Exchange refused the folder tree\'s sync state: resolving the folders anew');
+      }
+    }
+    // The well-known folders and the tree side by side: four round trips in the time of one.
+    const [[rootId, inboxId, sentItemsId], hierarchy] = await sideBySide<[string[], FolderHierarchy]>(signal, [
+      (shared) => wellKnownFolderIds(session, [WellKnownFolderName.MsgFolderRoot, WellKnownFolderName.Inbox, WellKnownFolderName.SentItems], shared),
+      (shared) => readFolderHierarchy(session, null, shared),
+    ]);
+    const tree = { rootId, inboxId, sentItemsId, folders: hierarchy.folders, syncState: hierarchy.syncState };
+    if (hierarchy.complete) slot?.keep(tree);
+    return tree;
   }
 
   async *fetchNew(cursorText: string | null, options: FetchOptions, signal?: AbortSignal): AsyncIterable<FetchedBatch> {
