@@ -133,13 +133,13 @@ function timeBreakdown(r: TimelineReport): string {
   );
 }
 
-/** Issue 14: the shipped api in processes of its own against PostGraphile's one process, and what a second process adds. */
 /** The median of the rounds' ours ÷ PostGraphile requests/s ratios: the verdict of a paired row. */
 const roundsRatio = (u: TimelineReport['processes'][number]['users'][number]): number => {
   const sorted = [...u.roundRatios].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
+/** Issue 14: the shipped api in processes of its own against PostGraphile's one process, and what a second process adds. */
 function processTables(r: TimelineReport): { table: string; targets: Target[] } {
   const rows = r.processes.flatMap((p) =>
     p.users.map((u) => [
