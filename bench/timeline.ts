@@ -86,7 +86,7 @@ export interface ProcessRun {
     who: 'admin' | 'salesperson';
     first: Latency;
     throughput: Throughput;
-    /** PostGraphile's first page, measured right after ours (sequential, then concurrent). */
+    /** PostGraphile's first page, measured in the same rounds as ours, taking turns (sequential, then concurrent). */
     peerFirst: Latency;
     peerThroughput: Throughput;
     /** Ours ÷ PostGraphile's requests/s in each round. */
