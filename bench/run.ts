@@ -355,6 +355,7 @@ npm run bench -- --only=live --live-seconds=60   # the live fan-out at the issue
 npm run bench -- --n=1000 --seconds=30 --items=10000   # larger samples
 npm run bench -- --only=mail --messages=50000          # the mail benchmark on a larger mailbox
 BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only=mail   # also writes V8 CPU profiles of the api and the engine
+node bench/dist/bench/profile-summary.js /tmp/prof/engine-….cpuprofile   # where a profile's busy time went, by package and by function (--callers='<name>' for who calls a function)
 npm run bench -- --only=scale       # the store at 1M and 10M activities (section 7; not in a full run: the 10M dataset takes about an hour to build once)
 npm run bench -- --only=watch       # a thousand IMAP mailboxes in push mode (section 8; not in a full run); --watch-slots=16 for more work slots
 npm run bench -- --only=watch-ews   # a thousand Exchange mailboxes in push mode (section 8, the EWS test server in its own process; not in a full run)
