@@ -40,7 +40,8 @@ function placeOf(frame: CallFrame): string {
 
 const nameOf = (frame: CallFrame): string => `${frame.functionName || '(anonymous)'} ${frame.url.replace(/.*node_modules\//, '').replace(/.*\/dist\//, '')}:${frame.lineNumber}`;
 
-function summarize(profile: CpuProfile, skipMicros: number): { busy: number; self: Map<number, number> } {
+/** Each node's own (self) time after the first `skipMicros`, idle left out, and their sum. */
+function summarize(profile: CpuProfile, byId: ReadonlyMap<number, ProfileNode>, skipMicros: number): { busy: number; self: Map<number, number> } {
   const self = new Map<number, number>();
   let elapsed = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -49,7 +50,6 @@ function summarize(profile: CpuProfile, skipMicros: number): { busy: number; sel
     if (elapsed < skipMicros) continue;
     self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + delta);
   }
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   for (const [id] of self) if (byId.get(id)!.callFrame.functionName === '(idle)') self.delete(id);
   let busy = 0;
   for (const micros of self.values()) busy += micros;
@@ -68,8 +68,8 @@ function main(): void {
   const file = process.argv[2];
   if (!file || file.startsWith('--')) throw new Error('usage: profile-summary <file.cpuprofile> [--skip-seconds=N] [--top=N] [--callers=<function name pattern>]');
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
-  const { busy, self } = summarize(profile, Number(flag('skip-seconds') ?? 0) * 1e6);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const { busy, self } = summarize(profile, byId, Number(flag('skip-seconds') ?? 0) * 1e6);
   const count = Number(flag('top') ?? 40);
   const callers = flag('callers');
   if (callers) {
@@ -92,8 +92,10 @@ function main(): void {
   const functions = new Map<string, number>();
   for (const [id, micros] of self) {
     const frame = byId.get(id)!.callFrame;
-    places.set(placeOf(frame), (places.get(placeOf(frame)) ?? 0) + micros);
-    functions.set(nameOf(frame), (functions.get(nameOf(frame)) ?? 0) + micros);
+    const place = placeOf(frame);
+    const name = nameOf(frame);
+    places.set(place, (places.get(place) ?? 0) + micros);
+    functions.set(name, (functions.get(name) ?? 0) + micros);
   }
   process.stdout.write(`busy ${(busy / 1e6).toFixed(2)} s\n--- by package or file\n${top(places, busy, count)}\n--- by function\n${top(functions, busy, count)}\n`);
 }

@@ -103,7 +103,7 @@ interface PairedSide {
 }
 
 /** Rounds of the paired runs (ours and PostGraphile's, taking turns). */
-export const PAIR_ROUNDS = 5;
+const PAIR_ROUNDS = 5;
 
 interface Captured {
   readonly sql: string;
