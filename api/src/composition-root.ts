@@ -113,7 +113,9 @@ export function createServices(
   const processId = newId();
   auth.onAccessChanged((origin) => origin === 'here' && bus.publish(LIVE_CHANNELS.access, processId));
   bus.subscribe(LIVE_CHANNELS.access, (from) => from !== processId && auth.accessChangedElsewhere());
-  const emailSettings = new EmailSettingsService(db, liveEvents, clock);
+  // The settings' shared copy is dropped in every api process when one of them changes the settings.
+  const emailSettings = new EmailSettingsService(db, liveEvents, clock, () => bus.publish(LIVE_CHANNELS.settings, processId));
+  bus.subscribe(LIVE_CHANNELS.settings, (from) => from !== processId && emailSettings.changedElsewhere());
   const activities = new ActivityService(db, stores as unknown as RecordStores, activityWriter, events, clock);
   const credentials = new CredentialCipher(options.credentialKey);
   const transports = new MailTransports(db, credentials, options.log, liveEvents, clock);

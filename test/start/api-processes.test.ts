@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTINGS_REUSE_MS } from '../../api/src/mail/email-settings.service';
 import { liveClient, type LiveClient } from '../support/live-client';
 
 // The built api with API_PROCESSES=2 on the embedded SQLite database, as `npm start` runs it on a
@@ -128,6 +129,26 @@ describe('API_PROCESSES=2: two api processes on one port and one SQLite database
     for (let i = 0; i < 4; i++) created.push(await createTask(`across processes ${i}`));
     const events = await sub.waitFor(5, 10_000);
     expect(events.map((e) => e.data.activityChanged.activityId)).toEqual(created);
+  });
+
+  it('a change of the email settings made through one process applies at once in the other (both kept a copy)', async () => {
+    const token = data(
+      await postOnNewConnection(port, { query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: { e: 'admin@demo.crm.test', p: PASSWORD } }),
+    ).login.token as string;
+    // PUT /blobs reads the attachment limit from the settings' shared copy; each upload on a connection of its own.
+    const upload = (bytes: number) =>
+      fetch(`http://127.0.0.1:${port}/blobs`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, connection: 'close' }, body: Buffer.alloc(bytes, 7) }).then((r) => r.status);
+    for (let i = 0; i < 4; i++) expect(await upload(2048)).toBe(201);
+    const setLimit = (kb: number) =>
+      postOnNewConnection(port, { query: 'mutation($input: UpdateEmailSettingsInput!) { updateEmailSettings(input: $input) { maxAttachmentKb } }', variables: { input: { maxAttachmentKb: kb } } }, token);
+    expect(data(await setLimit(1)).updateEmailSettings.maxAttachmentKb).toBe(1);
+    // Well within the copy's 5 s reuse: only the bus message can have dropped the other process's copy.
+    const started = Date.now();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push(await upload(2048));
+    expect(statuses).toEqual([413, 413, 413, 413]);
+    expect(Date.now() - started).toBeLessThan(SETTINGS_REUSE_MS);
+    data(await setLimit(5120));
   });
 
   it('stops every process on SIGTERM', async () => {

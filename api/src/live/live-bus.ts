@@ -46,5 +46,7 @@ export const LIVE_CHANNELS = {
   events: 'crm-hub:live-events',
   /** Someone's access changed (roles, unit, disabled): credential caches in every process are dropped. */
   access: 'crm-hub:access-changed',
+  /** The organization's email settings changed: every process drops its copy (email-settings.service.ts). */
+  settings: 'crm-hub:email-settings-changed',
 } as const;
 
