@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '../test/support/dovecot';
 import { ADMIN_EMAIL, BENCH_PASSWORD, MARIADB_SERVER_URL, recreateDatabase, type GqlAnswer } from './bench-api';
+import { WORKER_FILE_INFIX } from './probe-files';
 import type { ProbeReport } from './process-probe';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -33,6 +34,10 @@ const keepProbe = (): Record<string, string> => (process.env.BENCH_PROBE_KEEP_DI
 const engineEnv = (): Record<string, string> =>
   Object.fromEntries(Object.entries(process.env).flatMap(([name, value]) => (name.startsWith('BENCH_ENGINE_ENV_') && value !== undefined ? [[name.slice('BENCH_ENGINE_ENV_'.length), value]] : [])));
 
+/** BENCH_API_ENV_<NAME>=value: the api's process also gets NAME=value (an A/B of, say, API_PROCESSES). */
+const apiEnv = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(process.env).flatMap(([name, value]) => (name.startsWith('BENCH_API_ENV_') && value !== undefined ? [[name.slice('BENCH_API_ENV_'.length), value]] : [])));
+
 /** A child process with the probe preloaded: its report, and stop (SIGTERM, then the probe's last write). */
 class Probed {
   protected readonly child: ChildProcess;
@@ -48,31 +53,41 @@ class Probed {
     const nodeArgs = label === 'engine' && process.env.BENCH_ENGINE_NODE_ARGS ? process.env.BENCH_ENGINE_NODE_ARGS.split(/\s+/).filter(Boolean) : [];
     this.child = spawn(process.execPath, [...profile, ...nodeArgs, '--require', PROBE, main], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...keepProbe(), ...(label === 'engine' ? engineEnv() : {}), ...env, BENCH_PROBE_FILE: this.probeFile },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...keepProbe(), ...(label === 'engine' ? engineEnv() : {}), ...env, ...(label === 'api' ? apiEnv() : {}), BENCH_PROBE_FILE: this.probeFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-8000)));
     this.exited = once(this.child, 'close').then(([code]) => code as number | null);
   }
 
-  /** The probe's latest report (at most a second old; exact after stop()). */
+  /** The probe's latest report (at most a second old; exact after stop()); an api of several processes: all of them added up. */
   probe(): ProbeReport {
-    return JSON.parse(fs.readFileSync(this.probeFile, 'utf8')) as ProbeReport;
+    return addReports([this.probeFile, ...this.workerFiles()].map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as ProbeReport));
   }
 
   /** Closes a period: resolves with the figures since the start or the last period, and starts them afresh. */
   async period(): Promise<ProbeReport> {
-    const periodFile = `${this.probeFile}.period`;
-    fs.rmSync(periodFile, { force: true });
+    const periodFiles = [this.probeFile, ...this.workerFiles()].map((f) => `${f}.period`);
+    for (const f of periodFiles) fs.rmSync(f, { force: true });
     this.child.kill('SIGUSR2');
     const deadline = Date.now() + 5000;
-    while (!fs.existsSync(periodFile)) {
+    while (!periodFiles.every((f) => fs.existsSync(f))) {
       if (Date.now() > deadline) throw new Error('the probe did not answer SIGUSR2');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const report = JSON.parse(fs.readFileSync(periodFile, 'utf8')) as ProbeReport;
-    fs.rmSync(periodFile, { force: true });
-    return report;
+    const reports = periodFiles.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as ProbeReport);
+    for (const f of periodFiles) fs.rmSync(f, { force: true });
+    return addReports(reports);
+  }
+
+  /** The report files of an api's cluster workers (API_PROCESSES > 1); none for any other process. */
+  private workerFiles(): string[] {
+    const dir = path.dirname(this.probeFile);
+    const prefix = `${path.basename(this.probeFile)}${WORKER_FILE_INFIX}`;
+    return fs
+      .readdirSync(dir)
+      .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+      .map((name) => path.join(dir, name));
   }
 
   /** Sends `name` (kill -9: SIGKILL) without waiting. */
@@ -93,6 +108,7 @@ class Probed {
     } catch {
       return null;
     } finally {
+      for (const f of this.workerFiles()) fs.rmSync(f, { force: true });
       fs.rmSync(this.probeFile, { force: true });
     }
   }
@@ -300,4 +316,36 @@ export async function waitForEnabled(api: ApiProcess, admin: string, mailboxId: 
     if (Date.now() > deadline) throw new Error(`the mailbox was not enabled: ${JSON.stringify(mailbox)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Several processes' reports as one: CPU time, requests and memory added up (the memory peaks are each process's
+ * own, so their sum is an upper bound of the peak of them all), the longest stall of any. A single report is itself.
+ */
+function addReports(reports: readonly ProbeReport[]): ProbeReport {
+  if (reports.length === 1) return reports[0];
+  const sum = (pick: (r: ProbeReport) => number) => reports.reduce((total, r) => total + pick(r), 0);
+  const routes: Record<string, { count: number; ms: number }> = {};
+  for (const report of reports) {
+    for (const [key, { count, ms }] of Object.entries(report.routes)) {
+      const entry = (routes[key] ??= { count: 0, ms: 0 });
+      entry.count += count;
+      entry.ms += ms;
+    }
+  }
+  return {
+    stallMaxMs: Math.max(...reports.map((r) => r.stallMaxMs)),
+    stallP99Ms: Math.max(...reports.map((r) => r.stallP99Ms)),
+    peakRssMb: sum((r) => r.peakRssMb),
+    rssMb: sum((r) => r.rssMb),
+    peakHeapUsedMb: sum((r) => r.peakHeapUsedMb),
+    peakExternalMb: sum((r) => r.peakExternalMb),
+    peakWorkerHeapUsedMb: sum((r) => r.peakWorkerHeapUsedMb),
+    peakWorkerExternalMb: sum((r) => r.peakWorkerExternalMb),
+    peakSampledRssMb: sum((r) => r.peakSampledRssMb),
+    atPeak: reports[0].atPeak,
+    cpuMs: sum((r) => r.cpuMs),
+    routes,
+    writtenAt: Math.max(...reports.map((r) => r.writtenAt)),
+  };
 }

@@ -4,11 +4,13 @@
 // answering each route. Written as JSON to BENCH_PROBE_FILE every second and at exit. SIGUSR2 closes a
 // period: the figures so far go to BENCH_PROBE_FILE.period, then the stall, route and CPU-time figures start
 // afresh (peakRssMb is not reset).
+import cluster from 'node:cluster';
 import fs from 'node:fs';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+import { WORKER_FILE_INFIX } from './probe-files';
 
 export interface ProbeReport {
   /** Longest event-loop stall (ms): the longest gap between two 10 ms timer ticks, minus the 10 ms. */
@@ -43,7 +45,9 @@ export interface ProbeReport {
 }
 
 const RESOLUTION_MS = 10;
-const file = process.env.BENCH_PROBE_FILE;
+// An api with API_PROCESSES > 1 is a node:cluster primary and its workers, all with this probe: each worker reports
+// to a file of its own beside the primary's, which the benchmark adds up (mail-processes.ts).
+const file = process.env.BENCH_PROBE_FILE && cluster.isWorker ? `${process.env.BENCH_PROBE_FILE}${WORKER_FILE_INFIX}${process.pid}` : process.env.BENCH_PROBE_FILE;
 
 // Worker threads inherit --require (the engine parses large mail on one): they send their heap figures to the
 // main thread, which reports.
@@ -144,6 +148,8 @@ if (file && isMainThread) {
     if (keep) fs.copyFileSync(file, `${keep}/probe-${process.pid}-${Date.now()}.json`);
   });
   process.on('SIGUSR2', () => {
+    // A cluster primary passes the period on to its workers (none in any other process).
+    if (cluster.isPrimary) for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGUSR2');
     write(`${file}.period`);
     delay.reset();
     routes = new Map();
