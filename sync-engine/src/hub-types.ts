@@ -110,6 +110,8 @@ export interface TrackBatch {
   readonly cursor: string | null;
   readonly leaseId: string | null;
   readonly quarantine: readonly QuarantineItem[];
+  /** The cursor the batch before commits: the hub writes this one only after it (sent while that one still commits). */
+  readonly afterCursor?: string;
 }
 
 export interface TrackedItemResult {

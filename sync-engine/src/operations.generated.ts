@@ -449,6 +449,8 @@ export type TrackEmailItemInput = {
 };
 
 export type TrackEmailsInput = {
+  /** The cursor the batch before this one commits: this batch commits only once the mailbox's sync cursor is that one (CONFLICT otherwise, and nothing is written). Lets the engine send a batch while the one before is still committing, and keeps them in order. At most 65,535 bytes. */
+  readonly afterCursor?: string | null | undefined;
   /** The mailbox's new sync cursor, committed with the items; null leaves it unchanged. At most 65,535 bytes. */
   readonly cursor?: string | null | undefined;
   readonly items: ReadonlyArray<TrackEmailItemInput>;

@@ -142,6 +142,48 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     expect(await countRows(hub, 'activity')).toBe(before);
   });
 
+  it('a batch sent with afterCursor commits only after the batch before it: refused with nothing written out of turn, and (MariaDB) waits behind it', async () => {
+    await setMailbox(sam.address, { trackingFilter: 'ALL' });
+    const mailboxId = mailboxes[sam.address];
+    const rawMailboxId = parseGlobalId(mailboxId)!.id;
+    const message = (subject: string) => gmailMessage({ from: asContact(contacts[8]), to: [sam], subject: `${subject} ${uniqueTag()}` });
+    const cursorNow = async () => ((await hub.database.dataSource.query('SELECT syncCursor FROM mailbox WHERE id = ?', [rawMailboxId])) as { syncCursor: string | null }[])[0].syncCursor;
+    const stored = async (item: TrackItem) =>
+      Number(((await hub.database.dataSource.query('SELECT COUNT(*) AS n FROM email_message WHERE messageId = ?', [item.messageId!.slice(1, -1)])) as { n: number | string }[])[0].n);
+    const send = (items: TrackItem[], cursor: string, afterCursor: string) => hub.gql(TRACK_EMAILS, { mailboxId, input: { items, cursor, afterCursor } }, sync);
+
+    // Out of turn: the batch before (committing "turn-1") has not committed.
+    const second = message('Second batch');
+    const before = await cursorNow();
+    failed(await send([second], 'turn-2', 'turn-1'), 'CONFLICT', 'input.afterCursor');
+    expect(await stored(second)).toBe(0);
+    expect(await cursorNow()).toBe(before);
+
+    // In turn.
+    await track(sam.address, [message('First batch')], 'turn-1');
+    const inTurn = ok(await send([second], 'turn-2', 'turn-1')).trackEmails;
+    expect(inTurn).toMatchObject({ cursor: 'turn-2', items: [{ outcome: 'TRACKED' }] });
+    expect(await cursorNow()).toBe('turn-2');
+
+    if (dialect === 'mariadb') {
+      // Sent while the batch before still commits: it waits for the mailbox's row, then reads the cursor that batch committed.
+      const runner = hub.database.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [rawMailboxId]);
+        const waiting = send([message('Fourth batch')], 'turn-4', 'turn-3');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await runner.query('UPDATE mailbox SET syncCursor = ? WHERE id = ?', ['turn-3', rawMailboxId]);
+        await runner.commitTransaction();
+        expect(ok(await waiting).trackEmails).toMatchObject({ cursor: 'turn-4', items: [{ outcome: 'TRACKED' }] });
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+  });
+
   it('the same message in two mailboxes is one activity linked to both', async () => {
     const message = outlookMessage({ from: asContact(contacts[7]), to: [sam, sara], subject: `Both ${uniqueTag()}` });
     const viaSara = await track(sara.address, [message]);

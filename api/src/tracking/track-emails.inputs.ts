@@ -220,6 +220,14 @@ export class TrackEmailsInput {
   @Field(() => ID, { nullable: true, description: 'The lease from claimMailboxes: the batch commits only while it is the mailbox\'s current lease (CONFLICT otherwise, and nothing is written).' })
   leaseId?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The cursor the batch before this one commits: this batch commits only once the mailbox\'s sync cursor is that one (CONFLICT otherwise, and nothing is written). Lets the engine send a batch while the one before is still committing, and keeps them in order. At most 65,535 bytes.',
+  })
+  @MaxBytes(65_535)
+  afterCursor?: string | null;
+
   @Field(() => [QuarantineInput], { nullable: true, defaultValue: [], description: 'Messages that could not be tracked, committed with the cursor; one already recorded (same sourceRef) is left as it is.' })
   @ArrayMaxSize(MAX_BATCH)
   quarantine?: QuarantineInput[] | null;

@@ -45,6 +45,8 @@ interface BatchContext {
   readonly now: Date;
   /** The lease the engine quotes: the batch commits only while it is the mailbox's. */
   readonly leaseId: string | null;
+  /** The cursor the batch before commits (input.afterCursor): this one commits only after it. */
+  readonly afterCursor: string | null;
   /** Each item's meeting invitation, by index. */
   readonly invites: ReadonlyMap<number, PreparedInvite>;
   readonly quarantine: readonly QuarantineInput[];
@@ -98,6 +100,7 @@ export class TrackingService {
       tokenFormat: { prefix: settings.tokenPrefix, baseNumber: settings.tokenBaseNumber, userDigits: settings.tokenUserDigits, counterDigits: settings.tokenCounterDigits },
       now,
       leaseId: input.leaseId ?? null,
+      afterCursor: input.afterCursor ?? null,
       invites,
       quarantine: checkQuarantine(input.quarantine ?? []),
       storedSizes,
@@ -139,6 +142,11 @@ export class TrackingService {
     // Checked under the row lock: a claim cannot take the mailbox over between this check and the commit.
     if (ctx.leaseId !== null && currentLease !== ctx.leaseId) {
       throw new ApiError('CONFLICT', 'input.leaseId: this lease is no longer the mailbox\'s (another engine claimed it, or it was released); nothing was written', 'input.leaseId');
+    }
+    // An engine sends a batch while the one before still commits: this one waited for the row lock behind it, and goes
+    // on only if that one committed its cursor (the one before failed, or this one got the lock first: refused).
+    if (ctx.afterCursor !== null && currentCursor !== ctx.afterCursor) {
+      throw new ApiError('CONFLICT', 'input.afterCursor: the mailbox\'s sync cursor is not this one (the batch before has not committed); nothing was written', 'input.afterCursor');
     }
     this.log.debug({ mailboxId: mailbox.id, items: items.length }, 'trackEmails batch started');
     await this.writer.progress(em, mailbox.id);

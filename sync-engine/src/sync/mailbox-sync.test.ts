@@ -60,6 +60,14 @@ class FakeSource implements MailSource {
   async close(): Promise<void> {}
 }
 
+/** Message n as Sven's server rule forwards it to a forward (sink) mailbox: attached as message/rfc822. */
+const forwardedCopy = (n: number): Buffer =>
+  Buffer.concat([
+    Buffer.from(`From: <sven@example.test>\r\nTo: <sink@example.test>\r\nSubject: FW ${n}\r\nMessage-ID: <fw-${n}@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n`),
+    mail(n),
+    Buffer.from('--b--\r\n'),
+  ]);
+
 const raw = (n: number, source = mail(n)): RawMessage => ({ sourceRef: `fake:${n}`, folder: 'INBOX', role: 'INBOX', receivedAt: null, size: source.length, source });
 
 /** Records what the engine tells the hub. */
@@ -474,6 +482,91 @@ describe('MailboxSync', () => {
     expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 6 })]);
   });
 
+  it('sends a batch while the one before still commits, naming the cursor that one commits (afterCursor); at most two on their way', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3, 4, 5, 6].map((n) => raw(n)));
+    const calls: string[] = [];
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstDone!: () => void;
+    const firstCommitted = new Promise<void>((resolve) => (firstDone = resolve));
+    const track = hub.trackEmails.bind(hub);
+    hub.trackEmails = async (mailboxId: string, batch: TrackBatch) => {
+      calls.push(`sent ${batch.cursor} after ${batch.afterCursor ?? '-'}`);
+      if (batch.cursor === '2') await firstHeld;
+      if (batch.cursor === '4') {
+        releaseFirst(); // the second batch arrived while the first still commits; as the hub does, it waits for that one
+        await firstCommitted;
+      }
+      const results = await track(mailboxId, batch);
+      calls.push(`committed ${batch.cursor}`);
+      if (batch.cursor === '2') firstDone();
+      return results;
+    };
+    await syncWith(hub, source).run(work(), new AbortController().signal);
+    expect(calls.slice(0, 2)).toEqual(['sent 2 after -', 'sent 4 after 2']);
+    expect(calls).toContain('sent 6 after 4');
+    // The third batch goes only once the first has committed.
+    expect(calls.indexOf('sent 6 after 4')).toBeGreaterThan(calls.indexOf('committed 2'));
+    expect(hub.batches.map((b) => b.batch.cursor)).toEqual(['2', '4', '6']);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 6 })]);
+  });
+
+  it('a batch the hub refuses as out of turn (CONFLICT) is sent again, in turn, once the one before has committed', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3, 4].map((n) => raw(n)));
+    const calls: string[] = [];
+    const track = hub.trackEmails.bind(hub);
+    hub.trackEmails = async (mailboxId: string, batch: TrackBatch) => {
+      calls.push(`sent ${batch.cursor} after ${batch.afterCursor ?? '-'}`);
+      if (batch.afterCursor !== undefined) throw new HubApiError('CONFLICT', "hub API error: input.afterCursor: the mailbox's sync cursor is not this one", 'CONFLICT');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return track(mailboxId, batch);
+    };
+    await syncWith(hub, source).run(work(), new AbortController().signal);
+    expect(calls).toEqual(['sent 2 after -', 'sent 4 after 2', 'sent 4 after -']);
+    expect(hub.batches.map((b) => b.batch.cursor)).toEqual(['2', '4']);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'SUCCESS', itemsProcessed: 4 })]);
+  });
+
+  it('when the batch before fails, the one sent after it is not sent again, and the failure is reported once both have settled', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3, 4, 5, 6].map((n) => raw(n)));
+    const calls: string[] = [];
+    let settled = 0;
+    hub.trackEmails = async (_mailboxId: string, batch: TrackBatch) => {
+      calls.push(`sent ${batch.cursor} after ${batch.afterCursor ?? '-'}`);
+      try {
+        // The first fails after the second has arrived; the second is refused as the hub would (the cursor is not "2").
+        await new Promise((resolve) => setTimeout(resolve, batch.cursor === '2' ? 50 : 10));
+        if (batch.cursor === '2') throw new HubApiError('TEMPORARY', 'hub API answered HTTP 503');
+        throw new HubApiError('CONFLICT', "hub API error: input.afterCursor: the mailbox's sync cursor is not this one", 'CONFLICT');
+      } finally {
+        settled++;
+      }
+    };
+    hub.releaseMailbox = async (_m: string, _l: string, report: SyncReport) => {
+      expect(settled).toBe(calls.length); // nothing still running behind the report
+      hub.releases.push(report);
+    };
+    await syncWith(hub, source).run(work(), new AbortController().signal);
+    expect(calls).toEqual(['sent 2 after -', 'sent 4 after 2']);
+    expect(hub.releases).toEqual([expect.objectContaining({ outcome: 'TEMPORARY_FAILURE', code: 'HUB_TEMPORARY', itemsProcessed: 0 })]);
+  });
+
+  it('a forward mailbox sends its batches one after the other', async () => {
+    const hub = new FakeHub();
+    const source = new FakeSource([1, 2, 3, 4].map((n) => raw(n, forwardedCopy(n))));
+    const sink = work({ isForwardMailbox: true, forwardSources: [{ mailboxId: 'mbx-sven', address: 'sven@example.test' }] });
+    await syncWith(hub, source).run(sink, new AbortController().signal);
+    expect(hub.batches.map((b) => [b.mailboxId, b.batch.cursor, b.batch.afterCursor])).toEqual([
+      ['mbx-sven', null, undefined],
+      ['mbx-1', '2', undefined],
+      ['mbx-sven', null, undefined],
+      ['mbx-1', '4', undefined],
+    ]);
+  });
+
   it('a fetch that fails while reading ahead: the batch before it still commits, then the mailbox reports the failure', async () => {
     const hub = new FakeHub();
     const source = new FakeSource([1, 2, 3, 4].map((n) => raw(n)), { failAfterBatches: 1 });
@@ -484,13 +577,7 @@ describe('MailboxSync', () => {
 
   it('a forward mailbox that deletes its copies never fetches while it removes: no read-ahead on its one connection', async () => {
     const hub = new FakeHub();
-    const forward = (n: number) =>
-      Buffer.concat([
-        Buffer.from(`From: <sven@example.test>\r\nTo: <sink@example.test>\r\nSubject: FW ${n}\r\nMessage-ID: <fw-${n}@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n`),
-        mail(n),
-        Buffer.from('--b--\r\n'),
-      ]);
-    const source = new FakeSource([1, 2, 3, 4].map((n) => raw(n, forward(n))));
+    const source = new FakeSource([1, 2, 3, 4].map((n) => raw(n, forwardedCopy(n))));
     const sink = work({ isForwardMailbox: true, deleteForwardedCopies: true, forwardSources: [{ mailboxId: 'mbx-sven', address: 'sven@example.test' }] });
     await syncWith(hub, source).run(sink, new AbortController().signal);
     expect(source.events).toEqual(['fetched 2', 'removed fake:1 fake:2', 'fetched 4', 'removed fake:3 fake:4']);

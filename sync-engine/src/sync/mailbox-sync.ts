@@ -1,5 +1,5 @@
 import { seriesCalls } from './calendar-series-chunks.js';
-import type { HubApi } from '../api-client.js';
+import { HubApiError, type HubApi } from '../api-client.js';
 import type { ActFolder, MailboxWork, QuarantineItem, SyncReport } from '../hub-types.js';
 import type { Log } from '../logger.js';
 import { MailError } from '../mail/mail-error.js';
@@ -163,27 +163,47 @@ export class MailboxSync {
       resyncFrom: resyncFrom ? new Date(resyncFrom) : null,
     };
     let processed = 0;
-    // A pipeline of three: while one batch commits, the next is parsed and its attachments uploaded, and the one
-    // after that is fetched. Commits stay in order, one at a time; a batch read ahead commits only after those
-    // before it, and is simply read again if the run stops first.
+    // A pipeline: while batches commit, the next is parsed and its attachments uploaded, and the one after that is
+    // fetched. A parsed batch is sent as soon as it is ready, while the one before still commits (at most two on their
+    // way): the hub writes it only once that one's cursor is the mailbox's (afterCursor), so commits stay in order, and
+    // a batch read ahead commits only after those before it (it is simply read again if the run stops first). Sending
+    // early overlaps a request's transfer and the hub's work before its transaction with the commit before it. A forward
+    // mailbox's batches also go to other mailboxes, and two batches with the same cursor cannot be told apart: those wait.
     let committing: Promise<unknown> = Promise.resolve();
+    // The commit of the batch before the last one sent: at most two batches are on their way at once.
+    let committingBefore: Promise<unknown> = Promise.resolve();
+    // Every request still running: a failure is reported only after all of them have settled.
+    const inFlight = new Set<Promise<unknown>>();
+    // The cursor of the batch handed to the hub last in this run (null: none yet).
+    let sentCursor: string | null = null;
     const deletesCopies = work.isForwardMailbox && work.deleteForwardedCopies;
     // Removing uses the same connection as fetching, which must not overlap: no read-ahead there.
     const batches = deletesCopies ? source.fetchNew(cursor, options, stop) : readAhead(source.fetchNew(cursor, options, stop));
     try {
       for await (const batch of batches) {
         const prepared = await this.pipeline.prepare(work, batch.messages);
-        await committing;
+        const previous = committing;
+        const after = !work.isForwardMailbox && sentCursor !== null && sentCursor !== batch.cursor ? sentCursor : null;
+        await (after === null ? previous : committingBefore);
         if (stop.aborted) break; // between batches: nothing is half-committed
         // Only the cursor and the count outlive this turn: the raw messages are not held while the batch commits.
         const { cursor: batchCursor, messages: { length: count } } = batch;
-        const commit = this.commit(work, batchCursor, prepared).then((quarantined) => {
+        const request = after === null ? this.commit(work, batchCursor, prepared) : this.commitAfter(work, batchCursor, prepared, after, previous);
+        inFlight.add(request);
+        void request.then(
+          () => inFlight.delete(request),
+          () => inFlight.delete(request),
+        );
+        // Committed once this batch and every one before it are: the cursor moves in order.
+        const commit = Promise.all([previous, request]).then(([, quarantined]) => {
           cursor = batchCursor;
           processed += count;
           return quarantined;
         });
         commit.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+        committingBefore = previous;
         committing = commit;
+        sentCursor = batchCursor;
         if (deletesCopies) {
           const done = new Set((await commit).map((q) => q.sourceRef));
           await source.remove(batch.messages.map((m) => m.sourceRef).filter((ref) => !done.has(ref)));
@@ -191,7 +211,8 @@ export class MailboxSync {
       }
       await committing;
     } catch (error) {
-      await committing.catch(() => undefined); // never leave a commit running behind a failure report
+      // Never leave a commit running behind a failure report.
+      await Promise.allSettled([...inFlight]);
       if (error instanceof MailError && error.code === 'CURSOR_INVALID' && cursor !== null) {
         // RFC 3501 2.3.1.1 and friends: a position that no longer applies means reading again from the start; the hub drops duplicates.
         this.log.warn({ mailboxId: work.mailboxId, reason: error.message }, 'sync cursor no longer valid; reading the mailbox again');
@@ -207,11 +228,27 @@ export class MailboxSync {
    * recognized), then the mailbox's items with its cursor under the lease. A copy too large for the hub is
    * quarantined in the forward mailbox. Returns everything quarantined.
    */
-  private async commit(work: MailboxWork, cursor: string, prepared: PreparedBatch): Promise<QuarantineItem[]> {
+  private async commit(work: MailboxWork, cursor: string, prepared: PreparedBatch, afterCursor?: string): Promise<QuarantineItem[]> {
     const quarantine = [...prepared.quarantine];
     for (const [mailboxId, entries] of prepared.forwarded) quarantine.push(...(await this.sender.send(mailboxId, entries, { cursor: null, leaseId: null })).refused);
-    const sent = await this.sender.send(work.mailboxId, prepared.items, { cursor, leaseId: work.leaseId, quarantine });
+    const sent = await this.sender.send(work.mailboxId, prepared.items, { cursor, leaseId: work.leaseId, quarantine, ...(afterCursor !== undefined ? { afterCursor } : {}) });
     return [...quarantine, ...sent.refused];
+  }
+
+  /**
+   * A batch sent while the one before (`previous`) still commits. The hub refuses it (CONFLICT, nothing written) when
+   * that one has not committed `afterCursor` by the time this one reaches the mailbox: it got there first, or the one
+   * before failed. Once the one before has committed it is sent again, in turn; if that one failed, so does this.
+   * A lost lease is a CONFLICT too, and the second send meets it again.
+   */
+  private async commitAfter(work: MailboxWork, cursor: string, prepared: PreparedBatch, afterCursor: string, previous: Promise<unknown>): Promise<QuarantineItem[]> {
+    try {
+      return await this.commit(work, cursor, prepared, afterCursor);
+    } catch (error) {
+      if (!(error instanceof HubApiError) || error.code !== 'CONFLICT') throw error;
+      await previous;
+      return this.commit(work, cursor, prepared);
+    }
   }
 
   /**

@@ -26,6 +26,8 @@ export interface SendOptions {
   readonly leaseId: string | null;
   /** Sent with the last request; undefined: items the hub refuses as too large are returned, not recorded here. */
   readonly quarantine?: readonly QuarantineItem[];
+  /** The cursor the batch before commits, sent with every request: the hub writes them only after it (CONFLICT otherwise). */
+  readonly afterCursor?: string;
 }
 
 export interface SendResult {
@@ -52,7 +54,13 @@ export class TrackSender {
   ) {}
 
   async send(mailboxId: string, entries: readonly TrackEntry[], options: SendOptions): Promise<SendResult> {
-    const state: SendState = { mailboxId, results: [], refused: [], records: options.quarantine !== undefined ? [...options.quarantine] : undefined };
+    const state: SendState = {
+      mailboxId,
+      results: [],
+      refused: [],
+      records: options.quarantine !== undefined ? [...options.quarantine] : undefined,
+      afterCursor: options.afterCursor,
+    };
     const sized = entries.map((entry) => ({ entry, size: itemJson(entry.item).length }));
     const sendable: { entry: TrackEntry; size: number }[] = [];
     for (const s of sized) {
@@ -72,7 +80,8 @@ export class TrackSender {
   /** One request; `last` carries the cursor and the quarantine, so they commit only after every item before them. */
   private async sendRequest(state: SendState, entries: readonly TrackEntry[], commit: { cursor: string | null; leaseId: string | null }, last: boolean): Promise<void> {
     try {
-      const results = await this.api.trackEmails(state.mailboxId, { items: entries.map((e) => e.item), ...commit, quarantine: last ? (state.records ?? []) : [] });
+      const after = state.afterCursor !== undefined ? { afterCursor: state.afterCursor } : {};
+      const results = await this.api.trackEmails(state.mailboxId, { items: entries.map((e) => e.item), ...commit, quarantine: last ? (state.records ?? []) : [], ...after });
       state.results.push(...results);
     } catch (error) {
       // Only "too large" is about this request's size; anything else (transient or not) fails the batch unchanged.
@@ -103,6 +112,7 @@ interface SendState {
   readonly refused: QuarantineItem[];
   /** The quarantine the last request carries; undefined when refusals go back to the caller. */
   readonly records: QuarantineItem[] | undefined;
+  readonly afterCursor: string | undefined;
 }
 
 function jsonBytes(value: unknown): number {
