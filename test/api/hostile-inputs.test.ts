@@ -88,10 +88,12 @@ const ATTEMPTS: Attempt[] = [
   // A mail server's reply quoted in a report is repaired, not refused: only the id is wrong here.
   { label: 'markEmailFailed quoting a reply with NUL, for an id that is no email', as: 'sync', query: 'mutation($r: String!) { markEmailFailed(emailId: "nope", leaseId: "x", reason: $r, retryable: false) { id } }', variables: () => ({ r: `550 rejected${NUL}${LONE_HIGH}` }), field: 'emailId' },
   { label: 'a NUL in the sync cursor beside the mail', as: 'sync', query: TRACK, variables: (f) => ({ m: f.mailbox, input: { items: [], cursor: `{"v":1}${NUL}`, leaseId: f.leaseId } }), field: 'input.cursor' },
+  { label: 'a NUL in the afterCursor', as: 'sync', query: TRACK, variables: (f) => ({ m: f.mailbox, input: { items: [], cursor: 'c2', afterCursor: `{"v":1}${NUL}`, leaseId: f.leaseId } }), field: 'input.afterCursor' },
   // Lengths a column cannot hold.
   { label: 'a last name of 101 emoji (4 bytes each)', query: CREATE_CONTACT, variables: () => ({ input: { lastName: '😀'.repeat(101) } }), field: 'input.lastName' },
   { label: 'a business unit name of 161 characters', query: 'mutation($u: ID!, $n: String!) { createBusinessUnit(input: { name: $n, parentId: $u }) { id } }', variables: (f) => ({ u: f.rootUnit, n: 'n'.repeat(161) }), field: 'input.name' },
   { label: 'a sync cursor larger than a TEXT column', as: 'sync', query: TRACK, variables: (f) => ({ m: f.mailbox, input: { items: [], cursor: '😀'.repeat(20_000), leaseId: f.leaseId } }), field: 'input.cursor' },
+  { label: 'an afterCursor larger than any sync cursor', as: 'sync', query: TRACK, variables: (f) => ({ m: f.mailbox, input: { items: [], cursor: 'c2', afterCursor: '😀'.repeat(20_000), leaseId: f.leaseId } }), field: 'input.afterCursor' },
   // Numbers.
   { label: 'contacts(first: 101)', query: CONTACTS, variables: () => ({ first: 101 }), field: 'first' },
   { label: 'contacts(first: -1)', query: CONTACTS, variables: () => ({ first: -1 }), field: 'first' },
