@@ -30,13 +30,12 @@ export function assertBuilt(): void {
 /** BENCH_PROBE_KEEP_DIR: each child's final probe report is also kept there (bench/process-probe.ts). */
 const keepProbe = (): Record<string, string> => (process.env.BENCH_PROBE_KEEP_DIR ? { BENCH_PROBE_KEEP_DIR: process.env.BENCH_PROBE_KEEP_DIR } : {});
 
-/** BENCH_ENGINE_ENV_<NAME>=value: the engine's process also gets NAME=value (an A/B of, say, MALLOC_ARENA_MAX). */
-const engineEnv = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(process.env).flatMap(([name, value]) => (name.startsWith('BENCH_ENGINE_ENV_') && value !== undefined ? [[name.slice('BENCH_ENGINE_ENV_'.length), value]] : [])));
-
-/** BENCH_API_ENV_<NAME>=value: the api's process also gets NAME=value (an A/B of, say, API_PROCESSES). */
-const apiEnv = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(process.env).flatMap(([name, value]) => (name.startsWith('BENCH_API_ENV_') && value !== undefined ? [[name.slice('BENCH_API_ENV_'.length), value]] : [])));
+/**
+ * The variables named `<prefix><NAME>`, as NAME: BENCH_ENGINE_ENV_<NAME>=value gives the engine's process NAME=value
+ * (an A/B of, say, MALLOC_ARENA_MAX), BENCH_API_ENV_<NAME> the api's (say, API_PROCESSES).
+ */
+const envWithPrefix = (prefix: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(process.env).flatMap(([name, value]) => (name.startsWith(prefix) && value !== undefined ? [[name.slice(prefix.length), value]] : [])));
 
 /** A child process with the probe preloaded: its report, and stop (SIGTERM, then the probe's last write). */
 class Probed {
@@ -53,7 +52,7 @@ class Probed {
     const nodeArgs = label === 'engine' && process.env.BENCH_ENGINE_NODE_ARGS ? process.env.BENCH_ENGINE_NODE_ARGS.split(/\s+/).filter(Boolean) : [];
     this.child = spawn(process.execPath, [...profile, ...nodeArgs, '--require', PROBE, main], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...keepProbe(), ...(label === 'engine' ? engineEnv() : {}), ...env, ...(label === 'api' ? apiEnv() : {}), BENCH_PROBE_FILE: this.probeFile },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...keepProbe(), ...(label === 'engine' ? envWithPrefix('BENCH_ENGINE_ENV_') : {}), ...env, ...(label === 'api' ? envWithPrefix('BENCH_API_ENV_') : {}), BENCH_PROBE_FILE: this.probeFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-8000)));

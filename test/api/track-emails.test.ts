@@ -173,7 +173,13 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
       try {
         await runner.query('SELECT id FROM mailbox WHERE id = ? FOR UPDATE', [rawMailboxId]);
         const waiting = send([message('Fourth batch')], 'turn-4', 'turn-3');
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Committed only once the batch is seen waiting for the row: it must read the cursor committed after it began.
+        const waitingForRow = async () =>
+          Number(((await hub.database.dataSource.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT syncCursor%FROM mailbox%FOR UPDATE'")) as { n: number | string }[])[0].n);
+        for (const deadline = Date.now() + 10_000; (await waitingForRow()) === 0; ) {
+          if (Date.now() > deadline) throw new Error('the batch never waited for the mailbox row');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await runner.query('UPDATE mailbox SET syncCursor = ? WHERE id = ?', ['turn-3', rawMailboxId]);
         await runner.commitTransaction();
         expect(ok(await waiting).trackEmails).toMatchObject({ cursor: 'turn-4', items: [{ outcome: 'TRACKED' }] });
