@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BINARY_KIND_COLUMNS, isBinaryKeyColumn, KEY_COLLATION, withBinaryKeys } from '../../api/src/db/key-collation';
 import { dataSourceOptions, detectMysqlFlavor } from '../../api/src/db/data-source';
 import { createMysqlDatabase, dropMysqlDatabase } from '../../api/src/db/mysql-admin';
 import { MARIADB_SERVER_URL } from '../support/hub';
@@ -46,7 +47,7 @@ describe.each(['sqlite', 'mariadb'] as const)('versioned migrations on %s', (dia
   });
 
   if (dialect === 'mariadb') {
-    it('creates every table as utf8mb4', async () => {
+    it('creates every table as utf8mb4, and compares every id and record kind byte by byte', async () => {
       const url = await freshDatabase(dialect);
       const ds = new DataSource({ ...dataSourceOptions(url), logging: false });
       await ds.initialize();
@@ -57,6 +58,14 @@ describe.each(['sqlite', 'mariadb'] as const)('versioned migrations on %s', (dia
         );
         expect(rows.length).toBeGreaterThan(10);
         for (const row of rows) expect(row.TABLE_COLLATION, row.TABLE_NAME).toMatch(/^utf8mb4_/);
+        const columns: { TABLE_NAME: string; COLUMN_NAME: string; CHARACTER_MAXIMUM_LENGTH: number | string; COLLATION_NAME: string }[] = await ds.query(
+          "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_MAXIMUM_LENGTH, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE = 'varchar'",
+        );
+        const keys = columns.filter((c) => isBinaryKeyColumn(c.COLUMN_NAME, Number(c.CHARACTER_MAXIMUM_LENGTH)));
+        expect(keys.length).toBeGreaterThan(100);
+        for (const c of keys) expect(c.COLLATION_NAME, `${c.TABLE_NAME}.${c.COLUMN_NAME}`).toBe(KEY_COLLATION);
+        // The list of kind columns names columns that exist.
+        for (const name of BINARY_KIND_COLUMNS) expect(keys.some((c) => c.COLUMN_NAME === name), name).toBe(true);
       } finally {
         await ds.destroy();
       }
@@ -154,5 +163,36 @@ describe.each(['sqlite', 'mariadb'] as const)('the all-day migration on %s', (di
       expect(await detail('a-utc')).toEqual(['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z']);
       expect(await detail('a-timed')).toEqual(['2026-12-04T23:00:00.000Z', '2026-12-04T23:30:00.000Z', '2026-12-04T23:00:00.000Z', '2026-12-04T23:00:00.000Z']);
     });
+  });
+});
+
+describe('the binary keys migration on mariadb', () => {
+  it('keeps every row and its id, and then matches ids byte by byte as SQLite does', async () => {
+    await beforeMigration('mariadb', 'BinaryKeys', async (ds) => {
+      const id = '0190a6f2-3b1c-7d4e-8f00-00000000abcd';
+      const common = { kind: 'EMAIL', subject: 'Offert', state: 'COMPLETED', occurredAt: new Date('2026-12-01T10:00:00Z'), visibility: 'FULL', createdById: 'u1', modifiedById: 'u1' };
+      await ds.getRepository('Activity').insert({ id, ownerId: 'u1', businessUnitId: 'b1', regardingKind: 'contact', regardingId: 'c1', ...common });
+      await ds.getRepository('TimelineEntry').insert({ recordKind: 'contact', recordId: 'c1', activityId: id, occurredAt: common.occurredAt, viaRegarding: true, viaParty: false, ownerId: 'u1', businessUnitId: 'b1' });
+      // Before: the table's unicode collation ignored case.
+      expect(await ds.query('SELECT id FROM activity WHERE id = ?', [id.toUpperCase()])).toHaveLength(1);
+      await ds.runMigrations();
+      expect(await ds.query('SELECT id, subject, regardingKind FROM activity WHERE id = ?', [id])).toEqual([{ id, subject: 'Offert', regardingKind: 'contact' }]);
+      expect(await ds.query('SELECT activityId FROM timeline_entry WHERE recordKind = ? AND recordId = ?', ['contact', 'c1'])).toEqual([{ activityId: id }]);
+      expect(await ds.query('SELECT id FROM activity WHERE id = ?', [id.toUpperCase()])).toEqual([]);
+      // A parameter outside ASCII (no id is) finds nothing, and is no error.
+      expect(await ds.query('SELECT id FROM activity WHERE id = ?', ['ä' + id.slice(1)])).toEqual([]);
+    });
+  });
+});
+
+describe('migrations written by generate-migration', () => {
+  it('declare id and kind columns binary, once, and leave the others alone', () => {
+    const created = withBinaryKeys(
+      'CREATE TABLE `note` (`id` varchar(36) NOT NULL, `recordKind` varchar(16) NOT NULL, `title` varchar(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL, `kind` varchar(16) NOT NULL, `body` varchar(400) NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+    );
+    expect(created).toBe(
+      'CREATE TABLE `note` (`id` varchar(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, `recordKind` varchar(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, `title` varchar(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL, `kind` varchar(16) NOT NULL, `body` varchar(400) NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+    );
+    expect(withBinaryKeys('ALTER TABLE `note` ADD `ownerId` varchar(36) NOT NULL')).toBe('ALTER TABLE `note` ADD `ownerId` varchar(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL');
   });
 });

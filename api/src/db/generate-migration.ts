@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { withBinaryKeys } from './key-collation';
 import { dataSourceOptions, detectMysqlFlavor, dialectOf, type Dialect } from './data-source';
 import { createMysqlDatabase, dropMysqlDatabase } from './mysql-admin';
 
@@ -26,10 +27,10 @@ async function pendingSql(databaseUrl: string): Promise<{ up: string[]; down: st
   }
 }
 
-/** utf8mb4 everywhere: the database default and every table, whatever the server's defaults. */
+/** utf8mb4 everywhere (the database default and every table, whatever the server's defaults), but ids and kinds compared byte by byte. */
 function withCharset(dialect: Dialect, sql: string[]): string[] {
   if (dialect !== 'mysql') return sql;
-  return sql.map((q) => (q.startsWith('CREATE TABLE') ? q.replace(/ENGINE=InnoDB$/, 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci') : q));
+  return sql.map((q) => withBinaryKeys(q.startsWith('CREATE TABLE') ? q.replace(/ENGINE=InnoDB$/, 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci') : q));
 }
 
 function render(className: string, up: string[], down: string[]): string {
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
         ? ['ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci']
         : [];
       const file = path.join(SOURCE_DIR, dialect, `${stamp}-${name}.ts`);
-      fs.writeFileSync(file, render(className, [...prefix, ...withCharset(dialect, up)], down));
+      fs.writeFileSync(file, render(className, [...prefix, ...withCharset(dialect, up)], withCharset(dialect, down)));
       registerInIndex(path.join(SOURCE_DIR, dialect, 'index.ts'), className, `${stamp}-${name}`);
       console.log(`${dialect}: wrote ${path.relative(process.cwd(), file)} (${up.length} statements) and added ${className} to its index.ts`);
     }
