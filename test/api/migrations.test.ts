@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BINARY_KIND_COLUMNS, isBinaryKeyColumn, KEY_COLLATION, withBinaryKeys } from '../../api/src/db/key-collation';
+import { BINARY_DIGEST_COLUMNS, BINARY_KIND_COLUMNS, isBinaryKeyColumn, KEY_COLLATION, withBinaryKeys } from '../../api/src/db/key-collation';
 import { dataSourceOptions, detectMysqlFlavor } from '../../api/src/db/data-source';
 import { createMysqlDatabase, dropMysqlDatabase } from '../../api/src/db/mysql-admin';
 import { MARIADB_SERVER_URL } from '../support/hub';
@@ -47,7 +47,7 @@ describe.each(['sqlite', 'mariadb'] as const)('versioned migrations on %s', (dia
   });
 
   if (dialect === 'mariadb') {
-    it('creates every table as utf8mb4, and compares every id and record kind byte by byte', async () => {
+    it('creates every table as utf8mb4, and compares every id, record kind and key digest byte by byte', async () => {
       const url = await freshDatabase(dialect);
       const ds = new DataSource({ ...dataSourceOptions(url), logging: false });
       await ds.initialize();
@@ -64,8 +64,8 @@ describe.each(['sqlite', 'mariadb'] as const)('versioned migrations on %s', (dia
         const keys = columns.filter((c) => isBinaryKeyColumn(c.COLUMN_NAME, Number(c.CHARACTER_MAXIMUM_LENGTH)));
         expect(keys.length).toBeGreaterThan(100);
         for (const c of keys) expect(c.COLLATION_NAME, `${c.TABLE_NAME}.${c.COLUMN_NAME}`).toBe(KEY_COLLATION);
-        // The list of kind columns names columns that exist.
-        for (const name of BINARY_KIND_COLUMNS) expect(keys.some((c) => c.COLUMN_NAME === name), name).toBe(true);
+        // The lists name columns that exist.
+        for (const name of [...BINARY_KIND_COLUMNS, ...BINARY_DIGEST_COLUMNS]) expect(keys.some((c) => c.COLUMN_NAME === name), name).toBe(true);
       } finally {
         await ds.destroy();
       }
