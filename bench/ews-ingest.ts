@@ -22,7 +22,7 @@ export interface EwsReport {
   readonly messages: number;
   readonly bytes: number;
   readonly fetch: Throughput;
-  readonly run: Omit<ProtocolRun, 'protocol' | 'fetch' | 'e2e'> & { readonly seconds: number };
+  readonly run: Omit<ProtocolRun, 'protocol' | 'fetch' | 'parse' | 'e2e'> & { readonly seconds: number };
 }
 
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];

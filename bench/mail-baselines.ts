@@ -172,14 +172,19 @@ export async function rawPop3Fetch(login: MailLogin): Promise<Throughput> {
 
 type ParseRawMessage = (raw: { source: Buffer; folder: string; role: 'INBOX'; receivedAt: Date | null; sourceRef: string }, options: { maxAttachmentBytes: number }) => Promise<{ attachments: readonly unknown[] }>;
 
-/** parseRawMessage over every message, one after another as the engine does; reading the files is not timed. */
-export async function parseAll(dataset: Dataset, batch: number): Promise<Throughput & { invalid: number }> {
+export type ParseFigures = Throughput & { readonly invalid: number };
+
+/**
+ * parseRawMessage over the dataset's messages [from, to) (all by default), one after another as the engine does;
+ * reading the files is not timed.
+ */
+export async function parseAll(dataset: Dataset, batch: number, from = 0, to = dataset.messages.length): Promise<ParseFigures> {
   const { parseRawMessage } = require(path.join(ROOT, 'sync-engine', 'dist', 'mime', 'parse-message.js')) as { parseRawMessage: ParseRawMessage };
   let elapsed = 0;
   let bytes = 0;
   let invalid = 0;
-  for (let i = 0; i < dataset.messages.length; i += batch) {
-    const sources = dataset.messages.slice(i, i + batch).map((m) => fs.readFileSync(path.join(dataset.dir, m.file)));
+  for (let i = from; i < to; i += batch) {
+    const sources = dataset.messages.slice(i, Math.min(i + batch, to)).map((m) => fs.readFileSync(path.join(dataset.dir, m.file)));
     const started = performance.now();
     for (const [j, source] of sources.entries()) {
       try {
@@ -191,7 +196,24 @@ export async function parseAll(dataset: Dataset, batch: number): Promise<Through
     }
     elapsed += performance.now() - started;
   }
-  return { messages: dataset.messages.length, bytes, seconds: elapsed / 1000, invalid };
+  return { messages: to - from, bytes, seconds: elapsed / 1000, invalid };
+}
+
+/**
+ * The parse baseline around one end-to-end run: the first half of the messages parsed just before it (`before`), the
+ * second half just after (`after`, given the first half's figures), added up. A baseline taken once, minutes from the
+ * run it is compared with, swung by half between runs of the same code on a machine whose speed drifts; one that
+ * brackets the run sees the machine as the run did.
+ */
+export function parseAround(dataset: Dataset, batch: number): { before(): Promise<ParseFigures>; after(first: ParseFigures): Promise<ParseFigures> } {
+  const half = Math.ceil(dataset.messages.length / 2);
+  return {
+    before: () => parseAll(dataset, batch, 0, half),
+    after: async (first) => {
+      const second = await parseAll(dataset, batch, half);
+      return { messages: first.messages + second.messages, bytes: first.bytes + second.bytes, seconds: first.seconds + second.seconds, invalid: first.invalid + second.invalid };
+    },
+  };
 }
 
 /** The tables trackEmails writes for a tracked email (checked against the row counts of each run). */

@@ -2,15 +2,16 @@
 // mail-dataset.ts) in one user's maildir per protocol; the shipped sync engine (one child process) reads
 // them over IMAP, then over POP3, into the shipped api (another child process) on a fresh MariaDB database
 // each; the mailboxes are configured as an administrator does it, through GraphQL, tracking ALL mail.
-// Baselines in the same run (bench/mail-baselines.ts): the raw fetch of the same mailbox, the parse alone,
-// the raw insert of the rows the api wrote. Then freshness (bench/freshness.ts) on the synced IMAP mailbox.
+// Baselines in the same run (bench/mail-baselines.ts): the raw fetch of the same mailbox, the parse alone (half
+// just before each protocol's run, half just after), the raw insert of the rows the api wrote. Then freshness
+// (bench/freshness.ts) on the synced IMAP mailbox.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RowDataPacket } from 'mysql2';
 import { startDovecot, type StartedDovecot } from '../test/support/dovecot';
 import { dropDatabase, serverConnection } from './bench-api';
 import { runFreshness, type FreshnessReport } from './freshness';
-import { parseAll, rawImapFetch, rawInsert, rawPop3Fetch, warmImap, warmPop3, type InsertFigures, type MailLogin, type Throughput } from './mail-baselines';
+import { parseAround, rawImapFetch, rawInsert, rawPop3Fetch, warmImap, warmPop3, type InsertFigures, type MailLogin, type ParseFigures, type Throughput } from './mail-baselines';
 import { largeMessages, linkInto, prepareDataset, type Dataset } from './mail-dataset';
 import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, timeOf, waitForEnabled } from './mail-processes';
 import type { ProbeReport } from './process-probe';
@@ -49,6 +50,8 @@ export interface ProtocolRun {
   readonly protocol: 'IMAP' | 'POP3';
   /** The minimal client fetching the same mailbox. */
   readonly fetch: Throughput;
+  /** The engine's parse alone over the same messages: half just before this run, half just after (parseAround). */
+  readonly parse: ParseFigures;
   /** The engine: its claim of the mailbox → the N-th message decided in the database. */
   readonly e2e: Throughput;
   /** The reconcile that followed in the same claim (inventory of the server against the hub). */
@@ -86,7 +89,6 @@ export interface LargeMessageRun {
 export interface MailReport {
   readonly dataset: Omit<Dataset, 'messages'> & { readonly count: number };
   readonly large: LargeMessageRun[];
-  readonly parse: (Throughput & { invalid: number }) | null;
   readonly insert: InsertFigures | null;
   readonly runs: ProtocolRun[];
   readonly freshness: FreshnessReport | null;
@@ -217,7 +219,6 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
   const mail = mailRootOf(dovecot);
   const runs: ProtocolRun[] = [];
   let dataset: Dataset | null = null;
-  let parse: MailReport['parse'] = null;
   let insert: InsertFigures | null = null;
   let freshness: FreshnessReport | null = null;
   let firstContact: { address: string; name: string } | null = null;
@@ -242,16 +243,18 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
           },
           log,
         );
-        log(`mail: parse baseline: parseRawMessage over ${dataset.messages.length} messages`);
-        parse = await parseAll(dataset, BATCH);
         linkInto(dataset, path.join(mail.root, IMAP_USER), mail.owner);
         const login: MailLogin = { port: dovecot.imapPort, user: IMAP_USER, password: PASSWORD };
         log(`mail: IMAP: Dovecot indexes the maildir (${await warmImap(login)} messages); raw fetch baseline`);
         const fetch = await rawImapFetch(login, BATCH);
         if (fetch.messages !== dataset.messages.length) throw new Error(`raw IMAP fetch read ${fetch.messages} of ${dataset.messages.length} messages`);
+        const parse = parseAround(dataset, BATCH);
+        log(`mail: IMAP: parse baseline, the first half (${Math.ceil(dataset.messages.length / 2)} messages)`);
+        const parsedBefore = await parse.before();
         log('mail: IMAP: the engine');
         const measured = await measureEngine(imap.api, MAIL_DATABASES.imap, imap.mailboxId, 'IMAP', dataset.messages.length, log);
-        runs.push({ protocol: 'IMAP', fetch, e2e: { messages: dataset.messages.length, bytes: dataset.totalBytes, seconds: measured.seconds }, ...measured });
+        log('mail: IMAP: parse baseline, the second half');
+        runs.push({ protocol: 'IMAP', fetch, parse: await parse.after(parsedBefore), e2e: { messages: dataset.messages.length, bytes: dataset.totalBytes, seconds: measured.seconds }, ...measured });
         log(`mail: IMAP: ${(dataset.messages.length / measured.seconds).toFixed(0)} messages/s`);
         log('mail: raw insert baseline: the IMAP run\'s rows into an empty copy of the schema');
         insert = await rawInsert(MAIL_DATABASES.imap, MAIL_DATABASES.raw, imap.mailboxId, dataset.totalBytes, BATCH);
@@ -281,9 +284,13 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
         log(`mail: POP3: Dovecot indexes the maildir (${await warmPop3(login)} messages); raw fetch baseline`);
         const fetch = await rawPop3Fetch(login);
         if (fetch.messages !== dataset.messages.length) throw new Error(`raw POP3 fetch read ${fetch.messages} of ${dataset.messages.length} messages`);
+        const parse = parseAround(dataset, BATCH);
+        log('mail: POP3: parse baseline, the first half');
+        const parsedBefore = await parse.before();
         log('mail: POP3: the engine');
         const measured = await measureEngine(pop3.api, MAIL_DATABASES.pop3, pop3.mailboxId, 'POP3', dataset.messages.length, log);
-        runs.push({ protocol: 'POP3', fetch, e2e: { messages: dataset.messages.length, bytes: dataset.totalBytes, seconds: measured.seconds }, ...measured });
+        log('mail: POP3: parse baseline, the second half');
+        runs.push({ protocol: 'POP3', fetch, parse: await parse.after(parsedBefore), e2e: { messages: dataset.messages.length, bytes: dataset.totalBytes, seconds: measured.seconds }, ...measured });
         log(`mail: POP3: ${(dataset.messages.length / measured.seconds).toFixed(0)} messages/s`);
       } finally {
         await pop3.api.stop();
@@ -299,7 +306,7 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
     await dovecot.stop();
   }
   const { messages, ...summary } = dataset ?? emptyDataset();
-  return { dataset: { ...summary, count: messages.length }, large, parse, insert, runs, freshness };
+  return { dataset: { ...summary, count: messages.length }, large, insert, runs, freshness };
 }
 
 /**
