@@ -12,7 +12,7 @@ import { startDovecot, type StartedDovecot } from '../test/support/dovecot';
 import { dropDatabase, serverConnection } from './bench-api';
 import { runFreshness, type FreshnessReport } from './freshness';
 import { parseAround, rawImapFetch, rawInsert, rawPop3Fetch, warmImap, warmPop3, type InsertFigures, type MailLogin, type ParseFigures, type Throughput } from './mail-baselines';
-import { largeMessages, linkInto, prepareDataset, type Dataset } from './mail-dataset';
+import { largeMessages, linkInto, prepareDataset, readIntoPageCache, type Dataset } from './mail-dataset';
 import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, timeOf, waitForEnabled } from './mail-processes';
 import type { ProbeReport } from './process-probe';
 
@@ -246,11 +246,13 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
         linkInto(dataset, path.join(mail.root, IMAP_USER), mail.owner);
         const login: MailLogin = { port: dovecot.imapPort, user: IMAP_USER, password: PASSWORD };
         log(`mail: IMAP: Dovecot indexes the maildir (${await warmImap(login)} messages); raw fetch baseline`);
+        readIntoPageCache(dataset);
         const fetch = await rawImapFetch(login, BATCH);
         if (fetch.messages !== dataset.messages.length) throw new Error(`raw IMAP fetch read ${fetch.messages} of ${dataset.messages.length} messages`);
         const parse = parseAround(dataset, BATCH);
         log(`mail: IMAP: parse baseline, the first half (${Math.ceil(dataset.messages.length / 2)} messages)`);
         const parsedBefore = await parse.before();
+        readIntoPageCache(dataset);
         log('mail: IMAP: the engine');
         const measured = await measureEngine(imap.api, MAIL_DATABASES.imap, imap.mailboxId, 'IMAP', dataset.messages.length, log);
         log('mail: IMAP: parse baseline, the second half');
@@ -282,11 +284,13 @@ export async function runMailBenchmark(options: MailOptions): Promise<MailReport
         linkInto(dataset, path.join(mail.root, POP3_USER), mail.owner);
         const login: MailLogin = { port: dovecot.popPort, user: POP3_USER, password: PASSWORD };
         log(`mail: POP3: Dovecot indexes the maildir (${await warmPop3(login)} messages); raw fetch baseline`);
+        readIntoPageCache(dataset);
         const fetch = await rawPop3Fetch(login);
         if (fetch.messages !== dataset.messages.length) throw new Error(`raw POP3 fetch read ${fetch.messages} of ${dataset.messages.length} messages`);
         const parse = parseAround(dataset, BATCH);
         log('mail: POP3: parse baseline, the first half');
         const parsedBefore = await parse.before();
+        readIntoPageCache(dataset);
         log('mail: POP3: the engine');
         const measured = await measureEngine(pop3.api, MAIL_DATABASES.pop3, pop3.mailboxId, 'POP3', dataset.messages.length, log);
         log('mail: POP3: parse baseline, the second half');
