@@ -175,19 +175,19 @@ export function largeMessages(dataset: Dataset, input: { count: number; bytes: n
 }
 
 /**
- * Hard-links every message into `maildir`/cur (one inode, however many users carry it). Dovecot assigns
- * UIDs in file-name order, which is the messages' order.
- */
-/**
  * Reads every message file once (untimed), so that the raw fetch and the engine both find the mailbox in the page
- * cache, as a server holds mail just delivered. This machine's kernel reclaims pages unused for a minute or so
- * (DAMON): the raw IMAP fetch, run right after the parse baseline had read every file, gave 7,100–10,500 msg/s, and
- * 2,600–3,000 when the parse moved after it; POP3's, a minute after the IMAP run, 2,100–3,200.
+ * cache, as a server holds mail just delivered. The benchmark machine's kernel reclaims file pages left unused
+ * for a while: the raw IMAP fetch, run right after the parse baseline had read every file, gave 7,100–10,500 msg/s,
+ * and 2,600–3,000 when the parse moved after it.
  */
 export function readIntoPageCache(dataset: Dataset): void {
   for (const m of dataset.messages) fs.readFileSync(path.join(dataset.dir, m.file));
 }
 
+/**
+ * Hard-links every message into `maildir`/cur (one inode, however many users carry it). Dovecot assigns
+ * UIDs in file-name order, which is the messages' order.
+ */
 export function linkInto(dataset: Dataset, maildir: string, owner: { uid: number; gid: number }): void {
   for (const sub of ['', 'cur', 'new', 'tmp']) {
     fs.mkdirSync(path.join(maildir, sub), { recursive: true, mode: 0o700 });

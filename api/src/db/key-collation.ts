@@ -1,11 +1,11 @@
 /**
  * Identifiers (UUIDs, varchar(36)), the record kinds stored beside them and the hex digests that name blobs, messages
- * and credentials are compared byte by byte on MySQL/MariaDB (utf8mb4_bin). Under the tables' utf8mb4_unicode_ci every key comparison in an index went through the collation's
- * weights: the timeline's page statement spent about a fifth of its time inside MariaDB on that
- * (bench/notes/binary-keys.md). Byte comparison is also what SQLite does, so an id matches the same rows on both.
- * The character set stays utf8mb4: a parameter outside ASCII (hostile input) compares as unequal instead of failing,
- * as it would against an ascii column. Every column compared with an id must be binary too: MySQL refuses to compare
- * two columns of different collations.
+ * and credentials are compared byte by byte on MySQL/MariaDB (utf8mb4_bin). Under the tables' utf8mb4_unicode_ci every
+ * key comparison in an index went through the collation's weights: the timeline's page statement spent about a fifth
+ * of its time inside MariaDB on that (bench/notes/binary-keys.md). Byte comparison is also what SQLite does, so an id
+ * matches the same rows on both. The character set stays utf8mb4: a parameter outside ASCII (hostile input) compares
+ * as unequal instead of failing, as it would against an ascii column. Every column compared with an id must be binary
+ * too: MySQL refuses to compare two columns of different collations.
  */
 
 /** varchar(36) is IdColumn's type and only that: every such column holds an id. */
