@@ -200,20 +200,17 @@ export async function parseAll(dataset: Dataset, batch: number, from = 0, to = d
 }
 
 /**
- * The parse baseline around one end-to-end run: the first half of the messages parsed just before it (`before`), the
- * second half just after (`after`, given the first half's figures), added up. A baseline taken once, minutes from the
- * run it is compared with, swung by half between runs of the same code on a machine whose speed drifts; one that
- * brackets the run sees the machine as the run did.
+ * The parse baseline around one end-to-end run: the first half of the messages parsed just before `run`, the second
+ * half just after, added up. A baseline taken once, minutes from the run it is compared with, swung by half between
+ * runs of the same code on a machine whose speed drifts; one that brackets the run sees the machine as the run did.
  */
-export function parseAround(dataset: Dataset, batch: number): { before(): Promise<ParseFigures>; after(first: ParseFigures): Promise<ParseFigures> } {
+export async function parseAround<T>(dataset: Dataset, batch: number, run: () => Promise<T>): Promise<{ parse: ParseFigures; result: T }> {
   const half = Math.ceil(dataset.messages.length / 2);
-  return {
-    before: () => parseAll(dataset, batch, 0, half),
-    after: async (first) => {
-      const second = await parseAll(dataset, batch, half);
-      return { messages: first.messages + second.messages, bytes: first.bytes + second.bytes, seconds: first.seconds + second.seconds, invalid: first.invalid + second.invalid };
-    },
-  };
+  const first = await parseAll(dataset, batch, 0, half);
+  const result = await run();
+  const second = await parseAll(dataset, batch, half);
+  const parse = { messages: first.messages + second.messages, bytes: first.bytes + second.bytes, seconds: first.seconds + second.seconds, invalid: first.invalid + second.invalid };
+  return { parse, result };
 }
 
 /** The tables trackEmails writes for a tracked email (checked against the row counts of each run). */
