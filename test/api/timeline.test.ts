@@ -68,7 +68,7 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
     ok(await hub.gql(TIMELINE, { recordId, first: 100, ...variables }, tokens[who])).timeline;
   const ids = (t: Timeline) => t.edges.map((e) => e.node.id);
   /** The account's entity and the caller's read scope on it, as the timeline service passes them. */
-  const recordReadOf = (principal: Principal) => ({ entity: Account, scope: hub.services.stores.account.scopeCondition('r', principal, Privilege.READ) });
+  const recordReadOf = (principal: Principal) => ({ entity: Account, scope: hub.services.stores.account.scopeCondition('r', principal, Privilege.READ, 'recordId') });
   const named = (...names: string[]) => names.map((n) => act[n]);
 
   const create = async (who: string, mutation: string, inputType: string, input: Record<string, unknown>): Promise<string> =>
@@ -235,6 +235,35 @@ describe.each(DIALECTS)('record timelines on %s', (dialect) => {
       failed(await hub.gql(TIMELINE, { recordId: rec.acme }, tokens[who]), 'NOT_FOUND', 'recordId');
       expect(ok(await hub.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: act.e1 }, tokens[who])).node).toBeNull();
     }
+  });
+
+  it('a record shared with a caller outside its scope shows them its timeline, with only the activities they may read, until unshared', async () => {
+    // Sven's own contact (Service), with a task of Sam's (Sales) and one of Sven's on it: Sam reads the contact only
+    // through a share, so the page's rows depend on the statement's share test.
+    const contact = await create('sven.service', 'createContact', 'CreateContactInput', { lastName: `Shared ${tag}` });
+    const task = (owner: string, subject: string, hours: number): NewActivity => ({
+      id: newId(), kind: ActivityKind.TASK, subject, regardingKind: 'contact', regardingId: rawId(contact), state: ActivityState.OPEN, direction: null,
+      occurredAt: at(hours), description: null, visibility: PrivacyLevel.FULL, ownerId: people[owner].id, businessUnitId: people[owner].businessUnitId,
+      createdById: people[owner].id, modifiedById: people[owner].id,
+    });
+    const sams = task('sam.sales', `Sam on the shared contact ${tag}`, 2);
+    const svens = task('sven.service', `Sven on the shared contact ${tag}`, 3);
+    await hub.database.dataSource.transaction((em) => new ActivityWriter(systemClock).insert(em, [{ activity: sams, parties: [] }, { activity: svens, parties: [] }]));
+    const share = async (mutation: string) =>
+      ok(await hub.gql(`mutation($id: ID!, $u: ID!) { ${mutation}(id: $id, userId: $u) { id } }`, { id: contact, u: toGlobalId('User', people['sam.sales'].id) }, tokens['sven.service']));
+
+    failed(await hub.gql(TIMELINE, { recordId: contact }, tokens['sam.sales']), 'NOT_FOUND', 'recordId');
+    await share('shareRecord');
+    const seen = await timeline('sam.sales', contact);
+    expect(ids(seen)).toEqual([toGlobalId('Task', sams.id)]);
+    expect(seen.totalCount).toBe(1);
+    expect(ids(await timeline('sven.service', contact))).toEqual([toGlobalId('Task', svens.id)]);
+    // Sara (Sales) may read Sam's task but not the contact, and the share is Sam's: she is refused, not shown the task.
+    failed(await hub.gql(TIMELINE, { recordId: contact }, tokens['sara.sales']), 'NOT_FOUND', 'recordId');
+    // The share opens this record only: Sven's other contact stays closed to Sam.
+    failed(await hub.gql(TIMELINE, { recordId: rec.c2 }, tokens['sam.sales']), 'NOT_FOUND', 'recordId');
+    await share('unshareRecord');
+    failed(await hub.gql(TIMELINE, { recordId: contact }, tokens['sam.sales']), 'NOT_FOUND', 'recordId');
   });
 
   it('pages through every item exactly once, in (occurredAt, id) order', async () => {

@@ -39,7 +39,7 @@ export class TimelinePageStatements {
 
   /**
    * The statement and its parameters, ready for `db.query`. `recordRead` is the record's entity and the caller's read
-   * scope on it (alias `r`, RecordStore.scopeCondition): the page holds rows only if the caller may read the record, so a page
+   * scope on it (alias `r`, RecordStore.scopeCondition, its id bound as `recordId`): the page holds rows only if the caller may read the record, so a page
    * with rows needs no access check of its own (an empty one does: unreadable, or nothing on it yet). `lean` reads
    * LEAN_ACTIVITY_COLUMNS only.
    */

@@ -186,7 +186,7 @@ export class TimelineService {
       // The timeline as first shown, and its next pages: one statement, written out once per shape, that returns
       // rows only when the caller may read the record. An empty page is checked apart: unreadable, or empty.
       const store = this.stores[query.record.kind];
-      const recordRead = { entity: store.spec.entity, scope: store.scopeCondition('r', principal, Privilege.READ) };
+      const recordRead = { entity: store.spec.entity, scope: store.scopeCondition('r', principal, Privilege.READ, 'recordId') };
       const lean = query.leanColumns ?? false;
       raw = await preparedRead<Record<string, unknown>>(this.db, ...this.plainPages.page(principal, query.record, recordRead, cursor, first + 1, lean));
       if (raw.length === 0) await readable();

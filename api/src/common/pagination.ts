@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
+import { isoDateTime } from './iso-date';
 
 export const DEFAULT_PAGE_SIZE = 20;
 /** The largest page a caller may ask for; documented in README. */
@@ -85,7 +86,7 @@ export function encodeCursor(sort: string, value: unknown, id: string): string {
     // A page has a cursor per row: the common case (a date and an id that JSON writes as they are) skips
     // JSON.stringify; the text is the same either way.
     value instanceof Date && PLAIN_JSON_TEXT.test(sort) && PLAIN_JSON_TEXT.test(id)
-      ? `["${sort}","${value.toISOString()}","${id}"]`
+      ? `["${sort}","${isoDateTime(value)}","${id}"]`
       : JSON.stringify([sort, value instanceof Date ? value.toISOString() : value, id]);
   return Buffer.from(json).toString('base64url');
 }

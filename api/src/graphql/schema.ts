@@ -2,6 +2,7 @@ import path from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { guardArguments } from '../common/argument-guard';
+import { DateTimeISO } from './date-time-scalar';
 import { plainFields } from './plain-fields';
 import { syncTypeResolvers } from './sync-type-resolvers';
 import { SecurityRoleResolver } from '../access/security-role.resolver';
@@ -89,6 +90,7 @@ export function buildApiSchema(): GraphQLSchema {
         },
       },
       validate: { forbidUnknownValues: false },
+      scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     }),
   )));
   return built;

@@ -54,9 +54,16 @@ export class RecordStore<T extends OwnedRecord> {
   /**
    * "The caller may exercise `privilege` on row `alias`" as SQL with named parameters, or undefined when every row
    * qualifies: within the caller's depth (owner or business units), or shared with them. Its text depends only on
-   * the kind of scope, so statements written once per shape can embed it.
+   * the kind of scope, so statements written once per shape can embed it. `idParameter` names a parameter that
+   * already holds the row's id (a statement about one known record): the share is then looked up by its whole key,
+   * which MariaDB answers from the index in one probe, where the general form has it build the caller's share list.
    */
-  scopeCondition(alias: string, principal: Principal, privilege: Privilege.READ | Privilege.WRITE): { condition: string; parameters: ObjectLiteral } | undefined {
+  scopeCondition(
+    alias: string,
+    principal: Principal,
+    privilege: Privilege.READ | Privilege.WRITE,
+    idParameter?: string,
+  ): { condition: string; parameters: ObjectLiteral } | undefined {
     const entity = RECORD_ACCESS_ENTITY[this.spec.kind];
     const scope = rowScope(principal, depthOf(principal, entity, privilege));
     if (scope.kind === 'all') return undefined;
@@ -73,12 +80,15 @@ export class RecordStore<T extends OwnedRecord> {
       parameters.scopeUnitIds = scope.unitIds;
     }
     const share = (name: string) => `${e('s')}.${e(name)}`;
-    let shared = `SELECT ${share('recordId')} FROM ${e(this.db.getMetadata(RecordShare).tableName)} ${e('s')} WHERE ${share('userId')} = :shareUserId AND ${share('recordKind')} = :shareKind`;
+    let shares = `FROM ${e(this.db.getMetadata(RecordShare).tableName)} ${e('s')} WHERE ${share('userId')} = :shareUserId AND ${share('recordKind')} = :shareKind`;
     if (privilege === Privilege.WRITE) {
-      shared += ` AND ${share('canWrite')} = :shareWrite`;
+      shares += ` AND ${share('canWrite')} = :shareWrite`;
       parameters.shareWrite = true;
     }
-    return { condition: `(${within} OR ${column('id')} IN (${shared}))`, parameters };
+    const shared = idParameter
+      ? `EXISTS (SELECT 1 ${shares} AND ${share('recordId')} = :${idParameter})`
+      : `${column('id')} IN (SELECT ${share('recordId')} ${shares})`;
+    return { condition: `(${within} OR ${shared})`, parameters };
   }
 
   /** One page of the records the caller may read, in keyset order (sort value, then id). */

@@ -63,8 +63,11 @@ async function send(res: ServerResponse, response: HTTPGraphQLResponse): Promise
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.setHeader('content-length', Buffer.byteLength(response.body.string));
-    res.end(response.body.string);
+    // Encoded once: measuring the string's UTF-8 length and then writing the string would walk it twice, and a page
+    // with one character outside Latin-1 (a dash in a subject) is a two-byte string, slow to walk.
+    const body = Buffer.from(response.body.string, 'utf8');
+    res.setHeader('content-length', body.length);
+    res.end(body);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
