@@ -25,6 +25,8 @@ export class TimelinePageStatements {
   /** Every column, or LEAN_ACTIVITY_COLUMNS: two lists, so that the shapes stay few. */
   private readonly columns: { readonly all: string; readonly lean: string };
   private readonly texts = new Map<string, string>();
+  /** Index hints on MySQL and MariaDB (see write()); nothing on SQLite, whose planner looks at no statistics. */
+  private readonly hints: { readonly entries: string; readonly activities: string };
 
   constructor(private readonly db: DataSource) {
     const e = (name: string) => db.driver.escape(name);
@@ -35,6 +37,9 @@ export class TimelinePageStatements {
         .map((c) => `${e('a')}.${e(c.databaseName)} AS ${e(`a_${c.databaseName}`)}`)
         .join(', ');
     this.columns = { all: list(() => true), lean: list((property) => (LEAN_ACTIVITY_COLUMNS as readonly string[]).includes(property)) };
+    const pageIndex = db.getMetadata(TimelineEntry).indices.find((index) => index.columns[0]?.propertyName === 'recordKind' && index.columns[2]?.propertyName === 'occurredAt');
+    if (!pageIndex?.name) throw new Error('timeline_entry has no (recordKind, recordId, occurredAt, …) index');
+    this.hints = db.options.type === 'mysql' ? { entries: ` USE INDEX (${e(pageIndex.name)})`, activities: ' USE INDEX (PRIMARY)' } : { entries: '', activities: '' };
   }
 
   /**
@@ -79,8 +84,14 @@ export class TimelinePageStatements {
     const recordTable = e(this.db.getMetadata(recordEntity).tableName);
     where.push(`EXISTS (SELECT 1 FROM ${recordTable} ${e('r')} WHERE ${e('r')}.${e('id')} = :recordId${recordScope ? ` AND ${recordScope}` : ''})`);
     if (after) where.push(`${te('occurredAt')} <= :cursorAt`, `(${te('occurredAt')} < :cursorAt OR ${te('activityId')} < :cursorId)`);
+    // MariaDB plans a prepared statement again on every execution, and estimates every index it could use by
+    // descending into it: timeline_entry's primary key beside the page index, and activity's business-unit indexes
+    // for a scoped caller (a million entries to estimate). The plan is always the page index in order and the
+    // activities by primary key, so the statement names those two and spares the estimates (about a tenth of a
+    // scoped page's time inside MariaDB).
     return (
-      `SELECT ${columns} FROM ${e(this.db.getMetadata(TimelineEntry).tableName)} ${e('te')} INNER JOIN ${e(this.db.getMetadata(Activity).tableName)} ${e('a')} ON ${e('a')}.${e('id')} = ${te('activityId')}` +
+      `SELECT ${columns} FROM ${e(this.db.getMetadata(TimelineEntry).tableName)} ${e('te')}${this.hints.entries}` +
+      ` INNER JOIN ${e(this.db.getMetadata(Activity).tableName)} ${e('a')}${this.hints.activities} ON ${e('a')}.${e('id')} = ${te('activityId')}` +
       ` WHERE ${where.join(' AND ')} ORDER BY ${te('occurredAt')} DESC, ${te('activityId')} DESC LIMIT :pageLimit`
     );
   }
