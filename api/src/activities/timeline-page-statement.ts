@@ -1,6 +1,7 @@
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { ActivityCursor } from './activity-conditions';
+import { PlaceholderOrder } from '../db/placeholder-order';
 import { activityReadScope } from './activity-access';
 import { LEAN_ACTIVITY_COLUMNS } from './activity-columns';
 import { Activity } from './activity.entity';
@@ -25,6 +26,7 @@ export class TimelinePageStatements {
   /** Every column, or LEAN_ACTIVITY_COLUMNS: two lists, so that the shapes stay few. */
   private readonly columns: { readonly all: string; readonly lean: string };
   private readonly texts = new Map<string, string>();
+  private readonly placeholders: PlaceholderOrder;
   /** Index hints on MySQL and MariaDB (see write()); nothing on SQLite, whose planner looks at no statistics. */
   private readonly hints: { readonly entries: string; readonly activities: string };
 
@@ -36,6 +38,7 @@ export class TimelinePageStatements {
         .columns.filter((c) => c.isSelect && keep(c.propertyName))
         .map((c) => `${e('a')}.${e(c.databaseName)} AS ${e(`a_${c.databaseName}`)}`)
         .join(', ');
+    this.placeholders = new PlaceholderOrder(db);
     this.columns = { all: list(() => true), lean: list((property) => (LEAN_ACTIVITY_COLUMNS as readonly string[]).includes(property)) };
     const pageIndex = db.getMetadata(TimelineEntry).indices.find((index) => index.columns[0]?.propertyName === 'recordKind' && index.columns[2]?.propertyName === 'occurredAt');
     if (!pageIndex?.name) throw new Error('timeline_entry has no (recordKind, recordId, occurredAt, …) index');
@@ -72,7 +75,7 @@ export class TimelinePageStatements {
       // Shapes are few (record kinds × scope kinds × first or later page × two column lists): no bound needed.
       this.texts.set(shape, text);
     }
-    return this.db.driver.escapeQueryWithParameters(text, parameters) as [string, unknown[]];
+    return this.placeholders.bind(shape, text, parameters);
   }
 
   private write(columns: string, recordEntity: Function, recordScope: string | undefined, scopes: readonly string[], after: boolean): string {
