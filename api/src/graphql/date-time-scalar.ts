@@ -2,12 +2,12 @@ import { GraphQLScalarType } from 'graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { isoDateTime } from '../common/iso-date';
 
+const original = GraphQLDateTimeISO.toConfig();
+
 /**
  * graphql-scalars' DateTimeISO (type-graphql's scalar for Date), the same in name, description, parsing and output,
  * but a valid Date is written by isoDateTime instead of toISOString: every date of every row of a page goes through it.
  */
-const original = GraphQLDateTimeISO.toConfig();
-
 export const DateTimeISO = new GraphQLScalarType({
   ...original,
   serialize(value: unknown): string {

@@ -41,7 +41,6 @@ describe('createLoaders', () => {
     const [a, b] = [make(), make()];
     expect(a.users).not.toBe(b.users);
     expect(a.activity.parties).not.toBe(b.activity.parties);
-    a.users.prime('u1', undefined);
     a.activity.bodies.prime('h1', 'text of one request');
     expect(await a.activity.bodies.load('h1')).toBe('text of one request');
     // b's loader would have to run its batch function (which needs a database) to answer: it has nothing primed.
