@@ -144,7 +144,6 @@ async function enabledMailbox(database: string, address: string, server: { kind:
   return { api, admin, mailboxId: rawId(mailboxes.find((m) => m.address === address)!.id) };
 }
 
-/** The measured engine run: claim → N decided (polled every 200 ms), then the rest of its claim (the reconcile). */
 /** The engine's run from a warm page cache, with the parse baseline around it (parseAround). */
 async function engineRunWithParse<T>(dataset: Dataset, protocol: 'IMAP' | 'POP3', run: () => Promise<T>, log: MailOptions['log']): Promise<{ parse: ParseFigures; result: T }> {
   log(`mail: ${protocol}: parse baseline, the first half; the engine; the second half`);
@@ -155,6 +154,7 @@ async function engineRunWithParse<T>(dataset: Dataset, protocol: 'IMAP' | 'POP3'
   });
 }
 
+/** The measured engine run: claim → N decided (polled every 200 ms), then the rest of its claim (the reconcile). */
 export async function measureEngine(api: ApiProcess, database: string, mailboxId: string, protocol: string, count: number, log: MailOptions['log']) {
   const before = await rowCounts(database);
   const apiAtStart = await api.period(); // the api's stall and route figures start here

@@ -40,11 +40,12 @@ type Group = keyof typeof GROUPS;
  * getters live on the prototype, defined once from the names the domains' sets have.
  */
 class RequestLoaders {
-  private static groupOfName: ReadonlyMap<string, Group> | undefined;
+  /** Whether the prototype has its getters yet (the first request defines them). */
+  private static gettersDefined = false;
   private readonly made: Partial<Record<Group, Record<string, unknown>>> = {};
 
   constructor(private readonly sources: LoaderSources) {
-    if (!RequestLoaders.groupOfName) RequestLoaders.defineGetters(this);
+    if (!RequestLoaders.gettersDefined) RequestLoaders.defineGetters(this);
   }
 
   group(group: Group): Record<string, unknown> {
@@ -53,12 +54,10 @@ class RequestLoaders {
 
   /** Learns each group's names from this request's own sets (kept, so nothing is made twice). */
   private static defineGetters(first: RequestLoaders): void {
-    const groupOfName = new Map<string, Group>();
     for (const group of Object.keys(GROUPS) as Group[]) {
       for (const name of Object.keys(first.group(group))) {
-        // A name twice, or one of this class's own members, would hide a loader.
-        if (groupOfName.has(name) || name in first) throw new Error(`the loader name "${name}" is taken`);
-        groupOfName.set(name, group);
+        // One of this class's own members, or a name already given a getter, would hide a loader.
+        if (name in first) throw new Error(`the loader name "${name}" is taken`);
         Object.defineProperty(RequestLoaders.prototype, name, {
           get(this: RequestLoaders) {
             return this.group(group)[name];
@@ -67,7 +66,7 @@ class RequestLoaders {
         });
       }
     }
-    RequestLoaders.groupOfName = groupOfName;
+    RequestLoaders.gettersDefined = true;
   }
 }
 
