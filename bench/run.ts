@@ -380,7 +380,7 @@ Request: \`timeline(recordId, first: 50, after) { edges { cursor node { id kind 
 
 ${t.latency}
 
-Statements of one (warm) timeline request, by the table each reads: ${timeline.series[0].statementTables.join(' → ')} (the last is the page: timeline_entry joined to activity).
+Statements of one (warm) timeline request, by the table each reads: ${timeline.series[0].statementTables.join(' → ')} (the last is the page: for these fields, timeline_entry alone, whose rows carry copies of the activity columns the page shows).
 
 ${timeBreakdown(timeline)}
 
@@ -388,7 +388,7 @@ ${t.throughput}
 
 ### Against PostGraphile 5
 
-PostGraphile ${timeline.peer.versions.postgraphile} (amber preset, grafserv on node:http, its own process) over PostgreSQL ${timeline.peer.versions.postgres}, database \`crm_bench_peer\`: one table \`activity\` with the same generators (${num(d.activities)} rows, ${num(d.hotEntries)} on one record), index on (record_id, occurred_at desc, id desc). Query: \`allActivities(condition: {recordId}, orderBy: [OCCURRED_AT_DESC, ROW_ID_DESC], first: 50, after)\` (v5 names the primary key \`rowId\`). PostGraphile reads one table with no access rules; ours joins timeline_entry to activity and applies the caller's scope.
+PostGraphile ${timeline.peer.versions.postgraphile} (amber preset, grafserv on node:http, its own process) over PostgreSQL ${timeline.peer.versions.postgres}, database \`crm_bench_peer\`: one table \`activity\` with the same generators (${num(d.activities)} rows, ${num(d.hotEntries)} on one record), index on (record_id, occurred_at desc, id desc). Query: \`allActivities(condition: {recordId}, orderBy: [OCCURRED_AT_DESC, ROW_ID_DESC], first: 50, after)\` (v5 names the primary key \`rowId\`). PostGraphile reads one table with no access rules; ours reads timeline_entry (one row per activity and record it is on, with copies of the activity's columns the page shows), applies the caller's scope and checks that the caller may read the record.
 
 ${t.peer}
 

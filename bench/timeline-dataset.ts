@@ -19,7 +19,7 @@ export const HOT_ENTRIES = hotEntriesOf(DEFAULT_SHAPE);
 /** Other contacts (a prime, so `n * k % OTHER_CONTACTS` spreads evenly). */
 const OTHER_CONTACTS = 19_997;
 /** Bumped whenever a generator below changes, so an older dataset is rebuilt rather than reused. */
-export const DATASET_VERSION = 'timeline-v3';
+export const DATASET_VERSION = 'timeline-v4';
 /** Rows generated per statement: progress is visible and no statement holds a huge transaction. */
 const CHUNK = 250_000;
 
@@ -300,19 +300,20 @@ export async function loadTimelineDataset(conn: Connection, log: (line: string) 
         log(`  activities ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       }
       // Timeline entries as timelineTargets() computes them: the contact (a party; also the regarding
-      // record for REGARDING 0–3) and the regarding account or opportunity, with the activity's owner and
-      // unit as ActivityWriter copies them. Sorted by primary key.
+      // record for REGARDING 0–3) and the regarding account or opportunity, with the copies of the activity's
+      // columns ActivityWriter writes (timeline-copies.ts), read back from the activities just loaded. Sorted by
+      // primary key, the page order.
       started = Date.now();
       await conn.query(
-        `INSERT INTO timeline_entry (recordKind, recordId, activityId, occurredAt, viaRegarding, viaParty, ownerId, businessUnitId)
-         SELECT * FROM (
-           SELECT 'contact' AS k, ${CONTACT_ID} AS r, ${ACTIVITY_ID} AS a, ${OCCURRED_AT} AS o, ${REGARDING} < 4 AS vr, NOT ${IS_TASK} AS vp, ${owner.sql} AS ow, ${ownerUnit.sql} AS bu
+        `INSERT INTO timeline_entry (recordKind, recordId, activityId, occurredAt, viaRegarding, viaParty, ownerId, businessUnitId, kind, subject, state, direction, visibility)
+         SELECT t.k, t.r, t.a, a.occurredAt, t.vr, t.vp, a.ownerId, a.businessUnitId, a.kind, a.subject, a.state, a.direction, a.visibility FROM (
+           SELECT 'contact' AS k, ${CONTACT_ID} AS r, ${ACTIVITY_ID} AS a, ${REGARDING} < 4 AS vr, NOT ${IS_TASK} AS vp
              FROM seq_1_to_${activities}
            UNION ALL
-           SELECT IF(${REGARDING} < 7, 'account', 'opportunity'), IF(${REGARDING} < 7, ${activityAccount.sql}, ${opportunity.sql}), ${ACTIVITY_ID}, ${OCCURRED_AT}, 1, 0, ${owner.sql}, ${ownerUnit.sql}
+           SELECT IF(${REGARDING} < 7, 'account', 'opportunity'), IF(${REGARDING} < 7, ${activityAccount.sql}, ${opportunity.sql}), ${ACTIVITY_ID}, 1, 0
              FROM seq_1_to_${activities} WHERE ${REGARDING} BETWEEN 4 AND 7
-         ) t ORDER BY k, r, a`,
-        [...owner.params, ...ownerUnit.params, ...activityAccount.params, ...opportunity.params, ...owner.params, ...ownerUnit.params],
+         ) t JOIN activity a ON a.id = t.a ORDER BY t.k, t.r, a.occurredAt, t.a`,
+        [...activityAccount.params, ...opportunity.params],
       );
       log(`  timeline entries (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     },

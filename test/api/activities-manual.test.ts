@@ -250,6 +250,25 @@ describe.each(DIALECTS)('activities made by hand on %s', (dialect) => {
     expect(ok(await gql('sam.sales', NODE, { id: task.id })).node).toEqual({ id: task.id, subject: `${tag} states`, state: 'OPEN' });
   });
 
+  it('a record’s timeline shows each change of an activity at once, in its new place', async () => {
+    const UPDATE_TASK = 'mutation($id: ID!, $input: UpdateTaskInput!) { updateTask(activityId: $id, input: $input) { id } }';
+    // Only the fields a plain list shows: the page that reads timeline entries alone, with their copies of the activity.
+    const TIMELINE = 'query($id: ID!) { timeline(recordId: $id, first: 3) { edges { node { id kind subject state occurredAt direction } } } }';
+    const contact = salesContacts[1];
+    const top = async () => ok(await gql('sam.sales', TIMELINE, { id: contact.id })).timeline.edges.map((e: { node: Rec }) => e.node);
+    const later = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} later`, dueAt: '2031-01-01T08:00:00.000Z', regardingId: contact.id } })).createTask;
+    const task = ok(await gql('sam.sales', CREATE_TASK, { input: { subject: `${tag} copied`, dueAt: '2030-01-01T08:00:00.000Z', regardingId: contact.id } })).createTask;
+    const node = (id: string, subject: string, state: string, occurredAt: string) => ({ id, kind: 'TASK', subject, state, occurredAt, direction: null });
+    expect((await top()).slice(0, 2)).toEqual([node(later.id, `${tag} later`, 'OPEN', '2031-01-01T08:00:00.000Z'), node(task.id, `${tag} copied`, 'OPEN', '2030-01-01T08:00:00.000Z')]);
+    ok(await gql('sam.sales', UPDATE_TASK, { id: task.id, input: { subject: `${tag} renamed`, dueAt: '2032-01-01T08:00:00.000Z' } }));
+    ok(await gql('sam.sales', SET_STATE, { activityId: task.id, state: 'COMPLETED' }));
+    // Renamed, completed, and moved ahead of the other.
+    expect((await top()).slice(0, 2)).toEqual([node(task.id, `${tag} renamed`, 'COMPLETED', '2032-01-01T08:00:00.000Z'), node(later.id, `${tag} later`, 'OPEN', '2031-01-01T08:00:00.000Z')]);
+    // Moved off this record, it leaves its timeline.
+    ok(await gql('sam.sales', SET_REGARDING, { activityId: task.id, regardingId: salesContacts[2].id }));
+    expect((await top())[0].id).toBe(later.id);
+  });
+
   describe('access, as in Dynamics', () => {
     it('a user of another unit cannot link to a record they cannot read, in any way', async () => {
       const salesAccount = salesAccounts[0];

@@ -98,6 +98,18 @@ async function beforeMigration(dialect: 'sqlite' | 'mariadb', name: string, use:
   }
 }
 
+/** Runs just the pending migration whose name starts with `name` (the next one), not those after it. */
+async function runOnly(ds: DataSource, name: string): Promise<void> {
+  const migration = ds.migrations.find((m) => m.name?.startsWith(name));
+  if (!migration) throw new Error(`no migration ${name}`);
+  const runner = ds.createQueryRunner();
+  try {
+    await migration.up(runner);
+  } finally {
+    await runner.release();
+  }
+}
+
 async function migratedUpTo(ds: DataSource, name: string): Promise<void> {
   await ds.runMigrations();
   const position = ds.migrations.findIndex((m) => m.name?.startsWith(name));
@@ -119,14 +131,57 @@ describe.each(['sqlite', 'mariadb'] as const)('the timeline scope migration on %
       }
       // An entry whose activity is gone (the writer never leaves one) still migrates, in no owner's or unit's scope.
       await insertTimelineEntry(ds, dialect, { recordKind: 'contact', recordId: 'c1', activityId: 'gone', occurredAt: new Date('2026-12-01T09:00:00Z') });
-      await ds.runMigrations();
-      const rows = (await ds.getRepository('TimelineEntry').find({ order: { recordKind: 'ASC', activityId: 'ASC' } })) as { recordKind: string; activityId: string; ownerId: string; businessUnitId: string }[];
+      await runOnly(ds, 'TimelineEntryOwnerScope');
+      // Read as that migration leaves the table (later ones change it).
+      const rows: { recordKind: string; activityId: string; ownerId: string; businessUnitId: string }[] = await ds.query(
+        'SELECT recordKind, activityId, ownerId, businessUnitId FROM timeline_entry ORDER BY recordKind, activityId',
+      );
       expect(rows.map((r) => [r.recordKind, r.activityId, r.ownerId, r.businessUnitId])).toEqual([
         ['account', 'act-1', 'user-a', 'unit-a'],
         ['contact', 'act-1', 'user-a', 'unit-a'],
         ['contact', 'act-2', 'user-b', 'unit-b'],
         ['contact', 'gone', '', ''],
       ]);
+    });
+  });
+});
+
+describe.each(['sqlite', 'mariadb'] as const)('the timeline copies migration on %s', (dialect) => {
+  it('copies each entry’s activity columns, puts the entries in page order and drops an entry without its activity', async () => {
+    await beforeMigration(dialect, 'TimelineEntryCopies', async (ds) => {
+      const q = (name: string) => (dialect === 'mariadb' ? `\`${name}\`` : `"${name}"`);
+      const activity = async (id: string, occurredAt: string, subject: string, direction: string | null) => {
+        const row = { id, kind: 'EMAIL', subject, state: 'COMPLETED', direction, occurredAt: new Date(occurredAt), visibility: 'PRIVATE', ownerId: 'user-a', businessUnitId: 'unit-a', createdById: 'user-a', modifiedById: 'user-a' };
+        await ds.getRepository('Activity').insert(row);
+      };
+      await activity('act-1', '2026-12-01T10:00:00Z', 'Offert – Volvo', 'INCOMING');
+      await activity('act-2', '2026-12-02T10:00:00Z', 'Möte', null);
+      // Written as that migration found the table: act-2's entry with a stale time, which the copy corrects.
+      const entry = (recordId: string, activityId: string, at: string) =>
+        ds.query(
+          `INSERT INTO ${q('timeline_entry')} (${['recordKind', 'recordId', 'activityId', 'occurredAt', 'viaRegarding', 'viaParty', 'ownerId', 'businessUnitId'].map(q).join(', ')}) VALUES ('contact', ?, ?, ?, 1, 0, 'user-a', 'unit-a')`,
+          [recordId, activityId, at],
+        );
+      await entry('c1', 'act-1', '2026-12-01 10:00:00.000');
+      await entry('c1', 'act-2', '2026-12-01 08:00:00.000');
+      await entry('c2', 'act-2', '2026-12-02 10:00:00.000');
+      await entry('c1', 'gone', '2026-12-01 09:00:00.000');
+      await runOnly(ds, 'TimelineEntryCopies');
+      const rows: Record<string, unknown>[] = await ds.query(
+        `SELECT ${['recordId', 'activityId', 'occurredAt', 'kind', 'subject', 'state', 'direction', 'visibility', 'ownerId'].map(q).join(', ')} FROM ${q('timeline_entry')} ORDER BY ${q('recordId')}, ${q('occurredAt')} DESC`,
+      );
+      // MariaDB's driver answers a Date, SQLite's the stored UTC text.
+      const iso = (at: unknown) => (at instanceof Date ? at : new Date(`${String(at).replace(' ', 'T')}Z`)).toISOString();
+      expect(rows.map((r) => ({ ...r, occurredAt: iso(r.occurredAt) }))).toEqual([
+        { recordId: 'c1', activityId: 'act-2', occurredAt: '2026-12-02T10:00:00.000Z', kind: 'EMAIL', subject: 'Möte', state: 'COMPLETED', direction: null, visibility: 'PRIVATE', ownerId: 'user-a' },
+        { recordId: 'c1', activityId: 'act-1', occurredAt: '2026-12-01T10:00:00.000Z', kind: 'EMAIL', subject: 'Offert – Volvo', state: 'COMPLETED', direction: 'INCOMING', visibility: 'PRIVATE', ownerId: 'user-a' },
+        { recordId: 'c2', activityId: 'act-2', occurredAt: '2026-12-02T10:00:00.000Z', kind: 'EMAIL', subject: 'Möte', state: 'COMPLETED', direction: null, visibility: 'PRIVATE', ownerId: 'user-a' },
+      ]);
+      const key: { name: string }[] =
+        dialect === 'mariadb'
+          ? await ds.query("SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'timeline_entry' AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX")
+          : (await ds.query("SELECT name, pk FROM pragma_table_info('timeline_entry') WHERE pk > 0 ORDER BY pk")).map((c: { name: string }) => ({ name: c.name }));
+      expect(key.map((c) => c.name)).toEqual(['recordKind', 'recordId', 'occurredAt', 'activityId']);
     });
   });
 });
@@ -172,7 +227,8 @@ describe('the binary keys migration on mariadb', () => {
       const id = '0190a6f2-3b1c-7d4e-8f00-00000000abcd';
       const common = { kind: 'EMAIL', subject: 'Offert', state: 'COMPLETED', occurredAt: new Date('2026-12-01T10:00:00Z'), visibility: 'FULL', createdById: 'u1', modifiedById: 'u1' };
       await ds.getRepository('Activity').insert({ id, ownerId: 'u1', businessUnitId: 'b1', regardingKind: 'contact', regardingId: 'c1', ...common });
-      await ds.getRepository('TimelineEntry').insert({ recordKind: 'contact', recordId: 'c1', activityId: id, occurredAt: common.occurredAt, viaRegarding: true, viaParty: false, ownerId: 'u1', businessUnitId: 'b1' });
+      // Written as that migration found the table (later ones add columns the entity has now).
+      await ds.query("INSERT INTO timeline_entry (recordKind, recordId, activityId, occurredAt, viaRegarding, viaParty, ownerId, businessUnitId) VALUES ('contact', 'c1', ?, '2026-12-01 10:00:00.000', 1, 0, 'u1', 'b1')", [id]);
       // Before: the table's unicode collation ignored case.
       expect(await ds.query('SELECT id FROM activity WHERE id = ?', [id.toUpperCase()])).toHaveLength(1);
       await ds.runMigrations();

@@ -205,7 +205,11 @@ describe.each(DIALECTS)('tasks between the CRM and an Exchange Tasks folder on %
     const handed = await made('Handed');
     const removed = await made('Removed');
     // The API has no reassigning of activities yet: the owner changes in the database, as an import or an admin tool would.
-    await hub.database.dataSource.query('UPDATE activity SET ownerId = ? WHERE id = ?', [parseGlobalId(SARA_ID)!.id, parseGlobalId(handed)!.id]);
+    // Such a tool keeps the timeline entries' copies in step (docs/deployment.md).
+    for (const table of ['activity', 'timeline_entry']) {
+      await hub.database.dataSource.query(`UPDATE ${table} SET ownerId = ? WHERE ${table === 'activity' ? 'id' : 'activityId'} = ?`, [parseGlobalId(SARA_ID)!.id, parseGlobalId(handed)!.id]);
+    }
+    await hub.database.dataSource.query('DELETE FROM timeline_entry WHERE activityId = ?', [parseGlobalId(removed)!.id]);
     await hub.database.dataSource.query('DELETE FROM activity WHERE id = ?', [parseGlobalId(removed)!.id]);
     // Edited in Sam's Outlook before the engine removed it: no new task for Sam, nothing changes for Sara.
     const before = ok(await hub.gql(TASK, { id: handed }, sara)).node.subject;

@@ -11,6 +11,7 @@ import type { Services } from '../../api/src/graphql/services';
 import { startApi } from '../../api/src/main';
 import type { Clock } from '../../api/src/platform/clock';
 import { createLogger } from '../../api/src/platform/logger';
+import { entriesOutOfStep } from './timeline-copies-check';
 
 export type Dialect = 'sqlite' | 'mariadb';
 
@@ -118,10 +119,12 @@ export async function startHub(options: {
       return result.data.login.token;
     },
     async close() {
+      const outOfStep = peer || !api.database.dataSource.isInitialized ? [] : await entriesOutOfStep(api.database.dataSource);
       await api.close();
       if (peer) return;
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (outOfStep.length) throw new Error(`timeline entries out of step with their activities: ${JSON.stringify(outOfStep)}`);
     },
   };
 }

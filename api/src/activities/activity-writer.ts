@@ -6,7 +6,8 @@ import type { RecordKind } from '../records/record-kind';
 import { PartyResolution, type PartyRole } from './activity-enums';
 import { ActivityParty } from './activity-party.entity';
 import { Activity } from './activity.entity';
-import { timelineTargets } from './timeline-entries';
+import { changeActivities, entryCopies } from './timeline-copies';
+import { timelineTargets, type TimelineTarget } from './timeline-entries';
 import { TimelineEntry } from './timeline-entry.entity';
 
 export type NewActivity = Omit<Activity, 'globalId' | 'createdAt' | 'updatedAt'>;
@@ -22,8 +23,9 @@ export interface NewParty {
 }
 
 /**
- * Writes activities with their parties and keeps timeline_entry in step: the one place that does,
- * for tracked, sent and hand-made activities alike. Callers own the transaction and the access checks.
+ * Writes activities with their parties and their timeline entries (with the entries' copies of the activity's
+ * columns, timeline-copies.ts), for tracked, sent and hand-made activities alike; changes to existing activities go
+ * through changeActivities. Callers own the transaction and the access checks.
  */
 export class ActivityWriter {
   constructor(private readonly clock: Clock) {}
@@ -59,7 +61,7 @@ export class ActivityWriter {
 
   /** Changes what an activity is regarding and moves it between timelines accordingly. */
   async setRegarding(em: EntityManager, activity: Activity, regarding: { kind: RecordKind; id: string } | null, modifiedById: string): Promise<void> {
-    await em.update(Activity, { id: activity.id }, { regardingKind: regarding?.kind ?? null, regardingId: regarding?.id ?? null, modifiedById, updatedAt: this.clock() });
+    await changeActivities(em, activity.id, { regardingKind: regarding?.kind ?? null, regardingId: regarding?.id ?? null, modifiedById, updatedAt: this.clock() });
     await this.rebuildTimeline(em, activity.id);
   }
 
@@ -73,7 +75,7 @@ export class ActivityWriter {
   }
 }
 
-/** A timeline entry of `activity` on one target record: its sort key and the copies of its owner and business unit. */
-function entryOf<T extends object>(target: T, activity: Pick<Activity, 'id' | 'occurredAt' | 'ownerId' | 'businessUnitId'>): T & Omit<TimelineEntry, 'recordKind' | 'recordId' | 'viaRegarding' | 'viaParty'> {
-  return { ...target, activityId: activity.id, occurredAt: activity.occurredAt, ownerId: activity.ownerId, businessUnitId: activity.businessUnitId };
+/** A timeline entry of `activity` on one target record: its sort key and its copies of the activity's columns (ENTRY_COPIES). */
+function entryOf(target: TimelineTarget, activity: NewActivity): TimelineEntry {
+  return { ...target, activityId: activity.id, ...entryCopies(activity) };
 }

@@ -20,6 +20,7 @@ import { ACTIVITY_GLOBAL_TYPES, ACTIVITY_TYPE_NAME, Activity } from './activity.
 import { checkAllDaySpan } from './all-day';
 import type { CreateAppointmentInput, CreateTaskInput, LogPhoneCallInput, ManualActivityInput, UpdateAppointmentInput, UpdateTaskInput } from './activity.inputs';
 import { EmailMessage } from './email-message.entity';
+import { changeActivities } from './timeline-copies';
 
 /** What an activity can be regarding. */
 export const REGARDING_TYPES: readonly GlobalType[] = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case'];
@@ -155,7 +156,7 @@ export class ActivityService {
   }
 
   private async changeActivity(em: EntityManager, principal: Principal, activity: Activity, change: { subject?: string | null; description?: string | null; occurredAt: Date }): Promise<Activity> {
-    await em.update(Activity, { id: activity.id }, {
+    await changeActivities(em, activity.id, {
       ...(change.subject ? { subject: change.subject.trim() } : {}),
       ...(change.description === undefined ? {} : { description: change.description?.trim() || null }),
       occurredAt: change.occurredAt,
@@ -188,7 +189,7 @@ export class ActivityService {
       throw badInput('activityId', 'an email’s state follows its sending or receipt and cannot be set; retry or resolve the send instead');
     }
     await this.db.transaction(async (em) => {
-      await em.update(Activity, { id: activity.id }, { state, modifiedById: principal.userId, updatedAt: this.clock() });
+      await changeActivities(em, activity.id, { state, modifiedById: principal.userId, updatedAt: this.clock() });
       await this.events.stage(em, 'UPDATED', activity.id);
     });
     return this.db.getRepository(Activity).findOneByOrFail({ id: activity.id });

@@ -7,9 +7,9 @@ import type { Clock } from '../platform/clock';
 import type { ActivityEvents } from './activity-events';
 import { ActivityState } from './activity-enums';
 import type { ActivityWriter } from './activity-writer';
-import { Activity } from './activity.entity';
 import { EmailMessage } from './email-message.entity';
 import { judgeLeaseReport, SEND_TRANSITIONS, type SendEvent } from './email-send-state';
+import { changeActivities } from './timeline-copies';
 
 /** What the sync dashboard counts for each transition (sync_metric_event): how a send attempt ended; claims, retries and cancels are no outcome. */
 const SEND_METRIC: Readonly<Record<SendEvent, SendMetricOutcome | null>> = {
@@ -150,12 +150,12 @@ export class EmailSendTransitions {
 
   /** A sent email is a completed activity that happened when it was sent; its timeline entries move with it. */
   async completed(em: EntityManager, id: string, sentAt: Date): Promise<void> {
-    await em.update(Activity, { id }, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: this.clock() });
+    await changeActivities(em, id, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: this.clock() });
     await this.writer.rebuildTimeline(em, id);
   }
 
   /** The sender withdrew the email: the activity is CANCELLED with it. */
   async cancelled(em: EntityManager, id: string, byUserId: string): Promise<void> {
-    await em.update(Activity, { id }, { state: ActivityState.CANCELLED, modifiedById: byUserId, updatedAt: this.clock() });
+    await changeActivities(em, id, { state: ActivityState.CANCELLED, modifiedById: byUserId, updatedAt: this.clock() });
   }
 }

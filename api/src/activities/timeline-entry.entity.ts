@@ -1,16 +1,18 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { DateTimeColumn } from '../common/columns';
+import { EnumColumn } from '../common/columns';
 import type { RecordKind } from '../records/record-kind';
+import type { ActivityKind, ActivityState, Direction, PrivacyLevel } from './activity-enums';
 
 /**
  * One activity on one record's timeline: the record is the activity's regarding record, a party of
- * it, or both. Kept in step with `activity` by the code that writes activities (ActivityWriter), so a
- * timeline page is one range scan of (record, occurredAt desc, activityId desc), with no union and no
- * filesort. The index also carries the activity's owner and business unit, so a caller's read scope
- * is applied to index entries before any activity row is read.
+ * it, or both. Its primary key is the page order, (record, occurredAt, activityId), so the rows of a
+ * timeline page lie side by side and a page is one range scan of the table itself, with no union and
+ * no filesort. Each entry carries copies of what a page of activities usually shows and what the
+ * caller's read scope tests (LEAN_ACTIVITY_COLUMNS), so such a page never reads the activity table.
+ * The copies are kept in step with `activity` by the only code that writes activities
+ * (ActivityWriter, changeActivities), in the same transaction.
  */
 @Entity('timeline_entry')
-@Index(['recordKind', 'recordId', 'occurredAt', 'activityId', 'businessUnitId', 'ownerId'])
 @Index(['activityId'])
 export class TimelineEntry {
   @PrimaryColumn('varchar', { length: 16 })
@@ -19,12 +21,12 @@ export class TimelineEntry {
   @PrimaryColumn('varchar', { length: 36 })
   recordId: string;
 
+  /** A copy of the activity's occurredAt: the sort key. */
+  @PrimaryColumn({ type: 'datetime', precision: 3 })
+  occurredAt: Date;
+
   @PrimaryColumn('varchar', { length: 36 })
   activityId: string;
-
-  /** A copy of the activity's occurredAt: the sort key. */
-  @DateTimeColumn()
-  occurredAt: Date;
 
   @Column('boolean')
   viaRegarding: boolean;
@@ -32,14 +34,26 @@ export class TimelineEntry {
   @Column('boolean')
   viaParty: boolean;
 
-  /**
-   * Copies of the activity's ownerId and businessUnitId, for the read scope in the index. An activity's owner
-   * is set when it is written and never changed (no mutation reassigns activities): a feature that does must
-   * rewrite these too (ActivityWriter.rebuildTimeline does). The page still checks the activity's own columns.
-   */
+  /** Copies of the activity's ownerId and businessUnitId: the read scope is applied to the entries themselves. */
   @Column('varchar', { length: 36 })
   ownerId: string;
 
   @Column('varchar', { length: 36 })
   businessUnitId: string;
+
+  /** Copies of the activity's columns a lean page shows (see ENTRY_COPIES). */
+  @EnumColumn(16)
+  kind: ActivityKind;
+
+  @Column('varchar', { length: 400 })
+  subject: string;
+
+  @EnumColumn(16)
+  state: ActivityState;
+
+  @EnumColumn(16, { nullable: true })
+  direction: Direction | null;
+
+  @EnumColumn(16)
+  visibility: PrivacyLevel;
 }

@@ -11,10 +11,11 @@ import type { RecordKind } from '../records/record-kind';
 /**
  * The statement of a plain timeline page (one record, no filter), written out once per shape instead of
  * through TypeORM's query builder on every request (whose SQL generation was a fifth of the api's CPU per
- * page). The same statement as singleRecordPageQuery builds for this case: the activity's columns aliased as
- * the query builder aliases them (activity-hydrator.ts reads them so), the caller's read scope
- * (activityReadScope, shared with the builder), the keyset bound written so its first conjunct bounds the
- * index range, and the index order. The driver binds the parameters (its own conversion of dates and lists).
+ * page). The activity's columns are aliased as the query builder aliases them (activity-hydrator.ts reads them
+ * so); the caller's read scope is activityReadScope's, shared with the builder; the keyset bound is written so its
+ * first conjunct bounds the range; the order is timeline_entry's primary key. A lean page (LEAN_ACTIVITY_COLUMNS)
+ * reads timeline_entry alone, whose rows carry copies of those columns (timeline-copies.ts): one range scan, no join.
+ * Any other page joins each entry to its activity by primary key. The driver binds the parameters.
  */
 /** The record a page is of: its entity, and the caller's read scope on its rows (undefined: every row). */
 export interface RecordRead {
@@ -23,7 +24,7 @@ export interface RecordRead {
 }
 
 export class TimelinePageStatements {
-  /** Every column, or LEAN_ACTIVITY_COLUMNS: two lists, so that the shapes stay few. */
+  /** Every column of the activity, or LEAN_ACTIVITY_COLUMNS from the entry's copies: two lists, so that the shapes stay few. */
   private readonly columns: { readonly all: string; readonly lean: string };
   private readonly texts = new Map<string, string>();
   private readonly placeholders: PlaceholderOrder;
@@ -32,17 +33,20 @@ export class TimelinePageStatements {
 
   constructor(private readonly db: DataSource) {
     const e = (name: string) => db.driver.escape(name);
-    const list = (keep: (property: string) => boolean) =>
-      db
-        .getMetadata(Activity)
-        .columns.filter((c) => c.isSelect && keep(c.propertyName))
-        .map((c) => `${e('a')}.${e(c.databaseName)} AS ${e(`a_${c.databaseName}`)}`)
-        .join(', ');
+    const activityColumns = db.getMetadata(Activity).columns.filter((c) => c.isSelect);
+    const entryColumns = db.getMetadata(TimelineEntry).columns;
+    const lean = activityColumns.filter((c) => (LEAN_ACTIVITY_COLUMNS as readonly string[]).includes(c.propertyName));
+    const copyOf = (property: string) => {
+      const copy = entryColumns.find((c) => c.propertyName === (property === 'id' ? 'activityId' : property));
+      if (!copy) throw new Error(`timeline_entry has no copy of the activity's ${property}, which a lean page reads`);
+      return copy.databaseName;
+    };
     this.placeholders = new PlaceholderOrder(db);
-    this.columns = { all: list(() => true), lean: list((property) => (LEAN_ACTIVITY_COLUMNS as readonly string[]).includes(property)) };
-    const pageIndex = db.getMetadata(TimelineEntry).indices.find((index) => index.columns[0]?.propertyName === 'recordKind' && index.columns[2]?.propertyName === 'occurredAt');
-    if (!pageIndex?.name) throw new Error('timeline_entry has no (recordKind, recordId, occurredAt, …) index');
-    this.hints = db.options.type === 'mysql' ? { entries: ` USE INDEX (${e(pageIndex.name)})`, activities: ' USE INDEX (PRIMARY)' } : { entries: '', activities: '' };
+    this.columns = {
+      all: activityColumns.map((c) => `${e('a')}.${e(c.databaseName)} AS ${e(`a_${c.databaseName}`)}`).join(', '),
+      lean: lean.map((c) => `${e('te')}.${e(copyOf(c.propertyName))} AS ${e(`a_${c.databaseName}`)}`).join(', '),
+    };
+    this.hints = db.options.type === 'mysql' ? { entries: ' USE INDEX (PRIMARY)', activities: ' USE INDEX (PRIMARY)' } : { entries: '', activities: '' };
   }
 
   /**
@@ -59,10 +63,10 @@ export class TimelinePageStatements {
     limit: number,
     lean = false,
   ): [string, unknown[]] {
-    const scope = activityReadScope('a', principal);
-    // The same scope on the entry's copies of the owner and unit: the index carries them, so entries out of scope are
-    // passed over before their activity row is read (the statement's parameters are the same names, bound once).
+    // The scope on the entry's copies of the owner and unit: entries out of scope are passed over before any activity
+    // row is read. A joined page tests the activity's own columns too (the same parameter names, bound once).
     const entryScope = activityReadScope('te', principal);
+    const scope = activityReadScope('a', principal);
     const parameters: ObjectLiteral = { recordKind: record.kind, recordId: record.id, ...scope?.parameters, ...recordRead.scope?.parameters };
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`not a page size: ${limit}`);
     parameters.pageLimit = limit;
@@ -71,14 +75,15 @@ export class TimelinePageStatements {
     const shape = `${record.kind}|${recordRead.scope?.condition ?? ''}|${scope?.condition ?? ''}|${cursor ? 'after' : 'first'}|${lean ? 'lean' : 'all'}`;
     let text = this.texts.get(shape);
     if (text === undefined) {
-      text = this.write(lean ? this.columns.lean : this.columns.all, recordRead.entity, recordRead.scope?.condition, scope && entryScope ? [entryScope.condition, scope.condition] : [], Boolean(cursor));
+      const scopes = entryScope && scope ? (lean ? [entryScope.condition] : [entryScope.condition, scope.condition]) : [];
+      text = this.write(lean, recordRead.entity, recordRead.scope?.condition, scopes, Boolean(cursor));
       // Shapes are few (record kinds × scope kinds × first or later page × two column lists): no bound needed.
       this.texts.set(shape, text);
     }
     return this.placeholders.bind(shape, text, parameters);
   }
 
-  private write(columns: string, recordEntity: Function, recordScope: string | undefined, scopes: readonly string[], after: boolean): string {
+  private write(lean: boolean, recordEntity: Function, recordScope: string | undefined, scopes: readonly string[], after: boolean): string {
     const e = (name: string) => this.db.driver.escape(name);
     const te = (column: string) => `${e('te')}.${e(column)}`;
     const where = [`${te('recordKind')} = :recordKind AND ${te('recordId')} = :recordId`];
@@ -88,13 +93,12 @@ export class TimelinePageStatements {
     where.push(`EXISTS (SELECT 1 FROM ${recordTable} ${e('r')} WHERE ${e('r')}.${e('id')} = :recordId${recordScope ? ` AND ${recordScope}` : ''})`);
     if (after) where.push(`${te('occurredAt')} <= :cursorAt`, `(${te('occurredAt')} < :cursorAt OR ${te('activityId')} < :cursorId)`);
     // MariaDB plans a prepared statement again on every execution, and estimates every index it could use by
-    // descending into it: timeline_entry's primary key beside the page index, and activity's business-unit indexes
-    // for a scoped caller (a million entries to estimate). The plan is always the page index in order and the
-    // activities by primary key, so the statement names those two and spares the estimates (about a tenth of a
-    // scoped page's time inside MariaDB).
+    // descending into it: timeline_entry's activityId index, and activity's business-unit indexes for a scoped caller
+    // (a million entries to estimate). The plan is always the entries' primary key in order and, when joined, the
+    // activities by primary key, so the statement names those and spares the estimates.
+    const join = lean ? '' : ` INNER JOIN ${e(this.db.getMetadata(Activity).tableName)} ${e('a')}${this.hints.activities} ON ${e('a')}.${e('id')} = ${te('activityId')}`;
     return (
-      `SELECT ${columns} FROM ${e(this.db.getMetadata(TimelineEntry).tableName)} ${e('te')}${this.hints.entries}` +
-      ` INNER JOIN ${e(this.db.getMetadata(Activity).tableName)} ${e('a')}${this.hints.activities} ON ${e('a')}.${e('id')} = ${te('activityId')}` +
+      `SELECT ${lean ? this.columns.lean : this.columns.all} FROM ${e(this.db.getMetadata(TimelineEntry).tableName)} ${e('te')}${this.hints.entries}${join}` +
       ` WHERE ${where.join(' AND ')} ORDER BY ${te('occurredAt')} DESC, ${te('activityId')} DESC LIMIT :pageLimit`
     );
   }

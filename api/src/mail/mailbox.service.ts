@@ -3,7 +3,6 @@ import { depthOf, type Principal } from '../access/principal';
 import { AccessEntity, Depth, Privilege } from '../access/privileges';
 import { PRIVACY_RANK, PrivacyLevel } from '../activities/activity-enums';
 import { ActivityMailbox } from '../activities/activity-mailbox.entity';
-import { Activity } from '../activities/activity.entity';
 import { forbidden, notFound } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { newId } from '../common/ids';
@@ -22,6 +21,7 @@ import type { FolderTrackingRuleInput, UpdateMailboxInput } from './mailbox.inpu
 import { changeMailboxTimeZone, checkedTimeZone } from './mailbox-time-zone';
 import { Mailbox } from './mailbox.entity';
 import { ORGANIZATION_SETTINGS_ID, OrganizationEmailSettings } from './organization-email-settings.entity';
+import { changeActivities } from '../activities/timeline-copies';
 
 /** A mail administrator: mailbox WRITE at organization depth (configures profiles and every mailbox). */
 export function isMailAdmin(principal: Principal): boolean {
@@ -173,7 +173,7 @@ export async function recomputeVisibility(em: EntityManager, mailboxId: string):
     }
     for (const level of Object.values(PrivacyLevel)) {
       const matching = chunk.filter((id) => best.get(id) === level);
-      if (matching.length) await em.update(Activity, { id: In(matching) }, { visibility: level });
+      if (matching.length) await changeActivities(em, matching, { visibility: level });
     }
   }
 }

@@ -9,6 +9,7 @@ import type { PreparedInvite } from './meeting-invites';
 import { recordSyncConflict } from './sync-conflict-log';
 import { decideLinkedChange, SyncConflictRule, SyncSide } from './sync-conflict-rule';
 import type { CalendarInput } from './track-emails.inputs';
+import { changeActivities } from '../activities/timeline-copies';
 
 // Calendar entries linked to appointments (exchange_calendar_link) as syncMailboxCalendar reads them: an echo of what
 // the two last agreed on, a change on one side, a change on both (the later wins, the loser kept), or a deletion.
@@ -103,7 +104,7 @@ export async function settleLinkedEntry(em: EntityManager, mailboxId: string, pa
         await conflict(decision.conflict, SyncSide.EXCHANGE, crm);
         // Cancelled in the CRM, but Outlook's later change kept the entry: it is open again (an invitation of the
         // same sequence would not undo a cancellation).
-        if (crm.cancelled && !exchange.cancelled) await em.update(Activity, { id: activity.id }, { state: ActivityState.OPEN, modifiedById: actorId, updatedAt: now });
+        if (crm.cancelled && !exchange.cancelled) await changeActivities(em, activity.id, { state: ActivityState.OPEN, modifiedById: actorId, updatedAt: now });
       }
       return null;
   }

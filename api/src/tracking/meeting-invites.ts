@@ -15,6 +15,7 @@ import type { RecordRef } from './rules/correlation';
 import type { PartyResolution as Resolved } from './rules/party-resolution';
 import type { CalendarInput } from './track-emails.inputs';
 import { rawDatetime } from '../db/raw-datetime';
+import { changeActivities } from '../activities/timeline-copies';
 
 // Meeting invitations in mail become Appointments keyed by the iCalendar UID (RFC 5545 3.8.4.7):
 // the REQUEST creates it, a later REQUEST (higher or equal SEQUENCE, RFC 5545 3.8.7.4) moves it,
@@ -296,7 +297,7 @@ export class MeetingInvites {
     for (const [key, known] of held) {
       const inWindow = key >= scope.windowFrom.getTime() && key < scope.windowTo.getTime();
       if ((!inWindow && !scope.seriesCancelled) || listed.has(key) || known.state === ActivityState.CANCELLED) continue;
-      await em.update(Activity, { id: known.activityId }, { state: ActivityState.CANCELLED, modifiedById: ctx.actorId, updatedAt: ctx.now });
+      await changeActivities(em, known.activityId, { state: ActivityState.CANCELLED, modifiedById: ctx.actorId, updatedAt: ctx.now });
       await this.writer.rebuildTimeline(em, known.activityId);
       changes.push({ appointmentId: known.activityId, change: 'ACTIVITY_UPDATED' });
     }
@@ -388,7 +389,7 @@ export class MeetingInvites {
       if (sequence !== detail.icalSequence) await em.update(AppointmentDetail, { activityId: activity.id }, { icalSequence: sequence });
       return false;
     }
-    await em.update(Activity, { id: activity.id }, { subject: next.subject, description: next.description, occurredAt: next.startAt, state, modifiedById: ctx.actorId, updatedAt: ctx.now });
+    await changeActivities(em, activity.id, { subject: next.subject, description: next.description, occurredAt: next.startAt, state, modifiedById: ctx.actorId, updatedAt: ctx.now });
     await em.update(AppointmentDetail, { activityId: activity.id }, { startAt: next.startAt, endAt: next.endAt, allDay: next.allDay, location: next.location, icalSequence: sequence });
     if (partiesBefore !== partiesAfter) {
       await em.delete(ActivityParty, { activityId: activity.id });

@@ -27,6 +27,7 @@ import type { RecordRef } from './rules/correlation';
 import type { QuarantineInput } from './track-emails.inputs';
 import type { TrackingFacts } from './tracking-facts';
 import type { TrackingPlan } from './tracking-plan';
+import { changeActivities } from '../activities/timeline-copies';
 
 /** An activity changed besides the tracked ones (an appointment from an invitation, an UNCERTAIN email found sent). */
 export interface OtherChange {
@@ -116,7 +117,7 @@ export class TrackingWriter {
         { status: SEND_TRANSITIONS.FOUND_IN_SENT.to, sentAt, failureReason: null, sendLeaseId: null, sendLeaseUntil: null },
       );
       // As when the engine reports it sent: the activity is done, dated when it went out.
-      await em.update(Activity, { id: email.activityId }, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: now });
+      await changeActivities(em, email.activityId, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: now });
       await this.activities.rebuildTimeline(em, email.activityId);
       await recordSendOutcome(em, email.activityId, SendMetricOutcome.SENT, now);
     }
@@ -199,7 +200,7 @@ export class TrackingWriter {
     if (!activityIds.length) return;
     const rows = await em.find(Activity, { where: { id: In([...activityIds]) }, select: { id: true, visibility: true } });
     const lower = rows.filter((r) => PRIVACY_RANK[r.visibility] < PRIVACY_RANK[mailbox.privacyLevel]).map((r) => r.id);
-    if (lower.length) await em.update(Activity, { id: In(lower) }, { visibility: mailbox.privacyLevel });
+    if (lower.length) await changeActivities(em, lower, { visibility: mailbox.privacyLevel });
   }
 }
 

@@ -1,9 +1,8 @@
 import { In, type EntityManager } from 'typeorm';
-import { Activity } from '../../activities/activity.entity';
 import { TaskDetail } from '../../activities/activity-details.entity';
-import { TimelineEntry } from '../../activities/timeline-entry.entity';
 import { dayIn, midnightIn } from '../../common/zoned-day';
 import { ExchangeTaskLink } from './exchange-task-link.entity';
+import { changeActivities } from '../../activities/timeline-copies';
 
 const PAGE = 500;
 
@@ -26,8 +25,7 @@ export async function rebaseOutlookTaskDays(em: EntityManager, mailboxId: string
       await em.update(TaskDetail, { activityId: detail.activityId }, { dueAt, startAt });
       if (dueAt !== detail.dueAt && dueAt) {
         // A dated task sits on timelines at its due time.
-        await em.update(Activity, { id: detail.activityId }, { occurredAt: dueAt });
-        await em.update(TimelineEntry, { activityId: detail.activityId }, { occurredAt: dueAt });
+        await changeActivities(em, detail.activityId, { occurredAt: dueAt });
       }
       moved++;
     }

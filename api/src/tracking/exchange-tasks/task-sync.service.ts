@@ -22,6 +22,7 @@ import { recordSyncConflict } from '../sync-conflict-log';
 import { decideLinkedChange, SyncConflictRule, SyncSide } from '../sync-conflict-rule';
 import { crmDueDay, dueAtOfDay, shapeOfExchange, taskFingerprint, type TaskShape } from './task-shape';
 import { MAX_TASK_WRITES, TaskSyncOutcome, type ExchangeTaskInput, type TaskSyncResult, type TaskWrite } from './task-sync.inputs';
+import { changeActivities } from '../../activities/timeline-copies';
 
 // Two engines' pages naming one new task collide on the link's key; the run again finds the link.
 const RETRIES: RetryBudget = { DUPLICATE_KEY: 6 };
@@ -185,7 +186,7 @@ export class TaskSyncService {
       await em.delete(ExchangeTaskLink, { mailboxId: mailbox.id, activityId: link.activityId });
       if (linked.activity.state === ActivityState.OPEN) {
         // Dynamics deletes the task; the hub deletes no activity, so it is cancelled, and stays out of Outlook.
-        await em.update(Activity, { id: link.activityId }, { state: ActivityState.CANCELLED, modifiedById: principal.userId, updatedAt: now });
+        await changeActivities(em, link.activityId, { state: ActivityState.CANCELLED, modifiedById: principal.userId, updatedAt: now });
         changes.push({ change: 'UPDATED', activityId: link.activityId });
         result(itemId, TaskSyncOutcome.CANCELLED, link.activityId);
       } else {
@@ -235,7 +236,7 @@ export class TaskSyncService {
     const kept = shape.completed || Math.min(99, task.detail.percentComplete) === shape.percentComplete;
     const percentComplete = kept ? task.detail.percentComplete : shape.percentComplete;
     const state = shape.completed ? ActivityState.COMPLETED : task.activity.state === ActivityState.COMPLETED ? ActivityState.OPEN : task.activity.state;
-    await em.update(Activity, { id: task.activity.id }, { subject: shape.subject, description: shape.notes, state, occurredAt: dueAt ?? task.activity.occurredAt, modifiedById: principal.userId, updatedAt: now });
+    await changeActivities(em, task.activity.id, { subject: shape.subject, description: shape.notes, state, occurredAt: dueAt ?? task.activity.occurredAt, modifiedById: principal.userId, updatedAt: now });
     await em.update(TaskDetail, { activityId: task.activity.id }, { dueAt, startAt, percentComplete, priority: shape.priority });
     if ((dueAt ?? task.activity.occurredAt).getTime() !== task.activity.occurredAt.getTime()) await this.activities.rebuildTimeline(em, task.activity.id);
   }
