@@ -121,7 +121,7 @@ export function createServices(
   const transports = new MailTransports(db, credentials, options.log, liveEvents, clock);
   const mailboxWork = new MailboxWorkBuilder(db, transports, options.log);
   // Every change of an outgoing email's status goes through these conditional UPDATEs (email-send-state.ts).
-  const sendTransitions = new EmailSendTransitions(db, events, activityWriter, clock);
+  const sendTransitions = new EmailSendTransitions(db, events, clock);
   const uploadPolicy = options.uploads ?? DEFAULT_UPLOAD_POLICY;
   return {
     db,

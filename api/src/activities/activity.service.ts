@@ -163,7 +163,6 @@ export class ActivityService {
       modifiedById: principal.userId,
       updatedAt: this.clock(),
     });
-    if (change.occurredAt.getTime() !== activity.occurredAt.getTime()) await this.writer.rebuildTimeline(em, activity.id);
     await this.events.stage(em, 'UPDATED', activity.id);
     return em.findOneByOrFail(Activity, { id: activity.id });
   }

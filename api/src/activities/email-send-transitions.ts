@@ -6,7 +6,6 @@ import { recordSendOutcome } from '../mail/sync-metric-events';
 import type { Clock } from '../platform/clock';
 import type { ActivityEvents } from './activity-events';
 import { ActivityState } from './activity-enums';
-import type { ActivityWriter } from './activity-writer';
 import { EmailMessage } from './email-message.entity';
 import { judgeLeaseReport, SEND_TRANSITIONS, type SendEvent } from './email-send-state';
 import { changeActivities } from './timeline-copies';
@@ -35,7 +34,6 @@ export class EmailSendTransitions {
   constructor(
     private readonly db: DataSource,
     private readonly events: ActivityEvents,
-    private readonly writer: ActivityWriter,
     private readonly clock: Clock,
   ) {}
 
@@ -148,10 +146,9 @@ export class EmailSendTransitions {
     if (outcome) await recordSendOutcome(em, id, outcome, at);
   }
 
-  /** A sent email is a completed activity that happened when it was sent; its timeline entries move with it. */
+  /** A sent email is a completed activity that happened when it was sent; its timeline entries move with it (changeActivities). */
   async completed(em: EntityManager, id: string, sentAt: Date): Promise<void> {
     await changeActivities(em, id, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: this.clock() });
-    await this.writer.rebuildTimeline(em, id);
   }
 
   /** The sender withdrew the email: the activity is CANCELLED with it. */

@@ -34,10 +34,10 @@ export function entryCopies(activity: Pick<Activity, (typeof ENTRY_COPIES)[numbe
 export async function changeActivities(em: EntityManager, ids: string | readonly string[], changes: QueryDeepPartialEntity<Activity>): Promise<void> {
   const list = typeof ids === 'string' ? [ids] : ids;
   if (list.length === 0) return;
-  const where = list.length === 1 ? { id: list[0] } : { id: In([...list]) };
-  await em.update(Activity, where, changes);
+  const which = list.length === 1 ? list[0] : In([...list]);
+  await em.update(Activity, { id: which }, changes);
   const copies: QueryDeepPartialEntity<TimelineEntry> = {};
   for (const column of ENTRY_COPIES) if (changes[column] !== undefined) Object.assign(copies, { [column]: changes[column] });
   if (Object.keys(copies).length === 0) return;
-  await em.update(TimelineEntry, list.length === 1 ? { activityId: list[0] } : { activityId: In([...list]) }, copies);
+  await em.update(TimelineEntry, { activityId: which }, copies);
 }

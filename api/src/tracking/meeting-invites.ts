@@ -298,7 +298,6 @@ export class MeetingInvites {
       const inWindow = key >= scope.windowFrom.getTime() && key < scope.windowTo.getTime();
       if ((!inWindow && !scope.seriesCancelled) || listed.has(key) || known.state === ActivityState.CANCELLED) continue;
       await changeActivities(em, known.activityId, { state: ActivityState.CANCELLED, modifiedById: ctx.actorId, updatedAt: ctx.now });
-      await this.writer.rebuildTimeline(em, known.activityId);
       changes.push({ appointmentId: known.activityId, change: 'ACTIVITY_UPDATED' });
     }
     return changes;
@@ -391,11 +390,12 @@ export class MeetingInvites {
     }
     await changeActivities(em, activity.id, { subject: next.subject, description: next.description, occurredAt: next.startAt, state, modifiedById: ctx.actorId, updatedAt: ctx.now });
     await em.update(AppointmentDetail, { activityId: activity.id }, { startAt: next.startAt, endAt: next.endAt, allDay: next.allDay, location: next.location, icalSequence: sequence });
+    // changeActivities moved the entries with the new time; other parties put it on other timelines.
     if (partiesBefore !== partiesAfter) {
       await em.delete(ActivityParty, { activityId: activity.id });
       await insertChunked(em, ActivityParty, parties.map((p, position) => partyRow(activity.id, p, position)));
+      await this.writer.rebuildTimeline(em, activity.id);
     }
-    await this.writer.rebuildTimeline(em, activity.id);
     return true;
   }
 

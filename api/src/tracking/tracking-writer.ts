@@ -118,7 +118,6 @@ export class TrackingWriter {
       );
       // As when the engine reports it sent: the activity is done, dated when it went out.
       await changeActivities(em, email.activityId, { state: ActivityState.COMPLETED, occurredAt: sentAt, updatedAt: now });
-      await this.activities.rebuildTimeline(em, email.activityId);
       await recordSendOutcome(em, email.activityId, SendMetricOutcome.SENT, now);
     }
     return uncertain.map((e) => ({ activityId: e.activityId, type: 'ACTIVITY_UPDATED' as const }));

@@ -238,7 +238,6 @@ export class TaskSyncService {
     const state = shape.completed ? ActivityState.COMPLETED : task.activity.state === ActivityState.COMPLETED ? ActivityState.OPEN : task.activity.state;
     await changeActivities(em, task.activity.id, { subject: shape.subject, description: shape.notes, state, occurredAt: dueAt ?? task.activity.occurredAt, modifiedById: principal.userId, updatedAt: now });
     await em.update(TaskDetail, { activityId: task.activity.id }, { dueAt, startAt, percentComplete, priority: shape.priority });
-    if ((dueAt ?? task.activity.occurredAt).getTime() !== task.activity.occurredAt.getTime()) await this.activities.rebuildTimeline(em, task.activity.id);
   }
 
   private recordConflict(em: EntityManager, mailbox: Mailbox, task: CrmTask, rule: SyncConflictRule, winner: SyncSide, loser: TaskShape | null, exchangeModifiedAt: Date, now: Date): Promise<void> {
