@@ -95,8 +95,10 @@ describe.each(DIALECTS)('oversized messages, built engine against Dovecot, api o
     await deliverThree(contact.primaryEmail, tag);
     const sam = await eventually(async () => {
       const status = await mailboxStatus(hub, admin, mailboxId);
-      return status.quarantined.some((q: any) => q.subject === `${tag} huge`) ? status : undefined;
-    }, 40_000, 'the huge message to be quarantined');
+      // The alert is written in the quarantine's transaction, but one query reads the two lists apart: wait for both.
+      const both = status.quarantined.some((q: any) => q.subject === `${tag} huge`) && status.alerts.some((a: any) => a.code === 'MESSAGE_QUARANTINED');
+      return both ? status : undefined;
+    }, 40_000, 'the huge message to be quarantined, with its alert');
     expect(sam.quarantined.find((q: any) => q.subject === `${tag} huge`)).toMatchObject({ code: 'TOO_LARGE', reason: expect.stringMatching(/too large to track/), fromAddress: contact.primaryEmail });
     expect(sam.alerts).toContainEqual(expect.objectContaining({ code: 'MESSAGE_QUARANTINED' }));
     const subjects = await eventually(async () => {
