@@ -9,7 +9,7 @@ import { startEwsTestServer } from '../test/support/ews/ews-server';
 import { dropDatabase } from './bench-api';
 import { perSecond, type Throughput } from './mail-baselines';
 import { prepareDataset } from './mail-dataset';
-import { engineEnv, measureEngine, type ProtocolRun } from './mail-ingest';
+import { engineEnv, measureEngine, NO_WATCH, type ProtocolRun } from './mail-ingest';
 import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, waitForEnabled } from './mail-processes';
 import { num, table } from './stats';
 
@@ -74,7 +74,7 @@ export async function runEwsBenchmark(options: { messages: number; log: (line: s
   try {
     const admin = await api.login();
     log('ews: Test & Enable and the first (empty) sync');
-    const setup = new EngineProcess(engineEnv(api, 'bench-ews-setup', { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0' }));
+    const setup = new EngineProcess(engineEnv(api, 'bench-ews-setup', { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0', ...NO_WATCH }));
     const mailboxGlobalId = await configureMailbox(api, admin, USER, { kind: 'EXCHANGE_EWS', url: ews.url }, PASSWORD);
     try {
       await waitForEnabled(api, admin, mailboxGlobalId);

@@ -9,7 +9,7 @@
 // back; the profile polls every 5 s).
 import { startEwsTestServer, type StartedEwsServer } from '../test/support/ews/ews-server';
 import { dropDatabase } from './bench-api';
-import { engineEnv } from './mail-ingest';
+import { engineEnv, NO_WATCH } from './mail-ingest';
 import { ApiProcess, assertBuilt, configureMailbox, EngineProcess, waitForEnabled } from './mail-processes';
 import { ms, num, percentile, table } from './stats';
 
@@ -129,7 +129,7 @@ export async function runRoundTripBenchmark(options: { samples: number; log: (li
   const api = await ApiProcess.start(DATABASE, {});
   try {
     const admin = await api.login();
-    const setup = new EngineProcess(engineEnv(api, 'bench-roundtrip-setup', { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0' }));
+    const setup = new EngineProcess(engineEnv(api, 'bench-roundtrip-setup', { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0', ...NO_WATCH }));
     const mailboxId = await configureMailbox(api, admin, USER, { kind: 'EXCHANGE_EWS', url: ews.url }, PASSWORD, { appointments: true });
     try {
       await waitForEnabled(api, admin, mailboxId);

@@ -103,6 +103,14 @@ export const engineEnv = (api: ApiProcess, name: string, extra: Record<string, s
   ...extra,
 });
 
+/**
+ * For engines that set a mailbox up or measure its ingest: push is measured apart (freshness, `--only=watch`). An engine
+ * that ends its sync while it watches the mailbox leaves its next sync WATCHED_POLL_SECONDS (5 minutes) away, which the
+ * next engine of the run would wait out, since nothing new arrives to wake it; its push connection would also run
+ * beside the measured fetch.
+ */
+export const NO_WATCH = { WATCH_MAILBOXES: '0' } as const;
+
 /** Dovecot's mail root and the uid/gid owning it, from the config test/support/dovecot.ts wrote. */
 function mailRootOf(dovecot: StartedDovecot): { root: string; owner: { uid: number; gid: number } } {
   const match = /^mail_location = maildir:(.*)\/%u$/m.exec(fs.readFileSync(dovecot.configPath, 'utf8'));
@@ -132,7 +140,7 @@ const rawId = (globalId: string) => Buffer.from(globalId, 'base64url').toString(
 async function enabledMailbox(database: string, address: string, server: { kind: 'IMAP_SMTP' | 'POP3_SMTP'; port: number }, env: Record<string, string> = {}) {
   const api = await ApiProcess.start(database, { env });
   const admin = await api.login();
-  const setup = new EngineProcess(engineEnv(api, `bench-setup-${server.kind}`, { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0' }));
+  const setup = new EngineProcess(engineEnv(api, `bench-setup-${server.kind}`, { POLL_INTERVAL_MS: '200', IDLE_SECONDS: '0', ...NO_WATCH }));
   try {
     const mailboxId = await configureMailbox(api, admin, address, server, PASSWORD);
     await waitForEnabled(api, admin, mailboxId);
@@ -165,6 +173,7 @@ export async function measureEngine(api: ApiProcess, database: string, mailboxId
       IDLE_SECONDS: '0', // the claim ends after the fetch (and the reconcile)
       RECONCILE_INTERVAL_SECONDS: String(7 * 86400), // once, in the claim, after the fetch
       BATCH_SIZE: String(BATCH),
+      ...NO_WATCH,
     }),
   );
   const conn = await serverConnection(database);
