@@ -122,8 +122,10 @@ describe.each(DIALECTS)('sync engine against the schema-faithful EWS test server
   it('a tracked folder renamed and moved in Outlook keeps its rule; deleted, its rule is marked missing with a warning while the Inbox still syncs', async () => {
     const account = ok(await hub.gql('{ accounts(first: 3) { edges { node { id } } } }', {}, admin)).accounts.edges[2].node.id;
     const mailboxFrom = mailboxEvents.items.length;
+    // The rule and its alert commit together, but one answer reads the two lists apart: wait for both.
     const ruleAt = (path: string, missing: boolean) => (e: { mailboxId: string; mailbox: any }) =>
-      e.mailboxId === samMailbox && e.mailbox?.folderTrackingRules?.some((r: any) => r.folder === path && (r.missingSince !== null) === missing);
+      e.mailboxId === samMailbox && e.mailbox?.folderTrackingRules?.some((r: any) => r.folder === path && (r.missingSince !== null) === missing)
+      && e.mailbox.alerts.some((a: any) => a.code === (missing ? 'FOLDER_RULE_MISSING' : 'FOLDER_RULE_FOLLOWED'));
     ews.renameFolder(SAM.address, 'Inbox/Projects/ACME', 'ACME AB');
     ews.moveFolder(SAM.address, 'Inbox/Projects/ACME AB', 'inbox');
     const followed = await mailboxEvents.find(ruleAt('Inbox/ACME AB', false), { from: mailboxFrom, timeoutMs: 30_000, what: 'the rule to follow its folder to Inbox/ACME AB' });
