@@ -405,13 +405,15 @@ export type TlsMode =
   | 'NONE'
   | 'STARTTLS';
 
-/** An attachment uploaded first with PUT /blobs (by sha256), or skipped (too large) with its name and size. */
+/** An attachment sent with its item (content, base64, at most 1048576 bytes decoded), uploaded first with PUT /blobs (sha256), or skipped (too large: neither) with its name and size. */
 export type TrackAttachmentInput = {
+  /** The file itself, base64 (RFC 4648, padded, no line breaks), at most 1048576 bytes decoded: stored in the batch's transaction, so a small file needs no upload of its own. Not together with sha256. */
+  readonly content?: string | null | undefined;
   readonly contentId?: string | null | undefined;
   readonly contentType?: string;
   readonly fileName: string;
   readonly inline?: boolean;
-  /** The sha256 PUT /blobs returned; null when the engine did not upload it (too large). */
+  /** The sha256 PUT /blobs returned; null when the file is sent as content, or not at all (too large). */
   readonly sha256?: string | null | undefined;
   /** Bytes. */
   readonly size: number;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../api/src/activities/activity-events';
 import { parseGlobalId } from '../../api/src/common/global-id';
@@ -277,6 +278,68 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     const [listed] = (await email(result.items[0].activityId!)).attachments;
     const view = ok(await hub.gql(`{ node(id: "${listed.downloadUrl ? listed.downloadUrl.split('/').pop() : ''}") { __typename ... on Attachment { fileName size stored } } }`, {}, admin)).node;
     expect(view).toEqual({ __typename: 'Attachment', fileName: 'Offert.pdf', size: content.length, stored: true });
+  });
+
+  it('stores a file sent inside its item (base64) byte for byte, once however many items carry it, and lists one over the limit unstored', async () => {
+    const content = Buffer.concat([Buffer.from(`%PDF-1.7 ${uniqueTag()}\n`), Buffer.from(Array.from({ length: 150_000 }, (_, i) => (i * 7919) % 256))]);
+    const attachment = { fileName: 'Ritning.pdf', contentType: 'application/pdf', size: 1, content: content.toString('base64') };
+    const result = await track(sam.address, [
+      { ...outlookMessage({ from: asContact(contacts[10]), to: [sam], subject: 'Inline 1' }), attachments: [attachment] },
+      { ...outlookMessage({ from: asContact(contacts[11]), to: [sam], subject: 'Inline 2' }), attachments: [attachment, { ...attachment, fileName: 'kopia.pdf' }] },
+    ]);
+    expect(result.items.map((i) => i.outcome)).toEqual(['TRACKED', 'TRACKED']);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    expect(await countRows(hub, 'blob_content', `sha256 = '${sha256}'`)).toBe(1);
+    expect(await countRows(hub, 'activity_attachment', `blobSha256 = '${sha256}'`)).toBe(3);
+    const listed = (await email(result.items[1].activityId!)).attachments;
+    // The size is the bytes', not the size the item claimed.
+    expect(listed.map((a: any) => [a.fileName, a.size, a.stored, a.skippedReason])).toEqual([
+      ['Ritning.pdf', content.length, true, null],
+      ['kopia.pdf', content.length, true, null],
+    ]);
+    const download = await fetch(`${hub.url}${listed[0].downloadUrl}`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
+
+    // Over the organization's limit: listed with its size, nothing stored (as an upload the hub refuses).
+    const SETTINGS = 'mutation($input: UpdateEmailSettingsInput!) { updateEmailSettings(input: $input) { maxAttachmentKb } }';
+    const before = ok(await hub.gql('{ emailSettings { maxAttachmentKb } }', {}, admin)).emailSettings.maxAttachmentKb;
+    ok(await hub.gql(SETTINGS, { input: { maxAttachmentKb: 100 } }, admin));
+    try {
+      const other = Buffer.concat([content, Buffer.from(uniqueTag())]);
+      const [big] = (await track(sam.address, [{ ...outlookMessage({ from: asContact(contacts[10]), to: [sam], subject: 'Inline too big' }), attachments: [{ ...attachment, content: other.toString('base64') }] }])).items;
+      expect(big.outcome).toBe('TRACKED');
+      expect((await email(big.activityId!)).attachments).toEqual([{ fileName: 'Ritning.pdf', size: other.length, stored: false, skippedReason: 'TOO_LARGE', downloadUrl: null }]);
+      expect(await countRows(hub, 'blob_content', `sha256 = '${createHash('sha256').update(other).digest('hex')}'`)).toBe(0);
+    } finally {
+      ok(await hub.gql(SETTINGS, { input: { maxAttachmentKb: before } }, admin));
+    }
+  });
+
+  it('refuses a file sent inside its item that is not plain base64, over 1 MiB, or given with a sha256, naming the field, and writes nothing of the batch', async () => {
+    const subject = `Inline refused ${uniqueTag()}`;
+    const good = { ...outlookMessage({ from: asContact(contacts[10]), to: [sam], subject }), attachments: [] };
+    const file = (content: string, extra: Record<string, unknown> = {}) => ({ ...outlookMessage({ from: asContact(contacts[11]), to: [sam], subject: `${subject} (file)` }), attachments: [{ fileName: 'x.bin', size: 3, content, ...extra }] });
+    const refused = async (item: TrackItem, message: RegExp) => {
+      const answer = await hub.gql(TRACK_EMAILS, { mailboxId: mailboxes[sam.address], input: { items: [good, item] } }, sync);
+      const error = failed(answer, 'BAD_USER_INPUT');
+      expect(error.message).toMatch(/^input\.items\[1\]\.attachments\[0\]\.content: /);
+      expect(error.message).toMatch(message);
+    };
+    await refused(file('QUJD\nREVG'), /must be base64/);
+    await refused(file('QUJDRA'), /must be base64/); // not padded
+    await refused(file('QU=D'), /must be base64/);
+    await refused(file('QUJD!!!!'), /must be base64/);
+    await refused(file('QUJD', { sha256: 'a'.repeat(64) }), /not both/);
+    await refused(file(Buffer.alloc(1024 * 1024 + 1).toString('base64')), /larger than 1048576 bytes/);
+    expect(await countRows(hub, 'activity', `subject LIKE '${subject}%'`)).toBe(0);
+    // Exactly 1 MiB, and an empty file, are taken.
+    const [taken] = (await track(sam.address, [{ ...file(Buffer.alloc(1024 * 1024, 1).toString('base64')), attachments: [file(Buffer.alloc(1024 * 1024, 1).toString('base64')).attachments[0], { fileName: 'empty.txt', size: 0, content: '' }] }])).items;
+    expect(taken.outcome).toBe('TRACKED');
+    expect((await email(taken.activityId!)).attachments.map((a: any) => [a.fileName, a.size, a.stored])).toEqual([
+      ['x.bin', 1024 * 1024, true],
+      ['empty.txt', 0, true],
+    ]);
   });
 
   it('email to case: a new conversation to a queue opens a case (creating the contact), a reply lands on it, a reply after resolving reopens it', async () => {

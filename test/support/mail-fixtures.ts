@@ -24,7 +24,7 @@ export interface TrackItem {
   headers?: { name: string; value: string }[];
   textBody?: string | null;
   htmlBody?: string | null;
-  attachments?: { fileName: string; contentType?: string; size: number; sha256?: string | null; contentId?: string | null; inline?: boolean }[];
+  attachments?: { fileName: string; contentType?: string; size: number; sha256?: string | null; content?: string; contentId?: string | null; inline?: boolean }[];
 }
 
 /** RFC 5322 date as clients write it: "Tue, 03 Nov 2026 09:15:00 +0100". */

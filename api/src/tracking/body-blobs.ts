@@ -11,7 +11,7 @@ const BYTES_PER_INSERT = 4 * 1024 * 1024;
 const ROWS_PER_INSERT = 500;
 
 /**
- * Stores small contents (email bodies) as blobs inside the caller's transaction, so untracked mail
+ * Stores small contents (email bodies, attachments sent inside trackEmails items) as blobs inside the caller's transaction, so untracked mail
  * leaves nothing behind and a rolled-back batch leaves no body. Content-addressed: a body stored
  * before is not stored again. A batch's bodies go in a handful of multi-row INSERTs, not one or two
  * per body. Large files go through the streaming BlobStore instead.

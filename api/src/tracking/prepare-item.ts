@@ -19,6 +19,8 @@ export interface PreparedAttachment {
   readonly contentType: string;
   readonly size: number;
   readonly sha256: string | null;
+  /** The file, when it came inside the item (inline-attachments.ts) instead of uploaded first. */
+  readonly content: Buffer | null;
   readonly contentId: string | null;
   readonly inline: boolean;
 }
@@ -78,6 +80,8 @@ export function prepareItem(
   raw: TrackEmailItemInput,
   index: number,
   context: { mailboxAddress: string; maxBodyBytes: number; now: Date },
+  /** The item's attachments sent as content, decoded (decodeInlineAttachments), by position. */
+  contents: readonly (Buffer | null)[] = [],
 ): PreparedItem {
   const salvage: { code: SalvageCode; detail: string }[] = [];
 
@@ -181,12 +185,13 @@ export function prepareItem(
     textBody,
     htmlBody,
     bodyTruncated,
-    attachments: (input.attachments ?? []).map((a) => ({
+    attachments: (input.attachments ?? []).map((a, position) => ({
       fileName: decodeEncodedWords(a.fileName).slice(0, 255) || 'attachment',
       contentType: (a.contentType || 'application/octet-stream').slice(0, 127).toLowerCase(),
-      // A size no BIGINT column holds (or no file has) is unknown, as a negative one is.
-      size: Number.isSafeInteger(Math.round(a.size)) && a.size >= 0 ? Math.round(a.size) : 0,
-      sha256: a.sha256?.toLowerCase() ?? null,
+      // A file sent along has the size of its bytes. A size no BIGINT column holds (or no file has) is unknown, as a negative one is.
+      size: contents[position] ? contents[position].length : Number.isSafeInteger(Math.round(a.size)) && a.size >= 0 ? Math.round(a.size) : 0,
+      sha256: contents[position] ? null : (a.sha256?.toLowerCase() ?? null),
+      content: contents[position] ?? null,
       contentId: a.contentId ? bareMessageId(a.contentId).slice(0, 255) : null,
       inline: a.inline,
     })),

@@ -3,6 +3,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { TrackingDecision } from '../activities/activity.types';
 import { MailServerText } from '../common/argument-guard';
 import { MaxBytes } from '../common/validation';
+import { INLINE_ATTACHMENT_BYTES } from './inline-attachments';
 
 // Items arrive as the sync engine parsed them. Dates and addresses are plain strings on purpose:
 // a malformed value must fail its own item (salvaged or rejected with a code), never the whole batch.
@@ -26,7 +27,9 @@ export class MailHeaderInput {
   value: string;
 }
 
-@InputType({ description: 'An attachment uploaded first with PUT /blobs (by sha256), or skipped (too large) with its name and size.' })
+@InputType({
+  description: `An attachment sent with its item (content, base64, at most ${INLINE_ATTACHMENT_BYTES} bytes decoded), uploaded first with PUT /blobs (sha256), or skipped (too large: neither) with its name and size.`,
+})
 export class TrackAttachmentInput {
   @Field()
   fileName: string;
@@ -37,8 +40,14 @@ export class TrackAttachmentInput {
   @Field({ description: 'Bytes.' })
   size: number;
 
-  @Field(() => String, { nullable: true, description: 'The sha256 PUT /blobs returned; null when the engine did not upload it (too large).' })
+  @Field(() => String, { nullable: true, description: 'The sha256 PUT /blobs returned; null when the file is sent as content, or not at all (too large).' })
   sha256?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `The file itself, base64 (RFC 4648, padded, no line breaks), at most ${INLINE_ATTACHMENT_BYTES} bytes decoded: stored in the batch's transaction, so a small file needs no upload of its own. Not together with sha256.`,
+  })
+  content?: string | null;
 
   @Field(() => String, { nullable: true })
   contentId?: string | null;

@@ -70,6 +70,8 @@ export interface TrackingPlan {
   /** Bodies to store as blobs; their sha256 goes into the email row. The HTML as received: it is sanitized when read. */
   readonly bodies: { row: EmailMessage; text: Buffer | null; html: Buffer | null }[];
   readonly attachments: Partial<Attachment>[];
+  /** Attachments that came inside their item, to store as blobs with the bodies; their sha256 goes into the row. */
+  readonly attachmentContents: { row: Partial<Attachment>; content: Buffer }[];
   readonly links: ActivityMailbox[];
   readonly ledger: Partial<MailboxItem>[];
   /** Emails tracked before (from another mailbox, or sent from the hub) that this mailbox now carries too. */
@@ -84,7 +86,7 @@ export interface TrackingPlan {
  * batch finds the message it answers (facts.remember). Reads no database; the facts were loaded before.
  */
 export async function planBatch(items: readonly PreparedItem[], facts: TrackingFacts, ctx: PlanContext, records: RecordSteps): Promise<TrackingPlan> {
-  const plan: TrackingPlan = { results: [], tracked: [], activities: [], emails: [], bodies: [], attachments: [], links: [], ledger: [], linkedExisting: [], kept: new Map(), newEmails: new Map() };
+  const plan: TrackingPlan = { results: [], tracked: [], activities: [], emails: [], bodies: [], attachments: [], attachmentContents: [], links: [], ledger: [], linkedExisting: [], kept: new Map(), newEmails: new Map() };
   const seen = new Map<string, string | null>();
   const ledger = (item: PreparedItem, outcome: MailboxItemOutcome, reason: string | null, activityId: string | null) =>
     plan.ledger.push({ mailboxId: ctx.mailboxId, messageIdHash: item.messageIdHash, outcome, reason, activityId, decidedAt: ctx.now });
@@ -139,7 +141,10 @@ export async function planBatch(items: readonly PreparedItem[], facts: TrackingF
     plan.emails.push(rows.email);
     plan.newEmails.set(item.index, rows.email);
     plan.bodies.push({ row: rows.email, text: item.textBody !== null ? Buffer.from(item.textBody, 'utf8') : null, html: item.htmlBody !== null ? Buffer.from(item.htmlBody, 'utf8') : null });
-    plan.attachments.push(...attachmentRows(item, activityId, ctx));
+    for (const { row, content } of attachmentRows(item, activityId, ctx)) {
+      plan.attachments.push(row);
+      if (content) plan.attachmentContents.push({ row, content });
+    }
     plan.links.push({ activityId, mailboxId: ctx.mailboxId, folder: item.folder, seenAt: ctx.now });
     ledger(item, MailboxItemOutcome.TRACKED, null, activityId);
     seen.set(item.messageIdHash, activityId);
@@ -202,25 +207,30 @@ function trackedRows(item: PreparedItem, activityId: string, tracking: Tracking,
   });
 }
 
-/** Attachments over the limit, or not in the blob store, are listed but not stored. */
-function attachmentRows(item: PreparedItem, activityId: string, ctx: PlanContext): Partial<Attachment>[] {
+/**
+ * Attachments over the limit, or not in the blob store, are listed but not stored. One sent as content is stored
+ * with the bodies when the limit allows (`content`: the writer sets its row's blobSha256).
+ */
+function attachmentRows(item: PreparedItem, activityId: string, ctx: PlanContext): { row: Partial<Attachment>; content: Buffer | null }[] {
   const limit = ctx.maxAttachmentBytes;
   return item.attachments.map((a, position) => {
+    const content = a.content !== null && a.content.length <= limit ? a.content : null;
     // The blob's own size, not the engine's claim: it is what a download delivers and what `size` promises.
-    const storedSize = a.sha256 !== null && a.size <= limit ? ctx.storedSizes.get(a.sha256) : undefined;
+    const storedSize = content !== null ? content.length : a.sha256 !== null && a.size <= limit ? ctx.storedSizes.get(a.sha256) : undefined;
     const stored = storedSize !== undefined && storedSize <= limit;
-    return {
+    const row: Partial<Attachment> = {
       id: newId(),
       activityId,
       fileName: a.fileName,
       contentType: a.contentType,
       size: storedSize ?? a.size,
-      blobSha256: stored ? a.sha256 : null,
+      blobSha256: stored && content === null ? a.sha256 : null,
       contentId: a.contentId,
       inline: a.inline,
       skippedReason: stored ? null : AttachmentSkipReason.TOO_LARGE,
       position,
     };
+    return { row, content };
   });
 }
 

@@ -69,13 +69,15 @@ export class TrackingWriter {
   /** The plan's rows; returns the linked emails this mailbox already carried. */
   async write(em: EntityManager, plan: TrackingPlan, mailbox: Mailbox): Promise<ReadonlySet<string>> {
     // Bodies: content-addressed blobs written in this transaction (untracked mail stores nothing).
-    const contents = plan.bodies.flatMap((b) => [b.text, b.html].filter((c): c is Buffer => c !== null));
+    // Attachments sent inside their items go the same way, in the same statements.
+    const contents = [...plan.bodies.flatMap((b) => [b.text, b.html].filter((c): c is Buffer => c !== null)), ...plan.attachmentContents.map((a) => a.content)];
     const shas = await storeSmallBlobs(em, contents, this.clock());
     let next = 0;
     for (const b of plan.bodies) {
       if (b.text) b.row.textBodyBlob = shas[next++];
       if (b.html) b.row.htmlBodyBlob = shas[next++];
     }
+    for (const a of plan.attachmentContents) a.row.blobSha256 = shas[next++];
     await this.activities.insert(em, plan.activities);
     await insertChunked(em, EmailMessage, plan.emails);
     await insertChunked(em, Attachment, plan.attachments);

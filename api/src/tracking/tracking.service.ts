@@ -22,6 +22,7 @@ import type { Ownership } from './records-for-mail';
 import type { RecordRef } from './rules/correlation';
 import type { TokenFormat } from './rules/tracking-token';
 import type { QuarantineInput, TrackEmailsInput, TrackEmailsResult, TrackedItem } from './track-emails.inputs';
+import { decodeInlineAttachments } from './inline-attachments';
 import { TrackingFacts } from './tracking-facts';
 import { planBatch } from './tracking-plan';
 import type { TrackingWriter } from './tracking-writer';
@@ -88,7 +89,8 @@ export class TrackingService {
     input.items.forEach((item, index) => {
       if (item.calendar) invites.set(index, prepareInvite(repairStrings(item.calendar)));
     });
-    const prepared = input.items.map((item, index) => prepareItem(item, index, { mailboxAddress: mailbox.address, maxBodyBytes: settings.maxBodyKb * 1024, now }));
+    const contents = decodeInlineAttachments(input.items);
+    const prepared = input.items.map((item, index) => prepareItem(item, index, { mailboxAddress: mailbox.address, maxBodyBytes: settings.maxBodyKb * 1024, now }, contents[index]));
     const { rejections, storedSizes } = await this.uploadedAttachments(prepared, settings.maxAttachmentKb * 1024);
     const ctx: BatchContext = {
       principal,

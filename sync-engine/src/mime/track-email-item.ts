@@ -12,12 +12,17 @@ export interface MailHeader {
   readonly value: string;
 }
 
-/** An attachment's metadata after the engine uploaded it (sha256) or skipped it as too large (sha256 null). */
+/**
+ * An attachment as the hub receives it: sent along (content), uploaded first (sha256), or skipped as too large
+ * (neither).
+ */
 export interface TrackAttachment {
   readonly fileName: string;
   readonly contentType: string;
   readonly size: number;
   readonly sha256: string | null;
+  /** The file in base64, for one small enough to travel inside its item (INLINE_ATTACHMENT_BYTES). */
+  readonly content?: string;
   readonly contentId: string | null;
   readonly inline: boolean;
 }

@@ -22,6 +22,11 @@ export interface PreparedBatch {
 // Dynamics' largest attachment limit (128 MB); the hub enforces the organization's own limit with a 413.
 const PARSE_ATTACHMENT_LIMIT = 128 * 1024 * 1024;
 const UPLOADS_AT_ONCE = 4;
+/**
+ * The largest file trackEmails takes inside its item (the api's INLINE_ATTACHMENT_BYTES, in TrackAttachmentInput.content's
+ * description). The engine holds no message over 1 MiB whole, so every file in hand fits.
+ */
+export const INLINE_ATTACHMENT_BYTES = 1024 * 1024;
 const MESSAGES_AT_ONCE = 4;
 
 /**
@@ -32,6 +37,8 @@ export class MessagePipeline {
   constructor(
     private readonly api: Pick<HubApi, 'uploadBlob' | 'uploadBlobStream'>,
     private readonly log: Log,
+    /** Files in hand up to this size travel inside their item; 0 uploads every one first. */
+    private readonly inlineBytes = INLINE_ATTACHMENT_BYTES,
   ) {}
 
   async prepare(work: Pick<MailboxWork, 'isForwardMailbox' | 'forwardSources' | 'maxBodyKb'>, messages: readonly RawMessage[]): Promise<PreparedBatch> {
@@ -104,10 +111,14 @@ export class MessagePipeline {
   private async toItem(parsed: ParsedMessage, maxBodyKb: number): Promise<TrackItem> {
     const attachments: TrackItem['attachments'][number][] = [];
     for (let i = 0; i < parsed.attachments.length; i += UPLOADS_AT_ONCE) {
-      // Attachments of a streamed message were uploaded as it was read.
-      const uploaded = await Promise.all(parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).map((a) => (a.sha256 !== undefined ? a.sha256 : this.upload(a.content))));
-      parsed.attachments.slice(i, i + UPLOADS_AT_ONCE).forEach((a, j) => {
-        attachments.push({ fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: uploaded[j], contentId: a.contentId, inline: a.inline });
+      const group = parsed.attachments.slice(i, i + UPLOADS_AT_ONCE);
+      // Attachments of a streamed message were uploaded as it was read; a small one in hand travels inside the item
+      // (stored in the batch's transaction: no request and no commit of its own), a larger one is uploaded first.
+      const inHand = group.map((a) => (a.sha256 === undefined && a.content !== null && a.content.length <= this.inlineBytes ? a.content : null));
+      const uploaded = await Promise.all(group.map((a, j) => (a.sha256 !== undefined ? a.sha256 : inHand[j] ? null : this.upload(a.content))));
+      group.forEach((a, j) => {
+        const meta = { fileName: a.fileName, contentType: a.contentType, size: a.size, contentId: a.contentId, inline: a.inline };
+        attachments.push(inHand[j] ? { ...meta, sha256: null, content: inHand[j].toString('base64') } : { ...meta, sha256: uploaded[j] });
       });
     }
     const maxBodyBytes = maxBodyKb * 1024;
