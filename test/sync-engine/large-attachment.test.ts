@@ -8,14 +8,15 @@ import { createProfile, eventually, mailboxStatus, setUpMailbox } from '../suppo
 
 // A 25 MB message over IMAP and over POP3: the built engine spools it to a file and streams its attachment into
 // the hub's blob store as it reads it (never holding it whole); the stored file is the one sent, byte for byte.
+// A small message's attachment travels inside its trackEmails item instead, and arrives as intact.
 
 const SAM = { address: 'sam.sales@demo.crm.test', name: 'Sam Sales' };
 const SARA = { address: 'sara.sales@demo.crm.test', name: 'Sara Säljare' };
 const PASSWORD = 'large-secret-1';
 
-/** A drawing set of 18.5 MB (random bytes, so nothing compresses it), base64 as mailers send it: 25 MB on the wire. */
-function largeMessage(from: string, to: string, subject: string): { raw: Buffer; attachment: Buffer } {
-  const attachment = randomBytes(18.5 * 1024 * 1024);
+/** A drawing set of 18.5 MB by default (random bytes, so nothing compresses it), base64 as mailers send it: 25 MB on the wire. */
+function largeMessage(from: string, to: string, subject: string, bytes = 18.5 * 1024 * 1024): { raw: Buffer; attachment: Buffer } {
+  const attachment = randomBytes(bytes);
   const head = [
     `From: Contact <${from}>`,
     `To: <${to}>`,
@@ -42,7 +43,7 @@ function largeMessage(from: string, to: string, subject: string): { raw: Buffer;
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-describe('a 25 MB message, built engine against Dovecot, api on MariaDB', () => {
+describe('a 25 MB message and a small one with attachments, built engine against Dovecot, api on MariaDB', () => {
   let hub: StartedHub;
   let dovecot: StartedDovecot;
   let engine: EngineProcess;
@@ -117,4 +118,20 @@ describe('a 25 MB message, built engine against Dovecot, api on MariaDB', () => 
     expect((await mailboxStatus(hub, admin, mailboxes[address])).quarantined).toEqual([]);
     expect(engine.lines.filter((l) => l.msg === 'mailbox sync failed')).toEqual([]);
   }, 180_000);
+
+  it.each([
+    ['IMAP', SAM.address],
+    ['POP3', SARA.address],
+  ])('stores the attachment of a 300 KB message read over %s, sent inside its item, intact', async (protocol, address) => {
+    const subject = `Offer over ${protocol} ${uniqueTag()}`;
+    const { raw, attachment } = largeMessage(contact.primaryEmail, address, subject, 300 * 1024);
+    expect(raw.length).toBeLessThan(1024 * 1024);
+    await dovecot.deliver(address, raw);
+    const email = await emailWithAttachments(subject);
+    expect(email.attachments).toEqual([expect.objectContaining({ fileName: 'drawings.bin', size: attachment.length, sha256: sha256(attachment) })]);
+    const response = await fetch(new URL(email.attachments![0].downloadUrl!, hub.graphqlUrl), { headers: { authorization: `Bearer ${admin}` } });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(attachment)).toBe(true);
+    expect(engine.lines.filter((l) => l.msg === 'mailbox sync failed')).toEqual([]);
+  }, 120_000);
 });
