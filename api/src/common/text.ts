@@ -2,15 +2,13 @@
 // downstream; an unpaired UTF-16 surrogate has no UTF-8 form, so MySQL's driver silently turns it
 // into U+FFFD and SQLite stores bytes that are not UTF-8 at all.
 
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const UNPAIRED_SURROGATES = new RegExp(UNPAIRED_SURROGATE.source, 'g');
-
 export type TextFault = 'NUL' | 'UNPAIRED_SURROGATE';
 
 /** What makes `text` unstorable as sent, or undefined when it is well-formed. */
 export function textFault(text: string): TextFault | undefined {
   if (text.includes('\u0000')) return 'NUL';
-  if (UNPAIRED_SURROGATE.test(text)) return 'UNPAIRED_SURROGATE';
+  // Native (ES2024): the regular expression it replaced, run over every body of a batch, cost the api ~1 % of its CPU.
+  if (!text.isWellFormed()) return 'UNPAIRED_SURROGATE';
   return undefined;
 }
 
@@ -23,7 +21,7 @@ export function textFaultMessage(fault: TextFault): string {
 
 /** `text` without NUL characters, each unpaired surrogate replaced by U+FFFD (as a UTF-8 decoder would). */
 export function repairText(text: string): string {
-  return text.replaceAll('\u0000', '').replace(UNPAIRED_SURROGATES, '\uFFFD');
+  return text.replaceAll('\u0000', '').toWellFormed();
 }
 
 /**
