@@ -407,7 +407,7 @@ export type TlsMode =
 
 /** An attachment sent with its item (content, base64, at most 1048576 bytes decoded), uploaded first with PUT /blobs (sha256), or skipped (too large: neither) with its name and size. */
 export type TrackAttachmentInput = {
-  /** The file itself, base64 (RFC 4648, padded, no line breaks), at most 1048576 bytes decoded: stored in the batch's transaction, so a small file needs no upload of its own. Not together with sha256. */
+  /** The file itself, base64 (RFC 4648, padded, no line breaks), at most 1048576 bytes decoded: stored in the batch's transaction, so a small file needs no upload of its own. Not together with sha256. Unlike malformed mail, a malformed or oversized content refuses the whole call (BAD_USER_INPUT naming it): the bytes would otherwise be lost. */
   readonly content?: string | null | undefined;
   readonly contentId?: string | null | undefined;
   readonly contentType?: string;

@@ -45,7 +45,7 @@ export class TrackAttachmentInput {
 
   @Field(() => String, {
     nullable: true,
-    description: `The file itself, base64 (RFC 4648, padded, no line breaks), at most ${INLINE_ATTACHMENT_BYTES} bytes decoded: stored in the batch's transaction, so a small file needs no upload of its own. Not together with sha256.`,
+    description: `The file itself, base64 (RFC 4648, padded, no line breaks), at most ${INLINE_ATTACHMENT_BYTES} bytes decoded: stored in the batch's transaction, so a small file needs no upload of its own. Not together with sha256. Unlike malformed mail, a malformed or oversized content refuses the whole call (BAD_USER_INPUT naming it): the bytes would otherwise be lost.`,
   })
   content?: string | null;
 
