@@ -301,6 +301,12 @@ describe.each(DIALECTS)('trackEmails on %s', (dialect) => {
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
 
+    // Mail that is not tracked stores nothing, not even its files (an upload first would have stored them for the sweep).
+    const flyer = Buffer.from(`%PDF-1.7 flyer ${uniqueTag()}`);
+    const [filtered] = (await track(sam.address, [{ ...newsletter({ from: { address: 'news@vendor.example' }, to: [sam] }), attachments: [{ fileName: 'flyer.pdf', size: flyer.length, content: flyer.toString('base64') }] }])).items;
+    expect(filtered.outcome).toBe('FILTERED');
+    expect(await countRows(hub, 'blob_content', `sha256 = '${createHash('sha256').update(flyer).digest('hex')}'`)).toBe(0);
+
     // Over the organization's limit: listed with its size, nothing stored (as an upload the hub refuses).
     const SETTINGS = 'mutation($input: UpdateEmailSettingsInput!) { updateEmailSettings(input: $input) { maxAttachmentKb } }';
     const before = ok(await hub.gql('{ emailSettings { maxAttachmentKb } }', {}, admin)).emailSettings.maxAttachmentKb;
